@@ -1,0 +1,92 @@
+# emu's Makefile.  Sources are found by folder: a new file in a layer's folder
+# is built without touching this file.  Objects go to build/.
+
+ifeq ($(wildcard config.mak),)
+$(error run ./configure first)
+endif
+include config.mak
+
+CFLAGS_BASE = -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
+              -Wno-missing-field-initializers -I. -Iinclude -pthread
+CFLAGS = $(CFLAGS_BASE) $(LIB_CFLAGS) $(SAN_FLAGS) $(EXTRA_CFLAGS) -MMD -MP
+LDLIBS = $(LIB_LIBS) -lm -lutil -pthread $(SAN_FLAGS)
+
+LAYERS = util system hw/core hw/pc hw/intc hw/timer hw/char hw/input \
+         hw/isa hw/pci-host hw/acpi hw/misc hw/nvram target-i386 accel \
+         accel/tcg tcg ui net block monitor
+ifeq ($(CONFIG_KVM),yes)
+LAYERS += accel/kvm
+endif
+SRCS = $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
+MAIN_SRC = system/main.c
+LIB_OBJS = $(patsubst %.c,build/%.o,$(filter-out $(MAIN_SRC),$(SRCS)))
+MAIN_OBJ = build/system/main.o
+
+TEST_SRCS = $(wildcard tests/unit/test-*.c)
+TEST_BINS = $(patsubst tests/unit/%.c,build/tests/%,$(TEST_SRCS))
+TEST_LIB_OBJS = build/tests/unit/harness.o
+
+.PHONY: all check check-unit check-guests check-functional check-cli \
+        check-sanitize bench demo clean distclean format-check guests
+
+all: emu
+
+emu: $(MAIN_OBJ) $(LIB_OBJS)
+	$(CC) -o $@ $^ $(LDLIBS)
+
+build/%.o: %.c config.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+build/tests/%: tests/unit/%.c $(LIB_OBJS) $(TEST_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(TEST_LIB_OBJS) $(LDLIBS)
+
+tests: $(TEST_BINS)
+
+# Guest programs (nasm), built into build/guests/.
+GUEST_SRCS = $(wildcard tests/guests/*.asm)
+GUEST_BINS = $(patsubst tests/guests/%.asm,build/guests/%.bin,$(GUEST_SRCS))
+build/guests/%.bin: tests/guests/%.asm $(wildcard tests/guests/*.inc)
+	@mkdir -p $(dir $@)
+	nasm -f bin -I tests/guests/ -o $@ $<
+guests: $(GUEST_BINS)
+
+check: emu tests guests
+	sh tests/run-all.sh
+
+check-unit: tests
+	sh tests/run-unit.sh
+
+check-cli: emu
+	sh tests/cli/run.sh
+
+check-guests: emu guests
+	sh tests/guests/run.sh
+
+check-functional: emu
+	sh tests/functional/run.sh
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, in
+# its own build tree.
+check-sanitize:
+	rm -rf build-san && mkdir -p build-san
+	cd build-san && ../configure --enable-sanitizers >/dev/null && \
+	    $(MAKE) -f ../Makefile -C . VPATH=.. check
+
+bench: emu
+	sh tests/bench/seabios-boot.sh
+
+demo: emu
+	sh scripts/demo.sh
+
+format-check:
+	clang-format --dry-run --Werror $(SRCS) $(TEST_SRCS)
+
+clean:
+	rm -rf build emu
+
+distclean: clean
+	rm -f config.mak config.h
+
+-include $(shell find build -name '*.d' 2>/dev/null)

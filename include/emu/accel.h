@@ -1,0 +1,52 @@
+/*
+ * The accelerator interface: whatever runs guest instructions (the
+ * translator, KVM) implements one AccelOps table.  The machine and devices
+ * never know which one runs.
+ *
+ * Thread model: accel init, vcpu_init and the state calls run under the
+ * global lock.  vcpu_exec runs in the vCPU thread without the lock, and
+ * takes it (bql_lock) around every I/O or MMIO dispatch.  It returns when
+ * the guest halts, when the vCPU was kicked (stop_request, reset_request or
+ * a new event), or when the guest can't go on.
+ */
+#ifndef EMU_ACCEL_H
+#define EMU_ACCEL_H
+
+#include "emu/common.h"
+#include "emu/cpu.h"
+
+typedef enum AccelExit {
+    ACCEL_EXIT_KICKED,    /* left guest mode on request; call again */
+    ACCEL_EXIT_HALTED,    /* HLT with interrupts enabled: wait for INTR */
+    ACCEL_EXIT_SHUTDOWN,  /* triple fault or unrecoverable: reset requested */
+    ACCEL_EXIT_ERROR,     /* internal error; the machine stops */
+} AccelExit;
+
+struct AccelOps {
+    const char *name;
+    const char *desc;
+    /* Usable on this host?  If not, *why says why (static string). */
+    bool (*available)(const char **why);
+    int (*init)(Machine *m, Error **errp);
+    int (*vcpu_init)(CPUState *cpu, Error **errp);
+    AccelExit (*vcpu_exec)(CPUState *cpu);
+    /* From any thread: make vcpu_exec return soon. */
+    void (*vcpu_kick)(CPUState *cpu);
+    /* Copy registers accelerator -> cpu->env / cpu->env -> accelerator. */
+    void (*get_state)(CPUState *cpu);
+    void (*put_state)(CPUState *cpu);
+    void (*vcpu_destroy)(CPUState *cpu);
+    void (*teardown)(Machine *m);
+};
+
+void accel_register(const AccelOps *ops);
+#define ACCEL_REGISTER(ops)                                                  \
+    static void __attribute__((constructor)) register_##ops(void)            \
+    {                                                                        \
+        accel_register(&(ops));                                              \
+    }
+const AccelOps *accel_find(const char *name);
+/* "-accel help": each accelerator, and whether it is usable here. */
+void accel_list(FILE *f);
+
+#endif

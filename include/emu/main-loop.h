@@ -1,0 +1,57 @@
+/*
+ * The main loop, the global lock, and machine-wide requests.
+ *
+ * One main-loop thread runs glib's default context: file descriptors
+ * (chardevs, later tap and block AIO), timers of all clocks, UI.  It holds the
+ * global lock except while it polls.  vCPU threads run the guest without the
+ * lock and take it around every I/O exit or MMIO access.
+ *
+ * Devices and the CPU ask for shutdown or reset through requests; the main
+ * loop acts on them between events.
+ */
+#ifndef EMU_MAIN_LOOP_H
+#define EMU_MAIN_LOOP_H
+
+#include "emu/common.h"
+
+void bql_lock(void);
+void bql_unlock(void);
+bool bql_locked(void);
+/* Wait on cond, releasing the global lock meanwhile (the caller holds it). */
+#include <pthread.h>
+void bql_cond_wait(pthread_cond_t *cond);
+void bql_cond_timedwait_ms(pthread_cond_t *cond, int ms);
+
+typedef enum ShutdownCause {
+    SHUTDOWN_CAUSE_NONE,
+    SHUTDOWN_CAUSE_HOST_QUIT,      /* C-a x, monitor "quit", a signal */
+    SHUTDOWN_CAUSE_HOST_ERROR,     /* emu cannot go on */
+    SHUTDOWN_CAUSE_GUEST_SHUTDOWN, /* ACPI S5 */
+    SHUTDOWN_CAUSE_GUEST_RESET,    /* port 0xcf9, i8042 pulse, port 0x92 */
+    SHUTDOWN_CAUSE_GUEST_PANIC,    /* triple fault */
+    SHUTDOWN_CAUSE_DEBUG_EXIT,     /* isa-debug-exit */
+} ShutdownCause;
+
+/* Ask the machine to stop; emu exits with exit_status. */
+void system_shutdown_request(ShutdownCause cause, int exit_status);
+/* Ask for a system reset (or, with -no-reboot, a shutdown). */
+void system_reset_request(ShutdownCause cause);
+bool system_shutdown_requested(void);
+
+/* Wake the main loop from another thread (a new timer deadline, a request). */
+void main_loop_wakeup(void);
+
+int main_loop_init(void);
+/* Run until a shutdown request; returns the exit status. */
+int main_loop_run(void);
+/* One iteration (tests); blocking waits at most timeout_ms. */
+void main_loop_iterate(int timeout_ms);
+
+/* Set by system/ from -no-reboot / -no-shutdown. */
+extern bool opt_no_reboot;
+extern bool opt_no_shutdown;
+
+/* The machine's reset hook, installed by the board (walks devices, CPUs). */
+void main_loop_set_reset_handler(void (*reset)(ShutdownCause cause));
+
+#endif

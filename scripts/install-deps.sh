@@ -1,0 +1,34 @@
+#!/bin/sh
+# Install what building and testing emu needs, from Debian packages.
+# Idempotent: does nothing when everything is there.  Needs root (or sudo).
+#
+#   scripts/install-deps.sh           build + test dependencies
+#   scripts/install-deps.sh --bench   also qemu-system-x86 (benchmarks)
+set -eu
+
+pkgs="build-essential pkg-config libglib2.0-dev libpixman-1-dev libsdl2-dev
+libslirp-dev linux-libc-dev nasm seabios python3 cpio gzip xz-utils
+ca-certificates"
+[ "${1:-}" = "--bench" ] && pkgs="$pkgs qemu-system-x86"
+
+missing=""
+for p in $pkgs; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        SUDO=sudo
+    else
+        echo "install-deps: need root to install:$missing" >&2
+        exit 1
+    fi
+else
+    SUDO=
+fi
+echo "install-deps: installing:$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,229 @@
+/*
+ * vCPU threads (include/emu/cpu.h): the generic run loop around an
+ * accelerator's vcpu_exec, halting, pausing and kicking.
+ *
+ * A vCPU thread holds the global lock except inside vcpu_exec (where the
+ * accelerator takes it around I/O).  Halted and paused vCPUs wait on their
+ * halt_cond with the lock released.
+ */
+#include "emu/common.h"
+#include "emu/accel.h"
+#include "emu/cpu.h"
+#include "emu/machine.h"
+#include "emu/main-loop.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+CPUState *first_cpu;
+
+static pthread_cond_t pause_cond = PTHREAD_COND_INITIALIZER;
+
+void cpu_kick(CPUState *cpu)
+{
+    pthread_cond_broadcast(&cpu->halt_cond);
+    if (cpu->accel && cpu->accel->vcpu_kick) {
+        cpu->accel->vcpu_kick(cpu);
+    }
+}
+
+void cpu_set_intr(CPUState *cpu, int level)
+{
+    cpu->intr_level = level;
+    if (level) {
+        cpu_kick(cpu);
+    }
+}
+
+void cpu_set_nmi(CPUState *cpu)
+{
+    cpu->nmi_request = true;
+    cpu_kick(cpu);
+}
+
+void cpu_set_a20(CPUState *cpu, bool enabled)
+{
+    cpu->a20_enabled = enabled;
+    cpu->env.a20_mask = enabled ? 0xffffffff : 0xffefffff;
+}
+
+static bool cpu_has_work(CPUState *cpu)
+{
+    return cpu->nmi_request ||
+           (cpu->intr_level && (cpu->env.eflags & IF_MASK));
+}
+
+static bool on_vcpu_thread(CPUState *cpu)
+{
+    return cpu->thread && pthread_equal(pthread_self(), cpu->thread);
+}
+
+static bool cpus_running(void)
+{
+    return first_cpu && first_cpu->thread && !first_cpu->stopped;
+}
+
+void cpu_synchronize_state(CPUState *cpu)
+{
+    if (!cpu->accel || !cpu->accel->get_state || cpu->state_dirty) {
+        return;
+    }
+    if (!on_vcpu_thread(cpu) && cpus_running()) {
+        cpus_pause();
+        cpu->accel->get_state(cpu);
+        cpus_resume();
+    } else {
+        cpu->accel->get_state(cpu);
+    }
+}
+
+void cpu_reset(CPUState *cpu)
+{
+    uint32_t keep[24];
+    CPUX86State *env = &cpu->env;
+    /* The CPUID model survives reset; the rest is power-on state. */
+    memcpy(keep, &env->cpuid_level, sizeof(keep));
+    x86_cpu_reset_state(env);
+    memcpy(&env->cpuid_level, keep, sizeof(keep));
+    env->regs[R_EDX] = env->cpuid_version;
+    cpu->a20_enabled = true;
+    env->a20_mask = 0xffffffff;
+    cpu->intr_level = 0;
+    cpu->nmi_request = false;
+    cpu->state_dirty = true;
+}
+
+static void wait_on(pthread_cond_t *cond)
+{
+    bql_cond_wait(cond);
+}
+
+static void *vcpu_thread_fn(void *arg)
+{
+    CPUState *cpu = arg;
+
+    bql_lock();
+    while (!cpu->exit_thread) {
+        if (cpu->stop_request) {
+            cpu->stopped = true;
+            pthread_cond_broadcast(&pause_cond);
+            wait_on(&cpu->halt_cond);
+            continue;
+        }
+        cpu->stopped = false;
+        if (cpu->env.halted && !cpu_has_work(cpu)) {
+            wait_on(&cpu->halt_cond);
+            continue;
+        }
+        cpu->env.halted = false;
+        bql_unlock();
+        AccelExit r = cpu->accel->vcpu_exec(cpu);
+        bql_lock();
+        switch (r) {
+        case ACCEL_EXIT_KICKED:
+            break;
+        case ACCEL_EXIT_HALTED:
+            if (!cpu->state_dirty && cpu->accel->get_state) {
+                cpu->accel->get_state(cpu);
+            }
+            cpu->env.halted = true;
+            break;
+        case ACCEL_EXIT_SHUTDOWN:
+            log_mask(LOG_GUEST_ERROR, "CPU %d: triple fault\n", cpu->index);
+            if (!opt_no_reboot) {
+                error_report("CPU %d: triple fault, resetting the machine",
+                             cpu->index);
+            } else {
+                error_report("CPU %d: triple fault (-no-reboot: exiting)",
+                             cpu->index);
+            }
+            cpu->stop_request = true;
+            system_reset_request(SHUTDOWN_CAUSE_GUEST_PANIC);
+            break;
+        case ACCEL_EXIT_ERROR:
+            cpu->stop_request = true;
+            system_shutdown_request(SHUTDOWN_CAUSE_HOST_ERROR, 1);
+            break;
+        }
+    }
+    cpu->stopped = true;
+    pthread_cond_broadcast(&pause_cond);
+    bql_unlock();
+    return NULL;
+}
+
+static void kick_signal_handler(int sig)
+{
+    (void)sig;
+}
+
+int cpu_start(CPUState *cpu, Error **errp)
+{
+    static bool sig_installed;
+    if (!sig_installed) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = kick_signal_handler;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGUSR1, &sa, NULL);
+        sig_installed = true;
+    }
+    pthread_cond_init(&cpu->halt_cond, NULL);
+    int r = pthread_create(&cpu->thread, NULL, vcpu_thread_fn, cpu);
+    if (r) {
+        error_setg(errp, "cannot create vCPU thread: %s", strerror(r));
+        return -r;
+    }
+    return 0;
+}
+
+void cpus_pause(void)
+{
+    Machine *m = current_machine;
+    assert(bql_locked());
+    for (int i = 0; i < m->nr_cpus; i++) {
+        m->cpus[i]->stop_request = true;
+        cpu_kick(m->cpus[i]);
+    }
+    for (int i = 0; i < m->nr_cpus; i++) {
+        CPUState *cpu = m->cpus[i];
+        while (cpu->thread && !cpu->stopped) {
+            cpu_kick(cpu);
+            bql_cond_timedwait_ms(&pause_cond, 10);
+        }
+    }
+}
+
+void cpus_resume(void)
+{
+    Machine *m = current_machine;
+    for (int i = 0; i < m->nr_cpus; i++) {
+        m->cpus[i]->stop_request = false;
+        pthread_cond_broadcast(&m->cpus[i]->halt_cond);
+    }
+}
+
+void cpus_stop_all(void)
+{
+    Machine *m = current_machine;
+    if (!m) {
+        return;
+    }
+    for (int i = 0; i < m->nr_cpus; i++) {
+        m->cpus[i]->exit_thread = true;
+        m->cpus[i]->stop_request = true;
+        cpu_kick(m->cpus[i]);
+    }
+    bql_unlock();
+    for (int i = 0; i < m->nr_cpus; i++) {
+        CPUState *cpu = m->cpus[i];
+        if (cpu->thread) {
+            while (pthread_tryjoin_np(cpu->thread, NULL) == EBUSY) {
+                cpu_kick(cpu);
+                usleep(1000);
+            }
+            cpu->thread = 0;
+        }
+    }
+    bql_lock();
+}

@@ -1,0 +1,238 @@
+/*
+ * Clocks and timers (include/emu/timer.h).
+ *
+ * Each clock keeps its armed timers in a list sorted by deadline.  The
+ * virtual clock is the host monotonic clock minus an offset that grows while
+ * the VM is stopped; in test mode it is a counter that only clock_step_ns()
+ * moves.
+ */
+#include "emu/common.h"
+#include "emu/timer.h"
+
+#include <time.h>
+
+static Timer *active[CLOCK_MAX];
+static void (*notify_cb)(void);
+
+static bool test_mode;
+static int64_t test_virtual_ns;
+static int64_t test_host_ns = -1;
+
+static bool vm_running = true;
+static int64_t vm_offset;       /* virtual = monotonic - vm_offset */
+static int64_t vm_stopped_at;   /* virtual time frozen while stopped */
+static bool vm_offset_init;
+
+static int64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * NANOSECONDS_PER_SECOND + ts.tv_nsec;
+}
+
+int64_t clock_get_ns(EmuClockType type)
+{
+    switch (type) {
+    case CLOCK_VIRTUAL:
+        if (test_mode) {
+            return test_virtual_ns;
+        }
+        if (!vm_offset_init) {
+            vm_offset = monotonic_ns();
+            vm_offset_init = true;
+        }
+        if (!vm_running) {
+            return vm_stopped_at;
+        }
+        return monotonic_ns() - vm_offset;
+    case CLOCK_MONO:
+        return monotonic_ns();
+    case CLOCK_HOST: {
+        if (test_mode && test_host_ns >= 0) {
+            return test_host_ns + test_virtual_ns;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return ts.tv_sec * NANOSECONDS_PER_SECOND + ts.tv_nsec;
+    }
+    default:
+        abort();
+    }
+}
+
+void clock_vm_stop(void)
+{
+    if (vm_running) {
+        vm_stopped_at = clock_get_ns(CLOCK_VIRTUAL);
+        vm_running = false;
+    }
+}
+
+void clock_vm_start(void)
+{
+    if (!vm_running) {
+        vm_offset = monotonic_ns() - vm_stopped_at;
+        vm_offset_init = true;
+        vm_running = true;
+    }
+}
+
+bool clock_vm_running(void)
+{
+    return vm_running;
+}
+
+void clock_set_notify(void (*notify)(void))
+{
+    notify_cb = notify;
+}
+
+void timer_init_ns(Timer *t, EmuClockType type, TimerCb *cb, void *opaque)
+{
+    t->clock = type;
+    t->expire = -1;
+    t->cb = cb;
+    t->opaque = opaque;
+    t->next = NULL;
+}
+
+Timer *timer_new_ns(EmuClockType type, TimerCb *cb, void *opaque)
+{
+    Timer *t = malloc(sizeof(*t));
+    if (!t) {
+        fatal("out of memory");
+    }
+    timer_init_ns(t, type, cb, opaque);
+    return t;
+}
+
+void timer_free(Timer *t)
+{
+    if (t) {
+        timer_del(t);
+        free(t);
+    }
+}
+
+void timer_del(Timer *t)
+{
+    if (t->expire < 0) {
+        return;
+    }
+    for (Timer **p = &active[t->clock]; *p; p = &(*p)->next) {
+        if (*p == t) {
+            *p = t->next;
+            break;
+        }
+    }
+    t->expire = -1;
+    t->next = NULL;
+}
+
+void timer_mod_ns(Timer *t, int64_t expire)
+{
+    Timer **p;
+    if (expire < 0) {
+        expire = 0;
+    }
+    timer_del(t);
+    t->expire = expire;
+    for (p = &active[t->clock]; *p; p = &(*p)->next) {
+        if ((*p)->expire > expire) {
+            break;
+        }
+    }
+    t->next = *p;
+    *p = t;
+    if (p == &active[t->clock] && notify_cb) {
+        notify_cb();
+    }
+}
+
+int64_t timers_deadline_ns(EmuClockType type)
+{
+    return active[type] ? active[type]->expire : -1;
+}
+
+int64_t timers_timeout_ns(void)
+{
+    int64_t best = -1;
+    for (int c = 0; c < CLOCK_MAX; c++) {
+        if (!active[c] || (c == CLOCK_VIRTUAL && (test_mode || !vm_running))) {
+            continue;
+        }
+        int64_t d = active[c]->expire - clock_get_ns(c);
+        if (d < 0) {
+            d = 0;
+        }
+        if (best < 0 || d < best) {
+            best = d;
+        }
+    }
+    return best;
+}
+
+bool timers_run_expired(EmuClockType type)
+{
+    bool ran = false;
+    if (type == CLOCK_VIRTUAL && !vm_running && !test_mode) {
+        return false;
+    }
+    int64_t now = clock_get_ns(type);
+    while (active[type] && active[type]->expire <= now) {
+        Timer *t = active[type];
+        active[type] = t->next;
+        t->next = NULL;
+        t->expire = -1;
+        t->cb(t->opaque);
+        ran = true;
+    }
+    return ran;
+}
+
+bool timers_run_all_expired(void)
+{
+    bool ran = false;
+    for (int c = 0; c < CLOCK_MAX; c++) {
+        ran |= timers_run_expired(c);
+    }
+    return ran;
+}
+
+void clock_enable_test_mode(void)
+{
+    test_mode = true;
+    test_virtual_ns = 0;
+    for (int c = 0; c < CLOCK_MAX; c++) {
+        while (active[c]) {
+            timer_del(active[c]);
+        }
+    }
+}
+
+bool clock_test_mode(void)
+{
+    return test_mode;
+}
+
+void clock_step_ns(int64_t ns)
+{
+    int64_t target = test_virtual_ns + ns;
+    assert(test_mode);
+    while (active[CLOCK_VIRTUAL] && active[CLOCK_VIRTUAL]->expire <= target) {
+        Timer *t = active[CLOCK_VIRTUAL];
+        if (t->expire > test_virtual_ns) {
+            test_virtual_ns = t->expire;
+        }
+        active[CLOCK_VIRTUAL] = t->next;
+        t->next = NULL;
+        t->expire = -1;
+        t->cb(t->opaque);
+    }
+    test_virtual_ns = target;
+}
+
+void clock_set_host_ns(int64_t ns)
+{
+    test_host_ns = ns - test_virtual_ns;
+}

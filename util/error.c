@@ -1,0 +1,96 @@
+/* The Error API (include/emu/error.h). */
+#include "emu/common.h"
+
+static char *vformat(const char *fmt, va_list ap)
+{
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0) {
+        abort();
+    }
+    return s;
+}
+
+void error_setg(Error **errp, const char *fmt, ...)
+{
+    va_list ap;
+    if (!errp) {
+        return;
+    }
+    assert(*errp == NULL);
+    Error *err = malloc(sizeof(*err));
+    if (!err) {
+        abort();
+    }
+    va_start(ap, fmt);
+    err->msg = vformat(fmt, ap);
+    va_end(ap);
+    *errp = err;
+}
+
+void error_prepend(Error **errp, const char *fmt, ...)
+{
+    va_list ap;
+    if (!errp || !*errp) {
+        return;
+    }
+    va_start(ap, fmt);
+    char *prefix = vformat(fmt, ap);
+    va_end(ap);
+    char *msg = NULL;
+    if (asprintf(&msg, "%s%s", prefix, (*errp)->msg) < 0) {
+        abort();
+    }
+    free(prefix);
+    free((*errp)->msg);
+    (*errp)->msg = msg;
+}
+
+const char *error_get_pretty(const Error *err)
+{
+    return err->msg;
+}
+
+void error_free(Error *err)
+{
+    if (err) {
+        free(err->msg);
+        free(err);
+    }
+}
+
+void error_report_err(Error *err)
+{
+    fprintf(stderr, "emu: %s\n", err->msg);
+    error_free(err);
+}
+
+void error_report(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("emu: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void warn_report(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("emu: warning: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void fatal(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("emu: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
