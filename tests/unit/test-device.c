@@ -1,0 +1,191 @@
+/* Device base: class lookup, typed property parsing and errors, realize and
+ * reset order, the state table dump and save/load round trip. */
+#include "tests/unit/harness.h"
+
+typedef struct FooState {
+    DeviceState parent;
+    uint32_t iobase;
+    uint8_t irq;
+    bool fast;
+    uint64_t size;
+    int32_t devfn;
+    char *label;
+    int resets;
+    int realize_order;
+    uint16_t regs[3];
+} FooState;
+
+static int realize_counter;
+
+static const Property foo_props[] = {
+    DEFINE_PROP_U32("iobase", FooState, iobase, 0x300, "I/O base"),
+    DEFINE_PROP_U8("irq", FooState, irq, 5, "IRQ"),
+    DEFINE_PROP_BOOL("fast", FooState, fast, false, "go fast"),
+    DEFINE_PROP_SIZE("size", FooState, size, 4096, "window size"),
+    { "addr", PROP_PCI_DEVFN, offsetof(FooState, devfn), (uint64_t)-1, NULL,
+      "slot.fn" },
+    DEFINE_PROP_STRING("label", FooState, label, "none", "a label"),
+    DEFINE_PROP_END,
+};
+
+static const VMStateField foo_fields[] = {
+    VMSTATE_U32(iobase, FooState),
+    VMSTATE_U16_ARRAY(regs, FooState, 3),
+    VMSTATE_BOOL(fast, FooState),
+    VMSTATE_END_OF_LIST(),
+};
+static const VMStateDescription vmstate_foo = { "foo", 1, foo_fields, NULL };
+
+static int foo_realize(DeviceState *dev, Error **errp)
+{
+    FooState *s = (FooState *)dev;
+    if (s->iobase > 0xfff0) {
+        error_setg(errp, "test-foo: iobase 0x%x out of range", s->iobase);
+        return -EINVAL;
+    }
+    s->realize_order = ++realize_counter;
+    return 0;
+}
+
+static void foo_reset(DeviceState *dev)
+{
+    FooState *s = (FooState *)dev;
+    s->resets++;
+    s->regs[0] = 0;
+}
+
+static const DeviceClass foo_class = {
+    .name = "test-foo", .desc = "a test device", .bus = "isa",
+    .instance_size = sizeof(FooState), .props = foo_props,
+    .user_creatable = true, .realize = foo_realize, .reset = foo_reset,
+    .vmsd = &vmstate_foo,
+};
+DEVICE_CLASS_REGISTER(foo_class);
+
+static void test_defaults_and_parse(void)
+{
+    Error *err = NULL;
+    FooState *s = (FooState *)device_new("test-foo");
+    CHECK(s != NULL);
+    CHECK(device_new("no-such-device") == NULL);
+    CHECK_EQ(s->iobase, 0x300);
+    CHECK_EQ(s->irq, 5);
+    CHECK_EQ(s->size, 4096);
+    CHECK_EQ(s->devfn, -1);
+    CHECK_STR(s->label, "none");
+
+    CHECK(device_set_props(&s->parent, "iobase=0x2f8,irq=3,fast=on,"
+                           "size=64k,addr=1f.7,label=hi,id=foo0", &err) == 0);
+    CHECK(err == NULL);
+    CHECK_EQ(s->iobase, 0x2f8);
+    CHECK_EQ(s->irq, 3);
+    CHECK(s->fast);
+    CHECK_EQ(s->size, 64 * 1024);
+    CHECK_EQ(s->devfn, (0x1f << 3) | 7);
+    CHECK_STR(s->label, "hi");
+    CHECK_STR(s->parent.id, "foo0");
+    device_free(&s->parent);
+}
+
+static void expect_error(const char *opts, const char *needle)
+{
+    Error *err = NULL;
+    DeviceState *d = device_new("test-foo");
+    CHECK(device_set_props(d, opts, &err) < 0);
+    CHECK(err != NULL);
+    if (err) {
+        if (!strstr(error_get_pretty(err), needle)) {
+            test_fail(__FILE__, __LINE__, "'%s': message '%s' lacks '%s'",
+                      opts, error_get_pretty(err), needle);
+        }
+        error_free(err);
+    }
+    device_free(d);
+}
+
+static void test_bad_values(void)
+{
+    expect_error("nosuch=1", "property 'nosuch' not found");
+    expect_error("irq=256", "expects a uint8");
+    expect_error("irq=-1", "expects a uint8");
+    expect_error("iobase=xyz", "expects a uint32");
+    expect_error("fast=maybe", "expects on/off");
+    expect_error("size=12q", "expects a size");
+    expect_error("addr=20.0", "slot[.function]");
+    expect_error("addr=1.8", "slot[.function]");
+    expect_error("iobase", "expected property=value");
+}
+
+static void test_realize_reset_dump(void)
+{
+    TestBus tb;
+    Error *err = NULL;
+    test_bus_init(&tb);
+    FooState *a = (FooState *)test_device(&tb, "test-foo", "iobase=0x100");
+    FooState *b = (FooState *)test_device(&tb, "test-foo", "iobase=0x200");
+    CHECK(a && b);
+    if (!a || !b) {
+        return;
+    }
+    CHECK(a->realize_order < b->realize_order);
+    CHECK_EQ(a->resets, 1);
+    a->regs[0] = 7;
+    devices_reset_all();
+    CHECK_EQ(a->resets, 2);
+    CHECK_EQ(b->resets, 2);
+    CHECK_EQ(a->regs[0], 0);
+
+    /* realize failure is an error, not a crash */
+    DeviceState *c = device_new("test-foo");
+    device_set_props(c, "iobase=0xffff", NULL);
+    CHECK(device_realize(c, &tb.isa, &err) < 0);
+    CHECK(err && strstr(error_get_pretty(err), "out of range"));
+    error_free(err);
+    device_free(c);
+
+    /* dump lists properties and state */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    a->regs[1] = 0xbeef;
+    device_dump(f, &a->parent);
+    fclose(f);
+    CHECK(strstr(buf, "dev: test-foo") != NULL);
+    CHECK(strstr(buf, "iobase = 0x100") != NULL);
+    CHECK(strstr(buf, "0xbeef") != NULL);
+    free(buf);
+
+    /* save/load round trip */
+    uint8_t img[64];
+    size_t n = vmstate_save(&vmstate_foo, a, img, sizeof(img));
+    CHECK_EQ(n, 4 + 6 + 1);
+    FooState copy = { 0 };
+    CHECK(vmstate_load(&vmstate_foo, &copy, img, n) == 0);
+    CHECK_EQ(copy.iobase, 0x100);
+    CHECK_EQ(copy.regs[1], 0xbeef);
+    CHECK(vmstate_load(&vmstate_foo, &copy, img, n - 1) < 0);
+    test_bus_cleanup(&tb);
+}
+
+static void test_help_lists(void)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    device_class_list(f);
+    device_class_print_props(f, device_class_find("test-foo"));
+    fclose(f);
+    CHECK(strstr(buf, "name \"test-foo\", bus isa") != NULL);
+    CHECK(strstr(buf, "iobase=<uint32> - I/O base (default 0x300)") != NULL);
+    free(buf);
+}
+
+int main(int argc, char **argv)
+{
+    test_init(argc, argv);
+    TEST_RUN(test_defaults_and_parse);
+    TEST_RUN(test_bad_values);
+    TEST_RUN(test_realize_reset_dump);
+    TEST_RUN(test_help_lists);
+    return test_finish();
+}
