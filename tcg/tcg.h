@@ -1,0 +1,171 @@
+/*
+ * The translator IR: the API the frontend uses to build a block's ops, and
+ * that the optimizer and back ends consume.  tcg/README.md is the
+ * specification; this header is its C form.
+ *
+ * One TCGContext per vCPU thread holds the block being built.  Values are
+ * small handles (indices into ctx->temps) wrapped in one struct per type so
+ * that the compiler catches i32/i64 mix-ups.
+ */
+#ifndef TCG_TCG_H
+#define TCG_TCG_H
+
+#include "emu/common.h"
+
+typedef enum TCGType {
+    TCG_TYPE_I32,
+    TCG_TYPE_I64,
+} TCGType;
+
+typedef struct TCGv_i32 {
+    int idx;
+} TCGv_i32;
+typedef struct TCGv_i64 {
+    int idx;
+} TCGv_i64;
+
+typedef enum TCGCond {
+    TCG_COND_NEVER,
+    TCG_COND_ALWAYS,
+    TCG_COND_EQ,
+    TCG_COND_NE,
+    TCG_COND_LT,
+    TCG_COND_GE,
+    TCG_COND_LE,
+    TCG_COND_GT,
+    TCG_COND_LTU,
+    TCG_COND_GEU,
+    TCG_COND_LEU,
+    TCG_COND_GTU,
+} TCGCond;
+
+/* Guest memory operation: size and signedness. */
+typedef enum MemOp {
+    MO_8 = 0,
+    MO_16 = 1,
+    MO_32 = 2,
+    MO_64 = 3,
+    MO_SIZE = 3,
+    MO_SIGN = 4,
+    MO_UB = MO_8,
+    MO_UW = MO_16,
+    MO_UL = MO_32,
+    MO_SB = MO_8 | MO_SIGN,
+    MO_SW = MO_16 | MO_SIGN,
+    MO_SL = MO_32 | MO_SIGN,
+    MO_UQ = MO_64,
+} MemOp;
+
+/* Helper call flags (README "Ops": call). */
+#define TCG_CALL_DEFAULT 0
+#define TCG_CALL_NO_WG 1    /* reads globals, does not write them */
+#define TCG_CALL_PURE 2     /* no side effects, reads no globals */
+
+typedef enum TCGOpcode {
+#define DEF(name, nb_out, nb_in, nb_const) INDEX_op_##name,
+#include "tcg/tcg-opc.h"
+#undef DEF
+    NB_OPS,
+} TCGOpcode;
+
+#define TCG_MAX_OP_ARGS 8
+
+typedef struct TCGOp {
+    TCGOpcode opc;
+    uint8_t nargs;
+    uint8_t life;            /* optimizer: bitmask of dead inputs */
+    int64_t args[TCG_MAX_OP_ARGS];
+} TCGOp;
+
+typedef enum TCGTempKind {
+    TEMP_GLOBAL,             /* backed by env + mem_offset */
+    TEMP_NORMAL,             /* block-local */
+    TEMP_CONST,
+} TCGTempKind;
+
+typedef struct TCGTemp {
+    TCGTempKind kind;
+    TCGType type;
+    int64_t val;             /* TEMP_CONST */
+    int mem_offset;          /* TEMP_GLOBAL: offsetof(CPUX86State, ...) */
+    const char *name;
+} TCGTemp;
+
+typedef struct TCGLabel {
+    int id;
+    bool present;
+} TCGLabel;
+
+#define TCG_MAX_TEMPS 512
+#define TCG_MAX_OPS 1024
+#define TCG_MAX_LABELS 128
+
+typedef struct TCGContext {
+    TCGTemp temps[TCG_MAX_TEMPS];
+    int nb_globals;
+    int nb_temps;
+    TCGOp ops[TCG_MAX_OPS];
+    int nb_ops;
+    TCGLabel labels[TCG_MAX_LABELS];
+    int nb_labels;
+    bool overflow;           /* too many ops/temps: the frontend ends the TB */
+} TCGContext;
+
+/* The current thread's context. */
+extern __thread TCGContext *tcg_ctx;
+
+void tcg_context_init(TCGContext *s);
+/* Start a new block: drops temps, ops and labels, keeps globals. */
+void tcg_func_start(TCGContext *s);
+
+TCGv_i32 tcg_global_mem_new_i32(int offset, const char *name);
+TCGv_i64 tcg_global_mem_new_i64(int offset, const char *name);
+TCGv_i32 tcg_temp_new_i32(void);
+TCGv_i64 tcg_temp_new_i64(void);
+TCGv_i32 tcg_constant_i32(int32_t val);
+TCGv_i64 tcg_constant_i64(int64_t val);
+
+TCGLabel *gen_new_label(void);
+void gen_set_label(TCGLabel *l);
+
+/* Emitters, one per op of tcg-opc.h, named tcg_gen_<op>. */
+void tcg_gen_op(TCGOpcode opc, int nargs, const int64_t *args);
+
+void tcg_gen_mov_i32(TCGv_i32 d, TCGv_i32 a);
+void tcg_gen_movi_i32(TCGv_i32 d, int32_t v);
+void tcg_gen_add_i32(TCGv_i32 d, TCGv_i32 a, TCGv_i32 b);
+void tcg_gen_sub_i32(TCGv_i32 d, TCGv_i32 a, TCGv_i32 b);
+void tcg_gen_and_i32(TCGv_i32 d, TCGv_i32 a, TCGv_i32 b);
+void tcg_gen_or_i32(TCGv_i32 d, TCGv_i32 a, TCGv_i32 b);
+void tcg_gen_xor_i32(TCGv_i32 d, TCGv_i32 a, TCGv_i32 b);
+void tcg_gen_shl_i32(TCGv_i32 d, TCGv_i32 a, TCGv_i32 b);
+void tcg_gen_shr_i32(TCGv_i32 d, TCGv_i32 a, TCGv_i32 b);
+void tcg_gen_sar_i32(TCGv_i32 d, TCGv_i32 a, TCGv_i32 b);
+void tcg_gen_neg_i32(TCGv_i32 d, TCGv_i32 a);
+void tcg_gen_not_i32(TCGv_i32 d, TCGv_i32 a);
+void tcg_gen_mul_i32(TCGv_i32 d, TCGv_i32 a, TCGv_i32 b);
+void tcg_gen_setcond_i32(TCGCond c, TCGv_i32 d, TCGv_i32 a, TCGv_i32 b);
+void tcg_gen_brcond_i32(TCGCond c, TCGv_i32 a, TCGv_i32 b, TCGLabel *l);
+void tcg_gen_br(TCGLabel *l);
+void tcg_gen_ext8u_i32(TCGv_i32 d, TCGv_i32 a);
+void tcg_gen_ext8s_i32(TCGv_i32 d, TCGv_i32 a);
+void tcg_gen_ext16u_i32(TCGv_i32 d, TCGv_i32 a);
+void tcg_gen_ext16s_i32(TCGv_i32 d, TCGv_i32 a);
+void tcg_gen_deposit_i32(TCGv_i32 d, TCGv_i32 a, TCGv_i32 b, int pos,
+                         int len);
+void tcg_gen_qemu_ld_i32(TCGv_i32 d, TCGv_i32 addr, int mmu_idx, MemOp mop);
+void tcg_gen_qemu_st_i32(TCGv_i32 v, TCGv_i32 addr, int mmu_idx, MemOp mop);
+void tcg_gen_ld_i32(TCGv_i32 d, int env_offset);
+void tcg_gen_st_i32(TCGv_i32 v, int env_offset);
+void tcg_gen_insn_start(uint64_t pc);
+void tcg_gen_goto_tb(int slot);
+void tcg_gen_exit_tb(uintptr_t val);
+void tcg_gen_lookup_and_goto_ptr(void);
+/* call: ret may be NULL (idx < 0); args are temp handles of either type. */
+void tcg_gen_call(void *helper, int flags, int ret_idx, int nargs,
+                  const int *arg_idx);
+
+void tcg_optimize(TCGContext *s);
+void tcg_dump_ops(TCGContext *s, FILE *f);
+
+#endif
