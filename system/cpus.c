@@ -79,13 +79,9 @@ void cpu_synchronize_state(CPUState *cpu)
 
 void cpu_reset(CPUState *cpu)
 {
-    uint32_t keep[24];
     CPUX86State *env = &cpu->env;
-    /* The CPUID model survives reset; the rest is power-on state. */
-    memcpy(keep, &env->cpuid_level, sizeof(keep));
+    /* Keeps the CPUID model; EDX = signature (target-i386/cpu.c). */
     x86_cpu_reset_state(env);
-    memcpy(&env->cpuid_level, keep, sizeof(keep));
-    env->regs[R_EDX] = env->cpuid_version;
     cpu->a20_enabled = true;
     env->a20_mask = 0xffffffff;
     cpu->intr_level = 0;

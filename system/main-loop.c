@@ -3,6 +3,7 @@
  * descriptors, our timers for deadlines, and the shutdown/reset requests.
  */
 #include "emu/common.h"
+#include "emu/cpu.h"
 #include "emu/main-loop.h"
 #include "emu/timer.h"
 
@@ -66,8 +67,21 @@ void main_loop_wakeup(void)
     g_main_context_wakeup(NULL);
 }
 
+/*
+ * A vCPU that asked for a reset or shutdown (an OUT to 0xCF9, an ACPI S5
+ * write) must not run further guest code: QEMU stops it at the request too.
+ */
+static void stop_vcpus_now(void)
+{
+    if (first_cpu) {
+        first_cpu->stop_request = true;
+        cpu_kick(first_cpu);
+    }
+}
+
 void system_shutdown_request(ShutdownCause cause, int exit_status)
 {
+    stop_vcpus_now();
     if (shutdown_cause == SHUTDOWN_CAUSE_NONE) {
         shutdown_status = exit_status;
         shutdown_cause = cause;
@@ -81,6 +95,7 @@ void system_reset_request(ShutdownCause cause)
         system_shutdown_request(cause, 0);
         return;
     }
+    stop_vcpus_now();
     reset_cause = cause;
     main_loop_wakeup();
 }

@@ -187,7 +187,10 @@ static void render(FlatView *v, int *cap, MemoryRegion *mr, i128 base,
                (uint64_t)e, readonly);
         break;
     case MR_CONTAINER: {
-        MemoryRegion **subs = malloc(sizeof(*subs) * (mr->nr_subregions + 1));
+        if (!mr->nr_subregions) {
+            break;
+        }
+        MemoryRegion **subs = malloc(sizeof(*subs) * mr->nr_subregions);
         memcpy(subs, mr->subregions, sizeof(*subs) * mr->nr_subregions);
         qsort(subs, mr->nr_subregions, sizeof(*subs), sub_cmp);
         for (int i = 0; i < mr->nr_subregions; i++) {
@@ -722,7 +725,10 @@ static void dump_region(FILE *f, MemoryRegion *mr, uint64_t base, int depth)
         fprintf(f, " @%s %016" PRIx64, mr->alias->name, mr->alias_offset);
     }
     fputc('\n', f);
-    MemoryRegion **subs = malloc(sizeof(*subs) * (mr->nr_subregions + 1));
+    if (!mr->nr_subregions) {
+        return;
+    }
+    MemoryRegion **subs = malloc(sizeof(*subs) * mr->nr_subregions);
     memcpy(subs, mr->subregions, sizeof(*subs) * mr->nr_subregions);
     qsort(subs, mr->nr_subregions, sizeof(*subs), sub_cmp);
     for (int i = 0; i < mr->nr_subregions; i++) {

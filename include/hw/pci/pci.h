@@ -79,6 +79,7 @@ struct PCIDevice {
     void (*config_write)(PCIDevice *d, uint32_t addr, uint32_t val, int len);
 };
 
+/* pin is 0-based (0 = INTA#, from config 0x3d minus 1). */
 typedef int PCIMapIRQFn(PCIDevice *d, int pin);      /* -> bus irq index */
 typedef void PCISetIRQFn(void *opaque, int irq, int level);
 
@@ -95,6 +96,8 @@ struct PCIBus {
 };
 
 PCIBus *pci_bus_new(MemoryRegion *mem, MemoryRegion *io, AddressSpace *dma_as);
+/* Free a bus whose devices are all detached. */
+void pci_bus_free(PCIBus *bus);
 void pci_bus_set_irq_routing(PCIBus *bus, PCIMapIRQFn *map_irq,
                              PCISetIRQFn *set_irq, void *opaque, int nirq);
 
@@ -117,7 +120,12 @@ uint32_t pci_default_config_read(PCIDevice *d, uint32_t addr, int len);
 void pci_default_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
                               int len);
 
-/* Configuration mechanism #1 addressing: bus 0 only. */
+/*
+ * Configuration mechanism #1 addressing: bus 0 only.  cf8 is the value of
+ * the 0xCF8 address register with bits 1:0 replaced by the data port's byte
+ * offset (port - 0xCFC).  Disabled (bit 31 clear), other buses and absent
+ * devices read all ones and ignore writes.
+ */
 uint32_t pci_host_config_read(PCIBus *bus, uint32_t cf8, int len);
 void pci_host_config_write(PCIBus *bus, uint32_t cf8, uint32_t val, int len);
 

@@ -1,0 +1,63 @@
+/*
+ * Minimal ACPI tables for direct kernel boot (no BIOS to provide them), so
+ * that an ACPI OS finds the PIIX4 power-management block and can power off
+ * through it: RSDP -> RSDT -> FADT -> {FACS, DSDT}.  The DSDT holds only
+ * Name(_S5, Package(4){0,0,0,0}): S5 is SLP_TYP 0, the value the PIIX4 PM
+ * model treats as soft-off.
+ *
+ * No MADT: the pc machine has no local APIC / IOAPIC model yet, so the OS
+ * uses the 8259 PICs (FADT INT_MODEL 0).  No SMI_CMD by default: ACPI
+ * (ACPICA's acpi_hw_get_mode()) then considers the machine always in ACPI
+ * mode and never attempts the enable handshake.
+ *
+ * Layout inside [tables_addr, tables_addr + ACPI_TABLES_SIZE):
+ *   +0x000 FACS (64 bytes, 64-byte aligned as required)
+ *   +0x040 DSDT
+ *   +0x080 FADT (revision 1, ACPI 1.0 layout, 116 bytes)
+ *   +0x100 RSDT
+ * The RSDP (ACPI 1.0, 20 bytes) goes to rsdp_addr, which must be 16-byte
+ * aligned in 0xe0000-0xfffff for the OS's scan to find it; it is written
+ * with address_space_write_rom() since that area is normally ROM.
+ */
+#ifndef HW_PC_ACPI_BUILD_H
+#define HW_PC_ACPI_BUILD_H
+
+#include "emu/common.h"
+#include "emu/memory.h"
+
+#define ACPI_TABLES_SIZE 0x200
+
+#define ACPI_FACS_OFFSET 0x000
+#define ACPI_DSDT_OFFSET 0x040
+#define ACPI_FADT_OFFSET 0x080
+#define ACPI_RSDT_OFFSET 0x100
+
+typedef struct AcpiPmConfig {
+    uint16_t pm_base;       /* PM1a_EVT +0 (4), PM1a_CNT +4 (2), TMR +8 (4) */
+    uint16_t gpe0_base;
+    uint8_t gpe0_len;       /* bytes: status half, then enable half */
+    uint8_t sci_irq;
+    uint16_t smi_cmd;       /* 0: none (fixed ACPI mode) */
+    uint8_t acpi_enable, acpi_disable;   /* values for SMI_CMD */
+} AcpiPmConfig;
+
+/* What the PIIX4 PM device of the pc machine decodes. */
+#define ACPI_PM_CONFIG_PIIX4                                                 \
+    {                                                                        \
+        .pm_base = 0xb000, .gpe0_base = 0xafe0, .gpe0_len = 4,               \
+        .sci_irq = 9,                                                        \
+    }
+
+/*
+ * Build the tables at tables_addr (RAM the e820 map marks ACPI or reserved)
+ * and the RSDP at rsdp_addr.  Returns 0, or -1 with *errp set if the memory
+ * is not there or rsdp_addr is not a valid RSDP location.
+ */
+int acpi_build_tables(AddressSpace *as, uint64_t tables_addr,
+                      uint64_t rsdp_addr, const AcpiPmConfig *pm,
+                      Error **errp);
+
+/* Sum of the bytes, mod 256 (0 for a table with a correct checksum). */
+uint8_t acpi_checksum(const uint8_t *p, size_t len);
+
+#endif

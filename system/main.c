@@ -1,0 +1,576 @@
+/*
+ * emu's main(): the QEMU-compatible command line, machine creation, the
+ * vCPU threads and the main loop.
+ *
+ * Errors on the command line print one line, "emu: <option>: <why>", and
+ * exit with status 1, as QEMU does.
+ */
+#include "emu/common.h"
+#include "emu/accel.h"
+#include "emu/chardev.h"
+#include "emu/cpu.h"
+#include "emu/device.h"
+#include "emu/machine.h"
+#include "emu/main-loop.h"
+#include "emu/monitor.h"
+#include "emu/timer.h"
+#include "hw/pc/pc.h"
+#include "target-i386/cpuid.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#define MAX_DEVICE_OPTS 64
+
+typedef struct Options {
+    MachineOptions mo;
+    const char *accel;
+    const char *serial_specs[MAX_SERIAL_PORTS];
+    int nr_serial_specs;
+    const char *chardev_opts[16];
+    int nr_chardevs;
+    const char *device_opts[MAX_DEVICE_OPTS];
+    int nr_devices;
+    const char *monitor_spec;
+    const char *debugcon_spec;
+    bool nographic;
+    const char *display;
+    bool start_paused;
+} Options;
+
+static void usage(void)
+{
+    printf(
+"emu " EMU_VERSION ": a PC emulator (QEMU pc machine compatible)\n"
+"usage: emu [options]\n"
+"\n"
+"Machine:\n"
+"  -machine pc[,accel=kvm|tcg]  the machine (only 'pc'); -M is the same\n"
+"  -accel kvm|tcg|help          accelerator (default: kvm if usable, else tcg)\n"
+"  -enable-kvm                  same as -accel kvm\n"
+"  -cpu MODEL|help              CPU model (default qemu32)\n"
+"  -m SIZE                      guest RAM, in MiB or with a k/M/G suffix\n"
+"                               (default 128M)\n"
+"  -smp 1                       number of CPUs (only 1 for now)\n"
+"  -name NAME                   name of the guest\n"
+"\n"
+"Boot:\n"
+"  -bios FILE                   firmware image (default: SeaBIOS from\n"
+"                               /usr/share/seabios/bios-256k.bin)\n"
+"  -kernel FILE                 boot a Linux bzImage or multiboot kernel\n"
+"                               directly, without firmware\n"
+"  -initrd FILE                 initial ramdisk (multiboot: modules,\n"
+"                               'file arg,file arg')\n"
+"  -append CMDLINE              kernel command line\n"
+"  -no-reboot                   exit instead of rebooting\n"
+"  -no-shutdown                 stop the guest instead of exiting on\n"
+"                               power-off\n"
+"  -S                           do not start the CPU (use 'cont' in the\n"
+"                               monitor)\n"
+"\n"
+"Devices:\n"
+"  -device NAME[,PROP=VALUE...] add a device; -device help lists them,\n"
+"                               -device NAME,help lists its properties\n"
+"  -serial SPEC                 a serial port (up to 4): stdio, null, pty,\n"
+"                               file:PATH, tcp:HOST:PORT[,server,nowait],\n"
+"                               unix:PATH[,server,nowait], mon:stdio,\n"
+"                               chardev:ID, none\n"
+"  -chardev BACKEND,id=ID,...   a character device (stdio, null, file,\n"
+"                               socket, pty, ringbuf)\n"
+"  -debugcon SPEC               the debug console at ports 0x402 (SeaBIOS's\n"
+"                               log) and 0xe9\n"
+"  -monitor SPEC                the human monitor (e.g. stdio, tcp:...)\n"
+"\n"
+"Display:\n"
+"  -nographic                   no display: serial port and monitor on\n"
+"                               stdio (C-a h for help); SeaBIOS prints on\n"
+"                               the serial console.  This is the default\n"
+"                               until the VGA display is built.\n"
+"  -display none                no display and nothing on stdio\n"
+"\n"
+"Debugging:\n"
+"  -d ITEM,...                  log items (-d help lists them)\n"
+"  -D FILE                      log to FILE instead of stderr\n"
+"\n"
+"Information:\n"
+"  -version                     print the version\n"
+"  -help, -h                    this text\n"
+"\n"
+"Not built yet (they are recognised and refused): -hda -hdb -hdc -hdd\n"
+"-cdrom -drive -fda -fdb -net -nic -netdev -vga -snapshot -usb -audiodev\n"
+"\n"
+"Exit status: 0 when the guest powers off or the user quits (C-a x,\n"
+"'quit'), (V << 1) | 1 when the guest writes V to isa-debug-exit, 1 on an\n"
+"error.\n");
+}
+
+/* Options that take an argument. */
+static const char *const opts_with_arg[] = {
+    "machine", "M", "accel", "cpu", "m", "smp", "name", "bios", "kernel",
+    "initrd", "append", "device", "serial", "chardev", "debugcon", "monitor",
+    "display", "d", "D", "boot", "L", "global", "rtc",
+    /* recognised but not built yet */
+    "hda", "hdb", "hdc", "hdd", "cdrom", "drive", "fda", "fdb", "net", "nic",
+    "netdev", "vga", "audiodev", "usbdevice",
+};
+
+static const struct {
+    const char *opt;
+    const char *what;
+} not_built[] = {
+    { "hda", "IDE disks" },      { "hdb", "IDE disks" },
+    { "hdc", "IDE disks" },      { "hdd", "IDE disks" },
+    { "cdrom", "IDE CD-ROMs" },  { "drive", "block devices" },
+    { "fda", "floppy disks" },   { "fdb", "floppy disks" },
+    { "net", "network cards" },  { "nic", "network cards" },
+    { "netdev", "network backends" }, { "vga", "the VGA display" },
+    { "audiodev", "audio" },     { "usbdevice", "USB" },
+    { "snapshot", "-snapshot (no block devices)" }, { "usb", "USB" },
+};
+
+static bool takes_arg(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(opts_with_arg); i++) {
+        if (!strcmp(opts_with_arg[i], name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int parse_ram_size(const char *arg, uint64_t *out)
+{
+    const char *s = arg;
+    if (!strncmp(s, "size=", 5)) {
+        s += 5;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || v <= 0) {
+        return -1;
+    }
+    uint64_t mul = MiB;
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': mul = KiB; end++; break;
+    case 'm': case 'M': mul = MiB; end++; break;
+    case 'g': case 'G': mul = GiB; end++; break;
+    case 't': case 'T': mul = GiB * 1024; end++; break;
+    case 'b': case 'B': mul = 1; end++; break;
+    default: return -1;
+    }
+    if (*end == 'i' || *end == 'b' || *end == 'B') {
+        end++;
+    }
+    if (*end) {
+        return -1;
+    }
+    *out = (uint64_t)(v * mul);
+    return 0;
+}
+
+EMU_NORETURN static void opt_error(const char *opt, const char *fmt, ...)
+    EMU_PRINTF(2, 3);
+static void opt_error(const char *opt, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "emu: -%s: ", opt);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+static void parse_machine_opt(Options *o, const char *arg)
+{
+    char *copy = strdup(arg), *save = NULL;
+    bool first = true;
+    for (char *tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save), first = false) {
+        char *eq = strchr(tok, '=');
+        if (first && !eq) {
+            if (!strcmp(tok, "help")) {
+                printf("Supported machines are:\n"
+                       "pc                   Standard PC (i440FX + PIIX, "
+                       "1996) (default)\n");
+                exit(0);
+            }
+            if (strcmp(tok, "pc") && strcmp(tok, "pc-i440fx") &&
+                strncmp(tok, "pc-i440fx-", 10)) {
+                opt_error("machine", "unsupported machine type '%s' "
+                          "(use -machine help)", tok);
+            }
+            continue;
+        }
+        if (eq && !strncmp(tok, "type=", 5)) {
+            if (strcmp(eq + 1, "pc")) {
+                opt_error("machine", "unsupported machine type '%s'", eq + 1);
+            }
+        } else if (eq && !strncmp(tok, "accel=", 6)) {
+            o->accel = strdup(eq + 1);
+        } else if (eq && !strncmp(tok, "graphics=", 9)) {
+            o->nographic = !strcmp(eq + 1, "off");
+        } else {
+            opt_error("machine", "unsupported property '%s'", tok);
+        }
+    }
+    free(copy);
+}
+
+static void parse_args(Options *o, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-') {
+            /* QEMU takes a bare file name as -hda. */
+            error_report("%s: IDE disks are not supported yet", a);
+            exit(1);
+        }
+        const char *name = a + 1 + (a[1] == '-');
+        const char *arg = NULL;
+        if (takes_arg(name)) {
+            if (i + 1 >= argc) {
+                opt_error(name, "requires an argument");
+            }
+            arg = argv[++i];
+        }
+        for (size_t k = 0; k < ARRAY_SIZE(not_built); k++) {
+            if (!strcmp(name, not_built[k].opt)) {
+                opt_error(name, "%s are not supported yet", not_built[k].what);
+            }
+        }
+
+        if (!strcmp(name, "help") || !strcmp(name, "h")) {
+            usage();
+            exit(0);
+        } else if (!strcmp(name, "version")) {
+            printf("emu version " EMU_VERSION "\n");
+            exit(0);
+        } else if (!strcmp(name, "m")) {
+            if (parse_ram_size(arg, &o->mo.ram_size) < 0) {
+                opt_error("m", "invalid RAM size '%s'", arg);
+            }
+            if (o->mo.ram_size < 1 * MiB) {
+                opt_error("m", "RAM size '%s' is too small (at least 1M)",
+                          arg);
+            }
+            if (o->mo.ram_size > 3584 * MiB) {
+                opt_error("m", "RAM size '%s' is not supported: at most 3584M "
+                          "(memory above 4 GiB is not built yet)", arg);
+            }
+        } else if (!strcmp(name, "accel")) {
+            if (!strcmp(arg, "help")) {
+                accel_list(stdout);
+                exit(0);
+            }
+            char *copy = strdup(arg), *comma = strchr(copy, ',');
+            if (comma) {
+                *comma = '\0';
+                if (strncmp(comma + 1, "thread=single", 13)) {
+                    opt_error("accel", "unsupported property '%s'", comma + 1);
+                }
+            }
+            o->accel = copy;
+        } else if (!strcmp(name, "enable-kvm")) {
+            o->accel = "kvm";
+        } else if (!strcmp(name, "machine") || !strcmp(name, "M")) {
+            parse_machine_opt(o, arg);
+        } else if (!strcmp(name, "cpu")) {
+            if (!strcmp(arg, "help")) {
+                x86_cpu_model_list(stdout);
+                exit(0);
+            }
+            o->mo.cpu_model = arg;
+        } else if (!strcmp(name, "smp")) {
+            const char *n = !strncmp(arg, "cpus=", 5) ? arg + 5 : arg;
+            if (strcmp(n, "1")) {
+                opt_error("smp", "only one CPU is supported yet, not '%s'",
+                          arg);
+            }
+        } else if (!strcmp(name, "name")) {
+            o->mo.name = arg;
+        } else if (!strcmp(name, "bios")) {
+            o->mo.bios = arg;
+        } else if (!strcmp(name, "L")) {
+            pc_set_firmware_dir(arg);
+        } else if (!strcmp(name, "kernel")) {
+            o->mo.kernel = arg;
+        } else if (!strcmp(name, "initrd")) {
+            o->mo.initrd = arg;
+        } else if (!strcmp(name, "append")) {
+            o->mo.append = arg;
+        } else if (!strcmp(name, "boot")) {
+            const char *ord = !strncmp(arg, "order=", 6) ? arg + 6 : arg;
+            if (strspn(ord, "acdn") != strlen(ord) || !*ord) {
+                opt_error("boot", "invalid boot order '%s' (letters a, c, d, "
+                          "n)", arg);
+            }
+            o->mo.boot_order = ord;
+        } else if (!strcmp(name, "device")) {
+            if (!strcmp(arg, "help")) {
+                device_class_list(stdout);
+                exit(0);
+            }
+            if (o->nr_devices == MAX_DEVICE_OPTS) {
+                opt_error("device", "too many devices");
+            }
+            o->device_opts[o->nr_devices++] = arg;
+        } else if (!strcmp(name, "serial")) {
+            if (o->nr_serial_specs == MAX_SERIAL_PORTS) {
+                opt_error("serial", "at most %d serial ports",
+                          MAX_SERIAL_PORTS);
+            }
+            o->serial_specs[o->nr_serial_specs++] = arg;
+        } else if (!strcmp(name, "chardev")) {
+            if (o->nr_chardevs == (int)ARRAY_SIZE(o->chardev_opts)) {
+                opt_error("chardev", "too many character devices");
+            }
+            o->chardev_opts[o->nr_chardevs++] = arg;
+        } else if (!strcmp(name, "debugcon")) {
+            o->debugcon_spec = arg;
+        } else if (!strcmp(name, "monitor")) {
+            o->monitor_spec = arg;
+        } else if (!strcmp(name, "nographic")) {
+            o->nographic = true;
+        } else if (!strcmp(name, "display")) {
+            if (!strcmp(arg, "none")) {
+                o->display = "none";
+            } else if (!strcmp(arg, "help")) {
+                printf("Available display backend types:\nnone\n");
+                exit(0);
+            } else {
+                opt_error("display", "display '%s' is not supported yet "
+                          "(available: none; see -nographic)", arg);
+            }
+        } else if (!strcmp(name, "no-reboot")) {
+            opt_no_reboot = true;
+        } else if (!strcmp(name, "no-shutdown")) {
+            opt_no_shutdown = true;
+        } else if (!strcmp(name, "S")) {
+            o->start_paused = true;
+        } else if (!strcmp(name, "d")) {
+            Error *err = NULL;
+            if (!strcmp(arg, "help")) {
+                log_print_items(stdout);
+                exit(0);
+            }
+            if (log_parse_items(arg, &err) < 0) {
+                error_report_err(err);
+                exit(1);
+            }
+        } else if (!strcmp(name, "D")) {
+            Error *err = NULL;
+            if (log_set_file(arg, &err) < 0) {
+                error_report_err(err);
+                exit(1);
+            }
+        } else if (!strcmp(name, "global") || !strcmp(name, "rtc")) {
+            opt_error(name, "not supported yet");
+        } else {
+            error_report("%s: invalid option", a);
+            exit(1);
+        }
+    }
+}
+
+static const AccelOps *choose_accel(const char *name)
+{
+    const char *why = NULL;
+    if (!name) {
+        /* Default: the fastest that works here. */
+        const AccelOps *kvm = accel_find("kvm");
+        if (kvm && kvm->available(&why)) {
+            return kvm;
+        }
+        const AccelOps *tcg = accel_find("tcg");
+        if (tcg && tcg->available(&why)) {
+            return tcg;
+        }
+        error_report("no accelerator is usable on this host: kvm: %s",
+                     kvm ? why : "not built");
+        exit(1);
+    }
+    const AccelOps *ops = accel_find(name);
+    if (!ops) {
+        error_report("-accel %s: invalid accelerator (try -accel help)", name);
+        exit(1);
+    }
+    if (!ops->available(&why)) {
+        error_report("-accel %s: not usable: %s", name, why);
+        exit(1);
+    }
+    return ops;
+}
+
+static Chardev *make_chardev(const char *label, const char *spec)
+{
+    Error *err = NULL;
+    Chardev *chr = chardev_new_spec(label, spec, &err);
+    if (!chr && err) {
+        error_report_err(err);
+        exit(1);
+    }
+    return chr;
+}
+
+static void handle_signal(int sig)
+{
+    static const char msg[] = "emu: terminating on signal\n";
+    (void)sig;
+    if (write(2, msg, sizeof(msg) - 1) < 0) {
+        /* nothing to do */
+    }
+    system_shutdown_request(SHUTDOWN_CAUSE_HOST_QUIT, 0);
+}
+
+static void setup_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = handle_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static void cleanup(void)
+{
+    chardev_cleanup_all();
+}
+
+int main(int argc, char **argv)
+{
+    Options o;
+    Error *err = NULL;
+    Machine *m;
+
+    memset(&o, 0, sizeof(o));
+    o.mo.ram_size = 128 * MiB;
+    o.mo.smp = 1;
+    o.mo.boot_order = "cad";
+    parse_args(&o, argc, argv);
+
+    if (o.mo.initrd && !o.mo.kernel) {
+        error_report("-initrd only allowed with -kernel option");
+        exit(1);
+    }
+    if (o.mo.append && !o.mo.kernel) {
+        error_report("-append only allowed with -kernel option");
+        exit(1);
+    }
+    /* Until the VGA display exists, no -display means -nographic. */
+    if (!o.display) {
+        o.nographic = true;
+    }
+    o.mo.graphics = false;
+
+    const AccelOps *accel = choose_accel(o.accel);
+
+    /* Validate -device before anything touches the terminal. */
+    for (int i = 0; i < o.nr_devices; i++) {
+        char *name = strdup(o.device_opts[i]);
+        char *comma = strchr(name, ',');
+        if (comma) {
+            *comma = '\0';
+        }
+        const DeviceClass *dc = device_class_find(name);
+        if (!dc || !dc->user_creatable) {
+            error_report("-device %s: '%s' is not a valid device model name "
+                         "(try -device help)", o.device_opts[i], name);
+            exit(1);
+        }
+        if (comma && !strcmp(comma + 1, "help")) {
+            device_class_print_props(stdout, dc);
+            exit(0);
+        }
+        free(name);
+    }
+
+    main_loop_init();
+    bql_lock();
+    atexit(cleanup);
+
+    for (int i = 0; i < o.nr_chardevs; i++) {
+        if (!chardev_new_opts(o.chardev_opts[i], &err)) {
+            error_report_err(err);
+            exit(1);
+        }
+    }
+
+    /* Serial ports, monitor: QEMU's defaults. */
+    Chardev *mux = NULL;
+    if (o.nr_serial_specs == 0) {
+        o.serial_specs[o.nr_serial_specs++] =
+            o.nographic ? "mon:stdio" : "null";
+    }
+    for (int i = 0; i < o.nr_serial_specs; i++) {
+        char label[16];
+        snprintf(label, sizeof(label), "serial%d", i);
+        Chardev *chr = make_chardev(label, o.serial_specs[i]);
+        o.mo.serial[i] = chr;
+        if (chr && chr_is_mux(chr)) {
+            mux = chr;
+        }
+    }
+    o.mo.nr_serial = o.nr_serial_specs;
+    if (o.debugcon_spec) {
+        o.mo.debugcon = make_chardev("debugcon", o.debugcon_spec);
+    }
+    if (o.monitor_spec && strcmp(o.monitor_spec, "none")) {
+        if (!strcmp(o.monitor_spec, "stdio") && mux) {
+            error_report("-monitor stdio: stdio is already used by the "
+                         "serial port (the monitor is on C-a c)");
+            exit(1);
+        }
+        Chardev *mon = make_chardev("monitor", o.monitor_spec);
+        if (monitor_init(mon, false, &err) < 0) {
+            error_report_err(err);
+            exit(1);
+        }
+    } else if (mux && !o.monitor_spec) {
+        if (monitor_init(mux, true, &err) < 0) {
+            error_report_err(err);
+            exit(1);
+        }
+    }
+
+    m = calloc(1, sizeof(*m));
+    m->opts = o.mo;
+    m->accel = accel;
+    current_machine = m;
+
+    if (pc_machine_init(m, &err) < 0) {
+        error_report_err(err);
+        exit(1);
+    }
+    for (int i = 0; i < o.nr_devices; i++) {
+        if (pc_add_user_device(m, o.device_opts[i], &err) < 0) {
+            error_report_err(err);
+            exit(1);
+        }
+    }
+    pc_machine_reset(m);
+
+    setup_signals();
+    for (int i = 0; i < m->nr_cpus; i++) {
+        if (o.start_paused) {
+            m->cpus[i]->stop_request = true;
+        }
+        if (cpu_start(m->cpus[i], &err) < 0) {
+            error_report_err(err);
+            exit(1);
+        }
+    }
+    if (o.start_paused) {
+        clock_vm_stop();
+    }
+
+    int status = main_loop_run();
+
+    cpus_stop_all();
+    bql_unlock();
+    exit(status);
+}

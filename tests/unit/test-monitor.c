@@ -1,0 +1,361 @@
+/*
+ * Human monitor tests: commands run through monitor_execute_line() into a
+ * memstream, and the line editor driven through a ringbuf chardev (plain
+ * and behind the stdio-style mux with C-a c).  A small fake machine (one
+ * CPU without an accelerator, 64 KiB of RAM) stands behind "info" and xp.
+ */
+#include "tests/unit/harness.h"
+#include "emu/chardev.h"
+#include "emu/cpu.h"
+#include "emu/machine.h"
+#include "emu/main-loop.h"
+#include "emu/monitor.h"
+
+#include <arpa/inet.h>
+#include <glib.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static Machine fake;
+static CPUState fake_cpu;
+static MemoryRegion sysmem, sysio, ram;
+static AddressSpace as_mem, as_io;
+
+static void fake_machine_init(void)
+{
+    memory_region_init(&sysmem, "system", 4 * GiB);
+    memory_region_init(&sysio, "io", 64 * KiB);
+    Error *err = NULL;
+    CHECK_EQ(memory_region_init_ram(&ram, "test-ram", 64 * KiB, &err), 0);
+    memory_region_add_subregion(&sysmem, 0, &ram);
+    address_space_init(&as_mem, &sysmem, "memory");
+    address_space_init(&as_io, &sysio, "I/O");
+    static const uint8_t bytes[] = { 0x11, 0x22, 0x33, 0x44,
+                                     0x55, 0x66, 0x77, 0x88 };
+    memcpy(memory_region_get_ram_ptr(&ram) + 0x10, bytes, sizeof(bytes));
+    fake_cpu.index = 0;
+    fake_cpu.machine = &fake;
+    fake_cpu.env.regs[0] = 0x1234abcd;
+    fake.sysmem = &sysmem;
+    fake.sysio = &sysio;
+    fake.as_mem = &as_mem;
+    fake.as_io = &as_io;
+    fake.ram = &ram;
+    fake.nr_cpus = 1;
+    fake.cpus[0] = &fake_cpu;
+    current_machine = &fake;
+}
+
+/* Run a line; return its output (g_free it) and the status in *rc. */
+static char *run(const char *line, int *rc)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    int r = monitor_execute_line(NULL, line, f);
+    fclose(f);
+    if (rc) {
+        *rc = r;
+    }
+    char *s = g_strndup(buf, size);
+    free(buf);
+    return s;
+}
+
+static bool contains(const char *hay, const char *needle)
+{
+    if (!hay || !strstr(hay, needle)) {
+        return false;
+    }
+    return true;
+}
+
+#define CHECK_CONTAINS(hay, needle)                                          \
+    do {                                                                     \
+        const char *h_ = (hay);                                              \
+        if (!contains(h_, (needle))) {                                       \
+            test_fail(__FILE__, __LINE__, "'%s' not in output: %s",         \
+                      (needle), h_ ? h_ : "(null)");                         \
+        }                                                                    \
+    } while (0)
+
+static void test_help_and_unknown(void)
+{
+    int rc;
+    char *s = run("help", &rc);
+    CHECK_EQ(rc, 0);
+    CHECK_CONTAINS(s, "quit|q");
+    CHECK_CONTAINS(s, "system_reset");
+    CHECK_CONTAINS(s, "cont|c");
+    CHECK_CONTAINS(s, "info");
+    g_free(s);
+    s = run("info", &rc);
+    CHECK_CONTAINS(s, "info status");
+    CHECK_CONTAINS(s, "info registers");
+    CHECK_CONTAINS(s, "info mtree");
+    g_free(s);
+    s = run("frobnicate 1 2", &rc);
+    CHECK_EQ(rc, -1);
+    CHECK_CONTAINS(s, "unknown command: 'frobnicate'");
+    g_free(s);
+    s = run("info nosuch", &rc);
+    CHECK_EQ(rc, -1);
+    CHECK_CONTAINS(s, "nosuch");
+    g_free(s);
+    s = run("   ", &rc);
+    CHECK_EQ(rc, 0);
+    CHECK_STR(s, "");
+    g_free(s);
+}
+
+static void test_stop_cont_status(void)
+{
+    char *s = run("info status", NULL);
+    CHECK_STR(s, "VM status: running\n");
+    g_free(s);
+    g_free(run("stop", NULL));
+    CHECK(!clock_vm_running());
+    CHECK(fake_cpu.stop_request);
+    s = run("info status", NULL);
+    CHECK_STR(s, "VM status: paused\n");
+    g_free(s);
+    g_free(run("c", NULL)); /* alias of cont */
+    CHECK(clock_vm_running());
+    CHECK(!fake_cpu.stop_request);
+    s = run("info status", NULL);
+    CHECK_STR(s, "VM status: running\n");
+    g_free(s);
+}
+
+static void test_info_machine(void)
+{
+    char *s = run("info registers", NULL);
+    /* x86_cpu_dump_state prints EAX; accept either case of hex. */
+    if (!contains(s, "1234abcd") && !contains(s, "1234ABCD")) {
+        test_fail(__FILE__, __LINE__, "EAX not in: %s", s);
+    }
+    g_free(s);
+    s = run("info mtree", NULL);
+    CHECK_CONTAINS(s, "address-space: memory");
+    CHECK_CONTAINS(s, "test-ram");
+    g_free(s);
+    s = run("info mtree -f", NULL);
+    CHECK_CONTAINS(s, "FlatView");
+    CHECK_CONTAINS(s, "test-ram");
+    g_free(s);
+    int rc;
+    s = run("info qtree", &rc);
+    CHECK_EQ(rc, 0);
+    g_free(s);
+    s = run("info cpus", &rc);
+    CHECK_CONTAINS(s, "* CPU #0: pc=");
+    g_free(s);
+}
+
+static int pci_calls;
+static void info_pci_hook(FILE *out)
+{
+    pci_calls++;
+    fprintf(out, "Bus 0, device 0: fake host bridge\n");
+}
+
+static void test_register_info(void)
+{
+    monitor_register_info("pci", "show PCI info", info_pci_hook);
+    char *s = run("info pci", NULL);
+    CHECK_EQ(pci_calls, 1);
+    CHECK_STR(s, "Bus 0, device 0: fake host bridge\n");
+    g_free(s);
+    s = run("info", NULL);
+    CHECK_CONTAINS(s, "info pci");
+    CHECK_CONTAINS(s, "show PCI info");
+    g_free(s);
+}
+
+static void test_xp(void)
+{
+    int rc;
+    char *s = run("xp /2xw 0x10", &rc);
+    CHECK_EQ(rc, 0);
+    CHECK_STR(s, "0000000000000010: 0x44332211 0x88776655\n");
+    g_free(s);
+    s = run("xp/3xb 0x11", &rc);
+    CHECK_STR(s, "0000000000000011: 0x22 0x33 0x44\n");
+    g_free(s);
+    s = run("xp /1xg 0x10", &rc);
+    CHECK_STR(s, "0000000000000010: 0x8877665544332211\n");
+    g_free(s);
+    s = run("x /1dh 0x16", &rc); /* paging off: x reads the same memory */
+    CHECK_STR(s, "0000000000000016: -30601\n");
+    g_free(s);
+    s = run("xp /2q 0x10", &rc);
+    CHECK_EQ(rc, -1);
+    g_free(s);
+}
+
+static int read_all(Chardev *c, char *buf, int len)
+{
+    int n = ringbuf_read(c, (uint8_t *)buf, len - 1);
+    buf[n] = 0;
+    return n;
+}
+
+static void inject(Chardev *c, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        ringbuf_inject(c, (const uint8_t *)p, 1);
+    }
+}
+
+static void test_line_editor(void)
+{
+    Error *err = NULL;
+    Chardev *c = chardev_new_opts("ringbuf,id=mon0,size=65536", &err);
+    CHECK(c != NULL);
+    if (!c) {
+        error_free(err);
+        return;
+    }
+    CHECK_EQ(monitor_init(c, false, &err), 0);
+    char buf[65536];
+    read_all(c, buf, sizeof(buf));
+    CHECK_CONTAINS(buf, "emu monitor - type 'help'");
+    CHECK(g_str_has_suffix(buf, "(emu) "));
+    /* typed with a mistake and a backspace, CR LF ends it once */
+    inject(c, "info sx\x7ftatus\r\n");
+    read_all(c, buf, sizeof(buf));
+    CHECK_CONTAINS(buf, "\b \b");
+    CHECK_CONTAINS(buf, "\r\nVM status: running\r\n(emu) ");
+    CHECK(strstr(buf, "(emu) ") == strrchr(buf, '(')); /* one prompt */
+    /* Up arrow brings the last line back; Enter runs it again. */
+    inject(c, "\x1b[A");
+    read_all(c, buf, sizeof(buf));
+    CHECK_CONTAINS(buf, "info status");
+    inject(c, "\r");
+    read_all(c, buf, sizeof(buf));
+    CHECK_CONTAINS(buf, "VM status: running");
+    /* C-u kills the line */
+    inject(c, "garbage\x15help\r");
+    read_all(c, buf, sizeof(buf));
+    CHECK_CONTAINS(buf, "system_reset");
+    CHECK(!contains(buf, "unknown command"));
+    chardev_cleanup_all();
+    monitor_cleanup_all();
+}
+
+static void test_on_mux(void)
+{
+    Error *err = NULL;
+    Chardev *m = chardev_new_opts("ringbuf,id=mux0,mux=on", &err);
+    CHECK(m != NULL);
+    if (!m) {
+        error_free(err);
+        return;
+    }
+    Chardev *be = chr_mux_backend(m);
+    CHECK_EQ(monitor_init(m, true, &err), 0);
+    /* a serial-like frontend that swallows everything */
+    static int serial_bytes;
+    chr_set_frontend(m, NULL, NULL, NULL, &serial_bytes);
+    for (int i = 0; i < 5; i++) {
+        g_main_context_iteration(NULL, FALSE);
+    }
+    char buf[65536];
+    read_all(be, buf, sizeof(buf));
+    CHECK(!contains(buf, "(emu)")); /* the serial port has the focus */
+    inject(be, "\x01" "c");
+    read_all(be, buf, sizeof(buf));
+    CHECK_CONTAINS(buf, "emu monitor");
+    CHECK(g_str_has_suffix(buf, "(emu) "));
+    inject(be, "info status\r");
+    read_all(be, buf, sizeof(buf));
+    CHECK_CONTAINS(buf, "VM status: running");
+    inject(be, "\x01" "c" "\x01" "c"); /* away and back: prompt again */
+    read_all(be, buf, sizeof(buf));
+    CHECK_STR(buf, "(emu) ");
+    chardev_cleanup_all();
+    monitor_cleanup_all();
+}
+
+/* Read from fd until needle shows up (or 2 s): drives the main context. */
+static bool sock_expect(int fd, const char *needle, GString *acc)
+{
+    for (int i = 0; i < 200; i++) {
+        g_main_context_iteration(NULL, FALSE);
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (poll(&p, 1, 10) == 1) {
+            char buf[512];
+            ssize_t n = recv(fd, buf, sizeof(buf), 0);
+            if (n > 0) {
+                g_string_append_len(acc, buf, n);
+            }
+        }
+        if (strstr(acc->str, needle)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void test_on_socket(void)
+{
+    Error *err = NULL;
+    Chardev *c = chardev_new_spec("monitor", "tcp:127.0.0.1:0,server,nowait",
+                                  &err);
+    CHECK(c != NULL);
+    if (!c) {
+        error_free(err);
+        return;
+    }
+    CHECK_EQ(monitor_init(c, false, &err), 0);
+    int port = chardev_socket_port(c);
+    CHECK(port > 0);
+    for (int round = 0; round < 2; round++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa = { .sin_family = AF_INET,
+                                  .sin_port = htons(port) };
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        CHECK_EQ(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+        GString *acc = g_string_new(NULL);
+        CHECK(sock_expect(fd, "(emu) ", acc));
+        CHECK(strstr(acc->str, "emu monitor") != NULL);
+        g_string_truncate(acc, 0);
+        CHECK_EQ(send(fd, "info status\r\n", 13, 0), 13);
+        CHECK(sock_expect(fd, "VM status: running\r\n(emu) ", acc));
+        g_string_free(acc, TRUE);
+        close(fd); /* the next client gets a fresh banner */
+        for (int i = 0; i < 20 && chr_is_connected(c); i++) {
+            g_main_context_iteration(NULL, FALSE);
+            g_usleep(5000);
+        }
+        CHECK(!chr_is_connected(c));
+    }
+    chardev_cleanup_all();
+    monitor_cleanup_all();
+}
+
+static void test_quit(void)
+{
+    CHECK(!system_shutdown_requested());
+    g_free(run("q", NULL));
+    CHECK(system_shutdown_requested());
+}
+
+int main(int argc, char **argv)
+{
+    test_init(argc, argv);
+    bql_lock();
+    fake_machine_init();
+    TEST_RUN(test_help_and_unknown);
+    TEST_RUN(test_stop_cont_status);
+    TEST_RUN(test_info_machine);
+    TEST_RUN(test_register_info);
+    TEST_RUN(test_xp);
+    TEST_RUN(test_line_editor);
+    TEST_RUN(test_on_mux);
+    TEST_RUN(test_on_socket);
+    TEST_RUN(test_quit);
+    return test_finish();
+}
