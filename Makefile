@@ -31,16 +31,28 @@ TEST_LIB_OBJS = build/tests/unit/harness.o
 
 all: emu
 
+# Short build lines; V=1 shows the commands.
+ifeq ($(V),1)
+Q =
+quiet = @true
+else
+Q = @
+quiet = @echo
+endif
+
 emu: $(MAIN_OBJ) $(LIB_OBJS)
-	$(CC) -o $@ $^ $(LDLIBS)
+	$(quiet) "  LINK    $@"
+	$(Q)$(CC) -o $@ $^ $(LDLIBS)
 
 build/%.o: %.c config.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(quiet) "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 build/tests/%: tests/unit/%.c $(LIB_OBJS) $(TEST_LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(TEST_LIB_OBJS) $(LDLIBS)
+	$(quiet) "  CCLD    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(TEST_LIB_OBJS) $(LDLIBS)
 
 tests: $(TEST_BINS)
 
@@ -49,7 +61,8 @@ GUEST_SRCS = $(wildcard tests/guests/*.asm)
 GUEST_BINS = $(patsubst tests/guests/%.asm,build/guests/%.bin,$(GUEST_SRCS))
 build/guests/%.bin: tests/guests/%.asm $(wildcard tests/guests/*.inc)
 	@mkdir -p $(dir $@)
-	nasm -f bin -I tests/guests/ -o $@ $<
+	$(quiet) "  NASM    $<"
+	$(Q)nasm -f bin -I tests/guests/ -o $@ $<
 guests: $(GUEST_BINS)
 
 check: emu tests guests

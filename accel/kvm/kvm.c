@@ -446,7 +446,10 @@ static void cpuid_build_model(KVMState *s, CPUState *cpu,
             }
         }
     }
-    if ((lost[0] | lost[1] | lost[2] | lost[3]) && cpu->index == 0) {
+    /* Warn only about features the user asked for with -cpu; the default
+     * model is quietly trimmed to what the host has. */
+    if ((lost[0] | lost[1] | lost[2] | lost[3]) && cpu->index == 0 &&
+        cpu->cpu_model_explicit) {
         warn_report("kvm: host lacks CPUID features of the CPU model: leaf 1 "
                     "ecx %08x edx %08x, leaf 0x80000001 ecx %08x edx %08x",
                     lost[0], lost[1], lost[2], lost[3]);

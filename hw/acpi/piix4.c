@@ -489,7 +489,7 @@ static void piix4_pm_unrealize(DeviceState *dev)
 
 static const Property piix4_pm_props[] = {
     DEFINE_PROP_PCI_DEVFN(PIIX4PMState),
-    DEFINE_PROP_BOOL("acpi-only", PIIX4PMState, acpi_only, false,
+    DEFINE_PROP_BOOL("acpi-only", PIIX4PMState, acpi_only, true,
                      "SCI_EN set at reset; SMI_CMD does not change it"),
     DEFINE_PROP_END,
 };

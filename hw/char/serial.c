@@ -792,7 +792,8 @@ static void serial_unrealize(DeviceState *dev)
     ISABus *bus = dev->bus;
 
     if (s->chr) {
-        chr_set_frontend(s->chr, NULL, NULL, NULL, NULL);
+        /* Same opaque: a mux replaces this frontend's handlers. */
+        chr_set_frontend(s->chr, NULL, NULL, NULL, s);
     }
     timer_del(&s->timer);
     memory_region_del_subregion(bus->io, &s->io);

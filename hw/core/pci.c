@@ -538,7 +538,8 @@ void pci_bus_dump(FILE *f, PCIBus *bus)
         } else {
             fprintf(f, "    Class %04x:", cls);
         }
-        fprintf(f, " PCI device %04x:%04x\n", ldw_le_p(d->config + PCI_VENDOR_ID),
+        fprintf(f, " PCI device %04x:%04x\n",
+                ldw_le_p(d->config + PCI_VENDOR_ID),
                 ldw_le_p(d->config + PCI_DEVICE_ID));
         if (d->config[PCI_INTERRUPT_PIN]) {
             fprintf(f, "      IRQ %d, pin %c\n", d->config[PCI_INTERRUPT_LINE],
@@ -557,7 +558,8 @@ void pci_bus_dump(FILE *f, PCIBus *bus)
             if (bar_is_io(b)) {
                 fprintf(f, " I/O at ");
             } else {
-                fprintf(f, " %s%smemory at ", bar_is_64(b) ? "64 bit " : "32 bit ",
+                fprintf(f, " %s%smemory at ",
+                        bar_is_64(b) ? "64 bit " : "32 bit ",
                         (b->type & PCI_BASE_ADDRESS_MEM_PREFETCH)
                             ? "prefetchable "
                             : "");

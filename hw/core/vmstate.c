@@ -142,8 +142,11 @@ static int load_fields(const VMStateDescription *vmsd, void *opaque,
         uint8_t *base = (uint8_t *)opaque + fl->offset;
         if (fl->type == VMS_STRUCT) {
             for (unsigned i = 0; i < fl->count; i++) {
-                int r = load_fields(fl->sub, base + i * fl->size, buf, len,
-                                    pos);
+                uint8_t *elem = base + i * fl->size;
+                int r = load_fields(fl->sub, elem, buf, len, pos);
+                if (r == 0 && fl->sub->post_load) {
+                    r = fl->sub->post_load(elem);
+                }
                 if (r < 0) {
                     return r;
                 }

@@ -421,9 +421,9 @@ static void i8042_reset(DeviceState *dev)
 static int i8042_post_load(void *opaque)
 {
     I8042State *s = opaque;
-    int r1 = ps2_kbd_post_load(&s->kbd);
-    int r2 = ps2_mouse_post_load(&s->mouse);
 
+    /* The keyboard's and mouse's own post_load ran already (nested
+     * descriptions). */
     if (s->cq_count > I8042_CQ_SIZE) {
         s->cq_count = 0;
         return -EINVAL;
@@ -432,7 +432,7 @@ static int i8042_post_load(void *opaque)
     s->kbd_level = s->aux_level = -1;      /* force the lines out again */
     i8042_update_irq(s);
     i8042_set_a20(s, !!(s->outport & OUT_A20), true);
-    return r1 < 0 ? r1 : r2;
+    return 0;
 }
 
 static const VMStateField i8042_fields[] = {

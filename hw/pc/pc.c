@@ -416,6 +416,7 @@ int pc_machine_init(Machine *m, Error **errp)
     cpu->accel = m->accel;
     cpu->irq_ack = pc_irq_ack;
     cpu->irq_ack_opaque = b;
+    cpu->cpu_model_explicit = m->opts.cpu_model != NULL;
     if (x86_cpu_model_init(&cpu->env, m->opts.cpu_model
                                           ? m->opts.cpu_model
                                           : PC_DEFAULT_CPU_MODEL,

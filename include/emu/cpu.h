@@ -36,6 +36,9 @@ typedef struct CPUState {
     int (*irq_ack)(void *opaque);
     void *irq_ack_opaque;
 
+    /* The CPU model came from -cpu (not the default). */
+    bool cpu_model_explicit;
+
     /* A20 gate: set by the board (port 0x92, i8042 output port). */
     bool a20_enabled;
 

@@ -86,6 +86,10 @@ void test_bus_cleanup(TestBus *tb)
     }
     address_space_destroy(&tb->io_as);
     address_space_destroy(&tb->mem_as);
+    memory_region_del_subregion(&tb->mem_root, &tb->ram);
+    memory_region_finalize(&tb->ram);
+    memory_region_finalize(&tb->io_root);
+    memory_region_finalize(&tb->mem_root);
     for (int i = 0; i < 16; i++) {
         irq_free(tb->isa.irqs[i]);
     }

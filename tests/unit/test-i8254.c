@@ -267,6 +267,9 @@ static void test_mode1_gate_one_shot(void)
     outb(&r.tb, 0x61, 0x01);
     t0 = now_ns();
     outb(&r.tb, 0x61, 0x00);
+    step_to(t0 + tick_ns(25));
+    CHECK_EQ(pit_get_out(r.pit, 2), 0);
+    CHECK_EQ(latch_read(&r, 2), 25);
     step_to(t0 + tick_ns(50));
     CHECK_EQ(pit_get_out(r.pit, 2), 1);
     /* A new count waits for the next trigger. */
@@ -274,9 +277,11 @@ static void test_mode1_gate_one_shot(void)
     CHECK_EQ(pit_get_out(r.pit, 2), 1);
     outb(&r.tb, 0x61, 0x01);
     t0 = now_ns();
+    CHECK_EQ(pit_get_out(r.pit, 2), 0);
+    step_to(t0 + tick_ns(9));
+    CHECK_EQ(pit_get_out(r.pit, 2), 0);
     step_to(t0 + tick_ns(10));
     CHECK_EQ(pit_get_out(r.pit, 2), 1);
-    step_to(t0 + tick_ns(9));
     test_bus_cleanup(&r.tb);
 }
 
@@ -456,12 +461,11 @@ static void test_access_modes(void)
     outb(&r.tb, 0x43, 0x60); /* counter 1, MSB, mode 0 */
     outb(&r.tb, 0x41, 0x02);
     t0 = now_ns();
+    step_to(t0 + tick_ns(0xff));
+    outb(&r.tb, 0x43, 0x40);
     step_to(t0 + tick_ns(0x101));
-    CHECK_EQ(inb(&r.tb, 0x41), 0x00);
-    outb(&r.tb, 0x43, 0x40);
-    CHECK_EQ(inb(&r.tb, 0x41), 0x00); /* latched MSB of 0x00ff */
-    outb(&r.tb, 0x43, 0x40);
-    step_to(t0 + tick_ns(0x100 - 1));
+    CHECK_EQ(inb(&r.tb, 0x41), 0x01); /* latched MSB of 0x0101 */
+    CHECK_EQ(inb(&r.tb, 0x41), 0x00); /* live again: 0x00ff */
     /* Live LSB/MSB reads alternate (Linux's quick_pit_calibrate). */
     outb(&r.tb, 0x43, 0x70);
     write_count(&r, 1, 0xffff);
@@ -513,7 +517,7 @@ static void test_bcd(void)
     write_count(&r, 1, 0x0025);
     t0 = now_ns();
     step_to(t0 + tick_ns(2));
-    CHECK_EQ(latch_read(&r, 1), 0x0024 - 2);
+    CHECK_EQ(latch_read(&r, 1), 0x0022);
     test_bus_cleanup(&r.tb);
 }
 
@@ -530,7 +534,7 @@ static void test_new_count_at_period_end(void)
     int raises = irq0(&r)->raises;
     step_to(t0 + tick_ns(30));
     write_count(&r, 0, 50);
-    outb(&r.tb, 0x43, 0xe2);
+    outb(&r.tb, 0x43, 0xc2);
     CHECK_EQ(inb(&r.tb, 0x40) & 0x40, 0x40); /* NULL COUNT until loaded */
     CHECK_EQ(inb(&r.tb, 0x40) | (inb(&r.tb, 0x40) << 8), 70);
     step_to(t0 + tick_ns(100) - 1);
@@ -540,9 +544,12 @@ static void test_new_count_at_period_end(void)
     CHECK_EQ(latch_read(&r, 0), 50);
     outb(&r.tb, 0x43, 0xe2);
     CHECK_EQ(inb(&r.tb, 0x40) & 0x40, 0x00);
-    step_to(t0 + tick_ns(149));
+    /* (mid-tick checks: the new period starts on a rounded ns) */
+    step_to(t0 + tick_ns(148) + 419);
+    CHECK_EQ(irq0(&r)->level, 1);
+    step_to(t0 + tick_ns(149) + 419);
     CHECK_EQ(irq0(&r)->level, 0);
-    step_to(t0 + tick_ns(150));
+    step_to(t0 + tick_ns(150) + 419);
     CHECK_EQ(irq0(&r)->raises, raises + 2);
 
     /* Mode 3: at the end of the current half period. */
@@ -556,9 +563,13 @@ static void test_new_count_at_period_end(void)
     step_to(t0 + tick_ns(50));
     CHECK_EQ(irq0(&r)->level, 0); /* old half ends, new low half (10) */
     CHECK_EQ(latch_read(&r, 0), 20);
-    step_to(t0 + tick_ns(60));
+    step_to(t0 + tick_ns(59) + 419);
+    CHECK_EQ(irq0(&r)->level, 0);
+    step_to(t0 + tick_ns(60) + 419);
     CHECK_EQ(irq0(&r)->level, 1);
-    step_to(t0 + tick_ns(70));
+    step_to(t0 + tick_ns(69) + 419);
+    CHECK_EQ(irq0(&r)->level, 1);
+    step_to(t0 + tick_ns(70) + 419);
     CHECK_EQ(irq0(&r)->level, 0);
     test_bus_cleanup(&r.tb);
 }
@@ -619,13 +630,16 @@ static void test_seabios_tsc_calibration(void)
     }
     CHECK_EQ(seen, tick_ns(count));
     /* Linux's pit_calibrate_tsc polls the same bit with a 30 ms latch. */
+    const int latch = PIT_FREQ / (1000 / 30);
     outb(&r.tb, 0x61, 0x01);
     outb(&r.tb, 0x43, 0xb0);
-    write_count(&r, 2, 35795);
+    write_count(&r, 2, latch);
+    t0 = now_ns();
     CHECK_EQ(inb(&r.tb, 0x61) & 0x20, 0);
-    step_to(now_ns() + 30 * 1000 * 1000 - 100);
+    step_to(t0 + tick_ns(latch) - 1);
     CHECK_EQ(inb(&r.tb, 0x61) & 0x20, 0);
-    step_to(now_ns() + 1000);
+    CHECK(now_ns() - t0 > 30 * 1000 * 1000);
+    step_to(t0 + tick_ns(latch));
     CHECK_EQ(inb(&r.tb, 0x61) & 0x20, 0x20);
     test_bus_cleanup(&r.tb);
 }

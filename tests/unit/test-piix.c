@@ -57,7 +57,7 @@ static void test_pm_config(void)
     CHECK_EQ(cfg_read(&f, DEVFN_PM, 0x40, 4), 0x0000ffc1);
     pm_enable(&f);
     CHECK_EQ(cfg_read(&f, DEVFN_PM, 0x40, 4), PMB | 1);
-    CHECK_EQ(inw(&f.tb, PMB + 4), 0x0000);
+    CHECK_EQ(inw(&f.tb, PMB + 4), ACPI_PM1_CNT_SCI_EN);
     CHECK_EQ(inw(&f.tb, PMB + 0), 0x0000);
     /* Disable PMIOSE: gone again. */
     cfg_write(&f, DEVFN_PM, 0x80, 1, 0x00);
@@ -68,7 +68,7 @@ static void test_pm_config(void)
     CHECK_EQ(cfg_read(&f, DEVFN_PM, 0x40, 4), 0x601);
     CHECK_EQ(cfg_read(&f, DEVFN_PM, 0x80, 1), 0x01);
     CHECK_EQ(cfg_read(&f, DEVFN_PM, PCI_INTERRUPT_LINE, 1), SCI);
-    CHECK_EQ(inw(&f.tb, 0x604), 0x0000);
+    CHECK_EQ(inw(&f.tb, 0x604), ACPI_PM1_CNT_SCI_EN);
 
     /* SMBus host: no device acknowledges. */
     CHECK_EQ(cfg_read(&f, DEVFN_PM, 0x90, 4), 0x701);
@@ -151,7 +151,7 @@ static void test_pm_tmr_sts_sci(void)
     clock_step_ns(1);
     CHECK_EQ(sci->level, 1);
     CHECK_EQ(inw(&f.tb, PMB + 0) & ACPI_PM1_TMR, ACPI_PM1_TMR);
-    CHECK_EQ((inl(&f.tb, PMB + 8) >> 23) & 1, ((uint32_t)ticks_at(due) >> 23) & 1);
+    CHECK_EQ((inl(&f.tb, PMB + 8) >> 23) & 1, (ticks_at(due) >> 23) & 1);
 
     /* Write 1 to clear: the level drops; writing 0 changes nothing. */
     outw(&f.tb, PMB + 0, 0);
@@ -204,7 +204,17 @@ static void test_apm_handshake(void)
     PCFixture f;
     fixture_init(&f);
     pm_enable(&f);
+    DeviceState *pm = &piix4_pm_pci_device(f.pm)->parent;
 
+    /* Default acpi-only: SCI_EN set at reset and kept. */
+    CHECK_EQ(inw(&f.tb, PMB + 4) & ACPI_PM1_CNT_SCI_EN, 1);
+    outb(&f.tb, 0xb2, 0xf0);
+    CHECK_EQ(inw(&f.tb, PMB + 4) & ACPI_PM1_CNT_SCI_EN, 1);
+
+    /* Legacy mode: the OS hands over with SMI_CMD. */
+    device_prop_set_bool(pm, "acpi-only", false);
+    device_reset(pm);
+    pm_enable(&f);
     CHECK_EQ(inw(&f.tb, PMB + 4) & ACPI_PM1_CNT_SCI_EN, 0);
     outb(&f.tb, 0xb2, 0xf1); /* ACPI_ENABLE */
     CHECK_EQ(inw(&f.tb, PMB + 4) & ACPI_PM1_CNT_SCI_EN, 1);
@@ -213,15 +223,6 @@ static void test_apm_handshake(void)
     CHECK_EQ(inw(&f.tb, PMB + 4) & ACPI_PM1_CNT_SCI_EN, 0);
     outb(&f.tb, 0xb3, 0x5a);
     CHECK_EQ(inb(&f.tb, 0xb3), 0x5a);
-
-    /* acpi-only: SCI_EN set at reset and kept. */
-    DeviceState *pm = &piix4_pm_pci_device(f.pm)->parent;
-    device_prop_set_bool(pm, "acpi-only", true);
-    device_reset(pm);
-    pm_enable(&f);
-    CHECK_EQ(inw(&f.tb, PMB + 4) & ACPI_PM1_CNT_SCI_EN, 1);
-    outb(&f.tb, 0xb2, 0xf0);
-    CHECK_EQ(inw(&f.tb, PMB + 4) & ACPI_PM1_CNT_SCI_EN, 1);
 
     fixture_cleanup(&f);
 }

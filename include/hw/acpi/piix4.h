@@ -17,8 +17,10 @@
  * that SMM is already initialised (there is none), as QEMU does with SMM off.
  * PM1_CNT.SLP_EN with SLP_TYP 0 (S5 in QEMU's DSDT) requests a guest
  * shutdown; other sleep types are not supported.
- * Property "acpi-only" (bool, default off): PM1_CNT.SCI_EN is set at reset
- * and SMI_CMD does not change it (for a FADT without SMI_CMD).
+ * Property "acpi-only" (bool, default on, as QEMU without SMM): PM1_CNT.
+ * SCI_EN is set at reset and SMI_CMD 0xF0/0xF1 do not change it, so a FADT
+ * without SMI_CMD works and one with SMI_CMD (SeaBIOS's own) does too.  Off:
+ * SCI_EN starts clear and the 0xF1/0xF0 handshake sets/clears it.
  */
 #ifndef HW_ACPI_PIIX4_H
 #define HW_ACPI_PIIX4_H

@@ -26,7 +26,9 @@
  *     PIIX3 reset control register;
  *   - in sysmem at priority 1: 0xA0000-0xBFFFF showing pci_mem (RAM while
  *     SMRAM is open: 0x72 G_SMRAME and D_OPEN), and 13 PAM segments over
- *     0xC0000-0xFFFFF, all showing pci_mem after reset;
+ *     0xC0000-0xFFFFF, all showing pci_mem after reset; under those, a
+ *     "pci-hole-low" I/O region over 0xA0000-0xFFFFF reading all ones, so
+ *     that holes in pci_mem never show the RAM mapped below;
  *   - the host bridge device (class "i440FX", 8086:1237 rev 2) at 00:00.0.
  *
  * PAM modes (registers 0x59-0x5F, one nibble per segment; 0xF0000-0xFFFFF is
