@@ -105,6 +105,26 @@ bool system_shutdown_requested(void)
     return shutdown_cause != SHUTDOWN_CAUSE_NONE;
 }
 
+ShutdownCause system_reset_pending(void)
+{
+    return reset_cause;
+}
+
+ShutdownCause system_shutdown_pending(int *exit_status)
+{
+    if (exit_status) {
+        *exit_status = shutdown_status;
+    }
+    return shutdown_cause;
+}
+
+void system_requests_clear(void)
+{
+    reset_cause = SHUTDOWN_CAUSE_NONE;
+    shutdown_cause = SHUTDOWN_CAUSE_NONE;
+    shutdown_status = 0;
+}
+
 void main_loop_set_reset_handler(void (*reset)(ShutdownCause cause))
 {
     reset_handler = reset;

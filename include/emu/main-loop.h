@@ -37,6 +37,11 @@ void system_shutdown_request(ShutdownCause cause, int exit_status);
 /* Ask for a system reset (or, with -no-reboot, a shutdown). */
 void system_reset_request(ShutdownCause cause);
 bool system_shutdown_requested(void);
+/* For device tests: the pending requests (without acting on them) and a
+ * way to drop them. */
+ShutdownCause system_reset_pending(void);
+ShutdownCause system_shutdown_pending(int *exit_status);
+void system_requests_clear(void);
 
 /* Wake the main loop from another thread (a new timer deadline, a request). */
 void main_loop_wakeup(void);
