@@ -17,19 +17,23 @@ LAYERS = util system hw/core hw/pc hw/intc hw/timer hw/char hw/input \
 ifeq ($(CONFIG_KVM),yes)
 LAYERS += accel/kvm
 endif
+# BUILD is the object folder and EMU the binary: the sanitizer build uses
+# its own (make check-sanitize).
+BUILD ?= build
+EMU ?= emu
 SRCS = $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 MAIN_SRC = system/main.c
-LIB_OBJS = $(patsubst %.c,build/%.o,$(filter-out $(MAIN_SRC),$(SRCS)))
-MAIN_OBJ = build/system/main.o
+LIB_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(MAIN_SRC),$(SRCS)))
+MAIN_OBJ = $(BUILD)/system/main.o
 
 TEST_SRCS = $(wildcard tests/unit/test-*.c)
-TEST_BINS = $(patsubst tests/unit/%.c,build/tests/%,$(TEST_SRCS))
-TEST_LIB_OBJS = build/tests/unit/harness.o
+TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+TEST_LIB_OBJS = $(BUILD)/tests/unit/harness.o
 
 .PHONY: all check check-unit check-guests check-functional check-cli \
         check-sanitize bench demo clean distclean format-check guests
 
-all: emu
+all: $(EMU)
 
 # Short build lines; V=1 shows the commands.
 ifeq ($(V),1)
@@ -40,16 +44,16 @@ Q = @
 quiet = @echo
 endif
 
-emu: $(MAIN_OBJ) $(LIB_OBJS)
+$(EMU): $(MAIN_OBJ) $(LIB_OBJS)
 	$(quiet) "  LINK    $@"
 	$(Q)$(CC) -o $@ $^ $(LDLIBS)
 
-build/%.o: %.c config.h
+$(BUILD)/%.o: %.c config.h
 	@mkdir -p $(dir $@)
 	$(quiet) "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
-build/tests/%: tests/unit/%.c $(LIB_OBJS) $(TEST_LIB_OBJS)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(TEST_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(quiet) "  CCLD    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(TEST_LIB_OBJS) $(LDLIBS)
@@ -65,27 +69,29 @@ build/guests/%.bin: tests/guests/%.asm $(wildcard tests/guests/*.inc)
 	$(Q)nasm -f bin -I tests/guests/ -o $@ $<
 guests: $(GUEST_BINS)
 
-check: emu tests guests
-	sh tests/run-all.sh
+TEST_ENV = EMU=./$(EMU) EMU_BUILD=$(BUILD)
+
+check: $(EMU) tests guests
+	$(TEST_ENV) sh tests/run-all.sh
 
 check-unit: tests
-	sh tests/run-unit.sh
+	$(TEST_ENV) sh tests/run-unit.sh
 
-check-cli: emu
-	sh tests/cli/run.sh
+check-cli: $(EMU)
+	$(TEST_ENV) sh tests/cli/run.sh
 
-check-guests: emu guests
-	sh tests/guests/run.sh
+check-guests: $(EMU) guests
+	$(TEST_ENV) sh tests/guests/run.sh
 
-check-functional: emu
-	sh tests/functional/run.sh
+check-functional: $(EMU)
+	$(TEST_ENV) sh tests/functional/run.sh
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, in
-# its own build tree.
+# its own object folder and binary (emu-san).
+SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer
 check-sanitize:
-	rm -rf build-san && mkdir -p build-san
-	cd build-san && ../configure --enable-sanitizers >/dev/null && \
-	    $(MAKE) -f ../Makefile -C . VPATH=.. check
+	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $(MAKE) BUILD=build-san EMU=emu-san SAN_FLAGS="$(SANITIZE)" check
 
 bench: emu
 	sh tests/bench/seabios-boot.sh
@@ -97,9 +103,9 @@ format-check:
 	clang-format --dry-run --Werror $(SRCS) $(TEST_SRCS)
 
 clean:
-	rm -rf build emu
+	rm -rf build build-san emu emu-san
 
 distclean: clean
 	rm -f config.mak config.h
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
