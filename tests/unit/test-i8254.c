@@ -5,6 +5,7 @@
  * TSC calibration loops of SeaBIOS and Linux.
  */
 #include "tests/unit/harness.h"
+#include "hw/intc/i8259.h"
 #include "hw/misc/pcspk.h"
 #include "hw/timer/i8254.h"
 
@@ -67,6 +68,13 @@ static uint16_t latch_read(PitRig *r, int ch)
     outb(&r->tb, 0x43, ch << 6);
     uint16_t lo = inb(&r->tb, 0x40 + ch);
     return lo | (inb(&r->tb, 0x40 + ch) << 8);
+}
+
+/* LSB then MSB from a counter port (in that order: two statements). */
+static uint16_t read16(PitRig *r, uint16_t port)
+{
+    uint16_t lo = inb(&r->tb, port);
+    return lo | (inb(&r->tb, port) << 8);
 }
 
 static IRQProbe *irq0(PitRig *r)
@@ -433,9 +441,13 @@ static void test_latch_and_readback(void)
     step_to(t0 + tick_ns(7));
     outb(&r.tb, 0x43, 0xd0 | 0x0e);
     step_to(t0 + tick_ns(50));
-    CHECK_EQ(inb(&r.tb, 0x41) | (inb(&r.tb, 0x41) << 8), 293);
-    CHECK_EQ(inb(&r.tb, 0x42) | (inb(&r.tb, 0x42) << 8), 400 - 7);
-    CHECK_EQ(inb(&r.tb, 0x40) | (inb(&r.tb, 0x40) << 8), 500 - 7);
+    CHECK_EQ(read16(&r, 0x41), 293);
+    CHECK_EQ(read16(&r, 0x42), 400 - 7);
+    CHECK_EQ(read16(&r, 0x40), 500 - 7);
+    /* SeaBIOS's timer read: read-back, count only, counter 0 (0xd2). */
+    outb(&r.tb, 0x43, 0xd2);
+    step_to(t0 + tick_ns(60));
+    CHECK_EQ(read16(&r, 0x40), 500 - 50);
     /* Status only of counter 2 (0xe0 | CNT2): OUT high, mode 2. */
     outb(&r.tb, 0x43, 0xe8);
     CHECK_EQ(inb(&r.tb, 0x42), 0x80 | 0x34);
@@ -536,7 +548,7 @@ static void test_new_count_at_period_end(void)
     write_count(&r, 0, 50);
     outb(&r.tb, 0x43, 0xc2);
     CHECK_EQ(inb(&r.tb, 0x40) & 0x40, 0x40); /* NULL COUNT until loaded */
-    CHECK_EQ(inb(&r.tb, 0x40) | (inb(&r.tb, 0x40) << 8), 70);
+    CHECK_EQ(read16(&r, 0x40), 70);
     step_to(t0 + tick_ns(100) - 1);
     CHECK_EQ(irq0(&r)->raises, raises);
     step_to(t0 + tick_ns(100));
@@ -705,6 +717,67 @@ static void test_pcspk_by_name(void)
     test_bus_cleanup(&tb);
 }
 
+/*
+ * The PIT behind the PIC, as Linux runs them: vectors 0x30+, HZ=1000 in
+ * mode 2, and a "CPU" that takes INTR, runs INTA and sends the EOI.
+ */
+static void test_irq0_through_pic(void)
+{
+    TestBus tb;
+    IRQProbe intr;
+    PICState *pic;
+    Error *err = NULL;
+
+    test_bus_init(&tb);
+    IRQ *intr_line = irq_new_probe(&intr);
+    IRQ **pic_irqs = i8259_init(&tb.isa, intr_line, &pic, &err);
+    CHECK(pic_irqs != NULL);
+    if (!pic_irqs) {
+        error_free(err);
+        test_bus_cleanup(&tb);
+        irq_free(intr_line);
+        return;
+    }
+    IRQ *probe0 = tb.isa.irqs[0];
+    tb.isa.irqs[0] = pic_irqs[0];
+    PITState *pit = pit_init(&tb.isa, 0x40, &err);
+    CHECK(pit != NULL);
+
+    outb(&tb, 0x20, 0x11);
+    outb(&tb, 0x21, 0x30);
+    outb(&tb, 0x21, 0x04);
+    outb(&tb, 0x21, 0x01);
+    outb(&tb, 0x21, 0xfe);
+    const int latch = (PIT_FREQ + 500) / 1000;
+    outb(&tb, 0x43, 0x34);
+    outb(&tb, 0x40, latch & 0xff);
+    outb(&tb, 0x40, latch >> 8);
+    int64_t t0 = now_ns();
+    int taken = 0, wrong = 0;
+    while (now_ns() < t0 + 100 * 1000 * 1000) {
+        clock_step_ns(50 * 1000);
+        if (intr.level) {
+            wrong += pic_read_irq(pic) != 0x30;
+            outb(&tb, 0x20, 0x20);
+            taken++;
+        }
+    }
+    CHECK_EQ(taken, 100);
+    CHECK_EQ(wrong, 0);
+    /* Masked: IRQ0 edges stay pending in IRR, one interrupt later. */
+    outb(&tb, 0x21, 0xff);
+    step_to(now_ns() + 10 * 1000 * 1000);
+    CHECK_EQ(intr.level, 0);
+    outb(&tb, 0x21, 0xfe);
+    CHECK_EQ(intr.level, 1);
+    CHECK_EQ(pic_read_irq(pic), 0x30);
+
+    tb.isa.irqs[0] = probe0;
+    test_bus_cleanup(&tb);
+    free(pic_irqs);
+    irq_free(intr_line);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -723,5 +796,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_seabios_tsc_calibration);
     TEST_RUN(test_port61);
     TEST_RUN(test_pcspk_by_name);
+    TEST_RUN(test_irq0_through_pic);
     return test_finish();
 }

@@ -60,8 +60,7 @@ static uint64_t rd(Guest *g, uint64_t addr, unsigned size)
     return v;
 }
 
-static bool guest_equals(Guest *g, uint64_t addr, const void *buf,
-                         size_t len)
+static bool guest_equals(Guest *g, uint64_t addr, const void *buf, size_t len)
 {
     uint8_t *tmp = malloc(len ? len : 1);
     bool eq = address_space_read(&g->as, addr, tmp, len) &&
@@ -144,12 +143,18 @@ typedef struct BzParams {
 } BzParams;
 
 static const BzParams bz_default = {
-    .version = 0x20f, .setup_sects = 3, .loadflags = 0x01,
-    .code32 = 0x100000, .initrd_max = 0x7fffffff, .cmdline_size = 2047,
-    .init_size = 0x20000, .pref = 0x100000, .prot_size = 40000,
+    .version = 0x20f,
+    .setup_sects = 3,
+    .loadflags = 0x01,
+    .code32 = 0x100000,
+    .initrd_max = 0x7fffffff,
+    .cmdline_size = 2047,
+    .init_size = 0x20000,
+    .pref = 0x100000,
+    .prot_size = 40000,
 };
 
-#define BZ_MARKER_OFF 0x280     /* in the setup, past the header's end */
+#define BZ_MARKER_OFF 0x280 /* in the setup, past the header's end */
 
 static uint8_t *make_bzimage(const BzParams *p, size_t *size)
 {
@@ -161,15 +166,15 @@ static uint8_t *make_bzimage(const BzParams *p, size_t *size)
     memset(img, 0, setup);
     img[0x1f1] = p->setup_sects;
     stw_le_p(img + 0x1fe, 0xaa55);
-    img[0x200] = 0xeb;              /* jmp short: header ends at 0x26c */
+    img[0x200] = 0xeb; /* jmp short: header ends at 0x26c */
     img[0x201] = 0x26c - 0x202;
     memcpy(img + 0x202, "HdrS", 4);
     stw_le_p(img + 0x206, p->version);
     img[0x211] = p->loadflags;
     stl_le_p(img + 0x214, p->code32);
     stl_le_p(img + 0x22c, p->initrd_max);
-    stl_le_p(img + 0x230, 0x200000);    /* kernel_alignment */
-    img[0x234] = 1;                     /* relocatable */
+    stl_le_p(img + 0x230, 0x200000); /* kernel_alignment */
+    img[0x234] = 1;                  /* relocatable */
     stl_le_p(img + 0x238, p->cmdline_size);
     stq_le_p(img + 0x258, p->pref);
     stl_le_p(img + 0x260, p->init_size);
@@ -190,18 +195,17 @@ static char *bz_file(const BzParams *p, uint8_t **img_out, size_t *size)
 }
 
 /* The e820 map the loader documents, for ram_below_4g, no RAM above. */
-static void check_e820(Guest *g, uint64_t table, int stride, int off,
-                       int n)
+static void check_e820(Guest *g, uint64_t table, int stride, int off, int n)
 {
     static const struct {
         uint64_t addr, size;
         uint32_t type;
     } want[] = {
-        { 0, 0x9f000, E820_RAM },
-        { 0x9f000, 0xc00, E820_ACPI },
-        { 0x9fc00, 0x60400, E820_RESERVED },
-        { 0x100000, 0, E820_RAM },        /* size: ram - 1 MiB */
-        { 0xfffc0000, 0x40000, E820_RESERVED },
+        {0, 0x9f000, E820_RAM},
+        {0x9f000, 0xc00, E820_ACPI},
+        {0x9fc00, 0x60400, E820_RESERVED},
+        {0x100000, 0, E820_RAM}, /* size: ram - 1 MiB */
+        {0xfffc0000, 0x40000, E820_RESERVED},
     };
     uint64_t prev_end = 0;
 
@@ -210,10 +214,9 @@ static void check_e820(Guest *g, uint64_t table, int stride, int off,
         uint64_t e = table + i * stride + off;
         uint64_t addr = rd(g, e, 8), size = rd(g, e + 8, 8);
         CHECK_EQ(addr, want[i].addr);
-        CHECK_EQ(size, want[i].size ? want[i].size
-                                    : g->ram_size - 0x100000);
+        CHECK_EQ(size, want[i].size ? want[i].size : g->ram_size - 0x100000);
         CHECK_EQ(rd(g, e + 16, 4), want[i].type);
-        CHECK(addr >= prev_end);        /* sorted, no overlap */
+        CHECK(addr >= prev_end); /* sorted, no overlap */
         prev_end = addr + size;
     }
 }
@@ -231,7 +234,7 @@ static void check_flat_protected_mode(CPUX86State *env, uint32_t eip)
     /* P, S, code, readable, accessed, D=1, G=1 */
     CHECK_EQ(env->segs[R_CS].flags, 0x00c09b00);
     CHECK(env->segs[R_CS].flags & DESC_B_MASK);
-    static const int data[] = { R_DS, R_ES, R_SS };
+    static const int data[] = {R_DS, R_ES, R_SS};
     for (int i = 0; i < 3; i++) {
         SegmentCache *s = &env->segs[data[i]];
         CHECK_EQ(s->selector, PC_BOOT_DS);
@@ -267,8 +270,9 @@ static void test_bzimage(void)
     uint64_t bp = PC_BOOT_PARAMS_ADDR, setup = 4 * 512;
 
     guest_init(&g, 64 * MiB);
-    CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, rpath, cmdline,
-                            &g.env, &info, &err), 0);
+    CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, rpath, cmdline, &g.env,
+                            &info, &err),
+             0);
     if (err) {
         printf("  %s\n", error_get_pretty(err));
         error_free(err);
@@ -288,15 +292,15 @@ static void test_bzimage(void)
     CHECK_EQ(rd(&g, bp + 0x1f1, 1), 3);
     CHECK_EQ(rd(&g, bp + 0x238, 4), 2047);
     CHECK_EQ(rd(&g, bp + 0x214, 4), 0x100000);
-    CHECK_EQ(rd(&g, bp + 0x210, 1), 0xff);          /* type_of_loader */
-    CHECK_EQ(rd(&g, bp + 0x211, 1), 0x81);          /* LOADED_HIGH|HEAP */
-    CHECK_EQ(rd(&g, bp + 0x224, 2), 0xfe00);        /* heap_end_ptr */
-    CHECK_EQ(rd(&g, bp + BZ_MARKER_OFF, 4), 0);     /* past the header */
-    CHECK_EQ(rd(&g, bp + 0x0f, 1), 0);              /* orig_video_isVGA */
-    CHECK_EQ(rd(&g, bp + 0x06, 1), 0);              /* orig_video_mode */
-    CHECK_EQ(rd(&g, bp + 0x02, 2), 63 * 1024);      /* ext_mem_k */
-    CHECK_EQ(rd(&g, bp + 0x1e0, 4), 63 * 1024);     /* alt_mem_k */
-    CHECK_EQ(rd(&g, bp + 0xff8, 8), 0);             /* zeroed, not 0xaa */
+    CHECK_EQ(rd(&g, bp + 0x210, 1), 0xff);      /* type_of_loader */
+    CHECK_EQ(rd(&g, bp + 0x211, 1), 0x81);      /* LOADED_HIGH|HEAP */
+    CHECK_EQ(rd(&g, bp + 0x224, 2), 0xfe00);    /* heap_end_ptr */
+    CHECK_EQ(rd(&g, bp + BZ_MARKER_OFF, 4), 0); /* past the header */
+    CHECK_EQ(rd(&g, bp + 0x0f, 1), 0);          /* orig_video_isVGA */
+    CHECK_EQ(rd(&g, bp + 0x06, 1), 0);          /* orig_video_mode */
+    CHECK_EQ(rd(&g, bp + 0x02, 2), 63 * 1024);  /* ext_mem_k */
+    CHECK_EQ(rd(&g, bp + 0x1e0, 4), 63 * 1024); /* alt_mem_k */
+    CHECK_EQ(rd(&g, bp + 0xff8, 8), 0);         /* zeroed, not 0xaa */
 
     /* Command line. */
     CHECK_EQ(rd(&g, bp + 0x228, 4), PC_CMDLINE_ADDR);
@@ -336,11 +340,12 @@ static void test_bzimage_initrd_limits(void)
 
     /* initrd_addr_max below the RAM's end bounds the initrd. */
     p.initrd_max = 0x37fffff;
-    p.setup_sects = 0;          /* means 4 */
-    kpath = bz_file(&p, NULL, &(size_t){ 0 });
+    p.setup_sects = 0; /* means 4 */
+    kpath = bz_file(&p, NULL, &(size_t){0});
     guest_init(&g, 128 * MiB);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, rpath, NULL, &g.env,
-                            NULL, &err), 0);
+                            NULL, &err),
+             0);
     CHECK_EQ(rd(&g, PC_BOOT_PARAMS_ADDR + 0x218, 4),
              (0x3800000 - (3 * 4096 + 5)) & ~0xfffULL);
     CHECK(guest_equals(&g, rd(&g, PC_BOOT_PARAMS_ADDR + 0x218, 4), rd_data,
@@ -354,7 +359,8 @@ static void test_bzimage_initrd_limits(void)
     /* RAM above 4 GiB shows up as a sixth e820 entry. */
     guest_init(&g, 64 * MiB);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 1 * GiB, kpath, NULL, "x",
-                            &g.env, NULL, &err), 0);
+                            &g.env, NULL, &err),
+             0);
     CHECK_EQ(rd(&g, PC_BOOT_PARAMS_ADDR + 0x1e8, 1), 6);
     CHECK_EQ(rd(&g, PC_BOOT_PARAMS_ADDR + 0x2d0 + 5 * 20, 8), 4 * GiB);
     CHECK_EQ(rd(&g, PC_BOOT_PARAMS_ADDR + 0x2d0 + 5 * 20 + 8, 8), 1 * GiB);
@@ -378,26 +384,29 @@ static void test_bzimage_errors(void)
 
     p = bz_default;
     p.version = 0x205;
-    kpath = bz_file(&p, NULL, &(size_t){ 0 });
+    kpath = bz_file(&p, NULL, &(size_t){0});
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, NULL, NULL, &g.env,
-                            NULL, &err), -1);
+                            NULL, &err),
+             -1);
     CHECK(error_has(err, "2.05 is too old"));
     err = NULL;
 
     p = bz_default;
     p.loadflags = 0;
-    kpath = bz_file(&p, NULL, &(size_t){ 0 });
+    kpath = bz_file(&p, NULL, &(size_t){0});
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, NULL, NULL, &g.env,
-                            NULL, &err), -1);
+                            NULL, &err),
+             -1);
     CHECK(error_has(err, "zImage kernels are not supported"));
     err = NULL;
 
     /* init_size beyond the RAM. */
     p = bz_default;
     p.init_size = 100 * MiB;
-    kpath = bz_file(&p, NULL, &(size_t){ 0 });
+    kpath = bz_file(&p, NULL, &(size_t){0});
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, NULL, NULL, &g.env,
-                            NULL, &err), -1);
+                            NULL, &err),
+             -1);
     CHECK(error_has(err, "kernel too large for RAM"));
     err = NULL;
 
@@ -406,41 +415,46 @@ static void test_bzimage_errors(void)
     p = bz_default;
     p.pref = 8 * MiB;
     p.init_size = 6 * MiB;
-    kpath = bz_file(&p, NULL, &(size_t){ 0 });
+    kpath = bz_file(&p, NULL, &(size_t){0});
     rpath = write_temp(big, 8 * MiB);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, rpath, NULL, &g.env,
-                            NULL, &err), -1);
+                            NULL, &err),
+             -1);
     CHECK(error_has(err, "does not fit in RAM"));
     err = NULL;
     /* ... while 1 MiB does, above the kernel's 14 MiB. */
     rpath = write_temp(big, 1 * MiB);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, rpath, NULL, &g.env,
-                            NULL, &err), 0);
+                            NULL, &err),
+             0);
     CHECK_EQ(rd(&g, PC_BOOT_PARAMS_ADDR + 0x218, 4), 15 * MiB);
 
     p = bz_default;
     p.cmdline_size = 16;
-    kpath = bz_file(&p, NULL, &(size_t){ 0 });
+    kpath = bz_file(&p, NULL, &(size_t){0});
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, NULL,
                             "this command line is too long", &g.env, NULL,
-                            &err), -1);
+                            &err),
+             -1);
     CHECK(error_has(err, "command line too long"));
     err = NULL;
 
-    kpath = bz_file(&bz_default, NULL, &(size_t){ 0 });
+    kpath = bz_file(&bz_default, NULL, &(size_t){0});
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath,
                             "/nonexistent/initrd.img", NULL, &g.env, NULL,
-                            &err), -1);
+                            &err),
+             -1);
     CHECK(error_has(err, "cannot open initrd '/nonexistent/initrd.img'"));
     err = NULL;
 
     /* Truncated: the setup claims more sectors than the file has. */
     p = bz_default;
-    uint8_t *img = make_bzimage(&p, &(size_t){ 0 });
+    uint8_t *img = make_bzimage(&p, &(size_t){0});
     img[0x1f1] = 200;
     kpath = write_temp(img, 4096);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, NULL, NULL, &g.env,
-                            NULL, &err), -1);
+                            NULL, &err),
+             -1);
     CHECK(error_has(err, "truncated"));
     err = NULL;
     free(img);
@@ -460,25 +474,29 @@ static void test_not_a_kernel(void)
 
     guest_init(&g, 16 * MiB);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, path, NULL, NULL, &g.env,
-                            NULL, &err), -1);
+                            NULL, &err),
+             -1);
     CHECK(error_has(err, "is neither a Linux bzImage nor a multiboot "
                          "kernel"));
     err = NULL;
 
     path = write_temp(zeros, 16384);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, path, NULL, NULL, &g.env,
-                            NULL, &err), -1);
+                            NULL, &err),
+             -1);
     CHECK(error_has(err, "neither a Linux bzImage nor a multiboot"));
     err = NULL;
 
-    CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, "/nonexistent/vmlinuz",
-                            NULL, NULL, &g.env, NULL, &err), -1);
+    CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, "/nonexistent/vmlinuz", NULL,
+                            NULL, &g.env, NULL, &err),
+             -1);
     CHECK(error_has(err, "cannot open kernel '/nonexistent/vmlinuz': No "
                          "such file or directory"));
     err = NULL;
 
-    CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, "/tmp", NULL, NULL,
-                            &g.env, NULL, &err), -1);
+    CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, "/tmp", NULL, NULL, &g.env,
+                            NULL, &err),
+             -1);
     CHECK(error_has(err, "not a regular file"));
 
     guest_cleanup(&g);
@@ -515,7 +533,7 @@ static void test_multiboot_aout(void)
     size_t ksize = 0x3000;
     uint8_t *img = pattern(ksize, 3);
     uint8_t *m1 = pattern(5000, 11), *m2 = pattern(4096, 13);
-    uint32_t hoff = 0x840;              /* found by the search */
+    uint32_t hoff = 0x840; /* found by the search */
     uint32_t load = 0x200000, file_off = 0x800;
     uint32_t load_end = load + (ksize - file_off) - 0x100;
     uint32_t bss_end = load_end + 0x2345;
@@ -524,17 +542,18 @@ static void test_multiboot_aout(void)
     uint64_t mbi = PC_MB_INFO_ADDR;
 
     put_mb_header(img + hoff, 0x00010003);
-    stl_le_p(img + hoff + 12, load + (hoff - file_off));   /* header_addr */
+    stl_le_p(img + hoff + 12, load + (hoff - file_off)); /* header_addr */
     stl_le_p(img + hoff + 16, load);
     stl_le_p(img + hoff + 20, load_end);
     stl_le_p(img + hoff + 24, bss_end);
-    stl_le_p(img + hoff + 28, load + 0x60);                 /* entry */
+    stl_le_p(img + hoff + 28, load + 0x60); /* entry */
     kpath = write_temp(img, ksize);
     snprintf(mods, sizeof(mods), "%s arg1 x,%s a,,b", p1, p2);
 
     guest_init(&g, 64 * MiB);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, mods, "hello=1",
-                            &g.env, &info, &err), 0);
+                            &g.env, &info, &err),
+             0);
     if (err) {
         printf("  %s\n", error_get_pretty(err));
         error_free(err);
@@ -546,7 +565,7 @@ static void test_multiboot_aout(void)
     CHECK(guest_equals(&g, load, img + file_off, load_end - load));
     CHECK_EQ(rd(&g, load_end, 8), 0);
     CHECK_EQ(rd(&g, bss_end - 8, 8), 0);
-    CHECK_EQ(rd(&g, bss_end, 1), 0xaa);     /* untouched past the bss */
+    CHECK_EQ(rd(&g, bss_end, 1), 0xaa); /* untouched past the bss */
 
     /* CPU */
     check_gdt(&g);
@@ -555,7 +574,7 @@ static void test_multiboot_aout(void)
     CHECK_EQ(g.env.regs[R_EBX], PC_MB_INFO_ADDR);
 
     /* Multiboot information */
-    CHECK_EQ(rd(&g, mbi, 4), 0x24d);    /* MEM CMDLINE MODS MMAP NAME */
+    CHECK_EQ(rd(&g, mbi, 4), 0x24d); /* MEM CMDLINE MODS MMAP NAME */
     CHECK_EQ(rd(&g, mbi + 4, 4), 636);
     CHECK_EQ(rd(&g, mbi + 8, 4), 63 * 1024);
     snprintf(want_cmd, sizeof(want_cmd), "%s hello=1", kpath);
@@ -581,7 +600,8 @@ static void test_multiboot_aout(void)
     /* Errors: a module that is missing, one that does not fit, a kernel
      * below 1 MiB, the video-mode requirement. */
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, "/nonexistent/mod",
-                            NULL, &g.env, NULL, &err), -1);
+                            NULL, &g.env, NULL, &err),
+             -1);
     CHECK(error_has(err, "cannot open multiboot module '/nonexistent/mod'"));
     err = NULL;
     uint8_t *big = calloc(1, 3 * MiB);
@@ -590,7 +610,8 @@ static void test_multiboot_aout(void)
     guest_cleanup(&g);
     guest_init(&g, 4 * MiB);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, pbig, NULL, &g.env,
-                            NULL, &err), -1);
+                            NULL, &err),
+             -1);
     CHECK(error_has(err, "does not fit in RAM"));
     err = NULL;
     guest_cleanup(&g);
@@ -602,14 +623,16 @@ static void test_multiboot_aout(void)
     stl_le_p(img + hoff + 24, 0);
     kpath = write_temp(img, ksize);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, NULL, NULL, &g.env,
-                            NULL, &err), -1);
+                            NULL, &err),
+             -1);
     CHECK(error_has(err, "below 1 MiB"));
     err = NULL;
 
     put_mb_header(img + hoff, 0x00010007);
     kpath = write_temp(img, ksize);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, NULL, NULL, &g.env,
-                            NULL, &err), -1);
+                            NULL, &err),
+             -1);
     CHECK(error_has(err, "video mode"));
     err = NULL;
 
@@ -618,7 +641,8 @@ static void test_multiboot_aout(void)
     stl_le_p(img + hoff + 8, 0);
     kpath = write_temp(img, ksize);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, NULL, NULL, &g.env,
-                            NULL, &err), -1);
+                            NULL, &err),
+             -1);
     CHECK(error_has(err, "neither"));
 
     guest_cleanup(&g);
@@ -634,18 +658,21 @@ static uint8_t *make_elf(size_t *size, uint8_t class)
     size_t sz = 0x3000;
     uint8_t *e = calloc(1, sz);
 
-    memcpy(e, "\x7f" "ELF", 4);
+    memcpy(e,
+           "\x7f"
+           "ELF",
+           4);
     e[4] = class;
-    e[5] = 1;                           /* little-endian */
+    e[5] = 1; /* little-endian */
     e[6] = 1;
-    stw_le_p(e + 16, 2);                /* ET_EXEC */
-    stw_le_p(e + 18, 3);                /* EM_386 */
+    stw_le_p(e + 16, 2); /* ET_EXEC */
+    stw_le_p(e + 18, 3); /* EM_386 */
     stl_le_p(e + 20, 1);
-    stl_le_p(e + 24, 0xc0100020);       /* entry, virtual */
-    stl_le_p(e + 28, 52);               /* phoff */
+    stl_le_p(e + 24, 0xc0100020); /* entry, virtual */
+    stl_le_p(e + 28, 52);         /* phoff */
     stw_le_p(e + 40, 52);
-    stw_le_p(e + 42, 32);               /* phentsize */
-    stw_le_p(e + 44, 3);                /* phnum */
+    stw_le_p(e + 42, 32); /* phentsize */
+    stw_le_p(e + 44, 3);  /* phnum */
     /* ph0: text, file 0x1000+0x800 -> 0x100000 (virt 0xc0100000), bss */
     uint8_t *ph = e + 52;
     stl_le_p(ph, 1);
@@ -689,7 +716,8 @@ static void test_multiboot_elf(void)
 
     guest_init(&g, 32 * MiB);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, mpath, NULL, &g.env,
-                            &info, &err), 0);
+                            &info, &err),
+             0);
     if (err) {
         printf("  %s\n", error_get_pretty(err));
         error_free(err);
@@ -699,7 +727,7 @@ static void test_multiboot_elf(void)
     CHECK_EQ(info.kernel_addr, 0x100000);
     CHECK_EQ(info.kernel_size, 0x200100);
     CHECK(guest_equals(&g, 0x100000, elf + 0x1000, 0x800));
-    CHECK_EQ(rd(&g, 0x100800, 8), 0);       /* bss */
+    CHECK_EQ(rd(&g, 0x100800, 8), 0); /* bss */
     CHECK_EQ(rd(&g, 0x1017f8, 8), 0);
     CHECK(guest_equals(&g, 0x300000, elf + 0x2000, 0x100));
     /* The virtual entry point, translated into its segment. */
@@ -716,13 +744,15 @@ static void test_multiboot_elf(void)
     /* ELF64 and a segment past the end of RAM are refused. */
     guest_init(&g, 2 * MiB);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, NULL, NULL, &g.env,
-                            NULL, &err), -1);
+                            NULL, &err),
+             -1);
     CHECK(error_has(err, "kernel too large for RAM"));
     err = NULL;
     elf[4] = 2;
     kpath = write_temp(elf, size);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, NULL, NULL, &g.env,
-                            NULL, &err), -1);
+                            NULL, &err),
+             -1);
     CHECK(error_has(err, "64-bit ELF"));
     err = NULL;
     guest_cleanup(&g);
@@ -733,11 +763,10 @@ static void test_multiboot_elf(void)
 
 /* ---- ACPI ---- */
 
-static void check_table(Guest *g, uint64_t addr, const char *sig,
-                        uint32_t len)
+static void check_table(Guest *g, uint64_t addr, const char *sig, uint32_t len)
 {
     uint8_t buf[256];
-    char s[5] = { 0 };
+    char s[5] = {0};
 
     address_space_read(&g->as, addr, s, 4);
     CHECK_STR(s, sig);
@@ -769,7 +798,7 @@ static void test_acpi_tables(void)
         }
     }
     CHECK_EQ(rsdp, PC_ACPI_RSDP_ADDR);
-    CHECK_EQ(rd(&g, rsdp + 15, 1), 0);          /* ACPI 1.0 */
+    CHECK_EQ(rd(&g, rsdp + 15, 1), 0); /* ACPI 1.0 */
     /* It went into the ROM, which the guest cannot overwrite. */
     CHECK(!memcmp(memory_region_get_ram_ptr(&g.bios), "RSD PTR ", 8));
 
@@ -778,29 +807,29 @@ static void test_acpi_tables(void)
     check_table(&g, rsdt, "RSDT", 40);
     uint64_t fadt = rd(&g, rsdt + 36, 4);
     check_table(&g, fadt, "FACP", 116);
-    CHECK_EQ(rd(&g, fadt + 8, 1), 1);           /* revision */
-    CHECK_EQ(rd(&g, fadt + 46, 2), 9);          /* SCI_INT */
-    CHECK_EQ(rd(&g, fadt + 48, 4), 0);          /* SMI_CMD */
-    CHECK_EQ(rd(&g, fadt + 56, 4), 0xb000);     /* PM1a_EVT_BLK */
-    CHECK_EQ(rd(&g, fadt + 60, 4), 0);          /* PM1b_EVT_BLK */
-    CHECK_EQ(rd(&g, fadt + 64, 4), 0xb004);     /* PM1a_CNT_BLK */
-    CHECK_EQ(rd(&g, fadt + 76, 4), 0xb008);     /* PM_TMR_BLK */
-    CHECK_EQ(rd(&g, fadt + 80, 4), 0xafe0);     /* GPE0_BLK */
-    CHECK_EQ(rd(&g, fadt + 88, 1), 4);          /* PM1_EVT_LEN */
-    CHECK_EQ(rd(&g, fadt + 89, 1), 2);          /* PM1_CNT_LEN */
-    CHECK_EQ(rd(&g, fadt + 91, 1), 4);          /* PM_TM_LEN */
-    CHECK_EQ(rd(&g, fadt + 92, 1), 4);          /* GPE0_BLK_LEN */
-    CHECK_EQ(rd(&g, fadt + 112, 4) & 1, 1);     /* WBINVD */
+    CHECK_EQ(rd(&g, fadt + 8, 1), 1);       /* revision */
+    CHECK_EQ(rd(&g, fadt + 46, 2), 9);      /* SCI_INT */
+    CHECK_EQ(rd(&g, fadt + 48, 4), 0);      /* SMI_CMD */
+    CHECK_EQ(rd(&g, fadt + 56, 4), 0xb000); /* PM1a_EVT_BLK */
+    CHECK_EQ(rd(&g, fadt + 60, 4), 0);      /* PM1b_EVT_BLK */
+    CHECK_EQ(rd(&g, fadt + 64, 4), 0xb004); /* PM1a_CNT_BLK */
+    CHECK_EQ(rd(&g, fadt + 76, 4), 0xb008); /* PM_TMR_BLK */
+    CHECK_EQ(rd(&g, fadt + 80, 4), 0xafe0); /* GPE0_BLK */
+    CHECK_EQ(rd(&g, fadt + 88, 1), 4);      /* PM1_EVT_LEN */
+    CHECK_EQ(rd(&g, fadt + 89, 1), 2);      /* PM1_CNT_LEN */
+    CHECK_EQ(rd(&g, fadt + 91, 1), 4);      /* PM_TM_LEN */
+    CHECK_EQ(rd(&g, fadt + 92, 1), 4);      /* GPE0_BLK_LEN */
+    CHECK_EQ(rd(&g, fadt + 112, 4) & 1, 1); /* WBINVD */
 
     uint64_t facs = rd(&g, fadt + 36, 4);
     CHECK_EQ(facs & 63, 0);
-    CHECK_EQ(rd(&g, facs, 4), 0x53434146);      /* "FACS" */
+    CHECK_EQ(rd(&g, facs, 4), 0x53434146); /* "FACS" */
     CHECK_EQ(rd(&g, facs + 4, 4), 64);
 
     uint64_t dsdt = rd(&g, fadt + 40, 4);
     check_table(&g, dsdt, "DSDT", 48);
-    static const uint8_t s5[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x06,
-                                  0x04, 0x00, 0x00, 0x00, 0x00 };
+    static const uint8_t s5[] = {0x08, '_',  'S',  '5',  '_',  0x12,
+                                 0x06, 0x04, 0x00, 0x00, 0x00, 0x00};
     CHECK(guest_equals(&g, dsdt + 36, s5, sizeof(s5)));
 
     /* The e820 map covers the tables with a non-RAM type. */
@@ -831,8 +860,8 @@ static void test_acpi_tables(void)
     CHECK_EQ(acpi_build_tables(&g.as, t, 0x9000, &pm, &err), -1);
     CHECK(error_has(err, "0xe0000-0xfffff"));
     err = NULL;
-    CHECK_EQ(acpi_build_tables(&g.as, 0x80000000, PC_ACPI_RSDP_ADDR, &pm,
-                               &err), -1);
+    CHECK_EQ(acpi_build_tables(&g.as, 0x80000000, PC_ACPI_RSDP_ADDR, &pm, &err),
+             -1);
     CHECK(error_has(err, "cannot write ACPI tables"));
 
     guest_cleanup(&g);
@@ -866,7 +895,8 @@ static void test_debian_kernels(void)
             printf("  loading %s\n", k);
             guest_init(&g, 512 * MiB);
             CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, k, rpath, cmdline,
-                                    &g.env, &info, &err), 0);
+                                    &g.env, &info, &err),
+                     0);
             if (err) {
                 printf("  %s: %s\n", k, error_get_pretty(err));
                 error_free(err);

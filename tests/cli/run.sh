@@ -1,0 +1,171 @@
+#!/bin/sh
+# tests/cli/run.sh - command-line tests for emu.
+#
+# Bad input must give exactly one line on stderr starting with "emu: "
+# (the program's name: with EMU=/path/to/qemu-system-x86_64 the prefix is
+# "qemu-system-x86_64: ", so the same tests can be pointed at QEMU) and
+# exit status 1, without starting a guest.  Good informational options
+# must exit 0 and print what they promise.
+#
+# Environment: EMU (default ./emu), CLI_TIMEOUT (seconds, default 10),
+# EMU_CLI_UNSUPPORTED (options emu recognises but refuses as not built
+# yet, ';'-separated, default "-hda x.img").
+# Prints one line per test and "N passed, N failed, N skipped".
+# shellcheck disable=SC2086  # $Q and $opt are split on purpose
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+EMU=${EMU:-./emu}
+case "$EMU" in
+    */*) EMU=$(cd "$(dirname "$EMU")" 2>/dev/null && pwd)/$(basename "$EMU") ;;
+esac
+CLI_TIMEOUT=${CLI_TIMEOUT:-10}
+EMU_CLI_UNSUPPORTED=${EMU_CLI_UNSUPPORTED:--hda x.img}
+prefix="$(basename "$EMU"): "
+cd "$root" || exit 1
+
+if ! command -v "$EMU" >/dev/null 2>&1 && [ ! -x "$EMU" ]; then
+    echo "SKIP: emulator $EMU not found"
+    echo "0 passed, 0 failed, 1 skipped"
+    exit 77
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/emu-cli.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+passed=0 failed=0
+
+pass() { echo "PASS cli: $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL cli: $1: $2"; failed=$((failed + 1)); }
+
+# run ARGS...: runs the emulator (no display, stdin closed) with a timeout;
+# sets $st, stdout in $tmp/out, stderr in $tmp/err.
+run() {
+    if command -v timeout >/dev/null 2>&1; then
+        timeout -k 2 "$CLI_TIMEOUT" "$EMU" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+    else
+        "$EMU" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+    fi
+    st=$?
+}
+
+# bad NAME ARGS...: expects status 1 and one "emu: ..." line on stderr.
+# Sets $errline for extra checks.
+bad() {
+    name=$1; shift
+    run "$@"
+    errline=$(head -n 1 "$tmp/err")
+    nlines=$(grep -c '' "$tmp/err")
+    if [ $st -eq 124 ]; then
+        fail "$name" "accepted (still running after ${CLI_TIMEOUT}s): $EMU $*"
+        return 1
+    fi
+    if [ $st -ne 1 ]; then
+        fail "$name" "exit status $st, want 1 (stderr: $errline)"
+        return 1
+    fi
+    if [ "$nlines" -ne 1 ]; then
+        fail "$name" "$nlines lines on stderr, want 1: $(tr '\n' '|' <"$tmp/err" | cut -c1-200)"
+        return 1
+    fi
+    case "$errline" in
+        "$prefix"*) ;;
+        *) fail "$name" "stderr does not start with '$prefix': $errline"; return 1 ;;
+    esac
+    if [ -s "$tmp/out" ]; then
+        fail "$name" "unexpected output on stdout: $(head -n 1 "$tmp/out")"
+        return 1
+    fi
+    return 0
+}
+
+# bad_ok NAME ARGS...: bad(), counted as a pass when it holds.
+bad_ok() {
+    name=$1
+    bad "$@" && pass "$name: $errline"
+}
+
+# good NAME PATTERN... -- ARGS...: status 0 and stdout+stderr contains every
+# PATTERN (grep -E).
+good() {
+    name=$1; shift
+    pats=
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        pats="$pats
+$1"
+        shift
+    done
+    shift
+    run "$@"
+    if [ $st -ne 0 ]; then
+        fail "$name" "exit status $st, want 0 (stderr: $(head -n 1 "$tmp/err"))"
+        return
+    fi
+    cat "$tmp/out" "$tmp/err" >"$tmp/all"
+    missing=
+    old_ifs=$IFS
+    IFS='
+'
+    for p in $pats; do
+        [ -n "$p" ] || continue
+        grep -q -E -- "$p" "$tmp/all" || missing="$missing '$p'"
+    done
+    IFS=$old_ifs
+    if [ -n "$missing" ]; then
+        fail "$name" "output lacks$missing"
+    else
+        pass "$name"
+    fi
+}
+
+# Common options so that a wrongly accepted command line does not hang on
+# the console: no display, no serial on stdio.
+# Q is expanded unquoted on purpose (word splitting).
+Q="-display none -serial null"
+
+# --- bad input
+bad_ok "unknown option" -foo
+bad_ok "bad -m (abc)" -m abc $Q
+bad_ok "bad -m (0)" -m 0 $Q
+bad_ok "missing kernel file" -kernel /nonexistent $Q
+bad_ok "unknown device" -device nosuch $Q
+if bad "unknown property" -device isa-debug-exit,nosuch=1 $Q; then
+    case "$errline" in
+        *nosuch*) pass "unknown property: $errline" ;;
+        *) fail "unknown property" "message does not name the property: $errline" ;;
+    esac
+fi
+if bad "bad property value" -device isa-debug-exit,iobase=xyz $Q; then
+    case "$errline" in
+        *iobase*) pass "bad property value: $errline" ;;
+        *) fail "bad property value" "message does not name the property: $errline" ;;
+    esac
+fi
+bad_ok "unknown accelerator" -accel nosuch $Q
+bad_ok "missing option argument" -m
+
+old_ifs=$IFS
+IFS=';'
+for opt in $EMU_CLI_UNSUPPORTED; do
+    IFS=$old_ifs
+    # shellcheck disable=SC2086
+    if bad "refused $opt" $opt $Q; then
+        case "$errline" in
+            *"not supported"*|*"not built"*|*"not implemented"*)
+                pass "refused $opt: $errline" ;;
+            *) fail "refused $opt" "message does not say it is not supported yet: $errline" ;;
+        esac
+    fi
+done
+IFS=$old_ifs
+
+# --- good input
+good "-version" "version [0-9]" -- -version
+good "-help" "-kernel" "-device" -- -help
+good "-device help" "isa-serial" "isa-debug-exit" -- -device help
+good "-accel help" "kvm" "tcg" -- -accel help
+good "-device isa-serial,help" "iobase" "irq" -- -device isa-serial,help
+
+echo "$passed passed, $failed failed, 0 skipped"
+[ $failed -eq 0 ]

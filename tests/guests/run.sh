@@ -1,0 +1,156 @@
+#!/bin/sh
+# tests/guests/run.sh - run the tiny guest programs (tests/guests/guest-*.asm,
+# assembled into build/guests/*.bin) as the BIOS of a pc machine, under each
+# accelerator in $EMU_ACCELS (default "kvm").
+#
+# A guest reports "PASS <name>" or "FAIL <name>: ..." on COM1 and leaves
+# through isa-debug-exit: status 33 is a pass.  One line per guest and
+# accelerator, then "N passed, N failed, N skipped".  Exit 77 (SKIP) if no
+# requested accelerator is usable, 1 if anything failed.
+#
+# Environment: EMU (default ./emu), EMU_ACCELS, GUEST_TIMEOUT (seconds,
+# default 30), EMU_CONSOLE_ARGS (default "-nographic": COM1 on stdout),
+# GUESTS (space-separated names to run, default all), GUEST_LOG_DIR
+# (default build/guests/logs).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+EMU=${EMU:-./emu}
+case "$EMU" in
+    */*) EMU=$(cd "$(dirname "$EMU")" 2>/dev/null && pwd)/$(basename "$EMU") ;;
+esac
+EMU_ACCELS=${EMU_ACCELS:-kvm}
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-30}
+EMU_CONSOLE_ARGS=${EMU_CONSOLE_ARGS:--nographic}
+PASS_STATUS=33
+
+cd "$root" || exit 1
+bindir=build/guests
+logdir=${GUEST_LOG_DIR:-$bindir/logs}
+mkdir -p "$bindir" "$logdir"
+
+if ! command -v "$EMU" >/dev/null 2>&1 && [ ! -x "$EMU" ]; then
+    echo "SKIP: emulator $EMU not found"
+    echo "0 passed, 0 failed, 1 skipped"
+    exit 77
+fi
+
+kvm_usable() {
+    [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]
+}
+
+# run_timeout SECS CMD...: like timeout(1), status 124 on expiry.
+run_timeout() {
+    secs=$1; shift
+    if command -v timeout >/dev/null 2>&1; then
+        timeout -k 5 "$secs" "$@"
+        return $?
+    fi
+    "$@" &
+    pid=$!
+    ( sleep "$secs"; kill -TERM "$pid" 2>/dev/null; sleep 5;
+      kill -KILL "$pid" 2>/dev/null ) &
+    watcher=$!
+    wait "$pid"
+    st=$?
+    kill "$watcher" 2>/dev/null
+    wait "$watcher" 2>/dev/null
+    [ $st -ge 128 ] && st=124
+    return $st
+}
+
+# newer A B: A exists and was modified after B (test -nt is not POSIX).
+newer() {
+    [ -f "$1" ] && [ -n "$(find "$1" -newer "$2" 2>/dev/null)" ]
+}
+
+# Guest list: every tests/guests/guest-*.asm (built here if needed).
+if [ -n "${GUESTS:-}" ]; then
+    names=$GUESTS
+else
+    names=
+    for src in tests/guests/guest-*.asm; do
+        [ -f "$src" ] || continue
+        names="$names $(basename "$src" .asm)"
+    done
+fi
+
+passed=0
+failed=0
+skipped=0
+
+for name in $names; do
+    src=tests/guests/$name.asm
+    bin=$bindir/$name.bin
+    if [ ! -f "$bin" ] || newer "$src" "$bin" || newer tests/guests/guest.inc "$bin"; then
+        if ! command -v nasm >/dev/null 2>&1; then
+            echo "FAIL $name: $bin missing and nasm not found"
+            failed=$((failed + 1))
+            continue
+        fi
+        if ! nasm -f bin -I tests/guests/ -o "$bin" "$src" 2>"$logdir/$name.nasm"; then
+            echo "FAIL $name: nasm: $(head -n 1 "$logdir/$name.nasm")"
+            failed=$((failed + 1))
+            continue
+        fi
+    fi
+done
+
+any_run=no
+for accel in $EMU_ACCELS; do
+    if [ "$accel" = kvm ] && ! kvm_usable; then
+        echo "SKIP guests (kvm): /dev/kvm missing or not accessible"
+        for name in $names; do skipped=$((skipped + 1)); done
+        continue
+    fi
+    any_run=yes
+    for name in $names; do
+        bin=$bindir/$name.bin
+        [ -f "$bin" ] || continue
+        log=$logdir/$name.$accel.log
+        # shellcheck disable=SC2086
+        run_timeout "$GUEST_TIMEOUT" "$EMU" -machine pc -accel "$accel" -m 64 \
+            $EMU_CONSOLE_ARGS -bios "$bin" \
+            -device isa-debug-exit,iobase=0x501,iosize=2 -no-reboot \
+            </dev/null >"$log" 2>"$log.err"
+        st=$?
+        out=$(tr -d '\r' <"$log")
+        failline=$(printf '%s\n' "$out" | grep -a "^FAIL $name" | head -n 1)
+        why=
+        if [ $st -eq 124 ]; then
+            last=$(printf '%s\n' "$out" | grep -a -v '^$' | tail -n 1)
+            why="timeout after ${GUEST_TIMEOUT}s (last output: ${last:-none})"
+        elif [ -n "$failline" ]; then
+            why="${failline#FAIL }, status $st"
+        elif [ $st -ne $PASS_STATUS ]; then
+            err=$(grep -a -v '^$' "$log.err" | tail -n 1)
+            why="exit status $st, want $PASS_STATUS${err:+ (stderr: $err)}"
+        elif ! printf '%s\n' "$out" | grep -a -q "^PASS $name\$"; then
+            why="no 'PASS $name' line"
+        fi
+        # Accelerator-specific expectations.
+        if [ -z "$why" ] && [ "$name" = guest-i8042 ] && [ "$accel" = tcg ]; then
+            printf '%s\n' "$out" | grep -a -q "a20-mask yes" ||
+                why="A20 disabled but memory does not wrap at 1 MiB under tcg"
+        fi
+        if [ -z "$why" ]; then
+            echo "PASS $name ($accel)"
+            passed=$((passed + 1))
+        else
+            echo "FAIL $name ($accel): $why"
+            echo "     log: $log"
+            failed=$((failed + 1))
+        fi
+    done
+done
+
+if [ $failed -eq 0 ] && [ $any_run = no ]; then
+    echo "SKIP: no usable accelerator among: $EMU_ACCELS (/dev/kvm unusable)"
+    echo "$passed passed, $failed failed, $skipped skipped"
+    exit 77
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ] || exit 1
+exit 0
