@@ -13,9 +13,9 @@
  * CLOCK_VIRTUAL when read.  Only counter 0 arms a timer, for the next change
  * of its OUT pin, so IRQ0 sees both edges of every period.
  *
- * Known simplifications: a count is loaded into the counting element at the
+ * Known simplification: a count is loaded into the counting element at the
  * write instead of on the next CLK edge (one CLK, 838 ns, earlier than the
- * chip); a control word clears an unread latch.
+ * chip), so mode 0 OUT rises N clocks after the write, not N + 1.
  */
 #include "emu/common.h"
 #include "emu/device.h"
@@ -381,7 +381,6 @@ static void pit_load_count(PITChannel *c, uint16_t raw, int64_t now)
             c->next_count = n;
             c->switch_time = c->start_time + pit_tick_ns(boundary - c->phase);
             c->null_count = 1;
-            pit_sync(c, now);
             break;
         }
         c->count = n;
@@ -410,6 +409,7 @@ static void pit_write_control(PITChannel *c, uint8_t val, int64_t now)
     c->null_count = 1;
     c->write_state = 0;
     c->read_state = 0;
+    /* Latches hold "until read or the counter is reprogrammed". */
     c->count_latched = 0;
     c->status_latched = 0;
 }
