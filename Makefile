@@ -93,8 +93,9 @@ check-sanitize:
 	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $(MAKE) BUILD=build-san EMU=emu-san SAN_FLAGS="$(SANITIZE)" check
 
-bench: emu
-	sh tests/bench/seabios-boot.sh
+bench: $(EMU)
+	sh scripts/install-deps.sh --bench
+	EMU=./$(EMU) sh tests/bench/seabios-boot.sh
 
 demo: emu
 	sh scripts/demo.sh
