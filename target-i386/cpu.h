@@ -198,6 +198,12 @@ typedef struct CPUX86State {
     uint32_t cpuid_ext2_features; /* leaf 0x80000001 EDX */
     uint32_t cpuid_ext3_features; /* leaf 0x80000001 ECX */
     uint32_t cpuid_model_id[12];  /* brand string, leaves 0x80000002-4 */
+
+    /* Translator only (accel/tcg), addressed by generated code: a nonzero
+     * exit_request makes the next block return to the exec loop; tcg_tlb
+     * is the software TLB (TCGTLBEntry[4][256], tcg/tcg-backend.h). */
+    volatile int32_t exit_request;
+    uint8_t tcg_tlb[4 * 256 * 32] __attribute__((aligned(64)));
 } CPUX86State;
 
 /* Architectural power-on/INIT state (SDM vol. 3, 9.1.1, table 9-1). */

@@ -68,7 +68,8 @@ typedef enum TCGOpcode {
     NB_OPS,
 } TCGOpcode;
 
-#define TCG_MAX_OP_ARGS 8
+/* call: out + 6 inputs + helper + flags (was 8, too small for a call). */
+#define TCG_MAX_OP_ARGS 10
 
 typedef struct TCGOp {
     TCGOpcode opc;
@@ -81,6 +82,7 @@ typedef enum TCGTempKind {
     TEMP_GLOBAL,             /* backed by env + mem_offset */
     TEMP_NORMAL,             /* block-local */
     TEMP_CONST,
+    TEMP_FIXED,              /* the env pointer (index 0), in a host register */
 } TCGTempKind;
 
 typedef struct TCGTemp {
@@ -164,6 +166,83 @@ void tcg_gen_lookup_and_goto_ptr(void);
 /* call: ret may be NULL (idx < 0); args are temp handles of either type. */
 void tcg_gen_call(void *helper, int flags, int ret_idx, int nargs,
                   const int *arg_idx);
+
+/* ---- Additions (tcg/ helper): the rest of the ops and conveniences. ---- */
+
+/*
+ * The env pointer, as an i64 value (temp index 0 of every context): pass it
+ * to helpers, e.g. int a[] = { tcg_env.idx, x.idx };
+ */
+#define TCG_ENV_IDX 0
+extern const TCGv_i64 tcg_env;
+
+/* A temp may be given back once it is dead; later tcg_temp_new reuses it. */
+void tcg_temp_free_i32(TCGv_i32 t);
+void tcg_temp_free_i64(TCGv_i64 t);
+
+/* insn_start with a second word (e.g. cc_op) recorded next to pc. */
+void tcg_gen_insn_start2(uint64_t pc, uint64_t data1);
+void tcg_gen_discard_i32(TCGv_i32 a);
+void tcg_gen_discard_i64(TCGv_i64 a);
+
+void tcg_gen_rotl_i32(TCGv_i32 d, TCGv_i32 a, TCGv_i32 b);
+void tcg_gen_rotr_i32(TCGv_i32 d, TCGv_i32 a, TCGv_i32 b);
+void tcg_gen_mulu2_i32(TCGv_i32 dl, TCGv_i32 dh, TCGv_i32 a, TCGv_i32 b);
+void tcg_gen_muls2_i32(TCGv_i32 dl, TCGv_i32 dh, TCGv_i32 a, TCGv_i32 b);
+void tcg_gen_movcond_i32(TCGCond c, TCGv_i32 d, TCGv_i32 a, TCGv_i32 b,
+                         TCGv_i32 v1, TCGv_i32 v2);
+void tcg_gen_extract_i32(TCGv_i32 d, TCGv_i32 a, int pos, int len);
+void tcg_gen_sextract_i32(TCGv_i32 d, TCGv_i32 a, int pos, int len);
+/* Loads/stores of CPU state at env + offset, narrower widths. */
+void tcg_gen_ld8u_i32(TCGv_i32 d, int env_offset);
+void tcg_gen_ld8s_i32(TCGv_i32 d, int env_offset);
+void tcg_gen_ld16u_i32(TCGv_i32 d, int env_offset);
+void tcg_gen_ld16s_i32(TCGv_i32 d, int env_offset);
+void tcg_gen_st8_i32(TCGv_i32 v, int env_offset);
+void tcg_gen_st16_i32(TCGv_i32 v, int env_offset);
+
+/* Immediate forms (they use tcg_constant_*). */
+void tcg_gen_addi_i32(TCGv_i32 d, TCGv_i32 a, int32_t imm);
+void tcg_gen_subi_i32(TCGv_i32 d, TCGv_i32 a, int32_t imm);
+void tcg_gen_andi_i32(TCGv_i32 d, TCGv_i32 a, int32_t imm);
+void tcg_gen_ori_i32(TCGv_i32 d, TCGv_i32 a, int32_t imm);
+void tcg_gen_xori_i32(TCGv_i32 d, TCGv_i32 a, int32_t imm);
+void tcg_gen_muli_i32(TCGv_i32 d, TCGv_i32 a, int32_t imm);
+void tcg_gen_shli_i32(TCGv_i32 d, TCGv_i32 a, int imm);
+void tcg_gen_shri_i32(TCGv_i32 d, TCGv_i32 a, int imm);
+void tcg_gen_sari_i32(TCGv_i32 d, TCGv_i32 a, int imm);
+void tcg_gen_rotli_i32(TCGv_i32 d, TCGv_i32 a, int imm);
+void tcg_gen_rotri_i32(TCGv_i32 d, TCGv_i32 a, int imm);
+void tcg_gen_setcondi_i32(TCGCond c, TCGv_i32 d, TCGv_i32 a, int32_t imm);
+void tcg_gen_brcondi_i32(TCGCond c, TCGv_i32 a, int32_t imm, TCGLabel *l);
+
+/* i64 ops. */
+void tcg_gen_mov_i64(TCGv_i64 d, TCGv_i64 a);
+void tcg_gen_movi_i64(TCGv_i64 d, int64_t v);
+void tcg_gen_add_i64(TCGv_i64 d, TCGv_i64 a, TCGv_i64 b);
+void tcg_gen_sub_i64(TCGv_i64 d, TCGv_i64 a, TCGv_i64 b);
+void tcg_gen_mul_i64(TCGv_i64 d, TCGv_i64 a, TCGv_i64 b);
+void tcg_gen_and_i64(TCGv_i64 d, TCGv_i64 a, TCGv_i64 b);
+void tcg_gen_or_i64(TCGv_i64 d, TCGv_i64 a, TCGv_i64 b);
+void tcg_gen_xor_i64(TCGv_i64 d, TCGv_i64 a, TCGv_i64 b);
+void tcg_gen_shl_i64(TCGv_i64 d, TCGv_i64 a, TCGv_i64 b);
+void tcg_gen_shr_i64(TCGv_i64 d, TCGv_i64 a, TCGv_i64 b);
+void tcg_gen_sar_i64(TCGv_i64 d, TCGv_i64 a, TCGv_i64 b);
+void tcg_gen_setcond_i64(TCGCond c, TCGv_i64 d, TCGv_i64 a, TCGv_i64 b);
+void tcg_gen_brcond_i64(TCGCond c, TCGv_i64 a, TCGv_i64 b, TCGLabel *l);
+void tcg_gen_ld_i64(TCGv_i64 d, int env_offset);
+void tcg_gen_st_i64(TCGv_i64 v, int env_offset);
+void tcg_gen_extu_i32_i64(TCGv_i64 d, TCGv_i32 a);
+void tcg_gen_exts_i32_i64(TCGv_i64 d, TCGv_i32 a);
+void tcg_gen_extrl_i64_i32(TCGv_i32 d, TCGv_i64 a);
+void tcg_gen_extrh_i64_i32(TCGv_i32 d, TCGv_i64 a);
+void tcg_gen_qemu_ld_i64(TCGv_i64 d, TCGv_i32 addr, int mmu_idx, MemOp mop);
+void tcg_gen_qemu_st_i64(TCGv_i64 v, TCGv_i32 addr, int mmu_idx, MemOp mop);
+
+/* Op names and the fixed argument counts of tcg-opc.h. */
+const char *tcg_op_name(TCGOpcode opc);
+/* Fill op->life for every op (bit i: argument i is dead after the op). */
+void tcg_liveness(TCGContext *s);
 
 void tcg_optimize(TCGContext *s);
 void tcg_dump_ops(TCGContext *s, FILE *f);

@@ -16,11 +16,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-EMU=${EMU:-./emu}
-case "$EMU" in
-    */*) EMU=$(cd "$(dirname "$EMU")" 2>/dev/null && pwd)/$(basename "$EMU") ;;
-esac
-export EMU
+. "$here/lib.sh"
 cd "$root" || exit 1
 TIERS=${TIERS:-unit cli guests functional}
 

@@ -64,33 +64,34 @@ void error_report_err(Error *err)
     error_free(err);
 }
 
+static void vreport(const char *prefix, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "emu: %s", prefix);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void error_report(const char *fmt, ...)
 {
     va_list ap;
-    fputs("emu: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vreport("", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void warn_report(const char *fmt, ...)
 {
     va_list ap;
-    fputs("emu: warning: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vreport("warning: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void fatal(const char *fmt, ...)
 {
     va_list ap;
-    fputs("emu: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vreport("", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     exit(1);
 }

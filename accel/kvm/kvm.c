@@ -12,6 +12,10 @@
  * Known limits: A20 masking is not modelled (KVM has no A20 gate); APs
  * cannot be started (INIT/SIPI need a local APIC); no dirty logging, so a
  * display over guest RAM must redraw by itself.
+ *
+ * Test hook: the environment variable EMU_KVM_DEVICE replaces the device
+ * path (default /dev/kvm), so that tests/guests/power.sh can check the
+ * "-accel kvm: not usable" message on a host where /dev/kvm works.
  */
 #include "emu/common.h"
 #include "emu/main-loop.h"
@@ -19,6 +23,7 @@
 #include "accel/kvm/kvm-internal.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -48,32 +53,56 @@ static int kvm_ioctl_retry(int fd, unsigned long req, void *arg)
     return r;
 }
 
+/*
+ * The reason kvm_open() gives names the device path, which may come from the
+ * environment, so it is formatted here.  Only the main thread probes and
+ * initialises the accelerator.
+ */
+static char kvm_why_buf[PATH_MAX + 96];
+
+static const char *kvm_device_path(void)
+{
+    const char *path = getenv("EMU_KVM_DEVICE");
+
+    return path && *path ? path : "/dev/kvm";
+}
+
+static const char *kvm_why(const char *path, const char *reason)
+{
+    snprintf(kvm_why_buf, sizeof(kvm_why_buf), "%s: %s", path, reason);
+    return kvm_why_buf;
+}
+
 static int kvm_open(const char **why)
 {
-    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    const char *path = kvm_device_path();
+    int fd = open(path, O_RDWR | O_CLOEXEC);
 
     if (fd < 0) {
         switch (errno) {
         case ENOENT:
-            *why = "/dev/kvm: no such file (KVM module not loaded or no "
-                   "VT-x/AMD-V)";
+            *why = kvm_why(path, "no such file (KVM module not loaded or no "
+                                 "VT-x/AMD-V)");
             break;
         case EACCES:
         case EPERM:
-            *why = "/dev/kvm: Permission denied (join the kvm group)";
+            *why = kvm_why(path, "Permission denied (join the kvm group)");
             break;
         case ENODEV:
         case ENXIO:
-            *why = "/dev/kvm: no such device";
+            *why = kvm_why(path, "no such device");
             break;
         default:
-            *why = "/dev/kvm: cannot open";
+            *why = kvm_why(path, strerror(errno));
             break;
         }
         return -1;
     }
-    if (ioctl(fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
-        *why = "/dev/kvm: KVM API version is not 12";
+    int version = ioctl(fd, KVM_GET_API_VERSION, 0);
+    if (version != KVM_API_VERSION) {
+        *why = kvm_why(path, version < 0 ? "not a KVM device "
+                                           "(KVM_GET_API_VERSION failed)"
+                                         : "KVM API version is not 12");
         close(fd);
         return -1;
     }

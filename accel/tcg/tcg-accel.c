@@ -1,23 +1,569 @@
 /*
- * The translator accelerator ("tcg").  The dynamic binary translator is the
- * next milestone (see DESIGN.md, "TCG"); until it lands, "-accel tcg" is
- * listed but refuses to start, with a message that says so.
+ * The translator accelerator ("tcg"): the exec loop around the x86
+ * frontend (target-i386/translate.c) and a back end (tcg/): translation
+ * blocks looked up by (physical PC, CS base, flags, eip) in a hash table,
+ * translated on a miss, chained through goto_tb patching when the native
+ * back end runs them, a jump cache for indirect branches, interrupts and
+ * kicks checked at block boundaries (and by every block's exit_request
+ * test), exceptions delivered with the state of the faulting instruction.
+ *
+ * Back end choice: the x86-64 code generator when it is linked in (weak
+ * symbols below) unless EMU_TCG_INTERP=1, else the IR interpreter.
+ *
+ * Limits: one TB cache for the process (vCPUs run one at a time under the
+ * tb_lock); DMA writes into RAM that holds translated code are not seen
+ * (the memory API has no dirty tracking yet).
  */
 #include "emu/common.h"
 #include "emu/accel.h"
+#include "emu/machine.h"
+#include "emu/main-loop.h"
+#include "accel/tcg/tcg-internal.h"
+
+#pragma weak tcg_code_cache_init
+#pragma weak tcg_code_cache_reset
+#pragma weak tcg_gen_code
+#pragma weak tcg_tb_set_jmp_target
+#pragma weak tcg_search_insn
+
+#define TB_HASH_BITS 15
+#define TB_JC_BITS 12
+#define TB_MAX_INSNS 64
+#define CODE_CACHE_SIZE (64 * MiB)
+
+static TB *tb_hash[1 << TB_HASH_BITS];
+static TB *tb_jc[1 << TB_JC_BITS];
+/* Per physical page (4 GiB / 4 KiB): list of blocks on it. */
+static TB **tb_pages;
+static bool use_native;
+static TCGCodeCache code_cache;
+static pthread_mutex_t tb_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool tcg_inited;
+/* All TB structs, freed at a flush. */
+static TB **tb_all;
+static size_t tb_all_nr, tb_all_cap;
+
+void tlb_protect_code_page(CPUX86State *env, uint32_t pa_page);
+
+static inline unsigned tb_hash_fn(uint32_t phys, uint32_t cs_base,
+                                  uint32_t flags, uint32_t eip)
+{
+    uint32_t h = phys * 0x9e3779b1u ^ cs_base * 0x85ebca6bu ^ flags ^ eip;
+    return (h ^ (h >> 15)) & ((1 << TB_HASH_BITS) - 1);
+}
+
+static inline unsigned tb_jc_fn(uint32_t lin)
+{
+    return (lin ^ (lin >> TB_JC_BITS)) & ((1 << TB_JC_BITS) - 1);
+}
+
+bool tb_page_has_code(uint32_t phys_page)
+{
+    return tb_pages && tb_pages[phys_page >> TCG_PAGE_BITS] != NULL;
+}
+
+static void tb_flush_all(void)
+{
+    /* Clear only what the blocks used: the tables are large. */
+    for (size_t i = 0; i < tb_all_nr; i++) {
+        TB *tb = tb_all[i];
+        tb_hash[tb_hash_fn(tb->phys_pc, tb->cs_base, tb->flags, tb->eip)] =
+            NULL;
+        tb_jc[tb_jc_fn(tb->cs_base + tb->eip)] = NULL;
+        for (int k = 0; k < 2; k++) {
+            if (tb->phys_page[k] != ~0u && tb_pages) {
+                tb_pages[tb->phys_page[k] >> TCG_PAGE_BITS] = NULL;
+            }
+        }
+    }
+    for (size_t i = 0; i < tb_all_nr; i++) {
+        TB *tb = tb_all[i];
+        if (tb->tci) {
+            tci_block_free(tb->tci);
+        }
+        free(tb->info);
+        while (tb->incoming) {
+            TBEdge *e = tb->incoming;
+            tb->incoming = e->next;
+            free(e);
+        }
+        free(tb);
+    }
+    tb_all_nr = 0;
+    if (use_native) {
+        tcg_code_cache_reset(&code_cache);
+    }
+    for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
+        tlb_flush_all(&current_machine->cpus[i]->env);
+    }
+}
+
+static void tb_unlink_incoming(TB *tb)
+{
+    for (TBEdge *e = tb->incoming; e; e = e->next) {
+        TB *from = e->from;
+        if (from->jmp_dest[e->slot] == tb && from->info) {
+            tcg_tb_set_jmp_target(from->info, e->slot,
+                                  from->info->code +
+                                      from->info->jmp_reset_offset[e->slot]);
+            from->jmp_dest[e->slot] = NULL;
+        }
+    }
+}
+
+static void tb_remove_from_page(TB *tb, int n)
+{
+    TB **pp = &tb_pages[tb->phys_page[n] >> TCG_PAGE_BITS];
+    while (*pp) {
+        TB *t = *pp;
+        int k = t->phys_page[0] == tb->phys_page[n] ? 0 : 1;
+        if (t == tb) {
+            *pp = t->page_next[k];
+            return;
+        }
+        pp = &t->page_next[k];
+    }
+}
+
+static void tb_invalidate(TB *tb)
+{
+    if (tb->invalid) {
+        return;
+    }
+    tb->invalid = true;
+    unsigned h = tb_hash_fn(tb->phys_pc, tb->cs_base, tb->flags, tb->eip);
+    for (TB **pp = &tb_hash[h]; *pp; pp = &(*pp)->hash_next) {
+        if (*pp == tb) {
+            *pp = tb->hash_next;
+            break;
+        }
+    }
+    unsigned j = tb_jc_fn(tb->cs_base + tb->eip);
+    if (tb_jc[j] == tb) {
+        tb_jc[j] = NULL;
+    }
+    tb_remove_from_page(tb, 0);
+    if (tb->phys_page[1] != ~0u) {
+        tb_remove_from_page(tb, 1);
+    }
+    tb_unlink_incoming(tb);
+}
+
+void tb_invalidate_phys_range(uint32_t phys, uint32_t len)
+{
+    uint32_t page = phys & TCG_PAGE_MASK;
+    TB *tb = tb_pages[page >> TCG_PAGE_BITS];
+    while (tb) {
+        int k = tb->phys_page[0] == page ? 0 : 1;
+        TB *next = tb->page_next[k];
+        /* Block bytes on this page: [start, end] clipped to the page. */
+        uint32_t start = k == 0 ? tb->phys_pc : page;
+        uint32_t end = (k == 0 && tb->phys_page[1] != ~0u)
+                           ? page + TCG_PAGE_SIZE - 1 : tb->phys_end;
+        if (phys <= end && phys + len > start) {
+            tb_invalidate(tb);
+        }
+        tb = next;
+    }
+}
+
+void tcg_restore_state(CPUX86State *env, uintptr_t retaddr)
+{
+    TCGCPU *t = env_tcg(env);
+    if (!t->cur_tb) {
+        return;                 /* a helper: eip already stored */
+    }
+    if (retaddr == 0) {
+        if (!use_native) {
+            env->eip = (uint32_t)tci_insn_data[0];
+        }
+        return;
+    }
+    if (t->cur_tb->info && tcg_search_insn) {
+        int i = tcg_search_insn(t->cur_tb->info, retaddr);
+        if (i >= 0) {
+            env->eip = (uint32_t)t->cur_tb->info->insn_data[i][0];
+        }
+    }
+}
+
+/* ---- exceptions ---- */
+
+void x86_cpu_loop_exit(CPUX86State *env, int excp, int error_code,
+                       bool has_err)
+{
+    TCGCPU *t = env_tcg(env);
+    t->excp = excp;
+    t->err = error_code;
+    t->has_err = has_err;
+    siglongjmp(t->jmp, 1);
+}
+
+void x86_raise_exception_err(CPUX86State *env, int vector, int error_code)
+{
+    bool has_err = (env->cr[0] & CR0_PE_MASK) &&
+                   (vector == EXCP08_DBLE || vector == EXCP0A_TSS ||
+                    vector == EXCP0B_NOSEG || vector == EXCP0C_STACK ||
+                    vector == EXCP0D_GPF || vector == EXCP0E_PAGE ||
+                    vector == EXCP11_ALGN);
+    x86_cpu_loop_exit(env, vector, error_code, has_err);
+}
+
+void x86_raise_exception(CPUX86State *env, int vector)
+{
+    x86_raise_exception_err(env, vector, 0);
+}
+
+/* ---- translation ---- */
+
+static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
+                  uint32_t eip, uint32_t flags)
+{
+    TCGCPU *t = env_tcg(env);
+    TB *tb = calloc(1, sizeof(*tb));
+    tb->cs_base = cs_base;
+    tb->eip = eip;
+    tb->flags = flags;
+    tb->phys_pc = phys;
+    tb->phys_page[0] = tb->phys_page[1] = ~0u;
+    if (tb_all_nr == tb_all_cap) {
+        tb_all_cap = tb_all_cap ? tb_all_cap * 2 : 4096;
+        tb_all = realloc(tb_all, tb_all_cap * sizeof(*tb_all));
+    }
+    tb_all[tb_all_nr++] = tb;
+
+    int max = TB_MAX_INSNS, n;
+    uint32_t size;
+    for (;;) {
+        size = x86_translate_block(env, (uintptr_t)tb, cs_base, eip, flags,
+                                   max, &n);
+        if (!t->ctx->overflow || max == 1) {
+            break;
+        }
+        max = n > 1 ? n - 1 : 1;
+    }
+    if (log_enabled(LOG_OP)) {
+        log_printf("TB %04x:%08x (%d insns)\n", cs_base, eip, n);
+        tcg_dump_ops(t->ctx, emu_logfile ? emu_logfile : stderr);
+    }
+    tcg_optimize(t->ctx);
+    if (use_native) {
+        tb->info = calloc(1, sizeof(*tb->info));
+        int r = tcg_gen_code(t->ctx, &code_cache, tb->info);
+        if (r == -ENOSPC) {
+            /* Flush and start over: the caller looks the block up again. */
+            tb_flush_all();
+            return NULL;
+        }
+        if (r < 0) {
+            error_report("tcg: back end rejected the block at %04x:%08x",
+                         cs_base, eip);
+            free(tb->info);
+            tb->info = NULL;
+            tb->tci = tci_block_new(t->ctx);
+        }
+    } else {
+        tb->tci = tci_block_new(t->ctx);
+    }
+    uint32_t last = cs_base + eip + (size ? size - 1 : 0);
+    tb->phys_page[0] = phys & TCG_PAGE_MASK;
+    tb->phys_page[1] = ~0u;
+    tb->phys_end = phys + (size ? size - 1 : 0);
+    if ((last & TCG_PAGE_MASK) != ((cs_base + eip) & TCG_PAGE_MASK)) {
+        uint32_t p2 = get_phys_code(env, last);
+        tb->phys_page[1] = p2 & TCG_PAGE_MASK;
+        tb->phys_end = p2;
+    }
+    unsigned h = tb_hash_fn(phys, cs_base, flags, eip);
+    tb->hash_next = tb_hash[h];
+    tb_hash[h] = tb;
+    for (int k = 0; k < 2; k++) {
+        if (tb->phys_page[k] == ~0u) {
+            continue;
+        }
+        TB **head = &tb_pages[tb->phys_page[k] >> TCG_PAGE_BITS];
+        bool first = *head == NULL;
+        tb->page_next[k] = *head;
+        *head = tb;
+        if (first) {
+            for (int i = 0; current_machine && i < current_machine->nr_cpus;
+                 i++) {
+                tlb_protect_code_page(&current_machine->cpus[i]->env,
+                                      tb->phys_page[k]);
+            }
+        }
+    }
+    return tb;
+}
+
+static TB *tb_find(CPUX86State *env)
+{
+    uint32_t cs_base = env->segs[R_CS].base;
+    uint32_t eip = env->eip;
+    uint32_t flags = env->hflags;
+    uint32_t lin = cs_base + eip;
+    unsigned j = tb_jc_fn(lin);
+    TB *tb = tb_jc[j];
+    if (tb && tb->cs_base == cs_base && tb->eip == eip && tb->flags == flags) {
+        return tb;
+    }
+    uint32_t phys = get_phys_code(env, lin);
+    for (;;) {
+        for (tb = tb_hash[tb_hash_fn(phys, cs_base, flags, eip)]; tb;
+             tb = tb->hash_next) {
+            if (tb->phys_pc == phys && tb->cs_base == cs_base &&
+                tb->eip == eip && tb->flags == flags) {
+                break;
+            }
+        }
+        if (!tb) {
+            tb = tb_gen(env, phys, cs_base, eip, flags);
+        }
+        if (tb) {
+            break;
+        }
+    }
+    tb_jc[j] = tb;
+    return tb;
+}
+
+/* goto_ptr: the next block's host code, or NULL to go back to the loop. */
+static const void *lookup_tb_ptr(void *opaque)
+{
+    CPUX86State *env = opaque;
+    if (env->exit_request) {
+        return NULL;
+    }
+    uint32_t cs_base = env->segs[R_CS].base, eip = env->eip;
+    TB *tb = tb_jc[tb_jc_fn(cs_base + eip)];
+    if (tb && tb->info && tb->cs_base == cs_base && tb->eip == eip &&
+        tb->flags == env->hflags && !tb->invalid) {
+        env_tcg(env)->cur_tb = tb;
+        return tb->info->code;
+    }
+    return NULL;
+}
+
+static void tb_add_jump(TB *from, int slot, TB *to)
+{
+    if (!from->info || !to->info || from->invalid || to->invalid ||
+        from->jmp_dest[slot] ||
+        from->info->jmp_insn_offset[slot] == UINT32_MAX) {
+        return;
+    }
+    /* Under paging, only chain within a page (the mapping may change). */
+    if ((from->flags & HF_PG) && from->phys_page[0] != to->phys_page[0]) {
+        return;
+    }
+    tcg_tb_set_jmp_target(from->info, slot, to->info->code);
+    from->jmp_dest[slot] = to;
+    TBEdge *e = malloc(sizeof(*e));
+    e->from = from;
+    e->slot = slot;
+    e->next = to->incoming;
+    to->incoming = e;
+}
+
+/* ---- the loop ---- */
+
+static bool deliver_event(CPUState *cpu, CPUX86State *env)
+{
+    if (cpu->nmi_request) {
+        cpu->nmi_request = false;
+        x86_do_interrupt(env, EXCP02_NMI, false, false, 0, env->eip);
+        env->halted = false;
+        return true;
+    }
+    if (cpu->intr_level && (env->eflags & IF_MASK) &&
+        !(env->hflags & HF_INHIBIT_IRQ) && cpu->irq_ack) {
+        bql_lock();
+        int vec = cpu->irq_ack(cpu->irq_ack_opaque);
+        bql_unlock();
+        if (vec >= 0) {
+            x86_do_interrupt(env, vec, false, false, 0, env->eip);
+        }
+        env->halted = false;
+        return true;
+    }
+    return false;
+}
+
+static void tcg_put_state(CPUState *cpu)
+{
+    CPUX86State *env = &cpu->env;
+    env->cc_op = CC_OP_EFLAGS;
+    env->cc_src = env->eflags & CC_ARITH;
+    env->df = (env->eflags & DF_MASK) ? -1 : 1;
+    env->hflags &= ~HF_INHIBIT_IRQ;
+    x86_update_hflags(env);
+    tlb_flush_all(env);
+    /* Loaders write memory behind our back: start from scratch. */
+    pthread_mutex_lock(&tb_lock);
+    tb_flush_all();
+    pthread_mutex_unlock(&tb_lock);
+}
+
+static void tcg_get_state(CPUState *cpu)
+{
+    CPUX86State *env = &cpu->env;
+    uint32_t fl = x86_get_eflags(env);
+    env->eflags = fl;
+    env->cc_op = CC_OP_EFLAGS;
+    env->cc_src = fl & CC_ARITH;
+}
+
+static AccelExit tcg_vcpu_exec(CPUState *cpu)
+{
+    CPUX86State *env = &cpu->env;
+    TCGCPU *t = cpu->accel_state;
+    volatile AccelExit ret = ACCEL_EXIT_KICKED;
+    TB *volatile last_tb = NULL;
+    volatile int last_slot = 0;
+
+    if (cpu->state_dirty) {
+        tcg_put_state(cpu);
+        cpu->state_dirty = false;
+    }
+    tcg_ctx = t->ctx;
+    pthread_mutex_lock(&tb_lock);
+    if (sigsetjmp(t->jmp, 0) != 0) {
+        /* An exception or an exit from a helper / slow path. */
+        t->cur_tb = NULL;
+        last_tb = NULL;
+        if (t->excp == EXCP_HLT) {
+            env->halted = true;
+            t->excp_depth = 0;
+            ret = ACCEL_EXIT_HALTED;
+            goto out;
+        }
+        if (t->excp < EXCP_HLT) {
+            int vec = t->excp;
+            if (t->excp_depth >= 2 ||
+                (t->excp_depth == 1 && vec == EXCP08_DBLE)) {
+                log_mask(LOG_INT, "tcg: triple fault\n");
+                t->excp_depth = 0;
+                ret = ACCEL_EXIT_SHUTDOWN;
+                goto out;
+            }
+            if (t->excp_depth == 1) {
+                vec = EXCP08_DBLE;
+                t->err = 0;
+                t->has_err = env->cr[0] & CR0_PE_MASK;
+            }
+            t->excp_depth++;
+            x86_do_interrupt(env, vec, false, t->has_err, t->err, env->eip);
+        }
+        t->excp_depth = 0;
+    }
+    for (;;) {
+        if (cpu->stop_request || cpu->reset_request || cpu->exit_thread) {
+            break;
+        }
+        env->exit_request = 0;
+        if (current_machine->as_mem->generation != t->as_gen) {
+            /* The memory map changed: mappings and code may be stale. */
+            t->as_gen = current_machine->as_mem->generation;
+            tb_flush_all();
+            last_tb = NULL;
+        }
+        if (env->a20_mask != t->a20_mask) {
+            t->a20_mask = env->a20_mask;
+            tlb_flush_all(env);
+        }
+        if (cpu->nmi_request || cpu->intr_level) {
+            if (deliver_event(cpu, env)) {
+                last_tb = NULL;
+            }
+        }
+        env->hflags &= ~HF_INHIBIT_IRQ;
+        TB *tb = tb_find(env);
+        if (last_tb && use_native) {
+            tb_add_jump(last_tb, last_slot, tb);
+        }
+        t->cur_tb = tb;
+        uintptr_t r;
+        if (tb->info) {
+            r = tcg_tb_exec(&code_cache, env, tb->info->code);
+        } else {
+            r = tci_block_exec(tb->tci, env);
+        }
+        t->cur_tb = NULL;
+        last_tb = (TB *)(r & ~(uintptr_t)3);
+        last_slot = r & 3;
+    }
+out:
+    t->cur_tb = NULL;
+    pthread_mutex_unlock(&tb_lock);
+    return ret;
+}
+
+/* ---- AccelOps ---- */
 
 static bool tcg_available(const char **why)
 {
-    *why = "the translator is not implemented yet";
-    return false;
+    (void)why;
+    return true;
+}
+
+static void tcg_global_init(void)
+{
+    if (tcg_inited) {
+        return;
+    }
+    tcg_inited = true;
+    const char *interp = getenv("EMU_TCG_INTERP");
+    use_native = tcg_gen_code && tcg_code_cache_init &&
+                 !(interp && interp[0] == '1');
+    if (use_native && tcg_code_cache_init(&code_cache, CODE_CACHE_SIZE) < 0) {
+        use_native = false;
+    }
+    TCGBackendConfig cfg = {
+        .tlb_offset = offsetof(CPUX86State, tcg_tlb),
+        .slow_ld = tcg_slow_ld,
+        .slow_st = tcg_slow_st,
+        .lookup_tb_ptr = lookup_tb_ptr,
+    };
+    tcg_backend_init(&cfg);
+    tb_pages = calloc(1u << 20, sizeof(TB *));
 }
 
 static int tcg_init(Machine *m, Error **errp)
 {
     (void)m;
-    error_setg(errp, "-accel tcg: the translator is not implemented yet; "
-               "use -accel kvm");
-    return -ENOSYS;
+    (void)errp;
+    tcg_global_init();
+    return 0;
+}
+
+static int tcg_vcpu_init(CPUState *cpu, Error **errp)
+{
+    (void)errp;
+    tcg_global_init();
+    TCGCPU *t = calloc(1, sizeof(*t));
+    t->cpu = cpu;
+    t->ctx = calloc(1, sizeof(TCGContext));
+    tcg_context_init(t->ctx);
+    x86_translate_init();
+    t->a20_mask = cpu->env.a20_mask;
+    cpu->accel_state = t;
+    tlb_flush_all(&cpu->env);
+    cpu->state_dirty = true;
+    return 0;
+}
+
+static void tcg_vcpu_kick(CPUState *cpu)
+{
+    cpu->env.exit_request = 1;
+}
+
+static void tcg_vcpu_destroy(CPUState *cpu)
+{
+    TCGCPU *t = cpu->accel_state;
+    if (t) {
+        free(t->ctx);
+        free(t);
+        cpu->accel_state = NULL;
+    }
 }
 
 static const AccelOps tcg_accel_ops = {
@@ -25,5 +571,11 @@ static const AccelOps tcg_accel_ops = {
     .desc = "dynamic binary translator (x86 -> x86-64)",
     .available = tcg_available,
     .init = tcg_init,
+    .vcpu_init = tcg_vcpu_init,
+    .vcpu_exec = tcg_vcpu_exec,
+    .vcpu_kick = tcg_vcpu_kick,
+    .get_state = tcg_get_state,
+    .put_state = tcg_put_state,
+    .vcpu_destroy = tcg_vcpu_destroy,
 };
 ACCEL_REGISTER(tcg_accel_ops);

@@ -6,47 +6,47 @@
  */
 #include "hw/pc/acpi-build.h"
 
-#define ACPI_HEADER_SIZE 36
-#define ACPI_OEM_ID "EMU   "         /* 6 bytes */
-#define ACPI_OEM_TABLE_ID "EMUPC   "  /* 8 bytes */
-#define ACPI_CREATOR_ID "EMU "        /* 4 bytes */
+#define ACPI_HEADER_SIZE  36
+#define ACPI_OEM_ID       "EMU   "   /* 6 bytes */
+#define ACPI_OEM_TABLE_ID "EMUPC   " /* 8 bytes */
+#define ACPI_CREATOR_ID   "EMU "     /* 4 bytes */
 
-#define RSDP_SIZE 20
-#define FACS_SIZE 64
+#define RSDP_SIZE    20
+#define FACS_SIZE    64
 #define FADT_V1_SIZE 116
 
 /* FADT field offsets (ACPI 1.0b, table 5-7). */
 #define FADT_FIRMWARE_CTRL 36
-#define FADT_DSDT 40
-#define FADT_INT_MODEL 44
-#define FADT_SCI_INT 46
-#define FADT_SMI_CMD 48
-#define FADT_ACPI_ENABLE 52
-#define FADT_ACPI_DISABLE 53
-#define FADT_PM1A_EVT_BLK 56
-#define FADT_PM1A_CNT_BLK 64
-#define FADT_PM_TMR_BLK 76
-#define FADT_GPE0_BLK 80
-#define FADT_PM1_EVT_LEN 88
-#define FADT_PM1_CNT_LEN 89
-#define FADT_PM_TM_LEN 91
-#define FADT_GPE0_BLK_LEN 92
-#define FADT_P_LVL2_LAT 96
-#define FADT_P_LVL3_LAT 98
-#define FADT_CENTURY 108
-#define FADT_FLAGS 112
+#define FADT_DSDT          40
+#define FADT_INT_MODEL     44
+#define FADT_SCI_INT       46
+#define FADT_SMI_CMD       48
+#define FADT_ACPI_ENABLE   52
+#define FADT_ACPI_DISABLE  53
+#define FADT_PM1A_EVT_BLK  56
+#define FADT_PM1A_CNT_BLK  64
+#define FADT_PM_TMR_BLK    76
+#define FADT_GPE0_BLK      80
+#define FADT_PM1_EVT_LEN   88
+#define FADT_PM1_CNT_LEN   89
+#define FADT_PM_TM_LEN     91
+#define FADT_GPE0_BLK_LEN  92
+#define FADT_P_LVL2_LAT    96
+#define FADT_P_LVL3_LAT    98
+#define FADT_CENTURY       108
+#define FADT_FLAGS         112
 
 /* FADT flags */
-#define FADT_F_WBINVD (1u << 0)
-#define FADT_F_PROC_C1 (1u << 2)
-#define FADT_F_SLP_BUTTON (1u << 5)   /* no fixed-feature sleep button */
-#define FADT_F_RTC_S4 (1u << 7)
+#define FADT_F_WBINVD     (1u << 0)
+#define FADT_F_PROC_C1    (1u << 2)
+#define FADT_F_SLP_BUTTON (1u << 5) /* no fixed-feature sleep button */
+#define FADT_F_RTC_S4     (1u << 7)
 
 /* Offsets of the PIIX4 PM registers from the PM base (PIIX4 datasheet
  * 7.2, "Power management I/O space registers"). */
 #define PM1_EVT_OFFSET 0x00
 #define PM1_CNT_OFFSET 0x04
-#define PM_TMR_OFFSET 0x08
+#define PM_TMR_OFFSET  0x08
 
 /* CMOS index of the century byte (what SeaBIOS and QEMU use). */
 #define RTC_CENTURY 0x32
@@ -70,8 +70,7 @@ uint8_t acpi_checksum(const uint8_t *p, size_t len)
     return sum;
 }
 
-static void acpi_header(uint8_t *t, const char *sig, uint32_t len,
-                        uint8_t rev)
+static void acpi_header(uint8_t *t, const char *sig, uint32_t len, uint8_t rev)
 {
     memcpy(t, sig, 4);
     stl_le_p(t + 4, len);
@@ -79,9 +78,9 @@ static void acpi_header(uint8_t *t, const char *sig, uint32_t len,
     t[9] = 0;
     memcpy(t + 10, ACPI_OEM_ID, 6);
     memcpy(t + 16, ACPI_OEM_TABLE_ID, 8);
-    stl_le_p(t + 24, 1);                 /* OEM revision */
+    stl_le_p(t + 24, 1); /* OEM revision */
     memcpy(t + 28, ACPI_CREATOR_ID, 4);
-    stl_le_p(t + 32, 1);                 /* creator revision */
+    stl_le_p(t + 32, 1); /* creator revision */
 }
 
 static void acpi_finish(uint8_t *t)
@@ -90,24 +89,27 @@ static void acpi_finish(uint8_t *t)
 }
 
 int acpi_build_tables(AddressSpace *as, uint64_t tables_addr,
-                      uint64_t rsdp_addr, const AcpiPmConfig *pm,
-                      Error **errp)
+                      uint64_t rsdp_addr, const AcpiPmConfig *pm, Error **errp)
 {
-    uint8_t buf[ACPI_TABLES_SIZE] = { 0 };
-    uint8_t rsdp[RSDP_SIZE] = { 0 };
+    uint8_t buf[ACPI_TABLES_SIZE] = {0};
+    uint8_t rsdp[RSDP_SIZE] = {0};
     uint8_t *facs = buf + ACPI_FACS_OFFSET, *dsdt = buf + ACPI_DSDT_OFFSET;
     uint8_t *fadt = buf + ACPI_FADT_OFFSET, *rsdt = buf + ACPI_RSDT_OFFSET;
     uint32_t dsdt_len = ACPI_HEADER_SIZE + sizeof(dsdt_aml);
 
     if ((tables_addr & 63) || tables_addr + ACPI_TABLES_SIZE > 4 * GiB) {
-        error_setg(errp, "ACPI tables address 0x%" PRIx64 " must be 64-byte "
-                   "aligned and below 4 GiB", tables_addr);
+        error_setg(errp,
+                   "ACPI tables address 0x%" PRIx64 " must be 64-byte "
+                   "aligned and below 4 GiB",
+                   tables_addr);
         return -1;
     }
     if ((rsdp_addr & 15) || rsdp_addr < 0xe0000 ||
         rsdp_addr + RSDP_SIZE > 0x100000) {
-        error_setg(errp, "ACPI RSDP address 0x%" PRIx64 " must be 16-byte "
-                   "aligned in 0xe0000-0xfffff", rsdp_addr);
+        error_setg(errp,
+                   "ACPI RSDP address 0x%" PRIx64 " must be 16-byte "
+                   "aligned in 0xe0000-0xfffff",
+                   rsdp_addr);
         return -1;
     }
 
@@ -122,7 +124,7 @@ int acpi_build_tables(AddressSpace *as, uint64_t tables_addr,
     acpi_header(fadt, "FACP", FADT_V1_SIZE, 1);
     stl_le_p(fadt + FADT_FIRMWARE_CTRL, tables_addr + ACPI_FACS_OFFSET);
     stl_le_p(fadt + FADT_DSDT, tables_addr + ACPI_DSDT_OFFSET);
-    fadt[FADT_INT_MODEL] = 0;            /* dual 8259 PIC */
+    fadt[FADT_INT_MODEL] = 0; /* dual 8259 PIC */
     stw_le_p(fadt + FADT_SCI_INT, pm->sci_irq);
     stl_le_p(fadt + FADT_SMI_CMD, pm->smi_cmd);
     fadt[FADT_ACPI_ENABLE] = pm->smi_cmd ? pm->acpi_enable : 0;
@@ -154,13 +156,16 @@ int acpi_build_tables(AddressSpace *as, uint64_t tables_addr,
     rsdp[8] = -acpi_checksum(rsdp, RSDP_SIZE);
 
     if (!address_space_write_rom(as, tables_addr, buf, sizeof(buf))) {
-        error_setg(errp, "cannot write ACPI tables at 0x%" PRIx64
-                   " (no memory there)", tables_addr);
+        error_setg(
+            errp, "cannot write ACPI tables at 0x%" PRIx64 " (no memory there)",
+            tables_addr);
         return -1;
     }
     if (!address_space_write_rom(as, rsdp_addr, rsdp, sizeof(rsdp))) {
-        error_setg(errp, "cannot write the ACPI RSDP at 0x%" PRIx64
-                   " (no memory there)", rsdp_addr);
+        error_setg(errp,
+                   "cannot write the ACPI RSDP at 0x%" PRIx64
+                   " (no memory there)",
+                   rsdp_addr);
         return -1;
     }
     return 0;

@@ -11,37 +11,37 @@
 #include "hw/pc/loader.h"
 
 /* Setup header, offsets in the image file and in boot_params alike. */
-#define HDR_SETUP_SECTS 0x1f1
-#define HDR_JUMP 0x200          /* jmp short: end of header = 0x202 + disp */
-#define HDR_MAGIC 0x202         /* "HdrS" */
-#define HDR_VERSION 0x206
-#define HDR_TYPE_OF_LOADER 0x210
-#define HDR_LOADFLAGS 0x211
-#define HDR_CODE32_START 0x214
-#define HDR_RAMDISK_IMAGE 0x218
-#define HDR_RAMDISK_SIZE 0x21c
-#define HDR_HEAP_END_PTR 0x224
-#define HDR_CMD_LINE_PTR 0x228
+#define HDR_SETUP_SECTS     0x1f1
+#define HDR_JUMP            0x200 /* jmp short: end of header = 0x202 + disp */
+#define HDR_MAGIC           0x202 /* "HdrS" */
+#define HDR_VERSION         0x206
+#define HDR_TYPE_OF_LOADER  0x210
+#define HDR_LOADFLAGS       0x211
+#define HDR_CODE32_START    0x214
+#define HDR_RAMDISK_IMAGE   0x218
+#define HDR_RAMDISK_SIZE    0x21c
+#define HDR_HEAP_END_PTR    0x224
+#define HDR_CMD_LINE_PTR    0x228
 #define HDR_INITRD_ADDR_MAX 0x22c
-#define HDR_CMDLINE_SIZE 0x238
-#define HDR_PREF_ADDRESS 0x258
-#define HDR_INIT_SIZE 0x260
-#define HDR_END_MAX 0x290       /* boot_params: edd_mbr_sig_buffer follows */
+#define HDR_CMDLINE_SIZE    0x238
+#define HDR_PREF_ADDRESS    0x258
+#define HDR_INIT_SIZE       0x260
+#define HDR_END_MAX         0x290 /* boot_params: edd_mbr_sig_buffer follows */
 
-#define HDRS_MAGIC 0x53726448   /* "HdrS" little-endian */
+#define HDRS_MAGIC 0x53726448 /* "HdrS" little-endian */
 
 /* loadflags */
-#define LOADED_HIGH 0x01
+#define LOADED_HIGH   0x01
 #define KEEP_SEGMENTS 0x40
-#define CAN_USE_HEAP 0x80
+#define CAN_USE_HEAP  0x80
 
 /* boot_params (zero-page.rst) */
-#define BP_SIZE 4096
-#define BP_EXT_MEM_K 0x002      /* screen_info.ext_mem_k */
-#define BP_ALT_MEM_K 0x1e0
+#define BP_SIZE         4096
+#define BP_EXT_MEM_K    0x002 /* screen_info.ext_mem_k */
+#define BP_ALT_MEM_K    0x1e0
 #define BP_E820_ENTRIES 0x1e8
-#define BP_E820_TABLE 0x2d0
-#define BP_E820_MAX 128
+#define BP_E820_TABLE   0x2d0
+#define BP_E820_MAX     128
 
 /* Boot loader ID 0xf (undefined) with version 0xf: we are not registered
  * (QEMU uses its ID, 0xb0).  Linux only needs it non-zero, e.g. to look at
@@ -57,8 +57,8 @@ static uint64_t round_up_page(uint64_t v)
 
 int pc_linux_try_load(AddressSpace *as, uint64_t ram_below_4g,
                       uint64_t ram_above_4g, const uint8_t *img, size_t size,
-                      const char *initrd, const char *cmdline,
-                      CPUX86State *env, PCKernelInfo *info, Error **errp)
+                      const char *initrd, const char *cmdline, CPUX86State *env,
+                      PCKernelInfo *info, Error **errp)
 {
     uint8_t *bp = NULL, *rd = NULL;
     size_t rd_size = 0, cmdline_len = strlen(cmdline);
@@ -73,21 +73,24 @@ int pc_linux_try_load(AddressSpace *as, uint64_t ram_below_4g,
     }
     protocol = ldw_le_p(img + HDR_VERSION);
     if (protocol < 0x206) {
-        error_setg(errp, "Linux kernel boot protocol %u.%02u is too old "
-                   "(direct boot needs 2.06 or later)", protocol >> 8,
-                   protocol & 0xff);
+        error_setg(errp,
+                   "Linux kernel boot protocol %u.%02u is too old "
+                   "(direct boot needs 2.06 or later)",
+                   protocol >> 8, protocol & 0xff);
         return -1;
     }
     if (!(img[HDR_LOADFLAGS] & LOADED_HIGH)) {
         error_setg(errp, "zImage kernels are not supported (the kernel "
-                   "must be a bzImage)");
+                         "must be a bzImage)");
         return -1;
     }
     setup_sects = img[HDR_SETUP_SECTS] ? img[HDR_SETUP_SECTS] : 4;
     setup_size = (setup_sects + 1) * 512;
     if (setup_size >= size) {
-        error_setg(errp, "bzImage is truncated (%zu bytes, setup alone is "
-                   "%u)", size, setup_size);
+        error_setg(errp,
+                   "bzImage is truncated (%zu bytes, setup alone is "
+                   "%u)",
+                   size, setup_size);
         return -1;
     }
     prot_size = size - setup_size;
@@ -109,7 +112,8 @@ int pc_linux_try_load(AddressSpace *as, uint64_t ram_below_4g,
     }
     need_end = MAX(code32 + prot_size, run_addr + init_size);
     if (need_end > ram_below_4g) {
-        error_setg(errp, "kernel too large for RAM: it needs memory up to "
+        error_setg(errp,
+                   "kernel too large for RAM: it needs memory up to "
                    "0x%" PRIx64 ", RAM below 4 GiB ends at 0x%" PRIx64,
                    need_end, ram_below_4g);
         return -1;
@@ -117,8 +121,10 @@ int pc_linux_try_load(AddressSpace *as, uint64_t ram_below_4g,
 
     cmdline_max = MIN(ldl_le_p(img + HDR_CMDLINE_SIZE), PC_CMDLINE_MAX - 1);
     if (cmdline_len > cmdline_max) {
-        error_setg(errp, "kernel command line too long (%zu bytes, the "
-                   "kernel accepts %u)", cmdline_len, cmdline_max);
+        error_setg(errp,
+                   "kernel command line too long (%zu bytes, the "
+                   "kernel accepts %u)",
+                   cmdline_len, cmdline_max);
         return -1;
     }
 
@@ -131,9 +137,11 @@ int pc_linux_try_load(AddressSpace *as, uint64_t ram_below_4g,
                        ram_below_4g);
         rd_addr = rd_size <= rd_limit ? (rd_limit - rd_size) & ~0xfffULL : 0;
         if (rd_size > rd_limit || rd_addr < round_up_page(need_end)) {
-            error_setg(errp, "initrd '%s' (%zu bytes) does not fit in RAM "
+            error_setg(errp,
+                       "initrd '%s' (%zu bytes) does not fit in RAM "
                        "between the kernel (ends at 0x%" PRIx64 ") and "
-                       "0x%" PRIx64, initrd, rd_size, need_end, rd_limit);
+                       "0x%" PRIx64,
+                       initrd, rd_size, need_end, rd_limit);
             free(rd);
             return -1;
         }
@@ -184,8 +192,7 @@ int pc_linux_try_load(AddressSpace *as, uint64_t ram_below_4g,
     free(rd);
 
     if (!pc_boot_setup_cpu(as, env, code32)) {
-        error_setg(errp, "cannot write the boot GDT at 0x%x",
-                   PC_BOOT_GDT_ADDR);
+        error_setg(errp, "cannot write the boot GDT at 0x%x", PC_BOOT_GDT_ADDR);
         return -1;
     }
     env->regs[R_ESI] = PC_BOOT_PARAMS_ADDR;

@@ -32,8 +32,8 @@ int pc_load_file(const char *path, const char *what, uint8_t **data,
         return -1;
     }
     if ((uint64_t)st.st_size > PC_LOAD_FILE_MAX) {
-        error_setg(errp, "%s '%s' is too large (%" PRIu64 " bytes)", what,
-                   path, (uint64_t)st.st_size);
+        error_setg(errp, "%s '%s' is too large (%" PRIu64 " bytes)", what, path,
+                   (uint64_t)st.st_size);
         fclose(f);
         return -1;
     }
@@ -60,34 +60,32 @@ int pc_write_guest(AddressSpace *as, uint64_t addr, const void *buf,
                    uint64_t len, const char *what, Error **errp)
 {
     if (!address_space_write_rom(as, addr, buf, len)) {
-        error_setg(errp, "cannot write %s to guest memory at 0x%" PRIx64
-                   "-0x%" PRIx64 " (no RAM there)", what, addr,
-                   addr + len - 1);
+        error_setg(errp,
+                   "cannot write %s to guest memory at 0x%" PRIx64 "-0x%" PRIx64
+                   " (no RAM there)",
+                   what, addr, addr + len - 1);
         return -1;
     }
     return 0;
 }
 
-int pc_e820_build(PCE820Entry *e, uint64_t ram_below_4g,
-                  uint64_t ram_above_4g)
+int pc_e820_build(PCE820Entry *e, uint64_t ram_below_4g, uint64_t ram_above_4g)
 {
     int n = 0;
 
-    e[n++] = (PCE820Entry){ 0, PC_LOW_RAM_END, E820_RAM };
-    e[n++] = (PCE820Entry){ PC_ACPI_TABLES_ADDR,
-                            PC_ACPI_TABLES_END - PC_ACPI_TABLES_ADDR,
-                            E820_ACPI };
-    e[n++] = (PCE820Entry){ PC_ACPI_TABLES_END,
-                            PC_KERNEL_ADDR - PC_ACPI_TABLES_END,
-                            E820_RESERVED };
+    e[n++] = (PCE820Entry){0, PC_LOW_RAM_END, E820_RAM};
+    e[n++] = (PCE820Entry){PC_ACPI_TABLES_ADDR,
+                           PC_ACPI_TABLES_END - PC_ACPI_TABLES_ADDR, E820_ACPI};
+    e[n++] = (PCE820Entry){PC_ACPI_TABLES_END,
+                           PC_KERNEL_ADDR - PC_ACPI_TABLES_END, E820_RESERVED};
     if (ram_below_4g > PC_KERNEL_ADDR) {
-        e[n++] = (PCE820Entry){ PC_KERNEL_ADDR,
-                                ram_below_4g - PC_KERNEL_ADDR, E820_RAM };
+        e[n++] = (PCE820Entry){PC_KERNEL_ADDR, ram_below_4g - PC_KERNEL_ADDR,
+                               E820_RAM};
     }
-    e[n++] = (PCE820Entry){ PC_BIOS_TOP_RESERVED,
-                            4 * GiB - PC_BIOS_TOP_RESERVED, E820_RESERVED };
+    e[n++] = (PCE820Entry){PC_BIOS_TOP_RESERVED, 4 * GiB - PC_BIOS_TOP_RESERVED,
+                           E820_RESERVED};
     if (ram_above_4g) {
-        e[n++] = (PCE820Entry){ 4 * GiB, ram_above_4g, E820_RAM };
+        e[n++] = (PCE820Entry){4 * GiB, ram_above_4g, E820_RAM};
     }
     assert(n <= PC_E820_MAX);
     return n;
@@ -119,7 +117,7 @@ bool pc_boot_setup_cpu(AddressSpace *as, CPUX86State *env, uint32_t entry)
      * accessed (the accessed bit set so the CPU never writes the GDT). */
     uint64_t code = flat_descriptor(0xb);
     uint64_t data = flat_descriptor(0x3);
-    uint8_t gdt[32] = { 0 };
+    uint8_t gdt[32] = {0};
 
     stq_le_p(gdt + PC_BOOT_CS, code);
     stq_le_p(gdt + PC_BOOT_DS, data);
@@ -159,18 +157,18 @@ bool pc_boot_setup_cpu(AddressSpace *as, CPUX86State *env, uint32_t entry)
     env->idt.flags = 0;
     /* Null selectors, but present with a valid system type, which is what
      * VMX's guest-state checks want for TR and LDTR in protected mode. */
-    env->tr = (SegmentCache){ 0, DESC_P_MASK | (0xbu << DESC_TYPE_SHIFT),
-                              0, 0xffff };
-    env->ldt = (SegmentCache){ 0, DESC_P_MASK | (0x2u << DESC_TYPE_SHIFT),
-                               0, 0xffff };
+    env->tr =
+        (SegmentCache){0, DESC_P_MASK | (0xbu << DESC_TYPE_SHIFT), 0, 0xffff};
+    env->ldt =
+        (SegmentCache){0, DESC_P_MASK | (0x2u << DESC_TYPE_SHIFT), 0, 0xffff};
     env->halted = false;
     return true;
 }
 
 int pc_load_kernel(AddressSpace *as, uint64_t ram_below_4g,
                    uint64_t ram_above_4g, const char *kernel,
-                   const char *initrd, const char *cmdline,
-                   CPUX86State *env, PCKernelInfo *info, Error **errp)
+                   const char *initrd, const char *cmdline, CPUX86State *env,
+                   PCKernelInfo *info, Error **errp)
 {
     PCKernelInfo local;
     uint8_t *img;
@@ -192,15 +190,17 @@ int pc_load_kernel(AddressSpace *as, uint64_t ram_below_4g,
         return -1;
     }
 
-    ret = pc_linux_try_load(as, ram_below_4g, ram_above_4g, img, size,
-                            initrd, cmdline, env, info, errp);
+    ret = pc_linux_try_load(as, ram_below_4g, ram_above_4g, img, size, initrd,
+                            cmdline, env, info, errp);
     if (ret == 1) {
         ret = pc_multiboot_try_load(as, ram_below_4g, ram_above_4g, img, size,
                                     kernel, initrd, cmdline, env, info, errp);
     }
     if (ret == 1) {
-        error_setg(errp, "kernel '%s' is neither a Linux bzImage nor a "
-                   "multiboot kernel", kernel);
+        error_setg(errp,
+                   "kernel '%s' is neither a Linux bzImage nor a "
+                   "multiboot kernel",
+                   kernel);
         ret = -1;
     }
     free(img);

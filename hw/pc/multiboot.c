@@ -11,50 +11,50 @@
  */
 #include "hw/pc/loader.h"
 
-#define MB_HEADER_MAGIC 0x1badb002
+#define MB_HEADER_MAGIC     0x1badb002
 #define MB_BOOTLOADER_MAGIC 0x2badb002
-#define MB_SEARCH 8192
+#define MB_SEARCH           8192
 
 /* Header flags: 0-15 are requirements the loader must honour or refuse. */
-#define MB_PAGE_ALIGN (1u << 0)
-#define MB_MEMORY_INFO (1u << 1)
-#define MB_VIDEO_MODE (1u << 2)
-#define MB_AOUT_KLUDGE (1u << 16)
+#define MB_PAGE_ALIGN     (1u << 0)
+#define MB_MEMORY_INFO    (1u << 1)
+#define MB_VIDEO_MODE     (1u << 2)
+#define MB_AOUT_KLUDGE    (1u << 16)
 #define MB_KNOWN_REQUIRED (MB_PAGE_ALIGN | MB_MEMORY_INFO)
 
 /* Info structure flags and offsets (3.3). */
-#define MBI_MEMORY (1u << 0)
-#define MBI_CMDLINE (1u << 2)
-#define MBI_MODS (1u << 3)
-#define MBI_MMAP (1u << 6)
+#define MBI_MEMORY      (1u << 0)
+#define MBI_CMDLINE     (1u << 2)
+#define MBI_MODS        (1u << 3)
+#define MBI_MMAP        (1u << 6)
 #define MBI_LOADER_NAME (1u << 9)
 
-#define MBI_FLAGS 0
-#define MBI_MEM_LOWER 4
-#define MBI_MEM_UPPER 8
-#define MBI_CMDLINE_PTR 16
-#define MBI_MODS_COUNT 20
-#define MBI_MODS_ADDR 24
-#define MBI_MMAP_LENGTH 44
-#define MBI_MMAP_ADDR 48
+#define MBI_FLAGS           0
+#define MBI_MEM_LOWER       4
+#define MBI_MEM_UPPER       8
+#define MBI_CMDLINE_PTR     16
+#define MBI_MODS_COUNT      20
+#define MBI_MODS_ADDR       24
+#define MBI_MMAP_LENGTH     44
+#define MBI_MMAP_ADDR       48
 #define MBI_LOADER_NAME_PTR 64
 
 /* Our layout of the info area at PC_MB_INFO_ADDR. */
-#define MBA_MODS 0x100
-#define MBA_MMAP 0x400
-#define MBA_NAME 0x600
-#define MBA_SIZE 0x700
+#define MBA_MODS       0x100
+#define MBA_MMAP       0x400
+#define MBA_NAME       0x600
+#define MBA_SIZE       0x700
 #define MB_MAX_MODULES ((MBA_MMAP - MBA_MODS) / 16)
 
 /* ELF (System V ABI, i386 supplement) */
-#define EI_CLASS 4
-#define EI_DATA 5
-#define ELFCLASS32 1
-#define ELFCLASS64 2
+#define EI_CLASS    4
+#define EI_DATA     5
+#define ELFCLASS32  1
+#define ELFCLASS64  2
 #define ELFDATA2LSB 1
-#define ET_EXEC 2
-#define EM_386 3
-#define PT_LOAD 1
+#define ET_EXEC     2
+#define EM_386      3
+#define PT_LOAD     1
 
 typedef struct MBSegment {
     uint64_t paddr, filesz, memsz, offset;
@@ -81,8 +81,8 @@ static int mb_find_header(const uint8_t *img, size_t size)
     return -1;
 }
 
-static int mb_parse_aout(const uint8_t *img, size_t size, int hoff,
-                         MBImage *mi, Error **errp)
+static int mb_parse_aout(const uint8_t *img, size_t size, int hoff, MBImage *mi,
+                         Error **errp)
 {
     uint32_t header_addr, load_addr, load_end, bss_end, file_off, load_size;
 
@@ -97,8 +97,10 @@ static int mb_parse_aout(const uint8_t *img, size_t size, int hoff,
     mi->entry = ldl_le_p(img + hoff + 28);
 
     if (load_addr > header_addr || header_addr - load_addr > (uint32_t)hoff) {
-        error_setg(errp, "multiboot: load_addr 0x%x does not fit header_addr "
-                   "0x%x at file offset 0x%x", load_addr, header_addr, hoff);
+        error_setg(errp,
+                   "multiboot: load_addr 0x%x does not fit header_addr "
+                   "0x%x at file offset 0x%x",
+                   load_addr, header_addr, hoff);
         return -1;
     }
     file_off = hoff - (header_addr - load_addr);
@@ -116,9 +118,9 @@ static int mb_parse_aout(const uint8_t *img, size_t size, int hoff,
                    bss_end);
         return -1;
     }
-    mi->seg[0] = (MBSegment){ load_addr, load_size,
-                              bss_end ? bss_end - load_addr : load_size,
-                              file_off };
+    mi->seg[0] =
+        (MBSegment){load_addr, load_size,
+                    bss_end ? bss_end - load_addr : load_size, file_off};
     mi->nr_seg = 1;
     return 0;
 }
@@ -129,28 +131,31 @@ static int mb_parse_elf(const uint8_t *img, size_t size, MBImage *mi,
     uint32_t phoff, entry;
     uint16_t phentsize, phnum;
 
-    if (size < 52 || memcmp(img, "\x7f" "ELF", 4) != 0) {
+    if (size < 52 || memcmp(img,
+                            "\x7f"
+                            "ELF",
+                            4) != 0) {
         error_setg(errp, "multiboot: kernel has no a.out kludge (flag 16) "
-                   "and is not an ELF file");
+                         "and is not an ELF file");
         return -1;
     }
     if (img[EI_CLASS] == ELFCLASS64) {
         error_setg(errp, "multiboot: 64-bit ELF kernels are not supported "
-                   "(build a 32-bit ELF)");
+                         "(build a 32-bit ELF)");
         return -1;
     }
     if (img[EI_CLASS] != ELFCLASS32 || img[EI_DATA] != ELFDATA2LSB ||
         ldw_le_p(img + 16) != ET_EXEC || ldw_le_p(img + 18) != EM_386) {
         error_setg(errp, "multiboot: not a little-endian i386 ELF "
-                   "executable");
+                         "executable");
         return -1;
     }
     entry = ldl_le_p(img + 24);
     phoff = ldl_le_p(img + 28);
     phentsize = ldw_le_p(img + 42);
     phnum = ldw_le_p(img + 44);
-    if (phentsize < 32 || (uint64_t)phoff + (uint64_t)phnum * phentsize >
-        size) {
+    if (phentsize < 32 ||
+        (uint64_t)phoff + (uint64_t)phnum * phentsize > size) {
         error_setg(errp, "multiboot: ELF program headers outside the file");
         return -1;
     }
@@ -175,7 +180,7 @@ static int mb_parse_elf(const uint8_t *img, size_t size, MBImage *mi,
                        MB_MAX_SEGMENTS);
             return -1;
         }
-        mi->seg[mi->nr_seg++] = (MBSegment){ paddr, filesz, memsz, offset };
+        mi->seg[mi->nr_seg++] = (MBSegment){paddr, filesz, memsz, offset};
         /* A kernel linked at a virtual address gives its entry point as a
          * virtual address: translate it to where the segment is loaded. */
         if (vaddr != paddr && entry >= vaddr && entry - vaddr < memsz) {
@@ -194,8 +199,7 @@ static int mb_parse_elf(const uint8_t *img, size_t size, MBImage *mi,
  * standing for a literal comma.  Returns the number of entries, each a
  * malloc'ed string in mods[].
  */
-static int mb_split_modules(const char *s, char **mods, int max,
-                            Error **errp)
+static int mb_split_modules(const char *s, char **mods, int max, Error **errp)
 {
     int n = 0;
 
@@ -253,10 +257,11 @@ static int mb_load_modules(AddressSpace *as, uint64_t ram_below_4g,
         if (pc_load_file(path, "multiboot module", &data, &size, errp) < 0) {
             ret = -1;
         } else if (*next + size > ram_below_4g) {
-            error_setg(errp, "multiboot module '%s' (%zu bytes) does not fit "
+            error_setg(errp,
+                       "multiboot module '%s' (%zu bytes) does not fit "
                        "in RAM (it would end at 0x%" PRIx64 ", RAM ends at "
-                       "0x%" PRIx64 ")", path, size, *next + size,
-                       ram_below_4g);
+                       "0x%" PRIx64 ")",
+                       path, size, *next + size, ram_below_4g);
             ret = -1;
         } else if (*strp + slen > str_end) {
             error_setg(errp, "multiboot: module command lines too long");
@@ -293,7 +298,7 @@ int pc_multiboot_try_load(AddressSpace *as, uint64_t ram_below_4g,
     uint32_t flags;
     MBImage mi;
     uint64_t low = UINT64_MAX, high = 0, next, strp, str_end;
-    uint8_t mba[MBA_SIZE] = { 0 };
+    uint8_t mba[MBA_SIZE] = {0};
     PCE820Entry e820[PC_E820_MAX];
     int n, nr_mods = 0;
     char *kcmd;
@@ -304,12 +309,14 @@ int pc_multiboot_try_load(AddressSpace *as, uint64_t ram_below_4g,
     flags = ldl_le_p(img + hoff + 4);
     if (flags & MB_VIDEO_MODE) {
         error_setg(errp, "multiboot: the kernel requires video mode "
-                   "information (header flag 2), which is not supported");
+                         "information (header flag 2), which is not supported");
         return -1;
     }
     if (flags & 0xffff & ~MB_KNOWN_REQUIRED) {
-        error_setg(errp, "multiboot: the kernel requires unknown features "
-                   "(header flags 0x%x)", flags & 0xffff & ~MB_KNOWN_REQUIRED);
+        error_setg(errp,
+                   "multiboot: the kernel requires unknown features "
+                   "(header flags 0x%x)",
+                   flags & 0xffff & ~MB_KNOWN_REQUIRED);
         return -1;
     }
     if ((flags & MB_AOUT_KLUDGE) ? mb_parse_aout(img, size, hoff, &mi, errp)
@@ -320,13 +327,16 @@ int pc_multiboot_try_load(AddressSpace *as, uint64_t ram_below_4g,
     for (int i = 0; i < mi.nr_seg; i++) {
         MBSegment *s = &mi.seg[i];
         if (s->paddr < PC_KERNEL_ADDR) {
-            error_setg(errp, "multiboot: kernel loads at 0x%" PRIx64 ", "
+            error_setg(errp,
+                       "multiboot: kernel loads at 0x%" PRIx64 ", "
                        "below 1 MiB (the loader's data and the BIOS area "
-                       "are there)", s->paddr);
+                       "are there)",
+                       s->paddr);
             return -1;
         }
         if (s->paddr + s->memsz > ram_below_4g) {
-            error_setg(errp, "kernel too large for RAM: it loads up to "
+            error_setg(errp,
+                       "kernel too large for RAM: it loads up to "
                        "0x%" PRIx64 ", RAM below 4 GiB ends at 0x%" PRIx64,
                        s->paddr + s->memsz, ram_below_4g);
             return -1;
@@ -350,8 +360,8 @@ int pc_multiboot_try_load(AddressSpace *as, uint64_t ram_below_4g,
         free(kcmd);
         return -1;
     }
-    if (pc_write_guest(as, strp, kcmd, strlen(kcmd) + 1,
-                       "kernel command line", errp) < 0) {
+    if (pc_write_guest(as, strp, kcmd, strlen(kcmd) + 1, "kernel command line",
+                       errp) < 0) {
         free(kcmd);
         return -1;
     }
@@ -360,20 +370,18 @@ int pc_multiboot_try_load(AddressSpace *as, uint64_t ram_below_4g,
 
     for (int i = 0; i < mi.nr_seg; i++) {
         MBSegment *s = &mi.seg[i];
-        uint8_t *zero;
-        if (pc_write_guest(as, s->paddr, img + s->offset, s->filesz,
-                           "kernel", errp) < 0) {
+        if (pc_write_guest(as, s->paddr, img + s->offset, s->filesz, "kernel",
+                           errp) < 0) {
             return -1;
         }
-        if (s->memsz > s->filesz) {
-            zero = calloc(1, s->memsz - s->filesz);
-            if (pc_write_guest(as, s->paddr + s->filesz, zero,
-                               s->memsz - s->filesz, "kernel bss",
-                               errp) < 0) {
-                free(zero);
+        /* The bss, in page-sized pieces: it may be most of the RAM. */
+        for (uint64_t a = s->paddr + s->filesz; a < s->paddr + s->memsz;) {
+            static const uint8_t zero[4096];
+            uint64_t len = MIN(sizeof(zero), s->paddr + s->memsz - a);
+            if (pc_write_guest(as, a, zero, len, "kernel bss", errp) < 0) {
                 return -1;
             }
-            free(zero);
+            a += len;
         }
     }
 
@@ -387,8 +395,8 @@ int pc_multiboot_try_load(AddressSpace *as, uint64_t ram_below_4g,
         }
     }
 
-    stl_le_p(mba + MBI_FLAGS, MBI_MEMORY | MBI_CMDLINE | MBI_MODS | MBI_MMAP |
-                                  MBI_LOADER_NAME);
+    stl_le_p(mba + MBI_FLAGS,
+             MBI_MEMORY | MBI_CMDLINE | MBI_MODS | MBI_MMAP | MBI_LOADER_NAME);
     stl_le_p(mba + MBI_MEM_LOWER, PC_LOW_RAM_END / KiB);
     stl_le_p(mba + MBI_MEM_UPPER, (ram_below_4g - PC_KERNEL_ADDR) / KiB);
     stl_le_p(mba + MBI_CMDLINE_PTR, PC_CMDLINE_ADDR);
@@ -407,14 +415,13 @@ int pc_multiboot_try_load(AddressSpace *as, uint64_t ram_below_4g,
     stl_le_p(mba + MBI_MMAP_ADDR, PC_MB_INFO_ADDR + MBA_MMAP);
     strcpy((char *)mba + MBA_NAME, "emu");
     stl_le_p(mba + MBI_LOADER_NAME_PTR, PC_MB_INFO_ADDR + MBA_NAME);
-    if (pc_write_guest(as, PC_MB_INFO_ADDR, mba, sizeof(mba),
-                       "multiboot info", errp) < 0) {
+    if (pc_write_guest(as, PC_MB_INFO_ADDR, mba, sizeof(mba), "multiboot info",
+                       errp) < 0) {
         return -1;
     }
 
     if (!pc_boot_setup_cpu(as, env, mi.entry)) {
-        error_setg(errp, "cannot write the boot GDT at 0x%x",
-                   PC_BOOT_GDT_ADDR);
+        error_setg(errp, "cannot write the boot GDT at 0x%x", PC_BOOT_GDT_ADDR);
         return -1;
     }
     env->regs[R_EAX] = MB_BOOTLOADER_MAGIC;

@@ -48,7 +48,16 @@
 
 #include <sys/stat.h>
 
-#define PC_DEFAULT_CPU_MODEL "qemu32"
+/*
+ * Default CPU model: under KVM QEMU's qemu-system-x86_64 default, qemu64
+ * (long mode, so Debian's amd64 kernels boot); under the translator a
+ * P6-class model without long mode, qemu32, until 64-bit guests are
+ * translated.
+ */
+static const char *pc_default_cpu_model(const AccelOps *accel)
+{
+    return strcmp(accel->name, "kvm") ? "qemu32" : "qemu64";
+}
 #define PC_FW_CFG_IOBASE 0x510
 #define PC_ISA_BIOS_SIZE (128 * KiB)
 
@@ -419,7 +428,7 @@ int pc_machine_init(Machine *m, Error **errp)
     cpu->cpu_model_explicit = m->opts.cpu_model != NULL;
     if (x86_cpu_model_init(&cpu->env, m->opts.cpu_model
                                           ? m->opts.cpu_model
-                                          : PC_DEFAULT_CPU_MODEL,
+                                          : pc_default_cpu_model(m->accel),
                            errp) < 0) {
         return -1;
     }

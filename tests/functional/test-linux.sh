@@ -20,10 +20,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-EMU=${EMU:-./emu}
-case "$EMU" in
-    */*) EMU=$(cd "$(dirname "$EMU")" 2>/dev/null && pwd)/$(basename "$EMU") ;;
-esac
+. "$here/../lib.sh"
 EMU_ACCELS=${EMU_ACCELS:-kvm}
 EMU_LINUX_APPEND=${EMU_LINUX_APPEND:-console=ttyS0 panic=-1}
 EMU_EXTRA_ARGS=${EMU_EXTRA_ARGS:-}
@@ -31,17 +28,6 @@ cd "$root" || exit 1
 logdir=${FUNC_LOG_DIR:-build/functional}
 mkdir -p "$logdir"
 
-passed=0 failed=0 skipped=0
-finish() {
-    if [ $passed -eq 0 ] && [ $failed -eq 0 ]; then
-        echo "SKIP: $1"
-        echo "$passed passed, $failed failed, $skipped skipped"
-        exit 77
-    fi
-    echo "$passed passed, $failed failed, $skipped skipped"
-    [ $failed -eq 0 ]
-    exit $?
-}
 
 # kvm_linux_problem: prints why KVM cannot run stock Linux here (nothing
 # if it can).

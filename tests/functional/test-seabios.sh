@@ -15,10 +15,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-EMU=${EMU:-./emu}
-case "$EMU" in
-    */*) EMU=$(cd "$(dirname "$EMU")" 2>/dev/null && pwd)/$(basename "$EMU") ;;
-esac
+. "$here/../lib.sh"
 EMU_ACCELS=${EMU_ACCELS:-kvm}
 SEABIOS=${SEABIOS:-/usr/share/seabios/bios-256k.bin}
 SEABIOS_TIMEOUT=${SEABIOS_TIMEOUT:-60}
@@ -27,17 +24,6 @@ cd "$root" || exit 1
 logdir=${FUNC_LOG_DIR:-build/functional}
 mkdir -p "$logdir"
 
-passed=0 failed=0 skipped=0
-finish() {
-    if [ $passed -eq 0 ] && [ $failed -eq 0 ]; then
-        echo "SKIP: $1"
-        echo "$passed passed, $failed failed, $skipped skipped"
-        exit 77
-    fi
-    echo "$passed passed, $failed failed, $skipped skipped"
-    [ $failed -eq 0 ]
-    exit $?
-}
 
 if [ ! -f "$SEABIOS" ]; then
     echo "SKIP test-seabios: $SEABIOS not found (install Debian's seabios package)"

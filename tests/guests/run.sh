@@ -17,10 +17,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-EMU=${EMU:-./emu}
-case "$EMU" in
-    */*) EMU=$(cd "$(dirname "$EMU")" 2>/dev/null && pwd)/$(basename "$EMU") ;;
-esac
+. "$here/../lib.sh"
 EMU_ACCELS=${EMU_ACCELS:-kvm}
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-30}
 EMU_CONSOLE_ARGS=${EMU_CONSOLE_ARGS:--nographic}

@@ -33,19 +33,18 @@
 #define ACPI_RSDT_OFFSET 0x100
 
 typedef struct AcpiPmConfig {
-    uint16_t pm_base;       /* PM1a_EVT +0 (4), PM1a_CNT +4 (2), TMR +8 (4) */
+    uint16_t pm_base; /* PM1a_EVT +0 (4), PM1a_CNT +4 (2), TMR +8 (4) */
     uint16_t gpe0_base;
-    uint8_t gpe0_len;       /* bytes: status half, then enable half */
+    uint8_t gpe0_len; /* bytes: status half, then enable half */
     uint8_t sci_irq;
-    uint16_t smi_cmd;       /* 0: none (fixed ACPI mode) */
-    uint8_t acpi_enable, acpi_disable;   /* values for SMI_CMD */
+    uint16_t smi_cmd;                  /* 0: none (fixed ACPI mode) */
+    uint8_t acpi_enable, acpi_disable; /* values for SMI_CMD */
 } AcpiPmConfig;
 
 /* What the PIIX4 PM device of the pc machine decodes. */
 #define ACPI_PM_CONFIG_PIIX4                                                 \
     {                                                                        \
-        .pm_base = 0xb000, .gpe0_base = 0xafe0, .gpe0_len = 4,               \
-        .sci_irq = 9,                                                        \
+        .pm_base = 0xb000, .gpe0_base = 0xafe0, .gpe0_len = 4, .sci_irq = 9, \
     }
 
 /*
@@ -54,8 +53,7 @@ typedef struct AcpiPmConfig {
  * is not there or rsdp_addr is not a valid RSDP location.
  */
 int acpi_build_tables(AddressSpace *as, uint64_t tables_addr,
-                      uint64_t rsdp_addr, const AcpiPmConfig *pm,
-                      Error **errp);
+                      uint64_t rsdp_addr, const AcpiPmConfig *pm, Error **errp);
 
 /* Sum of the bytes, mod 256 (0 for a table with a correct checksum). */
 uint8_t acpi_checksum(const uint8_t *p, size_t len);

@@ -58,30 +58,30 @@
 #include "emu/memory.h"
 #include "target-i386/cpu.h"
 
-#define PC_BOOT_GDT_ADDR 0x500
-#define PC_BOOT_STACK_TOP 0x7000
-#define PC_BOOT_PARAMS_ADDR 0x7000
-#define PC_MB_INFO_ADDR 0x9000
-#define PC_MB_INFO_SIZE 0x7000
-#define PC_SETUP_ADDR 0x10000
-#define PC_SETUP_MAX (128 * KiB)
-#define PC_CMDLINE_ADDR 0x30000
-#define PC_CMDLINE_MAX (64 * KiB)
-#define PC_LOW_RAM_END 0x9f000
-#define PC_ACPI_TABLES_ADDR 0x9f000
-#define PC_ACPI_TABLES_END 0x9fc00
-#define PC_ACPI_RSDP_ADDR 0xe0000
-#define PC_KERNEL_ADDR 0x100000
+#define PC_BOOT_GDT_ADDR     0x500
+#define PC_BOOT_STACK_TOP    0x7000
+#define PC_BOOT_PARAMS_ADDR  0x7000
+#define PC_MB_INFO_ADDR      0x9000
+#define PC_MB_INFO_SIZE      0x7000
+#define PC_SETUP_ADDR        0x10000
+#define PC_SETUP_MAX         (128 * KiB)
+#define PC_CMDLINE_ADDR      0x30000
+#define PC_CMDLINE_MAX       (64 * KiB)
+#define PC_LOW_RAM_END       0x9f000
+#define PC_ACPI_TABLES_ADDR  0x9f000
+#define PC_ACPI_TABLES_END   0x9fc00
+#define PC_ACPI_RSDP_ADDR    0xe0000
+#define PC_KERNEL_ADDR       0x100000
 #define PC_BIOS_TOP_RESERVED 0xfffc0000ULL
 
 #define PC_BOOT_CS 0x10
 #define PC_BOOT_DS 0x18
 
 /* E820 memory types (ACPI spec, "System Address Map Interfaces"). */
-#define E820_RAM 1
+#define E820_RAM      1
 #define E820_RESERVED 2
-#define E820_ACPI 3
-#define E820_NVS 4
+#define E820_ACPI     3
+#define E820_NVS      4
 
 #define PC_E820_MAX 8
 
@@ -94,11 +94,11 @@ typedef struct PCE820Entry {
 /* What was loaded where, for the board's log and for tests. */
 typedef struct PCKernelInfo {
     bool multiboot;
-    uint16_t protocol;        /* bzImage: boot protocol version (0x20f) */
-    uint64_t entry;           /* EIP at start */
+    uint16_t protocol; /* bzImage: boot protocol version (0x20f) */
+    uint64_t entry;    /* EIP at start */
     uint64_t kernel_addr, kernel_size;
-    uint64_t initrd_addr, initrd_size;    /* bzImage initrd */
-    int nr_modules;                       /* multiboot */
+    uint64_t initrd_addr, initrd_size; /* bzImage initrd */
+    int nr_modules;                    /* multiboot */
 } PCKernelInfo;
 
 /*
@@ -110,14 +110,13 @@ typedef struct PCKernelInfo {
  */
 int pc_load_kernel(AddressSpace *as, uint64_t ram_below_4g,
                    uint64_t ram_above_4g, const char *kernel,
-                   const char *initrd, const char *cmdline,
-                   CPUX86State *env, PCKernelInfo *info, Error **errp);
+                   const char *initrd, const char *cmdline, CPUX86State *env,
+                   PCKernelInfo *info, Error **errp);
 
 /* ---- pieces shared by hw/pc/loader.c, linux-boot.c and multiboot.c ---- */
 
 /* The e820 map above; returns the number of entries (<= PC_E820_MAX). */
-int pc_e820_build(PCE820Entry *e, uint64_t ram_below_4g,
-                  uint64_t ram_above_4g);
+int pc_e820_build(PCE820Entry *e, uint64_t ram_below_4g, uint64_t ram_above_4g);
 /* Write the boot GDT and set env to flat 32-bit protected mode at entry. */
 bool pc_boot_setup_cpu(AddressSpace *as, CPUX86State *env, uint32_t entry);
 /* Read a whole file (g_file_get_contents semantics, our Error). */
@@ -133,8 +132,8 @@ int pc_write_guest(AddressSpace *as, uint64_t addr, const void *buf,
  */
 int pc_linux_try_load(AddressSpace *as, uint64_t ram_below_4g,
                       uint64_t ram_above_4g, const uint8_t *img, size_t size,
-                      const char *initrd, const char *cmdline,
-                      CPUX86State *env, PCKernelInfo *info, Error **errp);
+                      const char *initrd, const char *cmdline, CPUX86State *env,
+                      PCKernelInfo *info, Error **errp);
 int pc_multiboot_try_load(AddressSpace *as, uint64_t ram_below_4g,
                           uint64_t ram_above_4g, const uint8_t *img,
                           size_t size, const char *kernel_path,

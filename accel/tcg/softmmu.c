@@ -1,0 +1,331 @@
+/*
+ * The translator's softmmu: linear -> physical translation (32-bit paging,
+ * SDM vol. 3, 4.3, with 4 MiB pages under CR4.PSE), the software TLB that
+ * generated code indexes (tcg/tcg-backend.h), and the slow paths that fill
+ * it and dispatch MMIO to the machine's memory API under the global lock.
+ *
+ * A TLB entry maps a linear page of one MMU mode (0 supervisor, 1 user) to
+ * host memory when the page is RAM (ROM: reads only).  A page holding
+ * translated code keeps its write tag flagged so that every store goes
+ * through tcg_slow_st, which invalidates the blocks it overlaps first.
+ * A20 masking is applied to physical addresses.
+ */
+#include "emu/common.h"
+#include "emu/machine.h"
+#include "emu/main-loop.h"
+#include "accel/tcg/tcg-internal.h"
+
+#define TLB_FLAG_SLOW 1u           /* low bit in a tag: always slow path */
+#define PG_P 1u
+#define PG_RW 2u
+#define PG_US 4u
+#define PG_A 0x20u
+#define PG_D 0x40u
+#define PG_PS 0x80u
+
+void tlb_flush_all(CPUX86State *env)
+{
+    TCGTLBEntry *t = (TCGTLBEntry *)env->tcg_tlb;
+    for (int i = 0; i < TCG_NB_MMU_MODES * TCG_TLB_SIZE; i++) {
+        t[i].addr_read = TCG_TLB_INVALID;
+        t[i].addr_write = TCG_TLB_INVALID;
+        t[i].addr_code = TCG_TLB_INVALID;
+        t[i].addend = 0;
+    }
+}
+
+void x86_tlb_flush(CPUX86State *env)
+{
+    tlb_flush_all(env);
+}
+
+static AddressSpace *mem_as(void)
+{
+    return current_machine->as_mem;
+}
+
+static uint32_t phys_ld32(uint32_t pa)
+{
+    uint64_t v = 0;
+    uint8_t *p = address_space_map(mem_as(), pa, 4, false);
+    if (p) {
+        return ldl_le_p(p);
+    }
+    bql_lock();
+    address_space_read_val(mem_as(), pa, 4, &v);
+    bql_unlock();
+    return v;
+}
+
+static void phys_st32(uint32_t pa, uint32_t v)
+{
+    uint8_t *p = address_space_map(mem_as(), pa, 4, true);
+    if (p) {
+        stl_le_p(p, v);
+    }
+}
+
+static void raise_from(CPUX86State *env, uintptr_t retaddr, int vec,
+                       int err) EMU_NORETURN;
+static void raise_from(CPUX86State *env, uintptr_t retaddr, int vec, int err)
+{
+    tcg_restore_state(env, retaddr);
+    x86_raise_exception_err(env, vec, err);
+}
+
+/*
+ * Translate for an access: type 0 read, 1 write, 2 code.  is_user from the
+ * MMU mode.  Raises #PF on a miss (with eip restored through retaddr).
+ */
+static uint32_t translate(CPUX86State *env, uint32_t lin, int type,
+                          bool is_user, uintptr_t retaddr, bool *writable)
+{
+    *writable = true;
+    if (!(env->cr[0] & CR0_PG_MASK)) {
+        return lin & env->a20_mask;
+    }
+    uint32_t pde_addr = ((env->cr[3] & ~0xfffu) + ((lin >> 20) & 0xffc)) &
+                        env->a20_mask;
+    uint32_t pde = phys_ld32(pde_addr);
+    uint32_t err = (type == 1 ? 2 : 0) | (is_user ? 4 : 0);
+    bool wp = env->cr[0] & CR0_WP_MASK;
+    uint32_t pa, perm;
+    if (!(pde & PG_P)) {
+        goto fault;
+    }
+    if ((pde & PG_PS) && (env->cr[4] & CR4_PSE_MASK)) {
+        perm = pde;
+        pa = (pde & 0xffc00000u) | (lin & 0x3fffff);
+        if (!(pde & PG_A) || (type == 1 && !(pde & PG_D))) {
+            phys_st32(pde_addr, pde | PG_A | (type == 1 ? PG_D : 0));
+        }
+    } else {
+        if (!(pde & PG_A)) {
+            phys_st32(pde_addr, pde | PG_A);
+        }
+        uint32_t pte_addr = ((pde & ~0xfffu) + ((lin >> 10) & 0xffc)) &
+                            env->a20_mask;
+        uint32_t pte = phys_ld32(pte_addr);
+        if (!(pte & PG_P)) {
+            goto fault;
+        }
+        perm = pde & pte;
+        perm = (perm & (PG_RW | PG_US)) | PG_P;
+        pa = (pte & ~0xfffu) | (lin & 0xfff);
+        if (!(pte & PG_A) || (type == 1 && !(pte & PG_D))) {
+            phys_st32(pte_addr, pte | PG_A | (type == 1 ? PG_D : 0));
+        }
+        /* The TLB entry stays read-only until a write sets D. */
+        if (!(pte & PG_D) && type != 1) {
+            *writable = false;
+        }
+    }
+    err |= 1;
+    if (is_user) {
+        if (!(perm & PG_US) || (type == 1 && !(perm & PG_RW))) {
+            goto fault;
+        }
+        *writable = *writable && (perm & PG_RW);
+    } else if (wp) {
+        if (type == 1 && !(perm & PG_RW)) {
+            goto fault;
+        }
+        *writable = *writable && (perm & PG_RW);
+    }
+    return pa & env->a20_mask;
+fault:
+    env->cr[2] = lin;
+    raise_from(env, retaddr, EXCP0E_PAGE, err);
+}
+
+uint32_t get_phys_code(CPUX86State *env, uint32_t linear)
+{
+    bool w;
+    return translate(env, linear, 2, (env->hflags & HF_CPL_MASK) == 3, 0, &w);
+}
+
+/* Fill the entry for lin's page; returns it. */
+static TCGTLBEntry *tlb_fill(CPUX86State *env, uint32_t lin, int type,
+                             int mmu_idx, uintptr_t retaddr)
+{
+    bool writable;
+    uint32_t page = lin & TCG_PAGE_MASK;
+    uint32_t pa = translate(env, page | (lin & 0xfff), type, mmu_idx == 1,
+                            retaddr, &writable) & TCG_PAGE_MASK;
+    TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(lin)];
+    uint8_t *rd = address_space_map(mem_as(), pa, TCG_PAGE_SIZE, false);
+    uint8_t *wr = address_space_map(mem_as(), pa, TCG_PAGE_SIZE, true);
+    e->addr_read = rd ? page : page | TLB_FLAG_SLOW;
+    e->addr_code = rd ? page : page | TLB_FLAG_SLOW;
+    e->addr_write = (wr && writable && !tb_page_has_code(pa))
+                        ? page : page | TLB_FLAG_SLOW;
+    e->pad = pa;
+    e->addend = rd ? (uintptr_t)rd - page : 0;
+    return e;
+}
+
+/* After a page gets translated code: its write entries go slow. */
+void tlb_protect_code_page(CPUX86State *env, uint32_t pa_page);
+void tlb_protect_code_page(CPUX86State *env, uint32_t pa_page)
+{
+    TCGTLBEntry *t = (TCGTLBEntry *)env->tcg_tlb;
+    for (int i = 0; i < TCG_NB_MMU_MODES * TCG_TLB_SIZE; i++) {
+        if (t[i].addr_write != TCG_TLB_INVALID && t[i].pad == pa_page) {
+            t[i].addr_write |= TLB_FLAG_SLOW;
+        }
+    }
+}
+
+static uint64_t ld_page(CPUX86State *env, uint32_t addr, int size,
+                        int mmu_idx, uintptr_t retaddr)
+{
+    TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(addr)];
+    if ((e->addr_read & ~TLB_FLAG_SLOW) != (addr & TCG_PAGE_MASK) ||
+        e->addr_read == TCG_TLB_INVALID) {
+        e = tlb_fill(env, addr, 0, mmu_idx, retaddr);
+    }
+    if (!(e->addr_read & TLB_FLAG_SLOW)) {
+        const uint8_t *p = (const uint8_t *)(e->addend + addr);
+        switch (size) {
+        case 1: return *p;
+        case 2: return ldw_le_p(p);
+        case 4: return ldl_le_p(p);
+        default: return ldq_le_p(p);
+        }
+    }
+    uint64_t v = 0;
+    uint32_t pa = e->pad | (addr & 0xfff);
+    bql_lock();
+    address_space_read_val(mem_as(), pa, size, &v);
+    bql_unlock();
+    return v;
+}
+
+static void st_page(CPUX86State *env, uint32_t addr, int size, uint64_t val,
+                    int mmu_idx, uintptr_t retaddr)
+{
+    TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(addr)];
+    if ((e->addr_write & ~TLB_FLAG_SLOW) != (addr & TCG_PAGE_MASK) ||
+        e->addr_write == TCG_TLB_INVALID) {
+        e = tlb_fill(env, addr, 1, mmu_idx, retaddr);
+    }
+    uint32_t pa = e->pad | (addr & 0xfff);
+    if (e->addr_write & TLB_FLAG_SLOW) {
+        if (tb_page_has_code(pa & TCG_PAGE_MASK)) {
+            tb_invalidate_phys_range(pa, size);
+        }
+        uint8_t *p = address_space_map(mem_as(), pa, size, true);
+        if (p) {
+            switch (size) {
+            case 1: *p = val; break;
+            case 2: stw_le_p(p, val); break;
+            case 4: stl_le_p(p, val); break;
+            default: stq_le_p(p, val); break;
+            }
+            /* Refill: the page may have lost its last block. */
+            if (!tb_page_has_code(pa & TCG_PAGE_MASK)) {
+                e->addr_write = TCG_TLB_INVALID;
+            }
+            return;
+        }
+        bql_lock();
+        address_space_write_val(mem_as(), pa, size, val);
+        bql_unlock();
+        return;
+    }
+    uint8_t *p = (uint8_t *)(e->addend + addr);
+    switch (size) {
+    case 1: *p = val; break;
+    case 2: stw_le_p(p, val); break;
+    case 4: stl_le_p(p, val); break;
+    default: stq_le_p(p, val); break;
+    }
+}
+
+uint64_t tcg_slow_ld(void *opaque, uint32_t addr, MemOp op, int mmu_idx,
+                     uintptr_t retaddr)
+{
+    CPUX86State *env = opaque;
+    int size = 1 << (op & MO_SIZE);
+    if (((addr & 0xfff) + size) > TCG_PAGE_SIZE) {
+        uint64_t v = 0;
+        for (int i = 0; i < size; i++) {
+            v |= ld_page(env, addr + i, 1, mmu_idx, retaddr) << (8 * i);
+        }
+        return v;
+    }
+    return ld_page(env, addr, size, mmu_idx, retaddr);
+}
+
+void tcg_slow_st(void *opaque, uint32_t addr, uint64_t val, MemOp op,
+                 int mmu_idx, uintptr_t retaddr)
+{
+    CPUX86State *env = opaque;
+    int size = 1 << (op & MO_SIZE);
+    if (((addr & 0xfff) + size) > TCG_PAGE_SIZE) {
+        /* Check both pages before writing either (precise faults). */
+        tcg_slow_ld(env, addr, MO_8, mmu_idx, retaddr);
+        bool w;
+        translate(env, addr + size - 1, 1, mmu_idx == 1, retaddr, &w);
+        translate(env, addr, 1, mmu_idx == 1, retaddr, &w);
+        for (int i = 0; i < size; i++) {
+            st_page(env, addr + i, 1, val >> (8 * i), mmu_idx, retaddr);
+        }
+        return;
+    }
+    st_page(env, addr, size, val, mmu_idx, retaddr);
+}
+
+/* Helpers' accesses: the current privilege's MMU mode. */
+static int cur_mmu(CPUX86State *env)
+{
+    return (env->hflags & HF_CPL_MASK) == 3 ? 1 : 0;
+}
+
+uint32_t x86_ld(CPUX86State *env, uint32_t linear, int size)
+{
+    return tcg_slow_ld(env, linear, size == 1 ? MO_8 : size == 2 ? MO_16
+                                                                 : MO_32,
+                       cur_mmu(env), 0);
+}
+
+void x86_st(CPUX86State *env, uint32_t linear, int size, uint32_t val)
+{
+    tcg_slow_st(env, linear, val, size == 1 ? MO_8 : size == 2 ? MO_16
+                                                               : MO_32,
+                cur_mmu(env), 0);
+}
+
+uint8_t x86_code_ldub(CPUX86State *env, uint32_t linear)
+{
+    int mmu = cur_mmu(env);
+    TCGTLBEntry *e = &env_tlb(env, mmu)[TCG_TLB_INDEX(linear)];
+    if ((e->addr_code & ~TLB_FLAG_SLOW) != (linear & TCG_PAGE_MASK) ||
+        e->addr_code == TCG_TLB_INVALID) {
+        e = tlb_fill(env, linear, 2, mmu, 0);
+    }
+    if (!(e->addr_code & TLB_FLAG_SLOW)) {
+        return *(const uint8_t *)(e->addend + linear);
+    }
+    uint64_t v = 0xff;
+    bql_lock();
+    address_space_read_val(mem_as(), e->pad | (linear & 0xfff), 1, &v);
+    bql_unlock();
+    return v;
+}
+
+uint32_t x86_port_in(CPUX86State *env, uint32_t port, int size)
+{
+    uint64_t v = 0;
+    bql_lock();
+    address_space_read_val(current_machine->as_io, port, size, &v);
+    bql_unlock();
+    return v;
+}
+
+void x86_port_out(CPUX86State *env, uint32_t port, int size, uint32_t val)
+{
+    bql_lock();
+    address_space_write_val(current_machine->as_io, port, size, val);
+    bql_unlock();
+}

@@ -1,0 +1,141 @@
+/*
+ * Lazy condition codes (SDM vol. 1, 3.4.3.1 and appendix A, "EFLAGS cross
+ * reference"): the arithmetic flags computed from the last flag-setting
+ * operation recorded by the translator (see target-i386/tcg-x86.h for what
+ * cc_dst/cc_src/cc_src2 hold for each operation).
+ */
+#include "emu/common.h"
+#include "target-i386/tcg-x86.h"
+
+static inline uint32_t parity_flag(uint32_t v)
+{
+    return __builtin_parity(v & 0xff) ? 0 : CC_P;
+}
+
+/* Flags common to all operations: PF, ZF, SF of the result. */
+static inline uint32_t szp(uint32_t dst, int bits)
+{
+    uint32_t mask = bits == 32 ? ~0u : (1u << bits) - 1;
+    uint32_t f = parity_flag(dst);
+    if ((dst & mask) == 0) {
+        f |= CC_Z;
+    }
+    if ((dst >> (bits - 1)) & 1) {
+        f |= CC_S;
+    }
+    return f;
+}
+
+static inline uint32_t of_bit(uint32_t v, int bits)
+{
+    return ((v >> (bits - 1)) & 1) ? CC_O : 0;
+}
+
+uint32_t x86_cc_compute_all(uint32_t cc_op, uint32_t dst, uint32_t src,
+                            uint32_t src2)
+{
+    if (cc_op == CC_OP_EFLAGS || cc_op >= CC_OP_NB) {
+        return src & CC_ARITH;
+    }
+    int size = (cc_op - CC_OP_ADDB) % 3;
+    int bits = 8 << size;
+    uint32_t mask = bits == 32 ? ~0u : (1u << bits) - 1;
+    uint32_t d = dst & mask, s = src & mask, s1, f = szp(dst, bits);
+
+    switch ((cc_op - CC_OP_ADDB) / 3) {
+    case 0: /* ADD */
+        s1 = (d - s) & mask;
+        f |= d < s ? CC_C : 0;
+        f |= (s1 ^ s ^ d) & CC_A;
+        f |= of_bit((s1 ^ s ^ mask) & (s1 ^ d), bits);
+        break;
+    case 1: /* ADC */
+        s1 = (d - s - (src2 & 1)) & mask;
+        f |= ((src2 & 1) ? d <= s : d < s) ? CC_C : 0;
+        f |= (s1 ^ s ^ d) & CC_A;
+        f |= of_bit((s1 ^ s ^ mask) & (s1 ^ d), bits);
+        break;
+    case 2: /* SUB */
+        s1 = (d + s) & mask;
+        f |= s1 < s ? CC_C : 0;
+        f |= (s1 ^ s ^ d) & CC_A;
+        f |= of_bit((s1 ^ s) & (s1 ^ d), bits);
+        break;
+    case 3: /* SBB */
+        s1 = (d + s + (src2 & 1)) & mask;
+        f |= ((src2 & 1) ? s1 <= s : s1 < s) ? CC_C : 0;
+        f |= (s1 ^ s ^ d) & CC_A;
+        f |= of_bit((s1 ^ s) & (s1 ^ d), bits);
+        break;
+    case 4: /* LOGIC */
+        break;
+    case 5: /* INC */
+        s1 = (d - 1) & mask;
+        f |= src & CC_C;
+        f |= (d ^ s1 ^ 1) & CC_A;
+        f |= d == (1u << (bits - 1)) ? CC_O : 0;
+        break;
+    case 6: /* DEC */
+        s1 = (d + 1) & mask;
+        f |= src & CC_C;
+        f |= (d ^ s1 ^ 1) & CC_A;
+        f |= d == (1u << (bits - 1)) - 1 ? CC_O : 0;
+        break;
+    case 7: /* SHL */
+        f |= (s >> (bits - 1)) & 1 ? CC_C : 0;
+        f |= of_bit(s ^ d, bits);
+        break;
+    case 8: /* SAR, SHR */
+        f |= src & 1 ? CC_C : 0;
+        f |= of_bit(s ^ d, bits);
+        break;
+    case 9: /* MUL, IMUL */
+        f |= src ? CC_C | CC_O : 0;
+        break;
+    }
+    return f;
+}
+
+uint32_t x86_get_eflags(const CPUX86State *env)
+{
+    return (env->eflags & ~CC_ARITH) |
+           x86_cc_compute_all(env->cc_op, env->cc_dst, env->cc_src,
+                              env->cc_src2) | 2;
+}
+
+void x86_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
+{
+    uint32_t cur = x86_get_eflags(env);
+    uint32_t nv = (cur & ~mask) | (val & mask);
+    env->eflags = (nv & ~CC_ARITH) | 2;
+    env->cc_op = CC_OP_EFLAGS;
+    env->cc_src = nv & CC_ARITH;
+    env->df = (nv & DF_MASK) ? -1 : 1;
+}
+
+void x86_update_hflags(CPUX86State *env)
+{
+    uint32_t hf = 0;
+    if (env->cr[0] & CR0_PE_MASK) {
+        hf |= HF_PE;
+        if (env->eflags & VM_MASK) {
+            hf |= HF_VM | 3;
+        } else {
+            hf |= env->segs[R_SS].flags >> DESC_DPL_SHIFT & 3;
+            if (env->segs[R_CS].flags & DESC_B_MASK) {
+                hf |= HF_CS32;
+            }
+            if (env->segs[R_SS].flags & DESC_B_MASK) {
+                hf |= HF_SS32;
+            }
+        }
+    }
+    if (env->cr[0] & CR0_PG_MASK) {
+        hf |= HF_PG;
+    }
+    if (env->eflags & TF_MASK) {
+        hf |= HF_TF;
+    }
+    hf |= env->hflags & HF_INHIBIT_IRQ;
+    env->hflags = hf;
+}

@@ -1,0 +1,584 @@
+/*
+ * Helpers for instructions the translator does not expand inline: divide,
+ * BCD adjust, rotates, port I/O, BOUND, ENTER, CPUID/RDTSC/MSRs, control
+ * registers and descriptor-table registers (SDM vol. 2, one entry each).
+ */
+#include "emu/common.h"
+#include "emu/timer.h"
+#include "target-i386/cpuid.h"
+#include "target-i386/helper.h"
+
+static inline uint32_t sizemask(int size)
+{
+    return size == 4 ? ~0u : (1u << (size * 8)) - 1;
+}
+
+static inline void set_reg(CPUX86State *env, int r, int size, uint32_t v)
+{
+    if (size == 4) {
+        env->regs[r] = v;
+    } else {
+        uint64_t m = sizemask(size);
+        env->regs[r] = (env->regs[r] & ~m) | (v & m);
+    }
+}
+
+static void set_cc(CPUX86State *env, uint32_t flags)
+{
+    env->cc_op = CC_OP_EFLAGS;
+    env->cc_src = flags & CC_ARITH;
+}
+
+static uint32_t szp8(uint8_t v)
+{
+    return (v ? 0 : CC_Z) | (v & 0x80 ? CC_S : 0) |
+           (__builtin_parity(v) ? 0 : CC_P);
+}
+
+uint32_t helper_cc_all(uint32_t cc_op, uint32_t dst, uint32_t src,
+                       uint32_t src2)
+{
+    return x86_cc_compute_all(cc_op, dst, src, src2);
+}
+
+uint32_t helper_read_eflags(CPUX86State *env)
+{
+    return x86_get_eflags(env);
+}
+
+void helper_write_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
+{
+    x86_set_eflags(env, val, mask);
+    x86_update_hflags(env);
+}
+
+void helper_raise(CPUX86State *env, uint32_t vector)
+{
+    x86_raise_exception(env, vector);
+}
+
+void helper_raise_err(CPUX86State *env, uint32_t vector, uint32_t err)
+{
+    x86_raise_exception_err(env, vector, err);
+}
+
+void helper_hlt(CPUX86State *env, uint32_t next_eip)
+{
+    if (env->hflags & HF_CPL_MASK) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    env->eip = next_eip;
+    env->hflags &= ~HF_INHIBIT_IRQ;
+    x86_cpu_loop_exit(env, EXCP_HLT, 0, false);
+}
+
+/*
+ * DIV/IDIV: #DE on a zero divisor or a quotient that does not fit; the
+ * exception reports the DIV itself (286 and later).  Flags are undefined
+ * and left alone.
+ */
+void helper_div(CPUX86State *env, uint32_t divisor, uint32_t size)
+{
+    uint32_t m = sizemask(size);
+    divisor &= m;
+    if (divisor == 0) {
+        x86_raise_exception(env, EXCP00_DIVZ);
+    }
+    if (size == 1) {
+        uint32_t n = env->regs[R_EAX] & 0xffff;
+        uint32_t q = n / divisor, r = n % divisor;
+        if (q > 0xff) {
+            x86_raise_exception(env, EXCP00_DIVZ);
+        }
+        set_reg(env, R_EAX, 2, (r << 8) | q);
+        return;
+    }
+    uint64_t n = (uint64_t)(env->regs[R_EDX] & m) << (size * 8) |
+                 (env->regs[R_EAX] & m);
+    uint64_t q = n / divisor, r = n % divisor;
+    if (q > m) {
+        x86_raise_exception(env, EXCP00_DIVZ);
+    }
+    set_reg(env, R_EAX, size, q);
+    set_reg(env, R_EDX, size, r);
+}
+
+void helper_idiv(CPUX86State *env, uint32_t divisor, uint32_t size)
+{
+    int bits = size * 8;
+    int64_t d = (int64_t)((uint64_t)divisor << (64 - bits)) >> (64 - bits);
+    if (d == 0) {
+        x86_raise_exception(env, EXCP00_DIVZ);
+    }
+    int64_t n;
+    if (size == 1) {
+        n = (int16_t)env->regs[R_EAX];
+    } else {
+        uint64_t m = sizemask(size);
+        uint64_t u = (env->regs[R_EDX] & m) << bits | (env->regs[R_EAX] & m);
+        n = (int64_t)(u << (64 - 2 * bits)) >> (64 - 2 * bits);
+    }
+    if (n == INT64_MIN && d == -1) {
+        x86_raise_exception(env, EXCP00_DIVZ);
+    }
+    int64_t q = n / d, r = n % d;
+    int64_t lim = (int64_t)1 << (bits - 1);
+    if (q >= lim || q < -lim) {
+        x86_raise_exception(env, EXCP00_DIVZ);
+    }
+    if (size == 1) {
+        set_reg(env, R_EAX, 2, ((uint32_t)(r & 0xff) << 8) | (q & 0xff));
+    } else {
+        set_reg(env, R_EAX, size, q);
+        set_reg(env, R_EDX, size, r);
+    }
+}
+
+/* ASCII/decimal adjust (SDM vol. 2: AAA, AAS, DAA, DAS, AAM, AAD). */
+void helper_aaa(CPUX86State *env)
+{
+    uint32_t fl = x86_get_eflags(env);
+    uint32_t ax = env->regs[R_EAX] & 0xffff;
+    if ((ax & 0xf) > 9 || (fl & CC_A)) {
+        ax += 0x106;
+        fl |= CC_A | CC_C;
+    } else {
+        fl &= ~(CC_A | CC_C);
+    }
+    ax &= 0xff0f;
+    set_reg(env, R_EAX, 2, ax);
+    set_cc(env, (fl & (CC_A | CC_C)) | szp8(ax));
+}
+
+void helper_aas(CPUX86State *env)
+{
+    uint32_t fl = x86_get_eflags(env);
+    uint32_t ax = env->regs[R_EAX] & 0xffff;
+    if ((ax & 0xf) > 9 || (fl & CC_A)) {
+        ax -= 6;
+        ax = (ax & 0xff) | ((ax - 0x100) & 0xff00);
+        fl |= CC_A | CC_C;
+    } else {
+        fl &= ~(CC_A | CC_C);
+    }
+    ax &= 0xff0f;
+    set_reg(env, R_EAX, 2, ax);
+    set_cc(env, (fl & (CC_A | CC_C)) | szp8(ax));
+}
+
+void helper_daa(CPUX86State *env)
+{
+    uint32_t fl = x86_get_eflags(env);
+    uint8_t al = env->regs[R_EAX], old = al;
+    bool cf = fl & CC_C, ncf = false, af = false;
+    if ((al & 0xf) > 9 || (fl & CC_A)) {
+        ncf = cf || al > 0xf9;
+        al += 6;
+        af = true;
+    }
+    if (old > 0x99 || cf) {
+        al += 0x60;
+        ncf = true;
+    }
+    set_reg(env, R_EAX, 1, al);
+    set_cc(env, szp8(al) | (ncf ? CC_C : 0) | (af ? CC_A : 0));
+}
+
+void helper_das(CPUX86State *env)
+{
+    uint32_t fl = x86_get_eflags(env);
+    uint8_t al = env->regs[R_EAX], old = al;
+    bool cf = fl & CC_C, ncf = false, af = false;
+    if ((al & 0xf) > 9 || (fl & CC_A)) {
+        ncf = cf || al < 6;
+        al -= 6;
+        af = true;
+    }
+    if (old > 0x99 || cf) {
+        al -= 0x60;
+        ncf = true;
+    }
+    set_reg(env, R_EAX, 1, al);
+    set_cc(env, szp8(al) | (ncf ? CC_C : 0) | (af ? CC_A : 0));
+}
+
+void helper_aam(CPUX86State *env, uint32_t base)
+{
+    base &= 0xff;
+    if (base == 0) {
+        x86_raise_exception(env, EXCP00_DIVZ);
+    }
+    uint8_t al = env->regs[R_EAX];
+    uint8_t q = al / base, r = al % base;
+    set_reg(env, R_EAX, 2, (q << 8) | r);
+    set_cc(env, szp8(r));
+}
+
+void helper_aad(CPUX86State *env, uint32_t base)
+{
+    uint32_t ax = env->regs[R_EAX];
+    uint8_t al = (ax & 0xff) + ((ax >> 8) & 0xff) * (base & 0xff);
+    set_reg(env, R_EAX, 2, al);
+    set_cc(env, szp8(al));
+}
+
+/*
+ * ROL/ROR/RCL/RCR (op 0-3 in bits 0-1 of op_size, size in bits 8+).  The
+ * count is masked to 5 bits as on the 286 and later; a masked count of 0
+ * changes nothing.  OF is defined by the SDM for a count of 1; for larger
+ * counts we give the same formula (MSB(result) ^ CF, or the top two bits
+ * for right rotates), which is what P6 parts do.
+ */
+uint32_t helper_rotate(CPUX86State *env, uint32_t val, uint32_t count,
+                       uint32_t op_size)
+{
+    int op = op_size & 3, size = op_size >> 8, bits = size * 8;
+    uint32_t m = sizemask(size);
+    count &= 0x1f;
+    val &= m;
+    if (count == 0) {
+        return val;
+    }
+    uint32_t fl = x86_get_eflags(env);
+    uint32_t cf = fl & CC_C, res = val;
+    uint32_t top = 1u << (bits - 1);
+    switch (op) {
+    case 0: { /* ROL */
+        int n = count % bits;
+        res = n ? ((val << n) | (val >> (bits - n))) & m : val;
+        cf = res & 1;
+        fl = (fl & ~(CC_C | CC_O)) | cf | (((res & top) != 0) ^ cf ? CC_O : 0);
+        break;
+    }
+    case 1: { /* ROR */
+        int n = count % bits;
+        res = n ? ((val >> n) | (val << (bits - n))) & m : val;
+        cf = (res & top) != 0;
+        fl = (fl & ~(CC_C | CC_O)) | cf |
+             ((((res >> (bits - 1)) ^ (res >> (bits - 2))) & 1) ? CC_O : 0);
+        break;
+    }
+    case 2: /* RCL */
+    case 3: { /* RCR */
+        int n = bits == 32 ? count : count % (bits + 1);
+        uint64_t v = val, c = cf;
+        for (int i = 0; i < n; i++) {
+            if (op == 2) {
+                uint64_t out = (v >> (bits - 1)) & 1;
+                v = ((v << 1) | c) & m;
+                c = out;
+            } else {
+                uint64_t out = v & 1;
+                v = (v >> 1) | (c << (bits - 1));
+                c = out;
+            }
+        }
+        res = v;
+        fl = (fl & ~(CC_C | CC_O)) | (uint32_t)c;
+        if (op == 2) {
+            fl |= (((res & top) != 0) ^ (uint32_t)c) ? CC_O : 0;
+        } else {
+            fl |= (((res >> (bits - 1)) ^ (res >> (bits - 2))) & 1) ? CC_O
+                                                                    : 0;
+        }
+        break;
+    }
+    }
+    set_cc(env, fl);
+    return res;
+}
+
+static void check_io(CPUX86State *env, uint32_t port, uint32_t size)
+{
+    /* Protected mode with CPL > IOPL: the TSS I/O bitmap is not modelled,
+     * so the access faults as if every bit were set. */
+    if ((env->hflags & HF_PE) &&
+        ((env->hflags & HF_CPL_MASK) > ((env->eflags & IOPL_MASK) >> 12) ||
+         (env->hflags & HF_VM))) {
+        log_unimp_once("x86: TSS I/O permission bitmap");
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+}
+
+uint32_t helper_in(CPUX86State *env, uint32_t port, uint32_t size)
+{
+    check_io(env, port, size);
+    return x86_port_in(env, port & 0xffff, size);
+}
+
+void helper_out(CPUX86State *env, uint32_t port, uint32_t val, uint32_t size)
+{
+    check_io(env, port, size);
+    x86_port_out(env, port & 0xffff, size, val & sizemask(size));
+}
+
+void helper_bound(CPUX86State *env, uint32_t idx, uint32_t linear,
+                  uint32_t size)
+{
+    int32_t lo, hi, i;
+    if (size == 2) {
+        lo = (int16_t)x86_ld(env, linear, 2);
+        hi = (int16_t)x86_ld(env, linear + 2, 2);
+        i = (int16_t)idx;
+    } else {
+        lo = (int32_t)x86_ld(env, linear, 4);
+        hi = (int32_t)x86_ld(env, linear + 4, 4);
+        i = (int32_t)idx;
+    }
+    if (i < lo || i > hi) {
+        x86_raise_exception(env, EXCP05_BOUND);
+    }
+}
+
+void helper_enter(CPUX86State *env, uint32_t frame, uint32_t level,
+                  uint32_t size)
+{
+    bool ss32 = env->hflags & HF_SS32;
+    uint32_t spm = ss32 ? ~0u : 0xffff;
+    uint32_t ssbase = env->segs[R_SS].base;
+    uint32_t sp = env->regs[R_ESP], bp = env->regs[R_EBP];
+    level &= 0x1f;
+    sp = (sp - size) & spm;
+    x86_st(env, ssbase + sp, size, bp);
+    uint32_t frame_ptr = sp;
+    if (level) {
+        for (uint32_t i = 1; i < level; i++) {
+            bp = (bp - size) & spm;
+            uint32_t v = x86_ld(env, ssbase + bp, size);
+            sp = (sp - size) & spm;
+            x86_st(env, ssbase + sp, size, v);
+        }
+        sp = (sp - size) & spm;
+        x86_st(env, ssbase + sp, size, frame_ptr);
+    }
+    sp = (sp - frame) & spm;
+    set_reg(env, R_ESP, ss32 ? 4 : 2, sp);
+    set_reg(env, R_EBP, size, frame_ptr);
+}
+
+void helper_cpuid(CPUX86State *env)
+{
+    uint32_t a, b, c, d;
+    x86_cpuid(env, env->regs[R_EAX], env->regs[R_ECX], &a, &b, &c, &d);
+    env->regs[R_EAX] = a;
+    env->regs[R_EBX] = b;
+    env->regs[R_ECX] = c;
+    env->regs[R_EDX] = d;
+}
+
+void helper_rdtsc(CPUX86State *env)
+{
+    if ((env->cr[4] & CR4_TSD_MASK) && (env->hflags & HF_CPL_MASK)) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    /* A 1 GHz TSC on the virtual clock. */
+    uint64_t t = env->tsc + (uint64_t)clock_get_ns(CLOCK_VIRTUAL);
+    env->regs[R_EAX] = (uint32_t)t;
+    env->regs[R_EDX] = (uint32_t)(t >> 32);
+}
+
+static uint64_t *msr_slot(CPUX86State *env, uint32_t msr)
+{
+    switch (msr) {
+    case MSR_IA32_APICBASE: return &env->apic_base;
+    case MSR_IA32_SYSENTER_ESP: return &env->sysenter_esp;
+    case MSR_IA32_SYSENTER_EIP: return &env->sysenter_eip;
+    case MSR_PAT: return &env->pat;
+    case MSR_MTRRdefType: return &env->mtrr_deftype;
+    case MSR_EFER: return &env->efer;
+    case MSR_MTRRfix64K_00000: return &env->mtrr_fixed[0];
+    case MSR_MTRRfix16K_80000: return &env->mtrr_fixed[1];
+    case MSR_MTRRfix16K_A0000: return &env->mtrr_fixed[2];
+    default:
+        if (msr >= MSR_MTRRfix4K_C0000 && msr < MSR_MTRRfix4K_C0000 + 8) {
+            return &env->mtrr_fixed[3 + msr - MSR_MTRRfix4K_C0000];
+        }
+        if (msr >= MSR_MTRRphysBase0 && msr < MSR_MTRRphysBase0 + 16) {
+            uint32_t i = msr - MSR_MTRRphysBase0;
+            return &env->mtrr_var[i / 2][i & 1];
+        }
+        return NULL;
+    }
+}
+
+void helper_rdmsr(CPUX86State *env)
+{
+    uint32_t msr = env->regs[R_ECX];
+    uint64_t v = 0;
+    if (env->hflags & HF_CPL_MASK) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    if (msr == MSR_IA32_TSC) {
+        v = env->tsc + (uint64_t)clock_get_ns(CLOCK_VIRTUAL);
+    } else if (msr == MSR_IA32_SYSENTER_CS) {
+        v = env->sysenter_cs;
+    } else if (msr == MSR_MTRRcap) {
+        v = 0x508;  /* 8 variable ranges, fixed ranges, WC */
+    } else {
+        uint64_t *p = msr_slot(env, msr);
+        if (!p) {
+            log_mask(LOG_UNIMP, "x86: rdmsr 0x%x\n", msr);
+            x86_raise_exception_err(env, EXCP0D_GPF, 0);
+        }
+        v = *p;
+    }
+    env->regs[R_EAX] = (uint32_t)v;
+    env->regs[R_EDX] = (uint32_t)(v >> 32);
+}
+
+void helper_wrmsr(CPUX86State *env)
+{
+    uint32_t msr = env->regs[R_ECX];
+    uint64_t v = (uint32_t)env->regs[R_EAX] |
+                 (uint64_t)(uint32_t)env->regs[R_EDX] << 32;
+    if (env->hflags & HF_CPL_MASK) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    if (msr == MSR_IA32_TSC) {
+        env->tsc = v - (uint64_t)clock_get_ns(CLOCK_VIRTUAL);
+    } else if (msr == MSR_IA32_SYSENTER_CS) {
+        env->sysenter_cs = v;
+    } else {
+        uint64_t *p = msr_slot(env, msr);
+        if (!p) {
+            log_mask(LOG_UNIMP, "x86: wrmsr 0x%x\n", msr);
+            x86_raise_exception_err(env, EXCP0D_GPF, 0);
+        }
+        *p = v;
+    }
+}
+
+uint32_t helper_read_cr(CPUX86State *env, uint32_t reg)
+{
+    if (env->hflags & HF_CPL_MASK) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    return reg < 5 ? (uint32_t)env->cr[reg] : 0;
+}
+
+void helper_mov_cr(CPUX86State *env, uint32_t reg, uint32_t val)
+{
+    if (env->hflags & HF_CPL_MASK) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    switch (reg) {
+    case 0:
+        if ((val & CR0_PG_MASK) && !(val & CR0_PE_MASK)) {
+            x86_raise_exception_err(env, EXCP0D_GPF, 0);
+        }
+        env->cr[0] = val | CR0_ET_MASK;
+        break;
+    case 2:
+        env->cr[2] = val;
+        return;
+    case 3:
+        env->cr[3] = val;
+        break;
+    case 4:
+        env->cr[4] = val;
+        break;
+    default:
+        x86_raise_exception(env, EXCP06_ILLOP);
+    }
+    x86_update_hflags(env);
+    x86_tlb_flush(env);
+}
+
+void helper_lmsw(CPUX86State *env, uint32_t val)
+{
+    /* LMSW sets PE but cannot clear it; touches MP, EM, TS only. */
+    uint32_t cr0 = (env->cr[0] & ~0xeu) | (val & 0xf);
+    helper_mov_cr(env, 0, cr0);
+}
+
+void helper_clts(CPUX86State *env)
+{
+    if (env->hflags & HF_CPL_MASK) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    env->cr[0] &= ~CR0_TS_MASK;
+}
+
+/* which: 0 GDT, 1 IDT.  A 16-bit operand size keeps 24 bits of base. */
+void helper_lgdt_lidt(CPUX86State *env, uint32_t linear, uint32_t which,
+                      uint32_t size)
+{
+    if (env->hflags & HF_CPL_MASK) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    uint32_t limit = x86_ld(env, linear, 2);
+    uint32_t base = x86_ld(env, linear + 2, 4);
+    if (size == 2) {
+        base &= 0xffffff;
+    }
+    SegmentCache *dt = which ? &env->idt : &env->gdt;
+    dt->base = base;
+    dt->limit = limit;
+}
+
+void helper_sgdt_sidt(CPUX86State *env, uint32_t linear, uint32_t which)
+{
+    SegmentCache *dt = which ? &env->idt : &env->gdt;
+    x86_st(env, linear, 2, dt->limit);
+    x86_st(env, linear + 2, 4, dt->base);
+}
+
+/* which: 0 LLDT, 1 LTR */
+void helper_lldt_ltr(CPUX86State *env, uint32_t sel, uint32_t which)
+{
+    if (!(env->hflags & HF_PE) || (env->hflags & HF_VM)) {
+        x86_raise_exception(env, EXCP06_ILLOP);
+    }
+    if (env->hflags & HF_CPL_MASK) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    sel &= 0xffff;
+    SegmentCache *sc = which ? &env->tr : &env->ldt;
+    if ((sel & ~3u) == 0) {
+        if (which) {
+            x86_raise_exception_err(env, EXCP0D_GPF, 0);
+        }
+        sc->selector = 0;
+        sc->base = 0;
+        sc->limit = 0;
+        sc->flags = 0;
+        return;
+    }
+    if (sel & 4) {
+        x86_raise_exception_err(env, EXCP0D_GPF, sel & 0xfffc);
+    }
+    uint32_t idx = sel & ~7u;
+    if (idx + 7 > env->gdt.limit) {
+        x86_raise_exception_err(env, EXCP0D_GPF, sel & 0xfffc);
+    }
+    uint32_t e1 = x86_ld(env, env->gdt.base + idx, 4);
+    uint32_t e2 = x86_ld(env, env->gdt.base + idx + 4, 4);
+    int type = (e2 >> 8) & 0x1f;
+    if (which ? (type != 1 && type != 9) : type != 2) {
+        x86_raise_exception_err(env, EXCP0D_GPF, sel & 0xfffc);
+    }
+    if (!(e2 & DESC_P_MASK)) {
+        x86_raise_exception_err(env, EXCP0B_NOSEG, sel & 0xfffc);
+    }
+    uint32_t limit = (e1 & 0xffff) | (e2 & 0x000f0000);
+    if (e2 & DESC_G_MASK) {
+        limit = (limit << 12) | 0xfff;
+    }
+    sc->selector = sel;
+    sc->base = (e1 >> 16) | ((e2 & 0xff) << 16) | (e2 & 0xff000000);
+    sc->limit = limit;
+    sc->flags = e2 & 0x00f0ff00;
+    if (which) {
+        /* Mark the TSS busy. */
+        sc->flags |= 2u << DESC_TYPE_SHIFT;
+        x86_st(env, env->gdt.base + idx + 4, 4, e2 | (2u << 8));
+    }
+}
+
+void helper_invlpg(CPUX86State *env, uint32_t linear)
+{
+    if (env->hflags & HF_CPL_MASK) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    x86_tlb_flush(env);
+}

@@ -1,0 +1,63 @@
+/*
+ * C helpers that generated code calls (tcg_gen_call).  Every helper takes
+ * env first; integer arguments and results are 32 bits.  Helpers that may
+ * raise an exception expect env->eip to hold the faulting instruction's
+ * offset (the translator stores it before the call).
+ */
+#ifndef TARGET_I386_HELPER_H
+#define TARGET_I386_HELPER_H
+
+#include "target-i386/tcg-x86.h"
+
+/* helper-cc / flags */
+uint32_t helper_cc_all(uint32_t cc_op, uint32_t dst, uint32_t src,
+                       uint32_t src2);
+uint32_t helper_read_eflags(CPUX86State *env);
+void helper_write_eflags(CPUX86State *env, uint32_t val, uint32_t mask);
+
+/* helper-misc.c */
+void helper_raise(CPUX86State *env, uint32_t vector);
+void helper_raise_err(CPUX86State *env, uint32_t vector, uint32_t err);
+void helper_hlt(CPUX86State *env, uint32_t next_eip);
+void helper_div(CPUX86State *env, uint32_t divisor, uint32_t size);
+void helper_idiv(CPUX86State *env, uint32_t divisor, uint32_t size);
+void helper_aaa(CPUX86State *env);
+void helper_aas(CPUX86State *env);
+void helper_daa(CPUX86State *env);
+void helper_das(CPUX86State *env);
+void helper_aam(CPUX86State *env, uint32_t base);
+void helper_aad(CPUX86State *env, uint32_t base);
+/* ROL ROR RCL RCR: op 0..3; flags go to cc_src with cc_op = EFLAGS. */
+uint32_t helper_rotate(CPUX86State *env, uint32_t val, uint32_t count,
+                       uint32_t op_size);
+uint32_t helper_in(CPUX86State *env, uint32_t port, uint32_t size);
+void helper_out(CPUX86State *env, uint32_t port, uint32_t val,
+                uint32_t size);
+void helper_bound(CPUX86State *env, uint32_t idx, uint32_t linear,
+                  uint32_t size);
+void helper_enter(CPUX86State *env, uint32_t frame, uint32_t level,
+                  uint32_t size);
+void helper_cpuid(CPUX86State *env);
+void helper_rdtsc(CPUX86State *env);
+void helper_rdmsr(CPUX86State *env);
+void helper_wrmsr(CPUX86State *env);
+void helper_mov_cr(CPUX86State *env, uint32_t reg, uint32_t val);
+uint32_t helper_read_cr(CPUX86State *env, uint32_t reg);
+void helper_lmsw(CPUX86State *env, uint32_t val);
+void helper_clts(CPUX86State *env);
+void helper_lgdt_lidt(CPUX86State *env, uint32_t linear, uint32_t which,
+                      uint32_t size);
+void helper_sgdt_sidt(CPUX86State *env, uint32_t linear, uint32_t which);
+void helper_lldt_ltr(CPUX86State *env, uint32_t sel, uint32_t which);
+void helper_invlpg(CPUX86State *env, uint32_t linear);
+
+/* helper-seg.c */
+void helper_load_seg(CPUX86State *env, uint32_t seg, uint32_t sel);
+void helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t eip);
+void helper_lcall(CPUX86State *env, uint32_t sel, uint32_t eip,
+                  uint32_t size, uint32_t next_eip);
+void helper_lret(CPUX86State *env, uint32_t size, uint32_t imm);
+void helper_int(CPUX86State *env, uint32_t vector, uint32_t next_eip);
+void helper_iret(CPUX86State *env, uint32_t size);
+
+#endif

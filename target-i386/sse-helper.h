@@ -1,0 +1,110 @@
+/*
+ * MMX, SSE, SSE2 and SSE3 instructions of the 0F two-byte map
+ * (Intel SDM vol. 1 ch. 9-12, vol. 2 instruction entries).
+ *
+ * The decoder hands every instruction for which sse_opcode_known() is true
+ * to helper_sse() after it has decoded prefixes, ModRM, the effective
+ * address and the immediate; this file does the rest: the CR0/CR4 checks,
+ * operand fetch (MMX registers, XMM registers, general registers, guest
+ * memory), the operation, the write-back, MXCSR flags and SIMD exceptions.
+ *
+ * Floating point: the host executes the guest's SSE arithmetic itself (an
+ * x86 host is required).  Each operation runs in one inline-asm block that
+ * loads the guest's rounding mode, FTZ and DAZ into the host MXCSR with
+ * every exception masked and all flags clear, executes the same instruction,
+ * reads the host flags and restores the host MXCSR.  Results (including
+ * RCPPS/RSQRTPS approximations, NaN propagation, the default NaN and the
+ * integer indefinite) are therefore those of the host's SSE unit,
+ * independent of the host program's own MXCSR.  Unmasked guest exceptions
+ * are derived from the masked flags following vol. 1 11.5.3 (pre-
+ * computation IE/ZE/DE first, then OE/UE/PE; the destination is not
+ * written when either raises).
+ *
+ * Not here: EMMS (0F 77) and FISTTP are the x87 helper's, MONITOR/MWAIT are
+ * not SSE3 state, SSSE3 (0F 38 / 0F 3A) is not implemented.
+ */
+#ifndef TARGET_I386_SSE_HELPER_H
+#define TARGET_I386_SSE_HELPER_H
+
+#include "target-i386/tcg-x86.h"
+
+/* MXCSR (SDM vol. 1, 10.2.3) */
+#define MXCSR_IE (1u << 0)
+#define MXCSR_DE (1u << 1)
+#define MXCSR_ZE (1u << 2)
+#define MXCSR_OE (1u << 3)
+#define MXCSR_UE (1u << 4)
+#define MXCSR_PE (1u << 5)
+#define MXCSR_FLAGS 0x3fu
+#define MXCSR_DAZ (1u << 6)
+#define MXCSR_MASK_SHIFT 7
+#define MXCSR_MASKS (0x3fu << MXCSR_MASK_SHIFT)
+#define MXCSR_RC_SHIFT 13
+#define MXCSR_RC (3u << MXCSR_RC_SHIFT)
+#define MXCSR_FTZ (1u << 15)
+/* Bits software may set (the MXCSR_MASK value FXSAVE reports). */
+#define MXCSR_WRITABLE 0xffffu
+
+/*
+ * Execute one MMX/SSE/SSE2/SSE3 instruction of the 0F map.
+ *
+ *   prefix  the mandatory prefix: 0, 0x66, 0xF3 or 0xF2 (when both 66 and
+ *           F2/F3 are present the decoder passes the F2/F3 one, the last
+ *           F2/F3 if several)
+ *   opc     the byte after 0F
+ *   modrm   the ModRM byte (every opcode handled here has one)
+ *   ea      the linear address of the memory operand (segment base added);
+ *           ignored for register forms.  For MASKMOVQ / MASKMOVDQU it is
+ *           the linear address of DS:(E)DI (segment override applied).
+ *   imm8    the immediate, for opcodes where sse_opcode_has_imm8()
+ *
+ * Raises (never returns then; env is unchanged): #UD for undefined forms,
+ * CR0.EM=1, or CR4.OSFXSR=0 on SSE forms; #NM for CR0.TS=1; #GP(0) for a
+ * misaligned 16-byte operand of the aligned forms; whatever guest memory
+ * access raises; #XM (CR4.OSXMMEXCPT=1) or #UD for an unmasked SIMD
+ * floating-point exception, after setting its MXCSR flags.
+ *
+ * MMX forms (and SSE forms with an MMX register operand, except CVTPI2PS/
+ * CVTPI2PD from memory) set the x87 TOP to 0 and all tags valid, and an MMX
+ * register write sets the register's exponent field to all ones.
+ * COMISS/UCOMISS/COMISD/UCOMISD set env->cc_op = CC_OP_EFLAGS and
+ * env->cc_src (ZF PF CF from the compare, OF SF AF clear).
+ * The 0F AE group (LDMXCSR, STMXCSR, FXSAVE, FXRSTOR, LFENCE, MFENCE,
+ * SFENCE, CLFLUSH), PREFETCHh / hint NOPs (0F 18) and MOVNTI (0F C3) are
+ * handled here too.
+ */
+void helper_sse(CPUX86State *env, uint8_t prefix, uint8_t opc, uint8_t modrm,
+                uint32_t ea, uint8_t imm8);
+
+/* Decoder queries: is (prefix, 0F opc) handled by helper_sse, and does it
+ * take an imm8 after the ModRM/displacement. */
+bool sse_opcode_known(uint8_t prefix, uint8_t opc);
+bool sse_opcode_has_imm8(uint8_t prefix, uint8_t opc);
+
+/* LDMXCSR semantics: #GP(0) if a reserved bit (above MXCSR_WRITABLE) is
+ * set. */
+void helper_ldmxcsr(CPUX86State *env, uint32_t val);
+
+/*
+ * FXSAVE / FXRSTOR of the 512-byte area at linear address ea (SDM vol. 2,
+ * FXSAVE, table "Legacy FXSAVE area", 32-bit format).  #GP(0) if ea is not
+ * 16-byte aligned; FXRSTOR raises #GP(0) for reserved MXCSR bits.
+ */
+void helper_fxsave(CPUX86State *env, uint32_t ea);
+void helper_fxrstor(CPUX86State *env, uint32_t ea);
+
+/*
+ * Guest memory and exceptions go through these hooks, which default to
+ * x86_ld / x86_st / x86_raise_exception_err (accel/tcg).  The unit test
+ * points them at a flat fake memory and a recorder; nothing else should
+ * change them.  Sizes are 1, 2 or 4 bytes.  raise must not return.
+ */
+typedef struct SSEHooks {
+    uint32_t (*ld)(CPUX86State *env, uint32_t linear, int size);
+    void (*st)(CPUX86State *env, uint32_t linear, int size, uint32_t val);
+    void (*raise)(CPUX86State *env, int vector, int error_code)
+        EMU_NORETURN;
+} SSEHooks;
+extern SSEHooks sse_hooks;
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * Private interface between sse-helper.c and sse-host.c: the guest's SSE
+ * floating-point operations executed by the host's SSE unit.
+ */
+#ifndef TARGET_I386_SSE_INTERNAL_H
+#define TARGET_I386_SSE_INTERNAL_H
+
+#include "target-i386/sse-helper.h"
+
+#if !defined(__x86_64__) && !defined(__i386__)
+#error "SSE emulation executes guest SSE arithmetic on the host: x86 host only"
+#endif
+
+/*
+ * Two-operand operations "op xmm_s, xmm_d" in the SDM's meaning: d is the
+ * destination (and first source), s the second source.  Scalar forms keep
+ * the upper lanes of d, as the instruction does.
+ */
+enum {
+    SSE_ADDPS, SSE_ADDPD, SSE_ADDSS, SSE_ADDSD,
+    SSE_SUBPS, SSE_SUBPD, SSE_SUBSS, SSE_SUBSD,
+    SSE_MULPS, SSE_MULPD, SSE_MULSS, SSE_MULSD,
+    SSE_DIVPS, SSE_DIVPD, SSE_DIVSS, SSE_DIVSD,
+    SSE_MINPS, SSE_MINPD, SSE_MINSS, SSE_MINSD,
+    SSE_MAXPS, SSE_MAXPD, SSE_MAXSS, SSE_MAXSD,
+    SSE_SQRTPS, SSE_SQRTPD, SSE_SQRTSS, SSE_SQRTSD,
+    SSE_RCPPS, SSE_RCPSS, SSE_RSQRTPS, SSE_RSQRTSS,
+    SSE_CVTPS2PD, SSE_CVTPD2PS, SSE_CVTSS2SD, SSE_CVTSD2SS,
+    SSE_CVTDQ2PS, SSE_CVTPS2DQ, SSE_CVTTPS2DQ,
+    SSE_CVTDQ2PD, SSE_CVTPD2DQ, SSE_CVTTPD2DQ,
+    SSE_ADDSUBPS, SSE_ADDSUBPD, SSE_HADDPS, SSE_HADDPD,
+    SSE_HSUBPS, SSE_HSUBPD,
+    SSE_NB_HOST_OPS
+};
+
+/* Each returns the host MXCSR after the operation; csr is loaded before it
+ * (the caller masks every exception and clears the flags). */
+uint32_t sse_host_op(int op, XMMReg *d, const XMMReg *s, uint32_t csr);
+/* CMPPS/CMPPD/CMPSS/CMPSD: kind 0..3 = ps, pd, ss, sd; pred is imm8 & 7. */
+uint32_t sse_host_cmp(int kind, int pred, XMMReg *d, const XMMReg *s,
+                      uint32_t csr);
+/* COMISS/UCOMISS (dbl = 0) or COMISD/UCOMISD: *eflags gets the host
+ * EFLAGS after the compare. */
+uint32_t sse_host_comi(bool dbl, bool ordered, const XMMReg *a,
+                       const XMMReg *b, uint32_t csr, uint32_t *eflags);
+/* CVT(T)SS2SI / CVT(T)SD2SI to a 32-bit integer. */
+uint32_t sse_host_cvt2si(bool dbl, bool trunc, const XMMReg *s,
+                         uint32_t csr, int32_t *out);
+/* CVTSI2SS / CVTSI2SD from a 32-bit integer into d's low lane. */
+uint32_t sse_host_cvtsi2(bool dbl, XMMReg *d, int32_t v, uint32_t csr);
+
+#endif

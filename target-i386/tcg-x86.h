@@ -1,0 +1,116 @@
+/*
+ * The x86 frontend of the translator: what target-i386 (decoder, emitters,
+ * helpers) and accel/tcg (exec loop, softmmu) say to each other.
+ *
+ * Lazy flags (tcg/README.md, "Lazy flags"): env->cc_op names the last
+ * flag-setting operation, env->cc_dst/cc_src/cc_src2 hold its operands:
+ *
+ *   CC_OP_EFLAGS   cc_src = the six arithmetic flags, already computed
+ *   ADD  dst = result, src = second operand
+ *   ADC  dst = result, src = second operand, src2 = carry in
+ *   SUB  dst = result, src = second operand (cmp: the discarded result)
+ *   SBB  dst = result, src = second operand, src2 = borrow in
+ *   LOGIC dst = result (CF = OF = AF = 0)
+ *   INC/DEC dst = result, src = CF before (INC/DEC keep CF)
+ *   SHL  dst = result, src = operand shifted by count - 1
+ *   SAR  dst = result, src = operand shifted right by count - 1 (SHR too)
+ *   MUL  dst = low half, src = nonzero if the product overflowed the half
+ *
+ * Every op comes in three sizes, B W L, in that order.  env->eflags holds
+ * the other bits (IF, DF, TF, IOPL, NT, ...) at all times; the arithmetic
+ * bits in env->eflags are stale while the translator runs and are folded in
+ * by x86_get_eflags().
+ */
+#ifndef TARGET_I386_TCG_X86_H
+#define TARGET_I386_TCG_X86_H
+
+#include "emu/common.h"
+#include "target-i386/cpu.h"
+
+enum {
+    CC_OP_EFLAGS = 0,
+    CC_OP_ADDB, CC_OP_ADDW, CC_OP_ADDL,
+    CC_OP_ADCB, CC_OP_ADCW, CC_OP_ADCL,
+    CC_OP_SUBB, CC_OP_SUBW, CC_OP_SUBL,
+    CC_OP_SBBB, CC_OP_SBBW, CC_OP_SBBL,
+    CC_OP_LOGICB, CC_OP_LOGICW, CC_OP_LOGICL,
+    CC_OP_INCB, CC_OP_INCW, CC_OP_INCL,
+    CC_OP_DECB, CC_OP_DECW, CC_OP_DECL,
+    CC_OP_SHLB, CC_OP_SHLW, CC_OP_SHLL,
+    CC_OP_SARB, CC_OP_SARW, CC_OP_SARL,
+    CC_OP_MULB, CC_OP_MULW, CC_OP_MULL,
+    CC_OP_NB,
+};
+
+#define CC_ARITH (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
+
+/* env->hflags: what a translation depends on besides CS base and PC. */
+#define HF_CPL_MASK 0x3
+#define HF_PE (1u << 2)        /* CR0.PE */
+#define HF_CS32 (1u << 3)      /* default operand/address size 32 */
+#define HF_SS32 (1u << 4)      /* stack pointer is ESP */
+#define HF_VM (1u << 5)        /* virtual-8086 mode */
+#define HF_INHIBIT_IRQ (1u << 6) /* after MOV SS / POP SS / STI */
+#define HF_TF (1u << 7)        /* single step: one insn per block */
+#define HF_PG (1u << 8)        /* CR0.PG */
+
+/* Arithmetic flags from the lazy state; full EFLAGS. */
+uint32_t x86_cc_compute_all(uint32_t cc_op, uint32_t dst, uint32_t src,
+                            uint32_t src2);
+uint32_t x86_get_eflags(const CPUX86State *env);
+/* Load EFLAGS (all of it) honouring mask: bits outside it keep their value. */
+void x86_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask);
+/* Recompute env->hflags from CR0, segment caches and EFLAGS. */
+void x86_update_hflags(CPUX86State *env);
+
+/*
+ * Exceptions and interrupts (target-i386/helper-excp.c).  raise never
+ * returns: the exec loop delivers the event with env as it was before the
+ * faulting instruction (the translator stores eip before every helper that
+ * may raise).
+ */
+void x86_raise_exception(CPUX86State *env, int vector) EMU_NORETURN;
+void x86_raise_exception_err(CPUX86State *env, int vector, int error_code)
+    EMU_NORETURN;
+/*
+ * Deliver an interrupt or exception now: is_sw for INT n / INTO / INT3
+ * (next_eip is the return address), has_err for exceptions that push an
+ * error code.  May raise a nested exception (double fault logic is the
+ * caller's: the exec loop).
+ */
+void x86_do_interrupt(CPUX86State *env, int vector, bool is_sw,
+                      bool has_err, int error_code, uint32_t next_eip);
+
+/*
+ * Services accel/tcg provides to the helpers: guest memory by linear
+ * address (size 1, 2 or 4), code bytes for the decoder, port I/O, and the
+ * non-local exit to the exec loop.
+ */
+uint32_t x86_ld(CPUX86State *env, uint32_t linear, int size);
+void x86_st(CPUX86State *env, uint32_t linear, int size, uint32_t val);
+uint8_t x86_code_ldub(CPUX86State *env, uint32_t linear);
+uint32_t x86_port_in(CPUX86State *env, uint32_t port, int size);
+void x86_port_out(CPUX86State *env, uint32_t port, int size, uint32_t val);
+/* Leave the current block for the exec loop; pending exception in excp. */
+void x86_cpu_loop_exit(CPUX86State *env, int excp, int error_code,
+                       bool has_err) EMU_NORETURN;
+/* Flush every TLB entry and translated block (CR0/CR3/CR4 writes). */
+void x86_tlb_flush(CPUX86State *env);
+
+/* Pseudo exception numbers for x86_cpu_loop_exit. */
+#define EXCP_HLT 0x100         /* HLT: leave with ACCEL_EXIT_HALTED */
+#define EXCP_EXIT 0x101        /* just return to the loop (state changed) */
+
+/*
+ * The frontend (target-i386/translate.c): translate the block at
+ * cs_base + eip under hflags into tcg_ctx; tb_id is what exit_tb reports
+ * (slot added).  The block starts by testing env->exit_request.  Returns the number of
+ * guest bytes covered (for page tracking); *ninsns gets the instruction
+ * count.
+ */
+void x86_translate_init(void);
+uint32_t x86_translate_block(CPUX86State *env, uintptr_t tb_id,
+                             uint32_t cs_base, uint32_t eip, uint32_t hflags,
+                             int max_insns, int *ninsns);
+
+#endif

@@ -1,0 +1,24 @@
+# Shared by the test scripts (POSIX sh).  Source it before changing
+# directory: it makes $EMU (default ./emu) absolute and exports it, and
+# gives the counters and the closing line every tier prints.
+
+EMU=${EMU:-./emu}
+case "$EMU" in
+    */*) EMU=$(cd "$(dirname "$EMU")" 2>/dev/null && pwd)/$(basename "$EMU") ;;
+esac
+export EMU
+
+passed=0 failed=0 skipped=0
+
+# finish REASON: print the closing line; exit 77 (skipped) with "SKIP:
+# REASON" if nothing passed or failed, 1 if anything failed, else 0.
+finish() {
+    if [ $passed -eq 0 ] && [ $failed -eq 0 ]; then
+        echo "SKIP: $1"
+        echo "$passed passed, $failed failed, $skipped skipped"
+        exit 77
+    fi
+    echo "$passed passed, $failed failed, $skipped skipped"
+    [ $failed -eq 0 ]
+    exit $?
+}
