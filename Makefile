@@ -30,7 +30,7 @@ TEST_SRCS = $(wildcard tests/unit/test-*.c)
 TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 TEST_LIB_OBJS = $(BUILD)/tests/unit/harness.o
 
-.PHONY: all check check-unit check-guests check-functional check-cli \
+.PHONY: check-difftest-long all check check-unit check-guests check-functional check-cli \
         check-sanitize bench demo clean distclean format-check guests
 
 all: $(EMU)
@@ -58,7 +58,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(TEST_LIB_OBJS)
 	$(quiet) "  CCLD    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(TEST_LIB_OBJS) $(LDLIBS)
 
-tests: $(TEST_BINS)
+tests: $(TEST_BINS) $(BUILD)/difftest-native32
+
+# The differential tester's native side: a 32-bit program that runs the
+# same instructions on the host CPU (tests/difftest/README in native32.c).
+$(BUILD)/difftest-native32: tests/difftest/native32.c tests/difftest/difftest.h
+	@mkdir -p $(dir $@)
+	$(quiet) "  CC32    $@"
+	$(Q)$(CC) -m32 -O2 -Wall -Wextra -static -o $@ $<
 
 # Guest programs (nasm), built into build/guests/.
 GUEST_SRCS = $(wildcard tests/guests/*.asm)
@@ -82,6 +89,7 @@ check-cli: $(EMU)
 
 check-guests: $(EMU) guests
 	$(TEST_ENV) sh tests/guests/run.sh
+	$(TEST_ENV) sh tests/guests/power.sh
 
 check-functional: $(EMU)
 	$(TEST_ENV) sh tests/functional/run.sh
@@ -92,6 +100,10 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer
 check-sanitize:
 	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $(MAKE) BUILD=build-san EMU=emu-san SAN_FLAGS="$(SANITIZE)" check
+
+# Millions of differential cases against the host CPU (about 40 minutes).
+check-difftest-long: tests
+	DIFFTEST_CASES=$${DIFFTEST_CASES:-1000000} $(BUILD)/tests/test-difftest
 
 bench: $(EMU)
 	sh scripts/install-deps.sh --bench

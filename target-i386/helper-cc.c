@@ -81,13 +81,15 @@ uint32_t x86_cc_compute_all(uint32_t cc_op, uint32_t dst, uint32_t src,
         f |= (d ^ s1 ^ 1) & CC_A;
         f |= d == (1u << (bits - 1)) - 1 ? CC_O : 0;
         break;
+    /* Shifts (and SHLD/SHRD): AF is undefined; the x86 hosts we compare
+     * against set it. */
     case 7: /* SHL */
         f |= (s >> (bits - 1)) & 1 ? CC_C : 0;
-        f |= of_bit(s ^ d, bits);
+        f |= of_bit(s ^ d, bits) | CC_A;
         break;
     case 8: /* SAR, SHR */
         f |= src & 1 ? CC_C : 0;
-        f |= of_bit(s ^ d, bits);
+        f |= of_bit(s ^ d, bits) | CC_A;
         break;
     case 9: /* MUL, IMUL */
         f |= src ? CC_C | CC_O : 0;
@@ -137,5 +139,7 @@ void x86_update_hflags(CPUX86State *env)
         hf |= HF_TF;
     }
     hf |= env->hflags & HF_INHIBIT_IRQ;
+    /* IOPL too: CLI/STI/PUSHF/POPF are translated for the current IOPL. */
+    hf |= env->eflags & IOPL_MASK;
     env->hflags = hf;
 }

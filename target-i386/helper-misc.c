@@ -6,7 +6,9 @@
 #include "emu/common.h"
 #include "emu/timer.h"
 #include "target-i386/cpuid.h"
+#include "target-i386/fpu-helper.h"
 #include "target-i386/helper.h"
+#include "target-i386/sse-helper.h"
 
 static inline uint32_t sizemask(int size)
 {
@@ -401,6 +403,48 @@ static uint64_t *msr_slot(CPUX86State *env, uint32_t msr)
     }
 }
 
+/*
+ * MSRs a P6 has that we do not model: reads give a fixed value, writes are
+ * accepted and dropped (SDM vol. 4, table 2-2 / "P6 family" MSRs).  Linux
+ * touches IA32_PLATFORM_ID and IA32_BIOS_SIGN_ID with plain RDMSR/WRMSR
+ * in its early microcode check, so they must not fault.
+ */
+#define MSR_IA32_PLATFORM_ID 0x17
+#define MSR_EBL_CR_POWERON 0x2a
+#define MSR_IA32_BIOS_SIGN_ID 0x8b
+#define MSR_P6_PERFCTR0 0xc1
+#define MSR_P6_PERFCTR1 0xc2
+#define MSR_IA32_MCG_CAP 0x179
+#define MSR_IA32_MCG_STATUS 0x17a
+#define MSR_P6_EVNTSEL0 0x186
+#define MSR_P6_EVNTSEL1 0x187
+#define MSR_IA32_MISC_ENABLE 0x1a0
+
+static bool fixed_msr(uint32_t msr, uint64_t *val, bool write)
+{
+    switch (msr) {
+    case MSR_IA32_PLATFORM_ID:
+    case MSR_IA32_MCG_CAP:
+        *val = 0;
+        return !write;              /* read-only */
+    case MSR_IA32_BIOS_SIGN_ID:
+        *val = 1ull << 32;          /* microcode revision 1 */
+        return true;
+    case MSR_IA32_MISC_ENABLE:
+        *val = 1;                   /* fast strings */
+        return true;
+    case MSR_EBL_CR_POWERON:
+    case MSR_P6_PERFCTR0:
+    case MSR_P6_PERFCTR1:
+    case MSR_IA32_MCG_STATUS:
+    case MSR_P6_EVNTSEL0:
+    case MSR_P6_EVNTSEL1:
+        *val = 0;
+        return true;
+    }
+    return false;
+}
+
 void helper_rdmsr(CPUX86State *env)
 {
     uint32_t msr = env->regs[R_ECX];
@@ -414,6 +458,8 @@ void helper_rdmsr(CPUX86State *env)
         v = env->sysenter_cs;
     } else if (msr == MSR_MTRRcap) {
         v = 0x508;  /* 8 variable ranges, fixed ranges, WC */
+    } else if (fixed_msr(msr, &v, false)) {
+        /* v set */
     } else {
         uint64_t *p = msr_slot(env, msr);
         if (!p) {
@@ -438,6 +484,8 @@ void helper_wrmsr(CPUX86State *env)
         env->tsc = v - (uint64_t)clock_get_ns(CLOCK_VIRTUAL);
     } else if (msr == MSR_IA32_SYSENTER_CS) {
         env->sysenter_cs = v;
+    } else if (fixed_msr(msr, &(uint64_t){0}, true)) {
+        /* accepted, dropped */
     } else {
         uint64_t *p = msr_slot(env, msr);
         if (!p) {
@@ -453,7 +501,10 @@ uint32_t helper_read_cr(CPUX86State *env, uint32_t reg)
     if (env->hflags & HF_CPL_MASK) {
         x86_raise_exception_err(env, EXCP0D_GPF, 0);
     }
-    return reg < 5 ? (uint32_t)env->cr[reg] : 0;
+    if (reg == 1 || reg > 4) {
+        x86_raise_exception(env, EXCP06_ILLOP);
+    }
+    return (uint32_t)env->cr[reg];
 }
 
 void helper_mov_cr(CPUX86State *env, uint32_t reg, uint32_t val)
@@ -581,4 +632,220 @@ void helper_invlpg(CPUX86State *env, uint32_t linear)
         x86_raise_exception_err(env, EXCP0D_GPF, 0);
     }
     x86_tlb_flush(env);
+}
+
+/*
+ * BSF/BSR.  ZF is set for a zero source, which leaves the destination
+ * alone.  CF OF SF AF are undefined and PF too: the values here are what
+ * the x86 hosts we compare against produce (all clear, PF from the value
+ * written, PF set for a zero source).
+ */
+uint32_t helper_bitscan(CPUX86State *env, uint32_t val, uint32_t old,
+                        uint32_t op)
+{
+    uint32_t r = old, f;
+    if (val == 0) {
+        f = CC_Z | CC_P;
+    } else {
+        r = op ? 31 - __builtin_clz(val) : __builtin_ctz(val);
+        f = __builtin_parity(r & 0xff) ? 0 : CC_P;
+    }
+    set_cc(env, f);
+    return r;
+}
+
+/*
+ * LAR, LSL, VERR, VERW (SDM vol. 2, one entry each): look the selector up
+ * without loading it; ZF tells whether it passed the type and privilege
+ * checks.  The descriptor's present bit is not checked.
+ */
+void helper_lar_lsl(CPUX86State *env, uint32_t sel, uint32_t which,
+                    uint32_t reg_size)
+{
+    int cpl = env->hflags & HF_CPL_MASK, rpl = sel & 3;
+    uint32_t flags = x86_get_eflags(env) & CC_ARITH;
+    bool ok = false;
+    uint32_t e1 = 0, e2 = 0;
+
+    sel &= 0xffff;
+    if ((sel & ~3u) != 0) {
+        SegmentCache *dt = (sel & 4) ? &env->ldt : &env->gdt;
+        uint32_t idx = sel & ~7u;
+        if (idx + 7 <= dt->limit) {
+            e1 = x86_ld(env, dt->base + idx, 4);
+            e2 = x86_ld(env, dt->base + idx + 4, 4);
+            ok = true;
+        }
+    }
+    if (ok) {
+        int type = (e2 >> DESC_TYPE_SHIFT) & 0xf;
+        int dpl = (e2 >> DESC_DPL_SHIFT) & 3;
+        bool conforming_code = (e2 & DESC_S_MASK) && (e2 & DESC_CS_MASK) &&
+                               (e2 & DESC_C_MASK);
+        if (e2 & DESC_S_MASK) {
+            bool code = e2 & DESC_CS_MASK;
+            if (which == 2) {
+                ok = !code || (e2 & DESC_R_MASK);
+            } else if (which == 3) {
+                ok = !code && (e2 & DESC_W_MASK);
+            }
+        } else {
+            /* System types LAR accepts: TSS (avail/busy, 16/32), LDT, call
+             * gates, task gate.  LSL: TSS and LDT.  VERR/VERW: none. */
+            static const uint16_t lar_ok = 0x1a3e, lsl_ok = 0x0a0e;
+            ok = which == 0 ? (lar_ok >> type) & 1
+               : which == 1 ? (lsl_ok >> type) & 1 : false;
+        }
+        if (ok && !conforming_code && (dpl < cpl || dpl < rpl)) {
+            ok = false;
+        }
+    }
+    flags &= ~CC_Z;
+    if (ok) {
+        flags |= CC_Z;
+        int size = reg_size >> 8, reg = reg_size & 7;
+        if (which == 0) {
+            set_reg(env, reg, size, e2 & 0x00f0ff00);
+        } else if (which == 1) {
+            uint32_t limit = (e1 & 0xffff) | (e2 & 0x000f0000);
+            if (e2 & DESC_G_MASK) {
+                limit = (limit << 12) | 0xfff;
+            }
+            set_reg(env, reg, size, limit);
+        }
+    }
+    set_cc(env, flags);
+}
+
+/* SYSENTER / SYSEXIT (SDM vol. 2): flat segments derived from
+ * IA32_SYSENTER_CS, no descriptor is read. */
+static void flat_seg(SegmentCache *sc, uint32_t sel, uint32_t type, int dpl)
+{
+    sc->selector = sel;
+    sc->base = 0;
+    sc->limit = 0xffffffff;
+    sc->flags = (type << DESC_TYPE_SHIFT) | DESC_S_MASK | DESC_P_MASK |
+                ((uint32_t)dpl << DESC_DPL_SHIFT) | DESC_B_MASK | DESC_G_MASK;
+}
+
+void helper_sysenter(CPUX86State *env)
+{
+    uint32_t cs = env->sysenter_cs & 0xfffc;
+    if (!(env->cr[0] & CR0_PE_MASK) || cs == 0) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    env->eflags &= ~(VM_MASK | IF_MASK | RF_MASK);
+    flat_seg(&env->segs[R_CS], cs, 0xb, 0);        /* code, exec/read, A */
+    flat_seg(&env->segs[R_SS], cs + 8, 0x3, 0);    /* data, read/write, A */
+    env->regs[R_ESP] = (uint32_t)env->sysenter_esp;
+    env->eip = (uint32_t)env->sysenter_eip;
+    x86_update_hflags(env);
+}
+
+void helper_sysexit(CPUX86State *env)
+{
+    uint32_t cs = env->sysenter_cs & 0xfffc;
+    if (!(env->cr[0] & CR0_PE_MASK) || cs == 0 ||
+        (env->hflags & HF_CPL_MASK) || (env->hflags & HF_VM)) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    flat_seg(&env->segs[R_CS], (cs + 16) | 3, 0xb, 3);
+    flat_seg(&env->segs[R_SS], (cs + 24) | 3, 0x3, 3);
+    env->regs[R_ESP] = (uint32_t)env->regs[R_ECX];
+    env->eip = (uint32_t)env->regs[R_EDX];
+    x86_update_hflags(env);
+}
+
+/*
+ * Debug registers (SDM vol. 3, 17.2): DR4/DR5 are DR6/DR7 unless CR4.DE
+ * (then #UD); DR6 and DR7 read their reserved bits as the P6 does.  The
+ * breakpoints themselves are not modelled.
+ */
+static int dr_index(CPUX86State *env, uint32_t reg)
+{
+    if (env->hflags & HF_CPL_MASK) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    if (reg == 4 || reg == 5) {
+        if (env->cr[4] & CR4_DE_MASK) {
+            x86_raise_exception(env, EXCP06_ILLOP);
+        }
+        reg += 2;
+    }
+    return reg & 7;
+}
+
+void helper_mov_dr(CPUX86State *env, uint32_t reg, uint32_t val)
+{
+    int i = dr_index(env, reg);
+    if (i == 7 && (val & 0xff)) {
+        log_unimp_once("x86: hardware breakpoints (DR7) not supported");
+    }
+    env->dr[i] = val;
+}
+
+uint32_t helper_read_dr(CPUX86State *env, uint32_t reg)
+{
+    int i = dr_index(env, reg);
+    uint32_t v = env->dr[i];
+    if (i == 6) {
+        v = (v & 0x0000e00f) | 0xffff0ff0;
+    } else if (i == 7) {
+        v = (v & 0xffff2bff) | 0x400;
+    }
+    return v;
+}
+
+/* RDPMC: counters 0 and 1 exist (and count nothing); CPL 0 or CR4.PCE. */
+void helper_rdpmc(CPUX86State *env)
+{
+    if ((env->hflags & HF_CPL_MASK) && !(env->cr[4] & CR4_PCE_MASK)) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    if ((uint32_t)env->regs[R_ECX] > 1) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    env->regs[R_EAX] = 0;
+    env->regs[R_EDX] = 0;
+}
+
+void helper_check_cpl0(CPUX86State *env)
+{
+    if (env->hflags & HF_CPL_MASK) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+}
+
+/* ---- x87 / MMX / SSE entry points ---- */
+
+void helper_x87_insn(CPUX86State *env, uint32_t info, uint32_t ea,
+                     uint32_t fip)
+{
+    int seg = (info >> 20) & 7;
+    helper_x87(env, info & 0xff, (info >> 8) & 0xff, ea, (info >> 16) & 1,
+               fip, env->segs[R_CS].selector,
+               seg < 6 ? env->segs[seg].selector : env->segs[R_DS].selector);
+}
+
+void helper_fwait_insn(CPUX86State *env)
+{
+    helper_fwait(env);
+}
+
+void helper_sse_insn(CPUX86State *env, uint32_t prefix, uint32_t info,
+                     uint32_t ea)
+{
+    helper_sse(env, prefix, info & 0xff, (info >> 8) & 0xff, ea,
+               (info >> 16) & 0xff);
+}
+
+void helper_emms_insn(CPUX86State *env)
+{
+    if (env->cr[0] & CR0_EM_MASK) {
+        x86_raise_exception(env, EXCP06_ILLOP);
+    }
+    if (env->cr[0] & CR0_TS_MASK) {
+        x86_raise_exception(env, EXCP07_PREX);
+    }
+    helper_emms(env);
 }

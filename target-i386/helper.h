@@ -50,10 +50,41 @@ void helper_lgdt_lidt(CPUX86State *env, uint32_t linear, uint32_t which,
 void helper_sgdt_sidt(CPUX86State *env, uint32_t linear, uint32_t which);
 void helper_lldt_ltr(CPUX86State *env, uint32_t sel, uint32_t which);
 void helper_invlpg(CPUX86State *env, uint32_t linear);
+/* BSF (op 0) / BSR (op 1): returns the new destination (old when val is
+ * 0); the flags go to cc_src with cc_op = EFLAGS. */
+uint32_t helper_bitscan(CPUX86State *env, uint32_t val, uint32_t old,
+                        uint32_t op);
+/* LAR (0) LSL (1) VERR (2) VERW (3): sets ZF; LAR/LSL write register
+ * reg_size & 7 with size reg_size >> 8 when the selector is valid. */
+void helper_lar_lsl(CPUX86State *env, uint32_t sel, uint32_t which,
+                    uint32_t reg_size);
+void helper_sysenter(CPUX86State *env);
+void helper_sysexit(CPUX86State *env);
+/* INVD/WBINVD/CLTS-style privilege check: #GP(0) unless CPL 0. */
+void helper_check_cpl0(CPUX86State *env);
+/* MOV to/from DR0-DR7 (no breakpoints are taken), RDPMC (counters 0). */
+void helper_mov_dr(CPUX86State *env, uint32_t reg, uint32_t val);
+uint32_t helper_read_dr(CPUX86State *env, uint32_t reg);
+void helper_rdpmc(CPUX86State *env);
+/*
+ * x87, MMX and SSE entry points of the frontend (wrappers around
+ * fpu-helper.h / sse-helper.h with at most 5 i32 arguments):
+ *   helper_x87_insn: info = op | modrm << 8 | data32 << 16 | seg << 20
+ *   helper_sse_insn: info = opc | modrm << 8 | imm8 << 16, prefix as in
+ *                    helper_sse
+ *   helper_emms_insn: EMMS with its #UD (CR0.EM) / #NM (CR0.TS) checks
+ */
+void helper_x87_insn(CPUX86State *env, uint32_t info, uint32_t ea,
+                     uint32_t fip);
+void helper_fwait_insn(CPUX86State *env);
+void helper_sse_insn(CPUX86State *env, uint32_t prefix, uint32_t info,
+                     uint32_t ea);
+void helper_emms_insn(CPUX86State *env);
 
 /* helper-seg.c */
 void helper_load_seg(CPUX86State *env, uint32_t seg, uint32_t sel);
-void helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t eip);
+void helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t eip,
+                 uint32_t next_eip);
 void helper_lcall(CPUX86State *env, uint32_t sel, uint32_t eip,
                   uint32_t size, uint32_t next_eip);
 void helper_lret(CPUX86State *env, uint32_t size, uint32_t imm);

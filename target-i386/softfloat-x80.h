@@ -15,9 +15,11 @@
  *  - precision control (FCW.PC) rounds the significand of FADD/FSUB/FMUL/
  *    FDIV/FSQRT results to 24, 53 or 64 bits; the exponent range stays the
  *    extended one (SDM vol. 1, 8.1.5.2);
- *  - tininess is detected before rounding; a masked underflow is reported
- *    only when the denormalised result is inexact, an unmasked one always,
- *    with the result's exponent biased by +24576 (SDM vol. 1, 4.9.1.5);
+ *  - tininess is detected after rounding (a result that rounds up to the
+ *    smallest normal is not tiny: measured on the host x87); a masked
+ *    underflow is reported only when the denormalised result is inexact,
+ *    an unmasked one always, with the result's exponent biased by +24576
+ *    (SDM vol. 1, 4.9.1.5);
  *  - an unmasked overflow biases the exponent by -24576 (4.9.1.4);
  *  - unnormals, pseudo-NaNs and pseudo-infinities are invalid operands
  *    (8.2.2), pseudo-denormals are accepted as denormals;
@@ -112,6 +114,8 @@ FPReg x80_scale(FPReg a, FPReg b, X80Status *s);
  * three low quotient bits.
  */
 FPReg x80_rem(FPReg a, FPReg b, bool nearest, X80Status *s, uint16_t *cc);
+/* *cc for NaN and invalid operands: no quotient was computed. */
+#define X80_REM_NOQ 0xffff
 /* FXTRACT: *sig gets the significand (exponent 0), *exp the exponent. */
 void x80_xtract(FPReg a, FPReg *sig, FPReg *exp, X80Status *s);
 

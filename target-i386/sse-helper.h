@@ -18,7 +18,14 @@
  * independent of the host program's own MXCSR.  Unmasked guest exceptions
  * are derived from the masked flags following vol. 1 11.5.3 (pre-
  * computation IE/ZE/DE first, then OE/UE/PE; the destination is not
- * written when either raises).
+ * written when either raises); for an unmasked overflow/underflow PE is
+ * recomputed lane by lane as the host reports it (sse-helper.c).
+ * Integer operations are plain C (sse-int.c); host asm is in sse-host.c.
+ *
+ * State touched: env->xmm[0..7], MMX registers env->fpregs[i].mant (MMi is
+ * physical register Ri), fpstt/fptags (MMX state), env->mxcsr, the low 32
+ * bits of env->regs[] (MOVD, CVT*SI*, PEXTRW, PINSRW, MOVMSK*, PMOVMSKB,
+ * MOVNTI), env->cc_op/cc_src (COMISS, UCOMISS, COMISD, UCOMISD).
  *
  * Not here: EMMS (0F 77) and FISTTP are the x87 helper's, MONITOR/MWAIT are
  * not SSE3 state, SSSE3 (0F 38 / 0F 3A) is not implemented.
@@ -29,19 +36,19 @@
 #include "target-i386/tcg-x86.h"
 
 /* MXCSR (SDM vol. 1, 10.2.3) */
-#define MXCSR_IE (1u << 0)
-#define MXCSR_DE (1u << 1)
-#define MXCSR_ZE (1u << 2)
-#define MXCSR_OE (1u << 3)
-#define MXCSR_UE (1u << 4)
-#define MXCSR_PE (1u << 5)
-#define MXCSR_FLAGS 0x3fu
-#define MXCSR_DAZ (1u << 6)
+#define MXCSR_IE         (1u << 0)
+#define MXCSR_DE         (1u << 1)
+#define MXCSR_ZE         (1u << 2)
+#define MXCSR_OE         (1u << 3)
+#define MXCSR_UE         (1u << 4)
+#define MXCSR_PE         (1u << 5)
+#define MXCSR_FLAGS      0x3fu
+#define MXCSR_DAZ        (1u << 6)
 #define MXCSR_MASK_SHIFT 7
-#define MXCSR_MASKS (0x3fu << MXCSR_MASK_SHIFT)
-#define MXCSR_RC_SHIFT 13
-#define MXCSR_RC (3u << MXCSR_RC_SHIFT)
-#define MXCSR_FTZ (1u << 15)
+#define MXCSR_MASKS      (0x3fu << MXCSR_MASK_SHIFT)
+#define MXCSR_RC_SHIFT   13
+#define MXCSR_RC         (3u << MXCSR_RC_SHIFT)
+#define MXCSR_FTZ        (1u << 15)
 /* Bits software may set (the MXCSR_MASK value FXSAVE reports). */
 #define MXCSR_WRITABLE 0xffffu
 
@@ -59,9 +66,10 @@
  *   imm8    the immediate, for opcodes where sse_opcode_has_imm8()
  *
  * Raises (never returns then; env is unchanged): #UD for undefined forms,
- * CR0.EM=1, or CR4.OSFXSR=0 on SSE forms; #NM for CR0.TS=1; #GP(0) for a
- * misaligned 16-byte operand of the aligned forms; whatever guest memory
- * access raises; #XM (CR4.OSXMMEXCPT=1) or #UD for an unmasked SIMD
+ * CR0.EM=1, or CR4.OSFXSR=0 on SSE forms; #NM for CR0.TS=1; #MF for a
+ * pending x87 exception (CR0.NE=1) when an MMX register is an operand;
+ * #GP(0) for a misaligned 16-byte operand of the aligned forms; whatever
+ * guest memory access raises; #XM (CR4.OSXMMEXCPT=1) or #UD for an unmasked SIMD
  * floating-point exception, after setting its MXCSR flags.
  *
  * MMX forms (and SSE forms with an MMX register operand, except CVTPI2PS/
@@ -69,9 +77,10 @@
  * register write sets the register's exponent field to all ones.
  * COMISS/UCOMISS/COMISD/UCOMISD set env->cc_op = CC_OP_EFLAGS and
  * env->cc_src (ZF PF CF from the compare, OF SF AF clear).
- * The 0F AE group (LDMXCSR, STMXCSR, FXSAVE, FXRSTOR, LFENCE, MFENCE,
- * SFENCE, CLFLUSH), PREFETCHh / hint NOPs (0F 18) and MOVNTI (0F C3) are
- * handled here too.
+ * The 0F AE group (LDMXCSR, STMXCSR, LFENCE, MFENCE, SFENCE, CLFLUSH;
+ * FXSAVE/FXRSTOR are passed on to the x87 helper's x87_fxsave/x87_fxrstor
+ * with these hooks), PREFETCHh / hint NOPs (0F 18) and MOVNTI (0F C3) are
+ * handled here too; XSAVE forms are #UD.
  */
 void helper_sse(CPUX86State *env, uint8_t prefix, uint8_t opc, uint8_t modrm,
                 uint32_t ea, uint8_t imm8);
@@ -86,14 +95,6 @@ bool sse_opcode_has_imm8(uint8_t prefix, uint8_t opc);
 void helper_ldmxcsr(CPUX86State *env, uint32_t val);
 
 /*
- * FXSAVE / FXRSTOR of the 512-byte area at linear address ea (SDM vol. 2,
- * FXSAVE, table "Legacy FXSAVE area", 32-bit format).  #GP(0) if ea is not
- * 16-byte aligned; FXRSTOR raises #GP(0) for reserved MXCSR bits.
- */
-void helper_fxsave(CPUX86State *env, uint32_t ea);
-void helper_fxrstor(CPUX86State *env, uint32_t ea);
-
-/*
  * Guest memory and exceptions go through these hooks, which default to
  * x86_ld / x86_st / x86_raise_exception_err (accel/tcg).  The unit test
  * points them at a flat fake memory and a recorder; nothing else should
@@ -102,8 +103,7 @@ void helper_fxrstor(CPUX86State *env, uint32_t ea);
 typedef struct SSEHooks {
     uint32_t (*ld)(CPUX86State *env, uint32_t linear, int size);
     void (*st)(CPUX86State *env, uint32_t linear, int size, uint32_t val);
-    void (*raise)(CPUX86State *env, int vector, int error_code)
-        EMU_NORETURN;
+    void (*raise)(CPUX86State *env, int vector, int error_code) EMU_NORETURN;
 } SSEHooks;
 extern SSEHooks sse_hooks;
 

@@ -12,92 +12,111 @@
 #include "target-i386/sse-internal.h"
 
 /* d = d op s, with the guest MXCSR; returns the MXCSR after the op. */
-#define HOST_OP(insn, d, s, csr)                                             \
-    ({                                                                       \
-        uint32_t saved_, out_, in_ = (csr);                                  \
-        __asm__ volatile("stmxcsr %[sv]\n\t"                                 \
-                         "ldmxcsr %[in]\n\t"                                 \
-                         "movdqu %[dd], %%xmm0\n\t"                          \
-                         "movdqu %[ss], %%xmm1\n\t"                          \
-                         insn " %%xmm1, %%xmm0\n\t"                          \
-                         "movdqu %%xmm0, %[dd]\n\t"                          \
-                         "stmxcsr %[out]\n\t"                                \
-                         "ldmxcsr %[sv]"                                     \
-                         : [dd] "+m"(*(d)), [sv] "+m"(saved_),               \
-                           [out] "=m"(out_)                                  \
-                         : [ss] "m"(*(s)), [in] "m"(in_)                     \
-                         : "xmm0", "xmm1", "memory");                        \
-        out_;                                                                \
+#define HOST_OP(insn, d, s, csr)                                   \
+    ({                                                             \
+        uint32_t saved_, out_, in_ = (csr);                        \
+        __asm__ volatile(                                          \
+            "stmxcsr %[sv]\n\t"                                    \
+            "ldmxcsr %[in]\n\t"                                    \
+            "movdqu %[dd], %%xmm0\n\t"                             \
+            "movdqu %[ss], %%xmm1\n\t" insn " %%xmm1, %%xmm0\n\t"  \
+            "movdqu %%xmm0, %[dd]\n\t"                             \
+            "stmxcsr %[out]\n\t"                                   \
+            "ldmxcsr %[sv]"                                        \
+            : [dd] "+m"(*(d)), [sv] "+m"(saved_), [out] "=m"(out_) \
+            : [ss] "m"(*(s)), [in] "m"(in_)                        \
+            : "xmm0", "xmm1", "memory");                           \
+        out_;                                                      \
     })
 
 uint32_t sse_host_op(int op, XMMReg *d, const XMMReg *s, uint32_t csr)
 {
     switch (op) {
-#define C(name, insn)                                                        \
-    case SSE_##name:                                                         \
+#define C(name, insn) \
+    case SSE_##name:  \
         return HOST_OP(insn, d, s, csr);
-    C(ADDPS, "addps") C(ADDPD, "addpd") C(ADDSS, "addss") C(ADDSD, "addsd")
-    C(SUBPS, "subps") C(SUBPD, "subpd") C(SUBSS, "subss") C(SUBSD, "subsd")
-    C(MULPS, "mulps") C(MULPD, "mulpd") C(MULSS, "mulss") C(MULSD, "mulsd")
-    C(DIVPS, "divps") C(DIVPD, "divpd") C(DIVSS, "divss") C(DIVSD, "divsd")
-    C(MINPS, "minps") C(MINPD, "minpd") C(MINSS, "minss") C(MINSD, "minsd")
-    C(MAXPS, "maxps") C(MAXPD, "maxpd") C(MAXSS, "maxss") C(MAXSD, "maxsd")
-    C(SQRTPS, "sqrtps") C(SQRTPD, "sqrtpd")
-    C(SQRTSS, "sqrtss") C(SQRTSD, "sqrtsd")
-    C(RCPPS, "rcpps") C(RCPSS, "rcpss")
-    C(RSQRTPS, "rsqrtps") C(RSQRTSS, "rsqrtss")
-    C(CVTPS2PD, "cvtps2pd") C(CVTPD2PS, "cvtpd2ps")
-    C(CVTSS2SD, "cvtss2sd") C(CVTSD2SS, "cvtsd2ss")
-    C(CVTDQ2PS, "cvtdq2ps") C(CVTPS2DQ, "cvtps2dq")
-    C(CVTTPS2DQ, "cvttps2dq") C(CVTDQ2PD, "cvtdq2pd")
-    C(CVTPD2DQ, "cvtpd2dq") C(CVTTPD2DQ, "cvttpd2dq")
-    C(ADDSUBPS, "addsubps") C(ADDSUBPD, "addsubpd")
-    C(HADDPS, "haddps") C(HADDPD, "haddpd")
-    C(HSUBPS, "hsubps") C(HSUBPD, "hsubpd")
+        C(ADDPS, "addps")
+        C(ADDPD, "addpd") C(ADDSS, "addss") C(ADDSD, "addsd") C(
+            SUBPS, "subps") C(SUBPD, "subpd") C(SUBSS, "subss")
+            C(SUBSD, "subsd") C(MULPS, "mulps") C(MULPD, "mulpd") C(
+                MULSS, "mulss") C(MULSD, "mulsd") C(DIVPS, "divps") C(DIVPD,
+                                                                      "divpd")
+                C(DIVSS, "divss") C(DIVSD, "divsd") C(MINPS, "minps") C(
+                    MINPD, "minpd") C(MINSS, "minss") C(MINSD, "minsd")
+                    C(MAXPS, "maxps") C(MAXPD, "maxpd") C(MAXSS, "maxss") C(
+                        MAXSD, "maxsd") C(SQRTPS, "sqrtps") C(SQRTPD, "sqrtpd")
+                        C(SQRTSS, "sqrtss") C(SQRTSD, "sqrtsd") C(
+                            RCPPS, "rcpps") C(RCPSS, "rcpss") C(RSQRTPS,
+                                                                "rsqrtps")
+                            C(RSQRTSS, "rsqrtss") C(CVTPS2PD, "cvtps2pd") C(
+                                CVTPD2PS, "cvtpd2ps") C(CVTSS2SD, "cvtss2sd")
+                                C(CVTSD2SS, "cvtsd2ss") C(CVTDQ2PS, "cvtdq2ps")
+                                    C(CVTPS2DQ, "cvtps2dq") C(CVTTPS2DQ,
+                                                              "cvttps2dq")
+                                        C(CVTDQ2PD, "cvtdq2pd") C(CVTPD2DQ,
+                                                                  "cvtpd2dq")
+                                            C(CVTTPD2DQ, "cvttpd2dq")
+                                                C(ADDSUBPS, "addsubps")
+                                                    C(ADDSUBPD, "addsubpd") C(
+                                                        HADDPS, "haddps")
+                                                        C(HADDPD, "haddpd") C(
+                                                            HSUBPS, "hsubps")
+                                                            C(HSUBPD, "hsubpd")
 #undef C
     }
     abort();
 }
 
-#define CMP_CASES(insn)                                                      \
-    switch (pred & 7) {                                                      \
-    case 0: return HOST_OP(insn " $0,", d, s, csr);                          \
-    case 1: return HOST_OP(insn " $1,", d, s, csr);                          \
-    case 2: return HOST_OP(insn " $2,", d, s, csr);                          \
-    case 3: return HOST_OP(insn " $3,", d, s, csr);                          \
-    case 4: return HOST_OP(insn " $4,", d, s, csr);                          \
-    case 5: return HOST_OP(insn " $5,", d, s, csr);                          \
-    case 6: return HOST_OP(insn " $6,", d, s, csr);                          \
-    default: return HOST_OP(insn " $7,", d, s, csr);                         \
+#define CMP_CASES(insn)                         \
+    switch (pred & 7) {                         \
+    case 0:                                     \
+        return HOST_OP(insn " $0,", d, s, csr); \
+    case 1:                                     \
+        return HOST_OP(insn " $1,", d, s, csr); \
+    case 2:                                     \
+        return HOST_OP(insn " $2,", d, s, csr); \
+    case 3:                                     \
+        return HOST_OP(insn " $3,", d, s, csr); \
+    case 4:                                     \
+        return HOST_OP(insn " $4,", d, s, csr); \
+    case 5:                                     \
+        return HOST_OP(insn " $5,", d, s, csr); \
+    case 6:                                     \
+        return HOST_OP(insn " $6,", d, s, csr); \
+    default:                                    \
+        return HOST_OP(insn " $7,", d, s, csr); \
     }
 
 uint32_t sse_host_cmp(int kind, int pred, XMMReg *d, const XMMReg *s,
                       uint32_t csr)
 {
     switch (kind) {
-    case 0: CMP_CASES("cmpps")
-    case 1: CMP_CASES("cmppd")
-    case 2: CMP_CASES("cmpss")
-    default: CMP_CASES("cmpsd")
+    case 0:
+        CMP_CASES("cmpps")
+    case 1:
+        CMP_CASES("cmppd")
+    case 2:
+        CMP_CASES("cmpss")
+    default:
+        CMP_CASES("cmpsd")
     }
 }
 
-#define HOST_COMI(insn)                                                      \
-    __asm__ volatile("stmxcsr %[sv]\n\t"                                     \
-                     "ldmxcsr %[in]\n\t"                                     \
-                     "movdqu %[aa], %%xmm0\n\t"                              \
-                     "movdqu %[bb], %%xmm1\n\t"                              \
-                     insn " %%xmm1, %%xmm0\n\t"                              \
-                     "pushf\n\t"                                             \
-                     "pop %[fl]\n\t"                                         \
-                     "stmxcsr %[out]\n\t"                                    \
-                     "ldmxcsr %[sv]"                                         \
-                     : [sv] "+m"(saved), [out] "=m"(out), [fl] "=r"(fl)      \
-                     : [aa] "m"(*a), [bb] "m"(*b), [in] "m"(csr)             \
+#define HOST_COMI(insn)                                                    \
+    __asm__ volatile("stmxcsr %[sv]\n\t"                                   \
+                     "ldmxcsr %[in]\n\t"                                   \
+                     "movdqu %[aa], %%xmm0\n\t"                            \
+                     "movdqu %[bb], %%xmm1\n\t" insn " %%xmm1, %%xmm0\n\t" \
+                     "pushf\n\t"                                           \
+                     "pop %[fl]\n\t"                                       \
+                     "stmxcsr %[out]\n\t"                                  \
+                     "ldmxcsr %[sv]"                                       \
+                     : [sv] "+m"(saved), [out] "=m"(out), [fl] "=r"(fl)    \
+                     : [aa] "m"(*a), [bb] "m"(*b), [in] "m"(csr)           \
                      : "xmm0", "xmm1", "cc", "memory")
 
-uint32_t sse_host_comi(bool dbl, bool ordered, const XMMReg *a,
-                       const XMMReg *b, uint32_t csr, uint32_t *eflags)
+uint32_t sse_host_comi(bool dbl, bool ordered, const XMMReg *a, const XMMReg *b,
+                       uint32_t csr, uint32_t *eflags)
 {
     uint32_t saved, out;
     unsigned long fl;
@@ -119,19 +138,18 @@ uint32_t sse_host_comi(bool dbl, bool ordered, const XMMReg *a,
     return out;
 }
 
-#define HOST_CVT2SI(insn)                                                    \
-    __asm__ volatile("stmxcsr %[sv]\n\t"                                     \
-                     "ldmxcsr %[in]\n\t"                                     \
-                     "movdqu %[ss], %%xmm0\n\t"                              \
-                     insn " %%xmm0, %[r]\n\t"                                \
-                     "stmxcsr %[out]\n\t"                                    \
-                     "ldmxcsr %[sv]"                                         \
-                     : [sv] "+m"(saved), [out] "=m"(out), [r] "=r"(r)        \
-                     : [ss] "m"(*s), [in] "m"(csr)                           \
+#define HOST_CVT2SI(insn)                                                \
+    __asm__ volatile("stmxcsr %[sv]\n\t"                                 \
+                     "ldmxcsr %[in]\n\t"                                 \
+                     "movdqu %[ss], %%xmm0\n\t" insn " %%xmm0, %[r]\n\t" \
+                     "stmxcsr %[out]\n\t"                                \
+                     "ldmxcsr %[sv]"                                     \
+                     : [sv] "+m"(saved), [out] "=m"(out), [r] "=r"(r)    \
+                     : [ss] "m"(*s), [in] "m"(csr)                       \
                      : "xmm0", "memory")
 
-uint32_t sse_host_cvt2si(bool dbl, bool trunc, const XMMReg *s,
-                         uint32_t csr, int32_t *out_val)
+uint32_t sse_host_cvt2si(bool dbl, bool trunc, const XMMReg *s, uint32_t csr,
+                         int32_t *out_val)
 {
     uint32_t saved, out;
     int32_t r;
@@ -153,16 +171,15 @@ uint32_t sse_host_cvt2si(bool dbl, bool trunc, const XMMReg *s,
     return out;
 }
 
-#define HOST_CVTSI2(insn)                                                    \
-    __asm__ volatile("stmxcsr %[sv]\n\t"                                     \
-                     "ldmxcsr %[in]\n\t"                                     \
-                     "movdqu %[dd], %%xmm0\n\t"                              \
-                     insn " %[v], %%xmm0\n\t"                                \
-                     "movdqu %%xmm0, %[dd]\n\t"                              \
-                     "stmxcsr %[out]\n\t"                                    \
-                     "ldmxcsr %[sv]"                                         \
-                     : [dd] "+m"(*d), [sv] "+m"(saved), [out] "=m"(out)      \
-                     : [v] "r"(v), [in] "m"(csr)                             \
+#define HOST_CVTSI2(insn)                                                \
+    __asm__ volatile("stmxcsr %[sv]\n\t"                                 \
+                     "ldmxcsr %[in]\n\t"                                 \
+                     "movdqu %[dd], %%xmm0\n\t" insn " %[v], %%xmm0\n\t" \
+                     "movdqu %%xmm0, %[dd]\n\t"                          \
+                     "stmxcsr %[out]\n\t"                                \
+                     "ldmxcsr %[sv]"                                     \
+                     : [dd] "+m"(*d), [sv] "+m"(saved), [out] "=m"(out)  \
+                     : [v] "r"(v), [in] "m"(csr)                         \
                      : "xmm0", "memory")
 
 uint32_t sse_host_cvtsi2(bool dbl, XMMReg *d, int32_t v, uint32_t csr)

@@ -9,6 +9,15 @@
 
 #if !defined(__x86_64__) && !defined(__i386__)
 #error "SSE emulation executes guest SSE arithmetic on the host: x86 host only"
+/*
+ * Integer operation of the 0F 60-7F / D0-FF map (sse-int.c): d = d op s
+ * on n = 8 (MMX) or 16 (XMM) bytes; the upper 8 bytes of d are zeroed for
+ * n = 8.  Returns false for an opcode that is not an integer operation.
+ */
+bool sse_int_op(uint8_t opc, XMMReg *d, const XMMReg *s, int n);
+/* PSLLDQ (left) / PSRLDQ by count bytes; counts above 15 clear d. */
+void sse_shift_bytes(XMMReg *d, bool left, unsigned count);
+
 #endif
 
 /*
@@ -17,19 +26,54 @@
  * the upper lanes of d, as the instruction does.
  */
 enum {
-    SSE_ADDPS, SSE_ADDPD, SSE_ADDSS, SSE_ADDSD,
-    SSE_SUBPS, SSE_SUBPD, SSE_SUBSS, SSE_SUBSD,
-    SSE_MULPS, SSE_MULPD, SSE_MULSS, SSE_MULSD,
-    SSE_DIVPS, SSE_DIVPD, SSE_DIVSS, SSE_DIVSD,
-    SSE_MINPS, SSE_MINPD, SSE_MINSS, SSE_MINSD,
-    SSE_MAXPS, SSE_MAXPD, SSE_MAXSS, SSE_MAXSD,
-    SSE_SQRTPS, SSE_SQRTPD, SSE_SQRTSS, SSE_SQRTSD,
-    SSE_RCPPS, SSE_RCPSS, SSE_RSQRTPS, SSE_RSQRTSS,
-    SSE_CVTPS2PD, SSE_CVTPD2PS, SSE_CVTSS2SD, SSE_CVTSD2SS,
-    SSE_CVTDQ2PS, SSE_CVTPS2DQ, SSE_CVTTPS2DQ,
-    SSE_CVTDQ2PD, SSE_CVTPD2DQ, SSE_CVTTPD2DQ,
-    SSE_ADDSUBPS, SSE_ADDSUBPD, SSE_HADDPS, SSE_HADDPD,
-    SSE_HSUBPS, SSE_HSUBPD,
+    SSE_ADDPS,
+    SSE_ADDPD,
+    SSE_ADDSS,
+    SSE_ADDSD,
+    SSE_SUBPS,
+    SSE_SUBPD,
+    SSE_SUBSS,
+    SSE_SUBSD,
+    SSE_MULPS,
+    SSE_MULPD,
+    SSE_MULSS,
+    SSE_MULSD,
+    SSE_DIVPS,
+    SSE_DIVPD,
+    SSE_DIVSS,
+    SSE_DIVSD,
+    SSE_MINPS,
+    SSE_MINPD,
+    SSE_MINSS,
+    SSE_MINSD,
+    SSE_MAXPS,
+    SSE_MAXPD,
+    SSE_MAXSS,
+    SSE_MAXSD,
+    SSE_SQRTPS,
+    SSE_SQRTPD,
+    SSE_SQRTSS,
+    SSE_SQRTSD,
+    SSE_RCPPS,
+    SSE_RCPSS,
+    SSE_RSQRTPS,
+    SSE_RSQRTSS,
+    SSE_CVTPS2PD,
+    SSE_CVTPD2PS,
+    SSE_CVTSS2SD,
+    SSE_CVTSD2SS,
+    SSE_CVTDQ2PS,
+    SSE_CVTPS2DQ,
+    SSE_CVTTPS2DQ,
+    SSE_CVTDQ2PD,
+    SSE_CVTPD2DQ,
+    SSE_CVTTPD2DQ,
+    SSE_ADDSUBPS,
+    SSE_ADDSUBPD,
+    SSE_HADDPS,
+    SSE_HADDPD,
+    SSE_HSUBPS,
+    SSE_HSUBPD,
     SSE_NB_HOST_OPS
 };
 
@@ -41,12 +85,21 @@ uint32_t sse_host_cmp(int kind, int pred, XMMReg *d, const XMMReg *s,
                       uint32_t csr);
 /* COMISS/UCOMISS (dbl = 0) or COMISD/UCOMISD: *eflags gets the host
  * EFLAGS after the compare. */
-uint32_t sse_host_comi(bool dbl, bool ordered, const XMMReg *a,
-                       const XMMReg *b, uint32_t csr, uint32_t *eflags);
+uint32_t sse_host_comi(bool dbl, bool ordered, const XMMReg *a, const XMMReg *b,
+                       uint32_t csr, uint32_t *eflags);
 /* CVT(T)SS2SI / CVT(T)SD2SI to a 32-bit integer. */
-uint32_t sse_host_cvt2si(bool dbl, bool trunc, const XMMReg *s,
-                         uint32_t csr, int32_t *out);
+uint32_t sse_host_cvt2si(bool dbl, bool trunc, const XMMReg *s, uint32_t csr,
+                         int32_t *out);
 /* CVTSI2SS / CVTSI2SD from a 32-bit integer into d's low lane. */
 uint32_t sse_host_cvtsi2(bool dbl, XMMReg *d, int32_t v, uint32_t csr);
+
+/*
+ * Integer operation of the 0F 60-7F / D0-FF map (sse-int.c): d = d op s
+ * on n = 8 (MMX) or 16 (XMM) bytes; the upper 8 bytes of d are zeroed for
+ * n = 8.  Returns false for an opcode that is not an integer operation.
+ */
+bool sse_int_op(uint8_t opc, XMMReg *d, const XMMReg *s, int n);
+/* PSLLDQ (left) / PSRLDQ by count bytes; counts above 15 clear d. */
+void sse_shift_bytes(XMMReg *d, bool left, unsigned count);
 
 #endif

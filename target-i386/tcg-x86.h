@@ -89,6 +89,10 @@ void x86_do_interrupt(CPUX86State *env, int vector, bool is_sw,
 uint32_t x86_ld(CPUX86State *env, uint32_t linear, int size);
 void x86_st(CPUX86State *env, uint32_t linear, int size, uint32_t val);
 uint8_t x86_code_ldub(CPUX86State *env, uint32_t linear);
+/* Supervisor-mode ("system") accesses whatever the CPL: descriptor tables,
+ * the TSS, an inner stack during a privilege change (SDM 4.6). */
+uint32_t x86_ld_sys(CPUX86State *env, uint32_t linear, int size);
+void x86_st_sys(CPUX86State *env, uint32_t linear, int size, uint32_t val);
 uint32_t x86_port_in(CPUX86State *env, uint32_t port, int size);
 void x86_port_out(CPUX86State *env, uint32_t port, int size, uint32_t val);
 /* Leave the current block for the exec loop; pending exception in excp. */

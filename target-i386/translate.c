@@ -19,6 +19,7 @@
 #include "tcg/tcg.h"
 #include "target-i386/decode.h"
 #include "target-i386/helper.h"
+#include "target-i386/sse-helper.h"
 
 static TCGv_i32 cpu_regs[8], cpu_eip, cpu_cc_op, cpu_cc_dst, cpu_cc_src;
 static TCGv_i32 cpu_cc_src2, cpu_df, cpu_seg_base[6];
@@ -50,6 +51,7 @@ typedef struct DisasContext {
     int cc_op;                  /* known at translation time or CC_DYNAMIC */
     bool done;                  /* the block ends after this instruction */
     bool end_after_next;        /* STI / MOV SS: one more instruction */
+    bool exit_after;            /* PM SS load: leave after this insn */
     int modrm, mod, reg, rm;
     /* memory operand */
     TCGv_i32 ea_off, ea_lin;
@@ -57,6 +59,8 @@ typedef struct DisasContext {
     Operand op[3];
     const X86OpEntry *e;
     int opcode;
+    int sse_prefix;             /* mandatory prefix: 0, 0x66, 0xf3, 0xf2 */
+    bool has66;
     TCGv_i64 env_ptr;
     int nb_stubs;
     struct {
@@ -202,7 +206,10 @@ static TCGLabel *gen_stub(DisasContext *s, int vec)
 static void gen_check_limit(DisasContext *s, TCGv_i32 off, int seg, int size,
                             int asize)
 {
-    if (asize != 2 || size == 1) {
+    /* 32-bit addressing (0x67) in real mode is checked too: offsets above
+     * the limit (FFFF unless "unreal") fault. */
+    bool real32 = asize == 4 && (!s->pe || s->vm86);
+    if (!real32 && (asize != 2 || size == 1)) {
         return;
     }
     TCGLabel *l = gen_stub(s, seg == R_SS ? EXCP0C_STACK : EXCP0D_GPF);
@@ -612,7 +619,7 @@ static void gen_load_seg(DisasContext *s, int seg, TCGv_i32 sel)
         gen_sync_eip(s);
         CALL2(s, helper_load_seg, cst(seg), sel);
         if (seg == R_SS) {
-            s->done = true;      /* SS32 may have changed */
+            s->exit_after = true;    /* SS32 may have changed */
         }
     } else {
         TCGv_i32 t = tmp();
@@ -774,7 +781,7 @@ static void gen_mul1(DisasContext *s, Operand *o, bool sign)
         }
         gen_st_reg(4, R_EAX, lo);
         gen_st_reg(4, R_EDX, hi);
-        gen_set_cc(s, CC_OP_MULL, 4, lo, ovf);
+        gen_set_cc(s, CC_OP_MULB, 4, lo, ovf);      /* MULL: base + size */
         return;
     }
     if (sign) {
@@ -797,7 +804,7 @@ static void gen_mul1(DisasContext *s, Operand *o, bool sign)
         gen_st_reg(2, R_EAX, lo);
         gen_st_reg(2, R_EDX, hi);
     }
-    gen_set_cc(s, size == 1 ? CC_OP_MULB : CC_OP_MULW, size, lo, ovf);
+    gen_set_cc(s, CC_OP_MULB, size, lo, ovf);
 }
 
 /* IMUL r, r/m[, imm]: truncated signed product. */
@@ -1049,6 +1056,183 @@ static bool decode_operands(DisasContext *s, const X86OpEntry *e)
     return true;
 }
 
+/*
+ * SHLD/SHRD (SDM vol. 2): the destination shifted with the source's bits
+ * filling in; count mod 32, no change (and no flags) for count 0.  The
+ * operands are concatenated into 64 bits and shifted once, so the last bit
+ * out (CF) and the result come from the same value; the flags are those of
+ * SHL/SHR on that value.  16-bit forms with a count above 16 are undefined:
+ * like the x86 hosts we compare against, the source fills in again
+ * (dest:src:src for SHLD, src:src:dest for SHRD).
+ */
+static void gen_shiftd(DisasContext *s, bool right, Operand *d, Operand *so,
+                       Operand *cnt)
+{
+    int size = d->size;
+    TCGv_i32 count = tmp();
+    TCGLabel *skip = NULL;
+    if (cnt->am == A_REG) {
+        gen_andi(count, gen_ld_reg(1, R_ECX), 0x1f);
+        skip = gen_new_label();
+    } else if ((cnt->imm & 0x1f) == 0) {
+        if (d->mem) {
+            gen_ld_op(s, d);        /* the access still happens */
+        }
+        return;
+    } else {
+        tcg_gen_movi_i32(count, cnt->imm & 0x1f);
+    }
+    TCGv_i32 v = gen_ld_op(s, d);
+    TCGv_i32 b = gen_ld_reg(size, so->reg);
+    if (skip) {
+        tcg_gen_brcond_i32(TCG_COND_EQ, count, cst(0), skip);
+    }
+    TCGv_i64 x = tcg_temp_new_i64(), y = tcg_temp_new_i64();
+    TCGv_i64 c64 = tcg_temp_new_i64();
+    TCGv_i32 c1 = tmp(), hi = tmp(), lo = tmp(), src = tmp(), r = tmp();
+    if (size == 4) {
+        tcg_gen_mov_i32(hi, right ? b : v);
+        tcg_gen_mov_i32(lo, right ? v : b);
+    } else {
+        /* hi:lo = d:s:s (SHLD) or s:s:d (SHRD), 48 bits */
+        TCGv_i32 t = tmp();
+        tcg_gen_shli_i32(t, b, 16);
+        tcg_gen_or_i32(lo, t, right ? v : b);
+        tcg_gen_mov_i32(hi, right ? b : v);
+    }
+    tcg_gen_extu_i32_i64(x, hi);
+    tcg_gen_shl_i64(x, x, tcg_constant_i64(32));
+    tcg_gen_extu_i32_i64(y, lo);
+    tcg_gen_or_i64(x, x, y);
+    gen_addi(c1, count, -1);
+    tcg_gen_extu_i32_i64(c64, c1);
+    if (!right) {
+        /* the result is bits [32, 32 + size*8) after the shift */
+        tcg_gen_shl_i64(x, x, c64);
+        tcg_gen_extrh_i64_i32(src, x);
+        gen_ext(src, src, size, false);
+        tcg_gen_shl_i64(x, x, tcg_constant_i64(1));
+        tcg_gen_extrh_i64_i32(r, x);
+        gen_ext(r, r, size, false);
+        gen_st_op(s, d, r);
+        gen_set_cc(s, CC_OP_SHLB, size, r, src);
+    } else {
+        tcg_gen_shr_i64(x, x, c64);
+        tcg_gen_extrl_i64_i32(src, x);
+        gen_ext(src, src, size, false);
+        tcg_gen_shr_i64(x, x, tcg_constant_i64(1));
+        tcg_gen_extrl_i64_i32(r, x);
+        gen_ext(r, r, size, false);
+        gen_st_op(s, d, r);
+        gen_set_cc(s, CC_OP_SARB, size, r, src);
+    }
+    if (skip) {
+        gen_set_label(skip);
+        s->cc_op = CC_DYNAMIC;
+    }
+}
+
+/* CMPXCHG r/m, r: compare with the accumulator (flags as CMP acc, r/m). */
+static void gen_cmpxchg(DisasContext *s, Operand *d, Operand *so)
+{
+    int size = d->size;
+    TCGv_i32 dv = gen_ld_op(s, d);
+    TCGv_i32 src = gen_ld_reg(size, so->reg);
+    TCGv_i32 acc = gen_ld_reg(size, R_EAX);
+    TCGv_i32 nd = tmp(), r = tmp();
+    gen_movcond(TCG_COND_EQ, nd, acc, dv, src, dv);
+    tcg_gen_sub_i32(r, acc, dv);
+    gen_ext(r, r, size, false);
+    if (d->mem) {
+        /* The destination is written either way (a locked cycle); the
+         * store may fault, so it comes before any register write. */
+        gen_st_op(s, d, nd);
+        gen_st_reg(size, R_EAX, dv);
+    } else {
+        /* acc = dv changes nothing when equal; then the destination, which
+         * may be the accumulator itself. */
+        gen_st_reg(size, R_EAX, dv);
+        gen_st_reg(size, d->reg, nd);
+    }
+    gen_set_cc(s, CC_OP_SUBB, size, r, dv);
+}
+
+/* XADD r/m, r: r/m = r/m + r, r = old r/m (flags of the add). */
+static void gen_xadd(DisasContext *s, Operand *d, Operand *so)
+{
+    int size = d->size;
+    TCGv_i32 dv = gen_ld_op(s, d);
+    TCGv_i32 sv = gen_ld_reg(size, so->reg);
+    TCGv_i32 r = tmp();
+    tcg_gen_add_i32(r, dv, sv);
+    gen_ext(r, r, size, false);
+    if (d->mem) {
+        gen_st_op(s, d, r);
+        gen_st_reg(size, so->reg, dv);
+    } else {
+        gen_st_reg(size, so->reg, dv);
+        gen_st_reg(size, d->reg, r);
+    }
+    gen_set_cc(s, CC_OP_ADDB, size, r, sv);
+}
+
+/* CMPXCHG8B m64: EDX:EAX against m64; ZF only. */
+static void gen_cmpxchg8b(DisasContext *s)
+{
+    TCGv_i64 m = tcg_temp_new_i64(), n = tcg_temp_new_i64();
+    TCGv_i64 h = tcg_temp_new_i64();
+    TCGv_i32 lo = tmp(), hi = tmp(), t = tmp(), u = tmp(), eq = tmp();
+    TCGv_i32 nlo = tmp(), nhi = tmp();
+    gen_check_limit(s, s->ea_off, s->ea_seg, 8, s->aflag);
+    tcg_gen_qemu_ld_i64(m, s->ea_lin, s->mmu_idx, MO_UQ);
+    tcg_gen_extrl_i64_i32(lo, m);
+    tcg_gen_extrh_i64_i32(hi, m);
+    tcg_gen_xor_i32(t, lo, cpu_regs[R_EAX]);
+    tcg_gen_xor_i32(u, hi, cpu_regs[R_EDX]);
+    tcg_gen_or_i32(t, t, u);
+    tcg_gen_setcond_i32(TCG_COND_EQ, eq, t, cst(0));
+    gen_movcond(TCG_COND_NE, nlo, eq, cst(0), cpu_regs[R_EBX], lo);
+    gen_movcond(TCG_COND_NE, nhi, eq, cst(0), cpu_regs[R_ECX], hi);
+    tcg_gen_extu_i32_i64(n, nlo);
+    tcg_gen_extu_i32_i64(h, nhi);
+    tcg_gen_shl_i64(h, h, tcg_constant_i64(32));
+    tcg_gen_or_i64(n, n, h);
+    TCGv_i32 f = gen_compute_eflags(s);
+    tcg_gen_qemu_st_i64(n, s->ea_lin, s->mmu_idx, MO_UQ);
+    tcg_gen_mov_i32(cpu_regs[R_EAX], lo);
+    tcg_gen_mov_i32(cpu_regs[R_EDX], hi);
+    gen_andi(f, f, ~CC_Z);
+    tcg_gen_shli_i32(eq, eq, 6);
+    tcg_gen_or_i32(f, f, eq);
+    gen_set_eflags_cc(s, f);
+}
+
+/*
+ * LOCK is legal only on these, with a memory destination (SDM LOCK).
+ * Before the 386 any instruction took it: a CPU model of family < 3 (the
+ * 286 test-vector runner, which sets no model) keeps that.
+ */
+static bool lock_ok(DisasContext *s, const X86OpEntry *e)
+{
+    if (((s->env->cpuid_version >> 8) & 0xf) < 3) {
+        return true;
+    }
+    if (!s->op[0].mem) {
+        return false;
+    }
+    switch (e->mnem) {
+    case M_ALU:
+        return e->extra != OP_CMP;
+    case M_BT:
+        return e->extra != 0;
+    case M_INC: case M_DEC: case M_NOT: case M_NEG: case M_XCHG:
+    case M_CMPXCHG: case M_XADD: case M_CMPXCHG8B:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Far pointer at the memory operand: offset, then selector. */
 static void gen_ld_farptr(DisasContext *s, TCGv_i32 *off, TCGv_i32 *sel)
 {
@@ -1126,7 +1310,10 @@ static void gen_insn(DisasContext *s)
         break;
     }
     case M_NOP:
+        break;
     case M_WAIT:
+        gen_sync_eip(s);
+        CALL0(s, helper_fwait_insn);
         break;
     case M_PUSH:
         if (o0->am == A_Z && o0->reg == R_ESP) {
@@ -1302,7 +1489,7 @@ static void gen_insn(DisasContext *s)
         break;
     case M_JMPF:
         gen_sync_eip(s);
-        CALL2(s, helper_ljmp, cst(o0->imm2), cst(o0->imm));
+        CALL3(s, helper_ljmp, cst(o0->imm2), cst(o0->imm), cst(next));
         tcg_gen_exit_tb(0);
         s->done = true;
         break;
@@ -1318,7 +1505,7 @@ static void gen_insn(DisasContext *s)
         gen_ld_farptr(s, &t, &u);
         gen_sync_eip(s);
         if (e->mnem == M_JMPFI) {
-            CALL2(s, helper_ljmp, u, t);
+            CALL3(s, helper_ljmp, u, t, cst(next));
         } else {
             CALL4(s, helper_lcall, u, t, cst(s->dflag), cst(next));
         }
@@ -1518,12 +1705,107 @@ static void gen_insn(DisasContext *s)
     case M_INS: case M_OUTS:
         gen_string(s, e->mnem, e->mnem == M_OUTS ? o1->size : o0->size);
         break;
-    case M_FPU:
-        if (s->env->cr[0] & (CR0_EM_MASK | CR0_TS_MASK)) {
-            gen_exception(s, EXCP07_PREX);
+    case M_FPU: {
+        /* ESC D8-DF: the x87 helper does the whole instruction (#NM,
+         * #MF, the memory operand, FCOMI's EFLAGS, FNSTSW AX). */
+        int seg = s->mod != 3 ? s->ea_seg : R_DS;
+        uint32_t info = (s->opcode & 0xff) | (uint32_t)s->modrm << 8 |
+                        (uint32_t)(s->dflag == 4) << 16 |
+                        (uint32_t)seg << 20;
+        gen_sync_eip(s);
+        CALL3(s, helper_x87_insn, cst(info),
+              s->mod != 3 ? s->ea_lin : cst(0), cst(s->cs_base + s->pc_start));
+        s->cc_op = CC_DYNAMIC;
+        break;
+    }
+    case M_EMMS:
+        gen_sync_eip(s);
+        CALL0(s, helper_emms_insn);
+        break;
+    case M_SHLD:
+    case M_SHRD:
+        gen_shiftd(s, e->mnem == M_SHRD, o0, o1, o2);
+        break;
+    case M_BSF:
+    case M_BSR:
+        t = gen_call(s, (void *)helper_bitscan, 0, true, 3, gen_ld_op(s, o1),
+                     gen_ld_reg(o0->size, o0->reg), cst(e->mnem == M_BSR),
+                     NOARG);
+        s->cc_op = CC_OP_EFLAGS;
+        gen_st_reg(o0->size, o0->reg, t);
+        break;
+    case M_CMPXCHG:
+        gen_cmpxchg(s, o0, o1);
+        break;
+    case M_XADD:
+        gen_xadd(s, o0, o1);
+        break;
+    case M_CMPXCHG8B:
+        gen_cmpxchg8b(s);
+        break;
+    case M_LAR:
+    case M_LSL:
+        if (!s->pe || s->vm86) {
+            gen_exception(s, EXCP06_ILLOP);
             break;
         }
-        log_unimp_once("x86: x87 instructions are not emulated (ignored)");
+        t = gen_ld_op(s, o1);
+        gen_sync_eip(s);
+        CALL3(s, helper_lar_lsl, t, cst(e->mnem == M_LSL),
+              cst(o0->size << 8 | o0->reg));
+        s->cc_op = CC_OP_EFLAGS;
+        break;
+    case M_ARPL: {
+        /* ARPL r/m16, r16: raise the RPL of r/m to that of r (ZF). */
+        if (!s->pe || s->vm86) {
+            gen_exception(s, EXCP06_ILLOP);
+            break;
+        }
+        TCGv_i32 d = gen_ld_op(s, o0), rs = tmp(), rd = tmp(), lt = tmp();
+        TCGv_i32 nd = tmp(), f = gen_compute_eflags(s);
+        gen_andi(rs, gen_ld_reg(2, o1->reg), 3);
+        gen_andi(rd, d, 3);
+        tcg_gen_setcond_i32(TCG_COND_LTU, lt, rd, rs);
+        gen_andi(nd, d, ~3u);
+        tcg_gen_or_i32(nd, nd, rs);
+        gen_movcond(TCG_COND_NE, nd, lt, cst(0), nd, d);
+        gen_st_op(s, o0, nd);
+        gen_andi(f, f, ~CC_Z);
+        tcg_gen_shli_i32(lt, lt, 6);
+        tcg_gen_or_i32(f, f, lt);
+        gen_set_eflags_cc(s, f);
+        break;
+    }
+    case M_MOVDR:
+        gen_sync_eip(s);
+        if (e->extra) {
+            CALL2(s, helper_mov_dr, cst(o0->reg), gen_ld_reg(4, o1->reg));
+            gen_exit_next(s);   /* the loop re-checks breakpoints */
+        } else {
+            t = gen_call(s, (void *)helper_read_dr, 0, true, 1, cst(o1->reg),
+                         NOARG, NOARG, NOARG);
+            gen_st_reg(4, o0->reg, t);
+        }
+        break;
+    case M_RDPMC:
+        gen_sync_eip(s);
+        CALL0(s, helper_rdpmc);
+        break;
+    case M_ICEBP:
+        /* INT1: a #DB trap (no IDT DPL check): the return address is the
+         * next instruction. */
+        tcg_gen_movi_i32(cpu_eip, next);
+        CALL1(s, helper_raise, cst(EXCP01_DB));
+        tcg_gen_exit_tb(0);
+        s->done = true;
+        break;
+    case M_SYSENTER:
+    case M_SYSEXIT:
+        gen_sync_eip(s);
+        CALL0(s, e->mnem == M_SYSENTER ? (void *)helper_sysenter
+                                       : (void *)helper_sysexit);
+        tcg_gen_exit_tb(0);
+        s->done = true;
         break;
     case M_MOVZX:
     case M_MOVSX:
@@ -1534,6 +1816,11 @@ static void gen_insn(DisasContext *s)
     case M_BSWAP: {
         TCGv_i32 v = cpu_regs[o0->reg], r = tmp();
         t = tmp();
+        if (s->dflag == 2) {
+            /* Undefined; x86 hosts clear the low word. */
+            gen_st_reg(2, o0->reg, cst(0));
+            break;
+        }
         tcg_gen_shl_i32(r, v, cst(24));
         gen_extract(t, v, 8, 8);
         tcg_gen_shl_i32(t, t, cst(16));
@@ -1605,6 +1892,10 @@ static void gen_insn(DisasContext *s)
         gen_exit_next(s);
         break;
     case M_INVD:
+        /* INVD / WBINVD: no caches; privileged (#GP(0) outside ring 0). */
+        if (s->pe && s->cpl > 0) {
+            gen_exception(s, EXCP0D_GPF);
+        }
         break;
     case M_CLTS:
         gen_sync_eip(s);
@@ -1643,6 +1934,16 @@ static void gen_insn(DisasContext *s)
             t = gen_ld_op(s, o0);
             gen_sync_eip(s);
             CALL2(s, helper_lldt_ltr, t, cst(e->extra - 2));
+            break;
+        case 4: /* VERR */
+        case 5: /* VERW */
+            if (o0->mem) {
+                o0->size = 2;
+            }
+            t = gen_ld_op(s, o0);
+            gen_sync_eip(s);
+            CALL3(s, helper_lar_lsl, t, cst(e->extra - 2), cst(0));
+            s->cc_op = CC_OP_EFLAGS;
             break;
         default:
             gen_unimp(s);
@@ -1691,6 +1992,35 @@ static void gen_insn(DisasContext *s)
     }
 }
 
+/*
+ * An MMX/SSE instruction of the 0F map: ModRM, effective address and imm8
+ * here, everything else in helper_sse.
+ */
+static void gen_sse(DisasContext *s, int pfx, int opc)
+{
+    TCGv_i32 ea = cst(0);
+    s->modrm = fetch(s, 1);
+    s->mod = s->modrm >> 6;
+    s->reg = (s->modrm >> 3) & 7;
+    s->rm = s->modrm & 7;
+    if (opc == 0xf7) {
+        /* MASKMOVQ / MASKMOVDQU store to DS:(E)DI */
+        ea = gen_linear(s, gen_areg(s, R_EDI), str_src_seg(s));
+    } else if (s->mod != 3) {
+        gen_modrm_ea(s);
+        ea = s->ea_lin;
+    }
+    uint32_t imm = sse_opcode_has_imm8(pfx, opc) ? fetch(s, 1) : 0;
+    if (s->lock) {
+        gen_exception(s, EXCP06_ILLOP);
+        return;
+    }
+    gen_sync_eip(s);
+    CALL3(s, helper_sse_insn, cst(pfx), cst(opc | s->modrm << 8 | imm << 16),
+          ea);
+    s->cc_op = CC_DYNAMIC;          /* (U)COMISS/SD write EFLAGS */
+}
+
 /* Decode and translate one instruction at s->pc. */
 static void disas_insn(DisasContext *s)
 {
@@ -1698,6 +2028,8 @@ static void disas_insn(DisasContext *s)
     s->prefix_seg = -1;
     s->rep = 0;
     s->lock = false;
+    s->sse_prefix = 0;
+    s->has66 = false;
     s->dflag = s->code32 ? 4 : 2;
     s->aflag = s->code32 ? 4 : 2;
     s->e = NULL;
@@ -1718,11 +2050,11 @@ static void disas_insn(DisasContext *s)
         case 0x3e: s->prefix_seg = R_DS; continue;
         case 0x64: s->prefix_seg = R_FS; continue;
         case 0x65: s->prefix_seg = R_GS; continue;
-        case 0x66: s->dflag = s->code32 ? 2 : 4; continue;
+        case 0x66: s->dflag = s->code32 ? 2 : 4; s->has66 = true; continue;
         case 0x67: s->aflag = s->code32 ? 2 : 4; continue;
         case 0xf0: s->lock = true; continue;
-        case 0xf2: s->rep = 2; continue;
-        case 0xf3: s->rep = 3; continue;
+        case 0xf2: s->rep = 2; s->sse_prefix = 0xf2; continue;
+        case 0xf3: s->rep = 3; s->sse_prefix = 0xf3; continue;
         }
         break;
     }
@@ -1731,6 +2063,13 @@ static void disas_insn(DisasContext *s)
         b = fetch(s, 1);
         s->opcode = 0x100 | b;
         e = &x86_opcodes_0f[b];
+        /* The mandatory prefix: F2/F3 (the last one) over 66. */
+        int pfx = s->sse_prefix ? s->sse_prefix : s->has66 ? 0x66 : 0;
+        if (sse_opcode_known(pfx, b)) {
+            s->e = NULL;
+            gen_sse(s, pfx, b);
+            return;
+        }
     } else {
         s->opcode = b;
         e = &x86_opcodes[b];
@@ -1754,10 +2093,18 @@ static void disas_insn(DisasContext *s)
         if (s->mod != 3) {
             gen_modrm_ea(s);
         }
+        if (s->lock && !lock_ok(s, e)) {
+            gen_exception(s, EXCP06_ILLOP);
+            return;
+        }
         gen_insn(s);
         return;
     }
     if (!decode_operands(s, e)) {
+        gen_exception(s, EXCP06_ILLOP);
+        return;
+    }
+    if (s->lock && !lock_ok(s, e)) {
         gen_exception(s, EXCP06_ILLOP);
         return;
     }
@@ -1837,6 +2184,14 @@ uint32_t x86_translate_block(CPUX86State *env, uintptr_t tb_id,
         bool last = s->end_after_next;
         disas_insn(s);
         n++;
+        if (s->exit_after && !s->done) {
+            /* The loop sees the inhibit and skips one interrupt check. */
+            t = tmp();
+            tcg_gen_ld_i32(t, offsetof(CPUX86State, hflags));
+            tcg_gen_or_i32(t, t, cst(HF_INHIBIT_IRQ));
+            tcg_gen_st_i32(t, offsetof(CPUX86State, hflags));
+            gen_exit_next(s);
+        }
         if (s->done) {
             break;
         }

@@ -10,7 +10,7 @@
 # anything failed.
 #
 # Environment: EMU (default ./emu), EMU_ACCELS (default "kvm"), TIERS
-# (default "unit cli guests functional"), and whatever the tier scripts
+# (default "unit cli guests power functional"), and whatever the tier scripts
 # take.
 set -u
 
@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 cd "$root" || exit 1
-TIERS=${TIERS:-unit cli guests functional}
+TIERS=${TIERS:-unit cli guests power functional}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/emu-check.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -31,6 +31,7 @@ for tier in $TIERS; do
         unit) script=tests/run-unit.sh ;;
         cli) script=tests/cli/run.sh ;;
         guests) script=tests/guests/run.sh ;;
+        power) script=tests/guests/power.sh ;;
         functional) script=tests/functional/run.sh ;;
         *) echo "run-all: unknown tier $tier" >&2; exit 2 ;;
     esac

@@ -1,14 +1,22 @@
 /*
- * The translator's softmmu: linear -> physical translation (32-bit paging,
- * SDM vol. 3, 4.3, with 4 MiB pages under CR4.PSE), the software TLB that
- * generated code indexes (tcg/tcg-backend.h), and the slow paths that fill
- * it and dispatch MMIO to the machine's memory API under the global lock.
+ * The translator's softmmu: linear -> physical translation (SDM vol. 3,
+ * 4.3 32-bit paging with 4 MiB pages under CR4.PSE; 4.4 PAE paging with
+ * 2 MiB pages and NX under EFER.NXE; 4.6 access rights with CR0.WP; 4.8
+ * accessed/dirty flags), the software TLB that generated code indexes
+ * (tcg/tcg-backend.h), and the slow paths that fill it and dispatch MMIO
+ * to the machine's memory API under the global lock.
  *
  * A TLB entry maps a linear page of one MMU mode (0 supervisor, 1 user) to
- * host memory when the page is RAM (ROM: reads only).  A page holding
- * translated code keeps its write tag flagged so that every store goes
- * through tcg_slow_st, which invalidates the blocks it overlaps first.
- * A20 masking is applied to physical addresses.
+ * host memory when the page is RAM (ROM: reads only).  A write tag with
+ * the slow flag sends stores through tcg_slow_st: pages holding translated
+ * code (the blocks they overlap are invalidated first), pages not writable
+ * in this mode or whose D flag is still clear (walked again: #PF or D
+ * set), pages a data breakpoint watches.  Fetch entries (addr_code) exist
+ * only for executable pages.  Every TLB flush (CR0/CR3/CR4 writes, INVLPG,
+ * task switches) also empties the exec loop's jump cache, which is keyed
+ * by linear address.  Global pages are flushed like the others (allowed:
+ * flushing more than needed).  A20 masking is applied to physical
+ * addresses.
  */
 #include "emu/common.h"
 #include "emu/machine.h"
@@ -37,6 +45,7 @@ void tlb_flush_all(CPUX86State *env)
 void x86_tlb_flush(CPUX86State *env)
 {
     tlb_flush_all(env);
+    tb_jc_flush();
 }
 
 static AddressSpace *mem_as(void)
@@ -73,69 +82,159 @@ static void raise_from(CPUX86State *env, uintptr_t retaddr, int vec, int err)
     x86_raise_exception_err(env, vec, err);
 }
 
+static uint64_t phys_ld64(uint32_t pa)
+{
+    return phys_ld32(pa) | (uint64_t)phys_ld32(pa + 4) << 32;
+}
+
+/* Set bits in a paging-structure entry (A, D): 32-bit store of the low half. */
+static void pte_set(uint32_t pa, uint32_t old, uint32_t bits)
+{
+    if ((old & bits) != bits) {
+        phys_st32(pa, old | bits);
+    }
+}
+
 /*
  * Translate for an access: type 0 read, 1 write, 2 code.  is_user from the
- * MMU mode.  Raises #PF on a miss (with eip restored through retaddr).
+ * MMU mode.  32-bit paging (SDM 4.3) with 4 MiB pages under CR4.PSE, or
+ * PAE paging (4.4) with 2 MiB pages and the NX bit under EFER.NXE.
+ * Permissions combine every level (4.6): user accesses need U/S and, for
+ * writes, R/W everywhere; supervisor writes need R/W when CR0.WP is set.
+ * Accessed flags are set on every level of a successful walk, dirty on the
+ * leaf for a write.  *writable tells whether the TLB may take later writes
+ * directly (permitted and dirty already set); *exec whether fetches may.
+ * Raises #PF with CR2 and the error code (P, W/R, U/S, RSVD, I/D).
  */
-static uint32_t translate(CPUX86State *env, uint32_t lin, int type,
-                          bool is_user, uintptr_t retaddr, bool *writable)
+static uint32_t translate_x(CPUX86State *env, uint32_t lin, int type,
+                            bool is_user, uintptr_t retaddr, bool *writable,
+                            bool *exec)
 {
     *writable = true;
+    *exec = true;
     if (!(env->cr[0] & CR0_PG_MASK)) {
         return lin & env->a20_mask;
     }
-    uint32_t pde_addr = ((env->cr[3] & ~0xfffu) + ((lin >> 20) & 0xffc)) &
-                        env->a20_mask;
-    uint32_t pde = phys_ld32(pde_addr);
-    uint32_t err = (type == 1 ? 2 : 0) | (is_user ? 4 : 0);
+    bool pae = env->cr[4] & CR4_PAE_MASK;
+    bool nxe = pae && (env->efer & EFER_NXE);
+    uint32_t err = (type == 1 ? 2 : 0) | (is_user ? 4 : 0) |
+                   (type == 2 && nxe ? 16 : 0);
     bool wp = env->cr[0] & CR0_WP_MASK;
-    uint32_t pa, perm;
-    if (!(pde & PG_P)) {
-        goto fault;
-    }
-    if ((pde & PG_PS) && (env->cr[4] & CR4_PSE_MASK)) {
-        perm = pde;
-        pa = (pde & 0xffc00000u) | (lin & 0x3fffff);
-        if (!(pde & PG_A) || (type == 1 && !(pde & PG_D))) {
-            phys_st32(pde_addr, pde | PG_A | (type == 1 ? PG_D : 0));
-        }
-    } else {
-        if (!(pde & PG_A)) {
-            phys_st32(pde_addr, pde | PG_A);
-        }
-        uint32_t pte_addr = ((pde & ~0xfffu) + ((lin >> 10) & 0xffc)) &
-                            env->a20_mask;
-        uint32_t pte = phys_ld32(pte_addr);
-        if (!(pte & PG_P)) {
+    uint32_t a_addr[3] = {0};
+    uint32_t a_val[3] = {0};
+    int nlev = 0;
+    uint64_t leaf;
+    uint32_t leaf_addr, pa;
+    uint32_t rw = PG_RW, us = PG_US;
+    bool nx = false;
+
+    if (pae) {
+        uint32_t pdpte_addr = ((env->cr[3] & ~0x1fu) + ((lin >> 27) & 0x18)) &
+                              env->a20_mask;
+        uint64_t pdpte = phys_ld64(pdpte_addr);
+        if (!(pdpte & PG_P)) {
             goto fault;
         }
-        perm = pde & pte;
-        perm = (perm & (PG_RW | PG_US)) | PG_P;
-        pa = (pte & ~0xfffu) | (lin & 0xfff);
-        if (!(pte & PG_A) || (type == 1 && !(pte & PG_D))) {
-            phys_st32(pte_addr, pte | PG_A | (type == 1 ? PG_D : 0));
+        if (pdpte & 0x1e6) {
+            err |= 8 | 1;
+            goto fault_rsvd;
         }
-        /* The TLB entry stays read-only until a write sets D. */
-        if (!(pte & PG_D) && type != 1) {
-            *writable = false;
+        uint32_t pde_addr = (((uint32_t)pdpte & ~0xfffu) +
+                             ((lin >> 18) & 0xff8)) & env->a20_mask;
+        uint64_t pde = phys_ld64(pde_addr);
+        if (!(pde & PG_P)) {
+            goto fault;
+        }
+        if (!nxe && (pde >> 63)) {
+            err |= 8 | 1;
+            goto fault_rsvd;
+        }
+        rw &= pde;
+        us &= pde;
+        nx |= nxe && (pde >> 63);
+        if (pde & PG_PS) {
+            leaf = pde;
+            leaf_addr = pde_addr;
+            pa = ((uint32_t)pde & 0xffe00000u) | (lin & 0x1fffff);
+        } else {
+            a_addr[nlev] = pde_addr;
+            a_val[nlev++] = pde;
+            uint32_t pte_addr = (((uint32_t)pde & ~0xfffu) +
+                                 ((lin >> 9) & 0xff8)) & env->a20_mask;
+            uint64_t pte = phys_ld64(pte_addr);
+            if (!(pte & PG_P)) {
+                goto fault;
+            }
+            if (!nxe && (pte >> 63)) {
+                err |= 8 | 1;
+                goto fault_rsvd;
+            }
+            rw &= pte;
+            us &= pte;
+            nx |= nxe && (pte >> 63);
+            leaf = pte;
+            leaf_addr = pte_addr;
+            pa = ((uint32_t)pte & ~0xfffu) | (lin & 0xfff);
+        }
+    } else {
+        uint32_t pde_addr = ((env->cr[3] & ~0xfffu) + ((lin >> 20) & 0xffc)) &
+                            env->a20_mask;
+        uint32_t pde = phys_ld32(pde_addr);
+        if (!(pde & PG_P)) {
+            goto fault;
+        }
+        rw &= pde;
+        us &= pde;
+        if ((pde & PG_PS) && (env->cr[4] & CR4_PSE_MASK)) {
+            leaf = pde;
+            leaf_addr = pde_addr;
+            pa = (pde & 0xffc00000u) | (lin & 0x3fffff);
+        } else {
+            a_addr[nlev] = pde_addr;
+            a_val[nlev++] = pde;
+            uint32_t pte_addr = ((pde & ~0xfffu) + ((lin >> 10) & 0xffc)) &
+                                env->a20_mask;
+            uint32_t pte = phys_ld32(pte_addr);
+            if (!(pte & PG_P)) {
+                goto fault;
+            }
+            rw &= pte;
+            us &= pte;
+            leaf = pte;
+            leaf_addr = pte_addr;
+            pa = (pte & ~0xfffu) | (lin & 0xfff);
         }
     }
     err |= 1;
-    if (is_user) {
-        if (!(perm & PG_US) || (type == 1 && !(perm & PG_RW))) {
-            goto fault;
-        }
-        *writable = *writable && (perm & PG_RW);
-    } else if (wp) {
-        if (type == 1 && !(perm & PG_RW)) {
-            goto fault;
-        }
-        *writable = *writable && (perm & PG_RW);
+    bool w_ok = (is_user || wp) ? rw != 0 : true;
+    if (is_user && !us) {
+        goto fault;
     }
+    if (type == 1 && !w_ok) {
+        goto fault;
+    }
+    if (type == 2 && nx) {
+        goto fault;
+    }
+    for (int i = 0; i < nlev; i++) {
+        pte_set(a_addr[i], a_val[i], PG_A);
+    }
+    pte_set(leaf_addr, (uint32_t)leaf, PG_A | (type == 1 ? PG_D : 0));
+    /* The TLB entry stays read-only until a write sets D. */
+    *writable = w_ok && ((leaf & PG_D) || type == 1);
+    *exec = !nx;
     return pa & env->a20_mask;
+fault_rsvd:
 fault:
     env->cr[2] = lin;
     raise_from(env, retaddr, EXCP0E_PAGE, err);
+}
+
+static uint32_t translate(CPUX86State *env, uint32_t lin, int type,
+                          bool is_user, uintptr_t retaddr, bool *writable)
+{
+    bool x;
+    return translate_x(env, lin, type, is_user, retaddr, writable, &x);
 }
 
 uint32_t get_phys_code(CPUX86State *env, uint32_t linear)
@@ -144,21 +243,64 @@ uint32_t get_phys_code(CPUX86State *env, uint32_t linear)
     return translate(env, linear, 2, (env->hflags & HF_CPL_MASK) == 3, 0, &w);
 }
 
+/* ---- data breakpoints (DR0-DR3 with R/W 01 or 11) ---- */
+
+static uint32_t bp_len(uint32_t dr7, int i)
+{
+    static const uint32_t len[4] = { 1, 2, 8, 4 };
+    return len[(dr7 >> (18 + i * 4)) & 3];
+}
+
+bool x86_page_watched(CPUX86State *env, uint32_t page)
+{
+    uint32_t dr7 = env->dr[7];
+    for (int i = 0; i < 4; i++) {
+        if (((dr7 >> (i * 2)) & 3) && ((dr7 >> (16 + i * 4)) & 1) &&
+            ((uint32_t)env->dr[i] & TCG_PAGE_MASK) == page) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void x86_check_watch(CPUX86State *env, uint32_t addr, int size, bool write)
+{
+    uint32_t dr7 = env->dr[7];
+    if (!(dr7 & 0xff)) {
+        return;
+    }
+    for (int i = 0; i < 4; i++) {
+        int rw = (dr7 >> (16 + i * 4)) & 3;
+        if (!((dr7 >> (i * 2)) & 3) || !(rw & 1) || (rw == 1 && !write)) {
+            continue;
+        }
+        uint32_t len = bp_len(dr7, i);
+        uint32_t start = (uint32_t)env->dr[i] & ~(len - 1);
+        if (addr < start + len && addr + size > start) {
+            env_tcg(env)->pending_db |= 1u << i;
+        }
+    }
+}
+
 /* Fill the entry for lin's page; returns it. */
 static TCGTLBEntry *tlb_fill(CPUX86State *env, uint32_t lin, int type,
                              int mmu_idx, uintptr_t retaddr)
 {
-    bool writable;
+    bool writable, exec;
     uint32_t page = lin & TCG_PAGE_MASK;
-    uint32_t pa = translate(env, page | (lin & 0xfff), type, mmu_idx == 1,
-                            retaddr, &writable) & TCG_PAGE_MASK;
+    uint32_t pa = translate_x(env, lin, type, mmu_idx == 1, retaddr,
+                              &writable, &exec) & TCG_PAGE_MASK;
     TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(lin)];
     uint8_t *rd = address_space_map(mem_as(), pa, TCG_PAGE_SIZE, false);
     uint8_t *wr = address_space_map(mem_as(), pa, TCG_PAGE_SIZE, true);
     e->addr_read = rd ? page : page | TLB_FLAG_SLOW;
-    e->addr_code = rd ? page : page | TLB_FLAG_SLOW;
+    e->addr_code = !exec ? TCG_TLB_INVALID : rd ? page : page | TLB_FLAG_SLOW;
     e->addr_write = (wr && writable && !tb_page_has_code(pa))
                         ? page : page | TLB_FLAG_SLOW;
+    if (unlikely(env->dr[7] & 0xff) && x86_page_watched(env, page)) {
+        e->addr_read |= TLB_FLAG_SLOW;
+        e->addr_write |= TLB_FLAG_SLOW;
+    }
     e->pad = pa;
     e->addend = rd ? (uintptr_t)rd - page : 0;
     return e;
@@ -184,6 +326,9 @@ static uint64_t ld_page(CPUX86State *env, uint32_t addr, int size,
         e->addr_read == TCG_TLB_INVALID) {
         e = tlb_fill(env, addr, 0, mmu_idx, retaddr);
     }
+    if (unlikely(env->dr[7] & 0xff)) {
+        x86_check_watch(env, addr, size, false);
+    }
     if (!(e->addr_read & TLB_FLAG_SLOW)) {
         const uint8_t *p = (const uint8_t *)(e->addend + addr);
         switch (size) {
@@ -205,11 +350,17 @@ static void st_page(CPUX86State *env, uint32_t addr, int size, uint64_t val,
                     int mmu_idx, uintptr_t retaddr)
 {
     TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(addr)];
+    /* Under paging a slow write tag may also mean "not writable here" or
+     * "D not set yet": walk again (permission check, D) before writing. */
     if ((e->addr_write & ~TLB_FLAG_SLOW) != (addr & TCG_PAGE_MASK) ||
-        e->addr_write == TCG_TLB_INVALID) {
+        e->addr_write == TCG_TLB_INVALID ||
+        ((e->addr_write & TLB_FLAG_SLOW) && (env->cr[0] & CR0_PG_MASK))) {
         e = tlb_fill(env, addr, 1, mmu_idx, retaddr);
     }
     uint32_t pa = e->pad | (addr & 0xfff);
+    if (unlikely(env->dr[7] & 0xff)) {
+        x86_check_watch(env, addr, size, true);
+    }
     if (e->addr_write & TLB_FLAG_SLOW) {
         if (tb_page_has_code(pa & TCG_PAGE_MASK)) {
             tb_invalidate_phys_range(pa, size);
@@ -294,6 +445,20 @@ void x86_st(CPUX86State *env, uint32_t linear, int size, uint32_t val)
     tcg_slow_st(env, linear, val, size == 1 ? MO_8 : size == 2 ? MO_16
                                                                : MO_32,
                 cur_mmu(env), 0);
+}
+
+uint32_t x86_ld_sys(CPUX86State *env, uint32_t linear, int size)
+{
+    return tcg_slow_ld(env, linear, size == 1 ? MO_8 : size == 2 ? MO_16
+                                                                 : MO_32,
+                       0, 0);
+}
+
+void x86_st_sys(CPUX86State *env, uint32_t linear, int size, uint32_t val)
+{
+    tcg_slow_st(env, linear, val, size == 1 ? MO_8 : size == 2 ? MO_16
+                                                               : MO_32,
+                0, 0);
 }
 
 uint8_t x86_code_ldub(CPUX86State *env, uint32_t linear)

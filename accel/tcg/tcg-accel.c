@@ -10,6 +10,18 @@
  * Back end choice: the x86-64 code generator when it is linked in (weak
  * symbols below) unless EMU_TCG_INTERP=1, else the IR interpreter.
  *
+ * Exceptions raised while delivering another are classified as SDM vol.
+ * 3, table 6-5 says (#DF for contributory/page-fault pairs, shutdown on a
+ * fault while delivering #DF).  A fetch beyond the CS limit is #GP(0) at
+ * block entry; a block that straddles into a page whose fetch faults is
+ * cut before the straddling instruction, so the #PF reports it with the
+ * earlier instructions done.  Debug: TF single-step traps after each
+ * instruction of a block translated with TF; while DR7 arms anything,
+ * blocks are one instruction and unchained, instruction breakpoints are
+ * checked at each boundary (RF honoured) and data breakpoints trap after
+ * the instruction (the softmmu records hits).  -d exec / -d cpu log each
+ * block entered (and turn chaining off).
+ *
  * Limits: one TB cache for the process (vCPUs run one at a time under the
  * tb_lock); DMA writes into RAM that holds translated code are not seen
  * (the memory API has no dirty tracking yet).
@@ -30,6 +42,9 @@
 #define TB_JC_BITS 12
 #define TB_MAX_INSNS 64
 #define CODE_CACHE_SIZE (64 * MiB)
+/* Accel-only TB flag: one instruction per block, never chained (debug
+ * registers armed: every instruction boundary passes through the loop). */
+#define TBF_SINGLE (1u << 31)
 
 static TB *tb_hash[1 << TB_HASH_BITS];
 static TB *tb_jc[1 << TB_JC_BITS];
@@ -55,6 +70,12 @@ static inline unsigned tb_hash_fn(uint32_t phys, uint32_t cs_base,
 static inline unsigned tb_jc_fn(uint32_t lin)
 {
     return (lin ^ (lin >> TB_JC_BITS)) & ((1 << TB_JC_BITS) - 1);
+}
+
+/* The jump cache is keyed by linear address: a TLB flush empties it. */
+void tb_jc_flush(void)
+{
+    memset(tb_jc, 0, sizeof(tb_jc));
 }
 
 bool tb_page_has_code(uint32_t phys_page)
@@ -216,6 +237,52 @@ void x86_raise_exception(CPUX86State *env, int vector)
 
 /* ---- translation ---- */
 
+/*
+ * Translate at most max instructions; false if fetching the code faulted
+ * (a #PF on the block's second page: the first is known to be mapped).
+ * The fault is swallowed and CR2 left as it was.
+ */
+static bool translate_try(CPUX86State *env, TB *tb, uint32_t cs_base,
+                          uint32_t eip, uint32_t flags, int max, int *n,
+                          uint32_t *size)
+{
+    TCGCPU *t = env_tcg(env);
+    sigjmp_buf saved;
+    uint64_t cr2 = env->cr[2];
+    volatile bool ok = true;
+    memcpy(saved, t->jmp, sizeof(saved));
+    if (sigsetjmp(t->jmp, 0) == 0) {
+        *size = x86_translate_block(env, (uintptr_t)tb, cs_base, eip, flags,
+                                    max, n);
+    } else {
+        ok = false;
+        env->cr[2] = cr2;
+    }
+    memcpy(t->jmp, saved, sizeof(saved));
+    return ok;
+}
+
+/*
+ * The block's instructions up to (not including) one that straddles into
+ * a page that faults, so that the fault is taken at that instruction with
+ * the ones before it executed (SDM: a fetch fault belongs to the
+ * instruction being fetched).  Returns the count, 0 if the first one
+ * straddles.
+ */
+static int insns_before_fetch_fault(CPUX86State *env, TB *tb,
+                                    uint32_t cs_base, uint32_t eip,
+                                    uint32_t flags, int max)
+{
+    int n;
+    uint32_t size;
+    for (int k = 1; k < max; k++) {
+        if (!translate_try(env, tb, cs_base, eip, flags, k, &n, &size)) {
+            return k - 1;
+        }
+    }
+    return max - 1;
+}
+
 static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
                   uint32_t eip, uint32_t flags)
 {
@@ -232,11 +299,20 @@ static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
     }
     tb_all[tb_all_nr++] = tb;
 
-    int max = TB_MAX_INSNS, n;
+    int max = (flags & TBF_SINGLE) ? 1 : TB_MAX_INSNS, n;
     uint32_t size;
+    if ((flags & HF_PG) &&
+        !translate_try(env, tb, cs_base, eip, flags & ~TBF_SINGLE, max, &n,
+                       &size)) {
+        /* Stop before the instruction whose fetch faults; if it is the
+         * first, the translation below raises the #PF for it. */
+        int k = insns_before_fetch_fault(env, tb, cs_base, eip,
+                                         flags & ~TBF_SINGLE, max);
+        max = k > 0 ? k : 1;
+    }
     for (;;) {
-        size = x86_translate_block(env, (uintptr_t)tb, cs_base, eip, flags,
-                                   max, &n);
+        size = x86_translate_block(env, (uintptr_t)tb, cs_base, eip,
+                                   flags & ~TBF_SINGLE, max, &n);
         if (!t->ctx->overflow || max == 1) {
             break;
         }
@@ -300,8 +376,12 @@ static TB *tb_find(CPUX86State *env)
 {
     uint32_t cs_base = env->segs[R_CS].base;
     uint32_t eip = env->eip;
-    uint32_t flags = env->hflags;
+    uint32_t flags = env->hflags | ((env->dr[7] & 0xff) ? TBF_SINGLE : 0);
     uint32_t lin = cs_base + eip;
+    if (unlikely(eip > env->segs[R_CS].limit) && (flags & HF_PE)) {
+        /* Fetch beyond the CS limit (SDM 6.15, #GP(0)). */
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
     unsigned j = tb_jc_fn(lin);
     TB *tb = tb_jc[j];
     if (tb && tb->cs_base == cs_base && tb->eip == eip && tb->flags == flags) {
@@ -347,6 +427,7 @@ static const void *lookup_tb_ptr(void *opaque)
 static void tb_add_jump(TB *from, int slot, TB *to)
 {
     if (!from->info || !to->info || from->invalid || to->invalid ||
+        ((from->flags | to->flags) & TBF_SINGLE) ||
         from->jmp_dest[slot] ||
         from->info->jmp_insn_offset[slot] == UINT32_MAX) {
         return;
@@ -365,6 +446,61 @@ static void tb_add_jump(TB *from, int slot, TB *to)
 }
 
 /* ---- the loop ---- */
+
+/*
+ * Debug registers (SDM vol. 3, 17.2): instruction breakpoints are faults
+ * checked at each instruction boundary (blocks are one instruction while
+ * DR7 enables anything), unless EFLAGS.RF; data breakpoints are traps the
+ * softmmu records (x86_check_watch) and the loop raises after the
+ * instruction; single-step (TF) traps after each instruction of a block
+ * translated with TF set.  DR6 gets B0-B3 / BS.
+ */
+static void debug_regs_changed(CPUX86State *env, TCGCPU *t)
+{
+    if (memcmp(t->dr, env->dr, sizeof(t->dr))) {
+        memcpy(t->dr, env->dr, sizeof(t->dr));
+        tlb_flush_all(env);     /* watched pages go slow (softmmu.c) */
+        tb_jc_flush();
+    }
+}
+
+static void check_insn_bp(CPUX86State *env)
+{
+    uint32_t dr7 = env->dr[7], lin = env->segs[R_CS].base + env->eip;
+    uint32_t hits = 0;
+    for (int i = 0; i < 4; i++) {
+        if ((dr7 >> (i * 2)) & 3 && ((dr7 >> (16 + i * 4)) & 3) == 0 &&
+            (uint32_t)env->dr[i] == lin) {
+            hits |= 1u << i;
+        }
+    }
+    if (hits) {
+        env->dr[6] = (env->dr[6] & ~0xfull) | hits;
+        x86_raise_exception(env, EXCP01_DB);
+    }
+}
+
+/* Contributory exceptions (SDM vol. 3, table 6-4). */
+static bool excp_contributory(int vec)
+{
+    return vec == EXCP00_DIVZ || (vec >= EXCP0A_TSS && vec <= EXCP0D_GPF);
+}
+
+/* -d exec: one line per block entered; -d cpu: the registers too. */
+static void log_exec(CPUX86State *env, TB *tb)
+{
+    if (log_enabled(LOG_EXEC)) {
+        log_printf("Trace %04x:%08x [%08x] flags %x\n",
+                   env->segs[R_CS].selector, (uint32_t)env->eip,
+                   tb->phys_pc, tb->flags);
+    }
+    if (log_enabled(LOG_CPU)) {
+        uint32_t saved = env->eflags;
+        env->eflags = x86_get_eflags(env);
+        x86_cpu_dump_state(emu_logfile ? emu_logfile : stderr, env);
+        env->eflags = saved;
+    }
+}
 
 static bool deliver_event(CPUState *cpu, CPUX86State *env)
 {
@@ -429,6 +565,7 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
     if (sigsetjmp(t->jmp, 0) != 0) {
         /* An exception or an exit from a helper / slow path. */
         t->cur_tb = NULL;
+        t->pending_db = 0;
         last_tb = NULL;
         if (t->excp == EXCP_HLT) {
             env->halted = true;
@@ -438,28 +575,45 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
         }
         if (t->excp < EXCP_HLT) {
             int vec = t->excp;
-            if (t->excp_depth >= 2 ||
-                (t->excp_depth == 1 && vec == EXCP08_DBLE)) {
-                log_mask(LOG_INT, "tcg: triple fault\n");
-                t->excp_depth = 0;
-                ret = ACCEL_EXIT_SHUTDOWN;
-                goto out;
-            }
-            if (t->excp_depth == 1) {
-                vec = EXCP08_DBLE;
-                t->err = 0;
-                t->has_err = env->cr[0] & CR0_PE_MASK;
+            if (t->excp_depth > 0) {
+                /* A fault while delivering t->cur_excp (SDM 6.15,
+                 * "Interrupt 8", table 6-5). */
+                int first = t->cur_excp;
+                if (first == EXCP08_DBLE) {
+                    log_mask(LOG_INT, "tcg: triple fault\n");
+                    t->excp_depth = 0;
+                    ret = ACCEL_EXIT_SHUTDOWN;
+                    goto out;
+                }
+                if ((excp_contributory(first) && excp_contributory(vec)) ||
+                    (first == EXCP0E_PAGE &&
+                     (excp_contributory(vec) || vec == EXCP0E_PAGE))) {
+                    vec = EXCP08_DBLE;
+                    t->err = 0;
+                    t->has_err = env->cr[0] & CR0_PE_MASK;
+                }
+                if (t->excp_depth > 8) {
+                    /* Benign faults forever (a broken IDT): give up. */
+                    log_mask(LOG_INT, "tcg: exception loop\n");
+                    t->excp_depth = 0;
+                    ret = ACCEL_EXIT_SHUTDOWN;
+                    goto out;
+                }
             }
             t->excp_depth++;
+            t->cur_excp = vec;
             x86_do_interrupt(env, vec, false, t->has_err, t->err, env->eip);
         }
         t->excp_depth = 0;
     }
     for (;;) {
+        /* Clear first, then look at the requests: a kick that lands in
+         * between is seen here or by the next block's exit_request test. */
+        env->exit_request = 0;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
         if (cpu->stop_request || cpu->reset_request || cpu->exit_thread) {
             break;
         }
-        env->exit_request = 0;
         if (current_machine->as_mem->generation != t->as_gen) {
             /* The memory map changed: mappings and code may be stale. */
             t->as_gen = current_machine->as_mem->generation;
@@ -476,7 +630,18 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
             }
         }
         env->hflags &= ~HF_INHIBIT_IRQ;
+        if (unlikely(env->dr[7] & 0xff) || unlikely(t->dr[7] & 0xff)) {
+            debug_regs_changed(env, t);
+            if ((env->dr[7] & 0xff) && !(env->eflags & RF_MASK)) {
+                check_insn_bp(env);
+            }
+        }
+        bool rf = env->eflags & RF_MASK;
         TB *tb = tb_find(env);
+        if (unlikely(log_enabled(LOG_EXEC | LOG_CPU))) {
+            log_exec(env, tb);
+            last_tb = NULL;     /* no chaining: log every block */
+        }
         if (last_tb && use_native) {
             tb_add_jump(last_tb, last_slot, tb);
         }
@@ -490,6 +655,19 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
         t->cur_tb = NULL;
         last_tb = (TB *)(r & ~(uintptr_t)3);
         last_slot = r & 3;
+        if (rf) {
+            env->eflags &= ~RF_MASK;    /* the instruction it covered ran */
+        }
+        if (unlikely(t->pending_db)) {
+            env->dr[6] = (env->dr[6] & ~0xfull) | t->pending_db;
+            t->pending_db = 0;
+            x86_raise_exception(env, EXCP01_DB);
+        }
+        if (unlikely(tb->flags & HF_TF) &&
+            !(env->exit_request && env->eip == tb->eip)) {
+            env->dr[6] |= 0x4000;       /* BS */
+            x86_raise_exception(env, EXCP01_DB);
+        }
     }
 out:
     t->cur_tb = NULL;

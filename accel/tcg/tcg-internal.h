@@ -42,6 +42,9 @@ typedef struct TCGCPU {
     int excp, err;
     bool has_err;
     int excp_depth;               /* nested delivery: #DF, triple fault */
+    int cur_excp;                 /* the exception being delivered */
+    uint32_t pending_db;          /* data breakpoints hit (DR6 B0-B3) */
+    uint64_t dr[8];               /* debug registers the TLB was built for */
     TB *cur_tb;
     unsigned as_gen;
     uint32_t a20_mask;
@@ -68,6 +71,10 @@ void tcg_softmmu_init(void);
 void tlb_flush_all(CPUX86State *env);
 /* Linear -> physical for a code fetch (may raise #PF). */
 uint32_t get_phys_code(CPUX86State *env, uint32_t linear);
+/* Data breakpoint check for an access (records a hit in pending_db). */
+void x86_check_watch(CPUX86State *env, uint32_t addr, int size, bool write);
+/* Does DR7 arm a data breakpoint on the linear page? */
+bool x86_page_watched(CPUX86State *env, uint32_t page);
 uint64_t tcg_slow_ld(void *env, uint32_t addr, MemOp op, int mmu_idx,
                      uintptr_t retaddr);
 void tcg_slow_st(void *env, uint32_t addr, uint64_t val, MemOp op,
@@ -75,6 +82,7 @@ void tcg_slow_st(void *env, uint32_t addr, uint64_t val, MemOp op,
 
 /* tcg-accel.c: code tracking for self-modifying code. */
 bool tb_page_has_code(uint32_t phys_page);
+void tb_jc_flush(void);
 /* Invalidate blocks overlapping [phys, phys + len). */
 void tb_invalidate_phys_range(uint32_t phys, uint32_t len);
 /* Restore eip from the host return address of a faulting access. */

@@ -4,7 +4,8 @@
 # every boot device, "No bootable device".  SeaBIOS then waits forever,
 # so the test stops the emulator itself.
 #
-# Environment: EMU (default ./emu), EMU_ACCELS (default "kvm"),
+# Environment: EMU (default ./emu), EMU_ACCELS (default "kvm", plus
+# "tcg" when $EMU -accel help lists it),
 # SEABIOS (default /usr/share/seabios/bios-256k.bin), SEABIOS_TIMEOUT
 # (seconds, default 60), EMU_EXTRA_ARGS (appended to the command line;
 # e.g. "-net none" when EMU is qemu-system-x86_64, so that iPXE does not
@@ -16,7 +17,14 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 . "$here/../lib.sh"
-EMU_ACCELS=${EMU_ACCELS:-kvm}
+# Default: kvm, plus the translator when this emu lists it as usable.
+if [ -z "${EMU_ACCELS:-}" ]; then
+    EMU_ACCELS=kvm
+    if "$EMU" -accel help 2>/dev/null | grep -v -i "not usable\|unavailable" |
+            grep -q '^tcg '; then
+        EMU_ACCELS="kvm tcg"
+    fi
+fi
 SEABIOS=${SEABIOS:-/usr/share/seabios/bios-256k.bin}
 SEABIOS_TIMEOUT=${SEABIOS_TIMEOUT:-60}
 EMU_EXTRA_ARGS=${EMU_EXTRA_ARGS:-}

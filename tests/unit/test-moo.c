@@ -17,21 +17,12 @@
  * docs in the report and the comments at the 286 differences below.
  */
 #include "tests/unit/harness.h"
-#include "emu/accel.h"
-#include "emu/machine.h"
-#include "target-i386/tcg-x86.h"
+#include "tests/unit/x86-harness.c"
 
 #include <dirent.h>
-#include <signal.h>
-#include <sys/time.h>
 
-#define RAM_SIZE (16 * MiB)
+#define RAM_SIZE X86H_RAM_SIZE
 
-static MemoryRegion mem_root, io_root, ram;
-static AddressSpace mem_as, io_as;
-static Machine machine;
-static CPUState cpu;
-static const AccelOps *ops;
 static char *metadata;
 static const char *moo_dir;
 static bool verbose;
@@ -198,46 +189,7 @@ static uint16_t flags_mask_for(const char *file)
     return 0xffff;
 }
 
-/* ---- the machine ---- */
-
-static void machine_setup(void)
-{
-    Error *err = NULL;
-    memory_region_init(&mem_root, "system", 4 * GiB);
-    if (memory_region_init_ram(&ram, "ram", RAM_SIZE, &err) < 0) {
-        test_fail(__FILE__, __LINE__, "ram: %s", error_get_pretty(err));
-        exit(1);
-    }
-    memory_region_add_subregion(&mem_root, 0, &ram);
-    memory_region_init(&io_root, "io", 64 * KiB);
-    address_space_init(&mem_as, &mem_root, "memory");
-    address_space_init(&io_as, &io_root, "io");
-    machine.sysmem = &mem_root;
-    machine.as_mem = &mem_as;
-    machine.sysio = &io_root;
-    machine.as_io = &io_as;
-    machine.ram = &ram;
-    machine.nr_cpus = 1;
-    machine.cpus[0] = &cpu;
-    current_machine = &machine;
-    first_cpu = &cpu;
-    ops = accel_find("tcg");
-    cpu.machine = &machine;
-    cpu.accel = ops;
-    x86_cpu_reset_state(&cpu.env);
-    if (!ops || ops->init(&machine, &err) < 0 ||
-        ops->vcpu_init(&cpu, &err) < 0) {
-        test_fail(__FILE__, __LINE__, "tcg accelerator unavailable");
-        exit(1);
-    }
-}
-
-static void watchdog(int sig)
-{
-    (void)sig;
-    cpu.stop_request = true;
-    cpu.env.exit_request = 1;
-}
+/* ---- the machine: tests/unit/x86-harness.c ---- */
 
 static const int reg_of[8] = {R_EAX, R_EBX, R_ECX, R_EDX, R_ESP, R_EBP,
                               R_ESI, R_EDI};
@@ -247,7 +199,7 @@ static const char *const reg_names[14] = {"ax", "bx", "cx", "dx", "cs", "ss",
 
 static void load_state(const uint16_t r[14])
 {
-    CPUX86State *env = &cpu.env;
+    CPUX86State *env = x86h_env();
     x86_cpu_reset_state(env);
     env->regs[R_EAX] = r[0];
     env->regs[R_EBX] = r[1];
@@ -268,15 +220,13 @@ static void load_state(const uint16_t r[14])
     env->eflags = (r[13] & 0x0fff) | 2;
     env->idt.limit = 0x3ff;
     env->a20_mask = ~0u;
-    cpu.state_dirty = true;
-    cpu.stop_request = false;
-    env->halted = false;
+    x86h_mark_dirty();
 }
 
 static void read_state(uint16_t r[14])
 {
-    CPUX86State *env = &cpu.env;
-    ops->get_state(&cpu);
+    CPUX86State *env = x86h_env();
+    x86h_get_state();
     r[0] = env->regs[R_EAX];
     r[1] = env->regs[R_EBX];
     r[2] = env->regs[R_ECX];
@@ -308,7 +258,7 @@ static bool run_test(Buf t, uint16_t fmask, const char *file, uint32_t idx)
         return false;
     }
     read_regs(regs, ir);
-    uint8_t *mem = memory_region_get_ram_ptr(&ram);
+    uint8_t *mem = x86h_ram();
     if (chunk(init, "RAM ", &ramc)) {
         uint32_t n = rd32(ramc.p);
         for (uint32_t i = 0; i < n && 4 + i * 5 + 5 <= ramc.len; i++) {
@@ -323,17 +273,7 @@ static bool run_test(Buf t, uint16_t fmask, const char *file, uint32_t idx)
     if (chunk(fina, "REGS", &regs)) {
         read_regs(regs, fr);
     }
-    struct itimerval it = {{0, 0}, {0, 200000}};
-    setitimer(ITIMER_REAL, &it, NULL);
-    AccelExit r = ACCEL_EXIT_KICKED;
-    for (int i = 0; i < 4 && r != ACCEL_EXIT_HALTED; i++) {
-        r = ops->vcpu_exec(&cpu);
-        if (cpu.stop_request) {
-            break;
-        }
-    }
-    struct itimerval off = {{0, 0}, {0, 0}};
-    setitimer(ITIMER_REAL, &off, NULL);
+    AccelExit r = x86h_exec(4, 200);
     read_state(got);
     bool ok = r == ACCEL_EXIT_HALTED;
     char why[256] = "";
@@ -493,8 +433,10 @@ int main(int argc, char **argv)
         fclose(mf);
     }
     load_baseline();
-    machine_setup();
-    signal(SIGALRM, watchdog);
+    x86h_init();
+    /* An 80286: family 2 (the translator accepts LOCK on anything, as
+     * CPUs before the 386 did). */
+    x86h_env()->cpuid_version = 0x0200;
 
     char *names[1024];
     int nr = 0;

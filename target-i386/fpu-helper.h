@@ -1,0 +1,97 @@
+/*
+ * x87 FPU (and the MMX register aliasing) for the translator.
+ *
+ * The frontend hands every ESC instruction (opcodes D8-DF) to helper_x87()
+ * after decoding its ModRM and effective address; the helper does the
+ * whole instruction: device-not-available and pending-exception checks,
+ * the memory operand, the arithmetic (exact soft-float, softfloat-x80.h),
+ * the status/tag/pointer registers.  State lives in CPUX86State:
+ *
+ *   fpregs[8]  physical registers R0-R7 (ST(i) is fpregs[(fpstt+i)&7])
+ *   fpstt      TOP;  fpus  FSW without the TOP field;  fpuc  FCW
+ *   fptags[i]  1 = R(i) empty, 0 = in use (the full 2-bit tag is derived
+ *              from the contents when FSTENV/FSAVE need it)
+ *   fpop       last FOP (11 bits);  fpip/fpcs, fpdp/fpds  last instruction
+ *              and operand pointers, as offsets + selectors
+ *
+ * Transcendental instructions (F2XM1 FYL2X FYL2XP1 FPTAN FPATAN FSIN FCOS
+ * FSINCOS) are executed on the host's own x87 (the host is x86, whose x87
+ * is the guest's): the guest's stack, control word and tags are loaded
+ * with FRSTOR, the instruction runs, FNSAVE reads everything back.  The
+ * results are therefore exactly the host CPU's, including C2 for
+ * out-of-range arguments and masked/unmasked exception responses.  On a
+ * non-x86 host those instructions return the indefinite (logged once).
+ */
+#ifndef TARGET_I386_FPU_HELPER_H
+#define TARGET_I386_FPU_HELPER_H
+
+#include "emu/common.h"
+#include "target-i386/cpu.h"
+
+/*
+ * Guest memory and exception delivery as the helpers use them.  The
+ * helper_* entry points use the translator's (x86_ld, x86_st,
+ * x86_raise_exception_err from tcg-x86.h); tests pass their own so that
+ * the FPU can run without the exec loop (x87_exec() and friends).
+ * raise must not return.
+ */
+typedef struct X87MemOps {
+    uint32_t (*ld)(CPUX86State *env, uint32_t linear, int size);
+    void (*st)(CPUX86State *env, uint32_t linear, int size, uint32_t val);
+    void (*raise)(CPUX86State *env, int vector, int error_code)
+        __attribute__((noreturn));
+} X87MemOps;
+
+/*
+ * Execute one x87 instruction.  op is the opcode byte D8..DF, modrm its
+ * ModRM byte, ea the linear address of the memory operand (ignored for
+ * register forms, mod == 3), data32 the operand size (selects the 14- or
+ * 28-byte FSTENV/FLDENV/FSAVE/FRSTOR layout; real or protected layout
+ * follows CR0.PE and EFLAGS.VM), fip the linear address of the
+ * instruction (its first prefix), fcs the CS selector, fds the selector of
+ * the operand's segment.  Raises #NM (CR0.EM or CR0.TS), #MF (CR0.NE and
+ * an unmasked exception pending at a waiting instruction), #UD (reserved
+ * encodings; FISTTP without SSE3 in CPUID) and whatever the memory
+ * accesses raise.  With CR0.NE clear a pending exception is ignored (as if
+ * IGNNE# were asserted; FERR# is not wired).  FCOMI/FUCOMI(P) leave EFLAGS
+ * as cc_op = CC_OP_EFLAGS, cc_src = the arithmetic flags; FCMOVcc reads
+ * x86_get_eflags().  FNSTSW AX writes regs[R_EAX].
+ */
+void helper_x87(CPUX86State *env, uint8_t op, uint8_t modrm, uint32_t ea,
+                bool data32, uint32_t fip, uint16_t fcs, uint16_t fds);
+/* WAIT/FWAIT: #NM if CR0.TS and CR0.MP; #MF if an exception is pending. */
+void helper_fwait(CPUX86State *env);
+/* FXSAVE/FXRSTOR (512-byte area, 32-bit layout; #GP(0) if ea is not
+ * 16-byte aligned or FXRSTOR's MXCSR has reserved bits set). */
+void helper_fxsave(CPUX86State *env, uint32_t ea);
+void helper_fxrstor(CPUX86State *env, uint32_t ea);
+/* EMMS: every register empty.  (#NM/#UD checks are the caller's.) */
+void helper_emms(CPUX86State *env);
+
+/* The same with explicit memory/exception services. */
+void x87_exec(CPUX86State *env, const X87MemOps *ops, uint8_t op,
+              uint8_t modrm, uint32_t ea, bool data32, uint32_t fip,
+              uint16_t fcs, uint16_t fds);
+void x87_fwait(CPUX86State *env, const X87MemOps *ops);
+void x87_fxsave(CPUX86State *env, const X87MemOps *ops, uint32_t ea);
+void x87_fxrstor(CPUX86State *env, const X87MemOps *ops, uint32_t ea);
+
+/* FNINIT state: FCW 037F, FSW 0, all empty, pointers 0. */
+void x87_reset(CPUX86State *env);
+/* FSW with TOP; the full tag word (00 valid 01 zero 10 special 11 empty);
+ * the abridged one FXSAVE stores (bit i = R(i) in use). */
+uint16_t x87_get_fsw(const CPUX86State *env);
+uint16_t x87_get_ftw_full(const CPUX86State *env);
+uint8_t x87_get_ftw_abridged(const CPUX86State *env);
+
+/*
+ * MMX (SDM vol. 1, 9.5): MMi is fpregs[i].mant.  Every MMX instruction
+ * but EMMS makes TOP 0 and all tags valid: call x87_mmx_enter() first
+ * (for reads too); x87_mmx_set() also sets the register's exponent field
+ * to all ones, as a write from an MMX instruction does.
+ */
+void x87_mmx_enter(CPUX86State *env);
+uint64_t x87_mmx_get(const CPUX86State *env, int i);
+void x87_mmx_set(CPUX86State *env, int i, uint64_t v);
+
+#endif

@@ -1,0 +1,194 @@
+/*
+ * Differential tester: talking to the native runner and comparing.
+ *
+ * The native runner (build/difftest-native32) is one child process fed
+ * through two pipes in batches: up to DT_BATCH cases are written (they fit
+ * the pipe buffer), then as many results are read back, so neither side
+ * can block the other.
+ *
+ * Comparison: exception vector (or normal end), end EIP, all eight GPRs,
+ * the arithmetic flags and DF, and every byte of the data and stack pages.
+ * A difference confined to flags the SDM calls undefined for the case
+ * (Gen.undef) is a "undefined-flag divergence": counted per class with
+ * the flags involved, a failure only under DIFFTEST_STRICT=1.  The host is
+ * the oracle for everything else.  Masked (SDM-undefined, and they do
+ * differ between Intel and AMD hosts and the translator's choices):
+ *   logic ops, TEST: AF            shifts: AF (count != 0), OF (count > 1),
+ *   rotates: OF (count > 1)        SHL/SHR: CF (count >= operand width)
+ *   SHLD/SHRD: AF, OF (count > 1)  MUL/IMUL: SF ZF AF PF
+ *   DIV/IDIV: all six              BT*: OF SF AF PF
+ *   BSF/BSR: CF OF SF AF PF        DAA/DAS: OF; AAA/AAS: OF SF ZF PF;
+ *   AAM/AAD: OF AF CF
+ * 16-bit SHLD/SHRD counts above 16 (result undefined) are not generated.
+ *
+ * Included by tests/unit/test-difftest.c.
+ */
+#include "tests/difftest/difftest.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DT_BATCH 128
+
+typedef struct Native {
+    pid_t pid;
+    int to, from;
+} Native;
+
+static bool native_start(Native *n, const char *path)
+{
+    int in[2], out[2];
+    if (access(path, X_OK) < 0 || pipe(in) < 0 || pipe(out) < 0) {
+        return false;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        return false;
+    }
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        execl(path, path, (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    n->pid = pid;
+    n->to = in[1];
+    n->from = out[0];
+    return true;
+}
+
+static void native_stop(Native *n)
+{
+    if (n->pid > 0) {
+        close(n->to);
+        close(n->from);
+        waitpid(n->pid, NULL, 0);
+        n->pid = 0;
+    }
+}
+
+static bool io_full(int fd, void *buf, size_t len, bool wr)
+{
+    uint8_t *p = buf;
+    while (len) {
+        ssize_t r = wr ? write(fd, p, len) : read(fd, p, len);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            return false;
+        }
+        p += r;
+        len -= r;
+    }
+    return true;
+}
+
+static bool native_send(Native *n, const DTCase *c, int nr)
+{
+    return io_full(n->to, (void *)c, nr * sizeof(*c), true);
+}
+
+static bool native_recv(Native *n, DTResult *r, DTDiff *d)
+{
+    if (!io_full(n->from, r, sizeof(*r), false) || r->magic != DT_MAGIC ||
+        r->ndiff > DT_MAX_DIFF) {
+        return false;
+    }
+    return io_full(n->from, d, r->ndiff * sizeof(*d), false);
+}
+
+enum { CMP_PASS, CMP_UNDEF, CMP_FAIL };
+
+static int dt_compare(const DTResult *a, const DTDiff *ad, const DTResult *b,
+                      const DTDiff *bd, uint32_t undef, uint32_t *fdiff)
+{
+    *fdiff = (a->eflags ^ b->eflags) & (DT_ARITH | DT_DF);
+    if (a->vector != b->vector || a->eip != b->eip ||
+        memcmp(a->regs, b->regs, sizeof(a->regs)) || a->ndiff != b->ndiff ||
+        memcmp(ad, bd, a->ndiff * sizeof(*ad))) {
+        return CMP_FAIL;
+    }
+    if (*fdiff & ~undef) {
+        return CMP_FAIL;
+    }
+    return *fdiff ? CMP_UNDEF : CMP_PASS;
+}
+
+static void dt_flags_str(uint32_t f, char *buf)
+{
+    static const struct { uint32_t bit; const char *n; } fl[] = {
+        {DT_CF, "CF"}, {DT_PF, "PF"}, {DT_AF, "AF"}, {DT_ZF, "ZF"},
+        {DT_SF, "SF"}, {DT_OF, "OF"}, {DT_DF, "DF"},
+    };
+    buf[0] = 0;
+    for (unsigned i = 0; i < sizeof(fl) / sizeof(fl[0]); i++) {
+        if (f & fl[i].bit) {
+            strcat(buf, buf[0] ? " " : "");
+            strcat(buf, fl[i].n);
+        }
+    }
+}
+
+static const char *const dt_reg_names[8] = {"eax", "ecx", "edx", "ebx",
+                                            "esp", "ebp", "esi", "edi"};
+
+static void dt_print_result(const char *who, const DTResult *r,
+                            const DTDiff *d, const DTResult *o,
+                            const DTDiff *od)
+{
+    printf("      %-6s vec=%d eip=+%u fl=%03x", who, r->vector, r->eip,
+           r->eflags & (DT_ARITH | DT_DF));
+    for (int i = 0; i < 8; i++) {
+        if (r->regs[i] != o->regs[i]) {
+            printf(" %s=%08x", dt_reg_names[i], r->regs[i]);
+        }
+    }
+    /* memory bytes that the other side does not have */
+    int shown = 0;
+    for (uint32_t i = 0; i < r->ndiff && shown < 8; i++) {
+        bool same = false;
+        for (uint32_t k = 0; k < o->ndiff; k++) {
+            if (od[k].off == d[i].off) {
+                same = od[k].val == d[i].val;
+                break;
+            }
+        }
+        if (!same) {
+            uint32_t a = d[i].off < DT_PAGE ? DT_DATA + d[i].off
+                                            : DT_STACK + d[i].off - DT_PAGE;
+            printf(" [%x]=%02x", a, d[i].val);
+            shown++;
+        }
+    }
+    printf(" (%u bytes written)\n", r->ndiff);
+}
+
+static void dt_print_case(const char *cls, uint32_t idx, const DTCase *c,
+                          uint64_t seed)
+{
+    printf("    FAIL %s #%u (DIFFTEST_SEED=%#llx DIFFTEST_ONLY=%s "
+           "DIFFTEST_FIRST=%u DIFFTEST_CASES=1)\n      code", cls, idx,
+           (unsigned long long)seed, cls, idx);
+    for (int i = 0; i < c->code_len; i++) {
+        printf(" %02x", c->code[i]);
+    }
+    printf(" | in");
+    for (int i = 0; i < 8; i++) {
+        printf(" %s=%08x", dt_reg_names[i], c->regs[i]);
+    }
+    printf(" fl=%03x fill=%08x", c->eflags, c->seed);
+    for (int i = 0; i < c->npatch; i++) {
+        const DTPatch *p = &c->patch[i];
+        uint32_t a = p->off < DT_PAGE ? DT_DATA + p->off
+                                      : DT_STACK + p->off - DT_PAGE;
+        printf(" [%x]:%u=%x", a, p->len, p->val);
+    }
+    printf("\n");
+}

@@ -1,0 +1,133 @@
+/*
+ * Differential tester, shared between the generator/comparator (64-bit,
+ * linked into build/tests/test-difftest) and the native runner (a 32-bit
+ * program, build/difftest-native32): the wire format of a test case and of
+ * its result, the guest memory layout and the deterministic page fill.
+ *
+ * Both sides map the same linear addresses: the code page at DT_CODE, a
+ * data page at DT_DATA and a stack page at DT_STACK.  Data and stack pages
+ * are filled from case->seed (dt_fill) and then patched; a result carries
+ * the final registers, EFLAGS, the end EIP and the bytes of the two pages
+ * that differ from that initial image.
+ *
+ * Only fixed-width fields: the structs have the same layout under -m32 and
+ * x86-64.
+ */
+#ifndef TESTS_DIFFTEST_DIFFTEST_H
+#define TESTS_DIFFTEST_DIFFTEST_H
+
+#include <stdint.h>
+#include <string.h>
+
+#define DT_CODE 0x00110000u
+#define DT_DATA 0x00120000u
+#define DT_STACK 0x00130000u
+#define DT_PAGE 4096u
+#define DT_MAX_CODE 48
+#define DT_MAX_PATCH 6
+#define DT_MAX_DIFF (2 * DT_PAGE)
+#define DT_MAGIC 0x44694654u     /* "TFiD" */
+
+/* Register order: the x86 encoding order. */
+enum { DT_EAX, DT_ECX, DT_EDX, DT_EBX, DT_ESP, DT_EBP, DT_ESI, DT_EDI };
+
+/* Flag bits the tester sets and compares. */
+#define DT_CF 0x0001u
+#define DT_PF 0x0004u
+#define DT_AF 0x0010u
+#define DT_ZF 0x0040u
+#define DT_SF 0x0080u
+#define DT_DF 0x0400u
+#define DT_OF 0x0800u
+#define DT_ARITH (DT_CF | DT_PF | DT_AF | DT_ZF | DT_SF | DT_OF)
+
+/* vector: -1 normal end, 0..31 exception, DT_TIMEOUT runaway. */
+#define DT_END (-1)
+#define DT_TIMEOUT 0x100
+
+typedef struct DTPatch {
+    uint16_t off;            /* from DT_DATA; DT_PAGE.. is the stack page */
+    uint8_t len;             /* 1, 2 or 4 */
+    uint8_t pad;
+    uint32_t val;
+} DTPatch;
+
+typedef struct DTCase {
+    uint32_t magic;
+    uint32_t regs[8];
+    uint32_t eflags;         /* DT_ARITH | DT_DF bits only */
+    uint32_t seed;           /* page fill; bits 28-31 pick the fill mode */
+    uint8_t code_len;
+    uint8_t npatch;
+    uint8_t pad[2];
+    DTPatch patch[DT_MAX_PATCH];
+    uint8_t code[DT_MAX_CODE];
+} DTCase;
+
+typedef struct DTDiff {
+    uint16_t off;            /* 0..2*DT_PAGE-1: data page then stack page */
+    uint8_t val;
+    uint8_t pad;
+} DTDiff;
+
+typedef struct DTResult {
+    uint32_t magic;
+    uint32_t regs[8];
+    uint32_t eflags;
+    uint32_t eip;            /* offset from DT_CODE */
+    int32_t vector;
+    uint32_t ndiff;          /* DTDiff entries that follow on the wire */
+} DTResult;
+
+/*
+ * Fill modes (seed >> 28): 0-7 random bytes, 8-11 a 64-byte period (string
+ * compares find long equal runs), 12-13 bytes from {0, 0xff}, 14-15 zero.
+ */
+static inline void dt_fill(uint8_t *pages, uint32_t seed)
+{
+    uint32_t x = seed | 1, mode = seed >> 28;
+    for (uint32_t i = 0; i < 2 * DT_PAGE; i++) {
+        uint8_t b;
+        if (mode >= 14) {
+            b = 0;
+        } else if (mode >= 8 && mode < 12 && i >= 64) {
+            b = pages[i & 63];
+        } else {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            b = mode >= 12 ? ((x >> 7) & 1 ? 0xff : 0) : (uint8_t)(x >> 11);
+        }
+        pages[i] = b;
+    }
+}
+
+/* The initial image of the two pages: fill, then the patches. */
+static inline void dt_initial_pages(const DTCase *c, uint8_t *pages)
+{
+    dt_fill(pages, c->seed);
+    for (int i = 0; i < c->npatch && i < DT_MAX_PATCH; i++) {
+        const DTPatch *p = &c->patch[i];
+        for (int k = 0; k < p->len && p->off + k < (int)(2 * DT_PAGE); k++) {
+            pages[p->off + k] = (uint8_t)(p->val >> (8 * k));
+        }
+    }
+}
+
+/* Diff list of final against initial; returns the count. */
+static inline uint32_t dt_diff_pages(const uint8_t *init, const uint8_t *fin,
+                                     DTDiff *out)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < 2 * DT_PAGE; i++) {
+        if (init[i] != fin[i]) {
+            out[n].off = (uint16_t)i;
+            out[n].val = fin[i];
+            out[n].pad = 0;
+            n++;
+        }
+    }
+    return n;
+}
+
+#endif

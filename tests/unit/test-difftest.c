@@ -1,0 +1,185 @@
+/*
+ * The differential tester against real silicon (DESIGN.md, "Real silicon
+ * as oracle"): random instruction cases per class (tests/difftest/gen.c)
+ * run natively on the host CPU in a 32-bit helper process
+ * (build/difftest-native32, tests/difftest/native32.c) and under the
+ * translator in a flat 32-bit guest (tests/difftest/emu-run.c); registers,
+ * arithmetic flags, DF, exception vector, end EIP and memory must match
+ * (tests/difftest/compare.c says what is compared and masked).
+ *
+ * One test per class; it fails on any hard difference and prints the
+ * first few as reproducer lines.  Environment:
+ *   DIFFTEST_CASES=n    cases per class (default 2000)
+ *   DIFFTEST_SEED=x     run seed (default fixed: runs are reproducible)
+ *   DIFFTEST_ONLY=name  one class;  DIFFTEST_FIRST=i  first case index
+ *   DIFFTEST_SHOW=n     reproducers printed per class (default 3)
+ *   DIFFTEST_STRICT=1   undefined-flag divergences fail too
+ *   DIFFTEST_NATIVE=p   the native runner (default: next to build/tests)
+ * If the runner is missing it is built with `cc -m32` (gcc-multilib); the
+ * test is skipped only if that is impossible.
+ */
+#include "tests/unit/harness.h"
+
+#include "tests/difftest/gen.c"
+#include "tests/difftest/emu-run.c"
+#include "tests/difftest/compare.c"
+
+#include <time.h>
+
+static Native native;
+static uint64_t run_seed = 0x5eed0d1ffULL;
+static uint32_t nr_cases = 2000, first_case, show = 3;
+static bool strict;
+static int cur_class;
+static uint64_t total_cases, total_fail, total_undef;
+
+static uint32_t env_u32(const char *name, uint32_t dflt)
+{
+    const char *v = getenv(name);
+    return v && *v ? (uint32_t)strtoul(v, NULL, 0) : dflt;
+}
+
+static void run_class(void)
+{
+    static DTCase cases[DT_BATCH];
+    static Gen gens[DT_BATCH];
+    static uint32_t undef[DT_BATCH];
+    static DTResult nr, er;
+    static DTDiff nd[DT_MAX_DIFF], ed[DT_MAX_DIFF];
+    const char *name = dt_classes[cur_class].name;
+    uint32_t pass = 0, und = 0, fail = 0, shown = 0, undef_seen = 0, exc = 0;
+
+    for (uint32_t base = 0; base < nr_cases; base += DT_BATCH) {
+        int n = nr_cases - base < DT_BATCH ? nr_cases - base : DT_BATCH;
+        for (int i = 0; i < n; i++) {
+            dt_generate(&gens[i], &cases[i], cur_class, run_seed,
+                        first_case + base + i);
+            undef[i] = gens[i].undef;
+        }
+        if (!native_send(&native, cases, n)) {
+            test_fail(__FILE__, __LINE__, "native runner died");
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            if (!native_recv(&native, &nr, nd)) {
+                test_fail(__FILE__, __LINE__, "native runner died");
+                return;
+            }
+            emu_run(&cases[i], &er, ed);
+            exc += nr.vector != DT_END;
+            uint32_t fd;
+            int v = dt_compare(&nr, nd, &er, ed, undef[i], &fd);
+            if (v == CMP_UNDEF && strict) {
+                v = CMP_FAIL;
+            }
+            if (v == CMP_PASS) {
+                pass++;
+            } else if (v == CMP_UNDEF) {
+                und++;
+                undef_seen |= fd;
+            } else {
+                fail++;
+                if (shown++ < show) {
+                    dt_print_case(name, first_case + base + i, &cases[i],
+                                  run_seed);
+                    dt_print_result("native", &nr, nd, &er, ed);
+                    dt_print_result("emu", &er, ed, &nr, nd);
+                }
+            }
+        }
+    }
+    char fl[64];
+    dt_flags_str(undef_seen, fl);
+    printf("  %-7s %7u cases (%u fault) %7u pass %6u undefined-flags%s%s%s"
+           " %6u FAIL\n", name, nr_cases, exc, pass, und, und ? " (" : "", fl,
+           und ? ")" : "", fail);
+    total_cases += nr_cases;
+    total_fail += fail;
+    total_undef += und;
+    if (fail) {
+        test_fail(__FILE__, __LINE__, "%s: %u of %u cases differ from the host",
+                  name, fail, nr_cases);
+    }
+}
+
+/* build/tests/test-difftest -> build/difftest-native32 */
+static void native_path(char *buf, size_t len)
+{
+    const char *e = getenv("DIFFTEST_NATIVE");
+    if (e && *e) {
+        snprintf(buf, len, "%s", e);
+        return;
+    }
+    char exe[512];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0) {
+        snprintf(buf, len, "build/difftest-native32");
+        return;
+    }
+    exe[n] = 0;
+    char *s = strrchr(exe, '/');
+    if (s) {
+        *s = 0;
+        s = strrchr(exe, '/');
+    }
+    if (s) {
+        *s = 0;
+        snprintf(buf, len, "%s/difftest-native32", exe);
+    } else {
+        snprintf(buf, len, "build/difftest-native32");
+    }
+}
+
+int main(int argc, char **argv)
+{
+    char path[600], cmd[1400];
+    test_init(argc, argv);
+    nr_cases = env_u32("DIFFTEST_CASES", nr_cases);
+    first_case = env_u32("DIFFTEST_FIRST", 0);
+    show = env_u32("DIFFTEST_SHOW", show);
+    strict = env_u32("DIFFTEST_STRICT", 0) != 0;
+    if (getenv("DIFFTEST_SEED")) {
+        run_seed = strtoull(getenv("DIFFTEST_SEED"), NULL, 0);
+    }
+    const char *only = getenv("DIFFTEST_ONLY");
+
+    native_path(path, sizeof(path));
+    if (access(path, X_OK) < 0 &&
+        access("tests/difftest/native32.c", R_OK) == 0) {
+        snprintf(cmd, sizeof(cmd),
+                 "${CC:-cc} -m32 -O2 -static -o '%s' tests/difftest/native32.c"
+                 " 2>/dev/null || ${CC:-cc} -m32 -O2 -o '%s' "
+                 "tests/difftest/native32.c", path, path);
+        if (system(cmd) != 0) {
+            printf("SKIP: cannot build %s (install gcc-multilib)\n", path);
+            return 77;
+        }
+    }
+    if (!native_start(&native, path)) {
+        printf("SKIP: no native runner %s\n", path);
+        return 77;
+    }
+    if (!emu_setup()) {
+        test_fail(__FILE__, __LINE__, "tcg accelerator unavailable");
+        native_stop(&native);
+        return test_finish();
+    }
+    printf("difftest: seed %#llx, %u cases per class, native %s\n",
+           (unsigned long long)run_seed, nr_cases, path);
+    time_t t0 = time(NULL);
+    for (cur_class = 0; cur_class < (int)DT_NR_CLASSES; cur_class++) {
+        if (only && strcmp(only, dt_classes[cur_class].name)) {
+            continue;
+        }
+        char tname[64];
+        snprintf(tname, sizeof(tname), "difftest_%s",
+                 dt_classes[cur_class].name);
+        test_run_one(tname, run_class);
+    }
+    native_stop(&native);
+    printf("difftest: %llu cases, %llu undefined-flag divergences, "
+           "%llu failures, %lds\n", (unsigned long long)total_cases,
+           (unsigned long long)total_undef, (unsigned long long)total_fail,
+           (long)(time(NULL) - t0));
+    return test_finish();
+}

@@ -1,0 +1,761 @@
+/*
+ * MMX/SSE/SSE2/SSE3 helper tests (target-i386/sse-helper.c).
+ *
+ * The main test is differential: every (prefix, opcode) that
+ * sse_opcode_known() accepts is assembled into a tiny code buffer
+ * ("prefix 0F opc modrm [imm8] ret"), run natively on the host with random
+ * and edge-case operands under random MXCSR settings, and run through
+ * helper_sse() on a CPUX86State whose memory is a flat fake buffer (via
+ * sse_hooks).  XMM0/1, MM0/1, EAX/ECX, the memory buffer, MXCSR, the
+ * COMISS flags and the exception taken (SIGILL = #UD, SIGSEGV = #GP,
+ * SIGFPE = #XM) must agree bit for bit.  Register forms use xmm0/xmm1,
+ * mm0/mm1, eax/ecx (ModRM reg 0 or 1, rm 1 or 0, and reg = rm); memory
+ * forms use [rsi] natively (ModRM mod 00 rm 110) and the same offset in the
+ * fake memory.  Directed tests cover what the host cannot show: CR0/CR4
+ * checks, MMX state transitions, FXSAVE, the decoder tables, and a few
+ * known answers computed by hand.
+ *
+ * Needs an x86-64 host (the helper itself needs an x86 host).
+ */
+#include "tests/unit/harness.h"
+#include "target-i386/sse-helper.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#define GMEM_SIZE 4096
+
+/* ---- fake guest memory and exception hook ---- */
+
+static uint8_t gmem[GMEM_SIZE];
+static sigjmp_buf helper_jb;
+static int helper_vector;
+
+static uint32_t fake_ld(CPUX86State *env, uint32_t a, int size)
+{
+    uint32_t v = 0;
+    assert(a + size <= GMEM_SIZE);
+    memcpy(&v, gmem + a, size);
+    return v;
+}
+
+static void fake_st(CPUX86State *env, uint32_t a, int size, uint32_t v)
+{
+    assert(a + size <= GMEM_SIZE);
+    memcpy(gmem + a, &v, size);
+}
+
+static EMU_NORETURN void fake_raise(CPUX86State *env, int vector, int err)
+{
+    helper_vector = vector;
+    siglongjmp(helper_jb, 1);
+}
+
+static void hooks_install(void)
+{
+    sse_hooks.ld = fake_ld;
+    sse_hooks.st = fake_st;
+    sse_hooks.raise = fake_raise;
+}
+
+/* Run helper_sse; returns -1 or the exception vector raised. */
+static int run_helper(CPUX86State *env, uint8_t pfx, uint8_t opc, uint8_t modrm,
+                      uint32_t ea, uint8_t imm)
+{
+    helper_vector = -1;
+    if (sigsetjmp(helper_jb, 0) == 0) {
+        helper_sse(env, pfx, opc, modrm, ea, imm);
+    }
+    return helper_vector;
+}
+
+static void env_init(CPUX86State *env)
+{
+    /* everything but the translator's TLB, which is large */
+    memset(env, 0, offsetof(CPUX86State, exit_request));
+    env->cr[0] = CR0_PE_MASK | CR0_MP_MASK | CR0_NE_MASK | CR0_ET_MASK;
+    env->cr[4] = CR4_OSFXSR_MASK | CR4_OSXMMEXCPT_MASK;
+    env->mxcsr = 0x1f80;
+    for (int i = 0; i < 8; i++) {
+        env->fptags[i] = 1;
+    }
+    env->fpstt = 3;
+}
+
+/* ---- native execution ---- */
+
+typedef struct NativeState {
+    XMMReg xmm[2];   /* 0, 16 */
+    uint64_t mm[2];  /* 32, 40 */
+    uint64_t gpr[2]; /* 48 rax, 56 rcx */
+    uint32_t mxcsr;  /* 64 */
+    uint32_t pad;
+    uint64_t eflags; /* 72 */
+    uint64_t mem;    /* 80: [rsi] and [rdi] */
+} NativeState;
+
+static uint8_t *code_buf;
+static sigjmp_buf native_jb;
+static volatile int native_sig;
+static volatile uint32_t native_fault_mxcsr;
+
+static void native_handler(int sig, siginfo_t *si, void *uc_)
+{
+    ucontext_t *uc = uc_;
+    native_sig = sig;
+    native_fault_mxcsr = uc->uc_mcontext.fpregs->mxcsr;
+    siglongjmp(native_jb, 1);
+}
+
+/* Returns 0 or the signal the instruction raised. */
+static int run_native(NativeState *st)
+{
+    static const uint32_t def_csr = 0x1f80;
+    uint32_t host_csr = 0;
+
+    native_sig = 0;
+    if (sigsetjmp(native_jb, 1) == 0) {
+        __asm__ volatile("stmxcsr %[hc]\n\t"
+                         "ldmxcsr 64(%[st])\n\t"
+                         "movdqu 0(%[st]), %%xmm0\n\t"
+                         "movdqu 16(%[st]), %%xmm1\n\t"
+                         "movq 32(%[st]), %%mm0\n\t"
+                         "movq 40(%[st]), %%mm1\n\t"
+                         "mov 48(%[st]), %%rax\n\t"
+                         "mov 56(%[st]), %%rcx\n\t"
+                         "mov 80(%[st]), %%rsi\n\t"
+                         "mov %%rsi, %%rdi\n\t"
+                         "sub $128, %%rsp\n\t"
+                         "call *%[code]\n\t"
+                         "lea 128(%%rsp), %%rsp\n\t"
+                         "pushfq\n\t"
+                         "pop %%rdx\n\t"
+                         "mov %%rdx, 72(%[st])\n\t"
+                         "stmxcsr 64(%[st])\n\t"
+                         "movdqu %%xmm0, 0(%[st])\n\t"
+                         "movdqu %%xmm1, 16(%[st])\n\t"
+                         "movq %%mm0, 32(%[st])\n\t"
+                         "movq %%mm1, 40(%[st])\n\t"
+                         "emms\n\t"
+                         "mov %%rax, 48(%[st])\n\t"
+                         "mov %%rcx, 56(%[st])\n\t"
+                         "ldmxcsr %[hc]"
+                         : [hc] "+m"(host_csr)
+                         : [st] "b"(st), [code] "r"(code_buf)
+                         : "rax", "rcx", "rdx", "rsi", "rdi", "xmm0", "xmm1",
+                           "mm0", "mm1", "st", "st(1)", "st(2)", "st(3)",
+                           "st(4)", "st(5)", "st(6)", "st(7)", "memory", "cc");
+        return 0;
+    }
+    /* The fault left the host's x87/MMX state and MXCSR as the
+     * instruction had them. */
+    __asm__ volatile("emms\n\tldmxcsr %0" : : "m"(def_csr));
+    return native_sig;
+}
+
+static int sig_to_vector(int sig)
+{
+    switch (sig) {
+    case 0:
+        return -1;
+    case SIGILL:
+        return EXCP06_ILLOP;
+    case SIGSEGV:
+    case SIGBUS:
+        return EXCP0D_GPF;
+    case SIGFPE:
+        return EXCP13_XMM;
+    default:
+        return 1000 + sig;
+    }
+}
+
+/* ---- operand generation ---- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rnd(void)
+{
+    /* xorshift64*: deterministic across runs */
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+static const uint32_t f32_edge[] = {
+    0x00000000, 0x80000000, 0x7f800000, 0xff800000, /* zeros, infinities */
+    0x7fc00000, 0xffc00000, 0x7fc12345, 0x7f812345, /* QNaN, SNaN */
+    0xff800001, 0x00000001, 0x80000001, 0x007fffff, /* denormals */
+    0x807fffff, 0x00800000, 0x80800000, 0x7f7fffff, /* min/max normal */
+    0xff7fffff, 0x3f800000, 0xbf800000, 0x3f000000, /* 1 -1 0.5 */
+    0x4f000000, 0xcf000000, 0x4effffff, 0xceffffff, /* +-2^31, near */
+    0x3fc00000, 0x40400000, 0x3eaaaaab, 0x00400000, /* 1.5 3 1/3 */
+    0x47000000, 0xc7000000, 0x46fffe00, 0xc7000100, /* +-2^15 region */
+    0x3f7fffff, 0x33800000, 0x0c000000, 0x72800000,
+};
+
+static const uint64_t f64_edge[] = {
+    0x0000000000000000ull, 0x8000000000000000ull, 0x7ff0000000000000ull,
+    0xfff0000000000000ull, 0x7ff8000000000000ull, 0xfff8000000000000ull,
+    0x7ff0000000000001ull, 0x7ff4000000000123ull, 0x0000000000000001ull,
+    0x800fffffffffffffull, 0x0010000000000000ull, 0x7fefffffffffffffull,
+    0x3ff0000000000000ull, 0xbff0000000000000ull, 0x41dfffffffc00000ull,
+    0xc1e0000000000000ull, 0x41e0000000000000ull, 0xc1e0000000200000ull,
+    0x41dfffffffffffffull, 0x3fe0000000000000ull, 0x3fd5555555555555ull,
+    0x47efffffe0000000ull, 0x47f0000000000000ull, 0x36a0000000000000ull,
+    0x3690000000000000ull, 0x380fffffffffffffull, 0xc7efffffffffffffull,
+    0x4330000000000001ull,
+};
+
+static const uint32_t int_edge[] = {
+    0,          1,          0xffffffff, 0x80000000, 0x7fffffff,
+    0x00008000, 0x00007fff, 0xffff8000, 0x00ff00ff, 0x80808080,
+    0x7f7f7f7f, 0x01000100, 0x7fff8000, 0x0000ffff, 0x000000ff,
+    16,         31,         64,         8,
+};
+
+static uint32_t gen_f32(void)
+{
+    uint64_t r = rnd();
+    switch (r & 7) {
+    case 0:
+    case 1:
+        return f32_edge[(r >> 8) % ARRAY_SIZE(f32_edge)];
+    case 2:
+        return int_edge[(r >> 8) % ARRAY_SIZE(int_edge)];
+    case 3:
+        return (uint32_t)(r >> 32);
+    case 4: /* tiny: exponent near the bottom */
+        return (uint32_t)((r >> 32) & 0x81ffffff);
+    default: /* moderate: exponent 2^-20..2^31 */
+        return (uint32_t)(((r >> 32) & 0x807fffff) |
+                          ((uint32_t)(107 + (r >> 16) % 52) << 23));
+    }
+}
+
+static uint64_t gen_f64(void)
+{
+    uint64_t r = rnd(), m = rnd();
+    switch (r & 7) {
+    case 0:
+    case 1:
+        return f64_edge[(r >> 8) % ARRAY_SIZE(f64_edge)];
+    case 2:
+        return (uint64_t)gen_f32() << 32 | gen_f32();
+    case 3:
+        return m;
+    case 4: /* near the single-precision limits (cvtpd2ps) */
+        return (m & 0x800fffffffffffffull) |
+               ((uint64_t)(0x380 - 30 + (r >> 16) % 60) << 52) |
+               (((r >> 24) & 1) ? (uint64_t)(0x47f - 0x380) << 52 : 0);
+    case 5: /* tiny */
+        return m & 0x803fffffffffffffull;
+    default:
+        return (m & 0x800fffffffffffffull) |
+               ((uint64_t)(1023 - 20 + (r >> 16) % 54) << 52);
+    }
+}
+
+static void gen_xmm(XMMReg *x)
+{
+    for (int h = 0; h < 2; h++) {
+        if (rnd() & 1) {
+            x->q[h] = gen_f64();
+        } else {
+            x->l[2 * h] = gen_f32();
+            x->l[2 * h + 1] = gen_f32();
+        }
+    }
+}
+
+static uint32_t gen_mxcsr(void)
+{
+    uint64_t r = rnd();
+    uint32_t csr = (uint32_t)(r & 3) << MXCSR_RC_SHIFT;
+    if (r & 4) {
+        csr |= MXCSR_DAZ;
+    }
+    if (r & 8) {
+        csr |= MXCSR_FTZ;
+    }
+    if (((r >> 4) & 7) == 0) {
+        csr |= (uint32_t)((r >> 8) & 0x3f) << MXCSR_MASK_SHIFT;
+    } else {
+        csr |= MXCSR_MASKS;
+    }
+    if (((r >> 14) & 3) == 0) {
+        csr |= (r >> 16) & MXCSR_FLAGS; /* sticky flags must survive */
+    }
+    return csr;
+}
+
+/* ---- the differential loop ---- */
+
+typedef struct DiffStats {
+    unsigned long runs, faults, mismatches, combos;
+    unsigned long ud, gp, xm;
+} DiffStats;
+
+static uint8_t native_mem[GMEM_SIZE] __attribute__((aligned(4096)));
+
+static void report_mismatch(const char *what, uint8_t pfx, uint8_t opc,
+                            uint8_t modrm, uint8_t imm, const NativeState *in,
+                            uint64_t a, uint64_t b)
+{
+    test_fail(__FILE__, __LINE__,
+              "%02x 0f %02x %02x imm %02x: %s native 0x%" PRIx64
+              " helper 0x%" PRIx64 " (xmm0 %016" PRIx64 ":%016" PRIx64
+              " xmm1 %016" PRIx64 ":%016" PRIx64 " mxcsr %08x)",
+              pfx, opc, modrm, imm, what, a, b, in->xmm[0].q[1],
+              in->xmm[0].q[0], in->xmm[1].q[1], in->xmm[1].q[0], in->mxcsr);
+}
+
+/* One instruction, one random state; returns false on mismatch. */
+static bool diff_one(uint8_t pfx, uint8_t opc, uint8_t modrm, uint8_t imm,
+                     DiffStats *ds)
+{
+    NativeState in, nat;
+    static CPUX86State env_store;
+    CPUX86State *env = &env_store;
+    uint32_t ea;
+    int nsig, vec, nvec;
+    bool ok = true;
+
+    gen_xmm(&in.xmm[0]);
+    gen_xmm(&in.xmm[1]);
+    in.mm[0] = rnd() & 1 ? rnd() : ((uint64_t)gen_f32() << 32 | gen_f32());
+    in.mm[1] = rnd() & 1 ? rnd() : ((uint64_t)gen_f32() << 32 | gen_f32());
+    in.gpr[0] =
+        rnd() & 1 ? int_edge[rnd() % ARRAY_SIZE(int_edge)] : (uint32_t)rnd();
+    in.gpr[1] =
+        rnd() & 1 ? int_edge[rnd() % ARRAY_SIZE(int_edge)] : (uint32_t)rnd();
+    in.mxcsr = gen_mxcsr();
+    in.eflags = 0;
+    ea = 1024 + (rnd() % 128) * 16;
+    if ((rnd() & 7) == 0) {
+        ea += rnd() % 16;
+    }
+    for (int i = 0; i < 64; i += 16) {
+        XMMReg v;
+        gen_xmm(&v);
+        memcpy(gmem + ea - 16 + i, &v, 16);
+    }
+    memcpy(native_mem, gmem, GMEM_SIZE);
+    in.mem = (uintptr_t)(native_mem + ea);
+
+    /* helper side */
+    env_init(env);
+    env->xmm[0] = in.xmm[0];
+    env->xmm[1] = in.xmm[1];
+    env->fpregs[0].mant = in.mm[0];
+    env->fpregs[1].mant = in.mm[1];
+    env->regs[R_EAX] = in.gpr[0];
+    env->regs[R_ECX] = in.gpr[1];
+    env->mxcsr = in.mxcsr;
+    env->cc_op = 99;
+    vec = run_helper(env, pfx, opc, modrm, ea, imm);
+
+    /* native side */
+    nat = in;
+    nsig = run_native(&nat);
+    nvec = sig_to_vector(nsig);
+    ds->runs++;
+
+#define DIFF(what, a, b)                                                \
+    do {                                                                \
+        if ((uint64_t)(a) != (uint64_t)(b)) {                           \
+            report_mismatch(what, pfx, opc, modrm, imm, &in, (a), (b)); \
+            ok = false;                                                 \
+            goto out;                                                   \
+        }                                                               \
+    } while (0)
+
+    DIFF("exception", nvec, vec);
+    if (nsig) {
+        ds->faults++;
+        ds->ud += nvec == EXCP06_ILLOP;
+        ds->gp += nvec == EXCP0D_GPF;
+        ds->xm += nvec == EXCP13_XMM;
+        /* No register or memory may change; MXCSR has the flags. */
+        if (nsig == SIGFPE) {
+            DIFF("mxcsr at #XM", native_fault_mxcsr, env->mxcsr);
+        } else {
+            DIFF("mxcsr at fault", in.mxcsr, env->mxcsr);
+        }
+        nat = in;
+    } else {
+        DIFF("mxcsr", nat.mxcsr, env->mxcsr);
+    }
+    DIFF("xmm0.lo", nat.xmm[0].q[0], env->xmm[0].q[0]);
+    DIFF("xmm0.hi", nat.xmm[0].q[1], env->xmm[0].q[1]);
+    DIFF("xmm1.lo", nat.xmm[1].q[0], env->xmm[1].q[0]);
+    DIFF("xmm1.hi", nat.xmm[1].q[1], env->xmm[1].q[1]);
+    DIFF("mm0", nat.mm[0], env->fpregs[0].mant);
+    DIFF("mm1", nat.mm[1], env->fpregs[1].mant);
+    DIFF("eax", nat.gpr[0], env->regs[R_EAX]);
+    DIFF("ecx", nat.gpr[1], env->regs[R_ECX]);
+    for (int i = 0; i < 80; i += 8) {
+        uint64_t a, b;
+        memcpy(&a, native_mem + ea - 16 + i, 8);
+        memcpy(&b, gmem + ea - 16 + i, 8);
+        DIFF("memory", a, b);
+    }
+    if (!nsig && (opc == 0x2e || opc == 0x2f)) {
+        DIFF("cc_op", CC_OP_EFLAGS, env->cc_op);
+        DIFF("eflags", nat.eflags & CC_ARITH, env->cc_src);
+    }
+out:
+    if (!ok) {
+        ds->mismatches++;
+    }
+    return ok;
+}
+
+static unsigned long iters_per_combo(void)
+{
+    const char *s = getenv("SSE_TEST_ITERS");
+    return s ? strtoul(s, NULL, 0) : 1500;
+}
+
+static void diff_combo(uint8_t pfx, uint8_t opc, uint8_t modrm, DiffStats *ds)
+{
+    bool imm = sse_opcode_has_imm8(pfx, opc);
+    uint8_t *p = code_buf;
+    unsigned long n = iters_per_combo();
+    unsigned long bad = 0;
+
+    if (pfx) {
+        *p++ = pfx;
+    }
+    *p++ = 0x0f;
+    *p++ = opc;
+    *p++ = modrm;
+    uint8_t *imm_at = p;
+    if (imm) {
+        p++;
+    }
+    *p++ = 0xc3;
+    ds->combos++;
+    for (unsigned long i = 0; i < n; i++) {
+        uint8_t v = 0;
+        if (imm) {
+            v = (opc >= 0x71 && opc <= 0x73) ? rnd() % 80 : (uint8_t)rnd();
+            *imm_at = v;
+        }
+        if (!diff_one(pfx, opc, modrm, v, ds) && ++bad >= 3) {
+            return; /* three reports per form are enough */
+        }
+    }
+}
+
+static void setup_native(void)
+{
+    struct sigaction sa;
+
+    code_buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert(code_buf != MAP_FAILED);
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = native_handler;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigaction(SIGILL, &sa, NULL);
+    sigaction(SIGFPE, &sa, NULL);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
+static void test_differential(void)
+{
+    static const uint8_t pfxs[4] = {0, 0x66, 0xf3, 0xf2};
+    DiffStats ds = {0};
+
+    for (int opc = 0; opc < 256; opc++) {
+        for (int pi = 0; pi < 4; pi++) {
+            uint8_t pfx = pfxs[pi];
+            if (!sse_opcode_known(pfx, opc)) {
+                continue;
+            }
+            if (opc == 0xae || opc == 0x18) {
+                continue; /* directed tests below */
+            }
+            if (opc >= 0x71 && opc <= 0x73) {
+                for (int reg = 0; reg < 8; reg++) {
+                    diff_combo(pfx, opc, 0xc0 | reg << 3, &ds);
+                    diff_combo(pfx, opc, 0xc1 | reg << 3, &ds);
+                }
+                diff_combo(pfx, opc, 0x16, &ds);
+                continue;
+            }
+            diff_combo(pfx, opc, 0xc1, &ds); /* reg 0, rm 1 */
+            diff_combo(pfx, opc, 0xc8, &ds); /* reg 1, rm 0 */
+            diff_combo(pfx, opc, 0xc0, &ds); /* reg = rm */
+            diff_combo(pfx, opc, 0x06, &ds); /* reg 0, [rsi] */
+            diff_combo(pfx, opc, 0x0e, &ds); /* reg 1, [rsi] */
+        }
+    }
+    printf("# differential: %lu forms, %lu runs, %lu faults (#UD %lu, "
+           "#GP %lu, #XM %lu), %lu mismatches\n",
+           ds.combos, ds.runs, ds.faults, ds.ud, ds.gp, ds.xm, ds.mismatches);
+    CHECK(ds.combos > 500);
+    CHECK(ds.ud > 1000 && ds.gp > 1000 && ds.xm > 1000);
+    CHECK_EQ(ds.mismatches, 0);
+}
+
+/* ---- directed tests ---- */
+
+static void test_tables(void)
+{
+    CHECK(sse_opcode_known(0, 0x58));
+    CHECK(sse_opcode_known(0xf2, 0x7c));
+    CHECK(!sse_opcode_known(0xf3, 0x7c));
+    CHECK(!sse_opcode_known(0, 0x77)); /* emms is the x87 helper's */
+    CHECK(!sse_opcode_known(0, 0x6c)); /* punpcklqdq needs 66 */
+    CHECK(!sse_opcode_known(0, 0x38));
+    CHECK(sse_opcode_has_imm8(0, 0xc2));
+    CHECK(sse_opcode_has_imm8(0x66, 0x73));
+    CHECK(sse_opcode_has_imm8(0xf2, 0x70));
+    CHECK(!sse_opcode_has_imm8(0x66, 0x6f));
+    CHECK(!sse_opcode_has_imm8(0, 0xae));
+}
+
+static void test_cr_checks(void)
+{
+    CPUX86State env;
+
+    env_init(&env);
+    env.cr[0] |= CR0_EM_MASK;
+    CHECK_EQ(run_helper(&env, 0, 0x58, 0xc1, 0, 0), EXCP06_ILLOP);
+    CHECK_EQ(run_helper(&env, 0, 0xfc, 0xc1, 0, 0), EXCP06_ILLOP);
+    env_init(&env);
+    env.cr[0] |= CR0_TS_MASK;
+    CHECK_EQ(run_helper(&env, 0, 0x58, 0xc1, 0, 0), EXCP07_PREX);
+    CHECK_EQ(run_helper(&env, 0, 0xfc, 0xc1, 0, 0), EXCP07_PREX);
+    CHECK_EQ(run_helper(&env, 0, 0xae, 0x16, 0x100, 0), EXCP07_PREX);
+    env_init(&env);
+    env.cr[4] = 0;
+    /* SSE needs CR4.OSFXSR; MMX does not. */
+    CHECK_EQ(run_helper(&env, 0, 0x58, 0xc1, 0, 0), EXCP06_ILLOP);
+    CHECK_EQ(run_helper(&env, 0x66, 0xfc, 0xc1, 0, 0), EXCP06_ILLOP);
+    CHECK_EQ(run_helper(&env, 0, 0xfc, 0xc1, 0, 0), -1);
+    CHECK_EQ(run_helper(&env, 0, 0xae, 0x16, 0x100, 0), EXCP06_ILLOP);
+    /* the fences and prefetch need nothing */
+    CHECK_EQ(run_helper(&env, 0, 0xae, 0xf8, 0, 0), -1);
+    CHECK_EQ(run_helper(&env, 0, 0x18, 0x0e, 0x100, 0), -1);
+    /* undefined forms */
+    env_init(&env);
+    CHECK_EQ(run_helper(&env, 0, 0x77, 0xc1, 0, 0), EXCP06_ILLOP);
+    CHECK_EQ(run_helper(&env, 0, 0x2b, 0xc1, 0, 0), EXCP06_ILLOP);
+    CHECK_EQ(run_helper(&env, 0, 0x50, 0x06, 0x100, 0), EXCP06_ILLOP);
+    CHECK_EQ(run_helper(&env, 0, 0x73, 0xd9, 0, 4), EXCP06_ILLOP);
+}
+
+static void test_alignment(void)
+{
+    CPUX86State env;
+
+    env_init(&env);
+    CHECK_EQ(run_helper(&env, 0, 0x28, 0x06, 0x108, 0), EXCP0D_GPF);
+    CHECK_EQ(run_helper(&env, 0x66, 0x58, 0x06, 0x104, 0), EXCP0D_GPF);
+    CHECK_EQ(run_helper(&env, 0x66, 0x7f, 0x06, 0x101, 0), EXCP0D_GPF);
+    CHECK_EQ(run_helper(&env, 0, 0x10, 0x06, 0x101, 0), -1);
+    CHECK_EQ(run_helper(&env, 0xf3, 0x6f, 0x06, 0x103, 0), -1);
+    CHECK_EQ(run_helper(&env, 0xf2, 0xf0, 0x06, 0x10f, 0), -1);
+    CHECK_EQ(run_helper(&env, 0xf3, 0x58, 0x06, 0x103, 0), -1);
+    /* MMX memory operands are never checked */
+    CHECK_EQ(run_helper(&env, 0, 0xfc, 0x06, 0x103, 0), -1);
+}
+
+static void test_mmx_state(void)
+{
+    CPUX86State env;
+
+    env_init(&env);
+    env.fpregs[2].mant = 0x0102030405060708ull;
+    env.fpregs[3].mant = 0x1010101010101010ull;
+    /* paddb mm2, mm3 */
+    CHECK_EQ(run_helper(&env, 0, 0xfc, 0xd3, 0, 0), -1);
+    CHECK_EQ(env.fpregs[2].mant, 0x1112131415161718ull);
+    CHECK_EQ(env.fpregs[2].exp, 0xffff);
+    CHECK_EQ(env.fpstt, 0);
+    for (int i = 0; i < 8; i++) {
+        CHECK_EQ(env.fptags[i], 0);
+    }
+    /* addps does not touch the x87 state; cvtpi2ps from memory neither */
+    env_init(&env);
+    CHECK_EQ(run_helper(&env, 0, 0x58, 0xc1, 0, 0), -1);
+    CHECK_EQ(run_helper(&env, 0, 0x2a, 0x06, 0x100, 0), -1);
+    CHECK_EQ(env.fpstt, 3);
+    CHECK_EQ(env.fptags[0], 1);
+    /* a pending x87 exception: #MF before any MMX-register instruction */
+    env_init(&env);
+    env.fpus = 0x8081; /* ES B IE */
+    CHECK_EQ(run_helper(&env, 0, 0xfc, 0xd3, 0, 0), EXCP10_COPR);
+    CHECK_EQ(run_helper(&env, 0, 0x2a, 0xc1, 0, 0), EXCP10_COPR);
+    CHECK_EQ(run_helper(&env, 0xf3, 0xd6, 0xc1, 0, 0), EXCP10_COPR);
+    CHECK_EQ(run_helper(&env, 0, 0x2a, 0x06, 0x100, 0), -1);
+    CHECK_EQ(run_helper(&env, 0, 0x58, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.fpstt, 3);
+    env_init(&env);
+    /* cvtpi2ps xmm0, mm1 does */
+    CHECK_EQ(run_helper(&env, 0, 0x2a, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.fpstt, 0);
+    CHECK_EQ(env.fptags[5], 0);
+}
+
+static void test_known_answers(void)
+{
+    CPUX86State env;
+
+    env_init(&env);
+    /* addps: 1+2, 0.5+0.25, inf+(-inf) = default NaN with IE */
+    env.xmm[0] = (XMMReg){.l = {0x3f800000, 0x3f000000, 0x7f800000, 0}};
+    env.xmm[1] = (XMMReg){.l = {0x40000000, 0x3e800000, 0xff800000, 0}};
+    CHECK_EQ(run_helper(&env, 0, 0x58, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.xmm[0].l[0], 0x40400000);
+    CHECK_EQ(env.xmm[0].l[1], 0x3f400000);
+    CHECK_EQ(env.xmm[0].l[2], 0xffc00000);
+    CHECK_EQ(env.mxcsr, 0x1f80 | MXCSR_IE);
+    /* maxps: a NaN or equal zeros give the second (source) operand */
+    env_init(&env);
+    env.xmm[0] = (XMMReg){.l = {0x7fc00001, 0x3f800000, 0x00000000, 1}};
+    env.xmm[1] = (XMMReg){.l = {0x3f800000, 0x7fc00002, 0x80000000, 2}};
+    CHECK_EQ(run_helper(&env, 0, 0x5f, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.xmm[0].l[0], 0x3f800000);
+    CHECK_EQ(env.xmm[0].l[1], 0x7fc00002);
+    CHECK_EQ(env.xmm[0].l[2], 0x80000000);
+    /* cvttss2si eax, xmm1: out of range gives the integer indefinite */
+    env_init(&env);
+    env.xmm[1].l[0] = 0x501502f9; /* 1e10 */
+    CHECK_EQ(run_helper(&env, 0xf3, 0x2c, 0xc1, 0, 0), -1);
+    CHECK_EQ((uint32_t)env.regs[R_EAX], 0x80000000);
+    CHECK_EQ(env.mxcsr & MXCSR_FLAGS, MXCSR_IE);
+    /* cvtsd2si with round-down: -1.5 -> -2 */
+    env_init(&env);
+    env.mxcsr = 0x1f80 | (1u << MXCSR_RC_SHIFT);
+    env.xmm[1].q[0] = 0xbff8000000000000ull;
+    CHECK_EQ(run_helper(&env, 0xf2, 0x2d, 0xc1, 0, 0), -1);
+    CHECK_EQ((uint32_t)env.regs[R_EAX], 0xfffffffe);
+    CHECK_EQ(env.mxcsr & MXCSR_FLAGS, MXCSR_PE);
+    /* divss by zero with ZM clear: #XM, flags set, destination kept */
+    env_init(&env);
+    env.mxcsr = 0x1f80 & ~(MXCSR_ZE << MXCSR_MASK_SHIFT);
+    env.xmm[0].l[0] = 0x3f800000;
+    env.xmm[1].l[0] = 0;
+    CHECK_EQ(run_helper(&env, 0xf3, 0x5e, 0xc1, 0, 0), EXCP13_XMM);
+    CHECK_EQ(env.xmm[0].l[0], 0x3f800000);
+    CHECK_EQ(env.mxcsr & MXCSR_FLAGS, MXCSR_ZE);
+    /* ... and #UD without CR4.OSXMMEXCPT */
+    env.cr[4] &= ~CR4_OSXMMEXCPT_MASK;
+    CHECK_EQ(run_helper(&env, 0xf3, 0x5e, 0xc1, 0, 0), EXCP06_ILLOP);
+    /* comiss 1.0, NaN: unordered ZF PF CF, IE (comiss signals on QNaN) */
+    env_init(&env);
+    env.xmm[0].l[0] = 0x3f800000;
+    env.xmm[1].l[0] = 0x7fc00000;
+    CHECK_EQ(run_helper(&env, 0, 0x2f, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.cc_op, CC_OP_EFLAGS);
+    CHECK_EQ(env.cc_src, CC_Z | CC_P | CC_C);
+    CHECK_EQ(env.mxcsr & MXCSR_FLAGS, MXCSR_IE);
+    /* ucomiss 2.0, 1.0: greater, no flags */
+    env.mxcsr = 0x1f80;
+    env.xmm[0].l[0] = 0x40000000;
+    env.xmm[1].l[0] = 0x3f800000;
+    CHECK_EQ(run_helper(&env, 0, 0x2e, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.cc_src, 0);
+    CHECK_EQ(env.mxcsr, 0x1f80);
+    /* integer: paddusb, pmaddwd, psadbw, psraw by 99 */
+    env_init(&env);
+    env.xmm[0] = (XMMReg){.q = {0xf0f0f0f0f0f0f0f0ull, 0x0102030405060708ull}};
+    env.xmm[1] = (XMMReg){.q = {0x2020202020202020ull, 0x0101010101010101ull}};
+    CHECK_EQ(run_helper(&env, 0x66, 0xdc, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.xmm[0].q[0], 0xffffffffffffffffull);
+    CHECK_EQ(env.xmm[0].q[1], 0x0203040506070809ull);
+    env.xmm[0] = (XMMReg){.w = {0x8000, 0x8000, 2, 3}};
+    env.xmm[1] = (XMMReg){.w = {0x8000, 0x8000, 0xffff, 10}};
+    CHECK_EQ(run_helper(&env, 0x66, 0xf5, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.xmm[0].l[0], 0x80000000);
+    CHECK_EQ(env.xmm[0].l[1], 28);
+    env.xmm[0] = (XMMReg){.b = {10, 0, 255, 0, 0, 0, 0, 0, 1}};
+    env.xmm[1] = (XMMReg){.b = {0, 10, 0, 0, 0, 0, 0, 0, 3}};
+    CHECK_EQ(run_helper(&env, 0x66, 0xf6, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.xmm[0].q[0], 275);
+    CHECK_EQ(env.xmm[0].q[1], 2);
+    env.xmm[0] = (XMMReg){.w = {0x8000, 0x7fff, 0xfffe, 1}};
+    env.xmm[1] = (XMMReg){.q = {99, 0}};
+    CHECK_EQ(run_helper(&env, 0x66, 0xe1, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.xmm[0].q[0], 0x0000ffff0000ffffull);
+    /* pslldq $3 */
+    env.xmm[2] = (XMMReg){.q = {0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull}};
+    CHECK_EQ(run_helper(&env, 0x66, 0x73, 0xfa, 0, 3), -1);
+    CHECK_EQ(env.xmm[2].q[0], 0x0403020100000000ull);
+    CHECK_EQ(env.xmm[2].q[1], 0x0c0b0a0908070605ull);
+    CHECK_EQ(env.xmm[2].b[3], 0x00);
+}
+
+static void test_mxcsr_fxsave(void)
+{
+    CPUX86State env;
+
+    env_init(&env);
+    /* ldmxcsr [0x200] with a reserved bit: #GP, MXCSR unchanged */
+    fake_st(&env, 0x200, 4, 0x00011f80);
+    CHECK_EQ(run_helper(&env, 0, 0xae, 0x16, 0x200, 0), EXCP0D_GPF);
+    CHECK_EQ(env.mxcsr, 0x1f80);
+    fake_st(&env, 0x200, 4, 0x0000ffc0);
+    CHECK_EQ(run_helper(&env, 0, 0xae, 0x16, 0x200, 0), -1);
+    CHECK_EQ(env.mxcsr, 0xffc0);
+    CHECK_EQ(run_helper(&env, 0, 0xae, 0x1e, 0x204, 0), -1); /* stmxcsr */
+    CHECK_EQ(fake_ld(&env, 0x204, 4), 0xffc0);
+
+    /* fxsave / fxrstor round trip */
+    env_init(&env);
+    env.fpuc = 0x37f;
+    env.fpus = 0x0041;
+    env.fpstt = 5;
+    env.fptags[5] = 0;
+    env.fpregs[5].mant = 0x8000000000000000ull;
+    env.fpregs[5].exp = 0x3fff;
+    env.xmm[7].q[1] = 0x1122334455667788ull;
+    env.mxcsr = 0x1f85;
+    CHECK_EQ(run_helper(&env, 0, 0xae, 0x06, 0x410, 0), -1);
+    CHECK_EQ(fake_ld(&env, 0x410, 2), 0x37f);
+    CHECK_EQ(fake_ld(&env, 0x412, 2), 0x2841);
+    CHECK_EQ(fake_ld(&env, 0x414, 1), 0x20);
+    CHECK_EQ(fake_ld(&env, 0x410 + 24, 4), 0x1f85);
+    CHECK_EQ(fake_ld(&env, 0x410 + 32 + 4, 4), 0x80000000); /* ST(0) */
+    CHECK_EQ(fake_ld(&env, 0x410 + 32 + 8, 2), 0x3fff);
+    CHECK_EQ(fake_ld(&env, 0x410 + 160 + 7 * 16 + 12, 4), 0x11223344);
+    CHECK_EQ(run_helper(&env, 0, 0xae, 0x06, 0x418, 0), EXCP0D_GPF);
+    {
+        CPUX86State e2;
+        env_init(&e2);
+        CHECK_EQ(run_helper(&e2, 0, 0xae, 0x0e, 0x410, 0), -1);
+        CHECK_EQ(e2.fpstt, 5);
+        CHECK_EQ(e2.fptags[5], 0);
+        CHECK_EQ(e2.fptags[4], 1);
+        CHECK_EQ(e2.fpregs[5].exp, 0x3fff);
+        CHECK_EQ(e2.xmm[7].q[1], 0x1122334455667788ull);
+        CHECK_EQ(e2.mxcsr, 0x1f85);
+        CHECK_EQ(e2.fpus, 0x0041);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    test_init(argc, argv);
+    hooks_install();
+    setup_native();
+    if (getenv("SSE_TEST_SEED")) {
+        rng_state = strtoull(getenv("SSE_TEST_SEED"), NULL, 0) | 1;
+    }
+    TEST_RUN(test_tables);
+    TEST_RUN(test_cr_checks);
+    TEST_RUN(test_alignment);
+    TEST_RUN(test_mmx_state);
+    TEST_RUN(test_known_answers);
+    TEST_RUN(test_mxcsr_fxsave);
+    TEST_RUN(test_differential);
+    return test_finish();
+}

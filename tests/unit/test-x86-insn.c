@@ -1,0 +1,976 @@
+/*
+ * Directed tests of the i386-P6 integer instructions under the translator
+ * (target-i386/translate.c): short sequences run in flat 32-bit protected
+ * mode (or real mode for the 0x67 forms) through tests/unit/x86-harness,
+ * with registers, flags and memory checked against values worked out from
+ * the SDM vol. 2 instruction entries.  Undefined flags are not checked.
+ */
+#include "tests/unit/harness.h"
+#include "tests/unit/x86-harness.c"
+
+#define FLAGS6 (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
+
+static X86HState st;
+static uint8_t *ram;
+
+static void init(void)
+{
+    x86h_init();
+    ram = x86h_ram();
+    x86h_state_init(&st, X86H_PM32);
+}
+
+/* EIP of X86H_CODE: in real mode CS = X86H_CODE >> 4 & 0xf000 */
+static uint32_t code_ip(void)
+{
+    return st.mode == X86H_REAL ? (X86H_CODE & 0xffff) : X86H_CODE;
+}
+
+/* Run code at X86H_CODE from st; check it halted after the snippet. */
+#define RUN(...)                                                             \
+    do {                                                                     \
+        static const uint8_t code_[] = {__VA_ARGS__};                        \
+        CHECK(x86h_run(&st, X86H_CODE, code_, sizeof(code_)));               \
+        CHECK_EQ(st.exception, -1);                                          \
+        CHECK_EQ(st.eip, code_ip() + sizeof(code_) + 1);                     \
+    } while (0)
+
+/* Run code that must raise vector v at its first instruction. */
+#define RUN_EXC(v, ...)                                                      \
+    do {                                                                     \
+        static const uint8_t code_[] = {__VA_ARGS__};                        \
+        x86h_run(&st, X86H_CODE, code_, sizeof(code_));                      \
+        CHECK_EQ(st.exception, (v));                                         \
+        CHECK_EQ(st.fault_eip, code_ip());                                   \
+    } while (0)
+
+#define D32(v) (v) & 0xff, ((v) >> 8) & 0xff, ((v) >> 16) & 0xff, (v) >> 24
+#define MEM 0x5000u
+
+static uint32_t parity(uint32_t v)
+{
+    return __builtin_parity(v & 0xff) ? 0 : CC_P;
+}
+
+/* The flags of CMP a, b (SUB without the store), 32 bits. */
+static uint32_t cmp_flags(uint32_t a, uint32_t b)
+{
+    uint32_t r = a - b, f = parity(r);
+    f |= a < b ? CC_C : 0;
+    f |= r == 0 ? CC_Z : 0;
+    f |= r & 0x80000000u ? CC_S : 0;
+    f |= ((a ^ b) & (a ^ r)) >> 31 ? CC_O : 0;
+    f |= (a ^ b ^ r) & CC_A;
+    return f;
+}
+
+/* Condition cc (0-15, SDM appendix B.1) of the flags f. */
+static int cond(int cc, uint32_t f)
+{
+    bool c = f & CC_C, z = f & CC_Z, sgn = f & CC_S, o = f & CC_O,
+         p = f & CC_P;
+    bool r;
+    switch (cc >> 1) {
+    case 0: r = o; break;
+    case 1: r = c; break;
+    case 2: r = z; break;
+    case 3: r = c || z; break;
+    case 4: r = sgn; break;
+    case 5: r = p; break;
+    case 6: r = sgn != o; break;
+    default: r = z || sgn != o; break;
+    }
+    return (cc & 1) ? !r : r;
+}
+
+/* ---- bit scan ---- */
+
+static void test_bsf_bsr(void)
+{
+    /* bsf eax, ecx */
+    init();
+    st.regs[R_EAX] = 0x12345678;
+    st.regs[R_ECX] = 0;
+    RUN(0x0f, 0xbc, 0xc1);
+    CHECK_EQ(st.regs[R_EAX], 0x12345678);       /* source 0: unchanged */
+    CHECK(st.eflags & CC_Z);
+
+    init();
+    st.regs[R_ECX] = 0x00008080;
+    st.eflags = 2 | CC_Z;
+    RUN(0x0f, 0xbc, 0xc1);
+    CHECK_EQ(st.regs[R_EAX], 7);
+    CHECK(!(st.eflags & CC_Z));
+
+    /* bsr eax, ecx */
+    init();
+    st.regs[R_ECX] = 0x80000001;
+    RUN(0x0f, 0xbd, 0xc1);
+    CHECK_EQ(st.regs[R_EAX], 31);
+    CHECK(!(st.eflags & CC_Z));
+
+    /* bsr ax, cx: 16-bit, the upper half of EAX is kept */
+    init();
+    st.regs[R_EAX] = 0xdead0000;
+    st.regs[R_ECX] = 0xffff0100;
+    RUN(0x66, 0x0f, 0xbd, 0xc1);
+    CHECK_EQ(st.regs[R_EAX], 0xdead0008);
+
+    /* bsf edx, [MEM] */
+    init();
+    stl_le_p(ram + MEM, 0x00100000);
+    RUN(0x0f, 0xbc, 0x15, D32(MEM));
+    CHECK_EQ(st.regs[R_EDX], 20);
+}
+
+/* ---- double shifts ---- */
+
+static void test_shld_shrd(void)
+{
+    /* shld eax, edx, 4 */
+    init();
+    st.regs[R_EAX] = 0x81234567;
+    st.regs[R_EDX] = 0xf00dbeef;
+    RUN(0x0f, 0xa4, 0xd0, 4);
+    CHECK_EQ(st.regs[R_EAX], 0x1234567f);
+    CHECK_EQ(st.regs[R_EDX], 0xf00dbeef);
+    CHECK_EQ(st.eflags & (CC_C | CC_Z | CC_S | CC_P), 0);   /* 7f: odd */
+
+    /* shld eax, edx, 1: CF = old bit 31, OF = sign change */
+    init();
+    st.regs[R_EAX] = 0x81234567;
+    st.regs[R_EDX] = 0xf00dbeef;
+    RUN(0x0f, 0xa4, 0xd0, 1);
+    CHECK_EQ(st.regs[R_EAX], 0x02468acf);
+    CHECK_EQ(st.eflags & (CC_C | CC_O | CC_Z | CC_S | CC_P),
+             CC_C | CC_O | CC_P);
+
+    /* shld eax, edx, cl with cl = 8: CF = old bit 24 */
+    init();
+    st.regs[R_EAX] = 0x81234567;
+    st.regs[R_EDX] = 0xf00dbeef;
+    st.regs[R_ECX] = 8;
+    RUN(0x0f, 0xa5, 0xd0);
+    CHECK_EQ(st.regs[R_EAX], 0x234567f0);
+    CHECK(st.eflags & CC_C);
+
+    /* count 0 (cl = 32 masks to 0): nothing changes, flags kept */
+    init();
+    st.regs[R_EAX] = 0x81234567;
+    st.regs[R_ECX] = 32;
+    st.eflags = 2 | CC_C | CC_Z | CC_O | CC_S;
+    RUN(0x0f, 0xa5, 0xd0);
+    CHECK_EQ(st.regs[R_EAX], 0x81234567);
+    CHECK_EQ(st.eflags & FLAGS6, CC_C | CC_Z | CC_O | CC_S);
+    /* and with an immediate 0 */
+    init();
+    st.regs[R_EAX] = 0x81234567;
+    st.eflags = 2 | CC_C | CC_P;
+    RUN(0x0f, 0xa4, 0xd0, 0);
+    CHECK_EQ(st.regs[R_EAX], 0x81234567);
+    CHECK_EQ(st.eflags & FLAGS6, CC_C | CC_P);
+
+    /* shrd eax, edx, 4: CF = old bit 3 */
+    init();
+    st.regs[R_EAX] = 0x81234567;
+    st.regs[R_EDX] = 0xf00dbeef;
+    RUN(0x0f, 0xac, 0xd0, 4);
+    CHECK_EQ(st.regs[R_EAX], 0xf8123456);
+    CHECK_EQ(st.eflags & (CC_C | CC_Z | CC_S), CC_S);
+
+    /* shrd eax, edx, 1: CF = old bit 0; sign unchanged -> OF 0 */
+    init();
+    st.regs[R_EAX] = 0x81234567;
+    st.regs[R_EDX] = 0xf00dbeef;
+    RUN(0x0f, 0xac, 0xd0, 1);
+    CHECK_EQ(st.regs[R_EAX], 0xc091a2b3);
+    CHECK_EQ(st.eflags & (CC_C | CC_O | CC_S | CC_Z), CC_C | CC_S);
+
+    /* shrd eax, edx, 1 with the sign changing: OF = 1 */
+    init();
+    st.regs[R_EAX] = 0x80000000;
+    st.regs[R_EDX] = 0;
+    RUN(0x0f, 0xac, 0xd0, 1);
+    CHECK_EQ(st.regs[R_EAX], 0x40000000);
+    CHECK_EQ(st.eflags & (CC_C | CC_O), CC_O);
+
+    /* 16-bit: shld ax, dx, 4; shrd [MEM], dx, cl (cl = 8) */
+    init();
+    st.regs[R_EAX] = 0xaaaa8123;
+    st.regs[R_EDX] = 0x5555beef;
+    RUN(0x66, 0x0f, 0xa4, 0xd0, 4);
+    CHECK_EQ(st.regs[R_EAX], 0xaaaa123b);
+    CHECK_EQ(st.eflags & CC_C, 0);      /* old bit 12 of 8123: 0 */
+
+    init();
+    stl_le_p(ram + MEM, 0x99998123);
+    st.regs[R_EDX] = 0xbeef;
+    st.regs[R_ECX] = 8;
+    RUN(0x66, 0x0f, 0xad, 0x15, D32(MEM));
+    CHECK_EQ(ldl_le_p(ram + MEM), 0x9999ef81);
+    CHECK_EQ(st.eflags & (CC_C | CC_S | CC_Z), CC_S);   /* old bit 7: 0 */
+    /* zero result sets ZF */
+    init();
+    st.regs[R_EAX] = 0x80000000;
+    st.regs[R_EDX] = 0;
+    RUN(0x0f, 0xa4, 0xd0, 1);
+    CHECK_EQ(st.regs[R_EAX], 0);
+    CHECK_EQ(st.eflags & (CC_C | CC_Z | CC_O | CC_P),
+             CC_C | CC_Z | CC_O | CC_P);
+}
+
+/* ---- compare and exchange, exchange and add ---- */
+
+static void test_cmpxchg(void)
+{
+    /* cmpxchg [MEM], ecx: equal -> store ECX, ZF */
+    init();
+    stl_le_p(ram + MEM, 1000);
+    st.regs[R_EAX] = 1000;
+    st.regs[R_ECX] = 0xcafe;
+    RUN(0x0f, 0xb1, 0x0d, D32(MEM));
+    CHECK_EQ(ldl_le_p(ram + MEM), 0xcafe);
+    CHECK_EQ(st.regs[R_EAX], 1000);
+    CHECK_EQ(st.eflags & FLAGS6, cmp_flags(1000, 1000));
+
+    /* not equal -> EAX = [MEM], memory unchanged, flags of CMP EAX,[MEM] */
+    init();
+    stl_le_p(ram + MEM, 1000);
+    st.regs[R_EAX] = 5;
+    st.regs[R_ECX] = 0xcafe;
+    RUN(0x0f, 0xb1, 0x0d, D32(MEM));
+    CHECK_EQ(ldl_le_p(ram + MEM), 1000);
+    CHECK_EQ(st.regs[R_EAX], 1000);
+    CHECK_EQ(st.eflags & FLAGS6, cmp_flags(5, 1000));
+
+    /* register form, cmpxchg edx, ecx */
+    init();
+    st.regs[R_EAX] = 7;
+    st.regs[R_EDX] = 7;
+    st.regs[R_ECX] = 9;
+    RUN(0x0f, 0xb1, 0xca);
+    CHECK_EQ(st.regs[R_EDX], 9);
+    CHECK_EQ(st.regs[R_EAX], 7);
+    CHECK(st.eflags & CC_Z);
+    init();
+    st.regs[R_EAX] = 0x80000000;
+    st.regs[R_EDX] = 1;
+    st.regs[R_ECX] = 9;
+    RUN(0x0f, 0xb1, 0xca);
+    CHECK_EQ(st.regs[R_EDX], 1);
+    CHECK_EQ(st.regs[R_EAX], 1);
+    CHECK_EQ(st.eflags & FLAGS6, cmp_flags(0x80000000, 1));
+
+    /* cmpxchg eax, ecx: the accumulator is the destination */
+    init();
+    st.regs[R_EAX] = 3;
+    st.regs[R_ECX] = 4;
+    RUN(0x0f, 0xb1, 0xc8);
+    CHECK_EQ(st.regs[R_EAX], 4);
+    CHECK(st.eflags & CC_Z);
+
+    /* 8 bit: cmpxchg ah, cl; AL = 0x11 != AH = 0x22 -> AL = AH */
+    init();
+    st.regs[R_EAX] = 0x2211;
+    st.regs[R_ECX] = 0x33;
+    RUN(0x0f, 0xb0, 0xcc);
+    CHECK_EQ(st.regs[R_EAX], 0x2222);
+    CHECK_EQ(st.eflags & (CC_Z | CC_C), CC_C);   /* 0x11 < 0x22 */
+
+    /* lock cmpxchg [MEM], cx (16 bit) */
+    init();
+    stl_le_p(ram + MEM, 0x12340005);
+    st.regs[R_EAX] = 0xffff0005;
+    st.regs[R_ECX] = 0x7777;
+    RUN(0xf0, 0x66, 0x0f, 0xb1, 0x0d, D32(MEM));
+    CHECK_EQ(ldl_le_p(ram + MEM), 0x12347777);
+    CHECK(st.eflags & CC_Z);
+}
+
+static void test_cmpxchg8b(void)
+{
+    /* cmpxchg8b [MEM]: EDX:EAX == m64 -> m64 = ECX:EBX, ZF = 1 */
+    init();
+    stl_le_p(ram + MEM, 0x11111111);
+    stl_le_p(ram + MEM + 4, 0x22222222);
+    st.regs[R_EAX] = 0x11111111;
+    st.regs[R_EDX] = 0x22222222;
+    st.regs[R_EBX] = 0xaaaaaaaa;
+    st.regs[R_ECX] = 0xbbbbbbbb;
+    st.eflags = 2 | CC_C | CC_S;
+    RUN(0x0f, 0xc7, 0x0d, D32(MEM));
+    CHECK_EQ(ldl_le_p(ram + MEM), 0xaaaaaaaa);
+    CHECK_EQ(ldl_le_p(ram + MEM + 4), 0xbbbbbbbb);
+    CHECK_EQ(st.regs[R_EAX], 0x11111111);
+    CHECK_EQ(st.regs[R_EDX], 0x22222222);
+    CHECK_EQ(st.eflags & FLAGS6, CC_Z | CC_C | CC_S);   /* only ZF */
+
+    /* different (high half) -> EDX:EAX = m64, ZF = 0 */
+    init();
+    stl_le_p(ram + MEM, 0x11111111);
+    stl_le_p(ram + MEM + 4, 0x22222222);
+    st.regs[R_EAX] = 0x11111111;
+    st.regs[R_EDX] = 0x22222223;
+    st.regs[R_EBX] = 0xaaaaaaaa;
+    st.regs[R_ECX] = 0xbbbbbbbb;
+    st.eflags = 2 | CC_Z | CC_P;
+    RUN(0xf0, 0x0f, 0xc7, 0x0d, D32(MEM));              /* with LOCK */
+    CHECK_EQ(ldl_le_p(ram + MEM), 0x11111111);
+    CHECK_EQ(ldl_le_p(ram + MEM + 4), 0x22222222);
+    CHECK_EQ(st.regs[R_EAX], 0x11111111);
+    CHECK_EQ(st.regs[R_EDX], 0x22222222);
+    CHECK_EQ(st.eflags & FLAGS6, CC_P);
+
+    /* register operand: #UD */
+    init();
+    RUN_EXC(EXCP06_ILLOP, 0x0f, 0xc7, 0xc8);
+}
+
+static void test_xadd(void)
+{
+    /* xadd edx, ecx */
+    init();
+    st.regs[R_EDX] = 0xffffffff;
+    st.regs[R_ECX] = 2;
+    RUN(0x0f, 0xc1, 0xca);
+    CHECK_EQ(st.regs[R_EDX], 1);
+    CHECK_EQ(st.regs[R_ECX], 0xffffffff);
+    CHECK_EQ(st.eflags & (CC_C | CC_Z | CC_S | CC_O), CC_C);
+
+    /* xadd ecx, ecx: the sum wins */
+    init();
+    st.regs[R_ECX] = 0x40000000;
+    RUN(0x0f, 0xc1, 0xc9);
+    CHECK_EQ(st.regs[R_ECX], 0x80000000);
+    CHECK_EQ(st.eflags & (CC_C | CC_S | CC_O), CC_S | CC_O);
+
+    /* lock xadd [MEM], eax */
+    init();
+    stl_le_p(ram + MEM, 10);
+    st.regs[R_EAX] = 0xfffffff6;     /* -10 */
+    RUN(0xf0, 0x0f, 0xc1, 0x05, D32(MEM));
+    CHECK_EQ(ldl_le_p(ram + MEM), 0);
+    CHECK_EQ(st.regs[R_EAX], 10);
+    CHECK_EQ(st.eflags & (CC_C | CC_Z | CC_P), CC_C | CC_Z | CC_P);
+
+    /* xadd bl, bh (8 bit) */
+    init();
+    st.regs[R_EBX] = 0x0380;
+    RUN(0x0f, 0xc0, 0xfb);
+    CHECK_EQ(st.regs[R_EBX], 0x8083);
+}
+
+/* ---- moves ---- */
+
+static void test_bswap_cmov_movx(void)
+{
+    init();
+    st.regs[R_EAX] = 0x11223344;
+    st.regs[R_EDI] = 0x01020304;
+    RUN(0x0f, 0xc8, 0x0f, 0xcf);            /* bswap eax; bswap edi */
+    CHECK_EQ(st.regs[R_EAX], 0x44332211);
+    CHECK_EQ(st.regs[R_EDI], 0x04030201);
+
+    /* cmp eax, ecx; cmove edx, ebx; cmovne esi, ebx */
+    init();
+    st.regs[R_EAX] = 5;
+    st.regs[R_ECX] = 5;
+    st.regs[R_EBX] = 0xbbbb;
+    st.regs[R_EDX] = 1;
+    st.regs[R_ESI] = 2;
+    RUN(0x39, 0xc8, 0x0f, 0x44, 0xd3, 0x0f, 0x45, 0xf3);
+    CHECK_EQ(st.regs[R_EDX], 0xbbbb);       /* taken */
+    CHECK_EQ(st.regs[R_ESI], 2);            /* not taken */
+
+    /* cmovb ax, [MEM] (16 bit, taken) */
+    init();
+    stl_le_p(ram + MEM, 0x12345678);
+    st.regs[R_EAX] = 0xaaaaaaaa;
+    st.eflags = 2 | CC_C;
+    RUN(0x66, 0x0f, 0x42, 0x05, D32(MEM));
+    CHECK_EQ(st.regs[R_EAX], 0xaaaa5678);
+
+    /* movzx ecx, byte [MEM]; movsx edx, word [MEM + 2]; movsx ax, bl */
+    init();
+    stl_le_p(ram + MEM, 0x8001ff80);
+    st.regs[R_EAX] = 0x12340000;
+    st.regs[R_EBX] = 0x80;
+    RUN(0x0f, 0xb6, 0x0d, D32(MEM), 0x0f, 0xbf, 0x15, D32(MEM + 2),
+        0x66, 0x0f, 0xbe, 0xc3);
+    CHECK_EQ(st.regs[R_ECX], 0x80);
+    CHECK_EQ(st.regs[R_EDX], 0xffff8001);
+    CHECK_EQ(st.regs[R_EAX], 0x1234ff80);
+}
+
+/* SETcc for all 16 conditions after CMP of edge values, and after an
+ * operation whose flags come from the lazy-flags helper (ADD) and a
+ * logic one (TEST). */
+static void test_setcc(void)
+{
+    static const uint32_t vals[] = {0, 1, 0x7fffffff, 0x80000000,
+                                    0xffffffff, 0x80000001};
+    for (unsigned i = 0; i < ARRAY_SIZE(vals); i++) {
+        for (unsigned j = 0; j < ARRAY_SIZE(vals); j++) {
+            /* cmp eax, ecx; set<cc> [MEM + cc] for cc = 0..15 */
+            static uint8_t code[6 + 16 * 7];
+            code[0] = 0x39;
+            code[1] = 0xc8;
+            int n = 2;
+            for (int cc = 0; cc < 16; cc++) {
+                code[n++] = 0x0f;
+                code[n++] = 0x90 + cc;
+                code[n++] = 0x05;
+                stl_le_p(code + n, MEM + cc);
+                n += 4;
+            }
+            init();
+            memset(ram + MEM, 0xee, 16);
+            st.regs[R_EAX] = vals[i];
+            st.regs[R_ECX] = vals[j];
+            CHECK(x86h_run(&st, X86H_CODE, code, n));
+            uint32_t f = cmp_flags(vals[i], vals[j]);
+            CHECK_EQ(st.eflags & FLAGS6, f);
+            for (int cc = 0; cc < 16; cc++) {
+                if (ram[MEM + cc] != cond(cc, f)) {
+                    test_fail(__FILE__, __LINE__,
+                              "cmp %08x, %08x: set%d = %d, want %d",
+                              vals[i], vals[j], cc, ram[MEM + cc],
+                              cond(cc, f));
+                }
+            }
+            /* the same after add eax, ecx and test eax, ecx, checked
+             * against the EFLAGS the run ends with */
+            for (int k = 0; k < 2; k++) {
+                code[0] = k ? 0x85 : 0x01;
+                init();
+                memset(ram + MEM, 0xee, 16);
+                st.regs[R_EAX] = vals[i];
+                st.regs[R_ECX] = vals[j];
+                CHECK(x86h_run(&st, X86H_CODE, code, n));
+                for (int cc = 0; cc < 16; cc++) {
+                    if (ram[MEM + cc] != cond(cc, st.eflags)) {
+                        test_fail(__FILE__, __LINE__,
+                                  "%s %08x, %08x: set%d = %d",
+                                  k ? "test" : "add", vals[i], vals[j], cc,
+                                  ram[MEM + cc]);
+                    }
+                }
+            }
+        }
+    }
+    /* setcc to a register byte: setc ah */
+    init();
+    st.regs[R_EAX] = 0xffffffff;
+    st.eflags = 2 | CC_C;
+    RUN(0x0f, 0x92, 0xc4);
+    CHECK_EQ(st.regs[R_EAX], 0xffff01ff);
+}
+
+/* ---- bit test ---- */
+
+static void test_bt(void)
+{
+    /* bt ecx, eax (bit 33 -> 1); bts/btr/btc with an immediate */
+    init();
+    st.regs[R_ECX] = 0x2;
+    st.regs[R_EAX] = 33;
+    st.eflags = 2 | CC_Z | CC_S;
+    RUN(0x0f, 0xa3, 0xc1);
+    CHECK(st.eflags & CC_C);
+    CHECK_EQ(st.eflags & (CC_Z | CC_S), CC_Z | CC_S);    /* unaffected */
+
+    init();
+    st.regs[R_EDX] = 0x0f;
+    /* bts edx, 31; btr edx, 0; btc edx, 1 */
+    RUN(0x0f, 0xba, 0xea, 31, 0x0f, 0xba, 0xf2, 0, 0x0f, 0xba, 0xfa, 1);
+    CHECK_EQ(st.regs[R_EDX], 0x8000000c);
+    CHECK(st.eflags & CC_C);                /* btc saw bit 1 set */
+
+    /* bts [MEM], eax with eax = 35: bit 3 of the dword at MEM + 4 */
+    init();
+    stl_le_p(ram + MEM, 0);
+    stl_le_p(ram + MEM + 4, 0);
+    st.regs[R_EAX] = 35;
+    RUN(0x0f, 0xab, 0x05, D32(MEM));
+    CHECK_EQ(ldl_le_p(ram + MEM + 4), 8);
+    CHECK_EQ(ldl_le_p(ram + MEM), 0);
+    CHECK_EQ(st.eflags & CC_C, 0);
+    /* a negative offset: btr [MEM], eax with eax = -1 -> bit 31 of MEM-4 */
+    init();
+    stl_le_p(ram + MEM - 4, 0xffffffff);
+    st.regs[R_EAX] = 0xffffffff;
+    RUN(0xf0, 0x0f, 0xb3, 0x05, D32(MEM));
+    CHECK_EQ(ldl_le_p(ram + MEM - 4), 0x7fffffff);
+    CHECK(st.eflags & CC_C);
+}
+
+/* ---- descriptors ---- */
+
+static void test_lar_lsl_verr(void)
+{
+    uint32_t e1, e2;
+    const uint32_t P = DESC_P_MASK, S = DESC_S_MASK;
+    init();
+    struct {
+        int idx;
+        uint32_t base, limit, attrs;
+    } d[] = {
+        /* 0x40: data, writable, DPL 0 */
+        {8, 0x100000, 0x1234, P | S | DESC_W_MASK},
+        /* 0x48: code, execute only, DPL 0 */
+        {9, 0, 0xfffff, P | S | DESC_CS_MASK},
+        /* 0x50: data read-only, DPL 3, not present, 4 KiB granular */
+        {10, 0, 0x3fffff, S | DESC_B_MASK | (3u << DESC_DPL_SHIFT)},
+        /* 0x58: LDT (system type 2) */
+        {11, 0x8000, 0xff, P | (2u << DESC_TYPE_SHIFT)},
+        /* 0x60: 32-bit call gate (type C): LAR yes, LSL no */
+        {12, 0, 0, P | (0xcu << DESC_TYPE_SHIFT)},
+        /* 0x68: reserved system type 0 */
+        {13, 0, 0xff, P},
+        /* 0x70: conforming readable code, DPL 0 */
+        {14, 0, 0xffff, P | S | DESC_CS_MASK | DESC_C_MASK | DESC_R_MASK},
+    };
+    uint32_t want_e2[ARRAY_SIZE(d)], want_lim[ARRAY_SIZE(d)];
+    for (unsigned i = 0; i < ARRAY_SIZE(d); i++) {
+        x86h_make_desc(d[i].base, d[i].limit, d[i].attrs, &e1, &e2);
+        want_e2[i] = e2;
+        want_lim[i] = d[i].limit > 0xfffff ? d[i].limit | 0xfff : d[i].limit;
+    }
+    /* One run per selector.  x86h_run rebuilds the GDT, so the code
+     * itself stores the test's descriptors (mov dword [GDT + i*8], ..)
+     * before LAR, LSL, VERR and VERW look at them. */
+    struct {
+        uint16_t sel;
+        bool lar, lsl, verr, verw;
+        int di;                 /* index in d[], -1 none */
+    } t[] = {
+        {0x0000, false, false, false, false, -1},  /* null */
+        {0x0040, true, true, true, true, 0},
+        {0x0043, false, false, false, false, 0},   /* RPL 3 > DPL 0 */
+        {0x0048, true, true, false, false, 1},
+        {0x0053, true, true, true, false, 2},      /* DPL 3: fine */
+        {0x0058, true, true, false, false, 3},
+        {0x0060, true, false, false, false, 4},
+        {0x0068, false, false, false, false, 5},
+        {0x0073, true, true, true, false, 6},      /* conforming: no DPL */
+        {0x0100, false, false, false, false, -1},  /* beyond the limit */
+        {0x0044, false, false, false, false, -1},  /* LDT, limit 0 */
+    };
+    for (unsigned k = 0; k < ARRAY_SIZE(t); k++) {
+        uint8_t code[256];
+        int n = 0;
+        /* mov dword [GDT + idx*8], e1 ; mov dword [.. + 4], e2 */
+        for (unsigned i = 0; i < ARRAY_SIZE(d); i++) {
+            x86h_make_desc(d[i].base, d[i].limit, d[i].attrs, &e1, &e2);
+            uint32_t a = X86H_GDT + d[i].idx * 8;
+            code[n++] = 0xc7;
+            code[n++] = 0x05;
+            stl_le_p(code + n, a);
+            stl_le_p(code + n + 4, e1);
+            n += 8;
+            code[n++] = 0xc7;
+            code[n++] = 0x05;
+            stl_le_p(code + n, a + 4);
+            stl_le_p(code + n + 4, e2);
+            n += 8;
+        }
+        static const uint8_t tail[] = {
+            0x0f, 0x02, 0xc1,           /* lar eax, ecx */
+            0x9c, 0x5e,                 /* pushf; pop esi */
+            0x0f, 0x03, 0xd1,           /* lsl edx, ecx */
+            0x9c, 0x5f,                 /* pushf; pop edi */
+            0x0f, 0x00, 0xe1,           /* verr cx */
+            0x9c, 0x5d,                 /* pushf; pop ebp */
+            0x0f, 0x00, 0xe9,           /* verw cx */
+        };
+        memcpy(code + n, tail, sizeof(tail));
+        n += sizeof(tail);
+        init();
+        st.regs[R_ECX] = t[k].sel;
+        st.regs[R_EAX] = 0xaaaaaaaa;
+        st.regs[R_EDX] = 0xdddddddd;
+        CHECK(x86h_run(&st, X86H_CODE, code, n));
+        CHECK_EQ(st.exception, -1);
+        bool zl = st.regs[R_ESI] & CC_Z, zs = st.regs[R_EDI] & CC_Z;
+        bool zr = st.regs[R_EBP] & CC_Z, zw = st.eflags & CC_Z;
+        if (zl != t[k].lar || zs != t[k].lsl || zr != t[k].verr ||
+            zw != t[k].verw) {
+            test_fail(__FILE__, __LINE__,
+                      "selector %04x: ZF lar %d lsl %d verr %d verw %d",
+                      t[k].sel, zl, zs, zr, zw);
+        }
+        int di = t[k].di;
+        CHECK_EQ(st.regs[R_EAX],
+                 t[k].lar ? (want_e2[di] & 0x00f0ff00) : 0xaaaaaaaa);
+        CHECK_EQ(st.regs[R_EDX], t[k].lsl ? want_lim[di] : 0xdddddddd);
+    }
+
+    /* 16-bit LAR writes the low word (access byte and type) only */
+    init();
+    st.regs[R_ECX] = X86H_SEL_DATA32;
+    st.regs[R_EAX] = 0x55550000;
+    RUN(0x66, 0x0f, 0x02, 0xc1);
+    x86h_make_desc(0, 0xffffffff, DESC_P_MASK | DESC_S_MASK | DESC_W_MASK |
+                   DESC_B_MASK, &e1, &e2);
+    CHECK_EQ(st.regs[R_EAX], 0x55550000 | (e2 & 0xff00));
+
+    /* LAR in real mode: #UD */
+    x86h_state_init(&st, X86H_REAL);
+    RUN_EXC(EXCP06_ILLOP, 0x0f, 0x02, 0xc1);
+}
+
+/* ---- LOCK, UD2, privileged and system instructions ---- */
+
+static void test_lock_ud(void)
+{
+    init();
+    stl_le_p(ram + MEM, 1);
+    st.regs[R_EAX] = 2;
+    RUN(0xf0, 0x01, 0x05, D32(MEM));        /* lock add [MEM], eax */
+    CHECK_EQ(ldl_le_p(ram + MEM), 3);
+
+    init();
+    RUN_EXC(EXCP06_ILLOP, 0xf0, 0x01, 0xc8);                /* reg dest */
+    init();
+    RUN_EXC(EXCP06_ILLOP, 0xf0, 0x39, 0x05, D32(MEM));      /* lock cmp */
+    init();
+    RUN_EXC(EXCP06_ILLOP, 0xf0, 0x8b, 0x05, D32(MEM));      /* lock mov */
+    init();
+    RUN_EXC(EXCP06_ILLOP, 0xf0, 0x0f, 0xa3, 0x05, D32(MEM)); /* lock bt */
+    init();
+    RUN_EXC(EXCP06_ILLOP, 0x0f, 0x0b);                      /* ud2 */
+    init();
+    RUN_EXC(EXCP06_ILLOP, 0x0f, 0xb9, 0x05, D32(MEM));      /* ud1 */
+    /* xchg with memory may take LOCK */
+    init();
+    stl_le_p(ram + MEM, 9);
+    st.regs[R_EBX] = 4;
+    RUN(0xf0, 0x87, 0x1d, D32(MEM));
+    CHECK_EQ(ldl_le_p(ram + MEM), 4);
+    CHECK_EQ(st.regs[R_EBX], 9);
+
+    /* invd, wbinvd, 0f 1f nop [eax+eax*1+0], 0f 18 prefetch at ring 0 */
+    init();
+    RUN(0x0f, 0x08, 0x0f, 0x09, 0x0f, 0x1f, 0x44, 0x00, 0x00,
+        0x0f, 0x18, 0x05, D32(MEM));
+}
+
+static void test_sysenter_sysexit(void)
+{
+    /* wrmsr SYSENTER_CS/ESP/EIP, then sysenter to a HLT at 0x20000 */
+    static const uint8_t code[] = {0xb9, D32(MSR_IA32_SYSENTER_CS), 0xb8, D32(0x08), 0x31, 0xd2,
+            0x0f, 0x30, 0xb9, D32(MSR_IA32_SYSENTER_ESP), 0xb8,
+            D32(0x60000), 0x0f, 0x30, 0xb9, D32(MSR_IA32_SYSENTER_EIP), 0xb8,
+            D32(0x20000), 0x0f, 0x30, 0x0f, 0x34};
+    init();
+    ram[0x20000] = 0xf4;
+    CHECK(x86h_run(&st, X86H_CODE, code, sizeof(code)));
+    CHECK_EQ(st.exception, -1);
+    CHECK_EQ(st.eip, 0x20001);
+    CHECK_EQ(st.regs[R_ESP], 0x60000);
+    CHECK_EQ(x86h_env()->segs[R_CS].selector, 0x08);
+    CHECK_EQ(x86h_env()->segs[R_SS].selector, 0x10);
+    CHECK(!(st.eflags & IF_MASK));
+}
+
+/* SYSEXIT to ring 3 at a HLT: #GP(0) there, delivered through the TSS. */
+static void test_sysexit_ring3(void)
+{
+    static const uint8_t code[] = {
+        0xb9, D32(MSR_IA32_SYSENTER_CS), 0xb8, D32(0x08), 0x31, 0xd2,
+        0x0f, 0x30,                     /* wrmsr */
+        0xba, D32(0x20000), 0xb9, D32(0x61000),
+        0x0f, 0x35,                     /* sysexit */
+    };
+    init();
+    ram[0x20000] = 0xf4;
+    x86h_run(&st, X86H_CODE, code, sizeof(code));
+    CHECK_EQ(st.exception, EXCP0D_GPF);
+    CHECK_EQ(st.error_code, 0);
+    CHECK_EQ(st.fault_eip, 0x20000);
+    CHECK_EQ(st.fault_cs, 0x1b);            /* SYSENTER_CS + 16, RPL 3 */
+    CHECK_EQ(st.regs[R_ESP], 0x61000);
+
+    /* sysenter with SYSENTER_CS = 0: #GP(0) */
+    init();
+    RUN_EXC(EXCP0D_GPF, 0x0f, 0x34);
+    /* sysexit in real mode: #GP */
+    x86h_state_init(&st, X86H_REAL);
+    RUN_EXC(EXCP0D_GPF, 0x0f, 0x35);
+}
+
+/* ---- 0x67: 32-bit addressing in real mode ---- */
+
+static void test_addr32_real(void)
+{
+    /* mov eax, [ebx + ecx*2 + 0x10] (66 67 8b 44 4b 10) */
+    x86h_state_init(&st, X86H_REAL);
+    st.regs[R_ESP] = 0x8000;
+    st.regs[R_EBX] = 0x5000;
+    st.regs[R_ECX] = 0x100;
+    stl_le_p(ram + 0x5210, 0xfeedf00d);
+    RUN(0x66, 0x67, 0x8b, 0x44, 0x4b, 0x10);
+    CHECK_EQ(st.regs[R_EAX], 0xfeedf00d);
+
+    /* the offset above FFFF: #GP in real mode */
+    x86h_state_init(&st, X86H_REAL);
+    st.regs[R_ESP] = 0x8000;
+    st.regs[R_EBX] = 0x10000;
+    RUN_EXC(EXCP0D_GPF, 0x67, 0x8a, 0x03);          /* mov al, [ebx] */
+
+    /* lea with a 32-bit address and 16-bit operand: truncated */
+    x86h_state_init(&st, X86H_REAL);
+    st.regs[R_ESP] = 0x8000;
+    st.regs[R_EAX] = 0x12345;
+    st.regs[R_ESI] = 0xffff0000;
+    RUN(0x67, 0x8d, 0x14, 0x30);                    /* lea dx, [eax+esi] */
+    CHECK_EQ(st.regs[R_EDX] & 0xffff, 0x2345);
+}
+
+/* ---- CPUID, MSRs, TSC ---- */
+
+static void test_cpuid_msr(void)
+{
+    /* cpuid leaf 0: a vendor string, a max leaf >= 1 */
+    init();
+    RUN(0x31, 0xc0, 0x0f, 0xa2);
+    CHECK(st.regs[R_EAX] >= 1);
+    CHECK(st.regs[R_EBX] != 0);
+
+    /* wrmsr SYSENTER_ESP = 0x1234_5678_9abc; rdmsr into edx:eax */
+    init();
+    RUN(0xb9, D32(MSR_IA32_SYSENTER_ESP), 0xb8, D32(0x56789abc), 0xba,
+        D32(0x1234), 0x0f, 0x30, 0x31, 0xc0, 0x31, 0xd2, 0x0f, 0x32);
+    CHECK_EQ(st.regs[R_EAX], 0x56789abc);
+    CHECK_EQ(st.regs[R_EDX], 0x1234);
+    /* an unknown MSR: #GP(0) */
+    init();
+    st.regs[R_ECX] = 0x12345;
+    RUN_EXC(EXCP0D_GPF, 0x0f, 0x32);
+    CHECK_EQ(st.error_code, 0);
+
+    /* rdtsc twice: the second is not below the first */
+    init();
+    RUN(0x0f, 0x31, 0x89, 0xc6, 0x89, 0xd7, 0x0f, 0x31);
+    uint64_t t0 = ((uint64_t)st.regs[R_EDI] << 32) | st.regs[R_ESI];
+    uint64_t t1 = ((uint64_t)st.regs[R_EDX] << 32) | st.regs[R_EAX];
+    CHECK(t1 >= t0);
+}
+
+/* ---- multiply (CF/OF are defined), ARPL ---- */
+
+static void test_mul_arpl(void)
+{
+    /* mul ecx: EDX:EAX = 0xe_00000000 -> CF = OF = 1 */
+    init();
+    st.regs[R_EAX] = 0x1c;
+    st.regs[R_ECX] = 0x80000000;
+    RUN(0xf7, 0xe1);
+    CHECK_EQ(st.regs[R_EDX], 0xe);
+    CHECK_EQ(st.regs[R_EAX], 0);
+    CHECK_EQ(st.eflags & (CC_C | CC_O), CC_C | CC_O);
+    /* imul ecx: -2 * 3 fits -> CF = OF = 0 */
+    init();
+    st.regs[R_EAX] = 0xfffffffe;
+    st.regs[R_ECX] = 3;
+    st.eflags = 2 | CC_C | CC_O;
+    RUN(0xf7, 0xe9);
+    CHECK_EQ(st.regs[R_EDX], 0xffffffff);
+    CHECK_EQ(st.regs[R_EAX], 0xfffffffa);
+    CHECK_EQ(st.eflags & (CC_C | CC_O), 0);
+    /* mul cx: DX:AX, overflow into DX */
+    init();
+    st.regs[R_EAX] = 0xffff8000;
+    st.regs[R_ECX] = 4;
+    st.regs[R_EDX] = 0xabcd0000;
+    RUN(0x66, 0xf7, 0xe1);
+    CHECK_EQ(st.regs[R_EAX], 0xffff0000);
+    CHECK_EQ(st.regs[R_EDX], 0xabcd0002);
+    CHECK_EQ(st.eflags & (CC_C | CC_O), CC_C | CC_O);
+
+    /* arpl cx, dx: RPL 1 < 3 -> cx.RPL = 3, ZF; then again: ZF = 0 */
+    init();
+    st.regs[R_ECX] = 0x12340041;
+    st.regs[R_EDX] = 0x0003;
+    RUN(0x63, 0xd1);
+    CHECK_EQ(st.regs[R_ECX], 0x12340043);
+    CHECK(st.eflags & CC_Z);
+    init();
+    st.regs[R_ECX] = 0x0043;
+    st.regs[R_EDX] = 0x0002;
+    st.eflags = 2 | CC_Z;
+    RUN(0x63, 0xd1);
+    CHECK_EQ(st.regs[R_ECX], 0x0043);
+    CHECK(!(st.eflags & CC_Z));
+    /* real mode: #UD */
+    x86h_state_init(&st, X86H_REAL);
+    RUN_EXC(EXCP06_ILLOP, 0x63, 0xd1);
+}
+
+/* ---- debug registers, RDPMC, INT1 ---- */
+
+static void test_dr_misc(void)
+{
+    /* mov dr0, eax; mov dr7, ecx; mov edx, dr0; mov esi, dr7; mov edi, dr6
+     * (DR6/DR7 read their fixed bits) */
+    init();
+    st.regs[R_EAX] = 0x12345678;
+    st.regs[R_ECX] = 0;
+    RUN(0x0f, 0x23, 0xc0, 0x0f, 0x23, 0xf9, 0x0f, 0x21, 0xc2, 0x0f, 0x21,
+        0xfe, 0x0f, 0x21, 0xf7);
+    CHECK_EQ(st.regs[R_EDX], 0x12345678);
+    CHECK_EQ(st.regs[R_ESI], 0x400);
+    CHECK_EQ(st.regs[R_EDI], 0xffff0ff0);
+    /* DR4 with CR4.DE: #UD */
+    init();
+    static const uint8_t de[] = {
+        0x0f, 0x20, 0xe0, 0x0c, 0x08, 0x0f, 0x22, 0xe0,  /* cr4 |= DE */
+        0x0f, 0x21, 0xe0,                                /* mov eax, dr4 */
+    };
+    x86h_run(&st, X86H_CODE, de, sizeof(de));
+    CHECK_EQ(st.exception, EXCP06_ILLOP);
+    CHECK_EQ(st.fault_eip, X86H_CODE + 8);
+    /* mov eax, cr1: #UD */
+    init();
+    RUN_EXC(EXCP06_ILLOP, 0x0f, 0x20, 0xc8);
+
+    /* rdpmc ecx = 0 -> 0; ecx = 2 -> #GP */
+    init();
+    st.regs[R_EAX] = st.regs[R_EDX] = 0x5555;
+    RUN(0x0f, 0x33);
+    CHECK_EQ(st.regs[R_EAX], 0);
+    CHECK_EQ(st.regs[R_EDX], 0);
+    init();
+    st.regs[R_ECX] = 2;
+    RUN_EXC(EXCP0D_GPF, 0x0f, 0x33);
+
+    /* int1 (F1): #DB trap, return address after it */
+    init();
+    x86h_run(&st, X86H_CODE, (const uint8_t[]){0x90, 0xf1}, 2);
+    CHECK_EQ(st.exception, EXCP01_DB);
+    CHECK_EQ(st.fault_eip, X86H_CODE + 2);
+}
+
+/* ---- x87 and SSE through the frontend ---- */
+
+static void test_x87_route(void)
+{
+    /* fninit; fld1; fstp dword [MEM] */
+    init();
+    RUN(0xdb, 0xe3, 0xd9, 0xe8, 0xd9, 0x1d, D32(MEM));
+    CHECK_EQ(ldl_le_p(ram + MEM), 0x3f800000);
+
+    /* fild dword [MEM]; fadd st0, st0; fistp dword [MEM + 4]; fwait */
+    init();
+    stl_le_p(ram + MEM, 21);
+    RUN(0xdb, 0xe3, 0xdb, 0x05, D32(MEM), 0xd8, 0xc0, 0xdb, 0x1d,
+        D32(MEM + 4), 0x9b);
+    CHECK_EQ(ldl_le_p(ram + MEM + 4), 42);
+
+    /* fld1; fldz; fcomi st0, st1 (0 < 1: CF); setb al; fnstsw ax is
+     * after: ah gets the status word's high byte (TOP = 6) */
+    init();
+    st.regs[R_EAX] = 0;
+    RUN(0xdb, 0xe3, 0xd9, 0xe8, 0xd9, 0xee, 0xdb, 0xf1, 0x0f, 0x92, 0xc1,
+        0xdf, 0xe0);
+    CHECK_EQ(st.regs[R_ECX] & 0xff, 1);
+    CHECK_EQ(st.eflags & (CC_C | CC_Z | CC_P), CC_C);
+    CHECK_EQ((st.regs[R_EAX] >> 11) & 7, 6);
+
+    /* CR0.TS: fld1 raises #NM at the fld1 */
+    init();
+    static const uint8_t ts[] = {
+        0x0f, 0x20, 0xc0, 0x0c, 0x08, 0x0f, 0x22, 0xc0,  /* cr0 |= TS */
+        0xd9, 0xe8,                                      /* fld1 */
+    };
+    x86h_run(&st, X86H_CODE, ts, sizeof(ts));
+    CHECK_EQ(st.exception, EXCP07_PREX);
+    CHECK_EQ(st.fault_eip, X86H_CODE + 8);
+    /* ... and so does EMMS; clts makes both work again */
+    static const uint8_t ts2[] = {
+        0x0f, 0x20, 0xc0, 0x0c, 0x08, 0x0f, 0x22, 0xc0,  /* cr0 |= TS */
+        0x0f, 0x77,                                      /* emms */
+    };
+    init();
+    x86h_run(&st, X86H_CODE, ts2, sizeof(ts2));
+    CHECK_EQ(st.exception, EXCP07_PREX);
+    CHECK_EQ(st.fault_eip, X86H_CODE + 8);
+    init();
+    RUN(0x0f, 0x20, 0xc0, 0x0c, 0x08, 0x0f, 0x22, 0xc0, 0x0f, 0x06,
+        0x0f, 0x77, 0xd9, 0xe8);
+    /* lock fld1: #UD */
+    init();
+    RUN_EXC(EXCP06_ILLOP, 0xf0, 0xd9, 0xe8);
+}
+
+static void test_sse_route(void)
+{
+    /* movd xmm1, eax; movd ecx, xmm1 */
+    init();
+    st.regs[R_EAX] = 0x12345678;
+    RUN(0x66, 0x0f, 0x6e, 0xc8, 0x66, 0x0f, 0x7e, 0xc9);
+    CHECK_EQ(st.regs[R_ECX], 0x12345678);
+
+    /* 66 F3 0F 7E: F3 is the mandatory prefix (MOVQ xmm0, [MEM]), not 66
+     * (MOVD [MEM], xmm0); then movd eax, xmm0 */
+    init();
+    stl_le_p(ram + MEM, 0xaabbccdd);
+    stl_le_p(ram + MEM + 4, 0x11223344);
+    RUN(0x66, 0x0f, 0xef, 0xc0, 0x66, 0xf3, 0x0f, 0x7e, 0x05, D32(MEM),
+        0x66, 0x0f, 0x7e, 0xc0);
+    CHECK_EQ(st.regs[R_EAX], 0xaabbccdd);
+    CHECK_EQ(ldl_le_p(ram + MEM), 0xaabbccdd);
+
+    /* pshufd xmm1, [MEM], 0x1b (imm8 after the displacement) */
+    init();
+    for (int i = 0; i < 4; i++) {
+        stl_le_p(ram + MEM + 4 * i, 0x100 + i);
+    }
+    RUN(0x66, 0x0f, 0x70, 0x0d, D32(MEM), 0x1b, 0x66, 0x0f, 0x7e, 0xc8);
+    CHECK_EQ(st.regs[R_EAX], 0x103);
+
+    /* ldmxcsr [MEM]; stmxcsr [MEM + 4] */
+    init();
+    stl_le_p(ram + MEM, 0x7f80);
+    RUN(0x0f, 0xae, 0x15, D32(MEM), 0x0f, 0xae, 0x1d, D32(MEM + 4));
+    CHECK_EQ(ldl_le_p(ram + MEM + 4), 0x7f80);
+    /* a reserved MXCSR bit: #GP(0) */
+    init();
+    stl_le_p(ram + MEM, 0x10000);
+    RUN_EXC(EXCP0D_GPF, 0x0f, 0xae, 0x15, D32(MEM));
+
+    /* fninit; fxsave [MEM]: FCW 037F at +0, MXCSR at +24 */
+    init();
+    memset(ram + MEM, 0xcc, 512);
+    RUN(0xdb, 0xe3, 0x0f, 0xae, 0x05, D32(MEM));
+    CHECK_EQ(ldw_le_p(ram + MEM), 0x037f);
+    CHECK_EQ(ldl_le_p(ram + MEM + 24), x86h_env()->mxcsr);
+    /* misaligned: #GP(0) */
+    init();
+    RUN_EXC(EXCP0D_GPF, 0x0f, 0xae, 0x05, D32(MEM + 8));
+}
+
+int main(int argc, char **argv)
+{
+    test_init(argc, argv);
+    x86h_init();
+    TEST_RUN(test_bsf_bsr);
+    TEST_RUN(test_shld_shrd);
+    TEST_RUN(test_cmpxchg);
+    TEST_RUN(test_cmpxchg8b);
+    TEST_RUN(test_xadd);
+    TEST_RUN(test_bswap_cmov_movx);
+    TEST_RUN(test_setcc);
+    TEST_RUN(test_bt);
+    TEST_RUN(test_lar_lsl_verr);
+    TEST_RUN(test_lock_ud);
+    TEST_RUN(test_sysenter_sysexit);
+    TEST_RUN(test_sysexit_ring3);
+    TEST_RUN(test_addr32_real);
+    TEST_RUN(test_cpuid_msr);
+    TEST_RUN(test_mul_arpl);
+    TEST_RUN(test_dr_misc);
+    TEST_RUN(test_x87_route);
+    TEST_RUN(test_sse_route);
+    return test_finish();
+}
