@@ -28,7 +28,7 @@ MAIN_OBJ = $(BUILD)/system/main.o
 
 TEST_SRCS = $(wildcard tests/unit/test-*.c)
 TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
-TEST_LIB_OBJS = $(BUILD)/tests/unit/harness.o
+TEST_LIB_OBJS = $(BUILD)/tests/unit/harness.o $(BUILD)/tests/unit/x86-harness.o
 
 .PHONY: check-difftest-long all check check-unit check-guests check-functional check-cli \
         check-sanitize bench demo clean distclean format-check guests

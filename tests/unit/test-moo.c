@@ -17,7 +17,7 @@
  * docs in the report and the comments at the 286 differences below.
  */
 #include "tests/unit/harness.h"
-#include "tests/unit/x86-harness.c"
+#include "tests/unit/x86-harness.h"
 
 #include <dirent.h>
 

@@ -6,7 +6,7 @@
  * the SDM vol. 2 instruction entries.  Undefined flags are not checked.
  */
 #include "tests/unit/harness.h"
-#include "tests/unit/x86-harness.c"
+#include "tests/unit/x86-harness.h"
 
 #define FLAGS6 (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
 
@@ -743,6 +743,11 @@ static void test_cpuid_msr(void)
         D32(0x1234), 0x0f, 0x30, 0x31, 0xc0, 0x31, 0xd2, 0x0f, 0x32);
     CHECK_EQ(st.regs[R_EAX], 0x56789abc);
     CHECK_EQ(st.regs[R_EDX], 0x1234);
+    /* IA32_BIOS_SIGN_ID takes a write; IA32_PLATFORM_ID reads (Linux's
+     * early microcode check uses plain WRMSR/RDMSR on them) */
+    init();
+    RUN(0xb9, D32(0x8b), 0x31, 0xc0, 0x31, 0xd2, 0x0f, 0x30, 0xb9, D32(0x17),
+        0x0f, 0x32);
     /* an unknown MSR: #GP(0) */
     init();
     st.regs[R_ECX] = 0x12345;

@@ -1,9 +1,7 @@
 /*
  * Running guest x86 code under the translator inside a unit test (see
- * x86-harness.h for the interface and the memory map).
- *
- * The Makefile links tests with tests/unit/harness.o only, so a test
- * includes this file once: #include "tests/unit/x86-harness.c".
+ * x86-harness.h for the interface and the memory map).  Linked into every
+ * unit test (TEST_LIB_OBJS).
  */
 #include "tests/unit/harness.h"
 #include "tests/unit/x86-harness.h"
