@@ -30,7 +30,7 @@ TEST_SRCS = $(wildcard tests/unit/test-*.c)
 TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 TEST_LIB_OBJS = $(BUILD)/tests/unit/harness.o $(BUILD)/tests/unit/x86-harness.o
 
-.PHONY: check-difftest-long all check check-unit check-guests check-functional check-cli \
+.PHONY: bench-linux check-difftest-long all check check-unit check-guests check-functional check-cli \
         check-sanitize bench demo clean distclean format-check guests
 
 all: $(EMU)
@@ -100,6 +100,12 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer
 check-sanitize:
 	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $(MAKE) BUILD=build-san EMU=emu-san SAN_FLAGS="$(SANITIZE)" check
+
+# Debian's 686 kernel + our workload under emu -accel tcg and
+# qemu-system-i386 -accel tcg: times and ratios (several minutes).
+bench-linux: $(EMU)
+	sh scripts/install-deps.sh --bench
+	EMU=./$(EMU) sh tests/bench/linux-tcg.sh
 
 # Millions of differential cases against the host CPU (about 40 minutes).
 check-difftest-long: tests

@@ -56,6 +56,7 @@ typedef struct DisasContext {
     /* memory operand */
     TCGv_i32 ea_off, ea_lin;
     int ea_seg;
+    bool ea_esp_base;           /* 32-bit addressing with ESP as base */
     Operand op[3];
     const X86OpEntry *e;
     int opcode;
@@ -263,6 +264,7 @@ static void gen_modrm_ea(DisasContext *s)
 {
     TCGv_i32 off = tmp();
     int seg = R_DS;
+    s->ea_esp_base = false;
     if (s->aflag == 2) {
         static const int8_t base16[8] = {R_EBX, R_EBX, R_EBP, R_EBP, -1, -1,
                                          R_EBP, R_EBX};
@@ -322,6 +324,7 @@ static void gen_modrm_ea(DisasContext *s)
             if (base == R_ESP || base == R_EBP) {
                 seg = R_SS;
             }
+            s->ea_esp_base = base == R_ESP;
         }
         if (index >= 0) {
             TCGv_i32 t = tmp();
@@ -523,11 +526,10 @@ static void gen_setcc(DisasContext *s, int cc, TCGv_i32 d)
 
 /* ---- block exits ---- */
 
+/* Go to eip (the next instruction, a REP loop): wraps with the code size. */
 static void gen_jmp_tb(DisasContext *s, uint32_t eip, int slot)
 {
-    if (s->dflag == 2 && !s->code32) {
-        eip &= 0xffff;
-    } else if (s->dflag == 2) {
+    if (!s->code32) {
         eip &= 0xffff;
     }
     uint32_t target = s->cs_base + eip;
@@ -541,6 +543,15 @@ static void gen_jmp_tb(DisasContext *s, uint32_t eip, int slot)
         tcg_gen_exit_tb(0);
     }
     s->done = true;
+}
+
+/*
+ * A taken near JMP/CALL/Jcc/LOOP: with a 16-bit operand size the upper
+ * half of EIP is cleared (SDM vol. 2, JMP and Jcc, "Operation").
+ */
+static void gen_jmp_rel(DisasContext *s, uint32_t eip, int slot)
+{
+    gen_jmp_tb(s, s->dflag == 2 ? eip & 0xffff : eip, slot);
 }
 
 /* eip already in env (indirect branch). */
@@ -1329,6 +1340,13 @@ static void gen_insn(DisasContext *s)
         } else if (o0->mem) {
             t = gen_pop(s, o0->size, &sp);
             gen_set_sp(s, sp);
+            if (s->ea_esp_base) {
+                /* SDM, POP: an ESP base is taken after the increment. */
+                TCGv_i32 off = tmp();
+                tcg_gen_addi_i32(off, s->ea_off, o0->size);
+                s->ea_off = off;
+                s->ea_lin = gen_linear(s, off, s->ea_seg);
+            }
             gen_st_op(s, o0, t);
         } else {
             t = gen_pop(s, o0->size, &sp);
@@ -1416,7 +1434,7 @@ static void gen_insn(DisasContext *s)
         tcg_gen_brcond_i32(TCG_COND_NE, t, cst(0), l);
         gen_jmp_tb(s, next, 0);
         gen_set_label(l);
-        gen_jmp_tb(s, next + o0->imm, 1);
+        gen_jmp_rel(s, next + o0->imm, 1);
         break;
     }
     case M_SETCC:
@@ -1454,15 +1472,15 @@ static void gen_insn(DisasContext *s)
         }
         gen_jmp_tb(s, next, 0);
         gen_set_label(l);
-        gen_jmp_tb(s, next + o0->imm, 1);
+        gen_jmp_rel(s, next + o0->imm, 1);
         break;
     }
     case M_JMP:
-        gen_jmp_tb(s, next + o0->imm, 0);
+        gen_jmp_rel(s, next + o0->imm, 0);
         break;
     case M_CALL:
         gen_push(s, cst(next), s->dflag);
-        gen_jmp_tb(s, next + o0->imm, 0);
+        gen_jmp_rel(s, next + o0->imm, 0);
         break;
     case M_JMPI:
         t = gen_ld_op(s, o0);
