@@ -7,7 +7,9 @@
  * FIFOs off), moves to the transmit shift register (TSR) when that is free,
  * and leaves it one character time later (start + data + parity + stop bits
  * at the baud rate from the divisor latch and the 1.8432 MHz clock).  THRE
- * and TEMT follow that timing on the virtual clock.  The host sees each
+ * and TEMT follow that timing on the virtual clock when the property
+ * tx-pacing is on; by default (as QEMU) a character takes no time.  The
+ * host sees each
  * byte as early as possible: it is handed to the chardev as soon as it is
  * written.  When the chardev takes fewer bytes than offered, the rest stay
  * marked unsent; an unsent byte cannot leave the TSR, so the FIFO fills up
@@ -112,6 +114,7 @@ typedef struct SerialState {
     int32_t iobase_prop;
     int32_t irq_prop;
     Chardev *chr;
+    bool tx_pacing;     /* THRE/TEMT at the baud rate (default: at once) */
 
     uint32_t iobase;
     MemoryRegion io;
@@ -187,6 +190,18 @@ static int64_t serial_char_ns(SerialState *s)
     }
     /* 16 clocks per bit. */
     return half_bits * 8 * div * NANOSECONDS_PER_SECOND / UART_CLOCK_HZ;
+}
+
+/*
+ * How long the transmitter holds a character.  By default no time at all,
+ * as QEMU's UART: firmware written for QEMU (SeaBIOS's serial console waits
+ * for THRE and TEMT with a short timeout, then redraws) expects it, and a
+ * virtual line gains nothing from waiting.  tx-pacing=on keeps the wire
+ * timing of the baud rate for guests that measure it.
+ */
+static int64_t serial_tx_char_ns(SerialState *s)
+{
+    return s->tx_pacing ? serial_char_ns(s) : 0;
 }
 
 static uint8_t serial_data_mask(SerialState *s)
@@ -329,7 +344,7 @@ static void serial_tx_flush(SerialState *s, int64_t now)
     }
     if (tsr_was_unsent && s->tx_unsent < total) {
         /* The line was held: the character goes out from now on. */
-        s->tsr_done_ns = MAX(s->tsr_done_ns, now + serial_char_ns(s));
+        s->tsr_done_ns = MAX(s->tsr_done_ns, now + serial_tx_char_ns(s));
     }
 }
 
@@ -350,7 +365,7 @@ static void serial_tx_advance(SerialState *s, int64_t now)
         s->tsr = s->tx_fifo[s->tx_head];
         s->tx_head = (s->tx_head + 1) % UART_FIFO_SIZE;
         s->tx_count--;
-        s->tsr_done_ns = t + serial_char_ns(s);
+        s->tsr_done_ns = t + serial_tx_char_ns(s);
         if (s->tx_count == 0) {
             s->thr_ipending = true;
         }
@@ -367,7 +382,7 @@ static void serial_tx_start(SerialState *s, int64_t now)
     s->tx_head = (s->tx_head + 1) % UART_FIFO_SIZE;
     s->tx_count--;
     s->tsr_full = true;
-    s->tsr_done_ns = now + serial_char_ns(s);
+    s->tsr_done_ns = now + serial_tx_char_ns(s);
     if (s->tx_count == 0) {
         s->thr_ipending = true;
     }
@@ -419,7 +434,8 @@ static void serial_rearm(SerialState *s, int64_t now)
         /* THR empty: when the last FIFO byte enters the TSR. */
         if ((s->ier & UART_IER_ETBEI) && s->tx_count > 0 &&
             s->tx_unsent <= 1) {
-            next = MIN(next, s->tsr_done_ns + (s->tx_count - 1) * ct);
+            next = MIN(next, s->tsr_done_ns +
+                                 (s->tx_count - 1) * serial_tx_char_ns(s));
         }
         /* Loopback: each character arriving in the receiver. */
         if ((s->ier & (UART_IER_ERBFI | UART_IER_ELSI)) &&
@@ -823,6 +839,8 @@ static const Property serial_props[] = {
     DEFINE_PROP_I32("irq", SerialState, irq_prop, -1,
                     "ISA IRQ (-1: from index)"),
     DEFINE_PROP_CHARDEV("chardev", SerialState, chr, "host end"),
+    DEFINE_PROP_BOOL("tx-pacing", SerialState, tx_pacing, false,
+                     "THRE/TEMT follow the baud rate (QEMU: off)"),
     DEFINE_PROP_END,
 };
 

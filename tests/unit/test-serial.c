@@ -41,9 +41,13 @@ static Chardev *new_ringbuf(int size)
     return chr;
 }
 
-/* COM1 at 9600 8N1 on a ringbuf; fifo_fcr 0 leaves the FIFOs off. */
-static DeviceState *uart_setup(TestBus *tb, Chardev **chr, int size,
-                               uint8_t fcr)
+/*
+ * COM1 at 9600 8N1 on a ringbuf; fifo_fcr 0 leaves the FIFOs off.  With
+ * pacing (most tests here check the wire timing) THRE/TEMT follow the
+ * baud rate; without, the default, a character takes no time.
+ */
+static DeviceState *uart_setup_paced(TestBus *tb, Chardev **chr, int size,
+                                     uint8_t fcr, bool pacing)
 {
     DeviceState *dev;
 
@@ -51,6 +55,7 @@ static DeviceState *uart_setup(TestBus *tb, Chardev **chr, int size,
     *chr = new_ringbuf(size);
     dev = device_new(TYPE_ISA_SERIAL);
     device_prop_set_chardev(dev, "chardev", *chr);
+    device_prop_set_bool(dev, "tx-pacing", pacing);
     if (device_realize(dev, &tb->isa, NULL) < 0) {
         test_fail(__FILE__, __LINE__, "realize failed");
         return NULL;
@@ -62,6 +67,12 @@ static DeviceState *uart_setup(TestBus *tb, Chardev **chr, int size,
     outb(tb, LCR, 0x03);
     outb(tb, FCR, fcr);
     return dev;
+}
+
+static DeviceState *uart_setup(TestBus *tb, Chardev **chr, int size,
+                               uint8_t fcr)
+{
+    return uart_setup_paced(tb, chr, size, fcr, true);
 }
 
 static void step_to(int64_t t)
@@ -280,6 +291,40 @@ static void test_rx_char_timeout(void)
     step_to(20 * CT);
     CHECK_EQ(tb.irq[IRQ4].level, 0);                /* empty: no timeout */
     CHECK_EQ(timers_deadline_ns(CLOCK_VIRTUAL), -1);
+    test_bus_cleanup(&tb);
+    chardev_cleanup_all();
+}
+
+/* Default (QEMU's behaviour): the transmitter is empty again at once, so
+ * firmware polling THRE|TEMT never waits; back-pressure still holds. */
+static void test_tx_unpaced_default(void)
+{
+    TestBus tb;
+    Chardev *chr;
+    uint8_t buf[64];
+
+    uart_setup_paced(&tb, &chr, 64, 0x07, false);
+    outb(&tb, IER, 0x02);
+    for (int i = 0; i < 20; i++) {
+        outb(&tb, THR, 'a' + i);
+        CHECK_EQ(inb(&tb, LSR) & 0x60, 0x60);
+    }
+    CHECK_EQ(ringbuf_read(chr, buf, sizeof(buf)), 20);
+    CHECK_EQ(buf[19], 'a' + 19);
+    CHECK_EQ(tb.irq[4].level, 1);               /* THRE interrupt */
+    CHECK_EQ(inb(&tb, IIR) & 0x0f, 0x02);
+    /* A blocked host end: the byte stays in the TSR, TEMT stays 0. */
+    ringbuf_set_blocked(chr, true);
+    outb(&tb, THR, 'x');
+    CHECK_EQ(inb(&tb, LSR) & 0x40, 0x00);
+    for (int i = 0; i < 16; i++) {
+        outb(&tb, THR, 'y');
+    }
+    CHECK_EQ(inb(&tb, LSR) & 0x60, 0x00);
+    ringbuf_set_blocked(chr, false);
+    CHECK_EQ(ringbuf_read(chr, buf, sizeof(buf)), 17);
+    CHECK_EQ(buf[0], 'x');
+    CHECK_EQ(inb(&tb, LSR) & 0x60, 0x60);
     test_bus_cleanup(&tb);
     chardev_cleanup_all();
 }
@@ -509,6 +554,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_reset_values);
     TEST_RUN(test_index_defaults);
     TEST_RUN(test_tx_timing_no_fifo);
+    TEST_RUN(test_tx_unpaced_default);
     TEST_RUN(test_tx_fifo_order_and_thre_irq);
     TEST_RUN(test_rx_trigger_levels);
     TEST_RUN(test_rx_char_timeout);
