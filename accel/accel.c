@@ -30,7 +30,6 @@ void accel_list(FILE *f)
         const char *why = NULL;
         bool ok = accels[i]->available(&why);
         fprintf(f, "%-6s %s%s%s%s\n", accels[i]->name, accels[i]->desc,
-                ok ? "" : " (not usable here: ", ok ? "" : why,
-                ok ? "" : ")");
+                ok ? "" : " (not usable here: ", ok ? "" : why, ok ? "" : ")");
     }
 }

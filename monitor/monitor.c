@@ -24,9 +24,10 @@
 #include <glib.h>
 
 #define MON_LINE_MAX 1024
-#define MON_HISTORY 32
-#define MON_OUT_MAX (4 * MiB) /* beyond this a client that never reads
-                                 loses output instead of growing memory */
+#define MON_HISTORY  32
+#define MON_OUT_MAX                                    \
+    (4 * MiB) /* beyond this a client that never reads \
+                 loses output instead of growing memory */
 #define MON_PROMPT "(emu) "
 
 enum { ESC_NONE, ESC_ESC, ESC_CSI };
@@ -41,9 +42,9 @@ struct Monitor {
     int esc;
     char csi_arg;
     char *history[MON_HISTORY];
-    int hist_n;      /* entries used */
-    int hist_pos;    /* while browsing: index into history, hist_n = new */
-    GString *out;    /* pending output for chr */
+    int hist_n;   /* entries used */
+    int hist_pos; /* while browsing: index into history, hist_n = new */
+    GString *out; /* pending output for chr */
     bool watch_pending;
     Monitor *next;
 };
@@ -62,8 +63,8 @@ typedef struct MonCmd {
 } MonCmd;
 
 static Monitor *monitors;
-static GPtrArray *info_table;  /* MonInfo * */
-static GPtrArray *cmd_table;   /* MonCmd * */
+static GPtrArray *info_table; /* MonInfo * */
+static GPtrArray *cmd_table;  /* MonCmd * */
 
 /* ---- output ---- */
 
@@ -74,8 +75,8 @@ static void monitor_flush(void *opaque)
     Monitor *mon = opaque;
     mon->watch_pending = false;
     while (mon->out->len) {
-        int n = chr_write(mon->chr, (const uint8_t *)mon->out->str,
-                          mon->out->len);
+        int n =
+            chr_write(mon->chr, (const uint8_t *)mon->out->str, mon->out->len);
         if (n <= 0) {
             mon->watch_pending = true;
             chr_add_watch(mon->chr, monitor_flush, mon);
@@ -192,8 +193,7 @@ void monitor_register_command(const char *name, const char *args_help,
 
 static void info_status(FILE *out)
 {
-    fprintf(out, "VM status: %s\n", clock_vm_running() ? "running"
-                                                        : "paused");
+    fprintf(out, "VM status: %s\n", clock_vm_running() ? "running" : "paused");
 }
 
 static void info_registers(FILE *out)
@@ -366,13 +366,25 @@ static int cmd_x_common(FILE *out, const char *args, bool phys)
         }
         while (*p && !isspace((unsigned char)*p)) {
             switch (*p) {
-            case 'x': case 'd': case 'u': case 'o': case 'c':
+            case 'x':
+            case 'd':
+            case 'u':
+            case 'o':
+            case 'c':
                 fmt = *p;
                 break;
-            case 'b': size = 1; break;
-            case 'h': size = 2; break;
-            case 'w': size = 4; break;
-            case 'g': size = 8; break;
+            case 'b':
+                size = 1;
+                break;
+            case 'h':
+                size = 2;
+                break;
+            case 'w':
+                size = 4;
+                break;
+            case 'g':
+                size = 8;
+                break;
             default:
                 fprintf(out, "invalid format character '%c'\n", *p);
                 return -1;
@@ -427,9 +439,9 @@ static int cmd_x_common(FILE *out, const char *args, bool phys)
             fprintf(out, " %" PRIu64, v);
             break;
         case 'd': {
-            int64_t s = size == 8 ? (int64_t)v
-                                  : (int64_t)(v << (64 - 8 * size)) >>
-                                        (64 - 8 * size);
+            int64_t s =
+                size == 8 ? (int64_t)v
+                          : (int64_t)(v << (64 - 8 * size)) >> (64 - 8 * size);
             fprintf(out, " %" PRId64, s);
             break;
         }
@@ -463,21 +475,20 @@ static void monitor_register_builtins(void)
     monitor_register_command("help", "[cmd]", "show the help", cmd_help);
     monitor_register_command("info", "[subcommand]",
                              "show various information about the system "
-                             "state", NULL);
+                             "state",
+                             NULL);
     monitor_register_command("stop", "", "stop emulation", cmd_stop);
     monitor_register_command("cont", "", "resume emulation", cmd_cont);
     monitor_register_command("system_reset", "", "reset the system",
                              cmd_system_reset);
     monitor_register_command("quit", "", "quit the emulator", cmd_quit);
     monitor_register_command("xp", "/fmt addr",
-                             "physical memory dump starting at 'addr'",
-                             cmd_xp);
+                             "physical memory dump starting at 'addr'", cmd_xp);
     monitor_register_command("x", "/fmt addr",
                              "virtual memory dump starting at 'addr' "
                              "(paging off only)",
                              cmd_x);
-    monitor_register_info("status", "show the current VM status",
-                          info_status);
+    monitor_register_info("status", "show the current VM status", info_status);
     monitor_register_info("registers", "show the cpu registers",
                           info_registers);
     monitor_register_info("cpus", "show infos for each CPU", info_cpus);
@@ -491,10 +502,10 @@ static void monitor_register_builtins(void)
 
 /* Aliases as in QEMU. */
 static const char *const cmd_aliases[][2] = {
-    { "q", "quit" },
-    { "c", "cont" },
-    { "?", "help" },
-    { "h", "help" },
+    {"q", "quit"},
+    {"c", "cont"},
+    {"?", "help"},
+    {"h", "help"},
 };
 
 static void print_help(FILE *out)
@@ -578,8 +589,7 @@ static void monitor_run_line(Monitor *mon)
                     (MON_HISTORY - 1) * sizeof(char *));
             mon->hist_n--;
         }
-        if (!mon->hist_n ||
-            strcmp(mon->history[mon->hist_n - 1], mon->line)) {
+        if (!mon->hist_n || strcmp(mon->history[mon->hist_n - 1], mon->line)) {
             mon->history[mon->hist_n++] = g_strdup(mon->line);
         }
     }

@@ -22,7 +22,7 @@ typedef struct ChrOpts {
     char *backend;
     int n;
     char *key[32];
-    char *val[32];   /* "on" for a bare key, "off" for nowait */
+    char *val[32]; /* "on" for a bare key, "off" for nowait */
     bool used[32];
 } ChrOpts;
 
@@ -33,7 +33,7 @@ int chr_opt_bool(ChrOpts *o, const char *key, bool def, bool *out,
 
 typedef struct ChardevClass {
     const char *name;
-    size_t size;             /* of the backend's struct (starts with Chardev) */
+    size_t size; /* of the backend's struct (starts with Chardev) */
     int (*open)(Chardev *chr, ChrOpts *opts, Error **errp);
     /* Take up to len bytes without blocking; return how many were taken. */
     int (*write)(Chardev *chr, const uint8_t *buf, int len);
@@ -60,21 +60,21 @@ struct Chardev {
     const ChardevClass *cls;
     char *id;
     char *label;
-    Chardev *next;           /* all chardevs, for find and cleanup */
-    bool hidden;             /* owned by a mux: not found by id */
-    bool be_open;            /* last event was OPENED (sockets, pty) */
-    bool connection;         /* has a peer that comes and goes */
+    Chardev *next;   /* all chardevs, for find and cleanup */
+    bool hidden;     /* owned by a mux: not found by id */
+    bool be_open;    /* last event was OPENED (sockets, pty) */
+    bool connection; /* has a peer that comes and goes */
 
     ChrCanReceive *fe_can_receive;
     ChrReceive *fe_receive;
     ChrEvent *fe_event;
     void *fe_opaque;
 
-    GSList *watches;         /* ChrWatch *, pending chr_add_watch() */
+    GSList *watches; /* ChrWatch *, pending chr_add_watch() */
 
     /* fd helpers (ChrFd); -1 when unused */
     int in_fd, out_fd;
-    bool out_nonblock;       /* out_fd is O_NONBLOCK (we own it) */
+    bool out_nonblock; /* out_fd is O_NONBLOCK (we own it) */
     ChrFdSource *in_src;
     guint out_watch;
     bool in_eof;

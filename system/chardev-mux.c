@@ -16,9 +16,9 @@
 #include "emu/main-loop.h"
 #include "system/chardev-internal.h"
 
-#define MUX_MAX_FE 4
+#define MUX_MAX_FE   4
 #define MUX_BUF_SIZE 64
-#define MUX_ESCAPE 0x01 /* C-a */
+#define MUX_ESCAPE   0x01 /* C-a */
 
 typedef struct MuxFe {
     ChrCanReceive *can_receive;
@@ -35,8 +35,8 @@ typedef struct MuxChardev {
     Chardev *be;
     MuxFe fe[MUX_MAX_FE];
     int nfe;
-    int focus;           /* -1: nobody attached */
-    int announced;       /* frontend that got MUX_IN last, -1 none */
+    int focus;     /* -1: nobody attached */
+    int announced; /* frontend that got MUX_IN last, -1 none */
     guint focus_idle;
     bool got_escape;
     bool timestamps;
@@ -298,8 +298,7 @@ static void mux_attach(MuxChardev *d, ChrCanReceive *can_receive,
 }
 
 static void mux_set_frontend(Chardev *chr, ChrCanReceive *can_receive,
-                             ChrReceive *receive, ChrEvent *event,
-                             void *opaque)
+                             ChrReceive *receive, ChrEvent *event, void *opaque)
 {
     mux_attach((MuxChardev *)chr, can_receive, receive, event, opaque, false);
 }

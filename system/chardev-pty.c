@@ -54,7 +54,7 @@ static void pty_set_connected(PtyChardev *p, bool connected)
 /* Poll the master for HUP (no slave open) and schedule the next check. */
 static void pty_update(PtyChardev *p)
 {
-    struct pollfd pf = { .fd = p->master, .events = POLLOUT };
+    struct pollfd pf = {.fd = p->master, .events = POLLOUT};
     poll(&pf, 1, 0);
     bool connected = !(pf.revents & POLLHUP);
     pty_set_connected(p, connected);
@@ -84,8 +84,7 @@ static int pty_open(Chardev *chr, ChrOpts *opts, Error **errp)
     PtyChardev *p = (PtyChardev *)chr;
     chr->connection = true;
     p->master = posix_openpt(O_RDWR | O_NOCTTY);
-    if (p->master < 0 || grantpt(p->master) < 0 ||
-        unlockpt(p->master) < 0) {
+    if (p->master < 0 || grantpt(p->master) < 0 || unlockpt(p->master) < 0) {
         error_setg(errp, "cannot create a pty: %s", strerror(errno));
         return -1;
     }

@@ -16,7 +16,7 @@ typedef struct RingbufChardev {
     uint32_t size;       /* power of two */
     uint32_t prod, cons; /* free-running indices */
     bool blocked;
-    GByteArray *input;   /* injected, not yet delivered */
+    GByteArray *input; /* injected, not yet delivered */
     guint idle;
 } RingbufChardev;
 

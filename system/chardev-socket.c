@@ -28,10 +28,10 @@ typedef struct SocketChardev {
     bool nodelay;
     int listen_fd;
     guint listen_watch;
-    int fd;          /* the connection, -1 if none */
-    char *path;      /* unix: unlinked on close when we are the server */
-    int port;        /* bound or connected port (tcp) */
-    char *desc;      /* for messages: "tcp:127.0.0.1:4444,server=on" */
+    int fd;     /* the connection, -1 if none */
+    char *path; /* unix: unlinked on close when we are the server */
+    int port;   /* bound or connected port (tcp) */
+    char *desc; /* for messages: "tcp:127.0.0.1:4444,server=on" */
 } SocketChardev;
 
 static void socket_listen_start(SocketChardev *s);
@@ -119,7 +119,7 @@ static void socket_listen_start(SocketChardev *s)
 
 static int socket_open_unix(SocketChardev *s, const char *path, Error **errp)
 {
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
     if (strlen(path) >= sizeof(sa.sun_path)) {
         error_setg(errp, "unix socket path '%s' is too long", path);
         return -1;
@@ -152,10 +152,10 @@ static int socket_open_unix(SocketChardev *s, const char *path, Error **errp)
     return 0;
 }
 
-static int socket_open_tcp(SocketChardev *s, const char *host,
-                           const char *port, Error **errp)
+static int socket_open_tcp(SocketChardev *s, const char *host, const char *port,
+                           Error **errp)
 {
-    struct addrinfo hints = { 0 }, *res, *ai;
+    struct addrinfo hints = {0}, *res, *ai;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_family = AF_UNSPEC;
     if (s->server) {
@@ -240,8 +240,8 @@ static int socket_open(Chardev *chr, ChrOpts *opts, Error **errp)
     }
     if (path) {
         s->is_unix = true;
-        s->desc = g_strdup_printf("unix:%s%s", path,
-                                  s->server ? ",server=on" : "");
+        s->desc =
+            g_strdup_printf("unix:%s%s", path, s->server ? ",server=on" : "");
     } else {
         if (!port || !*port) {
             error_setg(errp, "socket: a port= (or path=) is required");
@@ -260,21 +260,22 @@ static int socket_open(Chardev *chr, ChrOpts *opts, Error **errp)
         return -1;
     }
     if (!s->is_unix) {
-        s->desc = g_strdup_printf("tcp:%s:%d%s", host && *host ? host
-                                                               : "0.0.0.0",
-                                  s->port, s->server ? ",server=on" : "");
+        s->desc =
+            g_strdup_printf("tcp:%s:%d%s", host && *host ? host : "0.0.0.0",
+                            s->port, s->server ? ",server=on" : "");
     }
     if (s->server) {
         if (wait) {
-            fprintf(stderr, "emu: info: waiting for connection on: "
-                            "disconnected:%s\n", s->desc);
+            fprintf(stderr,
+                    "emu: info: waiting for connection on: "
+                    "disconnected:%s\n",
+                    s->desc);
             int fd;
             do {
                 fd = accept(s->listen_fd, NULL, NULL);
             } while (fd < 0 && errno == EINTR);
             if (fd < 0) {
-                error_setg(errp, "accept on %s: %s", s->desc,
-                           strerror(errno));
+                error_setg(errp, "accept on %s: %s", s->desc, strerror(errno));
                 return -1;
             }
             socket_connected(s, fd);

@@ -44,7 +44,7 @@ static void stdio_install_signal(int sig)
     struct sigaction old;
     if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
         !(old.sa_flags & SA_SIGINFO)) {
-        struct sigaction sa = { 0 };
+        struct sigaction sa = {0};
         sa.sa_handler = stdio_fatal_signal;
         sigemptyset(&sa.sa_mask);
         sigaction(sig, &sa, NULL);
@@ -69,8 +69,8 @@ static void stdio_set_raw(bool allow_signals)
         stdio_install_signal(SIGTERM);
         stdio_install_signal(SIGHUP);
     }
-    tty.c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
-                     ICRNL | IXON);
+    tty.c_iflag &=
+        ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
     tty.c_oflag |= OPOST; /* keep \n -> \r\n for our own messages */
     tty.c_lflag &= ~(ECHO | ECHONL | ICANON | IEXTEN);
     if (!allow_signals) {

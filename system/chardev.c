@@ -19,8 +19,8 @@
 static Chardev *chardevs;
 
 static const ChardevClass *const backends[] = {
-    &chardev_null_class,   &chardev_stdio_class,  &chardev_file_class,
-    &chardev_pty_class,    &chardev_socket_class, &chardev_ringbuf_class,
+    &chardev_null_class, &chardev_stdio_class,  &chardev_file_class,
+    &chardev_pty_class,  &chardev_socket_class, &chardev_ringbuf_class,
 };
 
 /* ---- options ---- */
@@ -128,8 +128,7 @@ const char *chr_opt_get(ChrOpts *o, const char *key)
     return v;
 }
 
-int chr_opt_bool(ChrOpts *o, const char *key, bool def, bool *out,
-                 Error **errp)
+int chr_opt_bool(ChrOpts *o, const char *key, bool def, bool *out, Error **errp)
 {
     const char *v = chr_opt_get(o, key);
     if (!v) {
@@ -138,8 +137,7 @@ int chr_opt_bool(ChrOpts *o, const char *key, bool def, bool *out,
     }
     if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true")) {
         *out = true;
-    } else if (!strcmp(v, "off") || !strcmp(v, "no") ||
-               !strcmp(v, "false")) {
+    } else if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false")) {
         *out = false;
     } else {
         error_setg(errp, "option '%s=%s': expected on or off", key, v);
@@ -214,8 +212,8 @@ static const ChardevClass *backend_find(const char *name)
 }
 
 /* Create one backend from parsed options; not looked at for mux=on. */
-static Chardev *chardev_create(const char *label, const char *id,
-                               ChrOpts *opts, bool hidden, Error **errp)
+static Chardev *chardev_create(const char *label, const char *id, ChrOpts *opts,
+                               bool hidden, Error **errp)
 {
     const ChardevClass *cls = backend_find(opts->backend);
     if (!cls) {
@@ -279,8 +277,7 @@ Chardev *chardev_new_parsed(const char *label, ChrOpts *opts, Error **errp)
         return NULL;
     }
     if (chardev_find(id)) {
-        error_setg(errp, "chardev '%s': id '%s' is already in use", label,
-                   id);
+        error_setg(errp, "chardev '%s': id '%s' is already in use", label, id);
         return NULL;
     }
     if (!mux) {
@@ -704,7 +701,7 @@ int chr_fd_write(Chardev *chr, const uint8_t *buf, int len)
          * them under other users; ask poll first and write at most one
          * pipe buffer so the write cannot stall.
          */
-        struct pollfd p = { .fd = chr->out_fd, .events = POLLOUT };
+        struct pollfd p = {.fd = chr->out_fd, .events = POLLOUT};
         if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLOUT)) {
             return 0;
         }
@@ -730,7 +727,7 @@ void chr_fd_wait_writable(Chardev *chr)
     if (chr->out_fd < 0) {
         return;
     }
-    struct pollfd p = { .fd = chr->out_fd, .events = POLLOUT };
+    struct pollfd p = {.fd = chr->out_fd, .events = POLLOUT};
     while (poll(&p, 1, -1) < 0 && errno == EINTR) {
     }
 }
@@ -759,8 +756,8 @@ void chr_fd_watch_added(Chardev *chr)
         return;
     }
     GIOChannel *ch = g_io_channel_unix_new(chr->out_fd);
-    chr->out_watch = g_io_add_watch(ch, G_IO_OUT | G_IO_HUP | G_IO_ERR,
-                                    fd_out_ready, chr);
+    chr->out_watch =
+        g_io_add_watch(ch, G_IO_OUT | G_IO_HUP | G_IO_ERR, fd_out_ready, chr);
     g_io_channel_unref(ch);
     g_main_context_wakeup(NULL);
 }

@@ -49,8 +49,7 @@ void cpu_set_a20(CPUState *cpu, bool enabled)
 
 static bool cpu_has_work(CPUState *cpu)
 {
-    return cpu->nmi_request ||
-           (cpu->intr_level && (cpu->env.eflags & IF_MASK));
+    return cpu->nmi_request || (cpu->intr_level && (cpu->env.eflags & IF_MASK));
 }
 
 static bool on_vcpu_thread(CPUState *cpu)

@@ -41,92 +41,149 @@ typedef struct Options {
 static void usage(void)
 {
     printf(
-"emu " EMU_VERSION ": a PC emulator (QEMU pc machine compatible)\n"
-"usage: emu [options]\n"
-"\n"
-"Machine:\n"
-"  -machine pc[,accel=kvm|tcg]  the machine (only 'pc'); -M is the same\n"
-"  -accel kvm|tcg|help          accelerator (default: kvm if usable, else tcg)\n"
-"  -enable-kvm                  same as -accel kvm\n"
-"  -cpu MODEL|help              CPU model (default qemu64 under kvm,\n"
-"                               qemu32 under tcg)\n"
-"  -m SIZE                      guest RAM, in MiB or with a k/M/G suffix\n"
-"                               (default 128M)\n"
-"  -smp 1                       number of CPUs (only 1 for now)\n"
-"  -name NAME                   name of the guest\n"
-"\n"
-"Boot:\n"
-"  -bios FILE                   firmware image (default: SeaBIOS from\n"
-"                               /usr/share/seabios/bios-256k.bin)\n"
-"  -kernel FILE                 boot a Linux bzImage or multiboot kernel\n"
-"                               directly, without firmware\n"
-"  -initrd FILE                 initial ramdisk (multiboot: modules,\n"
-"                               'file arg,file arg')\n"
-"  -append CMDLINE              kernel command line\n"
-"  -no-reboot                   exit instead of rebooting\n"
-"  -no-shutdown                 stop the guest instead of exiting on\n"
-"                               power-off\n"
-"  -S                           do not start the CPU (use 'cont' in the\n"
-"                               monitor)\n"
-"\n"
-"Devices:\n"
-"  -device NAME[,PROP=VALUE...] add a device; -device help lists them,\n"
-"                               -device NAME,help lists its properties\n"
-"  -serial SPEC                 a serial port (up to 4): stdio, null, pty,\n"
-"                               file:PATH, tcp:HOST:PORT[,server,nowait],\n"
-"                               unix:PATH[,server,nowait], mon:stdio,\n"
-"                               chardev:ID, none\n"
-"  -chardev BACKEND,id=ID,...   a character device (stdio, null, file,\n"
-"                               socket, pty, ringbuf)\n"
-"  -debugcon SPEC               the debug console at ports 0x402 (SeaBIOS's\n"
-"                               log) and 0xe9\n"
-"  -monitor SPEC                the human monitor (e.g. stdio, tcp:...)\n"
-"\n"
-"Display:\n"
-"  -nographic                   no display: serial port and monitor on\n"
-"                               stdio (C-a h for help); SeaBIOS prints on\n"
-"                               the serial console.  This is the default\n"
-"                               until the VGA display is built.\n"
-"  -display none                no display and nothing on stdio\n"
-"\n"
-"Debugging:\n"
-"  -d ITEM,...                  log items (-d help lists them)\n"
-"  -D FILE                      log to FILE instead of stderr\n"
-"\n"
-"Information:\n"
-"  -version                     print the version\n"
-"  -help, -h                    this text\n"
-"\n"
-"Not built yet (they are recognised and refused): -hda -hdb -hdc -hdd\n"
-"-cdrom -drive -fda -fdb -net -nic -netdev -vga -snapshot -usb -audiodev\n"
-"\n"
-"Exit status: 0 when the guest powers off or the user quits (C-a x,\n"
-"'quit'), (V << 1) | 1 when the guest writes V to isa-debug-exit, 1 on an\n"
-"error.\n");
+        "emu " EMU_VERSION ": a PC emulator (QEMU pc machine compatible)\n"
+        "usage: emu [options]\n"
+        "\n"
+        "Machine:\n"
+        "  -machine pc[,accel=kvm|tcg]  the machine (only 'pc'); -M is the "
+        "same\n"
+        "  -accel kvm|tcg|help          accelerator (default: kvm if usable, "
+        "else tcg)\n"
+        "  -enable-kvm                  same as -accel kvm\n"
+        "  -cpu MODEL|help              CPU model (default qemu64 under kvm,\n"
+        "                               qemu32 under tcg)\n"
+        "  -m SIZE                      guest RAM, in MiB or with a k/M/G "
+        "suffix\n"
+        "                               (default 128M)\n"
+        "  -smp 1                       number of CPUs (only 1 for now)\n"
+        "  -name NAME                   name of the guest\n"
+        "\n"
+        "Boot:\n"
+        "  -bios FILE                   firmware image (default: SeaBIOS from\n"
+        "                               /usr/share/seabios/bios-256k.bin)\n"
+        "  -kernel FILE                 boot a Linux bzImage or multiboot "
+        "kernel\n"
+        "                               directly, without firmware\n"
+        "  -initrd FILE                 initial ramdisk (multiboot: modules,\n"
+        "                               'file arg,file arg')\n"
+        "  -append CMDLINE              kernel command line\n"
+        "  -no-reboot                   exit instead of rebooting\n"
+        "  -no-shutdown                 stop the guest instead of exiting on\n"
+        "                               power-off\n"
+        "  -S                           do not start the CPU (use 'cont' in "
+        "the\n"
+        "                               monitor)\n"
+        "\n"
+        "Devices:\n"
+        "  -device NAME[,PROP=VALUE...] add a device; -device help lists "
+        "them,\n"
+        "                               -device NAME,help lists its "
+        "properties\n"
+        "  -serial SPEC                 a serial port (up to 4): stdio, null, "
+        "pty,\n"
+        "                               file:PATH, "
+        "tcp:HOST:PORT[,server,nowait],\n"
+        "                               unix:PATH[,server,nowait], mon:stdio,\n"
+        "                               chardev:ID, none\n"
+        "  -chardev BACKEND,id=ID,...   a character device (stdio, null, "
+        "file,\n"
+        "                               socket, pty, ringbuf)\n"
+        "  -debugcon SPEC               the debug console at ports 0x402 "
+        "(SeaBIOS's\n"
+        "                               log) and 0xe9\n"
+        "  -monitor SPEC                the human monitor (e.g. stdio, "
+        "tcp:...)\n"
+        "\n"
+        "Display:\n"
+        "  -nographic                   no display: serial port and monitor "
+        "on\n"
+        "                               stdio (C-a h for help); SeaBIOS prints "
+        "on\n"
+        "                               the serial console.  This is the "
+        "default\n"
+        "                               until the VGA display is built.\n"
+        "  -display none                no display and nothing on stdio\n"
+        "\n"
+        "Debugging:\n"
+        "  -d ITEM,...                  log items (-d help lists them)\n"
+        "  -D FILE                      log to FILE instead of stderr\n"
+        "\n"
+        "Information:\n"
+        "  -version                     print the version\n"
+        "  -help, -h                    this text\n"
+        "\n"
+        "Not built yet (they are recognised and refused): -hda -hdb -hdc -hdd\n"
+        "-cdrom -drive -fda -fdb -net -nic -netdev -vga -snapshot -usb "
+        "-audiodev\n"
+        "\n"
+        "Exit status: 0 when the guest powers off or the user quits (C-a x,\n"
+        "'quit'), (V << 1) | 1 when the guest writes V to isa-debug-exit, 1 on "
+        "an\n"
+        "error.\n");
 }
 
 /* Options that take an argument. */
 static const char *const opts_with_arg[] = {
-    "machine", "M", "accel", "cpu", "m", "smp", "name", "bios", "kernel",
-    "initrd", "append", "device", "serial", "chardev", "debugcon", "monitor",
-    "display", "d", "D", "boot", "L", "global", "rtc",
+    "machine",
+    "M",
+    "accel",
+    "cpu",
+    "m",
+    "smp",
+    "name",
+    "bios",
+    "kernel",
+    "initrd",
+    "append",
+    "device",
+    "serial",
+    "chardev",
+    "debugcon",
+    "monitor",
+    "display",
+    "d",
+    "D",
+    "boot",
+    "L",
+    "global",
+    "rtc",
     /* recognised but not built yet */
-    "hda", "hdb", "hdc", "hdd", "cdrom", "drive", "fda", "fdb", "net", "nic",
-    "netdev", "vga", "audiodev", "usbdevice",
+    "hda",
+    "hdb",
+    "hdc",
+    "hdd",
+    "cdrom",
+    "drive",
+    "fda",
+    "fdb",
+    "net",
+    "nic",
+    "netdev",
+    "vga",
+    "audiodev",
+    "usbdevice",
 };
 
 static const struct {
     const char *opt;
     const char *what;
 } not_built[] = {
-    { "hda", "IDE disks" },      { "hdb", "IDE disks" },
-    { "hdc", "IDE disks" },      { "hdd", "IDE disks" },
-    { "cdrom", "IDE CD-ROMs" },  { "drive", "block devices" },
-    { "fda", "floppy disks" },   { "fdb", "floppy disks" },
-    { "net", "network cards" },  { "nic", "network cards" },
-    { "netdev", "network backends" }, { "vga", "the VGA display" },
-    { "audiodev", "audio" },     { "usbdevice", "USB" },
-    { "snapshot", "-snapshot (no block devices)" }, { "usb", "USB" },
+    {"hda", "IDE disks"},
+    {"hdb", "IDE disks"},
+    {"hdc", "IDE disks"},
+    {"hdd", "IDE disks"},
+    {"cdrom", "IDE CD-ROMs"},
+    {"drive", "block devices"},
+    {"fda", "floppy disks"},
+    {"fdb", "floppy disks"},
+    {"net", "network cards"},
+    {"nic", "network cards"},
+    {"netdev", "network backends"},
+    {"vga", "the VGA display"},
+    {"audiodev", "audio"},
+    {"usbdevice", "USB"},
+    {"snapshot", "-snapshot (no block devices)"},
+    {"usb", "USB"},
 };
 
 static bool takes_arg(const char *name)
@@ -153,13 +210,35 @@ static int parse_ram_size(const char *arg, uint64_t *out)
     }
     uint64_t mul = MiB;
     switch (*end) {
-    case '\0': break;
-    case 'k': case 'K': mul = KiB; end++; break;
-    case 'm': case 'M': mul = MiB; end++; break;
-    case 'g': case 'G': mul = GiB; end++; break;
-    case 't': case 'T': mul = GiB * 1024; end++; break;
-    case 'b': case 'B': mul = 1; end++; break;
-    default: return -1;
+    case '\0':
+        break;
+    case 'k':
+    case 'K':
+        mul = KiB;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        mul = MiB;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        mul = GiB;
+        end++;
+        break;
+    case 't':
+    case 'T':
+        mul = GiB * 1024;
+        end++;
+        break;
+    case 'b':
+    case 'B':
+        mul = 1;
+        end++;
+        break;
+    default:
+        return -1;
     }
     if (*end == 'i' || *end == 'b' || *end == 'B') {
         end++;
@@ -200,8 +279,10 @@ static void parse_machine_opt(Options *o, const char *arg)
             }
             if (strcmp(tok, "pc") && strcmp(tok, "pc-i440fx") &&
                 strncmp(tok, "pc-i440fx-", 10)) {
-                opt_error("machine", "unsupported machine type '%s' "
-                          "(use -machine help)", tok);
+                opt_error("machine",
+                          "unsupported machine type '%s' "
+                          "(use -machine help)",
+                          tok);
             }
             continue;
         }
@@ -254,12 +335,13 @@ static void parse_args(Options *o, int argc, char **argv)
                 opt_error("m", "invalid RAM size '%s'", arg);
             }
             if (o->mo.ram_size < 1 * MiB) {
-                opt_error("m", "RAM size '%s' is too small (at least 1M)",
-                          arg);
+                opt_error("m", "RAM size '%s' is too small (at least 1M)", arg);
             }
             if (o->mo.ram_size > 3584 * MiB) {
-                opt_error("m", "RAM size '%s' is not supported: at most 3584M "
-                          "(memory above 4 GiB is not built yet)", arg);
+                opt_error("m",
+                          "RAM size '%s' is not supported: at most 3584M "
+                          "(memory above 4 GiB is not built yet)",
+                          arg);
             }
         } else if (!strcmp(name, "accel")) {
             if (!strcmp(arg, "help")) {
@@ -305,8 +387,10 @@ static void parse_args(Options *o, int argc, char **argv)
         } else if (!strcmp(name, "boot")) {
             const char *ord = !strncmp(arg, "order=", 6) ? arg + 6 : arg;
             if (strspn(ord, "acdn") != strlen(ord) || !*ord) {
-                opt_error("boot", "invalid boot order '%s' (letters a, c, d, "
-                          "n)", arg);
+                opt_error("boot",
+                          "invalid boot order '%s' (letters a, c, d, "
+                          "n)",
+                          arg);
             }
             o->mo.boot_order = ord;
         } else if (!strcmp(name, "device")) {
@@ -342,8 +426,10 @@ static void parse_args(Options *o, int argc, char **argv)
                 printf("Available display backend types:\nnone\n");
                 exit(0);
             } else {
-                opt_error("display", "display '%s' is not supported yet "
-                          "(available: none; see -nographic)", arg);
+                opt_error("display",
+                          "display '%s' is not supported yet "
+                          "(available: none; see -nographic)",
+                          arg);
             }
         } else if (!strcmp(name, "no-reboot")) {
             opt_no_reboot = true;
@@ -480,7 +566,8 @@ int main(int argc, char **argv)
         const DeviceClass *dc = device_class_find(name);
         if (!dc || !dc->user_creatable) {
             error_report("-device %s: '%s' is not a valid device model name "
-                         "(try -device help)", o.device_opts[i], name);
+                         "(try -device help)",
+                         o.device_opts[i], name);
             exit(1);
         }
         if (comma && !strcmp(comma + 1, "help")) {

@@ -19,8 +19,8 @@ static int64_t test_virtual_ns;
 static int64_t test_host_ns = -1;
 
 static bool vm_running = true;
-static int64_t vm_offset;       /* virtual = monotonic - vm_offset */
-static int64_t vm_stopped_at;   /* virtual time frozen while stopped */
+static int64_t vm_offset;     /* virtual = monotonic - vm_offset */
+static int64_t vm_stopped_at; /* virtual time frozen while stopped */
 static bool vm_offset_init;
 
 static int64_t monotonic_ns(void)

@@ -9,18 +9,18 @@ static const struct {
     const char *name;
     const char *help;
 } log_items[] = {
-    { LOG_GUEST_ERROR, "guest_errors", "log when the guest misuses a device" },
-    { LOG_UNIMP, "unimp", "log unimplemented functionality" },
-    { LOG_INT, "int", "show interrupts and exceptions" },
-    { LOG_CPU, "cpu", "show CPU registers before entering a block" },
-    { LOG_IN_ASM, "in_asm", "show guest code of each translated block" },
-    { LOG_OP, "op", "show the IR of each translated block" },
-    { LOG_OUT_ASM, "out_asm", "show the host code of each translated block" },
-    { LOG_EXEC, "exec", "show each executed block" },
-    { LOG_IOPORT, "ioport", "show accesses to unassigned ports and memory" },
-    { LOG_RESET, "cpu_reset", "show CPU state at reset" },
-    { LOG_PCALL, "pcall", "show protected-mode far calls/returns/exceptions" },
-    { LOG_TRACE, "trace", "show device trace points" },
+    {LOG_GUEST_ERROR, "guest_errors", "log when the guest misuses a device"},
+    {LOG_UNIMP, "unimp", "log unimplemented functionality"},
+    {LOG_INT, "int", "show interrupts and exceptions"},
+    {LOG_CPU, "cpu", "show CPU registers before entering a block"},
+    {LOG_IN_ASM, "in_asm", "show guest code of each translated block"},
+    {LOG_OP, "op", "show the IR of each translated block"},
+    {LOG_OUT_ASM, "out_asm", "show the host code of each translated block"},
+    {LOG_EXEC, "exec", "show each executed block"},
+    {LOG_IOPORT, "ioport", "show accesses to unassigned ports and memory"},
+    {LOG_RESET, "cpu_reset", "show CPU state at reset"},
+    {LOG_PCALL, "pcall", "show protected-mode far calls/returns/exceptions"},
+    {LOG_TRACE, "trace", "show device trace points"},
 };
 
 void log_printf(const char *fmt, ...)

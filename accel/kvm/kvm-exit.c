@@ -39,8 +39,7 @@ const char *kvm_exit_reason_name(uint32_t reason)
 
 bool kvm_exit_needs_bql(const struct kvm_run *run)
 {
-    return run->exit_reason == KVM_EXIT_IO ||
-           run->exit_reason == KVM_EXIT_MMIO;
+    return run->exit_reason == KVM_EXIT_IO || run->exit_reason == KVM_EXIT_MMIO;
 }
 
 static KVMExitAction handle_io(AddressSpace *as_io, struct kvm_run *run,
@@ -67,8 +66,9 @@ static KVMExitAction handle_io(AddressSpace *as_io, struct kvm_run *run,
      * to the same port. */
     for (uint64_t i = 0; i < count; i++, data += size) {
         if (run->io.direction == KVM_EXIT_IO_OUT) {
-            uint64_t v = size == 1 ? data[0]
-                       : size == 2 ? ldw_le_p(data) : ldl_le_p(data);
+            uint64_t v = size == 1   ? data[0]
+                         : size == 2 ? ldw_le_p(data)
+                                     : ldl_le_p(data);
             address_space_write_val(as_io, run->io.port, size, v);
         } else {
             uint64_t v = ~0ULL;
@@ -97,7 +97,7 @@ static KVMExitAction handle_mmio(AddressSpace *as_mem, struct kvm_run *run)
     if (len == 1 || len == 2 || len == 4 || len == 8) {
         if (run->mmio.is_write) {
             uint64_t v = 0;
-            memcpy(&v, run->mmio.data, len);   /* host is little-endian */
+            memcpy(&v, run->mmio.data, len); /* host is little-endian */
             address_space_write_val(as_mem, addr, len, v);
         } else {
             uint64_t v = ~0ULL;
@@ -106,8 +106,7 @@ static KVMExitAction handle_mmio(AddressSpace *as_mem, struct kvm_run *run)
         }
     } else {
         /* Odd lengths come from an access split at a page boundary. */
-        address_space_rw(as_mem, addr, run->mmio.data, len,
-                         run->mmio.is_write);
+        address_space_rw(as_mem, addr, run->mmio.data, len, run->mmio.is_write);
     }
     return KVM_EXIT_ACT_CONTINUE;
 }
@@ -149,9 +148,9 @@ void kvm_exit_describe(FILE *f, const struct kvm_run *run)
     case KVM_EXIT_FAIL_ENTRY:
         /* On VT-x, the VM-exit reason of the failed entry (SDM vol. 3,
          * appendix C); 33 = invalid guest state. */
-        fprintf(f, "kvm: hardware entry failure reason 0x%llx\n",
-                (unsigned long long)
-                    run->fail_entry.hardware_entry_failure_reason);
+        fprintf(
+            f, "kvm: hardware entry failure reason 0x%llx\n",
+            (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
         break;
     case KVM_EXIT_INTERNAL_ERROR: {
         static const char *const sub[] = {
@@ -162,8 +161,8 @@ void kvm_exit_describe(FILE *f, const struct kvm_run *run)
         uint32_t s = run->internal.suberror;
         fprintf(f, "kvm: internal error, suberror %u (%s)\n", s,
                 s < ARRAY_SIZE(sub) && sub[s] ? sub[s] : "?");
-        uint32_t n = MIN(run->internal.ndata,
-                         (uint32_t)ARRAY_SIZE(run->internal.data));
+        uint32_t n =
+            MIN(run->internal.ndata, (uint32_t)ARRAY_SIZE(run->internal.data));
         if (n) {
             fprintf(f, "kvm: extra data:");
             for (uint32_t i = 0; i < n; i++) {
@@ -174,8 +173,8 @@ void kvm_exit_describe(FILE *f, const struct kvm_run *run)
         }
         if (s == KVM_INTERNAL_ERROR_EMULATION) {
             fprintf(f, "kvm: the host's instruction emulator stopped at an "
-                    "instruction it does not handle (the bytes at CS:EIP "
-                    "below); a nested or software-only KVM cannot run it\n");
+                       "instruction it does not handle (the bytes at CS:EIP "
+                       "below); a nested or software-only KVM cannot run it\n");
         }
         break;
     }
@@ -227,8 +226,6 @@ void kvm_seg_to_cache(SegmentCache *sc, const struct kvm_segment *ks)
                 (ks->s ? DESC_S_MASK : 0) |
                 ((uint32_t)ks->dpl << DESC_DPL_SHIFT) |
                 (ks->present && !ks->unusable ? DESC_P_MASK : 0) |
-                ((uint32_t)ks->avl << 20) |
-                (ks->l ? DESC_L_MASK : 0) |
-                (ks->db ? DESC_B_MASK : 0) |
-                (ks->g ? DESC_G_MASK : 0);
+                ((uint32_t)ks->avl << 20) | (ks->l ? DESC_L_MASK : 0) |
+                (ks->db ? DESC_B_MASK : 0) | (ks->g ? DESC_G_MASK : 0);
 }

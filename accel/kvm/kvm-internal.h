@@ -20,7 +20,7 @@
 
 /* Addresses QEMU gives KVM for VT-x real-mode emulation: three pages of
  * TSS and one page of identity page table, just below the BIOS. */
-#define KVM_TSS_ADDR 0xfeffd000ULL
+#define KVM_TSS_ADDR          0xfeffd000ULL
 #define KVM_IDENTITY_MAP_ADDR 0xfeffc000ULL
 
 typedef struct KVMSlot {
@@ -33,17 +33,17 @@ typedef struct KVMSlot {
 } KVMSlot;
 
 typedef struct KVMState {
-    int fd;                   /* /dev/kvm */
+    int fd; /* /dev/kvm */
     int vm_fd;
-    int run_size;             /* KVM_GET_VCPU_MMAP_SIZE */
-    bool readonly_mem;        /* KVM_CAP_READONLY_MEM */
-    bool immediate_exit;      /* KVM_CAP_IMMEDIATE_EXIT */
-    bool vcpu_events;         /* KVM_CAP_VCPU_EVENTS */
-    bool debugregs;           /* KVM_CAP_DEBUGREGS */
-    bool xsave;               /* KVM_CAP_XSAVE: FPU/SSE through XSAVE */
+    int run_size;        /* KVM_GET_VCPU_MMAP_SIZE */
+    bool readonly_mem;   /* KVM_CAP_READONLY_MEM */
+    bool immediate_exit; /* KVM_CAP_IMMEDIATE_EXIT */
+    bool vcpu_events;    /* KVM_CAP_VCPU_EVENTS */
+    bool debugregs;      /* KVM_CAP_DEBUGREGS */
+    bool xsave;          /* KVM_CAP_XSAVE: FPU/SSE through XSAVE */
     int max_slots;
     KVMSlot *slots;
-    int nr_slots;             /* entries allocated in slots[] */
+    int nr_slots; /* entries allocated in slots[] */
     MemoryListener listener;
     struct kvm_cpuid2 *supported_cpuid;
     Machine *machine;
@@ -53,25 +53,25 @@ typedef struct KVMVCPU {
     int fd;
     struct kvm_run *run;
     CPUState *cpu;
-    pthread_t thread;         /* the thread running vcpu_exec */
+    pthread_t thread; /* the thread running vcpu_exec */
     volatile bool thread_known;
     bool sigmask_done;
     /* MSRs this host's KVM accepts, found by probing at vcpu_init. */
     uint32_t msr_index[64];
     int nr_msrs;
-    uint64_t tsc_at_get;      /* env->tsc as read: unchanged -> not put */
+    uint64_t tsc_at_get; /* env->tsc as read: unchanged -> not put */
     bool tsc_valid;
     struct kvm_vcpu_events events;
     bool events_valid;
-    uint64_t events_rip, events_csbase;   /* where events were read */
+    uint64_t events_rip, events_csbase; /* where events were read */
 } KVMVCPU;
 
 typedef enum KVMExitAction {
-    KVM_EXIT_ACT_CONTINUE,    /* handled: enter the guest again */
-    KVM_EXIT_ACT_HALT,        /* HLT */
-    KVM_EXIT_ACT_SHUTDOWN,    /* triple fault, or a reset system event */
-    KVM_EXIT_ACT_INTR,        /* KVM_EXIT_INTR: look at the requests */
-    KVM_EXIT_ACT_ERROR,       /* can't go on: FAIL_ENTRY, INTERNAL_ERROR... */
+    KVM_EXIT_ACT_CONTINUE, /* handled: enter the guest again */
+    KVM_EXIT_ACT_HALT,     /* HLT */
+    KVM_EXIT_ACT_SHUTDOWN, /* triple fault, or a reset system event */
+    KVM_EXIT_ACT_INTR,     /* KVM_EXIT_INTR: look at the requests */
+    KVM_EXIT_ACT_ERROR,    /* can't go on: FAIL_ENTRY, INTERNAL_ERROR... */
 } KVMExitAction;
 
 /*

@@ -38,9 +38,9 @@ static const struct {
     int cap;
     const char *why;
 } kvm_required_caps[] = {
-    { KVM_CAP_USER_MEMORY, "KVM lacks KVM_CAP_USER_MEMORY" },
-    { KVM_CAP_SET_TSS_ADDR, "KVM lacks KVM_CAP_SET_TSS_ADDR" },
-    { KVM_CAP_EXT_CPUID, "KVM lacks KVM_CAP_EXT_CPUID" },
+    {KVM_CAP_USER_MEMORY, "KVM lacks KVM_CAP_USER_MEMORY"},
+    {KVM_CAP_SET_TSS_ADDR, "KVM lacks KVM_CAP_SET_TSS_ADDR"},
+    {KVM_CAP_EXT_CPUID, "KVM lacks KVM_CAP_EXT_CPUID"},
 };
 
 static int kvm_ioctl_retry(int fd, unsigned long req, void *arg)
@@ -145,13 +145,14 @@ static struct kvm_cpuid2 *kvm_get_supported_cpuid(int fd)
     return NULL;
 }
 
-static const struct kvm_cpuid_entry2 *
-cpuid_find(const struct kvm_cpuid2 *c, uint32_t fn, uint32_t idx)
+static const struct kvm_cpuid_entry2 *cpuid_find(const struct kvm_cpuid2 *c,
+                                                 uint32_t fn, uint32_t idx)
 {
     for (uint32_t i = 0; i < c->nent; i++) {
         const struct kvm_cpuid_entry2 *e = &c->entries[i];
         if (e->function == fn &&
-            (!(e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) || e->index == idx)) {
+            (!(e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) ||
+             e->index == idx)) {
             return e;
         }
     }
@@ -188,7 +189,7 @@ static KVMSlot *kvm_slot_alloc(KVMState *s)
         return NULL;
     }
     for (int i = s->nr_slots; i < n; i++) {
-        ns[i] = (KVMSlot){ .id = i };
+        ns[i] = (KVMSlot){.id = i};
     }
     s->slots = ns;
     KVMSlot *sl = &s->slots[s->nr_slots];
@@ -201,7 +202,7 @@ static bool kvm_slot_range(const FlatRange *fr, uint64_t *gpa, uint64_t *size,
                            void **host)
 {
     if (!fr->mr->ram) {
-        return false;         /* MMIO: no slot, accesses exit */
+        return false; /* MMIO: no slot, accesses exit */
     }
     uint64_t start = (fr->start + KVM_PAGE_SIZE - 1) & ~(KVM_PAGE_SIZE - 1);
     uint64_t end = (fr->start + fr->size) & ~(KVM_PAGE_SIZE - 1);
@@ -227,9 +228,10 @@ static void kvm_region_add(MemoryListener *l, const FlatRange *fr)
     if (!kvm_slot_range(fr, &gpa, &size, &host)) {
         if (fr->mr->ram) {
             /* Unaligned bits still work, slowly, as MMIO exits. */
-            log_mask(LOG_UNIMP, "kvm: %s at 0x%" PRIx64 "+0x%" PRIx64
-                     " not page aligned: no memory slot\n", fr->mr->name,
-                     fr->start, fr->size);
+            log_mask(LOG_UNIMP,
+                     "kvm: %s at 0x%" PRIx64 "+0x%" PRIx64
+                     " not page aligned: no memory slot\n",
+                     fr->mr->name, fr->start, fr->size);
         }
         return;
     }
@@ -253,8 +255,8 @@ static void kvm_region_add(MemoryListener *l, const FlatRange *fr)
     }
     if (kvm_set_slot(s, sl, size) < 0) {
         error_report("kvm: KVM_SET_USER_MEMORY_REGION %s 0x%" PRIx64
-                     "+0x%" PRIx64 ": %s", fr->mr->name, gpa, size,
-                     strerror(errno));
+                     "+0x%" PRIx64 ": %s",
+                     fr->mr->name, gpa, size, strerror(errno));
         return;
     }
     sl->used = true;
@@ -295,7 +297,7 @@ static void kvm_install_kick_handler(void)
 
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = kvm_kick_handler;
-    sa.sa_flags = SA_RESTART;  /* KVM_RUN returns EINTR all the same */
+    sa.sa_flags = SA_RESTART; /* KVM_RUN returns EINTR all the same */
     sigemptyset(&sa.sa_mask);
     sigaction(KVM_SIG_KICK, &sa, NULL);
 }
@@ -389,9 +391,9 @@ static void kvm_teardown(Machine *m)
 
 /* ---- CPUID ------------------------------------------------------------- */
 
-static void cpuid_add(struct kvm_cpuid2 *c, int max, uint32_t fn,
-                      uint32_t idx, uint32_t flags, uint32_t a, uint32_t b,
-                      uint32_t cx, uint32_t d)
+static void cpuid_add(struct kvm_cpuid2 *c, int max, uint32_t fn, uint32_t idx,
+                      uint32_t flags, uint32_t a, uint32_t b, uint32_t cx,
+                      uint32_t d)
 {
     if ((int)c->nent >= max) {
         return;
@@ -409,8 +411,8 @@ static void cpuid_add(struct kvm_cpuid2 *c, int max, uint32_t fn,
 
 /* Host passthrough ("host", "max"): what KVM supports, less what needs an
  * in-kernel local APIC and KVM's paravirtual leaves. */
-static void cpuid_build_host(KVMState *s, CPUState *cpu,
-                             struct kvm_cpuid2 *c, int max)
+static void cpuid_build_host(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
+                             int max)
 {
     const struct kvm_cpuid2 *sup = s->supported_cpuid;
 
@@ -432,13 +434,13 @@ static void cpuid_build_host(KVMState *s, CPUState *cpu,
 }
 
 /* A named model: its leaves, feature words ANDed with what KVM supports. */
-static void cpuid_build_model(KVMState *s, CPUState *cpu,
-                              struct kvm_cpuid2 *c, int max)
+static void cpuid_build_model(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
+                              int max)
 {
     CPUX86State *env = &cpu->env;
     const struct kvm_cpuid2 *sup = s->supported_cpuid;
     uint32_t a, b, cx, d;
-    uint32_t lost[4] = { 0 };
+    uint32_t lost[4] = {0};
 
     for (int range = 0; range < 2; range++) {
         uint32_t first = range ? 0x80000000 : 0;
@@ -450,7 +452,7 @@ static void cpuid_build_model(KVMState *s, CPUState *cpu,
             int nsub = 1;
             uint32_t flags = 0;
             if (fn == 4) {
-                nsub = 4;     /* three caches and the terminating null */
+                nsub = 4; /* three caches and the terminating null */
             } else if (fn == 0xd) {
                 nsub = 2;
             }
@@ -489,8 +491,7 @@ static void cpuid_build_model(KVMState *s, CPUState *cpu,
     env->cpuid_ext2_features &= ~lost[3];
 }
 
-static int kvm_vcpu_set_cpuid(KVMState *s, CPUState *cpu, int fd,
-                              Error **errp)
+static int kvm_vcpu_set_cpuid(KVMState *s, CPUState *cpu, int fd, Error **errp)
 {
     const char *model = s->machine ? s->machine->opts.cpu_model : NULL;
     int max = s->supported_cpuid->nent + 64;
@@ -535,19 +536,44 @@ static int kvm_vcpu_set_cpuid(KVMState *s, CPUState *cpu, int fd,
 /* ---- MSRs -------------------------------------------------------------- */
 
 static const uint32_t kvm_msr_candidates[] = {
-    MSR_IA32_TSC, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP,
-    MSR_IA32_SYSENTER_EIP, MSR_PAT, MSR_STAR, MSR_LSTAR, MSR_CSTAR,
-    MSR_FMASK, MSR_KERNELGSBASE, MSR_TSC_AUX, MSR_MTRRdefType,
-    MSR_MTRRfix64K_00000, MSR_MTRRfix16K_80000, MSR_MTRRfix16K_A0000,
-    MSR_MTRRfix4K_C0000, MSR_MTRRfix4K_C0000 + 1, MSR_MTRRfix4K_C0000 + 2,
-    MSR_MTRRfix4K_C0000 + 3, MSR_MTRRfix4K_C0000 + 4,
-    MSR_MTRRfix4K_C0000 + 5, MSR_MTRRfix4K_C0000 + 6,
+    MSR_IA32_TSC,
+    MSR_IA32_SYSENTER_CS,
+    MSR_IA32_SYSENTER_ESP,
+    MSR_IA32_SYSENTER_EIP,
+    MSR_PAT,
+    MSR_STAR,
+    MSR_LSTAR,
+    MSR_CSTAR,
+    MSR_FMASK,
+    MSR_KERNELGSBASE,
+    MSR_TSC_AUX,
+    MSR_MTRRdefType,
+    MSR_MTRRfix64K_00000,
+    MSR_MTRRfix16K_80000,
+    MSR_MTRRfix16K_A0000,
+    MSR_MTRRfix4K_C0000,
+    MSR_MTRRfix4K_C0000 + 1,
+    MSR_MTRRfix4K_C0000 + 2,
+    MSR_MTRRfix4K_C0000 + 3,
+    MSR_MTRRfix4K_C0000 + 4,
+    MSR_MTRRfix4K_C0000 + 5,
+    MSR_MTRRfix4K_C0000 + 6,
     MSR_MTRRfix4K_C0000 + 7,
-    MSR_MTRRphysBase0 + 0, MSR_MTRRphysBase0 + 1, MSR_MTRRphysBase0 + 2,
-    MSR_MTRRphysBase0 + 3, MSR_MTRRphysBase0 + 4, MSR_MTRRphysBase0 + 5,
-    MSR_MTRRphysBase0 + 6, MSR_MTRRphysBase0 + 7, MSR_MTRRphysBase0 + 8,
-    MSR_MTRRphysBase0 + 9, MSR_MTRRphysBase0 + 10, MSR_MTRRphysBase0 + 11,
-    MSR_MTRRphysBase0 + 12, MSR_MTRRphysBase0 + 13, MSR_MTRRphysBase0 + 14,
+    MSR_MTRRphysBase0 + 0,
+    MSR_MTRRphysBase0 + 1,
+    MSR_MTRRphysBase0 + 2,
+    MSR_MTRRphysBase0 + 3,
+    MSR_MTRRphysBase0 + 4,
+    MSR_MTRRphysBase0 + 5,
+    MSR_MTRRphysBase0 + 6,
+    MSR_MTRRphysBase0 + 7,
+    MSR_MTRRphysBase0 + 8,
+    MSR_MTRRphysBase0 + 9,
+    MSR_MTRRphysBase0 + 10,
+    MSR_MTRRphysBase0 + 11,
+    MSR_MTRRphysBase0 + 12,
+    MSR_MTRRphysBase0 + 13,
+    MSR_MTRRphysBase0 + 14,
     MSR_MTRRphysBase0 + 15,
 };
 
@@ -560,20 +586,34 @@ typedef struct KVMMsrs {
 static uint64_t *msr_slot(CPUX86State *env, uint32_t idx)
 {
     switch (idx) {
-    case MSR_IA32_TSC: return &env->tsc;
-    case MSR_IA32_SYSENTER_ESP: return &env->sysenter_esp;
-    case MSR_IA32_SYSENTER_EIP: return &env->sysenter_eip;
-    case MSR_PAT: return &env->pat;
-    case MSR_STAR: return &env->star;
-    case MSR_LSTAR: return &env->lstar;
-    case MSR_CSTAR: return &env->cstar;
-    case MSR_FMASK: return &env->fmask;
-    case MSR_KERNELGSBASE: return &env->kernelgsbase;
-    case MSR_TSC_AUX: return &env->tsc_aux;
-    case MSR_MTRRdefType: return &env->mtrr_deftype;
-    case MSR_MTRRfix64K_00000: return &env->mtrr_fixed[0];
-    case MSR_MTRRfix16K_80000: return &env->mtrr_fixed[1];
-    case MSR_MTRRfix16K_A0000: return &env->mtrr_fixed[2];
+    case MSR_IA32_TSC:
+        return &env->tsc;
+    case MSR_IA32_SYSENTER_ESP:
+        return &env->sysenter_esp;
+    case MSR_IA32_SYSENTER_EIP:
+        return &env->sysenter_eip;
+    case MSR_PAT:
+        return &env->pat;
+    case MSR_STAR:
+        return &env->star;
+    case MSR_LSTAR:
+        return &env->lstar;
+    case MSR_CSTAR:
+        return &env->cstar;
+    case MSR_FMASK:
+        return &env->fmask;
+    case MSR_KERNELGSBASE:
+        return &env->kernelgsbase;
+    case MSR_TSC_AUX:
+        return &env->tsc_aux;
+    case MSR_MTRRdefType:
+        return &env->mtrr_deftype;
+    case MSR_MTRRfix64K_00000:
+        return &env->mtrr_fixed[0];
+    case MSR_MTRRfix16K_80000:
+        return &env->mtrr_fixed[1];
+    case MSR_MTRRfix16K_A0000:
+        return &env->mtrr_fixed[2];
     default:
         break;
     }
@@ -593,7 +633,8 @@ static void kvm_probe_msrs(KVMVCPU *kv)
 
     kv->nr_msrs = 0;
     for (size_t i = 0; i < ARRAY_SIZE(kvm_msr_candidates) &&
-                       kv->nr_msrs < (int)ARRAY_SIZE(kv->msr_index); i++) {
+                       kv->nr_msrs < (int)ARRAY_SIZE(kv->msr_index);
+         i++) {
         memset(&m, 0, sizeof(m));
         m.hdr.nmsrs = 1;
         m.e[0].index = kvm_msr_candidates[i];
@@ -624,8 +665,15 @@ static void fpreg_from_bytes(FPReg *r, const uint8_t *src)
  * KVM_GET/SET_FPU, which on some kernels does not carry MXCSR.
  */
 enum {
-    FXS_FCW = 0, FXS_FSW = 2, FXS_FTW = 4, FXS_FOP = 6, FXS_FIP = 8,
-    FXS_FDP = 16, FXS_MXCSR = 24, FXS_ST = 32, FXS_XMM = 160,
+    FXS_FCW = 0,
+    FXS_FSW = 2,
+    FXS_FTW = 4,
+    FXS_FOP = 6,
+    FXS_FIP = 8,
+    FXS_FDP = 16,
+    FXS_MXCSR = 24,
+    FXS_ST = 32,
+    FXS_XMM = 160,
     XS_XSTATE_BV = 512,
 };
 
@@ -670,8 +718,7 @@ static void kvm_put_fpu_xsave(KVMVCPU *kv, const CPUX86State *env)
     uint8_t ftw = 0;
     for (int i = 0; i < 8; i++) {
         ftw |= (env->fptags[i] ? 0 : 1) << i;
-        fpreg_to_bytes(p + FXS_ST + 16 * i,
-                       &env->fpregs[(env->fpstt + i) & 7]);
+        fpreg_to_bytes(p + FXS_ST + 16 * i, &env->fpregs[(env->fpstt + i) & 7]);
     }
     p[FXS_FTW] = ftw;
     stw_le_p(p + FXS_FOP, env->fpop);
@@ -700,10 +747,10 @@ static void kvm_get_state(CPUState *cpu)
         return;
     }
     if (ioctl(kv->fd, KVM_GET_REGS, &regs) == 0) {
-        const uint64_t r[16] = { regs.rax, regs.rcx, regs.rdx, regs.rbx,
-                                 regs.rsp, regs.rbp, regs.rsi, regs.rdi,
-                                 regs.r8, regs.r9, regs.r10, regs.r11,
-                                 regs.r12, regs.r13, regs.r14, regs.r15 };
+        const uint64_t r[16] = {regs.rax, regs.rcx, regs.rdx, regs.rbx,
+                                regs.rsp, regs.rbp, regs.rsi, regs.rdi,
+                                regs.r8,  regs.r9,  regs.r10, regs.r11,
+                                regs.r12, regs.r13, regs.r14, regs.r15};
         memcpy(env->regs, r, sizeof(r));
         env->eip = regs.rip;
         env->eflags = regs.rflags;
@@ -902,8 +949,8 @@ fpu_done:
         m.hdr.nmsrs = n;
         int r = ioctl(kv->fd, KVM_SET_MSRS, &m);
         if (r != n) {
-            error_report("kvm: KVM_SET_MSRS: set %d of %d (MSR 0x%x failed)",
-                         r, n, r >= 0 && r < n ? m.e[r].index : 0);
+            error_report("kvm: KVM_SET_MSRS: set %d of %d (MSR 0x%x failed)", r,
+                         n, r >= 0 && r < n ? m.e[r].index : 0);
         }
         kv->tsc_at_get = env->tsc;
         kv->tsc_valid = true;
@@ -969,8 +1016,8 @@ static int kvm_vcpu_init(CPUState *cpu, Error **errp)
         free(kv);
         return -ENODEV;
     }
-    kv->run = mmap(NULL, s->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-                   kv->fd, 0);
+    kv->run =
+        mmap(NULL, s->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, kv->fd, 0);
     if (kv->run == MAP_FAILED) {
         error_setg(errp, "kvm: mmap of kvm_run: %s", strerror(errno));
         close(kv->fd);
@@ -989,7 +1036,7 @@ static int kvm_vcpu_init(CPUState *cpu, Error **errp)
 
     x86_cpu_reset_state(&cpu->env);
     if (cpu->index != 0) {
-        cpu->env.apic_base &= ~(1ULL << 8);   /* not the BSP */
+        cpu->env.apic_base &= ~(1ULL << 8); /* not the BSP */
     }
     kvm_put_state(cpu);
     cpu->state_dirty = false;
@@ -1057,7 +1104,7 @@ static void kvm_vcpu_thread_setup(KVMState *s, KVMVCPU *kv)
         struct kvm_signal_mask hdr;
         uint8_t bits[8];
     } mask;
-    mask.hdr.len = 8;         /* the kernel's sigset size, not glibc's */
+    mask.hdr.len = 8; /* the kernel's sigset size, not glibc's */
     memcpy(mask.bits, &cur, 8);
     if (ioctl(kv->fd, KVM_SET_SIGNAL_MASK, &mask) < 0) {
         error_report("kvm: KVM_SET_SIGNAL_MASK: %s", strerror(errno));
@@ -1068,7 +1115,7 @@ static void kvm_vcpu_thread_setup(KVMState *s, KVMVCPU *kv)
 static void kvm_eat_kick(KVMState *s)
 {
     sigset_t set;
-    struct timespec ts = { 0, 0 };
+    struct timespec ts = {0, 0};
 
     if (s->immediate_exit) {
         return;
@@ -1089,8 +1136,7 @@ static void kvm_inject_events(CPUState *cpu, KVMVCPU *kv)
             error_report("kvm: KVM_NMI: %s", strerror(errno));
         }
     }
-    if (cpu->intr_level && run->ready_for_interrupt_injection &&
-        run->if_flag) {
+    if (cpu->intr_level && run->ready_for_interrupt_injection && run->if_flag) {
         int vec = -1;
         bql_lock();
         if (cpu->intr_level && cpu->irq_ack) {
@@ -1098,10 +1144,9 @@ static void kvm_inject_events(CPUState *cpu, KVMVCPU *kv)
         }
         bql_unlock();
         if (vec >= 0) {
-            struct kvm_interrupt irq = { .irq = (uint32_t)vec & 0xff };
+            struct kvm_interrupt irq = {.irq = (uint32_t)vec & 0xff};
             if (ioctl(kv->fd, KVM_INTERRUPT, &irq) < 0) {
-                error_report("kvm: KVM_INTERRUPT %d: %s", vec,
-                             strerror(errno));
+                error_report("kvm: KVM_INTERRUPT %d: %s", vec, strerror(errno));
             }
         }
     }
@@ -1121,8 +1166,7 @@ static void kvm_report_error(CPUState *cpu, KVMVCPU *kv)
     uint64_t pc = cpu->env.segs[R_CS].base + cpu->env.eip;
     uint8_t code[16];
     if (!(cpu->env.cr[0] & CR0_PG_MASK) && m &&
-        address_space_read(m->as_mem, pc & 0xffffffffULL, code,
-                           sizeof(code))) {
+        address_space_read(m->as_mem, pc & 0xffffffffULL, code, sizeof(code))) {
         fprintf(stderr, "Code at %08" PRIx64 ":", pc);
         for (size_t i = 0; i < sizeof(code); i++) {
             fprintf(stderr, " %02x", code[i]);
@@ -1163,7 +1207,7 @@ static AccelExit kvm_vcpu_exec(CPUState *cpu)
         if (r < 0) {
             if (err == EINTR || err == EAGAIN) {
                 kvm_eat_kick(s);
-                continue;     /* the loop head looks at the requests */
+                continue; /* the loop head looks at the requests */
             }
             error_report("kvm: KVM_RUN: %s", strerror(err));
             kvm_report_error(cpu, kv);
@@ -1174,8 +1218,8 @@ static AccelExit kvm_vcpu_exec(CPUState *cpu)
         if (lock) {
             bql_lock();
         }
-        KVMExitAction act = kvm_dispatch_exit(m->as_mem, m->as_io, run,
-                                              s->run_size);
+        KVMExitAction act =
+            kvm_dispatch_exit(m->as_mem, m->as_io, run, s->run_size);
         if (lock) {
             bql_unlock();
         }

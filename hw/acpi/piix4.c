@@ -24,59 +24,59 @@
 #include "emu/timer.h"
 #include "hw/acpi/piix4.h"
 
-#define PCI_VENDOR_ID_INTEL 0x8086
+#define PCI_VENDOR_ID_INTEL           0x8086
 #define PCI_DEVICE_ID_INTEL_82371AB_3 0x7113
-#define PIIX4_PM_CLASS_REV 0x06800003 /* other bridge, rev 03 */
+#define PIIX4_PM_CLASS_REV            0x06800003 /* other bridge, rev 03 */
 
 /* Function 3 configuration registers. */
-#define PIIX4_PMBA 0x40
-#define PIIX4_DEVACTB 0x58
+#define PIIX4_PMBA                 0x40
+#define PIIX4_DEVACTB              0x58
 #define PIIX4_DEVACTB_APMC_EN_BYTE 0x5b /* bit 25 of DEVACTB */
-#define PIIX4_DEVACTB_APMC_EN 0x02
-#define PIIX4_PMREGMISC 0x80
-#define PIIX4_PMIOSE 0x01
-#define PIIX4_SMBBA 0x90
-#define PIIX4_SMBHSTCFG 0xd2
-#define PIIX4_SMB_HST_EN 0x01
+#define PIIX4_DEVACTB_APMC_EN      0x02
+#define PIIX4_PMREGMISC            0x80
+#define PIIX4_PMIOSE               0x01
+#define PIIX4_SMBBA                0x90
+#define PIIX4_SMBHSTCFG            0xd2
+#define PIIX4_SMB_HST_EN           0x01
 
 /* PM I/O registers (offsets from PMBASE). */
 #define PM_IO_SIZE 64
-#define PM1_STS 0x00
-#define PM1_EN 0x02
-#define PM1_CNT 0x04
-#define PM_TMR 0x08
-#define PM1_STS_W1C_MASK                                                     \
-    (ACPI_PM1_TMR | ACPI_PM1_BM | ACPI_PM1_GBL | ACPI_PM1_PWRBTN |           \
+#define PM1_STS    0x00
+#define PM1_EN     0x02
+#define PM1_CNT    0x04
+#define PM_TMR     0x08
+#define PM1_STS_W1C_MASK                                           \
+    (ACPI_PM1_TMR | ACPI_PM1_BM | ACPI_PM1_GBL | ACPI_PM1_PWRBTN | \
      ACPI_PM1_SLPBTN | ACPI_PM1_RTC | ACPI_PM1_WAK)
-#define PM1_EN_MASK                                                          \
+#define PM1_EN_MASK \
     (ACPI_PM1_TMR | ACPI_PM1_GBL | ACPI_PM1_PWRBTN | ACPI_PM1_RTC)
 /* Events that raise the SCI when enabled. */
-#define PM1_SCI_EVENTS PM1_EN_MASK
-#define PM1_CNT_BM_RLD 0x0002
+#define PM1_SCI_EVENTS  PM1_EN_MASK
+#define PM1_CNT_BM_RLD  0x0002
 #define PM1_CNT_GBL_RLS 0x0004 /* write-only: "release global lock" SMI */
-#define PM1_CNT_WMASK                                                        \
+#define PM1_CNT_WMASK \
     (ACPI_PM1_CNT_SCI_EN | PM1_CNT_BM_RLD | (7 << ACPI_PM1_CNT_SLP_TYP_SHIFT))
 #define PM_TMR_BIT23 0x800000
 
 #define GPE0_LEN 4
 
 /* APM: SMI_CMD values of the ACPI enable/disable handshake (FADT). */
-#define ACPI_ENABLE 0xf1
+#define ACPI_ENABLE  0xf1
 #define ACPI_DISABLE 0xf0
 
 /* SMBus host registers. */
-#define SMB_IO_SIZE 16
-#define SMB_HST_STS 0x0
-#define SMB_HST_CNT 0x2
-#define SMB_STS_BUSY 0x01
+#define SMB_IO_SIZE     16
+#define SMB_HST_STS     0x0
+#define SMB_HST_CNT     0x2
+#define SMB_STS_BUSY    0x01
 #define SMB_STS_DEV_ERR 0x04
-#define SMB_STS_W1C 0x1e
-#define SMB_CNT_START 0x40
+#define SMB_STS_W1C     0x1e
+#define SMB_CNT_START   0x40
 
 struct PIIX4PMState {
     PCIDevice pci;
-    ISABus *isa;            /* wiring from piix4_pm_init */
-    bool acpi_only;         /* property "acpi-only" */
+    ISABus *isa;    /* wiring from piix4_pm_init */
+    bool acpi_only; /* property "acpi-only" */
 
     MemoryRegion pm_io;
     MemoryRegion gpe_io;
@@ -92,8 +92,8 @@ struct PIIX4PMState {
     uint8_t apm_cnt;
     uint8_t apm_sts;
     uint8_t smb_regs[SMB_IO_SIZE];
-    int64_t tmr_overflow;   /* PM timer tick at which bit 23 next toggles */
-    int sci_level;          /* derived */
+    int64_t tmr_overflow; /* PM timer tick at which bit 23 next toggles */
+    int sci_level;        /* derived */
 };
 
 /* ---- PM timer and SCI ------------------------------------------------- */
@@ -188,8 +188,10 @@ static uint64_t pm_io_read(void *opaque, uint64_t addr, unsigned size)
     case PM_TMR + 3:
         return (pm_tmr_ticks() & 0xffffff) >> (8 * (addr - PM_TMR));
     default:
-        log_mask(LOG_UNIMP, "piix4-pm: read of PM register 0x%02" PRIx64
-                 " not supported\n", addr);
+        log_mask(LOG_UNIMP,
+                 "piix4-pm: read of PM register 0x%02" PRIx64
+                 " not supported\n",
+                 addr);
         return 0;
     }
 }
@@ -208,8 +210,8 @@ static void pm_io_write(void *opaque, uint64_t addr, uint64_t val,
         break;
     case PM1_EN:
     case PM1_EN + 1:
-        s->pm1_en = (s->pm1_en & ~(0xff << shift)) |
-                    ((val << shift) & PM1_EN_MASK);
+        s->pm1_en =
+            (s->pm1_en & ~(0xff << shift)) | ((val << shift) & PM1_EN_MASK);
         pm_update_sci(s);
         break;
     case PM1_CNT:
@@ -224,8 +226,10 @@ static void pm_io_write(void *opaque, uint64_t addr, uint64_t val,
     case PM_TMR + 3:
         break; /* read-only */
     default:
-        log_mask(LOG_UNIMP, "piix4-pm: write of PM register 0x%02" PRIx64
-                 " not supported\n", addr);
+        log_mask(LOG_UNIMP,
+                 "piix4-pm: write of PM register 0x%02" PRIx64
+                 " not supported\n",
+                 addr);
         break;
     }
 }
@@ -247,8 +251,7 @@ static uint64_t gpe_read(void *opaque, uint64_t addr, unsigned size)
     return s->gpe_en[(addr - GPE0_LEN / 2) & 1];
 }
 
-static void gpe_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void gpe_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     PIIX4PMState *s = opaque;
     if (addr < GPE0_LEN / 2) {
@@ -273,8 +276,7 @@ static uint64_t apm_read(void *opaque, uint64_t addr, unsigned size)
     return addr == 0 ? s->apm_cnt : s->apm_sts;
 }
 
-static void apm_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void apm_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     PIIX4PMState *s = opaque;
     if (addr == 1) {
@@ -314,8 +316,7 @@ static uint64_t smb_read(void *opaque, uint64_t addr, unsigned size)
     return s->smb_regs[addr & (SMB_IO_SIZE - 1)];
 }
 
-static void smb_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void smb_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     PIIX4PMState *s = opaque;
     addr &= SMB_IO_SIZE - 1;
@@ -352,8 +353,7 @@ static void pm_io_space_update(PIIX4PMState *s)
     memory_region_transaction_commit();
 }
 
-static void pm_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
-                            int len)
+static void pm_config_write(PCIDevice *d, uint32_t addr, uint32_t val, int len)
 {
     PIIX4PMState *s = container_of(d, PIIX4PMState, pci);
     pci_default_config_write(d, addr, val, len);
@@ -456,8 +456,7 @@ static int piix4_pm_realize(DeviceState *dev, Error **errp)
     memory_region_init_io(&s->pm_io, &pm_io_ops, s, "piix4-pm", PM_IO_SIZE);
     s->pm_io.enabled = false;
     memory_region_add_subregion(bus->io, 0, &s->pm_io);
-    memory_region_init_io(&s->smb_io, &smb_ops, s, "piix4-smbus",
-                          SMB_IO_SIZE);
+    memory_region_init_io(&s->smb_io, &smb_ops, s, "piix4-smbus", SMB_IO_SIZE);
     s->smb_io.enabled = false;
     memory_region_add_subregion(bus->io, 0, &s->smb_io);
     memory_region_init_io(&s->gpe_io, &gpe_ops, s, "acpi-gpe0", GPE0_LEN);
@@ -509,8 +508,7 @@ DEVICE_CLASS_REGISTER(piix4_pm_class);
 
 /* ---- Board API ---------------------------------------------------------- */
 
-PIIX4PMState *piix4_pm_init(PCIBus *bus, int devfn, ISABus *isa,
-                            Error **errp)
+PIIX4PMState *piix4_pm_init(PCIBus *bus, int devfn, ISABus *isa, Error **errp)
 {
     DeviceState *dev = device_new_class(&piix4_pm_class);
     PIIX4PMState *s = container_of(dev, PIIX4PMState, pci.parent);

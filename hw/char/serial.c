@@ -39,49 +39,49 @@
 #include "hw/isa/isa.h"
 
 /* Register offsets (datasheet table II). */
-#define UART_RBR        0       /* read, DLAB=0 */
-#define UART_THR        0       /* write, DLAB=0 */
-#define UART_DLL        0       /* DLAB=1 */
-#define UART_IER        1       /* DLAB=0 */
-#define UART_DLM        1       /* DLAB=1 */
-#define UART_IIR        2       /* read */
-#define UART_FCR        2       /* write */
-#define UART_LCR        3
-#define UART_MCR        4
-#define UART_LSR        5
-#define UART_MSR        6
-#define UART_SCR        7
+#define UART_RBR 0 /* read, DLAB=0 */
+#define UART_THR 0 /* write, DLAB=0 */
+#define UART_DLL 0 /* DLAB=1 */
+#define UART_IER 1 /* DLAB=0 */
+#define UART_DLM 1 /* DLAB=1 */
+#define UART_IIR 2 /* read */
+#define UART_FCR 2 /* write */
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
+#define UART_MSR 6
+#define UART_SCR 7
 
-#define UART_IER_ERBFI  0x01    /* received data available */
-#define UART_IER_ETBEI  0x02    /* THR empty */
-#define UART_IER_ELSI   0x04    /* receiver line status */
-#define UART_IER_EDSSI  0x08    /* modem status */
+#define UART_IER_ERBFI 0x01 /* received data available */
+#define UART_IER_ETBEI 0x02 /* THR empty */
+#define UART_IER_ELSI  0x04 /* receiver line status */
+#define UART_IER_EDSSI 0x08 /* modem status */
 
 #define UART_IIR_NO_INT 0x01
 #define UART_IIR_MSI    0x00
 #define UART_IIR_THRI   0x02
 #define UART_IIR_RDI    0x04
 #define UART_IIR_RLSI   0x06
-#define UART_IIR_CTI    0x0c    /* character timeout */
-#define UART_IIR_FIFO   0xc0    /* FIFOs enabled */
+#define UART_IIR_CTI    0x0c /* character timeout */
+#define UART_IIR_FIFO   0xc0 /* FIFOs enabled */
 
-#define UART_FCR_FE     0x01
-#define UART_FCR_RFR    0x02    /* RX FIFO reset */
-#define UART_FCR_TFR    0x04    /* TX FIFO reset */
-#define UART_FCR_DMS    0x08
-#define UART_FCR_TRIG   0xc0
+#define UART_FCR_FE   0x01
+#define UART_FCR_RFR  0x02 /* RX FIFO reset */
+#define UART_FCR_TFR  0x04 /* TX FIFO reset */
+#define UART_FCR_DMS  0x08
+#define UART_FCR_TRIG 0xc0
 
-#define UART_LCR_WLS    0x03
-#define UART_LCR_STB    0x04
-#define UART_LCR_PEN    0x08
-#define UART_LCR_SBC    0x40    /* set break */
-#define UART_LCR_DLAB   0x80
+#define UART_LCR_WLS  0x03
+#define UART_LCR_STB  0x04
+#define UART_LCR_PEN  0x08
+#define UART_LCR_SBC  0x40 /* set break */
+#define UART_LCR_DLAB 0x80
 
-#define UART_MCR_DTR    0x01
-#define UART_MCR_RTS    0x02
-#define UART_MCR_OUT1   0x04
-#define UART_MCR_OUT2   0x08
-#define UART_MCR_LOOP   0x10
+#define UART_MCR_DTR  0x01
+#define UART_MCR_RTS  0x02
+#define UART_MCR_OUT1 0x04
+#define UART_MCR_OUT2 0x08
+#define UART_MCR_LOOP 0x10
 
 #define UART_LSR_DR     0x01
 #define UART_LSR_OE     0x02
@@ -103,10 +103,10 @@
 #define UART_MSR_DCD    0x80
 #define UART_MSR_DELTAS 0x0f
 
-#define UART_FIFO_SIZE  16
-#define UART_CLOCK_HZ   1843200
-#define UART_TX_LOOP    0x100   /* TX entry flag: looped back, not sent */
-#define UART_NEVER      INT64_MAX
+#define UART_FIFO_SIZE 16
+#define UART_CLOCK_HZ  1843200
+#define UART_TX_LOOP   0x100 /* TX entry flag: looped back, not sent */
+#define UART_NEVER     INT64_MAX
 
 typedef struct SerialState {
     DeviceState parent;
@@ -114,7 +114,7 @@ typedef struct SerialState {
     int32_t iobase_prop;
     int32_t irq_prop;
     Chardev *chr;
-    bool tx_pacing;     /* THRE/TEMT at the baud rate (default: at once) */
+    bool tx_pacing; /* THRE/TEMT at the baud rate (default: at once) */
 
     uint32_t iobase;
     MemoryRegion io;
@@ -127,10 +127,10 @@ typedef struct SerialState {
     uint8_t lcr;
     uint8_t mcr;
     uint8_t fcr;
-    uint8_t msr;            /* status bits and latched deltas */
+    uint8_t msr; /* status bits and latched deltas */
     uint8_t scr;
-    uint8_t lsr_err;        /* OE/PE/FE/BI latched until LSR is read */
-    uint8_t rbr;            /* last byte read, returned when empty */
+    uint8_t lsr_err; /* OE/PE/FE/BI latched until LSR is read */
+    uint8_t rbr;     /* last byte read, returned when empty */
     bool thr_ipending;
 
     /* TX: FIFO entries (byte | UART_TX_LOOP), then the shift register. */
@@ -139,8 +139,8 @@ typedef struct SerialState {
     uint8_t tx_count;
     uint16_t tsr;
     bool tsr_full;
-    int64_t tsr_done_ns;    /* when the TSR byte has been shifted out */
-    uint8_t tx_unsent;      /* trailing entries of TSR+FIFO not yet handed on */
+    int64_t tsr_done_ns; /* when the TSR byte has been shifted out */
+    uint8_t tx_unsent;   /* trailing entries of TSR+FIFO not yet handed on */
 
     /* RX: FIFO entries (byte | error bits << 8). */
     uint16_t rx_fifo[UART_FIFO_SIZE];
@@ -153,7 +153,10 @@ static const struct {
     uint16_t iobase;
     uint8_t irq;
 } serial_isa_defaults[SERIAL_MAX_ISA_PORTS] = {
-    { 0x3f8, 4 }, { 0x2f8, 3 }, { 0x3e8, 4 }, { 0x2e8, 3 },
+    {0x3f8, 4},
+    {0x2f8, 3},
+    {0x3e8, 4},
+    {0x2e8, 3},
 };
 
 /* ---- helpers ---- */
@@ -184,7 +187,7 @@ static int64_t serial_char_ns(SerialState *s)
         half_bits += 2;
     }
     if (s->lcr & UART_LCR_STB) {
-        half_bits += data == 5 ? 3 : 4;     /* 1.5 or 2 stop bits */
+        half_bits += data == 5 ? 3 : 4; /* 1.5 or 2 stop bits */
     } else {
         half_bits += 2;
     }
@@ -211,7 +214,7 @@ static uint8_t serial_data_mask(SerialState *s)
 
 static int serial_rx_trigger(SerialState *s)
 {
-    static const uint8_t levels[4] = { 1, 4, 8, 14 };
+    static const uint8_t levels[4] = {1, 4, 8, 14};
 
     return serial_fifo_on(s) ? levels[s->fcr >> 6] : 1;
 }
@@ -243,7 +246,7 @@ static void serial_update_msr(SerialState *s)
         d |= UART_MSR_DDSR;
     }
     if ((old & UART_MSR_RI) && !(now & UART_MSR_RI)) {
-        d |= UART_MSR_TERI;     /* trailing edge only */
+        d |= UART_MSR_TERI; /* trailing edge only */
     }
     if ((old ^ now) & UART_MSR_DCD) {
         d |= UART_MSR_DDCD;
@@ -268,10 +271,9 @@ static void serial_rx_push(SerialState *s, uint8_t ch, uint8_t err, int64_t t)
         s->lsr_err |= UART_LSR_OE;
         return;
     }
-    s->rx_fifo[(s->rx_head + s->rx_count) % UART_FIFO_SIZE] =
-        ch | (err << 8);
+    s->rx_fifo[(s->rx_head + s->rx_count) % UART_FIFO_SIZE] = ch | (err << 8);
     if (s->rx_count++ == 0) {
-        s->lsr_err |= err;      /* errors show when at the top of the FIFO */
+        s->lsr_err |= err; /* errors show when at the top of the FIFO */
     }
     s->rx_activity_ns = t;
 }
@@ -432,8 +434,7 @@ static void serial_rearm(SerialState *s, int64_t now)
 
     if (s->tsr_full && s->tx_unsent < serial_tx_total(s)) {
         /* THR empty: when the last FIFO byte enters the TSR. */
-        if ((s->ier & UART_IER_ETBEI) && s->tx_count > 0 &&
-            s->tx_unsent <= 1) {
+        if ((s->ier & UART_IER_ETBEI) && s->tx_count > 0 && s->tx_unsent <= 1) {
             next = MIN(next, s->tsr_done_ns +
                                  (s->tx_count - 1) * serial_tx_char_ns(s));
         }
@@ -486,7 +487,7 @@ static int serial_can_receive(void *opaque)
     SerialState *s = opaque;
 
     if (s->mcr & UART_MCR_LOOP) {
-        return 0;       /* the serial input pin is disconnected */
+        return 0; /* the serial input pin is disconnected */
     }
     return serial_fifo_cap(s) - s->rx_count;
 }
@@ -596,8 +597,10 @@ static void serial_write_thr(SerialState *s, uint8_t v, int64_t now)
     uint16_t e = v & serial_data_mask(s);
 
     if (s->tx_count >= serial_fifo_cap(s)) {
-        log_mask(LOG_GUEST_ERROR, "serial: THR written while full, byte "
-                 "0x%02x lost\n", v);
+        log_mask(LOG_GUEST_ERROR,
+                 "serial: THR written while full, byte "
+                 "0x%02x lost\n",
+                 v);
         return;
     }
     if (s->mcr & UART_MCR_LOOP) {
@@ -619,7 +622,7 @@ static void serial_write_fcr(SerialState *s, uint8_t v)
         serial_tx_clear_fifo(s);
     }
     if (!(v & UART_FCR_FE)) {
-        s->fcr = 0;     /* the other bits need FCR0 = 1 */
+        s->fcr = 0; /* the other bits need FCR0 = 1 */
         return;
     }
     if (v & UART_FCR_RFR) {
@@ -658,7 +661,7 @@ static void serial_ioport_write(void *opaque, uint64_t addr, uint64_t data,
             break;
         }
         if ((v & ~s->ier & UART_IER_ETBEI) && s->tx_count == 0) {
-            s->thr_ipending = true;     /* enabling with THR empty */
+            s->thr_ipending = true; /* enabling with THR empty */
         }
         s->ier = v & 0x0f;
         break;
@@ -679,7 +682,7 @@ static void serial_ioport_write(void *opaque, uint64_t addr, uint64_t data,
         break;
     case UART_LSR:
     case UART_MSR:
-        break;          /* factory test registers: writes ignored */
+        break; /* factory test registers: writes ignored */
     case UART_SCR:
         s->scr = v;
         break;
@@ -702,7 +705,7 @@ static void serial_reset(DeviceState *dev)
 {
     SerialState *s = container_of(dev, SerialState, parent);
 
-    s->divisor = 12;    /* 9600 baud; the chip leaves the latch undefined */
+    s->divisor = 12; /* 9600 baud; the chip leaves the latch undefined */
     s->ier = 0;
     s->lcr = 0;
     s->mcr = 0;
@@ -776,8 +779,7 @@ static int serial_realize(DeviceState *dev, Error **errp)
     int irq;
 
     if (s->index < 0 || s->index >= SERIAL_MAX_ISA_PORTS) {
-        error_setg(errp, "isa-serial: index %d out of range (0-3)",
-                   s->index);
+        error_setg(errp, "isa-serial: index %d out of range (0-3)", s->index);
         return -EINVAL;
     }
     s->iobase = s->iobase_prop >= 0 ? (uint32_t)s->iobase_prop
@@ -816,8 +818,7 @@ static void serial_unrealize(DeviceState *dev)
     memory_region_finalize(&s->io);
 }
 
-DeviceState *serial_isa_init(ISABus *bus, int index, Chardev *chr,
-                             Error **errp)
+DeviceState *serial_isa_init(ISABus *bus, int index, Chardev *chr, Error **errp)
 {
     DeviceState *dev = device_new(TYPE_ISA_SERIAL);
 

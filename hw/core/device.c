@@ -62,10 +62,10 @@ void device_class_list(FILE *f)
 static const char *prop_type_name(PropertyType t)
 {
     static const char *const names[] = {
-        [PROP_BOOL] = "bool",     [PROP_U8] = "uint8",
-        [PROP_U16] = "uint16",    [PROP_U32] = "uint32",
-        [PROP_U64] = "uint64",    [PROP_I32] = "int32",
-        [PROP_SIZE] = "size",     [PROP_STRING] = "str",
+        [PROP_BOOL] = "bool",       [PROP_U8] = "uint8",
+        [PROP_U16] = "uint16",      [PROP_U32] = "uint32",
+        [PROP_U64] = "uint64",      [PROP_I32] = "int32",
+        [PROP_SIZE] = "size",       [PROP_STRING] = "str",
         [PROP_CHARDEV] = "chardev", [PROP_PCI_DEVFN] = "pci-devfn",
     };
     return names[t];
@@ -95,8 +95,7 @@ void device_class_print_props(FILE *f, const DeviceClass *dc)
         case PROP_I32:
         case PROP_PCI_DEVFN:
             if ((int32_t)p->defval >= 0) {
-                snprintf(def, sizeof(def), " (default %d)",
-                         (int32_t)p->defval);
+                snprintf(def, sizeof(def), " (default %d)", (int32_t)p->defval);
             }
             break;
         default:
@@ -210,11 +209,24 @@ static int parse_uint(const char *s, uint64_t *v, bool size_suffix)
     if (size_suffix && *end) {
         int shift = 0;
         switch (*end) {
-        case 'k': case 'K': shift = 10; break;
-        case 'm': case 'M': shift = 20; break;
-        case 'g': case 'G': shift = 30; break;
-        case 't': case 'T': shift = 40; break;
-        default: return -EINVAL;
+        case 'k':
+        case 'K':
+            shift = 10;
+            break;
+        case 'm':
+        case 'M':
+            shift = 20;
+            break;
+        case 'g':
+        case 'G':
+            shift = 30;
+            break;
+        case 't':
+        case 'T':
+            shift = 40;
+            break;
+        default:
+            return -EINVAL;
         }
         if (end[1] || (x << shift) >> shift != x) {
             return -EINVAL;
@@ -234,8 +246,8 @@ static int parse_bool(const char *s, bool *b)
     if (!strcmp(s, "on") || !strcmp(s, "true") || !strcmp(s, "yes") ||
         !strcmp(s, "1")) {
         *b = true;
-    } else if (!strcmp(s, "off") || !strcmp(s, "false") ||
-               !strcmp(s, "no") || !strcmp(s, "0")) {
+    } else if (!strcmp(s, "off") || !strcmp(s, "false") || !strcmp(s, "no") ||
+               !strcmp(s, "0")) {
         *b = false;
     } else {
         return -EINVAL;
@@ -304,8 +316,9 @@ int device_set_prop(DeviceState *dev, const char *name, const char *value,
     case PROP_U64:
     case PROP_SIZE: {
         static const uint64_t max[] = {
-            [PROP_U8] = 0xff, [PROP_U16] = 0xffff, [PROP_U32] = 0xffffffff,
-            [PROP_U64] = UINT64_MAX, [PROP_SIZE] = UINT64_MAX,
+            [PROP_U8] = 0xff,         [PROP_U16] = 0xffff,
+            [PROP_U32] = 0xffffffff,  [PROP_U64] = UINT64_MAX,
+            [PROP_SIZE] = UINT64_MAX,
         };
         uint64_t v;
         if (parse_uint(value, &v, p->type == PROP_SIZE) < 0 ||
@@ -331,8 +344,10 @@ int device_set_prop(DeviceState *dev, const char *name, const char *value,
     }
     case PROP_PCI_DEVFN:
         if (parse_devfn(value, (int32_t *)field) < 0) {
-            error_setg(errp, "%s: property '%s' expects slot[.function] in "
-                       "hex (e.g. 03.0), not '%s'", dc->name, name, value);
+            error_setg(errp,
+                       "%s: property '%s' expects slot[.function] in "
+                       "hex (e.g. 03.0), not '%s'",
+                       dc->name, name, value);
             return -EINVAL;
         }
         return 0;

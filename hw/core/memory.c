@@ -29,8 +29,10 @@ static int ram_alloc(MemoryRegion *mr, uint64_t size, Error **errp)
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
         int err = errno;
-        error_setg(errp, "cannot allocate %" PRIu64 " MiB of guest memory "
-                   "for '%s': %s", size / MiB, mr->name, strerror(err));
+        error_setg(errp,
+                   "cannot allocate %" PRIu64 " MiB of guest memory "
+                   "for '%s': %s",
+                   size / MiB, mr->name, strerror(err));
         return -err;
     }
     mr->ram = p;
@@ -128,7 +130,7 @@ static void render_terminal(FlatView *v, int *cap, MemoryRegion *mr, i128 base,
     int n = v->nr;
     FlatRange *pieces = NULL;
     int np = 0, pcap = 0;
-    FlatView pv = { NULL, 0 };
+    FlatView pv = {NULL, 0};
     uint64_t cur = s;
 
     for (int i = 0; i < n && cur < e; i++) {
@@ -138,14 +140,14 @@ static void render_terminal(FlatView *v, int *cap, MemoryRegion *mr, i128 base,
             continue;
         }
         if (r->start > cur) {
-            FlatRange p = { cur, r->start - cur, mr, (uint64_t)(cur - base),
-                            readonly };
+            FlatRange p = {cur, r->start - cur, mr, (uint64_t)(cur - base),
+                           readonly};
             view_append(&pv, &pcap, &p);
         }
         cur = MAX(cur, rend);
     }
     if (cur < e) {
-        FlatRange p = { cur, e - cur, mr, (uint64_t)(cur - base), readonly };
+        FlatRange p = {cur, e - cur, mr, (uint64_t)(cur - base), readonly};
         view_append(&pv, &pcap, &p);
     }
     pieces = pv.ranges;
@@ -220,7 +222,8 @@ static FlatView *generate_view(AddressSpace *as)
         if (j > 0) {
             FlatRange *p = &v->ranges[j - 1];
             if (p->mr == r->mr && p->start + p->size == r->start &&
-                p->offset + p->size == r->offset && p->readonly == r->readonly) {
+                p->offset + p->size == r->offset &&
+                p->readonly == r->readonly) {
                 p->size += r->size;
                 continue;
             }
@@ -325,8 +328,8 @@ void memory_region_add_subregion_overlap(MemoryRegion *parent, uint64_t addr,
     assert(!sub->container);
     if (parent->nr_subregions == parent->cap_subregions) {
         parent->cap_subregions = parent->cap_subregions * 2 + 8;
-        parent->subregions = realloc(parent->subregions,
-                                     parent->cap_subregions * sizeof(sub));
+        parent->subregions =
+            realloc(parent->subregions, parent->cap_subregions * sizeof(sub));
         if (!parent->subregions) {
             fatal("out of memory");
         }
@@ -490,13 +493,11 @@ static unsigned ops_valid_max(const MemoryRegionOps *o)
 }
 static unsigned ops_impl_min(const MemoryRegionOps *o)
 {
-    return o->impl.min_access_size ? o->impl.min_access_size
-                                   : ops_valid_min(o);
+    return o->impl.min_access_size ? o->impl.min_access_size : ops_valid_min(o);
 }
 static unsigned ops_impl_max(const MemoryRegionOps *o)
 {
-    return o->impl.max_access_size ? o->impl.max_access_size
-                                   : ops_valid_max(o);
+    return o->impl.max_access_size ? o->impl.max_access_size : ops_valid_max(o);
 }
 
 static uint64_t size_mask(unsigned size)
@@ -643,8 +644,8 @@ bool address_space_write_val(AddressSpace *as, uint64_t addr, unsigned size,
     return access_one(as, addr & as->size_mask, size, &val, true);
 }
 
-bool address_space_rw(AddressSpace *as, uint64_t addr, void *buf,
-                      uint64_t len, bool is_write)
+bool address_space_rw(AddressSpace *as, uint64_t addr, void *buf, uint64_t len,
+                      bool is_write)
 {
     uint8_t *b = buf;
     bool ok = true;
@@ -711,16 +712,17 @@ bool address_space_write_rom(AddressSpace *as, uint64_t addr, const void *buf,
 
 static const char *type_name(MemoryRegionType t)
 {
-    static const char *const names[] = { "container", "ram", "rom", "i/o",
-                                         "alias" };
+    static const char *const names[] = {"container", "ram", "rom", "i/o",
+                                        "alias"};
     return names[t];
 }
 
 static void dump_region(FILE *f, MemoryRegion *mr, uint64_t base, int depth)
 {
-    fprintf(f, "%*s%016" PRIx64 "-%016" PRIx64 " (prio %d, %s%s): %s", depth * 2,
-            "", base, base + mr->size - 1, mr->priority, type_name(mr->type),
-            mr->enabled ? "" : ", disabled", mr->name ? mr->name : "?");
+    fprintf(f, "%*s%016" PRIx64 "-%016" PRIx64 " (prio %d, %s%s): %s",
+            depth * 2, "", base, base + mr->size - 1, mr->priority,
+            type_name(mr->type), mr->enabled ? "" : ", disabled",
+            mr->name ? mr->name : "?");
     if (mr->type == MR_ALIAS) {
         fprintf(f, " @%s %016" PRIx64, mr->alias->name, mr->alias_offset);
     }
@@ -747,8 +749,8 @@ void address_space_dump_flat(FILE *f, AddressSpace *as)
     fprintf(f, "address-space (flat view): %s\n", as->name);
     for (int i = 0; i < as->view->nr; i++) {
         const FlatRange *r = &as->view->ranges[i];
-        fprintf(f, "  %016" PRIx64 "-%016" PRIx64 " %s%s: %s @%016" PRIx64
-                "\n", r->start, r->start + r->size - 1, type_name(r->mr->type),
+        fprintf(f, "  %016" PRIx64 "-%016" PRIx64 " %s%s: %s @%016" PRIx64 "\n",
+                r->start, r->start + r->size - 1, type_name(r->mr->type),
                 r->readonly ? " ro" : "", r->mr->name, r->offset);
     }
 }

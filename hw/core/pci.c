@@ -20,20 +20,20 @@
 #include "emu/common.h"
 #include "hw/pci/pci.h"
 
-#define PCI_CACHE_LINE_SIZE 0x0c
-#define PCI_LATENCY_TIMER 0x0d
-#define PCI_CONFIG_HEADER_SIZE 0x40
-#define PCI_ROM_ADDRESS_ENABLE 0x01
-#define PCI_ROM_ADDRESS_MASK 0xfffff800u
-#define PCI_BASE_ADDRESS_IO_MASK 0xfffffffcu
+#define PCI_CACHE_LINE_SIZE       0x0c
+#define PCI_LATENCY_TIMER         0x0d
+#define PCI_CONFIG_HEADER_SIZE    0x40
+#define PCI_ROM_ADDRESS_ENABLE    0x01
+#define PCI_ROM_ADDRESS_MASK      0xfffff800u
+#define PCI_BASE_ADDRESS_IO_MASK  0xfffffffcu
 #define PCI_BASE_ADDRESS_MEM_MASK 0xfffffff0u
 /* Status bits the guest clears by writing 1: parity, SERR, aborts. */
 #define PCI_STATUS_W1C 0xf900
 /* Command bits a conventional device implements. */
 #define PCI_COMMAND_PARITY 0x40
-#define PCI_COMMAND_SERR 0x100
-#define PCI_COMMAND_WMASK                                                    \
-    (PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |              \
+#define PCI_COMMAND_SERR   0x100
+#define PCI_COMMAND_WMASK                                       \
+    (PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | \
      PCI_COMMAND_PARITY | PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE)
 /* Priority of BARs in the bus spaces: above the board's defaults there. */
 #define PCI_BAR_PRIORITY 1
@@ -318,9 +318,9 @@ void pci_register_bar(PCIDevice *d, int n, uint8_t type, MemoryRegion *mr)
     uint64_t size = mr->size;
 
     /* Sizes are powers of two, at least 4 (I/O), 16 (memory), 2K (ROM). */
-    uint64_t min = n == PCI_ROM_SLOT                     ? 2 * KiB
+    uint64_t min = n == PCI_ROM_SLOT                    ? 2 * KiB
                    : (type & PCI_BASE_ADDRESS_SPACE_IO) ? 4
-                                                         : 16;
+                                                        : 16;
     if (size < min) {
         size = min;
     }
@@ -343,9 +343,8 @@ void pci_register_bar(PCIDevice *d, int n, uint8_t type, MemoryRegion *mr)
     uint64_t wmask = ~(size - 1);
     if (n == PCI_ROM_SLOT) {
         stl_le_p(d->config + off, 0);
-        stl_le_p(d->wmask + off,
-                 ((uint32_t)wmask & PCI_ROM_ADDRESS_MASK) |
-                     PCI_ROM_ADDRESS_ENABLE);
+        stl_le_p(d->wmask + off, ((uint32_t)wmask & PCI_ROM_ADDRESS_MASK) |
+                                     PCI_ROM_ADDRESS_ENABLE);
     } else if (type & PCI_BASE_ADDRESS_SPACE_IO) {
         stl_le_p(d->config + off, type);
         stl_le_p(d->wmask + off, (uint32_t)wmask & PCI_BASE_ADDRESS_IO_MASK);
@@ -383,8 +382,7 @@ void pci_device_reset(PCIDevice *d)
     pci_intx_update(d, pci_intx_delivered(d, cmd), false);
     d->irq_level = 0;
     d->config[PCI_STATUS] &= ~PCI_STATUS_INTERRUPT;
-    stw_le_p(d->config + PCI_COMMAND,
-             cmd & ~ldw_le_p(d->wmask + PCI_COMMAND));
+    stw_le_p(d->config + PCI_COMMAND, cmd & ~ldw_le_p(d->wmask + PCI_COMMAND));
     stw_le_p(d->config + PCI_STATUS, ldw_le_p(d->config + PCI_STATUS) &
                                          ~ldw_le_p(d->w1cmask + PCI_STATUS));
     d->config[PCI_CACHE_LINE_SIZE] = 0;
@@ -506,13 +504,13 @@ static const char *pci_class_name(uint16_t cls)
         uint16_t cls;
         const char *name;
     } names[] = {
-        { 0x0100, "SCSI controller" },  { 0x0101, "IDE controller" },
-        { 0x0106, "SATA controller" },  { 0x0180, "Storage controller" },
-        { 0x0200, "Ethernet controller" }, { 0x0300, "VGA controller" },
-        { 0x0380, "Display controller" }, { 0x0401, "Audio controller" },
-        { 0x0600, "Host bridge" },      { 0x0601, "ISA bridge" },
-        { 0x0604, "PCI bridge" },       { 0x0680, "Bridge" },
-        { 0x0c03, "USB controller" },   { 0x0c05, "SMBus" },
+        {0x0100, "SCSI controller"},     {0x0101, "IDE controller"},
+        {0x0106, "SATA controller"},     {0x0180, "Storage controller"},
+        {0x0200, "Ethernet controller"}, {0x0300, "VGA controller"},
+        {0x0380, "Display controller"},  {0x0401, "Audio controller"},
+        {0x0600, "Host bridge"},         {0x0601, "ISA bridge"},
+        {0x0604, "PCI bridge"},          {0x0680, "Bridge"},
+        {0x0c03, "USB controller"},      {0x0c05, "SMBus"},
     };
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         if (names[i].cls == cls) {
@@ -558,11 +556,10 @@ void pci_bus_dump(FILE *f, PCIBus *bus)
             if (bar_is_io(b)) {
                 fprintf(f, " I/O at ");
             } else {
-                fprintf(f, " %s%smemory at ",
-                        bar_is_64(b) ? "64 bit " : "32 bit ",
-                        (b->type & PCI_BASE_ADDRESS_MEM_PREFETCH)
-                            ? "prefetchable "
-                            : "");
+                fprintf(
+                    f, " %s%smemory at ", bar_is_64(b) ? "64 bit " : "32 bit ",
+                    (b->type & PCI_BASE_ADDRESS_MEM_PREFETCH) ? "prefetchable "
+                                                              : "");
             }
             if (b->addr == PCI_BAR_UNMAPPED) {
                 fprintf(f, "(unmapped) [size 0x%" PRIx64 "].\n", b->size);

@@ -30,38 +30,38 @@
 #include "hw/input/i8042.h"
 
 /* Status register (read from port 0x64). */
-#define STAT_OBF        0x01    /* output buffer full */
-#define STAT_IBF        0x02    /* input buffer full */
-#define STAT_SYS        0x04    /* system flag (self-test passed) */
-#define STAT_CMD        0x08    /* A2: last write was to port 0x64 */
-#define STAT_UNLOCKED   0x10    /* INH: keyboard not inhibited by key lock */
-#define STAT_AUXB       0x20    /* output buffer holds mouse data */
-#define STAT_TIMEOUT    0x40
-#define STAT_PARITY     0x80
+#define STAT_OBF      0x01 /* output buffer full */
+#define STAT_IBF      0x02 /* input buffer full */
+#define STAT_SYS      0x04 /* system flag (self-test passed) */
+#define STAT_CMD      0x08 /* A2: last write was to port 0x64 */
+#define STAT_UNLOCKED 0x10 /* INH: keyboard not inhibited by key lock */
+#define STAT_AUXB     0x20 /* output buffer holds mouse data */
+#define STAT_TIMEOUT  0x40
+#define STAT_PARITY   0x80
 
 /* Command byte (controller RAM byte 0). */
-#define CB_KBD_INT      0x01
-#define CB_AUX_INT      0x02
-#define CB_SYS          0x04
-#define CB_IGNORE_LOCK  0x08
-#define CB_KBD_DISABLE  0x10
-#define CB_AUX_DISABLE  0x20
-#define CB_XLAT         0x40
+#define CB_KBD_INT     0x01
+#define CB_AUX_INT     0x02
+#define CB_SYS         0x04
+#define CB_IGNORE_LOCK 0x08
+#define CB_KBD_DISABLE 0x10
+#define CB_AUX_DISABLE 0x20
+#define CB_XLAT        0x40
 
 /* Output port (commands 0xD0/0xD1). */
-#define OUT_RESET       0x01    /* active low: 0 resets the CPU */
-#define OUT_A20         0x02
-#define OUT_KBD_OBF     0x10    /* IRQ 1 output */
-#define OUT_AUX_OBF     0x20    /* IRQ 12 output */
-#define OUT_ONES        0xCC    /* clock/data lines idle high */
+#define OUT_RESET   0x01 /* active low: 0 resets the CPU */
+#define OUT_A20     0x02
+#define OUT_KBD_OBF 0x10 /* IRQ 1 output */
+#define OUT_AUX_OBF 0x20 /* IRQ 12 output */
+#define OUT_ONES    0xCC /* clock/data lines idle high */
 
 /* Input port (command 0xC0): bit 7 = keyboard not inhibited. */
-#define INPORT_VALUE    0x80
+#define INPORT_VALUE 0x80
 
 /* Controller commands (written to port 0x64). */
-#define CCMD_READ_RAM_FIRST   0x20   /* 0x20: command byte */
+#define CCMD_READ_RAM_FIRST   0x20 /* 0x20: command byte */
 #define CCMD_READ_RAM_LAST    0x3F
-#define CCMD_WRITE_RAM_FIRST  0x60   /* 0x60: command byte */
+#define CCMD_WRITE_RAM_FIRST  0x60 /* 0x60: command byte */
 #define CCMD_WRITE_RAM_LAST   0x7F
 #define CCMD_PASSWORD_TEST    0xA4
 #define CCMD_AUX_DISABLE      0xA7
@@ -77,16 +77,16 @@
 #define CCMD_WRITE_KBD_OBUF   0xD2
 #define CCMD_WRITE_AUX_OBUF   0xD3
 #define CCMD_WRITE_AUX        0xD4
-#define CCMD_A20_DISABLE      0xDD   /* HP Vectra fast A20 */
+#define CCMD_A20_DISABLE      0xDD /* HP Vectra fast A20 */
 #define CCMD_A20_ENABLE       0xDF
 #define CCMD_READ_TEST_INPUTS 0xE0
-#define CCMD_PULSE_FIRST      0xF0   /* bits 3:0 low = pulse that line */
+#define CCMD_PULSE_FIRST      0xF0 /* bits 3:0 low = pulse that line */
 
-#define SELF_TEST_OK          0x55
-#define PASSWORD_NOT_SET      0xF1
+#define SELF_TEST_OK     0x55
+#define PASSWORD_NOT_SET 0xF1
 
-#define I8042_RAM_SIZE        32
-#define I8042_CQ_SIZE         4
+#define I8042_RAM_SIZE 32
+#define I8042_CQ_SIZE  4
 
 /* Who put the byte in the output buffer. */
 enum { OB_SRC_KBD = 0, OB_SRC_AUX = 1 };
@@ -103,14 +103,14 @@ struct I8042State {
     PS2KbdState kbd;
     PS2MouseState mouse;
 
-    uint8_t ram[I8042_RAM_SIZE];  /* ram[0] is the command byte */
+    uint8_t ram[I8042_RAM_SIZE]; /* ram[0] is the command byte */
     uint8_t status;
     uint8_t outport;
-    uint8_t pending;              /* command awaiting a data byte, or 0 */
+    uint8_t pending; /* command awaiting a data byte, or 0 */
     uint8_t obdata;
     uint8_t obsrc;
-    bool xlat_break;              /* translated 0xF0 seen, next gets bit 7 */
-    uint8_t cq_data[I8042_CQ_SIZE];   /* controller replies not yet in OB */
+    bool xlat_break;                /* translated 0xF0 seen, next gets bit 7 */
+    uint8_t cq_data[I8042_CQ_SIZE]; /* controller replies not yet in OB */
     uint8_t cq_src[I8042_CQ_SIZE];
     uint8_t cq_count;
 
@@ -183,8 +183,7 @@ static void i8042_service(I8042State *s)
             s->cq_count--;
             memmove(s->cq_data, s->cq_data + 1, s->cq_count);
             memmove(s->cq_src, s->cq_src + 1, s->cq_count);
-        } else if (!(s->ram[0] & CB_KBD_DISABLE) &&
-                   ps2_kbd_has_data(&s->kbd)) {
+        } else if (!(s->ram[0] & CB_KBD_DISABLE) && ps2_kbd_has_data(&s->kbd)) {
             uint8_t b = ps2_kbd_read(&s->kbd);
             if ((s->ram[0] & CB_XLAT) && !i8042_translate(s, &b)) {
                 continue;
@@ -204,8 +203,10 @@ static void i8042_service(I8042State *s)
 static void i8042_reply(I8042State *s, uint8_t b, uint8_t src)
 {
     if (s->cq_count >= I8042_CQ_SIZE) {
-        log_mask(LOG_GUEST_ERROR, "i8042: reply 0x%02x lost, host not "
-                 "reading\n", b);
+        log_mask(LOG_GUEST_ERROR,
+                 "i8042: reply 0x%02x lost, host not "
+                 "reading\n",
+                 b);
         return;
     }
     s->cq_data[s->cq_count] = b;
@@ -258,8 +259,8 @@ static uint64_t i8042_data_read(void *opaque, uint64_t addr, unsigned size)
 
     if (s->status & STAT_OBF) {
         s->status &= ~STAT_OBF;
-        i8042_update_irq(s);      /* the line drops, and rises again ... */
-        i8042_service(s);         /* ... if another byte is waiting */
+        i8042_update_irq(s); /* the line drops, and rises again ... */
+        i8042_service(s);    /* ... if another byte is waiting */
     }
     return val;
 }
@@ -378,7 +379,7 @@ static void i8042_cmd_write(void *opaque, uint64_t addr, uint64_t data,
     I8042State *s = opaque;
 
     s->status |= STAT_CMD;
-    s->pending = 0;           /* a command cancels a pending data byte */
+    s->pending = 0; /* a command cancels a pending data byte */
     i8042_command(s, data);
     i8042_service(s);
 }
@@ -429,7 +430,7 @@ static int i8042_post_load(void *opaque)
         return -EINVAL;
     }
     s->obsrc = s->obsrc == OB_SRC_AUX ? OB_SRC_AUX : OB_SRC_KBD;
-    s->kbd_level = s->aux_level = -1;      /* force the lines out again */
+    s->kbd_level = s->aux_level = -1; /* force the lines out again */
     i8042_update_irq(s);
     i8042_set_a20(s, !!(s->outport & OUT_A20), true);
     return 0;

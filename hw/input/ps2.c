@@ -31,48 +31,48 @@
 #define KBD_CMD_ENABLE          0xF4
 #define KBD_CMD_DEFAULT_DISABLE 0xF5
 #define KBD_CMD_SET_DEFAULT     0xF6
-#define KBD_CMD_SET3_FIRST      0xF7    /* F7..FD: set 3 key attributes */
+#define KBD_CMD_SET3_FIRST      0xF7 /* F7..FD: set 3 key attributes */
 #define KBD_CMD_SET3_LAST       0xFD
 #define KBD_CMD_RESEND          0xFE
 #define KBD_CMD_RESET           0xFF
 
 /* Replies (device to host). */
-#define PS2_REPLY_BAT_OK        0xAA
-#define PS2_REPLY_ID            0xAB    /* first ID byte of an MF II kbd */
-#define PS2_REPLY_ID2           0x83
-#define PS2_REPLY_ECHO          0xEE
-#define PS2_REPLY_ACK           0xFA
-#define PS2_REPLY_RESEND        0xFE
+#define PS2_REPLY_BAT_OK 0xAA
+#define PS2_REPLY_ID     0xAB /* first ID byte of an MF II kbd */
+#define PS2_REPLY_ID2    0x83
+#define PS2_REPLY_ECHO   0xEE
+#define PS2_REPLY_ACK    0xFA
+#define PS2_REPLY_RESEND 0xFE
 
 /* Mouse commands. */
-#define AUX_SET_SCALE11         0xE6
-#define AUX_SET_SCALE21         0xE7
-#define AUX_SET_RES             0xE8
-#define AUX_STATUS_REQUEST      0xE9
-#define AUX_SET_STREAM          0xEA
-#define AUX_READ_DATA           0xEB
-#define AUX_RESET_WRAP          0xEC
-#define AUX_SET_WRAP            0xEE
-#define AUX_SET_REMOTE          0xF0
-#define AUX_GET_ID              0xF2
-#define AUX_SET_SAMPLE          0xF3
-#define AUX_ENABLE              0xF4
-#define AUX_DISABLE             0xF5
-#define AUX_SET_DEFAULT         0xF6
-#define AUX_RESEND              0xFE
-#define AUX_RESET               0xFF
+#define AUX_SET_SCALE11    0xE6
+#define AUX_SET_SCALE21    0xE7
+#define AUX_SET_RES        0xE8
+#define AUX_STATUS_REQUEST 0xE9
+#define AUX_SET_STREAM     0xEA
+#define AUX_READ_DATA      0xEB
+#define AUX_RESET_WRAP     0xEC
+#define AUX_SET_WRAP       0xEE
+#define AUX_SET_REMOTE     0xF0
+#define AUX_GET_ID         0xF2
+#define AUX_SET_SAMPLE     0xF3
+#define AUX_ENABLE         0xF4
+#define AUX_DISABLE        0xF5
+#define AUX_SET_DEFAULT    0xF6
+#define AUX_RESEND         0xFE
+#define AUX_RESET          0xFF
 
-#define MOUSE_TYPE_PS2          0
-#define MOUSE_TYPE_IMPS2        3
-#define MOUSE_TYPE_IMEX         4
+#define MOUSE_TYPE_PS2   0
+#define MOUSE_TYPE_IMPS2 3
+#define MOUSE_TYPE_IMEX  4
 
 /* Packet byte 0. */
-#define MOUSE_PKT_ALWAYS1       0x08
-#define MOUSE_PKT_XSIGN         0x10
-#define MOUSE_PKT_YSIGN         0x20
+#define MOUSE_PKT_ALWAYS1 0x08
+#define MOUSE_PKT_XSIGN   0x10
+#define MOUSE_PKT_YSIGN   0x20
 
 /* Accumulated motion is kept within this, so no host input overflows it. */
-#define MOUSE_ACC_LIMIT         (1 << 20)
+#define MOUSE_ACC_LIMIT (1 << 20)
 
 /* A set 2 code with the E0 prefix. */
 #define E0(code) (0x100 | (code))
@@ -83,49 +83,121 @@
  * its index; F7 is the one key whose set 2 code has bit 7 set.
  */
 static const uint16_t ps2_set2_keymap[] = {
-    [KEY_ESC] = 0x76,        [KEY_1] = 0x16,          [KEY_2] = 0x1E,
-    [KEY_3] = 0x26,          [KEY_4] = 0x25,          [KEY_5] = 0x2E,
-    [KEY_6] = 0x36,          [KEY_7] = 0x3D,          [KEY_8] = 0x3E,
-    [KEY_9] = 0x46,          [KEY_0] = 0x45,          [KEY_MINUS] = 0x4E,
-    [KEY_EQUAL] = 0x55,      [KEY_BACKSPACE] = 0x66,  [KEY_TAB] = 0x0D,
-    [KEY_Q] = 0x15,          [KEY_W] = 0x1D,          [KEY_E] = 0x24,
-    [KEY_R] = 0x2D,          [KEY_T] = 0x2C,          [KEY_Y] = 0x35,
-    [KEY_U] = 0x3C,          [KEY_I] = 0x43,          [KEY_O] = 0x44,
-    [KEY_P] = 0x4D,          [KEY_LEFTBRACE] = 0x54,  [KEY_RIGHTBRACE] = 0x5B,
-    [KEY_ENTER] = 0x5A,      [KEY_LEFTCTRL] = 0x14,   [KEY_A] = 0x1C,
-    [KEY_S] = 0x1B,          [KEY_D] = 0x23,          [KEY_F] = 0x2B,
-    [KEY_G] = 0x34,          [KEY_H] = 0x33,          [KEY_J] = 0x3B,
-    [KEY_K] = 0x42,          [KEY_L] = 0x4B,          [KEY_SEMICOLON] = 0x4C,
-    [KEY_APOSTROPHE] = 0x52, [KEY_GRAVE] = 0x0E,      [KEY_LEFTSHIFT] = 0x12,
-    [KEY_BACKSLASH] = 0x5D,  [KEY_Z] = 0x1A,          [KEY_X] = 0x22,
-    [KEY_C] = 0x21,          [KEY_V] = 0x2A,          [KEY_B] = 0x32,
-    [KEY_N] = 0x31,          [KEY_M] = 0x3A,          [KEY_COMMA] = 0x41,
-    [KEY_DOT] = 0x49,        [KEY_SLASH] = 0x4A,      [KEY_RIGHTSHIFT] = 0x59,
-    [KEY_KPASTERISK] = 0x7C, [KEY_LEFTALT] = 0x11,    [KEY_SPACE] = 0x29,
-    [KEY_CAPSLOCK] = 0x58,   [KEY_F1] = 0x05,         [KEY_F2] = 0x06,
-    [KEY_F3] = 0x04,         [KEY_F4] = 0x0C,         [KEY_F5] = 0x03,
-    [KEY_F6] = 0x0B,         [KEY_F7] = 0x83,         [KEY_F8] = 0x0A,
-    [KEY_F9] = 0x01,         [KEY_F10] = 0x09,        [KEY_NUMLOCK] = 0x77,
-    [KEY_SCROLLLOCK] = 0x7E, [KEY_KP7] = 0x6C,        [KEY_KP8] = 0x75,
-    [KEY_KP9] = 0x7D,        [KEY_KPMINUS] = 0x7B,    [KEY_KP4] = 0x6B,
-    [KEY_KP5] = 0x73,        [KEY_KP6] = 0x74,        [KEY_KPPLUS] = 0x79,
-    [KEY_KP1] = 0x69,        [KEY_KP2] = 0x72,        [KEY_KP3] = 0x7A,
-    [KEY_KP0] = 0x70,        [KEY_KPDOT] = 0x71,      [KEY_102ND] = 0x61,
-    [KEY_F11] = 0x78,        [KEY_F12] = 0x07,        [KEY_RO] = 0x51,
-    [KEY_KATAKANAHIRAGANA] = 0x13,                    [KEY_HENKAN] = 0x64,
-    [KEY_MUHENKAN] = 0x67,   [KEY_KPEQUAL] = 0x0F,    [KEY_KPCOMMA] = 0x6D,
+    [KEY_ESC] = 0x76,
+    [KEY_1] = 0x16,
+    [KEY_2] = 0x1E,
+    [KEY_3] = 0x26,
+    [KEY_4] = 0x25,
+    [KEY_5] = 0x2E,
+    [KEY_6] = 0x36,
+    [KEY_7] = 0x3D,
+    [KEY_8] = 0x3E,
+    [KEY_9] = 0x46,
+    [KEY_0] = 0x45,
+    [KEY_MINUS] = 0x4E,
+    [KEY_EQUAL] = 0x55,
+    [KEY_BACKSPACE] = 0x66,
+    [KEY_TAB] = 0x0D,
+    [KEY_Q] = 0x15,
+    [KEY_W] = 0x1D,
+    [KEY_E] = 0x24,
+    [KEY_R] = 0x2D,
+    [KEY_T] = 0x2C,
+    [KEY_Y] = 0x35,
+    [KEY_U] = 0x3C,
+    [KEY_I] = 0x43,
+    [KEY_O] = 0x44,
+    [KEY_P] = 0x4D,
+    [KEY_LEFTBRACE] = 0x54,
+    [KEY_RIGHTBRACE] = 0x5B,
+    [KEY_ENTER] = 0x5A,
+    [KEY_LEFTCTRL] = 0x14,
+    [KEY_A] = 0x1C,
+    [KEY_S] = 0x1B,
+    [KEY_D] = 0x23,
+    [KEY_F] = 0x2B,
+    [KEY_G] = 0x34,
+    [KEY_H] = 0x33,
+    [KEY_J] = 0x3B,
+    [KEY_K] = 0x42,
+    [KEY_L] = 0x4B,
+    [KEY_SEMICOLON] = 0x4C,
+    [KEY_APOSTROPHE] = 0x52,
+    [KEY_GRAVE] = 0x0E,
+    [KEY_LEFTSHIFT] = 0x12,
+    [KEY_BACKSLASH] = 0x5D,
+    [KEY_Z] = 0x1A,
+    [KEY_X] = 0x22,
+    [KEY_C] = 0x21,
+    [KEY_V] = 0x2A,
+    [KEY_B] = 0x32,
+    [KEY_N] = 0x31,
+    [KEY_M] = 0x3A,
+    [KEY_COMMA] = 0x41,
+    [KEY_DOT] = 0x49,
+    [KEY_SLASH] = 0x4A,
+    [KEY_RIGHTSHIFT] = 0x59,
+    [KEY_KPASTERISK] = 0x7C,
+    [KEY_LEFTALT] = 0x11,
+    [KEY_SPACE] = 0x29,
+    [KEY_CAPSLOCK] = 0x58,
+    [KEY_F1] = 0x05,
+    [KEY_F2] = 0x06,
+    [KEY_F3] = 0x04,
+    [KEY_F4] = 0x0C,
+    [KEY_F5] = 0x03,
+    [KEY_F6] = 0x0B,
+    [KEY_F7] = 0x83,
+    [KEY_F8] = 0x0A,
+    [KEY_F9] = 0x01,
+    [KEY_F10] = 0x09,
+    [KEY_NUMLOCK] = 0x77,
+    [KEY_SCROLLLOCK] = 0x7E,
+    [KEY_KP7] = 0x6C,
+    [KEY_KP8] = 0x75,
+    [KEY_KP9] = 0x7D,
+    [KEY_KPMINUS] = 0x7B,
+    [KEY_KP4] = 0x6B,
+    [KEY_KP5] = 0x73,
+    [KEY_KP6] = 0x74,
+    [KEY_KPPLUS] = 0x79,
+    [KEY_KP1] = 0x69,
+    [KEY_KP2] = 0x72,
+    [KEY_KP3] = 0x7A,
+    [KEY_KP0] = 0x70,
+    [KEY_KPDOT] = 0x71,
+    [KEY_102ND] = 0x61,
+    [KEY_F11] = 0x78,
+    [KEY_F12] = 0x07,
+    [KEY_RO] = 0x51,
+    [KEY_KATAKANAHIRAGANA] = 0x13,
+    [KEY_HENKAN] = 0x64,
+    [KEY_MUHENKAN] = 0x67,
+    [KEY_KPEQUAL] = 0x0F,
+    [KEY_KPCOMMA] = 0x6D,
     [KEY_YEN] = 0x6A,
-    [KEY_KPENTER] = E0(0x5A),    [KEY_RIGHTCTRL] = E0(0x14),
-    [KEY_KPSLASH] = E0(0x4A),    [KEY_RIGHTALT] = E0(0x11),
-    [KEY_HOME] = E0(0x6C),       [KEY_UP] = E0(0x75),
-    [KEY_PAGEUP] = E0(0x7D),     [KEY_LEFT] = E0(0x6B),
-    [KEY_RIGHT] = E0(0x74),      [KEY_END] = E0(0x69),
-    [KEY_DOWN] = E0(0x72),       [KEY_PAGEDOWN] = E0(0x7A),
-    [KEY_INSERT] = E0(0x70),     [KEY_DELETE] = E0(0x71),
-    [KEY_MUTE] = E0(0x23),       [KEY_VOLUMEDOWN] = E0(0x21),
-    [KEY_VOLUMEUP] = E0(0x32),   [KEY_POWER] = E0(0x37),
-    [KEY_LEFTMETA] = E0(0x1F),   [KEY_RIGHTMETA] = E0(0x27),
-    [KEY_COMPOSE] = E0(0x2F),    [KEY_SLEEP] = E0(0x3F),
+    [KEY_KPENTER] = E0(0x5A),
+    [KEY_RIGHTCTRL] = E0(0x14),
+    [KEY_KPSLASH] = E0(0x4A),
+    [KEY_RIGHTALT] = E0(0x11),
+    [KEY_HOME] = E0(0x6C),
+    [KEY_UP] = E0(0x75),
+    [KEY_PAGEUP] = E0(0x7D),
+    [KEY_LEFT] = E0(0x6B),
+    [KEY_RIGHT] = E0(0x74),
+    [KEY_END] = E0(0x69),
+    [KEY_DOWN] = E0(0x72),
+    [KEY_PAGEDOWN] = E0(0x7A),
+    [KEY_INSERT] = E0(0x70),
+    [KEY_DELETE] = E0(0x71),
+    [KEY_MUTE] = E0(0x23),
+    [KEY_VOLUMEDOWN] = E0(0x21),
+    [KEY_VOLUMEUP] = E0(0x32),
+    [KEY_POWER] = E0(0x37),
+    [KEY_LEFTMETA] = E0(0x1F),
+    [KEY_RIGHTMETA] = E0(0x27),
+    [KEY_COMPOSE] = E0(0x2F),
+    [KEY_SLEEP] = E0(0x3F),
     [KEY_WAKEUP] = E0(0x5E),
 };
 
@@ -135,21 +207,16 @@ static const uint16_t ps2_set2_keymap[] = {
  * codes no key sends; 0x00 (set 2 overrun) becomes 0xFF (set 1 overrun).
  */
 static const uint8_t ps2_xlat_table[128] = {
-    0xff, 0x43, 0x41, 0x3f, 0x3d, 0x3b, 0x3c, 0x58,
-    0x64, 0x44, 0x42, 0x40, 0x3e, 0x0f, 0x29, 0x59,
-    0x65, 0x38, 0x2a, 0x70, 0x1d, 0x10, 0x02, 0x5a,
-    0x66, 0x71, 0x2c, 0x1f, 0x1e, 0x11, 0x03, 0x5b,
-    0x67, 0x2e, 0x2d, 0x20, 0x12, 0x05, 0x04, 0x5c,
-    0x68, 0x39, 0x2f, 0x21, 0x14, 0x13, 0x06, 0x5d,
-    0x69, 0x31, 0x30, 0x23, 0x22, 0x15, 0x07, 0x5e,
-    0x6a, 0x72, 0x32, 0x24, 0x16, 0x08, 0x09, 0x5f,
-    0x6b, 0x33, 0x25, 0x17, 0x18, 0x0b, 0x0a, 0x60,
-    0x6c, 0x34, 0x35, 0x26, 0x27, 0x19, 0x0c, 0x61,
-    0x6d, 0x73, 0x28, 0x74, 0x1a, 0x0d, 0x62, 0x6e,
-    0x3a, 0x36, 0x1c, 0x1b, 0x75, 0x2b, 0x63, 0x76,
-    0x55, 0x56, 0x77, 0x78, 0x79, 0x7a, 0x0e, 0x7b,
-    0x7c, 0x4f, 0x7d, 0x4b, 0x47, 0x7e, 0x7f, 0x6f,
-    0x52, 0x53, 0x50, 0x4c, 0x4d, 0x48, 0x01, 0x45,
+    0xff, 0x43, 0x41, 0x3f, 0x3d, 0x3b, 0x3c, 0x58, 0x64, 0x44, 0x42, 0x40,
+    0x3e, 0x0f, 0x29, 0x59, 0x65, 0x38, 0x2a, 0x70, 0x1d, 0x10, 0x02, 0x5a,
+    0x66, 0x71, 0x2c, 0x1f, 0x1e, 0x11, 0x03, 0x5b, 0x67, 0x2e, 0x2d, 0x20,
+    0x12, 0x05, 0x04, 0x5c, 0x68, 0x39, 0x2f, 0x21, 0x14, 0x13, 0x06, 0x5d,
+    0x69, 0x31, 0x30, 0x23, 0x22, 0x15, 0x07, 0x5e, 0x6a, 0x72, 0x32, 0x24,
+    0x16, 0x08, 0x09, 0x5f, 0x6b, 0x33, 0x25, 0x17, 0x18, 0x0b, 0x0a, 0x60,
+    0x6c, 0x34, 0x35, 0x26, 0x27, 0x19, 0x0c, 0x61, 0x6d, 0x73, 0x28, 0x74,
+    0x1a, 0x0d, 0x62, 0x6e, 0x3a, 0x36, 0x1c, 0x1b, 0x75, 0x2b, 0x63, 0x76,
+    0x55, 0x56, 0x77, 0x78, 0x79, 0x7a, 0x0e, 0x7b, 0x7c, 0x4f, 0x7d, 0x4b,
+    0x47, 0x7e, 0x7f, 0x6f, 0x52, 0x53, 0x50, 0x4c, 0x4d, 0x48, 0x01, 0x45,
     0x57, 0x4e, 0x51, 0x4a, 0x37, 0x49, 0x46, 0x54,
 };
 
@@ -211,7 +278,7 @@ static void ps2_kbd_notify(PS2KbdState *s)
 static void ps2_kbd_set_defaults(PS2KbdState *s)
 {
     s->scancode_set = 2;
-    s->typematic = 0x2B;     /* 10.9 chars/s, 500 ms delay */
+    s->typematic = 0x2B; /* 10.9 chars/s, 500 ms delay */
     s->pending_cmd = -1;
 }
 
@@ -265,8 +332,7 @@ static void ps2_kbd_command(PS2KbdState *s, uint8_t val)
             log_unimp_once("ps2-kbd: scan code set 3 key attributes not "
                            "supported");
         } else {
-            log_mask(LOG_GUEST_ERROR, "ps2-kbd: unknown command 0x%02x\n",
-                     val);
+            log_mask(LOG_GUEST_ERROR, "ps2-kbd: unknown command 0x%02x\n", val);
         }
         /* Acknowledged and ignored, as QEMU does: some guests probe. */
         ps2_kbd_put(s, PS2_REPLY_ACK);
@@ -370,8 +436,8 @@ void ps2_keyboard_event(PS2KbdState *s, int keycode, bool down)
     }
     if (keycode == KEY_PAUSE) {
         /* Make only: E1 14 77 E1 F0 14 F0 77; there is no break code. */
-        static const uint8_t pause[] = { 0xE1, 0x14, 0x77, 0xE1,
-                                         0xF0, 0x14, 0xF0, 0x77 };
+        static const uint8_t pause[] = {0xE1, 0x14, 0x77, 0xE1,
+                                        0xF0, 0x14, 0xF0, 0x77};
         if (!down) {
             return;
         }
@@ -379,8 +445,8 @@ void ps2_keyboard_event(PS2KbdState *s, int keycode, bool down)
         n = sizeof(pause);
     } else if (keycode == KEY_SYSRQ) {
         /* Print Screen: a fake left shift (E0 12) around E0 7C. */
-        static const uint8_t make[] = { 0xE0, 0x12, 0xE0, 0x7C };
-        static const uint8_t brk[] = { 0xE0, 0xF0, 0x7C, 0xE0, 0xF0, 0x12 };
+        static const uint8_t make[] = {0xE0, 0x12, 0xE0, 0x7C};
+        static const uint8_t brk[] = {0xE0, 0xF0, 0x7C, 0xE0, 0xF0, 0x12};
         if (down) {
             memcpy(seq, make, sizeof(make));
             n = sizeof(make);
@@ -454,7 +520,7 @@ static int clamp_int(int v, int lo, int hi)
 /* 2:1 scaling of stream-mode counts (the Pointing Device chapter's table). */
 static int ps2_mouse_scale21(int v)
 {
-    static const int small[] = { 0, 1, 1, 3, 6, 9 };
+    static const int small[] = {0, 1, 1, 3, 6, 9};
     int a = v < 0 ? -v : v;
     int r = a < 6 ? small[a] : 2 * a;
     return v < 0 ? -r : r;
@@ -501,7 +567,7 @@ static void ps2_mouse_send_packet(PS2MouseState *s, bool stream)
         s->dz -= dz;
         break;
     default:
-        s->dz = 0;      /* no wheel to report it with */
+        s->dz = 0; /* no wheel to report it with */
         break;
     }
 }
@@ -653,7 +719,7 @@ void ps2_mouse_write(PS2MouseState *s, uint8_t val)
         /* Sample rates go up to 200, so any byte is a parameter here. */
         ps2_mouse_parameter(s, val);
     } else if (s->wrap && val != AUX_RESET_WRAP && val != AUX_RESET) {
-        ps2_mouse_put(s, val);      /* wrap mode echoes */
+        ps2_mouse_put(s, val); /* wrap mode echoes */
     } else {
         if (val == AUX_RESET_WRAP) {
             s->wrap = false;
@@ -677,8 +743,7 @@ bool ps2_mouse_has_data(const PS2MouseState *s)
     return s->queue.count != 0;
 }
 
-void ps2_mouse_event(PS2MouseState *s, int dx, int dy, int dz,
-                     unsigned buttons)
+void ps2_mouse_event(PS2MouseState *s, int dx, int dy, int dz, unsigned buttons)
 {
     bool changed;
 
@@ -695,7 +760,7 @@ void ps2_mouse_event(PS2MouseState *s, int dx, int dy, int dz,
     s->dz = clamp_int(s->dz + clamp_int(dz, -MOUSE_ACC_LIMIT, MOUSE_ACC_LIMIT),
                       -MOUSE_ACC_LIMIT, MOUSE_ACC_LIMIT);
     if (s->status & PS2_MOUSE_STATUS_REMOTE) {
-        return;     /* reported on the next Read Data */
+        return; /* reported on the next Read Data */
     }
     /* Stream mode: as many packets as the motion needs and the queue holds. */
     while (ps2_queue_room(&s->queue) >= ps2_mouse_packet_size(s)) {

@@ -26,14 +26,14 @@
 #include "hw/isa/isa.h"
 
 /* ICW1 (A0 = 0, D4 = 1). */
-#define ICW1_IC4 0x01     /* ICW4 needed */
-#define ICW1_SNGL 0x02    /* single: no ICW3 */
-#define ICW1_LTIM 0x08    /* level triggered mode (ignored, see above) */
-#define ICW1_SEL 0x10
+#define ICW1_IC4  0x01 /* ICW4 needed */
+#define ICW1_SNGL 0x02 /* single: no ICW3 */
+#define ICW1_LTIM 0x08 /* level triggered mode (ignored, see above) */
+#define ICW1_SEL  0x10
 /* ICW4. */
-#define ICW4_UPM 0x01     /* 8086/8088 mode */
+#define ICW4_UPM  0x01 /* 8086/8088 mode */
 #define ICW4_AEOI 0x02
-#define ICW4_SFNM 0x10    /* special fully nested mode */
+#define ICW4_SFNM 0x10 /* special fully nested mode */
 /* OCW2 (A0 = 0, D4:D3 = 00): R SL EOI in D7:D5, level in D2:D0. */
 #define OCW2_CMD_SHIFT 5
 enum {
@@ -47,50 +47,50 @@ enum {
     OCW2_ROTATE_SPECIFIC_EOI = 7,
 };
 /* OCW3 (A0 = 0, D4:D3 = 01). */
-#define OCW3_SEL 0x08
-#define OCW3_RIS 0x01     /* read ISR (else IRR) */
-#define OCW3_RR 0x02      /* RIS is valid */
-#define OCW3_P 0x04       /* poll */
-#define OCW3_SMM 0x20     /* special mask mode */
-#define OCW3_ESMM 0x40    /* SMM is valid */
+#define OCW3_SEL  0x08
+#define OCW3_RIS  0x01 /* read ISR (else IRR) */
+#define OCW3_RR   0x02 /* RIS is valid */
+#define OCW3_P    0x04 /* poll */
+#define OCW3_SMM  0x20 /* special mask mode */
+#define OCW3_ESMM 0x40 /* SMM is valid */
 
-#define POLL_INT 0x80     /* poll word: an interrupt was pending */
+#define POLL_INT 0x80 /* poll word: an interrupt was pending */
 
 struct PICState {
     DeviceState parent;
     /* Properties. */
     uint32_t iobase;
-    uint32_t elcr_addr;       /* 0: no ELCR (an ISA-only PC) */
-    uint8_t elcr_mask;        /* ELCR bits that may be set */
+    uint32_t elcr_addr; /* 0: no ELCR (an ISA-only PC) */
+    uint8_t elcr_mask;  /* ELCR bits that may be set */
     bool master;
 
     /* The chip. */
-    uint8_t irr;              /* interrupt request register */
-    uint8_t isr;              /* in-service register */
-    uint8_t imr;              /* interrupt mask register (OCW1) */
-    uint8_t pins;             /* IR input levels, for edge detection */
-    uint8_t elcr;             /* 1 = level triggered */
-    uint8_t priority_add;     /* the IR level with the highest priority */
-    uint8_t irq_base;         /* ICW2 T7-T3 */
+    uint8_t irr;          /* interrupt request register */
+    uint8_t isr;          /* in-service register */
+    uint8_t imr;          /* interrupt mask register (OCW1) */
+    uint8_t pins;         /* IR input levels, for edge detection */
+    uint8_t elcr;         /* 1 = level triggered */
+    uint8_t priority_add; /* the IR level with the highest priority */
+    uint8_t irq_base;     /* ICW2 T7-T3 */
     uint8_t icw3;
-    uint8_t init_state;       /* 0: OCWs; 1, 2, 3: ICW2, ICW3, ICW4 next */
+    uint8_t init_state; /* 0: OCWs; 1, 2, 3: ICW2, ICW3, ICW4 next */
     bool init4;
     bool single_mode;
     bool auto_eoi;
     bool rotate_on_auto_eoi;
     bool special_fully_nested;
     bool special_mask;
-    bool poll;                /* next read is a poll (OCW3 P) */
-    bool read_isr;            /* A0 = 0 reads ISR, else IRR (OCW3 RR/RIS) */
+    bool poll;     /* next read is a poll (OCW3 P) */
+    bool read_isr; /* A0 = 0 reads ISR, else IRR (OCW3 RR/RIS) */
 
     /* Derived and wiring. */
-    int int_level;            /* what INT currently drives */
+    int int_level; /* what INT currently drives */
     MemoryRegion io;
     MemoryRegion elcr_io;
     bool elcr_mapped;
-    IRQ **inputs;             /* IR0-7 */
-    IRQ *int_out;             /* CPU INTR (master) or master IR2 (slave) */
-    PICState *slave;          /* master only: the chip on IR2 */
+    IRQ **inputs;    /* IR0-7 */
+    IRQ *int_out;    /* CPU INTR (master) or master IR2 (slave) */
+    PICState *slave; /* master only: the chip on IR2 */
 };
 
 /*
@@ -329,7 +329,7 @@ static void pic_write_cmd(PICState *s, uint8_t val)
         }
         if (val & ICW1_LTIM) {
             log_mask(LOG_UNIMP, "i8259: ICW1 LTIM ignored, the ELCR selects "
-                     "level triggering\n");
+                                "level triggering\n");
         }
         pic_update_irq(s);
     } else if (val & OCW3_SEL) {
@@ -506,8 +506,10 @@ static int pic_realize(DeviceState *dev, Error **errp)
         return -EINVAL;
     }
     if (s->iobase > 0xfffe || s->elcr_addr > 0xffff) {
-        error_setg(errp, "isa-i8259: iobase 0x%x / elcr_addr 0x%x out of "
-                   "range", s->iobase, s->elcr_addr);
+        error_setg(errp,
+                   "isa-i8259: iobase 0x%x / elcr_addr 0x%x out of "
+                   "range",
+                   s->iobase, s->elcr_addr);
         return -EINVAL;
     }
     memory_region_init_io(&s->io, &pic_ops, s,

@@ -21,11 +21,11 @@
 #include "emu/main-loop.h"
 #include "hw/isa/piix3.h"
 
-#define PCI_VENDOR_ID_INTEL 0x8086
+#define PCI_VENDOR_ID_INTEL           0x8086
 #define PCI_DEVICE_ID_INTEL_82371SB_0 0x7000
-#define PIIX3_CLASS_REV 0x06010000 /* ISA bridge, rev 00 */
+#define PIIX3_CLASS_REV               0x06010000 /* ISA bridge, rev 00 */
 
-#define PIRQRC_DISABLE 0x80
+#define PIRQRC_DISABLE  0x80
 #define PIRQRC_IRQ_MASK 0x0f
 /* ISA IRQs a PIRQ may be steered to (the others are reserved values). */
 #define PIRQRC_VALID_IRQS 0xdef8 /* 3-7, 9-12, 14, 15 */
@@ -35,12 +35,12 @@
 
 struct PIIX3State {
     PCIDevice pci;
-    ISABus *isa;            /* wiring from piix3_init */
+    ISABus *isa; /* wiring from piix3_init */
     MemoryRegion rcr_io;
     uint8_t rcr;
     /* Derived state, rebuilt from the bus after load. */
-    uint8_t pirq_level;     /* PIRQs asserted on the PCI bus */
-    uint16_t isa_level;     /* ISA IRQs this bridge drives high */
+    uint8_t pirq_level; /* PIRQs asserted on the PCI bus */
+    uint16_t isa_level; /* ISA IRQs this bridge drives high */
 };
 
 /* ---- PIRQ routing ----------------------------------------------------- */
@@ -56,8 +56,10 @@ static void piix3_update_isa_irqs(PIIX3State *s)
             continue;
         }
         if (!(PIRQRC_VALID_IRQS & (1 << irq))) {
-            log_mask(LOG_GUEST_ERROR, "piix3: PIRQ%c routed to reserved "
-                     "IRQ %d\n", 'A' + n, irq);
+            log_mask(LOG_GUEST_ERROR,
+                     "piix3: PIRQ%c routed to reserved "
+                     "IRQ %d\n",
+                     'A' + n, irq);
             continue;
         }
         level |= 1 << irq;
@@ -98,8 +100,7 @@ static uint64_t rcr_read(void *opaque, uint64_t addr, unsigned size)
     return s->rcr;
 }
 
-static void rcr_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void rcr_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     PIIX3State *s = opaque;
     if (val & RCR_RCPU) {
@@ -116,7 +117,7 @@ static void rcr_write(void *opaque, uint64_t addr, uint64_t val,
 static const MemoryRegionOps rcr_ops = {
     .read = rcr_read,
     .write = rcr_write,
-    .valid = { .min_access_size = 1, .max_access_size = 1 },
+    .valid = {.min_access_size = 1, .max_access_size = 1},
 };
 
 /* ---- Config space ----------------------------------------------------- */
@@ -140,8 +141,8 @@ static void piix3_reset(DeviceState *dev)
 
     pci_device_reset(&s->pci);
     /* Power-on values from the datasheet's register tables. */
-    stw_le_p(c + PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MEMORY |
-                                  PCI_COMMAND_MASTER);
+    stw_le_p(c + PCI_COMMAND,
+             PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
     stw_le_p(c + PCI_STATUS, 0x0200); /* DEVSEL medium */
     memset(c + 0x40, 0, 256 - 0x40);
     c[0x4c] = 0x4d; /* IORT: ISA I/O recovery */
@@ -212,8 +213,8 @@ static int piix3_realize(DeviceState *dev, Error **errp)
                             PIIX3_NUM_PIRQS);
     memory_region_init_io(&s->rcr_io, &rcr_ops, s, "piix3-reset-control", 1);
     if (bus->io) {
-        memory_region_add_subregion_overlap(bus->io, PIIX3_RCR_PORT,
-                                            &s->rcr_io, 1);
+        memory_region_add_subregion_overlap(bus->io, PIIX3_RCR_PORT, &s->rcr_io,
+                                            1);
     }
     return 0;
 }

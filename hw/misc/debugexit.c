@@ -33,8 +33,8 @@ static void debug_exit_write(void *opaque, uint64_t addr, uint64_t val,
 static const MemoryRegionOps debug_exit_ops = {
     .read = debug_exit_read,
     .write = debug_exit_write,
-    .valid = { .min_access_size = 1, .max_access_size = 4 },
-    .impl = { .min_access_size = 1, .max_access_size = 4 },
+    .valid = {.min_access_size = 1, .max_access_size = 4},
+    .impl = {.min_access_size = 1, .max_access_size = 4},
 };
 
 static int debug_exit_realize(DeviceState *dev, Error **errp)
@@ -44,8 +44,10 @@ static int debug_exit_realize(DeviceState *dev, Error **errp)
 
     if (s->iosize == 0 || s->iosize > 0x100 ||
         (uint64_t)s->iobase + s->iosize > 0x10000) {
-        error_setg(errp, "isa-debug-exit: iobase 0x%x/iosize 0x%x out of "
-                   "range", s->iobase, s->iosize);
+        error_setg(errp,
+                   "isa-debug-exit: iobase 0x%x/iosize 0x%x out of "
+                   "range",
+                   s->iobase, s->iosize);
         return -EINVAL;
     }
     memory_region_init_io(&s->io, &debug_exit_ops, s, "isa-debug-exit",

@@ -26,20 +26,20 @@
 #include "hw/misc/pcspk.h"
 #include "hw/timer/i8254.h"
 
-#define PORTB_T2_GATE 0x01
-#define PORTB_SPKR_DATA 0x02
+#define PORTB_T2_GATE    0x01
+#define PORTB_SPKR_DATA  0x02
 #define PORTB_PARITY_DIS 0x04
-#define PORTB_IOCHK_DIS 0x08
-#define PORTB_REFRESH 0x10
-#define PORTB_T2_OUT 0x20
-#define PORTB_WRITABLE 0x0f
+#define PORTB_IOCHK_DIS  0x08
+#define PORTB_REFRESH    0x10
+#define PORTB_T2_OUT     0x20
+#define PORTB_WRITABLE   0x0f
 
 #define REFRESH_PERIOD_NS 15085
 
 struct PCSpkState {
     DeviceState parent;
     uint32_t iobase;
-    uint8_t ctrl;           /* the writable bits 0-3 */
+    uint8_t ctrl; /* the writable bits 0-3 */
     MemoryRegion io;
     PITState *pit;
 };

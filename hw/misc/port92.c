@@ -15,8 +15,8 @@
 #include "emu/vmstate.h"
 #include "hw/misc/port92.h"
 
-#define PORT92_RESET    0x01
-#define PORT92_A20      0x02
+#define PORT92_RESET 0x01
+#define PORT92_A20   0x02
 
 struct Port92State {
     DeviceState parent;

@@ -28,9 +28,9 @@
 #include "emu/vmstate.h"
 #include "hw/nvram/fw_cfg.h"
 
-#define FW_CFG_CTL_SIZE         2
-#define FW_CFG_DMA_SIZE         8
-#define FW_CFG_DIR_ENTRY_SIZE   64      /* sizeof(FWCfgFile) */
+#define FW_CFG_CTL_SIZE       2
+#define FW_CFG_DMA_SIZE       8
+#define FW_CFG_DIR_ENTRY_SIZE 64 /* sizeof(FWCfgFile) */
 
 typedef struct FWCfgEntry {
     uint8_t *data;
@@ -211,8 +211,8 @@ static void fw_cfg_dma_put_control(FWCfgState *s, uint64_t desc,
     if (desc > UINT64_MAX - offsetof(FWCfgDmaAccess, control) ||
         !fw_cfg_dma_rw(s, desc + offsetof(FWCfgDmaAccess, control), b,
                        sizeof(b), true)) {
-        log_mask(LOG_GUEST_ERROR, "fw_cfg: DMA descriptor at 0x%" PRIx64
-                 " not in RAM\n", desc);
+        log_mask(LOG_GUEST_ERROR,
+                 "fw_cfg: DMA descriptor at 0x%" PRIx64 " not in RAM\n", desc);
     }
 }
 
@@ -255,20 +255,24 @@ static void fw_cfg_dma_transfer(FWCfgState *s)
             }
         } else {
             len = MIN(length, e->len - s->cur_offset);
-            if (read && !fw_cfg_dma_rw(s, address, e->data + s->cur_offset,
-                                       len, true)) {
+            if (read && !fw_cfg_dma_rw(s, address, e->data + s->cur_offset, len,
+                                       true)) {
                 result |= FW_CFG_DMA_CTL_ERROR;
             }
             s->cur_offset += len;
         }
         if (write) {
-            log_mask(LOG_GUEST_ERROR, "fw_cfg: DMA write to read-only item "
-                     "0x%04x\n", s->cur_entry);
+            log_mask(LOG_GUEST_ERROR,
+                     "fw_cfg: DMA write to read-only item "
+                     "0x%04x\n",
+                     s->cur_entry);
             result |= FW_CFG_DMA_CTL_ERROR;
         }
         if (result & FW_CFG_DMA_CTL_ERROR) {
-            log_mask(LOG_GUEST_ERROR, "fw_cfg: DMA to 0x%" PRIx64 " len %u "
-                     "failed\n", address, len);
+            log_mask(LOG_GUEST_ERROR,
+                     "fw_cfg: DMA to 0x%" PRIx64 " len %u "
+                     "failed\n",
+                     address, len);
         }
         address += len;
         length -= len;
@@ -328,23 +332,25 @@ static void fw_cfg_dma_write(void *opaque, uint64_t addr, uint64_t data,
         s->dma_addr = __builtin_bswap64(data);
         fw_cfg_dma_transfer(s);
     } else {
-        log_mask(LOG_GUEST_ERROR, "fw_cfg: %u-byte DMA register write at "
-                 "+%" PRIu64 " ignored\n", size, addr);
+        log_mask(LOG_GUEST_ERROR,
+                 "fw_cfg: %u-byte DMA register write at "
+                 "+%" PRIu64 " ignored\n",
+                 size, addr);
     }
 }
 
 static const MemoryRegionOps fw_cfg_ctl_ops = {
     .read = fw_cfg_ctl_read,
     .write = fw_cfg_ctl_write,
-    .valid = { .min_access_size = 1, .max_access_size = 2 },
-    .impl = { .min_access_size = 1, .max_access_size = 2 },
+    .valid = {.min_access_size = 1, .max_access_size = 2},
+    .impl = {.min_access_size = 1, .max_access_size = 2},
 };
 
 static const MemoryRegionOps fw_cfg_dma_ops = {
     .read = fw_cfg_dma_read,
     .write = fw_cfg_dma_write,
-    .valid = { .min_access_size = 1, .max_access_size = 8 },
-    .impl = { .min_access_size = 1, .max_access_size = 8 },
+    .valid = {.min_access_size = 1, .max_access_size = 8},
+    .impl = {.min_access_size = 1, .max_access_size = 8},
 };
 
 /* ---- reset ------------------------------------------------------------- */
@@ -437,8 +443,7 @@ static void fw_cfg_unrealize(DeviceState *dev)
 static const Property fw_cfg_props[] = {
     DEFINE_PROP_U32("iobase", FWCfgState, iobase, FW_CFG_IO_BASE,
                     "selector port (data at +1, DMA at +4)"),
-    DEFINE_PROP_BOOL("dma", FWCfgState, dma_enabled, true,
-                     "DMA interface"),
+    DEFINE_PROP_BOOL("dma", FWCfgState, dma_enabled, true, "DMA interface"),
     DEFINE_PROP_END,
 };
 
@@ -474,8 +479,7 @@ FWCfgState *fw_cfg_init_io(ISABus *bus, uint32_t iobase, AddressSpace *dma_as,
     return s;
 }
 
-int fw_cfg_add_bytes(FWCfgState *s, uint16_t key, const void *data,
-                     size_t len)
+int fw_cfg_add_bytes(FWCfgState *s, uint16_t key, const void *data, size_t len)
 {
     unsigned idx = key & FW_CFG_ENTRY_MASK;
 
@@ -536,7 +540,7 @@ int fw_cfg_add_file(FWCfgState *s, const char *name, const void *data,
         }
     }
     FWCfgEntry *files = &s->entries[0][FW_CFG_FILE_FIRST];
-    FWCfgEntry fresh = { NULL, 0 };
+    FWCfgEntry fresh = {NULL, 0};
     r = fw_cfg_set_entry(&fresh, data, len);
     if (r < 0) {
         return r;

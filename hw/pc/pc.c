@@ -87,8 +87,8 @@ void pc_set_firmware_dir(const char *dir)
 /* Find a firmware file: as given, in -L DIR, then in Debian's places. */
 static char *find_firmware(const char *name)
 {
-    const char *dirs[] = { firmware_dir, "/usr/share/seabios",
-                           "/usr/share/qemu" };
+    const char *dirs[] = {firmware_dir, "/usr/share/seabios",
+                          "/usr/share/qemu"};
     struct stat st;
     if (strchr(name, '/') || stat(name, &st) == 0) {
         return strdup(name);
@@ -144,7 +144,7 @@ static int pc_load_bios(Machine *m, PCBoard *b, Error **errp)
             error_setg(errp, "-bios %s: no such file", name);
         } else {
             error_setg(errp, "could not find the firmware (bios-256k.bin); "
-                       "install it with: apt-get install seabios");
+                             "install it with: apt-get install seabios");
         }
         return -1;
     }
@@ -152,8 +152,10 @@ static int pc_load_bios(Machine *m, PCBoard *b, Error **errp)
         goto out;
     }
     if (size == 0 || size % (64 * KiB) || size > 16 * MiB) {
-        error_setg(errp, "-bios %s: size %zu is not a multiple of 64 KiB "
-                   "between 64 KiB and 16 MiB", path, size);
+        error_setg(errp,
+                   "-bios %s: size %zu is not a multiple of 64 KiB "
+                   "between 64 KiB and 16 MiB",
+                   path, size);
         goto out;
     }
     if (memory_region_init_rom(&b->bios, "pc.bios", size, errp) < 0) {
@@ -207,7 +209,7 @@ static void pc_cmos_init(Machine *m, PCBoard *b)
     rtc_set_cmos(rtc, 0x14, 0x02 | (m->opts.graphics ? 0 : 0x30));
     /* Boot order, SeaBIOS's legacy encoding: a=1 (floppy) c=2 (disk)
      * d=3 (cd) n=4 (net), first in 0x3d low nibble. */
-    int order[3] = { 0, 0, 0 };
+    int order[3] = {0, 0, 0};
     const char *bo = m->opts.boot_order ? m->opts.boot_order : "cad";
     for (int i = 0; i < 3 && bo[i]; i++) {
         order[i] = bo[i] == 'a' ? 1 : bo[i] == 'c' ? 2 : bo[i] == 'd' ? 3 : 4;
@@ -234,7 +236,7 @@ static void pc_fw_cfg_init(Machine *m, PCBoard *b)
     /* etc/e820: RAM only, as QEMU gives it (SeaBIOS adds its own
      * reservations); packed {u64 addr, u64 len, u32 type}. */
     n = 0;
-    e820[n++] = (PCE820Entry){ 0, b->ram_below_4g_size, E820_RAM };
+    e820[n++] = (PCE820Entry){0, b->ram_below_4g_size, E820_RAM};
     table = calloc(n, 20);
     for (int i = 0; i < n; i++) {
         stq_le_p(table + i * 20, e820[i].addr);
@@ -263,8 +265,7 @@ static void pc_fw_cfg_init(Machine *m, PCBoard *b)
 /* ---- ISA devices -------------------------------------------------------- */
 
 static DeviceState *pc_isa_device(PCBoard *b, const char *name,
-                                  const char *props, Chardev *chr,
-                                  Error **errp)
+                                  const char *props, Chardev *chr, Error **errp)
 {
     DeviceState *dev = device_new(name);
     if (!dev) {
@@ -319,7 +320,7 @@ static int pc_create_isa_devices(Machine *m, PCBoard *b, Error **errp)
     }
     if (m->opts.debugcon) {
         /* SeaBIOS logs to 0x402; QEMU's -debugcon default port is 0xe9. */
-        static const char *const ports[] = { "iobase=0x402", "iobase=0xe9" };
+        static const char *const ports[] = {"iobase=0x402", "iobase=0xe9"};
         for (size_t i = 0; i < ARRAY_SIZE(ports); i++) {
             DeviceState *d = pc_isa_device(b, "isa-debugcon", ports[i],
                                            m->opts.debugcon, errp);
@@ -426,9 +427,9 @@ int pc_machine_init(Machine *m, Error **errp)
     cpu->irq_ack = pc_irq_ack;
     cpu->irq_ack_opaque = b;
     cpu->cpu_model_explicit = m->opts.cpu_model != NULL;
-    if (x86_cpu_model_init(&cpu->env, m->opts.cpu_model
-                                          ? m->opts.cpu_model
-                                          : pc_default_cpu_model(m->accel),
+    if (x86_cpu_model_init(&cpu->env,
+                           m->opts.cpu_model ? m->opts.cpu_model
+                                             : pc_default_cpu_model(m->accel),
                            errp) < 0) {
         return -1;
     }
@@ -498,9 +499,9 @@ void pc_machine_reset(Machine *m)
         piix4_pm_set_base(b->pm, pm.pm_base);
         if (acpi_build_tables(&b->as_mem, PC_ACPI_TABLES_ADDR,
                               PC_ACPI_RSDP_ADDR, &pm, &err) < 0 ||
-            pc_load_kernel(&b->as_mem, b->ram_below_4g_size, 0,
-                           m->opts.kernel, m->opts.initrd, m->opts.append,
-                           &cpu->env, NULL, &err) < 0) {
+            pc_load_kernel(&b->as_mem, b->ram_below_4g_size, 0, m->opts.kernel,
+                           m->opts.initrd, m->opts.append, &cpu->env, NULL,
+                           &err) < 0) {
             error_report_err(err);
             exit(1);
         }

@@ -24,26 +24,26 @@
 #include "emu/device.h"
 #include "hw/pci-host/i440fx.h"
 
-#define PCI_VENDOR_ID_INTEL 0x8086
+#define PCI_VENDOR_ID_INTEL       0x8086
 #define PCI_DEVICE_ID_INTEL_82441 0x1237
-#define I440FX_CLASS_REV 0x06000002 /* host bridge, rev 02 */
+#define I440FX_CLASS_REV          0x06000002 /* host bridge, rev 02 */
 
-#define I440FX_PMCCFG 0x50
-#define PAM_RE 0x1
-#define PAM_WE 0x2
+#define I440FX_PMCCFG    0x50
+#define PAM_RE           0x1
+#define PAM_WE           0x2
 #define SMRAM_C_BASE_SEG 0x07 /* read-only 010: 0xA0000 */
-#define SMRAM_G_SMRAME 0x08
-#define SMRAM_D_LCK 0x10
-#define SMRAM_D_CLS 0x20
-#define SMRAM_D_OPEN 0x40
-#define SMRAM_RESET 0x02
+#define SMRAM_G_SMRAME   0x08
+#define SMRAM_D_LCK      0x10
+#define SMRAM_D_CLS      0x20
+#define SMRAM_D_OPEN     0x40
+#define SMRAM_RESET      0x02
 
-#define CONF_ENABLE 0x80000000u
+#define CONF_ENABLE    0x80000000u
 #define CONF_ADDR_MASK 0x80fffffcu /* bits 30:24 and 1:0 are reserved */
 
 #define SMRAM_BASE 0xa0000
 #define SMRAM_SIZE 0x20000
-#define PAM_BASE 0xc0000
+#define PAM_BASE   0xc0000
 
 enum { PAM_MODE_PCI, PAM_MODE_RO, PAM_MODE_WO, PAM_MODE_RW, PAM_MODES };
 
@@ -64,18 +64,18 @@ struct I440FXState {
     MemoryRegion *ram;
 
     PCIBus *bus;
-    MemoryRegion pci_io;        /* the PCI I/O space (bus->io) */
-    MemoryRegion pci_io_alias;  /* pci_io in sysio, priority -1 */
-    AddressSpace pci_io_as;     /* forwarding of narrow 0xCF8 accesses */
-    AddressSpace pci_mem_as;    /* reads of write-only PAM segments */
-    MemoryRegion conf_addr_io;  /* 0xCF8-0xCFB */
-    MemoryRegion conf_data_io;  /* 0xCFC-0xCFF */
-    MemoryRegion pci_hole;      /* 0xA0000-0xFFFFF: master abort */
-    MemoryRegion smram_pci;     /* 0xA0000: PCI unless SMRAM open */
-    MemoryRegion smram_ram;     /* 0xA0000: RAM while SMRAM open */
+    MemoryRegion pci_io;       /* the PCI I/O space (bus->io) */
+    MemoryRegion pci_io_alias; /* pci_io in sysio, priority -1 */
+    AddressSpace pci_io_as;    /* forwarding of narrow 0xCF8 accesses */
+    AddressSpace pci_mem_as;   /* reads of write-only PAM segments */
+    MemoryRegion conf_addr_io; /* 0xCF8-0xCFB */
+    MemoryRegion conf_data_io; /* 0xCFC-0xCFF */
+    MemoryRegion pci_hole;     /* 0xA0000-0xFFFFF: master abort */
+    MemoryRegion smram_pci;    /* 0xA0000: PCI unless SMRAM open */
+    MemoryRegion smram_ram;    /* 0xA0000: RAM while SMRAM open */
     I440FXPAMSegment pam[I440FX_PAM_SEGMENTS];
 
-    uint32_t config_reg;        /* CONFADD */
+    uint32_t config_reg; /* CONFADD */
 };
 
 /* ---- Helpers ---------------------------------------------------------- */
@@ -137,8 +137,8 @@ static void pam_wo_write(void *opaque, uint64_t addr, uint64_t val,
 static const MemoryRegionOps pam_wo_ops = {
     .read = pam_wo_read,
     .write = pam_wo_write,
-    .valid = { .min_access_size = 1, .max_access_size = 4 },
-    .impl = { .min_access_size = 1, .max_access_size = 4 },
+    .valid = {.min_access_size = 1, .max_access_size = 4},
+    .impl = {.min_access_size = 1, .max_access_size = 4},
 };
 
 /*
@@ -159,7 +159,7 @@ static void pci_hole_write(void *opaque, uint64_t addr, uint64_t val,
 static const MemoryRegionOps pci_hole_ops = {
     .read = pci_hole_read,
     .write = pci_hole_write,
-    .valid = { .min_access_size = 1, .max_access_size = 4 },
+    .valid = {.min_access_size = 1, .max_access_size = 4},
 };
 
 /* ---- Configuration mechanism #1 --------------------------------------- */
@@ -189,8 +189,8 @@ static void conf_addr_write(void *opaque, uint64_t addr, uint64_t val,
 static const MemoryRegionOps conf_addr_ops = {
     .read = conf_addr_read,
     .write = conf_addr_write,
-    .valid = { .min_access_size = 1, .max_access_size = 4 },
-    .impl = { .min_access_size = 1, .max_access_size = 4 },
+    .valid = {.min_access_size = 1, .max_access_size = 4},
+    .impl = {.min_access_size = 1, .max_access_size = 4},
 };
 
 static uint64_t conf_data_read(void *opaque, uint64_t addr, unsigned size)
@@ -215,8 +215,8 @@ static void conf_data_write(void *opaque, uint64_t addr, uint64_t val,
 static const MemoryRegionOps conf_data_ops = {
     .read = conf_data_read,
     .write = conf_data_write,
-    .valid = { .min_access_size = 1, .max_access_size = 4 },
-    .impl = { .min_access_size = 1, .max_access_size = 4 },
+    .valid = {.min_access_size = 1, .max_access_size = 4},
+    .impl = {.min_access_size = 1, .max_access_size = 4},
 };
 
 /* ---- Host bridge config space ----------------------------------------- */
@@ -233,8 +233,10 @@ static void i440fx_smram_write(I440FXState *s, uint8_t old)
         v &= ~SMRAM_D_OPEN;
     }
     if ((v & SMRAM_D_OPEN) && (v & SMRAM_D_CLS)) {
-        log_mask(LOG_GUEST_ERROR, "i440fx: SMRAMC 0x%02x sets both D_OPEN "
-                 "and D_CLS\n", v);
+        log_mask(LOG_GUEST_ERROR,
+                 "i440fx: SMRAMC 0x%02x sets both D_OPEN "
+                 "and D_CLS\n",
+                 v);
     }
     if ((v & SMRAM_G_SMRAME) && !(old & SMRAM_G_SMRAME)) {
         log_unimp_once("i440fx: SMM (SMRAM for system management mode) not "
@@ -254,8 +256,8 @@ static void i440fx_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
     if (smram) {
         i440fx_smram_write(s, old_smram);
     }
-    if (smram || (addr < I440FX_PAM + I440FX_PAM_SIZE &&
-                  addr + len > I440FX_PAM)) {
+    if (smram ||
+        (addr < I440FX_PAM + I440FX_PAM_SIZE && addr + len > I440FX_PAM)) {
         i440fx_update_memory_mappings(s);
     }
 }
@@ -299,8 +301,8 @@ static const VMStateDescription vmstate_i440fx = {
 
 static void i440fx_init_pam(I440FXState *s, int i)
 {
-    static const char *const names[PAM_MODES] = { "pam-pci", "pam-rom",
-                                                  "pam-wo", "pam-ram" };
+    static const char *const names[PAM_MODES] = {"pam-pci", "pam-rom", "pam-wo",
+                                                 "pam-ram"};
     I440FXPAMSegment *seg = &s->pam[i];
 
     seg->s = s;
@@ -308,17 +310,17 @@ static void i440fx_init_pam(I440FXState *s, int i)
     seg->size = i == 0 ? 0x10000 : 0x4000;
     memory_region_init_alias(&seg->mr[PAM_MODE_PCI], names[PAM_MODE_PCI],
                              s->pci_mem, seg->start, seg->size);
-    memory_region_init_alias(&seg->mr[PAM_MODE_RO], names[PAM_MODE_RO],
-                             s->ram, seg->start, seg->size);
+    memory_region_init_alias(&seg->mr[PAM_MODE_RO], names[PAM_MODE_RO], s->ram,
+                             seg->start, seg->size);
     memory_region_set_readonly(&seg->mr[PAM_MODE_RO], true);
     memory_region_init_io(&seg->mr[PAM_MODE_WO], &pam_wo_ops, seg,
                           names[PAM_MODE_WO], seg->size);
-    memory_region_init_alias(&seg->mr[PAM_MODE_RW], names[PAM_MODE_RW],
-                             s->ram, seg->start, seg->size);
+    memory_region_init_alias(&seg->mr[PAM_MODE_RW], names[PAM_MODE_RW], s->ram,
+                             seg->start, seg->size);
     for (int m = 0; m < PAM_MODES; m++) {
         seg->mr[m].enabled = m == PAM_MODE_PCI;
-        memory_region_add_subregion_overlap(s->sysmem, seg->start,
-                                            &seg->mr[m], 1);
+        memory_region_add_subregion_overlap(s->sysmem, seg->start, &seg->mr[m],
+                                            1);
     }
     seg->mode = PAM_MODE_PCI;
 }
@@ -349,8 +351,8 @@ static int i440fx_realize(DeviceState *dev, Error **errp)
     for (int i = 1; i < I440FX_PAM_SIZE; i++) {
         s->pci.wmask[I440FX_PAM + i] = 0x33;
     }
-    s->pci.wmask[I440FX_SMRAM] = SMRAM_D_OPEN | SMRAM_D_CLS | SMRAM_D_LCK |
-                                 SMRAM_G_SMRAME;
+    s->pci.wmask[I440FX_SMRAM] =
+        SMRAM_D_OPEN | SMRAM_D_CLS | SMRAM_D_LCK | SMRAM_G_SMRAME;
 
     memory_region_transaction_begin();
     address_space_init(&s->pci_io_as, &s->pci_io, "pci-io");
@@ -361,15 +363,14 @@ static int i440fx_realize(DeviceState *dev, Error **errp)
     memory_region_init_io(&s->conf_addr_io, &conf_addr_ops, s, "pci-conf-idx",
                           4);
     memory_region_add_subregion(s->sysio, 0xcf8, &s->conf_addr_io);
-    memory_region_init_io(&s->conf_data_io, &conf_data_ops, s,
-                          "pci-conf-data", 4);
+    memory_region_init_io(&s->conf_data_io, &conf_data_ops, s, "pci-conf-data",
+                          4);
     memory_region_add_subregion(s->sysio, 0xcfc, &s->conf_data_io);
 
     /* Added first: the windows added later win where they show something. */
     memory_region_init_io(&s->pci_hole, &pci_hole_ops, s, "pci-hole-low",
                           1 * MiB - SMRAM_BASE);
-    memory_region_add_subregion_overlap(s->sysmem, SMRAM_BASE, &s->pci_hole,
-                                        1);
+    memory_region_add_subregion_overlap(s->sysmem, SMRAM_BASE, &s->pci_hole, 1);
     memory_region_init_alias(&s->smram_pci, "smram-region", s->pci_mem,
                              SMRAM_BASE, SMRAM_SIZE);
     memory_region_add_subregion_overlap(s->sysmem, SMRAM_BASE, &s->smram_pci,

@@ -30,24 +30,24 @@
 #define PIT_CONTROL 3
 
 /* Control word: SC1-0 (7:6), RW1-0 (5:4), M2-0 (3:1), BCD (0). */
-#define CW_SC_SHIFT 6
+#define CW_SC_SHIFT    6
 #define CW_SC_READBACK 3
-#define CW_RW_SHIFT 4
-#define CW_RW_LATCH 0
-#define CW_M_SHIFT 1
-#define CW_BCD 0x01
+#define CW_RW_SHIFT    4
+#define CW_RW_LATCH    0
+#define CW_M_SHIFT     1
+#define CW_BCD         0x01
 /* Read-back command: /COUNT (5), /STATUS (4), CNT2-0 (3:1). */
-#define RB_NCOUNT 0x20
+#define RB_NCOUNT  0x20
 #define RB_NSTATUS 0x10
 /* Status byte: OUTPUT (7), NULL COUNT (6), then RW, mode, BCD as written. */
-#define ST_OUTPUT 0x80
+#define ST_OUTPUT     0x80
 #define ST_NULL_COUNT 0x40
 
 /* RW field: how the count is read and written. */
 enum {
     RW_LSB = 1,
     RW_MSB = 2,
-    RW_WORD = 3,      /* LSB then MSB */
+    RW_WORD = 3, /* LSB then MSB */
 };
 
 /* Where a counter's counting element is. */
@@ -62,31 +62,31 @@ enum {
 
 typedef struct PITChannel {
     /* Programming (control word). */
-    uint8_t mode;           /* M2-M0 as written (6, 7 act as 2, 3) */
+    uint8_t mode; /* M2-M0 as written (6, 7 act as 2, 3) */
     uint8_t rw_mode;
     uint8_t bcd;
     uint8_t gate;
     /* Byte sequencing and the output latches. */
-    uint8_t write_state;    /* RW_WORD: 1 when the LSB has been written */
+    uint8_t write_state; /* RW_WORD: 1 when the LSB has been written */
     uint8_t write_lsb;
-    uint8_t read_state;     /* RW_WORD live reads: 1 when the MSB is next */
-    uint8_t count_latched;  /* RW_* bytes still to read from the latch, 0 */
+    uint8_t read_state;    /* RW_WORD live reads: 1 when the MSB is next */
+    uint8_t count_latched; /* RW_* bytes still to read from the latch, 0 */
     uint16_t latched_count;
     uint8_t status_latched;
     uint8_t status;
     uint8_t null_count;
     /* The counting element, computed from the clock. */
-    uint8_t state;          /* PIT_IDLE ... */
-    uint8_t done;           /* modes 0/1/4/5: terminal count already passed */
-    uint8_t out_frozen;     /* OUT when not running */
-    uint32_t count;         /* count register, 1..modulus (0 written = max) */
-    uint32_t ce_start;      /* modes 0/1/4/5: CE at start_time; else CE */
-    uint32_t phase;         /* modes 2/3: ticks into the period at start */
+    uint8_t state;      /* PIT_IDLE ... */
+    uint8_t done;       /* modes 0/1/4/5: terminal count already passed */
+    uint8_t out_frozen; /* OUT when not running */
+    uint32_t count;     /* count register, 1..modulus (0 written = max) */
+    uint32_t ce_start;  /* modes 0/1/4/5: CE at start_time; else CE */
+    uint32_t phase;     /* modes 2/3: ticks into the period at start */
     int64_t start_time;
     /* Modes 2/3: a count written while counting starts at switch_time. */
     uint32_t next_count;
     uint32_t next_phase;
-    int64_t switch_time;    /* -1: none */
+    int64_t switch_time; /* -1: none */
 } PITChannel;
 
 struct PITState {
@@ -97,7 +97,7 @@ struct PITState {
     MemoryRegion io;
     IRQ *irq;
     Timer timer;
-    int64_t next_edge;      /* when timer fires: the OUT0 change it is for */
+    int64_t next_edge; /* when timer fires: the OUT0 change it is for */
 };
 
 static int64_t pit_ticks(int64_t ns)
@@ -111,8 +111,8 @@ static int64_t pit_ticks(int64_t ns)
 /* The first nanosecond at which pit_ticks() reaches ticks. */
 static int64_t pit_tick_ns(int64_t ticks)
 {
-    return (int64_t)(((__int128)ticks * NANOSECONDS_PER_SECOND + PIT_FREQ -
-                      1) / PIT_FREQ);
+    return (int64_t)(((__int128)ticks * NANOSECONDS_PER_SECOND + PIT_FREQ - 1) /
+                     PIT_FREQ);
 }
 
 static int pit_mode(const PITChannel *c)
@@ -632,8 +632,7 @@ static void pit_reset(DeviceState *dev)
         c->switch_time = -1;
         c->gate = i != 2;
         c->count = pit_modulus(c);
-        pit_write_control(c, (RW_WORD << CW_RW_SHIFT) | (3 << CW_M_SHIFT),
-                          now);
+        pit_write_control(c, (RW_WORD << CW_RW_SHIFT) | (3 << CW_M_SHIFT), now);
         pit_load_count(c, 0, now);
     }
     pit_update_irq(s, now);

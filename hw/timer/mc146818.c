@@ -31,37 +31,37 @@
 #include "hw/timer/mc146818.h"
 
 /* Register A */
-#define REG_A_UIP           0x80
-#define REG_A_DV_MASK       0x70
-#define REG_A_DV_32K        0x20    /* 010: 32.768 kHz time base, running */
-#define REG_A_RS_MASK       0x0f
+#define REG_A_UIP     0x80
+#define REG_A_DV_MASK 0x70
+#define REG_A_DV_32K  0x20 /* 010: 32.768 kHz time base, running */
+#define REG_A_RS_MASK 0x0f
 /* Register B */
-#define REG_B_SET           0x80
-#define REG_B_PIE           0x40
-#define REG_B_AIE           0x20
-#define REG_B_UIE           0x10
-#define REG_B_SQWE          0x08
-#define REG_B_DM            0x04    /* 1 = binary, 0 = BCD */
-#define REG_B_24H           0x02
-#define REG_B_DSE           0x01
+#define REG_B_SET  0x80
+#define REG_B_PIE  0x40
+#define REG_B_AIE  0x20
+#define REG_B_UIE  0x10
+#define REG_B_SQWE 0x08
+#define REG_B_DM   0x04 /* 1 = binary, 0 = BCD */
+#define REG_B_24H  0x02
+#define REG_B_DSE  0x01
 /* Register C */
-#define REG_C_IRQF          0x80
-#define REG_C_PF            0x40
-#define REG_C_AF            0x20
-#define REG_C_UF            0x10
-#define REG_C_MASK          0x70
+#define REG_C_IRQF 0x80
+#define REG_C_PF   0x40
+#define REG_C_AF   0x20
+#define REG_C_UF   0x10
+#define REG_C_MASK 0x70
 /* Register D */
-#define REG_D_VRT           0x80
+#define REG_D_VRT 0x80
 
 #define RTC_HOURS_PM        0x80
-#define RTC_ALARM_DONT_CARE 0xc0    /* "11xxxxxx" in an alarm byte */
+#define RTC_ALARM_DONT_CARE 0xc0 /* "11xxxxxx" in an alarm byte */
 
-#define RTC_FREQ            32768
-#define RTC_NS              NANOSECONDS_PER_SECOND
+#define RTC_FREQ 32768
+#define RTC_NS   NANOSECONDS_PER_SECOND
 /* tBUC: UIP rises 8 cycles of 32.768 kHz (244.14 us) before the update. */
-#define RTC_UIP_NS          ((8 * RTC_NS + RTC_FREQ - 1) / RTC_FREQ)
-#define RTC_NEVER           INT64_MAX
-#define SECS_PER_DAY        86400
+#define RTC_UIP_NS   ((8 * RTC_NS + RTC_FREQ - 1) / RTC_FREQ)
+#define RTC_NEVER    INT64_MAX
+#define SECS_PER_DAY 86400
 
 struct MC146818State {
     DeviceState parent;
@@ -75,12 +75,12 @@ struct MC146818State {
 
     uint8_t cmos[RTC_CMOS_SIZE];
     uint8_t index;
-    uint8_t nmi_mask;       /* bit 7 of the last index write */
-    uint8_t wday_adj;       /* guest's day-of-week minus the computed one */
-    int64_t div_ns;         /* a second boundary of the divider chain */
-    int64_t base_sec;       /* seconds since 1970-01-01 at base_ns */
+    uint8_t nmi_mask; /* bit 7 of the last index write */
+    uint8_t wday_adj; /* guest's day-of-week minus the computed one */
+    int64_t div_ns;   /* a second boundary of the divider chain */
+    int64_t base_sec; /* seconds since 1970-01-01 at base_ns */
     int64_t base_ns;
-    int64_t flags_ns;       /* register C is up to date until here */
+    int64_t flags_ns; /* register C is up to date until here */
 };
 
 /* ---- time arithmetic ---- */
@@ -134,8 +134,8 @@ static bool is_leap(int64_t y)
 
 static int days_in_month(int64_t y, int m)
 {
-    static const uint8_t dim[12] = { 31, 28, 31, 30, 31, 30,
-                                     31, 31, 30, 31, 30, 31 };
+    static const uint8_t dim[12] = {31, 28, 31, 30, 31, 30,
+                                    31, 31, 30, 31, 30, 31};
     return m == 2 && is_leap(y) ? 29 : dim[m - 1];
 }
 
@@ -222,7 +222,7 @@ static void rtc_latch_time(MC146818State *s, int64_t now)
     int m, d, wday;
 
     date_from_days(days, &y, &m, &d);
-    wday = (floor_mod(days + 4, 7) + s->wday_adj) % 7;     /* 0 = Sunday */
+    wday = (floor_mod(days + 4, 7) + s->wday_adj) % 7; /* 0 = Sunday */
     yr = y - rtc_base_year(s);
     if (yr < 0) {
         yr = 0;
@@ -290,7 +290,7 @@ static int64_t rtc_period_cycles(MC146818State *s)
         return 0;
     }
     if (rs <= 2) {
-        rs += 7;        /* 256 Hz and 128 Hz, as RS 8 and 9 */
+        rs += 7; /* 256 Hz and 128 Hz, as RS 8 and 9 */
     }
     return 1 << (rs - 1);
 }
@@ -308,7 +308,8 @@ static int64_t rtc_next_periodic(MC146818State *s, int64_t t)
     rem = t - s->div_ns - secs * RTC_NS;
     cyc = rem * RTC_FREQ / RTC_NS;
     next = (cyc / p + 1) * p;
-    return s->div_ns + secs * RTC_NS + (next * RTC_NS + RTC_FREQ - 1) / RTC_FREQ;
+    return s->div_ns + secs * RTC_NS +
+           (next * RTC_NS + RTC_FREQ - 1) / RTC_FREQ;
 }
 
 /* First update cycle (second boundary) strictly after t. */
@@ -487,8 +488,7 @@ static void rtc_write_reg_a(MC146818State *s, uint8_t val, int64_t now)
             rtc_set_time_from_regs(s, now);
         }
     }
-    if ((val & REG_A_DV_MASK) != REG_A_DV_32K &&
-        (val & 0x60) != 0x60) {
+    if ((val & REG_A_DV_MASK) != REG_A_DV_32K && (val & 0x60) != 0x60) {
         log_unimp_once("mc146818: time base other than 32.768 kHz "
                        "not supported (clock stopped)");
     }
@@ -499,7 +499,7 @@ static void rtc_write_reg_b(MC146818State *s, uint8_t val, int64_t now)
     bool was_running = rtc_running(s);
 
     if (val & REG_B_SET) {
-        val &= ~REG_B_UIE;      /* "UIE is cleared when SET goes to 1" */
+        val &= ~REG_B_UIE; /* "UIE is cleared when SET goes to 1" */
     }
     if (val & REG_B_DSE) {
         log_unimp_once("mc146818: daylight saving enable not supported");
@@ -522,7 +522,7 @@ static uint64_t rtc_ioport_read(void *opaque, uint64_t addr, unsigned size)
     uint8_t v;
 
     if (addr == 0) {
-        return 0xff;    /* the index register is write-only */
+        return 0xff; /* the index register is write-only */
     }
     switch (s->index) {
     case RTC_REG_A:
@@ -564,7 +564,7 @@ static void rtc_ioport_write(void *opaque, uint64_t addr, uint64_t data,
     switch (s->index) {
     case RTC_REG_C:
     case RTC_REG_D:
-        return;         /* read-only */
+        return; /* read-only */
     case RTC_REG_A:
         rtc_sync_flags(s, now);
         rtc_write_reg_a(s, val, now);

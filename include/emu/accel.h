@@ -16,10 +16,10 @@
 #include "emu/cpu.h"
 
 typedef enum AccelExit {
-    ACCEL_EXIT_KICKED,    /* left guest mode on request; call again */
-    ACCEL_EXIT_HALTED,    /* HLT with interrupts enabled: wait for INTR */
-    ACCEL_EXIT_SHUTDOWN,  /* triple fault or unrecoverable: reset requested */
-    ACCEL_EXIT_ERROR,     /* internal error; the machine stops */
+    ACCEL_EXIT_KICKED,   /* left guest mode on request; call again */
+    ACCEL_EXIT_HALTED,   /* HLT with interrupts enabled: wait for INTR */
+    ACCEL_EXIT_SHUTDOWN, /* triple fault or unrecoverable: reset requested */
+    ACCEL_EXIT_ERROR,    /* internal error; the machine stops */
 } AccelExit;
 
 struct AccelOps {
@@ -40,10 +40,10 @@ struct AccelOps {
 };
 
 void accel_register(const AccelOps *ops);
-#define ACCEL_REGISTER(ops)                                                  \
-    static void __attribute__((constructor)) register_##ops(void)            \
-    {                                                                        \
-        accel_register(&(ops));                                              \
+#define ACCEL_REGISTER(ops)                                       \
+    static void __attribute__((constructor)) register_##ops(void) \
+    {                                                             \
+        accel_register(&(ops));                                   \
     }
 const AccelOps *accel_find(const char *name);
 /* "-accel help": each accelerator, and whether it is usable here. */

@@ -36,11 +36,11 @@
 typedef struct Chardev Chardev;
 
 enum {
-    CHR_EVENT_OPENED,   /* a client connected (tcp/unix server, pty) */
+    CHR_EVENT_OPENED, /* a client connected (tcp/unix server, pty) */
     CHR_EVENT_CLOSED,
-    CHR_EVENT_BREAK,    /* C-a b: a serial break */
-    CHR_EVENT_MUX_IN,   /* a mux gave this frontend the input focus */
-    CHR_EVENT_MUX_OUT,  /* ... and took it away */
+    CHR_EVENT_BREAK,   /* C-a b: a serial break */
+    CHR_EVENT_MUX_IN,  /* a mux gave this frontend the input focus */
+    CHR_EVENT_MUX_OUT, /* ... and took it away */
 };
 
 typedef int ChrCanReceive(void *opaque);

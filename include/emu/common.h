@@ -26,13 +26,13 @@
 #endif
 
 #define container_of(ptr, type, member) \
-    ((type *)((char *)(ptr) - offsetof(type, member)))
+    ((type *)((char *)(ptr)-offsetof(type, member)))
 
-#define EMU_NORETURN __attribute__((noreturn))
+#define EMU_NORETURN     __attribute__((noreturn))
 #define EMU_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#define EMU_UNUSED __attribute__((unused))
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
+#define EMU_UNUSED       __attribute__((unused))
+#define likely(x)        __builtin_expect(!!(x), 1)
+#define unlikely(x)      __builtin_expect(!!(x), 0)
 
 #define KiB ((uint64_t)1 << 10)
 #define MiB ((uint64_t)1 << 20)
@@ -53,8 +53,14 @@ static inline uint32_t deposit32(uint32_t v, int start, int len, uint32_t f)
     return (v & ~mask) | ((f << start) & mask);
 }
 
-static inline uint8_t to_bcd(uint8_t v) { return ((v / 10) << 4) | (v % 10); }
-static inline uint8_t from_bcd(uint8_t v) { return ((v >> 4) * 10) + (v & 15); }
+static inline uint8_t to_bcd(uint8_t v)
+{
+    return ((v / 10) << 4) | (v % 10);
+}
+static inline uint8_t from_bcd(uint8_t v)
+{
+    return ((v >> 4) * 10) + (v & 15);
+}
 
 /* Little-endian loads and stores from byte buffers (guest memory, tables). */
 static inline uint16_t ldw_le_p(const void *p)

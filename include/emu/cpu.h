@@ -18,18 +18,18 @@ typedef struct CPUState {
     int index;
     Machine *machine;
     const AccelOps *accel;
-    void *accel_state;        /* the accelerator's own per-vCPU data */
+    void *accel_state; /* the accelerator's own per-vCPU data */
     pthread_t thread;
     pthread_cond_t halt_cond; /* halted vCPU waits here (with the BQL) */
 
     /* Lines into the CPU, set under the BQL, read by the vCPU thread. */
-    volatile int intr_level;  /* INTR from the PIC */
+    volatile int intr_level; /* INTR from the PIC */
     volatile bool nmi_request;
     volatile bool reset_request;
-    volatile bool stop_request;   /* leave the run loop (pause, quit) */
+    volatile bool stop_request; /* leave the run loop (pause, quit) */
     volatile bool exit_thread;
     bool stopped;
-    bool state_dirty;         /* env changed by emu: put_state before run */
+    bool state_dirty; /* env changed by emu: put_state before run */
 
     /* Interrupt acknowledge: returns the vector of the pending interrupt
      * (the PIC's INTA cycle), called under the BQL.  Set by the board. */

@@ -59,36 +59,41 @@ typedef struct Property {
     const char *desc;
 } Property;
 
-#define DEFINE_PROP_(n, S, f, T, ty, d, ds, desc)                           \
-    { n, ty, offsetof(S, f) + 0 * sizeof((T *)0 == &((S *)0)->f), d, ds,   \
-      desc }
-#define DEFINE_PROP_BOOL(n, S, f, d, desc)                                   \
+#define DEFINE_PROP_(n, S, f, T, ty, d, ds, desc)                          \
+    {                                                                      \
+        n, ty, offsetof(S, f) + 0 * sizeof((T *)0 == &((S *)0)->f), d, ds, \
+            desc                                                           \
+    }
+#define DEFINE_PROP_BOOL(n, S, f, d, desc) \
     DEFINE_PROP_(n, S, f, bool, PROP_BOOL, d, NULL, desc)
-#define DEFINE_PROP_U8(n, S, f, d, desc)                                     \
+#define DEFINE_PROP_U8(n, S, f, d, desc) \
     DEFINE_PROP_(n, S, f, uint8_t, PROP_U8, d, NULL, desc)
-#define DEFINE_PROP_U16(n, S, f, d, desc)                                    \
+#define DEFINE_PROP_U16(n, S, f, d, desc) \
     DEFINE_PROP_(n, S, f, uint16_t, PROP_U16, d, NULL, desc)
-#define DEFINE_PROP_U32(n, S, f, d, desc)                                    \
+#define DEFINE_PROP_U32(n, S, f, d, desc) \
     DEFINE_PROP_(n, S, f, uint32_t, PROP_U32, d, NULL, desc)
-#define DEFINE_PROP_U64(n, S, f, d, desc)                                    \
+#define DEFINE_PROP_U64(n, S, f, d, desc) \
     DEFINE_PROP_(n, S, f, uint64_t, PROP_U64, d, NULL, desc)
-#define DEFINE_PROP_I32(n, S, f, d, desc)                                    \
+#define DEFINE_PROP_I32(n, S, f, d, desc) \
     DEFINE_PROP_(n, S, f, int32_t, PROP_I32, d, NULL, desc)
-#define DEFINE_PROP_SIZE(n, S, f, d, desc)                                   \
+#define DEFINE_PROP_SIZE(n, S, f, d, desc) \
     DEFINE_PROP_(n, S, f, uint64_t, PROP_SIZE, d, NULL, desc)
-#define DEFINE_PROP_STRING(n, S, f, ds, desc)                                \
+#define DEFINE_PROP_STRING(n, S, f, ds, desc) \
     DEFINE_PROP_(n, S, f, char *, PROP_STRING, 0, ds, desc)
-#define DEFINE_PROP_CHARDEV(n, S, f, desc)                                   \
+#define DEFINE_PROP_CHARDEV(n, S, f, desc) \
     DEFINE_PROP_(n, S, f, Chardev *, PROP_CHARDEV, 0, NULL, desc)
-#define DEFINE_PROP_END { NULL, 0, 0, 0, NULL, NULL }
+#define DEFINE_PROP_END           \
+    {                             \
+        NULL, 0, 0, 0, NULL, NULL \
+    }
 
 typedef struct DeviceClass {
     const char *name;
     const char *desc;
-    const char *bus;            /* "isa", "pci", "system" */
+    const char *bus; /* "isa", "pci", "system" */
     size_t instance_size;
     const Property *props;
-    bool user_creatable;        /* may be given with -device */
+    bool user_creatable; /* may be given with -device */
     int (*realize)(DeviceState *dev, Error **errp);
     void (*unrealize)(DeviceState *dev);
     void (*reset)(DeviceState *dev);
@@ -98,16 +103,16 @@ typedef struct DeviceClass {
 struct DeviceState {
     const DeviceClass *cls;
     char *id;
-    void *bus;                  /* what realize plugs into (ISABus *, ...) */
+    void *bus; /* what realize plugs into (ISABus *, ...) */
     bool realized;
-    DeviceState *next;          /* realized devices, in realize order */
+    DeviceState *next; /* realized devices, in realize order */
 };
 
 void device_class_register(const DeviceClass *dc);
-#define DEVICE_CLASS_REGISTER(dc)                                            \
-    static void __attribute__((constructor)) register_##dc(void)             \
-    {                                                                        \
-        device_class_register(&(dc));                                        \
+#define DEVICE_CLASS_REGISTER(dc)                                \
+    static void __attribute__((constructor)) register_##dc(void) \
+    {                                                            \
+        device_class_register(&(dc));                            \
     }
 const DeviceClass *device_class_find(const char *name);
 /* "-device help": the user-creatable classes, grouped by bus. */

@@ -31,8 +31,14 @@ static inline void irq_set(IRQ *irq, int level)
         irq->handler(irq->opaque, irq->n, level);
     }
 }
-static inline void irq_raise(IRQ *irq) { irq_set(irq, 1); }
-static inline void irq_lower(IRQ *irq) { irq_set(irq, 0); }
+static inline void irq_raise(IRQ *irq)
+{
+    irq_set(irq, 1);
+}
+static inline void irq_lower(IRQ *irq)
+{
+    irq_set(irq, 0);
+}
 static inline void irq_pulse(IRQ *irq)
 {
     irq_set(irq, 1);
@@ -42,8 +48,8 @@ static inline void irq_pulse(IRQ *irq)
 /* A line that remembers its level: for tests and for fan-in bookkeeping. */
 typedef struct IRQProbe {
     int level;
-    int raises;   /* 0->1 transitions seen */
-    int changes;  /* calls seen */
+    int raises;  /* 0->1 transitions seen */
+    int changes; /* calls seen */
 } IRQProbe;
 IRQ *irq_new_probe(IRQProbe *probe);
 

@@ -33,11 +33,11 @@ static inline bool log_enabled(int mask)
 }
 
 void log_printf(const char *fmt, ...) EMU_PRINTF(1, 2);
-#define log_mask(mask, ...)                                                   \
-    do {                                                                      \
-        if (unlikely(log_enabled(mask))) {                                    \
-            log_printf(__VA_ARGS__);                                          \
-        }                                                                     \
+#define log_mask(mask, ...)                \
+    do {                                   \
+        if (unlikely(log_enabled(mask))) { \
+            log_printf(__VA_ARGS__);       \
+        }                                  \
     } while (0)
 
 /* Parse "-d a,b,c"; "help" lists the items.  Returns -1 on an unknown item. */
@@ -49,14 +49,14 @@ int log_set_file(const char *path, Error **errp);
  * Print "emu: <msg>" once per call site (the flag is the caller's static),
  * and to the log file when -d unimp is on.
  */
-#define log_unimp_once(...)                                                   \
-    do {                                                                      \
-        static bool done_;                                                    \
-        if (!done_) {                                                         \
-            done_ = true;                                                     \
-            error_report(__VA_ARGS__);                                         \
-        }                                                                     \
-        log_mask(LOG_UNIMP, __VA_ARGS__);                                     \
+#define log_unimp_once(...)               \
+    do {                                  \
+        static bool done_;                \
+        if (!done_) {                     \
+            done_ = true;                 \
+            error_report(__VA_ARGS__);    \
+        }                                 \
+        log_mask(LOG_UNIMP, __VA_ARGS__); \
     } while (0)
 
 #endif

@@ -63,12 +63,12 @@ struct MemoryRegion {
     const char *name;
     MemoryRegionType type;
     uint64_t size;
-    uint8_t *ram;             /* RAM/ROM: host memory */
+    uint8_t *ram; /* RAM/ROM: host memory */
     bool owns_ram;
-    bool readonly;            /* RAM made read-only (ROM is always) */
+    bool readonly; /* RAM made read-only (ROM is always) */
     const MemoryRegionOps *ops;
     void *opaque;
-    MemoryRegion *alias;      /* MR_ALIAS: target and offset in it */
+    MemoryRegion *alias; /* MR_ALIAS: target and offset in it */
     uint64_t alias_offset;
 
     /* Placement in the container. */
@@ -76,7 +76,7 @@ struct MemoryRegion {
     uint64_t addr;
     int priority;
     bool enabled;
-    unsigned seq;             /* insertion order, breaks priority ties */
+    unsigned seq; /* insertion order, breaks priority ties */
 
     MemoryRegion **subregions;
     int nr_subregions;
@@ -87,8 +87,8 @@ struct MemoryRegion {
 typedef struct FlatRange {
     uint64_t start;
     uint64_t size;
-    MemoryRegion *mr;         /* terminal region: RAM, ROM or I/O */
-    uint64_t offset;          /* offset of start inside mr */
+    MemoryRegion *mr; /* terminal region: RAM, ROM or I/O */
+    uint64_t offset;  /* offset of start inside mr */
     bool readonly;
 } FlatRange;
 
@@ -112,10 +112,10 @@ struct AddressSpace {
     const char *name;
     MemoryRegion *root;
     FlatView *view;
-    uint64_t size_mask;       /* addresses wrap at the root's size */
+    uint64_t size_mask; /* addresses wrap at the root's size */
     MemoryListener *listeners;
     AddressSpace *next;
-    unsigned generation;      /* bumped on every new view (TLB flushes) */
+    unsigned generation; /* bumped on every new view (TLB flushes) */
 };
 
 void memory_region_init(MemoryRegion *mr, const char *name, uint64_t size);
@@ -151,8 +151,7 @@ static inline uint8_t *memory_region_get_ram_ptr(MemoryRegion *mr)
 void memory_region_transaction_begin(void);
 void memory_region_transaction_commit(void);
 
-void address_space_init(AddressSpace *as, MemoryRegion *root,
-                        const char *name);
+void address_space_init(AddressSpace *as, MemoryRegion *root, const char *name);
 void address_space_destroy(AddressSpace *as);
 
 void memory_listener_register(MemoryListener *l, AddressSpace *as);
@@ -178,8 +177,8 @@ bool address_space_write_val(AddressSpace *as, uint64_t addr, unsigned size,
                              uint64_t val);
 
 /* Buffer copies through RAM, ROM and I/O; false if any byte unassigned. */
-bool address_space_rw(AddressSpace *as, uint64_t addr, void *buf,
-                      uint64_t len, bool is_write);
+bool address_space_rw(AddressSpace *as, uint64_t addr, void *buf, uint64_t len,
+                      bool is_write);
 static inline bool address_space_read(AddressSpace *as, uint64_t addr,
                                       void *buf, uint64_t len)
 {

@@ -33,10 +33,10 @@ typedef struct Timer Timer;
 
 struct Timer {
     EmuClockType clock;
-    int64_t expire;           /* -1 when not armed */
+    int64_t expire; /* -1 when not armed */
     TimerCb *cb;
     void *opaque;
-    Timer *next;              /* in the clock's active list, by deadline */
+    Timer *next; /* in the clock's active list, by deadline */
 };
 
 int64_t clock_get_ns(EmuClockType type);

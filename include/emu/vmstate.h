@@ -18,8 +18,8 @@ typedef enum VMStateType {
     VMS_U64,
     VMS_I32,
     VMS_I64,
-    VMS_BUFFER,   /* raw bytes, dumped in hex */
-    VMS_STRUCT,   /* nested description, count elements of elem_size */
+    VMS_BUFFER, /* raw bytes, dumped in hex */
+    VMS_STRUCT, /* nested description, count elements of elem_size */
 } VMStateType;
 
 typedef struct VMStateDescription VMStateDescription;
@@ -28,8 +28,8 @@ typedef struct VMStateField {
     const char *name;
     size_t offset;
     VMStateType type;
-    unsigned count;          /* array length (1 for a scalar) */
-    size_t size;             /* bytes of one element */
+    unsigned count; /* array length (1 for a scalar) */
+    size_t size;    /* bytes of one element */
     const VMStateDescription *sub;
 } VMStateField;
 
@@ -40,27 +40,38 @@ struct VMStateDescription {
     int (*post_load)(void *opaque);
 };
 
-#define VMS_FIELD_(S, f, T, ty, n)                                          \
-    { #f, offsetof(S, f), ty, n, sizeof(T), NULL }
+#define VMS_FIELD_(S, f, T, ty, n)                 \
+    {                                              \
+#f, offsetof(S, f), ty, n, sizeof(T), NULL \
+    }
 
-#define VMSTATE_BOOL(f, S) VMS_FIELD_(S, f, bool, VMS_BOOL, 1)
-#define VMSTATE_U8(f, S) VMS_FIELD_(S, f, uint8_t, VMS_U8, 1)
-#define VMSTATE_U16(f, S) VMS_FIELD_(S, f, uint16_t, VMS_U16, 1)
-#define VMSTATE_U32(f, S) VMS_FIELD_(S, f, uint32_t, VMS_U32, 1)
-#define VMSTATE_U64(f, S) VMS_FIELD_(S, f, uint64_t, VMS_U64, 1)
-#define VMSTATE_I32(f, S) VMS_FIELD_(S, f, int32_t, VMS_I32, 1)
-#define VMSTATE_I64(f, S) VMS_FIELD_(S, f, int64_t, VMS_I64, 1)
-#define VMSTATE_U8_ARRAY(f, S, n) VMS_FIELD_(S, f, uint8_t, VMS_U8, n)
+#define VMSTATE_BOOL(f, S)         VMS_FIELD_(S, f, bool, VMS_BOOL, 1)
+#define VMSTATE_U8(f, S)           VMS_FIELD_(S, f, uint8_t, VMS_U8, 1)
+#define VMSTATE_U16(f, S)          VMS_FIELD_(S, f, uint16_t, VMS_U16, 1)
+#define VMSTATE_U32(f, S)          VMS_FIELD_(S, f, uint32_t, VMS_U32, 1)
+#define VMSTATE_U64(f, S)          VMS_FIELD_(S, f, uint64_t, VMS_U64, 1)
+#define VMSTATE_I32(f, S)          VMS_FIELD_(S, f, int32_t, VMS_I32, 1)
+#define VMSTATE_I64(f, S)          VMS_FIELD_(S, f, int64_t, VMS_I64, 1)
+#define VMSTATE_U8_ARRAY(f, S, n)  VMS_FIELD_(S, f, uint8_t, VMS_U8, n)
 #define VMSTATE_U16_ARRAY(f, S, n) VMS_FIELD_(S, f, uint16_t, VMS_U16, n)
 #define VMSTATE_U32_ARRAY(f, S, n) VMS_FIELD_(S, f, uint32_t, VMS_U32, n)
 #define VMSTATE_U64_ARRAY(f, S, n) VMS_FIELD_(S, f, uint64_t, VMS_U64, n)
-#define VMSTATE_BUFFER(f, S)                                                \
-    { #f, offsetof(S, f), VMS_BUFFER, 1, sizeof(((S *)0)->f), NULL }
-#define VMSTATE_STRUCT(f, S, vmsd, T)                                       \
-    { #f, offsetof(S, f), VMS_STRUCT, 1, sizeof(T), &(vmsd) }
-#define VMSTATE_STRUCT_ARRAY(f, S, n, vmsd, T)                              \
-    { #f, offsetof(S, f), VMS_STRUCT, n, sizeof(T), &(vmsd) }
-#define VMSTATE_END_OF_LIST() { NULL, 0, 0, 0, 0, NULL }
+#define VMSTATE_BUFFER(f, S)                                         \
+    {                                                                \
+#f, offsetof(S, f), VMS_BUFFER, 1, sizeof(((S *)0)->f), NULL \
+    }
+#define VMSTATE_STRUCT(f, S, vmsd, T)                         \
+    {                                                         \
+#f, offsetof(S, f), VMS_STRUCT, 1, sizeof(T), &(vmsd) \
+    }
+#define VMSTATE_STRUCT_ARRAY(f, S, n, vmsd, T)                \
+    {                                                         \
+#f, offsetof(S, f), VMS_STRUCT, n, sizeof(T), &(vmsd) \
+    }
+#define VMSTATE_END_OF_LIST()  \
+    {                          \
+        NULL, 0, 0, 0, 0, NULL \
+    }
 
 /* Print "name: value" lines, indented. */
 void vmstate_dump(FILE *f, const VMStateDescription *vmsd, const void *opaque,

@@ -29,30 +29,29 @@
 #include "hw/isa/isa.h"
 #include "hw/pci/pci.h"
 
-#define PIIX4_PM_SCI_IRQ 9
-#define PIIX4_PM_GPE0_BASE 0xafe0
-#define PIIX4_PM_APM_PORT 0xb2
+#define PIIX4_PM_SCI_IRQ       9
+#define PIIX4_PM_GPE0_BASE     0xafe0
+#define PIIX4_PM_APM_PORT      0xb2
 #define PIIX4_PM_FIRMWARE_BASE 0xb000 /* SeaBIOS's default acpi_pm_base */
-#define PM_TIMER_FREQUENCY 3579545
+#define PM_TIMER_FREQUENCY     3579545
 
 /* PM1 status / enable bits (ACPI 4.7.3.1). */
-#define ACPI_PM1_TMR 0x0001
-#define ACPI_PM1_BM 0x0010
-#define ACPI_PM1_GBL 0x0020
+#define ACPI_PM1_TMR    0x0001
+#define ACPI_PM1_BM     0x0010
+#define ACPI_PM1_GBL    0x0020
 #define ACPI_PM1_PWRBTN 0x0100
 #define ACPI_PM1_SLPBTN 0x0200
-#define ACPI_PM1_RTC 0x0400
-#define ACPI_PM1_WAK 0x8000
+#define ACPI_PM1_RTC    0x0400
+#define ACPI_PM1_WAK    0x8000
 /* PM1 control bits (ACPI 4.7.3.2). */
-#define ACPI_PM1_CNT_SCI_EN 0x0001
+#define ACPI_PM1_CNT_SCI_EN        0x0001
 #define ACPI_PM1_CNT_SLP_TYP_SHIFT 10
-#define ACPI_PM1_CNT_SLP_EN 0x2000
+#define ACPI_PM1_CNT_SLP_EN        0x2000
 
 typedef struct PIIX4PMState PIIX4PMState;
 
 /* Create, realize and reset the PM function.  NULL with errp set. */
-PIIX4PMState *piix4_pm_init(PCIBus *bus, int devfn, ISABus *isa,
-                            Error **errp);
+PIIX4PMState *piix4_pm_init(PCIBus *bus, int devfn, ISABus *isa, Error **errp);
 
 /*
  * Program PMBASE (and enable it), the SCI interrupt line (9) and the SMBus

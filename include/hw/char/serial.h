@@ -14,7 +14,7 @@
 #include "emu/device.h"
 #include "hw/isa/isa.h"
 
-#define TYPE_ISA_SERIAL "isa-serial"
+#define TYPE_ISA_SERIAL      "isa-serial"
 #define SERIAL_MAX_ISA_PORTS 4
 
 /* Create, realize and reset COM<index+1> on bus with chr (may be NULL). */

@@ -24,10 +24,10 @@
 #include "hw/input/ps2.h"
 #include "hw/isa/isa.h"
 
-#define I8042_DATA_PORT   0x60
-#define I8042_CMD_PORT    0x64
-#define I8042_KBD_IRQ     1
-#define I8042_AUX_IRQ     12
+#define I8042_DATA_PORT 0x60
+#define I8042_CMD_PORT  0x64
+#define I8042_KBD_IRQ   1
+#define I8042_AUX_IRQ   12
 
 typedef struct I8042State I8042State;
 

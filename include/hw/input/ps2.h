@@ -34,11 +34,11 @@ typedef struct PS2Queue {
 
 typedef struct PS2KbdState {
     PS2Queue queue;
-    int32_t pending_cmd;      /* command waiting for its parameter, or -1 */
-    uint8_t last_out;         /* for the resend command */
+    int32_t pending_cmd; /* command waiting for its parameter, or -1 */
+    uint8_t last_out;    /* for the resend command */
     bool scan_enabled;
-    uint8_t scancode_set;     /* 1 or 2 */
-    uint8_t leds;             /* bit 0 scroll, 1 num, 2 caps lock */
+    uint8_t scancode_set; /* 1 or 2 */
+    uint8_t leds;         /* bit 0 scroll, 1 num, 2 caps lock */
     uint8_t typematic;
     PS2UpdateFn *update;
     void *opaque;
@@ -48,14 +48,14 @@ typedef struct PS2MouseState {
     PS2Queue queue;
     int32_t pending_cmd;
     uint8_t last_out;
-    uint8_t status;           /* PS2_MOUSE_STATUS_* (remote, enabled, 2:1) */
-    uint8_t resolution;       /* 0..3: 1, 2, 4, 8 counts/mm */
+    uint8_t status;     /* PS2_MOUSE_STATUS_* (remote, enabled, 2:1) */
+    uint8_t resolution; /* 0..3: 1, 2, 4, 8 counts/mm */
     uint8_t sample_rate;
     bool wrap;
-    uint8_t type;             /* device ID: 0 PS/2, 3 IntelliMouse, 4 Explorer */
-    uint8_t detect[3];        /* last three sample rates (wheel unlock knock) */
-    uint8_t buttons;          /* PS2_MOUSE_BUTTON_* */
-    int32_t dx, dy, dz;       /* accumulated motion, PS/2 sense (+y up) */
+    uint8_t type;       /* device ID: 0 PS/2, 3 IntelliMouse, 4 Explorer */
+    uint8_t detect[3];  /* last three sample rates (wheel unlock knock) */
+    uint8_t buttons;    /* PS2_MOUSE_BUTTON_* */
+    int32_t dx, dy, dz; /* accumulated motion, PS/2 sense (+y up) */
     PS2UpdateFn *update;
     void *opaque;
 } PS2MouseState;
@@ -63,8 +63,8 @@ typedef struct PS2MouseState {
 #define PS2_MOUSE_BUTTON_LEFT   0x01
 #define PS2_MOUSE_BUTTON_RIGHT  0x02
 #define PS2_MOUSE_BUTTON_MIDDLE 0x04
-#define PS2_MOUSE_BUTTON_SIDE   0x08    /* 4th button (Explorer only) */
-#define PS2_MOUSE_BUTTON_EXTRA  0x10    /* 5th button (Explorer only) */
+#define PS2_MOUSE_BUTTON_SIDE   0x08 /* 4th button (Explorer only) */
+#define PS2_MOUSE_BUTTON_EXTRA  0x10 /* 5th button (Explorer only) */
 
 #define PS2_MOUSE_STATUS_REMOTE  0x40
 #define PS2_MOUSE_STATUS_ENABLED 0x20

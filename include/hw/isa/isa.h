@@ -12,9 +12,9 @@
 #include "emu/memory.h"
 
 typedef struct ISABus {
-    MemoryRegion *io;      /* port space root (64 KiB) */
+    MemoryRegion *io; /* port space root (64 KiB) */
     AddressSpace *io_as;
-    MemoryRegion *mem;     /* system memory root */
+    MemoryRegion *mem; /* system memory root */
     AddressSpace *mem_as;
     IRQ *irqs[16];
 } ISABus;
@@ -31,8 +31,8 @@ static inline IRQ *isa_get_irq(ISABus *bus, int n)
 }
 
 /* Ops for byte-wide ISA registers: wider accesses are split into bytes. */
-#define ISA_BYTE_OPS_SIZES                                                   \
-    .valid = { .min_access_size = 1, .max_access_size = 4 },                 \
-    .impl = { .min_access_size = 1, .max_access_size = 1 }
+#define ISA_BYTE_OPS_SIZES                                 \
+    .valid = {.min_access_size = 1, .max_access_size = 4}, \
+    .impl = {.min_access_size = 1, .max_access_size = 1}
 
 #endif

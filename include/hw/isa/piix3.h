@@ -23,8 +23,8 @@
 #include "hw/pci/pci.h"
 
 #define PIIX3_NUM_PIRQS 4
-#define PIIX3_PIRQRC 0x60   /* PIRQ route control A-D, 0x60-0x63 */
-#define PIIX3_RCR_PORT 0xcf9
+#define PIIX3_PIRQRC    0x60 /* PIRQ route control A-D, 0x60-0x63 */
+#define PIIX3_RCR_PORT  0xcf9
 
 typedef struct PIIX3State PIIX3State;
 

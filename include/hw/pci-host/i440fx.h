@@ -44,9 +44,9 @@
 #include "emu/memory.h"
 #include "hw/pci/pci.h"
 
-#define I440FX_PAM 0x59
-#define I440FX_PAM_SIZE 7
-#define I440FX_SMRAM 0x72
+#define I440FX_PAM          0x59
+#define I440FX_PAM_SIZE     7
+#define I440FX_SMRAM        0x72
 #define I440FX_PAM_SEGMENTS 13
 
 typedef struct I440FXState I440FXState;

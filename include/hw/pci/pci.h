@@ -22,57 +22,57 @@
 #include "emu/irq.h"
 #include "emu/memory.h"
 
-#define PCI_VENDOR_ID 0x00
-#define PCI_DEVICE_ID 0x02
-#define PCI_COMMAND 0x04
-#define PCI_COMMAND_IO 0x1
-#define PCI_COMMAND_MEMORY 0x2
-#define PCI_COMMAND_MASTER 0x4
-#define PCI_COMMAND_INTX_DISABLE 0x400
-#define PCI_STATUS 0x06
-#define PCI_STATUS_INTERRUPT 0x08
-#define PCI_REVISION_ID 0x08
-#define PCI_CLASS_PROG 0x09
-#define PCI_CLASS_DEVICE 0x0a
-#define PCI_HEADER_TYPE 0x0e
+#define PCI_VENDOR_ID                  0x00
+#define PCI_DEVICE_ID                  0x02
+#define PCI_COMMAND                    0x04
+#define PCI_COMMAND_IO                 0x1
+#define PCI_COMMAND_MEMORY             0x2
+#define PCI_COMMAND_MASTER             0x4
+#define PCI_COMMAND_INTX_DISABLE       0x400
+#define PCI_STATUS                     0x06
+#define PCI_STATUS_INTERRUPT           0x08
+#define PCI_REVISION_ID                0x08
+#define PCI_CLASS_PROG                 0x09
+#define PCI_CLASS_DEVICE               0x0a
+#define PCI_HEADER_TYPE                0x0e
 #define PCI_HEADER_TYPE_MULTI_FUNCTION 0x80
-#define PCI_BASE_ADDRESS_0 0x10
-#define PCI_BASE_ADDRESS_SPACE_IO 0x01
-#define PCI_BASE_ADDRESS_MEM_TYPE_64 0x04
-#define PCI_BASE_ADDRESS_MEM_PREFETCH 0x08
-#define PCI_SUBSYSTEM_VENDOR_ID 0x2c
-#define PCI_SUBSYSTEM_ID 0x2e
-#define PCI_ROM_ADDRESS 0x30
-#define PCI_CAPABILITY_LIST 0x34
-#define PCI_INTERRUPT_LINE 0x3c
-#define PCI_INTERRUPT_PIN 0x3d
+#define PCI_BASE_ADDRESS_0             0x10
+#define PCI_BASE_ADDRESS_SPACE_IO      0x01
+#define PCI_BASE_ADDRESS_MEM_TYPE_64   0x04
+#define PCI_BASE_ADDRESS_MEM_PREFETCH  0x08
+#define PCI_SUBSYSTEM_VENDOR_ID        0x2c
+#define PCI_SUBSYSTEM_ID               0x2e
+#define PCI_ROM_ADDRESS                0x30
+#define PCI_CAPABILITY_LIST            0x34
+#define PCI_INTERRUPT_LINE             0x3c
+#define PCI_INTERRUPT_PIN              0x3d
 
-#define PCI_NUM_BARS 6
-#define PCI_ROM_SLOT 6
+#define PCI_NUM_BARS        6
+#define PCI_ROM_SLOT        6
 #define PCI_DEVFN(slot, fn) (((slot) << 3) | (fn))
-#define PCI_SLOT(devfn) (((devfn) >> 3) & 0x1f)
-#define PCI_FUNC(devfn) ((devfn) & 7)
+#define PCI_SLOT(devfn)     (((devfn) >> 3) & 0x1f)
+#define PCI_FUNC(devfn)     ((devfn)&7)
 
 typedef struct PCIBus PCIBus;
 typedef struct PCIDevice PCIDevice;
 
 typedef struct PCIBar {
-    MemoryRegion *mr;         /* NULL: BAR not implemented */
+    MemoryRegion *mr; /* NULL: BAR not implemented */
     uint64_t size;
-    uint8_t type;             /* PCI_BASE_ADDRESS_SPACE_IO or mem flags */
-    uint64_t addr;            /* where it is mapped, or PCI_BAR_UNMAPPED */
+    uint8_t type;  /* PCI_BASE_ADDRESS_SPACE_IO or mem flags */
+    uint64_t addr; /* where it is mapped, or PCI_BAR_UNMAPPED */
 } PCIBar;
 #define PCI_BAR_UNMAPPED (~(uint64_t)0)
 
 struct PCIDevice {
     DeviceState parent;
     PCIBus *bus;
-    int32_t devfn;            /* property "addr"; -1 = first free slot */
+    int32_t devfn; /* property "addr"; -1 = first free slot */
     uint8_t config[256];
-    uint8_t wmask[256];       /* bits the guest may write */
-    uint8_t w1cmask[256];     /* bits cleared by writing 1 */
+    uint8_t wmask[256];   /* bits the guest may write */
+    uint8_t w1cmask[256]; /* bits cleared by writing 1 */
     PCIBar bars[7];
-    int irq_level;            /* INTx asserted */
+    int irq_level; /* INTx asserted */
     /* Optional hooks for device-specific registers; they call the default
      * functions for everything else. */
     uint32_t (*config_read)(PCIDevice *d, uint32_t addr, int len);
@@ -80,19 +80,19 @@ struct PCIDevice {
 };
 
 /* pin is 0-based (0 = INTA#, from config 0x3d minus 1). */
-typedef int PCIMapIRQFn(PCIDevice *d, int pin);      /* -> bus irq index */
+typedef int PCIMapIRQFn(PCIDevice *d, int pin); /* -> bus irq index */
 typedef void PCISetIRQFn(void *opaque, int irq, int level);
 
 struct PCIBus {
-    MemoryRegion *mem;        /* where memory BARs are mapped */
-    MemoryRegion *io;         /* where I/O BARs are mapped */
-    AddressSpace *dma_as;     /* what bus masters reach */
+    MemoryRegion *mem;    /* where memory BARs are mapped */
+    MemoryRegion *io;     /* where I/O BARs are mapped */
+    AddressSpace *dma_as; /* what bus masters reach */
     PCIDevice *devices[256];
     PCIMapIRQFn *map_irq;
     PCISetIRQFn *set_irq;
     void *irq_opaque;
     int nirq;
-    int *irq_count;           /* devices asserting each bus irq */
+    int *irq_count; /* devices asserting each bus irq */
 };
 
 PCIBus *pci_bus_new(MemoryRegion *mem, MemoryRegion *io, AddressSpace *dma_as);
@@ -102,14 +102,16 @@ void pci_bus_set_irq_routing(PCIBus *bus, PCIMapIRQFn *map_irq,
                              PCISetIRQFn *set_irq, void *opaque, int nirq);
 
 /* "addr" property for PCI device classes (parses "slot[.fn]", hex). */
-#define DEFINE_PROP_PCI_DEVFN(S)                                             \
-    { "addr", PROP_PCI_DEVFN, offsetof(S, pci.devfn), (uint64_t)-1, NULL,     \
-      "slot[.function] on the PCI bus (hex)" }
+#define DEFINE_PROP_PCI_DEVFN(S)                                            \
+    {                                                                       \
+        "addr", PROP_PCI_DEVFN, offsetof(S, pci.devfn), (uint64_t)-1, NULL, \
+            "slot[.function] on the PCI bus (hex)"                          \
+    }
 
 int pci_device_attach(PCIDevice *d, Error **errp);
 void pci_device_detach(PCIDevice *d);
 void pci_config_set_ids(PCIDevice *d, uint16_t vendor, uint16_t device,
-                        uint32_t class_prog_rev /* class<<8 | rev */ );
+                        uint32_t class_prog_rev /* class<<8 | rev */);
 void pci_register_bar(PCIDevice *d, int n, uint8_t type, MemoryRegion *mr);
 /* Drive the device's INTx pin (config 0x3d) at level. */
 void pci_set_irq(PCIDevice *d, int level);

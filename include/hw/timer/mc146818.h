@@ -16,23 +16,23 @@
 #include "hw/isa/isa.h"
 
 /* Register indexes in CMOS (datasheet section "Address map"). */
-#define RTC_SECONDS         0x00
-#define RTC_SECONDS_ALARM   0x01
-#define RTC_MINUTES         0x02
-#define RTC_MINUTES_ALARM   0x03
-#define RTC_HOURS           0x04
-#define RTC_HOURS_ALARM     0x05
-#define RTC_DAY_OF_WEEK     0x06
-#define RTC_DAY_OF_MONTH    0x07
-#define RTC_MONTH           0x08
-#define RTC_YEAR            0x09
-#define RTC_REG_A           0x0a
-#define RTC_REG_B           0x0b
-#define RTC_REG_C           0x0c
-#define RTC_REG_D           0x0d
-#define RTC_CENTURY         0x32    /* PC convention, BCD like the others */
+#define RTC_SECONDS       0x00
+#define RTC_SECONDS_ALARM 0x01
+#define RTC_MINUTES       0x02
+#define RTC_MINUTES_ALARM 0x03
+#define RTC_HOURS         0x04
+#define RTC_HOURS_ALARM   0x05
+#define RTC_DAY_OF_WEEK   0x06
+#define RTC_DAY_OF_MONTH  0x07
+#define RTC_MONTH         0x08
+#define RTC_YEAR          0x09
+#define RTC_REG_A         0x0a
+#define RTC_REG_B         0x0b
+#define RTC_REG_C         0x0c
+#define RTC_REG_D         0x0d
+#define RTC_CENTURY       0x32 /* PC convention, BCD like the others */
 
-#define RTC_CMOS_SIZE       128
+#define RTC_CMOS_SIZE 128
 
 typedef struct MC146818State MC146818State;
 
