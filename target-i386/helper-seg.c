@@ -986,10 +986,12 @@ static void do_interrupt_pm(CPUX86State *env, int vector, bool is_sw,
 void x86_do_interrupt(CPUX86State *env, int vector, bool is_sw,
                       bool has_err, int error_code, uint32_t next_eip)
 {
-    log_mask(LOG_INT, "x86: %s %02x at %04x:%08x err %x cpl %d\n",
+    log_mask(LOG_INT, "x86: %s %02x at %04x:%08x err %x cpl %d%s%08x\n",
              is_sw ? "int" : "exception", vector,
              env->segs[R_CS].selector, (uint32_t)env->eip, error_code,
-             cpl_of(env));
+             cpl_of(env), vector == EXCP0E_PAGE ? " cr2 " : " esp ",
+             vector == EXCP0E_PAGE ? (uint32_t)env->cr[2]
+                                   : (uint32_t)env->regs[R_ESP]);
     if (env->cr[0] & CR0_PE_MASK) {
         do_interrupt_pm(env, vector, is_sw, has_err, error_code, next_eip);
     } else {

@@ -22,3 +22,16 @@ finish() {
     [ $failed -eq 0 ]
     exit $?
 }
+
+# default_accels: the accelerators tests run under unless $EMU_ACCELS says:
+# kvm, plus tcg when "$EMU -accel help" lists it as usable.
+default_accels() {
+    if [ -n "${EMU_ACCELS:-}" ]; then
+        echo "$EMU_ACCELS"
+    elif "$EMU" -accel help 2>/dev/null | grep -v -i "not usable" |
+            grep -q '^tcg '; then
+        echo "kvm tcg"
+    else
+        echo "kvm"
+    fi
+}

@@ -10,6 +10,11 @@
  * Back end choice: the x86-64 code generator when it is linked in (weak
  * symbols below) unless EMU_TCG_INTERP=1, else the IR interpreter.
  *
+ * A fault in a slow-path memory access is restored to its guest
+ * instruction through the block that holds the host return address (found
+ * in the code-cache-ordered table of native blocks: a chained block runs
+ * without the loop knowing which one it is).
+ *
  * Exceptions raised while delivering another are classified as SDM vol.
  * 3, table 6-5 says (#DF for contributory/page-fault pairs, shutdown on a
  * fault while delivering #DF).  A fetch beyond the CS limit is #GP(0) at
@@ -57,6 +62,11 @@ static bool tcg_inited;
 /* All TB structs, freed at a flush. */
 static TB **tb_all;
 static size_t tb_all_nr, tb_all_cap;
+/* Native blocks in code-cache order (ascending host address until a
+ * flush): which block a host return address belongs to, since chained
+ * blocks run without passing through the loop. */
+static TB **tb_native;
+static size_t tb_native_nr, tb_native_cap;
 
 void tlb_protect_code_page(CPUX86State *env, uint32_t pa_page);
 
@@ -111,6 +121,7 @@ static void tb_flush_all(void)
         free(tb);
     }
     tb_all_nr = 0;
+    tb_native_nr = 0;
     if (use_native) {
         tcg_code_cache_reset(&code_cache);
     }
@@ -188,6 +199,27 @@ void tb_invalidate_phys_range(uint32_t phys, uint32_t len)
     }
 }
 
+/* The native block whose code contains host address pc, or NULL. */
+static TB *tb_find_by_host(uintptr_t pc)
+{
+    size_t lo = 0, hi = tb_native_nr;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if ((uintptr_t)tb_native[mid]->info->code < pc) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    /* lo: first block starting at or after pc; the one before holds it. */
+    if (lo == 0) {
+        return NULL;
+    }
+    TB *tb = tb_native[lo - 1];
+    uintptr_t start = (uintptr_t)tb->info->code;
+    return pc > start && pc <= start + tb->info->size ? tb : NULL;
+}
+
 void tcg_restore_state(CPUX86State *env, uintptr_t retaddr)
 {
     TCGCPU *t = env_tcg(env);
@@ -195,15 +227,17 @@ void tcg_restore_state(CPUX86State *env, uintptr_t retaddr)
         return;                 /* a helper: eip already stored */
     }
     if (retaddr == 0) {
-        if (!use_native) {
+        /* Interpreted blocks are never chained: cur_tb is the one. */
+        if (t->cur_tb->tci) {
             env->eip = (uint32_t)tci_insn_data[0];
         }
         return;
     }
-    if (t->cur_tb->info && tcg_search_insn) {
-        int i = tcg_search_insn(t->cur_tb->info, retaddr);
+    TB *tb = tb_find_by_host(retaddr);
+    if (tb && tcg_search_insn) {
+        int i = tcg_search_insn(tb->info, retaddr);
         if (i >= 0) {
-            env->eip = (uint32_t)t->cur_tb->info->insn_data[i][0];
+            env->eip = (uint32_t)tb->info->insn_data[i][0];
         }
     }
 }
@@ -326,6 +360,14 @@ static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
     if (use_native) {
         tb->info = calloc(1, sizeof(*tb->info));
         int r = tcg_gen_code(t->ctx, &code_cache, tb->info);
+        if (r == 0) {
+            if (tb_native_nr == tb_native_cap) {
+                tb_native_cap = tb_native_cap ? tb_native_cap * 2 : 4096;
+                tb_native = realloc(tb_native,
+                                    tb_native_cap * sizeof(*tb_native));
+            }
+            tb_native[tb_native_nr++] = tb;
+        }
         if (r == -ENOSPC) {
             /* Flush and start over: the caller looks the block up again. */
             tb_flush_all();

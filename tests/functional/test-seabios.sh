@@ -18,13 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 . "$here/../lib.sh"
 # Default: kvm, plus the translator when this emu lists it as usable.
-if [ -z "${EMU_ACCELS:-}" ]; then
-    EMU_ACCELS=kvm
-    if "$EMU" -accel help 2>/dev/null | grep -v -i "not usable\|unavailable" |
-            grep -q '^tcg '; then
-        EMU_ACCELS="kvm tcg"
-    fi
-fi
+EMU_ACCELS=$(default_accels)
 SEABIOS=${SEABIOS:-/usr/share/seabios/bios-256k.bin}
 SEABIOS_TIMEOUT=${SEABIOS_TIMEOUT:-60}
 EMU_EXTRA_ARGS=${EMU_EXTRA_ARGS:-}

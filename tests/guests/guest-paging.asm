@@ -5,7 +5,8 @@
 ;
 ; Checks: a read sets A in the PDE and the PTE but not D; a write sets D;
 ; #PF for a not-present page on read (error 0) and write (error 2) with CR2
-; = the faulting address and the faulting instruction's EIP; a supervisor
+; = the faulting address and the faulting instruction's EIP, also in a
+; block entered through chained jumps; a supervisor
 ; write to a read-only page faults with CR0.WP (error 3) and succeeds
 ; without it; INVLPG and a CR3 reload make a changed PTE visible; a 4 MiB
 ; page (CR4.PSE) maps and gets A and D in its PDE; an instruction that
@@ -125,6 +126,26 @@ pm_main:
         PM_FAIL 12, "not-present write did not fault"
 .pf2:   PM_CHECK [EXC_ERR], 2, 13, "#PF write: error code"
         PM_CHECK [EXC_CR2], LIN_NP + 4, 14, "#PF write: CR2"
+        ; #PF in a block reached through chained jumps (X -> Y -> X ...):
+        ; the fault still reports the faulting instruction
+        TRY     .pfc
+        mov     esi, LIN_T
+        mov     edi, 100
+        xor     ebx, ebx
+        jmp     .cy
+.cx:    inc     ebx
+.cx_insn:
+        mov     eax, [esi]
+        add     esi, 0x400
+        jmp     .cy
+.cy:    dec     edi
+        jnz     .cx
+        PM_FAIL 60, "chained loop did not fault"
+.pfc:   PM_CHECK [EXC_EIP], .cx_insn, 61, "#PF in a chained block: saved EIP"
+        PM_CHECK [EXC_CR2], LIN_NP, 62, "#PF in a chained block: CR2"
+        PM_CHECK ebx, 5, 63, "#PF in a chained block: EBX"
+        PM_CHECK edi, 95, 64, "#PF in a chained block: EDI"
+
         ; read-only page, WP=1: fault; WP=0: allowed
         mov     eax, [LIN_RO]
         PM_CHECK eax, 0xBBBB0000, 15, "read of the read-only page"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/guests/run.sh - run the tiny guest programs (tests/guests/guest-*.asm,
 # assembled into build/guests/*.bin) as the BIOS of a pc machine, under each
-# accelerator in $EMU_ACCELS (default "kvm").
+# accelerator in $EMU_ACCELS (default "kvm", plus "tcg" when usable).
 #
 # A guest reports "PASS <name>" or "FAIL <name>: ..." on COM1 and leaves
 # through isa-debug-exit: status 33 is a pass ("SKIP <name>: why" with
@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
 . "$here/../lib.sh"
-EMU_ACCELS=${EMU_ACCELS:-kvm}
+EMU_ACCELS=$(default_accels)
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-30}
 EMU_CONSOLE_ARGS=${EMU_CONSOLE_ARGS:--nographic}
 PASS_STATUS=33
