@@ -759,7 +759,7 @@ void helper_sysexit(CPUX86State *env)
 /*
  * Debug registers (SDM vol. 3, 17.2): DR4/DR5 are DR6/DR7 unless CR4.DE
  * (then #UD); DR6 and DR7 read their reserved bits as the P6 does.  The
- * breakpoints themselves are not modelled.
+ * exec loop (accel/tcg) checks DR7's enabled breakpoints.
  */
 static int dr_index(CPUX86State *env, uint32_t reg)
 {
@@ -777,11 +777,7 @@ static int dr_index(CPUX86State *env, uint32_t reg)
 
 void helper_mov_dr(CPUX86State *env, uint32_t reg, uint32_t val)
 {
-    int i = dr_index(env, reg);
-    if (i == 7 && (val & 0xff)) {
-        log_unimp_once("x86: hardware breakpoints (DR7) not supported");
-    }
-    env->dr[i] = val;
+    env->dr[dr_index(env, reg)] = val;
 }
 
 uint32_t helper_read_dr(CPUX86State *env, uint32_t reg)
