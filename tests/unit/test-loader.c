@@ -869,18 +869,46 @@ static void test_acpi_tables(void)
 
 /* ---- Debian kernels from the guest cache ---- */
 
+/* The cache scripts/fetch-guests.sh fills: $EMU_GUEST_CACHE, else
+ * ${XDG_CACHE_HOME:-$HOME/.cache}/emu-guests. */
+static const char *guest_cache_dir(void)
+{
+    static char buf[4096];
+    const char *d = getenv("EMU_GUEST_CACHE");
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (d && *d) {
+        return d;
+    }
+    if (xdg && *xdg) {
+        snprintf(buf, sizeof(buf), "%s/emu-guests", xdg);
+    } else if (home && *home) {
+        snprintf(buf, sizeof(buf), "%s/.cache/emu-guests", home);
+    } else {
+        return NULL;
+    }
+    return buf;
+}
+
 static void test_debian_kernels(void)
 {
-    const char *dir = getenv("EMU_GUEST_CACHE");
-    char pat[4096];
+    const char *dir = guest_cache_dir();
+    char pat[4096 + 64];
     glob_t gl;
     int found = 0;
     uint8_t *rd_data = pattern(1 * MiB + 123, 17);
     char *rpath = write_temp(rd_data, 1 * MiB + 123);
     const char *cmdline = "console=ttyS0 panic=-1 emu-test";
 
+    /* Kernels at the top of the cache, or where fetch-guests.sh unpacks
+     * the Debian packages (root-<arch>/kernel/boot/). */
     snprintf(pat, sizeof(pat), "%s/vmlinuz-*", dir ? dir : "");
-    if (dir && glob(pat, 0, NULL, &gl) == 0) {
+    int g1 = dir ? glob(pat, 0, NULL, &gl) : GLOB_NOMATCH;
+    snprintf(pat, sizeof(pat), "%s/root-*/kernel/boot/vmlinuz-*",
+             dir ? dir : "");
+    if (dir && glob(pat, g1 == 0 ? GLOB_APPEND : 0, NULL, &gl) == 0) {
+        g1 = 0;
+    }
+    if (g1 == 0) {
         for (size_t i = 0; i < gl.gl_pathc; i++) {
             const char *k = gl.gl_pathv[i];
             Guest g;
@@ -925,7 +953,7 @@ static void test_debian_kernels(void)
         globfree(&gl);
     }
     if (!found) {
-        printf("SKIP: no Debian kernels in %s\n",
+        printf("SKIP: no Debian kernels in %s (run scripts/fetch-guests.sh)\n",
                dir ? dir : "$EMU_GUEST_CACHE (not set)");
     }
     free(rd_data);
