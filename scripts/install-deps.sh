@@ -7,7 +7,7 @@
 set -eu
 
 pkgs="build-essential pkg-config libglib2.0-dev libpixman-1-dev libsdl2-dev
-libslirp-dev linux-libc-dev nasm seabios python3 cpio gzip xz-utils
+libslirp-dev libcapstone-dev linux-libc-dev nasm seabios python3 cpio gzip xz-utils
 ca-certificates gcc-multilib"
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs qemu-system-x86"
 

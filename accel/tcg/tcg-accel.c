@@ -35,6 +35,7 @@
 #include "emu/accel.h"
 #include "emu/machine.h"
 #include "emu/main-loop.h"
+#include "accel/tcg/disas.h"
 #include "accel/tcg/tcg-internal.h"
 
 #pragma weak tcg_code_cache_init
@@ -352,6 +353,14 @@ static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
         }
         max = n > 1 ? n - 1 : 1;
     }
+    if (log_enabled(LOG_IN_ASM) && size) {
+        uint8_t *bytes = malloc(size);
+        for (uint32_t i = 0; i < size; i++) {
+            bytes[i] = x86_code_ldub(env, cs_base + eip + i);
+        }
+        disas_log_guest(cs_base, eip, bytes, size, flags & HF_CS32);
+        free(bytes);
+    }
     if (log_enabled(LOG_OP)) {
         log_printf("TB %04x:%08x (%d insns)\n", cs_base, eip, n);
         tcg_dump_ops(t->ctx, emu_logfile ? emu_logfile : stderr);
@@ -360,6 +369,9 @@ static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
     if (use_native) {
         tb->info = calloc(1, sizeof(*tb->info));
         int r = tcg_gen_code(t->ctx, &code_cache, tb->info);
+        if (r == 0 && log_enabled(LOG_OUT_ASM)) {
+            disas_log_host(tb->info->code, tb->info->size);
+        }
         if (r == 0) {
             if (tb_native_nr == tb_native_cap) {
                 tb_native_cap = tb_native_cap ? tb_native_cap * 2 : 4096;
@@ -766,6 +778,7 @@ static int tcg_vcpu_init(CPUState *cpu, Error **errp)
     x86_translate_init();
     t->a20_mask = cpu->env.a20_mask;
     cpu->accel_state = t;
+    cpu->env.tcg_tlb_nlog = UINT32_MAX;     /* first flush: every entry */
     tlb_flush_all(&cpu->env);
     cpu->state_dirty = true;
     return 0;
