@@ -37,10 +37,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-EMU=${EMU:-./emu}
-case "$EMU" in
-    */*) EMU=$(cd "$(dirname "$EMU")" 2>/dev/null && pwd)/$(basename "$EMU") ;;
-esac
+. "$here/../lib.sh"
 POWER_TIMEOUT=${POWER_TIMEOUT:-30}
 prefix="$(basename "$EMU"): "
 
@@ -68,34 +65,6 @@ fail() {
 }
 skip() { echo "SKIP power: $1: $2"; skipped=$((skipped + 1)); }
 
-kvm_usable() {
-    [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]
-}
-
-# run_timeout SECS CMD...: like timeout(1), status 124 on expiry.
-run_timeout() {
-    secs=$1; shift
-    if command -v timeout >/dev/null 2>&1; then
-        timeout -k 5 "$secs" "$@"
-        return $?
-    fi
-    "$@" &
-    pid=$!
-    ( sleep "$secs"; kill -TERM "$pid" 2>/dev/null; sleep 5;
-      kill -KILL "$pid" 2>/dev/null ) &
-    watcher=$!
-    wait "$pid"
-    st=$?
-    kill "$watcher" 2>/dev/null
-    wait "$watcher" 2>/dev/null
-    [ $st -ge 128 ] && st=124
-    return $st
-}
-
-# newer A B: A exists and was modified after B.
-newer() {
-    [ -f "$1" ] && [ -n "$(find "$1" -newer "$2" 2>/dev/null)" ]
-}
 
 # build MODE: assemble $bindir/<mode>.bin; prints nothing, fails on error.
 build() {

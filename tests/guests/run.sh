@@ -35,34 +35,6 @@ if ! command -v "$EMU" >/dev/null 2>&1 && [ ! -x "$EMU" ]; then
     exit 77
 fi
 
-kvm_usable() {
-    [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]
-}
-
-# run_timeout SECS CMD...: like timeout(1), status 124 on expiry.
-run_timeout() {
-    secs=$1; shift
-    if command -v timeout >/dev/null 2>&1; then
-        timeout -k 5 "$secs" "$@"
-        return $?
-    fi
-    "$@" &
-    pid=$!
-    ( sleep "$secs"; kill -TERM "$pid" 2>/dev/null; sleep 5;
-      kill -KILL "$pid" 2>/dev/null ) &
-    watcher=$!
-    wait "$pid"
-    st=$?
-    kill "$watcher" 2>/dev/null
-    wait "$watcher" 2>/dev/null
-    [ $st -ge 128 ] && st=124
-    return $st
-}
-
-# newer A B: A exists and was modified after B (test -nt is not POSIX).
-newer() {
-    [ -f "$1" ] && [ -n "$(find "$1" -newer "$2" 2>/dev/null)" ]
-}
 
 # Guest list: every tests/guests/guest-*.asm (built here if needed).
 if [ -n "${GUESTS:-}" ]; then
