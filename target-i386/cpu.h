@@ -201,9 +201,14 @@ typedef struct CPUX86State {
 
     /* Translator only (accel/tcg), addressed by generated code: a nonzero
      * exit_request makes the next block return to the exec loop; tcg_tlb
-     * is the software TLB (TCGTLBEntry[4][256], tcg/tcg-backend.h). */
+     * is the software TLB (TCGTLBEntry[4][4096], tcg/tcg-backend.h);
+     * tcg_tlb_log lists the entries filled since the last flush (mode *
+     * 4096 + index) so a flush clears only those, unless tcg_tlb_nlog went
+     * past the log's size. */
     volatile int32_t exit_request;
-    uint8_t tcg_tlb[4 * 256 * 32] __attribute__((aligned(64)));
+    uint32_t tcg_tlb_nlog;
+    uint16_t tcg_tlb_log[512];
+    uint8_t tcg_tlb[4 * 4096 * 32] __attribute__((aligned(64)));
 } CPUX86State;
 
 /* Architectural power-on/INIT state (SDM vol. 3, 9.1.1, table 9-1). */

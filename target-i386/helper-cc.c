@@ -34,6 +34,12 @@ static inline uint32_t of_bit(uint32_t v, int bits)
 uint32_t x86_cc_compute_all(uint32_t cc_op, uint32_t dst, uint32_t src,
                             uint32_t src2)
 {
+    if (cc_op & CC_OP_ROT_OVL) {
+        uint32_t f = x86_cc_compute_all(cc_op & ~CC_OP_ROT_OVL, dst, src,
+                                        src2);
+        return (f & ~(CC_C | CC_O)) | ((src2 >> CC_OVL_C_SHIFT) & 1) |
+               (((src2 >> CC_OVL_O_SHIFT) & 1) ? CC_O : 0);
+    }
     if (cc_op == CC_OP_EFLAGS || cc_op >= CC_OP_NB) {
         return src & CC_ARITH;
     }
@@ -129,6 +135,17 @@ void x86_update_hflags(CPUX86State *env)
             }
             if (env->segs[R_SS].flags & DESC_B_MASK) {
                 hf |= HF_SS32;
+            }
+            for (int i = 0; i < 6; i++) {
+                const SegmentCache *sc = &env->segs[i];
+                uint32_t mode = HF_SEGCHK_FULL;
+                if ((sc->flags & (DESC_P_MASK | DESC_S_MASK | DESC_CS_MASK |
+                                  DESC_W_MASK | DESC_E_MASK)) ==
+                    (DESC_P_MASK | DESC_S_MASK | DESC_W_MASK) &&
+                    ((sc->selector & ~3u) || i == R_SS) && sc->limit >= 3) {
+                    mode = sc->limit == 0xffffffffu ? 0 : HF_SEGCHK_LIMIT;
+                }
+                hf |= mode << (HF_SEG_SHIFT + 2 * i);
             }
         }
     }

@@ -95,6 +95,13 @@ void helper_div(CPUX86State *env, uint32_t divisor, uint32_t size)
         set_reg(env, R_EAX, 2, (r << 8) | q);
         return;
     }
+    if (size == 4 && env->regs[R_EDX] == 0) {
+        /* The common zero-extended case: a 32-bit division (faster). */
+        uint32_t n32 = env->regs[R_EAX];
+        env->regs[R_EAX] = n32 / divisor;
+        env->regs[R_EDX] = n32 % divisor;
+        return;
+    }
     uint64_t n = (uint64_t)(env->regs[R_EDX] & m) << (size * 8) |
                  (env->regs[R_EAX] & m);
     uint64_t q = n / divisor, r = n % divisor;
@@ -286,19 +293,69 @@ uint32_t helper_rotate(CPUX86State *env, uint32_t val, uint32_t count,
         break;
     }
     }
-    set_cc(env, fl);
+    if (!(op_size & ROTATE_NO_FLAGS)) {
+        set_cc(env, fl);
+    }
     return res;
 }
 
 static void check_io(CPUX86State *env, uint32_t port, uint32_t size)
 {
-    /* Protected mode with CPL > IOPL: the TSS I/O bitmap is not modelled,
-     * so the access faults as if every bit were set. */
-    if ((env->hflags & HF_PE) &&
-        ((env->hflags & HF_CPL_MASK) > ((env->eflags & IOPL_MASK) >> 12) ||
-         (env->hflags & HF_VM))) {
-        log_unimp_once("x86: TSS I/O permission bitmap");
+    /* Protected mode with CPL > IOPL, and V86 mode always: the I/O
+     * permission bitmap of a 32-bit TSS decides (SDM vol. 1, 18.5.2).  The
+     * map starts at the 16-bit offset at TSS+0x66; every bit for
+     * port..port+size-1 must be clear, bits past the TSS limit count as
+     * set.  A 16-bit TSS has no map. */
+    if (!(env->hflags & HF_PE) ||
+        (!(env->hflags & HF_VM) &&
+         (env->hflags & HF_CPL_MASK) <= ((env->eflags & IOPL_MASK) >> 12))) {
+        return;
+    }
+    uint32_t type = (env->tr.flags >> DESC_TYPE_SHIFT) & 0xf;
+    if (!(env->tr.flags & DESC_P_MASK) || (type != 9 && type != 11) ||
+        env->tr.limit < 0x67) {
         x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    port &= 0xffff;
+    uint32_t off = x86_ld_sys(env, (uint32_t)env->tr.base + 0x66, 2) +
+                   (port >> 3);
+    /* Two bytes: the bits may straddle a byte boundary. */
+    if (off + 1 > env->tr.limit) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+    uint32_t map = x86_ld_sys(env, (uint32_t)env->tr.base + off, 2);
+    if ((map >> (port & 7)) & ((1u << size) - 1)) {
+        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    }
+}
+
+void helper_check_seg(CPUX86State *env, uint32_t off, uint32_t info)
+{
+    int seg = info & 0xf;
+    uint32_t size = (info >> 4) & 0xf;
+    bool write = info & 0x100;
+    const SegmentCache *sc = &env->segs[seg];
+    int vec = seg == R_SS ? EXCP0C_STACK : EXCP0D_GPF;
+    uint32_t fl = sc->flags;
+    uint32_t last = off + size - 1;
+    bool bad;
+    if (!(fl & DESC_P_MASK) || !(fl & DESC_S_MASK) ||
+        (seg != R_CS && seg != R_SS && !(sc->selector & ~3u))) {
+        bad = true;                     /* null selector */
+    } else if (fl & DESC_CS_MASK) {
+        bad = write || !(fl & DESC_R_MASK) || last < off ||
+              last > sc->limit;
+    } else if (write && !(fl & DESC_W_MASK)) {
+        bad = true;
+    } else if (fl & DESC_E_MASK) {
+        /* Expand-down: valid offsets are limit+1 .. FFFF or FFFFFFFF. */
+        uint32_t top = (fl & DESC_B_MASK) ? 0xffffffffu : 0xffffu;
+        bad = off <= sc->limit || last < off || last > top;
+    } else {
+        bad = last < off || last > sc->limit;
+    }
+    if (bad) {
+        x86_raise_exception_err(env, vec, 0);
     }
 }
 

@@ -243,9 +243,7 @@ void helper_load_seg(CPUX86State *env, uint32_t seg, uint32_t sel)
         return;
     }
     load_data_seg(env, seg, sel, cpl_of(env), EXCP0D_GPF, EXCP0B_NOSEG, 0);
-    if (seg == R_SS) {
-        x86_update_hflags(env);
-    }
+    x86_update_hflags(env);     /* SS32, and the segment's check mode */
 }
 
 static bool pm(CPUX86State *env)

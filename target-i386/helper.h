@@ -27,10 +27,15 @@ void helper_daa(CPUX86State *env);
 void helper_das(CPUX86State *env);
 void helper_aam(CPUX86State *env, uint32_t base);
 void helper_aad(CPUX86State *env, uint32_t base);
-/* ROL ROR RCL RCR: op 0..3; flags go to cc_src with cc_op = EFLAGS. */
+/* ROL ROR RCL RCR: op_size = size << 8 | op 0..3; flags go to cc_src with
+ * cc_op = EFLAGS, unless ROTATE_NO_FLAGS is set (the result only). */
+#define ROTATE_NO_FLAGS 0x4
 uint32_t helper_rotate(CPUX86State *env, uint32_t val, uint32_t count,
                        uint32_t op_size);
 uint32_t helper_in(CPUX86State *env, uint32_t port, uint32_t size);
+/* Full protected-mode check of a data access at seg:off (SDM vol. 3,
+ * 5.3-5.4); info = seg | size << 4 | write << 8.  #GP(0), #SS(0) for SS. */
+void helper_check_seg(CPUX86State *env, uint32_t off, uint32_t info);
 void helper_out(CPUX86State *env, uint32_t port, uint32_t val,
                 uint32_t size);
 void helper_bound(CPUX86State *env, uint32_t idx, uint32_t linear,

@@ -42,6 +42,16 @@ enum {
     CC_OP_NB,
 };
 
+/*
+ * ROL/ROR with an immediate count change only CF and OF: the frontend
+ * keeps the previous cc_op and ORs CC_OP_ROT_OVL into it, with the new CF
+ * in cc_src2 bit CC_OVL_C_SHIFT and OF in bit CC_OVL_O_SHIFT (bit 0 stays
+ * the ADC/SBB carry in).
+ */
+#define CC_OP_ROT_OVL 0x40
+#define CC_OVL_C_SHIFT 16
+#define CC_OVL_O_SHIFT 27
+
 #define CC_ARITH (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
 
 /* env->hflags: what a translation depends on besides CS base and PC. */
@@ -53,6 +63,17 @@ enum {
 #define HF_INHIBIT_IRQ (1u << 6) /* after MOV SS / POP SS / STI */
 #define HF_TF (1u << 7)        /* single step: one insn per block */
 #define HF_PG (1u << 8)        /* CR0.PG */
+/*
+ * Protected mode (not V86): two bits per segment register (index R_ES..
+ * R_GS) saying which checks (SDM vol. 3, 5.3-5.4) its data accesses need:
+ * 0 none (flat 4 GiB writable data, the fast path), HF_SEGCHK_LIMIT only
+ * offset + size - 1 <= limit (expand-up writable data, limit >= 3),
+ * HF_SEGCHK_FULL everything (helper_check_seg).
+ */
+#define HF_SEG_SHIFT 16
+#define HF_SEG_MASK (0xfffu << HF_SEG_SHIFT)
+#define HF_SEGCHK_LIMIT 1
+#define HF_SEGCHK_FULL 2
 
 /* Arithmetic flags from the lazy state; full EFLAGS. */
 uint32_t x86_cc_compute_all(uint32_t cc_op, uint32_t dst, uint32_t src,
@@ -87,6 +108,16 @@ void x86_do_interrupt(CPUX86State *env, int vector, bool is_sw,
  * non-local exit to the exec loop.
  */
 uint32_t x86_ld(CPUX86State *env, uint32_t linear, int size);
+/*
+ * The bulk of REP MOVS / REP STOS with 32-bit addressing and flat segments
+ * (the frontend checks both): copies or fills as many elements as it can
+ * through TLB entries already present (RAM pages with fast tags), updating
+ * ECX/ESI/EDI, and stops early at anything else (a TLB miss, MMIO, code
+ * pages, overlap, DF = 1, a budget); the translated loop does the rest one
+ * element at a time.  Never faults.  op: element size (1/2/4) | source
+ * segment << 4 | 0x100 for MOVS | mmu_idx << 12.
+ */
+void helper_rep_fast(CPUX86State *env, uint32_t op);
 void x86_st(CPUX86State *env, uint32_t linear, int size, uint32_t val);
 uint8_t x86_code_ldub(CPUX86State *env, uint32_t linear);
 /* Supervisor-mode ("system") accesses whatever the CPL: descriptor tables,

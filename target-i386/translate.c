@@ -52,6 +52,7 @@ typedef struct DisasContext {
     bool done;                  /* the block ends after this instruction */
     bool end_after_next;        /* STI / MOV SS: one more instruction */
     bool exit_after;            /* PM SS load: leave after this insn */
+    bool seg_loaded;            /* PM data segment load: check HF_SEG */
     int modrm, mod, reg, rm;
     /* memory operand */
     TCGv_i32 ea_off, ea_lin;
@@ -203,15 +204,33 @@ static TCGLabel *gen_stub(DisasContext *s, int vec)
     return l;
 }
 
-/* Segment-limit check for an access of size bytes at offset off. */
-static void gen_check_limit(DisasContext *s, TCGv_i32 off, int seg, int size,
-                            int asize)
+/*
+ * Segment checks for an access of size bytes at offset off.  Protected
+ * mode: what the segment's HF_SEG_SHIFT mode asks for (none for a flat
+ * segment); real and V86 mode: the limit.
+ */
+static void gen_check_seg(DisasContext *s, TCGv_i32 off, int seg, int size,
+                          int asize, bool write)
 {
-    /* 32-bit addressing (0x67) in real mode is checked too: offsets above
-     * the limit (FFFF unless "unreal") fault. */
-    bool real32 = asize == 4 && (!s->pe || s->vm86);
-    if (!real32 && (asize != 2 || size == 1)) {
-        return;
+    if (s->pe && !s->vm86) {
+        int mode = (s->hflags >> (HF_SEG_SHIFT + 2 * seg)) & 3;
+        if (mode == HF_SEGCHK_FULL) {
+            gen_sync_eip(s);
+            CALL2(s, helper_check_seg, off,
+                  cst(seg | size << 4 | (write ? 0x100 : 0)));
+            return;
+        }
+        if (mode == 0) {
+            return;
+        }
+        /* HF_SEGCHK_LIMIT (limit >= 3): the inline check below. */
+    } else {
+        /* 32-bit addressing (0x67) in real mode is checked too: offsets
+         * above the limit (FFFF unless "unreal") fault. */
+        bool real32 = asize == 4;
+        if (!real32 && (asize != 2 || size == 1)) {
+            return;
+        }
     }
     TCGLabel *l = gen_stub(s, seg == R_SS ? EXCP0C_STACK : EXCP0D_GPF);
     if (!l) {
@@ -221,6 +240,12 @@ static void gen_check_limit(DisasContext *s, TCGv_i32 off, int seg, int size,
     tcg_gen_ld_i32(lim, offsetof(CPUX86State, segs[seg].limit));
     gen_addi(lim, lim, -(size - 1));
     tcg_gen_brcond_i32(TCG_COND_GTU, off, lim, l);
+}
+
+static void gen_check_limit(DisasContext *s, TCGv_i32 off, int seg, int size,
+                            int asize)
+{
+    gen_check_seg(s, off, seg, size, asize, false);
 }
 
 static TCGv_i32 gen_linear(DisasContext *s, TCGv_i32 off, int seg)
@@ -255,7 +280,7 @@ static TCGv_i32 gen_ld_seg(DisasContext *s, TCGv_i32 off, int seg, int size,
 static void gen_st_seg(DisasContext *s, TCGv_i32 off, int seg, int size,
                        int asize, TCGv_i32 v)
 {
-    gen_check_limit(s, off, seg, size, asize);
+    gen_check_seg(s, off, seg, size, asize, true);
     gen_st_mem(s, gen_linear(s, off, seg), size, v);
 }
 
@@ -377,7 +402,7 @@ static TCGv_i32 gen_ld_op(DisasContext *s, Operand *o)
 static void gen_st_op(DisasContext *s, Operand *o, TCGv_i32 v)
 {
     if (o->mem) {
-        gen_check_limit(s, s->ea_off, s->ea_seg, o->size, s->aflag);
+        gen_check_seg(s, s->ea_off, s->ea_seg, o->size, s->aflag, true);
         gen_st_mem(s, s->ea_lin, o->size, v);
     } else {
         gen_st_reg(o->size, o->reg, v);
@@ -494,6 +519,12 @@ static void gen_setcc(DisasContext *s, int cc, TCGv_i32 d)
             gen_extract(d, f, 2, 1);
         }
         }
+    } else if (op >= CC_OP_ADDB && op < CC_OP_NB && (c == 2 || c == 4)) {
+        /* ZF and SF come from the result for every lazy op. */
+        int size = 1 << ((op - CC_OP_ADDB) % 3);
+        TCGv_i32 r = tmp();
+        gen_ext(r, cpu_cc_dst, size, true);
+        tcg_gen_setcond_i32(c == 2 ? TCG_COND_EQ : TCG_COND_LT, d, r, cst(0));
     } else {
         TCGv_i32 f = gen_compute_eflags(s);
         TCGv_i32 t = tmp();
@@ -538,6 +569,10 @@ static void gen_jmp_tb(DisasContext *s, uint32_t eip, int slot)
         tcg_gen_goto_tb(slot);
         tcg_gen_movi_i32(cpu_eip, eip);
         tcg_gen_exit_tb(s->tb_id | slot);
+    } else if (!s->end_after_next && !(s->hflags & HF_TF)) {
+        /* Another page: through the jump cache, not the exec loop. */
+        tcg_gen_movi_i32(cpu_eip, eip);
+        tcg_gen_lookup_and_goto_ptr();
     } else {
         tcg_gen_movi_i32(cpu_eip, eip);
         tcg_gen_exit_tb(0);
@@ -631,6 +666,8 @@ static void gen_load_seg(DisasContext *s, int seg, TCGv_i32 sel)
         CALL2(s, helper_load_seg, cst(seg), sel);
         if (seg == R_SS) {
             s->exit_after = true;    /* SS32 may have changed */
+        } else {
+            s->seg_loaded = true;
         }
     } else {
         TCGv_i32 t = tmp();
@@ -647,26 +684,32 @@ static void gen_load_seg(DisasContext *s, int seg, TCGv_i32 sel)
 
 enum { OP_ADD, OP_OR, OP_ADC, OP_SBB, OP_AND, OP_SUB, OP_XOR, OP_CMP };
 
+/*
+ * The result is stored before the lazy flags change: a store that faults
+ * (a copy-on-write page) restarts the instruction, and ADC/SBB must find
+ * the carry it had (the exception frame's EFLAGS are those before it).
+ */
 static void gen_alu(DisasContext *s, int op, Operand *d, TCGv_i32 a,
                     TCGv_i32 b)
 {
     int size = d->size;
-    TCGv_i32 r = tmp();
+    TCGv_i32 r = tmp(), c = NOARG;
+    int cc_base;
     switch (op) {
     case OP_ADD:
         tcg_gen_add_i32(r, a, b);
         gen_ext(r, r, size, false);
-        gen_set_cc(s, CC_OP_ADDB, size, r, b);
+        cc_base = CC_OP_ADDB;
         break;
     case OP_SUB:
     case OP_CMP:
         tcg_gen_sub_i32(r, a, b);
         gen_ext(r, r, size, false);
-        gen_set_cc(s, CC_OP_SUBB, size, r, b);
+        cc_base = CC_OP_SUBB;
         break;
     case OP_ADC:
-    case OP_SBB: {
-        TCGv_i32 c = gen_compute_cf(s);
+    case OP_SBB:
+        c = gen_compute_cf(s);
         if (op == OP_ADC) {
             tcg_gen_add_i32(r, a, b);
             tcg_gen_add_i32(r, r, c);
@@ -675,27 +718,29 @@ static void gen_alu(DisasContext *s, int op, Operand *d, TCGv_i32 a,
             tcg_gen_sub_i32(r, r, c);
         }
         gen_ext(r, r, size, false);
-        tcg_gen_mov_i32(cpu_cc_src2, c);
-        gen_set_cc(s, op == OP_ADC ? CC_OP_ADCB : CC_OP_SBBB, size, r, b);
+        cc_base = op == OP_ADC ? CC_OP_ADCB : CC_OP_SBBB;
         break;
-    }
     case OP_AND:
         tcg_gen_and_i32(r, a, b);
-        gen_set_cc(s, CC_OP_LOGICB, size, r, NOARG);
+        cc_base = CC_OP_LOGICB;
         break;
     case OP_OR:
         tcg_gen_or_i32(r, a, b);
-        gen_set_cc(s, CC_OP_LOGICB, size, r, NOARG);
+        cc_base = CC_OP_LOGICB;
         break;
-    case OP_XOR:
+    default:
         tcg_gen_xor_i32(r, a, b);
         gen_ext(r, r, size, false);
-        gen_set_cc(s, CC_OP_LOGICB, size, r, NOARG);
+        cc_base = CC_OP_LOGICB;
         break;
     }
     if (op != OP_CMP) {
         gen_st_op(s, d, r);
     }
+    if (c.idx >= 0) {
+        tcg_gen_mov_i32(cpu_cc_src2, c);
+    }
+    gen_set_cc(s, cc_base, size, r, cc_base == CC_OP_LOGICB ? NOARG : b);
 }
 
 static void gen_incdec(DisasContext *s, Operand *d, bool inc)
@@ -730,11 +775,50 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
         }
         tcg_gen_movi_i32(count, cnt->imm & 0x1f);
     }
+    if (op < 2 && size == 4 && cnt->am != A_REG) {
+        /* ROL/ROR r/m32, imm (count != 0): inline, CF/OF as an overlay on
+         * the previous lazy flags (tcg-x86.h, CC_OP_ROT_OVL). */
+        TCGv_i32 v = gen_ld_op(s, d), r = tmp(), c = tmp(), o = tmp();
+        int n = cnt->imm & 0x1f;
+        if (op == 0) {
+            tcg_gen_rotli_i32(r, v, n);
+            gen_andi(c, r, 1);
+            tcg_gen_shri_i32(o, r, 31);
+        } else {
+            tcg_gen_rotri_i32(r, v, n);
+            tcg_gen_shri_i32(c, r, 31);
+            tcg_gen_shri_i32(o, r, 30);
+        }
+        gen_st_op(s, d, r);
+        tcg_gen_xor_i32(o, o, c);
+        gen_andi(o, o, 1);
+        tcg_gen_shli_i32(c, c, CC_OVL_C_SHIFT);
+        tcg_gen_shli_i32(o, o, CC_OVL_O_SHIFT);
+        tcg_gen_or_i32(c, c, o);
+        gen_andi(o, cpu_cc_src2, 1);
+        tcg_gen_or_i32(cpu_cc_src2, c, o);
+        if (s->cc_op == CC_DYNAMIC) {
+            tcg_gen_ori_i32(cpu_cc_op, cpu_cc_op, CC_OP_ROT_OVL);
+        } else {
+            gen_set_cc_op(s, s->cc_op | CC_OP_ROT_OVL);
+        }
+        return;
+    }
     if (op < 4) {
         TCGv_i32 v = gen_ld_op(s, d);
-        TCGv_i32 r = gen_call(s, (void *)helper_rotate, 0, true, 3, v, count,
-                              cst((size << 8) | op), NOARG);
-        gen_st_op(s, d, r);
+        if (d->mem) {
+            /* The store may fault and restart RCL/RCR, which read CF:
+             * the result first, the flags after the store. */
+            TCGv_i32 r = gen_call(s, (void *)helper_rotate, 0, true, 3, v,
+                                  count, cst((size << 8) | op |
+                                             ROTATE_NO_FLAGS), NOARG);
+            gen_st_op(s, d, r);
+            CALL3(s, helper_rotate, v, count, cst((size << 8) | op));
+        } else {
+            TCGv_i32 r = gen_call(s, (void *)helper_rotate, 0, true, 3, v,
+                                  count, cst((size << 8) | op), NOARG);
+            gen_st_op(s, d, r);
+        }
         s->cc_op = CC_DYNAMIC;
         return;
     }
@@ -863,6 +947,16 @@ static void gen_str_advance(DisasContext *s, int r, int size)
 static void gen_string(DisasContext *s, int mnem, int size)
 {
     TCGLabel *done = NULL;
+    int sseg = str_src_seg(s);
+    if (s->rep && (mnem == M_MOVS || mnem == M_STOS) && s->aflag == 4 &&
+        s->pe && !s->vm86 &&
+        !((s->hflags >> (HF_SEG_SHIFT + 2 * R_ES)) & 3) &&
+        (mnem == M_STOS || !((s->hflags >> (HF_SEG_SHIFT + 2 * sseg)) & 3))) {
+        /* Flat segments: the bulk in C (helper_rep_fast), the rest below. */
+        CALL1(s, helper_rep_fast,
+              cst(size | sseg << 4 | (mnem == M_MOVS ? 0x100 : 0) |
+                  s->mmu_idx << 12));
+    }
     if (s->rep) {
         done = gen_new_label();
         tcg_gen_brcond_i32(TCG_COND_EQ, gen_areg(s, R_ECX), cst(0), done);
@@ -910,9 +1004,11 @@ static void gen_string(DisasContext *s, int mnem, int size)
     }
     case M_INS: {
         gen_sync_eip(s);
-        /* The write is checked before the port is read (precise). */
+        /* The destination is written (with 0) before the port is read:
+         * a fault there (segment, page) must not consume the port's
+         * data, since the instruction restarts. */
         TCGv_i32 di = gen_areg(s, R_EDI);
-        gen_check_limit(s, di, R_ES, size, s->aflag);
+        gen_st_seg(s, di, R_ES, size, s->aflag, cst(0));
         TCGv_i32 v = gen_call(s, (void *)helper_in, 0, true, 2,
                               gen_ld_reg(2, R_EDX), cst(size), NOARG, NOARG);
         gen_st_seg(s, gen_areg(s, R_EDI), R_ES, size, s->aflag, v);
@@ -1338,8 +1434,14 @@ static void gen_insn(DisasContext *s)
             gen_load_seg(s, o0->reg, t);
             gen_set_sp(s, sp);
         } else if (o0->mem) {
+            /* ESP changes after the store, so that a fault there (a
+             * copy-on-write page) restarts; the 286 (a CPU model of
+             * family < 3, the MOO runner) updates SP first. */
+            bool sp_first = ((s->env->cpuid_version >> 8) & 0xf) < 3;
             t = gen_pop(s, o0->size, &sp);
-            gen_set_sp(s, sp);
+            if (sp_first) {
+                gen_set_sp(s, sp);
+            }
             if (s->ea_esp_base) {
                 /* SDM, POP: an ESP base is taken after the increment. */
                 TCGv_i32 off = tmp();
@@ -1348,6 +1450,9 @@ static void gen_insn(DisasContext *s)
                 s->ea_lin = gen_linear(s, off, s->ea_seg);
             }
             gen_st_op(s, o0, t);
+            if (!sp_first) {
+                gen_set_sp(s, sp);
+            }
         } else {
             t = gen_pop(s, o0->size, &sp);
             gen_set_sp(s, sp);
@@ -1398,6 +1503,23 @@ static void gen_insn(DisasContext *s)
         break;
     case M_DIV:
     case M_IDIV:
+        if (e->mnem == M_DIV && o0->size == 4 && !o0->mem) {
+            /* Inline unless it would raise #DE (then helper_div). */
+            TCGLabel *slow = gen_new_label(), *done = gen_new_label();
+            TCGv_i32 q = tmp(), r = tmp();
+            t = gen_ld_op(s, o0);
+            tcg_gen_brcond_i32(TCG_COND_EQ, t, cst(0), slow);
+            tcg_gen_brcond_i32(TCG_COND_GEU, cpu_regs[R_EDX], t, slow);
+            tcg_gen_divu2_i32(q, r, cpu_regs[R_EAX], cpu_regs[R_EDX], t);
+            tcg_gen_mov_i32(cpu_regs[R_EAX], q);
+            tcg_gen_mov_i32(cpu_regs[R_EDX], r);
+            tcg_gen_br(done);
+            gen_set_label(slow);
+            gen_sync_eip(s);
+            CALL2(s, helper_div, gen_ld_op(s, o0), cst(4));
+            gen_set_label(done);
+            break;
+        }
         t = gen_ld_op(s, o0);
         gen_sync_eip(s);
         CALL2(s, e->mnem == M_DIV ? (void *)helper_div : (void *)helper_idiv,
@@ -1594,6 +1716,10 @@ static void gen_insn(DisasContext *s)
     case M_POPF: {
         uint32_t mask = TF_MASK | AC_MASK | ID_MASK | NT_MASK | IF_MASK |
                         IOPL_MASK | DF_MASK | CC_ARITH;
+        if (s->vm86 && ((s->env->eflags & IOPL_MASK) >> 12) < 3) {
+            gen_exception(s, EXCP0D_GPF);       /* no VME */
+            break;
+        }
         if (s->pe && s->cpl > 0) {
             mask &= ~IOPL_MASK;
             if (s->cpl > (int)((s->env->eflags & IOPL_MASK) >> 12)) {
@@ -2210,6 +2336,20 @@ uint32_t x86_translate_block(CPUX86State *env, uintptr_t tb_id,
             tcg_gen_st_i32(t, offsetof(CPUX86State, hflags));
             gen_exit_next(s);
         }
+        if (s->seg_loaded && !s->done) {
+            /* The block's checks are those of the old segment's mode:
+             * leave if the load changed it. */
+            TCGLabel *same = gen_new_label();
+            t = tmp();
+            tcg_gen_ld_i32(t, offsetof(CPUX86State, hflags));
+            tcg_gen_xor_i32(t, t, cst(hflags));
+            gen_andi(t, t, HF_SEG_MASK);
+            tcg_gen_brcond_i32(TCG_COND_EQ, t, cst(0), same);
+            tcg_gen_movi_i32(cpu_eip, s->pc);
+            tcg_gen_exit_tb(0);
+            gen_set_label(same);
+        }
+        s->seg_loaded = false;
         if (s->done) {
             break;
         }

@@ -22,7 +22,7 @@
 #define TCG_PAGE_BITS 12
 #define TCG_PAGE_SIZE (1u << TCG_PAGE_BITS)
 #define TCG_PAGE_MASK (~(TCG_PAGE_SIZE - 1))
-#define TCG_TLB_BITS 8
+#define TCG_TLB_BITS 12
 #define TCG_TLB_SIZE (1 << TCG_TLB_BITS)
 #define TCG_NB_MMU_MODES 4
 

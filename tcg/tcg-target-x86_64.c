@@ -1049,6 +1049,23 @@ static void op_mul2(Backend *b, TCGOp *op)
     set_out(b, dh, RDX);
 }
 
+/* divu2: rdx:rax / rc (the frontend guarantees no #DE). */
+static void op_div2(Backend *b, TCGOp *op)
+{
+    int dq = op->args[0], dr = op->args[1];
+    int lo = op->args[2], hi = op->args[3], c = op->args[4];
+    int rc = in_reg(b, c, ALLOC_REGS & ~(RMASK(RAX) | RMASK(RDX)));
+    b->locked |= RMASK(RAX) | RMASK(RDX);
+    reg_evict(b, RAX, RMASK(RDX));
+    reg_evict(b, RDX, RMASK(RAX));
+    load_to(b, RAX, lo);
+    load_to(b, RDX, hi);
+    release_dead_inputs(b, op);
+    emit_modrm(b, 0xf7, 6, rc);
+    set_out(b, dq, RAX);
+    set_out(b, dr, RDX);
+}
+
 static void op_deposit(Backend *b, TCGOp *op)
 {
     int d = op->args[0], a = op->args[1], c = op->args[2];
@@ -1598,6 +1615,9 @@ static void gen_op(Backend *b, TCGOp *op)
     case INDEX_op_mulu2_i32:
     case INDEX_op_muls2_i32:
         op_mul2(b, op);
+        break;
+    case INDEX_op_divu2_i32:
+        op_div2(b, op);
         break;
     case INDEX_op_neg_i32:
     case INDEX_op_not_i32:

@@ -327,6 +327,13 @@ void tcg_gen_muls2_i32(TCGv_i32 dl, TCGv_i32 dh, TCGv_i32 a, TCGv_i32 b)
     OP4(INDEX_op_muls2_i32, dl.idx, dh.idx, a.idx, b.idx);
 }
 
+void tcg_gen_divu2_i32(TCGv_i32 q, TCGv_i32 r, TCGv_i32 al, TCGv_i32 ah,
+                       TCGv_i32 b)
+{
+    tcg_gen_op(INDEX_op_divu2_i32, 5,
+               (int64_t[]){ q.idx, r.idx, al.idx, ah.idx, b.idx });
+}
+
 void tcg_gen_deposit_i32(TCGv_i32 d, TCGv_i32 a, TCGv_i32 b, int pos,
                          int len)
 {

@@ -189,6 +189,9 @@ void tcg_gen_rotl_i32(TCGv_i32 d, TCGv_i32 a, TCGv_i32 b);
 void tcg_gen_rotr_i32(TCGv_i32 d, TCGv_i32 a, TCGv_i32 b);
 void tcg_gen_mulu2_i32(TCGv_i32 dl, TCGv_i32 dh, TCGv_i32 a, TCGv_i32 b);
 void tcg_gen_muls2_i32(TCGv_i32 dl, TCGv_i32 dh, TCGv_i32 a, TCGv_i32 b);
+/* q, r = (ah:al) / b, (ah:al) % b; undefined unless b != 0 and ah < b. */
+void tcg_gen_divu2_i32(TCGv_i32 q, TCGv_i32 r, TCGv_i32 al, TCGv_i32 ah,
+                       TCGv_i32 b);
 void tcg_gen_movcond_i32(TCGCond c, TCGv_i32 d, TCGv_i32 a, TCGv_i32 b,
                          TCGv_i32 v1, TCGv_i32 v2);
 void tcg_gen_extract_i32(TCGv_i32 d, TCGv_i32 a, int pos, int len);

@@ -223,6 +223,17 @@ static uintptr_t interpret(TCIState *st, int nb_labels)
             wr(st, a[0], (uint32_t)r);
             wr(st, a[1], r >> 32);
             break;
+        case INDEX_op_divu2_i32: {
+            uint64_t n = (uint64_t)(uint32_t)rd(st, a[3]) << 32 |
+                         (uint32_t)rd(st, a[2]);
+            uint32_t dv = (uint32_t)rd(st, a[4]);
+            if (dv == 0 || (n >> 32) >= dv) {
+                dv = 1;             /* undefined: do not trap */
+            }
+            wr(st, a[0], (uint32_t)(n / dv));
+            wr(st, a[1], (uint32_t)(n % dv));
+            break;
+        }
         case INDEX_op_ld8u_i32:
             wr(st, a[0], st->env[a[1]]);
             break;

@@ -31,15 +31,30 @@
 #define PG_D 0x40u
 #define PG_PS 0x80u
 
+#define TLB_LOG_MAX ((uint32_t)ARRAY_SIZE(((CPUX86State *)0)->tcg_tlb_log))
+
+static void tlb_entry_clear(TCGTLBEntry *e)
+{
+    e->addr_read = TCG_TLB_INVALID;
+    e->addr_write = TCG_TLB_INVALID;
+    e->addr_code = TCG_TLB_INVALID;
+    e->addend = 0;
+}
+
+/* Clears the entries filled since the last flush (all if too many). */
 void tlb_flush_all(CPUX86State *env)
 {
     TCGTLBEntry *t = (TCGTLBEntry *)env->tcg_tlb;
-    for (int i = 0; i < TCG_NB_MMU_MODES * TCG_TLB_SIZE; i++) {
-        t[i].addr_read = TCG_TLB_INVALID;
-        t[i].addr_write = TCG_TLB_INVALID;
-        t[i].addr_code = TCG_TLB_INVALID;
-        t[i].addend = 0;
+    if (env->tcg_tlb_nlog <= TLB_LOG_MAX) {
+        for (uint32_t i = 0; i < env->tcg_tlb_nlog; i++) {
+            tlb_entry_clear(&t[env->tcg_tlb_log[i]]);
+        }
+    } else {
+        for (int i = 0; i < TCG_NB_MMU_MODES * TCG_TLB_SIZE; i++) {
+            tlb_entry_clear(&t[i]);
+        }
     }
+    env->tcg_tlb_nlog = 0;
 }
 
 void x86_tlb_flush(CPUX86State *env)
@@ -291,6 +306,13 @@ static TCGTLBEntry *tlb_fill(CPUX86State *env, uint32_t lin, int type,
     uint32_t pa = translate_x(env, lin, type, mmu_idx == 1, retaddr,
                               &writable, &exec) & TCG_PAGE_MASK;
     TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(lin)];
+    if (env->tcg_tlb_nlog < TLB_LOG_MAX) {
+        env->tcg_tlb_log[env->tcg_tlb_nlog] =
+            e - (TCGTLBEntry *)env->tcg_tlb;
+    }
+    if (env->tcg_tlb_nlog <= TLB_LOG_MAX) {
+        env->tcg_tlb_nlog++;
+    }
     uint8_t *rd = address_space_map(mem_as(), pa, TCG_PAGE_SIZE, false);
     uint8_t *wr = address_space_map(mem_as(), pa, TCG_PAGE_SIZE, true);
     e->addr_read = rd ? page : page | TLB_FLAG_SLOW;
@@ -311,6 +333,15 @@ void tlb_protect_code_page(CPUX86State *env, uint32_t pa_page);
 void tlb_protect_code_page(CPUX86State *env, uint32_t pa_page)
 {
     TCGTLBEntry *t = (TCGTLBEntry *)env->tcg_tlb;
+    if (env->tcg_tlb_nlog <= TLB_LOG_MAX) {
+        for (uint32_t i = 0; i < env->tcg_tlb_nlog; i++) {
+            TCGTLBEntry *e = &t[env->tcg_tlb_log[i]];
+            if (e->addr_write != TCG_TLB_INVALID && e->pad == pa_page) {
+                e->addr_write |= TLB_FLAG_SLOW;
+            }
+        }
+        return;
+    }
     for (int i = 0; i < TCG_NB_MMU_MODES * TCG_TLB_SIZE; i++) {
         if (t[i].addr_write != TCG_TLB_INVALID && t[i].pad == pa_page) {
             t[i].addr_write |= TLB_FLAG_SLOW;
@@ -425,6 +456,77 @@ void tcg_slow_st(void *opaque, uint32_t addr, uint64_t val, MemOp op,
         return;
     }
     st_page(env, addr, size, val, mmu_idx, retaddr);
+}
+
+/* Host address of lin if its TLB entry is present with a fast tag. */
+static inline uint8_t *tlb_hit_host(CPUX86State *env, uint32_t lin,
+                                    bool write, int mmu_idx)
+{
+    TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(lin)];
+    uint32_t tag = write ? e->addr_write : e->addr_read;
+    return tag == (lin & TCG_PAGE_MASK) ? (uint8_t *)(e->addend + lin) : NULL;
+}
+
+void helper_rep_fast(CPUX86State *env, uint32_t op)
+{
+    uint32_t size = op & 7, sseg = (op >> 4) & 7;
+    bool movs = op & 0x100;
+    int mmu_idx = (op >> 12) & (TCG_NB_MMU_MODES - 1);
+    uint32_t budget = 64 * 1024;        /* bytes per call: IRQ latency */
+
+    if (env->df != 1) {
+        return;
+    }
+    while (env->regs[R_ECX] != 0 && budget != 0) {
+        uint32_t di = env->regs[R_EDI], dlin = env->segs[R_ES].base + di;
+        uint32_t n = MIN(env->regs[R_ECX], budget / size);
+        n = MIN(n, (TCG_PAGE_SIZE - (dlin & ~TCG_PAGE_MASK)) / size);
+        if (n == 0) {
+            return;                     /* an element crosses the page */
+        }
+        uint32_t bytes = n * size;
+        if (di + bytes < di) {
+            return;                     /* the offset wraps */
+        }
+        uint8_t *d = tlb_hit_host(env, dlin, true, mmu_idx);
+        if (!d) {
+            return;
+        }
+        if (movs) {
+            uint32_t si = env->regs[R_ESI], slin = env->segs[sseg].base + si;
+            uint32_t sn = (TCG_PAGE_SIZE - (slin & ~TCG_PAGE_MASK)) / size;
+            if (sn == 0) {
+                return;
+            }
+            if (sn < n) {
+                n = sn;
+                bytes = n * size;
+            }
+            if (si + bytes < si) {
+                return;
+            }
+            const uint8_t *src = tlb_hit_host(env, slin, false, mmu_idx);
+            if (!src || (d > src && d < src + bytes)) {
+                return;                 /* overlap: element by element */
+            }
+            memmove(d, src, bytes);
+            env->regs[R_ESI] = si + bytes;
+        } else if (size == 1) {
+            memset(d, env->regs[R_EAX] & 0xff, bytes);
+        } else {
+            uint32_t v = env->regs[R_EAX];
+            for (uint32_t i = 0; i < bytes; i += size) {
+                if (size == 2) {
+                    stw_le_p(d + i, v);
+                } else {
+                    stl_le_p(d + i, v);
+                }
+            }
+        }
+        env->regs[R_EDI] = di + bytes;
+        env->regs[R_ECX] -= n;
+        budget -= bytes;
+    }
 }
 
 /* Helpers' accesses: the current privilege's MMU mode. */

@@ -7,6 +7,8 @@
  */
 #include "tests/unit/harness.h"
 #include "tests/unit/x86-harness.h"
+#include "emu/machine.h"
+#include "emu/memory.h"
 
 #define FLAGS6 (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
 
@@ -955,6 +957,314 @@ static void test_sse_route(void)
     RUN_EXC(EXCP0D_GPF, 0x0f, 0xae, 0x05, D32(MEM + 8));
 }
 
+/* ---- restart after a store fault ---- */
+
+/*
+ * A store that faults (here a supervisor write to a read-only page with
+ * CR0.WP; in Linux a copy-on-write page) restarts the instruction, so the
+ * exception must see the state from before it (SDM vol. 3, 6.5 "faults"):
+ * the carry ADC/SBB/RCL/RCR read, and ESP for POP r/m.  Each run turns
+ * on paging with an identity map in which page RO is read-only.
+ */
+#define PT_DIR 0x100000u
+#define PT_TAB 0x101000u
+#define RO 0x6000u
+#define PG_PROLOGUE_LEN 19
+
+static void run_paged(const uint8_t *body, size_t n, uint32_t mem)
+{
+    static const uint8_t prologue[PG_PROLOGUE_LEN] = {
+        0xb8, D32(PT_DIR),              /* mov eax, PT_DIR */
+        0x0f, 0x22, 0xd8,               /* mov cr3, eax */
+        0x0f, 0x20, 0xc0,               /* mov eax, cr0 */
+        0x0d, D32(0x80010000u),         /* or eax, PG | WP */
+        0x0f, 0x22, 0xc0,               /* mov cr0, eax */
+    };
+    uint8_t code[64];
+    if (n + sizeof(prologue) > sizeof(code)) {
+        CHECK(false);
+        return;
+    }
+    memcpy(code, prologue, sizeof(prologue));
+    memcpy(code + sizeof(prologue), body, n);
+    stl_le_p(ram + PT_DIR, PT_TAB | 3);
+    for (uint32_t i = 0; i < 1024; i++) {
+        stl_le_p(ram + PT_TAB + 4 * i, (i << 12) | (i == RO >> 12 ? 1 : 3));
+    }
+    stl_le_p(ram + RO, mem);
+    x86h_state_init(&st, X86H_PM32);
+    x86h_run(&st, X86H_CODE, code, sizeof(prologue) + n);
+    CHECK_EQ(st.exception, EXCP0E_PAGE);
+    CHECK_EQ(st.error_code, 3);         /* present, write, supervisor */
+    CHECK_EQ(ldl_le_p(ram + RO), mem);
+}
+
+#define PORT_RD_COUNT 0x1234u
+static int port_reads;
+
+static uint64_t port_count_read(void *opaque, uint64_t addr, unsigned size)
+{
+    port_reads++;
+    return 0x5a;
+}
+
+static void port_count_write(void *opaque, uint64_t addr, uint64_t data,
+                             unsigned size)
+{
+}
+
+static void test_store_fault_restart(void)
+{
+    static const uint8_t adc[] = {
+        0xb8, D32(0x20), 0xf9,              /* mov eax, 0x20; stc */
+        0x11, 0x05, D32(RO),                /* adc [RO], eax */
+    };
+    static const uint8_t sbb[] = {
+        0xb8, D32(1), 0xf9,                 /* mov eax, 1; stc */
+        0x19, 0x05, D32(RO),                /* sbb [RO], eax */
+    };
+    static const uint8_t rcl[] = {
+        0xf9, 0xd1, 0x15, D32(RO),          /* stc; rcl dword [RO], 1 */
+    };
+    static const uint8_t rcr[] = {
+        0xb9, D32(1), 0xf9,                 /* mov ecx, 1; stc */
+        0xd3, 0x1d, D32(RO),                /* rcr dword [RO], cl */
+    };
+    static const uint8_t pop[] = {
+        0x68, D32(0x12345678),              /* push 0x12345678 */
+        0x8f, 0x05, D32(RO),                /* pop dword [RO] */
+    };
+    /* Without the fault, each would clear CF (no carry out). */
+    run_paged(adc, sizeof(adc), 0x10);
+    CHECK_EQ(st.fault_eip, X86H_CODE + PG_PROLOGUE_LEN + 6);
+    CHECK_EQ(st.eflags & CC_C, CC_C);
+    run_paged(sbb, sizeof(sbb), 0x10);
+    CHECK_EQ(st.fault_eip, X86H_CODE + PG_PROLOGUE_LEN + 6);
+    CHECK_EQ(st.eflags & CC_C, CC_C);
+    run_paged(rcl, sizeof(rcl), 1);
+    CHECK_EQ(st.fault_eip, X86H_CODE + PG_PROLOGUE_LEN + 1);
+    CHECK_EQ(st.eflags & CC_C, CC_C);
+    run_paged(rcr, sizeof(rcr), 0x10);
+    CHECK_EQ(st.fault_eip, X86H_CODE + PG_PROLOGUE_LEN + 6);
+    CHECK_EQ(st.eflags & CC_C, CC_C);
+    run_paged(pop, sizeof(pop), 0);
+    CHECK_EQ(st.fault_eip, X86H_CODE + PG_PROLOGUE_LEN + 5);
+    CHECK_EQ(st.regs[R_ESP], X86H_STACK - 4);
+
+    /* INSB into the read-only page: the port is not read (its data would
+     * be lost when the instruction restarts). */
+    static const uint8_t ins[] = {
+        0xbf, D32(RO),                      /* mov edi, RO */
+        0xba, D32(PORT_RD_COUNT),           /* mov edx, port */
+        0x6c,                               /* insb */
+    };
+    static MemoryRegion port_mr;
+    static const MemoryRegionOps port_ops = {
+        .read = port_count_read,
+        .write = port_count_write,
+        .valid = {1, 4},
+        .impl = {1, 4},
+    };
+    memory_region_init_io(&port_mr, &port_ops, NULL, "test-count", 1);
+    memory_region_add_subregion(current_machine->sysio, PORT_RD_COUNT,
+                                &port_mr);
+    port_reads = 0;
+    run_paged(ins, sizeof(ins), 0x11223344);
+    CHECK_EQ(st.fault_eip, X86H_CODE + PG_PROLOGUE_LEN + 10);
+    CHECK_EQ(port_reads, 0);
+    memory_region_del_subregion(current_machine->sysio, &port_mr);
+
+    /* Paging off again, and a CR3 write flushes the TLB for later tests. */
+    x86h_state_init(&st, X86H_PM32);
+    RUN(0x0f, 0x20, 0xd8, 0x0f, 0x22, 0xd8);
+}
+
+/* ---- protected-mode segment checks (SDM vol. 3, 5.3 and 5.4) ---- */
+
+/* mov dword [GDT + idx*8], e1 ; mov dword [GDT + idx*8 + 4], e2 */
+static int put_desc(uint8_t *code, int idx, uint32_t base, uint32_t limit,
+                    uint32_t attrs)
+{
+    uint32_t e1, e2, a = X86H_GDT + idx * 8;
+    x86h_make_desc(base, limit, attrs, &e1, &e2);
+    code[0] = 0xc7;
+    code[1] = 0x05;
+    stl_le_p(code + 2, a);
+    stl_le_p(code + 6, e1);
+    code[10] = 0xc7;
+    code[11] = 0x05;
+    stl_le_p(code + 12, a + 4);
+    stl_le_p(code + 16, e2);
+    return 20;
+}
+
+/*
+ * GDT 0x40: data RW, base 0x100000, limit 0xfff; 0x48: data read-only,
+ * 4 GiB; 0x50: data RW expand-down (B), limit 0xfff; 0x58: data RW, base
+ * 0, limit 0x7ffff (a stack; the harness's handlers need flat DS and a
+ * base-0 SS).  Load sel into sreg (mov ax, sel; mov sreg, ax), set ESP,
+ * then run insn: vec -1 = no fault, else that vector with error code 0 at
+ * insn + skip.
+ */
+static void seg_case(uint16_t sel, int sreg, uint32_t esp,
+                     const uint8_t *insn, size_t n, int vec, int skip)
+{
+    const uint32_t P = DESC_P_MASK, S = DESC_S_MASK, W = DESC_W_MASK;
+    uint8_t code[128];
+    int k = 0;
+    k += put_desc(code + k, 8, 0x100000, 0xfff, P | S | W | DESC_B_MASK);
+    k += put_desc(code + k, 9, 0, 0xffffffff, P | S | DESC_B_MASK);
+    k += put_desc(code + k, 10, 0, 0xfff,
+                  P | S | W | DESC_E_MASK | DESC_B_MASK);
+    k += put_desc(code + k, 11, 0, 0x7ffff, P | S | W | DESC_B_MASK);
+    code[k++] = 0x66;                   /* mov ax, sel */
+    code[k++] = 0xb8;
+    code[k++] = sel & 0xff;
+    code[k++] = sel >> 8;
+    code[k++] = 0x8e;                   /* mov sreg, ax */
+    code[k++] = 0xc0 | sreg << 3;
+    code[k++] = 0xbc;                   /* mov esp, imm32 */
+    stl_le_p(code + k, esp);
+    k += 4;
+    int at = k + skip;
+    memcpy(code + k, insn, n);
+    k += n;
+    init();
+    x86h_run(&st, X86H_CODE, code, k);
+    if (st.exception != vec || (vec >= 0 && (st.error_code != 0 ||
+                                             st.fault_eip != X86H_CODE + at))) {
+        test_fail(__FILE__, __LINE__,
+                  "sel %04x sreg %d insn %02x %02x: exception %d err %x "
+                  "eip %x, want %d", sel, sreg, insn[0], n > 1 ? insn[1] : 0,
+                  st.exception, st.error_code, st.fault_eip, vec);
+    }
+}
+
+#define SEG_CASE(sel, sreg, esp, vec, ...)                                   \
+    do {                                                                     \
+        static const uint8_t i_[] = {__VA_ARGS__};                           \
+        seg_case(sel, sreg, esp, i_, sizeof(i_), vec, 0);                    \
+    } while (0)
+#define SEG_CASE_AT(skip, sel, sreg, esp, vec, ...)                          \
+    do {                                                                     \
+        static const uint8_t i_[] = {__VA_ARGS__};                           \
+        seg_case(sel, sreg, esp, i_, sizeof(i_), vec, skip);                 \
+    } while (0)
+
+static void test_seg_checks(void)
+{
+    /* small limit (FS, ES): the last dword fits, one byte more does not */
+    SEG_CASE(0x40, R_FS, X86H_STACK, -1, 0x64, 0x8b, 0x05, D32(0xffc));
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x8b, 0x05,
+             D32(0xffd));
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x8a, 0x05,
+             D32(0x1000));
+    SEG_CASE(0x40, R_ES, X86H_STACK, EXCP0D_GPF, 0x26, 0x89, 0x05,
+             D32(0x2000));                      /* mov es:[..], eax */
+    SEG_CASE_AT(5, 0x40, R_ES, X86H_STACK, EXCP0D_GPF, 0xbf, D32(0xffe),
+                0xab);                          /* mov edi; stosd */
+    SEG_CASE(0x40, R_ES, X86H_STACK, -1, 0xbf, D32(0xffc), 0xab);
+    /* SS: #SS(0), for [esp] and [ebp] forms and PUSH */
+    SEG_CASE(0x58, R_SS, 0x7fffc, -1, 0x8b, 0x04, 0x24); /* mov eax,[esp] */
+    SEG_CASE(0x58, R_SS, 0x7fffc, EXCP0C_STACK, 0x8b, 0x44, 0x24, 0x01);
+    SEG_CASE(0x58, R_SS, 0x60000, EXCP0C_STACK, 0x8b, 0x84, 0x24,
+             D32(0x20000));                     /* mov eax, [esp+0x20000] */
+    SEG_CASE_AT(5, 0x58, R_SS, 0x60000, EXCP0C_STACK, 0xbd, D32(0x7fffe),
+                0x8b, 0x45, 0x00);              /* mov ebp; mov eax,[ebp] */
+    SEG_CASE(0x58, R_SS, 0x60000, -1, 0x8b, 0x05, D32(0x7fffc));  /* DS */
+    /* read-only data: reads fine, writes #GP(0) */
+    SEG_CASE(0x48, R_FS, X86H_STACK, -1, 0x64, 0x8b, 0x05, D32(MEM));
+    SEG_CASE(0x48, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x89, 0x05,
+             D32(MEM));
+    SEG_CASE(0x48, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x01, 0x05,
+             D32(MEM));                         /* add fs:[..], eax */
+    /* expand-down, limit 0xfff: offsets 0x1000..0xffffffff */
+    SEG_CASE(0x50, R_GS, X86H_STACK, -1, 0x65, 0x8b, 0x05, D32(MEM));
+    SEG_CASE(0x50, R_GS, X86H_STACK, -1, 0x65, 0x89, 0x05, D32(0x1000));
+    SEG_CASE(0x50, R_GS, X86H_STACK, EXCP0D_GPF, 0x65, 0x8b, 0x05,
+             D32(0xfff));
+    SEG_CASE(0x50, R_GS, X86H_STACK, EXCP0D_GPF, 0x65, 0x8a, 0x05,
+             D32(0x10));
+    SEG_CASE(0x50, R_GS, X86H_STACK, EXCP0D_GPF, 0x65, 0x8b, 0x05,
+             D32(0xfffffffe));                  /* past the 4 GiB top */
+    /* a null selector in ES, FS: any access #GP(0) */
+    SEG_CASE(0x00, R_ES, X86H_STACK, -1, 0x90);
+    SEG_CASE(0x00, R_ES, X86H_STACK, EXCP0D_GPF, 0x26, 0x8b, 0x05,
+             D32(MEM));
+    SEG_CASE(0x00, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x88, 0x05,
+             D32(MEM));
+    /* a write through CS (code segment) */
+    SEG_CASE(0x10, R_FS, X86H_STACK, EXCP0D_GPF, 0x2e, 0x89, 0x05,
+             D32(MEM));
+    /* DS flat again after a checked load in the same block */
+    SEG_CASE(0x40, R_DS, X86H_STACK, -1, 0x66, 0xb8, 0x10, 0x00,
+             0x8e, 0xd8, 0x89, 0x05, D32(0x200000));
+}
+/*
+ * The I/O permission bitmap (SDM vol. 1, 18.5.2): ring 3 code (SYSEXIT)
+ * with IOPL 0.  The ring 0 part gives the TSS a limit of 0x7b and the map
+ * base 0x68 (LTR again), with map bytes 0x10..0x13 (ports 0x80-0x9f) =
+ * FE FF FF FF: only port 0x80 is allowed; port 0x98's byte is the last in
+ * the limit, so its second byte is past it and counts as set.
+ */
+static void io_case(const uint8_t *r3, size_t n, int vec, uint32_t at)
+{
+    uint8_t code[160];
+    int k = put_desc(code, X86H_SEL_TSS >> 3, X86H_TSS, 0x7b,
+                     DESC_P_MASK | (9u << DESC_TYPE_SHIFT));
+    static const uint8_t rest[] = {
+        0x66, 0xb8, X86H_SEL_TSS, 0x00, 0x0f, 0x00, 0xd8,  /* ltr ax */
+        0x66, 0xc7, 0x05, D32(X86H_TSS + 0x66), 0x68, 0x00,
+        0xc7, 0x05, D32(X86H_TSS + 0x78), D32(0xfffffffeu),
+        0xb9, D32(MSR_IA32_SYSENTER_CS), 0xb8, D32(0x08), 0x31, 0xd2,
+        0x0f, 0x30,                     /* wrmsr */
+        0xba, D32(0x20000), 0xb9, D32(0x61000),
+        0x0f, 0x35,                     /* sysexit */
+    };
+    memcpy(code + k, rest, sizeof(rest));
+    k += sizeof(rest);
+    init();
+    memcpy(ram + 0x20000, r3, n);
+    ram[0x20000 + n] = 0xf4;            /* hlt: #GP at ring 3 */
+    x86h_run(&st, X86H_CODE, code, k);
+    if (st.exception != vec || st.fault_eip != at || st.error_code != 0) {
+        test_fail(__FILE__, __LINE__, "io %02x %02x: exception %d eip %x",
+                  r3[0], n > 1 ? r3[1] : 0, st.exception, st.fault_eip);
+    }
+}
+
+#define IO_OK(...)                                                           \
+    do {                                                                     \
+        static const uint8_t r_[] = {__VA_ARGS__};                           \
+        io_case(r_, sizeof(r_), EXCP0D_GPF, 0x20000 + sizeof(r_));           \
+    } while (0)
+#define IO_GP(...)                                                           \
+    do {                                                                     \
+        static const uint8_t r_[] = {__VA_ARGS__};                           \
+        io_case(r_, sizeof(r_), EXCP0D_GPF, 0x20000);                        \
+    } while (0)
+#define IO_GP_AT(skip, ...)                                                  \
+    do {                                                                     \
+        static const uint8_t r_[] = {__VA_ARGS__};                           \
+        io_case(r_, sizeof(r_), EXCP0D_GPF, 0x20000 + (skip));               \
+    } while (0)
+
+static void test_io_bitmap(void)
+{
+    IO_OK(0xe4, 0x80);                          /* in al, 0x80 */
+    IO_OK(0xe6, 0x80);                          /* out 0x80, al */
+    IO_OK(0x66, 0xba, 0x80, 0x00, 0xec);        /* mov dx; in al, dx */
+    IO_GP(0xe4, 0x81);
+    IO_GP(0xe5, 0x80);                          /* in eax: 0x80-0x83 */
+    IO_OK(0x66, 0xe5, 0x7f);                    /* in ax: 0x7f-0x80 */
+    IO_GP(0xe4, 0x98);                          /* map byte at the limit */
+    IO_GP(0x66, 0xe5, 0x80);                    /* in ax: 0x80-0x81 */
+    IO_GP_AT(4, 0x66, 0xba, 0xf8, 0x03, 0xec);  /* 0x3f8: past the limit */
+    IO_OK(0x66, 0xba, 0x80, 0x00, 0x6c);        /* insb, port 0x80 */
+    IO_GP_AT(4, 0x66, 0xba, 0x81, 0x00, 0x6c);  /* insb, port 0x81 */
+    IO_GP_AT(4, 0x66, 0xba, 0x81, 0x00, 0x6e);  /* outsb */
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -977,5 +1287,8 @@ int main(int argc, char **argv)
     TEST_RUN(test_dr_misc);
     TEST_RUN(test_x87_route);
     TEST_RUN(test_sse_route);
+    TEST_RUN(test_store_fault_restart);
+    TEST_RUN(test_seg_checks);
+    TEST_RUN(test_io_bitmap);
     return test_finish();
 }
