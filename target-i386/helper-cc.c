@@ -34,11 +34,18 @@ static inline uint32_t of_bit(uint32_t v, int bits)
 uint32_t x86_cc_compute_all(uint32_t cc_op, uint32_t dst, uint32_t src,
                             uint32_t src2)
 {
-    if (cc_op & CC_OP_ROT_OVL) {
-        uint32_t f = x86_cc_compute_all(cc_op & ~CC_OP_ROT_OVL, dst, src,
-                                        src2);
-        return (f & ~(CC_C | CC_O)) | ((src2 >> CC_OVL_C_SHIFT) & 1) |
-               (((src2 >> CC_OVL_O_SHIFT) & 1) ? CC_O : 0);
+    if (cc_op & (CC_OP_ROL_OVL | CC_OP_ROR_OVL)) {
+        uint32_t f = x86_cc_compute_all(
+            cc_op & ~(CC_OP_ROL_OVL | CC_OP_ROR_OVL), dst, src, 0);
+        uint32_t c, o;
+        if (cc_op & CC_OP_ROL_OVL) {
+            c = src2 & 1;
+            o = (src2 >> 31) ^ c;
+        } else {
+            c = src2 >> 31;
+            o = ((src2 >> 31) ^ (src2 >> 30)) & 1;
+        }
+        return (f & ~(CC_C | CC_O)) | c | (o ? CC_O : 0);
     }
     if (cc_op == CC_OP_EFLAGS || cc_op >= CC_OP_NB) {
         return src & CC_ARITH;

@@ -44,13 +44,12 @@ enum {
 
 /*
  * ROL/ROR with an immediate count change only CF and OF: the frontend
- * keeps the previous cc_op and ORs CC_OP_ROT_OVL into it, with the new CF
- * in cc_src2 bit CC_OVL_C_SHIFT and OF in bit CC_OVL_O_SHIFT (bit 0 stays
- * the ADC/SBB carry in).
+ * keeps the previous cc_op (not ADC/SBB, which use src2) and ORs one of
+ * these into it, with src2 = the rotated value: ROL CF = bit 0, OF = bit
+ * 31 ^ CF; ROR CF = bit 31, OF = bit 31 ^ bit 30.
  */
-#define CC_OP_ROT_OVL 0x40
-#define CC_OVL_C_SHIFT 16
-#define CC_OVL_O_SHIFT 27
+#define CC_OP_ROL_OVL 0x40
+#define CC_OP_ROR_OVL 0x80
 
 #define CC_ARITH (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
 

@@ -471,8 +471,76 @@ static TCGv_i32 gen_compute_cf(DisasContext *s)
         tcg_gen_movi_i32(t, 0);
         return t;
     }
+    if (s->cc_op >= CC_OP_ADDB && s->cc_op <= CC_OP_ADDL) {
+        /* Carry out of dst = a + src: dst < src. */
+        int size = 1 << (s->cc_op - CC_OP_ADDB);
+        TCGv_i32 a = tmp(), b = tmp();
+        gen_ext(a, cpu_cc_dst, size, false);
+        gen_ext(b, cpu_cc_src, size, false);
+        tcg_gen_setcond_i32(TCG_COND_LTU, t, a, b);
+        return t;
+    }
+    if (s->cc_op >= CC_OP_INCB && s->cc_op <= CC_OP_DECL) {
+        gen_andi(t, cpu_cc_src, CC_C);          /* CF before INC/DEC */
+        return t;
+    }
     gen_andi(t, gen_compute_eflags(s), CC_C);
     return t;
+}
+
+/*
+ * Condition c (cc >> 1, not inverted) as "a cond b" when the lazy state
+ * allows it without EFLAGS (for Jcc: one brcond); false (nothing emitted)
+ * otherwise.
+ */
+static bool gen_cc_test(DisasContext *s, int c, TCGCond *cond, TCGv_i32 *a,
+                        TCGv_i32 *b)
+{
+    static const TCGCond sub_conds[8] = {
+        TCG_COND_NEVER, TCG_COND_LTU, TCG_COND_EQ, TCG_COND_LEU,
+        TCG_COND_LT, TCG_COND_NEVER, TCG_COND_LT, TCG_COND_LE,
+    };
+    int op = s->cc_op, size;
+    if (op >= CC_OP_SUBB && op <= CC_OP_SUBL && c != 0 && c != 5 &&
+        c != 2 && c != 4) {
+        bool sign = c == 6 || c == 7;
+        size = 1 << (op - CC_OP_SUBB);
+        *a = tmp();
+        *b = tmp();
+        tcg_gen_add_i32(*a, cpu_cc_dst, cpu_cc_src);
+        gen_ext(*a, *a, size, sign);
+        gen_ext(*b, cpu_cc_src, size, sign);
+        *cond = sub_conds[c];
+        return true;
+    }
+    if (op >= CC_OP_LOGICB && op <= CC_OP_LOGICL && c >= 2 && c != 5) {
+        size = 1 << (op - CC_OP_LOGICB);
+        *cond = c == 2 || c == 3 ? TCG_COND_EQ
+                : c == 7 ? TCG_COND_LE : TCG_COND_LT;
+    } else if (op >= CC_OP_ADDB && op < CC_OP_NB && (c == 2 || c == 4)) {
+        size = 1 << ((op - CC_OP_ADDB) % 3);
+        *cond = c == 2 ? TCG_COND_EQ : TCG_COND_LT;
+    } else if (op >= CC_OP_ADDB && op <= CC_OP_ADDL && c == 1) {
+        size = 1 << (op - CC_OP_ADDB);
+        *a = tmp();
+        *b = tmp();
+        gen_ext(*a, cpu_cc_dst, size, false);
+        gen_ext(*b, cpu_cc_src, size, false);
+        *cond = TCG_COND_LTU;
+        return true;
+    } else {
+        return false;
+    }
+    *a = tmp();
+    gen_ext(*a, cpu_cc_dst, size, true);
+    *b = cst(0);
+    return true;
+}
+
+/* The opposite condition (the enum pairs them: EQ/NE, LT/GE, ...). */
+static TCGCond cond_invert(TCGCond c)
+{
+    return (TCGCond)(c ^ 1);
 }
 
 /* d = condition cc (0..15, SDM appendix B.1) ? 1 : 0 */
@@ -519,6 +587,9 @@ static void gen_setcc(DisasContext *s, int cc, TCGv_i32 d)
             gen_extract(d, f, 2, 1);
         }
         }
+    } else if (c == 1 && ((op >= CC_OP_ADDB && op <= CC_OP_ADDL) ||
+                          (op >= CC_OP_INCB && op <= CC_OP_DECL))) {
+        tcg_gen_mov_i32(d, gen_compute_cf(s));
     } else if (op >= CC_OP_ADDB && op < CC_OP_NB && (c == 2 || c == 4)) {
         /* ZF and SF come from the result for every lazy op. */
         int size = 1 << ((op - CC_OP_ADDB) % 3);
@@ -776,32 +847,41 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
         tcg_gen_movi_i32(count, cnt->imm & 0x1f);
     }
     if (op < 2 && size == 4 && cnt->am != A_REG) {
-        /* ROL/ROR r/m32, imm (count != 0): inline, CF/OF as an overlay on
-         * the previous lazy flags (tcg-x86.h, CC_OP_ROT_OVL). */
-        TCGv_i32 v = gen_ld_op(s, d), r = tmp(), c = tmp(), o = tmp();
+        /* ROL/ROR r/m32, imm (count != 0): inline; CF/OF as an overlay on
+         * the previous lazy flags when it is known and not ADC/SBB
+         * (tcg-x86.h, CC_OP_ROL_OVL), else EFLAGS computed now. */
+        TCGv_i32 v = gen_ld_op(s, d), r = tmp();
         int n = cnt->imm & 0x1f;
+        int prev = s->cc_op & ~(CC_OP_ROL_OVL | CC_OP_ROR_OVL);
         if (op == 0) {
             tcg_gen_rotli_i32(r, v, n);
+        } else {
+            tcg_gen_rotri_i32(r, v, n);
+        }
+        gen_st_op(s, d, r);
+        if (s->cc_op != CC_DYNAMIC &&
+            !(prev >= CC_OP_ADCB && prev <= CC_OP_ADCL) &&
+            !(prev >= CC_OP_SBBB && prev <= CC_OP_SBBL)) {
+            tcg_gen_mov_i32(cpu_cc_src2, r);
+            gen_set_cc_op(s, prev | (op == 0 ? CC_OP_ROL_OVL
+                                             : CC_OP_ROR_OVL));
+            return;
+        }
+        TCGv_i32 f = tmp(), c = tmp(), o = tmp();
+        gen_andi(f, gen_compute_eflags(s), ~(uint32_t)(CC_C | CC_O));
+        if (op == 0) {
             gen_andi(c, r, 1);
             tcg_gen_shri_i32(o, r, 31);
         } else {
-            tcg_gen_rotri_i32(r, v, n);
             tcg_gen_shri_i32(c, r, 31);
             tcg_gen_shri_i32(o, r, 30);
         }
-        gen_st_op(s, d, r);
         tcg_gen_xor_i32(o, o, c);
         gen_andi(o, o, 1);
-        tcg_gen_shli_i32(c, c, CC_OVL_C_SHIFT);
-        tcg_gen_shli_i32(o, o, CC_OVL_O_SHIFT);
-        tcg_gen_or_i32(c, c, o);
-        gen_andi(o, cpu_cc_src2, 1);
-        tcg_gen_or_i32(cpu_cc_src2, c, o);
-        if (s->cc_op == CC_DYNAMIC) {
-            tcg_gen_ori_i32(cpu_cc_op, cpu_cc_op, CC_OP_ROT_OVL);
-        } else {
-            gen_set_cc_op(s, s->cc_op | CC_OP_ROT_OVL);
-        }
+        tcg_gen_shli_i32(o, o, 11);             /* OF */
+        tcg_gen_or_i32(f, f, c);
+        tcg_gen_or_i32(f, f, o);
+        gen_set_eflags_cc(s, f);
         return;
     }
     if (op < 4) {
@@ -1551,9 +1631,16 @@ static void gen_insn(DisasContext *s)
         break;
     case M_JCC: {
         TCGLabel *l = gen_new_label();
-        t = tmp();
-        gen_setcc(s, e->extra, t);
-        tcg_gen_brcond_i32(TCG_COND_NE, t, cst(0), l);
+        TCGCond cond;
+        TCGv_i32 a, b;
+        if (gen_cc_test(s, e->extra >> 1, &cond, &a, &b)) {
+            tcg_gen_brcond_i32(e->extra & 1 ? cond_invert(cond) : cond, a, b,
+                               l);
+        } else {
+            t = tmp();
+            gen_setcc(s, e->extra, t);
+            tcg_gen_brcond_i32(TCG_COND_NE, t, cst(0), l);
+        }
         gen_jmp_tb(s, next, 0);
         gen_set_label(l);
         gen_jmp_rel(s, next + o0->imm, 1);

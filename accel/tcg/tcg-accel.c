@@ -373,6 +373,7 @@ static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
             disas_log_host(tb->info->code, tb->info->size);
         }
         if (r == 0) {
+            tb->code = tb->info->code;
             if (tb_native_nr == tb_native_cap) {
                 tb_native_cap = tb_native_cap ? tb_native_cap * 2 : 4096;
                 tb_native = realloc(tb_native,
@@ -470,10 +471,10 @@ static const void *lookup_tb_ptr(void *opaque)
     }
     uint32_t cs_base = env->segs[R_CS].base, eip = env->eip;
     TB *tb = tb_jc[tb_jc_fn(cs_base + eip)];
-    if (tb && tb->info && tb->cs_base == cs_base && tb->eip == eip &&
+    if (tb && tb->code && tb->cs_base == cs_base && tb->eip == eip &&
         tb->flags == env->hflags && !tb->invalid) {
         env_tcg(env)->cur_tb = tb;
-        return tb->info->code;
+        return tb->code;
     }
     return NULL;
 }

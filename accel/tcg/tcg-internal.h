@@ -31,6 +31,7 @@ struct TB {
     TB *page_next[2];
     TCIBlock *tci;
     TranslatedCodeInfo *info;     /* native code, or NULL */
+    const void *code;             /* info->code (hot: lookup_tb_ptr), or NULL */
     TB *jmp_dest[2];              /* chained successors */
     TBEdge *incoming;             /* blocks chained to this one */
 };
