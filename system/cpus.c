@@ -49,7 +49,10 @@ void cpu_set_a20(CPUState *cpu, bool enabled)
 
 static bool cpu_has_work(CPUState *cpu)
 {
-    return cpu->nmi_request || (cpu->intr_level && (cpu->env.eflags & IF_MASK));
+    /* An NMI waits for the IRET of the previous one (SDM vol. 3, 6.7.1);
+     * nmi_blocked is the translator's, KVM tracks blocking itself. */
+    return (cpu->nmi_request && !cpu->env.nmi_blocked) ||
+           (cpu->intr_level && (cpu->env.eflags & IF_MASK));
 }
 
 static bool on_vcpu_thread(CPUState *cpu)

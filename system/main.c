@@ -255,11 +255,13 @@ EMU_NORETURN static void opt_error(const char *opt, const char *fmt, ...)
 static void opt_error(const char *opt, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "emu: -%s: ", opt);
+    char *msg = NULL;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    if (vasprintf(&msg, fmt, ap) < 0) {
+        abort();
+    }
     va_end(ap);
-    fputc('\n', stderr);
+    error_report("-%s: %s", opt, msg);
     exit(1);
 }
 
@@ -502,11 +504,15 @@ static Chardev *make_chardev(const char *label, const char *spec)
     return chr;
 }
 
+static const char *signal_progname = "emu";
+
 static void handle_signal(int sig)
 {
-    static const char msg[] = "emu: terminating on signal\n";
+    /* Only async-signal-safe calls here: write(2) of a fixed text. */
+    static const char msg[] = ": terminating on signal\n";
     (void)sig;
-    if (write(2, msg, sizeof(msg) - 1) < 0) {
+    if (write(2, signal_progname, strlen(signal_progname)) < 0 ||
+        write(2, msg, sizeof(msg) - 1) < 0) {
         /* nothing to do */
     }
     system_shutdown_request(SHUTDOWN_CAUSE_HOST_QUIT, 0);
@@ -534,6 +540,9 @@ int main(int argc, char **argv)
     Error *err = NULL;
     Machine *m;
 
+    error_set_progname(argv[0]);
+    signal_progname =
+        strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
     memset(&o, 0, sizeof(o));
     o.mo.ram_size = 128 * MiB;
     o.mo.smp = 1;
@@ -595,7 +604,7 @@ int main(int argc, char **argv)
             o.nographic ? "mon:stdio" : "null";
     }
     for (int i = 0; i < o.nr_serial_specs; i++) {
-        char label[16];
+        char label[32];
         snprintf(label, sizeof(label), "serial%d", i);
         Chardev *chr = make_chardev(label, o.serial_specs[i]);
         o.mo.serial[i] = chr;

@@ -186,6 +186,7 @@ typedef struct CPUX86State {
     bool interrupt_injected;  /* KVM: an interrupt is pending delivery */
     int32_t pending_vector;
     bool nmi_pending;
+    bool nmi_blocked;         /* TCG: an NMI was delivered, none until IRET */
     bool halted;
 
     /* CPUID model (target-i386/cpuid.c) */

@@ -332,8 +332,11 @@ static void check_io(CPUX86State *env, uint32_t port, uint32_t size)
 void helper_check_seg(CPUX86State *env, uint32_t off, uint32_t info)
 {
     int seg = info & 0xf;
-    uint32_t size = (info >> 4) & 0xf;
+    uint32_t size = (info >> 4) & 0xf;      /* 1..15, or info >> 16 */
     bool write = info & 0x100;
+    if (info >> 16) {
+        size = info >> 16;
+    }
     const SegmentCache *sc = &env->segs[seg];
     int vec = seg == R_SS ? EXCP0C_STACK : EXCP0D_GPF;
     uint32_t fl = sc->flags;
@@ -356,6 +359,28 @@ void helper_check_seg(CPUX86State *env, uint32_t off, uint32_t info)
     }
     if (bad) {
         x86_raise_exception_err(env, vec, 0);
+    }
+}
+
+/*
+ * Segment checks for an access the frontend could not check itself (an
+ * operand wider than 4 bytes, one it does not know the size of): offset
+ * off in segment seg, size bytes.  Real and V86 mode: the limit only.
+ */
+static void check_seg_range(CPUX86State *env, int seg, uint32_t off,
+                            uint32_t size, bool write)
+{
+    if ((env->hflags & HF_PE) && !(env->hflags & HF_VM)) {
+        if ((env->hflags >> (HF_SEG_SHIFT + 2 * seg)) & 3) {
+            helper_check_seg(env, off, seg | (write ? 0x100 : 0) |
+                             size << 16);
+        }
+        return;
+    }
+    uint32_t last = off + size - 1;
+    if (last < off || last > env->segs[seg].limit) {
+        x86_raise_exception_err(env, seg == R_SS ? EXCP0C_STACK : EXCP0D_GPF,
+                                0);
     }
 }
 
@@ -396,13 +421,24 @@ void helper_enter(CPUX86State *env, uint32_t frame, uint32_t level,
     uint32_t spm = ss32 ? ~0u : 0xffff;
     uint32_t ssbase = env->segs[R_SS].base;
     uint32_t sp = env->regs[R_ESP], bp = env->regs[R_EBP];
+    bool pmode = (env->hflags & (HF_PE | HF_VM)) == HF_PE;
     level &= 0x1f;
+    if (pmode) {
+        /* #SS(0) before any store: the first slot and the new ESP (the
+         * nested frame pointers lie between them). */
+        uint32_t nsp = (sp - size * (1 + level) - frame) & spm;
+        check_seg_range(env, R_SS, (sp - size) & spm, size, true);
+        check_seg_range(env, R_SS, nsp, 1, true);
+    }
     sp = (sp - size) & spm;
     x86_st(env, ssbase + sp, size, bp);
     uint32_t frame_ptr = sp;
     if (level) {
         for (uint32_t i = 1; i < level; i++) {
             bp = (bp - size) & spm;
+            if (pmode) {
+                check_seg_range(env, R_SS, bp, size, false);
+            }
             uint32_t v = x86_ld(env, ssbase + bp, size);
             sp = (sp - size) & spm;
             x86_st(env, ssbase + sp, size, v);
@@ -871,10 +907,54 @@ void helper_check_cpl0(CPUX86State *env)
 
 /* ---- x87 / MMX / SSE entry points ---- */
 
+/*
+ * Size of an x87 memory operand (ESC op, ModRM reg field), negative for a
+ * store; 0 for the encodings that are #UD.
+ */
+static int x87_mem_size(int op, int reg, bool data32)
+{
+    int env_sz = data32 ? 28 : 14, save_sz = data32 ? 108 : 94;
+    switch (op & 7) {
+    case 0: /* D8: m32real arithmetic */
+    case 2: /* DA: m32int arithmetic */
+        return 4;
+    case 4: /* DC: m64real */
+        return 8;
+    case 6: /* DE: m16int */
+        return 2;
+    case 1: {
+        static const int8_t d9[8] = {4, 0, -4, -4, 0, 2, 0, -2};
+        return reg == 4 ? env_sz : reg == 6 ? -env_sz : d9[reg];
+    }
+    case 3: {
+        static const int8_t db[8] = {4, -4, -4, -4, 0, 10, 0, -10};
+        return db[reg];
+    }
+    case 5: {
+        static const int8_t dd[8] = {8, -8, -8, -8, 0, 0, 0, -2};
+        return reg == 4 ? save_sz : reg == 6 ? -save_sz : dd[reg];
+    }
+    default: {
+        static const int8_t df[8] = {2, -2, -2, -2, 10, 8, -10, -8};
+        return df[reg];
+    }
+    }
+}
+
 void helper_x87_insn(CPUX86State *env, uint32_t info, uint32_t ea,
                      uint32_t fip)
 {
     int seg = (info >> 20) & 7;
+    int modrm = (info >> 8) & 0xff;
+    if (seg < 6 && modrm < 0xc0) {
+        int sz = x87_mem_size(info & 7, (modrm >> 3) & 7, (info >> 16) & 1);
+        /* #NM comes first (SDM vol. 3, table 6-2, priority 8 before 9);
+         * the #UD encodings are the x87 helper's. */
+        if (sz && !(env->cr[0] & (CR0_EM_MASK | CR0_TS_MASK))) {
+            check_seg_range(env, seg, ea - (uint32_t)env->segs[seg].base,
+                            sz < 0 ? -sz : sz, sz < 0);
+        }
+    }
     helper_x87(env, info & 0xff, (info >> 8) & 0xff, ea, (info >> 16) & 1,
                fip, env->segs[R_CS].selector,
                seg < 6 ? env->segs[seg].selector : env->segs[R_DS].selector);
@@ -888,6 +968,21 @@ void helper_fwait_insn(CPUX86State *env)
 void helper_sse_insn(CPUX86State *env, uint32_t prefix, uint32_t info,
                      uint32_t ea)
 {
+    /* Segment checks for the 0F AE group's memory forms, after the #UD
+     * and #NM conditions (SDM FXSAVE, LDMXCSR); the other MMX/SSE memory
+     * operands are not checked yet. */
+    int reg = (info >> 11) & 7;
+    if ((info & 0xff) == 0xae && (info & (1u << 27)) && reg <= 3) {
+        int seg = (info >> 24) & 7;
+        uint32_t cr0 = env->cr[0];
+        uint32_t off = ea - (uint32_t)env->segs[seg].base;
+        if (reg <= 1 && !(cr0 & (CR0_EM_MASK | CR0_TS_MASK))) {
+            check_seg_range(env, seg, off, 512, reg == 0);
+        } else if (reg >= 2 && !(cr0 & (CR0_EM_MASK | CR0_TS_MASK)) &&
+                   (env->cr[4] & CR4_OSFXSR_MASK)) {
+            check_seg_range(env, seg, off, 4, reg == 3);
+        }
+    }
     helper_sse(env, prefix, info & 0xff, (info >> 8) & 0xff, ea,
                (info >> 16) & 0xff);
 }

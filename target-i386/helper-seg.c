@@ -50,10 +50,23 @@ static inline uint32_t sp_mask(CPUX86State *env)
     return (env->hflags & HF_SS32) ? ~0u : 0xffff;
 }
 
+/*
+ * The SS limit and rights for an access to the current stack (protected
+ * mode; nothing to do for a flat SS): #SS(0), SDM vol. 3, 6.15.
+ */
+static void check_stack(CPUX86State *env, uint32_t off, int size, bool write)
+{
+    if ((env->hflags & (HF_PE | HF_VM)) == HF_PE &&
+        ((env->hflags >> (HF_SEG_SHIFT + 2 * R_SS)) & 3)) {
+        helper_check_seg(env, off, R_SS | size << 4 | (write ? 0x100 : 0));
+    }
+}
+
 static void push(CPUX86State *env, uint32_t *sp, uint32_t mask, int size,
                  uint32_t ssbase, uint32_t val)
 {
     *sp = (*sp - size) & mask;
+    check_stack(env, *sp, size, true);
     x86_st(env, ssbase + *sp, size, val);
 }
 
@@ -78,6 +91,7 @@ static void push_lvl(CPUX86State *env, bool sys, uint32_t *sp, uint32_t mask,
 static uint32_t pop(CPUX86State *env, uint32_t *sp, uint32_t mask, int size,
                     uint32_t ssbase)
 {
+    check_stack(env, *sp & mask, size, false);
     uint32_t v = x86_ld(env, ssbase + (*sp & mask), size);
     *sp = (*sp + size) & mask;
     return v;
@@ -1035,6 +1049,7 @@ void helper_iret(CPUX86State *env, uint32_t size)
     int cpl = cpl_of(env);
     int iopl = (env->eflags & IOPL_MASK) >> 12;
 
+    env->nmi_blocked = false;       /* any IRET ends NMI blocking (6.7.1) */
     if (env->eflags & VM_MASK) {
         /* V86 (SDM 20.2.7): IOPL 3 acts like real mode but keeps IOPL. */
         if (iopl != 3) {

@@ -34,7 +34,8 @@ uint32_t helper_rotate(CPUX86State *env, uint32_t val, uint32_t count,
                        uint32_t op_size);
 uint32_t helper_in(CPUX86State *env, uint32_t port, uint32_t size);
 /* Full protected-mode check of a data access at seg:off (SDM vol. 3,
- * 5.3-5.4); info = seg | size << 4 | write << 8.  #GP(0), #SS(0) for SS. */
+ * 5.3-5.4); info = seg | size << 4 | write << 8, or with any size as
+ * size << 16 (bits 4..7 zero).  #GP(0), #SS(0) for SS. */
 void helper_check_seg(CPUX86State *env, uint32_t off, uint32_t info);
 void helper_out(CPUX86State *env, uint32_t port, uint32_t val,
                 uint32_t size);

@@ -217,7 +217,8 @@ static void gen_check_seg(DisasContext *s, TCGv_i32 off, int seg, int size,
         if (mode == HF_SEGCHK_FULL) {
             gen_sync_eip(s);
             CALL2(s, helper_check_seg, off,
-                  cst(seg | size << 4 | (write ? 0x100 : 0)));
+                  cst(seg | (write ? 0x100 : 0) |
+                      (size < 16 ? size << 4 : size << 16)));
             return;
         }
         if (mode == 0) {
@@ -238,6 +239,15 @@ static void gen_check_seg(DisasContext *s, TCGv_i32 off, int seg, int size,
     }
     TCGv_i32 lim = tmp();
     tcg_gen_ld_i32(lim, offsetof(CPUX86State, segs[seg].limit));
+    if (size > 4) {
+        /* The limit may be below size - 1: compare the last byte, and
+         * catch its wrap past 4 GiB. */
+        TCGv_i32 last = tmp();
+        gen_addi(last, off, size - 1);
+        tcg_gen_brcond_i32(TCG_COND_GTU, last, lim, l);
+        tcg_gen_brcond_i32(TCG_COND_LTU, last, off, l);
+        return;
+    }
     gen_addi(lim, lim, -(size - 1));
     tcg_gen_brcond_i32(TCG_COND_GTU, off, lim, l);
 }
@@ -912,9 +922,12 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
     }
     TCGv_i32 c1 = tmp(), src = tmp(), r = tmp();
     gen_addi(c1, count, -1);
+    /* With an immediate count the result is one shift, independent of
+     * the flags' source (dead code when the flags are overwritten). */
+    bool imm = cnt->am != A_REG;
     if (op == 4) {
         tcg_gen_shl_i32(src, v, c1);
-        tcg_gen_shl_i32(r, src, cst(1));
+        tcg_gen_shl_i32(r, imm ? v : src, imm ? count : cst(1));
         gen_ext(r, r, size, false);
         gen_st_op(s, d, r);
         gen_set_cc(s, CC_OP_SHLB, size, r, src);
@@ -923,10 +936,10 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
         gen_ext(x, v, size, op == 7);
         if (op == 5) {
             tcg_gen_shr_i32(src, x, c1);
-            tcg_gen_shr_i32(r, src, cst(1));
+            tcg_gen_shr_i32(r, imm ? x : src, imm ? count : cst(1));
         } else {
             tcg_gen_sar_i32(src, x, c1);
-            tcg_gen_sar_i32(r, src, cst(1));
+            tcg_gen_sar_i32(r, imm ? x : src, imm ? count : cst(1));
         }
         gen_ext(r, r, size, false);
         gen_st_op(s, d, r);
@@ -1542,6 +1555,11 @@ static void gen_insn(DisasContext *s)
     case M_PUSHA: {
         int sz = s->dflag;
         TCGv_i32 old = gen_ld_reg(s->ss32 ? 4 : 2, R_ESP);
+        /* Both ends of the range before any store (SDM PUSHA: #SS(0) if
+         * the starting or ending address is outside the limit); the loop
+         * checks the top one first. */
+        gen_check_seg(s, gen_sp_off(s, -sz * 8), R_SS, sz, s->ss32 ? 4 : 2,
+                      true);
         for (int i = 0; i < 8; i++) {
             TCGv_i32 a = gen_sp_off(s, -sz * (i + 1));
             gen_st_seg(s, a, R_SS, sz, s->ss32 ? 4 : 2,
@@ -1567,6 +1585,7 @@ static void gen_insn(DisasContext *s)
         break;
     }
     case M_BOUND:
+        gen_check_limit(s, s->ea_off, s->ea_seg, 2 * o0->size, s->aflag);
         gen_sync_eip(s);
         CALL3(s, helper_bound, gen_ld_reg(o0->size, o0->reg), s->ea_lin,
               cst(o0->size));
@@ -1588,7 +1607,7 @@ static void gen_insn(DisasContext *s)
             TCGLabel *slow = gen_new_label(), *done = gen_new_label();
             TCGv_i32 q = tmp(), r = tmp();
             t = gen_ld_op(s, o0);
-            tcg_gen_brcond_i32(TCG_COND_EQ, t, cst(0), slow);
+            /* EDX >= divisor also catches a zero divisor. */
             tcg_gen_brcond_i32(TCG_COND_GEU, cpu_regs[R_EDX], t, slow);
             tcg_gen_divu2_i32(q, r, cpu_regs[R_EAX], cpu_regs[R_EDX], t);
             tcg_gen_mov_i32(cpu_regs[R_EAX], q);
@@ -1914,6 +1933,7 @@ static void gen_insn(DisasContext *s)
         TCGv_i32 a = tmp();
         tcg_gen_add_i32(a, cpu_regs[R_EBX], gen_ld_reg(1, R_EAX));
         gen_ext(a, a, s->aflag, false);
+        gen_check_limit(s, a, str_src_seg(s), 1, s->aflag);
         gen_st_reg(1, R_EAX, gen_ld_mem(s, gen_linear(s, a, str_src_seg(s)), 1));
         break;
     }
@@ -2230,6 +2250,7 @@ static void gen_insn(DisasContext *s)
 static void gen_sse(DisasContext *s, int pfx, int opc)
 {
     TCGv_i32 ea = cst(0);
+    uint32_t seg = 0;               /* 8 | segment of a memory operand */
     s->modrm = fetch(s, 1);
     s->mod = s->modrm >> 6;
     s->reg = (s->modrm >> 3) & 7;
@@ -2240,6 +2261,7 @@ static void gen_sse(DisasContext *s, int pfx, int opc)
     } else if (s->mod != 3) {
         gen_modrm_ea(s);
         ea = s->ea_lin;
+        seg = 8 | s->ea_seg;
     }
     uint32_t imm = sse_opcode_has_imm8(pfx, opc) ? fetch(s, 1) : 0;
     if (s->lock) {
@@ -2247,8 +2269,8 @@ static void gen_sse(DisasContext *s, int pfx, int opc)
         return;
     }
     gen_sync_eip(s);
-    CALL3(s, helper_sse_insn, cst(pfx), cst(opc | s->modrm << 8 | imm << 16),
-          ea);
+    CALL3(s, helper_sse_insn, cst(pfx),
+          cst(opc | s->modrm << 8 | imm << 16 | seg << 24), ea);
     s->cc_op = CC_DYNAMIC;          /* (U)COMISS/SD write EFLAGS */
 }
 

@@ -73,11 +73,30 @@ typedef void (*TCGSlowSt)(void *env, uint32_t addr, uint64_t val, MemOp op,
  */
 typedef const void *(*TCGLookupTbPtr)(void *env);
 
+/*
+ * Optional inline fast path for goto_ptr (native code only): the exec
+ * loop's direct-mapped jump cache.  With pc = env[env_cs_base] +
+ * env[env_eip] (32-bit loads), the entry is table[(pc ^ (pc >> bits)) &
+ * ((1 << bits) - 1)], a pointer (or NULL) to a block descriptor with
+ * uint32_t cs_base, eip, flags at the tb_* offsets, a bool invalid and the
+ * host code pointer (NULL: no native code).  It is a hit when cs_base, eip
+ * and flags equal env's (flags: env[env_flags]) and the block is valid;
+ * then the code is entered directly (the next block's exit_request test
+ * stands for lookup_tb_ptr's), else lookup_tb_ptr is called.
+ */
+typedef struct TCGJumpCacheLayout {
+    const void *const *table;       /* NULL: always call lookup_tb_ptr */
+    int bits;
+    int env_cs_base, env_eip, env_flags;
+    int tb_cs_base, tb_eip, tb_flags, tb_invalid, tb_code;
+} TCGJumpCacheLayout;
+
 typedef struct TCGBackendConfig {
     int tlb_offset;
     TCGSlowLd slow_ld;
     TCGSlowSt slow_st;
     TCGLookupTbPtr lookup_tb_ptr;   /* may be NULL: goto_ptr then exits */
+    TCGJumpCacheLayout jc;          /* optional (zero: not used) */
 } TCGBackendConfig;
 
 /* Once, before translating anything (process-wide, read-only afterwards). */

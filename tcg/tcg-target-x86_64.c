@@ -1476,8 +1476,75 @@ static void op_exit_tb(Backend *b, TCGOp *op)
     }
 }
 
+/*
+ * goto_ptr of the constant 0: the jump-cache lookup inline (tcg-backend.h,
+ * TCGJumpCacheLayout), lookup_tb_ptr on a miss.  Everything is in memory
+ * here, so rax, rcx, rdx and rdi are free.
+ */
+static void emit_goto_ptr_lookup(Backend *b)
+{
+    const TCGJumpCacheLayout *jc = &tcg_backend_cfg.jc;
+    uint8_t *miss[6];
+    int nm = 0;
+
+    sync_globals(b, false);
+    emit_modrm_off(b, 0x8b, RAX, TREG_ENV, jc->env_cs_base);
+    emit_modrm_off(b, 0x03, RAX, TREG_ENV, jc->env_eip);     /* add */
+    emit_mov_rr(b, false, RCX, RAX);
+    emit_shift_ri(b, SHIFT_SHR, false, RCX, jc->bits);
+    emit_arith_rr(b, ARITH_XOR, false, RCX, RAX);
+    emit_arith_ri(b, ARITH_AND, false, RCX, (1 << jc->bits) - 1);
+    emit_movi(b, true, RDX, (intptr_t)jc->table);
+    emit_modrm_sib(b, 0x8b | P_REXW, RDX, RDX, RCX, 3, 0);
+    emit_modrm(b, 0x85 | P_REXW, RDX, RDX);                  /* test */
+    b1(b, 0x0f);
+    b1(b, 0x84);                                             /* je miss */
+    miss[nm++] = b->ptr;
+    b4(b, 0);
+    const int env_off[3] = { jc->env_eip, jc->env_cs_base, jc->env_flags };
+    const int tb_off[3] = { jc->tb_eip, jc->tb_cs_base, jc->tb_flags };
+    for (int i = 0; i < 3; i++) {
+        emit_modrm_off(b, 0x8b, RCX, TREG_ENV, env_off[i]);
+        emit_modrm_off(b, 0x3b, RCX, RDX, tb_off[i]);        /* cmp */
+        b1(b, 0x0f);
+        b1(b, 0x85);                                         /* jne miss */
+        miss[nm++] = b->ptr;
+        b4(b, 0);
+    }
+    emit_modrm_off(b, 0x80, 7, RDX, jc->tb_invalid);         /* cmp b, 0 */
+    b1(b, 0);
+    b1(b, 0x0f);
+    b1(b, 0x85);
+    miss[nm++] = b->ptr;
+    b4(b, 0);
+    emit_modrm_off(b, 0x8b | P_REXW, RAX, RDX, jc->tb_code);
+    emit_modrm(b, 0x85 | P_REXW, RAX, RAX);
+    b1(b, 0x0f);
+    b1(b, 0x84);
+    miss[nm++] = b->ptr;
+    b4(b, 0);
+    emit_modrm(b, 0xff, 4, RAX);                             /* jmp *rax */
+    for (int i = 0; i < nm; i++) {
+        int32_t rel = b->ptr - (miss[i] + 4);
+        memcpy(miss[i], &rel, 4);
+    }
+    emit_mov_rr(b, true, RDI, TREG_ENV);
+    emit_jmp_abs(b, 0xe8, (const void *)tcg_backend_cfg.lookup_tb_ptr);
+    emit_modrm(b, 0x85 | P_REXW, RAX, RAX);
+    b1(b, 0x0f);
+    b1(b, 0x84);                                             /* je exit0 */
+    b4(b, (intptr_t)b->cache->exit0 - (intptr_t)(b->ptr + 4));
+    emit_modrm(b, 0xff, 4, RAX);
+}
+
 static void op_goto_ptr(Backend *b, TCGOp *op)
 {
+    if (b->s->temps[op->args[0]].kind == TEMP_CONST &&
+        tcg_backend_cfg.jc.table && tcg_backend_cfg.lookup_tb_ptr) {
+        emit_goto_ptr_lookup(b);
+        release_dead_inputs(b, op);
+        return;
+    }
     int r = in_reg(b, op->args[0], ALLOC_REGS);
     sync_globals(b, false);
     emit_modrm(b, 0x85 | P_REXW, r, r);

@@ -433,6 +433,12 @@ void tcg_gen_lookup_and_goto_ptr(void)
         tcg_gen_exit_tb(0);
         return;
     }
+    if (tcg_backend_cfg.jc.table) {
+        /* The native back end looks the jump cache up itself (goto_ptr of
+         * the constant 0); the interpreter returns to the exec loop. */
+        OP1(INDEX_op_goto_ptr, tcg_constant_i64(0).idx);
+        return;
+    }
     TCGv_i64 p = tcg_temp_new_i64();
     int args[1] = { TCG_ENV_IDX };
     tcg_gen_call((void *)tcg_backend_cfg.lookup_tb_ptr, TCG_CALL_NO_WG,

@@ -1,6 +1,15 @@
 /* The Error API (include/emu/error.h). */
 #include "emu/common.h"
 
+/* Messages start with the program's name, as QEMU's do ("emu: ..."). */
+static const char *progname = "emu";
+
+void error_set_progname(const char *argv0)
+{
+    const char *slash = strrchr(argv0, '/');
+    progname = slash ? slash + 1 : argv0;
+}
+
 static char *vformat(const char *fmt, va_list ap)
 {
     char *s = NULL;
@@ -60,13 +69,13 @@ void error_free(Error *err)
 
 void error_report_err(Error *err)
 {
-    fprintf(stderr, "emu: %s\n", err->msg);
+    fprintf(stderr, "%s: %s\n", progname, err->msg);
     error_free(err);
 }
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "emu: %s", prefix);
+    fprintf(stderr, "%s: %s", progname, prefix);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
 }

@@ -563,6 +563,17 @@ void x86_st_sys(CPUX86State *env, uint32_t linear, int size, uint32_t val)
                 0, 0);
 }
 
+bool tlb_probe_code(CPUX86State *env, uint32_t linear, uint32_t *phys)
+{
+    TCGTLBEntry *e = &env_tlb(env, cur_mmu(env))[TCG_TLB_INDEX(linear)];
+    if ((e->addr_code & ~TLB_FLAG_SLOW) != (linear & TCG_PAGE_MASK) ||
+        e->addr_code == TCG_TLB_INVALID) {
+        return false;
+    }
+    *phys = e->pad | (linear & 0xfff);
+    return true;
+}
+
 uint8_t x86_code_ldub(CPUX86State *env, uint32_t linear)
 {
     int mmu = cur_mmu(env);

@@ -470,13 +470,34 @@ static const void *lookup_tb_ptr(void *opaque)
         return NULL;
     }
     uint32_t cs_base = env->segs[R_CS].base, eip = env->eip;
-    TB *tb = tb_jc[tb_jc_fn(cs_base + eip)];
+    uint32_t flags = env->hflags, phys;
+    unsigned j = tb_jc_fn(cs_base + eip);
+    TB *tb = tb_jc[j];
     if (tb && tb->code && tb->cs_base == cs_base && tb->eip == eip &&
-        tb->flags == env->hflags && !tb->invalid) {
+        tb->flags == flags && !tb->invalid) {
         env_tcg(env)->cur_tb = tb;
         return tb->code;
     }
-    return NULL;
+    /* A jump-cache miss (e.g. after a TLB flush): find an existing block
+     * by the fetch TLB's physical address rather than leave to the loop.
+     * The loop handles breakpoints, the CS limit and translation. */
+    if ((env->dr[7] & 0xff) || eip > env->segs[R_CS].limit ||
+        !tlb_probe_code(env, cs_base + eip, &phys)) {
+        return NULL;
+    }
+    for (tb = tb_hash[tb_hash_fn(phys, cs_base, flags, eip)]; tb;
+         tb = tb->hash_next) {
+        if (tb->phys_pc == phys && tb->cs_base == cs_base &&
+            tb->eip == eip && tb->flags == flags) {
+            break;
+        }
+    }
+    if (!tb || !tb->code || tb->invalid) {
+        return NULL;
+    }
+    tb_jc[j] = tb;
+    env_tcg(env)->cur_tb = tb;
+    return tb->code;
 }
 
 static void tb_add_jump(TB *from, int slot, TB *to)
@@ -541,6 +562,18 @@ static bool excp_contributory(int vec)
     return vec == EXCP00_DIVZ || (vec >= EXCP0A_TSS && vec <= EXCP0D_GPF);
 }
 
+/*
+ * Fault-class exceptions push EFLAGS with RF set, so that the restarted
+ * instruction does not hit its instruction breakpoint again; #DB itself
+ * does not (SDM vol. 3, 17.3.1.1; table 6-1 for the classes).
+ */
+static bool excp_is_fault(int vec)
+{
+    return vec == EXCP00_DIVZ || (vec >= EXCP05_BOUND && vec <= EXCP07_PREX) ||
+           (vec >= EXCP0A_TSS && vec <= EXCP0E_PAGE) ||
+           (vec >= EXCP10_COPR && vec <= EXCP11_ALGN) || vec == EXCP13_XMM;
+}
+
 /* -d exec: one line per block entered; -d cpu: the registers too. */
 static void log_exec(CPUX86State *env, TB *tb)
 {
@@ -559,8 +592,11 @@ static void log_exec(CPUX86State *env, TB *tb)
 
 static bool deliver_event(CPUState *cpu, CPUX86State *env)
 {
-    if (cpu->nmi_request) {
+    /* An NMI blocks further NMIs until the next IRET (SDM vol. 3, 6.7.1):
+     * the request waits. */
+    if (cpu->nmi_request && !env->nmi_blocked) {
         cpu->nmi_request = false;
+        env->nmi_blocked = true;
         x86_do_interrupt(env, EXCP02_NMI, false, false, 0, env->eip);
         env->halted = false;
         return true;
@@ -657,15 +693,24 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
             }
             t->excp_depth++;
             t->cur_excp = vec;
+            if (excp_is_fault(vec) && (env->cr[0] & CR0_PE_MASK)) {
+                env->eflags |= RF_MASK;     /* delivery clears it again */
+            }
             x86_do_interrupt(env, vec, false, t->has_err, t->err, env->eip);
         }
         t->excp_depth = 0;
     }
     for (;;) {
         /* Clear first, then look at the requests: a kick that lands in
-         * between is seen here or by the next block's exit_request test. */
-        env->exit_request = 0;
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+         * between is seen here or by the next block's exit_request test.
+         * Nothing to clear (the common case): no store, so no fence; a
+         * kick after this load is seen by the next block's test. */
+        if (env->exit_request) {
+            env->exit_request = 0;
+            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        } else {
+            __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        }
         if (cpu->stop_request || cpu->reset_request || cpu->exit_thread) {
             break;
         }
@@ -755,6 +800,18 @@ static void tcg_global_init(void)
         .slow_ld = tcg_slow_ld,
         .slow_st = tcg_slow_st,
         .lookup_tb_ptr = lookup_tb_ptr,
+        .jc = {
+            .table = (const void *const *)tb_jc,
+            .bits = TB_JC_BITS,
+            .env_cs_base = offsetof(CPUX86State, segs[R_CS].base),
+            .env_eip = offsetof(CPUX86State, eip),
+            .env_flags = offsetof(CPUX86State, hflags),
+            .tb_cs_base = offsetof(TB, cs_base),
+            .tb_eip = offsetof(TB, eip),
+            .tb_flags = offsetof(TB, flags),
+            .tb_invalid = offsetof(TB, invalid),
+            .tb_code = offsetof(TB, code),
+        },
     };
     tcg_backend_init(&cfg);
     tb_pages = calloc(1u << 20, sizeof(TB *));

@@ -72,6 +72,9 @@ void tcg_softmmu_init(void);
 void tlb_flush_all(CPUX86State *env);
 /* Linear -> physical for a code fetch (may raise #PF). */
 uint32_t get_phys_code(CPUX86State *env, uint32_t linear);
+/* linear's physical address from the fetch TLB (no walk, no fault); false
+ * when the page is not there. */
+bool tlb_probe_code(CPUX86State *env, uint32_t linear, uint32_t *phys);
 /* Data breakpoint check for an access (records a hit in pending_db). */
 void x86_check_watch(CPUX86State *env, uint32_t addr, int size, bool write);
 /* Does DR7 arm a data breakpoint on the linear page? */

@@ -17,6 +17,8 @@ typedef struct Error {
     char *msg;
 } Error;
 
+/* The name messages start with: the basename of argv[0] (default "emu"). */
+void error_set_progname(const char *argv0);
 void error_setg(Error **errp, const char *fmt, ...) EMU_PRINTF(2, 3);
 void error_prepend(Error **errp, const char *fmt, ...) EMU_PRINTF(2, 3);
 const char *error_get_pretty(const Error *err);

@@ -1102,21 +1102,24 @@ static int put_desc(uint8_t *code, int idx, uint32_t base, uint32_t limit,
  * GDT 0x40: data RW, base 0x100000, limit 0xfff; 0x48: data read-only,
  * 4 GiB; 0x50: data RW expand-down (B), limit 0xfff; 0x58: data RW, base
  * 0, limit 0x7ffff (a stack; the harness's handlers need flat DS and a
- * base-0 SS).  Load sel into sreg (mov ax, sel; mov sreg, ax), set ESP,
- * then run insn: vec -1 = no fault, else that vector with error code 0 at
- * insn + skip.
+ * base-0 SS); 0x60: data RW expand-down (B), base 0, limit 0x5fff.  Load
+ * sel into sreg (mov ax, sel; mov sreg, ax), set ESP, then run insn: vec
+ * -1 = no fault, -2 = shutdown (a #SS whose delivery faults on the same
+ * stack), else that vector with error code 0 at insn + skip.
  */
 static void seg_case(uint16_t sel, int sreg, uint32_t esp,
                      const uint8_t *insn, size_t n, int vec, int skip)
 {
     const uint32_t P = DESC_P_MASK, S = DESC_S_MASK, W = DESC_W_MASK;
-    uint8_t code[128];
+    uint8_t code[160];
     int k = 0;
     k += put_desc(code + k, 8, 0x100000, 0xfff, P | S | W | DESC_B_MASK);
     k += put_desc(code + k, 9, 0, 0xffffffff, P | S | DESC_B_MASK);
     k += put_desc(code + k, 10, 0, 0xfff,
                   P | S | W | DESC_E_MASK | DESC_B_MASK);
     k += put_desc(code + k, 11, 0, 0x7ffff, P | S | W | DESC_B_MASK);
+    k += put_desc(code + k, 12, 0, 0x5fff,
+                  P | S | W | DESC_E_MASK | DESC_B_MASK);
     code[k++] = 0x66;                   /* mov ax, sel */
     code[k++] = 0xb8;
     code[k++] = sel & 0xff;
@@ -1130,7 +1133,14 @@ static void seg_case(uint16_t sel, int sreg, uint32_t esp,
     memcpy(code + k, insn, n);
     k += n;
     init();
-    x86h_run(&st, X86H_CODE, code, k);
+    bool halted = x86h_run(&st, X86H_CODE, code, k);
+    if (vec == -2) {
+        if (halted || st.halted) {
+            test_fail(__FILE__, __LINE__, "sel %04x insn %02x: no shutdown",
+                      sel, insn[0]);
+        }
+        return;
+    }
     if (st.exception != vec || (vec >= 0 && (st.error_code != 0 ||
                                              st.fault_eip != X86H_CODE + at))) {
         test_fail(__FILE__, __LINE__,
@@ -1200,6 +1210,180 @@ static void test_seg_checks(void)
     SEG_CASE(0x40, R_DS, X86H_STACK, -1, 0x66, 0xb8, 0x10, 0x00,
              0x8e, 0xd8, 0x89, 0x05, D32(0x200000));
 }
+/*
+ * Accesses that do not go through the ordinary operand path: x87 operands
+ * (all sizes, FNSAVE's 108 bytes), XLAT, BOUND, far pointers, PUSHA,
+ * ENTER.  Same descriptors as seg_case.
+ */
+static void test_seg_checks_special(void)
+{
+    /* XLAT: fs:[ebx + al], AL = 0x40 (the selector seg_case loaded) */
+    SEG_CASE(0x40, R_FS, X86H_STACK, -1, 0xbb, D32(0xfbf), 0x64, 0xd7);
+    SEG_CASE_AT(5, 0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0xbb, D32(0xfc0),
+                0x64, 0xd7);
+    /* BOUND eax, fs:[..]: 8 bytes (zero there, as test_seg_checks's
+     * STOSD left them: no #BR) */
+    SEG_CASE(0x40, R_FS, X86H_STACK, -1, 0x64, 0x62, 0x05, D32(0xff8));
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x62, 0x05,
+             D32(0xffc));
+    /* x87: FS limit 0xfff; m32 at 0xffc fits, m64 and m80 do not */
+    SEG_CASE(0x40, R_FS, X86H_STACK, -1, 0x64, 0xd9, 0x05, D32(0xffc));
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0xdd, 0x05,
+             D32(0xffc));                       /* fld qword fs:[0xffc] */
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0xdb, 0x2d,
+             D32(0xff8));                       /* fld tword fs:[0xff8] */
+    SEG_CASE(0x40, R_FS, X86H_STACK, -1, 0x64, 0xdd, 0x35,
+             D32(0xf94));                       /* fnsave fs:[0xf94] */
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0xdd, 0x35,
+             D32(0xf95));
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0xd9, 0x35,
+             D32(0xfe5));                       /* fnstenv: 28 bytes */
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0xdf, 0x05,
+             D32(0xfff));                       /* fild word */
+    /* x87 stores through read-only FS; loads are fine */
+    SEG_CASE(0x48, R_FS, X86H_STACK, -1, 0x64, 0xdd, 0x05, D32(MEM));
+    SEG_CASE_AT(2, 0x48, R_FS, X86H_STACK, EXCP0D_GPF, 0xd9, 0xee, 0x64,
+                0xd9, 0x1d, D32(MEM));          /* fldz; fstp dword */
+    SEG_CASE(0x48, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0xd9, 0x3d,
+             D32(MEM));                         /* fnstcw */
+    /* FXSAVE / FXRSTOR (512 bytes), LDMXCSR / STMXCSR */
+    SEG_CASE(0x40, R_FS, X86H_STACK, -1, 0x64, 0x0f, 0xae, 0x05,
+             D32(0xe00));                       /* fxsave fs:[0xe00] */
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x0f, 0xae, 0x05,
+             D32(0xe10));
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x0f, 0xae, 0x0d,
+             D32(0xe10));                       /* fxrstor */
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x0f, 0xae, 0x15,
+             D32(0xffd));                       /* ldmxcsr */
+    SEG_CASE(0x48, R_FS, X86H_STACK, -1, 0x64, 0x0f, 0xae, 0x15, D32(MEM));
+    SEG_CASE(0x48, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x0f, 0xae, 0x1d,
+             D32(MEM));                         /* stmxcsr */
+    /* x87 through SS: #SS(0) */
+    SEG_CASE(0x58, R_SS, 0x7fffc, -1, 0xd9, 0x04, 0x24);
+    SEG_CASE(0x58, R_SS, 0x7fffc, EXCP0C_STACK, 0xdd, 0x04, 0x24);
+    /* far pointers: the selector half past the limit */
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0xc4, 0x05,
+             D32(0xffc));                       /* les eax, fs:[0xffc] */
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0xff, 0x2d,
+             D32(0xffb));                       /* jmp far fs:[0xffb] */
+    /* PUSHA / POPA: SS limit 0x7ffff, and expand-down from 0x6000 */
+    SEG_CASE(0x58, R_SS, 0x80000, -1, 0x60);
+    SEG_CASE(0x60, R_SS, 0x6020, -1, 0x60);
+    SEG_CASE(0x60, R_SS, 0x6018, EXCP0C_STACK, 0x60);
+    SEG_CASE(0x58, R_SS, 0x7ffe0, -1, 0x61);
+    SEG_CASE(0x58, R_SS, 0x7ffe4, EXCP0C_STACK, 0x61);
+    /* ENTER: the new ESP below an expand-down SS's limit */
+    SEG_CASE(0x60, R_SS, 0x6200, -1, 0xc8, 0x00, 0x01, 0x00);
+    SEG_CASE(0x60, R_SS, 0x6018, EXCP0C_STACK, 0xc8, 0x00, 0x01, 0x00);
+    SEG_CASE(0x60, R_SS, 0x6018, EXCP0C_STACK, 0xc8, 0x00, 0x00, 0x08);
+    /* near and far RET beyond the limit */
+    SEG_CASE(0x58, R_SS, 0x7fffe, EXCP0C_STACK, 0xc3);
+    SEG_CASE(0x58, R_SS, 0x7fffc, EXCP0C_STACK, 0xcb);  /* retf */
+    /* near and far CALL: the #SS frame itself does not fit either */
+    SEG_CASE(0x58, R_SS, 0x80004, -2, 0xe8, D32(0));
+    SEG_CASE(0x58, R_SS, 0x80004, -2, 0x9a, D32(0), X86H_SEL_CODE32, 0x00);
+}
+
+/*
+ * PUSHA checks both ends before it stores anything: SS expand-down with
+ * limit 0x5fff (offsets 0x6000 up), ESP 0x6018: the ESI slot at 0x5ffc
+ * is out, the EBP slot at 0x6000 (below the #SS frame) must stay as it
+ * was.
+ */
+static void test_pusha_atomic(void)
+{
+    uint8_t code[64];
+    int k = put_desc(code, 12, 0, 0x5fff, DESC_P_MASK | DESC_S_MASK |
+                     DESC_W_MASK | DESC_E_MASK | DESC_B_MASK);
+    static const uint8_t rest[] = {
+        0x66, 0xb8, 0x60, 0x00, 0x8e, 0xd0,     /* mov ss, 0x60 */
+        0xbc, D32(0x6018),                      /* mov esp, 0x6018 */
+        0xbd, D32(0x12345678),                  /* mov ebp, 0x12345678 */
+        0x60,                                   /* pusha */
+    };
+    memcpy(code + k, rest, sizeof(rest));
+    k += sizeof(rest);
+    init();
+    stl_le_p(ram + 0x6000, 0xaaaa5555);
+    x86h_run(&st, X86H_CODE, code, k);
+    CHECK_EQ(st.exception, EXCP0C_STACK);
+    CHECK_EQ(st.fault_eip, X86H_CODE + k - 1);
+    CHECK_EQ(ldl_le_p(ram + 0x6000), 0xaaaa5555);
+}
+
+/*
+ * NMI blocking (SDM vol. 3, 6.7.1): an NMI requested while the handler of
+ * the previous one runs waits for its IRET.  The handler at 0x30000
+ * counts at MEM, HLTs, then IRETs.  The second request comes while the
+ * handler is halted: the IRET must return first and the NMI then enter
+ * the handler again at the same stack depth (nested, it would push a
+ * second frame).
+ */
+static void test_nmi_blocking(void)
+{
+    static const uint8_t handler[] = {
+        0xff, 0x05, D32(MEM),           /* inc dword [MEM] */
+        0xf4,                           /* hlt */
+        0xcf,                           /* iret */
+    };
+    static const uint8_t nop[] = {0x90};
+    init();
+    CPUState *cpu = x86h_init();
+    CPUX86State *env = x86h_env();
+    x86h_run(&st, X86H_CODE, nop, sizeof(nop));
+    CHECK(st.halted);
+    x86h_get_state();
+    memcpy(ram + 0x30000, handler, sizeof(handler));
+    /* main code after the HLT: jmp $ */
+    ram[X86H_CODE + 2] = 0xeb;
+    ram[X86H_CODE + 3] = 0xfe;
+    stw_le_p(ram + X86H_IDT + 2 * 8, 0x0000);
+    stw_le_p(ram + X86H_IDT + 2 * 8 + 6, 0x0003);
+    stl_le_p(ram + MEM, 0);
+    env->nmi_blocked = false;
+    x86h_mark_dirty();
+    cpu->nmi_request = true;
+    CHECK_EQ(x86h_exec(16, 2000), ACCEL_EXIT_HALTED);
+    CHECK_EQ(ldl_le_p(ram + MEM), 1);
+    uint32_t esp1 = env->regs[R_ESP];
+    CHECK_EQ(esp1, X86H_STACK - 12);
+    cpu->nmi_request = true;
+    CHECK_EQ(x86h_exec(16, 2000), ACCEL_EXIT_HALTED);
+    CHECK_EQ(ldl_le_p(ram + MEM), 2);
+    CHECK_EQ(env->regs[R_ESP], esp1);
+    CHECK_EQ(env->eip, 0x30007);
+    CHECK(!cpu->nmi_request);
+    /* leave the handler: NMIs unblocked for the next test program */
+    env->nmi_blocked = false;
+}
+
+/*
+ * RF in the EFLAGS image a fault pushes (SDM vol. 3, 17.3.1.1): set for
+ * #UD and #GP, clear for the INT3 trap; the handler runs with RF clear.
+ */
+static void rf_case(const uint8_t *code, size_t n, int vec, bool rf)
+{
+    init();
+    x86h_run(&st, X86H_CODE, code, n);
+    uint32_t image = ldl_le_p(ram + X86H_STACK - 4);
+    if (st.exception != vec || !!(image & RF_MASK) != rf ||
+        (x86h_env()->eflags & RF_MASK)) {
+        test_fail(__FILE__, __LINE__, "rf %02x: exception %d image %x",
+                  code[0], st.exception, image);
+    }
+}
+
+static void test_rf_on_faults(void)
+{
+    static const uint8_t ud2[] = {0x0f, 0x0b};
+    static const uint8_t gp_code[] = {0x66, 0xb8, 0x77, 0x00,  /* mov ax */
+                                      0x8e, 0xd8};             /* mov ds */
+    static const uint8_t int3[] = {0xcc};
+    rf_case(ud2, sizeof(ud2), EXCP06_ILLOP, true);
+    rf_case(gp_code, sizeof(gp_code), EXCP0D_GPF, true);
+    rf_case(int3, sizeof(int3), EXCP03_INT3, false);
+}
+
 /*
  * The I/O permission bitmap (SDM vol. 1, 18.5.2): ring 3 code (SYSEXIT)
  * with IOPL 0.  The ring 0 part gives the TSS a limit of 0x7b and the map
@@ -1289,6 +1473,10 @@ int main(int argc, char **argv)
     TEST_RUN(test_sse_route);
     TEST_RUN(test_store_fault_restart);
     TEST_RUN(test_seg_checks);
+    TEST_RUN(test_seg_checks_special);
+    TEST_RUN(test_pusha_atomic);
+    TEST_RUN(test_nmi_blocking);
+    TEST_RUN(test_rf_on_faults);
     TEST_RUN(test_io_bitmap);
     return test_finish();
 }
