@@ -392,6 +392,18 @@ static void backward_pass(TCGContext *s)
                 continue;
             }
         }
+        if ((op->opc == INDEX_op_mulu2_i32 || op->opc == INDEX_op_muls2_i32) &&
+            !live[op->args[1]] && op->args[1] != op->args[0]) {
+            /* High half unused (IMUL r, r/m, imm with its flags
+             * overwritten): the low half is the same for both. */
+            op->opc = INDEX_op_mul_i32;
+            op->args[1] = op->args[2];
+            op->args[2] = op->args[3];
+            op->nargs = 3;
+            no = 1;
+            ni = 2;
+            ip = tcg_op_iarg_pos(op);
+        }
         for (int k = 0; k < no; k++) {
             live[op->args[k]] = false;
         }

@@ -704,6 +704,33 @@ static void label_ref(Backend *b, int label)
     b4(b, 0);
 }
 
+/*
+ * "ld_i32 t, env, off; brcond_i32 t, 0, eq/ne, label" with t dying there
+ * (the exit_request test at block entry): one compare with memory.
+ */
+static bool fuse_ld_brcond(Backend *b, TCGOp *ld, TCGOp *br)
+{
+    if (ld->opc != INDEX_op_ld_i32 || br->opc != INDEX_op_brcond_i32 ||
+        br->args[0] != ld->args[0] || !(br->life & 1) ||
+        b->s->temps[ld->args[0]].kind != TEMP_NORMAL) {
+        return false;
+    }
+    int64_t v;
+    TCGCond c = br->args[2];
+    if (!t_const(b, br->args[1], &v) || v != 0 ||
+        (c != TCG_COND_EQ && c != TCG_COND_NE)) {
+        return false;
+    }
+    emit_modrm_off(b, 0x83, ARITH_CMP, TREG_ENV, ld->args[1]);
+    b1(b, 0);
+    release_dead_inputs(b, br);
+    sync_all(b, false);      /* plain movs: the flags survive */
+    b1(b, 0x0f);
+    b1(b, 0x80 + cond_cc[c]);
+    label_ref(b, br->args[3]);
+    return true;
+}
+
 static void op_brcond(Backend *b, TCGOp *op, bool is64)
 {
     TCGCond c = op->args[2];
@@ -1793,6 +1820,10 @@ int tcg_gen_code(TCGContext *s, TCGCodeCache *c, TranslatedCodeInfo *info)
         }
         TCGOp *op = &s->ops[i];
         b->locked = 0;
+        if (i + 1 < s->nb_ops && fuse_ld_brcond(b, op, &s->ops[i + 1])) {
+            i++;
+            continue;
+        }
         gen_op(b, op);
         finish_outputs(b, op);
     }
