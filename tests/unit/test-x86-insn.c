@@ -1258,6 +1258,22 @@ static void test_seg_checks_special(void)
     SEG_CASE(0x48, R_FS, X86H_STACK, -1, 0x64, 0x0f, 0xae, 0x15, D32(MEM));
     SEG_CASE(0x48, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x0f, 0xae, 0x1d,
              D32(MEM));                         /* stmxcsr */
+    /* MMX/SSE operands of each size against FS's limit 0xfff, and stores
+     * through read-only FS */
+    SEG_CASE(0x40, R_FS, X86H_STACK, -1, 0x64, 0x66, 0x0f, 0x6e, 0x05,
+             D32(0xffc));                       /* movd xmm0, fs:[0xffc] */
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0xf3, 0x0f, 0x7e,
+             0x05, D32(0xffc));                 /* movq xmm0: 8 bytes */
+    SEG_CASE(0x40, R_FS, X86H_STACK, -1, 0x64, 0xf3, 0x0f, 0x6f, 0x05,
+             D32(0xff0));                       /* movdqu: 16 bytes fit */
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0xf3, 0x0f, 0x6f,
+             0x05, D32(0xff1));
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x0f, 0x6f, 0x05,
+             D32(0xffc));                       /* movq mm0: 8 bytes */
+    SEG_CASE(0x48, R_FS, X86H_STACK, -1, 0x64, 0xf3, 0x0f, 0x6f, 0x05,
+             D32(MEM));                         /* load via read-only */
+    SEG_CASE(0x48, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0xf3, 0x0f, 0x7f,
+             0x05, D32(MEM));                   /* movdqu store */
     /* x87 through SS: #SS(0) */
     SEG_CASE(0x58, R_SS, 0x7fffc, -1, 0xd9, 0x04, 0x24);
     SEG_CASE(0x58, R_SS, 0x7fffc, EXCP0C_STACK, 0xdd, 0x04, 0x24);
