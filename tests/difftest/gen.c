@@ -25,6 +25,9 @@ typedef struct Gen {
     bool seq;                   /* in a sequence: absolute memory operands,
                                    immediate shift counts */
     uint8_t pages[2 * DT_PAGE]; /* the fill image (before patches) */
+    /* POP r/m: an ESP base is taken after the pop's increment (SDM, POP),
+     * so the operand is placed with ESP + esp_bias. */
+    uint32_t esp_bias;
 } Gen;
 
 static uint32_t rnd(Gen *g)
@@ -258,7 +261,7 @@ static void emit_mem_at(Gen *g, int reg, uint32_t target)
         /* ESP as base: its value is fixed */
         g->used &= ~(1u << base);
         base = DT_ESP;
-        uint32_t d = target - g->c->regs[DT_ESP] - scaled;
+        uint32_t d = target - (g->c->regs[DT_ESP] + g->esp_bias) - scaled;
         mod = (int32_t)d == (int8_t)d ? 1 + below(g, 2) : 2;
         if (d == 0 && chance(g, 2)) {
             mod = 0;
@@ -905,7 +908,9 @@ static void gen_stack(Gen *g)
     case 3:                                   /* pop r/m */
         patch(g, spo, sz, edge(g, sz));
         emit(g, 0x8f);
+        g->esp_bias = sz;
         emit_rm(g, 0, sz, 0, true);
+        g->esp_bias = 0;
         break;
     case 4:                                   /* push imm */
         if (chance(g, 2)) {
