@@ -111,20 +111,20 @@ expect "$out" "mmap: 0000000000100000 0000000007F00000 1" $n
 expect "$out" "result: PASS" $n
 grep -q "FAIL:" "$out" && fail "$n: the kernel reported a failure"
 
-# ---- errors: one line "emu: ..." and status 1 ----
+# ---- errors: one line "<program>: ..." (emu names itself after argv[0]) and status 1 ----
 printf 'not a kernel\n' >"$tmp/notkernel"
 timeout "$TIMEOUT" "$EMU" -accel kvm -nographic -kernel "$tmp/notkernel" \
     >"$tmp/err.out" 2>&1 </dev/null
 status=$?
 [ $status -eq 1 ] || fail "not a kernel: exit status $status, expected 1"
-grep -q "^emu: .*neither a Linux bzImage nor a multiboot kernel" \
+grep -q "^$(basename "$EMU"): .*neither a Linux bzImage nor a multiboot kernel" \
     "$tmp/err.out" || fail "not a kernel: message: $(cat "$tmp/err.out")"
 
 timeout "$TIMEOUT" "$EMU" -accel kvm -nographic -kernel "$BZ" \
     -initrd "$tmp/missing-initrd" >"$tmp/err.out" 2>&1 </dev/null
 status=$?
 [ $status -eq 1 ] || fail "missing initrd: exit status $status, expected 1"
-grep -q "^emu: cannot open initrd '$tmp/missing-initrd'" "$tmp/err.out" ||
+grep -q "^$(basename "$EMU"): cannot open initrd '$tmp/missing-initrd'" "$tmp/err.out" ||
     fail "missing initrd: message: $(cat "$tmp/err.out")"
 
 if [ $failures -ne 0 ]; then
