@@ -562,6 +562,21 @@ static void check_gate_dpl(CPUX86State *env, uint32_t sel, uint32_t e2)
     }
 }
 
+/*
+ * The descriptor of a far JMP/CALL target: #GP(0) for a null selector,
+ * #GP(selector) when it lies outside its table.
+ */
+static void load_far_target(CPUX86State *env, uint32_t sel, uint32_t *e1,
+                            uint32_t *e2)
+{
+    if ((sel & ~3u) == 0) {
+        fault(env, EXCP0D_GPF, 0);
+    }
+    if (load_descriptor(env, sel, e1, e2) < 0) {
+        fault(env, EXCP0D_GPF, sel & 0xfffc);
+    }
+}
+
 /* JMP ptr16:16/32, JMP m16:16/32 (next_eip: saved by a task switch) */
 void helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t eip,
                  uint32_t next_eip)
@@ -574,12 +589,7 @@ void helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t eip,
         return;
     }
     uint32_t e1, e2;
-    if ((sel & ~3u) == 0) {
-        fault(env, EXCP0D_GPF, 0);
-    }
-    if (load_descriptor(env, sel, &e1, &e2) < 0) {
-        fault(env, EXCP0D_GPF, sel & 0xfffc);
-    }
+    load_far_target(env, sel, &e1, &e2);
     int cpl = cpl_of(env);
     if (e2 & DESC_S_MASK) {
         if (!(e2 & DESC_CS_MASK)) {
@@ -648,12 +658,7 @@ void helper_lcall(CPUX86State *env, uint32_t sel, uint32_t eip,
         return;
     }
     uint32_t e1, e2;
-    if ((sel & ~3u) == 0) {
-        fault(env, EXCP0D_GPF, 0);
-    }
-    if (load_descriptor(env, sel, &e1, &e2) < 0) {
-        fault(env, EXCP0D_GPF, sel & 0xfffc);
-    }
+    load_far_target(env, sel, &e1, &e2);
     int cpl = cpl_of(env);
     log_mask(LOG_PCALL, "x86: lcall %04x:%08x from %04x:%08x\n", sel, eip,
              old_cs, (uint32_t)env->eip);
