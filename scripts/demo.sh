@@ -1,8 +1,19 @@
 #!/bin/sh
-# The demo: build emu and boot SeaBIOS on the serial console under KVM.
-# Quit with Ctrl-A then X.
+# The demo: build emu, fetch Debian's i386 kernel and a busybox initramfs
+# (into ~/.cache/emu-guests), and boot them under emu's translator with the
+# console on this terminal.  Log in is not needed: you get a shell.  Type
+# `poweroff -f` to end it, or press Ctrl-A then X.  If the guests cannot be
+# fetched, the demo boots SeaBIOS instead.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/build.sh
-echo "demo: booting SeaBIOS under emu -accel kvm (press Ctrl-A then X to quit)"
-exec ./emu -accel kvm -m 128 -nographic "$@"
+cache=${EMU_GUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/emu-guests}
+if sh scripts/fetch-guests.sh && [ -f "$cache/guests.env" ]; then
+    . "$cache/guests.env"
+    echo "demo: booting Debian's $(basename "$EMU_GUEST_KERNEL_686") under emu -accel tcg"
+    echo "demo: a shell comes up on this console; 'poweroff -f' or Ctrl-A X ends it"
+    exec ./emu -accel tcg -m 256 -nographic -kernel "$EMU_GUEST_KERNEL_686" \
+        -initrd "$EMU_GUEST_INITRD_686" -append "console=ttyS0 quiet" "$@"
+fi
+echo "demo: no Debian guests; booting SeaBIOS instead (Ctrl-A X quits)"
+exec ./emu -m 128 -nographic "$@"
