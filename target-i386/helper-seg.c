@@ -1047,14 +1047,13 @@ static void iret_task(CPUX86State *env, uint32_t size)
     switch_task(env, sel, e1, e2, TS_IRET, env->eip + len);
 }
 
-void helper_iret(CPUX86State *env, uint32_t size)
+static void iret_do(CPUX86State *env, uint32_t size)
 {
     uint32_t mask = sp_mask(env), sp = env->regs[R_ESP];
     uint32_t ssbase = env->segs[R_SS].base;
     int cpl = cpl_of(env);
     int iopl = (env->eflags & IOPL_MASK) >> 12;
 
-    env->nmi_blocked = false;       /* any IRET ends NMI blocking (6.7.1) */
     if (env->eflags & VM_MASK) {
         /* V86 (SDM 20.2.7): IOPL 3 acts like real mode but keeps IOPL. */
         if (iopl != 3) {
@@ -1131,4 +1130,13 @@ void helper_iret(CPUX86State *env, uint32_t size)
         fmask &= 0xffff;
     }
     return_pm(env, sel, eip, sp, mask, ssbase, size, 0, true, fl, fmask);
+}
+
+void helper_iret(CPUX86State *env, uint32_t size)
+{
+    iret_do(env, size);
+    /* Any IRET ends NMI blocking (SDM vol. 3, 6.7.1), but only once it has
+     * completed: one that faults (iret_do does not return) leaves NMIs
+     * blocked for the handler of that fault. */
+    env->nmi_blocked = false;
 }

@@ -1383,7 +1383,9 @@ static void gen_cmpxchg8b(DisasContext *s)
     TCGv_i64 h = tcg_temp_new_i64();
     TCGv_i32 lo = tmp(), hi = tmp(), t = tmp(), u = tmp(), eq = tmp();
     TCGv_i32 nlo = tmp(), nhi = tmp();
-    gen_check_limit(s, s->ea_off, s->ea_seg, 8, s->aflag);
+    /* The destination is written whether or not the compare succeeds
+     * (SDM CMPXCHG8B): check it as a write. */
+    gen_check_seg(s, s->ea_off, s->ea_seg, 8, s->aflag, true);
     tcg_gen_qemu_ld_i64(m, s->ea_lin, s->mmu_idx, MO_UQ);
     tcg_gen_extrl_i64_i32(lo, m);
     tcg_gen_extrh_i64_i32(hi, m);
@@ -2094,8 +2096,15 @@ static void gen_insn(DisasContext *s)
             gen_ext(disp, bit, size, true);
             tcg_gen_sar_i32(disp, disp, cst(size == 2 ? 4 : 5));
             tcg_gen_shl_i32(disp, disp, cst(size == 2 ? 1 : 2));
-            a = tmp();
-            tcg_gen_add_i32(a, s->ea_lin, disp);
+            /* The segment checks apply to the operand actually touched:
+             * EA + disp, wrapped to the address size. */
+            TCGv_i32 off = tmp();
+            tcg_gen_add_i32(off, s->ea_off, disp);
+            if (s->aflag == 2) {
+                tcg_gen_ext16u_i32(off, off);
+            }
+            gen_check_seg(s, off, s->ea_seg, size, s->aflag, e->extra != 0);
+            a = gen_linear(s, off, s->ea_seg);
             v = gen_ld_mem(s, a, size);
         } else {
             v = gen_ld_op(s, o0);
@@ -2204,11 +2213,13 @@ static void gen_insn(DisasContext *s)
         switch (e->extra) {
         case 0: /* SGDT */
         case 1: /* SIDT */
+            gen_check_seg(s, s->ea_off, s->ea_seg, 6, s->aflag, true);
             gen_sync_eip(s);
             CALL2(s, helper_sgdt_sidt, s->ea_lin, cst(e->extra));
             break;
         case 2: /* LGDT */
         case 3: /* LIDT */
+            gen_check_limit(s, s->ea_off, s->ea_seg, 6, s->aflag);
             gen_sync_eip(s);
             CALL3(s, helper_lgdt_lidt, s->ea_lin, cst(e->extra - 2),
                   cst(s->dflag));

@@ -1292,6 +1292,47 @@ static void test_seg_checks_special(void)
     SEG_CASE(0x60, R_SS, 0x6200, -1, 0xc8, 0x00, 0x01, 0x00);
     SEG_CASE(0x60, R_SS, 0x6018, EXCP0C_STACK, 0xc8, 0x00, 0x01, 0x00);
     SEG_CASE(0x60, R_SS, 0x6018, EXCP0C_STACK, 0xc8, 0x00, 0x00, 0x08);
+    /* BT/BTS/BTR/BTC m32, ecx: the dword touched is fs:[0xff8] +
+     * (ecx >> 5) * 4, checked against the limit 0xfff (and for writes) */
+    SEG_CASE_AT(5, 0x40, R_FS, X86H_STACK, -1, 0xb9, D32(32), 0x64, 0x0f,
+                0xa3, 0x0d, D32(0xff8));        /* bt fs:[0xff8], ecx */
+    SEG_CASE_AT(5, 0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0xb9, D32(64),
+                0x64, 0x0f, 0xa3, 0x0d, D32(0xff8));
+    SEG_CASE_AT(5, 0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0xb9, D32(64),
+                0x64, 0x0f, 0xab, 0x0d, D32(0xff8));    /* bts */
+    SEG_CASE_AT(5, 0x40, R_FS, X86H_STACK, -1, 0xb9, D32(-128), 0x64,
+                0x0f, 0xb3, 0x0d, D32(0x1008)); /* btr: back to 0xff8 */
+    SEG_CASE_AT(5, 0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0xb9, D32(-256),
+                0x64, 0x0f, 0xbb, 0x0d, D32(0x10));     /* btc: below 0 */
+    SEG_CASE_AT(4, 0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x66, 0xb9, 0x10,
+                0x00, 0x64, 0x66, 0x0f, 0xa3, 0x0d,
+                D32(0xffe));                    /* bt word, cx = 16 */
+    SEG_CASE_AT(5, 0x48, R_FS, X86H_STACK, -1, 0xb9, D32(0), 0x64, 0x0f,
+                0xa3, 0x0d, D32(MEM));          /* bt via read-only */
+    SEG_CASE_AT(5, 0x48, R_FS, X86H_STACK, EXCP0D_GPF, 0xb9, D32(0), 0x64,
+                0x0f, 0xab, 0x0d, D32(MEM));    /* bts via read-only */
+    /* SGDT/SIDT/LGDT/LIDT: 6 bytes; SGDT/SIDT write */
+    SEG_CASE(0x40, R_FS, X86H_STACK, -1, 0x64, 0x0f, 0x01, 0x05,
+             D32(0xffa), 0x64, 0x0f, 0x01, 0x15,
+             D32(0xffa));                       /* sgdt; lgdt fs:[0xffa] */
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x0f, 0x01, 0x05,
+             D32(0xffb));                       /* sgdt fs:[0xffb] */
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x0f, 0x01, 0x0d,
+             D32(0xffb));                       /* sidt */
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x0f, 0x01, 0x15,
+             D32(0xffb));                       /* lgdt */
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x0f, 0x01, 0x1d,
+             D32(0xffb));                       /* lidt */
+    SEG_CASE(0x48, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x0f, 0x01, 0x05,
+             D32(MEM));                         /* sgdt via read-only */
+    /* CMPXCHG8B writes its operand even when the compare fails */
+    SEG_CASE_AT(10, 0x48, R_FS, X86H_STACK, EXCP0D_GPF, 0xb8,
+                D32(0x12345678), 0xba, D32(0x9abcdef0), 0x64, 0x0f, 0xc7,
+                0x0d, D32(MEM));
+    SEG_CASE(0x40, R_FS, X86H_STACK, -1, 0x64, 0x0f, 0xc7, 0x0d,
+             D32(0xff8));
+    SEG_CASE(0x40, R_FS, X86H_STACK, EXCP0D_GPF, 0x64, 0x0f, 0xc7, 0x0d,
+             D32(0xffc));
     /* near and far RET beyond the limit */
     SEG_CASE(0x58, R_SS, 0x7fffe, EXCP0C_STACK, 0xc3);
     SEG_CASE(0x58, R_SS, 0x7fffc, EXCP0C_STACK, 0xcb);  /* retf */
@@ -1370,6 +1411,39 @@ static void test_nmi_blocking(void)
     CHECK_EQ(env->eip, 0x30007);
     CHECK(!cpu->nmi_request);
     /* leave the handler: NMIs unblocked for the next test program */
+    env->nmi_blocked = false;
+}
+
+/*
+ * An IRET that faults does not end NMI blocking: only a completed IRET
+ * does (SDM vol. 3, 6.7.1).  The NMI handler nulls the CS in its frame and
+ * IRETs: #GP(0), and NMIs stay blocked in the #GP handler.
+ */
+static void test_nmi_iret_fault(void)
+{
+    static const uint8_t handler[] = {
+        0x66, 0xc7, 0x44, 0x24, 0x04, 0x00, 0x00,   /* mov word [esp+4], 0 */
+        0xcf,                                       /* iret */
+    };
+    static const uint8_t nop[] = {0x90};
+    init();
+    CPUState *cpu = x86h_init();
+    CPUX86State *env = x86h_env();
+    x86h_run(&st, X86H_CODE, nop, sizeof(nop));
+    CHECK(st.halted);
+    x86h_get_state();
+    memcpy(ram + 0x30000, handler, sizeof(handler));
+    ram[X86H_CODE + 2] = 0xeb;          /* jmp $ after the HLT */
+    ram[X86H_CODE + 3] = 0xfe;
+    stw_le_p(ram + X86H_IDT + 2 * 8, 0x0000);
+    stw_le_p(ram + X86H_IDT + 2 * 8 + 6, 0x0003);
+    stl_le_p(ram + X86H_EXC_RECORD, 0xffffffff);
+    env->nmi_blocked = false;
+    x86h_mark_dirty();
+    cpu->nmi_request = true;
+    CHECK_EQ(x86h_exec(16, 2000), ACCEL_EXIT_HALTED);
+    CHECK_EQ(ldl_le_p(ram + X86H_EXC_RECORD), EXCP0D_GPF);
+    CHECK(env->nmi_blocked);
     env->nmi_blocked = false;
 }
 
@@ -1492,6 +1566,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_seg_checks_special);
     TEST_RUN(test_pusha_atomic);
     TEST_RUN(test_nmi_blocking);
+    TEST_RUN(test_nmi_iret_fault);
     TEST_RUN(test_rf_on_faults);
     TEST_RUN(test_io_bitmap);
     return test_finish();
