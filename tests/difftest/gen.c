@@ -314,11 +314,17 @@ static bool emit_rm(Gen *g, int reg, int sz, uint32_t val, bool allow_mem)
     return false;
 }
 
-/* A reg-field register operand of size sz with value val. */
+/*
+ * A reg-field register operand of size sz with value val.  ESP may be one
+ * (1 in 16), except in a sequence: a later instruction may fault, and the
+ * emulated side delivers that exception on the guest stack (the native
+ * side on its signal stack), so ESP must stay valid there.
+ */
 static int reg_operand(Gen *g, int sz, uint32_t val)
 {
     bool reuse;
-    int r = pick_reg_reuse(g, sz, chance(g, 16), &reuse);
+    bool allow_sp = chance(g, 16) && !g->seq;
+    int r = pick_reg_reuse(g, sz, allow_sp, &reuse);
     if (!reuse) {
         set_opreg(g, r, sz, val);
     }
