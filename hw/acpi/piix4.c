@@ -171,22 +171,23 @@ static void pm1_cnt_write_high(PIIX4PMState *s, uint8_t val)
 static uint64_t pm_io_read(void *opaque, uint64_t addr, unsigned size)
 {
     PIIX4PMState *s = opaque;
+    /* Byte registers (ISA_BYTE_OPS_SIZES): return only the byte asked for. */
     switch (addr) {
     case PM1_STS:
     case PM1_STS + 1:
         pm_tmr_check(s);
-        return s->pm1_sts >> (8 * (addr & 1));
+        return (uint8_t)(s->pm1_sts >> (8 * (addr & 1)));
     case PM1_EN:
     case PM1_EN + 1:
-        return s->pm1_en >> (8 * (addr & 1));
+        return (uint8_t)(s->pm1_en >> (8 * (addr & 1)));
     case PM1_CNT:
     case PM1_CNT + 1:
-        return s->pm1_cnt >> (8 * (addr & 1));
+        return (uint8_t)(s->pm1_cnt >> (8 * (addr & 1)));
     case PM_TMR:
     case PM_TMR + 1:
     case PM_TMR + 2:
     case PM_TMR + 3:
-        return (pm_tmr_ticks() & 0xffffff) >> (8 * (addr - PM_TMR));
+        return (uint8_t)((pm_tmr_ticks() & 0xffffff) >> (8 * (addr - PM_TMR)));
     default:
         log_mask(LOG_UNIMP,
                  "piix4-pm: read of PM register 0x%02" PRIx64
