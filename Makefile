@@ -78,7 +78,7 @@ guests: $(GUEST_BINS)
 
 TEST_ENV = EMU=./$(EMU) EMU_BUILD=$(BUILD)
 
-check: $(EMU) tests guests
+check: $(EMU) tests guests fuzz-smoke-bins
 	$(TEST_ENV) sh tests/run-all.sh
 
 check-unit: tests
@@ -118,11 +118,14 @@ bench: $(EMU)
 demo: emu
 	sh scripts/demo.sh
 
+# Device fuzz targets, the guest-side fuzzer, `make fuzz` (docs/devel/fuzzing.md).
+include tests/fuzz/fuzz.mk
+
 format-check:
 	clang-format --dry-run --Werror $(SRCS) $(TEST_SRCS)
 
 clean:
-	rm -rf build build-san emu emu-san
+	rm -rf build build-san build-fuzz emu emu-san
 
 distclean: clean
 	rm -f config.mak config.h

@@ -4,12 +4,20 @@
 #
 #   scripts/install-deps.sh           build + test dependencies
 #   scripts/install-deps.sh --bench   also qemu-system-x86 (benchmarks)
+#   scripts/install-deps.sh --fuzz    also clang and its libFuzzer runtime
+#                                     (make fuzz; without them the device
+#                                     targets run with their own driver)
 set -eu
 
 pkgs="build-essential pkg-config libglib2.0-dev libpixman-1-dev libsdl2-dev
 libslirp-dev libcapstone-dev linux-libc-dev nasm seabios python3 cpio gzip xz-utils
 ca-certificates gcc-multilib"
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs qemu-system-x86"
+if [ "${1:-}" = "--fuzz" ]; then
+    # libFuzzer ships in libclang-rt-<major>-dev, matching clang's version.
+    major=$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n 1)
+    pkgs="$pkgs clang libclang-rt-${major:-14}-dev"
+fi
 
 missing=""
 for p in $pkgs; do

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/run-all.sh - the whole test suite, as `make check` runs it.
 #
-# Tiers, in order: unit (tests/run-unit.sh: build/tests/test-*), cli
+# Tiers, in order: unit (tests/run-unit.sh: build/tests/test-*), fuzz
+# (tests/fuzz/smoke.sh: a fixed-seed run of every device fuzz target), cli
 # (tests/cli/run.sh), guests (tests/guests/run.sh), functional
 # (tests/functional/run.sh).  Each tier script prints a closing
 # "N passed, N failed[, N skipped]" line; a tier exiting 77 is skipped.
@@ -10,7 +11,7 @@
 # anything failed.
 #
 # Environment: EMU (default ./emu), EMU_ACCELS (default "kvm"), TIERS
-# (default "unit cli guests power functional"), and whatever the tier scripts
+# (default "unit fuzz cli guests power functional"), and whatever the tier scripts
 # take.
 set -u
 
@@ -18,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 cd "$root" || exit 1
-TIERS=${TIERS:-unit cli guests power functional}
+TIERS=${TIERS:-unit fuzz cli guests power functional}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/emu-check.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -29,6 +30,7 @@ summary=
 for tier in $TIERS; do
     case "$tier" in
         unit) script=tests/run-unit.sh ;;
+        fuzz) script=tests/fuzz/smoke.sh ;;
         cli) script=tests/cli/run.sh ;;
         guests) script=tests/guests/run.sh ;;
         power) script=tests/guests/power.sh ;;
