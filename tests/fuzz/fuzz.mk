@@ -41,7 +41,7 @@ fuzz-libfuzzers: $(FUZZ_LIBFUZZERS)
 
 # The sanitizer build the smoke tier and `make fuzz` use.
 FUZZ_SAN_MAKE = $(MAKE) BUILD=build-san EMU=emu-san SAN_FLAGS="$(SANITIZE)"
-fuzz-smoke-bins:
+fuzz-smoke-bins: build/guests/fuzz-guest.bin
 	$(FUZZ_SAN_MAKE) fuzz-drivers
 
 check-fuzz: fuzz-smoke-bins

@@ -4,12 +4,14 @@
 # build, build-san/fuzz/), a replay of the saved inputs in
 # tests/fuzz/corpus/<target>/ (regression inputs of bugs found so far), and
 # a check that every hw/ file registering a device class is covered by a
-# target (a new device needs a fuzz target: docs/devel/fuzzing.md).
+# target (a new device needs a fuzz target: docs/devel/fuzzing.md), and
+# three seeds of the guest fuzzer on $EMU (tcg, 20000 operations each).
 #
 # Deterministic: input i of target T is a function of (seed, i) only.
 # Prints one line per check and, last, "N passed, N failed, N skipped".
 # Environment: FUZZ_DIR (default build-san/fuzz), FUZZ_SMOKE_RUNS (inputs
-# per target, default 2000), FUZZ_SMOKE_SEED (default 1).
+# per target, default 2000), FUZZ_SMOKE_SEED (default 1), FUZZ_SMOKE_SEEDS
+# (guest fuzzer seeds, default 3), EMU (default ./emu).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -52,6 +54,27 @@ for src in tests/fuzz/fuzz-*.c; do
         failed=$((failed + 1))
     fi
 done
+
+# The guest fuzzer: a few fixed seeds on the emulator under test (tcg).
+gbin=build/guests/fuzz-guest.bin
+EMU=${EMU:-./emu}
+if [ -x "$EMU" ] && [ -f "$gbin" ]; then
+    glog=$logdir/guest.log
+    EMU_SAN=$EMU FUZZ_SEEDS=${FUZZ_SMOKE_SEEDS:-3} FUZZ_START=$SEED \
+        FUZZ_OPS=20000 FUZZ_TIME=0 FUZZ_TIMEOUT=60 FUZZ_OUT=$FUZZ_DIR/guest \
+        sh tests/fuzz/run.sh >"$glog" 2>&1
+    if [ $? -eq 0 ]; then
+        echo "PASS fuzz-guest: $(grep -a -c '^ok' "$glog") seeds of 20000 operations"
+        passed=$((passed + 1))
+    else
+        echo "FAIL fuzz-guest (log: $glog)"
+        grep -a -A 2 '^FIND' "$glog" | head -n 6 | sed 's/^/     /'
+        failed=$((failed + 1))
+    fi
+else
+    echo "SKIP fuzz-guest: $EMU or $gbin not built"
+    skipped=$((skipped + 1))
+fi
 
 # Every device class has a fuzz target.
 missing=
