@@ -12,8 +12,8 @@
 ;     to 4 GiB, hostile addresses (the hole, ROM, above 4 GiB, across the
 ;     4 GiB boundary), descriptors placed outside RAM;
 ;   - self-modifying code: a store into an instruction that runs next (the
-;     result is checked), and stores into the BIOS ROM (which must not
-;     change: checked).
+;     result is checked), stores into the BIOS ROM (which must not change:
+;     checked), and a loop run from the ROM that stores into its own page.
 ;
 ; Parameters are patched into the image by tests/fuzz/run.sh at offset 8
 ; (after the magic "EMUFUZZ1"): seed, number of operations, flags:
@@ -720,6 +720,8 @@ op_smc: test    byte [p_flags], MASK_SMC
         call    rand
         test    eax, 0x300
         jz      .rom
+        test    eax, 0x3000
+        jz      .romexec
         mov     ebx, eax
         test    eax, 0x400
         jz      .other
@@ -747,6 +749,18 @@ op_smc: test    byte [p_flags], MASK_SMC
         call    puts
         mov     al, 0x13
         jmp     exit
+.romexec:
+        ; code in the ROM that stores into its own page (dropped stores);
+        ; A20 on first (fast A20), or bit 20 of its address is masked
+        and     eax, 0xFFF
+        lea     ecx, [eax + 1]
+        in      al, 0x92
+        and     al, 0xFE
+        or      al, 0x02
+        out     0x92, al
+        mov     eax, 0xFFFF0000 + rom_store_loop
+        call    eax
+        ret
 .rom:   and     eax, 0xFFFF
         lea     edi, [eax + 0xFFFF0000]
         mov     bl, [edi]
@@ -858,6 +872,14 @@ rm_start:
         or      al, 1
         mov     cr0, eax
         jmp     dword 0x08:pm_entry
+
+; 32-bit code run from the ROM at 0xFFFF0000 + offset (op_smc): ECX
+; stores into the page it runs from.
+        bits 32
+rom_store_loop:
+        mov     byte [0xFFFF0000 + rom_store_loop + 0x100], cl
+        loop    rom_store_loop
+        ret
 
         section .reset start=0xFFF0 vstart=0xFFF0
         bits 16

@@ -4,8 +4,9 @@
 # 1. The guest-side fuzzer (tests/fuzz/guest-fuzz.asm) as the -bios of the
 #    ASan+UBSan build (emu-san), one run per seed: FUZZ_SEEDS seeds from
 #    FUZZ_START, FUZZ_OPS random operations each.  A seed is reported when
-#    emu crashed (signal), printed a sanitizer report, hung (no "FUZZ done"
-#    within FUZZ_TIMEOUT seconds; the last progress count is shown), or the
+#    emu crashed (signal), printed a sanitizer report, hung (no progress line
+#    for FUZZ_STALL seconds, or not done in FUZZ_TIMEOUT; the last progress
+#    count is shown), or the
 #    guest detected a CPU fault (stale self-modified code, the ROM changed,
 #    an exception, a triple fault).  Each report comes with the command
 #    that reproduces it.
@@ -15,7 +16,8 @@
 #    in $FUZZ_OUT/artifacts, the corpus grows in $FUZZ_OUT/corpus/<target>.
 #
 # Environment (defaults in brackets):
-#   FUZZ_SEEDS [20]  FUZZ_START [1]  FUZZ_OPS [100000]  FUZZ_TIMEOUT [120]
+#   FUZZ_SEEDS [20]  FUZZ_START [1]  FUZZ_OPS [100000]  FUZZ_TIMEOUT [300]
+#   FUZZ_STALL [20] (the guest prints progress every 1024 operations)
 #   FUZZ_ACCEL [tcg]  FUZZ_MASK [pit,smc,smc-same]: known open bugs the
 #     guest steers around (see guest-fuzz.asm; FUZZ_MASK= masks nothing):
 #       pit       PIT channel 0 counts 2-12 (timer storm starves the vCPU)
@@ -36,7 +38,8 @@ cd "$root" || exit 1
 FUZZ_SEEDS=${FUZZ_SEEDS:-20}
 FUZZ_START=${FUZZ_START:-1}
 FUZZ_OPS=${FUZZ_OPS:-100000}
-FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-120}
+FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-300}
+FUZZ_STALL=${FUZZ_STALL:-20}
 FUZZ_ACCEL=${FUZZ_ACCEL:-tcg}
 FUZZ_MASK=${FUZZ_MASK-pit,smc,smc-same}
 FUZZ_TIME=${FUZZ_TIME:-60}
@@ -88,15 +91,41 @@ run_seed() {
 -serial null -chardev file,id=fzlog,path=$log \
 -device isa-debugcon,iobase=0x4e9,chardev=fzlog \
 -device isa-debug-exit,iobase=0x501,iosize=2 -no-reboot"
+    # Watch the progress file: no growth for FUZZ_STALL seconds is a hang.
     # shellcheck disable=SC2086
-    timeout -k 5 "$FUZZ_TIMEOUT" $cmd </dev/null >/dev/null 2>"$err"
+    $cmd </dev/null >/dev/null 2>"$err" &
+    pid=$!
+    hung= stall=0 elapsed=0 lastsize=-1
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 1
+        elapsed=$((elapsed + 1))
+        size=$(wc -c <"$log" 2>/dev/null || echo 0)
+        if [ "$size" = "$lastsize" ]; then
+            stall=$((stall + 1))
+        else
+            stall=0
+            lastsize=$size
+        fi
+        if [ $stall -ge "$FUZZ_STALL" ]; then
+            hung="no progress for ${FUZZ_STALL}s"
+        elif [ $elapsed -ge "$FUZZ_TIMEOUT" ]; then
+            hung="not done after ${FUZZ_TIMEOUT}s"
+        fi
+        if [ -n "$hung" ]; then
+            kill "$pid" 2>/dev/null
+            sleep 2
+            kill -9 "$pid" 2>/dev/null
+            break
+        fi
+    done
+    wait "$pid"
     st=$?
     last=$(grep -a -v '^$' "$log" 2>/dev/null | tail -n 1)
     why=
     if grep -a -q -E 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$err"; then
         why="sanitizer report: $(grep -a -m 1 -E 'ERROR: AddressSanitizer|runtime error:' "$err")"
-    elif [ $st -eq 124 ] || [ $st -eq 137 ]; then
-        why="hung: no 'FUZZ done' after ${FUZZ_TIMEOUT}s (last progress: ${last:-none})"
+    elif [ -n "$hung" ]; then
+        why="hung: $hung (last progress: ${last:-none})"
     elif [ $st -gt 128 ]; then
         why="crashed: signal $((st - 128)) (last progress: ${last:-none})"
     elif grep -a -q 'triple fault' "$err"; then
