@@ -46,11 +46,6 @@ static void pic_event(FuzzRig *r, const FuzzOp *op)
     }
 }
 
-static void pic_reset(FuzzRig *r)
-{
-    devices_reset_all();
-}
-
 static void pic_check(FuzzRig *r, const FuzzOp *op)
 {
     PicFuzz *p = r->s;
@@ -68,6 +63,5 @@ const FuzzTarget fuzz_target = {
     .setup = pic_setup,
     .teardown = pic_teardown,
     .event = pic_event,
-    .reset = pic_reset,
     .check = pic_check,
 };

@@ -104,7 +104,7 @@ typedef struct FuzzTarget {
     void (*setup)(FuzzRig *r);
     void (*teardown)(FuzzRig *r); /* may be NULL: test_bus_cleanup only */
     void (*event)(FuzzRig *r, const FuzzOp *op);
-    void (*reset)(FuzzRig *r);
+    void (*reset)(FuzzRig *r); /* NULL: devices_reset_all() */
     /* Invariants after each operation (fuzz_fail on violation). */
     void (*check)(FuzzRig *r, const FuzzOp *op);
     /* Called after each read with the value it returned. */

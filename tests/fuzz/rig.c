@@ -184,6 +184,8 @@ static void run_op(FuzzRig *r, const FuzzOp *op)
     } else if (op->op >= 0xfc) {
         if (fuzz_target.reset) {
             fuzz_target.reset(r);
+        } else {
+            devices_reset_all(); /* system reset: every realized device */
         }
     }
     if (op->step) {
