@@ -35,7 +35,8 @@
  * no sanitizer report (the build has ASan+UBSan), every IRQ line the rig
  * hands out is only ever set to 0 or 1, a device read callback returns no
  * bits above the access size (except ~0, "all ones", which the bus masks),
- * and the target's own check().  A violated
+ * the target's own check(), and at the end no timer left armed once every
+ * device is freed.  A violated
  * invariant aborts with a message naming the record; the driver (or
  * libFuzzer) saves the input and prints how to replay it.
  */

@@ -93,6 +93,14 @@ static void rig_cleanup(FuzzRig *r)
         fuzz_target.teardown(r);
     }
     test_bus_cleanup(&r->tb);
+    /* A timer still armed now belongs to a freed device: it would fire
+     * into freed memory. */
+    for (int c = 0; c < CLOCK_MAX; c++) {
+        if (timers_deadline_ns(c) >= 0) {
+            fuzz_fail(r, "a timer of clock %d is still armed after every "
+                      "device was freed", c);
+        }
+    }
     /* The ISA lines were freed with the bus; free the target's own. */
     for (int i = 16; i < r->nlines; i++) {
         irq_free(r->line[i].irq);
