@@ -88,7 +88,7 @@ run_seed() {
     make_image "$seed" "$img" || return 1
     rm -f "$log"
     cmd="$EMU_SAN -accel $FUZZ_ACCEL -m 64 -bios $img -display none \
--serial null -chardev file,id=fzlog,path=$log \
+-serial null -debugcon null -chardev file,id=fzlog,path=$log \
 -device isa-debugcon,iobase=0x4e9,chardev=fzlog \
 -device isa-debug-exit,iobase=0x501,iosize=2 -no-reboot"
     # Watch the progress file: no growth for FUZZ_STALL seconds is a hang.
