@@ -31,10 +31,10 @@ $(BUILD)/fuzz/lf-%: $(BUILD)/tests/fuzz/fuzz-%.o $(FUZZ_COMMON_OBJS) $(LIB_OBJS)
 	$(quiet) "  LINK    $@"
 	$(Q)$(CC) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
-build/guests/fuzz-guest.bin: tests/fuzz/guest-fuzz.asm $(wildcard tests/guests/*.inc)
+build/guests/fuzz-guest.bin: tests/fuzz/guest-fuzz.asm
 	@mkdir -p $(dir $@)
 	$(quiet) "  NASM    $<"
-	$(Q)nasm -f bin -I tests/guests/ -I tests/fuzz/ -o $@ $<
+	$(Q)nasm -f bin -o $@ $<
 
 fuzz-drivers: $(FUZZ_DRIVERS)
 fuzz-libfuzzers: $(FUZZ_LIBFUZZERS)
