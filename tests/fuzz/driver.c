@@ -8,9 +8,9 @@
  *                [-timeout=S] [-artifact_prefix=DIR/] [FILE|DIR]...
  *
  * With FILE or DIR arguments it replays those inputs (every regular file of
- * a DIR) once each.  Otherwise it runs -runs random inputs (default 1000)
- * drawn from -seed (default 1): input i depends only on (seed, i), so a run
- * is deterministic.  A crash, a sanitizer report, a broken invariant or an
+ * a DIR) once each.  Otherwise it runs -runs random inputs (default 1000;
+ * 0: until -max_total_time seconds have passed) drawn from -seed (default
+ * 1): input i depends only on (seed, i), so a run is deterministic.  A crash, a sanitizer report, a broken invariant or an
  * input that runs past -timeout seconds (default 10) saves that input as
  * <artifact_prefix>crash-<target>-<seed>-<i> (or timeout-...) and prints
  * the command that replays it; the exit status is then non-zero.
