@@ -417,6 +417,7 @@ static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
         tb->page_next[k] = *head;
         *head = tb;
         if (first) {
+            tcg_code_page_state(tb->phys_page[k], true);
             for (int i = 0; current_machine && i < current_machine->nr_cpus;
                  i++) {
                 tlb_protect_code_page(&current_machine->cpus[i]->env,
@@ -815,6 +816,7 @@ static void tcg_global_init(void)
     };
     tcg_backend_init(&cfg);
     tb_pages = calloc(1u << 20, sizeof(TB *));
+    tcg_dirty_init();
 }
 
 static int tcg_init(Machine *m, Error **errp)

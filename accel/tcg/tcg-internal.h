@@ -79,6 +79,10 @@ bool tlb_probe_code(CPUX86State *env, uint32_t linear, uint32_t *phys);
 void x86_check_watch(CPUX86State *env, uint32_t addr, int size, bool write);
 /* Does DR7 arm a data breakpoint on the linear page? */
 bool x86_page_watched(CPUX86State *env, uint32_t page);
+/* Dirty tracking: the CODE bit of a physical page follows its blocks;
+ * tcg_dirty_init installs the TLB's dirty-reset hook. */
+void tcg_code_page_state(uint32_t pa_page, bool has_code);
+void tcg_dirty_init(void);
 uint64_t tcg_slow_ld(void *env, uint32_t addr, MemOp op, int mmu_idx,
                      uintptr_t retaddr);
 void tcg_slow_st(void *env, uint32_t addr, uint64_t val, MemOp op,

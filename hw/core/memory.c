@@ -4,6 +4,7 @@
  */
 #include "emu/common.h"
 #include "emu/memory.h"
+#include "hw/core/memory-internal.h"
 
 #include <sys/mman.h>
 
@@ -45,7 +46,11 @@ int memory_region_init_ram(MemoryRegion *mr, const char *name, uint64_t size,
 {
     memory_region_init(mr, name, size);
     mr->type = MR_RAM;
-    return ram_alloc(mr, size, errp);
+    int r = ram_alloc(mr, size, errp);
+    if (r == 0) {
+        memory_region_dirty_init(mr);
+    }
+    return r;
 }
 
 int memory_region_init_rom(MemoryRegion *mr, const char *name, uint64_t size,
@@ -64,6 +69,9 @@ void memory_region_init_ram_ptr(MemoryRegion *mr, const char *name,
     mr->type = readonly ? MR_ROM : MR_RAM;
     mr->readonly = readonly;
     mr->ram = ptr;
+    if (!readonly) {
+        memory_region_dirty_init(mr);
+    }
 }
 
 void memory_region_init_io(MemoryRegion *mr, const MemoryRegionOps *ops,
@@ -92,6 +100,7 @@ void memory_region_finalize(MemoryRegion *mr)
         munmap(mr->ram, mr->size);
     }
     free(mr->subregions);
+    memory_region_dirty_free(mr);
     mr->ram = NULL;
     mr->subregions = NULL;
     mr->nr_subregions = mr->cap_subregions = 0;
@@ -398,6 +407,11 @@ void memory_region_set_readonly(MemoryRegion *mr, bool readonly)
 
 /* ---- Address spaces and listeners -------------------------------------- */
 
+AddressSpace *memory_address_spaces(void)
+{
+    return address_spaces;
+}
+
 void address_space_init(AddressSpace *as, MemoryRegion *root, const char *name)
 {
     memset(as, 0, sizeof(*as));
@@ -470,8 +484,8 @@ const FlatRange *address_space_lookup(AddressSpace *as, uint64_t addr)
     return NULL;
 }
 
-uint8_t *address_space_map(AddressSpace *as, uint64_t addr, uint64_t len,
-                           bool is_write)
+uint8_t *address_space_ram_ptr(AddressSpace *as, uint64_t addr, uint64_t len,
+                               bool is_write)
 {
     const FlatRange *fr = address_space_lookup(as, addr);
     if (!fr || !fr->mr->ram || (is_write && fr->readonly)) {
@@ -593,6 +607,7 @@ static bool access_one(AddressSpace *as, uint64_t addr, unsigned size,
                 for (unsigned i = 0; i < size; i++) {
                     p[i] = *val >> (i * 8);
                 }
+                address_space_ram_written(as, fr, addr, size);
             }
         } else {
             uint64_t v = 0;
@@ -660,6 +675,7 @@ bool address_space_rw(AddressSpace *as, uint64_t addr, void *buf, uint64_t len,
                 memcpy(b, p, n);
             } else if (!fr->readonly) {
                 memcpy(p, b, n);
+                address_space_ram_written(as, fr, addr, n);
             }
             b += n;
             addr += n;
@@ -701,6 +717,7 @@ bool address_space_write_rom(AddressSpace *as, uint64_t addr, const void *buf,
         }
         uint64_t n = MIN(len, fr->size - (addr - fr->start));
         memcpy(fr->mr->ram + fr->offset + (addr - fr->start), b, n);
+        address_space_ram_written(as, fr, addr, n);
         b += n;
         addr += n;
         len -= n;

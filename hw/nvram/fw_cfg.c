@@ -182,7 +182,7 @@ static bool fw_cfg_dma_rw(FWCfgState *s, uint64_t addr, uint8_t *data,
             return false;
         }
         uint64_t n = MIN(len, fr->size - (addr - fr->start));
-        uint8_t *p = address_space_map(as, addr, n, to_guest);
+        uint8_t *p = address_space_ram_ptr(as, addr, n, to_guest);
         if (!p) {
             return false;
         }
