@@ -57,6 +57,28 @@ void tlb_flush_all(CPUX86State *env)
     env->tcg_tlb_nlog = 0;
 }
 
+/* Entries whose physical page overlaps [start, start + len) (a memory map
+ * change there); the others stay. */
+void tlb_flush_phys_range(CPUX86State *env, uint64_t start, uint64_t len)
+{
+    TCGTLBEntry *t = (TCGTLBEntry *)env->tcg_tlb;
+    uint64_t end = start + len;
+    if (env->tcg_tlb_nlog <= TLB_LOG_MAX) {
+        for (uint32_t i = 0; i < env->tcg_tlb_nlog; i++) {
+            TCGTLBEntry *e = &t[env->tcg_tlb_log[i]];
+            if (e->pad < end && (uint64_t)e->pad + TCG_PAGE_SIZE > start) {
+                tlb_entry_clear(e);
+            }
+        }
+        return;
+    }
+    for (int i = 0; i < TCG_NB_MMU_MODES * TCG_TLB_SIZE; i++) {
+        if (t[i].pad < end && (uint64_t)t[i].pad + TCG_PAGE_SIZE > start) {
+            tlb_entry_clear(&t[i]);
+        }
+    }
+}
+
 void x86_tlb_flush(CPUX86State *env)
 {
     tlb_flush_all(env);

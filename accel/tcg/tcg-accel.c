@@ -84,12 +84,19 @@ void tlb_protect_code_page(CPUX86State *env, uint32_t pa_page);
 static pthread_mutex_t tb_pending_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
     uint64_t start, len;
+    bool map;                               /* a map change, not a write */
 } tb_pending[TB_PENDING_MAX];
 static int tb_pending_nr;
 static bool tb_pending_all;
 static int tb_pending_flag;                 /* atomic: something queued */
 static __thread bool tb_lock_held;          /* this thread holds tb_lock */
 static MemoryListener tcg_listener;
+static TCGStats stats;
+
+const TCGStats *tcg_stats(void)
+{
+    return &stats;
+}
 
 static inline unsigned tb_hash_fn(uint32_t phys, uint32_t cs_base,
                                   uint32_t flags, uint32_t eip)
@@ -143,6 +150,7 @@ static void tb_flush_all(void)
     }
     tb_all_nr = 0;
     tb_native_nr = 0;
+    stats.full_flushes++;
     if (use_native) {
         tcg_code_cache_reset(&code_cache);
     }
@@ -184,6 +192,7 @@ static void tb_invalidate(TB *tb)
         return;
     }
     tb->invalid = true;
+    stats.tb_invalidated++;
     unsigned h = tb_hash_fn(tb->phys_pc, tb->cs_base, tb->flags, tb->eip);
     for (TB **pp = &tb_hash[h]; *pp; pp = &(*pp)->hash_next) {
         if (*pp == tb) {
@@ -280,13 +289,28 @@ static void tb_code_written(uint64_t start, uint64_t len)
     }
 }
 
-static void tb_pending_add(uint64_t start, uint64_t len)
+/*
+ * The memory map changed in [start, start + len) (a BAR moved, PAM, a VGA
+ * window): blocks translated from there and every CPU's TLB entries onto
+ * it go; the rest of the code cache stays.
+ */
+static void tb_map_changed(uint64_t start, uint64_t len)
+{
+    stats.map_changes++;
+    tb_invalidate_phys_span(start, len);
+    for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
+        tlb_flush_phys_range(&current_machine->cpus[i]->env, start, len);
+    }
+}
+
+static void tb_pending_add(uint64_t start, uint64_t len, bool map)
 {
     pthread_mutex_lock(&tb_pending_lock);
     if (tb_pending_nr == TB_PENDING_MAX) {
         tb_pending_all = true;
     } else {
         tb_pending[tb_pending_nr].start = start;
+        tb_pending[tb_pending_nr].map = map;
         tb_pending[tb_pending_nr++].len = len;
     }
     pthread_mutex_unlock(&tb_pending_lock);
@@ -315,7 +339,11 @@ static void tb_apply_pending(void)
         return;
     }
     for (int i = 0; i < n; i++) {
-        tb_code_written(ranges[i].start, ranges[i].len);
+        if (ranges[i].map) {
+            tb_map_changed(ranges[i].start, ranges[i].len);
+        } else {
+            tb_code_written(ranges[i].start, ranges[i].len);
+        }
     }
 }
 
@@ -324,7 +352,17 @@ static void tcg_code_written(MemoryListener *l, uint64_t addr, uint64_t len)
     if (tb_lock_held) {
         tb_code_written(addr, len);
     } else {
-        tb_pending_add(addr, len);
+        tb_pending_add(addr, len, false);
+    }
+}
+
+static void tcg_range_changed(MemoryListener *l, uint64_t start,
+                              uint64_t len)
+{
+    if (tb_lock_held) {
+        tb_map_changed(start, len);
+    } else {
+        tb_pending_add(start, len, true);
     }
 }
 
@@ -451,6 +489,7 @@ static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
 {
     TCGCPU *t = env_tcg(env);
     TB *tb = calloc(1, sizeof(*tb));
+    stats.tb_translated++;
     tb->cs_base = cs_base;
     tb->eip = eip;
     tb->flags = flags;
@@ -847,13 +886,8 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
             break;
         }
         if (unlikely(__atomic_load_n(&tb_pending_flag, __ATOMIC_ACQUIRE))) {
+            /* Device writes over code, memory map changes. */
             tb_apply_pending();
-            last_tb = NULL;
-        }
-        if (current_machine->as_mem->generation != t->as_gen) {
-            /* The memory map changed: mappings and code may be stale. */
-            t->as_gen = current_machine->as_mem->generation;
-            tb_flush_all();
             last_tb = NULL;
         }
         if (env->a20_mask != t->a20_mask) {
@@ -961,6 +995,7 @@ static int tcg_init(Machine *m, Error **errp)
     tcg_global_init();
     memory_listener_unregister(&tcg_listener);
     tcg_listener.code_written = tcg_code_written;
+    tcg_listener.range_changed = tcg_range_changed;
     memory_listener_register(&tcg_listener, m->as_mem);
     return 0;
 }

@@ -275,6 +275,87 @@ static bool view_contains(const FlatView *v, const FlatRange *fr)
     return false;
 }
 
+static bool fr_same_mapping(const FlatRange *a, const FlatRange *b)
+{
+    if (!a || !b) {
+        return a == b;
+    }
+    /* Same region at the same displacement (mod 2^64), same rights. */
+    return a->mr == b->mr && a->readonly == b->readonly &&
+           a->offset - a->start == b->offset - b->start;
+}
+
+/* The range of v containing pos (*i advanced to it), else NULL with *i at
+ * the first range after pos. */
+static const FlatRange *view_at(const FlatView *v, int *i, uint64_t pos)
+{
+    while (*i < v->nr && v->ranges[*i].start + v->ranges[*i].size <= pos) {
+        (*i)++;
+    }
+    return *i < v->nr && v->ranges[*i].start <= pos ? &v->ranges[*i] : NULL;
+}
+
+/* Tell range_changed listeners where old and new map differently. */
+static void view_diff_notify(AddressSpace *as, const FlatView *old,
+                             const FlatView *new)
+{
+    bool any = false;
+    for (MemoryListener *l = as->listeners; l; l = l->next) {
+        any |= l->range_changed != NULL;
+    }
+    if (!any) {
+        return;
+    }
+    uint64_t pos = 0, change_start = 0;
+    bool in_change = false;
+    int i = 0, j = 0;
+    for (;;) {
+        const FlatRange *o = view_at(old, &i, pos);
+        const FlatRange *n = view_at(new, &j, pos);
+        bool done = i >= old->nr && j >= new->nr;
+        bool same = done || fr_same_mapping(o, n);
+        if (!same && !in_change) {
+            in_change = true;
+            change_start = pos;
+        } else if (same && in_change) {
+            in_change = false;
+            for (MemoryListener *l = as->listeners; l; l = l->next) {
+                if (l->range_changed) {
+                    l->range_changed(l, change_start, pos - change_start);
+                }
+            }
+        }
+        if (done) {
+            break;
+        }
+        /* The next boundary of either view. */
+        uint64_t next = UINT64_MAX;
+        if (o) {
+            next = MIN(next, o->start + o->size);
+        } else if (i < old->nr) {
+            next = MIN(next, old->ranges[i].start);
+        }
+        if (n) {
+            next = MIN(next, n->start + n->size);
+        } else if (j < new->nr) {
+            next = MIN(next, new->ranges[j].start);
+        }
+        if (next == UINT64_MAX || next <= pos) {
+            /* Ends at the top of a 64-bit space. */
+            if (in_change) {
+                for (MemoryListener *l = as->listeners; l; l = l->next) {
+                    if (l->range_changed) {
+                        l->range_changed(l, change_start,
+                                         UINT64_MAX - change_start);
+                    }
+                }
+            }
+            break;
+        }
+        pos = next;
+    }
+}
+
 static void address_space_update(AddressSpace *as)
 {
     FlatView *old = as->view;
@@ -282,6 +363,9 @@ static void address_space_update(AddressSpace *as)
 
     as->view = new;
     as->generation++;
+    if (old) {
+        view_diff_notify(as, old, new);
+    }
     for (MemoryListener *l = as->listeners; l; l = l->next) {
         if (old && l->region_del) {
             for (int i = 0; i < old->nr; i++) {

@@ -135,6 +135,11 @@ struct MemoryListener {
     void (*region_add)(MemoryListener *l, const FlatRange *fr);
     /* After all adds and deletes of one update. */
     void (*commit)(MemoryListener *l);
+    /* Each maximal range [start, start+len) that maps differently after
+     * an update (another region, offset, or read-only state, or a hole
+     * either side), however the flat ranges around it split or merged;
+     * before commit.  Not called at registration. */
+    void (*range_changed)(MemoryListener *l, uint64_t start, uint64_t len);
     /* Dirty logging of fr's region was switched (fr->mr->dirty_log_mask
      * tells which clients record now): an accelerator that writes guest
      * RAM by itself (KVM) starts or stops its own log. */
@@ -157,7 +162,7 @@ struct AddressSpace {
     uint64_t size_mask; /* addresses wrap at the root's size */
     MemoryListener *listeners;
     AddressSpace *next;
-    unsigned generation; /* bumped on every new view (TLB flushes) */
+    unsigned generation; /* bumped on every new view */
 };
 
 void memory_region_init(MemoryRegion *mr, const char *name, uint64_t size);
