@@ -43,7 +43,8 @@ const char *dma_result_str(DMAResult r)
 /* Is [addr, addr + len) inside the address space without wrapping? */
 static bool in_range(AddressSpace *as, uint64_t addr, uint64_t len)
 {
-    return len == 0 || (addr <= as->size_mask && len - 1 <= as->size_mask - addr);
+    return len == 0 ||
+           (addr <= as->size_mask && len - 1 <= as->size_mask - addr);
 }
 
 DMAResult dma_memory_rw(AddressSpace *as, uint64_t addr, void *buf,
@@ -51,8 +52,7 @@ DMAResult dma_memory_rw(AddressSpace *as, uint64_t addr, void *buf,
 {
     if (!in_range(as, addr, len)) {
         log_mask(LOG_GUEST_ERROR,
-                 "dma: %s of %" PRIu64 " bytes at 0x%" PRIx64
-                 " leaves %s\n",
+                 "dma: %s of %" PRIu64 " bytes at 0x%" PRIx64 " leaves %s\n",
                  is_write ? "write" : "read", len, addr, as->name);
         if (!is_write) {
             memset(buf, 0xff, len);
@@ -60,7 +60,7 @@ DMAResult dma_memory_rw(AddressSpace *as, uint64_t addr, void *buf,
         return DMA_OUT_OF_RANGE;
     }
     return address_space_rw(as, addr, buf, len, is_write) ? DMA_OK
-                                                         : DMA_UNASSIGNED;
+                                                          : DMA_UNASSIGNED;
 }
 
 DMAResult dma_memory_set(AddressSpace *as, uint64_t addr, uint8_t c,
@@ -153,9 +153,8 @@ void address_space_unmap(AddressSpace *as, void *buffer, uint64_t len,
         if (fr) {
             uint64_t addr =
                 fr->start + ((uint8_t *)buffer - (fr->mr->ram + fr->offset));
-            address_space_ram_written(as, fr, addr,
-                                      MIN(access_len, fr->start + fr->size -
-                                                          addr));
+            address_space_ram_written(
+                as, fr, addr, MIN(access_len, fr->start + fr->size - addr));
         }
         return;
     }

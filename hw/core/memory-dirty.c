@@ -71,14 +71,13 @@ static bool page_span(const MemoryRegion *mr, uint64_t addr, uint64_t size,
 
 static inline bool test_bit(const unsigned long *map, uint64_t page)
 {
-    unsigned long w = __atomic_load_n(&map[page / BITS_PER_WORD],
-                                      __ATOMIC_RELAXED);
+    unsigned long w =
+        __atomic_load_n(&map[page / BITS_PER_WORD], __ATOMIC_RELAXED);
     return (w >> (page % BITS_PER_WORD)) & 1;
 }
 
 /* The word mask of pages [p, end) that fall in p's word. */
-static inline unsigned long word_mask(uint64_t p, uint64_t end,
-                                      uint64_t *next)
+static inline unsigned long word_mask(uint64_t p, uint64_t end, uint64_t *next)
 {
     uint64_t w_end = (p / BITS_PER_WORD + 1) * BITS_PER_WORD;
     uint64_t stop = MIN(w_end, end);
@@ -104,8 +103,9 @@ static bool bits_clear(unsigned long *map, uint64_t first, uint64_t end)
     bool any = false;
     for (uint64_t p = first, next; p < end; p = next) {
         unsigned long m = word_mask(p, end, &next);
-        any |= (__atomic_fetch_and(&map[p / BITS_PER_WORD], ~m,
-                                   __ATOMIC_SEQ_CST) & m) != 0;
+        any |=
+            (__atomic_fetch_and(&map[p / BITS_PER_WORD], ~m, __ATOMIC_SEQ_CST) &
+             m) != 0;
     }
     return any;
 }
@@ -260,8 +260,10 @@ bool memory_region_test_and_clear_dirty(MemoryRegion *mr, uint64_t addr,
     return any;
 }
 
-DirtyBitmapSnapshot *memory_region_snapshot_and_clear_dirty(
-    MemoryRegion *mr, uint64_t addr, uint64_t size, unsigned client)
+DirtyBitmapSnapshot *memory_region_snapshot_and_clear_dirty(MemoryRegion *mr,
+                                                            uint64_t addr,
+                                                            uint64_t size,
+                                                            unsigned client)
 {
     uint64_t first = 0, end = 0;
     check_client(client);

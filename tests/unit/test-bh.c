@@ -20,7 +20,7 @@ typedef struct Counter {
     int runs;
     bool held_lock; /* every run had the global lock */
     BH *bh;
-    int resched;    /* times to re-schedule itself */
+    int resched; /* times to re-schedule itself */
     bool delete_self;
 } Counter;
 
@@ -68,7 +68,7 @@ static void *io_thread(void *opaque)
 
 static void test_from_thread(void)
 {
-    Ping p = { .c = { .held_lock = true } };
+    Ping p = {.c = {.held_lock = true}};
     pthread_t t;
 
     p.c.bh = bh_new(count_cb, &p.c);
@@ -87,7 +87,7 @@ static void test_from_thread(void)
 
 static void test_coalesce_cancel_delete(void)
 {
-    Counter a = { .held_lock = true }, b = { .held_lock = true };
+    Counter a = {.held_lock = true}, b = {.held_lock = true};
     a.bh = bh_new(count_cb, &a);
     b.bh = bh_new(count_cb, &b);
 

@@ -31,8 +31,8 @@ static void test_bitmap_ranges(void)
 
     /* A new region is all dirty: nothing is known about it. */
     CHECK(memory_region_get_dirty(&ram, 0, 200 * P, DIRTY_MEMORY_VGA));
-    CHECK(memory_region_test_and_clear_dirty(&ram, 0, 200 * P,
-                                             DIRTY_MEMORY_VGA));
+    CHECK(
+        memory_region_test_and_clear_dirty(&ram, 0, 200 * P, DIRTY_MEMORY_VGA));
     CHECK(!memory_region_get_dirty(&ram, 0, 200 * P, DIRTY_MEMORY_VGA));
     /* Other clients keep their own bits. */
     CHECK(memory_region_get_dirty(&ram, 0, 200 * P, DIRTY_MEMORY_MIGRATION));
@@ -52,14 +52,14 @@ static void test_bitmap_ranges(void)
     CHECK(!memory_region_get_dirty(&ram, 11 * P, 1, DIRTY_MEMORY_CODE));
 
     /* test_and_clear on part of the range. */
-    CHECK(memory_region_test_and_clear_dirty(&ram, 63 * P, P,
-                                             DIRTY_MEMORY_VGA));
+    CHECK(
+        memory_region_test_and_clear_dirty(&ram, 63 * P, P, DIRTY_MEMORY_VGA));
     CHECK(!memory_region_get_dirty(&ram, 63 * P, P, DIRTY_MEMORY_VGA));
     CHECK(memory_region_get_dirty(&ram, 64 * P, P, DIRTY_MEMORY_VGA));
     CHECK(memory_region_test_and_clear_dirty(&ram, 0, 63 * P,
                                              DIRTY_MEMORY_VGA)); /* page 10 */
-    CHECK(!memory_region_test_and_clear_dirty(&ram, 0, 63 * P,
-                                              DIRTY_MEMORY_VGA));
+    CHECK(
+        !memory_region_test_and_clear_dirty(&ram, 0, 63 * P, DIRTY_MEMORY_VGA));
     /* Beyond the region: nothing, no crash. */
     memory_region_set_dirty(&ram, 300 * P, P);
     CHECK(!memory_region_get_dirty(&ram, 300 * P, P, DIRTY_MEMORY_VGA));
@@ -77,9 +77,8 @@ static void test_snapshot(void)
     memory_region_set_dirty(&ram, 3 * P, 1);
     memory_region_set_dirty(&ram, 70 * P, 2 * P);
 
-    DirtyBitmapSnapshot *s =
-        memory_region_snapshot_and_clear_dirty(&ram, 2 * P, 80 * P,
-                                               DIRTY_MEMORY_VGA);
+    DirtyBitmapSnapshot *s = memory_region_snapshot_and_clear_dirty(
+        &ram, 2 * P, 80 * P, DIRTY_MEMORY_VGA);
     /* The bits moved into the snapshot. */
     CHECK(!memory_region_get_dirty(&ram, 0, 100 * P, DIRTY_MEMORY_VGA));
     CHECK(memory_region_snapshot_get_dirty(&ram, s, 3 * P, 1));
@@ -133,7 +132,7 @@ static void test_listener_hooks(void)
 {
     MemoryRegion root, ram, rom;
     AddressSpace as;
-    Watcher w = { 0 };
+    Watcher w = {0};
     Error *err = NULL;
 
     memory_region_init(&root, "system", 1 * MiB);
@@ -152,9 +151,9 @@ static void test_listener_hooks(void)
     CHECK_EQ(w.log_changes, 1);
     CHECK(w.last_mask & (1u << DIRTY_MEMORY_VGA));
     memory_region_set_log(&ram, true, DIRTY_MEMORY_VGA);
-    CHECK_EQ(w.log_changes, 1);     /* no change, no call */
+    CHECK_EQ(w.log_changes, 1); /* no change, no call */
     memory_region_set_log(&rom, true, DIRTY_MEMORY_VGA);
-    CHECK_EQ(w.log_changes, 1);     /* ROM keeps no log */
+    CHECK_EQ(w.log_changes, 1); /* ROM keeps no log */
 
     /* Reading bits syncs the accelerators' logs first. */
     memory_region_reset_dirty(&ram, 0, 16 * P, DIRTY_MEMORY_VGA);
@@ -165,7 +164,7 @@ static void test_listener_hooks(void)
 
     /* The memory API's own writes mark VGA and MIGRATION, not CODE. */
     memory_region_reset_dirty(&ram, 0, 16 * P, DIRTY_MEMORY_VGA);
-    uint8_t buf[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    uint8_t buf[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     CHECK(address_space_write(&as, 0x10000 + 3 * P - 4, buf, 8));
     CHECK(memory_region_get_dirty(&ram, 2 * P, 1, DIRTY_MEMORY_VGA));
     CHECK(memory_region_get_dirty(&ram, 3 * P, 1, DIRTY_MEMORY_VGA));
@@ -215,10 +214,8 @@ static TCGTLBEntry *tlb_entry(uint32_t lin)
  * mov byte [DATA_PAGE+0x20], 3; hlt (32-bit flat).
  */
 static const uint8_t store_prog[] = {
-    0xc6, 0x05, 0x00, 0x00, 0x20, 0x00, 0x01,
-    0xc6, 0x05, 0x10, 0x00, 0x20, 0x00, 0x02,
-    0xf4,
-    0xc6, 0x05, 0x20, 0x00, 0x20, 0x00, 0x03,
+    0xc6, 0x05, 0x00, 0x00, 0x20, 0x00, 0x01, 0xc6, 0x05, 0x10, 0x00,
+    0x20, 0x00, 0x02, 0xf4, 0xc6, 0x05, 0x20, 0x00, 0x20, 0x00, 0x03,
 };
 
 static void test_tcg_stores(void)
@@ -272,7 +269,7 @@ static void test_tcg_code_page(void)
     MemoryRegion *ram = current_machine->ram;
     X86HState st;
     /* mov byte [X86H_CODE + 0x100], 0x90; hlt */
-    static const uint8_t prog[] = { 0xc6, 0x05, 0x00, 0x01, 0x01, 0x00, 0x90 };
+    static const uint8_t prog[] = {0xc6, 0x05, 0x00, 0x01, 0x01, 0x00, 0x90};
 
     x86h_state_init(&st, X86H_PM32);
     CHECK(x86h_run(&st, X86H_CODE, prog, sizeof(prog)));
@@ -310,10 +307,10 @@ static void test_kvm_dirty_log(void)
     address_space_init(&as_mem, &sysmem, "memory");
     address_space_init(&as_io, &sysio, "io");
     /* At 0x1000: mov byte [0x5000], 1; hlt; mov byte [0x7000], 2; hlt. */
-    static const uint8_t prog[] = { 0xc6, 0x06, 0x00, 0x50, 0x01, 0xf4,
-                                    0xc6, 0x06, 0x00, 0x70, 0x02, 0xf4 };
+    static const uint8_t prog[] = {0xc6, 0x06, 0x00, 0x50, 0x01, 0xf4,
+                                   0xc6, 0x06, 0x00, 0x70, 0x02, 0xf4};
     memcpy(memory_region_get_ram_ptr(&ram) + 0x1000, prog, sizeof(prog));
-    static const uint8_t jmp[] = { 0xea, 0x00, 0x10, 0x00, 0x00 };
+    static const uint8_t jmp[] = {0xea, 0x00, 0x10, 0x00, 0x00};
     memcpy(memory_region_get_ram_ptr(&rom) + 0xfff0, jmp, sizeof(jmp));
     m.sysmem = &sysmem;
     m.as_mem = &as_mem;
@@ -348,8 +345,8 @@ static void test_kvm_dirty_log(void)
     CHECK_EQ(memory_region_get_ram_ptr(&ram)[0x5000], 1);
     CHECK(memory_region_test_and_clear_dirty(&ram, 0x5000, P,
                                              DIRTY_MEMORY_MIGRATION));
-    CHECK(!memory_region_get_dirty(&ram, 0x6000, 0xa000,
-                                   DIRTY_MEMORY_MIGRATION));
+    CHECK(
+        !memory_region_get_dirty(&ram, 0x6000, 0xa000, DIRTY_MEMORY_MIGRATION));
     /* The kernel's log was consumed: the next store is the only one. */
     cpu.env.halted = false;
     CHECK_EQ(ops->vcpu_exec(&cpu), ACCEL_EXIT_HALTED);

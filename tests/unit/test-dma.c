@@ -13,10 +13,10 @@
 #include "emu/main-loop.h"
 #include "hw/pci/pci.h"
 
-#define RAM_SIZE (64 * KiB)
+#define RAM_SIZE  (64 * KiB)
 #define MMIO_BASE 0x10000 /* right after RAM */
 #define MMIO_SIZE 0x100
-#define AS_SIZE (1 * MiB)
+#define AS_SIZE   (1 * MiB)
 
 typedef struct Mmio {
     int reads, writes;
@@ -30,8 +30,7 @@ static uint64_t mmio_read(void *opaque, uint64_t addr, unsigned size)
     return m->regs[addr];
 }
 
-static void mmio_write(void *opaque, uint64_t addr, uint64_t val,
-                       unsigned size)
+static void mmio_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     Mmio *m = opaque;
     m->writes++;
@@ -39,8 +38,10 @@ static void mmio_write(void *opaque, uint64_t addr, uint64_t val,
 }
 
 static const MemoryRegionOps mmio_ops = {
-    .read = mmio_read, .write = mmio_write,
-    .valid = { 1, 4 }, .impl = { 1, 1 },
+    .read = mmio_read,
+    .write = mmio_write,
+    .valid = {1, 4},
+    .impl = {1, 1},
 };
 
 typedef struct Bus {
@@ -214,8 +215,7 @@ static void test_out_of_range(void)
     CHECK_EQ(dma_memory_read(&b.as, AS_SIZE, buf, 4), DMA_OUT_OF_RANGE);
     CHECK_EQ(buf[0], 0xff);
     CHECK_EQ(buf[3], 0xff);
-    CHECK_EQ(dma_memory_read(&b.as, UINT64_MAX - 1, buf, 4),
-             DMA_OUT_OF_RANGE);
+    CHECK_EQ(dma_memory_read(&b.as, UINT64_MAX - 1, buf, 4), DMA_OUT_OF_RANGE);
     /* Wrapping past the end would reach RAM at 0: refused, not done. */
     b.ram.ram[0] = 0x42;
     memset(buf, 0x99, sizeof(buf));
@@ -257,7 +257,7 @@ static void test_pci_bus_master(void)
     MemoryRegion io;
     PCIDevice d;
     Error *err = NULL;
-    uint8_t buf[4] = { 1, 2, 3, 4 };
+    uint8_t buf[4] = {1, 2, 3, 4};
 
     bus_init(&b);
     memory_region_init(&io, "io", 0x10000);
@@ -308,13 +308,13 @@ static void test_tcg_dma_over_code(void)
 {
     CPUState *cpu = x86h_init();
     X86HState st;
-    static const uint8_t prog[] = { 0xb8, 0x11, 0x11, 0x11, 0x11 };
+    static const uint8_t prog[] = {0xb8, 0x11, 0x11, 0x11, 0x11};
 
     x86h_state_init(&st, X86H_PM32);
     CHECK(x86h_run(&st, X86H_CODE, prog, sizeof(prog)));
     CHECK_EQ(st.regs[R_EAX], 0x11111111);
 
-    static const uint8_t imm[] = { 0x22, 0x22, 0x22, 0x22 };
+    static const uint8_t imm[] = {0x22, 0x22, 0x22, 0x22};
     CHECK_EQ(dma_memory_write(current_machine->as_mem, X86H_CODE + 1, imm, 4),
              DMA_OK);
     /* Again from the start, with nothing flushed by the harness. */

@@ -31,13 +31,13 @@ static uint64_t mmio_read(void *opaque, uint64_t addr, unsigned size)
     return 0;
 }
 
-static const MemoryRegionOps mmio_ops = { .read = mmio_read };
+static const MemoryRegionOps mmio_ops = {.read = mmio_read};
 
 static void test_changed_ranges(void)
 {
     MemoryRegion root, ram, bar, alias;
     AddressSpace as;
-    Changes c = { .l = { .range_changed = record } };
+    Changes c = {.l = {.range_changed = record}};
     Error *err = NULL;
 
     memory_region_init(&root, "system", 4 * GiB);
