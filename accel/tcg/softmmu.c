@@ -339,7 +339,8 @@ static TCGTLBEntry *tlb_fill(CPUX86State *env, uint32_t lin, int type,
     const FlatRange *fr = address_space_lookup(mem_as(), pa);
     uint8_t *rd = NULL;
     bool wr = false;
-    if (fr && fr->mr->ram && pa - fr->start <= fr->size - TCG_PAGE_SIZE) {
+    if (fr && fr->mr->ram && fr->size >= TCG_PAGE_SIZE &&
+        pa - fr->start <= fr->size - TCG_PAGE_SIZE) {
         uint64_t off = fr->offset + (pa - fr->start);
         rd = fr->mr->ram + off;
         /* Not dirty for some client (code on it, a display or a snapshot
@@ -413,7 +414,7 @@ static void tlb_reset_dirty_range(uint8_t *host, uint64_t len)
     uintptr_t lo = (uintptr_t)host, hi = lo + len;
     for (int c = 0; current_machine && c < current_machine->nr_cpus; c++) {
         CPUState *cpu = current_machine->cpus[c];
-        if (!cpu->accel_state) {
+        if (!cpu || !cpu->accel_state) {
             continue;
         }
         TCGTLBEntry *t = (TCGTLBEntry *)cpu->env.tcg_tlb;
@@ -484,7 +485,7 @@ static void st_page(CPUX86State *env, uint32_t addr, int size, uint64_t val,
             tb_invalidate_phys_range(pa, size);
         }
         const FlatRange *fr = address_space_lookup(mem_as(), pa);
-        if (fr && fr->mr->ram && !fr->readonly &&
+        if (fr && fr->mr->ram && !fr->readonly && fr->size >= (uint64_t)size &&
             pa - fr->start <= fr->size - size) {
             uint64_t off = fr->offset + (pa - fr->start);
             uint8_t *p = fr->mr->ram + off;

@@ -281,8 +281,12 @@ static void tb_invalidate_phys_span(uint64_t start, uint64_t len)
 static void tb_code_written(uint64_t start, uint64_t len)
 {
     uint64_t end = MIN(start + len, (uint64_t)1 << 32);
+    if (start >= end) {
+        return;                 /* above 4 GiB: no code there */
+    }
     tb_invalidate_phys_span(start, len);
-    for (uint64_t a = start & TCG_PAGE_MASK; a < end; a += TCG_PAGE_SIZE) {
+    for (uint64_t a = start & ~(uint64_t)(TCG_PAGE_SIZE - 1); a < end;
+         a += TCG_PAGE_SIZE) {
         if (!tb_pages[a >> TCG_PAGE_BITS]) {
             tcg_code_page_state(a, false);
         }
@@ -299,7 +303,9 @@ static void tb_map_changed(uint64_t start, uint64_t len)
     stats.map_changes++;
     tb_invalidate_phys_span(start, len);
     for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
-        tlb_flush_phys_range(&current_machine->cpus[i]->env, start, len);
+        if (current_machine->cpus[i]) {
+            tlb_flush_phys_range(&current_machine->cpus[i]->env, start, len);
+        }
     }
 }
 
@@ -316,7 +322,9 @@ static void tb_pending_add(uint64_t start, uint64_t len, bool map)
     pthread_mutex_unlock(&tb_pending_lock);
     __atomic_store_n(&tb_pending_flag, 1, __ATOMIC_SEQ_CST);
     for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
-        current_machine->cpus[i]->env.exit_request = 1;
+        if (current_machine->cpus[i]) {
+            current_machine->cpus[i]->env.exit_request = 1;
+        }
     }
 }
 
