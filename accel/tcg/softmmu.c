@@ -9,7 +9,9 @@
  * A TLB entry maps a linear page of one MMU mode (0 supervisor, 1 user) to
  * host memory when the page is RAM (ROM: reads only).  A write tag with
  * the slow flag sends stores through tcg_slow_st: pages holding translated
- * code (the blocks they overlap are invalidated first), pages not writable
+ * code (the blocks they overlap are invalidated first), pages a dirty-
+ * tracking client has clean (the not-dirty marker: the slow path records
+ * the store in the region's bitmaps, see emu/memory.h), pages not writable
  * in this mode or whose D flag is still clear (walked again: #PF or D
  * set), pages a data breakpoint watches.  Fetch entries (addr_code) exist
  * only for executable pages.  Every TLB flush (CR0/CR3/CR4 writes, INVLPG,
