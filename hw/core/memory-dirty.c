@@ -140,14 +140,14 @@ static void check_client(unsigned client)
 
 /* ---- listeners --------------------------------------------------------- */
 
-typedef void RangeFn(MemoryListener *l, const FlatRange *fr);
-
-/* fn for every listener that has one and every range of mr. */
-static void for_each_range_of(MemoryRegion *mr, size_t hook_offset)
+/* The listeners' log_sync (sync) or log_change hook for every range of mr
+ * in every address space. */
+static void for_each_range_of(MemoryRegion *mr, bool sync)
 {
     for (AddressSpace *as = memory_address_spaces(); as; as = as->next) {
         for (MemoryListener *l = as->listeners; l; l = l->next) {
-            RangeFn *fn = *(RangeFn **)((char *)l + hook_offset);
+            void (*fn)(MemoryListener *, const FlatRange *) =
+                sync ? l->log_sync : l->log_change;
             if (!fn) {
                 continue;
             }
@@ -163,7 +163,7 @@ static void for_each_range_of(MemoryRegion *mr, size_t hook_offset)
 void memory_region_sync_dirty(MemoryRegion *mr)
 {
     if (mr->dirty_log_mask & DIRTY_CLIENTS_NOCODE) {
-        for_each_range_of(mr, offsetof(MemoryListener, log_sync));
+        for_each_range_of(mr, true);
     }
 }
 
@@ -183,7 +183,7 @@ void memory_region_set_log(MemoryRegion *mr, bool log, unsigned client)
         memory_region_sync_dirty(mr);
     }
     mr->dirty_log_mask = mask;
-    for_each_range_of(mr, offsetof(MemoryListener, log_change));
+    for_each_range_of(mr, false);
 }
 
 /* ---- bits -------------------------------------------------------------- */
