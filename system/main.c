@@ -13,6 +13,7 @@
 #include "emu/machine.h"
 #include "emu/main-loop.h"
 #include "emu/monitor.h"
+#include "emu/rtc.h"
 #include "emu/timer.h"
 #include "hw/pc/pc.h"
 #include "target-i386/cpuid.h"
@@ -57,6 +58,15 @@ static void usage(void)
         "                               (default 128M)\n"
         "  -smp 1                       number of CPUs (only 1 for now)\n"
         "  -name NAME                   name of the guest\n"
+        "  -rtc [base=utc|localtime|DATE][,clock=host|vm][,driftfix=none]\n"
+        "                               the real-time clock: start date "
+        "(DATE as\n"
+        "                               2006-06-17T16:01:21 or 2006-06-17) "
+        "and the\n"
+        "                               clock it follows (host: runs while "
+        "paused;\n"
+        "                               vm: stops with the VM); default\n"
+        "                               base=utc,clock=host\n"
         "\n"
         "Boot:\n"
         "  -bios FILE                   firmware image (default: SeaBIOS from\n"
@@ -455,7 +465,12 @@ static void parse_args(Options *o, int argc, char **argv)
                 error_report_err(err);
                 exit(1);
             }
-        } else if (!strcmp(name, "global") || !strcmp(name, "rtc")) {
+        } else if (!strcmp(name, "rtc")) {
+            Error *err = NULL;
+            if (rtc_options_parse(arg, &o->mo.rtc, &err) < 0) {
+                opt_error("rtc", "%s", error_get_pretty(err));
+            }
+        } else if (!strcmp(name, "global")) {
             opt_error(name, "not supported yet");
         } else {
             error_report("%s: invalid option", a);

@@ -75,7 +75,12 @@ void clock_enable_test_mode(void);
 bool clock_test_mode(void);
 /* Test mode: advance CLOCK_VIRTUAL by ns, firing timers on the way. */
 void clock_step_ns(int64_t ns);
-/* Test mode: set CLOCK_HOST to a fixed value (RTC tests). */
+/*
+ * Test mode: set CLOCK_HOST (RTC tests).  From then on it moves with
+ * clock_step_ns(), which fires its timers too; a later call makes it jump
+ * (as host time runs on while the VM is paused) and runs the host timers
+ * that expired.
+ */
 void clock_set_host_ns(int64_t ns);
 
 #endif

@@ -144,6 +144,23 @@ if bad "bad property value" -device isa-debug-exit,iobase=xyz $Q; then
 fi
 bad_ok "unknown accelerator" -accel nosuch $Q
 bad_ok "missing option argument" -m
+# expect_msg NAME TEXT ARGS...: bad(), and the message contains TEXT.
+expect_msg() {
+    name=$1 text=$2
+    shift 2
+    if bad "$name" "$@"; then
+        case "$errline" in
+            *"$text"*) pass "$name: $errline" ;;
+            *) fail "$name" "message lacks '$text': $errline" ;;
+        esac
+    fi
+}
+expect_msg "-rtc bad date" "invalid date '2006-02-29'" -rtc base=2006-02-29 $Q
+expect_msg "-rtc bad base" "invalid base 'yesterday'" -rtc base=yesterday $Q
+expect_msg "-rtc bad clock" "invalid clock 'guest'" -rtc clock=guest $Q
+expect_msg "-rtc clock=rt" "not supported" -rtc clock=rt $Q
+expect_msg "-rtc driftfix=slew" "not supported" -rtc driftfix=slew $Q
+expect_msg "-rtc unknown key" "invalid parameter 'speed'" -rtc speed=2 $Q
 
 old_ifs=$IFS
 IFS=';'
@@ -162,7 +179,9 @@ IFS=$old_ifs
 
 # --- good input
 good "-version" "version [0-9]" -- -version
-good "-help" "-kernel" "-device" -- -help
+good "-help" "-kernel" "-device" "-rtc .*base=" -- -help
+good "-rtc accepted" "version" -- -rtc base=2006-06-17T16:01:21,clock=vm \
+    -rtc base=localtime,driftfix=none -version
 good "-device help" "isa-serial" "isa-debug-exit" -- -device help
 good "-accel help" "kvm" "tcg" -- -accel help
 good "-device isa-serial,help" "iobase" "irq" -- -device isa-serial,help
