@@ -155,6 +155,18 @@ expect_msg() {
         esac
     fi
 }
+# -m: sizes are integers with overflow checks (2^64 bytes is too large,
+# not "too small" through a wrapped product).
+expect_msg "-m 2^64 MiB" "too large" -m 18446744073709551616 $Q
+expect_msg "-m 2^44 MiB" "too large" -m 17592186044416 $Q
+expect_msg "-m 2^24 T" "too large" -m 16777216T $Q
+expect_msg "-m 10^23" "too large" -m 99999999999999999999999 $Q
+expect_msg "-m 4096" "at most 3584M" -m 4096 $Q
+expect_msg "-m 0" "too small" -m 0 $Q
+expect_msg "-m 1k" "too small" -m 1k $Q
+expect_msg "-m -1" "invalid RAM size '-1'" -m -1 $Q
+expect_msg "-m 64X" "invalid RAM size '64X'" -m 64X $Q
+expect_msg "-m 1e3" "invalid RAM size '1e3'" -m 1e3 $Q
 expect_msg "-rtc bad date" "invalid date '2006-02-29'" -rtc base=2006-02-29 $Q
 expect_msg "-rtc bad base" "invalid base 'yesterday'" -rtc base=yesterday $Q
 expect_msg "-rtc bad clock" "invalid clock 'guest'" -rtc clock=guest $Q
@@ -180,6 +192,7 @@ IFS=$old_ifs
 # --- good input
 good "-version" "version [0-9]" -- -version
 good "-help" "-kernel" "-device" "-rtc .*base=" -- -help
+good "-m 1.5G, 64MiB, size=64" "version" -- -m 1.5G -m 64MiB -m size=64 -version
 good "-rtc accepted" "version" -- -rtc base=2006-06-17T16:01:21,clock=vm \
     -rtc base=localtime,driftfix=none -version
 good "-device help" "isa-serial" "isa-debug-exit" -- -device help
