@@ -14,6 +14,9 @@
 static Timer *active[CLOCK_MAX];
 static void (*notify_cb)(void);
 
+/* CLOCK_HOST when its timers last ran: a smaller reading is a step back. */
+static int64_t host_seen_ns = INT64_MIN;
+
 static bool test_mode;
 static int64_t test_virtual_ns;
 static int64_t test_host_ns = -1;
@@ -179,6 +182,18 @@ bool timers_run_expired(EmuClockType type)
         return false;
     }
     int64_t now = clock_get_ns(type);
+    if (type == CLOCK_HOST) {
+        if (now < host_seen_ns) {
+            /* The host's time was set back: deadlines armed before are far
+             * off now.  Run them at once so that their owners, which
+             * compute what is due from the clock, re-arm from the new
+             * time.  Equal deadlines keep the list sorted. */
+            for (Timer *t = active[type]; t; t = t->next) {
+                t->expire = now;
+            }
+        }
+        host_seen_ns = now;
+    }
     while (active[type] && active[type]->expire <= now) {
         Timer *t = active[type];
         active[type] = t->next;
@@ -203,6 +218,7 @@ void clock_enable_test_mode(void)
 {
     test_mode = true;
     test_virtual_ns = 0;
+    host_seen_ns = INT64_MIN;
     for (int c = 0; c < CLOCK_MAX; c++) {
         while (active[c]) {
             timer_del(active[c]);

@@ -6,7 +6,9 @@
  *   update cycle, UART character times) and arm timers for their next event.
  * CLOCK_MONO: host monotonic time, runs always (UI, chardev retries).
  * CLOCK_HOST: host wall-clock time (nanoseconds since the epoch), for the
- *   RTC's initial date.
+ *   RTC's date (-rtc clock=host: the RTC also runs on it).  It can be set
+ *   back; then its armed timers run at once, early, so that their owners
+ *   re-arm from the new time (the main loop looks at least once a second).
  *
  * In test mode (clock_enable_test_mode) CLOCK_VIRTUAL only moves when a test
  * calls clock_step_ns(), which runs each expired timer in deadline order at

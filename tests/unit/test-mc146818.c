@@ -600,6 +600,18 @@ static void test_clock_host_and_vm(void)
     clock_step_ns(NS_PER_S / 2);
     CHECK_EQ(cmos_read(&tb, 0x00), 0x11);
     CHECK_EQ(tb.irq[RTC_IRQ].raises, 2);
+    CHECK_EQ(cmos_read(&tb, 0x0c) & 0x90, 0x90);
+    CHECK_EQ(timers_deadline_ns(CLOCK_HOST), (HOST_SECS + 12) * NS_PER_S);
+    /* The host's time set back an hour: the RTC follows it, and its next
+     * update interrupt is a second away, not an hour. */
+    clock_set_host_ns((HOST_SECS - 3600) * NS_PER_S + NS_PER_S / 2);
+    CHECK_EQ(timers_deadline_ns(CLOCK_HOST), (HOST_SECS - 3599) * NS_PER_S);
+    CHECK_EQ(cmos_read(&tb, 0x04), 0x14);
+    CHECK_EQ(cmos_read(&tb, 0x02), 0x30);
+    CHECK_EQ(cmos_read(&tb, 0x00), 0x00);
+    CHECK_EQ(tb.irq[RTC_IRQ].raises, 2);
+    clock_step_ns(NS_PER_S / 2);
+    CHECK_EQ(tb.irq[RTC_IRQ].raises, 3);
     test_bus_cleanup(&tb);
 
     /* The default is clock=host, as QEMU's. */
