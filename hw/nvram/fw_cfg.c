@@ -165,22 +165,36 @@ static int fw_cfg_find_file(FWCfgState *s, const char *name)
     return -1;
 }
 
+/* Zero-fill granule: a fill stops at the first granule that fails. */
+#define FW_CFG_DMA_FILL_CHUNK (64 * KiB)
+
 /*
  * Guest memory for DMA through the DMA API (dirty tracking, translated
  * code dropped).  data == NULL with to_guest fills with zeros.  False if
  * any byte was outside the address space or unassigned.
+ *
+ * A fill (a read past the end of an item: the guest gives the length, up
+ * to 4 GiB) stops at the first chunk that fails, as the error bit then
+ * reports: otherwise one OUT would zero its way through gigabytes of
+ * unassigned space under the global lock, 512 bytes at a time (seconds
+ * with the vCPU stuck in the OUT).  Item data is bounded by the item.
  */
 static bool fw_cfg_dma_rw(FWCfgState *s, uint64_t addr, uint8_t *data,
                           uint64_t len, bool to_guest)
 {
-    DMAResult r;
+    DMAResult r = DMA_OK;
 
     if (!to_guest) {
         r = dma_memory_read(s->dma_as, addr, data, len);
     } else if (data) {
         r = dma_memory_write(s->dma_as, addr, data, len);
     } else {
-        r = dma_memory_set(s->dma_as, addr, 0, len);
+        while (len && r == DMA_OK) {
+            uint64_t n = MIN(len, FW_CFG_DMA_FILL_CHUNK);
+            r = dma_memory_set(s->dma_as, addr, 0, n);
+            addr += n;
+            len -= n;
+        }
     }
     return r == DMA_OK;
 }

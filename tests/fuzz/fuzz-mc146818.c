@@ -1,6 +1,7 @@
 /*
- * Fuzz target: the MC146818 RTC and CMOS RAM at 0x70/0x71 (IRQ 8), with
- * the host clock fixed so that every run starts from the same date.
+ * Fuzz target: the MC146818 RTC and CMOS RAM at 0x70/0x71 (IRQ 8), started
+ * at a fixed date and counting on the virtual clock, so that every run is
+ * the same.
  * Events are the board's own CMOS accesses (rtc_set_cmos/rtc_get_cmos).
  */
 #include "tests/fuzz/fuzz.h"
@@ -16,10 +17,11 @@ static RtcFuzz rtc_fuzz;
 static void rtc_fz_setup(FuzzRig *r)
 {
     Error *err = NULL;
-    /* 2026-07-01 12:00:00 UTC: a fixed afternoon. */
-    clock_set_host_ns(1782907200LL * NANOSECONDS_PER_SECOND);
-    rtc_fuzz.rtc =
-        fuzz_must(rtc_init(&r->tb.isa, 0, &err), err, "isa-mc146818rtc");
+    /* A fixed afternoon, counted on the virtual clock (-rtc base=DATE,
+     * clock=vm), so that the clock steps drive the update cycle. */
+    static const RTCOptions opts = { "2026-07-01T15:30:00", "vm" };
+    rtc_fuzz.rtc = fuzz_must(rtc_init(&r->tb.isa, 0, &opts, &err), err,
+                             "isa-mc146818rtc");
     rtc_fuzz.index = -1;
     r->s = &rtc_fuzz;
     fuzz_add_window(r, FUZZ_IO, 0x70, 2);

@@ -308,6 +308,43 @@ static void test_dma_errors(void)
     test_bus_cleanup(&tb);
 }
 
+/*
+ * A zero-fill past the end of an item stops at the first hole: RAM beyond
+ * it is not touched (and a 4 GiB length does not walk 4 GiB of holes).
+ */
+static void test_dma_fill_stops_at_hole(void)
+{
+    TestBus tb;
+    MemoryRegion far;
+    Error *err = NULL;
+    uint8_t b = 0;
+
+    setup(&tb, true);
+    if (memory_region_init_ram(&far, "far", 64 * KiB, &err) < 0) {
+        test_fail(__FILE__, __LINE__, "%s", error_get_pretty(err));
+        error_free(err);
+        test_bus_cleanup(&tb);
+        return;
+    }
+    memset(far.ram, 0xaa, 64 * KiB);
+    memory_region_add_subregion(&tb.mem_root, 2 * MiB, &far);
+    memset(tb.ram.ram + 0xf0000, 0x55, 0x10000);
+
+    /* No KERNEL_SIZE item: the whole length is past its end. */
+    uint32_t ctl = dma_run(&tb, (FW_CFG_KERNEL_SIZE << 16) |
+                           FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ,
+                           0xFFF00000, 0xf0000);
+    CHECK_EQ(ctl, FW_CFG_DMA_CTL_ERROR);
+    address_space_read(&tb.mem_as, 0xfffff, &b, 1);
+    CHECK_EQ(b, 0);                 /* the RAM before the hole: zeroed */
+    CHECK_EQ(far.ram[0], 0xaa);     /* the RAM after it: untouched */
+    CHECK_EQ(far.ram[64 * KiB - 1], 0xaa);
+
+    memory_region_del_subregion(&tb.mem_root, &far);
+    memory_region_finalize(&far);
+    test_bus_cleanup(&tb);
+}
+
 static void test_dma_skip(void)
 {
     TestBus tb;
@@ -363,6 +400,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_file_dir);
     TEST_RUN(test_dma_read);
     TEST_RUN(test_dma_errors);
+    TEST_RUN(test_dma_fill_stops_at_hole);
     TEST_RUN(test_dma_skip);
     TEST_RUN(test_no_dma);
     return test_finish();
