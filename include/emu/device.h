@@ -32,60 +32,10 @@
 #define EMU_DEVICE_H
 
 #include "emu/common.h"
+#include "emu/property.h"
 #include "emu/vmstate.h"
 
 typedef struct DeviceState DeviceState;
-typedef struct Chardev Chardev;
-
-typedef enum PropertyType {
-    PROP_BOOL,
-    PROP_U8,
-    PROP_U16,
-    PROP_U32,
-    PROP_U64,
-    PROP_I32,
-    PROP_SIZE,      /* uint64_t, accepts k/M/G suffixes */
-    PROP_STRING,    /* char *, owned by the device */
-    PROP_CHARDEV,   /* Chardev *, by chardev id */
-    PROP_PCI_DEVFN, /* int32_t devfn from "slot[.fn]" (hex), -1 = auto */
-} PropertyType;
-
-typedef struct Property {
-    const char *name;
-    PropertyType type;
-    size_t offset;
-    uint64_t defval;
-    const char *defstr;
-    const char *desc;
-} Property;
-
-#define DEFINE_PROP_(n, S, f, T, ty, d, ds, desc)                          \
-    {                                                                      \
-        n, ty, offsetof(S, f) + 0 * sizeof((T *)0 == &((S *)0)->f), d, ds, \
-            desc                                                           \
-    }
-#define DEFINE_PROP_BOOL(n, S, f, d, desc) \
-    DEFINE_PROP_(n, S, f, bool, PROP_BOOL, d, NULL, desc)
-#define DEFINE_PROP_U8(n, S, f, d, desc) \
-    DEFINE_PROP_(n, S, f, uint8_t, PROP_U8, d, NULL, desc)
-#define DEFINE_PROP_U16(n, S, f, d, desc) \
-    DEFINE_PROP_(n, S, f, uint16_t, PROP_U16, d, NULL, desc)
-#define DEFINE_PROP_U32(n, S, f, d, desc) \
-    DEFINE_PROP_(n, S, f, uint32_t, PROP_U32, d, NULL, desc)
-#define DEFINE_PROP_U64(n, S, f, d, desc) \
-    DEFINE_PROP_(n, S, f, uint64_t, PROP_U64, d, NULL, desc)
-#define DEFINE_PROP_I32(n, S, f, d, desc) \
-    DEFINE_PROP_(n, S, f, int32_t, PROP_I32, d, NULL, desc)
-#define DEFINE_PROP_SIZE(n, S, f, d, desc) \
-    DEFINE_PROP_(n, S, f, uint64_t, PROP_SIZE, d, NULL, desc)
-#define DEFINE_PROP_STRING(n, S, f, ds, desc) \
-    DEFINE_PROP_(n, S, f, char *, PROP_STRING, 0, ds, desc)
-#define DEFINE_PROP_CHARDEV(n, S, f, desc) \
-    DEFINE_PROP_(n, S, f, Chardev *, PROP_CHARDEV, 0, NULL, desc)
-#define DEFINE_PROP_END           \
-    {                             \
-        NULL, 0, 0, 0, NULL, NULL \
-    }
 
 typedef struct DeviceClass {
     const char *name;
@@ -136,7 +86,8 @@ void device_prop_set_uint(DeviceState *dev, const char *name, uint64_t v);
 void device_prop_set_int(DeviceState *dev, const char *name, int64_t v);
 void device_prop_set_bool(DeviceState *dev, const char *name, bool v);
 void device_prop_set_str(DeviceState *dev, const char *name, const char *v);
-void device_prop_set_chardev(DeviceState *dev, const char *name, Chardev *c);
+/* Layers add setters for their own types (device_prop_set_chardev in
+ * emu/chardev.h) with device_prop_field(). */
 
 int device_realize(DeviceState *dev, void *bus, Error **errp);
 void device_unrealize(DeviceState *dev);

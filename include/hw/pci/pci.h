@@ -101,12 +101,12 @@ void pci_bus_free(PCIBus *bus);
 void pci_bus_set_irq_routing(PCIBus *bus, PCIMapIRQFn *map_irq,
                              PCISetIRQFn *set_irq, void *opaque, int nirq);
 
-/* "addr" property for PCI device classes (parses "slot[.fn]", hex). */
+/* The PCI address type: int32_t devfn from "slot[.fn]" (hex), -1 = auto. */
+extern const PropertyInfo prop_info_pci_devfn;
+/* "addr" property for PCI device classes. */
 #define DEFINE_PROP_PCI_DEVFN(S)                                            \
-    {                                                                       \
-        "addr", PROP_PCI_DEVFN, offsetof(S, pci.devfn), (uint64_t)-1, NULL, \
-            "slot[.function] on the PCI bus (hex)"                          \
-    }
+    DEFINE_PROP("addr", S, pci.devfn, int32_t, &prop_info_pci_devfn,        \
+                (uint64_t)-1, "slot[.function] on the PCI bus (hex)")
 
 int pci_device_attach(PCIDevice *d, Error **errp);
 void pci_device_detach(PCIDevice *d);
