@@ -47,7 +47,7 @@ static const MemoryRegionOps debugcon_ops = {
 static int debugcon_realize(DeviceState *dev, Error **errp)
 {
     DebugconState *s = container_of(dev, DebugconState, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     if (s->iobase > 0xffff) {
         error_setg(errp, "isa-debugcon: iobase 0x%x out of range", s->iobase);
@@ -61,7 +61,7 @@ static int debugcon_realize(DeviceState *dev, Error **errp)
 static void debugcon_unrealize(DeviceState *dev)
 {
     DebugconState *s = container_of(dev, DebugconState, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     memory_region_del_subregion(bus->io, &s->io);
     memory_region_finalize(&s->io);

@@ -775,7 +775,7 @@ static const VMStateDescription vmstate_serial = {
 static int serial_realize(DeviceState *dev, Error **errp)
 {
     SerialState *s = container_of(dev, SerialState, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
     int irq;
 
     if (s->index < 0 || s->index >= SERIAL_MAX_ISA_PORTS) {
@@ -807,7 +807,7 @@ static int serial_realize(DeviceState *dev, Error **errp)
 static void serial_unrealize(DeviceState *dev)
 {
     SerialState *s = container_of(dev, SerialState, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     if (s->chr) {
         /* Same opaque: a mux replaces this frontend's handlers. */
@@ -824,7 +824,7 @@ DeviceState *serial_isa_init(ISABus *bus, int index, Chardev *chr, Error **errp)
 
     device_prop_set_int(dev, "index", index);
     device_prop_set_chardev(dev, "chardev", chr);
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

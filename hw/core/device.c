@@ -79,12 +79,21 @@ void device_class_print_props(FILE *f, const DeviceClass *dc)
     }
 }
 
+/* Properties every device has, after its class's own. */
+static const Property device_base_props[] = {
+    DEFINE_PROP("bus", DeviceState, bus, BusState *, &prop_info_bus, 0,
+                "the bus to plug into (isa.0, pci.0, ...)"),
+    DEFINE_PROP_END,
+};
+
 static const Property *prop_find(const DeviceClass *dc, const char *name)
 {
-    if (!dc->props) {
-        return NULL;
+    for (const Property *p = dc->props; p && p->name; p++) {
+        if (!strcmp(p->name, name)) {
+            return p;
+        }
     }
-    for (const Property *p = dc->props; p->name; p++) {
+    for (const Property *p = device_base_props; p->name; p++) {
         if (!strcmp(p->name, name)) {
             return p;
         }
@@ -192,6 +201,34 @@ int device_set_props(DeviceState *dev, const char *opts, Error **errp)
     return ret;
 }
 
+DeviceState *device_add_opts(const char *opts, Error **errp)
+{
+    char *name = g_strdup(opts);
+    char *comma = strchr(name, ',');
+    DeviceState *dev = NULL;
+
+    if (comma) {
+        *comma++ = '\0';
+    }
+    const DeviceClass *dc = device_class_find(name);
+    if (!dc || !dc->user_creatable) {
+        error_setg(errp, "-device %s: '%s' is not a valid device model name",
+                   opts, name);
+        goto out;
+    }
+    dev = device_new_class(dc);
+    /* bus= among the properties wins over the first bus of the type. */
+    if ((comma && device_set_props(dev, comma, errp) < 0) ||
+        device_realize(dev, bus_find_type(dc->bus), errp) < 0) {
+        error_prepend(errp, "-device %s: ", opts);
+        device_free(dev);
+        dev = NULL;
+    }
+out:
+    g_free(name);
+    return dev;
+}
+
 static const Property *prop_must_find(DeviceState *dev, const char *name)
 {
     const Property *p = prop_find(dev->cls, name);
@@ -245,13 +282,31 @@ void device_prop_set_str(DeviceState *dev, const char *name, const char *v)
     *field = g_strdup(v);
 }
 
-int device_realize(DeviceState *dev, void *bus, Error **errp)
+int device_realize(DeviceState *dev, BusState *bus, Error **errp)
 {
+    const DeviceClass *dc = dev->cls;
+    const char *want = dc->bus ? dc->bus : "system";
+    BusState *given = dev->bus; /* the "bus" property, if set */
+
     assert(!dev->realized);
-    dev->bus = bus;
-    if (dev->cls->realize) {
-        int ret = dev->cls->realize(dev, errp);
+    if (!dev->bus) {
+        dev->bus = bus ? bus : dc->bus ? NULL : sysbus_get();
+    }
+    if (!dev->bus) {
+        error_setg(errp, "%s: no %s bus to plug into", dc->name, want);
+        return -ENODEV;
+    }
+    if (strcmp(dev->bus->type, want)) {
+        error_setg(errp, "%s: bus '%s' is of type %s, %s needs a bus of "
+                   "type %s", dc->name, dev->bus->name, dev->bus->type,
+                   dc->name, want);
+        dev->bus = given;
+        return -EINVAL;
+    }
+    if (dc->realize) {
+        int ret = dc->realize(dev, errp);
         if (ret < 0) {
+            dev->bus = given;
             return ret;
         }
     }
@@ -263,6 +318,12 @@ int device_realize(DeviceState *dev, void *bus, Error **errp)
         realized_head = dev;
     }
     realized_tail = dev;
+    dev->sibling = NULL;
+    DeviceState **tail = &dev->bus->children;
+    while (*tail) {
+        tail = &(*tail)->sibling;
+    }
+    *tail = dev;
     return 0;
 }
 
@@ -282,6 +343,12 @@ void device_unrealize(DeviceState *dev)
             if (realized_tail == d) {
                 realized_tail = prev;
             }
+            break;
+        }
+    }
+    for (DeviceState **p = &dev->bus->children; *p; p = &(*p)->sibling) {
+        if (*p == dev) {
+            *p = dev->sibling;
             break;
         }
     }
@@ -320,18 +387,27 @@ DeviceState *device_find_id(const char *id)
     return NULL;
 }
 
-void device_dump(FILE *f, DeviceState *dev)
+const char *device_label(const DeviceState *dev)
+{
+    return dev->id ? dev->id : dev->cls->name;
+}
+
+void device_dump_props(FILE *f, DeviceState *dev, int indent)
 {
     const DeviceClass *dc = dev->cls;
-    fprintf(f, "dev: %s, id \"%s\"\n", dc->name, dev->id ? dev->id : "");
-    if (dc->props) {
-        for (const Property *p = dc->props; p->name; p++) {
-            char *v = p->info->print(p, prop_field(dev, p));
-            fprintf(f, "  %s = %s\n", p->name, v);
-            g_free(v);
-        }
+    fprintf(f, "%*sdev: %s, id \"%s\"\n", indent, "", dc->name,
+            dev->id ? dev->id : "");
+    for (const Property *p = dc->props; p && p->name; p++) {
+        char *v = p->info->print(p, prop_field(dev, p));
+        fprintf(f, "%*s%s = %s\n", indent + 2, "", p->name, v);
+        g_free(v);
     }
-    if (dc->vmsd) {
-        vmstate_dump(f, dc->vmsd, dev, 2);
+}
+
+void device_dump(FILE *f, DeviceState *dev)
+{
+    device_dump_props(f, dev, 0);
+    if (dev->cls->vmsd) {
+        vmstate_dump(f, dev->cls->vmsd, dev, 2);
     }
 }

@@ -240,6 +240,7 @@ PCIBus *pci_bus_new(MemoryRegion *mem, MemoryRegion *io, AddressSpace *dma_as)
     if (!bus) {
         fatal("out of memory");
     }
+    bus_init(&bus->qbus, "pci", NULL, NULL);
     bus->mem = mem;
     bus->io = io;
     bus->dma_as = dma_as;
@@ -251,6 +252,7 @@ void pci_bus_free(PCIBus *bus)
     if (!bus) {
         return;
     }
+    bus_cleanup(&bus->qbus);
     free(bus->irq_count);
     free(bus);
 }
@@ -285,7 +287,7 @@ PCIDevice *pci_find_device(PCIBus *bus, int devfn)
 
 int pci_device_attach(PCIDevice *d, Error **errp)
 {
-    PCIBus *bus = d->parent.bus;
+    PCIBus *bus = pci_bus(&d->parent);
     const char *name = d->parent.cls ? d->parent.cls->name : "pci device";
     int devfn = d->devfn;
 

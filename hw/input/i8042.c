@@ -464,7 +464,7 @@ static const VMStateDescription vmstate_i8042 = {
 static int i8042_realize(DeviceState *dev, Error **errp)
 {
     I8042State *s = (I8042State *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     if (!bus) {
         error_setg(errp, "i8042: needs an ISA bus");
@@ -485,7 +485,7 @@ static int i8042_realize(DeviceState *dev, Error **errp)
 static void i8042_unrealize(DeviceState *dev)
 {
     I8042State *s = (I8042State *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     memory_region_del_subregion(bus->io, &s->data_io);
     memory_region_del_subregion(bus->io, &s->cmd_io);
@@ -532,7 +532,7 @@ I8042State *i8042_init(ISABus *bus, IRQ *a20_out, Error **errp)
     DeviceState *dev = device_new_class(&i8042_class);
 
     i8042_set_a20_line((I8042State *)dev, a20_out);
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

@@ -499,7 +499,7 @@ static const VMStateDescription vmstate_pic = {
 static int pic_realize(DeviceState *dev, Error **errp)
 {
     PICState *s = (PICState *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     if (!bus) {
         error_setg(errp, "isa-i8259: needs an ISA bus");
@@ -527,7 +527,7 @@ static int pic_realize(DeviceState *dev, Error **errp)
 static void pic_unrealize(DeviceState *dev)
 {
     PICState *s = (PICState *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     memory_region_del_subregion(bus->io, &s->io);
     memory_region_finalize(&s->io);
@@ -574,7 +574,7 @@ static PICState *pic_create(ISABus *bus, uint32_t iobase, uint32_t elcr_addr,
     device_prop_set_uint(dev, "elcr_addr", elcr_addr);
     device_prop_set_uint(dev, "elcr_mask", elcr_mask);
     device_prop_set_bool(dev, "master", master);
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

@@ -40,7 +40,7 @@ static const MemoryRegionOps debug_exit_ops = {
 static int debug_exit_realize(DeviceState *dev, Error **errp)
 {
     DebugExitState *s = container_of(dev, DebugExitState, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     if (s->iosize == 0 || s->iosize > 0x100 ||
         (uint64_t)s->iobase + s->iosize > 0x10000) {
@@ -59,7 +59,7 @@ static int debug_exit_realize(DeviceState *dev, Error **errp)
 static void debug_exit_unrealize(DeviceState *dev)
 {
     DebugExitState *s = container_of(dev, DebugExitState, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     memory_region_del_subregion(bus->io, &s->io);
     memory_region_finalize(&s->io);

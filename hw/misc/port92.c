@@ -72,7 +72,7 @@ static const VMStateDescription vmstate_port92 = {
 static int port92_realize(DeviceState *dev, Error **errp)
 {
     Port92State *s = (Port92State *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     if (!bus) {
         error_setg(errp, "port92: needs an ISA bus");
@@ -86,7 +86,7 @@ static int port92_realize(DeviceState *dev, Error **errp)
 static void port92_unrealize(DeviceState *dev)
 {
     Port92State *s = (Port92State *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     memory_region_del_subregion(bus->io, &s->io);
     memory_region_finalize(&s->io);
@@ -119,7 +119,7 @@ Port92State *port92_init(ISABus *bus, IRQ *a20_out, Error **errp)
     DeviceState *dev = device_new_class(&port92_class);
 
     port92_set_a20_line((Port92State *)dev, a20_out);
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

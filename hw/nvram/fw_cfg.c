@@ -384,7 +384,7 @@ static const VMStateDescription vmstate_fw_cfg = {
 static int fw_cfg_realize(DeviceState *dev, Error **errp)
 {
     FWCfgState *s = (FWCfgState *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
     static const uint8_t uuid[16];
     uint8_t id[4];
 
@@ -422,7 +422,7 @@ static int fw_cfg_realize(DeviceState *dev, Error **errp)
 static void fw_cfg_unrealize(DeviceState *dev)
 {
     FWCfgState *s = (FWCfgState *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     memory_region_del_subregion(bus->io, &s->ctl_io);
     memory_region_finalize(&s->ctl_io);
@@ -471,7 +471,7 @@ FWCfgState *fw_cfg_init_io(ISABus *bus, uint32_t iobase, AddressSpace *dma_as,
     device_prop_set_uint(dev, "iobase", iobase);
     device_prop_set_bool(dev, "dma", dma_as != NULL);
     s->dma_as = dma_as;
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

@@ -276,7 +276,7 @@ static DeviceState *pc_isa_device(PCBoard *b, const char *name,
         device_prop_set_chardev(dev, "chardev", chr);
     }
     if ((props && device_set_props(dev, props, errp) < 0) ||
-        device_realize(dev, &b->isa, errp) < 0) {
+        device_realize(dev, &b->isa.qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }
@@ -334,35 +334,7 @@ static int pc_create_isa_devices(Machine *m, PCBoard *b, Error **errp)
 
 int pc_add_user_device(Machine *m, const char *opts, Error **errp)
 {
-    PCBoard *b = m->board;
-    char *name = strdup(opts);
-    char *comma = strchr(name, ',');
-    if (comma) {
-        *comma++ = '\0';
-    }
-    const DeviceClass *dc = device_class_find(name);
-    if (!dc || !dc->user_creatable) {
-        error_setg(errp, "-device %s: '%s' is not a valid device model name",
-                   opts, name);
-        free(name);
-        return -1;
-    }
-    DeviceState *dev = device_new_class(dc);
-    void *bus = NULL;
-    if (dc->bus && !strcmp(dc->bus, "isa")) {
-        bus = &b->isa;
-    } else if (dc->bus && !strcmp(dc->bus, "pci")) {
-        bus = b->pci;
-    }
-    if ((comma && device_set_props(dev, comma, errp) < 0) ||
-        device_realize(dev, bus, errp) < 0) {
-        error_prepend(errp, "-device %s: ", opts);
-        device_free(dev);
-        free(name);
-        return -1;
-    }
-    free(name);
-    return 0;
+    return device_add_opts(opts, errp) ? 0 : -1;
 }
 
 /* ---- Machine ------------------------------------------------------------ */
@@ -448,10 +420,7 @@ int pc_machine_init(Machine *m, Error **errp)
     }
 
     /* ISA bus view, then the chipset and devices */
-    b->isa.io = &b->sysio;
-    b->isa.io_as = &b->as_io;
-    b->isa.mem = &b->sysmem;
-    b->isa.mem_as = &b->as_mem;
+    isa_bus_init(&b->isa, NULL, &b->sysio, &b->as_io, &b->sysmem, &b->as_mem);
     memory_region_transaction_begin();
     b->pci = i440fx_init(&b->sysmem, &b->sysio, &b->pci_mem, &b->ram,
                          &b->as_mem, NULL, errp);
@@ -461,9 +430,12 @@ int pc_machine_init(Machine *m, Error **errp)
     if (pc_create_isa_devices(m, b, errp) < 0) {
         goto fail;
     }
-    if (!piix3_init(b->pci, &b->isa, errp)) {
+    PIIX3State *piix3 = piix3_init(b->pci, &b->isa, errp);
+    if (!piix3) {
         goto fail;
     }
+    /* isa.0 hangs off the PCI-ISA bridge (info qtree). */
+    bus_set_parent(&b->isa.qbus, &piix3_pci_device(piix3)->parent);
     b->pm = piix4_pm_init(b->pci, PCI_DEVFN(1, 3), &b->isa, errp);
     if (!b->pm) {
         goto fail;

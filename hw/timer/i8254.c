@@ -722,7 +722,7 @@ static const VMStateDescription vmstate_pit = {
 static int pit_realize(DeviceState *dev, Error **errp)
 {
     PITState *s = (PITState *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     if (!bus) {
         error_setg(errp, "isa-pit: needs an ISA bus");
@@ -744,7 +744,7 @@ static int pit_realize(DeviceState *dev, Error **errp)
 static void pit_unrealize(DeviceState *dev)
 {
     PITState *s = (PITState *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     timer_del(&s->timer);
     memory_region_del_subregion(bus->io, &s->io);
@@ -776,7 +776,7 @@ PITState *pit_init(ISABus *bus, uint32_t iobase, Error **errp)
     DeviceState *dev = device_new_class(&pit_class);
 
     device_prop_set_uint(dev, "iobase", iobase);
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

@@ -651,7 +651,7 @@ static const VMStateDescription vmstate_mc146818 = {
 static int rtc_realize(DeviceState *dev, Error **errp)
 {
     MC146818State *s = container_of(dev, MC146818State, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
     int64_t now = rtc_now();
     int64_t host = clock_get_ns(CLOCK_HOST);
 
@@ -688,7 +688,7 @@ static int rtc_realize(DeviceState *dev, Error **errp)
 static void rtc_unrealize(DeviceState *dev)
 {
     MC146818State *s = container_of(dev, MC146818State, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     timer_del(&s->timer);
     memory_region_del_subregion(bus->io, &s->io);
@@ -719,7 +719,7 @@ MC146818State *rtc_init(ISABus *bus, int base_year, Error **errp)
     DeviceState *dev = device_new("isa-mc146818rtc");
 
     device_prop_set_int(dev, "base_year", base_year);
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

@@ -160,6 +160,57 @@ for opt in $EMU_CLI_UNSUPPORTED; do
 done
 IFS=$old_ifs
 
+# Buses: -device ...,bus=NAME must name a bus of the device's type.
+if bad "bus= names no bus" -device isa-debug-exit,bus=ide.0 $Q; then
+    case "$errline" in
+        *"no bus named 'ide.0'"*) pass "bus= names no bus: $errline" ;;
+        *) fail "bus= names no bus" "message does not name the bus: $errline" ;;
+    esac
+fi
+if bad "bus= of the wrong type" -device isa-debug-exit,bus=pci.0 $Q; then
+    case "$errline" in
+        *"'pci.0' is of type pci"*"type isa"*) pass "bus= of the wrong type: $errline" ;;
+        *) fail "bus= of the wrong type" "message does not say why: $errline" ;;
+    esac
+fi
+
+# monitor NAME COMMANDS PATTERN...: runs paused (-S) with the monitor on
+# stdio fed COMMANDS (one per line, then quit); status 0 and the output
+# matches every PATTERN (grep -E, on the whole output as one line, with
+# newlines as "|" and no CRs).
+monitor() {
+    name=$1 cmds=$2; shift 2
+    printf '%s\nquit\n' "$cmds" >"$tmp/in"
+    if command -v timeout >/dev/null 2>&1; then
+        timeout -k 2 "$CLI_TIMEOUT" "$EMU" -S $Q -monitor stdio $MON_ARGS \
+            <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
+    else
+        "$EMU" -S $Q -monitor stdio $MON_ARGS <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
+    fi
+    st=$?
+    if [ $st -ne 0 ]; then
+        fail "$name" "exit status $st, want 0 (stderr: $(head -n 1 "$tmp/err"))"
+        return
+    fi
+    flat=$(tr -d '\r' <"$tmp/out" | tr '\n' '|')
+    for p in "$@"; do
+        if ! printf '%s' "$flat" | grep -q -E -- "$p"; then
+            fail "$name" "output lacks '$p'"
+            return
+        fi
+    done
+    pass "$name"
+}
+
+# info qtree nests buses and devices: isa.0 under the PCI-ISA bridge on
+# pci.0, a -device with bus=isa.0 on it with its properties.
+MON_ARGS="-device isa-debug-exit,bus=isa.0,iobase=0x504,id=dbg"
+monitor "info qtree" "info qtree" \
+    '\|bus: main-system-bus\|  type System\|  bus: pci.0\|    type PCI\|' \
+    '\|    dev: PIIX3, id ""\|      addr = 01.0\|      bus: isa.0\|        type ISA\|' \
+    '\|        dev: isa-debug-exit, id "dbg"\|          iobase = 0x504\|'
+MON_ARGS=
+
 # --- good input
 good "-version" "version [0-9]" -- -version
 good "-help" "-kernel" "-device" -- -help

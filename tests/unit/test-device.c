@@ -280,7 +280,7 @@ static void test_realize_reset_dump(void)
     /* realize failure is an error, not a crash */
     DeviceState *c = device_new("test-foo");
     device_set_props(c, "iobase=0xffff", NULL);
-    CHECK(device_realize(c, &tb.isa, &err) < 0);
+    CHECK(device_realize(c, &tb.isa.qbus, &err) < 0);
     CHECK(err && strstr(error_get_pretty(err), "out of range"));
     error_free(err);
     device_free(c);

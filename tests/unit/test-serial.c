@@ -56,7 +56,7 @@ static DeviceState *uart_setup_paced(TestBus *tb, Chardev **chr, int size,
     dev = device_new(TYPE_ISA_SERIAL);
     device_prop_set_chardev(dev, "chardev", *chr);
     device_prop_set_bool(dev, "tx-pacing", pacing);
-    if (device_realize(dev, &tb->isa, NULL) < 0) {
+    if (device_realize(dev, &tb->isa.qbus, NULL) < 0) {
         test_fail(__FILE__, __LINE__, "realize failed");
         return NULL;
     }

@@ -1,23 +1,48 @@
 /*
  * The ISA bus as devices see it: a port space to map registers into, the
  * memory space (for ISA memory and DMA), and 16 IRQ lines (the PIC inputs,
- * wired by the board).  An ISA device's realize() takes its bus from
- * dev->bus and maps its own ports at its "iobase" property.
+ * wired by the board).  An ISA device's realize() takes its bus with
+ * isa_bus(dev) and maps its own ports at its "iobase" property.  The bus is
+ * registered as "isa.<n>" (isa_bus_init) so that -device ...,bus=isa.0 and
+ * info qtree find it.
  */
 #ifndef HW_ISA_H
 #define HW_ISA_H
 
 #include "emu/common.h"
+#include "emu/device.h"
 #include "emu/irq.h"
 #include "emu/memory.h"
 
 typedef struct ISABus {
+    BusState qbus; /* type "isa" */
     MemoryRegion *io; /* port space root (64 KiB) */
     AddressSpace *io_as;
     MemoryRegion *mem; /* system memory root */
     AddressSpace *mem_as;
     IRQ *irqs[16];
 } ISABus;
+
+/* Register the bus (name NULL: "isa.<n>") over these spaces; irqs stay
+ * unconnected until the board sets them. */
+static inline void isa_bus_init(ISABus *bus, const char *name,
+                                MemoryRegion *io, AddressSpace *io_as,
+                                MemoryRegion *mem, AddressSpace *mem_as)
+{
+    bus_init(&bus->qbus, "isa", name, NULL);
+    bus->io = io;
+    bus->io_as = io_as;
+    bus->mem = mem;
+    bus->mem_as = mem_as;
+}
+
+/* The ISA bus dev is plugged into, or NULL. */
+static inline ISABus *isa_bus(DeviceState *dev)
+{
+    return dev->bus && !strcmp(dev->bus->type, "isa")
+               ? container_of(dev->bus, ISABus, qbus)
+               : NULL;
+}
 
 static inline void isa_register_ioport(ISABus *bus, MemoryRegion *mr,
                                        uint32_t port)

@@ -4,7 +4,7 @@
  *
  * A PCI device's state struct starts with a PCIDevice, whose first member is
  * the DeviceState.  Its class realize() first calls pci_device_attach(),
- * which takes the bus from dev->bus, picks the devfn (property "addr",
+ * which takes the bus from dev->bus (pci_bus()), picks the devfn (property "addr",
  * "slot[.fn]", or the first free slot) and sets up config space defaults;
  * then it fills in IDs with pci_config_set_ids() and registers BARs.
  *
@@ -84,6 +84,7 @@ typedef int PCIMapIRQFn(PCIDevice *d, int pin); /* -> bus irq index */
 typedef void PCISetIRQFn(void *opaque, int irq, int level);
 
 struct PCIBus {
+    BusState qbus; /* type "pci", named "pci.<n>" */
     MemoryRegion *mem;    /* where memory BARs are mapped */
     MemoryRegion *io;     /* where I/O BARs are mapped */
     AddressSpace *dma_as; /* what bus masters reach */
@@ -94,6 +95,14 @@ struct PCIBus {
     int nirq;
     int *irq_count; /* devices asserting each bus irq */
 };
+
+/* The PCI bus dev is plugged into, or NULL. */
+static inline PCIBus *pci_bus(DeviceState *dev)
+{
+    return dev->bus && !strcmp(dev->bus->type, "pci")
+               ? container_of(dev->bus, PCIBus, qbus)
+               : NULL;
+}
 
 PCIBus *pci_bus_new(MemoryRegion *mem, MemoryRegion *io, AddressSpace *dma_as);
 /* Free a bus whose devices are all detached. */
