@@ -54,7 +54,10 @@ static int debugcon_realize(DeviceState *dev, Error **errp)
         return -EINVAL;
     }
     memory_region_init_io(&s->io, &debugcon_ops, s, "isa-debugcon", 1);
-    isa_register_ioport(bus, &s->io, s->iobase);
+    if (isa_register_ioport(bus, dev, &s->io, s->iobase, errp) < 0) {
+        memory_region_finalize(&s->io);
+        return -EBUSY;
+    }
     return 0;
 }
 
@@ -63,7 +66,7 @@ static void debugcon_unrealize(DeviceState *dev)
     DebugconState *s = container_of(dev, DebugconState, parent);
     ISABus *bus = isa_bus(dev);
 
-    memory_region_del_subregion(bus->io, &s->io);
+    isa_unregister_ioport(bus, &s->io);
     memory_region_finalize(&s->io);
 }
 

@@ -514,10 +514,19 @@ static int pic_realize(DeviceState *dev, Error **errp)
     }
     memory_region_init_io(&s->io, &pic_ops, s,
                           s->master ? "pic-master" : "pic-slave", 2);
-    isa_register_ioport(bus, &s->io, s->iobase);
+    if (isa_register_ioport(bus, dev, &s->io, s->iobase, errp) < 0) {
+        memory_region_finalize(&s->io);
+        return -EBUSY;
+    }
     if (s->elcr_addr) {
         memory_region_init_io(&s->elcr_io, &elcr_ops, s, "elcr", 1);
-        isa_register_ioport(bus, &s->elcr_io, s->elcr_addr);
+        if (isa_register_ioport(bus, dev, &s->elcr_io, s->elcr_addr, errp) <
+            0) {
+            memory_region_finalize(&s->elcr_io);
+            isa_unregister_ioport(bus, &s->io);
+            memory_region_finalize(&s->io);
+            return -EBUSY;
+        }
         s->elcr_mapped = true;
     }
     s->inputs = irq_new_array(pic_set_irq, s, 8);
@@ -529,10 +538,10 @@ static void pic_unrealize(DeviceState *dev)
     PICState *s = (PICState *)dev;
     ISABus *bus = isa_bus(dev);
 
-    memory_region_del_subregion(bus->io, &s->io);
+    isa_unregister_ioport(bus, &s->io);
     memory_region_finalize(&s->io);
     if (s->elcr_mapped) {
-        memory_region_del_subregion(bus->io, &s->elcr_io);
+        isa_unregister_ioport(bus, &s->elcr_io);
         memory_region_finalize(&s->elcr_io);
         s->elcr_mapped = false;
     }

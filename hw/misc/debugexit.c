@@ -52,7 +52,10 @@ static int debug_exit_realize(DeviceState *dev, Error **errp)
     }
     memory_region_init_io(&s->io, &debug_exit_ops, s, "isa-debug-exit",
                           s->iosize);
-    isa_register_ioport(bus, &s->io, s->iobase);
+    if (isa_register_ioport(bus, dev, &s->io, s->iobase, errp) < 0) {
+        memory_region_finalize(&s->io);
+        return -EBUSY;
+    }
     return 0;
 }
 
@@ -61,7 +64,7 @@ static void debug_exit_unrealize(DeviceState *dev)
     DebugExitState *s = container_of(dev, DebugExitState, parent);
     ISABus *bus = isa_bus(dev);
 
-    memory_region_del_subregion(bus->io, &s->io);
+    isa_unregister_ioport(bus, &s->io);
     memory_region_finalize(&s->io);
 }
 

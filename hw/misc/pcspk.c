@@ -132,7 +132,10 @@ static int pcspk_realize(DeviceState *dev, Error **errp)
         return -ENODEV;
     }
     memory_region_init_io(&s->io, &pcspk_ops, s, "pcspk", 1);
-    isa_register_ioport(bus, &s->io, s->iobase);
+    if (isa_register_ioport(bus, dev, &s->io, s->iobase, errp) < 0) {
+        memory_region_finalize(&s->io);
+        return -EBUSY;
+    }
     return 0;
 }
 
@@ -141,7 +144,7 @@ static void pcspk_unrealize(DeviceState *dev)
     PCSpkState *s = (PCSpkState *)dev;
     ISABus *bus = isa_bus(dev);
 
-    memory_region_del_subregion(bus->io, &s->io);
+    isa_unregister_ioport(bus, &s->io);
     memory_region_finalize(&s->io);
 }
 

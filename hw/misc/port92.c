@@ -79,7 +79,10 @@ static int port92_realize(DeviceState *dev, Error **errp)
         return -EINVAL;
     }
     memory_region_init_io(&s->io, &port92_ops, s, "port92", 1);
-    isa_register_ioport(bus, &s->io, PORT92_IOBASE);
+    if (isa_register_ioport(bus, dev, &s->io, PORT92_IOBASE, errp) < 0) {
+        memory_region_finalize(&s->io);
+        return -EBUSY;
+    }
     return 0;
 }
 
@@ -88,7 +91,7 @@ static void port92_unrealize(DeviceState *dev)
     Port92State *s = (Port92State *)dev;
     ISABus *bus = isa_bus(dev);
 
-    memory_region_del_subregion(bus->io, &s->io);
+    isa_unregister_ioport(bus, &s->io);
     memory_region_finalize(&s->io);
 }
 

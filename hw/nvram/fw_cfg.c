@@ -404,11 +404,20 @@ static int fw_cfg_realize(DeviceState *dev, Error **errp)
     }
     memory_region_init_io(&s->ctl_io, &fw_cfg_ctl_ops, s, "fwcfg",
                           FW_CFG_CTL_SIZE);
-    isa_register_ioport(bus, &s->ctl_io, s->iobase);
+    if (isa_register_ioport(bus, dev, &s->ctl_io, s->iobase, errp) < 0) {
+        memory_region_finalize(&s->ctl_io);
+        return -EBUSY;
+    }
     if (s->dma_enabled) {
         memory_region_init_io(&s->dma_io, &fw_cfg_dma_ops, s, "fwcfg.dma",
                               FW_CFG_DMA_SIZE);
-        isa_register_ioport(bus, &s->dma_io, s->iobase + FW_CFG_DMA_OFFSET);
+        if (isa_register_ioport(bus, dev, &s->dma_io,
+                                s->iobase + FW_CFG_DMA_OFFSET, errp) < 0) {
+            memory_region_finalize(&s->dma_io);
+            isa_unregister_ioport(bus, &s->ctl_io);
+            memory_region_finalize(&s->ctl_io);
+            return -EBUSY;
+        }
     }
 
     fw_cfg_add_bytes(s, FW_CFG_SIGNATURE, "QEMU", FW_CFG_SIG_SIZE);
@@ -424,10 +433,10 @@ static void fw_cfg_unrealize(DeviceState *dev)
     FWCfgState *s = (FWCfgState *)dev;
     ISABus *bus = isa_bus(dev);
 
-    memory_region_del_subregion(bus->io, &s->ctl_io);
+    isa_unregister_ioport(bus, &s->ctl_io);
     memory_region_finalize(&s->ctl_io);
     if (s->dma_enabled) {
-        memory_region_del_subregion(bus->io, &s->dma_io);
+        isa_unregister_ioport(bus, &s->dma_io);
         memory_region_finalize(&s->dma_io);
     }
     for (int a = 0; a < 2; a++) {

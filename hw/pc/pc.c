@@ -303,8 +303,15 @@ static int pc_create_isa_devices(Machine *m, PCBoard *b, Error **errp)
         return -1;
     }
     for (int i = 0; i < m->opts.nr_serial; i++) {
-        if (m->opts.serial[i] &&
-            !serial_isa_init(&b->isa, i, m->opts.serial[i], errp)) {
+        if (!m->opts.serial[i]) {
+            continue;
+        }
+        DeviceState *uart = serial_isa_init(&b->isa, i, m->opts.serial[i], errp);
+        /* Named as their chardevs, so messages and info qtree say which
+         * -serial a device is. */
+        char id[16];
+        snprintf(id, sizeof(id), "serial%d", i);
+        if (!uart || device_set_prop(uart, "id", id, errp) < 0) {
             return -1;
         }
     }

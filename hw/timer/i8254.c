@@ -734,7 +734,10 @@ static int pit_realize(DeviceState *dev, Error **errp)
         return -EINVAL;
     }
     memory_region_init_io(&s->io, &pit_ops, s, "pit", 4);
-    isa_register_ioport(bus, &s->io, s->iobase);
+    if (isa_register_ioport(bus, dev, &s->io, s->iobase, errp) < 0) {
+        memory_region_finalize(&s->io);
+        return -EBUSY;
+    }
     s->irq = isa_get_irq(bus, s->irq_num);
     timer_init_ns(&s->timer, CLOCK_VIRTUAL, pit_irq_timer, s);
     s->next_edge = -1;
@@ -747,7 +750,7 @@ static void pit_unrealize(DeviceState *dev)
     ISABus *bus = isa_bus(dev);
 
     timer_del(&s->timer);
-    memory_region_del_subregion(bus->io, &s->io);
+    isa_unregister_ioport(bus, &s->io);
     memory_region_finalize(&s->io);
 }
 

@@ -681,7 +681,10 @@ static int rtc_realize(DeviceState *dev, Error **errp)
 
     timer_init_ns(&s->timer, CLOCK_VIRTUAL, rtc_timer_cb, s);
     memory_region_init_io(&s->io, &rtc_ops, s, "rtc", 2);
-    isa_register_ioport(bus, &s->io, s->iobase);
+    if (isa_register_ioport(bus, dev, &s->io, s->iobase, errp) < 0) {
+        memory_region_finalize(&s->io);
+        return -EBUSY;
+    }
     return 0;
 }
 
@@ -691,7 +694,7 @@ static void rtc_unrealize(DeviceState *dev)
     ISABus *bus = isa_bus(dev);
 
     timer_del(&s->timer);
-    memory_region_del_subregion(bus->io, &s->io);
+    isa_unregister_ioport(bus, &s->io);
     memory_region_finalize(&s->io);
 }
 

@@ -209,7 +209,23 @@ monitor "info qtree" "info qtree" \
     '\|bus: main-system-bus\|  type System\|  bus: pci.0\|    type PCI\|' \
     '\|    dev: PIIX3, id ""\|      addr = 01.0\|      bus: isa.0\|        type ISA\|' \
     '\|        dev: isa-debug-exit, id "dbg"\|          iobase = 0x504\|'
+
+# -device isa-serial without index takes the next COM port (COM2 after
+# -serial's COM1), not COM1's place.
+MON_ARGS="-device isa-serial,id=extra"
+monitor "isa-serial takes the next free index" "info qtree" \
+    '\|        dev: isa-serial, id "serial0"\|          index = 0\|' \
+    '\|        dev: isa-serial, id "extra"\|          index = 1\|'
 MON_ARGS=
+
+# Two ISA devices on the same ports: refused, naming the one already there.
+if bad "overlapping I/O ports" -device isa-serial,iobase=0x3f8 $Q; then
+    case "$errline" in
+        *"I/O ports 0x3f8-0x3ff already used by serial0 (isa-serial)"*)
+            pass "overlapping I/O ports: $errline" ;;
+        *) fail "overlapping I/O ports" "message does not name both: $errline" ;;
+    esac
+fi
 
 # --- good input
 good "-version" "version [0-9]" -- -version

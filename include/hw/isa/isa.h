@@ -14,6 +14,15 @@
 #include "emu/irq.h"
 #include "emu/memory.h"
 
+#define ISA_MAX_PORT_RANGES 64
+
+/* Ports a device claimed with isa_register_ioport(). */
+typedef struct ISAPortRange {
+    uint32_t first, last;
+    DeviceState *owner;
+    MemoryRegion *mr;
+} ISAPortRange;
+
 typedef struct ISABus {
     BusState qbus; /* type "isa" */
     MemoryRegion *io; /* port space root (64 KiB) */
@@ -21,6 +30,8 @@ typedef struct ISABus {
     MemoryRegion *mem; /* system memory root */
     AddressSpace *mem_as;
     IRQ *irqs[16];
+    ISAPortRange ports[ISA_MAX_PORT_RANGES];
+    int nr_ports;
 } ISABus;
 
 /* Register the bus (name NULL: "isa.<n>") over these spaces; irqs stay
@@ -44,11 +55,16 @@ static inline ISABus *isa_bus(DeviceState *dev)
                : NULL;
 }
 
-static inline void isa_register_ioport(ISABus *bus, MemoryRegion *mr,
-                                       uint32_t port)
-{
-    memory_region_add_subregion(bus->io, port, mr);
-}
+/*
+ * Map dev's register block mr at port.  Two ISA devices cannot decode the
+ * same port: a range that overlaps one another device holds is refused
+ * with a message naming that device (-EBUSY), and nothing is mapped.
+ * (On a real ISA bus both would drive the data lines: garbage.)
+ */
+int isa_register_ioport(ISABus *bus, DeviceState *dev, MemoryRegion *mr,
+                        uint32_t port, Error **errp);
+/* Unmap a block mapped with isa_register_ioport (unrealize). */
+void isa_unregister_ioport(ISABus *bus, MemoryRegion *mr);
 
 static inline IRQ *isa_get_irq(ISABus *bus, int n)
 {
