@@ -464,35 +464,6 @@ static void parse_args(Options *o, int argc, char **argv)
     }
 }
 
-static const AccelOps *choose_accel(const char *name)
-{
-    const char *why = NULL;
-    if (!name) {
-        /* Default: the fastest that works here. */
-        const AccelOps *kvm = accel_find("kvm");
-        if (kvm && kvm->available(&why)) {
-            return kvm;
-        }
-        const AccelOps *tcg = accel_find("tcg");
-        if (tcg && tcg->available(&why)) {
-            return tcg;
-        }
-        error_report("no accelerator is usable on this host: kvm: %s",
-                     kvm ? why : "not built");
-        exit(1);
-    }
-    const AccelOps *ops = accel_find(name);
-    if (!ops) {
-        error_report("-accel %s: invalid accelerator (try -accel help)", name);
-        exit(1);
-    }
-    if (!ops->available(&why)) {
-        error_report("-accel %s: not usable: %s", name, why);
-        exit(1);
-    }
-    return ops;
-}
-
 static Chardev *make_chardev(const char *label, const char *spec)
 {
     Error *err = NULL;
@@ -563,7 +534,11 @@ int main(int argc, char **argv)
     }
     o.mo.graphics = false;
 
-    const AccelOps *accel = choose_accel(o.accel);
+    const AccelOps *accel = accel_choose(o.accel, &err);
+    if (!accel) {
+        error_report_err(err);
+        exit(1);
+    }
 
     /* Validate -device before anything touches the terminal. */
     for (int i = 0; i < o.nr_devices; i++) {
@@ -635,21 +610,17 @@ int main(int argc, char **argv)
     }
 
     m = calloc(1, sizeof(*m));
+    m->mc = machine_class_find("pc");
     m->opts = o.mo;
     m->accel = accel;
     current_machine = m;
 
-    if (pc_machine_init(m, &err) < 0) {
+    if (machine_init(m, &err) < 0 ||
+        machine_add_devices(m, o.device_opts, o.nr_devices, &err) < 0) {
         error_report_err(err);
         exit(1);
     }
-    for (int i = 0; i < o.nr_devices; i++) {
-        if (pc_add_user_device(m, o.device_opts[i], &err) < 0) {
-            error_report_err(err);
-            exit(1);
-        }
-    }
-    pc_machine_reset(m);
+    machine_reset(m);
 
     setup_signals();
     for (int i = 0; i < m->nr_cpus; i++) {

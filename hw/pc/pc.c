@@ -48,16 +48,6 @@
 
 #include <sys/stat.h>
 
-/*
- * Default CPU model: under KVM QEMU's qemu-system-x86_64 default, qemu64
- * (long mode, so Debian's amd64 kernels boot); under the translator a
- * P6-class model without long mode, qemu32, until 64-bit guests are
- * translated.
- */
-static const char *pc_default_cpu_model(const AccelOps *accel)
-{
-    return strcmp(accel->name, "kvm") ? "qemu32" : "qemu64";
-}
 #define PC_FW_CFG_IOBASE 0x510
 #define PC_ISA_BIOS_SIZE (128 * KiB)
 
@@ -339,11 +329,6 @@ static int pc_create_isa_devices(Machine *m, PCBoard *b, Error **errp)
     return 0;
 }
 
-int pc_add_user_device(Machine *m, const char *opts, Error **errp)
-{
-    return device_add_opts(opts, errp) ? 0 : -1;
-}
-
 /* ---- Machine ------------------------------------------------------------ */
 
 static void pc_info_pci(FILE *f)
@@ -358,6 +343,8 @@ static void pc_info_pic(FILE *f)
     pic_dump(f, b->pic);
 }
 
+static void pc_machine_reset(Machine *m);
+
 static void pc_reset_handler(ShutdownCause cause)
 {
     Machine *m = current_machine;
@@ -369,7 +356,7 @@ static void pc_reset_handler(ShutdownCause cause)
     cpus_resume();
 }
 
-int pc_machine_init(Machine *m, Error **errp)
+static int pc_machine_init(Machine *m, Error **errp)
 {
     PCBoard *b = calloc(1, sizeof(*b));
     uint64_t ram_size = m->opts.ram_size;
@@ -399,32 +386,13 @@ int pc_machine_init(Machine *m, Error **errp)
         return -1;
     }
 
-    /* The CPU */
-    CPUState *cpu = calloc(1, sizeof(*cpu));
-    cpu->machine = m;
-    cpu->accel = m->accel;
-    cpu->irq_ack = pc_irq_ack;
-    cpu->irq_ack_opaque = b;
-    cpu->cpu_model_explicit = m->opts.cpu_model != NULL;
-    if (x86_cpu_model_init(&cpu->env,
-                           m->opts.cpu_model ? m->opts.cpu_model
-                                             : pc_default_cpu_model(m->accel),
-                           errp) < 0) {
-        return -1;
+    /* The CPU (created by the machine core) acknowledges at the PIC. */
+    for (int i = 0; i < m->nr_cpus; i++) {
+        m->cpus[i]->irq_ack = pc_irq_ack;
+        m->cpus[i]->irq_ack_opaque = b;
     }
-    m->cpus[0] = cpu;
-    m->nr_cpus = 1;
-    first_cpu = cpu;
     b->intr = irq_new(pc_intr_set, m, 0);
     b->a20 = irq_new(pc_a20_set, m, 0);
-
-    /* Accelerator: after RAM exists (KVM slots), before the vCPU runs. */
-    if (m->accel->init(m, errp) < 0) {
-        return -1;
-    }
-    if (m->accel->vcpu_init(cpu, errp) < 0) {
-        return -1;
-    }
 
     /* ISA bus view, then the chipset and devices */
     isa_bus_init(&b->isa, NULL, &b->sysio, &b->as_io, &b->sysmem, &b->as_mem);
@@ -462,7 +430,7 @@ fail:
     return -1;
 }
 
-void pc_machine_reset(Machine *m)
+static void pc_machine_reset(Machine *m)
 {
     PCBoard *b = m->board;
     CPUState *cpu = m->cpus[0];
@@ -488,3 +456,20 @@ void pc_machine_reset(Machine *m)
         cpu->state_dirty = true;
     }
 }
+
+/*
+ * Default CPU: QEMU's qemu-system-x86_64 default, qemu64 (long mode, so
+ * Debian's amd64 kernels boot); where the accelerator cannot run long mode
+ * (the translator, until 64-bit guests are translated), the P6-class
+ * qemu32.
+ */
+static const MachineClass pc_machine_class = {
+    .name = "pc",
+    .desc = "Standard PC (i440FX + PIIX, 1996)",
+    .default_cpu = "qemu64",
+    .default_cpu_fallback = "qemu32",
+    .max_cpus = 1,
+    .init = pc_machine_init,
+    .reset = pc_machine_reset,
+};
+MACHINE_CLASS_REGISTER(pc_machine_class);

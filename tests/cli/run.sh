@@ -227,6 +227,18 @@ if bad "overlapping I/O ports" -device isa-serial,iobase=0x3f8 $Q; then
     esac
 fi
 
+# The translator has no long mode yet: 64-bit CPU models are refused with
+# the reason, instead of a guest that triple-faults.
+for cpu in qemu64 max; do
+    if bad "-cpu $cpu under tcg" -accel tcg -cpu $cpu $Q; then
+        case "$errline" in
+            *"-cpu $cpu: long mode"*"not yet supported by the translator"*)
+                pass "-cpu $cpu under tcg: $errline" ;;
+            *) fail "-cpu $cpu under tcg" "message does not say why: $errline" ;;
+        esac
+    fi
+done
+
 # --- good input
 good "-version" "version [0-9]" -- -version
 good "-help" "-kernel" "-device" -- -help
