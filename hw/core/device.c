@@ -201,6 +201,28 @@ int device_set_props(DeviceState *dev, const char *opts, Error **errp)
     return ret;
 }
 
+int device_opts_check(const char *opts, FILE *help, Error **errp)
+{
+    char *name = g_strdup(opts);
+    char *comma = strchr(name, ',');
+    int ret = 0;
+
+    if (comma) {
+        *comma++ = '\0';
+    }
+    const DeviceClass *dc = device_class_find(name);
+    if (!dc || !dc->user_creatable) {
+        error_setg(errp, "-device %s: '%s' is not a valid device model name "
+                   "(try -device help)", opts, name);
+        ret = -1;
+    } else if (comma && !strcmp(comma, "help")) {
+        device_class_print_props(help, dc);
+        ret = 1;
+    }
+    g_free(name);
+    return ret;
+}
+
 DeviceState *device_add_opts(const char *opts, Error **errp)
 {
     char *name = g_strdup(opts);

@@ -135,6 +135,12 @@ static int machine_create_cpus(Machine *m, Error **errp)
     return 0;
 }
 
+int machine_check_options(const MachineClass *mc, const MachineOptions *opts,
+                          Error **errp)
+{
+    return mc->check_options ? mc->check_options(opts, errp) : 0;
+}
+
 int machine_init(Machine *m, Error **errp)
 {
     if (machine_create_cpus(m, errp) < 0) {
@@ -170,4 +176,24 @@ int machine_add_devices(Machine *m, const char *const *opts, int n,
 void machine_reset(Machine *m)
 {
     m->mc->reset(m);
+}
+
+Machine *machine_create(const MachineClass *mc, const MachineOptions *opts,
+                        const AccelOps *accel, const char *const *devices,
+                        int nr_devices, Error **errp)
+{
+    Machine *m = calloc(1, sizeof(*m));
+    if (!m) {
+        fatal("out of memory");
+    }
+    m->mc = mc;
+    m->opts = *opts;
+    m->accel = accel;
+    current_machine = m;
+    if (machine_init(m, errp) < 0 ||
+        machine_add_devices(m, devices, nr_devices, errp) < 0) {
+        return NULL;
+    }
+    machine_reset(m);
+    return m;
 }

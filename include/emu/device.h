@@ -127,6 +127,12 @@ int device_set_props(DeviceState *dev, const char *opts, Error **errp);
  * *errp set ("-device OPTS: why") on error.
  */
 DeviceState *device_add_opts(const char *opts, Error **errp);
+/*
+ * Check a -device option before the machine exists: the class must exist
+ * and be user-creatable (-1, *errp set).  "NAME,help" prints the class's
+ * properties to help and returns 1; otherwise 0.
+ */
+int device_opts_check(const char *opts, FILE *help, Error **errp);
 /* Typed setters for board code and tests; they abort on a wrong name. */
 void device_prop_set_uint(DeviceState *dev, const char *name, uint64_t v);
 void device_prop_set_int(DeviceState *dev, const char *name, int64_t v);

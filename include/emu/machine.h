@@ -20,6 +20,14 @@
 
 typedef struct Chardev Chardev;
 
+#define MAX_USER_OPTS 16
+
+/* One front-end option as given: "-hda" "disk.img" is {"hda", "disk.img"}. */
+typedef struct MachineUserOpt {
+    const char *opt;
+    const char *arg;
+} MachineUserOpt;
+
 typedef struct MachineOptions {
     uint64_t ram_size;
     int smp;
@@ -32,6 +40,16 @@ typedef struct MachineOptions {
     int nr_serial;
     Chardev *debugcon; /* -debugcon: port 0xe9 (QEMU's default) */
     const char *name;
+    /*
+     * Front ends the board maps onto its devices (hw/pc/pc-options.c), in
+     * command-line order: disks (-hda..-hdd, -cdrom, -drive, -fda, -fdb, a
+     * bare file name as -hda), NICs (-net, -nic), the display (-vga).
+     */
+    MachineUserOpt disks[MAX_USER_OPTS];
+    int nr_disks;
+    MachineUserOpt nics[MAX_USER_OPTS];
+    int nr_nics;
+    const char *vga;
 } MachineOptions;
 
 typedef struct Machine Machine;
@@ -47,6 +65,8 @@ typedef struct MachineClass {
     const char *default_cpu;
     const char *default_cpu_fallback;
     int max_cpus;
+    /* Refuse options the board cannot map (before anything starts). */
+    int (*check_options)(const MachineOptions *opts, Error **errp);
     /* Build the board; m->cpus exist (wire their interrupt acknowledge),
      * the accelerator is not started yet. */
     int (*init)(Machine *m, Error **errp);
@@ -85,8 +105,19 @@ extern Machine *current_machine;
  * (-cpu qemu64 under the translator: no long mode yet).
  */
 const char *machine_cpu_model(Machine *m, Error **errp);
+/* The class's check_options: 0, or -1 with *errp set. */
+int machine_check_options(const MachineClass *mc, const MachineOptions *opts,
+                          Error **errp);
 /* CPUs, the board (m->mc->init), then the accelerator and vCPUs. */
 int machine_init(Machine *m, Error **errp);
+/*
+ * The whole sequence: a Machine of class mc (current_machine), built by
+ * machine_init, with the -device devices added, reset to its power-on
+ * state.  NULL with *errp set on failure.
+ */
+Machine *machine_create(const MachineClass *mc, const MachineOptions *opts,
+                        const AccelOps *accel, const char *const *devices,
+                        int nr_devices, Error **errp);
 /* -device options, after machine_init. */
 int machine_add_devices(Machine *m, const char *const *opts, int n,
                         Error **errp);

@@ -9,7 +9,8 @@
 #
 # Environment: EMU (default ./emu), CLI_TIMEOUT (seconds, default 10),
 # EMU_CLI_UNSUPPORTED (options emu recognises but refuses as not built
-# yet, ';'-separated, default "-hda x.img").
+# yet, ";"-separated, default: the disk, NIC and display options the pc
+# board refuses until their devices exist).
 # Prints one line per test and "N passed, N failed, N skipped".
 # shellcheck disable=SC2086  # $Q and $opt are split on purpose
 set -u
@@ -21,7 +22,7 @@ case "$EMU" in
     */*) EMU=$(cd "$(dirname "$EMU")" 2>/dev/null && pwd)/$(basename "$EMU") ;;
 esac
 CLI_TIMEOUT=${CLI_TIMEOUT:-10}
-EMU_CLI_UNSUPPORTED=${EMU_CLI_UNSUPPORTED:--hda x.img}
+EMU_CLI_UNSUPPORTED=${EMU_CLI_UNSUPPORTED:--hda x.img;x.img;-cdrom x.iso;-drive file=x.img;-net nic;-nic user;-vga std}
 prefix="$(basename "$EMU"): "
 cd "$root" || exit 1
 
