@@ -30,7 +30,9 @@ static char *chardev_print(const Property *p, const void *field)
 }
 
 const PropertyInfo prop_info_chardev = {
-    .name = "chardev", .parse = chardev_parse, .print = chardev_print,
+    .name = "chardev",
+    .parse = chardev_parse,
+    .print = chardev_print,
 };
 
 void device_prop_set_chardev(DeviceState *dev, const char *name, Chardev *c)

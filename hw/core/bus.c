@@ -113,7 +113,9 @@ static char *bus_print(const Property *p, const void *field)
 }
 
 const PropertyInfo prop_info_bus = {
-    .name = "bus", .parse = bus_parse, .print = bus_print,
+    .name = "bus",
+    .parse = bus_parse,
+    .print = bus_print,
 };
 
 /* ---- info qtree --------------------------------------------------------- */
@@ -124,8 +126,8 @@ static const char *bus_type_title(const char *type)
 {
     static const struct {
         const char *type, *title;
-    } titles[] = {{"system", "System"}, {"isa", "ISA"}, {"pci", "PCI"},
-                  {"ide", "IDE"}};
+    } titles[] = {
+        {"system", "System"}, {"isa", "ISA"}, {"pci", "PCI"}, {"ide", "IDE"}};
     for (size_t i = 0; i < ARRAY_SIZE(titles); i++) {
         if (!strcmp(type, titles[i].type)) {
             return titles[i].title;

@@ -42,15 +42,16 @@ static const struct {
     const char *missing; /* "%s" the accelerator's noun */
     const char *hint;
 } cap_messages[] = {
-    {ACCEL_CAP_HOST_CPU, "the host CPU's own CPUID needs hardware "
-                         "virtualization; %s cannot run it", ""},
+    {ACCEL_CAP_HOST_CPU,
+     "the host CPU's own CPUID needs hardware "
+     "virtualization; %s cannot run it",
+     ""},
     {ACCEL_CAP_LONG_MODE, "long mode (64-bit) is not yet supported by %s",
      " or another 32-bit model"},
 };
 
 /* The capability a model needs that accel lacks, or 0. */
-static uint32_t cpu_model_missing_cap(const char *model,
-                                      const CPUX86State *env,
+static uint32_t cpu_model_missing_cap(const char *model, const CPUX86State *env,
                                       const AccelOps *accel)
 {
     if (x86_cpu_model_is_host(model) && !(accel->caps & ACCEL_CAP_HOST_CPU)) {
@@ -89,8 +90,8 @@ const char *machine_cpu_model(Machine *m, Error **errp)
     uint32_t cap = cpu_model_missing_cap(model, &env, m->accel);
     for (size_t i = 0; cap && i < ARRAY_SIZE(cap_messages); i++) {
         if (cap_messages[i].cap == cap) {
-            char *why = g_strdup_printf(cap_messages[i].missing,
-                                        m->accel->noun);
+            char *why =
+                g_strdup_printf(cap_messages[i].missing, m->accel->noun);
             error_setg(errp, "-cpu %s: %s (-accel %s); use -cpu %s%s", model,
                        why, m->accel->name, mc->default_cpu_fallback,
                        cap_messages[i].hint);

@@ -107,24 +107,39 @@ static char *u64_print(const Property *p, const void *field)
 }
 
 const PropertyInfo prop_info_uint8 = {
-    .name = "uint8", .parse = uint_parse, .print = u8_print,
-    .print_default = uint_print_default, .set_uint = u8_set,
+    .name = "uint8",
+    .parse = uint_parse,
+    .print = u8_print,
+    .print_default = uint_print_default,
+    .set_uint = u8_set,
 };
 const PropertyInfo prop_info_uint16 = {
-    .name = "uint16", .parse = uint_parse, .print = u16_print,
-    .print_default = uint_print_default, .set_uint = u16_set,
+    .name = "uint16",
+    .parse = uint_parse,
+    .print = u16_print,
+    .print_default = uint_print_default,
+    .set_uint = u16_set,
 };
 const PropertyInfo prop_info_uint32 = {
-    .name = "uint32", .parse = uint_parse, .print = u32_print,
-    .print_default = uint_print_default, .set_uint = u32_set,
+    .name = "uint32",
+    .parse = uint_parse,
+    .print = u32_print,
+    .print_default = uint_print_default,
+    .set_uint = u32_set,
 };
 const PropertyInfo prop_info_uint64 = {
-    .name = "uint64", .parse = uint_parse, .print = u64_print,
-    .print_default = uint_print_default, .set_uint = u64_set,
+    .name = "uint64",
+    .parse = uint_parse,
+    .print = u64_print,
+    .print_default = uint_print_default,
+    .set_uint = u64_set,
 };
 const PropertyInfo prop_info_size = {
-    .name = "size", .parse = uint_parse, .print = u64_print,
-    .print_default = uint_print_default, .set_uint = u64_set,
+    .name = "size",
+    .parse = uint_parse,
+    .print = u64_print,
+    .print_default = uint_print_default,
+    .set_uint = u64_set,
 };
 
 /* ---- int32 -------------------------------------------------------------- */
@@ -161,8 +176,11 @@ static void i32_set(void *field, uint64_t v)
 }
 
 const PropertyInfo prop_info_int32 = {
-    .name = "int32", .parse = i32_parse, .print = i32_print,
-    .print_default = i32_print_default, .set_uint = i32_set,
+    .name = "int32",
+    .parse = i32_parse,
+    .print = i32_print,
+    .print_default = i32_print_default,
+    .set_uint = i32_set,
 };
 
 /* ---- bool --------------------------------------------------------------- */
@@ -198,8 +216,11 @@ static void bool_set(void *field, uint64_t v)
 }
 
 const PropertyInfo prop_info_bool = {
-    .name = "bool", .parse = bool_parse, .print = bool_print,
-    .print_default = bool_print_default, .set_uint = bool_set,
+    .name = "bool",
+    .parse = bool_parse,
+    .print = bool_print,
+    .print_default = bool_print_default,
+    .set_uint = bool_set,
 };
 
 /* ---- string ------------------------------------------------------------- */
@@ -237,7 +258,10 @@ static void str_release(const Property *p, void *field)
 }
 
 const PropertyInfo prop_info_string = {
-    .name = "str", .parse = str_parse, .print = str_print,
-    .set_default = str_set_default, .print_default = str_print_default,
+    .name = "str",
+    .parse = str_parse,
+    .print = str_print,
+    .set_default = str_set_default,
+    .print_default = str_print_default,
     .release = str_release,
 };

@@ -14,8 +14,10 @@ int isa_register_ioport(ISABus *bus, DeviceState *dev, MemoryRegion *mr,
     uint64_t last = port + mr->size - 1;
 
     if (mr->size == 0 || last > 0xffff) {
-        error_setg(errp, "I/O ports 0x%x-0x%" PRIx64 " are outside the ISA "
-                   "port space (0-0xffff)", port, last);
+        error_setg(errp,
+                   "I/O ports 0x%x-0x%" PRIx64 " are outside the ISA "
+                   "port space (0-0xffff)",
+                   port, last);
         return -EINVAL;
     }
     for (int i = 0; i < bus->nr_ports; i++) {
@@ -38,7 +40,10 @@ int isa_register_ioport(ISABus *bus, DeviceState *dev, MemoryRegion *mr,
         return -ENOSPC;
     }
     bus->ports[bus->nr_ports++] = (ISAPortRange){
-        .first = port, .last = (uint32_t)last, .owner = dev, .mr = mr,
+        .first = port,
+        .last = (uint32_t)last,
+        .owner = dev,
+        .mr = mr,
     };
     memory_region_add_subregion(bus->io, port, mr);
     return 0;

@@ -20,11 +20,11 @@ static const struct {
     const char *opt;
     const char *what;
 } unmapped[] = {
-    {"hda", "IDE disks are"},     {"hdb", "IDE disks are"},
-    {"hdc", "IDE disks are"},     {"hdd", "IDE disks are"},
-    {"cdrom", "IDE CD-ROMs are"}, {"drive", "block devices are"},
-    {"fda", "floppy disks are"},  {"fdb", "floppy disks are"},
-    {"net", "network cards are"}, {"nic", "network cards are"},
+    {"hda", "IDE disks are"},      {"hdb", "IDE disks are"},
+    {"hdc", "IDE disks are"},      {"hdd", "IDE disks are"},
+    {"cdrom", "IDE CD-ROMs are"},  {"drive", "block devices are"},
+    {"fda", "floppy disks are"},   {"fdb", "floppy disks are"},
+    {"net", "network cards are"},  {"nic", "network cards are"},
     {"vga", "the VGA display is"},
 };
 
@@ -64,7 +64,8 @@ int pc_map_serial_ports(Machine *m, PCBoard *b, Error **errp)
         if (!m->opts.serial[i]) {
             continue;
         }
-        DeviceState *uart = serial_isa_init(&b->isa, i, m->opts.serial[i], errp);
+        DeviceState *uart =
+            serial_isa_init(&b->isa, i, m->opts.serial[i], errp);
         /* Named as their chardevs, so messages and info qtree say which
          * -serial a device is. */
         char id[16];

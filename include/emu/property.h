@@ -63,7 +63,7 @@ extern const PropertyInfo prop_info_uint16;
 extern const PropertyInfo prop_info_uint32;
 extern const PropertyInfo prop_info_uint64;
 extern const PropertyInfo prop_info_int32;
-extern const PropertyInfo prop_info_size; /* uint64_t, k/M/G/T suffixes */
+extern const PropertyInfo prop_info_size;   /* uint64_t, k/M/G/T suffixes */
 extern const PropertyInfo prop_info_string; /* char *, owned by the device */
 
 /* The field's C type T is checked against the state struct's member. */

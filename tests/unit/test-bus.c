@@ -17,8 +17,11 @@ static const Property bar_props[] = {
 };
 
 static const DeviceClass bar_class = {
-    .name = "test-bar", .desc = "an ISA test device", .bus = "isa",
-    .instance_size = sizeof(BarState), .props = bar_props,
+    .name = "test-bar",
+    .desc = "an ISA test device",
+    .bus = "isa",
+    .instance_size = sizeof(BarState),
+    .props = bar_props,
     .user_creatable = true,
 };
 DEVICE_CLASS_REGISTER(bar_class);
@@ -89,10 +92,12 @@ static void test_bus_property(void)
     PCIBus *pci = pci_bus_new(&tb.mem_root, &tb.io_root, &tb.mem_as);
 
     DeviceState *d = device_new("test-bar");
-    expect_prop_error(d, "bus=ide.0", "test-bar: property 'bus': no bus "
-                                      "named 'ide.0'");
-    expect_prop_error(d, "bus=pci.0", "bus 'pci.0' is of type pci, test-bar "
-                                      "needs a bus of type isa");
+    expect_prop_error(d, "bus=ide.0",
+                      "test-bar: property 'bus': no bus "
+                      "named 'ide.0'");
+    expect_prop_error(d, "bus=pci.0",
+                      "bus 'pci.0' is of type pci, test-bar "
+                      "needs a bus of type isa");
     CHECK(d->bus == NULL);
     CHECK(device_set_props(d, "bus=isa.1,iobase=0x280", &err) == 0);
     CHECK(d->bus == &second.qbus);

@@ -24,8 +24,11 @@ static int fake_vcpu_init(CPUState *cpu, Error **errp)
 }
 
 static AccelOps fake_accel = {
-    .name = "fake", .desc = "test accelerator", .noun = "the fake",
-    .available = fake_available, .init = fake_init,
+    .name = "fake",
+    .desc = "test accelerator",
+    .noun = "the fake",
+    .available = fake_available,
+    .init = fake_init,
     .vcpu_init = fake_vcpu_init,
 };
 
@@ -37,8 +40,12 @@ static int board_init(Machine *m, Error **errp)
 }
 
 static const MachineClass test_machine = {
-    .name = "test-board", .desc = "a board", .default_cpu = "qemu64",
-    .default_cpu_fallback = "qemu32", .max_cpus = 1, .init = board_init,
+    .name = "test-board",
+    .desc = "a board",
+    .default_cpu = "qemu64",
+    .default_cpu_fallback = "qemu32",
+    .max_cpus = 1,
+    .init = board_init,
 };
 
 static const char *model_for(const char *cpu, uint32_t caps, char **msg)
