@@ -93,6 +93,11 @@ static int bus_parse(DeviceState *dev, const Property *p, void *field,
     const char *want = dev->cls->bus ? dev->cls->bus : "system";
     BusState *bus = bus_find(str);
 
+    if (dev->realized) {
+        error_setg(errp, "%s is plugged in already; its bus is fixed",
+                   device_label(dev));
+        return -EBUSY;
+    }
     if (!bus) {
         error_setg(errp, "no bus named '%s'", str);
         return -ENOENT;

@@ -109,6 +109,9 @@ static void test_bus_property(void)
     CHECK(d->bus == &second.qbus);
     CHECK(second.qbus.children == d);
     CHECK(tb.isa.qbus.children == NULL);
+    /* a realized device does not move */
+    expect_prop_error(d, "bus=isa.0", "plugged in already");
+    CHECK(d->bus == &second.qbus);
 
     /* a realize on a bus of the wrong type is refused */
     DeviceState *e = device_new("test-bar");
