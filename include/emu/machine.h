@@ -15,6 +15,7 @@
 #include "emu/common.h"
 #include "emu/cpu.h"
 #include "emu/memory.h"
+#include "emu/rtc.h"
 
 #define MAX_SERIAL_PORTS 4
 
@@ -40,6 +41,7 @@ typedef struct MachineOptions {
     int nr_serial;
     Chardev *debugcon; /* -debugcon: port 0xe9 (QEMU's default) */
     const char *name;
+    RTCOptions rtc; /* -rtc */
     /*
      * Front ends the board maps onto its devices (hw/pc/pc-options.c), in
      * command-line order: disks (-hda..-hdd, -cdrom, -drive, -fda, -fdb, a
