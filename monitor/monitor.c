@@ -252,9 +252,7 @@ static void info_mtree(FILE *out)
 
 static void info_qtree(FILE *out)
 {
-    for (DeviceState *d = devices_first(); d; d = d->next) {
-        device_dump(out, d);
-    }
+    qtree_dump(out);
 }
 
 static void info_chardev(FILE *out)

@@ -1,6 +1,7 @@
 /*
- * emu's main(): the QEMU-compatible command line, machine creation, the
- * vCPU threads and the main loop.
+ * emu's main(): the QEMU-compatible command line, the host ends (chardevs,
+ * monitor), then the machine (hw/core/machine.c builds it, the board maps
+ * the options it owns), the vCPU threads and the main loop.
  *
  * Errors on the command line print one line, "emu: <option>: <why>", and
  * exit with status 1, as QEMU does.
@@ -88,7 +89,9 @@ static void usage(void)
         "  -device NAME[,PROP=VALUE...] add a device; -device help lists "
         "them,\n"
         "                               -device NAME,help lists its "
-        "properties\n"
+        "properties;\n"
+        "                               bus=isa.0|pci.0 picks the bus "
+        "(info qtree)\n"
         "  -serial SPEC                 a serial port (up to 4): stdio, null, "
         "pty,\n"
         "                               file:PATH, "
@@ -174,22 +177,13 @@ static const char *const opts_with_arg[] = {
     "usbdevice",
 };
 
+/* Disks, NICs and the display are the board's to map (and refuse for now:
+ * hw/pc/pc-options.c); these have no front end yet at all. */
 static const struct {
     const char *opt;
     const char *what;
 } not_built[] = {
-    {"hda", "IDE disks"},
-    {"hdb", "IDE disks"},
-    {"hdc", "IDE disks"},
-    {"hdd", "IDE disks"},
-    {"cdrom", "IDE CD-ROMs"},
-    {"drive", "block devices"},
-    {"fda", "floppy disks"},
-    {"fdb", "floppy disks"},
-    {"net", "network cards"},
-    {"nic", "network cards"},
     {"netdev", "network backends"},
-    {"vga", "the VGA display"},
     {"audiodev", "audio"},
     {"usbdevice", "USB"},
     {"snapshot", "-snapshot (no block devices)"},
@@ -348,14 +342,36 @@ static void parse_machine_opt(Options *o, const char *arg)
     free(copy);
 }
 
+/* Front ends the board maps (MachineOptions): disks, NICs, display. */
+static bool is_disk_opt(const char *name)
+{
+    static const char *const disks[] = {"hda",   "hdb", "hdc", "hdd",
+                                        "cdrom", "drive", "fda", "fdb"};
+    for (size_t i = 0; i < ARRAY_SIZE(disks); i++) {
+        if (!strcmp(name, disks[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void add_user_opt(MachineUserOpt *list, int *n, const char *opt,
+                         const char *arg)
+{
+    if (*n == MAX_USER_OPTS) {
+        opt_error(opt, "too many (at most %d)", MAX_USER_OPTS);
+    }
+    list[(*n)++] = (MachineUserOpt){opt, arg};
+}
+
 static void parse_args(Options *o, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] != '-') {
             /* QEMU takes a bare file name as -hda. */
-            error_report("%s: IDE disks are not supported yet", a);
-            exit(1);
+            add_user_opt(o->mo.disks, &o->mo.nr_disks, "hda", a);
+            continue;
         }
         const char *name = a + 1 + (a[1] == '-');
         const char *arg = NULL;
@@ -371,7 +387,13 @@ static void parse_args(Options *o, int argc, char **argv)
             }
         }
 
-        if (!strcmp(name, "help") || !strcmp(name, "h")) {
+        if (is_disk_opt(name)) {
+            add_user_opt(o->mo.disks, &o->mo.nr_disks, name, arg);
+        } else if (!strcmp(name, "net") || !strcmp(name, "nic")) {
+            add_user_opt(o->mo.nics, &o->mo.nr_nics, name, arg);
+        } else if (!strcmp(name, "vga")) {
+            o->mo.vga = arg;
+        } else if (!strcmp(name, "help") || !strcmp(name, "h")) {
             usage();
             exit(0);
         } else if (!strcmp(name, "version")) {
@@ -521,35 +543,6 @@ static void parse_args(Options *o, int argc, char **argv)
     }
 }
 
-static const AccelOps *choose_accel(const char *name)
-{
-    const char *why = NULL;
-    if (!name) {
-        /* Default: the fastest that works here. */
-        const AccelOps *kvm = accel_find("kvm");
-        if (kvm && kvm->available(&why)) {
-            return kvm;
-        }
-        const AccelOps *tcg = accel_find("tcg");
-        if (tcg && tcg->available(&why)) {
-            return tcg;
-        }
-        error_report("no accelerator is usable on this host: kvm: %s",
-                     kvm ? why : "not built");
-        exit(1);
-    }
-    const AccelOps *ops = accel_find(name);
-    if (!ops) {
-        error_report("-accel %s: invalid accelerator (try -accel help)", name);
-        exit(1);
-    }
-    if (!ops->available(&why)) {
-        error_report("-accel %s: not usable: %s", name, why);
-        exit(1);
-    }
-    return ops;
-}
-
 static Chardev *make_chardev(const char *label, const char *spec)
 {
     Error *err = NULL;
@@ -620,27 +613,27 @@ int main(int argc, char **argv)
     }
     o.mo.graphics = false;
 
-    const AccelOps *accel = choose_accel(o.accel);
+    const MachineClass *mc = machine_class_find("pc");
+    if (machine_check_options(mc, &o.mo, &err) < 0) {
+        error_report_err(err);
+        exit(1);
+    }
+
+    const AccelOps *accel = accel_choose(o.accel, &err);
+    if (!accel) {
+        error_report_err(err);
+        exit(1);
+    }
 
     /* Validate -device before anything touches the terminal. */
     for (int i = 0; i < o.nr_devices; i++) {
-        char *name = strdup(o.device_opts[i]);
-        char *comma = strchr(name, ',');
-        if (comma) {
-            *comma = '\0';
-        }
-        const DeviceClass *dc = device_class_find(name);
-        if (!dc || !dc->user_creatable) {
-            error_report("-device %s: '%s' is not a valid device model name "
-                         "(try -device help)",
-                         o.device_opts[i], name);
+        int r = device_opts_check(o.device_opts[i], stdout, &err);
+        if (r < 0) {
+            error_report_err(err);
             exit(1);
+        } else if (r > 0) {
+            exit(0); /* -device NAME,help */
         }
-        if (comma && !strcmp(comma + 1, "help")) {
-            device_class_print_props(stdout, dc);
-            exit(0);
-        }
-        free(name);
     }
 
     main_loop_init();
@@ -691,35 +684,16 @@ int main(int argc, char **argv)
         }
     }
 
-    m = calloc(1, sizeof(*m));
-    m->opts = o.mo;
-    m->accel = accel;
-    current_machine = m;
-
-    if (pc_machine_init(m, &err) < 0) {
+    m = machine_create(mc, &o.mo, accel, o.device_opts, o.nr_devices, &err);
+    if (!m) {
         error_report_err(err);
         exit(1);
     }
-    for (int i = 0; i < o.nr_devices; i++) {
-        if (pc_add_user_device(m, o.device_opts[i], &err) < 0) {
-            error_report_err(err);
-            exit(1);
-        }
-    }
-    pc_machine_reset(m);
 
     setup_signals();
-    for (int i = 0; i < m->nr_cpus; i++) {
-        if (o.start_paused) {
-            m->cpus[i]->stop_request = true;
-        }
-        if (cpu_start(m->cpus[i], &err) < 0) {
-            error_report_err(err);
-            exit(1);
-        }
-    }
-    if (o.start_paused) {
-        clock_vm_stop();
+    if (cpus_start_all(m, o.start_paused, &err) < 0) {
+        error_report_err(err);
+        exit(1);
     }
 
     int status = main_loop_run();

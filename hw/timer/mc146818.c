@@ -660,7 +660,7 @@ static const VMStateDescription vmstate_mc146818 = {
 static int rtc_realize(DeviceState *dev, Error **errp)
 {
     MC146818State *s = container_of(dev, MC146818State, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
     int64_t now, host, phase;
     RTCBase base;
     int64_t date;
@@ -713,17 +713,20 @@ static int rtc_realize(DeviceState *dev, Error **errp)
 
     timer_init_ns(&s->timer, s->clock, rtc_timer_cb, s);
     memory_region_init_io(&s->io, &rtc_ops, s, "rtc", 2);
-    isa_register_ioport(bus, &s->io, s->iobase);
+    if (isa_register_ioport(bus, dev, &s->io, s->iobase, errp) < 0) {
+        memory_region_finalize(&s->io);
+        return -EBUSY;
+    }
     return 0;
 }
 
 static void rtc_unrealize(DeviceState *dev)
 {
     MC146818State *s = container_of(dev, MC146818State, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     timer_del(&s->timer);
-    memory_region_del_subregion(bus->io, &s->io);
+    isa_unregister_ioport(bus, &s->io);
     memory_region_finalize(&s->io);
 }
 
@@ -758,7 +761,7 @@ MC146818State *rtc_init(ISABus *bus, int base_year, const RTCOptions *opts,
     if (opts && opts->clock) {
         device_prop_set_str(dev, "clock", opts->clock);
     }
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

@@ -636,7 +636,7 @@ static void test_bad_base_and_clock(void)
         Error *err = NULL;
         DeviceState *dev = device_new("isa-mc146818rtc");
         CHECK_EQ(device_set_props(dev, bad[i], &err), 0);
-        CHECK(device_realize(dev, &tb.isa, &err) < 0);
+        CHECK(device_realize(dev, &tb.isa.qbus, &err) < 0);
         CHECK(err && g_str_has_prefix(error_get_pretty(err),
                                       "isa-mc146818rtc: "));
         error_free(err);
