@@ -114,7 +114,7 @@ static void pci_fz_setup(FuzzRig *r)
     pcfz_init(r);
     DeviceState *dev = device_new("fuzz-pci-dev");
     if (device_set_prop(dev, "addr", "3", &err) < 0 ||
-        device_realize(dev, pcfz.bus, &err) < 0) {
+        device_realize(dev, &pcfz.bus->qbus, &err) < 0) {
         fuzz_must(NULL, err, "fuzz-pci-dev");
     }
     device_reset(dev);
