@@ -35,7 +35,9 @@
 ;     (write output port, which can pull reset and A20) becomes 0xD0;
 ;   - power-off: SLP_EN (bit 13 of PM1_CNT at PMBASE+4) is cleared, and the
 ;     PIIX4 PMBA (config 01.3 0x40-0x43) and PMREGMISC (0x80) are never
-;     written after setup, so PM1_CNT stays at 0x604;
+;     written after setup (neither by its own configuration cycles nor by
+;     a data-port write while CONFIG_ADDRESS points there), so PM1_CNT
+;     stays at 0x604;
 ;   - stores below 2 MiB outside the VGA/PAM window (its own code, stack
 ;     and tables live below 1 MiB; with A20 off 1-2 MiB aliases them), and
 ;     DMA into that range; DMA descriptors whose contents it does not
@@ -86,6 +88,7 @@ idtr:   dw      32 * 8 - 1
 
 rng:    dd      0
 opno:   dd      0
+cf8_latch: dd   0                       ; last CONFIG_ADDRESS written
 last_cmd64: db  0
 
 pm_entry:
@@ -249,6 +252,7 @@ puthex: push    ecx
 ; config write: EAX = CONFIG_ADDRESS, EDX = dword value
 cfg_write32:
         push    edx
+        mov     [cf8_latch], eax
         mov     dx, 0xCF8
         out     dx, eax
         pop     eax
@@ -266,6 +270,32 @@ port_write:
         push    esi
         push    edi
         mov     edi, eax                ; value
+        ; CONFIG_ADDRESS: remember it; CONFIG_DATA: not into the PIIX4
+        ; PM's PMBA or PMREGMISC (that would move PM1_CNT out of reach of
+        ; the SLP_EN mask)
+        cmp     dx, 0xCF8
+        jne     .notaddr
+        cmp     ecx, 4
+        jne     .notaddr
+        mov     [cf8_latch], eax
+.notaddr:
+        movzx   ebx, dx
+        add     ebx, ecx
+        cmp     ebx, 0xCFC              ; ends at or below 0xCFC
+        jbe     .data_ok
+        cmp     dx, 0xCFF
+        ja      .data_ok
+        mov     ebx, [cf8_latch]
+        and     ebx, 0x8000FF00
+        cmp     ebx, 0x80000B00
+        jne     .data_ok
+        mov     ebx, [cf8_latch]
+        and     ebx, 0xFC
+        cmp     ebx, 0x40
+        je      .skip
+        cmp     ebx, 0x80
+        je      .skip
+.data_ok:
         xor     esi, esi                ; byte index
 .byte:  movzx   ebx, dx
         add     ebx, esi                ; port of this byte
@@ -440,6 +470,7 @@ op_pci_cfg:
         and     esi, 3                  ; byte offset in the dword
         ; a 2-byte access at offset 3 still works (the window is 4 wide)
         mov     eax, ebx
+        mov     [cf8_latch], eax
         mov     dx, 0xCF8
         out     dx, eax
         mov     edx, 0xCFC
