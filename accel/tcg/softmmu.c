@@ -1,10 +1,8 @@
 /*
- * The translator's softmmu: linear -> physical translation (SDM vol. 3,
- * 4.3 32-bit paging with 4 MiB pages under CR4.PSE; 4.4 PAE paging with
- * 2 MiB pages and NX under EFER.NXE; 4.6 access rights with CR0.WP; 4.8
- * accessed/dirty flags), the software TLB that generated code indexes
- * (tcg/tcg-backend.h), and the slow paths that fill it and dispatch MMIO
- * to the machine's memory API under the global lock.
+ * The translator's softmmu: the software TLB that generated code indexes
+ * (tcg/tcg-backend.h), and the slow paths that fill it (through the page
+ * walk, target-i386/mmu.c) and dispatch MMIO to the machine's memory API
+ * under the global lock.
  *
  * A TLB entry maps a linear page of one MMU mode (0 supervisor, 1 user) to
  * host memory when the page is RAM (ROM: reads only).  A write tag with
@@ -22,14 +20,9 @@
 #include "emu/machine.h"
 #include "emu/main-loop.h"
 #include "accel/tcg/tcg-internal.h"
+#include "target-i386/mmu.h"
 
 #define TLB_FLAG_SLOW 1u           /* low bit in a tag: always slow path */
-#define PG_P 1u
-#define PG_RW 2u
-#define PG_US 4u
-#define PG_A 0x20u
-#define PG_D 0x40u
-#define PG_PS 0x80u
 
 #define TLB_LOG_MAX ((uint32_t)ARRAY_SIZE(((CPUX86State *)0)->tcg_tlb_log))
 
@@ -68,27 +61,6 @@ static AddressSpace *mem_as(void)
     return current_machine->as_mem;
 }
 
-static uint32_t phys_ld32(uint32_t pa)
-{
-    uint64_t v = 0;
-    uint8_t *p = address_space_map(mem_as(), pa, 4, false);
-    if (p) {
-        return ldl_le_p(p);
-    }
-    bql_lock();
-    address_space_read_val(mem_as(), pa, 4, &v);
-    bql_unlock();
-    return v;
-}
-
-static void phys_st32(uint32_t pa, uint32_t v)
-{
-    uint8_t *p = address_space_map(mem_as(), pa, 4, true);
-    if (p) {
-        stl_le_p(p, v);
-    }
-}
-
 static void raise_from(CPUX86State *env, uintptr_t retaddr, int vec,
                        int err) EMU_NORETURN;
 static void raise_from(CPUX86State *env, uintptr_t retaddr, int vec, int err)
@@ -97,152 +69,30 @@ static void raise_from(CPUX86State *env, uintptr_t retaddr, int vec, int err)
     x86_raise_exception_err(env, vec, err);
 }
 
-static uint64_t phys_ld64(uint32_t pa)
-{
-    return phys_ld32(pa) | (uint64_t)phys_ld32(pa + 4) << 32;
-}
-
-/* Set bits in a paging-structure entry (A, D): 32-bit store of the low half. */
-static void pte_set(uint32_t pa, uint32_t old, uint32_t bits)
-{
-    if ((old & bits) != bits) {
-        phys_st32(pa, old | bits);
-    }
-}
-
 /*
- * Translate for an access: type 0 read, 1 write, 2 code.  is_user from the
- * MMU mode.  32-bit paging (SDM 4.3) with 4 MiB pages under CR4.PSE, or
- * PAE paging (4.4) with 2 MiB pages and the NX bit under EFER.NXE.
- * Permissions combine every level (4.6): user accesses need U/S and, for
- * writes, R/W everywhere; supervisor writes need R/W when CR0.WP is set.
- * Accessed flags are set on every level of a successful walk, dirty on the
- * leaf for a write.  *writable tells whether the TLB may take later writes
- * directly (permitted and dirty already set); *exec whether fetches may.
- * Raises #PF with CR2 and the error code (P, W/R, U/S, RSVD, I/D).
+ * Translate for an access: type 0 read, 1 write, 2 code; is_user from the
+ * MMU mode.  The walk is target-i386/mmu.c's; here only the #PF it reports
+ * is raised, with CR2.  *writable tells whether the TLB may take later
+ * writes directly (permitted and dirty already set); *exec whether fetches
+ * may.
  */
 static uint32_t translate_x(CPUX86State *env, uint32_t lin, int type,
                             bool is_user, uintptr_t retaddr, bool *writable,
                             bool *exec)
 {
-    *writable = true;
-    *exec = true;
-    if (!(env->cr[0] & CR0_PG_MASK)) {
-        return lin & env->a20_mask;
+    X86MMUParams p;
+    X86WalkResult r;
+    x86_mmu_params(&p, env);
+    if (!x86_walk(&p, mem_as(), lin, (X86Access)type,
+                  X86_WALK_SET_AD | X86_WALK_BQL | (is_user ? X86_WALK_USER : 0),
+                  &r)) {
+        env->cr[2] = lin;
+        raise_from(env, retaddr, EXCP0E_PAGE, r.error_code);
     }
-    bool pae = env->cr[4] & CR4_PAE_MASK;
-    bool nxe = pae && (env->efer & EFER_NXE);
-    uint32_t err = (type == 1 ? 2 : 0) | (is_user ? 4 : 0) |
-                   (type == 2 && nxe ? 16 : 0);
-    bool wp = env->cr[0] & CR0_WP_MASK;
-    uint32_t a_addr[3] = {0};
-    uint32_t a_val[3] = {0};
-    int nlev = 0;
-    uint64_t leaf;
-    uint32_t leaf_addr, pa;
-    uint32_t rw = PG_RW, us = PG_US;
-    bool nx = false;
-
-    if (pae) {
-        uint32_t pdpte_addr = ((env->cr[3] & ~0x1fu) + ((lin >> 27) & 0x18)) &
-                              env->a20_mask;
-        uint64_t pdpte = phys_ld64(pdpte_addr);
-        if (!(pdpte & PG_P)) {
-            goto fault;
-        }
-        if (pdpte & 0x1e6) {
-            err |= 8 | 1;
-            goto fault_rsvd;
-        }
-        uint32_t pde_addr = (((uint32_t)pdpte & ~0xfffu) +
-                             ((lin >> 18) & 0xff8)) & env->a20_mask;
-        uint64_t pde = phys_ld64(pde_addr);
-        if (!(pde & PG_P)) {
-            goto fault;
-        }
-        if (!nxe && (pde >> 63)) {
-            err |= 8 | 1;
-            goto fault_rsvd;
-        }
-        rw &= pde;
-        us &= pde;
-        nx |= nxe && (pde >> 63);
-        if (pde & PG_PS) {
-            leaf = pde;
-            leaf_addr = pde_addr;
-            pa = ((uint32_t)pde & 0xffe00000u) | (lin & 0x1fffff);
-        } else {
-            a_addr[nlev] = pde_addr;
-            a_val[nlev++] = pde;
-            uint32_t pte_addr = (((uint32_t)pde & ~0xfffu) +
-                                 ((lin >> 9) & 0xff8)) & env->a20_mask;
-            uint64_t pte = phys_ld64(pte_addr);
-            if (!(pte & PG_P)) {
-                goto fault;
-            }
-            if (!nxe && (pte >> 63)) {
-                err |= 8 | 1;
-                goto fault_rsvd;
-            }
-            rw &= pte;
-            us &= pte;
-            nx |= nxe && (pte >> 63);
-            leaf = pte;
-            leaf_addr = pte_addr;
-            pa = ((uint32_t)pte & ~0xfffu) | (lin & 0xfff);
-        }
-    } else {
-        uint32_t pde_addr = ((env->cr[3] & ~0xfffu) + ((lin >> 20) & 0xffc)) &
-                            env->a20_mask;
-        uint32_t pde = phys_ld32(pde_addr);
-        if (!(pde & PG_P)) {
-            goto fault;
-        }
-        rw &= pde;
-        us &= pde;
-        if ((pde & PG_PS) && (env->cr[4] & CR4_PSE_MASK)) {
-            leaf = pde;
-            leaf_addr = pde_addr;
-            pa = (pde & 0xffc00000u) | (lin & 0x3fffff);
-        } else {
-            a_addr[nlev] = pde_addr;
-            a_val[nlev++] = pde;
-            uint32_t pte_addr = ((pde & ~0xfffu) + ((lin >> 10) & 0xffc)) &
-                                env->a20_mask;
-            uint32_t pte = phys_ld32(pte_addr);
-            if (!(pte & PG_P)) {
-                goto fault;
-            }
-            rw &= pte;
-            us &= pte;
-            leaf = pte;
-            leaf_addr = pte_addr;
-            pa = (pte & ~0xfffu) | (lin & 0xfff);
-        }
-    }
-    err |= 1;
-    bool w_ok = (is_user || wp) ? rw != 0 : true;
-    if (is_user && !us) {
-        goto fault;
-    }
-    if (type == 1 && !w_ok) {
-        goto fault;
-    }
-    if (type == 2 && nx) {
-        goto fault;
-    }
-    for (int i = 0; i < nlev; i++) {
-        pte_set(a_addr[i], a_val[i], PG_A);
-    }
-    pte_set(leaf_addr, (uint32_t)leaf, PG_A | (type == 1 ? PG_D : 0));
     /* The TLB entry stays read-only until a write sets D. */
-    *writable = w_ok && ((leaf & PG_D) || type == 1);
-    *exec = !nx;
-    return pa & env->a20_mask;
-fault_rsvd:
-fault:
-    env->cr[2] = lin;
-    raise_from(env, retaddr, EXCP0E_PAGE, err);
+    *writable = (r.prot & X86_PROT_WRITE) && r.dirty;
+    *exec = r.prot & X86_PROT_EXEC;
+    return (uint32_t)r.phys;
 }
 
 static uint32_t translate(CPUX86State *env, uint32_t lin, int type,
