@@ -30,7 +30,7 @@ TEST_SRCS = $(wildcard tests/unit/test-*.c)
 TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 TEST_LIB_OBJS = $(BUILD)/tests/unit/harness.o $(BUILD)/tests/unit/x86-harness.o
 
-.PHONY: bench-linux check-difftest-long all check check-unit check-guests check-functional check-cli \
+.PHONY: bench-linux check-difftest-long all check check-unit check-guests check-functional check-cli check-layers \
         check-sanitize bench demo clean distclean format-check guests
 
 all: $(EMU)
@@ -86,6 +86,10 @@ check-unit: tests
 
 check-cli: $(EMU)
 	$(TEST_ENV) sh tests/cli/run.sh
+
+# The include rules between layers (also one test of check-cli).
+check-layers:
+	sh tests/cli/check-layers.sh
 
 check-guests: $(EMU) guests
 	$(TEST_ENV) sh tests/guests/run.sh

@@ -8,11 +8,11 @@
 #include "target-i386/cpuid.h"
 #include "target-i386/mmu.h"
 
-#define PG_P 1u
+#define PG_P  1u
 #define PG_RW 2u
 #define PG_US 4u
-#define PG_A 0x20u
-#define PG_D 0x40u
+#define PG_A  0x20u
+#define PG_D  0x40u
 #define PG_PS 0x80u
 
 /* PDPTE bits that must be zero besides the address bits (SDM table 4-8). */
@@ -38,14 +38,13 @@ static uint32_t phys_ld32(AddressSpace *as, uint64_t pa, unsigned flags)
 
 static uint64_t phys_ld64(AddressSpace *as, uint64_t pa, unsigned flags)
 {
-    return phys_ld32(as, pa, flags) |
-           (uint64_t)phys_ld32(as, pa + 4, flags) << 32;
+    return phys_ld32(as, pa, flags) | (uint64_t)phys_ld32(as, pa + 4, flags)
+                                          << 32;
 }
 
 /* Set bits in an entry (A, D): a 32-bit store of the low half, RAM only
  * (the CPU's locked update of a table in ROM or MMIO is not modelled). */
-static void pte_set(AddressSpace *as, uint64_t pa, uint32_t old,
-                    uint32_t bits)
+static void pte_set(AddressSpace *as, uint64_t pa, uint32_t old, uint32_t bits)
 {
     if ((old & bits) != bits) {
         uint8_t *p = address_space_map(as, pa, 4, true);
@@ -91,8 +90,8 @@ bool x86_walk(const X86MMUParams *p, AddressSpace *as, uint64_t linear,
                    (access == X86_ACCESS_FETCH && nxe ? PF_ERR_I : 0);
     bool wp = p->cr0 & CR0_WP_MASK;
     /* Non-leaf entries whose A flag a successful walk sets. */
-    uint64_t a_addr[3] = { 0 };
-    uint32_t a_val[3] = { 0 };
+    uint64_t a_addr[3] = {0};
+    uint32_t a_val[3] = {0};
     int nlev = 0;
     uint64_t leaf, leaf_addr, pa;
     uint32_t rw = PG_RW, us = PG_US;
@@ -173,8 +172,7 @@ bool x86_walk(const X86MMUParams *p, AddressSpace *as, uint64_t linear,
         } else {
             a_addr[nlev] = pde_addr;
             a_val[nlev++] = pde;
-            uint64_t pte_addr =
-                ((pde & ~0xfffu) + ((lin >> 10) & 0xffc)) & a20;
+            uint64_t pte_addr = ((pde & ~0xfffu) + ((lin >> 10) & 0xffc)) & a20;
             uint32_t pte = phys_ld32(as, pte_addr, flags);
             if (!(pte & PG_P)) {
                 goto fault;
@@ -208,8 +206,8 @@ bool x86_walk(const X86MMUParams *p, AddressSpace *as, uint64_t linear,
             leaf |= PG_D;
         }
     }
-    r->prot = X86_PROT_READ | (w_ok ? X86_PROT_WRITE : 0) |
-              (nx ? 0 : X86_PROT_EXEC);
+    r->prot =
+        X86_PROT_READ | (w_ok ? X86_PROT_WRITE : 0) | (nx ? 0 : X86_PROT_EXEC);
     r->dirty = leaf & PG_D;
     r->phys = pa & a20;
     return true;

@@ -29,40 +29,42 @@ typedef enum X86Access {
 /* What the walk depends on, copied from the CPU (or made up by a test). */
 typedef struct X86MMUParams {
     uint64_t cr0, cr3, cr4, efer;
-    uint32_t a20_mask;      /* 0xffefffff while the A20 gate masks bit 20 */
-    int phys_bits;          /* MAXPHYADDR: PAE entry bits above it are
-                               reserved (CPUID 0x80000008 EAX 7-0) */
-    bool pse36;             /* 4 MiB pages carry address bits 35-32 */
+    uint32_t a20_mask; /* 0xffefffff while the A20 gate masks bit 20 */
+    int phys_bits;     /* MAXPHYADDR: PAE entry bits above it are
+                          reserved (CPUID 0x80000008 EAX 7-0) */
+    bool pse36;        /* 4 MiB pages carry address bits 35-32 */
 } X86MMUParams;
 
-/* x86_walk flags */
-#define X86_WALK_USER 1u    /* a user-mode access (CPL 3, not a system
-                               access to a descriptor table or the TSS) */
-#define X86_WALK_SET_AD 2u  /* set A on every level, D on the leaf for a
-                               write, as the CPU does; a debugger leaves
-                               them alone */
-#define X86_WALK_BQL 4u     /* the caller runs without the global lock:
-                               take it for a page table outside RAM */
+/*
+ * x86_walk flags: X86_WALK_USER for a user-mode access (CPL 3, not a
+ * system access to a descriptor table or the TSS); X86_WALK_SET_AD to set
+ * A on every level and D on the leaf for a write, as the CPU does (a
+ * debugger leaves them alone); X86_WALK_BQL when the caller runs without
+ * the global lock (taken for a page table outside RAM).
+ */
+#define X86_WALK_USER 1u
+#define X86_WALK_SET_AD 2u
+#define X86_WALK_BQL 4u
 
 /* Page rights in X86WalkResult.prot */
-#define X86_PROT_READ 1u
+#define X86_PROT_READ  1u
 #define X86_PROT_WRITE 2u
-#define X86_PROT_EXEC 4u
+#define X86_PROT_EXEC  4u
 
 typedef struct X86WalkResult {
-    uint64_t phys;          /* physical address of the linear address */
-    uint32_t page_size;     /* 4 KiB, 2 MiB or 4 MiB (no paging: 4 KiB) */
-    unsigned prot;          /* what this mode may do on the page */
-    bool dirty;             /* the leaf's D flag (after the update) */
-    uint32_t error_code;    /* on a fault: the #PF error code (SDM 4.7) */
+    uint64_t phys;       /* physical address of the linear address */
+    uint32_t page_size;  /* 4 KiB, 2 MiB or 4 MiB (no paging: 4 KiB) */
+    unsigned prot;       /* what this mode may do on the page */
+    bool dirty;          /* the leaf's D flag (after the update) */
+    uint32_t error_code; /* on a fault: the #PF error code (SDM 4.7) */
 } X86WalkResult;
 
 /* #PF error code bits (SDM vol. 3, figure 4-12) */
-#define PF_ERR_P 1u
-#define PF_ERR_W 2u
-#define PF_ERR_U 4u
+#define PF_ERR_P    1u
+#define PF_ERR_W    2u
+#define PF_ERR_U    4u
 #define PF_ERR_RSVD 8u
-#define PF_ERR_I 16u
+#define PF_ERR_I    16u
 
 /*
  * Translate linear for access under p, reading paging structures from as.

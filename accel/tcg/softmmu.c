@@ -1,30 +1,32 @@
 /*
  * The translator's softmmu: the software TLB that generated code indexes
- * (tcg/tcg-backend.h), and the slow paths that fill it (through the page
- * walk, target-i386/mmu.c) and dispatch MMIO to the machine's memory API
- * under the global lock.
+ * (tcg/tcg-backend.h), the slow paths that fill it (through the target's
+ * tlb_fill: tcg-cpu-ops.h) and dispatch MMIO to the machine's memory API
+ * under the global lock, and the public loads and stores target helpers
+ * use (cpu-ldst.h).
  *
- * A TLB entry maps a linear page of one MMU mode (0 supervisor, 1 user) to
- * host memory when the page is RAM (ROM: reads only).  A write tag with
- * the slow flag sends stores through tcg_slow_st: pages holding translated
- * code (the blocks they overlap are invalidated first), pages not writable
- * in this mode or whose D flag is still clear (walked again: #PF or D
- * set), pages a data breakpoint watches.  Fetch entries (addr_code) exist
- * only for executable pages.  Every TLB flush (CR0/CR3/CR4 writes, INVLPG,
- * task switches) also empties the exec loop's jump cache, which is keyed
- * by linear address.  Global pages are flushed like the others (allowed:
- * flushing more than needed).  A20 masking is applied to physical
- * addresses.
+ * A TLB entry maps a linear page of one MMU mode to host memory when the
+ * page is RAM (ROM: reads only).  A write tag with the slow flag sends
+ * stores through tcg_slow_st: pages holding translated code (the blocks
+ * they overlap are invalidated first), pages tlb_fill did not give
+ * PAGE_WRITE (the refill flag: walked again, so the target raises its
+ * fault or records the write, e.g. x86's D flag), pages a watchpoint
+ * covers (the watch flag, in the read tag too).  Fetch entries (addr_code)
+ * exist only for executable pages.  Every TLB flush also empties the exec
+ * loop's jump cache, which is keyed by linear address.
  */
 #include "emu/common.h"
 #include "emu/machine.h"
 #include "emu/main-loop.h"
+#include "accel/tcg/cpu-ldst.h"
 #include "accel/tcg/tcg-internal.h"
-#include "target-i386/mmu.h"
 
-#define TLB_FLAG_SLOW 1u           /* low bit in a tag: always slow path */
+/* Low bits in a tag: any of them sends the access to the slow path. */
+#define TLB_FLAG_SLOW 1u           /* MMIO, ROM writes, code pages */
+#define TLB_FLAG_REFILL 2u         /* addr_write: fill again on a store */
+#define TLB_FLAG_WATCH 4u          /* a watchpoint covers the page */
 
-#define TLB_LOG_MAX ((uint32_t)ARRAY_SIZE(((CPUX86State *)0)->tcg_tlb_log))
+#define TLB_LOG_MAX ((uint32_t)ARRAY_SIZE(((CPUArchState *)0)->tcg_tlb_log))
 
 static void tlb_entry_clear(TCGTLBEntry *e)
 {
@@ -35,7 +37,7 @@ static void tlb_entry_clear(TCGTLBEntry *e)
 }
 
 /* Clears the entries filled since the last flush (all if too many). */
-void tlb_flush_all(CPUX86State *env)
+void tlb_flush_all(CPUArchState *env)
 {
     TCGTLBEntry *t = (TCGTLBEntry *)env->tcg_tlb;
     if (env->tcg_tlb_nlog <= TLB_LOG_MAX) {
@@ -50,7 +52,7 @@ void tlb_flush_all(CPUX86State *env)
     env->tcg_tlb_nlog = 0;
 }
 
-void x86_tlb_flush(CPUX86State *env)
+void tlb_flush(CPUArchState *env)
 {
     tlb_flush_all(env);
     tb_jc_flush();
@@ -61,100 +63,23 @@ static AddressSpace *mem_as(void)
     return current_machine->as_mem;
 }
 
-static void raise_from(CPUX86State *env, uintptr_t retaddr, int vec,
-                       int err) EMU_NORETURN;
-static void raise_from(CPUX86State *env, uintptr_t retaddr, int vec, int err)
+uint32_t get_phys_code(CPUArchState *env, uint32_t linear)
 {
-    tcg_restore_state(env, retaddr);
-    x86_raise_exception_err(env, vec, err);
-}
-
-/*
- * Translate for an access: type 0 read, 1 write, 2 code; is_user from the
- * MMU mode.  The walk is target-i386/mmu.c's; here only the #PF it reports
- * is raised, with CR2.  *writable tells whether the TLB may take later
- * writes directly (permitted and dirty already set); *exec whether fetches
- * may.
- */
-static uint32_t translate_x(CPUX86State *env, uint32_t lin, int type,
-                            bool is_user, uintptr_t retaddr, bool *writable,
-                            bool *exec)
-{
-    X86MMUParams p;
-    X86WalkResult r;
-    x86_mmu_params(&p, env);
-    if (!x86_walk(&p, mem_as(), lin, (X86Access)type,
-                  X86_WALK_SET_AD | X86_WALK_BQL | (is_user ? X86_WALK_USER : 0),
-                  &r)) {
-        env->cr[2] = lin;
-        raise_from(env, retaddr, EXCP0E_PAGE, r.error_code);
-    }
-    /* The TLB entry stays read-only until a write sets D. */
-    *writable = (r.prot & X86_PROT_WRITE) && r.dirty;
-    *exec = r.prot & X86_PROT_EXEC;
-    return (uint32_t)r.phys;
-}
-
-static uint32_t translate(CPUX86State *env, uint32_t lin, int type,
-                          bool is_user, uintptr_t retaddr, bool *writable)
-{
-    bool x;
-    return translate_x(env, lin, type, is_user, retaddr, writable, &x);
-}
-
-uint32_t get_phys_code(CPUX86State *env, uint32_t linear)
-{
-    bool w;
-    return translate(env, linear, 2, (env->hflags & HF_CPL_MASK) == 3, 0, &w);
-}
-
-/* ---- data breakpoints (DR0-DR3 with R/W 01 or 11) ---- */
-
-static uint32_t bp_len(uint32_t dr7, int i)
-{
-    static const uint32_t len[4] = { 1, 2, 8, 4 };
-    return len[(dr7 >> (18 + i * 4)) & 3];
-}
-
-bool x86_page_watched(CPUX86State *env, uint32_t page)
-{
-    uint32_t dr7 = env->dr[7];
-    for (int i = 0; i < 4; i++) {
-        if (((dr7 >> (i * 2)) & 3) && ((dr7 >> (16 + i * 4)) & 1) &&
-            ((uint32_t)env->dr[i] & TCG_PAGE_MASK) == page) {
-            return true;
-        }
-    }
-    return false;
-}
-
-void x86_check_watch(CPUX86State *env, uint32_t addr, int size, bool write)
-{
-    uint32_t dr7 = env->dr[7];
-    if (!(dr7 & 0xff)) {
-        return;
-    }
-    for (int i = 0; i < 4; i++) {
-        int rw = (dr7 >> (16 + i * 4)) & 3;
-        if (!((dr7 >> (i * 2)) & 3) || !(rw & 1) || (rw == 1 && !write)) {
-            continue;
-        }
-        uint32_t len = bp_len(dr7, i);
-        uint32_t start = (uint32_t)env->dr[i] & ~(len - 1);
-        if (addr < start + len && addr + size > start) {
-            env_tcg(env)->pending_db |= 1u << i;
-        }
-    }
+    TCGTLBFill f;
+    tcg_cpu_ops->tlb_fill(env, linear, MMU_INST_FETCH,
+                          tcg_cpu_ops->mmu_index(env), 0, &f);
+    return f.phys;
 }
 
 /* Fill the entry for lin's page; returns it. */
-static TCGTLBEntry *tlb_fill(CPUX86State *env, uint32_t lin, int type,
-                             int mmu_idx, uintptr_t retaddr)
+static TCGTLBEntry *tlb_fill(CPUArchState *env, uint32_t lin,
+                             MMUAccessType type, int mmu_idx,
+                             uintptr_t retaddr)
 {
-    bool writable, exec;
+    TCGTLBFill f;
     uint32_t page = lin & TCG_PAGE_MASK;
-    uint32_t pa = translate_x(env, lin, type, mmu_idx == 1, retaddr,
-                              &writable, &exec) & TCG_PAGE_MASK;
+    tcg_cpu_ops->tlb_fill(env, lin, type, mmu_idx, retaddr, &f);
+    uint32_t pa = f.phys & TCG_PAGE_MASK;
     TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(lin)];
     if (env->tcg_tlb_nlog < TLB_LOG_MAX) {
         env->tcg_tlb_log[env->tcg_tlb_nlog] =
@@ -166,21 +91,22 @@ static TCGTLBEntry *tlb_fill(CPUX86State *env, uint32_t lin, int type,
     uint8_t *rd = address_space_map(mem_as(), pa, TCG_PAGE_SIZE, false);
     uint8_t *wr = address_space_map(mem_as(), pa, TCG_PAGE_SIZE, true);
     e->addr_read = rd ? page : page | TLB_FLAG_SLOW;
-    e->addr_code = !exec ? TCG_TLB_INVALID : rd ? page : page | TLB_FLAG_SLOW;
-    e->addr_write = (wr && writable && !tb_page_has_code(pa))
-                        ? page : page | TLB_FLAG_SLOW;
-    if (unlikely(env->dr[7] & 0xff) && x86_page_watched(env, page)) {
-        e->addr_read |= TLB_FLAG_SLOW;
-        e->addr_write |= TLB_FLAG_SLOW;
+    e->addr_code = !(f.prot & PAGE_EXEC) ? TCG_TLB_INVALID
+                   : rd ? page : page | TLB_FLAG_SLOW;
+    e->addr_write = !(f.prot & PAGE_WRITE) ? page | TLB_FLAG_SLOW |
+                                                 TLB_FLAG_REFILL
+                    : (wr && !tb_page_has_code(pa)) ? page
+                    : page | TLB_FLAG_SLOW;
+    if (unlikely(tcg_cpu_ops->page_watched(env, page))) {
+        e->addr_read |= TLB_FLAG_SLOW | TLB_FLAG_WATCH;
+        e->addr_write |= TLB_FLAG_SLOW | TLB_FLAG_WATCH;
     }
     e->pad = pa;
     e->addend = rd ? (uintptr_t)rd - page : 0;
     return e;
 }
 
-/* After a page gets translated code: its write entries go slow. */
-void tlb_protect_code_page(CPUX86State *env, uint32_t pa_page);
-void tlb_protect_code_page(CPUX86State *env, uint32_t pa_page)
+void tlb_protect_code_page(CPUArchState *env, uint32_t pa_page)
 {
     TCGTLBEntry *t = (TCGTLBEntry *)env->tcg_tlb;
     if (env->tcg_tlb_nlog <= TLB_LOG_MAX) {
@@ -199,16 +125,17 @@ void tlb_protect_code_page(CPUX86State *env, uint32_t pa_page)
     }
 }
 
-static uint64_t ld_page(CPUX86State *env, uint32_t addr, int size,
+static uint64_t ld_page(CPUArchState *env, uint32_t addr, int size,
                         int mmu_idx, uintptr_t retaddr)
 {
     TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(addr)];
-    if ((e->addr_read & ~TLB_FLAG_SLOW) != (addr & TCG_PAGE_MASK) ||
+    if ((e->addr_read & ~(TLB_FLAG_SLOW | TLB_FLAG_WATCH)) !=
+            (addr & TCG_PAGE_MASK) ||
         e->addr_read == TCG_TLB_INVALID) {
-        e = tlb_fill(env, addr, 0, mmu_idx, retaddr);
+        e = tlb_fill(env, addr, MMU_DATA_LOAD, mmu_idx, retaddr);
     }
-    if (unlikely(env->dr[7] & 0xff)) {
-        x86_check_watch(env, addr, size, false);
+    if (unlikely(e->addr_read & TLB_FLAG_WATCH)) {
+        tcg_cpu_ops->check_watchpoint(env, addr, size, false);
     }
     if (!(e->addr_read & TLB_FLAG_SLOW)) {
         const uint8_t *p = (const uint8_t *)(e->addend + addr);
@@ -227,20 +154,20 @@ static uint64_t ld_page(CPUX86State *env, uint32_t addr, int size,
     return v;
 }
 
-static void st_page(CPUX86State *env, uint32_t addr, int size, uint64_t val,
+static void st_page(CPUArchState *env, uint32_t addr, int size, uint64_t val,
                     int mmu_idx, uintptr_t retaddr)
 {
     TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(addr)];
-    /* Under paging a slow write tag may also mean "not writable here" or
-     * "D not set yet": walk again (permission check, D) before writing. */
-    if ((e->addr_write & ~TLB_FLAG_SLOW) != (addr & TCG_PAGE_MASK) ||
-        e->addr_write == TCG_TLB_INVALID ||
-        ((e->addr_write & TLB_FLAG_SLOW) && (env->cr[0] & CR0_PG_MASK))) {
-        e = tlb_fill(env, addr, 1, mmu_idx, retaddr);
+    /* The refill flag (not writable here, or the target has a write to
+     * record first) is not masked: the entry is filled again. */
+    if ((e->addr_write & ~(TLB_FLAG_SLOW | TLB_FLAG_WATCH)) !=
+            (addr & TCG_PAGE_MASK) ||
+        e->addr_write == TCG_TLB_INVALID) {
+        e = tlb_fill(env, addr, MMU_DATA_STORE, mmu_idx, retaddr);
     }
     uint32_t pa = e->pad | (addr & 0xfff);
-    if (unlikely(env->dr[7] & 0xff)) {
-        x86_check_watch(env, addr, size, true);
+    if (unlikely(e->addr_write & TLB_FLAG_WATCH)) {
+        tcg_cpu_ops->check_watchpoint(env, addr, size, true);
     }
     if (e->addr_write & TLB_FLAG_SLOW) {
         if (tb_page_has_code(pa & TCG_PAGE_MASK)) {
@@ -277,7 +204,7 @@ static void st_page(CPUX86State *env, uint32_t addr, int size, uint64_t val,
 uint64_t tcg_slow_ld(void *opaque, uint32_t addr, MemOp op, int mmu_idx,
                      uintptr_t retaddr)
 {
-    CPUX86State *env = opaque;
+    CPUArchState *env = opaque;
     int size = 1 << (op & MO_SIZE);
     if (((addr & 0xfff) + size) > TCG_PAGE_SIZE) {
         uint64_t v = 0;
@@ -292,14 +219,16 @@ uint64_t tcg_slow_ld(void *opaque, uint32_t addr, MemOp op, int mmu_idx,
 void tcg_slow_st(void *opaque, uint32_t addr, uint64_t val, MemOp op,
                  int mmu_idx, uintptr_t retaddr)
 {
-    CPUX86State *env = opaque;
+    CPUArchState *env = opaque;
     int size = 1 << (op & MO_SIZE);
     if (((addr & 0xfff) + size) > TCG_PAGE_SIZE) {
         /* Check both pages before writing either (precise faults). */
         tcg_slow_ld(env, addr, MO_8, mmu_idx, retaddr);
-        bool w;
-        translate(env, addr + size - 1, 1, mmu_idx == 1, retaddr, &w);
-        translate(env, addr, 1, mmu_idx == 1, retaddr, &w);
+        TCGTLBFill f;
+        tcg_cpu_ops->tlb_fill(env, addr + size - 1, MMU_DATA_STORE, mmu_idx,
+                              retaddr, &f);
+        tcg_cpu_ops->tlb_fill(env, addr, MMU_DATA_STORE, mmu_idx, retaddr,
+                              &f);
         for (int i = 0; i < size; i++) {
             st_page(env, addr + i, 1, val >> (8 * i), mmu_idx, retaddr);
         }
@@ -308,114 +237,69 @@ void tcg_slow_st(void *opaque, uint32_t addr, uint64_t val, MemOp op,
     st_page(env, addr, size, val, mmu_idx, retaddr);
 }
 
-/* Host address of lin if its TLB entry is present with a fast tag. */
-static inline uint8_t *tlb_hit_host(CPUX86State *env, uint32_t lin,
-                                    bool write, int mmu_idx)
+/* ---- the public loads and stores (cpu-ldst.h) ---- */
+
+void *tlb_vaddr_to_host(CPUArchState *env, uint32_t addr,
+                        MMUAccessType access, int mmu_idx)
 {
-    TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(lin)];
-    uint32_t tag = write ? e->addr_write : e->addr_read;
-    return tag == (lin & TCG_PAGE_MASK) ? (uint8_t *)(e->addend + lin) : NULL;
+    TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(addr)];
+    uint32_t tag = access == MMU_DATA_STORE ? e->addr_write
+                   : access == MMU_DATA_LOAD ? e->addr_read : e->addr_code;
+    return tag == (addr & TCG_PAGE_MASK) ? (void *)(e->addend + addr) : NULL;
 }
 
-void helper_rep_fast(CPUX86State *env, uint32_t op)
+uint32_t cpu_ldub_mmuidx_ra(CPUArchState *env, uint32_t addr, int mmu_idx,
+                            uintptr_t ra)
 {
-    uint32_t size = op & 7, sseg = (op >> 4) & 7;
-    bool movs = op & 0x100;
-    int mmu_idx = (op >> 12) & (TCG_NB_MMU_MODES - 1);
-    uint32_t budget = 64 * 1024;        /* bytes per call: IRQ latency */
-
-    if (env->df != 1) {
-        return;
-    }
-    while (env->regs[R_ECX] != 0 && budget != 0) {
-        uint32_t di = env->regs[R_EDI], dlin = env->segs[R_ES].base + di;
-        uint32_t n = MIN(env->regs[R_ECX], budget / size);
-        n = MIN(n, (TCG_PAGE_SIZE - (dlin & ~TCG_PAGE_MASK)) / size);
-        if (n == 0) {
-            return;                     /* an element crosses the page */
-        }
-        uint32_t bytes = n * size;
-        if (di + bytes < di) {
-            return;                     /* the offset wraps */
-        }
-        uint8_t *d = tlb_hit_host(env, dlin, true, mmu_idx);
-        if (!d) {
-            return;
-        }
-        if (movs) {
-            uint32_t si = env->regs[R_ESI], slin = env->segs[sseg].base + si;
-            uint32_t sn = (TCG_PAGE_SIZE - (slin & ~TCG_PAGE_MASK)) / size;
-            if (sn == 0) {
-                return;
-            }
-            if (sn < n) {
-                n = sn;
-                bytes = n * size;
-            }
-            if (si + bytes < si) {
-                return;
-            }
-            const uint8_t *src = tlb_hit_host(env, slin, false, mmu_idx);
-            if (!src || (d > src && d < src + bytes)) {
-                return;                 /* overlap: element by element */
-            }
-            memmove(d, src, bytes);
-            env->regs[R_ESI] = si + bytes;
-        } else if (size == 1) {
-            memset(d, env->regs[R_EAX] & 0xff, bytes);
-        } else {
-            uint32_t v = env->regs[R_EAX];
-            for (uint32_t i = 0; i < bytes; i += size) {
-                if (size == 2) {
-                    stw_le_p(d + i, v);
-                } else {
-                    stl_le_p(d + i, v);
-                }
-            }
-        }
-        env->regs[R_EDI] = di + bytes;
-        env->regs[R_ECX] -= n;
-        budget -= bytes;
-    }
+    return tcg_slow_ld(env, addr, MO_8, mmu_idx, ra);
 }
 
-/* Helpers' accesses: the current privilege's MMU mode. */
-static int cur_mmu(CPUX86State *env)
+uint32_t cpu_lduw_mmuidx_ra(CPUArchState *env, uint32_t addr, int mmu_idx,
+                            uintptr_t ra)
 {
-    return (env->hflags & HF_CPL_MASK) == 3 ? 1 : 0;
+    return tcg_slow_ld(env, addr, MO_16, mmu_idx, ra);
 }
 
-uint32_t x86_ld(CPUX86State *env, uint32_t linear, int size)
+uint32_t cpu_ldl_mmuidx_ra(CPUArchState *env, uint32_t addr, int mmu_idx,
+                           uintptr_t ra)
 {
-    return tcg_slow_ld(env, linear, size == 1 ? MO_8 : size == 2 ? MO_16
-                                                                 : MO_32,
-                       cur_mmu(env), 0);
+    return tcg_slow_ld(env, addr, MO_32, mmu_idx, ra);
 }
 
-void x86_st(CPUX86State *env, uint32_t linear, int size, uint32_t val)
+uint64_t cpu_ldq_mmuidx_ra(CPUArchState *env, uint32_t addr, int mmu_idx,
+                           uintptr_t ra)
 {
-    tcg_slow_st(env, linear, val, size == 1 ? MO_8 : size == 2 ? MO_16
-                                                               : MO_32,
-                cur_mmu(env), 0);
+    return tcg_slow_ld(env, addr, MO_64, mmu_idx, ra);
 }
 
-uint32_t x86_ld_sys(CPUX86State *env, uint32_t linear, int size)
+void cpu_stb_mmuidx_ra(CPUArchState *env, uint32_t addr, uint32_t val,
+                       int mmu_idx, uintptr_t ra)
 {
-    return tcg_slow_ld(env, linear, size == 1 ? MO_8 : size == 2 ? MO_16
-                                                                 : MO_32,
-                       0, 0);
+    tcg_slow_st(env, addr, val, MO_8, mmu_idx, ra);
 }
 
-void x86_st_sys(CPUX86State *env, uint32_t linear, int size, uint32_t val)
+void cpu_stw_mmuidx_ra(CPUArchState *env, uint32_t addr, uint32_t val,
+                       int mmu_idx, uintptr_t ra)
 {
-    tcg_slow_st(env, linear, val, size == 1 ? MO_8 : size == 2 ? MO_16
-                                                               : MO_32,
-                0, 0);
+    tcg_slow_st(env, addr, val, MO_16, mmu_idx, ra);
 }
 
-bool tlb_probe_code(CPUX86State *env, uint32_t linear, uint32_t *phys)
+void cpu_stl_mmuidx_ra(CPUArchState *env, uint32_t addr, uint32_t val,
+                       int mmu_idx, uintptr_t ra)
 {
-    TCGTLBEntry *e = &env_tlb(env, cur_mmu(env))[TCG_TLB_INDEX(linear)];
+    tcg_slow_st(env, addr, val, MO_32, mmu_idx, ra);
+}
+
+void cpu_stq_mmuidx_ra(CPUArchState *env, uint32_t addr, uint64_t val,
+                       int mmu_idx, uintptr_t ra)
+{
+    tcg_slow_st(env, addr, val, MO_64, mmu_idx, ra);
+}
+
+bool tlb_probe_code(CPUArchState *env, uint32_t linear, uint32_t *phys)
+{
+    int mmu = tcg_cpu_ops->mmu_index(env);
+    TCGTLBEntry *e = &env_tlb(env, mmu)[TCG_TLB_INDEX(linear)];
     if ((e->addr_code & ~TLB_FLAG_SLOW) != (linear & TCG_PAGE_MASK) ||
         e->addr_code == TCG_TLB_INVALID) {
         return false;
@@ -424,13 +308,13 @@ bool tlb_probe_code(CPUX86State *env, uint32_t linear, uint32_t *phys)
     return true;
 }
 
-uint8_t x86_code_ldub(CPUX86State *env, uint32_t linear)
+uint8_t cpu_ldub_code(CPUArchState *env, uint32_t linear)
 {
-    int mmu = cur_mmu(env);
+    int mmu = tcg_cpu_ops->mmu_index(env);
     TCGTLBEntry *e = &env_tlb(env, mmu)[TCG_TLB_INDEX(linear)];
     if ((e->addr_code & ~TLB_FLAG_SLOW) != (linear & TCG_PAGE_MASK) ||
         e->addr_code == TCG_TLB_INVALID) {
-        e = tlb_fill(env, linear, 2, mmu, 0);
+        e = tlb_fill(env, linear, MMU_INST_FETCH, mmu, 0);
     }
     if (!(e->addr_code & TLB_FLAG_SLOW)) {
         return *(const uint8_t *)(e->addend + linear);
@@ -440,20 +324,4 @@ uint8_t x86_code_ldub(CPUX86State *env, uint32_t linear)
     address_space_read_val(mem_as(), e->pad | (linear & 0xfff), 1, &v);
     bql_unlock();
     return v;
-}
-
-uint32_t x86_port_in(CPUX86State *env, uint32_t port, int size)
-{
-    uint64_t v = 0;
-    bql_lock();
-    address_space_read_val(current_machine->as_io, port, size, &v);
-    bql_unlock();
-    return v;
-}
-
-void x86_port_out(CPUX86State *env, uint32_t port, int size, uint32_t val)
-{
-    bql_lock();
-    address_space_write_val(current_machine->as_io, port, size, val);
-    bql_unlock();
 }

@@ -8,13 +8,13 @@
 #include "target-i386/mmu.h"
 
 #define RAM_SIZE (16 * MiB)
-#define P 0x1u
-#define RW 0x2u
-#define US 0x4u
-#define A 0x20u
-#define D 0x40u
-#define PS 0x80u
-#define XD (1ull << 63)
+#define P        0x1u
+#define RW       0x2u
+#define US       0x4u
+#define A        0x20u
+#define D        0x40u
+#define PS       0x80u
+#define XD       (1ull << 63)
 
 static MemoryRegion root, ram;
 static AddressSpace as;
@@ -96,12 +96,12 @@ static uint32_t walk_err(const X86MMUParams *p, uint32_t lin, X86Access acc,
 static void test_no_paging(void)
 {
     ram_init();
-    X86MMUParams p = { .cr0 = CR0_PE_MASK, .a20_mask = 0xffffffff };
+    X86MMUParams p = {.cr0 = CR0_PE_MASK, .a20_mask = 0xffffffff};
     X86WalkResult r;
     CHECK(x86_walk(&p, &as, 0x123456, X86_ACCESS_WRITE, X86_WALK_USER, &r));
     CHECK_EQ(r.phys, 0x123456);
     CHECK_EQ(r.prot, X86_PROT_READ | X86_PROT_WRITE | X86_PROT_EXEC);
-    p.a20_mask = 0xffefffff;            /* the A20 gate wraps at 1 MiB */
+    p.a20_mask = 0xffefffff; /* the A20 gate wraps at 1 MiB */
     CHECK(x86_walk(&p, &as, 0x10fff0, X86_ACCESS_READ, 0, &r));
     CHECK_EQ(r.phys, 0x0fff0);
     ram_cleanup();
@@ -124,8 +124,7 @@ static void test_32bit_4k(void)
     CHECK_EQ(get32(0x1004) & (A | D), 0);
     CHECK_EQ(get32(0x200c) & (A | D), 0);
     /* A read sets A on both levels, D nowhere. */
-    CHECK(x86_walk(&p, &as, 0x00403abc, X86_ACCESS_READ, X86_WALK_SET_AD,
-                   &r));
+    CHECK(x86_walk(&p, &as, 0x00403abc, X86_ACCESS_READ, X86_WALK_SET_AD, &r));
     CHECK_EQ(get32(0x1004) & (A | D), A);
     CHECK_EQ(get32(0x200c) & (A | D), A);
     /* A write sets D on the leaf only. */
@@ -151,8 +150,7 @@ static void test_32bit_pse(void)
     /* PDE 2 (0x00800000-0x00bfffff): a 4 MiB page at 0x00400000. */
     put32(0x1000 + 2 * 4, 0x00400000 | P | RW | PS);
     X86WalkResult r;
-    CHECK(x86_walk(&p, &as, 0x00912345, X86_ACCESS_WRITE, X86_WALK_SET_AD,
-                   &r));
+    CHECK(x86_walk(&p, &as, 0x00912345, X86_ACCESS_WRITE, X86_WALK_SET_AD, &r));
     CHECK_EQ(r.phys, 0x00512345);
     CHECK_EQ(r.page_size, 4 * MiB);
     CHECK_EQ(get32(0x1008) & (A | D), A | D);
@@ -222,9 +220,8 @@ static void test_pae_reserved(void)
     CHECK_EQ(walk_err(&p, 0x123, X86_ACCESS_READ, 0), ~0u);
     /* An address bit above MAXPHYADDR (36) in the PTE. */
     put64(0x3000, 0x8000 | P | RW | (1ull << 40));
-    CHECK_EQ(walk_err(&p, 0x123, X86_ACCESS_READ, 0),
-             PF_ERR_RSVD | PF_ERR_P);
-    p.phys_bits = 48;                   /* the same bit is an address now */
+    CHECK_EQ(walk_err(&p, 0x123, X86_ACCESS_READ, 0), PF_ERR_RSVD | PF_ERR_P);
+    p.phys_bits = 48; /* the same bit is an address now */
     CHECK_EQ(walk_err(&p, 0x123, X86_ACCESS_READ, 0), ~0u);
     p.phys_bits = 36;
     put64(0x3000, 0x8000 | P | RW);
@@ -240,8 +237,7 @@ static void test_pae_reserved(void)
     /* A PDPTE with R/W (bit 1, reserved in PAE PDPTEs). */
     put64(0x2000, 0x3000 | P | RW);
     put64(0x1000, 0x2000 | P | RW);
-    CHECK_EQ(walk_err(&p, 0x123, X86_ACCESS_READ, 0),
-             PF_ERR_RSVD | PF_ERR_P);
+    CHECK_EQ(walk_err(&p, 0x123, X86_ACCESS_READ, 0), PF_ERR_RSVD | PF_ERR_P);
     /* A reserved bit in a not-present entry does not matter. */
     put64(0x1000, 0x2000 | RW);
     CHECK_EQ(walk_err(&p, 0x123, X86_ACCESS_READ, 0), 0);
@@ -259,8 +255,7 @@ static void test_nx(void)
     X86WalkResult r;
     CHECK(x86_walk(&p, &as, 0x1010, X86_ACCESS_READ, 0, &r));
     CHECK_EQ(r.prot, X86_PROT_READ | X86_PROT_WRITE);
-    CHECK_EQ(walk_err(&p, 0x1010, X86_ACCESS_FETCH, 0),
-             PF_ERR_P | PF_ERR_I);
+    CHECK_EQ(walk_err(&p, 0x1010, X86_ACCESS_FETCH, 0), PF_ERR_P | PF_ERR_I);
     CHECK_EQ(walk_err(&p, 0x1010, X86_ACCESS_FETCH, X86_WALK_USER),
              PF_ERR_P | PF_ERR_I | PF_ERR_U);
     CHECK_EQ(walk_err(&p, 0x2010, X86_ACCESS_FETCH, 0), ~0u);
@@ -268,8 +263,7 @@ static void test_nx(void)
     CHECK_EQ(walk_err(&p, 0x3010, X86_ACCESS_FETCH, 0), PF_ERR_I);
     /* XD on the PDE covers every page below it. */
     put64(0x2000, 0x3000 | P | RW | US | XD);
-    CHECK_EQ(walk_err(&p, 0x2010, X86_ACCESS_FETCH, 0),
-             PF_ERR_P | PF_ERR_I);
+    CHECK_EQ(walk_err(&p, 0x2010, X86_ACCESS_FETCH, 0), PF_ERR_P | PF_ERR_I);
     ram_cleanup();
 }
 
@@ -278,8 +272,8 @@ static void test_rights(void)
     ram_init();
     X86MMUParams p = params32();
     put32(0x1000, 0x2000 | P | RW | US);
-    put32(0x2000 + 1 * 4, 0x8000 | P | US);        /* user, read-only */
-    put32(0x2000 + 2 * 4, 0x9000 | P | RW);        /* supervisor */
+    put32(0x2000 + 1 * 4, 0x8000 | P | US); /* user, read-only */
+    put32(0x2000 + 2 * 4, 0x9000 | P | RW); /* supervisor */
     /* CR0.WP clear: the supervisor writes to read-only pages. */
     CHECK_EQ(walk_err(&p, 0x1000, X86_ACCESS_WRITE, 0), ~0u);
     X86WalkResult r;
@@ -307,9 +301,9 @@ static void test_rights(void)
              PF_ERR_P | PF_ERR_W | PF_ERR_U);
     /* A failed walk sets no A flag. */
     CHECK_EQ(get32(0x1000) & A, 0);
-    CHECK_EQ(walk_err(&p, 0x3000, X86_ACCESS_WRITE,
-                      X86_WALK_USER | X86_WALK_SET_AD),
-             PF_ERR_P | PF_ERR_W | PF_ERR_U);
+    CHECK_EQ(
+        walk_err(&p, 0x3000, X86_ACCESS_WRITE, X86_WALK_USER | X86_WALK_SET_AD),
+        PF_ERR_P | PF_ERR_W | PF_ERR_U);
     CHECK_EQ(get32(0x1000) & A, 0);
     CHECK_EQ(get32(0x200c) & A, 0);
     ram_cleanup();
