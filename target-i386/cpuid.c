@@ -298,6 +298,17 @@ static void cpuid_cache_leaf4(uint32_t subleaf, uint32_t *eax, uint32_t *ebx,
     *ecx = caches[subleaf].sets - 1;
 }
 
+int x86_cpu_phys_bits(const CPUX86State *env)
+{
+    /* 40 with long mode (what leaf 0x80000008 reports); without it 36
+     * with PAE (0x80000008 says so too where the model has it), else 32
+     * (SDM vol. 3, 4.1.4). */
+    if (env->cpuid_ext2_features & CPUID_EXT2_LM) {
+        return 40;
+    }
+    return (env->cpuid_features & CPUID_PAE) ? 36 : 32;
+}
+
 void x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf,
                uint32_t *eax, uint32_t *ebx, uint32_t *ecx, uint32_t *edx)
 {
@@ -373,13 +384,9 @@ void x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf,
         *ecx = (512u << 16) | (0x8 << 12) | 64;
         break;
     case 0x80000008:
-        /* 40 physical, 48 linear address bits with long mode; 36/32
-         * otherwise (PAE). */
-        if (env->cpuid_ext2_features & CPUID_EXT2_LM) {
-            *eax = 0x00003028;
-        } else {
-            *eax = 0x00002024;
-        }
+        /* 48 linear address bits with long mode, 32 otherwise. */
+        *eax = x86_cpu_phys_bits(env) |
+               ((env->cpuid_ext2_features & CPUID_EXT2_LM) ? 48 : 32) << 8;
         break;
     default:
         /* Leaves 3, 5-0xd and 0x80000007: no feature of ours lives there. */

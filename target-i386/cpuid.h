@@ -118,6 +118,9 @@ bool x86_cpu_model_is_host(const char *model);
 void x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf,
                uint32_t *eax, uint32_t *ebx, uint32_t *ecx, uint32_t *edx);
 
+/* MAXPHYADDR: physical address bits (leaf 0x80000008 EAX 7-0). */
+int x86_cpu_phys_bits(const CPUX86State *env);
+
 /*
  * Remove from one CPUID answer what the machine does not have (the
  * *_ABSENT bits above; leaves 0xb and 0x1f, which number x2APIC IDs, become

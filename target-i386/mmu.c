@@ -223,13 +223,6 @@ void x86_mmu_params(X86MMUParams *p, const CPUX86State *env)
     p->cr4 = env->cr[4];
     p->efer = env->efer;
     p->a20_mask = env->a20_mask;
-    /* MAXPHYADDR as CPUID reports it (SDM 4.1.4): leaf 0x80000008 when the
-     * model has it, else 36 with PAE and 32 without. */
-    p->phys_bits = (env->cpuid_features & CPUID_PAE) ? 36 : 32;
-    if (env->cpuid_xlevel >= 0x80000008) {
-        uint32_t a, b, c, d;
-        x86_cpuid(env, 0x80000008, 0, &a, &b, &c, &d);
-        p->phys_bits = a & 0xff;
-    }
+    p->phys_bits = x86_cpu_phys_bits(env);
     p->pse36 = env->cpuid_features & CPUID_PSE36;
 }
