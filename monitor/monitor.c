@@ -19,6 +19,7 @@
 #include "emu/memory.h"
 #include "emu/monitor.h"
 #include "emu/timer.h"
+#include "monitor/info-mem.h"
 #include "target-i386/mmu.h"
 
 #include <ctype.h>
@@ -527,6 +528,8 @@ static void monitor_register_builtins(void)
     monitor_register_info("chardev", "show the character devices",
                           info_chardev);
     monitor_register_info("version", "show the version", info_version);
+    monitor_register_info("mem", "show the active virtual memory mappings",
+                          monitor_info_mem);
 }
 
 /* Aliases as in QEMU. */

@@ -236,12 +236,22 @@ static void test_x_paging(void)
     CHECK_EQ(rc, -1);
     CHECK_CONTAINS(s, "Cannot access memory");
     g_free(s);
+    /* info mem: the two supervisor read-only pages, then a user-writable
+     * one (PTE 5), as QEMU prints them. */
+    stl_le_p(r + 0x2000 + 5 * 4, 0x4000 | 0x7);
+    s = run("info mem", &rc);
+    CHECK_STR(s, "00403000-00405000 00002000 -r-\n"
+                 "00405000-00406000 00001000 urw\n");
+    g_free(s);
     /* A debugger read sets no accessed flag. */
     CHECK_EQ(ldl_le_p(r + 0x1004) & 0x20, 0);
     CHECK_EQ(ldl_le_p(r + 0x200c) & 0x20, 0);
     env->cr[0] = 0;
     env->cr[3] = 0;
     memset(r + 0x1000, 0, 0x3000);
+    s = run("info mem", &rc);
+    CHECK_STR(s, "PG disabled\n");
+    g_free(s);
 }
 
 static int read_all(Chardev *c, char *buf, int len)
