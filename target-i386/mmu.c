@@ -22,7 +22,7 @@
 static uint32_t phys_ld32(AddressSpace *as, uint64_t pa, unsigned flags)
 {
     uint64_t v = 0;
-    uint8_t *p = address_space_map(as, pa, 4, false);
+    uint8_t *p = address_space_ram_ptr(as, pa, 4, false);
     if (p) {
         return ldl_le_p(p);
     }
@@ -43,11 +43,13 @@ static uint64_t phys_ld64(AddressSpace *as, uint64_t pa, unsigned flags)
 }
 
 /* Set bits in an entry (A, D): a 32-bit store of the low half, RAM only
- * (the CPU's locked update of a table in ROM or MMIO is not modelled). */
+ * (the CPU's locked update of a table in ROM or MMIO is not modelled).
+ * Like the CPU's other stores to page tables before it, this one is not
+ * reported to dirty tracking (address_space_ram_ptr). */
 static void pte_set(AddressSpace *as, uint64_t pa, uint32_t old, uint32_t bits)
 {
     if ((old & bits) != bits) {
-        uint8_t *p = address_space_map(as, pa, 4, true);
+        uint8_t *p = address_space_ram_ptr(as, pa, 4, true);
         if (p) {
             stl_le_p(p, old | bits);
         }

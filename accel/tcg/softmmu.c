@@ -8,7 +8,9 @@
  * A TLB entry maps a linear page of one MMU mode to host memory when the
  * page is RAM (ROM: reads only).  A write tag with the slow flag sends
  * stores through tcg_slow_st: pages holding translated code (the blocks
- * they overlap are invalidated first), pages tlb_fill did not give
+ * they overlap are invalidated first), pages a dirty-tracking client has
+ * clean (the not-dirty marker: the slow path records the store in the
+ * region's bitmaps, see emu/memory.h), pages tlb_fill did not give
  * PAGE_WRITE (the refill flag: walked again, so the target raises its
  * fault or records the write, e.g. x86's D flag), pages a watchpoint
  * covers (the watch flag, in the read tag too).  Fetch entries (addr_code)
@@ -52,6 +54,28 @@ void tlb_flush_all(CPUArchState *env)
     env->tcg_tlb_nlog = 0;
 }
 
+/* Entries whose physical page overlaps [start, start + len) (a memory map
+ * change there); the others stay. */
+void tlb_flush_phys_range(CPUArchState *env, uint64_t start, uint64_t len)
+{
+    TCGTLBEntry *t = (TCGTLBEntry *)env->tcg_tlb;
+    uint64_t end = start + len;
+    if (env->tcg_tlb_nlog <= TLB_LOG_MAX) {
+        for (uint32_t i = 0; i < env->tcg_tlb_nlog; i++) {
+            TCGTLBEntry *e = &t[env->tcg_tlb_log[i]];
+            if (e->pad < end && (uint64_t)e->pad + TCG_PAGE_SIZE > start) {
+                tlb_entry_clear(e);
+            }
+        }
+        return;
+    }
+    for (int i = 0; i < TCG_NB_MMU_MODES * TCG_TLB_SIZE; i++) {
+        if (t[i].pad < end && (uint64_t)t[i].pad + TCG_PAGE_SIZE > start) {
+            tlb_entry_clear(&t[i]);
+        }
+    }
+}
+
 void tlb_flush(CPUArchState *env)
 {
     tlb_flush_all(env);
@@ -88,8 +112,18 @@ static TCGTLBEntry *tlb_fill(CPUArchState *env, uint32_t lin,
     if (env->tcg_tlb_nlog <= TLB_LOG_MAX) {
         env->tcg_tlb_nlog++;
     }
-    uint8_t *rd = address_space_map(mem_as(), pa, TCG_PAGE_SIZE, false);
-    uint8_t *wr = address_space_map(mem_as(), pa, TCG_PAGE_SIZE, true);
+    /* One lookup: RAM (ROM reads only) that covers the whole page. */
+    const FlatRange *fr = address_space_lookup(mem_as(), pa);
+    uint8_t *rd = NULL;
+    bool wr = false;
+    if (fr && fr->mr->ram && fr->size >= TCG_PAGE_SIZE &&
+        pa - fr->start <= fr->size - TCG_PAGE_SIZE) {
+        uint64_t off = fr->offset + (pa - fr->start);
+        rd = fr->mr->ram + off;
+        /* Not dirty for some client (code on it, a display or a snapshot
+         * watching): stores take the slow path, which records them. */
+        wr = !fr->readonly && memory_region_page_all_dirty(fr->mr, off);
+    }
     e->addr_read = rd ? page : page | TLB_FLAG_SLOW;
     e->addr_code = !(f.prot & PAGE_EXEC) ? TCG_TLB_INVALID
                    : rd ? page : page | TLB_FLAG_SLOW;
@@ -123,6 +157,62 @@ void tlb_protect_code_page(CPUArchState *env, uint32_t pa_page)
             t[i].addr_write |= TLB_FLAG_SLOW;
         }
     }
+}
+
+/*
+ * The CODE dirty client follows the block lists (tcg-accel.c): a page
+ * that gets its first block is marked clean ("code here") so that writes
+ * from devices are reported (code_written); a page left without blocks is
+ * marked dirty again.
+ */
+void tcg_code_page_state(uint32_t pa_page, bool has_code)
+{
+    const FlatRange *fr = address_space_lookup(mem_as(), pa_page);
+    if (!fr || !fr->mr->ram) {
+        return;
+    }
+    uint64_t off = fr->offset + (pa_page - fr->start);
+    if (has_code) {
+        memory_region_reset_dirty(fr->mr, off, TCG_PAGE_SIZE,
+                                  DIRTY_MEMORY_CODE);
+    } else {
+        memory_region_set_dirty_mask(fr->mr, off, TCG_PAGE_SIZE,
+                                     1u << DIRTY_MEMORY_CODE);
+    }
+}
+
+/*
+ * A dirty client cleared [host, host+len): every CPU's write entries onto
+ * it go slow again (memory_set_dirty_reset_hook).  May run in the main
+ * loop while a vCPU uses its TLB, hence the atomic OR; a whole scan since
+ * the fill log belongs to the vCPU thread.
+ */
+static void tlb_reset_dirty_range(uint8_t *host, uint64_t len)
+{
+    uintptr_t lo = (uintptr_t)host, hi = lo + len;
+    for (int c = 0; current_machine && c < current_machine->nr_cpus; c++) {
+        CPUState *cpu = current_machine->cpus[c];
+        if (!cpu || !cpu->accel_state) {
+            continue;
+        }
+        TCGTLBEntry *t = (TCGTLBEntry *)cpu->env.tcg_tlb;
+        for (int i = 0; i < TCG_NB_MMU_MODES * TCG_TLB_SIZE; i++) {
+            uint32_t tag = __atomic_load_n(&t[i].addr_write, __ATOMIC_RELAXED);
+            if (tag & ~TCG_PAGE_MASK) {
+                continue;       /* already slow or invalid */
+            }
+            uintptr_t h = t[i].addend + tag;
+            if (h + TCG_PAGE_SIZE > lo && h < hi) {
+                __atomic_fetch_or(&t[i].addr_write, TLB_FLAG_SLOW,
+                                  __ATOMIC_SEQ_CST);
+            }
+        }
+    }
+}
+
+void tcg_dirty_init(void)
+{
+    memory_set_dirty_reset_hook(tlb_reset_dirty_range);
 }
 
 static uint64_t ld_page(CPUArchState *env, uint32_t addr, int size,
@@ -173,16 +263,23 @@ static void st_page(CPUArchState *env, uint32_t addr, int size, uint64_t val,
         if (tb_page_has_code(pa & TCG_PAGE_MASK)) {
             tb_invalidate_phys_range(pa, size);
         }
-        uint8_t *p = address_space_map(mem_as(), pa, size, true);
-        if (p) {
+        const FlatRange *fr = address_space_lookup(mem_as(), pa);
+        if (fr && fr->mr->ram && !fr->readonly && fr->size >= (uint64_t)size &&
+            pa - fr->start <= fr->size - size) {
+            uint64_t off = fr->offset + (pa - fr->start);
+            uint8_t *p = fr->mr->ram + off;
             switch (size) {
             case 1: *p = val; break;
             case 2: stw_le_p(p, val); break;
             case 4: stl_le_p(p, val); break;
             default: stq_le_p(p, val); break;
             }
-            /* Refill: the page may have lost its last block. */
+            memory_region_set_dirty(fr->mr, off, size);
+            /* Refill (fast, if every client now has it dirty): the page
+             * may have lost its last block. */
             if (!tb_page_has_code(pa & TCG_PAGE_MASK)) {
+                memory_region_set_dirty_mask(fr->mr, off, size,
+                                             1u << DIRTY_MEMORY_CODE);
                 e->addr_write = TCG_TLB_INVALID;
             }
             return;

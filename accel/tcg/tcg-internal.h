@@ -43,7 +43,6 @@ typedef struct TCGCPU {
     int excp, err;
     bool has_err;
     TB *cur_tb;
-    unsigned as_gen;
 } TCGCPU;
 
 static inline CPUState *env_cpu(CPUArchState *env)
@@ -64,6 +63,7 @@ static inline TCGTLBEntry *env_tlb(CPUArchState *env, int mmu_idx)
 /* softmmu.c */
 void tcg_softmmu_init(void);
 void tlb_flush_all(CPUArchState *env);
+void tlb_flush_phys_range(CPUArchState *env, uint64_t start, uint64_t len);
 /* Linear -> physical for a code fetch (may raise the target's fault). */
 uint32_t get_phys_code(CPUArchState *env, uint32_t linear);
 /* linear's physical address from the fetch TLB (no walk, no fault); false
@@ -71,6 +71,10 @@ uint32_t get_phys_code(CPUArchState *env, uint32_t linear);
 bool tlb_probe_code(CPUArchState *env, uint32_t linear, uint32_t *phys);
 /* After a page gets translated code: its write entries go slow. */
 void tlb_protect_code_page(CPUArchState *env, uint32_t pa_page);
+/* Dirty tracking: the CODE bit of a physical page follows its blocks;
+ * tcg_dirty_init installs the TLB's dirty-reset hook. */
+void tcg_code_page_state(uint32_t pa_page, bool has_code);
+void tcg_dirty_init(void);
 uint64_t tcg_slow_ld(void *env, uint32_t addr, MemOp op, int mmu_idx,
                      uintptr_t retaddr);
 void tcg_slow_st(void *env, uint32_t addr, uint64_t val, MemOp op,
@@ -81,5 +85,13 @@ bool tb_page_has_code(uint32_t phys_page);
 void tb_jc_flush(void);
 /* Invalidate blocks overlapping [phys, phys + len). */
 void tb_invalidate_phys_range(uint32_t phys, uint32_t len);
+/* Counters for tests: how much of the code cache map changes cost. */
+typedef struct TCGStats {
+    uint64_t tb_translated;     /* blocks translated */
+    uint64_t tb_invalidated;    /* blocks invalidated one by one */
+    uint64_t full_flushes;      /* whole code cache dropped */
+    uint64_t map_changes;       /* changed physical ranges applied */
+} TCGStats;
+const TCGStats *tcg_stats(void);
 
 #endif
