@@ -254,9 +254,7 @@ static void info_mtree(FILE *out)
 
 static void info_qtree(FILE *out)
 {
-    for (DeviceState *d = devices_first(); d; d = d->next) {
-        device_dump(out, d);
-    }
+    qtree_dump(out);
 }
 
 static void info_chardev(FILE *out)
@@ -271,12 +269,15 @@ static void info_version(FILE *out)
 
 /* ---- built-in commands ---- */
 
-static void print_help(FILE *out);
+static bool print_help(FILE *out, const char *only);
 
 static int cmd_help(FILE *out, const char *args)
 {
-    print_help(out);
-    return 0;
+    if (*args && (strchr(args, ' ') || strchr(args, '\t'))) {
+        fprintf(out, "help: too many arguments (help [command])\n");
+        return -1;
+    }
+    return print_help(out, *args ? args : NULL) ? 0 : -1;
 }
 
 static void print_info_help(FILE *out)
@@ -307,6 +308,10 @@ static int cmd_info(FILE *out, const char *args)
     MonInfo *e = info_find(name);
     if (!e) {
         fprintf(out, "info: unknown subcommand '%s' (try 'info')\n", name);
+        return -1;
+    }
+    if (*rest && !(!strcmp(name, "mtree") && !strcmp(rest, "-f"))) {
+        fprintf(out, "info %s: unexpected argument '%s'\n", name, rest);
         return -1;
     }
     mtree_flat = !strcmp(name, "mtree") && !strcmp(rest, "-f");
@@ -351,6 +356,96 @@ static int cmd_cont(FILE *out, const char *args)
     return 0;
 }
 
+/* Items x/xp print at most: 256 KiB of 'g' units, a few MB of text. */
+#define MON_X_MAX_COUNT 65536
+
+/*
+ * The arguments of x/xp, "[/fmt] addr" (QEMU syntax): fmt =
+ * [count][x|d|u|o|c][b|h|w|g], addr a number (C syntax: 0x hex, 0 octal).
+ * Counts and addresses that do not fit are refused, never truncated.
+ */
+static int parse_x_args(FILE *out, const char *cmd, const char *args,
+                        int *pcount, int *psize, char *pfmt, uint64_t *paddr)
+{
+    int count = 1, size = 4;
+    char fmt = 'x';
+    const char *p = args;
+    char *end;
+    uint64_t addr;
+
+    if (*p == '/') {
+        p++;
+        if (isdigit((unsigned char)*p)) {
+            uint64_t n = 0;
+            for (; isdigit((unsigned char)*p); p++) {
+                n = n * 10 + (*p - '0');
+                if (n > MON_X_MAX_COUNT) {
+                    fprintf(out, "%s: count too large (at most %d)\n", cmd,
+                            MON_X_MAX_COUNT);
+                    return -1;
+                }
+            }
+            if (n == 0) {
+                fprintf(out, "%s: count must be at least 1\n", cmd);
+                return -1;
+            }
+            count = n;
+        }
+        while (*p && !isspace((unsigned char)*p)) {
+            switch (*p) {
+            case 'x':
+            case 'd':
+            case 'u':
+            case 'o':
+            case 'c':
+                fmt = *p;
+                break;
+            case 'b':
+                size = 1;
+                break;
+            case 'h':
+                size = 2;
+                break;
+            case 'w':
+                size = 4;
+                break;
+            case 'g':
+                size = 8;
+                break;
+            default:
+                fprintf(out, "%s: invalid format character '%c'\n", cmd, *p);
+                return -1;
+            }
+            p++;
+        }
+        if (fmt == 'c') {
+            size = 1;
+        }
+    }
+    while (isspace((unsigned char)*p)) {
+        p++;
+    }
+    if (!isdigit((unsigned char)*p)) {
+        fprintf(out, "usage: %s /fmt addr\n", cmd);
+        return -1;
+    }
+    errno = 0;
+    addr = g_ascii_strtoull(p, &end, 0);
+    if (errno == ERANGE) {
+        fprintf(out, "%s: address '%s' does not fit in 64 bits\n", cmd, p);
+        return -1;
+    }
+    if (*end) {
+        fprintf(out, "%s: unexpected '%s' after the address\n", cmd, end);
+        return -1;
+    }
+    *pcount = count;
+    *psize = size;
+    *pfmt = fmt;
+    *paddr = addr;
+    return 0;
+}
+
 /*
  * One value at addr: physical when mmu is NULL, else linear through the
  * page tables (target-i386/mmu.c, as a debugger: no A/D updates, rights
@@ -377,58 +472,22 @@ static bool mon_read(AddressSpace *as, const X86MMUParams *mmu, uint64_t addr,
 }
 
 /*
- * x/xp /fmt addr (QEMU syntax): fmt = [count][x|d|u|o|c][b|h|w|g].
- * xp reads guest physical memory; x a linear address, translated through
- * the guest's page tables when paging is on.
+ * x/xp /fmt addr.  xp reads guest physical memory; x a linear address,
+ * translated through the first CPU's page tables when paging is on (under
+ * KVM, synchronized from the vCPU first).  Unassigned addresses read as
+ * the memory API gives them (all ones), unmapped linear pages print
+ * "Cannot access memory"; a dump that would go past the end of the
+ * address space (physical, or the 4 GiB linear one) is refused instead of
+ * wrapping around to 0.
  */
 static int cmd_x_common(FILE *out, const char *args, bool phys)
 {
-    int count = 1, size = 4;
-    char fmt = 'x';
-    const char *p = args;
-    if (*p == '/') {
-        p++;
-        if (isdigit((unsigned char)*p)) {
-            count = strtol(p, (char **)&p, 10);
-        }
-        while (*p && !isspace((unsigned char)*p)) {
-            switch (*p) {
-            case 'x':
-            case 'd':
-            case 'u':
-            case 'o':
-            case 'c':
-                fmt = *p;
-                break;
-            case 'b':
-                size = 1;
-                break;
-            case 'h':
-                size = 2;
-                break;
-            case 'w':
-                size = 4;
-                break;
-            case 'g':
-                size = 8;
-                break;
-            default:
-                fprintf(out, "invalid format character '%c'\n", *p);
-                return -1;
-            }
-            p++;
-        }
-        if (fmt == 'c') {
-            size = 1;
-        }
-    }
-    while (isspace((unsigned char)*p)) {
-        p++;
-    }
-    char *end;
-    uint64_t addr = g_ascii_strtoull(p, &end, 0);
-    if (end == p || *end || count <= 0 || count > 65536) {
-        fprintf(out, "usage: %s /fmt addr\n", phys ? "xp" : "x");
+    const char *cmd = phys ? "xp" : "x";
+    int count, size;
+    char fmt;
+    uint64_t addr, space;
+
+    if (parse_x_args(out, cmd, args, &count, &size, &fmt, &addr) < 0) {
         return -1;
     }
     Machine *m = current_machine;
@@ -436,8 +495,8 @@ static int cmd_x_common(FILE *out, const char *args, bool phys)
         fprintf(out, "No machine\n");
         return -1;
     }
-    /* x: the first CPU's paging registers (under KVM, synchronized from
-     * the vCPU); without a CPU, linear = physical. */
+    /* x: the first CPU's paging registers; without a CPU, linear =
+     * physical. */
     X86MMUParams mmu = { .a20_mask = 0xffffffff };
     if (!phys && m->nr_cpus && m->cpus[0]) {
         cpu_synchronize_state(m->cpus[0]);
@@ -448,6 +507,16 @@ static int cmd_x_common(FILE *out, const char *args, bool phys)
             return -1;
         }
     }
+    bool linear = !phys && (mmu.cr0 & CR0_PG_MASK);
+    space = linear ? 4 * GiB : m->sysmem->size;
+    if (space && (addr >= space || (uint64_t)count * size > space - addr)) {
+        fprintf(out,
+                "%s: 0x%" PRIx64 " + %" PRIu64 " bytes reaches past the end "
+                "of the %s address space (0-0x%" PRIx64 ")\n",
+                cmd, addr, (uint64_t)count * size,
+                linear ? "linear" : "physical", space - 1);
+        return -1;
+    }
     int per_line = fmt == 'c' ? 16 : 16 / size;
     for (int i = 0; i < count; i++) {
         uint64_t a = addr + (uint64_t)i * size;
@@ -455,7 +524,7 @@ static int cmd_x_common(FILE *out, const char *args, bool phys)
             fprintf(out, "%s%016" PRIx64 ":", i ? "\n" : "", a);
         }
         uint64_t v = 0;
-        if (!mon_read(m->as_mem, phys ? NULL : &mmu, a, size, &v)) {
+        if (!mon_read(m->as_mem, linear ? &mmu : NULL, a, size, &v)) {
             fprintf(out, " Cannot access memory\n");
             return -1;
         }
@@ -540,11 +609,30 @@ static const char *const cmd_aliases[][2] = {
     {"h", "help"},
 };
 
-static void print_help(FILE *out)
+static const char *resolve_alias(const char *name)
 {
+    for (size_t j = 0; j < ARRAY_SIZE(cmd_aliases); j++) {
+        if (!strcmp(name, cmd_aliases[j][0])) {
+            return cmd_aliases[j][1];
+        }
+    }
+    return name;
+}
+
+/* Every command's line, or that of the command (or alias) only; false if
+ * there is no such command. */
+static bool print_help(FILE *out, const char *only)
+{
+    const char *want = only ? resolve_alias(only) : NULL;
+    bool found = false;
+
     for (guint i = 0; i < cmd_table->len; i++) {
         MonCmd *e = g_ptr_array_index(cmd_table, i);
         const char *alias = NULL;
+        if (want && strcmp(want, e->name)) {
+            continue;
+        }
+        found = true;
         for (size_t j = 0; j < ARRAY_SIZE(cmd_aliases); j++) {
             if (!strcmp(cmd_aliases[j][1], e->name)) {
                 alias = cmd_aliases[j][0];
@@ -556,6 +644,11 @@ static void print_help(FILE *out)
                  alias ? alias : "", e->args_help);
         fprintf(out, "%-24s -- %s\n", head, e->help);
     }
+    if (want && !found) {
+        fprintf(out, "help: unknown command '%s'\n", only);
+        return false;
+    }
+    return true;
 }
 
 int monitor_execute_line(Monitor *mon, const char *line, FILE *out)
@@ -576,12 +669,10 @@ int monitor_execute_line(Monitor *mon, const char *line, FILE *out)
     /* Trim trailing blanks of args. */
     char *a = g_strdup(args);
     g_strchomp(a);
-    for (size_t j = 0; j < ARRAY_SIZE(cmd_aliases); j++) {
-        if (!strcmp(name, cmd_aliases[j][0])) {
-            g_free(name);
-            name = g_strdup(cmd_aliases[j][1]);
-            break;
-        }
+    if (strcmp(resolve_alias(name), name)) {
+        char *full = g_strdup(resolve_alias(name));
+        g_free(name);
+        name = full;
     }
     /* "x/4x 0x100": the format may follow the name without a blank. */
     char *slash = strchr(name, '/');
@@ -595,6 +686,12 @@ int monitor_execute_line(Monitor *mon, const char *line, FILE *out)
     MonCmd *c = cmd_find(name);
     if (!strcmp(name, "info")) {
         r = cmd_info(out, a);
+    } else if (c && c->fn && !*c->args_help && *a) {
+        /* A command that takes nothing refuses anything: "q x" is not
+         * quit (QEMU also refuses a line with more than its command). */
+        fprintf(out, "%s: unexpected argument '%s' (%s takes none)\n", name, a,
+                name);
+        r = -1;
     } else if (c && c->fn) {
         r = c->fn(out, a) < 0 ? -1 : 0;
     } else {

@@ -11,6 +11,7 @@
 #include "emu/cpu.h"
 #include "emu/machine.h"
 #include "emu/main-loop.h"
+#include "emu/timer.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -199,6 +200,22 @@ void cpus_resume(void)
         m->cpus[i]->stop_request = false;
         pthread_cond_broadcast(&m->cpus[i]->halt_cond);
     }
+}
+
+int cpus_start_all(Machine *m, bool paused, Error **errp)
+{
+    for (int i = 0; i < m->nr_cpus; i++) {
+        if (paused) {
+            m->cpus[i]->stop_request = true;
+        }
+        if (cpu_start(m->cpus[i], errp) < 0) {
+            return -1;
+        }
+    }
+    if (paused) {
+        clock_vm_stop();
+    }
+    return 0;
 }
 
 void cpus_stop_all(void)

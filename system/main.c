@@ -1,6 +1,7 @@
 /*
- * emu's main(): the QEMU-compatible command line, machine creation, the
- * vCPU threads and the main loop.
+ * emu's main(): the QEMU-compatible command line, the host ends (chardevs,
+ * monitor), then the machine (hw/core/machine.c builds it, the board maps
+ * the options it owns), the vCPU threads and the main loop.
  *
  * Errors on the command line print one line, "emu: <option>: <why>", and
  * exit with status 1, as QEMU does.
@@ -13,6 +14,7 @@
 #include "emu/machine.h"
 #include "emu/main-loop.h"
 #include "emu/monitor.h"
+#include "emu/rtc.h"
 #include "emu/timer.h"
 #include "hw/pc/pc.h"
 #include "target-i386/cpuid.h"
@@ -52,11 +54,20 @@ static void usage(void)
         "  -enable-kvm                  same as -accel kvm\n"
         "  -cpu MODEL|help              CPU model (default qemu64 under kvm,\n"
         "                               qemu32 under tcg)\n"
-        "  -m SIZE                      guest RAM, in MiB or with a k/M/G "
-        "suffix\n"
-        "                               (default 128M)\n"
+        "  -m SIZE                      guest RAM, in MiB or with a "
+        "k/M/G/T suffix\n"
+        "                               (default 128M, at most 3584M)\n"
         "  -smp 1                       number of CPUs (only 1 for now)\n"
         "  -name NAME                   name of the guest\n"
+        "  -rtc [base=utc|localtime|DATE][,clock=host|vm][,driftfix=none]\n"
+        "                               the real-time clock: start date "
+        "(DATE as\n"
+        "                               2006-06-17T16:01:21 or 2006-06-17) "
+        "and the\n"
+        "                               clock it follows (host: runs while "
+        "paused;\n"
+        "                               vm: stops with the VM); default\n"
+        "                               base=utc,clock=host\n"
         "\n"
         "Boot:\n"
         "  -bios FILE                   firmware image (default: SeaBIOS from\n"
@@ -78,7 +89,9 @@ static void usage(void)
         "  -device NAME[,PROP=VALUE...] add a device; -device help lists "
         "them,\n"
         "                               -device NAME,help lists its "
-        "properties\n"
+        "properties;\n"
+        "                               bus=isa.0|pci.0 picks the bus "
+        "(info qtree)\n"
         "  -serial SPEC                 a serial port (up to 4): stdio, null, "
         "pty,\n"
         "                               file:PATH, "
@@ -164,22 +177,13 @@ static const char *const opts_with_arg[] = {
     "usbdevice",
 };
 
+/* Disks, NICs and the display are the board's to map (and refuse for now:
+ * hw/pc/pc-options.c); these have no front end yet at all. */
 static const struct {
     const char *opt;
     const char *what;
 } not_built[] = {
-    {"hda", "IDE disks"},
-    {"hdb", "IDE disks"},
-    {"hdc", "IDE disks"},
-    {"hdd", "IDE disks"},
-    {"cdrom", "IDE CD-ROMs"},
-    {"drive", "block devices"},
-    {"fda", "floppy disks"},
-    {"fdb", "floppy disks"},
-    {"net", "network cards"},
-    {"nic", "network cards"},
     {"netdev", "network backends"},
-    {"vga", "the VGA display"},
     {"audiodev", "audio"},
     {"usbdevice", "USB"},
     {"snapshot", "-snapshot (no block devices)"},
@@ -196,57 +200,92 @@ static bool takes_arg(const char *name)
     return false;
 }
 
+static bool is_ascii_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/*
+ * -m SIZE (QEMU's suffixes): a decimal number, maybe with a fraction
+ * ("1.5G"), of MiB or of the unit a k/K, M, G, T or B suffix names ("MiB"
+ * and "MB" are read as M).  Integer arithmetic only.  Returns 0, -EINVAL
+ * for text that is not a size, -ERANGE for one that does not fit 64 bits.
+ */
 static int parse_ram_size(const char *arg, uint64_t *out)
 {
     const char *s = arg;
+    uint64_t whole = 0, frac = 0, frac_div = 1, mul = MiB, v, f;
+    bool range = false;
+
     if (!strncmp(s, "size=", 5)) {
         s += 5;
     }
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || v <= 0) {
-        return -1;
+    if (!is_ascii_digit(*s)) {
+        return -EINVAL; /* also refuses signs and blanks */
     }
-    uint64_t mul = MiB;
-    switch (*end) {
+    for (; is_ascii_digit(*s); s++) {
+        range |= __builtin_mul_overflow(whole, 10, &whole) ||
+                 __builtin_add_overflow(whole, (uint64_t)(*s - '0'), &whole);
+    }
+    if (*s == '.') {
+        s++;
+        if (!is_ascii_digit(*s)) {
+            return -EINVAL;
+        }
+        /* Digits past the 18th cannot change a whole number of bytes. */
+        for (; is_ascii_digit(*s); s++) {
+            if (frac_div < 1000000000000000000ULL) {
+                frac = frac * 10 + (*s - '0');
+                frac_div *= 10;
+            }
+        }
+    }
+    switch (*s) {
     case '\0':
         break;
     case 'k':
     case 'K':
         mul = KiB;
-        end++;
         break;
     case 'm':
     case 'M':
         mul = MiB;
-        end++;
         break;
     case 'g':
     case 'G':
         mul = GiB;
-        end++;
         break;
     case 't':
     case 'T':
         mul = GiB * 1024;
-        end++;
         break;
     case 'b':
     case 'B':
         mul = 1;
-        end++;
         break;
     default:
-        return -1;
+        return -EINVAL;
     }
-    if (*end == 'i' || *end == 'b' || *end == 'B') {
-        end++;
+    if (*s) {
+        s++;
+        if (mul > 1 && *s == 'i') {
+            s++;
+        }
+        if (mul > 1 && (*s == 'b' || *s == 'B')) {
+            s++;
+        }
     }
-    if (*end) {
-        return -1;
+    if (*s) {
+        return -EINVAL;
     }
-    *out = (uint64_t)(v * mul);
+    /* frac / frac_div < 1, so frac * mul / frac_div < mul: no overflow
+     * once the product is done in 128 bits. */
+    f = (uint64_t)((unsigned __int128)frac * mul / frac_div);
+    if (range || __builtin_mul_overflow(whole, mul, &v) ||
+        __builtin_add_overflow(v, f, &v)) {
+        return -ERANGE;
+    }
+    *out = v;
     return 0;
 }
 
@@ -303,14 +342,36 @@ static void parse_machine_opt(Options *o, const char *arg)
     free(copy);
 }
 
+/* Front ends the board maps (MachineOptions): disks, NICs, display. */
+static bool is_disk_opt(const char *name)
+{
+    static const char *const disks[] = {"hda",   "hdb", "hdc", "hdd",
+                                        "cdrom", "drive", "fda", "fdb"};
+    for (size_t i = 0; i < ARRAY_SIZE(disks); i++) {
+        if (!strcmp(name, disks[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void add_user_opt(MachineUserOpt *list, int *n, const char *opt,
+                         const char *arg)
+{
+    if (*n == MAX_USER_OPTS) {
+        opt_error(opt, "too many (at most %d)", MAX_USER_OPTS);
+    }
+    list[(*n)++] = (MachineUserOpt){opt, arg};
+}
+
 static void parse_args(Options *o, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] != '-') {
             /* QEMU takes a bare file name as -hda. */
-            error_report("%s: IDE disks are not supported yet", a);
-            exit(1);
+            add_user_opt(o->mo.disks, &o->mo.nr_disks, "hda", a);
+            continue;
         }
         const char *name = a + 1 + (a[1] == '-');
         const char *arg = NULL;
@@ -326,15 +387,28 @@ static void parse_args(Options *o, int argc, char **argv)
             }
         }
 
-        if (!strcmp(name, "help") || !strcmp(name, "h")) {
+        if (is_disk_opt(name)) {
+            add_user_opt(o->mo.disks, &o->mo.nr_disks, name, arg);
+        } else if (!strcmp(name, "net") || !strcmp(name, "nic")) {
+            add_user_opt(o->mo.nics, &o->mo.nr_nics, name, arg);
+        } else if (!strcmp(name, "vga")) {
+            o->mo.vga = arg;
+        } else if (!strcmp(name, "help") || !strcmp(name, "h")) {
             usage();
             exit(0);
         } else if (!strcmp(name, "version")) {
             printf("emu version " EMU_VERSION "\n");
             exit(0);
         } else if (!strcmp(name, "m")) {
-            if (parse_ram_size(arg, &o->mo.ram_size) < 0) {
-                opt_error("m", "invalid RAM size '%s'", arg);
+            int r = parse_ram_size(arg, &o->mo.ram_size);
+            if (r == -ERANGE) {
+                opt_error("m", "RAM size '%s' is too large (at most 3584M)",
+                          arg);
+            } else if (r < 0) {
+                opt_error("m",
+                          "invalid RAM size '%s' (a number of MiB, or with "
+                          "a k, M, G or T suffix)",
+                          arg);
             }
             if (o->mo.ram_size < 1 * MiB) {
                 opt_error("m", "RAM size '%s' is too small (at least 1M)", arg);
@@ -455,42 +529,18 @@ static void parse_args(Options *o, int argc, char **argv)
                 error_report_err(err);
                 exit(1);
             }
-        } else if (!strcmp(name, "global") || !strcmp(name, "rtc")) {
+        } else if (!strcmp(name, "rtc")) {
+            Error *err = NULL;
+            if (rtc_options_parse(arg, &o->mo.rtc, &err) < 0) {
+                opt_error("rtc", "%s", error_get_pretty(err));
+            }
+        } else if (!strcmp(name, "global")) {
             opt_error(name, "not supported yet");
         } else {
             error_report("%s: invalid option", a);
             exit(1);
         }
     }
-}
-
-static const AccelOps *choose_accel(const char *name)
-{
-    const char *why = NULL;
-    if (!name) {
-        /* Default: the fastest that works here. */
-        const AccelOps *kvm = accel_find("kvm");
-        if (kvm && kvm->available(&why)) {
-            return kvm;
-        }
-        const AccelOps *tcg = accel_find("tcg");
-        if (tcg && tcg->available(&why)) {
-            return tcg;
-        }
-        error_report("no accelerator is usable on this host: kvm: %s",
-                     kvm ? why : "not built");
-        exit(1);
-    }
-    const AccelOps *ops = accel_find(name);
-    if (!ops) {
-        error_report("-accel %s: invalid accelerator (try -accel help)", name);
-        exit(1);
-    }
-    if (!ops->available(&why)) {
-        error_report("-accel %s: not usable: %s", name, why);
-        exit(1);
-    }
-    return ops;
 }
 
 static Chardev *make_chardev(const char *label, const char *spec)
@@ -563,27 +613,27 @@ int main(int argc, char **argv)
     }
     o.mo.graphics = false;
 
-    const AccelOps *accel = choose_accel(o.accel);
+    const MachineClass *mc = machine_class_find("pc");
+    if (machine_check_options(mc, &o.mo, &err) < 0) {
+        error_report_err(err);
+        exit(1);
+    }
+
+    const AccelOps *accel = accel_choose(o.accel, &err);
+    if (!accel) {
+        error_report_err(err);
+        exit(1);
+    }
 
     /* Validate -device before anything touches the terminal. */
     for (int i = 0; i < o.nr_devices; i++) {
-        char *name = strdup(o.device_opts[i]);
-        char *comma = strchr(name, ',');
-        if (comma) {
-            *comma = '\0';
-        }
-        const DeviceClass *dc = device_class_find(name);
-        if (!dc || !dc->user_creatable) {
-            error_report("-device %s: '%s' is not a valid device model name "
-                         "(try -device help)",
-                         o.device_opts[i], name);
+        int r = device_opts_check(o.device_opts[i], stdout, &err);
+        if (r < 0) {
+            error_report_err(err);
             exit(1);
+        } else if (r > 0) {
+            exit(0); /* -device NAME,help */
         }
-        if (comma && !strcmp(comma + 1, "help")) {
-            device_class_print_props(stdout, dc);
-            exit(0);
-        }
-        free(name);
     }
 
     main_loop_init();
@@ -634,35 +684,16 @@ int main(int argc, char **argv)
         }
     }
 
-    m = calloc(1, sizeof(*m));
-    m->opts = o.mo;
-    m->accel = accel;
-    current_machine = m;
-
-    if (pc_machine_init(m, &err) < 0) {
+    m = machine_create(mc, &o.mo, accel, o.device_opts, o.nr_devices, &err);
+    if (!m) {
         error_report_err(err);
         exit(1);
     }
-    for (int i = 0; i < o.nr_devices; i++) {
-        if (pc_add_user_device(m, o.device_opts[i], &err) < 0) {
-            error_report_err(err);
-            exit(1);
-        }
-    }
-    pc_machine_reset(m);
 
     setup_signals();
-    for (int i = 0; i < m->nr_cpus; i++) {
-        if (o.start_paused) {
-            m->cpus[i]->stop_request = true;
-        }
-        if (cpu_start(m->cpus[i], &err) < 0) {
-            error_report_err(err);
-            exit(1);
-        }
-    }
-    if (o.start_paused) {
-        clock_vm_stop();
+    if (cpus_start_all(m, o.start_paused, &err) < 0) {
+        error_report_err(err);
+        exit(1);
     }
 
     int status = main_loop_run();

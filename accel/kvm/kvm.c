@@ -1333,6 +1333,9 @@ static AccelExit kvm_vcpu_exec(CPUState *cpu)
 static const AccelOps kvm_accel_ops = {
     .name = "kvm",
     .desc = "Linux KVM (hardware virtualization)",
+    .noun = "KVM",
+    .caps = ACCEL_CAP_LONG_MODE | ACCEL_CAP_HOST_CPU,
+    .priority = 10, /* hardware: preferred when usable */
     .available = kvm_available,
     .init = kvm_init,
     .vcpu_init = kvm_vcpu_init,

@@ -872,6 +872,9 @@ static void tcg_vcpu_destroy(CPUState *cpu)
 static const AccelOps tcg_accel_ops = {
     .name = "tcg",
     .desc = "dynamic binary translator (x86 -> x86-64)",
+    .noun = "the translator",
+    .caps = 0, /* 32-bit guests only: no long mode yet */
+    .priority = 0,
     .available = tcg_available,
     .init = tcg_init,
     .vcpu_init = tcg_vcpu_init,

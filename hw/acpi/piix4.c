@@ -425,7 +425,7 @@ static const VMStateDescription vmstate_piix4_pm = {
 static int piix4_pm_realize(DeviceState *dev, Error **errp)
 {
     PIIX4PMState *s = container_of(dev, PIIX4PMState, pci.parent);
-    PCIBus *bus = dev->bus;
+    PCIBus *bus = pci_bus(dev);
     uint8_t *w = s->pci.wmask;
     int ret;
 
@@ -515,7 +515,7 @@ PIIX4PMState *piix4_pm_init(PCIBus *bus, int devfn, ISABus *isa, Error **errp)
 
     s->isa = isa;
     s->pci.devfn = devfn;
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

@@ -47,23 +47,26 @@ static const MemoryRegionOps debugcon_ops = {
 static int debugcon_realize(DeviceState *dev, Error **errp)
 {
     DebugconState *s = container_of(dev, DebugconState, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     if (s->iobase > 0xffff) {
         error_setg(errp, "isa-debugcon: iobase 0x%x out of range", s->iobase);
         return -EINVAL;
     }
     memory_region_init_io(&s->io, &debugcon_ops, s, "isa-debugcon", 1);
-    isa_register_ioport(bus, &s->io, s->iobase);
+    if (isa_register_ioport(bus, dev, &s->io, s->iobase, errp) < 0) {
+        memory_region_finalize(&s->io);
+        return -EBUSY;
+    }
     return 0;
 }
 
 static void debugcon_unrealize(DeviceState *dev)
 {
     DebugconState *s = container_of(dev, DebugconState, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
-    memory_region_del_subregion(bus->io, &s->io);
+    isa_unregister_ioport(bus, &s->io);
     memory_region_finalize(&s->io);
 }
 

@@ -772,13 +772,43 @@ static const VMStateDescription vmstate_serial = {
     .post_load = serial_post_load,
 };
 
+/*
+ * No index given: the first COM port no other UART on the bus has, as QEMU
+ * numbers its serial ports in order (so -device isa-serial after two
+ * -serial options is COM3, not a second COM1 hiding the first).
+ */
+static int serial_pick_index(SerialState *s, ISABus *bus, Error **errp)
+{
+    bool used[SERIAL_MAX_ISA_PORTS] = {false};
+    for (DeviceState *d = bus->qbus.children; d; d = d->sibling) {
+        if (d->cls == s->parent.cls) {
+            int32_t i = container_of(d, SerialState, parent)->index;
+            if (i >= 0 && i < SERIAL_MAX_ISA_PORTS) {
+                used[i] = true;
+            }
+        }
+    }
+    for (int i = 0; i < SERIAL_MAX_ISA_PORTS; i++) {
+        if (!used[i]) {
+            s->index = i;
+            return 0;
+        }
+    }
+    error_setg(errp, "isa-serial: all %d COM ports are in use (index 0-%d)",
+               SERIAL_MAX_ISA_PORTS, SERIAL_MAX_ISA_PORTS - 1);
+    return -EBUSY;
+}
+
 static int serial_realize(DeviceState *dev, Error **errp)
 {
     SerialState *s = container_of(dev, SerialState, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
     int irq;
 
-    if (s->index < 0 || s->index >= SERIAL_MAX_ISA_PORTS) {
+    if (s->index < 0 && serial_pick_index(s, bus, errp) < 0) {
+        return -EBUSY;
+    }
+    if (s->index >= SERIAL_MAX_ISA_PORTS) {
         error_setg(errp, "isa-serial: index %d out of range (0-3)", s->index);
         return -EINVAL;
     }
@@ -796,7 +826,10 @@ static int serial_realize(DeviceState *dev, Error **errp)
     s->irq = isa_get_irq(bus, irq);
     timer_init_ns(&s->timer, CLOCK_VIRTUAL, serial_timer_cb, s);
     memory_region_init_io(&s->io, &serial_ops, s, "serial", 8);
-    isa_register_ioport(bus, &s->io, s->iobase);
+    if (isa_register_ioport(bus, dev, &s->io, s->iobase, errp) < 0) {
+        memory_region_finalize(&s->io);
+        return -EBUSY;
+    }
     if (s->chr) {
         chr_set_frontend(s->chr, serial_can_receive, serial_receive,
                          serial_event, s);
@@ -807,14 +840,14 @@ static int serial_realize(DeviceState *dev, Error **errp)
 static void serial_unrealize(DeviceState *dev)
 {
     SerialState *s = container_of(dev, SerialState, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     if (s->chr) {
         /* Same opaque: a mux replaces this frontend's handlers. */
         chr_set_frontend(s->chr, NULL, NULL, NULL, s);
     }
     timer_del(&s->timer);
-    memory_region_del_subregion(bus->io, &s->io);
+    isa_unregister_ioport(bus, &s->io);
     memory_region_finalize(&s->io);
 }
 
@@ -824,7 +857,7 @@ DeviceState *serial_isa_init(ISABus *bus, int index, Chardev *chr, Error **errp)
 
     device_prop_set_int(dev, "index", index);
     device_prop_set_chardev(dev, "chardev", chr);
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }
@@ -833,8 +866,9 @@ DeviceState *serial_isa_init(ISABus *bus, int index, Chardev *chr, Error **errp)
 }
 
 static const Property serial_props[] = {
-    DEFINE_PROP_I32("index", SerialState, index, 0,
-                    "COM port number - 1 (0-3), picks iobase and irq"),
+    DEFINE_PROP_I32("index", SerialState, index, -1,
+                    "COM port number - 1 (0-3), picks iobase and irq "
+                    "(-1: the first free one)"),
     DEFINE_PROP_I32("iobase", SerialState, iobase_prop, -1,
                     "I/O base (-1: from index)"),
     DEFINE_PROP_I32("irq", SerialState, irq_prop, -1,

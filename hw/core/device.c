@@ -1,9 +1,13 @@
 /*
- * Device model base (include/emu/device.h): the class registry, typed
- * properties parsed from strings, realize/reset, and the state dump.
+ * Device model base (include/emu/device.h): the class registry, setting
+ * properties through their types' operations (emu/property.h; the types are
+ * in properties.c and in the layers that own them), realize/reset, and the
+ * state dump.
  */
 #include "emu/common.h"
-#include "emu/chardev.h"
+
+#include <glib.h>
+
 #include "emu/device.h"
 
 #define MAX_DEVICE_CLASSES 128
@@ -59,18 +63,6 @@ void device_class_list(FILE *f)
     }
 }
 
-static const char *prop_type_name(PropertyType t)
-{
-    static const char *const names[] = {
-        [PROP_BOOL] = "bool",       [PROP_U8] = "uint8",
-        [PROP_U16] = "uint16",      [PROP_U32] = "uint32",
-        [PROP_U64] = "uint64",      [PROP_I32] = "int32",
-        [PROP_SIZE] = "size",       [PROP_STRING] = "str",
-        [PROP_CHARDEV] = "chardev", [PROP_PCI_DEVFN] = "pci-devfn",
-    };
-    return names[t];
-}
-
 void device_class_print_props(FILE *f, const DeviceClass *dc)
 {
     fprintf(f, "%s options:\n", dc->name);
@@ -79,40 +71,29 @@ void device_class_print_props(FILE *f, const DeviceClass *dc)
         return;
     }
     for (const Property *p = dc->props; p->name; p++) {
-        char def[64] = "";
-        switch (p->type) {
-        case PROP_STRING:
-            if (p->defstr) {
-                snprintf(def, sizeof(def), " (default \"%s\")", p->defstr);
-            }
-            break;
-        case PROP_CHARDEV:
-            break;
-        case PROP_BOOL:
-            snprintf(def, sizeof(def), " (default %s)",
-                     p->defval ? "on" : "off");
-            break;
-        case PROP_I32:
-        case PROP_PCI_DEVFN:
-            if ((int32_t)p->defval >= 0) {
-                snprintf(def, sizeof(def), " (default %d)", (int32_t)p->defval);
-            }
-            break;
-        default:
-            snprintf(def, sizeof(def), " (default 0x%" PRIx64 ")", p->defval);
-            break;
-        }
-        fprintf(f, "  %s=<%s>%s%s%s\n", p->name, prop_type_name(p->type),
-                p->desc ? " - " : "", p->desc ? p->desc : "", def);
+        char *def = p->info->print_default ? p->info->print_default(p) : NULL;
+        fprintf(f, "  %s=<%s>%s%s%s%s%s\n", p->name, p->info->name,
+                p->desc ? " - " : "", p->desc ? p->desc : "",
+                def ? " (default " : "", def ? def : "", def ? ")" : "");
+        g_free(def);
     }
 }
 
+/* Properties every device has, after its class's own. */
+static const Property device_base_props[] = {
+    DEFINE_PROP("bus", DeviceState, bus, BusState *, &prop_info_bus, 0,
+                "the bus to plug into (isa.0, pci.0, ...)"),
+    DEFINE_PROP_END,
+};
+
 static const Property *prop_find(const DeviceClass *dc, const char *name)
 {
-    if (!dc->props) {
-        return NULL;
+    for (const Property *p = dc->props; p && p->name; p++) {
+        if (!strcmp(p->name, name)) {
+            return p;
+        }
     }
-    for (const Property *p = dc->props; p->name; p++) {
+    for (const Property *p = device_base_props; p->name; p++) {
         if (!strcmp(p->name, name)) {
             return p;
         }
@@ -120,33 +101,9 @@ static const Property *prop_find(const DeviceClass *dc, const char *name)
     return NULL;
 }
 
-static void prop_store_uint(DeviceState *dev, const Property *p, uint64_t v)
+static void *prop_field(DeviceState *dev, const Property *p)
 {
-    void *field = (char *)dev + p->offset;
-    switch (p->type) {
-    case PROP_BOOL:
-        *(bool *)field = v != 0;
-        break;
-    case PROP_U8:
-        *(uint8_t *)field = v;
-        break;
-    case PROP_U16:
-        *(uint16_t *)field = v;
-        break;
-    case PROP_U32:
-        *(uint32_t *)field = v;
-        break;
-    case PROP_I32:
-    case PROP_PCI_DEVFN:
-        *(int32_t *)field = (int32_t)v;
-        break;
-    case PROP_U64:
-    case PROP_SIZE:
-        *(uint64_t *)field = v;
-        break;
-    default:
-        abort();
-    }
+    return (char *)dev + p->offset;
 }
 
 DeviceState *device_new_class(const DeviceClass *dc)
@@ -159,11 +116,10 @@ DeviceState *device_new_class(const DeviceClass *dc)
     dev->cls = dc;
     if (dc->props) {
         for (const Property *p = dc->props; p->name; p++) {
-            if (p->type == PROP_STRING) {
-                *(char **)((char *)dev + p->offset) =
-                    p->defstr ? strdup(p->defstr) : NULL;
-            } else if (p->type != PROP_CHARDEV) {
-                prop_store_uint(dev, p, p->defval);
+            if (p->info->set_default) {
+                p->info->set_default(p, prop_field(dev, p));
+            } else if (p->info->set_uint) {
+                p->info->set_uint(prop_field(dev, p), p->defval);
             }
         }
     }
@@ -186,8 +142,8 @@ void device_free(DeviceState *dev)
     }
     if (dev->cls->props) {
         for (const Property *p = dev->cls->props; p->name; p++) {
-            if (p->type == PROP_STRING) {
-                free(*(char **)((char *)dev + p->offset));
+            if (p->info->release) {
+                p->info->release(p, prop_field(dev, p));
             }
         }
     }
@@ -195,94 +151,11 @@ void device_free(DeviceState *dev)
     free(dev);
 }
 
-static int parse_uint(const char *s, uint64_t *v, bool size_suffix)
-{
-    char *end;
-    if (!*s || *s == '-') {
-        return -EINVAL;
-    }
-    errno = 0;
-    unsigned long long x = strtoull(s, &end, 0);
-    if (errno) {
-        return -EINVAL;
-    }
-    if (size_suffix && *end) {
-        int shift = 0;
-        switch (*end) {
-        case 'k':
-        case 'K':
-            shift = 10;
-            break;
-        case 'm':
-        case 'M':
-            shift = 20;
-            break;
-        case 'g':
-        case 'G':
-            shift = 30;
-            break;
-        case 't':
-        case 'T':
-            shift = 40;
-            break;
-        default:
-            return -EINVAL;
-        }
-        if (end[1] || (x << shift) >> shift != x) {
-            return -EINVAL;
-        }
-        x <<= shift;
-        end++;
-    }
-    if (*end) {
-        return -EINVAL;
-    }
-    *v = x;
-    return 0;
-}
-
-static int parse_bool(const char *s, bool *b)
-{
-    if (!strcmp(s, "on") || !strcmp(s, "true") || !strcmp(s, "yes") ||
-        !strcmp(s, "1")) {
-        *b = true;
-    } else if (!strcmp(s, "off") || !strcmp(s, "false") || !strcmp(s, "no") ||
-               !strcmp(s, "0")) {
-        *b = false;
-    } else {
-        return -EINVAL;
-    }
-    return 0;
-}
-
-static int parse_devfn(const char *s, int32_t *devfn)
-{
-    char *end;
-    errno = 0;
-    unsigned long slot = strtoul(s, &end, 16), fn = 0;
-    if (errno || end == s || slot > 31) {
-        return -EINVAL;
-    }
-    if (*end == '.') {
-        const char *f = end + 1;
-        fn = strtoul(f, &end, 16);
-        if (end == f || fn > 7) {
-            return -EINVAL;
-        }
-    }
-    if (*end) {
-        return -EINVAL;
-    }
-    *devfn = (int32_t)((slot << 3) | fn);
-    return 0;
-}
-
 int device_set_prop(DeviceState *dev, const char *name, const char *value,
                     Error **errp)
 {
     const DeviceClass *dc = dev->cls;
     const Property *p = prop_find(dc, name);
-    void *field;
 
     if (!strcmp(name, "id")) {
         if (device_find_id(value)) {
@@ -298,75 +171,11 @@ int device_set_prop(DeviceState *dev, const char *name, const char *value,
                    dc->name, name, dc->name);
         return -ENOENT;
     }
-    field = (char *)dev + p->offset;
-    switch (p->type) {
-    case PROP_BOOL: {
-        bool b;
-        if (parse_bool(value, &b) < 0) {
-            error_setg(errp, "%s: property '%s' expects on/off, not '%s'",
-                       dc->name, name, value);
-            return -EINVAL;
-        }
-        *(bool *)field = b;
-        return 0;
+    if (p->info->parse(dev, p, prop_field(dev, p), value, errp) < 0) {
+        error_prepend(errp, "%s: property '%s': ", dc->name, name);
+        return -EINVAL;
     }
-    case PROP_U8:
-    case PROP_U16:
-    case PROP_U32:
-    case PROP_U64:
-    case PROP_SIZE: {
-        static const uint64_t max[] = {
-            [PROP_U8] = 0xff,         [PROP_U16] = 0xffff,
-            [PROP_U32] = 0xffffffff,  [PROP_U64] = UINT64_MAX,
-            [PROP_SIZE] = UINT64_MAX,
-        };
-        uint64_t v;
-        if (parse_uint(value, &v, p->type == PROP_SIZE) < 0 ||
-            v > max[p->type]) {
-            error_setg(errp, "%s: property '%s' expects a %s, not '%s'",
-                       dc->name, name, prop_type_name(p->type), value);
-            return -EINVAL;
-        }
-        prop_store_uint(dev, p, v);
-        return 0;
-    }
-    case PROP_I32: {
-        char *end;
-        errno = 0;
-        long v = strtol(value, &end, 0);
-        if (errno || !*value || *end || v < INT32_MIN || v > INT32_MAX) {
-            error_setg(errp, "%s: property '%s' expects an integer, not '%s'",
-                       dc->name, name, value);
-            return -EINVAL;
-        }
-        *(int32_t *)field = (int32_t)v;
-        return 0;
-    }
-    case PROP_PCI_DEVFN:
-        if (parse_devfn(value, (int32_t *)field) < 0) {
-            error_setg(errp,
-                       "%s: property '%s' expects slot[.function] in "
-                       "hex (e.g. 03.0), not '%s'",
-                       dc->name, name, value);
-            return -EINVAL;
-        }
-        return 0;
-    case PROP_STRING:
-        free(*(char **)field);
-        *(char **)field = strdup(value);
-        return 0;
-    case PROP_CHARDEV: {
-        Chardev *chr = chardev_find(value);
-        if (!chr) {
-            error_setg(errp, "%s: property '%s': chardev '%s' not found",
-                       dc->name, name, value);
-            return -ENOENT;
-        }
-        *(Chardev **)field = chr;
-        return 0;
-    }
-    }
-    abort();
+    return 0;
 }
 
 int device_set_props(DeviceState *dev, const char *opts, Error **errp)
@@ -392,6 +201,56 @@ int device_set_props(DeviceState *dev, const char *opts, Error **errp)
     return ret;
 }
 
+int device_opts_check(const char *opts, FILE *help, Error **errp)
+{
+    char *name = g_strdup(opts);
+    char *comma = strchr(name, ',');
+    int ret = 0;
+
+    if (comma) {
+        *comma++ = '\0';
+    }
+    const DeviceClass *dc = device_class_find(name);
+    if (!dc || !dc->user_creatable) {
+        error_setg(errp, "-device %s: '%s' is not a valid device model name "
+                   "(try -device help)", opts, name);
+        ret = -1;
+    } else if (comma && !strcmp(comma, "help")) {
+        device_class_print_props(help, dc);
+        ret = 1;
+    }
+    g_free(name);
+    return ret;
+}
+
+DeviceState *device_add_opts(const char *opts, Error **errp)
+{
+    char *name = g_strdup(opts);
+    char *comma = strchr(name, ',');
+    DeviceState *dev = NULL;
+
+    if (comma) {
+        *comma++ = '\0';
+    }
+    const DeviceClass *dc = device_class_find(name);
+    if (!dc || !dc->user_creatable) {
+        error_setg(errp, "-device %s: '%s' is not a valid device model name",
+                   opts, name);
+        goto out;
+    }
+    dev = device_new_class(dc);
+    /* bus= among the properties wins over the first bus of the type. */
+    if ((comma && device_set_props(dev, comma, errp) < 0) ||
+        device_realize(dev, bus_find_type(dc->bus), errp) < 0) {
+        error_prepend(errp, "-device %s: ", opts);
+        device_free(dev);
+        dev = NULL;
+    }
+out:
+    g_free(name);
+    return dev;
+}
+
 static const Property *prop_must_find(DeviceState *dev, const char *name)
 {
     const Property *p = prop_find(dev->cls, name);
@@ -401,11 +260,31 @@ static const Property *prop_must_find(DeviceState *dev, const char *name)
     return p;
 }
 
+void *device_prop_field(DeviceState *dev, const char *name,
+                        const PropertyInfo *info)
+{
+    const Property *p = prop_must_find(dev, name);
+    if (p->info != info) {
+        fatal("internal error: %s property '%s' is a %s, not a %s",
+              dev->cls->name, name, p->info->name, info->name);
+    }
+    return prop_field(dev, p);
+}
+
+char *device_prop_print(DeviceState *dev, const char *name)
+{
+    const Property *p = prop_find(dev->cls, name);
+    return p ? p->info->print(p, prop_field(dev, p)) : NULL;
+}
+
 void device_prop_set_uint(DeviceState *dev, const char *name, uint64_t v)
 {
     const Property *p = prop_must_find(dev, name);
-    assert(p->type != PROP_STRING && p->type != PROP_CHARDEV);
-    prop_store_uint(dev, p, v);
+    if (!p->info->set_uint) {
+        fatal("internal error: %s property '%s' (%s) is not an integer",
+              dev->cls->name, name, p->info->name);
+    }
+    p->info->set_uint(prop_field(dev, p), v);
 }
 
 void device_prop_set_int(DeviceState *dev, const char *name, int64_t v)
@@ -420,27 +299,36 @@ void device_prop_set_bool(DeviceState *dev, const char *name, bool v)
 
 void device_prop_set_str(DeviceState *dev, const char *name, const char *v)
 {
-    const Property *p = prop_must_find(dev, name);
-    assert(p->type == PROP_STRING);
-    char **field = (char **)((char *)dev + p->offset);
-    free(*field);
-    *field = v ? strdup(v) : NULL;
+    char **field = device_prop_field(dev, name, &prop_info_string);
+    g_free(*field);
+    *field = g_strdup(v);
 }
 
-void device_prop_set_chardev(DeviceState *dev, const char *name, Chardev *c)
+int device_realize(DeviceState *dev, BusState *bus, Error **errp)
 {
-    const Property *p = prop_must_find(dev, name);
-    assert(p->type == PROP_CHARDEV);
-    *(Chardev **)((char *)dev + p->offset) = c;
-}
+    const DeviceClass *dc = dev->cls;
+    const char *want = dc->bus ? dc->bus : "system";
+    BusState *given = dev->bus; /* the "bus" property, if set */
 
-int device_realize(DeviceState *dev, void *bus, Error **errp)
-{
     assert(!dev->realized);
-    dev->bus = bus;
-    if (dev->cls->realize) {
-        int ret = dev->cls->realize(dev, errp);
+    if (!dev->bus) {
+        dev->bus = bus ? bus : dc->bus ? NULL : sysbus_get();
+    }
+    if (!dev->bus) {
+        error_setg(errp, "%s: no %s bus to plug into", dc->name, want);
+        return -ENODEV;
+    }
+    if (strcmp(dev->bus->type, want)) {
+        error_setg(errp, "%s: bus '%s' is of type %s, %s needs a bus of "
+                   "type %s", dc->name, dev->bus->name, dev->bus->type,
+                   dc->name, want);
+        dev->bus = given;
+        return -EINVAL;
+    }
+    if (dc->realize) {
+        int ret = dc->realize(dev, errp);
         if (ret < 0) {
+            dev->bus = given;
             return ret;
         }
     }
@@ -452,6 +340,12 @@ int device_realize(DeviceState *dev, void *bus, Error **errp)
         realized_head = dev;
     }
     realized_tail = dev;
+    dev->sibling = NULL;
+    DeviceState **tail = &dev->bus->children;
+    while (*tail) {
+        tail = &(*tail)->sibling;
+    }
+    *tail = dev;
     return 0;
 }
 
@@ -471,6 +365,12 @@ void device_unrealize(DeviceState *dev)
             if (realized_tail == d) {
                 realized_tail = prev;
             }
+            break;
+        }
+    }
+    for (DeviceState **p = &dev->bus->children; *p; p = &(*p)->sibling) {
+        if (*p == dev) {
+            *p = dev->sibling;
             break;
         }
     }
@@ -509,49 +409,27 @@ DeviceState *device_find_id(const char *id)
     return NULL;
 }
 
-void device_dump(FILE *f, DeviceState *dev)
+const char *device_label(const DeviceState *dev)
+{
+    return dev->id ? dev->id : dev->cls->name;
+}
+
+void device_dump_props(FILE *f, DeviceState *dev, int indent)
 {
     const DeviceClass *dc = dev->cls;
-    fprintf(f, "dev: %s, id \"%s\"\n", dc->name, dev->id ? dev->id : "");
-    if (dc->props) {
-        for (const Property *p = dc->props; p->name; p++) {
-            const void *field = (const char *)dev + p->offset;
-            fprintf(f, "  %s = ", p->name);
-            switch (p->type) {
-            case PROP_BOOL:
-                fprintf(f, "%s\n", *(const bool *)field ? "true" : "false");
-                break;
-            case PROP_U8:
-                fprintf(f, "0x%x\n", *(const uint8_t *)field);
-                break;
-            case PROP_U16:
-                fprintf(f, "0x%x\n", *(const uint16_t *)field);
-                break;
-            case PROP_U32:
-                fprintf(f, "0x%x\n", *(const uint32_t *)field);
-                break;
-            case PROP_I32:
-            case PROP_PCI_DEVFN:
-                fprintf(f, "%d\n", *(const int32_t *)field);
-                break;
-            case PROP_U64:
-            case PROP_SIZE:
-                fprintf(f, "0x%" PRIx64 "\n", *(const uint64_t *)field);
-                break;
-            case PROP_STRING: {
-                const char *s = *(char *const *)field;
-                fprintf(f, "\"%s\"\n", s ? s : "");
-                break;
-            }
-            case PROP_CHARDEV: {
-                const Chardev *c = *(Chardev *const *)field;
-                fprintf(f, "\"%s\"\n", c ? chr_label(c) : "");
-                break;
-            }
-            }
-        }
+    fprintf(f, "%*sdev: %s, id \"%s\"\n", indent, "", dc->name,
+            dev->id ? dev->id : "");
+    for (const Property *p = dc->props; p && p->name; p++) {
+        char *v = p->info->print(p, prop_field(dev, p));
+        fprintf(f, "%*s%s = %s\n", indent + 2, "", p->name, v);
+        g_free(v);
     }
-    if (dc->vmsd) {
-        vmstate_dump(f, dc->vmsd, dev, 2);
+}
+
+void device_dump(FILE *f, DeviceState *dev)
+{
+    device_dump_props(f, dev, 0);
+    if (dev->cls->vmsd) {
+        vmstate_dump(f, dev->cls->vmsd, dev, 2);
     }
 }

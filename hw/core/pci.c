@@ -18,6 +18,9 @@
  * device's pin; the bus's set_irq sees the OR of all devices on that irq.
  */
 #include "emu/common.h"
+
+#include <glib.h>
+
 #include "hw/pci/pci.h"
 
 #define PCI_CACHE_LINE_SIZE       0x0c
@@ -174,6 +177,61 @@ static void pci_intx_update(PCIDevice *d, bool was, bool now)
     }
 }
 
+/* ---- The "addr" property type ----------------------------------------- */
+
+static int devfn_parse(DeviceState *dev, const Property *p, void *field,
+                       const char *str, Error **errp)
+{
+    char *end;
+    errno = 0;
+    unsigned long slot = strtoul(str, &end, 16), fn = 0;
+    if (errno || end == str || !g_ascii_isxdigit(*str) || slot > 31) {
+        goto bad;
+    }
+    if (*end == '.') {
+        const char *f = end + 1;
+        fn = strtoul(f, &end, 16);
+        if (end == f || !g_ascii_isxdigit(*f) || fn > 7) {
+            goto bad;
+        }
+    }
+    if (*end) {
+        goto bad;
+    }
+    *(int32_t *)field = (int32_t)PCI_DEVFN(slot, fn);
+    return 0;
+bad:
+    error_setg(errp,
+               "expects slot[.function] in hex (e.g. 03.0), not '%s'", str);
+    return -EINVAL;
+}
+
+/* As QEMU's info qtree shows it: "01.3", or -1 before a slot is picked. */
+static char *devfn_print(const Property *p, const void *field)
+{
+    int32_t devfn = *(const int32_t *)field;
+    if (devfn < 0) {
+        return g_strdup("-1");
+    }
+    return g_strdup_printf("%02x.%x", PCI_SLOT(devfn), PCI_FUNC(devfn));
+}
+
+static char *devfn_print_default(const Property *p)
+{
+    int32_t devfn = (int32_t)p->defval;
+    return devfn >= 0 ? devfn_print(p, &devfn) : NULL;
+}
+
+static void devfn_set(void *field, uint64_t v)
+{
+    *(int32_t *)field = (int32_t)v;
+}
+
+const PropertyInfo prop_info_pci_devfn = {
+    .name = "pci-devfn", .parse = devfn_parse, .print = devfn_print,
+    .print_default = devfn_print_default, .set_uint = devfn_set,
+};
+
 /* ---- Bus --------------------------------------------------------------- */
 
 PCIBus *pci_bus_new(MemoryRegion *mem, MemoryRegion *io, AddressSpace *dma_as)
@@ -182,6 +240,7 @@ PCIBus *pci_bus_new(MemoryRegion *mem, MemoryRegion *io, AddressSpace *dma_as)
     if (!bus) {
         fatal("out of memory");
     }
+    bus_init(&bus->qbus, "pci", NULL, NULL);
     bus->mem = mem;
     bus->io = io;
     bus->dma_as = dma_as;
@@ -193,6 +252,7 @@ void pci_bus_free(PCIBus *bus)
     if (!bus) {
         return;
     }
+    bus_cleanup(&bus->qbus);
     free(bus->irq_count);
     free(bus);
 }
@@ -227,7 +287,7 @@ PCIDevice *pci_find_device(PCIBus *bus, int devfn)
 
 int pci_device_attach(PCIDevice *d, Error **errp)
 {
-    PCIBus *bus = d->parent.bus;
+    PCIBus *bus = pci_bus(&d->parent);
     const char *name = d->parent.cls ? d->parent.cls->name : "pci device";
     int devfn = d->devfn;
 

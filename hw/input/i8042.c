@@ -464,7 +464,7 @@ static const VMStateDescription vmstate_i8042 = {
 static int i8042_realize(DeviceState *dev, Error **errp)
 {
     I8042State *s = (I8042State *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     if (!bus) {
         error_setg(errp, "i8042: needs an ISA bus");
@@ -477,18 +477,28 @@ static int i8042_realize(DeviceState *dev, Error **errp)
     s->kbd_level = s->aux_level = 0;
     memory_region_init_io(&s->data_io, &i8042_data_ops, s, "i8042-data", 1);
     memory_region_init_io(&s->cmd_io, &i8042_cmd_ops, s, "i8042-cmd", 1);
-    isa_register_ioport(bus, &s->data_io, I8042_DATA_PORT);
-    isa_register_ioport(bus, &s->cmd_io, I8042_CMD_PORT);
+    if (isa_register_ioport(bus, dev, &s->data_io, I8042_DATA_PORT, errp) <
+        0) {
+        goto fail;
+    }
+    if (isa_register_ioport(bus, dev, &s->cmd_io, I8042_CMD_PORT, errp) < 0) {
+        isa_unregister_ioport(bus, &s->data_io);
+        goto fail;
+    }
     return 0;
+fail:
+    memory_region_finalize(&s->data_io);
+    memory_region_finalize(&s->cmd_io);
+    return -EBUSY;
 }
 
 static void i8042_unrealize(DeviceState *dev)
 {
     I8042State *s = (I8042State *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
-    memory_region_del_subregion(bus->io, &s->data_io);
-    memory_region_del_subregion(bus->io, &s->cmd_io);
+    isa_unregister_ioport(bus, &s->data_io);
+    isa_unregister_ioport(bus, &s->cmd_io);
     memory_region_finalize(&s->data_io);
     memory_region_finalize(&s->cmd_io);
 }
@@ -532,7 +542,7 @@ I8042State *i8042_init(ISABus *bus, IRQ *a20_out, Error **errp)
     DeviceState *dev = device_new_class(&i8042_class);
 
     i8042_set_a20_line((I8042State *)dev, a20_out);
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

@@ -499,7 +499,7 @@ static const VMStateDescription vmstate_pic = {
 static int pic_realize(DeviceState *dev, Error **errp)
 {
     PICState *s = (PICState *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     if (!bus) {
         error_setg(errp, "isa-i8259: needs an ISA bus");
@@ -514,10 +514,19 @@ static int pic_realize(DeviceState *dev, Error **errp)
     }
     memory_region_init_io(&s->io, &pic_ops, s,
                           s->master ? "pic-master" : "pic-slave", 2);
-    isa_register_ioport(bus, &s->io, s->iobase);
+    if (isa_register_ioport(bus, dev, &s->io, s->iobase, errp) < 0) {
+        memory_region_finalize(&s->io);
+        return -EBUSY;
+    }
     if (s->elcr_addr) {
         memory_region_init_io(&s->elcr_io, &elcr_ops, s, "elcr", 1);
-        isa_register_ioport(bus, &s->elcr_io, s->elcr_addr);
+        if (isa_register_ioport(bus, dev, &s->elcr_io, s->elcr_addr, errp) <
+            0) {
+            memory_region_finalize(&s->elcr_io);
+            isa_unregister_ioport(bus, &s->io);
+            memory_region_finalize(&s->io);
+            return -EBUSY;
+        }
         s->elcr_mapped = true;
     }
     s->inputs = irq_new_array(pic_set_irq, s, 8);
@@ -527,12 +536,12 @@ static int pic_realize(DeviceState *dev, Error **errp)
 static void pic_unrealize(DeviceState *dev)
 {
     PICState *s = (PICState *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
-    memory_region_del_subregion(bus->io, &s->io);
+    isa_unregister_ioport(bus, &s->io);
     memory_region_finalize(&s->io);
     if (s->elcr_mapped) {
-        memory_region_del_subregion(bus->io, &s->elcr_io);
+        isa_unregister_ioport(bus, &s->elcr_io);
         memory_region_finalize(&s->elcr_io);
         s->elcr_mapped = false;
     }
@@ -574,7 +583,7 @@ static PICState *pic_create(ISABus *bus, uint32_t iobase, uint32_t elcr_addr,
     device_prop_set_uint(dev, "elcr_addr", elcr_addr);
     device_prop_set_uint(dev, "elcr_mask", elcr_mask);
     device_prop_set_bool(dev, "master", master);
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

@@ -191,7 +191,7 @@ static const VMStateDescription vmstate_piix3 = {
 static int piix3_realize(DeviceState *dev, Error **errp)
 {
     PIIX3State *s = container_of(dev, PIIX3State, pci.parent);
-    PCIBus *bus = dev->bus;
+    PCIBus *bus = pci_bus(dev);
     int ret;
 
     if (!s->isa) {
@@ -262,7 +262,7 @@ PIIX3State *piix3_init(PCIBus *bus, ISABus *isa, Error **errp)
 
     s->isa = isa;
     s->pci.devfn = PCI_DEVFN(1, 0);
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

@@ -40,7 +40,7 @@ static const MemoryRegionOps debug_exit_ops = {
 static int debug_exit_realize(DeviceState *dev, Error **errp)
 {
     DebugExitState *s = container_of(dev, DebugExitState, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     if (s->iosize == 0 || s->iosize > 0x100 ||
         (uint64_t)s->iobase + s->iosize > 0x10000) {
@@ -52,16 +52,19 @@ static int debug_exit_realize(DeviceState *dev, Error **errp)
     }
     memory_region_init_io(&s->io, &debug_exit_ops, s, "isa-debug-exit",
                           s->iosize);
-    isa_register_ioport(bus, &s->io, s->iobase);
+    if (isa_register_ioport(bus, dev, &s->io, s->iobase, errp) < 0) {
+        memory_region_finalize(&s->io);
+        return -EBUSY;
+    }
     return 0;
 }
 
 static void debug_exit_unrealize(DeviceState *dev)
 {
     DebugExitState *s = container_of(dev, DebugExitState, parent);
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
-    memory_region_del_subregion(bus->io, &s->io);
+    isa_unregister_ioport(bus, &s->io);
     memory_region_finalize(&s->io);
 }
 

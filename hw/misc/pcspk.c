@@ -109,7 +109,7 @@ static const VMStateDescription vmstate_pcspk = {
 static int pcspk_realize(DeviceState *dev, Error **errp)
 {
     PCSpkState *s = (PCSpkState *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     if (!bus) {
         error_setg(errp, "isa-pcspk: needs an ISA bus");
@@ -121,7 +121,7 @@ static int pcspk_realize(DeviceState *dev, Error **errp)
     }
     if (!s->pit) {
         for (DeviceState *d = devices_first(); d; d = d->next) {
-            if (d->bus == bus && !strcmp(d->cls->name, "isa-pit")) {
+            if (d->bus == &bus->qbus && !strcmp(d->cls->name, "isa-pit")) {
                 s->pit = (PITState *)d;
                 break;
             }
@@ -132,16 +132,19 @@ static int pcspk_realize(DeviceState *dev, Error **errp)
         return -ENODEV;
     }
     memory_region_init_io(&s->io, &pcspk_ops, s, "pcspk", 1);
-    isa_register_ioport(bus, &s->io, s->iobase);
+    if (isa_register_ioport(bus, dev, &s->io, s->iobase, errp) < 0) {
+        memory_region_finalize(&s->io);
+        return -EBUSY;
+    }
     return 0;
 }
 
 static void pcspk_unrealize(DeviceState *dev)
 {
     PCSpkState *s = (PCSpkState *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
-    memory_region_del_subregion(bus->io, &s->io);
+    isa_unregister_ioport(bus, &s->io);
     memory_region_finalize(&s->io);
 }
 
@@ -169,7 +172,7 @@ PCSpkState *pcspk_init(ISABus *bus, PITState *pit, Error **errp)
     DeviceState *dev = device_new_class(&pcspk_class);
 
     ((PCSpkState *)dev)->pit = pit;
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

@@ -72,23 +72,26 @@ static const VMStateDescription vmstate_port92 = {
 static int port92_realize(DeviceState *dev, Error **errp)
 {
     Port92State *s = (Port92State *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     if (!bus) {
         error_setg(errp, "port92: needs an ISA bus");
         return -EINVAL;
     }
     memory_region_init_io(&s->io, &port92_ops, s, "port92", 1);
-    isa_register_ioport(bus, &s->io, PORT92_IOBASE);
+    if (isa_register_ioport(bus, dev, &s->io, PORT92_IOBASE, errp) < 0) {
+        memory_region_finalize(&s->io);
+        return -EBUSY;
+    }
     return 0;
 }
 
 static void port92_unrealize(DeviceState *dev)
 {
     Port92State *s = (Port92State *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
-    memory_region_del_subregion(bus->io, &s->io);
+    isa_unregister_ioport(bus, &s->io);
     memory_region_finalize(&s->io);
 }
 
@@ -119,7 +122,7 @@ Port92State *port92_init(ISABus *bus, IRQ *a20_out, Error **errp)
     DeviceState *dev = device_new_class(&port92_class);
 
     port92_set_a20_line((Port92State *)dev, a20_out);
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

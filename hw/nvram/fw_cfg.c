@@ -367,7 +367,7 @@ static const VMStateDescription vmstate_fw_cfg = {
 static int fw_cfg_realize(DeviceState *dev, Error **errp)
 {
     FWCfgState *s = (FWCfgState *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
     static const uint8_t uuid[16];
     uint8_t id[4];
 
@@ -387,11 +387,20 @@ static int fw_cfg_realize(DeviceState *dev, Error **errp)
     }
     memory_region_init_io(&s->ctl_io, &fw_cfg_ctl_ops, s, "fwcfg",
                           FW_CFG_CTL_SIZE);
-    isa_register_ioport(bus, &s->ctl_io, s->iobase);
+    if (isa_register_ioport(bus, dev, &s->ctl_io, s->iobase, errp) < 0) {
+        memory_region_finalize(&s->ctl_io);
+        return -EBUSY;
+    }
     if (s->dma_enabled) {
         memory_region_init_io(&s->dma_io, &fw_cfg_dma_ops, s, "fwcfg.dma",
                               FW_CFG_DMA_SIZE);
-        isa_register_ioport(bus, &s->dma_io, s->iobase + FW_CFG_DMA_OFFSET);
+        if (isa_register_ioport(bus, dev, &s->dma_io,
+                                s->iobase + FW_CFG_DMA_OFFSET, errp) < 0) {
+            memory_region_finalize(&s->dma_io);
+            isa_unregister_ioport(bus, &s->ctl_io);
+            memory_region_finalize(&s->ctl_io);
+            return -EBUSY;
+        }
     }
 
     fw_cfg_add_bytes(s, FW_CFG_SIGNATURE, "QEMU", FW_CFG_SIG_SIZE);
@@ -405,12 +414,12 @@ static int fw_cfg_realize(DeviceState *dev, Error **errp)
 static void fw_cfg_unrealize(DeviceState *dev)
 {
     FWCfgState *s = (FWCfgState *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
-    memory_region_del_subregion(bus->io, &s->ctl_io);
+    isa_unregister_ioport(bus, &s->ctl_io);
     memory_region_finalize(&s->ctl_io);
     if (s->dma_enabled) {
-        memory_region_del_subregion(bus->io, &s->dma_io);
+        isa_unregister_ioport(bus, &s->dma_io);
         memory_region_finalize(&s->dma_io);
     }
     for (int a = 0; a < 2; a++) {
@@ -454,7 +463,7 @@ FWCfgState *fw_cfg_init_io(ISABus *bus, uint32_t iobase, AddressSpace *dma_as,
     device_prop_set_uint(dev, "iobase", iobase);
     device_prop_set_bool(dev, "dma", dma_as != NULL);
     s->dma_as = dma_as;
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

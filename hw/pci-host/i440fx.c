@@ -443,7 +443,7 @@ PCIBus *i440fx_init(MemoryRegion *sysmem, MemoryRegion *sysio,
     s->pci.devfn = PCI_DEVFN(0, 0);
     memory_region_init(&s->pci_io, "pci-io", 0x10000);
     s->bus = pci_bus_new(pci_mem, &s->pci_io, dma_as);
-    if (device_realize(dev, s->bus, errp) < 0) {
+    if (device_realize(dev, &s->bus->qbus, errp) < 0) {
         pci_bus_free(s->bus);
         memory_region_finalize(&s->pci_io);
         device_free(dev);

@@ -722,7 +722,7 @@ static const VMStateDescription vmstate_pit = {
 static int pit_realize(DeviceState *dev, Error **errp)
 {
     PITState *s = (PITState *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     if (!bus) {
         error_setg(errp, "isa-pit: needs an ISA bus");
@@ -734,7 +734,10 @@ static int pit_realize(DeviceState *dev, Error **errp)
         return -EINVAL;
     }
     memory_region_init_io(&s->io, &pit_ops, s, "pit", 4);
-    isa_register_ioport(bus, &s->io, s->iobase);
+    if (isa_register_ioport(bus, dev, &s->io, s->iobase, errp) < 0) {
+        memory_region_finalize(&s->io);
+        return -EBUSY;
+    }
     s->irq = isa_get_irq(bus, s->irq_num);
     timer_init_ns(&s->timer, CLOCK_VIRTUAL, pit_irq_timer, s);
     s->next_edge = -1;
@@ -744,10 +747,10 @@ static int pit_realize(DeviceState *dev, Error **errp)
 static void pit_unrealize(DeviceState *dev)
 {
     PITState *s = (PITState *)dev;
-    ISABus *bus = dev->bus;
+    ISABus *bus = isa_bus(dev);
 
     timer_del(&s->timer);
-    memory_region_del_subregion(bus->io, &s->io);
+    isa_unregister_ioport(bus, &s->io);
     memory_region_finalize(&s->io);
 }
 
@@ -776,7 +779,7 @@ PITState *pit_init(ISABus *bus, uint32_t iobase, Error **errp)
     DeviceState *dev = device_new_class(&pit_class);
 
     device_prop_set_uint(dev, "iobase", iobase);
-    if (device_realize(dev, bus, errp) < 0) {
+    if (device_realize(dev, &bus->qbus, errp) < 0) {
         device_free(dev);
         return NULL;
     }

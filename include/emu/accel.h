@@ -22,9 +22,20 @@ typedef enum AccelExit {
     ACCEL_EXIT_ERROR,    /* internal error; the machine stops */
 } AccelExit;
 
+/*
+ * What an accelerator can run (AccelOps.caps).  The machine checks the CPU
+ * model against these; nothing tests an accelerator by its name.
+ */
+#define ACCEL_CAP_LONG_MODE (1u << 0) /* 64-bit guests (CPUID LM) */
+#define ACCEL_CAP_HOST_CPU  (1u << 1) /* -cpu host: the host's own CPUID */
+
 struct AccelOps {
     const char *name;
     const char *desc;
+    const char *noun; /* in messages: "the translator", "KVM" */
+    uint32_t caps;    /* ACCEL_CAP_* */
+    /* Without -accel, the usable accelerator of highest priority runs. */
+    int priority;
     /* Usable on this host?  If not, *why says why (static string). */
     bool (*available)(const char **why);
     int (*init)(Machine *m, Error **errp);
@@ -46,6 +57,11 @@ void accel_register(const AccelOps *ops);
         accel_register(&(ops));                                   \
     }
 const AccelOps *accel_find(const char *name);
+/*
+ * -accel NAME, or without a name the usable one of highest priority; NULL
+ * with *errp set if there is no such accelerator or it is not usable.
+ */
+const AccelOps *accel_choose(const char *name, Error **errp);
 /* "-accel help": each accelerator, and whether it is usable here. */
 void accel_list(FILE *f);
 

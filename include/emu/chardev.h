@@ -128,4 +128,14 @@ int ringbuf_pending_input(Chardev *chr);
 /* Send an event (CHR_EVENT_BREAK, ...) to the frontend. */
 void ringbuf_send_event(Chardev *chr, int event);
 
+/* ---- The "chardev" device property type (system/chardev-prop.c) ---- */
+
+#include "emu/property.h"
+
+extern const PropertyInfo prop_info_chardev;
+#define DEFINE_PROP_CHARDEV(n, S, f, desc) \
+    DEFINE_PROP(n, S, f, Chardev *, &prop_info_chardev, 0, desc)
+/* Board code and tests: connect a device's chardev property. */
+void device_prop_set_chardev(DeviceState *dev, const char *name, Chardev *c);
+
 #endif

@@ -61,6 +61,8 @@ void cpu_reset(CPUState *cpu);
 
 /* Start the vCPU thread; returns once it is created. */
 int cpu_start(CPUState *cpu, Error **errp);
+/* Start every vCPU thread of m; paused (-S): stopped, virtual clock too. */
+int cpus_start_all(Machine *m, bool paused, Error **errp);
 /* Pause all vCPUs (returns once they are out of guest mode) / resume. */
 void cpus_pause(void);
 void cpus_resume(void);

@@ -23,74 +23,63 @@
  *
  * Life cycle: device_new() allocates and applies property defaults; the
  * board or the command line sets properties; device_realize(dev, bus)
- * validates them, maps regions and connects IRQs through the bus (ISABus,
- * PCIBus, or a board-specific struct given as "bus"); device_reset() puts it
- * in its power-on state.  Power-on = new + realize + reset.  System reset
- * resets every realized device in realize order.
+ * validates them, maps regions and connects IRQs through the bus;
+ * device_reset() puts it in its power-on state.  Power-on = new + realize +
+ * reset.  System reset resets every realized device in realize order.
+ *
+ * Buses are typed and named, as QEMU's: a BusState is the first member of
+ * each bus struct (ISABus, PCIBus, later IDEBus); its type ("isa", "pci")
+ * matches the DeviceClass's .bus, its name is "<type>.<n>" ("isa.0",
+ * "pci.0") unless the bus is given one, and its parent is the device that
+ * provides it (the PCI-ISA bridge for isa.0), or none for a bus hanging off
+ * the machine's root ("main-system-bus").  A device's "bus" property
+ * (-device isa-serial,bus=isa.0) names the bus it plugs into; it must exist
+ * and be of the class's type.  Without it the board picks the bus.  "info
+ * qtree" prints the tree: buses, their devices with their properties, and
+ * the buses those devices provide.
  */
 #ifndef EMU_DEVICE_H
 #define EMU_DEVICE_H
 
 #include "emu/common.h"
+#include "emu/property.h"
 #include "emu/vmstate.h"
 
 typedef struct DeviceState DeviceState;
-typedef struct Chardev Chardev;
+typedef struct BusState BusState;
 
-typedef enum PropertyType {
-    PROP_BOOL,
-    PROP_U8,
-    PROP_U16,
-    PROP_U32,
-    PROP_U64,
-    PROP_I32,
-    PROP_SIZE,      /* uint64_t, accepts k/M/G suffixes */
-    PROP_STRING,    /* char *, owned by the device */
-    PROP_CHARDEV,   /* Chardev *, by chardev id */
-    PROP_PCI_DEVFN, /* int32_t devfn from "slot[.fn]" (hex), -1 = auto */
-} PropertyType;
+struct BusState {
+    const char *type;       /* "isa", "pci", "system" */
+    char *name;             /* "isa.0" */
+    DeviceState *parent;    /* the device providing the bus, or NULL */
+    DeviceState *children;  /* realized devices on it, in realize order */
+    BusState *next;         /* every bus, in creation order */
+};
 
-typedef struct Property {
-    const char *name;
-    PropertyType type;
-    size_t offset;
-    uint64_t defval;
-    const char *defstr;
-    const char *desc;
-} Property;
-
-#define DEFINE_PROP_(n, S, f, T, ty, d, ds, desc)                          \
-    {                                                                      \
-        n, ty, offsetof(S, f) + 0 * sizeof((T *)0 == &((S *)0)->f), d, ds, \
-            desc                                                           \
-    }
-#define DEFINE_PROP_BOOL(n, S, f, d, desc) \
-    DEFINE_PROP_(n, S, f, bool, PROP_BOOL, d, NULL, desc)
-#define DEFINE_PROP_U8(n, S, f, d, desc) \
-    DEFINE_PROP_(n, S, f, uint8_t, PROP_U8, d, NULL, desc)
-#define DEFINE_PROP_U16(n, S, f, d, desc) \
-    DEFINE_PROP_(n, S, f, uint16_t, PROP_U16, d, NULL, desc)
-#define DEFINE_PROP_U32(n, S, f, d, desc) \
-    DEFINE_PROP_(n, S, f, uint32_t, PROP_U32, d, NULL, desc)
-#define DEFINE_PROP_U64(n, S, f, d, desc) \
-    DEFINE_PROP_(n, S, f, uint64_t, PROP_U64, d, NULL, desc)
-#define DEFINE_PROP_I32(n, S, f, d, desc) \
-    DEFINE_PROP_(n, S, f, int32_t, PROP_I32, d, NULL, desc)
-#define DEFINE_PROP_SIZE(n, S, f, d, desc) \
-    DEFINE_PROP_(n, S, f, uint64_t, PROP_SIZE, d, NULL, desc)
-#define DEFINE_PROP_STRING(n, S, f, ds, desc) \
-    DEFINE_PROP_(n, S, f, char *, PROP_STRING, 0, ds, desc)
-#define DEFINE_PROP_CHARDEV(n, S, f, desc) \
-    DEFINE_PROP_(n, S, f, Chardev *, PROP_CHARDEV, 0, NULL, desc)
-#define DEFINE_PROP_END           \
-    {                             \
-        NULL, 0, 0, 0, NULL, NULL \
-    }
+/*
+ * Register a bus of `type`.  name NULL: "<type>.<n>", n counting the buses
+ * of that type that exist.  parent: the device that provides it, or NULL.
+ */
+void bus_init(BusState *bus, const char *type, const char *name,
+              DeviceState *parent);
+/* Unregister a bus whose devices are all unrealized. */
+void bus_cleanup(BusState *bus);
+void bus_set_parent(BusState *bus, DeviceState *parent);
+BusState *bus_find(const char *name);
+/* The first bus of `type`: where a device goes when nothing says. */
+BusState *bus_find_type(const char *type);
+/* The "bus" property type (every device has a "bus" property). */
+extern const PropertyInfo prop_info_bus;
+/* The machine's root bus, type "system": the default for class .bus NULL. */
+BusState *sysbus_get(void);
+/* "info qtree": the root bus, the buses under it, their devices. */
+void qtree_dump(FILE *f);
 
 typedef struct DeviceClass {
     const char *name;
     const char *desc;
-    const char *bus; /* "isa", "pci", "system" */
+    const char *bus; /* type of bus it plugs into: "isa", "pci"; NULL: the
+                        system bus */
     size_t instance_size;
     const Property *props;
     bool user_creatable; /* may be given with -device */
@@ -103,9 +92,10 @@ typedef struct DeviceClass {
 struct DeviceState {
     const DeviceClass *cls;
     char *id;
-    void *bus; /* what realize plugs into (ISABus *, ...) */
+    BusState *bus; /* what realize plugs into (container of ISABus, ...) */
     bool realized;
-    DeviceState *next; /* realized devices, in realize order */
+    DeviceState *next;    /* realized devices, in realize order */
+    DeviceState *sibling; /* next realized device on the same bus */
 };
 
 void device_class_register(const DeviceClass *dc);
@@ -131,14 +121,31 @@ int device_set_prop(DeviceState *dev, const char *name, const char *value,
                     Error **errp);
 /* Parse "name=value,name=value" ("id=" sets the device id). */
 int device_set_props(DeviceState *dev, const char *opts, Error **errp);
+/*
+ * -device NAME,PROP=VALUE,...: create, set properties, realize on the
+ * "bus" property's bus or the first bus of the class's type.  NULL with
+ * *errp set ("-device OPTS: why") on error.
+ */
+DeviceState *device_add_opts(const char *opts, Error **errp);
+/*
+ * Check a -device option before the machine exists: the class must exist
+ * and be user-creatable (-1, *errp set).  "NAME,help" prints the class's
+ * properties to help and returns 1; otherwise 0.
+ */
+int device_opts_check(const char *opts, FILE *help, Error **errp);
 /* Typed setters for board code and tests; they abort on a wrong name. */
 void device_prop_set_uint(DeviceState *dev, const char *name, uint64_t v);
 void device_prop_set_int(DeviceState *dev, const char *name, int64_t v);
 void device_prop_set_bool(DeviceState *dev, const char *name, bool v);
 void device_prop_set_str(DeviceState *dev, const char *name, const char *v);
-void device_prop_set_chardev(DeviceState *dev, const char *name, Chardev *c);
+/* Layers add setters for their own types (device_prop_set_chardev in
+ * emu/chardev.h) with device_prop_field(). */
 
-int device_realize(DeviceState *dev, void *bus, Error **errp);
+/*
+ * Plug dev into its "bus" property's bus if set, else into `bus` (NULL: the
+ * system bus), which must be of the class's bus type; then realize it.
+ */
+int device_realize(DeviceState *dev, BusState *bus, Error **errp);
 void device_unrealize(DeviceState *dev);
 void device_reset(DeviceState *dev);
 /* Reset every realized device, in realize order. */
@@ -146,8 +153,12 @@ void devices_reset_all(void);
 DeviceState *devices_first(void);
 DeviceState *device_find_id(const char *id);
 
-/* "info qtree"-style dump of one device's properties and state. */
+/* One device's properties and state (its state table). */
 void device_dump(FILE *f, DeviceState *dev);
+/* "dev: NAME, id "ID"" and its properties, as info qtree shows a device. */
+void device_dump_props(FILE *f, DeviceState *dev, int indent);
+/* "id" if it has one, else the class name (messages). */
+const char *device_label(const DeviceState *dev);
 
 #define DEVICE(obj) (&(obj)->parent)
 

@@ -9,7 +9,8 @@
 #
 # Environment: EMU (default ./emu), CLI_TIMEOUT (seconds, default 10),
 # EMU_CLI_UNSUPPORTED (options emu recognises but refuses as not built
-# yet, ';'-separated, default "-hda x.img").
+# yet, ";"-separated, default: the disk, NIC and display options the pc
+# board refuses until their devices exist).
 # Prints one line per test and "N passed, N failed, N skipped".
 # shellcheck disable=SC2086  # $Q and $opt are split on purpose
 set -u
@@ -21,7 +22,7 @@ case "$EMU" in
     */*) EMU=$(cd "$(dirname "$EMU")" 2>/dev/null && pwd)/$(basename "$EMU") ;;
 esac
 CLI_TIMEOUT=${CLI_TIMEOUT:-10}
-EMU_CLI_UNSUPPORTED=${EMU_CLI_UNSUPPORTED:--hda x.img}
+EMU_CLI_UNSUPPORTED=${EMU_CLI_UNSUPPORTED:--hda x.img;x.img;-cdrom x.iso;-drive file=x.img;-net nic;-nic user;-vga std}
 prefix="$(basename "$EMU"): "
 cd "$root" || exit 1
 
@@ -144,6 +145,35 @@ if bad "bad property value" -device isa-debug-exit,iobase=xyz $Q; then
 fi
 bad_ok "unknown accelerator" -accel nosuch $Q
 bad_ok "missing option argument" -m
+# expect_msg NAME TEXT ARGS...: bad(), and the message contains TEXT.
+expect_msg() {
+    name=$1 text=$2
+    shift 2
+    if bad "$name" "$@"; then
+        case "$errline" in
+            *"$text"*) pass "$name: $errline" ;;
+            *) fail "$name" "message lacks '$text': $errline" ;;
+        esac
+    fi
+}
+# -m: sizes are integers with overflow checks (2^64 bytes is too large,
+# not "too small" through a wrapped product).
+expect_msg "-m 2^64 MiB" "too large" -m 18446744073709551616 $Q
+expect_msg "-m 2^44 MiB" "too large" -m 17592186044416 $Q
+expect_msg "-m 2^24 T" "too large" -m 16777216T $Q
+expect_msg "-m 10^23" "too large" -m 99999999999999999999999 $Q
+expect_msg "-m 4096" "at most 3584M" -m 4096 $Q
+expect_msg "-m 0" "too small" -m 0 $Q
+expect_msg "-m 1k" "too small" -m 1k $Q
+expect_msg "-m -1" "invalid RAM size '-1'" -m -1 $Q
+expect_msg "-m 64X" "invalid RAM size '64X'" -m 64X $Q
+expect_msg "-m 1e3" "invalid RAM size '1e3'" -m 1e3 $Q
+expect_msg "-rtc bad date" "invalid date '2006-02-29'" -rtc base=2006-02-29 $Q
+expect_msg "-rtc bad base" "invalid base 'yesterday'" -rtc base=yesterday $Q
+expect_msg "-rtc bad clock" "invalid clock 'guest'" -rtc clock=guest $Q
+expect_msg "-rtc clock=rt" "not supported" -rtc clock=rt $Q
+expect_msg "-rtc driftfix=slew" "not supported" -rtc driftfix=slew $Q
+expect_msg "-rtc unknown key" "invalid parameter 'speed'" -rtc speed=2 $Q
 
 old_ifs=$IFS
 IFS=';'
@@ -160,9 +190,91 @@ for opt in $EMU_CLI_UNSUPPORTED; do
 done
 IFS=$old_ifs
 
+# Buses: -device ...,bus=NAME must name a bus of the device's type.
+if bad "bus= names no bus" -device isa-debug-exit,bus=ide.0 $Q; then
+    case "$errline" in
+        *"no bus named 'ide.0'"*) pass "bus= names no bus: $errline" ;;
+        *) fail "bus= names no bus" "message does not name the bus: $errline" ;;
+    esac
+fi
+if bad "bus= of the wrong type" -device isa-debug-exit,bus=pci.0 $Q; then
+    case "$errline" in
+        *"'pci.0' is of type pci"*"type isa"*) pass "bus= of the wrong type: $errline" ;;
+        *) fail "bus= of the wrong type" "message does not say why: $errline" ;;
+    esac
+fi
+
+# monitor NAME COMMANDS PATTERN...: runs paused (-S) with the monitor on
+# stdio fed COMMANDS (one per line, then quit); status 0 and the output
+# matches every PATTERN (grep -E, on the whole output as one line, with
+# newlines as "|" and no CRs).
+monitor() {
+    name=$1 cmds=$2; shift 2
+    printf '%s\nquit\n' "$cmds" >"$tmp/in"
+    if command -v timeout >/dev/null 2>&1; then
+        timeout -k 2 "$CLI_TIMEOUT" "$EMU" -S $Q -monitor stdio $MON_ARGS \
+            <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
+    else
+        "$EMU" -S $Q -monitor stdio $MON_ARGS <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
+    fi
+    st=$?
+    if [ $st -ne 0 ]; then
+        fail "$name" "exit status $st, want 0 (stderr: $(head -n 1 "$tmp/err"))"
+        return
+    fi
+    flat=$(tr -d '\r' <"$tmp/out" | tr '\n' '|')
+    for p in "$@"; do
+        if ! printf '%s' "$flat" | grep -q -E -- "$p"; then
+            fail "$name" "output lacks '$p'"
+            return
+        fi
+    done
+    pass "$name"
+}
+
+# info qtree nests buses and devices: isa.0 under the PCI-ISA bridge on
+# pci.0, a -device with bus=isa.0 on it with its properties.
+MON_ARGS="-device isa-debug-exit,bus=isa.0,iobase=0x504,id=dbg"
+monitor "info qtree" "info qtree" \
+    '\|bus: main-system-bus\|  type System\|  bus: pci.0\|    type PCI\|' \
+    '\|    dev: PIIX3, id ""\|      addr = 01.0\|      bus: isa.0\|        type ISA\|' \
+    '\|        dev: isa-debug-exit, id "dbg"\|          iobase = 0x504\|'
+
+# -device isa-serial without index takes the next COM port (COM2 after
+# -serial's COM1), not COM1's place.
+MON_ARGS="-device isa-serial,id=extra"
+monitor "isa-serial takes the next free index" "info qtree" \
+    '\|        dev: isa-serial, id "serial0"\|          index = 0\|' \
+    '\|        dev: isa-serial, id "extra"\|          index = 1\|'
+MON_ARGS=
+
+# Two ISA devices on the same ports: refused, naming the one already there.
+if bad "overlapping I/O ports" -device isa-serial,iobase=0x3f8 $Q; then
+    case "$errline" in
+        *"I/O ports 0x3f8-0x3ff already used by serial0 (isa-serial)"*)
+            pass "overlapping I/O ports: $errline" ;;
+        *) fail "overlapping I/O ports" "message does not name both: $errline" ;;
+    esac
+fi
+
+# The translator has no long mode yet: 64-bit CPU models are refused with
+# the reason, instead of a guest that triple-faults.
+for cpu in qemu64 max; do
+    if bad "-cpu $cpu under tcg" -accel tcg -cpu $cpu $Q; then
+        case "$errline" in
+            *"-cpu $cpu: long mode"*"not yet supported by the translator"*)
+                pass "-cpu $cpu under tcg: $errline" ;;
+            *) fail "-cpu $cpu under tcg" "message does not say why: $errline" ;;
+        esac
+    fi
+done
+
 # --- good input
 good "-version" "version [0-9]" -- -version
-good "-help" "-kernel" "-device" -- -help
+good "-help" "-kernel" "-device" "-rtc .*base=" -- -help
+good "-m 1.5G, 64MiB, size=64" "version" -- -m 1.5G -m 64MiB -m size=64 -version
+good "-rtc accepted" "version" -- -rtc base=2006-06-17T16:01:21,clock=vm \
+    -rtc base=localtime,driftfix=none -version
 good "-device help" "isa-serial" "isa-debug-exit" -- -device help
 good "-accel help" "kvm" "tcg" -- -accel help
 good "-device isa-serial,help" "iobase" "irq" -- -device isa-serial,help

@@ -60,10 +60,8 @@ void test_bus_init(TestBus *tb)
     memory_region_add_subregion(&tb->mem_root, 0, &tb->ram);
     address_space_init(&tb->io_as, &tb->io_root, "I/O");
     address_space_init(&tb->mem_as, &tb->mem_root, "memory");
-    tb->isa.io = &tb->io_root;
-    tb->isa.io_as = &tb->io_as;
-    tb->isa.mem = &tb->mem_root;
-    tb->isa.mem_as = &tb->mem_as;
+    isa_bus_init(&tb->isa, NULL, &tb->io_root, &tb->io_as, &tb->mem_root,
+                 &tb->mem_as);
     for (int i = 0; i < 16; i++) {
         tb->isa.irqs[i] = irq_new_probe(&tb->irq[i]);
     }
@@ -75,7 +73,7 @@ void test_bus_cleanup(TestBus *tb)
     for (;;) {
         DeviceState *last = NULL;
         for (DeviceState *d = devices_first(); d; d = d->next) {
-            if (d->bus == &tb->isa) {
+            if (d->bus == &tb->isa.qbus) {
                 last = d;
             }
         }
@@ -93,6 +91,7 @@ void test_bus_cleanup(TestBus *tb)
     for (int i = 0; i < 16; i++) {
         irq_free(tb->isa.irqs[i]);
     }
+    bus_cleanup(&tb->isa.qbus);
 }
 
 DeviceState *test_device(TestBus *tb, const char *name, const char *props)
@@ -104,7 +103,7 @@ DeviceState *test_device(TestBus *tb, const char *name, const char *props)
         return NULL;
     }
     if ((props && device_set_props(dev, props, &err) < 0) ||
-        device_realize(dev, &tb->isa, &err) < 0) {
+        device_realize(dev, &tb->isa.qbus, &err) < 0) {
         test_fail(__FILE__, __LINE__, "%s: %s", name, error_get_pretty(err));
         error_free(err);
         device_free(dev);

@@ -64,7 +64,7 @@ void test_fail(const char *file, int line, const char *fmt, ...)
         const char *a_ = (a), *b_ = (b);                                     \
         if (strcmp(a_ ? a_ : "(null)", b_ ? b_ : "(null)")) {                \
             test_fail(__FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", #a,  \
-                      #b, a_, b_);                                           \
+                      #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)");           \
         }                                                                    \
     } while (0)
 

@@ -24,7 +24,7 @@ static void test_debugcon_output(void)
     CHECK(chr != NULL);
     dev = device_new(TYPE_ISA_DEBUGCON);
     device_prop_set_chardev(dev, "chardev", chr);
-    CHECK_EQ(device_realize(dev, &tb.isa, NULL), 0);
+    CHECK_EQ(device_realize(dev, &tb.isa.qbus, NULL), 0);
     device_reset(dev);
     outb(&tb, 0xe9, 'o');
     outb(&tb, 0xe9, 'k');
@@ -120,7 +120,7 @@ static void test_debug_exit_bad_props(void)
 
     test_bus_init(&tb);
     CHECK_EQ(device_set_props(dev, "iobase=0xffff,iosize=4", NULL), 0);
-    CHECK(device_realize(dev, &tb.isa, &err) < 0);
+    CHECK(device_realize(dev, &tb.isa.qbus, &err) < 0);
     CHECK(err != NULL);
     error_free(err);
     device_free(dev);

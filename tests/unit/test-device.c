@@ -1,6 +1,48 @@
-/* Device base: class lookup, typed property parsing and errors, realize and
+/* Device base: class lookup, typed property parsing and errors, property
+ * types as operation tables (round trips, a type defined here), realize and
  * reset order, the state table dump and save/load round trip. */
 #include "tests/unit/harness.h"
+
+#include <glib.h>
+
+#include "hw/pci/pci.h"
+
+/*
+ * A property type defined outside hw/core, as the block and net layers
+ * will define drive and netdev: a colour by name, stored as an index.
+ * "release" counts calls so the test sees device_free() use it.
+ */
+typedef enum { COLOUR_NONE, COLOUR_RED, COLOUR_GREEN } Colour;
+static const char *const colour_names[] = {"none", "red", "green"};
+static int colour_releases;
+
+static int colour_parse(DeviceState *dev, const Property *p, void *field,
+                        const char *str, Error **errp)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(colour_names); i++) {
+        if (!strcmp(str, colour_names[i])) {
+            *(Colour *)field = (Colour)i;
+            return 0;
+        }
+    }
+    error_setg(errp, "expects red or green, not '%s'", str);
+    return -EINVAL;
+}
+
+static char *colour_print(const Property *p, const void *field)
+{
+    return g_strdup(colour_names[*(const Colour *)field]);
+}
+
+static void colour_release(const Property *p, void *field)
+{
+    colour_releases++;
+}
+
+static const PropertyInfo prop_info_colour = {
+    .name = "colour", .parse = colour_parse, .print = colour_print,
+    .release = colour_release,
+};
 
 typedef struct FooState {
     DeviceState parent;
@@ -10,6 +52,10 @@ typedef struct FooState {
     uint64_t size;
     int32_t devfn;
     char *label;
+    Colour colour;
+    int32_t delta;
+    uint16_t port;
+    uint64_t big;
     int resets;
     int realize_order;
     uint16_t regs[3];
@@ -22,9 +68,14 @@ static const Property foo_props[] = {
     DEFINE_PROP_U8("irq", FooState, irq, 5, "IRQ"),
     DEFINE_PROP_BOOL("fast", FooState, fast, false, "go fast"),
     DEFINE_PROP_SIZE("size", FooState, size, 4096, "window size"),
-    { "addr", PROP_PCI_DEVFN, offsetof(FooState, devfn), (uint64_t)-1, NULL,
-      "slot.fn" },
+    DEFINE_PROP("addr", FooState, devfn, int32_t, &prop_info_pci_devfn,
+                (uint64_t)-1, "slot.fn"),
     DEFINE_PROP_STRING("label", FooState, label, "none", "a label"),
+    DEFINE_PROP("colour", FooState, colour, Colour, &prop_info_colour, 0,
+                "a colour"),
+    DEFINE_PROP_I32("delta", FooState, delta, -1, "signed"),
+    DEFINE_PROP_U16("port", FooState, port, 0x60, "a port"),
+    DEFINE_PROP_U64("big", FooState, big, 0, "a big one"),
     DEFINE_PROP_END,
 };
 
@@ -114,6 +165,97 @@ static void test_bad_values(void)
     expect_error("addr=20.0", "slot[.function]");
     expect_error("addr=1.8", "slot[.function]");
     expect_error("iobase", "expected property=value");
+    expect_error("iobase=", "expects a uint32, not ''");
+    expect_error("iobase=0x100000000", "expects a uint32");
+    expect_error("port=0x10000", "expects a uint16");
+    expect_error("big=18446744073709551616", "expects a uint64");
+    expect_error("big=-1", "expects a uint64");
+    expect_error("size=1k2", "expects a size");
+    expect_error("size=17179869184G", "expects a size");
+    expect_error("delta=2147483648", "expects an integer");
+    expect_error("delta=1x", "expects an integer");
+    expect_error("addr=.1", "slot[.function]");
+    expect_error("addr=1.", "slot[.function]");
+    expect_error("colour=blue", "expects red or green, not 'blue'");
+    /* The message names the device and the property. */
+    expect_error("irq=256", "test-foo: property 'irq': ");
+    expect_error("colour=blue", "test-foo: property 'colour': ");
+}
+
+/* Parse, print, parse the printed text: the same value (and text). */
+static void round_trip(const char *prop, const char *in, const char *printed)
+{
+    Error *err = NULL;
+    DeviceState *d = device_new("test-foo");
+    DeviceState *e = device_new("test-foo");
+    CHECK(device_set_prop(d, prop, in, &err) == 0);
+    char *out = device_prop_print(d, prop);
+    CHECK_STR(out, printed);
+    /* Strings print quoted; everything else reparses as printed. */
+    if (out && out[0] != '"') {
+        CHECK(device_set_prop(e, prop, out, &err) == 0);
+        char *again = device_prop_print(e, prop);
+        CHECK_STR(again, printed);
+        g_free(again);
+    }
+    if (err) {
+        test_fail(__FILE__, __LINE__, "%s=%s: %s", prop, in,
+                  error_get_pretty(err));
+        error_free(err);
+    }
+    g_free(out);
+    device_free(d);
+    device_free(e);
+}
+
+static void test_round_trips(void)
+{
+    round_trip("iobase", "0x2f8", "0x2f8");
+    round_trip("iobase", "760", "0x2f8");
+    round_trip("iobase", "0xffffffff", "0xffffffff");
+    round_trip("irq", "255", "0xff");
+    round_trip("port", "0xffff", "0xffff");
+    round_trip("big", "18446744073709551615", "0xffffffffffffffff");
+    round_trip("size", "2G", "0x80000000");
+    round_trip("size", "1t", "0x10000000000");
+    round_trip("fast", "yes", "true");
+    round_trip("fast", "off", "false");
+    round_trip("delta", "-2147483648", "-2147483648");
+    round_trip("delta", "0x10", "16");
+    round_trip("addr", "1f.7", "1f.7");
+    round_trip("addr", "3", "03.0");
+    round_trip("label", "hello", "\"hello\"");
+    round_trip("colour", "green", "green");
+    DeviceState *d = device_new("test-foo");
+    CHECK(device_prop_print(d, "nosuch") == NULL);
+    device_free(d);
+}
+
+static void test_custom_type(void)
+{
+    Error *err = NULL;
+    FooState *s = (FooState *)device_new("test-foo");
+    CHECK_EQ(s->colour, COLOUR_NONE); /* no set_default: zero */
+    CHECK(device_set_props(&s->parent, "colour=red", &err) == 0);
+    CHECK_EQ(s->colour, COLOUR_RED);
+    CHECK(device_prop_field(&s->parent, "colour", &prop_info_colour) ==
+          &s->colour);
+    int before = colour_releases;
+    device_free(&s->parent);
+    CHECK_EQ(colour_releases, before + 1);
+
+    /* help shows the type's name, and the default only where one exists */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    device_class_print_props(f, device_class_find("test-foo"));
+    fclose(f);
+    CHECK(strstr(buf, "colour=<colour> - a colour\n") != NULL);
+    CHECK(strstr(buf, "delta=<int32> - signed\n") != NULL);
+    CHECK(strstr(buf, "label=<str> - a label (default \"none\")") != NULL);
+    CHECK(strstr(buf, "fast=<bool> - go fast (default off)") != NULL);
+    CHECK(strstr(buf, "addr=<pci-devfn> - slot.fn\n") != NULL);
+    free(buf);
 }
 
 static void test_realize_reset_dump(void)
@@ -138,7 +280,7 @@ static void test_realize_reset_dump(void)
     /* realize failure is an error, not a crash */
     DeviceState *c = device_new("test-foo");
     device_set_props(c, "iobase=0xffff", NULL);
-    CHECK(device_realize(c, &tb.isa, &err) < 0);
+    CHECK(device_realize(c, &tb.isa.qbus, &err) < 0);
     CHECK(err && strstr(error_get_pretty(err), "out of range"));
     error_free(err);
     device_free(c);
@@ -185,6 +327,8 @@ int main(int argc, char **argv)
     test_init(argc, argv);
     TEST_RUN(test_defaults_and_parse);
     TEST_RUN(test_bad_values);
+    TEST_RUN(test_round_trips);
+    TEST_RUN(test_custom_type);
     TEST_RUN(test_realize_reset_dump);
     TEST_RUN(test_help_lists);
     return test_finish();

@@ -61,7 +61,7 @@ static void bus_code_written(MemoryListener *l, uint64_t addr, uint64_t len)
     b->code_len = len;
 }
 
-static void bus_init(Bus *b)
+static void dma_bus_init(Bus *b)
 {
     Error *err = NULL;
     memset(b, 0, sizeof(*b));
@@ -81,7 +81,7 @@ static void bus_init(Bus *b)
     memory_listener_register(&b->l, &b->as);
 }
 
-static void bus_cleanup(Bus *b)
+static void dma_bus_cleanup(Bus *b)
 {
     memory_listener_unregister(&b->l);
     memory_region_del_subregion(&b->root, &b->ram);
@@ -93,7 +93,7 @@ static void bus_cleanup(Bus *b)
 static void test_map_ram(void)
 {
     Bus b;
-    bus_init(&b);
+    dma_bus_init(&b);
     uint64_t len = 0x100;
     uint8_t *p = address_space_map(&b.as, 0x1000, &len, true);
     CHECK(p == b.ram.ram + 0x1000);
@@ -125,13 +125,13 @@ static void test_map_ram(void)
     p = address_space_map(&b.as, 0x4800, &len, true);
     address_space_unmap(&b.as, p, len, true, 0x800);
     CHECK_EQ(b.code_calls, 1);
-    bus_cleanup(&b);
+    dma_bus_cleanup(&b);
 }
 
 static void test_map_spanning_mmio(void)
 {
     Bus b;
-    bus_init(&b);
+    dma_bus_init(&b);
     /* 0x20 bytes across the RAM/MMIO boundary: the RAM part directly,
      * clamped where RAM ends. */
     uint64_t len = 0x20;
@@ -164,7 +164,7 @@ static void test_map_spanning_mmio(void)
     CHECK_EQ(b.m.regs[0x80], 0x5a);
     CHECK_EQ(b.m.regs[0x83], 0x5a);
     CHECK_EQ(b.m.regs[0x84], (uint8_t)(0x80 + 0x84));
-    bus_cleanup(&b);
+    dma_bus_cleanup(&b);
 }
 
 static int retries;
@@ -176,7 +176,7 @@ static void retry_cb(void *opaque)
 static void test_bounce_busy(void)
 {
     Bus b;
-    bus_init(&b);
+    dma_bus_init(&b);
     uint64_t len1 = 8, len2 = 8, len3 = 8;
     uint8_t *p1 = address_space_map(&b.as, MMIO_BASE, &len1, false);
     CHECK(p1 != NULL);
@@ -201,13 +201,13 @@ static void test_bounce_busy(void)
     CHECK_EQ(p2[0], 0xff); /* unassigned reads all ones */
     address_space_unmap(&b.as, p2, len2, false, len2);
     bh_delete(bh);
-    bus_cleanup(&b);
+    dma_bus_cleanup(&b);
 }
 
 static void test_out_of_range(void)
 {
     Bus b;
-    bus_init(&b);
+    dma_bus_init(&b);
     uint8_t buf[16];
 
     /* Beyond the end of the address space: all ones, nothing else. */
@@ -248,7 +248,7 @@ static void test_out_of_range(void)
     CHECK_EQ(dma_memory_set(&b.as, 0x200, 0, 4), DMA_OK);
     CHECK_EQ(b.ram.ram[0x203], 0);
     CHECK_EQ(b.ram.ram[0x204], 0x77);
-    bus_cleanup(&b);
+    dma_bus_cleanup(&b);
 }
 
 static void test_pci_bus_master(void)
@@ -259,11 +259,11 @@ static void test_pci_bus_master(void)
     Error *err = NULL;
     uint8_t buf[4] = {1, 2, 3, 4};
 
-    bus_init(&b);
+    dma_bus_init(&b);
     memory_region_init(&io, "io", 0x10000);
     PCIBus *bus = pci_bus_new(&b.root, &io, &b.as);
     memset(&d, 0, sizeof(d));
-    d.parent.bus = bus;
+    d.parent.bus = &bus->qbus;
     d.devfn = -1;
     CHECK_EQ(pci_device_attach(&d, &err), 0);
 
@@ -296,7 +296,7 @@ static void test_pci_bus_master(void)
 
     pci_device_detach(&d);
     pci_bus_free(bus);
-    bus_cleanup(&b);
+    dma_bus_cleanup(&b);
 }
 
 /*

@@ -108,7 +108,7 @@ static TestPCIDev *tdev_new(PCFixture *f, const char *addr)
         device_free(dev);
         return NULL;
     }
-    if (device_realize(dev, f->bus, &err) < 0) {
+    if (device_realize(dev, &f->bus->qbus, &err) < 0) {
         test_fail(__FILE__, __LINE__, "%s", error_get_pretty(err));
         error_free(err);
         device_free(dev);
@@ -359,7 +359,7 @@ static void test_devfn(void)
     /* An address in use is refused. */
     DeviceState *c = device_new("test-pci-dev");
     device_set_prop(c, "addr", "1.0", NULL);
-    CHECK(device_realize(c, f.bus, &err) < 0);
+    CHECK(device_realize(c, &f.bus->qbus, &err) < 0);
     CHECK(err != NULL && strstr(error_get_pretty(err), "in use"));
     error_free(err);
     device_free(c);

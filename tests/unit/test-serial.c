@@ -5,6 +5,8 @@
  * holding bytes without loss, loopback, input flow control, break.
  */
 #include "tests/unit/harness.h"
+
+#include <glib.h>
 #include "emu/chardev.h"
 #include "hw/char/serial.h"
 
@@ -56,7 +58,7 @@ static DeviceState *uart_setup_paced(TestBus *tb, Chardev **chr, int size,
     dev = device_new(TYPE_ISA_SERIAL);
     device_prop_set_chardev(dev, "chardev", *chr);
     device_prop_set_bool(dev, "tx-pacing", pacing);
-    if (device_realize(dev, &tb->isa, NULL) < 0) {
+    if (device_realize(dev, &tb->isa.qbus, NULL) < 0) {
         test_fail(__FILE__, __LINE__, "realize failed");
         return NULL;
     }
@@ -132,6 +134,47 @@ static void test_index_defaults(void)
     CHECK_EQ(tb.irq[5].level, 1);
     outb(&tb, 0x238 + 1, 0x02);
     CHECK_EQ(tb.irq[4].level, 1);                   /* COM3's default */
+    test_bus_cleanup(&tb);
+}
+
+/* Without index, the first COM port not taken; a fifth UART is refused,
+ * and so is one on ports another UART decodes. */
+static void test_index_next_free(void)
+{
+    TestBus tb;
+    Error *err = NULL;
+
+    test_bus_init(&tb);
+    test_device(&tb, TYPE_ISA_SERIAL, "index=1");
+    DeviceState *a = test_device(&tb, TYPE_ISA_SERIAL, NULL);
+    DeviceState *b = test_device(&tb, TYPE_ISA_SERIAL, NULL);
+    test_device(&tb, TYPE_ISA_SERIAL, NULL);
+    char *v = a ? device_prop_print(a, "index") : NULL;
+    CHECK_STR(v, "0");
+    g_free(v);
+    v = b ? device_prop_print(b, "index") : NULL;
+    CHECK_STR(v, "2");
+    g_free(v);
+    outb(&tb, 0x3f8 + 7, 0x44); /* COM1 scratch: a, not hidden */
+    outb(&tb, 0x3e8 + 7, 0x55); /* COM3: b */
+    CHECK_EQ(inb(&tb, 0x3f8 + 7), 0x44);
+    CHECK_EQ(inb(&tb, 0x3e8 + 7), 0x55);
+
+    DeviceState *e = device_new(TYPE_ISA_SERIAL);
+    CHECK(device_realize(e, &tb.isa.qbus, &err) < 0);
+    CHECK(err && strstr(error_get_pretty(err), "all 4 COM ports are in use"));
+    error_free(err);
+    err = NULL;
+    device_free(e);
+
+    e = device_new(TYPE_ISA_SERIAL);
+    device_set_props(e, "index=0,iobase=0x2fc", NULL);
+    CHECK(device_realize(e, &tb.isa.qbus, &err) < 0);
+    CHECK(err && !strcmp(error_get_pretty(err), "I/O ports 0x2f8-0x2ff "
+                                                "already used by isa-serial"));
+    error_free(err);
+    device_free(e);
+    CHECK_EQ(inb(&tb, 0x2f8 + 7), 0); /* the first still answers */
     test_bus_cleanup(&tb);
 }
 
@@ -553,6 +596,7 @@ int main(int argc, char **argv)
     test_init(argc, argv);
     TEST_RUN(test_reset_values);
     TEST_RUN(test_index_defaults);
+    TEST_RUN(test_index_next_free);
     TEST_RUN(test_tx_timing_no_fifo);
     TEST_RUN(test_tx_unpaced_default);
     TEST_RUN(test_tx_fifo_order_and_thre_irq);

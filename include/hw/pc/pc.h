@@ -8,12 +8,7 @@
 #include "emu/common.h"
 #include "emu/machine.h"
 
-/* Build the machine from m->opts; m->accel is chosen already. */
-int pc_machine_init(Machine *m, Error **errp);
-/* Add a -device NAME,PROPS... device (ISA devices only for now). */
-int pc_add_user_device(Machine *m, const char *opts, Error **errp);
-/* Power-on / system reset: devices, CPU, firmware or kernel entry. */
-void pc_machine_reset(Machine *m);
+/* The board registers itself as the machine class "pc" (MachineClass). */
 /* -L DIR: where to look for firmware files first. */
 void pc_set_firmware_dir(const char *dir);
 

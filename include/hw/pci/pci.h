@@ -4,7 +4,7 @@
  *
  * A PCI device's state struct starts with a PCIDevice, whose first member is
  * the DeviceState.  Its class realize() first calls pci_device_attach(),
- * which takes the bus from dev->bus, picks the devfn (property "addr",
+ * which takes the bus from dev->bus (pci_bus()), picks the devfn (property "addr",
  * "slot[.fn]", or the first free slot) and sets up config space defaults;
  * then it fills in IDs with pci_config_set_ids() and registers BARs.
  *
@@ -85,6 +85,7 @@ typedef int PCIMapIRQFn(PCIDevice *d, int pin); /* -> bus irq index */
 typedef void PCISetIRQFn(void *opaque, int irq, int level);
 
 struct PCIBus {
+    BusState qbus; /* type "pci", named "pci.<n>" */
     MemoryRegion *mem;    /* where memory BARs are mapped */
     MemoryRegion *io;     /* where I/O BARs are mapped */
     AddressSpace *dma_as; /* what bus masters reach */
@@ -96,18 +97,26 @@ struct PCIBus {
     int *irq_count; /* devices asserting each bus irq */
 };
 
+/* The PCI bus dev is plugged into, or NULL. */
+static inline PCIBus *pci_bus(DeviceState *dev)
+{
+    return dev->bus && !strcmp(dev->bus->type, "pci")
+               ? container_of(dev->bus, PCIBus, qbus)
+               : NULL;
+}
+
 PCIBus *pci_bus_new(MemoryRegion *mem, MemoryRegion *io, AddressSpace *dma_as);
 /* Free a bus whose devices are all detached. */
 void pci_bus_free(PCIBus *bus);
 void pci_bus_set_irq_routing(PCIBus *bus, PCIMapIRQFn *map_irq,
                              PCISetIRQFn *set_irq, void *opaque, int nirq);
 
-/* "addr" property for PCI device classes (parses "slot[.fn]", hex). */
+/* The PCI address type: int32_t devfn from "slot[.fn]" (hex), -1 = auto. */
+extern const PropertyInfo prop_info_pci_devfn;
+/* "addr" property for PCI device classes. */
 #define DEFINE_PROP_PCI_DEVFN(S)                                            \
-    {                                                                       \
-        "addr", PROP_PCI_DEVFN, offsetof(S, pci.devfn), (uint64_t)-1, NULL, \
-            "slot[.function] on the PCI bus (hex)"                          \
-    }
+    DEFINE_PROP("addr", S, pci.devfn, int32_t, &prop_info_pci_devfn,        \
+                (uint64_t)-1, "slot[.function] on the PCI bus (hex)")
 
 int pci_device_attach(PCIDevice *d, Error **errp);
 void pci_device_detach(PCIDevice *d);

@@ -1,0 +1,178 @@
+/*
+ * The pc board's firmware side: the firmware image (-bios, SeaBIOS by
+ * default, found in -L DIR or Debian's places), and what the firmware reads
+ * from the board: the CMOS layout (as QEMU's pc_cmos_init) and the fw_cfg
+ * items.
+ */
+#include "emu/common.h"
+#include "emu/chardev.h"
+#include "hw/pc/loader.h"
+#include "hw/pc/pc-internal.h"
+#include "hw/pc/pc.h"
+
+#include <sys/stat.h>
+
+static const char *firmware_dir;
+
+void pc_set_firmware_dir(const char *dir)
+{
+    firmware_dir = dir;
+}
+
+/* Find a firmware file: as given, in -L DIR, then in Debian's places. */
+static char *find_firmware(const char *name)
+{
+    const char *dirs[] = {firmware_dir, "/usr/share/seabios",
+                          "/usr/share/qemu"};
+    struct stat st;
+    if (strchr(name, '/') || stat(name, &st) == 0) {
+        return strdup(name);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+        char *path;
+        if (!dirs[i]) {
+            continue;
+        }
+        if (asprintf(&path, "%s/%s", dirs[i], name) < 0) {
+            return NULL;
+        }
+        if (stat(path, &st) == 0) {
+            return path;
+        }
+        free(path);
+    }
+    return NULL;
+}
+
+/* ---- Firmware ---------------------------------------------------------- */
+
+int pc_load_bios(Machine *m, PCBoard *b, Error **errp)
+{
+    const char *name = m->opts.bios ? m->opts.bios : "bios-256k.bin";
+    char *path = find_firmware(name);
+    uint8_t *data = NULL;
+    size_t size = 0;
+    int ret = -1;
+
+    if (!path) {
+        if (m->opts.bios) {
+            error_setg(errp, "-bios %s: no such file", name);
+        } else {
+            error_setg(errp, "could not find the firmware (bios-256k.bin); "
+                             "install it with: apt-get install seabios");
+        }
+        return -1;
+    }
+    if (pc_load_file(path, "BIOS", &data, &size, errp) < 0) {
+        goto out;
+    }
+    if (size == 0 || size % (64 * KiB) || size > 16 * MiB) {
+        error_setg(errp,
+                   "-bios %s: size %zu is not a multiple of 64 KiB "
+                   "between 64 KiB and 16 MiB",
+                   path, size);
+        goto out;
+    }
+    if (memory_region_init_rom(&b->bios, "pc.bios", size, errp) < 0) {
+        goto out;
+    }
+    memcpy(memory_region_get_ram_ptr(&b->bios), data, size);
+    memory_region_add_subregion(&b->pci_mem, 4 * GiB - size, &b->bios);
+    uint64_t isa_size = MIN(size, PC_ISA_BIOS_SIZE);
+    memory_region_init_alias(&b->isa_bios, "isa-bios", &b->bios,
+                             size - isa_size, isa_size);
+    memory_region_add_subregion_overlap(&b->pci_mem, 1 * MiB - isa_size,
+                                        &b->isa_bios, 1);
+    ret = 0;
+out:
+    free(data);
+    free(path);
+    return ret;
+}
+
+/* ---- CMOS layout SeaBIOS and DOS read (QEMU's pc_cmos_init) ------------ */
+
+void pc_cmos_init(Machine *m, PCBoard *b)
+{
+    MC146818State *rtc = b->rtc;
+    uint64_t ram = m->opts.ram_size;
+    uint64_t below = b->ram_below_4g_size;
+
+    /* Base memory 640 KiB */
+    rtc_set_cmos(rtc, 0x15, 640 & 0xff);
+    rtc_set_cmos(rtc, 0x16, 640 >> 8);
+    /* Extended memory (1 MiB .. 64 MiB) in KiB */
+    uint64_t ext = below > 1 * MiB ? (below - 1 * MiB) / KiB : 0;
+    ext = MIN(ext, 65535);
+    rtc_set_cmos(rtc, 0x17, ext & 0xff);
+    rtc_set_cmos(rtc, 0x18, ext >> 8);
+    rtc_set_cmos(rtc, 0x30, ext & 0xff);
+    rtc_set_cmos(rtc, 0x31, ext >> 8);
+    /* Memory above 16 MiB in 64 KiB units */
+    uint64_t hi = below > 16 * MiB ? (below - 16 * MiB) / (64 * KiB) : 0;
+    hi = MIN(hi, 65535);
+    rtc_set_cmos(rtc, 0x34, hi & 0xff);
+    rtc_set_cmos(rtc, 0x35, hi >> 8);
+    /* Memory above 4 GiB in 64 KiB units (none yet) */
+    uint64_t above = ram > below ? (ram - below) / (64 * KiB) : 0;
+    rtc_set_cmos(rtc, 0x5b, above & 0xff);
+    rtc_set_cmos(rtc, 0x5c, (above >> 8) & 0xff);
+    rtc_set_cmos(rtc, 0x5d, (above >> 16) & 0xff);
+    /* CPU count - 1 */
+    rtc_set_cmos(rtc, 0x5f, m->nr_cpus - 1);
+    /* Equipment byte: math coprocessor, no floppy, display "EGA/VGA" */
+    rtc_set_cmos(rtc, 0x14, 0x02 | (m->opts.graphics ? 0 : 0x30));
+    /* Boot order, SeaBIOS's legacy encoding: a=1 (floppy) c=2 (disk)
+     * d=3 (cd) n=4 (net), first in 0x3d low nibble. */
+    int order[3] = {0, 0, 0};
+    const char *bo = m->opts.boot_order ? m->opts.boot_order : "cad";
+    for (int i = 0; i < 3 && bo[i]; i++) {
+        order[i] = bo[i] == 'a' ? 1 : bo[i] == 'c' ? 2 : bo[i] == 'd' ? 3 : 4;
+    }
+    rtc_set_cmos(rtc, 0x3d, order[0] | (order[1] << 4));
+    rtc_set_cmos(rtc, 0x38, order[2] << 4);
+}
+
+/* ---- fw_cfg: what SeaBIOS reads ---------------------------------------- */
+
+void pc_fw_cfg_init(Machine *m, PCBoard *b)
+{
+    FWCfgState *fw = b->fw_cfg;
+    PCE820Entry e820[PC_E820_MAX];
+    uint8_t *table;
+    int n;
+
+    fw_cfg_add_i64(fw, FW_CFG_RAM_SIZE, m->opts.ram_size);
+    fw_cfg_add_i16(fw, FW_CFG_NB_CPUS, m->nr_cpus);
+    fw_cfg_add_i16(fw, FW_CFG_MAX_CPUS, m->nr_cpus);
+    fw_cfg_add_i16(fw, FW_CFG_NOGRAPHIC, !m->opts.graphics);
+    fw_cfg_add_i16(fw, FW_CFG_BOOT_MENU, 0);
+
+    /* etc/e820: RAM only, as QEMU gives it (SeaBIOS adds its own
+     * reservations); packed {u64 addr, u64 len, u32 type}. */
+    n = 0;
+    e820[n++] = (PCE820Entry){0, b->ram_below_4g_size, E820_RAM};
+    table = calloc(n, 20);
+    for (int i = 0; i < n; i++) {
+        stq_le_p(table + i * 20, e820[i].addr);
+        stq_le_p(table + i * 20 + 8, e820[i].size);
+        stl_le_p(table + i * 20 + 16, e820[i].type);
+    }
+    fw_cfg_add_file(fw, "etc/e820", table, n * 20);
+
+    /*
+     * Without a display, SeaBIOS's serial console: its screen output and
+     * keyboard go through COM1 (QEMU does this with -machine graphics=off;
+     * emu has no display yet, so always).
+     */
+    if (!m->opts.graphics && m->opts.nr_serial > 0 && m->opts.serial[0]) {
+        uint8_t *port = malloc(2);
+        stw_le_p(port, 0x3f8);
+        fw_cfg_add_file(fw, "etc/sercon-port", port, 2);
+    }
+    /* QEMU's default reboot-timeout: -1, SeaBIOS says "No bootable
+     * device" and stops instead of rebooting. */
+    uint8_t *wait = malloc(4);
+    stl_le_p(wait, 0xffffffff);
+    fw_cfg_add_file(fw, "etc/boot-fail-wait", wait, 4);
+}
