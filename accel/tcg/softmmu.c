@@ -11,8 +11,9 @@
  * the slow flag sends stores through tcg_slow_st: pages holding translated
  * code (the blocks they overlap are invalidated first), pages not writable
  * in this mode or whose D flag is still clear (walked again: #PF or D
- * set), pages a data breakpoint watches.  Fetch entries (addr_code) exist
- * only for executable pages.  Every TLB flush (CR0/CR3/CR4 writes, INVLPG,
+ * set), pages a data breakpoint watches, ROM and MMIO.  A store that ROM
+ * or unassigned space drops invalidates no translated code.  Fetch entries
+ * (addr_code) exist only for executable pages.  Every TLB flush (CR0/CR3/CR4 writes, INVLPG,
  * task switches) also empties the exec loop's jump cache, which is keyed
  * by linear address.  Global pages are flushed like the others (allowed:
  * flushing more than needed).  A20 masking is applied to physical
@@ -393,11 +394,11 @@ static void st_page(CPUX86State *env, uint32_t addr, int size, uint64_t val,
         x86_check_watch(env, addr, size, true);
     }
     if (e->addr_write & TLB_FLAG_SLOW) {
-        if (tb_page_has_code(pa & TCG_PAGE_MASK)) {
-            tb_invalidate_phys_range(pa, size);
-        }
         uint8_t *p = address_space_map(mem_as(), pa, size, true);
         if (p) {
+            if (tb_page_has_code(pa & TCG_PAGE_MASK)) {
+                tb_invalidate_phys_range(pa, size);
+            }
             switch (size) {
             case 1: *p = val; break;
             case 2: stw_le_p(p, val); break;
@@ -411,6 +412,16 @@ static void st_page(CPUX86State *env, uint32_t addr, int size, uint64_t val,
             return;
         }
         bql_lock();
+        /* Code fetched from MMIO (VGA memory, say) may read differently
+         * after the store; ROM and unassigned space drop it, and a store
+         * that changes nothing must not discard code (a guest storing
+         * into its ROM page would have the cache refilled forever). */
+        if (tb_page_has_code(pa & TCG_PAGE_MASK)) {
+            const FlatRange *fr = address_space_lookup(mem_as(), pa);
+            if (fr && fr->mr->type == MR_IO) {
+                tb_invalidate_phys_range(pa, size);
+            }
+        }
         address_space_write_val(mem_as(), pa, size, val);
         bql_unlock();
         return;

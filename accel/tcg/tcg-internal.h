@@ -92,4 +92,10 @@ void tb_invalidate_phys_range(uint32_t phys, uint32_t len);
 /* Restore eip from the host return address of a faulting access. */
 void tcg_restore_state(CPUX86State *env, uintptr_t retaddr);
 
+/* Since the process started: blocks translated, code-cache flushes. */
+typedef struct TBStats {
+    uint64_t translated, flushes;
+} TBStats;
+void tb_get_stats(TBStats *s);
+
 #endif

@@ -9,6 +9,9 @@
 # accelerator, then "N passed, N failed, N skipped".  Exit 77 (SKIP) if no
 # requested accelerator is usable, 1 if anything failed.
 #
+# A guest whose source has a line "; emu-env: VAR=value ..." runs with
+# those variables set (e.g. EMU_TCG_TB_SIZE=1: a small code cache).
+#
 # Environment: EMU (default ./emu), EMU_ACCELS, GUEST_TIMEOUT (seconds,
 # default 30), EMU_CONSOLE_ARGS (default "-nographic": COM1 on stdout),
 # GUESTS (space-separated names to run, default all), GUEST_LOG_DIR
@@ -80,11 +83,15 @@ for accel in $EMU_ACCELS; do
         bin=$bindir/$name.bin
         [ -f "$bin" ] || continue
         log=$logdir/$name.$accel.log
+        genv=$(sed -n 's/^; emu-env: *//p' "tests/guests/$name.asm" | head -n 1)
         # shellcheck disable=SC2086
-        run_timeout "$GUEST_TIMEOUT" "$EMU" -machine pc -accel "$accel" -m 64 \
-            $EMU_CONSOLE_ARGS -bios "$bin" \
-            -device isa-debug-exit,iobase=0x501,iosize=2 -no-reboot \
-            </dev/null >"$log" 2>"$log.err"
+        (
+            [ -z "$genv" ] || export $genv
+            run_timeout "$GUEST_TIMEOUT" "$EMU" -machine pc -accel "$accel" \
+                -m 64 $EMU_CONSOLE_ARGS -bios "$bin" \
+                -device isa-debug-exit,iobase=0x501,iosize=2 -no-reboot \
+                </dev/null >"$log" 2>"$log.err"
+        )
         st=$?
         out=$(tr -d '\r' <"$log")
         failline=$(printf '%s\n' "$out" | grep -a "^FAIL $name" | head -n 1)
