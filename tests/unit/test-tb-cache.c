@@ -72,7 +72,7 @@ static void test_smc_flushes(void)
     const uint32_t n = 2000;
     Code main_code = { .base = X86H_CODE }, r = { .base = ROUTINE };
     Code *m = &main_code;
-    TBStats before, after;
+    TCGStats before, after;
 
     /* ROUTINE: mov eax, imm32; add [SUM], eax; BODY_ADDS x add [ACC], ecx;
      * jmp back */
@@ -99,19 +99,19 @@ static void test_smc_flushes(void)
     stl_le_p(x86h_ram() + ACC, 0);
     X86HState st;
     x86h_state_init(&st, X86H_PM32);
-    tb_get_stats(&before);
+    before = *tcg_stats();
     CHECK(x86h_run(&st, X86H_CODE, m->b, m->n));
-    tb_get_stats(&after);
+    after = *tcg_stats();
     CHECK_EQ(st.exception, -1);
     CHECK_EQ(rd32(SUM), (uint32_t)gauss(n));
     CHECK_EQ(rd32(ACC), (uint32_t)(BODY_ADDS * gauss(n)));
     /* The routine was retranslated per run and the cache flushed often:
      * otherwise this test does not test what it says. */
-    CHECK(after.translated - before.translated >= n);
-    CHECK(after.flushes - before.flushes >= 4);
-    if (after.flushes - before.flushes < 4) {
+    CHECK(after.tb_translated - before.tb_translated >= n);
+    CHECK(after.full_flushes - before.full_flushes >= 4);
+    if (after.full_flushes - before.full_flushes < 4) {
         printf("  flushes: %" PRIu64 " (is EMU_TCG_TB_SIZE honoured?)\n",
-               after.flushes - before.flushes);
+               after.full_flushes - before.full_flushes);
     }
 }
 
@@ -121,7 +121,7 @@ static void test_rom_store_keeps_code(void)
     Error *err = NULL;
     const uint32_t n = 2000;
     Code c = { .base = ROM_BASE }, stub = { .base = X86H_CODE };
-    TBStats before, after;
+    TCGStats before, after;
 
     if (memory_region_init_rom(&rom, "test-rom", ROM_SIZE, &err) < 0) {
         test_fail(__FILE__, __LINE__, "rom: %s", error_get_pretty(err));
@@ -150,16 +150,16 @@ static void test_rom_store_keeps_code(void)
     stl_le_p(x86h_ram() + SUM, 0);
     X86HState st;
     x86h_state_init(&st, X86H_PM32);
-    tb_get_stats(&before);
+    before = *tcg_stats();
     CHECK(x86h_run(&st, X86H_CODE, stub.b, stub.n));
-    tb_get_stats(&after);
+    after = *tcg_stats();
     CHECK_EQ(st.exception, -1);
     CHECK_EQ(rd32(SUM), 0x5a * n);
     CHECK_EQ(((uint8_t *)memory_region_get_ram_ptr(&rom))[imm - ROM_BASE],
              0x5a);
     /* A handful of blocks (stub, the ROM's entry, loop, exit), not one per
      * iteration. */
-    uint64_t translated = after.translated - before.translated;
+    uint64_t translated = after.tb_translated - before.tb_translated;
     CHECK(translated < 16);
     if (translated >= 16) {
         printf("  %" PRIu64 " blocks translated for %u iterations\n",
