@@ -110,10 +110,11 @@ check-functional: $(EMU)
 	$(TEST_ENV) sh tests/functional/run.sh
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, in
-# its own object folder and binary (emu-san).
+# its own object folder and binary (emu-san).  A UBSan report ends the
+# program, so the test that triggered it fails instead of scrolling by.
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer
 check-sanitize:
-	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    $(MAKE) BUILD=build-san EMU=emu-san SAN_FLAGS="$(SANITIZE)" check
 
 # Debian's 686 kernel + our workload under emu -accel tcg and

@@ -13,12 +13,13 @@
  * tracking client has clean (the not-dirty marker: the slow path records
  * the store in the region's bitmaps, see emu/memory.h), pages not writable
  * in this mode or whose D flag is still clear (walked again: #PF or D
- * set), pages a data breakpoint watches.  Fetch entries (addr_code) exist
- * only for executable pages.  Every TLB flush (CR0/CR3/CR4 writes, INVLPG,
- * task switches) also empties the exec loop's jump cache, which is keyed
- * by linear address.  Global pages are flushed like the others (allowed:
- * flushing more than needed).  A20 masking is applied to physical
- * addresses.
+ * set), pages a data breakpoint watches, ROM and MMIO.  A store that ROM
+ * or unassigned space drops invalidates no translated code.  Fetch entries
+ * (addr_code) exist only for executable pages.  Every TLB flush (CR0/CR3/
+ * CR4 writes, INVLPG, task switches) also empties the exec loop's jump
+ * cache, which is keyed by linear address.  Global pages are flushed like
+ * the others (allowed: flushing more than needed).  A20 masking is applied
+ * to physical addresses.
  */
 #include "emu/common.h"
 #include "emu/machine.h"
@@ -483,14 +484,14 @@ static void st_page(CPUX86State *env, uint32_t addr, int size, uint64_t val,
         x86_check_watch(env, addr, size, true);
     }
     if (e->addr_write & TLB_FLAG_SLOW) {
-        if (tb_page_has_code(pa & TCG_PAGE_MASK)) {
-            tb_invalidate_phys_range(pa, size);
-        }
         const FlatRange *fr = address_space_lookup(mem_as(), pa);
         if (fr && fr->mr->ram && !fr->readonly && fr->size >= (uint64_t)size &&
             pa - fr->start <= fr->size - size) {
             uint64_t off = fr->offset + (pa - fr->start);
             uint8_t *p = fr->mr->ram + off;
+            if (tb_page_has_code(pa & TCG_PAGE_MASK)) {
+                tb_invalidate_phys_range(pa, size);
+            }
             switch (size) {
             case 1: *p = val; break;
             case 2: stw_le_p(p, val); break;
@@ -508,6 +509,14 @@ static void st_page(CPUX86State *env, uint32_t addr, int size, uint64_t val,
             return;
         }
         bql_lock();
+        /* Code fetched from MMIO (VGA memory, say) may read differently
+         * after the store; ROM and unassigned space drop it, and a store
+         * that changes nothing must not discard code (a guest storing
+         * into its ROM page would have the cache refilled forever). */
+        if (fr && fr->mr->type == MR_IO &&
+            tb_page_has_code(pa & TCG_PAGE_MASK)) {
+            tb_invalidate_phys_range(pa, size);
+        }
         address_space_write_val(mem_as(), pa, size, val);
         bql_unlock();
         return;
