@@ -10,7 +10,9 @@
  * write error, never as a death of the test.
  *
  * Comparison: exception vector (or normal end), end EIP, all eight GPRs,
- * the arithmetic flags and DF, and every byte of the data and stack pages.
+ * the arithmetic flags and DF, every byte of the data and stack pages,
+ * and the x87/MMX/SSE state (DTFpu: FCW, FSW, abridged tags, MXCSR, the
+ * ST registers in use, XMM0-7).
  * A difference confined to flags the SDM calls undefined for the case
  * (Gen.undef) is a "undefined-flag divergence": counted per class with
  * the flags involved, a failure only under DIFFTEST_STRICT=1.  The host is
@@ -143,13 +145,36 @@ static bool native_recv(Native *n, DTResult *r, DTDiff *d)
 
 enum { CMP_PASS, CMP_UNDEF, CMP_FAIL };
 
+/* ST(i) holds a value (the abridged tag is by physical register). */
+static bool dt_st_used(const DTFpu *f, int i)
+{
+    return f->ftw >> ((((f->fsw >> 11) & 7) + i) & 7) & 1;
+}
+
+/* x87 control/status/tags, MXCSR, the ST registers in use, XMM0-7. */
+static bool dt_fpu_equal(const DTFpu *a, const DTFpu *b)
+{
+    if (a->fcw != b->fcw || a->fsw != b->fsw || a->ftw != b->ftw ||
+        a->mxcsr != b->mxcsr || memcmp(a->xmm, b->xmm, sizeof(a->xmm))) {
+        return false;
+    }
+    for (int i = 0; i < 8; i++) {
+        if (dt_st_used(a, i) && (a->st[i].mant != b->st[i].mant ||
+                                 a->st[i].exp != b->st[i].exp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int dt_compare(const DTResult *a, const DTDiff *ad, const DTResult *b,
                       const DTDiff *bd, uint32_t undef, uint32_t *fdiff)
 {
     *fdiff = (a->eflags ^ b->eflags) & (DT_ARITH | DT_DF);
     if (a->vector != b->vector || a->eip != b->eip ||
         memcmp(a->regs, b->regs, sizeof(a->regs)) || a->ndiff != b->ndiff ||
-        memcmp(ad, bd, a->ndiff * sizeof(*ad))) {
+        memcmp(ad, bd, a->ndiff * sizeof(*ad)) ||
+        !dt_fpu_equal(&a->fpu, &b->fpu)) {
         return CMP_FAIL;
     }
     if (*fdiff & ~undef) {
@@ -204,7 +229,32 @@ static void dt_print_result(const char *who, const DTResult *r,
             shown++;
         }
     }
-    printf(" (%u bytes written)\n", r->ndiff);
+    printf(" (%u bytes written)", r->ndiff);
+    const DTFpu *f = &r->fpu, *of = &o->fpu;
+    if (f->fcw != of->fcw) {
+        printf(" fcw=%04x", f->fcw);
+    }
+    if (f->fsw != of->fsw) {
+        printf(" fsw=%04x", f->fsw);
+    }
+    if (f->ftw != of->ftw) {
+        printf(" ftw=%02x", f->ftw);
+    }
+    if (f->mxcsr != of->mxcsr) {
+        printf(" mxcsr=%08x", f->mxcsr);
+    }
+    for (int i = 0; i < 8; i++) {
+        if (dt_st_used(f, i) && (f->st[i].mant != of->st[i].mant ||
+                                 f->st[i].exp != of->st[i].exp)) {
+            printf(" st%d=%04x:%016llx", i, f->st[i].exp,
+                   (unsigned long long)f->st[i].mant);
+        }
+        if (memcmp(f->xmm[i], of->xmm[i], 16)) {
+            printf(" xmm%d=%08x%08x%08x%08x", i, f->xmm[i][3], f->xmm[i][2],
+                   f->xmm[i][1], f->xmm[i][0]);
+        }
+    }
+    printf("\n");
 }
 
 static void dt_print_case(const char *cls, uint32_t idx, const DTCase *c,

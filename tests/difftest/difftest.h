@@ -32,7 +32,7 @@
 #define DT_MAX_CODE 48
 #define DT_MAX_CODE64 80
 #define DT_MAX_INS 24
-#define DT_MAX_PATCH 6
+#define DT_MAX_PATCH 12
 #define DT_MAX_DIFF (2 * DT_PAGE)
 #define DT_MAGIC 0x44694654u     /* "TFiD" */
 #define DT_HELLO 0x6f6c6548u     /* "Helo": the native runner is up */
@@ -90,6 +90,27 @@ typedef struct DTDiff {
     uint8_t pad;
 } DTDiff;
 
+/*
+ * x87, MMX and SSE state at the end, as FXSAVE has it: both sides start
+ * from the FNINIT state with MXCSR 0x1F80 and XMM0-7 zero.  Not part of
+ * it: FOP and the instruction and operand pointers (their offsets differ
+ * between code[] and code64[]).
+ */
+typedef struct DTFpReg {
+    uint64_t mant;
+    uint16_t exp;            /* sign and exponent */
+    uint16_t pad[3];
+} DTFpReg;
+
+typedef struct DTFpu {
+    uint16_t fcw, fsw;       /* FSW with TOP */
+    uint8_t ftw;             /* abridged: bit i = physical R(i) in use */
+    uint8_t pad[3];
+    uint32_t mxcsr;
+    DTFpReg st[8];           /* ST(i), i.e. R((TOP + i) & 7) */
+    uint32_t xmm[8][4];
+} DTFpu;
+
 typedef struct DTResult {
     uint32_t magic;
     uint32_t regs[8];
@@ -97,6 +118,7 @@ typedef struct DTResult {
     uint32_t eip;            /* offset from DT_CODE, in code[] terms */
     int32_t vector;
     uint32_t ndiff;          /* DTDiff entries that follow on the wire */
+    DTFpu fpu;
 } DTResult;
 
 /*

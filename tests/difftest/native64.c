@@ -51,8 +51,9 @@
 #error "native64.c runs x86 code natively: build it for x86-64"
 #endif
 
-/* Layout of the code page: the test code at 0, the trampoline and frame
- * at the end. */
+/* Layout of the code page: the test code at 0, the initial FXSAVE image,
+ * the trampoline and the frame at the end. */
+#define FXIMG_OFF 0xc00u          /* 512 bytes, 16-byte aligned */
 #define TRAMP_OFF 0xe00u
 #define FRAME_OFF 0xf00u          /* 7 pops (8 bytes each) + rflags */
 #define ESP_OFF (FRAME_OFF + 64)
@@ -76,6 +77,18 @@ static void on_signal(int sig, siginfo_t *si, void *ctx)
         wide |= ((uint64_t)g[gr[i]] >> 32) != 0;
     }
     res.eflags = (uint32_t)g[REG_EFL];
+    const struct _libc_fpstate *fx = uc->uc_mcontext.fpregs;
+    if (fx) {
+        res.fpu.fcw = fx->cwd;
+        res.fpu.fsw = fx->swd;
+        res.fpu.ftw = (uint8_t)fx->ftw;
+        res.fpu.mxcsr = fx->mxcsr;
+        for (int i = 0; i < 8; i++) {
+            memcpy(&res.fpu.st[i].mant, fx->_st[i].significand, 8);
+            res.fpu.st[i].exp = fx->_st[i].exponent;
+            memcpy(res.fpu.xmm[i], fx->_xmm[i].element, 16);
+        }
+    }
     end_rip = (uint64_t)g[REG_RIP];
     res.vector = sig == SIGALRM ? DT_TIMEOUT
                : wide ? DT_WIDE : (int32_t)g[REG_TRAPNO];
@@ -129,17 +142,31 @@ static int write_full(const void *buf, size_t len)
 }
 
 /*
- * mov $frame,%esp; pop %rdi,%rsi,%rbp,%rbx,%rdx,%rcx,%rax; popfq;
- * mov (esp_slot),%esp; jmp *(target).  Absolute operands use SIB 0x25
- * (mod 0 r/m 5 would be RIP-relative).
+ * fxrstor (image); mov $frame,%esp; pop %rdi,%rsi,%rbp,%rbx,%rdx,%rcx,%rax;
+ * popfq; mov (esp_slot),%esp; jmp *(target).  Absolute operands use SIB
+ * 0x25 (mod 0 r/m 5 would be RIP-relative).  The image is the FNINIT
+ * state with MXCSR 0x1F80 and zero XMM registers, as the translator's
+ * side starts.
  */
 static void build_trampoline(void)
 {
     static const uint8_t pops[] = {0x5f, 0x5e, 0x5d, 0x5b, 0x5a, 0x59, 0x58,
                                    0x9d};
+    uint8_t *img = code_page + FXIMG_OFF;
+    uint16_t fcw = 0x37f;
+    uint32_t mxcsr = 0x1f80, fximg = DT_CODE + FXIMG_OFF;
+    memset(img, 0, 512);
+    memcpy(img, &fcw, 2);
+    memcpy(img + 24, &mxcsr, 4);
     uint8_t *t = code_page + TRAMP_OFF;
     uint32_t frame = DT_CODE + FRAME_OFF, espv = DT_CODE + ESP_OFF;
     uint32_t tgt = DT_CODE + TARGET_OFF;
+    *t++ = 0x0f;
+    *t++ = 0xae;
+    *t++ = 0x0c;
+    *t++ = 0x25;
+    memcpy(t, &fximg, 4);
+    t += 4;
     *t++ = 0xbc;
     memcpy(t, &frame, 4);
     t += 4;
@@ -178,7 +205,7 @@ static void run_case(const DTCase *c)
 {
     uint32_t len = c->code64_len < DT_MAX_CODE64 ? c->code64_len
                                                  : DT_MAX_CODE64;
-    memset(code_page, 0xcc, TRAMP_OFF);
+    memset(code_page, 0xcc, FXIMG_OFF);
     memcpy(code_page, c->code64, len);
     dt_initial_pages(c, init_pages);
     memcpy(data_page, init_pages, DT_PAGE);
