@@ -107,7 +107,7 @@ bench-linux: $(EMU)
 	sh scripts/install-deps.sh --bench
 	EMU=./$(EMU) sh tests/bench/linux-tcg.sh
 
-# Millions of differential cases against the host CPU (about 40 minutes).
+# Millions of differential cases against the host CPU (about an hour).
 check-difftest-long: tests
 	DIFFTEST_CASES=$${DIFFTEST_CASES:-1000000} $(BUILD)/tests/test-difftest
 

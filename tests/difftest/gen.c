@@ -5,7 +5,10 @@
  * operand sizes (66 prefix for 16 bits), register and memory forms with
  * every 32-bit addressing form (SIB, disp8/disp32, no base).  Memory
  * operands always land inside the data page (or the stack page), whose
- * content comes from the case seed plus patches.
+ * content comes from the case seed plus patches.  The x87, MMX and SSE
+ * classes first load their registers from the data page (IEEE edge values:
+ * zeros, denormals, infinities, NaNs, small integers) and then run one
+ * operation, some under a random rounding mode (FLDCW, LDMXCSR).
  *
  * Besides the case, a generator records which flags the SDM documents as
  * undefined for that instruction and operand (g->undef): a difference

@@ -19,6 +19,10 @@
  * non-zero upper half at the end is reported as DT_WIDE: a 64-bit
  * operation slipped into code64[].
  *
+ * The x87/MMX/SSE state starts as FNINIT leaves it, with MXCSR 0x1F80 and
+ * zero XMM registers (FXRSTOR of an image in the code page), and is read
+ * back from the FXSAVE image the kernel puts in the signal frame.
+ *
  * Protocol: first a DTResult with magic DT_HELLO (the runner started and
  * mapped its pages); then for each DTCase on stdin, a DTResult followed by
  * its DTDiff entries on stdout.  For each case it copies code64 to DT_CODE

@@ -52,6 +52,7 @@ static void run_class(void)
     static DTDiff nd[DT_MAX_DIFF], ed[DT_MAX_DIFF];
     const char *name = dt_classes[cur_class].name;
     uint32_t pass = 0, und = 0, fail = 0, shown = 0, undef_seen = 0, exc = 0;
+    uint32_t vec_count[32] = {0};
 
     for (uint32_t base = 0; base < nr_cases; base += DT_BATCH) {
         int n = nr_cases - base < DT_BATCH ? nr_cases - base : DT_BATCH;
@@ -77,6 +78,9 @@ static void run_class(void)
             }
             emu_run(&cases[i], &er, ed);
             exc += nr.vector != DT_END;
+            if (nr.vector >= 0 && nr.vector < 32) {
+                vec_count[nr.vector]++;
+            }
             uint32_t fd;
             int v = dt_compare(&nr, nd, &er, ed, undef[i], &fd);
             if (v == CMP_UNDEF && strict) {
@@ -98,11 +102,19 @@ static void run_class(void)
             }
         }
     }
-    char fl[64];
+    char fl[64], vecs[160] = "";
     dt_flags_str(undef_seen, fl);
-    printf("  %-7s %7u cases (%u fault) %7u pass %6u undefined-flags%s%s%s"
-           " %6u FAIL\n", name, nr_cases, exc, pass, und, und ? " (" : "", fl,
-           und ? ")" : "", fail);
+    /* which faults the host raised: #DE 0, #UD 6, #GP 13, #PF 14, ... */
+    for (int v = 0; v < 32; v++) {
+        if (vec_count[v]) {
+            size_t l = strlen(vecs);
+            snprintf(vecs + l, sizeof(vecs) - l, "%s#%d:%u", l ? " " : "", v,
+                     vec_count[v]);
+        }
+    }
+    printf("  %-7s %7u cases (%u fault%s%s%s) %7u pass %6u undefined-flags"
+           "%s%s%s %6u FAIL\n", name, nr_cases, exc, exc ? ": " : "", vecs,
+           "", pass, und, und ? " (" : "", fl, und ? ")" : "", fail);
     total_cases += nr_cases;
     total_fail += fail;
     total_undef += und;
