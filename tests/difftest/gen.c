@@ -1160,6 +1160,20 @@ static void emit_fp_mem(Gen *g, int reg, int len, int align, int kind)
     emit_mem_at(g, reg, DT_DATA + off);
 }
 
+/*
+ * A control word for FLDCW/LDMXCSR: in the stack page, away from ESP, so
+ * that no operand patch in the data page can overlap it, and patched
+ * before the operands so that it is never the patch that does not fit
+ * (a stray MXCSR would set reserved bits, whose #GP depends on the CPU
+ * maker's MXCSR_MASK).  Returns its linear address.
+ */
+static uint32_t ctl_word(Gen *g, int len, uint32_t val)
+{
+    uint32_t off = 0x100 + (below(g, 0x400) & ~3u);
+    patch(g, DT_PAGE + off, len, val);
+    return DT_STACK + off;
+}
+
 /* 0F-map op with a register operand in the ModRM r/m field. */
 static void emit_rr(Gen *g, int reg, int rm)
 {
@@ -1167,8 +1181,8 @@ static void emit_rr(Gen *g, int reg, int rm)
 }
 
 /*
- * x87: an optional FLDCW (rounding and precision control; exceptions stay
- * masked), zero to three loads, then one operation.  Transcendental
+ * x87: an optional FLDCW (rounding and precision control; now and then
+ * unmasked exceptions), zero to three loads, then one operation.  Transcendental
  * instructions are not generated (dt_unchecked), nor FSTENV/FSAVE and the
  * like (they store the instruction pointer).
  */
@@ -1177,10 +1191,11 @@ static void gen_x87(Gen *g)
     if (chance(g, 3)) {
         static const uint16_t pc[] = {0, 2, 3};
         uint16_t cw = 0x7f | pc[below(g, 3)] << 8 | below(g, 4) << 10;
-        uint32_t off = mem_off(g, 2);
-        patch(g, off, 2, cw);
+        if (chance(g, 8)) {
+            cw &= ~(rnd(g) & 0x3f);           /* #MF at the next x87 insn */
+        }
         emit(g, 0xd9);                        /* fldcw m16 */
-        emit_mem_at(g, 5, DT_DATA + off);
+        emit_mem_at(g, 5, ctl_word(g, 2, cw));
         insn_begin(g);
     }
     int n = below(g, 4);
@@ -1381,7 +1396,8 @@ static void gen_mmx(Gen *g)
 
 /*
  * SSE/SSE2/SSE3 on XMM0-7: load one to three registers, maybe LDMXCSR
- * (rounding, FTZ, DAZ; exceptions stay masked), then one operation.  The
+ * (rounding, FTZ, DAZ, now and then unmasked exceptions), then one
+ * operation.  The
  * approximations RCPPS/RSQRTPS (52, 53) are not generated (dt_unchecked).
  */
 typedef struct SSEOp {
@@ -1463,20 +1479,25 @@ static void gen_sse(Gen *g)
 {
     int n = 1 + below(g, 3);
     int kind = below(g, 3) == 0 ? FK_F32 : below(g, 2) ? FK_F64 : FK_INT;
+    uint32_t mxcsr_at = 0;
+    if (chance(g, 3)) {
+        uint32_t m = 0x1f80 | below(g, 4) << 13 | (chance(g, 4) ? 0x8000 : 0) |
+                     (chance(g, 4) ? 0x40 : 0) | (rnd(g) & 0x3f);
+        if (chance(g, 8)) {
+            m &= ~((rnd(g) & 0x3f) << 7);     /* #XM */
+        }
+        mxcsr_at = ctl_word(g, 4, m);
+    }
     for (int i = 0; i < n; i++) {
         emit(g, 0x0f);                        /* movups xmm, m128 */
         emit(g, 0x10);
         emit_fp_mem(g, below(g, 8), 16, 1, kind);
         insn_begin(g);
     }
-    if (chance(g, 3)) {
-        uint32_t m = 0x1f80 | below(g, 4) << 13 | (chance(g, 4) ? 0x8000 : 0) |
-                     (chance(g, 4) ? 0x40 : 0) | (rnd(g) & 0x3f);
-        uint32_t off = mem_off_aligned(g, 4, 4);
-        patch(g, off, 4, m);
+    if (mxcsr_at) {
         emit(g, 0x0f);                        /* ldmxcsr m32 */
         emit(g, 0xae);
-        emit_mem_at(g, 2, DT_DATA + off);
+        emit_mem_at(g, 2, mxcsr_at);
         insn_begin(g);
     }
     SSEOp o;
