@@ -24,6 +24,7 @@
 #include "tests/unit/harness.h"
 
 #include "tests/difftest/gen.c"
+#include "tests/difftest/gen-fp.c"
 #include "tests/difftest/emu-run.c"
 #include "tests/difftest/compare.c"
 
