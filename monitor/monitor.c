@@ -269,12 +269,15 @@ static void info_version(FILE *out)
 
 /* ---- built-in commands ---- */
 
-static void print_help(FILE *out);
+static bool print_help(FILE *out, const char *only);
 
 static int cmd_help(FILE *out, const char *args)
 {
-    print_help(out);
-    return 0;
+    if (*args && (strchr(args, ' ') || strchr(args, '\t'))) {
+        fprintf(out, "help: too many arguments (help [command])\n");
+        return -1;
+    }
+    return print_help(out, *args ? args : NULL) ? 0 : -1;
 }
 
 static void print_info_help(FILE *out)
@@ -305,6 +308,10 @@ static int cmd_info(FILE *out, const char *args)
     MonInfo *e = info_find(name);
     if (!e) {
         fprintf(out, "info: unknown subcommand '%s' (try 'info')\n", name);
+        return -1;
+    }
+    if (*rest && !(!strcmp(name, "mtree") && !strcmp(rest, "-f"))) {
+        fprintf(out, "info %s: unexpected argument '%s'\n", name, rest);
         return -1;
     }
     mtree_flat = !strcmp(name, "mtree") && !strcmp(rest, "-f");
@@ -349,20 +356,40 @@ static int cmd_cont(FILE *out, const char *args)
     return 0;
 }
 
+/* Items x/xp print at most: 256 KiB of 'g' units, a few MB of text. */
+#define MON_X_MAX_COUNT 65536
+
 /*
- * x/xp /fmt addr (QEMU syntax): fmt = [count][x|d|u|o|c][b|h|w|g].
- * xp reads guest physical memory; x takes a virtual address and is only
- * done while paging is off (then virtual = physical here).
+ * The arguments of x/xp, "[/fmt] addr" (QEMU syntax): fmt =
+ * [count][x|d|u|o|c][b|h|w|g], addr a number (C syntax: 0x hex, 0 octal).
+ * Counts and addresses that do not fit are refused, never truncated.
  */
-static int cmd_x_common(FILE *out, const char *args, bool phys)
+static int parse_x_args(FILE *out, const char *cmd, const char *args,
+                        int *pcount, int *psize, char *pfmt, uint64_t *paddr)
 {
     int count = 1, size = 4;
     char fmt = 'x';
     const char *p = args;
+    char *end;
+    uint64_t addr;
+
     if (*p == '/') {
         p++;
         if (isdigit((unsigned char)*p)) {
-            count = strtol(p, (char **)&p, 10);
+            uint64_t n = 0;
+            for (; isdigit((unsigned char)*p); p++) {
+                n = n * 10 + (*p - '0');
+                if (n > MON_X_MAX_COUNT) {
+                    fprintf(out, "%s: count too large (at most %d)\n", cmd,
+                            MON_X_MAX_COUNT);
+                    return -1;
+                }
+            }
+            if (n == 0) {
+                fprintf(out, "%s: count must be at least 1\n", cmd);
+                return -1;
+            }
+            count = n;
         }
         while (*p && !isspace((unsigned char)*p)) {
             switch (*p) {
@@ -386,7 +413,7 @@ static int cmd_x_common(FILE *out, const char *args, bool phys)
                 size = 8;
                 break;
             default:
-                fprintf(out, "invalid format character '%c'\n", *p);
+                fprintf(out, "%s: invalid format character '%c'\n", cmd, *p);
                 return -1;
             }
             p++;
@@ -398,15 +425,55 @@ static int cmd_x_common(FILE *out, const char *args, bool phys)
     while (isspace((unsigned char)*p)) {
         p++;
     }
-    char *end;
-    uint64_t addr = g_ascii_strtoull(p, &end, 0);
-    if (end == p || *end || count <= 0 || count > 65536) {
-        fprintf(out, "usage: %s /fmt addr\n", phys ? "xp" : "x");
+    if (!isdigit((unsigned char)*p)) {
+        fprintf(out, "usage: %s /fmt addr\n", cmd);
+        return -1;
+    }
+    errno = 0;
+    addr = g_ascii_strtoull(p, &end, 0);
+    if (errno == ERANGE) {
+        fprintf(out, "%s: address '%s' does not fit in 64 bits\n", cmd, p);
+        return -1;
+    }
+    if (*end) {
+        fprintf(out, "%s: unexpected '%s' after the address\n", cmd, end);
+        return -1;
+    }
+    *pcount = count;
+    *psize = size;
+    *pfmt = fmt;
+    *paddr = addr;
+    return 0;
+}
+
+/*
+ * x/xp /fmt addr.  xp reads guest physical memory; x takes a virtual
+ * address and is only done while paging is off (then virtual = physical
+ * here).  Unassigned addresses read as the memory API gives them (all
+ * ones); a dump that would go past the end of the address space is
+ * refused instead of wrapping around to 0.
+ */
+static int cmd_x_common(FILE *out, const char *args, bool phys)
+{
+    const char *cmd = phys ? "xp" : "x";
+    int count, size;
+    char fmt;
+    uint64_t addr, space;
+
+    if (parse_x_args(out, cmd, args, &count, &size, &fmt, &addr) < 0) {
         return -1;
     }
     Machine *m = current_machine;
     if (!m) {
         fprintf(out, "No machine\n");
+        return -1;
+    }
+    space = m->sysmem->size;
+    if (space && (addr >= space || (uint64_t)count * size > space - addr)) {
+        fprintf(out,
+                "%s: 0x%" PRIx64 " + %" PRIu64 " bytes reaches past the end "
+                "of the physical address space (0-0x%" PRIx64 ")\n",
+                cmd, addr, (uint64_t)count * size, space - 1);
         return -1;
     }
     if (!phys) {
@@ -508,11 +575,30 @@ static const char *const cmd_aliases[][2] = {
     {"h", "help"},
 };
 
-static void print_help(FILE *out)
+static const char *resolve_alias(const char *name)
 {
+    for (size_t j = 0; j < ARRAY_SIZE(cmd_aliases); j++) {
+        if (!strcmp(name, cmd_aliases[j][0])) {
+            return cmd_aliases[j][1];
+        }
+    }
+    return name;
+}
+
+/* Every command's line, or that of the command (or alias) only; false if
+ * there is no such command. */
+static bool print_help(FILE *out, const char *only)
+{
+    const char *want = only ? resolve_alias(only) : NULL;
+    bool found = false;
+
     for (guint i = 0; i < cmd_table->len; i++) {
         MonCmd *e = g_ptr_array_index(cmd_table, i);
         const char *alias = NULL;
+        if (want && strcmp(want, e->name)) {
+            continue;
+        }
+        found = true;
         for (size_t j = 0; j < ARRAY_SIZE(cmd_aliases); j++) {
             if (!strcmp(cmd_aliases[j][1], e->name)) {
                 alias = cmd_aliases[j][0];
@@ -524,6 +610,11 @@ static void print_help(FILE *out)
                  alias ? alias : "", e->args_help);
         fprintf(out, "%-24s -- %s\n", head, e->help);
     }
+    if (want && !found) {
+        fprintf(out, "help: unknown command '%s'\n", only);
+        return false;
+    }
+    return true;
 }
 
 int monitor_execute_line(Monitor *mon, const char *line, FILE *out)
@@ -544,12 +635,10 @@ int monitor_execute_line(Monitor *mon, const char *line, FILE *out)
     /* Trim trailing blanks of args. */
     char *a = g_strdup(args);
     g_strchomp(a);
-    for (size_t j = 0; j < ARRAY_SIZE(cmd_aliases); j++) {
-        if (!strcmp(name, cmd_aliases[j][0])) {
-            g_free(name);
-            name = g_strdup(cmd_aliases[j][1]);
-            break;
-        }
+    if (strcmp(resolve_alias(name), name)) {
+        char *full = g_strdup(resolve_alias(name));
+        g_free(name);
+        name = full;
     }
     /* "x/4x 0x100": the format may follow the name without a blank. */
     char *slash = strchr(name, '/');
@@ -563,6 +652,12 @@ int monitor_execute_line(Monitor *mon, const char *line, FILE *out)
     MonCmd *c = cmd_find(name);
     if (!strcmp(name, "info")) {
         r = cmd_info(out, a);
+    } else if (c && c->fn && !*c->args_help && *a) {
+        /* A command that takes nothing refuses anything: "q x" is not
+         * quit (QEMU also refuses a line with more than its command). */
+        fprintf(out, "%s: unexpected argument '%s' (%s takes none)\n", name, a,
+                name);
+        r = -1;
     } else if (c && c->fn) {
         r = c->fn(out, a) < 0 ? -1 : 0;
     } else {

@@ -13,6 +13,7 @@
 #include "emu/machine.h"
 #include "emu/main-loop.h"
 #include "emu/monitor.h"
+#include "emu/rtc.h"
 #include "emu/timer.h"
 #include "hw/pc/pc.h"
 #include "target-i386/cpuid.h"
@@ -52,11 +53,20 @@ static void usage(void)
         "  -enable-kvm                  same as -accel kvm\n"
         "  -cpu MODEL|help              CPU model (default qemu64 under kvm,\n"
         "                               qemu32 under tcg)\n"
-        "  -m SIZE                      guest RAM, in MiB or with a k/M/G "
-        "suffix\n"
-        "                               (default 128M)\n"
+        "  -m SIZE                      guest RAM, in MiB or with a "
+        "k/M/G/T suffix\n"
+        "                               (default 128M, at most 3584M)\n"
         "  -smp 1                       number of CPUs (only 1 for now)\n"
         "  -name NAME                   name of the guest\n"
+        "  -rtc [base=utc|localtime|DATE][,clock=host|vm][,driftfix=none]\n"
+        "                               the real-time clock: start date "
+        "(DATE as\n"
+        "                               2006-06-17T16:01:21 or 2006-06-17) "
+        "and the\n"
+        "                               clock it follows (host: runs while "
+        "paused;\n"
+        "                               vm: stops with the VM); default\n"
+        "                               base=utc,clock=host\n"
         "\n"
         "Boot:\n"
         "  -bios FILE                   firmware image (default: SeaBIOS from\n"
@@ -196,57 +206,92 @@ static bool takes_arg(const char *name)
     return false;
 }
 
+static bool is_ascii_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/*
+ * -m SIZE (QEMU's suffixes): a decimal number, maybe with a fraction
+ * ("1.5G"), of MiB or of the unit a k/K, M, G, T or B suffix names ("MiB"
+ * and "MB" are read as M).  Integer arithmetic only.  Returns 0, -EINVAL
+ * for text that is not a size, -ERANGE for one that does not fit 64 bits.
+ */
 static int parse_ram_size(const char *arg, uint64_t *out)
 {
     const char *s = arg;
+    uint64_t whole = 0, frac = 0, frac_div = 1, mul = MiB, v, f;
+    bool range = false;
+
     if (!strncmp(s, "size=", 5)) {
         s += 5;
     }
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || v <= 0) {
-        return -1;
+    if (!is_ascii_digit(*s)) {
+        return -EINVAL; /* also refuses signs and blanks */
     }
-    uint64_t mul = MiB;
-    switch (*end) {
+    for (; is_ascii_digit(*s); s++) {
+        range |= __builtin_mul_overflow(whole, 10, &whole) ||
+                 __builtin_add_overflow(whole, (uint64_t)(*s - '0'), &whole);
+    }
+    if (*s == '.') {
+        s++;
+        if (!is_ascii_digit(*s)) {
+            return -EINVAL;
+        }
+        /* Digits past the 18th cannot change a whole number of bytes. */
+        for (; is_ascii_digit(*s); s++) {
+            if (frac_div < 1000000000000000000ULL) {
+                frac = frac * 10 + (*s - '0');
+                frac_div *= 10;
+            }
+        }
+    }
+    switch (*s) {
     case '\0':
         break;
     case 'k':
     case 'K':
         mul = KiB;
-        end++;
         break;
     case 'm':
     case 'M':
         mul = MiB;
-        end++;
         break;
     case 'g':
     case 'G':
         mul = GiB;
-        end++;
         break;
     case 't':
     case 'T':
         mul = GiB * 1024;
-        end++;
         break;
     case 'b':
     case 'B':
         mul = 1;
-        end++;
         break;
     default:
-        return -1;
+        return -EINVAL;
     }
-    if (*end == 'i' || *end == 'b' || *end == 'B') {
-        end++;
+    if (*s) {
+        s++;
+        if (mul > 1 && *s == 'i') {
+            s++;
+        }
+        if (mul > 1 && (*s == 'b' || *s == 'B')) {
+            s++;
+        }
     }
-    if (*end) {
-        return -1;
+    if (*s) {
+        return -EINVAL;
     }
-    *out = (uint64_t)(v * mul);
+    /* frac / frac_div < 1, so frac * mul / frac_div < mul: no overflow
+     * once the product is done in 128 bits. */
+    f = (uint64_t)((unsigned __int128)frac * mul / frac_div);
+    if (range || __builtin_mul_overflow(whole, mul, &v) ||
+        __builtin_add_overflow(v, f, &v)) {
+        return -ERANGE;
+    }
+    *out = v;
     return 0;
 }
 
@@ -333,8 +378,15 @@ static void parse_args(Options *o, int argc, char **argv)
             printf("emu version " EMU_VERSION "\n");
             exit(0);
         } else if (!strcmp(name, "m")) {
-            if (parse_ram_size(arg, &o->mo.ram_size) < 0) {
-                opt_error("m", "invalid RAM size '%s'", arg);
+            int r = parse_ram_size(arg, &o->mo.ram_size);
+            if (r == -ERANGE) {
+                opt_error("m", "RAM size '%s' is too large (at most 3584M)",
+                          arg);
+            } else if (r < 0) {
+                opt_error("m",
+                          "invalid RAM size '%s' (a number of MiB, or with "
+                          "a k, M, G or T suffix)",
+                          arg);
             }
             if (o->mo.ram_size < 1 * MiB) {
                 opt_error("m", "RAM size '%s' is too small (at least 1M)", arg);
@@ -455,7 +507,12 @@ static void parse_args(Options *o, int argc, char **argv)
                 error_report_err(err);
                 exit(1);
             }
-        } else if (!strcmp(name, "global") || !strcmp(name, "rtc")) {
+        } else if (!strcmp(name, "rtc")) {
+            Error *err = NULL;
+            if (rtc_options_parse(arg, &o->mo.rtc, &err) < 0) {
+                opt_error("rtc", "%s", error_get_pretty(err));
+            }
+        } else if (!strcmp(name, "global")) {
             opt_error(name, "not supported yet");
         } else {
             error_report("%s: invalid option", a);

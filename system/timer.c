@@ -14,6 +14,9 @@
 static Timer *active[CLOCK_MAX];
 static void (*notify_cb)(void);
 
+/* CLOCK_HOST when its timers last ran: a smaller reading is a step back. */
+static int64_t host_seen_ns = INT64_MIN;
+
 static bool test_mode;
 static int64_t test_virtual_ns;
 static int64_t test_host_ns = -1;
@@ -179,6 +182,18 @@ bool timers_run_expired(EmuClockType type)
         return false;
     }
     int64_t now = clock_get_ns(type);
+    if (type == CLOCK_HOST) {
+        if (now < host_seen_ns) {
+            /* The host's time was set back: deadlines armed before are far
+             * off now.  Run them at once so that their owners, which
+             * compute what is due from the clock, re-arm from the new
+             * time.  Equal deadlines keep the list sorted. */
+            for (Timer *t = active[type]; t; t = t->next) {
+                t->expire = now;
+            }
+        }
+        host_seen_ns = now;
+    }
     while (active[type] && active[type]->expire <= now) {
         Timer *t = active[type];
         active[type] = t->next;
@@ -203,6 +218,7 @@ void clock_enable_test_mode(void)
 {
     test_mode = true;
     test_virtual_ns = 0;
+    host_seen_ns = INT64_MIN;
     for (int c = 0; c < CLOCK_MAX; c++) {
         while (active[c]) {
             timer_del(active[c]);
@@ -215,16 +231,41 @@ bool clock_test_mode(void)
     return test_mode;
 }
 
+/*
+ * Test mode: the list head of the earliest timer among the clocks that
+ * move with the stepped counter (virtual, and host once a test set it),
+ * with its deadline in virtual time in *when; NULL if none is armed.
+ */
+static Timer **test_next_timer(int64_t *when)
+{
+    Timer **head = NULL;
+
+    if (active[CLOCK_VIRTUAL]) {
+        head = &active[CLOCK_VIRTUAL];
+        *when = (*head)->expire;
+    }
+    if (test_host_ns >= 0 && active[CLOCK_HOST]) {
+        int64_t w = active[CLOCK_HOST]->expire - test_host_ns;
+        if (!head || w < *when) {
+            head = &active[CLOCK_HOST];
+            *when = w;
+        }
+    }
+    return head;
+}
+
 void clock_step_ns(int64_t ns)
 {
-    int64_t target = test_virtual_ns + ns;
+    int64_t target = test_virtual_ns + ns, when;
+    Timer **head;
+
     assert(test_mode);
-    while (active[CLOCK_VIRTUAL] && active[CLOCK_VIRTUAL]->expire <= target) {
-        Timer *t = active[CLOCK_VIRTUAL];
-        if (t->expire > test_virtual_ns) {
-            test_virtual_ns = t->expire;
+    while ((head = test_next_timer(&when)) && when <= target) {
+        Timer *t = *head;
+        if (when > test_virtual_ns) {
+            test_virtual_ns = when;
         }
-        active[CLOCK_VIRTUAL] = t->next;
+        *head = t->next;
         t->next = NULL;
         t->expire = -1;
         t->cb(t->opaque);
@@ -235,4 +276,7 @@ void clock_step_ns(int64_t ns)
 void clock_set_host_ns(int64_t ns)
 {
     test_host_ns = ns - test_virtual_ns;
+    if (test_mode) {
+        timers_run_expired(CLOCK_HOST);
+    }
 }

@@ -8,6 +8,10 @@ case "$EMU" in
 esac
 export EMU
 
+# The -rtc option of every guest the tests run: a fixed date on the
+# virtual clock, so that no test depends on the host's date or time of day.
+EMU_TEST_RTC=${EMU_TEST_RTC:-base=2024-06-15T15:30:00,clock=vm}
+
 passed=0 failed=0 skipped=0
 
 # finish REASON: print the closing line; exit 77 (skipped) with "SKIP:

@@ -298,7 +298,7 @@ static int pc_create_isa_devices(Machine *m, PCBoard *b, Error **errp)
     if (!pit || !pcspk_init(&b->isa, pit, errp)) {
         return -1;
     }
-    b->rtc = rtc_init(&b->isa, 2000, errp);
+    b->rtc = rtc_init(&b->isa, 2000, &m->opts.rtc, errp);
     if (!b->rtc) {
         return -1;
     }

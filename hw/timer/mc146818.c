@@ -8,8 +8,13 @@
  * clock and alarm, 0x0a-0x0d the control registers A-D, the rest is RAM
  * (0x32 holds the century by PC convention, and we keep it counting).
  *
- * Time is not ticked: the chip's time is base_sec at virtual time base_ns
- * (a second boundary of the divider chain) and is computed on demand.  The
+ * Time is not ticked: the chip's time is base_sec at time base_ns of its
+ * clock (a second boundary of the divider chain) and is computed on demand.
+ * The clock is CLOCK_VIRTUAL ("clock=vm") or, as QEMU's default, the host's
+ * wall clock ("clock=host"): a deliberate exception to devices reading
+ * only virtual time, so that the guest's date keeps up with the host's
+ * while the VM is paused.  The "base" property sets the date at realize:
+ * the host's UTC or local time, or a fixed date (include/emu/rtc.h).  The
  * update cycle is modelled as instantaneous at each second boundary; UIP
  * reads 1 during the 244 us before it (datasheet "Update Cycle": tBUC).
  * Deviation: on the chip the time bytes are unavailable for up to 1984 us
@@ -25,6 +30,7 @@
 #include "emu/device.h"
 #include "emu/irq.h"
 #include "emu/memory.h"
+#include "emu/rtc.h"
 #include "emu/timer.h"
 #include "emu/vmstate.h"
 #include "hw/isa/isa.h"
@@ -68,6 +74,9 @@ struct MC146818State {
     uint32_t iobase;
     uint32_t irq_num;
     int32_t base_year;
+    char *base;       /* property: utc, localtime or a date */
+    char *clock_name; /* property: host or vm */
+    EmuClockType clock;
 
     MemoryRegion io;
     IRQ *irq;
@@ -152,9 +161,9 @@ static bool rtc_running(MC146818State *s)
     return rtc_divider_on(s) && !(s->cmos[RTC_REG_B] & REG_B_SET);
 }
 
-static int64_t rtc_now(void)
+static int64_t rtc_now(MC146818State *s)
 {
-    return clock_get_ns(CLOCK_VIRTUAL);
+    return clock_get_ns(s->clock);
 }
 
 static int64_t rtc_seconds_at(MC146818State *s, int64_t now)
@@ -441,7 +450,7 @@ static void rtc_rearm(MC146818State *s, int64_t now)
 static void rtc_timer_cb(void *opaque)
 {
     MC146818State *s = opaque;
-    int64_t now = rtc_now();
+    int64_t now = rtc_now(s);
 
     rtc_sync_flags(s, now);
     rtc_update_irq(s);
@@ -518,7 +527,7 @@ static void rtc_write_reg_b(MC146818State *s, uint8_t val, int64_t now)
 static uint64_t rtc_ioport_read(void *opaque, uint64_t addr, unsigned size)
 {
     MC146818State *s = opaque;
-    int64_t now = rtc_now();
+    int64_t now = rtc_now(s);
     uint8_t v;
 
     if (addr == 0) {
@@ -553,7 +562,7 @@ static void rtc_ioport_write(void *opaque, uint64_t addr, uint64_t data,
                              unsigned size)
 {
     MC146818State *s = opaque;
-    int64_t now = rtc_now();
+    int64_t now = rtc_now(s);
     uint8_t val = data;
 
     if (addr == 0) {
@@ -611,7 +620,7 @@ static const MemoryRegionOps rtc_ops = {
 static void rtc_reset(DeviceState *dev)
 {
     MC146818State *s = container_of(dev, MC146818State, parent);
-    int64_t now = rtc_now();
+    int64_t now = rtc_now(s);
 
     s->cmos[RTC_REG_B] &= ~(REG_B_PIE | REG_B_AIE | REG_B_UIE | REG_B_SQWE);
     s->cmos[RTC_REG_C] = 0;
@@ -625,7 +634,7 @@ static int rtc_post_load(void *opaque)
     MC146818State *s = opaque;
 
     rtc_update_irq(s);
-    rtc_rearm(s, rtc_now());
+    rtc_rearm(s, rtc_now(s));
     return 0;
 }
 
@@ -652,8 +661,9 @@ static int rtc_realize(DeviceState *dev, Error **errp)
 {
     MC146818State *s = container_of(dev, MC146818State, parent);
     ISABus *bus = dev->bus;
-    int64_t now = rtc_now();
-    int64_t host = clock_get_ns(CLOCK_HOST);
+    int64_t now, host, phase;
+    RTCBase base;
+    int64_t date;
 
     if (s->iobase > 0xfffe) {
         error_setg(errp, "isa-mc146818rtc: iobase 0x%x out of range",
@@ -665,21 +675,43 @@ static int rtc_realize(DeviceState *dev, Error **errp)
                    s->irq_num);
         return -EINVAL;
     }
+    if (rtc_parse_base(s->base ? s->base : "utc", &base, &date, errp) < 0) {
+        error_prepend(errp, "isa-mc146818rtc: base: ");
+        return -EINVAL;
+    }
+    if (rtc_parse_clock(s->clock_name ? s->clock_name : "host", &s->clock,
+                        errp) < 0) {
+        error_prepend(errp, "isa-mc146818rtc: clock: ");
+        return -EINVAL;
+    }
     s->irq = isa_get_irq(bus, s->irq_num);
+    now = rtc_now(s);
+    host = clock_get_ns(CLOCK_HOST);
 
     /* Power-on: 32.768 kHz, 1024 Hz rate, 24-hour BCD, battery good. */
     s->cmos[RTC_REG_A] = REG_A_DV_32K | 0x06;
     s->cmos[RTC_REG_B] = REG_B_24H;
     s->cmos[RTC_REG_C] = 0;
     s->cmos[RTC_REG_D] = REG_D_VRT;
-    s->base_sec = floor_div(host, RTC_NS);
-    s->base_ns = now - floor_mod(host, RTC_NS);
+    if (base == RTC_BASE_DATE) {
+        /* The given second starts now. */
+        s->base_sec = date;
+        phase = 0;
+    } else {
+        /* Seconds tick with the host's. */
+        s->base_sec = floor_div(host, RTC_NS);
+        phase = floor_mod(host, RTC_NS);
+        if (base == RTC_BASE_LOCALTIME) {
+            s->base_sec += rtc_host_utc_offset(s->base_sec);
+        }
+    }
+    s->base_ns = now - phase;
     s->div_ns = s->base_ns;
     s->flags_ns = now;
     s->wday_adj = 0;
     rtc_latch_time(s, now);
 
-    timer_init_ns(&s->timer, CLOCK_VIRTUAL, rtc_timer_cb, s);
+    timer_init_ns(&s->timer, s->clock, rtc_timer_cb, s);
     memory_region_init_io(&s->io, &rtc_ops, s, "rtc", 2);
     isa_register_ioport(bus, &s->io, s->iobase);
     return 0;
@@ -714,11 +746,18 @@ uint8_t rtc_get_cmos(MC146818State *s, int addr)
     return addr >= 0 && addr < RTC_CMOS_SIZE ? s->cmos[addr] : 0xff;
 }
 
-MC146818State *rtc_init(ISABus *bus, int base_year, Error **errp)
+MC146818State *rtc_init(ISABus *bus, int base_year, const RTCOptions *opts,
+                        Error **errp)
 {
     DeviceState *dev = device_new("isa-mc146818rtc");
 
     device_prop_set_int(dev, "base_year", base_year);
+    if (opts && opts->base) {
+        device_prop_set_str(dev, "base", opts->base);
+    }
+    if (opts && opts->clock) {
+        device_prop_set_str(dev, "clock", opts->clock);
+    }
     if (device_realize(dev, bus, errp) < 0) {
         device_free(dev);
         return NULL;
@@ -732,6 +771,10 @@ static const Property rtc_props[] = {
     DEFINE_PROP_U32("irq", MC146818State, irq_num, 8, "ISA IRQ"),
     DEFINE_PROP_I32("base_year", MC146818State, base_year, 0,
                     "year added to the registers' (0: century byte)"),
+    DEFINE_PROP_STRING("base", MC146818State, base, "utc",
+                       "start date: utc, localtime or 2006-06-17[T16:01:21]"),
+    DEFINE_PROP_STRING("clock", MC146818State, clock_name, "host",
+                       "clock followed: host (runs while paused) or vm"),
     DEFINE_PROP_END,
 };
 

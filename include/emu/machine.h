@@ -8,6 +8,7 @@
 #include "emu/common.h"
 #include "emu/cpu.h"
 #include "emu/memory.h"
+#include "emu/rtc.h"
 
 #define MAX_SERIAL_PORTS 4
 
@@ -25,6 +26,7 @@ typedef struct MachineOptions {
     int nr_serial;
     Chardev *debugcon; /* -debugcon: port 0xe9 (QEMU's default) */
     const char *name;
+    RTCOptions rtc; /* -rtc */
 } MachineOptions;
 
 typedef struct Machine {

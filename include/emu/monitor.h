@@ -3,8 +3,9 @@
  *
  *     monitor_init(chr, on_mux, &err);   // -monitor stdio, mon:stdio, ...
  *
- * Commands: help, info <status|registers|cpus|mtree [-f]|qtree|chardev|
- * version|...>, system_reset, quit/q, stop, cont/c, xp/x /fmt addr.
+ * Commands: help [cmd], info <status|registers|cpus|mtree [-f]|qtree|
+ * chardev|version|...>, system_reset, quit/q, stop, cont/c, xp/x /fmt addr.
+ * A line with more than its command takes is refused ("q x" does not quit).
  * Other layers add "info" subcommands and commands (the board registers
  * "info pci"; the UI "screendump"), before or after monitor_init.
  */
@@ -40,7 +41,9 @@ void monitor_register_info(const char *name, const char *help,
 
 typedef int MonitorCmdFn(FILE *out, const char *args);
 /* A top-level command; args is the rest of the line (trimmed, maybe "").
- * fn returns 0, or -1 after printing why to out. */
+ * fn returns 0, or -1 after printing why to out.  args_help "" declares
+ * that it takes no arguments: the monitor then refuses a line with any
+ * before fn is called; otherwise fn checks args itself. */
 void monitor_register_command(const char *name, const char *args_help,
                               const char *help, MonitorCmdFn *fn);
 

@@ -6,7 +6,9 @@
  *   update cycle, UART character times) and arm timers for their next event.
  * CLOCK_MONO: host monotonic time, runs always (UI, chardev retries).
  * CLOCK_HOST: host wall-clock time (nanoseconds since the epoch), for the
- *   RTC's initial date.
+ *   RTC's date (-rtc clock=host: the RTC also runs on it).  It can be set
+ *   back; then its armed timers run at once, early, so that their owners
+ *   re-arm from the new time (the main loop looks at least once a second).
  *
  * In test mode (clock_enable_test_mode) CLOCK_VIRTUAL only moves when a test
  * calls clock_step_ns(), which runs each expired timer in deadline order at
@@ -75,7 +77,12 @@ void clock_enable_test_mode(void);
 bool clock_test_mode(void);
 /* Test mode: advance CLOCK_VIRTUAL by ns, firing timers on the way. */
 void clock_step_ns(int64_t ns);
-/* Test mode: set CLOCK_HOST to a fixed value (RTC tests). */
+/*
+ * Test mode: set CLOCK_HOST (RTC tests).  From then on it moves with
+ * clock_step_ns(), which fires its timers too; a later call makes it jump
+ * (as host time runs on while the VM is paused) and runs the host timers
+ * that expired.
+ */
 void clock_set_host_ns(int64_t ns);
 
 #endif

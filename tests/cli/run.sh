@@ -144,6 +144,35 @@ if bad "bad property value" -device isa-debug-exit,iobase=xyz $Q; then
 fi
 bad_ok "unknown accelerator" -accel nosuch $Q
 bad_ok "missing option argument" -m
+# expect_msg NAME TEXT ARGS...: bad(), and the message contains TEXT.
+expect_msg() {
+    name=$1 text=$2
+    shift 2
+    if bad "$name" "$@"; then
+        case "$errline" in
+            *"$text"*) pass "$name: $errline" ;;
+            *) fail "$name" "message lacks '$text': $errline" ;;
+        esac
+    fi
+}
+# -m: sizes are integers with overflow checks (2^64 bytes is too large,
+# not "too small" through a wrapped product).
+expect_msg "-m 2^64 MiB" "too large" -m 18446744073709551616 $Q
+expect_msg "-m 2^44 MiB" "too large" -m 17592186044416 $Q
+expect_msg "-m 2^24 T" "too large" -m 16777216T $Q
+expect_msg "-m 10^23" "too large" -m 99999999999999999999999 $Q
+expect_msg "-m 4096" "at most 3584M" -m 4096 $Q
+expect_msg "-m 0" "too small" -m 0 $Q
+expect_msg "-m 1k" "too small" -m 1k $Q
+expect_msg "-m -1" "invalid RAM size '-1'" -m -1 $Q
+expect_msg "-m 64X" "invalid RAM size '64X'" -m 64X $Q
+expect_msg "-m 1e3" "invalid RAM size '1e3'" -m 1e3 $Q
+expect_msg "-rtc bad date" "invalid date '2006-02-29'" -rtc base=2006-02-29 $Q
+expect_msg "-rtc bad base" "invalid base 'yesterday'" -rtc base=yesterday $Q
+expect_msg "-rtc bad clock" "invalid clock 'guest'" -rtc clock=guest $Q
+expect_msg "-rtc clock=rt" "not supported" -rtc clock=rt $Q
+expect_msg "-rtc driftfix=slew" "not supported" -rtc driftfix=slew $Q
+expect_msg "-rtc unknown key" "invalid parameter 'speed'" -rtc speed=2 $Q
 
 old_ifs=$IFS
 IFS=';'
@@ -162,7 +191,10 @@ IFS=$old_ifs
 
 # --- good input
 good "-version" "version [0-9]" -- -version
-good "-help" "-kernel" "-device" -- -help
+good "-help" "-kernel" "-device" "-rtc .*base=" -- -help
+good "-m 1.5G, 64MiB, size=64" "version" -- -m 1.5G -m 64MiB -m size=64 -version
+good "-rtc accepted" "version" -- -rtc base=2006-06-17T16:01:21,clock=vm \
+    -rtc base=localtime,driftfix=none -version
 good "-device help" "isa-serial" "isa-debug-exit" -- -device help
 good "-accel help" "kvm" "tcg" -- -accel help
 good "-device isa-serial,help" "iobase" "irq" -- -device isa-serial,help

@@ -53,6 +53,7 @@ run() {
     name=$1 out=$2
     shift 2
     timeout "$TIMEOUT" "$EMU" -accel kvm -m 128 -nographic \
+        -rtc "${EMU_TEST_RTC:-base=2024-06-15T15:30:00,clock=vm}" \
         -device isa-debug-exit "$@" >"$out" 2>"$out.err" </dev/null
     status=$?
     if [ $status -ne 33 ]; then

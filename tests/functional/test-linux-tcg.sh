@@ -59,7 +59,7 @@ python3 "$here/expect.py" --log "$log" --stderr "$log.err" \
     -t "$tmo" -T -r 'EMU-GUEST-READY|Kernel panic - not syncing' \
     -t 60 -T -e "/ # " -s 'echo $((6*7))' -T -r '^42\r?$' -e "/ # " \
     -s 'poweroff -f' -x 0 \
-    -- "$EMU" -machine pc -accel tcg -m 256 -nographic \
+    -- "$EMU" -machine pc -accel tcg -m 256 -nographic -rtc "$EMU_TEST_RTC" \
        -kernel "$EMU_GUEST_KERNEL_686" -initrd "$EMU_GUEST_INITRD_686" \
        -append "$EMU_LINUX_APPEND" -no-reboot $EMU_EXTRA_ARGS \
        >"$log.times" 2>"$log.expect"

@@ -95,6 +95,7 @@ for accel in $accels; do
                 -t 30 -s 'echo $((6*7))' -r '^42\r?$' -e "/ # " \
                 -s 'poweroff -f' -x 0 \
                 -- "$EMU" -machine pc -accel "$accel" -m 256 -nographic \
+                   -rtc "$EMU_TEST_RTC" \
                    -kernel "$kernel" -initrd "$initrd" \
                    -append "$EMU_LINUX_APPEND" -no-reboot $EMU_EXTRA_ARGS \
                    2>"$log.expect"; then

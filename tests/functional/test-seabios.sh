@@ -50,6 +50,7 @@ for accel in $EMU_ACCELS; do
     if python3 "$here/expect.py" --log "$log" --stderr "$log.err" \
             -t "$SEABIOS_TIMEOUT" -e "SeaBIOS (version" -e "No bootable device" -k \
             -- "$EMU" -machine pc -accel "$accel" -m 64 -nographic \
+               -rtc "$EMU_TEST_RTC" \
                -bios "$SEABIOS" -no-reboot $EMU_EXTRA_ARGS 2>"$log.expect"; then
         ver=$(tr -d '\r' <"$log" | grep -a -o 'SeaBIOS (version [^)]*)' | head -n 1)
         echo "PASS test-seabios ($accel): $ver"

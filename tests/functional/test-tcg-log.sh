@@ -20,6 +20,7 @@ log=$(mktemp "${TMPDIR:-/tmp}/emu-tcglog.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
 timeout 60 "$EMU" -accel tcg -m 64 -display none -serial null \
+    -rtc "$EMU_TEST_RTC" \
     -device isa-debug-exit,iobase=0x501,iosize=2 -bios "$guest" \
     -d in_asm,op,out_asm,exec,int,cpu -D "$log" </dev/null 2>/dev/null
 status=$?

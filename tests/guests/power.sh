@@ -88,7 +88,7 @@ run_guest() {
     case_name=$1; mode=$2; shift 2
     log=$logdir/power-$case_name.log
     run_timeout "$POWER_TIMEOUT" "$EMU" -machine pc -accel kvm -m 64 \
-        -nographic -bios "$bindir/$mode.bin" \
+        -nographic -rtc "$EMU_TEST_RTC" -bios "$bindir/$mode.bin" \
         -device isa-debug-exit,iobase=0x501,iosize=2 "$@" \
         </dev/null >"$log" 2>"$log.err"
     st=$?
@@ -240,7 +240,8 @@ log=
 run_accel() {
     case_name=$1; dev=$2; shift 2
     log=$logdir/power-$case_name.log
-    EMU_KVM_DEVICE=$dev run_timeout "$POWER_TIMEOUT" "$EMU" "$@" \
+    EMU_KVM_DEVICE=$dev run_timeout "$POWER_TIMEOUT" "$EMU" \
+        -rtc "$EMU_TEST_RTC" "$@" \
         </dev/null >"$log" 2>"$log.err"
     st=$?
     nlines=$(grep -c '' "$log.err")

@@ -9,10 +9,16 @@
 # accelerator, then "N passed, N failed, N skipped".  Exit 77 (SKIP) if no
 # requested accelerator is usable, 1 if anything failed.
 #
+# The guests never see the host's date: every run has a fixed RTC base on
+# the virtual clock ($GUEST_RTC).  guest-rtc runs three times, at an
+# afternoon, a morning and a midnight hour (12/24-hour conversion both
+# ways and 12 AM), and its reported time must be the one it was given.
+#
 # Environment: EMU (default ./emu), EMU_ACCELS, GUEST_TIMEOUT (seconds,
 # default 30), EMU_CONSOLE_ARGS (default "-nographic": COM1 on stdout),
 # GUESTS (space-separated names to run, default all), GUEST_LOG_DIR
-# (default build/guests/logs).
+# (default build/guests/logs), GUEST_RTC (the -rtc option of every run but
+# guest-rtc's, default $EMU_TEST_RTC from tests/lib.sh).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +29,7 @@ EMU_ACCELS=$(default_accels)
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-30}
 EMU_CONSOLE_ARGS=${EMU_CONSOLE_ARGS:--nographic}
 PASS_STATUS=33
+GUEST_RTC=${GUEST_RTC:-$EMU_TEST_RTC}
 
 cd "$root" || exit 1
 bindir=build/guests
@@ -51,6 +58,31 @@ passed=0
 failed=0
 skipped=0
 
+# Runs: NAME or NAME@HH:MM (guest-rtc at a fixed time of 2024-06-15).
+runs=
+for name in $names; do
+    if [ "$name" = guest-rtc ]; then
+        runs="$runs $name@15:30 $name@09:05 $name@00:30"
+    else
+        runs="$runs $name"
+    fi
+done
+
+# rtc_expect HH:MM: the lines guest-rtc prints for that time (grep -E).
+rtc_expect() {
+    h=${1%%:*} m=${1#*:}
+    h=${h#0} m=${m#0}
+    h=${h:-0} m=${m:-0}
+    if [ "$h" -eq 0 ]; then h12=12; pm=0
+    elif [ "$h" -lt 12 ]; then h12=$h; pm=0
+    elif [ "$h" -eq 12 ]; then h12=12; pm=8
+    else h12=$((h - 12)); pm=8
+    fi
+    # BCD: the tens digit of the 12-hour value, with bit 7 for PM.
+    echo "time 24-6-15 $h:$m:[0-9]"
+    echo "hours in 12-hour mode 0x$((pm + h12 / 10))$((h12 % 10))\$"
+}
+
 for name in $names; do
     src=tests/guests/$name.asm
     bin=$bindir/$name.bin
@@ -72,17 +104,24 @@ any_run=no
 for accel in $EMU_ACCELS; do
     if [ "$accel" = kvm ] && ! kvm_usable; then
         echo "SKIP guests (kvm): /dev/kvm missing or not accessible"
-        for name in $names; do skipped=$((skipped + 1)); done
+        for run in $runs; do skipped=$((skipped + 1)); done
         continue
     fi
     any_run=yes
-    for name in $names; do
+    for run in $runs; do
+        name=${run%@*}
+        rtc=$GUEST_RTC at= tag=$accel
+        if [ "$run" != "$name" ]; then
+            at=${run#*@}
+            rtc=base=2024-06-15T$at:00,clock=vm
+            tag="$accel, $at"
+        fi
         bin=$bindir/$name.bin
         [ -f "$bin" ] || continue
-        log=$logdir/$name.$accel.log
+        log=$logdir/$name$(echo "$at" | tr -d :).$accel.log
         # shellcheck disable=SC2086
         run_timeout "$GUEST_TIMEOUT" "$EMU" -machine pc -accel "$accel" -m 64 \
-            $EMU_CONSOLE_ARGS -bios "$bin" \
+            $EMU_CONSOLE_ARGS -bios "$bin" -rtc "$rtc" \
             -device isa-debug-exit,iobase=0x501,iosize=2 -no-reboot \
             </dev/null >"$log" 2>"$log.err"
         st=$?
@@ -104,7 +143,7 @@ for accel in $EMU_ACCELS; do
         # e.g. a host KVM that refuses CR0.PG): count it as skipped.
         skipline=$(printf '%s\n' "$out" | grep -a "^SKIP $name" | head -n 1)
         if [ -n "$skipline" ] && [ $st -eq $PASS_STATUS ]; then
-            echo "SKIP $name ($accel): ${skipline#SKIP $name: }"
+            echo "SKIP $name ($tag): ${skipline#SKIP $name: }"
             skipped=$((skipped + 1))
             continue
         fi
@@ -114,7 +153,7 @@ for accel in $EMU_ACCELS; do
         if [ -n "$why" ] && [ "$accel" = kvm ] &&
                 cat "$log" "$log.err" 2>/dev/null |
                 grep -a -q "instruction emulation failed"; then
-            echo "SKIP $name ($accel): host KVM cannot emulate an instruction the guest uses"
+            echo "SKIP $name ($tag): host KVM cannot emulate an instruction the guest uses"
             skipped=$((skipped + 1))
             continue
         fi
@@ -123,11 +162,18 @@ for accel in $EMU_ACCELS; do
             printf '%s\n' "$out" | grep -a -q "a20-mask yes" ||
                 why="A20 disabled but memory does not wrap at 1 MiB under tcg"
         fi
+        if [ -z "$why" ] && [ -n "$at" ]; then
+            rtc_expect "$at" >"$log.want"
+            while IFS= read -r pat; do
+                printf '%s\n' "$out" | grep -a -q -E "$pat" ||
+                    why="${why:+$why; }no line matching '$pat' (-rtc $rtc)"
+            done <"$log.want"
+        fi
         if [ -z "$why" ]; then
-            echo "PASS $name ($accel)"
+            echo "PASS $name ($tag)"
             passed=$((passed + 1))
         else
-            echo "FAIL $name ($accel): $why"
+            echo "FAIL $name ($tag): $why"
             echo "     log: $log"
             failed=$((failed + 1))
         fi

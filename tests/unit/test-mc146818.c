@@ -2,10 +2,17 @@
  * MC146818A RTC device tests: date from the host clock, BCD/binary and
  * 12/24-hour formats, the UIP window, periodic rates against stepped
  * virtual time, alarm with don't-care bytes, update-ended interrupt,
- * register C, the SET bit and the divider reset.
+ * register C, the SET bit and the divider reset; the "base" (utc,
+ * localtime, a fixed date) and "clock" (host, vm) properties behind -rtc.
+ *
+ * Most tests run the RTC on the virtual clock (clock=vm) so that its timers
+ * follow clock_step_ns(); the host clock is fixed with clock_set_host_ns().
  */
 #include "tests/unit/harness.h"
 #include "hw/timer/mc146818.h"
+
+#include <glib.h>
+#include <time.h>
 
 #define NS_PER_S  1000000000LL
 #define RTC_IRQ   8
@@ -29,7 +36,7 @@ static DeviceState *rtc_setup(TestBus *tb, int64_t host_ns)
 {
     test_bus_init(tb);
     clock_set_host_ns(host_ns);
-    return test_device(tb, "isa-mc146818rtc", NULL);
+    return test_device(tb, "isa-mc146818rtc", "clock=vm");
 }
 
 /* Stop the clock, write h:m:s and the date, restart it. */
@@ -472,11 +479,168 @@ static void test_rtc_init_helper(void)
 
     test_bus_init(&tb);
     clock_set_host_ns(HOST_SECS * NS_PER_S);
-    s = rtc_init(&tb.isa, 2000, &err);
+    s = rtc_init(&tb.isa, 2000, NULL, &err);
     CHECK(s != NULL);
     if (s) {
         CHECK_EQ(rtc_get_cmos(s, 0x32), 0x20);
         CHECK_EQ(cmos_read(&tb, 0x09), 0x24);
+    }
+    test_bus_cleanup(&tb);
+
+    /* -rtc options reach the device. */
+    RTCOptions o = {.base = "2006-06-17T16:01:21", .clock = "vm"};
+    test_bus_init(&tb);
+    s = rtc_init(&tb.isa, 2000, &o, &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_EQ(cmos_read(&tb, 0x09), 0x06);
+        CHECK_EQ(cmos_read(&tb, 0x04), 0x16);
+        CHECK_EQ(cmos_read(&tb, 0x02), 0x01);
+        CHECK_EQ(cmos_read(&tb, 0x00), 0x21);
+    }
+    test_bus_cleanup(&tb);
+}
+
+/* A fixed date does not depend on the host's clock, to the nanosecond. */
+static void test_base_date(void)
+{
+    TestBus tb;
+
+    test_bus_init(&tb);
+    clock_set_host_ns(HOST_SECS * NS_PER_S + 123456789);
+    test_device(&tb, "isa-mc146818rtc", "base=2024-06-15T15:30:00,clock=vm");
+    CHECK_EQ(cmos_read(&tb, 0x04), 0x15);
+    CHECK_EQ(cmos_read(&tb, 0x02), 0x30);
+    CHECK_EQ(cmos_read(&tb, 0x00), 0x00);
+    CHECK_EQ(cmos_read(&tb, 0x07), 0x15);
+    CHECK_EQ(cmos_read(&tb, 0x08), 0x06);
+    CHECK_EQ(cmos_read(&tb, 0x09), 0x24);
+    CHECK_EQ(cmos_read(&tb, 0x32), 0x20);
+    CHECK_EQ(cmos_read(&tb, 0x06), 7);              /* a Saturday */
+    /* The given second starts at realize: the first update is 1 s on. */
+    clock_step_ns(NS_PER_S - 1);
+    CHECK_EQ(cmos_read(&tb, 0x00), 0x00);
+    clock_step_ns(1);
+    CHECK_EQ(cmos_read(&tb, 0x00), 0x01);
+    /* 3 PM in 12-hour mode (register B bit 1 clear): PM flag and 3. */
+    cmos_write(&tb, 0x0b, 0x00);
+    CHECK_EQ(cmos_read(&tb, 0x04), 0x83);
+    test_bus_cleanup(&tb);
+
+    /* A date alone is midnight; morning hours carry no PM flag. */
+    test_bus_init(&tb);
+    test_device(&tb, "isa-mc146818rtc", "base=2006-06-17,clock=vm");
+    CHECK_EQ(cmos_read(&tb, 0x04), 0x00);
+    CHECK_EQ(cmos_read(&tb, 0x09), 0x06);
+    cmos_write(&tb, 0x0b, 0x00);
+    CHECK_EQ(cmos_read(&tb, 0x04), 0x12);           /* 12 AM */
+    clock_step_ns(9 * 3600 * NS_PER_S);
+    CHECK_EQ(cmos_read(&tb, 0x04), 0x09);
+    test_bus_cleanup(&tb);
+}
+
+static void test_base_localtime(void)
+{
+    TestBus tb;
+    char *old_tz = g_strdup(getenv("TZ"));
+
+    /* A zone five hours behind UTC without daylight saving. */
+    setenv("TZ", "EST5", 1);
+    tzset();
+    test_bus_init(&tb);
+    clock_set_host_ns(HOST_SECS * NS_PER_S);
+    test_device(&tb, "isa-mc146818rtc", "base=localtime,clock=vm");
+    CHECK_EQ(cmos_read(&tb, 0x04), 0x18);           /* 23:59:58 UTC */
+    CHECK_EQ(cmos_read(&tb, 0x02), 0x59);
+    CHECK_EQ(cmos_read(&tb, 0x07), 0x29);
+    test_bus_cleanup(&tb);
+    /* base=utc ignores the zone. */
+    test_bus_init(&tb);
+    test_device(&tb, "isa-mc146818rtc", "base=utc,clock=vm");
+    CHECK_EQ(cmos_read(&tb, 0x04), 0x23);
+    test_bus_cleanup(&tb);
+    if (old_tz) {
+        setenv("TZ", old_tz, 1);
+    } else {
+        unsetenv("TZ");
+    }
+    tzset();
+    g_free(old_tz);
+}
+
+/*
+ * clock=vm stops with the VM; clock=host keeps counting, and its timers
+ * run on the host clock.  A host clock jump without a virtual step is time
+ * passing while the VM is paused.
+ */
+static void test_clock_host_and_vm(void)
+{
+    TestBus tb;
+
+    test_bus_init(&tb);
+    clock_set_host_ns(HOST_SECS * NS_PER_S);
+    test_device(&tb, "isa-mc146818rtc", "base=2024-06-15T15:30:00,clock=vm");
+    clock_set_host_ns((HOST_SECS + 10) * NS_PER_S);
+    CHECK_EQ(cmos_read(&tb, 0x00), 0x00);
+    clock_step_ns(NS_PER_S);
+    CHECK_EQ(cmos_read(&tb, 0x00), 0x01);
+    test_bus_cleanup(&tb);
+
+    test_bus_init(&tb);
+    clock_set_host_ns(HOST_SECS * NS_PER_S);
+    test_device(&tb, "isa-mc146818rtc", "base=2024-06-15T15:30:00,clock=host");
+    cmos_write(&tb, 0x0b, 0x12);                    /* UIE */
+    CHECK_EQ(timers_deadline_ns(CLOCK_VIRTUAL), -1);
+    CHECK_EQ(timers_deadline_ns(CLOCK_HOST), (HOST_SECS + 1) * NS_PER_S);
+    clock_set_host_ns((HOST_SECS + 10) * NS_PER_S + NS_PER_S / 2);
+    CHECK_EQ(cmos_read(&tb, 0x00), 0x10);
+    CHECK_EQ(tb.irq[RTC_IRQ].level, 1);             /* fired while paused */
+    CHECK_EQ(cmos_read(&tb, 0x0c) & 0x90, 0x90);
+    /* Stepping (VM running) moves it on as well, timers included. */
+    clock_step_ns(NS_PER_S / 2);
+    CHECK_EQ(cmos_read(&tb, 0x00), 0x11);
+    CHECK_EQ(tb.irq[RTC_IRQ].raises, 2);
+    CHECK_EQ(cmos_read(&tb, 0x0c) & 0x90, 0x90);
+    CHECK_EQ(timers_deadline_ns(CLOCK_HOST), (HOST_SECS + 12) * NS_PER_S);
+    /* The host's time set back an hour: the RTC follows it, and its next
+     * update interrupt is a second away, not an hour. */
+    clock_set_host_ns((HOST_SECS - 3600) * NS_PER_S + NS_PER_S / 2);
+    CHECK_EQ(timers_deadline_ns(CLOCK_HOST), (HOST_SECS - 3599) * NS_PER_S);
+    CHECK_EQ(cmos_read(&tb, 0x04), 0x14);
+    CHECK_EQ(cmos_read(&tb, 0x02), 0x30);
+    CHECK_EQ(cmos_read(&tb, 0x00), 0x00);
+    CHECK_EQ(tb.irq[RTC_IRQ].raises, 2);
+    clock_step_ns(NS_PER_S / 2);
+    CHECK_EQ(tb.irq[RTC_IRQ].raises, 3);
+    test_bus_cleanup(&tb);
+
+    /* The default is clock=host, as QEMU's. */
+    test_bus_init(&tb);
+    clock_set_host_ns(HOST_SECS * NS_PER_S);
+    test_device(&tb, "isa-mc146818rtc", NULL);
+    clock_set_host_ns((HOST_SECS + 3) * NS_PER_S);
+    CHECK_EQ(cmos_read(&tb, 0x00), 0x01);           /* 23:59:58 + 3 s */
+    test_bus_cleanup(&tb);
+}
+
+static void test_bad_base_and_clock(void)
+{
+    static const char *const bad[] = {
+        "base=yesterday", "base=2024-13-01", "base=2024-06-15T15:30",
+        "clock=rt", "clock=guest",
+    };
+    TestBus tb;
+
+    test_bus_init(&tb);
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        Error *err = NULL;
+        DeviceState *dev = device_new("isa-mc146818rtc");
+        CHECK_EQ(device_set_props(dev, bad[i], &err), 0);
+        CHECK(device_realize(dev, &tb.isa, &err) < 0);
+        CHECK(err && g_str_has_prefix(error_get_pretty(err),
+                                      "isa-mc146818rtc: "));
+        error_free(err);
+        device_free(dev);
     }
     test_bus_cleanup(&tb);
 }
@@ -499,5 +663,9 @@ int main(int argc, char **argv)
     TEST_RUN(test_divider_reset);
     TEST_RUN(test_cmos_ram_and_reset);
     TEST_RUN(test_rtc_init_helper);
+    TEST_RUN(test_base_date);
+    TEST_RUN(test_base_localtime);
+    TEST_RUN(test_clock_host_and_vm);
+    TEST_RUN(test_bad_base_and_clock);
     return test_finish();
 }

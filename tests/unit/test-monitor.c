@@ -195,6 +195,75 @@ static void test_xp(void)
     g_free(s);
 }
 
+/* Run a line that must fail with a message containing want. */
+static void check_refused(const char *line, const char *want)
+{
+    int rc = 0;
+    char *s = run(line, &rc);
+    if (rc != -1 || !contains(s, want)) {
+        test_fail(__FILE__, __LINE__, "'%s': rc %d, output '%s', want '%s'",
+                  line, rc, s, want);
+    }
+    g_free(s);
+}
+
+/* Commands that take no arguments refuse them: "q x" must not quit. */
+static void test_trailing_args(void)
+{
+    check_refused("qwerty", "unknown command: 'qwerty'");
+    check_refused("q x", "unexpected argument 'x'");
+    check_refused("quit now", "unexpected argument 'now'");
+    check_refused("q\tx", "unexpected argument 'x'");
+    CHECK(!system_shutdown_requested());
+    check_refused("stop 1", "unexpected argument '1'");
+    CHECK(clock_vm_running());
+    check_refused("system_reset please", "unexpected argument");
+    check_refused("c x", "unexpected argument");
+    check_refused("info status x", "unexpected argument 'x'");
+    check_refused("info mtree -g", "unexpected argument '-g'");
+    check_refused("help nosuch", "unknown command 'nosuch'");
+    check_refused("help q x", "too many arguments");
+    int rc;
+    char *s = run("help q", &rc);
+    CHECK_EQ(rc, 0);
+    CHECK_CONTAINS(s, "quit|q");
+    CHECK(!contains(s, "system_reset"));
+    g_free(s);
+    s = run("  stop  ", &rc); /* blanks around a command are fine */
+    CHECK_EQ(rc, 0);
+    CHECK(!clock_vm_running());
+    g_free(s);
+    g_free(run("cont", NULL));
+    CHECK(clock_vm_running());
+    CHECK(!system_shutdown_requested());
+}
+
+/* Counts and addresses that do not fit are refused, never truncated. */
+static void test_x_limits(void)
+{
+    check_refused("x /4294967297x 0x10", "count too large");
+    check_refused("xp /18446744073709551617xb 0x10", "count too large");
+    check_refused("xp /65537xb 0x10", "count too large");
+    check_refused("xp /0x 0x10", "at least 1");
+    check_refused("xp /x 0x1ffffffffffffffff", "does not fit in 64 bits");
+    check_refused("xp /x -1", "usage");
+    check_refused("xp /x", "usage");
+    check_refused("xp /x 0x10 junk", "unexpected ' junk'");
+    /* The space is 4 GiB: no wrap to 0 above it. */
+    check_refused("xp /x 0x100000010", "past the end");
+    check_refused("xp /2xw 0xfffffffc", "past the end");
+    check_refused("xp /1xg 0xffffffffffffffff", "past the end");
+    int rc;
+    char *s = run("xp /1xw 0xfffffffc", &rc); /* unassigned: all ones */
+    CHECK_EQ(rc, 0);
+    CHECK_STR(s, "00000000fffffffc: 0xffffffff\n");
+    g_free(s);
+    s = run("xp /65536xb 0x0", &rc);
+    CHECK_EQ(rc, 0);
+    CHECK_CONTAINS(s, "000000000000fff0:");
+    g_free(s);
+}
+
 static int read_all(Chardev *c, char *buf, int len)
 {
     int n = ringbuf_read(c, (uint8_t *)buf, len - 1);
@@ -353,6 +422,8 @@ int main(int argc, char **argv)
     TEST_RUN(test_info_machine);
     TEST_RUN(test_register_info);
     TEST_RUN(test_xp);
+    TEST_RUN(test_trailing_args);
+    TEST_RUN(test_x_limits);
     TEST_RUN(test_line_editor);
     TEST_RUN(test_on_mux);
     TEST_RUN(test_on_socket);
