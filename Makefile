@@ -63,14 +63,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(TEST_LIB_OBJS)
 	$(quiet) "  CCLD    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(TEST_LIB_OBJS) $(LDLIBS)
 
-tests: $(TEST_BINS) $(BUILD)/difftest-native32
+tests: $(TEST_BINS) $(BUILD)/difftest-native64
 
-# The differential tester's native side: a 32-bit program that runs the
-# same instructions on the host CPU (tests/difftest/README in native32.c).
-$(BUILD)/difftest-native32: tests/difftest/native32.c tests/difftest/difftest.h
+# The differential tester's native side: a 64-bit program that runs the
+# same instructions on the host CPU in long mode (README in native64.c).
+$(BUILD)/difftest-native64: tests/difftest/native64.c tests/difftest/difftest.h
 	@mkdir -p $(dir $@)
-	$(quiet) "  CC32    $@"
-	$(Q)$(CC) -m32 -O2 -Wall -Wextra -static -o $@ $<
+	$(quiet) "  CC      $@"
+	$(Q)$(CC) -O2 -Wall -Wextra -o $@ $<
 
 # Guest programs (nasm), built into build/guests/.
 GUEST_SRCS = $(wildcard tests/guests/*.asm)
@@ -123,7 +123,7 @@ bench-linux: $(EMU)
 	sh scripts/install-deps.sh --bench
 	EMU=./$(EMU) sh tests/bench/linux-tcg.sh
 
-# Millions of differential cases against the host CPU (about 40 minutes).
+# Millions of differential cases against the host CPU (about an hour).
 check-difftest-long: tests
 	DIFFTEST_CASES=$${DIFFTEST_CASES:-1000000} $(BUILD)/tests/test-difftest
 
