@@ -1,19 +1,22 @@
 /*
- * x87 (ESC D8-DF) and WAIT.
+ * x87 (ESC D8-DF) and WAIT: the instruction is decoded at translation time
+ * (x87_decode) into a call of the operation's own helper (fpu-helper.c).
  */
 #include "target-i386/translate-internal.h"
+#include "target-i386/fpu-helper.h"
 
 void gen_FPU(DisasContext *s, const X86OpEntry *e)
 {
-    /* ESC D8-DF: the x87 helper does the whole instruction (#NM,
-     * #MF, the memory operand, FCOMI's EFLAGS, FNSTSW AX). */
+    /* ESC D8-DF: decoded here, once; the operation's helper does the
+     * whole instruction (#NM, #MF, the memory operand, FCOMI's EFLAGS,
+     * FNSTSW AX). */
+    X87Insn d;
     int seg = s->mod != 3 ? s->ea_seg : R_DS;
-    uint32_t info = (s->opcode & 0xff) | (uint32_t)s->modrm << 8 |
-                    (uint32_t)(s->dflag == 4) << 16 |
-                    (uint32_t)seg << 20;
+
+    x87_decode(s->opcode & 0xff, s->modrm, s->dflag == 4, seg, &d);
     gen_sync_eip(s);
-    CALL3(s, helper_x87_insn, cst(info),
-          s->mod != 3 ? s->ea_lin : cst(0), cst(s->cs_base + s->pc_start));
+    CALL4(s, d.helper, cst(d.info), s->mod != 3 ? s->ea_lin : cst(0),
+          cst(s->cs_base + s->pc_start), cst(d.arg));
     s->cc_op = CC_DYNAMIC;
 }
 
