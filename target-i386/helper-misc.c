@@ -912,65 +912,6 @@ void helper_fwait_insn(CPUX86State *env)
     helper_fwait(env);
 }
 
-/*
- * MMX/SSE memory operands: sse-helper.c reads and writes guest memory
- * through sse_hooks, one piece (1, 2 or 4 bytes) at a time.  These hooks
- * check each piece against the operand's segment when that segment needs
- * checks (sse_check_seg >= 0).  A failed check leaves by longjmp, so the
- * segment is set anew by every instruction rather than restored.  The
- * #UD/#NM/alignment checks come first, as the SDM orders them, because
- * sse-helper.c makes them before any access.
- */
-static __thread int sse_check_seg = -1;
-
-static uint32_t sse_ld_checked(CPUX86State *env, uint32_t linear, int size)
-{
-    if (sse_check_seg >= 0) {
-        check_seg_range(env, sse_check_seg,
-                        linear - (uint32_t)env->segs[sse_check_seg].base,
-                        size, false);
-    }
-    return x86_ld(env, linear, size);
-}
-
-static void sse_st_checked(CPUX86State *env, uint32_t linear, int size,
-                           uint32_t val)
-{
-    if (sse_check_seg >= 0) {
-        check_seg_range(env, sse_check_seg,
-                        linear - (uint32_t)env->segs[sse_check_seg].base,
-                        size, true);
-    }
-    x86_st(env, linear, size, val);
-}
-
-void helper_sse_insn(CPUX86State *env, uint32_t prefix, uint32_t info,
-                     uint32_t ea)
-{
-    int seg = (info >> 24) & 7;
-    bool has_mem = info & (1u << 27);
-    bool pm = (env->hflags & HF_PE) && !(env->hflags & HF_VM);
-
-    /* Flat segments in protected mode need no check at all. */
-    sse_check_seg = -1;
-    if (has_mem && (!pm || ((env->hflags >> (HF_SEG_SHIFT + 2 * seg)) & 3))) {
-        sse_check_seg = seg;
-    }
-    /* FXSAVE/FXRSTOR check their whole 512-byte image (they do not touch
-     * all of it), LDMXCSR/STMXCSR their 4 bytes, after #UD/#NM. */
-    int reg = (info >> 11) & 7;
-    if ((info & 0xff) == 0xae && has_mem && reg <= 3 &&
-        !(env->cr[0] & (CR0_EM_MASK | CR0_TS_MASK)) &&
-        (reg <= 1 || (env->cr[4] & CR4_OSFXSR_MASK))) {
-        check_seg_range(env, seg, ea - (uint32_t)env->segs[seg].base,
-                        reg <= 1 ? 512 : 4, reg == 0 || reg == 3);
-    }
-    sse_hooks.ld = sse_ld_checked;
-    sse_hooks.st = sse_st_checked;
-    helper_sse(env, prefix, info & 0xff, (info >> 8) & 0xff, ea,
-               (info >> 16) & 0xff);
-}
-
 void helper_emms_insn(CPUX86State *env)
 {
     if (env->cr[0] & CR0_EM_MASK) {

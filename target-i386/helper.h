@@ -77,16 +77,9 @@ void helper_check_cpl0(CPUX86State *env);
 void helper_mov_dr(CPUX86State *env, uint32_t reg, uint32_t val);
 uint32_t helper_read_dr(CPUX86State *env, uint32_t reg);
 void helper_rdpmc(CPUX86State *env);
-/*
- * MMX and SSE entry points of the frontend (wrappers around sse-helper.h
- * with at most 5 i32 arguments; the x87 ones come from x87_decode()):
- *   helper_sse_insn: info = opc | modrm << 8 | imm8 << 16, prefix as in
- *                    helper_sse
- *   helper_emms_insn: EMMS with its #UD (CR0.EM) / #NM (CR0.TS) checks
- */
+/* WAIT; EMMS with its #UD (CR0.EM) / #NM (CR0.TS) checks.  (The x87 and
+ * SSE instructions call the helper x87_decode() / sse_decode() give.) */
 void helper_fwait_insn(CPUX86State *env);
-void helper_sse_insn(CPUX86State *env, uint32_t prefix, uint32_t info,
-                     uint32_t ea);
 void helper_emms_insn(CPUX86State *env);
 
 /* helper-seg.c */

@@ -11,6 +11,7 @@
  */
 #include "target-i386/sse-internal.h"
 #include "target-i386/fpu-helper.h"
+#include "target-i386/helper.h"
 
 static uint32_t hook_ld(CPUX86State *env, uint32_t linear, int size)
 {
@@ -745,581 +746,1158 @@ static void do_group15(SSEInsn *x)
     }
 }
 
-/* ---- the dispatcher ---- */
+/*
+ * ---- the operations ----
+ *
+ * One function per instruction or per small group, named after the first
+ * (prefix, opcode) it serves (op_<prefix index>_<opc>); sse_decode() picks
+ * one at translation time.  The groups that share a function tell their
+ * members apart by x->pfx or x->opc (the lane format, the integer
+ * operation), which come decoded with the operands.
+ */
+typedef void SSEOpFn(SSEInsn *x);
 
-#define K(p, o) (((p) << 8) | (o))
+/* 10 66 10 28 66 28 F3 6F 66 6F F2 F0 */
+static void op_0_10(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    *xd = s;
+}
 
-static void sse_exec(SSEInsn *x)
+/* 11 66 11 29 66 29 2B 66 2B 66 7F F3 7F 66 E7 */
+static void op_0_11(SSEInsn *x)
 {
     CPUX86State *env = x->env;
-    XMMReg *xd = &env->xmm[x->reg];
-    XMMReg s, r;
-    int p = x->pfx;
-    int32_t iv;
-    uint32_t host, efl;
-
-    switch (K(p, x->opc)) {
-    /* -- moves -- */
-    case K(0, 0x10):
-    case K(1, 0x10):
-    case K(0, 0x28):
-    case K(1, 0x28):
-    case K(2, 0x6f):
-    case K(1, 0x6f):
-    case K(3, 0xf0):
-        src_xmm(x, &s, 16);
-        *xd = s;
-        break;
-    case K(0, 0x11):
-    case K(1, 0x11):
-    case K(0, 0x29):
-    case K(1, 0x29):
-    case K(0, 0x2b):
-    case K(1, 0x2b):
-    case K(1, 0x7f):
-    case K(2, 0x7f):
-    case K(1, 0xe7):
-        if (x->mem) {
-            mem_write(x, xd, 16);
-        } else {
-            env->xmm[x->rm] = *xd;
-        }
-        break;
-    case K(2, 0x10): /* movss */
-        if (x->mem) {
-            mem_read(x, xd, 4);
-        } else {
-            xd->l[0] = env->xmm[x->rm].l[0];
-        }
-        break;
-    case K(3, 0x10): /* movsd */
-        if (x->mem) {
-            mem_read(x, xd, 8);
-        } else {
-            xd->q[0] = env->xmm[x->rm].q[0];
-        }
-        break;
-    case K(2, 0x11):
-        if (x->mem) {
-            mem_write(x, xd, 4);
-        } else {
-            env->xmm[x->rm].l[0] = xd->l[0];
-        }
-        break;
-    case K(3, 0x11):
-        if (x->mem) {
-            mem_write(x, xd, 8);
-        } else {
-            env->xmm[x->rm].q[0] = xd->q[0];
-        }
-        break;
-    case K(0, 0x12): /* movlps / movhlps */
-    case K(1, 0x12): /* movlpd */
-        src_xmm(x, &s, 8);
-        xd->q[0] = x->mem ? s.q[0] : s.q[1];
-        break;
-    case K(0, 0x16): /* movhps / movlhps */
-    case K(1, 0x16): /* movhpd */
-        src_xmm(x, &s, 8);
-        xd->q[1] = s.q[0];
-        break;
-    case K(0, 0x13):
-    case K(1, 0x13):
-        mem_write(x, xd, 8);
-        break;
-    case K(0, 0x17):
-    case K(1, 0x17):
-        s.q[0] = xd->q[1];
-        mem_write(x, &s, 8);
-        break;
-    case K(3, 0x12): /* movddup */
-        src_xmm(x, &s, 8);
-        xd->q[0] = xd->q[1] = s.q[0];
-        break;
-    case K(2, 0x12): /* movsldup */
-        src_xmm(x, &s, 16);
-        xd->l[0] = xd->l[1] = s.l[0];
-        xd->l[2] = xd->l[3] = s.l[2];
-        break;
-    case K(2, 0x16): /* movshdup */
-        src_xmm(x, &s, 16);
-        xd->l[0] = xd->l[1] = s.l[1];
-        xd->l[2] = xd->l[3] = s.l[3];
-        break;
-    case K(0, 0x14): /* unpcklps */
-        src_xmm(x, &s, 16);
-        r.l[0] = xd->l[0];
-        r.l[1] = s.l[0];
-        r.l[2] = xd->l[1];
-        r.l[3] = s.l[1];
-        *xd = r;
-        break;
-    case K(0, 0x15): /* unpckhps */
-        src_xmm(x, &s, 16);
-        r.l[0] = xd->l[2];
-        r.l[1] = s.l[2];
-        r.l[2] = xd->l[3];
-        r.l[3] = s.l[3];
-        *xd = r;
-        break;
-    case K(1, 0x14): /* unpcklpd */
-    case K(1, 0x6c): /* punpcklqdq */
-        src_xmm(x, &s, 16);
-        xd->q[1] = s.q[0];
-        break;
-    case K(1, 0x15): /* unpckhpd */
-    case K(1, 0x6d): /* punpckhqdq */
-        src_xmm(x, &s, 16);
-        xd->q[0] = xd->q[1];
-        xd->q[1] = s.q[1];
-        break;
-    case K(0, 0x18):
-    case K(1, 0x18):
-    case K(2, 0x18):
-    case K(3, 0x18):
-        /* PREFETCHh and the reserved hint NOPs: no cache to warm. */
-        break;
-    case K(0, 0x6e): /* movd mm, r/m32 */
-        mm_set(x, x->reg,
-               x->mem ? sse_hooks.ld(env, x->ea, 4) : gpr_get(env, x->rm));
-        break;
-    case K(1, 0x6e): /* movd xmm, r/m32 */
-        memset(&s, 0, sizeof(s));
-        s.l[0] = x->mem ? sse_hooks.ld(env, x->ea, 4) : gpr_get(env, x->rm);
-        *xd = s;
-        break;
-    case K(0, 0x7e): /* movd r/m32, mm */
-        if (x->mem) {
-            sse_hooks.st(env, x->ea, 4, (uint32_t)mm_get(env, x->reg));
-        } else {
-            gpr_set(env, x->rm, (uint32_t)mm_get(env, x->reg));
-        }
-        x->mmx = true;
-        break;
-    case K(1, 0x7e): /* movd r/m32, xmm */
-        if (x->mem) {
-            sse_hooks.st(env, x->ea, 4, xd->l[0]);
-        } else {
-            gpr_set(env, x->rm, xd->l[0]);
-        }
-        break;
-    case K(2, 0x7e): /* movq xmm, xmm/m64 */
-        src_xmm(x, &s, 8);
-        xd->q[0] = s.q[0];
-        xd->q[1] = 0;
-        break;
-    case K(1, 0xd6): /* movq xmm/m64, xmm */
-        if (x->mem) {
-            mem_write(x, xd, 8);
-        } else {
-            env->xmm[x->rm].q[0] = xd->q[0];
-            env->xmm[x->rm].q[1] = 0;
-        }
-        break;
-    case K(0, 0x6f): /* movq mm, mm/m64 */
-        src_mm(x, &s, 8);
-        mm_set(x, x->reg, s.q[0]);
-        break;
-    case K(0, 0x7f): /* movq mm/m64, mm */
-    case K(0, 0xe7): /* movntq */
-        if (x->mem) {
-            s.q[0] = mm_get(env, x->reg);
-            mem_write(x, &s, 8);
-            x->mmx = true;
-        } else {
-            mm_set(x, x->rm, mm_get(env, x->reg));
-        }
-        break;
-    case K(2, 0xd6): /* movq2dq xmm, mm */
-        xd->q[0] = mm_get(env, x->rm);
-        xd->q[1] = 0;
-        x->mmx = true;
-        break;
-    case K(3, 0xd6): /* movdq2q mm, xmm */
-        mm_set(x, x->reg, env->xmm[x->rm].q[0]);
-        break;
-    case K(0, 0xc3): /* movnti m32, r32 */
-        sse_hooks.st(env, x->ea, 4, gpr_get(env, x->reg));
-        break;
-    case K(0, 0x50): /* movmskps */
-        s = env->xmm[x->rm];
-        gpr_set(env, x->reg,
-                (s.l[0] >> 31) | (s.l[1] >> 31) << 1 | (s.l[2] >> 31) << 2 |
-                    (s.l[3] >> 31) << 3);
-        break;
-    case K(1, 0x50): /* movmskpd */
-        s = env->xmm[x->rm];
-        gpr_set(env, x->reg, (uint32_t)(s.q[0] >> 63 | (s.q[1] >> 63) << 1));
-        break;
-    case K(0, 0xd7):   /* pmovmskb r32, mm */
-    case K(1, 0xd7): { /* pmovmskb r32, xmm */
-        uint32_t m = 0;
-        int n = p ? 16 : 8;
-        if (p) {
-            s = env->xmm[x->rm];
-        } else {
-            s.q[0] = mm_get(env, x->rm);
-            x->mmx = true;
-        }
-        for (int i = 0; i < n; i++) {
-            m |= (uint32_t)(s.b[i] >> 7) << i;
-        }
-        gpr_set(env, x->reg, m);
-        break;
-    }
-    case K(0, 0xf7):   /* maskmovq */
-    case K(1, 0xf7): { /* maskmovdqu */
-        XMMReg v, m;
-        int n = p ? 16 : 8;
-        if (p) {
-            v = *xd;
-            m = env->xmm[x->rm];
-        } else {
-            v.q[0] = mm_get(env, x->reg);
-            m.q[0] = mm_get(env, x->rm);
-            x->mmx = true;
-        }
-        for (int i = 0; i < n; i++) {
-            if (m.b[i] & 0x80) {
-                sse_hooks.st(env, x->ea + i, 1, v.b[i]);
-            }
-        }
-        break;
-    }
-
-    /* -- shuffles and inserts -- */
-    case K(0, 0x70): { /* pshufw */
-        uint64_t v, res = 0;
-        src_mm(x, &s, 8);
-        v = s.q[0];
-        for (int i = 0; i < 4; i++) {
-            res |= ((v >> (16 * ((x->imm >> (2 * i)) & 3))) & 0xffff)
-                   << (16 * i);
-        }
-        mm_set(x, x->reg, res);
-        break;
-    }
-    case K(1, 0x70): /* pshufd */
-        src_xmm(x, &s, 16);
-        for (int i = 0; i < 4; i++) {
-            r.l[i] = s.l[(x->imm >> (2 * i)) & 3];
-        }
-        *xd = r;
-        break;
-    case K(2, 0x70): /* pshufhw */
-        src_xmm(x, &s, 16);
-        r = s;
-        for (int i = 0; i < 4; i++) {
-            r.w[4 + i] = s.w[4 + ((x->imm >> (2 * i)) & 3)];
-        }
-        *xd = r;
-        break;
-    case K(3, 0x70): /* pshuflw */
-        src_xmm(x, &s, 16);
-        r = s;
-        for (int i = 0; i < 4; i++) {
-            r.w[i] = s.w[(x->imm >> (2 * i)) & 3];
-        }
-        *xd = r;
-        break;
-    case K(0, 0xc6): /* shufps */
-        src_xmm(x, &s, 16);
-        r.l[0] = xd->l[x->imm & 3];
-        r.l[1] = xd->l[(x->imm >> 2) & 3];
-        r.l[2] = s.l[(x->imm >> 4) & 3];
-        r.l[3] = s.l[(x->imm >> 6) & 3];
-        *xd = r;
-        break;
-    case K(1, 0xc6): /* shufpd */
-        src_xmm(x, &s, 16);
-        r.q[0] = xd->q[x->imm & 1];
-        r.q[1] = s.q[(x->imm >> 1) & 1];
-        *xd = r;
-        break;
-    case K(0, 0xc4): { /* pinsrw mm, r32/m16, imm8 */
-        uint16_t w = x->mem ? sse_hooks.ld(env, x->ea, 2) : gpr_get(env, x->rm);
-        int sh = 16 * (x->imm & 3);
-        uint64_t v = mm_get(env, x->reg);
-        mm_set(x, x->reg, (v & ~(0xffffull << sh)) | (uint64_t)w << sh);
-        break;
-    }
-    case K(1, 0xc4): /* pinsrw xmm, r32/m16, imm8 */
-        xd->w[x->imm & 7] =
-            x->mem ? sse_hooks.ld(env, x->ea, 2) : gpr_get(env, x->rm);
-        break;
-    case K(0, 0xc5): /* pextrw r32, mm, imm8 */
-        gpr_set(env, x->reg,
-                (mm_get(env, x->rm) >> (16 * (x->imm & 3))) & 0xffff);
-        x->mmx = true;
-        break;
-    case K(1, 0xc5):
-        gpr_set(env, x->reg, env->xmm[x->rm].w[x->imm & 7]);
-        break;
-
-    /* -- logic on packed floats: bitwise, no exceptions -- */
-    case K(0, 0x54):
-    case K(1, 0x54):
-        src_xmm(x, &s, 16);
-        xd->q[0] &= s.q[0];
-        xd->q[1] &= s.q[1];
-        break;
-    case K(0, 0x55):
-    case K(1, 0x55):
-        src_xmm(x, &s, 16);
-        xd->q[0] = ~xd->q[0] & s.q[0];
-        xd->q[1] = ~xd->q[1] & s.q[1];
-        break;
-    case K(0, 0x56):
-    case K(1, 0x56):
-        src_xmm(x, &s, 16);
-        xd->q[0] |= s.q[0];
-        xd->q[1] |= s.q[1];
-        break;
-    case K(0, 0x57):
-    case K(1, 0x57):
-        src_xmm(x, &s, 16);
-        xd->q[0] ^= s.q[0];
-        xd->q[1] ^= s.q[1];
-        break;
-
-    /* -- floating-point arithmetic -- */
-    case K(0, 0x51):
-    case K(1, 0x51):
-    case K(2, 0x51):
-    case K(3, 0x51):
-    case K(0, 0x58):
-    case K(1, 0x58):
-    case K(2, 0x58):
-    case K(3, 0x58):
-    case K(0, 0x59):
-    case K(1, 0x59):
-    case K(2, 0x59):
-    case K(3, 0x59):
-    case K(0, 0x5c):
-    case K(1, 0x5c):
-    case K(2, 0x5c):
-    case K(3, 0x5c):
-    case K(0, 0x5d):
-    case K(1, 0x5d):
-    case K(2, 0x5d):
-    case K(3, 0x5d):
-    case K(0, 0x5e):
-    case K(1, 0x5e):
-    case K(2, 0x5e):
-    case K(3, 0x5e):
-    case K(0, 0x5f):
-    case K(1, 0x5f):
-    case K(2, 0x5f):
-    case K(3, 0x5f): {
-        /* enum order is ps pd ss sd; prefix order is none 66 F3 F2 */
-        static const int fmt[4] = {FMT_PS, FMT_PD, FMT_SS, FMT_SD};
-        static const int size[4] = {16, 16, 4, 8};
-        src_xmm(x, &s, size[p]);
-        fp_op(env, arith_base(x->opc) + p, xd, &s,
-              arith_tiny_possible(x->opc) ? fmt[p] : FMT_NONE);
-        break;
-    }
-    case K(0, 0x52):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_RSQRTPS, xd, &s, FMT_NONE);
-        break;
-    case K(2, 0x52):
-        src_xmm(x, &s, 4);
-        fp_op(env, SSE_RSQRTSS, xd, &s, FMT_NONE);
-        break;
-    case K(0, 0x53):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_RCPPS, xd, &s, FMT_NONE);
-        break;
-    case K(2, 0x53):
-        src_xmm(x, &s, 4);
-        fp_op(env, SSE_RCPSS, xd, &s, FMT_NONE);
-        break;
-    case K(1, 0xd0):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_ADDSUBPD, xd, &s, FMT_PD);
-        break;
-    case K(3, 0xd0):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_ADDSUBPS, xd, &s, FMT_PS);
-        break;
-    case K(1, 0x7c):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_HADDPD, xd, &s, FMT_PD);
-        break;
-    case K(3, 0x7c):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_HADDPS, xd, &s, FMT_PS);
-        break;
-    case K(1, 0x7d):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_HSUBPD, xd, &s, FMT_PD);
-        break;
-    case K(3, 0x7d):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_HSUBPS, xd, &s, FMT_PS);
-        break;
-    case K(0, 0xc2):
-    case K(1, 0xc2):
-    case K(2, 0xc2):
-    case K(3, 0xc2): {
-        static const int kind[4] = {0, 1, 2, 3};
-        static const int size[4] = {16, 16, 4, 8};
-        src_xmm(x, &s, size[p]);
-        r = *xd;
-        host = sse_host_cmp(kind[p], x->imm & 7, &r, &s, host_csr(env));
-        fp_flags(env, host, &r, FMT_NONE);
-        *xd = r;
-        break;
-    }
-    case K(0, 0x2e):
-    case K(0, 0x2f):
-    case K(1, 0x2e):
-    case K(1, 0x2f):
-        src_xmm(x, &s, p ? 8 : 4);
-        host = sse_host_comi(p, x->opc == 0x2f, xd, &s, host_csr(env), &efl);
-        fp_flags(env, host, xd, FMT_NONE);
-        env->cc_op = CC_OP_EFLAGS;
-        env->cc_src = efl & (CC_Z | CC_P | CC_C);
-        break;
-
-    /* -- conversions -- */
-    case K(0, 0x2a): /* cvtpi2ps xmm, mm/m64 */
-        src_mm(x, &s, 8);
-        memset(&r, 0, sizeof(r));
-        s.q[1] = 0;
-        host = sse_host_op(SSE_CVTDQ2PS, &r, &s, host_csr(env));
-        fp_flags(env, host, &r, FMT_NONE);
-        xd->q[0] = r.q[0];
-        break;
-    case K(1, 0x2a): /* cvtpi2pd xmm, mm/m64 */
-        src_mm(x, &s, 8);
-        s.q[1] = 0;
-        r = *xd;
-        host = sse_host_op(SSE_CVTDQ2PD, &r, &s, host_csr(env));
-        fp_flags(env, host, &r, FMT_NONE);
-        *xd = r;
-        break;
-    case K(2, 0x2a): /* cvtsi2ss */
-    case K(3, 0x2a): /* cvtsi2sd */
-        iv = x->mem ? (int32_t)sse_hooks.ld(env, x->ea, 4)
-                    : (int32_t)gpr_get(env, x->rm);
-        r = *xd;
-        host = sse_host_cvtsi2(p == 3, &r, iv, host_csr(env));
-        fp_flags(env, host, &r, FMT_NONE);
-        *xd = r;
-        break;
-    case K(0, 0x2c): /* cvttps2pi mm, xmm/m64 */
-    case K(0, 0x2d): /* cvtps2pi */
-        src_xmm(x, &s, 8);
-        s.q[1] = 0;
-        memset(&r, 0, sizeof(r));
-        host = sse_host_op(x->opc == 0x2c ? SSE_CVTTPS2DQ : SSE_CVTPS2DQ, &r,
-                           &s, host_csr(env));
-        fp_flags(env, host, &r, FMT_NONE);
-        mm_set(x, x->reg, r.q[0]);
-        break;
-    case K(1, 0x2c): /* cvttpd2pi mm, xmm/m128 */
-    case K(1, 0x2d): /* cvtpd2pi */
-        src_xmm(x, &s, 16);
-        memset(&r, 0, sizeof(r));
-        host = sse_host_op(x->opc == 0x2c ? SSE_CVTTPD2DQ : SSE_CVTPD2DQ, &r,
-                           &s, host_csr(env));
-        fp_flags(env, host, &r, FMT_NONE);
-        mm_set(x, x->reg, r.q[0]);
-        break;
-    case K(2, 0x2c):
-    case K(2, 0x2d):
-    case K(3, 0x2c):
-    case K(3, 0x2d):
-        src_xmm(x, &s, p == 3 ? 8 : 4);
-        host = sse_host_cvt2si(p == 3, x->opc == 0x2c, &s, host_csr(env), &iv);
-        fp_flags(env, host, &s, FMT_NONE);
-        gpr_set(env, x->reg, (uint32_t)iv);
-        break;
-    case K(0, 0x5a): /* cvtps2pd xmm, xmm/m64 */
-        src_xmm(x, &s, 8);
-        fp_op(env, SSE_CVTPS2PD, xd, &s, FMT_NONE);
-        break;
-    case K(1, 0x5a): /* cvtpd2ps */
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_CVTPD2PS, xd, &s, FMT_PS2);
-        break;
-    case K(2, 0x5a): /* cvtss2sd */
-        src_xmm(x, &s, 4);
-        fp_op(env, SSE_CVTSS2SD, xd, &s, FMT_NONE);
-        break;
-    case K(3, 0x5a): /* cvtsd2ss */
-        src_xmm(x, &s, 8);
-        fp_op(env, SSE_CVTSD2SS, xd, &s, FMT_SS);
-        break;
-    case K(0, 0x5b):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_CVTDQ2PS, xd, &s, FMT_NONE);
-        break;
-    case K(1, 0x5b):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_CVTPS2DQ, xd, &s, FMT_NONE);
-        break;
-    case K(2, 0x5b):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_CVTTPS2DQ, xd, &s, FMT_NONE);
-        break;
-    case K(1, 0xe6):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_CVTTPD2DQ, xd, &s, FMT_NONE);
-        break;
-    case K(2, 0xe6): /* cvtdq2pd xmm, xmm/m64 */
-        src_xmm(x, &s, 8);
-        fp_op(env, SSE_CVTDQ2PD, xd, &s, FMT_NONE);
-        break;
-    case K(3, 0xe6):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_CVTPD2DQ, xd, &s, FMT_NONE);
-        break;
-
-    /* -- groups -- */
-    case K(0, 0x71):
-    case K(0, 0x72):
-    case K(0, 0x73):
-    case K(1, 0x71):
-    case K(1, 0x72):
-    case K(1, 0x73):
-        do_shift_imm(x);
-        break;
-    case K(0, 0xae):
-        do_group15(x);
-        break;
-
-    default:
-        if ((x->opc >= 0x60 && x->opc <= 0x76) ||
-            (x->opc >= 0xd1 && x->opc <= 0xfe)) {
-            do_int_op(x);
-            break;
-        }
-        raise_ud(x);
+    XMMReg *xd = &x->env->xmm[x->reg];
+    if (x->mem) {
+        mem_write(x, xd, 16);
+    } else {
+        env->xmm[x->rm] = *xd;
     }
 }
 
-void helper_sse(CPUX86State *env, uint8_t prefix, uint8_t opc, uint8_t modrm,
-                uint32_t ea, uint8_t imm8)
+/* F3 10: movss */
+static void op_2_10(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    if (x->mem) {
+        mem_read(x, xd, 4);
+    } else {
+        xd->l[0] = env->xmm[x->rm].l[0];
+    }
+}
+
+/* F2 10: movsd */
+static void op_3_10(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    if (x->mem) {
+        mem_read(x, xd, 8);
+    } else {
+        xd->q[0] = env->xmm[x->rm].q[0];
+    }
+}
+
+/* F3 11 */
+static void op_2_11(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    if (x->mem) {
+        mem_write(x, xd, 4);
+    } else {
+        env->xmm[x->rm].l[0] = xd->l[0];
+    }
+}
+
+/* F2 11 */
+static void op_3_11(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    if (x->mem) {
+        mem_write(x, xd, 8);
+    } else {
+        env->xmm[x->rm].q[0] = xd->q[0];
+    }
+}
+
+/* 12 66 12: movlps / movhlps movlpd */
+static void op_0_12(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 8);
+    xd->q[0] = x->mem ? s.q[0] : s.q[1];
+}
+
+/* 16 66 16: movhps / movlhps movhpd */
+static void op_0_16(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 8);
+    xd->q[1] = s.q[0];
+}
+
+/* 13 66 13 */
+static void op_0_13(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    mem_write(x, xd, 8);
+}
+
+/* 17 66 17 */
+static void op_0_17(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    s.q[0] = xd->q[1];
+    mem_write(x, &s, 8);
+}
+
+/* F2 12: movddup */
+static void op_3_12(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 8);
+    xd->q[0] = xd->q[1] = s.q[0];
+}
+
+/* F3 12: movsldup */
+static void op_2_12(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->l[0] = xd->l[1] = s.l[0];
+    xd->l[2] = xd->l[3] = s.l[2];
+}
+
+/* F3 16: movshdup */
+static void op_2_16(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->l[0] = xd->l[1] = s.l[1];
+    xd->l[2] = xd->l[3] = s.l[3];
+}
+
+/* 14: unpcklps */
+static void op_0_14(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    src_xmm(x, &s, 16);
+    r.l[0] = xd->l[0];
+    r.l[1] = s.l[0];
+    r.l[2] = xd->l[1];
+    r.l[3] = s.l[1];
+    *xd = r;
+}
+
+/* 15: unpckhps */
+static void op_0_15(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    src_xmm(x, &s, 16);
+    r.l[0] = xd->l[2];
+    r.l[1] = s.l[2];
+    r.l[2] = xd->l[3];
+    r.l[3] = s.l[3];
+    *xd = r;
+}
+
+/* 66 14 66 6C: unpcklpd punpcklqdq */
+static void op_1_14(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->q[1] = s.q[0];
+}
+
+/* 66 15 66 6D: unpckhpd punpckhqdq */
+static void op_1_15(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->q[0] = xd->q[1];
+    xd->q[1] = s.q[1];
+}
+
+/* 18 66 18 F3 18 F2 18 */
+static void op_0_18(SSEInsn *x)
+{
+    /* PREFETCHh and the reserved hint NOPs: no cache to warm. */
+}
+
+/* 6E: movd mm, r/m32 */
+static void op_0_6e(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    mm_set(x, x->reg,
+           x->mem ? sse_hooks.ld(env, x->ea, 4) : gpr_get(env, x->rm));
+}
+
+/* 66 6E: movd xmm, r/m32 */
+static void op_1_6e(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    memset(&s, 0, sizeof(s));
+    s.l[0] = x->mem ? sse_hooks.ld(env, x->ea, 4) : gpr_get(env, x->rm);
+    *xd = s;
+}
+
+/* 7E: movd r/m32, mm */
+static void op_0_7e(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    if (x->mem) {
+        sse_hooks.st(env, x->ea, 4, (uint32_t)mm_get(env, x->reg));
+    } else {
+        gpr_set(env, x->rm, (uint32_t)mm_get(env, x->reg));
+    }
+    x->mmx = true;
+}
+
+/* 66 7E: movd r/m32, xmm */
+static void op_1_7e(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    if (x->mem) {
+        sse_hooks.st(env, x->ea, 4, xd->l[0]);
+    } else {
+        gpr_set(env, x->rm, xd->l[0]);
+    }
+}
+
+/* F3 7E: movq xmm, xmm/m64 */
+static void op_2_7e(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 8);
+    xd->q[0] = s.q[0];
+    xd->q[1] = 0;
+}
+
+/* 66 D6: movq xmm/m64, xmm */
+static void op_1_d6(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    if (x->mem) {
+        mem_write(x, xd, 8);
+    } else {
+        env->xmm[x->rm].q[0] = xd->q[0];
+        env->xmm[x->rm].q[1] = 0;
+    }
+}
+
+/* 6F: movq mm, mm/m64 */
+static void op_0_6f(SSEInsn *x)
+{
+    XMMReg s;
+    src_mm(x, &s, 8);
+    mm_set(x, x->reg, s.q[0]);
+}
+
+/* 7F E7: movq mm/m64, mm movntq */
+static void op_0_7f(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg s;
+    if (x->mem) {
+        s.q[0] = mm_get(env, x->reg);
+        mem_write(x, &s, 8);
+        x->mmx = true;
+    } else {
+        mm_set(x, x->rm, mm_get(env, x->reg));
+    }
+}
+
+/* F3 D6: movq2dq xmm, mm */
+static void op_2_d6(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    xd->q[0] = mm_get(env, x->rm);
+    xd->q[1] = 0;
+    x->mmx = true;
+}
+
+/* F2 D6: movdq2q mm, xmm */
+static void op_3_d6(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    mm_set(x, x->reg, env->xmm[x->rm].q[0]);
+}
+
+/* C3: movnti m32, r32 */
+static void op_0_c3(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    sse_hooks.st(env, x->ea, 4, gpr_get(env, x->reg));
+}
+
+/* 50: movmskps */
+static void op_0_50(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg s;
+    s = env->xmm[x->rm];
+    gpr_set(env, x->reg,
+            (s.l[0] >> 31) | (s.l[1] >> 31) << 1 | (s.l[2] >> 31) << 2 |
+                (s.l[3] >> 31) << 3);
+}
+
+/* 66 50: movmskpd */
+static void op_1_50(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg s;
+    s = env->xmm[x->rm];
+    gpr_set(env, x->reg, (uint32_t)(s.q[0] >> 63 | (s.q[1] >> 63) << 1));
+}
+
+/* D7 66 D7: pmovmskb r32, mm pmovmskb r32, xmm */
+static void op_0_d7(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg s;
+    int p = x->pfx;
+    uint32_t m = 0;
+    int n = p ? 16 : 8;
+    if (p) {
+        s = env->xmm[x->rm];
+    } else {
+        s.q[0] = mm_get(env, x->rm);
+        x->mmx = true;
+    }
+    for (int i = 0; i < n; i++) {
+        m |= (uint32_t)(s.b[i] >> 7) << i;
+    }
+    gpr_set(env, x->reg, m);
+}
+
+/* F7 66 F7: maskmovq maskmovdqu */
+static void op_0_f7(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    int p = x->pfx;
+    XMMReg v, m;
+    int n = p ? 16 : 8;
+    if (p) {
+        v = *xd;
+        m = env->xmm[x->rm];
+    } else {
+        v.q[0] = mm_get(env, x->reg);
+        m.q[0] = mm_get(env, x->rm);
+        x->mmx = true;
+    }
+    for (int i = 0; i < n; i++) {
+        if (m.b[i] & 0x80) {
+            sse_hooks.st(env, x->ea + i, 1, v.b[i]);
+        }
+    }
+}
+
+/* 70: pshufw */
+static void op_0_70(SSEInsn *x)
+{
+    XMMReg s;
+    uint64_t v, res = 0;
+    src_mm(x, &s, 8);
+    v = s.q[0];
+    for (int i = 0; i < 4; i++) {
+        res |= ((v >> (16 * ((x->imm >> (2 * i)) & 3))) & 0xffff)
+               << (16 * i);
+    }
+    mm_set(x, x->reg, res);
+}
+
+/* 66 70: pshufd */
+static void op_1_70(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    src_xmm(x, &s, 16);
+    for (int i = 0; i < 4; i++) {
+        r.l[i] = s.l[(x->imm >> (2 * i)) & 3];
+    }
+    *xd = r;
+}
+
+/* F3 70: pshufhw */
+static void op_2_70(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    src_xmm(x, &s, 16);
+    r = s;
+    for (int i = 0; i < 4; i++) {
+        r.w[4 + i] = s.w[4 + ((x->imm >> (2 * i)) & 3)];
+    }
+    *xd = r;
+}
+
+/* F2 70: pshuflw */
+static void op_3_70(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    src_xmm(x, &s, 16);
+    r = s;
+    for (int i = 0; i < 4; i++) {
+        r.w[i] = s.w[(x->imm >> (2 * i)) & 3];
+    }
+    *xd = r;
+}
+
+/* C6: shufps */
+static void op_0_c6(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    src_xmm(x, &s, 16);
+    r.l[0] = xd->l[x->imm & 3];
+    r.l[1] = xd->l[(x->imm >> 2) & 3];
+    r.l[2] = s.l[(x->imm >> 4) & 3];
+    r.l[3] = s.l[(x->imm >> 6) & 3];
+    *xd = r;
+}
+
+/* 66 C6: shufpd */
+static void op_1_c6(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    src_xmm(x, &s, 16);
+    r.q[0] = xd->q[x->imm & 1];
+    r.q[1] = s.q[(x->imm >> 1) & 1];
+    *xd = r;
+}
+
+/* C4: pinsrw mm, r32/m16, imm8 */
+static void op_0_c4(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    uint16_t w = x->mem ? sse_hooks.ld(env, x->ea, 2) : gpr_get(env, x->rm);
+    int sh = 16 * (x->imm & 3);
+    uint64_t v = mm_get(env, x->reg);
+    mm_set(x, x->reg, (v & ~(0xffffull << sh)) | (uint64_t)w << sh);
+}
+
+/* 66 C4: pinsrw xmm, r32/m16, imm8 */
+static void op_1_c4(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    xd->w[x->imm & 7] =
+        x->mem ? sse_hooks.ld(env, x->ea, 2) : gpr_get(env, x->rm);
+}
+
+/* C5: pextrw r32, mm, imm8 */
+static void op_0_c5(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    gpr_set(env, x->reg,
+            (mm_get(env, x->rm) >> (16 * (x->imm & 3))) & 0xffff);
+    x->mmx = true;
+}
+
+/* 66 C5 */
+static void op_1_c5(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    gpr_set(env, x->reg, env->xmm[x->rm].w[x->imm & 7]);
+}
+
+/* 54 66 54 */
+static void op_0_54(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->q[0] &= s.q[0];
+    xd->q[1] &= s.q[1];
+}
+
+/* 55 66 55 */
+static void op_0_55(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->q[0] = ~xd->q[0] & s.q[0];
+    xd->q[1] = ~xd->q[1] & s.q[1];
+}
+
+/* 56 66 56 */
+static void op_0_56(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->q[0] |= s.q[0];
+    xd->q[1] |= s.q[1];
+}
+
+/* 57 66 57 */
+static void op_0_57(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->q[0] ^= s.q[0];
+    xd->q[1] ^= s.q[1];
+}
+
+/* 51 66 51 F3 51 F2 51 58 66 58 F3 58 F2 58 59 66 59 F3 59 F2 59 5C 66 5C F3 5C F2 5C 5D 66 5D F3 5D F2 5D 5E 66 5E F3 5E F2 5E 5F 66 5F F3 5F F2 5F */
+static void op_0_51(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    int p = x->pfx;
+    /* enum order is ps pd ss sd; prefix order is none 66 F3 F2 */
+    static const int fmt[4] = {FMT_PS, FMT_PD, FMT_SS, FMT_SD};
+    static const int size[4] = {16, 16, 4, 8};
+    src_xmm(x, &s, size[p]);
+    fp_op(env, arith_base(x->opc) + p, xd, &s,
+          arith_tiny_possible(x->opc) ? fmt[p] : FMT_NONE);
+}
+
+/* 52 */
+static void op_0_52(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_RSQRTPS, xd, &s, FMT_NONE);
+}
+
+/* F3 52 */
+static void op_2_52(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 4);
+    fp_op(env, SSE_RSQRTSS, xd, &s, FMT_NONE);
+}
+
+/* 53 */
+static void op_0_53(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_RCPPS, xd, &s, FMT_NONE);
+}
+
+/* F3 53 */
+static void op_2_53(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 4);
+    fp_op(env, SSE_RCPSS, xd, &s, FMT_NONE);
+}
+
+/* 66 D0 */
+static void op_1_d0(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_ADDSUBPD, xd, &s, FMT_PD);
+}
+
+/* F2 D0 */
+static void op_3_d0(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_ADDSUBPS, xd, &s, FMT_PS);
+}
+
+/* 66 7C */
+static void op_1_7c(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_HADDPD, xd, &s, FMT_PD);
+}
+
+/* F2 7C */
+static void op_3_7c(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_HADDPS, xd, &s, FMT_PS);
+}
+
+/* 66 7D */
+static void op_1_7d(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_HSUBPD, xd, &s, FMT_PD);
+}
+
+/* F2 7D */
+static void op_3_7d(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_HSUBPS, xd, &s, FMT_PS);
+}
+
+/* C2 66 C2 F3 C2 F2 C2 */
+static void op_0_c2(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    int p = x->pfx;
+    uint32_t host;
+    static const int kind[4] = {0, 1, 2, 3};
+    static const int size[4] = {16, 16, 4, 8};
+    src_xmm(x, &s, size[p]);
+    r = *xd;
+    host = sse_host_cmp(kind[p], x->imm & 7, &r, &s, host_csr(env));
+    fp_flags(env, host, &r, FMT_NONE);
+    *xd = r;
+}
+
+/* 2E 2F 66 2E 66 2F */
+static void op_0_2e(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    int p = x->pfx;
+    uint32_t host, efl;
+    src_xmm(x, &s, p ? 8 : 4);
+    host = sse_host_comi(p, x->opc == 0x2f, xd, &s, host_csr(env), &efl);
+    fp_flags(env, host, xd, FMT_NONE);
+    env->cc_op = CC_OP_EFLAGS;
+    env->cc_src = efl & (CC_Z | CC_P | CC_C);
+}
+
+/* 2A: cvtpi2ps xmm, mm/m64 */
+static void op_0_2a(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    uint32_t host;
+    src_mm(x, &s, 8);
+    memset(&r, 0, sizeof(r));
+    s.q[1] = 0;
+    host = sse_host_op(SSE_CVTDQ2PS, &r, &s, host_csr(env));
+    fp_flags(env, host, &r, FMT_NONE);
+    xd->q[0] = r.q[0];
+}
+
+/* 66 2A: cvtpi2pd xmm, mm/m64 */
+static void op_1_2a(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    uint32_t host;
+    src_mm(x, &s, 8);
+    s.q[1] = 0;
+    r = *xd;
+    host = sse_host_op(SSE_CVTDQ2PD, &r, &s, host_csr(env));
+    fp_flags(env, host, &r, FMT_NONE);
+    *xd = r;
+}
+
+/* F3 2A F2 2A: cvtsi2ss cvtsi2sd */
+static void op_2_2a(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg r;
+    int p = x->pfx;
+    int32_t iv;
+    uint32_t host;
+    iv = x->mem ? (int32_t)sse_hooks.ld(env, x->ea, 4)
+                : (int32_t)gpr_get(env, x->rm);
+    r = *xd;
+    host = sse_host_cvtsi2(p == 3, &r, iv, host_csr(env));
+    fp_flags(env, host, &r, FMT_NONE);
+    *xd = r;
+}
+
+/* 2C 2D: cvttps2pi mm, xmm/m64 cvtps2pi */
+static void op_0_2c(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg s, r;
+    uint32_t host;
+    src_xmm(x, &s, 8);
+    s.q[1] = 0;
+    memset(&r, 0, sizeof(r));
+    host = sse_host_op(x->opc == 0x2c ? SSE_CVTTPS2DQ : SSE_CVTPS2DQ, &r,
+                       &s, host_csr(env));
+    fp_flags(env, host, &r, FMT_NONE);
+    mm_set(x, x->reg, r.q[0]);
+}
+
+/* 66 2C 66 2D: cvttpd2pi mm, xmm/m128 cvtpd2pi */
+static void op_1_2c(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg s, r;
+    uint32_t host;
+    src_xmm(x, &s, 16);
+    memset(&r, 0, sizeof(r));
+    host = sse_host_op(x->opc == 0x2c ? SSE_CVTTPD2DQ : SSE_CVTPD2DQ, &r,
+                       &s, host_csr(env));
+    fp_flags(env, host, &r, FMT_NONE);
+    mm_set(x, x->reg, r.q[0]);
+}
+
+/* F3 2C F3 2D F2 2C F2 2D */
+static void op_2_2c(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg s;
+    int p = x->pfx;
+    int32_t iv;
+    uint32_t host;
+    src_xmm(x, &s, p == 3 ? 8 : 4);
+    host = sse_host_cvt2si(p == 3, x->opc == 0x2c, &s, host_csr(env), &iv);
+    fp_flags(env, host, &s, FMT_NONE);
+    gpr_set(env, x->reg, (uint32_t)iv);
+}
+
+/* 5A: cvtps2pd xmm, xmm/m64 */
+static void op_0_5a(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 8);
+    fp_op(env, SSE_CVTPS2PD, xd, &s, FMT_NONE);
+}
+
+/* 66 5A: cvtpd2ps */
+static void op_1_5a(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_CVTPD2PS, xd, &s, FMT_PS2);
+}
+
+/* F3 5A: cvtss2sd */
+static void op_2_5a(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 4);
+    fp_op(env, SSE_CVTSS2SD, xd, &s, FMT_NONE);
+}
+
+/* F2 5A: cvtsd2ss */
+static void op_3_5a(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 8);
+    fp_op(env, SSE_CVTSD2SS, xd, &s, FMT_SS);
+}
+
+/* 5B */
+static void op_0_5b(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_CVTDQ2PS, xd, &s, FMT_NONE);
+}
+
+/* 66 5B */
+static void op_1_5b(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_CVTPS2DQ, xd, &s, FMT_NONE);
+}
+
+/* F3 5B */
+static void op_2_5b(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_CVTTPS2DQ, xd, &s, FMT_NONE);
+}
+
+/* 66 E6 */
+static void op_1_e6(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_CVTTPD2DQ, xd, &s, FMT_NONE);
+}
+
+/* F3 E6: cvtdq2pd xmm, xmm/m64 */
+static void op_2_e6(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 8);
+    fp_op(env, SSE_CVTDQ2PD, xd, &s, FMT_NONE);
+}
+
+/* F2 E6 */
+static void op_3_e6(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_CVTPD2DQ, xd, &s, FMT_NONE);
+}
+
+/* 71 72 73 66 71 66 72 66 73 */
+static void op_0_71(SSEInsn *x)
+{
+    do_shift_imm(x);
+}
+
+/* AE */
+static void op_0_ae(SSEInsn *x)
+{
+    do_group15(x);
+}
+/* The integer map (0F 60-76, D1-FE): MMX or, with 66, XMM forms. */
+static void op_int(SSEInsn *x)
+{
+    do_int_op(x);
+}
+
+/* Encodings the table accepts but no operation takes (the F_REG/F_MEM
+ * mismatches are refused when decoding). */
+static void op_ud(SSEInsn *x)
+{
+    raise_ud(x);
+}
+
+/* ---- decoding, once ---- */
+
+#define SSE_OPS(X)                                                          \
+    X(0_10) X(0_11) X(2_10) X(3_10) X(2_11) X(3_11) X(0_12) X(0_16)         \
+    X(0_13) X(0_17) X(3_12) X(2_12) X(2_16) X(0_14) X(0_15) X(1_14)         \
+    X(1_15) X(0_18) X(0_6e) X(1_6e) X(0_7e) X(1_7e) X(2_7e) X(1_d6)         \
+    X(0_6f) X(0_7f) X(2_d6) X(3_d6) X(0_c3) X(0_50) X(1_50) X(0_d7)         \
+    X(0_f7) X(0_70) X(1_70) X(2_70) X(3_70) X(0_c6) X(1_c6) X(0_c4)         \
+    X(1_c4) X(0_c5) X(1_c5) X(0_54) X(0_55) X(0_56) X(0_57) X(0_51)         \
+    X(0_52) X(2_52) X(0_53) X(2_53) X(1_d0) X(3_d0) X(1_7c) X(3_7c)         \
+    X(1_7d) X(3_7d) X(0_c2) X(0_2e) X(0_2a) X(1_2a) X(2_2a) X(0_2c)         \
+    X(1_2c) X(2_2c) X(0_5a) X(1_5a) X(2_5a) X(3_5a) X(0_5b) X(1_5b)         \
+    X(2_5b) X(1_e6) X(2_e6) X(3_e6) X(0_71) X(0_ae) X(int) X(ud)
+
+
+enum {
+    SSE_NONE,
+#define SSE_OP_ENUM(name) SSE_##name,
+    SSE_OPS(SSE_OP_ENUM)
+#undef SSE_OP_ENUM
+};
+
+/* Operation of (0F opc, prefix index); 0: the integer map or #UD. */
+static const uint8_t sse_op_id[256][4] = {
+    [0x10][0] = SSE_0_10,
+    [0x10][1] = SSE_0_10,
+    [0x10][2] = SSE_2_10,
+    [0x10][3] = SSE_3_10,
+    [0x11][0] = SSE_0_11,
+    [0x11][1] = SSE_0_11,
+    [0x11][2] = SSE_2_11,
+    [0x11][3] = SSE_3_11,
+    [0x12][0] = SSE_0_12,
+    [0x12][1] = SSE_0_12,
+    [0x12][2] = SSE_2_12,
+    [0x12][3] = SSE_3_12,
+    [0x13][0] = SSE_0_13,
+    [0x13][1] = SSE_0_13,
+    [0x14][0] = SSE_0_14,
+    [0x14][1] = SSE_1_14,
+    [0x15][0] = SSE_0_15,
+    [0x15][1] = SSE_1_15,
+    [0x16][0] = SSE_0_16,
+    [0x16][1] = SSE_0_16,
+    [0x16][2] = SSE_2_16,
+    [0x17][0] = SSE_0_17,
+    [0x17][1] = SSE_0_17,
+    [0x18][0] = SSE_0_18,
+    [0x18][1] = SSE_0_18,
+    [0x18][2] = SSE_0_18,
+    [0x18][3] = SSE_0_18,
+    [0x28][0] = SSE_0_10,
+    [0x28][1] = SSE_0_10,
+    [0x29][0] = SSE_0_11,
+    [0x29][1] = SSE_0_11,
+    [0x2a][0] = SSE_0_2a,
+    [0x2a][1] = SSE_1_2a,
+    [0x2a][2] = SSE_2_2a,
+    [0x2a][3] = SSE_2_2a,
+    [0x2b][0] = SSE_0_11,
+    [0x2b][1] = SSE_0_11,
+    [0x2c][0] = SSE_0_2c,
+    [0x2c][1] = SSE_1_2c,
+    [0x2c][2] = SSE_2_2c,
+    [0x2c][3] = SSE_2_2c,
+    [0x2d][0] = SSE_0_2c,
+    [0x2d][1] = SSE_1_2c,
+    [0x2d][2] = SSE_2_2c,
+    [0x2d][3] = SSE_2_2c,
+    [0x2e][0] = SSE_0_2e,
+    [0x2e][1] = SSE_0_2e,
+    [0x2f][0] = SSE_0_2e,
+    [0x2f][1] = SSE_0_2e,
+    [0x50][0] = SSE_0_50,
+    [0x50][1] = SSE_1_50,
+    [0x51][0] = SSE_0_51,
+    [0x51][1] = SSE_0_51,
+    [0x51][2] = SSE_0_51,
+    [0x51][3] = SSE_0_51,
+    [0x52][0] = SSE_0_52,
+    [0x52][2] = SSE_2_52,
+    [0x53][0] = SSE_0_53,
+    [0x53][2] = SSE_2_53,
+    [0x54][0] = SSE_0_54,
+    [0x54][1] = SSE_0_54,
+    [0x55][0] = SSE_0_55,
+    [0x55][1] = SSE_0_55,
+    [0x56][0] = SSE_0_56,
+    [0x56][1] = SSE_0_56,
+    [0x57][0] = SSE_0_57,
+    [0x57][1] = SSE_0_57,
+    [0x58][0] = SSE_0_51,
+    [0x58][1] = SSE_0_51,
+    [0x58][2] = SSE_0_51,
+    [0x58][3] = SSE_0_51,
+    [0x59][0] = SSE_0_51,
+    [0x59][1] = SSE_0_51,
+    [0x59][2] = SSE_0_51,
+    [0x59][3] = SSE_0_51,
+    [0x5a][0] = SSE_0_5a,
+    [0x5a][1] = SSE_1_5a,
+    [0x5a][2] = SSE_2_5a,
+    [0x5a][3] = SSE_3_5a,
+    [0x5b][0] = SSE_0_5b,
+    [0x5b][1] = SSE_1_5b,
+    [0x5b][2] = SSE_2_5b,
+    [0x5c][0] = SSE_0_51,
+    [0x5c][1] = SSE_0_51,
+    [0x5c][2] = SSE_0_51,
+    [0x5c][3] = SSE_0_51,
+    [0x5d][0] = SSE_0_51,
+    [0x5d][1] = SSE_0_51,
+    [0x5d][2] = SSE_0_51,
+    [0x5d][3] = SSE_0_51,
+    [0x5e][0] = SSE_0_51,
+    [0x5e][1] = SSE_0_51,
+    [0x5e][2] = SSE_0_51,
+    [0x5e][3] = SSE_0_51,
+    [0x5f][0] = SSE_0_51,
+    [0x5f][1] = SSE_0_51,
+    [0x5f][2] = SSE_0_51,
+    [0x5f][3] = SSE_0_51,
+    [0x6c][1] = SSE_1_14,
+    [0x6d][1] = SSE_1_15,
+    [0x6e][0] = SSE_0_6e,
+    [0x6e][1] = SSE_1_6e,
+    [0x6f][0] = SSE_0_6f,
+    [0x6f][1] = SSE_0_10,
+    [0x6f][2] = SSE_0_10,
+    [0x70][0] = SSE_0_70,
+    [0x70][1] = SSE_1_70,
+    [0x70][2] = SSE_2_70,
+    [0x70][3] = SSE_3_70,
+    [0x71][0] = SSE_0_71,
+    [0x71][1] = SSE_0_71,
+    [0x72][0] = SSE_0_71,
+    [0x72][1] = SSE_0_71,
+    [0x73][0] = SSE_0_71,
+    [0x73][1] = SSE_0_71,
+    [0x7c][1] = SSE_1_7c,
+    [0x7c][3] = SSE_3_7c,
+    [0x7d][1] = SSE_1_7d,
+    [0x7d][3] = SSE_3_7d,
+    [0x7e][0] = SSE_0_7e,
+    [0x7e][1] = SSE_1_7e,
+    [0x7e][2] = SSE_2_7e,
+    [0x7f][0] = SSE_0_7f,
+    [0x7f][1] = SSE_0_11,
+    [0x7f][2] = SSE_0_11,
+    [0xae][0] = SSE_0_ae,
+    [0xc2][0] = SSE_0_c2,
+    [0xc2][1] = SSE_0_c2,
+    [0xc2][2] = SSE_0_c2,
+    [0xc2][3] = SSE_0_c2,
+    [0xc3][0] = SSE_0_c3,
+    [0xc4][0] = SSE_0_c4,
+    [0xc4][1] = SSE_1_c4,
+    [0xc5][0] = SSE_0_c5,
+    [0xc5][1] = SSE_1_c5,
+    [0xc6][0] = SSE_0_c6,
+    [0xc6][1] = SSE_1_c6,
+    [0xd0][1] = SSE_1_d0,
+    [0xd0][3] = SSE_3_d0,
+    [0xd6][1] = SSE_1_d6,
+    [0xd6][2] = SSE_2_d6,
+    [0xd6][3] = SSE_3_d6,
+    [0xd7][0] = SSE_0_d7,
+    [0xd7][1] = SSE_0_d7,
+    [0xe6][1] = SSE_1_e6,
+    [0xe6][2] = SSE_2_e6,
+    [0xe6][3] = SSE_3_e6,
+    [0xe7][0] = SSE_0_7f,
+    [0xe7][1] = SSE_0_11,
+    [0xf0][3] = SSE_0_10,
+    [0xf7][0] = SSE_0_f7,
+    [0xf7][1] = SSE_0_f7,
+};
+
+static SSEOpFn *const sse_op_fns[] = {
+#define SSE_OP_FN(name) [SSE_##name] = op_##name,
+    SSE_OPS(SSE_OP_FN)
+#undef SSE_OP_FN
+};
+
+/* SSEDecoded.info */
+#define SI_REG(i) ((i) & 7)
+#define SI_RM(i) (((i) >> 3) & 7)
+#define SI_MEM (1u << 6)
+#define SI_PFX_SHIFT 7                  /* prefix index, 2 bits */
+#define SI_FLAGS_SHIFT 9                /* sse_table flags, 7 bits */
+#define SI_MM_OPERAND (1u << 16)        /* an MMX register operand: #MF */
+#define SI_SEG_SHIFT 17                 /* the memory operand's segment */
+#define SI_SEG_CHECK (1u << 20)         /* ... whose accesses are checked */
+#define SI_WHOLE_512 (1u << 21)         /* FXSAVE/FXRSTOR: check 512 bytes */
+#define SI_WHOLE_4 (1u << 22)           /* LDMXCSR/STMXCSR: 4 bytes */
+#define SI_WHOLE_WRITE (1u << 23)
+
+static int decode_id(int pfx, uint8_t opc)
+{
+    int id = sse_op_id[opc][pfx];
+
+    if (id) {
+        return id;
+    }
+    if ((opc >= 0x60 && opc <= 0x76) || (opc >= 0xd1 && opc <= 0xfe)) {
+        return SSE_int;
+    }
+    return SSE_ud;
+}
+
+static SSEHelper *sse_helper_of(int id);
+
+bool sse_decode(uint8_t prefix, uint8_t opc, uint8_t modrm, uint8_t imm8,
+                int seg, SSEDecoded *d)
+{
+    int pfx = prefix_index(prefix);
+    uint8_t flags = sse_table[opc][pfx];
+    int reg = (modrm >> 3) & 7;
+    bool mem = (modrm >> 6) != 3;
+    uint32_t info;
+
+    if (!(flags & F_OK) || (mem && (flags & F_REG)) ||
+        (!mem && (flags & F_MEM))) {
+        return false;
+    }
+    info = reg | (modrm & 7) << 3 | (mem ? SI_MEM : 0) |
+           (uint32_t)pfx << SI_PFX_SHIFT |
+           (uint32_t)(flags & 0x7f) << SI_FLAGS_SHIFT;
+    /* Instructions with an MMX register operand first deliver a pending
+     * x87 exception (#MF), vol. 3, table 22-7 (x87 helper's check). */
+    if ((flags & F_MMX) ||
+        (pfx < 2 && ((opc == 0x2a && !mem) || opc == 0x2c || opc == 0x2d)) ||
+        (opc == 0xd6 && pfx >= 2)) {
+        info |= SI_MM_OPERAND;
+    }
+    if (seg >= 0) {
+        info |= SI_SEG_CHECK | (uint32_t)seg << SI_SEG_SHIFT;
+        /* FXSAVE/FXRSTOR check their whole 512-byte image (they do not
+         * touch all of it), LDMXCSR/STMXCSR their 4 bytes. */
+        if (opc == 0xae && mem && reg <= 3) {
+            info |= reg <= 1 ? SI_WHOLE_512 : SI_WHOLE_4;
+            if (reg == 0 || reg == 3) {
+                info |= SI_WHOLE_WRITE;
+            }
+        }
+    }
+    d->id = decode_id(pfx, opc);
+    d->info = info;
+    d->arg = imm8 | (uint32_t)opc << 8;
+    d->helper = sse_helper_of(d->id);
+    return true;
+}
+
+/* The checks every form makes before its operation, the operation, and
+ * the MMX state after it. */
+static inline __attribute__((always_inline)) void
+sse_run(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint32_t ea,
+        uint32_t arg)
 {
     SSEInsn x = {
         .env = env,
-        .pfx = prefix_index(prefix),
-        .opc = opc,
-        .reg = (modrm >> 3) & 7,
-        .rm = modrm & 7,
-        .mem = (modrm >> 6) != 3,
+        .pfx = (info >> SI_PFX_SHIFT) & 3,
+        .opc = arg >> 8,
+        .reg = SI_REG(info),
+        .rm = SI_RM(info),
+        .mem = info & SI_MEM,
         .ea = ea,
-        .imm = imm8,
+        .imm = arg & 0xff,
+        .flags = (info >> SI_FLAGS_SHIFT) & 0x7f,
     };
 
-    x.flags = sse_table[opc][x.pfx];
-    if (!(x.flags & F_OK) || (x.mem && (x.flags & F_REG)) ||
-        (!x.mem && (x.flags & F_MEM))) {
-        raise_ud(&x);
-    }
     /* vol. 3, 2.5 and 13.1: order #UD before #NM. */
     if (x.flags & (F_MMX | F_SSE)) {
         if ((env->cr[0] & CR0_EM_MASK) ||
@@ -1330,13 +1908,7 @@ void helper_sse(CPUX86State *env, uint8_t prefix, uint8_t opc, uint8_t modrm,
             sse_raise(env, EXCP07_PREX, 0);
         }
     }
-    /* Instructions with an MMX register operand first deliver a pending
-     * x87 exception (#MF), vol. 3, table 22-7 (x87 helper's check). */
-    bool mm_operand = (x.flags & F_MMX) ||
-                      (x.pfx < 2 && ((opc == 0x2a && !x.mem) || opc == 0x2c ||
-                                     opc == 0x2d)) ||
-                      (opc == 0xd6 && x.pfx >= 2);
-    if (mm_operand) {
+    if (info & SI_MM_OPERAND) {
         const X87MemOps ops = {
             .ld = sse_hooks.ld,
             .st = sse_hooks.st,
@@ -1344,10 +1916,101 @@ void helper_sse(CPUX86State *env, uint8_t prefix, uint8_t opc, uint8_t modrm,
         };
         x87_fwait(env, &ops);
     }
-    sse_exec(&x);
+    fn(&x);
     /* Any MMX instruction puts the x87 unit in MMX state (vol. 1, 9.5.1). */
     if (x.mmx || (x.flags & F_MMX)) {
         env->fpstt = 0;
         memset(env->fptags, 0, sizeof(env->fptags));
     }
+}
+
+void helper_sse(CPUX86State *env, uint8_t prefix, uint8_t opc, uint8_t modrm,
+                uint32_t ea, uint8_t imm8)
+{
+    SSEDecoded d;
+
+    if (!sse_decode(prefix, opc, modrm, imm8, -1, &d)) {
+        sse_raise(env, EXCP06_ILLOP, 0);
+    }
+    sse_run(env, sse_op_fns[d.id], d.info, ea, d.arg);
+}
+
+/* ---- the translator's entry points: one per operation ---- */
+
+/*
+ * Memory operands: the operations read and write guest memory through
+ * sse_hooks, one piece (1, 2 or 4 bytes) at a time.  These hooks check
+ * each piece against the operand's segment when that segment needs checks
+ * (sse_check_seg >= 0).  A failed check leaves by longjmp, so the segment
+ * is set anew by every instruction rather than restored.  The #UD/#NM/
+ * alignment checks come first, as the SDM orders them, because the
+ * operations make them before any access.
+ */
+static __thread int sse_check_seg = -1;
+
+static uint32_t sse_ld_checked(CPUX86State *env, uint32_t linear, int size)
+{
+    if (sse_check_seg >= 0) {
+        check_seg_range(env, sse_check_seg,
+                        linear - (uint32_t)env->segs[sse_check_seg].base,
+                        size, false);
+    }
+    return x86_ld(env, linear, size);
+}
+
+static void sse_st_checked(CPUX86State *env, uint32_t linear, int size,
+                           uint32_t val)
+{
+    if (sse_check_seg >= 0) {
+        check_seg_range(env, sse_check_seg,
+                        linear - (uint32_t)env->segs[sse_check_seg].base,
+                        size, true);
+    }
+    x86_st(env, linear, size, val);
+}
+
+static inline __attribute__((always_inline)) void
+sse_tcg(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint32_t ea,
+        uint32_t arg)
+{
+    int seg = (info >> SI_SEG_SHIFT) & 7;
+    bool pm = (env->hflags & HF_PE) && !(env->hflags & HF_VM);
+
+    /* Flat segments in protected mode need no check at all. */
+    sse_check_seg = -1;
+    if ((info & SI_SEG_CHECK) &&
+        (!pm || ((env->hflags >> (HF_SEG_SHIFT + 2 * seg)) & 3))) {
+        sse_check_seg = seg;
+    }
+    /* The whole-image checks come after #UD/#NM. */
+    if ((info & (SI_WHOLE_512 | SI_WHOLE_4)) &&
+        !(env->cr[0] & (CR0_EM_MASK | CR0_TS_MASK)) &&
+        ((info & SI_WHOLE_512) || (env->cr[4] & CR4_OSFXSR_MASK))) {
+        check_seg_range(env, seg, ea - (uint32_t)env->segs[seg].base,
+                        (info & SI_WHOLE_512) ? 512 : 4,
+                        info & SI_WHOLE_WRITE);
+    }
+    sse_hooks.ld = sse_ld_checked;
+    sse_hooks.st = sse_st_checked;
+    sse_run(env, fn, info, ea, arg);
+}
+
+#define SSE_HELPER(name)                                                     \
+    static void helper_sse_##name(CPUX86State *env, uint32_t info,           \
+                                  uint32_t ea, uint32_t arg)                 \
+    {                                                                        \
+        sse_tcg(env, op_##name, info, ea, arg);                              \
+    }
+SSE_OPS(SSE_HELPER)
+#undef SSE_HELPER
+
+static SSEHelper *const sse_helpers[] = {
+#define SSE_HELPER_PTR(name) [SSE_##name] = helper_sse_##name,
+    SSE_OPS(SSE_HELPER_PTR)
+#undef SSE_HELPER_PTR
+};
+
+static SSEHelper *sse_helper_of(int id)
+{
+    return sse_helpers[id];
 }

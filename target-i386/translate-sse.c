@@ -1,17 +1,19 @@
 /*
- * MMX/SSE/SSE2/SSE3 instructions of the 0F map, and EMMS.
+ * MMX/SSE/SSE2/SSE3 instructions of the 0F map, decoded here into a call
+ * of the operation's own helper (sse-helper.c), and EMMS.
  */
 #include "target-i386/translate-internal.h"
 #include "target-i386/sse-helper.h"
 
 /*
  * An MMX/SSE instruction of the 0F map: ModRM, effective address and imm8
- * here, everything else in helper_sse.
+ * here, and the operation (sse_decode); its helper does the rest.
  */
 void gen_sse(DisasContext *s, int pfx, int opc)
 {
     TCGv_i32 ea = cst(0);
-    uint32_t seg = 0;               /* 8 | segment of a memory operand */
+    int seg = -1;                   /* segment of a memory operand */
+    SSEDecoded d;
     s->modrm = insn_fetch(s, 1);
     s->mod = s->modrm >> 6;
     s->reg = (s->modrm >> 3) & 7;
@@ -22,16 +24,15 @@ void gen_sse(DisasContext *s, int pfx, int opc)
     } else if (s->mod != 3) {
         gen_modrm_ea(s);
         ea = s->ea_lin;
-        seg = 8 | s->ea_seg;
+        seg = s->ea_seg;
     }
     uint32_t imm = sse_opcode_has_imm8(pfx, opc) ? insn_fetch(s, 1) : 0;
-    if (s->lock) {
+    if (s->lock || !sse_decode(pfx, opc, s->modrm, imm, seg, &d)) {
         gen_exception(s, EXCP06_ILLOP);
         return;
     }
     gen_sync_eip(s);
-    CALL3(s, helper_sse_insn, cst(pfx),
-          cst(opc | s->modrm << 8 | imm << 16 | seg << 24), ea);
+    CALL3(s, d.helper, cst(d.info), ea, cst(d.arg));
     s->cc_op = CC_DYNAMIC;          /* (U)COMISS/SD write EFLAGS */
 }
 
