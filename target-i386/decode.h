@@ -60,7 +60,8 @@ typedef struct X86Operand {
  * range (MOVS..SCAS are the REP-able string instructions).
  */
 #define X86_MNEMONICS(X) \
-    X(INVALID) X(ALU) X(INC) X(DEC) X(PUSH) X(POP) X(PUSHA) X(POPA) X(BOUND) X(IMUL3) \
+    X(INVALID) X(ALU) X(INC) X(DEC) X(PUSH) X(POP) X(PUSHA) X(POPA) \
+    X(BOUND) X(IMUL3) \
     X(INS) X(OUTS) X(JCC) X(TEST) X(XCHG) X(MOV) X(LEA) X(MOVSEG) \
     X(NOP) X(CBW) X(CWD) X(CALLF) X(WAIT) X(PUSHF) X(POPF) X(SAHF) X(LAHF) \
     X(MOVS) X(CMPS) X(STOS) X(LODS) X(SCAS) X(SHIFT) X(RET) X(LXS) \

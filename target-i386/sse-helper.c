@@ -201,6 +201,7 @@ typedef struct SSEInsn {
     bool mem;    /* memory form */
     uint32_t ea;
     uint8_t imm;
+    uint8_t sel;  /* decoded selector of a group: see sse_decode */
     uint8_t flags;
     bool mmx; /* touches an MMX register: enter MMX state */
 } SSEInsn;
@@ -596,7 +597,7 @@ static void fp_op(CPUX86State *env, int op, XMMReg *d, const XMMReg *s, int fmt)
 }
 
 /* Arithmetic opcodes 51 58 59 5C-5F: op enums are in ps, pd, ss, sd order
- * from the base. */
+ * from the base (sse_decode, for op_0_51's selector). */
 static int arith_base(uint8_t opc)
 {
     switch (opc) {
@@ -631,36 +632,41 @@ static void sse_int_op_or_ud(SSEInsn *x, uint8_t opc, XMMReg *d,
 }
 
 /* Integer forms with a packed source operand: MMX (prefix none) or XMM
- * (66).  The MMX PUNPCKL* read only 32 bits of memory. */
-static void do_int_op(SSEInsn *x)
+ * (66).  The MMX PUNPCKL* read only 32 bits of memory.  Inlined into one
+ * function per operation (op_i_<opc>), with opc and fn constant. */
+static inline __attribute__((always_inline)) void
+do_int_op(SSEInsn *x, uint8_t opc, SSEIntFn *fn)
 {
     XMMReg d, s;
 
     if (x->pfx == 0) {
-        bool low = x->opc >= 0x60 && x->opc <= 0x62;
+        bool low = opc >= 0x60 && opc <= 0x62;
         src_mm(x, &s, low ? 4 : 8);
         memset(&d, 0, sizeof(d));
         d.q[0] = mm_get(x->env, x->reg);
-        sse_int_op_or_ud(x, x->opc, &d, &s, 8);
+        fn(&d, &s, 8);
         mm_set(x, x->reg, d.q[0]);
     } else {
         src_xmm(x, &s, 16);
         d = x->env->xmm[x->reg];
-        sse_int_op_or_ud(x, x->opc, &d, &s, 16);
+        fn(&d, &s, 16);
         x->env->xmm[x->reg] = d;
     }
 }
 
-/* 0F 71/72/73: shifts by immediate, ModRM.reg selects the operation. */
+/* 0F 71/72/73: shifts by immediate, ModRM.reg selects the operation:
+ * the integer-map opcode of the same shift by a register, 1 PSRLDQ,
+ * 2 PSLLDQ, 0 none (sse_decode puts it in x->sel). */
+static const uint8_t shift_imm_ops[3][8] = {
+    /* reg:  0  1  2     3  4     5  6     7 */
+    [0] = {0, 0, 0xd1, 0, 0xe1, 0, 0xf1, 0},
+    [1] = {0, 0, 0xd2, 0, 0xe2, 0, 0xf2, 0},
+    [2] = {0, 0, 0xd3, 1, 0, 0, 0xf3, 2},
+};
+
 static void do_shift_imm(SSEInsn *x)
 {
-    static const uint8_t ops[3][8] = {
-        /* reg:  0  1  2     3  4     5  6     7 */
-        [0] = {0, 0, 0xd1, 0, 0xe1, 0, 0xf1, 0},
-        [1] = {0, 0, 0xd2, 0, 0xe2, 0, 0xf2, 0},
-        [2] = {0, 0, 0xd3, 1, 0, 0, 0xf3, 2},
-    };
-    uint8_t op = ops[x->opc - 0x71][x->reg];
+    uint8_t op = x->sel;
     XMMReg d, s;
 
     if (!op || (op < 3 && x->pfx == 0)) {
@@ -1266,7 +1272,8 @@ static void op_0_57(SSEInsn *x)
     xd->q[1] ^= s.q[1];
 }
 
-/* 51 66 51 F3 51 F2 51 58 66 58 F3 58 F2 58 59 66 59 F3 59 F2 59 5C 66 5C F3 5C F2 5C 5D 66 5D F3 5D F2 5D 5E 66 5E F3 5E F2 5E 5F 66 5F F3 5F F2 5F */
+/* 51 58 59 5C 5D 5E 5F with any prefix: SQRT ADD MUL SUB MIN DIV MAX
+ * (ps pd ss sd), sel = the operation */
 static void op_0_51(SSEInsn *x)
 {
     CPUX86State *env = x->env;
@@ -1277,8 +1284,9 @@ static void op_0_51(SSEInsn *x)
     static const int fmt[4] = {FMT_PS, FMT_PD, FMT_SS, FMT_SD};
     static const int size[4] = {16, 16, 4, 8};
     src_xmm(x, &s, size[p]);
-    fp_op(env, arith_base(x->opc) + p, xd, &s,
-          arith_tiny_possible(x->opc) ? fmt[p] : FMT_NONE);
+    /* sel: the operation, 0x80 if a result may be tiny */
+    fp_op(env, (x->sel & 0x7f) + p, xd, &s,
+          (x->sel & 0x80) ? fmt[p] : FMT_NONE);
 }
 
 /* 52 */
@@ -1615,10 +1623,13 @@ static void op_0_ae(SSEInsn *x)
     do_group15(x);
 }
 /* The integer map (0F 60-76, D1-FE): MMX or, with 66, XMM forms. */
-static void op_int(SSEInsn *x)
-{
-    do_int_op(x);
-}
+#define SSE_INT_OP(o)                                                        \
+    static void op_i_##o(SSEInsn *x)                                         \
+    {                                                                        \
+        do_int_op(x, 0x##o, sse_int_##o);                                    \
+    }
+SSE_INT_OPS(SSE_INT_OP)
+#undef SSE_INT_OP
 
 /* Encodings the table accepts but no operation takes (the F_REG/F_MEM
  * mismatches are refused when decoding). */
@@ -1639,7 +1650,7 @@ static void op_ud(SSEInsn *x)
     X(0_52) X(2_52) X(0_53) X(2_53) X(1_d0) X(3_d0) X(1_7c) X(3_7c)         \
     X(1_7d) X(3_7d) X(0_c2) X(0_2e) X(0_2a) X(1_2a) X(2_2a) X(0_2c)         \
     X(1_2c) X(2_2c) X(0_5a) X(1_5a) X(2_5a) X(3_5a) X(0_5b) X(1_5b)         \
-    X(2_5b) X(1_e6) X(2_e6) X(3_e6) X(0_71) X(0_ae) X(int) X(ud)
+    X(2_5b) X(1_e6) X(2_e6) X(3_e6) X(0_71) X(0_ae) X(ud)
 
 
 enum {
@@ -1647,6 +1658,9 @@ enum {
 #define SSE_OP_ENUM(name) SSE_##name,
     SSE_OPS(SSE_OP_ENUM)
 #undef SSE_OP_ENUM
+#define SSE_INT_ENUM(o) SSE_i_##o,
+    SSE_INT_OPS(SSE_INT_ENUM)
+#undef SSE_INT_ENUM
 };
 
 /* Operation of (0F opc, prefix index); 0: the integer map or #UD. */
@@ -1809,6 +1823,9 @@ static SSEOpFn *const sse_op_fns[] = {
 #define SSE_OP_FN(name) [SSE_##name] = op_##name,
     SSE_OPS(SSE_OP_FN)
 #undef SSE_OP_FN
+#define SSE_INT_OP_FN(o) [SSE_i_##o] = op_i_##o,
+    SSE_INT_OPS(SSE_INT_OP_FN)
+#undef SSE_INT_OP_FN
 };
 
 /* SSEDecoded.info */
@@ -1824,6 +1841,13 @@ static SSEOpFn *const sse_op_fns[] = {
 #define SI_WHOLE_4 (1u << 22)           /* LDMXCSR/STMXCSR: 4 bytes */
 #define SI_WHOLE_WRITE (1u << 23)
 
+/* The integer map's operations by opcode (MMX and 66 forms). */
+static const uint8_t sse_int_id[256] = {
+#define SSE_INT_ID(o) [0x##o] = SSE_i_##o,
+    SSE_INT_OPS(SSE_INT_ID)
+#undef SSE_INT_ID
+};
+
 static int decode_id(int pfx, uint8_t opc)
 {
     int id = sse_op_id[opc][pfx];
@@ -1831,10 +1855,24 @@ static int decode_id(int pfx, uint8_t opc)
     if (id) {
         return id;
     }
-    if ((opc >= 0x60 && opc <= 0x76) || (opc >= 0xd1 && opc <= 0xfe)) {
-        return SSE_int;
+    if (pfx < 2 && sse_int_id[opc]) {
+        return sse_int_id[opc];
     }
     return SSE_ud;
+}
+
+/* The selector of the groups that share an operation (SSEInsn.sel). */
+static uint8_t decode_sel(uint8_t opc, int reg)
+{
+    switch (opc) {
+    case 0x51: case 0x58: case 0x59: case 0x5c: case 0x5d: case 0x5e:
+    case 0x5f:
+        return arith_base(opc) | (arith_tiny_possible(opc) ? 0x80 : 0);
+    case 0x71: case 0x72: case 0x73:
+        return shift_imm_ops[opc - 0x71][reg];
+    default:
+        return 0;
+    }
 }
 
 static SSEHelper *sse_helper_of(int id);
@@ -1875,7 +1913,7 @@ bool sse_decode(uint8_t prefix, uint8_t opc, uint8_t modrm, uint8_t imm8,
     }
     d->id = decode_id(pfx, opc);
     d->info = info;
-    d->arg = imm8 | (uint32_t)opc << 8;
+    d->arg = imm8 | (uint32_t)opc << 8 | (uint32_t)decode_sel(opc, reg) << 16;
     d->helper = sse_helper_of(d->id);
     return true;
 }
@@ -1895,6 +1933,7 @@ sse_run(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint32_t ea,
         .mem = info & SI_MEM,
         .ea = ea,
         .imm = arg & 0xff,
+        .sel = arg >> 16,
         .flags = (info >> SI_FLAGS_SHIFT) & 0x7f,
     };
 
@@ -2002,11 +2041,17 @@ sse_tcg(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint32_t ea,
         sse_tcg(env, op_##name, info, ea, arg);                              \
     }
 SSE_OPS(SSE_HELPER)
+#define SSE_INT_HELPER(o) SSE_HELPER(i_##o)
+SSE_INT_OPS(SSE_INT_HELPER)
+#undef SSE_INT_HELPER
 #undef SSE_HELPER
 
 static SSEHelper *const sse_helpers[] = {
 #define SSE_HELPER_PTR(name) [SSE_##name] = helper_sse_##name,
     SSE_OPS(SSE_HELPER_PTR)
+#define SSE_INT_HELPER_PTR(o) SSE_HELPER_PTR(i_##o)
+    SSE_INT_OPS(SSE_INT_HELPER_PTR)
+#undef SSE_INT_HELPER_PTR
 #undef SSE_HELPER_PTR
 };
 

@@ -99,6 +99,17 @@ uint32_t sse_host_cvtsi2(bool dbl, XMMReg *d, int32_t v, uint32_t csr);
  * n = 8.  Returns false for an opcode that is not an integer operation.
  */
 bool sse_int_op(uint8_t opc, XMMReg *d, const XMMReg *s, int n);
+/* The same, one function per operation: sse_int_<opc>. */
+#define SSE_INT_OPS(X)                                                      \
+    X(60) X(61) X(62) X(63) X(64) X(65) X(66) X(67) X(68) X(69) X(6a)       \
+    X(6b) X(74) X(75) X(76) X(d1) X(d2) X(d3) X(d4) X(d5) X(d8) X(d9)       \
+    X(da) X(db) X(dc) X(dd) X(de) X(df) X(e0) X(e1) X(e2) X(e3) X(e4)       \
+    X(e5) X(e8) X(e9) X(ea) X(eb) X(ec) X(ed) X(ee) X(ef) X(f1) X(f2)       \
+    X(f3) X(f4) X(f5) X(f6) X(f8) X(f9) X(fa) X(fb) X(fc) X(fd) X(fe)
+typedef bool SSEIntFn(XMMReg *d, const XMMReg *s, int n);
+#define SSE_INT_DECL(o) SSEIntFn sse_int_##o;
+SSE_INT_OPS(SSE_INT_DECL)
+#undef SSE_INT_DECL
 /* PSLLDQ (left) / PSRLDQ by count bytes; counts above 15 clear d. */
 void sse_shift_bytes(XMMReg *d, bool left, unsigned count);
 
