@@ -1,7 +1,7 @@
 /*
- * MMX, SSE, SSE2 and SSE3: decoding of the 0F-map forms, the CR0/CR4
- * checks, operand fetch and write-back, the integer operations, and the
- * SIMD floating-point exception rules (Intel SDM vol. 1 ch. 9-12 and
+ * MMX, SSE, SSE2 and SSE3 operations (decoded by sse-decode.c): the
+ * CR0/CR4 checks, operand fetch and write-back, one function per
+ * instruction or small group, and the SIMD floating-point exception rules (Intel SDM vol. 1 ch. 9-12 and
  * 11.5; vol. 2 instruction entries).  The floating-point arithmetic itself
  * runs on the host's SSE unit (sse-host.c); see sse-helper.h.
  *
@@ -33,163 +33,6 @@ SSEHooks sse_hooks = {
     .st = hook_st,
     .raise = hook_raise,
 };
-
-/* ---- the opcode table ---- */
-
-enum {
-    F_OK = 1 << 0,
-    F_IMM = 1 << 1,
-    F_MMX = 1 << 2,  /* MMX class: CR0.EM -> #UD, CR0.TS -> #NM */
-    F_SSE = 1 << 3,  /* SSE class: also CR4.OSFXSR=0 -> #UD */
-    F_REG = 1 << 4,  /* register form only (memory form is #UD) */
-    F_MEM = 1 << 5,  /* memory form only */
-    F_UNAL = 1 << 6, /* 16-byte memory operand need not be aligned */
-};
-
-#define MX (F_OK | F_MMX)
-#define SS (F_OK | F_SSE)
-#define NC F_OK /* no CR0/CR4 checks */
-
-/* [opc][prefix index: none, 66, F3, F2] */
-static const uint8_t sse_table[256][4] = {
-    [0x10] = {SS | F_UNAL, SS | F_UNAL, SS, SS},
-    [0x11] = {SS | F_UNAL, SS | F_UNAL, SS, SS},
-    [0x12] = {SS, SS | F_MEM, SS, SS},
-    [0x13] = {SS | F_MEM, SS | F_MEM},
-    [0x14] = {SS, SS},
-    [0x15] = {SS, SS},
-    [0x16] = {SS, SS | F_MEM, SS},
-    [0x17] = {SS | F_MEM, SS | F_MEM},
-    [0x18] = {NC, NC, NC, NC},
-    [0x28] = {SS, SS},
-    [0x29] = {SS, SS},
-    [0x2a] = {SS, SS, SS, SS},
-    [0x2b] = {SS | F_MEM, SS | F_MEM},
-    [0x2c] = {SS, SS, SS, SS},
-    [0x2d] = {SS, SS, SS, SS},
-    [0x2e] = {SS, SS},
-    [0x2f] = {SS, SS},
-    [0x50] = {SS | F_REG, SS | F_REG},
-    [0x51] = {SS, SS, SS, SS},
-    [0x52] = {SS, 0, SS},
-    [0x53] = {SS, 0, SS},
-    [0x54] = {SS, SS},
-    [0x55] = {SS, SS},
-    [0x56] = {SS, SS},
-    [0x57] = {SS, SS},
-    [0x58] = {SS, SS, SS, SS},
-    [0x59] = {SS, SS, SS, SS},
-    [0x5a] = {SS, SS, SS, SS},
-    [0x5b] = {SS, SS, SS},
-    [0x5c] = {SS, SS, SS, SS},
-    [0x5d] = {SS, SS, SS, SS},
-    [0x5e] = {SS, SS, SS, SS},
-    [0x5f] = {SS, SS, SS, SS},
-    [0x60] = {MX, SS},
-    [0x61] = {MX, SS},
-    [0x62] = {MX, SS},
-    [0x63] = {MX, SS},
-    [0x64] = {MX, SS},
-    [0x65] = {MX, SS},
-    [0x66] = {MX, SS},
-    [0x67] = {MX, SS},
-    [0x68] = {MX, SS},
-    [0x69] = {MX, SS},
-    [0x6a] = {MX, SS},
-    [0x6b] = {MX, SS},
-    [0x6c] = {0, SS},
-    [0x6d] = {0, SS},
-    [0x6e] = {MX, SS},
-    [0x6f] = {MX, SS, SS | F_UNAL},
-    [0x70] = {MX | F_IMM, SS | F_IMM, SS | F_IMM, SS | F_IMM},
-    [0x71] = {MX | F_IMM | F_REG, SS | F_IMM | F_REG},
-    [0x72] = {MX | F_IMM | F_REG, SS | F_IMM | F_REG},
-    [0x73] = {MX | F_IMM | F_REG, SS | F_IMM | F_REG},
-    [0x74] = {MX, SS},
-    [0x75] = {MX, SS},
-    [0x76] = {MX, SS},
-    [0x7c] = {0, SS, 0, SS},
-    [0x7d] = {0, SS, 0, SS},
-    [0x7e] = {MX, SS, SS},
-    [0x7f] = {MX, SS, SS | F_UNAL},
-    [0xae] = {NC},
-    [0xc2] = {SS | F_IMM, SS | F_IMM, SS | F_IMM, SS | F_IMM},
-    [0xc3] = {NC | F_MEM},
-    [0xc4] = {MX | F_IMM, SS | F_IMM},
-    [0xc5] = {MX | F_IMM | F_REG, SS | F_IMM | F_REG},
-    [0xc6] = {SS | F_IMM, SS | F_IMM},
-    [0xd0] = {0, SS, 0, SS},
-    [0xd1] = {MX, SS},
-    [0xd2] = {MX, SS},
-    [0xd3] = {MX, SS},
-    [0xd4] = {MX, SS},
-    [0xd5] = {MX, SS},
-    [0xd6] = {0, SS, SS | F_REG, SS | F_REG},
-    [0xd7] = {MX | F_REG, SS | F_REG},
-    [0xd8] = {MX, SS},
-    [0xd9] = {MX, SS},
-    [0xda] = {MX, SS},
-    [0xdb] = {MX, SS},
-    [0xdc] = {MX, SS},
-    [0xdd] = {MX, SS},
-    [0xde] = {MX, SS},
-    [0xdf] = {MX, SS},
-    [0xe0] = {MX, SS},
-    [0xe1] = {MX, SS},
-    [0xe2] = {MX, SS},
-    [0xe3] = {MX, SS},
-    [0xe4] = {MX, SS},
-    [0xe5] = {MX, SS},
-    [0xe6] = {0, SS, SS, SS},
-    [0xe7] = {MX | F_MEM, SS | F_MEM},
-    [0xe8] = {MX, SS},
-    [0xe9] = {MX, SS},
-    [0xea] = {MX, SS},
-    [0xeb] = {MX, SS},
-    [0xec] = {MX, SS},
-    [0xed] = {MX, SS},
-    [0xee] = {MX, SS},
-    [0xef] = {MX, SS},
-    [0xf0] = {0, 0, 0, SS | F_MEM | F_UNAL},
-    [0xf1] = {MX, SS},
-    [0xf2] = {MX, SS},
-    [0xf3] = {MX, SS},
-    [0xf4] = {MX, SS},
-    [0xf5] = {MX, SS},
-    [0xf6] = {MX, SS},
-    [0xf7] = {MX | F_REG, SS | F_REG | F_UNAL},
-    [0xf8] = {MX, SS},
-    [0xf9] = {MX, SS},
-    [0xfa] = {MX, SS},
-    [0xfb] = {MX, SS},
-    [0xfc] = {MX, SS},
-    [0xfd] = {MX, SS},
-    [0xfe] = {MX, SS},
-};
-
-static int prefix_index(uint8_t prefix)
-{
-    switch (prefix) {
-    case 0x66:
-        return 1;
-    case 0xf3:
-        return 2;
-    case 0xf2:
-        return 3;
-    default:
-        return 0;
-    }
-}
-
-bool sse_opcode_known(uint8_t prefix, uint8_t opc)
-{
-    return sse_table[opc][prefix_index(prefix)] & F_OK;
-}
-
-bool sse_opcode_has_imm8(uint8_t prefix, uint8_t opc)
-{
-    return sse_table[opc][prefix_index(prefix)] & F_IMM;
-}
 
 /* ---- instruction context, exceptions, operands ---- */
 
@@ -250,7 +93,7 @@ static void gpr_set(CPUX86State *env, int i, uint32_t v)
 
 static void check_align(SSEInsn *x, int size)
 {
-    if (size == 16 && !(x->flags & F_UNAL) && (x->ea & 15)) {
+    if (size == 16 && !(x->flags & SF_UNAL) && (x->ea & 15)) {
         sse_raise(x->env, EXCP0D_GPF, 0);
     }
 }
@@ -596,33 +439,6 @@ static void fp_op(CPUX86State *env, int op, XMMReg *d, const XMMReg *s, int fmt)
     *d = r;
 }
 
-/* Arithmetic opcodes 51 58 59 5C-5F: op enums are in ps, pd, ss, sd order
- * from the base (sse_decode, for op_0_51's selector). */
-static int arith_base(uint8_t opc)
-{
-    switch (opc) {
-    case 0x51:
-        return SSE_SQRTPS;
-    case 0x58:
-        return SSE_ADDPS;
-    case 0x59:
-        return SSE_MULPS;
-    case 0x5c:
-        return SSE_SUBPS;
-    case 0x5d:
-        return SSE_MINPS;
-    case 0x5e:
-        return SSE_DIVPS;
-    default:
-        return SSE_MAXPS;
-    }
-}
-
-static bool arith_tiny_possible(uint8_t opc)
-{
-    return opc != 0x51 && opc != 0x5d && opc != 0x5f;
-}
-
 static void sse_int_op_or_ud(SSEInsn *x, uint8_t opc, XMMReg *d,
                              const XMMReg *s, int n)
 {
@@ -654,16 +470,9 @@ do_int_op(SSEInsn *x, uint8_t opc, SSEIntFn *fn)
     }
 }
 
-/* 0F 71/72/73: shifts by immediate, ModRM.reg selects the operation:
- * the integer-map opcode of the same shift by a register, 1 PSRLDQ,
- * 2 PSLLDQ, 0 none (sse_decode puts it in x->sel). */
-static const uint8_t shift_imm_ops[3][8] = {
-    /* reg:  0  1  2     3  4     5  6     7 */
-    [0] = {0, 0, 0xd1, 0, 0xe1, 0, 0xf1, 0},
-    [1] = {0, 0, 0xd2, 0, 0xe2, 0, 0xf2, 0},
-    [2] = {0, 0, 0xd3, 1, 0, 0, 0xf3, 2},
-};
-
+/* 0F 71/72/73: shifts by immediate; x->sel is the operation (the
+ * integer-map opcode of the same shift by a register, 1 PSRLDQ, 2 PSLLDQ,
+ * 0 none). */
 static void do_shift_imm(SSEInsn *x)
 {
     uint8_t op = x->sel;
@@ -1631,193 +1440,14 @@ static void op_0_ae(SSEInsn *x)
 SSE_INT_OPS(SSE_INT_OP)
 #undef SSE_INT_OP
 
-/* Encodings the table accepts but no operation takes (the F_REG/F_MEM
+/* Encodings the table accepts but no operation takes (the SF_REG/SF_MEM
  * mismatches are refused when decoding). */
 static void op_ud(SSEInsn *x)
 {
     raise_ud(x);
 }
 
-/* ---- decoding, once ---- */
-
-#define SSE_OPS(X)                                                          \
-    X(0_10) X(0_11) X(2_10) X(3_10) X(2_11) X(3_11) X(0_12) X(0_16)         \
-    X(0_13) X(0_17) X(3_12) X(2_12) X(2_16) X(0_14) X(0_15) X(1_14)         \
-    X(1_15) X(0_18) X(0_6e) X(1_6e) X(0_7e) X(1_7e) X(2_7e) X(1_d6)         \
-    X(0_6f) X(0_7f) X(2_d6) X(3_d6) X(0_c3) X(0_50) X(1_50) X(0_d7)         \
-    X(0_f7) X(0_70) X(1_70) X(2_70) X(3_70) X(0_c6) X(1_c6) X(0_c4)         \
-    X(1_c4) X(0_c5) X(1_c5) X(0_54) X(0_55) X(0_56) X(0_57) X(0_51)         \
-    X(0_52) X(2_52) X(0_53) X(2_53) X(1_d0) X(3_d0) X(1_7c) X(3_7c)         \
-    X(1_7d) X(3_7d) X(0_c2) X(0_2e) X(0_2a) X(1_2a) X(2_2a) X(0_2c)         \
-    X(1_2c) X(2_2c) X(0_5a) X(1_5a) X(2_5a) X(3_5a) X(0_5b) X(1_5b)         \
-    X(2_5b) X(1_e6) X(2_e6) X(3_e6) X(0_71) X(0_ae) X(ud)
-
-
-enum {
-    SSE_NONE,
-#define SSE_OP_ENUM(name) SSE_##name,
-    SSE_OPS(SSE_OP_ENUM)
-#undef SSE_OP_ENUM
-#define SSE_INT_ENUM(o) SSE_i_##o,
-    SSE_INT_OPS(SSE_INT_ENUM)
-#undef SSE_INT_ENUM
-};
-
-/* Operation of (0F opc, prefix index); 0: the integer map or #UD. */
-static const uint8_t sse_op_id[256][4] = {
-    [0x10][0] = SSE_0_10,
-    [0x10][1] = SSE_0_10,
-    [0x10][2] = SSE_2_10,
-    [0x10][3] = SSE_3_10,
-    [0x11][0] = SSE_0_11,
-    [0x11][1] = SSE_0_11,
-    [0x11][2] = SSE_2_11,
-    [0x11][3] = SSE_3_11,
-    [0x12][0] = SSE_0_12,
-    [0x12][1] = SSE_0_12,
-    [0x12][2] = SSE_2_12,
-    [0x12][3] = SSE_3_12,
-    [0x13][0] = SSE_0_13,
-    [0x13][1] = SSE_0_13,
-    [0x14][0] = SSE_0_14,
-    [0x14][1] = SSE_1_14,
-    [0x15][0] = SSE_0_15,
-    [0x15][1] = SSE_1_15,
-    [0x16][0] = SSE_0_16,
-    [0x16][1] = SSE_0_16,
-    [0x16][2] = SSE_2_16,
-    [0x17][0] = SSE_0_17,
-    [0x17][1] = SSE_0_17,
-    [0x18][0] = SSE_0_18,
-    [0x18][1] = SSE_0_18,
-    [0x18][2] = SSE_0_18,
-    [0x18][3] = SSE_0_18,
-    [0x28][0] = SSE_0_10,
-    [0x28][1] = SSE_0_10,
-    [0x29][0] = SSE_0_11,
-    [0x29][1] = SSE_0_11,
-    [0x2a][0] = SSE_0_2a,
-    [0x2a][1] = SSE_1_2a,
-    [0x2a][2] = SSE_2_2a,
-    [0x2a][3] = SSE_2_2a,
-    [0x2b][0] = SSE_0_11,
-    [0x2b][1] = SSE_0_11,
-    [0x2c][0] = SSE_0_2c,
-    [0x2c][1] = SSE_1_2c,
-    [0x2c][2] = SSE_2_2c,
-    [0x2c][3] = SSE_2_2c,
-    [0x2d][0] = SSE_0_2c,
-    [0x2d][1] = SSE_1_2c,
-    [0x2d][2] = SSE_2_2c,
-    [0x2d][3] = SSE_2_2c,
-    [0x2e][0] = SSE_0_2e,
-    [0x2e][1] = SSE_0_2e,
-    [0x2f][0] = SSE_0_2e,
-    [0x2f][1] = SSE_0_2e,
-    [0x50][0] = SSE_0_50,
-    [0x50][1] = SSE_1_50,
-    [0x51][0] = SSE_0_51,
-    [0x51][1] = SSE_0_51,
-    [0x51][2] = SSE_0_51,
-    [0x51][3] = SSE_0_51,
-    [0x52][0] = SSE_0_52,
-    [0x52][2] = SSE_2_52,
-    [0x53][0] = SSE_0_53,
-    [0x53][2] = SSE_2_53,
-    [0x54][0] = SSE_0_54,
-    [0x54][1] = SSE_0_54,
-    [0x55][0] = SSE_0_55,
-    [0x55][1] = SSE_0_55,
-    [0x56][0] = SSE_0_56,
-    [0x56][1] = SSE_0_56,
-    [0x57][0] = SSE_0_57,
-    [0x57][1] = SSE_0_57,
-    [0x58][0] = SSE_0_51,
-    [0x58][1] = SSE_0_51,
-    [0x58][2] = SSE_0_51,
-    [0x58][3] = SSE_0_51,
-    [0x59][0] = SSE_0_51,
-    [0x59][1] = SSE_0_51,
-    [0x59][2] = SSE_0_51,
-    [0x59][3] = SSE_0_51,
-    [0x5a][0] = SSE_0_5a,
-    [0x5a][1] = SSE_1_5a,
-    [0x5a][2] = SSE_2_5a,
-    [0x5a][3] = SSE_3_5a,
-    [0x5b][0] = SSE_0_5b,
-    [0x5b][1] = SSE_1_5b,
-    [0x5b][2] = SSE_2_5b,
-    [0x5c][0] = SSE_0_51,
-    [0x5c][1] = SSE_0_51,
-    [0x5c][2] = SSE_0_51,
-    [0x5c][3] = SSE_0_51,
-    [0x5d][0] = SSE_0_51,
-    [0x5d][1] = SSE_0_51,
-    [0x5d][2] = SSE_0_51,
-    [0x5d][3] = SSE_0_51,
-    [0x5e][0] = SSE_0_51,
-    [0x5e][1] = SSE_0_51,
-    [0x5e][2] = SSE_0_51,
-    [0x5e][3] = SSE_0_51,
-    [0x5f][0] = SSE_0_51,
-    [0x5f][1] = SSE_0_51,
-    [0x5f][2] = SSE_0_51,
-    [0x5f][3] = SSE_0_51,
-    [0x6c][1] = SSE_1_14,
-    [0x6d][1] = SSE_1_15,
-    [0x6e][0] = SSE_0_6e,
-    [0x6e][1] = SSE_1_6e,
-    [0x6f][0] = SSE_0_6f,
-    [0x6f][1] = SSE_0_10,
-    [0x6f][2] = SSE_0_10,
-    [0x70][0] = SSE_0_70,
-    [0x70][1] = SSE_1_70,
-    [0x70][2] = SSE_2_70,
-    [0x70][3] = SSE_3_70,
-    [0x71][0] = SSE_0_71,
-    [0x71][1] = SSE_0_71,
-    [0x72][0] = SSE_0_71,
-    [0x72][1] = SSE_0_71,
-    [0x73][0] = SSE_0_71,
-    [0x73][1] = SSE_0_71,
-    [0x7c][1] = SSE_1_7c,
-    [0x7c][3] = SSE_3_7c,
-    [0x7d][1] = SSE_1_7d,
-    [0x7d][3] = SSE_3_7d,
-    [0x7e][0] = SSE_0_7e,
-    [0x7e][1] = SSE_1_7e,
-    [0x7e][2] = SSE_2_7e,
-    [0x7f][0] = SSE_0_7f,
-    [0x7f][1] = SSE_0_11,
-    [0x7f][2] = SSE_0_11,
-    [0xae][0] = SSE_0_ae,
-    [0xc2][0] = SSE_0_c2,
-    [0xc2][1] = SSE_0_c2,
-    [0xc2][2] = SSE_0_c2,
-    [0xc2][3] = SSE_0_c2,
-    [0xc3][0] = SSE_0_c3,
-    [0xc4][0] = SSE_0_c4,
-    [0xc4][1] = SSE_1_c4,
-    [0xc5][0] = SSE_0_c5,
-    [0xc5][1] = SSE_1_c5,
-    [0xc6][0] = SSE_0_c6,
-    [0xc6][1] = SSE_1_c6,
-    [0xd0][1] = SSE_1_d0,
-    [0xd0][3] = SSE_3_d0,
-    [0xd6][1] = SSE_1_d6,
-    [0xd6][2] = SSE_2_d6,
-    [0xd6][3] = SSE_3_d6,
-    [0xd7][0] = SSE_0_d7,
-    [0xd7][1] = SSE_0_d7,
-    [0xe6][1] = SSE_1_e6,
-    [0xe6][2] = SSE_2_e6,
-    [0xe6][3] = SSE_3_e6,
-    [0xe7][0] = SSE_0_7f,
-    [0xe7][1] = SSE_0_11,
-    [0xf0][3] = SSE_0_10,
-    [0xf7][0] = SSE_0_f7,
-    [0xf7][1] = SSE_0_f7,
-};
+/* ---- the table of operations (sse-internal.h, sse-decode.c) ---- */
 
 static SSEOpFn *const sse_op_fns[] = {
 #define SSE_OP_FN(name) [SSE_##name] = op_##name,
@@ -1827,96 +1457,6 @@ static SSEOpFn *const sse_op_fns[] = {
     SSE_INT_OPS(SSE_INT_OP_FN)
 #undef SSE_INT_OP_FN
 };
-
-/* SSEDecoded.info */
-#define SI_REG(i) ((i) & 7)
-#define SI_RM(i) (((i) >> 3) & 7)
-#define SI_MEM (1u << 6)
-#define SI_PFX_SHIFT 7                  /* prefix index, 2 bits */
-#define SI_FLAGS_SHIFT 9                /* sse_table flags, 7 bits */
-#define SI_MM_OPERAND (1u << 16)        /* an MMX register operand: #MF */
-#define SI_SEG_SHIFT 17                 /* the memory operand's segment */
-#define SI_SEG_CHECK (1u << 20)         /* ... whose accesses are checked */
-#define SI_WHOLE_512 (1u << 21)         /* FXSAVE/FXRSTOR: check 512 bytes */
-#define SI_WHOLE_4 (1u << 22)           /* LDMXCSR/STMXCSR: 4 bytes */
-#define SI_WHOLE_WRITE (1u << 23)
-
-/* The integer map's operations by opcode (MMX and 66 forms). */
-static const uint8_t sse_int_id[256] = {
-#define SSE_INT_ID(o) [0x##o] = SSE_i_##o,
-    SSE_INT_OPS(SSE_INT_ID)
-#undef SSE_INT_ID
-};
-
-static int decode_id(int pfx, uint8_t opc)
-{
-    int id = sse_op_id[opc][pfx];
-
-    if (id) {
-        return id;
-    }
-    if (pfx < 2 && sse_int_id[opc]) {
-        return sse_int_id[opc];
-    }
-    return SSE_ud;
-}
-
-/* The selector of the groups that share an operation (SSEInsn.sel). */
-static uint8_t decode_sel(uint8_t opc, int reg)
-{
-    switch (opc) {
-    case 0x51: case 0x58: case 0x59: case 0x5c: case 0x5d: case 0x5e:
-    case 0x5f:
-        return arith_base(opc) | (arith_tiny_possible(opc) ? 0x80 : 0);
-    case 0x71: case 0x72: case 0x73:
-        return shift_imm_ops[opc - 0x71][reg];
-    default:
-        return 0;
-    }
-}
-
-static SSEHelper *sse_helper_of(int id);
-
-bool sse_decode(uint8_t prefix, uint8_t opc, uint8_t modrm, uint8_t imm8,
-                int seg, SSEDecoded *d)
-{
-    int pfx = prefix_index(prefix);
-    uint8_t flags = sse_table[opc][pfx];
-    int reg = (modrm >> 3) & 7;
-    bool mem = (modrm >> 6) != 3;
-    uint32_t info;
-
-    if (!(flags & F_OK) || (mem && (flags & F_REG)) ||
-        (!mem && (flags & F_MEM))) {
-        return false;
-    }
-    info = reg | (modrm & 7) << 3 | (mem ? SI_MEM : 0) |
-           (uint32_t)pfx << SI_PFX_SHIFT |
-           (uint32_t)(flags & 0x7f) << SI_FLAGS_SHIFT;
-    /* Instructions with an MMX register operand first deliver a pending
-     * x87 exception (#MF), vol. 3, table 22-7 (x87 helper's check). */
-    if ((flags & F_MMX) ||
-        (pfx < 2 && ((opc == 0x2a && !mem) || opc == 0x2c || opc == 0x2d)) ||
-        (opc == 0xd6 && pfx >= 2)) {
-        info |= SI_MM_OPERAND;
-    }
-    if (seg >= 0) {
-        info |= SI_SEG_CHECK | (uint32_t)seg << SI_SEG_SHIFT;
-        /* FXSAVE/FXRSTOR check their whole 512-byte image (they do not
-         * touch all of it), LDMXCSR/STMXCSR their 4 bytes. */
-        if (opc == 0xae && mem && reg <= 3) {
-            info |= reg <= 1 ? SI_WHOLE_512 : SI_WHOLE_4;
-            if (reg == 0 || reg == 3) {
-                info |= SI_WHOLE_WRITE;
-            }
-        }
-    }
-    d->id = decode_id(pfx, opc);
-    d->info = info;
-    d->arg = imm8 | (uint32_t)opc << 8 | (uint32_t)decode_sel(opc, reg) << 16;
-    d->helper = sse_helper_of(d->id);
-    return true;
-}
 
 /* The checks every form makes before its operation, the operation, and
  * the MMX state after it. */
@@ -1938,9 +1478,9 @@ sse_run(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint32_t ea,
     };
 
     /* vol. 3, 2.5 and 13.1: order #UD before #NM. */
-    if (x.flags & (F_MMX | F_SSE)) {
+    if (x.flags & (SF_MMX | SF_SSE)) {
         if ((env->cr[0] & CR0_EM_MASK) ||
-            ((x.flags & F_SSE) && !(env->cr[4] & CR4_OSFXSR_MASK))) {
+            ((x.flags & SF_SSE) && !(env->cr[4] & CR4_OSFXSR_MASK))) {
             raise_ud(&x);
         }
         if (env->cr[0] & CR0_TS_MASK) {
@@ -1957,7 +1497,7 @@ sse_run(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint32_t ea,
     }
     fn(&x);
     /* Any MMX instruction puts the x87 unit in MMX state (vol. 1, 9.5.1). */
-    if (x.mmx || (x.flags & F_MMX)) {
+    if (x.mmx || (x.flags & SF_MMX)) {
         env->fpstt = 0;
         memset(env->fptags, 0, sizeof(env->fptags));
     }
@@ -2046,7 +1586,7 @@ SSE_INT_OPS(SSE_INT_HELPER)
 #undef SSE_INT_HELPER
 #undef SSE_HELPER
 
-static SSEHelper *const sse_helpers[] = {
+SSEHelper *const sse_helpers[] = {
 #define SSE_HELPER_PTR(name) [SSE_##name] = helper_sse_##name,
     SSE_OPS(SSE_HELPER_PTR)
 #define SSE_INT_HELPER_PTR(o) SSE_HELPER_PTR(i_##o)
@@ -2054,8 +1594,3 @@ static SSEHelper *const sse_helpers[] = {
 #undef SSE_INT_HELPER_PTR
 #undef SSE_HELPER_PTR
 };
-
-static SSEHelper *sse_helper_of(int id)
-{
-    return sse_helpers[id];
-}
