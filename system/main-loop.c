@@ -1,6 +1,7 @@
 /*
  * The main loop (include/emu/main-loop.h): glib's default context for file
- * descriptors, our timers for deadlines, and the shutdown/reset requests.
+ * descriptors, bottom halves (bh.c), our timers for deadlines, and the
+ * shutdown/reset requests.
  */
 #include "emu/common.h"
 #include "emu/cpu.h"
@@ -185,6 +186,10 @@ void main_loop_iterate(int timeout_ms)
     if (gtimeout >= 0 && (ms < 0 || gtimeout < ms)) {
         ms = gtimeout;
     }
+    if (bh_any_scheduled()) {
+        ms = 0;
+    }
+    /* A BH scheduled from now on wakes the poll (main_loop_wakeup). */
     bql_unlock();
     g_poll(fds, nfds, ms);
     bql_lock();
@@ -192,6 +197,7 @@ void main_loop_iterate(int timeout_ms)
         g_main_context_dispatch(ctx);
     }
     g_free(fds);
+    bh_poll();
     timers_run_all_expired();
 }
 

@@ -10,8 +10,12 @@
  * exit otherwise.
  *
  * Known limits: A20 masking is not modelled (KVM has no A20 gate); APs
- * cannot be started (INIT/SIPI need a local APIC); no dirty logging, so a
- * display over guest RAM must redraw by itself.
+ * cannot be started (INIT/SIPI need a local APIC).
+ *
+ * Dirty logging: a slot whose region has a recording dirty client (VGA,
+ * MIGRATION: memory_region_set_log) carries KVM_MEM_LOG_DIRTY_PAGES; the
+ * listener's log_sync pulls KVM_GET_DIRTY_LOG into the region's bitmaps
+ * when someone reads them (the guest's own stores never exit).
  *
  * Test hook: the environment variable EMU_KVM_DEVICE replaces the device
  * path (default /dev/kvm), so that tests/guests/power.sh can check the
@@ -219,6 +223,84 @@ static bool kvm_slot_range(const FlatRange *fr, uint64_t *gpa, uint64_t *size,
     return true;
 }
 
+static bool kvm_fr_logs(const FlatRange *fr)
+{
+    return !fr->readonly && (fr->mr->dirty_log_mask & DIRTY_CLIENTS_NOCODE);
+}
+
+/* The slot made for fr, or NULL. */
+static KVMSlot *kvm_fr_slot(KVMState *s, const FlatRange *fr)
+{
+    uint64_t gpa, size;
+    void *host;
+
+    if (!kvm_slot_range(fr, &gpa, &size, &host)) {
+        return NULL;
+    }
+    for (int i = 0; i < s->nr_slots; i++) {
+        KVMSlot *sl = &s->slots[i];
+        if (sl->used && sl->gpa == gpa && sl->size == size) {
+            return sl;
+        }
+    }
+    return NULL;
+}
+
+static void kvm_log_change(MemoryListener *l, const FlatRange *fr)
+{
+    KVMState *s = l->opaque;
+    KVMSlot *sl = kvm_fr_slot(s, fr);
+
+    if (!sl) {
+        return;
+    }
+    uint32_t flags = sl->flags & ~KVM_MEM_LOG_DIRTY_PAGES;
+    if (kvm_fr_logs(fr)) {
+        flags |= KVM_MEM_LOG_DIRTY_PAGES;
+    }
+    if (flags == sl->flags) {
+        return;
+    }
+    sl->flags = flags;
+    if (kvm_set_slot(s, sl, sl->size) < 0) {
+        error_report("kvm: dirty logging %s for %s: %s",
+                     (flags & KVM_MEM_LOG_DIRTY_PAGES) ? "on" : "off",
+                     fr->mr->name, strerror(errno));
+    }
+}
+
+static void kvm_log_sync(MemoryListener *l, const FlatRange *fr)
+{
+    KVMState *s = l->opaque;
+    KVMSlot *sl = kvm_fr_slot(s, fr);
+
+    if (!sl || !(sl->flags & KVM_MEM_LOG_DIRTY_PAGES)) {
+        return;
+    }
+    uint64_t pages = sl->size / KVM_PAGE_SIZE;
+    size_t words = (pages + 63) / 64;
+    uint64_t *bitmap = calloc(words ? words : 1, sizeof(uint64_t));
+    struct kvm_dirty_log log = {.slot = sl->id, .dirty_bitmap = bitmap};
+    if (!bitmap) {
+        return;
+    }
+    if (ioctl(s->vm_fd, KVM_GET_DIRTY_LOG, &log) < 0) {
+        error_report("kvm: KVM_GET_DIRTY_LOG for %s: %s", fr->mr->name,
+                     strerror(errno));
+        free(bitmap);
+        return;
+    }
+    uint64_t base = fr->offset + (sl->gpa - fr->start);
+    for (size_t w = 0; w < words; w++) {
+        for (uint64_t b = bitmap[w]; b; b &= b - 1) {
+            uint64_t page = w * 64 + __builtin_ctzll(b);
+            memory_region_set_dirty(fr->mr, base + page * KVM_PAGE_SIZE,
+                                    KVM_PAGE_SIZE);
+        }
+    }
+    free(bitmap);
+}
+
 static void kvm_region_add(MemoryListener *l, const FlatRange *fr)
 {
     KVMState *s = l->opaque;
@@ -243,7 +325,7 @@ static void kvm_region_add(MemoryListener *l, const FlatRange *fr)
     sl->gpa = gpa;
     sl->size = size;
     sl->host = host;
-    sl->flags = 0;
+    sl->flags = kvm_fr_logs(fr) ? KVM_MEM_LOG_DIRTY_PAGES : 0;
     if (fr->readonly) {
         if (s->readonly_mem) {
             sl->flags = KVM_MEM_READONLY;
@@ -274,6 +356,8 @@ static void kvm_region_del(MemoryListener *l, const FlatRange *fr)
     for (int i = 0; i < s->nr_slots; i++) {
         KVMSlot *sl = &s->slots[i];
         if (sl->used && sl->gpa == gpa && sl->size == size) {
+            /* The kernel's log goes with the slot: keep what it holds. */
+            kvm_log_sync(l, fr);
             if (kvm_set_slot(s, sl, 0) < 0) {
                 error_report("kvm: deleting slot at 0x%" PRIx64 ": %s", gpa,
                              strerror(errno));
@@ -359,6 +443,8 @@ static int kvm_init(Machine *m, Error **errp)
     m->accel_state = s;
     s->listener.region_add = kvm_region_add;
     s->listener.region_del = kvm_region_del;
+    s->listener.log_change = kvm_log_change;
+    s->listener.log_sync = kvm_log_sync;
     s->listener.opaque = s;
     memory_listener_register(&s->listener, m->as_mem);
     return 0;

@@ -9,7 +9,9 @@
  * A TLB entry maps a linear page of one MMU mode (0 supervisor, 1 user) to
  * host memory when the page is RAM (ROM: reads only).  A write tag with
  * the slow flag sends stores through tcg_slow_st: pages holding translated
- * code (the blocks they overlap are invalidated first), pages not writable
+ * code (the blocks they overlap are invalidated first), pages a dirty-
+ * tracking client has clean (the not-dirty marker: the slow path records
+ * the store in the region's bitmaps, see emu/memory.h), pages not writable
  * in this mode or whose D flag is still clear (walked again: #PF or D
  * set), pages a data breakpoint watches.  Fetch entries (addr_code) exist
  * only for executable pages.  Every TLB flush (CR0/CR3/CR4 writes, INVLPG,
@@ -57,6 +59,28 @@ void tlb_flush_all(CPUX86State *env)
     env->tcg_tlb_nlog = 0;
 }
 
+/* Entries whose physical page overlaps [start, start + len) (a memory map
+ * change there); the others stay. */
+void tlb_flush_phys_range(CPUX86State *env, uint64_t start, uint64_t len)
+{
+    TCGTLBEntry *t = (TCGTLBEntry *)env->tcg_tlb;
+    uint64_t end = start + len;
+    if (env->tcg_tlb_nlog <= TLB_LOG_MAX) {
+        for (uint32_t i = 0; i < env->tcg_tlb_nlog; i++) {
+            TCGTLBEntry *e = &t[env->tcg_tlb_log[i]];
+            if (e->pad < end && (uint64_t)e->pad + TCG_PAGE_SIZE > start) {
+                tlb_entry_clear(e);
+            }
+        }
+        return;
+    }
+    for (int i = 0; i < TCG_NB_MMU_MODES * TCG_TLB_SIZE; i++) {
+        if (t[i].pad < end && (uint64_t)t[i].pad + TCG_PAGE_SIZE > start) {
+            tlb_entry_clear(&t[i]);
+        }
+    }
+}
+
 void x86_tlb_flush(CPUX86State *env)
 {
     tlb_flush_all(env);
@@ -71,7 +95,7 @@ static AddressSpace *mem_as(void)
 static uint32_t phys_ld32(uint32_t pa)
 {
     uint64_t v = 0;
-    uint8_t *p = address_space_map(mem_as(), pa, 4, false);
+    uint8_t *p = address_space_ram_ptr(mem_as(), pa, 4, false);
     if (p) {
         return ldl_le_p(p);
     }
@@ -83,7 +107,7 @@ static uint32_t phys_ld32(uint32_t pa)
 
 static void phys_st32(uint32_t pa, uint32_t v)
 {
-    uint8_t *p = address_space_map(mem_as(), pa, 4, true);
+    uint8_t *p = address_space_ram_ptr(mem_as(), pa, 4, true);
     if (p) {
         stl_le_p(p, v);
     }
@@ -313,8 +337,18 @@ static TCGTLBEntry *tlb_fill(CPUX86State *env, uint32_t lin, int type,
     if (env->tcg_tlb_nlog <= TLB_LOG_MAX) {
         env->tcg_tlb_nlog++;
     }
-    uint8_t *rd = address_space_map(mem_as(), pa, TCG_PAGE_SIZE, false);
-    uint8_t *wr = address_space_map(mem_as(), pa, TCG_PAGE_SIZE, true);
+    /* One lookup: RAM (ROM reads only) that covers the whole page. */
+    const FlatRange *fr = address_space_lookup(mem_as(), pa);
+    uint8_t *rd = NULL;
+    bool wr = false;
+    if (fr && fr->mr->ram && fr->size >= TCG_PAGE_SIZE &&
+        pa - fr->start <= fr->size - TCG_PAGE_SIZE) {
+        uint64_t off = fr->offset + (pa - fr->start);
+        rd = fr->mr->ram + off;
+        /* Not dirty for some client (code on it, a display or a snapshot
+         * watching): stores take the slow path, which records them. */
+        wr = !fr->readonly && memory_region_page_all_dirty(fr->mr, off);
+    }
     e->addr_read = rd ? page : page | TLB_FLAG_SLOW;
     e->addr_code = !exec ? TCG_TLB_INVALID : rd ? page : page | TLB_FLAG_SLOW;
     e->addr_write = (wr && writable && !tb_page_has_code(pa))
@@ -347,6 +381,62 @@ void tlb_protect_code_page(CPUX86State *env, uint32_t pa_page)
             t[i].addr_write |= TLB_FLAG_SLOW;
         }
     }
+}
+
+/*
+ * The CODE dirty client follows the block lists (tcg-accel.c): a page
+ * that gets its first block is marked clean ("code here") so that writes
+ * from devices are reported (code_written); a page left without blocks is
+ * marked dirty again.
+ */
+void tcg_code_page_state(uint32_t pa_page, bool has_code)
+{
+    const FlatRange *fr = address_space_lookup(mem_as(), pa_page);
+    if (!fr || !fr->mr->ram) {
+        return;
+    }
+    uint64_t off = fr->offset + (pa_page - fr->start);
+    if (has_code) {
+        memory_region_reset_dirty(fr->mr, off, TCG_PAGE_SIZE,
+                                  DIRTY_MEMORY_CODE);
+    } else {
+        memory_region_set_dirty_mask(fr->mr, off, TCG_PAGE_SIZE,
+                                     1u << DIRTY_MEMORY_CODE);
+    }
+}
+
+/*
+ * A dirty client cleared [host, host+len): every CPU's write entries onto
+ * it go slow again (memory_set_dirty_reset_hook).  May run in the main
+ * loop while a vCPU uses its TLB, hence the atomic OR; a whole scan since
+ * the fill log belongs to the vCPU thread.
+ */
+static void tlb_reset_dirty_range(uint8_t *host, uint64_t len)
+{
+    uintptr_t lo = (uintptr_t)host, hi = lo + len;
+    for (int c = 0; current_machine && c < current_machine->nr_cpus; c++) {
+        CPUState *cpu = current_machine->cpus[c];
+        if (!cpu || !cpu->accel_state) {
+            continue;
+        }
+        TCGTLBEntry *t = (TCGTLBEntry *)cpu->env.tcg_tlb;
+        for (int i = 0; i < TCG_NB_MMU_MODES * TCG_TLB_SIZE; i++) {
+            uint32_t tag = __atomic_load_n(&t[i].addr_write, __ATOMIC_RELAXED);
+            if (tag & ~TCG_PAGE_MASK) {
+                continue;       /* already slow or invalid */
+            }
+            uintptr_t h = t[i].addend + tag;
+            if (h + TCG_PAGE_SIZE > lo && h < hi) {
+                __atomic_fetch_or(&t[i].addr_write, TLB_FLAG_SLOW,
+                                  __ATOMIC_SEQ_CST);
+            }
+        }
+    }
+}
+
+void tcg_dirty_init(void)
+{
+    memory_set_dirty_reset_hook(tlb_reset_dirty_range);
 }
 
 static uint64_t ld_page(CPUX86State *env, uint32_t addr, int size,
@@ -396,16 +486,23 @@ static void st_page(CPUX86State *env, uint32_t addr, int size, uint64_t val,
         if (tb_page_has_code(pa & TCG_PAGE_MASK)) {
             tb_invalidate_phys_range(pa, size);
         }
-        uint8_t *p = address_space_map(mem_as(), pa, size, true);
-        if (p) {
+        const FlatRange *fr = address_space_lookup(mem_as(), pa);
+        if (fr && fr->mr->ram && !fr->readonly && fr->size >= (uint64_t)size &&
+            pa - fr->start <= fr->size - size) {
+            uint64_t off = fr->offset + (pa - fr->start);
+            uint8_t *p = fr->mr->ram + off;
             switch (size) {
             case 1: *p = val; break;
             case 2: stw_le_p(p, val); break;
             case 4: stl_le_p(p, val); break;
             default: stq_le_p(p, val); break;
             }
-            /* Refill: the page may have lost its last block. */
+            memory_region_set_dirty(fr->mr, off, size);
+            /* Refill (fast, if every client now has it dirty): the page
+             * may have lost its last block. */
             if (!tb_page_has_code(pa & TCG_PAGE_MASK)) {
+                memory_region_set_dirty_mask(fr->mr, off, size,
+                                             1u << DIRTY_MEMORY_CODE);
                 e->addr_write = TCG_TLB_INVALID;
             }
             return;

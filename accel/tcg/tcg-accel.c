@@ -27,9 +27,16 @@
  * the instruction (the softmmu records hits).  -d exec / -d cpu log each
  * block entered (and turn chaining off).
  *
+ * Writes by devices (DMA) over translated code arrive through the memory
+ * listener's code_written hook (pages whose CODE dirty bit is clear): in
+ * the vCPU thread that runs the loop (an OUT that starts a synchronous
+ * DMA) the blocks go at once; from another thread the range is queued and
+ * the vCPUs kicked, and the loop drops the blocks before its next block.
+ *
  * Limits: one TB cache for the process (vCPUs run one at a time under the
- * tb_lock); DMA writes into RAM that holds translated code are not seen
- * (the memory API has no dirty tracking yet).
+ * tb_lock); blocks are tracked by physical page, so a write to RAM that is
+ * also mapped at a second physical address does not see code translated
+ * from the other one.
  */
 #include "emu/common.h"
 #include "emu/accel.h"
@@ -70,6 +77,26 @@ static TB **tb_native;
 static size_t tb_native_nr, tb_native_cap;
 
 void tlb_protect_code_page(CPUX86State *env, uint32_t pa_page);
+
+/* Physical ranges whose blocks must go, queued by other threads for the
+ * exec loop (which holds the tb_lock); too many: drop everything. */
+#define TB_PENDING_MAX 32
+static pthread_mutex_t tb_pending_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    uint64_t start, len;
+    bool map;                               /* a map change, not a write */
+} tb_pending[TB_PENDING_MAX];
+static int tb_pending_nr;
+static bool tb_pending_all;
+static int tb_pending_flag;                 /* atomic: something queued */
+static __thread bool tb_lock_held;          /* this thread holds tb_lock */
+static MemoryListener tcg_listener;
+static TCGStats stats;
+
+const TCGStats *tcg_stats(void)
+{
+    return &stats;
+}
 
 static inline unsigned tb_hash_fn(uint32_t phys, uint32_t cs_base,
                                   uint32_t flags, uint32_t eip)
@@ -123,6 +150,7 @@ static void tb_flush_all(void)
     }
     tb_all_nr = 0;
     tb_native_nr = 0;
+    stats.full_flushes++;
     if (use_native) {
         tcg_code_cache_reset(&code_cache);
     }
@@ -164,6 +192,7 @@ static void tb_invalidate(TB *tb)
         return;
     }
     tb->invalid = true;
+    stats.tb_invalidated++;
     unsigned h = tb_hash_fn(tb->phys_pc, tb->cs_base, tb->flags, tb->eip);
     for (TB **pp = &tb_hash[h]; *pp; pp = &(*pp)->hash_next) {
         if (*pp == tb) {
@@ -197,6 +226,151 @@ void tb_invalidate_phys_range(uint32_t phys, uint32_t len)
             tb_invalidate(tb);
         }
         tb = next;
+    }
+}
+
+/* Bytes of tb on its page k: [*start, *end]. */
+static void tb_page_bytes(TB *tb, int k, uint32_t *start, uint32_t *end)
+{
+    uint32_t page = tb->phys_page[k];
+    *start = k == 0 ? tb->phys_pc : page;
+    *end = (k == 0 && tb->phys_page[1] != ~0u) ? page + TCG_PAGE_SIZE - 1
+                                                : tb->phys_end;
+}
+
+/*
+ * Invalidate the blocks overlapping [start, start + len) of any size:
+ * page by page, or by walking every block when that is shorter.
+ */
+static void tb_invalidate_phys_span(uint64_t start, uint64_t len)
+{
+    uint64_t end = MIN(start + len, (uint64_t)1 << 32);
+    if (len == 0 || start >= end || !tb_pages) {
+        return;
+    }
+    uint64_t npages = ((end - 1) >> TCG_PAGE_BITS) - (start >> TCG_PAGE_BITS) +
+                      1;
+    if (npages > tb_all_nr) {
+        for (size_t i = 0; i < tb_all_nr; i++) {
+            TB *tb = tb_all[i];
+            for (int k = 0; k < 2 && !tb->invalid; k++) {
+                uint32_t s0, e0;
+                if (tb->phys_page[k] == ~0u) {
+                    continue;
+                }
+                tb_page_bytes(tb, k, &s0, &e0);
+                if (s0 < end && e0 >= start) {
+                    tb_invalidate(tb);
+                }
+            }
+        }
+        return;
+    }
+    for (uint64_t a = start; a < end;) {
+        uint64_t next = MIN((a & ~(uint64_t)(TCG_PAGE_SIZE - 1)) +
+                                TCG_PAGE_SIZE, end);
+        if (tb_pages[a >> TCG_PAGE_BITS]) {
+            tb_invalidate_phys_range(a, next - a);
+        }
+        a = next;
+    }
+}
+
+/* A device wrote [start, start + len): drop its code; pages left without
+ * blocks no longer need their writes reported. */
+static void tb_code_written(uint64_t start, uint64_t len)
+{
+    uint64_t end = MIN(start + len, (uint64_t)1 << 32);
+    if (start >= end) {
+        return;                 /* above 4 GiB: no code there */
+    }
+    tb_invalidate_phys_span(start, len);
+    for (uint64_t a = start & ~(uint64_t)(TCG_PAGE_SIZE - 1); a < end;
+         a += TCG_PAGE_SIZE) {
+        if (!tb_pages[a >> TCG_PAGE_BITS]) {
+            tcg_code_page_state(a, false);
+        }
+    }
+}
+
+/*
+ * The memory map changed in [start, start + len) (a BAR moved, PAM, a VGA
+ * window): blocks translated from there and every CPU's TLB entries onto
+ * it go; the rest of the code cache stays.
+ */
+static void tb_map_changed(uint64_t start, uint64_t len)
+{
+    stats.map_changes++;
+    tb_invalidate_phys_span(start, len);
+    for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
+        if (current_machine->cpus[i]) {
+            tlb_flush_phys_range(&current_machine->cpus[i]->env, start, len);
+        }
+    }
+}
+
+static void tb_pending_add(uint64_t start, uint64_t len, bool map)
+{
+    pthread_mutex_lock(&tb_pending_lock);
+    if (tb_pending_nr == TB_PENDING_MAX) {
+        tb_pending_all = true;
+    } else {
+        tb_pending[tb_pending_nr].start = start;
+        tb_pending[tb_pending_nr].map = map;
+        tb_pending[tb_pending_nr++].len = len;
+    }
+    pthread_mutex_unlock(&tb_pending_lock);
+    __atomic_store_n(&tb_pending_flag, 1, __ATOMIC_SEQ_CST);
+    for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
+        if (current_machine->cpus[i]) {
+            current_machine->cpus[i]->env.exit_request = 1;
+        }
+    }
+}
+
+static void tb_flush_all(void);
+
+/* The exec loop (tb_lock held): what other threads queued. */
+static void tb_apply_pending(void)
+{
+    typeof(tb_pending) ranges;
+    pthread_mutex_lock(&tb_pending_lock);
+    __atomic_store_n(&tb_pending_flag, 0, __ATOMIC_SEQ_CST);
+    int n = tb_pending_nr;
+    bool all = tb_pending_all;
+    memcpy(ranges, tb_pending, n * sizeof(ranges[0]));
+    tb_pending_nr = 0;
+    tb_pending_all = false;
+    pthread_mutex_unlock(&tb_pending_lock);
+    if (all) {
+        tb_flush_all();
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        if (ranges[i].map) {
+            tb_map_changed(ranges[i].start, ranges[i].len);
+        } else {
+            tb_code_written(ranges[i].start, ranges[i].len);
+        }
+    }
+}
+
+static void tcg_code_written(MemoryListener *l, uint64_t addr, uint64_t len)
+{
+    if (tb_lock_held) {
+        tb_code_written(addr, len);
+    } else {
+        tb_pending_add(addr, len, false);
+    }
+}
+
+static void tcg_range_changed(MemoryListener *l, uint64_t start,
+                              uint64_t len)
+{
+    if (tb_lock_held) {
+        tb_map_changed(start, len);
+    } else {
+        tb_pending_add(start, len, true);
     }
 }
 
@@ -323,6 +497,7 @@ static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
 {
     TCGCPU *t = env_tcg(env);
     TB *tb = calloc(1, sizeof(*tb));
+    stats.tb_translated++;
     tb->cs_base = cs_base;
     tb->eip = eip;
     tb->flags = flags;
@@ -417,6 +592,7 @@ static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
         tb->page_next[k] = *head;
         *head = tb;
         if (first) {
+            tcg_code_page_state(tb->phys_page[k], true);
             for (int i = 0; current_machine && i < current_machine->nr_cpus;
                  i++) {
                 tlb_protect_code_page(&current_machine->cpus[i]->env,
@@ -626,7 +802,9 @@ static void tcg_put_state(CPUState *cpu)
     tlb_flush_all(env);
     /* Loaders write memory behind our back: start from scratch. */
     pthread_mutex_lock(&tb_lock);
+    tb_lock_held = true;
     tb_flush_all();
+    tb_lock_held = false;
     pthread_mutex_unlock(&tb_lock);
 }
 
@@ -653,6 +831,7 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
     }
     tcg_ctx = t->ctx;
     pthread_mutex_lock(&tb_lock);
+    tb_lock_held = true;
     if (sigsetjmp(t->jmp, 0) != 0) {
         /* An exception or an exit from a helper / slow path. */
         t->cur_tb = NULL;
@@ -714,10 +893,9 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
         if (cpu->stop_request || cpu->reset_request || cpu->exit_thread) {
             break;
         }
-        if (current_machine->as_mem->generation != t->as_gen) {
-            /* The memory map changed: mappings and code may be stale. */
-            t->as_gen = current_machine->as_mem->generation;
-            tb_flush_all();
+        if (unlikely(__atomic_load_n(&tb_pending_flag, __ATOMIC_ACQUIRE))) {
+            /* Device writes over code, memory map changes. */
+            tb_apply_pending();
             last_tb = NULL;
         }
         if (env->a20_mask != t->a20_mask) {
@@ -771,6 +949,7 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
     }
 out:
     t->cur_tb = NULL;
+    tb_lock_held = false;
     pthread_mutex_unlock(&tb_lock);
     return ret;
 }
@@ -815,13 +994,17 @@ static void tcg_global_init(void)
     };
     tcg_backend_init(&cfg);
     tb_pages = calloc(1u << 20, sizeof(TB *));
+    tcg_dirty_init();
 }
 
 static int tcg_init(Machine *m, Error **errp)
 {
-    (void)m;
     (void)errp;
     tcg_global_init();
+    memory_listener_unregister(&tcg_listener);
+    tcg_listener.code_written = tcg_code_written;
+    tcg_listener.range_changed = tcg_range_changed;
+    memory_listener_register(&tcg_listener, m->as_mem);
     return 0;
 }
 

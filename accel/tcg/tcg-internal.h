@@ -47,7 +47,6 @@ typedef struct TCGCPU {
     uint32_t pending_db;          /* data breakpoints hit (DR6 B0-B3) */
     uint64_t dr[8];               /* debug registers the TLB was built for */
     TB *cur_tb;
-    unsigned as_gen;
     uint32_t a20_mask;
     uint32_t cr3, cr0, cr4;
 } TCGCPU;
@@ -70,6 +69,7 @@ static inline TCGTLBEntry *env_tlb(CPUX86State *env, int mmu_idx)
 /* softmmu.c */
 void tcg_softmmu_init(void);
 void tlb_flush_all(CPUX86State *env);
+void tlb_flush_phys_range(CPUX86State *env, uint64_t start, uint64_t len);
 /* Linear -> physical for a code fetch (may raise #PF). */
 uint32_t get_phys_code(CPUX86State *env, uint32_t linear);
 /* linear's physical address from the fetch TLB (no walk, no fault); false
@@ -79,6 +79,10 @@ bool tlb_probe_code(CPUX86State *env, uint32_t linear, uint32_t *phys);
 void x86_check_watch(CPUX86State *env, uint32_t addr, int size, bool write);
 /* Does DR7 arm a data breakpoint on the linear page? */
 bool x86_page_watched(CPUX86State *env, uint32_t page);
+/* Dirty tracking: the CODE bit of a physical page follows its blocks;
+ * tcg_dirty_init installs the TLB's dirty-reset hook. */
+void tcg_code_page_state(uint32_t pa_page, bool has_code);
+void tcg_dirty_init(void);
 uint64_t tcg_slow_ld(void *env, uint32_t addr, MemOp op, int mmu_idx,
                      uintptr_t retaddr);
 void tcg_slow_st(void *env, uint32_t addr, uint64_t val, MemOp op,
@@ -89,6 +93,14 @@ bool tb_page_has_code(uint32_t phys_page);
 void tb_jc_flush(void);
 /* Invalidate blocks overlapping [phys, phys + len). */
 void tb_invalidate_phys_range(uint32_t phys, uint32_t len);
+/* Counters for tests: how much of the code cache map changes cost. */
+typedef struct TCGStats {
+    uint64_t tb_translated;     /* blocks translated */
+    uint64_t tb_invalidated;    /* blocks invalidated one by one */
+    uint64_t full_flushes;      /* whole code cache dropped */
+    uint64_t map_changes;       /* changed physical ranges applied */
+} TCGStats;
+const TCGStats *tcg_stats(void);
 /* Restore eip from the host return address of a faulting access. */
 void tcg_restore_state(CPUX86State *env, uintptr_t retaddr);
 

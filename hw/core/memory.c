@@ -4,6 +4,7 @@
  */
 #include "emu/common.h"
 #include "emu/memory.h"
+#include "hw/core/memory-internal.h"
 
 #include <sys/mman.h>
 
@@ -45,7 +46,11 @@ int memory_region_init_ram(MemoryRegion *mr, const char *name, uint64_t size,
 {
     memory_region_init(mr, name, size);
     mr->type = MR_RAM;
-    return ram_alloc(mr, size, errp);
+    int r = ram_alloc(mr, size, errp);
+    if (r == 0) {
+        memory_region_dirty_init(mr);
+    }
+    return r;
 }
 
 int memory_region_init_rom(MemoryRegion *mr, const char *name, uint64_t size,
@@ -64,6 +69,9 @@ void memory_region_init_ram_ptr(MemoryRegion *mr, const char *name,
     mr->type = readonly ? MR_ROM : MR_RAM;
     mr->readonly = readonly;
     mr->ram = ptr;
+    if (!readonly) {
+        memory_region_dirty_init(mr);
+    }
 }
 
 void memory_region_init_io(MemoryRegion *mr, const MemoryRegionOps *ops,
@@ -92,6 +100,7 @@ void memory_region_finalize(MemoryRegion *mr)
         munmap(mr->ram, mr->size);
     }
     free(mr->subregions);
+    memory_region_dirty_free(mr);
     mr->ram = NULL;
     mr->subregions = NULL;
     mr->nr_subregions = mr->cap_subregions = 0;
@@ -266,6 +275,87 @@ static bool view_contains(const FlatView *v, const FlatRange *fr)
     return false;
 }
 
+static bool fr_same_mapping(const FlatRange *a, const FlatRange *b)
+{
+    if (!a || !b) {
+        return a == b;
+    }
+    /* Same region at the same displacement (mod 2^64), same rights. */
+    return a->mr == b->mr && a->readonly == b->readonly &&
+           a->offset - a->start == b->offset - b->start;
+}
+
+/* The range of v containing pos (*i advanced to it), else NULL with *i at
+ * the first range after pos. */
+static const FlatRange *view_at(const FlatView *v, int *i, uint64_t pos)
+{
+    while (*i < v->nr && v->ranges[*i].start + v->ranges[*i].size <= pos) {
+        (*i)++;
+    }
+    return *i < v->nr && v->ranges[*i].start <= pos ? &v->ranges[*i] : NULL;
+}
+
+/* Tell range_changed listeners where old and new map differently. */
+static void view_diff_notify(AddressSpace *as, const FlatView *old,
+                             const FlatView *new)
+{
+    bool any = false;
+    for (MemoryListener *l = as->listeners; l; l = l->next) {
+        any |= l->range_changed != NULL;
+    }
+    if (!any) {
+        return;
+    }
+    uint64_t pos = 0, change_start = 0;
+    bool in_change = false;
+    int i = 0, j = 0;
+    for (;;) {
+        const FlatRange *o = view_at(old, &i, pos);
+        const FlatRange *n = view_at(new, &j, pos);
+        bool done = i >= old->nr && j >= new->nr;
+        bool same = done || fr_same_mapping(o, n);
+        if (!same && !in_change) {
+            in_change = true;
+            change_start = pos;
+        } else if (same && in_change) {
+            in_change = false;
+            for (MemoryListener *l = as->listeners; l; l = l->next) {
+                if (l->range_changed) {
+                    l->range_changed(l, change_start, pos - change_start);
+                }
+            }
+        }
+        if (done) {
+            break;
+        }
+        /* The next boundary of either view. */
+        uint64_t next = UINT64_MAX;
+        if (o) {
+            next = MIN(next, o->start + o->size);
+        } else if (i < old->nr) {
+            next = MIN(next, old->ranges[i].start);
+        }
+        if (n) {
+            next = MIN(next, n->start + n->size);
+        } else if (j < new->nr) {
+            next = MIN(next, new->ranges[j].start);
+        }
+        if (next == UINT64_MAX || next <= pos) {
+            /* Ends at the top of a 64-bit space. */
+            if (in_change) {
+                for (MemoryListener *l = as->listeners; l; l = l->next) {
+                    if (l->range_changed) {
+                        l->range_changed(l, change_start,
+                                         UINT64_MAX - change_start);
+                    }
+                }
+            }
+            break;
+        }
+        pos = next;
+    }
+}
+
 static void address_space_update(AddressSpace *as)
 {
     FlatView *old = as->view;
@@ -273,6 +363,9 @@ static void address_space_update(AddressSpace *as)
 
     as->view = new;
     as->generation++;
+    if (old) {
+        view_diff_notify(as, old, new);
+    }
     for (MemoryListener *l = as->listeners; l; l = l->next) {
         if (old && l->region_del) {
             for (int i = 0; i < old->nr; i++) {
@@ -398,6 +491,11 @@ void memory_region_set_readonly(MemoryRegion *mr, bool readonly)
 
 /* ---- Address spaces and listeners -------------------------------------- */
 
+AddressSpace *memory_address_spaces(void)
+{
+    return address_spaces;
+}
+
 void address_space_init(AddressSpace *as, MemoryRegion *root, const char *name)
 {
     memset(as, 0, sizeof(*as));
@@ -470,8 +568,8 @@ const FlatRange *address_space_lookup(AddressSpace *as, uint64_t addr)
     return NULL;
 }
 
-uint8_t *address_space_map(AddressSpace *as, uint64_t addr, uint64_t len,
-                           bool is_write)
+uint8_t *address_space_ram_ptr(AddressSpace *as, uint64_t addr, uint64_t len,
+                               bool is_write)
 {
     const FlatRange *fr = address_space_lookup(as, addr);
     if (!fr || !fr->mr->ram || (is_write && fr->readonly)) {
@@ -593,6 +691,7 @@ static bool access_one(AddressSpace *as, uint64_t addr, unsigned size,
                 for (unsigned i = 0; i < size; i++) {
                     p[i] = *val >> (i * 8);
                 }
+                address_space_ram_written(as, fr, addr, size);
             }
         } else {
             uint64_t v = 0;
@@ -660,6 +759,7 @@ bool address_space_rw(AddressSpace *as, uint64_t addr, void *buf, uint64_t len,
                 memcpy(b, p, n);
             } else if (!fr->readonly) {
                 memcpy(p, b, n);
+                address_space_ram_written(as, fr, addr, n);
             }
             b += n;
             addr += n;
@@ -701,6 +801,7 @@ bool address_space_write_rom(AddressSpace *as, uint64_t addr, const void *buf,
         }
         uint64_t n = MIN(len, fr->size - (addr - fr->start));
         memcpy(fr->mr->ram + fr->offset + (addr - fr->start), b, n);
+        address_space_ram_written(as, fr, addr, n);
         b += n;
         addr += n;
         len -= n;

@@ -571,3 +571,45 @@ void pci_bus_dump(FILE *f, PCIBus *bus)
         fprintf(f, "      id \"%s\"\n", d->parent.id ? d->parent.id : "");
     }
 }
+
+/* ---- Bus-master DMA ---------------------------------------------------- */
+
+bool pci_bus_master_enabled(PCIDevice *d)
+{
+    return d->bus && d->bus->dma_as &&
+           (pci_get_command(d) & PCI_COMMAND_MASTER);
+}
+
+DMAResult pci_dma_rw(PCIDevice *d, uint64_t addr, void *buf, uint64_t len,
+                     bool is_write)
+{
+    if (!pci_bus_master_enabled(d)) {
+        log_mask(LOG_GUEST_ERROR,
+                 "pci %02x.%x: DMA %s at 0x%" PRIx64
+                 " with bus mastering disabled\n",
+                 PCI_SLOT(d->devfn), PCI_FUNC(d->devfn),
+                 is_write ? "write" : "read", addr);
+        if (!is_write) {
+            memset(buf, 0xff, len);
+        }
+        return DMA_DENIED;
+    }
+    return dma_memory_rw(d->bus->dma_as, addr, buf, len, is_write);
+}
+
+void *pci_dma_map(PCIDevice *d, uint64_t addr, uint64_t *len, bool is_write)
+{
+    if (!pci_bus_master_enabled(d)) {
+        *len = 0;
+        return NULL;
+    }
+    return address_space_map(d->bus->dma_as, addr, len, is_write);
+}
+
+void pci_dma_unmap(PCIDevice *d, void *buffer, uint64_t len, bool is_write,
+                   uint64_t access_len)
+{
+    /* A mapping made while mastering was on completes as the hardware's
+     * posted cycles would. */
+    address_space_unmap(d->bus->dma_as, buffer, len, is_write, access_len);
+}

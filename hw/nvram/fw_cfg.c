@@ -17,13 +17,15 @@
  *      return "QEMU CFG".
  *
  * DMA is synchronous: when the write returns, the descriptor's control
- * word is 0 (done) or FW_CFG_DMA_CTL_ERROR.  Descriptors and buffers must
- * be in guest RAM (ROM is fine to read a descriptor from); anything else,
- * including an address beyond the address space, sets the error bit.
+ * word is 0 (done) or FW_CFG_DMA_CTL_ERROR.  Transfers go through the DMA
+ * API (emu/dma.h), so writes into RAM are dirty-tracked and drop code the
+ * translator made from it; an unassigned address or one beyond the address
+ * space sets the error bit (as does a descriptor there).
  * No item is writable, so a DMA write always fails.
  */
 #include "emu/common.h"
 #include "emu/device.h"
+#include "emu/dma.h"
 #include "emu/memory.h"
 #include "emu/vmstate.h"
 #include "hw/nvram/fw_cfg.h"
@@ -164,42 +166,23 @@ static int fw_cfg_find_file(FWCfgState *s, const char *name)
 }
 
 /*
- * Guest memory for DMA: RAM only, copied range by range.  data == NULL
- * with to_guest fills with zeros.  False if any byte is not RAM (or is
- * read-only RAM when writing).
+ * Guest memory for DMA through the DMA API (dirty tracking, translated
+ * code dropped).  data == NULL with to_guest fills with zeros.  False if
+ * any byte was outside the address space or unassigned.
  */
 static bool fw_cfg_dma_rw(FWCfgState *s, uint64_t addr, uint8_t *data,
                           uint64_t len, bool to_guest)
 {
-    AddressSpace *as = s->dma_as;
+    DMAResult r;
 
-    while (len) {
-        if (addr > as->size_mask) {
-            return false;
-        }
-        const FlatRange *fr = address_space_lookup(as, addr);
-        if (!fr || !fr->mr->ram) {
-            return false;
-        }
-        uint64_t n = MIN(len, fr->size - (addr - fr->start));
-        uint8_t *p = address_space_map(as, addr, n, to_guest);
-        if (!p) {
-            return false;
-        }
-        if (!to_guest) {
-            memcpy(data, p, n);
-        } else if (data) {
-            memcpy(p, data, n);
-        } else {
-            memset(p, 0, n);
-        }
-        if (data) {
-            data += n;
-        }
-        addr += n;
-        len -= n;
+    if (!to_guest) {
+        r = dma_memory_read(s->dma_as, addr, data, len);
+    } else if (data) {
+        r = dma_memory_write(s->dma_as, addr, data, len);
+    } else {
+        r = dma_memory_set(s->dma_as, addr, 0, len);
     }
-    return true;
+    return r == DMA_OK;
 }
 
 static void fw_cfg_dma_put_control(FWCfgState *s, uint64_t desc,

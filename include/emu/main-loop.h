@@ -46,6 +46,26 @@ void system_requests_clear(void);
 /* Wake the main loop from another thread (a new timer deadline, a request). */
 void main_loop_wakeup(void);
 
+/*
+ * Bottom halves: a callback that any thread schedules and the main loop
+ * runs soon after, under the global lock (an I/O thread's completion
+ * reaching a device).  bh_schedule() is safe without the lock and wakes the
+ * main loop; scheduling a BH that has not run yet does nothing more; a BH
+ * that schedules itself from its callback runs in the next iteration.
+ * bh_cancel() unschedules; bh_delete() (main loop, under the lock) frees it,
+ * also from its own callback.  Nothing may schedule a BH after its delete.
+ */
+typedef struct BH BH;
+typedef void BHFunc(void *opaque);
+BH *bh_new(BHFunc *cb, void *opaque);
+void bh_schedule(BH *bh);
+void bh_cancel(BH *bh);
+void bh_delete(BH *bh);
+/* Run the scheduled BHs once (the main loop does; tests may); returns how
+ * many ran.  bh_any_scheduled() tells whether a poll must not block. */
+int bh_poll(void);
+bool bh_any_scheduled(void);
+
 int main_loop_init(void);
 /* Run until a shutdown request; returns the exit status. */
 int main_loop_run(void);

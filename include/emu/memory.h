@@ -18,8 +18,24 @@
  * memory_region_transaction_begin()/commit(): the flattening then happens
  * once, at the outermost commit.
  *
+ * Dirty tracking: each RAM region keeps one bitmap per client (a bit per
+ * 4 KiB page, set = written since the client last cleared it):
+ *   - DIRTY_MEMORY_VGA: a display redraws what changed;
+ *   - DIRTY_MEMORY_MIGRATION: a snapshot/migration copies what changed;
+ *   - DIRTY_MEMORY_CODE: the translator's: a clear bit means "translated
+ *     code may be on this page"; writes by anything but the CPU
+ *     (address_space_write/rw, DMA) tell the listeners' code_written hook
+ *     so the translator can drop those blocks before they run again.
+ * VGA and MIGRATION only record while a client asked for them
+ * (memory_region_set_log); CODE is always on.  Writers: the memory API's
+ * own RAM writes, the translator's store slow path (the TLB sends stores
+ * to pages some client wants to know about to the slow path until every
+ * client has the page dirty), and an accelerator's dirty log pulled by
+ * the listeners' log_sync hook before bits are read.
+ *
  * Locking: all changes and all I/O callbacks run under the global lock
- * (bql_lock(), see emu/main-loop.h).
+ * (bql_lock(), see emu/main-loop.h).  Dirty bits are set and cleared with
+ * atomic operations: vCPU threads set them without the lock.
  */
 #ifndef EMU_MEMORY_H
 #define EMU_MEMORY_H
@@ -51,6 +67,18 @@ typedef struct MemoryRegionOps {
     } valid, impl;
 } MemoryRegionOps;
 
+/* Dirty-tracking clients (bit numbers in a client mask). */
+enum {
+    DIRTY_MEMORY_VGA,
+    DIRTY_MEMORY_CODE,
+    DIRTY_MEMORY_MIGRATION,
+    DIRTY_MEMORY_NUM
+};
+#define DIRTY_CLIENTS_ALL ((1u << DIRTY_MEMORY_NUM) - 1)
+#define DIRTY_CLIENTS_NOCODE (DIRTY_CLIENTS_ALL & ~(1u << DIRTY_MEMORY_CODE))
+#define DIRTY_PAGE_BITS 12
+#define DIRTY_PAGE_SIZE (1ull << DIRTY_PAGE_BITS)
+
 typedef enum MemoryRegionType {
     MR_CONTAINER,
     MR_RAM,
@@ -81,6 +109,10 @@ struct MemoryRegion {
     MemoryRegion **subregions;
     int nr_subregions;
     int cap_subregions;
+
+    /* RAM: one bitmap per dirty client (NULL for ROM and I/O). */
+    unsigned long *dirty[DIRTY_MEMORY_NUM];
+    uint8_t dirty_log_mask; /* clients recording (CODE always) */
 };
 
 /* A piece of the flattened view: [start, start+size) maps to mr at offset. */
@@ -103,6 +135,21 @@ struct MemoryListener {
     void (*region_add)(MemoryListener *l, const FlatRange *fr);
     /* After all adds and deletes of one update. */
     void (*commit)(MemoryListener *l);
+    /* Each maximal range [start, start+len) that maps differently after
+     * an update (another region, offset, or read-only state, or a hole
+     * either side), however the flat ranges around it split or merged;
+     * before commit.  Not called at registration. */
+    void (*range_changed)(MemoryListener *l, uint64_t start, uint64_t len);
+    /* Dirty logging of fr's region was switched (fr->mr->dirty_log_mask
+     * tells which clients record now): an accelerator that writes guest
+     * RAM by itself (KVM) starts or stops its own log. */
+    void (*log_change)(MemoryListener *l, const FlatRange *fr);
+    /* Copy the accelerator's dirty log for fr into the region's bitmaps
+     * (memory_region_set_dirty); called before dirty bits are read. */
+    void (*log_sync)(MemoryListener *l, const FlatRange *fr);
+    /* [addr, addr+len) was written by something other than the CPU and
+     * may hold translated code (its CODE bits were clear). */
+    void (*code_written)(MemoryListener *l, uint64_t addr, uint64_t len);
     void *opaque;
     AddressSpace *as;
     MemoryListener *next;
@@ -115,7 +162,7 @@ struct AddressSpace {
     uint64_t size_mask; /* addresses wrap at the root's size */
     MemoryListener *listeners;
     AddressSpace *next;
-    unsigned generation; /* bumped on every new view (TLB flushes) */
+    unsigned generation; /* bumped on every new view */
 };
 
 void memory_region_init(MemoryRegion *mr, const char *name, uint64_t size);
@@ -162,10 +209,67 @@ const FlatRange *address_space_lookup(AddressSpace *as, uint64_t addr);
 
 /*
  * Host pointer for [addr, addr+len) if it lies in one RAM/ROM range
- * (writable RAM only when is_write), else NULL.  For DMA and loaders.
+ * (writable RAM only when is_write), else NULL.  A raw lookup for the
+ * CPU's own paths: writing through it is invisible to dirty tracking and
+ * code invalidation (devices use the DMA API, emu/dma.h).
  */
-uint8_t *address_space_map(AddressSpace *as, uint64_t addr, uint64_t len,
-                           bool is_write);
+uint8_t *address_space_ram_ptr(AddressSpace *as, uint64_t addr, uint64_t len,
+                               bool is_write);
+
+/*
+ * Bookkeeping for a write that reached RAM at [addr, addr+len) of as
+ * (inside fr) by any path but the CPU's stores: listeners hear about
+ * code that may be there, then every client but CODE gets the pages dirty.
+ */
+void address_space_ram_written(AddressSpace *as, const FlatRange *fr,
+                               uint64_t addr, uint64_t len);
+
+/* ---- Dirty tracking (offsets and sizes are within mr, in bytes) ---- */
+
+/* Start or stop recording for client (VGA, MIGRATION); starting marks
+ * nothing: the client reads everything once before its first clear. */
+void memory_region_set_log(MemoryRegion *mr, bool log, unsigned client);
+/* Pull the accelerators' dirty logs for mr into its bitmaps. */
+void memory_region_sync_dirty(MemoryRegion *mr);
+/* Is any page of the range dirty for client?  (Syncs first.) */
+bool memory_region_get_dirty(MemoryRegion *mr, uint64_t addr, uint64_t size,
+                             unsigned client);
+/* Mark the range dirty for every client but CODE (CODE is the
+ * translator's to set, once it knows no code is left). */
+void memory_region_set_dirty(MemoryRegion *mr, uint64_t addr, uint64_t size);
+/* Mark the range dirty for the clients in mask. */
+void memory_region_set_dirty_mask(MemoryRegion *mr, uint64_t addr,
+                                  uint64_t size, unsigned mask);
+/* Clear the client's bits of the range (CODE: code is now there). */
+void memory_region_reset_dirty(MemoryRegion *mr, uint64_t addr, uint64_t size,
+                               unsigned client);
+/* Was any page dirty?  Clears the client's bits of the range.  (Syncs.) */
+bool memory_region_test_and_clear_dirty(MemoryRegion *mr, uint64_t addr,
+                                        uint64_t size, unsigned client);
+/*
+ * A display's frame: the client's bits of the range, copied and cleared in
+ * one step (syncs first), then queried page by page while drawing.  Writes
+ * after the snapshot land in the next one.
+ */
+typedef struct DirtyBitmapSnapshot DirtyBitmapSnapshot;
+DirtyBitmapSnapshot *memory_region_snapshot_and_clear_dirty(
+    MemoryRegion *mr, uint64_t addr, uint64_t size, unsigned client);
+bool memory_region_snapshot_get_dirty(MemoryRegion *mr,
+                                      const DirtyBitmapSnapshot *snap,
+                                      uint64_t addr, uint64_t size);
+void dirty_bitmap_snapshot_free(DirtyBitmapSnapshot *snap);
+/* Is the page at addr dirty for every recording client (CODE included)?
+ * Then the CPU may store to it without the slow path. */
+bool memory_region_page_all_dirty(MemoryRegion *mr, uint64_t addr);
+
+/*
+ * Whoever keeps direct host pointers into guest RAM for writing (the
+ * translator's TLB) registers here: after a client's bits are cleared the
+ * hook must send later writes to [host, host+len) through the slow path
+ * again, so that they are seen.  One hook; NULL unregisters.
+ */
+typedef void DirtyResetHook(uint8_t *host, uint64_t len);
+void memory_set_dirty_reset_hook(DirtyResetHook *hook);
 
 /*
  * One access of size 1, 2, 4 or 8 bytes.  Unassigned addresses read as all

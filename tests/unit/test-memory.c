@@ -137,9 +137,9 @@ static void test_priority_alias_enable(void)
     fr = address_space_lookup(&as, 0x100000 - 0x10001);
     CHECK(fr && fr->mr == &ram);
     CHECK(address_space_lookup(&as, 0x200000) == NULL);
-    CHECK(address_space_map(&as, 0x1000, 16, true) == ram.ram + 0x1000);
-    CHECK(address_space_map(&as, 0xf0000, 16, true) == NULL);
-    CHECK(address_space_map(&as, 0xeffff, 2, false) == NULL);
+    CHECK(address_space_ram_ptr(&as, 0x1000, 16, true) == ram.ram + 0x1000);
+    CHECK(address_space_ram_ptr(&as, 0xf0000, 16, true) == NULL);
+    CHECK(address_space_ram_ptr(&as, 0xeffff, 2, false) == NULL);
 
     address_space_destroy(&as);
     memory_region_del_subregion(&root, &alias);

@@ -19,6 +19,7 @@
 
 #include "emu/common.h"
 #include "emu/device.h"
+#include "emu/dma.h"
 #include "emu/irq.h"
 #include "emu/memory.h"
 
@@ -132,6 +133,29 @@ uint32_t pci_host_config_read(PCIBus *bus, uint32_t cf8, int len);
 void pci_host_config_write(PCIBus *bus, uint32_t cf8, uint32_t val, int len);
 
 PCIDevice *pci_find_device(PCIBus *bus, int devfn);
+
+/*
+ * Bus-master DMA (emu/dma.h) into the bus's dma_as.  While the command
+ * register's bus-master enable bit is clear the device cannot start a
+ * cycle: nothing is accessed, reads give all ones, the result is
+ * DMA_DENIED (map: NULL with *len = 0).
+ */
+bool pci_bus_master_enabled(PCIDevice *d);
+DMAResult pci_dma_rw(PCIDevice *d, uint64_t addr, void *buf, uint64_t len,
+                     bool is_write);
+static inline DMAResult pci_dma_read(PCIDevice *d, uint64_t addr, void *buf,
+                                     uint64_t len)
+{
+    return pci_dma_rw(d, addr, buf, len, false);
+}
+static inline DMAResult pci_dma_write(PCIDevice *d, uint64_t addr,
+                                      const void *buf, uint64_t len)
+{
+    return pci_dma_rw(d, addr, (void *)buf, len, true);
+}
+void *pci_dma_map(PCIDevice *d, uint64_t addr, uint64_t *len, bool is_write);
+void pci_dma_unmap(PCIDevice *d, void *buffer, uint64_t len, bool is_write,
+                   uint64_t access_len);
 /* "info pci" */
 void pci_bus_dump(FILE *f, PCIBus *bus);
 
