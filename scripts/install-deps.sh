@@ -3,13 +3,16 @@
 # Idempotent: does nothing when everything is there.  Needs root (or sudo).
 #
 #   scripts/install-deps.sh           build + test dependencies
-#   scripts/install-deps.sh --bench   also qemu-system-x86 (benchmarks)
+#   scripts/install-deps.sh --bench   also qemu-system-x86 and gcc-multilib
+#                                     (benchmarks)
 set -eu
 
 pkgs="build-essential pkg-config libglib2.0-dev libpixman-1-dev libsdl2-dev
 libslirp-dev libcapstone-dev linux-libc-dev nasm seabios python3 cpio gzip xz-utils
-ca-certificates gcc-multilib"
-[ "${1:-}" = "--bench" ] && pkgs="$pkgs qemu-system-x86"
+ca-certificates"
+# --bench: qemu to compare with, and gcc-multilib for the static i386
+# workload the benchmark guest runs (tests/bench/build-workload-initrd.sh).
+[ "${1:-}" = "--bench" ] && pkgs="$pkgs qemu-system-x86 gcc-multilib"
 
 missing=""
 for p in $pkgs; do

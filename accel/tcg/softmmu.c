@@ -13,9 +13,11 @@
  * region's bitmaps, see emu/memory.h), pages tlb_fill did not give
  * PAGE_WRITE (the refill flag: walked again, so the target raises its
  * fault or records the write, e.g. x86's D flag), pages a watchpoint
- * covers (the watch flag, in the read tag too).  Fetch entries (addr_code)
- * exist only for executable pages.  Every TLB flush also empties the exec
- * loop's jump cache, which is keyed by linear address.
+ * covers (the watch flag, in the read tag too), ROM and MMIO.  A store
+ * that ROM or unassigned space drops invalidates no translated code.
+ * Fetch entries (addr_code) exist only for executable pages.  Every TLB
+ * flush also empties the exec loop's jump cache, which is keyed by linear
+ * address.
  */
 #include "emu/common.h"
 #include "emu/machine.h"
@@ -260,14 +262,14 @@ static void st_page(CPUArchState *env, uint32_t addr, int size, uint64_t val,
         tcg_cpu_ops->check_watchpoint(env, addr, size, true);
     }
     if (e->addr_write & TLB_FLAG_SLOW) {
-        if (tb_page_has_code(pa & TCG_PAGE_MASK)) {
-            tb_invalidate_phys_range(pa, size);
-        }
         const FlatRange *fr = address_space_lookup(mem_as(), pa);
         if (fr && fr->mr->ram && !fr->readonly && fr->size >= (uint64_t)size &&
             pa - fr->start <= fr->size - size) {
             uint64_t off = fr->offset + (pa - fr->start);
             uint8_t *p = fr->mr->ram + off;
+            if (tb_page_has_code(pa & TCG_PAGE_MASK)) {
+                tb_invalidate_phys_range(pa, size);
+            }
             switch (size) {
             case 1: *p = val; break;
             case 2: stw_le_p(p, val); break;
@@ -285,6 +287,14 @@ static void st_page(CPUArchState *env, uint32_t addr, int size, uint64_t val,
             return;
         }
         bql_lock();
+        /* Code fetched from MMIO (VGA memory, say) may read differently
+         * after the store; ROM and unassigned space drop it, and a store
+         * that changes nothing must not discard code (a guest storing
+         * into its ROM page would have the cache refilled forever). */
+        if (fr && fr->mr->type == MR_IO &&
+            tb_page_has_code(pa & TCG_PAGE_MASK)) {
+            tb_invalidate_phys_range(pa, size);
+        }
         address_space_write_val(mem_as(), pa, size, val);
         bql_unlock();
         return;

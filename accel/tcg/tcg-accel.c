@@ -9,7 +9,9 @@
  * delivered by the target with the state of the faulting instruction.
  *
  * Back end choice: the x86-64 code generator when it is linked in (weak
- * symbols below) unless EMU_TCG_INTERP=1, else the IR interpreter.
+ * symbols below) unless EMU_TCG_INTERP=1, else the IR interpreter.  The
+ * code cache is CODE_CACHE_SIZE, or EMU_TCG_TB_SIZE MiB (QEMU's tb-size;
+ * tests make it small so that flushes come quickly).
  *
  * A fault in a slow-path memory access is restored to its guest
  * instruction through the block that holds the host return address (found
@@ -121,14 +123,22 @@ bool tb_page_has_code(uint32_t phys_page)
     return tb_pages && tb_pages[phys_page >> TCG_PAGE_BITS] != NULL;
 }
 
+/*
+ * Free every block.  Whoever holds a TB pointer across a call that can
+ * get here (tb_find translating into a full cache) must check
+ * stats.full_flushes before using it again: the exec loop's chaining source
+ * (last_tb) is the one such pointer; cur_tb is NULL whenever a flush can
+ * run, and the tables below are emptied here.
+ */
 static void tb_flush_all(void)
 {
-    /* Clear only what the blocks used: the tables are large. */
+    /* Clear only what the blocks used: the hash and page tables are
+     * large. */
+    memset(tb_jc, 0, sizeof(tb_jc));
     for (size_t i = 0; i < tb_all_nr; i++) {
         TB *tb = tb_all[i];
         tb_hash[tb_hash_fn(tb->phys_pc, tb->cs_base, tb->flags, tb->eip)] =
             NULL;
-        tb_jc[tb_jc_fn(tb->cs_base + tb->eip)] = NULL;
         for (int k = 0; k < 2; k++) {
             if (tb->phys_page[k] != ~0u && tb_pages) {
                 tb_pages[tb->phys_page[k] >> TCG_PAGE_BITS] = NULL;
@@ -545,7 +555,7 @@ static TB *tb_gen(CPUArchState *env, uint32_t phys, uint32_t cs_base,
             }
             tb_native[tb_native_nr++] = tb;
         }
-        if (r == -ENOSPC) {
+        if (r == -ENOSPC && tb_native_nr > 0) {
             /* Flush and start over: the caller looks the block up again. */
             tb_flush_all();
             return NULL;
@@ -716,6 +726,7 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
     volatile AccelExit ret = ACCEL_EXIT_KICKED;
     TB *volatile last_tb = NULL;
     volatile int last_slot = 0;
+    volatile uint64_t last_flushes = 0;     /* full_flushes at last_tb */
 
     if (cpu->state_dirty) {
         tcg_put_state(cpu);
@@ -762,9 +773,14 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
             tcg_cpu_ops->log_exec(env, tb->phys_pc, tb->flags);
             last_tb = NULL;     /* no chaining: log every block */
         }
-        if (last_tb && use_native) {
+        /* The block we came from is gone if tb_find flushed the cache to
+         * make room for tb. */
+        if (last_tb && use_native && last_flushes == stats.full_flushes) {
             tb_add_jump(last_tb, last_slot, tb);
         }
+        /* What the checks after the block need: no TB pointer is used
+         * once the block has run. */
+        uint32_t tb_flags = tb->flags, tb_eip = tb->eip;
         t->cur_tb = tb;
         uintptr_t r;
         if (tb->info) {
@@ -775,7 +791,8 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
         t->cur_tb = NULL;
         last_tb = (TB *)(r & ~(uintptr_t)3);
         last_slot = r & 3;
-        tcg_cpu_ops->cpu_exec_after(cpu, tb->flags, tb->eip);
+        last_flushes = stats.full_flushes;
+        tcg_cpu_ops->cpu_exec_after(cpu, tb_flags, tb_eip);
     }
 out:
     t->cur_tb = NULL;
@@ -792,16 +809,40 @@ static bool tcg_available(const char **why)
     return true;
 }
 
-static void tcg_global_init(void)
+/* EMU_TCG_TB_SIZE: the code cache in MiB (1-1024), as QEMU's tb-size. */
+static int code_cache_size(size_t *size, Error **errp)
 {
+    const char *v = getenv("EMU_TCG_TB_SIZE");
+    *size = CODE_CACHE_SIZE;
+    if (!v) {
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    unsigned long mib = strtoul(v, &end, 10);
+    if (errno || end == v || *end || mib < 1 || mib > 1024) {
+        error_setg(errp, "EMU_TCG_TB_SIZE=%s: want the code cache size in "
+                         "MiB, 1 to 1024", v);
+        return -1;
+    }
+    *size = mib * MiB;
+    return 0;
+}
+
+static int tcg_global_init(Error **errp)
+{
+    size_t cache_size;
     if (tcg_inited) {
-        return;
+        return 0;
+    }
+    if (code_cache_size(&cache_size, errp) < 0) {
+        return -1;
     }
     tcg_inited = true;
     const char *interp = getenv("EMU_TCG_INTERP");
     use_native = tcg_gen_code && tcg_code_cache_init &&
                  !(interp && interp[0] == '1');
-    if (use_native && tcg_code_cache_init(&code_cache, CODE_CACHE_SIZE) < 0) {
+    if (use_native && tcg_code_cache_init(&code_cache, cache_size) < 0) {
         use_native = false;
     }
     TCGBackendConfig cfg = {
@@ -825,12 +866,14 @@ static void tcg_global_init(void)
     tcg_backend_init(&cfg);
     tb_pages = calloc(1u << 20, sizeof(TB *));
     tcg_dirty_init();
+    return 0;
 }
 
 static int tcg_init(Machine *m, Error **errp)
 {
-    (void)errp;
-    tcg_global_init();
+    if (tcg_global_init(errp) < 0) {
+        return -1;
+    }
     memory_listener_unregister(&tcg_listener);
     tcg_listener.code_written = tcg_code_written;
     tcg_listener.range_changed = tcg_range_changed;
@@ -840,8 +883,9 @@ static int tcg_init(Machine *m, Error **errp)
 
 static int tcg_vcpu_init(CPUState *cpu, Error **errp)
 {
-    (void)errp;
-    tcg_global_init();
+    if (tcg_global_init(errp) < 0) {
+        return -1;
+    }
     TCGCPU *t = calloc(1, sizeof(*t));
     t->cpu = cpu;
     t->ctx = calloc(1, sizeof(TCGContext));
