@@ -13,7 +13,8 @@ LDLIBS = $(LIB_LIBS) -lm -lutil -pthread $(SAN_FLAGS)
 
 # Every folder under hw/ that holds C files is built: a new hw/<class>/ needs
 # no edit here.  make check-layers (run by make check) fails if a folder of
-# C sources anywhere outside tests/ is left out of LAYERS.
+# C sources anywhere outside tests/ is left out of LAYERS, or if an include
+# breaks the rules between layers (tests/cli/check-layers.sh).
 HW_LAYERS = $(patsubst %/,%,$(sort $(dir $(wildcard hw/*/*.c))))
 LAYERS = util system $(HW_LAYERS) target-i386 accel accel/tcg tcg ui net \
          block monitor
@@ -63,14 +64,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(TEST_LIB_OBJS)
 	$(quiet) "  CCLD    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(TEST_LIB_OBJS) $(LDLIBS)
 
-tests: $(TEST_BINS) $(BUILD)/difftest-native32
+tests: $(TEST_BINS) $(BUILD)/difftest-native64
 
-# The differential tester's native side: a 32-bit program that runs the
-# same instructions on the host CPU (tests/difftest/README in native32.c).
-$(BUILD)/difftest-native32: tests/difftest/native32.c tests/difftest/difftest.h
+# The differential tester's native side: a 64-bit program that runs the
+# same instructions on the host CPU in long mode (README in native64.c).
+$(BUILD)/difftest-native64: tests/difftest/native64.c tests/difftest/difftest.h
 	@mkdir -p $(dir $@)
-	$(quiet) "  CC32    $@"
-	$(Q)$(CC) -m32 -O2 -Wall -Wextra -static -o $@ $<
+	$(quiet) "  CC      $@"
+	$(Q)$(CC) -O2 -Wall -Wextra -o $@ $<
 
 # Guest programs (nasm), built into build/guests/.
 GUEST_SRCS = $(wildcard tests/guests/*.asm)
@@ -95,6 +96,8 @@ check-layers:
 	@if [ -n "$(UNBUILT_DIRS)" ]; then \
 	    echo "Makefile: C sources in folders no layer builds: $(UNBUILT_DIRS)" \
 	        "(add them to LAYERS)" >&2; exit 1; fi
+	@out=$$(sh tests/cli/check-layers.sh 2>&1) || \
+	    { echo "$$out" >&2; exit 1; }
 
 check-unit: tests
 	$(TEST_ENV) sh tests/run-unit.sh
@@ -110,10 +113,11 @@ check-functional: $(EMU)
 	$(TEST_ENV) sh tests/functional/run.sh
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, in
-# its own object folder and binary (emu-san).
+# its own object folder and binary (emu-san).  A UBSan report ends the
+# program, so the test that triggered it fails instead of scrolling by.
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer
 check-sanitize:
-	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    $(MAKE) BUILD=build-san EMU=emu-san SAN_FLAGS="$(SANITIZE)" check
 
 # Debian's 686 kernel + our workload under emu -accel tcg and
@@ -122,7 +126,7 @@ bench-linux: $(EMU)
 	sh scripts/install-deps.sh --bench
 	EMU=./$(EMU) sh tests/bench/linux-tcg.sh
 
-# Millions of differential cases against the host CPU (about 40 minutes).
+# Millions of differential cases against the host CPU (about an hour).
 check-difftest-long: tests
 	DIFFTEST_CASES=$${DIFFTEST_CASES:-1000000} $(BUILD)/tests/test-difftest
 

@@ -19,6 +19,8 @@
 #include "emu/memory.h"
 #include "emu/monitor.h"
 #include "emu/timer.h"
+#include "monitor/info-mem.h"
+#include "target-i386/mmu.h"
 
 #include <ctype.h>
 #include <glib.h>
@@ -445,11 +447,38 @@ static int parse_x_args(FILE *out, const char *cmd, const char *args,
 }
 
 /*
- * x/xp /fmt addr.  xp reads guest physical memory; x takes a virtual
- * address and is only done while paging is off (then virtual = physical
- * here).  Unassigned addresses read as the memory API gives them (all
- * ones); a dump that would go past the end of the address space is
- * refused instead of wrapping around to 0.
+ * One value at addr: physical when mmu is NULL, else linear through the
+ * page tables (target-i386/mmu.c, as a debugger: no A/D updates, rights
+ * ignored), byte by byte since an element may straddle two pages.
+ */
+static bool mon_read(AddressSpace *as, const X86MMUParams *mmu, uint64_t addr,
+                     int size, uint64_t *v)
+{
+    if (!mmu) {
+        address_space_read_val(as, addr, size, v);
+        return true;
+    }
+    *v = 0;
+    for (int i = 0; i < size; i++) {
+        X86WalkResult r;
+        uint64_t b = 0;
+        if (!x86_walk(mmu, as, (uint32_t)(addr + i), X86_ACCESS_READ, 0, &r)) {
+            return false;
+        }
+        address_space_read_val(as, r.phys, 1, &b);
+        *v |= (b & 0xff) << (8 * i);
+    }
+    return true;
+}
+
+/*
+ * x/xp /fmt addr.  xp reads guest physical memory; x a linear address,
+ * translated through the first CPU's page tables when paging is on (under
+ * KVM, synchronized from the vCPU first).  Unassigned addresses read as
+ * the memory API gives them (all ones), unmapped linear pages print
+ * "Cannot access memory"; a dump that would go past the end of the
+ * address space (physical, or the 4 GiB linear one) is refused instead of
+ * wrapping around to 0.
  */
 static int cmd_x_common(FILE *out, const char *args, bool phys)
 {
@@ -466,24 +495,27 @@ static int cmd_x_common(FILE *out, const char *args, bool phys)
         fprintf(out, "No machine\n");
         return -1;
     }
-    space = m->sysmem->size;
+    /* x: the first CPU's paging registers; without a CPU, linear =
+     * physical. */
+    X86MMUParams mmu = { .a20_mask = 0xffffffff };
+    if (!phys && m->nr_cpus && m->cpus[0]) {
+        cpu_synchronize_state(m->cpus[0]);
+        x86_mmu_params(&mmu, &m->cpus[0]->env);
+        if ((mmu.cr0 & CR0_PG_MASK) && (mmu.efer & EFER_LMA)) {
+            fprintf(out, "x: 4-level paging (long mode) is not implemented; "
+                         "use xp with a physical address\n");
+            return -1;
+        }
+    }
+    bool linear = !phys && (mmu.cr0 & CR0_PG_MASK);
+    space = linear ? 4 * GiB : m->sysmem->size;
     if (space && (addr >= space || (uint64_t)count * size > space - addr)) {
         fprintf(out,
                 "%s: 0x%" PRIx64 " + %" PRIu64 " bytes reaches past the end "
-                "of the physical address space (0-0x%" PRIx64 ")\n",
-                cmd, addr, (uint64_t)count * size, space - 1);
+                "of the %s address space (0-0x%" PRIx64 ")\n",
+                cmd, addr, (uint64_t)count * size,
+                linear ? "linear" : "physical", space - 1);
         return -1;
-    }
-    if (!phys) {
-        CPUState *cpu = m->nr_cpus ? m->cpus[0] : NULL;
-        if (cpu) {
-            cpu_synchronize_state(cpu);
-        }
-        if (cpu && (cpu->env.cr[0] & 0x80000000)) {
-            fprintf(out, "x: paging is enabled; use xp with a physical "
-                         "address\n");
-            return -1;
-        }
     }
     int per_line = fmt == 'c' ? 16 : 16 / size;
     for (int i = 0; i < count; i++) {
@@ -492,7 +524,10 @@ static int cmd_x_common(FILE *out, const char *args, bool phys)
             fprintf(out, "%s%016" PRIx64 ":", i ? "\n" : "", a);
         }
         uint64_t v = 0;
-        address_space_read_val(m->as_mem, a, size, &v);
+        if (!mon_read(m->as_mem, linear ? &mmu : NULL, a, size, &v)) {
+            fprintf(out, " Cannot access memory\n");
+            return -1;
+        }
         switch (fmt) {
         case 'x':
             fprintf(out, " 0x%0*" PRIx64, size * 2, v);
@@ -550,8 +585,7 @@ static void monitor_register_builtins(void)
     monitor_register_command("xp", "/fmt addr",
                              "physical memory dump starting at 'addr'", cmd_xp);
     monitor_register_command("x", "/fmt addr",
-                             "virtual memory dump starting at 'addr' "
-                             "(paging off only)",
+                             "virtual memory dump starting at 'addr'",
                              cmd_x);
     monitor_register_info("status", "show the current VM status", info_status);
     monitor_register_info("registers", "show the cpu registers",
@@ -563,6 +597,8 @@ static void monitor_register_builtins(void)
     monitor_register_info("chardev", "show the character devices",
                           info_chardev);
     monitor_register_info("version", "show the version", info_version);
+    monitor_register_info("mem", "show the active virtual memory mappings",
+                          monitor_info_mem);
 }
 
 /* Aliases as in QEMU. */

@@ -3,7 +3,8 @@
 # Idempotent: does nothing when everything is there.  Needs root (or sudo).
 #
 #   scripts/install-deps.sh           build + test dependencies
-#   scripts/install-deps.sh --bench   also qemu-system-x86 (benchmarks)
+#   scripts/install-deps.sh --bench   also qemu-system-x86 and gcc-multilib
+#                                     (benchmarks)
 #   scripts/install-deps.sh --fuzz    also clang and its libFuzzer runtime
 #                                     (make fuzz; without them the device
 #                                     targets run with their own driver)
@@ -11,8 +12,10 @@ set -eu
 
 pkgs="build-essential pkg-config libglib2.0-dev libpixman-1-dev libsdl2-dev
 libslirp-dev libcapstone-dev linux-libc-dev nasm seabios python3 cpio gzip xz-utils
-ca-certificates gcc-multilib"
-[ "${1:-}" = "--bench" ] && pkgs="$pkgs qemu-system-x86"
+ca-certificates"
+# --bench: qemu to compare with, and gcc-multilib for the static i386
+# workload the benchmark guest runs (tests/bench/build-workload-initrd.sh).
+[ "${1:-}" = "--bench" ] && pkgs="$pkgs qemu-system-x86 gcc-multilib"
 if [ "${1:-}" = "--fuzz" ]; then
     # libFuzzer ships in libclang-rt-<major>-dev, matching clang's version.
     major=$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n 1)

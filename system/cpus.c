@@ -30,8 +30,14 @@ void cpu_kick(CPUState *cpu)
 
 void cpu_set_intr(CPUState *cpu, int level)
 {
+    bool rise = level && !cpu->intr_level;
+
     cpu->intr_level = level;
-    if (level) {
+    /* A line already high was seen: the vCPU looks at it again wherever
+     * interrupts may become deliverable (STI, IRET, POPF end a block; KVM
+     * keeps asking for an interrupt window).  Kicking it again at every
+     * timer edge only stops it making progress. */
+    if (rise) {
         cpu_kick(cpu);
     }
 }

@@ -4,7 +4,7 @@
  * Each clock keeps its armed timers in a list sorted by deadline.  The
  * virtual clock is the host monotonic clock minus an offset that grows while
  * the VM is stopped; in test mode it is a counter that only clock_step_ns()
- * moves.
+ * and clock_jump_ns() move.
  */
 #include "emu/common.h"
 #include "emu/timer.h"
@@ -12,6 +12,7 @@
 #include <time.h>
 
 static Timer *active[CLOCK_MAX];
+static uint64_t arm_seq; /* counts timer_mod_ns calls */
 static void (*notify_cb)(void);
 
 /* CLOCK_HOST when its timers last ran: a smaller reading is a step back. */
@@ -140,6 +141,7 @@ void timer_mod_ns(Timer *t, int64_t expire)
     }
     timer_del(t);
     t->expire = expire;
+    t->seq = ++arm_seq;
     for (p = &active[t->clock]; *p; p = &(*p)->next) {
         if ((*p)->expire > expire) {
             break;
@@ -194,9 +196,23 @@ bool timers_run_expired(EmuClockType type)
         }
         host_seen_ns = now;
     }
-    while (active[type] && active[type]->expire <= now) {
-        Timer *t = active[type];
-        active[type] = t->next;
+    uint64_t armed_before = arm_seq;
+    /*
+     * A device that fell behind and re-arms for its next missed deadline
+     * (already past) would otherwise run again and again here, under the
+     * global lock, while the vCPUs wait for it: such timers are skipped
+     * until the next call.
+     */
+    for (;;) {
+        Timer **p = &active[type];
+        while (*p && (*p)->expire <= now && (*p)->seq > armed_before) {
+            p = &(*p)->next;
+        }
+        Timer *t = *p;
+        if (!t || t->expire > now) {
+            break;
+        }
+        *p = t->next;
         t->next = NULL;
         t->expire = -1;
         t->cb(t->opaque);
@@ -271,6 +287,13 @@ void clock_step_ns(int64_t ns)
         t->cb(t->opaque);
     }
     test_virtual_ns = target;
+}
+
+void clock_jump_ns(int64_t ns)
+{
+    assert(test_mode);
+    test_virtual_ns += ns;
+    timers_run_expired(CLOCK_VIRTUAL);
 }
 
 void clock_set_host_ns(int64_t ns)

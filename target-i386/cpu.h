@@ -200,7 +200,19 @@ typedef struct CPUX86State {
     uint32_t cpuid_ext3_features; /* leaf 0x80000001 ECX */
     uint32_t cpuid_model_id[12];  /* brand string, leaves 0x80000002-4 */
 
-    /* Translator only (accel/tcg), addressed by generated code: a nonzero
+    /* The translator's x86 exec state (target-i386/tcg-cpu.c): nested
+     * exception delivery (#DF, triple fault), the debug registers the TLB
+     * was built for, data breakpoints hit by the last block (DR6 B0-B3),
+     * RF when the block started, the A20 mask the TLB was built for. */
+    int32_t excp_depth;
+    int32_t cur_excp;
+    uint64_t tlb_dr[8];
+    uint32_t pending_db;
+    bool rf_at_entry;
+    uint32_t tlb_a20_mask;
+
+    /* From here on accel/tcg's (tcg-cpu-ops.h), addressed by generated
+     * code: a nonzero
      * exit_request makes the next block return to the exec loop; tcg_tlb
      * is the software TLB (TCGTLBEntry[4][4096], tcg/tcg-backend.h);
      * tcg_tlb_log lists the entries filled since the last flush (mode *

@@ -168,6 +168,43 @@ static void host_model_init(CPUX86State *env)
 }
 #endif
 
+/*
+ * The models keep QEMU's feature sets (with an APIC); the machine has no
+ * local APIC yet, so the fields lose what would claim one.
+ */
+static void cpuid_drop_absent(CPUX86State *env)
+{
+    env->cpuid_features &= ~CPUID_1_EDX_ABSENT;
+    env->cpuid_ext_features &= ~CPUID_1_ECX_ABSENT;
+    env->cpuid_ext2_features &= ~CPUID_80000001_EDX_ABSENT;
+    env->cpuid_ext3_features &= ~CPUID_80000001_ECX_ABSENT;
+}
+
+void x86_cpuid_filter(uint32_t leaf, uint32_t subleaf, uint32_t *eax,
+                      uint32_t *ebx, uint32_t *ecx, uint32_t *edx)
+{
+    (void)subleaf;
+    switch (leaf) {
+    case 1:
+        *ecx &= ~CPUID_1_ECX_ABSENT;
+        *edx &= ~CPUID_1_EDX_ABSENT;
+        break;
+    case 6:
+        *eax &= ~CPUID_6_EAX_ARAT;
+        break;
+    case 0xb:
+    case 0x1f:
+        *eax = *ebx = *ecx = *edx = 0;
+        break;
+    case 0x80000001:
+        *ecx &= ~CPUID_80000001_ECX_ABSENT;
+        *edx &= ~CPUID_80000001_EDX_ABSENT;
+        break;
+    default:
+        break;
+    }
+}
+
 bool x86_cpu_model_is_host(const char *model)
 {
     return model && !strcmp(model, "host");
@@ -188,6 +225,7 @@ int x86_cpu_model_init(CPUX86State *env, const char *model, Error **errp)
     if (x86_cpu_model_is_host(model)) {
 #ifdef HAVE_HOST_CPUID
         host_model_init(env);
+        cpuid_drop_absent(env);
         return 0;
 #else
         error_setg(errp, "CPU model 'host' needs an x86 host");
@@ -220,6 +258,7 @@ int x86_cpu_model_init(CPUX86State *env, const char *model, Error **errp)
     env->cpuid_ext2_features = m->ext2_features;
     env->cpuid_ext3_features = m->ext3_features;
     set_string_regs(env->cpuid_model_id, 12, m->model_id);
+    cpuid_drop_absent(env);
     return 0;
 }
 
@@ -257,6 +296,17 @@ static void cpuid_cache_leaf4(uint32_t subleaf, uint32_t *eax, uint32_t *ebx,
     /* EBX: ways-1 31-22, partitions-1 21-12, line size-1 11-0. */
     *ebx = ((uint32_t)(caches[subleaf].ways - 1) << 22) | (64 - 1);
     *ecx = caches[subleaf].sets - 1;
+}
+
+int x86_cpu_phys_bits(const CPUX86State *env)
+{
+    /* 40 with long mode (what leaf 0x80000008 reports); without it 36
+     * with PAE (0x80000008 says so too where the model has it), else 32
+     * (SDM vol. 3, 4.1.4). */
+    if (env->cpuid_ext2_features & CPUID_EXT2_LM) {
+        return 40;
+    }
+    return (env->cpuid_features & CPUID_PAE) ? 36 : 32;
 }
 
 void x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf,
@@ -334,16 +384,13 @@ void x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf,
         *ecx = (512u << 16) | (0x8 << 12) | 64;
         break;
     case 0x80000008:
-        /* 40 physical, 48 linear address bits with long mode; 36/32
-         * otherwise (PAE). */
-        if (env->cpuid_ext2_features & CPUID_EXT2_LM) {
-            *eax = 0x00003028;
-        } else {
-            *eax = 0x00002024;
-        }
+        /* 48 linear address bits with long mode, 32 otherwise. */
+        *eax = x86_cpu_phys_bits(env) |
+               ((env->cpuid_ext2_features & CPUID_EXT2_LM) ? 48 : 32) << 8;
         break;
     default:
         /* Leaves 3, 5-0xd and 0x80000007: no feature of ours lives there. */
         break;
     }
+    x86_cpuid_filter(leaf, subleaf, eax, ebx, ecx, edx);
 }

@@ -78,6 +78,22 @@
 /* Leaf 0x80000001 ECX (cpuid_ext3_features) */
 #define CPUID_EXT3_LAHF_LM (1u << 0)
 #define CPUID_EXT3_SVM (1u << 2)
+#define CPUID_EXT3_EXTAPIC (1u << 3)
+
+/* Leaf 6 EAX */
+#define CPUID_6_EAX_ARAT (1u << 2)    /* APIC timer always running */
+
+/*
+ * What a CPUID answer may not claim on emu's machine: a local APIC (leaf 1
+ * EDX bit 9 and its AMD alias in 0x80000001 EDX, x2APIC, the TSC-deadline
+ * timer, AMD's extended APIC space, ARAT) while the pc board has none.
+ * Guests that see the bit poke 0xfee00000 and wait for an APIC that does
+ * not answer.
+ */
+#define CPUID_1_EDX_ABSENT CPUID_APIC
+#define CPUID_1_ECX_ABSENT (CPUID_EXT_X2APIC | CPUID_EXT_TSC_DEADLINE)
+#define CPUID_80000001_EDX_ABSENT CPUID_APIC
+#define CPUID_80000001_ECX_ABSENT CPUID_EXT3_EXTAPIC
 
 /*
  * Fill env's cpuid_* fields for the named model (NULL: the default).
@@ -101,5 +117,16 @@ bool x86_cpu_model_is_host(const char *model);
  */
 void x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf,
                uint32_t *eax, uint32_t *ebx, uint32_t *ecx, uint32_t *edx);
+
+/* MAXPHYADDR: physical address bits (leaf 0x80000008 EAX 7-0). */
+int x86_cpu_phys_bits(const CPUX86State *env);
+
+/*
+ * Remove from one CPUID answer what the machine does not have (the
+ * *_ABSENT bits above; leaves 0xb and 0x1f, which number x2APIC IDs, become
+ * empty).  x86_cpuid() applies it; KVM applies it to the host's leaves.
+ */
+void x86_cpuid_filter(uint32_t leaf, uint32_t subleaf, uint32_t *eax,
+                      uint32_t *ebx, uint32_t *ecx, uint32_t *edx);
 
 #endif

@@ -2,8 +2,9 @@
  * The x86 opcode map in the SDM's operand notation (vol. 2, appendix A):
  * one entry per opcode (or per ModRM.reg for the groups) names the
  * mnemonic and up to three operands as addressing method + size, e.g.
- * ADD Eb,Gb.  translate.c decodes the operands the entry describes and
- * calls one emitter per mnemonic.
+ * ADD Eb,Gb, and points to the mnemonic's generator.  translate.c decodes
+ * the operands the entry describes and calls that generator: the table is
+ * the dispatch, there is no switch over the mnemonics.
  */
 #ifndef TARGET_I386_DECODE_H
 #define TARGET_I386_DECODE_H
@@ -51,27 +52,50 @@ typedef struct X86Operand {
     uint8_t reg;
 } X86Operand;
 
-/* Mnemonics: one emitter each in translate.c. */
+/*
+ * Mnemonics, in the SDM's names (families share one: ALU is ADD..CMP with
+ * extra = the operation, SHIFT is ROL..SAR, FLAG is CLC..STD).  Each has
+ * one generator, gen_<name>() in a translate-<family>.c file, which the
+ * table entry points to; the order matters where the translator tests a
+ * range (MOVS..SCAS are the REP-able string instructions).
+ */
+#define X86_MNEMONICS(X) \
+    X(INVALID) X(ALU) X(INC) X(DEC) X(PUSH) X(POP) X(PUSHA) X(POPA) \
+    X(BOUND) X(IMUL3) \
+    X(INS) X(OUTS) X(JCC) X(TEST) X(XCHG) X(MOV) X(LEA) X(MOVSEG) \
+    X(NOP) X(CBW) X(CWD) X(CALLF) X(WAIT) X(PUSHF) X(POPF) X(SAHF) X(LAHF) \
+    X(MOVS) X(CMPS) X(STOS) X(LODS) X(SCAS) X(SHIFT) X(RET) X(LXS) \
+    X(ENTER) X(LEAVE) X(RETF) X(INT3) X(INT) X(INTO) X(IRET) X(AAM) X(AAD) \
+    X(SALC) X(XLAT) X(LOOP) X(JCXZ) X(IN) X(OUT) X(CALL) X(JMP) X(JMPF) \
+    X(HLT) X(CMC) X(NOT) X(NEG) X(MUL) X(IMUL1) X(DIV) X(IDIV) X(FLAG) \
+    X(CALLI) X(CALLFI) X(JMPI) X(JMPFI) X(AAA) X(AAS) X(DAA) X(DAS) \
+    X(FPU) \
+    /* 0F */ \
+    X(GRP6) X(GRP7) X(LAR) X(LSL) X(CLTS) X(MOVCR) X(MOVDR) X(SETCC) \
+    X(CPUID) X(BT) X(SHLD) X(SHRD) X(IMUL2) X(MOVZX) X(MOVSX) X(BSF) X(BSR) \
+    X(CMPXCHG) X(XADD) X(BSWAP) X(RDTSC) X(RDMSR) X(WRMSR) X(CMOV) \
+    X(INVD) X(UD) \
+    X(CMPXCHG8B) X(SYSENTER) X(SYSEXIT) X(EMMS) X(ICEBP) X(RDPMC) \
+    X(ARPL)
+
 enum {
-    M_INVALID,
-    M_ALU,        /* ADD OR ADC SBB AND SUB XOR CMP: extra = operation */
-    M_INC, M_DEC, M_PUSH, M_POP, M_PUSHA, M_POPA, M_BOUND, M_IMUL3,
-    M_INS, M_OUTS, M_JCC, M_TEST, M_XCHG, M_MOV, M_LEA, M_MOVSEG,
-    M_NOP, M_CBW, M_CWD, M_CALLF, M_WAIT, M_PUSHF, M_POPF, M_SAHF, M_LAHF,
-    M_MOVS, M_CMPS, M_STOS, M_LODS, M_SCAS, M_SHIFT, M_RET, M_LXS,
-    M_ENTER, M_LEAVE, M_RETF, M_INT3, M_INT, M_INTO, M_IRET, M_AAM, M_AAD,
-    M_SALC, M_XLAT, M_LOOP, M_JCXZ, M_IN, M_OUT, M_CALL, M_JMP, M_JMPF,
-    M_HLT, M_CMC, M_NOT, M_NEG, M_MUL, M_IMUL1, M_DIV, M_IDIV, M_FLAG,
-    M_CALLI, M_CALLFI, M_JMPI, M_JMPFI, M_AAA, M_AAS, M_DAA, M_DAS,
-    M_FPU,
-    /* 0F */
-    M_GRP6, M_GRP7, M_LAR, M_LSL, M_CLTS, M_MOVCR, M_MOVDR, M_SETCC,
-    M_CPUID, M_BT, M_SHLD, M_SHRD, M_IMUL2, M_MOVZX, M_MOVSX, M_BSF, M_BSR,
-    M_CMPXCHG, M_XADD, M_BSWAP, M_RDTSC, M_RDMSR, M_WRMSR, M_CMOV,
-    M_INVD, M_UD,
-    M_CMPXCHG8B, M_SYSENTER, M_SYSEXIT, M_EMMS, M_ICEBP, M_RDPMC,
-    M_ARPL, M_NB
+#define X86_MNEM_ENUM(m) M_##m,
+    X86_MNEMONICS(X86_MNEM_ENUM)
+#undef X86_MNEM_ENUM
+    M_NB
 };
+
+/*
+ * A generator emits the IR of one instruction whose prefixes and operands
+ * translate.c has decoded (DisasContext, translate-internal.h).
+ */
+typedef struct DisasContext DisasContext;
+typedef struct X86OpEntry X86OpEntry;
+typedef void X86GenFn(DisasContext *s, const X86OpEntry *e);
+
+#define X86_GEN_DECL(m) X86GenFn gen_##m;
+X86_MNEMONICS(X86_GEN_DECL)
+#undef X86_GEN_DECL
 
 /* Entry flags */
 #define DF_MODRM 1      /* has a ModRM byte */
@@ -79,12 +103,13 @@ enum {
 #define DF_PREFIX 4     /* a prefix byte (handled by the decoder loop) */
 #define DF_386 8        /* not on the 286 */
 
-typedef struct X86OpEntry {
+struct X86OpEntry {
     uint8_t mnem;
     uint8_t flags;
     uint8_t extra;      /* ALU op, condition code, shift op, group... */
     X86Operand op[3];
-} X86OpEntry;
+    X86GenFn *gen;      /* gen_<mnem>; NULL for M_INVALID entries */
+};
 
 enum {
     GRP1_EB_IB, GRP1_EV_IZ, GRP1_EB_IB82, GRP1_EV_IB, GRP1A, GRP2_EB_IB,

@@ -1,6 +1,7 @@
 /*
  * x87 FPU instructions (SDM vol. 1, chapter 8; vol. 2, the F* entries)
- * for the translator.  See fpu-helper.h for the interface and the state
+ * for the translator, one function per operation (decoded by
+ * fpu-decode.c).  See fpu-helper.h for the interface and the state
  * layout; the arithmetic is in softfloat-x80.c.
  *
  * Exception responses (SDM vol. 1, 8.5): operations compute the masked
@@ -9,9 +10,9 @@
  * faults (8.5.1.1) are IE + SF with C1 = 1 for overflow, 0 for underflow;
  * masked, the instruction goes on with the indefinite.
  */
-#include "target-i386/fpu-helper.h"
+#include "target-i386/fpu-internal.h"
 #include "target-i386/softfloat-x80.h"
-#include "target-i386/tcg-x86.h"
+#include "target-i386/helper.h"
 #include "emu/log.h"
 
 /* FSW bits (SDM vol. 1, figure 8-4). */
@@ -626,61 +627,49 @@ static uint16_t rd16(const uint8_t *p)
     return (uint16_t)(p[0] | p[1] << 8);
 }
 
-static void host_transcendental(CPUX86State *env, uint8_t modrm)
-{
+/*
+ * The guest's stack, control word and tags go into the host x87 (FRSTOR),
+ * the instruction runs, FNSAVE reads everything back.  HOST_X87 defines
+ * one operation per instruction, with the asm between the two halves.
+ */
+typedef struct HostX87 {
     HostFsave img, saved;
-    uint16_t fsw, ftw;
+} HostX87;
 
-    memset(&img, 0, sizeof(img));
-    wr16(img.b, env->fpuc);
+static inline __attribute__((always_inline)) void host_enter(CPUX86State *env,
+                                                             HostX87 *h)
+{
+    memset(&h->img, 0, sizeof(h->img));
+    wr16(h->img.b, env->fpuc);
     /* No pending exception may be loaded: it would trap at the op. */
-    wr16(img.b + 4, (uint16_t)(x87_get_fsw(env) &
-                               ~(FSW_EXC | FSW_SF | FSW_ES | FSW_B)));
-    wr16(img.b + 8, x87_get_ftw_full(env));
+    wr16(h->img.b + 4, (uint16_t)(x87_get_fsw(env) &
+                                  ~(FSW_EXC | FSW_SF | FSW_ES | FSW_B)));
+    wr16(h->img.b + 8, x87_get_ftw_full(env));
     for (int i = 0; i < 8; i++) {
         FPReg r = ST(i);
-        memcpy(img.b + 28 + 10 * i, &r.mant, 8);
-        wr16(img.b + 36 + 10 * i, r.exp);
+        memcpy(h->img.b + 28 + 10 * i, &r.mant, 8);
+        wr16(h->img.b + 36 + 10 * i, r.exp);
     }
-    __asm__ volatile("fnsave %0" : "=m"(saved));
-    __asm__ volatile("frstor %0" : : "m"(img));
-    switch (modrm) {
-    case 0xf0:
-        __asm__ volatile("f2xm1");
-        break;
-    case 0xf1:
-        __asm__ volatile("fyl2x");
-        break;
-    case 0xf2:
-        __asm__ volatile("fptan");
-        break;
-    case 0xf3:
-        __asm__ volatile("fpatan");
-        break;
-    case 0xf9:
-        __asm__ volatile("fyl2xp1");
-        break;
-    case 0xfb:
-        __asm__ volatile("fsincos");
-        break;
-    case 0xfe:
-        __asm__ volatile("fsin");
-        break;
-    default:
-        __asm__ volatile("fcos");
-        break;
-    }
-    /* FNSAVE does not wait, so an unmasked exception does not trap. */
-    __asm__ volatile("fnsave %0" : "=m"(img));
-    __asm__ volatile("frstor %0" : : "m"(saved));
+    __asm__ volatile("fnsave %0" : "=m"(h->saved));
+    __asm__ volatile("frstor %0" : : "m"(h->img));
+}
 
-    fsw = rd16(img.b + 4);
-    ftw = rd16(img.b + 8);
+static inline __attribute__((always_inline)) void host_leave(CPUX86State *env,
+                                                             HostX87 *h)
+{
+    uint16_t fsw, ftw;
+
+    /* FNSAVE does not wait, so an unmasked exception does not trap. */
+    __asm__ volatile("fnsave %0" : "=m"(h->img));
+    __asm__ volatile("frstor %0" : : "m"(h->saved));
+
+    fsw = rd16(h->img.b + 4);
+    ftw = rd16(h->img.b + 8);
     env->fpstt = (fsw >> 11) & 7;
     for (int i = 0; i < 8; i++) {
         FPReg r;
-        memcpy(&r.mant, img.b + 28 + 10 * i, 8);
-        r.exp = rd16(img.b + 36 + 10 * i);
+        memcpy(&r.mant, h->img.b + 28 + 10 * i, 8);
+        r.exp = rd16(h->img.b + 36 + 10 * i);
         ST(i) = r;
         env->fptags[phys(env, i)] = ((ftw >> (2 * phys(env, i))) & 3) == 3;
     }
@@ -688,194 +677,244 @@ static void host_transcendental(CPUX86State *env, uint8_t modrm)
                 (fsw & ~(FSW_TOP | FSW_ES | FSW_B));
     update_es(env);
 }
+
+#define HOST_X87(name, insn)                                                 \
+    static void op_##name(CPUX86State *env, const X87MemOps *ops,            \
+                          uint32_t ea, uint32_t arg, X80Status *s)           \
+    {                                                                        \
+        HostX87 h;                                                           \
+        host_enter(env, &h);                                                 \
+        __asm__ volatile(insn);                                              \
+        host_leave(env, &h);                                                 \
+    }
 #else
-static void host_transcendental(CPUX86State *env, uint8_t modrm)
-{
-    log_unimp_once("x87: transcendental instructions need an x86 host");
-    ST(0) = x80_indefinite();
-    env->fpus |= X80_IE;
-    update_es(env);
-}
+#define HOST_X87(name, insn)                                                 \
+    static void op_##name(CPUX86State *env, const X87MemOps *ops,            \
+                          uint32_t ea, uint32_t arg, X80Status *s)           \
+    {                                                                        \
+        log_unimp_once("x87: transcendental instructions need an x86 host"); \
+        ST(0) = x80_indefinite();                                            \
+        env->fpus |= X80_IE;                                                 \
+        update_es(env);                                                      \
+    }
 #endif
 
-/* ---- register forms of D9 ---- */
+/*
+ * ---- the operations ----
+ *
+ * One function per instruction (or per small group: the arithmetic kind,
+ * the store format, ST(i) come decoded in arg), all of type X87OpFn.
+ * x87_decode() picks one at translation time; nothing here looks at the
+ * opcode or the ModRM byte.
+ */
+typedef void X87OpFn(CPUX86State *env, const X87MemOps *ops, uint32_t ea,
+                     uint32_t arg, X80Status *s);
 
-static void d9_reg(CPUX86State *env, const X87MemOps *ops, uint8_t modrm,
-                   X80Status *s)
+#define X87_OP(name)                                                         \
+    static void op_##name(CPUX86State *env, const X87MemOps *ops,            \
+                          uint32_t ea, uint32_t arg, X80Status *s)
+
+/* arg for the register forms: ST(i) in bits 0-2, then the option bits. */
+#define ARG_I(arg) ((int)(arg) & 7)
+
+/* FLD ST(i) */
+X87_OP(fld_sti)
 {
-    int i = modrm & 7;
-    FPReg a, b, r;
-    uint16_t cc;
+    int i = ARG_I(arg);
 
-    switch (modrm) {
-    case 0xc0 ... 0xc7:     /* FLD ST(i) */
-        if (st_empty(env, i)) {
-            /* An empty source is reported as underflow even when the
-             * stack is also full. */
-            if (stack_fault(env, false)) {
-                fpush(env, x80_indefinite());
-            }
-            return;
+    if (st_empty(env, i)) {
+        /* An empty source is reported as underflow even when the
+         * stack is also full. */
+        if (stack_fault(env, false)) {
+            fpush(env, x80_indefinite());
         }
-        do_push(env, ST(i), s);
-        return;
-    case 0xc8 ... 0xcf:     /* FXCH ST(i) */
-        if (st_empty(env, 0) || st_empty(env, i)) {
-            if (!stack_fault(env, false)) {
-                return;
-            }
-            if (st_empty(env, 0)) {
-                st_set(env, 0, x80_indefinite());
-            }
-            if (st_empty(env, i)) {
-                st_set(env, i, x80_indefinite());
-            }
-        }
-        a = ST(0);
-        ST(0) = ST(i);
-        ST(i) = a;
-        set_c1(env, false);
-        return;
-    case 0xd0:              /* FNOP */
-        return;
-    case 0xd8 ... 0xdf:     /* FSTP1 (undocumented alias of FSTP ST(i)) */
-        break;
-    case 0xe0:              /* FCHS */
-    case 0xe1:              /* FABS */
-        if (st_empty(env, 0)) {
-            if (stack_fault(env, false)) {
-                st_set(env, 0, x80_indefinite());
-            }
-            return;
-        }
-        if (modrm == 0xe0) {
-            ST(0).exp ^= 0x8000;
-        } else {
-            ST(0).exp &= 0x7fff;
-        }
-        set_c1(env, false);
-        return;
-    case 0xe4:              /* FTST */
-        do_compare(env, x80_zero(false), false, false, 0, s);
-        return;
-    case 0xe5: {            /* FXAM (C3 C2 C0, C1 = sign) */
-        static const uint16_t cls[] = {
-            [X80_CLASS_ZERO] = FSW_C3,
-            [X80_CLASS_DENORMAL] = FSW_C3 | FSW_C2,
-            [X80_CLASS_NORMAL] = FSW_C2,
-            [X80_CLASS_INF] = FSW_C2 | FSW_C0,
-            [X80_CLASS_QNAN] = FSW_C0,
-            [X80_CLASS_SNAN] = FSW_C0,
-            [X80_CLASS_UNSUPPORTED] = 0,
-        };
-        cc = st_empty(env, 0) ? FSW_C3 | FSW_C0 : cls[x80_classify(ST(0))];
-        if (x80_sign(ST(0))) {
-            cc |= FSW_C1;
-        }
-        env->fpus = (env->fpus & ~FSW_CC) | cc;
         return;
     }
-    case 0xe8 ... 0xee:     /* FLD1 .. FLDZ */
-        do_push(env, x80_const(modrm - 0xe8, s->rc), s);
-        return;
-    case 0xf0 ... 0xf3:
-    case 0xf9:
-    case 0xfb:
-    case 0xfe:
-    case 0xff:
-        host_transcendental(env, modrm);
-        return;
-    case 0xf4:              /* FXTRACT */
-        if (st_empty(env, 0)) {
-            if (stack_fault(env, false)) {
-                st_set(env, 0, x80_indefinite());
-                fpush(env, x80_indefinite());
-            }
-            return;
-        }
-        if (!st_empty(env, -1)) {
-            if (stack_fault(env, true)) {
-                st_set(env, 0, x80_indefinite());
-                fpush(env, x80_indefinite());
-            }
-            return;
-        }
-        x80_xtract(ST(0), &a, &b, s);
-        if (!commit(env, s)) {
-            return;
-        }
-        ST(0) = b;
-        fpush(env, a);
-        return;
-    case 0xf5:              /* FPREM1 */
-    case 0xf8:              /* FPREM */
-        if (st_empty(env, 0) || st_empty(env, 1)) {
-            env->fpus &= ~FSW_C2;
-            if (stack_fault(env, false)) {
-                st_set(env, 0, x80_indefinite());
-            }
-            return;
-        }
-        r = x80_rem(ST(0), ST(1), modrm == 0xf5, s, &cc);
-        if (!commit(env, s)) {
-            env->fpus &= ~FSW_C2;
-            return;
-        }
-        if (cc == X80_REM_NOQ) {
-            /* NaN or invalid operands: no quotient, C0 and C3 kept */
-            env->fpus &= ~FSW_C2;
-        } else {
-            env->fpus = (env->fpus & ~FSW_CC) | cc;
-        }
-        ST(0) = r;
-        return;
-    case 0xf6:              /* FDECSTP */
-        env->fpstt = (env->fpstt - 1) & 7;
-        set_c1(env, false);
-        return;
-    case 0xf7:              /* FINCSTP */
-        env->fpstt = (env->fpstt + 1) & 7;
-        set_c1(env, false);
-        return;
-    case 0xfa:              /* FSQRT */
-    case 0xfc:              /* FRNDINT */
-        if (st_empty(env, 0)) {
-            if (stack_fault(env, false)) {
-                st_set(env, 0, x80_indefinite());
-            }
-            return;
-        }
-        r = modrm == 0xfa ? x80_sqrt(ST(0), s) : x80_round_int(ST(0), s);
-        if (commit(env, s)) {
-            ST(0) = r;
-        }
-        return;
-    case 0xfd:              /* FSCALE */
-        if (st_empty(env, 0) || st_empty(env, 1)) {
-            if (stack_fault(env, false)) {
-                st_set(env, 0, x80_indefinite());
-            }
-            return;
-        }
-        r = x80_scale(ST(0), ST(1), s);
-        if (commit(env, s)) {
-            ST(0) = r;
-        }
-        return;
-    default:
-        ops->raise(env, EXCP06_ILLOP, 0);
-    }
-    /* FSTP1 */
-    if (st_empty(env, 0)) {
+    do_push(env, ST(i), s);
+}
+
+/* FXCH ST(i) (D9 C8+i, and the DD C8+i / DF C8+i aliases) */
+X87_OP(fxch)
+{
+    int i = ARG_I(arg);
+    FPReg a;
+
+    if (st_empty(env, 0) || st_empty(env, i)) {
         if (!stack_fault(env, false)) {
             return;
         }
-        st_set(env, i, x80_indefinite());
-    } else {
-        st_set(env, i, ST(0));
-        set_c1(env, false);
+        if (st_empty(env, 0)) {
+            st_set(env, 0, x80_indefinite());
+        }
+        if (st_empty(env, i)) {
+            st_set(env, i, x80_indefinite());
+        }
     }
-    fpop(env);
+    a = ST(0);
+    ST(0) = ST(i);
+    ST(i) = a;
+    set_c1(env, false);
+}
+
+/* FNOP, and FENI/FDISI/FSETPM (no-ops since the 387) */
+X87_OP(fnop)
+{
+}
+
+/* FCHS (arg 0) / FABS (arg 1) */
+X87_OP(fsign)
+{
+    if (st_empty(env, 0)) {
+        if (stack_fault(env, false)) {
+            st_set(env, 0, x80_indefinite());
+        }
+        return;
+    }
+    if (arg == 0) {
+        ST(0).exp ^= 0x8000;
+    } else {
+        ST(0).exp &= 0x7fff;
+    }
+    set_c1(env, false);
+}
+
+X87_OP(ftst)
+{
+    do_compare(env, x80_zero(false), false, false, 0, s);
+}
+
+/* FXAM (C3 C2 C0, C1 = sign) */
+X87_OP(fxam)
+{
+    static const uint16_t cls[] = {
+        [X80_CLASS_ZERO] = FSW_C3,
+        [X80_CLASS_DENORMAL] = FSW_C3 | FSW_C2,
+        [X80_CLASS_NORMAL] = FSW_C2,
+        [X80_CLASS_INF] = FSW_C2 | FSW_C0,
+        [X80_CLASS_QNAN] = FSW_C0,
+        [X80_CLASS_SNAN] = FSW_C0,
+        [X80_CLASS_UNSUPPORTED] = 0,
+    };
+    uint16_t cc;
+
+    cc = st_empty(env, 0) ? FSW_C3 | FSW_C0 : cls[x80_classify(ST(0))];
+    if (x80_sign(ST(0))) {
+        cc |= FSW_C1;
+    }
+    env->fpus = (env->fpus & ~FSW_CC) | cc;
+}
+
+/* FLD1 FLDL2T FLDL2E FLDPI FLDLG2 FLDLN2 FLDZ: arg = 0..6 */
+X87_OP(fldconst)
+{
+    do_push(env, x80_const(arg, s->rc), s);
+}
+
+HOST_X87(f2xm1, "f2xm1")
+HOST_X87(fyl2x, "fyl2x")
+HOST_X87(fptan, "fptan")
+HOST_X87(fpatan, "fpatan")
+HOST_X87(fyl2xp1, "fyl2xp1")
+HOST_X87(fsincos, "fsincos")
+HOST_X87(fsin, "fsin")
+HOST_X87(fcos, "fcos")
+
+X87_OP(fxtract)
+{
+    FPReg a, b;
+
+    if (st_empty(env, 0)) {
+        if (stack_fault(env, false)) {
+            st_set(env, 0, x80_indefinite());
+            fpush(env, x80_indefinite());
+        }
+        return;
+    }
+    if (!st_empty(env, -1)) {
+        if (stack_fault(env, true)) {
+            st_set(env, 0, x80_indefinite());
+            fpush(env, x80_indefinite());
+        }
+        return;
+    }
+    x80_xtract(ST(0), &a, &b, s);
+    if (!commit(env, s)) {
+        return;
+    }
+    ST(0) = b;
+    fpush(env, a);
+}
+
+/* FPREM (arg 0) / FPREM1 (arg 1) */
+X87_OP(fprem)
+{
+    FPReg r;
+    uint16_t cc;
+
+    if (st_empty(env, 0) || st_empty(env, 1)) {
+        env->fpus &= ~FSW_C2;
+        if (stack_fault(env, false)) {
+            st_set(env, 0, x80_indefinite());
+        }
+        return;
+    }
+    r = x80_rem(ST(0), ST(1), arg == 1, s, &cc);
+    if (!commit(env, s)) {
+        env->fpus &= ~FSW_C2;
+        return;
+    }
+    if (cc == X80_REM_NOQ) {
+        /* NaN or invalid operands: no quotient, C0 and C3 kept */
+        env->fpus &= ~FSW_C2;
+    } else {
+        env->fpus = (env->fpus & ~FSW_CC) | cc;
+    }
+    ST(0) = r;
+}
+
+X87_OP(fdecstp)
+{
+    env->fpstt = (env->fpstt - 1) & 7;
+    set_c1(env, false);
+}
+
+X87_OP(fincstp)
+{
+    env->fpstt = (env->fpstt + 1) & 7;
+    set_c1(env, false);
+}
+
+/* FSQRT (arg 0) / FRNDINT (arg 1) */
+X87_OP(fsqrt)
+{
+    FPReg r;
+
+    if (st_empty(env, 0)) {
+        if (stack_fault(env, false)) {
+            st_set(env, 0, x80_indefinite());
+        }
+        return;
+    }
+    r = arg == 0 ? x80_sqrt(ST(0), s) : x80_round_int(ST(0), s);
+    if (commit(env, s)) {
+        ST(0) = r;
+    }
+}
+
+X87_OP(fscale)
+{
+    FPReg r;
+
+    if (st_empty(env, 0) || st_empty(env, 1)) {
+        if (stack_fault(env, false)) {
+            st_set(env, 0, x80_indefinite());
+        }
+        return;
+    }
+    r = x80_scale(ST(0), ST(1), s);
+    if (commit(env, s)) {
+        ST(0) = r;
+    }
 }
 
 /* FST/FSTP ST(i) */
@@ -993,305 +1032,331 @@ static uint32_t seg_base_of(const CPUX86State *env, uint16_t sel)
     return 0;
 }
 
-/* Instructions that do not wait for pending exceptions (FN* forms). */
-static bool is_nowait(uint8_t op, uint8_t modrm)
-{
-    int reg = (modrm >> 3) & 7;
+/* ---- memory forms ---- */
 
-    if (modrm < 0xc0) {
-        return (op == 0xd9 && (reg == 6 || reg == 7)) ||
-               (op == 0xdd && (reg == 6 || reg == 7));
-    }
-    return (op == 0xdb && modrm >= 0xe0 && modrm <= 0xe4) ||
-           (op == 0xdf && modrm == 0xe0);
+/* FADD..FDIVR with a memory operand: arg = the kind (ModRM.reg) */
+X87_OP(farith_m32fp)
+{
+    arith_mem(env, arg, x80_from_f32(ops->ld(env, ea, 4), s), s);
 }
 
-/* Control instructions keep the last FIP/FDP/FOP (SDM vol. 1, 8.1.8). */
-static bool is_control(uint8_t op, uint8_t modrm)
+X87_OP(farith_m64fp)
 {
-    int reg = (modrm >> 3) & 7;
-
-    if (modrm < 0xc0) {
-        return (op == 0xd9 && reg >= 4) || (op == 0xdd && reg >= 4);
-    }
-    return (op == 0xdb && modrm >= 0xe0 && modrm <= 0xe4) ||
-           (op == 0xdf && modrm == 0xe0);
+    arith_mem(env, arg, x80_from_f64(ld64(env, ops, ea), s), s);
 }
 
-static void exec_mem(CPUX86State *env, const X87MemOps *ops, uint8_t op,
-                     int reg, uint32_t ea, bool data32, X80Status *s)
+X87_OP(fiarith_m32)
+{
+    arith_mem(env, arg, x80_from_int64((int32_t)ops->ld(env, ea, 4)), s);
+}
+
+X87_OP(fiarith_m16)
+{
+    arith_mem(env, arg, x80_from_int64((int16_t)ops->ld(env, ea, 2)), s);
+}
+
+X87_OP(fld_m32fp)
+{
+    fld_ieee(env, x80_from_f32(ops->ld(env, ea, 4), s), s);
+}
+
+X87_OP(fld_m64fp)
+{
+    fld_ieee(env, x80_from_f64(ld64(env, ops, ea), s), s);
+}
+
+X87_OP(fild_m16)
+{
+    do_push(env, x80_from_int64((int16_t)ops->ld(env, ea, 2)), s);
+}
+
+X87_OP(fild_m32)
+{
+    do_push(env, x80_from_int64((int32_t)ops->ld(env, ea, 4)), s);
+}
+
+X87_OP(fild_m64)
+{
+    do_push(env, x80_from_int64((int64_t)ld64(env, ops, ea)), s);
+}
+
+X87_OP(fld_m80)
+{
+    do_push(env, ld80(env, ops, ea), s);
+}
+
+X87_OP(fbld)
+{
+    uint8_t bcd[10];
+
+    for (int i = 0; i < 10; i++) {
+        bcd[i] = (uint8_t)ops->ld(env, ea + i, 1);
+    }
+    do_push(env, x80_from_bcd(bcd), s);
+}
+
+/* FST/FSTP/FIST/FISTP/FBSTP: arg = the format (do_store) | pop << 3 */
+X87_OP(fst_m)
+{
+    do_store(env, ops, arg & 7, ea, arg & 8, false, s);
+}
+
+/* FISTTP (SSE3): arg = the format */
+X87_OP(fisttp_m)
+{
+    if (!has_fisttp(env)) {
+        ops->raise(env, EXCP06_ILLOP, 0);
+    }
+    do_store(env, ops, arg, ea, true, true, s);
+}
+
+/* The environment and state instructions: arg = data32 */
+X87_OP(fldenv)
+{
+    X87Env e;
+
+    read_env(env, ops, ea, arg, &e);
+    apply_env(env, &e);
+}
+
+X87_OP(fldcw)
+{
+    set_fcw(env, (uint16_t)ops->ld(env, ea, 2));
+    update_es(env);
+}
+
+/* FNSTENV, then mask everything */
+X87_OP(fnstenv)
+{
+    store_env(env, ops, ea, arg);
+    env->fpuc |= FSW_EXC;
+}
+
+X87_OP(fnstcw)
+{
+    ops->st(env, ea, 2, env->fpuc);
+}
+
+X87_OP(frstor)
 {
     X87Env e;
     FPReg regs[8];
-    uint8_t bcd[10];
-    int n;
+    int n = read_env(env, ops, ea, arg, &e);
 
-    switch (op) {
-    case 0xd8:
-        arith_mem(env, reg, x80_from_f32(ops->ld(env, ea, 4), s), s);
-        return;
-    case 0xdc:
-        arith_mem(env, reg, x80_from_f64(ld64(env, ops, ea), s), s);
-        return;
-    case 0xda:
-        arith_mem(env, reg, x80_from_int64((int32_t)ops->ld(env, ea, 4)), s);
-        return;
-    case 0xde:
-        arith_mem(env, reg, x80_from_int64((int16_t)ops->ld(env, ea, 2)), s);
-        return;
-    case 0xd9:
-        switch (reg) {
-        case 0:
-            fld_ieee(env, x80_from_f32(ops->ld(env, ea, 4), s), s);
-            return;
-        case 2:
-        case 3:
-            do_store(env, ops, 0, ea, reg == 3, false, s);
-            return;
-        case 4:             /* FLDENV */
-            read_env(env, ops, ea, data32, &e);
-            apply_env(env, &e);
-            return;
-        case 5:             /* FLDCW */
-            set_fcw(env, (uint16_t)ops->ld(env, ea, 2));
-            update_es(env);
-            return;
-        case 6:             /* FNSTENV, then mask everything */
-            store_env(env, ops, ea, data32);
-            env->fpuc |= FSW_EXC;
-            return;
-        case 7:             /* FNSTCW */
-            ops->st(env, ea, 2, env->fpuc);
-            return;
-        }
-        break;
-    case 0xdb:
-        switch (reg) {
-        case 0:
-            do_push(env, x80_from_int64((int32_t)ops->ld(env, ea, 4)), s);
-            return;
-        case 1:
-            if (!has_fisttp(env)) {
-                break;
-            }
-            do_store(env, ops, 4, ea, true, true, s);
-            return;
-        case 2:
-        case 3:
-            do_store(env, ops, 4, ea, reg == 3, false, s);
-            return;
-        case 5:
-            do_push(env, ld80(env, ops, ea), s);
-            return;
-        case 7:
-            do_store(env, ops, 2, ea, true, false, s);
-            return;
-        }
-        break;
-    case 0xdd:
-        switch (reg) {
-        case 0:
-            fld_ieee(env, x80_from_f64(ld64(env, ops, ea), s), s);
-            return;
-        case 1:
-            if (!has_fisttp(env)) {
-                break;
-            }
-            do_store(env, ops, 5, ea, true, true, s);
-            return;
-        case 2:
-        case 3:
-            do_store(env, ops, 1, ea, reg == 3, false, s);
-            return;
-        case 4:             /* FRSTOR */
-            n = read_env(env, ops, ea, data32, &e);
-            for (int i = 0; i < 8; i++) {
-                regs[i] = ld80(env, ops, ea + n + 10 * i);
-            }
-            apply_env(env, &e);
-            for (int i = 0; i < 8; i++) {
-                ST(i) = regs[i];
-            }
-            return;
-        case 6:             /* FNSAVE, then FNINIT */
-            n = store_env(env, ops, ea, data32);
-            for (int i = 0; i < 8; i++) {
-                st80(env, ops, ea + n + 10 * i, ST(i));
-            }
-            x87_reset(env);
-            return;
-        case 7:             /* FNSTSW m16 */
-            ops->st(env, ea, 2, x87_get_fsw(env));
-            return;
-        }
-        break;
-    case 0xdf:
-        switch (reg) {
-        case 0:
-            do_push(env, x80_from_int64((int16_t)ops->ld(env, ea, 2)), s);
-            return;
-        case 1:
-            if (!has_fisttp(env)) {
-                break;
-            }
-            do_store(env, ops, 3, ea, true, true, s);
-            return;
-        case 2:
-        case 3:
-            do_store(env, ops, 3, ea, reg == 3, false, s);
-            return;
-        case 4:             /* FBLD */
-            for (int i = 0; i < 10; i++) {
-                bcd[i] = (uint8_t)ops->ld(env, ea + i, 1);
-            }
-            do_push(env, x80_from_bcd(bcd), s);
-            return;
-        case 5:
-            do_push(env, x80_from_int64((int64_t)ld64(env, ops, ea)), s);
-            return;
-        case 6:             /* FBSTP */
-            do_store(env, ops, 6, ea, true, false, s);
-            return;
-        case 7:
-            do_store(env, ops, 5, ea, true, false, s);
-            return;
-        }
-        break;
+    for (int i = 0; i < 8; i++) {
+        regs[i] = ld80(env, ops, ea + n + 10 * i);
     }
-    ops->raise(env, EXCP06_ILLOP, 0);
+    apply_env(env, &e);
+    for (int i = 0; i < 8; i++) {
+        ST(i) = regs[i];
+    }
 }
 
-static void exec_reg(CPUX86State *env, const X87MemOps *ops, uint8_t op,
-                     uint8_t modrm, X80Status *s)
+/* FNSAVE, then FNINIT */
+X87_OP(fnsave)
 {
-    int reg = (modrm >> 3) & 7, i = modrm & 7;
+    int n = store_env(env, ops, ea, arg);
 
-    switch (op) {
-    case 0xd8:
-    case 0xdc:
-        arith_reg(env, op, reg, i, s);
-        return;
-    case 0xde:
-        if (reg == 3 && i != 1) {
-            break;          /* DE D8+i other than FCOMPP: reserved */
-        }
-        if (reg == 3) {
-            do_compare(env, ST(1), st_empty(env, 1), false, 2, s);
-            return;
-        }
-        arith_reg(env, op, reg, i, s);
-        return;
-    case 0xd9:
-        d9_reg(env, ops, modrm, s);
-        return;
-    case 0xda:
-        if (reg < 4) {
-            do_fcmov(env, op, reg, i);
-            return;
-        }
-        if (modrm == 0xe9) {    /* FUCOMPP */
-            do_compare(env, ST(1), st_empty(env, 1), true, 2, s);
-            return;
-        }
-        break;
-    case 0xdb:
-        if (reg < 4) {
-            do_fcmov(env, op, reg, i);
-            return;
-        }
-        switch (modrm) {
-        case 0xe0:              /* FENI, FDISI, FSETPM: no-ops since 387 */
-        case 0xe1:
-        case 0xe4:
-            return;
-        case 0xe2:              /* FNCLEX */
-            env->fpus &= ~(FSW_EXC | FSW_SF | FSW_ES | FSW_B);
-            return;
-        case 0xe3:              /* FNINIT */
-            x87_reset(env);
-            return;
-        }
-        if (reg == 5 || reg == 6) {     /* FUCOMI, FCOMI */
-            do_comi(env, i, reg == 5, false, s);
-            return;
-        }
-        break;
-    case 0xdd:
-        switch (reg) {
-        case 0:                 /* FFREE */
-            env->fptags[phys(env, i)] = 1;
-            set_c1(env, false);
-            return;
-        case 1:                 /* FXCH4 alias */
-            d9_reg(env, ops, 0xc8 | i, s);
-            return;
-        case 2:
-        case 3:
-            fst_reg(env, i, reg == 3);
-            return;
-        case 4:
-        case 5:                 /* FUCOM, FUCOMP */
-            do_compare(env, ST(i), st_empty(env, i), true, reg == 5, s);
-            return;
-        }
-        break;
-    case 0xdf:
-        switch (reg) {
-        case 0:                 /* FFREEP (undocumented) */
-            env->fptags[phys(env, i)] = 1;
-            set_c1(env, false);
-            fpop(env);
-            return;
-        case 1:                 /* FXCH7 alias */
-            d9_reg(env, ops, 0xc8 | i, s);
-            return;
-        case 2:
-        case 3:                 /* FSTP8, FSTP9 aliases */
-            fst_reg(env, i, true);
-            return;
-        case 4:
-            if (i == 0) {       /* FNSTSW AX */
-                env->regs[R_EAX] = (env->regs[R_EAX] & ~0xffffULL) |
-                                   x87_get_fsw(env);
-                return;
-            }
-            break;
-        case 5:
-        case 6:                 /* FUCOMIP, FCOMIP */
-            do_comi(env, i, reg == 5, true, s);
-            return;
-        }
-        break;
+    for (int i = 0; i < 8; i++) {
+        st80(env, ops, ea + n + 10 * i, ST(i));
     }
+    x87_reset(env);
+}
+
+X87_OP(fnstsw_m)
+{
+    ops->st(env, ea, 2, x87_get_fsw(env));
+}
+
+/* ---- register forms ---- */
+
+/* arg = ST(i) | kind << 3.  D8: ST0 = ST0 op ST(i); DC: ST(i) = ST(i)
+ * op ST0; DE: the same and pop. */
+X87_OP(farith_st0)
+{
+    arith_reg(env, 0xd8, arg >> 3, ARG_I(arg), s);
+}
+
+X87_OP(farith_sti)
+{
+    arith_reg(env, 0xdc, arg >> 3, ARG_I(arg), s);
+}
+
+X87_OP(farithp_sti)
+{
+    arith_reg(env, 0xde, arg >> 3, ARG_I(arg), s);
+}
+
+X87_OP(fcompp)
+{
+    do_compare(env, ST(1), st_empty(env, 1), false, 2, s);
+}
+
+X87_OP(fucompp)
+{
+    do_compare(env, ST(1), st_empty(env, 1), true, 2, s);
+}
+
+/* FCMOVB/E/BE/U (fcmov) and their negations (fcmovn): arg = ST(i) |
+ * condition << 3 */
+X87_OP(fcmov)
+{
+    do_fcmov(env, 0xda, arg >> 3, ARG_I(arg));
+}
+
+X87_OP(fcmovn)
+{
+    do_fcmov(env, 0xdb, arg >> 3, ARG_I(arg));
+}
+
+X87_OP(fnclex)
+{
+    env->fpus &= ~(FSW_EXC | FSW_SF | FSW_ES | FSW_B);
+}
+
+X87_OP(fninit)
+{
+    x87_reset(env);
+}
+
+/* FCOMI FUCOMI FCOMIP FUCOMIP: arg = ST(i) | quiet << 3 | pop << 4 */
+X87_OP(fcomi)
+{
+    do_comi(env, ARG_I(arg), arg & 8, arg & 16, s);
+}
+
+X87_OP(ffree)
+{
+    env->fptags[phys(env, ARG_I(arg))] = 1;
+    set_c1(env, false);
+}
+
+/* FFREEP (undocumented) */
+X87_OP(ffreep)
+{
+    env->fptags[phys(env, ARG_I(arg))] = 1;
+    set_c1(env, false);
+    fpop(env);
+}
+
+/* FST/FSTP ST(i) and the undocumented FSTP aliases: arg = ST(i) | pop << 3 */
+X87_OP(fst_sti)
+{
+    fst_reg(env, ARG_I(arg), arg & 8);
+}
+
+/* FUCOM/FUCOMP: arg = ST(i) | pop << 3 */
+X87_OP(fucom)
+{
+    do_compare(env, ST(ARG_I(arg)), st_empty(env, ARG_I(arg)), true,
+               (arg >> 3) & 1, s);
+}
+
+X87_OP(fnstsw_ax)
+{
+    env->regs[R_EAX] = (env->regs[R_EAX] & ~0xffffULL) | x87_get_fsw(env);
+}
+
+/* Reserved encodings */
+X87_OP(ud)
+{
     ops->raise(env, EXCP06_ILLOP, 0);
 }
 
-void x87_exec(CPUX86State *env, const X87MemOps *ops, uint8_t op,
-              uint8_t modrm, uint32_t ea, bool data32, uint32_t fip,
-              uint16_t fcs, uint16_t fds)
+/* ---- the table of operations (fpu-internal.h, fpu-decode.c) ---- */
+
+
+static X87OpFn *const x87_op_fns[] = {
+#define X87_OP_FN(name) [X87_##name] = op_##name,
+    X87_OPS(X87_OP_FN)
+#undef X87_OP_FN
+};
+
+/*
+ * What every ESC instruction does before its operation: #NM, #MF for the
+ * waiting forms, the instruction/operand pointers and FOP for the
+ * non-control ones.
+ */
+static inline __attribute__((always_inline)) void
+x87_run(CPUX86State *env, const X87MemOps *ops, X87OpFn *fn, uint32_t info,
+        uint32_t ea, uint32_t arg, uint32_t fip, uint16_t fcs, uint16_t fds)
 {
     X80Status s;
-    bool mem = modrm < 0xc0;
 
     check_nm(env, ops);
-    if (!is_nowait(op, modrm)) {
+    if (!(info & X87_INFO_NOWAIT)) {
         check_pending(env, ops);
     }
-    if (!is_control(op, modrm)) {
+    if (!(info & X87_INFO_CONTROL)) {
         env->fpip = fip - seg_base_of(env, fcs);
         env->fpcs = fcs;
-        env->fpop = (uint16_t)(((op & 7) << 8) | modrm);
-        if (mem) {
+        env->fpop = (uint16_t)(info & 0x7ff);
+        if (info & X87_INFO_MEM) {
             env->fpdp = ea - seg_base_of(env, fds);
             env->fpds = fds;
         }
     }
     status_of(env, &s);
-    if (mem) {
-        exec_mem(env, ops, op, (modrm >> 3) & 7, ea, data32, &s);
-    } else {
-        exec_reg(env, ops, op, modrm, &s);
+    fn(env, ops, ea, arg, &s);
+}
+
+/* ---- the translator's entry points: one per operation ---- */
+
+static EMU_NORETURN void tcg_raise(CPUX86State *env, int vector,
+                                   int error_code)
+{
+    x86_raise_exception_err(env, vector, error_code);
+}
+
+static const X87MemOps x87_tcg_ops = {
+    .ld = x86_ld,
+    .st = x86_st,
+    .raise = tcg_raise,
+};
+
+/*
+ * The memory operand's segment checks come after #NM (SDM vol. 3, table
+ * 6-2, priority 8 before 9) and before #MF; the #UD encodings have no
+ * size and are the operation's.
+ */
+static inline __attribute__((always_inline)) void
+x87_tcg(CPUX86State *env, X87OpFn *fn, uint32_t info, uint32_t ea,
+        uint32_t fip, uint32_t arg)
+{
+    int seg = (info >> X87_INFO_SEG_SHIFT) & 7;
+    uint32_t size = (info >> X87_INFO_SIZE_SHIFT) & 0x7f;
+
+    if (size && !(env->cr[0] & (CR0_EM_MASK | CR0_TS_MASK))) {
+        check_seg_range(env, seg, ea - (uint32_t)env->segs[seg].base, size,
+                        info & X87_INFO_WRITE);
     }
+    x87_run(env, &x87_tcg_ops, fn, info, ea, arg, fip,
+            env->segs[R_CS].selector, env->segs[seg].selector);
+}
+
+#define X87_HELPER(name)                                                     \
+    static void helper_x87_##name(CPUX86State *env, uint32_t info,           \
+                                  uint32_t ea, uint32_t fip, uint32_t arg)   \
+    {                                                                        \
+        x87_tcg(env, op_##name, info, ea, fip, arg);                         \
+    }
+X87_OPS(X87_HELPER)
+#undef X87_HELPER
+
+X87Helper *const x87_helpers[] = {
+#define X87_HELPER_PTR(name) [X87_##name] = helper_x87_##name,
+    X87_OPS(X87_HELPER_PTR)
+#undef X87_HELPER_PTR
+};
+
+void x87_exec(CPUX86State *env, const X87MemOps *ops, uint8_t op,
+              uint8_t modrm, uint32_t ea, bool data32, uint32_t fip,
+              uint16_t fcs, uint16_t fds)
+{
+    X87Insn d;
+
+    x87_decode(op, modrm, data32, R_DS, &d);
+    x87_run(env, ops, x87_op_fns[d.id], d.info, ea, d.arg, fip, fcs, fds);
 }
 
 void x87_fwait(CPUX86State *env, const X87MemOps *ops)
@@ -1413,25 +1478,7 @@ void x87_mmx_set(CPUX86State *env, int i, uint64_t v)
     env->fpregs[i & 7].exp = 0xffff;
 }
 
-/* ---- the translator's entry points ---- */
-
-static EMU_NORETURN void tcg_raise(CPUX86State *env, int vector,
-                                   int error_code)
-{
-    x86_raise_exception_err(env, vector, error_code);
-}
-
-static const X87MemOps x87_tcg_ops = {
-    .ld = x86_ld,
-    .st = x86_st,
-    .raise = tcg_raise,
-};
-
-void helper_x87(CPUX86State *env, uint8_t op, uint8_t modrm, uint32_t ea,
-                bool data32, uint32_t fip, uint16_t fcs, uint16_t fds)
-{
-    x87_exec(env, &x87_tcg_ops, op, modrm, ea, data32, fip, fcs, fds);
-}
+/* ---- the translator's other entry points ---- */
 
 void helper_fwait(CPUX86State *env)
 {

@@ -1,11 +1,11 @@
 /*
  * x87 FPU (and the MMX register aliasing) for the translator.
  *
- * The frontend hands every ESC instruction (opcodes D8-DF) to helper_x87()
- * after decoding its ModRM and effective address; the helper does the
- * whole instruction: device-not-available and pending-exception checks,
- * the memory operand, the arithmetic (exact soft-float, softfloat-x80.h),
- * the status/tag/pointer registers.  State lives in CPUX86State:
+ * The frontend decodes every ESC instruction (opcodes D8-DF) with
+ * x87_decode() and calls the entry point of that one operation; it does
+ * the whole instruction: device-not-available and pending-exception
+ * checks, the memory operand, the arithmetic (exact soft-float,
+ * softfloat-x80.h), the status/tag/pointer registers.  State lives in CPUX86State:
  *
  *   fpregs[8]  physical registers R0-R7 (ST(i) is fpregs[(fpstt+i)&7])
  *   fpstt      TOP;  fpus  FSW without the TOP field;  fpuc  FCW
@@ -43,22 +43,37 @@ typedef struct X87MemOps {
 } X87MemOps;
 
 /*
- * Execute one x87 instruction.  op is the opcode byte D8..DF, modrm its
- * ModRM byte, ea the linear address of the memory operand (ignored for
- * register forms, mod == 3), data32 the operand size (selects the 14- or
- * 28-byte FSTENV/FLDENV/FSAVE/FRSTOR layout; real or protected layout
- * follows CR0.PE and EFLAGS.VM), fip the linear address of the
- * instruction (its first prefix), fcs the CS selector, fds the selector of
- * the operand's segment.  Raises #NM (CR0.EM or CR0.TS), #MF (CR0.NE and
- * an unmasked exception pending at a waiting instruction), #UD (reserved
- * encodings; FISTTP without SSE3 in CPUID) and whatever the memory
- * accesses raise.  With CR0.NE clear a pending exception is ignored (as if
- * IGNNE# were asserted; FERR# is not wired).  FCOMI/FUCOMI(P) leave EFLAGS
- * as cc_op = CC_OP_EFLAGS, cc_src = the arithmetic flags; FCMOVcc reads
- * x86_get_eflags().  FNSTSW AX writes regs[R_EAX].
+ * An x87 instruction decoded once, at translation time: x87_decode() maps
+ * the opcode byte op (D8..DF) and its ModRM byte to the operation's own
+ * entry point (helper) and its decoded operand (arg: ST(i), the arithmetic
+ * kind, the memory format, the environment layout), plus info (FOP, the
+ * no-wait/control/memory attributes, the memory operand's segment seg and
+ * size).  Generated code calls helper(env, info, ea, fip, arg), ea being
+ * the linear address of the memory operand (0 for register forms) and
+ * fip the linear address of the instruction (its first prefix); nothing
+ * is decoded again at run time.  data32 selects the 14- or 28-byte
+ * FSTENV/FLDENV/FSAVE/FRSTOR layout (real or protected layout follows
+ * CR0.PE and EFLAGS.VM).
+ *
+ * The operation raises #NM (CR0.EM or CR0.TS), then the memory operand's
+ * segment checks, #MF (CR0.NE and an unmasked exception pending at a
+ * waiting instruction), #UD (reserved encodings; FISTTP without SSE3 in
+ * CPUID) and whatever the memory accesses raise.  With CR0.NE clear a
+ * pending exception is ignored (as if IGNNE# were asserted; FERR# is not
+ * wired).  FCOMI/FUCOMI(P) leave EFLAGS as cc_op = CC_OP_EFLAGS, cc_src =
+ * the arithmetic flags; FCMOVcc reads x86_get_eflags().  FNSTSW AX writes
+ * regs[R_EAX].
  */
-void helper_x87(CPUX86State *env, uint8_t op, uint8_t modrm, uint32_t ea,
-                bool data32, uint32_t fip, uint16_t fcs, uint16_t fds);
+typedef void X87Helper(CPUX86State *env, uint32_t info, uint32_t ea,
+                       uint32_t fip, uint32_t arg);
+typedef struct X87Insn {
+    X87Helper *helper;
+    uint32_t info;
+    uint32_t arg;
+    uint8_t id;             /* the operation (x87_exec) */
+} X87Insn;
+void x87_decode(uint8_t op, uint8_t modrm, bool data32, int seg, X87Insn *d);
+
 /* WAIT/FWAIT: #NM if CR0.TS and CR0.MP; #MF if an exception is pending. */
 void helper_fwait(CPUX86State *env);
 /* FXSAVE/FXRSTOR (512-byte area, 32-bit layout; #GP(0) if ea is not
@@ -68,7 +83,9 @@ void helper_fxrstor(CPUX86State *env, uint32_t ea);
 /* EMMS: every register empty.  (#NM/#UD checks are the caller's.) */
 void helper_emms(CPUX86State *env);
 
-/* The same with explicit memory/exception services. */
+/* Decode and execute one x87 instruction with explicit memory/exception
+ * services (tests); fcs, fds are the CS selector and the operand's
+ * segment selector.  No segment checks. */
 void x87_exec(CPUX86State *env, const X87MemOps *ops, uint8_t op,
               uint8_t modrm, uint32_t ea, bool data32, uint32_t fip,
               uint16_t fcs, uint16_t fds);

@@ -367,8 +367,8 @@ void helper_check_seg(CPUX86State *env, uint32_t off, uint32_t info)
  * operand wider than 4 bytes, one it does not know the size of): offset
  * off in segment seg, size bytes.  Real and V86 mode: the limit only.
  */
-static void check_seg_range(CPUX86State *env, int seg, uint32_t off,
-                            uint32_t size, bool write)
+void check_seg_range(CPUX86State *env, int seg, uint32_t off,
+                     uint32_t size, bool write)
 {
     if ((env->hflags & HF_PE) && !(env->hflags & HF_VM)) {
         if ((env->hflags >> (HF_SEG_SHIFT + 2 * seg)) & 3) {
@@ -907,121 +907,9 @@ void helper_check_cpl0(CPUX86State *env)
 
 /* ---- x87 / MMX / SSE entry points ---- */
 
-/*
- * Size of an x87 memory operand (ESC op, ModRM reg field), negative for a
- * store; 0 for the encodings that are #UD.
- */
-static int x87_mem_size(int op, int reg, bool data32)
-{
-    int env_sz = data32 ? 28 : 14, save_sz = data32 ? 108 : 94;
-    switch (op & 7) {
-    case 0: /* D8: m32real arithmetic */
-    case 2: /* DA: m32int arithmetic */
-        return 4;
-    case 4: /* DC: m64real */
-        return 8;
-    case 6: /* DE: m16int */
-        return 2;
-    case 1: {
-        static const int8_t d9[8] = {4, 0, -4, -4, 0, 2, 0, -2};
-        return reg == 4 ? env_sz : reg == 6 ? -env_sz : d9[reg];
-    }
-    case 3: {
-        static const int8_t db[8] = {4, -4, -4, -4, 0, 10, 0, -10};
-        return db[reg];
-    }
-    case 5: {
-        static const int8_t dd[8] = {8, -8, -8, -8, 0, 0, 0, -2};
-        return reg == 4 ? save_sz : reg == 6 ? -save_sz : dd[reg];
-    }
-    default: {
-        static const int8_t df[8] = {2, -2, -2, -2, 10, 8, -10, -8};
-        return df[reg];
-    }
-    }
-}
-
-void helper_x87_insn(CPUX86State *env, uint32_t info, uint32_t ea,
-                     uint32_t fip)
-{
-    int seg = (info >> 20) & 7;
-    int modrm = (info >> 8) & 0xff;
-    if (seg < 6 && modrm < 0xc0) {
-        int sz = x87_mem_size(info & 7, (modrm >> 3) & 7, (info >> 16) & 1);
-        /* #NM comes first (SDM vol. 3, table 6-2, priority 8 before 9);
-         * the #UD encodings are the x87 helper's. */
-        if (sz && !(env->cr[0] & (CR0_EM_MASK | CR0_TS_MASK))) {
-            check_seg_range(env, seg, ea - (uint32_t)env->segs[seg].base,
-                            sz < 0 ? -sz : sz, sz < 0);
-        }
-    }
-    helper_x87(env, info & 0xff, (info >> 8) & 0xff, ea, (info >> 16) & 1,
-               fip, env->segs[R_CS].selector,
-               seg < 6 ? env->segs[seg].selector : env->segs[R_DS].selector);
-}
-
 void helper_fwait_insn(CPUX86State *env)
 {
     helper_fwait(env);
-}
-
-/*
- * MMX/SSE memory operands: sse-helper.c reads and writes guest memory
- * through sse_hooks, one piece (1, 2 or 4 bytes) at a time.  These hooks
- * check each piece against the operand's segment when that segment needs
- * checks (sse_check_seg >= 0).  A failed check leaves by longjmp, so the
- * segment is set anew by every instruction rather than restored.  The
- * #UD/#NM/alignment checks come first, as the SDM orders them, because
- * sse-helper.c makes them before any access.
- */
-static __thread int sse_check_seg = -1;
-
-static uint32_t sse_ld_checked(CPUX86State *env, uint32_t linear, int size)
-{
-    if (sse_check_seg >= 0) {
-        check_seg_range(env, sse_check_seg,
-                        linear - (uint32_t)env->segs[sse_check_seg].base,
-                        size, false);
-    }
-    return x86_ld(env, linear, size);
-}
-
-static void sse_st_checked(CPUX86State *env, uint32_t linear, int size,
-                           uint32_t val)
-{
-    if (sse_check_seg >= 0) {
-        check_seg_range(env, sse_check_seg,
-                        linear - (uint32_t)env->segs[sse_check_seg].base,
-                        size, true);
-    }
-    x86_st(env, linear, size, val);
-}
-
-void helper_sse_insn(CPUX86State *env, uint32_t prefix, uint32_t info,
-                     uint32_t ea)
-{
-    int seg = (info >> 24) & 7;
-    bool has_mem = info & (1u << 27);
-    bool pm = (env->hflags & HF_PE) && !(env->hflags & HF_VM);
-
-    /* Flat segments in protected mode need no check at all. */
-    sse_check_seg = -1;
-    if (has_mem && (!pm || ((env->hflags >> (HF_SEG_SHIFT + 2 * seg)) & 3))) {
-        sse_check_seg = seg;
-    }
-    /* FXSAVE/FXRSTOR check their whole 512-byte image (they do not touch
-     * all of it), LDMXCSR/STMXCSR their 4 bytes, after #UD/#NM. */
-    int reg = (info >> 11) & 7;
-    if ((info & 0xff) == 0xae && has_mem && reg <= 3 &&
-        !(env->cr[0] & (CR0_EM_MASK | CR0_TS_MASK)) &&
-        (reg <= 1 || (env->cr[4] & CR4_OSFXSR_MASK))) {
-        check_seg_range(env, seg, ea - (uint32_t)env->segs[seg].base,
-                        reg <= 1 ? 512 : 4, reg == 0 || reg == 3);
-    }
-    sse_hooks.ld = sse_ld_checked;
-    sse_hooks.st = sse_st_checked;
-    helper_sse(env, prefix, info & 0xff, (info >> 8) & 0xff, ea,
-               (info >> 16) & 0xff);
 }
 
 void helper_emms_insn(CPUX86State *env)

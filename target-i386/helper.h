@@ -37,6 +37,11 @@ uint32_t helper_in(CPUX86State *env, uint32_t port, uint32_t size);
  * 5.3-5.4); info = seg | size << 4 | write << 8, or with any size as
  * size << 16 (bits 4..7 zero).  #GP(0), #SS(0) for SS. */
 void helper_check_seg(CPUX86State *env, uint32_t off, uint32_t info);
+/* The same for an access the frontend could not check itself (a wide or
+ * run-time-sized operand): off in segment seg, size bytes; real and V86
+ * mode: the limit only. */
+void check_seg_range(CPUX86State *env, int seg, uint32_t off, uint32_t size,
+                     bool write);
 void helper_out(CPUX86State *env, uint32_t port, uint32_t val,
                 uint32_t size);
 void helper_bound(CPUX86State *env, uint32_t idx, uint32_t linear,
@@ -72,19 +77,9 @@ void helper_check_cpl0(CPUX86State *env);
 void helper_mov_dr(CPUX86State *env, uint32_t reg, uint32_t val);
 uint32_t helper_read_dr(CPUX86State *env, uint32_t reg);
 void helper_rdpmc(CPUX86State *env);
-/*
- * x87, MMX and SSE entry points of the frontend (wrappers around
- * fpu-helper.h / sse-helper.h with at most 5 i32 arguments):
- *   helper_x87_insn: info = op | modrm << 8 | data32 << 16 | seg << 20
- *   helper_sse_insn: info = opc | modrm << 8 | imm8 << 16, prefix as in
- *                    helper_sse
- *   helper_emms_insn: EMMS with its #UD (CR0.EM) / #NM (CR0.TS) checks
- */
-void helper_x87_insn(CPUX86State *env, uint32_t info, uint32_t ea,
-                     uint32_t fip);
+/* WAIT; EMMS with its #UD (CR0.EM) / #NM (CR0.TS) checks.  (The x87 and
+ * SSE instructions call the helper x87_decode() / sse_decode() give.) */
 void helper_fwait_insn(CPUX86State *env);
-void helper_sse_insn(CPUX86State *env, uint32_t prefix, uint32_t info,
-                     uint32_t ea);
 void helper_emms_insn(CPUX86State *env);
 
 /* helper-seg.c */

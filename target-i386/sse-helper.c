@@ -1,7 +1,7 @@
 /*
- * MMX, SSE, SSE2 and SSE3: decoding of the 0F-map forms, the CR0/CR4
- * checks, operand fetch and write-back, the integer operations, and the
- * SIMD floating-point exception rules (Intel SDM vol. 1 ch. 9-12 and
+ * MMX, SSE, SSE2 and SSE3 operations (decoded by sse-decode.c): the
+ * CR0/CR4 checks, operand fetch and write-back, one function per
+ * instruction or small group, and the SIMD floating-point exception rules (Intel SDM vol. 1 ch. 9-12 and
  * 11.5; vol. 2 instruction entries).  The floating-point arithmetic itself
  * runs on the host's SSE unit (sse-host.c); see sse-helper.h.
  *
@@ -11,6 +11,7 @@
  */
 #include "target-i386/sse-internal.h"
 #include "target-i386/fpu-helper.h"
+#include "target-i386/helper.h"
 
 static uint32_t hook_ld(CPUX86State *env, uint32_t linear, int size)
 {
@@ -33,163 +34,6 @@ SSEHooks sse_hooks = {
     .raise = hook_raise,
 };
 
-/* ---- the opcode table ---- */
-
-enum {
-    F_OK = 1 << 0,
-    F_IMM = 1 << 1,
-    F_MMX = 1 << 2,  /* MMX class: CR0.EM -> #UD, CR0.TS -> #NM */
-    F_SSE = 1 << 3,  /* SSE class: also CR4.OSFXSR=0 -> #UD */
-    F_REG = 1 << 4,  /* register form only (memory form is #UD) */
-    F_MEM = 1 << 5,  /* memory form only */
-    F_UNAL = 1 << 6, /* 16-byte memory operand need not be aligned */
-};
-
-#define MX (F_OK | F_MMX)
-#define SS (F_OK | F_SSE)
-#define NC F_OK /* no CR0/CR4 checks */
-
-/* [opc][prefix index: none, 66, F3, F2] */
-static const uint8_t sse_table[256][4] = {
-    [0x10] = {SS | F_UNAL, SS | F_UNAL, SS, SS},
-    [0x11] = {SS | F_UNAL, SS | F_UNAL, SS, SS},
-    [0x12] = {SS, SS | F_MEM, SS, SS},
-    [0x13] = {SS | F_MEM, SS | F_MEM},
-    [0x14] = {SS, SS},
-    [0x15] = {SS, SS},
-    [0x16] = {SS, SS | F_MEM, SS},
-    [0x17] = {SS | F_MEM, SS | F_MEM},
-    [0x18] = {NC, NC, NC, NC},
-    [0x28] = {SS, SS},
-    [0x29] = {SS, SS},
-    [0x2a] = {SS, SS, SS, SS},
-    [0x2b] = {SS | F_MEM, SS | F_MEM},
-    [0x2c] = {SS, SS, SS, SS},
-    [0x2d] = {SS, SS, SS, SS},
-    [0x2e] = {SS, SS},
-    [0x2f] = {SS, SS},
-    [0x50] = {SS | F_REG, SS | F_REG},
-    [0x51] = {SS, SS, SS, SS},
-    [0x52] = {SS, 0, SS},
-    [0x53] = {SS, 0, SS},
-    [0x54] = {SS, SS},
-    [0x55] = {SS, SS},
-    [0x56] = {SS, SS},
-    [0x57] = {SS, SS},
-    [0x58] = {SS, SS, SS, SS},
-    [0x59] = {SS, SS, SS, SS},
-    [0x5a] = {SS, SS, SS, SS},
-    [0x5b] = {SS, SS, SS},
-    [0x5c] = {SS, SS, SS, SS},
-    [0x5d] = {SS, SS, SS, SS},
-    [0x5e] = {SS, SS, SS, SS},
-    [0x5f] = {SS, SS, SS, SS},
-    [0x60] = {MX, SS},
-    [0x61] = {MX, SS},
-    [0x62] = {MX, SS},
-    [0x63] = {MX, SS},
-    [0x64] = {MX, SS},
-    [0x65] = {MX, SS},
-    [0x66] = {MX, SS},
-    [0x67] = {MX, SS},
-    [0x68] = {MX, SS},
-    [0x69] = {MX, SS},
-    [0x6a] = {MX, SS},
-    [0x6b] = {MX, SS},
-    [0x6c] = {0, SS},
-    [0x6d] = {0, SS},
-    [0x6e] = {MX, SS},
-    [0x6f] = {MX, SS, SS | F_UNAL},
-    [0x70] = {MX | F_IMM, SS | F_IMM, SS | F_IMM, SS | F_IMM},
-    [0x71] = {MX | F_IMM | F_REG, SS | F_IMM | F_REG},
-    [0x72] = {MX | F_IMM | F_REG, SS | F_IMM | F_REG},
-    [0x73] = {MX | F_IMM | F_REG, SS | F_IMM | F_REG},
-    [0x74] = {MX, SS},
-    [0x75] = {MX, SS},
-    [0x76] = {MX, SS},
-    [0x7c] = {0, SS, 0, SS},
-    [0x7d] = {0, SS, 0, SS},
-    [0x7e] = {MX, SS, SS},
-    [0x7f] = {MX, SS, SS | F_UNAL},
-    [0xae] = {NC},
-    [0xc2] = {SS | F_IMM, SS | F_IMM, SS | F_IMM, SS | F_IMM},
-    [0xc3] = {NC | F_MEM},
-    [0xc4] = {MX | F_IMM, SS | F_IMM},
-    [0xc5] = {MX | F_IMM | F_REG, SS | F_IMM | F_REG},
-    [0xc6] = {SS | F_IMM, SS | F_IMM},
-    [0xd0] = {0, SS, 0, SS},
-    [0xd1] = {MX, SS},
-    [0xd2] = {MX, SS},
-    [0xd3] = {MX, SS},
-    [0xd4] = {MX, SS},
-    [0xd5] = {MX, SS},
-    [0xd6] = {0, SS, SS | F_REG, SS | F_REG},
-    [0xd7] = {MX | F_REG, SS | F_REG},
-    [0xd8] = {MX, SS},
-    [0xd9] = {MX, SS},
-    [0xda] = {MX, SS},
-    [0xdb] = {MX, SS},
-    [0xdc] = {MX, SS},
-    [0xdd] = {MX, SS},
-    [0xde] = {MX, SS},
-    [0xdf] = {MX, SS},
-    [0xe0] = {MX, SS},
-    [0xe1] = {MX, SS},
-    [0xe2] = {MX, SS},
-    [0xe3] = {MX, SS},
-    [0xe4] = {MX, SS},
-    [0xe5] = {MX, SS},
-    [0xe6] = {0, SS, SS, SS},
-    [0xe7] = {MX | F_MEM, SS | F_MEM},
-    [0xe8] = {MX, SS},
-    [0xe9] = {MX, SS},
-    [0xea] = {MX, SS},
-    [0xeb] = {MX, SS},
-    [0xec] = {MX, SS},
-    [0xed] = {MX, SS},
-    [0xee] = {MX, SS},
-    [0xef] = {MX, SS},
-    [0xf0] = {0, 0, 0, SS | F_MEM | F_UNAL},
-    [0xf1] = {MX, SS},
-    [0xf2] = {MX, SS},
-    [0xf3] = {MX, SS},
-    [0xf4] = {MX, SS},
-    [0xf5] = {MX, SS},
-    [0xf6] = {MX, SS},
-    [0xf7] = {MX | F_REG, SS | F_REG | F_UNAL},
-    [0xf8] = {MX, SS},
-    [0xf9] = {MX, SS},
-    [0xfa] = {MX, SS},
-    [0xfb] = {MX, SS},
-    [0xfc] = {MX, SS},
-    [0xfd] = {MX, SS},
-    [0xfe] = {MX, SS},
-};
-
-static int prefix_index(uint8_t prefix)
-{
-    switch (prefix) {
-    case 0x66:
-        return 1;
-    case 0xf3:
-        return 2;
-    case 0xf2:
-        return 3;
-    default:
-        return 0;
-    }
-}
-
-bool sse_opcode_known(uint8_t prefix, uint8_t opc)
-{
-    return sse_table[opc][prefix_index(prefix)] & F_OK;
-}
-
-bool sse_opcode_has_imm8(uint8_t prefix, uint8_t opc)
-{
-    return sse_table[opc][prefix_index(prefix)] & F_IMM;
-}
-
 /* ---- instruction context, exceptions, operands ---- */
 
 typedef struct SSEInsn {
@@ -200,6 +44,7 @@ typedef struct SSEInsn {
     bool mem;    /* memory form */
     uint32_t ea;
     uint8_t imm;
+    uint8_t sel;  /* decoded selector of a group: see sse_decode */
     uint8_t flags;
     bool mmx; /* touches an MMX register: enter MMX state */
 } SSEInsn;
@@ -248,7 +93,7 @@ static void gpr_set(CPUX86State *env, int i, uint32_t v)
 
 static void check_align(SSEInsn *x, int size)
 {
-    if (size == 16 && !(x->flags & F_UNAL) && (x->ea & 15)) {
+    if (size == 16 && !(x->flags & SF_UNAL) && (x->ea & 15)) {
         sse_raise(x->env, EXCP0D_GPF, 0);
     }
 }
@@ -594,33 +439,6 @@ static void fp_op(CPUX86State *env, int op, XMMReg *d, const XMMReg *s, int fmt)
     *d = r;
 }
 
-/* Arithmetic opcodes 51 58 59 5C-5F: op enums are in ps, pd, ss, sd order
- * from the base. */
-static int arith_base(uint8_t opc)
-{
-    switch (opc) {
-    case 0x51:
-        return SSE_SQRTPS;
-    case 0x58:
-        return SSE_ADDPS;
-    case 0x59:
-        return SSE_MULPS;
-    case 0x5c:
-        return SSE_SUBPS;
-    case 0x5d:
-        return SSE_MINPS;
-    case 0x5e:
-        return SSE_DIVPS;
-    default:
-        return SSE_MAXPS;
-    }
-}
-
-static bool arith_tiny_possible(uint8_t opc)
-{
-    return opc != 0x51 && opc != 0x5d && opc != 0x5f;
-}
-
 static void sse_int_op_or_ud(SSEInsn *x, uint8_t opc, XMMReg *d,
                              const XMMReg *s, int n)
 {
@@ -630,36 +448,34 @@ static void sse_int_op_or_ud(SSEInsn *x, uint8_t opc, XMMReg *d,
 }
 
 /* Integer forms with a packed source operand: MMX (prefix none) or XMM
- * (66).  The MMX PUNPCKL* read only 32 bits of memory. */
-static void do_int_op(SSEInsn *x)
+ * (66).  The MMX PUNPCKL* read only 32 bits of memory.  Inlined into one
+ * function per operation (op_i_<opc>), with opc and fn constant. */
+static inline __attribute__((always_inline)) void
+do_int_op(SSEInsn *x, uint8_t opc, SSEIntFn *fn)
 {
     XMMReg d, s;
 
     if (x->pfx == 0) {
-        bool low = x->opc >= 0x60 && x->opc <= 0x62;
+        bool low = opc >= 0x60 && opc <= 0x62;
         src_mm(x, &s, low ? 4 : 8);
         memset(&d, 0, sizeof(d));
         d.q[0] = mm_get(x->env, x->reg);
-        sse_int_op_or_ud(x, x->opc, &d, &s, 8);
+        fn(&d, &s, 8);
         mm_set(x, x->reg, d.q[0]);
     } else {
         src_xmm(x, &s, 16);
         d = x->env->xmm[x->reg];
-        sse_int_op_or_ud(x, x->opc, &d, &s, 16);
+        fn(&d, &s, 16);
         x->env->xmm[x->reg] = d;
     }
 }
 
-/* 0F 71/72/73: shifts by immediate, ModRM.reg selects the operation. */
+/* 0F 71/72/73: shifts by immediate; x->sel is the operation (the
+ * integer-map opcode of the same shift by a register, 1 PSRLDQ, 2 PSLLDQ,
+ * 0 none). */
 static void do_shift_imm(SSEInsn *x)
 {
-    static const uint8_t ops[3][8] = {
-        /* reg:  0  1  2     3  4     5  6     7 */
-        [0] = {0, 0, 0xd1, 0, 0xe1, 0, 0xf1, 0},
-        [1] = {0, 0, 0xd2, 0, 0xe2, 0, 0xf2, 0},
-        [2] = {0, 0, 0xd3, 1, 0, 0, 0xf3, 2},
-    };
-    uint8_t op = ops[x->opc - 0x71][x->reg];
+    uint8_t op = x->sel;
     XMMReg d, s;
 
     if (!op || (op < 3 && x->pfx == 0)) {
@@ -745,598 +561,933 @@ static void do_group15(SSEInsn *x)
     }
 }
 
-/* ---- the dispatcher ---- */
+/*
+ * ---- the operations ----
+ *
+ * One function per instruction or per small group, named after the first
+ * (prefix, opcode) it serves (op_<prefix index>_<opc>); sse_decode() picks
+ * one at translation time.  The groups that share a function tell their
+ * members apart by x->pfx or x->opc (the lane format, the integer
+ * operation), which come decoded with the operands.
+ */
+typedef void SSEOpFn(SSEInsn *x);
 
-#define K(p, o) (((p) << 8) | (o))
+/* 10 66 10 28 66 28 F3 6F 66 6F F2 F0 */
+static void op_0_10(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    *xd = s;
+}
 
-static void sse_exec(SSEInsn *x)
+/* 11 66 11 29 66 29 2B 66 2B 66 7F F3 7F 66 E7 */
+static void op_0_11(SSEInsn *x)
 {
     CPUX86State *env = x->env;
-    XMMReg *xd = &env->xmm[x->reg];
-    XMMReg s, r;
-    int p = x->pfx;
-    int32_t iv;
-    uint32_t host, efl;
-
-    switch (K(p, x->opc)) {
-    /* -- moves -- */
-    case K(0, 0x10):
-    case K(1, 0x10):
-    case K(0, 0x28):
-    case K(1, 0x28):
-    case K(2, 0x6f):
-    case K(1, 0x6f):
-    case K(3, 0xf0):
-        src_xmm(x, &s, 16);
-        *xd = s;
-        break;
-    case K(0, 0x11):
-    case K(1, 0x11):
-    case K(0, 0x29):
-    case K(1, 0x29):
-    case K(0, 0x2b):
-    case K(1, 0x2b):
-    case K(1, 0x7f):
-    case K(2, 0x7f):
-    case K(1, 0xe7):
-        if (x->mem) {
-            mem_write(x, xd, 16);
-        } else {
-            env->xmm[x->rm] = *xd;
-        }
-        break;
-    case K(2, 0x10): /* movss */
-        if (x->mem) {
-            mem_read(x, xd, 4);
-        } else {
-            xd->l[0] = env->xmm[x->rm].l[0];
-        }
-        break;
-    case K(3, 0x10): /* movsd */
-        if (x->mem) {
-            mem_read(x, xd, 8);
-        } else {
-            xd->q[0] = env->xmm[x->rm].q[0];
-        }
-        break;
-    case K(2, 0x11):
-        if (x->mem) {
-            mem_write(x, xd, 4);
-        } else {
-            env->xmm[x->rm].l[0] = xd->l[0];
-        }
-        break;
-    case K(3, 0x11):
-        if (x->mem) {
-            mem_write(x, xd, 8);
-        } else {
-            env->xmm[x->rm].q[0] = xd->q[0];
-        }
-        break;
-    case K(0, 0x12): /* movlps / movhlps */
-    case K(1, 0x12): /* movlpd */
-        src_xmm(x, &s, 8);
-        xd->q[0] = x->mem ? s.q[0] : s.q[1];
-        break;
-    case K(0, 0x16): /* movhps / movlhps */
-    case K(1, 0x16): /* movhpd */
-        src_xmm(x, &s, 8);
-        xd->q[1] = s.q[0];
-        break;
-    case K(0, 0x13):
-    case K(1, 0x13):
-        mem_write(x, xd, 8);
-        break;
-    case K(0, 0x17):
-    case K(1, 0x17):
-        s.q[0] = xd->q[1];
-        mem_write(x, &s, 8);
-        break;
-    case K(3, 0x12): /* movddup */
-        src_xmm(x, &s, 8);
-        xd->q[0] = xd->q[1] = s.q[0];
-        break;
-    case K(2, 0x12): /* movsldup */
-        src_xmm(x, &s, 16);
-        xd->l[0] = xd->l[1] = s.l[0];
-        xd->l[2] = xd->l[3] = s.l[2];
-        break;
-    case K(2, 0x16): /* movshdup */
-        src_xmm(x, &s, 16);
-        xd->l[0] = xd->l[1] = s.l[1];
-        xd->l[2] = xd->l[3] = s.l[3];
-        break;
-    case K(0, 0x14): /* unpcklps */
-        src_xmm(x, &s, 16);
-        r.l[0] = xd->l[0];
-        r.l[1] = s.l[0];
-        r.l[2] = xd->l[1];
-        r.l[3] = s.l[1];
-        *xd = r;
-        break;
-    case K(0, 0x15): /* unpckhps */
-        src_xmm(x, &s, 16);
-        r.l[0] = xd->l[2];
-        r.l[1] = s.l[2];
-        r.l[2] = xd->l[3];
-        r.l[3] = s.l[3];
-        *xd = r;
-        break;
-    case K(1, 0x14): /* unpcklpd */
-    case K(1, 0x6c): /* punpcklqdq */
-        src_xmm(x, &s, 16);
-        xd->q[1] = s.q[0];
-        break;
-    case K(1, 0x15): /* unpckhpd */
-    case K(1, 0x6d): /* punpckhqdq */
-        src_xmm(x, &s, 16);
-        xd->q[0] = xd->q[1];
-        xd->q[1] = s.q[1];
-        break;
-    case K(0, 0x18):
-    case K(1, 0x18):
-    case K(2, 0x18):
-    case K(3, 0x18):
-        /* PREFETCHh and the reserved hint NOPs: no cache to warm. */
-        break;
-    case K(0, 0x6e): /* movd mm, r/m32 */
-        mm_set(x, x->reg,
-               x->mem ? sse_hooks.ld(env, x->ea, 4) : gpr_get(env, x->rm));
-        break;
-    case K(1, 0x6e): /* movd xmm, r/m32 */
-        memset(&s, 0, sizeof(s));
-        s.l[0] = x->mem ? sse_hooks.ld(env, x->ea, 4) : gpr_get(env, x->rm);
-        *xd = s;
-        break;
-    case K(0, 0x7e): /* movd r/m32, mm */
-        if (x->mem) {
-            sse_hooks.st(env, x->ea, 4, (uint32_t)mm_get(env, x->reg));
-        } else {
-            gpr_set(env, x->rm, (uint32_t)mm_get(env, x->reg));
-        }
-        x->mmx = true;
-        break;
-    case K(1, 0x7e): /* movd r/m32, xmm */
-        if (x->mem) {
-            sse_hooks.st(env, x->ea, 4, xd->l[0]);
-        } else {
-            gpr_set(env, x->rm, xd->l[0]);
-        }
-        break;
-    case K(2, 0x7e): /* movq xmm, xmm/m64 */
-        src_xmm(x, &s, 8);
-        xd->q[0] = s.q[0];
-        xd->q[1] = 0;
-        break;
-    case K(1, 0xd6): /* movq xmm/m64, xmm */
-        if (x->mem) {
-            mem_write(x, xd, 8);
-        } else {
-            env->xmm[x->rm].q[0] = xd->q[0];
-            env->xmm[x->rm].q[1] = 0;
-        }
-        break;
-    case K(0, 0x6f): /* movq mm, mm/m64 */
-        src_mm(x, &s, 8);
-        mm_set(x, x->reg, s.q[0]);
-        break;
-    case K(0, 0x7f): /* movq mm/m64, mm */
-    case K(0, 0xe7): /* movntq */
-        if (x->mem) {
-            s.q[0] = mm_get(env, x->reg);
-            mem_write(x, &s, 8);
-            x->mmx = true;
-        } else {
-            mm_set(x, x->rm, mm_get(env, x->reg));
-        }
-        break;
-    case K(2, 0xd6): /* movq2dq xmm, mm */
-        xd->q[0] = mm_get(env, x->rm);
-        xd->q[1] = 0;
-        x->mmx = true;
-        break;
-    case K(3, 0xd6): /* movdq2q mm, xmm */
-        mm_set(x, x->reg, env->xmm[x->rm].q[0]);
-        break;
-    case K(0, 0xc3): /* movnti m32, r32 */
-        sse_hooks.st(env, x->ea, 4, gpr_get(env, x->reg));
-        break;
-    case K(0, 0x50): /* movmskps */
-        s = env->xmm[x->rm];
-        gpr_set(env, x->reg,
-                (s.l[0] >> 31) | (s.l[1] >> 31) << 1 | (s.l[2] >> 31) << 2 |
-                    (s.l[3] >> 31) << 3);
-        break;
-    case K(1, 0x50): /* movmskpd */
-        s = env->xmm[x->rm];
-        gpr_set(env, x->reg, (uint32_t)(s.q[0] >> 63 | (s.q[1] >> 63) << 1));
-        break;
-    case K(0, 0xd7):   /* pmovmskb r32, mm */
-    case K(1, 0xd7): { /* pmovmskb r32, xmm */
-        uint32_t m = 0;
-        int n = p ? 16 : 8;
-        if (p) {
-            s = env->xmm[x->rm];
-        } else {
-            s.q[0] = mm_get(env, x->rm);
-            x->mmx = true;
-        }
-        for (int i = 0; i < n; i++) {
-            m |= (uint32_t)(s.b[i] >> 7) << i;
-        }
-        gpr_set(env, x->reg, m);
-        break;
-    }
-    case K(0, 0xf7):   /* maskmovq */
-    case K(1, 0xf7): { /* maskmovdqu */
-        XMMReg v, m;
-        int n = p ? 16 : 8;
-        if (p) {
-            v = *xd;
-            m = env->xmm[x->rm];
-        } else {
-            v.q[0] = mm_get(env, x->reg);
-            m.q[0] = mm_get(env, x->rm);
-            x->mmx = true;
-        }
-        for (int i = 0; i < n; i++) {
-            if (m.b[i] & 0x80) {
-                sse_hooks.st(env, x->ea + i, 1, v.b[i]);
-            }
-        }
-        break;
-    }
-
-    /* -- shuffles and inserts -- */
-    case K(0, 0x70): { /* pshufw */
-        uint64_t v, res = 0;
-        src_mm(x, &s, 8);
-        v = s.q[0];
-        for (int i = 0; i < 4; i++) {
-            res |= ((v >> (16 * ((x->imm >> (2 * i)) & 3))) & 0xffff)
-                   << (16 * i);
-        }
-        mm_set(x, x->reg, res);
-        break;
-    }
-    case K(1, 0x70): /* pshufd */
-        src_xmm(x, &s, 16);
-        for (int i = 0; i < 4; i++) {
-            r.l[i] = s.l[(x->imm >> (2 * i)) & 3];
-        }
-        *xd = r;
-        break;
-    case K(2, 0x70): /* pshufhw */
-        src_xmm(x, &s, 16);
-        r = s;
-        for (int i = 0; i < 4; i++) {
-            r.w[4 + i] = s.w[4 + ((x->imm >> (2 * i)) & 3)];
-        }
-        *xd = r;
-        break;
-    case K(3, 0x70): /* pshuflw */
-        src_xmm(x, &s, 16);
-        r = s;
-        for (int i = 0; i < 4; i++) {
-            r.w[i] = s.w[(x->imm >> (2 * i)) & 3];
-        }
-        *xd = r;
-        break;
-    case K(0, 0xc6): /* shufps */
-        src_xmm(x, &s, 16);
-        r.l[0] = xd->l[x->imm & 3];
-        r.l[1] = xd->l[(x->imm >> 2) & 3];
-        r.l[2] = s.l[(x->imm >> 4) & 3];
-        r.l[3] = s.l[(x->imm >> 6) & 3];
-        *xd = r;
-        break;
-    case K(1, 0xc6): /* shufpd */
-        src_xmm(x, &s, 16);
-        r.q[0] = xd->q[x->imm & 1];
-        r.q[1] = s.q[(x->imm >> 1) & 1];
-        *xd = r;
-        break;
-    case K(0, 0xc4): { /* pinsrw mm, r32/m16, imm8 */
-        uint16_t w = x->mem ? sse_hooks.ld(env, x->ea, 2) : gpr_get(env, x->rm);
-        int sh = 16 * (x->imm & 3);
-        uint64_t v = mm_get(env, x->reg);
-        mm_set(x, x->reg, (v & ~(0xffffull << sh)) | (uint64_t)w << sh);
-        break;
-    }
-    case K(1, 0xc4): /* pinsrw xmm, r32/m16, imm8 */
-        xd->w[x->imm & 7] =
-            x->mem ? sse_hooks.ld(env, x->ea, 2) : gpr_get(env, x->rm);
-        break;
-    case K(0, 0xc5): /* pextrw r32, mm, imm8 */
-        gpr_set(env, x->reg,
-                (mm_get(env, x->rm) >> (16 * (x->imm & 3))) & 0xffff);
-        x->mmx = true;
-        break;
-    case K(1, 0xc5):
-        gpr_set(env, x->reg, env->xmm[x->rm].w[x->imm & 7]);
-        break;
-
-    /* -- logic on packed floats: bitwise, no exceptions -- */
-    case K(0, 0x54):
-    case K(1, 0x54):
-        src_xmm(x, &s, 16);
-        xd->q[0] &= s.q[0];
-        xd->q[1] &= s.q[1];
-        break;
-    case K(0, 0x55):
-    case K(1, 0x55):
-        src_xmm(x, &s, 16);
-        xd->q[0] = ~xd->q[0] & s.q[0];
-        xd->q[1] = ~xd->q[1] & s.q[1];
-        break;
-    case K(0, 0x56):
-    case K(1, 0x56):
-        src_xmm(x, &s, 16);
-        xd->q[0] |= s.q[0];
-        xd->q[1] |= s.q[1];
-        break;
-    case K(0, 0x57):
-    case K(1, 0x57):
-        src_xmm(x, &s, 16);
-        xd->q[0] ^= s.q[0];
-        xd->q[1] ^= s.q[1];
-        break;
-
-    /* -- floating-point arithmetic -- */
-    case K(0, 0x51):
-    case K(1, 0x51):
-    case K(2, 0x51):
-    case K(3, 0x51):
-    case K(0, 0x58):
-    case K(1, 0x58):
-    case K(2, 0x58):
-    case K(3, 0x58):
-    case K(0, 0x59):
-    case K(1, 0x59):
-    case K(2, 0x59):
-    case K(3, 0x59):
-    case K(0, 0x5c):
-    case K(1, 0x5c):
-    case K(2, 0x5c):
-    case K(3, 0x5c):
-    case K(0, 0x5d):
-    case K(1, 0x5d):
-    case K(2, 0x5d):
-    case K(3, 0x5d):
-    case K(0, 0x5e):
-    case K(1, 0x5e):
-    case K(2, 0x5e):
-    case K(3, 0x5e):
-    case K(0, 0x5f):
-    case K(1, 0x5f):
-    case K(2, 0x5f):
-    case K(3, 0x5f): {
-        /* enum order is ps pd ss sd; prefix order is none 66 F3 F2 */
-        static const int fmt[4] = {FMT_PS, FMT_PD, FMT_SS, FMT_SD};
-        static const int size[4] = {16, 16, 4, 8};
-        src_xmm(x, &s, size[p]);
-        fp_op(env, arith_base(x->opc) + p, xd, &s,
-              arith_tiny_possible(x->opc) ? fmt[p] : FMT_NONE);
-        break;
-    }
-    case K(0, 0x52):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_RSQRTPS, xd, &s, FMT_NONE);
-        break;
-    case K(2, 0x52):
-        src_xmm(x, &s, 4);
-        fp_op(env, SSE_RSQRTSS, xd, &s, FMT_NONE);
-        break;
-    case K(0, 0x53):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_RCPPS, xd, &s, FMT_NONE);
-        break;
-    case K(2, 0x53):
-        src_xmm(x, &s, 4);
-        fp_op(env, SSE_RCPSS, xd, &s, FMT_NONE);
-        break;
-    case K(1, 0xd0):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_ADDSUBPD, xd, &s, FMT_PD);
-        break;
-    case K(3, 0xd0):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_ADDSUBPS, xd, &s, FMT_PS);
-        break;
-    case K(1, 0x7c):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_HADDPD, xd, &s, FMT_PD);
-        break;
-    case K(3, 0x7c):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_HADDPS, xd, &s, FMT_PS);
-        break;
-    case K(1, 0x7d):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_HSUBPD, xd, &s, FMT_PD);
-        break;
-    case K(3, 0x7d):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_HSUBPS, xd, &s, FMT_PS);
-        break;
-    case K(0, 0xc2):
-    case K(1, 0xc2):
-    case K(2, 0xc2):
-    case K(3, 0xc2): {
-        static const int kind[4] = {0, 1, 2, 3};
-        static const int size[4] = {16, 16, 4, 8};
-        src_xmm(x, &s, size[p]);
-        r = *xd;
-        host = sse_host_cmp(kind[p], x->imm & 7, &r, &s, host_csr(env));
-        fp_flags(env, host, &r, FMT_NONE);
-        *xd = r;
-        break;
-    }
-    case K(0, 0x2e):
-    case K(0, 0x2f):
-    case K(1, 0x2e):
-    case K(1, 0x2f):
-        src_xmm(x, &s, p ? 8 : 4);
-        host = sse_host_comi(p, x->opc == 0x2f, xd, &s, host_csr(env), &efl);
-        fp_flags(env, host, xd, FMT_NONE);
-        env->cc_op = CC_OP_EFLAGS;
-        env->cc_src = efl & (CC_Z | CC_P | CC_C);
-        break;
-
-    /* -- conversions -- */
-    case K(0, 0x2a): /* cvtpi2ps xmm, mm/m64 */
-        src_mm(x, &s, 8);
-        memset(&r, 0, sizeof(r));
-        s.q[1] = 0;
-        host = sse_host_op(SSE_CVTDQ2PS, &r, &s, host_csr(env));
-        fp_flags(env, host, &r, FMT_NONE);
-        xd->q[0] = r.q[0];
-        break;
-    case K(1, 0x2a): /* cvtpi2pd xmm, mm/m64 */
-        src_mm(x, &s, 8);
-        s.q[1] = 0;
-        r = *xd;
-        host = sse_host_op(SSE_CVTDQ2PD, &r, &s, host_csr(env));
-        fp_flags(env, host, &r, FMT_NONE);
-        *xd = r;
-        break;
-    case K(2, 0x2a): /* cvtsi2ss */
-    case K(3, 0x2a): /* cvtsi2sd */
-        iv = x->mem ? (int32_t)sse_hooks.ld(env, x->ea, 4)
-                    : (int32_t)gpr_get(env, x->rm);
-        r = *xd;
-        host = sse_host_cvtsi2(p == 3, &r, iv, host_csr(env));
-        fp_flags(env, host, &r, FMT_NONE);
-        *xd = r;
-        break;
-    case K(0, 0x2c): /* cvttps2pi mm, xmm/m64 */
-    case K(0, 0x2d): /* cvtps2pi */
-        src_xmm(x, &s, 8);
-        s.q[1] = 0;
-        memset(&r, 0, sizeof(r));
-        host = sse_host_op(x->opc == 0x2c ? SSE_CVTTPS2DQ : SSE_CVTPS2DQ, &r,
-                           &s, host_csr(env));
-        fp_flags(env, host, &r, FMT_NONE);
-        mm_set(x, x->reg, r.q[0]);
-        break;
-    case K(1, 0x2c): /* cvttpd2pi mm, xmm/m128 */
-    case K(1, 0x2d): /* cvtpd2pi */
-        src_xmm(x, &s, 16);
-        memset(&r, 0, sizeof(r));
-        host = sse_host_op(x->opc == 0x2c ? SSE_CVTTPD2DQ : SSE_CVTPD2DQ, &r,
-                           &s, host_csr(env));
-        fp_flags(env, host, &r, FMT_NONE);
-        mm_set(x, x->reg, r.q[0]);
-        break;
-    case K(2, 0x2c):
-    case K(2, 0x2d):
-    case K(3, 0x2c):
-    case K(3, 0x2d):
-        src_xmm(x, &s, p == 3 ? 8 : 4);
-        host = sse_host_cvt2si(p == 3, x->opc == 0x2c, &s, host_csr(env), &iv);
-        fp_flags(env, host, &s, FMT_NONE);
-        gpr_set(env, x->reg, (uint32_t)iv);
-        break;
-    case K(0, 0x5a): /* cvtps2pd xmm, xmm/m64 */
-        src_xmm(x, &s, 8);
-        fp_op(env, SSE_CVTPS2PD, xd, &s, FMT_NONE);
-        break;
-    case K(1, 0x5a): /* cvtpd2ps */
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_CVTPD2PS, xd, &s, FMT_PS2);
-        break;
-    case K(2, 0x5a): /* cvtss2sd */
-        src_xmm(x, &s, 4);
-        fp_op(env, SSE_CVTSS2SD, xd, &s, FMT_NONE);
-        break;
-    case K(3, 0x5a): /* cvtsd2ss */
-        src_xmm(x, &s, 8);
-        fp_op(env, SSE_CVTSD2SS, xd, &s, FMT_SS);
-        break;
-    case K(0, 0x5b):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_CVTDQ2PS, xd, &s, FMT_NONE);
-        break;
-    case K(1, 0x5b):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_CVTPS2DQ, xd, &s, FMT_NONE);
-        break;
-    case K(2, 0x5b):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_CVTTPS2DQ, xd, &s, FMT_NONE);
-        break;
-    case K(1, 0xe6):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_CVTTPD2DQ, xd, &s, FMT_NONE);
-        break;
-    case K(2, 0xe6): /* cvtdq2pd xmm, xmm/m64 */
-        src_xmm(x, &s, 8);
-        fp_op(env, SSE_CVTDQ2PD, xd, &s, FMT_NONE);
-        break;
-    case K(3, 0xe6):
-        src_xmm(x, &s, 16);
-        fp_op(env, SSE_CVTPD2DQ, xd, &s, FMT_NONE);
-        break;
-
-    /* -- groups -- */
-    case K(0, 0x71):
-    case K(0, 0x72):
-    case K(0, 0x73):
-    case K(1, 0x71):
-    case K(1, 0x72):
-    case K(1, 0x73):
-        do_shift_imm(x);
-        break;
-    case K(0, 0xae):
-        do_group15(x);
-        break;
-
-    default:
-        if ((x->opc >= 0x60 && x->opc <= 0x76) ||
-            (x->opc >= 0xd1 && x->opc <= 0xfe)) {
-            do_int_op(x);
-            break;
-        }
-        raise_ud(x);
+    XMMReg *xd = &x->env->xmm[x->reg];
+    if (x->mem) {
+        mem_write(x, xd, 16);
+    } else {
+        env->xmm[x->rm] = *xd;
     }
 }
 
-void helper_sse(CPUX86State *env, uint8_t prefix, uint8_t opc, uint8_t modrm,
-                uint32_t ea, uint8_t imm8)
+/* F3 10: movss */
+static void op_2_10(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    if (x->mem) {
+        mem_read(x, xd, 4);
+    } else {
+        xd->l[0] = env->xmm[x->rm].l[0];
+    }
+}
+
+/* F2 10: movsd */
+static void op_3_10(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    if (x->mem) {
+        mem_read(x, xd, 8);
+    } else {
+        xd->q[0] = env->xmm[x->rm].q[0];
+    }
+}
+
+/* F3 11 */
+static void op_2_11(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    if (x->mem) {
+        mem_write(x, xd, 4);
+    } else {
+        env->xmm[x->rm].l[0] = xd->l[0];
+    }
+}
+
+/* F2 11 */
+static void op_3_11(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    if (x->mem) {
+        mem_write(x, xd, 8);
+    } else {
+        env->xmm[x->rm].q[0] = xd->q[0];
+    }
+}
+
+/* 12 66 12: movlps / movhlps movlpd */
+static void op_0_12(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 8);
+    xd->q[0] = x->mem ? s.q[0] : s.q[1];
+}
+
+/* 16 66 16: movhps / movlhps movhpd */
+static void op_0_16(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 8);
+    xd->q[1] = s.q[0];
+}
+
+/* 13 66 13 */
+static void op_0_13(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    mem_write(x, xd, 8);
+}
+
+/* 17 66 17 */
+static void op_0_17(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    s.q[0] = xd->q[1];
+    mem_write(x, &s, 8);
+}
+
+/* F2 12: movddup */
+static void op_3_12(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 8);
+    xd->q[0] = xd->q[1] = s.q[0];
+}
+
+/* F3 12: movsldup */
+static void op_2_12(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->l[0] = xd->l[1] = s.l[0];
+    xd->l[2] = xd->l[3] = s.l[2];
+}
+
+/* F3 16: movshdup */
+static void op_2_16(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->l[0] = xd->l[1] = s.l[1];
+    xd->l[2] = xd->l[3] = s.l[3];
+}
+
+/* 14: unpcklps */
+static void op_0_14(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    src_xmm(x, &s, 16);
+    r.l[0] = xd->l[0];
+    r.l[1] = s.l[0];
+    r.l[2] = xd->l[1];
+    r.l[3] = s.l[1];
+    *xd = r;
+}
+
+/* 15: unpckhps */
+static void op_0_15(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    src_xmm(x, &s, 16);
+    r.l[0] = xd->l[2];
+    r.l[1] = s.l[2];
+    r.l[2] = xd->l[3];
+    r.l[3] = s.l[3];
+    *xd = r;
+}
+
+/* 66 14 66 6C: unpcklpd punpcklqdq */
+static void op_1_14(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->q[1] = s.q[0];
+}
+
+/* 66 15 66 6D: unpckhpd punpckhqdq */
+static void op_1_15(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->q[0] = xd->q[1];
+    xd->q[1] = s.q[1];
+}
+
+/* 18 66 18 F3 18 F2 18 */
+static void op_0_18(SSEInsn *x)
+{
+    /* PREFETCHh and the reserved hint NOPs: no cache to warm. */
+}
+
+/* 6E: movd mm, r/m32 */
+static void op_0_6e(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    mm_set(x, x->reg,
+           x->mem ? sse_hooks.ld(env, x->ea, 4) : gpr_get(env, x->rm));
+}
+
+/* 66 6E: movd xmm, r/m32 */
+static void op_1_6e(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    memset(&s, 0, sizeof(s));
+    s.l[0] = x->mem ? sse_hooks.ld(env, x->ea, 4) : gpr_get(env, x->rm);
+    *xd = s;
+}
+
+/* 7E: movd r/m32, mm */
+static void op_0_7e(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    if (x->mem) {
+        sse_hooks.st(env, x->ea, 4, (uint32_t)mm_get(env, x->reg));
+    } else {
+        gpr_set(env, x->rm, (uint32_t)mm_get(env, x->reg));
+    }
+    x->mmx = true;
+}
+
+/* 66 7E: movd r/m32, xmm */
+static void op_1_7e(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    if (x->mem) {
+        sse_hooks.st(env, x->ea, 4, xd->l[0]);
+    } else {
+        gpr_set(env, x->rm, xd->l[0]);
+    }
+}
+
+/* F3 7E: movq xmm, xmm/m64 */
+static void op_2_7e(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 8);
+    xd->q[0] = s.q[0];
+    xd->q[1] = 0;
+}
+
+/* 66 D6: movq xmm/m64, xmm */
+static void op_1_d6(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    if (x->mem) {
+        mem_write(x, xd, 8);
+    } else {
+        env->xmm[x->rm].q[0] = xd->q[0];
+        env->xmm[x->rm].q[1] = 0;
+    }
+}
+
+/* 6F: movq mm, mm/m64 */
+static void op_0_6f(SSEInsn *x)
+{
+    XMMReg s;
+    src_mm(x, &s, 8);
+    mm_set(x, x->reg, s.q[0]);
+}
+
+/* 7F E7: movq mm/m64, mm movntq */
+static void op_0_7f(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg s;
+    if (x->mem) {
+        s.q[0] = mm_get(env, x->reg);
+        mem_write(x, &s, 8);
+        x->mmx = true;
+    } else {
+        mm_set(x, x->rm, mm_get(env, x->reg));
+    }
+}
+
+/* F3 D6: movq2dq xmm, mm */
+static void op_2_d6(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    xd->q[0] = mm_get(env, x->rm);
+    xd->q[1] = 0;
+    x->mmx = true;
+}
+
+/* F2 D6: movdq2q mm, xmm */
+static void op_3_d6(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    mm_set(x, x->reg, env->xmm[x->rm].q[0]);
+}
+
+/* C3: movnti m32, r32 */
+static void op_0_c3(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    sse_hooks.st(env, x->ea, 4, gpr_get(env, x->reg));
+}
+
+/* 50: movmskps */
+static void op_0_50(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg s;
+    s = env->xmm[x->rm];
+    gpr_set(env, x->reg,
+            (s.l[0] >> 31) | (s.l[1] >> 31) << 1 | (s.l[2] >> 31) << 2 |
+                (s.l[3] >> 31) << 3);
+}
+
+/* 66 50: movmskpd */
+static void op_1_50(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg s;
+    s = env->xmm[x->rm];
+    gpr_set(env, x->reg, (uint32_t)(s.q[0] >> 63 | (s.q[1] >> 63) << 1));
+}
+
+/* D7 66 D7: pmovmskb r32, mm pmovmskb r32, xmm */
+static void op_0_d7(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg s;
+    int p = x->pfx;
+    uint32_t m = 0;
+    int n = p ? 16 : 8;
+    if (p) {
+        s = env->xmm[x->rm];
+    } else {
+        s.q[0] = mm_get(env, x->rm);
+        x->mmx = true;
+    }
+    for (int i = 0; i < n; i++) {
+        m |= (uint32_t)(s.b[i] >> 7) << i;
+    }
+    gpr_set(env, x->reg, m);
+}
+
+/* F7 66 F7: maskmovq maskmovdqu */
+static void op_0_f7(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    int p = x->pfx;
+    XMMReg v, m;
+    int n = p ? 16 : 8;
+    if (p) {
+        v = *xd;
+        m = env->xmm[x->rm];
+    } else {
+        v.q[0] = mm_get(env, x->reg);
+        m.q[0] = mm_get(env, x->rm);
+        x->mmx = true;
+    }
+    for (int i = 0; i < n; i++) {
+        if (m.b[i] & 0x80) {
+            sse_hooks.st(env, x->ea + i, 1, v.b[i]);
+        }
+    }
+}
+
+/* 70: pshufw */
+static void op_0_70(SSEInsn *x)
+{
+    XMMReg s;
+    uint64_t v, res = 0;
+    src_mm(x, &s, 8);
+    v = s.q[0];
+    for (int i = 0; i < 4; i++) {
+        res |= ((v >> (16 * ((x->imm >> (2 * i)) & 3))) & 0xffff)
+               << (16 * i);
+    }
+    mm_set(x, x->reg, res);
+}
+
+/* 66 70: pshufd */
+static void op_1_70(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    src_xmm(x, &s, 16);
+    for (int i = 0; i < 4; i++) {
+        r.l[i] = s.l[(x->imm >> (2 * i)) & 3];
+    }
+    *xd = r;
+}
+
+/* F3 70: pshufhw */
+static void op_2_70(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    src_xmm(x, &s, 16);
+    r = s;
+    for (int i = 0; i < 4; i++) {
+        r.w[4 + i] = s.w[4 + ((x->imm >> (2 * i)) & 3)];
+    }
+    *xd = r;
+}
+
+/* F2 70: pshuflw */
+static void op_3_70(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    src_xmm(x, &s, 16);
+    r = s;
+    for (int i = 0; i < 4; i++) {
+        r.w[i] = s.w[(x->imm >> (2 * i)) & 3];
+    }
+    *xd = r;
+}
+
+/* C6: shufps */
+static void op_0_c6(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    src_xmm(x, &s, 16);
+    r.l[0] = xd->l[x->imm & 3];
+    r.l[1] = xd->l[(x->imm >> 2) & 3];
+    r.l[2] = s.l[(x->imm >> 4) & 3];
+    r.l[3] = s.l[(x->imm >> 6) & 3];
+    *xd = r;
+}
+
+/* 66 C6: shufpd */
+static void op_1_c6(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    src_xmm(x, &s, 16);
+    r.q[0] = xd->q[x->imm & 1];
+    r.q[1] = s.q[(x->imm >> 1) & 1];
+    *xd = r;
+}
+
+/* C4: pinsrw mm, r32/m16, imm8 */
+static void op_0_c4(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    uint16_t w = x->mem ? sse_hooks.ld(env, x->ea, 2) : gpr_get(env, x->rm);
+    int sh = 16 * (x->imm & 3);
+    uint64_t v = mm_get(env, x->reg);
+    mm_set(x, x->reg, (v & ~(0xffffull << sh)) | (uint64_t)w << sh);
+}
+
+/* 66 C4: pinsrw xmm, r32/m16, imm8 */
+static void op_1_c4(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    xd->w[x->imm & 7] =
+        x->mem ? sse_hooks.ld(env, x->ea, 2) : gpr_get(env, x->rm);
+}
+
+/* C5: pextrw r32, mm, imm8 */
+static void op_0_c5(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    gpr_set(env, x->reg,
+            (mm_get(env, x->rm) >> (16 * (x->imm & 3))) & 0xffff);
+    x->mmx = true;
+}
+
+/* 66 C5 */
+static void op_1_c5(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    gpr_set(env, x->reg, env->xmm[x->rm].w[x->imm & 7]);
+}
+
+/* 54 66 54 */
+static void op_0_54(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->q[0] &= s.q[0];
+    xd->q[1] &= s.q[1];
+}
+
+/* 55 66 55 */
+static void op_0_55(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->q[0] = ~xd->q[0] & s.q[0];
+    xd->q[1] = ~xd->q[1] & s.q[1];
+}
+
+/* 56 66 56 */
+static void op_0_56(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->q[0] |= s.q[0];
+    xd->q[1] |= s.q[1];
+}
+
+/* 57 66 57 */
+static void op_0_57(SSEInsn *x)
+{
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    xd->q[0] ^= s.q[0];
+    xd->q[1] ^= s.q[1];
+}
+
+/* 51 58 59 5C 5D 5E 5F with any prefix: SQRT ADD MUL SUB MIN DIV MAX
+ * (ps pd ss sd), sel = the operation */
+static void op_0_51(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    int p = x->pfx;
+    /* enum order is ps pd ss sd; prefix order is none 66 F3 F2 */
+    static const int fmt[4] = {FMT_PS, FMT_PD, FMT_SS, FMT_SD};
+    static const int size[4] = {16, 16, 4, 8};
+    src_xmm(x, &s, size[p]);
+    /* sel: the operation, 0x80 if a result may be tiny */
+    fp_op(env, (x->sel & 0x7f) + p, xd, &s,
+          (x->sel & 0x80) ? fmt[p] : FMT_NONE);
+}
+
+/* 52 */
+static void op_0_52(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_RSQRTPS, xd, &s, FMT_NONE);
+}
+
+/* F3 52 */
+static void op_2_52(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 4);
+    fp_op(env, SSE_RSQRTSS, xd, &s, FMT_NONE);
+}
+
+/* 53 */
+static void op_0_53(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_RCPPS, xd, &s, FMT_NONE);
+}
+
+/* F3 53 */
+static void op_2_53(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 4);
+    fp_op(env, SSE_RCPSS, xd, &s, FMT_NONE);
+}
+
+/* 66 D0 */
+static void op_1_d0(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_ADDSUBPD, xd, &s, FMT_PD);
+}
+
+/* F2 D0 */
+static void op_3_d0(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_ADDSUBPS, xd, &s, FMT_PS);
+}
+
+/* 66 7C */
+static void op_1_7c(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_HADDPD, xd, &s, FMT_PD);
+}
+
+/* F2 7C */
+static void op_3_7c(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_HADDPS, xd, &s, FMT_PS);
+}
+
+/* 66 7D */
+static void op_1_7d(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_HSUBPD, xd, &s, FMT_PD);
+}
+
+/* F2 7D */
+static void op_3_7d(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_HSUBPS, xd, &s, FMT_PS);
+}
+
+/* C2 66 C2 F3 C2 F2 C2 */
+static void op_0_c2(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    int p = x->pfx;
+    uint32_t host;
+    static const int kind[4] = {0, 1, 2, 3};
+    static const int size[4] = {16, 16, 4, 8};
+    src_xmm(x, &s, size[p]);
+    r = *xd;
+    host = sse_host_cmp(kind[p], x->imm & 7, &r, &s, host_csr(env));
+    fp_flags(env, host, &r, FMT_NONE);
+    *xd = r;
+}
+
+/* 2E 2F 66 2E 66 2F */
+static void op_0_2e(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    int p = x->pfx;
+    uint32_t host, efl;
+    src_xmm(x, &s, p ? 8 : 4);
+    host = sse_host_comi(p, x->opc == 0x2f, xd, &s, host_csr(env), &efl);
+    fp_flags(env, host, xd, FMT_NONE);
+    env->cc_op = CC_OP_EFLAGS;
+    env->cc_src = efl & (CC_Z | CC_P | CC_C);
+}
+
+/* 2A: cvtpi2ps xmm, mm/m64 */
+static void op_0_2a(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    uint32_t host;
+    src_mm(x, &s, 8);
+    memset(&r, 0, sizeof(r));
+    s.q[1] = 0;
+    host = sse_host_op(SSE_CVTDQ2PS, &r, &s, host_csr(env));
+    fp_flags(env, host, &r, FMT_NONE);
+    xd->q[0] = r.q[0];
+}
+
+/* 66 2A: cvtpi2pd xmm, mm/m64 */
+static void op_1_2a(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s, r;
+    uint32_t host;
+    src_mm(x, &s, 8);
+    s.q[1] = 0;
+    r = *xd;
+    host = sse_host_op(SSE_CVTDQ2PD, &r, &s, host_csr(env));
+    fp_flags(env, host, &r, FMT_NONE);
+    *xd = r;
+}
+
+/* F3 2A F2 2A: cvtsi2ss cvtsi2sd */
+static void op_2_2a(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg r;
+    int p = x->pfx;
+    int32_t iv;
+    uint32_t host;
+    iv = x->mem ? (int32_t)sse_hooks.ld(env, x->ea, 4)
+                : (int32_t)gpr_get(env, x->rm);
+    r = *xd;
+    host = sse_host_cvtsi2(p == 3, &r, iv, host_csr(env));
+    fp_flags(env, host, &r, FMT_NONE);
+    *xd = r;
+}
+
+/* 2C 2D: cvttps2pi mm, xmm/m64 cvtps2pi */
+static void op_0_2c(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg s, r;
+    uint32_t host;
+    src_xmm(x, &s, 8);
+    s.q[1] = 0;
+    memset(&r, 0, sizeof(r));
+    host = sse_host_op(x->opc == 0x2c ? SSE_CVTTPS2DQ : SSE_CVTPS2DQ, &r,
+                       &s, host_csr(env));
+    fp_flags(env, host, &r, FMT_NONE);
+    mm_set(x, x->reg, r.q[0]);
+}
+
+/* 66 2C 66 2D: cvttpd2pi mm, xmm/m128 cvtpd2pi */
+static void op_1_2c(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg s, r;
+    uint32_t host;
+    src_xmm(x, &s, 16);
+    memset(&r, 0, sizeof(r));
+    host = sse_host_op(x->opc == 0x2c ? SSE_CVTTPD2DQ : SSE_CVTPD2DQ, &r,
+                       &s, host_csr(env));
+    fp_flags(env, host, &r, FMT_NONE);
+    mm_set(x, x->reg, r.q[0]);
+}
+
+/* F3 2C F3 2D F2 2C F2 2D */
+static void op_2_2c(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg s;
+    int p = x->pfx;
+    int32_t iv;
+    uint32_t host;
+    src_xmm(x, &s, p == 3 ? 8 : 4);
+    host = sse_host_cvt2si(p == 3, x->opc == 0x2c, &s, host_csr(env), &iv);
+    fp_flags(env, host, &s, FMT_NONE);
+    gpr_set(env, x->reg, (uint32_t)iv);
+}
+
+/* 5A: cvtps2pd xmm, xmm/m64 */
+static void op_0_5a(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 8);
+    fp_op(env, SSE_CVTPS2PD, xd, &s, FMT_NONE);
+}
+
+/* 66 5A: cvtpd2ps */
+static void op_1_5a(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_CVTPD2PS, xd, &s, FMT_PS2);
+}
+
+/* F3 5A: cvtss2sd */
+static void op_2_5a(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 4);
+    fp_op(env, SSE_CVTSS2SD, xd, &s, FMT_NONE);
+}
+
+/* F2 5A: cvtsd2ss */
+static void op_3_5a(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 8);
+    fp_op(env, SSE_CVTSD2SS, xd, &s, FMT_SS);
+}
+
+/* 5B */
+static void op_0_5b(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_CVTDQ2PS, xd, &s, FMT_NONE);
+}
+
+/* 66 5B */
+static void op_1_5b(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_CVTPS2DQ, xd, &s, FMT_NONE);
+}
+
+/* F3 5B */
+static void op_2_5b(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_CVTTPS2DQ, xd, &s, FMT_NONE);
+}
+
+/* 66 E6 */
+static void op_1_e6(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_CVTTPD2DQ, xd, &s, FMT_NONE);
+}
+
+/* F3 E6: cvtdq2pd xmm, xmm/m64 */
+static void op_2_e6(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 8);
+    fp_op(env, SSE_CVTDQ2PD, xd, &s, FMT_NONE);
+}
+
+/* F2 E6 */
+static void op_3_e6(SSEInsn *x)
+{
+    CPUX86State *env = x->env;
+    XMMReg *xd = &x->env->xmm[x->reg];
+    XMMReg s;
+    src_xmm(x, &s, 16);
+    fp_op(env, SSE_CVTPD2DQ, xd, &s, FMT_NONE);
+}
+
+/* 71 72 73 66 71 66 72 66 73 */
+static void op_0_71(SSEInsn *x)
+{
+    do_shift_imm(x);
+}
+
+/* AE */
+static void op_0_ae(SSEInsn *x)
+{
+    do_group15(x);
+}
+/* The integer map (0F 60-76, D1-FE): MMX or, with 66, XMM forms. */
+#define SSE_INT_OP(o)                                                        \
+    static void op_i_##o(SSEInsn *x)                                         \
+    {                                                                        \
+        do_int_op(x, 0x##o, sse_int_##o);                                    \
+    }
+SSE_INT_OPS(SSE_INT_OP)
+#undef SSE_INT_OP
+
+/* Encodings the table accepts but no operation takes (the SF_REG/SF_MEM
+ * mismatches are refused when decoding). */
+static void op_ud(SSEInsn *x)
+{
+    raise_ud(x);
+}
+
+/* ---- the table of operations (sse-internal.h, sse-decode.c) ---- */
+
+static SSEOpFn *const sse_op_fns[] = {
+#define SSE_OP_FN(name) [SSE_##name] = op_##name,
+    SSE_OPS(SSE_OP_FN)
+#undef SSE_OP_FN
+#define SSE_INT_OP_FN(o) [SSE_i_##o] = op_i_##o,
+    SSE_INT_OPS(SSE_INT_OP_FN)
+#undef SSE_INT_OP_FN
+};
+
+/* The checks every form makes before its operation, the operation, and
+ * the MMX state after it. */
+static inline __attribute__((always_inline)) void
+sse_run(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint32_t ea,
+        uint32_t arg)
 {
     SSEInsn x = {
         .env = env,
-        .pfx = prefix_index(prefix),
-        .opc = opc,
-        .reg = (modrm >> 3) & 7,
-        .rm = modrm & 7,
-        .mem = (modrm >> 6) != 3,
+        .pfx = (info >> SI_PFX_SHIFT) & 3,
+        .opc = arg >> 8,
+        .reg = SI_REG(info),
+        .rm = SI_RM(info),
+        .mem = info & SI_MEM,
         .ea = ea,
-        .imm = imm8,
+        .imm = arg & 0xff,
+        .sel = arg >> 16,
+        .flags = (info >> SI_FLAGS_SHIFT) & 0x7f,
     };
 
-    x.flags = sse_table[opc][x.pfx];
-    if (!(x.flags & F_OK) || (x.mem && (x.flags & F_REG)) ||
-        (!x.mem && (x.flags & F_MEM))) {
-        raise_ud(&x);
-    }
     /* vol. 3, 2.5 and 13.1: order #UD before #NM. */
-    if (x.flags & (F_MMX | F_SSE)) {
+    if (x.flags & (SF_MMX | SF_SSE)) {
         if ((env->cr[0] & CR0_EM_MASK) ||
-            ((x.flags & F_SSE) && !(env->cr[4] & CR4_OSFXSR_MASK))) {
+            ((x.flags & SF_SSE) && !(env->cr[4] & CR4_OSFXSR_MASK))) {
             raise_ud(&x);
         }
         if (env->cr[0] & CR0_TS_MASK) {
             sse_raise(env, EXCP07_PREX, 0);
         }
     }
-    /* Instructions with an MMX register operand first deliver a pending
-     * x87 exception (#MF), vol. 3, table 22-7 (x87 helper's check). */
-    bool mm_operand = (x.flags & F_MMX) ||
-                      (x.pfx < 2 && ((opc == 0x2a && !x.mem) || opc == 0x2c ||
-                                     opc == 0x2d)) ||
-                      (opc == 0xd6 && x.pfx >= 2);
-    if (mm_operand) {
+    if (info & SI_MM_OPERAND) {
         const X87MemOps ops = {
             .ld = sse_hooks.ld,
             .st = sse_hooks.st,
@@ -1344,10 +1495,102 @@ void helper_sse(CPUX86State *env, uint8_t prefix, uint8_t opc, uint8_t modrm,
         };
         x87_fwait(env, &ops);
     }
-    sse_exec(&x);
+    fn(&x);
     /* Any MMX instruction puts the x87 unit in MMX state (vol. 1, 9.5.1). */
-    if (x.mmx || (x.flags & F_MMX)) {
+    if (x.mmx || (x.flags & SF_MMX)) {
         env->fpstt = 0;
         memset(env->fptags, 0, sizeof(env->fptags));
     }
 }
+
+void helper_sse(CPUX86State *env, uint8_t prefix, uint8_t opc, uint8_t modrm,
+                uint32_t ea, uint8_t imm8)
+{
+    SSEDecoded d;
+
+    if (!sse_decode(prefix, opc, modrm, imm8, -1, &d)) {
+        sse_raise(env, EXCP06_ILLOP, 0);
+    }
+    sse_run(env, sse_op_fns[d.id], d.info, ea, d.arg);
+}
+
+/* ---- the translator's entry points: one per operation ---- */
+
+/*
+ * Memory operands: the operations read and write guest memory through
+ * sse_hooks, one piece (1, 2 or 4 bytes) at a time.  These hooks check
+ * each piece against the operand's segment when that segment needs checks
+ * (sse_check_seg >= 0).  A failed check leaves by longjmp, so the segment
+ * is set anew by every instruction rather than restored.  The #UD/#NM/
+ * alignment checks come first, as the SDM orders them, because the
+ * operations make them before any access.
+ */
+static __thread int sse_check_seg = -1;
+
+static uint32_t sse_ld_checked(CPUX86State *env, uint32_t linear, int size)
+{
+    if (sse_check_seg >= 0) {
+        check_seg_range(env, sse_check_seg,
+                        linear - (uint32_t)env->segs[sse_check_seg].base,
+                        size, false);
+    }
+    return x86_ld(env, linear, size);
+}
+
+static void sse_st_checked(CPUX86State *env, uint32_t linear, int size,
+                           uint32_t val)
+{
+    if (sse_check_seg >= 0) {
+        check_seg_range(env, sse_check_seg,
+                        linear - (uint32_t)env->segs[sse_check_seg].base,
+                        size, true);
+    }
+    x86_st(env, linear, size, val);
+}
+
+static inline __attribute__((always_inline)) void
+sse_tcg(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint32_t ea,
+        uint32_t arg)
+{
+    int seg = (info >> SI_SEG_SHIFT) & 7;
+    bool pm = (env->hflags & HF_PE) && !(env->hflags & HF_VM);
+
+    /* Flat segments in protected mode need no check at all. */
+    sse_check_seg = -1;
+    if ((info & SI_SEG_CHECK) &&
+        (!pm || ((env->hflags >> (HF_SEG_SHIFT + 2 * seg)) & 3))) {
+        sse_check_seg = seg;
+    }
+    /* The whole-image checks come after #UD/#NM. */
+    if ((info & (SI_WHOLE_512 | SI_WHOLE_4)) &&
+        !(env->cr[0] & (CR0_EM_MASK | CR0_TS_MASK)) &&
+        ((info & SI_WHOLE_512) || (env->cr[4] & CR4_OSFXSR_MASK))) {
+        check_seg_range(env, seg, ea - (uint32_t)env->segs[seg].base,
+                        (info & SI_WHOLE_512) ? 512 : 4,
+                        info & SI_WHOLE_WRITE);
+    }
+    sse_hooks.ld = sse_ld_checked;
+    sse_hooks.st = sse_st_checked;
+    sse_run(env, fn, info, ea, arg);
+}
+
+#define SSE_HELPER(name)                                                     \
+    static void helper_sse_##name(CPUX86State *env, uint32_t info,           \
+                                  uint32_t ea, uint32_t arg)                 \
+    {                                                                        \
+        sse_tcg(env, op_##name, info, ea, arg);                              \
+    }
+SSE_OPS(SSE_HELPER)
+#define SSE_INT_HELPER(o) SSE_HELPER(i_##o)
+SSE_INT_OPS(SSE_INT_HELPER)
+#undef SSE_INT_HELPER
+#undef SSE_HELPER
+
+SSEHelper *const sse_helpers[] = {
+#define SSE_HELPER_PTR(name) [SSE_##name] = helper_sse_##name,
+    SSE_OPS(SSE_HELPER_PTR)
+#define SSE_INT_HELPER_PTR(o) SSE_HELPER_PTR(i_##o)
+    SSE_INT_OPS(SSE_INT_HELPER_PTR)
+#undef SSE_INT_HELPER_PTR
+#undef SSE_HELPER_PTR
+};

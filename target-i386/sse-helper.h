@@ -2,9 +2,10 @@
  * MMX, SSE, SSE2 and SSE3 instructions of the 0F two-byte map
  * (Intel SDM vol. 1 ch. 9-12, vol. 2 instruction entries).
  *
- * The decoder hands every instruction for which sse_opcode_known() is true
- * to helper_sse() after it has decoded prefixes, ModRM, the effective
- * address and the immediate; this file does the rest: the CR0/CR4 checks,
+ * The translator decodes every instruction for which sse_opcode_known() is
+ * true (prefixes, ModRM, the effective address, the immediate, and with
+ * sse_decode() the operation) and calls that operation's helper; this file
+ * does the rest: the CR0/CR4 checks,
  * operand fetch (MMX registers, XMM registers, general registers, guest
  * memory), the operation, the write-back, MXCSR flags and SIMD exceptions.
  *
@@ -85,8 +86,29 @@
 void helper_sse(CPUX86State *env, uint8_t prefix, uint8_t opc, uint8_t modrm,
                 uint32_t ea, uint8_t imm8);
 
-/* Decoder queries: is (prefix, 0F opc) handled by helper_sse, and does it
- * take an imm8 after the ModRM/displacement. */
+/*
+ * The same decoded once, at translation time: sse_decode() checks the form
+ * (false: #UD, a register form of a memory-only instruction or the
+ * reverse) and picks the operation's own entry point (helper) with its
+ * decoded operands (info: ModRM.reg, ModRM.rm, memory or register, the
+ * class checks, the memory operand's segment seg, or -1 for none to check;
+ * arg: imm8 and the opcode, which the groups that share an operation read).
+ * Generated code calls helper(env, info, ea, arg), ea as for helper_sse;
+ * it makes the segment checks of the memory operand's accesses.
+ */
+typedef void SSEHelper(CPUX86State *env, uint32_t info, uint32_t ea,
+                       uint32_t arg);
+typedef struct SSEDecoded {
+    SSEHelper *helper;
+    uint32_t info;
+    uint32_t arg;
+    uint8_t id;             /* the operation (helper_sse) */
+} SSEDecoded;
+bool sse_decode(uint8_t prefix, uint8_t opc, uint8_t modrm, uint8_t imm8,
+                int seg, SSEDecoded *d);
+
+/* Decoder queries: is (prefix, 0F opc) handled here, and does it take an
+ * imm8 after the ModRM/displacement. */
 bool sse_opcode_known(uint8_t prefix, uint8_t opc);
 bool sse_opcode_has_imm8(uint8_t prefix, uint8_t opc);
 

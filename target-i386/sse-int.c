@@ -80,8 +80,13 @@ void sse_shift_bytes(XMMReg *d, bool left, unsigned count)
     *d = r;
 }
 
-/* Integer operation opc (0F 60-7F / D0-FF numbering): d = d op s. */
-bool sse_int_op(uint8_t opc, XMMReg *d, const XMMReg *s, int n)
+/*
+ * Integer operation opc (0F 60-7F / D0-FF numbering): d = d op s.  Always
+ * inlined: the per-operation functions below call it with a constant opc,
+ * so each keeps only its own case.
+ */
+static inline __attribute__((always_inline)) bool
+int_op(uint8_t opc, XMMReg *d, const XMMReg *s, int n)
 {
     XMMReg r = *d;
     int i;
@@ -376,3 +381,15 @@ bool sse_int_op(uint8_t opc, XMMReg *d, const XMMReg *s, int n)
     *d = r;
     return true;
 }
+
+bool sse_int_op(uint8_t opc, XMMReg *d, const XMMReg *s, int n)
+{
+    return int_op(opc, d, s, n);
+}
+
+#define SSE_INT_FN(o)                                                        \
+    bool sse_int_##o(XMMReg *d, const XMMReg *s, int n)                      \
+    {                                                                        \
+        return int_op(0x##o, d, s, n);                                       \
+    }
+SSE_INT_OPS(SSE_INT_FN)

@@ -25,6 +25,7 @@
 #define TARGET_I386_TCG_X86_H
 
 #include "emu/common.h"
+#include "accel/tcg/tcg-cpu-ops.h"
 #include "target-i386/cpu.h"
 
 enum {
@@ -84,7 +85,7 @@ void x86_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask);
 void x86_update_hflags(CPUX86State *env);
 
 /*
- * Exceptions and interrupts (target-i386/helper-excp.c).  raise never
+ * Exceptions and interrupts (target-i386/tcg-cpu.c, helper-seg.c).  raise never
  * returns: the exec loop delivers the event with env as it was before the
  * faulting instruction (the translator stores eip before every helper that
  * may raise).
@@ -102,7 +103,8 @@ void x86_do_interrupt(CPUX86State *env, int vector, bool is_sw,
                       bool has_err, int error_code, uint32_t next_eip);
 
 /*
- * Services accel/tcg provides to the helpers: guest memory by linear
+ * Services for the helpers (target-i386/mem-helper.c and tcg-cpu.c, over
+ * accel/tcg's public cpu-ldst.h and tcg-cpu-ops.h): guest memory by linear
  * address (size 1, 2 or 4), code bytes for the decoder, port I/O, and the
  * non-local exit to the exec loop.
  */
@@ -131,9 +133,9 @@ void x86_cpu_loop_exit(CPUX86State *env, int excp, int error_code,
 /* Flush every TLB entry and translated block (CR0/CR3/CR4 writes). */
 void x86_tlb_flush(CPUX86State *env);
 
-/* Pseudo exception numbers for x86_cpu_loop_exit. */
-#define EXCP_HLT 0x100         /* HLT: leave with ACCEL_EXIT_HALTED */
-#define EXCP_EXIT 0x101        /* just return to the loop (state changed) */
+/* Pseudo exception numbers for x86_cpu_loop_exit: EXCP_HLT (HLT: leave
+ * with ACCEL_EXIT_HALTED) and EXCP_EXIT (back to the loop), from
+ * accel/tcg/tcg-cpu-ops.h. */
 
 /*
  * The frontend (target-i386/translate.c): translate the block at

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/run-all.sh - the whole test suite, as `make check` runs it.
 #
-# Tiers, in order: unit (tests/run-unit.sh: build/tests/test-*), fuzz
+# Tiers, in order: unit (tests/run-unit.sh: $EMU_BUILD/tests/test-*), fuzz
 # (tests/fuzz/smoke.sh: a fixed-seed run of every device fuzz target), cli
 # (tests/cli/run.sh), guests (tests/guests/run.sh), functional
 # (tests/functional/run.sh).  Each tier script prints a closing
@@ -10,7 +10,8 @@
 # line, "N passed, N failed, N skipped" with the totals.  Exits 1 if
 # anything failed.
 #
-# Environment: EMU (default ./emu), EMU_ACCELS (default "kvm"), TIERS
+# Environment: EMU (default ./emu), EMU_BUILD (default build: where the
+# unit tests are), EMU_ACCELS (default "kvm"), TIERS
 # (default "unit fuzz cli guests power functional"), and whatever the tier scripts
 # take.
 set -u
@@ -27,6 +28,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 total_p=0 total_f=0 total_s=0
 summary=
 
+# Which binaries this run tests (make check-sanitize: emu-san, build-san).
+echo "=== emu: $EMU, unit tests: ${EMU_BUILD:-build}/tests"
 for tier in $TIERS; do
     case "$tier" in
         unit) script=tests/run-unit.sh ;;

@@ -1,24 +1,29 @@
 #!/bin/sh
-# tests/run-unit.sh - run the unit tier: every build/tests/test-* program
-# (built by `make tests`).  Each program prints a closing line
+# tests/run-unit.sh - run the unit tier: every $EMU_BUILD/tests/test-*
+# program (built by `make tests`; EMU_BUILD is build/, or build-san/ for
+# `make check-sanitize`).  Each program prints a closing line
 # "<prog>: N passed, N failed"; exit status 77 means skipped.
 #
 # Prints one line per program and, last, "N passed, N failed, N skipped"
 # (sums of the programs' counts).  Exits 1 if anything failed, 77 if no
-# unit test is built.  Environment: UNIT_TIMEOUT (seconds per program,
-# default 300), EMU (unused here; accepted like every test script).
+# unit test is built.  Environment: EMU_BUILD (the object folder, default
+# build), UNIT_TIMEOUT (seconds per program, default 300), EMU (unused
+# here; accepted like every test script).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cd "$root" || exit 1
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-300}
-logdir=build/tests/logs
-mkdir -p "$logdir"
+EMU_BUILD=${EMU_BUILD:-build}
+bindir=$EMU_BUILD/tests
+logdir=$bindir/logs
+[ -d "$bindir" ] && mkdir -p "$logdir"
+echo "unit tests from $bindir/"
 
 passed=0 failed=0 skipped=0 programs=0
 
-for t in build/tests/test-*; do
+for t in "$bindir"/test-*; do
     [ -f "$t" ] && [ -x "$t" ] || continue
     case "$t" in *.d|*.o) continue ;; esac
     name=$(basename "$t")
@@ -69,7 +74,7 @@ for t in build/tests/test-*; do
 done
 
 if [ $programs -eq 0 ]; then
-    echo "SKIP: no unit tests built (run make tests)"
+    echo "SKIP: no unit tests built in $bindir (run make tests)"
     echo "0 passed, 0 failed, 1 skipped"
     exit 77
 fi

@@ -495,8 +495,9 @@ static void cpuid_add(struct kvm_cpuid2 *c, int max, uint32_t fn, uint32_t idx,
     e->edx = d;
 }
 
-/* Host passthrough ("host", "max"): what KVM supports, less what needs an
- * in-kernel local APIC and KVM's paravirtual leaves. */
+/* Host passthrough ("host", "max"): what KVM supports, less what claims a
+ * local APIC (x86_cpuid_filter: the machine has none) and KVM's
+ * paravirtual leaves. */
 static void cpuid_build_host(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
                              int max)
 {
@@ -509,11 +510,8 @@ static void cpuid_build_host(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
         }
         if (e.function == 1) {
             e.ebx = (e.ebx & 0x00ffffff) | ((uint32_t)cpu->index << 24);
-            e.ecx &= ~(CPUID_EXT_X2APIC | CPUID_EXT_TSC_DEADLINE);
         }
-        if (e.function == 0xb || e.function == 0x1f) {
-            e.edx = cpu->index;
-        }
+        x86_cpuid_filter(e.function, e.index, &e.eax, &e.ebx, &e.ecx, &e.edx);
         cpuid_add(c, max, e.function, e.index, e.flags, e.eax, e.ebx, e.ecx,
                   e.edx);
     }

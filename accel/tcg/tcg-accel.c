@@ -1,31 +1,29 @@
 /*
- * The translator accelerator ("tcg"): the exec loop around the x86
- * frontend (target-i386/translate.c) and a back end (tcg/): translation
- * blocks looked up by (physical PC, CS base, flags, eip) in a hash table,
- * translated on a miss, chained through goto_tb patching when the native
- * back end runs them, a jump cache for indirect branches, interrupts and
- * kicks checked at block boundaries (and by every block's exit_request
- * test), exceptions delivered with the state of the faulting instruction.
+ * The translator accelerator ("tcg"): the exec loop around a guest CPU's
+ * frontend (reached through its TCGCPUOps, tcg-cpu-ops.h: target-i386
+ * registers x86's) and a back end (tcg/): translation blocks looked up by
+ * (physical PC, CS base, flags, pc) in a hash table, translated on a
+ * miss, chained through goto_tb patching when the native back end runs
+ * them, a jump cache for indirect branches, interrupts and kicks checked
+ * at block boundaries (and by every block's exit_request test), exceptions
+ * delivered by the target with the state of the faulting instruction.
  *
  * Back end choice: the x86-64 code generator when it is linked in (weak
- * symbols below) unless EMU_TCG_INTERP=1, else the IR interpreter.
+ * symbols below) unless EMU_TCG_INTERP=1, else the IR interpreter.  The
+ * code cache is CODE_CACHE_SIZE, or EMU_TCG_TB_SIZE MiB (QEMU's tb-size;
+ * tests make it small so that flushes come quickly).
  *
  * A fault in a slow-path memory access is restored to its guest
  * instruction through the block that holds the host return address (found
  * in the code-cache-ordered table of native blocks: a chained block runs
  * without the loop knowing which one it is).
  *
- * Exceptions raised while delivering another are classified as SDM vol.
- * 3, table 6-5 says (#DF for contributory/page-fault pairs, shutdown on a
- * fault while delivering #DF).  A fetch beyond the CS limit is #GP(0) at
- * block entry; a block that straddles into a page whose fetch faults is
- * cut before the straddling instruction, so the #PF reports it with the
- * earlier instructions done.  Debug: TF single-step traps after each
- * instruction of a block translated with TF; while DR7 arms anything,
- * blocks are one instruction and unchained, instruction breakpoints are
- * checked at each boundary (RF honoured) and data breakpoints trap after
- * the instruction (the softmmu records hits).  -d exec / -d cpu log each
- * block entered (and turn chaining off).
+ * Under paging, a block that straddles into a page whose fetch faults is
+ * cut before the straddling instruction, so the fault reports it with the
+ * earlier instructions done.  A target that asks for single-instruction
+ * blocks (TB_FLAG_SINGLE_INSN: x86 while debug registers are armed) gets
+ * them unchained.  -d exec / -d cpu log each block entered (and turn
+ * chaining off).
  *
  * Writes by devices (DMA) over translated code arrive through the memory
  * listener's code_written hook (pages whose CODE dirty bit is clear): in
@@ -42,6 +40,7 @@
 #include "emu/accel.h"
 #include "emu/machine.h"
 #include "emu/main-loop.h"
+#include "accel/tcg/cpu-ldst.h"
 #include "accel/tcg/disas.h"
 #include "accel/tcg/tcg-internal.h"
 
@@ -55,9 +54,7 @@
 #define TB_JC_BITS 12
 #define TB_MAX_INSNS 64
 #define CODE_CACHE_SIZE (64 * MiB)
-/* Accel-only TB flag: one instruction per block, never chained (debug
- * registers armed: every instruction boundary passes through the loop). */
-#define TBF_SINGLE (1u << 31)
+#define TBF_SINGLE TB_FLAG_SINGLE_INSN
 
 static TB *tb_hash[1 << TB_HASH_BITS];
 static TB *tb_jc[1 << TB_JC_BITS];
@@ -76,7 +73,12 @@ static size_t tb_all_nr, tb_all_cap;
 static TB **tb_native;
 static size_t tb_native_nr, tb_native_cap;
 
-void tlb_protect_code_page(CPUX86State *env, uint32_t pa_page);
+const TCGCPUOps *tcg_cpu_ops;
+
+void tcg_cpu_ops_register(const TCGCPUOps *ops)
+{
+    tcg_cpu_ops = ops;
+}
 
 /* Physical ranges whose blocks must go, queued by other threads for the
  * exec loop (which holds the tb_lock); too many: drop everything. */
@@ -121,14 +123,22 @@ bool tb_page_has_code(uint32_t phys_page)
     return tb_pages && tb_pages[phys_page >> TCG_PAGE_BITS] != NULL;
 }
 
+/*
+ * Free every block.  Whoever holds a TB pointer across a call that can
+ * get here (tb_find translating into a full cache) must check
+ * stats.full_flushes before using it again: the exec loop's chaining source
+ * (last_tb) is the one such pointer; cur_tb is NULL whenever a flush can
+ * run, and the tables below are emptied here.
+ */
 static void tb_flush_all(void)
 {
-    /* Clear only what the blocks used: the tables are large. */
+    /* Clear only what the blocks used: the hash and page tables are
+     * large. */
+    memset(tb_jc, 0, sizeof(tb_jc));
     for (size_t i = 0; i < tb_all_nr; i++) {
         TB *tb = tb_all[i];
         tb_hash[tb_hash_fn(tb->phys_pc, tb->cs_base, tb->flags, tb->eip)] =
             NULL;
-        tb_jc[tb_jc_fn(tb->cs_base + tb->eip)] = NULL;
         for (int k = 0; k < 2; k++) {
             if (tb->phys_page[k] != ~0u && tb_pages) {
                 tb_pages[tb->phys_page[k] >> TCG_PAGE_BITS] = NULL;
@@ -395,7 +405,7 @@ static TB *tb_find_by_host(uintptr_t pc)
     return pc > start && pc <= start + tb->info->size ? tb : NULL;
 }
 
-void tcg_restore_state(CPUX86State *env, uintptr_t retaddr)
+void cpu_restore_state(CPUArchState *env, uintptr_t retaddr)
 {
     TCGCPU *t = env_tcg(env);
     if (!t->cur_tb) {
@@ -404,7 +414,7 @@ void tcg_restore_state(CPUX86State *env, uintptr_t retaddr)
     if (retaddr == 0) {
         /* Interpreted blocks are never chained: cur_tb is the one. */
         if (t->cur_tb->tci) {
-            env->eip = (uint32_t)tci_insn_data[0];
+            tcg_cpu_ops->restore_state_to_opc(env, tci_insn_data);
         }
         return;
     }
@@ -412,15 +422,15 @@ void tcg_restore_state(CPUX86State *env, uintptr_t retaddr)
     if (tb && tcg_search_insn) {
         int i = tcg_search_insn(tb->info, retaddr);
         if (i >= 0) {
-            env->eip = (uint32_t)tb->info->insn_data[i][0];
+            tcg_cpu_ops->restore_state_to_opc(env, tb->info->insn_data[i]);
         }
     }
 }
 
 /* ---- exceptions ---- */
 
-void x86_cpu_loop_exit(CPUX86State *env, int excp, int error_code,
-                       bool has_err)
+void cpu_loop_exit_excp(CPUArchState *env, int excp, int error_code,
+                        bool has_err)
 {
     TCGCPU *t = env_tcg(env);
     t->excp = excp;
@@ -429,43 +439,32 @@ void x86_cpu_loop_exit(CPUX86State *env, int excp, int error_code,
     siglongjmp(t->jmp, 1);
 }
 
-void x86_raise_exception_err(CPUX86State *env, int vector, int error_code)
-{
-    bool has_err = (env->cr[0] & CR0_PE_MASK) &&
-                   (vector == EXCP08_DBLE || vector == EXCP0A_TSS ||
-                    vector == EXCP0B_NOSEG || vector == EXCP0C_STACK ||
-                    vector == EXCP0D_GPF || vector == EXCP0E_PAGE ||
-                    vector == EXCP11_ALGN);
-    x86_cpu_loop_exit(env, vector, error_code, has_err);
-}
-
-void x86_raise_exception(CPUX86State *env, int vector)
-{
-    x86_raise_exception_err(env, vector, 0);
-}
-
 /* ---- translation ---- */
 
 /*
  * Translate at most max instructions; false if fetching the code faulted
  * (a #PF on the block's second page: the first is known to be mapped).
- * The fault is swallowed and CR2 left as it was.
+ * The fault is swallowed and the target's fault state (x86: CR2) left as
+ * it was.
  */
-static bool translate_try(CPUX86State *env, TB *tb, uint32_t cs_base,
+static bool translate_try(CPUArchState *env, TB *tb, uint32_t cs_base,
                           uint32_t eip, uint32_t flags, int max, int *n,
                           uint32_t *size)
 {
     TCGCPU *t = env_tcg(env);
     sigjmp_buf saved;
-    uint64_t cr2 = env->cr[2];
+    /* The target's state before accel/tcg's fields (exit_request on):
+     * what raising the fault may have changed. */
+    uint8_t arch[offsetof(CPUArchState, exit_request)];
     volatile bool ok = true;
     memcpy(saved, t->jmp, sizeof(saved));
+    memcpy(arch, env, sizeof(arch));
     if (sigsetjmp(t->jmp, 0) == 0) {
-        *size = x86_translate_block(env, (uintptr_t)tb, cs_base, eip, flags,
-                                    max, n);
+        *size = tcg_cpu_ops->translate_block(env, (uintptr_t)tb, cs_base,
+                                             eip, flags, max, n);
     } else {
         ok = false;
-        env->cr[2] = cr2;
+        memcpy(env, arch, sizeof(arch));
     }
     memcpy(t->jmp, saved, sizeof(saved));
     return ok;
@@ -478,7 +477,7 @@ static bool translate_try(CPUX86State *env, TB *tb, uint32_t cs_base,
  * instruction being fetched).  Returns the count, 0 if the first one
  * straddles.
  */
-static int insns_before_fetch_fault(CPUX86State *env, TB *tb,
+static int insns_before_fetch_fault(CPUArchState *env, TB *tb,
                                     uint32_t cs_base, uint32_t eip,
                                     uint32_t flags, int max)
 {
@@ -492,7 +491,7 @@ static int insns_before_fetch_fault(CPUX86State *env, TB *tb,
     return max - 1;
 }
 
-static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
+static TB *tb_gen(CPUArchState *env, uint32_t phys, uint32_t cs_base,
                   uint32_t eip, uint32_t flags)
 {
     TCGCPU *t = env_tcg(env);
@@ -511,7 +510,7 @@ static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
 
     int max = (flags & TBF_SINGLE) ? 1 : TB_MAX_INSNS, n;
     uint32_t size;
-    if ((flags & HF_PG) &&
+    if ((flags & tcg_cpu_ops->tb_flag_paging) &&
         !translate_try(env, tb, cs_base, eip, flags & ~TBF_SINGLE, max, &n,
                        &size)) {
         /* Stop before the instruction whose fetch faults; if it is the
@@ -521,8 +520,8 @@ static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
         max = k > 0 ? k : 1;
     }
     for (;;) {
-        size = x86_translate_block(env, (uintptr_t)tb, cs_base, eip,
-                                   flags & ~TBF_SINGLE, max, &n);
+        size = tcg_cpu_ops->translate_block(env, (uintptr_t)tb, cs_base, eip,
+                                            flags & ~TBF_SINGLE, max, &n);
         if (!t->ctx->overflow || max == 1) {
             break;
         }
@@ -531,9 +530,9 @@ static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
     if (log_enabled(LOG_IN_ASM) && size) {
         uint8_t *bytes = malloc(size);
         for (uint32_t i = 0; i < size; i++) {
-            bytes[i] = x86_code_ldub(env, cs_base + eip + i);
+            bytes[i] = cpu_ldub_code(env, cs_base + eip + i);
         }
-        disas_log_guest(cs_base, eip, bytes, size, flags & HF_CS32);
+        tcg_cpu_ops->disas_log(cs_base, eip, bytes, size, flags);
         free(bytes);
     }
     if (log_enabled(LOG_OP)) {
@@ -556,7 +555,7 @@ static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
             }
             tb_native[tb_native_nr++] = tb;
         }
-        if (r == -ENOSPC) {
+        if (r == -ENOSPC && tb_native_nr > 0) {
             /* Flush and start over: the caller looks the block up again. */
             tb_flush_all();
             return NULL;
@@ -603,16 +602,14 @@ static TB *tb_gen(CPUX86State *env, uint32_t phys, uint32_t cs_base,
     return tb;
 }
 
-static TB *tb_find(CPUX86State *env)
+static TB *tb_find(CPUArchState *env)
 {
-    uint32_t cs_base = env->segs[R_CS].base;
-    uint32_t eip = env->eip;
-    uint32_t flags = env->hflags | ((env->dr[7] & 0xff) ? TBF_SINGLE : 0);
-    uint32_t lin = cs_base + eip;
-    if (unlikely(eip > env->segs[R_CS].limit) && (flags & HF_PE)) {
-        /* Fetch beyond the CS limit (SDM 6.15, #GP(0)). */
-        x86_raise_exception_err(env, EXCP0D_GPF, 0);
+    uint32_t cs_base, eip, flags;
+    if (unlikely(!tcg_cpu_ops->get_tb_cpu_state(env, &cs_base, &eip,
+                                                &flags))) {
+        tcg_cpu_ops->raise_fetch_fault(env);
     }
+    uint32_t lin = cs_base + eip;
     unsigned j = tb_jc_fn(lin);
     TB *tb = tb_jc[j];
     if (tb && tb->cs_base == cs_base && tb->eip == eip && tb->flags == flags) {
@@ -641,12 +638,17 @@ static TB *tb_find(CPUX86State *env)
 /* goto_ptr: the next block's host code, or NULL to go back to the loop. */
 static const void *lookup_tb_ptr(void *opaque)
 {
-    CPUX86State *env = opaque;
+    CPUArchState *env = opaque;
     if (env->exit_request) {
         return NULL;
     }
-    uint32_t cs_base = env->segs[R_CS].base, eip = env->eip;
-    uint32_t flags = env->hflags, phys;
+    uint32_t cs_base, eip, flags, phys;
+    /* The loop handles what cannot be fetched and single-instruction
+     * blocks (breakpoints). */
+    if (!tcg_cpu_ops->get_tb_cpu_state(env, &cs_base, &eip, &flags) ||
+        (flags & TBF_SINGLE)) {
+        return NULL;
+    }
     unsigned j = tb_jc_fn(cs_base + eip);
     TB *tb = tb_jc[j];
     if (tb && tb->code && tb->cs_base == cs_base && tb->eip == eip &&
@@ -655,10 +657,9 @@ static const void *lookup_tb_ptr(void *opaque)
         return tb->code;
     }
     /* A jump-cache miss (e.g. after a TLB flush): find an existing block
-     * by the fetch TLB's physical address rather than leave to the loop.
-     * The loop handles breakpoints, the CS limit and translation. */
-    if ((env->dr[7] & 0xff) || eip > env->segs[R_CS].limit ||
-        !tlb_probe_code(env, cs_base + eip, &phys)) {
+     * by the fetch TLB's physical address rather than leave to the loop,
+     * which translates. */
+    if (!tlb_probe_code(env, cs_base + eip, &phys)) {
         return NULL;
     }
     for (tb = tb_hash[tb_hash_fn(phys, cs_base, flags, eip)]; tb;
@@ -685,7 +686,8 @@ static void tb_add_jump(TB *from, int slot, TB *to)
         return;
     }
     /* Under paging, only chain within a page (the mapping may change). */
-    if ((from->flags & HF_PG) && from->phys_page[0] != to->phys_page[0]) {
+    if ((from->flags & tcg_cpu_ops->tb_flag_paging) &&
+        from->phys_page[0] != to->phys_page[0]) {
         return;
     }
     tcg_tb_set_jmp_target(from->info, slot, to->info->code);
@@ -699,106 +701,10 @@ static void tb_add_jump(TB *from, int slot, TB *to)
 
 /* ---- the loop ---- */
 
-/*
- * Debug registers (SDM vol. 3, 17.2): instruction breakpoints are faults
- * checked at each instruction boundary (blocks are one instruction while
- * DR7 enables anything), unless EFLAGS.RF; data breakpoints are traps the
- * softmmu records (x86_check_watch) and the loop raises after the
- * instruction; single-step (TF) traps after each instruction of a block
- * translated with TF set.  DR6 gets B0-B3 / BS.
- */
-static void debug_regs_changed(CPUX86State *env, TCGCPU *t)
-{
-    if (memcmp(t->dr, env->dr, sizeof(t->dr))) {
-        memcpy(t->dr, env->dr, sizeof(t->dr));
-        tlb_flush_all(env);     /* watched pages go slow (softmmu.c) */
-        tb_jc_flush();
-    }
-}
-
-static void check_insn_bp(CPUX86State *env)
-{
-    uint32_t dr7 = env->dr[7], lin = env->segs[R_CS].base + env->eip;
-    uint32_t hits = 0;
-    for (int i = 0; i < 4; i++) {
-        if ((dr7 >> (i * 2)) & 3 && ((dr7 >> (16 + i * 4)) & 3) == 0 &&
-            (uint32_t)env->dr[i] == lin) {
-            hits |= 1u << i;
-        }
-    }
-    if (hits) {
-        env->dr[6] = (env->dr[6] & ~0xfull) | hits;
-        x86_raise_exception(env, EXCP01_DB);
-    }
-}
-
-/* Contributory exceptions (SDM vol. 3, table 6-4). */
-static bool excp_contributory(int vec)
-{
-    return vec == EXCP00_DIVZ || (vec >= EXCP0A_TSS && vec <= EXCP0D_GPF);
-}
-
-/*
- * Fault-class exceptions push EFLAGS with RF set, so that the restarted
- * instruction does not hit its instruction breakpoint again; #DB itself
- * does not (SDM vol. 3, 17.3.1.1; table 6-1 for the classes).
- */
-static bool excp_is_fault(int vec)
-{
-    return vec == EXCP00_DIVZ || (vec >= EXCP05_BOUND && vec <= EXCP07_PREX) ||
-           (vec >= EXCP0A_TSS && vec <= EXCP0E_PAGE) ||
-           (vec >= EXCP10_COPR && vec <= EXCP11_ALGN) || vec == EXCP13_XMM;
-}
-
-/* -d exec: one line per block entered; -d cpu: the registers too. */
-static void log_exec(CPUX86State *env, TB *tb)
-{
-    if (log_enabled(LOG_EXEC)) {
-        log_printf("Trace %04x:%08x [%08x] flags %x\n",
-                   env->segs[R_CS].selector, (uint32_t)env->eip,
-                   tb->phys_pc, tb->flags);
-    }
-    if (log_enabled(LOG_CPU)) {
-        uint32_t saved = env->eflags;
-        env->eflags = x86_get_eflags(env);
-        x86_cpu_dump_state(emu_logfile ? emu_logfile : stderr, env);
-        env->eflags = saved;
-    }
-}
-
-static bool deliver_event(CPUState *cpu, CPUX86State *env)
-{
-    /* An NMI blocks further NMIs until the next IRET (SDM vol. 3, 6.7.1):
-     * the request waits. */
-    if (cpu->nmi_request && !env->nmi_blocked) {
-        cpu->nmi_request = false;
-        env->nmi_blocked = true;
-        x86_do_interrupt(env, EXCP02_NMI, false, false, 0, env->eip);
-        env->halted = false;
-        return true;
-    }
-    if (cpu->intr_level && (env->eflags & IF_MASK) &&
-        !(env->hflags & HF_INHIBIT_IRQ) && cpu->irq_ack) {
-        bql_lock();
-        int vec = cpu->irq_ack(cpu->irq_ack_opaque);
-        bql_unlock();
-        if (vec >= 0) {
-            x86_do_interrupt(env, vec, false, false, 0, env->eip);
-        }
-        env->halted = false;
-        return true;
-    }
-    return false;
-}
-
 static void tcg_put_state(CPUState *cpu)
 {
-    CPUX86State *env = &cpu->env;
-    env->cc_op = CC_OP_EFLAGS;
-    env->cc_src = env->eflags & CC_ARITH;
-    env->df = (env->eflags & DF_MASK) ? -1 : 1;
-    env->hflags &= ~HF_INHIBIT_IRQ;
-    x86_update_hflags(env);
+    CPUArchState *env = &cpu->env;
+    tcg_cpu_ops->put_state(env);
     tlb_flush_all(env);
     /* Loaders write memory behind our back: start from scratch. */
     pthread_mutex_lock(&tb_lock);
@@ -810,20 +716,17 @@ static void tcg_put_state(CPUState *cpu)
 
 static void tcg_get_state(CPUState *cpu)
 {
-    CPUX86State *env = &cpu->env;
-    uint32_t fl = x86_get_eflags(env);
-    env->eflags = fl;
-    env->cc_op = CC_OP_EFLAGS;
-    env->cc_src = fl & CC_ARITH;
+    tcg_cpu_ops->get_state(&cpu->env);
 }
 
 static AccelExit tcg_vcpu_exec(CPUState *cpu)
 {
-    CPUX86State *env = &cpu->env;
+    CPUArchState *env = &cpu->env;
     TCGCPU *t = cpu->accel_state;
     volatile AccelExit ret = ACCEL_EXIT_KICKED;
     TB *volatile last_tb = NULL;
     volatile int last_slot = 0;
+    volatile uint64_t last_flushes = 0;     /* full_flushes at last_tb */
 
     if (cpu->state_dirty) {
         tcg_put_state(cpu);
@@ -835,49 +738,13 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
     if (sigsetjmp(t->jmp, 0) != 0) {
         /* An exception or an exit from a helper / slow path. */
         t->cur_tb = NULL;
-        t->pending_db = 0;
         last_tb = NULL;
-        if (t->excp == EXCP_HLT) {
-            env->halted = true;
-            t->excp_depth = 0;
-            ret = ACCEL_EXIT_HALTED;
+        AccelExit r = tcg_cpu_ops->cpu_exec_exception(cpu, t->excp, t->err,
+                                                      t->has_err);
+        if (r != ACCEL_EXIT_KICKED) {
+            ret = r;
             goto out;
         }
-        if (t->excp < EXCP_HLT) {
-            int vec = t->excp;
-            if (t->excp_depth > 0) {
-                /* A fault while delivering t->cur_excp (SDM 6.15,
-                 * "Interrupt 8", table 6-5). */
-                int first = t->cur_excp;
-                if (first == EXCP08_DBLE) {
-                    log_mask(LOG_INT, "tcg: triple fault\n");
-                    t->excp_depth = 0;
-                    ret = ACCEL_EXIT_SHUTDOWN;
-                    goto out;
-                }
-                if ((excp_contributory(first) && excp_contributory(vec)) ||
-                    (first == EXCP0E_PAGE &&
-                     (excp_contributory(vec) || vec == EXCP0E_PAGE))) {
-                    vec = EXCP08_DBLE;
-                    t->err = 0;
-                    t->has_err = env->cr[0] & CR0_PE_MASK;
-                }
-                if (t->excp_depth > 8) {
-                    /* Benign faults forever (a broken IDT): give up. */
-                    log_mask(LOG_INT, "tcg: exception loop\n");
-                    t->excp_depth = 0;
-                    ret = ACCEL_EXIT_SHUTDOWN;
-                    goto out;
-                }
-            }
-            t->excp_depth++;
-            t->cur_excp = vec;
-            if (excp_is_fault(vec) && (env->cr[0] & CR0_PE_MASK)) {
-                env->eflags |= RF_MASK;     /* delivery clears it again */
-            }
-            x86_do_interrupt(env, vec, false, t->has_err, t->err, env->eip);
-        }
-        t->excp_depth = 0;
     }
     for (;;) {
         /* Clear first, then look at the requests: a kick that lands in
@@ -898,31 +765,22 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
             tb_apply_pending();
             last_tb = NULL;
         }
-        if (env->a20_mask != t->a20_mask) {
-            t->a20_mask = env->a20_mask;
-            tlb_flush_all(env);
+        if (tcg_cpu_ops->cpu_exec_enter(cpu)) {
+            last_tb = NULL;
         }
-        if (cpu->nmi_request || cpu->intr_level) {
-            if (deliver_event(cpu, env)) {
-                last_tb = NULL;
-            }
-        }
-        env->hflags &= ~HF_INHIBIT_IRQ;
-        if (unlikely(env->dr[7] & 0xff) || unlikely(t->dr[7] & 0xff)) {
-            debug_regs_changed(env, t);
-            if ((env->dr[7] & 0xff) && !(env->eflags & RF_MASK)) {
-                check_insn_bp(env);
-            }
-        }
-        bool rf = env->eflags & RF_MASK;
         TB *tb = tb_find(env);
         if (unlikely(log_enabled(LOG_EXEC | LOG_CPU))) {
-            log_exec(env, tb);
+            tcg_cpu_ops->log_exec(env, tb->phys_pc, tb->flags);
             last_tb = NULL;     /* no chaining: log every block */
         }
-        if (last_tb && use_native) {
+        /* The block we came from is gone if tb_find flushed the cache to
+         * make room for tb. */
+        if (last_tb && use_native && last_flushes == stats.full_flushes) {
             tb_add_jump(last_tb, last_slot, tb);
         }
+        /* What the checks after the block need: no TB pointer is used
+         * once the block has run. */
+        uint32_t tb_flags = tb->flags, tb_eip = tb->eip;
         t->cur_tb = tb;
         uintptr_t r;
         if (tb->info) {
@@ -933,19 +791,8 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
         t->cur_tb = NULL;
         last_tb = (TB *)(r & ~(uintptr_t)3);
         last_slot = r & 3;
-        if (rf) {
-            env->eflags &= ~RF_MASK;    /* the instruction it covered ran */
-        }
-        if (unlikely(t->pending_db)) {
-            env->dr[6] = (env->dr[6] & ~0xfull) | t->pending_db;
-            t->pending_db = 0;
-            x86_raise_exception(env, EXCP01_DB);
-        }
-        if (unlikely(tb->flags & HF_TF) &&
-            !(env->exit_request && env->eip == tb->eip)) {
-            env->dr[6] |= 0x4000;       /* BS */
-            x86_raise_exception(env, EXCP01_DB);
-        }
+        last_flushes = stats.full_flushes;
+        tcg_cpu_ops->cpu_exec_after(cpu, tb_flags, tb_eip);
     }
 out:
     t->cur_tb = NULL;
@@ -962,29 +809,53 @@ static bool tcg_available(const char **why)
     return true;
 }
 
-static void tcg_global_init(void)
+/* EMU_TCG_TB_SIZE: the code cache in MiB (1-1024), as QEMU's tb-size. */
+static int code_cache_size(size_t *size, Error **errp)
 {
+    const char *v = getenv("EMU_TCG_TB_SIZE");
+    *size = CODE_CACHE_SIZE;
+    if (!v) {
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    unsigned long mib = strtoul(v, &end, 10);
+    if (errno || end == v || *end || mib < 1 || mib > 1024) {
+        error_setg(errp, "EMU_TCG_TB_SIZE=%s: want the code cache size in "
+                         "MiB, 1 to 1024", v);
+        return -1;
+    }
+    *size = mib * MiB;
+    return 0;
+}
+
+static int tcg_global_init(Error **errp)
+{
+    size_t cache_size;
     if (tcg_inited) {
-        return;
+        return 0;
+    }
+    if (code_cache_size(&cache_size, errp) < 0) {
+        return -1;
     }
     tcg_inited = true;
     const char *interp = getenv("EMU_TCG_INTERP");
     use_native = tcg_gen_code && tcg_code_cache_init &&
                  !(interp && interp[0] == '1');
-    if (use_native && tcg_code_cache_init(&code_cache, CODE_CACHE_SIZE) < 0) {
+    if (use_native && tcg_code_cache_init(&code_cache, cache_size) < 0) {
         use_native = false;
     }
     TCGBackendConfig cfg = {
-        .tlb_offset = offsetof(CPUX86State, tcg_tlb),
+        .tlb_offset = offsetof(CPUArchState, tcg_tlb),
         .slow_ld = tcg_slow_ld,
         .slow_st = tcg_slow_st,
         .lookup_tb_ptr = lookup_tb_ptr,
         .jc = {
             .table = (const void *const *)tb_jc,
             .bits = TB_JC_BITS,
-            .env_cs_base = offsetof(CPUX86State, segs[R_CS].base),
-            .env_eip = offsetof(CPUX86State, eip),
-            .env_flags = offsetof(CPUX86State, hflags),
+            .env_cs_base = tcg_cpu_ops->env_cs_base_offset,
+            .env_eip = tcg_cpu_ops->env_pc_offset,
+            .env_flags = tcg_cpu_ops->env_flags_offset,
             .tb_cs_base = offsetof(TB, cs_base),
             .tb_eip = offsetof(TB, eip),
             .tb_flags = offsetof(TB, flags),
@@ -995,12 +866,14 @@ static void tcg_global_init(void)
     tcg_backend_init(&cfg);
     tb_pages = calloc(1u << 20, sizeof(TB *));
     tcg_dirty_init();
+    return 0;
 }
 
 static int tcg_init(Machine *m, Error **errp)
 {
-    (void)errp;
-    tcg_global_init();
+    if (tcg_global_init(errp) < 0) {
+        return -1;
+    }
     memory_listener_unregister(&tcg_listener);
     tcg_listener.code_written = tcg_code_written;
     tcg_listener.range_changed = tcg_range_changed;
@@ -1010,14 +883,14 @@ static int tcg_init(Machine *m, Error **errp)
 
 static int tcg_vcpu_init(CPUState *cpu, Error **errp)
 {
-    (void)errp;
-    tcg_global_init();
+    if (tcg_global_init(errp) < 0) {
+        return -1;
+    }
     TCGCPU *t = calloc(1, sizeof(*t));
     t->cpu = cpu;
     t->ctx = calloc(1, sizeof(TCGContext));
     tcg_context_init(t->ctx);
-    x86_translate_init();
-    t->a20_mask = cpu->env.a20_mask;
+    tcg_cpu_ops->translate_init();
     cpu->accel_state = t;
     cpu->env.tcg_tlb_nlog = UINT32_MAX;     /* first flush: every entry */
     tlb_flush_all(&cpu->env);

@@ -9,7 +9,7 @@
 #include "emu/common.h"
 #include "emu/cpu.h"
 #include "tcg/tcg-backend.h"
-#include "target-i386/tcg-x86.h"
+#include "accel/tcg/tcg-cpu-ops.h"
 
 #include <setjmp.h>
 
@@ -42,43 +42,35 @@ typedef struct TCGCPU {
     sigjmp_buf jmp;
     int excp, err;
     bool has_err;
-    int excp_depth;               /* nested delivery: #DF, triple fault */
-    int cur_excp;                 /* the exception being delivered */
-    uint32_t pending_db;          /* data breakpoints hit (DR6 B0-B3) */
-    uint64_t dr[8];               /* debug registers the TLB was built for */
     TB *cur_tb;
-    uint32_t a20_mask;
-    uint32_t cr3, cr0, cr4;
 } TCGCPU;
 
-static inline CPUState *env_cpu(CPUX86State *env)
+static inline CPUState *env_cpu(CPUArchState *env)
 {
     return container_of(env, CPUState, env);
 }
 
-static inline TCGCPU *env_tcg(CPUX86State *env)
+static inline TCGCPU *env_tcg(CPUArchState *env)
 {
     return env_cpu(env)->accel_state;
 }
 
-static inline TCGTLBEntry *env_tlb(CPUX86State *env, int mmu_idx)
+static inline TCGTLBEntry *env_tlb(CPUArchState *env, int mmu_idx)
 {
     return (TCGTLBEntry *)env->tcg_tlb + mmu_idx * TCG_TLB_SIZE;
 }
 
 /* softmmu.c */
 void tcg_softmmu_init(void);
-void tlb_flush_all(CPUX86State *env);
-void tlb_flush_phys_range(CPUX86State *env, uint64_t start, uint64_t len);
-/* Linear -> physical for a code fetch (may raise #PF). */
-uint32_t get_phys_code(CPUX86State *env, uint32_t linear);
+void tlb_flush_all(CPUArchState *env);
+void tlb_flush_phys_range(CPUArchState *env, uint64_t start, uint64_t len);
+/* Linear -> physical for a code fetch (may raise the target's fault). */
+uint32_t get_phys_code(CPUArchState *env, uint32_t linear);
 /* linear's physical address from the fetch TLB (no walk, no fault); false
  * when the page is not there. */
-bool tlb_probe_code(CPUX86State *env, uint32_t linear, uint32_t *phys);
-/* Data breakpoint check for an access (records a hit in pending_db). */
-void x86_check_watch(CPUX86State *env, uint32_t addr, int size, bool write);
-/* Does DR7 arm a data breakpoint on the linear page? */
-bool x86_page_watched(CPUX86State *env, uint32_t page);
+bool tlb_probe_code(CPUArchState *env, uint32_t linear, uint32_t *phys);
+/* After a page gets translated code: its write entries go slow. */
+void tlb_protect_code_page(CPUArchState *env, uint32_t pa_page);
 /* Dirty tracking: the CODE bit of a physical page follows its blocks;
  * tcg_dirty_init installs the TLB's dirty-reset hook. */
 void tcg_code_page_state(uint32_t pa_page, bool has_code);
@@ -101,7 +93,5 @@ typedef struct TCGStats {
     uint64_t map_changes;       /* changed physical ranges applied */
 } TCGStats;
 const TCGStats *tcg_stats(void);
-/* Restore eip from the host return address of a faulting access. */
-void tcg_restore_state(CPUX86State *env, uintptr_t retaddr);
 
 #endif

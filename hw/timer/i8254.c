@@ -11,7 +11,14 @@
  * Nothing ticks: a running counter remembers when it started (start_time)
  * and from what value, and its count and OUT pin are computed from
  * CLOCK_VIRTUAL when read.  Only counter 0 arms a timer, for the next change
- * of its OUT pin, so IRQ0 sees both edges of every period.
+ * of its OUT pin, so IRQ0 sees both edges of every period.  When that timer
+ * runs late (a count of 2 changes OUT every 838 ns, faster than any host
+ * services timers; or the host stalled), the edges it missed are history:
+ * IRQ0 is brought to OUT's level at the current time, with one rising edge
+ * first if OUT rose in between (the 8259 latches one edge until it is
+ * acknowledged, so more could not be seen), and the next deadline is at
+ * least PIT_LATE_REARM_NS ahead.  On time (the stepped test clock, slow
+ * rates) every edge is exact.
  *
  * Known simplification: a count is loaded into the counting element at the
  * write instead of on the next CLK edge (one CLK, 838 ns, earlier than the
@@ -58,7 +65,9 @@ enum {
     PIT_RUNNING,
 };
 
-#define PIT_MAX_LAG_NS (100 * 1000 * 1000LL)
+/* After a late callback, the next one is at least this far ahead: the
+ * edges in between coalesce (see the top of the file). */
+#define PIT_LATE_REARM_NS (100 * 1000LL)
 
 typedef struct PITChannel {
     /* Programming (control word). */
@@ -97,7 +106,10 @@ struct PITState {
     MemoryRegion io;
     IRQ *irq;
     Timer timer;
-    int64_t next_edge; /* when timer fires: the OUT0 change it is for */
+    int64_t next_edge; /* when timer fires (an OUT0 change, or later) */
+    /* Derived, rebuilt by pit_update_irq: IRQ0 as last driven, and when. */
+    int irq_level;
+    int64_t irq_time;
 };
 
 static int64_t pit_ticks(int64_t ns)
@@ -284,50 +296,94 @@ static void pit_start(PITChannel *c, int64_t now)
     c->start_time = now;
 }
 
-/* Drive IRQ0 from counter 0 and arm the timer for its next change. */
+static void pit_set_irq(PITState *s, int level, int64_t now)
+{
+    irq_set(s->irq, level);
+    s->irq_level = level;
+    s->irq_time = now;
+}
+
+/*
+ * Did OUT0 rise in (from, to], starting from level?  OUT alternates at
+ * the edges pit_next_edge finds (a count switch may add one that changes
+ * nothing), so after four edges it has certainly risen.
+ */
+static bool pit_rose(PITChannel *c, int64_t from, int64_t to, int level)
+{
+    int64_t t = from;
+
+    for (int i = 0; i < 4; i++) {
+        t = pit_next_edge(c, t);
+        if (t < 0 || t > to) {
+            return false;
+        }
+        pit_sync(c, t);
+        int out = pit_out(c, t);
+        if (out && !level) {
+            return true;
+        }
+        level = out;
+    }
+    return true;
+}
+
+/*
+ * Bring IRQ0 to OUT0's level at now.  If OUT0 rose since IRQ0 was last
+ * driven (a timer that ran late), the PIC gets one rising edge for all the
+ * rises it missed, as it latches only one until the acknowledge.
+ */
+static void pit_irq_catch_up(PITState *s, int64_t now)
+{
+    PITChannel *c = &s->ch[0];
+    bool rose = now > s->irq_time &&
+                pit_rose(c, s->irq_time, now, s->irq_level);
+
+    pit_sync(c, now);
+    int out = pit_out(c, now);
+    if (rose) {
+        if (s->irq_level) {
+            pit_set_irq(s, 0, now);
+        }
+        pit_set_irq(s, 1, now);
+    }
+    if (out != s->irq_level) {
+        pit_set_irq(s, out, now);
+    }
+    s->irq_time = now;
+}
+
+/* Arm the timer for OUT0's next change after now, at least min_ns ahead. */
+static void pit_arm(PITState *s, int64_t now, int64_t min_ns)
+{
+    int64_t next = pit_next_edge(&s->ch[0], now);
+
+    s->next_edge = next;
+    if (next < 0) {
+        timer_del(&s->timer);
+        return;
+    }
+    s->next_edge = MAX(next, now + min_ns);
+    timer_mod_ns(&s->timer, s->next_edge);
+}
+
+/* Drive IRQ0 from counter 0 (just reprogrammed, or loaded: no history). */
 static void pit_update_irq(PITState *s, int64_t now)
 {
     PITChannel *c = &s->ch[0];
 
     pit_sync(c, now);
-    irq_set(s->irq, pit_out(c, now));
-    s->next_edge = pit_next_edge(c, now);
-    if (s->next_edge >= 0) {
-        timer_mod_ns(&s->timer, s->next_edge);
-    } else {
-        timer_del(&s->timer);
-    }
+    pit_set_irq(s, pit_out(c, now), now);
+    pit_arm(s, now, 0);
 }
 
 static void pit_irq_timer(void *opaque)
 {
     PITState *s = opaque;
-    PITChannel *c = &s->ch[0];
     int64_t now = clock_get_ns(CLOCK_VIRTUAL);
-    int64_t t = s->next_edge;
+    bool late = s->next_edge >= 0 && now > s->next_edge;
 
-    if (t < 0 || t > now) {
-        t = now;
-    }
-    if (now - t > PIT_MAX_LAG_NS) {
-        /*
-         * Far behind (the host stalled): skip the missed periods, but let
-         * an edge-triggered PIC see one rising edge for them.
-         */
-        pit_sync(c, now);
-        int out = pit_out(c, now);
-        if (out) {
-            irq_set(s->irq, 0);
-        }
-        t = now;
-    }
-    /* Evaluate at the edge itself, not later: a mode 2 low is 838 ns. */
-    pit_sync(c, t);
-    irq_set(s->irq, pit_out(c, t));
-    s->next_edge = pit_next_edge(c, t);
-    if (s->next_edge >= 0) {
-        timer_mod_ns(&s->timer, s->next_edge);
-    }
+    pit_irq_catch_up(s, now);
+    pit_arm(s, now, late ? PIT_LATE_REARM_NS : 0);
 }
 
 /* A complete count arrived in the count register. */
@@ -441,6 +497,8 @@ static void pit_ioport_write(void *opaque, uint64_t addr, uint64_t data,
     int64_t now = clock_get_ns(CLOCK_VIRTUAL);
     uint8_t val = data;
 
+    /* Edges of the old programming that a late timer has not shown yet. */
+    pit_irq_catch_up(s, now);
     for (int i = 0; i < 3; i++) {
         pit_sync(&s->ch[i], now);
     }
@@ -554,6 +612,9 @@ void pit_set_gate(PITState *s, int channel, int level)
     int64_t now = clock_get_ns(CLOCK_VIRTUAL);
     level = level != 0;
 
+    if (channel == 0) {
+        pit_irq_catch_up(s, now);
+    }
     pit_sync(c, now);
     if (level == c->gate) {
         return;

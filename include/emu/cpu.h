@@ -13,6 +13,8 @@
 
 typedef struct AccelOps AccelOps;
 typedef struct Machine Machine;
+/* The guest CPU's architectural state, as accelerators name it. */
+typedef CPUX86State CPUArchState;
 
 typedef struct CPUState {
     int index;

@@ -38,7 +38,8 @@ struct Timer {
     int64_t expire; /* -1 when not armed */
     TimerCb *cb;
     void *opaque;
-    Timer *next; /* in the clock's active list, by deadline */
+    Timer *next;  /* in the clock's active list, by deadline */
+    uint64_t seq; /* when it was armed (timers_run_expired) */
 };
 
 int64_t clock_get_ns(EmuClockType type);
@@ -61,7 +62,9 @@ static inline int64_t timer_expire_time_ns(const Timer *t)
 int64_t timers_deadline_ns(EmuClockType type);
 /* Nanoseconds from now until the earliest deadline of any clock, or -1. */
 int64_t timers_timeout_ns(void);
-/* Run the expired timers of one clock; true if any ran. */
+/* Run the timers of one clock that had expired on entry, each once (one
+ * re-armed for the past by its callback waits for the next call, so the
+ * main loop drops the lock between passes); true if any ran. */
 bool timers_run_expired(EmuClockType type);
 bool timers_run_all_expired(void);
 
@@ -83,6 +86,10 @@ void clock_step_ns(int64_t ns);
  * (as host time runs on while the VM is paused) and runs the host timers
  * that expired.
  */
+/* Test mode: move CLOCK_VIRTUAL forward by ns at once, then run the expired
+ * timers once as the main loop would after a host stall: each callback
+ * sees the new time, late. */
+void clock_jump_ns(int64_t ns);
 void clock_set_host_ns(int64_t ns);
 
 #endif

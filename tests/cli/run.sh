@@ -279,5 +279,12 @@ good "-device help" "isa-serial" "isa-debug-exit" -- -device help
 good "-accel help" "kvm" "tcg" -- -accel help
 good "-device isa-serial,help" "iobase" "irq" -- -device isa-serial,help
 
+# --- the sources keep the include rules between layers
+if sh "$here/check-layers.sh" >"$tmp/layers" 2>&1; then
+    pass "layering (tests/cli/check-layers.sh)"
+else
+    fail "layering" "$(grep -v '^layers:' "$tmp/layers" | tr '\n' ' ' | cut -c1-300)"
+fi
+
 echo "$passed passed, $failed failed, 0 skipped"
 [ $failed -eq 0 ]

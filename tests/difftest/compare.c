@@ -1,13 +1,18 @@
 /*
  * Differential tester: talking to the native runner and comparing.
  *
- * The native runner (build/difftest-native32) is one child process fed
+ * The native runner (build/difftest-native64) is one child process fed
  * through two pipes in batches: up to DT_BATCH cases are written (they fit
  * the pipe buffer), then as many results are read back, so neither side
- * can block the other.
+ * can block the other.  It first sends a DT_HELLO record: if that does not
+ * come, the runner could not start on this host and the test skips with
+ * the reason.  SIGPIPE is ignored, so a runner that dies shows up as a
+ * write error, never as a death of the test.
  *
  * Comparison: exception vector (or normal end), end EIP, all eight GPRs,
- * the arithmetic flags and DF, and every byte of the data and stack pages.
+ * the arithmetic flags and DF, every byte of the data and stack pages,
+ * and the x87/MMX/SSE state (DTFpu: FCW, FSW, abridged tags, MXCSR, the
+ * ST registers in use, XMM0-7).
  * A difference confined to flags the SDM calls undefined for the case
  * (Gen.undef) is a "undefined-flag divergence": counted per class with
  * the flags involved, a failure only under DIFFTEST_STRICT=1.  The host is
@@ -17,14 +22,14 @@
  *   rotates: OF (count > 1)        SHL/SHR: CF (count >= operand width)
  *   SHLD/SHRD: AF, OF (count > 1)  MUL/IMUL: SF ZF AF PF
  *   DIV/IDIV: all six              BT*: OF SF AF PF
- *   BSF/BSR: CF OF SF AF PF        DAA/DAS: OF; AAA/AAS: OF SF ZF PF;
- *   AAM/AAD: OF AF CF
+ *   BSF/BSR: CF OF SF AF PF
  * 16-bit SHLD/SHRD counts above 16 (result undefined) are not generated.
  *
  * Included by tests/unit/test-difftest.c.
  */
 #include "tests/difftest/difftest.h"
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,44 +39,6 @@ typedef struct Native {
     pid_t pid;
     int to, from;
 } Native;
-
-static bool native_start(Native *n, const char *path)
-{
-    int in[2], out[2];
-    if (access(path, X_OK) < 0 || pipe(in) < 0 || pipe(out) < 0) {
-        return false;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        return false;
-    }
-    if (pid == 0) {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        close(in[0]);
-        close(in[1]);
-        close(out[0]);
-        close(out[1]);
-        execl(path, path, (char *)NULL);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    n->pid = pid;
-    n->to = in[1];
-    n->from = out[0];
-    return true;
-}
-
-static void native_stop(Native *n)
-{
-    if (n->pid > 0) {
-        close(n->to);
-        close(n->from);
-        waitpid(n->pid, NULL, 0);
-        n->pid = 0;
-    }
-}
 
 static bool io_full(int fd, void *buf, size_t len, bool wr)
 {
@@ -90,6 +57,78 @@ static bool io_full(int fd, void *buf, size_t len, bool wr)
     return true;
 }
 
+/*
+ * Start the runner and wait for its DT_HELLO; on failure, why (for the
+ * SKIP line) in err.
+ */
+static bool native_start(Native *n, const char *path, char *err, size_t len)
+{
+    int in[2], out[2];
+    signal(SIGPIPE, SIG_IGN);
+    if (access(path, X_OK) < 0) {
+        snprintf(err, len, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    if (pipe(in) < 0 || pipe(out) < 0) {
+        snprintf(err, len, "pipe: %s", strerror(errno));
+        return false;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, len, "fork: %s", strerror(errno));
+        return false;
+    }
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        execl(path, path, (char *)NULL);
+        fprintf(stderr, "difftest: cannot run %s: %s\n", path,
+                strerror(errno));
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    n->pid = pid;
+    n->to = in[1];
+    n->from = out[0];
+    DTResult hello;
+    if (!io_full(n->from, &hello, sizeof(hello), false) ||
+        hello.magic != DT_HELLO) {
+        int st = 0;
+        close(n->to);
+        close(n->from);
+        waitpid(n->pid, &st, 0);
+        n->pid = 0;
+        if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
+            snprintf(err, len, "%s does not run on this host (exec failed)",
+                     path);
+        } else if (WIFSIGNALED(st)) {
+            snprintf(err, len, "%s died at start (signal %d)", path,
+                     WTERMSIG(st));
+        } else {
+            snprintf(err, len, "%s did not start (exit status %d, "
+                     "see its message above)", path,
+                     WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        }
+        return false;
+    }
+    return true;
+}
+
+static void native_stop(Native *n)
+{
+    if (n->pid > 0) {
+        close(n->to);
+        close(n->from);
+        waitpid(n->pid, NULL, 0);
+        n->pid = 0;
+    }
+}
+
 static bool native_send(Native *n, const DTCase *c, int nr)
 {
     return io_full(n->to, (void *)c, nr * sizeof(*c), true);
@@ -106,13 +145,36 @@ static bool native_recv(Native *n, DTResult *r, DTDiff *d)
 
 enum { CMP_PASS, CMP_UNDEF, CMP_FAIL };
 
+/* ST(i) holds a value (the abridged tag is by physical register). */
+static bool dt_st_used(const DTFpu *f, int i)
+{
+    return f->ftw >> ((((f->fsw >> 11) & 7) + i) & 7) & 1;
+}
+
+/* x87 control/status/tags, MXCSR, the ST registers in use, XMM0-7. */
+static bool dt_fpu_equal(const DTFpu *a, const DTFpu *b)
+{
+    if (a->fcw != b->fcw || a->fsw != b->fsw || a->ftw != b->ftw ||
+        a->mxcsr != b->mxcsr || memcmp(a->xmm, b->xmm, sizeof(a->xmm))) {
+        return false;
+    }
+    for (int i = 0; i < 8; i++) {
+        if (dt_st_used(a, i) && (a->st[i].mant != b->st[i].mant ||
+                                 a->st[i].exp != b->st[i].exp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int dt_compare(const DTResult *a, const DTDiff *ad, const DTResult *b,
                       const DTDiff *bd, uint32_t undef, uint32_t *fdiff)
 {
     *fdiff = (a->eflags ^ b->eflags) & (DT_ARITH | DT_DF);
     if (a->vector != b->vector || a->eip != b->eip ||
         memcmp(a->regs, b->regs, sizeof(a->regs)) || a->ndiff != b->ndiff ||
-        memcmp(ad, bd, a->ndiff * sizeof(*ad))) {
+        memcmp(ad, bd, a->ndiff * sizeof(*ad)) ||
+        !dt_fpu_equal(&a->fpu, &b->fpu)) {
         return CMP_FAIL;
     }
     if (*fdiff & ~undef) {
@@ -167,7 +229,32 @@ static void dt_print_result(const char *who, const DTResult *r,
             shown++;
         }
     }
-    printf(" (%u bytes written)\n", r->ndiff);
+    printf(" (%u bytes written)", r->ndiff);
+    const DTFpu *f = &r->fpu, *of = &o->fpu;
+    if (f->fcw != of->fcw) {
+        printf(" fcw=%04x", f->fcw);
+    }
+    if (f->fsw != of->fsw) {
+        printf(" fsw=%04x", f->fsw);
+    }
+    if (f->ftw != of->ftw) {
+        printf(" ftw=%02x", f->ftw);
+    }
+    if (f->mxcsr != of->mxcsr) {
+        printf(" mxcsr=%08x", f->mxcsr);
+    }
+    for (int i = 0; i < 8; i++) {
+        if (dt_st_used(f, i) && (f->st[i].mant != of->st[i].mant ||
+                                 f->st[i].exp != of->st[i].exp)) {
+            printf(" st%d=%04x:%016llx", i, f->st[i].exp,
+                   (unsigned long long)f->st[i].mant);
+        }
+        if (memcmp(f->xmm[i], of->xmm[i], 16)) {
+            printf(" xmm%d=%08x%08x%08x%08x", i, f->xmm[i][3], f->xmm[i][2],
+                   f->xmm[i][1], f->xmm[i][0]);
+        }
+    }
+    printf("\n");
 }
 
 static void dt_print_case(const char *cls, uint32_t idx, const DTCase *c,

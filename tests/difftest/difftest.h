@@ -1,21 +1,27 @@
 /*
- * Differential tester, shared between the generator/comparator (64-bit,
- * linked into build/tests/test-difftest) and the native runner (a 32-bit
- * program, build/difftest-native32): the wire format of a test case and of
+ * Differential tester, shared between the generator/comparator (linked
+ * into build/tests/test-difftest) and the native runner (a 64-bit
+ * program, build/difftest-native64): the wire format of a test case and of
  * its result, the guest memory layout and the deterministic page fill.
  *
- * Both sides map the same linear addresses: the code page at DT_CODE, a
- * data page at DT_DATA and a stack page at DT_STACK.  Data and stack pages
- * are filled from case->seed (dt_fill) and then patched; a result carries
- * the final registers, EFLAGS, the end EIP and the bytes of the two pages
- * that differ from that initial image.
+ * Both sides map the same linear addresses, all below 4 GiB: the code page
+ * at DT_CODE, a data page at DT_DATA and a stack page at DT_STACK.  Data
+ * and stack pages are filled from case->seed (dt_fill) and then patched; a
+ * result carries the final registers, EFLAGS, the end EIP and the bytes of
+ * the two pages that differ from that initial image.
  *
- * Only fixed-width fields: the structs have the same layout under -m32 and
- * x86-64.
+ * A case carries its code twice: code[] is the 32-bit protected-mode
+ * encoding the translator runs, code64[] the same instructions encoded for
+ * 64-bit mode (tests/difftest/gen.c says what is re-encoded), and ins32[] /
+ * ins64[] the offsets of the instruction boundaries in each (the last one
+ * is the end), so that the native runner can report EIP in code[] terms.
+ *
+ * Only fixed-width fields, so the layout is fixed.
  */
 #ifndef TESTS_DIFFTEST_DIFFTEST_H
 #define TESTS_DIFFTEST_DIFFTEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -24,9 +30,12 @@
 #define DT_STACK 0x00130000u
 #define DT_PAGE 4096u
 #define DT_MAX_CODE 48
-#define DT_MAX_PATCH 6
+#define DT_MAX_CODE64 80
+#define DT_MAX_INS 24
+#define DT_MAX_PATCH 12
 #define DT_MAX_DIFF (2 * DT_PAGE)
 #define DT_MAGIC 0x44694654u     /* "TFiD" */
+#define DT_HELLO 0x6f6c6548u     /* "Helo": the native runner is up */
 
 /* Register order: the x86 encoding order. */
 enum { DT_EAX, DT_ECX, DT_EDX, DT_EBX, DT_ESP, DT_EBP, DT_ESI, DT_EDI };
@@ -41,9 +50,16 @@ enum { DT_EAX, DT_ECX, DT_EDX, DT_EBX, DT_ESP, DT_EBP, DT_ESI, DT_EDI };
 #define DT_OF 0x0800u
 #define DT_ARITH (DT_CF | DT_PF | DT_AF | DT_ZF | DT_SF | DT_OF)
 
-/* vector: -1 normal end, 0..31 exception, DT_TIMEOUT runaway. */
+/*
+ * vector: -1 normal end, 0..31 exception, DT_TIMEOUT runaway.  The native
+ * runner reports DT_WIDE when a register's upper 32 bits are not zero at
+ * the end (every register starts zero-extended, and no instruction that
+ * the generator emits may touch them: a non-zero upper half means a 64-bit
+ * operation slipped into code64, an encoding artefact).
+ */
 #define DT_END (-1)
 #define DT_TIMEOUT 0x100
+#define DT_WIDE 0x101
 
 typedef struct DTPatch {
     uint16_t off;            /* from DT_DATA; DT_PAGE.. is the stack page */
@@ -59,9 +75,13 @@ typedef struct DTCase {
     uint32_t seed;           /* page fill; bits 28-31 pick the fill mode */
     uint8_t code_len;
     uint8_t npatch;
-    uint8_t pad[2];
+    uint8_t code64_len;
+    uint8_t nins;            /* boundaries in ins32/ins64, the end included */
     DTPatch patch[DT_MAX_PATCH];
     uint8_t code[DT_MAX_CODE];
+    uint8_t code64[DT_MAX_CODE64];
+    uint8_t ins32[DT_MAX_INS];
+    uint8_t ins64[DT_MAX_INS];
 } DTCase;
 
 typedef struct DTDiff {
@@ -70,13 +90,35 @@ typedef struct DTDiff {
     uint8_t pad;
 } DTDiff;
 
+/*
+ * x87, MMX and SSE state at the end, as FXSAVE has it: both sides start
+ * from the FNINIT state with MXCSR 0x1F80 and XMM0-7 zero.  Not part of
+ * it: FOP and the instruction and operand pointers (their offsets differ
+ * between code[] and code64[]).
+ */
+typedef struct DTFpReg {
+    uint64_t mant;
+    uint16_t exp;            /* sign and exponent */
+    uint16_t pad[3];
+} DTFpReg;
+
+typedef struct DTFpu {
+    uint16_t fcw, fsw;       /* FSW with TOP */
+    uint8_t ftw;             /* abridged: bit i = physical R(i) in use */
+    uint8_t pad[3];
+    uint32_t mxcsr;
+    DTFpReg st[8];           /* ST(i), i.e. R((TOP + i) & 7) */
+    uint32_t xmm[8][4];
+} DTFpu;
+
 typedef struct DTResult {
     uint32_t magic;
     uint32_t regs[8];
     uint32_t eflags;
-    uint32_t eip;            /* offset from DT_CODE */
+    uint32_t eip;            /* offset from DT_CODE, in code[] terms */
     int32_t vector;
     uint32_t ndiff;          /* DTDiff entries that follow on the wire */
+    DTFpu fpu;
 } DTResult;
 
 /*

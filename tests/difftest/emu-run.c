@@ -18,6 +18,7 @@
 #include "emu/accel.h"
 #include "emu/machine.h"
 #include "target-i386/cpuid.h"
+#include "target-i386/fpu-helper.h"
 #include "target-i386/tcg-x86.h"
 #include "tests/difftest/difftest.h"
 
@@ -124,7 +125,9 @@ static void emu_run(const DTCase *c, DTResult *r, DTDiff *diffs)
     memcpy(m + DT_STACK, init + DT_PAGE, DT_PAGE);
 
     x86_cpu_reset_state(env);
-    env->cr[0] = CR0_PE_MASK | CR0_ET_MASK;
+    /* as Linux runs a process: x87 errors native (NE), SSE enabled */
+    env->cr[0] = CR0_PE_MASK | CR0_MP_MASK | CR0_ET_MASK | CR0_NE_MASK;
+    env->cr[4] = CR4_OSFXSR_MASK | CR4_OSXMMEXCPT_MASK;
     uint32_t code = DESC_P_MASK | DESC_S_MASK | DESC_CS_MASK | DESC_R_MASK |
                     DESC_A_MASK | DESC_B_MASK | DESC_G_MASK;
     uint32_t data = DESC_P_MASK | DESC_S_MASK | DESC_W_MASK | DESC_A_MASK |
@@ -171,6 +174,16 @@ static void emu_run(const DTCase *c, DTResult *r, DTDiff *diffs)
         r->regs[i] = env->regs[i];
     }
     r->eflags = env->eflags;
+    r->fpu.fcw = env->fpuc;
+    r->fpu.fsw = x87_get_fsw(env);
+    r->fpu.ftw = x87_get_ftw_abridged(env);
+    r->fpu.mxcsr = env->mxcsr;
+    for (int i = 0; i < 8; i++) {
+        FPReg *f = &env->fpregs[(env->fpstt + i) & 7];
+        r->fpu.st[i].mant = f->mant;
+        r->fpu.st[i].exp = f->exp;
+        memcpy(r->fpu.xmm[i], &env->xmm[i], 16);
+    }
     uint32_t eip = env->eip;
     r->eip = eip - DT_CODE;
     r->vector = DT_END;

@@ -13,6 +13,8 @@
 # the virtual clock ($GUEST_RTC).  guest-rtc runs three times, at an
 # afternoon, a morning and a midnight hour (12/24-hour conversion both
 # ways and 12 AM), and its reported time must be the one it was given.
+# A guest whose source has a line "; emu-env: VAR=value ..." runs with
+# those variables set (e.g. EMU_TCG_TB_SIZE=1: a small code cache).
 #
 # Environment: EMU (default ./emu), EMU_ACCELS, GUEST_TIMEOUT (seconds,
 # default 30), EMU_CONSOLE_ARGS (default "-nographic": COM1 on stdout),
@@ -119,11 +121,15 @@ for accel in $EMU_ACCELS; do
         bin=$bindir/$name.bin
         [ -f "$bin" ] || continue
         log=$logdir/$name$(echo "$at" | tr -d :).$accel.log
+        genv=$(sed -n 's/^; emu-env: *//p' "tests/guests/$name.asm" | head -n 1)
         # shellcheck disable=SC2086
-        run_timeout "$GUEST_TIMEOUT" "$EMU" -machine pc -accel "$accel" -m 64 \
-            $EMU_CONSOLE_ARGS -bios "$bin" -rtc "$rtc" \
-            -device isa-debug-exit,iobase=0x501,iosize=2 -no-reboot \
-            </dev/null >"$log" 2>"$log.err"
+        (
+            [ -z "$genv" ] || export $genv
+            run_timeout "$GUEST_TIMEOUT" "$EMU" -machine pc -accel "$accel" \
+                -m 64 $EMU_CONSOLE_ARGS -bios "$bin" -rtc "$rtc" \
+                -device isa-debug-exit,iobase=0x501,iosize=2 -no-reboot \
+                </dev/null >"$log" 2>"$log.err"
+        )
         st=$?
         out=$(tr -d '\r' <"$log")
         failline=$(printf '%s\n' "$out" | grep -a "^FAIL $name" | head -n 1)

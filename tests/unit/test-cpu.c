@@ -214,6 +214,66 @@ static void test_cpuid_models(void)
 #endif
 }
 
+/*
+ * No model claims a local APIC (the machine has none): not in leaf 1,
+ * not in AMD's 0x80000001 alias, no x2APIC or TSC deadline, for every
+ * model including the host's own CPUID.
+ */
+static void check_no_apic(const char *model)
+{
+    uint32_t r[4];
+
+    init_model(model);
+    cpuid(1, 0, r);
+    if (r[3] & CPUID_APIC) {
+        test_fail(__FILE__, __LINE__, "%s: leaf 1 EDX claims an APIC", model);
+    }
+    CHECK_EQ(r[2] & (CPUID_EXT_X2APIC | CPUID_EXT_TSC_DEADLINE), 0);
+    CHECK_EQ(env.cpuid_features & CPUID_APIC, 0);
+    if (env.cpuid_xlevel >= 0x80000001) {
+        cpuid(0x80000001, 0, r);
+        CHECK_EQ(r[3] & CPUID_APIC, 0);
+        CHECK_EQ(r[2] & CPUID_EXT3_EXTAPIC, 0);
+    }
+    if (env.cpuid_level >= 0xb) {
+        cpuid(0xb, 0, r);
+        CHECK_EQ(r[1], 0);                      /* no x2APIC topology */
+    }
+}
+
+static void test_cpuid_no_apic(void)
+{
+    static const char *const models[] = {
+        "486", "pentium", "pentium2", "pentium3", "qemu32", "qemu64", "max",
+#if defined(__x86_64__)
+        "host",
+#endif
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(models); i++) {
+        check_no_apic(models[i]);
+    }
+    /* The filter KVM applies to the host's leaves. */
+    uint32_t a = 0x4, b = 0x12345678, c = ~0u, d = ~0u;
+    x86_cpuid_filter(1, 0, &a, &b, &c, &d);
+    CHECK_EQ(a, 0x4);
+    CHECK_EQ(b, 0x12345678);
+    CHECK_EQ(c, ~(CPUID_EXT_X2APIC | CPUID_EXT_TSC_DEADLINE));
+    CHECK_EQ(d, ~CPUID_APIC);
+    a = b = c = d = ~0u;
+    x86_cpuid_filter(0x80000001, 0, &a, &b, &c, &d);
+    CHECK_EQ(d, ~CPUID_APIC);
+    CHECK_EQ(c, ~CPUID_EXT3_EXTAPIC);
+    a = b = c = d = ~0u;
+    x86_cpuid_filter(6, 0, &a, &b, &c, &d);
+    CHECK_EQ(a, ~CPUID_6_EAX_ARAT);
+    a = b = c = d = 7;
+    x86_cpuid_filter(0xb, 1, &a, &b, &c, &d);
+    CHECK_EQ(a | b | c | d, 0);
+    a = b = c = d = ~0u;
+    x86_cpuid_filter(7, 0, &a, &b, &c, &d);    /* untouched */
+    CHECK_EQ(a & b & c & d, ~0u);
+}
+
 static void test_unknown_model(void)
 {
     Error *err = NULL;
@@ -290,6 +350,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_load_seg_real);
     TEST_RUN(test_cpuid_default);
     TEST_RUN(test_cpuid_models);
+    TEST_RUN(test_cpuid_no_apic);
     TEST_RUN(test_unknown_model);
     TEST_RUN(test_model_list);
     TEST_RUN(test_dump_state);

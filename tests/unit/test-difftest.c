@@ -1,11 +1,13 @@
 /*
  * The differential tester against real silicon (DESIGN.md, "Real silicon
  * as oracle"): random instruction cases per class (tests/difftest/gen.c)
- * run natively on the host CPU in a 32-bit helper process
- * (build/difftest-native32, tests/difftest/native32.c) and under the
- * translator in a flat 32-bit guest (tests/difftest/emu-run.c); registers,
- * arithmetic flags, DF, exception vector, end EIP and memory must match
- * (tests/difftest/compare.c says what is compared and masked).
+ * run natively on the host CPU in a 64-bit helper process
+ * (build/difftest-native64, tests/difftest/native64.c; the same
+ * instructions re-encoded for long mode) and under the translator in a
+ * flat 32-bit guest (tests/difftest/emu-run.c); registers, arithmetic
+ * flags, DF, exception vector, end EIP and memory must match
+ * (tests/difftest/compare.c says what is compared and masked).  What has
+ * no 64-bit equivalent is listed as not checked natively, with the reason.
  *
  * One test per class; it fails on any hard difference and prints the
  * first few as reproducer lines.  Environment:
@@ -15,15 +17,18 @@
  *   DIFFTEST_SHOW=n     reproducers printed per class (default 3)
  *   DIFFTEST_STRICT=1   undefined-flag divergences fail too
  *   DIFFTEST_NATIVE=p   the native runner (default: next to build/tests)
- * If the runner is missing it is built with `cc -m32` (gcc-multilib); the
- * test is skipped only if that is impossible.
+ * If the runner is missing it is built with `cc`; the test is skipped (a
+ * "SKIP ..." line, status 77) if that is impossible or the runner cannot
+ * start on this host.
  */
 #include "tests/unit/harness.h"
 
 #include "tests/difftest/gen.c"
+#include "tests/difftest/gen-fp.c"
 #include "tests/difftest/emu-run.c"
 #include "tests/difftest/compare.c"
 
+#include <cpuid.h>
 #include <time.h>
 
 static Native native;
@@ -48,6 +53,7 @@ static void run_class(void)
     static DTDiff nd[DT_MAX_DIFF], ed[DT_MAX_DIFF];
     const char *name = dt_classes[cur_class].name;
     uint32_t pass = 0, und = 0, fail = 0, shown = 0, undef_seen = 0, exc = 0;
+    uint32_t vec_count[32] = {0};
 
     for (uint32_t base = 0; base < nr_cases; base += DT_BATCH) {
         int n = nr_cases - base < DT_BATCH ? nr_cases - base : DT_BATCH;
@@ -55,6 +61,12 @@ static void run_class(void)
             dt_generate(&gens[i], &cases[i], cur_class, run_seed,
                         first_case + base + i);
             undef[i] = gens[i].undef;
+            if (gens[i].overflow) {
+                test_fail(__FILE__, __LINE__, "%s #%u: the generated code "
+                          "does not fit the case", name,
+                          first_case + base + i);
+                return;
+            }
         }
         if (!native_send(&native, cases, n)) {
             test_fail(__FILE__, __LINE__, "native runner died");
@@ -67,6 +79,9 @@ static void run_class(void)
             }
             emu_run(&cases[i], &er, ed);
             exc += nr.vector != DT_END;
+            if (nr.vector >= 0 && nr.vector < 32) {
+                vec_count[nr.vector]++;
+            }
             uint32_t fd;
             int v = dt_compare(&nr, nd, &er, ed, undef[i], &fd);
             if (v == CMP_UNDEF && strict) {
@@ -88,11 +103,19 @@ static void run_class(void)
             }
         }
     }
-    char fl[64];
+    char fl[64], vecs[160] = "";
     dt_flags_str(undef_seen, fl);
-    printf("  %-7s %7u cases (%u fault) %7u pass %6u undefined-flags%s%s%s"
-           " %6u FAIL\n", name, nr_cases, exc, pass, und, und ? " (" : "", fl,
-           und ? ")" : "", fail);
+    /* which faults the host raised: #DE 0, #UD 6, #GP 13, #PF 14, ... */
+    for (int v = 0; v < 32; v++) {
+        if (vec_count[v]) {
+            size_t l = strlen(vecs);
+            snprintf(vecs + l, sizeof(vecs) - l, "%s#%d:%u", l ? " " : "", v,
+                     vec_count[v]);
+        }
+    }
+    printf("  %-7s %7u cases (%u fault%s%s%s) %7u pass %6u undefined-flags"
+           "%s%s%s %6u FAIL\n", name, nr_cases, exc, exc ? ": " : "", vecs,
+           "", pass, und, und ? " (" : "", fl, und ? ")" : "", fail);
     total_cases += nr_cases;
     total_fail += fail;
     total_undef += und;
@@ -102,7 +125,7 @@ static void run_class(void)
     }
 }
 
-/* build/tests/test-difftest -> build/difftest-native32 */
+/* build/tests/test-difftest -> build/difftest-native64 */
 static void native_path(char *buf, size_t len)
 {
     const char *e = getenv("DIFFTEST_NATIVE");
@@ -113,7 +136,7 @@ static void native_path(char *buf, size_t len)
     char exe[512];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     if (n <= 0) {
-        snprintf(buf, len, "build/difftest-native32");
+        snprintf(buf, len, "build/difftest-native64");
         return;
     }
     exe[n] = 0;
@@ -124,15 +147,15 @@ static void native_path(char *buf, size_t len)
     }
     if (s) {
         *s = 0;
-        snprintf(buf, len, "%s/difftest-native32", exe);
+        snprintf(buf, len, "%s/difftest-native64", exe);
     } else {
-        snprintf(buf, len, "build/difftest-native32");
+        snprintf(buf, len, "build/difftest-native64");
     }
 }
 
 int main(int argc, char **argv)
 {
-    char path[600], cmd[1400];
+    char path[600], cmd[1400], why[800];
     test_init(argc, argv);
     nr_cases = env_u32("DIFFTEST_CASES", nr_cases);
     first_case = env_u32("DIFFTEST_FIRST", 0);
@@ -145,19 +168,28 @@ int main(int argc, char **argv)
 
     native_path(path, sizeof(path));
     if (access(path, X_OK) < 0 &&
-        access("tests/difftest/native32.c", R_OK) == 0) {
-        snprintf(cmd, sizeof(cmd),
-                 "${CC:-cc} -m32 -O2 -static -o '%s' tests/difftest/native32.c"
-                 " 2>/dev/null || ${CC:-cc} -m32 -O2 -o '%s' "
-                 "tests/difftest/native32.c", path, path);
+        access("tests/difftest/native64.c", R_OK) == 0) {
+        snprintf(cmd, sizeof(cmd), "${CC:-cc} -O2 -o '%s' "
+                 "tests/difftest/native64.c", path);
         if (system(cmd) != 0) {
-            printf("SKIP: cannot build %s (install gcc-multilib)\n", path);
+            printf("SKIP: cannot build %s from tests/difftest/native64.c\n",
+                   path);
             return 77;
         }
     }
-    if (!native_start(&native, path)) {
-        printf("SKIP: no native runner %s\n", path);
+    if (!native_start(&native, path, why, sizeof(why))) {
+        printf("SKIP: native runner unavailable: %s\n", why);
         return 77;
+    }
+    unsigned a, b, c, d;
+    if (!__get_cpuid(0x80000001, &a, &b, &c, &d) || !(c & 1)) {
+        dt_lahf64 = false;
+        printf("difftest: LAHF/SAHF not checked: the host CPU lacks them "
+               "in 64-bit mode (CPUID 80000001h ECX bit 0)\n");
+    }
+    for (unsigned i = 0; i < DT_NR_UNCHECKED; i++) {
+        printf("difftest: not checked natively: %s: %s\n",
+               dt_unchecked[i].what, dt_unchecked[i].why);
     }
     if (!emu_setup()) {
         test_fail(__FILE__, __LINE__, "tcg accelerator unavailable");

@@ -1,8 +1,9 @@
 /*
  * Device tests for the 8254 PIT (hw/timer/i8254.c) and port 0x61
  * (hw/misc/pcspk.c): OUT waveforms and IRQ0 edges against stepped virtual
- * time, counter reads (live, latched, read-back), BCD, GATE effects, and the
- * TSC calibration loops of SeaBIOS and Linux.
+ * time, counter reads (live, latched, read-back), BCD, GATE effects, the
+ * TSC calibration loops of SeaBIOS and Linux, and a timer that runs late
+ * (a host stall) coalescing the edges it missed.
  */
 #include "tests/unit/harness.h"
 #include "hw/intc/i8259.h"
@@ -778,6 +779,157 @@ static void test_irq0_through_pic(void)
     irq_free(intr_line);
 }
 
+/* Ticks of the PIT clock from t0 to t (what the counter is a function of). */
+static int64_t ticks_between(int64_t t0, int64_t t)
+{
+    return (int64_t)(((__int128)(t - t0) * PIT_FREQ) / NANOSECONDS_PER_SECOND);
+}
+
+/*
+ * The host stalls (or the main loop falls behind) while counter 0 runs
+ * with a tiny count: when its timer finally runs, late, it does not
+ * replay every missed edge (thousands of callbacks under the global lock
+ * while the vCPU starves) but shows the PIC one rising edge for all of
+ * them, computes OUT from the clock and arms its next deadline in the
+ * future.
+ */
+static void test_late_timer_coalesces(void)
+{
+    static const struct {
+        uint8_t cw;
+        uint16_t count;
+    } cases[] = {
+        { 0x34, 2 },  /* mode 2, count 2: an edge every 838 ns */
+        { 0x36, 12 }, /* mode 3, count 12 */
+        { 0x36, 2 },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        PitRig r;
+        if (!rig_init(&r)) {
+            return;
+        }
+        outb(&r.tb, 0x43, cases[i].cw);
+        write_count(&r, 0, cases[i].count);
+        int64_t t0 = now_ns();
+        int raises = irq0(&r)->raises, changes = irq0(&r)->changes;
+
+        clock_jump_ns(10 * 1000 * 1000); /* thousands of periods */
+        CHECK_EQ(irq0(&r)->raises - raises, 1);
+        CHECK(irq0(&r)->changes - changes <= 3);
+        CHECK_EQ(irq0(&r)->level, pit_get_out(r.pit, 0));
+        /* The count still follows the clock. */
+        int64_t d = ticks_between(t0, now_ns());
+        uint16_t want = cases[i].count - d % cases[i].count;
+        if (cases[i].cw == 0x36) {
+            /* Mode 3, even count: CE steps by two, reloads each half. */
+            int64_t half = cases[i].count / 2;
+            want = cases[i].count - 2 * (d % cases[i].count % half);
+        }
+        CHECK_EQ(latch_read(&r, 0), want);
+        /* The next deadline is in the future: another pass of the main
+         * loop at the same time runs nothing. */
+        CHECK(!timers_run_expired(CLOCK_VIRTUAL));
+        CHECK_EQ(irq0(&r)->raises - raises, 1);
+        test_bus_cleanup(&r.tb);
+    }
+}
+
+/* Late, but with nothing or exactly one period missed. */
+static void test_late_timer_edges(void)
+{
+    PitRig r;
+    if (!rig_init(&r)) {
+        return;
+    }
+    const int n = 11932; /* mode 2, 10 ms */
+    outb(&r.tb, 0x43, 0x34);
+    write_count(&r, 0, n);
+    int64_t t0 = now_ns();
+    int raises = irq0(&r)->raises, changes = irq0(&r)->changes;
+    /* No edge in the window: nothing happens. */
+    clock_jump_ns(tick_ns(n / 2));
+    CHECK_EQ(irq0(&r)->changes, changes);
+    /* The one-clock low pulse falls inside the window: the PIC still gets
+     * its rising edge, and the line ends high as OUT is. */
+    step_to(t0 + tick_ns(n - 2));
+    CHECK_EQ(irq0(&r)->raises, raises);
+    clock_jump_ns(tick_ns(n + 10) - tick_ns(n - 2));
+    CHECK_EQ(irq0(&r)->raises, raises + 1);
+    CHECK_EQ(irq0(&r)->level, 1);
+    /* Back on time, the next period is exact again. */
+    step_to(t0 + tick_ns(2 * n - 1) - 1);
+    CHECK_EQ(irq0(&r)->level, 1);
+    CHECK_EQ(irq0(&r)->raises, raises + 1);
+    step_to(t0 + tick_ns(2 * n - 1));
+    CHECK_EQ(irq0(&r)->level, 0);
+    step_to(t0 + tick_ns(2 * n));
+    CHECK_EQ(irq0(&r)->level, 1);
+    CHECK_EQ(irq0(&r)->raises, raises + 2);
+
+    /* Mode 0: terminal count passed while late: one rising edge, OUT high
+     * from then on. */
+    outb(&r.tb, 0x43, 0x30);
+    write_count(&r, 0, 100);
+    CHECK_EQ(irq0(&r)->level, 0);
+    raises = irq0(&r)->raises;
+    clock_jump_ns(tick_ns(1000));
+    CHECK_EQ(irq0(&r)->raises, raises + 1);
+    CHECK_EQ(irq0(&r)->level, 1);
+    test_bus_cleanup(&r.tb);
+}
+
+/* Behind the PIC: after the stall one interrupt is pending, not more. */
+static void test_late_timer_through_pic(void)
+{
+    TestBus tb;
+    IRQProbe intr;
+    PICState *pic;
+    Error *err = NULL;
+
+    test_bus_init(&tb);
+    IRQ *intr_line = irq_new_probe(&intr);
+    IRQ **pic_irqs = i8259_init(&tb.isa, intr_line, &pic, &err);
+    CHECK(pic_irqs != NULL);
+    if (!pic_irqs) {
+        error_free(err);
+        test_bus_cleanup(&tb);
+        irq_free(intr_line);
+        return;
+    }
+    IRQ *probe0 = tb.isa.irqs[0];
+    tb.isa.irqs[0] = pic_irqs[0];
+    PITState *pit = pit_init(&tb.isa, 0x40, &err);
+    CHECK(pit != NULL);
+    outb(&tb, 0x20, 0x11);
+    outb(&tb, 0x21, 0x30);
+    outb(&tb, 0x21, 0x04);
+    outb(&tb, 0x21, 0x01);
+    outb(&tb, 0x21, 0xfe);
+    outb(&tb, 0x43, 0x34);
+    outb(&tb, 0x40, 2);
+    outb(&tb, 0x40, 0);
+    /* Whatever the programming sequence latched: take it. */
+    if (intr.level) {
+        CHECK_EQ(pic_read_irq(pic), 0x30);
+        outb(&tb, 0x20, 0x20);
+    }
+    int rises = intr.raises;
+    clock_jump_ns(20 * 1000 * 1000);
+    CHECK_EQ(intr.raises, rises + 1);
+    CHECK_EQ(intr.level, 1);
+    CHECK_EQ(pic_read_irq(pic), 0x30);
+    outb(&tb, 0x20, 0x20);
+    /* Nothing more until the clock moves on. */
+    CHECK_EQ(intr.level, 0);
+    CHECK(!timers_run_expired(CLOCK_VIRTUAL));
+    CHECK_EQ(intr.level, 0);
+
+    tb.isa.irqs[0] = probe0;
+    test_bus_cleanup(&tb);
+    free(pic_irqs);
+    irq_free(intr_line);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -797,5 +949,8 @@ int main(int argc, char **argv)
     TEST_RUN(test_port61);
     TEST_RUN(test_pcspk_by_name);
     TEST_RUN(test_irq0_through_pic);
+    TEST_RUN(test_late_timer_coalesces);
+    TEST_RUN(test_late_timer_edges);
+    TEST_RUN(test_late_timer_through_pic);
     return test_finish();
 }

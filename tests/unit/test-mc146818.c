@@ -232,6 +232,31 @@ static void test_periodic_rates(void)
     }
 }
 
+/*
+ * The fastest periodic rate (8192 Hz) while the host stalls for a second:
+ * PF is one flag, so the late timer sets it and raises IRQ8 once, and
+ * nothing is armed again until the guest reads register C.
+ */
+static void test_periodic_late(void)
+{
+    TestBus tb;
+
+    rtc_setup(&tb, HOST_SECS * NS_PER_S);
+    cmos_write(&tb, 0x0a, 0x20 | 3);                /* RS 3: 8192 Hz */
+    cmos_write(&tb, 0x0b, 0x02 | 0x40);             /* PIE */
+    int raises = tb.irq[RTC_IRQ].raises;
+    clock_jump_ns(NS_PER_S);
+    CHECK_EQ(tb.irq[RTC_IRQ].raises, raises + 1);
+    CHECK_EQ(tb.irq[RTC_IRQ].level, 1);
+    CHECK(!timers_run_expired(CLOCK_VIRTUAL));
+    CHECK_EQ(timers_deadline_ns(CLOCK_VIRTUAL), -1);
+    /* Reading C acknowledges; the next edge is in the future. */
+    CHECK_EQ(cmos_read(&tb, 0x0c) & 0xc0, 0xc0);
+    CHECK_EQ(tb.irq[RTC_IRQ].level, 0);
+    CHECK(timers_deadline_ns(CLOCK_VIRTUAL) > clock_get_ns(CLOCK_VIRTUAL));
+    test_bus_cleanup(&tb);
+}
+
 static void test_periodic_flag_without_pie(void)
 {
     TestBus tb;
@@ -661,6 +686,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_reg_c_and_d);
     TEST_RUN(test_set_bit);
     TEST_RUN(test_divider_reset);
+    TEST_RUN(test_periodic_late);
     TEST_RUN(test_cmos_ram_and_reset);
     TEST_RUN(test_rtc_init_helper);
     TEST_RUN(test_base_date);

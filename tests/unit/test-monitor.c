@@ -2,7 +2,8 @@
  * Human monitor tests: commands run through monitor_execute_line() into a
  * memstream, and the line editor driven through a ringbuf chardev (plain
  * and behind the stdio-style mux with C-a c).  A small fake machine (one
- * CPU without an accelerator, 64 KiB of RAM) stands behind "info" and xp.
+ * CPU without an accelerator, 64 KiB of RAM) stands behind "info", x and
+ * xp.
  */
 #include "tests/unit/harness.h"
 #include "emu/chardev.h"
@@ -38,6 +39,7 @@ static void fake_machine_init(void)
     fake_cpu.index = 0;
     fake_cpu.machine = &fake;
     fake_cpu.env.regs[0] = 0x1234abcd;
+    fake_cpu.env.a20_mask = 0xffffffff;
     fake.sysmem = &sysmem;
     fake.sysio = &sysio;
     fake.as_mem = &as_mem;
@@ -192,6 +194,68 @@ static void test_xp(void)
     g_free(s);
     s = run("xp /2q 0x10", &rc);
     CHECK_EQ(rc, -1);
+    g_free(s);
+}
+
+/*
+ * x with paging on: 32-bit page tables in the fake RAM (directory at
+ * 0x1000, table at 0x2000) map linear 0x00403000 to physical 0x0000 and
+ * 0x00404000 to 0x3000; x reads through them, xp does not.
+ */
+static void test_x_paging(void)
+{
+    uint8_t *r = memory_region_get_ram_ptr(&ram);
+    CPUX86State *env = &fake_cpu.env;
+    int rc;
+    stl_le_p(r + 0x1000 + 1 * 4, 0x2000 | 0x7);     /* PDE 1: P RW US */
+    stl_le_p(r + 0x2000 + 3 * 4, 0x0000 | 0x1);     /* PTE 3: P */
+    stl_le_p(r + 0x2000 + 4 * 4, 0x3000 | 0x1);     /* PTE 4: P */
+    stl_le_p(r + 0x2ffe, 0xa1b2c3d4);
+    env->cr[3] = 0x1000;
+    env->cr[0] = CR0_PE_MASK | CR0_PG_MASK;
+    char *s = run("x /2xw 0x00403010", &rc);
+    CHECK_EQ(rc, 0);
+    CHECK_STR(s, "0000000000403010: 0x44332211 0x88776655\n");
+    g_free(s);
+    /* An element that straddles two pages: the halves come from two
+     * physical pages (0x0ffe-0x0fff is zero, 0x3000-0x3001 is 0xa1b2). */
+    s = run("x /1xw 0x00403ffe", &rc);
+    CHECK_EQ(rc, 0);
+    CHECK_STR(s, "0000000000403ffe: 0xa1b20000\n");
+    g_free(s);
+    s = run("xp /1xw 0x2ffe", &rc);
+    CHECK_STR(s, "0000000000002ffe: 0xa1b2c3d4\n");
+    g_free(s);
+    /* The linear address itself is not mapped: an error, not physical
+     * memory. */
+    s = run("x /1xw 0x10", &rc);
+    CHECK_EQ(rc, -1);
+    CHECK_CONTAINS(s, "Cannot access memory");
+    g_free(s);
+    s = run("x /2xw 0x00404ffc", &rc);
+    CHECK_EQ(rc, -1);
+    CHECK_CONTAINS(s, "Cannot access memory");
+    g_free(s);
+    /* The linear space ends at 4 GiB, whatever the physical one. */
+    s = run("x /2xw 0xfffffffc", &rc);
+    CHECK_EQ(rc, -1);
+    CHECK_CONTAINS(s, "past the end of the linear address space");
+    g_free(s);
+    /* info mem: the two supervisor read-only pages, then a user-writable
+     * one (PTE 5), as QEMU prints them. */
+    stl_le_p(r + 0x2000 + 5 * 4, 0x4000 | 0x7);
+    s = run("info mem", &rc);
+    CHECK_STR(s, "00403000-00405000 00002000 -r-\n"
+                 "00405000-00406000 00001000 urw\n");
+    g_free(s);
+    /* A debugger read sets no accessed flag. */
+    CHECK_EQ(ldl_le_p(r + 0x1004) & 0x20, 0);
+    CHECK_EQ(ldl_le_p(r + 0x200c) & 0x20, 0);
+    env->cr[0] = 0;
+    env->cr[3] = 0;
+    memset(r + 0x1000, 0, 0x3000);
+    s = run("info mem", &rc);
+    CHECK_STR(s, "PG disabled\n");
     g_free(s);
 }
 
@@ -422,6 +486,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_info_machine);
     TEST_RUN(test_register_info);
     TEST_RUN(test_xp);
+    TEST_RUN(test_x_paging);
     TEST_RUN(test_trailing_args);
     TEST_RUN(test_x_limits);
     TEST_RUN(test_line_editor);

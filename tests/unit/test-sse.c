@@ -521,6 +521,45 @@ static void test_tables(void)
     CHECK(!sse_opcode_has_imm8(0, 0xae));
 }
 
+/* sse_decode: the form check and one operation per (prefix, opcode). */
+static void test_decode(void)
+{
+    SSEDecoded a, b;
+
+    /* movmskps is register-only, movntps memory-only */
+    CHECK(sse_decode(0, 0x50, 0xc1, 0, -1, &a));
+    CHECK(!sse_decode(0, 0x50, 0x01, 0, 3, &a));
+    CHECK(sse_decode(0, 0x2b, 0x01, 0, 3, &a));
+    CHECK(!sse_decode(0, 0x2b, 0xc1, 0, -1, &a));
+    /* paddb (MMX and 66 share the operation), psubb another one */
+    CHECK(sse_decode(0, 0xfc, 0xc1, 0, -1, &a));
+    CHECK(sse_decode(0x66, 0xfc, 0xc1, 0, -1, &b));
+    CHECK(a.helper == b.helper);
+    CHECK(sse_decode(0, 0xf8, 0xc1, 0, -1, &b));
+    CHECK(a.helper != b.helper);
+    /* addps and addsd: one operation for the group, the lane format from
+     * the prefix; imm8 in arg */
+    CHECK(sse_decode(0, 0x58, 0xc1, 0, -1, &a));
+    CHECK(sse_decode(0xf2, 0x58, 0xc1, 0, -1, &b));
+    CHECK(a.helper == b.helper && a.info != b.info);
+    CHECK(sse_decode(0x66, 0x70, 0xc1, 0x1b, -1, &a));
+    CHECK_EQ(a.arg & 0xff, 0x1b);
+    /* every known form decodes to an operation with an entry point */
+    for (int p = 0; p < 4; p++) {
+        static const uint8_t pfx[4] = {0, 0x66, 0xf3, 0xf2};
+        for (int opc = 0; opc < 256; opc++) {
+            if (!sse_opcode_known(pfx[p], opc)) {
+                continue;
+            }
+            for (int modrm = 0x01; modrm <= 0xc1; modrm += 0xc0) {
+                if (sse_decode(pfx[p], opc, modrm, 0, -1, &a)) {
+                    CHECK(a.helper != NULL);
+                }
+            }
+        }
+    }
+}
+
 static void test_cr_checks(void)
 {
     CPUX86State env;
@@ -751,6 +790,7 @@ int main(int argc, char **argv)
         rng_state = strtoull(getenv("SSE_TEST_SEED"), NULL, 0) | 1;
     }
     TEST_RUN(test_tables);
+    TEST_RUN(test_decode);
     TEST_RUN(test_cr_checks);
     TEST_RUN(test_alignment);
     TEST_RUN(test_mmx_state);

@@ -1,5 +1,6 @@
 /* Virtual clock and timers in test mode: deadline order, re-arming from a
- * callback, deletion, the clock reading inside callbacks. */
+ * callback, deletion, the clock reading inside callbacks, and a late timer
+ * that re-arms in the past running once per pass of the main loop. */
 #include "tests/unit/harness.h"
 
 typedef struct Rec {
@@ -60,10 +61,44 @@ static void test_periodic_rearm(void)
     timer_free(t);
 }
 
+/* A timer that keeps re-arming for a deadline already past (a device
+ * replaying missed periods). */
+static int behind_runs;
+static void behind_cb(void *opaque)
+{
+    Timer *t = opaque;
+    if (++behind_runs < 100000) {
+        timer_mod_ns(t, clock_get_ns(CLOCK_VIRTUAL) - 1);
+    }
+}
+
+/*
+ * The main loop runs the expired timers with the global lock held; a timer
+ * re-armed for the past inside its callback must wait for the next pass
+ * (the loop drops the lock in between), not run again and again in this
+ * one while the vCPUs wait.
+ */
+static void test_late_rearm_runs_once_per_pass(void)
+{
+    clock_enable_test_mode();
+    Timer *t = timer_new_ns(CLOCK_VIRTUAL, behind_cb, NULL);
+    t->opaque = t;
+    behind_runs = 0;
+    timer_mod_ns(t, 1000);
+    clock_jump_ns(5000);
+    CHECK_EQ(behind_runs, 1);
+    CHECK(timer_pending(t));
+    CHECK(timer_expire_time_ns(t) <= clock_get_ns(CLOCK_VIRTUAL));
+    CHECK(timers_run_expired(CLOCK_VIRTUAL));
+    CHECK_EQ(behind_runs, 2);
+    timer_free(t);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
     TEST_RUN(test_order_and_time);
     TEST_RUN(test_periodic_rearm);
+    TEST_RUN(test_late_rearm_runs_once_per_pass);
     return test_finish();
 }

@@ -7,6 +7,7 @@
  */
 #include "tests/unit/harness.h"
 #include "tests/unit/x86-harness.h"
+#include "target-i386/decode.h"
 #include "emu/machine.h"
 #include "emu/memory.h"
 
@@ -858,6 +859,37 @@ static void test_dr_misc(void)
     CHECK_EQ(st.fault_eip, X86H_CODE + 2);
 }
 
+/* ---- the opcode tables dispatch to the generators ---- */
+
+static void check_entry(const X86OpEntry *e)
+{
+    if (e->mnem == M_INVALID) {
+        CHECK(e->gen == NULL);
+    } else {
+        CHECK(e->mnem < M_NB);
+        CHECK(e->gen != NULL);
+    }
+}
+
+static void test_dispatch_tables(void)
+{
+    for (int i = 0; i < 256; i++) {
+        check_entry(&x86_opcodes[i]);
+        check_entry(&x86_opcodes_0f[i]);
+    }
+    for (int g = 0; g < GRP_NB; g++) {
+        for (int r = 0; r < 8; r++) {
+            check_entry(&x86_groups[g][r]);
+        }
+    }
+    /* the generator is the mnemonic's */
+    CHECK(x86_opcodes[0x00].gen == gen_ALU);
+    CHECK(x86_opcodes_0f[0xa4].gen == gen_SHLD);
+    CHECK(x86_opcodes_0f[0xad].gen == gen_SHRD);
+    CHECK(x86_groups[GRP5][2].gen == gen_CALLI);
+    CHECK(x86_opcodes[0xd8].gen == gen_FPU);
+}
+
 /* ---- x87 and SSE through the frontend ---- */
 
 static void test_x87_route(void)
@@ -1559,6 +1591,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_cpuid_msr);
     TEST_RUN(test_mul_arpl);
     TEST_RUN(test_dr_misc);
+    TEST_RUN(test_dispatch_tables);
     TEST_RUN(test_x87_route);
     TEST_RUN(test_sse_route);
     TEST_RUN(test_store_fault_restart);

@@ -18,6 +18,7 @@
  */
 #include "tests/unit/harness.h"
 #include "target-i386/fpu-helper.h"
+#include "target-i386/fpu-internal.h"
 #include "target-i386/softfloat-x80.h"
 #include "target-i386/tcg-x86.h"
 #include <setjmp.h>
@@ -1042,6 +1043,66 @@ static void test_mmx(void)
     CHECK_EQ(x87_get_ftw_abridged(&env), 0);
 }
 
+/* The translation-time decoder: operation, operand and prologue info. */
+static void check_decode(uint8_t op, uint8_t modrm, bool d32, int id,
+                         uint32_t arg, int size, uint32_t flags)
+{
+    X87Insn d;
+    uint32_t want = flags | ((op & 7) << 8 | modrm) | 3u << X87_INFO_SEG_SHIFT;
+
+    if (size) {
+        want |= X87_INFO_MEM | (uint32_t)(size < 0 ? -size : size)
+                                   << X87_INFO_SIZE_SHIFT;
+        if (size < 0) {
+            want |= X87_INFO_WRITE;
+        }
+    } else if (modrm < 0xc0) {
+        want |= X87_INFO_MEM;
+    }
+    x87_decode(op, modrm, d32, 3, &d);
+    CHECK_EQ(d.id, id);
+    CHECK_EQ(d.arg, arg);
+    CHECK_EQ(d.info, want);
+    CHECK(d.helper == x87_helpers[id]);
+}
+
+static void test_decode(void)
+{
+    const uint32_t nw = X87_INFO_NOWAIT, ctl = X87_INFO_CONTROL;
+
+    check_decode(0xd8, 0x00, true, X87_farith_m32fp, 0, 4, 0);
+    check_decode(0xdc, 0x38, true, X87_farith_m64fp, 7, 8, 0);   /* fdivr */
+    check_decode(0xde, 0x08, true, X87_fiarith_m16, 1, 2, 0);    /* fimul */
+    check_decode(0xdb, 0x38, true, X87_fst_m, 2 | 8, -10, 0);    /* fstp m80 */
+    check_decode(0xdd, 0x10, true, X87_fst_m, 1, -8, 0);         /* fst m64 */
+    check_decode(0xdf, 0x08, true, X87_fisttp_m, 3, -2, 0);
+    check_decode(0xd9, 0x28, true, X87_fldcw, 5, 2, ctl);
+    check_decode(0xdd, 0x30, true, X87_fnsave, 1, -108, nw | ctl);
+    check_decode(0xdd, 0x30, false, X87_fnsave, 0, -94, nw | ctl);
+    check_decode(0xd9, 0x20, false, X87_fldenv, 0, 14, ctl);
+    check_decode(0xd9, 0x08, true, X87_ud, 1, 0, 0);             /* reserved */
+    check_decode(0xdd, 0x28, true, X87_ud, 5, 0, ctl);
+    check_decode(0xde, 0xd9, true, X87_fcompp, 1 | 3 << 3, 0, 0);
+    check_decode(0xde, 0xda, true, X87_ud, 2 | 3 << 3, 0, 0);
+    check_decode(0xdc, 0xf9, true, X87_farith_sti, 1 | 7 << 3, 0, 0);
+    check_decode(0xdb, 0xe3, true, X87_fninit, 4 << 3 | 3, 0, nw | ctl);
+    check_decode(0xdb, 0xf2, true, X87_fcomi, 2, 0, 0);
+    check_decode(0xdf, 0xea, true, X87_fcomi, 2 | 8 | 16, 0, 0); /* fucomip */
+    check_decode(0xdf, 0xe0, true, X87_fnstsw_ax, 4 << 3, 0, nw | ctl);
+    check_decode(0xd9, 0xf0, true, X87_f2xm1, 0, 0, 0);
+    check_decode(0xd9, 0xd1, true, X87_ud, 1, 0, 0);
+    check_decode(0xd9, 0xdb, true, X87_fst_sti, 3 | 8, 0, 0);    /* fstp1 */
+    check_decode(0xd9, 0xec, true, X87_fldconst, 4, 0, 0);       /* fldlg2 */
+    /* Every encoding has an operation with an entry point. */
+    for (int op = 0xd8; op <= 0xdf; op++) {
+        for (int m = 0; m < 256; m++) {
+            X87Insn d;
+            x87_decode(op, m, true, 0, &d);
+            CHECK(d.helper != NULL);
+        }
+    }
+}
+
 static void test_summary(void)
 {
     printf("  differential: %ld cases, %ld passed, %ld failed\n", total.run,
@@ -1069,6 +1130,7 @@ int main(int argc, char **argv)
         TEST_RUN(test_fprem_sequences);
         TEST_RUN(test_summary);
     }
+    TEST_RUN(test_decode);
     TEST_RUN(test_fsave_layouts);
     TEST_RUN(test_fxsave);
     TEST_RUN(test_fbstp);

@@ -18,12 +18,18 @@ static Machine x86h_machine;
 static CPUState x86h_cpu;
 static const AccelOps *x86h_accel;
 static bool x86h_ready;
+static int x86h_run_ms = 2000;
 
 static void x86h_watchdog(int sig)
 {
     (void)sig;
     x86h_cpu.stop_request = true;
     x86h_cpu.env.exit_request = 1;
+}
+
+void x86h_set_run_timeout(int ms)
+{
+    x86h_run_ms = ms;
 }
 
 CPUState *x86h_init(void)
@@ -267,7 +273,7 @@ bool x86h_run(X86HState *st, uint32_t addr, const void *code, size_t len)
         env->eip = addr & 0xffff;
     }
     x86h_mark_dirty();
-    AccelExit r = x86h_exec(16, 2000);
+    AccelExit r = x86h_exec(16, x86h_run_ms);
     x86h_get_state();
 
     for (int i = 0; i < 8; i++) {

@@ -103,5 +103,7 @@ void x86h_state_init(X86HState *st, X86HMode mode);
  * the frame when the fault came from ring 3).
  */
 bool x86h_run(X86HState *st, uint32_t addr, const void *code, size_t len);
+/* x86h_run's limit in real time (default 2000 ms), for long snippets. */
+void x86h_set_run_timeout(int ms);
 
 #endif

@@ -1,0 +1,238 @@
+/*
+ * x86 guest memory under the translator, over the softmmu's public
+ * interface (accel/tcg/cpu-ldst.h): the TLB fill through the page walk
+ * (mmu.c), data breakpoints, the helpers' loads and stores by linear
+ * address (x86_ld/x86_st in tcg-x86.h), code bytes for the decoder, the
+ * bulk of REP MOVS/STOS, and port I/O.
+ */
+#include "emu/common.h"
+#include "emu/machine.h"
+#include "emu/main-loop.h"
+#include "accel/tcg/cpu-ldst.h"
+#include "target-i386/mmu.h"
+#include "target-i386/tcg-cpu.h"
+#include "target-i386/tcg-x86.h"
+
+#define X86_PAGE_SIZE 4096u
+#define X86_PAGE_MASK (~(X86_PAGE_SIZE - 1))
+
+int x86_mmu_index(CPUX86State *env)
+{
+    return (env->hflags & HF_CPL_MASK) == 3 ? 1 : 0;
+}
+
+/*
+ * The walk sets A/D as the CPU does; PAGE_WRITE only when later writes
+ * may go straight to the page (permitted and D already set), so the first
+ * write to a clean page comes back here to set D.
+ */
+void x86_tlb_fill(CPUX86State *env, uint32_t addr, MMUAccessType access,
+                  int mmu_idx, uintptr_t retaddr, TCGTLBFill *out)
+{
+    static const X86Access acc[] = {
+        [MMU_DATA_LOAD] = X86_ACCESS_READ,
+        [MMU_DATA_STORE] = X86_ACCESS_WRITE,
+        [MMU_INST_FETCH] = X86_ACCESS_FETCH,
+    };
+    X86MMUParams p;
+    X86WalkResult r;
+    x86_mmu_params(&p, env);
+    if (!x86_walk(&p, current_machine->as_mem, addr, acc[access],
+                  X86_WALK_SET_AD | X86_WALK_BQL |
+                      (mmu_idx == 1 ? X86_WALK_USER : 0),
+                  &r)) {
+        env->cr[2] = addr;
+        cpu_restore_state(env, retaddr);
+        x86_raise_exception_err(env, EXCP0E_PAGE, r.error_code);
+    }
+    /* Physical addresses above 4 GiB (PAE, PSE-36) wrap: the machine has
+     * nothing there and the TLB holds 32 bits. */
+    out->phys = (uint32_t)r.phys;
+    out->prot = PAGE_READ |
+                ((r.prot & X86_PROT_WRITE) && r.dirty ? PAGE_WRITE : 0) |
+                (r.prot & X86_PROT_EXEC ? PAGE_EXEC : 0);
+}
+
+/* ---- data breakpoints (DR0-DR3 with R/W 01 or 11) ---- */
+
+static uint32_t bp_len(uint32_t dr7, int i)
+{
+    static const uint32_t len[4] = {1, 2, 8, 4};
+    return len[(dr7 >> (18 + i * 4)) & 3];
+}
+
+bool x86_page_watched(CPUX86State *env, uint32_t page)
+{
+    uint32_t dr7 = env->dr[7];
+    if (likely(!(dr7 & 0xff))) {
+        return false;
+    }
+    for (int i = 0; i < 4; i++) {
+        if (((dr7 >> (i * 2)) & 3) && ((dr7 >> (16 + i * 4)) & 1) &&
+            ((uint32_t)env->dr[i] & X86_PAGE_MASK) == page) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Records a hit in env->pending_db; the exec loop raises #DB after the
+ * instruction (tcg-cpu.c). */
+void x86_check_watchpoint(CPUX86State *env, uint32_t addr, int size, bool write)
+{
+    uint32_t dr7 = env->dr[7];
+    if (!(dr7 & 0xff)) {
+        return;
+    }
+    for (int i = 0; i < 4; i++) {
+        int rw = (dr7 >> (16 + i * 4)) & 3;
+        if (!((dr7 >> (i * 2)) & 3) || !(rw & 1) || (rw == 1 && !write)) {
+            continue;
+        }
+        uint32_t len = bp_len(dr7, i);
+        uint32_t start = (uint32_t)env->dr[i] & ~(len - 1);
+        if (addr < start + len && addr + size > start) {
+            env->pending_db |= 1u << i;
+        }
+    }
+}
+
+/* ---- the helpers' memory ---- */
+
+void helper_rep_fast(CPUX86State *env, uint32_t op)
+{
+    uint32_t size = op & 7, sseg = (op >> 4) & 7;
+    bool movs = op & 0x100;
+    int mmu_idx = (op >> 12) & 3;
+    uint32_t budget = 64 * 1024; /* bytes per call: IRQ latency */
+
+    if (env->df != 1) {
+        return;
+    }
+    while (env->regs[R_ECX] != 0 && budget != 0) {
+        uint32_t di = env->regs[R_EDI], dlin = env->segs[R_ES].base + di;
+        uint32_t n = MIN(env->regs[R_ECX], budget / size);
+        n = MIN(n, (X86_PAGE_SIZE - (dlin & ~X86_PAGE_MASK)) / size);
+        if (n == 0) {
+            return; /* an element crosses the page */
+        }
+        uint32_t bytes = n * size;
+        if (di + bytes < di) {
+            return; /* the offset wraps */
+        }
+        uint8_t *d = tlb_vaddr_to_host(env, dlin, MMU_DATA_STORE, mmu_idx);
+        if (!d) {
+            return;
+        }
+        if (movs) {
+            uint32_t si = env->regs[R_ESI], slin = env->segs[sseg].base + si;
+            uint32_t sn = (X86_PAGE_SIZE - (slin & ~X86_PAGE_MASK)) / size;
+            if (sn == 0) {
+                return;
+            }
+            if (sn < n) {
+                n = sn;
+                bytes = n * size;
+            }
+            if (si + bytes < si) {
+                return;
+            }
+            const uint8_t *src =
+                tlb_vaddr_to_host(env, slin, MMU_DATA_LOAD, mmu_idx);
+            if (!src || (d > src && d < src + bytes)) {
+                return; /* overlap: element by element */
+            }
+            memmove(d, src, bytes);
+            env->regs[R_ESI] = si + bytes;
+        } else if (size == 1) {
+            memset(d, env->regs[R_EAX] & 0xff, bytes);
+        } else {
+            uint32_t v = env->regs[R_EAX];
+            for (uint32_t i = 0; i < bytes; i += size) {
+                if (size == 2) {
+                    stw_le_p(d + i, v);
+                } else {
+                    stl_le_p(d + i, v);
+                }
+            }
+        }
+        env->regs[R_EDI] = di + bytes;
+        env->regs[R_ECX] -= n;
+        budget -= bytes;
+    }
+}
+
+static uint32_t ld_mmu(CPUX86State *env, uint32_t linear, int size, int mmu)
+{
+    switch (size) {
+    case 1:
+        return cpu_ldub_mmuidx_ra(env, linear, mmu, 0);
+    case 2:
+        return cpu_lduw_mmuidx_ra(env, linear, mmu, 0);
+    default:
+        return cpu_ldl_mmuidx_ra(env, linear, mmu, 0);
+    }
+}
+
+static void st_mmu(CPUX86State *env, uint32_t linear, int size, uint32_t val,
+                   int mmu)
+{
+    switch (size) {
+    case 1:
+        cpu_stb_mmuidx_ra(env, linear, val, mmu, 0);
+        break;
+    case 2:
+        cpu_stw_mmuidx_ra(env, linear, val, mmu, 0);
+        break;
+    default:
+        cpu_stl_mmuidx_ra(env, linear, val, mmu, 0);
+        break;
+    }
+}
+
+/* Helpers' accesses: the current privilege's MMU mode. */
+uint32_t x86_ld(CPUX86State *env, uint32_t linear, int size)
+{
+    return ld_mmu(env, linear, size, x86_mmu_index(env));
+}
+
+void x86_st(CPUX86State *env, uint32_t linear, int size, uint32_t val)
+{
+    st_mmu(env, linear, size, val, x86_mmu_index(env));
+}
+
+uint32_t x86_ld_sys(CPUX86State *env, uint32_t linear, int size)
+{
+    return ld_mmu(env, linear, size, 0);
+}
+
+void x86_st_sys(CPUX86State *env, uint32_t linear, int size, uint32_t val)
+{
+    st_mmu(env, linear, size, val, 0);
+}
+
+uint8_t x86_code_ldub(CPUX86State *env, uint32_t linear)
+{
+    return cpu_ldub_code(env, linear);
+}
+
+void x86_tlb_flush(CPUX86State *env)
+{
+    tlb_flush(env);
+}
+
+uint32_t x86_port_in(CPUX86State *env, uint32_t port, int size)
+{
+    uint64_t v = 0;
+    bql_lock();
+    address_space_read_val(current_machine->as_io, port, size, &v);
+    bql_unlock();
+    return v;
+}
+
+void x86_port_out(CPUX86State *env, uint32_t port, int size, uint32_t val)
+{
+    bql_lock();
+    address_space_write_val(current_machine->as_io, port, size, val);
+    bql_unlock();
+}

@@ -1,0 +1,303 @@
+/*
+ * x86 under the translator: the TCGCPUOps that accel/tcg's exec loop
+ * calls (accel/tcg/tcg-cpu-ops.h).  Exceptions and interrupts at block
+ * boundaries, the debug registers, the block key, state in and out of the
+ * accelerator.  Memory (the TLB fill, watchpoints, helpers' loads and
+ * stores) is in mem-helper.c.
+ *
+ * Exceptions raised while delivering another are classified as SDM vol.
+ * 3, table 6-5 says (#DF for contributory/page-fault pairs, shutdown on a
+ * fault while delivering #DF).  A fetch beyond the CS limit is #GP(0) at
+ * block entry.  Debug: TF single-step traps after each instruction of a
+ * block translated with TF; while DR7 arms anything, blocks are one
+ * instruction and unchained (TB_FLAG_SINGLE_INSN), instruction
+ * breakpoints are checked at each boundary (RF honoured) and data
+ * breakpoints trap after the instruction (mem-helper.c records hits).
+ */
+#include "emu/common.h"
+#include "emu/log.h"
+#include "emu/main-loop.h"
+#include "accel/tcg/cpu-ldst.h"
+#include "accel/tcg/disas.h"
+#include "target-i386/tcg-cpu.h"
+#include "target-i386/tcg-x86.h"
+
+/* ---- exceptions ---- */
+
+void x86_cpu_loop_exit(CPUX86State *env, int excp, int error_code, bool has_err)
+{
+    cpu_loop_exit_excp(env, excp, error_code, has_err);
+}
+
+void x86_raise_exception_err(CPUX86State *env, int vector, int error_code)
+{
+    bool has_err = (env->cr[0] & CR0_PE_MASK) &&
+                   (vector == EXCP08_DBLE || vector == EXCP0A_TSS ||
+                    vector == EXCP0B_NOSEG || vector == EXCP0C_STACK ||
+                    vector == EXCP0D_GPF || vector == EXCP0E_PAGE ||
+                    vector == EXCP11_ALGN);
+    x86_cpu_loop_exit(env, vector, error_code, has_err);
+}
+
+void x86_raise_exception(CPUX86State *env, int vector)
+{
+    x86_raise_exception_err(env, vector, 0);
+}
+
+/* Contributory exceptions (SDM vol. 3, table 6-4). */
+static bool excp_contributory(int vec)
+{
+    return vec == EXCP00_DIVZ || (vec >= EXCP0A_TSS && vec <= EXCP0D_GPF);
+}
+
+/*
+ * Fault-class exceptions push EFLAGS with RF set, so that the restarted
+ * instruction does not hit its instruction breakpoint again; #DB itself
+ * does not (SDM vol. 3, 17.3.1.1; table 6-1 for the classes).
+ */
+static bool excp_is_fault(int vec)
+{
+    return vec == EXCP00_DIVZ || (vec >= EXCP05_BOUND && vec <= EXCP07_PREX) ||
+           (vec >= EXCP0A_TSS && vec <= EXCP0E_PAGE) ||
+           (vec >= EXCP10_COPR && vec <= EXCP11_ALGN) || vec == EXCP13_XMM;
+}
+
+static AccelExit x86_cpu_exec_exception(CPUState *cpu, int excp, int err,
+                                        bool has_err)
+{
+    CPUX86State *env = &cpu->env;
+    env->pending_db = 0;
+    if (excp == EXCP_HLT) {
+        env->halted = true;
+        env->excp_depth = 0;
+        return ACCEL_EXIT_HALTED;
+    }
+    if (excp < EXCP_HLT) {
+        int vec = excp;
+        if (env->excp_depth > 0) {
+            /* A fault while delivering env->cur_excp (SDM 6.15,
+             * "Interrupt 8", table 6-5). */
+            int first = env->cur_excp;
+            if (first == EXCP08_DBLE) {
+                log_mask(LOG_INT, "tcg: triple fault\n");
+                env->excp_depth = 0;
+                return ACCEL_EXIT_SHUTDOWN;
+            }
+            if ((excp_contributory(first) && excp_contributory(vec)) ||
+                (first == EXCP0E_PAGE &&
+                 (excp_contributory(vec) || vec == EXCP0E_PAGE))) {
+                vec = EXCP08_DBLE;
+                err = 0;
+                has_err = env->cr[0] & CR0_PE_MASK;
+            }
+            if (env->excp_depth > 8) {
+                /* Benign faults forever (a broken IDT): give up. */
+                log_mask(LOG_INT, "tcg: exception loop\n");
+                env->excp_depth = 0;
+                return ACCEL_EXIT_SHUTDOWN;
+            }
+        }
+        env->excp_depth++;
+        env->cur_excp = vec;
+        if (excp_is_fault(vec) && (env->cr[0] & CR0_PE_MASK)) {
+            env->eflags |= RF_MASK; /* delivery clears it again */
+        }
+        x86_do_interrupt(env, vec, false, has_err, err, env->eip);
+    }
+    env->excp_depth = 0;
+    return ACCEL_EXIT_KICKED;
+}
+
+/* ---- block boundaries ---- */
+
+/*
+ * Debug registers (SDM vol. 3, 17.2): instruction breakpoints are faults
+ * checked at each instruction boundary (blocks are one instruction while
+ * DR7 enables anything), unless EFLAGS.RF; data breakpoints are traps the
+ * softmmu reports (x86_check_watchpoint) and the loop raises after the
+ * instruction; single-step (TF) traps after each instruction of a block
+ * translated with TF set.  DR6 gets B0-B3 / BS.
+ */
+static void debug_regs_changed(CPUX86State *env)
+{
+    if (memcmp(env->tlb_dr, env->dr, sizeof(env->tlb_dr))) {
+        memcpy(env->tlb_dr, env->dr, sizeof(env->tlb_dr));
+        tlb_flush(env); /* watched pages go slow */
+    }
+}
+
+static void check_insn_bp(CPUX86State *env)
+{
+    uint32_t dr7 = env->dr[7], lin = env->segs[R_CS].base + env->eip;
+    uint32_t hits = 0;
+    for (int i = 0; i < 4; i++) {
+        if ((dr7 >> (i * 2)) & 3 && ((dr7 >> (16 + i * 4)) & 3) == 0 &&
+            (uint32_t)env->dr[i] == lin) {
+            hits |= 1u << i;
+        }
+    }
+    if (hits) {
+        env->dr[6] = (env->dr[6] & ~0xfull) | hits;
+        x86_raise_exception(env, EXCP01_DB);
+    }
+}
+
+static bool deliver_event(CPUState *cpu, CPUX86State *env)
+{
+    /* An NMI blocks further NMIs until the next IRET (SDM vol. 3, 6.7.1):
+     * the request waits. */
+    if (cpu->nmi_request && !env->nmi_blocked) {
+        cpu->nmi_request = false;
+        env->nmi_blocked = true;
+        x86_do_interrupt(env, EXCP02_NMI, false, false, 0, env->eip);
+        env->halted = false;
+        return true;
+    }
+    if (cpu->intr_level && (env->eflags & IF_MASK) &&
+        !(env->hflags & HF_INHIBIT_IRQ) && cpu->irq_ack) {
+        bql_lock();
+        int vec = cpu->irq_ack(cpu->irq_ack_opaque);
+        bql_unlock();
+        if (vec >= 0) {
+            x86_do_interrupt(env, vec, false, false, 0, env->eip);
+        }
+        env->halted = false;
+        return true;
+    }
+    return false;
+}
+
+static bool x86_cpu_exec_enter(CPUState *cpu)
+{
+    CPUX86State *env = &cpu->env;
+    bool event = false;
+    if (env->a20_mask != env->tlb_a20_mask) {
+        env->tlb_a20_mask = env->a20_mask;
+        tlb_flush(env);
+    }
+    if (cpu->nmi_request || cpu->intr_level) {
+        event = deliver_event(cpu, env);
+    }
+    env->hflags &= ~HF_INHIBIT_IRQ;
+    if (unlikely(env->dr[7] & 0xff) || unlikely(env->tlb_dr[7] & 0xff)) {
+        debug_regs_changed(env);
+        if ((env->dr[7] & 0xff) && !(env->eflags & RF_MASK)) {
+            check_insn_bp(env);
+        }
+    }
+    env->rf_at_entry = env->eflags & RF_MASK;
+    return event;
+}
+
+static void x86_cpu_exec_after(CPUState *cpu, uint32_t tb_flags,
+                               uint32_t tb_eip)
+{
+    CPUX86State *env = &cpu->env;
+    if (env->rf_at_entry) {
+        env->eflags &= ~RF_MASK; /* the instruction it covered ran */
+        env->rf_at_entry = false;
+    }
+    if (unlikely(env->pending_db)) {
+        env->dr[6] = (env->dr[6] & ~0xfull) | env->pending_db;
+        env->pending_db = 0;
+        x86_raise_exception(env, EXCP01_DB);
+    }
+    if (unlikely(tb_flags & HF_TF) &&
+        !(env->exit_request && env->eip == tb_eip)) {
+        env->dr[6] |= 0x4000; /* BS */
+        x86_raise_exception(env, EXCP01_DB);
+    }
+}
+
+static bool x86_get_tb_cpu_state(CPUX86State *env, uint32_t *cs_base,
+                                 uint32_t *eip, uint32_t *flags)
+{
+    *cs_base = env->segs[R_CS].base;
+    *eip = env->eip;
+    *flags = env->hflags | ((env->dr[7] & 0xff) ? TB_FLAG_SINGLE_INSN : 0);
+    /* Fetch beyond the CS limit (SDM 6.15, #GP(0)). */
+    return likely(*eip <= env->segs[R_CS].limit) || !(*flags & HF_PE);
+}
+
+static void x86_raise_fetch_fault(CPUX86State *env) EMU_NORETURN;
+static void x86_raise_fetch_fault(CPUX86State *env)
+{
+    x86_raise_exception_err(env, EXCP0D_GPF, 0);
+}
+
+static void x86_restore_state_to_opc(CPUX86State *env, const uint64_t *data)
+{
+    env->eip = (uint32_t)data[0];
+}
+
+/* -d exec: one line per block entered; -d cpu: the registers too. */
+static void x86_log_exec(CPUX86State *env, uint32_t tb_phys, uint32_t flags)
+{
+    if (log_enabled(LOG_EXEC)) {
+        log_printf("Trace %04x:%08x [%08x] flags %x\n",
+                   env->segs[R_CS].selector, (uint32_t)env->eip, tb_phys,
+                   flags);
+    }
+    if (log_enabled(LOG_CPU)) {
+        uint32_t saved = env->eflags;
+        env->eflags = x86_get_eflags(env);
+        x86_cpu_dump_state(emu_logfile ? emu_logfile : stderr, env);
+        env->eflags = saved;
+    }
+}
+
+static void x86_disas_log(uint32_t cs_base, uint32_t eip, const uint8_t *code,
+                          size_t len, uint32_t flags)
+{
+    disas_log_guest(cs_base, eip, code, len, flags & HF_CS32);
+}
+
+/* ---- state in and out of the translator ---- */
+
+/* env was loaded from outside (reset, loaders, the monitor): derive the
+ * lazy flags and hflags from EFLAGS and the control registers. */
+static void x86_tcg_put_state(CPUX86State *env)
+{
+    env->cc_op = CC_OP_EFLAGS;
+    env->cc_src = env->eflags & CC_ARITH;
+    env->df = (env->eflags & DF_MASK) ? -1 : 1;
+    env->hflags &= ~HF_INHIBIT_IRQ;
+    x86_update_hflags(env);
+}
+
+/* Fold the lazy flags into EFLAGS so that env is complete. */
+static void x86_tcg_get_state(CPUX86State *env)
+{
+    uint32_t fl = x86_get_eflags(env);
+    env->eflags = fl;
+    env->cc_op = CC_OP_EFLAGS;
+    env->cc_src = fl & CC_ARITH;
+}
+
+static const TCGCPUOps x86_tcg_ops = {
+    .translate_init = x86_translate_init,
+    .translate_block = x86_translate_block,
+    .restore_state_to_opc = x86_restore_state_to_opc,
+    .disas_log = x86_disas_log,
+    .get_tb_cpu_state = x86_get_tb_cpu_state,
+    .raise_fetch_fault = x86_raise_fetch_fault,
+    .tb_flag_paging = HF_PG,
+    .env_cs_base_offset = offsetof(CPUX86State, segs[R_CS].base),
+    .env_pc_offset = offsetof(CPUX86State, eip),
+    .env_flags_offset = offsetof(CPUX86State, hflags),
+    .mmu_index = x86_mmu_index,
+    .tlb_fill = x86_tlb_fill,
+    .page_watched = x86_page_watched,
+    .check_watchpoint = x86_check_watchpoint,
+    .cpu_exec_enter = x86_cpu_exec_enter,
+    .cpu_exec_after = x86_cpu_exec_after,
+    .cpu_exec_exception = x86_cpu_exec_exception,
+    .log_exec = x86_log_exec,
+    .put_state = x86_tcg_put_state,
+    .get_state = x86_tcg_get_state,
+};
+
+static void __attribute__((constructor)) x86_tcg_ops_register(void)
+{
+    tcg_cpu_ops_register(&x86_tcg_ops);
+}

@@ -1,0 +1,234 @@
+/*
+ * What the x86 frontend's files share (target-i386/translate*.c): the
+ * decoding state of one instruction (DisasContext), the IR globals for the
+ * guest registers, and the emit helpers every generator uses.  translate.c
+ * owns the block loop, the prefixes, the operand decoding and these
+ * helpers; the generators (gen_<mnemonic>, declared in decode.h) live in
+ * one file per instruction family.  Conventions are in translate.c's
+ * opening comment.
+ */
+#ifndef TARGET_I386_TRANSLATE_INTERNAL_H
+#define TARGET_I386_TRANSLATE_INTERNAL_H
+
+#include "emu/common.h"
+#include "tcg/tcg.h"
+#include "target-i386/decode.h"
+#include "target-i386/helper.h"
+
+extern TCGv_i32 cpu_regs[8], cpu_eip, cpu_cc_op, cpu_cc_dst, cpu_cc_src;
+extern TCGv_i32 cpu_cc_src2, cpu_df, cpu_seg_base[6];
+
+#define MAX_STUBS 24
+#define CC_DYNAMIC (-1)
+
+typedef struct Operand {
+    int am;
+    int size;           /* bytes */
+    int reg;            /* register number (A_G, A_Z, A_REG, A_SEG, A_S...) */
+    bool mem;
+    uint32_t imm;
+    uint32_t imm2;      /* far pointer selector */
+} Operand;
+
+struct DisasContext {
+    CPUX86State *env;
+    uintptr_t tb_id;
+    uint32_t cs_base, pc_start, pc, tb_start;
+    uint32_t hflags;
+    int cpl;
+    bool pe, vm86, code32, ss32;
+    int dflag, aflag;           /* operand / address size in bytes */
+    int prefix_seg;             /* -1: default */
+    int rep;                    /* 0, 2 = REPNE, 3 = REP/REPE */
+    bool lock;
+    int mmu_idx;
+    int cc_op;                  /* known at translation time or CC_DYNAMIC */
+    bool done;                  /* the block ends after this instruction */
+    bool end_after_next;        /* STI / MOV SS: one more instruction */
+    bool exit_after;            /* PM SS load: leave after this insn */
+    bool seg_loaded;            /* PM data segment load: check HF_SEG */
+    int modrm, mod, reg, rm;
+    /* memory operand */
+    TCGv_i32 ea_off, ea_lin;
+    int ea_seg;
+    bool ea_esp_base;           /* 32-bit addressing with ESP as base */
+    Operand op[3];
+    const X86OpEntry *e;
+    int opcode;
+    int sse_prefix;             /* mandatory prefix: 0, 0x66, 0xf3, 0xf2 */
+    bool has66;
+    TCGv_i64 env_ptr;
+    int nb_stubs;
+    struct {
+        TCGLabel *l;
+        uint32_t eip;
+        int vec;
+    } stubs[MAX_STUBS];
+};
+
+/* The ALU operations (M_ALU's extra, the ModRM.reg of group 1). */
+enum { OP_ADD, OP_OR, OP_ADC, OP_SBB, OP_AND, OP_SUB, OP_XOR, OP_CMP };
+
+/* ---- small IR helpers ---- */
+
+static inline TCGv_i32 tmp(void)
+{
+    return tcg_temp_new_i32();
+}
+
+static inline TCGv_i32 cst(uint32_t v)
+{
+    return tcg_constant_i32((int32_t)v);
+}
+
+static inline void gen_extract(TCGv_i32 d, TCGv_i32 a, int pos, int len)
+{
+    tcg_gen_extract_i32(d, a, pos, len);
+}
+
+static inline void gen_mulu2(TCGv_i32 lo, TCGv_i32 hi, TCGv_i32 a,
+                             TCGv_i32 b, bool sign)
+{
+    if (sign) {
+        tcg_gen_muls2_i32(lo, hi, a, b);
+    } else {
+        tcg_gen_mulu2_i32(lo, hi, a, b);
+    }
+}
+
+static inline void gen_movcond(TCGCond c, TCGv_i32 d, TCGv_i32 a,
+                               TCGv_i32 b, TCGv_i32 v1, TCGv_i32 v2)
+{
+    tcg_gen_movcond_i32(c, d, a, b, v1, v2);
+}
+
+static inline void gen_andi(TCGv_i32 d, TCGv_i32 a, uint32_t m)
+{
+    tcg_gen_and_i32(d, a, cst(m));
+}
+
+static inline void gen_addi(TCGv_i32 d, TCGv_i32 a, uint32_t v)
+{
+    tcg_gen_add_i32(d, a, cst(v));
+}
+
+static inline void gen_ext(TCGv_i32 d, TCGv_i32 a, int size, bool sign)
+{
+    if (size == 1) {
+        sign ? tcg_gen_ext8s_i32(d, a) : tcg_gen_ext8u_i32(d, a);
+    } else if (size == 2) {
+        sign ? tcg_gen_ext16s_i32(d, a) : tcg_gen_ext16u_i32(d, a);
+    } else {
+        tcg_gen_mov_i32(d, a);
+    }
+}
+
+/* Helper call: env first, then up to 4 i32 arguments. */
+TCGv_i32 gen_call(DisasContext *s, void *fn, int flags, bool ret, int n,
+                  TCGv_i32 a0, TCGv_i32 a1, TCGv_i32 a2, TCGv_i32 a3);
+#define NOARG ((TCGv_i32){-1})
+#define CALL0(s, fn) gen_call(s, (void *)(fn), 0, false, 0, NOARG, NOARG, NOARG, NOARG)
+#define CALL1(s, fn, a) gen_call(s, (void *)(fn), 0, false, 1, a, NOARG, NOARG, NOARG)
+#define CALL2(s, fn, a, b) gen_call(s, (void *)(fn), 0, false, 2, a, b, NOARG, NOARG)
+#define CALL3(s, fn, a, b, c) gen_call(s, (void *)(fn), 0, false, 3, a, b, c, NOARG)
+#define CALL4(s, fn, a, b, c, d) gen_call(s, (void *)(fn), 0, false, 4, a, b, c, d)
+
+static inline void gen_sync_eip(DisasContext *s)
+{
+    tcg_gen_movi_i32(cpu_eip, s->pc_start);
+}
+
+/* Next size bytes of the instruction (little-endian). */
+uint32_t insn_fetch(DisasContext *s, int size);
+
+/* ---- registers, memory, operands ---- */
+
+TCGv_i32 gen_ld_reg(int size, int r);
+void gen_st_reg(int size, int r, TCGv_i32 v);
+void gen_check_seg(DisasContext *s, TCGv_i32 off, int seg, int size,
+                   int asize, bool write);
+static inline void gen_check_limit(DisasContext *s, TCGv_i32 off, int seg,
+                                   int size, int asize)
+{
+    gen_check_seg(s, off, seg, size, asize, false);
+}
+TCGv_i32 gen_linear(DisasContext *s, TCGv_i32 off, int seg);
+TCGv_i32 gen_ld_mem(DisasContext *s, TCGv_i32 lin, int size);
+void gen_st_mem(DisasContext *s, TCGv_i32 lin, int size, TCGv_i32 v);
+/* Load/store at seg:off with the segment checks. */
+TCGv_i32 gen_ld_seg(DisasContext *s, TCGv_i32 off, int seg, int size,
+                    int asize);
+void gen_st_seg(DisasContext *s, TCGv_i32 off, int seg, int size, int asize,
+                TCGv_i32 v);
+/* Fetches the ModRM displacement/SIB; sets ea_off, ea_seg, ea_lin. */
+void gen_modrm_ea(DisasContext *s);
+TCGv_i32 gen_ld_op(DisasContext *s, Operand *o);
+void gen_st_op(DisasContext *s, Operand *o, TCGv_i32 v);
+/* Far pointer at the memory operand: offset, then selector. */
+void gen_ld_farptr(DisasContext *s, TCGv_i32 *off, TCGv_i32 *sel);
+
+/* The segment of DS-relative implicit operands (string sources, XLAT). */
+static inline int str_src_seg(DisasContext *s)
+{
+    return s->prefix_seg >= 0 ? s->prefix_seg : R_DS;
+}
+
+/* An address register (SI, DI, CX...) at the address size. */
+static inline TCGv_i32 gen_areg(DisasContext *s, int r)
+{
+    return gen_ld_reg(s->aflag, r);
+}
+
+/* ---- lazy flags ---- */
+
+static inline void gen_set_cc_op(DisasContext *s, int op)
+{
+    if (s->cc_op != op) {
+        tcg_gen_movi_i32(cpu_cc_op, op);
+        s->cc_op = op;
+    }
+}
+
+/* cc_dst = dst, cc_src = src (unless NOARG), cc_op = base + size. */
+void gen_set_cc(DisasContext *s, int base, int size, TCGv_i32 dst,
+                TCGv_i32 src);
+/* The six arithmetic flags, computed now. */
+TCGv_i32 gen_compute_eflags(DisasContext *s);
+void gen_set_eflags_cc(DisasContext *s, TCGv_i32 flags);
+TCGv_i32 gen_compute_cf(DisasContext *s);
+/* Condition c (cc >> 1) as one comparison when the lazy state allows. */
+bool gen_cc_test(DisasContext *s, int c, TCGCond *cond, TCGv_i32 *a,
+                 TCGv_i32 *b);
+/* d = condition cc (0..15, SDM appendix B.1) ? 1 : 0 */
+void gen_setcc(DisasContext *s, int cc, TCGv_i32 d);
+
+/* The opposite condition (the enum pairs them: EQ/NE, LT/GE, ...). */
+static inline TCGCond cond_invert(TCGCond c)
+{
+    return (TCGCond)(c ^ 1);
+}
+
+/* ---- block exits ---- */
+
+void gen_jmp_tb(DisasContext *s, uint32_t eip, int slot);
+void gen_jmp_rel(DisasContext *s, uint32_t eip, int slot);
+void gen_jmp_indirect(DisasContext *s);
+void gen_exit_next(DisasContext *s);
+void gen_exception(DisasContext *s, int vec);
+void gen_unimp(DisasContext *s);
+
+/* ---- stack, segment loads ---- */
+
+TCGv_i32 gen_sp_off(DisasContext *s, int delta);
+void gen_set_sp(DisasContext *s, TCGv_i32 sp);
+void gen_push(DisasContext *s, TCGv_i32 v, int size);
+/* Pop: returns the value; *newsp gets SP after the pop (not written). */
+TCGv_i32 gen_pop(DisasContext *s, int size, TCGv_i32 *newsp);
+void gen_load_seg(DisasContext *s, int seg, TCGv_i32 sel);
+
+/* ---- not in the one-byte/0F tables ---- */
+
+/* An MMX/SSE instruction of the 0F map (translate-sse.c). */
+void gen_sse(DisasContext *s, int pfx, int opc);
+
+#endif

@@ -1,0 +1,260 @@
+/*
+ * Data movement: MOV, XCHG, LEA, MOVZX/MOVSX, CMOVcc, BSWAP, CBW/CWD,
+ * XLAT, and the stack (PUSH POP PUSHA POPA PUSHF POPF ENTER LEAVE).
+ */
+#include "target-i386/translate-internal.h"
+
+void gen_MOV(DisasContext *s, const X86OpEntry *e)
+{
+    Operand *o0 = &s->op[0];
+    Operand *o1 = &s->op[1];
+    gen_st_op(s, o0, gen_ld_op(s, o1));
+}
+
+void gen_LEA(DisasContext *s, const X86OpEntry *e)
+{
+    Operand *o0 = &s->op[0];
+    TCGv_i32 t;
+    t = tmp();
+    gen_ext(t, s->ea_off, o0->size, false);
+    gen_st_reg(o0->size, o0->reg, t);
+}
+
+void gen_XCHG(DisasContext *s, const X86OpEntry *e)
+{
+    Operand *o0 = &s->op[0];
+    Operand *o1 = &s->op[1];
+    TCGv_i32 a = gen_ld_op(s, o0), b = gen_ld_op(s, o1);
+    gen_st_op(s, o0, b);
+    gen_st_op(s, o1, a);
+}
+
+void gen_NOP(DisasContext *s, const X86OpEntry *e)
+{
+}
+
+static void gen_movx(DisasContext *s, bool sign)
+{
+    Operand *o0 = &s->op[0];
+    Operand *o1 = &s->op[1];
+    TCGv_i32 t;
+    t = tmp();
+    gen_ext(t, gen_ld_op(s, o1), o1->size, sign);
+    gen_st_reg(o0->size, o0->reg, t);
+}
+
+void gen_MOVZX(DisasContext *s, const X86OpEntry *e)
+{
+    gen_movx(s, false);
+}
+
+void gen_MOVSX(DisasContext *s, const X86OpEntry *e)
+{
+    gen_movx(s, true);
+}
+
+void gen_CMOV(DisasContext *s, const X86OpEntry *e)
+{
+    Operand *o0 = &s->op[0];
+    TCGv_i32 t;
+    TCGv_i32 v = gen_ld_op(s, &s->op[1]);
+    t = tmp();
+    gen_setcc(s, e->extra, t);
+    TCGv_i32 r = tmp();
+    gen_movcond(TCG_COND_NE, r, t, cst(0), v, gen_ld_reg(o0->size, o0->reg));
+    gen_st_reg(o0->size, o0->reg, r);
+}
+
+void gen_BSWAP(DisasContext *s, const X86OpEntry *e)
+{
+    Operand *o0 = &s->op[0];
+    TCGv_i32 t;
+    TCGv_i32 v = cpu_regs[o0->reg], r = tmp();
+    t = tmp();
+    if (s->dflag == 2) {
+        /* Undefined; x86 hosts clear the low word. */
+        gen_st_reg(2, o0->reg, cst(0));
+        return;
+    }
+    tcg_gen_shl_i32(r, v, cst(24));
+    gen_extract(t, v, 8, 8);
+    tcg_gen_shl_i32(t, t, cst(16));
+    tcg_gen_or_i32(r, r, t);
+    gen_extract(t, v, 16, 8);
+    tcg_gen_shl_i32(t, t, cst(8));
+    tcg_gen_or_i32(r, r, t);
+    gen_extract(t, v, 24, 8);
+    tcg_gen_or_i32(r, r, t);
+    tcg_gen_mov_i32(cpu_regs[o0->reg], r);
+}
+
+void gen_CBW(DisasContext *s, const X86OpEntry *e)
+{
+    TCGv_i32 t;
+    t = tmp();
+    if (s->dflag == 2) {
+        tcg_gen_ext8s_i32(t, cpu_regs[R_EAX]);
+        gen_st_reg(2, R_EAX, t);
+    } else {
+        tcg_gen_ext16s_i32(t, cpu_regs[R_EAX]);
+        gen_st_reg(4, R_EAX, t);
+    }
+}
+
+void gen_CWD(DisasContext *s, const X86OpEntry *e)
+{
+    TCGv_i32 t;
+    t = tmp();
+    if (s->dflag == 2) {
+        tcg_gen_ext16s_i32(t, cpu_regs[R_EAX]);
+        tcg_gen_sar_i32(t, t, cst(15));
+        gen_st_reg(2, R_EDX, t);
+    } else {
+        tcg_gen_sar_i32(t, cpu_regs[R_EAX], cst(31));
+        gen_st_reg(4, R_EDX, t);
+    }
+}
+
+void gen_PUSH(DisasContext *s, const X86OpEntry *e)
+{
+    Operand *o0 = &s->op[0];
+    if (o0->am == A_Z && o0->reg == R_ESP) {
+        /* 286 and later push the value SP had before the push. */
+    }
+    gen_push(s, gen_ld_op(s, o0), o0->am == A_SEG ? s->dflag : o0->size);
+}
+
+void gen_POP(DisasContext *s, const X86OpEntry *e)
+{
+    Operand *o0 = &s->op[0];
+    TCGv_i32 t, sp;
+    if (o0->am == A_SEG) {
+        t = gen_pop(s, s->dflag, &sp);
+        gen_load_seg(s, o0->reg, t);
+        gen_set_sp(s, sp);
+    } else if (o0->mem) {
+        /* ESP changes after the store, so that a fault there (a
+         * copy-on-write page) restarts; the 286 (a CPU model of
+         * family < 3, the MOO runner) updates SP first. */
+        bool sp_first = ((s->env->cpuid_version >> 8) & 0xf) < 3;
+        t = gen_pop(s, o0->size, &sp);
+        if (sp_first) {
+            gen_set_sp(s, sp);
+        }
+        if (s->ea_esp_base) {
+            /* SDM, POP: an ESP base is taken after the increment. */
+            TCGv_i32 off = tmp();
+            tcg_gen_addi_i32(off, s->ea_off, o0->size);
+            s->ea_off = off;
+            s->ea_lin = gen_linear(s, off, s->ea_seg);
+        }
+        gen_st_op(s, o0, t);
+        if (!sp_first) {
+            gen_set_sp(s, sp);
+        }
+    } else {
+        t = gen_pop(s, o0->size, &sp);
+        gen_set_sp(s, sp);
+        gen_st_reg(o0->size, o0->reg, t);
+    }
+}
+
+void gen_PUSHA(DisasContext *s, const X86OpEntry *e)
+{
+    int sz = s->dflag;
+    TCGv_i32 old = gen_ld_reg(s->ss32 ? 4 : 2, R_ESP);
+    /* Both ends of the range before any store (SDM PUSHA: #SS(0) if
+     * the starting or ending address is outside the limit); the loop
+     * checks the top one first. */
+    gen_check_seg(s, gen_sp_off(s, -sz * 8), R_SS, sz, s->ss32 ? 4 : 2,
+                  true);
+    for (int i = 0; i < 8; i++) {
+        TCGv_i32 a = gen_sp_off(s, -sz * (i + 1));
+        gen_st_seg(s, a, R_SS, sz, s->ss32 ? 4 : 2,
+                   i == R_ESP ? old : gen_ld_reg(sz, i));
+    }
+    gen_set_sp(s, gen_sp_off(s, -sz * 8));
+}
+
+void gen_POPA(DisasContext *s, const X86OpEntry *e)
+{
+    TCGv_i32 sp;
+    int sz = s->dflag;
+    TCGv_i32 v[8];
+    for (int i = 0; i < 8; i++) {
+        v[i] = gen_ld_seg(s, gen_sp_off(s, sz * (7 - i)), R_SS, sz,
+                          s->ss32 ? 4 : 2);
+    }
+    sp = gen_sp_off(s, sz * 8);
+    for (int i = 0; i < 8; i++) {
+        if (i != R_ESP) {
+            gen_st_reg(sz, i, v[i]);
+        }
+    }
+    gen_set_sp(s, sp);
+}
+
+void gen_ENTER(DisasContext *s, const X86OpEntry *e)
+{
+    Operand *o0 = &s->op[0];
+    Operand *o1 = &s->op[1];
+    gen_sync_eip(s);
+    CALL3(s, helper_enter, cst(o0->imm), cst(o1->imm), cst(s->dflag));
+}
+
+void gen_LEAVE(DisasContext *s, const X86OpEntry *e)
+{
+    TCGv_i32 bp = gen_ld_reg(s->ss32 ? 4 : 2, R_EBP);
+    TCGv_i32 v = gen_ld_seg(s, bp, R_SS, s->dflag, s->ss32 ? 4 : 2);
+    TCGv_i32 nsp = tmp();
+    gen_addi(nsp, bp, s->dflag);
+    gen_set_sp(s, nsp);
+    gen_st_reg(s->dflag, R_EBP, v);
+}
+
+void gen_PUSHF(DisasContext *s, const X86OpEntry *e)
+{
+    TCGv_i32 t;
+    if (s->vm86 && ((s->env->eflags & IOPL_MASK) >> 12) < 3) {
+        gen_exception(s, EXCP0D_GPF);
+        return;
+    }
+    t = gen_call(s, (void *)helper_read_eflags, TCG_CALL_NO_WG, true, 0,
+                 NOARG, NOARG, NOARG, NOARG);
+    gen_andi(t, t, ~(VM_MASK | RF_MASK));
+    gen_push(s, t, s->dflag);
+}
+
+void gen_POPF(DisasContext *s, const X86OpEntry *e)
+{
+    TCGv_i32 t, sp;
+    uint32_t mask = TF_MASK | AC_MASK | ID_MASK | NT_MASK | IF_MASK |
+                    IOPL_MASK | DF_MASK | CC_ARITH;
+    if (s->vm86 && ((s->env->eflags & IOPL_MASK) >> 12) < 3) {
+        gen_exception(s, EXCP0D_GPF);       /* no VME */
+        return;
+    }
+    if (s->pe && s->cpl > 0) {
+        mask &= ~IOPL_MASK;
+        if (s->cpl > (int)((s->env->eflags & IOPL_MASK) >> 12)) {
+            mask &= ~IF_MASK;
+        }
+    }
+    if (s->dflag == 2) {
+        mask &= 0xffff;
+    }
+    t = gen_pop(s, s->dflag, &sp);
+    gen_set_sp(s, sp);
+    CALL2(s, helper_write_eflags, t, cst(mask));
+    s->cc_op = CC_OP_EFLAGS;
+    gen_exit_next(s);
+}
+
+void gen_XLAT(DisasContext *s, const X86OpEntry *e)
+{
+    TCGv_i32 a = tmp();
+    tcg_gen_add_i32(a, cpu_regs[R_EBX], gen_ld_reg(1, R_EAX));
+    gen_ext(a, a, s->aflag, false);
+    gen_check_limit(s, a, str_src_seg(s), 1, s->aflag);
+    gen_st_reg(1, R_EAX, gen_ld_mem(s, gen_linear(s, a, str_src_seg(s)), 1));
+}

@@ -1,0 +1,215 @@
+/*
+ * Shifts and rotates: SHL SHR SAR inline with lazy flags, ROL/ROR r/m32
+ * by an immediate inline, the rest through helper_rotate; SHLD/SHRD.
+ */
+#include "target-i386/translate-internal.h"
+
+/* SHL/SHR/SAR (ROL..RCR go to helper_rotate). */
+static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
+{
+    int size = d->size;
+    if (op == 6) {
+        op = 4;                     /* SAL (undocumented /6) = SHL */
+    }
+    TCGv_i32 count = tmp();
+    TCGLabel *skip = NULL;
+    if (cnt->am == A_REG) {
+        gen_andi(count, gen_ld_reg(1, R_ECX), 0x1f);
+    } else {
+        if ((cnt->imm & 0x1f) == 0) {
+            if (d->mem) {
+                /* Count 0: no change, but the access still happens. */
+                gen_ld_op(s, d);
+            }
+            return;
+        }
+        tcg_gen_movi_i32(count, cnt->imm & 0x1f);
+    }
+    if (op < 2 && size == 4 && cnt->am != A_REG) {
+        /* ROL/ROR r/m32, imm (count != 0): inline; CF/OF as an overlay on
+         * the previous lazy flags when it is known and not ADC/SBB
+         * (tcg-x86.h, CC_OP_ROL_OVL), else EFLAGS computed now. */
+        TCGv_i32 v = gen_ld_op(s, d), r = tmp();
+        int n = cnt->imm & 0x1f;
+        int prev = s->cc_op & ~(CC_OP_ROL_OVL | CC_OP_ROR_OVL);
+        if (op == 0) {
+            tcg_gen_rotli_i32(r, v, n);
+        } else {
+            tcg_gen_rotri_i32(r, v, n);
+        }
+        gen_st_op(s, d, r);
+        if (s->cc_op != CC_DYNAMIC &&
+            !(prev >= CC_OP_ADCB && prev <= CC_OP_ADCL) &&
+            !(prev >= CC_OP_SBBB && prev <= CC_OP_SBBL)) {
+            tcg_gen_mov_i32(cpu_cc_src2, r);
+            gen_set_cc_op(s, prev | (op == 0 ? CC_OP_ROL_OVL
+                                             : CC_OP_ROR_OVL));
+            return;
+        }
+        TCGv_i32 f = tmp(), c = tmp(), o = tmp();
+        gen_andi(f, gen_compute_eflags(s), ~(uint32_t)(CC_C | CC_O));
+        if (op == 0) {
+            gen_andi(c, r, 1);
+            tcg_gen_shri_i32(o, r, 31);
+        } else {
+            tcg_gen_shri_i32(c, r, 31);
+            tcg_gen_shri_i32(o, r, 30);
+        }
+        tcg_gen_xor_i32(o, o, c);
+        gen_andi(o, o, 1);
+        tcg_gen_shli_i32(o, o, 11);             /* OF */
+        tcg_gen_or_i32(f, f, c);
+        tcg_gen_or_i32(f, f, o);
+        gen_set_eflags_cc(s, f);
+        return;
+    }
+    if (op < 4) {
+        TCGv_i32 v = gen_ld_op(s, d);
+        if (d->mem) {
+            /* The store may fault and restart RCL/RCR, which read CF:
+             * the result first, the flags after the store. */
+            TCGv_i32 r = gen_call(s, (void *)helper_rotate, 0, true, 3, v,
+                                  count, cst((size << 8) | op |
+                                             ROTATE_NO_FLAGS), NOARG);
+            gen_st_op(s, d, r);
+            CALL3(s, helper_rotate, v, count, cst((size << 8) | op));
+        } else {
+            TCGv_i32 r = gen_call(s, (void *)helper_rotate, 0, true, 3, v,
+                                  count, cst((size << 8) | op), NOARG);
+            gen_st_op(s, d, r);
+        }
+        s->cc_op = CC_DYNAMIC;
+        return;
+    }
+    if (cnt->am == A_REG) {
+        /* Make sure the memory operand faults even when the count is 0. */
+        skip = gen_new_label();
+    }
+    TCGv_i32 v = gen_ld_op(s, d);
+    if (skip) {
+        tcg_gen_brcond_i32(TCG_COND_EQ, count, cst(0), skip);
+    }
+    TCGv_i32 c1 = tmp(), src = tmp(), r = tmp();
+    gen_addi(c1, count, -1);
+    /* With an immediate count the result is one shift, independent of
+     * the flags' source (dead code when the flags are overwritten). */
+    bool imm = cnt->am != A_REG;
+    if (op == 4) {
+        tcg_gen_shl_i32(src, v, c1);
+        tcg_gen_shl_i32(r, imm ? v : src, imm ? count : cst(1));
+        gen_ext(r, r, size, false);
+        gen_st_op(s, d, r);
+        gen_set_cc(s, CC_OP_SHLB, size, r, src);
+    } else {
+        TCGv_i32 x = tmp();
+        gen_ext(x, v, size, op == 7);
+        if (op == 5) {
+            tcg_gen_shr_i32(src, x, c1);
+            tcg_gen_shr_i32(r, imm ? x : src, imm ? count : cst(1));
+        } else {
+            tcg_gen_sar_i32(src, x, c1);
+            tcg_gen_sar_i32(r, imm ? x : src, imm ? count : cst(1));
+        }
+        gen_ext(r, r, size, false);
+        gen_st_op(s, d, r);
+        gen_set_cc(s, CC_OP_SARB, size, r, src);
+    }
+    if (skip) {
+        gen_set_label(skip);
+        s->cc_op = CC_DYNAMIC;
+    }
+}
+
+/*
+ * SHLD/SHRD (SDM vol. 2): the destination shifted with the source's bits
+ * filling in; count mod 32, no change (and no flags) for count 0.  The
+ * operands are concatenated into 64 bits and shifted once, so the last bit
+ * out (CF) and the result come from the same value; the flags are those of
+ * SHL/SHR on that value.  16-bit forms with a count above 16 are undefined:
+ * like the x86 hosts we compare against, the source fills in again
+ * (dest:src:src for SHLD, src:src:dest for SHRD).
+ */
+static void gen_shiftd(DisasContext *s, bool right, Operand *d, Operand *so,
+                       Operand *cnt)
+{
+    int size = d->size;
+    TCGv_i32 count = tmp();
+    TCGLabel *skip = NULL;
+    if (cnt->am == A_REG) {
+        gen_andi(count, gen_ld_reg(1, R_ECX), 0x1f);
+        skip = gen_new_label();
+    } else if ((cnt->imm & 0x1f) == 0) {
+        if (d->mem) {
+            gen_ld_op(s, d);        /* the access still happens */
+        }
+        return;
+    } else {
+        tcg_gen_movi_i32(count, cnt->imm & 0x1f);
+    }
+    TCGv_i32 v = gen_ld_op(s, d);
+    TCGv_i32 b = gen_ld_reg(size, so->reg);
+    if (skip) {
+        tcg_gen_brcond_i32(TCG_COND_EQ, count, cst(0), skip);
+    }
+    TCGv_i64 x = tcg_temp_new_i64(), y = tcg_temp_new_i64();
+    TCGv_i64 c64 = tcg_temp_new_i64();
+    TCGv_i32 c1 = tmp(), hi = tmp(), lo = tmp(), src = tmp(), r = tmp();
+    if (size == 4) {
+        tcg_gen_mov_i32(hi, right ? b : v);
+        tcg_gen_mov_i32(lo, right ? v : b);
+    } else {
+        /* hi:lo = d:s:s (SHLD) or s:s:d (SHRD), 48 bits */
+        TCGv_i32 t = tmp();
+        tcg_gen_shli_i32(t, b, 16);
+        tcg_gen_or_i32(lo, t, right ? v : b);
+        tcg_gen_mov_i32(hi, right ? b : v);
+    }
+    tcg_gen_extu_i32_i64(x, hi);
+    tcg_gen_shl_i64(x, x, tcg_constant_i64(32));
+    tcg_gen_extu_i32_i64(y, lo);
+    tcg_gen_or_i64(x, x, y);
+    gen_addi(c1, count, -1);
+    tcg_gen_extu_i32_i64(c64, c1);
+    if (!right) {
+        /* the result is bits [32, 32 + size*8) after the shift */
+        tcg_gen_shl_i64(x, x, c64);
+        tcg_gen_extrh_i64_i32(src, x);
+        gen_ext(src, src, size, false);
+        tcg_gen_shl_i64(x, x, tcg_constant_i64(1));
+        tcg_gen_extrh_i64_i32(r, x);
+        gen_ext(r, r, size, false);
+        gen_st_op(s, d, r);
+        gen_set_cc(s, CC_OP_SHLB, size, r, src);
+    } else {
+        tcg_gen_shr_i64(x, x, c64);
+        tcg_gen_extrl_i64_i32(src, x);
+        gen_ext(src, src, size, false);
+        tcg_gen_shr_i64(x, x, tcg_constant_i64(1));
+        tcg_gen_extrl_i64_i32(r, x);
+        gen_ext(r, r, size, false);
+        gen_st_op(s, d, r);
+        gen_set_cc(s, CC_OP_SARB, size, r, src);
+    }
+    if (skip) {
+        gen_set_label(skip);
+        s->cc_op = CC_DYNAMIC;
+    }
+}
+
+/* ROL ROR RCL RCR SHL SHR SAL SAR (extra = ModRM.reg) */
+void gen_SHIFT(DisasContext *s, const X86OpEntry *e)
+{
+    Operand *o0 = &s->op[0];
+    Operand *o1 = &s->op[1];
+    gen_shift(s, e->extra, o0, o1);
+}
+
+void gen_SHLD(DisasContext *s, const X86OpEntry *e)
+{
+    gen_shiftd(s, false, &s->op[0], &s->op[1], &s->op[2]);
+}
+
+void gen_SHRD(DisasContext *s, const X86OpEntry *e)
+{
+    gen_shiftd(s, true, &s->op[0], &s->op[1], &s->op[2]);
+}

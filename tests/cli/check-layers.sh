@@ -1,0 +1,43 @@
+#!/bin/sh
+# tests/cli/check-layers.sh - the include rules between layers
+# (docs/devel/architecture.md, "Layering"), checked on the sources:
+#
+#  - accel/tcg (the exec loop, softmmu) includes nothing from target-i386:
+#    it knows the CPU through accel/tcg/tcg-cpu-ops.h only;
+#  - target-i386 includes only accel/tcg's public headers (tcg-cpu-ops.h,
+#    cpu-ldst.h, disas.h), never its internals;
+#  - tcg/ (the IR and back ends) includes neither accel/ nor target-i386;
+#  - devices (hw/, include/hw/) include no accelerator header: neither
+#    accel/... nor emu/accel.h, except the machine and the board, which
+#    create the vCPUs and start the accelerator (hw/core/machine*.c,
+#    hw/pc/pc*.c).
+#
+# Prints each offending #include as file:line: text, then "layers: N
+# violations"; exits 1 if there is any.  Run from anywhere (make
+# check-layers, or tests/cli/run.sh as one test).
+set -u
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 2
+out=$(mktemp "${TMPDIR:-/tmp}/emu-layers.XXXXXX") || exit 2
+trap 'rm -f "$out"' EXIT INT TERM
+
+# includes DIR...: every '#include "..."' line under the folders, as
+# file:line:text.
+includes() {
+    find "$@" -name '*.[ch]' 2>/dev/null | sort |
+        xargs grep -Hn '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' \
+            2>/dev/null
+}
+
+includes accel/tcg | grep '"target-' >>"$out"
+includes target-i386 | grep '"accel/' |
+    grep -v -E '"accel/tcg/(tcg-cpu-ops|cpu-ldst|disas)\.h"' >>"$out"
+includes tcg | grep -E '"(accel|target-)' >>"$out"
+includes hw include/hw | grep -E '"(accel/|emu/accel\.h)' |
+    grep -v -E '^hw/(core/machine[^/]*|pc/pc[^/]*)\.c:' >>"$out"
+
+n=$(grep -c '' "$out")
+cat "$out"
+echo "layers: $n violations"
+[ "$n" -eq 0 ]
