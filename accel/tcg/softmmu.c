@@ -268,6 +268,7 @@ static void st_page(CPUArchState *env, uint32_t addr, int size, uint64_t val,
             uint64_t off = fr->offset + (pa - fr->start);
             uint8_t *p = fr->mr->ram + off;
             if (tb_page_has_code(pa & TCG_PAGE_MASK)) {
+                tb_check_smc(env, pa, size, retaddr);
                 tb_invalidate_phys_range(pa, size);
             }
             switch (size) {
@@ -286,13 +287,17 @@ static void st_page(CPUArchState *env, uint32_t addr, int size, uint64_t val,
             }
             return;
         }
-        bql_lock();
         /* Code fetched from MMIO (VGA memory, say) may read differently
          * after the store; ROM and unassigned space drop it, and a store
          * that changes nothing must not discard code (a guest storing
          * into its ROM page would have the cache refilled forever). */
-        if (fr && fr->mr->type == MR_IO &&
-            tb_page_has_code(pa & TCG_PAGE_MASK)) {
+        bool mmio_code = fr && fr->mr->type == MR_IO &&
+                         tb_page_has_code(pa & TCG_PAGE_MASK);
+        if (mmio_code) {
+            tb_check_smc(env, pa, size, retaddr);
+        }
+        bql_lock();
+        if (mmio_code) {
             tb_invalidate_phys_range(pa, size);
         }
         address_space_write_val(mem_as(), pa, size, val);
@@ -334,8 +339,18 @@ void tcg_slow_st(void *opaque, uint32_t addr, uint64_t val, MemOp op,
         TCGTLBFill f;
         tcg_cpu_ops->tlb_fill(env, addr + size - 1, MMU_DATA_STORE, mmu_idx,
                               retaddr, &f);
+        /* A store into the running block restarts its instruction before
+         * either page is written (an RMW must not see half its store). */
+        uint32_t hi = f.phys & TCG_PAGE_MASK;
+        uint32_t nhi = (addr + size) & ~TCG_PAGE_MASK;
+        if (tb_page_has_code(hi)) {
+            tb_check_smc(env, hi, nhi, retaddr);
+        }
         tcg_cpu_ops->tlb_fill(env, addr, MMU_DATA_STORE, mmu_idx, retaddr,
                               &f);
+        if (tb_page_has_code(f.phys & TCG_PAGE_MASK)) {
+            tb_check_smc(env, f.phys, size - nhi, retaddr);
+        }
         for (int i = 0; i < size; i++) {
             st_page(env, addr + i, 1, val >> (8 * i), mmu_idx, retaddr);
         }

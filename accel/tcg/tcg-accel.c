@@ -25,6 +25,10 @@
  * them unchained.  -d exec / -d cpu log each block entered (and turn
  * chaining off).
  *
+ * A guest store into the running block restarts the storing instruction
+ * in a block of its own (tb_check_smc), so the instructions after it are
+ * translated from the stored bytes.
+ *
  * Writes by devices (DMA) over translated code arrive through the memory
  * listener's code_written hook (pages whose CODE dirty bit is clear): in
  * the vCPU thread that runs the loop (an OUT that starts a synchronous
@@ -427,6 +431,47 @@ void cpu_restore_state(CPUArchState *env, uintptr_t retaddr)
     }
 }
 
+/*
+ * A store into the running block (x86: later instructions see it).  The
+ * block would go on with the code translated before the store, so before
+ * the store is done the guest state goes back to the start of the
+ * storing instruction and the loop runs that instruction again in a
+ * block of its own (smc_single); the block after it is translated from
+ * the new bytes.  An instruction alone in its block may overwrite itself:
+ * it finishes as fetched, as on hardware.  A helper's store (retaddr 0)
+ * under the native back end cannot name its block: helpers that store end
+ * their block or store no code in practice, so it is not checked.
+ */
+void tb_check_smc(CPUArchState *env, uint32_t phys, uint32_t len,
+                  uintptr_t retaddr)
+{
+    TCGCPU *t = env_tcg(env);
+    if (!t || !t->cur_tb) {
+        return;
+    }
+    TB *tb = t->cur_tb->tci ? t->cur_tb
+             : retaddr ? tb_find_by_host(retaddr) : NULL;
+    if (!tb || (tb->flags & TBF_SINGLE)) {
+        return;
+    }
+    bool hit = false;
+    for (int k = 0; k < 2 && !hit; k++) {
+        uint32_t s0, e0;
+        if (tb->phys_page[k] == ~0u) {
+            continue;
+        }
+        tb_page_bytes(tb, k, &s0, &e0);
+        hit = phys <= e0 && phys + len > s0;
+    }
+    if (!hit) {
+        return;
+    }
+    stats.smc_restarts++;
+    cpu_restore_state(env, retaddr);
+    t->smc_single = true;
+    cpu_loop_exit_excp(env, EXCP_EXIT, 0, false);
+}
+
 /* ---- exceptions ---- */
 
 void cpu_loop_exit_excp(CPUArchState *env, int excp, int error_code,
@@ -604,10 +649,17 @@ static TB *tb_gen(CPUArchState *env, uint32_t phys, uint32_t cs_base,
 
 static TB *tb_find(CPUArchState *env)
 {
+    TCGCPU *t = env_tcg(env);
     uint32_t cs_base, eip, flags;
     if (unlikely(!tcg_cpu_ops->get_tb_cpu_state(env, &cs_base, &eip,
                                                 &flags))) {
         tcg_cpu_ops->raise_fetch_fault(env);
+    }
+    if (unlikely(t->smc_single)) {
+        /* The instruction that stored into its block, alone (the same
+         * block single-instruction flags would give: kept in the cache). */
+        t->smc_single = false;
+        flags |= TBF_SINGLE;
     }
     uint32_t lin = cs_base + eip;
     unsigned j = tb_jc_fn(lin);

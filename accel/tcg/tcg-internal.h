@@ -43,6 +43,7 @@ typedef struct TCGCPU {
     int excp, err;
     bool has_err;
     TB *cur_tb;
+    bool smc_single;              /* next block: one instruction (SMC) */
 } TCGCPU;
 
 static inline CPUState *env_cpu(CPUArchState *env)
@@ -85,12 +86,18 @@ bool tb_page_has_code(uint32_t phys_page);
 void tb_jc_flush(void);
 /* Invalidate blocks overlapping [phys, phys + len). */
 void tb_invalidate_phys_range(uint32_t phys, uint32_t len);
+/* Before a guest store to [phys, phys + len) on a page with code: if it
+ * overlaps the block that is running, unwind to the loop, which runs the
+ * storing instruction again alone (see tcg-accel.c). */
+void tb_check_smc(CPUArchState *env, uint32_t phys, uint32_t len,
+                  uintptr_t retaddr);
 /* Counters for tests: how much of the code cache map changes cost. */
 typedef struct TCGStats {
     uint64_t tb_translated;     /* blocks translated */
     uint64_t tb_invalidated;    /* blocks invalidated one by one */
     uint64_t full_flushes;      /* whole code cache dropped */
     uint64_t map_changes;       /* changed physical ranges applied */
+    uint64_t smc_restarts;      /* stores into the running block */
 } TCGStats;
 const TCGStats *tcg_stats(void);
 

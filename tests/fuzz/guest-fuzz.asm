@@ -23,7 +23,8 @@
 ;                   block-chaining use-after-free when the code cache is
 ;                   flushed)
 ;   bit 2 MASK_SMC_SAME  no store into the instruction that follows it in
-;                   the same block (emu's translator runs the stale one)
+;                   the same block (a fixed bug: emu's translator ran the
+;                   stale one; run.sh no longer sets it by default)
 ;   bit 3 TRACE     print each operation's number and kind (bisecting)
 ;
 ; What the guest never does, so that it cannot end the run early (the
