@@ -1,9 +1,11 @@
 #!/bin/sh
-# Configure (once) and build emu, its tests and guest programs.
+# Configure (once) and build: the make targets given (default: emu).
+# scripts/check.sh builds check-bins, everything the test tiers run.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
 if [ ! -f config.mak ] || [ configure -nt config.mak ]; then
     ./configure
 fi
-make -j"$(nproc)" emu tests guests
+[ $# -gt 0 ] || set -- emu
+make -j"$(nproc)" "$@"

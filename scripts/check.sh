@@ -9,7 +9,7 @@
 # summary when a test fails.  The environment is make check's.
 set -eu
 cd "$(dirname "$0")/.."
-if ! sh scripts/build.sh; then
+if ! sh scripts/build.sh check-bins; then
     echo "check: the build failed; no tests were run"
     echo "0 passed, 1 failed, 0 skipped"
     exit 1
