@@ -42,7 +42,7 @@ fuzz-libfuzzers: $(FUZZ_LIBFUZZERS)
 # The sanitizer build the smoke tier and `make fuzz` use.
 FUZZ_SAN_MAKE = $(MAKE) BUILD=build-san EMU=emu-san SAN_FLAGS="$(SANITIZE)"
 fuzz-smoke-bins: build/guests/fuzz-guest.bin
-	$(FUZZ_SAN_MAKE) fuzz-drivers
+	+$(FUZZ_SAN_MAKE) fuzz-drivers
 
 check-fuzz: fuzz-smoke-bins
 	$(TEST_ENV) sh tests/fuzz/smoke.sh
@@ -51,7 +51,7 @@ check-fuzz: fuzz-smoke-bins
 # per device target (tests/fuzz/run.sh documents the knobs).
 fuzz:
 	sh scripts/install-deps.sh --fuzz || echo "fuzz: could not install clang/libFuzzer; using the standalone driver"
-	$(FUZZ_SAN_MAKE) emu-san fuzz-drivers
+	+$(FUZZ_SAN_MAKE) emu-san fuzz-drivers
 	$(MAKE) build/guests/fuzz-guest.bin
 	@if sh tests/fuzz/have-libfuzzer.sh; then \
 	    $(MAKE) CC=clang BUILD=build-fuzz \

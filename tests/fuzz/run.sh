@@ -18,14 +18,13 @@
 # Environment (defaults in brackets):
 #   FUZZ_SEEDS [20]  FUZZ_START [1]  FUZZ_OPS [100000]  FUZZ_TIMEOUT [300]
 #   FUZZ_STALL [20] (the guest prints progress every 1024 operations)
-#   FUZZ_ACCEL [tcg]  FUZZ_MASK [pit,smc]: known open bugs the
-#     guest steers around (see guest-fuzz.asm; FUZZ_MASK= masks nothing):
-#       pit       PIT channel 0 counts 2-12 (timer storm starves the vCPU)
-#       smc       self-modifying code and ROM stores (use-after-free in
-#                 block chaining when the code cache is flushed)
+#   FUZZ_ACCEL [tcg]  FUZZ_MASK [empty]: bugs the guest can steer
+#     around while one is open (see guest-fuzz.asm; all three are fixed):
+#       pit       PIT channel 0 counts 2-12 (a timer storm starved the vCPU)
+#       smc       self-modifying code and ROM stores (a use-after-free in
+#                 block chaining when the code cache was flushed)
 #       smc-same  no store into the instruction that follows it in the
-#                 same block (a fixed bug: the translator ran the stale
-#                 instruction; not masked by default)
+#                 same block (the translator ran the stale instruction)
 #   FUZZ_TIME [60] seconds per device target, 0 to skip part 2
 #   FUZZ_TARGETS [all]  FUZZ_GUEST [1] (0 skips part 1)
 #   FUZZ_OUT [build-san/fuzz-run]  EMU_SAN [./emu-san]
@@ -42,7 +41,7 @@ FUZZ_OPS=${FUZZ_OPS:-100000}
 FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-300}
 FUZZ_STALL=${FUZZ_STALL:-20}
 FUZZ_ACCEL=${FUZZ_ACCEL:-tcg}
-FUZZ_MASK=${FUZZ_MASK-pit,smc}
+FUZZ_MASK=${FUZZ_MASK-}
 FUZZ_TIME=${FUZZ_TIME:-60}
 FUZZ_TARGETS=${FUZZ_TARGETS:-}
 FUZZ_GUEST=${FUZZ_GUEST:-1}
