@@ -10,7 +10,7 @@
 # Environment: EMU (default ./emu), CLI_TIMEOUT (seconds, default 10),
 # EMU_CLI_UNSUPPORTED (options emu recognises but refuses as not built
 # yet, ";"-separated, default: the disk, NIC and display options the pc
-# board refuses until their devices exist).
+# board refuses until their devices exist, in hw/pc/pc-options.c).
 # Prints one line per test and "N passed, N failed, N skipped".
 # shellcheck disable=SC2086  # $Q and $opt are split on purpose
 set -u

@@ -2,7 +2,9 @@
 # test-seabios.sh - boot Debian's SeaBIOS (bios-256k.bin) with no disks and
 # check its serial output: the banner "SeaBIOS (version" and, after trying
 # every boot device, "No bootable device".  SeaBIOS then waits forever,
-# so the test stops the emulator itself.
+# so the test stops the emulator itself.  This covers the board's firmware
+# side (hw/pc/pc-firmware.c: finding the image, CMOS, fw_cfg's e820 and
+# sercon-port entries that SeaBIOS reads).
 #
 # Environment: EMU (default ./emu), EMU_ACCELS (default "kvm", plus
 # "tcg" when $EMU -accel help lists it),

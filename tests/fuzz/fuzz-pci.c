@@ -16,109 +16,19 @@
 
 #define FZDEV PCI_DEVFN(3, 0)
 
-typedef struct FzPCIDev {
-    PCIDevice pci;
-    MemoryRegion io, mmio, mem64, rom;
-    uint8_t io_regs[32];
-} FzPCIDev;
-
-static uint64_t fzdev_io_read(void *opaque, uint64_t addr, unsigned size)
-{
-    FzPCIDev *s = opaque;
-    return s->io_regs[addr & 31];
-}
-
-static void fzdev_io_write(void *opaque, uint64_t addr, uint64_t val,
-                           unsigned size)
-{
-    FzPCIDev *s = opaque;
-    s->io_regs[addr & 31] = val;
-}
-
-static const MemoryRegionOps fzdev_io_ops = {
-    .read = fzdev_io_read,
-    .write = fzdev_io_write,
-    .impl = {.min_access_size = 1, .max_access_size = 1},
-};
-
-static uint64_t fzdev_mmio_read(void *opaque, uint64_t addr, unsigned size)
-{
-    return 0xabcd0000 | (addr & 0xffff);
-}
-
-static const MemoryRegionOps fzdev_mmio_ops = {
-    .read = fzdev_mmio_read,
-    .valid = {.min_access_size = 4, .max_access_size = 4},
-};
-
-static int fzdev_realize(DeviceState *dev, Error **errp)
-{
-    FzPCIDev *s = container_of(dev, FzPCIDev, pci.parent);
-    int ret = pci_device_attach(&s->pci, errp);
-    if (ret < 0) {
-        return ret;
-    }
-    pci_config_set_ids(&s->pci, 0x1234, 0x5678, 0x02000001);
-    s->pci.config[PCI_INTERRUPT_PIN] = 1;
-    memory_region_init_io(&s->io, &fzdev_io_ops, s, "fzdev-io", 32);
-    memory_region_init_io(&s->mmio, &fzdev_mmio_ops, s, "fzdev-mmio", 4096);
-    if (memory_region_init_ram(&s->mem64, "fzdev-mem64", 1 * MiB, errp) < 0 ||
-        memory_region_init_rom(&s->rom, "fzdev-rom", 64 * KiB, errp) < 0) {
-        return -ENOMEM;
-    }
-    memset(s->rom.ram, 0x55, 64 * KiB);
-    pci_register_bar(&s->pci, 0, PCI_BASE_ADDRESS_SPACE_IO, &s->io);
-    pci_register_bar(&s->pci, 1, 0, &s->mmio);
-    pci_register_bar(&s->pci, 2,
-                     PCI_BASE_ADDRESS_MEM_TYPE_64 |
-                         PCI_BASE_ADDRESS_MEM_PREFETCH,
-                     &s->mem64);
-    pci_register_bar(&s->pci, PCI_ROM_SLOT, 0, &s->rom);
-    return 0;
-}
-
-static void fzdev_unrealize(DeviceState *dev)
-{
-    FzPCIDev *s = container_of(dev, FzPCIDev, pci.parent);
-    pci_device_detach(&s->pci);
-    memory_region_finalize(&s->mem64);
-    memory_region_finalize(&s->rom);
-}
-
-static void fzdev_reset(DeviceState *dev)
-{
-    FzPCIDev *s = container_of(dev, FzPCIDev, pci.parent);
-    pci_device_reset(&s->pci);
-    memset(s->io_regs, 0, sizeof(s->io_regs));
-}
-
-static const Property fzdev_props[] = {
-    DEFINE_PROP_PCI_DEVFN(FzPCIDev),
-    DEFINE_PROP_END,
-};
-
-static const DeviceClass fzdev_class = {
-    .name = "fuzz-pci-dev",
-    .bus = "pci",
-    .instance_size = sizeof(FzPCIDev),
-    .props = fzdev_props,
-    .realize = fzdev_realize,
-    .unrealize = fzdev_unrealize,
-    .reset = fzdev_reset,
-};
-DEVICE_CLASS_REGISTER(fzdev_class);
+#include "tests/unit/pci-testdev.h"
 
 static void pci_fz_setup(FuzzRig *r)
 {
     Error *err = NULL;
     pcfz_init(r);
-    DeviceState *dev = device_new("fuzz-pci-dev");
+    DeviceState *dev = device_new("test-pci-dev");
     if (device_set_prop(dev, "addr", "3", &err) < 0 ||
         device_realize(dev, &pcfz.bus->qbus, &err) < 0) {
-        fuzz_must(NULL, err, "fuzz-pci-dev");
+        fuzz_must(NULL, err, "test-pci-dev");
     }
     device_reset(dev);
-    pcfz.extra = container_of(dev, FzPCIDev, pci.parent);
+    pcfz.extra = container_of(dev, TestPCIDev, pci.parent);
     fuzz_add_window(r, FUZZ_IO, 0xcf8, 8);
     /* Where firmware usually puts BARs, and the low I/O ports. */
     fuzz_add_window(r, FUZZ_MEM, 0xe0000000, 0x1000000);
@@ -127,7 +37,7 @@ static void pci_fz_setup(FuzzRig *r)
 
 static void pci_fz_teardown(FuzzRig *r)
 {
-    FzPCIDev *d = pcfz.extra;
+    TestPCIDev *d = pcfz.extra;
     pci_set_irq(&d->pci, 0);
     device_free(&d->pci.parent);
     pcfz_teardown(r);
@@ -135,7 +45,7 @@ static void pci_fz_teardown(FuzzRig *r)
 
 static void pci_fz_event(FuzzRig *r, const FuzzOp *op)
 {
-    FzPCIDev *d = pcfz.extra;
+    TestPCIDev *d = pcfz.extra;
     switch ((op->offset >> 28) & 3) {
     case 0: /* a configuration cycle to the test device */
         if (op->value & 0x80000000u) {
@@ -179,7 +89,7 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 
 static void pci_fz_check(FuzzRig *r, const FuzzOp *op)
 {
-    FzPCIDev *d = pcfz.extra;
+    TestPCIDev *d = pcfz.extra;
     const uint8_t *c = d->pci.config;
     uint16_t cmd = c[PCI_COMMAND] | c[PCI_COMMAND + 1] << 8;
     const PCIBar *io = &d->pci.bars[0], *mm = &d->pci.bars[1];

@@ -1,4 +1,4 @@
-/* Typed, named buses: names, the "bus" property and its validation, where
+/* Typed, named buses (hw/core/bus.c, hw/isa/isa-bus.c): names, the "bus" property and its validation, where
  * -device puts a device, and the info qtree nesting. */
 #include "tests/unit/harness.h"
 

@@ -1,5 +1,5 @@
 /*
- * Dirty tracking (include/emu/memory.h): the per-client bitmaps and their
+ * Dirty tracking (include/emu/memory.h, hw/core/memory-dirty.c): the per-client bitmaps and their
  * range operations, display snapshots, the listener hooks (log_change,
  * log_sync, code_written), the memory API's own writes, the translator's
  * stores (slow path and the not-dirty TLB flag, re-armed after a clear)
