@@ -719,64 +719,89 @@ static void test_pcspk_by_name(void)
 }
 
 /*
+ * The PIT behind a master 8259 as Linux programs it (vectors 0x30+, only
+ * IRQ0 unmasked); intr samples the PIC's INTR output.
+ */
+typedef struct PitPicRig {
+    TestBus tb;
+    IRQProbe intr;
+    IRQ *intr_line, *probe0;
+    IRQ **pic_irqs;
+    PICState *pic;
+    PITState *pit;
+} PitPicRig;
+
+static bool pit_pic_init(PitPicRig *r)
+{
+    Error *err = NULL;
+
+    test_bus_init(&r->tb);
+    r->intr_line = irq_new_probe(&r->intr);
+    r->pic_irqs = i8259_init(&r->tb.isa, r->intr_line, &r->pic, &err);
+    CHECK(r->pic_irqs != NULL);
+    if (!r->pic_irqs) {
+        error_free(err);
+        test_bus_cleanup(&r->tb);
+        irq_free(r->intr_line);
+        return false;
+    }
+    r->probe0 = r->tb.isa.irqs[0];
+    r->tb.isa.irqs[0] = r->pic_irqs[0];
+    r->pit = pit_init(&r->tb.isa, 0x40, &err);
+    CHECK(r->pit != NULL);
+    outb(&r->tb, 0x20, 0x11);
+    outb(&r->tb, 0x21, 0x30);
+    outb(&r->tb, 0x21, 0x04);
+    outb(&r->tb, 0x21, 0x01);
+    outb(&r->tb, 0x21, 0xfe);
+    return true;
+}
+
+static void pit_pic_cleanup(PitPicRig *r)
+{
+    r->tb.isa.irqs[0] = r->probe0;
+    test_bus_cleanup(&r->tb);
+    free(r->pic_irqs);
+    irq_free(r->intr_line);
+}
+
+/*
  * The PIT behind the PIC, as Linux runs them: vectors 0x30+, HZ=1000 in
  * mode 2, and a "CPU" that takes INTR, runs INTA and sends the EOI.
  */
 static void test_irq0_through_pic(void)
 {
-    TestBus tb;
-    IRQProbe intr;
-    PICState *pic;
-    Error *err = NULL;
-
-    test_bus_init(&tb);
-    IRQ *intr_line = irq_new_probe(&intr);
-    IRQ **pic_irqs = i8259_init(&tb.isa, intr_line, &pic, &err);
-    CHECK(pic_irqs != NULL);
-    if (!pic_irqs) {
-        error_free(err);
-        test_bus_cleanup(&tb);
-        irq_free(intr_line);
+    PitPicRig r;
+    if (!pit_pic_init(&r)) {
         return;
     }
-    IRQ *probe0 = tb.isa.irqs[0];
-    tb.isa.irqs[0] = pic_irqs[0];
-    PITState *pit = pit_init(&tb.isa, 0x40, &err);
-    CHECK(pit != NULL);
-
-    outb(&tb, 0x20, 0x11);
-    outb(&tb, 0x21, 0x30);
-    outb(&tb, 0x21, 0x04);
-    outb(&tb, 0x21, 0x01);
-    outb(&tb, 0x21, 0xfe);
+    TestBus *tb = &r.tb;
+    PICState *pic = r.pic;
     const int latch = (PIT_FREQ + 500) / 1000;
-    outb(&tb, 0x43, 0x34);
-    outb(&tb, 0x40, latch & 0xff);
-    outb(&tb, 0x40, latch >> 8);
+    outb(tb, 0x43, 0x34);
+    outb(tb, 0x40, latch & 0xff);
+    outb(tb, 0x40, latch >> 8);
     int64_t t0 = now_ns();
     int taken = 0, wrong = 0;
     while (now_ns() < t0 + 100 * 1000 * 1000) {
         clock_step_ns(50 * 1000);
-        if (intr.level) {
+        if (r.intr.level) {
             wrong += pic_read_irq(pic) != 0x30;
-            outb(&tb, 0x20, 0x20);
+            outb(tb, 0x20, 0x20);
             taken++;
         }
     }
     CHECK_EQ(taken, 100);
     CHECK_EQ(wrong, 0);
     /* Masked: IRQ0 edges stay pending in IRR, one interrupt later. */
-    outb(&tb, 0x21, 0xff);
+    outb(tb, 0x21, 0xff);
     step_to(now_ns() + 10 * 1000 * 1000);
-    CHECK_EQ(intr.level, 0);
-    outb(&tb, 0x21, 0xfe);
-    CHECK_EQ(intr.level, 1);
+    CHECK_EQ(r.intr.level, 0);
+    outb(tb, 0x21, 0xfe);
+    CHECK_EQ(r.intr.level, 1);
     CHECK_EQ(pic_read_irq(pic), 0x30);
 
-    tb.isa.irqs[0] = probe0;
-    test_bus_cleanup(&tb);
-    free(pic_irqs);
-    irq_free(intr_line);
+    pit_pic_cleanup(&r);
 }
 
 /* Ticks of the PIT clock from t0 to t (what the counter is a function of). */
@@ -881,53 +906,32 @@ static void test_late_timer_edges(void)
 /* Behind the PIC: after the stall one interrupt is pending, not more. */
 static void test_late_timer_through_pic(void)
 {
-    TestBus tb;
-    IRQProbe intr;
-    PICState *pic;
-    Error *err = NULL;
-
-    test_bus_init(&tb);
-    IRQ *intr_line = irq_new_probe(&intr);
-    IRQ **pic_irqs = i8259_init(&tb.isa, intr_line, &pic, &err);
-    CHECK(pic_irqs != NULL);
-    if (!pic_irqs) {
-        error_free(err);
-        test_bus_cleanup(&tb);
-        irq_free(intr_line);
+    PitPicRig r;
+    if (!pit_pic_init(&r)) {
         return;
     }
-    IRQ *probe0 = tb.isa.irqs[0];
-    tb.isa.irqs[0] = pic_irqs[0];
-    PITState *pit = pit_init(&tb.isa, 0x40, &err);
-    CHECK(pit != NULL);
-    outb(&tb, 0x20, 0x11);
-    outb(&tb, 0x21, 0x30);
-    outb(&tb, 0x21, 0x04);
-    outb(&tb, 0x21, 0x01);
-    outb(&tb, 0x21, 0xfe);
-    outb(&tb, 0x43, 0x34);
-    outb(&tb, 0x40, 2);
-    outb(&tb, 0x40, 0);
+    TestBus *tb = &r.tb;
+    PICState *pic = r.pic;
+    outb(tb, 0x43, 0x34);
+    outb(tb, 0x40, 2);
+    outb(tb, 0x40, 0);
     /* Whatever the programming sequence latched: take it. */
-    if (intr.level) {
+    if (r.intr.level) {
         CHECK_EQ(pic_read_irq(pic), 0x30);
-        outb(&tb, 0x20, 0x20);
+        outb(tb, 0x20, 0x20);
     }
-    int rises = intr.raises;
+    int rises = r.intr.raises;
     clock_jump_ns(20 * 1000 * 1000);
-    CHECK_EQ(intr.raises, rises + 1);
-    CHECK_EQ(intr.level, 1);
+    CHECK_EQ(r.intr.raises, rises + 1);
+    CHECK_EQ(r.intr.level, 1);
     CHECK_EQ(pic_read_irq(pic), 0x30);
-    outb(&tb, 0x20, 0x20);
+    outb(tb, 0x20, 0x20);
     /* Nothing more until the clock moves on. */
-    CHECK_EQ(intr.level, 0);
+    CHECK_EQ(r.intr.level, 0);
     CHECK(!timers_run_expired(CLOCK_VIRTUAL));
-    CHECK_EQ(intr.level, 0);
+    CHECK_EQ(r.intr.level, 0);
 
-    tb.isa.irqs[0] = probe0;
-    test_bus_cleanup(&tb);
-    free(pic_irqs);
-    irq_free(intr_line);
+    pit_pic_cleanup(&r);
 }
 
 int main(int argc, char **argv)
