@@ -10,8 +10,6 @@
 %define GUEST_NAME "guest-dma-smc"
 %include "guest.inc"
 
-%define FW_DMA_HI       0x514
-%define FW_DMA_LO       0x518
 %define DMA_CTL_ERROR   0x01
 %define DMA_CTL_READ    0x02
 %define DMA_CTL_SELECT  0x08
@@ -19,30 +17,7 @@
 %define FUNC            0x4000          ; mov al, 0x11; retf
 %define SIBLING         0x4100          ; mov al, 0x22; retf
 
-; fw_dma: EAX = control word, ECX = length, EDX = guest address.
-; Returns EAX = final control word (host order).
-fw_dma:
-        push    ecx
-        push    edx
-        bswap   eax
-        mov     [DMA_DESC + 0], eax
-        bswap   ecx
-        mov     [DMA_DESC + 4], ecx
-        mov     dword [DMA_DESC + 8], 0
-        bswap   edx
-        mov     [DMA_DESC + 12], edx
-        mov     dx, FW_DMA_HI
-        xor     eax, eax
-        out     dx, eax
-        mov     dx, FW_DMA_LO
-        mov     eax, DMA_DESC
-        bswap   eax
-        out     dx, eax                 ; starts the transfer
-        mov     eax, [DMA_DESC]
-        bswap   eax
-        pop     edx
-        pop     ecx
-        ret
+%include "fwcfg-dma.inc"
 
 main:
         ; Put the two functions in RAM (CPU stores, before any block).

@@ -17,8 +17,6 @@
 
 %define FW_SEL          0x510
 %define FW_DATA         0x511
-%define FW_DMA_HI       0x514
-%define FW_DMA_LO       0x518
 
 %define file_count      0x0600          ; dword
 %define e820_sel        0x0604          ; word (0 = not found)
@@ -58,36 +56,7 @@ fw_read_bytes:
         pop     ax
         ret
 
-; fw_dma: EAX = control word (host order), ECX = length, EDX = address.
-; Builds the big-endian descriptor at DMA_DESC, starts the transfer and
-; waits for completion.  Returns EAX = final control word (host order).
-fw_dma:
-        push    ecx
-        push    edx
-        bswap   eax
-        mov     [DMA_DESC + 0], eax
-        bswap   ecx
-        mov     [DMA_DESC + 4], ecx
-        mov     dword [DMA_DESC + 8], 0
-        bswap   edx
-        mov     [DMA_DESC + 12], edx
-        mov     dx, FW_DMA_HI
-        xor     eax, eax
-        out     dx, eax                 ; high half of the descriptor address
-        mov     dx, FW_DMA_LO
-        mov     eax, DMA_DESC
-        bswap   eax
-        out     dx, eax                 ; low half: starts the transfer
-        mov     ecx, 1000000
-.poll:  mov     eax, [DMA_DESC]
-        bswap   eax
-        test    eax, ~1                 ; done when only the error bit can remain
-        jz      .done
-        dec     ecx
-        jnz     .poll
-.done:  pop     edx
-        pop     ecx
-        ret
+%include "fwcfg-dma.inc"
 
 main:
         mov     word [e820_sel], 0
