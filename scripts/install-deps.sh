@@ -12,7 +12,9 @@ set -eu
 
 pkgs="build-essential pkg-config libglib2.0-dev libpixman-1-dev libsdl2-dev
 libslirp-dev libcapstone-dev linux-libc-dev nasm seabios python3 cpio gzip xz-utils
-ca-certificates"
+ca-certificates zlib1g-dev liburing-dev qemu-utils"
+# (qemu-utils: the storage tests check our images with qemu-img check and
+# compare, and read images qemu-img made.)
 # --bench: qemu to compare with, and gcc-multilib for the static i386
 # workload the benchmark guest runs (tests/bench/build-workload-initrd.sh).
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs qemu-system-x86 gcc-multilib"

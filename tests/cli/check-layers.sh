@@ -10,7 +10,11 @@
 #  - devices (hw/, include/hw/) include no accelerator header: neither
 #    accel/... nor emu/accel.h, except the machine and the board, which
 #    create the vCPUs and start the accelerator (hw/core/machine*.c,
-#    hw/pc/pc*.c).
+#    hw/pc/pc*.c);
+#  - devices see the block layer through include/block/block.h (drives)
+#    and the board also through blockdev.h (-drive); nothing in hw/
+#    includes block/block-int.h or a block/ source header (the format
+#    stack stays invisible to devices).
 #
 # Prints each offending #include as file:line: text, then "layers: N
 # violations"; exits 1 if there is any.  Run from anywhere (make
@@ -36,6 +40,11 @@ includes target-i386 | grep '"accel/' |
 includes tcg | grep -E '"(accel|target-)' >>"$out"
 includes hw include/hw | grep -E '"(accel/|emu/accel\.h)' |
     grep -v -E '^hw/(core/machine[^/]*|pc/pc[^/]*)\.c:' >>"$out"
+
+includes hw include/hw | grep -E '"block/' |
+    grep -v -E '"block/(block|blockdev)\.h"' >>"$out"
+includes hw include/hw | grep -E '"block/blockdev\.h"' |
+    grep -v -E '^hw/pc/pc[^/]*\.c:' >>"$out"
 
 n=$(grep -c '' "$out")
 cat "$out"
