@@ -10,6 +10,8 @@ then performs steps in order:
   -t SECS      timeout for each following wait step (default 60)
   -T           print "TIME <seconds since start>" when the next wait matches
   -k           kill the command (SIGTERM, then SIGKILL) and stop
+  -K           kill the command with SIGKILL at once (a crash: it gets no
+               chance to clean up), log what it had written, and stop
   -x STATUS    wait for the command to exit and require exit status STATUS
 
 Output is copied to --log FILE if given.  Exit status: 0 if every step
@@ -61,7 +63,7 @@ def main(argv):
                 err_path = val
             else:
                 steps.append((o, val))
-        elif o in ("-k", "-T"):
+        elif o in ("-k", "-K", "-T"):
             steps.append((o, None))
             i += 1
         else:
@@ -155,6 +157,16 @@ def main(argv):
                     return fail("cannot send %r" % val)
             elif op == "-k":
                 kill()
+                return 0
+            elif op == "-K":
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                proc.wait()
+                # What it wrote before dying is still in the pipe.
+                while read_some(time.monotonic() + 5):
+                    pass
                 return 0
             elif op == "-x":
                 deadline = time.monotonic() + timeout

@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""disk-guest-tools.py - the binary pieces of scripts/build-disk-guests.sh.
+
+  modules MODDIR NAME...
+      Print, one per line and in load order (dependencies first), the
+      paths (relative to MODDIR) of the kernel modules NAME... and of
+      every module they depend on.  MODDIR is /lib/modules/<version> as
+      unpacked from Debian's linux-image package, which has no
+      modules.dep (depmod makes it at install time): the dependencies
+      come from each module's own "depends=" entry in .modinfo.
+
+  cpio OUT SRCDIR
+      Write a gzip'd cpio (newc) archive of the tree SRCDIR (regular
+      files, directories and symbolic links; owner root, mtime 0).  Linux
+      unpacks initramfs archives that are concatenated in order, so OUT
+      can be appended to another initramfs to add or replace files.
+
+  mbr DISK BOOTCODE START SIZE TYPE
+      Write a master boot record into the image DISK: the first 440 bytes
+      of BOOTCODE (syslinux's mbr.bin), one active primary partition of
+      SIZE sectors from sector START with partition type TYPE (hex), and
+      the 0x55AA signature.  The other partition slots are cleared.
+
+Only the standard library is used.
+"""
+import gzip
+import os
+import re
+import stat
+import struct
+import sys
+
+
+def die(msg):
+    sys.stderr.write("disk-guest-tools: %s\n" % msg)
+    sys.exit(1)
+
+
+def modname(path):
+    return os.path.basename(path).split(".ko")[0].replace("-", "_")
+
+
+def cmd_modules(moddir, names):
+    index = {}
+    for dirpath, _dirs, files in os.walk(moddir):
+        for f in files:
+            if f.endswith(".ko"):
+                index[modname(f)] = os.path.relpath(os.path.join(dirpath, f), moddir)
+    builtin = set()
+    try:
+        with open(os.path.join(moddir, "modules.builtin")) as f:
+            builtin = {modname(line.strip()) for line in f if line.strip()}
+    except OSError:
+        pass
+
+    def depends(name):
+        with open(os.path.join(moddir, index[name]), "rb") as f:
+            data = f.read()
+        m = re.search(rb"(?:^|\0)depends=([^\0]*)\0", data)
+        if not m:
+            return []
+        return [d.replace("-", "_") for d in m.group(1).decode().split(",") if d]
+
+    order, done, busy = [], set(), set()
+
+    def visit(name, wanted_by):
+        name = name.replace("-", "_")
+        if name in done or name in builtin:
+            return
+        if name not in index:
+            die("module %s%s not found under %s" % (
+                name, " (needed by %s)" % wanted_by if wanted_by else "", moddir))
+        if name in busy:
+            die("dependency loop through module %s" % name)
+        busy.add(name)
+        for dep in depends(name):
+            visit(dep, name)
+        busy.discard(name)
+        done.add(name)
+        order.append(index[name])
+
+    for n in names:
+        visit(n, None)
+    for path in order:
+        print(path)
+
+
+def pad4(n):
+    return (4 - n % 4) % 4
+
+
+def cmd_cpio(out, srcdir):
+    buf = bytearray()
+
+    def add(ino, name, mode, data):
+        nm = name.encode() + b"\0"
+        fields = (ino, mode, 0, 0, 2 if stat.S_ISDIR(mode) else 1, 0, len(data),
+                  0, 0, 0, 0, len(nm), 0)
+        buf.extend(("070701" + "".join("%08X" % v for v in fields)).encode())
+        buf.extend(nm)
+        buf.extend(b"\0" * pad4(110 + len(nm)))
+        buf.extend(data)
+        buf.extend(b"\0" * pad4(len(data)))
+
+    # Inode numbers well above any base archive's, so that the kernel's
+    # hard-link detection cannot mix the two archives up.
+    ino = 20000
+    for dirpath, dirs, files in os.walk(srcdir):
+        dirs.sort()
+        for name in sorted(dirs) + sorted(files):
+            path = os.path.join(dirpath, name)
+            rel = os.path.relpath(path, srcdir)
+            st = os.lstat(path)
+            ino += 1
+            if stat.S_ISLNK(st.st_mode):
+                add(ino, rel, stat.S_IFLNK | 0o777, os.readlink(path).encode())
+            elif stat.S_ISDIR(st.st_mode):
+                add(ino, rel, stat.S_IFDIR | 0o755, b"")
+            elif stat.S_ISREG(st.st_mode):
+                with open(path, "rb") as f:
+                    data = f.read()
+                add(ino, rel, stat.S_IFREG | (st.st_mode & 0o777), data)
+    add(0, "TRAILER!!!", 0, b"")
+    buf.extend(b"\0" * pad4(len(buf)))
+    tmp = out + ".tmp"
+    with open(tmp, "wb") as f:
+        # mtime=0: the same inputs give the same archive.
+        with gzip.GzipFile(fileobj=f, mode="wb", mtime=0) as gz:
+            gz.write(bytes(buf))
+    os.replace(tmp, out)
+
+
+def cmd_mbr(disk, bootcode, start, size, ptype):
+    with open(bootcode, "rb") as f:
+        code = f.read(440)
+    if len(code) < 440:
+        code += b"\0" * (440 - len(code))
+    # CHS fields: LBA-only marker values (1023/254/63), as partitioners
+    # write for partitions they do not describe in CHS.
+    chs = b"\xfe\xff\xff"
+    entry = struct.pack("<B3sB3sII", 0x80, chs, ptype, chs, start, size)
+    mbr = code + b"\0" * 6 + entry + b"\0" * 48 + b"\x55\xaa"
+    assert len(mbr) == 512
+    with open(disk, "r+b") as f:
+        f.write(mbr)
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[0] == "modules":
+        cmd_modules(argv[1], argv[2:])
+    elif len(argv) == 3 and argv[0] == "cpio":
+        cmd_cpio(argv[1], argv[2])
+    elif len(argv) == 6 and argv[0] == "mbr":
+        cmd_mbr(argv[1], argv[2], int(argv[3]), int(argv[4]), int(argv[5], 16))
+    else:
+        sys.stderr.write(__doc__)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
