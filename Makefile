@@ -36,7 +36,7 @@ TEST_SRCS = $(wildcard tests/unit/test-*.c)
 TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 TEST_LIB_OBJS = $(BUILD)/tests/unit/harness.o $(BUILD)/tests/unit/x86-harness.o
 
-.PHONY: bench-linux bench-disk check-difftest-long all check check-unit check-guests check-functional check-cli \
+.PHONY: bench-linux check-difftest-long all check check-unit check-guests check-functional check-cli \
         check-layers check-bins check-sanitize bench demo clean distclean format-check guests
 
 all: $(EMU)
@@ -132,6 +132,7 @@ bench-linux: $(EMU)
 
 # The same kernel's ata_piix on an IDE disk (raw and qcow2) under emu and
 # qemu-system-i386, -accel tcg: MB/s and ratios (a few minutes).
+.PHONY: bench-disk
 bench-disk: $(EMU)
 	sh scripts/install-deps.sh --bench
 	EMU=./$(EMU) sh tests/bench/disk.sh

@@ -29,7 +29,7 @@ if [ -z "$EMU_IMG" ]; then
     done
 fi
 
-append="console=ttyS0 panic=-1"
+append=$STORAGE_APPEND
 t=$STORAGE_TIMEOUT
 
 crash() {

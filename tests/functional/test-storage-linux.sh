@@ -28,7 +28,7 @@ for tool in mke2fs debugfs e2fsck; do
         { skipped=1; finish "$tool not found (install e2fsprogs)"; }
 done
 
-append="console=ttyS0 panic=-1"
+append=$STORAGE_APPEND
 t=$STORAGE_TIMEOUT
 token() { od -An -N6 -tx1 /dev/urandom | tr -d ' \n'; }
 iso_sectors=$(($(wc -c <"$DISK_ISO") / 512))
