@@ -22,12 +22,9 @@ root=$(cd "$here/../.." && pwd)
 cd "$root" || exit 1
 storage_setup
 CRASH_AFTER=${CRASH_AFTER:-30}
-EMU_IMG=${EMU_IMG:-}
-if [ -z "$EMU_IMG" ]; then
-    for f in ./emu-img build/emu-img; do
-        [ -x "$f" ] && { EMU_IMG=$f; break; }
-    done
-fi
+EMU_IMG=${EMU_IMG:-./emu-img}
+# emu-img checks too once it is built (make builds it next to emu).
+[ -x "$EMU_IMG" ] || EMU_IMG=
 
 append=$STORAGE_APPEND
 t=$STORAGE_TIMEOUT
