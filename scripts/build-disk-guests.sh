@@ -166,7 +166,7 @@ syslinux --install "$part"
 hd=$out/hd-syslinux.img
 rm -f "$hd.tmp"
 truncate -s 32M "$hd.tmp"
-python3 "$tools" mbr "$hd.tmp" "$mbrbin" 2048 $((31 * 1024 * 2)) 06
+python3 "$tools" mbr "$hd.tmp" "$mbrbin" 2048,$((31 * 1024 * 2)),06,boot
 dd if="$part" of="$hd.tmp" bs=1M seek=1 conv=notrunc status=none
 mv "$hd.tmp" "$hd"
 

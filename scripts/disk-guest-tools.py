@@ -15,11 +15,11 @@
       unpacks initramfs archives that are concatenated in order, so OUT
       can be appended to another initramfs to add or replace files.
 
-  mbr DISK BOOTCODE START SIZE TYPE
+  mbr DISK BOOTCODE PART...
       Write a master boot record into the image DISK: the first 440 bytes
-      of BOOTCODE (syslinux's mbr.bin), one active primary partition of
-      SIZE sectors from sector START with partition type TYPE (hex), and
-      the 0x55AA signature.  The other partition slots are cleared.
+      of BOOTCODE (syslinux's mbr.bin), up to four primary partitions and
+      the 0x55AA signature.  PART is START,SIZE,TYPE[,boot]: SIZE sectors
+      from sector START, partition type TYPE (hex), active with ",boot".
 
 Only the standard library is used.
 """
@@ -130,16 +130,25 @@ def cmd_cpio(out, srcdir):
     os.replace(tmp, out)
 
 
-def cmd_mbr(disk, bootcode, start, size, ptype):
+def cmd_mbr(disk, bootcode, parts):
     with open(bootcode, "rb") as f:
         code = f.read(440)
     if len(code) < 440:
         code += b"\0" * (440 - len(code))
-    # CHS fields: LBA-only marker values (1023/254/63), as partitioners
-    # write for partitions they do not describe in CHS.
-    chs = b"\xfe\xff\xff"
-    entry = struct.pack("<B3sB3sII", 0x80, chs, ptype, chs, start, size)
-    mbr = code + b"\0" * 6 + entry + b"\0" * 48 + b"\x55\xaa"
+    if not 1 <= len(parts) <= 4:
+        die("mbr: one to four partitions")
+    table = b""
+    for part in parts:
+        f = part.split(",")
+        if len(f) not in (3, 4) or (len(f) == 4 and f[3] != "boot"):
+            die("mbr: bad partition %r (want START,SIZE,TYPE[,boot])" % part)
+        # CHS fields: LBA-only marker values (1023/254/63), as
+        # partitioners write for partitions they do not describe in CHS.
+        chs = b"\xfe\xff\xff"
+        table += struct.pack("<B3sB3sII", 0x80 if len(f) == 4 else 0, chs,
+                             int(f[2], 16), chs, int(f[0]), int(f[1]))
+    table += b"\0" * (64 - len(table))
+    mbr = code + b"\0" * 6 + table + b"\x55\xaa"
     assert len(mbr) == 512
     with open(disk, "r+b") as f:
         f.write(mbr)
@@ -150,8 +159,8 @@ def main(argv):
         cmd_modules(argv[1], argv[2:])
     elif len(argv) == 3 and argv[0] == "cpio":
         cmd_cpio(argv[1], argv[2])
-    elif len(argv) == 6 and argv[0] == "mbr":
-        cmd_mbr(argv[1], argv[2], int(argv[3]), int(argv[4]), int(argv[5], 16))
+    elif len(argv) >= 4 and argv[0] == "mbr":
+        cmd_mbr(argv[1], argv[2], argv[3:])
     else:
         sys.stderr.write(__doc__)
         sys.exit(2)
