@@ -4,9 +4,9 @@
 #   emu              -machine pc -accel tcg -m 256 -nographic -no-reboot
 #   qemu-system-i386   -kernel K -initrd I -append "... emutest=bench"
 #                      -drive file=IMG,format=FMT,if=ide,index=0,cache=writeback
-# (pci=noacpi on both: emu's tables for direct kernel boot describe no
-# PCI root bridge, see tests/functional/storage-lib.sh; QEMU also gets
-# $QEMU_EXTRA_ARGS, default "-nodefaults -serial
+# (emu's kernel command line also has pci=noacpi: its tables for direct
+# kernel boot describe no PCI root bridge, see
+# tests/functional/storage-lib.sh.  QEMU also gets $QEMU_EXTRA_ARGS, default "-nodefaults -serial
 # mon:stdio": no VGA, NIC, floppy or CD-ROM on either side).  The guest is
 # Debian's 686 kernel with its own ata_piix driver and the benchmark
 # initramfs, the disk a fresh copy of one template for every run, raw or
@@ -103,7 +103,7 @@ run_guest() {
         -t "$BENCH_BOOT_TIMEOUT" -r 'EMU-GUEST-READY|Kernel panic - not syncing' \
         -t "$BENCH_WORK_TIMEOUT" -r 'EMU-BENCH-DONE|EMU-TEST-FAIL.*' -t 60 -x 0 \
         -- "$@" -kernel "$BENCH_KERNEL" -initrd "$BENCH_INITRD" \
-           -append "console=ttyS0 panic=-1 pci=noacpi emutest=bench emubench_mib=$BENCH_DISK_MIB emubench_rand=$BENCH_DISK_RAND" \
+           -append "console=ttyS0 panic=-1 $append_extra emutest=bench emubench_mib=$BENCH_DISK_MIB emubench_rand=$BENCH_DISK_RAND" \
            -drive "file=$img,format=$fmt,if=ide,index=0,cache=writeback" \
            >/dev/null 2>"$tmp/expect.err"
     st=$?
@@ -170,9 +170,11 @@ while [ "$n" -le "$BENCH_RUNS" ]; do
             if [ "$label" = emu ]; then
                 # shellcheck disable=SC2086
                 set -- "$EMU" $opts $EMU_EXTRA_ARGS
+                append_extra=pci=noacpi
             else
                 # shellcheck disable=SC2086
                 set -- "$QEMU" $opts $QEMU_EXTRA_ARGS
+                append_extra=
             fi
             if ! run_guest "$label" "$fmt" "$n" "$@"; then
                 echo "$label $fmt: run $n failed: $why"
