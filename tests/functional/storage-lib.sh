@@ -6,6 +6,8 @@
 #   ends the script with a skip that names what is missing outside the
 #   project.  Sets $logdir and the DISK_* variables of disk.env, and
 #   $work, a scratch directory removed at exit.
+# storage_need OPTION...: ends the script with a skip when this emu still
+#   refuses one of OPTIONs as not built yet (the list in `emu -help`).
 # storage_run NAME STEPS... -- ARGS...: runs expect.py with STEPS on
 #   "$EMU $STORAGE_ARGS ARGS $EMU_EXTRA_ARGS", logging the serial output
 #   to $logdir/NAME.log; returns expect.py's status, with its one-line
@@ -67,6 +69,18 @@ storage_setup() {
     eval "$denv"
     work=$(mktemp -d "${TMPDIR:-/tmp}/emu-storage.XXXXXX") || exit 1
     trap 'rm -rf "$work"' EXIT INT TERM
+}
+
+storage_need() {
+    refused=$("$EMU" -help 2>/dev/null | sed -n '/^Not built yet/,/^$/p' | tr '\n' ' ')
+    [ -n "$refused" ] || return 0
+    for o in "$@"; do
+        case " $refused " in
+            *" $o "*)
+                skipped=1
+                finish "this emu refuses $o as not built yet (emu -help)" ;;
+        esac
+    done
 }
 
 storage_run() {

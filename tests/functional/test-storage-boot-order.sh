@@ -18,6 +18,7 @@ root=$(cd "$here/../.." && pwd)
 . "$here/storage-lib.sh"
 cd "$root" || exit 1
 storage_setup
+storage_need -hda -cdrom -fda -boot -snapshot
 
 media="-hda $DISK_HD -cdrom $DISK_ORDER_ISO -fda $DISK_FLOPPY -snapshot"
 marker='EMU-BOOT-(HD|CD|FD)'

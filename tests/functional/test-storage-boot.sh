@@ -17,6 +17,7 @@ root=$(cd "$here/../.." && pwd)
 . "$here/storage-lib.sh"
 cd "$root" || exit 1
 storage_setup
+storage_need -hda -cdrom -snapshot
 
 t=$STORAGE_TIMEOUT
 if storage_run storage-boot-hd -t "$t" -e EMU-BOOT-HD -e "Linux version" \

@@ -21,6 +21,7 @@ root=$(cd "$here/../.." && pwd)
 . "$here/storage-lib.sh"
 cd "$root" || exit 1
 storage_setup
+storage_need -drive
 CRASH_AFTER=${CRASH_AFTER:-30}
 EMU_IMG=${EMU_IMG:-./emu-img}
 # emu-img checks too once it is built (make builds it next to emu).

@@ -22,6 +22,7 @@ root=$(cd "$here/../.." && pwd)
 . "$here/storage-lib.sh"
 cd "$root" || exit 1
 storage_setup
+storage_need -drive -cdrom -snapshot
 for tool in mke2fs debugfs e2fsck; do
     command -v $tool >/dev/null 2>&1 || PATH=$PATH:/sbin:/usr/sbin
     command -v $tool >/dev/null 2>&1 ||
