@@ -18,7 +18,8 @@
 # Environment: EMU (default ./emu), STORAGE_ACCEL (default tcg),
 # STORAGE_TIMEOUT (seconds per wait, default 120), EMU_EXTRA_ARGS
 # (appended; e.g. "-nodefaults -serial mon:stdio" when EMU is
-# qemu-system-i386), EMU_NO_FETCH=1 (skip if the guests are not cached),
+# qemu-system-i386), EMU_NO_FETCH=1 (skip rather than download the
+# guests scripts/fetch-guests.sh fetches),
 # EMU_GUEST_CACHE, FUNC_LOG_DIR (default build/functional).
 
 STORAGE_ACCEL=${STORAGE_ACCEL:-tcg}
@@ -55,9 +56,11 @@ storage_setup() {
     done
     build=$root/scripts/build-disk-guests.sh
     if ! denv=$(sh "$build" --print 2>/dev/null); then
-        if [ "${EMU_NO_FETCH:-0}" = 1 ]; then
+        # EMU_NO_FETCH=1 forbids downloads, not building from the cache.
+        if [ "${EMU_NO_FETCH:-0}" = 1 ] &&
+           ! sh "$root/scripts/fetch-guests.sh" --print >/dev/null 2>&1; then
             skipped=1
-            finish "disk guests not built and EMU_NO_FETCH=1 (run scripts/build-disk-guests.sh)"
+            finish "guests not cached and EMU_NO_FETCH=1 (run scripts/build-disk-guests.sh)"
         fi
         echo "$(basename "$0" .sh): building the disk guests (scripts/build-disk-guests.sh)..."
         if ! denv=$(sh "$build" 2>"$logdir/build-disk-guests.log"); then
