@@ -20,7 +20,10 @@
 #               within those N MiB (the same offsets every run)
 #   file copy   cp of a 32 MiB file on ext2 (sda1) and sync
 # then the copy is read back from the disk and its md5 compared with the
-# host's: a mismatch is reported as WRONG.  Prints each run, a table of
+# host's: a mismatch is reported as WRONG.  Each run's line ends with the
+# parts' time by the guest clock and by the host clock (the latter also
+# holds starting the programs): they should be close, or the guest clock
+# is off and so are the figures.  Prints each run, a table of
 # medians in MB/s (10^6 bytes per second) with the ratio emu/QEMU, and a
 # summary line.  Runs alternate between emu and QEMU.
 #
@@ -101,11 +104,13 @@ run_guest() {
     # shellcheck disable=SC2016
     python3 "$expect" --log "$log" --stderr "$log.err" \
         -t "$BENCH_BOOT_TIMEOUT" -r 'EMU-GUEST-READY|Kernel panic - not syncing' \
-        -t "$BENCH_WORK_TIMEOUT" -r 'EMU-BENCH-DONE|EMU-TEST-FAIL.*' -t 60 -x 0 \
+        -t "$BENCH_WORK_TIMEOUT" -T -r 'EMU-PARTS-BEGIN|EMU-TEST-FAIL.*' \
+        -T -r 'EMU-PARTS-END|EMU-TEST-FAIL.*' \
+        -r 'EMU-BENCH-DONE|EMU-TEST-FAIL.*' -t 60 -x 0 \
         -- "$@" -kernel "$BENCH_KERNEL" -initrd "$BENCH_INITRD" \
            -append "console=ttyS0 panic=-1 $append_extra emutest=bench emubench_mib=$BENCH_DISK_MIB emubench_rand=$BENCH_DISK_RAND" \
            -drive "file=$img,format=$fmt,if=ide,index=0,cache=writeback" \
-           >/dev/null 2>"$tmp/expect.err"
+           >"$tmp/times" 2>"$tmp/expect.err"
     st=$?
     tr -d '\r' <"$log" >"$tmp/serial"
     awk '/^DISK [a-z]+ [0-9.]+ [0-9]+$/ && $3 > 0 { printf "%s %.1f\n", $2, $4 / $3 / 1e6 }' \
@@ -118,6 +123,12 @@ run_guest() {
         rm -f "$res"
         return 1
     fi
+    # The guest clock against the host's: the parts' guest times summed,
+    # and the host time from EMU-PARTS-BEGIN to EMU-PARTS-END (which also
+    # holds starting each part's programs).
+    host=$(awk '/^TIME / { t[++n] = $2 } END { if (n == 2) printf "%.3f", t[2] - t[1] }' "$tmp/times")
+    guest=$(awk '/^DISK [a-z]+ [0-9.]+ [0-9]+$/ { s += $3 } END { printf "%.3f", s }' "$tmp/serial")
+    clock="guest ${guest}s / host ${host:-?}s"
     md5=$(sed -n 's/^EMU-BENCH-MD5 //p' "$tmp/serial")
     [ "$md5" = "$BENCH_SRC_MD5" ] || wrong="$wrong copy-md5(${md5:-missing}!=$BENCH_SRC_MD5)"
     for item in $ITEMS; do
@@ -183,7 +194,7 @@ while [ "$n" -le "$BENCH_RUNS" ]; do
                 failed="$failed $label.$fmt"
                 continue
             fi
-            echo "$label $fmt run $n: $(awk '{ printf "%s %s  ", $1, $2 }' "$res")"
+            echo "$label $fmt run $n: $(awk '{ printf "%s %s  ", $1, $2 }' "$res")($clock)"
             if [ -n "$wrong" ]; then
                 echo "$label $fmt run $n: WRONG results:$wrong (serial log: $log)"
                 wrong_any=yes
