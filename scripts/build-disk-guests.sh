@@ -101,9 +101,9 @@ kdeb=$(ls "$CACHE"/debs/i386/linux-image-"$kver"_*.deb 2>/dev/null | head -n 1 |
 [ -n "$kdeb" ] || die "no linux-image-$kver .deb in $CACHE/debs/i386 (run scripts/fetch-guests.sh --force)"
 
 mkdir -p "$out"
-work=$out/work
-rm -rf "$work"
-mkdir -p "$work"
+# A private scratch directory: another checkout's tests may be building
+# the same cache at the same time (the results are replaced atomically).
+work=$(mktemp -d "$out/work.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
 log "unpacking the modules of $(basename "$kdeb")"
@@ -126,18 +126,18 @@ done <"$work/order"
 cp "$init" "$tree/init"
 chmod 755 "$tree/init"
 python3 "$tools" cpio "$work/extra.cpio.gz" "$tree"
-python3 - "$base" "$work/extra.cpio.gz" "$out/initrd-storage.img" <<'EOF'
-import os, sys
+python3 - "$base" "$work/extra.cpio.gz" "$work/initrd-storage.img" <<'EOF'
+import sys
 base, extra, dst = sys.argv[1:]
 with open(base, "rb") as f:
     first = f.read()
 with open(extra, "rb") as f:
     second = f.read()
-with open(dst + ".tmp", "wb") as f:
+with open(dst, "wb") as f:
     # Each archive of a concatenated initramfs starts 4-byte aligned.
     f.write(first + b"\0" * ((4 - len(first) % 4) % 4) + second)
-os.replace(dst + ".tmp", dst)
 EOF
+mv "$work/initrd-storage.img" "$out/initrd-storage.img"
 
 append="console=ttyS0 earlyprintk=serial,ttyS0,115200 panic=-1"
 
@@ -164,26 +164,24 @@ mcopy -i "$part" "$base" ::initrd.img
 mcopy -i "$part" "$work/syslinux.cfg" ::syslinux.cfg
 syslinux --install "$part"
 hd=$out/hd-syslinux.img
-rm -f "$hd.tmp"
-truncate -s 32M "$hd.tmp"
-python3 "$tools" mbr "$hd.tmp" "$mbrbin" 2048,$((31 * 1024 * 2)),06,boot
-dd if="$part" of="$hd.tmp" bs=1M seek=1 conv=notrunc status=none
-mv "$hd.tmp" "$hd"
+truncate -s 32M "$work/hd.img"
+python3 "$tools" mbr "$work/hd.img" "$mbrbin" 2048,$((31 * 1024 * 2)),06,boot
+dd if="$part" of="$work/hd.img" bs=1M seek=1 conv=notrunc status=none
+mv "$work/hd.img" "$hd"
 
 # The floppy: SYSLINUX on a 1.44 MB FAT12 image, a marker only.
 log "building fd-syslinux.img"
 fd=$out/fd-syslinux.img
-rm -f "$fd.tmp"
-mkfs.vfat -n EMUFLOPPY -C "$fd.tmp" 1440 >/dev/null
+mkfs.vfat -n EMUFLOPPY -C "$work/fd.img" 1440 >/dev/null
 cat >"$work/fd.cfg" <<EOF
 SERIAL 0 115200
 SAY EMU-BOOT-FD
 PROMPT 1
 TIMEOUT 0
 EOF
-mcopy -i "$fd.tmp" "$work/fd.cfg" ::syslinux.cfg
-syslinux --install "$fd.tmp"
-mv "$fd.tmp" "$fd"
+mcopy -i "$work/fd.img" "$work/fd.cfg" ::syslinux.cfg
+syslinux --install "$work/fd.img"
+mv "$work/fd.img" "$fd"
 
 # The CDs: GRUB for BIOS (i386-pc) on El Torito, made by grub-mkrescue.
 # Serial only: SeaBIOS mirrors the VGA text console to the serial port
@@ -193,9 +191,9 @@ terminal_input serial
 terminal_output serial'
 mkiso() {   # mkiso OUT DIR
     grub-mkrescue -d /usr/lib/grub/i386-pc --locales= --fonts= --themes= \
-        -o "$1.tmp" "$2" >"$work/mkrescue.log" 2>&1 ||
+        -o "$work/cd.iso" "$2" >"$work/mkrescue.log" 2>&1 ||
         { cat "$work/mkrescue.log" >&2; die "grub-mkrescue failed for $1"; }
-    mv "$1.tmp" "$1"
+    mv "$work/cd.iso" "$1"
 }
 log "building boot.iso"
 iso=$work/iso
@@ -224,7 +222,7 @@ reboot
 EOF
 mkiso "$out/order.iso" "$oiso"
 
-cat >"$envfile.tmp" <<EOF
+cat >"$work/env" <<EOF
 DISK_KERNEL='$kernel'
 DISK_INITRD='$out/initrd-storage.img'
 DISK_HD='$hd'
@@ -232,7 +230,7 @@ DISK_ISO='$out/boot.iso'
 DISK_ORDER_ISO='$out/order.iso'
 DISK_FLOPPY='$fd'
 EOF
-mv "$envfile.tmp" "$envfile"
+mv "$work/env" "$envfile"
 date >"$stamp"
 log "done; paths in $envfile"
 cat "$envfile"

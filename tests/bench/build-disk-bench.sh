@@ -57,8 +57,8 @@ if [ "$force" = no ] && up_to_date; then
 fi
 
 mkdir -p "$out"
-work=$out/work
-rm -rf "$work"
+# Private scratch: another checkout may be building the same cache.
+work=$(mktemp -d "$out/work.XXXXXX")
 mkdir -p "$work/tree/bin" "$work/fs"
 trap 'rm -rf "$work"' EXIT INT TERM
 
@@ -68,18 +68,18 @@ gcc -m32 -static -O2 -Wall -Wextra -o "$work/tree/bin/diskbench" "$here/diskbenc
 cp "$here/disk-bench-guest.sh" "$work/tree/bin/disk-bench.sh"
 chmod 755 "$work/tree/bin/disk-bench.sh"
 python3 "$tools" cpio "$work/extra.cpio.gz" "$work/tree"
-python3 - "$DISK_INITRD" "$work/extra.cpio.gz" "$out/initrd-bench.img" <<'EOF'
-import os, sys
+python3 - "$DISK_INITRD" "$work/extra.cpio.gz" "$work/initrd-bench.img" <<'EOF'
+import sys
 base, extra, dst = sys.argv[1:]
 with open(base, "rb") as f:
     first = f.read()
 with open(extra, "rb") as f:
     second = f.read()
-with open(dst + ".tmp", "wb") as f:
+with open(dst, "wb") as f:
     # Each archive of a concatenated initramfs starts 4-byte aligned.
     f.write(first + b"\0" * ((4 - len(first) % 4) % 4) + second)
-os.replace(dst + ".tmp", dst)
 EOF
+mv "$work/initrd-bench.img" "$out/initrd-bench.img"
 
 log "building template.raw"
 # /src: 32 MiB of xorshift32 output, the same bytes on every host.
@@ -105,18 +105,17 @@ area_mib=512
 rm -f "$work/p1.img"
 mke2fs -q -F -t ext2 -d "$work/fs" "$work/p1.img" 96M >&2 || die "mke2fs failed"
 tmpl=$out/template.raw
-rm -f "$tmpl.tmp"
-truncate -s $((1 + 96 + area_mib))M "$tmpl.tmp"
-python3 "$tools" mbr "$tmpl.tmp" /dev/null 2048,$p1,83 $((2048 + p1)),$((area_mib * 2048)),83
-dd if="$work/p1.img" of="$tmpl.tmp" bs=1M seek=1 conv=notrunc,sparse status=none
-mv "$tmpl.tmp" "$tmpl"
+truncate -s $((1 + 96 + area_mib))M "$work/template.raw"
+python3 "$tools" mbr "$work/template.raw" /dev/null 2048,$p1,83 $((2048 + p1)),$((area_mib * 2048)),83
+dd if="$work/p1.img" of="$work/template.raw" bs=1M seek=1 conv=notrunc,sparse status=none
+mv "$work/template.raw" "$tmpl"
 
-cat >"$envfile.tmp" <<EOF
+cat >"$work/env" <<EOF
 BENCH_KERNEL='$DISK_KERNEL'
 BENCH_INITRD='$out/initrd-bench.img'
 BENCH_TEMPLATE='$tmpl'
 BENCH_SRC_MD5='$md5'
 BENCH_AREA_MIB='$area_mib'
 EOF
-mv "$envfile.tmp" "$envfile"
+mv "$work/env" "$envfile"
 cat "$envfile"
