@@ -5,12 +5,53 @@
  * opens anyway; QEMU's tools see our locks (qemu-img info on a qcow2
  * image we hold, qemu-io writing a raw one) and we see theirs (a
  * qemu-io holding the image).  The QEMU side skips when its tools are
- * missing (scripts/install-deps.sh installs qemu-utils).
+ * missing (scripts/install-deps.sh installs qemu-utils).  A tiny test
+ * format with a backing file ("backtest", below) stands for qcow2 until
+ * it is there: the locks of a format with metadata and of backing files.
  */
 #include "tests/unit/block-util.h"
 
 #include <signal.h>
 #include <sys/wait.h>
+
+/* backtest: "EMUBACK" at byte 0, the backing file name at byte 16. */
+static int backtest_probe(const uint8_t *buf, int size)
+{
+    return size >= 8 && !memcmp(buf, "EMUBACK", 8) ? 100 : 0;
+}
+
+static int backtest_open(BlockDriverState *bs, Error **errp)
+{
+    char hdr[512] = {0};
+    int r = bdrv_pread(bs->file, 0, hdr, sizeof(hdr));
+    if (r < 0) {
+        return r;
+    }
+    hdr[511] = 0;
+    bs->backing_file = g_strdup(hdr + 16);
+    bs->backing_format = g_strdup("raw");
+    return bdrv_open_backing(bs, errp);
+}
+
+static int backtest_preadv(BlockDriverState *bs, uint64_t offset,
+                           uint64_t bytes, IOVector *qiov)
+{
+    return bdrv_preadv(bs->backing, offset, bytes, qiov);
+}
+
+static int64_t backtest_getlength(BlockDriverState *bs)
+{
+    return bdrv_getlength(bs->backing);
+}
+
+static const BlockDriver bdrv_backtest = {
+    .format_name = "backtest",
+    .probe = backtest_probe,
+    .open = backtest_open,
+    .preadv = backtest_preadv,
+    .getlength = backtest_getlength,
+};
+BLOCK_DRIVER_REGISTER(bdrv_backtest)
 
 static BlockBackend *try_open(const char *path, const char *fmt, bool ro,
                               bool no_lock, char **msg)
@@ -103,6 +144,49 @@ static void test_lock_bytes(void)
     blk_unref(a);
     unlink(img);
     g_free(img);
+}
+
+/* A format with metadata locks resize too; its backing file is shared
+ * for reading only: nobody may write or resize it meanwhile. */
+static void test_backing_locks(void)
+{
+    char *base = blkt_tmp_image(1 * MiB);
+    char *top = blkt_tmp_image(0);
+    char hdr[512] = "EMUBACK";
+    g_strlcpy(hdr + 16, base, sizeof(hdr) - 16);
+    CHECK(g_file_set_contents(top, hdr, sizeof(hdr), NULL));
+    BlockBackend *t = try_open(top, NULL, false, false, NULL);
+    CHECK(t);
+    CHECK(t && blk_bs(t)->backing);
+    CHECK_EQ(lock_held(top, 100), 1);
+    CHECK_EQ(lock_held(top, 101), 1);
+    CHECK_EQ(lock_held(top, 103), 1); /* resize */
+    CHECK_EQ(lock_held(top, 201), 1);
+    CHECK_EQ(lock_held(top, 203), 1);
+    CHECK_EQ(lock_held(base, 100), 1);
+    CHECK_EQ(lock_held(base, 101), 0);
+    CHECK_EQ(lock_held(base, 201), 1);
+    CHECK_EQ(lock_held(base, 203), 1);
+    char *msg = NULL;
+    CHECK(!try_open(base, "raw", false, false, &msg));
+    CHECK(msg && strstr(msg, "Failed to get \"write\" lock"));
+    g_free(msg);
+    BlockBackend *r = try_open(base, "raw", true, false, NULL);
+    CHECK(r); /* readers share */
+    blk_unref(r);
+    /* A reader of the format (metadata) does not share writing either:
+     * a writer of the top is refused while it is open. */
+    blk_unref(t);
+    t = try_open(top, "backtest", true, false, NULL);
+    CHECK(t);
+    CHECK_EQ(lock_held(top, 201), 1);
+    CHECK(!try_open(top, "backtest", false, false, NULL));
+    blk_unref(t);
+    CHECK_EQ(lock_held(base, 100), 0);
+    unlink(base);
+    unlink(top);
+    g_free(base);
+    g_free(top);
 }
 
 static void test_qemu_img_sees_us(void)
@@ -209,6 +293,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_two_writers);
     TEST_RUN(test_readers_share);
     TEST_RUN(test_lock_bytes);
+    TEST_RUN(test_backing_locks);
     TEST_RUN(test_qemu_img_sees_us);
     TEST_RUN(test_we_see_qemu);
     bql_unlock();
