@@ -37,8 +37,8 @@ typedef struct BlkRequest {
     BlockDriverState *bs; /* referenced: an eject meanwhile keeps it */
     BlkReqType type;
     BlockAcctType acct;
-    bool need_write;      /* BLK_REQ_WRITE: the write is still to do */
-    bool need_flush;      /* then (or only) a flush */
+    bool need_write; /* BLK_REQ_WRITE: the write is still to do */
+    bool need_flush; /* then (or only) a flush */
     uint64_t offset, bytes;
     IOVector qiov;
     BlockCompletionFunc *cb;
@@ -211,9 +211,8 @@ static bool blk_try_aio(BlkRequest *req)
 }
 
 static void blk_submit(BlockBackend *blk, BlkReqType type, BlockAcctType acct,
-                       uint64_t offset, uint64_t bytes,
-                       const struct iovec *iov, int niov,
-                       BlockCompletionFunc *cb, void *opaque)
+                       uint64_t offset, uint64_t bytes, const struct iovec *iov,
+                       int niov, BlockCompletionFunc *cb, void *opaque)
 {
     BlkRequest *req = g_new0(BlkRequest, 1);
     req->blk = blk;
@@ -250,25 +249,24 @@ static void blk_submit(BlockBackend *blk, BlkReqType type, BlockAcctType acct,
                           (!blk->wce && blk->cache != BLOCK_CACHE_UNSAFE);
     }
     if (!blk_pool) {
-        blk_pool = g_thread_pool_new(blk_worker, NULL, BLK_WORKERS, FALSE,
-                                     NULL);
+        blk_pool =
+            g_thread_pool_new(blk_worker, NULL, BLK_WORKERS, FALSE, NULL);
     }
     if (!blk_try_aio(req)) {
         g_thread_pool_push(blk_pool, req, NULL);
     }
 }
 
-void blk_aio_preadv(BlockBackend *blk, uint64_t offset,
-                    const struct iovec *iov, int niov,
-                    BlockCompletionFunc *cb, void *opaque)
+void blk_aio_preadv(BlockBackend *blk, uint64_t offset, const struct iovec *iov,
+                    int niov, BlockCompletionFunc *cb, void *opaque)
 {
     blk_submit(blk, BLK_REQ_READ, BLOCK_ACCT_READ, offset, iov_size(iov, niov),
                iov, niov, cb, opaque);
 }
 
 void blk_aio_pwritev(BlockBackend *blk, uint64_t offset,
-                     const struct iovec *iov, int niov,
-                     BlockCompletionFunc *cb, void *opaque)
+                     const struct iovec *iov, int niov, BlockCompletionFunc *cb,
+                     void *opaque)
 {
     blk_submit(blk, BLK_REQ_WRITE, BLOCK_ACCT_WRITE, offset,
                iov_size(iov, niov), iov, niov, cb, opaque);
@@ -276,8 +274,7 @@ void blk_aio_pwritev(BlockBackend *blk, uint64_t offset,
 
 void blk_aio_flush(BlockBackend *blk, BlockCompletionFunc *cb, void *opaque)
 {
-    blk_submit(blk, BLK_REQ_WRITE, BLOCK_ACCT_FLUSH, 0, 0, NULL, 0, cb,
-               opaque);
+    blk_submit(blk, BLK_REQ_WRITE, BLOCK_ACCT_FLUSH, 0, 0, NULL, 0, cb, opaque);
 }
 
 void blk_aio_pdiscard(BlockBackend *blk, uint64_t offset, uint64_t bytes,
@@ -348,8 +345,8 @@ BlockBackend *blk_new(const char *name, BlockDriverState *bs,
         bdrv_ref(bs);
     }
     blk->cache = cache;
-    blk->wce = cache != BLOCK_CACHE_WRITETHROUGH &&
-               cache != BLOCK_CACHE_DIRECTSYNC;
+    blk->wce =
+        cache != BLOCK_CACHE_WRITETHROUGH && cache != BLOCK_CACHE_DIRECTSYNC;
     blk->refcnt = 1;
     g_mutex_init(&blk->lock);
     g_cond_init(&blk->cond);

@@ -106,8 +106,7 @@ void bdrv_unref(BlockDriverState *bs)
 }
 
 /* The protocol node: the host file itself. */
-static BlockDriverState *bdrv_open_file(const BlockOpenOptions *o,
-                                        Error **errp)
+static BlockDriverState *bdrv_open_file(const BlockOpenOptions *o, Error **errp)
 {
     const BlockDriver *drv = bdrv_find_format("file");
     g_assert(drv);
@@ -158,8 +157,7 @@ static int bdrv_lock_file(BlockDriverState *file, const BlockDriver *fmt,
     if (!file->drv->set_perm || o->no_lock) {
         return 0;
     }
-    bool metadata = fmt && !fmt->is_protocol && strcmp(fmt->format_name,
-                                                       "raw");
+    bool metadata = fmt && !fmt->is_protocol && strcmp(fmt->format_name, "raw");
     uint64_t perm = BLK_PERM_CONSISTENT_READ, shared = BLK_PERM_ALL;
     if (o->force_share) {
         /* nothing more */
@@ -194,8 +192,7 @@ static BlockDriverState *bdrv_open_depth(const BlockOpenOptions *o, int depth,
                                          Error **errp)
 {
     if (depth > MAX_BACKING_DEPTH) {
-        error_setg(errp,
-                   "'%s': backing chain deeper than %d images (a loop?)",
+        error_setg(errp, "'%s': backing chain deeper than %d images (a loop?)",
                    o->filename, MAX_BACKING_DEPTH);
         return NULL;
     }
@@ -309,8 +306,7 @@ int bdrv_open_backing(BlockDriverState *bs, Error **errp)
 /* ---- Synchronous I/O ------------------------------------------------- */
 
 /* A request must lie within the node (formats: the virtual size). */
-static int check_request(BlockDriverState *bs, uint64_t offset,
-                         uint64_t bytes)
+static int check_request(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
 {
     int64_t len = bdrv_getlength(bs);
     if (len < 0) {
@@ -345,8 +341,7 @@ int bdrv_pwritev(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     return bytes ? bs->drv->pwritev(bs, offset, bytes, qiov) : 0;
 }
 
-int bdrv_pread(BlockDriverState *bs, uint64_t offset, void *buf,
-               uint64_t bytes)
+int bdrv_pread(BlockDriverState *bs, uint64_t offset, void *buf, uint64_t bytes)
 {
     struct iovec one;
     IOVector v;
@@ -424,8 +419,7 @@ int bdrv_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
         return -EROFS;
     }
     if (!bs->drv->truncate) {
-        error_setg(errp, "format '%s' cannot be resized",
-                   bs->drv->format_name);
+        error_setg(errp, "format '%s' cannot be resized", bs->drv->format_name);
         return -ENOTSUP;
     }
     return bs->drv->truncate(bs, size, errp);
@@ -486,8 +480,7 @@ int bdrv_commit(BlockDriverState *bs, Error **errp)
 {
     BlockDriverState *base = bs->backing;
     if (!base) {
-        error_setg(errp, "'%s' has no backing file to commit to",
-                   bs->filename);
+        error_setg(errp, "'%s' has no backing file to commit to", bs->filename);
         return -ENOTSUP;
     }
     int64_t len = bdrv_getlength(bs);
@@ -497,8 +490,10 @@ int bdrv_commit(BlockDriverState *bs, Error **errp)
         return -EIO;
     }
     if (base->read_only) {
-        error_setg(errp, "'%s' is open read-only: commit needs the image "
-                   "opened with backing_rw", base->filename);
+        error_setg(errp,
+                   "'%s' is open read-only: commit needs the image "
+                   "opened with backing_rw",
+                   base->filename);
         return -EROFS;
     }
     int r = 0;

@@ -23,12 +23,15 @@
 #include "block/file-posix.h"
 #include "emu/error.h"
 
-#define LOCK_PERM_BASE 100
+#define LOCK_PERM_BASE   100
 #define LOCK_SHARED_BASE 200
-#define LOCK_BITS 4
+#define LOCK_BITS        4
 
 static const char *const perm_names[LOCK_BITS] = {
-    "consistent read", "write", "write unchanged", "resize",
+    "consistent read",
+    "write",
+    "write unchanged",
+    "resize",
 };
 
 static int lock_byte(int fd, int byte, short type)
@@ -63,8 +66,8 @@ static int apply_locks(int fd, uint64_t perm, uint64_t shared)
 {
     for (int i = 0; i < LOCK_BITS; i++) {
         uint64_t bit = 1ull << i;
-        int r = lock_byte(fd, LOCK_PERM_BASE + i,
-                          (perm & bit) ? F_RDLCK : F_UNLCK);
+        int r =
+            lock_byte(fd, LOCK_PERM_BASE + i, (perm & bit) ? F_RDLCK : F_UNLCK);
         if (r == 0) {
             r = lock_byte(fd, LOCK_SHARED_BASE + i,
                           (shared & bit) ? F_UNLCK : F_RDLCK);
@@ -94,8 +97,8 @@ int file_lock_set_perm(BlockDriverState *bs, uint64_t perm, uint64_t shared,
         return 0;
     }
     if (r < 0) {
-        error_setg(errp, "'%s': could not lock the image: %s",
-                   bs->filename, strerror(-r));
+        error_setg(errp, "'%s': could not lock the image: %s", bs->filename,
+                   strerror(-r));
         return r;
     }
     for (int i = 0; i < LOCK_BITS; i++) {

@@ -84,15 +84,13 @@ static int file_open(BlockDriverState *bs, Error **errp)
     }
     if (s->fd < 0) {
         int e = errno;
-        error_setg(errp, "Could not open '%s': %s", bs->filename,
-                   strerror(e));
+        error_setg(errp, "Could not open '%s': %s", bs->filename, strerror(e));
         return -e;
     }
     struct stat st;
     if (fstat(s->fd, &st) < 0) {
         int e = errno;
-        error_setg(errp, "Could not stat '%s': %s", bs->filename,
-                   strerror(e));
+        error_setg(errp, "Could not stat '%s': %s", bs->filename, strerror(e));
         close(s->fd);
         return -e;
     }
@@ -308,16 +306,15 @@ static int file_rw_bounce(FileState *s, uint64_t offset, uint64_t bytes,
         r = -errno;
     }
     if (r == 0) {
-        iov_to_buf(qiov->iov, qiov->niov, qoff,
-                   (char *)buf + (offset - start), bytes);
+        iov_to_buf(qiov->iov, qiov->niov, qoff, (char *)buf + (offset - start),
+                   bytes);
         iovec_init_buf(&v, &one, buf, len);
         r = file_rw_plain(s, start, len, &v, 0, true);
     }
     /* The tail block of a file whose size is not aligned: the write grew
      * the file to the block's end; give it its size back. */
     if (r == 0 && (head || tail) && !s->is_blockdev &&
-        (uint64_t)st.st_size < end &&
-        (uint64_t)st.st_size >= offset + bytes &&
+        (uint64_t)st.st_size < end && (uint64_t)st.st_size >= offset + bytes &&
         ftruncate(s->fd, st.st_size) < 0) {
         r = -errno;
     }
@@ -371,8 +368,7 @@ static int64_t file_getlength(BlockDriverState *bs)
     FileState *s = bs->opaque;
     if (s->is_blockdev) {
         uint64_t size;
-        return ioctl(s->fd, BLKGETSIZE64, &size) < 0 ? -errno
-                                                      : (int64_t)size;
+        return ioctl(s->fd, BLKGETSIZE64, &size) < 0 ? -errno : (int64_t)size;
     }
     struct stat st;
     return fstat(s->fd, &st) < 0 ? -errno : st.st_size;
@@ -402,8 +398,7 @@ static int file_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
     return 0;
 }
 
-static int file_pdiscard_locked(FileState *s, uint64_t offset,
-                                uint64_t bytes)
+static int file_pdiscard_locked(FileState *s, uint64_t offset, uint64_t bytes)
 {
     if (s->is_blockdev) {
         uint64_t range[2] = {offset, bytes};
@@ -421,8 +416,7 @@ static int file_pdiscard_locked(FileState *s, uint64_t offset,
 
 /* Discards and zero writes change data too: an RMW must not overlap
  * them (O_DIRECT only, see FileState). */
-static int file_pdiscard(BlockDriverState *bs, uint64_t offset,
-                         uint64_t bytes)
+static int file_pdiscard(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
 {
     FileState *s = bs->opaque;
     if (s->direct) {
@@ -445,8 +439,8 @@ static int file_pwrite_zeroes(BlockDriverState *bs, uint64_t offset,
     if (s->direct) {
         file_writer_begin(s);
     }
-    int r = fallocate(s->fd, FALLOC_FL_ZERO_RANGE, offset, bytes) < 0
-                ? -errno : 0;
+    int r =
+        fallocate(s->fd, FALLOC_FL_ZERO_RANGE, offset, bytes) < 0 ? -errno : 0;
     if (s->direct) {
         file_writer_end(s);
     }
@@ -513,8 +507,8 @@ static void file_aio_done(void *opaque, int64_t res)
     g_free(a);
 }
 
-static int file_aio_submit(BlockDriverState *bs, BdrvAioOp op,
-                           uint64_t offset, uint64_t bytes, IOVector *qiov,
+static int file_aio_submit(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
+                           uint64_t bytes, IOVector *qiov,
                            BdrvAioDoneFunc *done, void *opaque)
 {
     FileState *s = bs->opaque;

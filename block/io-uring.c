@@ -31,7 +31,7 @@ typedef struct LuringReq {
 
 struct LuringState {
     struct io_uring ring;
-    GMutex lock; /* the submission side */
+    GMutex lock;   /* the submission side */
     int in_flight; /* under lock */
     GThread *reaper;
 };
@@ -161,9 +161,7 @@ LuringState *luring_new(const char *filename, Error **errp)
     return NULL;
 }
 
-void luring_free(LuringState *r)
-{
-}
+void luring_free(LuringState *r) {}
 
 int luring_submit(LuringState *r, int fd, BdrvAioOp op, uint64_t offset,
                   const struct iovec *iov, int niov, LuringDoneFunc *done,

@@ -30,10 +30,10 @@ static bool raw_write_changes_format(BlockDriverState *bs, uint64_t offset,
     }
     uint8_t buf[512];
     /* Formats' requests are 512-aligned: offset 0 covers all of sector 0. */
-    size_t n = iov_to_buf(qiov->iov, qiov->niov, 0, buf,
-                          MIN(bytes, sizeof(buf)));
-    if (n < sizeof(buf) && bdrv_pread(bs->file, n, buf + n,
-                                      sizeof(buf) - n) < 0) {
+    size_t n =
+        iov_to_buf(qiov->iov, qiov->niov, 0, buf, MIN(bytes, sizeof(buf)));
+    if (n < sizeof(buf) &&
+        bdrv_pread(bs->file, n, buf + n, sizeof(buf) - n) < 0) {
         memset(buf + n, 0, sizeof(buf) - n);
     }
     return strcmp(bdrv_probe_buf(buf, sizeof(buf)), "raw") != 0;
@@ -58,8 +58,8 @@ static int raw_pwritev(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
 /* Straight to the file's io_uring, except writes to sector 0 of a probed
  * image, which the synchronous path checks. */
 static int raw_aio_submit(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
-                          uint64_t bytes, IOVector *qiov,
-                          BdrvAioDoneFunc *done, void *opaque)
+                          uint64_t bytes, IOVector *qiov, BdrvAioDoneFunc *done,
+                          void *opaque)
 {
     if (op == BDRV_AIO_WRITE && bs->probed && offset < 512) {
         return -ENOTSUP;

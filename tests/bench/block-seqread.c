@@ -58,8 +58,8 @@ static void submit(Slot *s)
 static double run(const char *img, BlockAioMode aio, BlockCacheMode cache,
                   uint64_t size, uint64_t req, int depth)
 {
-    BlockOpenOptions o = {.filename = img, .format = "raw", .aio = aio,
-                          .cache = cache};
+    BlockOpenOptions o = {
+        .filename = img, .format = "raw", .aio = aio, .cache = cache};
     Error *err = NULL;
     BlockDriverState *bs = bdrv_open(&o, &err);
     if (!bs) {
@@ -142,9 +142,9 @@ int main(int argc, char **argv)
         run(img, BLOCK_AIO_THREADS, caches[c].cache, size, req, depth);
         for (int rep = 0; rep < 3; rep++) {
             for (int m = 0; m < 2; m++) {
-                double mbs = run(img, m ? BLOCK_AIO_IO_URING
-                                        : BLOCK_AIO_THREADS,
-                                 caches[c].cache, size, req, depth);
+                double mbs =
+                    run(img, m ? BLOCK_AIO_IO_URING : BLOCK_AIO_THREADS,
+                        caches[c].cache, size, req, depth);
                 best[m] = MAX(best[m], mbs);
             }
         }

@@ -81,8 +81,8 @@ static inline int blkt_run(char **argv, char **err)
     int status;
     char *out = NULL, *e = NULL;
     GError *gerr = NULL;
-    if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                      &out, &e, &status, &gerr)) {
+    if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                      &e, &status, &gerr)) {
         g_error_free(gerr);
         return -1;
     }

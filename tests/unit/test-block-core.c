@@ -228,8 +228,7 @@ static void test_probe_protection(void)
 static void test_read_only(void)
 {
     char *path = tmp_image(64 * KiB);
-    BlockOpenOptions o = {.filename = path, .format = "raw",
-                          .read_only = true};
+    BlockOpenOptions o = {.filename = path, .format = "raw", .read_only = true};
     BlockDriverState *bs = bdrv_open(&o, NULL);
     CHECK(bs);
     BlockBackend *blk = blk_new("ro", bs, BLOCK_CACHE_WRITEBACK);
@@ -261,13 +260,13 @@ static void test_write_cache_and_stats(void)
         BlockCacheMode cache;
         bool wce;
     } modes[] = {
-        {BLOCK_CACHE_WRITEBACK, true},   {BLOCK_CACHE_NONE, true},
+        {BLOCK_CACHE_WRITEBACK, true},     {BLOCK_CACHE_NONE, true},
         {BLOCK_CACHE_WRITETHROUGH, false}, {BLOCK_CACHE_DIRECTSYNC, false},
         {BLOCK_CACHE_UNSAFE, true},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(modes); i++) {
-        BlockOpenOptions o = {.filename = path, .format = "raw",
-                              .cache = modes[i].cache};
+        BlockOpenOptions o = {
+            .filename = path, .format = "raw", .cache = modes[i].cache};
         BlockDriverState *bs = bdrv_open(&o, NULL);
         if (!bs) {
             /* O_DIRECT refused by this file system. */

@@ -119,8 +119,8 @@ static void test_readers_share(void)
 static int lock_held(const char *path, int byte)
 {
     int fd = open(path, O_RDONLY);
-    struct flock fl = {.l_whence = SEEK_SET, .l_start = byte, .l_len = 1,
-                       .l_type = F_WRLCK};
+    struct flock fl = {
+        .l_whence = SEEK_SET, .l_start = byte, .l_len = 1, .l_type = F_WRLCK};
     int r = fcntl(fd, F_OFD_GETLK, &fl);
     close(fd);
     return r < 0 ? -1 : fl.l_type != F_UNLCK;
@@ -204,8 +204,7 @@ static void test_qemu_img_sees_us(void)
      * it must fail while we hold the file read-write (we open it through
      * the file protocol, which needs no qcow2 driver). */
     char *img = blkt_tmp_image(0);
-    char *create[] = {qemu_img, "create", "-q", "-f", "qcow2", img, "1M",
-                      NULL};
+    char *create[] = {qemu_img, "create", "-q", "-f", "qcow2", img, "1M", NULL};
     CHECK_EQ(blkt_run(create, NULL), 0);
     char *info[] = {qemu_img, "info", img, NULL};
     char *info_u[] = {qemu_img, "info", "-U", img, NULL};

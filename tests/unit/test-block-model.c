@@ -19,10 +19,10 @@
  */
 #include "tests/unit/block-util.h"
 
-#define IMG_SIZE (4 * MiB)
+#define IMG_SIZE      (4 * MiB)
 #define MAX_IN_FLIGHT 24
-#define OPS 1500
-#define MAX_LEN (96 * KiB)
+#define OPS           1500
+#define MAX_LEN       (96 * KiB)
 
 typedef enum { OP_READ, OP_WRITE, OP_DISCARD, OP_FLUSH } OpType;
 
@@ -68,14 +68,17 @@ static void model_done(void *opaque, int ret)
     ModelReq *q = opaque;
     ModelRun *r = q->run;
     if (ret != 0) {
-        test_fail(__FILE__, __LINE__, "op %d at %" PRIu64 "+%" PRIu64
-                  " failed: %s", q->type, q->off, q->len, strerror(-ret));
+        test_fail(__FILE__, __LINE__,
+                  "op %d at %" PRIu64 "+%" PRIu64 " failed: %s", q->type,
+                  q->off, q->len, strerror(-ret));
     }
     if (q->type == OP_READ && ret == 0) {
         if (memcmp(q->buf, q->expect, q->len)) {
             if (!r->errors++) {
-                test_fail(__FILE__, __LINE__, "read at %" PRIu64 "+%" PRIu64
-                          " differs from the model", q->off, q->len);
+                test_fail(__FILE__, __LINE__,
+                          "read at %" PRIu64 "+%" PRIu64
+                          " differs from the model",
+                          q->off, q->len);
             }
         }
         r->reads_checked++;
@@ -87,8 +90,9 @@ static void model_done(void *opaque, int ret)
         for (uint64_t i = 0; i < q->len; i++) {
             if (now[i] != 0 && now[i] != r->model[q->off + i]) {
                 if (!r->errors++) {
-                    test_fail(__FILE__, __LINE__, "after a discard of %"
-                              PRIu64 "+%" PRIu64 ", byte %" PRIu64
+                    test_fail(__FILE__, __LINE__,
+                              "after a discard of %" PRIu64 "+%" PRIu64
+                              ", byte %" PRIu64
                               " is neither zero nor the old data",
                               q->off, q->len, q->off + i);
                 }
@@ -136,8 +140,10 @@ static void submit_one(ModelRun *r, GRand *rng)
     ModelReq *q = free_slot(r);
     g_assert(q);
     int pick = g_rand_int_range(rng, 0, 100);
-    OpType type = pick < 40 ? OP_READ : pick < 80 ? OP_WRITE
-                : pick < 92 ? OP_DISCARD : OP_FLUSH;
+    OpType type = pick < 40   ? OP_READ
+                  : pick < 80 ? OP_WRITE
+                  : pick < 92 ? OP_DISCARD
+                              : OP_FLUSH;
     uint64_t off = 0, len = 0;
     if (type != OP_FLUSH) {
         int tries = 0;
@@ -148,8 +154,8 @@ static void submit_one(ModelRun *r, GRand *rng)
             blk_drain(r->blk); /* everything clashes: let it settle */
         }
     }
-    *q = (ModelReq){.run = r, .type = type, .off = off, .len = len,
-                    .busy = true};
+    *q = (ModelReq){
+        .run = r, .type = type, .off = off, .len = len, .busy = true};
     r->in_flight++;
     if (type == OP_FLUSH) {
         blk_aio_flush(r->blk, model_done, q);
@@ -168,8 +174,9 @@ static void submit_one(ModelRun *r, GRand *rng)
     int niov = 0;
     uint64_t done = 0;
     while (done < len) {
-        uint64_t n = niov == 2 ? len - done
-                               : (uint64_t)g_rand_int_range(rng, 1, len - done + 1);
+        uint64_t n = niov == 2
+                         ? len - done
+                         : (uint64_t)g_rand_int_range(rng, 1, len - done + 1);
         iov[niov].iov_base = q->buf + done;
         iov[niov].iov_len = n;
         niov++;
@@ -193,8 +200,9 @@ static void submit_one(ModelRun *r, GRand *rng)
 static int qemu_img_compare(const char *qemu_img, const char *img,
                             const char *model_path)
 {
-    char *argv[] = {(char *)qemu_img, "compare", "-f", "raw", "-F", "raw",
-                    (char *)img, (char *)model_path, NULL};
+    char *argv[] = {
+        (char *)qemu_img, "compare",          "-f", "raw", "-F", "raw",
+        (char *)img,      (char *)model_path, NULL};
     return blkt_run(argv, NULL);
 }
 
@@ -208,8 +216,7 @@ static void run_model(BlockAioMode aio, BlockCacheMode cache)
     char *img = blkt_tmp_image(0);
     if (qemu_img) {
         /* An image as users make them. */
-        char *argv[] = {qemu_img, "create", "-q", "-f", "raw", img, "4M",
-                        NULL};
+        char *argv[] = {qemu_img, "create", "-q", "-f", "raw", img, "4M", NULL};
         CHECK_EQ(blkt_run(argv, NULL), 0);
     } else {
         CHECK(truncate(img, IMG_SIZE) == 0);
@@ -271,8 +278,7 @@ static void run_model(BlockAioMode aio, BlockCacheMode cache)
         CHECK_EQ(qemu_img_compare(qemu_img, img, model_path), 0);
         /* The comparison can fail: one byte off is seen. */
         r.model[IMG_SIZE / 3] ^= 1;
-        CHECK(g_file_set_contents(model_path, (char *)r.model, IMG_SIZE,
-                                  NULL));
+        CHECK(g_file_set_contents(model_path, (char *)r.model, IMG_SIZE, NULL));
         CHECK_EQ(qemu_img_compare(qemu_img, img, model_path), 1);
     } else {
         printf("SKIP qemu-img compare: qemu-img is not installed "

@@ -17,8 +17,7 @@
 static BlockBackend *open_direct(const char *img, BlockAioMode aio)
 {
     if (!blkt_direct_ok(img)) {
-        printf("SKIP cache=none: %s does not take O_DIRECT\n",
-               g_get_tmp_dir());
+        printf("SKIP cache=none: %s does not take O_DIRECT\n", g_get_tmp_dir());
         return NULL;
     }
     BlktOpen t = {.format = "raw", .cache = BLOCK_CACHE_NONE, .aio = aio};
@@ -42,9 +41,8 @@ static void direct_unaligned(BlockAioMode aio)
     static const struct {
         uint64_t off, len;
     } cases[] = {
-        {1, 1},       {511, 2},        {4095, 4098}, {512, 512},
-        {100, 70000}, {8192, 4096},    {256 * KiB + 999, 1},
-        {256 * KiB - 3, 1003},
+        {1, 1},       {511, 2},     {4095, 4098},         {512, 512},
+        {100, 70000}, {8192, 4096}, {256 * KiB + 999, 1}, {256 * KiB - 3, 1003},
     };
     int fd = open(img, O_RDONLY);
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -291,15 +289,15 @@ static void *vcpu_thread(void *opaque)
 static void vcpu_drain(BlockAioMode aio)
 {
     char *img = blkt_tmp_image(1 * MiB);
-    BlktOpen t = {.format = "raw", .aio = aio,
-                  .cache = BLOCK_CACHE_WRITETHROUGH};
+    BlktOpen t = {
+        .format = "raw", .aio = aio, .cache = BLOCK_CACHE_WRITETHROUGH};
     VcpuArgs a = {.blk = blkt_open(img, &t, NULL)};
     CHECK(a.blk);
     pthread_t th;
     pthread_create(&th, NULL, vcpu_thread, &a);
     /* The main loop runs meanwhile (it holds the lock except in poll). */
-    for (int spins = 0; !__atomic_load_n(&a.finished, __ATOMIC_SEQ_CST) &&
-                        spins < 60000;
+    for (int spins = 0;
+         !__atomic_load_n(&a.finished, __ATOMIC_SEQ_CST) && spins < 60000;
          spins++) {
         main_loop_iterate(10);
     }
@@ -323,7 +321,8 @@ static void test_vcpu_drain_io_uring(void)
     vcpu_drain(BLOCK_AIO_IO_URING);
 }
 
-/* ---- A random mix --------------------------------------------------------- */
+/* ---- A random mix ---------------------------------------------------------
+ */
 
 typedef struct FuzzReq {
     int calls;
@@ -414,9 +413,9 @@ static void test_random_mix(void)
     for (int i = 0; i < n; i++) {
         bad_calls += reqs[i].calls != 1;
         /* Valid requests succeed; the others fail cleanly. */
-        bad_ret += reqs[i].valid ? reqs[i].ret != 0
-                                 : (reqs[i].ret != -EIO &&
-                                    reqs[i].ret != -ENOMEDIUM);
+        bad_ret += reqs[i].valid
+                       ? reqs[i].ret != 0
+                       : (reqs[i].ret != -EIO && reqs[i].ret != -ENOMEDIUM);
     }
     CHECK_EQ(bad_calls, 0);
     CHECK_EQ(bad_ret, 0);
