@@ -286,6 +286,8 @@ void blk_aio_pdiscard(BlockBackend *blk, uint64_t offset, uint64_t bytes,
 
 void blk_drain(BlockBackend *blk)
 {
+    /* A callback may drop the drive (blk_unref): it stays until here. */
+    blk->refcnt++;
     g_mutex_lock(&blk->lock);
     while (blk->in_flight > 0) {
         if (g_queue_is_empty(&blk->done)) {
@@ -297,12 +299,22 @@ void blk_drain(BlockBackend *blk)
         g_mutex_lock(&blk->lock);
     }
     g_mutex_unlock(&blk->lock);
+    if (--blk->refcnt == 0) {
+        blk_free(blk);
+    }
 }
 
 void blk_drain_all(void)
 {
-    for (BlockBackend *b = blk_list; b; b = b->next) {
+    for (BlockBackend *b = blk_list; b;) {
+        b->refcnt++;
         blk_drain(b);
+        /* Still valid if a callback unlinked b meanwhile. */
+        BlockBackend *next = b->next;
+        if (--b->refcnt == 0) {
+            blk_free(b);
+        }
+        b = next;
     }
 }
 

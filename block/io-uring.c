@@ -135,13 +135,18 @@ int luring_submit(LuringState *r, int fd, BdrvAioOp op, uint64_t offset,
     req->done = done;
     req->opaque = opaque;
     io_uring_sqe_set_data(sqe, req);
-    int e;
-    do {
-        e = io_uring_submit(&r->ring);
-    } while (e == -EINTR);
+    /* The entry is in the ring now and cannot be taken back: retry while
+     * the kernel is short of memory (EAGAIN) or completions (EBUSY; not
+     * expected with in_flight below the completion ring's size). */
+    int e, tries = 0;
+    while ((e = io_uring_submit(&r->ring)) < 0 &&
+           (e == -EINTR || e == -EAGAIN || e == -EBUSY) && ++tries < 10000) {
+        if (e != -EINTR) {
+            g_usleep(100);
+        }
+    }
     if (e < 0) {
-        /* The entry stays queued in the ring and goes with the next
-         * successful submit: count it. */
+        /* It goes with the next submit that works. */
         g_warning("io_uring_submit: %s", strerror(-e));
     }
     r->in_flight++;

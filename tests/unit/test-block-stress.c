@@ -240,6 +240,27 @@ static void test_unref_from_callback(void)
         main_loop_iterate(10);
     }
     CHECK_EQ(s.calls, 8);
+    /* The same while the device drains the drive itself. */
+    s = (SelfUnref){blkt_open(img, &t, NULL), 0};
+    CHECK(s.blk);
+    for (int i = 0; i < 8; i++) {
+        struct iovec iov = {buf[i], 512};
+        blk_aio_preadv(s.blk, i * 512, &iov, 1, self_unref_cb, &s);
+    }
+    blk_drain(s.blk);
+    CHECK_EQ(s.calls, 8);
+    /* And under blk_drain_all, with another drive after it. */
+    BlktOpen nolock = {.format = "raw", .no_lock = true};
+    s = (SelfUnref){blkt_open(img, &nolock, NULL), 0};
+    BlockBackend *other = blkt_open(img, &nolock, NULL);
+    CHECK(s.blk && other);
+    for (int i = 0; i < 8; i++) {
+        struct iovec iov = {buf[i], 512};
+        blk_aio_preadv(s.blk, i * 512, &iov, 1, self_unref_cb, &s);
+    }
+    blk_drain_all();
+    CHECK_EQ(s.calls, 8);
+    blk_unref(other);
     unlink(img);
     g_free(img);
 }
