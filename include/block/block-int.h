@@ -17,6 +17,9 @@
  * metadata (the file driver needs nothing; qcow2 holds its lock around
  * metadata).  Offsets and lengths are in bytes; requests reaching a
  * driver are within the node's length, and for formats aligned to 512.
+ * (Added by blkcore: a driver may also offer aio_submit, which the
+ * BlockBackend tries first: the file protocol with aio=io_uring.
+ * docs/devel/block.md describes the threads and a request's path.)
  */
 #ifndef BLOCK_BLOCK_INT_H
 #define BLOCK_BLOCK_INT_H
