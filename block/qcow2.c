@@ -889,7 +889,7 @@ int qcow2_pwritev_locked(BlockDriverState *bs, uint64_t offset,
     BDRVQcow2State *s = bs->opaque;
     while (bytes) {
         uint64_t in = qcow2_offset_in_cluster(s, offset);
-        uint64_t l2e, host, n;
+        uint64_t l2e, host, n = 0;
         int ret = qcow2_get_l2_entry(bs, offset, &l2e);
         if (ret < 0) {
             return ret;
