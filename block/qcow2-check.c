@@ -43,14 +43,17 @@ static void add_refs(CheckState *c, uint64_t off, uint64_t len)
     }
     uint64_t first = off >> c->s->cluster_bits;
     uint64_t last = (off + len - 1) >> c->s->cluster_bits;
-    for (uint64_t i = first; i <= last; i++) {
-        if (i >= c->nb) {
-            CHECK_MSG(c, "ERROR: cluster %" PRIu64 " (offset 0x%" PRIx64
-                      ") is beyond the end of the image file\n",
-                      i, i << c->s->cluster_bits);
-            c->res->corruptions++;
-            continue;
+    if (last >= c->nb) {
+        CHECK_MSG(c, "ERROR: clusters 0x%" PRIx64 "..0x%" PRIx64
+                  " are referenced but beyond the end of the image file\n",
+                  first << c->s->cluster_bits, last << c->s->cluster_bits);
+        c->res->corruptions++;
+        last = c->nb ? c->nb - 1 : 0;
+        if (first >= c->nb) {
+            return;
         }
+    }
+    for (uint64_t i = first; i <= last; i++) {
         if (c->refs[i] < UINT32_MAX) {
             c->refs[i]++;
         }
