@@ -337,7 +337,9 @@ int qcow2_change_backing_file(BlockDriverState *bs, const char *file,
 }
 
 /* Every L2 table of the active L1 dropped: the layer reads as its backing
- * (or zeros).  A table a snapshot shares only loses our reference. */
+ * (or zeros).  A refcount counts the L1 views (active, snapshots) that
+ * reach a cluster, so the data clusters lose one reference each even when
+ * a snapshot shares the table. */
 int qcow2_make_empty(BlockDriverState *bs)
 {
     BDRVQcow2State *s = bs->opaque;
@@ -349,15 +351,12 @@ int qcow2_make_empty(BlockDriverState *bs)
         if (!l2_off) {
             continue;
         }
-        bool own = l1e & QCOW2_OFLAG_COPIED;
-        if (own) {
-            uint8_t *l2;
-            ret = qcow2_cache_get(bs, &s->l2_cache, l2_off, &l2);
-            if (ret < 0) {
-                break;
-            }
-            memcpy(copy, l2, s->cluster_size);
+        uint8_t *l2;
+        ret = qcow2_cache_get(bs, &s->l2_cache, l2_off, &l2);
+        if (ret < 0) {
+            break;
         }
+        memcpy(copy, l2, s->cluster_size);
         s->l1_table[i] = 0;
         ret = qcow2_write_l1_entry(bs, i);
         if (ret < 0) {
@@ -365,10 +364,8 @@ int qcow2_make_empty(BlockDriverState *bs)
             break;
         }
         qcow2_cache_drop(&s->l2_cache, l2_off);
-        if (own) {
-            for (uint64_t k = 0; k < qcow2_l2_entries(s); k++) {
-                qcow2_free_l2_entry(bs, qcow2_be64(copy + 8 * k));
-            }
+        for (uint64_t k = 0; k < qcow2_l2_entries(s); k++) {
+            qcow2_free_l2_entry(bs, qcow2_be64(copy + 8 * k));
         }
         qcow2_free_clusters(bs, l2_off, s->cluster_size);
     }

@@ -364,6 +364,12 @@ int qcow2_update_refcount(BlockDriverState *bs, uint64_t offset,
             if (rc + delta == 0 && c + k < s->free_cluster_index) {
                 s->free_cluster_index = c + k;
             }
+            if (rc + delta == 0 && s->free_byte_offset &&
+                (s->free_byte_offset >> s->cluster_bits) == c + k) {
+                /* Compressed data must not be packed into a cluster that
+                 * is freed and may come back as something else. */
+                s->free_byte_offset = 0;
+            }
         }
         uint64_t start, end;
         entry_bytes(s, first, n, &start, &end);

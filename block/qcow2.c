@@ -1124,8 +1124,9 @@ static int qcow2_get_info(BlockDriverState *bs, BlockDriverInfo *bdi)
 
 static int qcow2_probe(const uint8_t *buf, int buf_size)
 {
-    if (buf_size >= 8 && qcow2_be32(buf) == QCOW2_MAGIC &&
-        qcow2_be32(buf + 4) >= 2) {
+    /* Any version: open then says which versions it supports, rather
+     * than a qcow (v1) image being taken for raw. */
+    if (buf_size >= 4 && qcow2_be32(buf) == QCOW2_MAGIC) {
         return 100;
     }
     return 0;

@@ -303,12 +303,27 @@ static void check_status(FuzzRig *r, QcowFuzz *f, uint64_t off, uint64_t len)
     }
 }
 
+/* QCOW2_FUZZ_TRACE=1 prints every operation (for replaying a finding). */
+static void trace(FuzzRig *r, const FuzzOp *op, uint64_t off, uint64_t len)
+{
+    static int on = -1;
+    if (on < 0) {
+        on = getenv("QCOW2_FUZZ_TRACE") != NULL;
+    }
+    if (on) {
+        fprintf(stderr, "record %u: op 0x%02x size %u 0x%" PRIx64
+                "+0x%" PRIx64 " value 0x%x%s\n", r->record, op->op, op->size,
+                off, len, op->value, qf.damaged ? " (damaged)" : "");
+    }
+}
+
 static void qcow2_fuzz_event(FuzzRig *r, const FuzzOp *op)
 {
     QcowFuzz *f = r->s;
     int sub = op->op & 31;
     uint64_t off, len;
     range_of(f, op, &off, &len);
+    trace(r, op, off, len);
     if (sub < 8) {
         damage(r, f, op, sub);
         return;
@@ -428,6 +443,7 @@ static void qcow2_fuzz_check(FuzzRig *r, const FuzzOp *op)
     }
     uint64_t off, len;
     range_of(f, op, &off, &len);
+    trace(r, op, off, len);
     int64_t dlen = bdrv_getlength(f->bs);
     if (dlen < 0 || off + len > (uint64_t)dlen) {
         return;

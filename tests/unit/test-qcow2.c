@@ -50,10 +50,11 @@ static int run(char **out, const char *fmt, ...)
     }
     int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
     if (rc != 0 && !out) {
-        printf("  command failed (%d): %s\n%s%s", rc, cmd, sout, serr);
+        printf("  command failed (%d): %s\n%s%s", rc, cmd, sout ? sout : "",
+               serr ? serr : "");
     }
     if (out) {
-        *out = g_strconcat(sout, serr, NULL);
+        *out = g_strconcat(sout ? sout : "", serr ? serr : "", NULL);
     }
     g_free(sout);
     g_free(serr);
@@ -472,6 +473,29 @@ static void test_compressed(void)
         CHECK(!strstr(out, "0.00% compressed"));
         g_free(out);
     }
+    /* A host cluster that held compressed data, freed and reused for
+     * normal data, must not receive the next compressed cluster (found
+     * by fuzz-qcow2). */
+    unlink(img);
+    CHECK_EQ(bdrv_create("qcow2", img, &o, &err), 0);
+    bs = must_open(img, false);
+    if (bs) {
+        uint8_t a[4096], b[4096], rd[4096];
+        memset(a, 0x41, sizeof(a));
+        fill_random(b, sizeof(b));
+        struct iovec one;
+        IOVector v;
+        iovec_init_buf(&v, &one, a, 4096);
+        CHECK_EQ(bs->drv->pwritev_compressed(bs, 0, 4096, &v), 0);
+        CHECK_EQ(bdrv_pwrite(bs, 0, b, 4096), 0);     /* frees it */
+        CHECK_EQ(bdrv_pwrite(bs, 8192, b, 4096), 0);  /* reuses it */
+        iovec_init_buf(&v, &one, a, 4096);
+        CHECK_EQ(bs->drv->pwritev_compressed(bs, 16384, 4096, &v), 0);
+        CHECK_EQ(bdrv_pread(bs, 8192, rd, 4096), 0);
+        CHECK(memcmp(rd, b, 4096) == 0);
+        check_own(bs);
+        bdrv_unref(bs);
+    }
     g_free(model);
     g_free(raw);
     g_free(img);
@@ -517,6 +541,17 @@ static void test_snapshot(void)
     CHECK_EQ(run(NULL, "qemu-img convert -l snapshot.name=first -O raw "
                  "'%s' '%s' && cmp -s '%s' '%s'",
                  img, out_raw, out_raw, raw), 0);
+    /* Emptying the active layer leaves the snapshot whole. */
+    bs = must_open(img, false);
+    if (bs) {
+        CHECK_EQ(bs->drv->make_empty(bs), 0);
+        check_own(bs);
+        bdrv_unref(bs);
+    }
+    unlink(out_raw);
+    CHECK_EQ(run(NULL, "qemu-img check -q '%s' && qemu-img convert -l "
+                 "snapshot.name=first -O raw '%s' '%s' && cmp -s '%s' '%s'",
+                 img, img, out_raw, out_raw, raw), 0);
     g_free(m2);
 out:
     g_free(model);
