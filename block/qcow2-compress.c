@@ -35,6 +35,12 @@ int qcow2_read_compressed(BlockDriverState *bs, uint64_t l2e, uint8_t *out)
     BDRVQcow2State *s = bs->opaque;
     uint64_t off, len;
     qcow2_compressed_range(s, l2e, &off, &len);
+    if (s->h.compression_type == QCOW2_COMPRESSION_ZSTD) {
+        error_report("qcow2: %s: zstd-compressed cluster at 0x%" PRIx64
+                     " cannot be read (emu reads zlib only)",
+                     bs->filename, off);
+        return -ENOTSUP;
+    }
     if (off >= s->file_end) {
         qcow2_mark_corrupt(bs, "compressed cluster at 0x%" PRIx64
                            " is beyond the end of the file", off);
@@ -61,6 +67,9 @@ int qcow2_co_pwritev_compressed(BlockDriverState *bs, uint64_t offset,
 {
     BDRVQcow2State *s = bs->opaque;
     uint64_t cs = s->cluster_size;
+    if (s->h.compression_type != QCOW2_COMPRESSION_ZLIB) {
+        return -ENOTSUP; /* stored uncompressed by the caller */
+    }
     if (qcow2_offset_in_cluster(s, offset) || bytes > cs ||
         (bytes < cs && offset + bytes != s->h.size)) {
         return -EINVAL; /* whole clusters only (the last may be short) */

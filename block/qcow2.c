@@ -310,9 +310,12 @@ static int check_features(BlockDriverState *bs, Error **errp)
         return -ENOTSUP;
     }
     if (inc & QCOW2_INCOMPAT_COMPRESSION) {
-        if (s->h.compression_type != 0) {
-            error_setg(errp, "qcow2: compression type %u is not supported "
-                       "(only zlib)", s->h.compression_type);
+        /* zstd images open: only their compressed clusters cannot be
+         * read (qcow2-compress.c says so), and new data is stored
+         * uncompressed. */
+        if (s->h.compression_type > QCOW2_COMPRESSION_ZSTD) {
+            error_setg(errp, "qcow2: compression type %u is unknown",
+                       s->h.compression_type);
             return -ENOTSUP;
         }
         inc &= ~QCOW2_INCOMPAT_COMPRESSION;
@@ -1118,7 +1121,8 @@ static int qcow2_get_info(BlockDriverState *bs, BlockDriverInfo *bdi)
     bdi->corrupt = !!(s->h.incompatible_features & QCOW2_INCOMPAT_CORRUPT);
     bdi->refcount_bits = 1 << s->refcount_order;
     bdi->extended_l2 = false;
-    bdi->compression_type = "zlib";
+    bdi->compression_type =
+        s->h.compression_type == QCOW2_COMPRESSION_ZSTD ? "zstd" : "zlib";
     return 0;
 }
 

@@ -49,6 +49,9 @@
 #define QCOW2_INCOMPAT_COMPRESSION (1ull << 3)
 #define QCOW2_INCOMPAT_EXTL2       (1ull << 4)
 #define QCOW2_INCOMPAT_KNOWN       (QCOW2_INCOMPAT_DIRTY | QCOW2_INCOMPAT_CORRUPT)
+/* Compression types (byte 104). */
+#define QCOW2_COMPRESSION_ZLIB 0
+#define QCOW2_COMPRESSION_ZSTD 1
 /* Compatible feature bits (byte 80). */
 #define QCOW2_COMPAT_LAZY_REFCOUNTS (1ull << 0)
 

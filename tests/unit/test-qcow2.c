@@ -294,6 +294,12 @@ static const Config configs[] = {
     {"64k-qcow2-backing", 65536, NULL, false, 2, 4 * MiB},
     {"4k-v2-raw-backing", 4096, "compat=0.10", true, 1, 1 * MiB},
     {"512-qcow2-backing", 512, NULL, false, 2, 256 * KiB},
+    {"64k-prealloc-metadata", 65536, "preallocation=metadata", false, 0,
+     4 * MiB},
+    {"4k-v2-prealloc-metadata", 4096, "compat=0.10,preallocation=metadata",
+     true, 0, 1 * MiB},
+    {"4k-prealloc-falloc", 4096, "preallocation=falloc", false, 0, 1 * MiB},
+    {"4k-zstd", 4096, "compression_type=zstd", false, 0, 1 * MiB},
 };
 
 static void test_model(void)
@@ -847,7 +853,17 @@ int main(int argc, char **argv)
     printf("seed %u, %u operations per image (QCOW2_TEST_SEED, "
            "QCOW2_TEST_OPS)\n", seed, test_ops);
     rng = g_rand_new_with_seed(seed);
-    tmpdir = g_dir_make_tmp("emu-qcow2-XXXXXX", NULL);
+    /* tmpfs when there is one: the flushes are then cheap. */
+    if (access("/dev/shm", W_OK) == 0) {
+        tmpdir = g_strdup("/dev/shm/emu-qcow2-XXXXXX");
+        if (!g_mkdtemp(tmpdir)) {
+            g_free(tmpdir);
+            tmpdir = NULL;
+        }
+    }
+    if (!tmpdir) {
+        tmpdir = g_dir_make_tmp("emu-qcow2-XXXXXX", NULL);
+    }
     TEST_RUN(test_model);
     TEST_RUN(test_create);
     TEST_RUN(test_create_backing);
