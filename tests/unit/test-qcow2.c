@@ -18,6 +18,8 @@
 #include "block/block-int.h"
 
 #include <glib.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -834,6 +836,162 @@ static void test_backing_ops(void)
     g_free(img);
 }
 
+/* ---- threads and crashes ------------------------------------------------ */
+
+typedef struct Worker {
+    BlockDriverState *bs;
+    uint64_t base, len; /* the worker's own part of the disk */
+    uint32_t seed;
+    int errors;
+} Worker;
+
+static void *worker_main(void *opaque)
+{
+    Worker *w = opaque;
+    GRand *r = g_rand_new_with_seed(w->seed);
+    uint8_t *model = g_malloc0(w->len);
+    uint8_t buf[8192], rd[8192];
+    for (int i = 0; i < 1500; i++) {
+        uint64_t len = (g_rand_int_range(r, 0, 16) + 1) * 512;
+        uint64_t off = g_rand_int_range(r, 0, (w->len - len) / 512 + 1) * 512;
+        if (g_rand_boolean(r)) {
+            for (uint64_t k = 0; k < len; k++) {
+                buf[k] = g_rand_int(r);
+            }
+            if (bdrv_pwrite(w->bs, w->base + off, buf, len) < 0) {
+                w->errors++;
+            }
+            memcpy(model + off, buf, len);
+        } else if (bdrv_pread(w->bs, w->base + off, rd, len) < 0 ||
+                   memcmp(rd, model + off, len)) {
+            w->errors++;
+        }
+    }
+    g_free(model);
+    g_rand_free(r);
+    return NULL;
+}
+
+/* Driver ops come from several worker threads at once (block-int.h): four
+ * threads allocating in one image, each checking its own part. */
+static void test_threads(void)
+{
+    char *img = path_of("threads.qcow2");
+    unlink(img);
+    CHECK_EQ(run(NULL, "qemu-img create -q -f qcow2 -o cluster_size=512 "
+                 "'%s' 4M", img), 0);
+    BlockDriverState *bs = must_open(img, false);
+    if (!bs) {
+        g_free(img);
+        return;
+    }
+    Worker w[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (Worker){ .bs = bs, .base = i * MiB, .len = MiB,
+                         .seed = seed + i };
+        pthread_create(&th[i], NULL, worker_main, &w[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        CHECK_EQ(w[i].errors, 0);
+    }
+    check_own(bs);
+    bdrv_unref(bs);
+    CHECK_EQ(run(NULL, "qemu-img check -q '%s'", img), 0);
+    g_free(img);
+}
+
+static void pattern(uint8_t *buf, uint32_t k)
+{
+    for (int i = 0; i < 4096; i += 4) {
+        uint32_t v = k * 0x9e3779b9u + i;
+        memcpy(buf + i, &v, 4);
+    }
+}
+
+/* kill -9 while writing and flushing: every block reported flushed is in
+ * the image, and qemu-img check finds no corruption (leaked clusters, exit
+ * status 3, are what an interrupted allocation may leave). */
+static void kill9_run(const char *opts)
+{
+    char *img = path_of("kill.qcow2");
+    unlink(img);
+    CHECK_EQ(run(NULL, "qemu-img create -q -f qcow2 -o %s '%s' 8M", opts,
+                 img), 0);
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        BlockDriverState *bs = open_img(img, false, NULL);
+        if (!bs) {
+            _exit(2);
+        }
+        uint8_t buf[4096];
+        for (uint32_t k = 0; k < 2048; k++) {
+            /* A scattered order: blocks land all over the L2 tables. */
+            uint32_t blk = (k * 1237) % 2048;
+            pattern(buf, blk);
+            if (bdrv_pwrite(bs, (uint64_t)blk * 4096, buf, 4096) < 0 ||
+                ((k % 4) == 3 && bdrv_flush(bs) < 0)) {
+                _exit(3);
+            }
+            if ((k % 4) == 3 && write(fds[1], &k, 4) != 4) {
+                _exit(4);
+            }
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    uint32_t last = 0, k;
+    int got = 0;
+    /* Let it get some way, then kill it wherever it is. */
+    while (got < 100 && read(fds[0], &k, 4) == 4) {
+        last = k;
+        got++;
+    }
+    kill(pid, SIGKILL);
+    int status;
+    waitpid(pid, &status, 0);
+    close(fds[0]);
+    CHECK(got > 0);
+    char *out = NULL;
+    int rc = run(&out, "qemu-img check '%s'", img);
+    if (rc != 0 && rc != 3) {
+        test_fail(__FILE__, __LINE__, "after kill -9 (%s): qemu-img check "
+                  "%d\n%s", opts, rc, out);
+    }
+    g_free(out);
+    BlockDriverState *bs = must_open(img, false); /* repairs if dirty */
+    if (bs) {
+        uint8_t want[4096], rd[4096];
+        for (uint32_t j = 0; j <= last; j++) {
+            uint32_t blk = (j * 1237) % 2048;
+            pattern(want, blk);
+            CHECK_EQ(bdrv_pread(bs, (uint64_t)blk * 4096, rd, 4096), 0);
+            if (memcmp(rd, want, 4096)) {
+                test_fail(__FILE__, __LINE__, "%s: flushed block %u lost",
+                          opts, blk);
+                break;
+            }
+        }
+        BdrvCheckResult r;
+        CHECK_EQ(bs->drv->check(bs, &r, BDRV_FIX_LEAKS), 0);
+        CHECK_EQ(r.corruptions, 0);
+        bdrv_unref(bs);
+    }
+    CHECK_EQ(run(NULL, "qemu-img check -q '%s'", img), 0);
+    g_free(img);
+}
+
+static void test_kill9(void)
+{
+    kill9_run("cluster_size=4096");
+    kill9_run("cluster_size=512,compat=0.10");
+    kill9_run("cluster_size=4096,lazy_refcounts=on");
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -875,6 +1033,8 @@ int main(int argc, char **argv)
     TEST_RUN(test_leak_repair);
     TEST_RUN(test_bad_headers);
     TEST_RUN(test_backing_ops);
+    TEST_RUN(test_threads);
+    TEST_RUN(test_kill9);
     run(NULL, "rm -rf '%s'", tmpdir);
     g_free(tmpdir);
     g_rand_free(rng);
