@@ -180,6 +180,47 @@ static int parse_create_options(const BlockCreateOptions *o, Qcow2Header *h,
     return 0;
 }
 
+/* No size given with a backing file: the backing file's (qemu-img create
+ * -b base overlay, without a size).  A relative name is relative to the
+ * new image, as bdrv_open_backing() resolves it. */
+static int backing_size(const char *filename, const BlockCreateOptions *o,
+                        uint64_t *size, Error **errp)
+{
+    char *path;
+    if (o->backing_file[0] == '/') {
+        path = g_strdup(o->backing_file);
+    } else {
+        char *dir = g_path_get_dirname(filename);
+        path = g_build_filename(dir, o->backing_file, NULL);
+        g_free(dir);
+    }
+    BlockOpenOptions bo = {
+        .filename = path,
+        .format = o->backing_format && *o->backing_format ? o->backing_format
+                                                          : NULL,
+        .read_only = true,
+        .no_backing_open = true,
+        .no_lock = true,
+    };
+    Error *err = NULL;
+    BlockDriverState *bs = bdrv_open(&bo, &err);
+    g_free(path);
+    if (!bs) {
+        error_setg(errp, "qcow2: no size given and the backing file cannot "
+                   "be opened: %s", error_get_pretty(err));
+        error_free(err);
+        return -ENOENT;
+    }
+    int64_t len = bdrv_getlength(bs);
+    bdrv_unref(bs);
+    if (len < 0) {
+        error_setg(errp, "qcow2: cannot get the backing file's size");
+        return (int)len;
+    }
+    *size = len;
+    return 0;
+}
+
 int qcow2_create(const char *filename, const BlockCreateOptions *o,
                  Error **errp)
 {
@@ -188,6 +229,15 @@ int qcow2_create(const char *filename, const BlockCreateOptions *o,
     if (ret < 0) {
         return ret;
     }
+    uint64_t size = o->size;
+    if (!size && o->backing_file && *o->backing_file) {
+        ret = backing_size(filename, o, &size, errp);
+        if (ret < 0) {
+            return ret;
+        }
+    }
+    /* Whole sectors, as qemu-img rounds: requests stay 512-aligned. */
+    size = (size + 511) & ~511ull;
     uint32_t cs = 1u << h.cluster_bits;
     /* Cluster 0 header, 1 refcount table, 2 its first block. */
     h.refcount_table_offset = cs;
@@ -225,7 +275,7 @@ int qcow2_create(const char *filename, const BlockCreateOptions *o,
                    strerror(-ret));
         return ret;
     }
-    if (!o->size) {
+    if (!size) {
         return 0;
     }
     BlockOpenOptions oo = {
@@ -238,7 +288,7 @@ int qcow2_create(const char *filename, const BlockCreateOptions *o,
     if (!bs) {
         return -EIO;
     }
-    ret = bdrv_truncate(bs, o->size, errp);
+    ret = bdrv_truncate(bs, size, errp);
     if (ret == 0) {
         ret = bdrv_flush(bs);
     }
