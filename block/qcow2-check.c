@@ -70,6 +70,8 @@ static int check_l2(CheckState *c, uint64_t l2_off, bool active)
         c->res->check_errors++;
         return 0;
     }
+    /* Fragmentation is counted within one L2 table (as qemu-img does). */
+    c->next_contiguous = 0;
     for (uint64_t i = 0; i < qcow2_l2_entries(s); i++) {
         uint64_t e = qcow2_be64(c->l2 + 8 * i);
         uint64_t off, len;

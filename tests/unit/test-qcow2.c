@@ -850,6 +850,73 @@ static void test_backing_ops(void)
     g_free(img);
 }
 
+/* ---- check's numbers are qemu-img check's ------------------------------- */
+
+static uint64_t json_num(const char *json, const char *key)
+{
+    char *k = g_strdup_printf("\"%s\":", key);
+    const char *p = strstr(json, k);
+    g_free(k);
+    if (!p) {
+        return 0; /* qemu-img leaves out zero counts */
+    }
+    p = strchr(p, ':') + 1;
+    while (*p == ' ') {
+        p++;
+    }
+    return strtoull(p, NULL, 10);
+}
+
+static void test_check_numbers(void)
+{
+    char *raw = path_of("num.raw");
+    char *img = path_of("num.qcow2");
+    uint64_t size = 3 * MiB;
+    uint8_t *data = g_malloc(size);
+    fill_random(data, size);
+    memset(data + MiB, 'x', MiB); /* compressible */
+    write_file(raw, data, size);
+    g_free(data);
+    const char *make[] = {
+        "qemu-img convert -c -O qcow2 '%1$s' '%2$s'",
+        "qemu-img convert -O qcow2 -o cluster_size=4096 '%1$s' '%2$s'",
+        "qemu-img create -q -f qcow2 -b '%1$s' -F raw '%2$s' && qemu-io -c "
+        "'write 0 64k' -c 'write 1M 8k' -c 'write 100k 4k' '%2$s' "
+        ">/dev/null",
+        "qemu-img convert -O qcow2 -o cluster_size=512 '%1$s' '%2$s' && "
+        "qemu-img snapshot -c s1 '%2$s' && qemu-io -c 'write 4k 64k' '%2$s' "
+        ">/dev/null",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(make); i++) {
+        unlink(img);
+        char *cmd = g_strdup_printf(make[i], raw, img);
+        CHECK_EQ(run(NULL, "%s", cmd), 0);
+        g_free(cmd);
+        char *out = NULL;
+        CHECK_EQ(run(&out, "qemu-img check --output=json '%s'", img), 0);
+        BlockDriverState *bs = must_open(img, true);
+        if (bs && out) {
+            BdrvCheckResult r;
+            CHECK_EQ(bs->drv->check(bs, &r, BDRV_FIX_NONE), 0);
+            CHECK_EQ(r.image_end_offset, json_num(out, "image-end-offset"));
+            CHECK_EQ(r.allocated_clusters,
+                     json_num(out, "allocated-clusters"));
+            CHECK_EQ(r.total_clusters, json_num(out, "total-clusters"));
+            CHECK_EQ(r.fragmented_clusters,
+                     json_num(out, "fragmented-clusters"));
+            CHECK_EQ(r.compressed_clusters,
+                     json_num(out, "compressed-clusters"));
+            CHECK_EQ(r.leaks + r.corruptions, 0);
+        }
+        if (bs) {
+            bdrv_unref(bs);
+        }
+        g_free(out);
+    }
+    g_free(raw);
+    g_free(img);
+}
+
 /* ---- threads and crashes ------------------------------------------------ */
 
 typedef struct Worker {
@@ -1047,6 +1114,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_leak_repair);
     TEST_RUN(test_bad_headers);
     TEST_RUN(test_backing_ops);
+    TEST_RUN(test_check_numbers);
     TEST_RUN(test_threads);
     TEST_RUN(test_kill9);
     run(NULL, "rm -rf '%s'", tmpdir);
