@@ -250,7 +250,11 @@ static int check_request(BlockDriverState *bs, uint64_t offset,
 int bdrv_preadv(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                 IOVector *qiov)
 {
-    int r = check_request(bs, offset, bytes);
+    /* Past the end of a protocol node reads zeros (a format reading whole
+     * sectors with O_DIRECT may run past an unaligned end of file). */
+    int r = bs->drv->is_protocol
+                ? (offset + bytes < offset ? -EIO : 0)
+                : check_request(bs, offset, bytes);
     if (r < 0) {
         return r;
     }
