@@ -135,7 +135,7 @@ static void check_l1(CheckState *c, uint64_t l1_off, uint32_t l1_size,
     }
     add_refs(c, l1_off, bytes);
     uint8_t *l1 = g_malloc(bytes);
-    if (bdrv_pread(c->bs->file, l1_off, l1, bytes) < 0) {
+    if (qcow2_pread_meta(c->bs, l1_off, l1, bytes) < 0) {
         c->res->check_errors++;
         g_free(l1);
         return;

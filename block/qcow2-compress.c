@@ -48,7 +48,7 @@ int qcow2_read_compressed(BlockDriverState *bs, uint64_t l2e, uint8_t *out)
     }
     len = MIN(len, s->file_end - off);
     uint8_t *buf = g_malloc(len);
-    int ret = bdrv_pread(bs->file, off, buf, len);
+    int ret = qcow2_pread_meta(bs, off, buf, len);
     if (ret == 0) {
         ret = inflate_cluster(buf, len, out, s->cluster_size);
         if (ret < 0) {

@@ -46,7 +46,7 @@ int qcow2_read_snapshots(BlockDriverState *bs, Error **errp)
         if (off + sizeof(f) > s->file_end || off - start > MAX_SNAPSHOT_TABLE) {
             goto beyond;
         }
-        int ret = bdrv_pread(bs->file, off, f, sizeof(f));
+        int ret = qcow2_pread_meta(bs, off, f, sizeof(f));
         if (ret < 0) {
             error_setg(errp, "qcow2: cannot read the snapshot table: %s",
                        strerror(-ret));
@@ -75,7 +75,7 @@ int qcow2_read_snapshots(BlockDriverState *bs, Error **errp)
             goto beyond;
         }
         uint8_t *v = g_malloc(var + 1);
-        ret = var ? bdrv_pread(bs->file, off, v, var) : 0;
+        ret = var ? qcow2_pread_meta(bs, off, v, var) : 0;
         if (ret < 0) {
             g_free(v);
             error_setg(errp, "qcow2: cannot read the snapshot table: %s",

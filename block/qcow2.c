@@ -61,6 +61,30 @@ int qcow2_check_host_range(BlockDriverState *bs, uint64_t off, uint64_t len,
     return 0;
 }
 
+/* Read any byte range of the file through an aligned bounce buffer of
+ * whole sectors (as far as the file goes), so that small and unaligned
+ * metadata reads also work with cache=none (O_DIRECT). */
+int qcow2_pread_meta(BlockDriverState *bs, uint64_t offset, void *buf,
+                     size_t len)
+{
+    BDRVQcow2State *s = bs->opaque;
+    if (!len) {
+        return 0;
+    }
+    if (offset + len < offset || offset + len > s->file_end) {
+        return -EIO;
+    }
+    uint64_t start = offset & ~511ull;
+    uint64_t end = (offset + len + 511) & ~511ull; /* zeros past EOF */
+    uint8_t *b = qcow2_alloc_buf(end - start);
+    int ret = bdrv_pread(bs->file, start, b, end - start);
+    if (ret == 0) {
+        memcpy(buf, b + (offset - start), len);
+    }
+    free(b);
+    return ret;
+}
+
 /* Write len bytes at offset through whole 512-byte sectors (read, patch,
  * write), for header fields and small metadata. */
 int qcow2_write_meta(BlockDriverState *bs, uint64_t offset, const void *buf,
@@ -71,17 +95,10 @@ int qcow2_write_meta(BlockDriverState *bs, uint64_t offset, const void *buf,
     uint64_t end = (offset + len + 511) & ~511ull;
     uint8_t *b = qcow2_alloc_buf(end - start);
     memset(b, 0, end - start);
-    uint64_t have = s->file_end > start ? MIN(s->file_end, end) - start : 0;
     int ret = 0;
-    if (have) {
-        /* Only what the file holds: the tail sector may be partial. */
-        uint64_t rd = have & ~511ull;
-        if (rd) {
-            ret = bdrv_pread(bs->file, start, b, rd);
-        }
-        if (ret == 0 && rd < have) {
-            ret = bdrv_pread(bs->file, start + rd, b + rd, have - rd);
-        }
+    if (start < s->file_end) {
+        /* Whole sectors: the file driver reads zeros past its end. */
+        ret = bdrv_pread(bs->file, start, b, end - start);
     }
     if (ret == 0) {
         memcpy(b + (offset - start), buf, len);
@@ -362,8 +379,8 @@ static int read_l1(BlockDriverState *bs, Error **errp)
     s->l1_table = g_new0(uint64_t, s->l1_size ? s->l1_size : 1);
     if (s->l1_size) {
         size_t bytes = (size_t)s->l1_size * 8;
-        uint8_t *buf = qcow2_alloc_buf((bytes + 511) & ~511ull);
-        ret = bdrv_pread(bs->file, s->l1_table_offset, buf, bytes);
+        uint8_t *buf = qcow2_alloc_buf(bytes);
+        ret = qcow2_pread_meta(bs, s->l1_table_offset, buf, bytes);
         if (ret < 0) {
             free(buf);
             error_setg(errp, "qcow2: cannot read the L1 table: %s",
@@ -420,7 +437,7 @@ static int qcow2_open(BlockDriverState *bs, Error **errp)
         return -EINVAL;
     }
     uint8_t hb[512] = {0};
-    ret = bdrv_pread(bs->file, 0, hb, MIN((uint64_t)flen, sizeof(hb)));
+    ret = qcow2_pread_meta(bs, 0, hb, MIN((uint64_t)flen, sizeof(hb)));
     if (ret < 0) {
         error_setg(errp, "qcow2: cannot read the header: %s", strerror(-ret));
         return ret;
@@ -446,7 +463,7 @@ static int qcow2_open(BlockDriverState *bs, Error **errp)
     size_t clen = MIN((uint64_t)flen, s->cluster_size);
     c = qcow2_alloc_buf(s->cluster_size);
     memset(c, 0, s->cluster_size);
-    ret = bdrv_pread(bs->file, 0, c, clen);
+    ret = qcow2_pread_meta(bs, 0, c, clen);
     if (ret < 0) {
         error_setg(errp, "qcow2: cannot read the header: %s", strerror(-ret));
         goto fail;

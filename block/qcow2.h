@@ -216,6 +216,8 @@ void qcow2_mark_corrupt(BlockDriverState *bs, const char *fmt, ...)
     EMU_PRINTF(2, 3);
 int qcow2_write_header_field(BlockDriverState *bs, uint64_t offset,
                              const void *buf, size_t len);
+int qcow2_pread_meta(BlockDriverState *bs, uint64_t offset, void *buf,
+                     size_t len);
 int qcow2_write_meta(BlockDriverState *bs, uint64_t offset, const void *buf,
                      size_t len);
 int qcow2_update_features(BlockDriverState *bs, uint64_t incompat);

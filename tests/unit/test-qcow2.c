@@ -69,10 +69,14 @@ static char *path_of(const char *name)
     return g_build_filename(tmpdir, name, NULL);
 }
 
+/* The cache mode tests open images with (test_cache_none). */
+static BlockCacheMode open_cache = BLOCK_CACHE_WRITEBACK;
+
 static BlockDriverState *open_img(const char *path, bool ro, Error **errp)
 {
     BlockOpenOptions o = {
         .filename = path, .format = "qcow2", .read_only = ro, .no_lock = true,
+        .cache = open_cache,
     };
     return bdrv_open(&o, errp);
 }
@@ -87,6 +91,16 @@ static BlockDriverState *must_open(const char *path, bool ro)
         error_free(err);
     }
     return bs;
+}
+
+/* Page-aligned, as guest RAM is (cache=none). */
+static void *qcow2_test_alloc(size_t len)
+{
+    void *p = NULL;
+    if (posix_memalign(&p, 4096, len)) {
+        abort();
+    }
+    return p;
 }
 
 static void fill_random(uint8_t *buf, size_t len)
@@ -219,7 +233,7 @@ static void model_run(const Config *c)
     if (!bs) {
         goto out;
     }
-    uint8_t *buf = g_malloc(MAX(3 * cs, 16 * KiB));
+    uint8_t *buf = qcow2_test_alloc(MAX(3 * cs, 16 * KiB));
     for (unsigned i = 0; i < test_ops && bs; i++) {
         uint64_t off, len;
         rnd_range(c, &off, &len);
@@ -268,7 +282,7 @@ static void model_run(const Config *c)
             break;
         }
     }
-    g_free(buf);
+    free(buf);
     if (bs) {
         check_own(bs);
         bdrv_unref(bs);
@@ -850,6 +864,68 @@ static void test_backing_ops(void)
     g_free(img);
 }
 
+/* ---- cache=none ------------------------------------------------------------ */
+
+/* O_DIRECT wants aligned buffers, offsets and lengths: every metadata
+ * access of the driver (header, L1, snapshot table, compressed clusters,
+ * table updates) must be aligned.  Needs a file system with O_DIRECT (not
+ * tmpfs): the system temporary folder. */
+static void test_cache_none(void)
+{
+    char *dir = g_dir_make_tmp("emu-qcow2-direct-XXXXXX", NULL);
+    char *saved = tmpdir;
+    tmpdir = dir;
+    char *probe = path_of("probe.qcow2");
+    CHECK_EQ(run(NULL, "qemu-img create -q -f qcow2 '%s' 1M", probe), 0);
+    open_cache = BLOCK_CACHE_NONE;
+    Error *err = NULL;
+    BlockDriverState *bs = open_img(probe, false, &err);
+    if (!bs && strstr(error_get_pretty(err), "O_DIRECT")) {
+        printf("SKIP cache=none: %s\n", error_get_pretty(err));
+        error_free(err);
+    } else if (!bs) {
+        test_fail(__FILE__, __LINE__, "cache=none: %s", error_get_pretty(err));
+        error_free(err);
+    } else {
+        bdrv_unref(bs);
+        model_run(&configs[0]);  /* 4K clusters */
+        model_run(&configs[1]);  /* 512-byte clusters */
+        model_run(&configs[11]); /* qcow2 backing */
+        /* compressed clusters and a snapshot table */
+        char *raw = path_of("d.raw");
+        char *img = path_of("d.qcow2");
+        uint64_t size = 256 * KiB;
+        uint8_t *model = g_malloc(size);
+        fill_random(model, size);
+        memset(model + 64 * KiB, 'z', 64 * KiB);
+        write_file(raw, model, size);
+        CHECK_EQ(run(NULL, "qemu-img convert -c -O qcow2 -o cluster_size=4096"
+                     " '%s' '%s' && qemu-img snapshot -c s '%s'",
+                     raw, img, img), 0);
+        bs = must_open(img, false);
+        if (bs) {
+            uint8_t *rd = qcow2_test_alloc(size);
+            CHECK_EQ(bdrv_pread(bs, 0, rd, size), 0);
+            CHECK(memcmp(rd, model, size) == 0);
+            memset(rd, 0x77, 8192);
+            CHECK_EQ(bdrv_pwrite(bs, 64 * KiB + 512, rd, 8192), 0);
+            memcpy(model + 64 * KiB + 512, rd, 8192);
+            check_own(bs);
+            bdrv_unref(bs);
+            free(rd);
+        }
+        check_against_qemu(img, model, size);
+        g_free(model);
+        g_free(raw);
+        g_free(img);
+    }
+    open_cache = BLOCK_CACHE_WRITEBACK;
+    g_free(probe);
+    run(NULL, "rm -rf '%s'", dir);
+    g_free(dir);
+    tmpdir = saved;
+}
+
 /* ---- check's numbers are qemu-img check's ------------------------------- */
 
 static uint64_t json_num(const char *json, const char *key)
@@ -1115,6 +1191,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_bad_headers);
     TEST_RUN(test_backing_ops);
     TEST_RUN(test_check_numbers);
+    TEST_RUN(test_cache_none);
     TEST_RUN(test_threads);
     TEST_RUN(test_kill9);
     run(NULL, "rm -rf '%s'", tmpdir);
