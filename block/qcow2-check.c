@@ -23,16 +23,16 @@ typedef struct CheckState {
     BDRVQcow2State *s;
     BdrvCheckResult *res;
     uint32_t *refs;
-    uint64_t nb;               /* clusters in the file */
-    uint64_t next_contiguous;  /* fragmentation statistics */
-    uint8_t *l2;               /* one L2 table at a time */
+    uint64_t nb;              /* clusters in the file */
+    uint64_t next_contiguous; /* fragmentation statistics */
+    uint8_t *l2;              /* one L2 table at a time */
 } CheckState;
 
-#define CHECK_MSG(cs, ...)                                                   \
-    do {                                                                     \
-        if (!(cs)->s->check_quiet) {                                         \
-            fprintf(stderr, __VA_ARGS__);                                    \
-        }                                                                    \
+#define CHECK_MSG(cs, ...)                \
+    do {                                  \
+        if (!(cs)->s->check_quiet) {      \
+            fprintf(stderr, __VA_ARGS__); \
+        }                                 \
     } while (0)
 
 /* One reference to every cluster of [off, off + len). */
@@ -44,7 +44,8 @@ static void add_refs(CheckState *c, uint64_t off, uint64_t len)
     uint64_t first = off >> c->s->cluster_bits;
     uint64_t last = (off + len - 1) >> c->s->cluster_bits;
     if (last >= c->nb) {
-        CHECK_MSG(c, "ERROR: clusters 0x%" PRIx64 "..0x%" PRIx64
+        CHECK_MSG(c,
+                  "ERROR: clusters 0x%" PRIx64 "..0x%" PRIx64
                   " are referenced but beyond the end of the image file\n",
                   first << c->s->cluster_bits, last << c->s->cluster_bits);
         c->res->corruptions++;
@@ -65,8 +66,7 @@ static int check_l2(CheckState *c, uint64_t l2_off, bool active)
     BDRVQcow2State *s = c->s;
     int ret = bdrv_pread(c->bs->file, l2_off, c->l2, s->cluster_size);
     if (ret < 0) {
-        CHECK_MSG(c, "ERROR: cannot read L2 table at 0x%" PRIx64 "\n",
-                  l2_off);
+        CHECK_MSG(c, "ERROR: cannot read L2 table at 0x%" PRIx64 "\n", l2_off);
         c->res->check_errors++;
         return 0;
     }
@@ -78,8 +78,10 @@ static int check_l2(CheckState *c, uint64_t l2_off, bool active)
         switch (qcow2_entry_type(s, e)) {
         case QCOW2_CLUSTER_COMPRESSED:
             if (e & QCOW2_OFLAG_COPIED) {
-                CHECK_MSG(c, "ERROR: compressed cluster %" PRIu64
-                          " has the COPIED flag\n", i);
+                CHECK_MSG(c,
+                          "ERROR: compressed cluster %" PRIu64
+                          " has the COPIED flag\n",
+                          i);
                 c->res->corruptions++;
             }
             qcow2_compressed_range(s, e, &off, &len);
@@ -94,9 +96,9 @@ static int check_l2(CheckState *c, uint64_t l2_off, bool active)
         case QCOW2_CLUSTER_ZERO_ALLOC:
             off = e & QCOW2_L2_OFFSET_MASK;
             if (qcow2_offset_in_cluster(s, off)) {
-                CHECK_MSG(c, "ERROR: offset 0x%" PRIx64 " of an L2 entry in "
-                          "the table at 0x%" PRIx64
-                          " is not cluster aligned\n",
+                CHECK_MSG(c,
+                          "ERROR: offset 0x%" PRIx64 " of an L2 entry in "
+                          "the table at 0x%" PRIx64 " is not cluster aligned\n",
                           off, l2_off);
                 c->res->corruptions++;
                 break;
@@ -127,7 +129,8 @@ static void check_l1(CheckState *c, uint64_t l1_off, uint32_t l1_size,
     }
     if (qcow2_offset_in_cluster(s, l1_off) || l1_off + bytes > s->file_end ||
         bytes > QCOW2_MAX_L1_BYTES) {
-        CHECK_MSG(c, "ERROR: L1 table at 0x%" PRIx64 " (%u entries) is not "
+        CHECK_MSG(c,
+                  "ERROR: L1 table at 0x%" PRIx64 " (%u entries) is not "
                   "cluster aligned or beyond the end of the file\n",
                   l1_off, l1_size);
         c->res->corruptions++;
@@ -147,7 +150,8 @@ static void check_l1(CheckState *c, uint64_t l1_off, uint32_t l1_size,
         }
         if (qcow2_offset_in_cluster(s, l2_off) ||
             l2_off + s->cluster_size > s->file_end) {
-            CHECK_MSG(c, "ERROR: L2 table at 0x%" PRIx64 " (L1 entry %u) is "
+            CHECK_MSG(c,
+                      "ERROR: L2 table at 0x%" PRIx64 " (L1 entry %u) is "
                       "not cluster aligned or beyond the end of the file\n",
                       l2_off, i);
             c->res->corruptions++;
@@ -173,8 +177,10 @@ static void check_reftable(CheckState *c, BdrvCheckMode fix)
         if (qcow2_offset_in_cluster(s, off) ||
             off + s->cluster_size > s->file_end) {
             if (fix & BDRV_FIX_ERRORS) {
-                CHECK_MSG(c, "Repairing refcount block %" PRIu64
-                          " (0x%" PRIx64 "): invalid offset\n", i, off);
+                CHECK_MSG(c,
+                          "Repairing refcount block %" PRIu64 " (0x%" PRIx64
+                          "): invalid offset\n",
+                          i, off);
                 s->refcount_table[i] = 0;
                 uint8_t *buf = qcow2_alloc_buf(512);
                 uint64_t first = i & ~63ull;
@@ -183,18 +189,20 @@ static void check_reftable(CheckState *c, BdrvCheckMode fix)
                                                 ? s->refcount_table[first + k]
                                                 : 0);
                 }
-                int ret = bdrv_pwrite(c->bs->file,
-                                      s->refcount_table_offset + 8 * first,
-                                      buf, 512);
+                int ret =
+                    bdrv_pwrite(c->bs->file,
+                                s->refcount_table_offset + 8 * first, buf, 512);
                 free(buf);
                 if (ret == 0) {
                     c->res->corruptions_fixed++;
                     continue;
                 }
             }
-            CHECK_MSG(c, "ERROR: refcount block %" PRIu64 " at 0x%" PRIx64
+            CHECK_MSG(c,
+                      "ERROR: refcount block %" PRIu64 " at 0x%" PRIx64
                       " is not cluster aligned or beyond the end of the "
-                      "file\n", i, off);
+                      "file\n",
+                      i, off);
             c->res->corruptions++;
             continue;
         }
@@ -204,8 +212,8 @@ static void check_reftable(CheckState *c, BdrvCheckMode fix)
 
 static bool block_valid(BDRVQcow2State *s, uint64_t bi)
 {
-    uint64_t off = bi < s->rt_size ? s->refcount_table[bi] &
-                                     QCOW2_REFT_OFFSET_MASK : 0;
+    uint64_t off =
+        bi < s->rt_size ? s->refcount_table[bi] & QCOW2_REFT_OFFSET_MASK : 0;
     return off && !qcow2_offset_in_cluster(s, off) &&
            off + s->cluster_size <= s->file_end;
 }
@@ -235,7 +243,7 @@ static void compare_refcounts(CheckState *c, BdrvCheckMode fix)
         }
         uint64_t counted = i < c->nb ? c->refs[i] : 0;
         if (stored != counted) {
-            Mismatch m = { i, stored, counted };
+            Mismatch m = {i, stored, counted};
             g_array_append_val(bad, m);
         }
     }
@@ -246,9 +254,12 @@ static void compare_refcounts(CheckState *c, BdrvCheckMode fix)
         bool leak = m->stored > m->counted;
         bool fixing = (fix & (leak ? BDRV_FIX_LEAKS : BDRV_FIX_ERRORS)) &&
                       m->counted <= s->refcount_max;
-        CHECK_MSG(c, "%s cluster %" PRIu64 " refcount=%" PRIu64
+        CHECK_MSG(c,
+                  "%s cluster %" PRIu64 " refcount=%" PRIu64
                   " reference=%" PRIu64 "\n",
-                  fixing ? "Repairing" : leak ? "Leaked" : "ERROR",
+                  fixing ? "Repairing"
+                  : leak ? "Leaked"
+                         : "ERROR",
                   m->cluster, m->stored, m->counted);
         if (fixing && qcow2_set_refcount(c->bs, m->cluster, m->counted) == 0) {
             if (leak) {
@@ -285,7 +296,8 @@ static void check_copied(CheckState *c, BdrvCheckMode fix)
             continue;
         }
         if ((rc == 1) != !!(l1e & QCOW2_OFLAG_COPIED)) {
-            CHECK_MSG(c, "%s OFLAG_COPIED L2 cluster: l1_index=%u "
+            CHECK_MSG(c,
+                      "%s OFLAG_COPIED L2 cluster: l1_index=%u "
                       "l1_entry=%" PRIx64 " refcount=%" PRIu64 "\n",
                       fixing ? "Repairing" : "ERROR", i, l1e, rc);
             if (fixing) {
@@ -315,7 +327,8 @@ static void check_copied(CheckState *c, BdrvCheckMode fix)
                 continue;
             }
             if ((rc == 1) != !!(e & QCOW2_OFLAG_COPIED)) {
-                CHECK_MSG(c, "%s OFLAG_COPIED data cluster: l2_entry=%" PRIx64
+                CHECK_MSG(c,
+                          "%s OFLAG_COPIED data cluster: l2_entry=%" PRIx64
                           " refcount=%" PRIu64 "\n",
                           fixing ? "Repairing" : "ERROR", e, rc);
                 if (fixing) {
@@ -338,7 +351,7 @@ int qcow2_check_locked(BlockDriverState *bs, BdrvCheckResult *res,
                        BdrvCheckMode fix)
 {
     BDRVQcow2State *s = bs->opaque;
-    CheckState c = { .bs = bs, .s = s, .res = res };
+    CheckState c = {.bs = bs, .s = s, .res = res};
     if (fix && !s->writable) {
         return -EROFS;
     }
@@ -356,8 +369,8 @@ int qcow2_check_locked(BlockDriverState *bs, BdrvCheckResult *res,
     add_refs(&c, 0, s->cluster_size);
     check_l1(&c, s->l1_table_offset, s->l1_size, true);
     for (int i = 0; i < s->nb_snapshots; i++) {
-        check_l1(&c, s->snapshots[i].l1_table_offset,
-                 s->snapshots[i].l1_size, false);
+        check_l1(&c, s->snapshots[i].l1_table_offset, s->snapshots[i].l1_size,
+                 false);
     }
     if (s->nb_snapshots) {
         add_refs(&c, s->h.snapshots_offset, s->snapshots_size);

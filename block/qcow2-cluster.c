@@ -157,8 +157,7 @@ static int l1_lookup(BlockDriverState *bs, uint64_t guest_off,
     return 0;
 }
 
-int qcow2_get_l2_entry(BlockDriverState *bs, uint64_t guest_off,
-                       uint64_t *l2e)
+int qcow2_get_l2_entry(BlockDriverState *bs, uint64_t guest_off, uint64_t *l2e)
 {
     BDRVQcow2State *s = bs->opaque;
     uint64_t l2_offset, l1_index;

@@ -42,8 +42,10 @@ int qcow2_read_compressed(BlockDriverState *bs, uint64_t l2e, uint8_t *out)
         return -ENOTSUP;
     }
     if (off >= s->file_end) {
-        qcow2_mark_corrupt(bs, "compressed cluster at 0x%" PRIx64
-                           " is beyond the end of the file", off);
+        qcow2_mark_corrupt(bs,
+                           "compressed cluster at 0x%" PRIx64
+                           " is beyond the end of the file",
+                           off);
         return -EIO;
     }
     len = MIN(len, s->file_end - off);
@@ -53,7 +55,8 @@ int qcow2_read_compressed(BlockDriverState *bs, uint64_t l2e, uint8_t *out)
         ret = inflate_cluster(buf, len, out, s->cluster_size);
         if (ret < 0) {
             error_report("qcow2: %s: compressed cluster at 0x%" PRIx64
-                         " does not decompress", bs->filename, off);
+                         " does not decompress",
+                         bs->filename, off);
         }
     }
     g_free(buf);
@@ -113,10 +116,10 @@ int qcow2_co_pwritev_compressed(BlockDriverState *bs, uint64_t offset,
             } else {
                 int x = 62 - (s->cluster_bits - 8);
                 uint64_t nsec = ((host + clen - 1) >> 9) - (host >> 9);
-                uint64_t i = (offset >> s->cluster_bits) &
-                             (qcow2_l2_entries(s) - 1);
-                qcow2_st64(l2 + 8 * i, QCOW2_OFLAG_COMPRESSED |
-                                           (nsec << x) | (uint64_t)host);
+                uint64_t i =
+                    (offset >> s->cluster_bits) & (qcow2_l2_entries(s) - 1);
+                qcow2_st64(l2 + 8 * i, QCOW2_OFLAG_COMPRESSED | (nsec << x) |
+                                           (uint64_t)host);
                 ret = qcow2_write_l2_entries(bs, l2_off, l2, i, 1);
                 if (ret == 0) {
                     qcow2_free_l2_entry(bs, old);

@@ -18,14 +18,14 @@ static const struct {
     uint8_t type, bit;
     const char *name;
 } feature_table[] = {
-    { 0, 0, "dirty bit" },
-    { 0, 1, "corrupt bit" },
-    { 0, 2, "external data file" },
-    { 0, 3, "compression type" },
-    { 0, 4, "extended L2 entries" },
-    { 1, 0, "lazy refcounts" },
-    { 2, 0, "bitmaps" },
-    { 2, 1, "raw external data" },
+    {0, 0, "dirty bit"},
+    {0, 1, "corrupt bit"},
+    {0, 2, "external data file"},
+    {0, 3, "compression type"},
+    {0, 4, "extended L2 entries"},
+    {1, 0, "lazy refcounts"},
+    {2, 0, "bitmaps"},
+    {2, 1, "raw external data"},
 };
 
 static size_t put_ext(uint8_t *buf, size_t off, size_t max, uint32_t type,
@@ -127,8 +127,10 @@ static int parse_create_options(const BlockCreateOptions *o, Qcow2Header *h,
 {
     uint32_t cs = o->cluster_size ? o->cluster_size : 64 * KiB;
     if (cs < 512 || cs > 2 * MiB || (cs & (cs - 1))) {
-        error_setg(errp, "qcow2: cluster size %u is invalid (a power of two "
-                   "from 512 to 2M)", cs);
+        error_setg(errp,
+                   "qcow2: cluster size %u is invalid (a power of two "
+                   "from 512 to 2M)",
+                   cs);
         return -EINVAL;
     }
     memset(h, 0, sizeof(*h));
@@ -145,14 +147,16 @@ static int parse_create_options(const BlockCreateOptions *o, Qcow2Header *h,
     }
     int bits = o->refcount_bits ? o->refcount_bits : 16;
     if (bits > 64 || (bits & (bits - 1))) {
-        error_setg(errp, "qcow2: refcount_bits %d is invalid (a power of two "
-                   "up to 64)", bits);
+        error_setg(errp,
+                   "qcow2: refcount_bits %d is invalid (a power of two "
+                   "up to 64)",
+                   bits);
         return -EINVAL;
     }
     h->refcount_order = __builtin_ctz(bits);
     if (h->version < 3 && bits != 16) {
         error_setg(errp, "qcow2: refcount_bits other than 16 need "
-                   "compat=1.1");
+                         "compat=1.1");
         return -EINVAL;
     }
     if (o->lazy_refcounts) {
@@ -196,8 +200,8 @@ static int backing_size(const char *filename, const BlockCreateOptions *o,
     }
     BlockOpenOptions bo = {
         .filename = path,
-        .format = o->backing_format && *o->backing_format ? o->backing_format
-                                                          : NULL,
+        .format =
+            o->backing_format && *o->backing_format ? o->backing_format : NULL,
         .read_only = true,
         .no_backing_open = true,
         .no_lock = true,
@@ -206,8 +210,10 @@ static int backing_size(const char *filename, const BlockCreateOptions *o,
     BlockDriverState *bs = bdrv_open(&bo, &err);
     g_free(path);
     if (!bs) {
-        error_setg(errp, "qcow2: no size given and the backing file cannot "
-                   "be opened: %s", error_get_pretty(err));
+        error_setg(errp,
+                   "qcow2: no size given and the backing file cannot "
+                   "be opened: %s",
+                   error_get_pretty(err));
         error_free(err);
         return -ENOENT;
     }
@@ -243,15 +249,15 @@ int qcow2_create(const char *filename, const BlockCreateOptions *o,
     h.refcount_table_offset = cs;
     h.refcount_table_clusters = 1;
     uint8_t *img = g_malloc0(3 * (size_t)cs);
-    ret = build_header(&h, cs, o->backing_file, o->backing_format, NULL, 0,
-                       img);
+    ret =
+        build_header(&h, cs, o->backing_file, o->backing_format, NULL, 0, img);
     if (ret < 0) {
         g_free(img);
         error_setg(errp, "qcow2: backing file name too long for the header");
         return ret;
     }
     qcow2_st64(img + cs, 2 * (uint64_t)cs);
-    BDRVQcow2State tmp = { .refcount_order = h.refcount_order };
+    BDRVQcow2State tmp = {.refcount_order = h.refcount_order};
     for (int i = 0; i < 3; i++) {
         qcow2_refcount_set_entry(&tmp, img + 2 * cs, i, 1);
     }
@@ -259,8 +265,7 @@ int qcow2_create(const char *filename, const BlockCreateOptions *o,
     if (fd < 0) {
         ret = -errno;
         g_free(img);
-        error_setg(errp, "could not create '%s': %s", filename,
-                   strerror(-ret));
+        error_setg(errp, "could not create '%s': %s", filename, strerror(-ret));
         return ret;
     }
     ssize_t w = pwrite(fd, img, 3 * (size_t)cs, 0);
@@ -271,8 +276,7 @@ int qcow2_create(const char *filename, const BlockCreateOptions *o,
     close(fd);
     g_free(img);
     if (ret < 0) {
-        error_setg(errp, "could not write '%s': %s", filename,
-                   strerror(-ret));
+        error_setg(errp, "could not write '%s': %s", filename, strerror(-ret));
         return ret;
     }
     if (!size) {
@@ -303,7 +307,8 @@ int qcow2_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
     BDRVQcow2State *s = bs->opaque;
     uint64_t old = s->h.size;
     if (size < old) {
-        error_setg(errp, "qcow2: %s: shrinking is not supported "
+        error_setg(errp,
+                   "qcow2: %s: shrinking is not supported "
                    "(%" PRIu64 " -> %" PRIu64 " bytes)",
                    bs->filename, old, size);
         return -ENOTSUP;
@@ -325,8 +330,8 @@ int qcow2_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
     qcow2_st64(b, size);
     ret = qcow2_write_header_field(bs, 24, b, 8);
     if (ret < 0) {
-        error_setg(errp, "qcow2: %s: cannot write the header: %s",
-                   bs->filename, strerror(-ret));
+        error_setg(errp, "qcow2: %s: cannot write the header: %s", bs->filename,
+                   strerror(-ret));
         return ret;
     }
     s->h.size = size;
@@ -355,7 +360,8 @@ int qcow2_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
     return ret;
 }
 
-/* ---- Header rewrite ------------------------------------------------------- */
+/* ---- Header rewrite -------------------------------------------------------
+ */
 
 int qcow2_change_backing_file(BlockDriverState *bs, const char *file,
                               const char *fmt)
@@ -363,8 +369,8 @@ int qcow2_change_backing_file(BlockDriverState *bs, const char *file,
     BDRVQcow2State *s = bs->opaque;
     Qcow2Header h = s->h;
     uint8_t *buf = qcow2_alloc_buf(s->cluster_size);
-    int len = build_header(&h, s->cluster_size, file, fmt, s->ext, s->n_ext,
-                           buf);
+    int len =
+        build_header(&h, s->cluster_size, file, fmt, s->ext, s->n_ext, buf);
     if (len < 0) {
         free(buf);
         return len;

@@ -15,8 +15,8 @@
  */
 #include "block/qcow2.h"
 
-uint64_t qcow2_refcount_get_entry(const BDRVQcow2State *s,
-                                  const uint8_t *block, uint64_t i)
+uint64_t qcow2_refcount_get_entry(const BDRVQcow2State *s, const uint8_t *block,
+                                  uint64_t i)
 {
     switch (s->refcount_order) {
     case 0:
@@ -49,8 +49,8 @@ void qcow2_refcount_set_entry(const BDRVQcow2State *s, uint8_t *block,
         int per_byte = 8 / bits;
         int shift = (i % per_byte) * bits;
         uint8_t mask = ((1u << bits) - 1) << shift;
-        block[i / per_byte] = (block[i / per_byte] & ~mask) |
-                              ((v << shift) & mask);
+        block[i / per_byte] =
+            (block[i / per_byte] & ~mask) | ((v << shift) & mask);
         break;
     }
     case 3:
@@ -153,8 +153,8 @@ static int write_table_entry(BlockDriverState *bs, uint64_t i)
         uint64_t v = first + k < s->rt_size ? s->refcount_table[first + k] : 0;
         qcow2_st64(buf + 8 * k, v);
     }
-    int ret = bdrv_pwrite(bs->file, s->refcount_table_offset + 8 * first, buf,
-                          512);
+    int ret =
+        bdrv_pwrite(bs->file, s->refcount_table_offset + 8 * first, buf, 512);
     free(buf);
     return ret;
 }
@@ -265,8 +265,7 @@ static int grow_table(BlockDriverState *bs, uint64_t min_entries)
         return -EFBIG;
     }
     s->refcount_table = g_renew(uint64_t, s->refcount_table, entries);
-    memset(s->refcount_table + s->rt_size, 0,
-           (entries - s->rt_size) * 8);
+    memset(s->refcount_table + s->rt_size, 0, (entries - s->rt_size) * 8);
     s->rt_size = entries;
 
     growing = true;
@@ -309,8 +308,8 @@ static int grow_table(BlockDriverState *bs, uint64_t min_entries)
     return 0;
 }
 
-int qcow2_update_refcount(BlockDriverState *bs, uint64_t offset,
-                          uint64_t len, int64_t delta)
+int qcow2_update_refcount(BlockDriverState *bs, uint64_t offset, uint64_t len,
+                          int64_t delta)
 {
     BDRVQcow2State *s = bs->opaque;
     if (!len) {
@@ -383,8 +382,7 @@ int qcow2_update_refcount(BlockDriverState *bs, uint64_t offset,
     return 0;
 }
 
-int qcow2_set_refcount(BlockDriverState *bs, uint64_t cluster,
-                       uint64_t value)
+int qcow2_set_refcount(BlockDriverState *bs, uint64_t cluster, uint64_t value)
 {
     uint64_t cur;
     BDRVQcow2State *s = bs->opaque;

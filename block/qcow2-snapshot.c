@@ -7,9 +7,9 @@
  */
 #include "block/qcow2.h"
 
-#define SNAPSHOT_FIXED_LEN  40
-#define MAX_EXTRA_DATA      1024
-#define MAX_SNAPSHOT_TABLE  (64 * MiB)
+#define SNAPSHOT_FIXED_LEN 40
+#define MAX_EXTRA_DATA     1024
+#define MAX_SNAPSHOT_TABLE (64 * MiB)
 
 void qcow2_free_snapshots(BDRVQcow2State *s)
 {
@@ -35,8 +35,10 @@ int qcow2_read_snapshots(BlockDriverState *bs, Error **errp)
         return -EINVAL;
     }
     if (qcow2_offset_in_cluster(s, off) || off == 0) {
-        error_setg(errp, "qcow2: snapshot table offset 0x%" PRIx64
-                   " is not cluster aligned", off);
+        error_setg(errp,
+                   "qcow2: snapshot table offset 0x%" PRIx64
+                   " is not cluster aligned",
+                   off);
         return -EINVAL;
     }
     s->snapshots = g_new0(Qcow2Snapshot, nb);
@@ -64,7 +66,8 @@ int qcow2_read_snapshots(BlockDriverState *bs, Error **errp)
         sn->vm_state_size = qcow2_be32(f + 32);
         uint32_t extra = qcow2_be32(f + 36);
         if (extra > MAX_EXTRA_DATA) {
-            error_setg(errp, "qcow2: snapshot %u at 0x%" PRIx64
+            error_setg(errp,
+                       "qcow2: snapshot %u at 0x%" PRIx64
                        " has %u bytes of extra data (at most %u)",
                        i, off, extra, MAX_EXTRA_DATA);
             return -EINVAL;
@@ -101,8 +104,10 @@ int qcow2_read_snapshots(BlockDriverState *bs, Error **errp)
     return 0;
 
 beyond:
-    error_setg(errp, "qcow2: snapshot table at 0x%" PRIx64
-               " is beyond the end of the file", start);
+    error_setg(errp,
+               "qcow2: snapshot table at 0x%" PRIx64
+               " is beyond the end of the file",
+               start);
     return -EINVAL;
 }
 

@@ -198,8 +198,8 @@ static char *feature_names(BDRVQcow2State *s, uint64_t mask)
     return g_string_free(g, false);
 }
 
-static int read_extensions(BlockDriverState *bs, const uint8_t *c,
-                           size_t clen, Error **errp)
+static int read_extensions(BlockDriverState *bs, const uint8_t *c, size_t clen,
+                           Error **errp)
 {
     BDRVQcow2State *s = bs->opaque;
     uint64_t off = s->h.header_length;
@@ -246,8 +246,9 @@ static int check_table(BlockDriverState *bs, const char *what, uint64_t off,
 {
     BDRVQcow2State *s = bs->opaque;
     if (qcow2_offset_in_cluster(s, off)) {
-        error_setg(errp, "qcow2: %s offset 0x%" PRIx64
-                   " is not cluster aligned", what, off);
+        error_setg(errp,
+                   "qcow2: %s offset 0x%" PRIx64 " is not cluster aligned",
+                   what, off);
         return -EINVAL;
     }
     if (off + len < off || off + len > s->file_end) {
@@ -301,8 +302,10 @@ static int validate_header(BlockDriverState *bs, Error **errp)
         }
     }
     if (h->crypt_method) {
-        error_setg(errp, "qcow2: encrypted images are not supported "
-                   "(encryption method %u)", h->crypt_method);
+        error_setg(errp,
+                   "qcow2: encrypted images are not supported "
+                   "(encryption method %u)",
+                   h->crypt_method);
         return -ENOTSUP;
     }
     if (h->size > QCOW2_MAX_SIZE) {
@@ -323,7 +326,7 @@ static int check_features(BlockDriverState *bs, Error **errp)
     }
     if (inc & QCOW2_INCOMPAT_EXTL2) {
         error_setg(errp, "qcow2: extended L2 entries (subclusters) are not "
-                   "supported");
+                         "supported");
         return -ENOTSUP;
     }
     if (inc & QCOW2_INCOMPAT_COMPRESSION) {
@@ -337,8 +340,10 @@ static int check_features(BlockDriverState *bs, Error **errp)
         }
         inc &= ~QCOW2_INCOMPAT_COMPRESSION;
     } else if (s->h.compression_type != 0) {
-        error_setg(errp, "qcow2: compression type %u set without its "
-                   "feature bit", s->h.compression_type);
+        error_setg(errp,
+                   "qcow2: compression type %u set without its "
+                   "feature bit",
+                   s->h.compression_type);
         return -EINVAL;
     }
     inc &= ~QCOW2_INCOMPAT_KNOWN;
@@ -432,8 +437,8 @@ static int qcow2_open(BlockDriverState *bs, Error **errp)
     }
     s->file_end = flen;
     if (flen < QCOW2_V2_HEADER_LEN) {
-        error_setg(errp, "qcow2: header truncated (file is %" PRId64
-                   " bytes)", flen);
+        error_setg(errp, "qcow2: header truncated (file is %" PRId64 " bytes)",
+                   flen);
         return -EINVAL;
     }
     uint8_t hb[512] = {0};
@@ -448,8 +453,10 @@ static int qcow2_open(BlockDriverState *bs, Error **errp)
         return ret;
     }
     if (s->h.version >= 3 && (uint64_t)flen < s->h.header_length) {
-        error_setg(errp, "qcow2: header truncated (file is %" PRId64
-                   " bytes, header %u)", flen, s->h.header_length);
+        error_setg(errp,
+                   "qcow2: header truncated (file is %" PRId64
+                   " bytes, header %u)",
+                   flen, s->h.header_length);
         return -EINVAL;
     }
     s->l2_bits = s->cluster_bits - 3;
@@ -482,8 +489,8 @@ static int qcow2_open(BlockDriverState *bs, Error **errp)
     if (ret < 0) {
         goto fail;
     }
-    uint64_t rt_bytes =
-        (uint64_t)s->h.refcount_table_clusters << s->cluster_bits;
+    uint64_t rt_bytes = (uint64_t)s->h.refcount_table_clusters
+                        << s->cluster_bits;
     if (rt_bytes > QCOW2_MAX_REFTABLE_BYTES) {
         error_setg(errp, "qcow2: refcount table is too large (%u clusters)",
                    s->h.refcount_table_clusters);
@@ -526,7 +533,7 @@ static int qcow2_open(BlockDriverState *bs, Error **errp)
         s->check_quiet = false;
         if (ret < 0 || res.corruptions || res.check_errors) {
             error_setg(errp, "qcow2: the image was not closed cleanly and "
-                       "its refcounts could not be repaired");
+                             "its refcounts could not be repaired");
             ret = ret < 0 ? ret : -EIO;
             goto fail;
         }
@@ -623,22 +630,21 @@ static int read_backing(BlockDriverState *bs, uint64_t off, uint64_t len,
     return 0;
 }
 
-static int data_host_offset(BlockDriverState *bs, uint64_t l2e,
-                            uint64_t *host)
+static int data_host_offset(BlockDriverState *bs, uint64_t l2e, uint64_t *host)
 {
     BDRVQcow2State *s = bs->opaque;
     uint64_t h = l2e & QCOW2_L2_OFFSET_MASK;
     if (qcow2_offset_in_cluster(s, h)) {
-        qcow2_mark_corrupt(bs, "data cluster offset 0x%" PRIx64
-                           " is not cluster aligned", h);
+        qcow2_mark_corrupt(
+            bs, "data cluster offset 0x%" PRIx64 " is not cluster aligned", h);
         return -EIO;
     }
     *host = h;
     return qcow2_check_host_range(bs, h, s->cluster_size, "data cluster");
 }
 
-static int preadv_locked(BlockDriverState *bs, uint64_t offset,
-                         uint64_t bytes, IOVector *qiov, uint64_t qoff)
+static int preadv_locked(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                         IOVector *qiov, uint64_t qoff)
 {
     BDRVQcow2State *s = bs->opaque;
     uint8_t *cbuf = NULL;
@@ -704,8 +710,8 @@ static int preadv_locked(BlockDriverState *bs, uint64_t offset,
     return ret;
 }
 
-static int qcow2_preadv(BlockDriverState *bs, uint64_t offset,
-                        uint64_t bytes, IOVector *qiov)
+static int qcow2_preadv(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                        IOVector *qiov)
 {
     BDRVQcow2State *s = bs->opaque;
     pthread_mutex_lock(&s->lock);
@@ -823,8 +829,8 @@ static int write_allocating(BlockDriverState *bs, uint64_t offset,
     /* The run: at most 2 MiB of data per allocation. */
     while (nc < nmax && (nc << s->cluster_bits) < 2 * MiB + cs) {
         uint64_t e;
-        ret = qcow2_get_l2_entry(bs, first_cluster + (nc << s->cluster_bits),
-                                 &e);
+        ret =
+            qcow2_get_l2_entry(bs, first_cluster + (nc << s->cluster_bits), &e);
         if (ret < 0) {
             g_free(old);
             return ret;
@@ -837,7 +843,7 @@ static int write_allocating(BlockDriverState *bs, uint64_t offset,
     uint64_t run_end = MIN(end, first_cluster + (nc << s->cluster_bits));
     uint64_t head = offset - first_cluster;
     uint64_t last_cluster = (run_end - 1) & ~(cs - 1);
-    uint64_t tail_start = run_end - last_cluster;   /* in the last cluster */
+    uint64_t tail_start = run_end - last_cluster; /* in the last cluster */
     uint64_t tail = run_end < last_cluster + cs ? cs - tail_start : 0;
     uint8_t *hbuf = NULL, *tbuf = NULL;
 
@@ -852,8 +858,8 @@ static int write_allocating(BlockDriverState *bs, uint64_t offset,
     }
     if (ret == 0 && tail) {
         tbuf = qcow2_alloc_buf(tail);
-        ret = read_old_cluster(bs, last_cluster, old[nc - 1], tail_start,
-                               tail, tbuf);
+        ret = read_old_cluster(bs, last_cluster, old[nc - 1], tail_start, tail,
+                               tbuf);
     }
     if (ret == 0) {
         IOVector v;
@@ -903,8 +909,8 @@ static int write_allocating(BlockDriverState *bs, uint64_t offset,
     return 0;
 }
 
-int qcow2_pwritev_locked(BlockDriverState *bs, uint64_t offset,
-                          uint64_t bytes, IOVector *qiov, uint64_t qoff)
+int qcow2_pwritev_locked(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                         IOVector *qiov, uint64_t qoff)
 {
     BDRVQcow2State *s = bs->opaque;
     while (bytes) {
@@ -931,8 +937,9 @@ int qcow2_pwritev_locked(BlockDriverState *bs, uint64_t offset,
                 n += MIN(bytes - n, s->cluster_size);
             }
             if (overlaps_metadata(s, host + in, n)) {
-                qcow2_mark_corrupt(bs, "data cluster at 0x%" PRIx64
-                                   " overlaps metadata", host);
+                qcow2_mark_corrupt(
+                    bs, "data cluster at 0x%" PRIx64 " overlaps metadata",
+                    host);
                 return -EIO;
             }
             IOVector sub;
@@ -953,8 +960,8 @@ int qcow2_pwritev_locked(BlockDriverState *bs, uint64_t offset,
     return 0;
 }
 
-static int qcow2_pwritev(BlockDriverState *bs, uint64_t offset,
-                         uint64_t bytes, IOVector *qiov)
+static int qcow2_pwritev(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                         IOVector *qiov)
 {
     BDRVQcow2State *s = bs->opaque;
     pthread_mutex_lock(&s->lock);
@@ -1035,8 +1042,7 @@ static int qcow2_pwrite_zeroes(BlockDriverState *bs, uint64_t offset,
 
 /* Whole clusters only; afterwards they read as zeros, except on a v2
  * image over a backing file (no zero flag) where discard does nothing. */
-static int qcow2_pdiscard(BlockDriverState *bs, uint64_t offset,
-                          uint64_t bytes)
+static int qcow2_pdiscard(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
 {
     BDRVQcow2State *s = bs->opaque;
     uint64_t cs = s->cluster_size;
@@ -1044,8 +1050,8 @@ static int qcow2_pdiscard(BlockDriverState *bs, uint64_t offset,
     int ret = write_allowed(bs);
     uint64_t end = offset + bytes;
     uint64_t a = (offset + cs - 1) & ~(cs - 1);
-    uint64_t b = end == s->h.size ? (end + cs - 1) & ~(cs - 1)
-                                  : end & ~(cs - 1);
+    uint64_t b =
+        end == s->h.size ? (end + cs - 1) & ~(cs - 1) : end & ~(cs - 1);
     if (ret == 0 && a < b && (s->h.version >= 3 || !bs->backing)) {
         ret = qcow2_free_guest_clusters(bs, a, (b - a) >> s->cluster_bits,
                                         bs->backing ? QCOW2_OFLAG_ZERO : 0);
@@ -1103,8 +1109,8 @@ static int qcow2_block_status(BlockDriverState *bs, uint64_t offset,
         return ret;
     }
     int st = status_of(s, bs, l2e);
-    uint64_t n = MIN(bytes, s->cluster_size - qcow2_offset_in_cluster(s,
-                                                                      offset));
+    uint64_t n =
+        MIN(bytes, s->cluster_size - qcow2_offset_in_cluster(s, offset));
     while (n < bytes) {
         if (qcow2_get_l2_entry(bs, offset + n, &l2e) < 0 ||
             status_of(s, bs, l2e) != st) {
@@ -1170,8 +1176,7 @@ static int qcow2_pwritev_compressed(BlockDriverState *bs, uint64_t offset,
     return ret;
 }
 
-static int qcow2_truncate_op(BlockDriverState *bs, uint64_t size,
-                             Error **errp)
+static int qcow2_truncate_op(BlockDriverState *bs, uint64_t size, Error **errp)
 {
     BDRVQcow2State *s = bs->opaque;
     pthread_mutex_lock(&s->lock);

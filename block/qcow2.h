@@ -224,8 +224,8 @@ int qcow2_update_features(BlockDriverState *bs, uint64_t incompat);
 int qcow2_check_host_range(BlockDriverState *bs, uint64_t off, uint64_t len,
                            const char *what);
 void *qcow2_alloc_buf(size_t len);
-int qcow2_pwritev_locked(BlockDriverState *bs, uint64_t offset,
-                         uint64_t bytes, IOVector *qiov, uint64_t qoff);
+int qcow2_pwritev_locked(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                         IOVector *qiov, uint64_t qoff);
 int qcow2_zero_locked(BlockDriverState *bs, uint64_t offset, uint64_t bytes);
 
 /* qcow2-cluster.c: the table cache and L1/L2. */
@@ -239,8 +239,7 @@ int qcow2_cache_get(BlockDriverState *bs, Qcow2Cache *c, uint64_t offset,
 uint8_t *qcow2_cache_put_new(BlockDriverState *bs, Qcow2Cache *c,
                              uint64_t offset);
 /* The L2 entry of the cluster holding guest_off (0: unallocated). */
-int qcow2_get_l2_entry(BlockDriverState *bs, uint64_t guest_off,
-                       uint64_t *l2e);
+int qcow2_get_l2_entry(BlockDriverState *bs, uint64_t guest_off, uint64_t *l2e);
 int qcow2_write_l1_entry(BlockDriverState *bs, uint32_t idx);
 /* The L2 table (big-endian, in the cache) a write to guest_off changes:
  * allocated, or copied if a snapshot shares it.  Valid until the next
@@ -258,16 +257,14 @@ void qcow2_free_l2_entry(BlockDriverState *bs, uint64_t l2e);
 int qcow2_refcount_init(BlockDriverState *bs);
 int qcow2_get_refcount(BlockDriverState *bs, uint64_t cluster,
                        uint64_t *refcount);
-int qcow2_update_refcount(BlockDriverState *bs, uint64_t offset,
-                          uint64_t len, int64_t delta);
-int qcow2_set_refcount(BlockDriverState *bs, uint64_t cluster,
-                       uint64_t value);
+int qcow2_update_refcount(BlockDriverState *bs, uint64_t offset, uint64_t len,
+                          int64_t delta);
+int qcow2_set_refcount(BlockDriverState *bs, uint64_t cluster, uint64_t value);
 int64_t qcow2_alloc_clusters(BlockDriverState *bs, uint64_t n);
 int64_t qcow2_alloc_bytes(BlockDriverState *bs, uint64_t size);
-void qcow2_free_clusters(BlockDriverState *bs, uint64_t offset,
-                         uint64_t len);
-uint64_t qcow2_refcount_get_entry(const BDRVQcow2State *s,
-                                  const uint8_t *block, uint64_t i);
+void qcow2_free_clusters(BlockDriverState *bs, uint64_t offset, uint64_t len);
+uint64_t qcow2_refcount_get_entry(const BDRVQcow2State *s, const uint8_t *block,
+                                  uint64_t i);
 void qcow2_refcount_set_entry(const BDRVQcow2State *s, uint8_t *block,
                               uint64_t i, uint64_t v);
 

@@ -89,7 +89,9 @@ static void remove_image(void)
 static BlockDriverState *open_image(bool ro)
 {
     BlockOpenOptions o = {
-        .filename = img_path, .format = "qcow2", .read_only = ro,
+        .filename = img_path,
+        .format = "qcow2",
+        .read_only = ro,
         .no_lock = true,
     };
     Error *err = NULL;
@@ -103,7 +105,9 @@ static void make_template(int i)
     static const BlockCreateOptions opts[NTEMPLATES] = {
         {.size = 64 * KiB, .cluster_size = 512},
         {.size = 128 * KiB, .cluster_size = 4096, .compat = "0.10"},
-        {.size = 96 * KiB + 512, .cluster_size = 4096, .lazy_refcounts = true,
+        {.size = 96 * KiB + 512,
+         .cluster_size = 4096,
+         .lazy_refcounts = true,
          .refcount_bits = 8},
     };
     Template *t = &templates[i];
@@ -115,7 +119,9 @@ static void make_template(int i)
         abort();
     }
     BlockOpenOptions oo = {
-        .filename = img_path, .format = "qcow2", .no_lock = true,
+        .filename = img_path,
+        .format = "qcow2",
+        .no_lock = true,
     };
     BlockDriverState *bs = bdrv_open(&oo, &err);
     if (!bs) {
@@ -148,8 +154,9 @@ static void make_template(int i)
         iovec_init_buf(&v, &one, buf + off, cs);
         ret = bs->drv->pwritev_compressed(bs, off, cs, &v);
         if (ret < 0) {
-            fprintf(stderr, "fuzz-qcow2: compressed write at 0x%" PRIx64
-                    ": %s\n", off, strerror(-ret));
+            fprintf(stderr,
+                    "fuzz-qcow2: compressed write at 0x%" PRIx64 ": %s\n", off,
+                    strerror(-ret));
             abort();
         }
     }
@@ -199,10 +206,10 @@ static void qcow2_fuzz_setup(FuzzRig *r)
 {
     if (!img_path) {
         /* tmpfs when there is one: flushes are then free. */
-        const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm"
-                                                        : g_get_tmp_dir();
-        img_path = g_strdup_printf("%s/emu-fuzz-qcow2-%d.img", dir,
-                                   (int)getpid());
+        const char *dir =
+            access("/dev/shm", W_OK) == 0 ? "/dev/shm" : g_get_tmp_dir();
+        img_path =
+            g_strdup_printf("%s/emu-fuzz-qcow2-%d.img", dir, (int)getpid());
         atexit(remove_image);
         for (int i = 0; i < NTEMPLATES; i++) {
             make_template(i);
@@ -242,12 +249,10 @@ static bool clean(const QcowFuzz *f)
 }
 
 /* While the file is intact, everything must work. */
-static void expect_ok(FuzzRig *r, const QcowFuzz *f, int ret,
-                      const char *what)
+static void expect_ok(FuzzRig *r, const QcowFuzz *f, int ret, const char *what)
 {
     if (clean(f) && ret < 0 && !(f->read_only && ret == -EROFS)) {
-        fuzz_fail(r, "%s failed on an intact image: %s", what,
-                  strerror(-ret));
+        fuzz_fail(r, "%s failed on an intact image: %s", what, strerror(-ret));
     }
 }
 
@@ -311,9 +316,11 @@ static void trace(FuzzRig *r, const FuzzOp *op, uint64_t off, uint64_t len)
         on = getenv("QCOW2_FUZZ_TRACE") != NULL;
     }
     if (on) {
-        fprintf(stderr, "record %u: op 0x%02x size %u 0x%" PRIx64
-                "+0x%" PRIx64 " value 0x%x%s\n", r->record, op->op, op->size,
-                off, len, op->value, qf.damaged ? " (damaged)" : "");
+        fprintf(stderr,
+                "record %u: op 0x%02x size %u 0x%" PRIx64 "+0x%" PRIx64
+                " value 0x%x%s\n",
+                r->record, op->op, op->size, off, len, op->value,
+                qf.damaged ? " (damaged)" : "");
     }
 }
 
@@ -468,8 +475,10 @@ static void qcow2_fuzz_check(FuzzRig *r, const FuzzOp *op)
         FUZZ_ASSERT(r, memcmp(a, b, len) == 0);
     }
     if (clean(f) && ra == 0 && memcmp(a, f->model + off, len)) {
-        fuzz_fail(r, "read 0x%" PRIx64 "+0x%" PRIx64
-                  " differs from the model on an intact image", off, len);
+        fuzz_fail(r,
+                  "read 0x%" PRIx64 "+0x%" PRIx64
+                  " differs from the model on an intact image",
+                  off, len);
     }
     g_free(a);
     g_free(b);

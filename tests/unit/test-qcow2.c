@@ -75,7 +75,10 @@ static BlockCacheMode open_cache = BLOCK_CACHE_WRITEBACK;
 static BlockDriverState *open_img(const char *path, bool ro, Error **errp)
 {
     BlockOpenOptions o = {
-        .filename = path, .format = "qcow2", .read_only = ro, .no_lock = true,
+        .filename = path,
+        .format = "qcow2",
+        .read_only = ro,
+        .no_lock = true,
         .cache = open_cache,
     };
     return bdrv_open(&o, errp);
@@ -163,7 +166,7 @@ typedef struct Config {
     uint32_t cluster_size;
     const char *create_opts; /* extra -o for qemu-img create */
     bool v2;
-    int backing;             /* 0 none, 1 raw, 2 qcow2 */
+    int backing; /* 0 none, 1 raw, 2 qcow2 */
     uint64_t size;
 } Config;
 
@@ -213,20 +216,26 @@ static void model_run(const Config *c)
         write_file(c->backing == 1 ? base : base_raw, b, blen);
         g_free(b);
         if (c->backing == 2) {
-            CHECK_EQ(run(NULL, "qemu-img convert -f raw -O qcow2 -o "
+            CHECK_EQ(run(NULL,
+                         "qemu-img convert -f raw -O qcow2 -o "
                          "cluster_size=%u '%s' '%s'",
-                         (unsigned)MAX(cs, 4096), base_raw, base), 0);
+                         (unsigned)MAX(cs, 4096), base_raw, base),
+                     0);
         }
-        CHECK_EQ(run(NULL, "qemu-img create -q -f qcow2 -o cluster_size=%u%s%s"
+        CHECK_EQ(run(NULL,
+                     "qemu-img create -q -f qcow2 -o cluster_size=%u%s%s"
                      " -b '%s' -F %s '%s' %" PRIu64,
                      c->cluster_size, c->create_opts ? "," : "",
                      c->create_opts ? c->create_opts : "", base,
-                     c->backing == 1 ? "raw" : "qcow2", img, c->size), 0);
+                     c->backing == 1 ? "raw" : "qcow2", img, c->size),
+                 0);
     } else {
-        CHECK_EQ(run(NULL, "qemu-img create -q -f qcow2 -o cluster_size=%u%s%s"
+        CHECK_EQ(run(NULL,
+                     "qemu-img create -q -f qcow2 -o cluster_size=%u%s%s"
                      " '%s' %" PRIu64,
                      c->cluster_size, c->create_opts ? "," : "",
-                     c->create_opts ? c->create_opts : "", img, c->size), 0);
+                     c->create_opts ? c->create_opts : "", img, c->size),
+                 0);
     }
 
     BlockDriverState *bs = must_open(img, false);
@@ -276,8 +285,8 @@ static void model_run(const Config *c)
             bs = must_open(img, false);
         }
         if (ret < 0) {
-            test_fail(__FILE__, __LINE__, "%s: op %u (%d) at 0x%" PRIx64
-                      "+0x%" PRIx64 ": %s",
+            test_fail(__FILE__, __LINE__,
+                      "%s: op %u (%d) at 0x%" PRIx64 "+0x%" PRIx64 ": %s",
                       c->name, i, op, off, len, strerror(-ret));
             break;
         }
@@ -386,8 +395,8 @@ static void test_create(void)
     CHECK(err && strstr(error_get_pretty(err), "cluster size"));
     error_free(err);
     err = NULL;
-    BlockCreateOptions bad2 = {.size = MiB, .compat = "0.10",
-                               .lazy_refcounts = true};
+    BlockCreateOptions bad2 = {
+        .size = MiB, .compat = "0.10", .lazy_refcounts = true};
     CHECK(bdrv_create("qcow2", img, &bad2, &err) < 0);
     CHECK(err && strstr(error_get_pretty(err), "lazy_refcounts"));
     error_free(err);
@@ -403,8 +412,10 @@ static void test_create_backing(void)
     uint8_t *model = g_malloc(size);
     fill_random(model, size);
     write_file(base, model, size);
-    BlockCreateOptions o = {.size = size, .backing_file = base,
-                            .backing_format = "raw", .cluster_size = 4096};
+    BlockCreateOptions o = {.size = size,
+                            .backing_file = base,
+                            .backing_format = "raw",
+                            .cluster_size = 4096};
     Error *err = NULL;
     unlink(img);
     CHECK_EQ(bdrv_create("qcow2", img, &o, &err), 0);
@@ -463,8 +474,11 @@ static void test_compressed(void)
     write_file(raw, model, size);
     for (size_t s = 0; s < ARRAY_SIZE(sizes); s++) {
         unlink(img);
-        CHECK_EQ(run(NULL, "qemu-img convert -c -f raw -O qcow2 -o "
-                     "cluster_size=%u '%s' '%s'", sizes[s], raw, img), 0);
+        CHECK_EQ(run(NULL,
+                     "qemu-img convert -c -f raw -O qcow2 -o "
+                     "cluster_size=%u '%s' '%s'",
+                     sizes[s], raw, img),
+                 0);
         BlockDriverState *bs = must_open(img, false);
         if (!bs) {
             continue;
@@ -523,8 +537,8 @@ static void test_compressed(void)
         IOVector v;
         iovec_init_buf(&v, &one, a, 4096);
         CHECK_EQ(bs->drv->pwritev_compressed(bs, 0, 4096, &v), 0);
-        CHECK_EQ(bdrv_pwrite(bs, 0, b, 4096), 0);     /* frees it */
-        CHECK_EQ(bdrv_pwrite(bs, 8192, b, 4096), 0);  /* reuses it */
+        CHECK_EQ(bdrv_pwrite(bs, 0, b, 4096), 0);    /* frees it */
+        CHECK_EQ(bdrv_pwrite(bs, 8192, b, 4096), 0); /* reuses it */
         iovec_init_buf(&v, &one, a, 4096);
         CHECK_EQ(bs->drv->pwritev_compressed(bs, 16384, 4096, &v), 0);
         CHECK_EQ(bdrv_pread(bs, 8192, rd, 4096), 0);
@@ -549,9 +563,11 @@ static void test_snapshot(void)
     fill_random(model, size);
     write_file(raw, model, size);
     unlink(img);
-    CHECK_EQ(run(NULL, "qemu-img convert -f raw -O qcow2 -o cluster_size=4096"
+    CHECK_EQ(run(NULL,
+                 "qemu-img convert -f raw -O qcow2 -o cluster_size=4096"
                  " '%s' '%s' && qemu-img snapshot -c first '%s'",
-                 raw, img, img), 0);
+                 raw, img, img),
+             0);
     BlockDriverState *bs = must_open(img, false);
     if (!bs) {
         goto out;
@@ -574,9 +590,11 @@ static void test_snapshot(void)
     bdrv_unref(bs);
     check_against_qemu(img, m2, size);
     unlink(out_raw);
-    CHECK_EQ(run(NULL, "qemu-img convert -l snapshot.name=first -O raw "
+    CHECK_EQ(run(NULL,
+                 "qemu-img convert -l snapshot.name=first -O raw "
                  "'%s' '%s' && cmp -s '%s' '%s'",
-                 img, out_raw, out_raw, raw), 0);
+                 img, out_raw, out_raw, raw),
+             0);
     /* Emptying the active layer leaves the snapshot whole. */
     bs = must_open(img, false);
     if (bs) {
@@ -585,9 +603,11 @@ static void test_snapshot(void)
         bdrv_unref(bs);
     }
     unlink(out_raw);
-    CHECK_EQ(run(NULL, "qemu-img check -q '%s' && qemu-img convert -l "
+    CHECK_EQ(run(NULL,
+                 "qemu-img check -q '%s' && qemu-img convert -l "
                  "snapshot.name=first -O raw '%s' '%s' && cmp -s '%s' '%s'",
-                 img, img, out_raw, out_raw, raw), 0);
+                 img, img, out_raw, out_raw, raw),
+             0);
     g_free(m2);
 out:
     g_free(model);
@@ -600,8 +620,11 @@ static void test_resize(void)
 {
     char *img = path_of("rs.qcow2");
     unlink(img);
-    CHECK_EQ(run(NULL, "qemu-img create -q -f qcow2 -o cluster_size=512 "
-                 "'%s' 100K", img), 0);
+    CHECK_EQ(run(NULL,
+                 "qemu-img create -q -f qcow2 -o cluster_size=512 "
+                 "'%s' 100K",
+                 img),
+             0);
     BlockDriverState *bs = must_open(img, false);
     if (!bs) {
         g_free(img);
@@ -658,8 +681,11 @@ static void test_dirty(void)
 {
     char *img = path_of("dirty.qcow2");
     unlink(img);
-    CHECK_EQ(run(NULL, "qemu-img create -q -f qcow2 -o lazy_refcounts=on,"
-                 "cluster_size=4096 '%s' 1M", img), 0);
+    CHECK_EQ(run(NULL,
+                 "qemu-img create -q -f qcow2 -o lazy_refcounts=on,"
+                 "cluster_size=4096 '%s' 1M",
+                 img),
+             0);
     BlockDriverState *bs = must_open(img, false);
     if (!bs) {
         g_free(img);
@@ -676,7 +702,7 @@ static void test_dirty(void)
     /* A crash with lazy refcounts: dirty bit set and a refcount missing. */
     uint8_t dirty[8] = {0, 0, 0, 0, 0, 0, 0, 1};
     poke(img, 72, dirty, 8);
-    uint64_t rb = header_u64(img, 48);           /* refcount table */
+    uint64_t rb = header_u64(img, 48);          /* refcount table */
     uint64_t block = header_u64(img, (long)rb); /* first refcount block */
     uint8_t zero2[2] = {0, 0};
     /* The cluster holding the data above is the last one: find it through
@@ -726,8 +752,11 @@ static void test_leak_repair(void)
 {
     char *img = path_of("leak.qcow2");
     unlink(img);
-    CHECK_EQ(run(NULL, "qemu-img create -q -f qcow2 -o cluster_size=4096 "
-                 "'%s' 1M", img), 0);
+    CHECK_EQ(run(NULL,
+                 "qemu-img create -q -f qcow2 -o cluster_size=4096 "
+                 "'%s' 1M",
+                 img),
+             0);
     /* A refcount for a cluster nothing uses: a leak. */
     uint64_t rb = header_u64(img, 48);
     uint64_t block = header_u64(img, (long)rb);
@@ -814,9 +843,12 @@ static void test_bad_headers(void)
 
     /* An L2 entry pointing past the end of the file: the read fails
      * cleanly, nothing else. */
-    CHECK_EQ(run(NULL, "rm -f '%s' && qemu-img create -q -f qcow2 -o "
+    CHECK_EQ(run(NULL,
+                 "rm -f '%s' && qemu-img create -q -f qcow2 -o "
                  "cluster_size=4096 '%s' 1M && qemu-io -c 'write 0 4k' '%s' "
-                 ">/dev/null", img, img, img), 0);
+                 ">/dev/null",
+                 img, img, img),
+             0);
     uint64_t l1 = header_u64(img, 40);
     uint64_t l2 = header_u64(img, (long)l1) & QCOW2_L2_MASK_FOR_TEST;
     uint8_t bogus[8] = {0x80, 0, 0, 0, 0x40, 0, 0, 0};
@@ -840,8 +872,11 @@ static void test_backing_ops(void)
     fill_random(data, size);
     write_file(base, data, size);
     unlink(img);
-    CHECK_EQ(run(NULL, "qemu-img create -q -f qcow2 -o cluster_size=4096 "
-                 "'%s' 256K", img), 0);
+    CHECK_EQ(run(NULL,
+                 "qemu-img create -q -f qcow2 -o cluster_size=4096 "
+                 "'%s' 256K",
+                 img),
+             0);
     BlockDriverState *bs = must_open(img, false);
     if (bs) {
         CHECK_EQ(bs->drv->change_backing_file(bs, base, "raw"), 0);
@@ -857,14 +892,18 @@ static void test_backing_ops(void)
     CHECK(strstr(out, "backing file format: raw") != NULL);
     g_free(out);
     /* Empty again: the overlay reads as its new backing. */
-    CHECK_EQ(run(NULL, "qemu-img check -q '%s' && qemu-img compare -q "
-                 "'%s' '%s'", img, img, base), 0);
+    CHECK_EQ(run(NULL,
+                 "qemu-img check -q '%s' && qemu-img compare -q "
+                 "'%s' '%s'",
+                 img, img, base),
+             0);
     g_free(data);
     g_free(base);
     g_free(img);
 }
 
-/* ---- cache=none ------------------------------------------------------------ */
+/* ---- cache=none ------------------------------------------------------------
+ */
 
 /* O_DIRECT wants aligned buffers, offsets and lengths: every metadata
  * access of the driver (header, L1, snapshot table, compressed clusters,
@@ -899,9 +938,11 @@ static void test_cache_none(void)
         fill_random(model, size);
         memset(model + 64 * KiB, 'z', 64 * KiB);
         write_file(raw, model, size);
-        CHECK_EQ(run(NULL, "qemu-img convert -c -O qcow2 -o cluster_size=4096"
+        CHECK_EQ(run(NULL,
+                     "qemu-img convert -c -O qcow2 -o cluster_size=4096"
                      " '%s' '%s' && qemu-img snapshot -c s '%s'",
-                     raw, img, img), 0);
+                     raw, img, img),
+                 0);
         bs = must_open(img, false);
         if (bs) {
             uint8_t *rd = qcow2_test_alloc(size);
@@ -975,8 +1016,7 @@ static void test_check_numbers(void)
             BdrvCheckResult r;
             CHECK_EQ(bs->drv->check(bs, &r, BDRV_FIX_NONE), 0);
             CHECK_EQ(r.image_end_offset, json_num(out, "image-end-offset"));
-            CHECK_EQ(r.allocated_clusters,
-                     json_num(out, "allocated-clusters"));
+            CHECK_EQ(r.allocated_clusters, json_num(out, "allocated-clusters"));
             CHECK_EQ(r.total_clusters, json_num(out, "total-clusters"));
             CHECK_EQ(r.fragmented_clusters,
                      json_num(out, "fragmented-clusters"));
@@ -1035,8 +1075,11 @@ static void test_threads(void)
 {
     char *img = path_of("threads.qcow2");
     unlink(img);
-    CHECK_EQ(run(NULL, "qemu-img create -q -f qcow2 -o cluster_size=512 "
-                 "'%s' 4M", img), 0);
+    CHECK_EQ(run(NULL,
+                 "qemu-img create -q -f qcow2 -o cluster_size=512 "
+                 "'%s' 4M",
+                 img),
+             0);
     BlockDriverState *bs = must_open(img, false);
     if (!bs) {
         g_free(img);
@@ -1045,8 +1088,8 @@ static void test_threads(void)
     Worker w[4];
     pthread_t th[4];
     for (int i = 0; i < 4; i++) {
-        w[i] = (Worker){ .bs = bs, .base = i * MiB, .len = MiB,
-                         .seed = seed + i };
+        w[i] =
+            (Worker){.bs = bs, .base = i * MiB, .len = MiB, .seed = seed + i};
         pthread_create(&th[i], NULL, worker_main, &w[i]);
     }
     for (int i = 0; i < 4; i++) {
@@ -1074,8 +1117,8 @@ static void kill9_run(const char *opts)
 {
     char *img = path_of("kill.qcow2");
     unlink(img);
-    CHECK_EQ(run(NULL, "qemu-img create -q -f qcow2 -o %s '%s' 8M", opts,
-                 img), 0);
+    CHECK_EQ(run(NULL, "qemu-img create -q -f qcow2 -o %s '%s' 8M", opts, img),
+             0);
     int fds[2];
     CHECK(pipe(fds) == 0);
     pid_t pid = fork();
@@ -1116,8 +1159,10 @@ static void kill9_run(const char *opts)
     char *out = NULL;
     int rc = run(&out, "qemu-img check '%s'", img);
     if (rc != 0 && rc != 3) {
-        test_fail(__FILE__, __LINE__, "after kill -9 (%s): qemu-img check "
-                  "%d\n%s", opts, rc, out);
+        test_fail(__FILE__, __LINE__,
+                  "after kill -9 (%s): qemu-img check "
+                  "%d\n%s",
+                  opts, rc, out);
     }
     g_free(out);
     BlockDriverState *bs = must_open(img, false); /* repairs if dirty */
@@ -1128,8 +1173,8 @@ static void kill9_run(const char *opts)
             pattern(want, blk);
             CHECK_EQ(bdrv_pread(bs, (uint64_t)blk * 4096, rd, 4096), 0);
             if (memcmp(rd, want, 4096)) {
-                test_fail(__FILE__, __LINE__, "%s: flushed block %u lost",
-                          opts, blk);
+                test_fail(__FILE__, __LINE__, "%s: flushed block %u lost", opts,
+                          blk);
                 break;
             }
         }
@@ -1166,7 +1211,8 @@ int main(int argc, char **argv)
         seed = strtoul(e, NULL, 0);
     }
     printf("seed %u, %u operations per image (QCOW2_TEST_SEED, "
-           "QCOW2_TEST_OPS)\n", seed, test_ops);
+           "QCOW2_TEST_OPS)\n",
+           seed, test_ops);
     rng = g_rand_new_with_seed(seed);
     /* tmpfs when there is one: the flushes are then cheap. */
     if (access("/dev/shm", W_OK) == 0) {
