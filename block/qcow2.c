@@ -135,6 +135,8 @@ int qcow2_update_features(BlockDriverState *bs, uint64_t incompat)
 
 /* ---- Open --------------------------------------------------------------- */
 
+static void free_state(BDRVQcow2State *s);
+
 static void parse_header(Qcow2Header *h, const uint8_t *b, size_t len)
 {
     memset(h, 0, sizeof(*h));
@@ -572,7 +574,29 @@ static int qcow2_open(BlockDriverState *bs, Error **errp)
 
 fail:
     free(c);
+    free_state(s);
     return ret < 0 ? ret : -EINVAL;
+}
+
+/* Everything open allocated (also after a failed open). */
+static void free_state(BDRVQcow2State *s)
+{
+    qcow2_cache_destroy(&s->l2_cache);
+    qcow2_cache_destroy(&s->rb_cache);
+    g_free(s->l1_table);
+    g_free(s->refcount_table);
+    for (int i = 0; i < s->n_ext; i++) {
+        g_free(s->ext[i].data);
+    }
+    g_free(s->ext);
+    g_free(s->feature_names);
+    qcow2_free_snapshots(s);
+    s->l1_table = NULL;
+    s->refcount_table = NULL;
+    s->ext = NULL;
+    s->n_ext = 0;
+    s->feature_names = NULL;
+    pthread_mutex_destroy(&s->lock);
 }
 
 static void qcow2_close(BlockDriverState *bs)
@@ -586,17 +610,7 @@ static void qcow2_close(BlockDriverState *bs)
                                           ~QCOW2_INCOMPAT_DIRTY);
         }
     }
-    qcow2_cache_destroy(&s->l2_cache);
-    qcow2_cache_destroy(&s->rb_cache);
-    g_free(s->l1_table);
-    g_free(s->refcount_table);
-    for (int i = 0; i < s->n_ext; i++) {
-        g_free(s->ext[i].data);
-    }
-    g_free(s->ext);
-    g_free(s->feature_names);
-    qcow2_free_snapshots(s);
-    pthread_mutex_destroy(&s->lock);
+    free_state(s);
 }
 
 /* ---- Reads -------------------------------------------------------------- */
