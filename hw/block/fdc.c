@@ -310,6 +310,8 @@ static void fdc_aio(FDCtrlState *s, FloppyDrive *d, uint64_t offset,
 /* A sector's data moved to or from the host: on to the next one. */
 static void fdc_sector_done(FDCtrlState *s)
 {
+    /* ST0 reports the head of the last sector; C H R the next one. */
+    uint8_t head = s->head;
     bool more;
 
     if (s->xfer == XFER_FORMAT) {
@@ -319,8 +321,10 @@ static void fdc_sector_done(FDCtrlState *s)
     }
     if (s->tc) {
         /* The host said "enough": normal termination. */
+        s->head = head;
         fdc_end_transfer(s, 0);
     } else if (!more) {
+        s->head = head;
         if (s->xfer == XFER_FORMAT) {
             fdc_end_transfer(s, 0);
         } else {
@@ -738,7 +742,7 @@ static const FDCCommand fdc_commands[] = {
     {0x08, 0xff, 1, "SENSE INTERRUPT STATUS", fdc_cmd_sense_interrupt},
     {0x03, 0xff, 3, "SPECIFY", fdc_cmd_specify},
     {0x04, 0xff, 2, "SENSE DRIVE STATUS", fdc_cmd_sense_drive},
-    {0x0f, 0xbf, 3, "SEEK", fdc_cmd_seek}, /* 0x8f/0xcf: relative */
+    {0x0f, 0x3f, 3, "SEEK", fdc_cmd_seek}, /* 0x8f/0xcf: relative */
     {0x13, 0xff, 4, "CONFIGURE", fdc_cmd_configure},
     {0x0e, 0xff, 1, "DUMPREG", fdc_cmd_dumpreg},
     {0x10, 0xff, 1, "VERSION", fdc_cmd_version},

@@ -156,6 +156,7 @@ static void dma_run(I8257State *s, int n)
          * memory is left alone. */
         c->cur_addr += (c->mode & MODE_DECREMENT) ? -(c->cur_count + 1)
                                                   : c->cur_count + 1;
+        c->cur_count = 0xffff;
         dma_terminal_count(s, n);
     }
 }
