@@ -423,10 +423,15 @@ static void fdc_sector_start(FDCtrlState *s)
 static void fdc_host_data_done(FDCtrlState *s)
 {
     FloppyDrive *d = fdc_drive(s, s->drive);
-    const FloppyFormat *f = d->fmt;
+    const FloppyFormat *f = d ? d->fmt : NULL;
 
     if (s->xfer == XFER_READ) {
         fdc_sector_done(s);
+        return;
+    }
+    if (!f) {
+        /* The medium went away under the transfer. */
+        fdc_abort(s, ST1_MA, 0);
         return;
     }
     if (s->xfer == XFER_FORMAT) {
@@ -769,10 +774,17 @@ static const FDCCommand *fdc_find_command(uint8_t b)
 
 /* ---- registers -------------------------------------------------------------- */
 
+static void fdc_drain(FDCtrlState *s);
+
 static void fdc_soft_reset(FDCtrlState *s)
 {
-    /* Drop what runs; a completion still in flight is ignored. */
+    /* Drop what runs.  A request in flight still owns s->buf: wait for
+     * it (its completion, now stale, is ignored) before a new command
+     * may use the buffer. */
     s->gen++;
+    if (s->aio_busy) {
+        fdc_drain(s);
+    }
     fdc_to_command_phase(s);
     s->seek_pending = 0;
     s->result_int = false;
