@@ -538,6 +538,15 @@ static void test_errors(void)
     CHECK_EQ(results(&r, res), 7);
     CHECK_EQ(res[0], 0x40);
     CHECK_EQ(res[1], 0x04);
+    /* R past EOT: the chip only stops at R == EOT, so it reads on (here
+     * until terminal count). */
+    dma_setup(&r, DMA_BUF, 1536, 0x46);
+    CMD(&r, 0x46, 0x00, 0, 0, 5, 2, 3, 0x1b, 0xff);
+    wait_io(&r);
+    CHECK_EQ(results(&r, res), 7);
+    CHECK_EQ(res[0], 0x00);
+    CHECK_EQ(res[5], 8);
+    CHECK(sector_is(r.ram + DMA_BUF + 1024, lba_of(0, 0, 7)));
     /* Head 1 with H=0 in the command: the IDs do not match. */
     CMD(&r, 0xe6, 0x04, 0, 0, 1, 2, 18, 0x1b, 0xff);
     wait_io(&r);
