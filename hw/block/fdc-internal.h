@@ -16,8 +16,8 @@ typedef struct FloppyBus {
 /* A drive ("floppy"): the mechanism and the medium in it. */
 typedef struct FloppyDrive {
     DeviceState parent;
-    BlockBackend *blk;  /* NULL: an empty drive without a backend */
-    int32_t unit;       /* 0 or 1; -1 at creation: the first free one */
+    BlockBackend *blk; /* NULL: an empty drive without a backend */
+    int32_t unit;      /* 0 or 1; -1 at creation: the first free one */
     FDCtrlState *fdc;
     /* The medium: NULL when there is none or its size is no floppy's. */
     const FloppyFormat *fmt;
@@ -26,8 +26,8 @@ typedef struct FloppyDrive {
      * have changed (power-on, change, eject), cleared by a head step
      * with a medium in the drive. */
     bool changed;
-    uint8_t track;      /* where the head is */
-    uint8_t next_id;    /* the sector ID READ ID sees next (rotation) */
+    uint8_t track;   /* where the head is */
+    uint8_t next_id; /* the sector ID READ ID sees next (rotation) */
 } FloppyDrive;
 
 /* floppy.c: the drive's medium, looked at again after a change. */

@@ -128,7 +128,7 @@ struct FDCtrlState {
     uint8_t config, pretrk;  /* CONFIGURE */
     uint8_t perp;            /* PERPENDICULAR MODE */
     bool lock;
-    uint8_t pcn[4];          /* present cylinder, per drive select */
+    uint8_t pcn[4]; /* present cylinder, per drive select */
 
     /* command / result */
     uint8_t phase;
@@ -138,33 +138,33 @@ struct FDCtrlState {
     uint8_t res_len, res_pos;
 
     /* interrupt sources */
-    uint8_t reset_sensei;  /* SENSE INTERRUPTs owed after a reset */
-    bool reset_int;        /* the reset's interrupt, until the first */
-    uint8_t seek_pending;  /* drives whose seek ended, bit per drive */
+    uint8_t reset_sensei; /* SENSE INTERRUPTs owed after a reset */
+    bool reset_int;       /* the reset's interrupt, until the first */
+    uint8_t seek_pending; /* drives whose seek ended, bit per drive */
     uint8_t seek_st0[4];
-    bool result_int;       /* results of a transfer wait */
-    bool pio_int;          /* a PIO byte is wanted */
+    bool result_int; /* results of a transfer wait */
+    bool pio_int;    /* a PIO byte is wanted */
 
     /* execution phase */
     uint8_t xfer;
-    uint8_t drive, head;   /* physical head */
+    uint8_t drive, head; /* physical head */
     uint8_t c, h, r, n, eot;
     bool mt, pio, track_read;
     uint8_t st1, st2;
     uint8_t fmt_sc, fmt_fill, fmt_done;
     uint8_t buf[FDC_SECTOR];
     uint32_t buf_pos, buf_len;
-    bool dma_wait;   /* DREQ held, waiting for the DMA controller */
-    bool pio_wait;   /* waiting for the host at the FIFO */
-    bool tc;         /* terminal count seen in this sector */
-    bool aio_busy;   /* an image request is in flight */
-    uint32_t gen;    /* bumped by resets: stale completions are dropped */
+    bool dma_wait; /* DREQ held, waiting for the DMA controller */
+    bool pio_wait; /* waiting for the host at the FIFO */
+    bool tc;       /* terminal count seen in this sector */
+    bool aio_busy; /* an image request is in flight */
+    uint32_t gen;  /* bumped by resets: stale completions are dropped */
     struct iovec iov;
 };
 
 static void fdc_sector_start(FDCtrlState *s);
 
-/* ---- helpers ----------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
 static FloppyDrive *fdc_drive(FDCtrlState *s, int unit)
 {
@@ -181,8 +181,8 @@ static void fdc_update_irq(FDCtrlState *s)
     /* Not gated by the DOR's DMA gate: a tri-stated ISA IRQ line floats
      * high, and SeaBIOS waits for the reset interrupt with the gate shut
      * (QEMU does not gate it either). */
-    irq_set(s->irq, s->reset_int || s->seek_pending || s->result_int ||
-                        s->pio_int);
+    irq_set(s->irq,
+            s->reset_int || s->seek_pending || s->result_int || s->pio_int);
 }
 
 static void fdc_set_dreq(FDCtrlState *s, bool held)
@@ -282,7 +282,7 @@ static bool fdc_advance(FDCtrlState *s)
     return false;
 }
 
-/* ---- the image I/O -------------------------------------------------------- */
+/* ---- the image I/O ------------------------------------------------------- */
 
 static void fdc_aio_done(void *opaque, int ret);
 
@@ -291,8 +291,7 @@ typedef struct FDCAio {
     uint32_t gen;
 } FDCAio;
 
-static void fdc_aio(FDCtrlState *s, FloppyDrive *d, uint64_t offset,
-                    bool write)
+static void fdc_aio(FDCtrlState *s, FloppyDrive *d, uint64_t offset, bool write)
 {
     FDCAio *a = calloc(1, sizeof(*a));
     a->s = s;
@@ -381,7 +380,7 @@ static void fdc_aio_done(void *opaque, int ret)
     }
 }
 
-/* ---- the execution phase of READ/WRITE/FORMAT ------------------------------ */
+/* ---- the execution phase of READ/WRITE/FORMAT ---------------------------- */
 
 /* Start moving the sector at (c, head, r) of the selected drive. */
 static void fdc_sector_start(FDCtrlState *s)
@@ -490,7 +489,7 @@ static const IsaDmaClient fdc_dma_client = {
     .grant = fdc_dma_grant,
 };
 
-/* ---- commands ----------------------------------------------------------- */
+/* ---- commands ------------------------------------------------------------ */
 
 static void fdc_select(FDCtrlState *s, uint8_t b)
 {
@@ -772,7 +771,7 @@ static const FDCCommand *fdc_find_command(uint8_t b)
     return NULL;
 }
 
-/* ---- registers -------------------------------------------------------------- */
+/* ---- registers ----------------------------------------------------------- */
 
 static void fdc_drain(FDCtrlState *s);
 
@@ -820,8 +819,7 @@ static uint8_t fdc_msr(FDCtrlState *s)
         return MSR_RQM | MSR_DIO | MSR_CB;
     default:
         if (s->pio) {
-            return MSR_CB | MSR_NONDMA |
-                   (s->pio_wait ? MSR_RQM : 0) |
+            return MSR_CB | MSR_NONDMA | (s->pio_wait ? MSR_RQM : 0) |
                    (s->pio_wait && s->xfer == XFER_READ ? MSR_DIO : 0);
         }
         return MSR_CB;
@@ -877,8 +875,7 @@ static void fdc_fifo_write(FDCtrlState *s, uint8_t v)
         return;
     }
     if (s->phase != PHASE_COMMAND) {
-        log_mask(LOG_GUEST_ERROR, "isa-fdc: FIFO write 0x%02x while busy\n",
-                 v);
+        log_mask(LOG_GUEST_ERROR, "isa-fdc: FIFO write 0x%02x while busy\n", v);
         return;
     }
     if (s->cmd_pos == 0) {
@@ -927,8 +924,7 @@ static uint64_t fdc_read(void *opaque, uint64_t addr, unsigned size)
     }
 }
 
-static void fdc_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void fdc_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     FDCtrlState *s = opaque;
 
@@ -996,7 +992,7 @@ static const MemoryRegionOps fdc_dir_ops = {
     ISA_BYTE_OPS_SIZES,
 };
 
-/* ---- drives ------------------------------------------------------------------ */
+/* ---- drives -------------------------------------------------------------- */
 
 int fdc_attach_drive(FDCtrlState *s, FloppyDrive *d, Error **errp)
 {
@@ -1017,9 +1013,8 @@ int fdc_attach_drive(FDCtrlState *s, FloppyDrive *d, Error **errp)
         return -EINVAL;
     }
     if (s->drives[d->unit]) {
-        error_setg(errp, "floppy: unit %d of %s is already used by %s",
-                   d->unit, s->bus.qbus.name,
-                   device_label(&s->drives[d->unit]->parent));
+        error_setg(errp, "floppy: unit %d of %s is already used by %s", d->unit,
+                   s->bus.qbus.name, device_label(&s->drives[d->unit]->parent));
         return -EBUSY;
     }
     s->drives[d->unit] = d;
@@ -1050,7 +1045,7 @@ BusState *fdc_get_bus(FDCtrlState *s)
     return &s->bus.qbus;
 }
 
-/* ---- reset, state, realize ----------------------------------------------------- */
+/* ---- reset, state, realize ----------------------------------------------- */
 
 static void fdc_drain(FDCtrlState *s)
 {
@@ -1157,8 +1152,9 @@ static int fdc_realize(DeviceState *dev, Error **errp)
     }
     if (s->iobase > 0xfff8 || s->irq_num > 15 || s->dma_chan > 7 ||
         s->dma_chan < -1 || s->dma_chan == 4) {
-        error_setg(errp, "isa-fdc: iobase 0x%x, irq %u, dma %d: out of "
-                         "range (dma 0-3, 5-7 or -1)",
+        error_setg(errp,
+                   "isa-fdc: iobase 0x%x, irq %u, dma %d: out of "
+                   "range (dma 0-3, 5-7 or -1)",
                    s->iobase, s->irq_num, s->dma_chan);
         return -EINVAL;
     }
@@ -1171,8 +1167,8 @@ static int fdc_realize(DeviceState *dev, Error **errp)
     if (isa_register_ioport(bus, dev, &s->io_dir, s->iobase + 7, errp) < 0) {
         goto fail_io;
     }
-    if (s->dma_chan >= 0 && isa_dma_attach(bus, s->dma_chan, dev,
-                                           &fdc_dma_client, s, errp) < 0) {
+    if (s->dma_chan >= 0 &&
+        isa_dma_attach(bus, s->dma_chan, dev, &fdc_dma_client, s, errp) < 0) {
         goto fail_dir;
     }
     s->irq = isa_get_irq(bus, s->irq_num);

@@ -47,7 +47,7 @@ const char *floppy_format_names(void)
     return "160K 180K 320K 360K 720K 1.2M 1.44M 1.68M 1.72M 2.88M";
 }
 
-/* ---- the medium ----------------------------------------------------------- */
+/* ---- the medium ---------------------------------------------------------- */
 
 /* Look at the medium; false (with a message in errp) for a size that is
  * no floppy's. */
@@ -105,7 +105,7 @@ static const BlockDevOps floppy_block_ops = {
     .change_media_cb = floppy_change_media_cb,
 };
 
-/* ---- the device ------------------------------------------------------------ */
+/* ---- the device ---------------------------------------------------------- */
 
 static void floppy_drive_reset(DeviceState *dev)
 {

@@ -92,7 +92,7 @@ struct I8257State {
     bool granting;   /* inside a client's grant (no nested grants) */
 };
 
-/* ---- helpers ---------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
 static I8257State *dma_chip(ISABus *bus, int chan)
 {
@@ -154,8 +154,8 @@ static void dma_run(I8257State *s, int n)
         /* A software request with nobody on DACK: the chip still runs
          * the count down; no device drives or takes the data lines, so
          * memory is left alone. */
-        c->cur_addr += (c->mode & MODE_DECREMENT) ? -(c->cur_count + 1)
-                                                  : c->cur_count + 1;
+        c->cur_addr +=
+            (c->mode & MODE_DECREMENT) ? -(c->cur_count + 1) : c->cur_count + 1;
         c->cur_count = 0xffff;
         dma_terminal_count(s, n);
     }
@@ -223,7 +223,7 @@ static size_t dma_transfer(I8257State *s, int n, uint8_t *buf, size_t len,
     return (size_t)units << s->dshift;
 }
 
-/* ---- the device side (hw/isa/isa-dma.h) ------------------------------- */
+/* ---- the device side (hw/isa/isa-dma.h) ---------------------------------- */
 
 int isa_dma_attach(ISABus *bus, int chan, DeviceState *dev,
                    const IsaDmaClient *client, void *opaque, Error **errp)
@@ -288,8 +288,8 @@ uint32_t isa_dma_residue(ISABus *bus, int chan)
     return s ? ((uint32_t)s->ch[chan & 3].cur_count + 1) << s->dshift : 0;
 }
 
-size_t isa_dma_write_memory(ISABus *bus, int chan, const void *buf,
-                            size_t len, bool *tc)
+size_t isa_dma_write_memory(ISABus *bus, int chan, const void *buf, size_t len,
+                            bool *tc)
 {
     I8257State *s = dma_chip(bus, chan);
     if (!s) {
@@ -314,7 +314,7 @@ size_t isa_dma_read_memory(ISABus *bus, int chan, void *buf, size_t len,
     return dma_transfer(s, chan & 3, buf, len, false, tc);
 }
 
-/* ---- registers ---------------------------------------------------------- */
+/* ---- registers ----------------------------------------------------------- */
 
 static uint64_t i8257_read(void *opaque, uint64_t addr, unsigned size)
 {
@@ -445,7 +445,7 @@ static const MemoryRegionOps i8257_page_ops = {
     ISA_BYTE_OPS_SIZES,
 };
 
-/* ---- reset, state, realize ---------------------------------------------- */
+/* ---- reset, state, realize ----------------------------------------------- */
 
 static void i8257_reset(DeviceState *dev)
 {
@@ -501,14 +501,17 @@ static int i8257_realize(DeviceState *dev, Error **errp)
         return -EINVAL;
     }
     if (s->dshift > 1) {
-        error_setg(errp, "i8257: dshift must be 0 (channels 0-3) or 1 "
-                         "(channels 4-7), not %u", s->dshift);
+        error_setg(errp,
+                   "i8257: dshift must be 0 (channels 0-3) or 1 "
+                   "(channels 4-7), not %u",
+                   s->dshift);
         return -EINVAL;
     }
     if (bus->dma[s->dshift]) {
-        error_setg(errp, "i8257: %s already has a DMA controller for "
-                         "channels %d-%d", bus->qbus.name, s->dshift * 4,
-                   s->dshift * 4 + 3);
+        error_setg(errp,
+                   "i8257: %s already has a DMA controller for "
+                   "channels %d-%d",
+                   bus->qbus.name, s->dshift * 4, s->dshift * 4 + 3);
         return -EBUSY;
     }
     s->as = bus->mem_as;

@@ -41,8 +41,7 @@ static BlockBackend *fdc_fuzz_blk(void)
 {
     if (!fuzz_blk) {
         Error *err = NULL;
-        fuzz_path = g_strdup_printf("%s/emu-fuzz-fdc-XXXXXX",
-                                    g_get_tmp_dir());
+        fuzz_path = g_strdup_printf("%s/emu-fuzz-fdc-XXXXXX", g_get_tmp_dir());
         int fd = g_mkstemp(fuzz_path);
         if (fd < 0 || ftruncate(fd, IMG_SIZE) < 0) {
             fprintf(stderr, "fuzz-fdc: cannot create %s\n", fuzz_path);
@@ -68,8 +67,7 @@ static DeviceState *fdc_fuzz_drive(FdcFuzz *f, const char *props)
     Error *err = NULL;
     DeviceState *dev = device_new("floppy");
     if (device_set_props(dev, props, &err) < 0 ||
-        device_realize(dev, fdc_get_bus(fdc_from_device(f->fdc)), &err) <
-            0) {
+        device_realize(dev, fdc_get_bus(fdc_from_device(f->fdc)), &err) < 0) {
         fuzz_must(NULL, err, "floppy");
     }
     device_reset(dev);
@@ -82,8 +80,8 @@ static void fdc_fuzz_setup(FuzzRig *r)
 
     fdc_fuzz_blk();
     f->dma8 = test_device(&r->tb, "i8257", NULL);
-    f->dma16 = test_device(&r->tb, "i8257",
-                           "iobase=0xc0,page-base=0x88,dshift=1");
+    f->dma16 =
+        test_device(&r->tb, "i8257", "iobase=0xc0,page-base=0x88,dshift=1");
     f->fdc = test_device(&r->tb, "isa-fdc", NULL);
     if (!f->dma8 || !f->dma16 || !f->fdc) {
         fuzz_must(NULL, NULL, "isa-fdc");
@@ -128,8 +126,7 @@ static void fdc_fuzz_event(FuzzRig *r, const FuzzOp *op)
     blk_drain(fuzz_blk);
     /* Channel 2 writes only inside its 64 KiB page. */
     for (uint32_t a = 0; a < MiB; a += 4096) {
-        if ((a >> 16) != page &&
-            memcmp(before + a, r->tb.ram.ram + a, 4096)) {
+        if ((a >> 16) != page && memcmp(before + a, r->tb.ram.ram + a, 4096)) {
             fuzz_fail(r, "DMA wrote 0x%x outside page 0x%02x", a, page);
         }
     }

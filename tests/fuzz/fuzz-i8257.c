@@ -38,14 +38,14 @@ static void dma_fuzz_setup(FuzzRig *r)
     f->r = r;
     f->bus = &r->tb.isa;
     f->dma8 = test_device(&r->tb, "i8257", NULL);
-    f->dma16 = test_device(&r->tb, "i8257",
-                           "iobase=0xc0,page-base=0x88,dshift=1");
+    f->dma16 =
+        test_device(&r->tb, "i8257", "iobase=0xc0,page-base=0x88,dshift=1");
     if (!f->dma8 || !f->dma16) {
         fuzz_must(NULL, NULL, "i8257");
     }
     for (int i = 0; i < 4; i++) {
-        if (isa_dma_attach(f->bus, fuzz_chans[i], f->dma8, &dma_fuzz_client,
-                           f, &err) < 0) {
+        if (isa_dma_attach(f->bus, fuzz_chans[i], f->dma8, &dma_fuzz_client, f,
+                           &err) < 0) {
             fuzz_must(NULL, err, "isa_dma_attach");
         }
     }
@@ -85,8 +85,8 @@ static void dma_fuzz_event(FuzzRig *r, const FuzzOp *op)
     static const uint8_t page_port[8] = {0x87, 0x83, 0x81, 0x82,
                                          0x8f, 0x8b, 0x89, 0x8a};
     uint8_t page = inb(&r->tb, page_port[chan]);
-    uint32_t lo = chan >= 4 ? (uint32_t)(page & 0xfe) << 16
-                            : (uint32_t)page << 16;
+    uint32_t lo =
+        chan >= 4 ? (uint32_t)(page & 0xfe) << 16 : (uint32_t)page << 16;
     uint32_t hi = lo + (chan >= 4 ? 0x20000 : 0x10000);
     uint32_t residue = isa_dma_residue(f->bus, chan);
     bool ready = isa_dma_ready(f->bus, chan);
@@ -108,8 +108,8 @@ static void dma_fuzz_event(FuzzRig *r, const FuzzOp *op)
     for (uint32_t a = 0; a < MiB; a += 4096) {
         if ((a < lo || a >= hi) &&
             memcmp(f->before + a, r->tb.ram.ram + a, 4096)) {
-            fuzz_fail(r, "channel %d wrote 0x%x outside 0x%x-0x%x", chan, a,
-                      lo, hi - 1);
+            fuzz_fail(r, "channel %d wrote 0x%x outside 0x%x-0x%x", chan, a, lo,
+                      hi - 1);
         }
     }
 }

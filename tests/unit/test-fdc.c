@@ -16,13 +16,13 @@
 #include <glib.h>
 #include <unistd.h>
 
-#define FDC    0x3f0
-#define DOR    (FDC + 2)
-#define MSR    (FDC + 4)
-#define DSR    (FDC + 4)
-#define FIFO   (FDC + 5)
-#define DIR    (FDC + 7)
-#define CCR    (FDC + 7)
+#define FDC     0x3f0
+#define DOR     (FDC + 2)
+#define MSR     (FDC + 4)
+#define DSR     (FDC + 4)
+#define FIFO    (FDC + 5)
+#define DIR     (FDC + 7)
+#define CCR     (FDC + 7)
 #define IMG_144 1474560
 #define DMA_BUF 0x20000
 
@@ -58,8 +58,8 @@ static char *make_image(uint64_t size)
 static BlockBackend *open_image(const char *path, const char *name,
                                 bool read_only)
 {
-    BlockOpenOptions o = {.filename = path, .format = "raw",
-                          .read_only = read_only};
+    BlockOpenOptions o = {
+        .filename = path, .format = "raw", .read_only = read_only};
     Error *err = NULL;
     BlockDriverState *bs = bdrv_open(&o, &err);
     if (!bs) {
@@ -147,10 +147,10 @@ static void cmd(Rig *r, int n, const uint8_t *b)
         outb(&r->tb, FIFO, b[i]);
     }
 }
-#define CMD(r, ...)                                        \
-    do {                                                   \
-        const uint8_t b_[] = {__VA_ARGS__};                \
-        cmd(r, sizeof(b_), b_);                            \
+#define CMD(r, ...)                         \
+    do {                                    \
+        const uint8_t b_[] = {__VA_ARGS__}; \
+        cmd(r, sizeof(b_), b_);             \
     } while (0)
 
 /* Read the result phase; returns the number of bytes. */
@@ -412,8 +412,8 @@ static void test_pio(void)
     for (int i = 0; i < 512; i++) {
         uint8_t msr = inb(&r.tb, MSR);
         if (msr != 0xf0 || !r.tb.irq[6].level) {
-            test_fail(__FILE__, __LINE__, "byte %d: MSR 0x%02x irq %d", i,
-                      msr, r.tb.irq[6].level);
+            test_fail(__FILE__, __LINE__, "byte %d: MSR 0x%02x irq %d", i, msr,
+                      r.tb.irq[6].level);
             break;
         }
         ok &= inb(&r.tb, FIFO) == pattern(lba_of(2, 1, 18), i);
@@ -657,8 +657,8 @@ static void test_formats(void)
         const char *name;
         int cmos;
     } f[] = {
-        {163840, "160K", 1},  {184320, "180K", 1},   {327680, "320K", 1},
-        {368640, "360K", 1},  {737280, "720K", 3},   {1228800, "1.2M", 2},
+        {163840, "160K", 1},   {184320, "180K", 1},   {327680, "320K", 1},
+        {368640, "360K", 1},   {737280, "720K", 3},   {1228800, "1.2M", 2},
         {1474560, "1.44M", 4}, {1720320, "1.68M", 4}, {1763328, "1.72M", 4},
         {2949120, "2.88M", 5},
     };
@@ -692,7 +692,8 @@ static void test_formats(void)
     memset(&r, 0, sizeof(r));
     test_bus_init(&r.tb);
     r.dma8 = test_device(&r.tb, "i8257", NULL);
-    r.dma16 = test_device(&r.tb, "i8257", "iobase=0xc0,page-base=0x88,dshift=1");
+    r.dma16 =
+        test_device(&r.tb, "i8257", "iobase=0xc0,page-base=0x88,dshift=1");
     r.fdc = test_device(&r.tb, "isa-fdc", NULL);
     r.path = make_image(1000 * 512);
     r.blk = open_image(r.path, "odd", false);

@@ -26,8 +26,8 @@ static void client_grant(void *opaque, int chan)
     c->grants++;
     c->last_chan = chan;
     if (c->want) {
-        c->moved += isa_dma_write_memory(c->bus, chan, c->data, c->want,
-                                         &c->tc);
+        c->moved +=
+            isa_dma_write_memory(c->bus, chan, c->data, c->want, &c->tc);
         isa_dma_set_dreq(c->bus, chan, false);
     }
 }
@@ -150,8 +150,7 @@ static void test_transfer_8bit(void)
     CHECK_EQ(isa_dma_residue(&r.tb.isa, 2), 412);
     CHECK_EQ(inb(&r.tb, 0x08) & 0x0f, 0);
     /* More than is left: stops at terminal count. */
-    CHECK_EQ(isa_dma_write_memory(&r.tb.isa, 2, c.data + 100, 1000, &tc),
-             412);
+    CHECK_EQ(isa_dma_write_memory(&r.tb.isa, 2, c.data + 100, 1000, &tc), 412);
     CHECK(tc);
     CHECK(!memcmp(r.ram + 0x51000, c.data, 512));
     CHECK_EQ(r.ram[0x51000 + 512], 0);

@@ -19,8 +19,8 @@
 #include "emu/device.h"
 #include "hw/isa/isa.h"
 
-#define TYPE_ISA_FDC "isa-fdc"
-#define TYPE_FLOPPY  "floppy"
+#define TYPE_ISA_FDC   "isa-fdc"
+#define TYPE_FLOPPY    "floppy"
 #define FDC_MAX_DRIVES 2
 
 typedef struct FDCtrlState FDCtrlState;

@@ -76,8 +76,8 @@ uint32_t isa_dma_residue(ISABus *bus, int chan);
  * of a read is filled with 0xff: nobody drove the data lines) but the
  * channel still counts, as the chip does.
  */
-size_t isa_dma_write_memory(ISABus *bus, int chan, const void *buf,
-                            size_t len, bool *tc);
+size_t isa_dma_write_memory(ISABus *bus, int chan, const void *buf, size_t len,
+                            bool *tc);
 size_t isa_dma_read_memory(ISABus *bus, int chan, void *buf, size_t len,
                            bool *tc);
 
