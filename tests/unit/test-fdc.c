@@ -582,6 +582,51 @@ static void test_errors(void)
     rig_cleanup(&r);
 }
 
+static void test_reset_mid_transfer(void)
+{
+    Rig r;
+    uint8_t res[16], st0, pcn;
+    rig_init(&r);
+    /* A read in flight when the guest resets the controller: the late
+     * completion must not end the next command or touch its buffer. */
+    dma_setup(&r, DMA_BUF, 512, 0x46);
+    memset(r.ram + DMA_BUF, 0, 512);
+    CMD(&r, 0x46, 0x00, 0, 0, 5, 2, 18, 0x1b, 0xff);
+    outb(&r.tb, DOR, 0x18);
+    outb(&r.tb, DOR, 0x1c);
+    wait_io(&r);
+    CHECK_EQ(r.ram[DMA_BUF + 2], 0); /* nothing reached memory */
+    sense_interrupt(&r, &st0, &pcn);
+    CHECK_EQ(st0, 0xc0);
+    CHECK_EQ(inb(&r.tb, MSR), 0x80);
+    /* The PIO write that follows gets its own data onto the disk. */
+    CMD(&r, 0x03, 0xaf, 0x03);
+    CMD(&r, 0x45, 0x00, 0, 0, 5, 2, 5, 0x1b, 0xff);
+    for (int i = 0; i < 512; i++) {
+        outb(&r.tb, FIFO, 0x3c);
+    }
+    wait_io(&r);
+    CHECK_EQ(results(&r, res), 7);
+    CHECK_EQ(res[1], 0x80);
+    uint8_t back[512];
+    CHECK_EQ(blk_pread(r.blk, lba_of(0, 0, 5) * 512, back, 512), 0);
+    CHECK(back[0] == 0x3c && back[511] == 0x3c);
+
+    /* The DMA gate (DOR bit 3) holds DRQ back, not the interrupt. */
+    CMD(&r, 0x03, 0xaf, 0x02);
+    outb(&r.tb, DOR, 0x14);
+    dma_setup(&r, DMA_BUF, 512, 0x46);
+    CMD(&r, 0x46, 0x00, 0, 0, 7, 2, 18, 0x1b, 0xff);
+    wait_io(&r);
+    CHECK_EQ(inb(&r.tb, MSR) & 0xd0, 0x10);
+    outb(&r.tb, DOR, 0x1c);
+    CHECK_EQ(r.tb.irq[6].level, 1);
+    CHECK_EQ(results(&r, res), 7);
+    CHECK_EQ(res[0], 0x00);
+    CHECK(sector_is(r.ram + DMA_BUF, lba_of(0, 0, 7)));
+    rig_cleanup(&r);
+}
+
 static void test_configure_lock(void)
 {
     Rig r;
@@ -727,6 +772,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_read_track_and_id);
     TEST_RUN(test_format);
     TEST_RUN(test_errors);
+    TEST_RUN(test_reset_mid_transfer);
     TEST_RUN(test_configure_lock);
     TEST_RUN(test_disk_change);
     TEST_RUN(test_formats);
