@@ -20,10 +20,10 @@
  * phase; results are read back.  Commands (datasheet section 8):
  * READ DATA, WRITE DATA, READ TRACK, READ ID, FORMAT TRACK, RECALIBRATE,
  * SEEK (and RELATIVE SEEK), SENSE INTERRUPT STATUS, SENSE DRIVE STATUS,
- * SPECIFY, CONFIGURE, VERSION, DUMPREG, LOCK, PERPENDICULAR MODE.
+ * SPECIFY, CONFIGURE, VERSION, DUMPREG, LOCK, PERPENDICULAR MODE, VERIFY.
  * Anything else gets the invalid-command result (ST0 = 0x80); the ones
- * the chip has but we do not (READ/WRITE DELETED DATA, VERIFY, the SCAN
- * commands) also say so once on stderr.
+ * the chip has but we do not (READ/WRITE DELETED DATA: a raw image has no
+ * deleted-data marks; the SCAN commands) also say so once on stderr.
  *
  * Data moves a sector at a time: the sector is read from the image with
  * blk_aio_preadv and, when that completes, handed to the DMA channel (or
@@ -110,6 +110,7 @@ typedef enum FDCXfer {
     XFER_READ,   /* READ DATA, READ TRACK */
     XFER_WRITE,  /* WRITE DATA */
     XFER_FORMAT, /* FORMAT TRACK */
+    XFER_VERIFY, /* VERIFY: READ DATA without the data */
 } FDCXfer;
 
 struct FDCtrlState {
@@ -152,6 +153,7 @@ struct FDCtrlState {
     bool mt, pio, track_read;
     uint8_t st1, st2;
     uint8_t fmt_sc, fmt_fill, fmt_done;
+    uint16_t verify_left; /* VERIFY with EC: sectors still to check */
     uint8_t buf[FDC_SECTOR];
     uint32_t buf_pos, buf_len;
     bool dma_wait; /* DREQ held, waiting for the DMA controller */
@@ -318,13 +320,20 @@ static void fdc_sector_done(FDCtrlState *s)
     } else {
         more = fdc_advance(s);
     }
+    if (s->xfer == XFER_VERIFY && s->verify_left && !--s->verify_left) {
+        /* EC=1: the sector count running out is an implied TC. */
+        s->tc = true;
+    }
     if (s->tc) {
         /* The host said "enough": normal termination. */
         s->head = head;
         fdc_end_transfer(s, 0);
     } else if (!more) {
         s->head = head;
-        if (s->xfer == XFER_FORMAT) {
+        if (s->xfer == XFER_FORMAT ||
+            (s->xfer == XFER_VERIFY && !(s->cmd[1] & 0x80))) {
+            /* VERIFY with EC=0 ends at EOT: a successful termination
+             * (it has no TC to wait for). */
             fdc_end_transfer(s, 0);
         } else {
             s->st1 |= ST1_EN;
@@ -370,12 +379,13 @@ static void fdc_aio_done(void *opaque, int ret)
         /* -EPERM: a write the block layer refused; otherwise the medium
          * gave no good data: a CRC error to the guest. */
         fdc_abort(s, ret == -EPERM || ret == -EROFS ? ST1_NW : ST1_DE,
-                  s->xfer == XFER_READ ? ST2_DD : 0);
+                  s->xfer == XFER_WRITE ? 0 : ST2_DD);
         return;
     }
     if (s->xfer == XFER_READ) {
         fdc_exchange(s);
     } else {
+        /* Written, formatted, or verified (read, nothing to hand on). */
         fdc_sector_done(s);
     }
 }
@@ -411,7 +421,7 @@ static void fdc_sector_start(FDCtrlState *s)
     }
     uint64_t lba =
         ((uint64_t)d->track * f->heads + s->head) * f->sectors + s->r - 1;
-    if (s->xfer == XFER_READ) {
+    if (s->xfer == XFER_READ || s->xfer == XFER_VERIFY) {
         fdc_aio(s, d, lba * FDC_SECTOR, false);
     } else {
         fdc_exchange(s);
@@ -523,6 +533,11 @@ static void fdc_cmd_rw(FDCtrlState *s, FDCXfer xfer, bool track_read)
     if (xfer == XFER_WRITE && d->read_only) {
         fdc_abort(s, ST1_NW, 0);
         return;
+    }
+    /* VERIFY's last byte is SC when EC (byte 1 bit 7) is set, 0 = 256. */
+    s->verify_left = 0;
+    if (xfer == XFER_VERIFY && (s->cmd[1] & 0x80)) {
+        s->verify_left = s->cmd[8] ? s->cmd[8] : 256;
     }
     /* Implied seek (see the top of the file). */
     s->pcn[s->drive] = s->c;
@@ -701,6 +716,10 @@ static void fdc_cmd_write(FDCtrlState *s)
 {
     fdc_cmd_rw(s, XFER_WRITE, false);
 }
+static void fdc_cmd_verify(FDCtrlState *s)
+{
+    fdc_cmd_rw(s, XFER_VERIFY, false);
+}
 static void fdc_cmd_read_track(FDCtrlState *s)
 {
     fdc_cmd_rw(s, XFER_READ, true);
@@ -752,10 +771,10 @@ static const FDCCommand fdc_commands[] = {
     {0x10, 0xff, 1, "VERSION", fdc_cmd_version},
     {0x14, 0x7f, 1, "LOCK", fdc_cmd_lock},
     {0x12, 0xff, 2, "PERPENDICULAR MODE", fdc_cmd_perpendicular},
-    /* On the chip, not here: READ/WRITE DELETED DATA, VERIFY, SCANs. */
+    /* On the chip, not here: READ/WRITE DELETED DATA, the SCANs. */
     {0x0c, 0x1f, 9, "READ DELETED DATA", fdc_cmd_unimplemented},
     {0x09, 0x3f, 9, "WRITE DELETED DATA", fdc_cmd_unimplemented},
-    {0x16, 0x1f, 9, "VERIFY", fdc_cmd_unimplemented},
+    {0x16, 0x1f, 9, "VERIFY", fdc_cmd_verify},
     {0x11, 0x1f, 9, "SCAN EQUAL", fdc_cmd_unimplemented},
     {0x19, 0x1f, 9, "SCAN LOW OR EQUAL", fdc_cmd_unimplemented},
     {0x1d, 0x1f, 9, "SCAN HIGH OR EQUAL", fdc_cmd_unimplemented},
@@ -1125,6 +1144,7 @@ static const VMStateField fdc_fields[] = {
     VMSTATE_U8(fmt_sc, FDCtrlState),
     VMSTATE_U8(fmt_fill, FDCtrlState),
     VMSTATE_U8(fmt_done, FDCtrlState),
+    VMSTATE_U16(verify_left, FDCtrlState),
     VMSTATE_BUFFER(buf, FDCtrlState),
     VMSTATE_U32(buf_pos, FDCtrlState),
     VMSTATE_U32(buf_len, FDCtrlState),

@@ -4,7 +4,7 @@
  * images in the temporary folder: reset and its SENSE INTERRUPTs, SEEK,
  * RELATIVE SEEK, RECALIBRATE, SENSE DRIVE STATUS, READ/WRITE DATA by DMA
  * (multi-track, terminal count, end of track) and by PIO (an interrupt
- * per byte), READ TRACK, FORMAT TRACK, READ ID, CONFIGURE/LOCK/DUMPREG/
+ * per byte), READ TRACK, FORMAT TRACK, READ ID, VERIFY, CONFIGURE/LOCK/DUMPREG/
  * PERPENDICULAR MODE/VERSION, the errors (no disk, write protect, sector
  * not found, wrong data rate, invalid command), the disk change line,
  * formats by size and the CMOS drive types.
@@ -12,6 +12,7 @@
 #include "tests/unit/harness.h"
 #include "block/block-int.h"
 #include "hw/block/fdc.h"
+#include "hw/isa/isa-dma.h"
 
 #include <glib.h>
 #include <unistd.h>
@@ -582,6 +583,48 @@ static void test_errors(void)
     rig_cleanup(&r);
 }
 
+static void test_verify(void)
+{
+    Rig r;
+    uint8_t res[16];
+    rig_init(&r);
+    /* No data moves: the DMA channel, programmed, stays untouched. */
+    dma_setup(&r, DMA_BUF, 512, 0x46);
+    memset(r.ram + DMA_BUF, 0x77, 512);
+    inb(&r.tb, 0x08);
+    /* EC=0: sectors 16-18, then the end of the track is a success. */
+    CMD(&r, 0x56, 0x00, 4, 0, 16, 2, 18, 0x1b, 0xff);
+    wait_io(&r);
+    CHECK_EQ(r.tb.irq[6].level, 1);
+    CHECK_EQ(results(&r, res), 7);
+    CHECK_EQ(res[0], 0x00);
+    CHECK_EQ(res[1], 0x00);
+    CHECK_EQ(res[3], 5);
+    CHECK_EQ(res[5], 1);
+    /* EC=1, SC=2: two sectors from R=3, multi-track not needed. */
+    CMD(&r, 0x56, 0x80, 4, 0, 3, 2, 18, 0x1b, 2);
+    wait_io(&r);
+    CHECK_EQ(results(&r, res), 7);
+    CHECK_EQ(res[0], 0x00);
+    CHECK_EQ(res[3], 4);
+    CHECK_EQ(res[5], 5);
+    /* EC=1 with more sectors than the track: EN. */
+    CMD(&r, 0x56, 0x80, 4, 0, 17, 2, 18, 0x1b, 5);
+    wait_io(&r);
+    results(&r, res);
+    CHECK_EQ(res[0], 0x40);
+    CHECK_EQ(res[1], 0x80);
+    /* A sector that is not there. */
+    CMD(&r, 0x56, 0x00, 4, 0, 19, 2, 19, 0x1b, 0xff);
+    wait_io(&r);
+    results(&r, res);
+    CHECK_EQ(res[1], 0x04);
+    CHECK_EQ(r.ram[DMA_BUF], 0x77);
+    CHECK_EQ(isa_dma_residue(&r.tb.isa, 2), 512);
+    CHECK_EQ(inb(&r.tb, 0x08) & 0x04, 0);
+    rig_cleanup(&r);
+}
+
 static void test_reset_mid_transfer(void)
 {
     Rig r;
@@ -772,6 +815,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_read_track_and_id);
     TEST_RUN(test_format);
     TEST_RUN(test_errors);
+    TEST_RUN(test_verify);
     TEST_RUN(test_reset_mid_transfer);
     TEST_RUN(test_configure_lock);
     TEST_RUN(test_disk_change);
