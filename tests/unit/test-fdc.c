@@ -5,9 +5,9 @@
  * RELATIVE SEEK, RECALIBRATE, SENSE DRIVE STATUS, READ/WRITE DATA by DMA
  * (multi-track, terminal count, end of track) and by PIO (an interrupt
  * per byte), READ TRACK, FORMAT TRACK, READ ID, VERIFY, CONFIGURE/LOCK/
- * DUMPREG/PERPENDICULAR MODE/VERSION, the errors (no disk, write protect, sector
- * not found, wrong data rate, invalid command), the disk change line,
- * formats by size and the CMOS drive types.
+ * DUMPREG/PERPENDICULAR MODE/VERSION, the errors (no disk, write
+ * protect, sector not found, wrong data rate, invalid command), the disk
+ * change line, formats by size and the CMOS drive types.
  */
 #include "tests/unit/harness.h"
 #include "block/block-int.h"
