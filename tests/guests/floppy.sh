@@ -84,7 +84,9 @@ run_guest() {
     elif [ $st -eq 124 ]; then
         why="timeout after ${GUEST_TIMEOUT}s (last output: $(tr -d '\r' <"$log" | grep -a -v '^$' | tail -n 1))"
     elif [ $st -ne 33 ]; then
-        why="exit status $st, want 33: $(tr -d '\r' <"$log" | grep -a '^FAIL' | head -n 1)$(grep -a -v '^$' "$log.err" | tail -n 1)"
+        failline=$(tr -d '\r' <"$log" | grep -a '^FAIL' | head -n 1)
+        err=$(grep -a -v '^$' "$log.err" | tail -n 1)
+        why="exit status $st, want 33${failline:+: $failline}${err:+ (stderr: $err)}"
     fi
 }
 
