@@ -399,7 +399,12 @@ static void piix3_ide_reset(DeviceState *dev)
 
 static int piix3_ide_post_load(void *opaque)
 {
-    return 0; /* BAR mappings follow config space in the PCI core */
+    PIIX3IDEState *s = opaque;
+    /* Map BAR4 where the loaded config space says (a command register
+     * write makes the PCI core redo the mappings). */
+    pci_default_config_write(&s->pci, PCI_COMMAND,
+                             ldw_le_p(s->pci.config + PCI_COMMAND), 2);
+    return 0;
 }
 
 static const VMStateField bmdma_fields[] = {
