@@ -110,9 +110,11 @@ static void blk_req_finish(BlkRequest *req)
     BlockBackend *blk = req->blk;
     g_mutex_lock(&blk->lock);
     g_queue_push_tail(&blk->done, req);
+    /* Under the lock: once blk_drain() sees the request done, blk may be
+     * freed (blk_unref), so the worker must not touch it afterwards. */
+    bh_schedule(blk->bh);
     g_cond_broadcast(&blk->cond);
     g_mutex_unlock(&blk->lock);
-    bh_schedule(blk->bh);
 }
 
 /* ---- Worker threads -------------------------------------------------- */

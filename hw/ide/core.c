@@ -930,7 +930,7 @@ static uint32_t ide_data_read(IDEBus *bus, unsigned size)
 
     if (!(s->status & ST_DRQ) || s->end_transfer == ETF_PACKET ||
         s->end_transfer == ETF_ATA_WRITE || s->data_pos >= s->data_end) {
-        return size == 4 ? 0xffffffff : 0xffff;
+        return size == 4 ? 0xffffffff : (1u << (8 * size)) - 1;
     }
     size = MIN(size, s->data_end - s->data_pos);
     v = size == 4 ? ldl_le_p(s->io_buffer + s->data_pos)
