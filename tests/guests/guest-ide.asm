@@ -343,6 +343,7 @@ main:
         rep     stosw
         mov     ax, 0x5000
         mov     es, ax
+        xor     ax, ax
         xor     di, di
         mov     cx, 0x400
         rep     stosw
