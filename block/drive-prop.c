@@ -53,8 +53,8 @@ const PropertyInfo prop_info_drive = {
     .release = drive_release,
 };
 
-int device_prop_set_drive(DeviceState *dev, const char *name,
-                          BlockBackend *blk, Error **errp)
+int device_prop_set_drive(DeviceState *dev, const char *name, BlockBackend *blk,
+                          Error **errp)
 {
     BlockBackend **slot = device_prop_field(dev, name, &prop_info_drive);
 

@@ -19,8 +19,8 @@
 #define ATAPI_ALLOW_UA    0x02
 
 /* MMC profile and feature numbers (MMC-5 5.3). */
-#define MMC_PROFILE_NONE   0x0000
-#define MMC_PROFILE_CDROM  0x0008
+#define MMC_PROFILE_NONE  0x0000
+#define MMC_PROFILE_CDROM 0x0008
 
 static inline uint16_t ld16be(const uint8_t *p)
 {
@@ -91,8 +91,7 @@ static void atapi_cmd_ok(IDEState *s)
 
 /* CHECK CONDITION: the sense key in the error register, the details for
  * REQUEST SENSE (ATA-6 8.21.5). */
-static void atapi_cmd_error(IDEState *s, uint8_t key, uint8_t asc,
-                            uint8_t ascq)
+static void atapi_cmd_error(IDEState *s, uint8_t key, uint8_t asc, uint8_t ascq)
 {
     ide_transfer_stop(s);
     s->error = (key << 4) | ER_ABRT;
@@ -166,8 +165,8 @@ void ide_atapi_pio_next(IDEState *s)
         s->aio_busy = true;
         iov.iov_base = s->io_buffer;
         iov.iov_len = s->io_block * CD_SECTOR;
-        blk_aio_preadv(s->blk, s->io_sector * CD_SECTOR, &iov, 1,
-                       atapi_read_cb, s);
+        blk_aio_preadv(s->blk, s->io_sector * CD_SECTOR, &iov, 1, atapi_read_cb,
+                       s);
         return;
     }
     uint32_t limit = s->atapi_limit;
@@ -414,8 +413,8 @@ static void atapi_get_configuration(IDEState *s, uint8_t *buf)
     struct {
         uint16_t code;
         bool current;
-    } feats[] = {{0x0000, true}, {0x0001, true}, {0x0003, true},
-                 {0x001e, media}};
+    } feats[] = {
+        {0x0000, true}, {0x0001, true}, {0x0003, true}, {0x001e, media}};
     for (unsigned i = 0; i < ARRAY_SIZE(feats); i++) {
         uint16_t c = feats[i].code;
         if (c < first || (rt == 1 && !feats[i].current) ||
@@ -499,24 +498,24 @@ static uint8_t *mode_page(IDEState *s, uint8_t *q, uint8_t page, bool mask)
         return q + len; /* changeable values: nothing is */
     }
     switch (page) {
-    case 0x01: /* read error recovery */
+    case 0x01:    /* read error recovery */
         q[3] = 5; /* read retry count */
         break;
-    case 0x0e: /* CD audio control */
+    case 0x0e:       /* CD audio control */
         q[2] = 0x04; /* immediate */
         q[8] = 1;    /* port 0 to channel 0 */
         q[9] = 0xff;
-        q[10] = 2;   /* port 1 to channel 1 */
+        q[10] = 2; /* port 1 to channel 1 */
         q[11] = 0xff;
         break;
-    case 0x2a: /* capabilities and mechanical status */
+    case 0x2a:       /* capabilities and mechanical status */
         q[2] = 0x00; /* reads CD-ROM only */
         q[4] = 0x71; /* audio play, composite, digital ports, multi-session */
         q[5] = 0x60; /* CD-DA commands, accurate stream */
         /* Tray loading, eject, lock, and whether it is locked. */
         q[6] = 0x20 | 0x08 | 0x01 | (s->tray_locked ? 0x02 : 0);
-        q[7] = 0x03; /* separate volume and mute */
-        st16be(q + 8, 706); /* maximum speed, kB/s (4x) */
+        q[7] = 0x03;         /* separate volume and mute */
+        st16be(q + 8, 706);  /* maximum speed, kB/s (4x) */
         st16be(q + 10, 256); /* volume levels */
         st16be(q + 12, 512); /* buffer, KiB */
         st16be(q + 14, 706); /* current speed */
@@ -564,8 +563,7 @@ static void atapi_start_stop_unit(IDEState *s, uint8_t *buf)
 
     if (loej && !start) { /* eject */
         if (s->tray_locked) {
-            atapi_cmd_error(s, SENSE_ILLEGAL_REQUEST, ASC_REMOVAL_PREVENTED,
-                            2);
+            atapi_cmd_error(s, SENSE_ILLEGAL_REQUEST, ASC_REMOVAL_PREVENTED, 2);
             return;
         }
         if (!s->tray_open) {

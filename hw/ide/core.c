@@ -182,8 +182,7 @@ static bool ide_load_range(IDEState *s)
     uint64_t lba = ide_get_sector(s);
     uint32_t n = ide_get_nsector(s);
 
-    if (!ide_chs_valid(s) || lba > s->nb_sectors ||
-        n > s->nb_sectors - lba) {
+    if (!ide_chs_valid(s) || lba > s->nb_sectors || n > s->nb_sectors - lba) {
         log_mask(LOG_GUEST_ERROR,
                  "ide: sector %" PRIu64 "+%u beyond the disk (%" PRIu64 ")\n",
                  lba, n, s->nb_sectors);
@@ -250,8 +249,8 @@ static void ide_ata_read_next(IDEState *s)
     s->aio_busy = true;
     iov.iov_base = s->io_buffer;
     iov.iov_len = s->io_block * IDE_SECTOR;
-    blk_aio_preadv(s->blk, s->io_sector * IDE_SECTOR, &iov, 1,
-                   ide_ata_read_cb, s);
+    blk_aio_preadv(s->blk, s->io_sector * IDE_SECTOR, &iov, 1, ide_ata_read_cb,
+                   s);
 }
 
 static void ide_ata_write_prepare(IDEState *s)
@@ -323,7 +322,8 @@ static void ide_end_transfer(IDEState *s)
     }
 }
 
-/* ---- DMA ------------------------------------------------------------------ */
+/* ---- DMA ------------------------------------------------------------------
+ */
 
 void ide_dma_start(IDEState *s, IDEDMACmd cmd)
 {
@@ -414,8 +414,8 @@ static void ide_dma_step(IDEState *s)
         ide_dma_finish(s, true);
         return;
     }
-    int64_t n = ops->map(opaque, &s->sg, (uint64_t)s->io_remaining * ss, ss,
-                         to_ram);
+    int64_t n =
+        ops->map(opaque, &s->sg, (uint64_t)s->io_remaining * ss, ss, to_ram);
     if (n == -EAGAIN) {
         return; /* start() runs us again when the bounce buffer is free */
     }
@@ -534,7 +534,8 @@ static void ide_identify(IDEState *s)
     p[511] = -sum;
 }
 
-/* ---- Commands ------------------------------------------------------------- */
+/* ---- Commands -------------------------------------------------------------
+ */
 
 static void ide_set_features(IDEState *s)
 {
@@ -609,10 +610,25 @@ static void ide_flush_cb(void *opaque, int ret)
 static bool ide_is_rw_cmd(uint8_t cmd)
 {
     switch (cmd) {
-    case 0x20: case 0x21: case 0x24: case 0x29: case 0xc4:
-    case 0x30: case 0x31: case 0x34: case 0x39: case 0xc5:
-    case 0xc8: case 0xc9: case 0x25: case 0xca: case 0xcb: case 0x35:
-    case 0x40: case 0x41: case 0x42:
+    case 0x20:
+    case 0x21:
+    case 0x24:
+    case 0x29:
+    case 0xc4:
+    case 0x30:
+    case 0x31:
+    case 0x34:
+    case 0x39:
+    case 0xc5:
+    case 0xc8:
+    case 0xc9:
+    case 0x25:
+    case 0xca:
+    case 0xcb:
+    case 0x35:
+    case 0x40:
+    case 0x41:
+    case 0x42:
         return true;
     }
     return false;
@@ -621,8 +637,15 @@ static bool ide_is_rw_cmd(uint8_t cmd)
 static bool ide_is_lba48_cmd(uint8_t cmd)
 {
     switch (cmd) {
-    case 0x24: case 0x29: case 0x34: case 0x39: case 0x25: case 0x35:
-    case 0x42: case 0xea: case 0x27:
+    case 0x24:
+    case 0x29:
+    case 0x34:
+    case 0x39:
+    case 0x25:
+    case 0x35:
+    case 0x42:
+    case 0xea:
+    case 0x27:
         return true;
     }
     return false;
@@ -639,8 +662,11 @@ static bool ide_exec_hd(IDEState *s, uint8_t cmd)
         ide_transfer_start(s, 512, ETF_IDENTIFY);
         ide_set_irq(s->bus);
         return true;
-    case 0x20: case 0x21: case 0x24: /* READ SECTORS (EXT) */
-    case 0xc4: case 0x29:            /* READ MULTIPLE (EXT) */
+    case 0x20:
+    case 0x21:
+    case 0x24: /* READ SECTORS (EXT) */
+    case 0xc4:
+    case 0x29: /* READ MULTIPLE (EXT) */
         if ((cmd == 0xc4 || cmd == 0x29) && !s->mult_sectors) {
             ide_cmd_abort_irq(s);
             return true;
@@ -649,8 +675,11 @@ static bool ide_exec_hd(IDEState *s, uint8_t cmd)
             ide_ata_read_next(s);
         }
         return true;
-    case 0x30: case 0x31: case 0x34: /* WRITE SECTORS (EXT) */
-    case 0xc5: case 0x39:            /* WRITE MULTIPLE (EXT) */
+    case 0x30:
+    case 0x31:
+    case 0x34: /* WRITE SECTORS (EXT) */
+    case 0xc5:
+    case 0x39: /* WRITE MULTIPLE (EXT) */
         if ((cmd == 0xc5 || cmd == 0x39) && !s->mult_sectors) {
             ide_cmd_abort_irq(s);
             return true;
@@ -659,8 +688,12 @@ static bool ide_exec_hd(IDEState *s, uint8_t cmd)
             ide_ata_write_prepare(s); /* no interrupt before the first */
         }
         return true;
-    case 0xc8: case 0xc9: case 0x25: /* READ DMA (EXT) */
-    case 0xca: case 0xcb: case 0x35: /* WRITE DMA (EXT) */
+    case 0xc8:
+    case 0xc9:
+    case 0x25: /* READ DMA (EXT) */
+    case 0xca:
+    case 0xcb:
+    case 0x35: /* WRITE DMA (EXT) */
         if (!s->bus->dma) {
             ide_cmd_abort_irq(s);
             return true;
@@ -670,21 +703,23 @@ static bool ide_exec_hd(IDEState *s, uint8_t cmd)
             ide_dma_start(s, rd ? DMA_ATA_READ : DMA_ATA_WRITE);
         }
         return true;
-    case 0x40: case 0x41: case 0x42: /* READ VERIFY SECTORS (EXT) */
+    case 0x40:
+    case 0x41:
+    case 0x42: /* READ VERIFY SECTORS (EXT) */
         /* The medium is a host file: every sector in range verifies. */
         if (ide_load_range(s)) {
             ide_set_sector(s, s->io_sector + s->io_remaining - 1);
             ide_cmd_done(s);
         }
         return true;
-    case 0xe7: case 0xea: /* FLUSH CACHE (EXT) */
+    case 0xe7:
+    case 0xea: /* FLUSH CACHE (EXT) */
         s->status = ST_DRDY | ST_BSY;
         s->aio_busy = true;
         blk_aio_flush(s->blk, ide_flush_cb, s);
         return true;
     case 0xc6: /* SET MULTIPLE MODE */
-        if (s->nsector > IDE_MAX_MULT ||
-            (s->nsector & (s->nsector - 1))) {
+        if (s->nsector > IDE_MAX_MULT || (s->nsector & (s->nsector - 1))) {
             ide_cmd_abort_irq(s);
             return true;
         }
@@ -712,17 +747,22 @@ static bool ide_exec_hd(IDEState *s, uint8_t cmd)
     case 0xef: /* SET FEATURES */
         ide_set_features(s);
         return true;
-    case 0xe0: case 0x94: /* STANDBY IMMEDIATE */
-    case 0xe2: case 0x96: /* STANDBY */
+    case 0xe0:
+    case 0x94: /* STANDBY IMMEDIATE */
+    case 0xe2:
+    case 0x96: /* STANDBY */
         s->power = 0x00;
         ide_cmd_done(s);
         return true;
-    case 0xe1: case 0x95: /* IDLE IMMEDIATE */
-    case 0xe3: case 0x97: /* IDLE */
+    case 0xe1:
+    case 0x95: /* IDLE IMMEDIATE */
+    case 0xe3:
+    case 0x97: /* IDLE */
         s->power = 0xff;
         ide_cmd_done(s);
         return true;
-    case 0xe5: case 0x98: /* CHECK POWER MODE */
+    case 0xe5:
+    case 0x98: /* CHECK POWER MODE */
         s->nsector = s->power;
         ide_cmd_done(s);
         return true;
@@ -809,7 +849,7 @@ static void ide_exec_cmd(IDEBus *bus, uint8_t cmd)
         s->status = ST_DRDY;
         ide_transfer_start(s, 12, ETF_PACKET);
         return; /* no interrupt before the packet (DRQ polled) */
-    case 0x08: /* DEVICE RESET */
+    case 0x08:  /* DEVICE RESET */
         ide_bus_drain(bus);
         ide_atapi_reset(s);
         ide_set_signature(s);
@@ -821,11 +861,18 @@ static void ide_exec_cmd(IDEBus *bus, uint8_t cmd)
     case 0xef: /* SET FEATURES: transfer modes only */
         ide_set_features(s);
         return;
-    case 0xe0: case 0xe1: case 0xe2: case 0xe3: /* power management */
-    case 0x94: case 0x95: case 0x96: case 0x97:
+    case 0xe0:
+    case 0xe1:
+    case 0xe2:
+    case 0xe3: /* power management */
+    case 0x94:
+    case 0x95:
+    case 0x96:
+    case 0x97:
         ide_cmd_done(s);
         return;
-    case 0xe5: case 0x98:
+    case 0xe5:
+    case 0x98:
         s->nsector = 0xff;
         ide_cmd_done(s);
         return;
@@ -834,15 +881,16 @@ static void ide_exec_cmd(IDEBus *bus, uint8_t cmd)
     ide_cmd_abort_irq(s);
 }
 
-/* ---- Register access ------------------------------------------------------ */
+/* ---- Register access ------------------------------------------------------
+ */
 
 /* Registers 1-7 of the command block (0 is data, handled apart). */
 static uint8_t ide_reg_read(IDEBus *bus, unsigned reg)
 {
     IDEState *s = ide_cur(bus);
     bool hob = bus->devctl & CTL_HOB;
-    bool none = bus->ifs[0].kind == IDE_ABSENT &&
-                bus->ifs[1].kind == IDE_ABSENT;
+    bool none =
+        bus->ifs[0].kind == IDE_ABSENT && bus->ifs[1].kind == IDE_ABSENT;
 
     /* An absent device 1 leaves the bus to device 0, which answers 0 for
      * it (ATA-6 9.16.1), as QEMU does; no device at all reads 0 too. */
@@ -933,9 +981,9 @@ static uint32_t ide_data_read(IDEBus *bus, unsigned size)
         return size == 4 ? 0xffffffff : (1u << (8 * size)) - 1;
     }
     size = MIN(size, s->data_end - s->data_pos);
-    v = size == 4 ? ldl_le_p(s->io_buffer + s->data_pos)
-                  : size == 2 ? ldw_le_p(s->io_buffer + s->data_pos)
-                              : s->io_buffer[s->data_pos];
+    v = size == 4   ? ldl_le_p(s->io_buffer + s->data_pos)
+        : size == 2 ? ldw_le_p(s->io_buffer + s->data_pos)
+                    : s->io_buffer[s->data_pos];
     s->data_pos += size;
     if (s->data_pos >= s->data_end) {
         ide_end_transfer(s);
@@ -1120,7 +1168,8 @@ int ide_drive_attach(IDEState *s, IDEDevice *dev, IDEKind kind, Error **errp)
         if (dev->cyls || dev->heads || dev->secs) {
             if (!dev->cyls || dev->cyls > 65535 || !dev->heads ||
                 dev->heads > 16 || !dev->secs || dev->secs > 255) {
-                error_setg(errp, "invalid geometry %u/%u/%u (cyls 1-65535, "
+                error_setg(errp,
+                           "invalid geometry %u/%u/%u (cyls 1-65535, "
                            "heads 1-16, secs 1-255)",
                            dev->cyls, dev->heads, dev->secs);
                 s->kind = IDE_ABSENT;
@@ -1147,8 +1196,9 @@ int ide_drive_attach(IDEState *s, IDEDevice *dev, IDEKind kind, Error **errp)
                  busno * 2 + s->unit + 1);
     }
     snprintf(s->model, sizeof(s->model), "%s",
-             dev->model ? dev->model
-                        : kind == IDE_CD ? "EMU DVD-ROM" : "EMU HARDDISK");
+             dev->model       ? dev->model
+             : kind == IDE_CD ? "EMU DVD-ROM"
+                              : "EMU HARDDISK");
     snprintf(s->fw_rev, sizeof(s->fw_rev), "%s", IDE_FW_REV);
     ide_drive_reset(s);
     return 0;

@@ -36,8 +36,7 @@ static int ide_dev_realize(DeviceState *dev, IDEKind kind, Error **errp)
                   : bus->ifs[1].kind == IDE_ABSENT ? 1
                                                    : -1;
         if (d->unit == -1) {
-            error_setg(errp, "%s: %s has no free unit", name,
-                       bus->qbus.name);
+            error_setg(errp, "%s: %s has no free unit", name, bus->qbus.name);
             return -EBUSY;
         }
     } else if (d->unit < 0 || d->unit > 1) {
@@ -88,10 +87,8 @@ static void ide_dev_reset(DeviceState *dev)
 
 /* The configuration; the registers are in vmstate_ide_bus. */
 static const VMStateField ide_dev_fields[] = {
-    VMSTATE_I32(unit, IDEDevice),
-    VMSTATE_U32(cyls, IDEDevice),
-    VMSTATE_U32(heads, IDEDevice),
-    VMSTATE_U32(secs, IDEDevice),
+    VMSTATE_I32(unit, IDEDevice),  VMSTATE_U32(cyls, IDEDevice),
+    VMSTATE_U32(heads, IDEDevice), VMSTATE_U32(secs, IDEDevice),
     VMSTATE_END_OF_LIST(),
 };
 
@@ -157,8 +154,8 @@ static const DeviceClass ide_cd_class = {
 };
 DEVICE_CLASS_REGISTER(ide_cd_class);
 
-DeviceState *ide_create_drive(IDEBus *bus, int unit, BlockBackend *blk,
-                              bool cd, Error **errp)
+DeviceState *ide_create_drive(IDEBus *bus, int unit, BlockBackend *blk, bool cd,
+                              Error **errp)
 {
     DeviceState *dev = device_new_class(cd ? &ide_cd_class : &ide_hd_class);
 

@@ -36,19 +36,19 @@
 #define CTL_HOB  0x80
 
 /* Device/head register. */
-#define SEL_LBA  0x40
-#define SEL_DEV  0x10
+#define SEL_LBA 0x40
+#define SEL_DEV 0x10
 
 /* ATAPI interrupt reason in the sector count register (ATA-6 8.21). */
 #define IR_COD 0x01
 #define IR_IO  0x02
 
-#define IDE_SECTOR      512
-#define CD_SECTOR       2048
-#define IDE_MAX_MULT    16
+#define IDE_SECTOR   512
+#define CD_SECTOR    2048
+#define IDE_MAX_MULT 16
 /* PIO staging: a READ MULTIPLE block, an ATAPI reply or a batch of CD
  * sectors read for PIO. */
-#define IDE_BUF_SIZE    (128 * KiB)
+#define IDE_BUF_SIZE (128 * KiB)
 
 /* ATAPI sense keys and additional sense codes (SPC-3 4.5.6, MMC-5 F). */
 #define SENSE_NONE            0x00
@@ -73,11 +73,11 @@ typedef enum IDEKind {
  * (an enum rather than a pointer so the state table can hold it). */
 typedef enum IDEEndTransfer {
     ETF_NONE,
-    ETF_ATA_READ,   /* next READ SECTORS/MULTIPLE block, or done */
-    ETF_ATA_WRITE,  /* write the block out */
-    ETF_IDENTIFY,   /* IDENTIFY and other one-block replies: done */
-    ETF_PACKET,     /* the 12-byte ATAPI command packet arrived */
-    ETF_ATAPI_PIO,  /* next ATAPI data chunk, or done */
+    ETF_ATA_READ,  /* next READ SECTORS/MULTIPLE block, or done */
+    ETF_ATA_WRITE, /* write the block out */
+    ETF_IDENTIFY,  /* IDENTIFY and other one-block replies: done */
+    ETF_PACKET,    /* the 12-byte ATAPI command packet arrived */
+    ETF_ATAPI_PIO, /* next ATAPI data chunk, or done */
 } IDEEndTransfer;
 
 /* A DMA command waiting for, or running on, the bus master. */
@@ -112,25 +112,25 @@ typedef struct IDEState {
     uint8_t cmd;
     bool lba48;
 
-    uint8_t mult_sectors; /* SET MULTIPLE MODE, 0 = off */
+    uint8_t mult_sectors;          /* SET MULTIPLE MODE, 0 = off */
     uint8_t udma_mode, mwdma_mode; /* SET FEATURES 03h; 0xff = none */
     uint8_t power; /* CHECK POWER MODE answer: 0xff active, 0 standby */
 
     /* The command in progress. */
-    uint64_t io_sector;     /* next sector (512 for ATA, 2048 for ATAPI) */
-    uint32_t io_remaining;  /* sectors still to move */
-    uint32_t io_block;      /* sectors in the current PIO block */
+    uint64_t io_sector;          /* next sector (512 for ATA, 2048 for ATAPI) */
+    uint32_t io_remaining;       /* sectors still to move */
+    uint32_t io_block;           /* sectors in the current PIO block */
     uint32_t data_pos, data_end; /* PIO window in io_buffer */
-    uint8_t end_transfer;   /* IDEEndTransfer */
-    uint8_t dma_cmd;        /* IDEDMACmd */
-    bool aio_busy;          /* a blk_aio_* request is in flight */
-    uint64_t dma_bytes;     /* of the DMA request in flight */
-    uint32_t dma_buf_len;   /* DMA_ATAPI_BUF: bytes of io_buffer */
+    uint8_t end_transfer;        /* IDEEndTransfer */
+    uint8_t dma_cmd;             /* IDEDMACmd */
+    bool aio_busy;               /* a blk_aio_* request is in flight */
+    uint64_t dma_bytes;          /* of the DMA request in flight */
+    uint32_t dma_buf_len;        /* DMA_ATAPI_BUF: bytes of io_buffer */
 
     /* ATAPI */
     uint8_t sense_key, asc, ascq;
     bool tray_open, tray_locked;
-    bool unit_attention;  /* medium may have changed: next command fails */
+    bool unit_attention; /* medium may have changed: next command fails */
     bool event_new_media, event_eject_request, event_media_removal;
     bool atapi_dma;       /* feature bit 0 of the PACKET command */
     uint32_t atapi_total; /* bytes left to give the host */
@@ -159,8 +159,7 @@ typedef struct IDEDMAOps {
     int64_t (*map)(void *opaque, IOVector *sg, uint64_t max, unsigned granule,
                    bool to_ram);
     /* Unmap everything in sg, access_len bytes really moved. */
-    void (*unmap)(void *opaque, IOVector *sg, bool to_ram,
-                  uint64_t access_len);
+    void (*unmap)(void *opaque, IOVector *sg, bool to_ram, uint64_t access_len);
     /* The command finished (ok false: with an error); the device's
      * interrupt follows. */
     void (*end)(void *opaque, bool ok);

@@ -26,26 +26,26 @@
 #include "hw/ide/ide-internal.h"
 
 #define PCI_DEVICE_ID_INTEL_82371SB_1 0x7010
-#define PIIX3_IDE_CLASS_REV 0x01018000 /* IDE, bus master, rev 00 */
+#define PIIX3_IDE_CLASS_REV           0x01018000 /* IDE, bus master, rev 00 */
 
-#define PIIX_IDETIM   0x40 /* primary, 42h secondary */
-#define PIIX_SIDETIM  0x44
-#define IDETIM_IDE    0x8000 /* IDE decode enable */
+#define PIIX_IDETIM  0x40 /* primary, 42h secondary */
+#define PIIX_SIDETIM 0x44
+#define IDETIM_IDE   0x8000 /* IDE decode enable */
 
-#define BM_CMD_START  0x01
-#define BM_CMD_WRITE  0x08 /* the bus master writes memory (disk reads) */
-#define BM_ST_ACTIVE  0x01
-#define BM_ST_ERROR   0x02
-#define BM_ST_INT     0x04
-#define BM_ST_DMA0    0x20 /* drive 0 DMA capable (BIOS scratch bit) */
-#define BM_ST_DMA1    0x40
+#define BM_CMD_START 0x01
+#define BM_CMD_WRITE 0x08 /* the bus master writes memory (disk reads) */
+#define BM_ST_ACTIVE 0x01
+#define BM_ST_ERROR  0x02
+#define BM_ST_INT    0x04
+#define BM_ST_DMA0   0x20 /* drive 0 DMA capable (BIOS scratch bit) */
+#define BM_ST_DMA1   0x40
 
-#define PRD_EOT       0x80000000u
+#define PRD_EOT 0x80000000u
 /* The table may not cross a 64 KiB boundary (SFF-8038i 2.1.1): that many
  * descriptors at most, so a table without an end bit still ends. */
 #define PRD_TABLE_MAX 0x10000
 /* iovec entries per block request before we cut at a sector boundary. */
-#define BM_MAX_IOV    1024
+#define BM_MAX_IOV 1024
 
 static const uint16_t legacy_cmd[2] = {0x1f0, 0x170};
 static const uint16_t legacy_ctl[2] = {0x3f6, 0x376};
@@ -76,7 +76,8 @@ struct PIIX3IDEState {
     MemoryRegion cmd_io[2], ctl_io[2], bm_io;
 };
 
-/* ---- Legacy ports --------------------------------------------------------- */
+/* ---- Legacy ports ---------------------------------------------------------
+ */
 
 static uint64_t cmd_read(void *opaque, uint64_t addr, unsigned size)
 {
@@ -169,9 +170,8 @@ static bool bm_next_prd(BMDMAState *bm)
     }
     DMAResult r = pci_dma_read(&bm->ctl->pci, bm->cur_prd, d, sizeof(d));
     if (r != DMA_OK) {
-        log_mask(LOG_GUEST_ERROR,
-                 "piix3-ide: PRD fetch at %08x failed (%s)\n", bm->cur_prd,
-                 dma_result_str(r));
+        log_mask(LOG_GUEST_ERROR, "piix3-ide: PRD fetch at %08x failed (%s)\n",
+                 bm->cur_prd, dma_result_str(r));
         bm->status |= BM_ST_ERROR;
         return false;
     }
@@ -340,7 +340,10 @@ static uint64_t bm_read(void *opaque, uint64_t addr, unsigned size)
         return bm->cmd;
     case 2:
         return bm->status;
-    case 4: case 5: case 6: case 7:
+    case 4:
+    case 5:
+    case 6:
+    case 7:
         return (bm->prd_addr >> (8 * (addr & 3))) & 0xff;
     default:
         return 0;
@@ -361,10 +364,14 @@ static void bm_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
                      (val & (BM_ST_DMA0 | BM_ST_DMA1)) |
                      (bm->status & ~val & (BM_ST_ERROR | BM_ST_INT));
         break;
-    case 4: case 5: case 6: case 7: {
+    case 4:
+    case 5:
+    case 6:
+    case 7: {
         int sh = 8 * (addr & 3);
-        bm->prd_addr = ((bm->prd_addr & ~(0xffu << sh)) |
-                        ((uint32_t)(val & 0xff) << sh)) & ~3u;
+        bm->prd_addr =
+            ((bm->prd_addr & ~(0xffu << sh)) | ((uint32_t)(val & 0xff) << sh)) &
+            ~3u;
         break;
     }
     }
@@ -408,14 +415,10 @@ static int piix3_ide_post_load(void *opaque)
 }
 
 static const VMStateField bmdma_fields[] = {
-    VMSTATE_U8(cmd, BMDMAState),
-    VMSTATE_U8(status, BMDMAState),
-    VMSTATE_U32(prd_addr, BMDMAState),
-    VMSTATE_U32(cur_prd, BMDMAState),
-    VMSTATE_U32(cur_addr, BMDMAState),
-    VMSTATE_U32(cur_len, BMDMAState),
-    VMSTATE_BOOL(cur_last, BMDMAState),
-    VMSTATE_END_OF_LIST(),
+    VMSTATE_U8(cmd, BMDMAState),        VMSTATE_U8(status, BMDMAState),
+    VMSTATE_U32(prd_addr, BMDMAState),  VMSTATE_U32(cur_prd, BMDMAState),
+    VMSTATE_U32(cur_addr, BMDMAState),  VMSTATE_U32(cur_len, BMDMAState),
+    VMSTATE_BOOL(cur_last, BMDMAState), VMSTATE_END_OF_LIST(),
 };
 
 static const VMStateDescription vmstate_bmdma = {
@@ -526,10 +529,10 @@ static const DeviceClass piix3_ide_class = {
 };
 DEVICE_CLASS_REGISTER(piix3_ide_class);
 
-/* ---- Board API ------------------------------------------------------------ */
+/* ---- Board API ------------------------------------------------------------
+ */
 
-PIIX3IDEState *piix3_ide_init(PCIBus *bus, int devfn, ISABus *isa,
-                              Error **errp)
+PIIX3IDEState *piix3_ide_init(PCIBus *bus, int devfn, ISABus *isa, Error **errp)
 {
     DeviceState *dev = device_new_class(&piix3_ide_class);
     PIIX3IDEState *s = container_of(dev, PIIX3IDEState, pci.parent);

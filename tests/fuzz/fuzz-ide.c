@@ -48,8 +48,8 @@ static void ide_fz_unlink(void)
 static const char *ide_fz_image(int n)
 {
     if (!img_path[n]) {
-        img_path[n] = g_strdup_printf("%s/emu-fuzz-ide-XXXXXX",
-                                      g_get_tmp_dir());
+        img_path[n] =
+            g_strdup_printf("%s/emu-fuzz-ide-XXXXXX", g_get_tmp_dir());
         int fd = g_mkstemp(img_path[n]);
         if (fd < 0 || ftruncate(fd, IDE_FZ_SIZE) != 0) {
             fuzz_must(NULL, NULL, "temporary image");
@@ -65,8 +65,8 @@ static const char *ide_fz_image(int n)
 static BlockBackend *ide_fz_open(const char *name, int n)
 {
     Error *err = NULL;
-    BlockOpenOptions o = {.filename = ide_fz_image(n), .format = "raw",
-                          .no_lock = true};
+    BlockOpenOptions o = {
+        .filename = ide_fz_image(n), .format = "raw", .no_lock = true};
     BlockDriverState *bs = fuzz_must(bdrv_open(&o, &err), err, "image");
     BlockBackend *blk = blk_new(name, bs, BLOCK_CACHE_UNSAFE);
     bdrv_unref(bs);
@@ -80,8 +80,7 @@ static void ide_fz_setup(FuzzRig *r)
 
     memset(s, 0, sizeof(*s));
     pcfz_init(r);
-    s->ide = fuzz_must(piix3_ide_init(pcfz.bus, IDE_FZ_DEVFN, &r->tb.isa,
-                                      &err),
+    s->ide = fuzz_must(piix3_ide_init(pcfz.bus, IDE_FZ_DEVFN, &r->tb.isa, &err),
                        err, "piix3-ide");
     piix3_ide_firmware_setup(s->ide, IDE_FZ_BM);
     s->blk[0] = ide_fz_open("fz-hd", 0);
@@ -89,8 +88,7 @@ static void ide_fz_setup(FuzzRig *r)
     s->blk[2] = blk_new("fz-cd2", NULL, BLOCK_CACHE_UNSAFE);
     for (int i = 0; i < 3; i++) {
         s->dev[i] = fuzz_must(ide_create_drive(piix3_ide_bus(s->ide, i > 0),
-                                               i == 2, s->blk[i], i > 0,
-                                               &err),
+                                               i == 2, s->blk[i], i > 0, &err),
                               err, "drive");
     }
     pcfz.extra = s;
@@ -157,14 +155,14 @@ static void ide_fz_event(FuzzRig *r, const FuzzOp *op)
         break;
     case 1: {
         /* A descriptor: in the first tables or at the end of RAM. */
-        uint32_t at = (op->offset & 4) ? ram_size - 8
-                                       : ((op->offset >> 3) & 0x3f) * 8 +
-                                             0x1000;
-        uint32_t addr = (op->offset & 8) ? op->value
-                                         : (op->value % ram_size) & ~1u;
+        uint32_t at = (op->offset & 4)
+                          ? ram_size - 8
+                          : ((op->offset >> 3) & 0x3f) * 8 + 0x1000;
+        uint32_t addr =
+            (op->offset & 8) ? op->value : (op->value % ram_size) & ~1u;
         stl_le_p(ram + at, addr);
-        stl_le_p(ram + at + 4, (op->offset >> 16) |
-                                   ((op->offset & 0x10) ? 0x80000000u : 0));
+        stl_le_p(ram + at + 4,
+                 (op->offset >> 16) | ((op->offset & 0x10) ? 0x80000000u : 0));
         break;
     }
     case 2:
@@ -179,9 +177,9 @@ static void ide_fz_event(FuzzRig *r, const FuzzOp *op)
 static void ide_fz_check(FuzzRig *r, const FuzzOp *op)
 {
     pcfz_check_ids(r);
-    FUZZ_ASSERT(r, pci_host_config_read(pcfz.bus,
-                                        0x80000000u | IDE_FZ_DEVFN << 8, 4) ==
-                       0x70108086u);
+    FUZZ_ASSERT(r,
+                pci_host_config_read(pcfz.bus, 0x80000000u | IDE_FZ_DEVFN << 8,
+                                     4) == 0x70108086u);
     if (op->op < 0xc0 || op->op >= 0xe0 || (op->offset & 3) != 0) {
         return;
     }
@@ -194,9 +192,10 @@ static void ide_fz_check(FuzzRig *r, const FuzzOp *op)
             FUZZ_ASSERT(r, !d->aio_busy);
             if (d->kind != IDE_ABSENT && !(bus->devctl & CTL_SRST) &&
                 (d->status & ST_BSY)) {
-                fuzz_fail(r, "ide.%d unit %d busy (status %02x, command "
-                          "%02x) with nothing in flight", i, u, d->status,
-                          d->cmd);
+                fuzz_fail(r,
+                          "ide.%d unit %d busy (status %02x, command "
+                          "%02x) with nothing in flight",
+                          i, u, d->status, d->cmd);
             }
         }
     }

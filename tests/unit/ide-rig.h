@@ -17,11 +17,11 @@
 #include "emu/main-loop.h"
 #include "hw/ide/ide.h"
 
-#define IDE0_CMD 0x1f0
-#define IDE0_CTL 0x3f6
-#define IDE1_CMD 0x170
-#define IDE1_CTL 0x376
-#define BM_BASE  0xc000
+#define IDE0_CMD  0x1f0
+#define IDE0_CTL  0x3f6
+#define IDE1_CMD  0x170
+#define IDE1_CTL  0x376
+#define BM_BASE   0xc000
 #define IDE_DEVFN PCI_DEVFN(1, 1)
 
 #define REG_DATA    0
@@ -74,8 +74,8 @@ static inline char *rig_tmp_image(uint64_t size, uint8_t tag, uint32_t ss)
 static inline BlockBackend *rig_open(const char *name, const char *path,
                                      bool read_only)
 {
-    BlockOpenOptions o = {.filename = path, .format = "raw",
-                          .read_only = read_only};
+    BlockOpenOptions o = {
+        .filename = path, .format = "raw", .read_only = read_only};
     Error *err = NULL;
     BlockDriverState *bs = bdrv_open(&o, &err);
     if (!bs) {
@@ -103,8 +103,8 @@ static inline DeviceState *rig_add(IDERig *r, int n, bool cd, uint64_t size,
     } else if (cd) {
         r->blk[n] = blk_new(name, NULL, BLOCK_CACHE_WRITEBACK);
     }
-    r->dev[n] = ide_create_drive(piix3_ide_bus(r->ide, n / 2), n % 2,
-                                 r->blk[n], cd, &err);
+    r->dev[n] = ide_create_drive(piix3_ide_bus(r->ide, n / 2), n % 2, r->blk[n],
+                                 cd, &err);
     if (!r->dev[n]) {
         test_fail(__FILE__, __LINE__, "drive: %s", error_get_pretty(err));
         error_free(err);
@@ -185,8 +185,8 @@ static inline uint8_t altstatus(IDERig *r, uint16_t ctl)
 static inline void set_lba(IDERig *r, uint16_t base, int dev, uint64_t lba,
                            uint32_t count, bool lba48)
 {
-    reg_w(r, base, REG_DEV, 0xe0 | (dev << 4) |
-                                (lba48 ? 0 : ((lba >> 24) & 0x0f)));
+    reg_w(r, base, REG_DEV,
+          0xe0 | (dev << 4) | (lba48 ? 0 : ((lba >> 24) & 0x0f)));
     if (lba48) {
         reg_w(r, base, REG_NSECT, count >> 8);
         reg_w(r, base, REG_LBAL, lba >> 24);

@@ -12,8 +12,8 @@
 #include "tests/unit/ide-rig.h"
 
 #define CD_SIZE (1 * MiB) /* 512 sectors, all patterned by the rig */
-#define CMD IDE1_CMD
-#define CTL IDE1_CTL
+#define CMD     IDE1_CMD
+#define CTL     IDE1_CTL
 
 typedef struct Reply {
     uint8_t data[65536];
@@ -558,8 +558,8 @@ static void test_empty_drive(void)
     packet(&r, cdb, 0xfffe, &rep);
     expect_sense(&r, &rep, 2, 0x3a);
     /* The bus is full: a third drive is refused. */
-    CHECK(device_realize(nodrive, ide_bus_qbus(piix3_ide_bus(r.ide, 1)),
-                         &err) < 0);
+    CHECK(device_realize(nodrive, ide_bus_qbus(piix3_ide_bus(r.ide, 1)), &err) <
+          0);
     error_free(err);
     device_free(nodrive);
     rig_cleanup(&r);

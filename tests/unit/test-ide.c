@@ -156,12 +156,12 @@ static void test_identify(void)
     r.path[1] = rig_tmp_image(HD_SIZE, 0, 512);
     r.blk[1] = rig_open("d1", r.path[1], false);
     DeviceState *d = device_new("ide-hd");
-    CHECK(device_set_props(d, "unit=1,cyls=100,heads=4,secs=17,"
-                              "serial=XYZ42,model=Test Disk",
+    CHECK(device_set_props(d,
+                           "unit=1,cyls=100,heads=4,secs=17,"
+                           "serial=XYZ42,model=Test Disk",
                            &err) == 0);
     CHECK(device_prop_set_drive(d, "drive", r.blk[1], &err) == 0);
-    CHECK(device_realize(d, ide_bus_qbus(piix3_ide_bus(r.ide, 0)), &err) ==
-          0);
+    CHECK(device_realize(d, ide_bus_qbus(piix3_ide_bus(r.ide, 0)), &err) == 0);
     device_reset(d);
     r.dev[1] = d;
     reg_w(&r, IDE0_CMD, REG_DEV, 0xb0);
@@ -245,8 +245,8 @@ static void test_pio_lba28(void)
     CHECK_EQ(get_lba28(&r, IDE0_CMD), 8);
     image_read(&r, 0, 5, buf, sizeof(buf));
     check_pattern(buf, 5, 3, 0x55);
-    pio_read(&r, 0x21, 4, 1, false, 1, 0x00);  /* sector 4 untouched... */
-    pio_read(&r, 0x20, 5, 3, false, 1, 0x55);  /* ...5-7 rewritten */
+    pio_read(&r, 0x21, 4, 1, false, 1, 0x00); /* sector 4 untouched... */
+    pio_read(&r, 0x20, 5, 3, false, 1, 0x55); /* ...5-7 rewritten */
     /* 32-bit data accesses work too. */
     set_lba(&r, IDE0_CMD, 0, 5, 1, false);
     ata_cmd(&r, IDE0_CMD, 0x20);
@@ -275,10 +275,10 @@ static void test_pio_multiple(void)
     CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0xc6), 0x50);
     identify(&r, IDE0_CMD, w);
     CHECK_EQ(w[59], 0x104);
-    pio_read(&r, 0xc4, 10, 10, false, 4, 0x00);  /* blocks of 4, 4, 2 */
+    pio_read(&r, 0xc4, 10, 10, false, 4, 0x00); /* blocks of 4, 4, 2 */
     pio_write(&r, 0xc5, 20, 9, false, 4, 0x21);
-    pio_read(&r, 0x29, 20, 9, true, 4, 0x21);    /* READ MULTIPLE EXT */
-    pio_write(&r, 0x39, 40, 5, true, 4, 0x22);   /* WRITE MULTIPLE EXT */
+    pio_read(&r, 0x29, 20, 9, true, 4, 0x21);  /* READ MULTIPLE EXT */
+    pio_write(&r, 0x39, 40, 5, true, 4, 0x22); /* WRITE MULTIPLE EXT */
     pio_read(&r, 0x20, 40, 5, false, 1, 0x22);
     rig_cleanup(&r);
 }
@@ -704,8 +704,8 @@ static void test_two_on_one_unit(void)
     hd_rig(&r);
     r.path[1] = rig_tmp_image(HD_SIZE, 0, 512);
     r.blk[1] = rig_open("d1", r.path[1], false);
-    DeviceState *d = ide_create_drive(piix3_ide_bus(r.ide, 0), 0, r.blk[1],
-                                      false, &err);
+    DeviceState *d =
+        ide_create_drive(piix3_ide_bus(r.ide, 0), 0, r.blk[1], false, &err);
     CHECK(!d);
     CHECK(err && strstr(error_get_pretty(err), "already used"));
     error_free(err);
@@ -719,14 +719,12 @@ static void test_two_on_one_unit(void)
     /* Unit 2 does not exist; an ide-hd needs a drive. */
     DeviceState *x = device_new("ide-hd");
     device_prop_set_int(x, "unit", 2);
-    CHECK(device_realize(x, ide_bus_qbus(piix3_ide_bus(r.ide, 1)), &err) <
-          0);
+    CHECK(device_realize(x, ide_bus_qbus(piix3_ide_bus(r.ide, 1)), &err) < 0);
     device_free(x);
     error_free(err);
     err = NULL;
     x = device_new("ide-hd");
-    CHECK(device_realize(x, ide_bus_qbus(piix3_ide_bus(r.ide, 1)), &err) <
-          0);
+    CHECK(device_realize(x, ide_bus_qbus(piix3_ide_bus(r.ide, 1)), &err) < 0);
     CHECK(err && strstr(error_get_pretty(err), "drive"));
     device_free(x);
     error_free(err);

@@ -47,7 +47,7 @@ BusState *ide_bus_qbus(IDEBus *bus);
  * (NULL only for an empty ide-cd), realize and reset it.  NULL with errp
  * set (a unit already taken, a drive already used).
  */
-DeviceState *ide_create_drive(IDEBus *bus, int unit, BlockBackend *blk,
-                              bool cd, Error **errp);
+DeviceState *ide_create_drive(IDEBus *bus, int unit, BlockBackend *blk, bool cd,
+                              Error **errp);
 
 #endif
