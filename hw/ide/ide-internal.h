@@ -229,6 +229,21 @@ void ide_set_signature(IDEState *s);
 void ide_dma_start(IDEState *s, IDEDMACmd cmd);
 void ide_padstr(uint8_t *dst, const char *src, int len);
 
+void ide_abort(IDEState *s);
+void ide_cmd_done(IDEState *s);
+void ide_cmd_abort_irq(IDEState *s);
+
+/* ata.c */
+void ide_set_sector(IDEState *s, uint64_t n);
+void ide_io_error(IDEState *s, int ret, bool is_read);
+void ide_ata_read_next(IDEState *s);
+void ide_ata_write_block(IDEState *s);
+void ide_set_features(IDEState *s);
+bool ide_is_rw_cmd(uint8_t cmd);
+bool ide_is_lba48_cmd(uint8_t cmd);
+/* Run a hard-disk command; false if it is not one. */
+bool ide_ata_exec(IDEState *s, uint8_t cmd);
+
 /* atapi.c */
 void ide_atapi_identify(IDEState *s);
 void ide_atapi_packet_cmd(IDEState *s);

@@ -5,7 +5,7 @@
  * file as a driver does (select, registers, command, wait for the
  * completion through blk_drain, PIO data words, a PRD table in RAM).
  *
- * Covers hw/ide/core.c, atapi.c, piix.c and ide-dev.c.
+ * Covers hw/ide/core.c, ata.c, atapi.c, piix.c and ide-dev.c.
  */
 #ifndef TESTS_UNIT_IDE_RIG_H
 #define TESTS_UNIT_IDE_RIG_H

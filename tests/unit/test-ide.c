@@ -1,5 +1,5 @@
 /*
- * The PIIX3 IDE function and the ATA disk (hw/ide/piix.c, core.c,
+ * The PIIX3 IDE function and the ATA disk (hw/ide/piix.c, core.c, ata.c,
  * ide-dev.c): PCI header and BAR4, signatures and device presence,
  * IDENTIFY, PIO reads and writes (single, multiple, LBA28, LBA48, CHS,
  * INITIALIZE DEVICE PARAMETERS), SET FEATURES, FLUSH, READ VERIFY, power
