@@ -3,7 +3,8 @@
  * ide-dev.c): PCI header and BAR4, signatures and device presence,
  * IDENTIFY, PIO reads and writes (single, multiple, LBA28, LBA48, CHS,
  * INITIALIZE DEVICE PARAMETERS), SET FEATURES, FLUSH, READ VERIFY, power
- * commands, diagnostics, SRST, nIEN, error bits (ABRT, IDNF, write to a
+ * commands, diagnostics, SRST, nIEN, error bits (ABRT, IDNF, UNC from a
+ * failed read by PIO and DMA, write to a
  * read-only drive), and bus-master DMA (PRDs spanning pages, larger and
  * shorter than the transfer, a zero-length PRD meaning 64 KiB, a PRD
  * table running off the end of RAM, bus mastering disabled, LBA48), two
@@ -414,6 +415,33 @@ static void test_errors(void)
     CHECK_EQ(get_lba28(&r, IDE0_CMD), 3); /* the failing sector */
     image_read(&r, 0, 3, buf, 512);
     check_pattern(buf, 3, 1, 0);
+    rig_cleanup(&r);
+
+    /* The image shrinks under the disk (the host truncates it): the block
+     * layer fails the read with -EIO, the disk reports UNC at the sector,
+     * by PIO and by DMA. */
+    hd_rig(&r);
+    CHECK_EQ(truncate(r.path[0], HD_SIZE / 2), 0);
+    set_lba(&r, IDE0_CMD, 0, HD_SIZE / 512 - 10, 2, false);
+    CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0x20), 0x41);
+    CHECK_EQ(reg_r(&r, IDE0_CMD, REG_ERROR), 0x40);
+    CHECK_EQ(get_lba28(&r, IDE0_CMD), HD_SIZE / 512 - 10);
+    prd_put(&r, 0x1000, 0, 0x20000, 0x400, true);
+    bm_setup(&r, 0, 0x1000);
+    set_lba(&r, IDE0_CMD, 0, HD_SIZE / 512 - 10, 2, false);
+    reg_w(&r, IDE0_CMD, REG_CMD, 0xc8);
+    bm_start(&r, 0, true);
+    CHECK_EQ(altstatus(&r, IDE0_CTL), 0x41);
+    CHECK_EQ(reg_r(&r, IDE0_CMD, REG_ERROR), 0x40);
+    CHECK_EQ(bm_status(&r, 0) & 7, 4); /* interrupt, engine stopped */
+    bm_stop(&r, 0);
+    /* Sectors still inside the file read fine. */
+    set_lba(&r, IDE0_CMD, 0, 10, 1, false);
+    CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0x20) & 0x89, 0x08);
+    rig_cleanup(&r);
+
+    rig_init(&r);
+    rig_add(&r, 0, false, HD_SIZE, true);
     /* The medium taken away under the disk: a read fails, not hangs. */
     blk_set_bs(r.blk[0], NULL);
     set_lba(&r, IDE0_CMD, 0, 3, 1, false);
