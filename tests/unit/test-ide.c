@@ -4,8 +4,8 @@
  * IDENTIFY, PIO reads and writes (single, multiple, LBA28, LBA48, CHS,
  * INITIALIZE DEVICE PARAMETERS), SET FEATURES, FLUSH, READ VERIFY, power
  * commands, diagnostics, SRST, nIEN, error bits (ABRT, IDNF, UNC from a
- * failed read by PIO and DMA, write to a
- * read-only drive), and bus-master DMA (PRDs spanning pages, larger and
+ * failed read by PIO and DMA, a write to a read-only drive), and
+ * bus-master DMA (PRDs spanning pages, larger and
  * shorter than the transfer, a zero-length PRD meaning 64 KiB, a PRD
  * table running off the end of RAM, bus mastering disabled, LBA48), two
  * devices on one unit.
