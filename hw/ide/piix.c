@@ -455,8 +455,14 @@ static int piix3_ide_realize(DeviceState *dev, Error **errp)
     int ret;
 
     if (!s->isa) {
-        error_setg(errp, "piix3-ide: created without piix3_ide_init()");
-        return -EINVAL;
+        /* Created by name (device_new): the legacy channels go on the
+         * machine's ISA bus. */
+        BusState *isa = bus_find_type("isa");
+        if (!isa) {
+            error_setg(errp, "piix3-ide: no ISA bus for the legacy ports");
+            return -ENODEV;
+        }
+        s->isa = container_of(isa, ISABus, qbus);
     }
     ret = pci_device_attach(&s->pci, errp);
     if (ret < 0) {
