@@ -392,11 +392,16 @@ static void piix3_ide_reset(DeviceState *dev)
     uint8_t *c = s->pci.config;
 
     for (int i = 0; i < 2; i++) {
-        ide_bus_reset(&s->bus[i]);
+        /* The engine stops first, so that a transfer whose request the
+         * channel reset drains does not go on with the next one; what
+         * that last completion sets is cleared after it. */
         BMDMAState *bm = &s->bm[i];
-        bm->cmd = bm->status = 0;
+        bm->cmd = 0;
+        ide_bus_drain(&s->bus[i]);
+        bm->status = 0;
         bm->prd_addr = bm->cur_prd = bm->cur_addr = bm->cur_len = 0;
         bm->cur_last = false;
+        ide_bus_reset(&s->bus[i]);
     }
     pci_device_reset(&s->pci);
     stw_le_p(c + PCI_STATUS, 0x0280); /* fast back-to-back, DEVSEL medium */

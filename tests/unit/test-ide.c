@@ -7,7 +7,8 @@
  * failed read by PIO and DMA, a write to a read-only drive), and
  * bus-master DMA (PRDs spanning pages, larger and
  * shorter than the transfer, a zero-length PRD meaning 64 KiB, a PRD
- * table running off the end of RAM, bus mastering disabled, LBA48), two
+ * table running off the end of RAM, bus mastering disabled, LBA48, reset
+ * and engine stop with a request in flight), two
  * devices on one unit.
  */
 #include "tests/unit/ide-rig.h"
@@ -724,6 +725,49 @@ static void test_dma_prd_off_ram(void)
     rig_cleanup(&r);
 }
 
+/* A system reset and a bus-master stop while a DMA request is in flight:
+ * nothing is left busy or half-done, and the next command works. */
+static void test_dma_reset_in_flight(void)
+{
+    IDERig r;
+    hd_rig(&r);
+    prd_put(&r, PRD_TABLE, 0, DMA_BUF, 0, true);
+    bm_setup(&r, 0, PRD_TABLE);
+    set_lba(&r, IDE0_CMD, 0, 0, 128, false);
+    reg_w(&r, IDE0_CMD, REG_CMD, 0xc8);
+    outb(rtb(&r), BM_BASE, 0x09); /* start, no wait */
+    devices_reset_all();
+    rig_wait(&r);
+    CHECK_EQ(altstatus(&r, IDE0_CTL), 0x50);
+    CHECK_EQ(inb(rtb(&r), BM_BASE + 2), 0xff); /* BAR4 unmapped by reset */
+    cfg_write(&r.f, IDE_DEVFN, 0x20, 4, BM_BASE | 1);
+    cfg_write(&r.f, IDE_DEVFN, 0x04, 2, 0x0005);
+    CHECK_EQ(bm_status(&r, 0), 0);
+
+    /* Stop while the request is with the block layer: the engine halts,
+     * the drive waits for more (no interrupt); SRST recovers. */
+    bm_setup(&r, 0, PRD_TABLE);
+    set_lba(&r, IDE0_CMD, 0, 0, 128, false);
+    reg_w(&r, IDE0_CMD, REG_CMD, 0xc8);
+    int irq0 = rtb(&r)->irq[14].raises;
+    outb(rtb(&r), BM_BASE, 0x09);
+    outb(rtb(&r), BM_BASE, 0x00);
+    rig_wait(&r);
+    CHECK_EQ(bm_status(&r, 0) & 1, 0);
+    outb(rtb(&r), IDE0_CTL, 0x04);
+    outb(rtb(&r), IDE0_CTL, 0x00);
+    CHECK_EQ(altstatus(&r, IDE0_CTL), 0x50);
+    CHECK(rtb(&r)->irq[14].raises <= irq0 + 1);
+    /* And a whole DMA read works afterwards. */
+    memset(ram(&r) + DMA_BUF, 0, 0x10000);
+    bm_setup(&r, 0, PRD_TABLE);
+    dma_cmd(&r, 0xc8, 1500, 128, false);
+    bm_start(&r, 0, true);
+    CHECK_EQ(bm_status(&r, 0) & 7, 4);
+    check_pattern(ram(&r) + DMA_BUF, 1500, 128, 0);
+    rig_cleanup(&r);
+}
+
 static void test_two_on_one_unit(void)
 {
     IDERig r;
@@ -800,6 +844,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_dma_zero_length_prd);
     TEST_RUN(test_dma_short_prd);
     TEST_RUN(test_dma_prd_off_ram);
+    TEST_RUN(test_dma_reset_in_flight);
     TEST_RUN(test_two_on_one_unit);
     TEST_RUN(test_state_table);
     return test_finish();
