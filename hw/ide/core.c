@@ -552,6 +552,7 @@ void ide_ctl_write(IDEBus *bus, uint8_t val)
     bus->devctl = val;
     if ((val & CTL_SRST) && !(old & CTL_SRST)) {
         ide_bus_drain(bus);
+        bus->irq_pending = false; /* reset negates INTRQ */
         for (int i = 0; i < 2; i++) {
             IDEState *s = &bus->ifs[i];
             ide_transfer_stop(s);
