@@ -4,9 +4,9 @@
  * asynchronous block requests, IDENTIFY DEVICE, SET FEATURES, FLUSH CACHE
  * and the other non-data commands.
  *
- * Specification: ATA/ATAPI-6 (T13/1410D) chapter 8 (commands), 8.15
- * (IDENTIFY DEVICE), 9.7 and 9.8 (PIO protocols).  The task file, the DMA
- * path and the command dispatch are in core.c.
+ * Specification: ATA/ATAPI-6 (T13/1410D): the command descriptions
+ * (IDENTIFY DEVICE among them) and the PIO protocols.  The task file, the
+ * DMA path and the command dispatch are in core.c.
  */
 #include "emu/common.h"
 #include "hw/ide/ide-internal.h"
@@ -76,8 +76,8 @@ static uint32_t ide_get_nsector(IDEState *s)
 
 /*
  * Check the range of a read/write/verify command and load io_sector and
- * io_remaining; on failure the command ends with IDNF (ATA-6 8.x "Error
- * outputs": the address is not in the device's range).
+ * io_remaining; on failure the command ends with IDNF (ATA-6, the commands'
+ * "Error outputs": the address is not in the device's range).
  */
 static bool ide_load_range(IDEState *s)
 {
@@ -179,7 +179,7 @@ static void ide_ata_write_cb(void *opaque, int ret)
     s->io_remaining -= s->io_block;
     ide_set_sector(s, s->io_sector);
     if (s->io_remaining) {
-        /* ATA-6 9.8: an interrupt before each further block. */
+        /* PIO data-out protocol: an interrupt before each further block. */
         ide_ata_write_prepare(s);
     } else {
         s->status = ST_DRDY | ST_DSC;
@@ -255,7 +255,7 @@ static void ide_identify(IDEState *s)
     W(102, s->nb_sectors >> 32);
     W(103, s->nb_sectors >> 48);
 #undef W
-    /* Word 255: integrity word (ATA-6 8.15.61): signature A5h and a
+    /* Word 255: integrity word (ATA-6 IDENTIFY DEVICE): signature A5h and a
      * checksum that makes the 512 bytes sum to zero. */
     uint8_t sum = 0xa5;
     for (int i = 0; i < 510; i++) {

@@ -1,16 +1,16 @@
 /*
- * ATAPI CD-ROM: the PACKET command protocol (ATA/ATAPI-6 9.11) and the
- * MMC commands firmware and drivers send (SeaBIOS src/cdrom.c and
- * src/hw/ata.c, GRUB's ata driver, Linux sr/libata, Windows' cdrom.sys).
+ * ATAPI CD-ROM: the PACKET command protocol (ATA/ATAPI-6) and the MMC
+ * commands firmware and drivers send (checked against SeaBIOS src/cdrom.c
+ * and src/hw/ata.c, Linux sr and libata; GRUB and Linux were booted from
+ * it).
  *
  * Commands are decoded from the 12-byte packet in a table with two flags:
  * whether they need a medium (else NOT READY / MEDIUM NOT PRESENT) and
  * whether they run despite a pending unit attention (INQUIRY, REQUEST
- * SENSE, GET CONFIGURATION, GET EVENT STATUS NOTIFICATION, as MMC-5 4.1.6
- * allows).  Data-in goes by PIO in chunks no larger than the host's byte
- * count limit, or by DMA when the PACKET command's feature bit 0 asks.
- * CD sectors are read asynchronously: 2048-byte user data only (no raw
- * or audio sectors, no READ CD).
+ * SENSE, GET CONFIGURATION, GET EVENT STATUS NOTIFICATION).  Data-in goes by
+ * PIO in chunks no larger than the host's byte count limit, or by DMA when the
+ * PACKET command's feature bit 0 asks. CD sectors are read asynchronously:
+ * 2048-byte user data only (no raw or audio sectors, no READ CD).
  */
 #include "emu/common.h"
 #include "hw/ide/ide-internal.h"
@@ -18,7 +18,7 @@
 #define ATAPI_NEED_MEDIUM 0x01
 #define ATAPI_ALLOW_UA    0x02
 
-/* MMC profile and feature numbers (MMC-5 5.3). */
+/* MMC profile numbers (MMC-5, GET CONFIGURATION). */
 #define MMC_PROFILE_NONE  0x0000
 #define MMC_PROFILE_CDROM 0x0008
 
@@ -90,7 +90,7 @@ static void atapi_cmd_ok(IDEState *s)
 }
 
 /* CHECK CONDITION: the sense key in the error register, the details for
- * REQUEST SENSE (ATA-6 8.21.5). */
+ * REQUEST SENSE (ATA-6 PACKET command, error outputs). */
 static void atapi_cmd_error(IDEState *s, uint8_t key, uint8_t asc, uint8_t ascq)
 {
     ide_transfer_stop(s);
@@ -107,7 +107,7 @@ static void atapi_cmd_error(IDEState *s, uint8_t key, uint8_t asc, uint8_t ascq)
 
 static void atapi_not_ready(IDEState *s)
 {
-    /* ASCQ 1: tray closed, no disc; 2: tray open (MMC-5 F.1). */
+    /* ASCQ 1: tray closed, no disc; 2: tray open (MMC-5 sense codes). */
     atapi_cmd_error(s, SENSE_NOT_READY, ASC_NO_MEDIUM, s->tray_open ? 2 : 1);
 }
 
@@ -145,7 +145,7 @@ static void atapi_read_cb(void *opaque, int ret)
     ide_atapi_pio_next(s);
 }
 
-/* Give the host the next chunk of the reply (ATA-6 9.11, the DRQ data
+/* Give the host the next chunk of the reply (the PACKET protocol's DRQ data
  * blocks of a PACKET command): refill from the medium when the buffer is
  * empty. */
 void ide_atapi_pio_next(IDEState *s)
@@ -175,7 +175,7 @@ void ide_atapi_pio_next(IDEState *s)
     }
     uint32_t chunk = MIN(s->atapi_total, s->atapi_buf_len - s->atapi_buf_pos);
     if (chunk > limit) {
-        /* Only the last chunk of a transfer may be odd (ATA-6 8.21). */
+        /* Only the last chunk of a transfer may be odd (ATA-6 PACKET). */
         chunk = MAX(limit & ~1u, 2);
     }
     s->lcyl = chunk;
@@ -239,7 +239,7 @@ static void atapi_request_sense(IDEState *s, uint8_t *buf)
     buf[7] = 10;
     buf[12] = s->asc;
     buf[13] = s->ascq;
-    /* The condition is reported once (SPC-3 4.5.1). */
+    /* The condition is reported once (SPC-3 sense data). */
     s->sense_key = SENSE_NONE;
     s->asc = s->ascq = 0;
     atapi_reply(s, 18, s->packet[4]);
@@ -305,7 +305,7 @@ static void atapi_read12(IDEState *s, uint8_t *buf)
     atapi_read(s, ld32be(s->packet + 2), ld32be(s->packet + 6));
 }
 
-/* READ TOC/PMA/ATIP (MMC-5 6.40): one data track starting at LBA 0. */
+/* READ TOC/PMA/ATIP (MMC-5): one data track starting at LBA 0. */
 static void atapi_read_toc(IDEState *s, uint8_t *buf)
 {
     uint8_t *p = s->packet;
@@ -383,7 +383,7 @@ static void atapi_read_toc(IDEState *s, uint8_t *buf)
     atapi_reply(s, len, ld16be(p + 7));
 }
 
-/* One feature descriptor of GET CONFIGURATION (MMC-5 5.2.2). */
+/* One feature descriptor of GET CONFIGURATION (MMC-5). */
 static uint8_t *gc_feature(uint8_t *q, uint16_t code, uint8_t flags,
                            uint8_t len)
 {
@@ -451,7 +451,7 @@ static void atapi_get_configuration(IDEState *s, uint8_t *buf)
     atapi_reply(s, len, ld16be(p + 7));
 }
 
-/* GET EVENT STATUS NOTIFICATION (MMC-5 6.6): the media class only. */
+/* GET EVENT STATUS NOTIFICATION (MMC-5): the media class only. */
 static void atapi_get_event_status(IDEState *s, uint8_t *buf)
 {
     uint8_t *p = s->packet;
@@ -486,7 +486,7 @@ static void atapi_get_event_status(IDEState *s, uint8_t *buf)
     atapi_reply(s, 8, ld16be(p + 7));
 }
 
-/* MODE SENSE(10) (SPC-3 6.10, MMC-5 7): pages 01h, 0Eh, 2Ah. */
+/* MODE SENSE(10) (SPC-3, MMC-5 mode pages): pages 01h, 0Eh, 2Ah. */
 static uint8_t *mode_page(IDEState *s, uint8_t *q, uint8_t page, bool mask)
 {
     uint8_t len = page == 0x2a ? 20 : page == 0x0e ? 16 : 8;

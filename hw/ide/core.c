@@ -3,10 +3,10 @@
  * the DMA data path, command dispatch, SRST, reset and the state tables.
  * The hard disk's command set is in ata.c, ATAPI in atapi.c.
  *
- * Specification: ATA/ATAPI-6 (T13/1410D): registers chapter 7, protocols
- * chapter 9 (PIO data-in 9.7, data-out 9.8, DMA 9.10, Packet 9.11),
- * commands chapter 8, IDENTIFY DEVICE 8.15.  What drivers really do was
- * checked against SeaBIOS src/hw/ata.c and Linux libata-sff.c.
+ * Specification: ATA/ATAPI-6 (T13/1410D): the register descriptions, the
+ * protocols (PIO data-in and data-out, DMA, PACKET) and the commands.
+ * What drivers really do was checked against SeaBIOS src/hw/ata.c and
+ * Linux libata-sff.c.
  *
  * Every medium access is asynchronous (blk_aio_*): BSY is set while the
  * request is in flight and the completion (a bottom half in the main loop)
@@ -62,8 +62,8 @@ void ide_transfer_stop(IDEState *s)
     s->status &= ~ST_DRQ;
 }
 
-/* ATA-6 9.12: the register contents after reset and diagnostics tell the
- * host what is there. */
+/* ATA-6 "signature and persistence": the register contents after reset and
+ * diagnostics tell the host what is there. */
 void ide_set_signature(IDEState *s)
 {
     s->select &= 0xf0;
@@ -139,7 +139,7 @@ static void ide_end_transfer(IDEState *s)
 void ide_dma_start(IDEState *s, IDEDMACmd cmd)
 {
     s->dma_cmd = cmd;
-    /* ATA-6 9.10: BSY or DRQ until the transfer is done; DRQ as QEMU, so
+    /* DMA protocol: BSY or DRQ until the transfer is done; DRQ as QEMU, so
      * that drivers that poll for it before starting the engine see it. */
     s->status = ST_DRDY | ST_DSC | ST_DRQ;
     if (s->bus->dma) {
@@ -285,7 +285,7 @@ static void ide_exec_cmd(IDEBus *bus, uint8_t cmd)
     IDEState *s = ide_cur(bus);
 
     /* A command to an absent device 1 goes nowhere (device 0 ignores
-     * it, ATA-6 9.16); one to an absent device 0 with device 1 present
+     * it); one to an absent device 0 with device 1 present
      * is refused as device 0 would. */
     if (s->kind == IDE_ABSENT) {
         if (s->unit == 0 && bus->ifs[1].kind != IDE_ABSENT) {
@@ -317,7 +317,7 @@ static void ide_exec_cmd(IDEBus *bus, uint8_t cmd)
         }
         ide_set_irq(bus);
         return;
-    case 0x00: /* NOP: always aborts (ATA-6 8.22) */
+    case 0x00: /* NOP: always aborts (ATA-6 NOP) */
         ide_cmd_abort_irq(s);
         return;
     }
@@ -330,7 +330,7 @@ static void ide_exec_cmd(IDEBus *bus, uint8_t cmd)
         return;
     }
 
-    /* ATAPI device (ATA-6 6.19: the packet command feature set). */
+    /* ATAPI device (the PACKET command feature set). */
     switch (cmd) {
     case 0xec: /* IDENTIFY DEVICE: abort, with the signature that tells the
                   host to use IDENTIFY PACKET DEVICE */
@@ -399,7 +399,7 @@ static uint8_t ide_reg_read(IDEBus *bus, unsigned reg)
         bus->ifs[0].kind == IDE_ABSENT && bus->ifs[1].kind == IDE_ABSENT;
 
     /* An absent device 1 leaves the bus to device 0, which answers 0 for
-     * it (ATA-6 9.16.1), as QEMU does; no device at all reads 0 too. */
+     * it, as QEMU does; no device at all reads 0 too. */
     if (none || (s->unit == 1 && s->kind == IDE_ABSENT)) {
         return reg == 6 ? s->select : 0;
     }
@@ -417,7 +417,7 @@ static uint8_t ide_reg_read(IDEBus *bus, unsigned reg)
     case 6:
         return s->select;
     default:
-        ide_clear_irq(bus); /* reading Status acknowledges (ATA-6 7.15) */
+        ide_clear_irq(bus); /* reading Status acknowledges */
         return s->status;
     }
 }
@@ -439,7 +439,8 @@ uint8_t ide_status_read(IDEBus *bus, bool alt)
 static void ide_reg_write(IDEBus *bus, unsigned reg, uint8_t val)
 {
     /* Task-file writes reach both devices; the previous value moves to
-     * the "high order byte" copy for 48-bit commands (ATA-6 7.1). */
+     * the "high order byte" copy for 48-bit commands (ATA-6 48-bit address
+     * feature set). */
     bus->devctl &= ~CTL_HOB;
     for (int i = 0; i < 2; i++) {
         IDEState *s = &bus->ifs[i];
@@ -543,8 +544,9 @@ void ide_cmd_write(IDEBus *bus, unsigned reg, uint32_t val, unsigned size)
     }
 }
 
-/* Device control: SRST resets both devices (ATA-6 9.2); the reset takes
- * effect while the bit is set and the devices come back when it clears. */
+/* Device control: SRST resets both devices (ATA-6 software reset protocol); the
+ * reset takes effect while the bit is set and the devices come back when it
+ * clears. */
 void ide_ctl_write(IDEBus *bus, uint8_t val)
 {
     uint8_t old = bus->devctl;
@@ -648,7 +650,7 @@ static const BlockDevOps ide_cd_block_ops = {
 /*
  * Default CHS geometry as BIOSes expect it for an LBA disk (and QEMU
  * picks for one without a partition table): 16 heads, 63 sectors, the
- * cylinders from the size, at most 16383 (ATA-6 6.2.1).
+ * cylinders from the size, at most 16383 (as IDENTIFY word 1 allows).
  */
 static void ide_guess_geometry(IDEState *s)
 {

@@ -16,7 +16,7 @@
 #include "block/block.h"
 #include "hw/ide/ide.h"
 
-/* Status register (ATA-6 7.15.6). */
+/* Status register (ATA-6). */
 #define ST_ERR  0x01
 #define ST_DRQ  0x08
 #define ST_DSC  0x10 /* seek complete (obsolete, still expected by BIOSes) */
@@ -24,13 +24,13 @@
 #define ST_DRDY 0x40
 #define ST_BSY  0x80
 
-/* Error register (ATA-6 7.9.6). */
+/* Error register (ATA-6). */
 #define ER_AMNF 0x01
 #define ER_ABRT 0x04
 #define ER_IDNF 0x10
 #define ER_UNC  0x40
 
-/* Device control register (ATA-6 7.8). */
+/* Device control register (ATA-6). */
 #define CTL_NIEN 0x02
 #define CTL_SRST 0x04
 #define CTL_HOB  0x80
@@ -39,7 +39,7 @@
 #define SEL_LBA 0x40
 #define SEL_DEV 0x10
 
-/* ATAPI interrupt reason in the sector count register (ATA-6 8.21). */
+/* ATAPI interrupt reason in the sector count register (ATA-6 PACKET). */
 #define IR_COD 0x01
 #define IR_IO  0x02
 
@@ -50,7 +50,7 @@
  * sectors read for PIO. */
 #define IDE_BUF_SIZE (128 * KiB)
 
-/* ATAPI sense keys and additional sense codes (SPC-3 4.5.6, MMC-5 F). */
+/* ATAPI sense keys and additional sense codes (SPC-3, MMC-5). */
 #define SENSE_NONE            0x00
 #define SENSE_NOT_READY       0x02
 #define SENSE_ILLEGAL_REQUEST 0x05

@@ -1,9 +1,9 @@
 /*
  * Intel 82371SB PIIX3, function 1: the IDE controller (8086:7010).
  *
- * Datasheet: 82371FB/SB, section 2.4 (function 1 configuration: IDETIM at
- * 40h/42h, SIDETIM 44h, BMIBA at 20h) and 2.7 (bus-master IDE I/O
- * registers); the bus-master protocol is SFF-8038i rev. 1.0.
+ * Datasheet: 82371FB/SB, the function 1 configuration registers (IDETIM
+ * at 40h/42h, SIDETIM 44h, BMIBA at 20h) and the bus-master IDE I/O
+ * registers; the bus-master protocol is SFF-8038i rev. 1.0.
  *
  * Both channels run in compatibility mode (programming interface 80h):
  * the legacy ports 1F0h-1F7h/3F6h on IRQ 14 and 170h-177h/376h on IRQ 15
@@ -41,7 +41,7 @@
 #define BM_ST_DMA1   0x40
 
 #define PRD_EOT 0x80000000u
-/* The table may not cross a 64 KiB boundary (SFF-8038i 2.1.1): that many
+/* The table may not cross a 64 KiB boundary (SFF-8038i): that many
  * descriptors at most, so a table without an end bit still ends. */
 #define PRD_TABLE_MAX 0x10000
 /* iovec entries per block request before we cut at a sector boundary. */
@@ -273,9 +273,9 @@ static void bm_unmap(void *opaque, IOVector *sg, bool to_ram,
 }
 
 /*
- * SFF-8038i table 3: after the device's interrupt, Active stays set if the
- * descriptors were larger than the transfer, and is clear if they ended
- * exactly with it (or an error stopped the engine).
+ * SFF-8038i, the status bits' table: after the device's interrupt, Active stays
+ * set if the descriptors were larger than the transfer, and is clear if they
+ * ended exactly with it (or an error stopped the engine).
  */
 static void bm_end(void *opaque, bool ok)
 {
