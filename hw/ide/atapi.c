@@ -1,8 +1,7 @@
 /*
  * ATAPI CD-ROM: the PACKET command protocol (ATA/ATAPI-6) and the MMC
- * commands firmware and drivers send (checked against SeaBIOS src/cdrom.c
- * and src/hw/ata.c, Linux sr and libata; GRUB and Linux were booted from
- * it).
+ * commands firmware and drivers send (run against SeaBIOS's El Torito
+ * boot, GRUB and Linux's sr/ata_piix).
  *
  * Commands are decoded from the 12-byte packet in a table with two flags:
  * whether they need a medium (else NOT READY / MEDIUM NOT PRESENT) and

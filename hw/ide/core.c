@@ -5,8 +5,8 @@
  *
  * Specification: ATA/ATAPI-6 (T13/1410D): the register descriptions, the
  * protocols (PIO data-in and data-out, DMA, PACKET) and the commands.
- * What drivers really do was checked against SeaBIOS src/hw/ata.c and
- * Linux libata-sff.c.
+ * Checked against real software by running it: SeaBIOS (disk and El
+ * Torito boot), GRUB, Linux's ata_piix.
  *
  * Every medium access is asynchronous (blk_aio_*): BSY is set while the
  * request is in flight and the completion (a bottom half in the main loop)
