@@ -504,6 +504,14 @@ static void test_features_flush_power(void)
     ata_cmd(&r, IDE0_CMD, 0x40);
     ata_cmd(&r, IDE0_CMD, 0xe5);
     CHECK_EQ(reg_r(&r, IDE0_CMD, REG_NSECT), 0xff);
+    /* READ VERIFY (EXT): no data phase, an interrupt, range checked. */
+    int irqv = rtb(&r)->irq[14].raises;
+    set_lba(&r, IDE0_CMD, 0, 100, 8, true);
+    CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0x42), 0x50);
+    CHECK_EQ(rtb(&r)->irq[14].raises, irqv + 1);
+    set_lba(&r, IDE0_CMD, 0, HD_SIZE / 512 - 4, 8, true);
+    CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0x42), 0x41);
+    CHECK_EQ(reg_r(&r, IDE0_CMD, REG_ERROR), 0x10);
     /* RECALIBRATE and SEEK complete at once. */
     CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0x10), 0x50);
     CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0x70), 0x50);
