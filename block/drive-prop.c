@@ -1,34 +1,47 @@
 /*
- * The "drive" device property (block.h): -device ide-hd,drive=d0 looks the
- * drive up by id and attaches it to the device, so that a second device
- * naming the same drive is refused.
- *
- * Written by the IDE work so that ide-hd/ide-cd link before the front end
- * lands; the front end may replace it (same interface).
+ * The "drive" device property type: -device ide-hd,drive=d0 names a drive
+ * (a -drive id, a legacy id such as ide0-hd0, or a -blockdev node-name).
+ * Setting it attaches the drive to the device, so that a drive belongs to
+ * one device at most and drive_check_orphans() knows which are used.  It
+ * lives with the block layer; hw/core knows property types only through
+ * their table of operations (emu/property.h).
  */
-#include <glib.h>
 #include "emu/common.h"
-#include "emu/device.h"
+
+#include <glib.h>
+
+#include "block/block.h"
 #include "block/block-int.h"
+#include "emu/device.h"
 
-static int drive_parse(DeviceState *dev, const Property *p, void *field,
-                       const char *str, Error **errp)
+static int drive_attach(DeviceState *dev, BlockBackend **field,
+                        BlockBackend *blk, Error **errp)
 {
-    BlockBackend **slot = field;
-    BlockBackend *blk = blk_by_name(str);
-
-    if (!blk) {
-        error_setg(errp, "drive '%s' not found", str);
-        return -ENOENT;
+    if (*field == blk) {
+        return 0;
     }
     if (blk_attach_dev(blk, dev, errp) < 0) {
         return -EBUSY;
     }
-    if (*slot && *slot != blk) {
-        blk_detach_dev(*slot, dev);
+    if (*field) {
+        blk_detach_dev(*field, dev);
     }
-    *slot = blk;
+    *field = blk;
     return 0;
+}
+
+static int drive_parse(DeviceState *dev, const Property *p, void *field,
+                       const char *str, Error **errp)
+{
+    BlockBackend *blk = blk_by_name(str);
+    if (!blk) {
+        error_setg(errp,
+                   "drive '%s' not found (give it with -drive "
+                   "id=%s,if=none,... or -blockdev ...,node-name=%s)",
+                   str, str, str);
+        return -ENOENT;
+    }
+    return drive_attach(dev, field, blk, errp);
 }
 
 static char *drive_print(const Property *p, const void *field)
@@ -39,10 +52,14 @@ static char *drive_print(const Property *p, const void *field)
 
 static void drive_release(const Property *p, void *field)
 {
-    BlockBackend **slot = field;
-    if (*slot) {
-        blk_detach_dev(*slot, blk_get_attached_dev(*slot));
-        *slot = NULL;
+    /* The device is being freed: the drive may serve another one. */
+    BlockBackend **pblk = field;
+    if (*pblk) {
+        DeviceState *dev = blk_get_attached_dev(*pblk);
+        if (dev) {
+            blk_detach_dev(*pblk, dev);
+        }
+        *pblk = NULL;
     }
 }
 
@@ -53,17 +70,9 @@ const PropertyInfo prop_info_drive = {
     .release = drive_release,
 };
 
-int device_prop_set_drive(DeviceState *dev, const char *name,
-                          BlockBackend *blk, Error **errp)
+int device_prop_set_drive(DeviceState *dev, const char *name, BlockBackend *blk,
+                          Error **errp)
 {
-    BlockBackend **slot = device_prop_field(dev, name, &prop_info_drive);
-
-    if (blk_attach_dev(blk, dev, errp) < 0) {
-        return -1;
-    }
-    if (*slot && *slot != blk) {
-        blk_detach_dev(*slot, dev);
-    }
-    *slot = blk;
-    return 0;
+    BlockBackend **field = device_prop_field(dev, name, &prop_info_drive);
+    return drive_attach(dev, field, blk, errp) < 0 ? -1 : 0;
 }
