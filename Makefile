@@ -43,7 +43,7 @@ TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 TEST_LIB_OBJS = $(BUILD)/tests/unit/harness.o $(BUILD)/tests/unit/x86-harness.o
 
 .PHONY: bench-linux check-difftest-long all check check-unit check-guests check-functional check-cli \
-        check-layers check-bins check-sanitize bench demo clean distclean format-check guests
+        check-layers check-bins check-img check-sanitize bench demo clean distclean format-check guests
 
 all: $(EMU) $(EMU_IMG)
 
@@ -118,6 +118,9 @@ check-unit: tests
 
 check-cli: $(EMU)
 	$(TEST_ENV) sh tests/cli/run.sh
+
+check-img: $(EMU_IMG)
+	$(TEST_ENV) sh tests/cli/emu-img.sh
 
 check-guests: $(EMU) guests
 	$(TEST_ENV) sh tests/guests/run.sh

@@ -87,17 +87,17 @@ static void print_json(const BdrvCheckResult *r, const char *filename,
 static int run_check(const ImgCommand *cmd, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { "format", required_argument, NULL, 'f' },
-        { "repair", required_argument, NULL, 'r' },
-        { "output", required_argument, NULL, 'O' },
-        { "force-share", no_argument, NULL, 'U' },
-        { NULL, 0, NULL, 0 },
+        {"help", no_argument, NULL, 'h'},
+        {"format", required_argument, NULL, 'f'},
+        {"repair", required_argument, NULL, 'r'},
+        {"output", required_argument, NULL, 'O'},
+        {"force-share", no_argument, NULL, 'U'},
+        {NULL, 0, NULL, 0},
     };
     const char *fmt = NULL;
     bool json = false, quiet = false, share = false;
     BdrvCheckMode fix = BDRV_FIX_NONE;
-    BdrvCheckResult res = { 0 };
+    BdrvCheckResult res = {0};
     BlockDriverState *bs;
     int c, ret, status = 1;
 
@@ -115,9 +115,10 @@ static int run_check(const ImgCommand *cmd, int argc, char **argv)
             } else if (!strcmp(optarg, "all")) {
                 fix = BDRV_FIX_LEAKS | BDRV_FIX_ERRORS;
             } else {
-                return img_usage_error(cmd, "Unknown option value for -r "
-                                            "(expecting 'leaks' or 'all'): "
-                                            "%s",
+                return img_usage_error(cmd,
+                                       "Unknown option value for -r "
+                                       "(expecting 'leaks' or 'all'): "
+                                       "%s",
                                        optarg);
             }
             break;
@@ -127,8 +128,9 @@ static int run_check(const ImgCommand *cmd, int argc, char **argv)
             } else if (!strcmp(optarg, "human")) {
                 json = false;
             } else {
-                return img_usage_error(cmd, "--output must be human or "
-                                            "json, not '%s'",
+                return img_usage_error(cmd,
+                                       "--output must be human or "
+                                       "json, not '%s'",
                                        optarg);
             }
             break;
@@ -158,7 +160,7 @@ static int run_check(const ImgCommand *cmd, int argc, char **argv)
     }
     ret = bs->drv->check(bs, &res, fix);
     if (ret == 0 && (res.corruptions_fixed || res.leaks_fixed)) {
-        BdrvCheckResult again = { 0 };
+        BdrvCheckResult again = {0};
 
         if (!json && !quiet) {
             printf("The following inconsistencies were found and "
@@ -185,8 +187,7 @@ static int run_check(const ImgCommand *cmd, int argc, char **argv)
         if (ret < 0) {
             error_report("Check failed: %s", strerror(-ret));
         } else {
-            error_report("Check failed: %d internal errors",
-                         res.check_errors);
+            error_report("Check failed: %d internal errors", res.check_errors);
         }
         status = 1;
     } else if (res.corruptions) {

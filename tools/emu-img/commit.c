@@ -14,8 +14,8 @@ static int run_commit(const ImgCommand *cmd, int argc, char **argv)
     Error *err = NULL;
     ImgProgress prog;
 
-    while ((c = img_getopt(cmd, argc, argv, "f:b:t:r:dpq", NULL,
-                           &status)) != -1) {
+    while ((c = img_getopt(cmd, argc, argv, "f:b:t:r:dpq", NULL, &status)) !=
+           -1) {
         switch (c) {
         case IMG_OPT_EXIT:
             return status;

@@ -42,9 +42,9 @@ static int all_zero(BlockDriverState *bs, uint64_t off, uint64_t len,
 static int run_compare(const ImgCommand *cmd, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { "force-share", no_argument, NULL, 'U' },
-        { NULL, 0, NULL, 0 },
+        {"help", no_argument, NULL, 'h'},
+        {"force-share", no_argument, NULL, 'U'},
+        {NULL, 0, NULL, 0},
     };
     const char *fmt1 = NULL, *fmt2 = NULL;
     bool quiet = false, strict = false, share = false, progress = false;
@@ -55,8 +55,8 @@ static int run_compare(const ImgCommand *cmd, int argc, char **argv)
     uint64_t common, where;
     ImgProgress prog;
 
-    while ((c = img_getopt(cmd, argc, argv, "f:F:pqsU", longopts,
-                           &status)) != -1) {
+    while ((c = img_getopt(cmd, argc, argv, "f:F:pqsU", longopts, &status)) !=
+           -1) {
         switch (c) {
         case IMG_OPT_EXIT:
             return status;
@@ -86,8 +86,7 @@ static int run_compare(const ImgCommand *cmd, int argc, char **argv)
     }
     status = 2;
     a = img_open(argv[optind], fmt1, false, true, share);
-    b = a ? img_open(argv[optind + 1], fmt2 ? fmt2 : fmt1, false, true,
-                     share)
+    b = a ? img_open(argv[optind + 1], fmt2 ? fmt2 : fmt1, false, true, share)
           : NULL;
     if (!a || !b) {
         goto out;
@@ -138,8 +137,8 @@ static int run_compare(const ImgCommand *cmd, int argc, char **argv)
         if (!((sa & sb) & BDRV_BLOCK_ZERO)) {
             if ((r = bdrv_pread(a, off, ba, n)) < 0 ||
                 (r = bdrv_pread(b, off, bb, n)) < 0) {
-                error_report("error while reading offset %" PRIu64 ": %s",
-                             off, strerror(-r));
+                error_report("error while reading offset %" PRIu64 ": %s", off,
+                             strerror(-r));
                 goto out_progress;
             }
             if (memcmp(ba, bb, n)) {
@@ -161,8 +160,7 @@ static int run_compare(const ImgCommand *cmd, int argc, char **argv)
     }
     if (la != lb) {
         BlockDriverState *big = la > lb ? a : b;
-        r = all_zero(big, common, (uint64_t)(MAX(la, lb)) - common, ba,
-                     &where);
+        r = all_zero(big, common, (uint64_t)(MAX(la, lb)) - common, ba, &where);
         if (r < 0) {
             error_report("error while reading '%s': %s", big->filename,
                          strerror(-r));

@@ -66,7 +66,7 @@ static int extent(const Convert *cv, uint64_t d, uint64_t len, uint64_t *n)
 
 static bool is_zero(uint8_t *buf, uint64_t n)
 {
-    struct iovec one = { .iov_base = buf, .iov_len = n };
+    struct iovec one = {.iov_base = buf, .iov_len = n};
     return iov_is_zero(&one, 1, 0, n);
 }
 
@@ -80,8 +80,7 @@ static int read_sources(const Convert *cv, uint64_t d, uint64_t len,
         uint64_t n = MIN(len, (uint64_t)cv->src_len[i] - off);
         int r = bdrv_pread(cv->src[i], off, buf, n);
         if (r < 0) {
-            error_report("error while reading '%s' at offset %" PRIu64
-                         ": %s",
+            error_report("error while reading '%s' at offset %" PRIu64 ": %s",
                          cv->src[i]->filename, off, strerror(-r));
             return r;
         }
@@ -204,9 +203,9 @@ status_error:
 static int run_convert(const ImgCommand *cmd, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { "force-share", no_argument, NULL, 'U' },
-        { NULL, 0, NULL, 0 },
+        {"help", no_argument, NULL, 'h'},
+        {"force-share", no_argument, NULL, 'U'},
+        {NULL, 0, NULL, 0},
     };
     const char *fmt = NULL, *out_fmt = "raw", *backing = NULL;
     const char *backing_fmt = NULL, *out;
@@ -215,9 +214,9 @@ static int run_convert(const ImgCommand *cmd, int argc, char **argv)
     ImgOpt *opts = NULL;
     int nopts = 0, c, status = 1;
     uint64_t sparse = 4096;
-    BlockCreateOptions co = { 0 };
+    BlockCreateOptions co = {0};
     const BlockDriver *odrv;
-    Convert cv = { 0 };
+    Convert cv = {0};
     ImgProgress prog;
     Error *err = NULL;
     char *backing_fmt_probed = NULL;
@@ -245,9 +244,10 @@ static int run_convert(const ImgCommand *cmd, int argc, char **argv)
         case 'S':
             if (!img_parse_size(optarg, &sparse) || sparse % 512 ||
                 sparse > 1 * GiB) {
-                status = img_usage_error(cmd, "Invalid buffer size for "
-                                              "sparse output (-S): '%s' "
-                                              "(a multiple of 512)",
+                status = img_usage_error(cmd,
+                                         "Invalid buffer size for "
+                                         "sparse output (-S): '%s' "
+                                         "(a multiple of 512)",
                                          optarg);
                 goto out;
             }
@@ -313,8 +313,8 @@ static int run_convert(const ImgCommand *cmd, int argc, char **argv)
         }
         cv.src_len[i] = bdrv_getlength(cv.src[i]);
         if (cv.src_len[i] < 0) {
-            error_report("Could not get the size of '%s': %s",
-                         argv[optind + i], strerror((int)-cv.src_len[i]));
+            error_report("Could not get the size of '%s': %s", argv[optind + i],
+                         strerror((int)-cv.src_len[i]));
             goto out;
         }
         cv.total += (uint64_t)cv.src_len[i];
@@ -362,7 +362,7 @@ static int run_convert(const ImgCommand *cmd, int argc, char **argv)
     cv.explicit_zeroes = no_create || co.backing_file != NULL;
     cv.sparse = sparse;
     if (cv.dst->drv->get_info) {
-        BlockDriverInfo bdi = { 0 };
+        BlockDriverInfo bdi = {0};
         if (cv.dst->drv->get_info(cv.dst, &bdi) == 0) {
             cv.cluster = bdi.cluster_size;
         }

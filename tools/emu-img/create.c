@@ -36,7 +36,7 @@ static int run_create(const ImgCommand *cmd, int argc, char **argv)
 {
     const char *fmt = "raw", *backing = NULL, *backing_fmt = NULL;
     const char *filename;
-    BlockCreateOptions co = { 0 };
+    BlockCreateOptions co = {0};
     bool size_given = false, quiet = false, unsafe = false;
     ImgOpt *opts = NULL;
     int nopts = 0, c, status = 1;
@@ -96,8 +96,7 @@ static int run_create(const ImgCommand *cmd, int argc, char **argv)
         optind++;
     }
     if (optind < argc) {
-        status = img_usage_error(cmd, "Unexpected argument '%s'",
-                                 argv[optind]);
+        status = img_usage_error(cmd, "Unexpected argument '%s'", argv[optind]);
         goto out;
     }
     if (backing) {

@@ -8,8 +8,8 @@
 #include "emu-img.h"
 
 static const ImgCommand *const commands[] = {
-    &img_create_cmd, &img_info_cmd,     &img_check_cmd,    &img_convert_cmd,
-    &img_resize_cmd, &img_commit_cmd,   &img_snapshot_cmd, &img_compare_cmd,
+    &img_create_cmd, &img_info_cmd,   &img_check_cmd,    &img_convert_cmd,
+    &img_resize_cmd, &img_commit_cmd, &img_snapshot_cmd, &img_compare_cmd,
 };
 
 static void print_usage(FILE *f)
@@ -21,10 +21,11 @@ static void print_usage(FILE *f)
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
         fprintf(f, "  %s\n", commands[i]->synopsis);
     }
-    fprintf(f, "\nFormats: %s.  Sizes take the suffixes k, M, G, T, P, E "
-               "(powers of 1024).\n"
-               "'emu-img COMMAND --help' describes a command's options; "
-               "docs/emu-img.md has examples.\n",
+    fprintf(f,
+            "\nFormats: %s.  Sizes take the suffixes k, M, G, T, P, E "
+            "(powers of 1024).\n"
+            "'emu-img COMMAND --help' describes a command's options; "
+            "docs/emu-img.md has examples.\n",
             bdrv_format_list());
 }
 

@@ -52,9 +52,8 @@ char *img_size_to_str(uint64_t v);
 
 /* Open an image for a subcommand; reports the error itself ("emu-img:
  * Could not open 'x': ...") and returns NULL. */
-BlockDriverState *img_open(const char *filename, const char *fmt,
-                           bool writable, bool open_backing,
-                           bool force_share);
+BlockDriverState *img_open(const char *filename, const char *fmt, bool writable,
+                           bool open_backing, bool force_share);
 /* A backing file name as the image records it, resolved against the
  * image's folder as the block layer does.  g_free the result. */
 char *img_backing_path(const char *image, const char *backing);

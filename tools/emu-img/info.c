@@ -170,12 +170,12 @@ static void print_json(ImgJson *j, const ImageInfo *ii)
 static int run_info(const ImgCommand *cmd, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { "format", required_argument, NULL, 'f' },
-        { "output", required_argument, NULL, 'O' },
-        { "backing-chain", no_argument, NULL, 'B' },
-        { "force-share", no_argument, NULL, 'U' },
-        { NULL, 0, NULL, 0 },
+        {"help", no_argument, NULL, 'h'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'O'},
+        {"backing-chain", no_argument, NULL, 'B'},
+        {"force-share", no_argument, NULL, 'U'},
+        {NULL, 0, NULL, 0},
     };
     const char *fmt = NULL;
     bool json = false, chain = false, share = false;
@@ -185,8 +185,7 @@ static int run_info(const ImgCommand *cmd, int argc, char **argv)
     char *name, *buf = NULL;
     size_t buflen = 0;
 
-    while ((c = img_getopt(cmd, argc, argv, "f:U", longopts, &status)) !=
-           -1) {
+    while ((c = img_getopt(cmd, argc, argv, "f:U", longopts, &status)) != -1) {
         switch (c) {
         case IMG_OPT_EXIT:
             return status;
@@ -199,8 +198,9 @@ static int run_info(const ImgCommand *cmd, int argc, char **argv)
             } else if (!strcmp(optarg, "human")) {
                 json = false;
             } else {
-                return img_usage_error(cmd, "--output must be human or "
-                                            "json, not '%s'",
+                return img_usage_error(cmd,
+                                       "--output must be human or "
+                                       "json, not '%s'",
                                        optarg);
             }
             break;
@@ -237,8 +237,7 @@ static int run_info(const ImgCommand *cmd, int argc, char **argv)
 
         for (guint i = 0; real && i < seen->len; i++) {
             if (!strcmp(real, g_ptr_array_index(seen, i))) {
-                error_report("Backing file chain loop detected at '%s'",
-                             name);
+                error_report("Backing file chain loop detected at '%s'", name);
                 status = 1;
             }
         }

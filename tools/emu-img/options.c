@@ -15,26 +15,25 @@ typedef struct OptDesc {
 } OptDesc;
 
 static const OptDesc opt_descs[] = {
-    { "backing_file", "str", "File name of a base image", true },
-    { "backing_fmt", "str", "Image format of the base image", true },
-    { "cluster_size", "size", "qcow2 cluster size", true },
-    { "compat", "str", "Compatibility level (v2 [0.10] or v3 [1.1])", true },
-    { "compression_type", "str",
-      "Compression method used for image cluster compression (zlib)", true },
-    { "extended_l2", "bool (on/off)", "Extended L2 tables (off only)", true },
-    { "lazy_refcounts", "bool (on/off)", "Postpone refcount updates", true },
-    { "preallocation", "str", "Preallocation mode (off only)", false },
-    { "refcount_bits", "num", "Width of a reference count entry in bits",
-      true },
-    { "size", "size", "Virtual disk size", false },
+    {"backing_file", "str", "File name of a base image", true},
+    {"backing_fmt", "str", "Image format of the base image", true},
+    {"cluster_size", "size", "qcow2 cluster size", true},
+    {"compat", "str", "Compatibility level (v2 [0.10] or v3 [1.1])", true},
+    {"compression_type", "str",
+     "Compression method used for image cluster compression (zlib)", true},
+    {"extended_l2", "bool (on/off)", "Extended L2 tables (off only)", true},
+    {"lazy_refcounts", "bool (on/off)", "Postpone refcount updates", true},
+    {"preallocation", "str", "Preallocation mode (off only)", false},
+    {"refcount_bits", "num", "Width of a reference count entry in bits", true},
+    {"size", "size", "Virtual disk size", false},
 };
 
 /* qemu-img's options that emu-img knows but the block layer cannot do. */
 static const char *const unsupported[] = {
-    "data_file", "data_file_raw", "encryption", "encrypt.format",
-    "encrypt.key-secret", "encrypt.cipher-alg", "encrypt.cipher-mode",
-    "encrypt.hash-alg", "encrypt.iter-time", "encrypt.ivgen-alg",
-    "encrypt.ivgen-hash-alg",
+    "data_file",           "data_file_raw",          "encryption",
+    "encrypt.format",      "encrypt.key-secret",     "encrypt.cipher-alg",
+    "encrypt.cipher-mode", "encrypt.hash-alg",       "encrypt.iter-time",
+    "encrypt.ivgen-alg",   "encrypt.ivgen-hash-alg",
 };
 
 void img_print_create_help(const char *fmt)
@@ -67,8 +66,7 @@ static bool parse_bool(const char *v, bool *out)
 {
     if (!v || !strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes")) {
         *out = true;
-    } else if (!strcmp(v, "off") || !strcmp(v, "false") ||
-               !strcmp(v, "no")) {
+    } else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "no")) {
         *out = false;
     } else {
         return false;
@@ -130,8 +128,9 @@ int img_create_options(const char *fmt, ImgOpt *opts, int n,
         } else if (!strcmp(k, "compat")) {
             if (strcmp(v, "0.10") && strcmp(v, "v2") && strcmp(v, "1.1") &&
                 strcmp(v, "v3")) {
-                return bad(fmt, "Invalid compatibility level (0.10, v2, 1.1 "
-                                "or v3) for",
+                return bad(fmt,
+                           "Invalid compatibility level (0.10, v2, 1.1 "
+                           "or v3) for",
                            k, v);
             }
             co->compat = v;
@@ -160,8 +159,9 @@ int img_create_options(const char *fmt, ImgOpt *opts, int n,
             char *end;
             unsigned long r = strtoul(v, &end, 10);
             if (*end || !*v || r == 0 || r > 64 || (r & (r - 1))) {
-                return bad(fmt, "Refcount width must be a power of two and "
-                                "may not exceed 64 bits:",
+                return bad(fmt,
+                           "Refcount width must be a power of two and "
+                           "may not exceed 64 bits:",
                            k, v);
             }
             co->refcount_bits = (int)r;

@@ -8,10 +8,10 @@
 static int run_resize(const ImgCommand *cmd, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { "shrink", no_argument, NULL, 'S' },
-        { "preallocation", required_argument, NULL, 'P' },
-        { NULL, 0, NULL, 0 },
+        {"help", no_argument, NULL, 'h'},
+        {"shrink", no_argument, NULL, 'S'},
+        {"preallocation", required_argument, NULL, 'P'},
+        {NULL, 0, NULL, 0},
     };
     const char *fmt = NULL, *size_arg;
     bool quiet = false, shrink = false;
@@ -32,8 +32,7 @@ static int run_resize(const ImgCommand *cmd, int argc, char **argv)
     /* The size goes last and may start with '-': take it before getopt
      * sees it as an option (qemu-img's rule). */
     size_arg = argv[--argc];
-    while ((c = img_getopt(cmd, argc, argv, "f:q", longopts, &status)) !=
-           -1) {
+    while ((c = img_getopt(cmd, argc, argv, "f:q", longopts, &status)) != -1) {
         switch (c) {
         case IMG_OPT_EXIT:
             return status;
@@ -92,7 +91,6 @@ static int run_resize(const ImgCommand *cmd, int argc, char **argv)
         goto out;
     }
     if (bdrv_truncate(bs, new_size, &err) < 0) {
-        error_prepend(&err, "%s: ", argv[optind]);
         error_report_err(err);
         goto out;
     }

@@ -10,9 +10,9 @@
 static int run_snapshot(const ImgCommand *cmd, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { "force-share", no_argument, NULL, 'U' },
-        { NULL, 0, NULL, 0 },
+        {"help", no_argument, NULL, 'h'},
+        {"force-share", no_argument, NULL, 'U'},
+        {NULL, 0, NULL, 0},
     };
     const char *fmt = NULL;
     bool share = false;

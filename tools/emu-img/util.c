@@ -14,8 +14,7 @@ int img_usage_error(const ImgCommand *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    error_report("%s: %s (try 'emu-img %s --help')", cmd->name, msg,
-                 cmd->name);
+    error_report("%s: %s (try 'emu-img %s --help')", cmd->name, msg, cmd->name);
     g_free(msg);
     return 1;
 }
@@ -30,7 +29,10 @@ int img_getopt(const ImgCommand *cmd, int argc, char **argv,
                const char *shortopts, const struct option *longopts,
                int *status)
 {
-    static const struct option none[] = { { NULL, 0, NULL, 0 } };
+    static const struct option help_only[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
     char opts[64];
     int c;
 
@@ -38,7 +40,7 @@ int img_getopt(const ImgCommand *cmd, int argc, char **argv,
      * every command's help. */
     snprintf(opts, sizeof(opts), ":h%s", shortopts);
     opterr = 0;
-    c = getopt_long(argc, argv, opts, longopts ? longopts : none, NULL);
+    c = getopt_long(argc, argv, opts, longopts ? longopts : help_only, NULL);
     switch (c) {
     case 'h':
         *status = img_print_help(cmd);
@@ -53,8 +55,8 @@ int img_getopt(const ImgCommand *cmd, int argc, char **argv,
         return IMG_OPT_EXIT;
     case ':':
         if (optopt) {
-            *status = img_usage_error(cmd, "option -%c needs an argument",
-                                      optopt);
+            *status =
+                img_usage_error(cmd, "option -%c needs an argument", optopt);
         } else {
             *status = img_usage_error(cmd, "option '%s' needs an argument",
                                       argv[optind - 1]);
@@ -97,8 +99,8 @@ bool img_parse_size(const char *s, uint64_t *out)
 
 char *img_size_to_str(uint64_t v)
 {
-    static const char *const prefix[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi",
-                                          "Ei" };
+    static const char *const prefix[] = {"",   "Ki", "Mi", "Gi",
+                                         "Ti", "Pi", "Ei"};
     int i = 0;
 
     /* Step up a unit once the number would need four digits, so that
@@ -110,9 +112,8 @@ char *img_size_to_str(uint64_t v)
                            prefix[i]);
 }
 
-BlockDriverState *img_open(const char *filename, const char *fmt,
-                           bool writable, bool open_backing,
-                           bool force_share)
+BlockDriverState *img_open(const char *filename, const char *fmt, bool writable,
+                           bool open_backing, bool force_share)
 {
     BlockOpenOptions o = {
         .filename = filename,
@@ -126,13 +127,12 @@ BlockDriverState *img_open(const char *filename, const char *fmt,
     Error *err = NULL;
     BlockDriverState *bs;
 
-    if (fmt && !bdrv_find_format(fmt)) {
-        error_report("Unknown file format '%s' (emu-img knows %s)", fmt,
-                     bdrv_format_list());
-        return NULL;
-    }
     bs = bdrv_open(&o, &err);
     if (!bs) {
+        /* Name the image when the driver's message does not. */
+        if (!strstr(error_get_pretty(err), filename)) {
+            error_prepend(&err, "Could not open '%s': ", filename);
+        }
         error_report_err(err);
     }
     return bs;
