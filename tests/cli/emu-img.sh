@@ -21,6 +21,9 @@ EMU_IMG=${EMU_IMG:-./emu-img}
 case "$EMU_IMG" in
     */*) EMU_IMG=$(cd "$(dirname "$EMU_IMG")" 2>/dev/null && pwd)/$(basename "$EMU_IMG") ;;
 esac
+# Messages start with the program's name (emu-img-san: under make
+# check-sanitize).
+prefix="$(basename "$EMU_IMG"): "
 QEMU_IMG=${QEMU_IMG:-qemu-img}
 QEMU_IO=${QEMU_IO:-qemu-io}
 
@@ -115,7 +118,7 @@ identical() {
     return 0
 }
 
-# bad NAME TEXT ARGS...: exit 1, one "emu-img: " line containing TEXT on
+# bad NAME TEXT ARGS...: exit 1, one "$prefix" line containing TEXT on
 # stderr, nothing on stdout.
 bad() {
     name=$1 text=$2; shift 2
@@ -130,7 +133,7 @@ bad() {
         fail "bad usage: $name" "output on stdout: $(head -n 1 e.out)"
     else
         case "$line" in
-            "emu-img: "*"$text"*) pass "bad usage: $name: $line" ;;
+            "$prefix"*"$text"*) pass "bad usage: $name: $line" ;;
             *) fail "bad usage: $name" "message lacks '$text': $line" ;;
         esac
     fi
