@@ -179,6 +179,13 @@ same "info with a path (backing 'actual path')" info "$tmp/over.qcow2"
 same "info --output=json with a path" info --output=json "$tmp/over.qcow2"
 same "info --backing-chain" info --backing-chain over.qcow2
 same "info --backing-chain --output=json" info --backing-chain --output=json over.qcow2
+# Human sizes (three significant digits, the unit steps up at 1000).
+# Multiples of 512: qemu-img rounds a raw file's size up to one.
+for n in 0 512 1024 1536 1022976 1023488 1024000 1048576 123456512 \
+        1073741824000 5000000000000 8796093022208; do
+    truncate -s "$n" "size$n.img"
+    same "info of a $n-byte image" info -f raw "size$n.img"
+done
 # The overlay's backing file gone: info of the overlay alone still works.
 mkdir gone && cp over.qcow2 gone/
 same "info with its backing file missing" info gone/over.qcow2
