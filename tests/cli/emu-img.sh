@@ -326,6 +326,13 @@ fi
 fi
 ok "convert an overlay (reads through the chain)" convert -O raw over.qcow2 over.raw &&
     identical "convert overlay" over.qcow2 over.raw && pass "convert an overlay through its backing chain"
+"$QEMU_IMG" create -q -f raw short.raw 3M
+qio -f raw -c 'write -P 0x5a 2M 1M' short.raw
+"$QEMU_IMG" create -q -f qcow2 -b short.raw -F raw long.qcow2 64M
+qio -c 'write -P 0x6b 40M 64k' long.qcow2
+ok "convert an overlay larger than its backing" convert -O qcow2 long.qcow2 long2.qcow2 &&
+    clean "convert long overlay" long2.qcow2 && identical "convert long overlay" long.qcow2 long2.qcow2 &&
+    pass "convert an overlay larger than its (raw) backing"
 ok "convert -o cluster_size=4k,compat=0.10" convert -O qcow2 -o cluster_size=4k,compat=0.10 over.qcow2 o4.qcow2 &&
     clean "convert -o" o4.qcow2 && identical "convert -o" over.qcow2 o4.qcow2 &&
     "$QEMU_IMG" info o4.qcow2 | grep -q '^cluster_size: 4096' &&
