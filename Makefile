@@ -158,7 +158,7 @@ demo: emu
 include tests/fuzz/fuzz.mk
 
 format-check:
-	clang-format --dry-run --Werror $(SRCS) $(TEST_SRCS)
+	clang-format --dry-run --Werror $(SRCS) $(TEST_SRCS) $(wildcard tools/emu-img/*.[ch])
 
 clean:
 	rm -rf build build-san build-fuzz emu emu-san emu-img emu-img-san
