@@ -347,6 +347,13 @@ if ok "convert -c" convert -c -O qcow2 q.qcow2 c.qcow2; then
         fail "convert -c" "qemu-img check: exit $qs, ${nc:-0} compressed clusters"
     fi
 fi
+# Sizes that are not whole sectors or clusters (qcow2 rounds up).
+head -c 70000 /dev/urandom >odd.raw
+for c in "" -c; do
+    ok "convert $c of a 70000-byte raw image" convert $c -f raw -O qcow2 odd.raw "odd$c.qcow2" &&
+        clean "convert $c odd size" "odd$c.qcow2" && identical "convert $c odd size" odd.raw "odd$c.qcow2" &&
+        pass "convert $c of a 70000-byte raw image"
+done
 if ok "convert -p" convert -p -O raw small.qcow2 small.raw; then
     tr '\r' '\n' <e.out | grep -q '^    (100.00/100%)$' &&
         identical "convert -p" small.qcow2 small.raw && pass "convert -p: progress to 100%"

@@ -21,6 +21,7 @@ typedef struct Convert {
     bool explicit_zeroes;  /* -n or -B: zeros must be written */
     uint64_t sparse;       /* -S: 0 = write every data byte */
     uint32_t cluster;      /* the target's, or 0 */
+    uint64_t dst_len;      /* the target's size: total, or rounded up */
     uint8_t *buf;
 } Convert;
 
@@ -160,8 +161,16 @@ static int copy_step(const Convert *cv, uint64_t d, uint64_t len)
             if (!is_zero(cv->buf, len)) {
                 IOVector v;
                 struct iovec one;
-                iovec_init_buf(&v, &one, cv->buf, len);
-                r = cv->dst->drv->pwritev_compressed(cv->dst, d, len, &v);
+                uint64_t wlen = len;
+                /* The target may be longer than the sources (qcow2 rounds
+                 * up to whole sectors): the last cluster goes whole, its
+                 * tail zeros, as the driver takes no partial sector. */
+                if (d + len == cv->total && cv->dst_len > cv->total) {
+                    wlen = MIN(cv->dst_len - d, (uint64_t)cv->cluster);
+                    memset(cv->buf + len, 0, wlen - len);
+                }
+                iovec_init_buf(&v, &one, cv->buf, wlen);
+                r = cv->dst->drv->pwritev_compressed(cv->dst, d, wlen, &v);
                 return r < 0 ? write_error(cv, d, r) : 0;
             }
         }
@@ -351,7 +360,8 @@ static int run_convert(const ImgCommand *cmd, int argc, char **argv)
     if (!cv.dst) {
         goto out;
     }
-    if (no_create && (uint64_t)bdrv_getlength(cv.dst) < cv.total) {
+    cv.dst_len = (uint64_t)MAX(bdrv_getlength(cv.dst), 0);
+    if (no_create && cv.dst_len < cv.total) {
         error_report("The target '%s' is smaller than the source (%" PRIu64
                      " bytes needed)",
                      out, cv.total);
