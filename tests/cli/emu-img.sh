@@ -435,6 +435,41 @@ same "compare -s of different sizes" compare -s r.img big.raw
 printf 'y' | dd of=big.raw bs=1 seek=100000000 conv=notrunc 2>/dev/null
 same "compare: data past the smaller image's end" compare r.img big.raw
 
+# --- image locking: an image that qemu-io holds open read-write
+# hold IMG FMT: start qemu-io on IMG, its commands from the fifo on fd 3;
+# returns once it has written (so it holds its locks).
+hold() {
+    rm -f hold.in hold.out
+    mkfifo hold.in
+    "$QEMU_IO" -f "$2" "$1" <hold.in >hold.out 2>&1 &
+    holder=$!
+    exec 3>hold.in
+    echo "write 0 512" >&3
+    i=0
+    while ! grep -q wrote hold.out && [ $i -lt 300 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+release() { exec 3>&-; wait "$holder"; }
+if mkfifo fifo-test 2>/dev/null; then
+    "$QEMU_IMG" create -q -f raw held.img 1M
+    hold held.img raw
+    bad "resize of an image in use" "held.img" resize -f raw held.img 2M
+    ok "info of a raw image in use (readers share)" info -f raw held.img &&
+        pass "info of a raw image in use"
+    release
+    "$QEMU_IMG" create -q -f qcow2 held.qcow2 1M
+    hold held.qcow2 qcow2
+    same "info of a qcow2 image in use (refused)" info held.qcow2
+    bad "info of a qcow2 image in use" "held.qcow2" info held.qcow2
+    same "info -U of a qcow2 image in use" info -U held.qcow2
+    release
+else
+    echo "SKIP emu-img: image locking (no mkfifo)"
+    skipped=$((skipped + 1))
+fi
+
 # --- help and bad usage
 for c in create info check convert resize commit snapshot compare; do
     ei "$c" --help

@@ -121,7 +121,7 @@ BlockDriverState *img_open(const char *filename, const char *fmt, bool writable,
         .read_only = !writable,
         .cache = BLOCK_CACHE_WRITEBACK,
         .aio = BLOCK_AIO_THREADS,
-        .no_lock = force_share,
+        .force_share = force_share,
         .no_backing_open = !open_backing,
     };
     Error *err = NULL;
