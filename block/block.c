@@ -321,7 +321,11 @@ static int check_request(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
 int bdrv_preadv(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                 IOVector *qiov)
 {
-    int r = check_request(bs, offset, bytes);
+    /* Past the end of a protocol node reads zeros (a format reading whole
+     * sectors with O_DIRECT may run past an unaligned end of file). */
+    int r = bs->drv->is_protocol
+                ? (offset + bytes < offset ? -EIO : 0)
+                : check_request(bs, offset, bytes);
     if (r < 0) {
         return r;
     }
@@ -334,7 +338,11 @@ int bdrv_pwritev(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     if (bs->read_only) {
         return -EROFS;
     }
-    int r = check_request(bs, offset, bytes);
+    /* A protocol node grows when a format writes past its end (qcow2
+     * allocates clusters there); formats keep to their virtual size. */
+    int r = bs->drv->is_protocol
+                ? (offset + bytes < offset ? -EIO : 0)
+                : check_request(bs, offset, bytes);
     if (r < 0) {
         return r;
     }
