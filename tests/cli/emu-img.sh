@@ -298,6 +298,15 @@ if ok "check -r all" check -r all fix2.qcow2; then
     clean "check -r all" fix2.qcow2 && identical "check -r all" q.qcow2 fix2.qcow2 &&
         pass "check -r all repairs leak and corruption, data intact"
 fi
+# The corrupt bit (incompatible feature bit 1): shown, and cleared by -r all.
+cp q.qcow2 cbit.qcow2
+printf '\002' | dd of=cbit.qcow2 bs=1 seek=79 conv=notrunc 2>/dev/null
+same "info of an image marked corrupt" info cbit.qcow2
+if ok "check -r all of an image marked corrupt" check -r all cbit.qcow2; then
+    "$QEMU_IMG" info cbit.qcow2 | grep -q '^    corrupt: false$' &&
+        pass "check -r all clears the corrupt bit" ||
+        fail "check -r all of an image marked corrupt" "qemu-img info still says corrupt"
+fi
 cp leak.qcow2 fix3.qcow2
 if ok "check -r leaks --output=json" check -r leaks --output=json fix3.qcow2; then
     [ "$(json_num e.out leaks-fixed)" = 1 ] && pass "check -r leaks --output=json: leaks-fixed 1" ||
