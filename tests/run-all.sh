@@ -13,7 +13,7 @@
 #
 # Environment: EMU (default ./emu), EMU_BUILD (default build: where the
 # unit tests are), EMU_ACCELS (default "kvm"), TIERS
-# (default "unit fuzz cli img guests power functional"), and whatever the tier scripts
+# (default "unit fuzz cli img guests power floppy functional"), and whatever the tier scripts
 # take.
 set -u
 
@@ -21,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 cd "$root" || exit 1
-TIERS=${TIERS:-unit fuzz cli img guests power functional}
+TIERS=${TIERS:-unit fuzz cli img guests power floppy functional}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/emu-check.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -39,6 +39,7 @@ for tier in $TIERS; do
         img) script=tests/cli/emu-img.sh ;;
         guests) script=tests/guests/run.sh ;;
         power) script=tests/guests/power.sh ;;
+        floppy) script=tests/guests/floppy.sh ;;
         functional) script=tests/functional/run.sh ;;
         *) echo "run-all: unknown tier $tier" >&2; exit 2 ;;
     esac

@@ -10,6 +10,8 @@
 #include "emu/machine.h"
 #include "emu/memory.h"
 #include "hw/acpi/piix4.h"
+#include "hw/block/fdc.h"
+#include "hw/ide/ide.h"
 #include "hw/intc/i8259.h"
 #include "hw/isa/isa.h"
 #include "hw/nvram/fw_cfg.h"
@@ -18,6 +20,9 @@
 
 #define PC_FW_CFG_IOBASE 0x510
 #define PC_ISA_BIOS_SIZE (128 * KiB)
+/* Direct kernel boot: where BAR4 of the IDE function goes (SeaBIOS puts
+ * PCI I/O from 0xC000 too). */
+#define PC_IDE_BMDMA_BASE 0xc000
 
 typedef struct PCBoard {
     MemoryRegion sysmem, sysio, pci_mem;
@@ -29,8 +34,10 @@ typedef struct PCBoard {
     PCIBus *pci;
     PICState *pic;
     PIIX4PMState *pm;
+    PIIX3IDEState *ide; /* 00:01.1, buses ide.0 and ide.1 */
     MC146818State *rtc;
     FWCfgState *fw_cfg;
+    FDCtrlState *fdc;
     IRQ *intr;
     IRQ *a20;
 } PCBoard;
@@ -41,6 +48,10 @@ typedef struct PCBoard {
 int pc_load_bios(Machine *m, PCBoard *b, Error **errp);
 /* The CMOS bytes SeaBIOS and DOS read (memory sizes, boot order...). */
 void pc_cmos_init(Machine *m, PCBoard *b);
+/* CMOS 0x10 (floppy drive types) and the floppy bits of the equipment
+ * byte 0x14, from the drives on the controller: at every reset, since
+ * -device floppy comes after the board. */
+void pc_cmos_set_floppies(PCBoard *b);
 /* The fw_cfg items SeaBIOS reads (RAM size, CPUs, e820, console...). */
 void pc_fw_cfg_init(Machine *m, PCBoard *b);
 
