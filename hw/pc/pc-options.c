@@ -68,7 +68,7 @@ int pc_map_serial_ports(Machine *m, PCBoard *b, Error **errp)
             serial_isa_init(&b->isa, i, m->opts.serial[i], errp);
         /* Named as their chardevs, so messages and info qtree say which
          * -serial a device is. */
-        char id[16];
+        char id[24];
         snprintf(id, sizeof(id), "serial%d", i);
         if (!uart || device_set_prop(uart, "id", id, errp) < 0) {
             return -1;

@@ -59,6 +59,9 @@ typedef struct BlockOpenOptions {
      * "" = none (-blockdev backing=null). */
     const char *backing;
     bool no_backing_open; /* open only this layer (emu-img info) */
+    /* Open the first backing level read-write (commit); the rest of the
+     * chain stays read-only. */
+    bool backing_rw;
 } BlockOpenOptions;
 
 struct BlockDriverState {
@@ -77,6 +80,7 @@ struct BlockDriverState {
     char *backing_file;
     char *backing_format;
     int refcnt;
+    int chain_depth; /* 0 for the top image, +1 per backing level */
 };
 
 /* Result of check (emu-img check, qemu-img's numbers). */
@@ -190,6 +194,8 @@ void bdrv_register(const BlockDriver *drv);
         bdrv_register(&(drv));                                     \
     }
 const BlockDriver *bdrv_find_format(const char *name);
+/* The format the first bytes of an image probe as ("raw" if none). */
+const char *bdrv_probe_buf(const uint8_t *buf, int buf_size);
 /* "raw, qcow2" for messages. */
 const char *bdrv_format_list(void);
 

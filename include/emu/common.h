@@ -38,8 +38,13 @@
 #define MiB ((uint64_t)1 << 20)
 #define GiB ((uint64_t)1 << 30)
 
+/* glib has the same two (a file may include <glib.h> first). */
+#ifndef MIN
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
+#endif
+#ifndef MAX
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
+#endif
 
 /* Bit field helpers, in the manner of the datasheets: bit n, field [hi:lo]. */
 #define BIT(n) (1u << (n))

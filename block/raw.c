@@ -1,0 +1,140 @@
+/*
+ * The raw format: the image is the disk, byte for byte.
+ *
+ * Probing protection (docs/user-guide.md, "Disks and images"): when raw
+ * was chosen because nothing else matched (no format= given), a guest
+ * write that would make sector 0 probe as another format (a qcow2 header,
+ * say) is refused with -EPERM and logged once: otherwise the next start
+ * would open the disk as that format and let the guest read host files
+ * through a backing file name of its choosing.  format=raw lifts it.
+ */
+#include "emu/common.h"
+#include <glib.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include "block/block-int.h"
+#include "emu/error.h"
+
+static int raw_open(BlockDriverState *bs, Error **errp)
+{
+    if (bs->probed && !bs->read_only) {
+        error_report("%s: no format given, opened as raw "
+                "(format=raw says so and allows any write to sector 0)",
+                bs->filename);
+    }
+    return 0;
+}
+
+static int raw_preadv(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                      IOVector *qiov)
+{
+    return bdrv_preadv(bs->file, offset, bytes, qiov);
+}
+
+/* A write to sector 0 of a probed image: would it probe as a format? */
+static bool raw_write_changes_format(BlockDriverState *bs, uint64_t offset,
+                                     uint64_t bytes, IOVector *qiov)
+{
+    if (!bs->probed || offset >= 512) {
+        return false;
+    }
+    uint8_t buf[512];
+    /* Formats' requests are 512-aligned: offset 0 covers all of sector 0. */
+    size_t n = iov_to_buf(qiov->iov, qiov->niov, 0, buf,
+                          MIN(bytes, sizeof(buf)));
+    if (n < sizeof(buf) && bdrv_pread(bs->file, n, buf + n,
+                                      sizeof(buf) - n) < 0) {
+        memset(buf + n, 0, sizeof(buf) - n);
+    }
+    return strcmp(bdrv_probe_buf(buf, sizeof(buf)), "raw") != 0;
+}
+
+static int raw_pwritev(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                       IOVector *qiov)
+{
+    if (raw_write_changes_format(bs, offset, bytes, qiov)) {
+        if (!bs->warned_probe) {
+            bs->warned_probe = true;
+            error_report("%s: refused a write that would make sector 0 "
+                         "look like another image format (the format was "
+                         "probed; give format=raw to allow it)",
+                         bs->filename);
+        }
+        return -EPERM;
+    }
+    return bdrv_pwritev(bs->file, offset, bytes, qiov);
+}
+
+static int raw_pwrite_zeroes(BlockDriverState *bs, uint64_t offset,
+                             uint64_t bytes)
+{
+    return bdrv_pwrite_zeroes(bs->file, offset, bytes);
+}
+
+static int raw_pdiscard(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
+{
+    return bdrv_pdiscard(bs->file, offset, bytes);
+}
+
+static int64_t raw_getlength(BlockDriverState *bs)
+{
+    return bdrv_getlength(bs->file);
+}
+
+static int64_t raw_get_allocated_size(BlockDriverState *bs)
+{
+    const BlockDriver *d = bs->file->drv;
+    return d->get_allocated_size ? d->get_allocated_size(bs->file) : -ENOTSUP;
+}
+
+static int raw_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
+{
+    return bdrv_truncate(bs->file, size, errp);
+}
+
+static int raw_block_status(BlockDriverState *bs, uint64_t offset,
+                            uint64_t bytes, uint64_t *pnum)
+{
+    return bdrv_block_status(bs->file, offset, bytes, pnum);
+}
+
+static int raw_create(const char *filename, const BlockCreateOptions *o,
+                      Error **errp)
+{
+    if (o->backing_file) {
+        error_setg(errp, "raw images cannot have a backing file");
+        return -EINVAL;
+    }
+    if (o->preallocation && strcmp(o->preallocation, "off")) {
+        error_setg(errp, "preallocation=%s is not supported (only off)",
+                   o->preallocation);
+        return -ENOTSUP;
+    }
+    int fd = open(filename, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        int e = errno;
+        error_setg(errp, "Could not create '%s': %s", filename, strerror(e));
+        return -e;
+    }
+    int r = ftruncate(fd, o->size) < 0 ? -errno : 0;
+    close(fd);
+    if (r < 0) {
+        error_setg(errp, "Could not resize '%s': %s", filename, strerror(-r));
+    }
+    return r;
+}
+
+static const BlockDriver bdrv_raw = {
+    .format_name = "raw",
+    .open = raw_open,
+    .preadv = raw_preadv,
+    .pwritev = raw_pwritev,
+    .pwrite_zeroes = raw_pwrite_zeroes,
+    .pdiscard = raw_pdiscard,
+    .getlength = raw_getlength,
+    .get_allocated_size = raw_get_allocated_size,
+    .truncate = raw_truncate,
+    .block_status = raw_block_status,
+    .create = raw_create,
+};
+BLOCK_DRIVER_REGISTER(bdrv_raw)
