@@ -91,7 +91,7 @@ static int node_new(const char *str, Error **errp)
 {
     BlockOpts o;
     Node *n = g_new0(Node, 1);
-    const char *v, *backing = NULL;
+    const char *backing = NULL;
     bool ro = false;
     char *backing_file = NULL;
 

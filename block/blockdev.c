@@ -218,7 +218,12 @@ static int drive_place(Drive *d, int index, int bus, int unit, Error **errp)
         bus = per_bus ? index / per_bus : 0;
         unit = per_bus ? index % per_bus : index;
     }
-    bool auto_slot = unit < 0;
+    bool auto_slot = unit < 0 && bus < 0;
+    if (bus >= if_max_bus(t)) {
+        error_setg(errp, "bus %d too big for if=%s (max is %d)", bus,
+                   if_names[t], if_max_bus(t) - 1);
+        return -1;
+    }
     if (bus < 0) {
         bus = 0;
     }
@@ -233,13 +238,10 @@ static int drive_place(Drive *d, int index, int bus, int unit, Error **errp)
         }
     }
     if (bus >= if_max_bus(t)) {
-        if (auto_slot) {
-            error_setg(errp, "no free %s slot left (the pc machine has %d)",
-                       if_names[t], if_max_bus(t) * if_max_unit(t));
-        } else {
-            error_setg(errp, "bus %d too big for if=%s (max is %d)", bus,
-                       if_names[t], if_max_bus(t) - 1);
-        }
+        /* Only the search for a free slot gets here. */
+        error_setg(errp, "no free if=%s slot left (the pc machine has %d%s)",
+                   if_names[t], if_max_bus(t) * if_max_unit(t),
+                   auto_slot ? "" : " on that bus");
         return -1;
     }
     if (unit >= if_max_unit(t)) {
