@@ -203,24 +203,35 @@ fi
 
 # --- -boot: what SeaBIOS reads (its log on the debug console).
 boot_log() {
-    timeout -k 2 6 "$EMU" -accel "$accel" -display none \
+    timeout -k 2 "$CLI_TIMEOUT" "$EMU" -accel "$accel" -display none \
         -serial "file:$tmp/serial.log" -debugcon "file:$tmp/dbg.log" "$@" \
         </dev/null >/dev/null 2>"$tmp/err"
 }
-boot_log -boot order=c,strict=on
+# reboot-timeout=0 with -no-reboot: SeaBIOS gives up at once and resets,
+# and emu ends there instead of waiting for a timeout.
+boot_log -no-reboot -boot order=c,strict=on,reboot-timeout=0
+if [ $? -ne 0 ]; then
+    fail "-boot reboot-timeout=0" "emu did not end when SeaBIOS reset: $(head -n 1 "$tmp/err")"
+elif ! grep -a -q 'No bootable device.  Retrying in 0 seconds' "$tmp/serial.log"; then
+    fail "-boot reboot-timeout=0" "SeaBIOS did not retry: $(grep -a 'No bootable' "$tmp/serial.log")"
+else
+    pass "-boot reboot-timeout=0: SeaBIOS resets at once"
+fi
 if grep -a -A1 '^boot order:' "$tmp/dbg.log" | grep -q '^1: HALT'; then
     pass "-boot strict=on: SeaBIOS's bootorder ends with HALT"
 else
     fail "-boot strict=on" "no 'boot order: 1: HALT' in SeaBIOS's log"
 fi
-boot_log -boot menu=on,splash-time=100
+boot_log -no-reboot -boot menu=on,splash-time=100,reboot-timeout=0
 if grep -a -q 'Press ESC for boot menu' "$tmp/serial.log"; then
     pass "-boot menu=on: SeaBIOS offers its menu"
 else
     fail "-boot menu=on" "no 'Press ESC for boot menu' on the console"
 fi
-boot_log -boot menu=off
-if grep -a -q 'Press ESC for boot menu' "$tmp/serial.log"; then
+boot_log -no-reboot -boot menu=off,reboot-timeout=0
+if ! grep -a -q 'No bootable device' "$tmp/serial.log"; then
+    fail "-boot menu=off" "SeaBIOS did not run to its end: $(head -n 1 "$tmp/err")"
+elif grep -a -q 'Press ESC for boot menu' "$tmp/serial.log"; then
     fail "-boot menu=off" "SeaBIOS still offers its menu"
 else
     pass "-boot menu=off: no menu"
@@ -237,6 +248,28 @@ if [ -f "$boot" ]; then
     else
         fail "-boot order=dc" "SeaBIOS's bootorder: $(grep -a -A3 '^boot order:' "$tmp/dbg.log" | tr '\n' '|')"
     fi
+fi
+
+# once=d: the CD-ROM first at power-on, order=c after the guest's reset.
+rboot=build/guests/bootsect-reset.bin
+if [ -f "$rboot" ]; then
+    truncate -s 1M "$tmp/r.img"
+    dd if="$rboot" of="$tmp/r.img" conv=notrunc 2>/dev/null
+    boot_log -device isa-debug-exit -drive "file=$tmp/r.img,format=raw" \
+        -boot order=c,once=d
+    st=$?
+    lists=$(grep -a -A1 '^boot order:' "$tmp/dbg.log" | grep -a '^1: ' | tr '\n' '|')
+    if grep -q "not built yet" "$tmp/err"; then
+        skip "-boot once=d" "$(head -n 1 "$tmp/err")"
+    elif [ $st -ne 33 ]; then
+        fail "-boot once=d" "status $st, want 33 (the guest resets once, then exits)"
+    elif [ "$lists" = "1: /pci@i0cf8/ide@1,1/drive@1/disk@0|1: /pci@i0cf8/ide@1,1/drive@0/disk@0|" ]; then
+        pass "-boot once=d: CD-ROM first, then the disk after the reset"
+    else
+        fail "-boot once=d" "SeaBIOS's first entries: $lists"
+    fi
+else
+    skip "-boot once=d" "$rboot not built (make guests)"
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
