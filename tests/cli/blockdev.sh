@@ -11,7 +11,8 @@
 # is left in $TMPDIR.  -boot: what SeaBIOS logs on the debug console (the
 # bootorder list, strict=on's HALT, menu=on's prompt).
 #
-# Environment: EMU (default ./emu), CLI_TIMEOUT (default 10), EMU_ACCELS
+# Environment: EMU (default ./emu), CLI_TIMEOUT (default 10), BOOT_TIMEOUT
+# (default 60, for the runs that boot SeaBIOS), EMU_ACCELS
 # (tests/lib.sh: the accelerator for the boots).
 # Prints one line per test and "N passed, N failed, N skipped".
 set -u
@@ -24,6 +25,10 @@ case "$EMU" in
     */*) EMU=$(cd "$(dirname "$EMU")" 2>/dev/null && pwd)/$(basename "$EMU") ;;
 esac
 CLI_TIMEOUT=${CLI_TIMEOUT:-10}
+# Boots end by themselves (isa-debug-exit, -no-reboot); this only catches
+# a hang.  SeaBIOS under the translator takes seconds per boot, more when
+# it retries an empty CD-ROM drive.
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-60}
 prefix="$(basename "$EMU"): "
 cd "$root" || exit 1
 
@@ -155,7 +160,7 @@ boot_disk() { # boot_disk IMAGE EXTRA-ARGS...: runs it, sets $st
     d=$1
     shift
     mkdir -p "$tmp/tmpdir"
-    TMPDIR=$tmp/tmpdir timeout -k 2 "$CLI_TIMEOUT" "$EMU" -accel "$accel" $Q \
+    TMPDIR=$tmp/tmpdir timeout -k 2 "$BOOT_TIMEOUT" "$EMU" -accel "$accel" $Q \
         -device isa-debug-exit "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
     st=$?
 }
@@ -203,7 +208,7 @@ fi
 
 # --- -boot: what SeaBIOS reads (its log on the debug console).
 boot_log() {
-    timeout -k 2 "$CLI_TIMEOUT" "$EMU" -accel "$accel" -display none \
+    timeout -k 2 "$BOOT_TIMEOUT" "$EMU" -accel "$accel" -display none \
         -serial "file:$tmp/serial.log" -debugcon "file:$tmp/dbg.log" "$@" \
         </dev/null >/dev/null 2>"$tmp/err"
 }
