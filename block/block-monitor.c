@@ -83,8 +83,8 @@ static void info_block(FILE *out)
         }
         first = false;
         if (bs) {
-            fprintf(out, "%s (%s): %s (%s%s)\n", blk_name(blk),
-                    node_name(blk), bs->filename, bs->drv->format_name,
+            fprintf(out, "%s (%s): %s (%s%s)\n", blk_name(blk), node_name(blk),
+                    bs->filename, bs->drv->format_name,
                     bs->read_only ? ", read-only" : "");
         } else {
             fprintf(out, "%s: [not inserted]\n", blk_name(blk));
@@ -93,8 +93,8 @@ static void info_block(FILE *out)
             fprintf(out, "    Attached to:      %s", device_label(dev));
             if (dev->bus && dev->bus->name) {
                 char *unit = device_prop_print(dev, "unit");
-                fprintf(out, " (%s%s%s)", dev->bus->name,
-                        unit ? ", unit " : "", unit ? unit : "");
+                fprintf(out, " (%s%s%s)", dev->bus->name, unit ? ", unit " : "",
+                        unit ? unit : "");
                 g_free(unit);
             }
             fprintf(out, "\n");
@@ -110,8 +110,7 @@ static void info_block(FILE *out)
             int depth = 1;
             for (BlockDriverState *b = bs->backing; b; b = b->backing) {
                 if (depth == 1) {
-                    fprintf(out,
-                            "    Backing file:     %s (chain depth: ",
+                    fprintf(out, "    Backing file:     %s (chain depth: ",
                             b->filename);
                 }
                 if (!b->backing) {

@@ -33,8 +33,7 @@ void block_opts_free(BlockOpts *o);
  * last one counts, as in QEMU. */
 const char *block_opts_get(BlockOpts *o, const char *key);
 /* on/off (also yes/no, true/false).  -1 with errp for another value. */
-int block_opts_get_bool(BlockOpts *o, const char *key, bool *val,
-                        Error **errp);
+int block_opts_get_bool(BlockOpts *o, const char *key, bool *val, Error **errp);
 /* The first key nobody asked for, or NULL. */
 const char *block_opts_unused(const BlockOpts *o);
 

@@ -127,7 +127,7 @@ static int node_new(const char *str, Error **errp)
         block_opts_get_bool(&o, "cache.no-flush", &no_flush, errp) < 0) {
         goto fail;
     }
-    n->cache = direct ? BLOCK_CACHE_NONE
+    n->cache = direct     ? BLOCK_CACHE_NONE
                : no_flush ? BLOCK_CACHE_UNSAFE
                           : BLOCK_CACHE_WRITEBACK;
 

@@ -34,8 +34,8 @@ int block_opts_split(const char *str, BlockOpts *o, Error **errp)
         }
         char *eq = strchr(t, '=');
         if (!eq) {
-            error_setg(errp, "parameter '%s' has no value (expected %s=...)",
-                       t, t);
+            error_setg(errp, "parameter '%s' has no value (expected %s=...)", t,
+                       t);
             g_free(t);
             for (guint i = 0; i < pairs->len; i++) {
                 BlockOptPair *bp = g_ptr_array_index(pairs, i);

@@ -159,8 +159,7 @@ static BlockDriverState *open_image(const BlockOpenOptions *bo, bool snapshot,
         return NULL;
     }
 
-    char *path = g_build_filename(g_get_tmp_dir(), "emu-snapshot-XXXXXX",
-                                  NULL);
+    char *path = g_build_filename(g_get_tmp_dir(), "emu-snapshot-XXXXXX", NULL);
     BlockDriverState *bs = NULL;
     int fd = g_mkstemp(path);
     if (fd < 0) {
@@ -252,8 +251,7 @@ static int drive_place(Drive *d, int index, int bus, int unit, Error **errp)
     DriveInfo *other = drive_get(t, bus, unit);
     if (other) {
         error_setg(errp, "drive with bus=%d, unit=%d (index=%d) exists: %s",
-                   bus, unit, per_bus ? bus * per_bus + unit : unit,
-                   other->id);
+                   bus, unit, per_bus ? bus * per_bus + unit : unit, other->id);
         return -1;
     }
     d->info.bus = bus;
@@ -333,8 +331,7 @@ static DriveInfo *drive_new_opts(const char *str, Error **errp)
     if ((v = block_opts_get(&o, "file.locking"))) {
         if (!strcmp(v, "off") || !strcmp(v, "false")) {
             lock = false;
-        } else if (strcmp(v, "on") && strcmp(v, "auto") &&
-                   strcmp(v, "true")) {
+        } else if (strcmp(v, "on") && strcmp(v, "auto") && strcmp(v, "true")) {
             error_setg(errp, "file.locking expects on, off or auto, not '%s'",
                        v);
             goto fail;
@@ -397,9 +394,9 @@ static DriveInfo *drive_new_opts(const char *str, Error **errp)
     if (drive_place(d, index, bus, unit, errp) < 0) {
         goto fail;
     }
-    d->info.id = id ? g_strdup(id)
-                    : d->info.type == IF_NONE ? NULL
-                                              : drive_legacy_id(&d->info);
+    d->info.id = id                        ? g_strdup(id)
+                 : d->info.type == IF_NONE ? NULL
+                                           : drive_legacy_id(&d->info);
     if (!d->info.id) {
         error_setg(errp, "if=none needs id= (for -device ...,drive=ID)");
         goto fail;

@@ -35,8 +35,9 @@ static int drive_parse(DeviceState *dev, const Property *p, void *field,
 {
     BlockBackend *blk = blk_by_name(str);
     if (!blk) {
-        error_setg(errp, "drive '%s' not found (give it with -drive "
-                         "id=%s,if=none,... or -blockdev ...,node-name=%s)",
+        error_setg(errp,
+                   "drive '%s' not found (give it with -drive "
+                   "id=%s,if=none,... or -blockdev ...,node-name=%s)",
                    str, str, str);
         return -ENOENT;
     }
@@ -69,8 +70,8 @@ const PropertyInfo prop_info_drive = {
     .release = drive_release,
 };
 
-int device_prop_set_drive(DeviceState *dev, const char *name,
-                          BlockBackend *blk, Error **errp)
+int device_prop_set_drive(DeviceState *dev, const char *name, BlockBackend *blk,
+                          Error **errp)
 {
     BlockBackend **field = device_prop_field(dev, name, &prop_info_drive);
     return drive_attach(dev, field, blk, errp) < 0 ? -1 : 0;

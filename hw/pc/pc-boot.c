@@ -37,7 +37,8 @@ static int check_drives(const char *what, const char *s, Error **errp)
         return -1;
     }
     if (strlen(s) > 3) {
-        error_setg(errp, "-boot %s=%s: too many boot devices for PC (at most 3)",
+        error_setg(errp,
+                   "-boot %s=%s: too many boot devices for PC (at most 3)",
                    what, s);
         return -1;
     }
@@ -171,16 +172,15 @@ void pc_boot_cmos_bytes(const char *order, uint8_t *b3d, uint8_t *b38)
     *b38 = code[2] << 4;
 }
 
-char *pc_bootorder_text(const char *order, bool strict,
-                        const PCBootDrives *d)
+char *pc_bootorder_text(const char *order, bool strict, const PCBootDrives *d)
 {
     GString *s = g_string_new(NULL);
     /* One path a line, no newline after the last (as QEMU writes it). */
-#define LINE(...)                              \
-    do {                                       \
-        if (s->len) {                          \
-            g_string_append_c(s, '\n');        \
-        }                                      \
+#define LINE(...)                               \
+    do {                                        \
+        if (s->len) {                           \
+            g_string_append_c(s, '\n');         \
+        }                                       \
         g_string_append_printf(s, __VA_ARGS__); \
     } while (0)
     for (const char *p = order; *p; p++) {
@@ -210,8 +210,7 @@ static void pc_boot_find_drives(PCBootDrives *d)
     memset(d, 0, sizeof(*d));
     for (int bus = 0; bus < 3; bus++) {
         char name[16];
-        snprintf(name, sizeof(name), bus < 2 ? "ide.%d" : "floppy-bus.0",
-                 bus);
+        snprintf(name, sizeof(name), bus < 2 ? "ide.%d" : "floppy-bus.0", bus);
         BusState *b = bus_find(name);
         for (DeviceState *dev = b ? b->children : NULL; dev;
              dev = dev->sibling) {

@@ -48,12 +48,12 @@ static DriveInfo *drive(const char *fmt, ...)
     return di;
 }
 
-#define CHECK_ERR(needle)                                                     \
-    do {                                                                      \
-        if (!last_err || !strstr(last_err, (needle))) {                       \
-            test_fail(__FILE__, __LINE__, "error '%s' lacks '%s'",            \
-                      last_err ? last_err : "(none)", (needle));              \
-        }                                                                     \
+#define CHECK_ERR(needle)                                          \
+    do {                                                           \
+        if (!last_err || !strstr(last_err, (needle))) {            \
+            test_fail(__FILE__, __LINE__, "error '%s' lacks '%s'", \
+                      last_err ? last_err : "(none)", (needle));   \
+        }                                                          \
     } while (0)
 
 /* ---- A disk device with removable-media callbacks ------------------- */
@@ -144,12 +144,11 @@ static char *mon(const char *line, int *rc)
     return s;
 }
 
-#define CHECK_HAS(hay, needle)                                                \
-    do {                                                                      \
-        if (!strstr((hay), (needle))) {                                       \
-            test_fail(__FILE__, __LINE__, "'%s' lacks '%s'", (hay),           \
-                      (needle));                                              \
-        }                                                                     \
+#define CHECK_HAS(hay, needle)                                                 \
+    do {                                                                       \
+        if (!strstr((hay), (needle))) {                                        \
+            test_fail(__FILE__, __LINE__, "'%s' lacks '%s'", (hay), (needle)); \
+        }                                                                      \
     } while (0)
 
 /* Every test starts without drives. */

@@ -86,8 +86,9 @@ static void test_cmos(void)
         uint8_t b3d = 0xff, b38 = 0xff;
         pc_boot_cmos_bytes(t[i].order, &b3d, &b38);
         if (b3d != t[i].b3d || b38 != t[i].b38) {
-            test_fail(__FILE__, __LINE__, "%s: 0x3d=%02x 0x38=%02x, want %02x %02x",
-                      t[i].order, b3d, b38, t[i].b3d, t[i].b38);
+            test_fail(__FILE__, __LINE__,
+                      "%s: 0x3d=%02x 0x38=%02x, want %02x %02x", t[i].order,
+                      b3d, b38, t[i].b3d, t[i].b38);
         }
     }
 }
