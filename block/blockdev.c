@@ -183,7 +183,6 @@ static BlockDriverState *open_image(const BlockOpenOptions *bo, bool snapshot,
     ov.format = "qcow2";
     ov.read_only = false;
     ov.backing = NULL;
-    ov.no_lock = true; /* nobody else can know this file */
     bs = bdrv_open(&ov, errp);
     /* Open (or failed): the name is no longer needed either way. */
     unlink(path);
