@@ -144,12 +144,14 @@ static char *mon(const char *line, int *rc)
     return s;
 }
 
-#define CHECK_HAS(hay, needle)                                                 \
-    do {                                                                       \
-        if (!strstr((hay), (needle))) {                                        \
-            test_fail(__FILE__, __LINE__, "'%s' lacks '%s'", (hay), (needle)); \
-        }                                                                      \
-    } while (0)
+static void check_has(int line, const char *hay, const char *needle)
+{
+    if (!hay || !strstr(hay, needle)) {
+        test_fail(__FILE__, line, "'%s' lacks '%s'", hay ? hay : "(null)",
+                  needle);
+    }
+}
+#define CHECK_HAS(hay, needle) check_has(__LINE__, (hay), (needle))
 
 /* Every test starts without drives. */
 static void reset(void)
