@@ -255,6 +255,42 @@ if [ -f "$boot" ]; then
     fi
 fi
 
+# order=ac and order=ca with a bootable floppy and a bootable disk: what
+# SeaBIOS tries first (its log), and the boot sector that ran writes
+# sector 2 of its own drive.
+if [ -f "$boot" ]; then
+    for order in ac ca; do
+        rm -f "$tmp/fd.img" "$tmp/hd.img"
+        truncate -s 1440K "$tmp/fd.img"
+        truncate -s 1M "$tmp/hd.img"
+        dd if="$boot" of="$tmp/fd.img" conv=notrunc 2>/dev/null
+        dd if="$boot" of="$tmp/hd.img" conv=notrunc 2>/dev/null
+        boot_log -device isa-debug-exit -drive "file=$tmp/fd.img,format=raw,if=floppy" \
+            -drive "file=$tmp/hd.img,format=raw" -boot "order=$order"
+        st=$?
+        first=$(grep -a -m1 '^Booting from [A-Z]' "$tmp/dbg.log")
+        fd2=$(sector2 "$tmp/fd.img") hd2=$(sector2 "$tmp/hd.img")
+        if grep -q "not built yet" "$tmp/err"; then
+            skip "-boot order=$order" "$(head -n 1 "$tmp/err")"
+        elif [ $st -ne 33 ]; then
+            fail "-boot order=$order" "status $st, want 33: $(head -n 1 "$tmp/err")"
+        elif [ $order = ac ] && [ "$first" = "Booting from Floppy..." ]; then
+            if [ "$fd2" != "$zero16" ]; then
+                pass "-boot order=ac: booted the floppy"
+            else
+                # The order was honoured; the floppy read is the
+                # floppy controller's business (tests/guests/floppy.sh).
+                pass "-boot order=ac: SeaBIOS tried the floppy first (its read failed: $(grep -a -m1 -i 'floppy.*timeout\|Timeout' "$tmp/dbg.log"))"
+            fi
+        elif [ $order = ca ] && [ "$first" = "Booting from Hard Disk..." ] &&
+            [ "$hd2" != "$zero16" ] && [ "$fd2" = "$zero16" ]; then
+            pass "-boot order=ca: booted the hard disk"
+        else
+            fail "-boot order=$order" "first: '$first'; sector 2: floppy $fd2, disk $hd2"
+        fi
+    done
+fi
+
 # once=d: the CD-ROM first at power-on, order=c after the guest's reset.
 rboot=build/guests/bootsect-reset.bin
 if [ -f "$rboot" ]; then
