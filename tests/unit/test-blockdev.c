@@ -30,6 +30,18 @@ static char *image(const char *name, uint64_t size, uint8_t fill)
     return path;
 }
 
+/* A new zeroed image for each drive: an image in use read-write is locked
+ * (OFD locks conflict between two opens in one process too). */
+static GPtrArray *fresh_paths;
+static const char *fresh(void)
+{
+    char name[32];
+    snprintf(name, sizeof(name), "fresh%u.img", fresh_paths->len);
+    char *p = image(name, 64 * KiB, 0);
+    g_ptr_array_add(fresh_paths, p);
+    return p;
+}
+
 /* drive_new; on failure the message (g_free) in *msg. */
 static DriveInfo *drive(const char *fmt, ...) EMU_PRINTF(1, 2);
 static char *last_err;
@@ -181,7 +193,7 @@ static void test_legacy_ids(void)
     reset();
     for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
         Error *err = NULL;
-        DriveInfo *di = drive_add_legacy(t[i].opt, d, &err);
+        DriveInfo *di = drive_add_legacy(t[i].opt, fresh(), &err);
         CHECK(di != NULL);
         if (!di) {
             printf("  %s: %s\n", t[i].opt, error_get_pretty(err));
@@ -206,7 +218,7 @@ static void test_legacy_ids(void)
     CHECK(di == NULL);
     /* -hdc after -cdrom: the same slot. */
     Error *err = NULL;
-    CHECK(drive_add_legacy("hdc", d, &err) == NULL);
+    CHECK(drive_add_legacy("hdc", fresh(), &err) == NULL);
     CHECK(err && strstr(error_get_pretty(err), "-hdc "));
     CHECK(err && strstr(error_get_pretty(err),
                         "bus=1, unit=0 (index=2) exists: ide1-cd0"));
@@ -220,16 +232,16 @@ static void test_slots(void)
     char *d = image("slots.img", 64 * KiB, 0);
     reset();
     /* Without index/bus/unit: the first free slot, unit before bus. */
-    DriveInfo *a = drive("file=%s,format=raw", d);
-    DriveInfo *b = drive("file=%s,format=raw", d);
-    DriveInfo *c = drive("file=%s,format=raw,media=cdrom", d);
+    DriveInfo *a = drive("file=%s,format=raw", fresh());
+    DriveInfo *b = drive("file=%s,format=raw", fresh());
+    DriveInfo *c = drive("file=%s,format=raw,media=cdrom", fresh());
     CHECK(a && b && c);
     if (a && b && c) {
         CHECK_STR(a->id, "ide0-hd0");
         CHECK_STR(b->id, "ide0-hd1");
         CHECK_STR(c->id, "ide1-cd0");
     }
-    DriveInfo *e = drive("file=%s,format=raw,bus=1,unit=1,id=data", d);
+    DriveInfo *e = drive("file=%s,format=raw,bus=1,unit=1,id=data", fresh());
     CHECK(e && e->bus == 1 && e->unit == 1 && !strcmp(e->id, "data"));
     CHECK(drive("file=%s,format=raw", d) == NULL);
     CHECK_ERR("no free if=ide slot left");
@@ -240,7 +252,7 @@ static void test_slots(void)
     CHECK_ERR("exists: data");
     reset();
     /* Floppy: index is the unit. */
-    DriveInfo *f = drive("file=%s,format=raw,if=floppy,index=1", d);
+    DriveInfo *f = drive("file=%s,format=raw,if=floppy,index=1", fresh());
     CHECK(f && f->bus == 0 && f->unit == 1 && !strcmp(f->id, "floppy1"));
     /* Bad numbers. */
     CHECK(!drive("file=%s,format=raw,index=4", d));
@@ -323,6 +335,7 @@ static void test_commas(void)
     g_strfreev(parts);
     DriveInfo *di = drive("file=%s,format=raw,if=none,id=c", esc);
     CHECK(di && blk_getlength(di->blk) == 4 * KiB);
+    reset(); /* one user at a time: the image is locked */
     Error *err = NULL;
     DriveInfo *h = drive_add_legacy("hda", d, &err);
     CHECK(h && blk_getlength(h->blk) == 4 * KiB);
@@ -355,7 +368,7 @@ static void test_orphans_and_property(void)
     CHECK(attach("test-disk,drive=nosuch") == NULL);
     CHECK_ERR("drive 'nosuch' not found");
     /* The board's setter. */
-    DriveInfo *h = drive("file=%s,format=raw", d);
+    DriveInfo *h = drive("file=%s,format=raw", fresh());
     CHECK(h != NULL);
     CHECK(drive_check_orphans(&err) < 0);
     CHECK(err && strstr(error_get_pretty(err),
@@ -390,7 +403,7 @@ static void test_blockdev_nodes(void)
     BlockBackend *blk = blk_by_name("n0");
     CHECK(blk && blk_is_read_only(blk) && blk_getlength(blk) == 64 * KiB);
     /* A file node, then a format over it: the file node is taken over. */
-    o = g_strdup_printf("driver=file,node-name=f1,filename=%s", d);
+    o = g_strdup_printf("driver=file,node-name=f1,filename=%s", fresh());
     CHECK(blockdev_new(o, &err) == 0);
     g_free(o);
     CHECK(blk_by_name("f1") != NULL);
@@ -575,7 +588,7 @@ static void test_monitor(void)
     /* The hard disk has no removable-media callbacks of its own here,
      * but the test device registers them; a drive without a device is
      * not removable. */
-    DriveInfo *lone = drive("file=%s,format=raw,if=none,id=lone", d);
+    DriveInfo *lone = drive("file=%s,format=raw,if=none,id=lone", fresh());
     CHECK(lone != NULL);
     out = mon("eject lone", &rc);
     CHECK(rc < 0);
@@ -662,6 +675,7 @@ int main(int argc, char **argv)
      * -snapshot overlays leave nothing behind. */
     const char *t = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     tmpdir = g_build_filename(t, "emu-blockdev-XXXXXX", NULL);
+    fresh_paths = g_ptr_array_new_with_free_func(g_free);
     if (!mkdtemp(tmpdir)) {
         printf("cannot make a folder in %s\n", t);
         return 1;
@@ -696,5 +710,6 @@ int main(int argc, char **argv)
     g_free(overlay_dir);
     g_free(tmpdir);
     g_free(last_err);
+    g_ptr_array_free(fresh_paths, true);
     return test_finish();
 }
