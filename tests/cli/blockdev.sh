@@ -153,6 +153,34 @@ else
     bgpid=
 fi
 
+# --- the monitor on a paused machine: info block, change, eject.
+truncate -s 64K "$tmp/cd.iso"
+printf 'info block\nchange ide1-cd0 %s raw\ninfo block\neject ide1-cd0\ninfo block\neject ide0-hd0\nquit\n' \
+    "$tmp/cd.iso" >"$tmp/mon.in"
+timeout -k 2 "$CLI_TIMEOUT" "$EMU" $Q -S -monitor stdio -drive "file=$img,format=raw" \
+    <"$tmp/mon.in" >"$tmp/out" 2>"$tmp/err"
+st=$?
+flat=$(tr -d '\r' <"$tmp/out" | tr '\n' '|')
+if grep -q "not built yet" "$tmp/err"; then
+    skip "monitor info block" "$(head -n 1 "$tmp/err")"
+elif [ $st -ne 0 ]; then
+    fail "monitor info block" "status $st: $(head -n 1 "$tmp/err")"
+else
+    missing=
+    for p in "ide0-hd0 (#block[0-9]*): $img (raw)|    Attached to:      ide-hd (ide.0, unit 0)|    Cache mode:       writeback|" \
+        "ide1-cd0: \[not inserted\]|    Attached to:      ide-cd (ide.1, unit 0)|    Removable device: not locked, tray closed|" \
+        "ide1-cd0 (#block[0-9]*): $tmp/cd.iso (raw, read-only)|" \
+        "ide1-cd0: \[not inserted\]|.*Removable device: not locked, tray open|" \
+        "Device 'ide0-hd0' is not removable"; do
+        printf '%s' "$flat" | grep -q -- "$p" || missing="$missing '$p'"
+    done
+    if [ -z "$missing" ]; then
+        pass "monitor: info block, change, eject"
+    else
+        fail "monitor" "output lacks$missing"
+    fi
+fi
+
 # --- -snapshot: a guest writes sector 2 of its disk.
 boot=build/guests/bootsect-write.bin
 accel=$(default_accels | awk '{print $1}')
