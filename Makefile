@@ -36,7 +36,7 @@ TEST_SRCS = $(wildcard tests/unit/test-*.c)
 TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 TEST_LIB_OBJS = $(BUILD)/tests/unit/harness.o $(BUILD)/tests/unit/x86-harness.o
 
-.PHONY: bench-linux check-difftest-long all check check-unit check-guests check-functional check-cli \
+.PHONY: bench-block bench-linux check-difftest-long all check check-unit check-guests check-functional check-cli \
         check-layers check-bins check-sanitize bench demo clean distclean format-check guests
 
 all: $(EMU)
@@ -137,6 +137,15 @@ check-difftest-long: tests
 bench: $(EMU)
 	sh scripts/install-deps.sh --bench
 	EMU=./$(EMU) sh tests/bench/seabios-boot.sh
+
+# The block layer's sequential reads, aio=threads against aio=io_uring
+# (tests/bench/block-seqread.c; BENCH_DEPTH, BENCH_REQ; not a test).
+$(BUILD)/bench/block-seqread: tests/bench/block-seqread.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(quiet) "  CCLD    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+bench-block: $(BUILD)/bench/block-seqread
+	$(BUILD)/bench/block-seqread
 
 demo: emu
 	sh scripts/demo.sh

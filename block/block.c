@@ -106,8 +106,7 @@ void bdrv_unref(BlockDriverState *bs)
 }
 
 /* The protocol node: the host file itself. */
-static BlockDriverState *bdrv_open_file(const BlockOpenOptions *o,
-                                        Error **errp)
+static BlockDriverState *bdrv_open_file(const BlockOpenOptions *o, Error **errp)
 {
     const BlockDriver *drv = bdrv_find_format("file");
     g_assert(drv);
@@ -138,16 +137,71 @@ static const BlockDriver *probe_format(BlockDriverState *file, Error **errp)
     return bdrv_find_format(bdrv_probe_buf(buf, n));
 }
 
+/*
+ * The locks a node takes on its host file (QEMU's permissions, so that
+ * QEMU and qemu-img agree on who may open what; file-lock.c):
+ *   writable              read + write (+ resize for a format with
+ *                         metadata, qcow2); shares neither write nor,
+ *                         with metadata, resize
+ *   read-only, top raw    read; shares everything (a reader of a raw
+ *                         image does not mind a writer, as QEMU's -drive
+ *                         if=none and qemu-img info)
+ *   read-only, metadata   read; shares neither write nor resize (its
+ *   or backing            tables or the data under an overlay would
+ *                         change under it)
+ *   force_share (-U)      read; shares everything
+ */
+static int bdrv_lock_file(BlockDriverState *file, const BlockDriver *fmt,
+                          int depth, const BlockOpenOptions *o, Error **errp)
+{
+    if (!file->drv->set_perm || o->no_lock) {
+        return 0;
+    }
+    bool metadata = fmt && !fmt->is_protocol && strcmp(fmt->format_name, "raw");
+    uint64_t perm = BLK_PERM_CONSISTENT_READ, shared = BLK_PERM_ALL;
+    if (o->force_share) {
+        /* nothing more */
+    } else if (!o->read_only) {
+        perm |= BLK_PERM_WRITE | (metadata ? BLK_PERM_RESIZE : 0);
+        shared &= ~(BLK_PERM_WRITE | (metadata ? BLK_PERM_RESIZE : 0));
+    } else if (metadata || depth > 0) {
+        shared &= ~(BLK_PERM_WRITE | BLK_PERM_RESIZE);
+    }
+    return file->drv->set_perm(file, perm, shared, errp);
+}
+
+/* "opened as raw" once per image file, not at every open of it (change,
+ * a backing chain naming it twice). */
+static bool bdrv_first_probe_note(const char *filename)
+{
+    static GHashTable *seen;
+    static GMutex lock;
+    char *real = realpath(filename, NULL);
+    char *key = g_strdup(real ? real : filename);
+    free(real);
+    g_mutex_lock(&lock);
+    if (!seen) {
+        seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    }
+    bool first = g_hash_table_add(seen, key);
+    g_mutex_unlock(&lock);
+    return first;
+}
+
 static BlockDriverState *bdrv_open_depth(const BlockOpenOptions *o, int depth,
                                          Error **errp)
 {
     if (depth > MAX_BACKING_DEPTH) {
-        error_setg(errp,
-                   "'%s': backing chain deeper than %d images (a loop?)",
+        error_setg(errp, "'%s': backing chain deeper than %d images (a loop?)",
                    o->filename, MAX_BACKING_DEPTH);
         return NULL;
     }
     const BlockDriver *drv = NULL;
+    if (o->force_share && !o->read_only) {
+        error_setg(errp, "'%s': force-share (-U) needs a read-only open",
+                   o->filename);
+        return NULL;
+    }
     if (o->format) {
         drv = bdrv_find_format(o->format);
         if (!drv) {
@@ -156,7 +210,12 @@ static BlockDriverState *bdrv_open_depth(const BlockOpenOptions *o, int depth,
             return NULL;
         }
         if (drv->is_protocol) {
-            return bdrv_open_file(o, errp);
+            BlockDriverState *bs = bdrv_open_file(o, errp);
+            if (bs && bdrv_lock_file(bs, drv, depth, o, errp) < 0) {
+                bdrv_unref(bs);
+                return NULL;
+            }
+            return bs;
         }
     }
     BlockDriverState *file = bdrv_open_file(o, errp);
@@ -172,16 +231,28 @@ static BlockDriverState *bdrv_open_depth(const BlockOpenOptions *o, int depth,
         }
         probed = true;
     }
+    if (bdrv_lock_file(file, drv, depth, o, errp) < 0) {
+        bdrv_unref(file);
+        return NULL;
+    }
     BlockDriverState *bs = bdrv_new(drv, o->filename, o);
     bs->file = file;
     bs->probed = probed;
     bs->chain_depth = depth;
-    if (drv->open(bs, errp) < 0) {
+    if (drv->open && drv->open(bs, errp) < 0) {
         bs->file = NULL;
         bdrv_unref(file);
         bdrv_unref(bs->backing);
         bdrv_free(bs);
         return NULL;
+    }
+    /* One calm line; not for read-only opens (emu-img info, a CD image,
+     * a backing file): nothing writes there, nothing to protect. */
+    if (probed && !bs->read_only && !strcmp(drv->format_name, "raw") &&
+        bdrv_first_probe_note(bs->filename)) {
+        error_report("%s: no format given, opened as raw (format=raw says "
+                     "so and allows any write to sector 0)",
+                     bs->filename);
     }
     return bs;
 }
@@ -218,6 +289,7 @@ int bdrv_open_backing(BlockDriverState *bs, Error **errp)
         .cache = bs->opts.cache,
         .aio = bs->opts.aio,
         .no_lock = bs->opts.no_lock,
+        .force_share = bs->opts.force_share,
     };
     Error *err = NULL;
     bs->backing = bdrv_open_depth(&o, bs->chain_depth + 1, &err);
@@ -234,8 +306,7 @@ int bdrv_open_backing(BlockDriverState *bs, Error **errp)
 /* ---- Synchronous I/O ------------------------------------------------- */
 
 /* A request must lie within the node (formats: the virtual size). */
-static int check_request(BlockDriverState *bs, uint64_t offset,
-                         uint64_t bytes)
+static int check_request(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
 {
     int64_t len = bdrv_getlength(bs);
     if (len < 0) {
@@ -250,7 +321,11 @@ static int check_request(BlockDriverState *bs, uint64_t offset,
 int bdrv_preadv(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                 IOVector *qiov)
 {
-    int r = check_request(bs, offset, bytes);
+    /* Past the end of a protocol node reads zeros (a format reading whole
+     * sectors with O_DIRECT may run past an unaligned end of file). */
+    int r = bs->drv->is_protocol
+                ? (offset + bytes < offset ? -EIO : 0)
+                : check_request(bs, offset, bytes);
     if (r < 0) {
         return r;
     }
@@ -263,15 +338,18 @@ int bdrv_pwritev(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     if (bs->read_only) {
         return -EROFS;
     }
-    int r = check_request(bs, offset, bytes);
+    /* A protocol node grows when a format writes past its end (qcow2
+     * allocates clusters there); formats keep to their virtual size. */
+    int r = bs->drv->is_protocol
+                ? (offset + bytes < offset ? -EIO : 0)
+                : check_request(bs, offset, bytes);
     if (r < 0) {
         return r;
     }
     return bytes ? bs->drv->pwritev(bs, offset, bytes, qiov) : 0;
 }
 
-int bdrv_pread(BlockDriverState *bs, uint64_t offset, void *buf,
-               uint64_t bytes)
+int bdrv_pread(BlockDriverState *bs, uint64_t offset, void *buf, uint64_t bytes)
 {
     struct iovec one;
     IOVector v;
@@ -349,8 +427,7 @@ int bdrv_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
         return -EROFS;
     }
     if (!bs->drv->truncate) {
-        error_setg(errp, "format '%s' cannot be resized",
-                   bs->drv->format_name);
+        error_setg(errp, "format '%s' cannot be resized", bs->drv->format_name);
         return -ENOTSUP;
     }
     return bs->drv->truncate(bs, size, errp);
@@ -368,6 +445,25 @@ int bdrv_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
         return BDRV_BLOCK_DATA | BDRV_BLOCK_ALLOCATED;
     }
     return bs->drv->block_status(bs, offset, bytes, pnum);
+}
+
+int bdrv_aio_submit(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
+                    uint64_t bytes, IOVector *qiov, BdrvAioDoneFunc *done,
+                    void *opaque)
+{
+    if (!bs->drv->aio_submit) {
+        return -ENOTSUP;
+    }
+    if (op == BDRV_AIO_FLUSH) {
+        /* cache=unsafe: the synchronous path knows to do nothing. */
+        if (bs->opts.cache == BLOCK_CACHE_UNSAFE) {
+            return -ENOTSUP;
+        }
+    } else if ((op == BDRV_AIO_WRITE && bs->read_only) || !bytes ||
+               check_request(bs, offset, bytes) < 0) {
+        return -ENOTSUP;
+    }
+    return bs->drv->aio_submit(bs, op, offset, bytes, qiov, done, opaque);
 }
 
 int bdrv_create(const char *format, const char *filename,
@@ -392,8 +488,7 @@ int bdrv_commit(BlockDriverState *bs, Error **errp)
 {
     BlockDriverState *base = bs->backing;
     if (!base) {
-        error_setg(errp, "'%s' has no backing file to commit to",
-                   bs->filename);
+        error_setg(errp, "'%s' has no backing file to commit to", bs->filename);
         return -ENOTSUP;
     }
     int64_t len = bdrv_getlength(bs);
@@ -403,8 +498,10 @@ int bdrv_commit(BlockDriverState *bs, Error **errp)
         return -EIO;
     }
     if (base->read_only) {
-        error_setg(errp, "'%s' is open read-only: commit needs the image "
-                   "opened with backing_rw", base->filename);
+        error_setg(errp,
+                   "'%s' is open read-only: commit needs the image "
+                   "opened with backing_rw",
+                   base->filename);
         return -EROFS;
     }
     int r = 0;

@@ -1,11 +1,15 @@
 /*
- * The file protocol: a host file or block device, read and written with
- * preadv/pwritev from the block layer's worker threads.
+ * The file protocol: a host file or block device.
  *
- * cache= maps to open flags (O_DIRECT for none/directsync); a flush is a
- * real fdatasync.  Discard punches holes, zero writes use
- * FALLOC_FL_ZERO_RANGE, and block_status asks SEEK_DATA/SEEK_HOLE, so
- * sparse images stay sparse through emu-img convert.
+ * Requests run synchronously (preadv/pwritev) on the block layer's worker
+ * threads, or with aio=io_uring go to the node's ring (io-uring.c) when
+ * they need no bounce buffer.  cache= maps to open flags (O_DIRECT for
+ * none/directsync); O_DIRECT requests that are not aligned to what the
+ * file system wants (probed at open) go through an aligned bounce buffer,
+ * partial blocks by read-modify-write.  A flush is a real fdatasync.
+ * Discard punches holes, zero writes use FALLOC_FL_ZERO_RANGE, and
+ * block_status asks SEEK_DATA/SEEK_HOLE, so sparse images stay sparse
+ * through emu-img convert.  Image locking is in file-lock.c.
  */
 #include "emu/common.h"
 #include <glib.h>
@@ -14,13 +18,53 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "block/block-int.h"
+#include "block/file-posix.h"
 #include "emu/error.h"
 
-typedef struct FileState {
-    int fd;
-    bool is_blockdev;
-} FileState;
+/* What we assume when the kernel does not say: a page is right for every
+ * O_DIRECT file system we know (over-alignment is always allowed). */
+#define FALLBACK_ALIGN 4096
+
+static bool is_pow2(uint32_t x)
+{
+    return x && !(x & (x - 1));
+}
+
+/* The alignment O_DIRECT needs for offsets/lengths and for buffers:
+ * statx(STATX_DIOALIGN) where the kernel knows (Linux 6.1), the logical
+ * sector size of a block device, else the smallest read that works. */
+static void file_probe_alignment(FileState *s)
+{
+    uint32_t req = 0, mem = 0;
+#ifdef STATX_DIOALIGN
+    struct statx sx;
+    if (statx(s->fd, "", AT_EMPTY_PATH, STATX_DIOALIGN, &sx) == 0 &&
+        (sx.stx_mask & STATX_DIOALIGN)) {
+        req = sx.stx_dio_offset_align;
+        mem = sx.stx_dio_mem_align;
+    }
+#endif
+    int ss;
+    if (!req && s->is_blockdev && ioctl(s->fd, BLKSSZGET, &ss) == 0) {
+        req = ss;
+    }
+    if (!req) {
+        /* A read that returns data proves the size (an empty file proves
+         * nothing: keep the fallback). */
+        void *buf = NULL;
+        if (posix_memalign(&buf, FALLBACK_ALIGN, FALLBACK_ALIGN) == 0) {
+            for (uint32_t a = 512; a <= FALLBACK_ALIGN; a *= 2) {
+                if (pread(s->fd, buf, a, 0) > 0) {
+                    req = a;
+                    break;
+                }
+            }
+            free(buf);
+        }
+    }
+    s->req_align = is_pow2(req) ? req : FALLBACK_ALIGN;
+    s->buf_align = is_pow2(mem) ? mem : FALLBACK_ALIGN;
+}
 
 static int file_open(BlockDriverState *bs, Error **errp)
 {
@@ -40,15 +84,13 @@ static int file_open(BlockDriverState *bs, Error **errp)
     }
     if (s->fd < 0) {
         int e = errno;
-        error_setg(errp, "Could not open '%s': %s", bs->filename,
-                   strerror(e));
+        error_setg(errp, "Could not open '%s': %s", bs->filename, strerror(e));
         return -e;
     }
     struct stat st;
     if (fstat(s->fd, &st) < 0) {
         int e = errno;
-        error_setg(errp, "Could not stat '%s': %s", bs->filename,
-                   strerror(e));
+        error_setg(errp, "Could not stat '%s': %s", bs->filename, strerror(e));
         close(s->fd);
         return -e;
     }
@@ -58,25 +100,98 @@ static int file_open(BlockDriverState *bs, Error **errp)
         return -EISDIR;
     }
     s->is_blockdev = S_ISBLK(st.st_mode);
+    s->direct = flags & O_DIRECT;
+    s->req_align = s->buf_align = 1;
+    if (s->direct) {
+        file_probe_alignment(s);
+    }
+    g_mutex_init(&s->rmw_lock);
+    g_cond_init(&s->rmw_cond);
+    s->locking = !bs->opts.no_lock;
+    s->perm = 0;
+    s->shared = BLK_PERM_ALL;
+    if (bs->opts.aio == BLOCK_AIO_IO_URING) {
+        s->ring = luring_new(bs->filename, errp);
+        if (!s->ring) {
+            close(s->fd);
+            g_mutex_clear(&s->rmw_lock);
+            g_cond_clear(&s->rmw_cond);
+            return -ENOTSUP;
+        }
+    }
     return 0;
 }
 
 static void file_close(BlockDriverState *bs)
 {
     FileState *s = bs->opaque;
-    close(s->fd);
+    luring_free(s->ring);
+    close(s->fd); /* also drops the image locks */
+    g_mutex_clear(&s->rmw_lock);
+    g_cond_clear(&s->rmw_cond);
 }
 
-/* Do the whole transfer: short reads/writes and EINTR are retried; reads
- * past the end of the file give zeros (a raw image shorter than its
- * virtual size, as a growing file is). */
-static int file_rw(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
-                   IOVector *qiov, bool is_write)
+/* ---- Writers and read-modify-write (see FileState) ------------------- */
+
+bool file_writer_try_begin(FileState *s)
 {
-    FileState *s = bs->opaque;
+    g_mutex_lock(&s->rmw_lock);
+    bool ok = !s->rmw_active && !s->rmw_waiting;
+    s->writers += ok;
+    g_mutex_unlock(&s->rmw_lock);
+    return ok;
+}
+
+static void file_writer_begin(FileState *s)
+{
+    g_mutex_lock(&s->rmw_lock);
+    while (s->rmw_active || s->rmw_waiting) {
+        g_cond_wait(&s->rmw_cond, &s->rmw_lock);
+    }
+    s->writers++;
+    g_mutex_unlock(&s->rmw_lock);
+}
+
+void file_writer_end(FileState *s)
+{
+    g_mutex_lock(&s->rmw_lock);
+    s->writers--;
+    g_cond_broadcast(&s->rmw_cond);
+    g_mutex_unlock(&s->rmw_lock);
+}
+
+static void file_rmw_begin(FileState *s)
+{
+    g_mutex_lock(&s->rmw_lock);
+    s->rmw_waiting++;
+    while (s->rmw_active || s->writers) {
+        g_cond_wait(&s->rmw_cond, &s->rmw_lock);
+    }
+    s->rmw_waiting--;
+    s->rmw_active = true;
+    g_mutex_unlock(&s->rmw_lock);
+}
+
+static void file_rmw_end(FileState *s)
+{
+    g_mutex_lock(&s->rmw_lock);
+    s->rmw_active = false;
+    g_cond_broadcast(&s->rmw_cond);
+    g_mutex_unlock(&s->rmw_lock);
+}
+
+/* ---- Transfers ---------------------------------------------------------- */
+
+/* Do the whole transfer of [qoff, qoff + bytes) of qiov at offset: short
+ * reads/writes and EINTR are retried; reads past the end of the file give
+ * zeros (a raw image shorter than its virtual size, as a growing file
+ * is; with O_DIRECT the end of the file need not be aligned). */
+static int file_rw_plain(FileState *s, uint64_t offset, uint64_t bytes,
+                         IOVector *qiov, size_t qoff, bool is_write)
+{
     IOVector v;
     iovec_init(&v, qiov->niov);
-    iovec_concat(&v, qiov, 0, bytes);
+    iovec_concat(&v, qiov, qoff, bytes);
     int r = 0;
     uint64_t done = 0;
     while (done < bytes) {
@@ -103,24 +218,135 @@ static int file_rw(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
             r = -errno;
             break;
         }
-        if (n == 0) {
-            if (is_write) {
-                r = -EIO;
-            } else {
-                iov_memset(qiov->iov, qiov->niov, done, 0, bytes - done);
-            }
+        if (n == 0 && is_write) {
+            r = -EIO;
             break;
         }
         done += n;
+        if (!is_write && (n == 0 || (s->direct && done % s->req_align))) {
+            iov_memset(v.iov, v.niov, done, 0, bytes - done);
+            break;
+        }
     }
     iovec_destroy(&v);
+    return r;
+}
+
+/* Can the request go to the kernel as it is? */
+static bool file_is_aligned(FileState *s, uint64_t offset, uint64_t bytes,
+                            IOVector *qiov, size_t qoff)
+{
+    if (!s->direct) {
+        return true;
+    }
+    if ((offset | bytes) & (s->req_align - 1)) {
+        return false;
+    }
+    uint64_t left = bytes;
+    for (int i = 0; i < qiov->niov && left; i++) {
+        uintptr_t base = (uintptr_t)qiov->iov[i].iov_base;
+        size_t len = qiov->iov[i].iov_len;
+        if (qoff >= len) {
+            qoff -= len;
+            continue;
+        }
+        base += qoff;
+        len = MIN(len - qoff, left);
+        qoff = 0;
+        if ((base & (s->buf_align - 1)) || (len & (s->req_align - 1))) {
+            return false;
+        }
+        left -= len;
+    }
+    return true;
+}
+
+/* O_DIRECT with a request the kernel would refuse: through an aligned
+ * buffer covering the aligned blocks around it. */
+static int file_rw_bounce(FileState *s, uint64_t offset, uint64_t bytes,
+                          IOVector *qiov, size_t qoff, bool is_write)
+{
+    uint64_t a = s->req_align;
+    uint64_t start = offset & ~(a - 1);
+    uint64_t end = (offset + bytes + a - 1) & ~(a - 1);
+    size_t len = end - start;
+    void *buf;
+    if (posix_memalign(&buf, MAX(s->buf_align, sizeof(void *)), len)) {
+        return -ENOMEM;
+    }
+    struct iovec one;
+    IOVector v;
+    int r = 0;
+    if (!is_write) {
+        iovec_init_buf(&v, &one, buf, len);
+        r = file_rw_plain(s, start, len, &v, 0, false);
+        if (r == 0) {
+            iov_from_buf(qiov->iov, qiov->niov, qoff,
+                         (char *)buf + (offset - start), bytes);
+        }
+        free(buf);
+        return r;
+    }
+    bool head = start != offset, tail = end != offset + bytes;
+    if (head || tail) {
+        file_rmw_begin(s);
+    } else {
+        file_writer_begin(s);
+    }
+    if (head) {
+        iovec_init_buf(&v, &one, buf, a);
+        r = file_rw_plain(s, start, a, &v, 0, false);
+    }
+    if (r == 0 && tail && !(head && len == a)) {
+        iovec_init_buf(&v, &one, (char *)buf + len - a, a);
+        r = file_rw_plain(s, end - a, a, &v, 0, false);
+    }
+    struct stat st;
+    if (r == 0 && (head || tail) && fstat(s->fd, &st) < 0) {
+        r = -errno;
+    }
+    if (r == 0) {
+        iov_to_buf(qiov->iov, qiov->niov, qoff, (char *)buf + (offset - start),
+                   bytes);
+        iovec_init_buf(&v, &one, buf, len);
+        r = file_rw_plain(s, start, len, &v, 0, true);
+    }
+    /* The tail block of a file whose size is not aligned: the write grew
+     * the file to the block's end; give it its size back. */
+    if (r == 0 && (head || tail) && !s->is_blockdev &&
+        (uint64_t)st.st_size < end && (uint64_t)st.st_size >= offset + bytes &&
+        ftruncate(s->fd, st.st_size) < 0) {
+        r = -errno;
+    }
+    if (head || tail) {
+        file_rmw_end(s);
+    } else {
+        file_writer_end(s);
+    }
+    free(buf);
+    return r;
+}
+
+int file_rw(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+            IOVector *qiov, size_t qoff, bool is_write)
+{
+    FileState *s = bs->opaque;
+    if (!file_is_aligned(s, offset, bytes, qiov, qoff)) {
+        return file_rw_bounce(s, offset, bytes, qiov, qoff, is_write);
+    }
+    if (!is_write || !s->direct) {
+        return file_rw_plain(s, offset, bytes, qiov, qoff, is_write);
+    }
+    file_writer_begin(s);
+    int r = file_rw_plain(s, offset, bytes, qiov, qoff, true);
+    file_writer_end(s);
     return r;
 }
 
 static int file_preadv(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                        IOVector *qiov)
 {
-    return file_rw(bs, offset, bytes, qiov, false);
+    return file_rw(bs, offset, bytes, qiov, 0, false);
 }
 
 static int file_pwritev(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
@@ -128,7 +354,7 @@ static int file_pwritev(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
 {
     /* Write-through (cache=writethrough, or the guest turned its write
      * cache off) is the BlockBackend's flush after each write. */
-    return file_rw(bs, offset, bytes, qiov, true);
+    return file_rw(bs, offset, bytes, qiov, 0, true);
 }
 
 static int file_flush(BlockDriverState *bs)
@@ -142,8 +368,7 @@ static int64_t file_getlength(BlockDriverState *bs)
     FileState *s = bs->opaque;
     if (s->is_blockdev) {
         uint64_t size;
-        return ioctl(s->fd, BLKGETSIZE64, &size) < 0 ? -errno
-                                                      : (int64_t)size;
+        return ioctl(s->fd, BLKGETSIZE64, &size) < 0 ? -errno : (int64_t)size;
     }
     struct stat st;
     return fstat(s->fd, &st) < 0 ? -errno : st.st_size;
@@ -173,10 +398,8 @@ static int file_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
     return 0;
 }
 
-static int file_pdiscard(BlockDriverState *bs, uint64_t offset,
-                         uint64_t bytes)
+static int file_pdiscard_locked(FileState *s, uint64_t offset, uint64_t bytes)
 {
-    FileState *s = bs->opaque;
     if (s->is_blockdev) {
         uint64_t range[2] = {offset, bytes};
         ioctl(s->fd, BLKDISCARD, range);
@@ -191,6 +414,21 @@ static int file_pdiscard(BlockDriverState *bs, uint64_t offset,
     return 0;
 }
 
+/* Discards and zero writes change data too: an RMW must not overlap
+ * them (O_DIRECT only, see FileState). */
+static int file_pdiscard(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
+{
+    FileState *s = bs->opaque;
+    if (s->direct) {
+        file_writer_begin(s);
+    }
+    int r = file_pdiscard_locked(s, offset, bytes);
+    if (s->direct) {
+        file_writer_end(s);
+    }
+    return r;
+}
+
 static int file_pwrite_zeroes(BlockDriverState *bs, uint64_t offset,
                               uint64_t bytes)
 {
@@ -198,10 +436,15 @@ static int file_pwrite_zeroes(BlockDriverState *bs, uint64_t offset,
     if (s->is_blockdev) {
         return -ENOTSUP;
     }
-    if (fallocate(s->fd, FALLOC_FL_ZERO_RANGE, offset, bytes) == 0) {
-        return 0;
+    if (s->direct) {
+        file_writer_begin(s);
     }
-    return errno == EOPNOTSUPP ? -ENOTSUP : -errno;
+    int r =
+        fallocate(s->fd, FALLOC_FL_ZERO_RANGE, offset, bytes) < 0 ? -errno : 0;
+    if (s->direct) {
+        file_writer_end(s);
+    }
+    return r == -EOPNOTSUPP ? -ENOTSUP : r;
 }
 
 static int file_block_status(BlockDriverState *bs, uint64_t offset,
@@ -229,6 +472,71 @@ static int file_block_status(BlockDriverState *bs, uint64_t offset,
     return BDRV_BLOCK_DATA | BDRV_BLOCK_ALLOCATED;
 }
 
+/* ---- aio=io_uring ------------------------------------------------------ */
+
+typedef struct FileAioReq {
+    BlockDriverState *bs;
+    BdrvAioOp op;
+    uint64_t offset, bytes;
+    IOVector *qiov;
+    bool writer; /* counted in FileState.writers */
+    BdrvAioDoneFunc *done;
+    void *opaque;
+} FileAioReq;
+
+/* In the reaper thread: the kernel's result for one request. */
+static void file_aio_done(void *opaque, int64_t res)
+{
+    FileAioReq *a = opaque;
+    FileState *s = a->bs->opaque;
+    int ret = res < 0 ? (int)res : 0;
+    if (res >= 0 && a->op != BDRV_AIO_FLUSH && (uint64_t)res < a->bytes) {
+        /* A short transfer (the end of the file, a signal): finish it
+         * here, as the synchronous path would. */
+        if (a->op == BDRV_AIO_READ && (res == 0 || s->direct)) {
+            iov_memset(a->qiov->iov, a->qiov->niov, res, 0, a->bytes - res);
+        } else {
+            ret = file_rw_plain(s, a->offset + res, a->bytes - res, a->qiov,
+                                res, a->op == BDRV_AIO_WRITE);
+        }
+    }
+    if (a->writer) {
+        file_writer_end(s);
+    }
+    a->done(a->opaque, ret);
+    g_free(a);
+}
+
+static int file_aio_submit(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
+                           uint64_t bytes, IOVector *qiov,
+                           BdrvAioDoneFunc *done, void *opaque)
+{
+    FileState *s = bs->opaque;
+    if (!s->ring) {
+        return -ENOTSUP;
+    }
+    if (op != BDRV_AIO_FLUSH &&
+        (qiov->size != bytes || !file_is_aligned(s, offset, bytes, qiov, 0))) {
+        return -ENOTSUP;
+    }
+    bool writer = op == BDRV_AIO_WRITE && s->direct;
+    if (writer && !file_writer_try_begin(s)) {
+        return -ENOTSUP;
+    }
+    FileAioReq *a = g_new(FileAioReq, 1);
+    *a = (FileAioReq){bs, op, offset, bytes, qiov, writer, done, opaque};
+    int r = luring_submit(s->ring, s->fd, op, offset, qiov ? qiov->iov : NULL,
+                          qiov ? qiov->niov : 0, file_aio_done, a);
+    if (r < 0) {
+        if (writer) {
+            file_writer_end(s);
+        }
+        g_free(a);
+        return -ENOTSUP;
+    }
+    return 0;
+}
+
 static const BlockDriver bdrv_file = {
     .format_name = "file",
     .instance_size = sizeof(FileState),
@@ -244,5 +552,7 @@ static const BlockDriver bdrv_file = {
     .pdiscard = file_pdiscard,
     .pwrite_zeroes = file_pwrite_zeroes,
     .block_status = file_block_status,
+    .set_perm = file_lock_set_perm,
+    .aio_submit = file_aio_submit,
 };
 BLOCK_DRIVER_REGISTER(bdrv_file)

@@ -15,16 +15,6 @@
 #include "block/block-int.h"
 #include "emu/error.h"
 
-static int raw_open(BlockDriverState *bs, Error **errp)
-{
-    if (bs->probed && !bs->read_only) {
-        error_report("%s: no format given, opened as raw "
-                "(format=raw says so and allows any write to sector 0)",
-                bs->filename);
-    }
-    return 0;
-}
-
 static int raw_preadv(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                       IOVector *qiov)
 {
@@ -40,10 +30,10 @@ static bool raw_write_changes_format(BlockDriverState *bs, uint64_t offset,
     }
     uint8_t buf[512];
     /* Formats' requests are 512-aligned: offset 0 covers all of sector 0. */
-    size_t n = iov_to_buf(qiov->iov, qiov->niov, 0, buf,
-                          MIN(bytes, sizeof(buf)));
-    if (n < sizeof(buf) && bdrv_pread(bs->file, n, buf + n,
-                                      sizeof(buf) - n) < 0) {
+    size_t n =
+        iov_to_buf(qiov->iov, qiov->niov, 0, buf, MIN(bytes, sizeof(buf)));
+    if (n < sizeof(buf) &&
+        bdrv_pread(bs->file, n, buf + n, sizeof(buf) - n) < 0) {
         memset(buf + n, 0, sizeof(buf) - n);
     }
     return strcmp(bdrv_probe_buf(buf, sizeof(buf)), "raw") != 0;
@@ -63,6 +53,18 @@ static int raw_pwritev(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
         return -EPERM;
     }
     return bdrv_pwritev(bs->file, offset, bytes, qiov);
+}
+
+/* Straight to the file's io_uring, except writes to sector 0 of a probed
+ * image, which the synchronous path checks. */
+static int raw_aio_submit(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
+                          uint64_t bytes, IOVector *qiov, BdrvAioDoneFunc *done,
+                          void *opaque)
+{
+    if (op == BDRV_AIO_WRITE && bs->probed && offset < 512) {
+        return -ENOTSUP;
+    }
+    return bdrv_aio_submit(bs->file, op, offset, bytes, qiov, done, opaque);
 }
 
 static int raw_pwrite_zeroes(BlockDriverState *bs, uint64_t offset,
@@ -126,7 +128,6 @@ static int raw_create(const char *filename, const BlockCreateOptions *o,
 
 static const BlockDriver bdrv_raw = {
     .format_name = "raw",
-    .open = raw_open,
     .preadv = raw_preadv,
     .pwritev = raw_pwritev,
     .pwrite_zeroes = raw_pwrite_zeroes,
@@ -136,5 +137,6 @@ static const BlockDriver bdrv_raw = {
     .truncate = raw_truncate,
     .block_status = raw_block_status,
     .create = raw_create,
+    .aio_submit = raw_aio_submit,
 };
 BLOCK_DRIVER_REGISTER(bdrv_raw)

@@ -17,6 +17,9 @@
  * metadata (the file driver needs nothing; qcow2 holds its lock around
  * metadata).  Offsets and lengths are in bytes; requests reaching a
  * driver are within the node's length, and for formats aligned to 512.
+ * (Added by blkcore: a driver may also offer aio_submit, which the
+ * BlockBackend tries first: the file protocol with aio=io_uring.
+ * docs/devel/block.md describes the threads and a request's path.)
  */
 #ifndef BLOCK_BLOCK_INT_H
 #define BLOCK_BLOCK_INT_H
@@ -62,6 +65,9 @@ typedef struct BlockOpenOptions {
     /* Open the first backing level read-write (commit); the rest of the
      * chain stays read-only. */
     bool backing_rw;
+    /* Added by blkcore: -U / force-share (emu-img): read-only, takes no
+     * write-blocking lock and is not refused by other users' locks. */
+    bool force_share;
 } BlockOpenOptions;
 
 struct BlockDriverState {
@@ -136,6 +142,30 @@ typedef struct BlockCreateOptions {
     const char *preallocation;  /* NULL/"off"; others refused clearly */
 } BlockCreateOptions;
 
+/*
+ * Image locking (added by blkcore; QEMU's scheme, block/file-lock.c).
+ * Permissions a user of a node takes (perm) and those it lets others take
+ * (shared); the file protocol turns them into OFD locks on the bytes
+ * 100 + bit (perm held) and 200 + bit (perm not shared), the offsets QEMU
+ * uses, so emu, QEMU and qemu-img see each other's locks.
+ */
+#define BLK_PERM_CONSISTENT_READ 0x01
+#define BLK_PERM_WRITE 0x02
+#define BLK_PERM_WRITE_UNCHANGED 0x04
+#define BLK_PERM_RESIZE 0x08
+#define BLK_PERM_ALL 0x0f
+
+/* Added by blkcore: asynchronous requests a driver may start itself
+ * (the file protocol with aio=io_uring; raw passes them down). */
+typedef enum BdrvAioOp {
+    BDRV_AIO_READ,
+    BDRV_AIO_WRITE,
+    BDRV_AIO_FLUSH,
+} BdrvAioOp;
+/* Called once, from any thread (the io_uring reaper), never from inside
+ * the submitting call. */
+typedef void BdrvAioDoneFunc(void *opaque, int ret);
+
 /* block_status flags: what a range of a node is (convert, compare, map). */
 #define BDRV_BLOCK_DATA 0x1  /* reads from this layer (or its file) */
 #define BDRV_BLOCK_ZERO 0x2  /* reads as zeros */
@@ -185,6 +215,19 @@ struct BlockDriver {
                                const char *fmt);
     /* Empty the layer (emu-img commit without -d? qemu-img's make_empty). */
     int (*make_empty)(BlockDriverState *bs);
+    /* Added by blkcore, optional.  Protocols: lock the image for perm/
+     * shared (BLK_PERM_*), failing with a message naming the image when
+     * another process holds a conflicting lock. */
+    int (*set_perm)(BlockDriverState *bs, uint64_t perm, uint64_t shared,
+                    Error **errp);
+    /* Added by blkcore, optional: start the request without blocking and
+     * return 0 (done runs later, from another thread), or -ENOTSUP (and
+     * nothing else) when it must run synchronously on a worker: the
+     * caller then calls preadv/pwritev/flush as usual.  qiov stays valid
+     * until done has run. */
+    int (*aio_submit)(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
+                      uint64_t bytes, IOVector *qiov, BdrvAioDoneFunc *done,
+                      void *opaque);
 };
 
 void bdrv_register(const BlockDriver *drv);
@@ -224,6 +267,12 @@ int64_t bdrv_getlength(BlockDriverState *bs);
 int bdrv_truncate(BlockDriverState *bs, uint64_t size, Error **errp);
 int bdrv_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                       uint64_t *pnum);
+/* Added by blkcore: the driver's aio_submit after the checks of the
+ * synchronous path (bounds, read-only); -ENOTSUP when the request must
+ * take the synchronous path (which then reports any error). */
+int bdrv_aio_submit(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
+                    uint64_t bytes, IOVector *qiov, BdrvAioDoneFunc *done,
+                    void *opaque);
 int bdrv_create(const char *format, const char *filename,
                 const BlockCreateOptions *o, Error **errp);
 /* Copy every range this layer allocated into its backing (commit). */

@@ -104,6 +104,7 @@ typedef enum BlockAcctType {
     BLOCK_ACCT_READ,
     BLOCK_ACCT_WRITE,
     BLOCK_ACCT_FLUSH,
+    BLOCK_ACCT_UNMAP, /* discards (added by blkcore: info blockstats) */
     BLOCK_ACCT_MAX
 } BlockAcctType;
 /* The block layer counts every request itself; nothing for devices to do. */
