@@ -112,6 +112,7 @@ check-cli: $(EMU)
 check-guests: $(EMU) guests
 	$(TEST_ENV) sh tests/guests/run.sh
 	$(TEST_ENV) sh tests/guests/power.sh
+	$(TEST_ENV) sh tests/guests/floppy.sh || [ $$? -eq 77 ]
 
 check-functional: $(EMU)
 	$(TEST_ENV) sh tests/functional/run.sh

@@ -12,7 +12,7 @@
 #
 # Environment: EMU (default ./emu), EMU_BUILD (default build: where the
 # unit tests are), EMU_ACCELS (default "kvm"), TIERS
-# (default "unit fuzz cli guests power functional"), and whatever the tier scripts
+# (default "unit fuzz cli guests power floppy functional"), and whatever the tier scripts
 # take.
 set -u
 
@@ -20,7 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 cd "$root" || exit 1
-TIERS=${TIERS:-unit fuzz cli guests power functional}
+TIERS=${TIERS:-unit fuzz cli guests power floppy functional}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/emu-check.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -37,6 +37,7 @@ for tier in $TIERS; do
         cli) script=tests/cli/run.sh ;;
         guests) script=tests/guests/run.sh ;;
         power) script=tests/guests/power.sh ;;
+        floppy) script=tests/guests/floppy.sh ;;
         functional) script=tests/functional/run.sh ;;
         *) echo "run-all: unknown tier $tier" >&2; exit 2 ;;
     esac

@@ -120,9 +120,26 @@ void pc_cmos_init(Machine *m, PCBoard *b)
     rtc_set_cmos(rtc, 0x5d, (above >> 16) & 0xff);
     /* CPU count - 1 */
     rtc_set_cmos(rtc, 0x5f, m->nr_cpus - 1);
-    /* Equipment byte: math coprocessor, no floppy, display "EGA/VGA" */
+    /* Equipment byte: math coprocessor, display "EGA/VGA"; the floppy
+     * bits are pc_cmos_set_floppies'. */
     rtc_set_cmos(rtc, 0x14, 0x02 | (m->opts.graphics ? 0 : 0x30));
     /* The boot order bytes 0x3D/0x38: pc_boot_reset (pc-boot.c). */
+}
+
+void pc_cmos_set_floppies(PCBoard *b)
+{
+    int t0 = fdc_drive_cmos_type(b->fdc, 0);
+    int t1 = fdc_drive_cmos_type(b->fdc, 1);
+    int n = (t0 != 0) + (t1 != 0);
+    /* Equipment byte: bit 0 "diskette drives present", bits 6-7 their
+     * number - 1 (IBM AT Technical Reference, CMOS 14h). */
+    uint8_t equip = rtc_get_cmos(b->rtc, 0x14) & ~0xc1;
+
+    if (n) {
+        equip |= 0x01 | ((n - 1) << 6);
+    }
+    rtc_set_cmos(b->rtc, 0x10, (t0 << 4) | t1);
+    rtc_set_cmos(b->rtc, 0x14, equip);
 }
 
 /* ---- fw_cfg: what SeaBIOS reads ---------------------------------------- */

@@ -10,6 +10,7 @@
 #include "emu/machine.h"
 #include "emu/memory.h"
 #include "hw/acpi/piix4.h"
+#include "hw/block/fdc.h"
 #include "hw/intc/i8259.h"
 #include "hw/isa/isa.h"
 #include "hw/nvram/fw_cfg.h"
@@ -42,6 +43,7 @@ typedef struct PCBoard {
     PIIX4PMState *pm;
     MC146818State *rtc;
     FWCfgState *fw_cfg;
+    FDCtrlState *fdc;
     IRQ *intr;
     IRQ *a20;
     PCBootOptions boot;
@@ -54,6 +56,10 @@ typedef struct PCBoard {
 int pc_load_bios(Machine *m, PCBoard *b, Error **errp);
 /* The CMOS bytes SeaBIOS and DOS read (memory sizes, boot order...). */
 void pc_cmos_init(Machine *m, PCBoard *b);
+/* CMOS 0x10 (floppy drive types) and the floppy bits of the equipment
+ * byte 0x14, from the drives on the controller: at every reset, since
+ * -device floppy comes after the board. */
+void pc_cmos_set_floppies(PCBoard *b);
 /* The fw_cfg items SeaBIOS reads (RAM size, CPUs, e820, console...). */
 void pc_fw_cfg_init(Machine *m, PCBoard *b);
 

@@ -17,7 +17,9 @@
  *
  *   PCI 00.0 i440FX host bridge, 01.0 PIIX3 ISA bridge, 01.3 PIIX4 PM
  *   ISA: 2x i8259 + ELCR, i8254 + port 0x61, MC146818 RTC, 16550A x4,
- *        i8042 + PS/2, port 0x92, fw_cfg, debugcon, isa-debug-exit (-device)
+ *        i8042 + PS/2, port 0x92, 2x i8257 DMA, 82077AA floppy
+ *        controller (floppy-bus.0), fw_cfg, debugcon, isa-debug-exit
+ *        (-device)
  *
  * Boot: SeaBIOS (or -bios) from the reset vector, or -kernel straight into
  * the kernel's 32-bit entry (hw/pc/loader.c) with ACPI tables so that the
@@ -31,8 +33,10 @@
 #include "emu/main-loop.h"
 #include "emu/monitor.h"
 #include "hw/acpi/piix4.h"
+#include "hw/block/fdc.h"
 #include "hw/input/i8042.h"
 #include "hw/intc/i8259.h"
+#include "hw/isa/i8257.h"
 #include "hw/isa/isa.h"
 #include "hw/isa/piix3.h"
 #include "hw/misc/pcspk.h"
@@ -95,6 +99,14 @@ static int pc_create_isa_devices(Machine *m, PCBoard *b, Error **errp)
         return -1;
     }
     if (!port92_init(&b->isa, b->a20, errp)) {
+        return -1;
+    }
+    /* ISA DMA before the devices that take a channel. */
+    if (i8257_init_pc(&b->isa, errp) < 0) {
+        return -1;
+    }
+    b->fdc = fdc_init_isa(&b->isa, errp);
+    if (!b->fdc) {
         return -1;
     }
     b->fw_cfg = fw_cfg_init_io(&b->isa, PC_FW_CFG_IOBASE, &b->as_mem, errp);
@@ -217,6 +229,7 @@ static void pc_machine_reset(Machine *m)
     Error *err = NULL;
 
     devices_reset_all();
+    pc_cmos_set_floppies(b);
     pc_boot_reset(m, b); /* -boot once= holds for the first boot only */
     cpu_reset(cpu);
     if (m->opts.kernel) {

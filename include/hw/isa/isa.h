@@ -32,6 +32,10 @@ typedef struct ISABus {
     IRQ *irqs[16];
     ISAPortRange ports[ISA_MAX_PORT_RANGES];
     int nr_ports;
+    /* The ISA DMA controllers, set by their realize (hw/isa/i8257.c):
+     * [0] channels 0-3 (8-bit), [1] channels 4-7 (16-bit).  Devices use
+     * them through hw/isa/isa-dma.h. */
+    struct I8257State *dma[2];
 } ISABus;
 
 /* Register the bus (name NULL: "isa.<n>") over these spaces; irqs stay
