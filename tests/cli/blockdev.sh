@@ -184,11 +184,20 @@ fi
 # --- -snapshot: a guest writes sector 2 of its disk.
 boot=build/guests/bootsect-write.bin
 accel=$(default_accels | awk '{print $1}')
+# The disk the boot sector runs from: an IDE disk, or while IDE is not
+# built a floppy (under the translator: SeaBIOS's floppy reads time out
+# under KVM for now, which is the floppy controller's business, not this
+# test's).
+snap_accel=$accel snap_if=ide snap_size=1M snap_opt=-hda
+if ! "$EMU" -device help 2>/dev/null | grep -q '"ide-hd"' &&
+    "$EMU" -device help 2>/dev/null | grep -q '"floppy"'; then
+    snap_accel=tcg snap_if=floppy snap_size=1440K snap_opt=-fda
+fi
 boot_disk() { # boot_disk IMAGE EXTRA-ARGS...: runs it, sets $st
     d=$1
     shift
     mkdir -p "$tmp/tmpdir"
-    TMPDIR=$tmp/tmpdir timeout -k 2 "$BOOT_TIMEOUT" "$EMU" -accel "$accel" $Q \
+    TMPDIR=$tmp/tmpdir timeout -k 2 "$BOOT_TIMEOUT" "$EMU" -accel "$snap_accel" $Q \
         -device isa-debug-exit "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
     st=$?
 }
@@ -197,10 +206,10 @@ zero16=00000000000000000000000000000000
 if [ ! -f "$boot" ]; then
     skip "-snapshot" "$boot not built (make guests)"
 else
-    truncate -s 1M "$tmp/a.img"
+    truncate -s $snap_size "$tmp/a.img"
     dd if="$boot" of="$tmp/a.img" conv=notrunc 2>/dev/null
     cp "$tmp/a.img" "$tmp/b.img"
-    boot_disk "$tmp/a.img" -drive "file=$tmp/a.img,format=raw"
+    boot_disk "$tmp/a.img" -drive "file=$tmp/a.img,format=raw,if=$snap_if"
     if grep -q "not built yet" "$tmp/err"; then
         skip "-snapshot" "$(head -n 1 "$tmp/err")"
     elif [ $st -ne 33 ]; then
@@ -208,8 +217,8 @@ else
     elif [ "$(sector2 "$tmp/a.img")" = "$zero16" ]; then
         fail "guest writes its disk" "sector 2 still zero after the guest wrote it"
     else
-        pass "guest writes its disk (sector 2 written)"
-        boot_disk "$tmp/b.img" -snapshot -hda "$tmp/b.img"
+        pass "guest writes its $snap_if disk (sector 2 written)"
+        boot_disk "$tmp/b.img" -snapshot $snap_opt "$tmp/b.img"
         if grep -q "'qcow2' is not a known format" "$tmp/err"; then
             skip "-snapshot" "the qcow2 driver is not built yet (overlays are qcow2)"
         elif [ $st -ne 33 ]; then
@@ -219,11 +228,11 @@ else
         elif [ -n "$(ls -A "$tmp/tmpdir")" ]; then
             fail "-snapshot" "left in \$TMPDIR: $(ls -A "$tmp/tmpdir" | head -n 1)"
         else
-            pass "-snapshot: the guest wrote, the base is untouched, no overlay left"
+            pass "-snapshot ($snap_opt): the guest wrote, the base is untouched, no overlay left"
         fi
         cp "$tmp/a.img" "$tmp/c.img"
         dd if=/dev/zero of="$tmp/c.img" bs=512 seek=1 count=1 conv=notrunc 2>/dev/null
-        boot_disk "$tmp/c.img" -drive "file=$tmp/c.img,format=raw,snapshot=on"
+        boot_disk "$tmp/c.img" -drive "file=$tmp/c.img,format=raw,if=$snap_if,snapshot=on"
         if grep -q "'qcow2' is not a known format" "$tmp/err"; then
             skip "snapshot=on" "the qcow2 driver is not built yet (overlays are qcow2)"
         elif [ $st -eq 33 ] && [ "$(sector2 "$tmp/c.img")" = "$zero16" ]; then
