@@ -11,6 +11,7 @@
 #include "emu/memory.h"
 #include "hw/acpi/piix4.h"
 #include "hw/block/fdc.h"
+#include "hw/ide/ide.h"
 #include "hw/intc/i8259.h"
 #include "hw/isa/isa.h"
 #include "hw/nvram/fw_cfg.h"
@@ -19,6 +20,9 @@
 
 #define PC_FW_CFG_IOBASE 0x510
 #define PC_ISA_BIOS_SIZE (128 * KiB)
+/* Direct kernel boot: where BAR4 of the IDE function goes (SeaBIOS puts
+ * PCI I/O from 0xC000 too). */
+#define PC_IDE_BMDMA_BASE 0xc000
 
 /* -boot (pc-boot.c). */
 typedef struct PCBootOptions {
@@ -41,6 +45,7 @@ typedef struct PCBoard {
     PCIBus *pci;
     PICState *pic;
     PIIX4PMState *pm;
+    PIIX3IDEState *ide; /* 00:01.1, buses ide.0 and ide.1 */
     MC146818State *rtc;
     FWCfgState *fw_cfg;
     FDCtrlState *fdc;

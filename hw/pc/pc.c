@@ -198,6 +198,10 @@ static int pc_machine_init(Machine *m, Error **errp)
     }
     /* isa.0 hangs off the PCI-ISA bridge (info qtree). */
     bus_set_parent(&b->isa.qbus, &piix3_pci_device(piix3)->parent);
+    b->ide = piix3_ide_init(b->pci, PCI_DEVFN(1, 1), &b->isa, errp);
+    if (!b->ide) {
+        goto fail;
+    }
     b->pm = piix4_pm_init(b->pci, PCI_DEVFN(1, 3), &b->isa, errp);
     if (!b->pm) {
         goto fail;
@@ -238,6 +242,7 @@ static void pc_machine_reset(Machine *m)
          * overwritten it. */
         static const AcpiPmConfig pm = ACPI_PM_CONFIG_PIIX4;
         piix4_pm_set_base(b->pm, pm.pm_base);
+        piix3_ide_firmware_setup(b->ide, PC_IDE_BMDMA_BASE);
         if (acpi_build_tables(&b->as_mem, PC_ACPI_TABLES_ADDR,
                               PC_ACPI_RSDP_ADDR, &pm, &err) < 0 ||
             pc_load_kernel(&b->as_mem, b->ram_below_4g_size, 0, m->opts.kernel,

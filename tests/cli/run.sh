@@ -192,9 +192,9 @@ done
 IFS=$old_ifs
 
 # Buses: -device ...,bus=NAME must name a bus of the device's type.
-if bad "bus= names no bus" -device isa-debug-exit,bus=ide.0 $Q; then
+if bad "bus= names no bus" -device isa-debug-exit,bus=nosuch.0 $Q; then
     case "$errline" in
-        *"no bus named 'ide.0'"*) pass "bus= names no bus: $errline" ;;
+        *"no bus named 'nosuch.0'"*) pass "bus= names no bus: $errline" ;;
         *) fail "bus= names no bus" "message does not name the bus: $errline" ;;
     esac
 fi
@@ -240,6 +240,28 @@ monitor "info qtree" "info qtree" \
     '\|bus: main-system-bus\|  type System\|  bus: pci.0\|    type PCI\|' \
     '\|    dev: PIIX3, id ""\|      addr = 01.0\|      bus: isa.0\|        type ISA\|' \
     '\|        dev: isa-debug-exit, id "dbg"\|          iobase = 0x504\|'
+
+# IDE: the PIIX3 IDE function provides ide.0 and ide.1; an empty ide-cd
+# plugs in there; a second drive on the same unit and an ide-hd without a
+# drive are refused with one line.
+MON_ARGS="-device ide-cd,bus=ide.1,unit=0,id=cd"
+monitor "ide-cd on ide.1" "info qtree" \
+    '\|    dev: piix3-ide, id ""\|      addr = 01.1\|      bus: ide.0\|        type IDE\|' \
+    '\|      bus: ide.1\|        type IDE\|        dev: ide-cd, id "cd"\|          drive = ""\|          unit = 0\|'
+MON_ARGS=
+if bad "two drives on one IDE unit" -device ide-cd,bus=ide.1,unit=0 \
+        -device ide-cd,bus=ide.1,unit=0 $Q; then
+    case "$errline" in
+        *"ide.1 unit 0 is already used by ide-cd"*) pass "two drives on one IDE unit: $errline" ;;
+        *) fail "two drives on one IDE unit" "message: $errline" ;;
+    esac
+fi
+if bad "ide-hd without a drive" -device ide-hd,bus=ide.0 $Q; then
+    case "$errline" in
+        *"drive property not set"*) pass "ide-hd without a drive: $errline" ;;
+        *) fail "ide-hd without a drive" "message: $errline" ;;
+    esac
+fi
 
 # -device isa-serial without index takes the next COM port (COM2 after
 # -serial's COM1), not COM1's place.
