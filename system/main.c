@@ -683,6 +683,11 @@ int main(int argc, char **argv)
 
     /* Validate -device before anything touches the terminal. */
     for (int i = 0; i < o.nr_devices; i++) {
+        size_t n = strcspn(o.device_opts[i], ",");
+        if ((n == 6 && !strncmp(o.device_opts[i], "ide-cd", 6)) ||
+            (n == 6 && !strncmp(o.device_opts[i], "ide-hd", 6))) {
+            o.mo.no_default_cdrom = true;
+        }
         int r = device_opts_check(o.device_opts[i], stdout, &err);
         if (r < 0) {
             error_report_err(err);

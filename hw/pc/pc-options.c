@@ -169,8 +169,10 @@ int pc_map_disks(Machine *m, PCBoard *b, Error **errp)
         return -1;
     }
     /* QEMU's default: an empty CD-ROM drive as secondary master, unless a
-     * drive took that place (-hdc, -cdrom, index=2). */
-    if (!drive_get(IF_IDE, 1, 0) && device_class_find("ide-cd") &&
+     * drive took that place (-hdc, -cdrom, index=2) or IDE drives come
+     * with -device. */
+    if (!m->opts.no_default_cdrom && !drive_get(IF_IDE, 1, 0) &&
+        device_class_find("ide-cd") &&
         !drive_new("if=ide,index=2,media=cdrom", errp)) {
         return -1;
     }

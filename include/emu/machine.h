@@ -52,6 +52,9 @@ typedef struct MachineOptions {
      */
     MachineUserOpt disks[MAX_USER_OPTS];
     int nr_disks;
+    /* A -device ide-cd or ide-hd was given: no default CD-ROM drive (as
+     * QEMU's default_list in vl.c). */
+    bool no_default_cdrom;
     MachineUserOpt nics[MAX_USER_OPTS];
     int nr_nics;
     const char *vga;

@@ -181,6 +181,26 @@ else
     fi
 fi
 
+# -device ide-hd,drive=ID takes an if=none drive; with an IDE -device there
+# is no default CD-ROM (QEMU's rule).
+printf 'info block\nquit\n' >"$tmp/mon.in"
+timeout -k 2 "$CLI_TIMEOUT" "$EMU" $Q -S -monitor stdio \
+    -drive "file=$img,format=raw,if=none,id=d0" -device ide-hd,drive=d0,bus=ide.1,unit=1 \
+    <"$tmp/mon.in" >"$tmp/out" 2>"$tmp/err"
+st=$?
+flat=$(tr -d '\r' <"$tmp/out" | tr '\n' '|')
+if ! "$EMU" -device help 2>/dev/null | grep -q '"ide-hd"'; then
+    skip "-device ide-hd,drive=" "no ide-hd device built"
+elif [ $st -ne 0 ]; then
+    fail "-device ide-hd,drive=" "status $st: $(head -n 1 "$tmp/err")"
+elif ! printf '%s' "$flat" | grep -q "d0 (#block[0-9]*): $img (raw)|    Attached to:      ide-hd (ide.1, unit 1)"; then
+    fail "-device ide-hd,drive=" "info block: $flat"
+elif printf '%s' "$flat" | grep -q "ide1-cd0"; then
+    fail "-device ide-hd,drive=" "a default CD-ROM next to an IDE -device: $flat"
+else
+    pass "-device ide-hd,drive=d0: attached, and no default CD-ROM"
+fi
+
 # --- -snapshot: a guest writes sector 2 of its disk.
 boot=build/guests/bootsect-write.bin
 accel=$(default_accels | awk '{print $1}')
