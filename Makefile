@@ -32,14 +32,20 @@ MAIN_SRC = system/main.c
 LIB_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(MAIN_SRC),$(SRCS)))
 MAIN_OBJ = $(BUILD)/system/main.o
 
+# emu-img, the image tool: its own folder, linked with emu's objects (it
+# uses the block layer's nodes only; make check-sanitize builds emu-img-san).
+EMU_IMG ?= $(EMU:emu%=emu-img%)
+IMG_DIRS = tools/emu-img
+IMG_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tools/emu-img/*.c))
+
 TEST_SRCS = $(wildcard tests/unit/test-*.c)
 TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 TEST_LIB_OBJS = $(BUILD)/tests/unit/harness.o $(BUILD)/tests/unit/x86-harness.o
 
 .PHONY: bench-block bench-linux check-difftest-long all check check-unit check-guests check-functional check-cli \
-        check-layers check-bins check-sanitize bench demo clean distclean format-check guests
+        check-layers check-bins check-img check-sanitize bench demo clean distclean format-check guests
 
-all: $(EMU)
+all: $(EMU) $(EMU_IMG)
 
 # Short build lines; V=1 shows the commands.
 ifeq ($(V),1)
@@ -51,6 +57,10 @@ quiet = @echo
 endif
 
 $(EMU): $(MAIN_OBJ) $(LIB_OBJS)
+	$(quiet) "  LINK    $@"
+	$(Q)$(CC) -o $@ $^ $(LDLIBS)
+
+$(EMU_IMG): $(IMG_OBJS) $(LIB_OBJS)
 	$(quiet) "  LINK    $@"
 	$(Q)$(CC) -o $@ $^ $(LDLIBS)
 
@@ -82,11 +92,11 @@ build/guests/%.bin: tests/guests/%.asm $(wildcard tests/guests/*.inc)
 	$(Q)nasm -f bin -I tests/guests/ -o $@ $<
 guests: $(GUEST_BINS)
 
-TEST_ENV = EMU=./$(EMU) EMU_BUILD=$(BUILD)
+TEST_ENV = EMU=./$(EMU) EMU_IMG=./$(EMU_IMG) EMU_BUILD=$(BUILD)
 
 # Everything make check runs (scripts/build.sh builds this, then
 # scripts/check.sh runs the tiers itself so that the summary comes last).
-check-bins: check-layers $(EMU) tests guests fuzz-smoke-bins
+check-bins: check-layers $(EMU) $(EMU_IMG) tests guests fuzz-smoke-bins
 
 check: check-bins
 	$(TEST_ENV) sh tests/run-all.sh
@@ -95,7 +105,7 @@ check: check-bins
 # layer builds: a new folder the globs above do not reach.
 SOURCE_DIRS = $(patsubst ./%/,%,$(sort $(dir $(shell find . -name '*.c' \
     -not -path './tests/*' -not -path './build*' -not -path './.git/*'))))
-UNBUILT_DIRS = $(filter-out $(LAYERS) $(UNBUILT_LAYERS),$(SOURCE_DIRS))
+UNBUILT_DIRS = $(filter-out $(LAYERS) $(UNBUILT_LAYERS) $(IMG_DIRS),$(SOURCE_DIRS))
 check-layers:
 	@if [ -n "$(UNBUILT_DIRS)" ]; then \
 	    echo "Makefile: C sources in folders no layer builds: $(UNBUILT_DIRS)" \
@@ -108,6 +118,9 @@ check-unit: tests
 
 check-cli: $(EMU)
 	$(TEST_ENV) sh tests/cli/run.sh
+
+check-img: $(EMU_IMG)
+	$(TEST_ENV) sh tests/cli/emu-img.sh
 
 check-guests: $(EMU) guests
 	$(TEST_ENV) sh tests/guests/run.sh
@@ -155,10 +168,10 @@ demo: emu
 include tests/fuzz/fuzz.mk
 
 format-check:
-	clang-format --dry-run --Werror $(SRCS) $(TEST_SRCS)
+	clang-format --dry-run --Werror $(SRCS) $(TEST_SRCS) $(wildcard tools/emu-img/*.[ch])
 
 clean:
-	rm -rf build build-san build-fuzz emu emu-san
+	rm -rf build build-san build-fuzz emu emu-san emu-img emu-img-san
 
 distclean: clean
 	rm -f config.mak config.h

@@ -15,6 +15,8 @@
 #    and the board also through blockdev.h (-drive); nothing in hw/
 #    includes block/block-int.h or a block/ source header (the format
 #    stack stays invisible to devices).
+#  - tools/ (emu-img) uses the block layer and emu/ helpers only: no
+#    device, accelerator, translator or machine header.
 #
 # Prints each offending #include as file:line: text, then "layers: N
 # violations"; exits 1 if there is any.  Run from anywhere (make
@@ -45,6 +47,8 @@ includes hw include/hw | grep -E '"block/' |
     grep -v -E '"block/(block|blockdev)\.h"' >>"$out"
 includes hw include/hw | grep -E '"block/blockdev\.h"' |
     grep -v -E '^hw/pc/pc[^/]*\.c:' >>"$out"
+
+includes tools | grep -E '"(hw/|accel/|tcg/|target-|emu/(accel|machine|cpu|memory|device)\.h)' >>"$out"
 
 n=$(grep -c '' "$out")
 cat "$out"
