@@ -7,6 +7,7 @@
  * exit with status 1, as QEMU does.
  */
 #include "emu/common.h"
+#include "block/blockdev.h"
 #include "emu/accel.h"
 #include "emu/chardev.h"
 #include "emu/cpu.h"
@@ -78,12 +79,43 @@ static void usage(void)
         "  -initrd FILE                 initial ramdisk (multiboot: modules,\n"
         "                               'file arg,file arg')\n"
         "  -append CMDLINE              kernel command line\n"
+        "  -boot [order=DRIVES][,once=DRIVES][,menu=on|off][,strict=on|off]\n"
+        "        [,splash-time=MS][,reboot-timeout=MS]\n"
+        "                               firmware boot order: a floppy, c hard "
+        "disk,\n"
+        "                               d CD-ROM, n network (default cad); "
+        "once= for\n"
+        "                               the first boot only; menu=on: ESC "
+        "shows\n"
+        "                               the firmware's boot menu\n"
         "  -no-reboot                   exit instead of rebooting\n"
         "  -no-shutdown                 stop the guest instead of exiting on\n"
         "                               power-off\n"
         "  -S                           do not start the CPU (use 'cont' in "
         "the\n"
         "                               monitor)\n"
+        "\n"
+        "Disks (docs/user-guide.md, \"Disks and images\"):\n"
+        "  -hda/-hdb/-hdc/-hdd FILE     IDE disk 0-3 (primary master, slave,\n"
+        "                               secondary master, slave); a bare "
+        "FILE is -hda\n"
+        "  -cdrom FILE                  IDE CD-ROM (secondary master, "
+        "ide1-cd0)\n"
+        "  -fda/-fdb FILE               floppy drive 0/1\n"
+        "  -drive [file=FILE][,format=raw|qcow2][,if=ide|floppy|none]\n"
+        "         [,index=I][,bus=B][,unit=U][,media=disk|cdrom][,id=ID]\n"
+        "         [,snapshot=on][,readonly=on][,cache=writeback|none|\n"
+        "         writethrough|directsync|unsafe][,aio=threads|io_uring]\n"
+        "         [,file.locking=off]\n"
+        "                               a drive; if=none waits for -device "
+        "...,drive=ID\n"
+        "  -blockdev driver=raw|qcow2|file,node-name=N,file.filename=FILE\n"
+        "            [,read-only=on][,backing=null|NODE]\n"
+        "                               an image node for -device "
+        "...,drive=N\n"
+        "  -snapshot                    writes go to a temporary overlay; "
+        "the images\n"
+        "                               are left untouched\n"
         "\n"
         "Devices:\n"
         "  -device NAME[,PROP=VALUE...] add a device; -device help lists "
@@ -130,9 +162,9 @@ static void usage(void)
         "  -version                     print the version\n"
         "  -help, -h                    this text\n"
         "\n"
-        "Not built yet (they are recognised and refused): -hda -hdb -hdc -hdd\n"
-        "-cdrom -drive -fda -fdb -net -nic -netdev -vga -snapshot -usb "
-        "-audiodev\n"
+        "Not built yet (they are recognised and refused): -net -nic -netdev "
+        "-vga\n"
+        "-usb -audiodev\n"
         "\n"
         "Exit status: 0 when the guest powers off or the user quits (C-a x,\n"
         "'quit'), (V << 1) | 1 when the guest writes V to isa-debug-exit, 1 on "
@@ -165,7 +197,6 @@ static const char *const opts_with_arg[] = {
     "L",
     "global",
     "rtc",
-    /* recognised but not built yet */
     "hda",
     "hdb",
     "hdc",
@@ -174,6 +205,8 @@ static const char *const opts_with_arg[] = {
     "drive",
     "fda",
     "fdb",
+    "blockdev",
+    /* recognised but not built yet */
     "net",
     "nic",
     "netdev",
@@ -191,7 +224,6 @@ static const struct {
     {"netdev", "network backends"},
     {"audiodev", "audio"},
     {"usbdevice", "USB"},
-    {"snapshot", "-snapshot (no block devices)"},
     {"usb", "USB"},
 };
 
@@ -350,8 +382,9 @@ static void parse_machine_opt(Options *o, const char *arg)
 /* Front ends the board maps (MachineOptions): disks, NICs, display. */
 static bool is_disk_opt(const char *name)
 {
-    static const char *const disks[] = {"hda",   "hdb", "hdc", "hdd",
-                                        "cdrom", "drive", "fda", "fdb"};
+    static const char *const disks[] = {"hda",   "hdb",   "hdc", "hdd",
+                                        "cdrom", "drive", "fda", "fdb",
+                                        "blockdev"};
     for (size_t i = 0; i < ARRAY_SIZE(disks); i++) {
         if (!strcmp(name, disks[i])) {
             return true;
@@ -396,6 +429,8 @@ static void parse_args(Options *o, int argc, char **argv)
             add_user_opt(o->mo.disks, &o->mo.nr_disks, name, arg);
         } else if (!strcmp(name, "net") || !strcmp(name, "nic")) {
             add_user_opt(o->mo.nics, &o->mo.nr_nics, name, arg);
+        } else if (!strcmp(name, "snapshot")) {
+            drive_set_default_snapshot(true);
         } else if (!strcmp(name, "vga")) {
             o->mo.vga = arg;
         } else if (!strcmp(name, "help") || !strcmp(name, "h")) {
@@ -466,14 +501,8 @@ static void parse_args(Options *o, int argc, char **argv)
         } else if (!strcmp(name, "append")) {
             o->mo.append = arg;
         } else if (!strcmp(name, "boot")) {
-            const char *ord = !strncmp(arg, "order=", 6) ? arg + 6 : arg;
-            if (strspn(ord, "acdn") != strlen(ord) || !*ord) {
-                opt_error("boot",
-                          "invalid boot order '%s' (letters a, c, d, "
-                          "n)",
-                          arg);
-            }
-            o->mo.boot_order = ord;
+            /* The board parses it (hw/pc/pc-boot.c), in check_options. */
+            o->mo.boot_order = arg;
         } else if (!strcmp(name, "device")) {
             if (!strcmp(arg, "help")) {
                 device_class_list(stdout);
@@ -586,7 +615,30 @@ static void setup_signals(void)
 
 static void cleanup(void)
 {
+    blockdev_close_all();
     chardev_cleanup_all();
+}
+
+/* -drive, -blockdev and the legacy disk options, in command-line order,
+ * after -snapshot wherever it was given. */
+static void open_drives(Options *o)
+{
+    Error *err = NULL;
+    for (int i = 0; i < o->mo.nr_disks; i++) {
+        const MachineUserOpt *u = &o->mo.disks[i];
+        int r;
+        if (!strcmp(u->opt, "drive")) {
+            r = drive_new(u->arg, &err) ? 0 : -1;
+        } else if (!strcmp(u->opt, "blockdev")) {
+            r = blockdev_new(u->arg, &err);
+        } else {
+            r = drive_add_legacy(u->opt, u->arg, &err) ? 0 : -1;
+        }
+        if (r < 0) {
+            error_report_err(err);
+            exit(1);
+        }
+    }
 }
 
 int main(int argc, char **argv)
@@ -601,7 +653,6 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof(o));
     o.mo.ram_size = 128 * MiB;
     o.mo.smp = 1;
-    o.mo.boot_order = "cad";
     parse_args(&o, argc, argv);
 
     if (o.mo.initrd && !o.mo.kernel) {
@@ -632,6 +683,11 @@ int main(int argc, char **argv)
 
     /* Validate -device before anything touches the terminal. */
     for (int i = 0; i < o.nr_devices; i++) {
+        size_t n = strcspn(o.device_opts[i], ",");
+        if ((n == 6 && !strncmp(o.device_opts[i], "ide-cd", 6)) ||
+            (n == 6 && !strncmp(o.device_opts[i], "ide-hd", 6))) {
+            o.mo.no_default_cdrom = true;
+        }
         int r = device_opts_check(o.device_opts[i], stdout, &err);
         if (r < 0) {
             error_report_err(err);
@@ -644,6 +700,7 @@ int main(int argc, char **argv)
     main_loop_init();
     bql_lock();
     atexit(cleanup);
+    open_drives(&o);
 
     for (int i = 0; i < o.nr_chardevs; i++) {
         if (!chardev_new_opts(o.chardev_opts[i], &err)) {
@@ -690,7 +747,7 @@ int main(int argc, char **argv)
     }
 
     m = machine_create(mc, &o.mo, accel, o.device_opts, o.nr_devices, &err);
-    if (!m) {
+    if (!m || drive_check_orphans(&err) < 0) {
         error_report_err(err);
         exit(1);
     }

@@ -123,15 +123,7 @@ void pc_cmos_init(Machine *m, PCBoard *b)
     /* Equipment byte: math coprocessor, display "EGA/VGA"; the floppy
      * bits are pc_cmos_set_floppies'. */
     rtc_set_cmos(rtc, 0x14, 0x02 | (m->opts.graphics ? 0 : 0x30));
-    /* Boot order, SeaBIOS's legacy encoding: a=1 (floppy) c=2 (disk)
-     * d=3 (cd) n=4 (net), first in 0x3d low nibble. */
-    int order[3] = {0, 0, 0};
-    const char *bo = m->opts.boot_order ? m->opts.boot_order : "cad";
-    for (int i = 0; i < 3 && bo[i]; i++) {
-        order[i] = bo[i] == 'a' ? 1 : bo[i] == 'c' ? 2 : bo[i] == 'd' ? 3 : 4;
-    }
-    rtc_set_cmos(rtc, 0x3d, order[0] | (order[1] << 4));
-    rtc_set_cmos(rtc, 0x38, order[2] << 4);
+    /* The boot order bytes 0x3D/0x38: pc_boot_reset (pc-boot.c). */
 }
 
 void pc_cmos_set_floppies(PCBoard *b)
@@ -163,7 +155,6 @@ void pc_fw_cfg_init(Machine *m, PCBoard *b)
     fw_cfg_add_i16(fw, FW_CFG_NB_CPUS, m->nr_cpus);
     fw_cfg_add_i16(fw, FW_CFG_MAX_CPUS, m->nr_cpus);
     fw_cfg_add_i16(fw, FW_CFG_NOGRAPHIC, !m->opts.graphics);
-    fw_cfg_add_i16(fw, FW_CFG_BOOT_MENU, 0);
 
     /* etc/e820: RAM only, as QEMU gives it (SeaBIOS adds its own
      * reservations); packed {u64 addr, u64 len, u32 type}. */
@@ -187,9 +178,6 @@ void pc_fw_cfg_init(Machine *m, PCBoard *b)
         stw_le_p(port, 0x3f8);
         fw_cfg_add_file(fw, "etc/sercon-port", port, 2);
     }
-    /* QEMU's default reboot-timeout: -1, SeaBIOS says "No bootable
-     * device" and stops instead of rebooting. */
-    uint8_t *wait = malloc(4);
-    stl_le_p(wait, 0xffffffff);
-    fw_cfg_add_file(fw, "etc/boot-fail-wait", wait, 4);
+    /* -boot: menu, splash-time, reboot-timeout; bootorder at reset. */
+    pc_boot_init(m, b);
 }

@@ -24,6 +24,17 @@
  * PCI I/O from 0xC000 too). */
 #define PC_IDE_BMDMA_BASE 0xc000
 
+/* -boot (pc-boot.c). */
+typedef struct PCBootOptions {
+    char order[4]; /* "cad": a floppy, c disk, d CD-ROM, n network */
+    char once[4];  /* first boot only; "" if not given */
+    bool menu;
+    bool strict;
+    bool splash_ignored;
+    int splash_time;    /* ms, -1 if not given */
+    int reboot_timeout; /* ms, -1: never */
+} PCBootOptions;
+
 typedef struct PCBoard {
     MemoryRegion sysmem, sysio, pci_mem;
     AddressSpace as_mem, as_io;
@@ -40,6 +51,8 @@ typedef struct PCBoard {
     FDCtrlState *fdc;
     IRQ *intr;
     IRQ *a20;
+    PCBootOptions boot;
+    int boots; /* resets so far: -boot once= is for the first */
 } PCBoard;
 
 /* ---- pc-firmware.c: the firmware image and what it reads --------------- */
@@ -54,6 +67,28 @@ void pc_cmos_init(Machine *m, PCBoard *b);
 void pc_cmos_set_floppies(PCBoard *b);
 /* The fw_cfg items SeaBIOS reads (RAM size, CPUs, e820, console...). */
 void pc_fw_cfg_init(Machine *m, PCBoard *b);
+
+/* ---- pc-boot.c: -boot -------------------------------------------------- */
+
+/* Parse -boot (NULL: the defaults).  -1 with errp for bad input. */
+int pc_boot_parse(const char *arg, PCBootOptions *bo, Error **errp);
+/* The order letters in force after `boots` resets (0: power-on). */
+const char *pc_boot_order_at(const PCBootOptions *bo, int boots);
+/* SeaBIOS's CMOS encoding of an order. */
+void pc_boot_cmos_bytes(const char *order, uint8_t *b3d, uint8_t *b38);
+typedef enum { PC_BOOT_NONE, PC_BOOT_IDE_HD, PC_BOOT_IDE_CD } PCBootIDEKind;
+typedef struct PCBootDrives {
+    bool floppy[2];
+    PCBootIDEKind ide[2][2]; /* [channel][unit] */
+} PCBootDrives;
+/* The fw_cfg "bootorder" text for an order and the drives present
+ * (g_free it). */
+char *pc_bootorder_text(const char *order, bool strict,
+                        const PCBootDrives *d);
+/* fw_cfg boot menu, menu wait, reboot timeout (at init). */
+void pc_boot_init(Machine *m, PCBoard *b);
+/* At every reset: CMOS 0x3D/0x38 and "bootorder" for this boot. */
+void pc_boot_reset(Machine *m, PCBoard *b);
 
 /* ---- pc-options.c: the user's front-end options onto devices ---------- */
 

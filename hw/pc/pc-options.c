@@ -1,15 +1,17 @@
 /*
  * The user's front-end options, mapped onto the pc board's devices: where
- * -serial, -debugcon and (next) -hda/-cdrom/-drive, -net/-nic and -vga
- * become devices with their backends.  main() only collects them
- * (MachineOptions); what a PC does with them is the board's business.
+ * -serial, -debugcon, the drives of -hda/-cdrom/-fda/-drive, -net/-nic and
+ * -vga become devices with their backends.  main() only collects them
+ * (MachineOptions) and opens the drives (block/blockdev.c); what a PC does
+ * with them is the board's business.
  *
- * Disks, NICs and the display are not built yet: they are refused here,
- * early (pc_check_user_options, before the terminal or the guest is
- * touched), with a message saying so.  The IDE, NE2000 and VGA work fills
- * in pc_map_disks, pc_map_nics and pc_map_display and drops the refusal.
+ * NICs and the display are not built yet: they are refused here, early
+ * (pc_check_user_options, before the terminal or the guest is touched),
+ * with a message saying so.  The NE2000 and VGA work fills in pc_map_nics
+ * and pc_map_display and drops the refusal.
  */
 #include "emu/common.h"
+#include "block/blockdev.h"
 #include "emu/chardev.h"
 #include "emu/device.h"
 #include "hw/char/serial.h"
@@ -20,11 +22,8 @@ static const struct {
     const char *opt;
     const char *what;
 } unmapped[] = {
-    {"hda", "IDE disks are"},      {"hdb", "IDE disks are"},
-    {"hdc", "IDE disks are"},      {"hdd", "IDE disks are"},
-    {"cdrom", "IDE CD-ROMs are"},  {"drive", "block devices are"},
-    {"fda", "floppy disks are"},   {"fdb", "floppy disks are"},
-    {"net", "network cards are"},  {"nic", "network cards are"},
+    {"net", "network cards are"},
+    {"nic", "network cards are"},
     {"vga", "the VGA display is"},
 };
 
@@ -43,8 +42,9 @@ static int refuse(const MachineUserOpt *o, Error **errp)
 
 int pc_check_user_options(const MachineOptions *opts, Error **errp)
 {
-    if (opts->nr_disks) {
-        return refuse(&opts->disks[0], errp);
+    PCBootOptions bo;
+    if (pc_boot_parse(opts->boot_order, &bo, errp) < 0) {
+        return -1;
     }
     if (opts->nr_nics) {
         return refuse(&opts->nics[0], errp);
@@ -112,12 +112,76 @@ int pc_map_debugcon(Machine *m, PCBoard *b, Error **errp)
     return 0;
 }
 
-/* ---- Disks, NICs, display: refused until their devices exist ----------- */
+/* ---- Disks ---------------------------------------------------------------- */
+
+/*
+ * The controllers QEMU's pc always has: the PIIX3 IDE function at 00:01.1
+ * (buses ide.0, ide.1) and the ISA floppy controller (floppy-bus.0).
+ * Created here unless the board already made them.
+ */
+static int pc_disk_controllers(PCBoard *b, Error **errp)
+{
+    if (!bus_find("ide.0") && device_class_find("piix3-ide")) {
+        DeviceState *ide = device_new("piix3-ide");
+        if (device_set_prop(ide, "addr", "01.1", errp) < 0 ||
+            device_realize(ide, bus_find("pci.0"), errp) < 0) {
+            device_free(ide);
+            return -1;
+        }
+    }
+    if (!bus_find("floppy-bus.0") && device_class_find("isa-fdc")) {
+        if (!pc_isa_device(b, "isa-fdc", NULL, NULL, errp)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The device a drive of if=ide or if=floppy becomes. */
+static int pc_attach_drive(DriveInfo *di, Error **errp)
+{
+    const char *cls = di->type == IF_FLOPPY ? "floppy"
+                      : di->media_cd        ? "ide-cd"
+                                            : "ide-hd";
+    char busname[32];
+    snprintf(busname, sizeof(busname), "%s.%d",
+             di->type == IF_FLOPPY ? "floppy-bus" : "ide", di->bus);
+    BusState *bus = bus_find(busname);
+    if (!bus || !device_class_find(cls)) {
+        error_setg(errp, "drive %s: %s devices are not built yet", di->id,
+                   di->type == IF_FLOPPY ? "floppy" : "IDE");
+        return -1;
+    }
+    DeviceState *dev = device_new(cls);
+    device_prop_set_uint(dev, "unit", di->unit);
+    if (device_prop_set_drive(dev, "drive", di->blk, errp) < 0 ||
+        device_realize(dev, bus, errp) < 0) {
+        device_free(dev);
+        error_prepend(errp, "drive %s: ", di->id);
+        return -1;
+    }
+    return 0;
+}
 
 int pc_map_disks(Machine *m, PCBoard *b, Error **errp)
 {
-    /* -hda..-hdd: IDE bus 0/1, unit 0/1; -cdrom: ide1-cd0 (hdc). */
-    return m->opts.nr_disks ? refuse(&m->opts.disks[0], errp) : 0;
+    if (pc_disk_controllers(b, errp) < 0) {
+        return -1;
+    }
+    /* QEMU's default: an empty CD-ROM drive as secondary master, unless a
+     * drive took that place (-hdc, -cdrom, index=2) or IDE drives come
+     * with -device. */
+    if (!m->opts.no_default_cdrom && !drive_get(IF_IDE, 1, 0) &&
+        device_class_find("ide-cd") &&
+        !drive_new("if=ide,index=2,media=cdrom", errp)) {
+        return -1;
+    }
+    for (DriveInfo *di = drive_next(NULL); di; di = drive_next(di)) {
+        if (di->type != IF_NONE && pc_attach_drive(di, errp) < 0) {
+            return -1;
+        }
+    }
+    return 0;
 }
 
 int pc_map_nics(Machine *m, PCBoard *b, Error **errp)

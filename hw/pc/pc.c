@@ -234,6 +234,7 @@ static void pc_machine_reset(Machine *m)
 
     devices_reset_all();
     pc_cmos_set_floppies(b);
+    pc_boot_reset(m, b); /* -boot once= holds for the first boot only */
     cpu_reset(cpu);
     if (m->opts.kernel) {
         /* Direct boot: do what the firmware would have done, then enter

@@ -35,7 +35,8 @@ typedef struct MachineOptions {
     const char *cpu_model;
     const char *bios; /* NULL: the default (SeaBIOS) */
     const char *kernel, *initrd, *append;
-    const char *boot_order; /* "cdn" style, from -boot */
+    const char *boot_order; /* -boot as given ("order=cd,menu=on" or "cd"),
+                               parsed by the board; NULL: default */
     bool graphics;          /* false with -nographic */
     Chardev *serial[MAX_SERIAL_PORTS];
     int nr_serial;
@@ -44,11 +45,16 @@ typedef struct MachineOptions {
     RTCOptions rtc; /* -rtc */
     /*
      * Front ends the board maps onto its devices (hw/pc/pc-options.c), in
-     * command-line order: disks (-hda..-hdd, -cdrom, -drive, -fda, -fdb, a
-     * bare file name as -hda), NICs (-net, -nic), the display (-vga).
+     * command-line order: disks (-hda..-hdd, -cdrom, -drive, -blockdev,
+     * -fda, -fdb, a bare file name as -hda: system/main.c opens them with
+     * block/blockdev.c, the board attaches them), NICs (-net, -nic), the
+     * display (-vga).
      */
     MachineUserOpt disks[MAX_USER_OPTS];
     int nr_disks;
+    /* A -device ide-cd or ide-hd was given: no default CD-ROM drive (as
+     * QEMU's default_list in vl.c). */
+    bool no_default_cdrom;
     MachineUserOpt nics[MAX_USER_OPTS];
     int nr_nics;
     const char *vga;

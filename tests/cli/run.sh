@@ -9,8 +9,9 @@
 #
 # Environment: EMU (default ./emu), CLI_TIMEOUT (seconds, default 10),
 # EMU_CLI_UNSUPPORTED (options emu recognises but refuses as not built
-# yet, ";"-separated, default: the disk, NIC and display options the pc
-# board refuses until their devices exist, in hw/pc/pc-options.c).
+# yet, ";"-separated, default: the NIC and display options the pc board
+# refuses until their devices exist, in hw/pc/pc-options.c).  The disk
+# options have their own tests, tests/cli/blockdev.sh, run at the end.
 # Prints one line per test and "N passed, N failed, N skipped".
 # shellcheck disable=SC2086  # $Q and $opt are split on purpose
 set -u
@@ -22,7 +23,7 @@ case "$EMU" in
     */*) EMU=$(cd "$(dirname "$EMU")" 2>/dev/null && pwd)/$(basename "$EMU") ;;
 esac
 CLI_TIMEOUT=${CLI_TIMEOUT:-10}
-EMU_CLI_UNSUPPORTED=${EMU_CLI_UNSUPPORTED:--hda x.img;x.img;-cdrom x.iso;-drive file=x.img;-net nic;-nic user;-vga std}
+EMU_CLI_UNSUPPORTED=${EMU_CLI_UNSUPPORTED:--net nic;-nic user;-vga std}
 prefix="$(basename "$EMU"): "
 cd "$root" || exit 1
 
@@ -293,7 +294,8 @@ done
 
 # --- good input
 good "-version" "version [0-9]" -- -version
-good "-help" "-kernel" "-device" "-rtc .*base=" -- -help
+good "-help" "-kernel" "-device" "-rtc .*base=" "-hda" "-cdrom" "-drive" \
+    "-blockdev" "-snapshot" "-boot .*order=" -- -help
 good "-m 1.5G, 64MiB, size=64" "version" -- -m 1.5G -m 64MiB -m size=64 -version
 good "-rtc accepted" "version" -- -rtc base=2006-06-17T16:01:21,clock=vm \
     -rtc base=localtime,driftfix=none -version
@@ -308,5 +310,18 @@ else
     fail "layering" "$(grep -v '^layers:' "$tmp/layers" | tr '\n' ' ' | cut -c1-300)"
 fi
 
-echo "$passed passed, $failed failed, 0 skipped"
+# --- the disk options (their own script: images, locking, boots)
+skipped=0
+EMU=$EMU sh "$here/blockdev.sh" >"$tmp/blockdev" 2>&1
+grep -v -E '^[0-9]+ passed, ' "$tmp/blockdev"
+bline=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/blockdev" | tail -n 1)
+if [ -n "$bline" ]; then
+    passed=$((passed + $(echo "$bline" | sed 's/ passed.*//')))
+    failed=$((failed + $(echo "$bline" | sed 's/.* passed, \([0-9]*\) failed.*/\1/')))
+    skipped=$((skipped + $(echo "$bline" | sed 's/.* failed, \([0-9]*\) skipped.*/\1/')))
+else
+    fail "blockdev.sh" "no closing count line"
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]

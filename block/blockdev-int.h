@@ -1,0 +1,55 @@
+/*
+ * What the block front end's files share (block/blockdev.c for -drive and
+ * the legacy options, block/blockdev-node.c for -blockdev,
+ * block/block-monitor.c): QEMU's "key=value,key=value" option strings and
+ * the few helpers both kinds of drive need.
+ */
+#ifndef BLOCK_BLOCKDEV_INT_H
+#define BLOCK_BLOCKDEV_INT_H
+
+#include "emu/common.h"
+#include "block/block-int.h"
+#include "block/blockdev.h"
+
+#include <glib.h>
+
+/* One option string split into its pairs, in order.  ",," in a value is a
+ * literal comma, as QEMU's option parser has it (file=a,,b.img). */
+typedef struct BlockOptPair {
+    char *key;
+    char *value;
+    bool used; /* consumed by the parser: left-overs are unknown keys */
+} BlockOptPair;
+
+typedef struct BlockOpts {
+    BlockOptPair *pairs;
+    int n;
+} BlockOpts;
+
+/* 0, or -1 with errp filled ("parameter 'x' has no value"). */
+int block_opts_split(const char *str, BlockOpts *o, Error **errp);
+void block_opts_free(BlockOpts *o);
+/* The value of key (marking it used), or NULL.  A key given twice: the
+ * last one counts, as in QEMU. */
+const char *block_opts_get(BlockOpts *o, const char *key);
+/* on/off (also yes/no, true/false).  -1 with errp for another value. */
+int block_opts_get_bool(BlockOpts *o, const char *key, bool *val, Error **errp);
+/* The first key nobody asked for, or NULL. */
+const char *block_opts_unused(const BlockOpts *o);
+
+/* cache= and aio= values (QEMU's names).  -1 with errp. */
+int block_parse_cache(const char *s, BlockCacheMode *mode, Error **errp);
+int block_parse_aio(const char *s, BlockAioMode *mode, Error **errp);
+const char *block_cache_name(BlockCacheMode mode);
+
+/* The cache mode a drive was opened with (info block). */
+BlockCacheMode blockdev_cache_mode(BlockBackend *blk);
+/* Open a new medium in an existing drive (monitor "change"): the drive's
+ * cache, aio and locking settings, read-only for CD-ROMs. */
+BlockDriverState *blockdev_open_medium(BlockBackend *blk, const char *file,
+                                       const char *format, Error **errp);
+
+/* -blockdev nodes that are also backends (block/blockdev-node.c). */
+void blockdev_nodes_close_all(void);
+
+#endif
