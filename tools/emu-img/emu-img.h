@@ -32,6 +32,9 @@ int img_usage_error(const ImgCommand *cmd, const char *fmt, ...)
     EMU_PRINTF(2, 3);
 /* --help: synopsis and options on stdout; returns 0. */
 int img_print_help(const ImgCommand *cmd);
+/* --output=human|json: sets *json and returns 0, or reports bad usage
+ * and returns 1 (the exit status). */
+int img_parse_output(const ImgCommand *cmd, const char *arg, bool *json);
 
 /* getopt_long over a subcommand's arguments (argv[0] is the subcommand),
  * with unknown options, missing arguments and -h/--help handled: returns

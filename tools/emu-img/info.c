@@ -193,15 +193,8 @@ static int run_info(const ImgCommand *cmd, int argc, char **argv)
             fmt = optarg;
             break;
         case 'O':
-            if (!strcmp(optarg, "json")) {
-                json = true;
-            } else if (!strcmp(optarg, "human")) {
-                json = false;
-            } else {
-                return img_usage_error(cmd,
-                                       "--output must be human or "
-                                       "json, not '%s'",
-                                       optarg);
+            if (img_parse_output(cmd, optarg, &json)) {
+                return 1;
             }
             break;
         case 'B':

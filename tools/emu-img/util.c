@@ -25,6 +25,19 @@ int img_print_help(const ImgCommand *cmd)
     return 0;
 }
 
+int img_parse_output(const ImgCommand *cmd, const char *arg, bool *json)
+{
+    if (!strcmp(arg, "json")) {
+        *json = true;
+    } else if (!strcmp(arg, "human")) {
+        *json = false;
+    } else {
+        return img_usage_error(cmd, "--output must be human or json, not '%s'",
+                               arg);
+    }
+    return 0;
+}
+
 int img_getopt(const ImgCommand *cmd, int argc, char **argv,
                const char *shortopts, const struct option *longopts,
                int *status)
