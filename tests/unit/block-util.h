@@ -1,8 +1,8 @@
 /*
- * Helpers shared by the block layer's unit tests (test-block-*.c):
- * scratch images, opening a drive with given options, a completion
- * recorder, and running qemu-img.  Header-only: each test is one
- * program.
+ * Helpers shared by the block layer's unit tests (test-block-*.c) and
+ * the device rigs (ide-rig.h, test-fdc.c): scratch images, opening a
+ * drive, a completion recorder, and running qemu-img.  Header-only: each
+ * test is one program.
  */
 #ifndef TESTS_UNIT_BLOCK_UTIL_H
 #define TESTS_UNIT_BLOCK_UTIL_H
@@ -52,6 +52,25 @@ static inline BlockBackend *blkt_open(const char *path, const BlktOpen *t,
         return NULL;
     }
     BlockBackend *blk = blk_new("t0", bs, t->cache);
+    bdrv_unref(bs);
+    return blk;
+}
+
+/* Open a raw image as a drive named name (the device tests' rigs); NULL
+ * after a test failure if it cannot be opened. */
+static inline BlockBackend *blkt_open_raw(const char *name, const char *path,
+                                          bool read_only)
+{
+    BlockOpenOptions o = {
+        .filename = path, .format = "raw", .read_only = read_only};
+    Error *err = NULL;
+    BlockDriverState *bs = bdrv_open(&o, &err);
+    if (!bs) {
+        test_fail(__FILE__, __LINE__, "open: %s", error_get_pretty(err));
+        error_free(err);
+        return NULL;
+    }
+    BlockBackend *blk = blk_new(name, bs, BLOCK_CACHE_WRITEBACK);
     bdrv_unref(bs);
     return blk;
 }

@@ -10,11 +10,11 @@
 #ifndef TESTS_UNIT_IDE_RIG_H
 #define TESTS_UNIT_IDE_RIG_H
 
+/* First: it brings emu/common.h (_GNU_SOURCE) before any system header. */
+#include "tests/unit/block-util.h"
 #include <glib.h>
 #include <unistd.h>
 #include "tests/unit/pci-fixture.h"
-#include "block/block-int.h"
-#include "emu/main-loop.h"
 #include "hw/ide/ide.h"
 
 #define IDE0_CMD  0x1f0
@@ -71,23 +71,6 @@ static inline char *rig_tmp_image(uint64_t size, uint8_t tag, uint32_t ss)
     return path;
 }
 
-static inline BlockBackend *rig_open(const char *name, const char *path,
-                                     bool read_only)
-{
-    BlockOpenOptions o = {
-        .filename = path, .format = "raw", .read_only = read_only};
-    Error *err = NULL;
-    BlockDriverState *bs = bdrv_open(&o, &err);
-    if (!bs) {
-        test_fail(__FILE__, __LINE__, "open: %s", error_get_pretty(err));
-        error_free(err);
-        return NULL;
-    }
-    BlockBackend *blk = blk_new(name, bs, BLOCK_CACHE_WRITEBACK);
-    bdrv_unref(bs);
-    return blk;
-}
-
 /* Put a drive at position n (bus n / 2, unit n % 2): a new image of size
  * bytes (0: no image, an empty CD drive). */
 static inline DeviceState *rig_add(IDERig *r, int n, bool cd, uint64_t size,
@@ -99,7 +82,7 @@ static inline DeviceState *rig_add(IDERig *r, int n, bool cd, uint64_t size,
     snprintf(name, sizeof(name), "d%d", n);
     if (size) {
         r->path[n] = rig_tmp_image(size, 0x10 * n, cd ? 2048 : 512);
-        r->blk[n] = rig_open(name, r->path[n], read_only);
+        r->blk[n] = blkt_open_raw(name, r->path[n], read_only);
     } else if (cd) {
         r->blk[n] = blk_new(name, NULL, BLOCK_CACHE_WRITEBACK);
     }

@@ -9,8 +9,7 @@
  * protect, sector not found, wrong data rate, invalid command), the disk
  * change line, formats by size and the CMOS drive types.
  */
-#include "tests/unit/harness.h"
-#include "block/block-int.h"
+#include "tests/unit/block-util.h"
 #include "hw/block/fdc.h"
 #include "hw/isa/isa-dma.h"
 
@@ -56,23 +55,6 @@ static char *make_image(uint64_t size)
     return path;
 }
 
-static BlockBackend *open_image(const char *path, const char *name,
-                                bool read_only)
-{
-    BlockOpenOptions o = {
-        .filename = path, .format = "raw", .read_only = read_only};
-    Error *err = NULL;
-    BlockDriverState *bs = bdrv_open(&o, &err);
-    if (!bs) {
-        test_fail(__FILE__, __LINE__, "open: %s", error_get_pretty(err));
-        error_free(err);
-        return NULL;
-    }
-    BlockBackend *blk = blk_new(name, bs, BLOCK_CACHE_WRITEBACK);
-    bdrv_unref(bs);
-    return blk;
-}
-
 static DeviceState *add_drive(Rig *r, const char *props, Error **errp)
 {
     DeviceState *dev = device_new("floppy");
@@ -99,7 +81,7 @@ static void rig_init_size(Rig *r, uint64_t size, bool read_only)
     r->fdc = test_device(&r->tb, "isa-fdc", NULL);
     if (size) {
         r->path = make_image(size);
-        r->blk = open_image(r->path, "fd0", read_only);
+        r->blk = blkt_open_raw("fd0", r->path, read_only);
         r->fd0 = add_drive(r, "drive=fd0,unit=0", &err);
     } else {
         r->fd0 = add_drive(r, "unit=0", &err);
@@ -784,7 +766,7 @@ static void test_formats(void)
         test_device(&r.tb, "i8257", "iobase=0xc0,page-base=0x88,dshift=1");
     r.fdc = test_device(&r.tb, "isa-fdc", NULL);
     r.path = make_image(1000 * 512);
-    r.blk = open_image(r.path, "odd", false);
+    r.blk = blkt_open_raw("odd", r.path, false);
     CHECK(add_drive(&r, "drive=odd", &err) == NULL);
     CHECK(err && strstr(error_get_pretty(err), "'odd'") &&
           strstr(error_get_pretty(err), "512000 bytes"));

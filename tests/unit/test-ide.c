@@ -156,7 +156,7 @@ static void test_identify(void)
     rig_init(&r);
     Error *err = NULL;
     r.path[1] = rig_tmp_image(HD_SIZE, 0, 512);
-    r.blk[1] = rig_open("d1", r.path[1], false);
+    r.blk[1] = blkt_open_raw("d1", r.path[1], false);
     DeviceState *d = device_new("ide-hd");
     CHECK(device_set_props(d,
                            "unit=1,cyls=100,heads=4,secs=17,"
@@ -783,7 +783,7 @@ static void test_two_on_one_unit(void)
 
     hd_rig(&r);
     r.path[1] = rig_tmp_image(HD_SIZE, 0, 512);
-    r.blk[1] = rig_open("d1", r.path[1], false);
+    r.blk[1] = blkt_open_raw("d1", r.path[1], false);
     DeviceState *d =
         ide_create_drive(piix3_ide_bus(r.ide, 0), 0, r.blk[1], false, &err);
     CHECK(!d);
