@@ -128,6 +128,15 @@ static void write_file(const char *path, const uint8_t *buf, size_t len)
     }
 }
 
+/* A file of size random bytes at path; returns them (g_free). */
+static uint8_t *random_file(const char *path, uint64_t size)
+{
+    uint8_t *data = g_malloc(size);
+    fill_random(data, size);
+    write_file(path, data, size);
+    return data;
+}
+
 /* qemu-img check is clean and qemu-img compare agrees with the model. */
 static void check_against_qemu(const char *img, const uint8_t *model,
                                uint64_t size)
@@ -173,6 +182,19 @@ typedef struct Config {
 static uint64_t rnd_below(uint64_t n)
 {
     return ((uint64_t)g_rand_int(rng) << 32 | g_rand_int(rng)) % n;
+}
+
+/* count random writes of 1 to max_sectors sectors through bs, each also
+ * made to model (size bytes, the image's expected contents). */
+static void random_writes(BlockDriverState *bs, uint8_t *model, uint64_t size,
+                          int count, unsigned max_sectors)
+{
+    for (int k = 0; k < count; k++) {
+        uint64_t len = (rnd_below(max_sectors) + 1) * 512;
+        uint64_t off = rnd_below((size - len) / 512 + 1) * 512;
+        fill_random(model + off, len);
+        CHECK_EQ(bdrv_pwrite(bs, off, model + off, len), 0);
+    }
 }
 
 /* One random request: 512-aligned, from a sector to a few clusters, often
@@ -366,12 +388,7 @@ static void test_create(void)
             continue;
         }
         CHECK_EQ(bdrv_getlength(bs), size);
-        for (int k = 0; k < 40; k++) {
-            uint64_t len = (rnd_below(64) + 1) * 512;
-            uint64_t off = rnd_below((size - len) / 512 + 1) * 512;
-            fill_random(model + off, len);
-            CHECK_EQ(bdrv_pwrite(bs, off, model + off, len), 0);
-        }
+        random_writes(bs, model, size, 40, 64);
         check_own(bs);
         bdrv_unref(bs);
         check_against_qemu(img, model, size);
@@ -409,9 +426,7 @@ static void test_create_backing(void)
     char *base = path_of("cb-base.raw");
     char *img = path_of("cb.qcow2");
     uint64_t size = 1 * MiB;
-    uint8_t *model = g_malloc(size);
-    fill_random(model, size);
-    write_file(base, model, size);
+    uint8_t *model = random_file(base, size);
     BlockCreateOptions o = {.size = size,
                             .backing_file = base,
                             .backing_format = "raw",
@@ -488,12 +503,7 @@ static void test_compressed(void)
         CHECK(memcmp(rd, model, size) == 0);
         /* Overwrite part of compressed clusters: copy-on-write. */
         uint8_t *m2 = g_memdup2(model, size);
-        for (int k = 0; k < 20; k++) {
-            uint64_t len = (rnd_below(16) + 1) * 512;
-            uint64_t off = rnd_below((size - len) / 512 + 1) * 512;
-            fill_random(m2 + off, len);
-            CHECK_EQ(bdrv_pwrite(bs, off, m2 + off, len), 0);
-        }
+        random_writes(bs, m2, size, 20, 16);
         check_own(bs);
         bdrv_unref(bs);
         check_against_qemu(img, m2, size);
@@ -559,9 +569,7 @@ static void test_snapshot(void)
     char *img = path_of("snap.qcow2");
     char *out_raw = path_of("snap-out.raw");
     uint64_t size = 512 * KiB;
-    uint8_t *model = g_malloc(size);
-    fill_random(model, size);
-    write_file(raw, model, size);
+    uint8_t *model = random_file(raw, size);
     unlink(img);
     CHECK_EQ(run(NULL,
                  "qemu-img convert -f raw -O qcow2 -o cluster_size=4096"
@@ -580,12 +588,7 @@ static void test_snapshot(void)
     g_free(list);
     /* Writes must leave the snapshot's clusters alone. */
     uint8_t *m2 = g_memdup2(model, size);
-    for (int k = 0; k < 30; k++) {
-        uint64_t len = (rnd_below(24) + 1) * 512;
-        uint64_t off = rnd_below((size - len) / 512 + 1) * 512;
-        fill_random(m2 + off, len);
-        CHECK_EQ(bdrv_pwrite(bs, off, m2 + off, len), 0);
-    }
+    random_writes(bs, m2, size, 30, 24);
     check_own(bs);
     bdrv_unref(bs);
     check_against_qemu(img, m2, size);
@@ -868,9 +871,7 @@ static void test_backing_ops(void)
     char *base = path_of("bo-base.raw");
     char *img = path_of("bo.qcow2");
     uint64_t size = 256 * KiB;
-    uint8_t *data = g_malloc(size);
-    fill_random(data, size);
-    write_file(base, data, size);
+    uint8_t *data = random_file(base, size);
     unlink(img);
     CHECK_EQ(run(NULL,
                  "qemu-img create -q -f qcow2 -o cluster_size=4096 "
