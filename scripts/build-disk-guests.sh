@@ -126,17 +126,7 @@ done <"$work/order"
 cp "$init" "$tree/init"
 chmod 755 "$tree/init"
 python3 "$tools" cpio "$work/extra.cpio.gz" "$tree"
-python3 - "$base" "$work/extra.cpio.gz" "$work/initrd-storage.img" <<'EOF'
-import sys
-base, extra, dst = sys.argv[1:]
-with open(base, "rb") as f:
-    first = f.read()
-with open(extra, "rb") as f:
-    second = f.read()
-with open(dst, "wb") as f:
-    # Each archive of a concatenated initramfs starts 4-byte aligned.
-    f.write(first + b"\0" * ((4 - len(first) % 4) % 4) + second)
-EOF
+python3 "$tools" initrd "$work/initrd-storage.img" "$base" "$work/extra.cpio.gz"
 mv "$work/initrd-storage.img" "$out/initrd-storage.img"
 
 append="console=ttyS0 earlyprintk=serial,ttyS0,115200 panic=-1"

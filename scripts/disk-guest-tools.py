@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""disk-guest-tools.py - the binary pieces of scripts/build-disk-guests.sh.
+"""disk-guest-tools.py - the binary pieces of scripts/build-disk-guests.sh
+(and of tests/bench/build-disk-bench.sh).
 
   modules MODDIR NAME...
       Print, one per line and in load order (dependencies first), the
@@ -14,6 +15,10 @@
       files, directories and symbolic links; owner root, mtime 0).  Linux
       unpacks initramfs archives that are concatenated in order, so OUT
       can be appended to another initramfs to add or replace files.
+
+  initrd OUT BASE EXTRA
+      Write to OUT the initramfs BASE with the archive EXTRA (from cpio)
+      appended, EXTRA starting 4-byte aligned as Linux expects.
 
   mbr DISK BOOTCODE PART...
       Write a master boot record into the image DISK: the first 440 bytes
@@ -130,6 +135,16 @@ def cmd_cpio(out, srcdir):
     os.replace(tmp, out)
 
 
+def cmd_initrd(out, base, extra):
+    with open(base, "rb") as f:
+        first = f.read()
+    with open(extra, "rb") as f:
+        second = f.read()
+    with open(out, "wb") as f:
+        # Each archive of a concatenated initramfs starts 4-byte aligned.
+        f.write(first + b"\0" * ((4 - len(first) % 4) % 4) + second)
+
+
 def cmd_mbr(disk, bootcode, parts):
     with open(bootcode, "rb") as f:
         code = f.read(440)
@@ -159,6 +174,8 @@ def main(argv):
         cmd_modules(argv[1], argv[2:])
     elif len(argv) == 3 and argv[0] == "cpio":
         cmd_cpio(argv[1], argv[2])
+    elif len(argv) == 4 and argv[0] == "initrd":
+        cmd_initrd(argv[1], argv[2], argv[3])
     elif len(argv) >= 4 and argv[0] == "mbr":
         cmd_mbr(argv[1], argv[2], argv[3:])
     else:

@@ -68,17 +68,7 @@ gcc -m32 -static -O2 -Wall -Wextra -o "$work/tree/bin/diskbench" "$here/diskbenc
 cp "$here/disk-bench-guest.sh" "$work/tree/bin/disk-bench.sh"
 chmod 755 "$work/tree/bin/disk-bench.sh"
 python3 "$tools" cpio "$work/extra.cpio.gz" "$work/tree"
-python3 - "$DISK_INITRD" "$work/extra.cpio.gz" "$work/initrd-bench.img" <<'EOF'
-import sys
-base, extra, dst = sys.argv[1:]
-with open(base, "rb") as f:
-    first = f.read()
-with open(extra, "rb") as f:
-    second = f.read()
-with open(dst, "wb") as f:
-    # Each archive of a concatenated initramfs starts 4-byte aligned.
-    f.write(first + b"\0" * ((4 - len(first) % 4) % 4) + second)
-EOF
+python3 "$tools" initrd "$work/initrd-bench.img" "$DISK_INITRD" "$work/extra.cpio.gz"
 mv "$work/initrd-bench.img" "$out/initrd-bench.img"
 
 log "building template.raw"
