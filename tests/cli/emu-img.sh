@@ -180,12 +180,23 @@ same "info --output=json with a path" info --output=json "$tmp/over.qcow2"
 same "info --backing-chain" info --backing-chain over.qcow2
 same "info --backing-chain --output=json" info --backing-chain --output=json over.qcow2
 # Human sizes (three significant digits, the unit steps up at 1000).
-# Multiples of 512: qemu-img rounds a raw file's size up to one.
-for n in 0 512 1024 1536 1022976 1023488 1024000 1048576 123456512 \
-        1073741824000 5000000000000 8796093022208; do
+# Multiples of 512, and sizes that are not: both tools round a raw
+# file's size up to whole sectors (a 3-byte file is a 512 B disk).
+for n in 0 3 512 513 1000 1024 1536 1022976 1023488 1024000 1048576 \
+        1048577 123456512 1073741824000 5000000000000 8796093022208; do
     truncate -s "$n" "size$n.img"
     same "info of a $n-byte image" info -f raw "size$n.img"
 done
+same "info --output=json of a 3-byte image" info --output=json -f raw size3.img
+# Converting a 1000-byte raw file gives the same 1024-byte image.
+printf 'partial sector %0985d' 7 >part.img
+ok "convert a 1000-byte raw" convert -f raw -O raw part.img part-e.raw &&
+    "$QEMU_IMG" convert -f raw -O raw part.img part-q.raw &&
+    if cmp -s part-e.raw part-q.raw && [ "$(wc -c <part-e.raw)" -eq 1024 ]; then
+        pass "convert a 1000-byte raw (as qemu-img: 1024 bytes)"
+    else
+        fail "convert a 1000-byte raw" "differs from qemu-img's ($(wc -c <part-e.raw) bytes)"
+    fi
 # The overlay's backing file gone: info of the overlay alone still works.
 mkdir gone && cp over.qcow2 gone/
 same "info with its backing file missing" info gone/over.qcow2
