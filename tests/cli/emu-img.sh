@@ -318,6 +318,36 @@ if ok "check -r all of an image marked corrupt" check -r all cbit.qcow2; then
         pass "check -r all clears the corrupt bit" ||
         fail "check -r all of an image marked corrupt" "qemu-img info still says corrupt"
 fi
+# A crash with lazy refcounts: the dirty bit (incompatible bit 0) set and
+# the written data cluster's refcount never stored.  check must see it
+# (emu-img must not rebuild the refcounts silently when it opens the image
+# to repair it), report it as qemu-img does, repair it and clear the bit.
+"$QEMU_IMG" create -q -f qcow2 -o lazy_refcounts=on dirty.qcow2 64M
+qio -c 'write -P 0x5a 1M 64k' dirty.qcow2
+put16 dirty.qcow2 $(($(refblock dirty.qcow2) + 2 * ($(wc -c <dirty.qcow2) / 65536 - 1))) 0
+printf '\001' | dd of=dirty.qcow2 bs=1 seek=79 conv=notrunc 2>/dev/null
+cp dirty.qcow2 dirty-q.qcow2
+same "check of a dirty lazy-refcounts image (exit 2)" check dirty.qcow2
+cp dirty.qcow2 dirty-e.qcow2
+ei check -r all dirty-e.qcow2
+mv e.out dirty-e.out
+qi check -r all dirty-q.qcow2
+grep -v 'Image end offset' dirty-e.out >e.cut
+grep -v 'Image end offset' q.out >q.cut
+if [ $have_qcow2 = no ]; then
+    echo "SKIP emu-img: check -r all of a dirty image (emu-img has no qcow2 driver)"
+    skipped=$((skipped + 1))
+elif [ $es -ne $qs ] || ! cmp -s e.cut q.cut; then
+    fail "check -r all of a dirty image" "exit $es (qemu-img $qs): $(diff e.cut q.cut | head -n 6 | tr '\n' '|')"
+elif ! grep -q '^    1 corruptions$' e.cut; then
+    fail "check -r all of a dirty image" "no corruption repaired: $(tr '\n' '|' <e.cut)"
+elif [ "$(od -An -tu1 -j79 -N1 dirty-e.qcow2 | tr -d ' ')" != 0 ]; then
+    fail "check -r all of a dirty image" "the dirty bit is still set"
+else
+    clean "check -r all of a dirty image" dirty-e.qcow2 &&
+        identical "check -r all of a dirty image" dirty.qcow2 dirty-e.qcow2 &&
+        pass "check -r all of a dirty image repairs 1 corruption as qemu-img, dirty bit cleared"
+fi
 cp leak.qcow2 fix3.qcow2
 if ok "check -r leaks --output=json" check -r leaks --output=json fix3.qcow2; then
     [ "$(json_num e.out leaks-fixed)" = 1 ] && pass "check -r leaks --output=json: leaks-fixed 1" ||
