@@ -15,11 +15,14 @@
  * the BlockBackend runs them on worker threads, so ops of one node may be
  * called from several threads at once: a driver protects its own
  * metadata (the file driver needs nothing; qcow2 holds its lock around
- * metadata).  Offsets and lengths are in bytes; requests reaching a
- * driver are within the node's length, and for formats aligned to 512.
- * (Added by blkcore: a driver may also offer aio_submit, which the
- * BlockBackend tries first: the file protocol with aio=io_uring.
- * docs/devel/block.md describes the threads and a request's path.)
+ * metadata; qcow2 holds one lock per image for a whole request).
+ * Offsets and lengths are in bytes; requests reaching a format driver are
+ * within the node's length and aligned to 512.  A protocol node (file) is
+ * different: a write past its end extends it (qcow2 allocates clusters
+ * there) and a read past its end gives zeros (qemu-img ends files in the
+ * middle of a sector).  A driver may also offer aio_submit, which the
+ * BlockBackend tries first (the file protocol with aio=io_uring);
+ * docs/devel/block.md describes the threads and a request's path.
  */
 #ifndef BLOCK_BLOCK_INT_H
 #define BLOCK_BLOCK_INT_H
