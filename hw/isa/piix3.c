@@ -43,6 +43,9 @@ struct PIIX3State {
     uint16_t isa_level; /* ISA IRQs this bridge drives high */
 };
 
+static void piix3_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
+                               int len);
+
 /* ---- PIRQ routing ----------------------------------------------------- */
 
 static void piix3_update_isa_irqs(PIIX3State *s)
@@ -75,7 +78,7 @@ static void piix3_update_isa_irqs(PIIX3State *s)
 
 static int piix3_map_irq(PCIDevice *d, int pin)
 {
-    return (PCI_SLOT(d->devfn) + pin - 1) & 3;
+    return piix3_pirq(PCI_SLOT(d->devfn), pin);
 }
 
 static void piix3_set_irq(void *opaque, int pirq, int level)
@@ -90,6 +93,26 @@ static void piix3_set_irq(void *opaque, int pirq, int level)
         s->pirq_level &= ~(1 << pirq);
     }
     piix3_update_isa_irqs(s);
+}
+
+void piix3_firmware_setup(PIIX3State *s, const uint8_t irq[PIIX3_NUM_PIRQS])
+{
+    PCIBus *bus = s->pci.bus;
+
+    for (int n = 0; n < PIIX3_NUM_PIRQS; n++) {
+        piix3_config_write(&s->pci, PIIX3_PIRQRC + n, irq[n], 1);
+    }
+    /* Through the configuration mechanism, as firmware does, so each
+     * device's own config hook sees the write. */
+    for (int devfn = 0; devfn < 256; devfn++) {
+        PCIDevice *d = pci_find_device(bus, devfn);
+        int pin = d ? d->config[PCI_INTERRUPT_PIN] : 0;
+        if (pin >= 1 && pin <= 4) {
+            uint32_t cf8 = 0x80000000u | devfn << 8 | PCI_INTERRUPT_LINE;
+            pci_host_config_write(bus, cf8,
+                                  irq[piix3_pirq(PCI_SLOT(devfn), pin - 1)], 1);
+        }
+    }
 }
 
 /* ---- Reset control register (0xCF9) ----------------------------------- */

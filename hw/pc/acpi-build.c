@@ -1,10 +1,12 @@
 /*
  * ACPI tables for direct kernel boot: RSDP, RSDT, FADT, FACS and a DSDT
- * with \_S5 (ACPI 1.0b: 5.2.4 RSDP, 5.2.7 RSDT, 5.2.8 FADT, 5.2.9 FACS,
- * 5.2.10 DSDT; AML encoding of Name/Package in 16.2).  See
+ * with \_S5 and the PCI root bridge (ACPI 1.0b: 5.2.4 RSDP, 5.2.7 RSDT,
+ * 5.2.8 FADT, 5.2.9 FACS, 5.2.10 DSDT; PCI root bridge objects _HID,
+ * _BBN, _CRS, _PRT in ACPI 6.x 6.1/6.2/6.5).  See
  * include/hw/pc/acpi-build.h for what is built where and why so little.
  */
 #include "hw/pc/acpi-build.h"
+#include "hw/acpi/aml.h"
 
 #define ACPI_HEADER_SIZE  36
 #define ACPI_OEM_ID       "EMU   "   /* 6 bytes */
@@ -55,11 +57,93 @@
 #define NO_C2_LATENCY 101
 #define NO_C3_LATENCY 1001
 
-/* DSDT body: Name(_S5, Package(4){Zero, Zero, Zero, Zero}) in AML:
- * NameOp '_S5_' PackageOp PkgLength(6) NumElements(4) ZeroOp x4. */
-static const uint8_t dsdt_aml[] = {
-    0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0x00, 0x00, 0x00, 0x00,
-};
+#define PCI_SLOTS 32
+
+/* The i440FX host bridge's resources: all buses below it, the
+ * configuration ports, every I/O port but those, the legacy VGA window and
+ * the memory hole for BARs. */
+static void pci0_crs(GByteArray *out, const AcpiPciConfig *pci)
+{
+    GByteArray *res = g_byte_array_new(), *buf = g_byte_array_new();
+
+    aml_res_word_space(res, AML_RES_BUS, 0, 0x00, 0xff);
+    aml_res_io(res, 0xcf8, 0xcf8, 1, 8);
+    aml_res_word_space(res, AML_RES_IO, AML_IO_ENTIRE_RANGE, 0x0000, 0x0cf7);
+    aml_res_word_space(res, AML_RES_IO, AML_IO_ENTIRE_RANGE, 0x0d00, 0xffff);
+    aml_res_dword_space(res, AML_RES_MEMORY, AML_MEM_RW | AML_MEM_CACHEABLE,
+                        0xa0000, 0xbffff);
+    if (pci->mem_start <= pci->mem_end) {
+        aml_res_dword_space(res, AML_RES_MEMORY, AML_MEM_RW, pci->mem_start,
+                            pci->mem_end);
+    }
+    aml_res_end(res);
+    aml_buffer(buf, res);
+    aml_name_decl(out, "_CRS", buf);
+    g_byte_array_unref(res);
+    g_byte_array_unref(buf);
+}
+
+/* Static _PRT: Package{address (slot << 16 | 0xffff: any function), pin,
+ * 0 (no link device), GSI}.  The routes are fixed because the board
+ * programs the PIRQ route registers before the OS starts; in PIC mode
+ * the GSI is the ISA IRQ, and the OS makes it level-triggered. */
+static void pci0_prt(GByteArray *out, const AcpiPciConfig *pci)
+{
+    GByteArray *all = g_byte_array_new(), *pkg = g_byte_array_new();
+    GByteArray *entry = g_byte_array_new();
+    unsigned n = 0;
+
+    /* Slot 0 is the host bridge, which raises no interrupt. */
+    for (int slot = 1; slot < PCI_SLOTS; slot++) {
+        for (int pin = 0; pin < 4; pin++) {
+            int pirq = (slot + pin + pci->pirq_swizzle) & 3;
+            g_byte_array_set_size(entry, 0);
+            aml_integer(entry, ((uint32_t)slot << 16) | 0xffff);
+            aml_integer(entry, pin);
+            aml_integer(entry, 0);
+            aml_integer(entry, pci->pirq_irq[pirq]);
+            aml_package(all, 4, entry);
+            n++;
+        }
+    }
+    aml_package(pkg, n, all);
+    aml_name_decl(out, "_PRT", pkg);
+    g_byte_array_unref(all);
+    g_byte_array_unref(pkg);
+    g_byte_array_unref(entry);
+}
+
+/* The DSDT's AML: \_S5 and \_SB.PCI0. */
+static GByteArray *dsdt_body(const AcpiPciConfig *pci)
+{
+    GByteArray *aml = g_byte_array_new(), *s5 = g_byte_array_new();
+    GByteArray *dev = g_byte_array_new(), *sb = g_byte_array_new();
+    GByteArray *v = g_byte_array_new();
+
+    /* Name(_S5, Package(4){0, 0, 0, 0}) */
+    for (int i = 0; i < 4; i++) {
+        aml_integer(s5, 0);
+    }
+    aml_package(v, 4, s5);
+    aml_name_decl(aml, "_S5_", v);
+
+    g_byte_array_set_size(v, 0);
+    aml_eisa_id(v, "PNP0A03");
+    aml_name_decl(dev, "_HID", v);
+    aml_name_integer(dev, "_UID", 0);
+    aml_name_integer(dev, "_BBN", 0);
+    aml_name_integer(dev, "_ADR", 0);
+    pci0_crs(dev, pci);
+    pci0_prt(dev, pci);
+    aml_device(sb, "PCI0", dev);
+    aml_scope(aml, "\\_SB_", sb);
+
+    g_byte_array_unref(s5);
+    g_byte_array_unref(dev);
+    g_byte_array_unref(sb);
+    g_byte_array_unref(v);
+    return aml;
+}
 
 uint8_t acpi_checksum(const uint8_t *p, size_t len)
 {
@@ -89,13 +173,15 @@ static void acpi_finish(uint8_t *t)
 }
 
 int acpi_build_tables(AddressSpace *as, uint64_t tables_addr,
-                      uint64_t rsdp_addr, const AcpiPmConfig *pm, Error **errp)
+                      uint64_t rsdp_addr, const AcpiPmConfig *pm,
+                      const AcpiPciConfig *pci, Error **errp)
 {
     uint8_t buf[ACPI_TABLES_SIZE] = {0};
     uint8_t rsdp[RSDP_SIZE] = {0};
     uint8_t *facs = buf + ACPI_FACS_OFFSET, *dsdt = buf + ACPI_DSDT_OFFSET;
     uint8_t *fadt = buf + ACPI_FADT_OFFSET, *rsdt = buf + ACPI_RSDT_OFFSET;
-    uint32_t dsdt_len = ACPI_HEADER_SIZE + sizeof(dsdt_aml);
+    GByteArray *aml;
+    uint32_t dsdt_len;
 
     if ((tables_addr & 63) || tables_addr + ACPI_TABLES_SIZE > 4 * GiB) {
         error_setg(errp,
@@ -117,8 +203,14 @@ int acpi_build_tables(AddressSpace *as, uint64_t tables_addr,
     memcpy(facs, "FACS", 4);
     stl_le_p(facs + 4, FACS_SIZE);
 
+    aml = dsdt_body(pci);
+    dsdt_len = ACPI_HEADER_SIZE + aml->len;
+    /* The DSDT's size depends only on the slot count and whether there is
+     * a memory hole: a fixed layout, so an overflow is a bug here. */
+    assert(ACPI_DSDT_OFFSET + dsdt_len <= ACPI_TABLES_SIZE);
     acpi_header(dsdt, "DSDT", dsdt_len, 1);
-    memcpy(dsdt + ACPI_HEADER_SIZE, dsdt_aml, sizeof(dsdt_aml));
+    memcpy(dsdt + ACPI_HEADER_SIZE, aml->data, aml->len);
+    g_byte_array_unref(aml);
     acpi_finish(dsdt);
 
     acpi_header(fadt, "FACP", FADT_V1_SIZE, 1);

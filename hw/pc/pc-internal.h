@@ -14,6 +14,7 @@
 #include "hw/ide/ide.h"
 #include "hw/intc/i8259.h"
 #include "hw/isa/isa.h"
+#include "hw/isa/piix3.h"
 #include "hw/nvram/fw_cfg.h"
 #include "hw/pci/pci.h"
 #include "hw/timer/mc146818.h"
@@ -23,6 +24,11 @@
 /* Direct kernel boot: where BAR4 of the IDE function goes (SeaBIOS puts
  * PCI I/O from 0xC000 too). */
 #define PC_IDE_BMDMA_BASE 0xc000
+/* Direct kernel boot: PIRQA-D go to ISA IRQs 10, 10, 11, 11 (SeaBIOS's
+ * choice, so both boot paths give the guest the same IRQs), and the PCI
+ * memory window for the OS ends below the IOAPIC area. */
+#define PC_PIRQ_IRQS {10, 10, 11, 11}
+#define PC_PCI_HOLE_END 0xfebfffffu
 
 /* -boot (pc-boot.c). */
 typedef struct PCBootOptions {
@@ -44,6 +50,7 @@ typedef struct PCBoard {
     ISABus isa;
     PCIBus *pci;
     PICState *pic;
+    PIIX3State *piix3; /* 00:01.0 */
     PIIX4PMState *pm;
     PIIX3IDEState *ide; /* 00:01.1, buses ide.0 and ide.1 */
     MC146818State *rtc;

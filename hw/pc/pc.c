@@ -192,7 +192,7 @@ static int pc_machine_init(Machine *m, Error **errp)
     if (pc_create_isa_devices(m, b, errp) < 0) {
         goto fail;
     }
-    PIIX3State *piix3 = piix3_init(b->pci, &b->isa, errp);
+    PIIX3State *piix3 = b->piix3 = piix3_init(b->pci, &b->isa, errp);
     if (!piix3) {
         goto fail;
     }
@@ -241,10 +241,21 @@ static void pc_machine_reset(Machine *m)
          * the kernel.  Reloaded at every reset: the guest may have
          * overwritten it. */
         static const AcpiPmConfig pm = ACPI_PM_CONFIG_PIIX4;
+        AcpiPciConfig pci = {
+            /* BARs go above RAM, below the IOAPIC / BIOS area at
+             * 0xfec00000 (what the board leaves to pci-memory). */
+            .mem_start = b->ram_below_4g_size,
+            .mem_end = PC_PCI_HOLE_END,
+            .pirq_irq = PC_PIRQ_IRQS,
+            .pirq_swizzle = piix3_pirq(0, 0),
+        };
+        /* PIRQs first: the PM function's SCI line (IRQ 9) overrides the
+         * generic INTA route, as in SeaBIOS. */
+        piix3_firmware_setup(b->piix3, pci.pirq_irq);
         piix4_pm_set_base(b->pm, pm.pm_base);
         piix3_ide_firmware_setup(b->ide, PC_IDE_BMDMA_BASE);
         if (acpi_build_tables(&b->as_mem, PC_ACPI_TABLES_ADDR,
-                              PC_ACPI_RSDP_ADDR, &pm, &err) < 0 ||
+                              PC_ACPI_RSDP_ADDR, &pm, &pci, &err) < 0 ||
             pc_load_kernel(&b->as_mem, b->ram_below_4g_size, 0, m->opts.kernel,
                            m->opts.initrd, m->opts.append, &cpu->env, NULL,
                            &err) < 0) {

@@ -4,9 +4,7 @@
 #   emu              -machine pc -accel tcg -m 256 -nographic -no-reboot
 #   qemu-system-i386   -kernel K -initrd I -append "... emutest=bench"
 #                      -drive file=IMG,format=FMT,if=ide,index=0,cache=writeback
-# (emu's kernel command line also has pci=noacpi: its tables for direct
-# kernel boot describe no PCI root bridge, see
-# tests/functional/storage-lib.sh.  QEMU also gets $QEMU_EXTRA_ARGS, default "-nodefaults -serial
+# (QEMU also gets $QEMU_EXTRA_ARGS, default "-nodefaults -serial
 # mon:stdio": no VGA, NIC, floppy or CD-ROM on either side).  The guest is
 # Debian's 686 kernel with its own ata_piix driver and the benchmark
 # initramfs, the disk a fresh copy of one template for every run, raw or
@@ -108,7 +106,7 @@ run_guest() {
         -T -r 'EMU-PARTS-END|EMU-TEST-FAIL.*' \
         -r 'EMU-BENCH-DONE|EMU-TEST-FAIL.*' -t 60 -x 0 \
         -- "$@" -kernel "$BENCH_KERNEL" -initrd "$BENCH_INITRD" \
-           -append "console=ttyS0 panic=-1 $append_extra emutest=bench emubench_mib=$BENCH_DISK_MIB emubench_rand=$BENCH_DISK_RAND" \
+           -append "console=ttyS0 panic=-1 emutest=bench emubench_mib=$BENCH_DISK_MIB emubench_rand=$BENCH_DISK_RAND" \
            -drive "file=$img,format=$fmt,if=ide,index=0,cache=writeback" \
            >"$tmp/times" 2>"$tmp/expect.err"
     st=$?
@@ -181,11 +179,9 @@ while [ "$n" -le "$BENCH_RUNS" ]; do
             if [ "$label" = emu ]; then
                 # shellcheck disable=SC2086
                 set -- "$EMU" $opts $EMU_EXTRA_ARGS
-                append_extra=pci=noacpi
             else
                 # shellcheck disable=SC2086
                 set -- "$QEMU" $opts $QEMU_EXTRA_ARGS
-                append_extra=
             fi
             if ! run_guest "$label" "$fmt" "$n" "$@"; then
                 echo "$label $fmt: run $n failed: $why"

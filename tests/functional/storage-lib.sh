@@ -26,17 +26,11 @@ STORAGE_ACCEL=${STORAGE_ACCEL:-tcg}
 STORAGE_TIMEOUT=${STORAGE_TIMEOUT:-120}
 EMU_EXTRA_ARGS=${EMU_EXTRA_ARGS:-}
 STORAGE_ARGS="-machine pc -accel $STORAGE_ACCEL -m 256 -nographic -rtc $EMU_TEST_RTC"
-# The kernel command line of the -kernel guests.  pci=noacpi for emu: the
-# ACPI tables emu writes for direct kernel boot (hw/pc/acpi-build.c)
-# describe no PCI root bridge, and a kernel that finds none in ACPI does
-# not scan PCI at all, so it would not find the IDE function.  (Booted
-# through SeaBIOS, whose tables have one, Linux needs no such help; and
-# QEMU, whose -kernel goes through SeaBIOS, must not get it: Linux then
-# fails to place the IDE function's BAR 4.)
+# The kernel command line of the -kernel guests: the same for emu and
+# QEMU.  (emu's direct-boot ACPI tables describe the PCI root bridge,
+# hw/pc/acpi-build.c, so Linux finds the IDE function through ACPI as it
+# does with SeaBIOS's tables.)
 STORAGE_APPEND="console=ttyS0 panic=-1"
-case $(basename "$EMU") in
-    emu*) STORAGE_APPEND="$STORAGE_APPEND pci=noacpi" ;;
-esac
 
 storage_setup() {
     logdir=${FUNC_LOG_DIR:-build/functional}

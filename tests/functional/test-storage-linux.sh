@@ -8,8 +8,10 @@
 #       guest must see both (sda with 32768 sectors, sr0 with the ISO's
 #       size and "CD001" in its volume descriptor), write a token that is
 #       new for every run into /emu-ata.txt on the ext2 disk, sync and
-#       power off (emu exits 0).  Afterwards, on the host, debugfs must
-#       read the token back from the image and e2fsck -fn must be clean.
+#       power off (emu exits 0), with no ACPI error in the kernel log (the
+#       kernel finds the IDE function through the PCI root bridge of emu's
+#       direct-boot DSDT; no pci=noacpi).  Afterwards, on the host, debugfs
+#       must read the token back from the image and e2fsck -fn must be clean.
 #   snapshot:  -hda base.img -snapshot; the guest writes and fsyncs 8
 #       blocks (emutest=flush) and powers off; the base image must be
 #       byte for byte what it was, and no overlay file is left in $TMPDIR.
@@ -58,6 +60,10 @@ ata() {
     serial=$(tr -d '\r' <"$log")
     bad=$(echo "$serial" | grep -a -m 1 '^EMU-TEST-FAIL' || true)
     [ -n "$bad" ] && { storage_fail "$name" "the guest said: $bad"; return; }
+    # The kernel reads the ACPI tables (emu's own for -kernel, with no
+    # pci=noacpi): any complaint about them is a failure.
+    acpierr=$(echo "$serial" | grep -a -m 1 -E 'ACPI( BIOS)? Error|ACPI Exception|\[Firmware Bug\]' || true)
+    [ -n "$acpierr" ] && { storage_fail "$name" "kernel: $acpierr"; return; }
     disks=$(echo "$serial" | grep -a -m 1 '^EMU-DISKS')
     want="EMU-DISKS sda=32768 sr0=$iso_sectors cd=CD001"
     [ "$disks" = "$want" ] || {

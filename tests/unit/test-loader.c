@@ -765,7 +765,7 @@ static void test_multiboot_elf(void)
 
 static void check_table(Guest *g, uint64_t addr, const char *sig, uint32_t len)
 {
-    uint8_t buf[256];
+    uint8_t buf[ACPI_TABLES_SIZE];
     char s[5] = {0};
 
     address_space_read(&g->as, addr, s, 4);
@@ -781,11 +781,17 @@ static void test_acpi_tables(void)
     Guest g;
     Error *err = NULL;
     AcpiPmConfig pm = ACPI_PM_CONFIG_PIIX4;
+    /* The DSDT's PCI part has its own test (test-acpi-dsdt.c). */
+    AcpiPciConfig pci = {.mem_start = 16 * MiB,
+                         .mem_end = 0xfebfffff,
+                         .pirq_irq = {10, 10, 11, 11},
+                         .pirq_swizzle = 3};
     uint64_t rsdp = 0, t = PC_ACPI_TABLES_ADDR;
     uint8_t buf[20];
 
     guest_init(&g, 16 * MiB);
-    CHECK_EQ(acpi_build_tables(&g.as, t, PC_ACPI_RSDP_ADDR, &pm, &err), 0);
+    CHECK_EQ(acpi_build_tables(&g.as, t, PC_ACPI_RSDP_ADDR, &pm, &pci, &err),
+             0);
     CHECK(t + ACPI_TABLES_SIZE <= PC_ACPI_TABLES_END);
 
     /* Find the RSDP as an OS does: on 16-byte boundaries of the BIOS
@@ -827,7 +833,8 @@ static void test_acpi_tables(void)
     CHECK_EQ(rd(&g, facs + 4, 4), 64);
 
     uint64_t dsdt = rd(&g, fadt + 40, 4);
-    check_table(&g, dsdt, "DSDT", 48);
+    CHECK(dsdt + rd(&g, dsdt + 4, 4) <= t + ACPI_TABLES_SIZE);
+    check_table(&g, dsdt, "DSDT", rd(&g, dsdt + 4, 4));
     static const uint8_t s5[] = {0x08, '_',  'S',  '5',  '_',  0x12,
                                  0x06, 0x04, 0x00, 0x00, 0x00, 0x00};
     CHECK(guest_equals(&g, dsdt + 36, s5, sizeof(s5)));
@@ -847,20 +854,22 @@ static void test_acpi_tables(void)
     pm.smi_cmd = 0xb2;
     pm.acpi_enable = 0xf1;
     pm.acpi_disable = 0xf0;
-    CHECK_EQ(acpi_build_tables(&g.as, t, PC_ACPI_RSDP_ADDR, &pm, &err), 0);
+    CHECK_EQ(acpi_build_tables(&g.as, t, PC_ACPI_RSDP_ADDR, &pm, &pci, &err),
+             0);
     check_table(&g, fadt, "FACP", 116);
     CHECK_EQ(rd(&g, fadt + 48, 4), 0xb2);
     CHECK_EQ(rd(&g, fadt + 52, 1), 0xf1);
     CHECK_EQ(rd(&g, fadt + 53, 1), 0xf0);
 
     /* Errors: RSDP outside the scanned area or misaligned, no memory. */
-    CHECK_EQ(acpi_build_tables(&g.as, t, 0xe0008, &pm, &err), -1);
+    CHECK_EQ(acpi_build_tables(&g.as, t, 0xe0008, &pm, &pci, &err), -1);
     CHECK(error_has(err, "16-byte"));
     err = NULL;
-    CHECK_EQ(acpi_build_tables(&g.as, t, 0x9000, &pm, &err), -1);
+    CHECK_EQ(acpi_build_tables(&g.as, t, 0x9000, &pm, &pci, &err), -1);
     CHECK(error_has(err, "0xe0000-0xfffff"));
     err = NULL;
-    CHECK_EQ(acpi_build_tables(&g.as, 0x80000000, PC_ACPI_RSDP_ADDR, &pm, &err),
+    CHECK_EQ(acpi_build_tables(&g.as, 0x80000000, PC_ACPI_RSDP_ADDR, &pm, &pci,
+                               &err),
              -1);
     CHECK(error_has(err, "cannot write ACPI tables"));
 

@@ -164,6 +164,41 @@ static void test_bar_mapping(void)
     fixture_cleanup(&f);
 }
 
+/* Direct boot's stand-in for the BIOS: PIRQs routed, interrupt lines
+ * written with the IRQ each device's pin reaches. */
+static void test_pirq_firmware_setup(void)
+{
+    static const uint8_t irqs[4] = {10, 10, 11, 11};
+    PCFixture f;
+    fixture_init(&f);
+    TestPCIDev *a = tdev_new(&f, "3"); /* INTA -> PIRQC */
+    TestPCIDev *b = tdev_new(&f, "5"); /* INTB -> PIRQA (below) */
+    if (!a || !b) {
+        fixture_cleanup(&f);
+        return;
+    }
+    b->pci.config[PCI_INTERRUPT_PIN] = 2;
+    CHECK_EQ(cfg_read(&f, PCI_DEVFN(1, 0), 0x60, 4), 0x80808080);
+
+    piix3_firmware_setup(f.piix3, irqs);
+    CHECK_EQ(cfg_read(&f, PCI_DEVFN(1, 0), 0x60, 4), 0x0b0b0a0a);
+    CHECK_EQ(cfg_read(&f, PCI_DEVFN(3, 0), PCI_INTERRUPT_LINE, 1), 11);
+    CHECK_EQ(cfg_read(&f, PCI_DEVFN(5, 0), PCI_INTERRUPT_LINE, 1), 10);
+    /* The PM function's INTA (slot 1) -> PIRQA. */
+    CHECK_EQ(cfg_read(&f, PCI_DEVFN(1, 3), PCI_INTERRUPT_LINE, 1), 10);
+    /* No pin, no line written. */
+    CHECK_EQ(cfg_read(&f, PCI_DEVFN(1, 0), PCI_INTERRUPT_LINE, 1), 0);
+
+    /* And the routes are live: slot 3's INTA raises IRQ 11. */
+    pci_set_irq(&a->pci, 1);
+    CHECK_EQ(f.tb.irq[11].level, 1);
+    pci_set_irq(&a->pci, 0);
+    CHECK_EQ(f.tb.irq[11].level, 0);
+    device_free(&b->pci.parent);
+    device_free(&a->pci.parent);
+    fixture_cleanup(&f);
+}
+
 static void test_intx(void)
 {
     PCFixture f;
@@ -300,6 +335,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_bar_sizing);
     TEST_RUN(test_bar_mapping);
     TEST_RUN(test_intx);
+    TEST_RUN(test_pirq_firmware_setup);
     TEST_RUN(test_devfn);
     return test_finish();
 }

@@ -28,11 +28,25 @@
 
 typedef struct PIIX3State PIIX3State;
 
+/* The PIRQ (0 = PIRQA) that pin (0 = INTA) of slot raises. */
+static inline int piix3_pirq(int slot, int pin)
+{
+    return (slot + pin - 1) & 3;
+}
+
 /* Create, realize and reset the PIIX3 at 00:01.0.  NULL with errp set. */
 PIIX3State *piix3_init(PCIBus *bus, ISABus *isa, Error **errp);
 
 /* The PCI device (for "info pci", tests). */
 PCIDevice *piix3_pci_device(PIIX3State *s);
+
+/*
+ * What firmware does before the OS when there is none (direct kernel boot):
+ * route PIRQA-D to ISA IRQs irq[0..3] and write each PCI device's
+ * interrupt line register (0x3c) with the IRQ its INTx pin reaches.  The
+ * OS's ACPI _PRT must describe the same routes.
+ */
+void piix3_firmware_setup(PIIX3State *s, const uint8_t irq[PIIX3_NUM_PIRQS]);
 
 /* Unrealize and free (tests). */
 void piix3_free(PIIX3State *s);
