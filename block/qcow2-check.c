@@ -400,6 +400,15 @@ int qcow2_check_locked(BlockDriverState *bs, BdrvCheckResult *res,
     } else if (fix && !res->corruptions && !res->check_errors) {
         s->corrupt = false;
     }
+    if (fix && !res->corruptions && !res->check_errors &&
+        (s->h.incompatible_features & QCOW2_INCOMPAT_DIRTY)) {
+        /* Refcounts rebuilt (emu-img check -r all of an image a crash left
+         * dirty, opened without the repair on open): it is clean now. */
+        if (qcow2_update_features(bs, s->h.incompatible_features &
+                                          ~QCOW2_INCOMPAT_DIRTY) == 0) {
+            s->dirty_set = false;
+        }
+    }
     if (fix) {
         bdrv_flush(bs->file);
     }

@@ -526,7 +526,7 @@ static int qcow2_open(BlockDriverState *bs, Error **errp)
     s->corrupt = !!(s->h.incompatible_features & QCOW2_INCOMPAT_CORRUPT);
 
     if (s->writable && (s->h.incompatible_features & QCOW2_INCOMPAT_DIRTY) &&
-        !s->corrupt) {
+        !s->corrupt && !bs->opts.check) {
         /* Refcounts may be stale (lazy_refcounts): rebuild them. */
         BdrvCheckResult res;
         memset(&res, 0, sizeof(res));

@@ -78,9 +78,14 @@ static int raw_pdiscard(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
     return bdrv_pdiscard(bs->file, offset, bytes);
 }
 
+/* The disk is whole 512-byte sectors, as QEMU's raw driver sees it: a
+ * file whose size is not a multiple of 512 has its last sector completed
+ * with zeros (the file protocol reads zeros past the end of the file), and
+ * a write there extends the file to the sector's end. */
 static int64_t raw_getlength(BlockDriverState *bs)
 {
-    return bdrv_getlength(bs->file);
+    int64_t len = bdrv_getlength(bs->file);
+    return len < 0 ? len : (len + 511) & ~(int64_t)511;
 }
 
 static int64_t raw_get_allocated_size(BlockDriverState *bs)
@@ -94,10 +99,26 @@ static int raw_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
     return bdrv_truncate(bs->file, size, errp);
 }
 
+/* The file may end inside the last sector (raw_getlength): the rest of
+ * that sector belongs to the data before it, or is zeros if the file ends
+ * at or before the start of the range. */
 static int raw_block_status(BlockDriverState *bs, uint64_t offset,
                             uint64_t bytes, uint64_t *pnum)
 {
-    return bdrv_block_status(bs->file, offset, bytes, pnum);
+    int64_t flen = bdrv_getlength(bs->file);
+    if (flen < 0) {
+        return (int)flen;
+    }
+    if (offset >= (uint64_t)flen) {
+        *pnum = bytes;
+        return BDRV_BLOCK_ZERO | BDRV_BLOCK_ALLOCATED;
+    }
+    int r = bdrv_block_status(bs->file, offset,
+                              MIN(bytes, (uint64_t)flen - offset), pnum);
+    if (r >= 0 && offset + *pnum == (uint64_t)flen) {
+        *pnum = bytes; /* the range ends at most at the sector's end */
+    }
+    return r;
 }
 
 static int raw_create(const char *filename, const BlockCreateOptions *o,

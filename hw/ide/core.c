@@ -544,6 +544,19 @@ void ide_cmd_write(IDEBus *bus, unsigned reg, uint32_t val, unsigned size)
     }
 }
 
+/*
+ * The multiple count a disk has after power-on, hardware or software reset.
+ * ATA leaves it vendor specific; like QEMU's disk, emu's starts with READ/
+ * WRITE MULTIPLE enabled at the maximum block size, so IDENTIFY word 59
+ * shows a valid setting and Linux uses 16-sector blocks without first
+ * sending SET MULTIPLE MODE ("multi 16").  An ATAPI device has no multiple
+ * mode.
+ */
+static uint8_t ide_default_mult(IDEState *s)
+{
+    return s->kind == IDE_HD ? IDE_MAX_MULT : 0;
+}
+
 /* Device control: SRST resets both devices (ATA-6 software reset protocol); the
  * reset takes effect while the bit is set and the devices come back when it
  * clears. */
@@ -561,7 +574,8 @@ void ide_ctl_write(IDEBus *bus, uint8_t val)
             s->dma_cmd = DMA_NONE;
             s->status = ST_BSY | ST_DSC;
             s->error = 0x01;
-            s->mult_sectors = 0;
+            /* SRST reverts the multiple count to its power-on default. */
+            s->mult_sectors = ide_default_mult(s);
             s->lba48 = false;
             if (s->kind == IDE_CD) {
                 ide_atapi_reset(s);
@@ -591,7 +605,7 @@ void ide_drive_reset(IDEState *s)
     s->select = 0xa0 | (s->unit ? SEL_DEV : 0);
     s->cmd = 0;
     s->lba48 = false;
-    s->mult_sectors = 0;
+    s->mult_sectors = ide_default_mult(s);
     s->udma_mode = 5;
     s->mwdma_mode = 0xff;
     s->power = 0xff;

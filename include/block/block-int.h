@@ -71,6 +71,10 @@ typedef struct BlockOpenOptions {
     /* Added by blkcore: -U / force-share (emu-img): read-only, takes no
      * write-blocking lock and is not refused by other users' locks. */
     bool force_share;
+    /* Added by idefix: opened by emu-img check (QEMU's BDRV_O_CHECK): a
+     * qcow2 image left dirty is not repaired on open, so that the check
+     * reports (and with -r repairs) what the crash left behind. */
+    bool check;
 } BlockOpenOptions;
 
 struct BlockDriverState {

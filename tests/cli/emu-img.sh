@@ -180,12 +180,23 @@ same "info --output=json with a path" info --output=json "$tmp/over.qcow2"
 same "info --backing-chain" info --backing-chain over.qcow2
 same "info --backing-chain --output=json" info --backing-chain --output=json over.qcow2
 # Human sizes (three significant digits, the unit steps up at 1000).
-# Multiples of 512: qemu-img rounds a raw file's size up to one.
-for n in 0 512 1024 1536 1022976 1023488 1024000 1048576 123456512 \
-        1073741824000 5000000000000 8796093022208; do
+# Multiples of 512, and sizes that are not: both tools round a raw
+# file's size up to whole sectors (a 3-byte file is a 512 B disk).
+for n in 0 3 512 513 1000 1024 1536 1022976 1023488 1024000 1048576 \
+        1048577 123456512 1073741824000 5000000000000 8796093022208; do
     truncate -s "$n" "size$n.img"
     same "info of a $n-byte image" info -f raw "size$n.img"
 done
+same "info --output=json of a 3-byte image" info --output=json -f raw size3.img
+# Converting a 1000-byte raw file gives the same 1024-byte image.
+printf 'partial sector %0985d' 7 >part.img
+ok "convert a 1000-byte raw" convert -f raw -O raw part.img part-e.raw &&
+    "$QEMU_IMG" convert -f raw -O raw part.img part-q.raw &&
+    if cmp -s part-e.raw part-q.raw && [ "$(wc -c <part-e.raw)" -eq 1024 ]; then
+        pass "convert a 1000-byte raw (as qemu-img: 1024 bytes)"
+    else
+        fail "convert a 1000-byte raw" "differs from qemu-img's ($(wc -c <part-e.raw) bytes)"
+    fi
 # The overlay's backing file gone: info of the overlay alone still works.
 mkdir gone && cp over.qcow2 gone/
 same "info with its backing file missing" info gone/over.qcow2
@@ -306,6 +317,36 @@ if ok "check -r all of an image marked corrupt" check -r all cbit.qcow2; then
     "$QEMU_IMG" info cbit.qcow2 | grep -q '^    corrupt: false$' &&
         pass "check -r all clears the corrupt bit" ||
         fail "check -r all of an image marked corrupt" "qemu-img info still says corrupt"
+fi
+# A crash with lazy refcounts: the dirty bit (incompatible bit 0) set and
+# the written data cluster's refcount never stored.  check must see it
+# (emu-img must not rebuild the refcounts silently when it opens the image
+# to repair it), report it as qemu-img does, repair it and clear the bit.
+"$QEMU_IMG" create -q -f qcow2 -o lazy_refcounts=on dirty.qcow2 64M
+qio -c 'write -P 0x5a 1M 64k' dirty.qcow2
+put16 dirty.qcow2 $(($(refblock dirty.qcow2) + 2 * ($(wc -c <dirty.qcow2) / 65536 - 1))) 0
+printf '\001' | dd of=dirty.qcow2 bs=1 seek=79 conv=notrunc 2>/dev/null
+cp dirty.qcow2 dirty-q.qcow2
+same "check of a dirty lazy-refcounts image (exit 2)" check dirty.qcow2
+cp dirty.qcow2 dirty-e.qcow2
+ei check -r all dirty-e.qcow2
+mv e.out dirty-e.out
+qi check -r all dirty-q.qcow2
+grep -v 'Image end offset' dirty-e.out >e.cut
+grep -v 'Image end offset' q.out >q.cut
+if [ $have_qcow2 = no ]; then
+    echo "SKIP emu-img: check -r all of a dirty image (emu-img has no qcow2 driver)"
+    skipped=$((skipped + 1))
+elif [ $es -ne $qs ] || ! cmp -s e.cut q.cut; then
+    fail "check -r all of a dirty image" "exit $es (qemu-img $qs): $(diff e.cut q.cut | head -n 6 | tr '\n' '|')"
+elif ! grep -q '^    1 corruptions$' e.cut; then
+    fail "check -r all of a dirty image" "no corruption repaired: $(tr '\n' '|' <e.cut)"
+elif [ "$(od -An -tu1 -j79 -N1 dirty-e.qcow2 | tr -d ' ')" != 0 ]; then
+    fail "check -r all of a dirty image" "the dirty bit is still set"
+else
+    clean "check -r all of a dirty image" dirty-e.qcow2 &&
+        identical "check -r all of a dirty image" dirty.qcow2 dirty-e.qcow2 &&
+        pass "check -r all of a dirty image repairs 1 corruption as qemu-img, dirty bit cleared"
 fi
 cp leak.qcow2 fix3.qcow2
 if ok "check -r leaks --output=json" check -r leaks --output=json fix3.qcow2; then

@@ -109,6 +109,49 @@ static void test_async_rw(void)
     g_free(path);
 }
 
+/* A raw file whose size is not a multiple of 512: the disk is whole
+ * sectors, as QEMU's (the tail reads as zeros), and a write to the last,
+ * partial sector extends the file to the sector's end. */
+static void test_raw_partial_sector(void)
+{
+    char *path = tmp_image(0);
+    uint8_t a[1000], b[1024], c[512];
+    for (size_t i = 0; i < sizeof(a); i++) {
+        a[i] = (uint8_t)(i * 5 + 1);
+    }
+    CHECK(g_file_set_contents(path, (const char *)a, sizeof(a), NULL));
+    BlockBackend *blk = open_blk(path, "raw");
+    CHECK_EQ(blk_getlength(blk), 1024);
+    memset(b, 0xee, sizeof(b));
+    CHECK_EQ(blk_pread(blk, 0, b, sizeof(b)), 0);
+    CHECK(!memcmp(a, b, sizeof(a)));
+    for (size_t i = sizeof(a); i < sizeof(b); i++) {
+        CHECK_EQ(b[i], 0);
+    }
+    /* Beyond the last sector: still refused. */
+    CHECK_EQ(blk_pread(blk, 1024, c, 512), -EIO);
+
+    /* Rewrite the last sector, as a guest does. */
+    for (size_t i = 0; i < sizeof(c); i++) {
+        c[i] = (uint8_t)(i * 3 + 9);
+    }
+    struct iovec iov = {c, sizeof(c)};
+    Done w = {0};
+    blk_aio_pwritev(blk, 512, &iov, 1, done_cb, &w);
+    blk_drain(blk);
+    CHECK_EQ(w.calls, 1);
+    CHECK_EQ(w.ret, 0);
+    blk_unref(blk);
+    gchar *data = NULL;
+    gsize len = 0;
+    CHECK(g_file_get_contents(path, &data, &len, NULL));
+    CHECK_EQ(len, 1024);
+    CHECK(len == 1024 && !memcmp(data, a, 512) && !memcmp(data + 512, c, 512));
+    g_free(data);
+    unlink(path);
+    g_free(path);
+}
+
 static int write_sector0(BlockBackend *blk, const uint8_t *sec)
 {
     Done d = {0};
@@ -405,6 +448,7 @@ int main(int argc, char **argv)
     bql_lock();
     TEST_RUN(test_iov);
     TEST_RUN(test_async_rw);
+    TEST_RUN(test_raw_partial_sector);
     TEST_RUN(test_probe_protection);
     TEST_RUN(test_no_medium);
     TEST_RUN(test_read_only);

@@ -266,13 +266,40 @@ static void test_pio_multiple(void)
     uint16_t w[256];
 
     hd_rig(&r);
-    /* READ MULTIPLE before SET MULTIPLE MODE: aborted. */
+    /* Power-on default: multiple mode on at the maximum, 16 sectors (word
+     * 47 the maximum, word 59 bit 8 "setting valid"), as QEMU's disk. */
+    identify(&r, IDE0_CMD, w);
+    CHECK_EQ(w[47], 0x8010);
+    CHECK_EQ(w[59], 0x110);
+    pio_read(&r, 0xc4, 3, 37, false, 16, 0x00); /* blocks of 16, 16, 5 */
+    /* A count of 0 disables: word 59 invalid, READ MULTIPLE aborted. */
+    reg_w(&r, IDE0_CMD, REG_NSECT, 0);
+    CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0xc6), 0x50);
+    identify(&r, IDE0_CMD, w);
+    CHECK_EQ(w[59], 0);
     set_lba(&r, IDE0_CMD, 0, 0, 4, false);
     CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0xc4), 0x41);
     CHECK_EQ(reg_r(&r, IDE0_CMD, REG_ERROR), 0x04);
-    /* Not a power of two: aborted. */
-    reg_w(&r, IDE0_CMD, REG_NSECT, 3);
-    CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0xc6), 0x41);
+    set_lba(&r, IDE0_CMD, 0, 0, 4, false);
+    CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0xc5), 0x41);
+    CHECK_EQ(reg_r(&r, IDE0_CMD, REG_ERROR), 0x04);
+    /* Every power of two up to the maximum is accepted and shows in word
+     * 59; other counts and counts above the maximum abort and leave the
+     * setting as it was. */
+    for (unsigned n = 1; n <= 16; n <<= 1) {
+        reg_w(&r, IDE0_CMD, REG_NSECT, n);
+        CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0xc6), 0x50);
+        identify(&r, IDE0_CMD, w);
+        CHECK_EQ(w[59], 0x100 | n);
+    }
+    static const uint8_t bad[] = {3, 6, 12, 15, 17, 24, 32, 64, 128, 255};
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+        reg_w(&r, IDE0_CMD, REG_NSECT, bad[i]);
+        CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0xc6), 0x41);
+        CHECK_EQ(reg_r(&r, IDE0_CMD, REG_ERROR), 0x04);
+    }
+    identify(&r, IDE0_CMD, w);
+    CHECK_EQ(w[59], 0x110);
     reg_w(&r, IDE0_CMD, REG_NSECT, 4);
     CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0xc6), 0x50);
     identify(&r, IDE0_CMD, w);
@@ -529,9 +556,16 @@ static void test_diag_reset_nien(void)
     CHECK_EQ(reg_r(&r, IDE0_CMD, REG_ERROR), 0x01);
     CHECK_EQ(reg_r(&r, IDE0_CMD, REG_NSECT), 1);
     CHECK_EQ(reg_r(&r, IDE0_CMD, REG_LBAM), 0);
-    /* SRST: busy while set; signature and DRDY after; multiple off. */
+    /* EXECUTE DEVICE DIAGNOSTIC keeps the multiple setting. */
     reg_w(&r, IDE0_CMD, REG_NSECT, 8);
-    ata_cmd(&r, IDE0_CMD, 0xc6);
+    CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0xc6), 0x50);
+    CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0x90), 0x50);
+    reg_r(&r, IDE0_CMD, REG_STATUS);
+    uint16_t w[256];
+    identify(&r, IDE0_CMD, w);
+    CHECK_EQ(w[59], 0x108);
+    /* SRST: busy while set; signature and DRDY after; the multiple count
+     * back to its power-on default (16). */
     set_lba(&r, IDE0_CMD, 0, 0x55aa, 7, false);
     reg_w(&r, IDE0_CMD, REG_CMD, 0x20); /* a read in flight */
     outb(rtb(&r), IDE0_CTL, 0x04);
@@ -540,9 +574,18 @@ static void test_diag_reset_nien(void)
     CHECK_EQ(altstatus(&r, IDE0_CTL), 0x50);
     CHECK_EQ(reg_r(&r, IDE0_CMD, REG_LBAL), 1);
     CHECK_EQ(reg_r(&r, IDE0_CMD, REG_LBAM), 0);
-    set_lba(&r, IDE0_CMD, 0, 0, 1, false);
-    CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0xc4), 0x41); /* multiple is off */
+    identify(&r, IDE0_CMD, w);
+    CHECK_EQ(w[59], 0x110);
+    pio_read(&r, 0xc4, 0, 20, false, 16, 0x00);
     reg_r(&r, IDE0_CMD, REG_STATUS);
+    /* A system (hardware) reset also restores the default. */
+    reg_w(&r, IDE0_CMD, REG_NSECT, 2);
+    CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0xc6), 0x50);
+    devices_reset_all();
+    cfg_write(&r.f, IDE_DEVFN, 0x40, 2, 0x8000); /* decode off after reset */
+    cfg_write(&r.f, IDE_DEVFN, 0x42, 2, 0x8000);
+    identify(&r, IDE0_CMD, w);
+    CHECK_EQ(w[59], 0x110);
     /* nIEN: no interrupt line while set; the pending one shows when the
      * bit is cleared. */
     outb(rtb(&r), IDE0_CTL, 0x02);

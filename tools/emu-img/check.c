@@ -142,7 +142,8 @@ static int run_check(const ImgCommand *cmd, int argc, char **argv)
         return img_usage_error(cmd, "-U cannot be used with -r (a repair "
                                     "needs the image to itself)");
     }
-    bs = img_open(argv[optind], fmt, fix != BDRV_FIX_NONE, false, share);
+    bs = img_open_check(argv[optind], fmt, fix != BDRV_FIX_NONE, false, share,
+                        true);
     if (!bs) {
         return 1;
     }

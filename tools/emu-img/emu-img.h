@@ -57,6 +57,11 @@ char *img_size_to_str(uint64_t v);
  * Could not open 'x': ...") and returns NULL. */
 BlockDriverState *img_open(const char *filename, const char *fmt, bool writable,
                            bool open_backing, bool force_share);
+/* The same for emu-img check: check=true leaves a dirty image's refcounts
+ * for the check to find and repair (BlockOpenOptions.check). */
+BlockDriverState *img_open_check(const char *filename, const char *fmt,
+                                 bool writable, bool open_backing,
+                                 bool force_share, bool check);
 /* A backing file name as the image records it, resolved against the
  * image's folder as the block layer does.  g_free the result. */
 char *img_backing_path(const char *image, const char *backing);

@@ -128,7 +128,16 @@ char *img_size_to_str(uint64_t v)
 BlockDriverState *img_open(const char *filename, const char *fmt, bool writable,
                            bool open_backing, bool force_share)
 {
+    return img_open_check(filename, fmt, writable, open_backing, force_share,
+                          false);
+}
+
+BlockDriverState *img_open_check(const char *filename, const char *fmt,
+                                 bool writable, bool open_backing,
+                                 bool force_share, bool check)
+{
     BlockOpenOptions o = {
+        .check = check,
         .filename = filename,
         .format = fmt,
         .read_only = !writable,
