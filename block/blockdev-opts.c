@@ -5,6 +5,7 @@
  * aio= (QEMU's docs/system/invocation, "-drive").
  */
 #include "block/blockdev-int.h"
+#include "emu/option.h"
 
 int block_opts_split(const char *str, BlockOpts *o, Error **errp)
 {
@@ -91,11 +92,7 @@ int block_opts_get_bool(BlockOpts *o, const char *key, bool *val, Error **errp)
     if (!v) {
         return 0;
     }
-    if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true")) {
-        *val = true;
-    } else if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false")) {
-        *val = false;
-    } else {
+    if (!parse_on_off(v, val)) {
         error_setg(errp, "parameter '%s' expects 'on' or 'off', not '%s'", key,
                    v);
         return -1;

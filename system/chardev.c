@@ -10,6 +10,7 @@
 #include "emu/common.h"
 #include "emu/chardev.h"
 #include "emu/main-loop.h"
+#include "emu/option.h"
 #include "system/chardev-internal.h"
 
 #include <fcntl.h>
@@ -135,11 +136,7 @@ int chr_opt_bool(ChrOpts *o, const char *key, bool def, bool *out, Error **errp)
         *out = def;
         return 0;
     }
-    if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true")) {
-        *out = true;
-    } else if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false")) {
-        *out = false;
-    } else {
+    if (!parse_on_off(v, out)) {
         error_setg(errp, "option '%s=%s': expected on or off", key, v);
         return -1;
     }

@@ -6,6 +6,7 @@
  */
 #include <glib.h>
 #include "emu-img.h"
+#include "emu/option.h"
 
 typedef struct OptDesc {
     const char *name;
@@ -64,14 +65,12 @@ static int bad(const char *fmt, const char *msg, const char *key,
 
 static bool parse_bool(const char *v, bool *out)
 {
-    if (!v || !strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes")) {
+    /* A bare "-o lazy_refcounts" means on, as in qemu-img. */
+    if (!v) {
         *out = true;
-    } else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "no")) {
-        *out = false;
-    } else {
-        return false;
+        return true;
     }
-    return true;
+    return parse_on_off(v, out);
 }
 
 int img_create_options(const char *fmt, ImgOpt *opts, int n,
