@@ -318,14 +318,24 @@ static int check_request(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
     return 0;
 }
 
+/*
+ * Reads and writes: a format keeps to its virtual size; a protocol node
+ * only refuses a range that wraps.  Past its end it reads zeros (a format
+ * reading whole sectors with O_DIRECT may run past an unaligned end of
+ * file) and a write grows it (qcow2 allocates clusters there).
+ */
+static int check_rw(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
+{
+    if (bs->drv->is_protocol) {
+        return offset + bytes < offset ? -EIO : 0;
+    }
+    return check_request(bs, offset, bytes);
+}
+
 int bdrv_preadv(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                 IOVector *qiov)
 {
-    /* Past the end of a protocol node reads zeros (a format reading whole
-     * sectors with O_DIRECT may run past an unaligned end of file). */
-    int r = bs->drv->is_protocol
-                ? (offset + bytes < offset ? -EIO : 0)
-                : check_request(bs, offset, bytes);
+    int r = check_rw(bs, offset, bytes);
     if (r < 0) {
         return r;
     }
@@ -338,11 +348,7 @@ int bdrv_pwritev(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     if (bs->read_only) {
         return -EROFS;
     }
-    /* A protocol node grows when a format writes past its end (qcow2
-     * allocates clusters there); formats keep to their virtual size. */
-    int r = bs->drv->is_protocol
-                ? (offset + bytes < offset ? -EIO : 0)
-                : check_request(bs, offset, bytes);
+    int r = check_rw(bs, offset, bytes);
     if (r < 0) {
         return r;
     }
