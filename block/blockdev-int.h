@@ -11,31 +11,9 @@
 #include "block/block-int.h"
 #include "block/blockdev.h"
 
+#include "emu/keyval.h"
+
 #include <glib.h>
-
-/* One option string split into its pairs, in order.  ",," in a value is a
- * literal comma, as QEMU's option parser has it (file=a,,b.img). */
-typedef struct BlockOptPair {
-    char *key;
-    char *value;
-    bool used; /* consumed by the parser: left-overs are unknown keys */
-} BlockOptPair;
-
-typedef struct BlockOpts {
-    BlockOptPair *pairs;
-    int n;
-} BlockOpts;
-
-/* 0, or -1 with errp filled ("parameter 'x' has no value"). */
-int block_opts_split(const char *str, BlockOpts *o, Error **errp);
-void block_opts_free(BlockOpts *o);
-/* The value of key (marking it used), or NULL.  A key given twice: the
- * last one counts, as in QEMU. */
-const char *block_opts_get(BlockOpts *o, const char *key);
-/* on/off (also yes/no, true/false).  -1 with errp for another value. */
-int block_opts_get_bool(BlockOpts *o, const char *key, bool *val, Error **errp);
-/* The first key nobody asked for, or NULL. */
-const char *block_opts_unused(const BlockOpts *o);
 
 /* cache= and aio= values (QEMU's names).  -1 with errp. */
 int block_parse_cache(const char *s, BlockCacheMode *mode, Error **errp);

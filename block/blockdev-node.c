@@ -41,19 +41,19 @@ static Node *node_find(const char *name)
 
 /* The options of a file node: -blockdev driver=file,... or the file.*
  * keys of a format node (prefix "file."). */
-static int file_opts(BlockOpts *o, const char *prefix, Node *n, Error **errp)
+static int file_opts(KeyValOpts *o, const char *prefix, Node *n, Error **errp)
 {
     char key[64];
     const char *v;
 
     snprintf(key, sizeof(key), "%sfilename", prefix);
-    if (!(v = block_opts_get(o, key))) {
+    if (!(v = keyval_get(o, key))) {
         error_setg(errp, "parameter '%s' is missing", key);
         return -1;
     }
     n->filename = g_strdup(v);
     snprintf(key, sizeof(key), "%slocking", prefix);
-    if ((v = block_opts_get(o, key))) {
+    if ((v = keyval_get(o, key))) {
         if (!strcmp(v, "off")) {
             n->no_lock = true;
         } else if (strcmp(v, "on") && strcmp(v, "auto")) {
@@ -62,7 +62,7 @@ static int file_opts(BlockOpts *o, const char *prefix, Node *n, Error **errp)
         }
     }
     snprintf(key, sizeof(key), "%saio", prefix);
-    if ((v = block_opts_get(o, key)) && block_parse_aio(v, &n->aio, errp) < 0) {
+    if ((v = keyval_get(o, key)) && block_parse_aio(v, &n->aio, errp) < 0) {
         return -1;
     }
     return 0;
@@ -89,7 +89,7 @@ static Node *node_take(const char *name, const char *what, Error **errp)
 
 static int node_new(const char *str, Error **errp)
 {
-    BlockOpts o;
+    KeyValOpts o;
     Node *n = g_new0(Node, 1);
     const char *backing = NULL;
     bool ro = false;
@@ -97,12 +97,12 @@ static int node_new(const char *str, Error **errp)
 
     n->aio = BLOCK_AIO_THREADS;
     n->cache = BLOCK_CACHE_WRITEBACK;
-    if (block_opts_split(str, &o, errp) < 0) {
+    if (keyval_split(str, &o, errp) < 0) {
         g_free(n);
         return -1;
     }
-    const char *driver = block_opts_get(&o, "driver");
-    const char *name = block_opts_get(&o, "node-name");
+    const char *driver = keyval_get(&o, "driver");
+    const char *name = keyval_get(&o, "node-name");
     if (!driver) {
         error_setg(errp, "parameter 'driver' is missing");
         goto fail;
@@ -117,14 +117,14 @@ static int node_new(const char *str, Error **errp)
         goto fail;
     }
     n->name = g_strdup(name);
-    if (block_opts_get_bool(&o, "read-only", &ro, errp) < 0) {
+    if (keyval_get_bool(&o, "read-only", &ro, errp) < 0) {
         goto fail;
     }
     n->read_only = ro;
     /* cache.direct=on is cache=none, cache.no-flush=on is unsafe. */
     bool direct = false, no_flush = false;
-    if (block_opts_get_bool(&o, "cache.direct", &direct, errp) < 0 ||
-        block_opts_get_bool(&o, "cache.no-flush", &no_flush, errp) < 0) {
+    if (keyval_get_bool(&o, "cache.direct", &direct, errp) < 0 ||
+        keyval_get_bool(&o, "cache.no-flush", &no_flush, errp) < 0) {
         goto fail;
     }
     n->cache = direct     ? BLOCK_CACHE_NONE
@@ -138,8 +138,8 @@ static int node_new(const char *str, Error **errp)
         }
     } else if (bdrv_find_format(driver) && strcmp(driver, "file")) {
         n->driver = bdrv_find_format(driver)->format_name;
-        const char *file = block_opts_get(&o, "file");
-        const char *fdrv = block_opts_get(&o, "file.driver");
+        const char *file = keyval_get(&o, "file");
+        const char *fdrv = keyval_get(&o, "file.driver");
         if (file) {
             Node *f = node_take(file, "file", errp);
             if (!f) {
@@ -158,7 +158,7 @@ static int node_new(const char *str, Error **errp)
                 goto fail;
             }
         }
-        backing = block_opts_get(&o, "backing");
+        backing = keyval_get(&o, "backing");
         if (backing && strcmp(backing, "null")) {
             Node *b = node_take(backing, "backing", errp);
             if (!b) {
@@ -172,7 +172,7 @@ static int node_new(const char *str, Error **errp)
                    bdrv_format_list());
         goto fail;
     }
-    const char *unused = block_opts_unused(&o);
+    const char *unused = keyval_unused(&o);
     if (unused) {
         error_setg(errp, "Invalid parameter '%s'", unused);
         goto fail;
@@ -196,7 +196,7 @@ static int node_new(const char *str, Error **errp)
     n->next = nodes;
     nodes = n;
     g_free(backing_file);
-    block_opts_free(&o);
+    keyval_free(&o);
     return 0;
 
 fail:
@@ -204,7 +204,7 @@ fail:
     g_free(n->name);
     g_free(n->filename);
     g_free(n);
-    block_opts_free(&o);
+    keyval_free(&o);
     return -1;
 }
 

@@ -277,19 +277,19 @@ static void drive_free(Drive *d)
 /* drive_new without the "-drive OPTS: " prefix on errors. */
 static DriveInfo *drive_new_opts(const char *str, Error **errp)
 {
-    BlockOpts o;
+    KeyValOpts o;
     Drive *d = g_new0(Drive, 1);
     const char *v;
     int index = -1, bus = -1, unit = -1;
     bool snapshot = default_snapshot, lock = true;
     BlockDriverState *bs = NULL;
 
-    if (block_opts_split(str, &o, errp) < 0) {
+    if (keyval_split(str, &o, errp) < 0) {
         g_free(d);
         return NULL;
     }
     d->info.type = IF_IDE; /* the pc machine's default interface */
-    if ((v = block_opts_get(&o, "if"))) {
+    if ((v = keyval_get(&o, "if"))) {
         int t;
         for (t = 0; t < IF_COUNT && strcmp(v, if_names[t]); t++) {
         }
@@ -302,15 +302,15 @@ static DriveInfo *drive_new_opts(const char *str, Error **errp)
         }
         d->info.type = t;
     }
-    if (((v = block_opts_get(&o, "index")) &&
+    if (((v = keyval_get(&o, "index")) &&
          parse_int(v, "index", &index, errp) < 0) ||
-        ((v = block_opts_get(&o, "bus")) &&
+        ((v = keyval_get(&o, "bus")) &&
          parse_int(v, "bus", &bus, errp) < 0) ||
-        ((v = block_opts_get(&o, "unit")) &&
+        ((v = keyval_get(&o, "unit")) &&
          parse_int(v, "unit", &unit, errp) < 0)) {
         goto fail;
     }
-    if ((v = block_opts_get(&o, "media"))) {
+    if ((v = keyval_get(&o, "media"))) {
         if (!strcmp(v, "cdrom")) {
             d->info.media_cd = true;
         } else if (strcmp(v, "disk")) {
@@ -322,12 +322,12 @@ static DriveInfo *drive_new_opts(const char *str, Error **errp)
         error_setg(errp, "media=cdrom is for if=ide or if=none");
         goto fail;
     }
-    if (block_opts_get_bool(&o, "snapshot", &snapshot, errp) < 0 ||
-        block_opts_get_bool(&o, "readonly", &d->read_only, errp) < 0 ||
-        block_opts_get_bool(&o, "read-only", &d->read_only, errp) < 0) {
+    if (keyval_get_bool(&o, "snapshot", &snapshot, errp) < 0 ||
+        keyval_get_bool(&o, "readonly", &d->read_only, errp) < 0 ||
+        keyval_get_bool(&o, "read-only", &d->read_only, errp) < 0) {
         goto fail;
     }
-    if ((v = block_opts_get(&o, "file.locking"))) {
+    if ((v = keyval_get(&o, "file.locking"))) {
         if (!strcmp(v, "off") || !strcmp(v, "false")) {
             lock = false;
         } else if (strcmp(v, "on") && strcmp(v, "auto") && strcmp(v, "true")) {
@@ -339,32 +339,32 @@ static DriveInfo *drive_new_opts(const char *str, Error **errp)
     d->no_lock = !lock;
     d->cache = BLOCK_CACHE_WRITEBACK;
     d->aio = BLOCK_AIO_THREADS;
-    if (((v = block_opts_get(&o, "cache")) &&
+    if (((v = keyval_get(&o, "cache")) &&
          block_parse_cache(v, &d->cache, errp) < 0) ||
-        ((v = block_opts_get(&o, "aio")) &&
+        ((v = keyval_get(&o, "aio")) &&
          block_parse_aio(v, &d->aio, errp) < 0)) {
         goto fail;
     }
     /* emu reports every I/O error to the guest (QEMU's "report"); the
      * policies that stop the VM are not built. */
-    if ((v = block_opts_get(&o, "werror")) && strcmp(v, "report")) {
+    if ((v = keyval_get(&o, "werror")) && strcmp(v, "report")) {
         error_setg(errp,
                    "werror=%s is not supported (emu reports write errors "
                    "to the guest: werror=report)",
                    v);
         goto fail;
     }
-    if ((v = block_opts_get(&o, "rerror")) && strcmp(v, "report")) {
+    if ((v = keyval_get(&o, "rerror")) && strcmp(v, "report")) {
         error_setg(errp,
                    "rerror=%s is not supported (emu reports read errors "
                    "to the guest: rerror=report)",
                    v);
         goto fail;
     }
-    const char *file = block_opts_get(&o, "file");
-    const char *format = block_opts_get(&o, "format");
-    const char *id = block_opts_get(&o, "id");
-    const char *unused = block_opts_unused(&o);
+    const char *file = keyval_get(&o, "file");
+    const char *format = keyval_get(&o, "format");
+    const char *id = keyval_get(&o, "id");
+    const char *unused = keyval_unused(&o);
     if (unused) {
         error_setg(errp, "Invalid parameter '%s'", unused);
         goto fail;
@@ -430,7 +430,7 @@ static DriveInfo *drive_new_opts(const char *str, Error **errp)
     if (bs) {
         bdrv_unref(bs); /* blk_new took its own reference */
     }
-    block_opts_free(&o);
+    keyval_free(&o);
 
     Drive **tail = &drives;
     while (*tail) {
@@ -440,7 +440,7 @@ static DriveInfo *drive_new_opts(const char *str, Error **errp)
     return &d->info;
 
 fail:
-    block_opts_free(&o);
+    keyval_free(&o);
     drive_free(d);
     return NULL;
 }
