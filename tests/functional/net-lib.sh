@@ -156,7 +156,7 @@ net_wait_log() {
 }
 
 net_line() {
-    tr -d '\r' 2>/dev/null <"$1" | grep -a -m 1 "^$2" || true
+    tr -d '\r' 2>/dev/null <"$1" | grep -a -m 1 -E "^$2( |$)" || true
 }
 
 # net_in NETNS CMD...: CMD, inside NETNS if not empty.
