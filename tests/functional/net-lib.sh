@@ -99,10 +99,10 @@ net_setup() {
 # net_spawn NETNS CMD...: CMD in the background, inside NETNS if not
 # empty (ip netns exec execs CMD: $spawned is CMD's own pid).
 net_spawn() {
-    ns=$1
+    _ns=$1
     shift
-    if [ -n "$ns" ]; then
-        ip netns exec "$ns" "$@" &
+    if [ -n "$_ns" ]; then
+        ip netns exec "$_ns" "$@" &
     else
         "$@" &
     fi
@@ -161,10 +161,10 @@ net_line() {
 
 # net_in NETNS CMD...: CMD, inside NETNS if not empty.
 net_in() {
-    ns=$1
+    _ns=$1
     shift
-    if [ -n "$ns" ]; then
-        ip netns exec "$ns" "$@"
+    if [ -n "$_ns" ]; then
+        ip netns exec "$_ns" "$@"
     else
         "$@"
     fi
@@ -174,13 +174,18 @@ net_httpd() {
     addr=${2:-127.0.0.1}
     httpd_port=$(net_in "${3:-}" python3 "$net_helper" port "$addr") || return 1
     net_spawn "${3:-}" busybox httpd -f -p "$addr:$httpd_port" -h "$1"
-    # Ready when it serves a file.
-    echo ready >"$1/emu-ready.txt"
+    # Ready when it serves a file with a fresh token: ours, not another
+    # server that took the port between the check and the bind.
+    rtok=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+    echo "$rtok" >"$1/emu-ready.txt"
     n=0
-    until net_in "${3:-}" python3 "$net_helper" get "http://$addr:$httpd_port/emu-ready.txt" 5 \
-            >/dev/null 2>&1; do
+    until [ "$(net_in "${3:-}" python3 "$net_helper" get "http://$addr:$httpd_port/emu-ready.txt" 5 \
+               2>/dev/null)" = "$rtok" ]; do
         n=$((n + 1))
-        [ $n -gt 100 ] && { echo "net-lib: busybox httpd did not start on $addr:$httpd_port"; return 1; }
+        if [ $n -gt 100 ] || ! kill -0 "$spawned" 2>/dev/null; then
+            echo "net-lib: busybox httpd did not start on $addr:$httpd_port"
+            return 1
+        fi
         sleep 0.2
     done
 }

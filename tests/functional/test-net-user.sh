@@ -50,6 +50,11 @@ hostaddrs=$(python3 "$net_helper" dns "$dnsname" 2>"$work/dns.err")
 
 link=$(net_line "$log" EMU-NET-LINK)
 dhcp=$(net_line "$log" EMU-NET-DHCP)
+if [ -z "$link" ]; then
+    # Nothing else can have worked: one failure, not one per check.
+    net_fail "$name" "the guest found no network card: ${why:-no EMU-NET-LINK line}"
+    finish "nothing ran"
+fi
 wantdhcp="EMU-NET-DHCP ip=10.0.2.15 mask=255.255.255.0 router=10.0.2.2 dns=10.0.2.3"
 case "$link" in
     *driver=ne2k-pci*)
