@@ -221,7 +221,9 @@ done
 case " $labels " in *" qemu "*)
     echo "      (qemu: $("$QEMU" --version | head -n 1); extra options: $QEMU_EXTRA_ARGS)" ;;
 esac
-if [ "${rtt_emu_user:--}" = - ] && grep -q '^1[[:space:]]*0$' /proc/sys/net/ipv4/ping_group_range 2>/dev/null; then
+if case " $modes " in *" user "*) true ;; *) false ;; esac &&
+   case " $labels " in *" emu "*) true ;; *) false ;; esac &&
+   [ "${rtt_emu_user:--}" = - ] && grep -q '^1[[:space:]]*0$' /proc/sys/net/ipv4/ping_group_range 2>/dev/null; then
     echo "      (emu user ping: no reply; this host's net.ipv4.ping_group_range is '1 0': no unprivileged ICMP sockets for slirp)"
 fi
 
