@@ -43,8 +43,11 @@ net_pids=
 net_exit_cmds=
 
 net_cleanup() {
+    # net_spawn's servers lead a process group of their own: busybox
+    # httpd forks a child per connection, which would outlive its parent
+    # on a stalled transfer.
     for p in $net_pids; do
-        kill "$p" 2>/dev/null
+        kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null
     done
     for p in $net_pids; do
         wait "$p" 2>/dev/null
@@ -101,10 +104,12 @@ net_setup() {
 net_spawn() {
     _ns=$1
     shift
+    # setsid: a process group of its own (a background job of sh is not
+    # a group leader, so setsid execs CMD without forking: $! is CMD).
     if [ -n "$_ns" ]; then
-        ip netns exec "$_ns" "$@" &
+        ip netns exec "$_ns" setsid "$@" &
     else
-        "$@" &
+        setsid "$@" &
     fi
     spawned=$!
     net_pids="$net_pids $spawned"
