@@ -39,6 +39,9 @@
 #                   `ne io=0x300 irq=9` (emune=IO,IRQ to change): the ISA
 #                   driver does not probe on its own when it is a module.
 #   emuip=A.B.C.D/N a static address instead of DHCP.
+#   emustall=SECS   a download or upload that moves no byte for SECS
+#                   (guest clock, default 120) is a failure:
+#                   "EMU-TEST-FAIL wget URL stalled: ... at N bytes".
 # DHCP (busybox udhcpc, /etc/udhcpc.script) prints "EMU-NET-DHCP ip=...
 # mask=... router=... dns=..."; link up prints "EMU-NET-LINK eth0
 # driver=... mac=...".
@@ -53,7 +56,7 @@ export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
 echo /bin/true >/proc/sys/kernel/modprobe
 
 test= nic=pci ip= dns= get= put= pingaddr= count=5 waitn=120 hold=0
-token= port=80 mib=4 neopt=0x300,9
+token= port=80 mib=4 neopt=0x300,9 stall=120
 for w in $(cat /proc/cmdline); do
     case $w in
         emutest=*) test=${w#emutest=} ;;
@@ -70,6 +73,7 @@ for w in $(cat /proc/cmdline); do
         emuport=*) port=${w#emuport=} ;;
         emumib=*) mib=${w#emumib=} ;;
         emune=*) neopt=${w#emune=} ;;
+        emustall=*) stall=${w#emustall=} ;;
     esac
 done
 
@@ -133,11 +137,48 @@ do_dns() {
     echo "EMU-NET-DNS $dns $addrs"
 }
 
+# watch PID WHAT COUNT-CMD: waits for the transfer PID (a child of this
+# shell) and returns its status.  Meanwhile a watcher looks every 5 s at
+# COUNT-CMD (the bytes moved so far); if that has not grown for $stall
+# seconds it kills PID, and the test fails with "WHAT stalled": a stall
+# (not slowness: one byte resets the clock) fails rather than hangs.
+# The end time, by the guest clock, is in $t1.
+watch() {
+    pid=$1
+    rm -f /tmp/stalled
+    (
+        last=-1 still=0
+        while kill -0 "$pid" 2>/dev/null; do
+            sleep 5
+            n=$(eval "$3" 2>/dev/null)
+            n=${n:-0}
+            if [ "$n" = "$last" ]; then
+                still=$((still + 5))
+                if [ $still -ge "$stall" ]; then
+                    echo "$2 stalled: no progress for ${stall}s (guest clock) at $n bytes" >/tmp/stalled
+                    kill "$pid" 2>/dev/null
+                    exit
+                fi
+            else
+                last=$n still=0
+            fi
+        done
+    ) &
+    watcher=$!
+    wait "$pid"
+    rc=$?
+    t1=$(now)
+    kill "$watcher" 2>/dev/null
+    wait "$watcher" 2>/dev/null
+    [ -s /tmp/stalled ] && fail "$(cat /tmp/stalled)"
+    return $rc
+}
+
 do_get() {
     echo "EMU-NET-GET-START"
     t0=$(now)
-    wget -q -O /tmp/get.bin "$get" || fail "wget $get (exit $?)"
-    t1=$(now)
+    wget -q -O /tmp/get.bin "$get" &
+    watch $! "wget $get" 'wc -c </tmp/get.bin' || fail "wget $get (exit $?)"
     echo "EMU-NET-GET $(md5sum </tmp/get.bin | cut -d' ' -f1) $(wc -c </tmp/get.bin) $(elapsed "$t0" "$t1")"
 }
 
@@ -147,9 +188,10 @@ do_put() {
     fi
     echo "EMU-NET-PUT-START"
     t0=$(now)
-    nc "${put%:*}" "${put##*:}" </tmp/get.bin >/tmp/put.reply || fail "nc $put (exit $?)"
+    nc "${put%:*}" "${put##*:}" </tmp/get.bin >/tmp/put.reply &
+    # How far nc has read its input file.
+    watch $! "nc $put" "sed -n 's/^pos:[[:space:]]*//p' /proc/$!/fdinfo/0" || fail "nc $put (exit $?)"
     [ -s /tmp/put.reply ] || fail "nc $put: no answer from the receiver"
-    t1=$(now)
     echo "EMU-NET-PUT $(md5sum </tmp/get.bin | cut -d' ' -f1) $(wc -c </tmp/get.bin) $(elapsed "$t0" "$t1") $(head -n 1 /tmp/put.reply)"
 }
 
