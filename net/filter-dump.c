@@ -58,7 +58,7 @@ static void dump_filter_fn(NetFilter *f, NetClientState *nc,
     }
 }
 
-int net_filter_dump_add(const char *optstr, Error **errp)
+static int filter_dump_add(const char *optstr, Error **errp)
 {
     KeyValOpts opts = {0};
     int rc = -1;
@@ -151,6 +151,17 @@ int net_filter_dump_add(const char *optstr, Error **errp)
     rc = 0;
 out:
     keyval_free(&opts);
+    return rc;
+}
+
+int net_filter_dump_add(const char *optstr, Error **errp)
+{
+    Error *err = NULL;
+    int rc = filter_dump_add(optstr, &err);
+    if (rc < 0) {
+        error_setg(errp, "-object %s: %s", optstr, error_get_pretty(err));
+        error_free(err);
+    }
     return rc;
 }
 

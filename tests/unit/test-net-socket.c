@@ -690,12 +690,16 @@ static void test_qemu_interop(void)
     if (up) {
         FakeNic *a = fake_nic("nic0", "s0");
         static const size_t sizes[] = {60, 1514, 1, 9000};
+        /* s0's frames first: QEMU drops what reaches its listening
+         * netdev before it has accepted s0, so b waits for proof. */
         for (uint32_t i = 0; i < ARRAY_SIZE(sizes); i++) {
             send_frame(a, i, sizes[i]);
+        }
+        CHECK(RUN_UNTIL(b->frames->len == ARRAY_SIZE(sizes)));
+        for (uint32_t i = 0; i < ARRAY_SIZE(sizes); i++) {
             send_frame(b, 50 + i, sizes[i]);
         }
-        CHECK(RUN_UNTIL(a->frames->len == ARRAY_SIZE(sizes) &&
-                        b->frames->len == ARRAY_SIZE(sizes)));
+        CHECK(RUN_UNTIL(a->frames->len == ARRAY_SIZE(sizes)));
         for (uint32_t i = 0; i < ARRAY_SIZE(sizes); i++) {
             CHECK(frame_is(b, i, i, sizes[i]));
             CHECK(frame_is(a, i, 50 + i, sizes[i]));
