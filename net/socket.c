@@ -668,7 +668,11 @@ static int socket_fd_init(const char *str, const char *name,
     }
     SocketNet *s = socket_new(type == SOCK_DGRAM, name, peer);
     s->dgram_connected = true;
-    snprintf(s->nc.info_str, sizeof(s->nc.info_str), "socket: fd=%ld", fd);
+    /* QEMU's words: a datagram socket's family follows the number. */
+    snprintf(s->nc.info_str, sizeof(s->nc.info_str), "socket: fd=%ld%s", fd,
+             type == SOCK_STREAM       ? ""
+             : ss.ss_family == AF_UNIX ? " unix"
+                                       : " inet");
     socket_attach(s, fd);
     return 0;
 }

@@ -367,7 +367,9 @@ static void test_stream_wire_format(void)
         for (int k = 0; k < 5; k++) {
             main_loop_iterate(1);
         }
-        CHECK_EQ(a->frames->len, i + 1 < ARRAY_SIZE(cuts) ? 0 : 1);
+        if (i + 1 < ARRAY_SIZE(cuts)) {
+            CHECK_EQ(a->frames->len, 0); /* not a frame yet */
+        }
     }
     CHECK(RUN_UNTIL(a->frames->len == 1));
     CHECK(frame_is(a, 0, 9, 1514));
@@ -543,6 +545,9 @@ static void test_fd(void)
     /* A datagram socketpair: one frame per datagram. */
     CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0);
     CHECK(netdev_add(NULL, "socket,id=f1,fd=%d", sv[0]) == 0);
+    want = g_strdup_printf("socket: fd=%d unix", sv[0]);
+    CHECK_STR(net_client_find("f1")->info_str, want);
+    g_free(want);
     a = fake_nic("nic0", "f1");
     make_frame(ref, 4, 120);
     CHECK_EQ(send(sv[1], ref, 120, 0), 120);
