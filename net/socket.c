@@ -70,7 +70,7 @@ typedef struct SocketNet {
     /* Stream output: a frame the socket took only part of. */
     uint8_t *tx;
     size_t tx_off, tx_len;
-    char *addr; /* listen=/connect= address as "127.0.0.1:1234" */
+    char *addr; /* listen= address as "127.0.0.1:1234" */
 } SocketNet;
 
 static void socket_update_watches(SocketNet *s);
@@ -167,8 +167,9 @@ static void socket_close_conn(SocketNet *s)
                  "socket: listen=%s (waiting for a connection)", s->addr);
         socket_listen_start(s);
     } else {
-        snprintf(s->nc.info_str, sizeof(s->nc.info_str),
-                 "socket: connect to %s (disconnected)", s->addr);
+        /* "socket: connect to 10.0.0.1:1234" or "socket: fd=3": no
+         * reconnect, as QEMU; the line says the link is dead. */
+        g_strlcat(s->nc.info_str, " (disconnected)", sizeof(s->nc.info_str));
     }
 }
 
@@ -538,9 +539,10 @@ static int socket_connect_init(const char *str, const char *name,
         return -1;
     }
     SocketNet *s = socket_new(false, name, peer);
-    s->addr = format_addr(&sa);
+    char *a = format_addr(&sa);
     snprintf(s->nc.info_str, sizeof(s->nc.info_str), "socket: connect to %s",
-             s->addr);
+             a);
+    g_free(a);
     socket_attach(s, fd);
     return 0;
 }

@@ -222,6 +222,18 @@ static void test_stream_both_ways(void)
         CHECK(frame_is(b, i, i, sizes[i]));
         CHECK(frame_is(a, i, 100 + i, sizes[i]));
     }
+    /* The listening side goes away: the connecting side says so (and,
+     * as QEMU, does not reconnect). */
+    char *want =
+        g_strdup_printf("%s (disconnected)", net_client_find("s1")->info_str);
+    net_client_free(net_client_find("s0"));
+    CHECK(RUN_UNTIL(
+        g_str_has_suffix(net_client_find("s1")->info_str, "(disconnected)")));
+    CHECK_STR(net_client_find("s1")->info_str, want);
+    g_free(want);
+    /* Frames for a dead link are dropped, not queued. */
+    send_frame(b, 9, 60);
+    CHECK_EQ(net_queue_length(net_client_find("s1")), 0);
     net_cleanup();
 }
 
@@ -539,8 +551,13 @@ static void test_fd(void)
     CHECK_EQ(hdr[2] << 8 | hdr[3], 200);
     make_frame(ref, 3, 200);
     CHECK(!memcmp(buf, ref, 200));
-    net_cleanup(); /* closes sv[0] */
     close(sv[1]);
+    CHECK(RUN_UNTIL(
+        g_str_has_suffix(net_client_find("f0")->info_str, "(disconnected)")));
+    want = g_strdup_printf("socket: fd=%d (disconnected)", sv[0]);
+    CHECK_STR(net_client_find("f0")->info_str, want);
+    g_free(want);
+    net_cleanup(); /* closes sv[0] */
 
     /* A datagram socketpair: one frame per datagram. */
     CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0);
