@@ -246,14 +246,16 @@ static gboolean socket_dgram_readable(gint fd, GIOCondition cond,
     /* A few datagrams per wake-up, not the whole backlog: other fds and
      * the vCPUs get their turn. */
     for (int i = 0; i < 64 && !s->paused; i++) {
-        ssize_t n = recv(s->fd, s->rx, NET_MAX_FRAME, 0);
+        /* MSG_TRUNC: the datagram's real length, so that one larger
+         * than a frame (a unix socket can carry one) is not cut. */
+        ssize_t n = recv(s->fd, s->rx, NET_MAX_FRAME, MSG_TRUNC);
         if (n < 0) {
             /* EAGAIN, or an ICMP error reported on a connected socket:
              * neither ends a datagram link. */
             break;
         }
-        if (n == 0) {
-            continue; /* an empty datagram is no frame */
+        if (n == 0 || n > NET_MAX_FRAME) {
+            continue; /* no frame: empty, or larger than any frame */
         }
         if (net_send_async(&s->nc, s->rx, n, socket_sent) == 0) {
             s->paused = true;

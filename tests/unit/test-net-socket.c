@@ -566,6 +566,13 @@ static void test_fd(void)
     CHECK_STR(net_client_find("f1")->info_str, want);
     g_free(want);
     a = fake_nic("nic0", "f1");
+    /* A datagram larger than any frame is dropped, not cut. */
+    uint8_t *big = g_malloc0(NET_MAX_FRAME + 100);
+    int sz = 4 * NET_MAX_FRAME;
+    setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+    setsockopt(sv[0], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+    CHECK_EQ(send(sv[1], big, NET_MAX_FRAME + 100, 0), NET_MAX_FRAME + 100);
+    g_free(big);
     make_frame(ref, 4, 120);
     CHECK_EQ(send(sv[1], ref, 120, 0), 120);
     CHECK(RUN_UNTIL(a->frames->len == 1));
