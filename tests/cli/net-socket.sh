@@ -7,7 +7,8 @@
 # line each.  Both emus run paused (-S): the main loop, which carries the
 # sockets, runs anyway.
 #
-# Environment: EMU (default ./emu), CLI_TIMEOUT (seconds, default 10).
+# Environment: EMU (default ./emu; messages start with its name, so
+# emu-san works too), CLI_TIMEOUT (seconds, default 10).
 # Prints one line per test and "N passed, N failed, N skipped".
 set -u
 
@@ -18,6 +19,7 @@ case "$EMU" in
     */*) EMU=$(cd "$(dirname "$EMU")" 2>/dev/null && pwd)/$(basename "$EMU") ;;
 esac
 CLI_TIMEOUT=${CLI_TIMEOUT:-10}
+prefix="$(basename "$EMU"): "
 cd "$root" || exit 1
 if [ ! -x "$EMU" ]; then
     echo "SKIP: emulator $EMU not found"
@@ -135,9 +137,9 @@ bad() {
         return
     fi
     case "$line" in
-        "emu: "*"$want"*) pass "$name: $line" ;;
+        "$prefix"*"$want"*) pass "$name: $line" ;;
         # -net waits for the NIC models (hw/pc/pc-options.c refuses it).
-        "emu: -net: network cards are not supported yet")
+        "$prefix-net: network cards are not supported yet")
             skip "$name" "$line" ;;
         *) fail "$name" "message lacks '$want': $line" ;;
     esac
