@@ -149,8 +149,11 @@ run() {
     tget=$(awk '/^TIME / { t[++n] = $2 } END { if (n >= 2) printf "%.2f", t[2] - t[1] }' "$work/times")
     tput=$(awk '/^TIME / { t[++n] = $2 } END { if (n >= 4) printf "%.2f", t[4] - t[3] }' "$work/times")
     if [ -z "$get" ]; then
-        last=$(grep -a -v '^[[:space:]]*$' "$work/serial" | tail -n 1 | cut -c1-150)
-        why="$(head -n 1 "$work/expect.err" | sed 's/ (last output.*//;s/^expect: //'); last line: ${last:-none}"
+        why=$(grep -a -m 1 '^EMU-TEST-FAIL' "$work/serial")
+        if [ -z "$why" ]; then
+            last=$(grep -a -v '^[[:space:]]*$' "$work/serial" | tail -n 1 | cut -c1-150)
+            why="$(head -n 1 "$work/expect.err" | sed 's/ (last output.*//;s/^expect: //'); last line: ${last:-none}"
+        fi
         return 1
     fi
     set -- $get
@@ -165,7 +168,8 @@ run() {
         [ "$recv" = "$want $bytes" ] || wrong="$wrong upload(received '${recv:-nothing}' != $want $bytes)"
         ul=$(awk -v b="$bytes" -v t="$tput" 'BEGIN { if (t > 0) printf "%.2f", b / t / 1e6 }')
     else
-        why="upload did not finish: $(head -n 1 "$work/expect.err" | sed 's/ (last output.*//;s/^expect: //')"
+        why=$(grep -a -m 1 '^EMU-TEST-FAIL' "$work/serial")
+        why="upload did not finish: ${why:-$(head -n 1 "$work/expect.err" | sed 's/ (last output.*//;s/^expect: //')}"
     fi
     rtt=-
     if [ -n "$ping" ]; then
