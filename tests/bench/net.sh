@@ -177,7 +177,10 @@ run() {
         [ "${4:-0}" -gt 0 ] 2>/dev/null && rtt=$5
     else
         pingwhy=$(grep -a -m 1 '^EMU-TEST-FAIL no ping' "$work/serial" | sed 's/^EMU-TEST-FAIL //')
-        [ -n "$pingwhy" ] && why="${why:+$why; }ping: $pingwhy"
+        if [ -n "$pingwhy" ]; then
+            why="${why:+$why; }ping: $pingwhy"
+            eval "noping_${label}_$mode=yes"
+        fi
     fi
     res="$mib MiB: download ${dl:--} MB/s (${tget:-?}s host, ${gget:-?}s guest), upload ${ul:--} MB/s (${tput:-?}s host, ${gput:-?}s guest), ping ${rtt} ms"
     eval "dl_${label}_$mode=\$dl ul_${label}_$mode=\$ul rtt_${label}_$mode=\$rtt"
@@ -225,9 +228,7 @@ done
 case " $labels " in *" qemu "*)
     echo "      (qemu: $("$QEMU" --version | head -n 1); extra options: $QEMU_EXTRA_ARGS)" ;;
 esac
-if case " $modes " in *" user "*) true ;; *) false ;; esac &&
-   case " $labels " in *" emu "*) true ;; *) false ;; esac &&
-   [ "${rtt_emu_user:--}" = - ] && grep -q '^1[[:space:]]*0$' /proc/sys/net/ipv4/ping_group_range 2>/dev/null; then
+if [ "${noping_emu_user:-}" = yes ] && grep -q '^1[[:space:]]*0$' /proc/sys/net/ipv4/ping_group_range 2>/dev/null; then
     echo "      (emu user ping: no reply; this host's net.ipv4.ping_group_range is '1 0': no unprivileged ICMP sockets for slirp)"
 fi
 
