@@ -289,6 +289,13 @@ static int tap_init(KeyValOpts *opts, const char *name, NetClientState *peer,
     if (tap_refuse_unsupported(opts, errp) < 0) {
         return -1;
     }
+    /* The front end would refuse a stray key after init; say it first, so
+     * that a mistyped option runs no ifup script and makes no tap. */
+    const char *extra = keyval_unused(opts);
+    if (extra) {
+        error_setg(errp, "invalid parameter '%s' for tap", extra);
+        return -1;
+    }
     if (fd_opt && (ifname || script_opt || downscript_opt || br || helper)) {
         error_setg(errp, "fd= cannot be combined with ifname=, script=, "
                    "downscript=, br= or helper= (the fd is the tap)");
