@@ -65,7 +65,9 @@ static bool tap_sysfs_long(const char *name, const char *attr, long *val)
     return ok;
 }
 
-static bool tap_if_exists(const char *name)
+/* Whether sysfs shows the interface: not when emu runs in a network
+ * namespace whose sysfs was not mounted there (ip netns exec does that). */
+static bool tap_sysfs_has(const char *name)
 {
     char path[128];
     snprintf(path, sizeof(path), "/sys/class/net/%s", name);
@@ -108,7 +110,7 @@ static pid_t tap_find_holder(const char *name, char *comm, size_t comm_size)
     while (!found && (pe = readdir(proc))) {
         char *end;
         long pid = strtol(pe->d_name, &end, 10);
-        if (*end || pid <= 0 || pid == getpid()) {
+        if (*end || pid <= 0) {
             continue;
         }
         char dir[64];
@@ -198,14 +200,16 @@ static void tap_setiff_error(int err, const char *name, Error **errp)
 {
     char user[64], owner[96], comm[32];
     long val;
-    bool exists = !strchr(name, '%') && tap_if_exists(name);
+    /* if_nametoindex asks our own network namespace. */
+    bool exists = name[0] && !strchr(name, '%') && if_nametoindex(name);
+    bool sysfs = exists && tap_sysfs_has(name);
     const char *n = strchr(name, '%') || !name[0] ? "tap0" : name;
 
     tap_user_name(user, sizeof(user));
     switch (err) {
     case EPERM:
     case EACCES:
-        if (exists && tap_sysfs_long(name, "owner", &val) && val >= 0 &&
+        if (sysfs && tap_sysfs_long(name, "owner", &val) && val >= 0 &&
             (uid_t)val != geteuid()) {
             tap_uid_name(val, owner, sizeof(owner));
             error_setg(errp, "cannot attach to tap '%s': %s: it belongs to %s; "
@@ -214,11 +218,12 @@ static void tap_setiff_error(int err, const char *name, Error **errp)
                        "mode tap user %s'", name, g_strerror(err), owner, user,
                        name, name, user);
         } else if (exists) {
-            error_setg(errp, "cannot attach to tap '%s': %s: it has no owner, "
-                       "so only CAP_NET_ADMIN may open it; run emu as root, or "
-                       "as root recreate it for %s: 'ip tuntap del dev %s mode "
-                       "tap && ip tuntap add dev %s mode tap user %s'", name,
-                       g_strerror(err), user, name, name, user);
+            error_setg(errp, "cannot attach to tap '%s': %s: it is not "
+                       "owned by %s, and only its owner or CAP_NET_ADMIN may "
+                       "open it; run emu as root, or as root recreate it for "
+                       "%s: 'ip tuntap del dev %s mode tap && ip tuntap add "
+                       "dev %s mode tap user %s'", name, g_strerror(err), user,
+                       user, name, name, user);
         } else {
             error_setg(errp, "cannot create tap%s%s%s: %s: creating a tap "
                        "needs CAP_NET_ADMIN; run emu as root, or create a "
@@ -231,7 +236,10 @@ static void tap_setiff_error(int err, const char *name, Error **errp)
         return;
     case EBUSY: {
         pid_t pid = tap_find_holder(name, comm, sizeof(comm));
-        if (pid) {
+        if (pid == getpid()) {
+            error_setg(errp, "tap '%s' is busy: this emu has it open already "
+                       "(two tap backends with ifname=%s?)", name, name);
+        } else if (pid) {
             error_setg(errp, "tap '%s' is busy: process %ld (%s) has it open; "
                        "stop that process or choose another ifname=", name,
                        (long)pid, comm);
@@ -243,14 +251,21 @@ static void tap_setiff_error(int err, const char *name, Error **errp)
         return;
     }
     case EINVAL:
-        if (exists && !tap_sysfs_long(name, "tun_flags", &val)) {
+        if (!exists) {
+            error_setg(errp, "cannot create tap '%s': %s", name,
+                       g_strerror(err));
+        } else if (!sysfs) {
+            error_setg(errp, "cannot create tap '%s': %s: an interface of "
+                       "that name exists and is not a single-queue tap; "
+                       "choose another ifname=", name, g_strerror(err));
+        } else if (!tap_sysfs_long(name, "tun_flags", &val)) {
             error_setg(errp, "'%s' exists and is not a tap device: choose "
                        "another ifname=", name);
-        } else if (exists && (val & IFF_TUN)) {
+        } else if (val & IFF_TUN) {
             error_setg(errp, "'%s' is a tun (layer 3) device, emu needs a tap: "
                        "recreate it with 'ip tuntap add dev %s mode tap' or "
                        "choose another ifname=", name, name);
-        } else if (exists && (val & IFF_MULTI_QUEUE)) {
+        } else if (val & IFF_MULTI_QUEUE) {
             error_setg(errp, "tap '%s' was created multi_queue, emu opens "
                        "single-queue taps: recreate it without multi_queue",
                        name);
