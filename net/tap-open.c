@@ -5,9 +5,10 @@
  * an fd of /dev/net/tun.  Its errors and what they mean for a user:
  *   open ENOENT/ENODEV/ENXIO  no driver or no device node: modprobe tun
  *   open EACCES/EPERM         /dev/net/tun is not open to this user
- *   TUNSETIFF EPERM           creating needs CAP_NET_ADMIN; attaching needs
- *                             it too unless the tap is persistent and owned
- *                             by this user or group (tun_not_capable())
+ *   TUNSETIFF EPERM           creating needs CAP_NET_ADMIN; attaching to a
+ *                             persistent tap needs it too when the tap has an
+ *                             owner or group that is not ours
+ *                             (tun_not_capable())
  *   TUNSETIFF EBUSY           a single-queue tap is already attached
  *   TUNSETIFF EINVAL          the name exists and is not a tap of our kind
  * Where sysfs tells more (the tap's owner, its flags) the message uses it.
@@ -217,6 +218,15 @@ static void tap_setiff_error(int err, const char *name, Error **errp)
                        "'ip tuntap del dev %s mode tap && ip tuntap add dev %s "
                        "mode tap user %s'", name, g_strerror(err), owner, user,
                        name, name, user);
+        } else if (sysfs && tap_sysfs_long(name, "group", &val) && val >= 0) {
+            struct group *gr = getgrgid((gid_t)val);
+            error_setg(errp, "cannot attach to tap '%s': %s: it is limited to "
+                       "group %s (gid %ld), which %s is not in; add %s to that "
+                       "group, or as root recreate the tap for %s: 'ip tuntap "
+                       "del dev %s mode tap && ip tuntap add dev %s mode tap "
+                       "user %s'", name, g_strerror(err),
+                       gr ? gr->gr_name : "?", val, user, user, user, name,
+                       name, user);
         } else if (exists) {
             error_setg(errp, "cannot attach to tap '%s': %s: it is not "
                        "owned by %s, and only its owner or CAP_NET_ADMIN may "

@@ -19,6 +19,9 @@ syslinux syslinux-common mtools dosfstools grub-pc-bin xorriso e2fsprogs"
 # bootable disk, floppy and CD images scripts/build-disk-guests.sh makes
 # for the storage tests; e2fsprogs: their ext2 data disks, read back
 # with debugfs.)
+# iproute2: ip, with which the tap tests make taps, bridges and addresses
+# in namespaces of their own (unshare and setpriv are util-linux's).
+pkgs="$pkgs iproute2"
 # --bench: qemu to compare with, and gcc-multilib for the static i386
 # workload the benchmark guest runs (tests/bench/build-workload-initrd.sh).
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs qemu-system-x86 gcc-multilib"

@@ -248,6 +248,14 @@ static void test_option_errors(void)
     expect_error("tap,id=a,helper=/nonexistent/helper",
                  "bridge helper '/nonexistent/helper' not found");
 
+    /* The legacy -net form reaches the same checks. */
+    Error *err = NULL;
+    CHECK(net_legacy_add("tap,vlan=3,script=/nonexistent/ifup", &err) < 0);
+    CHECK(err && strstr(error_get_pretty(err), "-net tap,vlan=3,script="
+                        "/nonexistent/ifup: script '/nonexistent/ifup' not "
+                        "found"));
+    error_free(err);
+
     /* fd= of something that is not a tap. */
     int p[2];
     CHECK(pipe(p) == 0);
