@@ -54,8 +54,7 @@ int tap_check_script(const char *what, const char *path, Error **errp);
 /* Run the bridge helper (QEMU's protocol: "--fd=N --br=BRIDGE", the tap fd
  * comes back over a unix socketpair as SCM_RIGHTS).  Returns the tap fd or
  * -1 with errp (the helper's status and output). */
-int tap_run_bridge_helper(const char *helper, const char *bridge,
-                          Error **errp);
+int tap_run_bridge_helper(const char *helper, const char *bridge, Error **errp);
 
 /*
  * The client over an open tap fd (takes it; closed by cleanup).  For

@@ -39,8 +39,10 @@ static bool tap_valid_name(const char *name, Error **errp)
     }
     if (!strcmp(name, ".") || !strcmp(name, "..") ||
         strpbrk(name, "/: \t\n\r\v\f")) {
-        error_setg(errp, "'%s' is not a valid interface name (no '/', ':' "
-                   "or spaces)", name);
+        error_setg(errp,
+                   "'%s' is not a valid interface name (no '/', ':' "
+                   "or spaces)",
+                   name);
         return false;
     }
     return true;
@@ -164,21 +166,25 @@ static void tap_open_dev_error(int err, Error **errp)
 
     switch (err) {
     case ENOENT:
-        error_setg(errp, "no %s (the tun driver is not loaded): load it as "
+        error_setg(errp,
+                   "no %s (the tun driver is not loaded): load it as "
                    "root with 'modprobe tun' (in a container: 'mknod %s c 10 "
-                   "200')", TAP_TUN_PATH, TAP_TUN_PATH);
+                   "200')",
+                   TAP_TUN_PATH, TAP_TUN_PATH);
         return;
     case ENODEV:
     case ENXIO:
-        error_setg(errp, "cannot open %s: %s: the tun driver is not loaded; "
-                   "load it as root with 'modprobe tun'", TAP_TUN_PATH,
-                   g_strerror(err));
+        error_setg(errp,
+                   "cannot open %s: %s: the tun driver is not loaded; "
+                   "load it as root with 'modprobe tun'",
+                   TAP_TUN_PATH, g_strerror(err));
         return;
     case EACCES:
     case EPERM:
         tap_user_name(user, sizeof(user));
         if (stat(TAP_TUN_PATH, &st) == 0) {
-            error_setg(errp, "cannot open %s: %s (mode %04o, owner uid %u): "
+            error_setg(errp,
+                       "cannot open %s: %s (mode %04o, owner uid %u): "
                        "run emu as root, or let user %s open it "
                        "('chmod 0666 %s', as most distributions ship it) and "
                        "use a tap created for that user "
@@ -213,50 +219,59 @@ static void tap_setiff_error(int err, const char *name, Error **errp)
         if (sysfs && tap_sysfs_long(name, "owner", &val) && val >= 0 &&
             (uid_t)val != geteuid()) {
             tap_uid_name(val, owner, sizeof(owner));
-            error_setg(errp, "cannot attach to tap '%s': %s: it belongs to %s; "
+            error_setg(errp,
+                       "cannot attach to tap '%s': %s: it belongs to %s; "
                        "run emu as that user, or as root recreate it for %s: "
                        "'ip tuntap del dev %s mode tap && ip tuntap add dev %s "
-                       "mode tap user %s'", name, g_strerror(err), owner, user,
-                       name, name, user);
+                       "mode tap user %s'",
+                       name, g_strerror(err), owner, user, name, name, user);
         } else if (sysfs && tap_sysfs_long(name, "group", &val) && val >= 0) {
             struct group *gr = getgrgid((gid_t)val);
-            error_setg(errp, "cannot attach to tap '%s': %s: it is limited to "
+            error_setg(errp,
+                       "cannot attach to tap '%s': %s: it is limited to "
                        "group %s (gid %ld), which %s is not in; add %s to that "
                        "group, or as root recreate the tap for %s: 'ip tuntap "
                        "del dev %s mode tap && ip tuntap add dev %s mode tap "
-                       "user %s'", name, g_strerror(err),
-                       gr ? gr->gr_name : "?", val, user, user, user, name,
-                       name, user);
+                       "user %s'",
+                       name, g_strerror(err), gr ? gr->gr_name : "?", val, user,
+                       user, user, name, name, user);
         } else if (exists) {
-            error_setg(errp, "cannot attach to tap '%s': %s: it is not "
+            error_setg(errp,
+                       "cannot attach to tap '%s': %s: it is not "
                        "owned by %s, and only its owner or CAP_NET_ADMIN may "
                        "open it; run emu as root, or as root recreate it for "
                        "%s: 'ip tuntap del dev %s mode tap && ip tuntap add "
-                       "dev %s mode tap user %s'", name, g_strerror(err), user,
-                       user, name, name, user);
+                       "dev %s mode tap user %s'",
+                       name, g_strerror(err), user, user, name, name, user);
         } else {
-            error_setg(errp, "cannot create tap%s%s%s: %s: creating a tap "
+            error_setg(errp,
+                       "cannot create tap%s%s%s: %s: creating a tap "
                        "needs CAP_NET_ADMIN; run emu as root, or create a "
                        "persistent tap for %s once as root ('ip tuntap add dev "
                        "%s mode tap user %s && ip link set %s up') and use "
-                       "ifname=%s,script=no", name[0] ? " '" : "", name,
-                       name[0] ? "'" : "", g_strerror(err), user, n, user, n,
-                       n);
+                       "ifname=%s,script=no",
+                       name[0] ? " '" : "", name, name[0] ? "'" : "",
+                       g_strerror(err), user, n, user, n, n);
         }
         return;
     case EBUSY: {
         pid_t pid = tap_find_holder(name, comm, sizeof(comm));
         if (pid == getpid()) {
-            error_setg(errp, "tap '%s' is busy: this emu has it open already "
-                       "(two tap backends with ifname=%s?)", name, name);
+            error_setg(errp,
+                       "tap '%s' is busy: this emu has it open already "
+                       "(two tap backends with ifname=%s?)",
+                       name, name);
         } else if (pid) {
-            error_setg(errp, "tap '%s' is busy: process %ld (%s) has it open; "
-                       "stop that process or choose another ifname=", name,
-                       (long)pid, comm);
+            error_setg(errp,
+                       "tap '%s' is busy: process %ld (%s) has it open; "
+                       "stop that process or choose another ifname=",
+                       name, (long)pid, comm);
         } else {
-            error_setg(errp, "tap '%s' is busy: another process has it open "
+            error_setg(errp,
+                       "tap '%s' is busy: another process has it open "
                        "(a tap has one user unless created multi_queue); stop "
-                       "that process or choose another ifname=", name);
+                       "that process or choose another ifname=",
+                       name);
         }
         return;
     }
@@ -265,18 +280,25 @@ static void tap_setiff_error(int err, const char *name, Error **errp)
             error_setg(errp, "cannot create tap '%s': %s", name,
                        g_strerror(err));
         } else if (!sysfs) {
-            error_setg(errp, "cannot create tap '%s': %s: an interface of "
+            error_setg(errp,
+                       "cannot create tap '%s': %s: an interface of "
                        "that name exists and is not a single-queue tap; "
-                       "choose another ifname=", name, g_strerror(err));
+                       "choose another ifname=",
+                       name, g_strerror(err));
         } else if (!tap_sysfs_long(name, "tun_flags", &val)) {
-            error_setg(errp, "'%s' exists and is not a tap device: choose "
-                       "another ifname=", name);
+            error_setg(errp,
+                       "'%s' exists and is not a tap device: choose "
+                       "another ifname=",
+                       name);
         } else if (val & IFF_TUN) {
-            error_setg(errp, "'%s' is a tun (layer 3) device, emu needs a tap: "
+            error_setg(errp,
+                       "'%s' is a tun (layer 3) device, emu needs a tap: "
                        "recreate it with 'ip tuntap add dev %s mode tap' or "
-                       "choose another ifname=", name, name);
+                       "choose another ifname=",
+                       name, name);
         } else if (val & IFF_MULTI_QUEUE) {
-            error_setg(errp, "tap '%s' was created multi_queue, emu opens "
+            error_setg(errp,
+                       "tap '%s' was created multi_queue, emu opens "
                        "single-queue taps: recreate it without multi_queue",
                        name);
         } else {
@@ -322,7 +344,8 @@ int tap_open(const char *ifname, char out_name[IFNAMSIZ], Error **errp)
         int err = errno;
         close(fd);
         if (err == ENOTTY || err == EBADFD) {
-            error_setg(errp, "%s is not the tun driver's device (TUNSETIFF: "
+            error_setg(errp,
+                       "%s is not the tun driver's device (TUNSETIFF: "
                        "%s): it should be character device 10,200",
                        TAP_TUN_PATH, g_strerror(err));
             return -1;
@@ -344,9 +367,10 @@ int tap_check_fd(int fd, const char *what, char out_name[IFNAMSIZ],
     struct ifreq ifr;
 
     if (fcntl(fd, F_GETFD) < 0) {
-        error_setg(errp, "%s: %d is not an open file descriptor (the parent "
-                   "process must pass it open, without close-on-exec)", what,
-                   fd);
+        error_setg(errp,
+                   "%s: %d is not an open file descriptor (the parent "
+                   "process must pass it open, without close-on-exec)",
+                   what, fd);
         return -1;
     }
     memset(&ifr, 0, sizeof(ifr));
@@ -356,19 +380,24 @@ int tap_check_fd(int fd, const char *what, char out_name[IFNAMSIZ],
         return -1;
     }
     if (!(ifr.ifr_flags & IFF_TAP)) {
-        error_setg(errp, "%s: fd %d is a tun (layer 3) device '%s', emu needs "
-                   "a tap (IFF_TAP)", what, fd, ifr.ifr_name);
+        error_setg(errp,
+                   "%s: fd %d is a tun (layer 3) device '%s', emu needs "
+                   "a tap (IFF_TAP)",
+                   what, fd, ifr.ifr_name);
         return -1;
     }
     if (!(ifr.ifr_flags & IFF_NO_PI)) {
-        error_setg(errp, "%s: tap '%s' (fd %d) was opened without IFF_NO_PI; "
-                   "emu reads plain Ethernet frames", what, ifr.ifr_name, fd);
+        error_setg(errp,
+                   "%s: tap '%s' (fd %d) was opened without IFF_NO_PI; "
+                   "emu reads plain Ethernet frames",
+                   what, ifr.ifr_name, fd);
         return -1;
     }
     if (ifr.ifr_flags & IFF_VNET_HDR) {
-        error_setg(errp, "%s: tap '%s' (fd %d) was opened with IFF_VNET_HDR; "
-                   "emu does not support vnet headers", what, ifr.ifr_name,
-                   fd);
+        error_setg(errp,
+                   "%s: tap '%s' (fd %d) was opened with IFF_VNET_HDR; "
+                   "emu does not support vnet headers",
+                   what, ifr.ifr_name, fd);
         return -1;
     }
     if (tap_set_fd_flags(fd, errp) < 0) {

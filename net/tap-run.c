@@ -31,9 +31,9 @@
 
 typedef struct TapChild {
     GPid pid;
-    int out;        /* read end of the child's stdout+stderr */
+    int out; /* read end of the child's stdout+stderr */
     GString *output;
-    int status;     /* waitpid's */
+    int status; /* waitpid's */
 } TapChild;
 
 static bool tap_spawn(TapChild *c, const char *const *argv, int pass_fd,
@@ -52,8 +52,8 @@ static bool tap_spawn(TapChild *c, const char *const *argv, int pass_fd,
      * sockets and the disks stay ours. */
     bool ok = g_spawn_async_with_pipes_and_fds(
         NULL, argv, NULL,
-        G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL,
-        -1, pipefd[1], pipefd[1], pass_fd >= 0 ? &pass_fd : NULL,
+        G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, -1,
+        pipefd[1], pipefd[1], pass_fd >= 0 ? &pass_fd : NULL,
         pass_fd >= 0 ? &target : NULL, pass_fd >= 0 ? 1 : 0, &c->pid, NULL,
         NULL, NULL, &gerr);
     close(pipefd[1]);
@@ -136,8 +136,8 @@ static char *tap_status_str(int status)
         return g_strdup_printf("exited with status %d", WEXITSTATUS(status));
     }
     if (WIFSIGNALED(status)) {
-        return g_strdup_printf("was killed by signal %d (%s)",
-                               WTERMSIG(status), strsignal(WTERMSIG(status)));
+        return g_strdup_printf("was killed by signal %d (%s)", WTERMSIG(status),
+                               strsignal(WTERMSIG(status)));
     }
     return g_strdup_printf("ended with wait status 0x%x", status);
 }
@@ -171,8 +171,10 @@ int tap_check_script(const char *what, const char *path, Error **errp)
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        error_setg(errp, "%s '%s' is not a regular file (give %s=no to run "
-                   "none)", what, path, what);
+        error_setg(errp,
+                   "%s '%s' is not a regular file (give %s=no to run "
+                   "none)",
+                   what, path, what);
         return -1;
     }
     if (access(path, X_OK) < 0) {
@@ -210,8 +212,7 @@ int tap_run_script(const char *what, const char *script, const char *ifname,
     return ret;
 }
 
-int tap_run_bridge_helper(const char *helper, const char *bridge,
-                          Error **errp)
+int tap_run_bridge_helper(const char *helper, const char *bridge, Error **errp)
 {
     int sv[2];
     TapChild c;
@@ -222,7 +223,8 @@ int tap_run_bridge_helper(const char *helper, const char *bridge,
     int fd = -1, ret = -1;
 
     if (!is_cmd && access(helper, X_OK) < 0) {
-        error_setg(errp, "bridge helper '%s' %s: install QEMU's (Debian: "
+        error_setg(errp,
+                   "bridge helper '%s' %s: install QEMU's (Debian: "
                    "apt install qemu-system-common) or give helper=PATH",
                    helper, errno == ENOENT ? "not found" : g_strerror(errno));
         goto out;

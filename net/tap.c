@@ -192,8 +192,10 @@ static int tap_refuse_unsupported(KeyValOpts *opts, Error **errp)
                                         "poll-us"};
     for (size_t i = 0; i < ARRAY_SIZE(never); i++) {
         if (keyval_get(opts, never[i])) {
-            error_setg(errp, "%s= is not supported (emu's tap has one queue "
-                       "and no vhost-net)", never[i]);
+            error_setg(errp,
+                       "%s= is not supported (emu's tap has one queue "
+                       "and no vhost-net)",
+                       never[i]);
             return -1;
         }
     }
@@ -212,8 +214,10 @@ static int tap_refuse_unsupported(KeyValOpts *opts, Error **errp)
     }
     const char *q = keyval_get(opts, "queues");
     if (q && strcmp(q, "1")) {
-        error_setg(errp, "queues=%s is not supported (emu's tap has one "
-                   "queue)", q);
+        error_setg(errp,
+                   "queues=%s is not supported (emu's tap has one "
+                   "queue)",
+                   q);
         return -1;
     }
     return 0;
@@ -265,8 +269,7 @@ static int tap_sndbuf(int fd, const char *str, Error **errp)
     }
     int sz = v > INT32_MAX ? INT32_MAX : (int)v;
     if (ioctl(fd, TUNSETSNDBUF, &sz) < 0) {
-        error_setg(errp, "sndbuf=%s: TUNSETSNDBUF: %s", str,
-                   g_strerror(errno));
+        error_setg(errp, "sndbuf=%s: TUNSETSNDBUF: %s", str, g_strerror(errno));
         return -1;
     }
     return 0;
@@ -298,12 +301,12 @@ static int tap_init(KeyValOpts *opts, const char *name, NetClientState *peer,
     }
     if (fd_opt && (ifname || script_opt || downscript_opt || br || helper)) {
         error_setg(errp, "fd= cannot be combined with ifname=, script=, "
-                   "downscript=, br= or helper= (the fd is the tap)");
+                         "downscript=, br= or helper= (the fd is the tap)");
         return -1;
     }
     if ((br || helper) && (ifname || script_opt || downscript_opt)) {
         error_setg(errp, "br=/helper= cannot be combined with ifname=, "
-                   "script= or downscript= (the helper makes the tap)");
+                         "script= or downscript= (the helper makes the tap)");
         return -1;
     }
 
@@ -326,8 +329,8 @@ static int tap_init(KeyValOpts *opts, const char *name, NetClientState *peer,
     } else {
         if (tap_script_opt("script", script_opt, TAP_DEFAULT_SCRIPT, &script,
                            errp) < 0 ||
-            tap_script_opt("downscript", downscript_opt,
-                           TAP_DEFAULT_DOWNSCRIPT, &downscript, errp) < 0) {
+            tap_script_opt("downscript", downscript_opt, TAP_DEFAULT_DOWNSCRIPT,
+                           &downscript, errp) < 0) {
             goto fail;
         }
         fd = tap_open(ifname ? ifname : "", got, errp);

@@ -196,20 +196,23 @@ static bool nic_can_receive(NetClientState *nc)
 }
 
 static const NetClientInfo nic_info = {
-    .type = "nic", .is_nic = true, .size = sizeof(Nic),
-    .receive = nic_receive, .can_receive = nic_can_receive,
+    .type = "nic",
+    .is_nic = true,
+    .size = sizeof(Nic),
+    .receive = nic_receive,
+    .can_receive = nic_can_receive,
 };
 
 /* ---- Helpers ---------------------------------------------------------- */
 
 /* Run the main loop until cond holds; false after ~10 s (a failure
  * guard: normally it holds within a few iterations). */
-#define LOOP_UNTIL(cond)                                                     \
-    ({                                                                       \
-        for (int i_ = 0; i_ < 1000 && !(cond); i_++) {                       \
-            main_loop_iterate(10);                                           \
-        }                                                                    \
-        (cond);                                                              \
+#define LOOP_UNTIL(cond)                               \
+    ({                                                 \
+        for (int i_ = 0; i_ < 1000 && !(cond); i_++) { \
+            main_loop_iterate(10);                     \
+        }                                              \
+        (cond);                                        \
     })
 
 static int sh(const char *fmt, ...) EMU_PRINTF(1, 2);
@@ -321,15 +324,16 @@ static void test_arp_ping_backpressure(void)
 {
     Error *err = NULL;
     uint8_t f[200];
-    char *up = write_script(
-        "ifup", "ip addr add " TAP_IP "/24 dev \"$1\" && ip link set \"$1\" up");
+    char *up = write_script("ifup", "ip addr add " TAP_IP
+                                    "/24 dev \"$1\" && ip link set \"$1\" up");
     char *downlog = g_build_filename(tmpdir, "down.log", NULL);
     char *body = g_strdup_printf("echo \"down $1\" > %s", downlog);
     char *down = write_script("ifdown", body);
     char *opts = g_strdup_printf("tap,id=k0,ifname=emutap0,script=%s,"
-                                 "downscript=%s", up, down);
-    char *info = g_strdup_printf("ifname=emutap0,script=%s,downscript=%s", up,
-                                 down);
+                                 "downscript=%s",
+                                 up, down);
+    char *info =
+        g_strdup_printf("ifname=emutap0,script=%s,downscript=%s", up, down);
 
     CHECK(net_netdev_add(opts, &err) == 0);
     if (err) {
@@ -408,14 +412,16 @@ out:
 
 static void test_script_failure(void)
 {
-    char *fail = write_script("ifup-fail",
-                              "echo \"ifup: no bridge br9 for $1\"\n"
-                              "echo 'second line' >&2\nexit 3");
+    char *fail =
+        write_script("ifup-fail", "echo \"ifup: no bridge br9 for $1\"\n"
+                                  "echo 'second line' >&2\nexit 3");
     char *opts = g_strdup_printf("tap,id=s0,ifname=emutapf,script=%s,"
-                                 "downscript=no", fail);
+                                 "downscript=no",
+                                 fail);
     char *want = g_strdup_printf("script '%s emutapf' exited with status 3: "
                                  "output: ifup: no bridge br9 for emutapf / "
-                                 "second line", fail);
+                                 "second line",
+                                 fail);
     expect_error(opts, want);
     /* The tap we made went away with the failure. */
     CHECK_EQ(if_nametoindex("emutapf"), 0);
@@ -425,8 +431,8 @@ static void test_script_failure(void)
     g_free(opts);
     g_free(want);
     opts = g_strdup_printf("tap,id=s0,ifname=emutapf,script=%s", killed);
-    want = g_strdup_printf("script '%s emutapf' was killed by signal 9",
-                           killed);
+    want =
+        g_strdup_printf("script '%s emutapf' was killed by signal 9", killed);
     expect_error(opts, want);
     g_free(fail);
     g_free(killed);
@@ -466,8 +472,8 @@ static void test_busy_and_not_tap(void)
     char c = 0;
     CHECK(read(sv[0], &c, 1) == 1 && c == 'y');
     close(sv[0]);
-    char *want = g_strdup_printf("tap 'emutapb' is busy: process %ld (",
-                                 (long)pid);
+    char *want =
+        g_strdup_printf("tap 'emutapb' is busy: process %ld (", (long)pid);
     expect_error("tap,id=b1,ifname=emutapb,script=no,downscript=no", want);
     g_free(want);
     kill(pid, SIGKILL);
@@ -557,7 +563,8 @@ static int fake_bridge_helper(int argc, char **argv)
         return 3;
     }
     char *cmd = g_strdup_printf("ip link set %s master %s && ip link set %s "
-                                "up", name, br, name);
+                                "up",
+                                name, br, name);
     if (system(cmd) != 0) {
         return 4;
     }
@@ -567,7 +574,8 @@ static int fake_bridge_helper(int argc, char **argv)
         struct cmsghdr align;
     } ctl;
     struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+    struct msghdr msg = {.msg_iov = &iov,
+                         .msg_iovlen = 1,
                          .msg_control = ctl.buf,
                          .msg_controllen = sizeof(ctl.buf)};
     struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
@@ -608,7 +616,8 @@ static void test_bridge_helper(void)
     char *want = g_strdup_printf(
         "bridge helper '%s' for bridge 'deny' exited with status 1: output: "
         "access denied by acl file (allow the bridge in "
-        "/etc/qemu/bridge.conf: 'allow deny')", helper);
+        "/etc/qemu/bridge.conf: 'allow deny')",
+        helper);
     expect_error(o, want);
     g_free(o);
     g_free(want);

@@ -28,8 +28,7 @@ typedef struct Nic {
     uint32_t seq[64]; /* the first 4 bytes of each frame, in order */
 } Nic;
 
-static ssize_t nic_receive(NetClientState *nc, const uint8_t *buf,
-                           size_t len)
+static ssize_t nic_receive(NetClientState *nc, const uint8_t *buf, size_t len)
 {
     Nic *n = (Nic *)nc;
     uint32_t seq = 0;
@@ -47,8 +46,11 @@ static bool nic_can_receive(NetClientState *nc)
 }
 
 static const NetClientInfo nic_info = {
-    .type = "nic", .is_nic = true, .size = sizeof(Nic),
-    .receive = nic_receive, .can_receive = nic_can_receive,
+    .type = "nic",
+    .is_nic = true,
+    .size = sizeof(Nic),
+    .receive = nic_receive,
+    .can_receive = nic_can_receive,
 };
 
 /* A 60-byte frame that starts with seq. */
@@ -60,13 +62,13 @@ static void frame(uint8_t *buf, uint32_t seq)
 
 /* Run the main loop until cond holds; false after ~5 s (a failure, not a
  * measurement: the condition normally holds after one iteration). */
-#define LOOP_UNTIL(cond)                                                     \
-    ({                                                                       \
-        int i_;                                                              \
-        for (i_ = 0; i_ < 500 && !(cond); i_++) {                            \
-            main_loop_iterate(10);                                           \
-        }                                                                    \
-        (cond);                                                              \
+#define LOOP_UNTIL(cond)                          \
+    ({                                            \
+        int i_;                                   \
+        for (i_ = 0; i_ < 500 && !(cond); i_++) { \
+            main_loop_iterate(10);                \
+        }                                         \
+        (cond);                                   \
     })
 
 static bool readable(int fd)
@@ -251,7 +253,8 @@ static void test_option_errors(void)
     /* The legacy -net form reaches the same checks. */
     Error *err = NULL;
     CHECK(net_legacy_add("tap,vlan=3,script=/nonexistent/ifup", &err) < 0);
-    CHECK(err && strstr(error_get_pretty(err), "-net tap,vlan=3,script="
+    CHECK(err && strstr(error_get_pretty(err),
+                        "-net tap,vlan=3,script="
                         "/nonexistent/ifup: script '/nonexistent/ifup' not "
                         "found"));
     error_free(err);
