@@ -36,6 +36,13 @@ typedef struct TapChild {
     int status; /* waitpid's */
 } TapChild;
 
+/* In the child, before exec: emu ignores SIGPIPE, and an ignored signal
+ * stays ignored across exec; a script's pipelines expect the default. */
+static void tap_child_setup(gpointer opaque)
+{
+    signal(SIGPIPE, SIG_DFL);
+}
+
 static bool tap_spawn(TapChild *c, const char *const *argv, int pass_fd,
                       Error **errp)
 {
@@ -52,10 +59,10 @@ static bool tap_spawn(TapChild *c, const char *const *argv, int pass_fd,
      * sockets and the disks stay ours. */
     bool ok = g_spawn_async_with_pipes_and_fds(
         NULL, argv, NULL,
-        G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, -1,
-        pipefd[1], pipefd[1], pass_fd >= 0 ? &pass_fd : NULL,
-        pass_fd >= 0 ? &target : NULL, pass_fd >= 0 ? 1 : 0, &c->pid, NULL,
-        NULL, NULL, &gerr);
+        G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL,
+        tap_child_setup, NULL, -1, pipefd[1], pipefd[1],
+        pass_fd >= 0 ? &pass_fd : NULL, pass_fd >= 0 ? &target : NULL,
+        pass_fd >= 0 ? 1 : 0, &c->pid, NULL, NULL, NULL, &gerr);
     close(pipefd[1]);
     if (!ok) {
         close(pipefd[0]);
@@ -65,6 +72,7 @@ static bool tap_spawn(TapChild *c, const char *const *argv, int pass_fd,
     }
     fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
     c->out = pipefd[0];
+    c->status = -1; /* not waited for (yet) */
     c->output = g_string_new(NULL);
     return true;
 }
@@ -81,6 +89,34 @@ static void tap_child_read(TapChild *c)
     }
 }
 
+/* One message from the helper with the tap fd in it (QEMU's helper sends
+ * one byte and one SCM_RIGHTS fd).  false while there is nothing yet. */
+static bool tap_recv_fd(int sock, int *fd_out)
+{
+    char byte;
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    struct msghdr msg = {
+        .msg_iov = &iov,
+        .msg_iovlen = 1,
+        .msg_control = ctl.buf,
+        .msg_controllen = sizeof(ctl.buf),
+    };
+    ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return false;
+    }
+    struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+    if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+        cm->cmsg_len == CMSG_LEN(sizeof(int))) {
+        memcpy(fd_out, CMSG_DATA(cm), sizeof(int));
+    }
+    return true; /* the message, or end of file, or an error: done */
+}
+
 /*
  * Collect the child's output until it exits (not until EOF: something the
  * script started in the background may keep the pipe open).  With sock >=
@@ -95,33 +131,16 @@ static void tap_child_wait(TapChild *c, int sock, int *fd_out)
         };
         poll(p, sock >= 0 ? 2 : 1, 50);
         tap_child_read(c);
-        if (sock >= 0 && (p[1].revents & (POLLIN | POLLHUP))) {
-            char byte;
-            union {
-                char buf[CMSG_SPACE(sizeof(int))];
-                struct cmsghdr align;
-            } ctl;
-            struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-            struct msghdr msg = {
-                .msg_iov = &iov,
-                .msg_iovlen = 1,
-                .msg_control = ctl.buf,
-                .msg_controllen = sizeof(ctl.buf),
-            };
-            ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-            struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
-            if (cm && cm->cmsg_level == SOL_SOCKET &&
-                cm->cmsg_type == SCM_RIGHTS &&
-                cm->cmsg_len == CMSG_LEN(sizeof(int))) {
-                memcpy(fd_out, CMSG_DATA(cm), sizeof(int));
-            }
-            if (n >= 0 || errno != EINTR) {
-                sock = -1; /* one message, or the helper is gone */
-            }
+        if (sock >= 0 && tap_recv_fd(sock, fd_out)) {
+            sock = -1;
         }
         pid_t r = waitpid(c->pid, &c->status, WNOHANG);
         if (r == c->pid || (r < 0 && errno != EINTR)) {
+            /* What it wrote or sent just before it exited. */
             tap_child_read(c);
+            if (sock >= 0) {
+                tap_recv_fd(sock, fd_out);
+            }
             break;
         }
     }
@@ -132,6 +151,9 @@ static void tap_child_wait(TapChild *c, int sock, int *fd_out)
 /* "exited with status 3" / "was killed by signal 9 (Killed)" */
 static char *tap_status_str(int status)
 {
+    if (status == -1) {
+        return g_strdup("could not be waited for");
+    }
     if (WIFEXITED(status)) {
         return g_strdup_printf("exited with status %d", WEXITSTATUS(status));
     }
