@@ -565,7 +565,9 @@ static int fake_bridge_helper(int argc, char **argv)
     char *cmd = g_strdup_printf("ip link set %s master %s && ip link set %s "
                                 "up",
                                 name, br, name);
-    if (system(cmd) != 0) {
+    int st = system(cmd);
+    g_free(cmd);
+    if (st != 0) {
         return 4;
     }
     char byte = 0;
@@ -600,6 +602,7 @@ static void test_bridge_helper(void)
     if (err) {
         printf("  %s\n", error_get_pretty(err));
         error_free(err);
+        err = NULL;
     }
     NetClientState *nc = net_client_find("h0");
     if (nc) {
