@@ -114,6 +114,13 @@ static ssize_t tap_receive_iov(NetClientState *nc, const struct iovec *iov,
         s->out_watch = g_unix_fd_add(s->fd, G_IO_OUT, tap_writable, s);
         return 0;
     }
+    if (n < 0 && errno == EIO) {
+        /* The host side is down (ip link set ... down, or never brought
+         * up with script=no): a frame on a dead link is lost, as on
+         * hardware, and that is not worth a warning (the layer counts
+         * it in dropped). */
+        return -1;
+    }
     if (n < 0) {
         if (!s->write_error_reported) {
             warn_report("tap %s: write: %s; frames to the host are dropped",
@@ -122,6 +129,7 @@ static ssize_t tap_receive_iov(NetClientState *nc, const struct iovec *iov,
         }
         return -1;
     }
+    s->write_error_reported = false;
     return n;
 }
 

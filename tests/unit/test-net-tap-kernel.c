@@ -454,6 +454,28 @@ static void test_busy_and_not_tap(void)
     }
     expect_error("tap,id=b1,ifname=emutapb,script=no,downscript=no",
                  "tap 'emutapb' is busy: this emu has it open already");
+    /* The tap is down (script=no): frames to it are lost quietly, as on a
+     * dead link, and the NIC is not held up. */
+    NetClientState *b0 = net_client_find("b0");
+    Nic *nic = (Nic *)net_client_new(&nic_info, b0, "nic", "bnic");
+    uint8_t f[60];
+    static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    arp_frame(f, 1, bcast, HOST_IP);
+    char *errlog = g_build_filename(tmpdir, "stderr", NULL);
+    int saved = dup(2), logfd = open(errlog, O_CREAT | O_TRUNC | O_RDWR, 0600);
+    fflush(stderr);
+    dup2(logfd, 2);
+    CHECK_EQ(net_send(&nic->nc, f, 60), 60);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    CHECK_EQ(lseek(logfd, 0, SEEK_END), 0); /* no warning */
+    close(logfd);
+    g_free(errlog);
+    CHECK_EQ(b0->dropped, 1);
+    CHECK(!b0->receive_disabled);
+    CHECK_EQ(net_queue_length(b0), 0);
+    net_client_free(&nic->nc);
     /* Another process holding it: named in the message. */
     net_client_free(net_client_find("b0"));
     CHECK(if_nametoindex("emutapb") != 0); /* persistent */
