@@ -72,7 +72,11 @@ static gboolean tap_readable(gint fd, GIOCondition cond, gpointer opaque)
         if (n <= 0) {
             /* EBADFD/EIO: the interface was deleted under us.  Stop
              * watching rather than spin on a dead fd. */
-            if (!s->read_error_reported) {
+            if (!s->read_error_reported && n < 0 && errno == EBADFD) {
+                warn_report("tap %s was deleted on the host; no more frames "
+                            "from it",
+                            s->ifname);
+            } else if (!s->read_error_reported) {
                 warn_report("tap %s: %s; no more frames from the host",
                             s->ifname,
                             n < 0 ? g_strerror(errno) : "end of file");
@@ -114,11 +118,11 @@ static ssize_t tap_receive_iov(NetClientState *nc, const struct iovec *iov,
         s->out_watch = g_unix_fd_add(s->fd, G_IO_OUT, tap_writable, s);
         return 0;
     }
-    if (n < 0 && errno == EIO) {
+    if (n < 0 && (errno == EIO || errno == EBADFD)) {
         /* The host side is down (ip link set ... down, or never brought
-         * up with script=no): a frame on a dead link is lost, as on
-         * hardware, and that is not worth a warning (the layer counts
-         * it in dropped). */
+         * up with script=no) or deleted (the reader says so): a frame on
+         * a dead link is lost, as on hardware, and that is not worth a
+         * warning (the layer counts it in dropped). */
         return -1;
     }
     if (n < 0) {

@@ -511,6 +511,38 @@ static void test_busy_and_not_tap(void)
     sh("ip link del emunotap; ip tuntap del dev emutun0 mode tun");
 }
 
+/* The tap deleted on the host while emu uses it: one warning, and the
+ * backend stops watching the dead fd (or the loop would spin on it). */
+static void test_deleted_under_us(void)
+{
+    Error *err = NULL;
+    CHECK(net_netdev_add("tap,id=x0,ifname=emutapx,script=no,downscript=no",
+                         &err) == 0);
+    if (err) {
+        error_free(err);
+        return;
+    }
+    char *errlog = g_build_filename(tmpdir, "stderr-x", NULL);
+    int saved = dup(2), logfd = open(errlog, O_CREAT | O_TRUNC | O_RDWR, 0600);
+    fflush(stderr);
+    dup2(logfd, 2);
+    CHECK(sh("ip link del emutapx") == 0);
+    for (int i = 0; i < 20; i++) {
+        main_loop_iterate(10);
+    }
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    close(logfd);
+    char *log = NULL;
+    CHECK(g_file_get_contents(errlog, &log, NULL, NULL));
+    CHECK_STR(log, "emu: warning: tap emutapx was deleted on the host; no "
+                   "more frames from it\n");
+    g_free(log);
+    g_free(errlog);
+    net_client_free(net_client_find("x0"));
+}
+
 /* fd=: a tap the "parent" opened. */
 static void test_fd_option(void)
 {
@@ -723,6 +755,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_arp_ping_backpressure);
     TEST_RUN(test_script_failure);
     TEST_RUN(test_busy_and_not_tap);
+    TEST_RUN(test_deleted_under_us);
     TEST_RUN(test_fd_option);
     TEST_RUN(test_bridge_helper);
     bql_unlock();
