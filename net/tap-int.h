@@ -61,7 +61,8 @@ int tap_run_bridge_helper(const char *helper, const char *bridge, Error **errp);
  * net/tap.c's init and for tests, which may hand it any fd that keeps
  * frame boundaries (a SOCK_DGRAM socketpair).  downscript NULL: none.
  */
-NetClientState *tap_client_new(int fd, NetClientState *peer, const char *name,
-                               const char *ifname, const char *downscript);
+NetClientState *tap_client_new(int fd, NetClientState *peer, const char *model,
+                               const char *name, const char *ifname,
+                               const char *downscript);
 
 #endif

@@ -182,10 +182,11 @@ static const NetClientInfo tap_info = {
     .cleanup = tap_cleanup,
 };
 
-NetClientState *tap_client_new(int fd, NetClientState *peer, const char *name,
-                               const char *ifname, const char *downscript)
+NetClientState *tap_client_new(int fd, NetClientState *peer, const char *model,
+                               const char *name, const char *ifname,
+                               const char *downscript)
 {
-    NetClientState *nc = net_client_new(&tap_info, peer, "tap", name);
+    NetClientState *nc = net_client_new(&tap_info, peer, model, name);
     TapState *s = (TapState *)nc;
     s->fd = fd;
     snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
@@ -357,7 +358,7 @@ static int tap_init(KeyValOpts *opts, const char *name, NetClientState *peer,
         goto fail;
     }
 
-    NetClientState *nc = tap_client_new(fd, peer, name, got, downscript);
+    NetClientState *nc = tap_client_new(fd, peer, "tap", name, got, downscript);
     if (fd_opt) {
         snprintf(nc->info_str, sizeof(nc->info_str), "fd=%d", fd);
     } else if (br || helper) {
@@ -382,6 +383,45 @@ fail:
     g_free(downscript);
     return -1;
 }
+
+/* -netdev bridge,br=BRIDGE[,helper=PATH]: QEMU's name for a tap made by
+ * the bridge helper. */
+static int bridge_init(KeyValOpts *opts, const char *name, NetClientState *peer,
+                       Error **errp)
+{
+    const char *br = keyval_get(opts, "br");
+    const char *helper = keyval_get(opts, "helper");
+    const char *extra = keyval_unused(opts);
+    char got[IFNAMSIZ];
+
+    if (extra) {
+        error_setg(errp, "invalid parameter '%s' for bridge", extra);
+        return -1;
+    }
+    br = br ? br : TAP_DEFAULT_BRIDGE;
+    helper = helper ? helper : TAP_DEFAULT_HELPER;
+    int fd = tap_run_bridge_helper(helper, br, errp);
+    if (fd < 0) {
+        return -1;
+    }
+    if (tap_check_fd(fd, "bridge helper", got, errp) < 0) {
+        close(fd);
+        return -1;
+    }
+    NetClientState *nc = tap_client_new(fd, peer, "bridge", name, got, NULL);
+    snprintf(nc->info_str, sizeof(nc->info_str), "helper=%s,br=%s", helper, br);
+    return 0;
+}
+
+static const NetBackend bridge_backend = {
+    .type = "bridge",
+    .help = "a tap on a host bridge, made by QEMU's bridge helper (br=, "
+            "helper=)",
+    .init = bridge_init,
+    .netdev_ok = true,
+    .legacy_ok = true,
+};
+NET_BACKEND_REGISTER(bridge_backend)
 
 static const NetBackend tap_backend = {
     .type = "tap",

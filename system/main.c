@@ -175,6 +175,7 @@ static void usage(void)
         "                               /etc/emu-ifdown when they exist\n"
         "  -netdev tap,id=ID,fd=N       a tap fd the parent process opened\n"
         "  -netdev tap,id=ID,br=BRIDGE[,helper=PATH]\n"
+        "  -netdev bridge,id=ID,br=BRIDGE[,helper=PATH]\n"
         "                               a tap on BRIDGE made by QEMU's bridge "
         "helper\n"
         "  -device ne2k_pci,netdev=ID   a NIC on that backend\n"

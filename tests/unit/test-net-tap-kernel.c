@@ -678,6 +678,27 @@ static void test_bridge_helper(void)
     expect_error(o, want);
     g_free(o);
     g_free(want);
+    /* QEMU's other spelling: -netdev bridge. */
+    o = g_strdup_printf("bridge,id=h3,br=emubr0,helper=%s", helper);
+    CHECK(net_netdev_add(o, &err) == 0);
+    if (err) {
+        printf("  %s\n", error_get_pretty(err));
+        error_free(err);
+        err = NULL;
+    }
+    nc = net_client_find("h3");
+    if (nc) {
+        char *info = g_strdup_printf("helper=%s,br=emubr0", helper);
+        CHECK_STR(nc->info_str, info);
+        CHECK_STR(nc->model, "bridge");
+        g_free(info);
+        CHECK(sh("ip -o link show master emubr0 | grep -q emuhlp0") == 0);
+        net_client_free(nc);
+    }
+    g_free(o);
+    expect_error("bridge,id=h4,br=emubr0,ifname=x",
+                 "invalid parameter 'ifname' for bridge");
+
     o = g_strdup_printf("tap,id=h1,br=nofd,helper=%s", helper);
     expect_error(o, "for bridge 'nofd' sent no tap fd");
     g_free(o);

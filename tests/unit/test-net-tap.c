@@ -82,7 +82,7 @@ static NetClientState *pair_new(int sv[2], Nic **nic)
 {
     CHECK(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
                      sv) == 0);
-    NetClientState *tap = tap_client_new(sv[0], NULL, "t0", "sp0", NULL);
+    NetClientState *tap = tap_client_new(sv[0], NULL, "tap", "t0", "sp0", NULL);
     *nic = (Nic *)net_client_new(&nic_info, tap, "nic", "nic0");
     return tap;
 }
