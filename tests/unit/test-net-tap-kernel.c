@@ -7,12 +7,12 @@
  * (unshare), so every tap, bridge and address it makes dies with it, even
  * when it crashes: nothing to clean up on the host.  A fresh sysfs is
  * mounted (privately) so that /sys/class/net shows this namespace, as
- * `ip netns exec` arranges.  A fake NIC (net_client_new with is_nic)
- * peered to the backend sends an ARP request and ICMP echo requests and
- * checks the kernel's answers arrive through receive(); with the NIC full
- * the backend must stop reading until net_flush_queued().  Also: ifup and
- * ifdown scripts (a failing one's message), a busy tap, and the bridge
- * helper protocol with a fake helper (this program run as
+ * `ip netns exec` arranges, and a tmpfs on /tmp holds the scripts.  A fake NIC
+ * (net_client_new with is_nic) peered to the backend sends an ARP request and
+ * ICMP echo requests and checks the kernel's answers arrive through receive();
+ * with the NIC full the backend must stop reading until net_flush_queued().
+ * Also: ifup and ifdown scripts (a failing one's message), a busy tap, and the
+ * bridge helper protocol with a fake helper (this program run as
  * "--fake-bridge-helper") and with QEMU's helper when installed.
  *
  * Needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN) and /dev/net/tun; says SKIP
@@ -754,10 +754,12 @@ int main(int argc, char **argv)
                g_strerror(errno));
         return 77;
     }
-    /* Our mounts stay ours; sysfs shows this namespace's interfaces. */
+    /* Our mounts stay ours; sysfs shows this namespace's interfaces; the
+     * scripts' folder is in a tmpfs that goes with us even on a crash. */
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-        mount("sysfs", "/sys", "sysfs", 0, NULL) < 0) {
-        printf("SKIP: cannot mount sysfs in the namespace: %s\n",
+        mount("sysfs", "/sys", "sysfs", 0, NULL) < 0 ||
+        mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777") < 0) {
+        printf("SKIP: cannot mount sysfs or /tmp in the namespace: %s\n",
                g_strerror(errno));
         return 77;
     }
@@ -768,6 +770,7 @@ int main(int argc, char **argv)
         fclose(f);
     }
     self_exe = g_file_read_link("/proc/self/exe", NULL);
+    setenv("TMPDIR", "/tmp", 1);
     tmpdir = g_dir_make_tmp("emu-tapk-XXXXXX", NULL);
 
     test_init(argc, argv);
@@ -781,8 +784,5 @@ int main(int argc, char **argv)
     TEST_RUN(test_bridge_helper);
     bql_unlock();
 
-    char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
-    (void)!system(cmd);
-    g_free(cmd);
-    return test_finish();
+    return test_finish(); /* the tmpfs and the taps go with the process */
 }
