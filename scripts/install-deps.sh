@@ -21,8 +21,9 @@ tcpdump busybox-static iproute2"
 # for the storage tests; e2fsprogs: their ext2 data disks, read back
 # with debugfs.  tcpdump: the net tests check that it reads our pcap
 # files.  busybox-static: the network tests' HTTP server and ping on the
-# host (tests/functional/test-net-*.sh); iproute2: ip netns and ip
-# tuntap for the TAP test.)
+# host (tests/functional/test-net-*.sh); iproute2: ip, with which the
+# tap tests make taps, bridges and addresses in namespaces of their own
+# (unshare and setpriv are util-linux's).)
 # --bench: qemu to compare with, and gcc-multilib for the static i386
 # workload the benchmark guest runs (tests/bench/build-workload-initrd.sh).
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs qemu-system-x86 gcc-multilib"
