@@ -192,6 +192,11 @@ static void dp8390_mem_write(DP8390State *s, uint32_t addr, const uint8_t *p,
 static void dp8390_mem_read(DP8390State *s, uint16_t addr, uint8_t *p,
                             size_t len)
 {
+    if (addr >= DP8390_RAM_START &&
+        addr + len <= DP8390_RAM_START + DP8390_RAM_SIZE) {
+        memcpy(p, s->ram + (addr - DP8390_RAM_START), len);
+        return;
+    }
     for (size_t i = 0; i < len; i++) {
         p[i] = dp8390_mem_readb(s, (uint16_t)(addr + i));
     }
