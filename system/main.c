@@ -739,9 +739,12 @@ int main(int argc, char **argv)
     o.mo.graphics = false;
 
     const MachineClass *mc = machine_class_find("pc");
-    if (machine_check_options(mc, &o.mo, &err) < 0) {
+    int checked = machine_check_options(mc, &o.mo, &err);
+    if (checked < 0) {
         error_report_err(err);
         exit(1);
+    } else if (checked > 0) {
+        exit(0); /* -nic model=help */
     }
 
     const AccelOps *accel = accel_choose(o.accel, &err);
@@ -756,6 +759,10 @@ int main(int argc, char **argv)
         if ((n == 6 && !strncmp(o.device_opts[i], "ide-cd", 6)) ||
             (n == 6 && !strncmp(o.device_opts[i], "ide-hd", 6))) {
             o.mo.no_default_cdrom = true;
+        }
+        if (n == 8 && (!strncmp(o.device_opts[i], "ne2k_pci", 8) ||
+                       !strncmp(o.device_opts[i], "ne2k_isa", 8))) {
+            o.mo.nic_device = true; /* no default NIC */
         }
         int r = device_opts_check(o.device_opts[i], stdout, &err);
         if (r < 0) {

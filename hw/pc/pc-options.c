@@ -2,28 +2,29 @@
  * The user's front-end options, mapped onto the pc board's devices: where
  * -serial, -debugcon, the drives of -hda/-cdrom/-fda/-drive, -net/-nic and
  * -vga become devices with their backends.  main() only collects them
- * (MachineOptions) and opens the drives (block/blockdev.c); what a PC does
- * with them is the board's business.
+ * (MachineOptions) and opens the drives (block/blockdev.c) and the network
+ * backends (net/); what a PC does with them is the board's business.
  *
- * NICs and the display are not built yet: they are refused here, early
+ * The display is not built yet: it is refused here, early
  * (pc_check_user_options, before the terminal or the guest is touched),
- * with a message saying so.  The NE2000 and VGA work fills in pc_map_nics
- * and pc_map_display and drops the refusal.
+ * with a message saying so.  The VGA work fills in pc_map_display and
+ * drops the refusal.
  */
 #include "emu/common.h"
 #include "block/blockdev.h"
 #include "emu/chardev.h"
 #include "emu/device.h"
+#include "emu/keyval.h"
 #include "hw/char/serial.h"
+#include "hw/net/ne2000.h"
 #include "hw/pc/pc-internal.h"
+#include "net/netdev.h"
 
 /* What each not-yet-mapped option would give the user, for the message. */
 static const struct {
     const char *opt;
     const char *what;
 } unmapped[] = {
-    {"net", "network cards are"},
-    {"nic", "network cards are"},
     {"vga", "the VGA display is"},
 };
 
@@ -40,14 +41,79 @@ static int refuse(const MachineUserOpt *o, Error **errp)
     return -1;
 }
 
+/* ---- NICs ----------------------------------------------------------------
+ * -net nic[,model=M] and -nic [TYPE,][model=M]: one card per NICInfo the
+ * net layer collected, on the backend or hub port it made.  Models as
+ * QEMU's pc machine has them; without model=, ne2k_pci (QEMU's pc default
+ * is e1000, which emu does not have).
+ */
+static const char *const pc_nic_models[] = {TYPE_NE2K_ISA, TYPE_NE2K_PCI};
+#define PC_NIC_DEFAULT TYPE_NE2K_PCI
+
+/* ISA cards take QEMU's resources in turn: 0x300/9, 0x320/10, ... */
+static const struct {
+    uint16_t iobase;
+    uint8_t irq;
+} pc_ne2k_isa_res[] = {
+    {0x300, 9}, {0x320, 10}, {0x340, 11}, {0x360, 3}, {0x280, 4}, {0x380, 5},
+};
+
+static bool pc_nic_model_known(const char *model)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(pc_nic_models); i++) {
+        if (!strcmp(model, pc_nic_models[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void pc_nic_unsupported(const char *model, Error **errp)
+{
+    error_setg(errp, "Unsupported NIC model: %s (supported: %s, %s)", model,
+               pc_nic_models[0], pc_nic_models[1]);
+}
+
+/* Before anything starts: model=help lists the models (1: exit 0), an
+ * unknown model is refused.  The net layer words every other error. */
+static int pc_check_nic(const MachineUserOpt *u, Error **errp)
+{
+    KeyValOpts o;
+    int r = 0;
+
+    if (keyval_split_implied(u->arg, "type", &o, NULL) < 0) {
+        return 0;
+    }
+    const char *type = keyval_get(&o, "type");
+    const char *model = keyval_get(&o, "model");
+    if (!model || (!strcmp(u->opt, "net") && (!type || strcmp(type, "nic")))) {
+        /* No model, or a -net backend. */
+    } else if (!strcmp(model, "help")) {
+        printf("Supported NIC models:\n");
+        for (size_t i = 0; i < ARRAY_SIZE(pc_nic_models); i++) {
+            printf("%s\n", pc_nic_models[i]);
+        }
+        r = 1;
+    } else if (!pc_nic_model_known(model)) {
+        pc_nic_unsupported(model, errp);
+        error_prepend(errp, "-%s %s: ", u->opt, u->arg);
+        r = -1;
+    }
+    keyval_free(&o);
+    return r;
+}
+
 int pc_check_user_options(const MachineOptions *opts, Error **errp)
 {
     PCBootOptions bo;
     if (pc_boot_parse(opts->boot_order, &bo, errp) < 0) {
         return -1;
     }
-    if (opts->nr_nics) {
-        return refuse(&opts->nics[0], errp);
+    for (int i = 0; i < opts->nr_nics; i++) {
+        int r = pc_check_nic(&opts->nics[i], errp);
+        if (r) {
+            return r;
+        }
     }
     if (opts->vga) {
         MachineUserOpt o = {"vga", opts->vga};
@@ -112,7 +178,8 @@ int pc_map_debugcon(Machine *m, PCBoard *b, Error **errp)
     return 0;
 }
 
-/* ---- Disks ---------------------------------------------------------------- */
+/* ---- Disks ----------------------------------------------------------------
+ */
 
 /*
  * The controllers QEMU's pc always has: the PIIX3 IDE function at 00:01.1
@@ -184,10 +251,79 @@ int pc_map_disks(Machine *m, PCBoard *b, Error **errp)
     return 0;
 }
 
+/* PCI cards go from slot 3 on: slot 2 is the VGA's, as in QEMU's pc. */
+static int pc_nic_pci_slot(PCBoard *b)
+{
+    for (int slot = 3; slot < 32; slot++) {
+        if (!pci_find_device(b->pci, PCI_DEVFN(slot, 0))) {
+            return slot;
+        }
+    }
+    return -1;
+}
+
+static int pc_map_nic(PCBoard *b, NICInfo *ni, int *nr_isa, Error **errp)
+{
+    const char *model = ni->model ? ni->model : PC_NIC_DEFAULT;
+    bool isa = !strcmp(model, TYPE_NE2K_ISA);
+    char buf[32];
+
+    if (!pc_nic_model_known(model)) {
+        pc_nic_unsupported(model, errp);
+        return -1;
+    }
+    DeviceState *dev = device_new(model);
+    device_prop_set_netdev(dev, "netdev", ni->netdev);
+    if (ni->mac_set) {
+        net_format_macaddr(&ni->mac, buf);
+        if (device_set_prop(dev, "mac", buf, errp) < 0) {
+            goto fail;
+        }
+    }
+    if (ni->id && device_set_prop(dev, "id", ni->id, errp) < 0) {
+        goto fail;
+    }
+    if (isa) {
+        if (*nr_isa >= (int)ARRAY_SIZE(pc_ne2k_isa_res)) {
+            error_setg(errp, "ne2k_isa: at most %zu ISA NICs",
+                       ARRAY_SIZE(pc_ne2k_isa_res));
+            goto fail;
+        }
+        device_prop_set_uint(dev, "iobase", pc_ne2k_isa_res[*nr_isa].iobase);
+        device_prop_set_uint(dev, "irq", pc_ne2k_isa_res[*nr_isa].irq);
+        (*nr_isa)++;
+    } else {
+        int slot = pc_nic_pci_slot(b);
+        snprintf(buf, sizeof(buf), "%x", slot < 0 ? 3 : slot);
+        if (slot >= 0 && device_set_prop(dev, "addr", buf, errp) < 0) {
+            goto fail;
+        }
+    }
+    if (device_realize(dev, isa ? &b->isa.qbus : &b->pci->qbus, errp) < 0) {
+        goto fail;
+    }
+    return 0;
+fail:
+    device_free(dev);
+    return -1;
+}
+
 int pc_map_nics(Machine *m, PCBoard *b, Error **errp)
 {
-    /* -net nic[,model=ne2k_pci] -net tap...: a NIC on pci.0 per -net nic. */
-    return m->opts.nr_nics ? refuse(&m->opts.nics[0], errp) : 0;
+    int nr_isa = 0;
+
+    /* QEMU's default, -net nic -net user, unless the user said anything
+     * about networks or gave a NIC with -device. */
+    if (!net_user_configured() && !m->opts.nic_device &&
+        net_add_defaults(errp) < 0) {
+        return -1;
+    }
+    for (int i = 0; i < net_nic_count(); i++) {
+        if (pc_map_nic(b, net_nic_info(i), &nr_isa, errp) < 0) {
+            return -1;
+        }
+    }
+    return 0;
 }
 
 int pc_map_display(Machine *m, PCBoard *b, Error **errp)

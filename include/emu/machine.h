@@ -57,6 +57,8 @@ typedef struct MachineOptions {
     bool no_default_cdrom;
     MachineUserOpt nics[MAX_USER_OPTS];
     int nr_nics;
+    /* A -device of a NIC model was given: no default NIC. */
+    bool nic_device;
     const char *vga;
 } MachineOptions;
 
@@ -73,7 +75,8 @@ typedef struct MachineClass {
     const char *default_cpu;
     const char *default_cpu_fallback;
     int max_cpus;
-    /* Refuse options the board cannot map (before anything starts). */
+    /* Refuse options the board cannot map (before anything starts): -1
+     * with errp; 1 when it printed help (-nic model=help): exit 0. */
     int (*check_options)(const MachineOptions *opts, Error **errp);
     /* Build the board; m->cpus exist (wire their interrupt acknowledge),
      * the accelerator is not started yet. */

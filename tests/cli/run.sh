@@ -23,7 +23,7 @@ case "$EMU" in
     */*) EMU=$(cd "$(dirname "$EMU")" 2>/dev/null && pwd)/$(basename "$EMU") ;;
 esac
 CLI_TIMEOUT=${CLI_TIMEOUT:-10}
-EMU_CLI_UNSUPPORTED=${EMU_CLI_UNSUPPORTED:--net nic;-nic user;-vga std}
+EMU_CLI_UNSUPPORTED=${EMU_CLI_UNSUPPORTED:--vga std}
 prefix="$(basename "$EMU"): "
 cd "$root" || exit 1
 
@@ -176,6 +176,26 @@ expect_msg "-rtc clock=rt" "not supported" -rtc clock=rt $Q
 expect_msg "-rtc driftfix=slew" "not supported" -rtc driftfix=slew $Q
 expect_msg "-rtc unknown key" "invalid parameter 'speed'" -rtc speed=2 $Q
 
+# NIC models (hw/pc/pc-options.c): model=help lists them as QEMU does and
+# exits 0; an unknown model is refused naming the ones there are.
+run -nic model=help
+if [ $st -eq 0 ] && [ "$(head -n 1 "$tmp/out")" = "Supported NIC models:" ] &&
+    grep -qx ne2k_pci "$tmp/out" && grep -qx ne2k_isa "$tmp/out"; then
+    pass "-nic model=help"
+else
+    fail "-nic model=help" "status $st, output: $(tr '\n' ' ' <"$tmp/out")"
+fi
+run -net nic,model=help
+if [ $st -eq 0 ] && grep -qx ne2k_pci "$tmp/out"; then
+    pass "-net nic,model=help"
+else
+    fail "-net nic,model=help" "status $st"
+fi
+expect_msg "-net nic,model=rtl8139" \
+    "Unsupported NIC model: rtl8139 (supported: ne2k_isa, ne2k_pci)" \
+    -net nic,model=rtl8139 -net none $Q
+
+
 old_ifs=$IFS
 IFS=';'
 for opt in $EMU_CLI_UNSUPPORTED; do
@@ -269,6 +289,18 @@ MON_ARGS="-device isa-serial,id=extra"
 monitor "isa-serial takes the next free index" "info qtree" \
     '\|        dev: isa-serial, id "serial0"\|          index = 0\|' \
     '\|        dev: isa-serial, id "extra"\|          index = 1\|'
+MON_ARGS=
+
+# -net nic: ne2k_pci at 00:03.0 (slot 2 is the VGA's, as in QEMU);
+# model=ne2k_isa at 0x300/IRQ 9 with the name as its id; the MACs.
+MON_ARGS="-net nic,model=ne2k_isa,name=isanic -net nic,macaddr=52:54:00:00:00:09"
+monitor "-net nic: the NE2000 cards" "info qtree
+info pci
+info network" \
+    '\|        dev: ne2k_isa, id "isanic"\|          iobase = 0x300\|          irq = 0x9\|          mac = 52:54:00:12:34:56\|' \
+    '\|    dev: ne2k_pci, id ""\|      addr = 03.0\|      mac = 52:54:00:00:00:09\|' \
+    'device   3, function 0:\|    Ethernet controller: PCI device 10ec:8029\|' \
+    'hub0port1: ne2k_pci.0: index=0,type=nic,model=ne2k_pci,macaddr=52:54:00:00:00:09'
 MON_ARGS=
 
 # Two ISA devices on the same ports: refused, naming the one already there.
