@@ -23,7 +23,9 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <grp.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const uint8_t guest_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
@@ -835,7 +837,9 @@ static size_t tcp_frame(uint8_t *f, uint32_t src, uint16_t sport, uint32_t dst,
     t[12] = 5 << 4;
     t[13] = flags;
     put16(t + 14, 65535);
-    memcpy(t + 20, data, len);
+    if (len) {
+        memcpy(t + 20, data, len);
+    }
     put32(pseudo, src);
     put32(pseudo + 4, dst);
     put16(pseudo + 8, 6);
@@ -1004,6 +1008,57 @@ static void test_bad_options(void)
     bad("hostname=x,frobnicate=1", "invalid parameter 'frobnicate'");
 }
 
+/*
+ * Without ping sockets (ping_group_range excludes our group, as the
+ * default "1 0" of a new network namespace does) and without CAP_NET_RAW,
+ * the user is told once why the guest's ping cannot work.  Run as nobody
+ * in a child, first (the check is once per process).
+ */
+static void test_ping_warning(void)
+{
+    int p[2];
+    pid_t pid;
+    char buf[1024];
+    size_t n = 0;
+    ssize_t k;
+
+    if (!isolated) {
+        printf("SKIP ping warning: needs root (to become nobody in a fresh "
+               "netns)\n");
+        return;
+    }
+    CHECK(pipe(p) == 0);
+    pid = fork();
+    if (pid == 0) {
+        dup2(p[1], 2);
+        if (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0) {
+            _exit(2);
+        }
+        for (int i = 0; i < 2; i++) {
+            NetClientState *nc;
+            if (user_new("", &nc, NULL) < 0) {
+                _exit(3);
+            }
+            net_client_free(nc);
+        }
+        _exit(0);
+    }
+    close(p[1]);
+    while (n < sizeof(buf) - 1 &&
+           (k = read(p[0], buf + n, sizeof(buf) - 1 - n)) > 0) {
+        n += k;
+    }
+    buf[n] = '\0';
+    close(p[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CHECK_STR(buf, "emu: warning: user networking: ping from the guest needs "
+                   "net.ipv4.ping_group_range to include gid 65534 (sysctl -w "
+                   "net.ipv4.ping_group_range='0 65534'); TCP and UDP work "
+                   "without\n");
+}
+
 /* ---- Isolation ---------------------------------------------------------- */
 
 static void isolate(void)
@@ -1042,6 +1097,7 @@ int main(int argc, char **argv)
     test_init(argc, argv);
     main_loop_init();
     bql_lock();
+    TEST_RUN(test_ping_warning);
     TEST_RUN(test_bad_options);
     TEST_RUN(test_arp);
     TEST_RUN(test_dhcp_default);
