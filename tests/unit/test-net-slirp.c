@@ -336,6 +336,7 @@ typedef struct DhcpReply {
     uint32_t yiaddr, router, dns, server, mask;
     bool has_router, has_dns;
     char domain[64];
+    char file[129]; /* BOOTP's boot file name */
 } DhcpReply;
 
 static void send_dhcp(Rig *r, int type, uint32_t req_ip, uint32_t server)
@@ -384,6 +385,7 @@ static bool wait_dhcp(Rig *r, DhcpReply *d)
               get32(b + 236) == 0x63825363;
     if (ok) {
         d->yiaddr = get32(b + 16);
+        snprintf(d->file, sizeof(d->file), "%.128s", (const char *)b + 108);
         for (size_t i = 240; i + 1 < len && b[i] != 255;) {
             uint8_t opt = b[i], ol = b[i + 1];
             const uint8_t *v = b + i + 2;
@@ -486,6 +488,51 @@ static void test_dhcp_domain(void)
     CHECK(wait_dhcp(&r, &d));
     CHECK_STR(d.domain, "emu.test");
     rig_cleanup(&r);
+}
+
+/* tftp=DIR serves DIR read-only at the host's address; bootfile= is the
+ * name DHCP hands out. */
+static void test_tftp(void)
+{
+    Rig r;
+    DhcpReply d;
+    char *dir = g_dir_make_tmp("emu-tftp.XXXXXX", NULL);
+    char *path = g_build_filename(dir, "pxe.0", NULL);
+    char *opts = g_strdup_printf("tftp=%s,bootfile=pxe.0", dir);
+    uint8_t rrq[64], f[200];
+    size_t n = 0;
+
+    g_file_set_contents(path, "boot me", 7, NULL);
+    if (rig_init(&r, opts)) {
+        send_dhcp(&r, 1, 0, 0);
+        CHECK(wait_dhcp(&r, &d));
+        CHECK_STR(d.file, "pxe.0");
+        put16(rrq, 1); /* RRQ */
+        n = 2;
+        memcpy(rrq + n, "pxe.0", 6);
+        n += 6;
+        memcpy(rrq + n, "octet", 6);
+        n += 6;
+        size_t len =
+            udp_frame(f, bcast_mac, r.guest_ip, 42000, r.gw_ip, 69, rrq, n);
+        guest_send(&r, f, len);
+        GByteArray *rep = wait_frame(&r, is_udp_to, (void *)(uintptr_t)42000,
+                                     2000, NULL, NULL);
+        CHECK(rep);
+        if (rep) {
+            const uint8_t *udp = as_udp(rep, 42000, &n);
+            CHECK_EQ(get16(udp + 8), 3); /* DATA */
+            CHECK_EQ(get16(udp + 10), 1);
+            CHECK(n == 4 + 7 && !memcmp(udp + 12, "boot me", 7));
+            g_byte_array_unref(rep);
+        }
+        rig_cleanup(&r);
+    }
+    unlink(path);
+    rmdir(dir);
+    g_free(opts);
+    g_free(path);
+    g_free(dir);
 }
 
 /* ---- ICMP -----------------------------------------------------------------
@@ -1104,6 +1151,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_dhcp_custom);
     TEST_RUN(test_dhcp_restrict);
     TEST_RUN(test_dhcp_domain);
+    TEST_RUN(test_tftp);
     TEST_RUN(test_icmp_gateway);
     TEST_RUN(test_udp_to_host);
     TEST_RUN(test_restrict_blocks);
