@@ -85,15 +85,15 @@ static int parse_net(const char *val, struct in_addr *net, struct in_addr *mask,
         *slash = '\0';
     }
     if (!parse_in4(addr, net)) {
-        error_setg(errp, "net=%s: '%s' is not an IPv4 address", val, addr);
+        error_setg(errp, "net=: '%s' is not an IPv4 address", addr);
         goto out;
     }
     if (slash) {
         if (!parse_mask(slash + 1, mask)) {
             error_setg(errp,
-                       "net=%s: bad netmask '%s' (a prefix length 0-32 or a "
+                       "net=: bad netmask '%s' (a prefix length 0-32 or a "
                        "contiguous dotted mask such as 255.255.255.0)",
-                       val, slash + 1);
+                       slash + 1);
             goto out;
         }
     } else {
@@ -101,18 +101,16 @@ static int parse_net(const char *val, struct in_addr *net, struct in_addr *mask,
     }
     if (prefix_len(*mask) > 29) {
         /* The guest, the host, the DNS server and DHCP need room. */
-        error_setg(errp, "net=%s: the network /%d is too small (at most /29)",
-                   val, prefix_len(*mask));
+        error_setg(errp, "net=: a /%d network is too small (at most /29)",
+                   prefix_len(*mask));
         goto out;
     }
     if (net->s_addr & ~mask->s_addr) {
         struct in_addr base = {net->s_addr & mask->s_addr};
         char b[INET_ADDRSTRLEN];
         inet_ntop(AF_INET, &base, b, sizeof(b));
-        error_setg(errp,
-                   "net=%s: the address has host bits set (the network is "
-                   "%s/%d)",
-                   val, b, prefix_len(*mask));
+        error_setg(errp, "net=: %s has host bits set (the network is %s/%d)",
+                   addr, b, prefix_len(*mask));
         goto out;
     }
     ret = 0;

@@ -2,10 +2,12 @@
 # tests/cli/net-user.sh - user networking's options from the command line
 # (run by tests/cli/run.sh; can be run alone).
 #
-# Bad -netdev/-nic/-net user values: exit status 1 and one line on stderr
-# that says what is wrong (a mask, an address outside net=, smb=, a
-# malformed or clashing hostfwd=, a guestfwd= libslirp would refuse).
-# Good ones: emu starts (paused, -S) and the monitor's "info network"
+# Bad -netdev user values (-nic and -net reach the same parser): exit
+# status 1 and one line on stderr that says what is wrong (a mask, an
+# address outside net=, smb=, a malformed or clashing hostfwd=, a
+# guestfwd= libslirp would refuse).
+# Good ones: emu starts (paused, -S; the netdev without a NIC is only
+# warned about) and the monitor's "info network"
 # shows the stack as QEMU prints it; hostfwd_add / hostfwd_remove answer
 # as QEMU's do.  Skips everything when emu was built without libslirp.
 #
@@ -74,32 +76,32 @@ port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DG
 port=${port:-47123}
 
 # --- bad values
-expect_msg "netmask out of range" "net=10.0.2.0/33: bad netmask '33'" \
+expect_msg "netmask out of range" "net=10.0.2.0/33: net=: bad netmask '33'" \
     -netdev user,id=n0,net=10.0.2.0/33
-expect_msg "host bits in net=" "the address has host bits set (the network is 10.0.2.0/24)" \
-    -nic user,net=10.0.2.9/24
+expect_msg "host bits in net=" "10.0.2.9 has host bits set (the network is 10.0.2.0/24)" \
+    -netdev user,id=n0,net=10.0.2.9/24
 expect_msg "host= outside net=" "host=192.168.0.2 is outside the network 10.0.2.0/24 (net=)" \
     -netdev user,id=n0,host=192.168.0.2
 expect_msg "dns= outside a custom net=" "dns=10.0.2.3 is outside the network 192.168.76.0/24" \
-    -nic user,net=192.168.76.0/24,dns=10.0.2.3
+    -netdev user,id=n0,net=192.168.76.0/24,dns=10.0.2.3
 expect_msg "dhcpstart= is the gateway" "dhcpstart= must differ from host= and dns=" \
-    -net nic -net user,dhcpstart=10.0.2.2
+    -netdev user,id=n0,dhcpstart=10.0.2.2
 expect_msg "restrict=maybe" "parameter 'restrict' expects 'on' or 'off', not 'maybe'" \
-    -nic user,restrict=maybe
-expect_msg "smb= refused" "smb= is not supported" -nic user,smb=/tmp
+    -netdev user,id=n0,restrict=maybe
+expect_msg "smb= refused" "smb= is not supported" -netdev user,id=n0,smb=/tmp
 expect_msg "unknown key" "frobnicate" -netdev user,id=n0,frobnicate=1
 expect_msg "hostfwd= without '-'" \
     "Invalid host forwarding rule 'tcp::2222:22' (missing '-' between the host and the guest side)" \
-    -nic user,hostfwd=tcp::2222:22
+    -netdev user,id=n0,hostfwd=tcp::2222:22
 expect_msg "hostfwd= bad protocol" "Invalid host forwarding rule 'icmp::1-:2' (bad protocol name" \
-    -nic user,hostfwd=icmp::1-:2
+    -netdev user,id=n0,hostfwd=icmp::1-:2
 expect_msg "hostfwd= port taken twice" \
     "Could not set up host forwarding rule 'udp::$port-:2': Address already in use" \
-    -nic user,hostfwd=udp::$port-:1,hostfwd=udp::$port-:2
+    -netdev user,id=n0,hostfwd=udp::$port-:1,hostfwd=udp::$port-:2
 expect_msg "guestfwd= to the gateway" "Conflicting/invalid host:port in guest forwarding rule" \
-    -nic user,guestfwd=tcp:10.0.2.2:80-cmd:true
+    -netdev user,id=n0,guestfwd=tcp:10.0.2.2:80-cmd:true
 expect_msg "guestfwd= udp" "(only tcp is supported)" \
-    -nic user,guestfwd=udp:10.0.2.100:53-cmd:true
+    -netdev user,id=n0,guestfwd=udp:10.0.2.100:53-cmd:true
 
 # --- good values: start paused, ask the monitor, quit
 monitor() {
@@ -111,8 +113,7 @@ monitor() {
 }
 
 monitor "info network" 'info network\nquit\n' \
-    -netdev user,id=n0,net=192.168.76.0/24,restrict=on,hostfwd=udp::$port-:7 \
-    -device ne2k_pci,netdev=n0
+    -netdev user,id=n0,net=192.168.76.0/24,restrict=on,hostfwd=udp::$port-:7
 if [ $st -ne 0 ]; then
     fail "info network" "exit status $st: $(head -c 300 "$tmp/err")"
 elif grep -q 'type=user,net=192.168.76.0,restrict=on' "$tmp/out"; then
@@ -123,7 +124,7 @@ fi
 
 monitor "hostfwd_add/remove" \
     "hostfwd_remove udp::$port\nhostfwd_remove udp::$port\nhostfwd_add n0 tcp:127.0.0.1:0-:22\nhostfwd_add n1 tcp::1-:2\nquit\n" \
-    -netdev user,id=n0,hostfwd=udp::$port-:7 -device ne2k_pci,netdev=n0
+    -netdev user,id=n0,hostfwd=udp::$port-:7
 if [ $st -ne 0 ]; then
     fail "hostfwd_add/remove" "exit status $st: $(head -c 300 "$tmp/err")"
 elif grep -q "host forwarding rule for udp::$port removed" "$tmp/out" &&

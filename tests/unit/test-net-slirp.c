@@ -1010,18 +1010,16 @@ static void bad(const char *opts, const char *msg)
 
 static void test_bad_options(void)
 {
-    bad("net=10.0.2.0/33", "net=10.0.2.0/33: bad netmask '33' (a prefix "
-                           "length 0-32 or a contiguous dotted mask such as "
+    bad("net=10.0.2.0/33", "net=: bad netmask '33' (a prefix length 0-32 "
+                           "or a contiguous dotted mask such as "
                            "255.255.255.0)");
     bad("net=10.0.2.0/255.0.255.0",
-        "net=10.0.2.0/255.0.255.0: bad netmask '255.0.255.0' (a prefix "
-        "length 0-32 or a contiguous dotted mask such as 255.255.255.0)");
+        "net=: bad netmask '255.0.255.0' (a prefix length 0-32 or a "
+        "contiguous dotted mask such as 255.255.255.0)");
     bad("net=10.0.2.1/24",
-        "net=10.0.2.1/24: the address has host bits set (the network is "
-        "10.0.2.0/24)");
-    bad("net=10.0.2.0/30",
-        "net=10.0.2.0/30: the network /30 is too small (at most /29)");
-    bad("net=10.0.2", "net=10.0.2: '10.0.2' is not an IPv4 address");
+        "net=: 10.0.2.1 has host bits set (the network is 10.0.2.0/24)");
+    bad("net=10.0.2.0/30", "net=: a /30 network is too small (at most /29)");
+    bad("net=10.0.2", "net=: '10.0.2' is not an IPv4 address");
     bad("host=192.168.0.2",
         "host=192.168.0.2 is outside the network 10.0.2.0/24 (net=)");
     bad("dns=10.0.2.255",
