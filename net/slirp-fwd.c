@@ -225,25 +225,26 @@ int slirp_guestfwd_add(SlirpState *s, const char *rule, Error **errp)
         return 0;
     }
 
-    char label[32];
-    snprintf(label, sizeof(label), "guestfwd.tcp.%d", gport);
-    Chardev *chr = chardev_new_spec(label, p, errp);
-    if (!chr) {
-        error_prepend(errp, "guestfwd '%s': ", rule);
-        return -1;
-    }
+    /* The rule first, so that a refused address opens no chardev. */
     SlirpGuestFwd *f = g_new0(SlirpGuestFwd, 1);
     f->s = s;
-    f->chr = chr;
     f->port = gport;
     if (slirp_add_guestfwd(s->slirp, guestfwd_write, f, &server, gport) < 0) {
         g_free(f);
         goto conflict;
     }
     f->server = server; /* slirp filled in the default */
+    char label[32];
+    snprintf(label, sizeof(label), "guestfwd.tcp.%d", gport);
+    f->chr = chardev_new_spec(label, p, errp);
+    if (!f->chr) {
+        slirp_remove_guestfwd(s->slirp, server, gport);
+        g_free(f);
+        return -1;
+    }
     f->next = s->guestfwds;
     s->guestfwds = f;
-    chr_set_frontend(chr, guestfwd_can_receive, guestfwd_receive, NULL, f);
+    chr_set_frontend(f->chr, guestfwd_can_receive, guestfwd_receive, NULL, f);
     return 0;
 
 conflict:

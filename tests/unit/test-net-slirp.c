@@ -1050,6 +1050,11 @@ static void test_bad_options(void)
         "Conflicting/invalid host:port in guest forwarding rule "
         "'tcp:10.0.2.2:80-cmd:true' (the server address must be in net=, "
         "not host= or dns=, and not already forwarded)");
+    bad("guestfwd=tcp::4321-bogus:x",
+        "guestfwd.tcp.4321: unknown chardev spec 'bogus:x'");
+    bad("guestfwd=tcp::4321-cmd:", "Invalid guest forwarding rule "
+                                   "'tcp::4321-cmd:' (nothing to forward to "
+                                   "(cmd:COMMAND or a chardev))");
     bad("hostname=x,frobnicate=1", "invalid parameter 'frobnicate'");
 }
 
