@@ -146,7 +146,8 @@ void net_hub_info(FILE *f, void (*print_client)(FILE *, NetClientState *))
     for (guint i = 0; i < sorted->len; i++) {
         NetHub *h = g_ptr_array_index(sorted, i);
         fprintf(f, "hub %d\n", h->id);
-        for (guint k = 0; k < h->ports->len; k++) {
+        /* Newest port first, as QEMU lists them. */
+        for (guint k = h->ports->len; k-- > 0;) {
             NetHubPort *p = g_ptr_array_index(h->ports, k);
             fprintf(f, " \\ %s", p->nc.name);
             if (p->nc.peer) {

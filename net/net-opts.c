@@ -197,7 +197,7 @@ int net_nic_add(const char *opts, Error **errp)
         error_setg(errp, "%s: '%s' is not a valid id", opt, id);
         goto out;
     }
-    name = id ? g_strdup(id) : g_strdup_printf("__nic%d", nic_netdev_count);
+    name = id ? g_strdup(id) : g_strdup_printf("#nic%d", nic_netdev_count);
     nic_netdev_count++;
     if (backend_init(opt, &o, type ? type : "user", name, NULL, false, errp) <
         0) {

@@ -382,9 +382,9 @@ static void test_front_end(void)
     char *out = info_network();
     const char *want =
         "hub 0\n"
+        " \\ hub0port1: testbe.1: index=0,type=testbe,size=0\n"
         " \\ hub0port0: ne2k_isa.0: index=0,type=nic,"
         "model=ne2k_isa,macaddr=52:54:00:00:00:09\n"
-        " \\ hub0port1: testbe.1: index=0,type=testbe,size=0\n"
         "x1: index=0,type=testbe,size=0\n"
         "ne2k_pci.0: index=0,type=nic,model=ne2k_pci,"
         "macaddr=52:54:00:00:00:09\n"
