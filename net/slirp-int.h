@@ -25,6 +25,9 @@ typedef struct SlirpState {
     GSource *source;
     /* The fds slirp asked to poll in this iteration (GPollFD). */
     GArray *pollfds;
+    /* The stack's own addresses, which answer ping themselves. */
+    struct in_addr vhost, vnameserver;
+    bool restricted;
     /* guestfwd rules that go to a chardev (net/slirp-fwd.c). */
     SlirpGuestFwd *guestfwds;
 } SlirpState;

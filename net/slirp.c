@@ -241,6 +241,29 @@ static GSourceFuncs slirp_source_funcs = {
 
 /* ---- The client ---------------------------------------------------------- */
 
+static void slirp_check_ping(void);
+
+/*
+ * An IPv4 echo request that libslirp will send out through a host socket
+ * (not one to its own addresses, which it answers itself).
+ */
+static bool is_forwarded_ping(SlirpState *s, const uint8_t *buf, size_t len)
+{
+    const uint8_t *ip = buf + 14;
+    struct in_addr dst;
+
+    if (s->restricted || len < 14 + 20 + 8 || buf[12] != 0x08 ||
+        buf[13] != 0x00 || (ip[0] >> 4) != 4 || ip[9] != IPPROTO_ICMP) {
+        return false;
+    }
+    size_t ihl = (ip[0] & 0x0f) * 4;
+    if (ihl < 20 || len < 14 + ihl + 1 || ip[ihl] != 8 /* echo */) {
+        return false;
+    }
+    memcpy(&dst, ip + 16, 4);
+    return dst.s_addr != s->vhost.s_addr && dst.s_addr != s->vnameserver.s_addr;
+}
+
 static ssize_t net_slirp_receive(NetClientState *nc, const uint8_t *buf,
                                  size_t len)
 {
@@ -248,6 +271,9 @@ static ssize_t net_slirp_receive(NetClientState *nc, const uint8_t *buf,
 
     if (len > INT32_MAX) {
         return -1;
+    }
+    if (is_forwarded_ping(s, buf, len)) {
+        slirp_check_ping();
     }
     slirp_input(s->slirp, buf, (int)len);
     /* The frame may have opened a host socket (a new UDP or ICMP flow)
@@ -287,8 +313,11 @@ static NetClientInfo net_slirp_info = {
 /*
  * libslirp forwards the guest's ping through an unprivileged ICMP socket
  * (SOCK_DGRAM, IPPROTO_ICMP), which Linux allows only to the groups in
- * net.ipv4.ping_group_range, or through a raw socket (CAP_NET_RAW).  Try
- * both as slirp will, and say once why ping cannot work if neither does.
+ * net.ipv4.ping_group_range, or through a raw socket (CAP_NET_RAW).  At
+ * the guest's first ping that needs one, try both as slirp will and say
+ * once why ping cannot work if neither opens.  (Not at start-up: user
+ * networking is the default, and a guest that never pings should not
+ * bring a warning to every start.)
  */
 static void slirp_check_ping(void)
 {
@@ -342,6 +371,9 @@ static int net_slirp_init(KeyValOpts *opts, const char *name,
         goto fail;
     }
     format_info(s, &o.cfg);
+    s->vhost = o.cfg.vhost;
+    s->vnameserver = o.cfg.vnameserver;
+    s->restricted = o.cfg.restricted;
 
     for (int i = 0; i < opts->n; i++) {
         KeyValPair *p = &opts->pairs[i];
@@ -363,7 +395,6 @@ static int net_slirp_init(KeyValOpts *opts, const char *name,
     src->s = s;
     s->source = &src->source;
     g_source_attach(s->source, NULL);
-    slirp_check_ping();
     ret = 0;
     goto out;
 fail:
