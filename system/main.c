@@ -186,6 +186,20 @@ static void usage(void)
         "  -net TYPE[,vlan=N][,...]     the legacy form: NICs and backends\n"
         "                               on hub N (default 0)\n"
         "  -net none, -nic none         no NIC (default: -net nic -net user)\n"
+        "  -netdev socket,id=ID,listen=[HOST]:PORT | connect=HOST:PORT |\n"
+        "          mcast=MADDR:PORT[,localaddr=ADDR] |\n"
+        "          udp=HOST:PORT,localaddr=HOST:PORT | fd=N\n"
+        "                               frames over a TCP stream (QEMU's\n"
+        "                               format), multicast or UDP: wires emu\n"
+        "                               (and qemu) instances together\n"
+        "  -netdev hubport,id=ID,hubid=N[,netdev=ID]\n"
+        "                               a port on hub N (the -net vlan=N)\n"
+        "  -object filter-dump,id=ID,netdev=ID,file=PATH[,maxlen=N][,queue=Q]\n"
+        "                               write the netdev's frames to a pcap\n"
+        "                               file (tcpdump -r, Wireshark)\n"
+        "  -net dump[,vlan=N][,file=PATH][,len=N]\n"
+        "                               pcap of everything on hub N (default\n"
+        "                               file emu-vlanN.pcap)\n"
         "\n"
         "Not built yet (they are recognised and refused): -vga -usb "
         "-audiodev\n"
@@ -233,6 +247,7 @@ static const char *const opts_with_arg[] = {
     "net",
     "nic",
     "netdev",
+    "object",
     /* recognised but not built yet */
     "vga",
     "audiodev",
@@ -455,7 +470,8 @@ static void parse_args(Options *o, int argc, char **argv)
              * makes their backends (open_networks). */
             add_user_opt(o->mo.nics, &o->mo.nr_nics, name, arg);
             add_user_opt(o->net_opts, &o->nr_net_opts, name, arg);
-        } else if (!strcmp(name, "netdev")) {
+        } else if (!strcmp(name, "netdev") || !strcmp(name, "object")) {
+            /* -object: filter-dump, the one object type emu has. */
             add_user_opt(o->net_opts, &o->nr_net_opts, name, arg);
         } else if (!strcmp(name, "snapshot")) {
             drive_set_default_snapshot(true);
@@ -671,10 +687,11 @@ static void open_drives(Options *o)
 }
 
 /* Backends and hub ports, as QEMU orders them: every -netdev, then -nic,
- * then -net, each kind in command-line order. */
+ * then -net, each kind in command-line order; then the filters (-object
+ * filter-dump), which name a netdev. */
 static void open_networks(Options *o)
 {
-    static const char *const order[] = {"netdev", "nic", "net"};
+    static const char *const order[] = {"netdev", "nic", "net", "object"};
     Error *err = NULL;
     for (size_t k = 0; k < ARRAY_SIZE(order); k++) {
         for (int i = 0; i < o->nr_net_opts; i++) {
@@ -684,7 +701,8 @@ static void open_networks(Options *o)
             }
             int r = k == 0   ? net_netdev_add(u->arg, &err)
                     : k == 1 ? net_nic_add(u->arg, &err)
-                             : net_legacy_add(u->arg, &err);
+                    : k == 2 ? net_legacy_add(u->arg, &err)
+                             : net_filter_dump_add(u->arg, &err);
             if (r < 0) {
                 error_report_err(err);
                 exit(1);
