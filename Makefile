@@ -151,6 +151,14 @@ bench-disk: $(EMU)
 	sh scripts/install-deps.sh --bench
 	EMU=./$(EMU) sh tests/bench/disk.sh
 
+# The same kernel's ne2k-pci over user networking and over TAP in a
+# network namespace, under emu and qemu-system-i386 -accel tcg: MB/s of a
+# download and an upload, ratios and ping round trips (a few minutes).
+.PHONY: bench-net
+bench-net: $(EMU)
+	sh scripts/install-deps.sh --bench
+	EMU=./$(EMU) sh tests/bench/net.sh
+
 # Millions of differential cases against the host CPU (about an hour).
 check-difftest-long: tests
 	DIFFTEST_CASES=$${DIFFTEST_CASES:-1000000} $(BUILD)/tests/test-difftest

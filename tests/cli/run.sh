@@ -323,6 +323,19 @@ else
     fail "blockdev.sh" "no closing count line"
 fi
 
+# --- the tap backend's set-up failures, each produced on purpose (needs
+# root and namespaces; skips otherwise)
+EMU=$EMU sh "$here/tap-diag.sh" >"$tmp/tapdiag" 2>&1
+grep -v -E '^[0-9]+ passed, ' "$tmp/tapdiag"
+tline=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/tapdiag" | tail -n 1)
+if [ -n "$tline" ]; then
+    passed=$((passed + $(echo "$tline" | sed 's/ passed.*//')))
+    failed=$((failed + $(echo "$tline" | sed 's/.* passed, \([0-9]*\) failed.*/\1/')))
+    skipped=$((skipped + $(echo "$tline" | sed 's/.* failed, \([0-9]*\) skipped.*/\1/')))
+else
+    fail "tap-diag.sh" "no closing count line"
+fi
+
 # --- two emus joined by -netdev socket (their own script)
 EMU=$EMU sh "$here/net-socket.sh" >"$tmp/netsock" 2>&1
 grep -v -E '^[0-9]+ passed, ' "$tmp/netsock"

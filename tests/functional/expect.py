@@ -13,8 +13,11 @@ then performs steps in order:
   -K           kill the command with SIGKILL at once (a crash: it gets no
                chance to clean up), log what it had written, and stop
   -x STATUS    wait for the command to exit and require exit status STATUS
+  -w FILE      wait (reading output) until FILE exists: another process
+               says when to go on, e.g. to -k the command
 
-Output is copied to --log FILE if given.  Exit status: 0 if every step
+Output is copied to --log FILE if given.  SIGTERM or SIGINT ends expect.py
+with status 1, killing the command first.  Exit status: 0 if every step
 succeeded, 1 otherwise (a one-line reason on stderr); the command is always
 killed if still running.  Only the standard library is used.
 
@@ -52,7 +55,7 @@ def main(argv):
     i = 0
     while i < len(opts):
         o = opts[i]
-        if o in ("--log", "--stderr", "-e", "-r", "-s", "-t", "-x"):
+        if o in ("--log", "--stderr", "-e", "-r", "-s", "-t", "-x", "-w"):
             if i + 1 >= len(opts):
                 usage()
             val = opts[i + 1]
@@ -68,6 +71,13 @@ def main(argv):
             i += 1
         else:
             usage()
+
+    # A test that runs us in the background stops us with kill: the
+    # finally clause below must still stop the command.
+    def on_signal(signum, _frame):
+        raise SystemExit(1)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
 
     log = open(log_path, "wb") if log_path else None
     err = open(err_path, "wb") if err_path else None
@@ -155,6 +165,17 @@ def main(argv):
                     proc.stdin.flush()
                 except OSError:
                     return fail("cannot send %r" % val)
+            elif op == "-w":
+                deadline = time.monotonic() + timeout
+                while not os.path.exists(val):
+                    if not read_some(deadline):
+                        if time.monotonic() >= deadline:
+                            return fail("timeout after %gs waiting for %s"
+                                        % (timeout, val))
+                        if eof:
+                            proc.wait()
+                            return fail("output ended (exit status %s) before %s"
+                                        % (proc.returncode, val))
             elif op == "-k":
                 kill()
                 return 0
