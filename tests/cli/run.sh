@@ -380,5 +380,17 @@ else
     fail "net-socket.sh" "no closing count line"
 fi
 
+# --- user networking's options (their own script)
+EMU=$EMU sh "$here/net-user.sh" >"$tmp/netuser" 2>&1
+grep -v -E '^[0-9]+ passed, ' "$tmp/netuser"
+nline=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/netuser" | tail -n 1)
+if [ -n "$nline" ]; then
+    passed=$((passed + $(echo "$nline" | sed 's/ passed.*//')))
+    failed=$((failed + $(echo "$nline" | sed 's/.* passed, \([0-9]*\) failed.*/\1/')))
+    skipped=$((skipped + $(echo "$nline" | sed 's/.* failed, \([0-9]*\) skipped.*/\1/')))
+else
+    fail "net-user.sh" "no closing count line"
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]
