@@ -240,9 +240,9 @@ static uint64_t ld_page(CPUArchState *env, uint32_t addr, int size,
     }
     uint64_t v = 0;
     uint32_t pa = e->pad | (addr & 0xfff);
-    bql_lock();
+    bql_lock_io();
     address_space_read_val(mem_as(), pa, size, &v);
-    bql_unlock();
+    bql_unlock_io();
     return v;
 }
 
@@ -296,12 +296,12 @@ static void st_page(CPUArchState *env, uint32_t addr, int size, uint64_t val,
         if (mmio_code) {
             tb_check_smc(env, pa, size, retaddr);
         }
-        bql_lock();
+        bql_lock_io();
         if (mmio_code) {
             tb_invalidate_phys_range(pa, size);
         }
         address_space_write_val(mem_as(), pa, size, val);
-        bql_unlock();
+        bql_unlock_io();
         return;
     }
     uint8_t *p = (uint8_t *)(e->addend + addr);
