@@ -13,12 +13,14 @@ set -eu
 pkgs="build-essential pkg-config libglib2.0-dev libpixman-1-dev libsdl2-dev
 libslirp-dev libcapstone-dev linux-libc-dev nasm seabios python3 cpio gzip xz-utils
 ca-certificates zlib1g-dev liburing-dev qemu-utils
-syslinux syslinux-common mtools dosfstools grub-pc-bin xorriso e2fsprogs"
+syslinux syslinux-common mtools dosfstools grub-pc-bin xorriso e2fsprogs
+tcpdump"
 # (qemu-utils: the storage tests check our images with qemu-img check and
 # compare, and read images qemu-img made.  syslinux ... xorriso: the
 # bootable disk, floppy and CD images scripts/build-disk-guests.sh makes
 # for the storage tests; e2fsprogs: their ext2 data disks, read back
-# with debugfs.)
+# with debugfs.  tcpdump: the net tests check that it reads our pcap
+# files.)
 # --bench: qemu to compare with, and gcc-multilib for the static i386
 # workload the benchmark guest runs (tests/bench/build-workload-initrd.sh).
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs qemu-system-x86 gcc-multilib"

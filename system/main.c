@@ -18,6 +18,7 @@
 #include "emu/rtc.h"
 #include "emu/timer.h"
 #include "hw/pc/pc.h"
+#include "net/netdev.h"
 #include "target-i386/cpuid.h"
 
 #include <signal.h>
@@ -39,6 +40,8 @@ typedef struct Options {
     bool nographic;
     const char *display;
     bool start_paused;
+    MachineUserOpt net_opts[MAX_USER_OPTS]; /* -netdev, -nic, -net */
+    int nr_net_opts;
 } Options;
 
 static void usage(void)
@@ -162,9 +165,33 @@ static void usage(void)
         "  -version                     print the version\n"
         "  -help, -h                    this text\n"
         "\n"
-        "Not built yet (they are recognised and refused): -net -nic -netdev "
-        "-vga\n"
-        "-usb -audiodev\n"
+        "Network (docs/user-guide.md, \"Networking\"):\n"
+        "  -netdev TYPE,id=ID[,...]     a network backend: user, tap, socket,\n"
+        "                               hubport (-netdev help lists them)\n"
+        "  -device ne2k_pci,netdev=ID   a NIC on that backend\n"
+        "  -nic TYPE[,model=M][,mac=MAC][,...]\n"
+        "                               a backend and a NIC in one option\n"
+        "  -net nic[,model=M][,macaddr=MAC][,vlan=N][,name=NAME]\n"
+        "  -net TYPE[,vlan=N][,...]     the legacy form: NICs and backends\n"
+        "                               on hub N (default 0)\n"
+        "  -net none, -nic none         no NIC (default: -net nic -net user)\n"
+        "  -netdev socket,id=ID,listen=[HOST]:PORT | connect=HOST:PORT |\n"
+        "          mcast=MADDR:PORT[,localaddr=ADDR] |\n"
+        "          udp=HOST:PORT,localaddr=HOST:PORT | fd=N\n"
+        "                               frames over a TCP stream (QEMU's\n"
+        "                               format), multicast or UDP: wires emu\n"
+        "                               (and qemu) instances together\n"
+        "  -netdev hubport,id=ID,hubid=N[,netdev=ID]\n"
+        "                               a port on hub N (the -net vlan=N)\n"
+        "  -object filter-dump,id=ID,netdev=ID,file=PATH[,maxlen=N][,queue=Q]\n"
+        "                               write the netdev's frames to a pcap\n"
+        "                               file (tcpdump -r, Wireshark)\n"
+        "  -net dump[,vlan=N][,file=PATH][,len=N]\n"
+        "                               pcap of everything on hub N (default\n"
+        "                               file emu-vlanN.pcap)\n"
+        "\n"
+        "Not built yet (they are recognised and refused): -vga -usb "
+        "-audiodev\n"
         "\n"
         "Exit status: 0 when the guest powers off or the user quits (C-a x,\n"
         "'quit'), (V << 1) | 1 when the guest writes V to isa-debug-exit, 1 on "
@@ -206,10 +233,11 @@ static const char *const opts_with_arg[] = {
     "fda",
     "fdb",
     "blockdev",
-    /* recognised but not built yet */
     "net",
     "nic",
     "netdev",
+    "object",
+    /* recognised but not built yet */
     "vga",
     "audiodev",
     "usbdevice",
@@ -221,7 +249,6 @@ static const struct {
     const char *opt;
     const char *what;
 } not_built[] = {
-    {"netdev", "network backends"},
     {"audiodev", "audio"},
     {"usbdevice", "USB"},
     {"usb", "USB"},
@@ -428,7 +455,13 @@ static void parse_args(Options *o, int argc, char **argv)
         if (is_disk_opt(name)) {
             add_user_opt(o->mo.disks, &o->mo.nr_disks, name, arg);
         } else if (!strcmp(name, "net") || !strcmp(name, "nic")) {
+            /* The board sees them (models, model=help); the net layer
+             * makes their backends (open_networks). */
             add_user_opt(o->mo.nics, &o->mo.nr_nics, name, arg);
+            add_user_opt(o->net_opts, &o->nr_net_opts, name, arg);
+        } else if (!strcmp(name, "netdev") || !strcmp(name, "object")) {
+            /* -object: filter-dump, the one object type emu has. */
+            add_user_opt(o->net_opts, &o->nr_net_opts, name, arg);
         } else if (!strcmp(name, "snapshot")) {
             drive_set_default_snapshot(true);
         } else if (!strcmp(name, "vga")) {
@@ -615,6 +648,7 @@ static void setup_signals(void)
 
 static void cleanup(void)
 {
+    net_cleanup();
     blockdev_close_all();
     chardev_cleanup_all();
 }
@@ -637,6 +671,31 @@ static void open_drives(Options *o)
         if (r < 0) {
             error_report_err(err);
             exit(1);
+        }
+    }
+}
+
+/* Backends and hub ports, as QEMU orders them: every -netdev, then -nic,
+ * then -net, each kind in command-line order; then the filters (-object
+ * filter-dump), which name a netdev. */
+static void open_networks(Options *o)
+{
+    static const char *const order[] = {"netdev", "nic", "net", "object"};
+    Error *err = NULL;
+    for (size_t k = 0; k < ARRAY_SIZE(order); k++) {
+        for (int i = 0; i < o->nr_net_opts; i++) {
+            const MachineUserOpt *u = &o->net_opts[i];
+            if (strcmp(u->opt, order[k])) {
+                continue;
+            }
+            int r = k == 0   ? net_netdev_add(u->arg, &err)
+                    : k == 1 ? net_nic_add(u->arg, &err)
+                    : k == 2 ? net_legacy_add(u->arg, &err)
+                             : net_filter_dump_add(u->arg, &err);
+            if (r < 0) {
+                error_report_err(err);
+                exit(1);
+            }
         }
     }
 }
@@ -701,6 +760,7 @@ int main(int argc, char **argv)
     bql_lock();
     atexit(cleanup);
     open_drives(&o);
+    open_networks(&o);
 
     for (int i = 0; i < o.nr_chardevs; i++) {
         if (!chardev_new_opts(o.chardev_opts[i], &err)) {
@@ -747,7 +807,7 @@ int main(int argc, char **argv)
     }
 
     m = machine_create(mc, &o.mo, accel, o.device_opts, o.nr_devices, &err);
-    if (!m || drive_check_orphans(&err) < 0) {
+    if (!m || drive_check_orphans(&err) < 0 || net_check_clients(&err) < 0) {
         error_report_err(err);
         exit(1);
     }

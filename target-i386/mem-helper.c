@@ -162,6 +162,61 @@ void helper_rep_fast(CPUX86State *env, uint32_t op)
     }
 }
 
+/*
+ * REP INS / REP OUTS with flat segments and DF = 0: the bulk in C, under
+ * one take of the global lock per page, each element still one access of
+ * the device (address_space_read_rep).  A data port (NE2000, IDE PIO)
+ * then costs a device call per element instead of a pass through the
+ * translated loop, a port permission check and a lock.  Where anything is
+ * unusual (CPL > IOPL or V86: the TSS bitmap decides; an element crossing
+ * a page; a page that is not plain RAM in the TLB; an offset that wraps)
+ * it returns and the per-element code after it does the rest, faults
+ * included.  op: size | seg << 4 | outs << 8 | mmu_idx << 12.
+ */
+void helper_rep_io_fast(CPUX86State *env, uint32_t op)
+{
+    uint32_t size = op & 7, seg = (op >> 4) & 7;
+    bool outs = op & 0x100;
+    int mmu_idx = (op >> 12) & 3;
+    int reg = outs ? R_ESI : R_EDI;
+    uint32_t port = env->regs[R_EDX] & 0xffff;
+    uint32_t budget = 16 * 1024; /* bytes per call: IRQ latency */
+
+    if (env->df != 1 || port + size > 0x10000 ||
+        (env->hflags & HF_VM) ||
+        ((env->hflags & HF_PE) &&
+         (env->hflags & HF_CPL_MASK) > ((env->eflags & IOPL_MASK) >> 12))) {
+        return;
+    }
+    while (env->regs[R_ECX] != 0 && budget != 0) {
+        uint32_t off = env->regs[reg], lin = env->segs[seg].base + off;
+        uint32_t n = MIN(env->regs[R_ECX], budget / size);
+        n = MIN(n, (X86_PAGE_SIZE - (lin & ~X86_PAGE_MASK)) / size);
+        if (n == 0) {
+            return; /* an element crosses the page */
+        }
+        uint32_t bytes = n * size;
+        if (off + bytes < off) {
+            return;
+        }
+        uint8_t *p = tlb_vaddr_to_host(
+            env, lin, outs ? MMU_DATA_LOAD : MMU_DATA_STORE, mmu_idx);
+        if (!p) {
+            return;
+        }
+        bql_lock();
+        if (outs) {
+            address_space_write_rep(current_machine->as_io, port, size, p, n);
+        } else {
+            address_space_read_rep(current_machine->as_io, port, size, p, n);
+        }
+        bql_unlock();
+        env->regs[reg] = off + bytes;
+        env->regs[R_ECX] -= n;
+        budget -= bytes;
+    }
+}
+
 static uint32_t ld_mmu(CPUX86State *env, uint32_t linear, int size, int mmu)
 {
     switch (size) {

@@ -119,6 +119,7 @@ uint32_t x86_ld(CPUX86State *env, uint32_t linear, int size);
  * segment << 4 | 0x100 for MOVS | mmu_idx << 12.
  */
 void helper_rep_fast(CPUX86State *env, uint32_t op);
+void helper_rep_io_fast(CPUX86State *env, uint32_t op);
 void x86_st(CPUX86State *env, uint32_t linear, int size, uint32_t val);
 uint8_t x86_code_ldub(CPUX86State *env, uint32_t linear);
 /* Supervisor-mode ("system") accesses whatever the CPL: descriptor tables,

@@ -26,6 +26,15 @@ static void gen_string(DisasContext *s, int mnem, int size)
               cst(size | sseg << 4 | (mnem == M_MOVS ? 0x100 : 0) |
                   s->mmu_idx << 12));
     }
+    if (s->rep && (mnem == M_INS || mnem == M_OUTS) && s->aflag == 4 &&
+        s->pe && !s->vm86 &&
+        !((s->hflags >> (HF_SEG_SHIFT + 2 * (mnem == M_INS ? R_ES : sseg))) &
+          3)) {
+        /* Flat segment: the bulk in C (helper_rep_io_fast). */
+        CALL1(s, helper_rep_io_fast,
+              cst(size | (mnem == M_INS ? R_ES : sseg) << 4 |
+                  (mnem == M_OUTS ? 0x100 : 0) | s->mmu_idx << 12));
+    }
     if (s->rep) {
         done = gen_new_label();
         tcg_gen_brcond_i32(TCG_COND_EQ, gen_areg(s, R_ECX), cst(0), done);

@@ -743,6 +743,54 @@ bool address_space_write_val(AddressSpace *as, uint64_t addr, unsigned size,
     return access_one(as, addr & as->size_mask, size, &val, true);
 }
 
+static void rep_access(AddressSpace *as, uint64_t addr, unsigned size,
+                       uint8_t *buf, uint32_t count, bool is_write)
+{
+    addr &= as->size_mask;
+    const FlatRange *fr = address_space_lookup(as, addr);
+    MemoryRegion *mr = fr ? fr->mr : NULL;
+    /* The common case, a device's data port: one lookup for them all. */
+    if (mr && !mr->ram && mr->ops && (addr - fr->start) + size <= fr->size &&
+        size >= ops_valid_min(mr->ops) && size <= ops_valid_max(mr->ops)) {
+        uint64_t off = fr->offset + (addr - fr->start);
+        for (uint32_t i = 0; i < count; i++, buf += size) {
+            uint64_t v = 0;
+            if (is_write) {
+                memcpy(&v, buf, size);
+                io_write(mr, off, size, le64toh(v));
+            } else {
+                v = htole64(io_read(mr, off, size));
+                memcpy(buf, &v, size);
+            }
+        }
+        return;
+    }
+    for (uint32_t i = 0; i < count; i++, buf += size) {
+        uint64_t v = 0;
+        if (is_write) {
+            memcpy(&v, buf, size);
+            v = le64toh(v);
+            access_one(as, addr, size, &v, true);
+        } else {
+            access_one(as, addr, size, &v, false);
+            v = htole64(v);
+            memcpy(buf, &v, size);
+        }
+    }
+}
+
+void address_space_read_rep(AddressSpace *as, uint64_t addr, unsigned size,
+                            void *buf, uint32_t count)
+{
+    rep_access(as, addr, size, buf, count, false);
+}
+
+void address_space_write_rep(AddressSpace *as, uint64_t addr, unsigned size,
+                             const void *buf, uint32_t count)
+{
+    rep_access(as, addr, size, (uint8_t *)buf, count, true);
+}
+
 bool address_space_rw(AddressSpace *as, uint64_t addr, void *buf, uint64_t len,
                       bool is_write)
 {

@@ -280,6 +280,17 @@ bool address_space_read_val(AddressSpace *as, uint64_t addr, unsigned size,
 bool address_space_write_val(AddressSpace *as, uint64_t addr, unsigned size,
                              uint64_t val);
 
+/*
+ * count accesses of size bytes at one address (a data port), to or from
+ * consecutive elements of buf (little-endian): what REP INS/OUTS do.  The
+ * region is looked up once; each element is still one access of the
+ * device, with all its side effects.  The caller holds the global lock.
+ */
+void address_space_read_rep(AddressSpace *as, uint64_t addr, unsigned size,
+                            void *buf, uint32_t count);
+void address_space_write_rep(AddressSpace *as, uint64_t addr, unsigned size,
+                             const void *buf, uint32_t count);
+
 /* Buffer copies through RAM, ROM and I/O; false if any byte unassigned. */
 bool address_space_rw(AddressSpace *as, uint64_t addr, void *buf, uint64_t len,
                       bool is_write);

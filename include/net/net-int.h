@@ -38,6 +38,12 @@ const NetBackend *net_backend_find(const char *type);
 /* -netdev help: the registered types. */
 void net_backend_list(FILE *f);
 
+/* ---- Hubs (net/hub.c) ----------------------------------------------------- */
+/* "info network"'s hub part: "hub N" then " \\ port: <peer>" lines. */
+void net_hub_info(FILE *f, void (*print_client)(FILE *, NetClientState *));
+/* Warn (as QEMU) about ports without peers, hubs without NIC or backend. */
+void net_hub_check(void);
+
 /* ---- pcap (libpcap's file format, LINKTYPE_ETHERNET) --------------------- */
 typedef struct PcapWriter PcapWriter;
 /* Create (truncate) path and write the header; snaplen caps each frame.

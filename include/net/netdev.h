@@ -48,8 +48,9 @@ bool net_user_configured(void);
  * nothing).  The board calls it when it has no NIC to create. */
 int net_add_defaults(Error **errp);
 
-/* After the board created its NICs: refuse a -netdev nobody uses and warn
- * about a hub with no NIC or no backend, as QEMU does. */
+/* After the board created its NICs: warn, as QEMU does, about a -netdev
+ * or NIC without a peer and a hub with no NIC or no backend.  (QEMU only
+ * warns: a guest may well run with a NIC and no cable.) */
 int net_check_clients(Error **errp);
 
 #endif

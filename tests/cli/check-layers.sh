@@ -48,6 +48,13 @@ includes hw include/hw | grep -E '"block/' |
 includes hw include/hw | grep -E '"block/blockdev\.h"' |
     grep -v -E '^hw/pc/pc[^/]*\.c:' >>"$out"
 
+# Devices see the net layer through net/net.h; the board also maps -net/-nic
+# (net/netdev.h).
+includes hw include/hw | grep -E '"net/' |
+    grep -v -E '"net/(net|netdev)\.h"' >>"$out"
+includes hw include/hw | grep -E '"net/netdev\.h"' |
+    grep -v -E '^hw/pc/pc[^/]*\.c:' >>"$out"
+
 includes tools | grep -E '"(hw/|accel/|tcg/|target-|emu/(accel|machine|cpu|memory|device)\.h)' >>"$out"
 
 n=$(grep -c '' "$out")

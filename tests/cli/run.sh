@@ -323,5 +323,17 @@ else
     fail "blockdev.sh" "no closing count line"
 fi
 
+# --- two emus joined by -netdev socket (their own script)
+EMU=$EMU sh "$here/net-socket.sh" >"$tmp/netsock" 2>&1
+grep -v -E '^[0-9]+ passed, ' "$tmp/netsock"
+nline=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/netsock" | tail -n 1)
+if [ -n "$nline" ]; then
+    passed=$((passed + $(echo "$nline" | sed 's/ passed.*//')))
+    failed=$((failed + $(echo "$nline" | sed 's/.* passed, \([0-9]*\) failed.*/\1/')))
+    skipped=$((skipped + $(echo "$nline" | sed 's/.* failed, \([0-9]*\) skipped.*/\1/')))
+else
+    fail "net-socket.sh" "no closing count line"
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]
