@@ -204,13 +204,13 @@ void helper_rep_io_fast(CPUX86State *env, uint32_t op)
         if (!p) {
             return;
         }
-        bql_lock();
+        bql_lock_io();
         if (outs) {
             address_space_write_rep(current_machine->as_io, port, size, p, n);
         } else {
             address_space_read_rep(current_machine->as_io, port, size, p, n);
         }
-        bql_unlock();
+        bql_unlock_io();
         env->regs[reg] = off + bytes;
         env->regs[R_ECX] -= n;
         budget -= bytes;
