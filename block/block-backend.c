@@ -210,6 +210,31 @@ static bool blk_try_aio(BlkRequest *req)
     return r == 0;
 }
 
+/*
+ * A read, or a write that needs no flush, whose data the host's page
+ * cache holds is done here in the submitting thread: a copy, cheaper
+ * than handing it to a worker and the completion back.  The callback
+ * still runs later, from the bottom half (which a vCPU runs as it leaves
+ * its device access, bql_unlock_io), never from inside the submission.
+ */
+static bool blk_try_now(BlkRequest *req)
+{
+    int r = -EAGAIN;
+    if (req->type == BLK_REQ_READ) {
+        r = bdrv_rw_nowait(req->bs, BDRV_AIO_READ, req->offset, req->bytes,
+                           &req->qiov);
+    } else if (req->type == BLK_REQ_WRITE && req->need_write &&
+               !req->need_flush) {
+        r = bdrv_rw_nowait(req->bs, BDRV_AIO_WRITE, req->offset, req->bytes,
+                           &req->qiov);
+    }
+    if (r < 0) {
+        return false;
+    }
+    req->ret = 0;
+    return true;
+}
+
 static void blk_submit(BlockBackend *blk, BlkReqType type, BlockAcctType acct,
                        uint64_t offset, uint64_t bytes, const struct iovec *iov,
                        int niov, BlockCompletionFunc *cb, void *opaque)
@@ -251,6 +276,10 @@ static void blk_submit(BlockBackend *blk, BlkReqType type, BlockAcctType acct,
     if (!blk_pool) {
         blk_pool =
             g_thread_pool_new(blk_worker, NULL, BLK_WORKERS, FALSE, NULL);
+    }
+    if (blk_try_now(req)) {
+        blk_req_finish(req);
+        return;
     }
     if (!blk_try_aio(req)) {
         g_thread_pool_push(blk_pool, req, NULL);

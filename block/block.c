@@ -472,6 +472,17 @@ int bdrv_aio_submit(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
     return bs->drv->aio_submit(bs, op, offset, bytes, qiov, done, opaque);
 }
 
+int bdrv_rw_nowait(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
+                   uint64_t bytes, IOVector *qiov)
+{
+    if (!bs->drv->rw_nowait || op == BDRV_AIO_FLUSH ||
+        (op == BDRV_AIO_WRITE && bs->read_only) || !bytes ||
+        check_rw(bs, offset, bytes) < 0) {
+        return -EAGAIN;
+    }
+    return bs->drv->rw_nowait(bs, op, offset, bytes, qiov);
+}
+
 int bdrv_create(const char *format, const char *filename,
                 const BlockCreateOptions *o, Error **errp)
 {

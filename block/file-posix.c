@@ -186,8 +186,9 @@ static void file_rmw_end(FileState *s)
  * reads/writes and EINTR are retried; reads past the end of the file give
  * zeros (a raw image shorter than its virtual size, as a growing file
  * is; with O_DIRECT the end of the file need not be aligned). */
-static int file_rw_plain(FileState *s, uint64_t offset, uint64_t bytes,
-                         IOVector *qiov, size_t qoff, bool is_write)
+static int file_rw_plain_flags(FileState *s, uint64_t offset, uint64_t bytes,
+                               IOVector *qiov, size_t qoff, bool is_write,
+                               int rwf)
 {
     IOVector v;
     iovec_init(&v, qiov->niov);
@@ -207,8 +208,8 @@ static int file_rw_plain(FileState *s, uint64_t offset, uint64_t bytes,
         iov->iov_base = (char *)iov->iov_base + skip;
         iov->iov_len -= skip;
         int cnt = MIN(niov, IOV_MAX);
-        ssize_t n = is_write ? pwritev(s->fd, iov, cnt, offset + done)
-                             : preadv(s->fd, iov, cnt, offset + done);
+        ssize_t n = is_write ? pwritev2(s->fd, iov, cnt, offset + done, rwf)
+                             : preadv2(s->fd, iov, cnt, offset + done, rwf);
         iov->iov_base = (char *)iov->iov_base - skip;
         iov->iov_len += skip;
         if (n < 0) {
@@ -230,6 +231,12 @@ static int file_rw_plain(FileState *s, uint64_t offset, uint64_t bytes,
     }
     iovec_destroy(&v);
     return r;
+}
+
+static int file_rw_plain(FileState *s, uint64_t offset, uint64_t bytes,
+                         IOVector *qiov, size_t qoff, bool is_write)
+{
+    return file_rw_plain_flags(s, offset, bytes, qiov, qoff, is_write, 0);
 }
 
 /* Can the request go to the kernel as it is? */
@@ -537,6 +544,30 @@ static int file_aio_submit(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
     return 0;
 }
 
+/* Added by diskperf: the transfer now if the page cache holds what it
+ * needs (RWF_NOWAIT: the kernel fails with EAGAIN rather than wait for
+ * the disk).  Not with O_DIRECT, which always waits for the disk.  A
+ * short transfer goes on from where it stopped; any failure is -EAGAIN
+ * and the worker does the whole request again (a read, or the same
+ * bytes written again), reporting real errors as always. */
+static int file_rw_nowait(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
+                          uint64_t bytes, IOVector *qiov)
+{
+    FileState *s = bs->opaque;
+    bool is_write = op == BDRV_AIO_WRITE;
+    if (s->direct || op == BDRV_AIO_FLUSH || qiov->size != bytes ||
+        (is_write &&
+         __atomic_load_n(&s->nowait_write_unsupported, __ATOMIC_RELAXED))) {
+        return -EAGAIN;
+    }
+    int r = file_rw_plain_flags(s, offset, bytes, qiov, 0, is_write,
+                                RWF_NOWAIT);
+    if (r == -EOPNOTSUPP && is_write) {
+        __atomic_store_n(&s->nowait_write_unsupported, 1, __ATOMIC_RELAXED);
+    }
+    return r < 0 ? -EAGAIN : 0;
+}
+
 static const BlockDriver bdrv_file = {
     .format_name = "file",
     .instance_size = sizeof(FileState),
@@ -554,5 +585,6 @@ static const BlockDriver bdrv_file = {
     .block_status = file_block_status,
     .set_perm = file_lock_set_perm,
     .aio_submit = file_aio_submit,
+    .rw_nowait = file_rw_nowait,
 };
 BLOCK_DRIVER_REGISTER(bdrv_file)

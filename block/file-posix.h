@@ -35,6 +35,9 @@ typedef struct FileState {
     /* Image locking (file-lock.c): what this node holds. */
     bool locking;
     uint64_t perm, shared;
+    /* The kernel refused a write with RWF_NOWAIT (ext4 has no buffered
+     * non-blocking writes): no more tries (atomic). */
+    int nowait_write_unsupported;
     /* aio=io_uring: the ring (io-uring.c), NULL with aio=threads. */
     LuringState *ring;
 } FileState;

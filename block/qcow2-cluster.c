@@ -79,6 +79,9 @@ int qcow2_cache_get(BlockDriverState *bs, Qcow2Cache *c, uint64_t offset,
 {
     BDRVQcow2State *s = bs->opaque;
     Qcow2CacheEntry *e = cache_find(c, offset);
+    if (!e && s->nowait) {
+        return -EAGAIN;
+    }
     if (!e) {
         const char *what = c == &s->l2_cache ? "L2 table" : "refcount block";
         int ret = qcow2_check_host_range(bs, offset, s->cluster_size, what);

@@ -623,6 +623,9 @@ static int read_backing(BlockDriverState *bs, uint64_t off, uint64_t len,
         iov_memset(qiov->iov, qiov->niov, qoff, 0, len);
         return 0;
     }
+    if (((BDRVQcow2State *)bs->opaque)->nowait) {
+        return -EAGAIN;
+    }
     int64_t blen = bdrv_getlength(bs->backing);
     if (blen < 0) {
         return blen;
@@ -680,6 +683,10 @@ static int preadv_locked(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
             iov_memset(qiov->iov, qiov->niov, qoff, 0, n);
             break;
         case QCOW2_CLUSTER_COMPRESSED:
+            if (s->nowait) {
+                ret = -EAGAIN;
+                break;
+            }
             if (!cbuf) {
                 cbuf = qcow2_alloc_buf(s->cluster_size);
             }
@@ -708,7 +715,9 @@ static int preadv_locked(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
             IOVector sub;
             iovec_init(&sub, qiov->niov);
             iovec_concat(&sub, qiov, qoff, n);
-            ret = bdrv_preadv(bs->file, host + in, n, &sub);
+            ret = s->nowait ? bdrv_rw_nowait(bs->file, BDRV_AIO_READ,
+                                             host + in, n, &sub)
+                            : bdrv_preadv(bs->file, host + in, n, &sub);
             iovec_destroy(&sub);
             break;
         }
@@ -732,6 +741,25 @@ static int qcow2_preadv(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     int ret = preadv_locked(bs, offset, bytes, qiov, 0);
     pthread_mutex_unlock(&s->lock);
     return ret;
+}
+
+/* Added by diskperf: a read whose tables are in the cache and whose data
+ * is in the host's page cache, done in the calling thread; anything that
+ * would wait (the lock taken by a worker, a table to read, a backing
+ * file, a compressed cluster) is -EAGAIN for the worker path. */
+static int qcow2_rw_nowait(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
+                           uint64_t bytes, IOVector *qiov)
+{
+    BDRVQcow2State *s = bs->opaque;
+    if (op != BDRV_AIO_READ || qiov->size != bytes ||
+        pthread_mutex_trylock(&s->lock) != 0) {
+        return -EAGAIN;
+    }
+    s->nowait = true;
+    int ret = preadv_locked(bs, offset, bytes, qiov, 0);
+    s->nowait = false;
+    pthread_mutex_unlock(&s->lock);
+    return ret < 0 ? -EAGAIN : 0;
 }
 
 /* ---- Writes ------------------------------------------------------------- */
@@ -1247,6 +1275,7 @@ static const BlockDriver bdrv_qcow2 = {
     .open = qcow2_open,
     .close = qcow2_close,
     .preadv = qcow2_preadv,
+    .rw_nowait = qcow2_rw_nowait,
     .pwritev = qcow2_pwritev,
     .pwritev_compressed = qcow2_pwritev_compressed,
     .pwrite_zeroes = qcow2_pwrite_zeroes,

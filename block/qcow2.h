@@ -132,6 +132,9 @@ typedef struct Qcow2Snapshot {
 
 typedef struct BDRVQcow2State {
     pthread_mutex_t lock;
+    /* Set while the holder of lock serves a read that must not wait for
+     * the disk (qcow2_rw_nowait): a table cache miss is -EAGAIN. */
+    bool nowait;
     Qcow2Header h;
     uint32_t cluster_size;
     int cluster_bits;

@@ -67,6 +67,15 @@ static int raw_aio_submit(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
     return bdrv_aio_submit(bs->file, op, offset, bytes, qiov, done, opaque);
 }
 
+static int raw_rw_nowait(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
+                         uint64_t bytes, IOVector *qiov)
+{
+    if (op == BDRV_AIO_WRITE && bs->probed && offset < 512) {
+        return -EAGAIN;
+    }
+    return bdrv_rw_nowait(bs->file, op, offset, bytes, qiov);
+}
+
 static int raw_pwrite_zeroes(BlockDriverState *bs, uint64_t offset,
                              uint64_t bytes)
 {
@@ -159,5 +168,6 @@ static const BlockDriver bdrv_raw = {
     .block_status = raw_block_status,
     .create = raw_create,
     .aio_submit = raw_aio_submit,
+    .rw_nowait = raw_rw_nowait,
 };
 BLOCK_DRIVER_REGISTER(bdrv_raw)

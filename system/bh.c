@@ -6,8 +6,9 @@
  * thread (block AIO, a network backend) can hand a completion to a device
  * without taking the global lock.  A BH scheduled several times before it
  * runs runs once; one scheduled from its own callback runs in the next
- * pass, so a pass always ends.  The list is walked by the main loop only;
- * a BH deleted during a pass is freed when the pass ends.
+ * pass, so a pass always ends.  The list is walked under the global
+ * lock, by the main loop or by a vCPU thread leaving a device access
+ * (bql_unlock_io); a BH deleted during a pass is freed when the pass ends.
  */
 #include "emu/common.h"
 #include "emu/main-loop.h"
@@ -26,6 +27,9 @@ static BH *bh_list;
 static pthread_mutex_t bh_list_lock = PTHREAD_MUTEX_INITIALIZER;
 static int bh_walking;
 static int bh_pending; /* atomic: some BH may be scheduled */
+/* This thread is in a device access and runs the BHs when it leaves it
+ * (bql_unlock_io): no need to wake the main loop. */
+static __thread bool bh_in_io;
 
 BH *bh_new(BHFunc *cb, void *opaque)
 {
@@ -43,8 +47,31 @@ void bh_schedule(BH *bh)
 {
     if (__atomic_exchange_n(&bh->scheduled, 1, __ATOMIC_SEQ_CST) == 0) {
         __atomic_store_n(&bh_pending, 1, __ATOMIC_SEQ_CST);
+        if (!bh_in_io) {
+            main_loop_wakeup();
+        }
+    }
+}
+
+void bql_lock_io(void)
+{
+    bql_lock();
+    bh_in_io = true;
+}
+
+void bql_unlock_io(void)
+{
+    /* A few passes: a callback may start the next piece of a transfer,
+     * which may complete at once again.  Whatever is left (a BH that
+     * keeps scheduling itself) goes to the main loop. */
+    for (int i = 0; i < 4 && bh_any_scheduled(); i++) {
+        bh_poll();
+    }
+    bh_in_io = false;
+    if (bh_any_scheduled()) {
         main_loop_wakeup();
     }
+    bql_unlock();
 }
 
 void bh_cancel(BH *bh)

@@ -204,13 +204,13 @@ void helper_rep_io_fast(CPUX86State *env, uint32_t op)
         if (!p) {
             return;
         }
-        bql_lock();
+        bql_lock_io();
         if (outs) {
             address_space_write_rep(current_machine->as_io, port, size, p, n);
         } else {
             address_space_read_rep(current_machine->as_io, port, size, p, n);
         }
-        bql_unlock();
+        bql_unlock_io();
         env->regs[reg] = off + bytes;
         env->regs[R_ECX] -= n;
         budget -= bytes;
@@ -279,15 +279,15 @@ void x86_tlb_flush(CPUX86State *env)
 uint32_t x86_port_in(CPUX86State *env, uint32_t port, int size)
 {
     uint64_t v = 0;
-    bql_lock();
+    bql_lock_io();
     address_space_read_val(current_machine->as_io, port, size, &v);
-    bql_unlock();
+    bql_unlock_io();
     return v;
 }
 
 void x86_port_out(CPUX86State *env, uint32_t port, int size, uint32_t val)
 {
-    bql_lock();
+    bql_lock_io();
     address_space_write_val(current_machine->as_io, port, size, val);
-    bql_unlock();
+    bql_unlock_io();
 }

@@ -1300,12 +1300,12 @@ static AccelExit kvm_vcpu_exec(CPUState *cpu)
 
         bool lock = kvm_exit_needs_bql(run);
         if (lock) {
-            bql_lock();
+            bql_lock_io();
         }
         KVMExitAction act =
             kvm_dispatch_exit(m->as_mem, m->as_io, run, s->run_size);
         if (lock) {
-            bql_unlock();
+            bql_unlock_io();
         }
         switch (act) {
         case KVM_EXIT_ACT_CONTINUE:

@@ -89,12 +89,23 @@ static AddressSpace *mem_as(void)
     return current_machine->as_mem;
 }
 
+static TCGTLBEntry *tlb_fill(CPUArchState *env, uint32_t lin,
+                             MMUAccessType type, int mmu_idx,
+                             uintptr_t retaddr);
+
+/* The TLB's code entry when it has one; else a walk that fills it, as a
+ * code fetch would: blocks found through the hash table after a TLB
+ * flush (every guest CR3 write empties the jump cache) then cost one
+ * walk per page, not one per lookup. */
 uint32_t get_phys_code(CPUArchState *env, uint32_t linear)
 {
-    TCGTLBFill f;
-    tcg_cpu_ops->tlb_fill(env, linear, MMU_INST_FETCH,
-                          tcg_cpu_ops->mmu_index(env), 0, &f);
-    return f.phys;
+    uint32_t phys;
+    if (tlb_probe_code(env, linear, &phys)) {
+        return phys;
+    }
+    TCGTLBEntry *e = tlb_fill(env, linear, MMU_INST_FETCH,
+                              tcg_cpu_ops->mmu_index(env), 0);
+    return e->pad | (linear & 0xfff);
 }
 
 /* Fill the entry for lin's page; returns it. */
@@ -240,9 +251,9 @@ static uint64_t ld_page(CPUArchState *env, uint32_t addr, int size,
     }
     uint64_t v = 0;
     uint32_t pa = e->pad | (addr & 0xfff);
-    bql_lock();
+    bql_lock_io();
     address_space_read_val(mem_as(), pa, size, &v);
-    bql_unlock();
+    bql_unlock_io();
     return v;
 }
 
@@ -296,12 +307,12 @@ static void st_page(CPUArchState *env, uint32_t addr, int size, uint64_t val,
         if (mmio_code) {
             tb_check_smc(env, pa, size, retaddr);
         }
-        bql_lock();
+        bql_lock_io();
         if (mmio_code) {
             tb_invalidate_phys_range(pa, size);
         }
         address_space_write_val(mem_as(), pa, size, val);
-        bql_unlock();
+        bql_unlock_io();
         return;
     }
     uint8_t *p = (uint8_t *)(e->addend + addr);

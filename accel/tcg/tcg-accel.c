@@ -54,7 +54,7 @@
 #pragma weak tcg_tb_set_jmp_target
 #pragma weak tcg_search_insn
 
-#define TB_HASH_BITS 15
+#define TB_HASH_BITS 18
 #define TB_JC_BITS 12
 #define TB_MAX_INSNS 64
 #define CODE_CACHE_SIZE (64 * MiB)

@@ -235,6 +235,13 @@ struct BlockDriver {
     int (*aio_submit)(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
                       uint64_t bytes, IOVector *qiov, BdrvAioDoneFunc *done,
                       void *opaque);
+    /* Added by diskperf, optional: a read or write (not a flush) done in
+     * the calling thread if the host can without waiting for a disk (the
+     * data is in its page cache): 0 when done, -EAGAIN otherwise (also
+     * for errors: the usual path then does the whole request again and
+     * reports them).  Part of it may have been transferred meanwhile. */
+    int (*rw_nowait)(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
+                     uint64_t bytes, IOVector *qiov);
 };
 
 void bdrv_register(const BlockDriver *drv);
@@ -280,6 +287,10 @@ int bdrv_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
 int bdrv_aio_submit(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
                     uint64_t bytes, IOVector *qiov, BdrvAioDoneFunc *done,
                     void *opaque);
+/* Added by diskperf: the driver's rw_nowait after the same checks;
+ * -EAGAIN when the request must take another path. */
+int bdrv_rw_nowait(BlockDriverState *bs, BdrvAioOp op, uint64_t offset,
+                   uint64_t bytes, IOVector *qiov);
 int bdrv_create(const char *format, const char *filename,
                 const BlockCreateOptions *o, Error **errp);
 /* Copy every range this layer allocated into its backing (commit). */

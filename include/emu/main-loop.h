@@ -66,6 +66,18 @@ void bh_delete(BH *bh);
 int bh_poll(void);
 bool bh_any_scheduled(void);
 
+/*
+ * A vCPU thread's device access (a port or MMIO exit): bql_lock_io() and
+ * bql_unlock_io() instead of bql_lock()/bql_unlock().  BHs scheduled from
+ * this thread meanwhile do not wake the main loop: bql_unlock_io() runs
+ * every due BH before it lets the guest go on, so a request the block
+ * layer completed at once (data in the host's page cache) reaches its
+ * device, and the interrupt the guest, without a main-loop round trip.
+ * The device's callback still runs after its own access has returned.
+ */
+void bql_lock_io(void);
+void bql_unlock_io(void);
+
 int main_loop_init(void);
 /* Run until a shutdown request; returns the exit status. */
 int main_loop_run(void);

@@ -1,7 +1,8 @@
 /*
  * Bottom halves (system/bh.c): scheduled from another thread, run by the
  * main loop under the global lock, coalesced, cancelled, deleted from
- * their own callback, re-scheduled from their callback.
+ * their own callback, re-scheduled from their callback, and run by a
+ * vCPU thread as it leaves a device access.
  *
  * The main loop is iterated with an infinite timeout: if a schedule from
  * the thread did not wake it, the iteration would block and the watchdog
@@ -129,6 +130,40 @@ static void test_coalesce_cancel_delete(void)
     CHECK_EQ(a.runs, 5);
 }
 
+/* A device access on a vCPU thread (bql_lock_io .. bql_unlock_io): BHs
+ * scheduled meanwhile run when it ends, not from inside it; one that
+ * keeps re-scheduling itself is left to the main loop, which is woken
+ * (the infinite-timeout iteration below would hang otherwise). */
+static void test_io_exit(void)
+{
+    Counter a = {.held_lock = true};
+    a.bh = bh_new(count_cb, &a);
+    bql_unlock();
+    bql_lock_io();
+    bh_schedule(a.bh);
+    CHECK_EQ(a.runs, 0);
+    bql_unlock_io();
+    CHECK_EQ(a.runs, 1);
+    CHECK(a.held_lock);
+    CHECK(!bh_any_scheduled());
+
+    a.resched = 10;
+    bql_lock_io();
+    bh_schedule(a.bh);
+    bql_unlock_io();
+    bql_lock();
+    int after_io = a.runs;
+    CHECK(after_io > 1 && after_io < 11);
+    signal(SIGALRM, watchdog);
+    alarm(20);
+    while (a.runs < 11) {
+        main_loop_iterate(-1);
+    }
+    alarm(0);
+    CHECK_EQ(a.runs, 11);
+    bh_delete(a.bh);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -136,6 +171,7 @@ int main(int argc, char **argv)
     bql_lock();
     TEST_RUN(test_from_thread);
     TEST_RUN(test_coalesce_cancel_delete);
+    TEST_RUN(test_io_exit);
     bql_unlock();
     return test_finish();
 }
