@@ -324,6 +324,8 @@ static unsigned dp8390_free_pages(DP8390State *s)
     return (s->bnry + ring - s->curr) % ring;
 }
 
+static void dp8390_remind(DP8390State *s);
+
 /* Would a frame be taken now (or dropped by the chip's own rules)? */
 bool dp8390_can_receive(DP8390State *s)
 {
@@ -343,8 +345,36 @@ bool dp8390_can_receive(DP8390State *s)
     }
     if (!ok) {
         s->rx_blocked = true;
+        dp8390_remind(s);
     }
     return ok;
+}
+
+/* Frames in the ring the driver has not taken: BNRY + 1 .. CURR - 1. */
+static bool dp8390_ring_unread(DP8390State *s)
+{
+    unsigned ring = s->pstop - s->pstart;
+    return dp8390_ring_valid(s) && dp8390_in_ring(s, s->curr) &&
+           dp8390_free_pages(s) + 1 < ring;
+}
+
+/*
+ * Frames are being held (no room for one more) while the ring still holds
+ * frames the driver has not read, and no receive interrupt is pending:
+ * raise PRX again.  Without it both sides wait for ever: Linux's
+ * ei_receive takes at most 10 frames per interrupt and relies on the next
+ * arrival's PRX for the rest, but the next arrival is what we hold back.
+ * On the chip that arrival would have overflowed the ring (OVW, a lost
+ * frame and a slow recovery); a repeated PRX keeps the frame and costs
+ * the driver one more pass of its receive loop.
+ */
+static void dp8390_remind(DP8390State *s)
+{
+    if (s->rx_blocked && !s->stopped && !(s->isr & ISR_PRX) &&
+        dp8390_ring_unread(s)) {
+        s->isr |= ISR_PRX;
+        dp8390_update_irq(s);
+    }
 }
 
 /* Room may have appeared: let the frames the net layer holds come. */
@@ -737,6 +767,7 @@ static void dp8390_reg_write(DP8390State *s, unsigned reg, uint8_t val)
             break;
         case P0_ISR:
             s->isr &= ~(val & 0x7f); /* RST is the chip's state */
+            dp8390_remind(s);
             break;
         case P0_RSAR0:
             s->rsar = (s->rsar & 0xff00) | val;
