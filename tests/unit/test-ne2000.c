@@ -719,6 +719,56 @@ static void test_backpressure(void)
     rig_cleanup(&r);
 }
 
+/*
+ * Linux's ei_receive takes at most 10 frames per interrupt, acknowledges
+ * PRX and waits for the next arrival's PRX to take the rest.  With the
+ * ring too full for another frame, that arrival is held back: the card
+ * must raise PRX again while unread frames remain, or both sides wait for
+ * ever (the download stall the functional tests saw).
+ */
+static void test_rx_reminder(void)
+{
+    Rig r;
+    if (!rig_init(&r, false)) {
+        return;
+    }
+    nic_init(&r, RX_START, RX_STOP, RCR_AB);
+    for (int i = 0; i < 40; i++) {
+        inject(&r, test_mac, 1000, i);
+    }
+    CHECK(net_queue_length(r.nic) > 20);
+    CHECK(rd(&r, ISR) & ISR_PRX);
+    /* The driver reads 10 frames, moves BNRY past them, acknowledges. */
+    uint8_t bnry = RX_START;
+    for (int n = 0; n < 10; n++) {
+        uint8_t next = bnry + 1 >= RX_STOP ? RX_START : bnry + 1;
+        uint8_t hdr[4], data[1000];
+        ring_frame(&r, next, hdr, data, sizeof(data));
+        bnry = hdr[1] == RX_START ? RX_STOP - 1 : hdr[1] - 1;
+    }
+    wr(&r, BNRY, bnry);
+    wr(&r, ISR, ISR_PRX);
+    /* Part of the queue flowed into the freed pages, the rest is still
+     * held and unread frames remain: PRX is up again. */
+    CHECK(net_queue_length(r.nic) > 0);
+    CHECK(rd(&r, ISR) & ISR_PRX);
+    /* Once the driver has taken everything, an acknowledge sticks. */
+    for (int guard = 0; guard < 200; guard++) {
+        uint8_t next = bnry + 1 >= RX_STOP ? RX_START : bnry + 1;
+        if (next == page1_read(&r, CURR)) {
+            break;
+        }
+        uint8_t hdr[4], data[1000];
+        ring_frame(&r, next, hdr, data, sizeof(data));
+        bnry = hdr[1] == RX_START ? RX_STOP - 1 : hdr[1] - 1;
+        wr(&r, BNRY, bnry);
+    }
+    CHECK_EQ(net_queue_length(r.nic), 0);
+    wr(&r, ISR, ISR_PRX);
+    CHECK_EQ(rd(&r, ISR) & ISR_PRX, 0);
+    rig_cleanup(&r);
+}
+
 static void test_overflow_recovery(void)
 {
     Rig r;
@@ -1027,6 +1077,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_receive_ring);
     TEST_RUN(test_filter);
     TEST_RUN(test_backpressure);
+    TEST_RUN(test_rx_reminder);
     TEST_RUN(test_overflow_recovery);
     TEST_RUN(test_loopback);
     TEST_RUN(test_send_packet);
