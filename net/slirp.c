@@ -394,6 +394,12 @@ static int net_slirp_init(KeyValOpts *opts, const char *name,
         (SlirpSource *)g_source_new(&slirp_source_funcs, sizeof(SlirpSource));
     src->s = s;
     s->source = &src->source;
+    /* Below idle priority: the source is ready every iteration (check),
+     * and glib never dispatches sources of lower priority than a ready
+     * one.  At the default priority an idle chardev watch was starved, and
+     * its readiness made every poll return at once: the main loop spun at
+     * a million iterations a second under the default -net user. */
+    g_source_set_priority(s->source, G_PRIORITY_DEFAULT_IDLE + 1);
     g_source_attach(s->source, NULL);
     ret = 0;
     goto out;
