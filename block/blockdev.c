@@ -88,20 +88,6 @@ static int if_max_unit(BlockInterfaceType t)
     return 2;
 }
 
-/* QEMU's rule for ids: a letter, then letters, digits, '-', '.', '_'. */
-static bool id_wellformed(const char *id)
-{
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (const char *p = id; *p; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 BlockCacheMode blockdev_cache_mode(BlockBackend *blk)
 {
     Drive *d = drive_by_blk(blk);

@@ -57,19 +57,6 @@ void net_backend_list(FILE *f)
     }
 }
 
-static bool valid_id(const char *id)
-{
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (const char *p = id; *p; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Create a backend of opts' type; name may be NULL (model.N). */
 static int backend_init(const char *opt, KeyValOpts *o, const char *type,
                         const char *name, NetClientState *peer, bool legacy,
@@ -131,7 +118,7 @@ int net_netdev_add(const char *opts, Error **errp)
         exit(0);
     } else if (!id) {
         error_setg(errp, "%s: parameter 'id' is missing", opt);
-    } else if (!valid_id(id)) {
+    } else if (!id_wellformed(id)) {
         error_setg(errp, "%s: '%s' is not a valid id (a letter, then "
                          "letters, digits, '-', '.', '_')", opt, id);
     } else {
@@ -193,7 +180,7 @@ int net_nic_add(const char *opts, Error **errp)
         net_backend_list(stdout);
         exit(0);
     }
-    if (id && !valid_id(id)) {
+    if (id && !id_wellformed(id)) {
         error_setg(errp, "%s: '%s' is not a valid id", opt, id);
         goto out;
     }

@@ -35,5 +35,8 @@ const char *keyval_get(KeyValOpts *o, const char *key);
 int keyval_get_bool(KeyValOpts *o, const char *key, bool *val, Error **errp);
 /* The first key nobody asked for, or NULL. */
 const char *keyval_unused(const KeyValOpts *o);
+/* QEMU's rule for ids (id=, -netdev, -drive): a letter, then letters,
+ * digits, '-', '.', '_'. */
+bool id_wellformed(const char *id);
 
 #endif
