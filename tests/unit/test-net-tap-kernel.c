@@ -7,7 +7,7 @@
  * (unshare), so every tap, bridge and address it makes dies with it, even
  * when it crashes: nothing to clean up on the host.  A fresh sysfs is
  * mounted (privately) so that /sys/class/net shows this namespace, as
- * `ip netns exec` arranges, and a tmpfs on /tmp holds the scripts.  A fake NIC
+ * `ip netns exec` arranges, and a tmpfs of its own holds the scripts.  A fake NIC
  * (net_client_new with is_nic) peered to the backend sends an ARP request and
  * ICMP echo requests and checks the kernel's answers arrive through receive();
  * with the NIC full the backend must stop reading until net_flush_queued().
@@ -755,10 +755,13 @@ int main(int argc, char **argv)
         return 77;
     }
     /* Our mounts stay ours; sysfs shows this namespace's interfaces; the
-     * scripts' folder is in a tmpfs that goes with us even on a crash. */
+     * scripts' folder is a tmpfs of ours, so its contents go with us even
+     * on a crash.  It is mounted on a folder of its own, not over /tmp,
+     * where this very binary may live (a checkout in /tmp). */
+    static char base[] = "/tmp/emu-tapk-XXXXXX";
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-        mount("sysfs", "/sys", "sysfs", 0, NULL) < 0 ||
-        mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777") < 0) {
+        mount("sysfs", "/sys", "sysfs", 0, NULL) < 0 || !mkdtemp(base) ||
+        mount("tmpfs", base, "tmpfs", 0, "mode=1777") < 0) {
         printf("SKIP: cannot mount sysfs or /tmp in the namespace: %s\n",
                g_strerror(errno));
         return 77;
@@ -770,8 +773,8 @@ int main(int argc, char **argv)
         fclose(f);
     }
     self_exe = g_file_read_link("/proc/self/exe", NULL);
-    setenv("TMPDIR", "/tmp", 1);
-    tmpdir = g_dir_make_tmp("emu-tapk-XXXXXX", NULL);
+    setenv("TMPDIR", base, 1);
+    tmpdir = g_strdup(base);
 
     test_init(argc, argv);
     main_loop_init();
@@ -784,5 +787,8 @@ int main(int argc, char **argv)
     TEST_RUN(test_bridge_helper);
     bql_unlock();
 
-    return test_finish(); /* the tmpfs and the taps go with the process */
+    int st = test_finish(); /* the taps go with the process */
+    umount2(base, MNT_DETACH);
+    rmdir(base);
+    return st;
 }
