@@ -477,6 +477,29 @@ static void socket_listen_start(SocketNet *s)
               s);
 }
 
+/* A socket of type (SOCK_STREAM, SOCK_DGRAM) bound to sa, with
+ * SO_REUSEADDR so that a restarted emu gets its port back at once.
+ * The fd, or -1 with errp. */
+static int bound_socket(int type, const struct sockaddr_in *sa, Error **errp)
+{
+    int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error_setg(errp, "can't create %s socket: %s",
+                   type == SOCK_STREAM ? "stream" : "datagram",
+                   strerror(errno));
+        return -1;
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0) {
+        error_setg(errp, "can't bind ip=%s to socket: %s",
+                   inet_ntoa(sa->sin_addr), strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 static int socket_listen_init(const char *str, const char *name,
                               NetClientState *peer, Error **errp)
 {
@@ -484,17 +507,8 @@ static int socket_listen_init(const char *str, const char *name,
     if (parse_host_port(&sa, str, errp) < 0) {
         return -1;
     }
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = bound_socket(SOCK_STREAM, &sa, errp);
     if (fd < 0) {
-        error_setg(errp, "can't create stream socket: %s", strerror(errno));
-        return -1;
-    }
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        error_setg(errp, "can't bind ip=%s to socket: %s",
-                   inet_ntoa(sa.sin_addr), strerror(errno));
-        close(fd);
         return -1;
     }
     if (listen(fd, 1) < 0) {
@@ -615,17 +629,8 @@ static int socket_udp_init(const char *remote, const char *local,
         parse_host_port(&ra, remote, errp) < 0) {
         return -1;
     }
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int fd = bound_socket(SOCK_DGRAM, &la, errp);
     if (fd < 0) {
-        error_setg(errp, "can't create datagram socket: %s", strerror(errno));
-        return -1;
-    }
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(fd, (struct sockaddr *)&la, sizeof(la)) < 0) {
-        error_setg(errp, "can't bind ip=%s to socket: %s",
-                   inet_ntoa(la.sin_addr), strerror(errno));
-        close(fd);
         return -1;
     }
     SocketNet *s = socket_new(true, name, peer);
