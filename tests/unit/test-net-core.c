@@ -5,6 +5,7 @@
  * addresses, the option front end's errors, "info network".
  */
 #include "tests/unit/harness.h"
+#include "tests/unit/net-util.h"
 #include "emu/monitor.h"
 #include "net/net-int.h"
 #include "net/netdev.h"
@@ -310,22 +311,6 @@ static const NetBackend testbe = {
 };
 NET_BACKEND_REGISTER(testbe);
 
-static void expect_error(int (*fn)(const char *, Error **), const char *opts,
-                         const char *want)
-{
-    Error *err = NULL;
-    CHECK_EQ(fn(opts, &err), -1);
-    if (!err) {
-        test_fail(__FILE__, __LINE__, "no error for '%s'", opts);
-        return;
-    }
-    if (!strstr(error_get_pretty(err), want)) {
-        test_fail(__FILE__, __LINE__, "'%s': \"%s\" lacks \"%s\"", opts,
-                  error_get_pretty(err), want);
-    }
-    error_free(err);
-}
-
 static char *info_network(void)
 {
     char *buf = NULL;
@@ -339,20 +324,20 @@ static char *info_network(void)
 static void test_front_end(void)
 {
     Error *err = NULL;
-    expect_error(net_netdev_add, "testbe", "parameter 'id' is missing");
-    expect_error(net_netdev_add, "testbe,id=9x", "not a valid id");
-    expect_error(net_netdev_add, "nosuch,id=a", "'nosuch' is not a valid");
-    expect_error(net_netdev_add, "testbe,id=a,size=2", "size must be 1");
-    expect_error(net_netdev_add, "testbe,id=a,bogus=1",
+    net_expect_error(net_netdev_add, "testbe", "parameter 'id' is missing");
+    net_expect_error(net_netdev_add, "testbe,id=9x", "not a valid id");
+    net_expect_error(net_netdev_add, "nosuch,id=a", "'nosuch' is not a valid");
+    net_expect_error(net_netdev_add, "testbe,id=a,size=2", "size must be 1");
+    net_expect_error(net_netdev_add, "testbe,id=a,bogus=1",
                  "invalid parameter 'bogus'");
     CHECK(net_client_find("a") == NULL); /* taken down again */
     CHECK_EQ(net_netdev_add("testbe,id=n0,size=1", &err), 0);
-    expect_error(net_netdev_add, "testbe,id=n0", "duplicate ID 'n0'");
-    expect_error(net_legacy_add, "nic,vlan=x", "vlan 'x'");
-    expect_error(net_legacy_add, "nic,macaddr=01:00:00:00:00:01",
+    net_expect_error(net_netdev_add, "testbe,id=n0", "duplicate ID 'n0'");
+    net_expect_error(net_legacy_add, "nic,vlan=x", "vlan 'x'");
+    net_expect_error(net_legacy_add, "nic,macaddr=01:00:00:00:00:01",
                  "invalid macaddr");
-    expect_error(net_legacy_add, "nic,foo=1", "invalid parameter 'foo'");
-    expect_error(net_nic_add, "testbe,mac=zz", "invalid mac");
+    net_expect_error(net_legacy_add, "nic,foo=1", "invalid parameter 'foo'");
+    net_expect_error(net_nic_add, "testbe,mac=zz", "invalid mac");
 
     int before = net_nic_count();
     CHECK_EQ(net_legacy_add("nic,model=ne2k_isa,macaddr=52:54:00:00:00:09",

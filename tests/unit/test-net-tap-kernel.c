@@ -7,18 +7,20 @@
  * (unshare), so every tap, bridge and address it makes dies with it, even
  * when it crashes: nothing to clean up on the host.  A fresh sysfs is
  * mounted (privately) so that /sys/class/net shows this namespace, as
- * `ip netns exec` arranges, and a tmpfs of its own holds the scripts.  A fake NIC
- * (net_client_new with is_nic) peered to the backend sends an ARP request and
- * ICMP echo requests and checks the kernel's answers arrive through receive();
- * with the NIC full the backend must stop reading until net_flush_queued().
- * Also: ifup and ifdown scripts (a failing one's message), a busy tap, and the
- * bridge helper protocol with a fake helper (this program run as
+ * `ip netns exec` arranges, and a tmpfs of its own holds the scripts.  A fake
+ * NIC (net_client_new with is_nic) peered to the backend sends an ARP request
+ * and ICMP echo requests and checks the kernel's answers arrive through
+ * receive(); with the NIC full the backend must stop reading until
+ * net_flush_queued(). Also: ifup and ifdown scripts (a failing one's message),
+ * a busy tap, and the bridge helper protocol with a fake helper (this program
+ * run as
  * "--fake-bridge-helper") and with QEMU's helper when installed.
  *
  * Needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN) and /dev/net/tun; says SKIP
  * and exits 77 otherwise.
  */
 #include "tests/unit/harness.h"
+#include "tests/unit/net-util.h"
 #include "emu/main-loop.h"
 #include "net/net-int.h"
 #include "net/netdev.h"
@@ -299,23 +301,6 @@ static long out_echo_reps(void)
     return r;
 }
 
-static void expect_error(const char *opts, const char *want)
-{
-    Error *err = NULL;
-    int r = net_netdev_add(opts, &err);
-    CHECK(r < 0);
-    if (r == 0) {
-        return;
-    }
-    const char *msg = error_get_pretty(err);
-    if (!strstr(msg, want)) {
-        test_fail(__FILE__, __LINE__, "'%s': got '%s', want '%s'", opts, msg,
-                  want);
-    }
-    CHECK(!strchr(msg, '\n'));
-    error_free(err);
-}
-
 /* ---- Tests -------------------------------------------------------------- */
 
 /* ARP and ping with the kernel; the ifup script configured the tap, the
@@ -422,7 +407,7 @@ static void test_script_failure(void)
                                  "output: ifup: no bridge br9 for emutapf / "
                                  "second line",
                                  fail);
-    expect_error(opts, want);
+    net_expect_error(net_netdev_add, opts, want);
     /* The tap we made went away with the failure. */
     CHECK_EQ(if_nametoindex("emutapf"), 0);
     CHECK(net_client_find("s0") == NULL);
@@ -433,7 +418,7 @@ static void test_script_failure(void)
     opts = g_strdup_printf("tap,id=s0,ifname=emutapf,script=%s", killed);
     want =
         g_strdup_printf("script '%s emutapf' was killed by signal 9", killed);
-    expect_error(opts, want);
+    net_expect_error(net_netdev_add, opts, want);
     g_free(fail);
     g_free(killed);
     g_free(opts);
@@ -452,8 +437,9 @@ static void test_busy_and_not_tap(void)
         error_free(err);
         return;
     }
-    expect_error("tap,id=b1,ifname=emutapb,script=no,downscript=no",
-                 "tap 'emutapb' is busy: this emu has it open already");
+    net_expect_error(net_netdev_add,
+                     "tap,id=b1,ifname=emutapb,script=no,downscript=no",
+                     "tap 'emutapb' is busy: this emu has it open already");
     /* The tap is down (script=no): frames to it are lost quietly, as on a
      * dead link, and the NIC is not held up. */
     NetClientState *b0 = net_client_find("b0");
@@ -496,18 +482,21 @@ static void test_busy_and_not_tap(void)
     close(sv[0]);
     char *want =
         g_strdup_printf("tap 'emutapb' is busy: process %ld (", (long)pid);
-    expect_error("tap,id=b1,ifname=emutapb,script=no,downscript=no", want);
+    net_expect_error(net_netdev_add,
+                     "tap,id=b1,ifname=emutapb,script=no,downscript=no", want);
     g_free(want);
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
     sh("ip tuntap del dev emutapb mode tap");
 
     CHECK(sh("ip link add emunotap type bridge") == 0);
-    expect_error("tap,id=d0,ifname=emunotap,script=no,downscript=no",
-                 "'emunotap' exists and is not a tap device");
+    net_expect_error(net_netdev_add,
+                     "tap,id=d0,ifname=emunotap,script=no,downscript=no",
+                     "'emunotap' exists and is not a tap device");
     CHECK(sh("ip tuntap add dev emutun0 mode tun") == 0);
-    expect_error("tap,id=d0,ifname=emutun0,script=no,downscript=no",
-                 "'emutun0' is a tun (layer 3) device");
+    net_expect_error(net_netdev_add,
+                     "tap,id=d0,ifname=emutun0,script=no,downscript=no",
+                     "'emutun0' is a tun (layer 3) device");
     sh("ip link del emunotap; ip tuntap del dev emutun0 mode tun");
 }
 
@@ -572,13 +561,13 @@ static void test_fd_option(void)
     snprintf(ifr.ifr_name, IFNAMSIZ, "emutunfd");
     CHECK(ioctl(tfd, TUNSETIFF, &ifr) == 0);
     o = g_strdup_printf("tap,id=f1,fd=%d", tfd);
-    expect_error(o, "is a tun (layer 3) device 'emutunfd'");
+    net_expect_error(net_netdev_add, o, "is a tun (layer 3) device 'emutunfd'");
     g_free(o);
     close(tfd);
     /* An unattached /dev/net/tun fd is not a tap yet. */
     tfd = open(TAP_TUN_PATH, O_RDWR);
     o = g_strdup_printf("tap,id=f1,fd=%d", tfd);
-    expect_error(o, "is not an attached tap (TUNGETIFF");
+    net_expect_error(net_netdev_add, o, "is not an attached tap (TUNGETIFF");
     g_free(o);
     close(tfd);
 }
@@ -675,7 +664,7 @@ static void test_bridge_helper(void)
         "access denied by acl file (allow the bridge in "
         "/etc/qemu/bridge.conf: 'allow deny')",
         helper);
-    expect_error(o, want);
+    net_expect_error(net_netdev_add, o, want);
     g_free(o);
     g_free(want);
     /* QEMU's other spelling: -netdev bridge. */
@@ -696,11 +685,11 @@ static void test_bridge_helper(void)
         net_client_free(nc);
     }
     g_free(o);
-    expect_error("bridge,id=h4,br=emubr0,ifname=x",
-                 "invalid parameter 'ifname' for bridge");
+    net_expect_error(net_netdev_add, "bridge,id=h4,br=emubr0,ifname=x",
+                     "invalid parameter 'ifname' for bridge");
 
     o = g_strdup_printf("tap,id=h1,br=nofd,helper=%s", helper);
-    expect_error(o, "for bridge 'nofd' sent no tap fd");
+    net_expect_error(net_netdev_add, o, "for bridge 'nofd' sent no tap fd");
     g_free(o);
 
     /* QEMU's own helper, when installed: it either makes the tap (its ACL

@@ -8,6 +8,7 @@
  * them are tests/cli/tap-diag.sh.
  */
 #include "tests/unit/harness.h"
+#include "tests/unit/net-util.h"
 #include "emu/main-loop.h"
 #include "net/net-int.h"
 #include "net/netdev.h"
@@ -209,46 +210,41 @@ static void test_tx_backpressure(void)
     close(sv[1]);
 }
 
-/* Errors that need no tap: refused before anything touches the host. */
-static void expect_error(const char *opts, const char *want)
-{
-    Error *err = NULL;
-    int r = net_netdev_add(opts, &err);
-    CHECK(r < 0);
-    if (r == 0) {
-        return;
-    }
-    const char *msg = error_get_pretty(err);
-    if (!strstr(msg, want)) {
-        test_fail(__FILE__, __LINE__, "'%s': got '%s', want '%s'", opts, msg,
-                  want);
-    }
-    CHECK(!strchr(msg, '\n'));
-    error_free(err);
-}
-
 static void test_option_errors(void)
 {
-    expect_error("tap,id=a,vhost=on", "vhost=on is not supported");
-    expect_error("tap,id=a,vnet_hdr=on", "vnet_hdr=on is not supported");
-    expect_error("tap,id=a,queues=4", "queues=4 is not supported");
-    expect_error("tap,id=a,fds=3:4", "fds= is not supported");
-    expect_error("tap,id=a,vhost=maybe", "vhost");
-    expect_error("tap,id=a,bogus=1", "invalid parameter 'bogus' for tap");
-    expect_error("tap,id=a,fd=x", "fd=x: want the number of an open tap fd");
-    expect_error("tap,id=a,fd=9999", "fd=: 9999 is not an open file");
-    expect_error("tap,id=a,fd=0,ifname=t", "fd= cannot be combined");
-    expect_error("tap,id=a,br=br0,script=no", "cannot be combined");
-    expect_error("tap,id=a,ifname=abcdefghijklmnopq,script=no,downscript=no",
-                 "'abcdefghijklmnopq' is too long (at most 15");
-    expect_error("tap,id=a,ifname=a/b,script=no,downscript=no",
-                 "not a valid interface name");
-    expect_error("tap,id=a,script=/nonexistent/ifup",
-                 "script '/nonexistent/ifup' not found (give script=no");
-    expect_error("tap,id=a,script=no,downscript=/nonexistent/down",
-                 "downscript '/nonexistent/down' not found");
-    expect_error("tap,id=a,helper=/nonexistent/helper",
-                 "bridge helper '/nonexistent/helper' not found");
+    net_expect_error(net_netdev_add, "tap,id=a,vhost=on",
+                     "vhost=on is not supported");
+    net_expect_error(net_netdev_add, "tap,id=a,vnet_hdr=on",
+                     "vnet_hdr=on is not supported");
+    net_expect_error(net_netdev_add, "tap,id=a,queues=4",
+                     "queues=4 is not supported");
+    net_expect_error(net_netdev_add, "tap,id=a,fds=3:4",
+                     "fds= is not supported");
+    net_expect_error(net_netdev_add, "tap,id=a,vhost=maybe", "vhost");
+    net_expect_error(net_netdev_add, "tap,id=a,bogus=1",
+                     "invalid parameter 'bogus' for tap");
+    net_expect_error(net_netdev_add, "tap,id=a,fd=x",
+                     "fd=x: want the number of an open tap fd");
+    net_expect_error(net_netdev_add, "tap,id=a,fd=9999",
+                     "fd=: 9999 is not an open file");
+    net_expect_error(net_netdev_add, "tap,id=a,fd=0,ifname=t",
+                     "fd= cannot be combined");
+    net_expect_error(net_netdev_add, "tap,id=a,br=br0,script=no",
+                     "cannot be combined");
+    net_expect_error(
+        net_netdev_add,
+        "tap,id=a,ifname=abcdefghijklmnopq,script=no,downscript=no",
+        "'abcdefghijklmnopq' is too long (at most 15");
+    net_expect_error(net_netdev_add,
+                     "tap,id=a,ifname=a/b,script=no,downscript=no",
+                     "not a valid interface name");
+    net_expect_error(net_netdev_add, "tap,id=a,script=/nonexistent/ifup",
+                     "script '/nonexistent/ifup' not found (give script=no");
+    net_expect_error(net_netdev_add,
+                     "tap,id=a,script=no,downscript=/nonexistent/down",
+                     "downscript '/nonexistent/down' not found");
+    net_expect_error(net_netdev_add, "tap,id=a,helper=/nonexistent/helper",
+                     "bridge helper '/nonexistent/helper' not found");
 
     /* The legacy -net form reaches the same checks. */
     Error *err = NULL;
@@ -263,7 +259,7 @@ static void test_option_errors(void)
     int p[2];
     CHECK(pipe(p) == 0);
     char *o = g_strdup_printf("tap,id=a,fd=%d", p[0]);
-    expect_error(o, "is not an attached tap (TUNGETIFF");
+    net_expect_error(net_netdev_add, o, "is not an attached tap (TUNGETIFF");
     g_free(o);
     close(p[0]);
     close(p[1]);
@@ -276,7 +272,7 @@ static void test_option_errors(void)
     o = g_strdup_printf("tap,id=a,script=%s", script);
     char *want = g_strdup_printf("script '%s' is not executable: chmod +x %s",
                                  script, script);
-    expect_error(o, want);
+    net_expect_error(net_netdev_add, o, want);
     g_free(o);
     g_free(want);
     unlink(script);
