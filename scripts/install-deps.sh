@@ -14,7 +14,8 @@ pkgs="build-essential pkg-config libglib2.0-dev libpixman-1-dev libsdl2-dev
 libslirp-dev libcapstone-dev linux-libc-dev nasm seabios python3 cpio gzip xz-utils
 ca-certificates zlib1g-dev liburing-dev qemu-utils
 syslinux syslinux-common mtools dosfstools grub-pc-bin xorriso e2fsprogs
-tcpdump busybox-static iproute2"
+tcpdump busybox-static iproute2
+libpng-dev libvncserver-dev libncurses-dev xvfb xdotool qemu-system-x86"
 # (qemu-utils: the storage tests check our images with qemu-img check and
 # compare, and read images qemu-img made.  syslinux ... xorriso: the
 # bootable disk, floppy and CD images scripts/build-disk-guests.sh makes
@@ -23,7 +24,11 @@ tcpdump busybox-static iproute2"
 # files.  busybox-static: the network tests' HTTP server and ping on the
 # host (tests/functional/test-net-*.sh); iproute2: ip, with which the
 # tap tests make taps, bridges and addresses in namespaces of their own
-# (unshare and setpriv are util-linux's).)
+# (unshare and setpriv are util-linux's).  libpng-dev, libvncserver-dev,
+# libncurses-dev: screendump PNGs, -vnc, -display curses; xvfb and xdotool:
+# the SDL window test drives a real window on a virtual X server;
+# qemu-system-x86: the rendering tests compare our screendumps with
+# QEMU's for the same guest program.)
 # --bench: qemu to compare with, and gcc-multilib for the static i386
 # workload the benchmark guest runs (tests/bench/build-workload-initrd.sh).
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs qemu-system-x86 gcc-multilib"

@@ -20,6 +20,7 @@
 #include "hw/pc/pc.h"
 #include "net/netdev.h"
 #include "target-i386/cpuid.h"
+#include "ui/display.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -143,14 +144,28 @@ static void usage(void)
         "tcp:...)\n"
         "\n"
         "Display:\n"
+        "  -vga std|none                the VGA card (default std: PCI VGA "
+        "with\n"
+        "                               Bochs VBE, 16 MiB; -device VGA,"
+        "vgamem_mb=N)\n"
+        "  -display sdl[,grab-mod=lshift-lctrl-lalt|rctrl][,full-screen=on]\n"
+        "                               a window (the default when $DISPLAY "
+        "or\n"
+        "                               $WAYLAND_DISPLAY is set); Ctrl-Alt-G "
+        "releases\n"
+        "                               the mouse, Ctrl-Alt-F full screen\n"
+        "  -display curses              text-mode screen in this terminal\n"
+        "  -display none                no display and nothing on stdio\n"
+        "  -display help                list the display types built in\n"
+        "  -vnc :N|HOST:N|unix:PATH[,password=on]\n"
+        "                               a VNC server (port 5900+N)\n"
         "  -nographic                   no display: serial port and monitor "
         "on\n"
         "                               stdio (C-a h for help); SeaBIOS prints "
         "on\n"
-        "                               the serial console.  This is the "
-        "default\n"
-        "                               until the VGA display is built.\n"
-        "  -display none                no display and nothing on stdio\n"
+        "                               the serial console.  The default "
+        "when no\n"
+        "                               window can open (no $DISPLAY)\n"
         "\n"
         "Debugging:\n"
         "  -d ITEM,...                  log items (-d help lists them)\n"
@@ -211,7 +226,7 @@ static void usage(void)
         "                               pcap of everything on hub N (default\n"
         "                               file emu-vlanN.pcap)\n"
         "\n"
-        "Not built yet (they are recognised and refused): -vga -usb "
+        "Not built yet (they are recognised and refused): -usb "
         "-audiodev\n"
         "\n"
         "Exit status: 0 when the guest powers off or the user quits (C-a x,\n"
@@ -258,8 +273,8 @@ static const char *const opts_with_arg[] = {
     "nic",
     "netdev",
     "object",
-    /* recognised but not built yet */
     "vga",
+    "vnc",
     "audiodev",
     "usbdevice",
 };
@@ -584,16 +599,20 @@ static void parse_args(Options *o, int argc, char **argv)
         } else if (!strcmp(name, "nographic")) {
             o->nographic = true;
         } else if (!strcmp(name, "display")) {
-            if (!strcmp(arg, "none")) {
-                o->display = "none";
-            } else if (!strcmp(arg, "help")) {
-                printf("Available display backend types:\nnone\n");
-                exit(0);
-            } else {
-                opt_error("display",
-                          "display '%s' is not supported yet "
-                          "(available: none; see -nographic)",
-                          arg);
+            Error *err = NULL;
+            int r = display_parse(arg, &err);
+            if (r < 0) {
+                error_report_err(err);
+                exit(1);
+            } else if (r > 0) {
+                exit(0); /* -display help */
+            }
+            o->display = arg;
+        } else if (!strcmp(name, "vnc")) {
+            Error *err = NULL;
+            if (vnc_parse(arg, &err) < 0) {
+                error_report_err(err);
+                exit(1);
             }
         } else if (!strcmp(name, "no-reboot")) {
             opt_no_reboot = true;
@@ -743,11 +762,23 @@ int main(int argc, char **argv)
         error_report("-append only allowed with -kernel option");
         exit(1);
     }
-    /* Until the VGA display exists, no -display means -nographic. */
-    if (!o.display) {
+    if (o.nographic && o.display) {
+        error_report("-nographic cannot be used with -display");
+        exit(1);
+    }
+    if (o.nographic) {
+        display_set_nographic();
+    }
+    /* No -display, and no window can open (or -vnc was given): as QEMU's
+     * -nographic for the terminal, so that scripts on headless hosts keep
+     * the serial console on stdio (ui/display.h). */
+    if (!o.display && !display_is_graphical()) {
         o.nographic = true;
     }
-    o.mo.graphics = false;
+    if (o.nographic && display_uses_terminal()) {
+        o.nographic = false;
+    }
+    o.mo.graphics = !o.nographic;
 
     const MachineClass *mc = machine_class_find("pc");
     int checked = machine_check_options(mc, &o.mo, &err);
@@ -836,6 +867,11 @@ int main(int argc, char **argv)
 
     m = machine_create(mc, &o.mo, accel, o.device_opts, o.nr_devices, &err);
     if (!m || drive_check_orphans(&err) < 0 || net_check_clients(&err) < 0) {
+        error_report_err(err);
+        exit(1);
+    }
+
+    if (display_init_all(&err) < 0) {
         error_report_err(err);
         exit(1);
     }

@@ -28,6 +28,7 @@
 #include "emu/memory.h"
 #include "emu/vmstate.h"
 #include "hw/input/i8042.h"
+#include "ui/input.h"
 
 /* Status register (read from port 0x64). */
 #define STAT_OBF      0x01 /* output buffer full */
@@ -113,6 +114,12 @@ struct I8042State {
     uint8_t cq_data[I8042_CQ_SIZE]; /* controller replies not yet in OB */
     uint8_t cq_src[I8042_CQ_SIZE];
     uint8_t cq_count;
+
+    /* The UI's way in (ui/input.h); mouse events gather until sync. */
+    InputHandlerState *kbd_input;
+    InputHandlerState *mouse_input;
+    int mouse_dx, mouse_dy, mouse_dz;
+    unsigned mouse_buttons;
 
     /* Derived: the levels last driven, rebuilt after load. */
     int kbd_level;
@@ -459,6 +466,65 @@ static const VMStateDescription vmstate_i8042 = {
     .post_load = i8042_post_load,
 };
 
+/* ---- input from the UI ------------------------------------------------- */
+
+static void i8042_kbd_event(void *opaque, const InputEvent *evt)
+{
+    I8042State *s = opaque;
+    ps2_keyboard_event(&s->kbd, evt->u.key.keycode, evt->u.key.down);
+}
+
+static const InputHandler i8042_kbd_handler = {
+    .name = "PS/2 keyboard",
+    .mask = INPUT_EVENT_MASK_KEY,
+    .event = i8042_kbd_event,
+};
+
+static void i8042_mouse_event(void *opaque, const InputEvent *evt)
+{
+    static const unsigned ps2_bit[INPUT_BUTTON__MAX] = {
+        [INPUT_BUTTON_LEFT] = PS2_MOUSE_BUTTON_LEFT,
+        [INPUT_BUTTON_RIGHT] = PS2_MOUSE_BUTTON_RIGHT,
+        [INPUT_BUTTON_MIDDLE] = PS2_MOUSE_BUTTON_MIDDLE,
+        [INPUT_BUTTON_SIDE] = PS2_MOUSE_BUTTON_SIDE,
+        [INPUT_BUTTON_EXTRA] = PS2_MOUSE_BUTTON_EXTRA,
+    };
+    I8042State *s = opaque;
+
+    if (evt->kind == INPUT_EVENT_REL) {
+        if (evt->u.move.axis == INPUT_AXIS_X) {
+            s->mouse_dx += evt->u.move.value;
+        } else {
+            s->mouse_dy += evt->u.move.value;
+        }
+    } else if (evt->u.btn.button == INPUT_BUTTON_WHEEL_UP) {
+        s->mouse_dz -= evt->u.btn.down; /* a notch is its press */
+    } else if (evt->u.btn.button == INPUT_BUTTON_WHEEL_DOWN) {
+        s->mouse_dz += evt->u.btn.down;
+    } else if (evt->u.btn.down) {
+        s->mouse_buttons |= ps2_bit[evt->u.btn.button];
+    } else {
+        s->mouse_buttons &= ~ps2_bit[evt->u.btn.button];
+    }
+}
+
+static void i8042_mouse_sync(void *opaque)
+{
+    I8042State *s = opaque;
+    /* A PS/2 packet carries -256..255 per axis; the device splits larger
+     * motion into several packets itself. */
+    ps2_mouse_event(&s->mouse, s->mouse_dx, s->mouse_dy, s->mouse_dz,
+                    s->mouse_buttons);
+    s->mouse_dx = s->mouse_dy = s->mouse_dz = 0;
+}
+
+static const InputHandler i8042_mouse_handler = {
+    .name = "PS/2 mouse",
+    .mask = INPUT_EVENT_MASK_BTN | INPUT_EVENT_MASK_REL,
+    .event = i8042_mouse_event,
+    .sync = i8042_mouse_sync,
+};
+
 /* ---- realize and class ------------------------------------------------- */
 
 static int i8042_realize(DeviceState *dev, Error **errp)
@@ -477,14 +543,15 @@ static int i8042_realize(DeviceState *dev, Error **errp)
     s->kbd_level = s->aux_level = 0;
     memory_region_init_io(&s->data_io, &i8042_data_ops, s, "i8042-data", 1);
     memory_region_init_io(&s->cmd_io, &i8042_cmd_ops, s, "i8042-cmd", 1);
-    if (isa_register_ioport(bus, dev, &s->data_io, I8042_DATA_PORT, errp) <
-        0) {
+    if (isa_register_ioport(bus, dev, &s->data_io, I8042_DATA_PORT, errp) < 0) {
         goto fail;
     }
     if (isa_register_ioport(bus, dev, &s->cmd_io, I8042_CMD_PORT, errp) < 0) {
         isa_unregister_ioport(bus, &s->data_io);
         goto fail;
     }
+    s->kbd_input = input_handler_register(&i8042_kbd_handler, s);
+    s->mouse_input = input_handler_register(&i8042_mouse_handler, s);
     return 0;
 fail:
     memory_region_finalize(&s->data_io);
@@ -497,6 +564,8 @@ static void i8042_unrealize(DeviceState *dev)
     I8042State *s = (I8042State *)dev;
     ISABus *bus = isa_bus(dev);
 
+    input_handler_unregister(s->kbd_input);
+    input_handler_unregister(s->mouse_input);
     isa_unregister_ioport(bus, &s->data_io);
     isa_unregister_ioport(bus, &s->cmd_io);
     memory_region_finalize(&s->data_io);

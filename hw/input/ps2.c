@@ -19,6 +19,7 @@
  */
 #include "emu/common.h"
 #include "hw/input/ps2.h"
+#include "ui/input.h"
 
 #include <linux/input-event-codes.h>
 
@@ -348,6 +349,7 @@ static void ps2_kbd_parameter(PS2KbdState *s, uint8_t val)
     switch (cmd) {
     case KBD_CMD_SET_LEDS:
         s->leds = val & 7;
+        input_set_kbd_leds(s->leds); /* for front ends that mirror them */
         ps2_kbd_put(s, PS2_REPLY_ACK);
         break;
     case KBD_CMD_SET_RATE:

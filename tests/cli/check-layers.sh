@@ -15,6 +15,7 @@
 #    and the board also through blockdev.h (-drive); nothing in hw/
 #    includes block/block-int.h or a block/ source header (the format
 #    stack stays invisible to devices).
+#  - devices see the UI layer through ui/console.h and ui/input.h only;
 #  - tools/ (emu-img) uses the block layer and emu/ helpers only: no
 #    device, accelerator, translator or machine header.
 #
@@ -54,6 +55,12 @@ includes hw include/hw | grep -E '"net/' |
     grep -v -E '"net/(net|netdev)\.h"' >>"$out"
 includes hw include/hw | grep -E '"net/netdev\.h"' |
     grep -v -E '^hw/pc/pc[^/]*\.c:' >>"$out"
+
+# Devices see the UI through ui/console.h (surfaces, consoles) and
+# ui/input.h (keyboard and mouse events); the front end (ui/display.h) and
+# the front ends' own files are system/'s and ui/'s.
+includes hw include/hw | grep -E '"ui/' |
+    grep -v -E '"ui/(console|input)\.h"' >>"$out"
 
 includes tools | grep -E '"(hw/|accel/|tcg/|target-|emu/(accel|machine|cpu|memory|device)\.h)' >>"$out"
 
