@@ -28,6 +28,7 @@
 #define HW_DISPLAY_VGA_INTERNAL_H
 
 #include "emu/common.h"
+#include "emu/device.h"
 #include "emu/memory.h"
 #include "emu/timer.h"
 #include "emu/vmstate.h"
