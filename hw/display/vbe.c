@@ -19,23 +19,15 @@ uint32_t vbe_ioport_read_index(VGACommonState *s)
     return s->vbe_index;
 }
 
-void vbe_ioport_write_index(VGACommonState *s, uint32_t val)
-{
-}
+void vbe_ioport_write_index(VGACommonState *s, uint32_t val) {}
 
 uint32_t vbe_ioport_read_data(VGACommonState *s)
 {
     return 0;
 }
 
-void vbe_ioport_write_data(VGACommonState *s, uint32_t val)
-{
-}
+void vbe_ioport_write_data(VGACommonState *s, uint32_t val) {}
 
-void vbe_reset(VGACommonState *s)
-{
-}
+void vbe_reset(VGACommonState *s) {}
 
-void vbe_init_ioports(VGACommonState *s, MemoryRegion *io)
-{
-}
+void vbe_init_ioports(VGACommonState *s, MemoryRegion *io) {}

@@ -9,8 +9,6 @@ uint8_t vga_mem_readb(VGACommonState *s, uint32_t addr)
     return 0xff;
 }
 
-void vga_mem_writeb(VGACommonState *s, uint32_t addr, uint8_t val)
-{
-}
+void vga_mem_writeb(VGACommonState *s, uint32_t addr, uint8_t val) {}
 
 const MemoryRegionOps vga_mem_ops;

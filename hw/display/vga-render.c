@@ -3,17 +3,11 @@
  */
 #include "hw/display/vga-internal.h"
 
-void vga_invalidate_display(void *opaque)
-{
-}
+void vga_invalidate_display(void *opaque) {}
 
-void vga_update_display(void *opaque)
-{
-}
+void vga_update_display(void *opaque) {}
 
-void vga_update_text(void *opaque)
-{
-}
+void vga_update_text(void *opaque) {}
 
 const GraphicHwOps vga_graphic_ops = {
     .invalidate = vga_invalidate_display,

@@ -10,26 +10,18 @@ int vga_common_init(VGACommonState *s, DeviceState *owner, Error **errp)
     return -1;
 }
 
-void vga_common_reset(VGACommonState *s)
-{
-}
+void vga_common_reset(VGACommonState *s) {}
 
-void vga_common_cleanup(VGACommonState *s)
-{
-}
+void vga_common_cleanup(VGACommonState *s) {}
 
-void vga_init_legacy(VGACommonState *s, MemoryRegion *io, MemoryRegion *mem)
-{
-}
+void vga_init_legacy(VGACommonState *s, MemoryRegion *io, MemoryRegion *mem) {}
 
 uint32_t vga_ioport_read(VGACommonState *s, uint32_t port)
 {
     return 0xff;
 }
 
-void vga_ioport_write(VGACommonState *s, uint32_t port, uint32_t val)
-{
-}
+void vga_ioport_write(VGACommonState *s, uint32_t port, uint32_t val) {}
 
 const VMStateDescription vmstate_vga_common = {
     .name = "vga",
