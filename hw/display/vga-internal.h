@@ -188,6 +188,10 @@ typedef struct VGACommonState {
     int last_cursor_offset, last_cursor_start, last_cursor_end;
     bool cursor_visible_phase; /* blink phase drawn last */
     int64_t blink_base_ns;     /* CLOCK_VIRTUAL origin of blink phases */
+    /* Added by the vgarender part: the renderer's private caches (the
+     * geometry and palette drawn last, the text cell cache, the font copy),
+     * allocated on the first update, freed by vga_render_cleanup(). */
+    struct VGARenderCache *render_cache;
 
     /* Retrace: the frame period and when it started (CLOCK_VIRTUAL). */
     int64_t retrace_epoch_ns;
@@ -222,6 +226,9 @@ extern const GraphicHwOps vga_graphic_ops; /* opaque: VGACommonState */
 void vga_invalidate_display(void *opaque);
 void vga_update_display(void *opaque);
 void vga_update_text(void *opaque);
+/* Free the renderer's caches (vga_common_cleanup calls it; added by the
+ * vgarender part). */
+void vga_render_cleanup(VGACommonState *s);
 
 /* ---- vbe.c ----------------------------------------------------------------
  */
