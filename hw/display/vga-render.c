@@ -66,7 +66,6 @@ static void vga_geom_compute(VGACommonState *s, VGAGeom *g)
     } else {
         g->addr_mode = VGA_ADDR_WORD;
     }
-    g->word_bit15 = (cr[VGA_CRTC_MODE] >> 5) & 1;
     g->cga_bit13 = !(cr[VGA_CRTC_MODE] & 0x01);
     g->herc_bit14 = !(cr[VGA_CRTC_MODE] & 0x02);
     g->ar_mode = s->ar[VGA_AR_MODE];
