@@ -66,6 +66,7 @@ static void vga_geom_compute(VGACommonState *s, VGAGeom *g)
     } else {
         g->addr_mode = VGA_ADDR_WORD;
     }
+    g->word_bit15 = (cr[VGA_CRTC_MODE] >> 5) & 1;
     g->cga_bit13 = !(cr[VGA_CRTC_MODE] & 0x01);
     g->herc_bit14 = !(cr[VGA_CRTC_MODE] & 0x02);
     g->ar_mode = s->ar[VGA_AR_MODE];
@@ -132,17 +133,22 @@ void vga_geom_line(const VGAGeom *g, int y, VGALine *l)
 /* ---- Palette --------------------------------------------------------------
  */
 
+/* A 6-bit DAC value to 8 bits: shifted up, bit 0 copied into the two new
+ * low bits (0 -> 0, 63 -> 255), the rule qemu uses, so that screendumps of
+ * both compare pixel by pixel. */
+static uint32_t dac_6to8(uint32_t v)
+{
+    v &= 0x3f;
+    return v << 2 | (v & 1) * 3;
+}
+
 static uint32_t dac_rgb(const VGACommonState *s, int i)
 {
     const uint8_t *p = &s->palette[(i & 0xff) * 3];
-    uint32_t r = p[0], gr = p[1], b = p[2];
-    if (!s->dac_8bit) {
-        /* 6-bit DAC values to 8 bits: repeat the top bits in the bottom. */
-        r = ((r & 0x3f) << 2) | ((r & 0x3f) >> 4);
-        gr = ((gr & 0x3f) << 2) | ((gr & 0x3f) >> 4);
-        b = ((b & 0x3f) << 2) | ((b & 0x3f) >> 4);
+    if (s->dac_8bit) {
+        return (uint32_t)p[0] << 16 | p[1] << 8 | p[2];
     }
-    return r << 16 | gr << 8 | b;
+    return dac_6to8(p[0]) << 16 | dac_6to8(p[1]) << 8 | dac_6to8(p[2]);
 }
 
 /*

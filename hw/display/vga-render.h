@@ -41,7 +41,7 @@ typedef enum {
 
 typedef enum {
     VGA_ADDR_BYTE,  /* CR17 bit 6 set */
-    VGA_ADDR_WORD,  /* CR17 bit 6 clear */
+    VGA_ADDR_WORD,  /* CR17 bit 6 clear: counter << 1, bit 13/15 to bit 0 */
     VGA_ADDR_DWORD, /* CR14 bit 6 set */
 } VGAAddrMode;
 
@@ -64,6 +64,7 @@ typedef struct VGAGeom {
     int32_t double_scan; /* CR9 bit 7 */
     int32_t preset_row;  /* CR8 bits 0-4 */
     int32_t addr_mode;   /* VGAAddrMode */
+    int32_t word_bit15;  /* CR17 bit 5: bit 15 (not 13) goes to bit 0 */
     int32_t cga_bit13;   /* CR17 bit 0 clear: row scan bit 0 -> bit 13 */
     int32_t herc_bit14;  /* CR17 bit 1 clear: row scan bit 1 -> bit 14 */
     int32_t pan;         /* dots to skip at the left (AR13) */
@@ -106,29 +107,26 @@ typedef struct VGARenderCache {
 /* vga-render.c */
 void vga_geom_line(const VGAGeom *g, int y, VGALine *l);
 /*
- * The planar address of address-counter value c on row scan rs.  VRAM is
- * packed (vga-internal.h): odd/even and chain-4 data sit at consecutive
- * planar addresses, so the counter is the planar address in every mode and
- * the byte/word/dword shifts of a real CRTC, which undo the spreading a
- * real card does, are not applied.  What stays is the CGA/Hercules
- * substitution of memory address bit 13/14 by row scan bit 0/1; that bit
- * is a byte-address bit, so it moves down by the shift the CRTC would
- * have applied (bit 12 in word mode: mode 4's odd scanlines at B8000h +
- * 8 KiB are planar address 1000h).
+ * The planar address of address-counter value c on row scan rs.  Word
+ * mode is the card's (vga-internal.h: text cell i is at planar 2i, where
+ * counter << 1 finds it); dword mode is not shifted, because the contract
+ * packs chain-4 bytes (byte a at planar a >> 2), which undoes the card's
+ * spreading.  Then the CGA/Hercules substitution of address bit 13/14 by
+ * row scan bit 0/1 (CR17 bits 0/1 clear), and the 16-bit wrap.
  */
 static inline uint32_t vga_planar_addr(const VGAGeom *g, uint32_t c, int rs)
 {
-    int shift = g->addr_mode == VGA_ADDR_WORD    ? 1
-                : g->addr_mode == VGA_ADDR_DWORD ? 2
-                                                 : 0;
-    uint32_t a = c;
+    uint32_t a;
+    if (g->addr_mode == VGA_ADDR_WORD) {
+        a = (c << 1) | ((c >> (g->word_bit15 ? 15 : 13)) & 1);
+    } else {
+        a = c;
+    }
     if (g->cga_bit13) {
-        uint32_t bit = 1u << (13 - shift);
-        a = (a & ~bit) | (rs & 1 ? bit : 0);
+        a = (a & ~(1u << 13)) | ((uint32_t)(rs & 1) << 13);
     }
     if (g->herc_bit14) {
-        uint32_t bit = 1u << (14 - shift);
-        a = (a & ~bit) | (rs & 2 ? bit : 0);
+        a = (a & ~(1u << 14)) | ((uint32_t)((rs >> 1) & 1) << 14);
     }
     return a & VGA_PLANAR_MASK;
 }
