@@ -261,13 +261,5 @@ void vbe_init_ioports(VGACommonState *s, MemoryRegion *io);
  * card's MMIO BAR; added by the vgaboard part). */
 uint32_t vbe_reg_read(VGACommonState *s, uint32_t index);
 void vbe_reg_write(VGACommonState *s, uint32_t index, uint32_t val);
-/* Where the 64 KiB window at 0xA0000 (memory map 1) starts in VRAM: the
- * BANK register, already bounded by vbe_bank_mask (vga-mem.c adds it to
- * window offsets in memory map 1; added by the vgaboard part). */
-static inline uint32_t vbe_bank_offset(const VGACommonState *s)
-{
-    return (uint32_t)(s->vbe_regs[VBE_DISPI_INDEX_BANK] & s->vbe_bank_mask) *
-           VBE_DISPI_BANK_SIZE;
-}
 
 #endif

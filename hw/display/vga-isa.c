@@ -32,8 +32,7 @@ static void isa_vga_reset(DeviceState *dev)
 {
     ISAVGAState *s = container_of(dev, ISAVGAState, parent);
 
-    vga_common_reset(&s->vga);
-    vbe_reset(&s->vga);
+    vga_common_reset(&s->vga); /* and vbe_reset */
 }
 
 static int isa_vga_post_load(void *opaque)
@@ -69,8 +68,10 @@ static int isa_vga_realize(DeviceState *dev, Error **errp)
     if (vga_common_init(&s->vga, dev, errp) < 0) {
         return -1;
     }
-    vbe_reset(&s->vga);
-    vga_init_legacy(&s->vga, bus->io, bus->mem);
+    if (vga_init_legacy_isa(&s->vga, bus, dev, errp) < 0) {
+        vga_common_cleanup(&s->vga);
+        return -1;
+    }
     vbe_init_ioports(&s->vga, bus->io);
     s->mem = bus->mem;
     memory_region_init_alias(&s->lfb, "vga.lfb", &s->vga.vram, 0,

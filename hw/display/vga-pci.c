@@ -172,8 +172,7 @@ static void vga_pci_reset(DeviceState *dev)
     PCIVGAState *s = container_of(dev, PCIVGAState, pci.parent);
 
     pci_device_reset(&s->pci);
-    vga_common_reset(&s->vga);
-    vbe_reset(&s->vga);
+    vga_common_reset(&s->vga); /* and vbe_reset */
 }
 
 static int vga_pci_post_load(void *opaque)
@@ -240,7 +239,6 @@ static int vga_pci_realize(DeviceState *dev, Error **errp)
         pci_device_detach(&s->pci);
         return -1;
     }
-    vbe_reset(&s->vga);
     vga_init_legacy(&s->vga, s->pci.bus->io, s->pci.bus->mem);
     vbe_init_ioports(&s->vga, s->pci.bus->io);
 
