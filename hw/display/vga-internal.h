@@ -181,6 +181,7 @@ typedef struct VGACommonState {
     uint32_t vbe_start_addr;  /* derived: bytes, bounded */
     uint32_t vbe_line_offset; /* derived: bytes, bounded */
     uint32_t vbe_bank_mask;   /* banks that fit in VRAM - 1 */
+    MemoryRegion vbe_io;      /* 0x1CE-0x1D0 (vbe_init_ioports) */
 
     /* The picture (vga-render.c) */
     Console *con;
@@ -262,5 +263,9 @@ void vbe_ioport_write_data(VGACommonState *s, uint32_t val);
 void vbe_reset(VGACommonState *s);
 /* Register 0x1CE/0x1CF (16-bit) in io. */
 void vbe_init_ioports(VGACommonState *s, MemoryRegion *io);
+/* A DISPI register by index, leaving the port's index alone (the PCI
+ * card's MMIO BAR; added by the vgaboard part). */
+uint32_t vbe_reg_read(VGACommonState *s, uint32_t index);
+void vbe_reg_write(VGACommonState *s, uint32_t index, uint32_t val);
 
 #endif
