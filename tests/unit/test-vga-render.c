@@ -231,10 +231,11 @@ static void text_mode(VGACommonState *s, bool dots8)
             }
         }
     }
-    /* Cells: every character, attributes without blink (bit 7 clear). */
+    /* Cells: every character, attributes without blink (bit 7 clear);
+     * cell i at planar address 2i (odd/even: B8000h + 2i and + 2i + 1). */
     for (int i = 0; i < 80 * 60; i++) {
-        plane_put(s, i, 0, rnd());
-        plane_put(s, i, 1, rnd() & 0x7f);
+        plane_put(s, 2 * i, 0, rnd());
+        plane_put(s, 2 * i, 1, rnd() & 0x7f);
     }
 }
 
@@ -245,7 +246,7 @@ static uint32_t text_start;
 static uint32_t expect_text(VGACommonState *s, int x, int y)
 {
     int col = x / text_cw, dx = x % text_cw, row = y / 16, rs = y % 16;
-    uint32_t a = text_start + row * 80 + col;
+    uint32_t a = 2 * (text_start + row * 80 + col);
     int ch = s->vram_ptr[a * 4], attr = s->vram_ptr[a * 4 + 1];
     int fg = attr & 15, bg = (attr >> 4) & 7;
     uint8_t g = glyph(attr & 8 ? text_map_a_b[0] : text_map_a_b[1], ch, rs);
@@ -313,8 +314,8 @@ static void test_text_cursor_blink(void)
         plane_put(s, 0x20 * 32 + rs, 2, 0);
     }
     uint32_t cell = 2 * 80 + 5;
-    plane_put(s, cell, 0, 0x20);
-    plane_put(s, cell, 1, 0x1e);
+    plane_put(s, 2 * cell, 0, 0x20);
+    plane_put(s, 2 * cell, 1, 0x1e);
     /* Cursor on that cell, scanlines 13-14. */
     s->cr[0x0a] = 13;
     s->cr[0x0b] = 14;
@@ -345,7 +346,7 @@ static void test_text_cursor_blink(void)
     for (int rs = 0; rs < 16; rs++) {
         plane_put(s, 0x20 * 32 + rs, 2, 0xff);
     }
-    plane_put(s, cell, 1, 0x9e);
+    plane_put(s, 2 * cell, 1, 0x9e);
     vga_update_display(s);
     int64_t frame = clock_get_ns(CLOCK_VIRTUAL) / VGA_FRAME_NS_TEST;
     bool off = (frame / 32) & 1;
@@ -380,8 +381,8 @@ static void test_text_line_graphics(void)
     }
     plane_put(s, 0, 0, 0xc4);
     plane_put(s, 0, 1, 0x07);
-    plane_put(s, 1, 0, 0x41);
-    plane_put(s, 1, 1, 0x07);
+    plane_put(s, 2, 0, 0x41);
+    plane_put(s, 2, 1, 0x07);
     vga_update_display(s);
     uint32_t fg = ar_colour(s, 7), bg = ar_colour(s, 0);
     CHECK_EQ(cell_px(s, 0, 0, 7, 4), fg);
@@ -417,7 +418,7 @@ static void test_text_idle_and_dirty(void)
     vga_update_display(s);
     CHECK_EQ(counter.updates, 0);
     /* One cell in row 10: only that character row is redrawn. */
-    plane_put(s, 10 * 80 + 3, 0, s->vram_ptr[(10 * 80 + 3) * 4] ^ 1);
+    plane_put(s, 2 * (10 * 80 + 3), 0, s->vram_ptr[2 * (10 * 80 + 3) * 4] ^ 1);
     vga_update_display(s);
     CHECK_EQ(counter.updates, 1);
     CHECK_EQ(counter.y0, 160);
@@ -465,7 +466,7 @@ static void test_text_grid(void)
     if (t && cols == 80 && rows == 25) {
         int bad = 0;
         for (int i = 0; i < 80 * 25; i++) {
-            uint32_t a = 80 + i;
+            uint32_t a = 2 * (80 + i);
             bad += t[i].ch != s->vram_ptr[a * 4] ||
                    t[i].attr != s->vram_ptr[a * 4 + 1];
         }
@@ -518,7 +519,7 @@ static int planar_index(VGACommonState *s, uint32_t a, int bit)
 
 static uint32_t expect_12h(VGACommonState *s, int x, int y)
 {
-    uint32_t line = y <= g_lc ? g_start + y * 80 : (y - g_lc - 1) * 80;
+    uint32_t line = y <= g_lc ? g_start + y * 80 : (uint32_t)(y - g_lc - 1) * 80;
     int px = x + g_pan;
     return ar_colour(s, planar_index(s, line + px / 8, 7 - px % 8));
 }
@@ -608,8 +609,8 @@ static void test_planar_ar14_pelmask(void)
 
 /* CGA 320x200 4 colours (mode 4): bytes at B8000h for even lines and
  * BA000h for odd ones, 80 per line, four 2-bit pixels a byte.  The test
- * writes them where vgacore's odd/even packing puts CPU byte o: plane
- * (o & 1) of planar address (o >> 1). */
+ * writes them where odd/even puts CPU byte o: plane (o & 1) of planar
+ * address o & ~1. */
 static uint8_t cga_mem[16384];
 
 static uint32_t expect_cga4(VGACommonState *s, int x, int y)
@@ -642,8 +643,8 @@ static void test_cga4(void)
     s->ar[0x12] = 0x03;
     for (int o = 0; o < 16384; o++) {
         cga_mem[o] = rnd();
-        plane_put(s, o >> 1, o & 1, cga_mem[o]);
-        plane_put(s, o >> 1, 2 + (o & 1), rnd()); /* masked by AR12 */
+        plane_put(s, o & ~1, o & 1, cga_mem[o]);
+        plane_put(s, o & ~1, 2 + (o & 1), rnd()); /* masked by AR12 */
     }
     vga_update_display(s);
     CHECK_EQ(surface_mismatches(s, expect_cga4, 640, 400), 0);
