@@ -133,22 +133,23 @@ void vga_geom_line(const VGAGeom *g, int y, VGALine *l)
 /* ---- Palette --------------------------------------------------------------
  */
 
-/* A 6-bit DAC value to 8 bits: shifted up, bit 0 copied into the two new
- * low bits (0 -> 0, 63 -> 255), the rule qemu uses, so that screendumps of
- * both compare pixel by pixel. */
-static uint32_t dac_6to8(uint32_t v)
-{
-    v &= 0x3f;
-    return v << 2 | (v & 1) * 3;
-}
-
 static uint32_t dac_rgb(const VGACommonState *s, int i)
 {
     const uint8_t *p = &s->palette[(i & 0xff) * 3];
-    if (s->dac_8bit) {
-        return (uint32_t)p[0] << 16 | p[1] << 8 | p[2];
+    uint32_t r = p[0], gr = p[1], b = p[2];
+    if (!s->dac_8bit) {
+        /*
+         * 6-bit DAC values to 8 bits: shift up and fill the two new low bits
+         * with the value's lowest bit, so 0 stays 0 and 63 becomes 255.  It
+         * is the expansion qemu-system-i386 uses (0x2A -> 0xA8, 0x15 ->
+         * 0x57), which tests/functional/test-vga-render.sh compares with
+         * pixel by pixel.
+         */
+        r = ((r & 0x3f) << 2) | (r & 1) * 3;
+        gr = ((gr & 0x3f) << 2) | (gr & 1) * 3;
+        b = ((b & 0x3f) << 2) | (b & 1) * 3;
     }
-    return dac_6to8(p[0]) << 16 | dac_6to8(p[1]) << 8 | dac_6to8(p[2]);
+    return r << 16 | gr << 8 | b;
 }
 
 /*
