@@ -153,8 +153,7 @@ static void vbe_line_slow(const VGACommonState *s, const VBEMode *m,
 {
     int bytespp = (m->bpp + 7) / 8;
     int x = 0;
-    for (; x < m->xres && off + bytespp <= s->vram_size;
-         x++, off += bytespp) {
+    for (; x < m->xres && off + bytespp <= s->vram_size; x++, off += bytespp) {
         const uint8_t *p = &s->vram_ptr[off];
         uint32_t v;
         switch (m->bpp) {
@@ -212,17 +211,15 @@ void vga_vbe_draw(VGACommonState *s, VGARenderCache *c, const VGAGeom *g,
             y++;
         }
         uint64_t first = m->start_addr + (uint64_t)y0 * m->line_offset;
-        uint64_t end = m->start_addr + (uint64_t)(y - 1) * m->line_offset +
-                       len;
+        uint64_t end = m->start_addr + (uint64_t)(y - 1) * m->line_offset + len;
         if (fmt && end <= s->vram_size && !(first & 3) &&
             !(m->line_offset & 3) && m->line_offset >= len) {
             pixman_image_t *src = pixman_image_create_bits(
                 fmt, m->xres, y - y0, (uint32_t *)(s->vram_ptr + first),
                 m->line_offset);
             if (src) {
-                pixman_image_composite32(PIXMAN_OP_SRC, src, NULL,
-                                         surf->image, 0, 0, 0, 0, 0, y0,
-                                         m->xres, y - y0);
+                pixman_image_composite32(PIXMAN_OP_SRC, src, NULL, surf->image,
+                                         0, 0, 0, 0, 0, y0, m->xres, y - y0);
                 pixman_image_unref(src);
                 continue;
             }

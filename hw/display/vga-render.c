@@ -45,10 +45,10 @@ static void vga_geom_compute(VGACommonState *s, VGAGeom *g)
     g->dot_w = text && !(s->sr[VGA_SR_CLOCK] & 0x01) ? 9 : 8;
     g->pix_dup = s->sr[VGA_SR_CLOCK] & 0x08 ? 2 : 1;
     g->width = g->chars * g->dot_w * g->pix_dup;
-    g->height = (cr[VGA_CRTC_V_DISP_END] |
-                 ((cr[VGA_CRTC_OVERFLOW] & 0x02) << 7) |
-                 ((cr[VGA_CRTC_OVERFLOW] & 0x40) << 3)) +
-                1;
+    g->height =
+        (cr[VGA_CRTC_V_DISP_END] | ((cr[VGA_CRTC_OVERFLOW] & 0x02) << 7) |
+         ((cr[VGA_CRTC_OVERFLOW] & 0x40) << 3)) +
+        1;
     /* Byte panning (CR8 bits 5-6) moves the start by whole characters. */
     g->start = ((cr[VGA_CRTC_START_HI] << 8) | cr[VGA_CRTC_START_LO]) +
                ((cr[VGA_CRTC_PRESET_ROW] >> 5) & 3);
@@ -100,7 +100,8 @@ static void vga_geom_compute(VGACommonState *s, VGAGeom *g)
     }
     /* Screen off (SR1 bit 5) or the palette being programmed (PAS clear):
      * the monitor shows black at the same size. */
-    if ((s->sr[VGA_SR_CLOCK] & 0x20) || !(s->ar_index & VGA_AR_ENABLE_DISPLAY)) {
+    if ((s->sr[VGA_SR_CLOCK] & 0x20) ||
+        !(s->ar_index & VGA_AR_ENABLE_DISPLAY)) {
         g->mode = VGA_RMODE_BLANK;
     }
 }
@@ -117,9 +118,8 @@ void vga_geom_line(const VGAGeom *g, int y, VGALine *l)
     } else {
         /* The line after the match starts again at address 0, row scan 0. */
         int lc = g->line_compare;
-        int top_rows = ((g->double_scan ? lc >> 1 : lc) + g->preset_row) /
-                           row_h +
-                       1;
+        int top_rows =
+            ((g->double_scan ? lc >> 1 : lc) + g->preset_row) / row_h + 1;
         int yy = y - lc - 1;
         int sl = g->double_scan ? yy >> 1 : yy;
         int r = sl / row_h;

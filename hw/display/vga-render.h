@@ -22,11 +22,11 @@
 
 #define VGA_PLANAR_MASK   0xffffu /* the CRTC's 16-bit address counter */
 #define VGA_PLANAR_BYTES  (256 * KiB)
-#define VGA_MAX_CHARS     256 /* CR01 + 1 */
+#define VGA_MAX_CHARS     256       /* CR01 + 1 */
 #define VGA_TEXT_MAP_SIZE (8 * KiB) /* a character map in plane 2 */
 
 /* Frame period of the 400/480-line modes (70 Hz) on CLOCK_VIRTUAL. */
-#define VGA_FRAME_NS          14285714
+#define VGA_FRAME_NS            14285714
 #define VGA_CURSOR_BLINK_FRAMES 16 /* cursor toggles every 16 frames */
 #define VGA_ATTR_BLINK_FRAMES   32 /* blinking characters every 32 */
 
@@ -51,31 +51,31 @@ typedef enum {
  * redraws the whole screen.
  */
 typedef struct VGAGeom {
-    int32_t mode; /* VGARenderMode */
+    int32_t mode;          /* VGARenderMode */
     int32_t width, height; /* surface size */
     /* CRTC (VGA modes) */
-    int32_t chars;       /* displayed character clocks per line (CR01 + 1) */
-    int32_t dot_w;       /* dots per character clock: 8 or 9 (text) */
-    int32_t pix_dup;     /* 2 with dot clock / 2 (SR1 bit 3), else 1 */
-    uint32_t start;      /* address counter at the top (CR0C/0D + CR8) */
-    uint32_t offset;     /* counter units per character row (CR13 * 2) */
+    int32_t chars;        /* displayed character clocks per line (CR01 + 1) */
+    int32_t dot_w;        /* dots per character clock: 8 or 9 (text) */
+    int32_t pix_dup;      /* 2 with dot clock / 2 (SR1 bit 3), else 1 */
+    uint32_t start;       /* address counter at the top (CR0C/0D + CR8) */
+    uint32_t offset;      /* counter units per character row (CR13 * 2) */
     int32_t line_compare; /* scanline after which the counter restarts */
-    int32_t max_scan;    /* scanlines per character row - 1 (CR9) */
-    int32_t double_scan; /* CR9 bit 7 */
-    int32_t preset_row;  /* CR8 bits 0-4 */
-    int32_t addr_mode;   /* VGAAddrMode */
-    int32_t word_bit15;  /* CR17 bit 5: bit 15 (not 13) goes to bit 0 */
-    int32_t cga_bit13;   /* CR17 bit 0 clear: row scan bit 0 -> bit 13 */
-    int32_t herc_bit14;  /* CR17 bit 1 clear: row scan bit 1 -> bit 14 */
-    int32_t pan;         /* dots to skip at the left (AR13) */
+    int32_t max_scan;     /* scanlines per character row - 1 (CR9) */
+    int32_t double_scan;  /* CR9 bit 7 */
+    int32_t preset_row;   /* CR8 bits 0-4 */
+    int32_t addr_mode;    /* VGAAddrMode */
+    int32_t word_bit15;   /* CR17 bit 5: bit 15 (not 13) goes to bit 0 */
+    int32_t cga_bit13;    /* CR17 bit 0 clear: row scan bit 0 -> bit 13 */
+    int32_t herc_bit14;   /* CR17 bit 1 clear: row scan bit 1 -> bit 14 */
+    int32_t pan;          /* dots to skip at the left (AR13) */
     int32_t pan_split_reset; /* AR10 bit 5: no panning below line compare */
     /* Text */
-    int32_t ar_mode;     /* AR10 */
+    int32_t ar_mode;      /* AR10 */
     int32_t map_a, map_b; /* plane-2 byte offsets of character maps A, B */
-    uint32_t cursor;     /* CR0E/0F, address counter units */
+    uint32_t cursor;      /* CR0E/0F, address counter units */
     int32_t cursor_start, cursor_end; /* scanlines; start > end: none */
-    int32_t cursor_off;  /* CR0A bit 5 */
-    int32_t underline;   /* CR14 bits 0-4 */
+    int32_t cursor_off;               /* CR0A bit 5 */
+    int32_t underline;                /* CR14 bits 0-4 */
     /* VBE */
     VBEMode vbe;
 } VGAGeom;
@@ -99,7 +99,7 @@ typedef struct VGARenderCache {
     int cell_cols, cell_rows;
     uint8_t font[2][VGA_TEXT_MAP_SIZE];
     int64_t cursor_phase, blink_phase;
-    uint8_t *row_changed; /* per vrow */
+    uint8_t *row_changed;  /* per vrow */
     uint8_t *line_changed; /* per scanline */
     int lines_alloc, rows_alloc;
 } VGARenderCache;

@@ -24,8 +24,7 @@ typedef struct Counter {
 
 static Counter counter;
 
-static void count_update(DisplayChangeListener *dcl, int x, int y, int w,
-                         int h)
+static void count_update(DisplayChangeListener *dcl, int x, int y, int w, int h)
 {
     Counter *c = &counter;
     if (!c->updates) {
@@ -138,8 +137,7 @@ static int height(VGACommonState *s)
 
 /* Compare the whole surface with expect(); report the first mismatch. */
 typedef uint32_t ExpectFn(VGACommonState *s, int x, int y);
-static int surface_mismatches(VGACommonState *s, ExpectFn *expect, int w,
-                              int h)
+static int surface_mismatches(VGACommonState *s, ExpectFn *expect, int w, int h)
 {
     int bad = 0;
     CHECK_EQ(width(s), w);
@@ -519,7 +517,8 @@ static int planar_index(VGACommonState *s, uint32_t a, int bit)
 
 static uint32_t expect_12h(VGACommonState *s, int x, int y)
 {
-    uint32_t line = y <= g_lc ? g_start + y * 80 : (uint32_t)(y - g_lc - 1) * 80;
+    uint32_t line =
+        y <= g_lc ? g_start + y * 80 : (uint32_t)(y - g_lc - 1) * 80;
     int px = x + g_pan;
     return ar_colour(s, planar_index(s, line + px / 8, 7 - px % 8));
 }
@@ -806,8 +805,8 @@ static void test_blank(void)
 /* ---- VBE ------------------------------------------------------------------
  */
 
-static bool vbe_set(VGACommonState *s, int w, int h, int bpp, int vw,
-                    int xo, int yo)
+static bool vbe_set(VGACommonState *s, int w, int h, int bpp, int vw, int xo,
+                    int yo)
 {
     uint16_t *r = s->vbe_regs;
     r[VBE_DISPI_INDEX_XRES] = w;
