@@ -239,12 +239,22 @@ static void text_mode(VGACommonState *s, bool dots8)
 
 static int text_map_a_b[2]; /* font map (0/1) for attr bit 3 set/clear */
 static int text_cw = 9;
+static int text_cols = 80, text_dup = 1; /* 40 columns: 40, 2 */
 static uint32_t text_start;
+static int text_preset, text_lc = 0x3ff; /* CR8 row scan, line compare */
 
 static uint32_t expect_text(VGACommonState *s, int x, int y)
 {
-    int col = x / text_cw, dx = x % text_cw, row = y / 16, rs = y % 16;
-    uint32_t a = 2 * (text_start + row * 80 + col);
+    int col = x / (text_cw * text_dup),
+        dx = x % (text_cw * text_dup) / text_dup;
+    uint32_t base = text_start;
+    int line = y + text_preset;
+    if (y > text_lc) {
+        base = 0;
+        line = y - text_lc - 1;
+    }
+    int row = line / 16, rs = line % 16;
+    uint32_t a = 2 * (base + row * text_cols + col);
     int ch = s->vram_ptr[a * 4], attr = s->vram_ptr[a * 4 + 1];
     int fg = attr & 15, bg = (attr >> 4) & 7;
     uint8_t g = glyph(attr & 8 ? text_map_a_b[0] : text_map_a_b[1], ch, rs);
@@ -272,6 +282,39 @@ static void test_text_80x25(void)
     set_start(s, text_start);
     vga_update_display(s);
     CHECK_EQ(surface_mismatches(s, expect_text, 720, 400), 0);
+
+    /* Smooth scrolling (preset row scan 5) over a split screen (line
+     * compare 99: from line 100 on, the screen shows VRAM from 0). */
+    text_preset = 5;
+    text_lc = 99;
+    s->cr[0x08] = 5;
+    set_vde_lc(s, 400, text_lc);
+    vga_update_display(s);
+    CHECK_EQ(surface_mismatches(s, expect_text, 720, 400), 0);
+    text_preset = 0;
+    text_lc = 0x3ff;
+    teardown();
+}
+
+static void test_text_40x25(void)
+{
+    VGACommonState *s = setup();
+    if (!s) {
+        return;
+    }
+    text_mode(s, false);
+    s->sr[1] = 0x08; /* 9 dots, dot clock / 2 */
+    s->cr[0x01] = 39;
+    s->cr[0x13] = 20;
+    text_map_a_b[0] = text_map_a_b[1] = 0;
+    text_cw = 9;
+    text_cols = 40;
+    text_dup = 2;
+    text_start = 0;
+    vga_update_display(s);
+    CHECK_EQ(surface_mismatches(s, expect_text, 720, 400), 0);
+    text_cols = 80;
+    text_dup = 1;
     teardown();
 }
 
@@ -390,6 +433,27 @@ static void test_text_line_graphics(void)
     s->ar[0x10] &= ~0x04;
     vga_update_display(s);
     CHECK_EQ(cell_px(s, 0, 0, 8, 4), bg);
+
+    /* Monochrome emulation (AR10 bit 1): attribute 01h is underlined on
+     * the CR14 scanline, all 9 dots; 07h is not. */
+    for (int rs = 0; rs < 32; rs++) {
+        plane_put(s, 0x41 * 32 + rs, 2, 0x00);
+    }
+    s->ar[0x10] = 0x02;
+    s->cr[0x14] = 13;
+    plane_put(s, 2, 1, 0x01);
+    plane_put(s, 4, 0, 0x41);
+    plane_put(s, 4, 1, 0x07);
+    vga_update_display(s);
+    for (int dx = 0; dx < 9; dx++) {
+        CHECK_EQ(cell_px(s, 1, 0, dx, 13), ar_colour(s, 1));
+        CHECK_EQ(cell_px(s, 1, 0, dx, 12), ar_colour(s, 0));
+        CHECK_EQ(cell_px(s, 2, 0, dx, 13), ar_colour(s, 0));
+    }
+    /* Without it, no underline. */
+    s->ar[0x10] = 0x00;
+    vga_update_display(s);
+    CHECK_EQ(cell_px(s, 1, 0, 3, 13), ar_colour(s, 0));
     teardown();
 }
 
@@ -952,6 +1016,7 @@ int main(int argc, char **argv)
 {
     test_init(argc, argv);
     TEST_RUN(test_text_80x25);
+    TEST_RUN(test_text_40x25);
     TEST_RUN(test_text_8dot_maps);
     TEST_RUN(test_text_cursor_blink);
     TEST_RUN(test_text_line_graphics);
