@@ -207,7 +207,16 @@ bool vga_range_dirty(VGACommonState *s, const DirtyBitmapSnapshot *snap,
 static VGARenderCache *cache_get(VGACommonState *s)
 {
     if (!s->render_cache) {
-        s->render_cache = calloc(1, sizeof(*s->render_cache));
+        VGARenderCache *c = calloc(1, sizeof(*c));
+        if (!c) {
+            return NULL;
+        }
+        for (int b = 0; b < 256; b++) {
+            for (int k = 0; k < 8; k++) {
+                c->spread4[b] |= (uint32_t)((b >> (7 - k)) & 1) << (4 * k);
+            }
+        }
+        s->render_cache = c;
     }
     return s->render_cache;
 }
@@ -279,10 +288,23 @@ void vga_update_display(void *opaque)
     if (!cache_lines(c, g.height)) {
         return;
     }
-    /* VGA modes see only the first 256 KiB (vga-render.h). */
-    uint64_t span = g.mode == VGA_RMODE_VBE ? s->vram_size : VGA_PLANAR_BYTES;
+    /* VGA modes see only the first 256 KiB (vga-render.h), VBE modes the
+     * bytes from the first visible pixel to the last. */
+    uint64_t first = 0, span = VGA_PLANAR_BYTES;
+    if (g.mode == VGA_RMODE_VBE) {
+        first = MIN(g.vbe.start_addr, s->vram_size);
+        span = (uint64_t)(g.vbe.yres - 1) * g.vbe.line_offset +
+               (uint64_t)g.vbe.xres * ((g.vbe.bpp + 7) / 8);
+        span = MIN(span, s->vram_size - first);
+    }
     DirtyBitmapSnapshot *snap = memory_region_snapshot_and_clear_dirty(
-        &s->vram, 0, span, DIRTY_MEMORY_VGA);
+        &s->vram, first, span, DIRTY_MEMORY_VGA);
+    /* Idle graphics: no page dirty, so no line to look at one by one. */
+    bool any_dirty = vga_range_dirty(s, snap, first, span);
+    if (!full && !any_dirty && g.mode != VGA_RMODE_TEXT) {
+        dirty_bitmap_snapshot_free(snap);
+        return;
+    }
 
     switch (g.mode) {
     case VGA_RMODE_BLANK:
@@ -295,8 +317,7 @@ void vga_update_display(void *opaque)
         }
         break;
     case VGA_RMODE_TEXT:
-        vga_text_draw(s, c, &g, pal,
-                      vga_range_dirty(s, snap, 0, VGA_PLANAR_BYTES), full);
+        vga_text_draw(s, c, &g, pal, any_dirty, full);
         break;
     case VGA_RMODE_VBE:
         vga_vbe_draw(s, c, &g, pal, snap, full);

@@ -102,6 +102,9 @@ typedef struct VGARenderCache {
     uint8_t *row_changed;  /* per vrow */
     uint8_t *line_changed; /* per scanline */
     int lines_alloc, rows_alloc;
+    /* Planar decoding: bit 7 - k of a byte moved to bit 4k of a word, so
+     * four planes OR together into eight 4-bit pixels at once. */
+    uint32_t spread4[256];
 } VGARenderCache;
 
 /* vga-render.c */

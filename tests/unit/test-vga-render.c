@@ -58,9 +58,9 @@ static void counter_reset(void)
 
 static VgaRig rig;
 
-static VGACommonState *setup(void)
+static VGACommonState *setup_mb(uint32_t mb)
 {
-    if (!vga_rig_init(&rig, 16)) {
+    if (!vga_rig_init(&rig, mb)) {
         return NULL;
     }
     VGACommonState *s = rig.s;
@@ -77,6 +77,11 @@ static VGACommonState *setup(void)
     s->pel_mask = 0xff;
     s->ar_index = 0x20; /* palette address source: display on */
     return s;
+}
+
+static VGACommonState *setup(void)
+{
+    return setup_mb(16);
 }
 
 static void teardown(void)
@@ -959,9 +964,9 @@ static void test_vbe(void)
 /* ---- Hostile values -------------------------------------------------------
  */
 
-static void test_hostile(void)
+static void hostile(uint32_t mb)
 {
-    VGACommonState *s = setup();
+    VGACommonState *s = setup_mb(mb);
     if (!s) {
         return;
     }
@@ -1010,6 +1015,13 @@ static void test_hostile(void)
         CHECK(width(s) >= 1 && height(s) >= 1);
     }
     teardown();
+}
+
+/* The smallest VRAM (1 MiB) and the default. */
+static void test_hostile(void)
+{
+    hostile(1);
+    hostile(16);
 }
 
 int main(int argc, char **argv)
