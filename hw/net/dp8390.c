@@ -26,9 +26,9 @@
  *  - Frames from the host have no FCS and may be shorter than the 60
  *    bytes a wire carries; they are padded to 60 (the sending MAC would
  *    have) and stored without CRC, with a count of header + frame, as
- *    QEMU's NE2000 does; the next-page pointer still leaves room for the
- *    CRC, as drivers check it against the count.  Loopback frames keep the CRC
- * the chip appends.
+ *    QEMU's NE2000 does; the next-page pointer still leaves room for
+ *    the CRC, as drivers check it against the count.  Loopback frames
+ *    keep the CRC the chip appends.
  *  - Transmission completes at once: no collisions, no deferral, NCR 0.
  *  - DCR.LS is not consulted: TCR LB selects loopback by itself; all
  *    three loopback modes return the frame to the ring only.
