@@ -15,10 +15,12 @@ The command must open the monitor as  -monitor unix:SOCK,server,nowait
   -s LINE      type LINE and a carriage return on the serial console
   -S TEXT      wait until TEXT is on the VGA text screen (the 80x25 cells
                at 0xB8000, read with the monitor's xp, character bytes only)
-  -m CMD       run a monitor command; its output is kept for -M
-  -M REGEX     the last -m output must match REGEX (Python, re.M)
-  -c NAME=CMD  run a monitor command; the first 0x... number in its output
-               becomes ${NAME}, substituted in later -m/-c commands
+  -m CMD       run a monitor command; its output is kept for -M and -c
+  -M REGEX     the last -m output must match REGEX (Python, re.M); the
+               command is run again until it does or the timeout passes
+               (the guest may still be drawing)
+  -c NAME=REGEX  group 1 of REGEX in the last -m output becomes ${NAME}
+               in later -m commands; ${NAME+N} adds the number N
   -k           stop the command and finish
 
 Exit status 0 if every step succeeded, else 1 with a one-line reason on
@@ -165,10 +167,17 @@ def main(argv):
     timeout = 60.0
     mon = None
     last = ""
+    last_cmd = ""
     names = {}
 
+    def value(m):
+        v = int(names.get(m.group(1), "0"), 0)
+        if m.group(2):
+            v += int(m.group(2), 0)
+        return hex(v)
+
     def subst(s):
-        return re.sub(r"\$\{(\w+)\}", lambda m: names.get(m.group(1), ""), s)
+        return re.sub(r"\$\{(\w+)(?:\+(\w+))?\}", value, s)
 
     try:
         mon = Monitor(paths["--monitor"], time.monotonic() + 30)
@@ -204,22 +213,24 @@ def main(argv):
                         return fail("timeout after %gs waiting for %r on the "
                                     "VGA screen" % (timeout, val))
                     pump(0.5)
-            elif op in ("-m", "-c"):
-                if op == "-c":
-                    name, line = val.split("=", 1)
-                else:
-                    name, line = None, val
-                last = mon.cmd(subst(line))
-                if name:
-                    m = re.search(r"0x[0-9a-fA-F]+", last)
-                    if not m:
-                        return fail("no number in the output of %r: %r"
-                                    % (line, last[:200]))
-                    names[name] = m.group(0)
+            elif op == "-m":
+                last_cmd = subst(val)
+                last = mon.cmd(last_cmd)
+            elif op == "-c":
+                name, pat = val.split("=", 1)
+                m = re.search(pat, last, re.M)
+                if not m:
+                    return fail("%r not in the monitor output %r"
+                                % (pat, last[:300]))
+                names[name] = m.group(1)
             elif op == "-M":
-                if not re.search(val, last, re.M):
-                    return fail("monitor output does not match %r: %r"
-                                % (val, last[:300]))
+                deadline = time.monotonic() + timeout
+                while not re.search(val, last, re.M):
+                    if time.monotonic() >= deadline:
+                        return fail("monitor output of %r does not match "
+                                    "%r: %r" % (last_cmd, val, last[:300]))
+                    pump(0.5)
+                    last = mon.cmd(last_cmd)
             elif op == "-k":
                 break
         if paths["--screen-log"]:
