@@ -145,6 +145,9 @@ uint32_t vga_ioport_read(VGACommonState *s, uint32_t port)
     case 0x3c2:
         val = s->st00;
         break;
+    case 0x3c3: /* video subsystem enable: always on */
+        val = 0x01;
+        break;
     case 0x3c4:
         val = s->sr_index;
         break;
