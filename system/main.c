@@ -828,6 +828,25 @@ int main(int argc, char **argv)
         }
     }
 
+    /* -display curses owns the terminal: a chardev on stdio would take
+     * the keys from it (and scribble over its screen). */
+    if (display_uses_terminal()) {
+        const char *on_stdio = NULL;
+        for (int i = 0; i < o.nr_serial_specs; i++) {
+            if (strstr(o.serial_specs[i], "stdio")) {
+                on_stdio = "-serial";
+            }
+        }
+        if (o.monitor_spec && strstr(o.monitor_spec, "stdio")) {
+            on_stdio = "-monitor";
+        }
+        if (on_stdio) {
+            error_report("%s stdio: the terminal is used by -display curses",
+                         on_stdio);
+            exit(1);
+        }
+    }
+
     /* Serial ports, monitor: QEMU's defaults. */
     Chardev *mux = NULL;
     if (o.nr_serial_specs == 0) {
