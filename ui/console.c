@@ -210,8 +210,7 @@ void dpy_text_resize(Console *con, int cols, int rows)
         con->text = NULL;
     } else if (cols < 1 || rows < 1 || cols > 512 || rows > 512) {
         return;
-    } else if (cols != con->text_cols || rows != con->text_rows ||
-               !con->text) {
+    } else if (cols != con->text_cols || rows != con->text_rows || !con->text) {
         free(con->text);
         con->text = calloc((size_t)cols * rows, sizeof(ConsoleChar));
     }

@@ -12,13 +12,27 @@ static const struct {
     char ch;
     const char *key;
 } shifted[] = {
-    {'!', "1"},          {'@', "2"},           {'#', "3"},
-    {'$', "4"},          {'%', "5"},           {'^', "6"},
-    {'&', "7"},          {'*', "8"},           {'(', "9"},
-    {')', "0"},          {'_', "minus"},       {'+', "equal"},
-    {'{', "bracket_left"}, {'}', "bracket_right"}, {'|', "backslash"},
-    {':', "semicolon"},  {'"', "apostrophe"},  {'~', "grave_accent"},
-    {'<', "comma"},      {'>', "dot"},         {'?', "slash"},
+    {'!', "1"},
+    {'@', "2"},
+    {'#', "3"},
+    {'$', "4"},
+    {'%', "5"},
+    {'^', "6"},
+    {'&', "7"},
+    {'*', "8"},
+    {'(', "9"},
+    {')', "0"},
+    {'_', "minus"},
+    {'+', "equal"},
+    {'{', "bracket_left"},
+    {'}', "bracket_right"},
+    {'|', "backslash"},
+    {':', "semicolon"},
+    {'"', "apostrophe"},
+    {'~', "grave_accent"},
+    {'<', "comma"},
+    {'>', "dot"},
+    {'?', "slash"},
 };
 
 /* The same keys without Shift. */
@@ -26,10 +40,10 @@ static const struct {
     char ch;
     const char *key;
 } plain[] = {
-    {'-', "minus"},      {'=', "equal"},       {'[', "bracket_left"},
-    {']', "bracket_right"}, {'\\', "backslash"}, {';', "semicolon"},
-    {'\'', "apostrophe"}, {'`', "grave_accent"}, {',', "comma"},
-    {'.', "dot"},        {'/', "slash"},       {' ', "spc"},
+    {'-', "minus"},         {'=', "equal"},        {'[', "bracket_left"},
+    {']', "bracket_right"}, {'\\', "backslash"},   {';', "semicolon"},
+    {'\'', "apostrophe"},   {'`', "grave_accent"}, {',', "comma"},
+    {'.', "dot"},           {'/', "slash"},        {' ', "spc"},
 };
 
 bool curses_key_from_name(const char *name, bool shift, CursesKey *k)

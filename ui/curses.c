@@ -73,8 +73,8 @@ static void curses_init_colours(CursesDisplay *cd)
     }
 }
 
-static void attr_to_curses(const CursesDisplay *cd, uint8_t attr,
-                           attr_t *attrs, short *pair)
+static void attr_to_curses(const CursesDisplay *cd, uint8_t attr, attr_t *attrs,
+                           short *pair)
 {
     int fg = attr & 0x0f, bg = (attr >> 4) & 7;
     *attrs = attr & 0x80 ? A_BLINK : A_NORMAL;
@@ -145,15 +145,24 @@ static void curses_special_key(int ch)
         const char *name;
         bool shift;
     } keys[] = {
-        {KEY_UP, "up", false},         {KEY_DOWN, "down", false},
-        {KEY_LEFT, "left", false},     {KEY_RIGHT, "right", false},
-        {KEY_SLEFT, "left", true},     {KEY_SRIGHT, "right", true},
-        {KEY_HOME, "home", false},     {KEY_END, "end", false},
-        {KEY_SHOME, "home", true},     {KEY_SEND, "end", true},
-        {KEY_PPAGE, "pgup", false},    {KEY_NPAGE, "pgdn", false},
-        {KEY_IC, "insert", false},     {KEY_DC, "delete", false},
-        {KEY_BACKSPACE, "backspace", false}, {KEY_ENTER, "ret", false},
-        {KEY_BTAB, "tab", true},       {KEY_B2, "kp_5", false},
+        {KEY_UP, "up", false},
+        {KEY_DOWN, "down", false},
+        {KEY_LEFT, "left", false},
+        {KEY_RIGHT, "right", false},
+        {KEY_SLEFT, "left", true},
+        {KEY_SRIGHT, "right", true},
+        {KEY_HOME, "home", false},
+        {KEY_END, "end", false},
+        {KEY_SHOME, "home", true},
+        {KEY_SEND, "end", true},
+        {KEY_PPAGE, "pgup", false},
+        {KEY_NPAGE, "pgdn", false},
+        {KEY_IC, "insert", false},
+        {KEY_DC, "delete", false},
+        {KEY_BACKSPACE, "backspace", false},
+        {KEY_ENTER, "ret", false},
+        {KEY_BTAB, "tab", true},
+        {KEY_B2, "kp_5", false},
     };
     CursesKey k;
     char name[8];

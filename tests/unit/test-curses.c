@@ -234,7 +234,8 @@ static void test_curses_pty(void)
     /* 'g' makes the test device switch to a 640x480 graphics mode */
     size_t smark = t.screen->len;
     term_type(&t, "g");
-    term_wait(&t, t.screen, smark, "graphics mode 640x480: not shown in curses");
+    term_wait(&t, t.screen, smark,
+              "graphics mode 640x480: not shown in curses");
 
     /* C-a x quits; C-a itself reached no key */
     mark = t.keys->len;
