@@ -11,7 +11,8 @@
  */
 #include "ui/cp437.h"
 
-/* clang-format off: eight to a line, as the code page's charts */
+/* Eight to a line, as the code page's charts are laid out. */
+/* clang-format off */
 const uint16_t cp437_to_unicode[256] = {
     /* 00 */ 0x0020, 0x263A, 0x263B, 0x2665, 0x2666, 0x2663, 0x2660, 0x2022,
     /* 08 */ 0x25D8, 0x25CB, 0x25D9, 0x2642, 0x2640, 0x266A, 0x266B, 0x263C,
