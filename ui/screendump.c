@@ -144,8 +144,13 @@ static int write_png(DisplaySurface *s, DumpWriter *d, Error **errp)
  * give (mkstemp's 0600 would surprise whoever reads the dump). */
 static FILE *open_temp(const char *file, char **tmp_name)
 {
-    char *tmp = malloc(strlen(file) + 16);
-    sprintf(tmp, "%s.tmp-XXXXXX", file);
+    size_t n = strlen(file) + sizeof(".tmp-XXXXXX");
+    char *tmp = malloc(n);
+    if (!tmp) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    snprintf(tmp, n, "%s.tmp-XXXXXX", file);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         free(tmp);

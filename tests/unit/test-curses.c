@@ -76,6 +76,42 @@ static void test_ascii_keys(void)
     CHECK(!curses_key_from_ascii(0xe9, &k));
 }
 
+/* ---- dpy_text_resize(con, 0, 0): "no grid now" ---- */
+
+static int resizes;
+
+static void count_resize(DisplayChangeListener *dcl, int cols, int rows)
+{
+    resizes++;
+}
+
+static void test_text_grid_none(void)
+{
+    static const DisplayChangeListenerOps ops = {
+        .name = "counter", .dpy_text_resize = count_resize};
+    DisplayChangeListener dcl = {.ops = &ops};
+    Console *con = graphic_console_init("t", NULL, NULL);
+    int cols = -1, rows = -1;
+
+    register_displaychangelistener(&dcl);
+    dpy_text_resize(con, 80, 25);
+    CHECK(console_text(con, &cols, &rows) != NULL);
+    CHECK(cols == 80 && rows == 25);
+    dpy_text_resize(con, 0, 0);
+    CHECK(console_text(con, &cols, &rows) == NULL);
+    CHECK(cols == 0 && rows == 0);
+    CHECK_EQ(resizes, 2);
+    dpy_text_resize(con, 0, 0); /* said already: no second notice */
+    CHECK_EQ(resizes, 2);
+    dpy_text_resize(con, 0, 5); /* still refused */
+    CHECK_EQ(resizes, 2);
+    dpy_text_resize(con, 40, 25);
+    CHECK(console_text(con, &cols, &rows) != NULL && cols == 40);
+    CHECK_EQ(resizes, 3);
+    unregister_displaychangelistener(&dcl);
+    graphic_console_close(con);
+}
+
 #ifdef CONFIG_CURSES
 
 /* ---- the child: a console and the curses front end ---- */
@@ -271,6 +307,7 @@ int main(int argc, char **argv)
 {
     test_init(argc, argv);
     TEST_RUN(test_ascii_keys);
+    TEST_RUN(test_text_grid_none);
 #ifdef CONFIG_CURSES
     TEST_RUN(test_curses_pty);
 #else
