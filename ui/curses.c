@@ -44,6 +44,8 @@ typedef struct CursesDisplay {
     bool colours16;   /* the terminal has 16 colours: bright without bold */
     bool escape_ca;   /* C-a seen: the next key is a command */
     int gfx_w, gfx_h; /* the console surface (for the graphics note) */
+    int cursor_x, cursor_y; /* the guest's cursor, as dpy_text_cursor said */
+    bool cursor_visible;
 } CursesDisplay;
 
 /* One terminal, one curses display. */
@@ -121,17 +123,12 @@ static void curses_draw(CursesDisplay *cd)
     }
 }
 
-/* The cursor as the console last reported it (the grid's own is not
- * public: dpy_text_cursor gives it to us). */
-static int cursor_x, cursor_y;
-static bool cursor_visible;
-
 static void curses_place_cursor(CursesDisplay *cd)
 {
     int cols, rows;
-    if (console_text(cd->dcl.con, &cols, &rows) && cursor_visible &&
-        cursor_y < LINES && cursor_x < COLS) {
-        move(cursor_y, cursor_x);
+    if (console_text(cd->dcl.con, &cols, &rows) && cd->cursor_visible &&
+        cd->cursor_y < LINES && cd->cursor_x < COLS) {
+        move(cd->cursor_y, cd->cursor_x);
         curs_set(1);
     } else {
         curs_set(0);
@@ -250,9 +247,10 @@ static void curses_text_resize(DisplayChangeListener *dcl, int cols, int rows)
 static void curses_text_cursor(DisplayChangeListener *dcl, int x, int y,
                                bool visible)
 {
-    cursor_x = x;
-    cursor_y = y;
-    cursor_visible = visible;
+    CursesDisplay *cd = container_of(dcl, CursesDisplay, dcl);
+    cd->cursor_x = x;
+    cd->cursor_y = y;
+    cd->cursor_visible = visible;
 }
 
 static void curses_gfx_switch(DisplayChangeListener *dcl, DisplaySurface *s)
