@@ -270,12 +270,54 @@ static const DisplayChangeListenerOps curses_ops = {
     .dpy_text_cursor = curses_text_cursor,
 };
 
+/* While curses owns the terminal, messages emu prints on stderr (a
+ * warning, the reason it stops) would land on curses' screen and vanish
+ * with it at exit: they go to a temporary file instead and are printed on
+ * the restored terminal at exit. */
+static int saved_stderr = -1;
+static FILE *stderr_buffer;
+
+static void stderr_capture(void)
+{
+    if (!isatty(STDERR_FILENO) || !(stderr_buffer = tmpfile())) {
+        return;
+    }
+    fflush(stderr);
+    saved_stderr = dup(STDERR_FILENO);
+    if (saved_stderr < 0 || dup2(fileno(stderr_buffer), STDERR_FILENO) < 0) {
+        fclose(stderr_buffer);
+        stderr_buffer = NULL;
+    }
+}
+
+static void stderr_release(void)
+{
+    char buf[4096];
+    size_t n;
+
+    if (!stderr_buffer) {
+        return;
+    }
+    fflush(stderr);
+    dup2(saved_stderr, STDERR_FILENO);
+    close(saved_stderr);
+    rewind(stderr_buffer);
+    while ((n = fread(buf, 1, sizeof(buf), stderr_buffer)) > 0) {
+        if (write(STDERR_FILENO, buf, n) < 0) {
+            break;
+        }
+    }
+    fclose(stderr_buffer);
+    stderr_buffer = NULL;
+}
+
 static void curses_atexit(void)
 {
     /* endwin only: the terminal back as it was.  The SCREEN stays (the
      * process is ending; freeing it here raced with ncurses' own exit). */
     if (curses_display) {
         endwin();
+        stderr_release();
         curses_display = NULL;
     }
 }
@@ -311,6 +353,7 @@ static int curses_init(KeyValOpts *opts, Error **errp)
     }
     curses_display = &cd;
     atexit(curses_atexit);
+    stderr_capture();
     raw(); /* C-c, C-z and C-s are the guest's keys */
     noecho();
     nonl();
