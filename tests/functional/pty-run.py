@@ -11,6 +11,8 @@ order:
   -s TEXT    type TEXT (Python escapes: "\\x01x" is C-a x)
   -t SECS    timeout for each following wait (default 60)
   -x STATUS  wait for the command to exit with STATUS
+  -c SHELL   run a shell command and require status 0 (e.g. to talk to the
+             command's monitor socket once the screen shows something)
   -R         require that the terminal was given back (the output ends
              with the alternate screen switched off, ESC [ ? 1049 l)
 
@@ -26,6 +28,7 @@ import re
 import select
 import signal
 import struct
+import subprocess
 import sys
 import termios
 import fcntl
@@ -45,7 +48,7 @@ def main(argv):
     i = 0
     while i < len(opts):
         o = opts[i]
-        if o in ("--log", "-e", "-s", "-t", "-x"):
+        if o in ("--log", "-e", "-s", "-t", "-x", "-c"):
             if o == "--log":
                 log = opts[i + 1]
             else:
@@ -133,6 +136,10 @@ def main(argv):
                 code = os.waitstatus_to_exitcode(status)
                 if code != int(arg):
                     rc = fail("exit status %d, want %s" % (code, arg))
+                    break
+            elif op == "-c":
+                if subprocess.run(arg, shell=True).returncode != 0:
+                    rc = fail("command failed: %s" % arg)
                     break
             elif op == "-R":
                 if b"\x1b[?1049l" not in raw[-200:]:

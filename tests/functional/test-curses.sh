@@ -51,4 +51,38 @@ else
     echo "FAIL test-curses ($accel): $(tail -n 1 "$logdir/curses.err") (log: $log)"
     failed=$((failed + 1))
 fi
+# The keyboard both ways: Esc typed in the terminal, and the monitor's
+# "sendkey esc", each open SeaBIOS's boot menu.
+if python3 "$here/pty-run.py" --log "$log" -t "$CURSES_TIMEOUT" \
+        -e 'Press ESC for boot menu' -s '\x1b' -e 'Select boot device' \
+        -s '\x01x' -x 0 -R -- \
+        "$EMU" -accel $accel -display curses -rtc "$EMU_TEST_RTC" \
+        -boot menu=on,splash-time=20000 2>"$logdir/curses.err"; then
+    echo "PASS test-curses ($accel): Esc typed in the terminal opened SeaBIOS's boot menu"
+    passed=$((passed + 1))
+else
+    echo "FAIL test-curses ($accel) Esc: $(tail -n 1 "$logdir/curses.err") (log: $log)"
+    failed=$((failed + 1))
+fi
+sock=$logdir/curses-mon.sock
+rm -f "$sock"
+send_esc="python3 -c 'import socket,sys,time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b\"sendkey esc\\n\")
+time.sleep(0.5)
+s.close()' $sock"
+if python3 "$here/pty-run.py" --log "$log" -t "$CURSES_TIMEOUT" \
+        -e 'Press ESC for boot menu' -c "$send_esc" \
+        -e 'Select boot device' -s '\x01x' -x 0 -R -- \
+        "$EMU" -accel $accel -display curses -rtc "$EMU_TEST_RTC" \
+        -boot menu=on,splash-time=20000 \
+        -monitor "unix:$sock,server,nowait" 2>"$logdir/curses.err"; then
+    echo "PASS test-curses ($accel): the monitor's sendkey esc opened SeaBIOS's boot menu"
+    passed=$((passed + 1))
+else
+    echo "FAIL test-curses ($accel) sendkey: $(tail -n 1 "$logdir/curses.err") (log: $log)"
+    failed=$((failed + 1))
+fi
+rm -f "$sock"
 finish "nothing ran"
