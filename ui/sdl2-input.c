@@ -206,8 +206,8 @@ int sdl2_parse_grab_mod(SDL2Display *s, const char *spec, Error **errp)
         }
     }
     error_setg(errp,
-               "-display sdl: grab-mod=%s: expected lshift-lctrl-lalt or "
-               "rctrl",
+               "grab-mod=%s: expected lctrl-lalt (the default), "
+               "lshift-lctrl-lalt or rctrl",
                spec);
     return -1;
 }

@@ -143,16 +143,9 @@ static Uint32 sdl2_texture_format(pixman_format_code_t f)
         return SDL_PIXELFORMAT_RGBX8888;
     case PIXMAN_r8g8b8a8:
         return SDL_PIXELFORMAT_RGBA8888;
-    case PIXMAN_r5g6b5:
-        return SDL_PIXELFORMAT_RGB565;
-    case PIXMAN_b5g6r5:
-        return SDL_PIXELFORMAT_BGR565;
-    case PIXMAN_x1r5g5b5:
-        return SDL_PIXELFORMAT_RGB555;
-    case PIXMAN_a1r5g5b5:
-        return SDL_PIXELFORMAT_ARGB1555;
-    case PIXMAN_x1b5g5r5:
-        return SDL_PIXELFORMAT_BGR555;
+        /* 15/16 bpp go through the shadow: SDL widens 5/6-bit channels
+         * differently from pixman (0x3f -> 0xfe in its blitters), and the
+         * window must show what screendump writes. */
 #if SDL_BYTEORDER == SDL_LIL_ENDIAN
     /* 24 bpp: pixman's r8g8b8 is 0xRRGGBB stored little-endian, bytes
      * B, G, R; SDL's 24-bit formats are named by byte order. */
@@ -368,6 +361,7 @@ static int sdl2_parse_opts(SDL2Display *s, KeyValOpts *opts, Error **errp)
         keyval_get_bool(opts, "full-screen", &s->full_screen, errp) < 0 ||
         keyval_get_bool(opts, "window-close", &s->window_close, errp) < 0 ||
         keyval_get_bool(opts, "show-cursor", &s->show_cursor, errp) < 0) {
+        error_prepend(errp, "-display sdl: ");
         return -1;
     }
     const char *name = current_machine ? current_machine->opts.name : NULL;
@@ -394,12 +388,21 @@ SDL2Display *sdl2_display_open(KeyValOpts *opts, Error **errp)
     /* emu handles SIGINT/SIGTERM itself; the grab takes the keyboard too,
      * so that Alt-Tab and the like reach the guest. */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    /* Without a choice of the user's, the window system that available()
+     * saw: SDL would otherwise go on to other drivers (KMS/DRM on the
+     * console, as root) when the X server named by $DISPLAY is gone. */
+    if (!getenv("SDL_VIDEODRIVER")) {
+        const char *x = getenv("DISPLAY");
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, x && *x ? "x11" : "wayland");
+    }
     SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     SDL_SetHint(SDL_HINT_ALLOW_ALT_TAB_WHILE_GRABBED, "0");
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) < 0) {
-        error_setg(errp, "-display sdl: cannot open a window: %s",
-                   SDL_GetError());
+        const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+        error_setg(errp, "-display sdl: cannot open a window (%s=%s): %s",
+                   x && *x ? "DISPLAY" : "WAYLAND_DISPLAY",
+                   x && *x ? x : (wl ? wl : ""), SDL_GetError());
         free(s);
         return NULL;
     }
