@@ -156,6 +156,23 @@ else
     fail "the typed command never ran in the guest (see $serial)"
 fi
 
+# Every printable key of the US board, plain and shifted: a line typed
+# into cat must come back unchanged on the serial port.
+keys='KEYS: the quick brown fox jumps over the lazy dog 1234567890 -=[]\;'"'"',./` THE QUICK BROWN FOX JUMPS OVER THE LAZY DOG ~!@#$%^&*()_+{}|:"<>?'
+if [ $typed = yes ]; then
+    xdotool type --delay 20 'cat >/dev/ttyS0'
+    xdotool key Return
+    sleep 1
+    xdotool type --delay 20 "$keys"
+    xdotool key Return ctrl+d
+    line_back() { tr -d '\r' <"$serial" | grep -qxF "$keys"; }
+    if wait_for 10 line_back; then
+        pass "every printable key, plain and shifted, types its character"
+    else
+        fail "typed line differs: $(grep -a '^KEYS' "$serial" | head -n 1)"
+    fi
+fi
+
 # The grab: Ctrl-Alt-G takes it and the title says how to leave; again
 # releases; a click in the window takes it too.
 title() { xdotool getwindowname "$win"; }
