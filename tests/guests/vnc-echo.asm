@@ -5,8 +5,8 @@
 ; tests/guests/run.sh leaves it alone): it runs until killed.
 ;
 ; Set-up as a BIOS leaves it: keyboard and mouse ports enabled, the 8042
-; translating set 2 to set 1, interrupts off (polled), mouse data
-; reporting on (0xD4 0xF4).  Output: "READY", then one line per byte,
+; translating set 2 to set 1, interrupts off (polled); the mouse in
+; IntelliMouse mode (a wheel byte) with data reporting on.  Output: "READY", then one line per byte,
 ; "K xx" from the keyboard and "M xx" from the mouse (status bit 5).
 
 %define GUEST_NAME "vnc-echo"
@@ -43,6 +43,19 @@ kbc_flush:
         jmp     kbc_flush
 .done:  ret
 
+; mouse_cmd: AL = byte for the mouse (0xD4 first); waits for its ACK.
+mouse_cmd:
+        push    ax
+        mov     al, 0xD4
+        call    kbc_cmd
+        pop     ax
+        call    kbc_data
+.ack:   in      al, 0x64
+        test    al, 0x01
+        jz      .ack
+        in      al, 0x60
+        ret
+
 main:
         mov     al, 0xAD                ; keyboard off while we set up
         call    kbc_cmd
@@ -57,14 +70,22 @@ main:
         call    kbc_cmd
         mov     al, 0xA8
         call    kbc_cmd
-        mov     al, 0xD4                ; next byte to the mouse:
-        call    kbc_cmd
+        ; The IntelliMouse knock (sample rates 200, 100, 80): 4-byte
+        ; packets whose last byte is the wheel.
+        mov     al, 0xF3
+        call    mouse_cmd
+        mov     al, 200
+        call    mouse_cmd
+        mov     al, 0xF3
+        call    mouse_cmd
+        mov     al, 100
+        call    mouse_cmd
+        mov     al, 0xF3
+        call    mouse_cmd
+        mov     al, 80
+        call    mouse_cmd
         mov     al, 0xF4                ; enable data reporting
-        call    kbc_data
-.ack:   in      al, 0x64                ; its ACK (0xFA)
-        test    al, 0x01
-        jz      .ack
-        in      al, 0x60
+        call    mouse_cmd
         PRINTLN "READY"
 
 .poll:  in      al, 0x64

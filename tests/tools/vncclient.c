@@ -48,9 +48,18 @@ static char *get_password(rfbClient *cl)
     return strdup(password ? password : "");
 }
 
+/* A FramebufferUpdate may carry only pseudo-rectangles (a new size):
+ * the picture is complete once the pixels of the area asked for came. */
+static long area_wanted, area_got;
+
+static void got_rect(rfbClient *cl, int x, int y, int w, int h)
+{
+    area_got += (long)w * h;
+}
+
 static void frame_finished(rfbClient *cl)
 {
-    frame_done = true;
+    frame_done = area_got >= area_wanted;
 }
 
 /* libvncclient's chatter goes away; errors stay on stderr. */
@@ -65,15 +74,13 @@ static double now_s(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Ask for a whole screen and wait until it has arrived. */
-static bool fetch_frame(rfbClient *cl)
+/* Wait for the pixels of the area asked for (after a request). */
+static bool wait_frame(rfbClient *cl, long area)
 {
     double end = now_s() + timeout_s;
     frame_done = false;
-    if (!SendFramebufferUpdateRequest(cl, 0, 0, cl->width, cl->height,
-                                      FALSE)) {
-        return false;
-    }
+    area_wanted = area;
+    area_got = 0;
     while (!frame_done) {
         int r = WaitForMessage(cl, 100000);
         if (r < 0) {
@@ -89,6 +96,20 @@ static bool fetch_frame(rfbClient *cl)
         }
     }
     return true;
+}
+
+/* Ask for (part of) the screen and wait until it has arrived.  The server
+ * handles messages in order, so this is also a round trip: what we sent
+ * before has been acted on. */
+static bool fetch_rect(rfbClient *cl, int w, int h)
+{
+    return SendFramebufferUpdateRequest(cl, 0, 0, w, h, FALSE) &&
+           wait_frame(cl, (long)w * h);
+}
+
+static bool fetch_frame(rfbClient *cl)
+{
+    return fetch_rect(cl, cl->width, cl->height);
 }
 
 static void pixel_rgb(rfbClient *cl, int x, int y, uint8_t rgb[3])
@@ -326,6 +347,7 @@ int main(int argc, char **argv)
     rfbClient *cl = rfbGetClient(8, 3, 4);
     cl->GetPassword = get_password;
     cl->FinishedFrameBufferUpdate = frame_finished;
+    cl->GotFrameBufferUpdate = got_rect;
     cl->canHandleNewFBSize = TRUE;
     cl->connectTimeout = (unsigned)timeout_s;
     if (server[0] == '/' || server[0] == '.') {
@@ -355,14 +377,9 @@ int main(int argc, char **argv)
         return 2;
     }
     /* rfbInitClient asked for the whole screen: take it. */
-    frame_done = false;
-    double end = now_s() + timeout_s;
-    while (!frame_done && now_s() < end) {
-        int r = WaitForMessage(cl, 100000);
-        if (r < 0 || (r > 0 && !HandleRFBServerMessage(cl))) {
-            fprintf(stderr, "vncclient: %s: connection lost\n", server);
-            return 1;
-        }
+    if (!wait_frame(cl, (long)cl->width * cl->height)) {
+        fprintf(stderr, "vncclient: %s: no first screen\n", server);
+        return 1;
     }
 
     int status = 0;
@@ -411,6 +428,12 @@ int main(int argc, char **argv)
             fprintf(stderr, "vncclient: %s failed\n", cmd);
             status = 1;
         }
+    }
+    /* Leave only once the server has handled our events: closing with
+     * its update in flight would make it drop what it had not read. */
+    if (!status && !fetch_rect(cl, 1, 1)) {
+        fprintf(stderr, "vncclient: %s: no answer at the end\n", server);
+        status = 1;
     }
     fflush(stdout);
     rfbClientCleanup(cl);
