@@ -84,6 +84,8 @@ $(BUILD)/tests/vncclient: tests/tools/vncclient.c
 	$(quiet) "  CCLD    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $$(pkg-config --libs libvncclient) $(SAN_FLAGS)
 tests: $(BUILD)/tests/vncclient
+# test-vnc runs a libvncclient viewer against the server in-process.
+$(BUILD)/tests/test-vnc: LDLIBS += $$(pkg-config --libs libvncclient)
 endif
 
 # The differential tester's native side: a 64-bit program that runs the

@@ -4,8 +4,10 @@
  * handling only in part: it is the client half of the same project, so
  * the functional tests also compare the picture with screendump).
  *
- *   vncclient [-p PASSWORD] [-t SECONDS] SERVER COMMAND...
+ *   vncclient [-p PASSWORD] [-t SECONDS] [-e ENCODINGS] SERVER COMMAND...
  *
+ * -e: the encodings to offer, in libvncclient's words ("raw", "zrle",
+ * "tight copyrect"...; default: all it has, tight without JPEG).
  * SERVER is HOST:PORT, [V6ADDR]:PORT or the path of a unix socket.
  * Commands run in order:
  *   size                 print "WIDTHxHEIGHT"
@@ -38,6 +40,7 @@
 #include <time.h>
 
 static const char *password;
+static const char *encodings;
 static bool password_asked;
 static bool frame_done;
 static double timeout_s = 20;
@@ -82,7 +85,9 @@ static bool wait_frame(rfbClient *cl, long area)
     area_wanted = area;
     area_got = 0;
     while (!frame_done) {
-        int r = WaitForMessage(cl, 100000);
+        /* WaitForMessage() looks at the socket only: a message already
+         * in libvncclient's buffer would wait for the next one. */
+        int r = cl->buffered ? 1 : WaitForMessage(cl, 100000);
         if (r < 0) {
             return false;
         }
@@ -318,7 +323,8 @@ static bool type_text(rfbClient *cl, const char *text)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: vncclient [-p PASSWORD] [-t SECONDS] SERVER "
+    fprintf(stderr, "usage: vncclient [-p PASSWORD] [-t SECONDS] [-e ENCODINGS] "
+                    "SERVER "
                     "COMMAND...\n");
     return 1;
 }
@@ -332,6 +338,8 @@ int main(int argc, char **argv)
         }
         if (!strcmp(argv[i], "-p")) {
             password = argv[i + 1];
+        } else if (!strcmp(argv[i], "-e")) {
+            encodings = argv[i + 1];
         } else if (!strcmp(argv[i], "-t")) {
             timeout_s = atof(argv[i + 1]);
         } else {
@@ -349,6 +357,12 @@ int main(int argc, char **argv)
     cl->FinishedFrameBufferUpdate = frame_finished;
     cl->GotFrameBufferUpdate = got_rect;
     cl->canHandleNewFBSize = TRUE;
+    /* Pixels must arrive exactly: tight without its JPEG mode, or the
+     * encodings -e names ("raw", "zrle copyrect"...). */
+    cl->appData.enableJPEG = FALSE;
+    if (encodings) {
+        cl->appData.encodingsString = encodings;
+    }
     cl->connectTimeout = (unsigned)timeout_s;
     if (server[0] == '/' || server[0] == '.') {
         cl->serverHost = strdup(server); /* a unix socket */
