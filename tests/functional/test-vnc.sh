@@ -8,7 +8,8 @@
 #     IntelliMouse byte; keys and buttons held when the client leaves are
 #     released;
 #   - 127.0.0.1:N (5900+N free, chosen at run time): the client connects
-#     and gets the whole screen;
+#     and gets the whole screen; websocket=PORT answers a WebSocket
+#     upgrade (as noVNC sends it) with the RFB greeting;
 #   - password=on: refused before set_password, refused with a wrong
 #     password, accepted with the right one;
 #   - the screen the client receives equals `screendump` pixel for pixel
@@ -203,12 +204,46 @@ if [ "$port" -lt 5900 ]; then
     port=$((port + 5900))
 fi
 disp=$((port - 5900))
-if start "127.0.0.1:$disp"; then
+wsport=$(python3 "$here/net-helper.py" port)
+if start "127.0.0.1:$disp,websocket=$wsport"; then
     out=$("$client" -t "$t" "127.0.0.1:$port" size type x 2>&1)
     if [ "$out" = "640x480" ] && wait_serial '^K ad'; then
         pass "tcp 127.0.0.1:$disp (port $port)"
     else
         fail "tcp 127.0.0.1:$disp (port $port)" "client said '$out'"
+    fi
+    # The WebSocket port (what noVNC speaks): the upgrade is accepted
+    # with the right Sec-WebSocket-Accept, and the first binary frame is
+    # the server's RFB version.
+    out=$(python3 - "$wsport" "$t" 2>&1 <<'EOF'
+import base64, hashlib, os, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])),
+                             timeout=float(sys.argv[2]))
+key = base64.b64encode(os.urandom(16)).decode()
+s.sendall(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+           "Origin: http://127.0.0.1\r\nUpgrade: websocket\r\n"
+           "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+           "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary"
+           "\r\n\r\n" % key).encode())
+data = b""
+while b"\r\n\r\n" not in data or len(data.split(b"\r\n\r\n", 1)[1]) < 14:
+    d = s.recv(4096)
+    if not d:
+        break
+    data += d
+head, _, body = data.partition(b"\r\n\r\n")
+accept = base64.b64encode(hashlib.sha1(
+    (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
+ok = (head.startswith(b"HTTP/1.1 101") and
+      b"Sec-WebSocket-Accept: " + accept in head and
+      body[:2] == b"\x82\x0c" and body[2:14] == b"RFB 003.008\n")
+print("ok" if ok else "bad reply: %r" % data[:300])
+EOF
+)
+    if [ "$out" = ok ]; then
+        pass "websocket=$wsport: upgrade and RFB greeting"
+    else
+        fail "websocket=$wsport" "$out"
     fi
     stop
 else
