@@ -8,9 +8,9 @@
 
 #include "emu/common.h"
 
-#define VNC_BASE_PORT      5900 /* RFB: display N listens on 5900 + N */
-#define VNC_WS_BASE_PORT   5700 /* websocket=on: 5700 + N, as QEMU */
-#define VNC_PASSWORD_MAX   8    /* VNC authentication keys DES with 8 bytes */
+#define VNC_BASE_PORT    5900 /* RFB: display N listens on 5900 + N */
+#define VNC_WS_BASE_PORT 5700 /* websocket=on: 5700 + N, as QEMU */
+#define VNC_PASSWORD_MAX 8    /* VNC authentication keys DES with 8 bytes */
 
 typedef enum { VNC_LISTEN_TCP, VNC_LISTEN_UNIX } VncListenKind;
 

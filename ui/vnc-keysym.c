@@ -15,6 +15,8 @@
 #include <linux/input-event-codes.h>
 #include <rfb/keysym.h>
 
+/* Pairs, several to a line, grouped by what the keys are. */
+/* clang-format off */
 static const VncKeysymMap keysym_map[] = {
     /* Letters, either case. */
     {XK_a, KEY_A}, {XK_b, KEY_B}, {XK_c, KEY_C}, {XK_d, KEY_D},
@@ -122,6 +124,7 @@ static const VncKeysymMap keysym_map[] = {
     {XK_KP_Enter, KEY_KPENTER},
     {XK_KP_Equal, KEY_KPEQUAL},
 };
+/* clang-format on */
 
 int vnc_keysym_to_key(uint32_t keysym)
 {

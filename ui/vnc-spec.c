@@ -41,8 +41,10 @@ static int parse_address(const char *spec, const char *addr, size_t len,
             return -1;
         }
         if (plen >= sizeof(out->path)) {
-            error_setg(errp, "-vnc %s: unix socket path is too long "
-                       "(at most %zu bytes)", spec, sizeof(out->path) - 1);
+            error_setg(errp,
+                       "-vnc %s: unix socket path is too long "
+                       "(at most %zu bytes)",
+                       spec, sizeof(out->path) - 1);
             return -1;
         }
         out->kind = VNC_LISTEN_UNIX;
@@ -61,15 +63,16 @@ static int parse_address(const char *spec, const char *addr, size_t len,
     /* An IPv6 literal is bracketed so that its colons are not the last. */
     if (hlen && host[0] == '[') {
         if (hlen < 3 || host[hlen - 1] != ']') {
-            error_setg(errp, "-vnc %s: bad IPv6 address (use [ADDR]:N)",
-                       spec);
+            error_setg(errp, "-vnc %s: bad IPv6 address (use [ADDR]:N)", spec);
             return -1;
         }
         host++;
         hlen -= 2;
     } else if (memchr(host, ':', hlen)) {
-        error_setg(errp, "-vnc %s: an IPv6 address needs brackets: "
-                   "[ADDR]:N", spec);
+        error_setg(errp,
+                   "-vnc %s: an IPv6 address needs brackets: "
+                   "[ADDR]:N",
+                   spec);
         return -1;
     }
     if (hlen >= sizeof(out->host)) {
@@ -83,11 +86,13 @@ static int parse_address(const char *spec, const char *addr, size_t len,
             return -1;
         }
     }
-    long n = parse_uint(colon + 1, len - (colon + 1 - addr),
-                        65535 - VNC_BASE_PORT);
+    long n =
+        parse_uint(colon + 1, len - (colon + 1 - addr), 65535 - VNC_BASE_PORT);
     if (n < 0) {
-        error_setg(errp, "-vnc %s: the display number must be 0..%d "
-                   "(TCP port 5900+N)", spec, 65535 - VNC_BASE_PORT);
+        error_setg(errp,
+                   "-vnc %s: the display number must be 0..%d "
+                   "(TCP port 5900+N)",
+                   spec, 65535 - VNC_BASE_PORT);
         return -1;
     }
     out->kind = VNC_LISTEN_TCP;
@@ -118,8 +123,10 @@ static int parse_options(const char *spec, const char *opts, VncSpec *out,
     const char *ws = keyval_get(&kv, "websocket");
     if (ws) {
         if (out->kind != VNC_LISTEN_TCP) {
-            error_setg(errp, "-vnc %s: websocket= needs a TCP display "
-                       "(:N or HOST:N)", spec);
+            error_setg(errp,
+                       "-vnc %s: websocket= needs a TCP display "
+                       "(:N or HOST:N)",
+                       spec);
             goto out;
         }
         if (!strcmp(ws, "on")) {
@@ -128,13 +135,17 @@ static int parse_options(const char *spec, const char *opts, VncSpec *out,
         } else if (strcmp(ws, "off")) {
             long p = parse_uint(ws, strlen(ws), 65535);
             if (p < 1) {
-                error_setg(errp, "-vnc %s: websocket= takes on, off or a "
-                           "TCP port 1..65535", spec);
+                error_setg(errp,
+                           "-vnc %s: websocket= takes on, off or a "
+                           "TCP port 1..65535",
+                           spec);
                 goto out;
             }
             if (p == out->port) {
-                error_setg(errp, "-vnc %s: websocket port %ld is the RFB "
-                           "port itself", spec, p);
+                error_setg(errp,
+                           "-vnc %s: websocket port %ld is the RFB "
+                           "port itself",
+                           spec, p);
                 goto out;
             }
             out->ws_port = (int)p;
@@ -142,8 +153,10 @@ static int parse_options(const char *spec, const char *opts, VncSpec *out,
     }
     const char *unused = keyval_unused(&kv);
     if (unused) {
-        error_setg(errp, "-vnc %s: unknown option '%s' (known: password, "
-                   "websocket)", spec, unused);
+        error_setg(errp,
+                   "-vnc %s: unknown option '%s' (known: password, "
+                   "websocket)",
+                   spec, unused);
         goto out;
     }
     ret = 0;
@@ -157,15 +170,17 @@ int vnc_spec_parse(const char *spec, VncSpec *out, Error **errp)
     memset(out, 0, sizeof(*out));
     size_t len = strcspn(spec, ",");
     if (len == 0) {
-        error_setg(errp, "-vnc %s: a display (:N, HOST:N or unix:PATH) "
-                   "is needed", spec);
+        error_setg(errp,
+                   "-vnc %s: a display (:N, HOST:N or unix:PATH) "
+                   "is needed",
+                   spec);
         return -1;
     }
     if (parse_address(spec, spec, len, out, errp) < 0) {
         return -1;
     }
-    if (spec[len] == ',' && parse_options(spec, spec + len + 1, out,
-                                          errp) < 0) {
+    if (spec[len] == ',' &&
+        parse_options(spec, spec + len + 1, out, errp) < 0) {
         return -1;
     }
     return 0;

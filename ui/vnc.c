@@ -441,8 +441,7 @@ static int vnc_cmd_set_password(FILE *out, const char *args)
         return -1;
     }
     if (strlen(pass) > VNC_PASSWORD_MAX) {
-        fprintf(out,
-                "set_password: VNC passwords have at most %d characters\n",
+        fprintf(out, "set_password: VNC passwords have at most %d characters\n",
                 VNC_PASSWORD_MAX);
         return -1;
     }

@@ -66,9 +66,7 @@ static void frame_finished(rfbClient *cl)
 }
 
 /* libvncclient's chatter goes away; errors stay on stderr. */
-static void quiet_log(const char *fmt, ...)
-{
-}
+static void quiet_log(const char *fmt, ...) {}
 
 static double now_s(void)
 {
@@ -261,19 +259,32 @@ static const struct {
     const char *name;
     uint32_t keysym;
 } key_names[] = {
-    {"Return", XK_Return},       {"Escape", XK_Escape},
-    {"Tab", XK_Tab},             {"BackSpace", XK_BackSpace},
-    {"space", XK_space},         {"Delete", XK_Delete},
-    {"Shift_L", XK_Shift_L},     {"Shift_R", XK_Shift_R},
-    {"Control_L", XK_Control_L}, {"Control_R", XK_Control_R},
-    {"Alt_L", XK_Alt_L},         {"Alt_R", XK_Alt_R},
-    {"Super_L", XK_Super_L},     {"Menu", XK_Menu},
-    {"Print", XK_Print},         {"Pause", XK_Pause},
-    {"Up", XK_Up},               {"Down", XK_Down},
-    {"Left", XK_Left},           {"Right", XK_Right},
-    {"Home", XK_Home},           {"End", XK_End},
-    {"KP_Enter", XK_KP_Enter},   {"KP_Add", XK_KP_Add},
-    {"Caps_Lock", XK_Caps_Lock}, {"Num_Lock", XK_Num_Lock},
+    {"Return", XK_Return},
+    {"Escape", XK_Escape},
+    {"Tab", XK_Tab},
+    {"BackSpace", XK_BackSpace},
+    {"space", XK_space},
+    {"Delete", XK_Delete},
+    {"Shift_L", XK_Shift_L},
+    {"Shift_R", XK_Shift_R},
+    {"Control_L", XK_Control_L},
+    {"Control_R", XK_Control_R},
+    {"Alt_L", XK_Alt_L},
+    {"Alt_R", XK_Alt_R},
+    {"Super_L", XK_Super_L},
+    {"Menu", XK_Menu},
+    {"Print", XK_Print},
+    {"Pause", XK_Pause},
+    {"Up", XK_Up},
+    {"Down", XK_Down},
+    {"Left", XK_Left},
+    {"Right", XK_Right},
+    {"Home", XK_Home},
+    {"End", XK_End},
+    {"KP_Enter", XK_KP_Enter},
+    {"KP_Add", XK_KP_Add},
+    {"Caps_Lock", XK_Caps_Lock},
+    {"Num_Lock", XK_Num_Lock},
 };
 
 static long parse_keysym(const char *s)
@@ -323,9 +334,10 @@ static bool type_text(rfbClient *cl, const char *text)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: vncclient [-p PASSWORD] [-t SECONDS] [-e ENCODINGS] "
-                    "SERVER "
-                    "COMMAND...\n");
+    fprintf(stderr,
+            "usage: vncclient [-p PASSWORD] [-t SECONDS] [-e ENCODINGS] "
+            "SERVER "
+            "COMMAND...\n");
     return 1;
 }
 
@@ -383,8 +395,8 @@ int main(int argc, char **argv)
     /* rfbInitClient frees cl when it fails. */
     if (!rfbInitClient(cl, NULL, NULL)) {
         if (password_asked) {
-            fprintf(stderr, "vncclient: %s: authentication refused%s\n",
-                    server, password ? "" : " (no password given)");
+            fprintf(stderr, "vncclient: %s: authentication refused%s\n", server,
+                    password ? "" : " (no password given)");
             return 3;
         }
         fprintf(stderr, "vncclient: %s: cannot connect\n", server);

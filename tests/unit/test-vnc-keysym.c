@@ -17,21 +17,32 @@
 /* The keys of a US 104-key board (the 105th, KEY_102ND, has no symbol
  * of its own on a US layout, so no keysym reaches it). */
 static const int board_keys[] = {
-    KEY_ESC, KEY_F1, KEY_F2, KEY_F3, KEY_F4, KEY_F5, KEY_F6, KEY_F7, KEY_F8,
-    KEY_F9, KEY_F10, KEY_F11, KEY_F12, KEY_SYSRQ, KEY_SCROLLLOCK, KEY_PAUSE,
-    KEY_GRAVE, KEY_1, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8, KEY_9,
-    KEY_0, KEY_MINUS, KEY_EQUAL, KEY_BACKSPACE, KEY_TAB, KEY_Q, KEY_W, KEY_E,
-    KEY_R, KEY_T, KEY_Y, KEY_U, KEY_I, KEY_O, KEY_P, KEY_LEFTBRACE,
-    KEY_RIGHTBRACE, KEY_BACKSLASH, KEY_CAPSLOCK, KEY_A, KEY_S, KEY_D, KEY_F,
-    KEY_G, KEY_H, KEY_J, KEY_K, KEY_L, KEY_SEMICOLON, KEY_APOSTROPHE,
-    KEY_ENTER, KEY_LEFTSHIFT, KEY_Z, KEY_X, KEY_C, KEY_V, KEY_B, KEY_N,
-    KEY_M, KEY_COMMA, KEY_DOT, KEY_SLASH, KEY_RIGHTSHIFT, KEY_LEFTCTRL,
-    KEY_LEFTMETA, KEY_LEFTALT, KEY_SPACE, KEY_RIGHTALT, KEY_RIGHTMETA,
-    KEY_COMPOSE, KEY_RIGHTCTRL, KEY_INSERT, KEY_HOME, KEY_PAGEUP, KEY_DELETE,
-    KEY_END, KEY_PAGEDOWN, KEY_UP, KEY_LEFT, KEY_DOWN, KEY_RIGHT,
-    KEY_NUMLOCK, KEY_KPSLASH, KEY_KPASTERISK, KEY_KPMINUS, KEY_KP7, KEY_KP8,
-    KEY_KP9, KEY_KPPLUS, KEY_KP4, KEY_KP5, KEY_KP6, KEY_KP1, KEY_KP2,
-    KEY_KP3, KEY_KPENTER, KEY_KP0, KEY_KPDOT,
+    KEY_ESC,        KEY_F1,         KEY_F2,         KEY_F3,
+    KEY_F4,         KEY_F5,         KEY_F6,         KEY_F7,
+    KEY_F8,         KEY_F9,         KEY_F10,        KEY_F11,
+    KEY_F12,        KEY_SYSRQ,      KEY_SCROLLLOCK, KEY_PAUSE,
+    KEY_GRAVE,      KEY_1,          KEY_2,          KEY_3,
+    KEY_4,          KEY_5,          KEY_6,          KEY_7,
+    KEY_8,          KEY_9,          KEY_0,          KEY_MINUS,
+    KEY_EQUAL,      KEY_BACKSPACE,  KEY_TAB,        KEY_Q,
+    KEY_W,          KEY_E,          KEY_R,          KEY_T,
+    KEY_Y,          KEY_U,          KEY_I,          KEY_O,
+    KEY_P,          KEY_LEFTBRACE,  KEY_RIGHTBRACE, KEY_BACKSLASH,
+    KEY_CAPSLOCK,   KEY_A,          KEY_S,          KEY_D,
+    KEY_F,          KEY_G,          KEY_H,          KEY_J,
+    KEY_K,          KEY_L,          KEY_SEMICOLON,  KEY_APOSTROPHE,
+    KEY_ENTER,      KEY_LEFTSHIFT,  KEY_Z,          KEY_X,
+    KEY_C,          KEY_V,          KEY_B,          KEY_N,
+    KEY_M,          KEY_COMMA,      KEY_DOT,        KEY_SLASH,
+    KEY_RIGHTSHIFT, KEY_LEFTCTRL,   KEY_LEFTMETA,   KEY_LEFTALT,
+    KEY_SPACE,      KEY_RIGHTALT,   KEY_RIGHTMETA,  KEY_COMPOSE,
+    KEY_RIGHTCTRL,  KEY_INSERT,     KEY_HOME,       KEY_PAGEUP,
+    KEY_DELETE,     KEY_END,        KEY_PAGEDOWN,   KEY_UP,
+    KEY_LEFT,       KEY_DOWN,       KEY_RIGHT,      KEY_NUMLOCK,
+    KEY_KPSLASH,    KEY_KPASTERISK, KEY_KPMINUS,    KEY_KP7,
+    KEY_KP8,        KEY_KP9,        KEY_KPPLUS,     KEY_KP4,
+    KEY_KP5,        KEY_KP6,        KEY_KP1,        KEY_KP2,
+    KEY_KP3,        KEY_KPENTER,    KEY_KP0,        KEY_KPDOT,
 };
 
 static void test_board_covered(void)
@@ -58,8 +69,7 @@ static void test_keysyms_unique(void)
     for (size_t i = 0; i < n; i++) {
         for (size_t j = i + 1; j < n; j++) {
             if (t[i].keysym == t[j].keysym) {
-                test_fail(__FILE__, __LINE__, "keysym 0x%x twice",
-                          t[i].keysym);
+                test_fail(__FILE__, __LINE__, "keysym 0x%x twice", t[i].keysym);
             }
         }
     }
@@ -124,9 +134,7 @@ static void test_spot_checks(void)
     CHECK_EQ(vnc_keysym_to_key(0), -1);
 }
 
-static void kbd_update(void *opaque, bool has_data)
-{
-}
+static void kbd_update(void *opaque, bool has_data) {}
 
 /* Every key the table produces makes the PS/2 keyboard speak: none is
  * dropped silently on the way to the guest. */
@@ -168,8 +176,8 @@ static void expect_error(const char *spec, const char *words)
     }
     const char *msg = error_get_pretty(err);
     if (!strstr(msg, words) || strchr(msg, '\n')) {
-        test_fail(__FILE__, __LINE__, "-vnc %s: message '%s' (want '%s')",
-                  spec, msg, words);
+        test_fail(__FILE__, __LINE__, "-vnc %s: message '%s' (want '%s')", spec,
+                  msg, words);
     }
     error_free(err);
 }
@@ -197,9 +205,8 @@ static void test_spec_good(void)
     CHECK_EQ(s.port, 5902);
     CHECK_EQ(s.ws_port, 5702);
 
-    CHECK_EQ(vnc_spec_parse("127.0.0.1:1,websocket=6080,password=off", &s,
-                            &err),
-             0);
+    CHECK_EQ(
+        vnc_spec_parse("127.0.0.1:1,websocket=6080,password=off", &s, &err), 0);
     CHECK_EQ(s.ws_port, 6080);
     CHECK(!s.password);
 
@@ -207,8 +214,7 @@ static void test_spec_good(void)
     CHECK_EQ(s.port, 65535);
     CHECK_EQ(s.ws_port, 65335);
 
-    CHECK_EQ(vnc_spec_parse("unix:/tmp/emu vnc.sock,password=on", &s, &err),
-             0);
+    CHECK_EQ(vnc_spec_parse("unix:/tmp/emu vnc.sock,password=on", &s, &err), 0);
     CHECK_EQ(s.kind, VNC_LISTEN_UNIX);
     CHECK_STR(s.path, "/tmp/emu vnc.sock");
     CHECK(s.password);

@@ -67,9 +67,7 @@ static void finished(rfbClient *cl)
     frame_done = area_got >= area_wanted;
 }
 
-static void quiet(const char *fmt, ...)
-{
-}
+static void quiet(const char *fmt, ...) {}
 
 static bool wait_frame(rfbClient *cl, long area)
 {
@@ -115,8 +113,8 @@ static long first_diff(rfbClient *cl, int w, int h, int phase)
         }
         if (memcmp(got, want, 3)) {
             snprintf(diff_text, sizeof(diff_text),
-                     "pixel %ld is %02x%02x%02x, want %02x%02x%02x", i,
-                     got[0], got[1], got[2], want[0], want[1], want[2]);
+                     "pixel %ld is %02x%02x%02x, want %02x%02x%02x", i, got[0],
+                     got[1], got[2], want[0], want[1], want[2]);
             return i;
         }
     }
@@ -129,8 +127,8 @@ static bool check_phase(rfbClient *cl, int phase, int w, int h)
     /* A few tries: the size change may come one update late. */
     for (int tries = 0; tries < 20 && d >= 0; tries++) {
         if (!fetch(cl)) {
-            snprintf(client_error, sizeof(client_error),
-                     "phase %d: no frame", phase);
+            snprintf(client_error, sizeof(client_error), "phase %d: no frame",
+                     phase);
             return false;
         }
         d = first_diff(cl, w, h, phase);
@@ -184,8 +182,7 @@ static void *client_thread(void *opaque)
     for (int phase = 1; phase <= 3; phase++) {
         wait_phase(phase);
         for (size_t c = 0; c < NR_CLIENTS; c++) {
-            if (!check_phase(cls[c], phase, sizes[phase][0],
-                             sizes[phase][1])) {
+            if (!check_phase(cls[c], phase, sizes[phase][0], sizes[phase][1])) {
                 char e[sizeof(client_error)];
                 snprintf(e, sizeof(e), "%s", client_error);
                 snprintf(client_error, sizeof(client_error), "%s: %.150s",
@@ -220,16 +217,15 @@ static void test_pixels(void)
     /* Phase 1: a 16-bit surface with a pattern in every channel. */
     for (int y = 0; y < H1; y++) {
         for (int x = 0; x < W1; x++) {
-            pix16[y * W1 + x] = (uint16_t)((x & 31) << 11 |
-                                           ((x + y) & 63) << 5 | (y & 31));
+            pix16[y * W1 + x] =
+                (uint16_t)((x & 31) << 11 | ((x + y) & 63) << 5 | (y & 31));
         }
     }
     Console *con = graphic_console_init("test", &ops, NULL);
     CHECK(con != NULL);
     dpy_gfx_replace_surface(con,
                             surface_create_from_data(W1, H1, PIXMAN_r5g6b5,
-                                                     W1 * 2,
-                                                     (uint8_t *)pix16));
+                                                     W1 * 2, (uint8_t *)pix16));
     char spec[80];
     snprintf(spec, sizeof(spec), "unix:%s", sock_path);
     if (vnc_display_init(spec, &err) < 0) {
@@ -274,8 +270,8 @@ static void test_pixels(void)
     }
     pthread_join(th, NULL);
     if (done != 3) {
-        test_fail(__FILE__, __LINE__, "client stopped at phase %d: %s",
-                  done, client_error);
+        test_fail(__FILE__, __LINE__, "client stopped at phase %d: %s", done,
+                  client_error);
     }
     unlink(sock_path);
     rmdir(dir);
