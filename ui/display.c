@@ -160,12 +160,13 @@ int display_init_all(Error **errp)
             return -1;
         }
         if (b->available && !b->available()) {
-            error_setg(errp, "-display %s: cannot open a display here%s",
-                       b->name,
-                       strcmp(b->name, "sdl")
-                           ? ""
-                           : " (no $DISPLAY or $WAYLAND_DISPLAY; use "
-                             "-display none, -nographic or -vnc)");
+            error_setg(
+                errp, "-display %s: cannot open a display here%s", b->name,
+                !strcmp(b->name, "sdl")
+                    ? " (no $DISPLAY or $WAYLAND_DISPLAY; use "
+                      "-display none, -nographic or -vnc)"
+                : b->uses_terminal ? " (stdin and stdout must be a terminal)"
+                                   : "");
             keyval_free(&opts);
             return -1;
         }
