@@ -19,6 +19,14 @@
  * the same memory: mode 13h pixel a lives in plane (a & 3) at planar
  * address (a >> 2), exactly as on a real VGA.
  *
+ * Odd/even (the text modes, added by vgacore) is the card's own: window
+ * byte a goes to the even (0, 2) or odd (1, 3) planes as a & 1 says, at
+ * planar address (a & ~1) | ((a >> 16) & 1), so text cell i has its
+ * character in plane 0 and its attribute in plane 1 of planar address 2i,
+ * where the CRTC's word mode (address counter << 1) finds it.  Planar
+ * (non-chain-4) addresses are 16 bits in VGA modes; VBE 4 bpp modes
+ * bank them over all of VRAM.
+ *
  * Every index taken from guest registers (start address, offsets, line
  * widths, bank numbers, VBE virtual width/offsets) is bounded against
  * vram_size before VRAM is touched: a hostile guest draws garbage, never
@@ -191,6 +199,12 @@ typedef struct VGACommonState {
 
     /* Retrace: the frame period and when it started (CLOCK_VIRTUAL). */
     int64_t retrace_epoch_ns;
+
+    /* Added by vgacore (additive): the port block 0x3B0-0x3DF and where
+     * vga_init_legacy*() mapped it and the window, so cleanup unmaps. */
+    MemoryRegion ioports;
+    MemoryRegion *legacy_io, *legacy_mem;
+    struct ISABus *legacy_isa;
 } VGACommonState;
 
 /* ---- vga.c ----------------------------------------------------------------
@@ -204,6 +218,11 @@ void vga_common_cleanup(VGACommonState *s);
  * standard addresses and the legacy window at 0xA0000 in mem (priority 1
  * over whatever RAM is there). */
 void vga_init_legacy(VGACommonState *s, MemoryRegion *io, MemoryRegion *mem);
+/* The same on an ISA bus (added by vgacore): the ports are claimed with
+ * isa_register_ioport() for dev, so another device on 0x3B0-0x3DF is
+ * refused with a message; the window goes into bus->mem.  -1 with errp. */
+int vga_init_legacy_isa(VGACommonState *s, struct ISABus *bus,
+                        DeviceState *dev, Error **errp);
 /* Port access by absolute port number 0x3B0..0x3DF (8-bit). */
 uint32_t vga_ioport_read(VGACommonState *s, uint32_t port);
 void vga_ioport_write(VGACommonState *s, uint32_t port, uint32_t val);
