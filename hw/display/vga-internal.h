@@ -181,6 +181,7 @@ typedef struct VGACommonState {
     uint32_t vbe_start_addr;  /* derived: bytes, bounded */
     uint32_t vbe_line_offset; /* derived: bytes, bounded */
     uint32_t vbe_bank_mask;   /* banks that fit in VRAM - 1 */
+    MemoryRegion vbe_io;      /* 0x1CE-0x1D0 (vbe_init_ioports) */
 
     /* The picture (vga-render.c) */
     Console *con;
@@ -196,6 +197,10 @@ typedef struct VGACommonState {
     int last_cursor_offset, last_cursor_start, last_cursor_end;
     bool cursor_visible_phase; /* blink phase drawn last */
     int64_t blink_base_ns;     /* CLOCK_VIRTUAL origin of blink phases */
+    /* Added by the vgarender part: the renderer's private caches (the
+     * geometry and palette drawn last, the text cell cache, the font copy),
+     * allocated on the first update, freed by vga_render_cleanup(). */
+    struct VGARenderCache *render_cache;
 
     /* Retrace: the frame period and when it started (CLOCK_VIRTUAL). */
     int64_t retrace_epoch_ns;
@@ -241,6 +246,9 @@ extern const GraphicHwOps vga_graphic_ops; /* opaque: VGACommonState */
 void vga_invalidate_display(void *opaque);
 void vga_update_display(void *opaque);
 void vga_update_text(void *opaque);
+/* Free the renderer's caches (vga_common_cleanup calls it; added by the
+ * vgarender part). */
+void vga_render_cleanup(VGACommonState *s);
 
 /* ---- vbe.c ----------------------------------------------------------------
  */
@@ -255,5 +263,9 @@ void vbe_ioport_write_data(VGACommonState *s, uint32_t val);
 void vbe_reset(VGACommonState *s);
 /* Register 0x1CE/0x1CF (16-bit) in io. */
 void vbe_init_ioports(VGACommonState *s, MemoryRegion *io);
+/* A DISPI register by index, leaving the port's index alone (the PCI
+ * card's MMIO BAR; added by the vgaboard part). */
+uint32_t vbe_reg_read(VGACommonState *s, uint32_t index);
+void vbe_reg_write(VGACommonState *s, uint32_t index, uint32_t val);
 
 #endif

@@ -421,6 +421,7 @@ void vga_common_cleanup(VGACommonState *s)
     s->legacy_io = s->legacy_mem = NULL;
     graphic_console_close(s->con);
     s->con = NULL;
+    vga_render_cleanup(s); /* added by vgarender: the renderer's caches */
     memory_region_finalize(&s->ioports);
     memory_region_finalize(&s->lowmem);
     memory_region_finalize(&s->vram);
