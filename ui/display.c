@@ -4,6 +4,7 @@
  */
 #include "ui/display.h"
 #include "ui/console.h"
+#include "ui/vnc-int.h"
 
 #define MAX_DISPLAY_BACKENDS 8
 
@@ -94,6 +95,12 @@ int vnc_parse(const char *spec, Error **errp)
                    "-vnc %s: VNC is not built in (configure found no "
                    "libvncserver)",
                    spec);
+        return -1;
+    }
+    /* The syntax now, before the machine is built (ui/vnc-spec.c);
+     * sockets are opened by vnc_display_init. */
+    VncSpec parsed;
+    if (strcmp(spec, "none") && vnc_spec_parse(spec, &parsed, errp) < 0) {
         return -1;
     }
     free(vnc_spec);
