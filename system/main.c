@@ -806,6 +806,10 @@ int main(int argc, char **argv)
                        !strncmp(o.device_opts[i], "ne2k_isa", 8))) {
             o.mo.nic_device = true; /* no default NIC */
         }
+        if ((n == 3 && !strncmp(o.device_opts[i], "VGA", 3)) ||
+            (n == 7 && !strncmp(o.device_opts[i], "isa-vga", 7))) {
+            o.mo.vga_device = true; /* no default VGA */
+        }
         int r = device_opts_check(o.device_opts[i], stdout, &err);
         if (r < 0) {
             error_report_err(err);

@@ -19,6 +19,15 @@
  * the same memory: mode 13h pixel a lives in plane (a & 3) at planar
  * address (a >> 2), exactly as on a real VGA.
  *
+ * Odd/even (the text modes) is packed the same way (added by vgacore):
+ * window byte a goes to plane (a & 1) (or the 2/3 pair) at planar address
+ * (a >> 1), so text cell i has its character in plane 0 and its attribute
+ * in plane 1 of planar address i, and the CRTC's start and cursor
+ * addresses count planar addresses (cells).  The renderer reads CRTC
+ * addresses as planar addresses in every mode and ignores the CRTC's
+ * byte/word/dword address shifts (CR14 bit 6, CR17 bit 6), which on a
+ * real card undo a spreading of the data that this layout does not do.
+ *
  * Every index taken from guest registers (start address, offsets, line
  * widths, bank numbers, VBE virtual width/offsets) is bounded against
  * vram_size before VRAM is touched: a hostile guest draws garbage, never
@@ -173,6 +182,7 @@ typedef struct VGACommonState {
     uint32_t vbe_start_addr;  /* derived: bytes, bounded */
     uint32_t vbe_line_offset; /* derived: bytes, bounded */
     uint32_t vbe_bank_mask;   /* banks that fit in VRAM - 1 */
+    MemoryRegion vbe_io;      /* 0x1CE-0x1D0 (vbe_init_ioports) */
 
     /* The picture (vga-render.c) */
     Console *con;
@@ -188,9 +198,19 @@ typedef struct VGACommonState {
     int last_cursor_offset, last_cursor_start, last_cursor_end;
     bool cursor_visible_phase; /* blink phase drawn last */
     int64_t blink_base_ns;     /* CLOCK_VIRTUAL origin of blink phases */
+    /* Added by the vgarender part: the renderer's private caches (the
+     * geometry and palette drawn last, the text cell cache, the font copy),
+     * allocated on the first update, freed by vga_render_cleanup(). */
+    struct VGARenderCache *render_cache;
 
     /* Retrace: the frame period and when it started (CLOCK_VIRTUAL). */
     int64_t retrace_epoch_ns;
+
+    /* Added by vgacore (additive): the port block 0x3B0-0x3DF and where
+     * vga_init_legacy*() mapped it and the window, so cleanup unmaps. */
+    MemoryRegion ioports;
+    MemoryRegion *legacy_io, *legacy_mem;
+    struct ISABus *legacy_isa;
 } VGACommonState;
 
 /* ---- vga.c ----------------------------------------------------------------
@@ -204,6 +224,11 @@ void vga_common_cleanup(VGACommonState *s);
  * standard addresses and the legacy window at 0xA0000 in mem (priority 1
  * over whatever RAM is there). */
 void vga_init_legacy(VGACommonState *s, MemoryRegion *io, MemoryRegion *mem);
+/* The same on an ISA bus (added by vgacore): the ports are claimed with
+ * isa_register_ioport() for dev, so another device on 0x3B0-0x3DF is
+ * refused with a message; the window goes into bus->mem.  -1 with errp. */
+int vga_init_legacy_isa(VGACommonState *s, struct ISABus *bus,
+                        DeviceState *dev, Error **errp);
 /* Port access by absolute port number 0x3B0..0x3DF (8-bit). */
 uint32_t vga_ioport_read(VGACommonState *s, uint32_t port);
 void vga_ioport_write(VGACommonState *s, uint32_t port, uint32_t val);
@@ -222,6 +247,9 @@ extern const GraphicHwOps vga_graphic_ops; /* opaque: VGACommonState */
 void vga_invalidate_display(void *opaque);
 void vga_update_display(void *opaque);
 void vga_update_text(void *opaque);
+/* Free the renderer's caches (vga_common_cleanup calls it; added by the
+ * vgarender part). */
+void vga_render_cleanup(VGACommonState *s);
 
 /* ---- vbe.c ----------------------------------------------------------------
  */
@@ -236,5 +264,9 @@ void vbe_ioport_write_data(VGACommonState *s, uint32_t val);
 void vbe_reset(VGACommonState *s);
 /* Register 0x1CE/0x1CF (16-bit) in io. */
 void vbe_init_ioports(VGACommonState *s, MemoryRegion *io);
+/* A DISPI register by index, leaving the port's index alone (the PCI
+ * card's MMIO BAR; added by the vgaboard part). */
+uint32_t vbe_reg_read(VGACommonState *s, uint32_t index);
+void vbe_reg_write(VGACommonState *s, uint32_t index, uint32_t val);
 
 #endif

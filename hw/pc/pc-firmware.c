@@ -6,42 +6,14 @@
  */
 #include "emu/common.h"
 #include "emu/chardev.h"
+#include "hw/firmware.h"
 #include "hw/pc/loader.h"
 #include "hw/pc/pc-internal.h"
 #include "hw/pc/pc.h"
 
-#include <sys/stat.h>
-
-static const char *firmware_dir;
-
 void pc_set_firmware_dir(const char *dir)
 {
-    firmware_dir = dir;
-}
-
-/* Find a firmware file: as given, in -L DIR, then in Debian's places. */
-static char *find_firmware(const char *name)
-{
-    const char *dirs[] = {firmware_dir, "/usr/share/seabios",
-                          "/usr/share/qemu"};
-    struct stat st;
-    if (strchr(name, '/') || stat(name, &st) == 0) {
-        return strdup(name);
-    }
-    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-        char *path;
-        if (!dirs[i]) {
-            continue;
-        }
-        if (asprintf(&path, "%s/%s", dirs[i], name) < 0) {
-            return NULL;
-        }
-        if (stat(path, &st) == 0) {
-            return path;
-        }
-        free(path);
-    }
-    return NULL;
+    firmware_set_dir(dir);
 }
 
 /* ---- Firmware ---------------------------------------------------------- */
@@ -49,7 +21,7 @@ static char *find_firmware(const char *name)
 int pc_load_bios(Machine *m, PCBoard *b, Error **errp)
 {
     const char *name = m->opts.bios ? m->opts.bios : "bios-256k.bin";
-    char *path = find_firmware(name);
+    char *path = firmware_find(name);
     uint8_t *data = NULL;
     size_t size = 0;
     int ret = -1;
@@ -120,9 +92,11 @@ void pc_cmos_init(Machine *m, PCBoard *b)
     rtc_set_cmos(rtc, 0x5d, (above >> 16) & 0xff);
     /* CPU count - 1 */
     rtc_set_cmos(rtc, 0x5f, m->nr_cpus - 1);
-    /* Equipment byte: math coprocessor, display "EGA/VGA"; the floppy
+    /* Equipment byte: math coprocessor; display bits 4-5 00 "EGA/VGA
+     * (with its own BIOS)" when there is a VGA card, as QEMU says, else
+     * 11 (monochrome), which DOS reads as no colour adapter; the floppy
      * bits are pc_cmos_set_floppies'. */
-    rtc_set_cmos(rtc, 0x14, 0x02 | (m->opts.graphics ? 0 : 0x30));
+    rtc_set_cmos(rtc, 0x14, 0x02 | (b->has_vga ? 0 : 0x30));
     /* The boot order bytes 0x3D/0x38: pc_boot_reset (pc-boot.c). */
 }
 
@@ -169,9 +143,10 @@ void pc_fw_cfg_init(Machine *m, PCBoard *b)
     fw_cfg_add_file(fw, "etc/e820", table, n * 20);
 
     /*
-     * Without a display, SeaBIOS's serial console: its screen output and
-     * keyboard go through COM1 (QEMU does this with -machine graphics=off;
-     * emu has no display yet, so always).
+     * Without a display (-nographic), SeaBIOS's serial console: its screen
+     * output and keyboard go through COM1 too, beside the VGA card's
+     * screen (SeaBIOS's "split mode").  SeaBIOS would add the same port
+     * itself from FW_CFG_NOGRAPHIC.
      */
     if (!m->opts.graphics && m->opts.nr_serial > 0 && m->opts.serial[0]) {
         uint8_t *port = malloc(2);

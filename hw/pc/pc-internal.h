@@ -60,6 +60,7 @@ typedef struct PCBoard {
     IRQ *a20;
     PCBootOptions boot;
     int boots; /* resets so far: -boot once= is for the first */
+    bool has_vga; /* a VGA card (default, -vga std, -device VGA/isa-vga) */
 } PCBoard;
 
 /* ---- pc-firmware.c: the firmware image and what it reads --------------- */
@@ -105,9 +106,11 @@ int pc_check_user_options(const MachineOptions *opts, Error **errp);
 int pc_map_serial_ports(Machine *m, PCBoard *b, Error **errp);
 /* -debugcon: ports 0x402 and 0xe9. */
 int pc_map_debugcon(Machine *m, PCBoard *b, Error **errp);
-/* -hda.. -cdrom -drive -fda -fdb; -net/-nic; -vga (none built yet). */
+/* -hda.. -cdrom -drive -fda -fdb; -net/-nic; -vga std|none. */
 int pc_map_disks(Machine *m, PCBoard *b, Error **errp);
 int pc_map_nics(Machine *m, PCBoard *b, Error **errp);
 int pc_map_display(Machine *m, PCBoard *b, Error **errp);
+/* At reset: the ISA VGA's BIOS for SeaBIOS (fw_cfg vgaroms/). */
+int pc_display_reset(Machine *m, PCBoard *b, Error **errp);
 
 #endif

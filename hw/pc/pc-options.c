@@ -5,41 +5,23 @@
  * (MachineOptions) and opens the drives (block/blockdev.c) and the network
  * backends (net/); what a PC does with them is the board's business.
  *
- * The display is not built yet: it is refused here, early
- * (pc_check_user_options, before the terminal or the guest is touched),
- * with a message saying so.  The VGA work fills in pc_map_display and
- * drops the refusal.
+ * -vga TYPE is checked early (pc_check_user_options, before the terminal
+ * or the guest is touched): the types emu does not have are refused with
+ * the list of those it has.
  */
 #include "emu/common.h"
+
+#include <glib.h>
+
 #include "block/blockdev.h"
 #include "emu/chardev.h"
 #include "emu/device.h"
 #include "emu/keyval.h"
 #include "hw/char/serial.h"
+#include "hw/firmware.h"
 #include "hw/net/ne2000.h"
 #include "hw/pc/pc-internal.h"
 #include "net/netdev.h"
-
-/* What each not-yet-mapped option would give the user, for the message. */
-static const struct {
-    const char *opt;
-    const char *what;
-} unmapped[] = {
-    {"vga", "the VGA display is"},
-};
-
-static int refuse(const MachineUserOpt *o, Error **errp)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(unmapped); i++) {
-        if (!strcmp(o->opt, unmapped[i].opt)) {
-            error_setg(errp, "-%s: %s not supported yet", o->opt,
-                       unmapped[i].what);
-            return -1;
-        }
-    }
-    error_setg(errp, "-%s: not supported by the pc machine", o->opt);
-    return -1;
-}
 
 /* ---- NICs ----------------------------------------------------------------
  * -net nic[,model=M] and -nic [TYPE,][model=M]: one card per NICInfo the
@@ -103,6 +85,44 @@ static int pc_check_nic(const MachineUserOpt *u, Error **errp)
     return r;
 }
 
+/* ---- Display -------------------------------------------------------------
+ * -vga std (the default, as QEMU's pc): "VGA" at PCI 00:02.0; -vga none:
+ * no display card.  QEMU's other types are refused by name.  A VGA given
+ * with -device (VGA, isa-vga) is the display: no default card then.
+ */
+static const char *const pc_vga_types[] = {"std", "none"};
+static const char *const pc_vga_missing[] = {
+    "cirrus", "vmware", "qxl", "virtio", "xenfb", "tcx", "cg3", "ati",
+};
+#define PC_VGA_SLOT 2
+
+static int pc_check_vga(const char *vga, Error **errp)
+{
+    if (!vga) {
+        return 0;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(pc_vga_types); i++) {
+        if (!strcmp(vga, pc_vga_types[i])) {
+            return 0;
+        }
+    }
+    if (!strcmp(vga, "help")) {
+        printf("Display types:\nstd   standard VGA with Bochs VBE (PCI "
+               "1234:1111)\nnone  no display card\n");
+        return 1;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(pc_vga_missing); i++) {
+        if (!strcmp(vga, pc_vga_missing[i])) {
+            error_setg(errp, "-vga %s: not supported (available: std, none)",
+                       vga);
+            return -1;
+        }
+    }
+    error_setg(errp, "-vga %s: unknown display type (available: std, none)",
+               vga);
+    return -1;
+}
+
 int pc_check_user_options(const MachineOptions *opts, Error **errp)
 {
     PCBootOptions bo;
@@ -115,11 +135,7 @@ int pc_check_user_options(const MachineOptions *opts, Error **errp)
             return r;
         }
     }
-    if (opts->vga) {
-        MachineUserOpt o = {"vga", opts->vga};
-        return refuse(&o, errp);
-    }
-    return 0;
+    return pc_check_vga(opts->vga, errp);
 }
 
 /* ---- Serial ports and the debug console ---------------------------------- */
@@ -328,10 +344,55 @@ int pc_map_nics(Machine *m, PCBoard *b, Error **errp)
 
 int pc_map_display(Machine *m, PCBoard *b, Error **errp)
 {
-    /* -vga std|cirrus|none: the VGA card on pci.0 (slot 2). */
-    if (m->opts.vga) {
-        MachineUserOpt o = {"vga", m->opts.vga};
-        return refuse(&o, errp);
+    const char *vga = m->opts.vga;
+
+    b->has_vga = m->opts.vga_device;
+    if (!vga && m->opts.vga_device) {
+        return 0; /* the -device card is the display */
+    }
+    if (vga && !strcmp(vga, "none")) {
+        return 0;
+    }
+    if (vga && strcmp(vga, "std")) {
+        return pc_check_vga(vga, errp) < 0 ? -1 : 0;
+    }
+    DeviceState *dev = device_new("VGA");
+    char addr[8];
+    snprintf(addr, sizeof(addr), "%x", PC_VGA_SLOT);
+    if (!dev || device_set_prop(dev, "addr", addr, errp) < 0 ||
+        device_realize(dev, &b->pci->qbus, errp) < 0) {
+        if (dev) {
+            device_free(dev);
+        } else {
+            error_setg(errp, "internal error: no device 'VGA'");
+        }
+        return -1;
+    }
+    b->has_vga = true;
+    return 0;
+}
+
+/*
+ * An ISA VGA has no ROM BAR: SeaBIOS runs the VGA BIOS it finds in fw_cfg
+ * as "vgaroms/..." (QEMU's rom_add_vga does the same with vgabios.bin).
+ * At reset, since -device isa-vga comes after the board.
+ */
+int pc_display_reset(Machine *m, PCBoard *b, Error **errp)
+{
+    uint8_t *data;
+    size_t size;
+
+    for (DeviceState *d = devices_first(); d; d = d->next) {
+        if (strcmp(d->cls->name, "isa-vga") ||
+            fw_cfg_file_key(b->fw_cfg, "vgaroms/vgabios.bin") >= 0) {
+            continue;
+        }
+        if (firmware_load("vgabios.bin", "ISA VGA BIOS", &data, &size, errp) <
+            0) {
+            return -1;
+        }
+        fw_cfg_add_file(b->fw_cfg, "vgaroms/vgabios.bin", data, size);
+        g_free(data);
     }
     return 0;
 }

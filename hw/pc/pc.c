@@ -3,7 +3,7 @@
  *
  * This file only creates and wires devices (STYLE.md point 1); the
  * firmware image, CMOS and fw_cfg are in pc-firmware.c, the mapping of the
- * user's front-end options (-serial, -debugcon; -hda, -net, -vga next) onto
+ * user's front-end options (-serial, -debugcon, -hda, -net, -vga) onto
  * devices in pc-options.c, and the CPUs and accelerator are the machine
  * core's (hw/core/machine.c).
  *
@@ -234,6 +234,10 @@ static void pc_machine_reset(Machine *m)
 
     devices_reset_all();
     pc_cmos_set_floppies(b);
+    if (pc_display_reset(m, b, &err) < 0) {
+        error_report_err(err);
+        exit(1);
+    }
     pc_boot_reset(m, b); /* -boot once= holds for the first boot only */
     cpu_reset(cpu);
     if (m->opts.kernel) {

@@ -59,7 +59,10 @@ typedef struct MachineOptions {
     int nr_nics;
     /* A -device of a NIC model was given: no default NIC. */
     bool nic_device;
-    const char *vga;
+    const char *vga; /* -vga TYPE, NULL: the board's default */
+    /* A -device of a display card (VGA, isa-vga) was given: no default
+     * VGA unless -vga asks for one (as QEMU's default_vga). */
+    bool vga_device;
 } MachineOptions;
 
 typedef struct Machine Machine;

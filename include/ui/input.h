@@ -114,5 +114,9 @@ unsigned input_kbd_leds(void);
 int input_key_from_name(const char *name);
 /* The QKeyCode name of a KEY_* value, or NULL. */
 const char *input_key_name(int keycode);
+/* The names one by one (i from 0 to input_key_name_count() - 1), for
+ * help texts and tests.  (Added by part "screendump".) */
+int input_key_name_count(void);
+const char *input_key_name_at(int i);
 
 #endif
