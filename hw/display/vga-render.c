@@ -137,10 +137,16 @@ static uint32_t dac_rgb(const VGACommonState *s, int i)
     const uint8_t *p = &s->palette[(i & 0xff) * 3];
     uint32_t r = p[0], gr = p[1], b = p[2];
     if (!s->dac_8bit) {
-        /* 6-bit DAC values to 8 bits: repeat the top bits in the bottom. */
-        r = ((r & 0x3f) << 2) | ((r & 0x3f) >> 4);
-        gr = ((gr & 0x3f) << 2) | ((gr & 0x3f) >> 4);
-        b = ((b & 0x3f) << 2) | ((b & 0x3f) >> 4);
+        /*
+         * 6-bit DAC values to 8 bits: shift up and fill the two new low bits
+         * with the value's lowest bit, so 0 stays 0 and 63 becomes 255.  It
+         * is the expansion qemu-system-i386 uses (0x2A -> 0xA8, 0x15 ->
+         * 0x57), which tests/functional/test-vga-render.sh compares with
+         * pixel by pixel.
+         */
+        r = ((r & 0x3f) << 2) | (r & 1) * 3;
+        gr = ((gr & 0x3f) << 2) | (gr & 1) * 3;
+        b = ((b & 0x3f) << 2) | (b & 1) * 3;
     }
     return r << 16 | gr << 8 | b;
 }
