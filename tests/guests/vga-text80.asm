@@ -5,6 +5,10 @@
 ; 8th), and a shaped cursor (scanlines 4-11) on row 24, column 40.
 ; tests/functional/test-vga-render.sh compares its screendump with
 ; QEMU's; the cursor cell is compared once both emulators show it on.
+;
+; Glyphs B0h-B2h (the shades) are left out here: QEMU repeats the 8th dot
+; in the 9th for B0h-DFh, the VGA (and emu) only for C0h-DFh, so the two
+; would differ in the 9th column; vga-text40 (8-dot cells) shows them.
 ; vga-cursor: 40,24,80,25
 %define VGA_NAME "vga-text80"
 %include "vga.inc"
@@ -53,8 +57,17 @@ main:
         add     di, 16
         mov     cx, 64
         mov     ah, 0x1F
-.g:     stosw
-        inc     al
+.g:     cmp     al, 0xB0                ; B0h-B2h: a blank (see above)
+        jb      .gput
+        cmp     al, 0xB2
+        ja      .gput
+        push    ax
+        mov     al, ' '
+        stosw
+        pop     ax
+        jmp     .gnext
+.gput:  stosw
+.gnext: inc     al
         loop    .g
         inc     dx
         cmp     dx, 21
@@ -86,8 +99,8 @@ main:
 .ldone:
         jmp     vga_done
 
-sample: db "Ag", 0xB1, 0x03, 0xDB, 0
-box:    db 0xC9, 0xCD, 0xCD, 0xCB, 0xCD, 0xCD, 0xBB, " ", 0xDA, 0xC4, 0xC2, 0xC4, 0xBF, " ", 0xB0, 0xB1, 0xB2, 0xDB, 0xDC, 0xDF, 0xDD, 0xDE, 0
+sample: db "Ag", 0xDE, 0x03, 0xDB, 0
+box:    db 0xC9, 0xCD, 0xCD, 0xCB, 0xCD, 0xCD, 0xBB, " ", 0xDA, 0xC4, 0xC2, 0xC4, 0xBF, " ", 0xDB, 0xDC, 0xDF, 0xDD, 0xDE, 0
         db 0xCC, 0xCD, 0xCD, 0xCE, 0xCD, 0xCD, 0xB9, " ", 0xC3, 0xC4, 0xC5, 0xC4, 0xB4, " ", 0xC6, 0xB5, 0xC7, 0xB6, 0xD5, 0xB8, 0xD6, 0xB7, 0
         db 0xC8, 0xCD, 0xCD, 0xCA, 0xCD, 0xCD, 0xBC, " ", 0xC0, 0xC4, 0xC1, 0xC4, 0xD9, " ", 0xD4, 0xBE, 0xD3, 0xBD, 0xD1, 0xCF, 0xD2, 0xD0, 0
 label:  db "cursor -> ", 0
