@@ -76,6 +76,18 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(TEST_LIB_OBJS)
 
 tests: $(TEST_BINS) $(BUILD)/difftest-native64
 
+# The VNC test client (tests/tools/vncclient.c) on libvncclient, which
+# comes with libvncserver: built when configure found it.
+ifeq ($(CONFIG_VNC),yes)
+$(BUILD)/tests/vncclient: tests/tools/vncclient.c
+	@mkdir -p $(dir $@)
+	$(quiet) "  CCLD    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $$(pkg-config --libs libvncclient) $(SAN_FLAGS)
+tests: $(BUILD)/tests/vncclient
+# test-vnc runs a libvncclient viewer against the server in-process.
+$(BUILD)/tests/test-vnc: LDLIBS += $$(pkg-config --libs libvncclient)
+endif
+
 # The differential tester's native side: a 64-bit program that runs the
 # same instructions on the host CPU in long mode (README in native64.c).
 $(BUILD)/difftest-native64: tests/difftest/native64.c tests/difftest/difftest.h

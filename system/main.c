@@ -154,11 +154,18 @@ static void usage(void)
         "                               $WAYLAND_DISPLAY is set); Ctrl-Alt-G "
         "releases\n"
         "                               the mouse, Ctrl-Alt-F full screen\n"
-        "  -display curses              text-mode screen in this terminal\n"
+        "  -display curses              text-mode screen in this terminal "
+        "(C-a x\n"
+        "                               quits; graphics modes are not "
+        "shown)\n"
         "  -display none                no display and nothing on stdio\n"
         "  -display help                list the display types built in\n"
         "  -vnc :N|HOST:N|unix:PATH[,password=on]\n"
-        "                               a VNC server (port 5900+N)\n"
+        "                               a VNC server (port 5900+N, every\n"
+        "                               address unless HOST is given;\n"
+        "                               password: set_password vnc PW in\n"
+        "                               the monitor; ,websocket=on|PORT:\n"
+        "                               also WebSocket, for noVNC)\n"
         "  -nographic                   no display: serial port and monitor "
         "on\n"
         "                               stdio (C-a h for help); SeaBIOS prints "
@@ -828,6 +835,25 @@ int main(int argc, char **argv)
     for (int i = 0; i < o.nr_chardevs; i++) {
         if (!chardev_new_opts(o.chardev_opts[i], &err)) {
             error_report_err(err);
+            exit(1);
+        }
+    }
+
+    /* -display curses owns the terminal: a chardev on stdio would take
+     * the keys from it (and scribble over its screen). */
+    if (display_uses_terminal()) {
+        const char *on_stdio = NULL;
+        for (int i = 0; i < o.nr_serial_specs; i++) {
+            if (strstr(o.serial_specs[i], "stdio")) {
+                on_stdio = "-serial";
+            }
+        }
+        if (o.monitor_spec && strstr(o.monitor_spec, "stdio")) {
+            on_stdio = "-monitor";
+        }
+        if (on_stdio) {
+            error_report("%s stdio: the terminal is used by -display curses",
+                         on_stdio);
             exit(1);
         }
     }

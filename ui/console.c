@@ -201,15 +201,21 @@ void dpy_gfx_update_full(Console *con)
 
 void dpy_text_resize(Console *con, int cols, int rows)
 {
-    if (cols < 1 || rows < 1 || cols > 512 || rows > 512) {
+    if (cols == 0 && rows == 0) {
+        /* No text grid now (a graphics mode): added for -display curses. */
+        if (!con->text && !con->text_cols) {
+            return; /* said already */
+        }
+        free(con->text);
+        con->text = NULL;
+    } else if (cols < 1 || rows < 1 || cols > 512 || rows > 512) {
         return;
-    }
-    if (cols != con->text_cols || rows != con->text_rows || !con->text) {
+    } else if (cols != con->text_cols || rows != con->text_rows || !con->text) {
         free(con->text);
         con->text = calloc((size_t)cols * rows, sizeof(ConsoleChar));
-        con->text_cols = cols;
-        con->text_rows = rows;
     }
+    con->text_cols = cols;
+    con->text_rows = rows;
     for (DisplayChangeListener *d = listeners; d; d = d->next) {
         if (d->con == con && d->ops->dpy_text_resize) {
             d->ops->dpy_text_resize(d, cols, rows);

@@ -4,6 +4,7 @@
  */
 #include "ui/display.h"
 #include "ui/console.h"
+#include "ui/vnc-int.h"
 
 #define MAX_DISPLAY_BACKENDS 8
 
@@ -96,6 +97,12 @@ int vnc_parse(const char *spec, Error **errp)
                    spec);
         return -1;
     }
+    /* The syntax now, before the machine is built (ui/vnc-spec.c);
+     * sockets are opened by vnc_display_init. */
+    VncSpec parsed;
+    if (strcmp(spec, "none") && vnc_spec_parse(spec, &parsed, errp) < 0) {
+        return -1;
+    }
     free(vnc_spec);
     vnc_spec = strcmp(spec, "none") ? strdup(spec) : NULL;
     return 0;
@@ -153,12 +160,13 @@ int display_init_all(Error **errp)
             return -1;
         }
         if (b->available && !b->available()) {
-            error_setg(errp, "-display %s: cannot open a display here%s",
-                       b->name,
-                       strcmp(b->name, "sdl")
-                           ? ""
-                           : " (no $DISPLAY or $WAYLAND_DISPLAY; use "
-                             "-display none, -nographic or -vnc)");
+            error_setg(
+                errp, "-display %s: cannot open a display here%s", b->name,
+                !strcmp(b->name, "sdl")
+                    ? " (no $DISPLAY or $WAYLAND_DISPLAY; use "
+                      "-display none, -nographic or -vnc)"
+                : b->uses_terminal ? " (stdin and stdout must be a terminal)"
+                                   : "");
             keyval_free(&opts);
             return -1;
         }

@@ -68,15 +68,14 @@ static bool convert_rows(DisplaySurface *s, DumpWriter *d, PutRowFn *put_row)
     int stride = (w * 3 + 3) & ~3; /* pixman wants 4-byte aligned rows */
     int band = MIN(h, BAND_ROWS);
     uint8_t *buf = malloc((size_t)stride * band);
-    pixman_image_t *dst =
-        pixman_image_create_bits(RGB_BYTES_FORMAT, w, band, (uint32_t *)buf,
-                                 stride);
+    pixman_image_t *dst = pixman_image_create_bits(RGB_BYTES_FORMAT, w, band,
+                                                   (uint32_t *)buf, stride);
     bool ok = dst != NULL;
 
     for (int y = 0; ok && y < h; y += band) {
         int rows = MIN(band, h - y);
-        pixman_image_composite32(PIXMAN_OP_SRC, s->image, NULL, dst, 0, y, 0,
-                                 0, 0, 0, w, rows);
+        pixman_image_composite32(PIXMAN_OP_SRC, s->image, NULL, dst, 0, y, 0, 0,
+                                 0, 0, w, rows);
         for (int r = 0; ok && r < rows; r++) {
             ok = put_row(d, buf + (size_t)r * stride);
         }
@@ -145,8 +144,13 @@ static int write_png(DisplaySurface *s, DumpWriter *d, Error **errp)
  * give (mkstemp's 0600 would surprise whoever reads the dump). */
 static FILE *open_temp(const char *file, char **tmp_name)
 {
-    char *tmp = malloc(strlen(file) + 16);
-    sprintf(tmp, "%s.tmp-XXXXXX", file);
+    size_t n = strlen(file) + sizeof(".tmp-XXXXXX");
+    char *tmp = malloc(n);
+    if (!tmp) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    snprintf(tmp, n, "%s.tmp-XXXXXX", file);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         free(tmp);
@@ -202,8 +206,8 @@ int screendump(Console *con, const char *file, ScreendumpFormat fmt,
 
     Error *err = NULL;
     errno = 0;
-    int r = fmt == SCREENDUMP_PNG ? write_png(s, &d, &err)
-                                  : write_ppm(s, &d, &err);
+    int r =
+        fmt == SCREENDUMP_PNG ? write_png(s, &d, &err) : write_ppm(s, &d, &err);
     if (fflush(d.f) != 0 && r == 0) {
         error_setg(&err, "%s", strerror(errno));
         r = -1;

@@ -95,7 +95,8 @@ static int cmd_screendump(FILE *out, const char *args)
         }
     }
     if (npos < 1 || npos > 3) {
-        fprintf(out, "usage: screendump [-f ppm|png] FILENAME [DEVICE [HEAD]]\n");
+        fprintf(out,
+                "usage: screendump [-f ppm|png] FILENAME [DEVICE [HEAD]]\n");
         return -1;
     }
     Console *con = NULL;

@@ -37,20 +37,24 @@ static bool line_dirty(VGACommonState *s, const DirtyBitmapSnapshot *snap,
 }
 
 static void draw_planar(const VGACommonState *s, const VGAGeom *g,
-                        const uint32_t *pal, const VGALine *l, int n,
-                        uint32_t *buf)
+                        const uint32_t *spread4, const uint32_t *pal,
+                        const VGALine *l, int n, uint32_t *buf)
 {
     int dup = g->pix_dup;
     for (int i = 0; i < n; i++) {
         const uint8_t *p =
             &s->vram_ptr[vga_planar_addr(g, l->counter + i, l->row_scan) * 4];
-        unsigned p0 = p[0], p1 = p[1] << 1, p2 = p[2] << 2, p3 = p[3] << 3;
-        for (int sh = 7; sh >= 0; sh--) {
-            unsigned idx = ((p0 >> sh) & 1) | ((p1 >> sh) & 2) |
-                           ((p2 >> sh) & 4) | ((p3 >> sh) & 8);
-            uint32_t px = pal[idx];
-            for (int d = 0; d < dup; d++) {
-                *buf++ = px;
+        /* Nibble k of v is pixel k's index: plane j gives its bit j. */
+        uint32_t v = spread4[p[0]] | spread4[p[1]] << 1 | spread4[p[2]] << 2 |
+                     spread4[p[3]] << 3;
+        if (dup == 1) {
+            for (int k = 0; k < 8; k++, v >>= 4) {
+                *buf++ = pal[v & 15];
+            }
+        } else {
+            for (int k = 0; k < 8; k++, v >>= 4) {
+                buf[0] = buf[1] = pal[v & 15];
+                buf += 2;
             }
         }
     }
@@ -118,7 +122,7 @@ void vga_gfx_draw(VGACommonState *s, VGARenderCache *c, const VGAGeom *g,
             draw_256(s, g, pal, &l, n, buf);
             break;
         default:
-            draw_planar(s, g, pal, &l, n, buf);
+            draw_planar(s, g, c->spread4, pal, &l, n, buf);
             break;
         }
         int pan = l.lower && g->pan_split_reset ? 0 : g->pan;
@@ -153,8 +157,14 @@ static void vbe_line_slow(const VGACommonState *s, const VBEMode *m,
 {
     int bytespp = (m->bpp + 7) / 8;
     int x = 0;
-    for (; x < m->xres && off + bytespp <= s->vram_size;
-         x++, off += bytespp) {
+    if (m->bpp == 8 && off + m->xres <= s->vram_size) {
+        const uint8_t *p = &s->vram_ptr[off];
+        for (; x < m->xres; x++) {
+            out[x] = pal[p[x]];
+        }
+        return;
+    }
+    for (; x < m->xres && off + bytespp <= s->vram_size; x++, off += bytespp) {
         const uint8_t *p = &s->vram_ptr[off];
         uint32_t v;
         switch (m->bpp) {
@@ -212,17 +222,15 @@ void vga_vbe_draw(VGACommonState *s, VGARenderCache *c, const VGAGeom *g,
             y++;
         }
         uint64_t first = m->start_addr + (uint64_t)y0 * m->line_offset;
-        uint64_t end = m->start_addr + (uint64_t)(y - 1) * m->line_offset +
-                       len;
+        uint64_t end = m->start_addr + (uint64_t)(y - 1) * m->line_offset + len;
         if (fmt && end <= s->vram_size && !(first & 3) &&
             !(m->line_offset & 3) && m->line_offset >= len) {
             pixman_image_t *src = pixman_image_create_bits(
                 fmt, m->xres, y - y0, (uint32_t *)(s->vram_ptr + first),
                 m->line_offset);
             if (src) {
-                pixman_image_composite32(PIXMAN_OP_SRC, src, NULL,
-                                         surf->image, 0, 0, 0, 0, 0, y0,
-                                         m->xres, y - y0);
+                pixman_image_composite32(PIXMAN_OP_SRC, src, NULL, surf->image,
+                                         0, 0, 0, 0, 0, y0, m->xres, y - y0);
                 pixman_image_unref(src);
                 continue;
             }

@@ -19,14 +19,13 @@
  * the same memory: mode 13h pixel a lives in plane (a & 3) at planar
  * address (a >> 2), exactly as on a real VGA.
  *
- * Odd/even (the text modes) is packed the same way (added by vgacore):
- * window byte a goes to plane (a & 1) (or the 2/3 pair) at planar address
- * (a >> 1), so text cell i has its character in plane 0 and its attribute
- * in plane 1 of planar address i, and the CRTC's start and cursor
- * addresses count planar addresses (cells).  The renderer reads CRTC
- * addresses as planar addresses in every mode and ignores the CRTC's
- * byte/word/dword address shifts (CR14 bit 6, CR17 bit 6), which on a
- * real card undo a spreading of the data that this layout does not do.
+ * Odd/even (the text modes, added by vgacore) is the card's own: window
+ * byte a goes to the even (0, 2) or odd (1, 3) planes as a & 1 says, at
+ * planar address (a & ~1) | ((a >> 16) & 1), so text cell i has its
+ * character in plane 0 and its attribute in plane 1 of planar address 2i,
+ * where the CRTC's word mode (address counter << 1) finds it.  Planar
+ * (non-chain-4) addresses are 16 bits in VGA modes; VBE 4 bpp modes
+ * bank them over all of VRAM.
  *
  * Every index taken from guest registers (start address, offsets, line
  * widths, bank numbers, VBE virtual width/offsets) is bounded against

@@ -9,7 +9,8 @@
  *   2. the addressing mode turns the map offset into a planar address and
  *      the planes concerned: chain-4 (SR4 bit 3: the low two address bits
  *      pick the plane), odd/even (writes: SR4 bit 2 clear, reads: GR5 bit
- *      4 set: address bit 0 picks the even or odd plane) or planar;
+ *      4 set: address bit 0 picks the even or odd plane and is replaced
+ *      by bit 16) or planar (planar address = offset, 16 bits);
  *   3. the graphics controller's data path: reads load the four latches
  *      and return one plane (read mode 0) or a colour-compare result (read
  *      mode 1); writes combine the CPU byte, set/reset, rotation, the ALU
@@ -93,17 +94,24 @@ typedef struct VGAAccess {
     uint8_t read_plane; /* read mode 0 */
 } VGAAccess;
 
-static void decode(const VGACommonState *s, uint32_t off, VGAAccess *a)
+/* A VGA plane is 64 KiB: the window's 128 KiB map wraps on it, as the
+ * renderer's 16-bit CRTC addresses do. */
+#define VGA_PLANE_MASK 0xffffu
+
+static void decode(const VGACommonState *s, uint32_t off, bool write,
+                   VGAAccess *a)
 {
-    uint32_t mask = planar_size(s) - 1;
+    uint32_t mask = VGA_PLANE_MASK;
     uint32_t base = 0;
 
-    /* VBE 4-bit planar modes bank the planar address space. */
+    /* VBE 4-bit planar modes bank the planar address space, which then
+     * spans all of VRAM. */
     if ((s->vbe_regs[VBE_DISPI_INDEX_ENABLE] & VBE_DISPI_ENABLED) &&
         s->vbe_regs[VBE_DISPI_INDEX_BPP] == 4) {
         base =
             (uint32_t)(s->vbe_regs[VBE_DISPI_INDEX_BANK] & s->vbe_bank_mask) *
             VBE_DISPI_BANK_SIZE;
+        mask = planar_size(s) - 1;
     }
     if (s->sr[VGA_SR_MEM_MODE] & 0x08) {
         /* Chain-4: A0-A1 pick the plane. */
@@ -112,20 +120,22 @@ static void decode(const VGACommonState *s, uint32_t off, VGAAccess *a)
         a->read_plane = off & 3;
         return;
     }
-    a->pa = (base + off) & mask;
     a->planes = 0x0f;
     a->read_plane = s->gr[VGA_GR_READ_MAP] & 3;
-    if (!(s->sr[VGA_SR_MEM_MODE] & 0x04)) {
-        /* Odd/even writes: even addresses go to planes 0 and 2, odd ones
-         * to 1 and 3. */
-        a->planes = off & 1 ? 0x0a : 0x05;
+    bool odd_even =
+        write ? !(s->sr[VGA_SR_MEM_MODE] & 0x04) : (s->gr[VGA_GR_MODE] & 0x10);
+    if (!odd_even) {
+        a->pa = (base + off) & mask;
+        return;
     }
-    if (s->gr[VGA_GR_MODE] & 0x10) {
+    /* Odd/even: A0 picks the even (0, 2) or odd (1, 3) planes and is
+     * replaced by A16, so a 128 KiB map fills the planes' odd bytes. */
+    if (write) {
+        a->planes = off & 1 ? 0x0a : 0x05;
+    } else {
         a->read_plane = (s->gr[VGA_GR_READ_MAP] & 2) | (off & 1);
     }
-    if (!(s->sr[VGA_SR_MEM_MODE] & 0x04) || (s->gr[VGA_GR_MODE] & 0x10)) {
-        a->pa = ((base + off) >> 1) & mask;
-    }
+    a->pa = (((base + off) & ~1u) | ((off >> 16) & 1)) & mask;
 }
 
 /* Step 3, reads. */
@@ -212,7 +222,7 @@ uint8_t vga_mem_readb(VGACommonState *s, uint32_t addr)
     if (off < 0) {
         return 0xff;
     }
-    decode(s, off, &a);
+    decode(s, off, false, &a);
     return planar_read(s, &a);
 }
 
@@ -234,7 +244,7 @@ void vga_mem_writeb(VGACommonState *s, uint32_t addr, uint8_t val)
     if (off < 0) {
         return;
     }
-    decode(s, off, &a);
+    decode(s, off, true, &a);
     uint8_t planes = a.planes & s->sr[VGA_SR_PLANE_MASK];
     if (!planes) {
         return;

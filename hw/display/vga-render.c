@@ -45,10 +45,10 @@ static void vga_geom_compute(VGACommonState *s, VGAGeom *g)
     g->dot_w = text && !(s->sr[VGA_SR_CLOCK] & 0x01) ? 9 : 8;
     g->pix_dup = s->sr[VGA_SR_CLOCK] & 0x08 ? 2 : 1;
     g->width = g->chars * g->dot_w * g->pix_dup;
-    g->height = (cr[VGA_CRTC_V_DISP_END] |
-                 ((cr[VGA_CRTC_OVERFLOW] & 0x02) << 7) |
-                 ((cr[VGA_CRTC_OVERFLOW] & 0x40) << 3)) +
-                1;
+    g->height =
+        (cr[VGA_CRTC_V_DISP_END] | ((cr[VGA_CRTC_OVERFLOW] & 0x02) << 7) |
+         ((cr[VGA_CRTC_OVERFLOW] & 0x40) << 3)) +
+        1;
     /* Byte panning (CR8 bits 5-6) moves the start by whole characters. */
     g->start = ((cr[VGA_CRTC_START_HI] << 8) | cr[VGA_CRTC_START_LO]) +
                ((cr[VGA_CRTC_PRESET_ROW] >> 5) & 3);
@@ -66,6 +66,7 @@ static void vga_geom_compute(VGACommonState *s, VGAGeom *g)
     } else {
         g->addr_mode = VGA_ADDR_WORD;
     }
+    g->word_bit15 = (cr[VGA_CRTC_MODE] >> 5) & 1;
     g->cga_bit13 = !(cr[VGA_CRTC_MODE] & 0x01);
     g->herc_bit14 = !(cr[VGA_CRTC_MODE] & 0x02);
     g->ar_mode = s->ar[VGA_AR_MODE];
@@ -99,7 +100,8 @@ static void vga_geom_compute(VGACommonState *s, VGAGeom *g)
     }
     /* Screen off (SR1 bit 5) or the palette being programmed (PAS clear):
      * the monitor shows black at the same size. */
-    if ((s->sr[VGA_SR_CLOCK] & 0x20) || !(s->ar_index & VGA_AR_ENABLE_DISPLAY)) {
+    if ((s->sr[VGA_SR_CLOCK] & 0x20) ||
+        !(s->ar_index & VGA_AR_ENABLE_DISPLAY)) {
         g->mode = VGA_RMODE_BLANK;
     }
 }
@@ -116,9 +118,8 @@ void vga_geom_line(const VGAGeom *g, int y, VGALine *l)
     } else {
         /* The line after the match starts again at address 0, row scan 0. */
         int lc = g->line_compare;
-        int top_rows = ((g->double_scan ? lc >> 1 : lc) + g->preset_row) /
-                           row_h +
-                       1;
+        int top_rows =
+            ((g->double_scan ? lc >> 1 : lc) + g->preset_row) / row_h + 1;
         int yy = y - lc - 1;
         int sl = g->double_scan ? yy >> 1 : yy;
         int r = sl / row_h;
@@ -206,7 +207,16 @@ bool vga_range_dirty(VGACommonState *s, const DirtyBitmapSnapshot *snap,
 static VGARenderCache *cache_get(VGACommonState *s)
 {
     if (!s->render_cache) {
-        s->render_cache = calloc(1, sizeof(*s->render_cache));
+        VGARenderCache *c = calloc(1, sizeof(*c));
+        if (!c) {
+            return NULL;
+        }
+        for (int b = 0; b < 256; b++) {
+            for (int k = 0; k < 8; k++) {
+                c->spread4[b] |= (uint32_t)((b >> (7 - k)) & 1) << (4 * k);
+            }
+        }
+        s->render_cache = c;
     }
     return s->render_cache;
 }
@@ -278,10 +288,23 @@ void vga_update_display(void *opaque)
     if (!cache_lines(c, g.height)) {
         return;
     }
-    /* VGA modes see only the first 256 KiB (vga-render.h). */
-    uint64_t span = g.mode == VGA_RMODE_VBE ? s->vram_size : VGA_PLANAR_BYTES;
+    /* VGA modes see only the first 256 KiB (vga-render.h), VBE modes the
+     * bytes from the first visible pixel to the last. */
+    uint64_t first = 0, span = VGA_PLANAR_BYTES;
+    if (g.mode == VGA_RMODE_VBE) {
+        first = MIN(g.vbe.start_addr, s->vram_size);
+        span = (uint64_t)(g.vbe.yres - 1) * g.vbe.line_offset +
+               (uint64_t)g.vbe.xres * ((g.vbe.bpp + 7) / 8);
+        span = MIN(span, s->vram_size - first);
+    }
     DirtyBitmapSnapshot *snap = memory_region_snapshot_and_clear_dirty(
-        &s->vram, 0, span, DIRTY_MEMORY_VGA);
+        &s->vram, first, span, DIRTY_MEMORY_VGA);
+    /* Idle graphics: no page dirty, so no line to look at one by one. */
+    bool any_dirty = vga_range_dirty(s, snap, first, span);
+    if (!full && !any_dirty && g.mode != VGA_RMODE_TEXT) {
+        dirty_bitmap_snapshot_free(snap);
+        return;
+    }
 
     switch (g.mode) {
     case VGA_RMODE_BLANK:
@@ -294,8 +317,7 @@ void vga_update_display(void *opaque)
         }
         break;
     case VGA_RMODE_TEXT:
-        vga_text_draw(s, c, &g, pal,
-                      vga_range_dirty(s, snap, 0, VGA_PLANAR_BYTES), full);
+        vga_text_draw(s, c, &g, pal, any_dirty, full);
         break;
     case VGA_RMODE_VBE:
         vga_vbe_draw(s, c, &g, pal, snap, full);

@@ -22,11 +22,11 @@
 
 #define VGA_PLANAR_MASK   0xffffu /* the CRTC's 16-bit address counter */
 #define VGA_PLANAR_BYTES  (256 * KiB)
-#define VGA_MAX_CHARS     256 /* CR01 + 1 */
+#define VGA_MAX_CHARS     256       /* CR01 + 1 */
 #define VGA_TEXT_MAP_SIZE (8 * KiB) /* a character map in plane 2 */
 
 /* Frame period of the 400/480-line modes (70 Hz) on CLOCK_VIRTUAL. */
-#define VGA_FRAME_NS          14285714
+#define VGA_FRAME_NS            14285714
 #define VGA_CURSOR_BLINK_FRAMES 16 /* cursor toggles every 16 frames */
 #define VGA_ATTR_BLINK_FRAMES   32 /* blinking characters every 32 */
 
@@ -41,7 +41,7 @@ typedef enum {
 
 typedef enum {
     VGA_ADDR_BYTE,  /* CR17 bit 6 set */
-    VGA_ADDR_WORD,  /* CR17 bit 6 clear */
+    VGA_ADDR_WORD,  /* CR17 bit 6 clear: counter << 1, bit 13/15 to bit 0 */
     VGA_ADDR_DWORD, /* CR14 bit 6 set */
 } VGAAddrMode;
 
@@ -51,30 +51,31 @@ typedef enum {
  * redraws the whole screen.
  */
 typedef struct VGAGeom {
-    int32_t mode; /* VGARenderMode */
+    int32_t mode;          /* VGARenderMode */
     int32_t width, height; /* surface size */
     /* CRTC (VGA modes) */
-    int32_t chars;       /* displayed character clocks per line (CR01 + 1) */
-    int32_t dot_w;       /* dots per character clock: 8 or 9 (text) */
-    int32_t pix_dup;     /* 2 with dot clock / 2 (SR1 bit 3), else 1 */
-    uint32_t start;      /* address counter at the top (CR0C/0D + CR8) */
-    uint32_t offset;     /* counter units per character row (CR13 * 2) */
+    int32_t chars;        /* displayed character clocks per line (CR01 + 1) */
+    int32_t dot_w;        /* dots per character clock: 8 or 9 (text) */
+    int32_t pix_dup;      /* 2 with dot clock / 2 (SR1 bit 3), else 1 */
+    uint32_t start;       /* address counter at the top (CR0C/0D + CR8) */
+    uint32_t offset;      /* counter units per character row (CR13 * 2) */
     int32_t line_compare; /* scanline after which the counter restarts */
-    int32_t max_scan;    /* scanlines per character row - 1 (CR9) */
-    int32_t double_scan; /* CR9 bit 7 */
-    int32_t preset_row;  /* CR8 bits 0-4 */
-    int32_t addr_mode;   /* VGAAddrMode */
-    int32_t cga_bit13;   /* CR17 bit 0 clear: row scan bit 0 -> bit 13 */
-    int32_t herc_bit14;  /* CR17 bit 1 clear: row scan bit 1 -> bit 14 */
-    int32_t pan;         /* dots to skip at the left (AR13) */
+    int32_t max_scan;     /* scanlines per character row - 1 (CR9) */
+    int32_t double_scan;  /* CR9 bit 7 */
+    int32_t preset_row;   /* CR8 bits 0-4 */
+    int32_t addr_mode;    /* VGAAddrMode */
+    int32_t word_bit15;   /* CR17 bit 5: bit 15 (not 13) goes to bit 0 */
+    int32_t cga_bit13;    /* CR17 bit 0 clear: row scan bit 0 -> bit 13 */
+    int32_t herc_bit14;   /* CR17 bit 1 clear: row scan bit 1 -> bit 14 */
+    int32_t pan;          /* dots to skip at the left (AR13) */
     int32_t pan_split_reset; /* AR10 bit 5: no panning below line compare */
     /* Text */
-    int32_t ar_mode;     /* AR10 */
+    int32_t ar_mode;      /* AR10 */
     int32_t map_a, map_b; /* plane-2 byte offsets of character maps A, B */
-    uint32_t cursor;     /* CR0E/0F, address counter units */
+    uint32_t cursor;      /* CR0E/0F, address counter units */
     int32_t cursor_start, cursor_end; /* scanlines; start > end: none */
-    int32_t cursor_off;  /* CR0A bit 5 */
-    int32_t underline;   /* CR14 bits 0-4 */
+    int32_t cursor_off;               /* CR0A bit 5 */
+    int32_t underline;                /* CR14 bits 0-4 */
     /* VBE */
     VBEMode vbe;
 } VGAGeom;
@@ -98,37 +99,37 @@ typedef struct VGARenderCache {
     int cell_cols, cell_rows;
     uint8_t font[2][VGA_TEXT_MAP_SIZE];
     int64_t cursor_phase, blink_phase;
-    uint8_t *row_changed; /* per vrow */
+    uint8_t *row_changed;  /* per vrow */
     uint8_t *line_changed; /* per scanline */
     int lines_alloc, rows_alloc;
+    /* Planar decoding: bit 7 - k of a byte moved to bit 4k of a word, so
+     * four planes OR together into eight 4-bit pixels at once. */
+    uint32_t spread4[256];
 } VGARenderCache;
 
 /* vga-render.c */
 void vga_geom_line(const VGAGeom *g, int y, VGALine *l);
 /*
- * The planar address of address-counter value c on row scan rs.  VRAM is
- * packed (vga-internal.h): odd/even and chain-4 data sit at consecutive
- * planar addresses, so the counter is the planar address in every mode and
- * the byte/word/dword shifts of a real CRTC, which undo the spreading a
- * real card does, are not applied.  What stays is the CGA/Hercules
- * substitution of memory address bit 13/14 by row scan bit 0/1; that bit
- * is a byte-address bit, so it moves down by the shift the CRTC would
- * have applied (bit 12 in word mode: mode 4's odd scanlines at B8000h +
- * 8 KiB are planar address 1000h).
+ * The planar address of address-counter value c on row scan rs.  Word
+ * mode is the card's (vga-internal.h: text cell i is at planar 2i, where
+ * counter << 1 finds it); dword mode is not shifted, because the contract
+ * packs chain-4 bytes (byte a at planar a >> 2), which undoes the card's
+ * spreading.  Then the CGA/Hercules substitution of address bit 13/14 by
+ * row scan bit 0/1 (CR17 bits 0/1 clear), and the 16-bit wrap.
  */
 static inline uint32_t vga_planar_addr(const VGAGeom *g, uint32_t c, int rs)
 {
-    int shift = g->addr_mode == VGA_ADDR_WORD    ? 1
-                : g->addr_mode == VGA_ADDR_DWORD ? 2
-                                                 : 0;
-    uint32_t a = c;
+    uint32_t a;
+    if (g->addr_mode == VGA_ADDR_WORD) {
+        a = (c << 1) | ((c >> (g->word_bit15 ? 15 : 13)) & 1);
+    } else {
+        a = c;
+    }
     if (g->cga_bit13) {
-        uint32_t bit = 1u << (13 - shift);
-        a = (a & ~bit) | (rs & 1 ? bit : 0);
+        a = (a & ~(1u << 13)) | ((uint32_t)(rs & 1) << 13);
     }
     if (g->herc_bit14) {
-        uint32_t bit = 1u << (14 - shift);
-        a = (a & ~bit) | (rs & 2 ? bit : 0);
+        a = (a & ~(1u << 14)) | ((uint32_t)((rs >> 1) & 1) << 14);
     }
     return a & VGA_PLANAR_MASK;
 }

@@ -42,8 +42,7 @@ static uint32_t cell_key(const VGACommonState *s, const VGAGeom *g,
 }
 
 /* Copy character maps A and B out of plane 2; true if they changed. */
-static bool font_changed(VGACommonState *s, VGARenderCache *c,
-                         const VGAGeom *g)
+static bool font_changed(VGACommonState *s, VGARenderCache *c, const VGAGeom *g)
 {
     bool changed = false;
     int maps[2] = {g->map_a, g->map_b};
@@ -83,8 +82,8 @@ static bool cells_alloc(VGARenderCache *c, int cols, int vrows)
 
 /* One scanline of cells into buf (cols cells of dot_w * pix_dup dots). */
 static void draw_text_line(const VGACommonState *s, const VGAGeom *g,
-                           const uint32_t *pal, const uint32_t *cell,
-                           int cols, int rs, uint32_t *buf)
+                           const uint32_t *pal, const uint32_t *cell, int cols,
+                           int rs, uint32_t *buf)
 {
     const uint8_t *vram = s->vram_ptr;
     bool blink_attr = g->ar_mode & 0x08;
@@ -103,8 +102,7 @@ static void draw_text_line(const VGACommonState *s, const VGAGeom *g,
             fgi = bgi;
         }
         int map = attr & 0x08 ? g->map_a : g->map_b;
-        unsigned glyph =
-            vram[((map + ch * 32 + rs) & VGA_PLANAR_MASK) * 4 + 2];
+        unsigned glyph = vram[((map + ch * 32 + rs) & VGA_PLANAR_MASK) * 4 + 2];
         bool solid = ((key & CELL_CURSOR) && cursor_line) ||
                      (mono && rs == g->underline && (attr & 0x77) == 0x01);
         if (solid) {
@@ -120,8 +118,8 @@ static void draw_text_line(const VGACommonState *s, const VGAGeom *g,
         if (g->dot_w == 9) {
             /* The 9th dot is background, except for the line-drawing
              * characters C0h-DFh when AR10 bit 2 asks to extend them. */
-            bool on = solid || (line_gfx && ch >= 0xc0 && ch <= 0xdf &&
-                                (glyph & 1));
+            bool on =
+                solid || (line_gfx && ch >= 0xc0 && ch <= 0xdf && (glyph & 1));
             for (int d = 0; d < dup; d++) {
                 *buf++ = on ? fg : bg;
             }
@@ -149,8 +147,8 @@ void vga_text_draw(VGACommonState *s, VGARenderCache *c, const VGAGeom *g,
     bool phase_moved = cphase != c->cursor_phase || bphase != c->blink_phase;
     c->cursor_phase = cphase;
     c->blink_phase = bphase;
-    bool cursor_on = !g->cursor_off && g->cursor_start <= g->cursor_end &&
-                     !(cphase & 1);
+    bool cursor_on =
+        !g->cursor_off && g->cursor_start <= g->cursor_end && !(cphase & 1);
     bool blink_off = (g->ar_mode & 0x08) && (bphase & 1);
 
     if ((vram_dirty || full) && font_changed(s, c, g)) {

@@ -26,7 +26,9 @@
  *  - Frames from the host have no FCS and may be shorter than the 60
  *    bytes a wire carries; they are padded to 60 (the sending MAC would
  *    have) and stored without CRC, with a count of header + frame, as
- *    QEMU's NE2000 does.  Loopback frames keep the CRC the chip appends.
+ *    QEMU's NE2000 does; the next-page pointer still leaves room for
+ *    the CRC, as drivers check it against the count.  Loopback frames
+ *    keep the CRC the chip appends.
  *  - Transmission completes at once: no collisions, no deferral, NCR 0.
  *  - DCR.LS is not consulted: TCR LB selects loopback by itself; all
  *    three loopback modes return the frame to the ring only.
@@ -499,7 +501,14 @@ static void dp8390_rx_frame(DP8390State *s, const uint8_t *buf, size_t len,
         len = MIN_FRAME;
     }
     size_t total = HDR_LEN + len;
-    unsigned pages = (total + PAGE_SIZE_8390 - 1) / PAGE_SIZE_8390;
+    /* The pages the chip fills: a wire frame brings its 4-byte FCS into
+     * the ring, so a host frame (which has none) still claims the room.
+     * Drivers depend on it: Linux's ei_receive expects next = this + 1 +
+     * (count >> 8), or one more, and throws the whole ring away ("bogus
+     * packet header", rx_errors) when a frame of 256 * k bytes claims only
+     * k pages. */
+    size_t room = with_fcs ? total : total + 4;
+    unsigned pages = (room + PAGE_SIZE_8390 - 1) / PAGE_SIZE_8390;
     if (pages >= dp8390_free_pages(s)) {
         /* The local DMA would reach BNRY's page: overflow (7.4).  One page
          * always stays between CURR and BNRY, so that CURR = BNRY keeps

@@ -128,7 +128,11 @@ void dpy_gfx_replace_surface(Console *con, DisplaySurface *surface);
 /* The rectangle changed (clipped to the surface). */
 void dpy_gfx_update(Console *con, int x, int y, int w, int h);
 void dpy_gfx_update_full(Console *con);
-/* Text grid: size in cells, cell contents, cursor (x, y; visible). */
+/* Text grid: size in cells, cell contents, cursor (x, y; visible).
+ * dpy_text_resize(con, 0, 0): the device is in a graphics mode now, there
+ * is no grid (console_text returns NULL until the next resize); a text
+ * front end says so instead of showing a stale grid.  (The 0, 0 form was
+ * added by part "screendump" for -display curses.) */
 void dpy_text_resize(Console *con, int cols, int rows);
 void dpy_text_set(Console *con, int x, int y, ConsoleChar c);
 void dpy_text_cursor(Console *con, int x, int y, bool visible);

@@ -264,8 +264,10 @@ else
 fi
 
 # --- -boot: what SeaBIOS reads (its log on the debug console).
+# -nographic: SeaBIOS's serial console, as QEMU gives it; with a display
+# (-display none too) SeaBIOS writes on the VGA screen only.
 boot_log() {
-    timeout -k 2 "$BOOT_TIMEOUT" "$EMU" -accel "$accel" -display none \
+    timeout -k 2 "$BOOT_TIMEOUT" "$EMU" -accel "$accel" -nographic \
         -serial "file:$tmp/serial.log" -debugcon "file:$tmp/dbg.log" "$@" \
         </dev/null >/dev/null 2>"$tmp/err"
 }

@@ -9,8 +9,8 @@
 #
 # Environment: EMU (default ./emu), CLI_TIMEOUT (seconds, default 10),
 # EMU_CLI_UNSUPPORTED (options emu recognises but refuses as not built
-# yet, ";"-separated, default: the NIC and display options the pc board
-# refuses until their devices exist, in hw/pc/pc-options.c).  The disk
+# yet, ";"-separated, default: a display type the pc board does not have,
+# hw/pc/pc-options.c).  The disk
 # options have their own tests, tests/cli/blockdev.sh, run at the end.
 # Prints one line per test and "N passed, N failed, N skipped".
 # shellcheck disable=SC2086  # $Q and $opt are split on purpose
@@ -23,7 +23,7 @@ case "$EMU" in
     */*) EMU=$(cd "$(dirname "$EMU")" 2>/dev/null && pwd)/$(basename "$EMU") ;;
 esac
 CLI_TIMEOUT=${CLI_TIMEOUT:-10}
-EMU_CLI_UNSUPPORTED=${EMU_CLI_UNSUPPORTED:--vga std}
+EMU_CLI_UNSUPPORTED=${EMU_CLI_UNSUPPORTED:--vga cirrus}
 prefix="$(basename "$EMU"): "
 cd "$root" || exit 1
 
@@ -302,6 +302,37 @@ info network" \
     'device   3, function 0:\|    Ethernet controller: PCI device 10ec:8029\|' \
     'hub0port1: ne2k_pci.0: index=0,type=nic,model=ne2k_pci,macaddr=52:54:00:00:00:09'
 MON_ARGS=
+
+# The display: -vga std (the default) is "VGA" at 00:02.0; -vga none and a
+# -device isa-vga leave no PCI VGA; -device VGA is the only VGA (no
+# default one beside it); other types are refused with the list.
+monitor "default VGA at 00:02.0" "info pci" \
+    'device   2, function 0:\|    VGA controller: PCI device 1234:1111\|      BAR0: 32 bit prefetchable memory'
+no_pci_vga() {
+    name=$1; shift
+    MON_ARGS="$*"
+    monitor "$name" "info pci
+info qtree" 'Host bridge'
+    MON_ARGS=
+    if grep -q '1234:1111' "$tmp/out"; then
+        fail "$name" "a PCI VGA is there"
+    fi
+}
+no_pci_vga "-vga none: no VGA" -vga none
+no_pci_vga "-device isa-vga: no PCI VGA" -device isa-vga
+if ! grep -q 'dev: isa-vga' "$tmp/out"; then
+    fail "-device isa-vga" "info qtree lacks isa-vga"
+fi
+MON_ARGS="-device VGA,addr=5,vgamem_mb=8"
+monitor "-device VGA is the display" "info pci" \
+    'device   5, function 0:\|    VGA controller: PCI device 1234:1111\|      BAR0: 32 bit prefetchable memory at [^|]*\[size 0x800000\]'
+MON_ARGS=
+if [ "$(grep -c '1234:1111' "$tmp/out")" != 1 ]; then
+    fail "-device VGA is the display" "not exactly one VGA"
+fi
+expect_msg "-vga cirrus" "-vga cirrus: not supported (available: std, none)" \
+    -vga cirrus $Q
+expect_msg "-vga nosuch" "available: std, none" -vga nosuch $Q
 
 # Two ISA devices on the same ports: refused, naming the one already there.
 if bad "overlapping I/O ports" -device isa-serial,iobase=0x3f8 $Q; then

@@ -54,18 +54,19 @@ static void dev_draw(TestDev *d)
             uint8_t *p = data + (size_t)y * stride;
             switch (d->format) {
             case PIXMAN_x8r8g8b8:
-                ((uint32_t *)p)[x] = 0xff000000u | c[0] << 16 | c[1] << 8 | c[2];
+                ((uint32_t *)p)[x] =
+                    0xff000000u | c[0] << 16 | c[1] << 8 | c[2];
                 break;
             case PIXMAN_x8b8g8r8:
                 ((uint32_t *)p)[x] = c[2] << 16 | c[1] << 8 | c[0];
                 break;
             case PIXMAN_r5g6b5:
-                ((uint16_t *)p)[x] =
-                    (uint16_t)((c[0] >> 3) << 11 | (c[1] >> 2) << 5 | c[2] >> 3);
+                ((uint16_t *)p)[x] = (uint16_t)((c[0] >> 3) << 11 |
+                                                (c[1] >> 2) << 5 | c[2] >> 3);
                 break;
             case PIXMAN_x1r5g5b5:
-                ((uint16_t *)p)[x] =
-                    (uint16_t)((c[0] >> 3) << 10 | (c[1] >> 3) << 5 | c[2] >> 3);
+                ((uint16_t *)p)[x] = (uint16_t)((c[0] >> 3) << 10 |
+                                                (c[1] >> 3) << 5 | c[2] >> 3);
                 break;
             case PIXMAN_r8g8b8: /* 24 bpp as VBE has it: bytes B, G, R */
                 p[x * 3] = c[2];
@@ -199,8 +200,7 @@ static int compare(const TestDev *d, const Image *img)
             if (memcmp(want, got, 3) && bad++ < 3) {
                 test_fail(__FILE__, __LINE__,
                           "pixel (%d,%d): %02x%02x%02x, want %02x%02x%02x", x,
-                          y, got[0], got[1], got[2], want[0], want[1],
-                          want[2]);
+                          y, got[0], got[1], got[2], want[0], want[1], want[2]);
             }
         }
     }

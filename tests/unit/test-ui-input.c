@@ -78,8 +78,9 @@ static int nr_events(void)
 static void check_key(int i, int keycode, bool down, int64_t when)
 {
     Rec *r = ev(i);
-    if (!r || r->evt.kind != INPUT_EVENT_KEY || r->evt.u.key.keycode != keycode ||
-        r->evt.u.key.down != down || r->when != when) {
+    if (!r || r->evt.kind != INPUT_EVENT_KEY ||
+        r->evt.u.key.keycode != keycode || r->evt.u.key.down != down ||
+        r->when != when) {
         test_fail(__FILE__, __LINE__,
                   "event %d: want key %d %s at %" PRId64 ", got %s", i, keycode,
                   down ? "down" : "up", when,
@@ -157,26 +158,36 @@ static void test_key_names_values(void)
         const char *name;
         int code;
     } spot[] = {
-        {"esc", 1},         {"1", 2},           {"0", 11},
-        {"minus", 12},      {"backspace", 14},  {"tab", 15},
-        {"q", 16},          {"bracket_left", 26}, {"ret", 28},
-        {"ctrl", 29},       {"a", 30},          {"grave_accent", 41},
-        {"shift", 42},      {"backslash", 43},  {"z", 44},
-        {"slash", 53},      {"shift_r", 54},    {"asterisk", 55},
-        {"kp_multiply", 55}, {"alt", 56},       {"spc", 57},
-        {"caps_lock", 58},  {"f1", 59},         {"f10", 68},
-        {"num_lock", 69},   {"scroll_lock", 70}, {"kp_7", 71},
-        {"kp_subtract", 74}, {"kp_add", 78},    {"kp_0", 82},
-        {"kp_decimal", 83}, {"less", 86},       {"f11", 87},
-        {"f12", 88},        {"kp_enter", 96},   {"ctrl_r", 97},
-        {"kp_divide", 98},  {"sysrq", 99},      {"print", 99},
-        {"alt_r", 100},     {"home", 102},      {"up", 103},
-        {"pgup", 104},      {"left", 105},      {"right", 106},
-        {"end", 107},       {"down", 108},      {"pgdn", 109},
-        {"insert", 110},    {"delete", 111},    {"pause", 119},
-        {"meta_l", 125},    {"meta_r", 126},    {"compose", 127},
-        {"menu", 139},      {"f13", 183},       {"f24", 194},
-        {"0x1d", 29},       {"0X1E", 30},
+        {"esc", 1},          {"1", 2},
+        {"0", 11},           {"minus", 12},
+        {"backspace", 14},   {"tab", 15},
+        {"q", 16},           {"bracket_left", 26},
+        {"ret", 28},         {"ctrl", 29},
+        {"a", 30},           {"grave_accent", 41},
+        {"shift", 42},       {"backslash", 43},
+        {"z", 44},           {"slash", 53},
+        {"shift_r", 54},     {"asterisk", 55},
+        {"kp_multiply", 55}, {"alt", 56},
+        {"spc", 57},         {"caps_lock", 58},
+        {"f1", 59},          {"f10", 68},
+        {"num_lock", 69},    {"scroll_lock", 70},
+        {"kp_7", 71},        {"kp_subtract", 74},
+        {"kp_add", 78},      {"kp_0", 82},
+        {"kp_decimal", 83},  {"less", 86},
+        {"f11", 87},         {"f12", 88},
+        {"kp_enter", 96},    {"ctrl_r", 97},
+        {"kp_divide", 98},   {"sysrq", 99},
+        {"print", 99},       {"alt_r", 100},
+        {"home", 102},       {"up", 103},
+        {"pgup", 104},       {"left", 105},
+        {"right", 106},      {"end", 107},
+        {"down", 108},       {"pgdn", 109},
+        {"insert", 110},     {"delete", 111},
+        {"pause", 119},      {"meta_l", 125},
+        {"meta_r", 126},     {"compose", 127},
+        {"menu", 139},       {"f13", 183},
+        {"f24", 194},        {"0x1d", 29},
+        {"0X1E", 30},
     };
     for (size_t i = 0; i < ARRAY_SIZE(spot); i++) {
         if (input_key_from_name(spot[i].name) != spot[i].code) {
@@ -188,9 +199,9 @@ static void test_key_names_values(void)
     CHECK_STR(input_key_name(55), "kp_multiply");
     CHECK_STR(input_key_name(111), "delete");
     CHECK(input_key_name(0) == NULL);
-    static const char *const bad[] = {"", "Ctrl", "control", "f25", "0x",
-                                      "0x0", "0xzz", "0x10000", "unmapped",
-                                      "kp_", "altgr"};
+    static const char *const bad[] = {"",         "Ctrl", "control", "f25",
+                                      "0x",       "0x0",  "0xzz",    "0x10000",
+                                      "unmapped", "kp_",  "altgr"};
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         if (input_key_from_name(bad[i]) != -1) {
             test_fail(__FILE__, __LINE__, "'%s' taken as %d", bad[i],

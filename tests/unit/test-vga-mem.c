@@ -392,7 +392,7 @@ static void test_chain4(void)
 }
 
 /* Text mode: characters in plane 0, attributes in plane 1, cell i at
- * planar address i (vga-internal.h); the font plane 2 behind them. */
+ * planar address 2i (vga-internal.h); the font plane 2 behind them. */
 static void test_odd_even(void)
 {
     VgaRig r;
@@ -408,27 +408,39 @@ static void test_odd_even(void)
     for (int i = 0; i < 2000; i += 37) {
         win_writeb(&r, 0x18000 + 2 * i, 'A' + i % 26);
         win_writeb(&r, 0x18000 + 2 * i + 1, 0x1e);
-        CHECK_EQ(plane_ptr(&r, i)[0], 'A' + i % 26);
-        CHECK_EQ(plane_ptr(&r, i)[1], 0x1e);
+        CHECK_EQ(plane_ptr(&r, 2 * i)[0], 'A' + i % 26);
+        CHECK_EQ(plane_ptr(&r, 2 * i)[1], 0x1e);
         CHECK_EQ(win_readb(&r, 0x18000 + 2 * i), 'A' + i % 26);
         CHECK_EQ(win_readb(&r, 0x18000 + 2 * i + 1), 0x1e);
     }
+    /* Odd planar addresses are not reached from a 32K map. */
+    CHECK_EQ(plane_ptr(&r, 1)[0], 0);
+    CHECK_EQ(plane_ptr(&r, 1)[1], 0);
     /* Planes 2 and 3 untouched by text writes (map mask 3). */
     CHECK_EQ(plane_ptr(&r, 0)[2], 0);
     /* With the map mask open, even bytes go to planes 0 and 2. */
     sr_set(&r, 2, 0x0f);
     win_writeb(&r, 0x18000 + 8, 0x42);
     win_writeb(&r, 0x18000 + 9, 0x43);
-    CHECK_EQ(plane_ptr(&r, 4)[0], 0x42);
-    CHECK_EQ(plane_ptr(&r, 4)[2], 0x42);
-    CHECK_EQ(plane_ptr(&r, 4)[1], 0x43);
-    CHECK_EQ(plane_ptr(&r, 4)[3], 0x43);
+    CHECK_EQ(plane_ptr(&r, 8)[0], 0x42);
+    CHECK_EQ(plane_ptr(&r, 8)[2], 0x42);
+    CHECK_EQ(plane_ptr(&r, 8)[1], 0x43);
+    CHECK_EQ(plane_ptr(&r, 8)[3], 0x43);
     /* GR4 bit 1 reads the 2/3 pair. */
-    plane_ptr(&r, 5)[2] = 0xa2;
-    plane_ptr(&r, 5)[3] = 0xa3;
+    plane_ptr(&r, 10)[2] = 0xa2;
+    plane_ptr(&r, 10)[3] = 0xa3;
     gr_set(&r, 4, 0x02);
     CHECK_EQ(win_readb(&r, 0x18000 + 10), 0xa2);
     CHECK_EQ(win_readb(&r, 0x18000 + 11), 0xa3);
+    /* The 128K map: A16 takes A0's place. */
+    gr_set(&r, 4, 0x00);
+    gr_set(&r, 6, 0x02);
+    win_writeb(&r, 0x10000 + 6, 0x61);
+    win_writeb(&r, 0x10000 + 7, 0x62);
+    CHECK_EQ(plane_ptr(&r, 7)[0], 0x61);
+    CHECK_EQ(plane_ptr(&r, 7)[1], 0x62);
+    CHECK_EQ(win_readb(&r, 0x10000 + 7), 0x62);
+    CHECK_EQ(plane_ptr(&r, 6)[0], 0x00);
     /* What the BIOS does to load a font: plane 2, sequential. */
     sr_set(&r, 2, 0x04);
     sr_set(&r, 4, 0x06);
@@ -438,6 +450,10 @@ static void test_odd_even(void)
     win_writeb(&r, 'A' * 32 + 3, 0x7e);
     CHECK_EQ(plane_ptr(&r, 'A' * 32 + 3)[2], 0x7e);
     CHECK_EQ(win_readb(&r, 'A' * 32 + 3), 0x7e);
+    /* Planar addresses wrap at 64 KiB in the 128K map. */
+    gr_set(&r, 6, 0x00);
+    win_writeb(&r, 0x10000 + 'A' * 32 + 3, 0x3c);
+    CHECK_EQ(plane_ptr(&r, 'A' * 32 + 3)[2], 0x3c);
     vga_rig_cleanup(&r);
 }
 
