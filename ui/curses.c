@@ -44,6 +44,8 @@ typedef struct CursesDisplay {
     bool colours16;   /* the terminal has 16 colours: bright without bold */
     bool escape_ca;   /* C-a seen: the next key is a command */
     int gfx_w, gfx_h; /* the console surface (for the graphics note) */
+    int cursor_x, cursor_y; /* the guest's cursor, as dpy_text_cursor said */
+    bool cursor_visible;
 } CursesDisplay;
 
 /* One terminal, one curses display. */
@@ -121,17 +123,12 @@ static void curses_draw(CursesDisplay *cd)
     }
 }
 
-/* The cursor as the console last reported it (the grid's own is not
- * public: dpy_text_cursor gives it to us). */
-static int cursor_x, cursor_y;
-static bool cursor_visible;
-
 static void curses_place_cursor(CursesDisplay *cd)
 {
     int cols, rows;
-    if (console_text(cd->dcl.con, &cols, &rows) && cursor_visible &&
-        cursor_y < LINES && cursor_x < COLS) {
-        move(cursor_y, cursor_x);
+    if (console_text(cd->dcl.con, &cols, &rows) && cd->cursor_visible &&
+        cd->cursor_y < LINES && cd->cursor_x < COLS) {
+        move(cd->cursor_y, cd->cursor_x);
         curs_set(1);
     } else {
         curs_set(0);
@@ -250,9 +247,10 @@ static void curses_text_resize(DisplayChangeListener *dcl, int cols, int rows)
 static void curses_text_cursor(DisplayChangeListener *dcl, int x, int y,
                                bool visible)
 {
-    cursor_x = x;
-    cursor_y = y;
-    cursor_visible = visible;
+    CursesDisplay *cd = container_of(dcl, CursesDisplay, dcl);
+    cd->cursor_x = x;
+    cd->cursor_y = y;
+    cd->cursor_visible = visible;
 }
 
 static void curses_gfx_switch(DisplayChangeListener *dcl, DisplaySurface *s)
@@ -272,12 +270,54 @@ static const DisplayChangeListenerOps curses_ops = {
     .dpy_text_cursor = curses_text_cursor,
 };
 
+/* While curses owns the terminal, messages emu prints on stderr (a
+ * warning, the reason it stops) would land on curses' screen and vanish
+ * with it at exit: they go to a temporary file instead and are printed on
+ * the restored terminal at exit. */
+static int saved_stderr = -1;
+static FILE *stderr_buffer;
+
+static void stderr_capture(void)
+{
+    if (!isatty(STDERR_FILENO) || !(stderr_buffer = tmpfile())) {
+        return;
+    }
+    fflush(stderr);
+    saved_stderr = dup(STDERR_FILENO);
+    if (saved_stderr < 0 || dup2(fileno(stderr_buffer), STDERR_FILENO) < 0) {
+        fclose(stderr_buffer);
+        stderr_buffer = NULL;
+    }
+}
+
+static void stderr_release(void)
+{
+    char buf[4096];
+    size_t n;
+
+    if (!stderr_buffer) {
+        return;
+    }
+    fflush(stderr);
+    dup2(saved_stderr, STDERR_FILENO);
+    close(saved_stderr);
+    rewind(stderr_buffer);
+    while ((n = fread(buf, 1, sizeof(buf), stderr_buffer)) > 0) {
+        if (write(STDERR_FILENO, buf, n) < 0) {
+            break;
+        }
+    }
+    fclose(stderr_buffer);
+    stderr_buffer = NULL;
+}
+
 static void curses_atexit(void)
 {
     /* endwin only: the terminal back as it was.  The SCREEN stays (the
      * process is ending; freeing it here raced with ncurses' own exit). */
     if (curses_display) {
         endwin();
+        stderr_release();
         curses_display = NULL;
     }
 }
@@ -313,6 +353,7 @@ static int curses_init(KeyValOpts *opts, Error **errp)
     }
     curses_display = &cd;
     atexit(curses_atexit);
+    stderr_capture();
     raw(); /* C-c, C-z and C-s are the guest's keys */
     noecho();
     nonl();

@@ -68,8 +68,11 @@ static bool convert_rows(DisplaySurface *s, DumpWriter *d, PutRowFn *put_row)
     int stride = (w * 3 + 3) & ~3; /* pixman wants 4-byte aligned rows */
     int band = MIN(h, BAND_ROWS);
     uint8_t *buf = malloc((size_t)stride * band);
-    pixman_image_t *dst = pixman_image_create_bits(RGB_BYTES_FORMAT, w, band,
-                                                   (uint32_t *)buf, stride);
+    /* (pixman would allocate bits of its own for a NULL buf) */
+    pixman_image_t *dst =
+        buf ? pixman_image_create_bits(RGB_BYTES_FORMAT, w, band,
+                                       (uint32_t *)buf, stride)
+            : NULL;
     bool ok = dst != NULL;
 
     for (int y = 0; ok && y < h; y += band) {

@@ -226,8 +226,8 @@ void vga_init_legacy(VGACommonState *s, MemoryRegion *io, MemoryRegion *mem);
 /* The same on an ISA bus (added by vgacore): the ports are claimed with
  * isa_register_ioport() for dev, so another device on 0x3B0-0x3DF is
  * refused with a message; the window goes into bus->mem.  -1 with errp. */
-int vga_init_legacy_isa(VGACommonState *s, struct ISABus *bus,
-                        DeviceState *dev, Error **errp);
+int vga_init_legacy_isa(VGACommonState *s, struct ISABus *bus, DeviceState *dev,
+                        Error **errp);
 /* Port access by absolute port number 0x3B0..0x3DF (8-bit). */
 uint32_t vga_ioport_read(VGACommonState *s, uint32_t port);
 void vga_ioport_write(VGACommonState *s, uint32_t port, uint32_t val);

@@ -270,6 +270,12 @@ void vga_update_display(void *opaque)
     VGAGeom g;
     uint32_t pal[256];
     vga_geom_compute(s, &g);
+    if (g.mode != VGA_RMODE_VBE &&
+        (g.chars < VGA_MIN_CHARS || g.height < VGA_MIN_LINES)) {
+        /* The registers at power-on (CR01 = 0: 9x1 dots) or halfway
+         * through a mode set: keep showing what was there. */
+        return;
+    }
     vga_palette_compute(s, &g, pal);
 
     bool full = !c->valid || s->full_update ||

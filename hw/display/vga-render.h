@@ -24,6 +24,9 @@
 #define VGA_PLANAR_BYTES  (256 * KiB)
 #define VGA_MAX_CHARS     256       /* CR01 + 1 */
 #define VGA_TEXT_MAP_SIZE (8 * KiB) /* a character map in plane 2 */
+/* Smaller VGA pictures are transient register states, not drawn. */
+#define VGA_MIN_CHARS 8
+#define VGA_MIN_LINES 8
 
 /* Frame period of the 400/480-line modes (70 Hz) on CLOCK_VIRTUAL. */
 #define VGA_FRAME_NS            14285714

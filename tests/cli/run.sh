@@ -175,6 +175,13 @@ expect_msg "-rtc bad clock" "invalid clock 'guest'" -rtc clock=guest $Q
 expect_msg "-rtc clock=rt" "not supported" -rtc clock=rt $Q
 expect_msg "-rtc driftfix=slew" "not supported" -rtc driftfix=slew $Q
 expect_msg "-rtc unknown key" "invalid parameter 'speed'" -rtc speed=2 $Q
+# -display curses owns the terminal (when it is built in)
+if "$EMU" -display help 2>/dev/null | grep -qx curses; then
+    expect_msg "-display curses -serial stdio" "used by -display curses" \
+        -display curses -serial stdio
+    expect_msg "-display curses, no terminal" "must be a terminal" \
+        -display curses -serial null
+fi
 
 # NIC models (hw/pc/pc-options.c): model=help lists them as QEMU does and
 # exits 0; an unknown model is refused naming the ones there are.

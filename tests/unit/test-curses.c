@@ -183,6 +183,8 @@ static void child(int fd)
         usleep(10000);
         timers_run_expired(CLOCK_MONO);
     }
+    /* what emu prints while curses runs is shown once it is gone */
+    fprintf(stderr, "emu: message while curses ran\n");
     exit(system_shutdown_requested() ? 0 : 4);
 }
 
@@ -296,6 +298,11 @@ static void test_curses_pty(void)
     }
     term_read(&t, 0);
     CHECK_EQ(t.keys->len, mark);
+    const char *end = strstr(t.screen->str, "\x1b[?1049l");
+    if (!end || !strstr(end, "emu: message while curses ran")) {
+        test_fail(__FILE__, __LINE__,
+                  "the message is not after the terminal's restore");
+    }
     close(t.master);
     close(t.report);
     g_string_free(t.screen, true);

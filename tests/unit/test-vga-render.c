@@ -856,6 +856,27 @@ static void test_mode_x(void)
     teardown();
 }
 
+/* The power-on registers (CR01 = 0, one scanline) are no picture: the
+ * console keeps its placeholder until a mode is set. */
+static void test_power_on(void)
+{
+    VGACommonState *s = setup();
+    if (!s) {
+        return;
+    }
+    int w = width(s), h = height(s), sw = counter.switches;
+    vga_update_display(s);
+    CHECK_EQ(counter.switches, sw);
+    CHECK_EQ(width(s), w);
+    CHECK_EQ(height(s), h);
+    CHECK(w >= 320);
+    mode_13h(s);
+    vga_update_display(s);
+    CHECK_EQ(counter.switches, sw + 1);
+    CHECK_EQ(width(s), 640);
+    teardown();
+}
+
 static void test_blank(void)
 {
     VGACommonState *s = setup();
@@ -1041,6 +1062,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_cga2);
     TEST_RUN(test_mode_13h);
     TEST_RUN(test_mode_x);
+    TEST_RUN(test_power_on);
     TEST_RUN(test_blank);
     TEST_RUN(test_vbe);
     TEST_RUN(test_hostile);
