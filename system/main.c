@@ -844,11 +844,13 @@ int main(int argc, char **argv)
     if (display_uses_terminal()) {
         const char *on_stdio = NULL;
         for (int i = 0; i < o.nr_serial_specs; i++) {
-            if (strstr(o.serial_specs[i], "stdio")) {
+            if (!strcmp(o.serial_specs[i], "stdio") ||
+                !strcmp(o.serial_specs[i], "mon:stdio")) {
                 on_stdio = "-serial";
             }
         }
-        if (o.monitor_spec && strstr(o.monitor_spec, "stdio")) {
+        if (o.monitor_spec && (!strcmp(o.monitor_spec, "stdio") ||
+                               !strcmp(o.monitor_spec, "mon:stdio"))) {
             on_stdio = "-monitor";
         }
         if (on_stdio) {
