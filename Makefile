@@ -171,6 +171,14 @@ bench-net: $(EMU)
 	sh scripts/install-deps.sh --bench
 	EMU=./$(EMU) sh tests/bench/net.sh
 
+# A guest redrawing whole screens in mode 13h and VBE 1024x768x32 under emu
+# and qemu-system-i386 (screendumps, then a VNC client): frames/s, ratios,
+# and the host CPU of an idle text screen (a minute or two).
+.PHONY: bench-display
+bench-display: $(EMU) guests
+	sh scripts/install-deps.sh --bench
+	EMU=./$(EMU) sh tests/bench/display.sh
+
 # Millions of differential cases against the host CPU (about an hour).
 check-difftest-long: tests
 	DIFFTEST_CASES=$${DIFFTEST_CASES:-1000000} $(BUILD)/tests/test-difftest

@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/functional/run.sh - the functional tier: real firmware and real
-# guests (test-*.sh in this folder: SeaBIOS, Debian Linux).  Each script
+# guests (test-*.sh in this folder: SeaBIOS, Debian Linux, the VGA rendering
+# comparison with qemu-system-i386 in test-vga-render.sh).  Each script
 # prints a closing "N passed, N failed, N skipped" line and exits 77 when
 # it could not run at all.
 #
