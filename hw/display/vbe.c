@@ -256,7 +256,7 @@ static bool vbe_check(bool ok, const char *what, uint32_t val)
     return ok;
 }
 
-void vbe_reg_write(VGACommonState *s, uint32_t index, uint32_t val)
+static void vbe_reg_write_one(VGACommonState *s, uint32_t index, uint32_t val)
 {
     uint16_t *r = s->vbe_regs;
 
@@ -337,6 +337,14 @@ bool vbe_get_mode(const VGACommonState *s, VBEMode *m)
 uint32_t vbe_ioport_read_index(VGACommonState *s)
 {
     return s->vbe_index;
+}
+
+/* A register write, then the window's mapping for the new state (the
+ * bank, the enable bit and bpp decide whether 0xA0000 is plain VRAM). */
+void vbe_reg_write(VGACommonState *s, uint32_t index, uint32_t val)
+{
+    vbe_reg_write_one(s, index, val);
+    vga_update_direct_window(s);
 }
 
 void vbe_ioport_write_index(VGACommonState *s, uint32_t val)

@@ -152,6 +152,11 @@ typedef struct VGACommonState {
 
     /* The legacy window 0xA0000-0xBFFFF (I/O region over vga-mem.c). */
     MemoryRegion lowmem;
+    /* The direct window (vga-mem.c): aliases of VRAM over lowmem while
+     * the window is plain memory (chain-4 with an identity data path, or
+     * a VBE bank), so stores skip the device; disabled otherwise. */
+    MemoryRegion direct128, direct64;
+    bool direct_mapped; /* both added to legacy_mem */
 
     /* General registers */
     uint8_t misc_output;
@@ -239,6 +244,13 @@ extern const VMStateDescription vmstate_vga_common;
 uint8_t vga_mem_readb(VGACommonState *s, uint32_t addr);
 void vga_mem_writeb(VGACommonState *s, uint32_t addr, uint8_t val);
 extern const MemoryRegionOps vga_mem_ops; /* opaque: VGACommonState */
+/* The direct window: map its (disabled) aliases beside lowmem in
+ * legacy_mem, unmap them, and enable the one the registers allow.  Every
+ * write to a register that decides it (SR2, SR4, GR1, GR3, GR5, GR6, GR8,
+ * the VBE enable, bpp and bank) ends with vga_update_direct_window(). */
+void vga_map_direct_window(VGACommonState *s);
+void vga_unmap_direct_window(VGACommonState *s);
+void vga_update_direct_window(VGACommonState *s);
 
 /* ---- vga-render.c ---------------------------------------------------------
  */

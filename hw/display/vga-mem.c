@@ -18,6 +18,19 @@
  *      the sequencer's map mask (SR2) picks which planes take the result.
  * The packing of each addressing mode in vram[] is the contract of
  * vga-internal.h; every VRAM index is masked to vram_size.
+ *
+ * The direct window: when those three steps reduce to "window byte a is
+ * VRAM byte base + a" (a VBE bank, or chain-4 with all planes writable,
+ * write mode 0 without rotation, ALU function or set/reset, a full bit
+ * mask and read mode 0), an alias of VRAM is enabled over the window so
+ * that guest accesses go straight to memory: the translator's fast path,
+ * a KVM memory slot, with the dirty log still filled for the renderer.
+ * This is what makes mode 13h and banked VBE fast.  The one difference
+ * from the byte path: reads through the alias do not load the latches,
+ * which only write mode 1 and the ALU functions use, and switching to
+ * those ends the alias; a program that reads in mode 13h and then selects
+ * write mode 1 without reading again sees the latches of its last read
+ * through the device (QEMU's chain-4 alias behaves the same).
  */
 #include "hw/display/vga-internal.h"
 #include "emu/log.h"
@@ -257,6 +270,101 @@ void vga_mem_writeb(VGACommonState *s, uint32_t addr, uint8_t val)
         }
     }
     mark_dirty(s, (uint64_t)a.pa * 4, 4);
+}
+
+/* ---- The direct window ------------------------------------------------
+ */
+
+/* Whether the window is plain VRAM now, and which alias (size) from which
+ * VRAM offset. */
+static bool direct_window(const VGACommonState *s, uint32_t *size,
+                          uint64_t *offset)
+{
+    if (vbe_enabled(s)) {
+        if (s->vbe_regs[VBE_DISPI_INDEX_BPP] < 8) {
+            return false; /* banked planar: the data path applies */
+        }
+        *size = VBE_DISPI_BANK_SIZE;
+        *offset = (uint64_t)(s->vbe_regs[VBE_DISPI_INDEX_BANK] &
+                             s->vbe_bank_mask) *
+                  VBE_DISPI_BANK_SIZE;
+        return *offset + *size <= s->vram_size;
+    }
+    if (!(s->sr[VGA_SR_MEM_MODE] & 0x08) ||
+        (s->sr[VGA_SR_PLANE_MASK] & 0x0f) != 0x0f ||
+        (s->gr[VGA_GR_MODE] & 0x0b) != 0 ||
+        s->gr[VGA_GR_DATA_ROTATE] != 0 ||
+        (s->gr[VGA_GR_ENABLE_SET_RESET] & 0x0f) != 0 ||
+        s->gr[VGA_GR_BIT_MASK] != 0xff) {
+        return false;
+    }
+    switch ((s->gr[VGA_GR_MISC] >> 2) & 3) {
+    case 0:
+        *size = VGA_WINDOW_SIZE;
+        break;
+    case 1:
+        *size = 64 * KiB;
+        break;
+    default:
+        return false; /* B0000/B8000 maps: text mode territory */
+    }
+    *offset = 0;
+    return true;
+}
+
+void vga_map_direct_window(VGACommonState *s)
+{
+    memory_region_init_alias(&s->direct128, "vga.direct", &s->vram, 0,
+                             VGA_WINDOW_SIZE);
+    memory_region_init_alias(&s->direct64, "vga.direct-bank", &s->vram, 0,
+                             64 * KiB);
+    s->direct128.enabled = false;
+    s->direct64.enabled = false;
+    memory_region_add_subregion_overlap(s->legacy_mem, 0xa0000, &s->direct128,
+                                        2);
+    memory_region_add_subregion_overlap(s->legacy_mem, 0xa0000, &s->direct64,
+                                        2);
+    s->direct_mapped = true;
+    vga_update_direct_window(s);
+}
+
+void vga_unmap_direct_window(VGACommonState *s)
+{
+    if (!s->direct_mapped) {
+        return;
+    }
+    memory_region_del_subregion(s->legacy_mem, &s->direct128);
+    memory_region_del_subregion(s->legacy_mem, &s->direct64);
+    memory_region_finalize(&s->direct128);
+    memory_region_finalize(&s->direct64);
+    s->direct_mapped = false;
+}
+
+void vga_update_direct_window(VGACommonState *s)
+{
+    uint32_t size = 0;
+    uint64_t offset = 0;
+
+    if (!s->direct_mapped) {
+        return;
+    }
+    bool on = direct_window(s, &size, &offset);
+    bool on128 = on && size == VGA_WINDOW_SIZE;
+    bool on64 = on && size != VGA_WINDOW_SIZE;
+
+    /* Nothing changes (the common case, a register write in a mode that
+     * stays as it was): no memory transaction. */
+    if (on128 == s->direct128.enabled && on64 == s->direct64.enabled &&
+        (!on64 || s->direct64.alias_offset == offset)) {
+        return;
+    }
+    memory_region_transaction_begin();
+    memory_region_set_enabled(&s->direct128, on128);
+    if (on64) {
+        memory_region_set_alias_offset(&s->direct64, offset);
+    }
+    memory_region_set_enabled(&s->direct64, on64);
+    memory_region_transaction_commit();
 }
 
 static uint64_t vga_mem_read(void *opaque, uint64_t addr, unsigned size)

@@ -276,6 +276,7 @@ void vga_ioport_write(VGACommonState *s, uint32_t port, uint32_t val)
         break;
     case 0x3c5:
         s->sr[s->sr_index] = val & sr_mask[s->sr_index];
+        vga_update_direct_window(s);
         break;
     case 0x3c6:
         s->pel_mask = val;
@@ -298,6 +299,7 @@ void vga_ioport_write(VGACommonState *s, uint32_t port, uint32_t val)
         break;
     case 0x3cf:
         s->gr[s->gr_index] = val & gr_mask[s->gr_index];
+        vga_update_direct_window(s);
         break;
     case 0x3b4:
     case 0x3d4:
@@ -405,6 +407,7 @@ void vga_common_reset(VGACommonState *s)
     vbe_reset(s);
     s->retrace_epoch_ns = clock_get_ns(CLOCK_VIRTUAL);
     s->full_update = true;
+    vga_update_direct_window(s);
 }
 
 void vga_common_cleanup(VGACommonState *s)
@@ -415,6 +418,7 @@ void vga_common_cleanup(VGACommonState *s)
         memory_region_del_subregion(s->legacy_io, &s->ioports);
     }
     if (s->legacy_mem) {
+        vga_unmap_direct_window(s);
         memory_region_del_subregion(s->legacy_mem, &s->lowmem);
     }
     s->legacy_isa = NULL;
@@ -434,6 +438,7 @@ void vga_init_legacy(VGACommonState *s, MemoryRegion *io, MemoryRegion *mem)
     memory_region_add_subregion_overlap(mem, 0xa0000, &s->lowmem, 1);
     s->legacy_io = io;
     s->legacy_mem = mem;
+    vga_map_direct_window(s);
 }
 
 int vga_init_legacy_isa(VGACommonState *s, struct ISABus *bus, DeviceState *dev,
@@ -445,6 +450,7 @@ int vga_init_legacy_isa(VGACommonState *s, struct ISABus *bus, DeviceState *dev,
     memory_region_add_subregion_overlap(bus->mem, 0xa0000, &s->lowmem, 1);
     s->legacy_isa = bus;
     s->legacy_mem = bus->mem;
+    vga_map_direct_window(s);
     return 0;
 }
 
@@ -476,6 +482,7 @@ static int vga_post_load(void *opaque)
     }
     memset(s->cr + VGA_CR_USED, 0, VGA_CR_COUNT - VGA_CR_USED);
     s->full_update = true;
+    vga_update_direct_window(s);
     return 0;
 }
 

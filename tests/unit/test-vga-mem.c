@@ -5,7 +5,9 @@
  * shares no code or shortcut with the device), in fixed cases and in
  * seeded random sweeps over mode, rotate, function, set/reset, enable,
  * bit mask, map mask and latches; chain-4 and odd/even addressing; the
- * four memory maps; the VBE bank window; dirty pages after writes.
+ * four memory maps; the VBE bank window; dirty pages after writes; the
+ * direct window (an alias of VRAM while the data path is the identity)
+ * against a twin device whose every access takes the byte path.
  */
 #include "tests/unit/vga-rig.h"
 
@@ -577,6 +579,199 @@ static void test_dirty(void)
     vga_rig_cleanup(&r);
 }
 
+/* ---- The direct window ------------------------------------------------ */
+
+/* Whether 0xA0000 + off is mapped straight to VRAM byte vram_off. */
+static bool direct_at(VgaRig *r, uint32_t off, uint64_t vram_off)
+{
+    const FlatRange *fr = address_space_lookup(&r->tb.mem_as, 0xa0000 + off);
+    return fr && fr->mr == &r->s->vram &&
+           fr->offset + (0xa0000 + off - fr->start) == vram_off;
+}
+
+static bool device_at(VgaRig *r, uint32_t off)
+{
+    const FlatRange *fr = address_space_lookup(&r->tb.mem_as, 0xa0000 + off);
+    return fr && fr->mr == &r->s->lowmem;
+}
+
+static void vbe_set(VgaRig *r, uint16_t index, uint16_t val)
+{
+    vbe_reg_write(r->s, index, val);
+}
+
+static void test_direct_window(void)
+{
+    VgaRig r;
+    if (!vga_rig_init(&r, 4)) {
+        return;
+    }
+    VGACommonState *s = r.s;
+    /* Power-on: planar, the device decodes every byte. */
+    CHECK(device_at(&r, 0));
+    /* Mode 13h: chain-4, all planes, map 1: 64 KiB of VRAM from 0. */
+    sr_set(&r, 4, 0x0e);
+    sr_set(&r, 2, 0x0f);
+    gr_set(&r, 6, 0x05);
+    CHECK(direct_at(&r, 0, 0));
+    CHECK(direct_at(&r, 0xffff, 0xffff));
+    CHECK(device_at(&r, 0x10000)); /* B0000: not decoded by map 1 */
+    clear_dirty(&r);
+    win_writeb(&r, 0x4321, 0x5a);
+    CHECK_EQ(s->vram_ptr[0x4321], 0x5a);
+    CHECK(dirty(&r, 0x4000));
+    CHECK_EQ(win_readb(&r, 0x4321), 0x5a);
+    /* Map 0: 128 KiB. */
+    gr_set(&r, 6, 0x01);
+    CHECK(direct_at(&r, 0x1ffff, 0x1ffff));
+    gr_set(&r, 6, 0x0d); /* map 3, B8000: left to the device */
+    CHECK(device_at(&r, 0x18000));
+    gr_set(&r, 6, 0x05);
+    /* Each register that puts logic in the data path ends it. */
+    static const struct {
+        bool sr;
+        uint8_t index, val;
+    } breakers[] = {
+        {true, 2, 0x07},  {true, 4, 0x06},  {false, 5, 0x01},
+        {false, 5, 0x08}, {false, 3, 0x08}, {false, 3, 0x01},
+        {false, 1, 0x01}, {false, 8, 0x7f},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(breakers); i++) {
+        uint8_t idx = breakers[i].index;
+        uint8_t old = breakers[i].sr ? s->sr[idx] : s->gr[idx];
+        if (breakers[i].sr) {
+            sr_set(&r, idx, breakers[i].val);
+        } else {
+            gr_set(&r, idx, breakers[i].val);
+        }
+        if (!device_at(&r, 0)) {
+            test_fail(__FILE__, __LINE__, "%s%u=0x%02x left the alias on",
+                      breakers[i].sr ? "SR" : "GR", idx, breakers[i].val);
+        }
+        if (breakers[i].sr) {
+            sr_set(&r, idx, old);
+        } else {
+            gr_set(&r, idx, old);
+        }
+        CHECK(direct_at(&r, 0, 0));
+    }
+    /* Write mode 1 copies through the latches on the device path. */
+    s->vram_ptr[0x100] = 0x11;
+    gr_set(&r, 5, 0x01);
+    (void)win_readb(&r, 0x100);
+    win_writeb(&r, 0x104, 0xee);
+    CHECK_EQ(s->vram_ptr[0x104], 0x11);
+    gr_set(&r, 5, 0x00);
+    /* VBE 8 bpp: the bank, moved by each bank write. */
+    vbe_set(&r, VBE_DISPI_INDEX_XRES, 640);
+    vbe_set(&r, VBE_DISPI_INDEX_YRES, 480);
+    vbe_set(&r, VBE_DISPI_INDEX_BPP, 8);
+    vbe_set(&r, VBE_DISPI_INDEX_ENABLE, VBE_DISPI_ENABLED);
+    vbe_set(&r, VBE_DISPI_INDEX_BANK, 3);
+    CHECK(direct_at(&r, 5, 3 * 65536 + 5));
+    CHECK(device_at(&r, 0x10000));
+    CHECK_EQ(win_readb(&r, 0x10000), 0xff);
+    win_writeb(&r, 5, 0xab);
+    CHECK_EQ(s->vram_ptr[3 * 65536 + 5], 0xab);
+    vbe_set(&r, VBE_DISPI_INDEX_BANK, 63);
+    CHECK(direct_at(&r, 0, 63 * 65536));
+    /* VBE off: the VGA registers decide again (VBE left them chain-4);
+     * a planar VBE bank (set behind the registers' back) is the device's. */
+    vbe_set(&r, VBE_DISPI_INDEX_ENABLE, 0);
+    CHECK(direct_at(&r, 0, 0));
+    sr_set(&r, 4, 0x06);
+    CHECK(device_at(&r, 0));
+    s->vbe_regs[VBE_DISPI_INDEX_ENABLE] = VBE_DISPI_ENABLED;
+    s->vbe_regs[VBE_DISPI_INDEX_BPP] = 4;
+    vga_update_direct_window(s);
+    CHECK(device_at(&r, 0));
+    /* Reset: back to the device. */
+    vga_common_reset(s);
+    CHECK(device_at(&r, 0));
+    vga_rig_cleanup(&r);
+}
+
+/*
+ * Random sequences of register writes (the ones that decide the direct
+ * window, and others) and window accesses, run on a device with the
+ * direct window and on a twin without it: every read returns the same
+ * byte and VRAM ends the same.  Each write is preceded by a read of the
+ * same address, so the latches are loaded the same way on both.
+ */
+static void test_direct_window_twin(void)
+{
+    VgaRig a, b;
+    if (!vga_rig_init(&a, 1)) {
+        return;
+    }
+    if (!vga_rig_init(&b, 1)) {
+        vga_rig_cleanup(&a);
+        return;
+    }
+    vga_unmap_direct_window(b.s);
+    rng_state = 0xd1ec7;
+    int direct_ops = 0, mismatches = 0;
+    for (int i = 0; i < 200000 && mismatches < 5; i++) {
+        unsigned op = rnd() % 16;
+        if (op == 0) {
+            static const uint8_t srs[] = {2, 4};
+            uint8_t idx = srs[rnd() % 2];
+            uint8_t v = rnd() % 4 ? (idx == 2 ? 0x0f : 0x0e) : rnd();
+            sr_set(&a, idx, v);
+            sr_set(&b, idx, v);
+        } else if (op == 1) {
+            static const uint8_t grs[] = {0, 1, 3, 5, 6, 8};
+            uint8_t idx = grs[rnd() % 6];
+            static const uint8_t plain[] = {0, 0, 0, 0x40, 0x05, 0xff};
+            uint8_t v = rnd() % 4 ? plain[idx == 0   ? 0
+                                           : idx == 1 ? 1
+                                           : idx == 3 ? 2
+                                           : idx == 5 ? 3
+                                           : idx == 6 ? 4
+                                                      : 5]
+                                  : rnd();
+            gr_set(&a, idx, v);
+            gr_set(&b, idx, v);
+        } else if (op == 2) {
+            static const uint16_t idxs[] = {VBE_DISPI_INDEX_ENABLE,
+                                            VBE_DISPI_INDEX_BPP,
+                                            VBE_DISPI_INDEX_BANK};
+            uint16_t idx = idxs[rnd() % 3];
+            static const uint16_t bpps[] = {4, 8, 16, 32};
+            uint16_t v = idx == VBE_DISPI_INDEX_BPP      ? bpps[rnd() % 4]
+                         : idx == VBE_DISPI_INDEX_ENABLE ? (rnd() % 3 == 0
+                                                                ? 0
+                                                                : 0x81)
+                                                         : rnd() & 0x1f;
+            vbe_set(&a, idx, v);
+            vbe_set(&b, idx, v);
+        } else {
+            uint32_t off = rnd() & 0x1ffff;
+            if (!device_at(&a, 0)) {
+                direct_ops++;
+            }
+            uint8_t ra = win_readb(&a, off), rb = win_readb(&b, off);
+            if (ra != rb) {
+                test_fail(__FILE__, __LINE__, "op %d: read 0x%05x: %02x vs %02x",
+                          i, off, ra, rb);
+                mismatches++;
+            }
+            if (op & 1) {
+                uint8_t v = rnd();
+                win_writeb(&a, off, v);
+                win_writeb(&b, off, v);
+            }
+        }
+    }
+    if (memcmp(a.s->vram_ptr, b.s->vram_ptr, a.s->vram_size)) {
+        test_fail(__FILE__, __LINE__, "VRAM differs after the sequence");
+    }
+    /* The sequence must have spent time in the direct window. */
+    CHECK(direct_ops > 10000);
+    vga_rig_cleanup(&a);
+    vga_rig_cleanup(&b);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -589,5 +784,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_memory_maps);
     TEST_RUN(test_vbe_bank);
     TEST_RUN(test_dirty);
+    TEST_RUN(test_direct_window);
+    TEST_RUN(test_direct_window_twin);
     return test_finish();
 }
