@@ -20,10 +20,21 @@ CPUState *first_cpu;
 
 static pthread_cond_t pause_cond = PTHREAD_COND_INITIALIZER;
 
+/*
+ * The caller has set its request (intr_level, stop_request...) first.  A
+ * vCPU waiting on halt_cond, or between two vcpu_exec calls, looks at the
+ * requests before it runs again, so the accelerator's kick (a signal and
+ * a KVM_RUN that returns at once, expensive under KVM) is only for one
+ * inside vcpu_exec.  The fence pairs with the one after the vCPU sets
+ * in_exec: either we see in_exec, or it sees our request.
+ */
 void cpu_kick(CPUState *cpu)
 {
     pthread_cond_broadcast(&cpu->halt_cond);
-    if (cpu->accel && cpu->accel->vcpu_kick) {
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (cpu->accel && cpu->accel->vcpu_kick &&
+        (__atomic_load_n(&cpu->in_exec, __ATOMIC_SEQ_CST) ||
+         !cpu->thread)) {
         cpu->accel->vcpu_kick(cpu);
     }
 }
@@ -121,16 +132,19 @@ static void *vcpu_thread_fn(void *arg)
             continue;
         }
         cpu->env.halted = false;
+        __atomic_store_n(&cpu->in_exec, true, __ATOMIC_SEQ_CST);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
         bql_unlock();
         AccelExit r = cpu->accel->vcpu_exec(cpu);
+        __atomic_store_n(&cpu->in_exec, false, __ATOMIC_SEQ_CST);
         bql_lock();
         switch (r) {
         case ACCEL_EXIT_KICKED:
             break;
         case ACCEL_EXIT_HALTED:
-            if (!cpu->state_dirty && cpu->accel->get_state) {
-                cpu->accel->get_state(cpu);
-            }
+            /* The accelerator left env.eflags.IF current (all that
+             * cpu_has_work needs); the other registers may stay in it
+             * until cpu_synchronize_state asks. */
             cpu->env.halted = true;
             break;
         case ACCEL_EXIT_SHUTDOWN:

@@ -1312,9 +1312,13 @@ static AccelExit kvm_vcpu_exec(CPUState *cpu)
         case KVM_EXIT_ACT_INTR:
             break;
         case KVM_EXIT_ACT_HALT:
-            /* KVM has stepped past the HLT.  Fetch the registers so the
-             * monitor sees them and the wake-up test knows IF. */
-            kvm_get_state(cpu);
+            /* KVM has stepped past the HLT.  The wake-up test needs IF
+             * only, which every exit reports in kvm_run: no register
+             * ioctls here (each one costs a vCPU load, and an idle guest
+             * halts hundreds of times a second); the monitor fetches the
+             * rest through cpu_synchronize_state. */
+            cpu->env.eflags = (cpu->env.eflags & ~IF_MASK) |
+                              (run->if_flag ? IF_MASK : 0);
             cpu->env.halted = true;
             break;
         case KVM_EXIT_ACT_SHUTDOWN:

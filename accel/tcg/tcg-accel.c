@@ -850,6 +850,10 @@ out:
     t->cur_tb = NULL;
     tb_lock_held = false;
     pthread_mutex_unlock(&tb_lock);
+    if (ret == ACCEL_EXIT_HALTED) {
+        /* The halt loop reads env (EFLAGS.IF): make it complete. */
+        tcg_cpu_ops->get_state(env);
+    }
     return ret;
 }
 

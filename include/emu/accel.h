@@ -17,7 +17,7 @@
 
 typedef enum AccelExit {
     ACCEL_EXIT_KICKED,   /* left guest mode on request; call again */
-    ACCEL_EXIT_HALTED,   /* HLT with interrupts enabled: wait for INTR */
+    ACCEL_EXIT_HALTED,   /* HLT: wait for INTR; env.eflags IF is current */
     ACCEL_EXIT_SHUTDOWN, /* triple fault or unrecoverable: reset requested */
     ACCEL_EXIT_ERROR,    /* internal error; the machine stops */
 } AccelExit;

@@ -31,6 +31,10 @@ typedef struct CPUState {
     volatile bool stop_request; /* leave the run loop (pause, quit) */
     volatile bool exit_thread;
     bool stopped;
+    /* Inside vcpu_exec (atomic, seq_cst): only then does a kick need the
+     * accelerator's own (costly) kick; outside it, the run loop sees the
+     * request before it enters vcpu_exec again. */
+    bool in_exec;
     bool state_dirty; /* env changed by emu: put_state before run */
 
     /* Interrupt acknowledge: returns the vector of the pending interrupt

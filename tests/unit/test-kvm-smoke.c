@@ -218,6 +218,10 @@ static void test_kvm_run(void)
     AccelExit e = ops->vcpu_exec(&cpu);
     CHECK_EQ(e, ACCEL_EXIT_HALTED);
     CHECK(cpu.env.halted);
+    /* A halt leaves IF current (all the halt loop needs), without a
+     * register fetch; the rest comes with get_state. */
+    CHECK(cpu.env.eflags & IF_MASK);
+    ops->get_state(&cpu);
     CHECK_EQ(cpu.env.eip, AFTER_STI_HLT);
     CHECK(cpu.env.eflags & IF_MASK);
     CHECK_EQ(port_value(&pl, 0x80, 0), 0x42);
@@ -246,6 +250,8 @@ static void test_kvm_run(void)
     CHECK_EQ(acks, 1);
     CHECK_EQ(port_value(&pl, 0x84, 0), 0x77);
     CHECK_EQ(port_value(&pl, 0x80, 1), 0x99);
+    CHECK(!(cpu.env.eflags & IF_MASK));
+    ops->get_state(&cpu);
     CHECK_EQ(cpu.env.eip, SPIN_ADDR);
     CHECK(!(cpu.env.eflags & IF_MASK));
 
