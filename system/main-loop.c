@@ -63,8 +63,18 @@ void bql_cond_timedwait_ms(pthread_cond_t *cond, int ms)
     bql_held = true;
 }
 
+/* Set in the thread that runs main_loop_iterate(). */
+static __thread bool on_main_loop_thread;
+
 void main_loop_wakeup(void)
 {
+    /* The main loop's own thread is not in its poll while it runs this
+     * code, and computes the next timeout before it polls again: a
+     * wake-up from it (a timer callback re-arming its timer, at every
+     * tick) would only cost an eventfd write and an extra iteration. */
+    if (on_main_loop_thread) {
+        return;
+    }
     g_main_context_wakeup(NULL);
 }
 
@@ -163,6 +173,7 @@ static bool handle_requests(void)
 
 void main_loop_iterate(int timeout_ms)
 {
+    on_main_loop_thread = true;
     int64_t t = timers_timeout_ns();
     int ms = timeout_ms;
     if (t >= 0) {
