@@ -221,7 +221,14 @@ void memory_region_set_dirty(MemoryRegion *mr, uint64_t addr, uint64_t size)
     memory_region_set_dirty_mask(mr, addr, size, DIRTY_CLIENTS_NOCODE);
 }
 
-/* Before a non-CODE client's bits go: fast CPU write paths become slow. */
+/*
+ * After a non-CODE client's bits went: fast CPU write paths become slow.
+ * Only pages whose bit was set need it: a write entry is made fast only
+ * while its page is dirty for every client, and every clear of a set bit
+ * comes here, so a page whose bit was already clear has no fast entry.
+ * Callers pass the span of the bits they found set, and nothing when
+ * there were none: an idle screen's refresh then costs no TLB scan.
+ */
 static void rearm_writers(MemoryRegion *mr, unsigned client, uint64_t first,
                           uint64_t end)
 {
@@ -240,8 +247,9 @@ void memory_region_reset_dirty(MemoryRegion *mr, uint64_t addr, uint64_t size,
     if (!page_span(mr, addr, size, &first, &end)) {
         return;
     }
-    bits_clear(mr->dirty[client], first, end);
-    rearm_writers(mr, client, first, end);
+    if (bits_clear(mr->dirty[client], first, end)) {
+        rearm_writers(mr, client, first, end);
+    }
 }
 
 bool memory_region_test_and_clear_dirty(MemoryRegion *mr, uint64_t addr,
@@ -256,7 +264,9 @@ bool memory_region_test_and_clear_dirty(MemoryRegion *mr, uint64_t addr,
         memory_region_sync_dirty(mr);
     }
     bool any = bits_clear(mr->dirty[client], first, end);
-    rearm_writers(mr, client, first, end);
+    if (any) {
+        rearm_writers(mr, client, first, end);
+    }
     return any;
 }
 
@@ -280,11 +290,16 @@ DirtyBitmapSnapshot *memory_region_snapshot_and_clear_dirty(MemoryRegion *mr,
         memory_region_sync_dirty(mr);
     }
     unsigned long *map = mr->dirty[client];
+    uint64_t lo = end, hi = first; /* the pages found dirty: [lo, hi) */
     for (uint64_t p = first, next; p < end; p = next) {
         unsigned long m = word_mask(p, end, &next);
         unsigned long w =
             __atomic_fetch_and(&map[p / BITS_PER_WORD], ~m, __ATOMIC_SEQ_CST) &
             m;
+        if (w) {
+            lo = MIN(lo, p);
+            hi = next;
+        }
         for (uint64_t q = p; q < next; q++) {
             if ((w >> (q % BITS_PER_WORD)) & 1) {
                 uint64_t i = q - first;
@@ -292,7 +307,9 @@ DirtyBitmapSnapshot *memory_region_snapshot_and_clear_dirty(MemoryRegion *mr,
             }
         }
     }
-    rearm_writers(mr, client, first, end);
+    if (lo < hi) {
+        rearm_writers(mr, client, lo, hi);
+    }
     return snap;
 }
 

@@ -255,6 +255,38 @@ static void test_tcg_stores(void)
     CHECK_EQ(x86h_ram()[DATA_PAGE + 0x20], 3);
     CHECK(memory_region_get_dirty(ram, DATA_PAGE, 1, DIRTY_MEMORY_VGA));
 
+    /* Each way of clearing re-arms the fast entry of a page it found
+     * dirty (the clears look only at the pages whose bits were set). */
+    for (int how = 0; how < 3; how++) {
+        x86h_state_init(&st, X86H_PM32);
+        CHECK(x86h_run(&st, X86H_CODE, store_prog, sizeof(store_prog)));
+        CHECK_EQ(tlb_entry(DATA_PAGE)->addr_write, DATA_PAGE);
+        /* A clear of clean pages elsewhere: nothing to re-arm. */
+        memory_region_reset_dirty(ram, DATA_PAGE + 16 * P, 16 * P,
+                                  DIRTY_MEMORY_VGA);
+        CHECK_EQ(tlb_entry(DATA_PAGE)->addr_write, DATA_PAGE);
+        if (how == 0) {
+            s = memory_region_snapshot_and_clear_dirty(ram, 0, X86H_RAM_SIZE,
+                                                       DIRTY_MEMORY_VGA);
+            CHECK(memory_region_snapshot_get_dirty(ram, s, DATA_PAGE, 1));
+            dirty_bitmap_snapshot_free(s);
+        } else if (how == 1) {
+            memory_region_reset_dirty(ram, 0, X86H_RAM_SIZE, DIRTY_MEMORY_VGA);
+        } else {
+            CHECK(memory_region_test_and_clear_dirty(ram, 0, X86H_RAM_SIZE,
+                                                     DIRTY_MEMORY_VGA));
+        }
+        if (tlb_entry(DATA_PAGE)->addr_write == DATA_PAGE) {
+            test_fail(__FILE__, __LINE__, "clear %d left the entry fast", how);
+        }
+        x86h_ram()[DATA_PAGE + 0x20] = 0;
+        cpu->env.halted = false;
+        cpu->stop_request = false;
+        x86h_exec(4, 2000);
+        CHECK_EQ(x86h_ram()[DATA_PAGE + 0x20], 3);
+        CHECK(memory_region_get_dirty(ram, DATA_PAGE, 1, DIRTY_MEMORY_VGA));
+    }
+
     /* Logging off: every page may be written directly again. */
     memory_region_set_log(ram, false, DIRTY_MEMORY_VGA);
     x86h_state_init(&st, X86H_PM32);
