@@ -23,8 +23,10 @@ typedef struct SlirpState {
     Slirp *slirp;
     /* Our GSource on glib's default context (net/slirp.c). */
     GSource *source;
-    /* The fds slirp asked to poll in this iteration (GPollFD). */
+    /* The fds slirp asked to poll in this iteration (GPollFD), handed to
+     * glib; and the set asked for now, before it replaces them. */
     GArray *pollfds;
+    GArray *wanted;
     /* The stack's own addresses, which answer ping themselves. */
     struct in_addr vhost, vnameserver;
     bool restricted;

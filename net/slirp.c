@@ -151,8 +151,8 @@ static int slirp_add_poll(int fd, int events, void *opaque)
     if (events & SLIRP_POLL_HUP) {
         pfd.events |= G_IO_HUP;
     }
-    g_array_append_val(s->pollfds, pfd);
-    return s->pollfds->len - 1;
+    g_array_append_val(s->wanted, pfd);
+    return s->wanted->len - 1;
 }
 
 static int slirp_get_revents(int idx, void *opaque)
@@ -194,22 +194,40 @@ static void slirp_source_drop_polls(SlirpState *s)
 }
 
 /*
- * Runs before every poll of the main loop.  The set of fds changes from
- * one iteration to the next (a UDP flow's socket appears, a TCP socket
- * stops wanting POLLOUT), so it is rebuilt each time; glib allows
- * changing a source's polls here because it collects them afterwards
- * (g_main_context_query).  The array is filled completely before any
- * GPollFD is handed to glib, which keeps pointers to them.
+ * Runs before every poll of the main loop: slirp says which fds it wants
+ * now (a UDP flow's socket appears, a TCP socket starts or stops wanting
+ * POLLOUT).  glib wakes its context up whenever a source adds or removes
+ * a poll, so changing them at every iteration would make the main loop
+ * spin while any socket is open.  The polls change only when the set of
+ * fds does; new events on the same fds are written in place, which glib
+ * reads when it builds the poll array (g_main_context_query).
  */
 static gboolean slirp_source_prepare(GSource *source, gint *timeout)
 {
     SlirpState *s = ((SlirpSource *)source)->s;
     uint32_t t = UINT32_MAX;
 
-    slirp_source_drop_polls(s);
+    g_array_set_size(s->wanted, 0);
     slirp_pollfds_fill(s->slirp, &t, slirp_add_poll, s);
-    for (guint i = 0; i < s->pollfds->len; i++) {
-        g_source_add_poll(source, &g_array_index(s->pollfds, GPollFD, i));
+    bool same = s->wanted->len == s->pollfds->len;
+    for (guint i = 0; same && i < s->wanted->len; i++) {
+        same = g_array_index(s->wanted, GPollFD, i).fd ==
+               g_array_index(s->pollfds, GPollFD, i).fd;
+    }
+    if (same) {
+        for (guint i = 0; i < s->wanted->len; i++) {
+            GPollFD *p = &g_array_index(s->pollfds, GPollFD, i);
+            p->events = g_array_index(s->wanted, GPollFD, i).events;
+            p->revents = 0;
+        }
+    } else {
+        slirp_source_drop_polls(s);
+        GArray *old = s->pollfds;
+        s->pollfds = s->wanted;
+        s->wanted = old;
+        for (guint i = 0; i < s->pollfds->len; i++) {
+            g_source_add_poll(source, &g_array_index(s->pollfds, GPollFD, i));
+        }
     }
     /* slirp's timeout is for its TCP timers, on the virtual clock: while
      * the VM is paused they cannot expire, so do not wake up for them. */
@@ -297,6 +315,10 @@ static void net_slirp_cleanup(NetClientState *nc)
         slirp_cleanup(s->slirp);
         s->slirp = NULL;
     }
+    if (s->wanted) {
+        g_array_free(s->wanted, true);
+        s->wanted = NULL;
+    }
     if (s->pollfds) {
         g_array_free(s->pollfds, true);
         s->pollfds = NULL;
@@ -365,6 +387,7 @@ static int net_slirp_init(KeyValOpts *opts, const char *name,
     }
     s = (SlirpState *)net_client_new(&net_slirp_info, peer, "user", name);
     s->pollfds = g_array_new(false, true, sizeof(GPollFD));
+    s->wanted = g_array_new(false, true, sizeof(GPollFD));
     s->slirp = slirp_new(&o.cfg, &slirp_callbacks, s);
     if (!s->slirp) {
         error_setg(errp, "libslirp refused the configuration");
@@ -400,6 +423,14 @@ static int net_slirp_init(KeyValOpts *opts, const char *name,
      * its readiness made every poll return at once: the main loop spun at
      * a million iterations a second under the default -net user. */
     g_source_set_priority(s->source, G_PRIORITY_DEFAULT_IDLE + 1);
+    /* glib "blocks" a source that cannot recurse for the length of its
+     * dispatch: it removes the source's polls and adds them back, and each
+     * change wakes the context, so the next poll returned at once.  This
+     * source is dispatched every iteration: the main loop spun while any
+     * slirp socket was open (half a core during a transfer, fighting the
+     * vCPU for the global lock).  dispatch() never runs the main loop, so
+     * recursion is not a concern. */
+    g_source_set_can_recurse(s->source, TRUE);
     g_source_attach(s->source, NULL);
     ret = 0;
     goto out;

@@ -660,6 +660,10 @@ void chr_fd_init(Chardev *chr, int in_fd, int out_fd, bool out_nonblock)
         ChrFdSource *fs = (ChrFdSource *)s;
         fs->chr = chr;
         fs->polling = false;
+        /* No blocking around dispatch (it never runs the main loop): a
+         * blocked source's polls are removed and re-added, and each
+         * change costs the main loop a wake-up. */
+        g_source_set_can_recurse(s, TRUE);
         g_source_attach(s, NULL);
         chr->in_src = fs;
     }

@@ -736,6 +736,42 @@ static void test_hostfwd_udp(void)
     rig_cleanup(&r);
 }
 
+/*
+ * With a socket open (a hostfwd's), an idle main loop sleeps in poll: each
+ * iteration waits for its timeout.  glib used to be woken by our own
+ * source (its polls changed at every prepare, and blocking it around
+ * dispatch removed and re-added them), so the loop spun at tens of
+ * thousands of iterations a second.  300 ms of 50 ms iterations are 6
+ * iterations; allow a few slirp timers more.
+ */
+static void test_idle_loop_sleeps(void)
+{
+    Rig r;
+    uint16_t hport = free_udp_port();
+    char opts[64];
+    snprintf(opts, sizeof(opts), "hostfwd=udp:127.0.0.1:%u-:5555", hport);
+    if (!rig_init(&r, opts)) {
+        return;
+    }
+    CHECK(arp_gateway(&r));
+    for (int i = 0; i < 5; i++) {
+        main_loop_iterate(0); /* settle: first polls, the ARP exchange */
+    }
+    int n = 0;
+    gint64 end = g_get_monotonic_time() + 300 * 1000;
+    while (g_get_monotonic_time() < end) {
+        main_loop_iterate(50);
+        n++;
+    }
+    if (n > 40) {
+        test_fail(__FILE__, __LINE__,
+                  "%d main-loop iterations in 300 ms: the loop spins", n);
+    }
+    /* The socket is still served. */
+    CHECK(hostfwd_udp_delivers(&r, hport, 5555));
+    rig_cleanup(&r);
+}
+
 static void test_monitor_hostfwd(void)
 {
     Rig r;
@@ -1161,6 +1197,7 @@ int main(int argc, char **argv)
     main_loop_init();
     bql_lock();
     TEST_RUN(test_ping_warning);
+    TEST_RUN(test_idle_loop_sleeps);
     TEST_RUN(test_bad_options);
     TEST_RUN(test_arp);
     TEST_RUN(test_dhcp_default);
