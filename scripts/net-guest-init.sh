@@ -179,6 +179,9 @@ do_get() {
     t0=$(now)
     wget -q -O /tmp/get.bin "$get" &
     watch $! "wget $get" 'wc -c </tmp/get.bin' || fail "wget $get (exit $?)"
+    # The transfer's end, before the md5 (which takes the guest a while):
+    # the benchmark times START to DONE.
+    echo "EMU-NET-GET-DONE"
     echo "EMU-NET-GET $(md5sum </tmp/get.bin | cut -d' ' -f1) $(wc -c </tmp/get.bin) $(elapsed "$t0" "$t1")"
 }
 
@@ -191,6 +194,7 @@ do_put() {
     nc "${put%:*}" "${put##*:}" </tmp/get.bin >/tmp/put.reply &
     # How far nc has read its input file.
     watch $! "nc $put" "sed -n 's/^pos:[[:space:]]*//p' /proc/$!/fdinfo/0" || fail "nc $put (exit $?)"
+    echo "EMU-NET-PUT-DONE"
     [ -s /tmp/put.reply ] || fail "nc $put: no answer from the receiver"
     echo "EMU-NET-PUT $(md5sum </tmp/get.bin | cut -d' ' -f1) $(wc -c </tmp/get.bin) $(elapsed "$t0" "$t1") $(head -n 1 /tmp/put.reply)"
 }
@@ -223,6 +227,11 @@ case $test in
         [ -n "$get" ] && do_get
         [ -n "$put" ] && do_put
         [ -n "$pingaddr" ] && do_ping
+        # The interface's counters (receive errors, drops, FIFO/overruns),
+        # for the logs: a lost frame shows here.
+        echo "EMU-NET-STATS $(grep eth0: /proc/net/dev | tr -s ' ')"
+        grep -E '^(Ip|Tcp|TcpExt):' /proc/net/snmp /proc/net/netstat 2>/dev/null |
+            sed 's/^/EMU-NET-SNMP /'
         echo "EMU-NET-DONE"
         [ "$hold" = 1 ] && hold ;;
     serve)
