@@ -35,6 +35,8 @@
 #                   up until the host stops the emulator.
 #   no emutest=     a shell on the console.
 # Common:
+#   emumsg=N        the NIC driver's msg_enable (its debug messages, on
+#                   the console: 0x7fff for all), for diagnosing
 #   emunic=pci|isa  which driver drives eth0 (default pci).  isa loads
 #                   `ne io=0x300 irq=9` (emune=IO,IRQ to change): the ISA
 #                   driver does not probe on its own when it is a module.
@@ -56,7 +58,7 @@ export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
 echo /bin/true >/proc/sys/kernel/modprobe
 
 test= nic=pci ip= dns= get= put= pingaddr= count=5 waitn=120 hold=0
-token= port=80 mib=4 neopt=0x300,9 stall=120
+token= port=80 mib=4 neopt=0x300,9 stall=120 msg=
 for w in $(cat /proc/cmdline); do
     case $w in
         emutest=*) test=${w#emutest=} ;;
@@ -74,6 +76,7 @@ for w in $(cat /proc/cmdline); do
         emumib=*) mib=${w#emumib=} ;;
         emune=*) neopt=${w#emune=} ;;
         emustall=*) stall=${w#emustall=} ;;
+        emumsg=*) msg=${w#emumsg=} ;;
     esac
 done
 
@@ -86,11 +89,15 @@ for m in $(cat /lib/modules/load-order); do
     case $m in
         ne.ko|8390p.ko) continue ;;
     esac
-    insmod "/lib/modules/$m" || fail "insmod $m"
+    case $m in
+        ne2k-pci.ko) arg=${msg:+msg_enable=$msg} ;;
+        *) arg= ;;
+    esac
+    insmod "/lib/modules/$m" $arg || fail "insmod $m $arg"
 done
 if [ "$nic" = isa ]; then
     insmod /lib/modules/8390p.ko || fail "insmod 8390p.ko"
-    insmod /lib/modules/ne.ko "io=${neopt%,*}" "irq=${neopt#*,}" ||
+    insmod /lib/modules/ne.ko "io=${neopt%,*}" "irq=${neopt#*,}" ${msg:+msg_enable=$msg} ||
         fail "insmod ne.ko io=${neopt%,*} irq=${neopt#*,} (no NE2000 found there)"
 fi
 echo "EMU-GUEST-READY $(uname -m) $(uname -r)"

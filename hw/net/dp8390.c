@@ -313,17 +313,34 @@ static void dp8390_data_write(DP8390State *s, uint32_t v, unsigned size)
 
 /* ---- Receive ------------------------------------------------------------- */
 
+/*
+ * BNRY as a ring page.  Linux's ei_receive writes BNRY = next - 1 after
+ * each frame, so after a frame that wrapped to PSTART it writes PSTART - 1,
+ * outside the ring, until it takes the next frame.  The chip compares
+ * pages for equality, so that BNRY guards nothing: at 10 Mbit/s the gap
+ * is too short to matter, but held frames arrive here all at once and
+ * overwrote unread ones (Linux saw garbage headers, threw the ring away,
+ * and TCP waited for retransmission timeouts).  PSTART - 1 is taken as
+ * the ring's last page, the page before PSTART, which is what the driver
+ * means; other values outside the ring still guard nothing.
+ */
+static unsigned dp8390_boundary(DP8390State *s)
+{
+    return s->bnry + 1 == s->pstart ? s->pstop - 1u : s->bnry;
+}
+
 /* Free pages from CURR up to (not into) BNRY's page. */
 static unsigned dp8390_free_pages(DP8390State *s)
 {
     unsigned ring = s->pstop - s->pstart;
+    unsigned bnry = dp8390_boundary(s);
 
-    if (!dp8390_in_ring(s, s->bnry) || s->bnry == s->curr) {
+    if (!dp8390_in_ring(s, bnry) || bnry == s->curr) {
         /* No boundary inside the ring, or BNRY = CURR, which is how some
          * drivers start an empty ring. */
         return ring;
     }
-    return (s->bnry + ring - s->curr) % ring;
+    return (bnry + ring - s->curr) % ring;
 }
 
 static void dp8390_remind(DP8390State *s);
