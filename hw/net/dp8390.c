@@ -32,6 +32,12 @@
  *  - Transmission completes at once: no collisions, no deferral, NCR 0.
  *  - DCR.LS is not consulted: TCR LB selects loopback by itself; all
  *    three loopback modes return the frame to the ring only.
+ *  - PRX is raised again whenever it is acknowledged with unread frames
+ *    left in the ring (dp8390_remind): Linux takes 9 frames per
+ *    interrupt and waits for the next arrival's PRX for the rest.
+ *  - BNRY = PSTART - 1, which Linux writes after a frame that wrapped,
+ *    guards the ring's last page (dp8390_boundary); on the chip it
+ *    guards nothing until the driver moves BNRY again.
  *  - The FIFO register reads 0; page-2 writes (diagnostics) are ignored.
  *  - Local addresses other than the PROM (0x0000-0x001f) and the RAM
  *    (0x4000-0x7fff) read 0xff and drop writes.
@@ -378,19 +384,21 @@ static bool dp8390_ring_unread(DP8390State *s)
 }
 
 /*
- * Frames are being held (no room for one more) while the ring still holds
- * frames the driver has not read, and no receive interrupt is pending:
- * raise PRX again.  Without it both sides wait for ever: Linux's
- * ei_receive takes at most 10 frames per interrupt and relies on the next
- * arrival's PRX for the rest, but the next arrival is what we hold back.
- * On the chip that arrival would have overflowed the ring (OVW, a lost
- * frame and a slow recovery); a repeated PRX keeps the frame and costs
- * the driver one more pass of its receive loop.
+ * The ring still holds frames the driver has not read and no receive
+ * interrupt is pending: raise PRX again.  Called when the driver
+ * acknowledges PRX and when a frame has to be held back.  Linux's
+ * ei_receive takes at most 9 frames per call, acknowledges PRX and relies
+ * on the next arrival's PRX for the rest.  On the wire another frame soon
+ * comes; here it may be the frame we hold back (no room), or there may be
+ * none at all: the end of a TCP stream whose last segments sit unread
+ * until the sender's retransmission timeout (1.4 s).  So PRX stays up, as
+ * a level, while unread frames remain: it costs a driver one more pass of
+ * its receive loop, and one that acknowledges before reading sees one
+ * interrupt with an empty ring.
  */
 static void dp8390_remind(DP8390State *s)
 {
-    if (s->rx_blocked && !s->stopped && !(s->isr & ISR_PRX) &&
-        dp8390_ring_unread(s)) {
+    if (!s->stopped && !(s->isr & ISR_PRX) && dp8390_ring_unread(s)) {
         s->isr |= ISR_PRX;
         dp8390_update_irq(s);
     }
