@@ -88,7 +88,8 @@ static struct {
 
 static void cap_clear(void)
 {
-    for (int i = 0; i < cap.n; i++) {
+    /* n counts every frame; only the first MAX_CAPTURE are kept. */
+    for (int i = 0; i < MIN(cap.n, MAX_CAPTURE); i++) {
         g_free(cap.buf[i]);
     }
     memset(&cap, 0, sizeof(cap));
