@@ -1270,8 +1270,14 @@ static void test_pci_config(void)
     inject(&r, test_mac, 100, 0);
     CHECK_EQ(irq_level(&r), 1);
     CHECK(cfg_read(&r.f, NE_DEVFN, 0x06, 2) & 0x08); /* status: INTx */
+    /* PRX stays up while the frame is unread (dp8390_remind)... */
+    wr(&r, ISR, 0xff);
+    CHECK_EQ(irq_level(&r), 1);
+    /* ... and an acknowledge sticks once the driver has taken it. */
+    wr(&r, BNRY, RX_START + 1);
     wr(&r, ISR, 0xff);
     CHECK_EQ(irq_level(&r), 0);
+    CHECK_EQ(cfg_read(&r.f, NE_DEVFN, 0x06, 2) & 0x08, 0);
 
     /* Linux reads the 4-byte header with one inl. */
     dma_setup(&r, (RX_START + 1) << 8, 4, CR_RREAD);
@@ -1305,8 +1311,9 @@ static void test_vmstate(void)
     size_t cap_len = vmstate_save(vmsd, r.dev, NULL, 0);
     uint8_t *img = g_malloc(cap_len);
     CHECK_EQ(vmstate_save(vmsd, r.dev, img, cap_len), cap_len);
-    /* Change what was saved, then load it back. */
-    wr(&r, BNRY, 0x77);
+    /* Change what was saved (the frame taken: BNRY before CURR), then
+     * load it back. */
+    wr(&r, BNRY, RX_START + 2);
     uint8_t junk[4] = {9, 9, 9, 9};
     dma_write(&r, (RX_START + 1) << 8, junk, 4);
     wr(&r, ISR, 0xff);
