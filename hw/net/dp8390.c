@@ -801,6 +801,9 @@ static void dp8390_reg_write(DP8390State *s, unsigned reg, uint8_t val)
             break;
         case P0_ISR:
             s->isr &= ~(val & 0x7f); /* RST is the chip's state */
+            /* The line falls first, so that a PRX raised again is a new
+             * edge for an edge-triggered (ISA) interrupt controller. */
+            dp8390_update_irq(s);
             dp8390_remind(s);
             break;
         case P0_RSAR0:

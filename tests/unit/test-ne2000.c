@@ -1004,11 +1004,16 @@ static void test_rx_reminder(void)
         bnry = hdr[1] == RX_START ? RX_STOP - 1 : hdr[1] - 1;
     }
     wr(&r, BNRY, bnry);
+    wr(&r, ISR, ISR_RDC); /* as Linux does after each remote DMA */
+    int raises = r.f.tb.irq[r.irq].raises;
     wr(&r, ISR, ISR_PRX);
     /* Part of the queue flowed into the freed pages, the rest is still
-     * held and unread frames remain: PRX is up again. */
+     * held and unread frames remain: PRX is up again, as a new edge on
+     * the ISA card's (edge-triggered) IRQ line. */
     CHECK(net_queue_length(r.nic) > 0);
     CHECK(rd(&r, ISR) & ISR_PRX);
+    CHECK_EQ(irq_level(&r), 1);
+    CHECK_EQ(r.f.tb.irq[r.irq].raises, raises + 1);
     /* Once the driver has taken everything, an acknowledge sticks. */
     for (int guard = 0; guard < 200; guard++) {
         uint8_t next = bnry + 1 >= RX_STOP ? RX_START : bnry + 1;
