@@ -722,16 +722,27 @@ static bool hostfwd_udp_delivers(Rig *r, uint16_t hport, uint16_t gport)
     return ok;
 }
 
+/* A rig with hostfwd=udp from a free host port (*hport) to guest port
+ * 5555, past the ARP exchange; false if it could not be made. */
+static bool rig_init_udp_fwd(Rig *r, uint16_t *hport)
+{
+    char opts[64];
+    *hport = free_udp_port();
+    snprintf(opts, sizeof(opts), "hostfwd=udp:127.0.0.1:%u-:5555", *hport);
+    if (!rig_init(r, opts)) {
+        return false;
+    }
+    CHECK(arp_gateway(r));
+    return true;
+}
+
 static void test_hostfwd_udp(void)
 {
     Rig r;
-    uint16_t hport = free_udp_port();
-    char opts[64];
-    snprintf(opts, sizeof(opts), "hostfwd=udp:127.0.0.1:%u-:5555", hport);
-    if (!rig_init(&r, opts)) {
+    uint16_t hport;
+    if (!rig_init_udp_fwd(&r, &hport)) {
         return;
     }
-    CHECK(arp_gateway(&r));
     CHECK(hostfwd_udp_delivers(&r, hport, 5555));
     rig_cleanup(&r);
 }
@@ -747,13 +758,10 @@ static void test_hostfwd_udp(void)
 static void test_idle_loop_sleeps(void)
 {
     Rig r;
-    uint16_t hport = free_udp_port();
-    char opts[64];
-    snprintf(opts, sizeof(opts), "hostfwd=udp:127.0.0.1:%u-:5555", hport);
-    if (!rig_init(&r, opts)) {
+    uint16_t hport;
+    if (!rig_init_udp_fwd(&r, &hport)) {
         return;
     }
-    CHECK(arp_gateway(&r));
     for (int i = 0; i < 5; i++) {
         main_loop_iterate(0); /* settle: first polls, the ARP exchange */
     }
