@@ -32,8 +32,12 @@ import sys
 import time
 
 
-# CSI sequences (cursor moves, colours) and the two-byte ESC c / ESC 7 kind.
-ANSI_ESCAPE = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-~]")
+# CSI sequences (cursor moves, colours) and the two-byte ESC c / ESC 7 kind,
+# with a carriage return just before one: SeaBIOS's serial console sends
+# "\r" then a cursor position in the middle of a word ("E\r\x1b[05;02HMU-
+# BOOT-HD", as SYSLINUX's text reaches both the serial port and the VGA
+# console), and the position overrides the return on a terminal.
+ANSI_ESCAPE = re.compile(rb"\r?(?:\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-~])")
 
 
 def usage():
