@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 CPUState *first_cpu;
+__thread CPUState *current_cpu;
 
 static pthread_cond_t pause_cond = PTHREAD_COND_INITIALIZER;
 
@@ -56,6 +57,18 @@ void cpu_set_intr(CPUState *cpu, int level)
 void cpu_set_nmi(CPUState *cpu)
 {
     cpu->nmi_request = true;
+    cpu_kick(cpu);
+}
+
+void cpu_set_init(CPUState *cpu)
+{
+    cpu->init_request = true;
+    cpu_kick(cpu);
+}
+
+void cpu_set_sipi(CPUState *cpu, uint8_t vector)
+{
+    cpu->sipi_vector = vector;
     cpu_kick(cpu);
 }
 
@@ -106,6 +119,8 @@ void cpu_reset(CPUState *cpu)
     env->a20_mask = 0xffffffff;
     cpu->intr_level = 0;
     cpu->nmi_request = false;
+    cpu->init_request = false;
+    cpu->sipi_vector = -1;
     cpu->state_dirty = true;
 }
 
@@ -118,6 +133,7 @@ static void *vcpu_thread_fn(void *arg)
 {
     CPUState *cpu = arg;
 
+    current_cpu = cpu;
     bql_lock();
     while (!cpu->exit_thread) {
         if (cpu->stop_request) {

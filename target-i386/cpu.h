@@ -138,6 +138,21 @@ typedef union XMMReg {
     uint64_t q[2];
 } XMMReg;
 
+/*
+ * The local APIC as the CPU core sees it (hw/intc/apic.c implements it;
+ * NULL ops: the CPU has none).  Called on the vCPU thread under the
+ * global lock.  A false return makes the instruction raise #GP(0).
+ */
+typedef struct X86APICOps {
+    uint64_t (*get_base)(void *apic);              /* RDMSR IA32_APIC_BASE */
+    bool (*set_base)(void *apic, uint64_t val);    /* WRMSR IA32_APIC_BASE */
+    /* x2APIC registers (MSR 0x800-0x8ff) and IA32_TSC_DEADLINE (0x6e0). */
+    bool (*msr_read)(void *apic, uint32_t msr, uint64_t *val);
+    bool (*msr_write)(void *apic, uint32_t msr, uint64_t val);
+    uint8_t (*get_cr8)(void *apic);                /* TPR[7:4] */
+    void (*set_cr8)(void *apic, uint8_t val);
+} X86APICOps;
+
 typedef struct CPUX86State {
     /* Hot state first: generated code addresses these by offsetof(). */
     uint64_t regs[16];
@@ -199,6 +214,11 @@ typedef struct CPUX86State {
     uint32_t cpuid_ext2_features; /* leaf 0x80000001 EDX */
     uint32_t cpuid_ext3_features; /* leaf 0x80000001 ECX */
     uint32_t cpuid_model_id[12];  /* brand string, leaves 0x80000002-4 */
+    uint32_t cpuid_apic_id;       /* initial APIC ID (leaf 1 EBX 31-24) */
+
+    /* The local APIC (set by the board; see X86APICOps). */
+    const X86APICOps *apic_ops;
+    void *apic;
 
     /* The translator's x86 exec state (target-i386/tcg-cpu.c): nested
      * exception delivery (#DF, triple fault), the debug registers the TLB

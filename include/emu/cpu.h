@@ -27,6 +27,8 @@ typedef struct CPUState {
     /* Lines into the CPU, set under the BQL, read by the vCPU thread. */
     volatile int intr_level; /* INTR from the PIC */
     volatile bool nmi_request;
+    volatile bool init_request;  /* INIT from the local APIC (an IPI) */
+    volatile int sipi_vector;    /* STARTUP IPI vector, -1 for none */
     volatile bool reset_request;
     volatile bool stop_request; /* leave the run loop (pause, quit) */
     volatile bool exit_thread;
@@ -54,6 +56,9 @@ typedef struct CPUState {
 /* Board side: raise or lower INTR, NMI; kick the vCPU so it notices. */
 void cpu_set_intr(CPUState *cpu, int level);
 void cpu_set_nmi(CPUState *cpu);
+/* INIT and STARTUP messages from the local APIC (SMP start-up). */
+void cpu_set_init(CPUState *cpu);
+void cpu_set_sipi(CPUState *cpu, uint8_t vector);
 void cpu_set_a20(CPUState *cpu, bool enabled);
 /* Wake a halted vCPU or make a running one leave guest mode. */
 void cpu_kick(CPUState *cpu);
@@ -74,5 +79,8 @@ void cpus_resume(void);
 void cpus_stop_all(void);
 
 extern CPUState *first_cpu;
+/* The vCPU this thread runs (NULL on the main loop and in tests unless a
+ * test sets it): whose local APIC an MMIO access at the APIC base reaches. */
+extern __thread CPUState *current_cpu;
 
 #endif
