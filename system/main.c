@@ -52,11 +52,13 @@ static void usage(void)
         "usage: emu [options]\n"
         "\n"
         "Machine:\n"
-        "  -machine pc[,accel=kvm|tcg]  the machine (only 'pc'); -M is the "
+        "  -machine pc[,accel=kvm|tcg][,hpet=on|off]\n"
+        "                               the machine (only 'pc'); -M is the "
         "same\n"
         "  -accel kvm|tcg|help          accelerator (default: kvm if usable, "
         "else tcg)\n"
         "  -enable-kvm                  same as -accel kvm\n"
+        "  -no-hpet                     same as -machine hpet=off\n"
         "  -cpu MODEL|help              CPU model (default qemu64 under kvm,\n"
         "                               qemu32 under tcg)\n"
         "  -m SIZE                      guest RAM, in MiB or with a "
@@ -447,6 +449,11 @@ static void parse_machine_opt(Options *o, const char *arg)
             o->accel = strdup(eq + 1);
         } else if (eq && !strncmp(tok, "graphics=", 9)) {
             o->nographic = !strcmp(eq + 1, "off");
+        } else if (eq && !strncmp(tok, "hpet=", 5)) {
+            if (strcmp(eq + 1, "on") && strcmp(eq + 1, "off")) {
+                opt_error("machine", "hpet=%s: expected on or off", eq + 1);
+            }
+            o->mo.no_hpet = !strcmp(eq + 1, "off");
         } else {
             opt_error("machine", "unsupported property '%s'", tok);
         }
@@ -628,6 +635,8 @@ static void parse_args(Options *o, int argc, char **argv)
             }
         } else if (!strcmp(name, "no-reboot")) {
             opt_no_reboot = true;
+        } else if (!strcmp(name, "no-hpet")) {
+            o->mo.no_hpet = true;
         } else if (!strcmp(name, "no-shutdown")) {
             opt_no_shutdown = true;
         } else if (!strcmp(name, "S")) {

@@ -172,14 +172,100 @@ static void acpi_finish(uint8_t *t)
     t[9] = -acpi_checksum(t, ldl_le_p(t + 4));
 }
 
+/* MADT entry types and sizes (ACPI 6.4, 5.2.12). */
+#define MADT_LOCAL_APIC 0 /* 8 bytes */
+#define MADT_IO_APIC 1    /* 12 bytes */
+#define MADT_OVERRIDE 2   /* 10 bytes */
+#define MADT_LAPIC_NMI 4  /* 6 bytes */
+#define MADT_PCAT_COMPAT 1u /* flags: 8259s present too */
+#define MADT_FLAGS_LEVEL_HIGH 0xd /* trigger level (3 << 2), polarity high */
+
+/* The MADT at t (at most ACPI_HPET_OFFSET - ACPI_MADT_OFFSET bytes). */
+static uint32_t build_madt(uint8_t *t, const AcpiApicConfig *c)
+{
+    uint8_t *p = t + ACPI_HEADER_SIZE;
+
+    stl_le_p(p, c->lapic_addr);
+    stl_le_p(p + 4, MADT_PCAT_COMPAT);
+    p += 8;
+    for (int i = 0; i < c->nr_cpus; i++) {
+        p[0] = MADT_LOCAL_APIC;
+        p[1] = 8;
+        p[2] = i;                /* ACPI processor ID */
+        p[3] = i;                /* APIC ID */
+        stl_le_p(p + 4, 1);      /* enabled */
+        p += 8;
+    }
+    p[0] = MADT_IO_APIC;
+    p[1] = 12;
+    p[2] = c->ioapic_id;
+    p[3] = 0;
+    stl_le_p(p + 4, c->ioapic_addr);
+    stl_le_p(p + 8, 0);          /* GSI base */
+    p += 12;
+    /* ISA IRQ 0 is GSI 2; bus conformant polarity and trigger. */
+    p[0] = MADT_OVERRIDE;
+    p[1] = 10;
+    p[2] = 0;                    /* ISA */
+    p[3] = 0;
+    stl_le_p(p + 4, 2);
+    stw_le_p(p + 8, 0);
+    p += 10;
+    for (int irq = 1; irq < 16; irq++) {
+        if (!(c->level_irqs & (1u << irq))) {
+            continue;
+        }
+        p[0] = MADT_OVERRIDE;
+        p[1] = 10;
+        p[2] = 0;
+        p[3] = irq;
+        stl_le_p(p + 4, irq);
+        stw_le_p(p + 8, MADT_FLAGS_LEVEL_HIGH);
+        p += 10;
+    }
+    /* LINT1 of every processor is NMI. */
+    p[0] = MADT_LAPIC_NMI;
+    p[1] = 6;
+    p[2] = 0xff;
+    stw_le_p(p + 3, 0);
+    p[5] = 1;
+    p += 6;
+
+    uint32_t len = p - t;
+    acpi_header(t, "APIC", len, 1);
+    acpi_finish(t);
+    return len;
+}
+
+/* The HPET description table (IA-PC HPET specification 1.0a, 3.2.4). */
+#define HPET_TABLE_SIZE 56
+static void build_hpet(uint8_t *t, const AcpiApicConfig *c)
+{
+    acpi_header(t, "HPET", HPET_TABLE_SIZE, 1);
+    stl_le_p(t + 36, c->hpet_block_id);
+    /* Base address: a Generic Address Structure in system memory. */
+    t[40] = 0;                  /* address space: memory */
+    t[41] = 64;                 /* register bit width */
+    t[42] = 0;                  /* bit offset */
+    t[43] = 0;                  /* access size: undefined (legacy) */
+    stq_le_p(t + 44, c->hpet_addr);
+    t[52] = 0;                  /* HPET sequence number */
+    stw_le_p(t + 53, 0);        /* minimum clock tick in periodic mode */
+    t[55] = 0;                  /* no page protection */
+    acpi_finish(t);
+}
+
 int acpi_build_tables(AddressSpace *as, uint64_t tables_addr,
                       uint64_t rsdp_addr, const AcpiPmConfig *pm,
-                      const AcpiPciConfig *pci, Error **errp)
+                      const AcpiPciConfig *pci, const AcpiApicConfig *apic,
+                      Error **errp)
 {
     uint8_t buf[ACPI_TABLES_SIZE] = {0};
     uint8_t rsdp[RSDP_SIZE] = {0};
     uint8_t *facs = buf + ACPI_FACS_OFFSET, *dsdt = buf + ACPI_DSDT_OFFSET;
     uint8_t *fadt = buf + ACPI_FADT_OFFSET, *rsdt = buf + ACPI_RSDT_OFFSET;
+    uint32_t rsdt_entries[3];
+    int nr_entries = 0;
     GByteArray *aml;
     uint32_t dsdt_len;
 
@@ -216,7 +302,8 @@ int acpi_build_tables(AddressSpace *as, uint64_t tables_addr,
     acpi_header(fadt, "FACP", FADT_V1_SIZE, 1);
     stl_le_p(fadt + FADT_FIRMWARE_CTRL, tables_addr + ACPI_FACS_OFFSET);
     stl_le_p(fadt + FADT_DSDT, tables_addr + ACPI_DSDT_OFFSET);
-    fadt[FADT_INT_MODEL] = 0; /* dual 8259 PIC */
+    /* ACPI 1.0's INT_MODEL: 1 = multiple APIC (a MADT describes them). */
+    fadt[FADT_INT_MODEL] = apic && apic->nr_cpus ? 1 : 0;
     stw_le_p(fadt + FADT_SCI_INT, pm->sci_irq);
     stl_le_p(fadt + FADT_SMI_CMD, pm->smi_cmd);
     fadt[FADT_ACPI_ENABLE] = pm->smi_cmd ? pm->acpi_enable : 0;
@@ -236,8 +323,21 @@ int acpi_build_tables(AddressSpace *as, uint64_t tables_addr,
                                     FADT_F_SLP_BUTTON | FADT_F_RTC_S4);
     acpi_finish(fadt);
 
-    acpi_header(rsdt, "RSDT", ACPI_HEADER_SIZE + 4, 1);
-    stl_le_p(rsdt + ACPI_HEADER_SIZE, tables_addr + ACPI_FADT_OFFSET);
+    rsdt_entries[nr_entries++] = tables_addr + ACPI_FADT_OFFSET;
+    if (apic && apic->nr_cpus) {
+        assert(apic->nr_cpus <= ACPI_MADT_MAX_CPUS);
+        uint32_t len = build_madt(buf + ACPI_MADT_OFFSET, apic);
+        assert(ACPI_MADT_OFFSET + len <= ACPI_HPET_OFFSET);
+        rsdt_entries[nr_entries++] = tables_addr + ACPI_MADT_OFFSET;
+    }
+    if (apic && apic->hpet_addr) {
+        build_hpet(buf + ACPI_HPET_OFFSET, apic);
+        rsdt_entries[nr_entries++] = tables_addr + ACPI_HPET_OFFSET;
+    }
+    acpi_header(rsdt, "RSDT", ACPI_HEADER_SIZE + 4 * nr_entries, 1);
+    for (int i = 0; i < nr_entries; i++) {
+        stl_le_p(rsdt + ACPI_HEADER_SIZE + 4 * i, rsdt_entries[i]);
+    }
     acpi_finish(rsdt);
 
     /* RSDP (revision 0 = ACPI 1.0): checksum over its 20 bytes. */

@@ -129,6 +129,9 @@ void pc_fw_cfg_init(Machine *m, PCBoard *b)
     fw_cfg_add_i16(fw, FW_CFG_NB_CPUS, m->nr_cpus);
     fw_cfg_add_i16(fw, FW_CFG_MAX_CPUS, m->nr_cpus);
     fw_cfg_add_i16(fw, FW_CFG_NOGRAPHIC, !m->opts.graphics);
+    /* The PIT reaches the I/O APIC on pin 2: SeaBIOS's MADT and MP table
+     * then carry the ISA IRQ 0 -> GSI 2 override (pc-irq.c). */
+    fw_cfg_add_i32(fw, FW_CFG_IRQ0_OVERRIDE, 1);
 
     /* etc/e820: RAM only, as QEMU gives it (SeaBIOS adds its own
      * reservations); packed {u64 addr, u64 len, u32 type}. */

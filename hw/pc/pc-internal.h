@@ -12,11 +12,14 @@
 #include "hw/acpi/piix4.h"
 #include "hw/block/fdc.h"
 #include "hw/ide/ide.h"
+#include "hw/intc/apic.h"
 #include "hw/intc/i8259.h"
+#include "hw/intc/ioapic.h"
 #include "hw/isa/isa.h"
 #include "hw/isa/piix3.h"
 #include "hw/nvram/fw_cfg.h"
 #include "hw/pci/pci.h"
+#include "hw/timer/hpet.h"
 #include "hw/timer/mc146818.h"
 
 #define PC_FW_CFG_IOBASE 0x510
@@ -50,6 +53,15 @@ typedef struct PCBoard {
     ISABus isa;
     PCIBus *pci;
     PICState *pic;
+    /* The interrupt platform (pc-irq.c). */
+    IRQ *pic_in[16];            /* the 8259 pair's inputs */
+    IRQ *gsi[IOAPIC_NUM_PINS];  /* I/O APIC pins, fanned out to the 8259 */
+    APICBus *apic_bus;          /* NULL: the CPU model has no APIC */
+    APICState *apic[APIC_MAX_CPUS];
+    IOAPICState *ioapic;
+    HPETState *hpet;            /* NULL with -machine hpet=off */
+    int legacy_level[2];        /* PIT (IRQ 0) and RTC (IRQ 8) outputs */
+    bool legacy_enabled[2];     /* not taken over by the HPET */
     PIIX3State *piix3; /* 00:01.0 */
     PIIX4PMState *pm;
     PIIX3IDEState *ide; /* 00:01.1, buses ide.0 and ide.1 */
@@ -62,6 +74,13 @@ typedef struct PCBoard {
     int boots; /* resets so far: -boot once= is for the first */
     bool has_vga; /* a VGA card (default, -vga std, -device VGA/isa-vga) */
 } PCBoard;
+
+/* ---- pc-irq.c: interrupt controllers and lines ------------------------- */
+
+/* The 8259s, the local APICs (if the CPU model has one), the I/O APIC,
+ * the HPET, and the ISA bus's IRQ lines into them.  Before the ISA
+ * devices, which take their lines at realize. */
+int pc_irq_init(Machine *m, PCBoard *b, Error **errp);
 
 /* ---- pc-firmware.c: the firmware image and what it reads --------------- */
 

@@ -53,18 +53,6 @@
 
 /* ---- Interrupts and A20 ------------------------------------------------ */
 
-static void pc_intr_set(void *opaque, int n, int level)
-{
-    Machine *m = opaque;
-    cpu_set_intr(m->cpus[0], level);
-}
-
-static int pc_irq_ack(void *opaque)
-{
-    PCBoard *b = opaque;
-    return pic_read_irq(b->pic);
-}
-
 static void pc_a20_set(void *opaque, int n, int level)
 {
     Machine *m = opaque;
@@ -75,14 +63,9 @@ static void pc_a20_set(void *opaque, int n, int level)
 
 static int pc_create_isa_devices(Machine *m, PCBoard *b, Error **errp)
 {
-    IRQ **irqs = i8259_init(&b->isa, b->intr, &b->pic, errp);
-    if (!irqs) {
+    if (pc_irq_init(m, b, errp) < 0) {
         return -1;
     }
-    for (int i = 0; i < 16; i++) {
-        b->isa.irqs[i] = irqs[i];
-    }
-    free(irqs);
 
     PITState *pit = pit_init(&b->isa, 0x40, errp);
     if (!pit || !pcspk_init(&b->isa, pit, errp)) {
@@ -173,12 +156,6 @@ static int pc_machine_init(Machine *m, Error **errp)
         return -1;
     }
 
-    /* The CPU (created by the machine core) acknowledges at the PIC. */
-    for (int i = 0; i < m->nr_cpus; i++) {
-        m->cpus[i]->irq_ack = pc_irq_ack;
-        m->cpus[i]->irq_ack_opaque = b;
-    }
-    b->intr = irq_new(pc_intr_set, m, 0);
     b->a20 = irq_new(pc_a20_set, m, 0);
 
     /* ISA bus view, then the chipset and devices */
@@ -239,7 +216,14 @@ static void pc_machine_reset(Machine *m)
         exit(1);
     }
     pc_boot_reset(m, b); /* -boot once= holds for the first boot only */
-    cpu_reset(cpu);
+    for (int i = 0; i < m->nr_cpus; i++) {
+        cpu_reset(m->cpus[i]);
+        if (i > 0) {
+            /* Application processors wait for the BSP's STARTUP IPI. */
+            m->cpus[i]->env.apic_base &= ~MSR_APICBASE_BSP;
+            m->cpus[i]->env.wait_sipi = true;
+        }
+    }
     if (m->opts.kernel) {
         /* Direct boot: do what the firmware would have done, then enter
          * the kernel.  Reloaded at every reset: the guest may have
@@ -258,8 +242,20 @@ static void pc_machine_reset(Machine *m)
         piix3_firmware_setup(b->piix3, pci.pirq_irq);
         piix4_pm_set_base(b->pm, pm.pm_base);
         piix3_ide_firmware_setup(b->ide, PC_IDE_BMDMA_BASE);
+        AcpiApicConfig apic = {
+            .nr_cpus = b->apic[0] ? m->nr_cpus : 0,
+            .lapic_addr = APIC_DEFAULT_BASE,
+            .ioapic_addr = IOAPIC_DEFAULT_BASE,
+            .ioapic_id = 0,
+            /* PIRQ routes and the SCI (pm.sci_irq): level, active high. */
+            .level_irqs = (1u << pm.sci_irq) | (1u << pci.pirq_irq[0]) |
+                          (1u << pci.pirq_irq[1]) | (1u << pci.pirq_irq[2]) |
+                          (1u << pci.pirq_irq[3]),
+            .hpet_addr = b->hpet ? HPET_DEFAULT_BASE : 0,
+            .hpet_block_id = b->hpet ? hpet_block_id(b->hpet) : 0,
+        };
         if (acpi_build_tables(&b->as_mem, PC_ACPI_TABLES_ADDR,
-                              PC_ACPI_RSDP_ADDR, &pm, &pci, &err) < 0 ||
+                              PC_ACPI_RSDP_ADDR, &pm, &pci, &apic, &err) < 0 ||
             pc_load_kernel(&b->as_mem, b->ram_below_4g_size, 0, m->opts.kernel,
                            m->opts.initrd, m->opts.append, &cpu->env, NULL,
                            &err) < 0) {

@@ -38,6 +38,7 @@ typedef struct MachineOptions {
     const char *boot_order; /* -boot as given ("order=cd,menu=on" or "cd"),
                                parsed by the board; NULL: default */
     bool graphics;          /* false with -nographic */
+    bool no_hpet;           /* -machine hpet=off (-no-hpet) */
     Chardev *serial[MAX_SERIAL_PORTS];
     int nr_serial;
     Chardev *debugcon; /* -debugcon: port 0xe9 (QEMU's default) */

@@ -61,7 +61,7 @@ static size_t read_dsdt(const AcpiPciConfig *pci, uint8_t *buf, size_t size)
     uint32_t fadt = 0, dsdt = 0, len = 0;
 
     guest_init(&g);
-    CHECK_EQ(acpi_build_tables(&g.as, t, PC_ACPI_RSDP_ADDR, &pm, pci, &err), 0);
+    CHECK_EQ(acpi_build_tables(&g.as, t, PC_ACPI_RSDP_ADDR, &pm, pci, NULL, &err), 0);
     address_space_read(&g.as, t + ACPI_RSDT_OFFSET + 36, &fadt, 4);
     address_space_read(&g.as, fadt + 40, &dsdt, 4);
     address_space_read(&g.as, dsdt + 4, &len, 4);

@@ -201,8 +201,8 @@ static void check_e820(Guest *g, uint64_t table, int stride, int off, int n)
         uint64_t addr, size;
         uint32_t type;
     } want[] = {
-        {0, 0x9f000, E820_RAM},
-        {0x9f000, 0xc00, E820_ACPI},
+        {0, 0x9e000, E820_RAM},
+        {0x9e000, 0x1c00, E820_ACPI},
         {0x9fc00, 0x60400, E820_RESERVED},
         {0x100000, 0, E820_RAM}, /* size: ram - 1 MiB */
         {0xfffc0000, 0x40000, E820_RESERVED},
@@ -790,7 +790,7 @@ static void test_acpi_tables(void)
     uint8_t buf[20];
 
     guest_init(&g, 16 * MiB);
-    CHECK_EQ(acpi_build_tables(&g.as, t, PC_ACPI_RSDP_ADDR, &pm, &pci, &err),
+    CHECK_EQ(acpi_build_tables(&g.as, t, PC_ACPI_RSDP_ADDR, &pm, &pci, NULL, &err),
              0);
     CHECK(t + ACPI_TABLES_SIZE <= PC_ACPI_TABLES_END);
 
@@ -854,7 +854,7 @@ static void test_acpi_tables(void)
     pm.smi_cmd = 0xb2;
     pm.acpi_enable = 0xf1;
     pm.acpi_disable = 0xf0;
-    CHECK_EQ(acpi_build_tables(&g.as, t, PC_ACPI_RSDP_ADDR, &pm, &pci, &err),
+    CHECK_EQ(acpi_build_tables(&g.as, t, PC_ACPI_RSDP_ADDR, &pm, &pci, NULL, &err),
              0);
     check_table(&g, fadt, "FACP", 116);
     CHECK_EQ(rd(&g, fadt + 48, 4), 0xb2);
@@ -862,17 +862,94 @@ static void test_acpi_tables(void)
     CHECK_EQ(rd(&g, fadt + 53, 1), 0xf0);
 
     /* Errors: RSDP outside the scanned area or misaligned, no memory. */
-    CHECK_EQ(acpi_build_tables(&g.as, t, 0xe0008, &pm, &pci, &err), -1);
+    CHECK_EQ(acpi_build_tables(&g.as, t, 0xe0008, &pm, &pci, NULL, &err), -1);
     CHECK(error_has(err, "16-byte"));
     err = NULL;
-    CHECK_EQ(acpi_build_tables(&g.as, t, 0x9000, &pm, &pci, &err), -1);
+    CHECK_EQ(acpi_build_tables(&g.as, t, 0x9000, &pm, &pci, NULL, &err), -1);
     CHECK(error_has(err, "0xe0000-0xfffff"));
     err = NULL;
     CHECK_EQ(acpi_build_tables(&g.as, 0x80000000, PC_ACPI_RSDP_ADDR, &pm, &pci,
-                               &err),
+                               NULL, &err),
              -1);
     CHECK(error_has(err, "cannot write ACPI tables"));
 
+    guest_cleanup(&g);
+}
+
+/* The MADT and the HPET table: what pc-irq.c wires, as SeaBIOS's
+ * legacy tables describe it. */
+static void test_acpi_madt_hpet(void)
+{
+    Guest g;
+    Error *err = NULL;
+    AcpiPmConfig pm = ACPI_PM_CONFIG_PIIX4;
+    AcpiPciConfig pci = {.mem_start = 16 * MiB,
+                         .mem_end = 0xfebfffff,
+                         .pirq_irq = {10, 10, 11, 11},
+                         .pirq_swizzle = 3};
+    AcpiApicConfig apic = {.nr_cpus = 2,
+                           .lapic_addr = 0xfee00000,
+                           .ioapic_addr = 0xfec00000,
+                           .ioapic_id = 0,
+                           .level_irqs = (1u << 9) | (1u << 10) | (1u << 11),
+                           .hpet_addr = 0xfed00000,
+                           .hpet_block_id = 0x8086a201};
+    uint64_t t = PC_ACPI_TABLES_ADDR;
+
+    guest_init(&g, 16 * MiB);
+    CHECK_EQ(acpi_build_tables(&g.as, t, PC_ACPI_RSDP_ADDR, &pm, &pci, &apic,
+                               &err),
+             0);
+    uint64_t rsdt = t + ACPI_RSDT_OFFSET;
+    check_table(&g, rsdt, "RSDT", 36 + 3 * 4);
+    uint64_t fadt = rd(&g, rsdt + 36, 4);
+    CHECK_EQ(rd(&g, fadt + 44, 1), 1);      /* INT_MODEL: APIC */
+    uint64_t madt = rd(&g, rsdt + 40, 4);
+    /* 44 + 2 local APICs + I/O APIC + 4 overrides + LINT1 NMI */
+    uint32_t len = 44 + 2 * 8 + 12 + 4 * 10 + 6;
+    check_table(&g, madt, "APIC", len);
+    CHECK_EQ(rd(&g, madt + 36, 4), 0xfee00000);
+    CHECK_EQ(rd(&g, madt + 40, 4), 1);      /* PCAT_COMPAT */
+    uint64_t p = madt + 44;
+    for (int i = 0; i < 2; i++, p += 8) {
+        CHECK_EQ(rd(&g, p, 1), 0);
+        CHECK_EQ(rd(&g, p + 1, 1), 8);
+        CHECK_EQ(rd(&g, p + 3, 1), i);      /* APIC ID */
+        CHECK_EQ(rd(&g, p + 4, 4), 1);      /* enabled */
+    }
+    CHECK_EQ(rd(&g, p, 1), 1);              /* I/O APIC */
+    CHECK_EQ(rd(&g, p + 4, 4), 0xfec00000);
+    CHECK_EQ(rd(&g, p + 8, 4), 0);          /* GSI base */
+    p += 12;
+    CHECK_EQ(rd(&g, p, 1), 2);              /* IRQ 0 -> GSI 2 */
+    CHECK_EQ(rd(&g, p + 3, 1), 0);
+    CHECK_EQ(rd(&g, p + 4, 4), 2);
+    CHECK_EQ(rd(&g, p + 8, 2), 0);
+    p += 10;
+    static const int level[] = {9, 10, 11};
+    for (int i = 0; i < 3; i++, p += 10) {
+        CHECK_EQ(rd(&g, p + 3, 1), level[i]);
+        CHECK_EQ(rd(&g, p + 4, 4), level[i]);
+        CHECK_EQ(rd(&g, p + 8, 2), 0xd);    /* level, active high */
+    }
+    CHECK_EQ(rd(&g, p, 1), 4);              /* local APIC NMI */
+    CHECK_EQ(rd(&g, p + 2, 1), 0xff);
+    CHECK_EQ(rd(&g, p + 5, 1), 1);          /* LINT1 */
+
+    uint64_t hpet = rd(&g, rsdt + 44, 4);
+    check_table(&g, hpet, "HPET", 56);
+    CHECK_EQ(rd(&g, hpet + 36, 4), 0x8086a201);
+    CHECK_EQ(rd(&g, hpet + 44, 4), 0xfed00000);
+    CHECK_EQ(rd(&g, hpet + 48, 4), 0);
+
+    /* No local APIC (a 486): no MADT, 8259 model; no HPET either. */
+    apic.nr_cpus = 0;
+    apic.hpet_addr = 0;
+    CHECK_EQ(acpi_build_tables(&g.as, t, PC_ACPI_RSDP_ADDR, &pm, &pci, &apic,
+                               &err),
+             0);
+    check_table(&g, rsdt, "RSDT", 40);
+    CHECK_EQ(rd(&g, fadt + 44, 1), 0);
     guest_cleanup(&g);
 }
 
@@ -979,6 +1056,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_multiboot_aout);
     TEST_RUN(test_multiboot_elf);
     TEST_RUN(test_acpi_tables);
+    TEST_RUN(test_acpi_madt_hpet);
     TEST_RUN(test_debian_kernels);
     return test_finish();
 }

@@ -21,7 +21,7 @@
  *                                   copied for completeness, never run)
  *   0x030000  PC_CMDLINE_ADDR       kernel command line; multiboot strings
  *                                   (<= 64 KiB)
- *   0x09f000  PC_ACPI_TABLES_ADDR   ACPI RSDT/FADT/FACS/DSDT (acpi-build.h),
+ *   0x09e000  PC_ACPI_TABLES_ADDR   ACPI RSDT/FADT/FACS/MADT/HPET/DSDT (acpi-build.h),
  *                                   e820 type 3 (ACPI) up to 0x9fc00
  *   0x09fc00  .. 0x100000           e820 reserved (EBDA, VGA, ROMs, BIOS);
  *                                   the RSDP goes to PC_ACPI_RSDP_ADDR here
@@ -33,7 +33,7 @@
  *   0xfffc0000 .. 4 GiB             e820 reserved (BIOS ROM alias)
  *
  * The e820 map given to the kernel (boot_params.e820_table, multiboot mmap):
- *   [0, 0x9f000) RAM, [0x9f000, 0x9fc00) ACPI, [0x9fc00, 0x100000) reserved,
+ *   [0, 0x9e000) RAM, [0x9e000, 0x9fc00) ACPI, [0x9fc00, 0x100000) reserved,
  *   [1 MiB, ram_below_4g) RAM, [0xfffc0000, 4 GiB) reserved,
  *   [4 GiB, 4 GiB + ram_above_4g) RAM if any.
  *
@@ -67,8 +67,8 @@
 #define PC_SETUP_MAX         (128 * KiB)
 #define PC_CMDLINE_ADDR      0x30000
 #define PC_CMDLINE_MAX       (64 * KiB)
-#define PC_LOW_RAM_END       0x9f000
-#define PC_ACPI_TABLES_ADDR  0x9f000
+#define PC_LOW_RAM_END       0x9e000
+#define PC_ACPI_TABLES_ADDR  0x9e000
 #define PC_ACPI_TABLES_END   0x9fc00
 #define PC_ACPI_RSDP_ADDR    0xe0000
 #define PC_KERNEL_ADDR       0x100000

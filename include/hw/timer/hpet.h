@@ -44,4 +44,8 @@ HPETState *hpet_init(MemoryRegion *sysmem, uint64_t base,
                      const HPETWiring *wiring, Error **errp);
 void hpet_free(HPETState *s);
 
+/* The low 32 bits of the capabilities register (the ACPI HPET table's
+ * Event Timer Block ID). */
+uint32_t hpet_block_id(HPETState *s);
+
 #endif
