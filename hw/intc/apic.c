@@ -23,6 +23,9 @@
  *    there is no CMCI entry (six LVT entries, as QEMU's pc).
  *  - INIT level de-assert messages only synchronise arbitration IDs, which
  *    are not modelled: they are ignored.
+ *  - A periodic timer with a period under 10 us raises its interrupt at
+ *    most every 10 us (the count still reads as the period says): a guest
+ *    cannot make emu spend all its time in timer callbacks.
  */
 #include "emu/common.h"
 #include "emu/device.h"
@@ -75,6 +78,8 @@ enum {
 #define LVT_TIMER_MODE_SHIFT 17
 #define LVT_TIMER_MODE_MASK (3u << LVT_TIMER_MODE_SHIFT)
 enum { TIMER_ONESHOT, TIMER_PERIODIC, TIMER_TSC_DEADLINE };
+/* The shortest time between two periodic timer events (see the top). */
+#define APIC_TIMER_MIN_PERIOD_NS 10000
 
 /* What software may write in each LVT entry (the rest is reserved or,
  * delivery status and remote IRR, read-only). */
@@ -433,7 +438,12 @@ static void apic_timer_arm(APICState *s)
         timer_mod_ns(&s->timer, first);
     } else if (apic_timer_mode(s) == TIMER_PERIODIC && s->initial_count) {
         int64_t period = (int64_t)s->initial_count * div;
-        int64_t k = (now - first) / period + 1;
+        /* A very short period fires no more often than the minimum: the
+         * interrupts it would add only coalesce in the IRR. */
+        int64_t from = period < APIC_TIMER_MIN_PERIOD_NS
+                           ? now + APIC_TIMER_MIN_PERIOD_NS - 1
+                           : now;
+        int64_t k = (from - first) / period + 1;
         timer_mod_ns(&s->timer, first + k * period);
     } else {
         timer_del(&s->timer);

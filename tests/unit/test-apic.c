@@ -730,26 +730,41 @@ static void test_timer_periodic(void)
     sw_enable_all(&r);
     wr(&r, 1, TDCR, 0x0); /* divide by 2 */
     wr(&r, 1, LVT_TIMER, 0x20000 | 0x33);
-    wr(&r, 1, TMICT, 50); /* 100 ns period */
+    wr(&r, 1, TMICT, 10000); /* 20 us period */
     int fired = 0;
     for (int i = 0; i < 20; i++) {
-        clock_step_ns(50);
+        clock_step_ns(10000);
         if (ack(&r, 1) == 0x33) {
             fired++;
             wr(&r, 1, EOI, 0);
         }
     }
     CHECK_EQ(fired, 10);
-    clock_step_ns(30);
-    CHECK_EQ(rd(&r, 1, TMCCT), 35);
+    clock_step_ns(6000);
+    CHECK_EQ(rd(&r, 1, TMCCT), 7000);
     /* Switching to one-shot keeps the count, then stops at zero. */
     wr(&r, 1, LVT_TIMER, 0x33);
-    clock_step_ns(70);
+    clock_step_ns(13998);
+    CHECK_EQ(ack(&r, 1), -1);
+    clock_step_ns(2);
     CHECK_EQ(ack(&r, 1), 0x33);
     wr(&r, 1, EOI, 0);
-    clock_step_ns(1000);
+    clock_step_ns(100000);
     CHECK_EQ(ack(&r, 1), -1);
     CHECK_EQ(rd(&r, 1, TMCCT), 0);
+    /* A period under the 10 us minimum: one interrupt per 10 us. */
+    wr(&r, 1, LVT_TIMER, 0x20000 | 0x33);
+    wr(&r, 1, TMICT, 5); /* 10 ns */
+    fired = 0;
+    for (int i = 0; i < 10; i++) {
+        clock_step_ns(10000);
+        if (ack(&r, 1) == 0x33) {
+            fired++;
+            wr(&r, 1, EOI, 0);
+        }
+    }
+    CHECK_EQ(fired, 10);
+    CHECK_EQ(rd(&r, 1, TMCCT), 5);
     rig_cleanup(&r);
 }
 
