@@ -80,8 +80,8 @@ static void apic_window_write(void *opaque, uint64_t addr, uint64_t data,
 static const MemoryRegionOps apic_window_ops = {
     .read = apic_window_read,
     .write = apic_window_write,
-    .valid = { .min_access_size = 1, .max_access_size = 8 },
-    .impl = { .min_access_size = 4, .max_access_size = 4 },
+    .valid = {.min_access_size = 1, .max_access_size = 8},
+    .impl = {.min_access_size = 4, .max_access_size = 4},
 };
 
 APICBus *apic_bus_new(MemoryRegion *sysmem)
@@ -167,8 +167,7 @@ int apic_bus_attach(APICBus *bus, APICState *s, Error **errp)
     }
     for (int i = 0; i < bus->napics; i++) {
         if (bus->apics[i]->initial_id == s->initial_id) {
-            error_setg(errp, "apic: APIC ID %u is used twice",
-                       s->initial_id);
+            error_setg(errp, "apic: APIC ID %u is used twice", s->initial_id);
             return -1;
         }
         if (bus->apics[i]->cpu == s->cpu) {
@@ -269,8 +268,10 @@ void apic_bus_send(APICBus *bus, APICState *src, const APICMessage *msg,
         if (best) {
             apic_accept(best, msg);
         } else {
-            log_mask(LOG_INT, "apic: lowest-priority vector 0x%02x: no "
-                     "destination accepts it\n", msg->vector);
+            log_mask(LOG_INT,
+                     "apic: lowest-priority vector 0x%02x: no "
+                     "destination accepts it\n",
+                     msg->vector);
         }
         return;
     }

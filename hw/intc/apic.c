@@ -63,20 +63,20 @@ enum {
 #define APIC_VERSION ((uint32_t)(APIC_LVT_NB - 1) << 16 | 0x14)
 
 /* SVR */
-#define SVR_ENABLE BIT(8)
+#define SVR_ENABLE        BIT(8)
 #define SVR_FOCUS_DISABLE BIT(9)
-#define SVR_WRITABLE 0x3ffu
+#define SVR_WRITABLE      0x3ffu
 
 /* LVT bits */
-#define LVT_VECTOR 0xffu
-#define LVT_DM_SHIFT 8
-#define LVT_DELIV_STATUS BIT(12)
-#define LVT_POLARITY BIT(13) /* LINT: 1 = active low */
-#define LVT_REMOTE_IRR BIT(14)
-#define LVT_LEVEL BIT(15)
-#define LVT_MASKED BIT(16)
+#define LVT_VECTOR           0xffu
+#define LVT_DM_SHIFT         8
+#define LVT_DELIV_STATUS     BIT(12)
+#define LVT_POLARITY         BIT(13) /* LINT: 1 = active low */
+#define LVT_REMOTE_IRR       BIT(14)
+#define LVT_LEVEL            BIT(15)
+#define LVT_MASKED           BIT(16)
 #define LVT_TIMER_MODE_SHIFT 17
-#define LVT_TIMER_MODE_MASK (3u << LVT_TIMER_MODE_SHIFT)
+#define LVT_TIMER_MODE_MASK  (3u << LVT_TIMER_MODE_SHIFT)
 enum { TIMER_ONESHOT, TIMER_PERIODIC, TIMER_TSC_DEADLINE };
 /* The shortest time between two periodic timer events (see the top). */
 #define APIC_TIMER_MIN_PERIOD_NS 10000
@@ -95,18 +95,18 @@ static const uint32_t lvt_writable[APIC_LVT_NB] = {
 /* ESR bits (11.5.3) */
 #define ESR_SEND_ILLEGAL_VECTOR BIT(5)
 #define ESR_RECV_ILLEGAL_VECTOR BIT(6)
-#define ESR_ILLEGAL_REGISTER BIT(7)
+#define ESR_ILLEGAL_REGISTER    BIT(7)
 
 /* ICR low: vector, delivery mode, destination mode, level, trigger,
  * shorthand; delivery status (bit 12) reads 0, the rest is reserved. */
-#define ICR_WRITABLE 0x000ccfffu
-#define ICR_DEST_LOGICAL BIT(11)
-#define ICR_ASSERT BIT(14)
-#define ICR_LEVEL BIT(15)
+#define ICR_WRITABLE        0x000ccfffu
+#define ICR_DEST_LOGICAL    BIT(11)
+#define ICR_ASSERT          BIT(14)
+#define ICR_LEVEL           BIT(15)
 #define ICR_SHORTHAND_SHIFT 18
 
 /* CPUID.1:ECX features the APIC depends on. */
-#define CPUID_EXT_X2APIC BIT(21)
+#define CPUID_EXT_X2APIC       BIT(21)
 #define CPUID_EXT_TSC_DEADLINE BIT(24)
 
 static uint8_t prio_class(int vector)
@@ -336,8 +336,10 @@ static void apic_lint_event(APICState *s, int pin, bool edge)
         break;
     default:
         if (edge) {
-            log_mask(LOG_GUEST_ERROR, "apic: LINT%d: reserved delivery "
-                     "mode %d\n", pin, lvt_mode(lvt));
+            log_mask(LOG_GUEST_ERROR,
+                     "apic: LINT%d: reserved delivery "
+                     "mode %d\n",
+                     pin, lvt_mode(lvt));
         }
         break;
     }
@@ -395,8 +397,7 @@ static uint32_t apic_current_count(const APICState *s, int64_t now)
     if (apic_timer_mode(s) != TIMER_PERIODIC || !s->initial_count) {
         return 0;
     }
-    return s->initial_count -
-           (ticks - s->timer_base_count) % s->initial_count;
+    return s->initial_count - (ticks - s->timer_base_count) % s->initial_count;
 }
 
 static uint64_t apic_tsc_offset(const APICState *s)
@@ -422,10 +423,10 @@ static void apic_timer_arm(APICState *s)
         }
         /* The TSC is env.tsc + CLOCK_VIRTUAL ns. */
         uint64_t off = apic_tsc_offset(s);
-        int64_t when = s->tsc_deadline <= off
-                           ? 0
-                           : (int64_t)MIN(s->tsc_deadline - off,
-                                          (uint64_t)INT64_MAX / 2);
+        int64_t when =
+            s->tsc_deadline <= off
+                ? 0
+                : (int64_t)MIN(s->tsc_deadline - off, (uint64_t)INT64_MAX / 2);
         timer_mod_ns(&s->timer, MAX(when, now));
         return;
     }
@@ -474,8 +475,8 @@ static void apic_timer_cb(void *opaque)
         apic_local_deliver(s, APIC_LVT_TIMER);
         return;
     }
-    int64_t expiry = s->timer_base_ns +
-                     (int64_t)s->timer_base_count * apic_timer_divisor(s);
+    int64_t expiry =
+        s->timer_base_ns + (int64_t)s->timer_base_count * apic_timer_divisor(s);
     if (!s->timer_base_count || now < expiry) {
         apic_timer_arm(s);
         return;
@@ -579,8 +580,7 @@ bool apic_match_dest(const APICState *s, uint32_t dest, bool logical,
             return dest == s->id;
         }
         /* Cluster in bits 31:16, one bit per member in 15:0 (11.12.10.2). */
-        return (dest >> 16) == (s->ldr >> 16) &&
-               (dest & s->ldr & 0xffff) != 0;
+        return (dest >> 16) == (s->ldr >> 16) && (dest & s->ldr & 0xffff) != 0;
     }
     if (dest > 0xff) {
         return false;
@@ -657,8 +657,10 @@ static void apic_send_ipi(APICState *s, uint32_t lo, uint32_t dest)
     case APIC_DM_NMI:
     case APIC_DM_SMI:
         if (shorthand == 1) {
-            log_mask(LOG_GUEST_ERROR, "apic: delivery mode %d to self is "
-                     "invalid\n", msg.delivery_mode);
+            log_mask(LOG_GUEST_ERROR,
+                     "apic: delivery mode %d to self is "
+                     "invalid\n",
+                     msg.delivery_mode);
             return;
         }
         /* INIT/NMI/SMI/STARTUP are edge messages. */
@@ -857,8 +859,8 @@ static bool apic_reg_write(APICState *s, unsigned reg, uint32_t val)
         return true;
     case APIC_REG_LVT ... APIC_REG_LVT + APIC_LVT_NB - 1: {
         int idx = reg - APIC_REG_LVT;
-        if (x2 && (val & ~(lvt_writable[idx] | LVT_DELIV_STATUS |
-                           LVT_REMOTE_IRR))) {
+        if (x2 &&
+            (val & ~(lvt_writable[idx] | LVT_DELIV_STATUS | LVT_REMOTE_IRR))) {
             return false;
         }
         apic_write_lvt(s, idx, val);
@@ -991,8 +993,7 @@ static bool apic_msr_read(void *opaque, uint32_t msr, uint64_t *val)
             return false;
         }
         /* Reads 0 outside TSC-deadline mode (11.5.4.1). */
-        *val = apic_timer_mode(s) == TIMER_TSC_DEADLINE ? s->tsc_deadline
-                                                         : 0;
+        *val = apic_timer_mode(s) == TIMER_TSC_DEADLINE ? s->tsc_deadline : 0;
         return true;
     }
     if (msr < MSR_X2APIC_FIRST || msr > MSR_X2APIC_LAST ||
@@ -1099,8 +1100,7 @@ int apic_get_interrupt(void *opaque)
     return v;
 }
 
-void apic_set_extint_ack(APICState *s, int (*ack)(void *opaque),
-                         void *opaque)
+void apic_set_extint_ack(APICState *s, int (*ack)(void *opaque), void *opaque)
 {
     s->extint_ack = ack;
     s->extint_ack_opaque = opaque;
@@ -1210,19 +1210,20 @@ void apic_dump(FILE *f, APICState *s)
     };
     int64_t now = clock_get_ns(CLOCK_VIRTUAL);
 
-    fprintf(f, "apic %u (cpu %d): base 0x%016" PRIx64 " %s%s\n",
-            s->initial_id, s->cpu->index, s->apicbase,
-            !apic_hw_enabled(s) ? "hardware-disabled"
+    fprintf(f, "apic %u (cpu %d): base 0x%016" PRIx64 " %s%s\n", s->initial_id,
+            s->cpu->index, s->apicbase,
+            !apic_hw_enabled(s)   ? "hardware-disabled"
             : apic_x2apic_mode(s) ? "x2APIC"
                                   : "xAPIC",
-            apic_hw_enabled(s) && !(s->svr & SVR_ENABLE)
-                ? ", software-disabled"
-                : "");
-    fprintf(f, "ID 0x%08x  version 0x%08x  TPR 0x%02x  APR 0x%02x  "
+            apic_hw_enabled(s) && !(s->svr & SVR_ENABLE) ? ", software-disabled"
+                                                         : "");
+    fprintf(f,
+            "ID 0x%08x  version 0x%08x  TPR 0x%02x  APR 0x%02x  "
             "PPR 0x%02x\n",
             apic_x2apic_mode(s) ? s->id : s->id << 24, APIC_VERSION, s->tpr,
             apic_arb_priority(s), apic_ppr(s));
-    fprintf(f, "LDR 0x%08x  DFR 0x%08x  SVR 0x%08x  ESR 0x%08x "
+    fprintf(f,
+            "LDR 0x%08x  DFR 0x%08x  SVR 0x%08x  ESR 0x%08x "
             "(pending 0x%08x)\n",
             s->ldr, s->dfr, s->svr, s->esr, s->esr_pending);
     fprintf(f, "ICR 0x%08x %08x\n", s->icr_hi, s->icr_lo);
@@ -1230,7 +1231,8 @@ void apic_dump(FILE *f, APICState *s)
         fprintf(f, "LVT %-7s 0x%08x%s\n", lvt_names[i], s->lvt[i],
                 (s->lvt[i] & LVT_MASKED) ? " (masked)" : "");
     }
-    fprintf(f, "timer: mode %d initial %u current %u divide %u "
+    fprintf(f,
+            "timer: mode %d initial %u current %u divide %u "
             "tsc-deadline 0x%" PRIx64 "\n",
             apic_timer_mode(s), s->initial_count, apic_current_count(s, now),
             apic_timer_divisor(s), s->tsc_deadline);

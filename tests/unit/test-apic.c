@@ -175,8 +175,12 @@ static void send(Rig *r, uint32_t dest, uint8_t dm, uint8_t vector,
                  bool logical, bool level)
 {
     APICMessage m = {
-        .dest = dest, .dest_logical = logical, .delivery_mode = dm,
-        .vector = vector, .level = level, .assert = true,
+        .dest = dest,
+        .dest_logical = logical,
+        .delivery_mode = dm,
+        .vector = vector,
+        .level = level,
+        .assert = true,
     };
     apic_bus_deliver(r->bus, &m);
 }
@@ -847,14 +851,14 @@ static void test_x2apic(void)
     CHECK(msr_rd(&r, 1, 0x803, &v));
     CHECK_EQ(v, 0x50014);
     CHECK(msr_rd(&r, 1, 0x80d, &v));
-    CHECK_EQ(v, BIT(2)); /* cluster 0, bit ID & 15 */
-    CHECK(!msr_rd(&r, 1, 0x80e, &v)); /* no DFR */
-    CHECK(!msr_rd(&r, 1, 0x809, &v)); /* no APR */
-    CHECK(!msr_rd(&r, 1, 0x831, &v)); /* no ICR high */
-    CHECK(!msr_rd(&r, 1, 0x80b, &v)); /* EOI is write-only */
-    CHECK(!msr_rd(&r, 1, 0x83f, &v)); /* SELF IPI too */
-    CHECK(!msr_wr(&r, 1, 0x802, 5));  /* ID is read-only */
-    CHECK(!msr_wr(&r, 1, 0x80d, 5));  /* LDR too */
+    CHECK_EQ(v, BIT(2));                 /* cluster 0, bit ID & 15 */
+    CHECK(!msr_rd(&r, 1, 0x80e, &v));    /* no DFR */
+    CHECK(!msr_rd(&r, 1, 0x809, &v));    /* no APR */
+    CHECK(!msr_rd(&r, 1, 0x831, &v));    /* no ICR high */
+    CHECK(!msr_rd(&r, 1, 0x80b, &v));    /* EOI is write-only */
+    CHECK(!msr_rd(&r, 1, 0x83f, &v));    /* SELF IPI too */
+    CHECK(!msr_wr(&r, 1, 0x802, 5));     /* ID is read-only */
+    CHECK(!msr_wr(&r, 1, 0x80d, 5));     /* LDR too */
     CHECK(!msr_wr(&r, 1, 0x808, 0x100)); /* reserved TPR bits */
     CHECK(!msr_wr(&r, 1, 0x808, 1ull << 32));
     CHECK(msr_wr(&r, 1, 0x808, 0x20));
