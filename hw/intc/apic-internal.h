@@ -27,6 +27,7 @@ struct APICState {
     /* Properties. */
     uint32_t initial_id; /* the (x2)APIC ID the hardware assigns */
     bool bsp;
+    bool reset_virtual_wire; /* LINT0 ExtINT after RESET (see apic.h) */
 
     /* Wiring (set before realize). */
     APICBus *bus;

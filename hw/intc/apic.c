@@ -1145,7 +1145,20 @@ static void apic_reset(DeviceState *dev)
     s->cpu->env.apic_base = s->apicbase;
     s->id = s->initial_id & 0xff;
     apic_init_reset(s);
+    if (s->reset_virtual_wire) {
+        s->lvt[APIC_LVT_LINT0] = APIC_DM_EXTINT << LVT_DM_SHIFT;
+        apic_update_irq(s);
+    }
     apic_bus_update_windows(s->bus);
+}
+
+void apic_set_reset_virtual_wire(APICState *s, bool on)
+{
+    s->reset_virtual_wire = on;
+    if (on) {
+        s->lvt[APIC_LVT_LINT0] = APIC_DM_EXTINT << LVT_DM_SHIFT;
+        apic_update_irq(s);
+    }
 }
 
 static int apic_post_load(void *opaque)
@@ -1286,6 +1299,8 @@ static const Property apic_props[] = {
     DEFINE_PROP_U32("id", APICState, initial_id, 0, "initial APIC ID"),
     DEFINE_PROP_BOOL("bsp", APICState, bsp, false,
                      "bootstrap processor (IA32_APIC_BASE.BSP)"),
+    DEFINE_PROP_BOOL("reset-virtual-wire", APICState, reset_virtual_wire, false,
+                     "LINT0 is ExtINT, unmasked, after RESET"),
     DEFINE_PROP_END,
 };
 

@@ -634,6 +634,36 @@ static void test_extint(void)
     rig_cleanup(&r);
 }
 
+/* apic_set_reset_virtual_wire: the 8259 reaches a CPU whose firmware
+ * never programs the APIC. */
+static void test_reset_virtual_wire(void)
+{
+    Rig r;
+    if (!rig_init(&r)) {
+        rig_cleanup(&r);
+        return;
+    }
+    r.ack_vector = 0x08;
+    apic_set_reset_virtual_wire(r.apic[0], true);
+    CHECK_EQ(rd(&r, 0, LVT_LINT0), 0x700);
+    CHECK_EQ(rd(&r, 0, SVR), 0xff);
+    apic_set_lint(r.apic[0], 0, 1);
+    CHECK_EQ(intr(&r, 0), 1);
+    CHECK_EQ(ack(&r, 0), 0x08);
+    apic_set_lint(r.apic[0], 0, 0);
+    CHECK_EQ(intr(&r, 0), 0);
+    /* Every RESET brings it back; INIT masks it as the SDM says. */
+    wr(&r, 0, LVT_LINT0, 0x10000);
+    device_reset(apic_dev(r.apic[0]));
+    CHECK_EQ(rd(&r, 0, LVT_LINT0), 0x700);
+    apic_init_reset(r.apic[0]);
+    CHECK_EQ(rd(&r, 0, LVT_LINT0), 0x10000);
+    /* The others keep the SDM's power-on state. */
+    device_reset(apic_dev(r.apic[1]));
+    CHECK_EQ(rd(&r, 1, LVT_LINT0), 0x10000);
+    rig_cleanup(&r);
+}
+
 static void test_lint_fixed_nmi(void)
 {
     Rig r;
@@ -1017,6 +1047,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_icr_lowest_priority);
     TEST_RUN(test_icr_nmi_init_sipi);
     TEST_RUN(test_extint);
+    TEST_RUN(test_reset_virtual_wire);
     TEST_RUN(test_lint_fixed_nmi);
     TEST_RUN(test_timer_oneshot);
     TEST_RUN(test_timer_periodic);
