@@ -33,6 +33,7 @@
 #include "emu/timer.h"
 #include "emu/vmstate.h"
 #include "hw/intc/apic-internal.h"
+#include "target-i386/cpuid.h"
 
 /* Register numbers: MMIO offset >> 4, x2APIC MSR - 0x800. */
 enum {
@@ -105,10 +106,6 @@ static const uint32_t lvt_writable[APIC_LVT_NB] = {
 #define ICR_LEVEL           BIT(15)
 #define ICR_SHORTHAND_SHIFT 18
 
-/* CPUID.1:ECX features the APIC depends on. */
-#define CPUID_EXT_X2APIC       BIT(21)
-#define CPUID_EXT_TSC_DEADLINE BIT(24)
-
 static uint8_t prio_class(int vector)
 {
     return vector & 0xf0;
@@ -157,6 +154,16 @@ bool apic_xapic_mode(const APICState *s)
 static bool apic_sw_enabled(const APICState *s)
 {
     return apic_hw_enabled(s) && (s->svr & SVR_ENABLE);
+}
+
+/* A CPUID.1:ECX feature as the guest sees it: x2APIC and the TSC-deadline
+ * timer exist only where CPUID offers them (the model and the platform). */
+static bool apic_cpu_has(const APICState *s, uint32_t ecx_bit)
+{
+    uint32_t eax, ebx, ecx, edx;
+
+    x86_cpuid(&s->cpu->env, 1, 0, &eax, &ebx, &ecx, &edx);
+    return ecx & ecx_bit;
 }
 
 /* PPR (11.8.3.1): the TPR, or the in-service class if that is higher. */
@@ -501,7 +508,7 @@ static void apic_write_lvt_timer(APICState *s, uint32_t val)
     int old_mode = apic_timer_mode(s);
     int new_mode;
 
-    if (!(s->cpu->env.cpuid_ext_features & CPUID_EXT_TSC_DEADLINE) &&
+    if (!apic_cpu_has(s, CPUID_EXT_TSC_DEADLINE) &&
         ((val & LVT_TIMER_MODE_MASK) >> LVT_TIMER_MODE_SHIFT) ==
             TIMER_TSC_DEADLINE) {
         /* Without the CPUID feature bit 18 is reserved. */
@@ -946,9 +953,11 @@ static bool apic_set_base(void *opaque, uint64_t val)
     APICState *s = opaque;
     uint64_t old = s->apicbase;
     bool en = val & MSR_APICBASE_ENABLE, extd = val & MSR_APICBASE_EXTD;
-    uint64_t reserved = 0xff | BIT(9) | 0xfff0000000000000ull;
+    /* Bits 0-7, 9 and those above MAXPHYADDR are reserved (11.4.4). */
+    uint64_t reserved =
+        0xff | BIT(9) | ~((1ull << x86_cpu_phys_bits(&s->cpu->env)) - 1);
 
-    if (!(s->cpu->env.cpuid_ext_features & CPUID_EXT_X2APIC)) {
+    if (!apic_cpu_has(s, CPUID_EXT_X2APIC)) {
         reserved |= MSR_APICBASE_EXTD;
     }
     if (val & reserved) {
@@ -989,7 +998,7 @@ static bool apic_msr_read(void *opaque, uint32_t msr, uint64_t *val)
     uint32_t v;
 
     if (msr == MSR_IA32_TSC_DEADLINE) {
-        if (!(s->cpu->env.cpuid_ext_features & CPUID_EXT_TSC_DEADLINE)) {
+        if (!apic_cpu_has(s, CPUID_EXT_TSC_DEADLINE)) {
             return false;
         }
         /* Reads 0 outside TSC-deadline mode (11.5.4.1). */
@@ -1016,7 +1025,7 @@ static bool apic_msr_write(void *opaque, uint32_t msr, uint64_t val)
     APICState *s = opaque;
 
     if (msr == MSR_IA32_TSC_DEADLINE) {
-        if (!(s->cpu->env.cpuid_ext_features & CPUID_EXT_TSC_DEADLINE)) {
+        if (!apic_cpu_has(s, CPUID_EXT_TSC_DEADLINE)) {
             return false;
         }
         /* Ignored outside TSC-deadline mode; 0 disarms. */

@@ -14,6 +14,7 @@
 #include "tests/fuzz/fuzz.h"
 #include "emu/cpu.h"
 #include "hw/intc/apic-internal.h"
+#include "target-i386/cpuid.h"
 
 #define NCPU 3
 
@@ -46,7 +47,10 @@ static void apic_setup(FuzzRig *r)
         f->cpu[i] = calloc(1, sizeof(CPUState));
         f->cpu[i]->index = i;
         f->cpu[i]->sipi_vector = -1;
-        f->cpu[i]->env.cpuid_ext_features = BIT(21) | BIT(24);
+        x86_cpu_model_init(&f->cpu[i]->env, "max", NULL);
+        f->cpu[i]->env.cpuid_ext_features |=
+            CPUID_EXT_X2APIC | CPUID_EXT_TSC_DEADLINE;
+        f->cpu[i]->env.cpuid_platform = X86_PLAT_APIC | X86_PLAT_X2APIC;
         f->apic[i] = fuzz_must(apic_new(f->bus, f->cpu[i], i, i == 0, &err),
                                err, "apic");
         apic_set_extint_ack(f->apic[i], fuzz_extint_ack, f);

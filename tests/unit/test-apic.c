@@ -11,6 +11,7 @@
 #include "emu/cpu.h"
 #include "emu/vmstate.h"
 #include "hw/intc/apic.h"
+#include "target-i386/cpuid.h"
 
 #define NCPU 3
 #define BASE APIC_DEFAULT_BASE
@@ -68,6 +69,15 @@ static int rig_ack(void *opaque)
     return r->ack_vector;
 }
 
+/* CPUID as the board will set it: "max" with x2APIC and the TSC-deadline
+ * timer, on a platform that has both. */
+static void cpu_model(CPUState *cpu)
+{
+    x86_cpu_model_init(&cpu->env, "max", NULL);
+    cpu->env.cpuid_ext_features |= CPUID_EXT_X2APIC | CPUID_EXT_TSC_DEADLINE;
+    cpu->env.cpuid_platform = X86_PLAT_APIC | X86_PLAT_X2APIC;
+}
+
 /* APIC i has ID i + 1 (0 is a valid ID too, but a distinct one catches an
  * ID/index mix-up); CPU 0 is the BSP. */
 static bool rig_init(Rig *r)
@@ -81,7 +91,7 @@ static bool rig_init(Rig *r)
         r->cpu[i] = calloc(1, sizeof(CPUState));
         r->cpu[i]->index = i;
         r->cpu[i]->sipi_vector = -1;
-        r->cpu[i]->env.cpuid_ext_features = BIT(21) | BIT(24);
+        cpu_model(r->cpu[i]);
         r->apic[i] = apic_new(r->bus, r->cpu[i], i + 1, i == 0, &err);
         if (!r->apic[i]) {
             test_fail(__FILE__, __LINE__, "apic_new: %s",
@@ -938,8 +948,19 @@ static void test_x2apic(void)
     /* Reserved bits of the base MSR. */
     CHECK(!set_base(&r, 0, en | 1));
     CHECK(!set_base(&r, 0, en | BIT(9)));
-    /* Without CPUID's x2APIC bit EXTD is reserved. */
-    r.cpu[0]->env.cpuid_ext_features = 0;
+    /* Bits above MAXPHYADDR (40 on "max") are reserved. */
+    CHECK(!set_base(&r, 0, en | 1ull << 40));
+    CHECK(set_base(&r, 0, en | 1ull << 39 | MSR_APICBASE_BSP));
+    CHECK(set_base(&r, 0, en | MSR_APICBASE_BSP));
+    /* Without x2APIC in CPUID (the platform's or the model's) EXTD is
+     * reserved. */
+    r.cpu[0]->env.cpuid_platform = X86_PLAT_APIC;
+    CHECK(!set_base(&r, 0, en | MSR_APICBASE_EXTD));
+    r.cpu[0]->env.cpuid_platform = X86_PLAT_APIC | X86_PLAT_X2APIC;
+    CHECK(set_base(&r, 0, en | MSR_APICBASE_EXTD));
+    CHECK(set_base(&r, 0, BASE));
+    CHECK(set_base(&r, 0, en));
+    r.cpu[0]->env.cpuid_ext_features &= ~CPUID_EXT_X2APIC;
     CHECK(!set_base(&r, 0, en | MSR_APICBASE_EXTD));
     rig_cleanup(&r);
 }
