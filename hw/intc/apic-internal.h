@@ -22,6 +22,13 @@ enum {
     APIC_LVT_NB,
 };
 
+/* LVT timer mode (bits 18:17). */
+#define LVT_TIMER_MODE_SHIFT 17
+#define LVT_TIMER_MODE_MASK  (3u << LVT_TIMER_MODE_SHIFT)
+enum { TIMER_ONESHOT, TIMER_PERIODIC, TIMER_TSC_DEADLINE };
+/* The shortest time between two periodic timer events (apic-timer.c). */
+#define APIC_TIMER_MIN_PERIOD_NS 10000
+
 struct APICState {
     DeviceState parent;
     /* Properties. */
@@ -80,6 +87,25 @@ void apic_accept(APICState *s, const APICMessage *msg);
 bool apic_lowpri_candidate(const APICState *s);
 uint8_t apic_arb_priority(const APICState *s);
 bool apic_is_focus(const APICState *s, uint8_t vector);
+
+bool apic_hw_enabled(const APICState *s); /* IA32_APIC_BASE.EN */
+/* A CPUID.1:ECX feature as the guest sees it. */
+bool apic_cpu_has(const APICState *s, uint32_t ecx_bit);
+/* Deliver a timer or error LVT interrupt (fixed, edge). */
+void apic_local_deliver(APICState *s, int idx);
+
+/* apic-timer.c */
+int apic_timer_mode(const APICState *s); /* TIMER_* (3: reserved) */
+unsigned apic_timer_divisor(const APICState *s);
+uint32_t apic_current_count(const APICState *s, int64_t now);
+void apic_timer_cb(void *opaque);
+/* Arm (or stop) the Timer for the state as it now is. */
+void apic_timer_arm(APICState *s);
+/* Restart the count from its current value. */
+void apic_timer_rebase(APICState *s);
+/* Stop: counts and the TSC deadline to 0. */
+void apic_timer_disarm(APICState *s);
+void apic_write_lvt_timer(APICState *s, uint32_t val);
 
 /* apic-bus.c */
 int apic_bus_attach(APICBus *bus, APICState *s, Error **errp);

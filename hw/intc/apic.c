@@ -13,7 +13,8 @@
  *  - 11.12          x2APIC: MSR interface, register changes, mode
  *                   transitions (figure "Local x2APIC State Transitions").
  *
- * The bus side (routing, arbitration, MMIO windows) is apic-bus.c.
+ * The bus side (routing, arbitration, MMIO windows) is apic-bus.c, the
+ * timer apic-timer.c.
  *
  * Deviations from hardware, on purpose:
  *  - Messages are delivered at once: the ICR delivery status always reads
@@ -23,9 +24,6 @@
  *    there is no CMCI entry (six LVT entries, as QEMU's pc).
  *  - INIT level de-assert messages only synchronise arbitration IDs, which
  *    are not modelled: they are ignored.
- *  - A periodic timer with a period under 10 us raises its interrupt at
- *    most every 10 us (the count still reads as the period says): a guest
- *    cannot make emu spend all its time in timer callbacks.
  */
 #include "emu/common.h"
 #include "emu/device.h"
@@ -69,18 +67,13 @@ enum {
 #define SVR_WRITABLE      0x3ffu
 
 /* LVT bits */
-#define LVT_VECTOR           0xffu
-#define LVT_DM_SHIFT         8
-#define LVT_DELIV_STATUS     BIT(12)
-#define LVT_POLARITY         BIT(13) /* LINT: 1 = active low */
-#define LVT_REMOTE_IRR       BIT(14)
-#define LVT_LEVEL            BIT(15)
-#define LVT_MASKED           BIT(16)
-#define LVT_TIMER_MODE_SHIFT 17
-#define LVT_TIMER_MODE_MASK  (3u << LVT_TIMER_MODE_SHIFT)
-enum { TIMER_ONESHOT, TIMER_PERIODIC, TIMER_TSC_DEADLINE };
-/* The shortest time between two periodic timer events (see the top). */
-#define APIC_TIMER_MIN_PERIOD_NS 10000
+#define LVT_VECTOR       0xffu
+#define LVT_DM_SHIFT     8
+#define LVT_DELIV_STATUS BIT(12)
+#define LVT_POLARITY     BIT(13) /* LINT: 1 = active low */
+#define LVT_REMOTE_IRR   BIT(14)
+#define LVT_LEVEL        BIT(15)
+#define LVT_MASKED       BIT(16)
 
 /* What software may write in each LVT entry (the rest is reserved or,
  * delivery status and remote IRR, read-only). */
@@ -136,7 +129,7 @@ static void apic_setbit(uint32_t *bits, unsigned v, bool on)
     }
 }
 
-static bool apic_hw_enabled(const APICState *s)
+bool apic_hw_enabled(const APICState *s)
 {
     return s->apicbase & MSR_APICBASE_ENABLE;
 }
@@ -158,7 +151,7 @@ static bool apic_sw_enabled(const APICState *s)
 
 /* A CPUID.1:ECX feature as the guest sees it: x2APIC and the TSC-deadline
  * timer exist only where CPUID offers them (the model and the platform). */
-static bool apic_cpu_has(const APICState *s, uint32_t ecx_bit)
+bool apic_cpu_has(const APICState *s, uint32_t ecx_bit)
 {
     uint32_t eax, ebx, ecx, edx;
 
@@ -260,8 +253,6 @@ static void apic_set_irr(APICState *s, uint8_t vector, bool level)
     apic_update_irq(s);
 }
 
-static void apic_local_deliver(APICState *s, int idx);
-
 /* An error (11.5.3): latched for the next ESR write, and the error LVT
  * interrupt, every time one is detected. */
 static void apic_error(APICState *s, uint32_t bits)
@@ -272,7 +263,7 @@ static void apic_error(APICState *s, uint32_t bits)
 }
 
 /* Timer and error interrupts (always fixed, edge). */
-static void apic_local_deliver(APICState *s, int idx)
+void apic_local_deliver(APICState *s, int idx)
 {
     uint32_t lvt = s->lvt[idx];
     uint8_t vector = lvt & LVT_VECTOR;
@@ -372,159 +363,6 @@ void apic_set_lint(APICState *s, int pin, int level)
     if (pin == 0) {
         apic_update_irq(s);
     }
-}
-
-/* ---- The timer ---- */
-
-static int apic_timer_mode(const APICState *s)
-{
-    return (s->lvt[APIC_LVT_TIMER] & LVT_TIMER_MODE_MASK) >>
-           LVT_TIMER_MODE_SHIFT;
-}
-
-/* Divide configuration (11.5.4): bits 0, 1 and 3; 111b is divide by 1. */
-static unsigned apic_timer_divisor(const APICState *s)
-{
-    unsigned v = (s->dcr & 3) | ((s->dcr >> 1) & 4);
-    return 1u << ((v + 1) & 7);
-}
-
-/* The 1 GHz bus clock, divided: nanoseconds per count. */
-static uint32_t apic_current_count(const APICState *s, int64_t now)
-{
-    uint64_t ticks;
-
-    if (apic_timer_mode(s) == TIMER_TSC_DEADLINE || !s->timer_base_count) {
-        return 0;
-    }
-    ticks = (uint64_t)(now - s->timer_base_ns) / apic_timer_divisor(s);
-    if (ticks < s->timer_base_count) {
-        return s->timer_base_count - ticks;
-    }
-    if (apic_timer_mode(s) != TIMER_PERIODIC || !s->initial_count) {
-        return 0;
-    }
-    return s->initial_count - (ticks - s->timer_base_count) % s->initial_count;
-}
-
-static uint64_t apic_tsc_offset(const APICState *s)
-{
-    return s->cpu->env.tsc;
-}
-
-/* Arm the timer for the next time the count reaches zero (or the TSC
- * reaches the deadline). */
-static void apic_timer_arm(APICState *s)
-{
-    int64_t now = clock_get_ns(CLOCK_VIRTUAL);
-    int64_t div = apic_timer_divisor(s);
-
-    if (!apic_hw_enabled(s)) {
-        timer_del(&s->timer);
-        return;
-    }
-    if (apic_timer_mode(s) == TIMER_TSC_DEADLINE) {
-        if (!s->tsc_deadline) {
-            timer_del(&s->timer);
-            return;
-        }
-        /* The TSC is env.tsc + CLOCK_VIRTUAL ns. */
-        uint64_t off = apic_tsc_offset(s);
-        int64_t when =
-            s->tsc_deadline <= off
-                ? 0
-                : (int64_t)MIN(s->tsc_deadline - off, (uint64_t)INT64_MAX / 2);
-        timer_mod_ns(&s->timer, MAX(when, now));
-        return;
-    }
-    if (!s->timer_base_count) {
-        timer_del(&s->timer);
-        return;
-    }
-    int64_t first = s->timer_base_ns + (int64_t)s->timer_base_count * div;
-    if (first > now) {
-        timer_mod_ns(&s->timer, first);
-    } else if (apic_timer_mode(s) == TIMER_PERIODIC && s->initial_count) {
-        int64_t period = (int64_t)s->initial_count * div;
-        /* A very short period fires no more often than the minimum: the
-         * interrupts it would add only coalesce in the IRR. */
-        int64_t from = period < APIC_TIMER_MIN_PERIOD_NS
-                           ? now + APIC_TIMER_MIN_PERIOD_NS - 1
-                           : now;
-        int64_t k = (from - first) / period + 1;
-        timer_mod_ns(&s->timer, first + k * period);
-    } else {
-        timer_del(&s->timer);
-    }
-}
-
-/* Restart the count from its current value (divide or mode change). */
-static void apic_timer_rebase(APICState *s)
-{
-    int64_t now = clock_get_ns(CLOCK_VIRTUAL);
-
-    s->timer_base_count = apic_current_count(s, now);
-    s->timer_base_ns = now;
-}
-
-static void apic_timer_cb(void *opaque)
-{
-    APICState *s = opaque;
-    int64_t now = clock_get_ns(CLOCK_VIRTUAL);
-
-    if (apic_timer_mode(s) == TIMER_TSC_DEADLINE) {
-        if (!s->tsc_deadline ||
-            apic_tsc_offset(s) + (uint64_t)now < s->tsc_deadline) {
-            apic_timer_arm(s);
-            return;
-        }
-        s->tsc_deadline = 0; /* the deadline disarms itself (11.5.4.1) */
-        apic_local_deliver(s, APIC_LVT_TIMER);
-        return;
-    }
-    int64_t expiry =
-        s->timer_base_ns + (int64_t)s->timer_base_count * apic_timer_divisor(s);
-    if (!s->timer_base_count || now < expiry) {
-        apic_timer_arm(s);
-        return;
-    }
-    apic_local_deliver(s, APIC_LVT_TIMER);
-    if (apic_timer_mode(s) == TIMER_ONESHOT) {
-        s->timer_base_count = 0;
-    }
-    apic_timer_arm(s);
-}
-
-static void apic_timer_disarm(APICState *s)
-{
-    s->initial_count = 0;
-    s->timer_base_count = 0;
-    s->tsc_deadline = 0;
-    timer_del(&s->timer);
-}
-
-static void apic_write_lvt_timer(APICState *s, uint32_t val)
-{
-    int old_mode = apic_timer_mode(s);
-    int new_mode;
-
-    if (!apic_cpu_has(s, CPUID_EXT_TSC_DEADLINE) &&
-        ((val & LVT_TIMER_MODE_MASK) >> LVT_TIMER_MODE_SHIFT) ==
-            TIMER_TSC_DEADLINE) {
-        /* Without the CPUID feature bit 18 is reserved. */
-        val &= ~(2u << LVT_TIMER_MODE_SHIFT);
-    }
-    apic_timer_rebase(s);
-    s->lvt[APIC_LVT_TIMER] = val;
-    new_mode = apic_timer_mode(s);
-    if (new_mode == 3) {
-        log_mask(LOG_GUEST_ERROR, "apic: reserved timer mode 3\n");
-    }
-    if ((old_mode == TIMER_TSC_DEADLINE) != (new_mode == TIMER_TSC_DEADLINE)) {
-        /* Switching to or from TSC-deadline mode disarms (11.5.4.1). */
-        apic_timer_disarm(s);
-    }
-    apic_timer_arm(s);
 }
 
 /* ---- Registers ---- */

@@ -244,7 +244,7 @@ static void apic_check(FuzzRig *r, const FuzzOp *op)
 
 const FuzzTarget fuzz_target = {
     .name = "apic",
-    .covers = "hw/intc/apic.c hw/intc/apic-bus.c",
+    .covers = "hw/intc/apic.c hw/intc/apic-bus.c hw/intc/apic-timer.c",
     .setup = apic_setup,
     .teardown = apic_teardown,
     .event = apic_event,
