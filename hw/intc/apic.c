@@ -1012,6 +1012,13 @@ static int apic_post_load(void *opaque)
 {
     APICState *s = opaque;
 
+    /* A snapshot must not bring in a state the MSR could never reach. */
+    if (!(s->apicbase & MSR_APICBASE_ENABLE)) {
+        s->apicbase &= ~MSR_APICBASE_EXTD;
+    }
+    if (!apic_x2apic_mode(s)) {
+        s->id &= 0xff;
+    }
     s->dcr &= 0xb;
     s->lint_level[0] = !!s->lint_level[0];
     s->lint_level[1] = !!s->lint_level[1];
