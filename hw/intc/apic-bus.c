@@ -268,9 +268,7 @@ void apic_bus_send(APICBus *bus, APICState *src, const APICMessage *msg,
         if (best) {
             apic_accept(best, msg);
         } else {
-            log_mask(LOG_INT,
-                     "apic: lowest-priority vector 0x%02x: no "
-                     "destination accepts it\n",
+            log_mask(LOG_INT, "apic: lowest-priority 0x%02x: no taker\n",
                      msg->vector);
         }
         return;

@@ -334,10 +334,8 @@ static void apic_lint_event(APICState *s, int pin, bool edge)
         break;
     default:
         if (edge) {
-            log_mask(LOG_GUEST_ERROR,
-                     "apic: LINT%d: reserved delivery "
-                     "mode %d\n",
-                     pin, lvt_mode(lvt));
+            log_mask(LOG_GUEST_ERROR, "apic: LINT%d: reserved mode %d\n", pin,
+                     lvt_mode(lvt));
         }
         break;
     }
@@ -345,16 +343,18 @@ static void apic_lint_event(APICState *s, int pin, bool edge)
 
 void apic_set_lint(APICState *s, int pin, int level)
 {
-    bool was;
+    bool was, was_high;
 
     pin &= 1;
     was = apic_lint_asserted(s, pin);
+    was_high = s->lint_level[pin];
     s->lint_level[pin] = level != 0;
     if (!apic_hw_enabled(s)) {
-        /* No APIC: LINT0 is INTR and LINT1 is NMI (11.4.3). */
+        /* No APIC: LINT0 is INTR and LINT1 is NMI (11.4.3), whatever the
+         * LVT says. */
         if (pin == 0) {
             apic_update_irq(s);
-        } else if (level && !was) {
+        } else if (level && !was_high) {
             cpu_set_nmi(s->cpu);
         }
         return;
@@ -502,9 +502,7 @@ static void apic_send_ipi(APICState *s, uint32_t lo, uint32_t dest)
     case APIC_DM_NMI:
     case APIC_DM_SMI:
         if (shorthand == 1) {
-            log_mask(LOG_GUEST_ERROR,
-                     "apic: delivery mode %d to self is "
-                     "invalid\n",
+            log_mask(LOG_GUEST_ERROR, "apic: delivery mode %d to self\n",
                      msg.delivery_mode);
             return;
         }
