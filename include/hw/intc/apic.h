@@ -112,6 +112,18 @@ int apic_get_interrupt(void *apic);
 void apic_set_extint_ack(APICState *s, int (*ack)(void *opaque),
                          void *opaque);
 
+/*
+ * Added by the local APIC work (additive): the power-on/RESET state of
+ * LINT0 on this APIC.  Off (the default): masked, as the SDM says, so the
+ * 8259 reaches the CPU once firmware programs virtual-wire mode (SeaBIOS
+ * writes SVR enable, LINT0 = 0x8700, LINT1 = 0x8400).  On: LINT0 comes out
+ * of RESET as ExtINT, unmasked (0x700), as QEMU's pc does for the BSP, for
+ * guests that run as the firmware (-bios) and use the 8259 without
+ * touching the APIC.  Takes effect now and at every device reset (INIT
+ * still masks it).
+ */
+void apic_set_reset_virtual_wire(APICState *s, bool on);
+
 /* The LINT0/LINT1 pins (level of the wire; LINT0 carries the 8259's INT). */
 void apic_set_lint(APICState *s, int pin, int level);
 
