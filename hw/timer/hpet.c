@@ -31,7 +31,11 @@
  * timer sets its status bit even with Tn_INT_ENB_CNF clear (spec), and its
  * line is asserted while the bit is set, interrupts are enabled and
  * ENABLE_CNF is set.  Writes to the main counter while it runs are
- * logged and obeyed (the spec says to halt it first).
+ * logged and obeyed (the spec says to halt it first).  Deviation: a
+ * periodic timer fires at most every 10 us (HPET_MIN_PERIODIC_NS); a
+ * faster period coalesces its events into one interrupt per callback (the
+ * comparator still reads as if every event had happened), so that a guest
+ * cannot keep the emulator busy at 100 MHz.
  *
  * Interrupts: HPETWiring.gsi[route] for Tn_INT_ROUTE_CNF; with LEG_RT_CNF,
  * timer 0 raises gsi[2] (the I/O APIC's pin 2; the board also carries it
@@ -94,6 +98,9 @@
 
 #define HPET_TICK_NS (HPET_PERIOD_FS / 1000000u) /* 10 */
 #define HPET_NEVER   UINT64_MAX
+/* A periodic timer fires at most every 10 us (100 kHz); faster periods
+ * raise one interrupt per callback for the events since the last. */
+#define HPET_MIN_PERIODIC_NS 10000
 #define HPET_LINES   24
 
 typedef struct HPETState HPETState;
@@ -167,10 +174,13 @@ static uint64_t hpet_next_event(const HPETTimer *t, uint64_t from)
     return t->cmp >= from ? t->cmp : HPET_NEVER;
 }
 
-static void hpet_arm(HPETTimer *t, uint64_t from)
+/* Arm the timer for its first event at or after counter value from; a
+ * periodic timer just fired waits at least HPET_MIN_PERIODIC_NS. */
+static void hpet_arm_at(HPETTimer *t, uint64_t from, bool refire)
 {
     HPETState *s = t->s;
     uint64_t delta;
+    int64_t when;
 
     timer_del(&t->timer);
     t->next = HPET_NEVER;
@@ -186,7 +196,35 @@ static void hpet_arm(HPETTimer *t, uint64_t from)
     if (delta > (uint64_t)(INT64_MAX - s->base_ns) / HPET_TICK_NS) {
         return; /* centuries away */
     }
-    timer_mod_ns(&t->timer, s->base_ns + (int64_t)(delta * HPET_TICK_NS));
+    when = s->base_ns + (int64_t)(delta * HPET_TICK_NS);
+    if (refire && tn_periodic(t)) {
+        int64_t soonest = clock_get_ns(CLOCK_VIRTUAL) + HPET_MIN_PERIODIC_NS;
+        when = when > soonest ? when : soonest;
+    }
+    timer_mod_ns(&t->timer, when);
+}
+
+static void hpet_arm(HPETTimer *t, uint64_t from)
+{
+    hpet_arm_at(t, from, false);
+}
+
+/* A periodic timer's comparator once the events up to cur are done: it
+ * moves on by whole periods past the counter.  (Also what a read shows
+ * while a coalesced callback is still due.) */
+static uint64_t hpet_periodic_cmp(const HPETTimer *t, uint64_t cur)
+{
+    uint64_t period = tn_32bit(t) ? (uint32_t)t->period : t->period;
+    uint64_t cmp = t->cmp;
+
+    if (period && t->next != HPET_NEVER && cur >= t->next) {
+        uint64_t k = (cur - t->next) / period + 1;
+        cmp += k * period;
+        if (tn_32bit(t)) {
+            cmp = (uint32_t)cmp;
+        }
+    }
+    return cmp;
 }
 
 static void hpet_arm_all(HPETState *s)
@@ -280,18 +318,10 @@ static void hpet_timer_cb(void *opaque)
         return;
     }
     if (tn_periodic(t)) {
-        /* The comparator moves on by whole periods past the counter. */
-        uint64_t period = tn_32bit(t) ? (uint32_t)t->period : t->period;
-        if (period) {
-            uint64_t k = (cur - t->next) / period + 1;
-            t->cmp += k * period;
-            if (tn_32bit(t)) {
-                t->cmp = (uint32_t)t->cmp;
-            }
-        }
+        t->cmp = hpet_periodic_cmp(t, cur);
     }
     hpet_event(t);
-    hpet_arm(t, cur + 1);
+    hpet_arm_at(t, cur + 1, true);
 }
 
 /* ---- registers ---- */
@@ -314,6 +344,9 @@ static uint64_t hpet_reg_read(HPETState *s, uint64_t reg)
         case HPET_TN_CONF:
             return t->config;
         case HPET_TN_CMP:
+            if (tn_periodic(t) && hpet_enabled(s)) {
+                return hpet_periodic_cmp(t, hpet_ticks(s));
+            }
             return t->cmp;
         case HPET_TN_FSB:
             return 0; /* no FSB delivery */

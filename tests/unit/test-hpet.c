@@ -260,7 +260,7 @@ static void test_periodic_64_level(void)
        T_PERIODIC | T_VAL_SET | T_LEVEL | T_INT_ENB | T_ROUTE(22));
     wr(&r, TN_CMP(2), 8, 500);
     CHECK_EQ(rd(&r, TN_CONF(2), 4) & T_VAL_SET, 0); /* cleared by the write */
-    wr(&r, TN_CMP(2), 8, 400);
+    wr(&r, TN_CMP(2), 8, 4000);
     CHECK_EQ(rd(&r, TN_CMP(2), 8), 500); /* only the period changed */
     int64_t t0 = now_ns();
     wr(&r, GEN_CONF, 4, ENABLE);
@@ -269,27 +269,27 @@ static void test_periodic_64_level(void)
     step_to_tick(t0, 0, 500);
     CHECK_EQ(r.gsi[22].level, 1);
     CHECK_EQ(rd(&r, GINTR_STA, 8), 0x4);
-    CHECK_EQ(rd(&r, TN_CMP(2), 8), 900);
+    CHECK_EQ(rd(&r, TN_CMP(2), 8), 4500);
     /* Level: stays high until the status bit is written with 1. */
-    step_to_tick(t0, 0, 899);
+    step_to_tick(t0, 0, 4499);
     CHECK_EQ(r.gsi[22].raises, 1);
     wr(&r, GINTR_STA, 4, 0x3); /* other bits: no effect */
     CHECK_EQ(r.gsi[22].level, 1);
     wr(&r, GINTR_STA, 4, 0x4);
     CHECK_EQ(r.gsi[22].level, 0);
     CHECK_EQ(rd(&r, GINTR_STA, 8), 0);
-    step_to_tick(t0, 0, 900);
+    step_to_tick(t0, 0, 4500);
     CHECK_EQ(r.gsi[22].raises, 2);
-    CHECK_EQ(rd(&r, TN_CMP(2), 8), 1300);
+    CHECK_EQ(rd(&r, TN_CMP(2), 8), 8500);
     wr(&r, GINTR_STA, 8, 0x4);
     /* A late timer (host stall): one interrupt, comparator moved past
      * the counter by whole periods. */
-    clock_jump_ns(10 * 4000 + 50);
+    clock_jump_ns(10 * 40000 + 50);
     CHECK_EQ(r.gsi[22].raises, 3);
     uint64_t cnt = rd(&r, MAIN_CNT, 8);
     uint64_t cmp = rd(&r, TN_CMP(2), 8);
-    CHECK(cmp > cnt && cmp <= cnt + 400);
-    CHECK_EQ((cmp - 500) % 400, 0);
+    CHECK(cmp > cnt && cmp <= cnt + 4000);
+    CHECK_EQ((cmp - 500) % 4000, 0);
     /* Halting drops the line, the status stays; enabling raises it. */
     CHECK_EQ(r.gsi[22].level, 1);
     wr(&r, GEN_CONF, 4, 0);
@@ -301,7 +301,7 @@ static void test_periodic_64_level(void)
     wr(&r, TN_CONF(2), 4, T_PERIODIC | T_LEVEL | T_ROUTE(22));
     CHECK_EQ(r.gsi[22].level, 0);
     wr(&r, GINTR_STA, 8, 0x4);
-    clock_step_ns(4000);
+    clock_step_ns(40000);
     CHECK_EQ(rd(&r, GINTR_STA, 8), 0x4);
     CHECK_EQ(r.gsi[22].level, 0);
     wr(&r, TN_CONF(2), 4, T_PERIODIC | T_LEVEL | T_INT_ENB | T_ROUTE(22));
@@ -323,25 +323,56 @@ static void test_periodic_32_wrap(void)
     wr(&r, TN_CONF(1), 4,
        T_PERIODIC | T_VAL_SET | T_32MODE | T_INT_ENB | T_ROUTE(23));
     wr(&r, TN_CMP(1), 4, 0xffffff00);
-    wr(&r, TN_CMP(1), 4, 0x200);
+    wr(&r, TN_CMP(1), 4, 0x1000);
     int64_t t0 = now_ns();
     wr(&r, GEN_CONF, 4, ENABLE);
     step_to_tick(t0, 0x3fffffe00ull, 0x3ffffff00ull);
     CHECK_EQ(r.gsi[23].raises, 1);
     /* The comparator wraps with the low half of the counter. */
-    CHECK_EQ(rd(&r, TN_CMP(1), 8), 0x100);
-    step_to_tick(t0, 0x3fffffe00ull, 0x4000000ffull);
+    CHECK_EQ(rd(&r, TN_CMP(1), 8), 0xf00);
+    step_to_tick(t0, 0x3fffffe00ull, 0x400000eff);
     CHECK_EQ(r.gsi[23].raises, 1);
-    step_to_tick(t0, 0x3fffffe00ull, 0x400000100ull);
+    step_to_tick(t0, 0x3fffffe00ull, 0x400000f00ull);
     CHECK_EQ(r.gsi[23].raises, 2);
-    CHECK_EQ(rd(&r, TN_CMP(1), 8), 0x300);
+    CHECK_EQ(rd(&r, TN_CMP(1), 8), 0x1f00);
     /* A periodic 32-bit timer has no extra interrupt at the wrap. */
-    step_to_tick(t0, 0x3fffffe00ull, 0x400000300ull);
+    step_to_tick(t0, 0x3fffffe00ull, 0x400001f00ull);
     CHECK_EQ(r.gsi[23].raises, 3);
     /* 100 periods later: 100 more interrupts. */
-    step_to_tick(t0, 0x3fffffe00ull, 0x400000300ull + 100 * 0x200);
+    step_to_tick(t0, 0x3fffffe00ull, 0x400001f00ull + 100 * 0x1000);
     CHECK_EQ(r.gsi[23].raises, 103);
-    CHECK_EQ(rd(&r, TN_CMP(1), 8), 0x300 + 101 * 0x200);
+    CHECK_EQ(rd(&r, TN_CMP(1), 8), 0x2f00 + 100 * 0x1000);
+    rig_cleanup(&r);
+}
+
+/* A period under 10 us: one interrupt per 10 us, the comparator exact. */
+static void test_periodic_fast(void)
+{
+    Rig r;
+    if (!rig_init(&r)) {
+        return;
+    }
+    wr(&r, TN_CONF(0), 4, T_PERIODIC | T_VAL_SET | T_INT_ENB | T_ROUTE(20));
+    wr(&r, TN_CMP(0), 8, 1000);
+    wr(&r, TN_CMP(0), 8, 100);
+    int64_t t0 = now_ns();
+    wr(&r, GEN_CONF, 4, ENABLE);
+    step_to_tick(t0, 0, 1000);
+    CHECK_EQ(r.gsi[20].raises, 1);
+    CHECK_EQ(rd(&r, TN_CMP(0), 8), 1100);
+    step_to_tick(t0, 0, 1099);
+    CHECK_EQ(rd(&r, TN_CMP(0), 8), 1100);
+    step_to_tick(t0, 0, 1100);
+    CHECK_EQ(rd(&r, TN_CMP(0), 8), 1200);
+    step_to_tick(t0, 0, 1999);
+    CHECK_EQ(r.gsi[20].raises, 1);
+    CHECK_EQ(rd(&r, TN_CMP(0), 8), 2000);
+    step_to_tick(t0, 0, 2000);
+    CHECK_EQ(r.gsi[20].raises, 2);
+    CHECK_EQ(rd(&r, TN_CMP(0), 8), 2100);
+    step_to_tick(t0, 0, 101000);
+    CHECK_EQ(r.gsi[20].raises, 101);
+    CHECK_EQ(rd(&r, TN_CMP(0), 8), 101100);
     rig_cleanup(&r);
 }
 
@@ -473,6 +504,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_oneshot_32_wrap);
     TEST_RUN(test_periodic_64_level);
     TEST_RUN(test_periodic_32_wrap);
+    TEST_RUN(test_periodic_fast);
     TEST_RUN(test_legacy_replacement);
     TEST_RUN(test_state);
     TEST_RUN(test_bad_init);
