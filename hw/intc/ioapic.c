@@ -57,10 +57,10 @@
 #define IOAPIC_REG_ARB    0x02
 #define IOAPIC_REG_REDTBL 0x10
 
-#define IOAPIC_ID_SHIFT       24
-#define IOAPIC_ID_MASK        0x0f
-#define IOAPIC_VERSION        0x20
-#define IOAPIC_VER_MRE_SHIFT  16 /* maximum redirection entry */
+#define IOAPIC_ID_SHIFT      24
+#define IOAPIC_ID_MASK       0x0f
+#define IOAPIC_VERSION       0x20
+#define IOAPIC_VER_MRE_SHIFT 16 /* maximum redirection entry */
 
 /* Redirection table entry bits. */
 #define RTE_VECTOR        0xffull
@@ -74,8 +74,8 @@
 #define RTE_MASKED        (1ull << 16)
 #define RTE_DEST_SHIFT    56
 /* What a write may change: 55:17 are reserved (read 0), 12 and 14 are RO. */
-#define RTE_RW_BITS                                                        \
-    (RTE_VECTOR | RTE_DM_MASK | RTE_DEST_LOGICAL | RTE_POLARITY_LOW |      \
+#define RTE_RW_BITS                                                   \
+    (RTE_VECTOR | RTE_DM_MASK | RTE_DEST_LOGICAL | RTE_POLARITY_LOW | \
      RTE_TRIGGER_LEVEL | RTE_MASKED | (0xffull << RTE_DEST_SHIFT))
 
 struct IOAPICState {
@@ -131,13 +131,14 @@ static void ioapic_check_entry(IOAPICState *s, int pin, uint64_t e)
         s->warned |= 1u << pin;
     } else if ((dm == APIC_DM_FIXED || dm == APIC_DM_LOWPRI) && vec < 0x10) {
         log_mask(LOG_GUEST_ERROR,
-                 "ioapic: pin %d: vector 0x%02x is reserved (0x10-0xfe)\n",
-                 pin, vec);
+                 "ioapic: pin %d: vector 0x%02x is reserved (0x10-0xfe)\n", pin,
+                 vec);
         s->warned |= 1u << pin;
     } else if ((e & RTE_TRIGGER_LEVEL) && !rte_is_level(e)) {
         log_mask(LOG_GUEST_ERROR,
                  "ioapic: pin %d: delivery mode %u is edge only, level "
-                 "trigger ignored\n", pin, dm);
+                 "trigger ignored\n",
+                 pin, dm);
         s->warned |= 1u << pin;
     }
 }
@@ -240,8 +241,7 @@ static uint32_t ioapic_reg_read(IOAPICState *s)
         uint64_t e = s->redtbl[(r - IOAPIC_REG_REDTBL) / 2];
         return (r & 1) ? (uint32_t)(e >> 32) : (uint32_t)e;
     }
-    log_mask(LOG_GUEST_ERROR, "ioapic: read of undefined register 0x%02x\n",
-             r);
+    log_mask(LOG_GUEST_ERROR, "ioapic: read of undefined register 0x%02x\n", r);
     return 0;
 }
 
@@ -313,7 +313,8 @@ static void ioapic_mmio_write(void *opaque, uint64_t addr, uint64_t val,
     }
     log_mask(LOG_GUEST_ERROR,
              "ioapic: %u-byte write 0x%" PRIx64 " at offset 0x%" PRIx64
-             " ignored\n", size, val, addr);
+             " ignored\n",
+             size, val, addr);
 }
 
 /* The datasheet asks for dword accesses; a byte write to IOREGSEL (which
@@ -441,8 +442,7 @@ static const DeviceClass ioapic_class = {
 DEVICE_CLASS_REGISTER(ioapic_class);
 
 IOAPICState *ioapic_init(MemoryRegion *sysmem, uint64_t base, uint8_t id,
-                         IOAPICDeliverFn *deliver, void *opaque,
-                         Error **errp)
+                         IOAPICDeliverFn *deliver, void *opaque, Error **errp)
 {
     DeviceState *dev = device_new_class(&ioapic_class);
     IOAPICState *s = container_of(dev, IOAPICState, parent);

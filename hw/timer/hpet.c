@@ -56,44 +56,44 @@
 #define HPET_WINDOW 0x400
 
 /* Registers. */
-#define HPET_GCAP_ID     0x000
-#define HPET_GEN_CONF    0x010
-#define HPET_GINTR_STA   0x020
-#define HPET_MAIN_CNT    0x0f0
-#define HPET_TIMER_BASE  0x100
-#define HPET_TIMER_SIZE  0x20
-#define HPET_TN_CONF     0x00
-#define HPET_TN_CMP      0x08
-#define HPET_TN_FSB      0x10
+#define HPET_GCAP_ID    0x000
+#define HPET_GEN_CONF   0x010
+#define HPET_GINTR_STA  0x020
+#define HPET_MAIN_CNT   0x0f0
+#define HPET_TIMER_BASE 0x100
+#define HPET_TIMER_SIZE 0x20
+#define HPET_TN_CONF    0x00
+#define HPET_TN_CMP     0x08
+#define HPET_TN_FSB     0x10
 
 /* GCAP_ID. */
-#define GCAP_REV_ID          0x01
-#define GCAP_NUM_TIM_SHIFT   8
-#define GCAP_COUNT_SIZE_CAP  (1ull << 13)
-#define GCAP_LEG_RT_CAP      (1ull << 15)
-#define GCAP_VENDOR_SHIFT    16
-#define GCAP_VENDOR_INTEL    0x8086ull
-#define GCAP_PERIOD_SHIFT    32
+#define GCAP_REV_ID         0x01
+#define GCAP_NUM_TIM_SHIFT  8
+#define GCAP_COUNT_SIZE_CAP (1ull << 13)
+#define GCAP_LEG_RT_CAP     (1ull << 15)
+#define GCAP_VENDOR_SHIFT   16
+#define GCAP_VENDOR_INTEL   0x8086ull
+#define GCAP_PERIOD_SHIFT   32
 
 /* GEN_CONF. */
 #define CONF_ENABLE 0x1ull
 #define CONF_LEG_RT 0x2ull
 
 /* Tn_CONF_CAP. */
-#define TN_INT_TYPE_LEVEL (1ull << 1)
-#define TN_INT_ENB        (1ull << 2)
-#define TN_TYPE_PERIODIC  (1ull << 3)
-#define TN_PER_INT_CAP    (1ull << 4)
-#define TN_SIZE_CAP       (1ull << 5)
-#define TN_VAL_SET        (1ull << 6)
-#define TN_32MODE         (1ull << 8)
+#define TN_INT_TYPE_LEVEL  (1ull << 1)
+#define TN_INT_ENB         (1ull << 2)
+#define TN_TYPE_PERIODIC   (1ull << 3)
+#define TN_PER_INT_CAP     (1ull << 4)
+#define TN_SIZE_CAP        (1ull << 5)
+#define TN_VAL_SET         (1ull << 6)
+#define TN_32MODE          (1ull << 8)
 #define TN_INT_ROUTE_SHIFT 9
-#define TN_INT_ROUTE_MASK (0x1full << TN_INT_ROUTE_SHIFT)
-#define TN_FSB_EN         (1ull << 14)
+#define TN_INT_ROUTE_MASK  (0x1full << TN_INT_ROUTE_SHIFT)
+#define TN_FSB_EN          (1ull << 14)
 #define TN_FSB_INT_DEL_CAP (1ull << 15)
 #define TN_ROUTE_CAP_SHIFT 32
-#define TN_CONF_RW                                                          \
-    (TN_INT_TYPE_LEVEL | TN_INT_ENB | TN_TYPE_PERIODIC | TN_VAL_SET |       \
+#define TN_CONF_RW                                                    \
+    (TN_INT_TYPE_LEVEL | TN_INT_ENB | TN_TYPE_PERIODIC | TN_VAL_SET | \
      TN_32MODE | TN_INT_ROUTE_MASK)
 
 #define HPET_TICK_NS (HPET_PERIOD_FS / 1000000u) /* 10 */
@@ -101,7 +101,7 @@
 /* A periodic timer fires at most every 10 us (100 kHz); faster periods
  * raise one interrupt per callback for the events since the last. */
 #define HPET_MIN_PERIODIC_NS 10000
-#define HPET_LINES   24
+#define HPET_LINES           24
 
 typedef struct HPETState HPETState;
 
@@ -328,7 +328,8 @@ static void hpet_timer_cb(void *opaque)
 
 static uint64_t hpet_capabilities(void)
 {
-    return GCAP_REV_ID | ((uint64_t)(HPET_NUM_TIMERS - 1) << GCAP_NUM_TIM_SHIFT) |
+    return GCAP_REV_ID |
+           ((uint64_t)(HPET_NUM_TIMERS - 1) << GCAP_NUM_TIM_SHIFT) |
            GCAP_COUNT_SIZE_CAP | GCAP_LEG_RT_CAP |
            (GCAP_VENDOR_INTEL << GCAP_VENDOR_SHIFT) |
            ((uint64_t)HPET_PERIOD_FS << GCAP_PERIOD_SHIFT);
@@ -393,7 +394,7 @@ static void hpet_write_counter(HPETState *s, uint64_t val, uint64_t mask)
 
     if (hpet_enabled(s)) {
         log_mask(LOG_GUEST_ERROR, "hpet: main counter written while "
-                 "running (halt it first)\n");
+                                  "running (halt it first)\n");
         s->base_ns = clock_get_ns(CLOCK_VIRTUAL);
     }
     s->counter = (cur & ~mask) | (val & mask);
@@ -407,13 +408,13 @@ static void hpet_write_tn_conf(HPETTimer *t, uint64_t val, uint64_t mask)
     uint64_t route = (val & TN_INT_ROUTE_MASK) >> TN_INT_ROUTE_SHIFT;
 
     mask &= TN_CONF_RW; /* capabilities and bits 63:32 are read-only */
-    if ((mask & TN_INT_ROUTE_MASK) &&
-        !(s->wiring.route_cap & (1u << route))) {
+    if ((mask & TN_INT_ROUTE_MASK) && !(s->wiring.route_cap & (1u << route))) {
         /* An unsupported route does not stick (spec: reads back
          * differently); the guest sees the old one. */
-        log_mask(LOG_GUEST_ERROR, "hpet: timer %d: route %u not in "
-                 "Tn_INT_ROUTE_CAP 0x%x\n", t->n, (unsigned)route,
-                 s->wiring.route_cap);
+        log_mask(LOG_GUEST_ERROR,
+                 "hpet: timer %d: route %u not in "
+                 "Tn_INT_ROUTE_CAP 0x%x\n",
+                 t->n, (unsigned)route, s->wiring.route_cap);
         mask &= ~TN_INT_ROUTE_MASK;
     }
     cfg = (old & ~mask) | (val & mask);
@@ -477,8 +478,8 @@ static void hpet_reg_write(HPETState *s, uint64_t reg, uint64_t val,
         hpet_write_counter(s, val, mask);
         return;
     }
-    log_mask(LOG_GUEST_ERROR, "hpet: write to reserved offset 0x%03" PRIx64
-             "\n", reg);
+    log_mask(LOG_GUEST_ERROR,
+             "hpet: write to reserved offset 0x%03" PRIx64 "\n", reg);
 }
 
 static uint64_t hpet_mmio_read(void *opaque, uint64_t addr, unsigned size)
@@ -486,8 +487,9 @@ static uint64_t hpet_mmio_read(void *opaque, uint64_t addr, unsigned size)
     HPETState *s = opaque;
 
     if (addr & (size - 1)) {
-        log_mask(LOG_GUEST_ERROR, "hpet: misaligned %u-byte read at 0x%03"
-                 PRIx64 "\n", size, addr);
+        log_mask(LOG_GUEST_ERROR,
+                 "hpet: misaligned %u-byte read at 0x%03" PRIx64 "\n", size,
+                 addr);
         return 0;
     }
     uint64_t v = hpet_reg_read(s, addr & ~7ull);
@@ -501,8 +503,9 @@ static void hpet_mmio_write(void *opaque, uint64_t addr, uint64_t val,
     unsigned shift = (addr & 4) * 8;
 
     if (addr & (size - 1)) {
-        log_mask(LOG_GUEST_ERROR, "hpet: misaligned %u-byte write at 0x%03"
-                 PRIx64 "\n", size, addr);
+        log_mask(LOG_GUEST_ERROR,
+                 "hpet: misaligned %u-byte write at 0x%03" PRIx64 "\n", size,
+                 addr);
         return;
     }
     if (size == 8) {
@@ -597,8 +600,7 @@ static int hpet_realize(DeviceState *dev, Error **errp)
         return -EINVAL;
     }
     if (s->base & (HPET_WINDOW - 1)) {
-        error_setg(errp, "hpet: base 0x%" PRIx64 " not 1 KiB aligned",
-                   s->base);
+        error_setg(errp, "hpet: base 0x%" PRIx64 " not 1 KiB aligned", s->base);
         return -EINVAL;
     }
     for (int n = 0; n < HPET_NUM_TIMERS; n++) {

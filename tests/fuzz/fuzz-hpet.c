@@ -1,10 +1,10 @@
 /*
  * Fuzz target: the HPET's 1 KiB window, with clock steps that let its
  * timers run.  Events make 8-byte accesses to the registers (the rig's
- * records are 1-4 bytes anywhere).  Lines: gsi 2, 8 and 20-23 (the routes offered) and the PIT/RTC
- * enables.  Checked: the enables are high exactly while legacy
- * replacement is off, no gsi line is high while the HPET is halted, and
- * GEN_CONF / GINTR_STA hold no bits beyond the spec's.
+ * records are 1-4 bytes anywhere).  Lines: gsi 2, 8 and 20-23 (the routes
+ * offered) and the PIT/RTC enables.  Checked: the enables are high exactly
+ * while legacy replacement is off, no gsi line is high while the HPET is
+ * halted, and GEN_CONF / GINTR_STA hold no bits beyond the spec's.
  */
 #include "tests/fuzz/fuzz.h"
 #include "hw/timer/hpet.h"
@@ -34,8 +34,7 @@ static void hpet_fuzz_setup(FuzzRig *r)
     }
     w.pit_enable = fuzz_line(r, "pit-enable", &f->pit_en);
     w.rtc_enable = fuzz_line(r, "rtc-enable", &f->rtc_en);
-    f->hpet = fuzz_must(hpet_init(&r->tb.mem_root, HPET_DEFAULT_BASE, &w,
-                                  &err),
+    f->hpet = fuzz_must(hpet_init(&r->tb.mem_root, HPET_DEFAULT_BASE, &w, &err),
                         err, "hpet");
     r->s = f->hpet;
     fuzz_add_window(r, FUZZ_MEM, HPET_DEFAULT_BASE, 0x400);
@@ -55,8 +54,8 @@ static const uint16_t hpet_regs[] = {0x010, 0x020, 0x0f0, 0x100, 0x108,
 
 static void hpet_fuzz_event(FuzzRig *r, const FuzzOp *op)
 {
-    uint64_t addr = HPET_DEFAULT_BASE +
-                    hpet_regs[op->offset % ARRAY_SIZE(hpet_regs)];
+    uint64_t addr =
+        HPET_DEFAULT_BASE + hpet_regs[op->offset % ARRAY_SIZE(hpet_regs)];
     uint64_t v = ((uint64_t)op->value << 32) | op->value;
 
     if (op->op & 1) {

@@ -1,10 +1,10 @@
 /*
  * Fuzz target: the I/O APIC's 4 KiB window (and a second window on its
  * three registers, so that IOREGSEL/IOWIN pairs come often).  Events move
- * a pin, broadcast an EOI or write a register whole.  Checked: every message is well formed (no
- * reserved delivery mode, level only for fixed/lowest priority, asserted),
- * one operation sends at most one message per pin, and the entries keep
- * Delivery Status clear, reserved bits 0 and Remote IRR only on level
+ * a pin, broadcast an EOI or write a register whole.  Checked: every message is
+ * well formed (no reserved delivery mode, level only for fixed/lowest priority,
+ * asserted), one operation sends at most one message per pin, and the entries
+ * keep Delivery Status clear, reserved bits 0 and Remote IRR only on level
  * entries.
  */
 #include "tests/fuzz/fuzz.h"

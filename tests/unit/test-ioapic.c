@@ -10,7 +10,7 @@
 #include "emu/vmstate.h"
 #include "hw/intc/ioapic.h"
 
-#define BASE IOAPIC_DEFAULT_BASE
+#define BASE     IOAPIC_DEFAULT_BASE
 #define MAX_MSGS 64
 
 /* RTE bits, written out here rather than shared with the model. */
@@ -45,8 +45,7 @@ static bool rig_init(Rig *r, uint8_t id)
     test_bus_init(&r->tb);
     r->io = ioapic_init(&r->tb.mem_root, BASE, id, record, r, &err);
     if (!r->io) {
-        test_fail(__FILE__, __LINE__, "ioapic_init: %s",
-                  error_get_pretty(err));
+        test_fail(__FILE__, __LINE__, "ioapic_init: %s", error_get_pretty(err));
         error_free(err);
         test_bus_cleanup(&r->tb);
         return false;
@@ -104,8 +103,8 @@ static void check_msg(Rig *r, int i, uint32_t dest, bool logical, uint8_t dm,
                       uint8_t vector, bool level, const char *what)
 {
     if (i >= r->n || i >= MAX_MSGS) {
-        test_fail(__FILE__, __LINE__, "%s: message %d not sent (%d sent)",
-                  what, i, r->n);
+        test_fail(__FILE__, __LINE__, "%s: message %d not sent (%d sent)", what,
+                  i, r->n);
         return;
     }
     const APICMessage *m = &r->msg[i];
@@ -407,8 +406,8 @@ static void test_bad_init(void)
     Error *err = NULL;
 
     test_bus_init(&tb);
-    IOAPICState *s = ioapic_init(&tb.mem_root, BASE + 0x10, 0, NULL, NULL,
-                                 &err);
+    IOAPICState *s =
+        ioapic_init(&tb.mem_root, BASE + 0x10, 0, NULL, NULL, &err);
     CHECK(s == NULL);
     CHECK(err != NULL && strstr(error_get_pretty(err), "aligned"));
     error_free(err);
