@@ -335,6 +335,12 @@ static uint64_t hpet_capabilities(void)
            ((uint64_t)HPET_PERIOD_FS << GCAP_PERIOD_SHIFT);
 }
 
+uint32_t hpet_block_id(HPETState *s)
+{
+    (void)s;
+    return (uint32_t)hpet_capabilities();
+}
+
 /* The 64-bit register at an 8-aligned offset. */
 static uint64_t hpet_reg_read(HPETState *s, uint64_t reg)
 {

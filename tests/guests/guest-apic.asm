@@ -48,7 +48,7 @@
 ipi_isr:
         push    eax
         inc     dword [cnt_ipi]
-        mov     eax, [dword fs:APIC + 0x140]  ; ISR bits 64-95
+        mov     eax, [dword fs:APIC + 0x120]  ; ISR bits 64-95
         mov     [isr_seen], eax
         mov     dword [dword fs:APIC + 0xB0], 0
         pop     eax
@@ -120,7 +120,7 @@ main:
         mov     eax, [isr_seen]
         and     eax, 1 << (V_IPI - 64)
         CHECK_EAX 1 << (V_IPI - 64), 9, "ISR bit of the IPI in its handler"
-        APIC_R  0x140
+        APIC_R  0x120
         CHECK_EAX 0, 10, "ISR after EOI"
 
         ; TPR class 4 holds vector 0x45 back; lowering it lets it in.
@@ -245,11 +245,12 @@ main:
         mov     dword [dword fs:HPET + 0x10], 0       ; stop
         mov     dword [dword fs:HPET + 0xF0], 0
         mov     dword [dword fs:HPET + 0xF4], 0
-        mov     dword [dword fs:HPET + 0x100], (1 << 2) | (1 << 3) | (1 << 6)
+        ; As Linux: periodic, 32-bit mode, VAL_SET; the first comparator
+        ; write sets the comparator, the second (VAL_SET has cleared
+        ; itself) the period.
+        mov     dword [dword fs:HPET + 0x100], (1 << 2) | (1 << 3) | (1 << 6) | (1 << 8)
         mov     dword [dword fs:HPET + 0x108], 500000 ; 5 ms
-        mov     dword [dword fs:HPET + 0x10C], 0
         mov     dword [dword fs:HPET + 0x108], 500000 ; period
-        mov     dword [dword fs:HPET + 0x10C], 0
         mov     dword [dword fs:HPET + 0x10], 3       ; ENABLE_CNF | LEG_RT_CNF
         sti
         mov     ecx, 4000000
