@@ -416,11 +416,13 @@ static void hpet_write_tn_conf(HPETTimer *t, uint64_t val, uint64_t mask)
     mask &= TN_CONF_RW; /* capabilities and bits 63:32 are read-only */
     if ((mask & TN_INT_ROUTE_MASK) && !(s->wiring.route_cap & (1u << route))) {
         /* An unsupported route does not stick (spec: reads back
-         * differently); the guest sees the old one. */
-        log_mask(LOG_GUEST_ERROR,
-                 "hpet: timer %d: route %u not in "
-                 "Tn_INT_ROUTE_CAP 0x%x\n",
-                 t->n, (unsigned)route, s->wiring.route_cap);
+         * differently); the guest sees the old one.  Rewriting the
+         * route it has (0 after reset) is not worth a message. */
+        if (route != (old & TN_INT_ROUTE_MASK) >> TN_INT_ROUTE_SHIFT) {
+            log_mask(LOG_GUEST_ERROR,
+                     "hpet: timer %d: route %u not in Tn_INT_ROUTE_CAP 0x%x\n",
+                     t->n, (unsigned)route, s->wiring.route_cap);
+        }
         mask &= ~TN_INT_ROUTE_MASK;
     }
     cfg = (old & ~mask) | (val & mask);
