@@ -168,17 +168,21 @@ static uint8_t apic_ppr(const APICState *s)
     return prio_class(s->tpr) >= isr_class ? s->tpr : isr_class;
 }
 
-/* APR (11.6.2.4, P6-family lowest-priority arbitration). */
+/*
+ * APR (11.6.2.4, figure "Arbitration Priority Register"), literally as the
+ * SDM gives it, "TPR[7:4] AND ISRV[7:4]" included (Bochs reads it so too).
+ */
 uint8_t apic_arb_priority(const APICState *s)
 {
     int isrv = apic_highest(s->isr), irrv = apic_highest(s->irr);
-    uint8_t isr_class = isrv < 0 ? 0 : prio_class(isrv);
-    uint8_t irr_class = irrv < 0 ? 0 : prio_class(irrv);
+    uint8_t tpr = s->tpr >> 4;
+    uint8_t isr_class = isrv < 0 ? 0 : isrv >> 4;
+    uint8_t irr_class = irrv < 0 ? 0 : irrv >> 4;
 
-    if (prio_class(s->tpr) >= isr_class && prio_class(s->tpr) >= irr_class) {
+    if (tpr >= irr_class && tpr > isr_class) {
         return s->tpr;
     }
-    return MAX(prio_class(s->tpr), MAX(isr_class, irr_class));
+    return MAX(tpr & isr_class, irr_class) << 4;
 }
 
 bool apic_lowpri_candidate(const APICState *s)

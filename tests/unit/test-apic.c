@@ -384,8 +384,16 @@ static void test_priorities_and_inta(void)
     wr(&r, 0, TPR, 0);
     CHECK_EQ(ack(&r, 0), 0x75);
     CHECK_EQ(rd(&r, 0, PPR), 0x70);
-    /* APR: the highest of TPR and the ISR/IRR classes. */
-    CHECK_EQ(rd(&r, 0, APR), 0x70);
+    /* APR (SDM: TPR if its class is >= IRRV's and > ISRV's, else
+     * max(TPR & ISRV, IRRV) classes): IRR 0x41, ISR 0x75, TPR 0 -> 0x40. */
+    CHECK_EQ(rd(&r, 0, APR), 0x40);
+    wr(&r, 0, TPR, 0x3f);
+    CHECK_EQ(rd(&r, 0, APR), 0x40); /* 3 & 7 = 3 < 4 */
+    wr(&r, 0, TPR, 0x8f);
+    CHECK_EQ(rd(&r, 0, APR), 0x8f);
+    wr(&r, 0, TPR, 0x7f);
+    CHECK_EQ(rd(&r, 0, APR), 0x70); /* 7 & 7 */
+    wr(&r, 0, TPR, 0);
     /* EOI ends the highest in service. */
     wr(&r, 0, EOI, 0);
     CHECK(!isr_has(&r, 0, 0x75) && isr_has(&r, 0, 0x62));
