@@ -69,6 +69,7 @@ void cpu_set_init(CPUState *cpu)
 void cpu_set_sipi(CPUState *cpu, uint8_t vector)
 {
     cpu->sipi_vector = vector;
+    cpu->sipi_request = true;
     cpu_kick(cpu);
 }
 
@@ -84,7 +85,7 @@ static bool cpu_has_work(CPUState *cpu)
         return true;
     }
     if (cpu->env.wait_sipi) {
-        return cpu->sipi_vector >= 0;
+        return cpu->sipi_request;
     }
     /* An NMI waits for the IRET of the previous one (SDM vol. 3, 6.7.1);
      * nmi_blocked is the translator's, KVM tracks blocking itself. */
@@ -126,7 +127,7 @@ void cpu_reset(CPUState *cpu)
     cpu->intr_level = 0;
     cpu->nmi_request = false;
     cpu->init_request = false;
-    cpu->sipi_vector = -1;
+    cpu->sipi_request = false;
     cpu->state_dirty = true;
 }
 
@@ -145,15 +146,15 @@ static void cpu_handle_init_sipi(CPUState *cpu)
 {
     if (cpu->init_request) {
         cpu->init_request = false;
-        cpu->sipi_vector = -1;
+        cpu->sipi_request = false;
         cpu_synchronize_state(cpu);
         x86_cpu_init_state(&cpu->env);
         cpu->nmi_request = false;
         cpu->state_dirty = true;
     }
-    if (cpu->sipi_vector >= 0) {
-        int v = cpu->sipi_vector;
-        cpu->sipi_vector = -1;
+    if (cpu->sipi_request) {
+        uint8_t v = cpu->sipi_vector;
+        cpu->sipi_request = false;
         if (cpu->env.wait_sipi) {
             cpu_synchronize_state(cpu);
             x86_cpu_sipi(&cpu->env, v);
@@ -176,7 +177,7 @@ static void *vcpu_thread_fn(void *arg)
             continue;
         }
         cpu->stopped = false;
-        if (cpu->init_request || cpu->sipi_vector >= 0) {
+        if (cpu->init_request || cpu->sipi_request) {
             cpu_handle_init_sipi(cpu);
         }
         if ((cpu->env.halted || cpu->env.wait_sipi) && !cpu_has_work(cpu)) {

@@ -1278,7 +1278,7 @@ static AccelExit kvm_vcpu_exec(CPUState *cpu)
     }
     for (;;) {
         if (cpu->stop_request || cpu->reset_request || cpu->exit_thread ||
-            cpu->init_request || cpu->sipi_vector >= 0) {
+            cpu->init_request || cpu->sipi_request) {
             return ACCEL_EXIT_KICKED;
         }
         if (cpu->env.halted) {

@@ -810,7 +810,7 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
             __atomic_thread_fence(__ATOMIC_ACQUIRE);
         }
         if (cpu->stop_request || cpu->reset_request || cpu->exit_thread ||
-            cpu->init_request || cpu->sipi_vector >= 0) {
+            cpu->init_request || cpu->sipi_request) {
             break;
         }
         if (unlikely(__atomic_load_n(&tb_pending_flag, __ATOMIC_ACQUIRE))) {

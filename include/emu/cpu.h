@@ -28,7 +28,8 @@ typedef struct CPUState {
     volatile int intr_level; /* INTR from the PIC */
     volatile bool nmi_request;
     volatile bool init_request;  /* INIT from the local APIC (an IPI) */
-    volatile int sipi_vector;    /* STARTUP IPI vector, -1 for none */
+    volatile bool sipi_request;  /* a STARTUP IPI came, with sipi_vector */
+    volatile uint8_t sipi_vector;
     volatile bool reset_request;
     volatile bool stop_request; /* leave the run loop (pause, quit) */
     volatile bool exit_thread;

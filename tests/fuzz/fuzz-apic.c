@@ -46,7 +46,6 @@ static void apic_setup(FuzzRig *r)
         Error *err = NULL;
         f->cpu[i] = calloc(1, sizeof(CPUState));
         f->cpu[i]->index = i;
-        f->cpu[i]->sipi_vector = -1;
         x86_cpu_model_init(&f->cpu[i]->env, "max", NULL);
         f->cpu[i]->env.cpuid_ext_features |=
             CPUID_EXT_X2APIC | CPUID_EXT_TSC_DEADLINE;

@@ -90,7 +90,6 @@ static bool rig_init(Rig *r)
         Error *err = NULL;
         r->cpu[i] = calloc(1, sizeof(CPUState));
         r->cpu[i]->index = i;
-        r->cpu[i]->sipi_vector = -1;
         cpu_model(r->cpu[i]);
         r->apic[i] = apic_new(r->bus, r->cpu[i], i + 1, i == 0, &err);
         if (!r->apic[i]) {
@@ -584,8 +583,9 @@ static void test_icr_nmi_init_sipi(void)
     CHECK(!r.cpu[1]->init_request && !r.cpu[2]->init_request);
     /* STARTUP with its vector. */
     icr(&r, 0, 3, 0x4600 | 0x9a);
+    CHECK(r.cpu[2]->sipi_request);
     CHECK_EQ(r.cpu[2]->sipi_vector, 0x9a);
-    CHECK_EQ(r.cpu[1]->sipi_vector, -1);
+    CHECK(!r.cpu[1]->sipi_request);
     /* INIT to self is invalid. */
     icr(&r, 0, 0, (1 << 18) | 0x4500);
     CHECK(!r.cpu[0]->init_request);

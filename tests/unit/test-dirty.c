@@ -359,7 +359,6 @@ static void test_kvm_dirty_log(void)
     if (r == 0) {
         cpu.machine = &m;
         cpu.accel = ops;
-        cpu.sipi_vector = -1; /* no STARTUP pending (0 is a vector) */
         cpu.thread = pthread_self();
         pthread_cond_init(&cpu.halt_cond, NULL);
         CHECK_EQ(x86_cpu_model_init(&cpu.env, NULL, NULL), 0);

@@ -191,7 +191,6 @@ static void test_kvm_run(void)
     cpu.index = 0;
     cpu.machine = &m;
     cpu.accel = ops;
-    cpu.sipi_vector = -1; /* no STARTUP pending (0 is a vector) */
     cpu.thread = pthread_self();
     cpu.irq_ack = ack_irq;
     cpu.irq_ack_opaque = &cpu;
