@@ -264,7 +264,8 @@ monitor() {
 # pci.0, a -device with bus=isa.0 on it with its properties.
 MON_ARGS="-device isa-debug-exit,bus=isa.0,iobase=0x504,id=dbg"
 monitor "info qtree" "info qtree" \
-    '\|bus: main-system-bus\|  type System\|  bus: pci.0\|    type PCI\|' \
+    '\|bus: main-system-bus\|  type System\|  dev: apic, id ""\|    id = 0x0\|' \
+    '\|  dev: ioapic, id ""\|    id = 0x0\|  dev: hpet, id ""\|  bus: pci.0\|    type PCI\|' \
     '\|    dev: PIIX3, id ""\|      addr = 01.0\|      bus: isa.0\|        type ISA\|' \
     '\|        dev: isa-debug-exit, id "dbg"\|          iobase = 0x504\|'
 

@@ -81,8 +81,8 @@ expect "$out" "cmdline: console=ttyS0 emu.test=1 a b" $n
 # 128 MiB: the 34-byte initrd in the last page of RAM
 expect "$out" "initrd: addr=07FFF000 size=00000022 data=INITRD-TEST-DATA" $n
 expect "$out" "e820: 5 entries" $n
-expect "$out" "e820: 0000000000000000 000000000009F000 1" $n
-expect "$out" "e820: 000000000009F000 0000000000000C00 3" $n
+expect "$out" "e820: 0000000000000000 000000000009E000 1" $n
+expect "$out" "e820: 000000000009E000 0000000000001C00 3" $n
 expect "$out" "e820: 000000000009FC00 0000000000060400 2" $n
 expect "$out" "e820: 0000000000100000 0000000007F00000 1" $n
 expect "$out" "e820: 00000000FFFC0000 0000000000040000 2" $n
@@ -98,7 +98,7 @@ expect "$out" "testkernel-multiboot: entered" $n
 expect "$out" "magic: 2BADB002" $n
 expect "$out" "mode: protected, paging off" $n
 expect "$out" "mbi: addr=00009000 flags=0000024D" $n
-expect "$out" "mem: lower=636 upper=130048" $n
+expect "$out" "mem: lower=632 upper=130048" $n
 expect "$out" "cmdline: $MB hello=world x" $n
 expect "$out" "loader: emu" $n
 expect "$out" "mods: count=2" $n
