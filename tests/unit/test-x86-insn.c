@@ -1400,6 +1400,25 @@ static void test_pusha_atomic(void)
     CHECK_EQ(ldl_le_p(ram + 0x6000), 0xaaaa5555);
 }
 
+/* ---- faults test386 found (one test each) ---- */
+
+/* mov ax, 0x20 (16-bit flat data); mov ss, ax; mov esp, 0x18000 */
+#define SS16_ESP_18000 0x66, 0xb8, 0x20, 0x00, 0x8e, 0xd0, 0xbc, D32(0x18000)
+
+/* PUSHAD on a 16-bit stack stores all of ESP (SDM PUSHA/PUSHAD: Temp <-
+ * ESP by operand size, whatever the stack size); PUSHA stores SP. */
+static void test_pushad_ss16(void)
+{
+    init();
+    RUN(SS16_ESP_18000, 0x60);
+    CHECK_EQ(st.regs[R_ESP], 0x17fe0);
+    CHECK_EQ(ldl_le_p(ram + 0x7fec), 0x18000);
+    init();
+    RUN(SS16_ESP_18000, 0x66, 0x60);
+    CHECK_EQ(st.regs[R_ESP], 0x17ff0);
+    CHECK_EQ(ldw_le_p(ram + 0x7ff6), 0x8000);
+}
+
 /*
  * NMI blocking (SDM vol. 3, 6.7.1): an NMI requested while the handler of
  * the previous one runs waits for its IRET.  The handler at 0x30000
@@ -1602,5 +1621,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_nmi_iret_fault);
     TEST_RUN(test_rf_on_faults);
     TEST_RUN(test_io_bitmap);
+    TEST_RUN(test_pushad_ss16);
     return test_finish();
 }
