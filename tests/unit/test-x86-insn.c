@@ -1419,6 +1419,39 @@ static void test_pushad_ss16(void)
     CHECK_EQ(ldw_le_p(ram + 0x7ff6), 0x8000);
 }
 
+/* ARPL to memory writes only when it raises the RPL: an unchanged
+ * selector in a read-only segment is no #GP; a change there is #GP(0)
+ * with memory and ZF as they were. */
+static void test_arpl_readonly(void)
+{
+    uint8_t code[64];
+    int k = put_desc(code, 12, 0, 0xffffffff,
+                     DESC_P_MASK | DESC_S_MASK | DESC_B_MASK);
+    static const uint8_t rest[] = {
+        0x66, 0xb8, 0x60, 0x00, 0x8e, 0xc0,     /* mov es, 0x60 */
+        0x26, 0x63, 0x15, D32(MEM),             /* arpl es:[MEM], dx */
+    };
+    memcpy(code + k, rest, sizeof(rest));
+    k += sizeof(rest);
+    init();
+    stl_le_p(ram + MEM, 0x0043);
+    st.regs[R_EDX] = 2;
+    st.eflags = 2 | CC_Z;
+    CHECK(x86h_run(&st, X86H_CODE, code, k));
+    CHECK_EQ(st.exception, -1);
+    CHECK(!(st.eflags & CC_Z));
+    CHECK_EQ(ldl_le_p(ram + MEM), 0x0043);
+    init();
+    stl_le_p(ram + MEM, 0x0041);
+    st.regs[R_EDX] = 3;
+    x86h_run(&st, X86H_CODE, code, k);
+    CHECK_EQ(st.exception, EXCP0D_GPF);
+    CHECK_EQ(st.error_code, 0);
+    CHECK_EQ(st.fault_eip, X86H_CODE + k - 7);
+    CHECK(!(st.eflags & CC_Z));
+    CHECK_EQ(ldl_le_p(ram + MEM), 0x0041);
+}
+
 /*
  * NMI blocking (SDM vol. 3, 6.7.1): an NMI requested while the handler of
  * the previous one runs waits for its IRET.  The handler at 0x30000
@@ -1622,5 +1655,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_rf_on_faults);
     TEST_RUN(test_io_bitmap);
     TEST_RUN(test_pushad_ss16);
+    TEST_RUN(test_arpl_readonly);
     return test_finish();
 }
