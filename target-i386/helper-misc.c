@@ -432,7 +432,10 @@ void helper_enter(CPUX86State *env, uint32_t frame, uint32_t level,
     }
     sp = (sp - size) & spm;
     x86_st(env, ssbase + sp, size, bp);
-    uint32_t frame_ptr = sp;
+    /* FrameTemp is ESP after the push: on a 16-bit stack only SP moved,
+     * and a 32-bit ENTER hands ESP's upper half to EBP with it (test386
+     * POST 0x1A). */
+    uint32_t frame_ptr = (env->regs[R_ESP] & ~spm) | sp;
     if (level) {
         for (uint32_t i = 1; i < level; i++) {
             bp = (bp - size) & spm;

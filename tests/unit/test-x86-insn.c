@@ -1452,6 +1452,19 @@ static void test_arpl_readonly(void)
     CHECK_EQ(ldl_le_p(ram + MEM), 0x0041);
 }
 
+/* A 32-bit ENTER on a 16-bit stack: FrameTemp is ESP after the push
+ * with only SP moved, so EBP (and the nested frame pointer) keep ESP's
+ * upper word. */
+static void test_enter_ss16(void)
+{
+    init();
+    RUN(SS16_ESP_18000, 0xbd, D32(0x12345678), 0xc8, 0x08, 0x00, 0x01);
+    CHECK_EQ(st.regs[R_EBP], 0x17ffc);
+    CHECK_EQ(st.regs[R_ESP], 0x17ff0);
+    CHECK_EQ(ldl_le_p(ram + 0x7ffc), 0x12345678);
+    CHECK_EQ(ldl_le_p(ram + 0x7ff8), 0x17ffc);
+}
+
 /*
  * NMI blocking (SDM vol. 3, 6.7.1): an NMI requested while the handler of
  * the previous one runs waits for its IRET.  The handler at 0x30000
@@ -1656,5 +1669,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_io_bitmap);
     TEST_RUN(test_pushad_ss16);
     TEST_RUN(test_arpl_readonly);
+    TEST_RUN(test_enter_ss16);
     return test_finish();
 }
