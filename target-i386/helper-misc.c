@@ -430,6 +430,9 @@ void helper_enter(CPUX86State *env, uint32_t frame, uint32_t level,
         check_seg_range(env, R_SS, (sp - size) & spm, size, true);
         check_seg_range(env, R_SS, nsp, 1, true);
     }
+    /* The final ESP is probed for a write before anything is stored: a
+     * page fault there comes first (SDM ENTER, test386 POST 0x1A). */
+    x86_probe_write(env, ssbase + ((sp - size * (1 + level) - frame) & spm));
     sp = (sp - size) & spm;
     x86_st(env, ssbase + sp, size, bp);
     /* FrameTemp is ESP after the push: on a 16-bit stack only SP moved,

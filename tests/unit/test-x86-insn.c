@@ -1465,6 +1465,32 @@ static void test_enter_ss16(void)
     CHECK_EQ(ldl_le_p(ram + 0x7ff8), 0x17ffc);
 }
 
+/* ENTER probes its final ESP for a write before storing anything: with
+ * the page below the stack read-only (CR0.WP), #PF(P|W) at the ENTER
+ * with ESP unchanged (the handler's frame then covers the EBP slot). */
+static void test_enter_page_fault(void)
+{
+    init();
+    /* Identity map of 4 MiB, page 8 read-only. */
+    stl_le_p(ram + 0x100000, 0x101000 | 7);
+    for (uint32_t i = 0; i < 1024; i++) {
+        stl_le_p(ram + 0x101000 + i * 4, (i << 12) | (i == 8 ? 1 : 3));
+    }
+    static const uint8_t code[] = {
+        0xb8, D32(0x100000), 0x0f, 0x22, 0xd8,  /* mov cr3, 0x100000 */
+        0x0f, 0x20, 0xc0, 0x0d, D32(0x80010000),
+        0x0f, 0x22, 0xc0,                       /* CR0 |= PG | WP */
+        0xbc, D32(0xa000),                      /* mov esp, 0xa000 */
+        0xc8, 0x01, 0x10, 0x00,                 /* enter 0x1001, 0 */
+    };
+    x86h_run(&st, X86H_CODE, code, sizeof(code));
+    CHECK_EQ(st.exception, EXCP0E_PAGE);
+    CHECK_EQ(st.error_code, 3); /* P | W, supervisor */
+    CHECK_EQ(st.fault_eip, X86H_CODE + sizeof(code) - 4);
+    CHECK_EQ((uint32_t)x86h_env()->cr[2], 0x8ffbu);
+    CHECK_EQ(st.regs[R_ESP], 0xa000);
+}
+
 /*
  * NMI blocking (SDM vol. 3, 6.7.1): an NMI requested while the handler of
  * the previous one runs waits for its IRET.  The handler at 0x30000
@@ -1670,5 +1696,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_pushad_ss16);
     TEST_RUN(test_arpl_readonly);
     TEST_RUN(test_enter_ss16);
+    TEST_RUN(test_enter_page_fault);
     return test_finish();
 }
