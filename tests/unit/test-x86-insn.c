@@ -1491,6 +1491,20 @@ static void test_enter_page_fault(void)
     CHECK_EQ(st.regs[R_ESP], 0xa000);
 }
 
+/* SMSW r32 stores all of CR0 (P6 and later; SMSW r16 the low word). */
+static void test_smsw_r32(void)
+{
+    uint32_t cr0 = CR0_PE_MASK | CR0_ET_MASK | CR0_NE_MASK | CR0_MP_MASK;
+    init();
+    st.regs[R_EAX] = 0xdeadbeef;
+    RUN(0x0f, 0x01, 0xe0);
+    CHECK_EQ(st.regs[R_EAX], cr0);
+    init();
+    st.regs[R_EAX] = 0xdeadbeef;
+    RUN(0x66, 0x0f, 0x01, 0xe0);
+    CHECK_EQ(st.regs[R_EAX], 0xdead0000 | cr0);
+}
+
 /*
  * NMI blocking (SDM vol. 3, 6.7.1): an NMI requested while the handler of
  * the previous one runs waits for its IRET.  The handler at 0x30000
@@ -1697,5 +1711,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_arpl_readonly);
     TEST_RUN(test_enter_ss16);
     TEST_RUN(test_enter_page_fault);
+    TEST_RUN(test_smsw_r32);
     return test_finish();
 }
