@@ -426,15 +426,13 @@ static void switch_task(CPUX86State *env, uint32_t sel, uint32_t e1,
         x86_tlb_flush(env);
     }
     env->eip = n_eip;
+    /* A 16-bit TSS sets the upper words of the general registers to
+     * FFFF and clears EFLAGS' upper word, as the 386 does (Bochs does the
+     * same; test386 POST 0x22 checks it): n_regs and n_fl hold that. */
     for (int i = 0; i < 8; i++) {
-        if (tss32) {
-            env->regs[i] = n_regs[i];
-        } else {
-            env->regs[i] = (env->regs[i] & ~0xffffull) | (n_regs[i] & 0xffff);
-        }
+        env->regs[i] = n_regs[i];
     }
-    x86_set_eflags(env, tss32 ? n_fl : (n_fl & 0xffff) |
-                   (x86_get_eflags(env) & 0xffff0000u), 0x3f7fd5);
+    x86_set_eflags(env, n_fl, 0x3f7fd5);
     env->eflags |= 2;
     /* Selectors first, descriptors after (faults report the selector). */
     for (int i = 0; i < 6; i++) {

@@ -1505,6 +1505,44 @@ static void test_smsw_r32(void)
     CHECK_EQ(st.regs[R_EAX], 0xdead0000 | cr0);
 }
 
+/* A task switch to a 16-bit TSS: the general registers' upper words
+ * become FFFF and EFLAGS' upper word 0 (386 behaviour, as Bochs). */
+static void test_task_switch_tss16(void)
+{
+    uint8_t code[64];
+    int k = put_desc(code, 12, 0x6000, 0x2b,
+                     DESC_P_MASK | (1u << DESC_TYPE_SHIFT));
+    static const uint8_t rest[] = {
+        0xea, D32(0), 0x60, 0x00,               /* jmp far 0x60:0 */
+    };
+    memcpy(code + k, rest, sizeof(rest));
+    k += sizeof(rest);
+    init();
+    memset(ram + 0x6000, 0, 0x2c);
+    stw_le_p(ram + 0x600e, 0x5800);             /* IP: a HLT */
+    stw_le_p(ram + 0x6010, 0x0002);             /* FLAGS */
+    for (int i = 0; i < 8; i++) {
+        stw_le_p(ram + 0x6012 + i * 2, 0x1110 * (i + 1));
+    }
+    stw_le_p(ram + 0x6022, X86H_SEL_DATA32);    /* ES */
+    stw_le_p(ram + 0x6024, X86H_SEL_CODE32);    /* CS */
+    stw_le_p(ram + 0x6026, X86H_SEL_DATA32);    /* SS */
+    stw_le_p(ram + 0x6028, X86H_SEL_DATA32);    /* DS */
+    ram[0x5800] = 0xf4;
+    for (int i = 0; i < 8; i++) {
+        st.regs[i] = 0x12340000;
+    }
+    st.regs[R_ESP] = X86H_STACK;
+    st.eflags = 2 | AC_MASK;
+    CHECK(x86h_run(&st, X86H_CODE, code, k));
+    CHECK_EQ(st.exception, -1);
+    CHECK_EQ(st.eip, 0x5801);
+    for (int i = 0; i < 8; i++) {
+        CHECK_EQ(st.regs[i], 0xffff0000u | (0x1110u * (i + 1)));
+    }
+    CHECK_EQ(st.eflags & 0xffff0000u, 0);
+}
+
 /*
  * NMI blocking (SDM vol. 3, 6.7.1): an NMI requested while the handler of
  * the previous one runs waits for its IRET.  The handler at 0x30000
@@ -1712,5 +1750,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_enter_ss16);
     TEST_RUN(test_enter_page_fault);
     TEST_RUN(test_smsw_r32);
+    TEST_RUN(test_task_switch_tss16);
     return test_finish();
 }
