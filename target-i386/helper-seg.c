@@ -51,15 +51,16 @@ static inline uint32_t sp_mask(CPUX86State *env)
 }
 
 /*
- * The SS limit and rights for an access to the current stack (protected
- * mode; nothing to do for a flat SS): #SS(0), SDM vol. 3, 6.15.
+ * The SS limit and rights for an access to the current stack: #SS(0),
+ * SDM vol. 3, 6.15.  Protected mode: what SS's check mode asks for
+ * (nothing for a flat SS).  Real and V86 mode: the limit, as the inline
+ * PUSH/POP check it, so that a word at SP = FFFF faults in far CALL/RET,
+ * IRET and interrupt frames too (SDM vol. 2, CALL, RET, IRET, INT n:
+ * #SS in real-address and virtual-8086 mode).
  */
 static void check_stack(CPUX86State *env, uint32_t off, int size, bool write)
 {
-    if ((env->hflags & (HF_PE | HF_VM)) == HF_PE &&
-        ((env->hflags >> (HF_SEG_SHIFT + 2 * R_SS)) & 3)) {
-        helper_check_seg(env, off, R_SS | size << 4 | (write ? 0x100 : 0));
-    }
+    check_seg_range(env, R_SS, off, size, write);
 }
 
 static void push(CPUX86State *env, uint32_t *sp, uint32_t mask, int size,

@@ -1543,6 +1543,81 @@ static void test_task_switch_tss16(void)
     CHECK_EQ(st.eflags & 0xffff0000u, 0);
 }
 
+/* ---- stack limit in the helpers' real and V86 mode stack accesses ---- */
+
+/* Real mode, SP = FFFF: RETF and IRET pop a word at FFFF, past SS's
+ * limit: #SS (the handler's frame fits below). */
+static void test_real_stack_limit(void)
+{
+    x86h_state_init(&st, X86H_REAL);
+    st.regs[R_ESP] = 0xffff;
+    RUN_EXC(EXCP0C_STACK, 0xcb);                /* retf */
+    x86h_state_init(&st, X86H_REAL);
+    st.regs[R_ESP] = 0xffff;
+    RUN_EXC(EXCP0C_STACK, 0xcf);                /* iret */
+    x86h_state_init(&st, X86H_REAL);
+    st.regs[R_ESP] = 0xffff;
+    RUN_EXC(EXCP0C_STACK, 0x66, 0xcb);          /* o32 retf */
+}
+
+/*
+ * V86 mode (IOPL 3, SS = 0x3000): run v86 code at CS 0x1000 with SP sp;
+ * expect #SS(0) at its first instruction with SP unchanged.  The #SS
+ * handler at 0x5800 loads a flat DS first (V86 entry nulls DS) and then
+ * records the vector as the harness's handlers do.
+ */
+static void v86_stack_case(const uint8_t *v86, size_t len, uint32_t sp)
+{
+    static const uint8_t handler[] = {
+        0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8,                 /* ds = 0x10 */
+        0xc7, 0x05, D32(X86H_EXC_RECORD), D32(EXCP0C_STACK),
+        0xf4,
+    };
+    uint8_t code[128];
+    int k = 0;
+    uint32_t gate = X86H_IDT + EXCP0C_STACK * 8;
+    /* mov dword [gate], CODE32:0x5800 ; mov dword [gate + 4], 0x8e00 */
+    code[k++] = 0xc7, code[k++] = 0x05;
+    stl_le_p(code + k, gate), k += 4;
+    stl_le_p(code + k, (X86H_SEL_CODE32 << 16) | 0x5800), k += 4;
+    code[k++] = 0xc7, code[k++] = 0x05;
+    stl_le_p(code + k, gate + 4), k += 4;
+    stl_le_p(code + k, 0x8e00), k += 4;
+    /* push gs fs ds es ss esp eflags cs eip ; iretd */
+    for (int i = 0; i < 4; i++) {
+        code[k++] = 0x6a, code[k++] = 0x00;
+    }
+    code[k++] = 0x68, stl_le_p(code + k, 0x3000), k += 4;
+    code[k++] = 0x68, stl_le_p(code + k, sp), k += 4;
+    code[k++] = 0x68, stl_le_p(code + k, VM_MASK | IOPL_MASK | 2), k += 4;
+    code[k++] = 0x68, stl_le_p(code + k, 0x1000), k += 4;
+    uint32_t ip = k + 6;
+    code[k++] = 0x68, stl_le_p(code + k, ip), k += 4;
+    code[k++] = 0xcf;
+    memcpy(code + k, v86, len);
+    k += len;
+    init();
+    memcpy(ram + 0x5800, handler, sizeof(handler));
+    x86h_run(&st, X86H_CODE, code, k);
+    CHECK_EQ(st.exception, EXCP0C_STACK);
+    CHECK_EQ(st.error_code, 0);
+    CHECK_EQ(st.fault_cs, 0x1000);
+    CHECK_EQ(st.fault_eip, ip);
+    /* the V86 frame: ... EFLAGS, ESP, SS: ESP as before the instruction */
+    CHECK_EQ(ldl_le_p(ram + X86H_STACK0 - 24), sp);
+}
+
+static void test_v86_stack_limit(void)
+{
+    static const uint8_t lcall[] = {0x9a, 0x00, 0x00, 0x00, 0x10};
+    static const uint8_t iret[] = {0xcf};
+    static const uint8_t retf[] = {0xcb};
+    /* far CALL: CS fits at 1, IP would be at FFFF */
+    v86_stack_case(lcall, sizeof(lcall), 3);
+    v86_stack_case(iret, sizeof(iret), 0xffff);
+    v86_stack_case(retf, sizeof(retf), 0xffff);
+}
+
 /*
  * NMI blocking (SDM vol. 3, 6.7.1): an NMI requested while the handler of
  * the previous one runs waits for its IRET.  The handler at 0x30000
@@ -1751,5 +1826,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_enter_page_fault);
     TEST_RUN(test_smsw_r32);
     TEST_RUN(test_task_switch_tss16);
+    TEST_RUN(test_real_stack_limit);
+    TEST_RUN(test_v86_stack_limit);
     return test_finish();
 }
