@@ -606,6 +606,54 @@ uint32_t helper_read_cr(CPUX86State *env, uint32_t reg)
     return (uint32_t)env->cr[reg];
 }
 
+/*
+ * The CR4 bits this CPU model has (SDM vol. 3, 2.5 and table 2-2 with the
+ * CPUID feature each bit needs); the others are reserved: MOV to CR4 with
+ * one set is #GP(0).  No model offers CPUID leaf 7 (UMIP, LA57,
+ * FSGSBASE, SMEP...) or VMX/SMX, so those bits are reserved here.
+ */
+static uint32_t cr4_valid_mask(const CPUX86State *env)
+{
+    uint32_t d = env->cpuid_features, c = env->cpuid_ext_features;
+    int family = (env->cpuid_version >> 8) & 0xf;
+    uint32_t m = 0;
+    if (d & CPUID_VME) {
+        m |= CR4_VME_MASK | CR4_PVI_MASK;
+    }
+    if (d & CPUID_TSC) {
+        m |= CR4_TSD_MASK;
+    }
+    if (d & CPUID_DE) {
+        m |= CR4_DE_MASK;
+    }
+    if (d & CPUID_PSE) {
+        m |= CR4_PSE_MASK;
+    }
+    if (d & CPUID_PAE) {
+        m |= CR4_PAE_MASK;
+    }
+    if (d & CPUID_MCE) {
+        m |= CR4_MCE_MASK;
+    }
+    if (d & CPUID_PGE) {
+        m |= CR4_PGE_MASK;
+    }
+    /* RDPMC at CPL > 0: the P6 family and the Pentium with MMX. */
+    if (family >= 6 || (d & CPUID_MMX)) {
+        m |= CR4_PCE_MASK;
+    }
+    if (d & CPUID_FXSR) {
+        m |= CR4_OSFXSR_MASK;
+    }
+    if (d & CPUID_SSE) {
+        m |= CR4_OSXMMEXCPT_MASK;
+    }
+    if (c & CPUID_EXT_XSAVE) {
+        m |= 1u << 18;  /* OSXSAVE */
+    }
+    return m;
+}
+
 void helper_mov_cr(CPUX86State *env, uint32_t reg, uint32_t val)
 {
     if (env->hflags & HF_CPL_MASK) {
@@ -625,6 +673,9 @@ void helper_mov_cr(CPUX86State *env, uint32_t reg, uint32_t val)
         env->cr[3] = val;
         break;
     case 4:
+        if (val & ~cr4_valid_mask(env)) {
+            x86_raise_exception_err(env, EXCP0D_GPF, 0);
+        }
         env->cr[4] = val;
         break;
     default:

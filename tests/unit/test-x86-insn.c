@@ -7,6 +7,7 @@
  */
 #include "tests/unit/harness.h"
 #include "tests/unit/x86-harness.h"
+#include "target-i386/cpuid.h"
 #include "target-i386/decode.h"
 #include "emu/machine.h"
 #include "emu/memory.h"
@@ -1618,6 +1619,47 @@ static void test_v86_stack_limit(void)
     v86_stack_case(retf, sizeof(retf), 0xffff);
 }
 
+/* ---- MOV to CR4: reserved bits (SDM vol. 3, 2.5) ---- */
+
+/* mov eax, v ; mov cr4, eax ; mov ebx, cr4 */
+#define MOV_CR4(v) 0xb8, D32(v), 0x0f, 0x22, 0xe0, 0x0f, 0x20, 0xe3
+
+#define CR4_BASE (CR4_OSFXSR_MASK | CR4_OSXMMEXCPT_MASK)
+
+static void test_cr4_reserved(void)
+{
+    CPUX86State *env = x86h_env();
+    uint32_t base = CR4_BASE;
+    uint32_t feat = env->cpuid_features;
+    CHECK(feat & CPUID_PGE);
+    CHECK(feat & CPUID_PSE);
+    /* bits the model has: taken */
+    init();
+    RUN(MOV_CR4(CR4_BASE | CR4_PSE_MASK | CR4_PGE_MASK | CR4_PCE_MASK));
+    CHECK_EQ(st.regs[R_EBX], base | CR4_PSE_MASK | CR4_PGE_MASK |
+                                 CR4_PCE_MASK);
+    /* UMIP (11), LA57 (12), VMXE (13), FSGSBASE (16), OSXSAVE (18), SMEP
+     * (20), bit 31: no model offers them */
+    static const int bits[] = {11, 12, 13, 16, 18, 20, 31};
+    for (size_t i = 0; i < ARRAY_SIZE(bits); i++) {
+        init();
+        uint8_t code[] = {MOV_CR4(0)};
+        stl_le_p(code + 1, base | 1u << bits[i]);
+        x86h_run(&st, X86H_CODE, code, sizeof(code));
+        CHECK_EQ(st.exception, EXCP0D_GPF);
+        CHECK_EQ(st.error_code, 0);
+        CHECK_EQ(st.fault_eip, X86H_CODE + 5);
+        CHECK_EQ((uint32_t)env->cr[4], base);
+    }
+    /* a model without PGE: CR4.PGE is reserved */
+    env->cpuid_features = feat & ~CPUID_PGE;
+    init();
+    st.regs[R_EAX] = base | CR4_PGE_MASK;
+    x86h_run(&st, X86H_CODE, (const uint8_t[]){0x0f, 0x22, 0xe0}, 3);
+    CHECK_EQ(st.exception, EXCP0D_GPF);
+    env->cpuid_features = feat;
+}
+
 /*
  * NMI blocking (SDM vol. 3, 6.7.1): an NMI requested while the handler of
  * the previous one runs waits for its IRET.  The handler at 0x30000
@@ -1828,5 +1870,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_task_switch_tss16);
     TEST_RUN(test_real_stack_limit);
     TEST_RUN(test_v86_stack_limit);
+    TEST_RUN(test_cr4_reserved);
     return test_finish();
 }
