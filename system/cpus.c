@@ -80,6 +80,12 @@ void cpu_set_a20(CPUState *cpu, bool enabled)
 
 static bool cpu_has_work(CPUState *cpu)
 {
+    if (cpu->init_request) {
+        return true;
+    }
+    if (cpu->env.wait_sipi) {
+        return cpu->sipi_vector >= 0;
+    }
     /* An NMI waits for the IRET of the previous one (SDM vol. 3, 6.7.1);
      * nmi_blocked is the translator's, KVM tracks blocking itself. */
     return (cpu->nmi_request && !cpu->env.nmi_blocked) ||
@@ -129,6 +135,33 @@ static void wait_on(pthread_cond_t *cond)
     bql_cond_wait(cond);
 }
 
+/*
+ * INIT and STARTUP requests from the local APIC, on the vCPU thread
+ * between two vcpu_exec calls: the registers come from the accelerator,
+ * change as the SDM says, and go back before the next run.  A STARTUP
+ * that finds the CPU not waiting for one is dropped, as on hardware.
+ */
+static void cpu_handle_init_sipi(CPUState *cpu)
+{
+    if (cpu->init_request) {
+        cpu->init_request = false;
+        cpu->sipi_vector = -1;
+        cpu_synchronize_state(cpu);
+        x86_cpu_init_state(&cpu->env);
+        cpu->nmi_request = false;
+        cpu->state_dirty = true;
+    }
+    if (cpu->sipi_vector >= 0) {
+        int v = cpu->sipi_vector;
+        cpu->sipi_vector = -1;
+        if (cpu->env.wait_sipi) {
+            cpu_synchronize_state(cpu);
+            x86_cpu_sipi(&cpu->env, v);
+            cpu->state_dirty = true;
+        }
+    }
+}
+
 static void *vcpu_thread_fn(void *arg)
 {
     CPUState *cpu = arg;
@@ -143,7 +176,10 @@ static void *vcpu_thread_fn(void *arg)
             continue;
         }
         cpu->stopped = false;
-        if (cpu->env.halted && !cpu_has_work(cpu)) {
+        if (cpu->init_request || cpu->sipi_vector >= 0) {
+            cpu_handle_init_sipi(cpu);
+        }
+        if ((cpu->env.halted || cpu->env.wait_sipi) && !cpu_has_work(cpu)) {
             wait_on(&cpu->halt_cond);
             continue;
         }

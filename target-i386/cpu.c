@@ -65,6 +65,62 @@ void x86_cpu_reset_state(CPUX86State *env)
     env->pending_vector = -1;
 }
 
+void x86_cpu_init_state(CPUX86State *env)
+{
+    /* What INIT keeps: copied out, the rest reset, copied back. */
+    FPReg fpregs[8];
+    XMMReg xmm[16];
+    uint16_t fpuc = env->fpuc, fpus = env->fpus, fpop = env->fpop;
+    uint8_t fptags[8];
+    unsigned fpstt = env->fpstt;
+    uint32_t mxcsr = env->mxcsr;
+    uint64_t tsc = env->tsc, apic_base = env->apic_base, pat = env->pat;
+    uint64_t efer_keep = 0, mtrr_deftype = env->mtrr_deftype;
+    uint64_t mtrr_fixed[11], mtrr_var[8][2];
+    uint32_t sysenter_cs = env->sysenter_cs;
+    uint64_t sysenter_esp = env->sysenter_esp, sysenter_eip = env->sysenter_eip;
+
+    memcpy(fpregs, env->fpregs, sizeof(fpregs));
+    memcpy(xmm, env->xmm, sizeof(xmm));
+    memcpy(fptags, env->fptags, sizeof(fptags));
+    memcpy(mtrr_fixed, env->mtrr_fixed, sizeof(mtrr_fixed));
+    memcpy(mtrr_var, env->mtrr_var, sizeof(mtrr_var));
+
+    x86_cpu_reset_state(env);
+
+    memcpy(env->fpregs, fpregs, sizeof(fpregs));
+    memcpy(env->xmm, xmm, sizeof(xmm));
+    memcpy(env->fptags, fptags, sizeof(fptags));
+    memcpy(env->mtrr_fixed, mtrr_fixed, sizeof(mtrr_fixed));
+    memcpy(env->mtrr_var, mtrr_var, sizeof(mtrr_var));
+    env->fpuc = fpuc;
+    env->fpus = fpus;
+    env->fpop = fpop;
+    env->fpstt = fpstt;
+    env->mxcsr = mxcsr;
+    env->tsc = tsc;
+    env->apic_base = apic_base;
+    env->pat = pat;
+    env->efer = efer_keep; /* long mode ends with paging */
+    env->mtrr_deftype = mtrr_deftype;
+    env->sysenter_cs = sysenter_cs;
+    env->sysenter_esp = sysenter_esp;
+    env->sysenter_eip = sysenter_eip;
+    env->wait_sipi = !(apic_base & (1u << 8));
+}
+
+void x86_cpu_sipi(CPUX86State *env, uint8_t vector)
+{
+    if (!env->wait_sipi) {
+        return;
+    }
+    env->wait_sipi = false;
+    env->halted = false;
+    env->segs[R_CS].selector = vector << 8;
+    env->segs[R_CS].base = (uint32_t)vector << 12;
+    env->eip = 0;
+}
+
 void x86_load_seg_real(CPUX86State *env, int seg, uint16_t sel)
 {
     /* A real-mode segment load changes the selector and base only; the

@@ -203,6 +203,7 @@ typedef struct CPUX86State {
     bool nmi_pending;
     bool nmi_blocked;         /* TCG: an NMI was delivered, none until IRET */
     bool halted;
+    bool wait_sipi;           /* after INIT, an AP waits for a STARTUP IPI */
 
     /* CPUID model (target-i386/cpuid.c) */
     uint32_t cpuid_level;
@@ -215,6 +216,7 @@ typedef struct CPUX86State {
     uint32_t cpuid_ext3_features; /* leaf 0x80000001 ECX */
     uint32_t cpuid_model_id[12];  /* brand string, leaves 0x80000002-4 */
     uint32_t cpuid_apic_id;       /* initial APIC ID (leaf 1 EBX 31-24) */
+    uint32_t cpuid_platform;      /* X86_PLAT_*: what the machine adds */
 
     /* The local APIC (set by the board; see X86APICOps). */
     const X86APICOps *apic_ops;
@@ -246,6 +248,16 @@ typedef struct CPUX86State {
 
 /* Architectural power-on/INIT state (SDM vol. 3, 9.1.1, table 9-1). */
 void x86_cpu_reset_state(CPUX86State *env);
+/*
+ * INIT (an INIT IPI; SDM vol. 3, 9.1.1 and table 9-1): the registers as
+ * after RESET, except what INIT leaves alone (x87/SSE state, MTRRs, PAT,
+ * the other MSRs, the TSC).  The BSP then runs from the reset vector; an
+ * AP (not the BSP in IA32_APIC_BASE) waits for a STARTUP IPI.
+ */
+void x86_cpu_init_state(CPUX86State *env);
+/* STARTUP IPI with vector v on a CPU waiting for one: real mode at
+ * v * 0x1000 (CS = v << 8, IP = 0).  Ignored by a CPU not waiting. */
+void x86_cpu_sipi(CPUX86State *env, uint8_t vector);
 /* Print the registers as "info registers" does. */
 void x86_cpu_dump_state(FILE *f, const CPUX86State *env);
 /* Set a segment from a real-mode selector (base = sel << 4). */

@@ -168,37 +168,36 @@ static void host_model_init(CPUX86State *env)
 }
 #endif
 
-/*
- * The models keep QEMU's feature sets (with an APIC); the machine has no
- * local APIC yet, so the fields lose what would claim one.
- */
-static void cpuid_drop_absent(CPUX86State *env)
-{
-    env->cpuid_features &= ~CPUID_1_EDX_ABSENT;
-    env->cpuid_ext_features &= ~CPUID_1_ECX_ABSENT;
-    env->cpuid_ext2_features &= ~CPUID_80000001_EDX_ABSENT;
-    env->cpuid_ext3_features &= ~CPUID_80000001_ECX_ABSENT;
-}
-
-void x86_cpuid_filter(uint32_t leaf, uint32_t subleaf, uint32_t *eax,
-                      uint32_t *ebx, uint32_t *ecx, uint32_t *edx)
+void x86_cpuid_filter(uint32_t platform, uint32_t leaf, uint32_t subleaf,
+                      uint32_t *eax, uint32_t *ebx, uint32_t *ecx,
+                      uint32_t *edx)
 {
     (void)subleaf;
+    bool apic = platform & X86_PLAT_APIC;
+    bool x2apic = apic && (platform & X86_PLAT_X2APIC);
     switch (leaf) {
     case 1:
-        *ecx &= ~CPUID_1_ECX_ABSENT;
-        *edx &= ~CPUID_1_EDX_ABSENT;
+        if (!x2apic) {
+            *ecx &= ~(CPUID_EXT_X2APIC | CPUID_EXT_TSC_DEADLINE);
+        }
+        if (!apic) {
+            *edx &= ~CPUID_APIC;
+        }
         break;
     case 6:
-        *eax &= ~CPUID_6_EAX_ARAT;
+        if (!apic) {
+            *eax &= ~CPUID_6_EAX_ARAT;
+        }
         break;
     case 0xb:
     case 0x1f:
         *eax = *ebx = *ecx = *edx = 0;
         break;
     case 0x80000001:
-        *ecx &= ~CPUID_80000001_ECX_ABSENT;
-        *edx &= ~CPUID_80000001_EDX_ABSENT;
+        *ecx &= ~CPUID_EXT3_EXTAPIC;
+        if (!apic) {
+            *edx &= ~CPUID_APIC;
+        }
         break;
     default:
         break;
@@ -221,11 +220,12 @@ int x86_cpu_model_init(CPUX86State *env, const char *model, Error **errp)
     env->cpuid_features = env->cpuid_ext_features = 0;
     env->cpuid_ext2_features = env->cpuid_ext3_features = 0;
     memset(env->cpuid_model_id, 0, sizeof(env->cpuid_model_id));
+    env->cpuid_apic_id = 0;  /* the board sets these two after */
+    env->cpuid_platform = 0;
 
     if (x86_cpu_model_is_host(model)) {
 #ifdef HAVE_HOST_CPUID
         host_model_init(env);
-        cpuid_drop_absent(env);
         return 0;
 #else
         error_setg(errp, "CPU model 'host' needs an x86 host");
@@ -258,7 +258,6 @@ int x86_cpu_model_init(CPUX86State *env, const char *model, Error **errp)
     env->cpuid_ext2_features = m->ext2_features;
     env->cpuid_ext3_features = m->ext3_features;
     set_string_regs(env->cpuid_model_id, 12, m->model_id);
-    cpuid_drop_absent(env);
     return 0;
 }
 
@@ -332,8 +331,8 @@ void x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf,
     case 1:
         *eax = env->cpuid_version;
         /* EBX: CLFLUSH line size in 8-byte units (15-8), one logical
-         * processor (23-16), APIC ID 0 (31-24). */
-        *ebx = (1u << 16);
+         * processor (23-16), the initial APIC ID (31-24). */
+        *ebx = (1u << 16) | (env->cpuid_apic_id << 24);
         if (env->cpuid_features & CPUID_CLFLUSH) {
             *ebx |= 8 << 8;
         }
@@ -392,5 +391,5 @@ void x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf,
         /* Leaves 3, 5-0xd and 0x80000007: no feature of ours lives there. */
         break;
     }
-    x86_cpuid_filter(leaf, subleaf, eax, ebx, ecx, edx);
+    x86_cpuid_filter(env->cpuid_platform, leaf, subleaf, eax, ebx, ecx, edx);
 }

@@ -84,16 +84,15 @@
 #define CPUID_6_EAX_ARAT (1u << 2)    /* APIC timer always running */
 
 /*
- * What a CPUID answer may not claim on emu's machine: a local APIC (leaf 1
- * EDX bit 9 and its AMD alias in 0x80000001 EDX, x2APIC, the TSC-deadline
- * timer, AMD's extended APIC space, ARAT) while the pc board has none.
- * Guests that see the bit poke 0xfee00000 and wait for an APIC that does
- * not answer.
+ * What the machine around the core offers (env->cpuid_platform, set by the
+ * board and narrowed by the accelerator): CPUID claims a local APIC (leaf 1
+ * EDX bit 9, its AMD alias in 0x80000001 EDX, ARAT) only with
+ * X86_PLAT_APIC, and x2APIC and the TSC-deadline timer only with
+ * X86_PLAT_X2APIC.  Guests that see the bit poke 0xfee00000 and wait for an
+ * APIC that does not answer.  AMD's extended APIC space is never offered.
  */
-#define CPUID_1_EDX_ABSENT CPUID_APIC
-#define CPUID_1_ECX_ABSENT (CPUID_EXT_X2APIC | CPUID_EXT_TSC_DEADLINE)
-#define CPUID_80000001_EDX_ABSENT CPUID_APIC
-#define CPUID_80000001_ECX_ABSENT CPUID_EXT3_EXTAPIC
+#define X86_PLAT_APIC (1u << 0)
+#define X86_PLAT_X2APIC (1u << 1)
 
 /*
  * Fill env's cpuid_* fields for the named model (NULL: the default).
@@ -111,8 +110,7 @@ bool x86_cpu_model_is_host(const char *model);
 
 /*
  * The registers CPUID returns for (leaf, subleaf) on this model.  Leaf 1
- * EBX carries APIC ID 0: a caller with several CPUs puts its own ID in
- * bits 31-24.  Leaves above the highest basic/extended leaf answer as the
+ * EBX carries env->cpuid_apic_id in bits 31-24.  Leaves above the highest basic/extended leaf answer as the
  * highest basic leaf, as Intel parts do.
  */
 void x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf,
@@ -122,11 +120,13 @@ void x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf,
 int x86_cpu_phys_bits(const CPUX86State *env);
 
 /*
- * Remove from one CPUID answer what the machine does not have (the
- * *_ABSENT bits above; leaves 0xb and 0x1f, which number x2APIC IDs, become
- * empty).  x86_cpuid() applies it; KVM applies it to the host's leaves.
+ * Remove from one CPUID answer what the machine does not have (platform:
+ * X86_PLAT_* above; leaves 0xb and 0x1f, which number x2APIC IDs, are
+ * empty until the topology is modelled).  x86_cpuid() applies it with
+ * env->cpuid_platform; KVM applies it to the host's leaves.
  */
-void x86_cpuid_filter(uint32_t leaf, uint32_t subleaf, uint32_t *eax,
-                      uint32_t *ebx, uint32_t *ecx, uint32_t *edx);
+void x86_cpuid_filter(uint32_t platform, uint32_t leaf, uint32_t subleaf,
+                      uint32_t *eax, uint32_t *ebx, uint32_t *ecx,
+                      uint32_t *edx);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * Helpers for instructions the translator does not expand inline: divide,
- * BCD adjust, rotates, port I/O, BOUND, ENTER, CPUID/RDTSC/MSRs, control
+ * BCD adjust, rotates, port I/O, BOUND, ENTER, CPUID/RDTSC, control
  * registers and descriptor-table registers (SDM vol. 2, one entry each).
+ * RDMSR/WRMSR are in msr-helper.c.
  */
 #include "emu/common.h"
 #include "emu/timer.h"
@@ -476,123 +477,6 @@ void helper_rdtsc(CPUX86State *env)
     uint64_t t = env->tsc + (uint64_t)clock_get_ns(CLOCK_VIRTUAL);
     env->regs[R_EAX] = (uint32_t)t;
     env->regs[R_EDX] = (uint32_t)(t >> 32);
-}
-
-static uint64_t *msr_slot(CPUX86State *env, uint32_t msr)
-{
-    switch (msr) {
-    case MSR_IA32_APICBASE: return &env->apic_base;
-    case MSR_IA32_SYSENTER_ESP: return &env->sysenter_esp;
-    case MSR_IA32_SYSENTER_EIP: return &env->sysenter_eip;
-    case MSR_PAT: return &env->pat;
-    case MSR_MTRRdefType: return &env->mtrr_deftype;
-    case MSR_EFER: return &env->efer;
-    case MSR_MTRRfix64K_00000: return &env->mtrr_fixed[0];
-    case MSR_MTRRfix16K_80000: return &env->mtrr_fixed[1];
-    case MSR_MTRRfix16K_A0000: return &env->mtrr_fixed[2];
-    default:
-        if (msr >= MSR_MTRRfix4K_C0000 && msr < MSR_MTRRfix4K_C0000 + 8) {
-            return &env->mtrr_fixed[3 + msr - MSR_MTRRfix4K_C0000];
-        }
-        if (msr >= MSR_MTRRphysBase0 && msr < MSR_MTRRphysBase0 + 16) {
-            uint32_t i = msr - MSR_MTRRphysBase0;
-            return &env->mtrr_var[i / 2][i & 1];
-        }
-        return NULL;
-    }
-}
-
-/*
- * MSRs a P6 has that we do not model: reads give a fixed value, writes are
- * accepted and dropped (SDM vol. 4, table 2-2 / "P6 family" MSRs).  Linux
- * touches IA32_PLATFORM_ID and IA32_BIOS_SIGN_ID with plain RDMSR/WRMSR
- * in its early microcode check, so they must not fault.
- */
-#define MSR_IA32_PLATFORM_ID 0x17
-#define MSR_EBL_CR_POWERON 0x2a
-#define MSR_IA32_BIOS_SIGN_ID 0x8b
-#define MSR_P6_PERFCTR0 0xc1
-#define MSR_P6_PERFCTR1 0xc2
-#define MSR_IA32_MCG_CAP 0x179
-#define MSR_IA32_MCG_STATUS 0x17a
-#define MSR_P6_EVNTSEL0 0x186
-#define MSR_P6_EVNTSEL1 0x187
-#define MSR_IA32_MISC_ENABLE 0x1a0
-
-static bool fixed_msr(uint32_t msr, uint64_t *val, bool write)
-{
-    switch (msr) {
-    case MSR_IA32_PLATFORM_ID:
-    case MSR_IA32_MCG_CAP:
-        *val = 0;
-        return !write;              /* read-only */
-    case MSR_IA32_BIOS_SIGN_ID:
-        *val = 1ull << 32;          /* microcode revision 1 */
-        return true;
-    case MSR_IA32_MISC_ENABLE:
-        *val = 1;                   /* fast strings */
-        return true;
-    case MSR_EBL_CR_POWERON:
-    case MSR_P6_PERFCTR0:
-    case MSR_P6_PERFCTR1:
-    case MSR_IA32_MCG_STATUS:
-    case MSR_P6_EVNTSEL0:
-    case MSR_P6_EVNTSEL1:
-        *val = 0;
-        return true;
-    }
-    return false;
-}
-
-void helper_rdmsr(CPUX86State *env)
-{
-    uint32_t msr = env->regs[R_ECX];
-    uint64_t v = 0;
-    if (env->hflags & HF_CPL_MASK) {
-        x86_raise_exception_err(env, EXCP0D_GPF, 0);
-    }
-    if (msr == MSR_IA32_TSC) {
-        v = env->tsc + (uint64_t)clock_get_ns(CLOCK_VIRTUAL);
-    } else if (msr == MSR_IA32_SYSENTER_CS) {
-        v = env->sysenter_cs;
-    } else if (msr == MSR_MTRRcap) {
-        v = 0x508;  /* 8 variable ranges, fixed ranges, WC */
-    } else if (fixed_msr(msr, &v, false)) {
-        /* v set */
-    } else {
-        uint64_t *p = msr_slot(env, msr);
-        if (!p) {
-            log_mask(LOG_UNIMP, "x86: rdmsr 0x%x\n", msr);
-            x86_raise_exception_err(env, EXCP0D_GPF, 0);
-        }
-        v = *p;
-    }
-    env->regs[R_EAX] = (uint32_t)v;
-    env->regs[R_EDX] = (uint32_t)(v >> 32);
-}
-
-void helper_wrmsr(CPUX86State *env)
-{
-    uint32_t msr = env->regs[R_ECX];
-    uint64_t v = (uint32_t)env->regs[R_EAX] |
-                 (uint64_t)(uint32_t)env->regs[R_EDX] << 32;
-    if (env->hflags & HF_CPL_MASK) {
-        x86_raise_exception_err(env, EXCP0D_GPF, 0);
-    }
-    if (msr == MSR_IA32_TSC) {
-        env->tsc = v - (uint64_t)clock_get_ns(CLOCK_VIRTUAL);
-    } else if (msr == MSR_IA32_SYSENTER_CS) {
-        env->sysenter_cs = v;
-    } else if (fixed_msr(msr, &(uint64_t){0}, true)) {
-        /* accepted, dropped */
-    } else {
-        uint64_t *p = msr_slot(env, msr);
-        if (!p) {
-            log_mask(LOG_UNIMP, "x86: wrmsr 0x%x\n", msr);
-            x86_raise_exception_err(env, EXCP0D_GPF, 0);
-        }
-        *p = v;
-    }
 }
 
 uint32_t helper_read_cr(CPUX86State *env, uint32_t reg)

@@ -495,8 +495,8 @@ static void cpuid_add(struct kvm_cpuid2 *c, int max, uint32_t fn, uint32_t idx,
     e->edx = d;
 }
 
-/* Host passthrough ("host", "max"): what KVM supports, less what claims a
- * local APIC (x86_cpuid_filter: the machine has none) and KVM's
+/* Host passthrough ("host", "max"): what KVM supports, less what the
+ * machine lacks (x86_cpuid_filter with env->cpuid_platform) and KVM's
  * paravirtual leaves. */
 static void cpuid_build_host(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
                              int max)
@@ -509,9 +509,10 @@ static void cpuid_build_host(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
             continue;
         }
         if (e.function == 1) {
-            e.ebx = (e.ebx & 0x00ffffff) | ((uint32_t)cpu->index << 24);
+            e.ebx = (e.ebx & 0x00ffffff) | (cpu->env.cpuid_apic_id << 24);
         }
-        x86_cpuid_filter(e.function, e.index, &e.eax, &e.ebx, &e.ecx, &e.edx);
+        x86_cpuid_filter(cpu->env.cpuid_platform, e.function, e.index, &e.eax,
+                         &e.ebx, &e.ecx, &e.edx);
         cpuid_add(c, max, e.function, e.index, e.flags, e.eax, e.ebx, e.ecx,
                   e.edx);
     }
@@ -583,6 +584,10 @@ static int kvm_vcpu_set_cpuid(KVMState *s, CPUState *cpu, int fd, Error **errp)
         calloc(1, sizeof(*c) + max * sizeof(struct kvm_cpuid_entry2));
     CPUX86State *env = &cpu->env;
 
+    /* Our local APIC model runs in userspace: KVM gives us its MMIO
+     * accesses, but handles (and refuses) the x2APIC and TSC-deadline
+     * MSRs itself without an in-kernel APIC. */
+    env->cpuid_platform &= ~X86_PLAT_X2APIC;
     if (model && (x86_cpu_model_is_host(model) || !strcmp(model, "max"))) {
         cpuid_build_host(s, cpu, c, max);
         /* Make env's model fields say what the guest sees. */
@@ -1272,7 +1277,8 @@ static AccelExit kvm_vcpu_exec(CPUState *cpu)
         cpu->state_dirty = false;
     }
     for (;;) {
-        if (cpu->stop_request || cpu->reset_request || cpu->exit_thread) {
+        if (cpu->stop_request || cpu->reset_request || cpu->exit_thread ||
+            cpu->init_request || cpu->sipi_vector >= 0) {
             return ACCEL_EXIT_KICKED;
         }
         if (cpu->env.halted) {

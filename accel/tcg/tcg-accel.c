@@ -809,7 +809,8 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
         } else {
             __atomic_thread_fence(__ATOMIC_ACQUIRE);
         }
-        if (cpu->stop_request || cpu->reset_request || cpu->exit_thread) {
+        if (cpu->stop_request || cpu->reset_request || cpu->exit_thread ||
+            cpu->init_request || cpu->sipi_vector >= 0) {
             break;
         }
         if (unlikely(__atomic_load_n(&tb_pending_flag, __ATOMIC_ACQUIRE))) {

@@ -122,6 +122,7 @@ static int machine_create_cpus(Machine *m, Error **errp)
             fatal("out of memory");
         }
         cpu->index = i;
+        cpu->sipi_vector = -1;
         cpu->machine = m;
         cpu->accel = m->accel;
         cpu->cpu_model_explicit = m->opts.cpu_model != NULL;

@@ -215,9 +215,9 @@ static void test_cpuid_models(void)
 }
 
 /*
- * No model claims a local APIC (the machine has none): not in leaf 1,
- * not in AMD's 0x80000001 alias, no x2APIC or TSC deadline, for every
- * model including the host's own CPUID.
+ * Without X86_PLAT_APIC (a machine with no local APIC) no model claims
+ * one: not in leaf 1, not in AMD's 0x80000001 alias, no x2APIC or TSC
+ * deadline, for every model including the host's own CPUID.
  */
 static void check_no_apic(const char *model)
 {
@@ -229,7 +229,6 @@ static void check_no_apic(const char *model)
         test_fail(__FILE__, __LINE__, "%s: leaf 1 EDX claims an APIC", model);
     }
     CHECK_EQ(r[2] & (CPUID_EXT_X2APIC | CPUID_EXT_TSC_DEADLINE), 0);
-    CHECK_EQ(env.cpuid_features & CPUID_APIC, 0);
     if (env.cpuid_xlevel >= 0x80000001) {
         cpuid(0x80000001, 0, r);
         CHECK_EQ(r[3] & CPUID_APIC, 0);
@@ -254,24 +253,103 @@ static void test_cpuid_no_apic(void)
     }
     /* The filter KVM applies to the host's leaves. */
     uint32_t a = 0x4, b = 0x12345678, c = ~0u, d = ~0u;
-    x86_cpuid_filter(1, 0, &a, &b, &c, &d);
+    x86_cpuid_filter(0, 1, 0, &a, &b, &c, &d);
     CHECK_EQ(a, 0x4);
     CHECK_EQ(b, 0x12345678);
     CHECK_EQ(c, ~(CPUID_EXT_X2APIC | CPUID_EXT_TSC_DEADLINE));
     CHECK_EQ(d, ~CPUID_APIC);
     a = b = c = d = ~0u;
-    x86_cpuid_filter(0x80000001, 0, &a, &b, &c, &d);
+    x86_cpuid_filter(0, 0x80000001, 0, &a, &b, &c, &d);
     CHECK_EQ(d, ~CPUID_APIC);
     CHECK_EQ(c, ~CPUID_EXT3_EXTAPIC);
     a = b = c = d = ~0u;
-    x86_cpuid_filter(6, 0, &a, &b, &c, &d);
+    x86_cpuid_filter(0, 6, 0, &a, &b, &c, &d);
     CHECK_EQ(a, ~CPUID_6_EAX_ARAT);
     a = b = c = d = 7;
-    x86_cpuid_filter(0xb, 1, &a, &b, &c, &d);
+    x86_cpuid_filter(0, 0xb, 1, &a, &b, &c, &d);
     CHECK_EQ(a | b | c | d, 0);
     a = b = c = d = ~0u;
-    x86_cpuid_filter(7, 0, &a, &b, &c, &d);    /* untouched */
+    x86_cpuid_filter(0, 7, 0, &a, &b, &c, &d);    /* untouched */
     CHECK_EQ(a & b & c & d, ~0u);
+}
+
+/*
+ * With a local APIC the models claim it (leaf 1 and the AMD alias), with
+ * the APIC ID in leaf 1 EBX; x2APIC and TSC deadline only when the
+ * accelerator passes the MSRs on (X86_PLAT_X2APIC).
+ */
+static void test_cpuid_apic(void)
+{
+    uint32_t a, b, c, d;
+
+    a = b = c = d = ~0u;
+    x86_cpuid_filter(X86_PLAT_APIC, 1, 0, &a, &b, &c, &d);
+    CHECK_EQ(d, ~0u);
+    CHECK_EQ(c, ~(CPUID_EXT_X2APIC | CPUID_EXT_TSC_DEADLINE));
+    a = b = c = d = ~0u;
+    x86_cpuid_filter(X86_PLAT_APIC | X86_PLAT_X2APIC, 1, 0, &a, &b, &c, &d);
+    CHECK_EQ(c & d, ~0u);
+    a = b = c = d = ~0u;
+    x86_cpuid_filter(X86_PLAT_X2APIC, 1, 0, &a, &b, &c, &d); /* no APIC */
+    CHECK_EQ(c, ~(CPUID_EXT_X2APIC | CPUID_EXT_TSC_DEADLINE));
+    CHECK_EQ(d, ~CPUID_APIC);
+    a = b = c = d = ~0u;
+    x86_cpuid_filter(X86_PLAT_APIC, 0x80000001, 0, &a, &b, &c, &d);
+    CHECK_EQ(d, ~0u);
+    CHECK_EQ(c, ~CPUID_EXT3_EXTAPIC);       /* never offered */
+    a = b = c = d = ~0u;
+    x86_cpuid_filter(X86_PLAT_APIC, 6, 0, &a, &b, &c, &d);
+    CHECK_EQ(a, ~0u);
+
+    uint32_t r[4];
+    init_model("pentium3");
+    env.cpuid_platform = X86_PLAT_APIC;
+    env.cpuid_apic_id = 3;
+    cpuid(1, 0, r);
+    CHECK(r[3] & CPUID_APIC);
+    CHECK_EQ(r[1] >> 24, 3);
+    env.cpuid_platform = 0;
+    env.cpuid_apic_id = 0;
+}
+
+/* INIT keeps x87/SSE, MTRRs, PAT, the TSC and the APIC base; an AP then
+ * waits for a STARTUP IPI, which starts it at vector * 4 KiB. */
+static void test_init_sipi(void)
+{
+    init_model("pentium3");
+    env.regs[R_EAX] = 0x1234;
+    env.cr[0] |= CR0_PE_MASK;
+    env.eip = 0x5555;
+    env.fpuc = 0x27f;
+    env.xmm[3].q[0] = 0xdeadbeef;
+    env.mtrr_var[1][0] = 0x80000006;
+    env.tsc = 77;
+    env.apic_base = 0xfee00000 | (1u << 11); /* enabled, not the BSP */
+    x86_cpu_init_state(&env);
+    CHECK_EQ(env.regs[R_EAX], 0);
+    CHECK_EQ(env.cr[0] & CR0_PE_MASK, 0);
+    CHECK_EQ(env.eip, 0xfff0);
+    CHECK_EQ(env.fpuc, 0x27f);
+    CHECK_EQ(env.xmm[3].q[0], 0xdeadbeef);
+    CHECK_EQ(env.mtrr_var[1][0], 0x80000006);
+    CHECK_EQ(env.tsc, 77);
+    CHECK_EQ(env.apic_base, 0xfee00000 | (1u << 11));
+    CHECK(env.wait_sipi);
+    x86_cpu_sipi(&env, 0x9a);
+    CHECK(!env.wait_sipi);
+    CHECK_EQ(env.segs[R_CS].selector, 0x9a00);
+    CHECK_EQ(env.segs[R_CS].base, 0x9a000);
+    CHECK_EQ(env.eip, 0);
+    /* A second STARTUP finds it running: ignored. */
+    env.eip = 0x42;
+    x86_cpu_sipi(&env, 0x10);
+    CHECK_EQ(env.eip, 0x42);
+    CHECK_EQ(env.segs[R_CS].selector, 0x9a00);
+    /* The BSP restarts from the reset vector instead of waiting. */
+    env.apic_base |= 1u << 8;
+    x86_cpu_init_state(&env);
+    CHECK(!env.wait_sipi);
+    CHECK_EQ(env.segs[R_CS].base, 0xffff0000);
 }
 
 static void test_unknown_model(void)
@@ -351,6 +429,8 @@ int main(int argc, char **argv)
     TEST_RUN(test_cpuid_default);
     TEST_RUN(test_cpuid_models);
     TEST_RUN(test_cpuid_no_apic);
+    TEST_RUN(test_cpuid_apic);
+    TEST_RUN(test_init_sipi);
     TEST_RUN(test_unknown_model);
     TEST_RUN(test_model_list);
     TEST_RUN(test_dump_state);
