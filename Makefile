@@ -142,6 +142,13 @@ check-guests: $(EMU) guests
 check-functional: $(EMU)
 	$(TEST_ENV) sh tests/functional/run.sh
 
+# test386 (../shared/testsuites/test386, TEST386_SRC) assembled into
+# build/test386/ and run as the BIOS under -accel tcg, 64 and 128 KiB ROMs;
+# also part of the functional tier (tests/functional/test-test386.sh).
+.PHONY: check-test386
+check-test386: $(EMU)
+	$(TEST_ENV) sh tests/functional/test-test386.sh
+
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, in
 # its own object folder and binary (emu-san).  A UBSan report ends the
 # program, so the test that triggered it fails instead of scrolling by.

@@ -283,7 +283,7 @@ const X86OpEntry x86_groups[GRP_NB][8] = {
               X1(GRP6, 3, Ew), X1(GRP6, 4, Ew), X1(GRP6, 5, Ew)},
     /* SGDT SIDT LGDT LIDT SMSW - LMSW INVLPG */
     [GRP7] = {X1(GRP7, 0, M), X1(GRP7, 1, M), X1(GRP7, 2, M),
-              X1(GRP7, 3, M), X1(GRP7, 4, Ew), {0, 0, 0, {{0}}},
+              X1(GRP7, 3, M), X1(GRP7, 4, Ev), {0, 0, 0, {{0}}},
               X1(GRP7, 6, Ew), F1(GRP7, DF_386, 7, M)},
     [GRP8] = {{0, 0, 0, {{0}}}, {0, 0, 0, {{0}}}, {0, 0, 0, {{0}}},
               {0, 0, 0, {{0}}},

@@ -431,9 +431,15 @@ void helper_enter(CPUX86State *env, uint32_t frame, uint32_t level,
         check_seg_range(env, R_SS, (sp - size) & spm, size, true);
         check_seg_range(env, R_SS, nsp, 1, true);
     }
+    /* The final ESP is probed for a write before anything is stored: a
+     * page fault there comes first (SDM ENTER, test386 POST 0x1A). */
+    x86_probe_write(env, ssbase + ((sp - size * (1 + level) - frame) & spm));
     sp = (sp - size) & spm;
     x86_st(env, ssbase + sp, size, bp);
-    uint32_t frame_ptr = sp;
+    /* FrameTemp is ESP after the push: on a 16-bit stack only SP moved,
+     * and a 32-bit ENTER hands ESP's upper half to EBP with it (test386
+     * POST 0x1A). */
+    uint32_t frame_ptr = (env->regs[R_ESP] & ~spm) | sp;
     if (level) {
         for (uint32_t i = 1; i < level; i++) {
             bp = (bp - size) & spm;
@@ -484,6 +490,54 @@ uint32_t helper_read_cr(CPUX86State *env, uint32_t reg)
     return (uint32_t)env->cr[reg];
 }
 
+/*
+ * The CR4 bits this CPU model has (SDM vol. 3, 2.5 and table 2-2 with the
+ * CPUID feature each bit needs); the others are reserved: MOV to CR4 with
+ * one set is #GP(0).  No model offers CPUID leaf 7 (UMIP, LA57,
+ * FSGSBASE, SMEP...) or VMX/SMX, so those bits are reserved here.
+ */
+static uint32_t cr4_valid_mask(const CPUX86State *env)
+{
+    uint32_t d = env->cpuid_features, c = env->cpuid_ext_features;
+    int family = (env->cpuid_version >> 8) & 0xf;
+    uint32_t m = 0;
+    if (d & CPUID_VME) {
+        m |= CR4_VME_MASK | CR4_PVI_MASK;
+    }
+    if (d & CPUID_TSC) {
+        m |= CR4_TSD_MASK;
+    }
+    if (d & CPUID_DE) {
+        m |= CR4_DE_MASK;
+    }
+    if (d & CPUID_PSE) {
+        m |= CR4_PSE_MASK;
+    }
+    if (d & CPUID_PAE) {
+        m |= CR4_PAE_MASK;
+    }
+    if (d & CPUID_MCE) {
+        m |= CR4_MCE_MASK;
+    }
+    if (d & CPUID_PGE) {
+        m |= CR4_PGE_MASK;
+    }
+    /* RDPMC at CPL > 0: the P6 family and the Pentium with MMX. */
+    if (family >= 6 || (d & CPUID_MMX)) {
+        m |= CR4_PCE_MASK;
+    }
+    if (d & CPUID_FXSR) {
+        m |= CR4_OSFXSR_MASK;
+    }
+    if (d & CPUID_SSE) {
+        m |= CR4_OSXMMEXCPT_MASK;
+    }
+    if (c & CPUID_EXT_XSAVE) {
+        m |= 1u << 18;  /* OSXSAVE */
+    }
+    return m;
+}
+
 void helper_mov_cr(CPUX86State *env, uint32_t reg, uint32_t val)
 {
     if (env->hflags & HF_CPL_MASK) {
@@ -503,6 +557,9 @@ void helper_mov_cr(CPUX86State *env, uint32_t reg, uint32_t val)
         env->cr[3] = val;
         break;
     case 4:
+        if (val & ~cr4_valid_mask(env)) {
+            x86_raise_exception_err(env, EXCP0D_GPF, 0);
+        }
         env->cr[4] = val;
         break;
     default:

@@ -51,15 +51,16 @@ static inline uint32_t sp_mask(CPUX86State *env)
 }
 
 /*
- * The SS limit and rights for an access to the current stack (protected
- * mode; nothing to do for a flat SS): #SS(0), SDM vol. 3, 6.15.
+ * The SS limit and rights for an access to the current stack: #SS(0),
+ * SDM vol. 3, 6.15.  Protected mode: what SS's check mode asks for
+ * (nothing for a flat SS).  Real and V86 mode: the limit, as the inline
+ * PUSH/POP check it, so that a word at SP = FFFF faults in far CALL/RET,
+ * IRET and interrupt frames too (SDM vol. 2, CALL, RET, IRET, INT n:
+ * #SS in real-address and virtual-8086 mode).
  */
 static void check_stack(CPUX86State *env, uint32_t off, int size, bool write)
 {
-    if ((env->hflags & (HF_PE | HF_VM)) == HF_PE &&
-        ((env->hflags >> (HF_SEG_SHIFT + 2 * R_SS)) & 3)) {
-        helper_check_seg(env, off, R_SS | size << 4 | (write ? 0x100 : 0));
-    }
+    check_seg_range(env, R_SS, off, size, write);
 }
 
 static void push(CPUX86State *env, uint32_t *sp, uint32_t mask, int size,
@@ -426,15 +427,13 @@ static void switch_task(CPUX86State *env, uint32_t sel, uint32_t e1,
         x86_tlb_flush(env);
     }
     env->eip = n_eip;
+    /* A 16-bit TSS sets the upper words of the general registers to
+     * FFFF and clears EFLAGS' upper word, as the 386 does (Bochs does the
+     * same; test386 POST 0x22 checks it): n_regs and n_fl hold that. */
     for (int i = 0; i < 8; i++) {
-        if (tss32) {
-            env->regs[i] = n_regs[i];
-        } else {
-            env->regs[i] = (env->regs[i] & ~0xffffull) | (n_regs[i] & 0xffff);
-        }
+        env->regs[i] = n_regs[i];
     }
-    x86_set_eflags(env, tss32 ? n_fl : (n_fl & 0xffff) |
-                   (x86_get_eflags(env) & 0xffff0000u), 0x3f7fd5);
+    x86_set_eflags(env, n_fl, 0x3f7fd5);
     env->eflags |= 2;
     /* Selectors first, descriptors after (faults report the selector). */
     for (int i = 0; i < 6; i++) {

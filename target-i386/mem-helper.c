@@ -256,6 +256,23 @@ void x86_st(CPUX86State *env, uint32_t linear, int size, uint32_t val)
     st_mmu(env, linear, size, val, x86_mmu_index(env));
 }
 
+void x86_probe_write(CPUX86State *env, uint32_t linear)
+{
+    X86MMUParams p;
+    X86WalkResult r;
+    if (!(env->cr[0] & CR0_PG_MASK)) {
+        return;
+    }
+    x86_mmu_params(&p, env);
+    if (!x86_walk(&p, current_machine->as_mem, linear, X86_ACCESS_WRITE,
+                  X86_WALK_BQL |
+                      (x86_mmu_index(env) == 1 ? X86_WALK_USER : 0),
+                  &r)) {
+        env->cr[2] = linear;
+        x86_raise_exception_err(env, EXCP0E_PAGE, r.error_code);
+    }
+}
+
 uint32_t x86_ld_sys(CPUX86State *env, uint32_t linear, int size)
 {
     return ld_mmu(env, linear, size, 0);

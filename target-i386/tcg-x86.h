@@ -121,6 +121,9 @@ uint32_t x86_ld(CPUX86State *env, uint32_t linear, int size);
 void helper_rep_fast(CPUX86State *env, uint32_t op);
 void helper_rep_io_fast(CPUX86State *env, uint32_t op);
 void x86_st(CPUX86State *env, uint32_t linear, int size, uint32_t val);
+/* Raise the #PF a write of linear at the current privilege would raise,
+ * without writing or setting A/D (ENTER checks its final ESP first). */
+void x86_probe_write(CPUX86State *env, uint32_t linear);
 uint8_t x86_code_ldub(CPUX86State *env, uint32_t linear);
 /* Supervisor-mode ("system") accesses whatever the CPL: descriptor tables,
  * the TSS, an inner stack during a privilege change (SDM 4.6). */

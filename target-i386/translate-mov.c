@@ -162,7 +162,10 @@ void gen_POP(DisasContext *s, const X86OpEntry *e)
 void gen_PUSHA(DisasContext *s, const X86OpEntry *e)
 {
     int sz = s->dflag;
-    TCGv_i32 old = gen_ld_reg(s->ss32 ? 4 : 2, R_ESP);
+    /* SDM PUSHA/PUSHAD: Temp <- (SP) or (ESP) by operand size, whatever
+     * the stack's address size (PUSHAD on a 16-bit stack stores all of
+     * ESP). */
+    TCGv_i32 old = gen_ld_reg(sz, R_ESP);
     /* Both ends of the range before any store (SDM PUSHA: #SS(0) if
      * the starting or ending address is outside the limit); the loop
      * checks the top one first. */

@@ -155,12 +155,31 @@ void gen_ARPL(DisasContext *s, const X86OpEntry *e)
     tcg_gen_setcond_i32(TCG_COND_LTU, lt, rd, rs);
     gen_andi(nd, d, ~3u);
     tcg_gen_or_i32(nd, nd, rs);
-    gen_movcond(TCG_COND_NE, nd, lt, cst(0), nd, d);
-    gen_st_op(s, o0, nd);
-    gen_andi(f, f, ~CC_Z);
-    tcg_gen_shli_i32(lt, lt, 6);
-    tcg_gen_or_i32(f, f, lt);
+    if (!o0->mem) {
+        gen_movcond(TCG_COND_NE, nd, lt, cst(0), nd, d);
+        gen_st_op(s, o0, nd);
+        gen_andi(f, f, ~CC_Z);
+        tcg_gen_shli_i32(lt, lt, 6);
+        tcg_gen_or_i32(f, f, lt);
+        gen_set_eflags_cc(s, f);
+        return;
+    }
+    /* A memory operand is written only when its RPL is raised (SDM
+     * ARPL: DEST[RPL] <- SRC[RPL] under the IF): an unchanged selector
+     * in a read-only segment is no #GP (test386 POST 0x17).  The flags
+     * change after the store, so a faulting store leaves them as they
+     * were: the old flags are settled first, the new ones wait in
+     * cc_src2 (free under CC_OP_EFLAGS), which outlives the branch. */
+    TCGLabel *skip = gen_new_label();
     gen_set_eflags_cc(s, f);
+    TCGv_i32 nf = tmp();
+    gen_andi(nf, f, ~CC_Z);
+    tcg_gen_shli_i32(lt, lt, 6);
+    tcg_gen_or_i32(cpu_cc_src2, nf, lt);
+    tcg_gen_brcondi_i32(TCG_COND_EQ, lt, 0, skip);
+    gen_st_op(s, o0, nd);
+    gen_set_label(skip);
+    gen_set_eflags_cc(s, cpu_cc_src2);
 }
 
 void gen_CLTS(DisasContext *s, const X86OpEntry *e)

@@ -450,6 +450,12 @@ static void pic_reset(DeviceState *dev)
 
     s->elcr = 0;
     pic_init_reset(s);
+    /* The datasheet leaves the state before ICW1 undefined; all masked
+     * (as Bochs) until firmware initialises the chip, whose ICW1 clears
+     * the IMR.  Unmasked, the PIT's IRQ0 would reach a firmware-less
+     * program that runs STI before touching the 8259 (test386, POST
+     * 0x09) as vector 0, whenever the first tick happened to come. */
+    s->imr = 0xff;
     s->irq_base = 0;
     s->icw3 = 0;
     s->init_state = 0;

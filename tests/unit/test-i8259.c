@@ -552,6 +552,34 @@ static void test_intr_output_and_dump(void)
     rig_cleanup(&r);
 }
 
+/*
+ * Before ICW1 every input is masked (the datasheet leaves that state
+ * undefined; Bochs masks): the PIT's IRQ0 does not reach a program that
+ * runs STI before initialising the chip (test386).  ICW1 clears the IMR.
+ */
+static void test_power_on_masked(void)
+{
+    PicRig r;
+    if (!rig_init(&r)) {
+        return;
+    }
+    CHECK_EQ(inb(&r.tb, 0x21), 0xff);
+    CHECK_EQ(inb(&r.tb, 0xa1), 0xff);
+    irq_set(r.irqs[0], 1);
+    CHECK_EQ(r.intr.level, 0);
+    CHECK_EQ(pic_get_output(r.pic), 0);
+    irq_set(r.irqs[0], 0);
+    pic_setup(&r, 0x08, 0x70, 0x01);
+    CHECK_EQ(inb(&r.tb, 0x21), 0x00);
+    irq_set(r.irqs[0], 1);
+    CHECK_EQ(r.intr.level, 1);
+    /* A device reset masks again. */
+    device_reset((DeviceState *)r.pic);
+    CHECK_EQ(inb(&r.tb, 0x21), 0xff);
+    CHECK_EQ(r.intr.level, 0);
+    rig_cleanup(&r);
+}
+
 /* A lone chip, created by name as -device would, has its ports. */
 static void test_lone_chip(void)
 {
@@ -589,5 +617,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_special_fully_nested);
     TEST_RUN(test_intr_output_and_dump);
     TEST_RUN(test_lone_chip);
+    TEST_RUN(test_power_on_masked);
     return test_finish();
 }

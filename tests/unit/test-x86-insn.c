@@ -7,6 +7,7 @@
  */
 #include "tests/unit/harness.h"
 #include "tests/unit/x86-harness.h"
+#include "target-i386/cpuid.h"
 #include "target-i386/decode.h"
 #include "emu/machine.h"
 #include "emu/memory.h"
@@ -1400,6 +1401,265 @@ static void test_pusha_atomic(void)
     CHECK_EQ(ldl_le_p(ram + 0x6000), 0xaaaa5555);
 }
 
+/* ---- faults test386 found (one test each) ---- */
+
+/* mov ax, 0x20 (16-bit flat data); mov ss, ax; mov esp, 0x18000 */
+#define SS16_ESP_18000 0x66, 0xb8, 0x20, 0x00, 0x8e, 0xd0, 0xbc, D32(0x18000)
+
+/* PUSHAD on a 16-bit stack stores all of ESP (SDM PUSHA/PUSHAD: Temp <-
+ * ESP by operand size, whatever the stack size); PUSHA stores SP. */
+static void test_pushad_ss16(void)
+{
+    init();
+    RUN(SS16_ESP_18000, 0x60);
+    CHECK_EQ(st.regs[R_ESP], 0x17fe0);
+    CHECK_EQ(ldl_le_p(ram + 0x7fec), 0x18000);
+    init();
+    RUN(SS16_ESP_18000, 0x66, 0x60);
+    CHECK_EQ(st.regs[R_ESP], 0x17ff0);
+    CHECK_EQ(ldw_le_p(ram + 0x7ff6), 0x8000);
+}
+
+/* ARPL to memory writes only when it raises the RPL: an unchanged
+ * selector in a read-only segment is no #GP; a change there is #GP(0)
+ * with memory and ZF as they were. */
+static void test_arpl_readonly(void)
+{
+    uint8_t code[64];
+    int k = put_desc(code, 12, 0, 0xffffffff,
+                     DESC_P_MASK | DESC_S_MASK | DESC_B_MASK);
+    static const uint8_t rest[] = {
+        0x66, 0xb8, 0x60, 0x00, 0x8e, 0xc0,     /* mov es, 0x60 */
+        0x26, 0x63, 0x15, D32(MEM),             /* arpl es:[MEM], dx */
+    };
+    memcpy(code + k, rest, sizeof(rest));
+    k += sizeof(rest);
+    init();
+    stl_le_p(ram + MEM, 0x0043);
+    st.regs[R_EDX] = 2;
+    st.eflags = 2 | CC_Z;
+    CHECK(x86h_run(&st, X86H_CODE, code, k));
+    CHECK_EQ(st.exception, -1);
+    CHECK(!(st.eflags & CC_Z));
+    CHECK_EQ(ldl_le_p(ram + MEM), 0x0043);
+    init();
+    stl_le_p(ram + MEM, 0x0041);
+    st.regs[R_EDX] = 3;
+    x86h_run(&st, X86H_CODE, code, k);
+    CHECK_EQ(st.exception, EXCP0D_GPF);
+    CHECK_EQ(st.error_code, 0);
+    CHECK_EQ(st.fault_eip, X86H_CODE + k - 7);
+    CHECK(!(st.eflags & CC_Z));
+    CHECK_EQ(ldl_le_p(ram + MEM), 0x0041);
+}
+
+/* A 32-bit ENTER on a 16-bit stack: FrameTemp is ESP after the push
+ * with only SP moved, so EBP (and the nested frame pointer) keep ESP's
+ * upper word. */
+static void test_enter_ss16(void)
+{
+    init();
+    RUN(SS16_ESP_18000, 0xbd, D32(0x12345678), 0xc8, 0x08, 0x00, 0x01);
+    CHECK_EQ(st.regs[R_EBP], 0x17ffc);
+    CHECK_EQ(st.regs[R_ESP], 0x17ff0);
+    CHECK_EQ(ldl_le_p(ram + 0x7ffc), 0x12345678);
+    CHECK_EQ(ldl_le_p(ram + 0x7ff8), 0x17ffc);
+}
+
+/* ENTER probes its final ESP for a write before storing anything: with
+ * the page below the stack read-only (CR0.WP), #PF(P|W) at the ENTER
+ * with ESP unchanged (the handler's frame then covers the EBP slot). */
+static void test_enter_page_fault(void)
+{
+    init();
+    /* Identity map of 4 MiB, page 8 read-only. */
+    stl_le_p(ram + 0x100000, 0x101000 | 7);
+    for (uint32_t i = 0; i < 1024; i++) {
+        stl_le_p(ram + 0x101000 + i * 4, (i << 12) | (i == 8 ? 1 : 3));
+    }
+    static const uint8_t code[] = {
+        0xb8, D32(0x100000), 0x0f, 0x22, 0xd8,  /* mov cr3, 0x100000 */
+        0x0f, 0x20, 0xc0, 0x0d, D32(0x80010000),
+        0x0f, 0x22, 0xc0,                       /* CR0 |= PG | WP */
+        0xbc, D32(0xa000),                      /* mov esp, 0xa000 */
+        0xc8, 0x01, 0x10, 0x00,                 /* enter 0x1001, 0 */
+    };
+    x86h_run(&st, X86H_CODE, code, sizeof(code));
+    CHECK_EQ(st.exception, EXCP0E_PAGE);
+    CHECK_EQ(st.error_code, 3); /* P | W, supervisor */
+    CHECK_EQ(st.fault_eip, X86H_CODE + sizeof(code) - 4);
+    CHECK_EQ((uint32_t)x86h_env()->cr[2], 0x8ffbu);
+    CHECK_EQ(st.regs[R_ESP], 0xa000);
+}
+
+/* SMSW r32 stores all of CR0 (P6 and later; SMSW r16 the low word). */
+static void test_smsw_r32(void)
+{
+    uint32_t cr0 = CR0_PE_MASK | CR0_ET_MASK | CR0_NE_MASK | CR0_MP_MASK;
+    init();
+    st.regs[R_EAX] = 0xdeadbeef;
+    RUN(0x0f, 0x01, 0xe0);
+    CHECK_EQ(st.regs[R_EAX], cr0);
+    init();
+    st.regs[R_EAX] = 0xdeadbeef;
+    RUN(0x66, 0x0f, 0x01, 0xe0);
+    CHECK_EQ(st.regs[R_EAX], 0xdead0000 | cr0);
+}
+
+/* A task switch to a 16-bit TSS: the general registers' upper words
+ * become FFFF and EFLAGS' upper word 0 (386 behaviour, as Bochs). */
+static void test_task_switch_tss16(void)
+{
+    uint8_t code[64];
+    int k = put_desc(code, 12, 0x6000, 0x2b,
+                     DESC_P_MASK | (1u << DESC_TYPE_SHIFT));
+    static const uint8_t rest[] = {
+        0xea, D32(0), 0x60, 0x00,               /* jmp far 0x60:0 */
+    };
+    memcpy(code + k, rest, sizeof(rest));
+    k += sizeof(rest);
+    init();
+    memset(ram + 0x6000, 0, 0x2c);
+    stw_le_p(ram + 0x600e, 0x5800);             /* IP: a HLT */
+    stw_le_p(ram + 0x6010, 0x0002);             /* FLAGS */
+    for (int i = 0; i < 8; i++) {
+        stw_le_p(ram + 0x6012 + i * 2, 0x1110 * (i + 1));
+    }
+    stw_le_p(ram + 0x6022, X86H_SEL_DATA32);    /* ES */
+    stw_le_p(ram + 0x6024, X86H_SEL_CODE32);    /* CS */
+    stw_le_p(ram + 0x6026, X86H_SEL_DATA32);    /* SS */
+    stw_le_p(ram + 0x6028, X86H_SEL_DATA32);    /* DS */
+    ram[0x5800] = 0xf4;
+    for (int i = 0; i < 8; i++) {
+        st.regs[i] = 0x12340000;
+    }
+    st.regs[R_ESP] = X86H_STACK;
+    st.eflags = 2 | AC_MASK;
+    CHECK(x86h_run(&st, X86H_CODE, code, k));
+    CHECK_EQ(st.exception, -1);
+    CHECK_EQ(st.eip, 0x5801);
+    for (int i = 0; i < 8; i++) {
+        CHECK_EQ(st.regs[i], 0xffff0000u | (0x1110u * (i + 1)));
+    }
+    CHECK_EQ(st.eflags & 0xffff0000u, 0);
+}
+
+/* ---- stack limit in the helpers' real and V86 mode stack accesses ---- */
+
+/* Real mode, SP = FFFF: RETF and IRET pop a word at FFFF, past SS's
+ * limit: #SS (the handler's frame fits below). */
+static void test_real_stack_limit(void)
+{
+    x86h_state_init(&st, X86H_REAL);
+    st.regs[R_ESP] = 0xffff;
+    RUN_EXC(EXCP0C_STACK, 0xcb);                /* retf */
+    x86h_state_init(&st, X86H_REAL);
+    st.regs[R_ESP] = 0xffff;
+    RUN_EXC(EXCP0C_STACK, 0xcf);                /* iret */
+    x86h_state_init(&st, X86H_REAL);
+    st.regs[R_ESP] = 0xffff;
+    RUN_EXC(EXCP0C_STACK, 0x66, 0xcb);          /* o32 retf */
+}
+
+/*
+ * V86 mode (IOPL 3, SS = 0x3000): run v86 code at CS 0x1000 with SP sp;
+ * expect #SS(0) at its first instruction with SP unchanged.  The #SS
+ * handler at 0x5800 loads a flat DS first (V86 entry nulls DS) and then
+ * records the vector as the harness's handlers do.
+ */
+static void v86_stack_case(const uint8_t *v86, size_t len, uint32_t sp)
+{
+    static const uint8_t handler[] = {
+        0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8,                 /* ds = 0x10 */
+        0xc7, 0x05, D32(X86H_EXC_RECORD), D32(EXCP0C_STACK),
+        0xf4,
+    };
+    uint8_t code[128];
+    int k = 0;
+    uint32_t gate = X86H_IDT + EXCP0C_STACK * 8;
+    /* mov dword [gate], CODE32:0x5800 ; mov dword [gate + 4], 0x8e00 */
+    code[k++] = 0xc7, code[k++] = 0x05;
+    stl_le_p(code + k, gate), k += 4;
+    stl_le_p(code + k, (X86H_SEL_CODE32 << 16) | 0x5800), k += 4;
+    code[k++] = 0xc7, code[k++] = 0x05;
+    stl_le_p(code + k, gate + 4), k += 4;
+    stl_le_p(code + k, 0x8e00), k += 4;
+    /* push gs fs ds es ss esp eflags cs eip ; iretd */
+    for (int i = 0; i < 4; i++) {
+        code[k++] = 0x6a, code[k++] = 0x00;
+    }
+    code[k++] = 0x68, stl_le_p(code + k, 0x3000), k += 4;
+    code[k++] = 0x68, stl_le_p(code + k, sp), k += 4;
+    code[k++] = 0x68, stl_le_p(code + k, VM_MASK | IOPL_MASK | 2), k += 4;
+    code[k++] = 0x68, stl_le_p(code + k, 0x1000), k += 4;
+    uint32_t ip = k + 6;
+    code[k++] = 0x68, stl_le_p(code + k, ip), k += 4;
+    code[k++] = 0xcf;
+    memcpy(code + k, v86, len);
+    k += len;
+    init();
+    memcpy(ram + 0x5800, handler, sizeof(handler));
+    x86h_run(&st, X86H_CODE, code, k);
+    CHECK_EQ(st.exception, EXCP0C_STACK);
+    CHECK_EQ(st.error_code, 0);
+    CHECK_EQ(st.fault_cs, 0x1000);
+    CHECK_EQ(st.fault_eip, ip);
+    /* the V86 frame: ... EFLAGS, ESP, SS: ESP as before the instruction */
+    CHECK_EQ(ldl_le_p(ram + X86H_STACK0 - 24), sp);
+}
+
+static void test_v86_stack_limit(void)
+{
+    static const uint8_t lcall[] = {0x9a, 0x00, 0x00, 0x00, 0x10};
+    static const uint8_t iret[] = {0xcf};
+    static const uint8_t retf[] = {0xcb};
+    /* far CALL: CS fits at 1, IP would be at FFFF */
+    v86_stack_case(lcall, sizeof(lcall), 3);
+    v86_stack_case(iret, sizeof(iret), 0xffff);
+    v86_stack_case(retf, sizeof(retf), 0xffff);
+}
+
+/* ---- MOV to CR4: reserved bits (SDM vol. 3, 2.5) ---- */
+
+/* mov eax, v ; mov cr4, eax ; mov ebx, cr4 */
+#define MOV_CR4(v) 0xb8, D32(v), 0x0f, 0x22, 0xe0, 0x0f, 0x20, 0xe3
+
+#define CR4_BASE (CR4_OSFXSR_MASK | CR4_OSXMMEXCPT_MASK)
+
+static void test_cr4_reserved(void)
+{
+    CPUX86State *env = x86h_env();
+    uint32_t base = CR4_BASE;
+    uint32_t feat = env->cpuid_features;
+    CHECK(feat & CPUID_PGE);
+    CHECK(feat & CPUID_PSE);
+    /* bits the model has: taken */
+    init();
+    RUN(MOV_CR4(CR4_BASE | CR4_PSE_MASK | CR4_PGE_MASK | CR4_PCE_MASK));
+    CHECK_EQ(st.regs[R_EBX], base | CR4_PSE_MASK | CR4_PGE_MASK |
+                                 CR4_PCE_MASK);
+    /* UMIP (11), LA57 (12), VMXE (13), FSGSBASE (16), OSXSAVE (18), SMEP
+     * (20), bit 31: no model offers them */
+    static const int bits[] = {11, 12, 13, 16, 18, 20, 31};
+    for (size_t i = 0; i < ARRAY_SIZE(bits); i++) {
+        init();
+        uint8_t code[] = {MOV_CR4(0)};
+        stl_le_p(code + 1, base | 1u << bits[i]);
+        x86h_run(&st, X86H_CODE, code, sizeof(code));
+        CHECK_EQ(st.exception, EXCP0D_GPF);
+        CHECK_EQ(st.error_code, 0);
+        CHECK_EQ(st.fault_eip, X86H_CODE + 5);
+        CHECK_EQ((uint32_t)env->cr[4], base);
+    }
+    /* a model without PGE: CR4.PGE is reserved */
+    env->cpuid_features = feat & ~CPUID_PGE;
+    init();
+    st.regs[R_EAX] = base | CR4_PGE_MASK;
+    x86h_run(&st, X86H_CODE, (const uint8_t[]){0x0f, 0x22, 0xe0}, 3);
+    CHECK_EQ(st.exception, EXCP0D_GPF);
+    env->cpuid_features = feat;
+}
+
 /*
  * NMI blocking (SDM vol. 3, 6.7.1): an NMI requested while the handler of
  * the previous one runs waits for its IRET.  The handler at 0x30000
@@ -1602,5 +1862,14 @@ int main(int argc, char **argv)
     TEST_RUN(test_nmi_iret_fault);
     TEST_RUN(test_rf_on_faults);
     TEST_RUN(test_io_bitmap);
+    TEST_RUN(test_pushad_ss16);
+    TEST_RUN(test_arpl_readonly);
+    TEST_RUN(test_enter_ss16);
+    TEST_RUN(test_enter_page_fault);
+    TEST_RUN(test_smsw_r32);
+    TEST_RUN(test_task_switch_tss16);
+    TEST_RUN(test_real_stack_limit);
+    TEST_RUN(test_v86_stack_limit);
+    TEST_RUN(test_cr4_reserved);
     return test_finish();
 }
