@@ -66,7 +66,6 @@ static bool emu_setup(void)
     emu_ops = accel_find("tcg");
     emu_cpu.machine = &emu_machine;
     emu_cpu.accel = emu_ops;
-    emu_cpu.sipi_vector = -1; /* none pending, as machine_create_cpus */
     /* the default model (qemu32): LOCK checks and the like depend on it */
     if (x86_cpu_model_init(&emu_cpu.env, NULL, &err) < 0) {
         return false;

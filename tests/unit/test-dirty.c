@@ -358,7 +358,6 @@ static void test_kvm_dirty_log(void)
     CHECK_EQ(r, 0);
     if (r == 0) {
         cpu.machine = &m;
-        cpu.sipi_vector = -1; /* none pending, as machine_create_cpus */
         cpu.accel = ops;
         cpu.thread = pthread_self();
         pthread_cond_init(&cpu.halt_cond, NULL);

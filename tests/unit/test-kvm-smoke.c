@@ -190,7 +190,6 @@ static void test_kvm_run(void)
     }
     cpu.index = 0;
     cpu.machine = &m;
-    cpu.sipi_vector = -1; /* none pending, as machine_create_cpus */
     cpu.accel = ops;
     cpu.thread = pthread_self();
     cpu.irq_ack = ack_irq;

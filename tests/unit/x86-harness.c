@@ -60,7 +60,6 @@ CPUState *x86h_init(void)
     x86h_accel = accel_find("tcg");
     x86h_cpu.machine = &x86h_machine;
     x86h_cpu.accel = x86h_accel;
-    x86h_cpu.sipi_vector = -1; /* none pending, as machine_create_cpus */
     /* the default CPU model (qemu32, P6 class) */
     x86_cpu_model_init(&x86h_cpu.env, NULL, NULL);
     x86_cpu_reset_state(&x86h_cpu.env);
