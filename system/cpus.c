@@ -62,6 +62,8 @@ void cpu_set_nmi(CPUState *cpu)
 
 void cpu_set_init(CPUState *cpu)
 {
+    /* A STARTUP not yet taken is older than this INIT: it goes. */
+    cpu->sipi_request = false;
     cpu->init_request = true;
     cpu_kick(cpu);
 }
@@ -146,8 +148,10 @@ static void cpu_handle_init_sipi(CPUState *cpu)
 {
     if (cpu->init_request) {
         cpu->init_request = false;
-        cpu->sipi_request = false;
         cpu_synchronize_state(cpu);
+        if (cpu->env.apic_ops && cpu->env.apic_ops->init) {
+            cpu->env.apic_ops->init(cpu->env.apic);
+        }
         x86_cpu_init_state(&cpu->env);
         cpu->nmi_request = false;
         cpu->state_dirty = true;

@@ -64,7 +64,8 @@ static void usage(void)
         "  -m SIZE                      guest RAM, in MiB or with a "
         "k/M/G/T suffix\n"
         "                               (default 128M, at most 3584M)\n"
-        "  -smp 1                       number of CPUs (only 1 for now)\n"
+        "  -smp [cpus=]N[,sockets=N]    number of CPUs (1-16; one core per "
+        "socket)\n"
         "  -name NAME                   name of the guest\n"
         "  -rtc [base=utc|localtime|DATE][,clock=host|vm][,driftfix=none]\n"
         "                               the real-time clock: start date "
@@ -461,6 +462,65 @@ static void parse_machine_opt(Options *o, const char *arg)
     free(copy);
 }
 
+/*
+ * -smp [cpus=]N[,sockets=S][,cores=C][,threads=T][,maxcpus=M], as QEMU's.
+ * Each CPU is a package of its own for now: cores and threads other than
+ * 1 are refused, and maxcpus (CPU hot-plug) must be N.
+ */
+static int parse_smp(const char *arg)
+{
+    char *copy = strdup(arg), *save = NULL;
+    long cpus = -1, sockets = -1, maxcpus = -1;
+    bool first = true;
+
+    for (char *tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save), first = false) {
+        char *eq = strchr(tok, '='), *end;
+        const char *key = eq ? tok : "cpus";
+        const char *val = eq ? eq + 1 : tok;
+        long v;
+        if (eq) {
+            *eq = '\0';
+        } else if (!first) {
+            opt_error("smp", "'%s': expected key=value", tok);
+        }
+        v = strtol(val, &end, 10);
+        if (!*val || *end || v < 1 || v > 1024) {
+            opt_error("smp", "%s=%s: expected a number from 1", key, val);
+        }
+        if (!strcmp(key, "cpus")) {
+            cpus = v;
+        } else if (!strcmp(key, "sockets")) {
+            sockets = v;
+        } else if (!strcmp(key, "maxcpus")) {
+            maxcpus = v;
+        } else if (!strcmp(key, "cores") || !strcmp(key, "threads") ||
+                   !strcmp(key, "dies") || !strcmp(key, "clusters")) {
+            if (v != 1) {
+                opt_error("smp",
+                          "%s=%ld: only one core and thread per socket is "
+                          "supported yet (use sockets=)",
+                          key, v);
+            }
+        } else {
+            opt_error("smp", "unknown property '%s'", key);
+        }
+    }
+    free(copy);
+    if (cpus < 0) {
+        cpus = sockets > 0 ? sockets : maxcpus > 0 ? maxcpus : 1;
+    }
+    if (sockets > 0 && sockets != cpus) {
+        opt_error("smp", "sockets=%ld with one core per socket makes %ld "
+                  "CPUs, not %ld", sockets, sockets, cpus);
+    }
+    if (maxcpus > 0 && maxcpus != cpus) {
+        opt_error("smp", "maxcpus=%ld: CPU hot-plug is not supported "
+                  "(maxcpus must be the CPU count, %ld)", maxcpus, cpus);
+    }
+    return (int)cpus;
+}
+
 /* Front ends the board maps (MachineOptions): disks, NICs, display. */
 static bool is_disk_opt(const char *name)
 {
@@ -571,11 +631,7 @@ static void parse_args(Options *o, int argc, char **argv)
             }
             o->mo.cpu_model = arg;
         } else if (!strcmp(name, "smp")) {
-            const char *n = !strncmp(arg, "cpus=", 5) ? arg + 5 : arg;
-            if (strcmp(n, "1")) {
-                opt_error("smp", "only one CPU is supported yet, not '%s'",
-                          arg);
-            }
+            o->mo.smp = parse_smp(arg);
         } else if (!strcmp(name, "name")) {
             o->mo.name = arg;
         } else if (!strcmp(name, "bios")) {

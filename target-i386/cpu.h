@@ -151,6 +151,7 @@ typedef struct X86APICOps {
     bool (*msr_write)(void *apic, uint32_t msr, uint64_t val);
     uint8_t (*get_cr8)(void *apic);                /* TPR[7:4] */
     void (*set_cr8)(void *apic, uint8_t val);
+    void (*init)(void *apic);      /* INIT: registers to their INIT state */
 } X86APICOps;
 
 typedef struct CPUX86State {

@@ -31,6 +31,11 @@ void gen_XCHG(DisasContext *s, const X86OpEntry *e)
 
 void gen_NOP(DisasContext *s, const X86OpEntry *e)
 {
+    (void)e;
+    if (s->opcode == 0x90 && s->rep == 3) {
+        /* PAUSE: a spin-wait loop; let a waiting vCPU run. */
+        CALL0(s, tcg_cpu_yield_hint);
+    }
 }
 
 static void gen_movx(DisasContext *s, bool sign)

@@ -36,7 +36,7 @@
  * the vCPUs kicked, and the loop drops the blocks before its next block.
  *
  * Limits: one TB cache for the process (vCPUs run one at a time under the
- * tb_lock); blocks are tracked by physical page, so a write to RAM that is
+ * tb_lock, taken in turns: see tb_turn_take); blocks are tracked by physical page, so a write to RAM that is
  * also mapped at a second physical address does not see code translated
  * from the other one.
  */
@@ -96,6 +96,22 @@ static int tb_pending_nr;
 static bool tb_pending_all;
 static int tb_pending_flag;                 /* atomic: something queued */
 static __thread bool tb_lock_held;          /* this thread holds tb_lock */
+
+/*
+ * With several vCPUs, who runs translated code: one at a time (the TB
+ * cache is not safe for concurrent translation yet), in turns.  The turns
+ * are a FIFO ticket lock around tb_lock, so a vCPU that leaves the loop
+ * cannot take it again ahead of one waiting.  A vCPU that waits asks the
+ * running one to yield: at once when the guest spins (PAUSE, see
+ * tcg_cpu_yield_hint), else once it has waited a time slice.  A halted
+ * vCPU does not hold a turn.
+ */
+#define TB_TURN_SLICE_NS (2 * 1000 * 1000)
+static pthread_mutex_t tb_turn_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t tb_turn_cond = PTHREAD_COND_INITIALIZER;
+static unsigned tb_turn_next, tb_turn_serving;
+static CPUState *tb_turn_holder;
+static int tb_turn_yield;                   /* atomic: the holder should go */
 static MemoryListener tcg_listener;
 static TCGStats stats;
 
@@ -753,15 +769,75 @@ static void tb_add_jump(TB *from, int slot, TB *to)
 
 /* ---- the loop ---- */
 
-static void tcg_put_state(CPUState *cpu)
+static void tb_turn_ask_yield(void)
+{
+    __atomic_store_n(&tb_turn_yield, 1, __ATOMIC_RELEASE);
+    if (tb_turn_holder) {
+        tb_turn_holder->env.exit_request = 1;
+    }
+}
+
+static void tb_turn_take(CPUState *cpu)
+{
+    pthread_mutex_lock(&tb_turn_mutex);
+    unsigned me = tb_turn_next++;
+    while (me != tb_turn_serving) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += TB_TURN_SLICE_NS;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        if (pthread_cond_timedwait(&tb_turn_cond, &tb_turn_mutex, &ts) ==
+                ETIMEDOUT &&
+            me != tb_turn_serving) {
+            tb_turn_ask_yield();
+        }
+    }
+    tb_turn_holder = cpu;
+    __atomic_store_n(&tb_turn_yield, 0, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&tb_turn_mutex);
+    pthread_mutex_lock(&tb_lock);
+    tb_lock_held = true;
+}
+
+static void tb_turn_give(void)
+{
+    tb_lock_held = false;
+    pthread_mutex_unlock(&tb_lock);
+    pthread_mutex_lock(&tb_turn_mutex);
+    tb_turn_holder = NULL;
+    tb_turn_serving++;
+    pthread_cond_broadcast(&tb_turn_cond);
+    pthread_mutex_unlock(&tb_turn_mutex);
+}
+
+void tcg_cpu_yield_hint(CPUArchState *env)
+{
+    unsigned next = __atomic_load_n(&tb_turn_next, __ATOMIC_RELAXED);
+    unsigned serving = __atomic_load_n(&tb_turn_serving, __ATOMIC_RELAXED);
+    if (next - serving > 1) {
+        __atomic_store_n(&tb_turn_yield, 1, __ATOMIC_RELEASE);
+        env->exit_request = 1;
+    }
+}
+
+/* With tb_lock held. */
+static void tcg_put_state_locked(CPUState *cpu)
 {
     CPUArchState *env = &cpu->env;
     tcg_cpu_ops->put_state(env);
     tlb_flush_all(env);
     /* Loaders write memory behind our back: start from scratch. */
+    tb_flush_all();
+}
+
+static void tcg_put_state(CPUState *cpu)
+{
     pthread_mutex_lock(&tb_lock);
     tb_lock_held = true;
-    tb_flush_all();
+    tcg_put_state_locked(cpu);
     tb_lock_held = false;
     pthread_mutex_unlock(&tb_lock);
 }
@@ -780,13 +856,13 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
     volatile int last_slot = 0;
     volatile uint64_t last_flushes = 0;     /* full_flushes at last_tb */
 
+    tcg_ctx = t->ctx;
+    /* The turn first: the put flushes the shared block cache. */
+    tb_turn_take(cpu);
     if (cpu->state_dirty) {
-        tcg_put_state(cpu);
+        tcg_put_state_locked(cpu);
         cpu->state_dirty = false;
     }
-    tcg_ctx = t->ctx;
-    pthread_mutex_lock(&tb_lock);
-    tb_lock_held = true;
     if (sigsetjmp(t->jmp, 0) != 0) {
         /* An exception or an exit from a helper / slow path. */
         t->cur_tb = NULL;
@@ -806,6 +882,9 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
         if (env->exit_request) {
             env->exit_request = 0;
             __atomic_thread_fence(__ATOMIC_SEQ_CST);
+            if (__atomic_load_n(&tb_turn_yield, __ATOMIC_ACQUIRE)) {
+                break; /* another vCPU's turn */
+            }
         } else {
             __atomic_thread_fence(__ATOMIC_ACQUIRE);
         }
@@ -849,8 +928,7 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
     }
 out:
     t->cur_tb = NULL;
-    tb_lock_held = false;
-    pthread_mutex_unlock(&tb_lock);
+    tb_turn_give();
     if (ret == ACCEL_EXIT_HALTED) {
         /* The halt loop reads env (EFLAGS.IF): make it complete. */
         tcg_cpu_ops->get_state(env);

@@ -145,6 +145,10 @@ extern const TCGCPUOps *tcg_cpu_ops;
  * (cpu_exec_exception gets it). */
 void cpu_loop_exit_excp(CPUArchState *env, int excp, int error_code,
                         bool has_err) EMU_NORETURN;
+/* The guest spins (x86 PAUSE): if another vCPU waits for its turn, the
+ * loop lets it run after this block. */
+void tcg_cpu_yield_hint(CPUArchState *env);
+
 /* Restore the guest state of the instruction whose slow-path access has
  * host return address retaddr (0: a helper, state already stored). */
 void cpu_restore_state(CPUArchState *env, uintptr_t retaddr);

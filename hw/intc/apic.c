@@ -909,6 +909,11 @@ static void apic_set_cr8(void *opaque, uint8_t val)
     apic_update_irq(s);
 }
 
+static void apic_init_op(void *opaque)
+{
+    apic_init_reset(opaque);
+}
+
 static const X86APICOps apic_x86_ops = {
     .get_base = apic_get_base,
     .set_base = apic_set_base,
@@ -916,6 +921,7 @@ static const X86APICOps apic_x86_ops = {
     .msr_write = apic_msr_write,
     .get_cr8 = apic_get_cr8,
     .set_cr8 = apic_set_cr8,
+    .init = apic_init_op,
 };
 
 /* ---- The INTA cycle ---- */

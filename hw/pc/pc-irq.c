@@ -143,6 +143,11 @@ int pc_irq_init(Machine *m, PCBoard *b, Error **errp)
         m->cpus[i]->irq_ack_opaque = b;
     }
     b->intr = intr;
+    if (!(cpu0->env.cpuid_features & CPUID_APIC) && m->nr_cpus > 1) {
+        error_setg(errp, "-smp %d: the CPUs start each other through their "
+                   "local APICs, and this CPU model has none", m->nr_cpus);
+        return -1;
+    }
     if ((cpu0->env.cpuid_features & CPUID_APIC) &&
         pc_create_apics(m, b, errp) < 0) {
         return -1;
