@@ -12,7 +12,8 @@
  *   other ISA IRQ n   -> GSI n (PCI INTx reach them through PIIX3's PIRQ
  *                        routing, level-triggered, active high)
  *   8259 INT          -> LINT0 of every local APIC (the BSP's LINT0 is
- *                        ExtINT: virtual-wire mode), or the CPU's INTR when
+ *                        ExtINT from reset on, as QEMU's: virtual-wire
+ *                        mode), or the CPU's INTR when
  *                        the CPU model has no APIC
  *
  * CPU models without an APIC in CPUID (486) get neither local APICs nor
@@ -125,6 +126,10 @@ static int pc_create_apics(Machine *m, PCBoard *b, Error **errp)
             return -1;
         }
         apic_set_extint_ack(b->apic[i], pc_pic_ack, b);
+        /* As QEMU's pc: the BSP's LINT0 is ExtINT from reset on, so a
+         * guest without firmware (or firmware that ignores the APIC)
+         * gets the 8259's interrupts. */
+        apic_set_reset_virtual_wire(b->apic[i], i == 0);
         cpu->env.cpuid_apic_id = i;
         cpu->env.cpuid_platform |= X86_PLAT_APIC | X86_PLAT_X2APIC;
     }

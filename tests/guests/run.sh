@@ -13,6 +13,8 @@
 # the virtual clock ($GUEST_RTC).  guest-rtc runs three times, at an
 # afternoon, a morning and a midnight hour (12/24-hour conversion both
 # ways and 12 AM), and its reported time must be the one it was given.
+# A guest whose source has a line "; emu-args: ..." gets those options
+# (e.g. -smp 2).
 # A guest whose source has a line "; emu-env: VAR=value ..." runs with
 # those variables set (e.g. EMU_TCG_TB_SIZE=1: a small code cache).
 #
@@ -124,6 +126,8 @@ for accel in $EMU_ACCELS; do
         genv=$(sed -n 's/^; emu-env: *//p' "tests/guests/$name.asm" | head -n 1)
         # "; emu-disk: SIZE": a blank raw image of that size as ide0-hd0.
         gdisk=$(sed -n 's/^; emu-disk: *//p' "tests/guests/$name.asm" | head -n 1)
+        # "; emu-args: ...": more options for emu (e.g. -smp 2).
+        gargs=$(sed -n 's/^; emu-args: *//p' "tests/guests/$name.asm" | head -n 1)
         dargs=
         if [ -n "$gdisk" ]; then
             img=$logdir/$name.$accel.img
@@ -135,7 +139,7 @@ for accel in $EMU_ACCELS; do
         (
             [ -z "$genv" ] || export $genv
             run_timeout "$GUEST_TIMEOUT" "$EMU" -machine pc -accel "$accel" \
-                -m 64 $EMU_CONSOLE_ARGS -bios "$bin" -rtc "$rtc" $dargs \
+                -m 64 $EMU_CONSOLE_ARGS -bios "$bin" -rtc "$rtc" $dargs $gargs \
                 -device isa-debug-exit,iobase=0x501,iosize=2 -no-reboot \
                 </dev/null >"$log" 2>"$log.err"
         )
