@@ -119,4 +119,79 @@ void apic_bus_send(APICBus *bus, APICState *src, const APICMessage *msg,
                    int shorthand, bool x2fmt);
 void apic_bus_eoi(APICBus *bus, uint8_t vector);
 
+/* ---- Shared by apic.c, apic-regs.c and apic-state.c ---- */
+
+/* Register numbers: MMIO offset >> 4, x2APIC MSR - 0x800. */
+enum {
+    APIC_REG_ID = 0x02,
+    APIC_REG_VERSION = 0x03,
+    APIC_REG_TPR = 0x08,
+    APIC_REG_APR = 0x09,
+    APIC_REG_PPR = 0x0a,
+    APIC_REG_EOI = 0x0b,
+    APIC_REG_RRD = 0x0c,
+    APIC_REG_LDR = 0x0d,
+    APIC_REG_DFR = 0x0e,
+    APIC_REG_SVR = 0x0f,
+    APIC_REG_ISR = 0x10, /* 8 registers */
+    APIC_REG_TMR = 0x18,
+    APIC_REG_IRR = 0x20,
+    APIC_REG_ESR = 0x28,
+    APIC_REG_ICR_LO = 0x30,
+    APIC_REG_ICR_HI = 0x31,
+    APIC_REG_LVT = 0x32, /* 6 registers, APIC_LVT_* order */
+    APIC_REG_TMICT = 0x38,
+    APIC_REG_TMCCT = 0x39,
+    APIC_REG_TDCR = 0x3e,
+    APIC_REG_SELF_IPI = 0x3f, /* x2APIC only */
+};
+
+/* Version register: integrated APIC 0x14, max LVT entry 5 (bits 23:16). */
+#define APIC_VERSION ((uint32_t)(APIC_LVT_NB - 1) << 16 | 0x14)
+
+/* SVR */
+#define SVR_ENABLE        BIT(8)
+#define SVR_FOCUS_DISABLE BIT(9)
+#define SVR_WRITABLE      0x3ffu
+
+/* LVT bits */
+#define LVT_VECTOR       0xffu
+#define LVT_DM_SHIFT     8
+#define LVT_DELIV_STATUS BIT(12)
+#define LVT_POLARITY     BIT(13) /* LINT: 1 = active low */
+#define LVT_REMOTE_IRR   BIT(14)
+#define LVT_LEVEL        BIT(15)
+#define LVT_MASKED       BIT(16)
+
+/* What software may write in each LVT entry (apic.c). */
+extern const uint32_t lvt_writable[APIC_LVT_NB];
+
+/* ESR bits (11.5.3) */
+#define ESR_SEND_ILLEGAL_VECTOR BIT(5)
+#define ESR_RECV_ILLEGAL_VECTOR BIT(6)
+#define ESR_ILLEGAL_REGISTER    BIT(7)
+
+/* ICR low: vector, delivery mode, destination mode, level, trigger,
+ * shorthand; delivery status (bit 12) reads 0, the rest is reserved. */
+#define ICR_WRITABLE        0x000ccfffu
+#define ICR_DEST_LOGICAL    BIT(11)
+#define ICR_ASSERT          BIT(14)
+#define ICR_LEVEL           BIT(15)
+#define ICR_SHORTHAND_SHIFT 18
+
+/* apic.c: the APIC's own logic, for the register and state files. */
+uint8_t apic_ppr(const APICState *s);
+int lvt_mode(uint32_t lvt);
+/* Drive the CPU's INTR from IRR/ISR/PPR and the pending ExtINT. */
+void apic_update_irq(APICState *s);
+void apic_set_irr(APICState *s, uint8_t vector, bool level);
+void apic_error(APICState *s, uint32_t bits);
+void apic_lint_event(APICState *s, int pin, bool edge);
+void apic_eoi(APICState *s);
+void apic_send_ipi(APICState *s, uint32_t lo, uint32_t dest);
+
+/* apic-regs.c */
+void apic_x2apic_ldr(APICState *s); /* LDR from the ID in x2APIC mode */
+extern const X86APICOps apic_x86_ops;
+
 #endif
