@@ -157,6 +157,14 @@ expect_msg() {
         esac
     fi
 }
+# -smp: QEMU's syntax; what is not supported yet is refused by name.
+expect_msg "-smp 0" "expected a number" -smp 0 $Q
+expect_msg "-smp 17" "at most 16 CPUs" -smp 17 $Q
+expect_msg "-smp cores=2" "only one core and thread" -smp 2,cores=2 $Q
+expect_msg "-smp maxcpus" "hot-plug" -smp 2,maxcpus=4 $Q
+expect_msg "-smp sockets mismatch" "sockets=3" -smp 2,sockets=3 $Q
+expect_msg "-smp on a 486" "has none" -cpu 486 -smp 2 $Q
+expect_msg "-machine hpet=maybe" "hpet=maybe" -machine pc,hpet=maybe $Q
 # -m: sizes are integers with overflow checks (2^64 bytes is too large,
 # not "too small" through a wrapped product).
 expect_msg "-m 2^64 MiB" "too large" -m 18446744073709551616 $Q
@@ -259,6 +267,16 @@ monitor() {
     done
     pass "$name"
 }
+
+# The interrupt platform in the monitor: the I/O APIC's table (pins
+# masked after reset), one local APIC per CPU with -smp 2, and no HPET
+# device with hpet=off.
+MON_ARGS="-smp 2"
+monitor "info ioapic" "info ioapic" \
+    '\|ioapic: id 0x00 version 0x20 ' '\|  pin 23 0x0000000000010000 vec 0x00 .* masked\|'
+monitor "info lapic, -smp 2" "info lapic" '\|CPU 0:\|' '\|CPU 1:\|'
+MON_ARGS="-machine pc,hpet=off"
+if monitor "hpet=off" "info qtree" '\|  dev: ioapic, id ""\|    id = 0x0\|  bus: pci.0\|'; then :; fi
 
 # info qtree nests buses and devices: isa.0 under the PCI-ISA bridge on
 # pci.0, a -device with bus=isa.0 on it with its properties.
