@@ -243,7 +243,8 @@ static void apic_check(FuzzRig *r, const FuzzOp *op)
 
 const FuzzTarget fuzz_target = {
     .name = "apic",
-    .covers = "hw/intc/apic.c hw/intc/apic-bus.c hw/intc/apic-timer.c",
+    .covers = "hw/intc/apic.c hw/intc/apic-regs.c hw/intc/apic-state.c "
+              "hw/intc/apic-bus.c hw/intc/apic-timer.c",
     .setup = apic_setup,
     .teardown = apic_teardown,
     .event = apic_event,
