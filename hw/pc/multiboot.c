@@ -236,6 +236,21 @@ static int mb_split_modules(const char *s, char **mods, int max, Error **errp)
     return n;
 }
 
+/* The lowest address a kernel below 1 MiB may use: the first page holds
+ * the real-mode IVT, the BIOS data area and our boot GDT (0x500). */
+#define MB_LOW_KERNEL_MIN 0x1000
+
+static bool mb_overlaps(const MBImage *mi, uint64_t start, uint64_t len)
+{
+    for (int i = 0; i < mi->nr_seg; i++) {
+        const MBSegment *s = &mi->seg[i];
+        if (s->paddr < start + len && start < s->paddr + s->memsz) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static int mb_load_modules(AddressSpace *as, uint64_t ram_below_4g,
                            uint64_t *next, const char *initrd, uint8_t *mba,
                            uint64_t *strp, uint64_t str_end, Error **errp)
@@ -298,6 +313,7 @@ int pc_multiboot_try_load(AddressSpace *as, uint64_t ram_below_4g,
     uint32_t flags;
     MBImage mi;
     uint64_t low = UINT64_MAX, high = 0, next, strp, str_end;
+    uint64_t info_addr = PC_MB_INFO_ADDR, str_addr = PC_CMDLINE_ADDR;
     uint8_t mba[MBA_SIZE] = {0};
     PCE820Entry e820[PC_E820_MAX];
     int n, nr_mods = 0;
@@ -326,12 +342,19 @@ int pc_multiboot_try_load(AddressSpace *as, uint64_t ram_below_4g,
 
     for (int i = 0; i < mi.nr_seg; i++) {
         MBSegment *s = &mi.seg[i];
-        if (s->paddr < PC_KERNEL_ADDR) {
+        /* Below 1 MiB (as QEMU's loader allows: kvm-unit-tests' realmode
+         * test loads at 16 KiB) a kernel fits between the real-mode IVT,
+         * BIOS data and our boot GDT (the first page) and the end of low
+         * RAM; the loader's own data then move out of its way. */
+        if (s->paddr < PC_KERNEL_ADDR &&
+            (s->paddr < MB_LOW_KERNEL_MIN ||
+             s->paddr + s->memsz > PC_LOW_RAM_END)) {
             error_setg(errp,
-                       "multiboot: kernel loads at 0x%" PRIx64 ", "
-                       "below 1 MiB (the loader's data and the BIOS area "
-                       "are there)",
-                       s->paddr);
+                       "multiboot: kernel loads at 0x%" PRIx64 "-0x%" PRIx64
+                       ", which is not all low RAM (0x%x-0x%x) or above "
+                       "1 MiB",
+                       s->paddr, s->paddr + s->memsz, MB_LOW_KERNEL_MIN,
+                       PC_LOW_RAM_END);
             return -1;
         }
         if (s->paddr + s->memsz > ram_below_4g) {
@@ -345,9 +368,27 @@ int pc_multiboot_try_load(AddressSpace *as, uint64_t ram_below_4g,
         high = MAX(high, s->paddr + s->memsz);
     }
 
+    /* Our data (the info area, then the strings) go where they always do,
+     * unless the kernel is there: then after it, and the modules above
+     * 1 MiB. */
+    next = (high + 0xfff) & ~0xfffULL;
+    if (mb_overlaps(&mi, info_addr, PC_MB_INFO_SIZE) ||
+        mb_overlaps(&mi, PC_CMDLINE_ADDR, PC_CMDLINE_MAX)) {
+        info_addr = next;
+        str_addr = next + ((MBA_SIZE + 0xfff) & ~0xfffULL);
+        next = MAX(str_addr + PC_CMDLINE_MAX, PC_KERNEL_ADDR);
+        if (str_addr + PC_CMDLINE_MAX > (high <= PC_LOW_RAM_END
+                                             ? PC_LOW_RAM_END
+                                             : ram_below_4g)) {
+            error_setg(errp, "multiboot: no room for the boot information "
+                             "after a kernel that covers the loader's own");
+            return -1;
+        }
+    }
+
     /* Strings (kernel command line, module strings) in the cmdline area. */
-    strp = PC_CMDLINE_ADDR;
-    str_end = PC_CMDLINE_ADDR + PC_CMDLINE_MAX;
+    strp = str_addr;
+    str_end = str_addr + PC_CMDLINE_MAX;
     kcmd = malloc(strlen(kernel_path) + strlen(cmdline) + 2);
     strcpy(kcmd, kernel_path);
     if (*cmdline) {
@@ -386,7 +427,6 @@ int pc_multiboot_try_load(AddressSpace *as, uint64_t ram_below_4g,
     }
 
     /* Modules: page aligned (header flag 0) after the kernel. */
-    next = (high + 0xfff) & ~0xfffULL;
     if (initrd) {
         nr_mods = mb_load_modules(as, ram_below_4g, &next, initrd, mba, &strp,
                                   str_end, errp);
@@ -399,9 +439,9 @@ int pc_multiboot_try_load(AddressSpace *as, uint64_t ram_below_4g,
              MBI_MEMORY | MBI_CMDLINE | MBI_MODS | MBI_MMAP | MBI_LOADER_NAME);
     stl_le_p(mba + MBI_MEM_LOWER, PC_LOW_RAM_END / KiB);
     stl_le_p(mba + MBI_MEM_UPPER, (ram_below_4g - PC_KERNEL_ADDR) / KiB);
-    stl_le_p(mba + MBI_CMDLINE_PTR, PC_CMDLINE_ADDR);
+    stl_le_p(mba + MBI_CMDLINE_PTR, str_addr);
     stl_le_p(mba + MBI_MODS_COUNT, nr_mods);
-    stl_le_p(mba + MBI_MODS_ADDR, PC_MB_INFO_ADDR + MBA_MODS);
+    stl_le_p(mba + MBI_MODS_ADDR, info_addr + MBA_MODS);
     n = pc_e820_build(e820, ram_below_4g, ram_above_4g);
     for (int i = 0; i < n; i++) {
         /* Each entry is preceded by its size, not counting the size field. */
@@ -412,10 +452,10 @@ int pc_multiboot_try_load(AddressSpace *as, uint64_t ram_below_4g,
         stl_le_p(p + 20, e820[i].type);
     }
     stl_le_p(mba + MBI_MMAP_LENGTH, n * 24);
-    stl_le_p(mba + MBI_MMAP_ADDR, PC_MB_INFO_ADDR + MBA_MMAP);
+    stl_le_p(mba + MBI_MMAP_ADDR, info_addr + MBA_MMAP);
     strcpy((char *)mba + MBA_NAME, "emu");
-    stl_le_p(mba + MBI_LOADER_NAME_PTR, PC_MB_INFO_ADDR + MBA_NAME);
-    if (pc_write_guest(as, PC_MB_INFO_ADDR, mba, sizeof(mba), "multiboot info",
+    stl_le_p(mba + MBI_LOADER_NAME_PTR, info_addr + MBA_NAME);
+    if (pc_write_guest(as, info_addr, mba, sizeof(mba), "multiboot info",
                        errp) < 0) {
         return -1;
     }
@@ -425,7 +465,7 @@ int pc_multiboot_try_load(AddressSpace *as, uint64_t ram_below_4g,
         return -1;
     }
     env->regs[R_EAX] = MB_BOOTLOADER_MAGIC;
-    env->regs[R_EBX] = PC_MB_INFO_ADDR;
+    env->regs[R_EBX] = info_addr;
 
     info->multiboot = true;
     info->entry = mi.entry;

@@ -617,15 +617,17 @@ static void test_multiboot_aout(void)
     guest_cleanup(&g);
 
     guest_init(&g, 64 * MiB);
-    stl_le_p(img + hoff + 12, 0x80000 + (hoff - file_off));
-    stl_le_p(img + hoff + 16, 0x80000);
+    /* Below 1 MiB it must be all low RAM: this one runs into the
+     * ACPI tables at PC_LOW_RAM_END. */
+    stl_le_p(img + hoff + 12, 0x9d000 + (hoff - file_off));
+    stl_le_p(img + hoff + 16, 0x9d000);
     stl_le_p(img + hoff + 20, 0);
     stl_le_p(img + hoff + 24, 0);
     kpath = write_temp(img, ksize);
     CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, NULL, NULL, &g.env,
                             NULL, &err),
              -1);
-    CHECK(error_has(err, "below 1 MiB"));
+    CHECK(error_has(err, "not all low RAM"));
     err = NULL;
 
     put_mb_header(img + hoff, 0x00010007);
@@ -702,6 +704,75 @@ static uint8_t *make_elf(size_t *size, uint8_t class)
     put_mb_header(e + 0x1004, 0x00000003);
     *size = sz;
     return e;
+}
+
+/* A kernel below 1 MiB (kvm-unit-tests' realmode test loads at 16 KiB):
+ * loaded, and the loader's info and strings move out of its way (it
+ * covers the usual info area at 0x9000); modules go above 1 MiB.  Low
+ * kernels that touch the first page or run past low RAM are refused. */
+static void test_multiboot_low(void)
+{
+    Guest g;
+    Error *err = NULL;
+    PCKernelInfo info;
+    size_t ksize = 0x6000;
+    uint8_t *img = pattern(ksize, 5), *m1 = pattern(3000, 7);
+    uint32_t hoff = 0x40, load = 0x4000;
+    char *kpath, *p1 = write_temp(m1, 3000);
+
+    put_mb_header(img + hoff, 0x00010003);
+    stl_le_p(img + hoff + 12, load + hoff); /* header_addr */
+    stl_le_p(img + hoff + 16, load);
+    stl_le_p(img + hoff + 20, 0);           /* load the whole file */
+    stl_le_p(img + hoff + 24, 0);
+    stl_le_p(img + hoff + 28, load + 0x100); /* entry */
+    kpath = write_temp(img, ksize);
+
+    guest_init(&g, 64 * MiB);
+    CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, p1, "lo=1", &g.env,
+                            &info, &err),
+             0);
+    if (err) {
+        printf("  %s\n", error_get_pretty(err));
+        error_free(err);
+        err = NULL;
+    }
+    CHECK(guest_equals(&g, load, img, ksize));
+    uint64_t mbi = g.env.regs[R_EBX];
+    CHECK_EQ(mbi, 0xa000);                  /* after the kernel's end */
+    CHECK_EQ(g.env.regs[R_EAX], 0x2badb002);
+    uint64_t cmd = rd(&g, mbi + 16, 4);
+    CHECK(cmd >= 0xa000 && cmd < PC_LOW_RAM_END);
+    CHECK_EQ(rd(&g, mbi + 20, 4), 1);       /* one module */
+    uint64_t mod = rd(&g, rd(&g, mbi + 24, 4), 4);
+    CHECK(mod >= PC_KERNEL_ADDR);
+    CHECK(guest_equals(&g, mod, m1, 3000));
+    check_flat_protected_mode(&g.env, load + 0x100);
+
+    /* In the first page, or across the end of low RAM: refused. */
+    static const uint32_t bad[][2] = {{0x800, 0x1000}, {0x9a000, 0x6000}};
+    for (int i = 0; i < 2; i++) {
+        load = bad[i][0];
+        ksize = bad[i][1];
+        uint8_t *b = pattern(ksize, 9);
+        put_mb_header(b + hoff, 0x00010003);
+        stl_le_p(b + hoff + 12, load + hoff);
+        stl_le_p(b + hoff + 16, load);
+        stl_le_p(b + hoff + 20, 0);
+        stl_le_p(b + hoff + 24, 0);
+        stl_le_p(b + hoff + 28, load);
+        kpath = write_temp(b, ksize);
+        CHECK_EQ(pc_load_kernel(&g.as, g.ram_size, 0, kpath, NULL, "", &g.env,
+                                &info, &err),
+                 -1);
+        CHECK(error_has(err, "not all low RAM"));
+        err = NULL;
+        free(b);
+    }
+    guest_cleanup(&g);
+    free(img);
+    free(m1);
+    remove_temps();
 }
 
 static void test_multiboot_elf(void)
@@ -1054,6 +1125,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_bzimage_errors);
     TEST_RUN(test_not_a_kernel);
     TEST_RUN(test_multiboot_aout);
+    TEST_RUN(test_multiboot_low);
     TEST_RUN(test_multiboot_elf);
     TEST_RUN(test_acpi_tables);
     TEST_RUN(test_acpi_madt_hpet);
