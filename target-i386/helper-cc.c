@@ -149,7 +149,7 @@ void x86_update_hflags(CPUX86State *env)
                 if ((sc->flags & (DESC_P_MASK | DESC_S_MASK | DESC_CS_MASK |
                                   DESC_W_MASK | DESC_E_MASK)) ==
                     (DESC_P_MASK | DESC_S_MASK | DESC_W_MASK) &&
-                    ((sc->selector & ~3u) || i == R_SS) && sc->limit >= 3) {
+                    sc->limit >= 3) {
                     mode = sc->limit == 0xffffffffu ? 0 : HF_SEGCHK_LIMIT;
                 }
                 hf |= mode << (HF_SEG_SHIFT + 2 * i);

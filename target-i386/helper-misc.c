@@ -343,9 +343,11 @@ void helper_check_seg(CPUX86State *env, uint32_t off, uint32_t info)
     uint32_t fl = sc->flags;
     uint32_t last = off + size - 1;
     bool bad;
-    if (!(fl & DESC_P_MASK) || !(fl & DESC_S_MASK) ||
-        (seg != R_CS && seg != R_SS && !(sc->selector & ~3u))) {
-        bad = true;                     /* null selector */
+    /* A null selector loaded in protected mode leaves the cache not
+     * present (null_seg); one loaded in real mode (selector 0 included)
+     * stays usable after the switch to protected mode, as on hardware. */
+    if (!(fl & DESC_P_MASK) || !(fl & DESC_S_MASK)) {
+        bad = true;
     } else if (fl & DESC_CS_MASK) {
         bad = write || !(fl & DESC_R_MASK) || last < off ||
               last > sc->limit;
