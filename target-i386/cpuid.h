@@ -116,6 +116,13 @@ bool x86_cpu_model_is_host(const char *model);
 void x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf,
                uint32_t *eax, uint32_t *ebx, uint32_t *ecx, uint32_t *edx);
 
+/* The model is AMD's ("AuthenticAMD": "Auth" in CPUID.0 EBX), where
+ * behaviour differs between vendors. */
+static inline bool x86_cpu_is_amd(const CPUX86State *env)
+{
+    return env->cpuid_vendor[0] == 0x68747541;
+}
+
 /* MAXPHYADDR: physical address bits (leaf 0x80000008 EAX 7-0). */
 int x86_cpu_phys_bits(const CPUX86State *env);
 

@@ -19,6 +19,7 @@
 #include "emu/main-loop.h"
 #include "accel/tcg/cpu-ldst.h"
 #include "accel/tcg/disas.h"
+#include "target-i386/cpuid.h"
 #include "target-i386/tcg-cpu.h"
 #include "target-i386/tcg-x86.h"
 
@@ -178,10 +179,16 @@ static bool x86_cpu_exec_enter(CPUState *cpu)
     if (cpu->nmi_request || cpu->intr_level) {
         event = deliver_event(cpu, env);
     }
+    /* At a block's entry the inhibit comes from a protected-mode MOV SS /
+     * POP SS (the block ended after it).  Intel parts also hold back an
+     * instruction breakpoint on the next instruction then; AMD's do not
+     * (kvm-unit-tests' emulator test checks both). */
+    bool ss_shadow = (env->hflags & HF_INHIBIT_IRQ) &&
+                     !x86_cpu_is_amd(env);
     env->hflags &= ~HF_INHIBIT_IRQ;
     if (unlikely(env->dr[7] & 0xff) || unlikely(env->tlb_dr[7] & 0xff)) {
         debug_regs_changed(env);
-        if ((env->dr[7] & 0xff) && !(env->eflags & RF_MASK)) {
+        if ((env->dr[7] & 0xff) && !(env->eflags & RF_MASK) && !ss_shadow) {
             check_insn_bp(env);
         }
     }

@@ -8,7 +8,9 @@
 ; instruction runs after IRET with RF set; a 4-byte write breakpoint in
 ; DR1 does not fire on a read, and fires after a 2-byte write that
 ; overlaps it (a trap: saved EIP = the next instruction, DR6.B1, the write
-; done).
+; done); an instruction breakpoint on the instruction after MOV SS does
+; not fire (Intel parts hold it back in the MOV SS shadow; the models
+; here are Intel's).
 
 %define GUEST_NAME "guest-excp-db"
 %include "guest.inc"
@@ -67,6 +69,22 @@ pm_main:
         and     eax, 0xF
         PM_CHECK eax, 1, 7, "instruction breakpoint: DR6.B0"
         PM_CHECK [V_RAN], 1, 8, "instruction after the breakpoint"
+
+        ; ---- instruction breakpoint right after MOV SS: held back
+        mov     dword [V_BP_COUNT], 0
+        mov     dword [V_RAN], 0
+        mov     eax, CODE_BASE + .ss_bp_insn
+        mov     dr0, eax
+        mov     eax, 0x1
+        mov     dr7, eax
+        mov     ax, ss
+        mov     ss, ax
+.ss_bp_insn:
+        mov     dword [V_RAN], 1
+        xor     eax, eax
+        mov     dr7, eax
+        PM_CHECK [V_BP_COUNT], 0, 14, "breakpoint after MOV SS fired"
+        PM_CHECK [V_RAN], 1, 15, "instruction after MOV SS"
         mov     eax, [exc_stub_table + 1 * 4 + CODE_BASE]
         SET_GATE 1, eax, 0x8E
 
