@@ -42,7 +42,7 @@ TEST_SRCS = $(wildcard tests/unit/test-*.c)
 TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 TEST_LIB_OBJS = $(BUILD)/tests/unit/harness.o $(BUILD)/tests/unit/x86-harness.o
 
-.PHONY: bench-block bench-linux check-difftest-long all check check-unit check-guests check-functional check-cli \
+.PHONY: check-kvm-unit-tests bench-block bench-linux check-difftest-long all check check-unit check-guests check-functional check-cli \
         check-layers check-bins check-img check-sanitize bench demo clean distclean format-check guests
 
 all: $(EMU) $(EMU_IMG)
@@ -159,6 +159,11 @@ check-sanitize:
 
 # Debian's 686 kernel + our workload under emu -accel tcg and
 # qemu-system-i386 -accel tcg: times and ratios (several minutes).
+# kvm-unit-tests' i386 tests under the translator (KUT_SRC=checkout or
+# KUT_BUILD=built tree; not in Debian, so not part of make check).
+check-kvm-unit-tests: $(EMU)
+	python3 scripts/kvm-unit-tests.py
+
 bench-linux: $(EMU)
 	sh scripts/install-deps.sh --bench
 	EMU=./$(EMU) sh tests/bench/linux-tcg.sh
