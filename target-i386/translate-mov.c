@@ -32,9 +32,14 @@ void gen_XCHG(DisasContext *s, const X86OpEntry *e)
 void gen_NOP(DisasContext *s, const X86OpEntry *e)
 {
     (void)e;
-    if (s->opcode == 0x90 && s->rep == 3) {
-        /* PAUSE: a spin-wait loop; let a waiting vCPU run. */
+    if (s->opcode == 0x90 && s->sse_prefix == 0xf3) {
+        /* PAUSE: a spin-wait loop; let a waiting vCPU run.  The block
+         * ends here, so the turn passes before the loop's next try at
+         * the lock (the next block's entry sees exit_request): in the
+         * same block the spinner would take the lock it just freed. */
         CALL0(s, tcg_cpu_yield_hint);
+        gen_jmp_tb(s, s->pc, 0);
+        s->done = true;
     }
 }
 

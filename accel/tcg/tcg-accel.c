@@ -112,6 +112,7 @@ static pthread_cond_t tb_turn_cond = PTHREAD_COND_INITIALIZER;
 static unsigned tb_turn_next, tb_turn_serving;
 static CPUState *tb_turn_holder;
 static int tb_turn_yield;                   /* atomic: the holder should go */
+static unsigned tb_turn_pauses;             /* PAUSEs in this turn (holder) */
 static MemoryListener tcg_listener;
 static TCGStats stats;
 
@@ -796,6 +797,7 @@ static void tb_turn_take(CPUState *cpu)
         }
     }
     tb_turn_holder = cpu;
+    tb_turn_pauses = 0;
     __atomic_store_n(&tb_turn_yield, 0, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&tb_turn_mutex);
     pthread_mutex_lock(&tb_lock);
@@ -813,8 +815,16 @@ static void tb_turn_give(void)
     pthread_mutex_unlock(&tb_turn_mutex);
 }
 
+/*
+ * Not at the turn's first PAUSE: a spin loop that starts with PAUSE (try
+ * after the pause) must get one try at the lock per turn, or two such
+ * loops hand the turn back and forth without either ever trying.
+ */
 void tcg_cpu_yield_hint(CPUArchState *env)
 {
+    if (++tb_turn_pauses < 2) {
+        return;
+    }
     unsigned next = __atomic_load_n(&tb_turn_next, __ATOMIC_RELAXED);
     unsigned serving = __atomic_load_n(&tb_turn_serving, __ATOMIC_RELAXED);
     if (next - serving > 1) {

@@ -7,6 +7,10 @@
 # complaints that a broken interrupt platform gives (stale IRR, APIC
 # calibration or timer-through-8259 fall-backs, a CPU that did not wake).
 #
+# First SeaBIOS alone with -smp 3: its CPU scan (INIT/STARTUP, then the
+# APs take a spin lock in turn) must report "Found 3 cpu(s)" on its debug
+# port.
+#
 # Skips (exit 77) without the tcg accelerator or the guests (see
 # test-linux-tcg.sh).  Environment: EMU, LINUX_TCG_TIMEOUT (boot seconds,
 # default 300), EMU_NO_FETCH, FUNC_LOG_DIR (default build/functional).
@@ -37,6 +41,19 @@ if ! env=$(sh "$root/scripts/fetch-guests.sh" --print 2>/dev/null); then
 fi
 eval "$env"
 
+sblog=$logdir/seabios-smp3.tcg.log
+if python3 "$here/expect.py" --log "$sblog" -t 60 -e 'Found 3 cpu(s) max supported 3 cpu(s)' -k \
+    -- "$EMU" -machine pc -accel tcg -smp 3 -display none -serial null \
+       -chardev stdio,id=sb -device isa-debugcon,iobase=0x402,chardev=sb \
+       2>"$sblog.expect"; then
+    echo "PASS test-linux-smp: SeaBIOS found 3 CPUs"
+    passed=$((passed + 1))
+else
+    echo "FAIL test-linux-smp: SeaBIOS with -smp 3: $(head -n 1 "$sblog.expect" | cut -c1-150)"
+    echo "     log: $sblog"
+    failed=$((failed + 1))
+fi
+
 log=$logdir/linux-686-smp2.tcg.log
 # shellcheck disable=SC2016
 python3 "$here/expect.py" --log "$log" --stderr "$log.err" \
@@ -53,7 +70,7 @@ st=$?
 if [ $st -ne 0 ]; then
     echo "FAIL test-linux-smp: $(head -n 1 "$log.expect" | sed 's/ (last output.*//')"
     echo "     log: $log"
-    failed=1
+    failed=$((failed + 1))
     finish "nothing ran"
 fi
 bad=
@@ -72,9 +89,9 @@ done
 if [ -n "$bad" ]; then
     echo "FAIL test-linux-smp:${bad#;}"
     echo "     log: $log"
-    failed=1
+    failed=$((failed + 1))
 else
     echo "PASS test-linux-smp: 2 CPUs online, I/O APIC, HPET, local timers on both"
-    passed=1
+    passed=$((passed + 1))
 fi
 finish "nothing ran"
