@@ -97,6 +97,9 @@ enum {
 /* MSRs we model (SDM vol. 4) */
 #define MSR_IA32_TSC 0x10
 #define MSR_IA32_APICBASE 0x1b
+#define MSR_IA32_TSC_DEADLINE 0x6e0
+#define MSR_X2APIC_FIRST 0x800 /* register r (xAPIC offset 16 * r) */
+#define MSR_X2APIC_LAST 0x8ff
 #define MSR_IA32_SYSENTER_CS 0x174
 #define MSR_IA32_SYSENTER_ESP 0x175
 #define MSR_IA32_SYSENTER_EIP 0x176

@@ -9,17 +9,14 @@
 #include "emu/timer.h"
 #include "target-i386/helper.h"
 
-#define MSR_IA32_TSC_DEADLINE 0x6e0
-#define MSR_X2APIC_FIRST 0x800
-#define MSR_X2APIC_LAST 0x8ff
-
 static bool is_apic_msr(uint32_t msr)
 {
     return msr == MSR_IA32_APICBASE || msr == MSR_IA32_TSC_DEADLINE ||
            (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST);
 }
 
-/* The APIC's state belongs to the machine: the global lock covers it. */
+/* The APIC's state belongs to the machine: the global lock covers it.
+ * (A successful set_base mirrors the base into env->apic_base.) */
 static bool apic_msr(CPUX86State *env, uint32_t msr, uint64_t *v, bool write)
 {
     const X86APICOps *ops = env->apic_ops;
@@ -36,9 +33,6 @@ static bool apic_msr(CPUX86State *env, uint32_t msr, uint64_t *v, bool write)
         ok = ops->msr_write(env->apic, msr, *v);
     } else {
         ok = ops->msr_read(env->apic, msr, v);
-    }
-    if (msr == MSR_IA32_APICBASE && ok) {
-        env->apic_base = ops->get_base(env->apic);
     }
     bql_unlock();
     return ok;

@@ -39,9 +39,7 @@
 #define MSR_APICBASE_ENABLE (1ull << 11) /* global enable */
 #define MSR_APICBASE_BASE_MASK 0xfffff000ull
 
-#define MSR_IA32_TSC_DEADLINE 0x6e0
-#define MSR_X2APIC_FIRST 0x800 /* register r (xAPIC offset 16 * r) */
-#define MSR_X2APIC_LAST 0x8ff
+/* MSR_IA32_TSC_DEADLINE and MSR_X2APIC_FIRST/LAST: target-i386/cpu.h. */
 
 /* Delivery modes: ICR and I/O APIC redirection entries, bits 10:8. */
 enum {
