@@ -67,7 +67,8 @@ void x86_cpu_reset_state(CPUX86State *env)
 
 void x86_cpu_init_state(CPUX86State *env)
 {
-    /* What INIT keeps: copied out, the rest reset, copied back. */
+    /* What INIT keeps: copied out, the rest reset (EFER too: long mode
+     * ends with paging), copied back. */
     FPReg fpregs[8];
     XMMReg xmm[16];
     uint16_t fpuc = env->fpuc, fpus = env->fpus, fpop = env->fpop;
@@ -75,7 +76,7 @@ void x86_cpu_init_state(CPUX86State *env)
     unsigned fpstt = env->fpstt;
     uint32_t mxcsr = env->mxcsr;
     uint64_t tsc = env->tsc, apic_base = env->apic_base, pat = env->pat;
-    uint64_t efer_keep = 0, mtrr_deftype = env->mtrr_deftype;
+    uint64_t mtrr_deftype = env->mtrr_deftype;
     uint64_t mtrr_fixed[11], mtrr_var[8][2];
     uint32_t sysenter_cs = env->sysenter_cs;
     uint64_t sysenter_esp = env->sysenter_esp, sysenter_eip = env->sysenter_eip;
@@ -101,7 +102,6 @@ void x86_cpu_init_state(CPUX86State *env)
     env->tsc = tsc;
     env->apic_base = apic_base;
     env->pat = pat;
-    env->efer = efer_keep; /* long mode ends with paging */
     env->mtrr_deftype = mtrr_deftype;
     env->sysenter_cs = sysenter_cs;
     env->sysenter_esp = sysenter_esp;

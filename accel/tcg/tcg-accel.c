@@ -36,9 +36,9 @@
  * the vCPUs kicked, and the loop drops the blocks before its next block.
  *
  * Limits: one TB cache for the process (vCPUs run one at a time under the
- * tb_lock, taken in turns: see tb_turn_take); blocks are tracked by physical page, so a write to RAM that is
- * also mapped at a second physical address does not see code translated
- * from the other one.
+ * tb_lock, taken in turns: see tb_turn_take); blocks are tracked by
+ * physical page, so a write to RAM that is also mapped at a second
+ * physical address does not see code translated from the other one.
  */
 #include "emu/common.h"
 #include "emu/accel.h"
@@ -828,8 +828,7 @@ void tcg_cpu_yield_hint(CPUArchState *env)
     unsigned next = __atomic_load_n(&tb_turn_next, __ATOMIC_RELAXED);
     unsigned serving = __atomic_load_n(&tb_turn_serving, __ATOMIC_RELAXED);
     if (next - serving > 1) {
-        __atomic_store_n(&tb_turn_yield, 1, __ATOMIC_RELEASE);
-        env->exit_request = 1;
+        tb_turn_ask_yield(); /* env is the holder's */
     }
 }
 

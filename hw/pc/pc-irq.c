@@ -138,7 +138,7 @@ static int pc_create_apics(Machine *m, PCBoard *b, Error **errp)
 
 int pc_irq_init(Machine *m, PCBoard *b, Error **errp)
 {
-    CPUState *cpu0 = m->cpus[0];
+    bool has_apic = m->cpus[0]->env.cpuid_features & CPUID_APIC;
     IRQ *intr = irq_new(pc_intr_set, m, 0);
     IRQ **pic_in;
 
@@ -148,13 +148,12 @@ int pc_irq_init(Machine *m, PCBoard *b, Error **errp)
         m->cpus[i]->irq_ack_opaque = b;
     }
     b->intr = intr;
-    if (!(cpu0->env.cpuid_features & CPUID_APIC) && m->nr_cpus > 1) {
+    if (!has_apic && m->nr_cpus > 1) {
         error_setg(errp, "-smp %d: the CPUs start each other through their "
                    "local APICs, and this CPU model has none", m->nr_cpus);
         return -1;
     }
-    if ((cpu0->env.cpuid_features & CPUID_APIC) &&
-        pc_create_apics(m, b, errp) < 0) {
+    if (has_apic && pc_create_apics(m, b, errp) < 0) {
         return -1;
     }
 
