@@ -18,6 +18,7 @@
 #include "emu/main-loop.h"
 #include "emu/memory.h"
 #include "emu/monitor.h"
+#include "emu/runstate.h"
 #include "emu/timer.h"
 #include "monitor/info-mem.h"
 #include "target-i386/mmu.h"
@@ -195,7 +196,12 @@ void monitor_register_command(const char *name, const char *args_help,
 
 static void info_status(FILE *out)
 {
-    fprintf(out, "VM status: %s\n", clock_vm_running() ? "running" : "paused");
+    RunState st = runstate_get();
+    if (st == RUN_STATE_RUNNING || st == RUN_STATE_PAUSED) {
+        fprintf(out, "VM status: %s\n", runstate_name(st));
+    } else {
+        fprintf(out, "VM status: paused (%s)\n", runstate_name(st));
+    }
 }
 
 static void info_registers(FILE *out)
@@ -328,30 +334,29 @@ static int cmd_quit(FILE *out, const char *args)
 
 static int cmd_system_reset(FILE *out, const char *args)
 {
-    system_reset_request(SHUTDOWN_CAUSE_HOST_QUIT);
+    system_reset_request(SHUTDOWN_CAUSE_HOST_RESET);
     return 0;
 }
 
 static int cmd_stop(FILE *out, const char *args)
 {
-    if (!clock_vm_running()) {
-        return 0;
-    }
-    if (current_machine) {
-        cpus_pause();
-    }
-    clock_vm_stop();
+    vm_stop(RUN_STATE_PAUSED);
     return 0;
 }
 
 static int cmd_cont(FILE *out, const char *args)
 {
-    if (clock_vm_running()) {
-        return 0;
-    }
-    clock_vm_start();
-    if (current_machine) {
-        cpus_resume();
+    vm_start();
+    return 0;
+}
+
+static int cmd_system_powerdown(FILE *out, const char *args)
+{
+    Error *err = NULL;
+    if (system_powerdown_request(&err) < 0) {
+        fprintf(out, "%s\n", error_get_pretty(err));
+        error_free(err);
+        return -1;
     }
     return 0;
 }
@@ -581,6 +586,9 @@ static void monitor_register_builtins(void)
     monitor_register_command("cont", "", "resume emulation", cmd_cont);
     monitor_register_command("system_reset", "", "reset the system",
                              cmd_system_reset);
+    monitor_register_command("system_powerdown", "",
+                             "send system power down event",
+                             cmd_system_powerdown);
     monitor_register_command("quit", "", "quit the emulator", cmd_quit);
     monitor_register_command("xp", "/fmt addr",
                              "physical memory dump starting at 'addr'", cmd_xp);

@@ -6,6 +6,7 @@
 #include "emu/common.h"
 #include "emu/cpu.h"
 #include "emu/main-loop.h"
+#include "emu/runstate.h"
 #include "emu/timer.h"
 
 #include <glib.h>
@@ -151,14 +152,17 @@ int main_loop_init(void)
 
 static bool handle_requests(void)
 {
+    vm_stop_request_handle();
     if (shutdown_cause != SHUTDOWN_CAUSE_NONE) {
-        if (shutdown_cause == SHUTDOWN_CAUSE_GUEST_SHUTDOWN &&
-            opt_no_shutdown) {
+        ShutdownCause cause = shutdown_cause;
+        if (cause == SHUTDOWN_CAUSE_GUEST_SHUTDOWN && opt_no_shutdown) {
             /* -no-shutdown: stop the guest, keep emu (and the monitor). */
             shutdown_cause = SHUTDOWN_CAUSE_NONE;
-            clock_vm_stop();
+            vm_stop(RUN_STATE_SHUTDOWN);
+            machine_event_emit(MACHINE_EVENT_SHUTDOWN, cause);
             return false;
         }
+        machine_event_emit(MACHINE_EVENT_SHUTDOWN, cause);
         return true;
     }
     if (reset_cause != SHUTDOWN_CAUSE_NONE) {
@@ -167,6 +171,7 @@ static bool handle_requests(void)
         if (reset_handler) {
             reset_handler(cause);
         }
+        machine_event_emit(MACHINE_EVENT_RESET, cause);
     }
     return false;
 }

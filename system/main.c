@@ -16,6 +16,7 @@
 #include "emu/main-loop.h"
 #include "emu/monitor.h"
 #include "emu/rtc.h"
+#include "emu/runstate.h"
 #include "emu/timer.h"
 #include "hw/pc/pc.h"
 #include "net/netdev.h"
@@ -749,7 +750,7 @@ static void handle_signal(int sig)
         write(2, msg, sizeof(msg) - 1) < 0) {
         /* nothing to do */
     }
-    system_shutdown_request(SHUTDOWN_CAUSE_HOST_QUIT, 0);
+    system_shutdown_request(SHUTDOWN_CAUSE_HOST_SIGNAL, 0);
 }
 
 static void setup_signals(void)
@@ -979,6 +980,7 @@ int main(int argc, char **argv)
     }
 
     setup_signals();
+    runstate_set(o.start_paused ? RUN_STATE_PRELAUNCH : RUN_STATE_RUNNING);
     if (cpus_start_all(m, o.start_paused, &err) < 0) {
         error_report_err(err);
         exit(1);

@@ -199,7 +199,7 @@ static void curses_poll_keys(CursesDisplay *cd)
         if (cd->escape_ca) {
             cd->escape_ca = false;
             if (wch == 'x') {
-                system_shutdown_request(SHUTDOWN_CAUSE_HOST_QUIT, 0);
+                system_shutdown_request(SHUTDOWN_CAUSE_HOST_UI, 0);
                 continue;
             }
             if (wch != CTRL_A) {

@@ -276,7 +276,7 @@ static void sdl2_window_event(SDL2Display *s, const SDL_WindowEvent *ev)
         break;
     case SDL_WINDOWEVENT_CLOSE:
         if (s->window_close) {
-            system_shutdown_request(SHUTDOWN_CAUSE_HOST_QUIT, 0);
+            system_shutdown_request(SHUTDOWN_CAUSE_HOST_UI, 0);
         }
         break;
     }

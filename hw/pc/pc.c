@@ -32,6 +32,7 @@
 #include "emu/machine.h"
 #include "emu/main-loop.h"
 #include "emu/monitor.h"
+#include "emu/runstate.h"
 #include "hw/acpi/piix4.h"
 #include "hw/block/fdc.h"
 #include "hw/input/i8042.h"
@@ -121,9 +122,20 @@ static void pc_reset_handler(ShutdownCause cause)
     if (cause == SHUTDOWN_CAUSE_GUEST_PANIC) {
         log_mask(LOG_RESET, "system reset after a triple fault\n");
     }
-    cpus_pause();
+    /* A stopped machine (monitor "stop", the gdbstub) stays stopped. */
+    bool running = runstate_is_running();
+    if (running) {
+        cpus_pause();
+    }
     pc_machine_reset(m);
-    cpus_resume();
+    if (running) {
+        cpus_resume();
+    }
+}
+
+static void pc_power_button(void *opaque)
+{
+    piix4_pm_power_button(opaque);
 }
 
 static int pc_machine_init(Machine *m, Error **errp)
@@ -194,6 +206,7 @@ static int pc_machine_init(Machine *m, Error **errp)
     pc_fw_cfg_init(m, b);
 
     main_loop_set_reset_handler(pc_reset_handler);
+    system_powerdown_set_handler(pc_power_button, b->pm);
     monitor_register_info("pci", "show PCI devices", pc_info_pci);
     monitor_register_info("pic", "show the i8259 state", pc_info_pic);
     return 0;

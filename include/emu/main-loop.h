@@ -30,6 +30,10 @@ typedef enum ShutdownCause {
     SHUTDOWN_CAUSE_GUEST_RESET,    /* port 0xcf9, i8042 pulse, port 0x92 */
     SHUTDOWN_CAUSE_GUEST_PANIC,    /* triple fault */
     SHUTDOWN_CAUSE_DEBUG_EXIT,     /* isa-debug-exit */
+    SHUTDOWN_CAUSE_HOST_SIGNAL,    /* SIGINT/SIGTERM/SIGHUP */
+    SHUTDOWN_CAUSE_HOST_UI,        /* the display window was closed */
+    SHUTDOWN_CAUSE_HOST_RESET,     /* monitor/QMP system_reset */
+    SHUTDOWN_CAUSE_SNAPSHOT_LOAD,  /* loadvm resets the devices first */
 } ShutdownCause;
 
 /* Ask the machine to stop; emu exits with exit_status. */

@@ -622,7 +622,7 @@ static void test_close_button(void)
     if (s) {
         push_window(SDL_WINDOWEVENT_CLOSE);
         sdl2_refresh(s);
-        CHECK_EQ(system_shutdown_pending(&status), SHUTDOWN_CAUSE_HOST_QUIT);
+        CHECK_EQ(system_shutdown_pending(&status), SHUTDOWN_CAUSE_HOST_UI);
         CHECK_EQ(status, 0);
         sdl2_display_close(s);
     }
