@@ -15,6 +15,7 @@
 #include "emu/machine.h"
 #include "emu/main-loop.h"
 #include "emu/monitor.h"
+#include "emu/qmp.h"
 #include "emu/rtc.h"
 #include "emu/runstate.h"
 #include "emu/timer.h"
@@ -38,6 +39,10 @@ typedef struct Options {
     const char *device_opts[MAX_DEVICE_OPTS];
     int nr_devices;
     const char *monitor_spec;
+    const char *qmp_specs[8]; /* -qmp */
+    int nr_qmp;
+    const char *mon_opts[8]; /* -mon */
+    int nr_mon;
     const char *debugcon_spec;
     bool nographic;
     const char *display;
@@ -146,6 +151,16 @@ static void usage(void)
         "                               log) and 0xe9\n"
         "  -monitor SPEC                the human monitor (e.g. stdio, "
         "tcp:...)\n"
+        "  -qmp SPEC                    a QMP (JSON) monitor: "
+        "unix:PATH,server,nowait,\n"
+        "                               tcp:HOST:PORT,server=on,wait=off, "
+        "stdio;\n"
+        "                               may be given several times\n"
+        "  -mon chardev=ID[,mode=control|readline]\n"
+        "                               a monitor on a -chardev: control is "
+        "QMP,\n"
+        "                               readline (default) the human "
+        "monitor\n"
         "\n"
         "Display:\n"
         "  -vga std|none                the VGA card (default std: PCI VGA "
@@ -269,6 +284,8 @@ static const char *const opts_with_arg[] = {
     "chardev",
     "debugcon",
     "monitor",
+    "qmp",
+    "mon",
     "display",
     "d",
     "D",
@@ -672,6 +689,16 @@ static void parse_args(Options *o, int argc, char **argv)
             o->debugcon_spec = arg;
         } else if (!strcmp(name, "monitor")) {
             o->monitor_spec = arg;
+        } else if (!strcmp(name, "qmp")) {
+            if (o->nr_qmp == (int)ARRAY_SIZE(o->qmp_specs)) {
+                opt_error("qmp", "too many QMP monitors");
+            }
+            o->qmp_specs[o->nr_qmp++] = arg;
+        } else if (!strcmp(name, "mon")) {
+            if (o->nr_mon == (int)ARRAY_SIZE(o->mon_opts)) {
+                opt_error("mon", "too many monitors");
+            }
+            o->mon_opts[o->nr_mon++] = arg;
         } else if (!strcmp(name, "nographic")) {
             o->nographic = true;
         } else if (!strcmp(name, "display")) {
@@ -737,6 +764,78 @@ static Chardev *make_chardev(const char *label, const char *spec)
         exit(1);
     }
     return chr;
+}
+
+/* -mon chardev=ID[,mode=control|readline][,pretty=off]: QEMU's keys. */
+static void open_mon(const char *opts)
+{
+    Error *err = NULL;
+    char **kv = g_strsplit(opts, ",", -1);
+    const char *chardev = NULL, *mode = "readline";
+    for (int i = 0; kv[i]; i++) {
+        char *eq = strchr(kv[i], '=');
+        const char *val = eq ? eq + 1 : "";
+        if (eq) {
+            *eq = 0;
+        }
+        if (!strcmp(kv[i], "chardev")) {
+            chardev = val;
+        } else if (!strcmp(kv[i], "mode")) {
+            mode = val;
+        } else if (!strcmp(kv[i], "pretty") && !strcmp(val, "off")) {
+            /* the default */
+        } else if (!strcmp(kv[i], "pretty")) {
+            opt_error("mon", "pretty=%s is not supported (QMP replies are "
+                      "one line each)", val);
+        } else {
+            opt_error("mon", "unknown parameter '%s' (chardev=, mode=)",
+                      kv[i]);
+        }
+    }
+    if (!chardev || !*chardev) {
+        opt_error("mon", "chardev=ID is required");
+    }
+    Chardev *chr = chardev_find(chardev);
+    if (!chr) {
+        opt_error("mon", "chardev '%s' not found (define it with -chardev "
+                  "...,id=%s)", chardev, chardev);
+    }
+    int r;
+    if (!strcmp(mode, "control")) {
+        r = qmp_monitor_init(chr, &err);
+    } else if (!strcmp(mode, "readline")) {
+        r = monitor_init(chr, chr_is_mux(chr), &err);
+    } else {
+        opt_error("mon", "mode '%s' is not control or readline", mode);
+    }
+    if (r < 0) {
+        error_report_err(err);
+        exit(1);
+    }
+    g_strfreev(kv);
+}
+
+/* -qmp SPEC (chardevs labelled compat_monitorN as in QEMU) and -mon. */
+static void open_qmp_monitors(Options *o, Chardev *mux)
+{
+    Error *err = NULL;
+    for (int i = 0; i < o->nr_qmp; i++) {
+        if (mux && !strcmp(o->qmp_specs[i], "stdio")) {
+            error_report("-qmp stdio: stdio is already used by the serial "
+                         "port and the monitor");
+            exit(1);
+        }
+        char label[32];
+        snprintf(label, sizeof(label), "compat_monitor%d", i);
+        Chardev *chr = make_chardev(label, o->qmp_specs[i]);
+        if (qmp_monitor_init(chr, &err) < 0) {
+            error_report_err(err);
+            exit(1);
+        }
+    }
+    for (int i = 0; i < o->nr_mon; i++) {
+        open_mon(o->mon_opts[i]);
+    }
 }
 
 static const char *signal_progname = "emu";
@@ -967,6 +1066,8 @@ int main(int argc, char **argv)
             exit(1);
         }
     }
+
+    open_qmp_monitors(&o, mux);
 
     m = machine_create(mc, &o.mo, accel, o.device_opts, o.nr_devices, &err);
     if (!m || drive_check_orphans(&err) < 0 || net_check_clients(&err) < 0) {
