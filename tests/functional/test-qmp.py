@@ -389,6 +389,38 @@ def machine_cases():
         vm.kill()
 
 
+def power_button():
+    """system_powerdown reaches the guest: PWRBTN_STS in PM1_STS."""
+    binary = "build/guests/qmp-pwrbtn.bin"
+    if not os.path.exists(binary):
+        report("power button (PM1_STS)", None, binary + " not built "
+               "(make guests)")
+        return
+    serial = os.path.join(tmp, "pwrbtn.serial")
+    vm = Emu(["-bios", binary, "-serial", "file:" + serial, "-no-reboot",
+              "-device", "isa-debug-exit,iobase=0x501,iosize=2"],
+             name="pwrbtn")
+    try:
+        def run():
+            c = vm.client()
+            deadline = time.monotonic() + 30
+            while b"READY" not in open(serial, "rb").read():
+                expect(time.monotonic() < deadline, "guest never READY: %r"
+                       % open(serial, "rb").read())
+                expect(vm.proc.poll() is None, "emu exited early")
+                time.sleep(0.05)
+            c.cmd_ok("system_powerdown")
+            c.wait_event("POWERDOWN")
+            ev = c.wait_event("SHUTDOWN")
+            expect(ev["data"]["guest"], repr(ev))
+            expect(vm.wait() == 33, "status (33 = pass)")
+            out = open(serial, "rb").read()
+            expect(b"PASS qmp-pwrbtn" in out, repr(out))
+        check("power button (PM1_STS) after system_powerdown", run)
+    finally:
+        vm.kill()
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -558,6 +590,7 @@ def main():
     try:
         machine_cases()
         several_monitors()
+        power_button()
         socat_case()
         doc_transcripts()
     finally:
