@@ -36,6 +36,8 @@ struct QmpMonitor {
     bool negotiated;
     GString *out;
     bool watch_pending;
+    bool input_held;  /* can_receive said 0: accept input when drained */
+    bool in_receive;  /* inside qmp_receive: no re-entrant input */
     QmpMonitor *next;
 };
 
@@ -143,8 +145,12 @@ static void qmp_flush(void *opaque)
         }
         g_string_erase(mon->out, 0, n);
     }
-    /* Room again: read the input that back-pressure held. */
-    chr_accept_input(mon->chr);
+    /* Room again: read the input that back-pressure held (never from
+     * inside qmp_receive: the chardev would deliver re-entrantly). */
+    if (mon->input_held && !mon->in_receive) {
+        mon->input_held = false;
+        chr_accept_input(mon->chr);
+    }
 }
 
 /* Queue one object as a line; droppable: an event (bounded backlog). */
@@ -466,13 +472,19 @@ static void session_start(QmpMonitor *mon)
 static int qmp_can_receive(void *opaque)
 {
     QmpMonitor *mon = opaque;
-    return mon->out->len > QMP_OUT_BACKLOG ? 0 : 4096;
+    if (mon->out->len > QMP_OUT_BACKLOG) {
+        mon->input_held = true;
+        return 0;
+    }
+    return 4096;
 }
 
 static void qmp_receive(void *opaque, const uint8_t *buf, int size)
 {
     QmpMonitor *mon = opaque;
+    mon->in_receive = true;
     qmp_stream_feed(&mon->stream, buf, size);
+    mon->in_receive = false;
 }
 
 static void qmp_chr_event(void *opaque, int event)
