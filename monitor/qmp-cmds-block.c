@@ -21,8 +21,7 @@ static JsonObject *inserted_info(const BlockQueryInfo *q)
     json_object_set_string_member(img, "format", q->format);
     json_object_set_int_member(img, "virtual-size", (int64_t)q->virtual_size);
     if (q->backing_file) {
-        json_object_set_string_member(img, "backing-filename",
-                                      q->backing_file);
+        json_object_set_string_member(img, "backing-filename", q->backing_file);
     }
 
     JsonObject *cache = json_object_new();
@@ -113,8 +112,8 @@ static JsonNode *cmd_eject(QmpRequest *req, JsonObject *args)
 {
     BlockBackend *blk = find_blk(req, args);
     Error *err = NULL;
-    if (blk && blockdev_eject(blk, qmp_arg_bool(args, "force", false), &err) <
-                   0) {
+    if (blk &&
+        blockdev_eject(blk, qmp_arg_bool(args, "force", false), &err) < 0) {
         qmp_error(req, "GenericError", "%s", error_get_pretty(err));
         error_free(err);
     }

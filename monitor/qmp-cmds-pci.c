@@ -19,15 +19,14 @@ static JsonObject *bar_info(PCIDevice *d, int n)
     JsonObject *r = json_object_new();
     json_object_set_int_member(r, "bar", n);
     json_object_set_string_member(r, "type", io ? "io" : "memory");
-    json_object_set_int_member(r, "address", b->addr == PCI_BAR_UNMAPPED
-                                                 ? -1
-                                                 : (int64_t)b->addr);
+    json_object_set_int_member(
+        r, "address", b->addr == PCI_BAR_UNMAPPED ? -1 : (int64_t)b->addr);
     json_object_set_int_member(r, "size", (int64_t)b->size);
     if (!io) {
-        json_object_set_boolean_member(
-            r, "prefetch", b->type & PCI_BASE_ADDRESS_MEM_PREFETCH);
-        json_object_set_boolean_member(
-            r, "mem_type_64", b->type & PCI_BASE_ADDRESS_MEM_TYPE_64);
+        json_object_set_boolean_member(r, "prefetch",
+                                       b->type & PCI_BASE_ADDRESS_MEM_PREFETCH);
+        json_object_set_boolean_member(r, "mem_type_64",
+                                       b->type & PCI_BASE_ADDRESS_MEM_TYPE_64);
     }
     return r;
 }

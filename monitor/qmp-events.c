@@ -20,8 +20,7 @@ static void on_runstate(void *opaque, bool running, RunState s)
     qmp_event_send(running ? "RESUME" : "STOP", NULL);
 }
 
-static void on_machine_event(void *opaque, MachineEvent ev,
-                             ShutdownCause cause)
+static void on_machine_event(void *opaque, MachineEvent ev, ShutdownCause cause)
 {
     switch (ev) {
     case MACHINE_EVENT_RESET:

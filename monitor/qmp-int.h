@@ -55,7 +55,8 @@ void qmp_stream_destroy(QmpStream *s);
 void qmp_json_append(GString *out, JsonNode *node);
 void qmp_json_append_string(GString *out, const char *s, size_t len);
 
-/* query-version's answer, also the greeting's "version" (qmp-cmds-control.c). */
+/* query-version's answer, also the greeting's "version" (qmp-cmds-control.c).
+ */
 JsonNode *qmp_version_info(void);
 
 /* Listen to the run state and machine events (once; qmp-events.c). */

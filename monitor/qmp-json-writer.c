@@ -52,7 +52,8 @@ void qmp_json_append_string(GString *out, const char *s, size_t len)
             } else if (c > 0xffff) {
                 c -= 0x10000;
                 g_string_append_printf(out, "\\u%04X\\u%04X",
-                                       0xd800 | (c >> 10), 0xdc00 | (c & 0x3ff));
+                                       0xd800 | (c >> 10),
+                                       0xdc00 | (c & 0x3ff));
             } else {
                 g_string_append_printf(out, "\\u%04X", c);
             }

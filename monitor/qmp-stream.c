@@ -146,8 +146,7 @@ static void finish(QmpStream *s)
             s->emit(s->opaque, json_parser_get_root(p), NULL);
         } else {
             /* The automaton accepted it: json-glib should too. */
-            char *desc = g_strdup_printf("JSON parse error, %s",
-                                         gerr->message);
+            char *desc = g_strdup_printf("JSON parse error, %s", gerr->message);
             s->emit(s->opaque, NULL, desc);
             g_free(desc);
             g_error_free(gerr);
@@ -207,8 +206,8 @@ static void grammar(QmpStream *s, Tok t)
         return;
     }
     int g = *cur_state(s);
-    bool value_pos = g == G_TOP_VALUE || g == G_OBJ_VALUE ||
-                     g == G_ARR_FIRST || g == G_ARR_VALUE;
+    bool value_pos = g == G_TOP_VALUE || g == G_OBJ_VALUE || g == G_ARR_FIRST ||
+                     g == G_ARR_VALUE;
     bool key_pos = g == G_OBJ_FIRST || g == G_OBJ_KEY;
 
     if (t == T_BADWORD && (value_pos || key_pos)) {
@@ -259,8 +258,7 @@ static void grammar(QmpStream *s, Tok t)
         }
         return;
     }
-    Frame *f = s->frames->len ? g_ptr_array_index(s->frames,
-                                                  s->frames->len - 1)
+    Frame *f = s->frames->len ? g_ptr_array_index(s->frames, s->frames->len - 1)
                               : NULL;
     switch (g) {
     case G_OBJ_COLON:

@@ -36,8 +36,8 @@ struct QmpMonitor {
     bool negotiated;
     GString *out;
     bool watch_pending;
-    bool input_held;  /* can_receive said 0: accept input when drained */
-    bool in_receive;  /* inside qmp_receive: no re-entrant input */
+    bool input_held; /* can_receive said 0: accept input when drained */
+    bool in_receive; /* inside qmp_receive: no re-entrant input */
     QmpMonitor *next;
 };
 
@@ -283,11 +283,9 @@ static bool check_args(QmpRequest *req, const QmpCommand *c, JsonObject *args)
             break;
         case QMP_ARG_STR_LIST:
             ok = JSON_NODE_HOLDS_ARRAY(n);
-            for (guint i = 0; ok && i < json_array_get_length(
-                                            json_node_get_array(n));
-                 i++) {
-                JsonNode *e =
-                    json_array_get_element(json_node_get_array(n), i);
+            for (guint i = 0;
+                 ok && i < json_array_get_length(json_node_get_array(n)); i++) {
+                JsonNode *e = json_array_get_element(json_node_get_array(n), i);
                 if (!value_is(e, G_TYPE_STRING)) {
                     qmp_error(req, "GenericError",
                               "Invalid parameter type for '%s[%u]', "
@@ -315,8 +313,8 @@ static bool check_args(QmpRequest *req, const QmpCommand *c, JsonObject *args)
             }
             if (!found) {
                 qmp_error(req, "GenericError",
-                          "Parameter '%s' does not accept value '%s'",
-                          a->name, v);
+                          "Parameter '%s' does not accept value '%s'", a->name,
+                          v);
                 return false;
             }
         }
@@ -510,8 +508,10 @@ int qmp_monitor_init(Chardev *chr, Error **errp)
         return -1;
     }
     if (chr_is_mux(chr)) {
-        error_setg(errp, "QMP: a monitor in control mode cannot share '%s' "
-                   "(mux=on) with other front ends", chr_label(chr));
+        error_setg(errp,
+                   "QMP: a monitor in control mode cannot share '%s' "
+                   "(mux=on) with other front ends",
+                   chr_label(chr));
         return -1;
     }
     qmp_events_init();

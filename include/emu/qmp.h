@@ -3,7 +3,8 @@
  * commands, replies and events on a chardev, as management tools and test
  * frameworks speak it.
  *
- *     qmp_monitor_init(chr, &err);     // -qmp SPEC, -mon chardev=X,mode=control
+ *     qmp_monitor_init(chr, &err);     // -qmp SPEC, -mon
+ * chardev=X,mode=control
  *
  * Each client that connects gets the greeting, then must send
  * qmp_capabilities; after that every registered command runs and events

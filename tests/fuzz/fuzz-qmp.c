@@ -142,9 +142,9 @@ static void qmp_fuzz_setup(FuzzRig *r)
 static void qmp_fuzz_event(FuzzRig *r, const FuzzOp *op)
 {
     static const char *const keys[] = {
-        "command-line", "filename", "device", "id", "force", "format",
-        "read-only-mode", "enable", "head", "cpu-index", "arguments",
-        "execute", "exec-oob", "x"};
+        "command-line", "filename",       "device",   "id",   "force",
+        "format",       "read-only-mode", "enable",   "head", "cpu-index",
+        "arguments",    "execute",        "exec-oob", "x"};
     unsigned what = op->op & 31;
     char buf[128];
     switch (what) {
@@ -152,18 +152,17 @@ static void qmp_fuzz_event(FuzzRig *r, const FuzzOp *op)
         send_str("{\"execute\":\"qmp_capabilities\"}");
         break;
     case 1: {
-        const char *name = qf.names->len ? g_ptr_array_index(
-                                               qf.names,
-                                               op->value % qf.names->len)
-                                         : "stop";
-        snprintf(buf, sizeof(buf), "{\"execute\":\"%s\",\"arguments\":{",
-                 name);
+        const char *name =
+            qf.names->len
+                ? g_ptr_array_index(qf.names, op->value % qf.names->len)
+                : "stop";
+        snprintf(buf, sizeof(buf), "{\"execute\":\"%s\",\"arguments\":{", name);
         send_str(buf);
         break;
     }
     case 2:
-        snprintf(buf, sizeof(buf), "\"%s\":",
-                 keys[op->value % ARRAY_SIZE(keys)]);
+        snprintf(buf, sizeof(buf),
+                 "\"%s\":", keys[op->value % ARRAY_SIZE(keys)]);
         send_str(buf);
         break;
     case 3:

@@ -53,8 +53,10 @@ static void check_feed(const char *in, const char *want)
     for (size_t chunk = 1; chunk <= 7; chunk += 6) {
         char *r = feed(in, strlen(in), chunk);
         if (strcmp(r, want)) {
-            test_fail(__FILE__, __LINE__, "input %s (chunks of %zu): got %s, "
-                      "want %s", in, chunk, r, want);
+            test_fail(__FILE__, __LINE__,
+                      "input %s (chunks of %zu): got %s, "
+                      "want %s",
+                      in, chunk, r, want);
         }
         g_free(r);
     }
@@ -75,8 +77,7 @@ static void test_stream_messages(void)
     check_feed("[9223372036854775807, -0, 1.5e3, 0.25]",
                "OK [9223372036854775807, 0, 1500, 0.25]");
     /* Beyond int64: a double (documented deviation from QEMU). */
-    check_feed("9223372036854775808 ",
-               "OK 9.2233720368547758e+18");
+    check_feed("9223372036854775808 ", "OK 9.2233720368547758e+18");
     check_feed("1e999 ", "OK 1.7976931348623157e+308");
 }
 
@@ -194,8 +195,10 @@ static void test_server(void)
      * client reads. */
     GString *many = g_string_new(NULL);
     for (int i = 0; i < 3000; i++) {
-        g_string_append_printf(many, "{\"execute\":\"query-commands\","
-                                     "\"id\":%d}\n", i);
+        g_string_append_printf(many,
+                               "{\"execute\":\"query-commands\","
+                               "\"id\":%d}\n",
+                               i);
     }
     ringbuf_inject(c, (const uint8_t *)many->str, many->len);
     CHECK(ringbuf_pending_input(c) > 0); /* back-pressure held some */
@@ -232,7 +235,8 @@ static void test_server(void)
                    "string\"}}\r\n");
     g_free(out);
     qmp_disable_command("screendump");
-    inject(c, "{\"execute\":\"screendump\",\"arguments\":{\"filename\":\"x\"}}");
+    inject(c,
+           "{\"execute\":\"screendump\",\"arguments\":{\"filename\":\"x\"}}");
     out = read_all(c);
     CHECK_STR(out, "{\"error\": {\"class\": \"GenericError\", \"desc\": "
                    "\"The command screendump has been disabled for this "
