@@ -390,35 +390,55 @@ def machine_cases():
 
 
 def power_button():
-    """system_powerdown reaches the guest: PWRBTN_STS in PM1_STS."""
+    """system_powerdown reaches the guest (PWRBTN_STS in PM1_STS), which
+    powers off through ACPI S5: SHUTDOWN, then (-no-shutdown) STOP."""
     binary = "build/guests/qmp-pwrbtn.bin"
     if not os.path.exists(binary):
         report("power button (PM1_STS)", None, binary + " not built "
                "(make guests)")
         return
-    serial = os.path.join(tmp, "pwrbtn.serial")
-    vm = Emu(["-bios", binary, "-serial", "file:" + serial, "-no-reboot",
-              "-device", "isa-debug-exit,iobase=0x501,iosize=2"],
-             name="pwrbtn")
-    try:
-        def run():
-            c = vm.client()
-            deadline = time.monotonic() + 30
-            while b"READY" not in open(serial, "rb").read():
-                expect(time.monotonic() < deadline, "guest never READY: %r"
-                       % open(serial, "rb").read())
-                expect(vm.proc.poll() is None, "emu exited early")
-                time.sleep(0.05)
-            c.cmd_ok("system_powerdown")
-            c.wait_event("POWERDOWN")
-            ev = c.wait_event("SHUTDOWN")
-            expect(ev["data"]["guest"], repr(ev))
-            expect(vm.wait() == 33, "status (33 = pass)")
-            out = open(serial, "rb").read()
-            expect(b"PASS qmp-pwrbtn" in out, repr(out))
-        check("power button (PM1_STS) after system_powerdown", run)
-    finally:
-        vm.kill()
+    for no_shutdown in (False, True):
+        serial = os.path.join(tmp, "pwrbtn%d.serial" % no_shutdown)
+        vm = Emu(["-bios", binary, "-serial", "file:" + serial] +
+                 (["-no-shutdown"] if no_shutdown else []),
+                 name="pwrbtn%d" % no_shutdown)
+        try:
+            def run():
+                c = vm.client()
+                deadline = time.monotonic() + 30
+                while b"READY" not in open(serial, "rb").read():
+                    expect(time.monotonic() < deadline, "guest never READY:"
+                           " %r" % open(serial, "rb").read())
+                    expect(vm.proc.poll() is None, "emu exited early")
+                    time.sleep(0.05)
+                c.cmd_ok("system_powerdown")
+                c.wait_event("POWERDOWN")
+                line = c.read_line()
+                ev = json.loads(line)
+                expect(ev.get("event") == "SHUTDOWN" and ev["data"] ==
+                       {"guest": True, "reason": "guest-shutdown"}, repr(ev))
+                out = open(serial, "rb").read()
+                expect(b"PASS qmp-pwrbtn" in out, repr(out))
+                if not no_shutdown:
+                    expect(c.read_line() == b"", "EOF after SHUTDOWN")
+                    expect(vm.wait() == 0, "exit status")
+                    return
+                # -no-shutdown: STOP follows SHUTDOWN; cont needs a reset.
+                ev = json.loads(c.read_line())
+                expect(ev.get("event") == "STOP", repr(ev))
+                st = c.cmd_ok("query-status")
+                expect(st["status"] == "shutdown" and not st["running"],
+                       repr(st))
+                r = c.cmd("cont")
+                expect(r.get("error", {}).get("desc") ==
+                       "Resetting the Virtual Machine is required", repr(r))
+                c.cmd_ok("quit")
+                expect(vm.wait() == 0, "exit status")
+            check("power button (PM1_STS), S5 %s" %
+                  ("with -no-shutdown: SHUTDOWN, STOP, cont refused"
+                   if no_shutdown else "powers off"), run)
+        finally:
+            vm.kill()
 
 
 def free_port():

@@ -8,7 +8,10 @@
 ; (PM_BASE + 2, bit 8; the status bit is only latched while enabled, ACPI
 ; 4.7.2.2.1.1), checks that PWRBTN_STS (PM1_STS = PM_BASE, bit 8) is clear,
 ; says READY and polls until the press sets it.  Then it clears the bit
-; (write 1 to clear) and checks that it reads 0 again.
+; (write 1 to clear), checks that it reads 0 again, prints PASS and does
+; what an OS does on the power button: ACPI S5 (PM1_CNT = SLP_EN, SLP_TYP
+; 0, the S5 type of QEMU's DSDT), so emu powers off (or, with
+; -no-shutdown, stops).
 
 %define GUEST_NAME "qmp-pwrbtn"
 %include "guest.inc"
@@ -17,7 +20,9 @@
 %define PM_BASE         0xB000
 %define PM1_STS         PM_BASE
 %define PM1_EN          (PM_BASE + 2)
+%define PM1_CNT         (PM_BASE + 4)
 %define PWRBTN          0x0100
+%define SLP_EN          (1 << 13)
 
 main:
         mov     dx, 0xCF8
@@ -55,6 +60,12 @@ main:
         jz      .done
         FAIL    2, "PWRBTN_STS did not clear"
 .done:
-        jmp     guest_pass
+        PRINT   "PASS "
+        PRINTLN GUEST_NAME
+        mov     dx, PM1_CNT
+        mov     ax, SLP_EN
+        out     dx, ax
+.off:   hlt
+        jmp     .off
 
         GUEST_END
