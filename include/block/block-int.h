@@ -217,6 +217,17 @@ struct BlockDriver {
     int (*get_info)(BlockDriverState *bs, BlockDriverInfo *bdi);
     /* g_malloc'ed array, count returned (0 if none), or -errno. */
     int (*snapshot_list)(BlockDriverState *bs, BlockSnapshotInfo **list);
+    /* Added by qsnap, optional: internal snapshots (include/block/
+     * snapshot.h says what each does; block/snapshot.c calls them).  id is
+     * the id of an existing snapshot (block/snapshot.c resolves names);
+     * create chooses sn->id itself. */
+    int (*snapshot_create)(BlockDriverState *bs, BlockSnapshotInfo *sn,
+                           const void *vmstate, Error **errp);
+    int (*snapshot_goto)(BlockDriverState *bs, const char *id, Error **errp);
+    int (*snapshot_delete)(BlockDriverState *bs, const char *id,
+                           Error **errp);
+    int (*snapshot_load_vmstate)(BlockDriverState *bs, const char *id,
+                                 uint8_t **buf, size_t *len, Error **errp);
     /* Record a new backing file name in the header (commit, rebase). */
     int (*change_backing_file)(BlockDriverState *bs, const char *file,
                                const char *fmt);
