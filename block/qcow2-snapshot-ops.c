@@ -184,7 +184,7 @@ static int create_locked(BlockDriverState *bs, BlockSnapshotInfo *info,
         .vm_clock_nsec = info->vm_clock_nsec,
         .vm_state_size = vm_len,
         .disk_size = s->h.size,
-        .icount = info->icount,
+        .icount = info->icount == UINT32_MAX ? UINT64_MAX : info->icount,
     };
     uint64_t *l1 = g_memdup2(s->l1_table, (size_t)MAX(s->l1_size, 1) * 8);
     uint32_t shared = (uint32_t)MIN(vm_idx, s->l1_size);

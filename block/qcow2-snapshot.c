@@ -216,7 +216,7 @@ int qcow2_snapshot_list(BlockDriverState *bs, BlockSnapshotInfo **list)
         l[i].date_sec = sn->date_sec;
         l[i].date_nsec = sn->date_nsec;
         l[i].vm_clock_nsec = sn->vm_clock_nsec;
-        l[i].icount = (uint32_t)sn->icount;
+        l[i].icount = sn->icount > UINT32_MAX ? UINT32_MAX : (uint32_t)sn->icount;
     }
     *list = l;
     return s->nb_snapshots;

@@ -134,7 +134,8 @@ typedef struct BlockSnapshotInfo {
     uint64_t vm_state_size;
     uint32_t date_sec, date_nsec;
     uint64_t vm_clock_nsec;
-    uint32_t icount; /* qemu-img prints it for v3 images */
+    uint32_t icount; /* qemu-img prints it; UINT32_MAX (added by qsnap):
+                      * none, QEMU's -1 of a savevm, printed empty */
 } BlockSnapshotInfo;
 
 /* Options of create (emu-img create -o, overlays). */
