@@ -256,8 +256,8 @@ undo_l1:
     clear_active_from(bs, vm_idx, true);
     g_free(l1);
 fail:
-    error_setg(errp, "qcow2: %s: cannot create snapshot '%s': %s (%s)",
-               bs->filename, info->name, what, strerror(-ret));
+    error_setg(errp, "qcow2: %s: %s (%s)", bs->filename, what,
+               strerror(-ret));
     return ret;
 }
 
@@ -268,8 +268,7 @@ int qcow2_snapshot_create(BlockDriverState *bs, BlockSnapshotInfo *info,
     pthread_mutex_lock(&s->lock);
     int ret = qcow2_write_allowed(bs);
     if (ret < 0) {
-        error_setg(errp, "qcow2: %s: cannot create snapshot '%s': %s",
-                   bs->filename, info->name, strerror(-ret));
+        error_setg(errp, "qcow2: %s: %s", bs->filename, strerror(-ret));
     } else {
         ret = create_locked(bs, info, vmstate, errp);
     }
@@ -338,8 +337,8 @@ static int goto_locked(BlockDriverState *bs, const char *id, Error **errp)
     }
     if (ret < 0) {
         g_free(l1);
-        error_setg(errp, "qcow2: %s: cannot apply snapshot '%s': %s (%s)",
-                   bs->filename, sn->name, what, strerror(-ret));
+        error_setg(errp, "qcow2: %s: %s (%s)", bs->filename, what,
+                   strerror(-ret));
         return ret;
     }
     uint64_t *old = g_memdup2(s->l1_table, (size_t)MAX(s->l1_size, 1) * 8);
@@ -354,9 +353,8 @@ static int goto_locked(BlockDriverState *bs, const char *id, Error **errp)
         qcow2_update_l1_refs(bs, l1, n, -1);
         g_free(old);
         g_free(l1);
-        error_setg(errp, "qcow2: %s: cannot apply snapshot '%s': cannot "
-                   "write the L1 table (%s)",
-                   bs->filename, sn->name, strerror(-ret));
+        error_setg(errp, "qcow2: %s: cannot write the L1 table (%s)",
+                   bs->filename, strerror(-ret));
         return ret;
     }
     g_free(l1);
@@ -381,9 +379,9 @@ static int goto_locked(BlockDriverState *bs, const char *id, Error **errp)
         ret = bdrv_flush(bs->file);
     }
     if (ret < 0) {
-        error_setg(errp, "qcow2: %s: snapshot '%s' applied, but updating "
-                   "the image failed: %s (emu-img check tells more)",
-                   bs->filename, sn->name, strerror(-ret));
+        error_setg(errp, "qcow2: %s: applied, but updating the image "
+                   "failed: %s (emu-img check tells more)",
+                   bs->filename, strerror(-ret));
     }
     return ret;
 }
@@ -394,8 +392,7 @@ int qcow2_snapshot_goto(BlockDriverState *bs, const char *id, Error **errp)
     pthread_mutex_lock(&s->lock);
     int ret = qcow2_write_allowed(bs);
     if (ret < 0) {
-        error_setg(errp, "qcow2: %s: cannot apply a snapshot: %s",
-                   bs->filename, strerror(-ret));
+        error_setg(errp, "qcow2: %s: %s", bs->filename, strerror(-ret));
     } else {
         ret = goto_locked(bs, id, errp);
     }
@@ -424,9 +421,8 @@ static int delete_locked(BlockDriverState *bs, const char *id, Error **errp)
     if (ret < 0) {
         g_free(snaps);
         g_free(l1);
-        error_setg(errp, "qcow2: %s: cannot delete snapshot '%s': cannot "
-                   "write the snapshot table (%s)",
-                   bs->filename, gone.name, strerror(-ret));
+        error_setg(errp, "qcow2: %s: cannot write the snapshot table (%s)",
+                   bs->filename, strerror(-ret));
         return ret;
     }
     if (!n) {
@@ -447,9 +443,9 @@ static int delete_locked(BlockDriverState *bs, const char *id, Error **errp)
         ret = bdrv_flush(bs->file);
     }
     if (ret < 0) {
-        error_setg(errp, "qcow2: %s: snapshot '%s' deleted, but freeing its "
-                   "clusters failed: %s (emu-img check -r leaks repairs it)",
-                   bs->filename, gone.name, strerror(-ret));
+        error_setg(errp, "qcow2: %s: deleted, but freeing its clusters "
+                   "failed: %s (emu-img check -r leaks repairs it)",
+                   bs->filename, strerror(-ret));
     }
     qcow2_free_snapshot(&gone);
     return ret;
@@ -461,8 +457,7 @@ int qcow2_snapshot_delete(BlockDriverState *bs, const char *id, Error **errp)
     pthread_mutex_lock(&s->lock);
     int ret = qcow2_write_allowed(bs);
     if (ret < 0) {
-        error_setg(errp, "qcow2: %s: cannot delete a snapshot: %s",
-                   bs->filename, strerror(-ret));
+        error_setg(errp, "qcow2: %s: %s", bs->filename, strerror(-ret));
     } else {
         ret = delete_locked(bs, id, errp);
     }

@@ -1,6 +1,6 @@
 /*
  * emu-img snapshot: an image's internal snapshots, as qemu-img snapshot
- * does it: -l lists them (the default), -c NAME takes one of the disk
+ * does it: -l lists them, -c NAME takes one of the disk
  * (no VM state), -a NAME applies one, -d NAME deletes one.  Messages and
  * exit statuses are qemu-img's.  Two differences, both safer: -c refuses
  * a name that is already taken (qemu-img makes a second snapshot of that
@@ -132,16 +132,14 @@ static int run_snapshot(const ImgCommand *cmd, int argc, char **argv)
     if (optind != argc - 1) {
         return img_usage_error(cmd, "Expecting one image file name");
     }
-    if (!action) {
-        action = 'l'; /* qemu-img lists when no action is given */
-    }
-    if (share && action != 'l') {
+    if (share && action && action != 'l') {
         error_report("Could not open '%s': force-share=on can only be used "
                      "with read-only images",
                      argv[optind]);
         return 1;
     }
-    bs = img_open(argv[optind], fmt, action != 'l', false, share);
+    /* Without an action qemu-img opens the image and does nothing. */
+    bs = img_open(argv[optind], fmt, action && action != 'l', false, share);
     if (!bs) {
         return 1;
     }
@@ -155,8 +153,11 @@ static int run_snapshot(const ImgCommand *cmd, int argc, char **argv)
     case 'd':
         status = do_delete(bs, name);
         break;
-    default:
+    case 'l':
         status = do_list(bs);
+        break;
+    default:
+        status = 0;
         break;
     }
     bdrv_unref(bs);
@@ -170,7 +171,7 @@ const ImgCommand img_snapshot_cmd = {
                 "[-f fmt] [-q] [-U] filename",
     .help = "List, create, apply or delete an image's internal snapshots "
             "(qcow2).\n\n"
-            "  -l              list them (the default)\n"
+            "  -l              list them\n"
             "  -c snapshot     take a snapshot of the disk named snapshot\n"
             "  -a snapshot     apply it: the disk becomes what it was then\n"
             "  -d snapshot     delete it and free the clusters only it used\n"
