@@ -149,9 +149,9 @@ static int create_locked(BlockDriverState *bs, BlockSnapshotInfo *info,
                    bs->filename, QCOW2_MAX_SNAPSHOTS);
         return -EFBIG;
     }
-    if (vm_len && (vm_off + vm_len < vm_off ||
-                   qcow2_l1_entries_for(s, vm_off + vm_len) * 8 >
-                       QCOW2_MAX_L1_BYTES)) {
+    if (vm_len &&
+        (vm_off + vm_len < vm_off ||
+         qcow2_l1_entries_for(s, vm_off + vm_len) * 8 > QCOW2_MAX_L1_BYTES)) {
         error_setg(errp,
                    "qcow2: %s: a VM state of %" PRIu64
                    " bytes does not fit in the image",
@@ -256,8 +256,7 @@ undo_l1:
     clear_active_from(bs, vm_idx, true);
     g_free(l1);
 fail:
-    error_setg(errp, "qcow2: %s: %s (%s)", bs->filename, what,
-               strerror(-ret));
+    error_setg(errp, "qcow2: %s: %s (%s)", bs->filename, what, strerror(-ret));
     return ret;
 }
 
@@ -283,8 +282,7 @@ static Qcow2Snapshot *find_checked(BlockDriverState *bs, const char *id,
     BDRVQcow2State *s = bs->opaque;
     int i = qcow2_find_snapshot_id(s, id);
     if (i < 0) {
-        error_setg(errp, "qcow2: %s: no snapshot with id %s", bs->filename,
-                   id);
+        error_setg(errp, "qcow2: %s: no snapshot with id %s", bs->filename, id);
         return NULL;
     }
     if (qcow2_validate_snapshot_l1(bs, &s->snapshots[i], errp) < 0) {
@@ -301,7 +299,8 @@ static uint64_t *snapshot_tree(BlockDriverState *bs, const Qcow2Snapshot *sn,
     uint64_t *l1;
     int ret = qcow2_read_snapshot_l1(bs, sn, n, &l1);
     if (ret < 0) {
-        error_setg(errp, "qcow2: %s: cannot read the L1 table of snapshot "
+        error_setg(errp,
+                   "qcow2: %s: cannot read the L1 table of snapshot "
                    "'%s': %s",
                    bs->filename, sn->name, strerror(-ret));
         return NULL;
@@ -379,7 +378,8 @@ static int goto_locked(BlockDriverState *bs, const char *id, Error **errp)
         ret = bdrv_flush(bs->file);
     }
     if (ret < 0) {
-        error_setg(errp, "qcow2: %s: applied, but updating the image "
+        error_setg(errp,
+                   "qcow2: %s: applied, but updating the image "
                    "failed: %s (emu-img check tells more)",
                    bs->filename, strerror(-ret));
     }
@@ -443,7 +443,8 @@ static int delete_locked(BlockDriverState *bs, const char *id, Error **errp)
         ret = bdrv_flush(bs->file);
     }
     if (ret < 0) {
-        error_setg(errp, "qcow2: %s: deleted, but freeing its clusters "
+        error_setg(errp,
+                   "qcow2: %s: deleted, but freeing its clusters "
                    "failed: %s (emu-img check -r leaks repairs it)",
                    bs->filename, strerror(-ret));
     }
@@ -514,7 +515,8 @@ static int read_area(BlockDriverState *bs, const Qcow2Snapshot *sn,
     }
     free(cbuf);
     if (ret < 0) {
-        error_setg(errp, "qcow2: %s: cannot read the VM state of snapshot "
+        error_setg(errp,
+                   "qcow2: %s: cannot read the VM state of snapshot "
                    "'%s': %s",
                    bs->filename, sn->name, strerror(-ret));
     }
@@ -549,19 +551,21 @@ static int load_vmstate_locked(BlockDriverState *bs, const char *id,
     uint32_t end = (uint32_t)qcow2_l1_entries_for(s, vm_off + size);
     int ret = qcow2_read_snapshot_l1(bs, sn, end, &l1);
     if (ret < 0) {
-        error_setg(errp, "qcow2: %s: cannot read the L1 table of snapshot "
+        error_setg(errp,
+                   "qcow2: %s: cannot read the L1 table of snapshot "
                    "'%s': %s",
                    bs->filename, sn->name, strerror(-ret));
         return ret;
     }
-    char *what = g_strdup_printf("VM state of snapshot '%s' (id %s)",
-                                 sn->name, sn->id_str);
+    char *what = g_strdup_printf("VM state of snapshot '%s' (id %s)", sn->name,
+                                 sn->id_str);
     ret = qcow2_validate_l1_tree(bs, l1 + vm_idx, end - (uint32_t)vm_idx, what,
                                  errp);
     g_free(what);
     uint8_t *b = ret == 0 ? g_try_malloc(size) : NULL;
     if (ret == 0 && !b) {
-        error_setg(errp, "qcow2: %s: no memory for the VM state of snapshot "
+        error_setg(errp,
+                   "qcow2: %s: no memory for the VM state of snapshot "
                    "'%s' (%" PRIu64 " bytes)",
                    bs->filename, sn->name, size);
         ret = -ENOMEM;

@@ -54,8 +54,8 @@ static int read_l2(BlockDriverState *bs, uint64_t l2_off, uint8_t *copy)
     return ret;
 }
 
-int qcow2_validate_l1_tree(BlockDriverState *bs, const uint64_t *l1,
-                           uint32_t n, const char *what, Error **errp)
+int qcow2_validate_l1_tree(BlockDriverState *bs, const uint64_t *l1, uint32_t n,
+                           const char *what, Error **errp)
 {
     BDRVQcow2State *s = bs->opaque;
     uint8_t *l2 = qcow2_alloc_buf(s->cluster_size);
@@ -77,7 +77,8 @@ int qcow2_validate_l1_tree(BlockDriverState *bs, const uint64_t *l1,
         }
         ret = bdrv_pread(bs->file, l2_off, l2, s->cluster_size);
         if (ret < 0) {
-            error_setg(errp, "qcow2: %s: %s: cannot read the L2 table at "
+            error_setg(errp,
+                       "qcow2: %s: %s: cannot read the L2 table at "
                        "0x%" PRIx64 ": %s",
                        bs->filename, what, l2_off, strerror(-ret));
             break;
@@ -87,7 +88,8 @@ int qcow2_validate_l1_tree(BlockDriverState *bs, const uint64_t *l1,
             if (!entry_range(s, e, &off, &len)) {
                 continue;
             }
-            bool compressed = qcow2_entry_type(s, e) == QCOW2_CLUSTER_COMPRESSED;
+            bool compressed =
+                qcow2_entry_type(s, e) == QCOW2_CLUSTER_COMPRESSED;
             if ((!compressed && qcow2_offset_in_cluster(s, off)) ||
                 off < s->cluster_size || off + len > s->file_end) {
                 error_setg(errp,
@@ -221,8 +223,8 @@ static int fix_l2(BlockDriverState *bs, uint64_t l2_off)
             g_free(e);
             return ret;
         }
-        uint64_t ne = copied ? e[k] | QCOW2_OFLAG_COPIED
-                             : e[k] & ~QCOW2_OFLAG_COPIED;
+        uint64_t ne =
+            copied ? e[k] | QCOW2_OFLAG_COPIED : e[k] & ~QCOW2_OFLAG_COPIED;
         if (ne != e[k]) {
             e[k] = ne;
             first = MIN(first, k);
@@ -235,8 +237,8 @@ static int fix_l2(BlockDriverState *bs, uint64_t l2_off)
             for (uint64_t k = first; k <= last; k++) {
                 qcow2_st64(l2 + 8 * k, e[k]);
             }
-            ret = qcow2_write_l2_entries(bs, l2_off, l2, first,
-                                         last - first + 1);
+            ret =
+                qcow2_write_l2_entries(bs, l2_off, l2, first, last - first + 1);
             if (ret < 0) {
                 qcow2_cache_drop(&s->l2_cache, l2_off);
             }
@@ -265,8 +267,8 @@ int qcow2_fix_copied(BlockDriverState *bs)
         if (ret < 0) {
             return ret;
         }
-        uint64_t ne = copied ? l1e | QCOW2_OFLAG_COPIED
-                             : l1e & ~QCOW2_OFLAG_COPIED;
+        uint64_t ne =
+            copied ? l1e | QCOW2_OFLAG_COPIED : l1e & ~QCOW2_OFLAG_COPIED;
         if (ne != l1e) {
             s->l1_table[i] = ne;
             ret = qcow2_write_l1_entry(bs, i);

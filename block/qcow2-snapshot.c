@@ -61,8 +61,9 @@ static int check_table_place(BlockDriverState *bs, Error **errp)
         return -EINVAL;
     }
     if (off == 0) {
-        error_setg(errp, "qcow2: the snapshot table (%u snapshots) is at "
-                         "offset 0, over the header",
+        error_setg(errp,
+                   "qcow2: the snapshot table (%u snapshots) is at "
+                   "offset 0, over the header",
                    s->h.nb_snapshots);
         return -EINVAL;
     }
@@ -90,7 +91,8 @@ static int check_table_overlaps(BlockDriverState *bs, uint64_t len,
     BDRVQcow2State *s = bs->opaque;
     uint64_t off = s->h.snapshots_offset;
     const char *what = NULL;
-    if (ranges_overlap(off, len, s->l1_table_offset, (uint64_t)s->l1_size * 8)) {
+    if (ranges_overlap(off, len, s->l1_table_offset,
+                       (uint64_t)s->l1_size * 8)) {
         what = "the active L1 table";
     } else if (ranges_overlap(off, len, s->refcount_table_offset,
                               s->rt_disk_size * 8)) {
@@ -216,7 +218,8 @@ int qcow2_snapshot_list(BlockDriverState *bs, BlockSnapshotInfo **list)
         l[i].date_sec = sn->date_sec;
         l[i].date_nsec = sn->date_nsec;
         l[i].vm_clock_nsec = sn->vm_clock_nsec;
-        l[i].icount = sn->icount > UINT32_MAX ? UINT32_MAX : (uint32_t)sn->icount;
+        l[i].icount =
+            sn->icount > UINT32_MAX ? UINT32_MAX : (uint32_t)sn->icount;
     }
     *list = l;
     return s->nb_snapshots;
@@ -237,9 +240,8 @@ static uint8_t *serialize(const Qcow2Snapshot *snaps, int n, uint64_t *len)
 {
     uint64_t total = 0;
     for (int i = 0; i < n; i++) {
-        total += SNAPSHOT_FIXED_LEN + EXTRA_KNOWN +
-                 snaps[i].extra_unknown_len + strlen(snaps[i].id_str) +
-                 strlen(snaps[i].name);
+        total += SNAPSHOT_FIXED_LEN + EXTRA_KNOWN + snaps[i].extra_unknown_len +
+                 strlen(snaps[i].id_str) + strlen(snaps[i].name);
         total = (total + 7) & ~7ull;
     }
     uint8_t *buf = g_malloc0(total ? total : 1);

@@ -314,8 +314,8 @@ static inline uint64_t qcow2_vm_state_offset(const BDRVQcow2State *s,
 /* Every L2 table the n entries of l1 (host order) point at must be
  * aligned and in the file, and so must every cluster they point at:
  * checked before anything changes.  what names the table in errp. */
-int qcow2_validate_l1_tree(BlockDriverState *bs, const uint64_t *l1,
-                           uint32_t n, const char *what, Error **errp);
+int qcow2_validate_l1_tree(BlockDriverState *bs, const uint64_t *l1, uint32_t n,
+                           const char *what, Error **errp);
 /* delta (+1 or -1) to the refcount of every L2 table of l1 and of every
  * cluster they point at (a refcount counts the L1 tables that reach a
  * cluster).  A failed +1 undoes what it did. */

@@ -82,8 +82,8 @@ int bdrv_snapshot_create(BlockDriverState *bs, BlockSnapshotInfo *sn,
         return -EINVAL;
     }
     if (has_name(bs, sn->name)) {
-        error_setg(errp, "'%s' already has a snapshot named '%s'",
-                   bs->filename, sn->name);
+        error_setg(errp, "'%s' already has a snapshot named '%s'", bs->filename,
+                   sn->name);
         return -EEXIST;
     }
     if (!sn->date_sec && !sn->date_nsec) {

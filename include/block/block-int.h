@@ -225,8 +225,7 @@ struct BlockDriver {
     int (*snapshot_create)(BlockDriverState *bs, BlockSnapshotInfo *sn,
                            const void *vmstate, Error **errp);
     int (*snapshot_goto)(BlockDriverState *bs, const char *id, Error **errp);
-    int (*snapshot_delete)(BlockDriverState *bs, const char *id,
-                           Error **errp);
+    int (*snapshot_delete)(BlockDriverState *bs, const char *id, Error **errp);
     int (*snapshot_load_vmstate)(BlockDriverState *bs, const char *id,
                                  uint8_t **buf, size_t *len, Error **errp);
     /* Record a new backing file name in the header (commit, rebase). */

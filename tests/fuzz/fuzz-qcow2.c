@@ -412,8 +412,8 @@ static void snapshot_event(FuzzRig *r, QcowFuzz *f, const FuzzOp *op, int sub)
     bool intact = clean(f) && !f->read_only;
     if (sub == 27) {
         uint64_t cs = f->t->cluster_size;
-        BlockSnapshotInfo info = {.vm_state_size = (op->value >> 8) %
-                                                   (3 * cs + 1)};
+        BlockSnapshotInfo info = {.vm_state_size =
+                                      (op->value >> 8) % (3 * cs + 1)};
         strcpy(info.name, name);
         uint8_t *vm = g_malloc(info.vm_state_size + 1);
         for (uint64_t j = 0; j < info.vm_state_size; j++) {

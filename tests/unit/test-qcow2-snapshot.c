@@ -153,8 +153,7 @@ static void random_op(BlockDriverState *bs, uint8_t *model, uint64_t size)
         }
     }
     if (ret < 0) {
-        test_fail(__FILE__, __LINE__,
-                  "%s at 0x%" PRIx64 "+0x%" PRIx64 ": %s",
+        test_fail(__FILE__, __LINE__, "%s at 0x%" PRIx64 "+0x%" PRIx64 ": %s",
                   kind < 7   ? "write"
                   : kind < 9 ? "write zeroes"
                              : "discard",
@@ -162,8 +161,8 @@ static void random_op(BlockDriverState *bs, uint8_t *model, uint64_t size)
     }
 }
 
-static void check_disk(BlockDriverState *bs, const uint8_t *want,
-                       uint64_t size, const char *when)
+static void check_disk(BlockDriverState *bs, const uint8_t *want, uint64_t size,
+                       const char *when)
 {
     CHECK_EQ(bdrv_getlength(bs), (int64_t)size);
     uint8_t *b = g_malloc(size);
@@ -206,8 +205,7 @@ static void model_one(uint32_t cs, const char *compat, const char *extra)
         return;
     }
     uint8_t *model = g_malloc0(size);
-    const uint64_t vm_sizes[] = {0, 1, 512, 3 * (uint64_t)cs + 17,
-                                 1 * MiB + 5};
+    const uint64_t vm_sizes[] = {0, 1, 512, 3 * (uint64_t)cs + 17, 1 * MiB + 5};
     enum { NSNAP = 4 };
     SnapModel sm[NSNAP];
     memset(sm, 0, sizeof(sm));
@@ -230,8 +228,8 @@ static void model_one(uint32_t cs, const char *compat, const char *extra)
                                   .vm_clock_nsec = 1000000007ull * k};
         g_strlcpy(info.name, m->name, sizeof(info.name));
         Error *err = NULL;
-        int ret = bdrv_snapshot_create(bs, &info, m->vm_len ? m->vm : NULL,
-                                       &err);
+        int ret =
+            bdrv_snapshot_create(bs, &info, m->vm_len ? m->vm : NULL, &err);
         if (ret < 0) {
             test_fail(__FILE__, __LINE__, "create: %s", error_get_pretty(err));
             error_free(err);
@@ -290,8 +288,7 @@ static void model_one(uint32_t cs, const char *compat, const char *extra)
             continue;
         }
         CHECK_EQ(len, sm[k].vm_len);
-        CHECK(len == 0 ? buf == NULL
-                       : buf && memcmp(buf, sm[k].vm, len) == 0);
+        CHECK(len == 0 ? buf == NULL : buf && memcmp(buf, sm[k].vm, len) == 0);
         g_free(buf);
     }
     /* Delete in a random order; the others stay intact. */
@@ -319,9 +316,9 @@ static void model_one(uint32_t cs, const char *compat, const char *extra)
             }
             uint8_t *buf = NULL;
             size_t len = 0;
-            CHECK_EQ(bdrv_snapshot_load_vmstate(bs, sm[j].name, &buf, &len,
-                                                NULL),
-                     0);
+            CHECK_EQ(
+                bdrv_snapshot_load_vmstate(bs, sm[j].name, &buf, &len, NULL),
+                0);
             CHECK(len == sm[j].vm_len &&
                   (!len || memcmp(buf, sm[j].vm, len) == 0));
             g_free(buf);
@@ -337,9 +334,9 @@ static void model_one(uint32_t cs, const char *compat, const char *extra)
     /* qemu-img compare: the disk is the model. */
     char *raw = path_of("model.raw");
     g_file_set_contents(raw, (const char *)model, size, NULL);
-    CHECK_EQ(run(NULL, "qemu-img compare -q -f qcow2 -F raw '%s' '%s'", img,
-                 raw),
-             0);
+    CHECK_EQ(
+        run(NULL, "qemu-img compare -q -f qcow2 -F raw '%s' '%s'", img, raw),
+        0);
     g_free(raw);
 out:
     if (bs) {
@@ -426,9 +423,9 @@ static void test_qemu(void)
             CHECK_EQ(bdrv_snapshot_create(bs, &two, NULL, NULL), 0);
             uint8_t *buf;
             size_t len;
-            CHECK_EQ(bdrv_snapshot_load_vmstate(bs, "after-qemu", &buf, &len,
-                                                NULL),
-                     0);
+            CHECK_EQ(
+                bdrv_snapshot_load_vmstate(bs, "after-qemu", &buf, &len, NULL),
+                0);
             CHECK(len == 0 && buf == NULL);
             check_clean(bs, img, "emu, after a snapshot over QEMU's");
             bdrv_unref(bs);
