@@ -18,6 +18,7 @@
 #include "emu/rtc.h"
 #include "emu/runstate.h"
 #include "emu/timer.h"
+#include "emu/trace.h"
 #include "hw/pc/pc.h"
 #include "net/netdev.h"
 #include "target-i386/cpuid.h"
@@ -186,6 +187,10 @@ static void usage(void)
         "Debugging:\n"
         "  -d ITEM,...                  log items (-d help lists them)\n"
         "  -D FILE                      log to FILE instead of stderr\n"
+        "  -trace [enable=]PATTERN|events=FILE|file=FILE|help\n"
+        "                               turn on trace points (wildcards * ?);\n"
+        "                               events=: one pattern per line; file=:\n"
+        "                               as -D; help lists them\n"
         "  EMU_TCG_INTERP=1             (environment) run the translator's IR\n"
         "                               interpreter instead of native code\n"
         "  EMU_TCG_TB_SIZE=N            (environment) translator code cache "
@@ -253,6 +258,7 @@ static void usage(void)
 
 /* Options that take an argument. */
 static const char *const opts_with_arg[] = {
+    "trace",
     "machine",
     "M",
     "accel",
@@ -705,6 +711,12 @@ static void parse_args(Options *o, int argc, char **argv)
                 exit(0);
             }
             if (log_parse_items(arg, &err) < 0) {
+                error_report_err(err);
+                exit(1);
+            }
+        } else if (!strcmp(name, "trace")) {
+            Error *err = NULL;
+            if (trace_opt_parse(arg, &err) < 0) {
                 error_report_err(err);
                 exit(1);
             }

@@ -22,6 +22,7 @@
  */
 #include "emu/cpu.h"
 #include "emu/monitor.h"
+#include "emu/trace.h"
 #include "hw/intc/apic.h"
 #include "hw/intc/ioapic.h"
 #include "hw/pc/pc-internal.h"
@@ -32,6 +33,7 @@ static void pc_gsi_set(void *opaque, int n, int level)
 {
     PCBoard *b = opaque;
 
+    trace(pc_gsi_set, "gsi %d level %d", n, level);
     if (n < 16 && n != 0) {
         irq_set(b->pic_in[n == 2 ? 0 : n], level);
     }
