@@ -509,10 +509,13 @@ static void cpuid_build_host(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
             continue;
         }
         if (e.function == 1) {
-            e.ebx = (e.ebx & 0x00ffffff) | (cpu->env.cpuid_apic_id << 24);
+            e.ecx |= CPUID_EXT_HYPERVISOR; /* KVM leaves it to us */
         }
         x86_cpuid_filter(cpu->env.cpuid_platform, e.function, e.index, &e.eax,
                          &e.ebx, &e.ecx, &e.edx);
+        /* The guest's topology and APIC ID, not the host's. */
+        x86_cpuid_topology(&cpu->env, e.function, e.index, &e.eax, &e.ebx,
+                           &e.ecx, &e.edx);
         cpuid_add(c, max, e.function, e.index, e.flags, e.eax, e.ebx, e.ecx,
                   e.edx);
     }
@@ -538,6 +541,8 @@ static void cpuid_build_model(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
             uint32_t flags = 0;
             if (fn == 4) {
                 nsub = 4; /* three caches and the terminating null */
+            } else if (fn == 0xb) {
+                nsub = 3; /* SMT, core, and the terminating level */
             } else if (fn == 0xd) {
                 nsub = 2;
             }
@@ -549,14 +554,14 @@ static void cpuid_build_model(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
                 if (fn == 1 || fn == 0x80000001) {
                     const struct kvm_cpuid_entry2 *e = cpuid_find(sup, fn, 0);
                     uint32_t sc = e ? e->ecx : 0, sd = e ? e->edx : 0;
+                    if (fn == 1) {
+                        sc |= CPUID_EXT_HYPERVISOR; /* ours to set */
+                    }
                     int k = fn == 1 ? 0 : 2;
                     lost[k] |= cx & ~sc;
                     lost[k + 1] |= d & ~sd;
                     cx &= sc;
                     d &= sd;
-                }
-                if (fn == 1) {
-                    b = (b & 0x00ffffff) | ((uint32_t)cpu->index << 24);
                 }
                 cpuid_add(c, max, fn, sub, flags, a, b, cx, d);
             }

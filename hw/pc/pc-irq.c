@@ -123,7 +123,9 @@ static int pc_create_apics(Machine *m, PCBoard *b, Error **errp)
     b->apic_bus = apic_bus_new(&b->sysmem);
     for (int i = 0; i < m->nr_cpus; i++) {
         CPUState *cpu = m->cpus[i];
-        b->apic[i] = apic_new(b->apic_bus, cpu, i, i == 0, errp);
+        uint32_t id = x86_topo_apic_id(i, cpu->env.cpuid_cores,
+                                       cpu->env.cpuid_threads);
+        b->apic[i] = apic_new(b->apic_bus, cpu, id, i == 0, errp);
         if (!b->apic[i]) {
             return -1;
         }
@@ -132,7 +134,7 @@ static int pc_create_apics(Machine *m, PCBoard *b, Error **errp)
          * guest without firmware (or firmware that ignores the APIC)
          * gets the 8259's interrupts. */
         apic_set_reset_virtual_wire(b->apic[i], i == 0);
-        cpu->env.cpuid_apic_id = i;
+        cpu->env.cpuid_apic_id = id;
         cpu->env.cpuid_platform |= X86_PLAT_APIC | X86_PLAT_X2APIC;
     }
     return 0;
