@@ -94,38 +94,57 @@ static JsonNode *query_commands(QmpRequest *req, JsonObject *args)
     return n;
 }
 
+/* Run one HMP line into a string: monitor_execute_line's result (0 or
+ * -1), or -2 without memory for the output. */
+static int run_hmp(const char *line, char **text, size_t *size)
+{
+    FILE *f = open_memstream(text, size);
+    if (!f) {
+        return -2;
+    }
+    int r = monitor_execute_line(NULL, line, f);
+    fclose(f);
+    return r;
+}
+
 /*
  * human-monitor-command: one HMP line, its output as a string with QEMU's
  * "\r\n" line ends.  An HMP error is still a successful QMP command whose
- * output says what went wrong (as in QEMU).  cpu-index is accepted for
- * compatibility; the HMP commands that look at a CPU use the first.
+ * output says what went wrong (as in QEMU).  cpu-index makes that CPU the
+ * monitor's current one (HMP "cpu N") for this line only.
  */
 static JsonNode *human_monitor_command(QmpRequest *req, JsonObject *args)
 {
-    const char *line = qmp_arg_str(args, "command-line");
     char *buf = NULL;
     size_t size = 0;
-    FILE *f = open_memstream(&buf, &size);
-    if (!f) {
-        qmp_error(req, "GenericError", "out of memory");
-        return NULL;
-    }
+    int old_cpu = monitor_cpu_index();
     JsonNode *idx = json_object_get_member(args, "cpu-index");
     if (idx) {
-        int64_t i = json_node_get_int(idx);
-        if (i != 0) {
-            fclose(f);
-            free(buf);
+        char *sel = g_strdup_printf("cpu %" PRId64, json_node_get_int(idx));
+        int r = run_hmp(sel, &buf, &size);
+        g_free(sel);
+        free(buf);
+        buf = NULL;
+        if (r < 0) {
             qmp_error(req, "GenericError",
-                      "Parameter 'cpu-index' expects a CPU number (emu's "
-                      "HMP commands use CPU 0 only)");
+                      "Parameter 'cpu-index' expects a CPU number");
             return NULL;
         }
     }
-    monitor_execute_line(NULL, line, f);
-    fclose(f);
+    if (run_hmp(qmp_arg_str(args, "command-line"), &buf, &size) == -2) {
+        qmp_error(req, "GenericError", "out of memory");
+        return NULL;
+    }
+    if (idx) {
+        char *back = g_strdup_printf("cpu %d", old_cpu);
+        char *junk = NULL;
+        size_t n = 0;
+        run_hmp(back, &junk, &n);
+        free(junk);
+        g_free(back);
+    }
     GString *out = g_string_sized_new(size + 16);
-    for (size_t i = 0; i < size; i++) {
+    for (size_t i = 0; buf && i < size; i++) {
         if (buf[i] == '\n' && (i == 0 || buf[i - 1] != '\r')) {
             g_string_append_c(out, '\r');
         }

@@ -44,23 +44,27 @@ static JsonNode *query_name(QmpRequest *req, JsonObject *args)
 }
 
 /*
- * One CpuInfoFast per vCPU.  emu's -smp N gives N sockets of one core and
- * one thread (QEMU's pc default), which "props" says.  emu has no QOM
- * tree: "qom-path" is a stable label of the same shape, "/machine/cpu[N]".
+ * One CpuInfoFast per vCPU.  "props" places it in the -smp topology as
+ * QEMU numbers it (CPU index = (socket * cores + core) * threads +
+ * thread).  emu has no QOM tree: "qom-path" is a stable label of the
+ * same shape, "/machine/cpu[N]".
  */
 static JsonNode *query_cpus_fast(QmpRequest *req, JsonObject *args)
 {
     JsonArray *a = json_array_new();
     Machine *m = current_machine;
+    int cores = m && m->opts.smp_cores > 0 ? m->opts.smp_cores : 1;
+    int threads = m && m->opts.smp_threads > 0 ? m->opts.smp_threads : 1;
     for (int i = 0; m && i < m->nr_cpus; i++) {
         CPUState *cpu = m->cpus[i];
+        int idx = cpu->index;
         JsonObject *props = json_object_new();
-        json_object_set_int_member(props, "socket-id", cpu->index);
-        json_object_set_int_member(props, "core-id", 0);
-        json_object_set_int_member(props, "thread-id", 0);
+        json_object_set_int_member(props, "socket-id", idx / (cores * threads));
+        json_object_set_int_member(props, "core-id", idx / threads % cores);
+        json_object_set_int_member(props, "thread-id", idx % threads);
         JsonObject *o = json_object_new();
-        char *path = g_strdup_printf("/machine/cpu[%d]", cpu->index);
-        json_object_set_int_member(o, "cpu-index", cpu->index);
+        char *path = g_strdup_printf("/machine/cpu[%d]", idx);
+        json_object_set_int_member(o, "cpu-index", idx);
         json_object_set_string_member(o, "qom-path", path);
         json_object_set_int_member(o, "thread-id", cpu->thread_id);
         json_object_set_object_member(o, "props", props);

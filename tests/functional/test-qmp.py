@@ -181,8 +181,21 @@ def queries(vm, c, disk, cd):
         expect(os.path.isdir("/proc/%d/task/%d" % (vm.proc.pid,
                                                    x["thread-id"])),
                "thread-id %d is not a thread of emu" % x["thread-id"])
-        expect(x["props"]["socket-id"] == x["cpu-index"], repr(x))
+    # -smp 2,cores=2: one socket of two cores.
+    expect([(x["props"]["socket-id"], x["props"]["core-id"],
+             x["props"]["thread-id"]) for x in cpus] == [(0, 0, 0), (0, 1, 0)],
+           "props %r" % cpus)
     expect(cpus[0]["thread-id"] != cpus[1]["thread-id"], "distinct threads")
+    # cpu-index: that CPU is the current one for this line only.
+    out = c.cmd_ok("human-monitor-command", {"command-line": "info cpus",
+                                             "cpu-index": 1})
+    expect(re.search(r"^\* CPU #1", out, re.M), "cpu-index 1: %r" % out)
+    out = c.cmd_ok("human-monitor-command", {"command-line": "info cpus"})
+    expect(re.search(r"^\* CPU #0", out, re.M), "back to CPU 0: %r" % out)
+    r = c.cmd("human-monitor-command", {"command-line": "info cpus",
+                                        "cpu-index": 5})
+    expect(r.get("error", {}).get("desc") ==
+           "Parameter 'cpu-index' expects a CPU number", repr(r))
     expect(c.cmd_ok("query-name") == {"name": "qmp-test"}, "query-name")
 
     blk = {b["device"]: b for b in c.cmd_ok("query-block")}
@@ -371,7 +384,7 @@ def machine_cases():
     disk = make_image("disk.img", 4 << 20)
     cd = make_image("cd.iso", 1 << 20)
     cd2 = make_image("cd2.iso", 2 << 20)
-    vm = Emu(["-S", "-smp", "2", "-name", "qmp-test", "-hda", disk,
+    vm = Emu(["-S", "-smp", "2,cores=2", "-name", "qmp-test", "-hda", disk,
               "-cdrom", cd])
     try:
         check("greeting and negotiation", lambda: greeting_and_negotiation(vm))
