@@ -73,6 +73,9 @@ typedef struct GdbServer {
     bool waiting_stop; /* the machine runs for gdb: a stop gets a reply */
     int g_cpu, c_cpu;  /* Hg, Hc: vCPU index (thread id - 1) */
     GString *last;     /* the last packet sent, for a '-' */
+    /* qRcmd runs the line here: monitor_execute_line, or a fuzz target's
+     * harmless stand-in (any monitor command may come from the wire). */
+    int (*monitor)(const char *line, FILE *out);
 } GdbServer;
 
 /* A server whose replies go to out(opaque, bytes, len) (tests, fuzz). */

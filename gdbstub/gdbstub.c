@@ -475,7 +475,7 @@ static void cmd_rcmd(GdbServer *s, const char *hex)
     size_t outlen = 0;
     FILE *f = open_memstream(&out, &outlen);
     if (f) {
-        monitor_execute_line(NULL, line, f);
+        s->monitor(line, f);
         fclose(f);
     }
     /* The output as console packets, then the end of the command. */
@@ -668,11 +668,17 @@ void gdb_server_input(GdbServer *s, const uint8_t *buf, size_t len)
     }
 }
 
+static int run_monitor(const char *line, FILE *out)
+{
+    return monitor_execute_line(NULL, line, out);
+}
+
 GdbServer *gdb_server_new(void (*out)(void *opaque, const char *buf,
                                       size_t len),
                           void *opaque)
 {
     GdbServer *s = g_new0(GdbServer, 1);
+    s->monitor = run_monitor;
     s->out = out;
     s->opaque = opaque;
     s->last = g_string_new(NULL);
