@@ -51,7 +51,9 @@ static void reply_errno(GdbServer *s, int err)
 
 /* ---- stopping and resuming ---- */
 
-static void stop_reply(GdbServer *s)
+/* sig: what to say when no vCPU hit anything (5 SIGTRAP for '?', as
+ * QEMU; 2 SIGINT for a stop gdb did not ask for: Ctrl-C, "stop"). */
+static void stop_reply(GdbServer *s, int sig)
 {
     GString *r = g_string_new(NULL);
     for (int i = 0; i < nr_cpus(); i++) {
@@ -73,8 +75,7 @@ static void stop_reply(GdbServer *s)
         }
     }
     if (!r->len) {
-        /* Not a breakpoint: Ctrl-C, the monitor's stop. */
-        g_string_printf(r, "T02thread:%02x;", s->g_cpu + 1);
+        g_string_printf(r, "T%02xthread:%02x;", sig, s->g_cpu + 1);
     }
     send_packet(s, r->str, r->len);
     g_string_free(r, true);
@@ -88,7 +89,7 @@ static void state_changed(void *opaque, bool running, RunState st)
     }
     if (s->waiting_stop) {
         s->waiting_stop = false;
-        stop_reply(s);
+        stop_reply(s, 2);
     }
 }
 
@@ -113,7 +114,7 @@ static void stop_now(GdbServer *s)
         vm_stop(RUN_STATE_PAUSED); /* the listener sends T02 */
     } else if (s->waiting_stop) {
         s->waiting_stop = false;
-        stop_reply(s);
+        stop_reply(s, 2);
     }
 }
 
@@ -545,7 +546,7 @@ static void handle_packet(GdbServer *s, const char *p, size_t len)
             vm_stop(RUN_STATE_PAUSED);
         }
         s->waiting_stop = false;
-        stop_reply(s);
+        stop_reply(s, 5);
         break;
     case 'g':
         if (p[1]) {

@@ -378,7 +378,7 @@ static void test_server_with_cpu(void)
     GdbServer *s = server();
     runstate_set(RUN_STATE_RUNNING);
     bql_lock();
-    CHECK(g_str_has_prefix(ask(s, "?"), "T"));
+    CHECK_STR(ask(s, "?"), "T05thread:01;");
     CHECK_EQ(runstate_get(), RUN_STATE_PAUSED);
 
     /* Registers: g has 41 of them (308 bytes), P/p one. */
@@ -461,6 +461,13 @@ static void test_server_with_cpu(void)
     r = ask(s, "qRcmd,696e666f20737461747573"); /* "info status" */
     CHECK(g_str_has_prefix(r, "O"));
     CHECK(g_str_has_suffix(r, "|OK"));
+    /* Ctrl-C while gdb's continue runs: stopped, SIGINT. */
+    CHECK_STR(ask(s, "c"), "");
+    CHECK(runstate_is_running());
+    g_string_truncate(wire, 0);
+    gdb_server_input(s, (const uint8_t *)"\x03", 1);
+    CHECK(strstr(wire->str, "$T02thread:01;#") != NULL);
+    CHECK_EQ(runstate_get(), RUN_STATE_PAUSED);
     /* D: the machine resumes, breakpoints go. */
     CHECK_STR(ask(s, "Z0,10012,1"), "OK");
     CHECK_STR(ask(s, "D"), "OK");
