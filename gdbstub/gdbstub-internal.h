@@ -83,6 +83,23 @@ GdbServer *gdb_server_new(void (*out)(void *opaque, const char *buf,
                                       size_t len),
                           void *opaque);
 void gdb_server_free(GdbServer *s);
+/* For the command files: the vCPUs, replies, "ADDR,LEN" + sep. */
+int gdb_nr_cpus(void);
+CPUState *gdb_cpu_at(int i);
+void gdb_send_packet(GdbServer *s, const char *data, size_t len);
+void gdb_reply(GdbServer *s, const char *str);
+void gdb_reply_errno(GdbServer *s, int err);
+bool gdb_parse_addr_len(const char **p, uint64_t *addr, uint64_t *len,
+                        char sep);
+
+/* data.c: g, G, p, P, m/M/X (op), Z/z. */
+void gdb_cmd_read_regs(GdbServer *s);
+void gdb_cmd_write_regs(GdbServer *s, const char *p, size_t len);
+void gdb_cmd_read_reg(GdbServer *s, const char *p);
+void gdb_cmd_write_reg(GdbServer *s, const char *p);
+void gdb_cmd_memory(GdbServer *s, char op, const char *p, size_t plen);
+void gdb_cmd_breakpoint(GdbServer *s, bool insert, const char *p);
+
 /* Bytes from the client, as the chardev would deliver them. */
 void gdb_server_input(GdbServer *s, const uint8_t *buf, size_t len);
 /* A client connected (fresh protocol state; the machine stops, as with

@@ -5,6 +5,7 @@
  * steps the chosen vCPU while the others run).  Thread ids are vCPU index
  * + 1.  Errors use gdb's "Enn" with errno values (E22 invalid, E14 bad
  * address, E28 no room); packets we do not know get the empty reply.
+ * Registers, memory and breakpoints are in data.c.
  */
 #include "gdbstub/gdbstub-internal.h"
 #include "emu/cpu-debug.h"
@@ -13,16 +14,14 @@
 #include "emu/monitor.h"
 #include "emu/runstate.h"
 
-#define MAX_MEM_READ ((GDB_MAX_PACKET - 4) / 2)
-
-static int nr_cpus(void)
+int gdb_nr_cpus(void)
 {
     return current_machine ? current_machine->nr_cpus : 0;
 }
 
-static CPUState *cpu_at(int i)
+CPUState *gdb_cpu_at(int i)
 {
-    return i >= 0 && i < nr_cpus() ? current_machine->cpus[i] : NULL;
+    return i >= 0 && i < gdb_nr_cpus() ? current_machine->cpus[i] : NULL;
 }
 
 static void send_raw(GdbServer *s, const char *buf, size_t len)
@@ -30,23 +29,23 @@ static void send_raw(GdbServer *s, const char *buf, size_t len)
     s->out(s->opaque, buf, len);
 }
 
-static void send_packet(GdbServer *s, const char *data, size_t len)
+void gdb_send_packet(GdbServer *s, const char *data, size_t len)
 {
     g_string_truncate(s->last, 0);
     gdb_packet_frame(s->last, data, len);
     send_raw(s, s->last->str, s->last->len);
 }
 
-static void reply(GdbServer *s, const char *str)
+void gdb_reply(GdbServer *s, const char *str)
 {
-    send_packet(s, str, strlen(str));
+    gdb_send_packet(s, str, strlen(str));
 }
 
-static void reply_errno(GdbServer *s, int err)
+void gdb_reply_errno(GdbServer *s, int err)
 {
     char buf[8];
     snprintf(buf, sizeof(buf), "E%02d", err % 100);
-    reply(s, buf);
+    gdb_reply(s, buf);
 }
 
 /* ---- stopping and resuming ---- */
@@ -56,9 +55,9 @@ static void reply_errno(GdbServer *s, int err)
 static void stop_reply(GdbServer *s, int sig)
 {
     GString *r = g_string_new(NULL);
-    for (int i = 0; i < nr_cpus(); i++) {
+    for (int i = 0; i < gdb_nr_cpus(); i++) {
         CPUDebugHit hit;
-        if (!cpu_debug_take_hit(cpu_at(i), &hit)) {
+        if (!cpu_debug_take_hit(gdb_cpu_at(i), &hit)) {
             continue;
         }
         if (!r->len) {
@@ -68,16 +67,15 @@ static void stop_reply(GdbServer *s, int sig)
                 hit.type == CPU_WP_ACCESS) {
                 static const char *const names[] = {"watch", "rwatch",
                                                     "awatch"};
-                g_string_append_printf(r, "%s:%x;",
-                                       names[hit.type - CPU_WP_WRITE],
-                                       hit.addr);
+                g_string_append_printf(
+                    r, "%s:%x;", names[hit.type - CPU_WP_WRITE], hit.addr);
             }
         }
     }
     if (!r->len) {
         g_string_printf(r, "T%02xthread:%02x;", sig, s->g_cpu + 1);
     }
-    send_packet(s, r->str, r->len);
+    gdb_send_packet(s, r->str, r->len);
     g_string_free(r, true);
 }
 
@@ -96,9 +94,9 @@ static void state_changed(void *opaque, bool running, RunState st)
 /* Resume every vCPU; step_cpu (or -1) single-steps. */
 static void resume(GdbServer *s, int step_cpu)
 {
-    for (int i = 0; i < nr_cpus(); i++) {
-        cpu_debug_clear_hit(cpu_at(i));
-        cpu_debug_set_singlestep(cpu_at(i), i == step_cpu);
+    for (int i = 0; i < gdb_nr_cpus(); i++) {
+        cpu_debug_clear_hit(gdb_cpu_at(i));
+        cpu_debug_set_singlestep(gdb_cpu_at(i), i == step_cpu);
     }
     s->waiting_stop = true;
     if (runstate_is_running()) {
@@ -120,9 +118,9 @@ static void stop_now(GdbServer *s)
 
 static void remove_all(void)
 {
-    for (int i = 0; i < nr_cpus(); i++) {
-        cpu_debug_remove_all(cpu_at(i));
-        cpu_debug_clear_hit(cpu_at(i));
+    for (int i = 0; i < gdb_nr_cpus(); i++) {
+        cpu_debug_remove_all(gdb_cpu_at(i));
+        cpu_debug_clear_hit(gdb_cpu_at(i));
     }
 }
 
@@ -146,188 +144,6 @@ void gdb_server_disconnected(GdbServer *s)
     }
 }
 
-/* ---- registers and memory ---- */
-
-static CPUState *g_cpu(GdbServer *s)
-{
-    CPUState *cpu = cpu_at(s->g_cpu);
-    if (cpu) {
-        cpu_synchronize_state(cpu);
-    }
-    return cpu;
-}
-
-static void cmd_read_regs(GdbServer *s)
-{
-    CPUState *cpu = g_cpu(s);
-    if (!cpu) {
-        reply(s, "E22");
-        return;
-    }
-    GString *r = g_string_new(NULL);
-    for (int n = 0; n < GDB_NUM_REGS; n++) {
-        uint8_t buf[16];
-        gdb_hex_encode(r, buf, gdb_read_register(cpu, n, buf));
-    }
-    send_packet(s, r->str, r->len);
-    g_string_free(r, true);
-}
-
-static void cmd_write_regs(GdbServer *s, const char *p, size_t len)
-{
-    CPUState *cpu = g_cpu(s);
-    uint8_t buf[16];
-    size_t total = 0;
-    for (int n = 0; cpu && n < GDB_NUM_REGS; n++) {
-        total += gdb_read_register(cpu, n, buf);
-    }
-    if (!cpu || len != 2 * total) {
-        reply(s, "E22");
-        return;
-    }
-    uint8_t *all = g_malloc(total);
-    if (gdb_hex_decode(p, len, all) < 0) {
-        g_free(all);
-        reply(s, "E22");
-        return;
-    }
-    int err = 0;
-    for (int n = 0, off = 0; n < GDB_NUM_REGS; n++) {
-        int size = gdb_read_register(cpu, n, buf);
-        /* Unchanged values go back as they are (segment selectors
-         * included); a change that cannot be made fails the packet. */
-        if (memcmp(buf, all + off, size) &&
-            gdb_write_register(cpu, n, all + off, size) < 0) {
-            err = 1;
-        }
-        off += size;
-    }
-    g_free(all);
-    reply(s, err ? "E22" : "OK");
-}
-
-static void cmd_read_reg(GdbServer *s, const char *p)
-{
-    uint64_t n;
-    uint8_t buf[16];
-    CPUState *cpu = g_cpu(s);
-    int size;
-    if (!gdb_parse_hex(&p, &n) || *p || !cpu || n >= GDB_NUM_REGS ||
-        !(size = gdb_read_register(cpu, n, buf))) {
-        reply(s, "E14");
-        return;
-    }
-    GString *r = g_string_new(NULL);
-    gdb_hex_encode(r, buf, size);
-    send_packet(s, r->str, r->len);
-    g_string_free(r, true);
-}
-
-static void cmd_write_reg(GdbServer *s, const char *p)
-{
-    uint64_t n;
-    uint8_t buf[16];
-    CPUState *cpu = g_cpu(s);
-    if (!gdb_parse_hex(&p, &n) || *p++ != '=' || !cpu ||
-        n >= GDB_NUM_REGS) {
-        reply(s, "E14");
-        return;
-    }
-    size_t len = strlen(p);
-    if (len > 2 * sizeof(buf) || gdb_hex_decode(p, len, buf) < 0 ||
-        gdb_write_register(cpu, n, buf, len / 2) < 0) {
-        reply(s, "E22");
-        return;
-    }
-    reply(s, "OK");
-}
-
-/* "ADDR,LEN" then sep (or the end when sep is 0). */
-static bool parse_addr_len(const char **p, uint64_t *addr, uint64_t *len,
-                           char sep)
-{
-    return gdb_parse_hex(p, addr) && *(*p)++ == ',' &&
-           gdb_parse_hex(p, len) && *(*p)++ == sep && *addr <= UINT32_MAX;
-}
-
-static void cmd_memory(GdbServer *s, char op, const char *p, size_t plen)
-{
-    const char *start = p;
-    uint64_t addr, len;
-    CPUState *cpu = g_cpu(s);
-    if (!parse_addr_len(&p, &addr, &len, op == 'm' ? 0 : ':') ||
-        (op == 'm' && p[-1] != 0) || !cpu) {
-        reply(s, "E22");
-        return;
-    }
-    if (op == 'm') {
-        len = MIN(len, MAX_MEM_READ);
-        uint8_t *buf = g_malloc(len + 1);
-        if (gdb_memory_rw(cpu, addr, buf, len, false) < 0) {
-            reply(s, "E14");
-        } else {
-            GString *r = g_string_new(NULL);
-            gdb_hex_encode(r, buf, len);
-            send_packet(s, r->str, r->len);
-            g_string_free(r, true);
-        }
-        g_free(buf);
-        return;
-    }
-    size_t dlen = plen - (p - start);
-    if (len > GDB_MAX_PACKET) {
-        reply(s, "E22");
-        return;
-    }
-    uint8_t *buf = g_malloc(dlen + 1);
-    bool ok = op == 'M' ? dlen == 2 * len && gdb_hex_decode(p, dlen, buf) == 0
-                        : gdb_unescape(p, dlen, buf) == (ssize_t)len;
-    if (!ok) {
-        reply(s, "E22");
-    } else if (len && gdb_memory_rw(cpu, addr, buf, len, true) < 0) {
-        reply(s, "E14");
-    } else {
-        reply(s, "OK");
-    }
-    g_free(buf);
-}
-
-/* ---- breakpoints ---- */
-
-static void cmd_breakpoint(GdbServer *s, bool insert, const char *p)
-{
-    uint64_t type, addr, kind;
-    if (!gdb_parse_hex(&p, &type) || *p++ != ',' ||
-        !parse_addr_len(&p, &addr, &kind, 0) || p[-1] != 0) {
-        reply(s, "E22");
-        return;
-    }
-    if (type > CPU_WP_ACCESS) {
-        reply(s, ""); /* not supported: gdb says so */
-        return;
-    }
-    int err = 0;
-    for (int i = 0; i < nr_cpus() && !err; i++) {
-        err = insert ? cpu_debug_insert(cpu_at(i), type, addr, kind)
-                     : cpu_debug_remove(cpu_at(i), type, addr, kind);
-        if (err && insert) {
-            for (int k = 0; k < i; k++) {
-                cpu_debug_remove(cpu_at(k), type, addr, kind);
-            }
-        }
-    }
-    if (!nr_cpus()) {
-        err = -ENODEV;
-    }
-    if (err == -ENOSYS) {
-        reply(s, "");
-    } else if (err) {
-        reply_errno(s, err == -ENOSPC ? ENOSPC : EINVAL);
-    } else {
-        reply(s, "OK");
-    }
-}
-
 /* ---- threads ---- */
 
 /* A thread id: -1 (all), 0 (any) or a vCPU; returns the index, -1 for
@@ -338,7 +154,7 @@ static int parse_thread(const char *p)
     if (!strcmp(p, "-1") || !strcmp(p, "0")) {
         return -1;
     }
-    if (!gdb_parse_hex(&p, &t) || *p || t == 0 || t > (uint64_t)nr_cpus()) {
+    if (!gdb_parse_hex(&p, &t) || *p || t == 0 || t > (uint64_t)gdb_nr_cpus()) {
         return -2;
     }
     return t - 1;
@@ -349,7 +165,7 @@ static void cmd_set_thread(GdbServer *s, const char *p)
     char op = *p++;
     int t = parse_thread(p);
     if ((op != 'g' && op != 'c') || t == -2) {
-        reply(s, "E22");
+        gdb_reply(s, "E22");
         return;
     }
     if (op == 'g') {
@@ -357,7 +173,7 @@ static void cmd_set_thread(GdbServer *s, const char *p)
     } else {
         s->c_cpu = t < 0 ? 0 : t;
     }
-    reply(s, "OK");
+    gdb_reply(s, "OK");
 }
 
 /* vCont;ACTION[:TID];...  c, C sig, s, S sig, t (stays stopped). */
@@ -371,11 +187,11 @@ static void cmd_vcont(GdbServer *s, const char *p)
         if (act == 'C' || act == 'S') {
             uint64_t sig;
             if (!gdb_parse_hex(&p, &sig)) {
-                reply(s, "E22");
+                gdb_reply(s, "E22");
                 return;
             }
         } else if (act != 'c' && act != 's' && act != 't') {
-            reply(s, "E22");
+            gdb_reply(s, "E22");
             return;
         }
         int t = -1;
@@ -383,14 +199,14 @@ static void cmd_vcont(GdbServer *s, const char *p)
             char tid[24];
             size_t n = strcspn(++p, ";");
             if (n >= sizeof(tid)) {
-                reply(s, "E22");
+                gdb_reply(s, "E22");
                 return;
             }
             memcpy(tid, p, n);
             tid[n] = 0;
             p += n;
             if ((t = parse_thread(tid)) == -2) {
-                reply(s, "E22");
+                gdb_reply(s, "E22");
                 return;
             }
         }
@@ -400,7 +216,7 @@ static void cmd_vcont(GdbServer *s, const char *p)
         any |= act != 't';
     }
     if (*p || !any) {
-        reply(s, *p ? "E22" : "OK");
+        gdb_reply(s, *p ? "E22" : "OK");
         return;
     }
     resume(s, step);
@@ -412,18 +228,18 @@ static void cmd_resume(GdbServer *s, char op, const char *p)
     uint64_t v;
     if (op == 'C' || op == 'S') {
         if (!gdb_parse_hex(&p, &v) || (*p && *p++ != ';')) {
-            reply(s, "E22");
+            gdb_reply(s, "E22");
             return;
         }
     }
-    CPUState *cpu = cpu_at(s->c_cpu);
+    CPUState *cpu = gdb_cpu_at(s->c_cpu);
     if (!cpu) {
-        reply(s, "E22");
+        gdb_reply(s, "E22");
         return;
     }
     if (*p) {
         if (!gdb_parse_hex(&p, &v) || *p) {
-            reply(s, "E22");
+            gdb_reply(s, "E22");
             return;
         }
         cpu_synchronize_state(cpu);
@@ -440,17 +256,17 @@ static void cmd_xfer_features(GdbServer *s, const char *p)
     uint64_t off, len;
     const char *annex = "target.xml:";
     if (strncmp(p, annex, strlen(annex))) {
-        reply(s, "E00");
+        gdb_reply(s, "E00");
         return;
     }
     p += strlen(annex);
-    if (!parse_addr_len(&p, &off, &len, 0) || p[-1] != 0) {
-        reply(s, "E22");
+    if (!gdb_parse_addr_len(&p, &off, &len, 0) || p[-1] != 0) {
+        gdb_reply(s, "E22");
         return;
     }
     size_t total = strlen(gdb_target_xml);
     if (off > total) {
-        reply(s, "E22");
+        gdb_reply(s, "E22");
         return;
     }
     /* Escaping may double a byte: keep the reply within PacketSize. */
@@ -458,7 +274,7 @@ static void cmd_xfer_features(GdbServer *s, const char *p)
     size_t n = MIN(len, total - off);
     GString *r = g_string_new(off + n < total ? "m" : "l");
     g_string_append_len(r, gdb_target_xml + off, n);
-    send_packet(s, r->str, r->len);
+    gdb_send_packet(s, r->str, r->len);
     g_string_free(r, true);
 }
 
@@ -469,7 +285,7 @@ static void cmd_rcmd(GdbServer *s, const char *hex)
     if (gdb_hex_decode(hex, len, (uint8_t *)line) < 0 ||
         strlen(line) != len / 2) {
         g_free(line);
-        reply(s, "E22");
+        gdb_reply(s, "E22");
         return;
     }
     char *out = NULL;
@@ -483,12 +299,12 @@ static void cmd_rcmd(GdbServer *s, const char *hex)
     for (size_t off = 0; off < outlen; off += 512) {
         GString *r = g_string_new("O");
         gdb_hex_encode(r, (const uint8_t *)out + off, MIN(512, outlen - off));
-        send_packet(s, r->str, r->len);
+        gdb_send_packet(s, r->str, r->len);
         g_string_free(r, true);
     }
     free(out);
     g_free(line);
-    reply(s, f ? "OK" : "E12");
+    gdb_reply(s, f ? "OK" : "E12");
 }
 
 static void cmd_query(GdbServer *s, const char *p)
@@ -499,29 +315,29 @@ static void cmd_query(GdbServer *s, const char *p)
                  "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;"
                  "vContSupported+",
                  GDB_MAX_PACKET);
-        reply(s, buf);
+        gdb_reply(s, buf);
     } else if (!strncmp(p, "qXfer:features:read:", 20)) {
         cmd_xfer_features(s, p + 20);
     } else if (!strcmp(p, "qAttached") || !strncmp(p, "qAttached:", 10)) {
-        reply(s, "1");
+        gdb_reply(s, "1");
     } else if (!strcmp(p, "qC")) {
         char buf[16];
         snprintf(buf, sizeof(buf), "QC%02x", s->g_cpu + 1);
-        reply(s, buf);
+        gdb_reply(s, buf);
     } else if (!strcmp(p, "qfThreadInfo")) {
         GString *r = g_string_new("m");
-        for (int i = 0; i < nr_cpus(); i++) {
+        for (int i = 0; i < gdb_nr_cpus(); i++) {
             g_string_append_printf(r, i ? ",%02x" : "%02x", i + 1);
         }
-        send_packet(s, r->str, r->len > 1 ? r->len : 0);
+        gdb_send_packet(s, r->str, r->len > 1 ? r->len : 0);
         g_string_free(r, true);
     } else if (!strcmp(p, "qsThreadInfo")) {
-        reply(s, "l");
+        gdb_reply(s, "l");
     } else if (!strncmp(p, "qThreadExtraInfo,", 17)) {
         int t = parse_thread(p + 17);
-        CPUState *cpu = cpu_at(t);
+        CPUState *cpu = gdb_cpu_at(t);
         if (!cpu) {
-            reply(s, "E22");
+            gdb_reply(s, "E22");
             return;
         }
         char buf[64];
@@ -529,12 +345,12 @@ static void cmd_query(GdbServer *s, const char *p)
                  cpu->env.halted ? "halted" : "running");
         GString *r = g_string_new(NULL);
         gdb_hex_encode(r, (const uint8_t *)buf, strlen(buf));
-        send_packet(s, r->str, r->len);
+        gdb_send_packet(s, r->str, r->len);
         g_string_free(r, true);
     } else if (!strncmp(p, "qRcmd,", 6)) {
         cmd_rcmd(s, p + 6);
     } else {
-        reply(s, "");
+        gdb_reply(s, "");
     }
 }
 
@@ -550,24 +366,24 @@ static void handle_packet(GdbServer *s, const char *p, size_t len)
         break;
     case 'g':
         if (p[1]) {
-            reply(s, "E22");
+            gdb_reply(s, "E22");
         } else {
-            cmd_read_regs(s);
+            gdb_cmd_read_regs(s);
         }
         break;
     case 'G':
-        cmd_write_regs(s, p + 1, len - 1);
+        gdb_cmd_write_regs(s, p + 1, len - 1);
         break;
     case 'p':
-        cmd_read_reg(s, p + 1);
+        gdb_cmd_read_reg(s, p + 1);
         break;
     case 'P':
-        cmd_write_reg(s, p + 1);
+        gdb_cmd_write_reg(s, p + 1);
         break;
     case 'm':
     case 'M':
     case 'X':
-        cmd_memory(s, p[0], p + 1, len - 1);
+        gdb_cmd_memory(s, p[0], p + 1, len - 1);
         break;
     case 'c':
     case 's':
@@ -577,17 +393,17 @@ static void handle_packet(GdbServer *s, const char *p, size_t len)
         break;
     case 'Z':
     case 'z':
-        cmd_breakpoint(s, p[0] == 'Z', p + 1);
+        gdb_cmd_breakpoint(s, p[0] == 'Z', p + 1);
         break;
     case 'H':
         cmd_set_thread(s, p + 1);
         break;
     case 'T':
-        reply(s, parse_thread(p + 1) >= 0 ? "OK" : "E22");
+        gdb_reply(s, parse_thread(p + 1) >= 0 ? "OK" : "E22");
         break;
     case 'D':
         remove_all();
-        reply(s, "OK");
+        gdb_reply(s, "OK");
         s->waiting_stop = false;
         if (!runstate_is_running()) {
             vm_start();
@@ -604,28 +420,28 @@ static void handle_packet(GdbServer *s, const char *p, size_t len)
         break;
     case 'Q':
         if (!strcmp(p, "QStartNoAckMode")) {
-            reply(s, "OK");
+            gdb_reply(s, "OK");
             s->no_ack = true;
         } else {
-            reply(s, "");
+            gdb_reply(s, "");
         }
         break;
     case 'v':
         if (!strcmp(p, "vCont?")) {
-            reply(s, "vCont;c;C;s;S;t");
+            gdb_reply(s, "vCont;c;C;s;S;t");
         } else if (!strncmp(p, "vCont;", 6)) {
             cmd_vcont(s, p + 5);
         } else if (!strncmp(p, "vKill", 5)) {
-            reply(s, "OK");
+            gdb_reply(s, "OK");
             error_report("terminated via GDBstub");
             remove_all();
             system_shutdown_request(SHUTDOWN_CAUSE_HOST_QUIT, 0);
         } else {
-            reply(s, "");
+            gdb_reply(s, "");
         }
         break;
     default:
-        reply(s, "");
+        gdb_reply(s, "");
         break;
     }
 }
@@ -639,11 +455,10 @@ void gdb_server_input(GdbServer *s, const uint8_t *buf, size_t len)
                 send_raw(s, "+", 1);
             }
             if (s->rx.len == 0) {
-                reply(s, "");
-            } else if (s->rx.buf[0] != 'X' &&
-                       memchr(s->rx.buf, 0, s->rx.len)) {
+                gdb_reply(s, "");
+            } else if (s->rx.buf[0] != 'X' && memchr(s->rx.buf, 0, s->rx.len)) {
                 /* Only X carries binary data: a NUL elsewhere is bad. */
-                reply(s, "E22");
+                gdb_reply(s, "E22");
             } else {
                 handle_packet(s, s->rx.buf, s->rx.len);
             }

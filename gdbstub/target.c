@@ -125,14 +125,30 @@ int gdb_read_register(CPUState *cpu, int n, uint8_t *buf)
         return 10;
     } else if (n < 32) {
         switch (n) {
-        case 24: v = env->fpuc; break;
-        case 25: v = x87_get_fsw(env); break;
-        case 26: v = x87_get_ftw_full(env); break;
-        case 27: v = env->fpcs; break;
-        case 28: v = env->fpip; break;
-        case 29: v = env->fpds; break;
-        case 30: v = env->fpdp; break;
-        default: v = env->fpop; break;
+        case 24:
+            v = env->fpuc;
+            break;
+        case 25:
+            v = x87_get_fsw(env);
+            break;
+        case 26:
+            v = x87_get_ftw_full(env);
+            break;
+        case 27:
+            v = env->fpcs;
+            break;
+        case 28:
+            v = env->fpip;
+            break;
+        case 29:
+            v = env->fpds;
+            break;
+        case 30:
+            v = env->fpdp;
+            break;
+        default:
+            v = env->fpop;
+            break;
         }
     } else if (n < 40) {
         memcpy(buf, env->xmm[n - 32].b, 16);
@@ -191,7 +207,9 @@ int gdb_write_register(CPUState *cpu, int n, const uint8_t *buf, int size)
         r->exp = ldw_le_p(buf + 8);
     } else if (n < 32) {
         switch (n) {
-        case 24: env->fpuc = v; break;
+        case 24:
+            env->fpuc = v;
+            break;
         case 25:
             env->fpstt = (v >> 11) & 7;
             env->fpus = v & ~0x3800u;
@@ -201,11 +219,21 @@ int gdb_write_register(CPUState *cpu, int n, const uint8_t *buf, int size)
                 env->fptags[i] = ((v >> (2 * i)) & 3) == 3;
             }
             break;
-        case 27: env->fpcs = v; break;
-        case 28: env->fpip = v; break;
-        case 29: env->fpds = v; break;
-        case 30: env->fpdp = v; break;
-        default: env->fpop = v & 0x7ff; break;
+        case 27:
+            env->fpcs = v;
+            break;
+        case 28:
+            env->fpip = v;
+            break;
+        case 29:
+            env->fpds = v;
+            break;
+        case 30:
+            env->fpdp = v;
+            break;
+        default:
+            env->fpop = v & 0x7ff;
+            break;
         }
     } else if (n < 40) {
         memcpy(env->xmm[n - 32].b, buf, 16);

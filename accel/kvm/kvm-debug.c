@@ -34,11 +34,16 @@ static int dr7_rw(CPUBreakType type)
 static int dr7_len(uint32_t len)
 {
     switch (len) {
-    case 1: return 0;
-    case 2: return 1;
-    case 8: return 2;
-    case 4: return 3;
-    default: return -1;
+    case 1:
+        return 0;
+    case 2:
+        return 1;
+    case 8:
+        return 2;
+    case 4:
+        return 3;
+    default:
+        return -1;
     }
 }
 

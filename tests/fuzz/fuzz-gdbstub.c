@@ -133,7 +133,9 @@ static void gdb_fuzz_event(FuzzRig *r, const FuzzOp *op)
     char cmd[256];
     char hex[64];
     switch (what) {
-    case 0: snprintf(cmd, sizeof(cmd), "m%x,%x", a, v % 5000); break;
+    case 0:
+        snprintf(cmd, sizeof(cmd), "m%x,%x", a, v % 5000);
+        break;
     case 1:
         snprintf(hex, sizeof(hex), "%08x%08x", a, v);
         snprintf(cmd, sizeof(cmd), "M%x,%x:%.*s", a & 0xffffff, v % 9,
@@ -143,23 +145,41 @@ static void gdb_fuzz_event(FuzzRig *r, const FuzzOp *op)
         snprintf(cmd, sizeof(cmd), "X%x,%x:%c%c}%c", a & 0xffffff, v % 5,
                  (char)v, (char)(v >> 8), (char)(v >> 16));
         break;
-    case 3: snprintf(cmd, sizeof(cmd), "g"); break;
-    case 4: snprintf(cmd, sizeof(cmd), "p%x", v % 48); break;
-    case 5: snprintf(cmd, sizeof(cmd), "P%x=%08x", v % 48, a); break;
+    case 3:
+        snprintf(cmd, sizeof(cmd), "g");
+        break;
+    case 4:
+        snprintf(cmd, sizeof(cmd), "p%x", v % 48);
+        break;
+    case 5:
+        snprintf(cmd, sizeof(cmd), "P%x=%08x", v % 48, a);
+        break;
     case 6:
         snprintf(cmd, sizeof(cmd), "%c%x,%x,%x", v & 1 ? 'Z' : 'z',
                  (v >> 1) % 6, a, (v >> 8) % 10);
         break;
-    case 7: snprintf(cmd, sizeof(cmd), "%c", "cCsS"[v & 3]); break;
+    case 7:
+        snprintf(cmd, sizeof(cmd), "%c", "cCsS"[v & 3]);
+        break;
     case 8:
         snprintf(cmd, sizeof(cmd), "vCont;%c:%x;%c", "csCSt"[v % 5], a % 4,
                  "csx"[(v >> 8) % 3]);
         break;
-    case 9: snprintf(cmd, sizeof(cmd), "vCont?"); break;
-    case 10: snprintf(cmd, sizeof(cmd), "H%c%x", "gcx"[v % 3], a % 4); break;
-    case 11: snprintf(cmd, sizeof(cmd), "T%x", a % 4); break;
-    case 12: snprintf(cmd, sizeof(cmd), "?"); break;
-    case 13: snprintf(cmd, sizeof(cmd), "qSupported:xmlRegisters=i386"); break;
+    case 9:
+        snprintf(cmd, sizeof(cmd), "vCont?");
+        break;
+    case 10:
+        snprintf(cmd, sizeof(cmd), "H%c%x", "gcx"[v % 3], a % 4);
+        break;
+    case 11:
+        snprintf(cmd, sizeof(cmd), "T%x", a % 4);
+        break;
+    case 12:
+        snprintf(cmd, sizeof(cmd), "?");
+        break;
+    case 13:
+        snprintf(cmd, sizeof(cmd), "qSupported:xmlRegisters=i386");
+        break;
     case 14:
         snprintf(cmd, sizeof(cmd), "qXfer:features:read:%s:%x,%x",
                  v & 1 ? "target.xml" : "x.xml", a % 4096, v % 8192);
@@ -174,7 +194,9 @@ static void gdb_fuzz_event(FuzzRig *r, const FuzzOp *op)
     case 16:
         snprintf(cmd, sizeof(cmd), "qRcmd,%08x", a);
         break;
-    case 17: snprintf(cmd, sizeof(cmd), "D"); break;
+    case 17:
+        snprintf(cmd, sizeof(cmd), "D");
+        break;
     case 18: {
         /* G with 308 bytes of registers made from the record. */
         GString *g = g_string_new("G");
@@ -186,9 +208,14 @@ static void gdb_fuzz_event(FuzzRig *r, const FuzzOp *op)
         check_output(r);
         return;
     }
-    case 19: snprintf(cmd, sizeof(cmd), "c%x", a); break;
-    case 20: snprintf(cmd, sizeof(cmd), "G%x", v); break;
-    case 21: snprintf(cmd, sizeof(cmd), "%c%x", (char)(v & 0x7f) | 0x20, a);
+    case 19:
+        snprintf(cmd, sizeof(cmd), "c%x", a);
+        break;
+    case 20:
+        snprintf(cmd, sizeof(cmd), "G%x", v);
+        break;
+    case 21:
+        snprintf(cmd, sizeof(cmd), "%c%x", (char)(v & 0x7f) | 0x20, a);
         break;
     case 22: {
         uint8_t c = 0x03;
@@ -196,8 +223,13 @@ static void gdb_fuzz_event(FuzzRig *r, const FuzzOp *op)
         check_output(r);
         return;
     }
-    case 23: snprintf(cmd, sizeof(cmd), "vCont;s;s:%x", a); break;
-    case 24: case 25: case 26: case 27: {
+    case 23:
+        snprintf(cmd, sizeof(cmd), "vCont;s;s:%x", a);
+        break;
+    case 24:
+    case 25:
+    case 26:
+    case 27: {
         uint8_t raw[8];
         stl_le_p(raw, a);
         stl_le_p(raw + 4, v);

@@ -78,7 +78,9 @@ static void test_frame_escape(void)
     g_string_truncate(out, 0);
     gdb_packet_frame(out, "a$b#c}d*", 8);
     /* Each special byte as '}' + byte ^ 0x20; the sum over what is sent. */
-    const char body[] = "a}\x04" "b}\x03" "c}]d}\x0a";
+    const char body[] = "a}\x04"
+                        "b}\x03"
+                        "c}]d}\x0a";
     uint8_t sum = 0;
     for (const char *c = body; *c; c++) {
         sum += (uint8_t)*c;
@@ -220,8 +222,7 @@ static void test_queries(void)
     GString *xml = g_string_new(NULL);
     for (size_t off = 0;;) {
         char q[64];
-        snprintf(q, sizeof(q), "qXfer:features:read:target.xml:%zx,100",
-                 off);
+        snprintf(q, sizeof(q), "qXfer:features:read:target.xml:%zx,100", off);
         r = ask(s, q);
         CHECK(r[0] == 'm' || r[0] == 'l');
         g_string_append(xml, r + 1);
@@ -242,11 +243,39 @@ static void test_malformed(void)
 {
     GdbServer *s = server();
     static const char *const bad[] = {
-        "m", "m1", "m1,", "m,1", "mzz,1", "m1,1x", "M1,1", "M1,1:0",
-        "M1,2:00", "M1,1:zz", "X1,2:a", "P", "P1", "P1=zz",
-        "P99=00000000", "p", "pzz", "p99", "Z0", "Z0,", "Z0,1", "z0,1,",
-        "Z2,1003,4", "Z2,1000,3", "G00", "Hx1", "Hgzz", "C", "Cxx",
-        "c1x", "vCont;x", "vCont;c:zz", "m123456789,1",
+        "m",
+        "m1",
+        "m1,",
+        "m,1",
+        "mzz,1",
+        "m1,1x",
+        "M1,1",
+        "M1,1:0",
+        "M1,2:00",
+        "M1,1:zz",
+        "X1,2:a",
+        "P",
+        "P1",
+        "P1=zz",
+        "P99=00000000",
+        "p",
+        "pzz",
+        "p99",
+        "Z0",
+        "Z0,",
+        "Z0,1",
+        "z0,1,",
+        "Z2,1003,4",
+        "Z2,1000,3",
+        "G00",
+        "Hx1",
+        "Hgzz",
+        "C",
+        "Cxx",
+        "c1x",
+        "vCont;x",
+        "vCont;c:zz",
+        "m123456789,1",
         "m11112222333344445,1",
     };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -273,12 +302,12 @@ static void test_malformed(void)
 /* ---- with the vCPU ---- */
 
 static const uint8_t code[] = {
-    0x90,                         /* +0 nop */
-    0xb8, 0x11, 0x11, 0x11, 0x11, /* +1 mov eax, 0x11111111 */
-    0x40,                         /* +6 inc eax */
-    0xa3, 0x00, 0x60, 0x00, 0x00, /* +7 mov [0x6000], eax */
+    0x90,                               /* +0 nop */
+    0xb8, 0x11, 0x11, 0x11, 0x11,       /* +1 mov eax, 0x11111111 */
+    0x40,                               /* +6 inc eax */
+    0xa3, 0x00, 0x60, 0x00, 0x00,       /* +7 mov [0x6000], eax */
     0x8b, 0x1d, 0x04, 0x60, 0x00, 0x00, /* +12 mov ebx, [0x6004] */
-    0x90,                         /* +18 nop */
+    0x90,                               /* +18 nop */
 };
 
 static CPUState *setup_code(void)
@@ -392,9 +421,9 @@ static void test_server_with_cpu(void)
     CHECK_STR(ask(s, "P3=78563412"), "OK"); /* ebx */
     CHECK_EQ(env->regs[R_EBX], 0x12345678);
     CHECK_STR(ask(s, "p3"), "78563412");
-    CHECK_EQ(strlen(ask(s, "p10")), 20);            /* st0: 10 bytes */
-    CHECK_EQ(strlen(ask(s, "p20")), 32);            /* xmm0 */
-    CHECK_STR(ask(s, "p29"), "E14");                /* no register 41 */
+    CHECK_EQ(strlen(ask(s, "p10")), 20); /* st0: 10 bytes */
+    CHECK_EQ(strlen(ask(s, "p20")), 32); /* xmm0 */
+    CHECK_STR(ask(s, "p29"), "E14");     /* no register 41 */
     /* A selector in protected mode cannot be set, the same one can. */
     CHECK_STR(ask(s, "Pa=10000000"), "E22");
     /* G with the g it got writes nothing wrong. */

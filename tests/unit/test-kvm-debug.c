@@ -32,9 +32,9 @@ static void test_build(void)
     CHECK_EQ(dbg.arch.debugreg[3], 0x7c00);
     /* G0-G3; DR0 exec/1, DR1 write/4 (01, 11), DR2 access/8 (11, 10),
      * DR3 exec; bit 10 set. */
-    CHECK_EQ(dbg.arch.debugreg[7],
-             0xaa | 0x400 | (0x0ull << 16) | (0xdull << 20) |
-                 (0xbull << 24) | (0x0ull << 28));
+    CHECK_EQ(dbg.arch.debugreg[7], 0xaa | 0x400 | (0x0ull << 16) |
+                                       (0xdull << 20) | (0xbull << 24) |
+                                       (0x0ull << 28));
 
     /* A fifth does not fit the debug registers. */
     CHECK_EQ(cpu_debug_insert(&cpu, CPU_BP_SW, 0x1234, 1), 0);
