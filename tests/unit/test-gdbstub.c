@@ -8,8 +8,14 @@
 #include "tests/unit/x86-harness.h"
 #include "gdbstub/gdbstub-internal.h"
 #include "emu/cpu-debug.h"
+#include "emu/chardev.h"
 #include "emu/main-loop.h"
+#include "emu/monitor.h"
 #include "emu/runstate.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 /* ---- the packet layer ---- */
 
@@ -506,6 +512,68 @@ static void test_server_with_cpu(void)
     gdb_server_free(s);
 }
 
+/* Turn the main loop until fd has data or the deadline passes. */
+static ssize_t read_reply(int fd, char *buf, size_t size)
+{
+    size_t got = 0;
+    for (int i = 0; i < 500 && !memchr(buf, '#', got); i++) {
+        main_loop_iterate(10);
+        ssize_t n = recv(fd, buf + got, size - 1 - got, MSG_DONTWAIT);
+        if (n > 0) {
+            got += n;
+        }
+    }
+    buf[got] = 0;
+    return got;
+}
+
+/* The monitor's gdbserver on a unix socket: a client gets answers;
+ * "gdbserver none" closes it. */
+static void test_monitor_gdbserver(void)
+{
+    char dir[] = "/tmp/emu-gdbstub-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char *path = g_strdup_printf("%s/gdb.sock", dir);
+    char *cmd = g_strdup_printf("gdbserver unix:%s,server", path);
+    char *out = NULL;
+    size_t outlen = 0;
+    FILE *f = open_memstream(&out, &outlen);
+    runstate_set(RUN_STATE_PAUSED);
+    bql_lock();
+    CHECK_EQ(monitor_execute_line(NULL, cmd, f), 0);
+    fflush(f);
+    CHECK(strstr(out, "Waiting for gdb connection") != NULL);
+
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    CHECK_EQ(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    CHECK_EQ(send(fd, "$qC#b4", 6, 0), 6);
+    char buf[256];
+    read_reply(fd, buf, sizeof(buf));
+    CHECK(g_str_has_prefix(buf, "+$QC01#"));
+    close(fd);
+
+    CHECK_EQ(monitor_execute_line(NULL, "gdbserver none", f), 0);
+    fflush(f);
+    CHECK(strstr(out, "Disabled gdbserver") != NULL);
+    main_loop_iterate(0);
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0);
+    close(fd);
+    /* A device that cannot be opened: an error, the old state stays. */
+    CHECK_EQ(monitor_execute_line(NULL, "gdbserver bogus:x", f), -1);
+    fflush(f);
+    CHECK(strstr(out, "Could not open gdbserver") != NULL);
+    bql_unlock();
+    fclose(f);
+    free(out);
+    unlink(path);
+    rmdir(dir);
+    g_free(cmd);
+    g_free(path);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -520,5 +588,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_malformed);
     TEST_RUN(test_breakpoint_step_watch);
     TEST_RUN(test_server_with_cpu);
+    TEST_RUN(test_monitor_gdbserver);
     return test_finish();
 }
