@@ -18,6 +18,9 @@
 #  - devices see the UI layer through ui/console.h and ui/input.h only;
 #  - tools/ (emu-img) uses the block layer and emu/ helpers only: no
 #    device, accelerator, translator or machine header.
+#  - gdbstub/ sees the CPUs through emu/cpu.h and emu/cpu-debug.h and the
+#    target's register and page-walk headers, never an accelerator's
+#    internals (accel/...); devices never include the gdbstub.
 #
 # Prints each offending #include as file:line: text, then "layers: N
 # violations"; exits 1 if there is any.  Run from anywhere (make
@@ -63,6 +66,9 @@ includes hw include/hw | grep -E '"ui/' |
     grep -v -E '"ui/(console|input)\.h"' >>"$out"
 
 includes tools | grep -E '"(hw/|accel/|tcg/|target-|emu/(accel|machine|cpu|memory|device)\.h)' >>"$out"
+
+includes gdbstub | grep '"accel/' >>"$out"
+includes hw include/hw | grep -E '"(gdbstub/|emu/gdbstub\.h|emu/cpu-debug\.h)' >>"$out"
 
 n=$(grep -c '' "$out")
 cat "$out"
