@@ -15,6 +15,7 @@
 #include "emu/machine.h"
 #include "emu/main-loop.h"
 #include "emu/monitor.h"
+#include "emu/qtest.h"
 #include "emu/rtc.h"
 #include "emu/runstate.h"
 #include "emu/timer.h"
@@ -44,6 +45,8 @@ typedef struct Options {
     bool start_paused;
     MachineUserOpt net_opts[MAX_USER_OPTS]; /* -netdev, -nic, -net */
     int nr_net_opts;
+    const char *qtest_spec; /* -qtest CHARDEV */
+    const char *qtest_log;  /* -qtest-log FILE|none */
 } Options;
 
 static void usage(void)
@@ -56,8 +59,10 @@ static void usage(void)
         "  -machine pc[,accel=kvm|tcg][,hpet=on|off]\n"
         "                               the machine (only 'pc'); -M is the "
         "same\n"
-        "  -accel kvm|tcg|help          accelerator (default: kvm if usable, "
-        "else tcg)\n"
+        "  -accel kvm|tcg|qtest|help    accelerator (default: kvm if usable, "
+        "else tcg;\n"
+        "                               qtest runs no guest code: device "
+        "tests)\n"
         "  -enable-kvm                  same as -accel kvm\n"
         "  -no-hpet                     same as -machine hpet=off\n"
         "  -cpu MODEL|help              CPU model (default qemu64 under kvm,\n"
@@ -186,6 +191,17 @@ static void usage(void)
         "Debugging:\n"
         "  -d ITEM,...                  log items (-d help lists them)\n"
         "  -D FILE                      log to FILE instead of stderr\n"
+        "  -qtest SPEC                  serve the qtest protocol on a "
+        "chardev\n"
+        "                               (unix:PATH, tcp:HOST:PORT, ...): a "
+        "test\n"
+        "                               drives the devices, no CPU runs "
+        "(implies\n"
+        "                               -accel qtest unless -accel is "
+        "given)\n"
+        "  -qtest-log FILE|none         log qtest requests and replies "
+        "(default\n"
+        "                               stderr)\n"
         "  EMU_TCG_INTERP=1             (environment) run the translator's IR\n"
         "                               interpreter instead of native code\n"
         "  EMU_TCG_TB_SIZE=N            (environment) translator code cache "
@@ -293,6 +309,8 @@ static const char *const opts_with_arg[] = {
     "vnc",
     "audiodev",
     "usbdevice",
+    "qtest",
+    "qtest-log",
 };
 
 /* Disks, NICs and the display are the board's to map (and refuse for now:
@@ -719,6 +737,10 @@ static void parse_args(Options *o, int argc, char **argv)
             if (rtc_options_parse(arg, &o->mo.rtc, &err) < 0) {
                 opt_error("rtc", "%s", error_get_pretty(err));
             }
+        } else if (!strcmp(name, "qtest")) {
+            o->qtest_spec = arg;
+        } else if (!strcmp(name, "qtest-log")) {
+            o->qtest_log = arg;
         } else if (!strcmp(name, "global")) {
             opt_error(name, "not supported yet");
         } else {
@@ -867,10 +889,18 @@ int main(int argc, char **argv)
         exit(0); /* -nic model=help */
     }
 
+    /* -qtest without -accel: qtest is the accelerator, as QEMU's. */
+    if (o.qtest_spec && !o.accel) {
+        o.accel = "qtest";
+    }
     const AccelOps *accel = accel_choose(o.accel, &err);
     if (!accel) {
         error_report_err(err);
         exit(1);
+    }
+    /* Before anything arms a timer: test mode drops them. */
+    if (accel->caps & ACCEL_CAP_TEST_CLOCK) {
+        clock_enable_test_mode();
     }
 
     /* Validate -device before anything touches the terminal. */
@@ -972,6 +1002,24 @@ int main(int argc, char **argv)
     if (!m || drive_check_orphans(&err) < 0 || net_check_clients(&err) < 0) {
         error_report_err(err);
         exit(1);
+    }
+
+    if (o.qtest_spec) {
+        Chardev *chr = make_chardev("qtest", o.qtest_spec);
+        QTestOptions qo = {
+            .mem = m->as_mem,
+            .io = m->as_io,
+            .clock_control = accel->caps & ACCEL_CAP_TEST_CLOCK,
+            .log = o.qtest_log,
+        };
+        if (!chr) {
+            error_report("-qtest %s: no character device", o.qtest_spec);
+            exit(1);
+        }
+        if (!qtest_server_new(chr, &qo, &err)) {
+            error_report_err(err);
+            exit(1);
+        }
     }
 
     if (display_init_all(&err) < 0) {
