@@ -231,8 +231,9 @@ static void cmd_b64write(QTestServer *s, char **w)
     guchar *dec = g_base64_decode(w[3], &got);
     uint8_t *data = g_malloc0(v[1]);
     if (got != v[1]) {
-        qtest_log_note(s, "b64write: data length mismatch (told %" PRIu64
-                       ", found %zu)\n", v[1], (size_t)got);
+        qtest_log_note(
+            s, "b64write: data length mismatch (told %" PRIu64 ", found %zu)\n",
+            v[1], (size_t)got);
     }
     memcpy(data, dec, MIN((uint64_t)got, v[1]));
     address_space_write(s->mem, v[0], data, v[1]);
@@ -261,8 +262,10 @@ static void cmd_memset(QTestServer *s, char **w)
 static bool clock_ok(QTestServer *s, const char *cmd)
 {
     if (!s->clock_control) {
-        qtest_sendf(s, "FAIL %s: the clock runs by itself (only -accel "
-                    "qtest gives it to the client)\n", cmd);
+        qtest_sendf(s,
+                    "FAIL %s: the clock runs by itself (only -accel "
+                    "qtest gives it to the client)\n",
+                    cmd);
         return false;
     }
     return true;
@@ -284,7 +287,7 @@ static void cmd_clock_step(QTestServer *s, char **w)
         int64_t deadline = timers_deadline_ns(CLOCK_VIRTUAL);
         if (deadline < 0) {
             qtest_sendf(s, "FAIL cannot advance clock to the next deadline "
-                        "because there is no pending deadline\n");
+                           "because there is no pending deadline\n");
             return;
         }
         ns = MAX(deadline - old, 0);
@@ -341,8 +344,8 @@ static void cmd_set_irq_in(QTestServer *s, char **w)
         qtest_sendf(s, "FAIL Unknown device\n");
         return;
     }
-    if (!parse_i64(w[3], &num) || !parse_i64(w[4], &level) ||
-        level < INT_MIN || level > INT_MAX) {
+    if (!parse_i64(w[3], &num) || !parse_i64(w[4], &level) || level < INT_MIN ||
+        level > INT_MAX) {
         qtest_sendf(s, "FAIL invalid number\n");
         return;
     }
@@ -440,9 +443,8 @@ void qtest_process_line(QTestServer *s, char *line)
     if (!cmd) {
         qtest_sendf(s, "FAIL Unknown command '%.64s'\n", name);
     } else if (nargs < cmd->min_args || nargs > cmd->max_args) {
-        qtest_sendf(s, "FAIL %s takes %d%s%.0d argument%s, not %d\n",
-                    cmd->name, cmd->min_args,
-                    cmd->max_args > cmd->min_args ? " to " : "",
+        qtest_sendf(s, "FAIL %s takes %d%s%.0d argument%s, not %d\n", cmd->name,
+                    cmd->min_args, cmd->max_args > cmd->min_args ? " to " : "",
                     cmd->max_args > cmd->min_args ? cmd->max_args : 0,
                     cmd->max_args == 1 ? "" : "s", nargs);
     } else {

@@ -26,9 +26,9 @@ struct QTestServer {
     AddressSpace *mem, *io;
     bool clock_control;
     FILE *log;
-    bool log_owned; /* a file we opened (not stderr) */
-    GTimer *timer;  /* log timestamps: host seconds since the start */
-    GString *inbuf; /* a request not yet ended by a newline */
+    bool log_owned;  /* a file we opened (not stderr) */
+    GTimer *timer;   /* log timestamps: host seconds since the start */
+    GString *inbuf;  /* a request not yet ended by a newline */
     bool discarding; /* inside a line longer than QTEST_MAX_LINE */
     /* irq_intercept_in/out: one device's lines at a time, as QEMU. */
     char *icpt_dev;

@@ -197,8 +197,7 @@ static void qtest_irq_release(QTestServer *s)
 
 /* ---- Life cycle ---- */
 
-QTestServer *qtest_server_new(Chardev *chr, const QTestOptions *o,
-                              Error **errp)
+QTestServer *qtest_server_new(Chardev *chr, const QTestOptions *o, Error **errp)
 {
     FILE *log = stderr;
 

@@ -23,10 +23,10 @@
 struct QTestState {
     pid_t pid;
     int fd;
-    char *dir;       /* temporary folder: socket, scratch files */
-    GString *rx;     /* bytes received, not yet a whole line */
-    char *reply;     /* the last reply line */
-    char *tmp;       /* qtest_tmp_path's last result */
+    char *dir;   /* temporary folder: socket, scratch files */
+    GString *rx; /* bytes received, not yet a whole line */
+    char *reply; /* the last reply line */
+    char *tmp;   /* qtest_tmp_path's last result */
     bool irq_level[QTEST_MAX_IRQ];
 };
 
@@ -116,10 +116,10 @@ QTestState *qtest_init(const char *extra_args)
         qtest_die(s, "cannot listen on %s: %s", sock, strerror(errno));
     }
     const char *log = getenv("QTEST_LOG") ? "/dev/fd/2" : "/dev/null";
-    char *cmd = g_strdup_printf("exec %s -qtest unix:%s -qtest-log %s "
-                                "-display none -machine accel=qtest %s",
-                                emu_binary(), sock, log,
-                                extra_args ? extra_args : "");
+    char *cmd =
+        g_strdup_printf("exec %s -qtest unix:%s -qtest-log %s "
+                        "-display none -machine accel=qtest %s",
+                        emu_binary(), sock, log, extra_args ? extra_args : "");
     fflush(stdout);
     fflush(stderr);
     s->pid = fork();
@@ -271,8 +271,8 @@ const char *qtest_raw(QTestState *s, const char *line)
 
 /* Send a request; the reply must be "OK" or start with "OK ": returns
  * what follows "OK " (or ""). */
-static const char *G_GNUC_PRINTF(2, 3) request(QTestState *s,
-                                               const char *fmt, ...)
+static const char *G_GNUC_PRINTF(2, 3)
+    request(QTestState *s, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -377,8 +377,7 @@ void qtest_memread(QTestState *s, uint64_t addr, void *buf, size_t size)
     }
 }
 
-void qtest_memwrite(QTestState *s, uint64_t addr, const void *buf,
-                    size_t size)
+void qtest_memwrite(QTestState *s, uint64_t addr, const void *buf, size_t size)
 {
     const uint8_t *b = buf;
     if (!size) {
@@ -407,8 +406,7 @@ void qtest_bufread(QTestState *s, uint64_t addr, void *buf, size_t size)
     g_free(data);
 }
 
-void qtest_bufwrite(QTestState *s, uint64_t addr, const void *buf,
-                    size_t size)
+void qtest_bufwrite(QTestState *s, uint64_t addr, const void *buf, size_t size)
 {
     if (!size) {
         return;
@@ -448,8 +446,8 @@ void qtest_irq_intercept_out(QTestState *s, const char *dev)
     request(s, "irq_intercept_out %s", dev);
 }
 
-void qtest_set_irq_in(QTestState *s, const char *dev, const char *name,
-                      int num, int level)
+void qtest_set_irq_in(QTestState *s, const char *dev, const char *name, int num,
+                      int level)
 {
     request(s, "set_irq_in %s %s %d %d", dev, name ? name : "unnamed-gpio-in",
             num, level);

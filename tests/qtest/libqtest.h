@@ -57,11 +57,9 @@ uint64_t qtest_readq(QTestState *s, uint64_t addr);
 
 /* Buffers: hex ("read"/"write") and base64 ("b64read"/"b64write"). */
 void qtest_memread(QTestState *s, uint64_t addr, void *buf, size_t size);
-void qtest_memwrite(QTestState *s, uint64_t addr, const void *buf,
-                    size_t size);
+void qtest_memwrite(QTestState *s, uint64_t addr, const void *buf, size_t size);
 void qtest_bufread(QTestState *s, uint64_t addr, void *buf, size_t size);
-void qtest_bufwrite(QTestState *s, uint64_t addr, const void *buf,
-                    size_t size);
+void qtest_bufwrite(QTestState *s, uint64_t addr, const void *buf, size_t size);
 void qtest_memset(QTestState *s, uint64_t addr, uint8_t pattern, size_t size);
 
 /* CLOCK_VIRTUAL: each returns the clock after the request (ns). */
@@ -71,8 +69,8 @@ int64_t qtest_clock_set(QTestState *s, int64_t ns);
 
 void qtest_irq_intercept_in(QTestState *s, const char *dev);
 void qtest_irq_intercept_out(QTestState *s, const char *dev);
-void qtest_set_irq_in(QTestState *s, const char *dev, const char *name,
-                      int num, int level);
+void qtest_set_irq_in(QTestState *s, const char *dev, const char *name, int num,
+                      int level);
 /* Level of intercepted line num as the last "IRQ" line said. */
 bool qtest_get_irq(QTestState *s, int num);
 

@@ -25,31 +25,31 @@ static inline void qc_fail(const char *file, int line, const char *what)
     qc_cur_failures++;
 }
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            qc_fail(__FILE__, __LINE__, #cond);                              \
-        }                                                                    \
+#define CHECK(cond)                             \
+    do {                                        \
+        if (!(cond)) {                          \
+            qc_fail(__FILE__, __LINE__, #cond); \
+        }                                       \
     } while (0)
-#define CHECK_EQ(a, b)                                                       \
-    do {                                                                     \
-        uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);                     \
-        if (a_ != b_) {                                                      \
-            char m_[256];                                                    \
+#define CHECK_EQ(a, b)                                                        \
+    do {                                                                      \
+        uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);                      \
+        if (a_ != b_) {                                                       \
+            char m_[256];                                                     \
             snprintf(m_, sizeof(m_), "%s == %s: 0x%" PRIx64 " != 0x%" PRIx64, \
-                     #a, #b, a_, b_);                                        \
-            qc_fail(__FILE__, __LINE__, m_);                                 \
-        }                                                                    \
+                     #a, #b, a_, b_);                                         \
+            qc_fail(__FILE__, __LINE__, m_);                                  \
+        }                                                                     \
     } while (0)
-#define CHECK_STR(a, b)                                                      \
-    do {                                                                     \
-        const char *a_ = (a), *b_ = (b);                                     \
-        if (strcmp(a_, b_)) {                                                \
-            char m_[512];                                                    \
-            snprintf(m_, sizeof(m_), "%s == %s: \"%.200s\" != \"%.200s\"",   \
-                     #a, #b, a_, b_);                                        \
-            qc_fail(__FILE__, __LINE__, m_);                                 \
-        }                                                                    \
+#define CHECK_STR(a, b)                                                        \
+    do {                                                                       \
+        const char *a_ = (a), *b_ = (b);                                       \
+        if (strcmp(a_, b_)) {                                                  \
+            char m_[512];                                                      \
+            snprintf(m_, sizeof(m_), "%s == %s: \"%.200s\" != \"%.200s\"", #a, \
+                     #b, a_, b_);                                              \
+            qc_fail(__FILE__, __LINE__, m_);                                   \
+        }                                                                      \
     } while (0)
 
 static inline void qc_init(int argc, char **argv)

@@ -6,9 +6,9 @@
  */
 #include "tests/qtest/qtest-check.h"
 
-#define PIT_HZ 1193182
-#define PIT_CH0 0x40
-#define PIT_CH2 0x42
+#define PIT_HZ   1193182
+#define PIT_CH0  0x40
+#define PIT_CH2  0x42
 #define PIT_MODE 0x43
 
 /* PIT input clocks in ns nanoseconds, rounded down. */

@@ -12,18 +12,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DATA 0x1f0
-#define NSECT 0x1f2
-#define LBA0 0x1f3
-#define LBA1 0x1f4
-#define LBA2 0x1f5
+#define DATA   0x1f0
+#define NSECT  0x1f2
+#define LBA0   0x1f3
+#define LBA1   0x1f4
+#define LBA2   0x1f5
 #define DEVSEL 0x1f6
-#define CMD 0x1f7 /* status on read */
-#define CTL 0x3f6 /* alternate status on read */
-#define BSY 0x80
-#define DRDY 0x40
-#define DRQ 0x08
-#define ERR 0x01
+#define CMD    0x1f7 /* status on read */
+#define CTL    0x3f6 /* alternate status on read */
+#define BSY    0x80
+#define DRDY   0x40
+#define DRQ    0x08
+#define ERR    0x01
 
 #define IMG_SECTORS 2048 /* 1 MiB */
 
@@ -34,8 +34,8 @@ static uint8_t pattern(unsigned sector, unsigned i)
 
 static char *make_image(char *path, size_t len)
 {
-    snprintf(path, len, "%s/emu-qtest-ide.XXXXXX", getenv("TMPDIR") ?
-             getenv("TMPDIR") : "/tmp");
+    snprintf(path, len, "%s/emu-qtest-ide.XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     int fd = mkstemp(path);
     if (fd < 0) {
         return NULL;
@@ -76,7 +76,8 @@ static uint8_t wait_not_busy(QTestState *s)
 static QTestState *start(const char *img)
 {
     QTestState *s = qtest_initf("-drive file=%s,format=raw,if=ide,index=0 "
-                                "-snapshot", img);
+                                "-snapshot",
+                                img);
     qtest_irq_intercept_in(s, "ioapic");
     qtest_outb(s, DEVSEL, 0xa0); /* master */
     qtest_outb(s, CTL, 0x00);    /* nIEN clear: interrupts on */
@@ -107,9 +108,9 @@ static void test_identify(void)
     CHECK_EQ(qtest_inb(s, CMD) & (BSY | DRQ), DRQ); /* acknowledges */
     CHECK(!qtest_get_irq(s, 14));
     read_words(s, id, 256);
-    CHECK_EQ(id[0] & 0x8000, 0);                      /* ATA device */
+    CHECK_EQ(id[0] & 0x8000, 0); /* ATA device */
     CHECK_EQ(id[60] | (uint32_t)id[61] << 16, IMG_SECTORS);
-    CHECK_EQ(id[49] & 0x0200, 0x0200);                /* LBA */
+    CHECK_EQ(id[49] & 0x0200, 0x0200); /* LBA */
     /* The model string, byte-swapped words, space padded. */
     char model[41];
     for (int i = 0; i < 20; i++) {
@@ -131,8 +132,8 @@ static void test_read_write_sectors(void)
         return;
     }
     /* Without -snapshot this time: the write must reach the file. */
-    QTestState *s = qtest_initf("-drive file=%s,format=raw,if=ide,index=0",
-                                path);
+    QTestState *s =
+        qtest_initf("-drive file=%s,format=raw,if=ide,index=0", path);
     qtest_irq_intercept_in(s, "ioapic");
     qtest_outb(s, CTL, 0x00);
 

@@ -71,8 +71,8 @@ static void test_mmio(void)
     QTestState *s = qtest_init(NULL);
     qtest_writel(s, 0xfec00000, 1);
     uint32_t ver = qtest_readl(s, 0xfec00010);
-    CHECK_EQ(ver & 0xff, 0x20);          /* version, as QEMU's */
-    CHECK_EQ((ver >> 16) & 0xff, 23);    /* 24 redirection entries */
+    CHECK_EQ(ver & 0xff, 0x20);       /* version, as QEMU's */
+    CHECK_EQ((ver >> 16) & 0xff, 23); /* 24 redirection entries */
     /* The BIOS is mapped at the top of 4 GiB: its last bytes are the
      * reset vector's far jump (EA). */
     CHECK_EQ(qtest_readb(s, 0xfffffff0), 0xea);

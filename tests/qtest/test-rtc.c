@@ -8,7 +8,7 @@
 #include "tests/qtest/qtest-check.h"
 
 #define RTC_ARGS "-rtc base=2020-02-29T23:59:50,clock=vm"
-#define SEC 1000000000LL
+#define SEC      1000000000LL
 
 static uint8_t cmos_read(QTestState *s, uint8_t reg)
 {

@@ -8,14 +8,14 @@
 #include "tests/qtest/qtest-check.h"
 
 #define COM1 0x3f8
-#define RBR 0 /* THR on write */
-#define IER 1
-#define IIR 2 /* FCR on write */
-#define LCR 3
-#define MCR 4
-#define LSR 5
-#define MSR 6
-#define SCR 7
+#define RBR  0 /* THR on write */
+#define IER  1
+#define IIR  2 /* FCR on write */
+#define LCR  3
+#define MCR  4
+#define LSR  5
+#define MSR  6
+#define SCR  7
 
 /* One character at 115200 8N1: 10 bits, 86.8 us. */
 #define CHAR_NS 87000
@@ -117,11 +117,11 @@ static void test_loopback_modem_lines(void)
 {
     QTestState *s = qtest_init(NULL);
     qtest_outb(s, COM1 + MCR, 0x10);
-    qtest_inb(s, COM1 + MSR); /* clear deltas */
+    qtest_inb(s, COM1 + MSR);        /* clear deltas */
     qtest_outb(s, COM1 + MCR, 0x13); /* loopback, RTS, DTR */
     uint8_t msr = qtest_inb(s, COM1 + MSR);
-    CHECK_EQ(msr & 0xf0, 0x30); /* CTS, DSR */
-    CHECK_EQ(msr & 0x03, 0x03); /* DCTS, DDSR */
+    CHECK_EQ(msr & 0xf0, 0x30);      /* CTS, DSR */
+    CHECK_EQ(msr & 0x03, 0x03);      /* DCTS, DDSR */
     qtest_outb(s, COM1 + MCR, 0x1c); /* loopback, OUT1, OUT2 */
     msr = qtest_inb(s, COM1 + MSR);
     CHECK_EQ(msr & 0xf0, 0xc0); /* RI, DCD */
