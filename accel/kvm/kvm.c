@@ -508,6 +508,9 @@ static void cpuid_build_host(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
         if (e.function >= 0x40000000 && e.function < 0x50000000) {
             continue;
         }
+        if (e.function == 1) {
+            e.ecx |= CPUID_EXT_HYPERVISOR; /* KVM leaves it to us */
+        }
         x86_cpuid_filter(cpu->env.cpuid_platform, e.function, e.index, &e.eax,
                          &e.ebx, &e.ecx, &e.edx);
         /* The guest's topology and APIC ID, not the host's. */
@@ -551,6 +554,9 @@ static void cpuid_build_model(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
                 if (fn == 1 || fn == 0x80000001) {
                     const struct kvm_cpuid_entry2 *e = cpuid_find(sup, fn, 0);
                     uint32_t sc = e ? e->ecx : 0, sd = e ? e->edx : 0;
+                    if (fn == 1) {
+                        sc |= CPUID_EXT_HYPERVISOR; /* ours to set */
+                    }
                     int k = fn == 1 ? 0 : 2;
                     lost[k] |= cx & ~sc;
                     lost[k + 1] |= d & ~sd;
