@@ -17,6 +17,7 @@
 #include "emu/main-loop.h"
 #include "emu/monitor.h"
 #include "emu/qmp.h"
+#include "emu/qtest.h"
 #include "emu/rtc.h"
 #include "emu/runstate.h"
 #include "emu/timer.h"
@@ -52,6 +53,8 @@ typedef struct Options {
     const char *gdb_spec; /* -gdb, -s */
     MachineUserOpt net_opts[MAX_USER_OPTS]; /* -netdev, -nic, -net */
     int nr_net_opts;
+    const char *qtest_spec; /* -qtest CHARDEV */
+    const char *qtest_log;  /* -qtest-log FILE|none */
 } Options;
 
 static void usage(void)
@@ -64,8 +67,10 @@ static void usage(void)
         "  -machine pc[,accel=kvm|tcg][,hpet=on|off]\n"
         "                               the machine (only 'pc'); -M is the "
         "same\n"
-        "  -accel kvm|tcg|help          accelerator (default: kvm if usable, "
-        "else tcg)\n"
+        "  -accel kvm|tcg|qtest|help    accelerator (default: kvm if usable, "
+        "else tcg;\n"
+        "                               qtest runs no guest code: device "
+        "tests)\n"
         "  -enable-kvm                  same as -accel kvm\n"
         "  -no-hpet                     same as -machine hpet=off\n"
         "  -cpu MODEL|help              CPU model (default qemu64 under kvm,\n"
@@ -213,6 +218,17 @@ static void usage(void)
         "                               turn on trace points (wildcards * ?);\n"
         "                               events=: one pattern per line; file=:\n"
         "                               as -D; help lists them\n"
+        "  -qtest SPEC                  serve the qtest protocol on a "
+        "chardev\n"
+        "                               (unix:PATH, tcp:HOST:PORT, ...): a "
+        "test\n"
+        "                               drives the devices, no CPU runs "
+        "(implies\n"
+        "                               -accel qtest unless -accel is "
+        "given)\n"
+        "  -qtest-log FILE|none         log qtest requests and replies "
+        "(default\n"
+        "                               stderr)\n"
         "  EMU_TCG_INTERP=1             (environment) run the translator's IR\n"
         "                               interpreter instead of native code\n"
         "  EMU_TCG_TB_SIZE=N            (environment) translator code cache "
@@ -324,6 +340,8 @@ static const char *const opts_with_arg[] = {
     "audiodev",
     "usbdevice",
     "gdb",
+    "qtest",
+    "qtest-log",
 };
 
 /* Disks, NICs and the display are the board's to map (and refuse for now:
@@ -787,6 +805,10 @@ static void parse_args(Options *o, int argc, char **argv)
             if (rtc_options_parse(arg, &o->mo.rtc, &err) < 0) {
                 opt_error("rtc", "%s", error_get_pretty(err));
             }
+        } else if (!strcmp(name, "qtest")) {
+            o->qtest_spec = arg;
+        } else if (!strcmp(name, "qtest-log")) {
+            o->qtest_log = arg;
         } else if (!strcmp(name, "global")) {
             opt_error(name, "not supported yet");
         } else {
@@ -1007,10 +1029,18 @@ int main(int argc, char **argv)
         exit(0); /* -nic model=help */
     }
 
+    /* -qtest without -accel: qtest is the accelerator, as QEMU's. */
+    if (o.qtest_spec && !o.accel) {
+        o.accel = "qtest";
+    }
     const AccelOps *accel = accel_choose(o.accel, &err);
     if (!accel) {
         error_report_err(err);
         exit(1);
+    }
+    /* Before anything arms a timer: test mode drops them. */
+    if (accel->caps & ACCEL_CAP_TEST_CLOCK) {
+        clock_enable_test_mode();
     }
 
     /* Validate -device before anything touches the terminal. */
@@ -1114,6 +1144,24 @@ int main(int argc, char **argv)
     if (!m || drive_check_orphans(&err) < 0 || net_check_clients(&err) < 0) {
         error_report_err(err);
         exit(1);
+    }
+
+    if (o.qtest_spec) {
+        Chardev *chr = make_chardev("qtest", o.qtest_spec);
+        QTestOptions qo = {
+            .mem = m->as_mem,
+            .io = m->as_io,
+            .clock_control = accel->caps & ACCEL_CAP_TEST_CLOCK,
+            .log = o.qtest_log,
+        };
+        if (!chr) {
+            error_report("-qtest %s: no character device", o.qtest_spec);
+            exit(1);
+        }
+        if (!qtest_server_new(chr, &qo, &err)) {
+            error_report_err(err);
+            exit(1);
+        }
     }
 
     if (display_init_all(&err) < 0) {

@@ -401,6 +401,13 @@ good "-rtc accepted" "version" -- -rtc base=2006-06-17T16:01:21,clock=vm \
 good "-device help" "isa-serial" "isa-debug-exit" -- -device help
 good "-help lists -qmp and -mon" "-qmp SPEC" "-mon chardev=ID" -- -help
 good "-accel help" "kvm" "tcg" -- -accel help
+# -qtest (docs/devel/debugging.md): its chardev and log are checked.
+good "-accel help lists qtest" "^qtest " -- -accel help
+bad_ok "-qtest with a bad chardev spec" -qtest bogus:x $Q
+expect_msg "-qtest client with nobody listening" "cannot connect" \
+    -qtest "unix:$tmp/nobody.sock" $Q
+bad_ok "-qtest-log in a missing folder" \
+    -qtest tcp:127.0.0.1:0,server,nowait -qtest-log "$tmp/no/log" $Q
 good "-device isa-serial,help" "iobase" "irq" -- -device isa-serial,help
 
 # --- the sources keep the include rules between layers
