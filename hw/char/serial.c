@@ -267,9 +267,15 @@ static void serial_rx_clear(SerialState *s)
 static void serial_rx_push(SerialState *s, uint8_t ch, uint8_t err, int64_t t)
 {
     if (s->rx_count >= serial_fifo_cap(s)) {
-        /* The FIFO keeps its data; the character in the shift register
-         * is overwritten (datasheet, LSR bit 1). */
+        /* Datasheet, LSR bit 1: in FIFO mode the FIFO keeps its data and
+         * the character in the shift register is lost; in character mode
+         * the new character destroys the one in RBR. */
         s->lsr_err |= UART_LSR_OE;
+        if (!serial_fifo_on(s)) {
+            s->rx_fifo[s->rx_head] = ch | (err << 8);
+            s->lsr_err |= err;
+            s->rx_activity_ns = t;
+        }
         return;
     }
     s->rx_fifo[(s->rx_head + s->rx_count) % UART_FIFO_SIZE] = ch | (err << 8);

@@ -90,6 +90,25 @@ static void test_fifo_overrun(void)
     QUIT(s);
 }
 
+/* Character mode (FIFO off): a second byte before the first was read
+ * overruns and destroys it: RBR holds the new one (datasheet, LSR bit 1;
+ * QEMU does the same). */
+static void test_char_mode_overrun(void)
+{
+    QTestState *s = qtest_init(NULL);
+    setup_uart(s);
+    qtest_outb(s, COM1 + IIR, 0x00); /* FIFO off */
+    qtest_outb(s, COM1 + MCR, 0x10);
+    qtest_outb(s, COM1 + RBR, 'x');
+    qtest_clock_step(s, 2 * CHAR_NS);
+    qtest_outb(s, COM1 + RBR, 'y');
+    qtest_clock_step(s, 2 * CHAR_NS);
+    CHECK_EQ(qtest_inb(s, COM1 + LSR) & 0x03, 0x03); /* DR | OE */
+    CHECK_EQ(qtest_inb(s, COM1 + RBR), 'y');
+    CHECK_EQ(qtest_inb(s, COM1 + LSR) & 0x03, 0);
+    QUIT(s);
+}
+
 /* Transmitter holding register empty: enabling ETBI with THR empty
  * interrupts at once (IIR 0x02); reading IIR clears it. */
 static void test_thre_interrupt(void)
@@ -134,6 +153,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_scratch_and_divisor);
     TEST_RUN(test_loopback_rx_interrupt);
     TEST_RUN(test_fifo_overrun);
+    TEST_RUN(test_char_mode_overrun);
     TEST_RUN(test_thre_interrupt);
     TEST_RUN(test_loopback_modem_lines);
     return qc_finish();
