@@ -588,6 +588,29 @@ static void parse_smp(const char *arg, MachineOptions *mo)
     mo->smp_threads = (int)threads;
 }
 
+/*
+ * -accel NAME,PROPS: thread=single for tcg (its only mode: the vCPUs take
+ * turns on one host thread); thread=multi is refused until the
+ * translator runs one host thread per vCPU.
+ */
+static void parse_accel_props(const char *accel, const char *props)
+{
+    char *copy = strdup(props), *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(tok, "thread=single") && !strcmp(accel, "tcg")) {
+            continue;
+        }
+        if (!strcmp(tok, "thread=multi") && !strcmp(accel, "tcg")) {
+            opt_error("accel", "thread=multi: multi-threaded translation is "
+                      "not implemented (the vCPUs take turns on one host "
+                      "thread, thread=single)");
+        }
+        opt_error("accel", "unsupported property '%s' for %s", tok, accel);
+    }
+    free(copy);
+}
+
 /* Front ends the board maps (MachineOptions): disks, NICs, display. */
 static bool is_disk_opt(const char *name)
 {
@@ -682,9 +705,7 @@ static void parse_args(Options *o, int argc, char **argv)
             char *copy = strdup(arg), *comma = strchr(copy, ',');
             if (comma) {
                 *comma = '\0';
-                if (strncmp(comma + 1, "thread=single", 13)) {
-                    opt_error("accel", "unsupported property '%s'", comma + 1);
-                }
+                parse_accel_props(copy, comma + 1);
             }
             o->accel = copy;
         } else if (!strcmp(name, "enable-kvm")) {

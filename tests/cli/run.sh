@@ -166,6 +166,8 @@ expect_msg() {
     fi
 }
 # -smp: QEMU's syntax; what is not supported yet is refused by name.
+expect_msg "-accel tcg,thread=multi" "multi-threaded translation is not implemented" -accel tcg,thread=multi $Q
+expect_msg "-accel tcg,thread=singlex" "unsupported property 'thread=singlex'" -accel tcg,thread=singlex $Q
 expect_msg "-smp 0" "expected a number" -smp 0 $Q
 expect_msg "-smp 17" "at most 16 CPUs" -smp 17 $Q
 expect_msg "-smp topology mismatch" "cores (3) * threads (1) = 3, not the CPU count (2)" -smp 2,cores=3 $Q
