@@ -20,6 +20,7 @@
 #include "emu/monitor.h"
 #include "emu/runstate.h"
 #include "emu/timer.h"
+#include "monitor/hmp-trace.h"
 #include "monitor/info-mem.h"
 #include "target-i386/mmu.h"
 
@@ -607,6 +608,7 @@ static void monitor_register_builtins(void)
     monitor_register_info("version", "show the version", info_version);
     monitor_register_info("mem", "show the active virtual memory mappings",
                           monitor_info_mem);
+    hmp_trace_register();
 }
 
 /* Aliases as in QEMU. */

@@ -18,6 +18,7 @@
 #include "emu/rtc.h"
 #include "emu/runstate.h"
 #include "emu/timer.h"
+#include "emu/trace.h"
 #include "hw/pc/pc.h"
 #include "migration/migration.h"
 #include "net/netdev.h"
@@ -68,8 +69,9 @@ static void usage(void)
         "  -m SIZE                      guest RAM, in MiB or with a "
         "k/M/G/T suffix\n"
         "                               (default 128M, at most 3584M)\n"
-        "  -smp [cpus=]N[,sockets=N]    number of CPUs (1-16; one core per "
-        "socket)\n"
+        "  -smp [cpus=]N[,sockets=S][,cores=C][,threads=T]\n"
+        "                               number of CPUs (1-16) and their "
+        "topology\n"
         "  -name NAME                   name of the guest\n"
         "  -rtc [base=utc|localtime|DATE][,clock=host|vm][,driftfix=none]\n"
         "                               the real-time clock: start date "
@@ -189,6 +191,10 @@ static void usage(void)
         "Debugging:\n"
         "  -d ITEM,...                  log items (-d help lists them)\n"
         "  -D FILE                      log to FILE instead of stderr\n"
+        "  -trace [enable=]PATTERN|events=FILE|file=FILE|help\n"
+        "                               turn on trace points (wildcards * ?);\n"
+        "                               events=: one pattern per line; file=:\n"
+        "                               as -D; help lists them\n"
         "  EMU_TCG_INTERP=1             (environment) run the translator's IR\n"
         "                               interpreter instead of native code\n"
         "  EMU_TCG_TB_SIZE=N            (environment) translator code cache "
@@ -269,6 +275,7 @@ static void usage(void)
 static const char *const opts_with_arg[] = {
     "incoming",
     "loadvm",
+    "trace",
     "machine",
     "M",
     "accel",
@@ -480,14 +487,15 @@ static void parse_machine_opt(Options *o, const char *arg)
 }
 
 /*
- * -smp [cpus=]N[,sockets=S][,cores=C][,threads=T][,maxcpus=M], as QEMU's.
- * Each CPU is a package of its own for now: cores and threads other than
- * 1 are refused, and maxcpus (CPU hot-plug) must be N.
+ * -smp [cpus=]N[,sockets=S][,cores=C][,threads=T][,maxcpus=M], as QEMU's:
+ * missing counts are derived (sockets first, then cores, threads default
+ * 1), and sockets * cores * threads must make the CPU count.  maxcpus
+ * (CPU hot-plug) must be N; dies and clusters must be 1.
  */
-static int parse_smp(const char *arg)
+static void parse_smp(const char *arg, MachineOptions *mo)
 {
     char *copy = strdup(arg), *save = NULL;
-    long cpus = -1, sockets = -1, maxcpus = -1;
+    long cpus = 0, sockets = 0, cores = 0, threads = 0, maxcpus = 0;
     bool first = true;
 
     for (char *tok = strtok_r(copy, ",", &save); tok;
@@ -509,33 +517,49 @@ static int parse_smp(const char *arg)
             cpus = v;
         } else if (!strcmp(key, "sockets")) {
             sockets = v;
+        } else if (!strcmp(key, "cores")) {
+            cores = v;
+        } else if (!strcmp(key, "threads")) {
+            threads = v;
         } else if (!strcmp(key, "maxcpus")) {
             maxcpus = v;
-        } else if (!strcmp(key, "cores") || !strcmp(key, "threads") ||
-                   !strcmp(key, "dies") || !strcmp(key, "clusters")) {
+        } else if (!strcmp(key, "dies") || !strcmp(key, "clusters")) {
             if (v != 1) {
-                opt_error("smp",
-                          "%s=%ld: only one core and thread per socket is "
-                          "supported yet (use sockets=)",
-                          key, v);
+                opt_error("smp", "%s=%ld: the pc machine has one %s per "
+                          "socket", key, v, key[0] == 'd' ? "die" : "cluster");
             }
         } else {
             opt_error("smp", "unknown property '%s'", key);
         }
     }
     free(copy);
-    if (cpus < 0) {
-        cpus = sockets > 0 ? sockets : maxcpus > 0 ? maxcpus : 1;
-    }
-    if (sockets > 0 && sockets != cpus) {
-        opt_error("smp", "sockets=%ld with one core per socket makes %ld "
-                  "CPUs, not %ld", sockets, sockets, cpus);
-    }
-    if (maxcpus > 0 && maxcpus != cpus) {
+    if (maxcpus && cpus && maxcpus != cpus) {
         opt_error("smp", "maxcpus=%ld: CPU hot-plug is not supported "
                   "(maxcpus must be the CPU count, %ld)", maxcpus, cpus);
     }
-    return (int)cpus;
+    if (!cpus) {
+        cpus = maxcpus;
+    }
+    threads = threads ? threads : 1;
+    if (!cpus) {
+        cpus = (sockets ? sockets : 1) * (cores ? cores : 1) * threads;
+    }
+    if (!sockets) {
+        long per = (cores ? cores : 1) * threads;
+        sockets = cpus / per > 0 ? cpus / per : 1;
+    }
+    if (!cores) {
+        cores = cpus / (sockets * threads) > 0 ? cpus / (sockets * threads)
+                                               : 1;
+    }
+    if (sockets * cores * threads != cpus) {
+        opt_error("smp", "sockets (%ld) * cores (%ld) * threads (%ld) = "
+                  "%ld, not the CPU count (%ld)", sockets, cores, threads,
+                  sockets * cores * threads, cpus);
+    }
+    mo->smp = (int)cpus;
+    mo->smp_cores = (int)cores;
+    mo->smp_threads = (int)threads;
 }
 
 /* Front ends the board maps (MachineOptions): disks, NICs, display. */
@@ -648,7 +672,7 @@ static void parse_args(Options *o, int argc, char **argv)
             }
             o->mo.cpu_model = arg;
         } else if (!strcmp(name, "smp")) {
-            o->mo.smp = parse_smp(arg);
+            parse_smp(arg, &o->mo);
         } else if (!strcmp(name, "name")) {
             o->mo.name = arg;
         } else if (!strcmp(name, "bios")) {
@@ -725,6 +749,12 @@ static void parse_args(Options *o, int argc, char **argv)
                 exit(0);
             }
             if (log_parse_items(arg, &err) < 0) {
+                error_report_err(err);
+                exit(1);
+            }
+        } else if (!strcmp(name, "trace")) {
+            Error *err = NULL;
+            if (trace_opt_parse(arg, &err) < 0) {
                 error_report_err(err);
                 exit(1);
             }

@@ -220,6 +220,9 @@ typedef struct CPUX86State {
     uint32_t cpuid_ext3_features; /* leaf 0x80000001 ECX */
     uint32_t cpuid_model_id[12];  /* brand string, leaves 0x80000002-4 */
     uint32_t cpuid_apic_id;       /* initial APIC ID (leaf 1 EBX 31-24) */
+    /* Topology (-smp cores=,threads=): cores per package, threads per
+     * core; 1 and 1 unless the machine says otherwise. */
+    uint8_t cpuid_cores, cpuid_threads;
     uint32_t cpuid_platform;      /* X86_PLAT_*: what the machine adds */
 
     /* The local APIC (set by the board; see X86APICOps). */

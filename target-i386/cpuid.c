@@ -190,7 +190,14 @@ void x86_cpuid_filter(uint32_t platform, uint32_t leaf, uint32_t subleaf,
         }
         break;
     case 0xb:
+        /* x2APIC topology: none without an APIC (x86_cpuid_topology
+         * describes it when there is one). */
+        if (!apic) {
+            *eax = *ebx = *ecx = *edx = 0;
+        }
+        break;
     case 0x1f:
+        /* V2 extended topology: not offered (leaf 0xB says it all). */
         *eax = *ebx = *ecx = *edx = 0;
         break;
     case 0x80000001:
@@ -220,8 +227,9 @@ int x86_cpu_model_init(CPUX86State *env, const char *model, Error **errp)
     env->cpuid_features = env->cpuid_ext_features = 0;
     env->cpuid_ext2_features = env->cpuid_ext3_features = 0;
     memset(env->cpuid_model_id, 0, sizeof(env->cpuid_model_id));
-    env->cpuid_apic_id = 0;  /* the board sets these two after */
+    env->cpuid_apic_id = 0;  /* the board sets these after */
     env->cpuid_platform = 0;
+    env->cpuid_cores = env->cpuid_threads = 1;
 
     if (x86_cpu_model_is_host(model)) {
 #ifdef HAVE_HOST_CPUID
@@ -332,7 +340,7 @@ void x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf,
         *eax = env->cpuid_version;
         /* EBX: CLFLUSH line size in 8-byte units (15-8), one logical
          * processor (23-16), the initial APIC ID (31-24). */
-        *ebx = (1u << 16) | (env->cpuid_apic_id << 24);
+        *ebx = (1u << 16) | (env->cpuid_apic_id << 24); /* see topology */
         if (env->cpuid_features & CPUID_CLFLUSH) {
             *ebx |= 8 << 8;
         }
@@ -392,4 +400,82 @@ void x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf,
         break;
     }
     x86_cpuid_filter(env->cpuid_platform, leaf, subleaf, eax, ebx, ecx, edx);
+    x86_cpuid_topology(env, leaf, subleaf, eax, ebx, ecx, edx);
+}
+
+/* Bits of an APIC ID field that numbers count things. */
+static int topo_width(int count)
+{
+    return count > 1 ? 32 - __builtin_clz((unsigned)count - 1) : 0;
+}
+
+uint32_t x86_topo_apic_id(int index, int cores, int threads)
+{
+    cores = cores > 0 ? cores : 1;
+    threads = threads > 0 ? threads : 1;
+    int tw = topo_width(threads), cw = topo_width(cores);
+    uint32_t thread = index % threads;
+    uint32_t core = (index / threads) % cores;
+    uint32_t pkg = index / (threads * cores);
+    return (pkg << (cw + tw)) | (core << tw) | thread;
+}
+
+void x86_cpuid_topology(const CPUX86State *env, uint32_t leaf,
+                        uint32_t subleaf, uint32_t *eax, uint32_t *ebx,
+                        uint32_t *ecx, uint32_t *edx)
+{
+    int cores = env->cpuid_cores ? env->cpuid_cores : 1;
+    int threads = env->cpuid_threads ? env->cpuid_threads : 1;
+    int tw = topo_width(threads), cw = topo_width(cores);
+    uint32_t logical = (uint32_t)(cores * threads);
+
+    switch (leaf) {
+    case 1:
+        /* EBX 23-16: logical processors per package, valid with HTT. */
+        *ebx = (*ebx & 0xff00ffff) | (env->cpuid_apic_id << 24) |
+               (MIN(logical, 255u) << 16);
+        if (logical > 1) {
+            *edx |= CPUID_HTT;
+        } else {
+            *edx &= ~CPUID_HTT;
+        }
+        break;
+    case 4:
+        /* EAX 31-26: cores per package - 1; 25-14: logical processors
+         * sharing the cache - 1 (the L1s and the L2 are per core). */
+        if (*eax & 0x1f) {
+            *eax = (*eax & 0x3fff) | ((uint32_t)(cores - 1) << 26) |
+                   ((uint32_t)(threads - 1) << 14);
+        }
+        break;
+    case 0xb:
+        if (!(env->cpuid_platform & X86_PLAT_APIC)) {
+            break; /* x86_cpuid_filter left it empty */
+        }
+        /* Extended topology: level 0 SMT, level 1 core, then none. ECX
+         * 15-8 the level type (1 SMT, 2 core), 7-0 the level number; EAX
+         * the shift to the next level's ID; EBX the processors at it. */
+        *edx = env->cpuid_apic_id;
+        *ecx = subleaf & 0xff;
+        if (subleaf == 0) {
+            *eax = tw;
+            *ebx = threads;
+            *ecx |= 1u << 8;
+        } else if (subleaf == 1) {
+            *eax = tw + cw;
+            *ebx = logical;
+            *ecx |= 2u << 8;
+        } else {
+            *eax = *ebx = 0;
+        }
+        break;
+    case 0x80000008:
+        /* ECX 7-0: logical processors per package - 1; 15-12: the APIC ID
+         * bits that number them (AMD's NC and ApicIdCoreIdSize). */
+        *ecx = (*ecx & ~0xf0ffu) | (logical - 1) |
+               (logical > 1 ? (uint32_t)(tw + cw) << 12 : 0);
+        break;
+    default:
+        break;
+    }
 }

@@ -46,6 +46,7 @@
 #define CPUID_FXSR (1u << 24)
 #define CPUID_SSE (1u << 25)
 #define CPUID_SSE2 (1u << 26)
+#define CPUID_HTT (1u << 28) /* leaf 1 EBX 23-16 counts logical CPUs */
 
 /* Leaf 1 ECX (cpuid_ext_features) */
 #define CPUID_EXT_SSE3 (1u << 0)
@@ -110,7 +111,8 @@ bool x86_cpu_model_is_host(const char *model);
 
 /*
  * The registers CPUID returns for (leaf, subleaf) on this model.  Leaf 1
- * EBX carries env->cpuid_apic_id in bits 31-24.  Leaves above the highest basic/extended leaf answer as the
+ * EBX carries env->cpuid_apic_id in bits 31-24, and the topology leaves
+ * describe cpuid_cores and cpuid_threads (x86_cpuid_topology).  Leaves above the highest basic/extended leaf answer as the
  * highest basic leaf, as Intel parts do.
  */
 void x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf,
@@ -122,6 +124,23 @@ static inline bool x86_cpu_is_amd(const CPUX86State *env)
 {
     return env->cpuid_vendor[0] == 0x68747541;
 }
+
+/*
+ * Topology.  The initial APIC ID of the CPU with this index when packages
+ * have `cores` cores of `threads` threads: thread, core and package in
+ * fields of ceil(log2(count)) bits, as real packages (and QEMU) number
+ * them, so IDs are sparse when a count is not a power of two.
+ */
+uint32_t x86_topo_apic_id(int index, int cores, int threads);
+/*
+ * Make one CPUID answer describe env's topology (cpuid_apic_id,
+ * cpuid_cores, cpuid_threads): leaf 1 EBX 23-16 and HTT, leaf 4 EAX
+ * 31-14, leaf 0xB, leaf 0x80000008 ECX.  x86_cpuid() applies it; KVM's
+ * host passthrough applies it to the host's answers.
+ */
+void x86_cpuid_topology(const CPUX86State *env, uint32_t leaf,
+                        uint32_t subleaf, uint32_t *eax, uint32_t *ebx,
+                        uint32_t *ecx, uint32_t *edx);
 
 /* MAXPHYADDR: physical address bits (leaf 0x80000008 EAX 7-0). */
 int x86_cpu_phys_bits(const CPUX86State *env);

@@ -19,6 +19,7 @@
  * layout.
  */
 #include "emu/common.h"
+#include "emu/trace.h"
 #include "target-i386/helper.h"
 
 /* Descriptor types (system descriptors, S = 0). */
@@ -1002,6 +1003,9 @@ static void do_interrupt_pm(CPUX86State *env, int vector, bool is_sw,
 void x86_do_interrupt(CPUX86State *env, int vector, bool is_sw,
                       bool has_err, int error_code, uint32_t next_eip)
 {
+    trace(x86_interrupt, "%s 0x%02x at %04x:%08x err 0x%x",
+          is_sw ? "int" : "exception", vector, env->segs[R_CS].selector,
+          (uint32_t)env->eip, error_code);
     log_mask(LOG_INT, "x86: %s %02x at %04x:%08x err %x cpl %d%s%08x\n",
              is_sw ? "int" : "exception", vector,
              env->segs[R_CS].selector, (uint32_t)env->eip, error_code,

@@ -28,6 +28,7 @@
 #include "ui/input.h"
 #include "ui/vnc-int.h"
 #include "emu/log.h"
+#include "emu/trace.h"
 #include "emu/monitor.h"
 
 #ifdef CONFIG_VNC
@@ -87,20 +88,20 @@ typedef struct VncClient {
 /* One -vnc per machine, as one console 0; the monitor command finds it. */
 static VncServer *vnc_server;
 
-/* ---- libvncserver's log: behind -d trace, never on the terminal -------- */
+/* ---- libvncserver's log: the vnc_rfb_log trace point, never the terminal */
 
 static void vnc_rfb_log(const char *fmt, ...)
 {
-    if (!log_enabled(LOG_TRACE)) {
-        return;
-    }
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    log_printf("vnc: %s%s", buf,
-               buf[0] && buf[strlen(buf) - 1] == '\n' ? "" : "\n");
+    size_t n = strlen(buf);
+    if (n && buf[n - 1] == '\n') {
+        buf[n - 1] = 0;
+    }
+    trace(vnc_rfb_log, "%s", buf);
 }
 
 /* ---- Framebuffer -------------------------------------------------------- */

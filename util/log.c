@@ -1,5 +1,6 @@
 /* -d / -D logging (include/emu/log.h). */
 #include "emu/common.h"
+#include "emu/trace.h"
 
 int emu_loglevel;
 FILE *emu_logfile;
@@ -20,7 +21,6 @@ static const struct {
     {LOG_IOPORT, "ioport", "show accesses to unassigned ports and memory"},
     {LOG_RESET, "cpu_reset", "show CPU state at reset"},
     {LOG_PCALL, "pcall", "show protected-mode far calls/returns/exceptions"},
-    {LOG_TRACE, "trace", "show device trace points"},
 };
 
 void log_printf(const char *fmt, ...)
@@ -34,6 +34,8 @@ void log_printf(const char *fmt, ...)
 void log_print_items(FILE *f)
 {
     fprintf(f, "Log items (comma separated):\n");
+    fprintf(f, "%-15s %s\n", "trace:PATTERN",
+            "turn on trace points (see -trace help)");
     for (size_t i = 0; i < ARRAY_SIZE(log_items); i++) {
         fprintf(f, "%-15s %s\n", log_items[i].name, log_items[i].help);
     }
@@ -46,6 +48,17 @@ int log_parse_items(const char *str, Error **errp)
     for (char *tok = strtok_r(copy, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
         size_t i;
+        if (!strncmp(tok, "trace:", 6)) {
+            /* QEMU's spelling for trace points: -d trace:PATTERN */
+            if (trace_enable_pattern(tok + 6, true) == 0) {
+                error_setg(errp,
+                           "-d: no trace point matches '%s' (try -trace help)",
+                           tok + 6);
+                free(copy);
+                return -1;
+            }
+            continue;
+        }
         if (!strcmp(tok, "all")) {
             for (i = 0; i < ARRAY_SIZE(log_items); i++) {
                 mask |= log_items[i].mask;

@@ -8,6 +8,7 @@
  * as in a descriptor's high dword) and struct kvm_segment.
  */
 #include "emu/common.h"
+#include "emu/trace.h"
 #include "accel/kvm/kvm-internal.h"
 
 static const char *const exit_names[] = {
@@ -114,6 +115,8 @@ static KVMExitAction handle_mmio(AddressSpace *as_mem, struct kvm_run *run)
 KVMExitAction kvm_dispatch_exit(AddressSpace *as_mem, AddressSpace *as_io,
                                 struct kvm_run *run, size_t run_size)
 {
+    trace(kvm_exit, "reason %u (%s)", run->exit_reason,
+          kvm_exit_reason_name(run->exit_reason));
     switch (run->exit_reason) {
     case KVM_EXIT_IO:
         return handle_io(as_io, run, run_size);

@@ -508,11 +508,11 @@ static void cpuid_build_host(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
         if (e.function >= 0x40000000 && e.function < 0x50000000) {
             continue;
         }
-        if (e.function == 1) {
-            e.ebx = (e.ebx & 0x00ffffff) | (cpu->env.cpuid_apic_id << 24);
-        }
         x86_cpuid_filter(cpu->env.cpuid_platform, e.function, e.index, &e.eax,
                          &e.ebx, &e.ecx, &e.edx);
+        /* The guest's topology and APIC ID, not the host's. */
+        x86_cpuid_topology(&cpu->env, e.function, e.index, &e.eax, &e.ebx,
+                           &e.ecx, &e.edx);
         cpuid_add(c, max, e.function, e.index, e.flags, e.eax, e.ebx, e.ecx,
                   e.edx);
     }
@@ -538,6 +538,8 @@ static void cpuid_build_model(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
             uint32_t flags = 0;
             if (fn == 4) {
                 nsub = 4; /* three caches and the terminating null */
+            } else if (fn == 0xb) {
+                nsub = 3; /* SMT, core, and the terminating level */
             } else if (fn == 0xd) {
                 nsub = 2;
             }
@@ -554,9 +556,6 @@ static void cpuid_build_model(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
                     lost[k + 1] |= d & ~sd;
                     cx &= sc;
                     d &= sd;
-                }
-                if (fn == 1) {
-                    b = (b & 0x00ffffff) | ((uint32_t)cpu->index << 24);
                 }
                 cpuid_add(c, max, fn, sub, flags, a, b, cx, d);
             }

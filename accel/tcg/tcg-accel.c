@@ -44,6 +44,7 @@
 #include "emu/accel.h"
 #include "emu/machine.h"
 #include "emu/main-loop.h"
+#include "emu/trace.h"
 #include "accel/tcg/cpu-ldst.h"
 #include "accel/tcg/disas.h"
 #include "accel/tcg/tcg-internal.h"
@@ -153,6 +154,7 @@ bool tb_page_has_code(uint32_t phys_page)
  */
 static void tb_flush_all(void)
 {
+    trace(tcg_tb_flush, "code cache flushed");
     /* Clear only what the blocks used: the hash and page tables are
      * large. */
     memset(tb_jc, 0, sizeof(tb_jc));
@@ -244,6 +246,7 @@ static void tb_invalidate(TB *tb)
 
 void tb_invalidate_phys_range(uint32_t phys, uint32_t len)
 {
+    trace(tcg_invalidate, "phys 0x%x len %u", phys, len);
     uint32_t page = phys & TCG_PAGE_MASK;
     TB *tb = tb_pages[page >> TCG_PAGE_BITS];
     while (tb) {

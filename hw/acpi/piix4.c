@@ -22,6 +22,7 @@
 #include "emu/device.h"
 #include "emu/main-loop.h"
 #include "emu/timer.h"
+#include "emu/trace.h"
 #include "hw/acpi/piix4.h"
 
 #define PCI_VENDOR_ID_INTEL           0x8086
@@ -168,7 +169,7 @@ static void pm1_cnt_write_high(PIIX4PMState *s, uint8_t val)
     }
 }
 
-static uint64_t pm_io_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t pm_io_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     PIIX4PMState *s = opaque;
     /* Byte registers (ISA_BYTE_OPS_SIZES): return only the byte asked for. */
@@ -197,9 +198,19 @@ static uint64_t pm_io_read(void *opaque, uint64_t addr, unsigned size)
     }
 }
 
+static uint64_t pm_io_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = pm_io_read_do(opaque, addr, size);
+    trace(piix4_pm_io_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void pm_io_write(void *opaque, uint64_t addr, uint64_t val,
                         unsigned size)
 {
+    trace(piix4_pm_io_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
     PIIX4PMState *s = opaque;
     int shift = 8 * (addr & 1);
     switch (addr) {
@@ -243,7 +254,7 @@ static const MemoryRegionOps pm_io_ops = {
 
 /* ---- GPE0 block ------------------------------------------------------- */
 
-static uint64_t gpe_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t gpe_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     PIIX4PMState *s = opaque;
     if (addr < GPE0_LEN / 2) {
@@ -252,8 +263,18 @@ static uint64_t gpe_read(void *opaque, uint64_t addr, unsigned size)
     return s->gpe_en[(addr - GPE0_LEN / 2) & 1];
 }
 
+static uint64_t gpe_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = gpe_read_do(opaque, addr, size);
+    trace(piix4_gpe_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void gpe_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
+    trace(piix4_gpe_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
     PIIX4PMState *s = opaque;
     if (addr < GPE0_LEN / 2) {
         s->gpe_sts[addr] &= ~val;
@@ -271,14 +292,24 @@ static const MemoryRegionOps gpe_ops = {
 
 /* ---- APM control / status (0xB2 / 0xB3) ------------------------------- */
 
-static uint64_t apm_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t apm_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     PIIX4PMState *s = opaque;
     return addr == 0 ? s->apm_cnt : s->apm_sts;
 }
 
+static uint64_t apm_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = apm_read_do(opaque, addr, size);
+    trace(piix4_apm_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void apm_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
+    trace(piix4_apm_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
     PIIX4PMState *s = opaque;
     if (addr == 1) {
         s->apm_sts = val;
@@ -311,14 +342,24 @@ static const MemoryRegionOps apm_ops = {
 
 /* ---- SMBus host (no devices) ------------------------------------------ */
 
-static uint64_t smb_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t smb_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     PIIX4PMState *s = opaque;
     return s->smb_regs[addr & (SMB_IO_SIZE - 1)];
 }
 
+static uint64_t smb_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = smb_read_do(opaque, addr, size);
+    trace(piix4_smb_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void smb_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
+    trace(piix4_smb_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
     PIIX4PMState *s = opaque;
     addr &= SMB_IO_SIZE - 1;
     if (addr == SMB_HST_STS) {

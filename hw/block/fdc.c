@@ -52,6 +52,7 @@
 #include "emu/log.h"
 #include "emu/memory.h"
 #include "emu/vmstate.h"
+#include "emu/trace.h"
 #include "hw/block/fdc-internal.h"
 #include "hw/isa/isa-dma.h"
 
@@ -918,11 +919,13 @@ static void fdc_fifo_write(FDCtrlState *s, uint8_t v)
     }
     s->cmd[s->cmd_pos++] = v;
     if (s->cmd_pos == s->cmd_len) {
+        trace(fdc_command, "%s (0x%02x)", fdc_find_command(s->cmd[0])->name,
+              s->cmd[0]);
         fdc_find_command(s->cmd[0])->run(s);
     }
 }
 
-static uint64_t fdc_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t fdc_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     FDCtrlState *s = opaque;
 
@@ -943,8 +946,18 @@ static uint64_t fdc_read(void *opaque, uint64_t addr, unsigned size)
     }
 }
 
+static uint64_t fdc_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = fdc_read_do(opaque, addr, size);
+    trace(fdc_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr, val,
+          size);
+    return val;
+}
+
 static void fdc_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
+    trace(fdc_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr, val,
+          size);
     FDCtrlState *s = opaque;
 
     switch (addr) {
@@ -984,7 +997,7 @@ static void fdc_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
     }
 }
 
-static uint64_t fdc_dir_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t fdc_dir_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     FDCtrlState *s = opaque;
     FloppyDrive *d = fdc_drive(s, s->dor & DOR_SEL_MASK);
@@ -992,9 +1005,19 @@ static uint64_t fdc_dir_read(void *opaque, uint64_t addr, unsigned size)
     return d && d->changed ? DIR_DSKCHG : 0;
 }
 
+static uint64_t fdc_dir_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = fdc_dir_read_do(opaque, addr, size);
+    trace(fdc_dir_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void fdc_ccr_write(void *opaque, uint64_t addr, uint64_t val,
                           unsigned size)
 {
+    trace(fdc_ccr_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
     FDCtrlState *s = opaque;
     s->dsr = (s->dsr & ~DSR_RATE_MASK) | (val & DSR_RATE_MASK);
 }

@@ -8,6 +8,7 @@
 #include "emu/chardev.h"
 #include "emu/device.h"
 #include "emu/memory.h"
+#include "emu/trace.h"
 #include "hw/char/debugcon.h"
 #include "hw/isa/isa.h"
 
@@ -19,16 +20,26 @@ typedef struct DebugconState {
     MemoryRegion io;
 } DebugconState;
 
-static uint64_t debugcon_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t debugcon_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     DebugconState *s = opaque;
 
     return s->readback & 0xff;
 }
 
+static uint64_t debugcon_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = debugcon_read_do(opaque, addr, size);
+    trace(debugcon_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void debugcon_write(void *opaque, uint64_t addr, uint64_t val,
                            unsigned size)
 {
+    trace(debugcon_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
     DebugconState *s = opaque;
     uint8_t ch = val;
 

@@ -35,6 +35,7 @@
 #include "emu/memory.h"
 #include "emu/timer.h"
 #include "emu/vmstate.h"
+#include "emu/trace.h"
 #include "hw/char/serial.h"
 #include "hw/isa/isa.h"
 
@@ -523,7 +524,8 @@ static void serial_event(void *opaque, int event)
 
 /* ---- register access ---- */
 
-static uint64_t serial_ioport_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t serial_ioport_read_do(void *opaque, uint64_t addr,
+                                      unsigned size)
 {
     SerialState *s = opaque;
     int64_t now = serial_now();
@@ -592,6 +594,14 @@ static uint64_t serial_ioport_read(void *opaque, uint64_t addr, unsigned size)
     return v;
 }
 
+static uint64_t serial_ioport_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = serial_ioport_read_do(opaque, addr, size);
+    trace(serial_ioport_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void serial_write_thr(SerialState *s, uint8_t v, int64_t now)
 {
     uint16_t e = v & serial_data_mask(s);
@@ -641,6 +651,8 @@ static void serial_write_fcr(SerialState *s, uint8_t v)
 static void serial_ioport_write(void *opaque, uint64_t addr, uint64_t data,
                                 unsigned size)
 {
+    trace(serial_ioport_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, data, size);
     SerialState *s = opaque;
     int64_t now = serial_now();
     uint8_t v = data;

@@ -10,6 +10,7 @@
  */
 #include "emu/common.h"
 #include "emu/dma.h"
+#include "emu/trace.h"
 
 static struct {
     bool in_use;
@@ -50,6 +51,8 @@ static bool in_range(AddressSpace *as, uint64_t addr, uint64_t len)
 DMAResult dma_memory_rw(AddressSpace *as, uint64_t addr, void *buf,
                         uint64_t len, bool is_write)
 {
+    trace(dma_memory_rw, "%s addr 0x%" PRIx64 " len %" PRIu64 " %s", as->name,
+          addr, len, is_write ? "write" : "read");
     if (!in_range(as, addr, len)) {
         log_mask(LOG_GUEST_ERROR,
                  "dma: %s of %" PRIu64 " bytes at 0x%" PRIx64 " leaves %s\n",
@@ -90,6 +93,8 @@ void *address_space_map(AddressSpace *as, uint64_t addr, uint64_t *len,
 {
     uint64_t want = *len;
 
+    trace(dma_map, "%s addr 0x%" PRIx64 " len %" PRIu64 " %s", as->name, addr,
+          want, is_write ? "write" : "read");
     *len = 0;
     if (want == 0 || addr > as->size_mask) {
         return NULL;

@@ -129,6 +129,12 @@ static int machine_create_cpus(Machine *m, Error **errp)
             free(cpu);
             return -1;
         }
+        if (m->opts.smp_cores > 0) {
+            cpu->env.cpuid_cores = m->opts.smp_cores;
+        }
+        if (m->opts.smp_threads > 0) {
+            cpu->env.cpuid_threads = m->opts.smp_threads;
+        }
         m->cpus[i] = cpu;
         m->nr_cpus = i + 1;
     }

@@ -18,6 +18,7 @@
  * device's pin; the bus's set_irq sees the OR of all devices on that irq.
  */
 #include "emu/common.h"
+#include "emu/trace.h"
 
 #include <glib.h>
 
@@ -424,6 +425,8 @@ void pci_set_irq(PCIDevice *d, int level)
     if (d->irq_level == level) {
         return;
     }
+    trace(pci_set_irq, "%s %02x.%x level %d", d->parent.cls->name,
+          PCI_SLOT(d->devfn), PCI_FUNC(d->devfn), level);
     uint16_t cmd = pci_get_command(d);
     bool was = pci_intx_delivered(d, cmd);
     d->irq_level = level;

@@ -42,6 +42,7 @@
  */
 #include "emu/common.h"
 #include "emu/log.h"
+#include "emu/trace.h"
 #include "hw/display/vga-internal.h"
 
 #define VBE_DISPI_MAX_BPP 32
@@ -375,7 +376,7 @@ void vbe_reset(VGACommonState *s)
 /* ---- Ports 0x1CE (index) and 0x1CF (data) --------------------------------
  */
 
-static uint64_t vbe_port_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t vbe_port_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     VGACommonState *s = opaque;
     uint32_t v = addr == 0 ? vbe_ioport_read_index(s) : vbe_ioport_read_data(s);
@@ -383,9 +384,19 @@ static uint64_t vbe_port_read(void *opaque, uint64_t addr, unsigned size)
     return size == 1 ? v & 0xff : v;
 }
 
+static uint64_t vbe_port_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = vbe_port_read_do(opaque, addr, size);
+    trace(vbe_port_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void vbe_port_write(void *opaque, uint64_t addr, uint64_t val,
                            unsigned size)
 {
+    trace(vbe_port_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
     VGACommonState *s = opaque;
 
     if (addr == 0) {

@@ -34,6 +34,7 @@
  */
 #include "hw/display/vga-internal.h"
 #include "emu/log.h"
+#include "emu/trace.h"
 
 #define VGA_WINDOW_SIZE (128 * KiB)
 
@@ -367,14 +368,24 @@ void vga_update_direct_window(VGACommonState *s)
     memory_region_transaction_commit();
 }
 
-static uint64_t vga_mem_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t vga_mem_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     return vga_mem_readb(opaque, addr);
+}
+
+static uint64_t vga_mem_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = vga_mem_read_do(opaque, addr, size);
+    trace(vga_mem_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
 }
 
 static void vga_mem_write(void *opaque, uint64_t addr, uint64_t data,
                           unsigned size)
 {
+    trace(vga_mem_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          data, size);
     vga_mem_writeb(opaque, addr, data);
 }
 

@@ -29,6 +29,7 @@
 #include "emu/device.h"
 #include "emu/log.h"
 #include "emu/memory.h"
+#include "emu/trace.h"
 #include "hw/display/vga-internal.h"
 #include "hw/firmware.h"
 #include "hw/pci/pci.h"
@@ -65,16 +66,27 @@ typedef struct PCIVGAState {
 /* ---- BAR 2 ---------------------------------------------------------------
  */
 
-static uint64_t vga_mmio_ports_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t vga_mmio_ports_read_do(void *opaque, uint64_t addr,
+                                       unsigned size)
 {
     PCIVGAState *s = opaque;
 
     return vga_ioport_read(&s->vga, 0x3c0 + addr);
 }
 
+static uint64_t vga_mmio_ports_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = vga_mmio_ports_read_do(opaque, addr, size);
+    trace(vga_mmio_ports_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void vga_mmio_ports_write(void *opaque, uint64_t addr, uint64_t val,
                                  unsigned size)
 {
+    trace(vga_mmio_ports_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
     PCIVGAState *s = opaque;
 
     vga_ioport_write(&s->vga, 0x3c0 + addr, val & 0xff);
@@ -87,16 +99,27 @@ static const MemoryRegionOps vga_mmio_ports_ops = {
     .impl = {.min_access_size = 1, .max_access_size = 1},
 };
 
-static uint64_t vga_mmio_dispi_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t vga_mmio_dispi_read_do(void *opaque, uint64_t addr,
+                                       unsigned size)
 {
     PCIVGAState *s = opaque;
 
     return vbe_reg_read(&s->vga, addr >> 1);
 }
 
+static uint64_t vga_mmio_dispi_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = vga_mmio_dispi_read_do(opaque, addr, size);
+    trace(vga_mmio_dispi_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void vga_mmio_dispi_write(void *opaque, uint64_t addr, uint64_t val,
                                  unsigned size)
 {
+    trace(vga_mmio_dispi_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
     PCIVGAState *s = opaque;
 
     vbe_reg_write(&s->vga, addr >> 1, val);
@@ -109,7 +132,8 @@ static const MemoryRegionOps vga_mmio_dispi_ops = {
     .impl = {.min_access_size = 2, .max_access_size = 2},
 };
 
-static uint64_t vga_mmio_qext_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t vga_mmio_qext_read_do(void *opaque, uint64_t addr,
+                                      unsigned size)
 {
     switch (addr) {
     case QEXT_REG_SIZE:
@@ -121,9 +145,19 @@ static uint64_t vga_mmio_qext_read(void *opaque, uint64_t addr, unsigned size)
     }
 }
 
+static uint64_t vga_mmio_qext_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = vga_mmio_qext_read_do(opaque, addr, size);
+    trace(vga_mmio_qext_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void vga_mmio_qext_write(void *opaque, uint64_t addr, uint64_t val,
                                 unsigned size)
 {
+    trace(vga_mmio_qext_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
     if (addr == QEXT_REG_BYTEORDER && val == QEXT_BIG_ENDIAN) {
         log_unimp_once("VGA: big-endian framebuffer not supported, "
                        "staying little endian\n");

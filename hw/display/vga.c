@@ -10,6 +10,7 @@
  */
 #include "hw/display/vga-internal.h"
 #include "emu/log.h"
+#include "emu/trace.h"
 #include "hw/isa/isa.h"
 
 #define VGA_PORT_BASE 0x3b0
@@ -200,7 +201,7 @@ uint32_t vga_ioport_read(VGACommonState *s, uint32_t port)
         log_mask(LOG_GUEST_ERROR, "vga: read of unused port 0x%x\n", port);
         break;
     }
-    log_mask(LOG_TRACE, "vga: in 0x%x -> 0x%02x\n", port, val);
+    trace(vga_ioport_read, "port 0x%x val 0x%02x", port, val);
     return val;
 }
 
@@ -258,7 +259,7 @@ static void dac_write(VGACommonState *s, uint8_t val)
 void vga_ioport_write(VGACommonState *s, uint32_t port, uint32_t val)
 {
     val &= 0xff;
-    log_mask(LOG_TRACE, "vga: out 0x%x <- 0x%02x\n", port, val);
+    trace(vga_ioport_write, "port 0x%x val 0x%02x", port, val);
     if (!port_decoded(s, port)) {
         return;
     }

@@ -12,6 +12,7 @@
  * 2048-byte user data only (no raw or audio sectors, no READ CD).
  */
 #include "emu/common.h"
+#include "emu/trace.h"
 #include "hw/ide/ide-internal.h"
 
 #define ATAPI_NEED_MEDIUM 0x01
@@ -650,6 +651,7 @@ void ide_atapi_packet_cmd(IDEState *s)
     const ATAPICmd *c = NULL;
 
     memcpy(s->packet, buf, 12);
+    trace(ide_atapi_cmd, "unit %d opcode 0x%02x", s->unit, s->packet[0]);
     memset(buf, 0, 64);
     s->atapi_total = 0;
     s->atapi_buf_pos = s->atapi_buf_len = 0;

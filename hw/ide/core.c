@@ -14,6 +14,7 @@
  * ATAPI (the PACKET command set) is in atapi.c; the bus master in piix.c.
  */
 #include "emu/common.h"
+#include "emu/trace.h"
 #include "hw/ide/ide-internal.h"
 
 #define IDE_FW_REV "1.0"
@@ -138,6 +139,7 @@ static void ide_end_transfer(IDEState *s)
 
 void ide_dma_start(IDEState *s, IDEDMACmd cmd)
 {
+    trace(ide_dma_start, "unit %d dma cmd %d", s->unit, (int)cmd);
     s->dma_cmd = cmd;
     /* DMA protocol: BSY or DRQ until the transfer is done; DRQ as QEMU, so
      * that drivers that poll for it before starting the engine see it. */
@@ -284,6 +286,7 @@ static void ide_exec_cmd(IDEBus *bus, uint8_t cmd)
 {
     IDEState *s = ide_cur(bus);
 
+    trace(ide_exec_cmd, "unit %d cmd 0x%02x", s->unit, cmd);
     /* A command to an absent device 1 goes nowhere (device 0 ignores
      * it); one to an absent device 0 with device 1 present
      * is refused as device 0 would. */

@@ -23,6 +23,7 @@
  */
 #include "emu/common.h"
 #include "emu/main-loop.h"
+#include "emu/trace.h"
 #include "hw/ide/ide-internal.h"
 
 #define PCI_DEVICE_ID_INTEL_82371SB_1 0x7010
@@ -79,13 +80,23 @@ struct PIIX3IDEState {
 /* ---- Legacy ports ---------------------------------------------------------
  */
 
-static uint64_t cmd_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t cmd_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     return ide_cmd_read(opaque, addr, size);
 }
 
+static uint64_t cmd_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = cmd_read_do(opaque, addr, size);
+    trace(piix_ide_cmd_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void cmd_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
+    trace(piix_ide_cmd_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
     ide_cmd_write(opaque, addr, val, size);
 }
 
@@ -96,13 +107,23 @@ static const MemoryRegionOps cmd_ops = {
     .impl = {.min_access_size = 1, .max_access_size = 4},
 };
 
-static uint64_t ctl_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t ctl_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     return ide_status_read(opaque, true);
 }
 
+static uint64_t ctl_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = ctl_read_do(opaque, addr, size);
+    trace(piix_ide_ctl_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void ctl_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
+    trace(piix_ide_ctl_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
     ide_ctl_write(opaque, val);
 }
 
@@ -330,7 +351,7 @@ static void bm_cmd_write(BMDMAState *bm, uint8_t val)
     }
 }
 
-static uint64_t bm_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t bm_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     PIIX3IDEState *s = opaque;
     BMDMAState *bm = &s->bm[(addr >> 3) & 1];
@@ -350,8 +371,18 @@ static uint64_t bm_read(void *opaque, uint64_t addr, unsigned size)
     }
 }
 
+static uint64_t bm_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = bm_read_do(opaque, addr, size);
+    trace(piix_ide_bm_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void bm_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
+    trace(piix_ide_bm_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
     PIIX3IDEState *s = opaque;
     BMDMAState *bm = &s->bm[(addr >> 3) & 1];
 

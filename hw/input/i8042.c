@@ -27,6 +27,7 @@
 #include "emu/main-loop.h"
 #include "emu/memory.h"
 #include "emu/vmstate.h"
+#include "emu/trace.h"
 #include "hw/input/i8042.h"
 #include "ui/input.h"
 
@@ -259,7 +260,7 @@ static void i8042_write_cmd_byte(I8042State *s, uint8_t val)
 
 /* ---- port handlers ----------------------------------------------------- */
 
-static uint64_t i8042_data_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t i8042_data_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     I8042State *s = opaque;
     uint8_t val = s->obdata;
@@ -272,9 +273,19 @@ static uint64_t i8042_data_read(void *opaque, uint64_t addr, unsigned size)
     return val;
 }
 
+static uint64_t i8042_data_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = i8042_data_read_do(opaque, addr, size);
+    trace(i8042_data_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void i8042_data_write(void *opaque, uint64_t addr, uint64_t data,
                              unsigned size)
 {
+    trace(i8042_data_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, data, size);
     I8042State *s = opaque;
     uint8_t val = data;
     uint8_t cmd = s->pending;
@@ -304,10 +315,18 @@ static void i8042_data_write(void *opaque, uint64_t addr, uint64_t data,
     i8042_service(s);
 }
 
-static uint64_t i8042_status_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t i8042_status_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     I8042State *s = opaque;
     return s->status;
+}
+
+static uint64_t i8042_status_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = i8042_status_read_do(opaque, addr, size);
+    trace(i8042_status_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
 }
 
 static void i8042_command(I8042State *s, uint8_t val)
@@ -383,6 +402,8 @@ static void i8042_command(I8042State *s, uint8_t val)
 static void i8042_cmd_write(void *opaque, uint64_t addr, uint64_t data,
                             unsigned size)
 {
+    trace(i8042_cmd_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          data, size);
     I8042State *s = opaque;
 
     s->status |= STAT_CMD;

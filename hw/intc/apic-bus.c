@@ -19,6 +19,7 @@
 #include "emu/common.h"
 #include "emu/log.h"
 #include "emu/memory.h"
+#include "emu/trace.h"
 #include "hw/intc/apic-internal.h"
 
 /* Above RAM and PCI windows that may overlap the page. */
@@ -60,15 +61,25 @@ static APICState *apic_window_target(APICWindow *w, uint64_t addr)
     return NULL;
 }
 
-static uint64_t apic_window_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t apic_window_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     APICState *s = apic_window_target(opaque, addr);
     return s ? apic_mmio_read(s, addr) : 0;
 }
 
+static uint64_t apic_window_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = apic_window_read_do(opaque, addr, size);
+    trace(apic_window_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void apic_window_write(void *opaque, uint64_t addr, uint64_t data,
                               unsigned size)
 {
+    trace(apic_window_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, data, size);
     APICState *s = apic_window_target(opaque, addr);
     if (s) {
         apic_mmio_write(s, addr, data);
@@ -280,6 +291,9 @@ void apic_bus_send(APICBus *bus, APICState *src, const APICMessage *msg,
 
 void apic_bus_deliver(APICBus *bus, const APICMessage *msg)
 {
+    trace(apic_deliver, "dest 0x%x%s mode %d vector 0x%02x %s%s", msg->dest,
+          msg->dest_logical ? " logical" : "", msg->delivery_mode, msg->vector,
+          msg->level ? "level" : "edge", msg->assert ? "" : " deassert");
     if (msg->delivery_mode == APIC_DM_INIT && !msg->assert) {
         return; /* INIT level de-assert: nothing to do (see apic.c) */
     }

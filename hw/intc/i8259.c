@@ -22,6 +22,7 @@
 #include "emu/irq.h"
 #include "emu/memory.h"
 #include "emu/vmstate.h"
+#include "emu/trace.h"
 #include "hw/intc/i8259.h"
 #include "hw/isa/isa.h"
 
@@ -386,6 +387,8 @@ static void pic_write_data(PICState *s, uint8_t val)
 static void pic_ioport_write(void *opaque, uint64_t addr, uint64_t data,
                              unsigned size)
 {
+    trace(pic_ioport_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, data, size);
     PICState *s = opaque;
 
     if (addr == 0) {
@@ -395,7 +398,7 @@ static void pic_ioport_write(void *opaque, uint64_t addr, uint64_t data,
     }
 }
 
-static uint64_t pic_ioport_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t pic_ioport_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     PICState *s = opaque;
 
@@ -415,9 +418,19 @@ static uint64_t pic_ioport_read(void *opaque, uint64_t addr, unsigned size)
     return s->imr;
 }
 
+static uint64_t pic_ioport_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = pic_ioport_read_do(opaque, addr, size);
+    trace(pic_ioport_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void elcr_ioport_write(void *opaque, uint64_t addr, uint64_t data,
                               unsigned size)
 {
+    trace(pic_elcr_ioport_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, data, size);
     PICState *s = opaque;
 
     s->elcr = data & s->elcr_mask;
@@ -426,10 +439,18 @@ static void elcr_ioport_write(void *opaque, uint64_t addr, uint64_t data,
     pic_update_irq(s);
 }
 
-static uint64_t elcr_ioport_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t elcr_ioport_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     PICState *s = opaque;
     return s->elcr;
+}
+
+static uint64_t elcr_ioport_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = elcr_ioport_read_do(opaque, addr, size);
+    trace(pic_elcr_ioport_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
 }
 
 static const MemoryRegionOps pic_ops = {

@@ -43,6 +43,7 @@
 #include "emu/log.h"
 #include "emu/memory.h"
 #include "emu/vmstate.h"
+#include "emu/trace.h"
 #include "hw/intc/ioapic.h"
 
 /* Memory-mapped registers (offsets in the 4 KiB window). */
@@ -164,6 +165,8 @@ static void ioapic_send(IOAPICState *s, int pin)
     if (msg.level) {
         s->redtbl[pin] |= RTE_REMOTE_IRR;
     }
+    trace(ioapic_deliver, "pin %d vector 0x%02x dest 0x%x", pin, msg.vector,
+          msg.dest);
     if (s->deliver) {
         s->deliver(s->opaque, &msg);
     }
@@ -278,7 +281,7 @@ static void ioapic_reg_write(IOAPICState *s, uint32_t val)
              "ioapic: write 0x%08x to undefined register 0x%02x\n", val, r);
 }
 
-static uint64_t ioapic_mmio_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t ioapic_mmio_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     IOAPICState *s = opaque;
 
@@ -294,9 +297,19 @@ static uint64_t ioapic_mmio_read(void *opaque, uint64_t addr, unsigned size)
     return 0;
 }
 
+static uint64_t ioapic_mmio_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = ioapic_mmio_read_do(opaque, addr, size);
+    trace(ioapic_mmio_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void ioapic_mmio_write(void *opaque, uint64_t addr, uint64_t val,
                               unsigned size)
 {
+    trace(ioapic_mmio_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
     IOAPICState *s = opaque;
 
     if (addr == IOAPIC_IOREGSEL) {

@@ -38,6 +38,7 @@
 #include "emu/log.h"
 #include "emu/memory.h"
 #include "emu/vmstate.h"
+#include "emu/trace.h"
 #include "hw/isa/i8257.h"
 #include "hw/isa/isa-dma.h"
 
@@ -316,7 +317,7 @@ size_t isa_dma_read_memory(ISABus *bus, int chan, void *buf, size_t len,
 
 /* ---- registers ----------------------------------------------------------- */
 
-static uint64_t i8257_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t i8257_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     I8257State *s = opaque;
     unsigned reg = (addr >> s->dshift) & 15;
@@ -349,6 +350,14 @@ static uint64_t i8257_read(void *opaque, uint64_t addr, unsigned size)
     }
 }
 
+static uint64_t i8257_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = i8257_read_do(opaque, addr, size);
+    trace(i8257_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr, val,
+          size);
+    return val;
+}
+
 static void i8257_master_clear(I8257State *s)
 {
     s->command = 0;
@@ -362,6 +371,8 @@ static void i8257_master_clear(I8257State *s)
 static void i8257_write(void *opaque, uint64_t addr, uint64_t val,
                         unsigned size)
 {
+    trace(i8257_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
     I8257State *s = opaque;
     unsigned reg = (addr >> s->dshift) & 15;
     int n = val & 3;
@@ -420,15 +431,25 @@ static void i8257_write(void *opaque, uint64_t addr, uint64_t val,
     }
 }
 
-static uint64_t i8257_page_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t i8257_page_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     I8257State *s = opaque;
     return s->page[addr & 7];
 }
 
+static uint64_t i8257_page_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = i8257_page_read_do(opaque, addr, size);
+    trace(i8257_page_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void i8257_page_write(void *opaque, uint64_t addr, uint64_t val,
                              unsigned size)
 {
+    trace(i8257_page_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
     I8257State *s = opaque;
     s->page[addr & 7] = val;
 }

@@ -19,6 +19,7 @@
 #include "emu/common.h"
 #include "emu/device.h"
 #include "emu/main-loop.h"
+#include "emu/trace.h"
 #include "hw/isa/piix3.h"
 
 #define PCI_VENDOR_ID_INTEL           0x8086
@@ -117,14 +118,24 @@ void piix3_firmware_setup(PIIX3State *s, const uint8_t irq[PIIX3_NUM_PIRQS])
 
 /* ---- Reset control register (0xCF9) ----------------------------------- */
 
-static uint64_t rcr_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t rcr_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     PIIX3State *s = opaque;
     return s->rcr;
 }
 
+static uint64_t rcr_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = rcr_read_do(opaque, addr, size);
+    trace(piix3_rcr_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void rcr_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
+    trace(piix3_rcr_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
     PIIX3State *s = opaque;
     if (val & RCR_RCPU) {
         /*

@@ -7,6 +7,7 @@
 #include "emu/device.h"
 #include "emu/main-loop.h"
 #include "emu/memory.h"
+#include "emu/trace.h"
 #include "hw/isa/isa.h"
 #include "hw/misc/debugexit.h"
 
@@ -17,14 +18,24 @@ typedef struct DebugExitState {
     MemoryRegion io;
 } DebugExitState;
 
-static uint64_t debug_exit_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t debug_exit_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     return 0;
+}
+
+static uint64_t debug_exit_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = debug_exit_read_do(opaque, addr, size);
+    trace(debugexit_debug_exit_read,
+          "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr, val, size);
+    return val;
 }
 
 static void debug_exit_write(void *opaque, uint64_t addr, uint64_t val,
                              unsigned size)
 {
+    trace(debugexit_debug_exit_write,
+          "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr, val, size);
     system_shutdown_request(SHUTDOWN_CAUSE_DEBUG_EXIT,
                             (int)(((uint32_t)val << 1) | 1));
 }

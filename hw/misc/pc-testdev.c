@@ -20,6 +20,7 @@
 #include "emu/device.h"
 #include "emu/log.h"
 #include "emu/memory.h"
+#include "emu/trace.h"
 #include "hw/isa/isa.h"
 
 #include <sys/mman.h>
@@ -37,7 +38,8 @@ typedef struct PCTestdevState {
 } PCTestdevState;
 
 /* The scratch register: an access of size bytes at byte addr & 3. */
-static uint64_t testdev_ioport_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t testdev_ioport_read_do(void *opaque, uint64_t addr,
+                                       unsigned size)
 {
     PCTestdevState *s = opaque;
     unsigned shift = (addr & 3) * 8;
@@ -45,9 +47,19 @@ static uint64_t testdev_ioport_read(void *opaque, uint64_t addr, unsigned size)
     return (s->ioport_data >> shift) & mask;
 }
 
+static uint64_t testdev_ioport_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = testdev_ioport_read_do(opaque, addr, size);
+    trace(testdev_ioport_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void testdev_ioport_write(void *opaque, uint64_t addr, uint64_t val,
                                  unsigned size)
 {
+    trace(testdev_ioport_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
     PCTestdevState *s = opaque;
     unsigned shift = (addr & 3) * 8;
     uint64_t mask = size >= 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
@@ -73,6 +85,8 @@ static const MemoryRegionOps testdev_ioport_byte_ops = {
 static void testdev_flush_write(void *opaque, uint64_t addr, uint64_t val,
                                 unsigned size)
 {
+    trace(testdev_flush_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
     PCTestdevState *s = opaque;
     ISABus *bus = isa_bus(&s->parent);
     uint64_t page = (uint32_t)val & ~0xfffull;
@@ -96,6 +110,8 @@ static const MemoryRegionOps testdev_flush_ops = {
 static void testdev_irq_write(void *opaque, uint64_t addr, uint64_t val,
                               unsigned size)
 {
+    trace(testdev_irq_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
     PCTestdevState *s = opaque;
     (void)size;
 
@@ -113,7 +129,8 @@ static const MemoryRegionOps testdev_irq_ops = {
     .impl = {.min_access_size = 1, .max_access_size = 1},
 };
 
-static uint64_t testdev_iomem_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t testdev_iomem_read_do(void *opaque, uint64_t addr,
+                                      unsigned size)
 {
     PCTestdevState *s = opaque;
     uint64_t v = 0;
@@ -124,9 +141,19 @@ static uint64_t testdev_iomem_read(void *opaque, uint64_t addr, unsigned size)
     return v;
 }
 
+static uint64_t testdev_iomem_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = testdev_iomem_read_do(opaque, addr, size);
+    trace(testdev_iomem_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void testdev_iomem_write(void *opaque, uint64_t addr, uint64_t val,
                                 unsigned size)
 {
+    trace(testdev_iomem_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
     PCTestdevState *s = opaque;
     size_t n =
         addr < TESTDEV_IOMEM_LEN ? MIN(size, TESTDEV_IOMEM_LEN - addr) : 0;

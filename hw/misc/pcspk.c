@@ -22,6 +22,7 @@
 #include "emu/memory.h"
 #include "emu/timer.h"
 #include "emu/vmstate.h"
+#include "emu/trace.h"
 #include "hw/isa/isa.h"
 #include "hw/misc/pcspk.h"
 #include "hw/timer/i8254.h"
@@ -44,7 +45,7 @@ struct PCSpkState {
     PITState *pit;
 };
 
-static uint64_t pcspk_ioport_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t pcspk_ioport_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     PCSpkState *s = opaque;
     int64_t now = clock_get_ns(CLOCK_VIRTUAL);
@@ -59,9 +60,19 @@ static uint64_t pcspk_ioport_read(void *opaque, uint64_t addr, unsigned size)
     return val;
 }
 
+static uint64_t pcspk_ioport_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = pcspk_ioport_read_do(opaque, addr, size);
+    trace(pcspk_ioport_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void pcspk_ioport_write(void *opaque, uint64_t addr, uint64_t data,
                                unsigned size)
 {
+    trace(pcspk_ioport_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, data, size);
     PCSpkState *s = opaque;
     uint8_t old = s->ctrl;
 

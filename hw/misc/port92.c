@@ -13,6 +13,7 @@
 #include "emu/main-loop.h"
 #include "emu/memory.h"
 #include "emu/vmstate.h"
+#include "emu/trace.h"
 #include "hw/misc/port92.h"
 
 #define PORT92_RESET 0x01
@@ -25,15 +26,25 @@ struct Port92State {
     uint8_t outport;
 };
 
-static uint64_t port92_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t port92_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     Port92State *s = opaque;
     return s->outport;
 }
 
+static uint64_t port92_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = port92_read_do(opaque, addr, size);
+    trace(port92_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void port92_write(void *opaque, uint64_t addr, uint64_t data,
                          unsigned size)
 {
+    trace(port92_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          data, size);
     Port92State *s = opaque;
     uint8_t old = s->outport;
 

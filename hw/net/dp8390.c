@@ -45,6 +45,7 @@
 #include <glib.h>
 #include "emu/common.h"
 #include "emu/log.h"
+#include "emu/trace.h"
 #include "hw/net/dp8390.h"
 
 /* CR (all pages, offset 0) */
@@ -578,8 +579,10 @@ static void dp8390_rx_frame(DP8390State *s, const uint8_t *buf, size_t len,
 ssize_t dp8390_receive(DP8390State *s, const uint8_t *buf, size_t len)
 {
     if (!dp8390_can_receive(s)) {
+        trace(dp8390_receive_held, "len %zu", len);
         return 0; /* held by the net layer until dp8390_room() */
     }
+    trace(dp8390_receive, "len %zu", len);
     dp8390_rx_frame(s, buf, len, false);
     return len;
 }
@@ -590,6 +593,9 @@ static void dp8390_transmit(DP8390State *s)
 {
     size_t len = s->tbcr;
     uint8_t small[MAX_FRAME + 2 * FCS_LEN];
+
+    trace(dp8390_transmit, "page 0x%02x len %zu%s", s->tpsr, len,
+          (s->tcr & TCR_LB_MASK) ? " loopback" : "");
     uint8_t *frame =
         len <= MAX_FRAME + FCS_LEN ? small : g_malloc(len + FCS_LEN);
 

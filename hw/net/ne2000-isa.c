@@ -11,6 +11,7 @@
 #include "emu/common.h"
 #include "emu/device.h"
 #include "emu/memory.h"
+#include "emu/trace.h"
 #include "hw/isa/isa.h"
 #include "hw/net/dp8390.h"
 #include "hw/net/ne2000.h"
@@ -25,16 +26,26 @@ typedef struct NE2000ISAState {
     MemoryRegion io;
 } NE2000ISAState;
 
-static uint64_t ne2k_isa_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t ne2k_isa_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     NE2000ISAState *s = opaque;
 
     return dp8390_ioport_read(&s->core, addr, size);
 }
 
+static uint64_t ne2k_isa_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = ne2k_isa_read_do(opaque, addr, size);
+    trace(ne2k_isa_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void ne2k_isa_write(void *opaque, uint64_t addr, uint64_t val,
                            unsigned size)
 {
+    trace(ne2k_isa_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
     NE2000ISAState *s = opaque;
 
     dp8390_ioport_write(&s->core, addr, val, size);

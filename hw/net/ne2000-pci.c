@@ -20,6 +20,7 @@
 #include "emu/device.h"
 #include "emu/log.h"
 #include "emu/memory.h"
+#include "emu/trace.h"
 #include "hw/net/dp8390.h"
 #include "hw/net/ne2000.h"
 #include "hw/pci/pci.h"
@@ -43,16 +44,26 @@ typedef struct NE2000PCIState {
     MemoryRegion io;
 } NE2000PCIState;
 
-static uint64_t ne2k_pci_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t ne2k_pci_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     NE2000PCIState *s = opaque;
 
     return dp8390_ioport_read(&s->core, addr, size);
 }
 
+static uint64_t ne2k_pci_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = ne2k_pci_read_do(opaque, addr, size);
+    trace(ne2k_pci_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void ne2k_pci_write(void *opaque, uint64_t addr, uint64_t val,
                            unsigned size)
 {
+    trace(ne2k_pci_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
     NE2000PCIState *s = opaque;
 
     dp8390_ioport_write(&s->core, addr, val, size);

@@ -28,6 +28,7 @@
 #include "emu/dma.h"
 #include "emu/memory.h"
 #include "emu/vmstate.h"
+#include "emu/trace.h"
 #include "hw/nvram/fw_cfg.h"
 
 #define FW_CFG_CTL_SIZE       2
@@ -279,7 +280,7 @@ static void fw_cfg_dma_transfer(FWCfgState *s)
 
 /* ---- port handlers ----------------------------------------------------- */
 
-static uint64_t fw_cfg_ctl_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t fw_cfg_ctl_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     FWCfgState *s = opaque;
 
@@ -291,9 +292,19 @@ static uint64_t fw_cfg_ctl_read(void *opaque, uint64_t addr, unsigned size)
     return fw_cfg_read_byte(s);
 }
 
+static uint64_t fw_cfg_ctl_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = fw_cfg_ctl_read_do(opaque, addr, size);
+    trace(fw_cfg_ctl_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void fw_cfg_ctl_write(void *opaque, uint64_t addr, uint64_t data,
                              unsigned size)
 {
+    trace(fw_cfg_ctl_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, data, size);
     FWCfgState *s = opaque;
 
     if (size == 2 && addr == FW_CFG_CTL_OFFSET) {
@@ -302,7 +313,7 @@ static void fw_cfg_ctl_write(void *opaque, uint64_t addr, uint64_t data,
     /* Byte writes are data-port writes: ignored (no writable items). */
 }
 
-static uint64_t fw_cfg_dma_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t fw_cfg_dma_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     uint64_t v = 0;
 
@@ -314,9 +325,19 @@ static uint64_t fw_cfg_dma_read(void *opaque, uint64_t addr, unsigned size)
     return v;
 }
 
+static uint64_t fw_cfg_dma_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = fw_cfg_dma_read_do(opaque, addr, size);
+    trace(fw_cfg_dma_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void fw_cfg_dma_write(void *opaque, uint64_t addr, uint64_t data,
                              unsigned size)
 {
+    trace(fw_cfg_dma_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, data, size);
     FWCfgState *s = opaque;
 
     /* Port I/O is little-endian; the register is big-endian. */

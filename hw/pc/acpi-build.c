@@ -192,7 +192,7 @@ static uint32_t build_madt(uint8_t *t, const AcpiApicConfig *c)
         p[0] = MADT_LOCAL_APIC;
         p[1] = 8;
         p[2] = i;                /* ACPI processor ID */
-        p[3] = i;                /* APIC ID */
+        p[3] = c->apic_ids[i];   /* APIC ID */
         stl_le_p(p + 4, 1);      /* enabled */
         p += 8;
     }

@@ -127,7 +127,10 @@ void pc_fw_cfg_init(Machine *m, PCBoard *b)
 
     fw_cfg_add_i64(fw, FW_CFG_RAM_SIZE, m->opts.ram_size);
     fw_cfg_add_i16(fw, FW_CFG_NB_CPUS, m->nr_cpus);
-    fw_cfg_add_i16(fw, FW_CFG_MAX_CPUS, m->nr_cpus);
+    /* SeaBIOS scans APIC IDs below this (QEMU's apic_id_limit): with a
+     * topology whose counts are not powers of two the IDs are sparse. */
+    fw_cfg_add_i16(fw, FW_CFG_MAX_CPUS,
+                   m->cpus[m->nr_cpus - 1]->env.cpuid_apic_id + 1);
     fw_cfg_add_i16(fw, FW_CFG_NOGRAPHIC, !m->opts.graphics);
     /* The PIT reaches the I/O APIC on pin 2: SeaBIOS's MADT and MP table
      * then carry the ISA IRQ 0 -> GSI 2 override (pc-irq.c). */

@@ -22,6 +22,7 @@
  */
 #include "emu/cpu.h"
 #include "emu/monitor.h"
+#include "emu/trace.h"
 #include "hw/intc/apic.h"
 #include "hw/intc/ioapic.h"
 #include "hw/pc/pc-internal.h"
@@ -32,6 +33,7 @@ static void pc_gsi_set(void *opaque, int n, int level)
 {
     PCBoard *b = opaque;
 
+    trace(pc_gsi_set, "gsi %d level %d", n, level);
     if (n < 16 && n != 0) {
         irq_set(b->pic_in[n == 2 ? 0 : n], level);
     }
@@ -121,7 +123,9 @@ static int pc_create_apics(Machine *m, PCBoard *b, Error **errp)
     b->apic_bus = apic_bus_new(&b->sysmem);
     for (int i = 0; i < m->nr_cpus; i++) {
         CPUState *cpu = m->cpus[i];
-        b->apic[i] = apic_new(b->apic_bus, cpu, i, i == 0, errp);
+        uint32_t id = x86_topo_apic_id(i, cpu->env.cpuid_cores,
+                                       cpu->env.cpuid_threads);
+        b->apic[i] = apic_new(b->apic_bus, cpu, id, i == 0, errp);
         if (!b->apic[i]) {
             return -1;
         }
@@ -130,7 +134,7 @@ static int pc_create_apics(Machine *m, PCBoard *b, Error **errp)
          * guest without firmware (or firmware that ignores the APIC)
          * gets the 8259's interrupts. */
         apic_set_reset_virtual_wire(b->apic[i], i == 0);
-        cpu->env.cpuid_apic_id = i;
+        cpu->env.cpuid_apic_id = id;
         cpu->env.cpuid_platform |= X86_PLAT_APIC | X86_PLAT_X2APIC;
     }
     return 0;

@@ -267,6 +267,9 @@ static void pc_machine_reset(Machine *m)
             .hpet_addr = b->hpet ? HPET_DEFAULT_BASE : 0,
             .hpet_block_id = b->hpet ? hpet_block_id(b->hpet) : 0,
         };
+        for (int i = 0; i < apic.nr_cpus; i++) {
+            apic.apic_ids[i] = m->cpus[i]->env.cpuid_apic_id;
+        }
         if (acpi_build_tables(&b->as_mem, PC_ACPI_TABLES_ADDR,
                               PC_ACPI_RSDP_ADDR, &pm, &pci, &apic, &err) < 0 ||
             pc_load_kernel(&b->as_mem, b->ram_below_4g_size, 0, m->opts.kernel,

@@ -22,6 +22,7 @@
  */
 #include "emu/common.h"
 #include "emu/device.h"
+#include "emu/trace.h"
 #include "hw/pci-host/i440fx.h"
 
 #define PCI_VENDOR_ID_INTEL       0x8086
@@ -113,7 +114,7 @@ static void i440fx_update_memory_mappings(I440FXState *s)
 
 /* ---- Write-only PAM window -------------------------------------------- */
 
-static uint64_t pam_wo_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t pam_wo_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     I440FXPAMSegment *seg = opaque;
     uint64_t v = ~0ULL;
@@ -121,9 +122,19 @@ static uint64_t pam_wo_read(void *opaque, uint64_t addr, unsigned size)
     return v;
 }
 
+static uint64_t pam_wo_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = pam_wo_read_do(opaque, addr, size);
+    trace(i440fx_pam_wo_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void pam_wo_write(void *opaque, uint64_t addr, uint64_t val,
                          unsigned size)
 {
+    trace(i440fx_pam_wo_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
     I440FXPAMSegment *seg = opaque;
     if (addr + size > seg->size) {
         return;
@@ -146,14 +157,24 @@ static const MemoryRegionOps pam_wo_ops = {
  * cycle ends in a master abort (reads all ones), it must not fall through
  * to the RAM the board mapped below.
  */
-static uint64_t pci_hole_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t pci_hole_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     return ~0ULL;
+}
+
+static uint64_t pci_hole_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = pci_hole_read_do(opaque, addr, size);
+    trace(i440fx_pci_hole_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
 }
 
 static void pci_hole_write(void *opaque, uint64_t addr, uint64_t val,
                            unsigned size)
 {
+    trace(i440fx_pci_hole_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
 }
 
 static const MemoryRegionOps pci_hole_ops = {
@@ -164,7 +185,7 @@ static const MemoryRegionOps pci_hole_ops = {
 
 /* ---- Configuration mechanism #1 --------------------------------------- */
 
-static uint64_t conf_addr_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t conf_addr_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     I440FXState *s = opaque;
     if (addr == 0 && size == 4) {
@@ -175,9 +196,19 @@ static uint64_t conf_addr_read(void *opaque, uint64_t addr, unsigned size)
     return v;
 }
 
+static uint64_t conf_addr_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = conf_addr_read_do(opaque, addr, size);
+    trace(i440fx_conf_addr_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void conf_addr_write(void *opaque, uint64_t addr, uint64_t val,
                             unsigned size)
 {
+    trace(i440fx_conf_addr_write,
+          "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr, val, size);
     I440FXState *s = opaque;
     if (addr == 0 && size == 4) {
         s->config_reg = val & CONF_ADDR_MASK;
@@ -193,7 +224,7 @@ static const MemoryRegionOps conf_addr_ops = {
     .impl = {.min_access_size = 1, .max_access_size = 4},
 };
 
-static uint64_t conf_data_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t conf_data_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     I440FXState *s = opaque;
     if (!(s->config_reg & CONF_ENABLE)) {
@@ -202,9 +233,19 @@ static uint64_t conf_data_read(void *opaque, uint64_t addr, unsigned size)
     return pci_host_config_read(s->bus, s->config_reg | addr, size);
 }
 
+static uint64_t conf_data_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = conf_data_read_do(opaque, addr, size);
+    trace(i440fx_conf_data_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, val, size);
+    return val;
+}
+
 static void conf_data_write(void *opaque, uint64_t addr, uint64_t val,
                             unsigned size)
 {
+    trace(i440fx_conf_data_write,
+          "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr, val, size);
     I440FXState *s = opaque;
     if (!(s->config_reg & CONF_ENABLE)) {
         return;

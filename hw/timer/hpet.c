@@ -51,6 +51,7 @@
 #include "emu/memory.h"
 #include "emu/timer.h"
 #include "emu/vmstate.h"
+#include "emu/trace.h"
 #include "hw/timer/hpet.h"
 
 #define HPET_WINDOW 0x400
@@ -490,7 +491,7 @@ static void hpet_reg_write(HPETState *s, uint64_t reg, uint64_t val,
              "hpet: write to reserved offset 0x%03" PRIx64 "\n", reg);
 }
 
-static uint64_t hpet_mmio_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t hpet_mmio_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     HPETState *s = opaque;
 
@@ -504,9 +505,19 @@ static uint64_t hpet_mmio_read(void *opaque, uint64_t addr, unsigned size)
     return size == 8 ? v : (uint32_t)(v >> ((addr & 4) * 8));
 }
 
+static uint64_t hpet_mmio_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = hpet_mmio_read_do(opaque, addr, size);
+    trace(hpet_mmio_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void hpet_mmio_write(void *opaque, uint64_t addr, uint64_t val,
                             unsigned size)
 {
+    trace(hpet_mmio_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
     HPETState *s = opaque;
     unsigned shift = (addr & 4) * 8;
 

@@ -30,6 +30,7 @@
 #include "emu/memory.h"
 #include "emu/timer.h"
 #include "emu/vmstate.h"
+#include "emu/trace.h"
 #include "hw/isa/isa.h"
 #include "hw/timer/i8254.h"
 
@@ -493,6 +494,8 @@ static void pit_latch_status(PITChannel *c, int64_t now)
 static void pit_ioport_write(void *opaque, uint64_t addr, uint64_t data,
                              unsigned size)
 {
+    trace(pit_ioport_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, data, size);
     PITState *s = opaque;
     int64_t now = clock_get_ns(CLOCK_VIRTUAL);
     uint8_t val = data;
@@ -557,7 +560,7 @@ static void pit_ioport_write(void *opaque, uint64_t addr, uint64_t data,
     }
 }
 
-static uint64_t pit_ioport_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t pit_ioport_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     PITState *s = opaque;
     int64_t now = clock_get_ns(CLOCK_VIRTUAL);
@@ -595,6 +598,14 @@ static uint64_t pit_ioport_read(void *opaque, uint64_t addr, unsigned size)
     default:
         return v & 0xff;
     }
+}
+
+static uint64_t pit_ioport_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = pit_ioport_read_do(opaque, addr, size);
+    trace(pit_ioport_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
 }
 
 static const MemoryRegionOps pit_ops = {

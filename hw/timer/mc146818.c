@@ -33,6 +33,7 @@
 #include "emu/rtc.h"
 #include "emu/timer.h"
 #include "emu/vmstate.h"
+#include "emu/trace.h"
 #include "hw/isa/isa.h"
 #include "hw/timer/mc146818.h"
 
@@ -524,7 +525,7 @@ static void rtc_write_reg_b(MC146818State *s, uint8_t val, int64_t now)
 
 /* ---- port handlers ---- */
 
-static uint64_t rtc_ioport_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t rtc_ioport_read_do(void *opaque, uint64_t addr, unsigned size)
 {
     MC146818State *s = opaque;
     int64_t now = rtc_now(s);
@@ -558,9 +559,19 @@ static uint64_t rtc_ioport_read(void *opaque, uint64_t addr, unsigned size)
     }
 }
 
+static uint64_t rtc_ioport_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t val = rtc_ioport_read_do(opaque, addr, size);
+    trace(rtc_ioport_read, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u", addr,
+          val, size);
+    return val;
+}
+
 static void rtc_ioport_write(void *opaque, uint64_t addr, uint64_t data,
                              unsigned size)
 {
+    trace(rtc_ioport_write, "addr 0x%" PRIx64 " val 0x%" PRIx64 " size %u",
+          addr, data, size);
     MC146818State *s = opaque;
     int64_t now = rtc_now(s);
     uint8_t val = data;

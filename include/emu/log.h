@@ -21,7 +21,6 @@ enum {
     LOG_IOPORT = 1 << 8,      /* "ioport": unassigned port accesses */
     LOG_RESET = 1 << 9,       /* "cpu_reset" */
     LOG_PCALL = 1 << 10,      /* "pcall": protected-mode far calls */
-    LOG_TRACE = 1 << 11,      /* "trace": device trace points */
 };
 
 extern int emu_loglevel;

@@ -32,6 +32,8 @@ typedef struct MachineUserOpt {
 typedef struct MachineOptions {
     uint64_t ram_size;
     int smp;
+    /* -smp topology: cores per socket and threads per core (0: 1). */
+    int smp_cores, smp_threads;
     const char *cpu_model;
     const char *bios; /* NULL: the default (SeaBIOS) */
     const char *kernel, *initrd, *append;

@@ -160,9 +160,11 @@ expect_msg() {
 # -smp: QEMU's syntax; what is not supported yet is refused by name.
 expect_msg "-smp 0" "expected a number" -smp 0 $Q
 expect_msg "-smp 17" "at most 16 CPUs" -smp 17 $Q
-expect_msg "-smp cores=2" "only one core and thread" -smp 2,cores=2 $Q
+expect_msg "-smp topology mismatch" "cores (3) * threads (1) = 3, not the CPU count (2)" -smp 2,cores=3 $Q
+expect_msg "-smp dies=2" "one die per socket" -smp 4,dies=2 $Q
+expect_msg "-smp threads overflow" "at most 16 CPUs" -smp sockets=2,cores=3,threads=3 $Q
 expect_msg "-smp maxcpus" "hot-plug" -smp 2,maxcpus=4 $Q
-expect_msg "-smp sockets mismatch" "sockets=3" -smp 2,sockets=3 $Q
+expect_msg "-smp sockets mismatch" "sockets (3) * cores (1)" -smp 2,sockets=3 $Q
 expect_msg "-smp on a 486" "has none" -cpu 486 -smp 2 $Q
 expect_msg "-machine hpet=maybe" "hpet=maybe" -machine pc,hpet=maybe $Q
 # -m: sizes are integers with overflow checks (2^64 bytes is too large,

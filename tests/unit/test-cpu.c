@@ -150,6 +150,69 @@ static void test_cpuid_default(void)
     CHECK_EQ(r[0], hi[0]);
 }
 
+/* -smp topologies: APIC IDs in ceil(log2) fields, and the CPUID leaves
+ * that describe them (1, 4, 0xB, 0x80000008). */
+static void test_cpuid_topology(void)
+{
+    uint32_t r[4];
+
+    /* 2 threads per core, 3 cores per package: thread 1 bit, core 2 bits. */
+    CHECK_EQ(x86_topo_apic_id(0, 3, 2), 0);
+    CHECK_EQ(x86_topo_apic_id(1, 3, 2), 1);
+    CHECK_EQ(x86_topo_apic_id(2, 3, 2), 2);
+    CHECK_EQ(x86_topo_apic_id(5, 3, 2), 5);
+    CHECK_EQ(x86_topo_apic_id(6, 3, 2), 8);  /* package 1 */
+    CHECK_EQ(x86_topo_apic_id(7, 3, 2), 9);
+    CHECK_EQ(x86_topo_apic_id(3, 1, 1), 3);  /* one CPU per package */
+    CHECK_EQ(x86_topo_apic_id(5, 4, 1), 5);
+    CHECK_EQ(x86_topo_apic_id(2, 3, 1), 2);  /* cores 0-2, then 4.. */
+    CHECK_EQ(x86_topo_apic_id(3, 3, 1), 4);
+    CHECK_EQ(x86_topo_apic_id(5, 3, 1), 6);
+
+    init_model("qemu64");
+    env.cpuid_platform = X86_PLAT_APIC;
+    env.cpuid_cores = 3;
+    env.cpuid_threads = 2;
+    env.cpuid_apic_id = 9;
+    cpuid(1, 0, r);
+    CHECK_EQ((r[1] >> 24) & 0xff, 9);
+    CHECK_EQ((r[1] >> 16) & 0xff, 6);
+    CHECK(r[3] & CPUID_HTT);
+    cpuid(4, 0, r);
+    CHECK_EQ(r[0] & 0x1f, 1);                  /* still the data cache */
+    CHECK_EQ(r[0] >> 26, 2);                   /* 3 cores */
+    CHECK_EQ((r[0] >> 14) & 0xfff, 1);         /* 2 threads share it */
+    cpuid(4, 3, r);
+    CHECK_EQ(r[0], 0);                         /* no more caches */
+    cpuid(0xb, 0, r);
+    CHECK_EQ(r[0], 1);
+    CHECK_EQ(r[1], 2);
+    CHECK_EQ(r[2], 0x100);
+    CHECK_EQ(r[3], 9);
+    cpuid(0xb, 1, r);
+    CHECK_EQ(r[0], 3);
+    CHECK_EQ(r[1], 6);
+    CHECK_EQ(r[2], 0x201);
+    cpuid(0xb, 2, r);
+    CHECK_EQ(r[0], 0);
+    CHECK_EQ(r[1], 0);
+    CHECK_EQ(r[2], 2);
+    CHECK_EQ(r[3], 9);
+    cpuid(0x80000008, 0, r);
+    CHECK_EQ(r[2] & 0xff, 5);
+    CHECK_EQ((r[2] >> 12) & 0xf, 3);
+
+    /* One CPU per package: no HTT, one logical processor. */
+    env.cpuid_cores = env.cpuid_threads = 1;
+    cpuid(1, 0, r);
+    CHECK_EQ((r[1] >> 16) & 0xff, 1);
+    CHECK(!(r[3] & CPUID_HTT));
+    cpuid(4, 0, r);
+    CHECK_EQ(r[0] >> 14, 0);
+    cpuid(0x80000008, 0, r);
+    CHECK_EQ(r[2] & 0xffff, 0);
+}
+
 static void test_cpuid_models(void)
 {
     uint32_t r[4];
@@ -430,6 +493,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_cpuid_models);
     TEST_RUN(test_cpuid_no_apic);
     TEST_RUN(test_cpuid_apic);
+    TEST_RUN(test_cpuid_topology);
     TEST_RUN(test_init_sipi);
     TEST_RUN(test_unknown_model);
     TEST_RUN(test_model_list);

@@ -958,7 +958,9 @@ static void test_acpi_madt_hpet(void)
                          .mem_end = 0xfebfffff,
                          .pirq_irq = {10, 10, 11, 11},
                          .pirq_swizzle = 3};
+    /* Sparse IDs, as -smp 2,cores=... topologies make them. */
     AcpiApicConfig apic = {.nr_cpus = 2,
+                           .apic_ids = {0, 4},
                            .lapic_addr = 0xfee00000,
                            .ioapic_addr = 0xfec00000,
                            .ioapic_id = 0,
@@ -985,7 +987,8 @@ static void test_acpi_madt_hpet(void)
     for (int i = 0; i < 2; i++, p += 8) {
         CHECK_EQ(rd(&g, p, 1), 0);
         CHECK_EQ(rd(&g, p + 1, 1), 8);
-        CHECK_EQ(rd(&g, p + 3, 1), i);      /* APIC ID */
+        CHECK_EQ(rd(&g, p + 2, 1), i);      /* processor ID */
+        CHECK_EQ(rd(&g, p + 3, 1), i * 4);  /* APIC ID */
         CHECK_EQ(rd(&g, p + 4, 4), 1);      /* enabled */
     }
     CHECK_EQ(rd(&g, p, 1), 1);              /* I/O APIC */

@@ -13,6 +13,7 @@
 #include "tests/unit/harness.h"
 #include "emu/main-loop.h"
 #include "emu/log.h"
+#include "emu/trace.h"
 #include "ui/console.h"
 #include "ui/display.h"
 
@@ -284,7 +285,7 @@ int main(int argc, char **argv)
 #ifdef CONFIG_VNC
     main_loop_init();
     if (getenv("VNC_TRACE")) { /* libvncserver's log on stderr */
-        emu_loglevel |= LOG_TRACE;
+        trace_enable_pattern("vnc_rfb_log", true);
     }
     bql_lock();
     TEST_RUN(test_pixels);

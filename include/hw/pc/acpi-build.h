@@ -70,7 +70,8 @@ typedef struct AcpiPciConfig {
 
 /* What the MADT and the HPET table describe (hw/pc/pc-irq.c wires it). */
 typedef struct AcpiApicConfig {
-    int nr_cpus;           /* local APICs 0..nr_cpus-1; 0: no MADT */
+    int nr_cpus;           /* local APICs; 0: no MADT */
+    uint8_t apic_ids[ACPI_MADT_MAX_CPUS]; /* CPU i's APIC ID */
     uint32_t lapic_addr;
     uint32_t ioapic_addr;
     uint8_t ioapic_id;
