@@ -433,8 +433,13 @@ def case_qcow2(tmp, accel):
 
 
 def wait_serial(e, pattern, what, timeout=TIMEOUT, start=0):
-    return wait_for(lambda: re.search(pattern, e.serial()[start:], re.M),
-                    what, timeout)
+    try:
+        return wait_for(lambda: re.search(pattern, e.serial()[start:], re.M),
+                        what, timeout)
+    except Failure:
+        with open(e.ser_path + ".log", "w") as f:
+            f.write(e.serial())
+        raise Failure("%s (serial: %s.log)" % (what, e.ser_path))
 
 
 def case_linux(tmp, accel, kernel, initrd):
@@ -446,7 +451,7 @@ def case_linux(tmp, accel, kernel, initrd):
     try:
         src.connect()
         src.cmd("cont")
-        wait_serial(src, r"/ # $", "the shell prompt", 300)
+        wait_serial(src, r"/ # ", "the shell prompt", 500)
         # A workload that runs on: a counter file updated in a loop.
         src.type("i=0; while true; do i=$((i+1)); echo $i > /tmp/c; "
                  "sleep 0.1; done &\r")
