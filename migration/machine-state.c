@@ -4,6 +4,7 @@
  * vmstream_save/vmstream_load.
  */
 #include "emu/common.h"
+#include "block/block.h"
 #include "emu/cpu.h"
 #include "emu/device.h"
 #include "emu/machine.h"
@@ -237,6 +238,9 @@ int machine_state_save(GByteArray *out, Error **errp)
     if (!a) {
         return -1;
     }
+    /* No disk request may complete after the state is taken: its
+     * completion (DMA into RAM, an IRQ) would be lost to the copy. */
+    blk_drain_all();
     cpus_sync();
     vmstream_save((VMSectionHandler *)a->data, a->len, out);
     g_array_free(a, true);
@@ -251,6 +255,7 @@ int machine_state_load(const uint8_t *buf, size_t len, Error **errp)
     }
     /* What is not in the stream (the CPUID model) must be current, and
      * the rollback copy must be the real state. */
+    blk_drain_all(); /* nor land in the restored machine */
     cpus_sync();
     int r = vmstream_load((VMSectionHandler *)a->data, a->len, buf, len,
                           errp);

@@ -12,7 +12,9 @@
  *     ...
  *     if (machine_state_load(st->data, st->len, &err) < 0) ...  // stopped
  *
- * Both run under the global lock with the machine stopped.  Drives,
+ * Both run under the global lock with the machine stopped; both drain the
+ * drives first (a request in flight belongs to the machine being saved or
+ * replaced).  Drives,
  * chardevs and network backends are not part of it (as QEMU): the disks'
  * contents are the snapshot's business (savevm) or the user's (migrate).
  */

@@ -302,7 +302,8 @@ def case_corrupt(tmp, accel):
     open(path, "wb").write(bad)
     err = run_expect_error(
         tmp, "version", accel, "exec:cat " + path,
-        r"^emu: -incoming: section 'i8254' version 3, this emu has 1$")
+        r"^%s: -incoming: section 'i8254' version 3, this emu has 1$" %
+        re.escape(os.path.basename(EMU)))
 
     # A payload length that runs past the end.
     bad = bytearray(data)
