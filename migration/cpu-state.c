@@ -51,8 +51,7 @@ static const VMStateField cpu_fields[] = {
     VMSTATE_U32(E(a20_mask), CPUState),
     /* Segments with their descriptor caches (the hidden part counts:
      * unreal mode, a stale cache after a GDT change) */
-    VMSTATE_STRUCT_ARRAY(E(segs), CPUState, 6, vmstate_segment,
-                         SegmentCache),
+    VMSTATE_STRUCT_ARRAY(E(segs), CPUState, 6, vmstate_segment, SegmentCache),
     VMSTATE_STRUCT(E(ldt), CPUState, vmstate_segment, SegmentCache),
     VMSTATE_STRUCT(E(tr), CPUState, vmstate_segment, SegmentCache),
     VMSTATE_STRUCT(E(gdt), CPUState, vmstate_segment, SegmentCache),

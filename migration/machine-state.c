@@ -95,9 +95,10 @@ static int ram_walk(MemoryRegion *mr, const uint8_t *buf, size_t len,
     }
     memcpy(&size, buf, 8);
     if (size != mr->size) {
-        error_setg(errp, "RAM block '%s' is %" PRIu64 " KiB in the state, "
-                         "%" PRIu64 " KiB here (-m must match)", mr->name,
-                   size / KiB, mr->size / KiB);
+        error_setg(errp,
+                   "RAM block '%s' is %" PRIu64 " KiB in the state, "
+                   "%" PRIu64 " KiB here (-m must match)",
+                   mr->name, size / KiB, mr->size / KiB);
         return -1;
     }
     size_t pos = 8;
@@ -137,14 +138,12 @@ static int ram_walk(MemoryRegion *mr, const uint8_t *buf, size_t len,
     return 0;
 }
 
-static int ram_check(void *opaque, const uint8_t *buf, size_t len,
-                     Error **errp)
+static int ram_check(void *opaque, const uint8_t *buf, size_t len, Error **errp)
 {
     return ram_walk(opaque, buf, len, false, errp);
 }
 
-static int ram_load(void *opaque, const uint8_t *buf, size_t len,
-                    Error **errp)
+static int ram_load(void *opaque, const uint8_t *buf, size_t len, Error **errp)
 {
     return ram_walk(opaque, buf, len, true, errp);
 }
@@ -189,8 +188,7 @@ static GArray *collect(Error **errp)
     for (i = 0; i < nr; i++) {
         memset(&h, 0, sizeof(h));
         snprintf(h.name, sizeof(h.name), "ram:%s", blocks[i]->name);
-        h.instance = next_instance((VMSectionHandler *)a->data, a->len,
-                                   h.name);
+        h.instance = next_instance((VMSectionHandler *)a->data, a->len, h.name);
         h.version = 1;
         h.save = ram_save;
         h.check = ram_check;
@@ -209,16 +207,17 @@ static GArray *collect(Error **errp)
     for (DeviceState *d = devices_first(); d; d = d->next) {
         const VMStateDescription *vmsd = d->cls->vmsd;
         if (!vmsd) {
-            error_setg(errp, "device '%s' (%s) has no state description: "
-                             "its state cannot be saved", device_label(d),
-                       d->cls->name);
+            error_setg(errp,
+                       "device '%s' (%s) has no state description: "
+                       "its state cannot be saved",
+                       device_label(d), d->cls->name);
             g_array_free(a, true);
             return NULL;
         }
-        vmstream_vmsd_handler(&h, vmsd->name,
-                              next_instance((VMSectionHandler *)a->data,
-                                            a->len, vmsd->name),
-                              vmsd, d);
+        vmstream_vmsd_handler(
+            &h, vmsd->name,
+            next_instance((VMSectionHandler *)a->data, a->len, vmsd->name),
+            vmsd, d);
         g_array_append_val(a, h);
     }
     return a;
@@ -257,8 +256,7 @@ int machine_state_load(const uint8_t *buf, size_t len, Error **errp)
      * the rollback copy must be the real state. */
     blk_drain_all(); /* nor land in the restored machine */
     cpus_sync();
-    int r = vmstream_load((VMSectionHandler *)a->data, a->len, buf, len,
-                          errp);
+    int r = vmstream_load((VMSectionHandler *)a->data, a->len, buf, len, errp);
     g_array_free(a, true);
     return r;
 }
@@ -269,8 +267,7 @@ int machine_state_check(const uint8_t *buf, size_t len, Error **errp)
     if (!a) {
         return -1;
     }
-    int r = vmstream_check((VMSectionHandler *)a->data, a->len, buf, len,
-                           errp);
+    int r = vmstream_check((VMSectionHandler *)a->data, a->len, buf, len, errp);
     g_array_free(a, true);
     return r;
 }

@@ -89,8 +89,10 @@ static int read_uri(const char *uri, GByteArray *out, Error **errp)
         g_free(data);
         return 0;
     }
-    error_setg(errp, "unknown migration protocol: '%s' (exec:CMD and "
-                     "file:PATH are supported)", uri);
+    error_setg(errp,
+               "unknown migration protocol: '%s' (exec:CMD and "
+               "file:PATH are supported)",
+               uri);
     return -1;
 }
 
@@ -154,8 +156,7 @@ static int hmp_migrate(FILE *out, const char *args)
     last.bytes = st->len;
     if (r < 0) {
         last.status = "failed";
-        snprintf(last.error, sizeof(last.error), "%s",
-                 error_get_pretty(err));
+        snprintf(last.error, sizeof(last.error), "%s", error_get_pretty(err));
         fprintf(out, "Error: %s\n", error_get_pretty(err));
         error_free(err);
         /* As QEMU: a failed migration leaves the source as it was. */

@@ -52,8 +52,10 @@ static int check_drives(BlockBackend **vm_blk, Error **errp)
             continue;
         }
         if (!can_snapshot(blk_bs(b))) {
-            error_setg(errp, "Device '%s' is writable but does not support "
-                             "snapshots", blk_name(b));
+            error_setg(errp,
+                       "Device '%s' is writable but does not support "
+                       "snapshots",
+                       blk_name(b));
             return -1;
         }
         if (!*vm_blk) {
@@ -81,8 +83,8 @@ static int save_snapshot(const char *name, Error **errp)
             bdrv_snapshot_find(blk_bs(b), name, &old) == 0 &&
             !strcmp(old.name, name) &&
             bdrv_snapshot_delete(blk_bs(b), old.id, errp) < 0) {
-            error_prepend(errp, "Error while deleting snapshot on '%s': ",
-                          blk_name(b));
+            error_prepend(
+                errp, "Error while deleting snapshot on '%s': ", blk_name(b));
             return -1;
         }
     }
@@ -104,11 +106,11 @@ static int save_snapshot(const char *name, Error **errp)
         sn.date_nsec = (now_us % 1000000) * 1000;
         sn.vm_clock_nsec = clock_get_ns(CLOCK_VIRTUAL);
         sn.vm_state_size = b == vm_blk ? st->len : 0;
-        r = bdrv_snapshot_create(blk_bs(b), &sn,
-                                 b == vm_blk ? st->data : NULL, errp);
+        r = bdrv_snapshot_create(blk_bs(b), &sn, b == vm_blk ? st->data : NULL,
+                                 errp);
         if (r < 0) {
-            error_prepend(errp, "Error while creating snapshot on '%s': ",
-                          blk_name(b));
+            error_prepend(
+                errp, "Error while creating snapshot on '%s': ", blk_name(b));
         }
     }
     g_byte_array_free(st, true);
@@ -136,8 +138,10 @@ int snapshot_load(const char *name, Error **errp)
         BlockSnapshotInfo other;
         if (drive_writable(b) &&
             bdrv_snapshot_find(blk_bs(b), name, &other) < 0) {
-            error_setg(errp, "Device '%s' does not have the requested "
-                             "snapshot '%s'", blk_name(b), name);
+            error_setg(errp,
+                       "Device '%s' does not have the requested "
+                       "snapshot '%s'",
+                       blk_name(b), name);
             return -1;
         }
     }
@@ -151,8 +155,8 @@ int snapshot_load(const char *name, Error **errp)
     int r = machine_state_check(buf, len, errp);
     blk_drain_all();
     for (BlockBackend *b = blk_next(NULL); b && r == 0; b = blk_next(b)) {
-        if (drive_writable(b) && bdrv_snapshot_goto(blk_bs(b), name, errp) <
-                                     0) {
+        if (drive_writable(b) &&
+            bdrv_snapshot_goto(blk_bs(b), name, errp) < 0) {
             error_prepend(errp, "Could not load snapshot '%s' on '%s': ", name,
                           blk_name(b));
             r = -1;
@@ -228,8 +232,10 @@ static int hmp_delvm(FILE *out, const char *args)
         }
         Error *err = NULL;
         if (bdrv_snapshot_delete(blk_bs(b), args, &err) < 0) {
-            fprintf(out, "Error: Error while deleting snapshot on device "
-                         "'%s': %s\n", blk_name(b), error_get_pretty(err));
+            fprintf(out,
+                    "Error: Error while deleting snapshot on device "
+                    "'%s': %s\n",
+                    blk_name(b), error_get_pretty(err));
             error_free(err);
             r = -1;
         }
@@ -281,8 +287,8 @@ static void info_snapshots(FILE *out)
     BlockSnapshotInfo *list = NULL;
     int n = bdrv_snapshot_list(blk_bs(vm_blk), &list);
     if (n < 0) {
-        fprintf(out, "Error: %s: cannot list snapshots: %s\n",
-                blk_name(vm_blk), strerror(-n));
+        fprintf(out, "Error: %s: cannot list snapshots: %s\n", blk_name(vm_blk),
+                strerror(-n));
         return;
     }
     /* Loadable: on every writable drive (QEMU lists only those). */
@@ -301,8 +307,8 @@ static void info_snapshots(FILE *out)
         }
         if (!shown++) {
             fprintf(out, "List of snapshots present on all disks:\n");
-            fprintf(out, "%-10s%-17s%8s%20s%13s%11s\n", "ID", "TAG",
-                    "VM SIZE", "DATE", "VM CLOCK", "ICOUNT");
+            fprintf(out, "%-10s%-17s%8s%20s%13s%11s\n", "ID", "TAG", "VM SIZE",
+                    "DATE", "VM CLOCK", "ICOUNT");
         }
         snapshot_row(out, &list[i]);
     }
@@ -322,8 +328,7 @@ void savevm_register_commands(void)
                              "restore the machine and the disks from "
                              "snapshot TAG",
                              hmp_loadvm);
-    monitor_register_command("delvm", "tag", "delete snapshot TAG",
-                             hmp_delvm);
+    monitor_register_command("delvm", "tag", "delete snapshot TAG", hmp_delvm);
     monitor_register_info("snapshots", "list the snapshots of the drives",
                           info_snapshots);
 }

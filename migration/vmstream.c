@@ -22,9 +22,8 @@ void vmstream_put_header(GByteArray *out)
     put_le(out, VMSTREAM_VERSION, 4);
 }
 
-void vmstream_put_section(GByteArray *out, const char *name,
-                          uint32_t instance, uint32_t version,
-                          const void *data, size_t len)
+void vmstream_put_section(GByteArray *out, const char *name, uint32_t instance,
+                          uint32_t version, const void *data, size_t len)
 {
     size_t nl = strlen(name);
     assert(nl > 0 && nl < 256);
@@ -83,8 +82,10 @@ int vmstream_parse(const uint8_t *buf, size_t len, VMSection **secs, int *n,
     GArray *a = g_array_new(false, true, sizeof(VMSection));
     for (;;) {
         if (pos >= len) {
-            error_setg(errp, "the state is truncated (no end marker after "
-                             "%d sections)", (int)a->len);
+            error_setg(errp,
+                       "the state is truncated (no end marker after "
+                       "%d sections)",
+                       (int)a->len);
             goto fail;
         }
         size_t nl = buf[pos++];
@@ -93,8 +94,10 @@ int vmstream_parse(const uint8_t *buf, size_t len, VMSection **secs, int *n,
         }
         VMSection s = {0};
         if (len - pos < nl + 16) {
-            error_setg(errp, "the state is truncated in a section header "
-                             "at byte %zu", pos - 1);
+            error_setg(errp,
+                       "the state is truncated in a section header "
+                       "at byte %zu",
+                       pos - 1);
             goto fail;
         }
         if (!name_ok(buf + pos, nl)) {
@@ -108,10 +111,11 @@ int vmstream_parse(const uint8_t *buf, size_t len, VMSection **secs, int *n,
         s.len = get_le(buf + pos + 8, 8);
         pos += 16;
         if (s.len > len - pos) {
-            error_setg(errp, "section '%s' instance %u: length %" PRIu64
+            error_setg(errp,
+                       "section '%s' instance %u: length %" PRIu64
                        " runs past the end of the state (%zu bytes left): "
-                       "truncated or corrupt", s.name, s.instance, s.len,
-                       len - pos);
+                       "truncated or corrupt",
+                       s.name, s.instance, s.len, len - pos);
             goto fail;
         }
         s.data = buf + pos;
@@ -161,22 +165,24 @@ void vmstream_save(const VMSectionHandler *h, int n, GByteArray *out)
     g_byte_array_free(p, true);
 }
 
-static int vmsd_check(const VMSectionHandler *h, const uint8_t *buf,
-                      size_t len, Error **errp)
+static int vmsd_check(const VMSectionHandler *h, const uint8_t *buf, size_t len,
+                      Error **errp)
 {
     (void)buf;
     size_t want = vmstate_save(h->vmsd, h->opaque, NULL, 0);
     if (len != want) {
-        error_setg(errp, "%zu bytes of state, this emu's layout has %zu "
-                         "(another build?)", len, want);
+        error_setg(errp,
+                   "%zu bytes of state, this emu's layout has %zu "
+                   "(another build?)",
+                   len, want);
         return -1;
     }
     return 0;
 }
 
 void vmstream_vmsd_handler(VMSectionHandler *h, const char *name,
-                           uint32_t instance,
-                           const VMStateDescription *vmsd, void *opaque)
+                           uint32_t instance, const VMStateDescription *vmsd,
+                           void *opaque)
 {
     memset(h, 0, sizeof(*h));
     snprintf(h->name, sizeof(h->name), "%s", name);
@@ -199,8 +205,7 @@ static int handler_load(const VMSectionHandler *h, const uint8_t *buf,
     if (h->vmsd) {
         int r = vmstate_load(h->vmsd, h->opaque, buf, len);
         if (r < 0) {
-            error_setg(errp, "the device refused the state: %s",
-                       strerror(-r));
+            error_setg(errp, "the device refused the state: %s", strerror(-r));
             return -1;
         }
         return 0;
@@ -221,9 +226,10 @@ static int check_all(const VMSectionHandler *h, int n, const VMSection *s,
             }
         }
         if (found < 0) {
-            error_setg(errp, "unknown section '%s' instance %u (this "
-                             "machine has no such state)", s[j].name,
-                       s[j].instance);
+            error_setg(errp,
+                       "unknown section '%s' instance %u (this "
+                       "machine has no such state)",
+                       s[j].name, s[j].instance);
             return -1;
         }
         if (s[j].version != h[found].version) {
@@ -235,9 +241,11 @@ static int check_all(const VMSectionHandler *h, int n, const VMSection *s,
     }
     for (int i = 0; i < n; i++) {
         if (order[i] < 0) {
-            error_setg(errp, "section '%s' instance %u is missing from the "
-                             "state (saved from another machine "
-                             "configuration?)", h[i].name, h[i].instance);
+            error_setg(errp,
+                       "section '%s' instance %u is missing from the "
+                       "state (saved from another machine "
+                       "configuration?)",
+                       h[i].name, h[i].instance);
             return -1;
         }
         const VMSection *sec = &s[order[i]];

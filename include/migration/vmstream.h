@@ -52,8 +52,8 @@ typedef struct VMSectionHandler {
 /* A handler for a state described by vmsd (devices, the CPU):
  * exact-size payload, vmstate_save/vmstate_load (post_load included). */
 void vmstream_vmsd_handler(VMSectionHandler *h, const char *name,
-                           uint32_t instance,
-                           const VMStateDescription *vmsd, void *opaque);
+                           uint32_t instance, const VMStateDescription *vmsd,
+                           void *opaque);
 
 /* The whole stream of the handlers' states. */
 void vmstream_save(const VMSectionHandler *h, int n, GByteArray *out);
@@ -84,9 +84,8 @@ typedef struct VMSection {
 int vmstream_parse(const uint8_t *buf, size_t len, VMSection **secs, int *n,
                    Error **errp);
 void vmstream_put_header(GByteArray *out);
-void vmstream_put_section(GByteArray *out, const char *name,
-                          uint32_t instance, uint32_t version,
-                          const void *data, size_t len);
+void vmstream_put_section(GByteArray *out, const char *name, uint32_t instance,
+                          uint32_t version, const void *data, size_t len);
 void vmstream_put_end(GByteArray *out);
 
 #endif

@@ -41,8 +41,7 @@ static void fresh(FuzzRig *r)
 static void vs_setup(FuzzRig *r)
 {
     Error *err = NULL;
-    fuzz_must(chardev_new_opts("ringbuf,id=vs0,size=64", &err), err,
-              "ringbuf");
+    fuzz_must(chardev_new_opts("ringbuf,id=vs0,size=64", &err), err, "ringbuf");
     test_device(&r->tb, "isa-pit", "iobase=0x40");
     test_device(&r->tb, TYPE_ISA_SERIAL, "index=0,chardev=vs0");
     fuzz_add_window(r, FUZZ_IO, 0x40, 4);
@@ -89,8 +88,8 @@ static void load(FuzzRig *r)
         FUZZ_ASSERT(r, machine_state_save(s1, &err) == 0);
         FUZZ_ASSERT(r, machine_state_load(s1->data, s1->len, &err) == 0);
         FUZZ_ASSERT(r, machine_state_save(s2, &err) == 0);
-        FUZZ_ASSERT(r, s1->len == s2->len &&
-                           !memcmp(s1->data, s2->data, s1->len));
+        FUZZ_ASSERT(r,
+                    s1->len == s2->len && !memcmp(s1->data, s2->data, s1->len));
         FUZZ_ASSERT(r, s1->len == sf.st->len);
         g_byte_array_free(s1, true);
         g_byte_array_free(s2, true);

@@ -169,15 +169,13 @@ static void test_unknown_and_missing(void)
     vmstream_put_section(st, "fake", 1, 2, pay, 17);
     vmstream_put_section(st, "i8254", 0, 1, pay, 4);
     vmstream_put_end(st);
-    expect_refused(st->data, st->len,
-                   "unknown section 'i8254' instance 0");
+    expect_refused(st->data, st->len, "unknown section 'i8254' instance 0");
 
     g_byte_array_set_size(st, 0);
     vmstream_put_header(st);
     vmstream_put_section(st, "fake", 1, 2, pay, 17);
     vmstream_put_end(st);
-    expect_refused(st->data, st->len,
-                   "section 'fake' instance 0 is missing");
+    expect_refused(st->data, st->len, "section 'fake' instance 0 is missing");
 
     /* Right name and version, another layout (size). */
     g_byte_array_set_size(st, 0);
