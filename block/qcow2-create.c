@@ -316,6 +316,11 @@ int qcow2_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
     if (size == old) {
         return 0;
     }
+    if (s->nb_snapshots && s->h.version < 3) {
+        /* QEMU's rule: a v2 snapshot need not record its disk size. */
+        error_setg(errp, "Can't resize a v2 image which has snapshots");
+        return -ENOTSUP;
+    }
     if (size > QCOW2_MAX_SIZE) {
         error_setg(errp, "qcow2: size %" PRIu64 " is too large", size);
         return -EFBIG;

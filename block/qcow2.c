@@ -792,6 +792,11 @@ static int write_allowed(BlockDriverState *bs)
     return 0;
 }
 
+int qcow2_write_allowed(BlockDriverState *bs)
+{
+    return write_allowed(bs);
+}
+
 /* Does [host, host + len) overlap the header or a table we know of?  Data
  * must never land there (a corrupt L2 entry could point anywhere). */
 static bool overlaps_metadata(BDRVQcow2State *s, uint64_t host, uint64_t len)
@@ -1289,6 +1294,10 @@ static const BlockDriver bdrv_qcow2 = {
     .check = qcow2_check,
     .get_info = qcow2_get_info,
     .snapshot_list = qcow2_snapshot_list_op,
+    .snapshot_create = qcow2_snapshot_create,
+    .snapshot_goto = qcow2_snapshot_goto,
+    .snapshot_delete = qcow2_snapshot_delete,
+    .snapshot_load_vmstate = qcow2_snapshot_load_vmstate,
     .change_backing_file = qcow2_change_backing_op,
     .make_empty = qcow2_make_empty_op,
 };

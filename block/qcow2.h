@@ -9,7 +9,10 @@
  *   qcow2-cluster.c   guest offset -> host cluster (L1/L2, the table cache)
  *   qcow2-refcount.c  refcounts, cluster allocation and freeing
  *   qcow2-check.c     check and repair (emu-img check, dirty images)
- *   qcow2-snapshot.c  the snapshot table (list; references for check)
+ *   qcow2-snapshot.c  the snapshot table: read, validate, write, look up
+ *   qcow2-snapshot-refs.c  refcounts of everything an L1 table reaches,
+ *                     the COPIED flags of the active tables
+ *   qcow2-snapshot-ops.c   create, goto, delete, the VM state area
  *   qcow2-compress.c  compressed clusters (raw deflate, as QEMU writes)
  *
  * Locking: every BlockDriver op takes s->lock for the whole request, data
@@ -127,7 +130,11 @@ typedef struct Qcow2Snapshot {
     uint64_t vm_clock_nsec;
     uint64_t vm_state_size;
     uint64_t disk_size;
-    uint32_t icount;
+    uint64_t icount;
+    /* Extra data past the fields we know (kept when the table is
+     * rewritten, as qcow2.txt asks). */
+    uint8_t *extra_unknown;
+    uint32_t extra_unknown_len;
 } Qcow2Snapshot;
 
 typedef struct BDRVQcow2State {
@@ -224,6 +231,9 @@ int qcow2_pread_meta(BlockDriverState *bs, uint64_t offset, void *buf,
 int qcow2_write_meta(BlockDriverState *bs, uint64_t offset, const void *buf,
                      size_t len);
 int qcow2_update_features(BlockDriverState *bs, uint64_t incompat);
+/* 0 if the image may be written now (sets the dirty bit first with lazy
+ * refcounts), -EROFS or -EIO (marked corrupt) otherwise. */
+int qcow2_write_allowed(BlockDriverState *bs);
 int qcow2_check_host_range(BlockDriverState *bs, uint64_t off, uint64_t len,
                            const char *what);
 void *qcow2_alloc_buf(size_t len);
@@ -278,7 +288,50 @@ int qcow2_check_locked(BlockDriverState *bs, BdrvCheckResult *res,
 /* qcow2-snapshot.c */
 int qcow2_read_snapshots(BlockDriverState *bs, Error **errp);
 void qcow2_free_snapshots(BDRVQcow2State *s);
+void qcow2_free_snapshot(Qcow2Snapshot *sn);
 int qcow2_snapshot_list(BlockDriverState *bs, BlockSnapshotInfo **list);
+/* Index of the snapshot with this id, or -1. */
+int qcow2_find_snapshot_id(BDRVQcow2State *s, const char *id);
+/* Write snaps (n entries) as a new table, point the header at it, free the
+ * old one; on success s->snapshots becomes snaps (owned), else unchanged. */
+int qcow2_write_snapshots(BlockDriverState *bs, Qcow2Snapshot *snaps, int n);
+/* The snapshot's L1 table is aligned, inside the file, not too large and
+ * covers its disk size; errp names the snapshot and the problem. */
+int qcow2_validate_snapshot_l1(BlockDriverState *bs, const Qcow2Snapshot *sn,
+                               Error **errp);
+/* The first n entries of its L1 table (host order, g_free). */
+int qcow2_read_snapshot_l1(BlockDriverState *bs, const Qcow2Snapshot *sn,
+                           uint32_t n, uint64_t **l1);
+/* Guest offset of the VM state area of a disk of this size: the first L1
+ * entry past the disk (QEMU's place). */
+static inline uint64_t qcow2_vm_state_offset(const BDRVQcow2State *s,
+                                             uint64_t disk_size)
+{
+    return qcow2_l1_entries_for(s, disk_size) << (s->cluster_bits + s->l2_bits);
+}
+
+/* qcow2-snapshot-refs.c */
+/* Every L2 table the n entries of l1 (host order) point at must be
+ * aligned and in the file, and so must every cluster they point at:
+ * checked before anything changes.  what names the table in errp. */
+int qcow2_validate_l1_tree(BlockDriverState *bs, const uint64_t *l1, uint32_t n,
+                           const char *what, Error **errp);
+/* delta (+1 or -1) to the refcount of every L2 table of l1 and of every
+ * cluster they point at (a refcount counts the L1 tables that reach a
+ * cluster).  A failed +1 undoes what it did. */
+int qcow2_update_l1_refs(BlockDriverState *bs, const uint64_t *l1, uint32_t n,
+                         int delta);
+/* Set the COPIED flags of the active L1 and L2 tables from the
+ * refcounts: set exactly where the refcount is 1. */
+int qcow2_fix_copied(BlockDriverState *bs);
+
+/* qcow2-snapshot-ops.c (the BlockDriver ops; they take s->lock) */
+int qcow2_snapshot_create(BlockDriverState *bs, BlockSnapshotInfo *info,
+                          const void *vmstate, Error **errp);
+int qcow2_snapshot_goto(BlockDriverState *bs, const char *id, Error **errp);
+int qcow2_snapshot_delete(BlockDriverState *bs, const char *id, Error **errp);
+int qcow2_snapshot_load_vmstate(BlockDriverState *bs, const char *id,
+                                uint8_t **buf, size_t *len, Error **errp);
 
 /* qcow2-compress.c */
 int qcow2_read_compressed(BlockDriverState *bs, uint64_t l2e, uint8_t *out);

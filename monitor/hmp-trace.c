@@ -1,7 +1,7 @@
 /*
  * The monitor's trace commands, as QEMU's HMP spells them:
  *   trace-event NAME on|off     (NAME may be a pattern with * and ?)
- *   info trace-events
+ *   info trace-events [PATTERN]
  */
 #include "emu/common.h"
 #include "emu/monitor.h"
@@ -33,9 +33,10 @@ static int cmd_trace_event(FILE *out, const char *args)
     return ret;
 }
 
-static void info_trace_events(FILE *out)
+static int info_trace_events(FILE *out, const char *args)
 {
-    trace_list(out, NULL);
+    trace_list(out, *args ? args : NULL);
+    return 0;
 }
 
 void hmp_trace_register(void)
@@ -43,8 +44,7 @@ void hmp_trace_register(void)
     monitor_register_command("trace-event", "name on|off",
                              "turn trace points matching name on or off",
                              cmd_trace_event);
-    monitor_register_info("trace-events",
-                          "show the trace points and "
-                          "whether each is on",
-                          info_trace_events);
+    monitor_register_info_args("trace-events", "[pattern]",
+                               "show the trace points and whether each is on",
+                               info_trace_events);
 }

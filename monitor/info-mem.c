@@ -8,6 +8,7 @@
 #include "emu/common.h"
 #include "emu/cpu.h"
 #include "emu/machine.h"
+#include "emu/monitor.h"
 #include "monitor/info-mem.h"
 #include "target-i386/mmu.h"
 
@@ -35,13 +36,13 @@ static bool page_rights(const X86MMUParams *p, AddressSpace *as, uint32_t lin,
 void monitor_info_mem(FILE *out)
 {
     Machine *m = current_machine;
-    if (!m || !m->nr_cpus || !m->cpus[0]) {
+    if (!m || !m->nr_cpus) {
         fprintf(out, "No CPU\n");
         return;
     }
-    cpu_synchronize_state(m->cpus[0]);
+    cpu_synchronize_state(m->cpus[monitor_cpu_index()]);
     X86MMUParams p;
-    x86_mmu_params(&p, &m->cpus[0]->env);
+    x86_mmu_params(&p, &m->cpus[monitor_cpu_index()]->env);
     if (!(p.cr0 & CR0_PG_MASK)) {
         fprintf(out, "PG disabled\n");
         return;

@@ -55,9 +55,14 @@ struct Monitor {
 
 typedef struct MonInfo {
     char *name;
+    char *args_help;
     char *help;
     MonitorInfoFn *fn;
+    MonitorCmdFn *fn_args; /* instead of fn: takes arguments */
 } MonInfo;
+
+/* "cpu N": the CPU info registers and x look at. */
+static int mon_cpu_index;
 
 typedef struct MonCmd {
     char *name;
@@ -143,8 +148,8 @@ static MonInfo *info_find(const char *name)
     return NULL;
 }
 
-void monitor_register_info(const char *name, const char *help,
-                           MonitorInfoFn *fn)
+static MonInfo *info_entry(const char *name, const char *args_help,
+                           const char *help)
 {
     if (!info_table) {
         info_table = g_ptr_array_new();
@@ -156,8 +161,30 @@ void monitor_register_info(const char *name, const char *help,
         g_ptr_array_add(info_table, e);
     }
     g_free(e->help);
+    g_free(e->args_help);
     e->help = g_strdup(help ? help : "");
-    e->fn = fn;
+    e->args_help = g_strdup(args_help ? args_help : "");
+    e->fn = NULL;
+    e->fn_args = NULL;
+    return e;
+}
+
+void monitor_register_info(const char *name, const char *help,
+                           MonitorInfoFn *fn)
+{
+    info_entry(name, NULL, help)->fn = fn;
+}
+
+void monitor_register_info_args(const char *name, const char *args_help,
+                                const char *help, MonitorCmdFn *fn)
+{
+    info_entry(name, args_help, help)->fn_args = fn;
+}
+
+int monitor_cpu_index(void)
+{
+    Machine *m = current_machine;
+    return m && mon_cpu_index < m->nr_cpus ? mon_cpu_index : 0;
 }
 
 static MonCmd *cmd_find(const char *name)
@@ -205,21 +232,45 @@ static void info_status(FILE *out)
     }
 }
 
-static void info_registers(FILE *out)
+/* info registers [-a]: the selected CPU ("cpu N"), or all of them. */
+static int info_registers(FILE *out, const char *args)
 {
     Machine *m = current_machine;
+    bool all = !strcmp(args, "-a");
+    if (*args && !all) {
+        fprintf(out, "info registers: unexpected argument '%s'\n", args);
+        return -1;
+    }
     if (!m || !m->nr_cpus) {
         fprintf(out, "No CPU\n");
-        return;
+        return 0;
     }
     for (int i = 0; i < m->nr_cpus; i++) {
         CPUState *cpu = m->cpus[i];
+        if (!all && i != monitor_cpu_index()) {
+            continue;
+        }
         cpu_synchronize_state(cpu);
         if (m->nr_cpus > 1) {
             fprintf(out, "CPU#%d\n", cpu->index);
         }
         x86_cpu_dump_state(out, &cpu->env);
     }
+    return 0;
+}
+
+static int cmd_cpu(FILE *out, const char *args)
+{
+    Machine *m = current_machine;
+    char *end;
+    long n = strtol(args, &end, 10);
+    if (!*args || *end || n < 0 || !m || n >= m->nr_cpus) {
+        fprintf(out, "invalid CPU index '%s' (0..%d)\n", args,
+                m ? m->nr_cpus - 1 : 0);
+        return -1;
+    }
+    mon_cpu_index = (int)n;
+    return 0;
 }
 
 static void info_cpus(FILE *out)
@@ -231,32 +282,36 @@ static void info_cpus(FILE *out)
     for (int i = 0; i < m->nr_cpus; i++) {
         CPUState *cpu = m->cpus[i];
         cpu_synchronize_state(cpu);
-        fprintf(out, "%c CPU #%d: pc=0x%016" PRIx64 "%s\n", i ? ' ' : '*',
+        fprintf(out, "%c CPU #%d: pc=0x%016" PRIx64 "%s\n",
+                i == monitor_cpu_index() ? '*' : ' ',
                 cpu->index, cpu->env.segs[1].base + cpu->env.eip,
                 cpu->env.halted ? " (halted)" : "");
     }
 }
 
-static bool mtree_flat;
-
-static void info_mtree(FILE *out)
+static int info_mtree(FILE *out, const char *args)
 {
     Machine *m = current_machine;
+    if (*args && strcmp(args, "-f")) {
+        fprintf(out, "info mtree: unexpected argument '%s'\n", args);
+        return -1;
+    }
     if (!m) {
         fprintf(out, "No machine\n");
-        return;
+        return 0;
     }
-    if (mtree_flat) {
+    if (!strcmp(args, "-f")) {
         fprintf(out, "FlatView (memory)\n");
         address_space_dump_flat(out, m->as_mem);
         fprintf(out, "\nFlatView (I/O)\n");
         address_space_dump_flat(out, m->as_io);
-        return;
+        return 0;
     }
     fprintf(out, "address-space: memory\n");
     memory_region_dump(out, m->sysmem);
     fprintf(out, "\naddress-space: I/O\n");
     memory_region_dump(out, m->sysio);
+    return 0;
 }
 
 static void info_qtree(FILE *out)
@@ -294,7 +349,11 @@ static void print_info_help(FILE *out)
     }
     for (guint i = 0; i < info_table->len; i++) {
         MonInfo *e = g_ptr_array_index(info_table, i);
-        fprintf(out, "info %-16s -- %s\n", e->name, e->help);
+        char *name = *e->args_help
+                         ? g_strdup_printf("%s %s", e->name, e->args_help)
+                         : g_strdup(e->name);
+        fprintf(out, "info %-16s -- %s\n", name, e->help);
+        g_free(name);
     }
 }
 
@@ -317,13 +376,17 @@ static int cmd_info(FILE *out, const char *args)
         fprintf(out, "info: unknown subcommand '%s' (try 'info')\n", name);
         return -1;
     }
-    if (*rest && !(!strcmp(name, "mtree") && !strcmp(rest, "-f"))) {
+    if (e->fn_args) {
+        char *trimmed = g_strstrip(g_strdup(rest));
+        int ret = e->fn_args(out, trimmed);
+        g_free(trimmed);
+        return ret;
+    }
+    if (*rest) {
         fprintf(out, "info %s: unexpected argument '%s'\n", name, rest);
         return -1;
     }
-    mtree_flat = !strcmp(name, "mtree") && !strcmp(rest, "-f");
     e->fn(out);
-    mtree_flat = false;
     return 0;
 }
 
@@ -501,12 +564,12 @@ static int cmd_x_common(FILE *out, const char *args, bool phys)
         fprintf(out, "No machine\n");
         return -1;
     }
-    /* x: the first CPU's paging registers; without a CPU, linear =
+    /* x: the selected CPU's paging registers; without a CPU, linear =
      * physical. */
     X86MMUParams mmu = { .a20_mask = 0xffffffff };
-    if (!phys && m->nr_cpus && m->cpus[0]) {
-        cpu_synchronize_state(m->cpus[0]);
-        x86_mmu_params(&mmu, &m->cpus[0]->env);
+    if (!phys && m->nr_cpus && m->cpus[monitor_cpu_index()]) {
+        cpu_synchronize_state(m->cpus[monitor_cpu_index()]);
+        x86_mmu_params(&mmu, &m->cpus[monitor_cpu_index()]->env);
         if ((mmu.cr0 & CR0_PG_MASK) && (mmu.efer & EFER_LMA)) {
             fprintf(out, "x: 4-level paging (long mode) is not implemented; "
                          "use xp with a physical address\n");
@@ -597,11 +660,15 @@ static void monitor_register_builtins(void)
                              "virtual memory dump starting at 'addr'",
                              cmd_x);
     monitor_register_info("status", "show the current VM status", info_status);
-    monitor_register_info("registers", "show the cpu registers",
-                          info_registers);
+    monitor_register_info_args("registers", "[-a]",
+                               "show the cpu registers (-a: all CPUs)",
+                               info_registers);
+    monitor_register_command("cpu", "index", "set the default CPU",
+                             cmd_cpu);
     monitor_register_info("cpus", "show infos for each CPU", info_cpus);
-    monitor_register_info("mtree", "show memory tree (-f: flat views)",
-                          info_mtree);
+    monitor_register_info_args("mtree", "[-f]",
+                               "show memory tree (-f: flat views)",
+                               info_mtree);
     monitor_register_info("qtree", "show device tree", info_qtree);
     monitor_register_info("chardev", "show the character devices",
                           info_chardev);

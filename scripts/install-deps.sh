@@ -15,7 +15,8 @@ libslirp-dev libcapstone-dev linux-libc-dev nasm seabios python3 cpio gzip xz-ut
 ca-certificates zlib1g-dev liburing-dev qemu-utils
 syslinux syslinux-common mtools dosfstools grub-pc-bin xorriso e2fsprogs
 tcpdump busybox-static iproute2
-libpng-dev libvncserver-dev libncurses-dev xvfb xdotool x11-apps qemu-system-x86"
+libpng-dev libvncserver-dev libncurses-dev xvfb xdotool x11-apps qemu-system-x86
+gdb"
 # (qemu-utils: the storage tests check our images with qemu-img check and
 # compare, and read images qemu-img made.  syslinux ... xorriso: the
 # bootable disk, floppy and CD images scripts/build-disk-guests.sh makes
@@ -29,7 +30,8 @@ libpng-dev libvncserver-dev libncurses-dev xvfb xdotool x11-apps qemu-system-x86
 # the SDL window test drives a real window on a virtual X server, and
 # reads its pixels with x11-apps' xwd;
 # qemu-system-x86: the rendering tests compare our screendumps with
-# QEMU's for the same guest program.)
+# QEMU's for the same guest program; gdb: the gdbstub tests debug a guest
+# with it, tests/functional/test-gdb*.sh.)
 # --bench: qemu to compare with, and gcc-multilib for the static i386
 # workload the benchmark guest runs (tests/bench/build-workload-initrd.sh).
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs qemu-system-x86 gcc-multilib"

@@ -174,6 +174,13 @@ static void chardev_free(Chardev *chr)
     g_free(chr);
 }
 
+void chardev_delete(Chardev *chr)
+{
+    if (chr) {
+        chardev_free(chr);
+    }
+}
+
 void chardev_cleanup_all(void)
 {
     /* Muxes first (they close the backends they own). */

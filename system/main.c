@@ -12,6 +12,7 @@
 #include "emu/chardev.h"
 #include "emu/cpu.h"
 #include "emu/device.h"
+#include "emu/gdbstub.h"
 #include "emu/machine.h"
 #include "emu/main-loop.h"
 #include "emu/monitor.h"
@@ -46,6 +47,7 @@ typedef struct Options {
     bool start_paused;
     const char *incoming; /* -incoming URI */
     const char *loadvm;   /* -loadvm NAME */
+    const char *gdb_spec; /* -gdb, -s */
     MachineUserOpt net_opts[MAX_USER_OPTS]; /* -netdev, -nic, -net */
     int nr_net_opts;
 } Options;
@@ -107,6 +109,10 @@ static void usage(void)
         "  -S                           do not start the CPU (use 'cont' in "
         "the\n"
         "                               monitor)\n"
+        "  -gdb SPEC                    wait for gdb on SPEC: tcp::PORT,\n"
+        "                               unix:PATH,server (docs/devel/"
+        "debugging.md)\n"
+        "  -s                           the same as -gdb tcp::1234\n"
         "\n"
         "Disks (docs/user-guide.md, \"Disks and images\"):\n"
         "  -hda/-hdb/-hdc/-hdd FILE     IDE disk 0-3 (primary master, slave,\n"
@@ -316,6 +322,7 @@ static const char *const opts_with_arg[] = {
     "vnc",
     "audiodev",
     "usbdevice",
+    "gdb",
 };
 
 /* Disks, NICs and the display are the board's to map (and refuse for now:
@@ -742,6 +749,10 @@ static void parse_args(Options *o, int argc, char **argv)
             o->incoming = arg;
         } else if (!strcmp(name, "loadvm")) {
             o->loadvm = arg;
+        } else if (!strcmp(name, "s")) {
+            o->gdb_spec = "tcp::1234";
+        } else if (!strcmp(name, "gdb")) {
+            o->gdb_spec = arg;
         } else if (!strcmp(name, "d")) {
             Error *err = NULL;
             if (!strcmp(arg, "help")) {
@@ -1026,6 +1037,11 @@ int main(int argc, char **argv)
     }
 
     if (display_init_all(&err) < 0) {
+        error_report_err(err);
+        exit(1);
+    }
+
+    if (o.gdb_spec && gdbserver_start(o.gdb_spec, &err) < 0) {
         error_report_err(err);
         exit(1);
     }

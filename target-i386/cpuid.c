@@ -262,7 +262,10 @@ int x86_cpu_model_init(CPUX86State *env, const char *model, Error **errp)
     env->cpuid_xlevel = m->xlevel;
     env->cpuid_version = encode_version(m->family, m->model, m->stepping);
     env->cpuid_features = m->features;
-    env->cpuid_ext_features = m->ext_features;
+    /* Every model says it runs under a hypervisor, as QEMU's do: guests
+     * then expect no real PMU or microcode (Linux: "PMU not available due
+     * to virtualization" instead of "Broken PMU hardware detected"). */
+    env->cpuid_ext_features = m->ext_features | CPUID_EXT_HYPERVISOR;
     env->cpuid_ext2_features = m->ext2_features;
     env->cpuid_ext3_features = m->ext3_features;
     set_string_regs(env->cpuid_model_id, 12, m->model_id);

@@ -65,6 +65,14 @@ void helper_raise_err(CPUX86State *env, uint32_t vector, uint32_t err)
     x86_raise_exception_err(env, vector, err);
 }
 
+void helper_debug_bp(CPUX86State *env)
+{
+    CPUState *cpu = container_of(env, CPUState, env);
+    uint32_t lin = env->segs[R_CS].base + env->eip;
+    cpu_debug_report_hit(cpu, CPU_BP_SW, false, lin);
+    x86_cpu_loop_exit(env, EXCP_DEBUG, 0, false);
+}
+
 void helper_hlt(CPUX86State *env, uint32_t next_eip)
 {
     if (env->hflags & HF_CPL_MASK) {

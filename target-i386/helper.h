@@ -19,6 +19,8 @@ void helper_write_eflags(CPUX86State *env, uint32_t val, uint32_t mask);
 void helper_raise(CPUX86State *env, uint32_t vector);
 void helper_raise_err(CPUX86State *env, uint32_t vector, uint32_t err);
 void helper_hlt(CPUX86State *env, uint32_t next_eip);
+/* The debugger's breakpoint at eip (already stored): stop before it. */
+void helper_debug_bp(CPUX86State *env);
 void helper_div(CPUX86State *env, uint32_t divisor, uint32_t size);
 void helper_idiv(CPUX86State *env, uint32_t divisor, uint32_t size);
 void helper_aaa(CPUX86State *env);

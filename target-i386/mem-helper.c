@@ -6,6 +6,7 @@
  * bulk of REP MOVS/STOS, and port I/O.
  */
 #include "emu/common.h"
+#include "emu/cpu-debug.h"
 #include "emu/machine.h"
 #include "emu/main-loop.h"
 #include "accel/tcg/cpu-ldst.h"
@@ -64,6 +65,10 @@ static uint32_t bp_len(uint32_t dr7, int i)
 bool x86_page_watched(CPUX86State *env, uint32_t page)
 {
     uint32_t dr7 = env->dr[7];
+    const CPUState *cpu = container_of(env, CPUState, env);
+    if (unlikely(cpu->debug.nwp > 0) && cpu_debug_page_watched(cpu, page)) {
+        return true; /* the debugger's (emu/cpu-debug.h) */
+    }
     if (likely(!(dr7 & 0xff))) {
         return false;
     }
@@ -81,6 +86,16 @@ bool x86_page_watched(CPUX86State *env, uint32_t page)
 void x86_check_watchpoint(CPUX86State *env, uint32_t addr, int size, bool write)
 {
     uint32_t dr7 = env->dr[7];
+    CPUState *cpu = container_of(env, CPUState, env);
+    if (unlikely(cpu->debug.nwp > 0)) {
+        /* The debugger's: blocks are one instruction while it watches, so
+         * the machine stops right after this one (the access completes,
+         * gdb wants to see the new value). */
+        const CPUBreakpoint *b = cpu_debug_watch_hit(cpu, addr, size, write);
+        if (b) {
+            cpu_debug_report_hit(cpu, b->type, false, b->addr);
+        }
+    }
     if (!(dr7 & 0xff)) {
         return;
     }

@@ -13,8 +13,17 @@
  * instruction and unchained (TB_FLAG_SINGLE_INSN), instruction
  * breakpoints are checked at each boundary (RF honoured) and data
  * breakpoints trap after the instruction (mem-helper.c records hits).
+ *
+ * The host debugger's (emu/cpu-debug.h, the gdbstub) are separate and
+ * never reach the guest: breakpoints are compiled into the blocks
+ * (translate.c, helper_debug_bp); single step runs blocks of one
+ * instruction with interrupts held back (as QEMU's default sstep flags)
+ * and stops after each, or at the handler of an exception it raised;
+ * watchpoints make blocks one instruction long and stop after the
+ * instruction that touched them (mem-helper.c).
  */
 #include "emu/common.h"
+#include "emu/cpu-debug.h"
 #include "emu/log.h"
 #include "emu/main-loop.h"
 #include "accel/tcg/cpu-ldst.h"
@@ -68,6 +77,15 @@ static AccelExit x86_cpu_exec_exception(CPUState *cpu, int excp, int err,
 {
     CPUX86State *env = &cpu->env;
     env->pending_db = 0;
+    if (excp == EXCP_DEBUG) {
+        env->excp_depth = 0;
+        return ACCEL_EXIT_KICKED; /* stop_request is set: the loop leaves */
+    }
+    if (unlikely(cpu->debug.singlestep) && excp <= EXCP_HLT) {
+        /* The step ends after the HLT, or at the exception's handler
+         * (delivered below). */
+        cpu_debug_report_hit(cpu, CPU_BP_SW, true, 0);
+    }
     if (excp == EXCP_HLT) {
         env->halted = true;
         env->excp_depth = 0;
@@ -176,7 +194,8 @@ static bool x86_cpu_exec_enter(CPUState *cpu)
         env->tlb_a20_mask = env->a20_mask;
         tlb_flush(env);
     }
-    if (cpu->nmi_request || cpu->intr_level) {
+    if ((cpu->nmi_request || cpu->intr_level) &&
+        likely(!cpu->debug.singlestep)) {
         event = deliver_event(cpu, env);
     }
     /* At a block's entry the inhibit comes from a protected-mode MOV SS /
@@ -214,6 +233,10 @@ static void x86_cpu_exec_after(CPUState *cpu, uint32_t tb_flags,
         env->dr[6] |= 0x4000; /* BS */
         x86_raise_exception(env, EXCP01_DB);
     }
+    if (unlikely(cpu->debug.singlestep) &&
+        !(env->exit_request && env->eip == tb_eip)) {
+        cpu_debug_report_hit(cpu, CPU_BP_SW, true, 0);
+    }
 }
 
 static bool x86_get_tb_cpu_state(CPUX86State *env, uint32_t *cs_base,
@@ -222,6 +245,11 @@ static bool x86_get_tb_cpu_state(CPUX86State *env, uint32_t *cs_base,
     *cs_base = env->segs[R_CS].base;
     *eip = env->eip;
     *flags = env->hflags | ((env->dr[7] & 0xff) ? TB_FLAG_SINGLE_INSN : 0);
+    const CPUState *cpu = container_of(env, CPUState, env);
+    if (unlikely(cpu->debug.active) &&
+        (cpu->debug.singlestep || cpu->debug.nwp > 0)) {
+        *flags |= TB_FLAG_SINGLE_INSN;
+    }
     /* Fetch beyond the CS limit (SDM 6.15, #GP(0)). */
     return likely(*eip <= env->segs[R_CS].limit) || !(*flags & HF_PE);
 }

@@ -952,8 +952,27 @@ uint32_t x86_translate_block(CPUX86State *env, uintptr_t tb_id,
     if (hflags & HF_TF) {
         max_insns = 1;
     }
+    /* The debugger's breakpoints (emu/cpu-debug.h): the block stops before
+     * an instruction that has one; a block that starts on one only calls
+     * the helper that stops the machine (one byte long, so that the code
+     * cache still sees a block there).  Changing them flushes the cache. */
+    const CPUState *cpu = container_of(env, CPUState, env);
+    bool debug_bps = unlikely(cpu->debug.nbp > 0);
     for (;;) {
         bool last = s->end_after_next;
+        if (debug_bps && cpu_debug_bp_at(cpu, cs_base + s->pc)) {
+            if (n > 0) {
+                gen_jmp_tb(s, s->pc, 0);
+                break;
+            }
+            tcg_gen_movi_i32(cpu_eip, s->pc);
+            CALL0(s, helper_debug_bp);
+            tcg_gen_exit_tb(0);
+            s->done = true;
+            s->pc++;
+            n++;
+            break;
+        }
         disas_insn(s);
         n++;
         if (s->exit_after && !s->done) {

@@ -88,6 +88,18 @@ const char *kvm_exit_reason_name(uint32_t reason);
 /* Print what an ERROR exit says (reason, suberror, instruction bytes). */
 void kvm_exit_describe(FILE *f, const struct kvm_run *run);
 
+/*
+ * The debugger (kvm-debug.c, emu/cpu-debug.h): KVM_SET_GUEST_DEBUG's
+ * argument for a vCPU's breakpoints (0, -ENOSPC beyond four, -ENOSYS for a
+ * read-only watchpoint, -EINVAL for a bad length); what a KVM_EXIT_DEBUG
+ * means (false: not the debugger's); and the exit handled (the hit
+ * recorded, the machine asked to stop).
+ */
+int kvm_debug_build(const CPUDebugState *d, struct kvm_guest_debug *dbg);
+bool kvm_debug_decode(const CPUDebugState *d,
+                      const struct kvm_debug_exit_arch *a, CPUDebugHit *hit);
+bool kvm_debug_handle_exit(CPUState *cpu, const struct kvm_debug_exit_arch *a);
+
 /* Segment conversion, shared with tests. */
 void kvm_seg_from_cache(struct kvm_segment *ks, const SegmentCache *sc,
                         bool vm86);

@@ -508,6 +508,9 @@ static void cpuid_build_host(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
         if (e.function >= 0x40000000 && e.function < 0x50000000) {
             continue;
         }
+        if (e.function == 1) {
+            e.ecx |= CPUID_EXT_HYPERVISOR; /* KVM leaves it to us */
+        }
         x86_cpuid_filter(cpu->env.cpuid_platform, e.function, e.index, &e.eax,
                          &e.ebx, &e.ecx, &e.edx);
         /* The guest's topology and APIC ID, not the host's. */
@@ -551,6 +554,9 @@ static void cpuid_build_model(KVMState *s, CPUState *cpu, struct kvm_cpuid2 *c,
                 if (fn == 1 || fn == 0x80000001) {
                     const struct kvm_cpuid_entry2 *e = cpuid_find(sup, fn, 0);
                     uint32_t sc = e ? e->ecx : 0, sd = e ? e->edx : 0;
+                    if (fn == 1) {
+                        sc |= CPUID_EXT_HYPERVISOR; /* ours to set */
+                    }
                     int k = fn == 1 ? 0 : 2;
                     lost[k] |= cx & ~sc;
                     lost[k + 1] |= d & ~sd;
@@ -1303,6 +1309,17 @@ static AccelExit kvm_vcpu_exec(CPUState *cpu)
             return ACCEL_EXIT_ERROR;
         }
 
+        if (run->exit_reason == KVM_EXIT_DEBUG) {
+            /* The debugger's breakpoint or step: the machine stops (the
+             * loop head sees stop_request). */
+            if (!kvm_debug_handle_exit(cpu, &run->debug.arch)) {
+                log_mask(LOG_GUEST_ERROR,
+                         "kvm: vCPU %d: debug exit (DR6 %llx) that is not "
+                         "the debugger's: ignored\n",
+                         cpu->index, (unsigned long long)run->debug.arch.dr6);
+            }
+            continue;
+        }
         bool lock = kvm_exit_needs_bql(run);
         if (lock) {
             bql_lock_io();
@@ -1339,6 +1356,21 @@ static AccelExit kvm_vcpu_exec(CPUState *cpu)
     }
 }
 
+/* emu/cpu-debug.h: the vCPU is stopped, outside KVM_RUN. */
+static int kvm_update_guest_debug(CPUState *cpu)
+{
+    KVMVCPU *kv = cpu->accel_state;
+    struct kvm_guest_debug dbg;
+    int r = kvm_debug_build(&cpu->debug, &dbg);
+    if (r < 0 || !kv) {
+        return r;
+    }
+    if (ioctl(kv->fd, KVM_SET_GUEST_DEBUG, &dbg) < 0) {
+        return -errno;
+    }
+    return 0;
+}
+
 static const AccelOps kvm_accel_ops = {
     .name = "kvm",
     .desc = "Linux KVM (hardware virtualization)",
@@ -1353,6 +1385,7 @@ static const AccelOps kvm_accel_ops = {
     .get_state = kvm_get_state,
     .put_state = kvm_put_state,
     .vcpu_destroy = kvm_vcpu_destroy,
+    .update_guest_debug = kvm_update_guest_debug,
     .teardown = kvm_teardown,
 };
 

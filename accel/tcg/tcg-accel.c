@@ -1050,6 +1050,26 @@ static void tcg_vcpu_kick(CPUState *cpu)
     cpu->env.exit_request = 1;
 }
 
+/*
+ * The debugger's breakpoints are compiled into the blocks and its
+ * watchpoints into the TLB (target-i386/tcg-cpu.c): after a change, drop
+ * every block and TLB entry before the vCPUs run again.  Linear
+ * breakpoint addresses have no physical page to invalidate by while their
+ * page is unmapped; gdb changes them only when the machine stops, so a
+ * full flush costs one retranslation per resume.
+ */
+static int tcg_update_guest_debug(CPUState *cpu)
+{
+    pthread_mutex_lock(&tb_pending_lock);
+    tb_pending_all = true;
+    pthread_mutex_unlock(&tb_pending_lock);
+    __atomic_store_n(&tb_pending_flag, 1, __ATOMIC_SEQ_CST);
+    for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
+        current_machine->cpus[i]->env.exit_request = 1;
+    }
+    return 0;
+}
+
 static void tcg_vcpu_destroy(CPUState *cpu)
 {
     TCGCPU *t = cpu->accel_state;
@@ -1074,5 +1094,6 @@ static const AccelOps tcg_accel_ops = {
     .get_state = tcg_get_state,
     .put_state = tcg_put_state,
     .vcpu_destroy = tcg_vcpu_destroy,
+    .update_guest_debug = tcg_update_guest_debug,
 };
 ACCEL_REGISTER(tcg_accel_ops);

@@ -45,6 +45,9 @@ typedef struct TCGTLBFill {
 /* Pseudo exception numbers for cpu_loop_exit_excp, above every vector. */
 #define EXCP_HLT  0x100 /* the CPU halts: vcpu_exec returns HALTED */
 #define EXCP_EXIT 0x101 /* back to the loop (state changed) */
+/* The debugger's breakpoint or single step (emu/cpu-debug.h): the target
+ * has reported the hit; the loop leaves for the machine to stop. */
+#define EXCP_DEBUG 0x102
 
 /*
  * A flags bit the target sets in get_tb_cpu_state to get blocks of one

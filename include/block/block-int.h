@@ -134,7 +134,8 @@ typedef struct BlockSnapshotInfo {
     uint64_t vm_state_size;
     uint32_t date_sec, date_nsec;
     uint64_t vm_clock_nsec;
-    uint32_t icount; /* qemu-img prints it for v3 images */
+    uint32_t icount; /* qemu-img prints it; UINT32_MAX (added by qsnap):
+                      * none, QEMU's -1 of a savevm, printed empty */
 } BlockSnapshotInfo;
 
 /* Options of create (emu-img create -o, overlays). */
@@ -217,6 +218,16 @@ struct BlockDriver {
     int (*get_info)(BlockDriverState *bs, BlockDriverInfo *bdi);
     /* g_malloc'ed array, count returned (0 if none), or -errno. */
     int (*snapshot_list)(BlockDriverState *bs, BlockSnapshotInfo **list);
+    /* Added by qsnap, optional: internal snapshots (include/block/
+     * snapshot.h says what each does; block/snapshot.c calls them).  id is
+     * the id of an existing snapshot (block/snapshot.c resolves names);
+     * create chooses sn->id itself. */
+    int (*snapshot_create)(BlockDriverState *bs, BlockSnapshotInfo *sn,
+                           const void *vmstate, Error **errp);
+    int (*snapshot_goto)(BlockDriverState *bs, const char *id, Error **errp);
+    int (*snapshot_delete)(BlockDriverState *bs, const char *id, Error **errp);
+    int (*snapshot_load_vmstate)(BlockDriverState *bs, const char *id,
+                                 uint8_t **buf, size_t *len, Error **errp);
     /* Record a new backing file name in the header (commit, rebase). */
     int (*change_backing_file)(BlockDriverState *bs, const char *file,
                                const char *fmt);

@@ -34,7 +34,8 @@ int bdrv_snapshot_find(BlockDriverState *bs, const char *name_or_id,
 /*
  * Take a snapshot named sn->name (an existing snapshot with that name is
  * an error: the caller deletes it first, as savevm does).  The id is
- * chosen here (the lowest unused number) and written back to sn->id;
+ * chosen here and written back to sn->id (qsnap: one more than the
+ * largest id, QEMU's rule: ids are not reused after a delete);
  * sn->date_sec/nsec are filled from the host clock if both are 0.
  * vmstate: sn->vm_state_size bytes of machine state stored with the
  * snapshot (NULL when 0).  On return the snapshot is on disk (flushed).

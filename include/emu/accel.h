@@ -47,6 +47,10 @@ struct AccelOps {
     void (*get_state)(CPUState *cpu);
     void (*put_state)(CPUState *cpu);
     void (*vcpu_destroy)(CPUState *cpu);
+    /* cpu->debug changed (emu/cpu-debug.h; machine stopped, BQL held):
+     * arm it.  0, or -errno (-ENOSPC: more than the hardware has).  NULL:
+     * the accelerator cannot debug (added for the gdbstub). */
+    int (*update_guest_debug)(CPUState *cpu);
     void (*teardown)(Machine *m);
 };
 

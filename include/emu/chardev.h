@@ -55,6 +55,9 @@ Chardev *chardev_new_opts(const char *opts, Error **errp);
 Chardev *chardev_find(const char *id);
 /* Close and free every chardev (restores the terminal). */
 void chardev_cleanup_all(void);
+/* Close and free one (the gdbstub's, on "gdbserver none"); NULL: no-op.
+ * Added for the gdbstub. */
+void chardev_delete(Chardev *chr);
 
 void chr_set_frontend(Chardev *chr, ChrCanReceive *can_receive,
                       ChrReceive *receive, ChrEvent *event, void *opaque);

@@ -7,6 +7,7 @@
 #define EMU_CPU_H
 
 #include "emu/common.h"
+#include "emu/cpu-debug.h"
 #include "target-i386/cpu.h"
 
 #include <pthread.h>
@@ -50,6 +51,10 @@ typedef struct CPUState {
 
     /* A20 gate: set by the board (port 0x92, i8042 output port). */
     bool a20_enabled;
+
+    /* The debugger's breakpoints and single step (emu/cpu-debug.h;
+     * added for the gdbstub). */
+    CPUDebugState debug;
 
     CPUX86State env;
 } CPUState;

@@ -40,6 +40,15 @@ void monitor_register_info(const char *name, const char *help,
                            MonitorInfoFn *fn);
 
 typedef int MonitorCmdFn(FILE *out, const char *args);
+
+/* "info NAME ARGS": fn gets the rest of the line (trimmed, maybe "") and
+ * checks it itself; args_help shows in "info"'s list. */
+void monitor_register_info_args(const char *name, const char *args_help,
+                                const char *help, MonitorCmdFn *fn);
+
+/* The CPU "cpu N" selected (info registers, x): index into the machine's
+ * CPUs, 0 by default. */
+int monitor_cpu_index(void);
 /* A top-level command; args is the rest of the line (trimmed, maybe "").
  * fn returns 0, or -1 after printing why to out.  args_help "" declares
  * that it takes no arguments: the monitor then refuses a line with any

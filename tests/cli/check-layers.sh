@@ -23,6 +23,9 @@
 #    commands through emu/monitor.h);
 #  - tools/ (emu-img) uses the block layer and emu/ helpers only: no
 #    device, accelerator, translator or machine header.
+#  - gdbstub/ sees the CPUs through emu/cpu.h and emu/cpu-debug.h and the
+#    target's register and page-walk headers, never an accelerator's
+#    internals (accel/...); devices never include the gdbstub.
 #
 # Prints each offending #include as file:line: text, then "layers: N
 # violations"; exits 1 if there is any.  Run from anywhere (make
@@ -73,6 +76,8 @@ includes util system hw include/hw include/emu include/block block ui net \
     target-i386 accel tcg tools | grep -E '"migration/' |
     grep -v -E '^system/main\.c:' >>"$out"
 includes migration include/migration | grep -E '"monitor/' >>"$out"
+includes gdbstub | grep '"accel/' >>"$out"
+includes hw include/hw | grep -E '"(gdbstub/|emu/gdbstub\.h|emu/cpu-debug\.h)' >>"$out"
 
 n=$(grep -c '' "$out")
 cat "$out"

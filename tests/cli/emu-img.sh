@@ -469,7 +469,8 @@ if ok "snapshot -l" snapshot -l snap.qcow2; then
     grep -q '^2 *second one  ' e.out && pass "snapshot -l lists 'second one'" ||
         fail "snapshot -l" "no 'second one' in $(cat e.out)"
 fi
-bad "snapshot -c (not implemented)" "not implemented" snapshot -c x snap.qcow2
+# --- snapshot -c, -a, -d (tests/cli/emu-img-snapshot.sh)
+[ $have_qcow2 = yes ] && . "$here/emu-img-snapshot.sh"
 
 # --- compare
 same "compare identical" compare q.qcow2 qref.raw

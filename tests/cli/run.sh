@@ -132,6 +132,9 @@ bad_ok "bad -m (abc)" -m abc $Q
 bad_ok "bad -m (0)" -m 0 $Q
 bad_ok "missing kernel file" -kernel /nonexistent $Q
 bad_ok "unknown device" -device nosuch $Q
+bad_ok "bad -gdb device" -gdb bogus:x $Q
+bad_ok "bad -gdb port" -gdb tcp::notaport $Q
+bad_ok "-gdb unix: in a missing folder" -gdb unix:/nonexistent/dir/s,server $Q
 if bad "unknown property" -device isa-debug-exit,nosuch=1 $Q; then
     case "$errline" in
         *nosuch*) pass "unknown property: $errline" ;;
@@ -386,7 +389,7 @@ done
 # --- good input
 good "-version" "version [0-9]" -- -version
 good "-help" "-kernel" "-device" "-rtc .*base=" "-hda" "-cdrom" "-drive" \
-    "-blockdev" "-snapshot" "-boot .*order=" -- -help
+    "-blockdev" "-snapshot" "-boot .*order=" "-gdb SPEC" "  -s  " -- -help
 good "-m 1.5G, 64MiB, size=64" "version" -- -m 1.5G -m 64MiB -m size=64 -version
 good "-rtc accepted" "version" -- -rtc base=2006-06-17T16:01:21,clock=vm \
     -rtc base=localtime,driftfix=none -version

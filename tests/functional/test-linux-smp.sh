@@ -89,6 +89,7 @@ done
 # a loaded host causes (the virtual clock follows host time); a broken
 # APIC timer fails its verification instead.
 for unwanted in 'Stale IRR' 'APIC timer disabled' 'failed to wakeup' \
+    'Failed to access perfctr msr' 'Broken PMU' \
     'through the 8259A' 'IO-APIC \+ timer doesn.t work' 'Spurious' \
     'TSC synchronization.*fail'; do
     if tr -d '\r' <"$log" | grep -q -E -- "$unwanted"; then

@@ -16,25 +16,43 @@
  *     16     close                  17  check       18  check -r all
  *     19     flush                  20  discard     21  write zeroes
  *     22     block status           23  grow        24  compressed write
- *     25     info and snapshot list 26  make_empty  others: nothing
+ *     25     info and snapshot list 26  make_empty
+ *     27     snapshot create "s<value % 4>" with a VM state of
+ *            (value >> 8) % (3 clusters + 1) bytes
+ *     28     snapshot goto          29  snapshot delete
+ *     30     load the VM state      31  damage 1-4 bytes of the snapshot
+ *                                       table or (value bit 31) of the
+ *                                       first snapshot's L1 table
  *
  * Every input starts from a fresh copy of a template image that emu made
  * (v3 512-byte clusters, v2 4K clusters, v3 lazy refcounts with 8-bit
- * refcounts; data, zero and compressed clusters in each).
+ * refcounts; data, zero and compressed clusters in each, and a snapshot
+ * "s0" of it all with a VM state).
  *
  * Invariants: no crash or sanitizer report; two reads of the same range in
  * a row agree (or fail); while the file has not been damaged, every read
  * equals a model of the disk (a flat buffer the writes update), every
- * operation succeeds and check finds nothing.
+ * operation succeeds and check finds nothing (no leak after snapshot
+ * operations either); goto makes the disk the model of the snapshot and
+ * a VM state reads back as it was saved.
  */
 #include "tests/fuzz/fuzz.h"
-#include "block/block-int.h"
+#include "block/snapshot.h"
 
 #include <fcntl.h>
 #include <glib.h>
 #include <unistd.h>
 
 #define NTEMPLATES 3
+#define NSLOTS     4
+
+/* A snapshot "s<i>" as the model knows it. */
+typedef struct SnapSlot {
+    bool used;
+    uint8_t *disk;
+    uint8_t *vm;
+    uint64_t vm_len;
+} SnapSlot;
 
 typedef struct Template {
     uint8_t *file;
@@ -43,6 +61,7 @@ typedef struct Template {
     uint64_t size;
     uint32_t cluster_size;
     uint64_t l1, l2, rt, rb; /* where the tables are */
+    SnapSlot s0;
 } Template;
 
 typedef struct QcowFuzz {
@@ -52,6 +71,7 @@ typedef struct QcowFuzz {
     uint8_t *model;
     bool damaged;
     bool read_only;
+    SnapSlot slots[NSLOTS];
 } QcowFuzz;
 
 static Template templates[NTEMPLATES];
@@ -164,6 +184,20 @@ static void make_template(int i)
     if (bdrv_pread(bs, 0, t->disk, t->size) < 0) {
         abort();
     }
+    BlockSnapshotInfo sn = {.vm_state_size = 700 + 1000 * i};
+    strcpy(sn.name, "s0");
+    t->s0.used = true;
+    t->s0.disk = g_memdup2(t->disk, t->size);
+    t->s0.vm_len = sn.vm_state_size;
+    t->s0.vm = g_malloc(t->s0.vm_len);
+    for (uint64_t k = 0; k < t->s0.vm_len; k++) {
+        t->s0.vm[k] = (uint8_t)(k * 7 + i);
+    }
+    if (bdrv_snapshot_create(bs, &sn, t->s0.vm, &err) < 0) {
+        fprintf(stderr, "fuzz-qcow2: cannot snapshot a template: %s\n",
+                error_get_pretty(err));
+        abort();
+    }
     bdrv_unref(bs);
     g_free(buf);
     gsize len;
@@ -187,9 +221,22 @@ static void close_image(QcowFuzz *f)
     }
 }
 
+static void slot_clear(SnapSlot *sl)
+{
+    g_free(sl->disk);
+    g_free(sl->vm);
+    memset(sl, 0, sizeof(*sl));
+}
+
 static void start_from(QcowFuzz *f, const Template *t)
 {
     close_image(f);
+    for (int i = 0; i < NSLOTS; i++) {
+        slot_clear(&f->slots[i]);
+    }
+    f->slots[0] = t->s0;
+    f->slots[0].disk = g_memdup2(t->s0.disk, t->size);
+    f->slots[0].vm = g_memdup2(t->s0.vm, t->s0.vm_len);
     f->t = t;
     g_free(f->model);
     f->model = g_memdup2(t->disk, t->size);
@@ -229,6 +276,9 @@ static void qcow2_fuzz_teardown(FuzzRig *r)
     close_image(&qf);
     g_free(qf.model);
     qf.model = NULL;
+    for (int i = 0; i < NSLOTS; i++) {
+        slot_clear(&qf.slots[i]);
+    }
     memory_region_del_subregion(&r->tb.io_root, &qf.io);
     memory_region_finalize(&qf.io);
 }
@@ -322,6 +372,95 @@ static void trace(FuzzRig *r, const FuzzOp *op, uint64_t off, uint64_t len)
                 r->record, op->op, op->size, off, len, op->value,
                 qf.damaged ? " (damaged)" : "");
     }
+}
+
+/* Events 27-31: snapshots against the slots' models. */
+static void snapshot_event(FuzzRig *r, QcowFuzz *f, const FuzzOp *op, int sub)
+{
+    int k = op->value % NSLOTS;
+    SnapSlot *sl = &f->slots[k];
+    char name[8];
+    snprintf(name, sizeof(name), "s%d", k);
+    Error *err = NULL;
+    int ret = 0;
+    if (sub == 31) {
+        uint64_t table = 0, l1 = 0;
+        uint8_t b[8];
+        int fd = open(img_path, O_RDWR);
+        FUZZ_ASSERT(r, fd >= 0);
+        if (pread(fd, b, 8, 64) == 8) {
+            table = be64_at(b, 8, 0);
+        }
+        if (table && pread(fd, b, 8, table) == 8) {
+            l1 = be64_at(b, 8, 0);
+        }
+        uint64_t base = op->value & 0x80000000u ? l1 : table;
+        off_t end = lseek(fd, 0, SEEK_END);
+        /* Only inside the file (a damaged header may point anywhere). */
+        if (base && end > 0 && base < (uint64_t)end) {
+            uint8_t v[4] = {op->value, op->value >> 8, op->value >> 16,
+                            op->value >> 24};
+            if (pwrite(fd, v, op->size, base + op->offset % 512) !=
+                (ssize_t)op->size) {
+                fuzz_fail(r, "cannot damage the image file");
+            }
+            f->damaged = true;
+        }
+        close(fd);
+        return;
+    }
+    bool intact = clean(f) && !f->read_only;
+    if (sub == 27) {
+        uint64_t cs = f->t->cluster_size;
+        BlockSnapshotInfo info = {.vm_state_size =
+                                      (op->value >> 8) % (3 * cs + 1)};
+        strcpy(info.name, name);
+        uint8_t *vm = g_malloc(info.vm_state_size + 1);
+        for (uint64_t j = 0; j < info.vm_state_size; j++) {
+            vm[j] = (uint8_t)(j + op->value);
+        }
+        ret = bdrv_snapshot_create(f->bs, &info, vm, &err);
+        if (intact && ret != (sl->used ? -EEXIST : 0)) {
+            fuzz_fail(r, "snapshot create: %d (%s)", ret,
+                      err ? error_get_pretty(err) : "");
+        }
+        if (ret == 0) {
+            slot_clear(sl);
+            sl->used = true;
+            sl->disk = g_memdup2(f->model, f->t->size);
+            sl->vm = vm;
+            sl->vm_len = info.vm_state_size;
+            vm = NULL;
+        }
+        g_free(vm);
+    } else if (sub == 28 || sub == 29) {
+        ret = sub == 28 ? bdrv_snapshot_goto(f->bs, name, &err)
+                        : bdrv_snapshot_delete(f->bs, name, &err);
+        if (intact && ret != (sl->used ? 0 : -ENOENT)) {
+            fuzz_fail(r, "snapshot %s: %d (%s)", sub == 28 ? "goto" : "delete",
+                      ret, err ? error_get_pretty(err) : "");
+        }
+        if (ret == 0 && sub == 28 && sl->used) {
+            memcpy(f->model, sl->disk, f->t->size);
+        } else if (ret == 0 && sub == 29) {
+            slot_clear(sl);
+        }
+    } else if (sub == 30) {
+        uint8_t *buf = NULL;
+        size_t len = 0;
+        ret = bdrv_snapshot_load_vmstate(f->bs, name, &buf, &len, &err);
+        if (clean(f) && ret != (sl->used ? 0 : -ENOENT)) {
+            fuzz_fail(r, "load_vmstate: %d (%s)", ret,
+                      err ? error_get_pretty(err) : "");
+        }
+        if (clean(f) && ret == 0 &&
+            (len != sl->vm_len || (len && memcmp(buf, sl->vm, len)))) {
+            fuzz_fail(r, "the VM state of %s differs from what was saved",
+                      name);
+        }
+        g_free(buf);
+    }
+    error_free(err);
 }
 
 static void qcow2_fuzz_event(FuzzRig *r, const FuzzOp *op)
@@ -429,6 +568,13 @@ static void qcow2_fuzz_event(FuzzRig *r, const FuzzOp *op)
         g_free(list);
         break;
     }
+    case 27:
+    case 28:
+    case 29:
+    case 30:
+    case 31:
+        snapshot_event(r, f, op, sub);
+        break;
     case 26:
         ret = f->bs->drv->make_empty(f->bs);
         expect_ok(r, f, ret, "make_empty");

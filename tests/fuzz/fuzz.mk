@@ -61,3 +61,6 @@ fuzz:
 	sh tests/fuzz/run.sh
 
 .PHONY: fuzz fuzz-drivers fuzz-libfuzzers fuzz-smoke-bins check-fuzz
+
+# The gdbstub target runs its server on the x86 harness's machine.
+$(BUILD)/fuzz/fuzz-gdbstub $(BUILD)/fuzz/lf-gdbstub: $(BUILD)/tests/unit/x86-harness.o

@@ -141,12 +141,14 @@ main:
         mov     eax, [cnt_ipi]
         CHECK_EAX 2, 13, "IPI not delivered after TPR lowered"
 
-        ; Timer, one-shot: divide by 1, 2,000,000 bus clocks.
+        ; Timer, one-shot, divide by 1.  The current count first with the
+        ; largest initial count (seconds long): a vCPU held off the host
+        ; CPU between the write and the reads must not see it at 0.
         APIC_W  0x3E0, 0xB
         APIC_W  0x320, V_TIMER
-        APIC_W  0x380, 2000000
+        APIC_W  0x380, 0xFFFFFFFF
         APIC_R  0x390
-        CHECK_RANGE 1, 2000000, 14, "timer current count out of range"
+        CHECK_RANGE 1, 0xFFFFFFFF, 14, "timer current count out of range"
         mov     ebx, eax
         mov     ecx, 100
         call    spin
@@ -154,7 +156,10 @@ main:
         cmp     eax, ebx
         jb      .runs
         FAIL_VAL 15, "timer current count does not run down"
-.runs:  sti
+.runs:  ; Then 2,000,000 bus clocks (a new initial count restarts it),
+        ; and it must fire once.
+        APIC_W  0x380, 2000000
+        sti
         mov     ecx, 2000000
 .w1:    cmp     dword [cnt_timer], 0
         jne     .fired

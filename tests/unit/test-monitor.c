@@ -131,6 +131,49 @@ static void test_stop_cont_status(void)
     g_free(s);
 }
 
+static void check_refused(const char *line, const char *want);
+
+/* Two CPUs: "cpu N" selects the one info registers shows (QEMU's
+ * default CPU), -a shows both, info cpus marks the selected one. */
+static void test_cpu_select(void)
+{
+    static CPUState cpu1;
+    int rc;
+    cpu1 = fake_cpu;
+    cpu1.index = 1;
+    cpu1.env.regs[0] = 0x5678cdef;
+    fake.cpus[1] = &cpu1;
+    fake.nr_cpus = 2;
+
+    char *s = run("info registers", &rc);
+    CHECK_EQ(rc, 0);
+    CHECK_CONTAINS(s, "CPU#0");
+    CHECK_CONTAINS(s, "EAX=1234abcd");
+    CHECK(!contains(s, "CPU#1"));
+    g_free(s);
+    g_free(run("cpu 1", &rc));
+    CHECK_EQ(rc, 0);
+    s = run("info registers", NULL);
+    CHECK_CONTAINS(s, "EAX=5678cdef");
+    CHECK(!contains(s, "CPU#0"));
+    g_free(s);
+    s = run("info cpus", NULL);
+    CHECK_CONTAINS(s, "  CPU #0");
+    CHECK_CONTAINS(s, "* CPU #1");
+    g_free(s);
+    s = run("info registers -a", NULL);
+    CHECK_CONTAINS(s, "EAX=1234abcd");
+    CHECK_CONTAINS(s, "EAX=5678cdef");
+    g_free(s);
+    check_refused("cpu 2", "invalid CPU index '2'");
+    check_refused("cpu x", "invalid CPU index 'x'");
+    check_refused("cpu", "invalid CPU index");
+    check_refused("info registers -b", "unexpected argument '-b'");
+    g_free(run("cpu 0", NULL));
+    fake.nr_cpus = 1;
+    fake.cpus[1] = NULL;
+}
+
 static void test_info_machine(void)
 {
     char *s = run("info registers", NULL);
@@ -484,6 +527,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_help_and_unknown);
     TEST_RUN(test_stop_cont_status);
     TEST_RUN(test_info_machine);
+    TEST_RUN(test_cpu_select);
     TEST_RUN(test_register_info);
     TEST_RUN(test_xp);
     TEST_RUN(test_x_paging);

@@ -26,7 +26,11 @@ void img_snapshot_table(FILE *f, const BlockSnapshotInfo *sn, int n)
                  (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60),
                  (unsigned)(secs % 60),
                  (unsigned)(sn[i].vm_clock_nsec / 1000000 % 1000));
-        snprintf(icount, sizeof(icount), "%" PRIu32, sn[i].icount);
+        /* No icount (QEMU's savevm without record/replay): empty. */
+        icount[0] = 0;
+        if (sn[i].icount != UINT32_MAX) {
+            snprintf(icount, sizeof(icount), "%" PRIu32, sn[i].icount);
+        }
         fprintf(f, "%-9s %-17s %7s%20s%13s%11s\n", sn[i].id, sn[i].name, size,
                 date, clock, icount);
         g_free(size);
@@ -38,7 +42,9 @@ void img_snapshot_json(ImgJson *j, const BlockSnapshotInfo *sn, int n)
     json_begin_array(j, "snapshots");
     for (int i = 0; i < n; i++) {
         json_begin_object(j, NULL);
-        json_int(j, "icount", sn[i].icount);
+        if (sn[i].icount != UINT32_MAX) {
+            json_int(j, "icount", sn[i].icount);
+        }
         json_int(j, "vm-clock-nsec", sn[i].vm_clock_nsec % 1000000000u);
         json_str(j, "name", sn[i].name);
         json_int(j, "date-sec", sn[i].date_sec);
