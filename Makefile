@@ -42,7 +42,7 @@ TEST_SRCS = $(wildcard tests/unit/test-*.c)
 TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 TEST_LIB_OBJS = $(BUILD)/tests/unit/harness.o $(BUILD)/tests/unit/x86-harness.o
 
-.PHONY: check-kvm-unit-tests bench-block bench-linux check-difftest-long all check check-unit check-guests check-functional check-cli \
+.PHONY: qtests check-qtest check-kvm-unit-tests bench-block bench-linux check-difftest-long all check check-unit check-guests check-functional check-cli \
         check-layers check-bins check-img check-sanitize bench demo clean distclean format-check guests
 
 all: $(EMU) $(EMU_IMG)
@@ -108,7 +108,7 @@ TEST_ENV = EMU=./$(EMU) EMU_IMG=./$(EMU_IMG) EMU_BUILD=$(BUILD)
 
 # Everything make check runs (scripts/build.sh builds this, then
 # scripts/check.sh runs the tiers itself so that the summary comes last).
-check-bins: check-layers $(EMU) $(EMU_IMG) tests guests fuzz-smoke-bins
+check-bins: check-layers $(EMU) $(EMU_IMG) tests qtests guests fuzz-smoke-bins
 
 check: check-bins
 	$(TEST_ENV) sh tests/run-all.sh
@@ -127,6 +127,20 @@ check-layers:
 
 check-unit: tests
 	$(TEST_ENV) sh tests/run-unit.sh
+
+# qtest programs (tests/qtest/): clients that drive emu's devices over the
+# qtest protocol, linked with libqtest only, not with emu.
+QTEST_SRCS = $(wildcard tests/qtest/test-*.c)
+QTEST_BINS = $(patsubst tests/qtest/%.c,$(BUILD)/qtest/%,$(QTEST_SRCS))
+QTEST_LIB = $(BUILD)/tests/qtest/libqtest.o
+$(BUILD)/qtest/%: tests/qtest/%.c $(QTEST_LIB) tests/qtest/qtest-check.h
+	@mkdir -p $(dir $@)
+	$(quiet) "  CCLD    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(QTEST_LIB) $(LIB_LIBS) $(SAN_FLAGS)
+qtests: $(QTEST_BINS)
+
+check-qtest: $(EMU) qtests
+	$(TEST_ENV) sh tests/qtest/run.sh
 
 check-cli: $(EMU)
 	$(TEST_ENV) sh tests/cli/run.sh

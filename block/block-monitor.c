@@ -225,10 +225,10 @@ static void media_changed(BlockBackend *blk, bool load)
 }
 
 /* The medium may go: removable and (unless force) not locked. */
-static int may_remove(FILE *out, BlockBackend *blk, bool force)
+static int may_remove(BlockBackend *blk, bool force, Error **errp)
 {
     if (!is_removable(blk)) {
-        fprintf(out, "Device '%s' is not removable\n", blk_name(blk));
+        error_setg(errp, "Device '%s' is not removable", blk_name(blk));
         return -1;
     }
     if (is_locked(blk)) {
@@ -238,32 +238,19 @@ static int may_remove(FILE *out, BlockBackend *blk, bool force)
             ops->eject_request_cb(opaque, force);
         }
         if (!force) {
-            fprintf(out,
-                    "Device '%s' is locked and force was not specified, "
-                    "wait for tray to open and try again\n",
-                    blk_name(blk));
+            error_setg(errp,
+                       "Device '%s' is locked and force was not specified, "
+                       "wait for tray to open and try again",
+                       blk_name(blk));
             return -1;
         }
     }
     return 0;
 }
 
-static int cmd_eject(FILE *out, const char *args)
+int blockdev_eject(BlockBackend *blk, bool force, Error **errp)
 {
-    bool force = false;
-    if (!strncmp(args, "-f ", 3)) {
-        force = true;
-        args += 3;
-        while (*args == ' ') {
-            args++;
-        }
-    }
-    if (!*args || strchr(args, ' ')) {
-        fprintf(out, "usage: eject [-f] DEVICE\n");
-        return -1;
-    }
-    BlockBackend *blk = find_drive(out, args);
-    if (!blk || may_remove(out, blk, force) < 0) {
+    if (may_remove(blk, force, errp) < 0) {
         return -1;
     }
     if (blk_is_inserted(blk)) {
@@ -278,11 +265,106 @@ static int cmd_eject(FILE *out, const char *args)
     return 0;
 }
 
+int blockdev_change_medium(BlockBackend *blk, const char *file,
+                           const char *format, int read_only, Error **errp)
+{
+    Error *err = NULL;
+    if (may_remove(blk, false, errp) < 0) {
+        return -1;
+    }
+    BlockDriverState *bs =
+        blockdev_open_medium(blk, file, format, read_only, &err);
+    if (!bs) {
+        error_setg(errp, "Could not change the medium of '%s': %s",
+                   blk_name(blk), error_get_pretty(err));
+        error_free(err);
+        return -1;
+    }
+    if (blk_is_inserted(blk)) {
+        blk_drain(blk);
+        blk_set_bs(blk, NULL);
+        media_changed(blk, false);
+    }
+    blk_set_bs(blk, bs);
+    bdrv_unref(bs); /* the drive holds it now */
+    if (open_trays) {
+        g_hash_table_remove(open_trays, blk);
+    }
+    media_changed(blk, true);
+    return 0;
+}
+
+void blockdev_query(BlockBackend *blk, BlockQueryInfo *q)
+{
+    BlockDriverState *bs = blk_bs(blk);
+    DeviceState *dev = blk_get_attached_dev(blk);
+    memset(q, 0, sizeof(*q));
+    q->device = blk_name(blk);
+    q->dev = dev;
+    q->removable = is_removable(blk);
+    q->locked = is_locked(blk);
+    q->tray_open = tray_open(blk);
+    if (!bs) {
+        return;
+    }
+    q->inserted = true;
+    q->node_name = node_name(blk);
+    q->file = bs->filename;
+    q->format = bs->drv->format_name;
+    q->read_only = bs->read_only;
+    BlockCacheMode m = blockdev_cache_mode(blk);
+    q->cache_writeback =
+        m != BLOCK_CACHE_WRITETHROUGH && m != BLOCK_CACHE_DIRECTSYNC;
+    q->cache_direct = m == BLOCK_CACHE_NONE || m == BLOCK_CACHE_DIRECTSYNC;
+    q->cache_no_flush = m == BLOCK_CACHE_UNSAFE;
+    int64_t len = bdrv_getlength(bs);
+    q->virtual_size = len > 0 ? (uint64_t)len : 0;
+    for (BlockDriverState *b = bs->backing; b; b = b->backing) {
+        if (!q->backing_file) {
+            q->backing_file = b->filename;
+        }
+        q->backing_depth++;
+    }
+}
+
+static void print_err(FILE *out, Error *err)
+{
+    fprintf(out, "%s\n", error_get_pretty(err));
+    error_free(err);
+}
+
+static int cmd_eject(FILE *out, const char *args)
+{
+    bool force = false;
+    Error *err = NULL;
+    if (!strncmp(args, "-f ", 3)) {
+        force = true;
+        args += 3;
+        while (*args == ' ') {
+            args++;
+        }
+    }
+    if (!*args || strchr(args, ' ')) {
+        fprintf(out, "usage: eject [-f] DEVICE\n");
+        return -1;
+    }
+    BlockBackend *blk = find_drive(out, args);
+    if (!blk) {
+        return -1;
+    }
+    if (blockdev_eject(blk, force, &err) < 0) {
+        print_err(out, err);
+        return -1;
+    }
+    return 0;
+}
+
 static int cmd_change(FILE *out, const char *args)
 {
     char **a = g_strsplit_set(args, " \t", -1);
     char *w[4];
     int n = 0, ret = -1;
+    Error *err = NULL;
     for (int i = 0; a[i]; i++) {
         if (*a[i]) {
             if (n == 3) {
@@ -297,29 +379,14 @@ static int cmd_change(FILE *out, const char *args)
         goto out;
     }
     BlockBackend *blk = find_drive(out, w[0]);
-    if (!blk || may_remove(out, blk, false) < 0) {
+    if (!blk) {
         goto out;
     }
-    Error *err = NULL;
-    BlockDriverState *bs =
-        blockdev_open_medium(blk, w[1], n == 3 ? w[2] : NULL, &err);
-    if (!bs) {
-        fprintf(out, "Could not change the medium of '%s': %s\n", w[0],
-                error_get_pretty(err));
-        error_free(err);
+    if (blockdev_change_medium(blk, w[1], n == 3 ? w[2] : NULL, -1, &err) <
+        0) {
+        print_err(out, err);
         goto out;
     }
-    if (blk_is_inserted(blk)) {
-        blk_drain(blk);
-        blk_set_bs(blk, NULL);
-        media_changed(blk, false);
-    }
-    blk_set_bs(blk, bs);
-    bdrv_unref(bs); /* the drive holds it now */
-    if (open_trays) {
-        g_hash_table_remove(open_trays, blk);
-    }
-    media_changed(blk, true);
     ret = 0;
 out:
     g_strfreev(a);

@@ -24,8 +24,10 @@ const char *block_cache_name(BlockCacheMode mode);
 BlockCacheMode blockdev_cache_mode(BlockBackend *blk);
 /* Open a new medium in an existing drive (monitor "change"): the drive's
  * cache, aio and locking settings, read-only for CD-ROMs. */
+/* read_only: -1 as the drive was opened (QMP's read-only-mode "retain"),
+ * else 0/1. */
 BlockDriverState *blockdev_open_medium(BlockBackend *blk, const char *file,
-                                       const char *format, Error **errp);
+                                       const char *format, int read_only, Error **errp);
 
 /* -blockdev nodes that are also backends (block/blockdev-node.c). */
 void blockdev_nodes_close_all(void);

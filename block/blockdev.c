@@ -501,13 +501,16 @@ int drive_check_orphans(Error **errp)
 }
 
 BlockDriverState *blockdev_open_medium(BlockBackend *blk, const char *file,
-                                       const char *format, Error **errp)
+                                       const char *format, int read_only,
+                                       Error **errp)
 {
     Drive *d = drive_by_blk(blk);
     BlockOpenOptions bo = {
         .filename = file,
         .format = format,
-        .read_only = d ? d->read_only : blk_is_read_only(blk),
+        .read_only = read_only >= 0 ? read_only
+                     : d        ? d->read_only
+                                : blk_is_read_only(blk),
         .cache = d ? d->cache : BLOCK_CACHE_WRITEBACK,
         .aio = d ? d->aio : BLOCK_AIO_THREADS,
         .no_lock = d ? d->no_lock : false,

@@ -16,7 +16,7 @@ ca-certificates zlib1g-dev liburing-dev qemu-utils
 syslinux syslinux-common mtools dosfstools grub-pc-bin xorriso e2fsprogs
 tcpdump busybox-static iproute2
 libpng-dev libvncserver-dev libncurses-dev xvfb xdotool x11-apps qemu-system-x86
-gdb"
+gdb libjson-glib-dev socat"
 # (qemu-utils: the storage tests check our images with qemu-img check and
 # compare, and read images qemu-img made.  syslinux ... xorriso: the
 # bootable disk, floppy and CD images scripts/build-disk-guests.sh makes
@@ -31,7 +31,8 @@ gdb"
 # reads its pixels with x11-apps' xwd;
 # qemu-system-x86: the rendering tests compare our screendumps with
 # QEMU's for the same guest program; gdb: the gdbstub tests debug a guest
-# with it, tests/functional/test-gdb*.sh.)
+# with it, tests/functional/test-gdb*.sh; libjson-glib-dev: QMP's JSON;
+# socat: the QMP tests drive emu through it as users do.)
 # --bench: qemu to compare with, and gcc-multilib for the static i386
 # workload the benchmark guest runs (tests/bench/build-workload-initrd.sh).
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs qemu-system-x86 gcc-multilib"

@@ -357,3 +357,11 @@ int chardev_socket_port(Chardev *chr)
     SocketChardev *s = (SocketChardev *)chr;
     return s->is_unix ? -1 : s->port;
 }
+
+const char *chardev_socket_desc(Chardev *chr)
+{
+    if (!chr || chr->cls != &chardev_socket_class) {
+        return NULL;
+    }
+    return ((SocketChardev *)chr)->desc;
+}

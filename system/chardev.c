@@ -442,6 +442,39 @@ void chardev_info(FILE *f)
     }
 }
 
+void chardev_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque)
+{
+    /* The list is newest first: walk it backwards. */
+    GPtrArray *all = g_ptr_array_new();
+    for (Chardev *c = chardevs; c; c = c->next) {
+        if (!c->hidden) {
+            g_ptr_array_add(all, c);
+        }
+    }
+    for (guint i = all->len; i-- > 0;) {
+        fn(g_ptr_array_index(all, i), opaque);
+    }
+    g_ptr_array_free(all, true);
+}
+
+char *chr_filename(Chardev *chr)
+{
+    const char *desc = chardev_socket_desc(chr);
+    const char *pty = chr_pty_name(chr);
+    if (desc) {
+        return g_strdup(desc);
+    }
+    if (pty) {
+        return g_strdup_printf("pty:%s", pty);
+    }
+    return g_strdup(chr->cls->name);
+}
+
+bool chr_frontend_open(Chardev *chr)
+{
+    return chr->fe_receive || chr->fe_event || chr_is_mux_internal(chr);
+}
+
 /* ---- frontend API ---- */
 
 const char *chr_label(const Chardev *chr)

@@ -13,6 +13,7 @@
 #include "emu/main-loop.h"
 #include "emu/timer.h"
 
+#include <sys/syscall.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -173,6 +174,7 @@ static void *vcpu_thread_fn(void *arg)
 
     current_cpu = cpu;
     bql_lock();
+    cpu->thread_id = (int)syscall(SYS_gettid);
     while (!cpu->exit_thread) {
         if (cpu->stop_request) {
             cpu->stopped = true;

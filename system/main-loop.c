@@ -158,8 +158,9 @@ static bool handle_requests(void)
         if (cause == SHUTDOWN_CAUSE_GUEST_SHUTDOWN && opt_no_shutdown) {
             /* -no-shutdown: stop the guest, keep emu (and the monitor). */
             shutdown_cause = SHUTDOWN_CAUSE_NONE;
-            vm_stop(RUN_STATE_SHUTDOWN);
+            /* QEMU's order (QMP SHUTDOWN, then STOP). */
             machine_event_emit(MACHINE_EVENT_SHUTDOWN, cause);
+            vm_stop(RUN_STATE_SHUTDOWN);
             return false;
         }
         machine_event_emit(MACHINE_EVENT_SHUTDOWN, cause);

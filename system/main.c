@@ -16,6 +16,8 @@
 #include "emu/machine.h"
 #include "emu/main-loop.h"
 #include "emu/monitor.h"
+#include "emu/qmp.h"
+#include "emu/qtest.h"
 #include "emu/rtc.h"
 #include "emu/runstate.h"
 #include "emu/timer.h"
@@ -41,6 +43,10 @@ typedef struct Options {
     const char *device_opts[MAX_DEVICE_OPTS];
     int nr_devices;
     const char *monitor_spec;
+    const char *qmp_specs[8]; /* -qmp */
+    int nr_qmp;
+    const char *mon_opts[8]; /* -mon */
+    int nr_mon;
     const char *debugcon_spec;
     bool nographic;
     const char *display;
@@ -50,6 +56,8 @@ typedef struct Options {
     const char *gdb_spec; /* -gdb, -s */
     MachineUserOpt net_opts[MAX_USER_OPTS]; /* -netdev, -nic, -net */
     int nr_net_opts;
+    const char *qtest_spec; /* -qtest CHARDEV */
+    const char *qtest_log;  /* -qtest-log FILE|none */
 } Options;
 
 static void usage(void)
@@ -62,8 +70,10 @@ static void usage(void)
         "  -machine pc[,accel=kvm|tcg][,hpet=on|off]\n"
         "                               the machine (only 'pc'); -M is the "
         "same\n"
-        "  -accel kvm|tcg|help          accelerator (default: kvm if usable, "
-        "else tcg)\n"
+        "  -accel kvm|tcg|qtest|help    accelerator (default: kvm if usable, "
+        "else tcg;\n"
+        "                               qtest runs no guest code: device "
+        "tests)\n"
         "  -enable-kvm                  same as -accel kvm\n"
         "  -no-hpet                     same as -machine hpet=off\n"
         "  -cpu MODEL|help              CPU model (default qemu64 under kvm,\n"
@@ -157,6 +167,16 @@ static void usage(void)
         "                               log) and 0xe9\n"
         "  -monitor SPEC                the human monitor (e.g. stdio, "
         "tcp:...)\n"
+        "  -qmp SPEC                    a QMP (JSON) monitor: "
+        "unix:PATH,server,nowait,\n"
+        "                               tcp:HOST:PORT,server=on,wait=off, "
+        "stdio;\n"
+        "                               may be given several times\n"
+        "  -mon chardev=ID[,mode=control|readline]\n"
+        "                               a monitor on a -chardev: control is "
+        "QMP,\n"
+        "                               readline (default) the human "
+        "monitor\n"
         "\n"
         "Display:\n"
         "  -vga std|none                the VGA card (default std: PCI VGA "
@@ -201,6 +221,17 @@ static void usage(void)
         "                               turn on trace points (wildcards * ?);\n"
         "                               events=: one pattern per line; file=:\n"
         "                               as -D; help lists them\n"
+        "  -qtest SPEC                  serve the qtest protocol on a "
+        "chardev\n"
+        "                               (unix:PATH, tcp:HOST:PORT, ...): a "
+        "test\n"
+        "                               drives the devices, no CPU runs "
+        "(implies\n"
+        "                               -accel qtest unless -accel is "
+        "given)\n"
+        "  -qtest-log FILE|none         log qtest requests and replies "
+        "(default\n"
+        "                               stderr)\n"
         "  EMU_TCG_INTERP=1             (environment) run the translator's IR\n"
         "                               interpreter instead of native code\n"
         "  EMU_TCG_TB_SIZE=N            (environment) translator code cache "
@@ -298,6 +329,8 @@ static const char *const opts_with_arg[] = {
     "chardev",
     "debugcon",
     "monitor",
+    "qmp",
+    "mon",
     "display",
     "d",
     "D",
@@ -323,6 +356,8 @@ static const char *const opts_with_arg[] = {
     "audiodev",
     "usbdevice",
     "gdb",
+    "qtest",
+    "qtest-log",
 };
 
 /* Disks, NICs and the display are the board's to map (and refuse for now:
@@ -719,6 +754,16 @@ static void parse_args(Options *o, int argc, char **argv)
             o->debugcon_spec = arg;
         } else if (!strcmp(name, "monitor")) {
             o->monitor_spec = arg;
+        } else if (!strcmp(name, "qmp")) {
+            if (o->nr_qmp == (int)ARRAY_SIZE(o->qmp_specs)) {
+                opt_error("qmp", "too many QMP monitors");
+            }
+            o->qmp_specs[o->nr_qmp++] = arg;
+        } else if (!strcmp(name, "mon")) {
+            if (o->nr_mon == (int)ARRAY_SIZE(o->mon_opts)) {
+                opt_error("mon", "too many monitors");
+            }
+            o->mon_opts[o->nr_mon++] = arg;
         } else if (!strcmp(name, "nographic")) {
             o->nographic = true;
         } else if (!strcmp(name, "display")) {
@@ -780,6 +825,10 @@ static void parse_args(Options *o, int argc, char **argv)
             if (rtc_options_parse(arg, &o->mo.rtc, &err) < 0) {
                 opt_error("rtc", "%s", error_get_pretty(err));
             }
+        } else if (!strcmp(name, "qtest")) {
+            o->qtest_spec = arg;
+        } else if (!strcmp(name, "qtest-log")) {
+            o->qtest_log = arg;
         } else if (!strcmp(name, "global")) {
             opt_error(name, "not supported yet");
         } else {
@@ -798,6 +847,78 @@ static Chardev *make_chardev(const char *label, const char *spec)
         exit(1);
     }
     return chr;
+}
+
+/* -mon chardev=ID[,mode=control|readline][,pretty=off]: QEMU's keys. */
+static void open_mon(const char *opts)
+{
+    Error *err = NULL;
+    char **kv = g_strsplit(opts, ",", -1);
+    const char *chardev = NULL, *mode = "readline";
+    for (int i = 0; kv[i]; i++) {
+        char *eq = strchr(kv[i], '=');
+        const char *val = eq ? eq + 1 : "";
+        if (eq) {
+            *eq = 0;
+        }
+        if (!strcmp(kv[i], "chardev")) {
+            chardev = val;
+        } else if (!strcmp(kv[i], "mode")) {
+            mode = val;
+        } else if (!strcmp(kv[i], "pretty") && !strcmp(val, "off")) {
+            /* the default */
+        } else if (!strcmp(kv[i], "pretty")) {
+            opt_error("mon", "pretty=%s is not supported (QMP replies are "
+                      "one line each)", val);
+        } else {
+            opt_error("mon", "unknown parameter '%s' (chardev=, mode=)",
+                      kv[i]);
+        }
+    }
+    if (!chardev || !*chardev) {
+        opt_error("mon", "chardev=ID is required");
+    }
+    Chardev *chr = chardev_find(chardev);
+    if (!chr) {
+        opt_error("mon", "chardev '%s' not found (define it with -chardev "
+                  "...,id=%s)", chardev, chardev);
+    }
+    int r;
+    if (!strcmp(mode, "control")) {
+        r = qmp_monitor_init(chr, &err);
+    } else if (!strcmp(mode, "readline")) {
+        r = monitor_init(chr, chr_is_mux(chr), &err);
+    } else {
+        opt_error("mon", "mode '%s' is not control or readline", mode);
+    }
+    if (r < 0) {
+        error_report_err(err);
+        exit(1);
+    }
+    g_strfreev(kv);
+}
+
+/* -qmp SPEC (chardevs labelled compat_monitorN as in QEMU) and -mon. */
+static void open_qmp_monitors(Options *o, Chardev *mux)
+{
+    Error *err = NULL;
+    for (int i = 0; i < o->nr_qmp; i++) {
+        if (mux && !strcmp(o->qmp_specs[i], "stdio")) {
+            error_report("-qmp stdio: stdio is already used by the serial "
+                         "port and the monitor");
+            exit(1);
+        }
+        char label[32];
+        snprintf(label, sizeof(label), "compat_monitor%d", i);
+        Chardev *chr = make_chardev(label, o->qmp_specs[i]);
+        if (qmp_monitor_init(chr, &err) < 0) {
+            error_report_err(err);
+            exit(1);
+        }
+    }
+    for (int i = 0; i < o->nr_mon; i++) {
+        open_mon(o->mon_opts[i]);
+    }
 }
 
 static const char *signal_progname = "emu";
@@ -928,10 +1049,18 @@ int main(int argc, char **argv)
         exit(0); /* -nic model=help */
     }
 
+    /* -qtest without -accel: qtest is the accelerator, as QEMU's. */
+    if (o.qtest_spec && !o.accel) {
+        o.accel = "qtest";
+    }
     const AccelOps *accel = accel_choose(o.accel, &err);
     if (!accel) {
         error_report_err(err);
         exit(1);
+    }
+    /* Before anything arms a timer: test mode drops them. */
+    if (accel->caps & ACCEL_CAP_TEST_CLOCK) {
+        clock_enable_test_mode();
     }
 
     /* Validate -device before anything touches the terminal. */
@@ -1030,10 +1159,30 @@ int main(int argc, char **argv)
         }
     }
 
+    open_qmp_monitors(&o, mux);
+
     m = machine_create(mc, &o.mo, accel, o.device_opts, o.nr_devices, &err);
     if (!m || drive_check_orphans(&err) < 0 || net_check_clients(&err) < 0) {
         error_report_err(err);
         exit(1);
+    }
+
+    if (o.qtest_spec) {
+        Chardev *chr = make_chardev("qtest", o.qtest_spec);
+        QTestOptions qo = {
+            .mem = m->as_mem,
+            .io = m->as_io,
+            .clock_control = accel->caps & ACCEL_CAP_TEST_CLOCK,
+            .log = o.qtest_log,
+        };
+        if (!chr) {
+            error_report("-qtest %s: no character device", o.qtest_spec);
+            exit(1);
+        }
+        if (!qtest_server_new(chr, &qo, &err)) {
+            error_report_err(err);
+            exit(1);
+        }
     }
 
     if (display_init_all(&err) < 0) {

@@ -3,7 +3,8 @@
 #
 # Tiers, in order: unit (tests/run-unit.sh: $EMU_BUILD/tests/test-*), fuzz
 # (tests/fuzz/smoke.sh: a fixed-seed run of every device fuzz target), cli
-# (tests/cli/run.sh), img (tests/cli/emu-img.sh: emu-img against
+# (tests/cli/run.sh), qtest (tests/qtest/run.sh: device tests over the
+# qtest protocol), img (tests/cli/emu-img.sh: emu-img against
 # qemu-img), guests (tests/guests/run.sh), functional
 # (tests/functional/run.sh).  Each tier script prints a closing
 # "N passed, N failed[, N skipped]" line; a tier exiting 77 is skipped.
@@ -13,7 +14,7 @@
 #
 # Environment: EMU (default ./emu), EMU_BUILD (default build: where the
 # unit tests are), EMU_ACCELS (default "kvm"), TIERS
-# (default "unit fuzz cli img guests power floppy functional"), and whatever the tier scripts
+# (default "unit fuzz cli qtest img guests power floppy functional"), and whatever the tier scripts
 # take.
 set -u
 
@@ -21,7 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 cd "$root" || exit 1
-TIERS=${TIERS:-unit fuzz cli img guests power floppy functional}
+TIERS=${TIERS:-unit fuzz cli qtest img guests power floppy functional}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/emu-check.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -36,6 +37,7 @@ for tier in $TIERS; do
         unit) script=tests/run-unit.sh ;;
         fuzz) script=tests/fuzz/smoke.sh ;;
         cli) script=tests/cli/run.sh ;;
+        qtest) script=tests/qtest/run.sh ;;
         img) script=tests/cli/emu-img.sh ;;
         guests) script=tests/guests/run.sh ;;
         power) script=tests/guests/power.sh ;;

@@ -561,7 +561,7 @@ void pci_host_config_write(PCIBus *bus, uint32_t cf8, uint32_t val, int len)
 
 /* ---- info pci ---------------------------------------------------------- */
 
-static const char *pci_class_name(uint16_t cls)
+const char *pci_class_name(uint16_t cls)
 {
     static const struct {
         uint16_t cls;

@@ -140,6 +140,26 @@ static int pc_create_apics(Machine *m, PCBoard *b, Error **errp)
     return 0;
 }
 
+/*
+ * The lines qtest may intercept or drive by name (irq_intercept_in ioapic,
+ * as QEMU's tests do).  QEMU's I/O APIC takes ISA IRQ 0 on its input 0 and
+ * moves it to pin 2 itself, so its tests see the PIT as "IRQ raise 0":
+ * input 0 here is pin 2, where the board routes ISA IRQ 0, and pin 0
+ * (which nothing drives) is input 2.
+ */
+static void pc_publish_irqs(PCBoard *b)
+{
+    IRQ *pins[IOAPIC_NUM_PINS];
+
+    for (int i = 0; i < IOAPIC_NUM_PINS; i++) {
+        pins[i] = ioapic_get_pin(b->ioapic, i == 0 ? 2 : i == 2 ? 0 : i);
+    }
+    irq_group_add("ioapic", NULL, false, pins, IOAPIC_NUM_PINS);
+    irq_group_add("i8259", NULL, false, b->pic_in, 16);
+    /* INT: the CPU's INTR (LINT0 of the local APICs). */
+    irq_group_add("i8259", NULL, true, &b->intr, 1);
+}
+
 int pc_irq_init(Machine *m, PCBoard *b, Error **errp)
 {
     bool has_apic = m->cpus[0]->env.cpuid_features & CPUID_APIC;
@@ -200,6 +220,7 @@ int pc_irq_init(Machine *m, PCBoard *b, Error **errp)
             return -1;
         }
     }
+    pc_publish_irqs(b);
     monitor_register_info("lapic", "show the local APICs' registers",
                           pc_info_lapic);
     monitor_register_info("ioapic", "show the I/O APIC's redirection table",

@@ -54,6 +54,34 @@ DriveInfo *drive_next(DriveInfo *d);
  * device uses is an error, as in QEMU. */
 int drive_check_orphans(Error **errp);
 
+/* ---- Removable media and drive state (block/block-monitor.c): HMP's
+ * eject/change/info block and QMP's eject, blockdev-change-medium and
+ * query-block share these. ---- */
+
+/* Open the tray and remove the medium; a medium the guest locked needs
+ * force (and the guest is asked to unlock it).  -1 with errp set. */
+int blockdev_eject(BlockBackend *blk, bool force, Error **errp);
+/* Insert file (format NULL: probe) as the new medium; read_only -1 keeps
+ * the drive's mode, 0/1 forces it.  -1 with errp set. */
+int blockdev_change_medium(BlockBackend *blk, const char *file,
+                           const char *format, int read_only, Error **errp);
+
+typedef struct BlockQueryInfo {
+    const char *device;    /* the backend's name (ide1-cd0, id=) */
+    DeviceState *dev;      /* the device it is attached to, or NULL */
+    bool removable, locked, tray_open;
+    bool inserted;         /* the rest only when a medium is in */
+    const char *node_name; /* QEMU-style "#blockN" */
+    const char *file;
+    const char *format;
+    bool read_only;
+    bool cache_writeback, cache_direct, cache_no_flush; /* cache= */
+    uint64_t virtual_size;
+    const char *backing_file; /* the first backing image, or NULL */
+    int backing_depth;
+} BlockQueryInfo;
+void blockdev_query(BlockBackend *blk, BlockQueryInfo *q);
+
 /* At exit: drain and flush every drive, delete -snapshot overlays,
  * release image locks. */
 void blockdev_close_all(void);

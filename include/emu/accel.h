@@ -28,6 +28,9 @@ typedef enum AccelExit {
  */
 #define ACCEL_CAP_LONG_MODE (1u << 0) /* 64-bit guests (CPUID LM) */
 #define ACCEL_CAP_HOST_CPU  (1u << 1) /* -cpu host: the host's own CPUID */
+/* Runs no guest code: CLOCK_VIRTUAL is the test's (clock_enable_test_mode
+ * before anything arms a timer), as under QEMU's -accel qtest.  (qtest) */
+#define ACCEL_CAP_TEST_CLOCK (1u << 2)
 
 struct AccelOps {
     const char *name;

@@ -131,6 +131,21 @@ int ringbuf_pending_input(Chardev *chr);
 /* Send an event (CHR_EVENT_BREAK, ...) to the frontend. */
 void ringbuf_send_event(Chardev *chr, int event);
 
+/* ---- additions (QMP's query-chardev) ---- */
+
+/* fn(chr, opaque) for every chardev a user named or created (not the
+ * backends hidden inside a mux), in creation order. */
+void chardev_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque);
+/* QEMU's "filename" of a chardev: "unix:PATH,server=on",
+ * "tcp:HOST:PORT,server=on", "pty:/dev/pts/N", else the backend's name
+ * ("stdio", "null", "file", "ringbuf", "mux").  Caller frees. */
+char *chr_filename(Chardev *chr);
+/* A frontend (device, monitor) is attached. */
+bool chr_frontend_open(Chardev *chr);
+/* The description of a socket chardev ("unix:PATH,server=on"), or NULL
+ * for other backends (system/chardev-socket.c). */
+const char *chardev_socket_desc(Chardev *chr);
+
 /* ---- The "chardev" device property type (system/chardev-prop.c) ---- */
 
 #include "emu/property.h"

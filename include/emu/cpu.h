@@ -23,6 +23,8 @@ typedef struct CPUState {
     const AccelOps *accel;
     void *accel_state; /* the accelerator's own per-vCPU data */
     pthread_t thread;
+    int thread_id; /* the host's id (gettid) once the thread runs, under
+                      the BQL; 0 before (QMP query-cpus-fast) */
     pthread_cond_t halt_cond; /* halted vCPU waits here (with the BQL) */
 
     /* Lines into the CPU, set under the BQL, read by the vCPU thread. */

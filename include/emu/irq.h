@@ -53,4 +53,33 @@ typedef struct IRQProbe {
 } IRQProbe;
 IRQ *irq_new_probe(IRQProbe *probe);
 
+/* ---- additions (qtest owner) ---- */
+
+/*
+ * Named line groups, as QEMU's named GPIOs: a board publishes the IRQ
+ * objects that are a device's inputs (out = false: "ioapic", the lines
+ * into the I/O APIC) or the ones a device drives (out = true: the 8259's
+ * INT), under the device's name and a group name (NULL: the unnamed
+ * group).  qtest's irq_intercept_in/out and set_irq_in find them here.
+ * The array is copied; the IRQ objects stay the publisher's and must live
+ * until irq_group_remove_all() (the machine lives until exit).
+ */
+void irq_group_add(const char *dev, const char *name, bool out,
+                   IRQ *const *lines, int count);
+/* Lines of (dev, name, out), or NULL; *count set when found. */
+IRQ *const *irq_group_find(const char *dev, const char *name, bool out,
+                           int *count);
+/* Whether any group, in or out, is published under dev. */
+bool irq_group_dev_exists(const char *dev);
+void irq_group_remove_all(void);
+
+/*
+ * Intercept a line in place: every irq_set on it now calls handler(opaque,
+ * irq->n, level); *saved receives the line as it was, so the handler can
+ * forward with irq_set(saved, level).  irq_restore() undoes it.  Whoever
+ * holds the IRQ pointer (the device driving it) sees no difference.
+ */
+void irq_intercept(IRQ *irq, IRQHandler handler, void *opaque, IRQ *saved);
+void irq_restore(IRQ *irq, const IRQ *saved);
+
 #endif

@@ -149,6 +149,11 @@ if bad "bad property value" -device isa-debug-exit,iobase=xyz $Q; then
 fi
 bad_ok "unknown accelerator" -accel nosuch $Q
 bad_ok "missing option argument" -m
+# QMP monitors (-qmp, -mon): unknown chardev, missing chardev=, bad mode.
+bad_ok "-mon: unknown chardev" -mon chardev=nosuch,mode=control $Q
+bad_ok "-mon: no chardev=" -mon mode=control $Q
+bad_ok "-mon: bad mode" -chardev null,id=n0 -mon chardev=n0,mode=bogus $Q
+bad_ok "-qmp: bad spec" -qmp bogus:x $Q
 # expect_msg NAME TEXT ARGS...: bad(), and the message contains TEXT.
 expect_msg() {
     name=$1 text=$2
@@ -394,7 +399,15 @@ good "-m 1.5G, 64MiB, size=64" "version" -- -m 1.5G -m 64MiB -m size=64 -version
 good "-rtc accepted" "version" -- -rtc base=2006-06-17T16:01:21,clock=vm \
     -rtc base=localtime,driftfix=none -version
 good "-device help" "isa-serial" "isa-debug-exit" -- -device help
+good "-help lists -qmp and -mon" "-qmp SPEC" "-mon chardev=ID" -- -help
 good "-accel help" "kvm" "tcg" -- -accel help
+# -qtest (docs/devel/debugging.md): its chardev and log are checked.
+good "-accel help lists qtest" "^qtest " -- -accel help
+bad_ok "-qtest with a bad chardev spec" -qtest bogus:x $Q
+expect_msg "-qtest client with nobody listening" "cannot connect" \
+    -qtest "unix:$tmp/nobody.sock" $Q
+bad_ok "-qtest-log in a missing folder" \
+    -qtest tcp:127.0.0.1:0,server,nowait -qtest-log "$tmp/no/log" $Q
 good "-device isa-serial,help" "iobase" "irq" -- -device isa-serial,help
 
 # --- the sources keep the include rules between layers

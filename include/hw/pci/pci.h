@@ -167,5 +167,8 @@ void pci_dma_unmap(PCIDevice *d, void *buffer, uint64_t len, bool is_write,
                    uint64_t access_len);
 /* "info pci" */
 void pci_bus_dump(FILE *f, PCIBus *bus);
+/* "Host bridge", "IDE controller", ... for a class code (config 0x0a),
+ * or NULL (info pci, QMP query-pci). */
+const char *pci_class_name(uint16_t cls);
 
 #endif
