@@ -17,7 +17,7 @@ LDLIBS = $(LIB_LIBS) -lm -lutil -pthread $(SAN_FLAGS)
 # breaks the rules between layers (tests/cli/check-layers.sh).
 HW_LAYERS = $(patsubst %/,%,$(sort $(dir $(wildcard hw/*/*.c))))
 LAYERS = util system $(HW_LAYERS) target-i386 accel accel/tcg tcg ui net \
-         block monitor gdbstub
+         block migration monitor gdbstub
 ifeq ($(CONFIG_KVM),yes)
 LAYERS += accel/kvm
 else

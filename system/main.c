@@ -23,6 +23,7 @@
 #include "emu/timer.h"
 #include "emu/trace.h"
 #include "hw/pc/pc.h"
+#include "migration/migration.h"
 #include "net/netdev.h"
 #include "target-i386/cpuid.h"
 #include "ui/display.h"
@@ -50,6 +51,8 @@ typedef struct Options {
     bool nographic;
     const char *display;
     bool start_paused;
+    const char *incoming; /* -incoming URI */
+    const char *loadvm;   /* -loadvm NAME */
     const char *gdb_spec; /* -gdb, -s */
     MachineUserOpt net_opts[MAX_USER_OPTS]; /* -netdev, -nic, -net */
     int nr_net_opts;
@@ -235,6 +238,17 @@ static void usage(void)
         "in\n"
         "                               MiB (1-1024, default 64)\n"
         "\n"
+        "Snapshots (docs/user-guide.md, \"Snapshots and saving a "
+        "machine\"):\n"
+        "  -loadvm NAME                 start from snapshot NAME of the qcow2 "
+        "drives\n"
+        "                               (made with the monitor's savevm)\n"
+        "  -incoming exec:CMD|file:PATH start from a state saved with the "
+        "monitor's\n"
+        "                               migrate \"exec:cat > FILE\" (e.g. "
+        "-incoming\n"
+        "                               \"exec:cat FILE\"); runs unless -S\n"
+        "\n"
         "Information:\n"
         "  -version                     print the version\n"
         "  -help, -h                    this text\n"
@@ -296,6 +310,8 @@ static void usage(void)
 
 /* Options that take an argument. */
 static const char *const opts_with_arg[] = {
+    "incoming",
+    "loadvm",
     "trace",
     "machine",
     "M",
@@ -795,6 +811,10 @@ static void parse_args(Options *o, int argc, char **argv)
             opt_no_shutdown = true;
         } else if (!strcmp(name, "S")) {
             o->start_paused = true;
+        } else if (!strcmp(name, "incoming")) {
+            o->incoming = arg;
+        } else if (!strcmp(name, "loadvm")) {
+            o->loadvm = arg;
         } else if (!strcmp(name, "s")) {
             o->gdb_spec = "tcp::1234";
         } else if (!strcmp(name, "gdb")) {
@@ -1089,6 +1109,7 @@ int main(int argc, char **argv)
     }
 
     main_loop_init();
+    migration_init();
     bql_lock();
     atexit(cleanup);
     open_drives(&o);
@@ -1196,10 +1217,29 @@ int main(int argc, char **argv)
     }
 
     setup_signals();
-    runstate_set(o.start_paused ? RUN_STATE_PRELAUNCH : RUN_STATE_RUNNING);
-    if (cpus_start_all(m, o.start_paused, &err) < 0) {
+    /* -incoming/-loadvm: the vCPUs wait while the state comes in. */
+    bool restore = o.incoming || o.loadvm;
+    runstate_set(o.incoming  ? RUN_STATE_INMIGRATE
+                 : o.loadvm  ? RUN_STATE_RESTORE_VM
+                 : o.start_paused ? RUN_STATE_PRELAUNCH
+                                  : RUN_STATE_RUNNING);
+    if (cpus_start_all(m, o.start_paused || restore, &err) < 0) {
         error_report_err(err);
         exit(1);
+    }
+    if (restore) {
+        int r = o.loadvm ? snapshot_load(o.loadvm, &err)
+                         : migration_incoming(o.incoming, &err);
+        if (r < 0) {
+            error_prepend(&err, "%s: ", o.loadvm ? "-loadvm" : "-incoming");
+            error_report_err(err);
+            exit(1);
+        }
+        /* As QEMU: run on unless -S; else stopped in "paused". */
+        runstate_set(RUN_STATE_PAUSED);
+        if (!o.start_paused) {
+            vm_start();
+        }
     }
 
     int status = main_loop_run();

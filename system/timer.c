@@ -81,6 +81,21 @@ void clock_vm_start(void)
     }
 }
 
+void clock_set_vm_ns(int64_t ns)
+{
+    if (test_mode) {
+        test_virtual_ns = ns;
+    } else if (!vm_running) {
+        vm_stopped_at = ns;
+    } else {
+        vm_offset = monotonic_ns() - ns;
+        vm_offset_init = true;
+    }
+    if (notify_cb) {
+        notify_cb(); /* deadlines are now nearer or farther */
+    }
+}
+
 bool clock_vm_running(void)
 {
     return vm_running;

@@ -89,6 +89,19 @@ static const Property debugcon_props[] = {
     DEFINE_PROP_END,
 };
 
+/* No guest-visible state: each byte goes straight to the chardev, and a
+ * read returns the readback property.  An empty table still says so, and
+ * lets savevm save a machine that has the port. */
+static const VMStateField vmstate_debugcon_fields[] = {
+    VMSTATE_END_OF_LIST(),
+};
+
+static const VMStateDescription vmstate_debugcon = {
+    .name = "isa-debugcon",
+    .version = 1,
+    .fields = vmstate_debugcon_fields,
+};
+
 static const DeviceClass debugcon_class = {
     .name = TYPE_ISA_DEBUGCON,
     .desc = "Bochs/QEMU debug console port",
@@ -98,5 +111,6 @@ static const DeviceClass debugcon_class = {
     .user_creatable = true,
     .realize = debugcon_realize,
     .unrealize = debugcon_unrealize,
+    .vmsd = &vmstate_debugcon,
 };
 DEVICE_CLASS_REGISTER(debugcon_class);

@@ -12,6 +12,7 @@ static AddressSpace *address_spaces;
 static int transaction_depth;
 static bool transaction_pending;
 static unsigned region_seq;
+static MemoryRegion *ram_blocks; /* memory_ram_block_next */
 
 /* ---- Region construction ---------------------------------------------- */
 
@@ -38,7 +39,25 @@ static int ram_alloc(MemoryRegion *mr, uint64_t size, Error **errp)
     }
     mr->ram = p;
     mr->owns_ram = true;
+    mr->ram_block_next = ram_blocks;
+    ram_blocks = mr;
     return 0;
+}
+
+MemoryRegion *memory_ram_block_next(MemoryRegion *mr)
+{
+    return mr ? mr->ram_block_next : ram_blocks;
+}
+
+static void ram_block_unlink(MemoryRegion *mr)
+{
+    for (MemoryRegion **p = &ram_blocks; *p; p = &(*p)->ram_block_next) {
+        if (*p == mr) {
+            *p = mr->ram_block_next;
+            mr->ram_block_next = NULL;
+            return;
+        }
+    }
 }
 
 int memory_region_init_ram(MemoryRegion *mr, const char *name, uint64_t size,
@@ -97,6 +116,7 @@ void memory_region_finalize(MemoryRegion *mr)
 {
     assert(!mr->container);
     if (mr->owns_ram && mr->ram) {
+        ram_block_unlink(mr);
         munmap(mr->ram, mr->size);
     }
     free(mr->subregions);

@@ -85,6 +85,17 @@ static const Property debug_exit_props[] = {
     DEFINE_PROP_END,
 };
 
+/* No state: a write ends emu, a read returns all ones. */
+static const VMStateField vmstate_debug_exit_fields[] = {
+    VMSTATE_END_OF_LIST(),
+};
+
+static const VMStateDescription vmstate_debug_exit = {
+    .name = "isa-debug-exit",
+    .version = 1,
+    .fields = vmstate_debug_exit_fields,
+};
+
 static const DeviceClass debug_exit_class = {
     .name = TYPE_ISA_DEBUG_EXIT,
     .desc = "exit emu with status (V << 1) | 1 on a port write",
@@ -94,5 +105,6 @@ static const DeviceClass debug_exit_class = {
     .user_creatable = true,
     .realize = debug_exit_realize,
     .unrealize = debug_exit_unrealize,
+    .vmsd = &vmstate_debug_exit,
 };
 DEVICE_CLASS_REGISTER(debug_exit_class);

@@ -216,6 +216,20 @@ static void testdev_reset(DeviceState *dev)
     memset(s->iomem_buf, 0, sizeof(s->iomem_buf));
 }
 
+/* The scratch register and memory.  The IRQ lines it sets are the ISA
+ * bus's (the board's interrupt controllers save what they latched). */
+static const VMStateField vmstate_testdev_fields[] = {
+    VMSTATE_U32(ioport_data, PCTestdevState),
+    VMSTATE_U8_ARRAY(iomem_buf, PCTestdevState, TESTDEV_IOMEM_LEN),
+    VMSTATE_END_OF_LIST(),
+};
+
+static const VMStateDescription vmstate_testdev = {
+    .name = "pc-testdev",
+    .version = 1,
+    .fields = vmstate_testdev_fields,
+};
+
 static const Property testdev_props[] = {
     DEFINE_PROP_END,
 };
@@ -231,5 +245,6 @@ static const DeviceClass testdev_class = {
     .realize = testdev_realize,
     .unrealize = testdev_unrealize,
     .reset = testdev_reset,
+    .vmsd = &vmstate_testdev,
 };
 DEVICE_CLASS_REGISTER(testdev_class);

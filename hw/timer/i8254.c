@@ -721,6 +721,11 @@ static int pit_post_load(void *opaque)
         c->mode &= 7;
         c->bcd &= 1;
         c->gate &= 1;
+        /* Flags that become the OUT line's level (fuzz-vmstream). */
+        c->out_frozen = !!c->out_frozen;
+        c->done = !!c->done;
+        c->null_count = !!c->null_count;
+        c->status_latched = !!c->status_latched;
         if (c->rw_mode < RW_LSB || c->rw_mode > RW_WORD) {
             c->rw_mode = RW_WORD;
         }

@@ -113,6 +113,10 @@ struct MemoryRegion {
     /* RAM: one bitmap per dirty client (NULL for ROM and I/O). */
     unsigned long *dirty[DIRTY_MEMORY_NUM];
     uint8_t dirty_log_mask; /* clients recording (CODE always) */
+
+    /* Blocks of host memory the API allocated, newest first
+     * (memory_ram_block_next; added for snapshots). */
+    MemoryRegion *ram_block_next;
 };
 
 /* A piece of the flattened view: [start, start+size) maps to mr at offset. */
@@ -178,6 +182,12 @@ void memory_region_init_io(MemoryRegion *mr, const MemoryRegionOps *ops,
 void memory_region_init_alias(MemoryRegion *mr, const char *name,
                               MemoryRegion *orig, uint64_t offset,
                               uint64_t size);
+/*
+ * Every RAM and ROM region whose host memory the API allocated
+ * (memory_region_init_ram/_rom), newest first: what a snapshot saves.
+ * memory_ram_block_next(NULL) is the first; NULL after the last.
+ */
+MemoryRegion *memory_ram_block_next(MemoryRegion *mr);
 /* Free what init allocated; the region must not be in a container. */
 void memory_region_finalize(MemoryRegion *mr);
 

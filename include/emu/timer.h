@@ -72,6 +72,10 @@ bool timers_run_all_expired(void);
 void clock_vm_stop(void);
 void clock_vm_start(void);
 bool clock_vm_running(void);
+/* Set CLOCK_VIRTUAL to ns (loadvm: the saved machine's time).  Armed
+ * virtual timers keep their deadlines: their owners re-arm them after the
+ * load.  Added for snapshots. */
+void clock_set_vm_ns(int64_t ns);
 
 /* Called (under the lock) when a deadline moves earlier: wakes the loop. */
 void clock_set_notify(void (*notify)(void));

@@ -16,6 +16,11 @@
 #    includes block/block-int.h or a block/ source header (the format
 #    stack stays invisible to devices).
 #  - devices see the UI layer through ui/console.h and ui/input.h only;
+#  - migration/ (savevm, the state stream) sits above hw/ and block/ and
+#    below monitor/: nothing but migration/ itself, monitor/ and the
+#    front end (system/main.c) includes a migration/ header, and
+#    migration/ includes no monitor/ source header (it registers its
+#    commands through emu/monitor.h);
 #  - tools/ (emu-img) uses the block layer and emu/ helpers only: no
 #    device, accelerator, translator or machine header.
 #  - gdbstub/ sees the CPUs through emu/cpu.h and emu/cpu-debug.h and the
@@ -67,6 +72,10 @@ includes hw include/hw | grep -E '"ui/' |
 
 includes tools | grep -E '"(hw/|accel/|tcg/|target-|emu/(accel|machine|cpu|memory|device)\.h)' >>"$out"
 
+includes util system hw include/hw include/emu include/block block ui net \
+    target-i386 accel tcg tools | grep -E '"migration/' |
+    grep -v -E '^system/main\.c:' >>"$out"
+includes migration include/migration | grep -E '"monitor/' >>"$out"
 includes gdbstub | grep '"accel/' >>"$out"
 includes hw include/hw | grep -E '"(gdbstub/|emu/gdbstub\.h|emu/cpu-debug\.h)' >>"$out"
 
