@@ -17,23 +17,9 @@
 
 #include <time.h>
 
-/*
- * The image side (bdrv_snapshot_*) is written by another part of the
- * same change; until both are merged this file must still link, so the
- * calls are weak references: absent, no drive can take snapshots and the
- * commands say so.  Once block/ defines them this changes nothing.
- */
-#pragma weak bdrv_can_snapshot
-#pragma weak bdrv_snapshot_list
-#pragma weak bdrv_snapshot_find
-#pragma weak bdrv_snapshot_create
-#pragma weak bdrv_snapshot_goto
-#pragma weak bdrv_snapshot_delete
-#pragma weak bdrv_snapshot_load_vmstate
-
 static bool can_snapshot(BlockDriverState *bs)
 {
-    return bdrv_can_snapshot && bs && bdrv_can_snapshot(bs);
+    return bs && bdrv_can_snapshot(bs);
 }
 
 /* The drives that take part: writable with a medium. */
@@ -106,6 +92,7 @@ static int save_snapshot(const char *name, Error **errp)
         sn.date_nsec = (now_us % 1000000) * 1000;
         sn.vm_clock_nsec = clock_get_ns(CLOCK_VIRTUAL);
         sn.vm_state_size = b == vm_blk ? st->len : 0;
+        sn.icount = UINT32_MAX; /* no instruction counting: none, as QEMU */
         r = bdrv_snapshot_create(blk_bs(b), &sn, b == vm_blk ? st->data : NULL,
                                  errp);
         if (r < 0) {
@@ -268,8 +255,12 @@ static void snapshot_row(FILE *out, const BlockSnapshotInfo *sn)
              (unsigned)(secs / 60 % 60), (unsigned)(secs % 60),
              (unsigned)(sn->vm_clock_nsec / 1000000 % 1000));
     size_str(size, sizeof(size), sn->vm_state_size);
-    fprintf(out, "%-9s %-17s %7s%20s%13s%11" PRIu32 "\n", sn->id, sn->name,
-            size, date, clk, sn->icount);
+    char icount[16] = "";
+    if (sn->icount != UINT32_MAX) {
+        snprintf(icount, sizeof(icount), "%" PRIu32, sn->icount);
+    }
+    fprintf(out, "%-9s %-17s %7s%20s%13s%11s\n", sn->id, sn->name, size,
+            date, clk, icount);
 }
 
 static void info_snapshots(FILE *out)
