@@ -64,10 +64,13 @@ void vmstate_dump(FILE *f, const VMStateDescription *vmsd, const void *opaque,
             }
             continue;
         }
-        if (fl->type == VMS_BUFFER) {
+        if (fl->type == VMS_BUFFER || fl->type == VMS_BUFFER_PTR) {
+            const uint8_t *b = fl->type == VMS_BUFFER
+                                   ? base
+                                   : *(const uint8_t *const *)base;
             for (size_t i = 0; i < fl->size; i++) {
                 fprintf(f, "%s%02x", (i % 32) ? " " : (i ? "\n    " : " "),
-                        base[i]);
+                        b[i]);
             }
             fputc('\n', f);
             continue;
@@ -114,9 +117,12 @@ size_t vmstate_save(const VMStateDescription *vmsd, const void *opaque,
                 n += vmstate_save(fl->sub, base + i * fl->size,
                                   buf ? buf + n : NULL, cap > n ? cap - n : 0);
             }
-        } else if (fl->type == VMS_BUFFER) {
+        } else if (fl->type == VMS_BUFFER || fl->type == VMS_BUFFER_PTR) {
+            const uint8_t *b = fl->type == VMS_BUFFER
+                                   ? base
+                                   : *(const uint8_t *const *)base;
             if (buf && n + fl->size <= cap) {
-                memcpy(buf + n, base, fl->size);
+                memcpy(buf + n, b, fl->size);
             }
             n += fl->size;
         } else {
@@ -151,11 +157,12 @@ static int load_fields(const VMStateDescription *vmsd, void *opaque,
                     return r;
                 }
             }
-        } else if (fl->type == VMS_BUFFER) {
+        } else if (fl->type == VMS_BUFFER || fl->type == VMS_BUFFER_PTR) {
+            uint8_t *b = fl->type == VMS_BUFFER ? base : *(uint8_t **)base;
             if (*pos + fl->size > len) {
                 return -EINVAL;
             }
-            memcpy(base, buf + *pos, fl->size);
+            memcpy(b, buf + *pos, fl->size);
             *pos += fl->size;
         } else {
             size_t w = field_bytes(fl);

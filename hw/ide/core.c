@@ -780,9 +780,12 @@ BusState *ide_bus_qbus(IDEBus *bus)
 }
 
 /* ---- State description ------------------------------------------------- */
-/* The io_buffer is not listed: a snapshot is taken with the drives
- * drained, and a PIO block in progress is restarted by the guest's driver
- * timeout, as with QEMU's older versions. */
+/* A snapshot is taken with the drives drained (no blk_aio in flight, so
+ * aio_busy, dma_bytes and sg are empty), but a PIO block can be half read
+ * or half written by the guest: the io_buffer is guest-visible state and
+ * is saved whole so the next data-port access continues the transfer.
+ * identify[] is scratch rebuilt by every IDENTIFY; geometry, kind and the
+ * medium come from the device's properties. */
 
 static const VMStateField ide_drive_fields[] = {
     VMSTATE_U16(cur_heads, IDEState),
@@ -829,12 +832,13 @@ static const VMStateField ide_drive_fields[] = {
     VMSTATE_U32(atapi_buf_pos, IDEState),
     VMSTATE_U32(atapi_buf_len, IDEState),
     VMSTATE_U8_ARRAY(packet, IDEState, 12),
+    VMSTATE_BUFFER_PTR(io_buffer, IDEState, IDE_BUF_SIZE),
     VMSTATE_END_OF_LIST(),
 };
 
 const VMStateDescription vmstate_ide_drive = {
     .name = "ide_drive",
-    .version = 1,
+    .version = 2, /* 2: io_buffer */
     .fields = ide_drive_fields,
 };
 

@@ -20,6 +20,8 @@ typedef enum VMStateType {
     VMS_I64,
     VMS_BUFFER, /* raw bytes, dumped in hex */
     VMS_STRUCT, /* nested description, count elements of elem_size */
+    VMS_BUFFER_PTR, /* the field is a pointer to size raw bytes (added for
+                     * buffers allocated apart from the state struct) */
 } VMStateType;
 
 typedef struct VMStateDescription VMStateDescription;
@@ -59,6 +61,11 @@ struct VMStateDescription {
 #define VMSTATE_BUFFER(f, S)                                         \
     {                                                                \
 #f, offsetof(S, f), VMS_BUFFER, 1, sizeof(((S *)0)->f), NULL \
+    }
+/* f is a uint8_t * to n bytes allocated when the device is made. */
+#define VMSTATE_BUFFER_PTR(f, S, n)                 \
+    {                                               \
+#f, offsetof(S, f), VMS_BUFFER_PTR, 1, (n), NULL \
     }
 #define VMSTATE_STRUCT(f, S, vmsd, T)                         \
     {                                                         \

@@ -878,6 +878,52 @@ static void test_state_table(void)
     rig_cleanup(&r);
 }
 
+/* Save in the middle of a PIO read (first sector half read, three more to
+ * come), load into a fresh controller: it answers the registers as the
+ * first one and hands out the rest of the data. */
+static void test_state_mid_pio(void)
+{
+    IDERig a, b;
+    uint8_t got[4 * 512], want[4 * 512];
+
+    hd_rig(&a);
+    hd_rig(&b);
+    DeviceState *da = &piix3_ide_pci_device(a.ide)->parent;
+    DeviceState *db = &piix3_ide_pci_device(b.ide)->parent;
+    const VMStateDescription *vmsd = da->cls->vmsd;
+
+    set_lba(&a, IDE0_CMD, 0, 10, 4, false);
+    CHECK_EQ(ata_cmd(&a, IDE0_CMD, 0x20), 0x58);
+    pio_in(&a, IDE0_CMD, got, 300);
+    size_t n = vmstate_save(vmsd, da, NULL, 0);
+    uint8_t *buf = g_malloc(n);
+    CHECK_EQ(vmstate_save(vmsd, da, buf, n), n);
+    CHECK_EQ(vmstate_load(vmsd, db, buf, n), 0);
+    for (int reg = REG_ERROR; reg <= REG_DEV; reg++) {
+        CHECK_EQ(reg_r(&b, IDE0_CMD, reg), reg_r(&a, IDE0_CMD, reg));
+    }
+    CHECK_EQ(altstatus(&b, IDE0_CTL), 0x58);
+    /* Both continue the same transfer, sector by sector. */
+    memcpy(want, got, 300);
+    pio_in(&a, IDE0_CMD, want + 300, 212);
+    pio_in(&b, IDE0_CMD, got + 300, 212);
+    for (int sec = 1; sec < 4; sec++) {
+        rig_wait(&a);
+        rig_wait(&b);
+        CHECK_EQ(altstatus(&b, IDE0_CTL), altstatus(&a, IDE0_CTL));
+        pio_in(&a, IDE0_CMD, want + sec * 512, 512);
+        pio_in(&b, IDE0_CMD, got + sec * 512, 512);
+    }
+    rig_wait(&b);
+    CHECK(check_pattern(want, 10, 4, 0x00));
+    CHECK(check_pattern(got, 10, 4, 0x00));
+    CHECK_EQ(altstatus(&b, IDE0_CTL), 0x50);
+    CHECK_EQ(get_lba28(&b, IDE0_CMD), 14); /* the next sector */
+    g_free(buf);
+    rig_cleanup(&a);
+    rig_cleanup(&b);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -898,5 +944,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_dma_reset_in_flight);
     TEST_RUN(test_two_on_one_unit);
     TEST_RUN(test_state_table);
+    TEST_RUN(test_state_mid_pio);
     return test_finish();
 }
