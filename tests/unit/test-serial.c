@@ -591,6 +591,84 @@ static void test_fifo_control(void)
     chardev_cleanup_all();
 }
 
+/* Save with bytes in both FIFOs and the character timeout and the
+ * transmitter running; load into a fresh UART: it answers the registers
+ * as the first, times out at the same instant, and sends the rest. */
+static void test_state_save_load(void)
+{
+    TestBus ta, tb;
+    Chardev *ca, *cb;
+    uint8_t out[8];
+
+    /* B first: test_bus_init() restarts the test clock and drops timers. */
+    DeviceState *b = uart_setup(&tb, &cb, 64, 0x00);
+    outb(&tb, LCR, 0x83);
+    outb(&tb, COM1 + 0, 1);
+    outb(&tb, LCR, 0x03);
+    DeviceState *a = uart_setup(&ta, &ca, 64, 0x81); /* FIFO, trigger 8 */
+
+    outb(&ta, IER, 0x01);
+    outb(&ta, SCR, 0x5a);
+    outb(&ta, MCR, 0x0b);
+    step_to(CT); /* later than B's reset */
+    int64_t t0 = clock_get_ns(CLOCK_VIRTUAL);
+    CHECK_EQ(ringbuf_inject(ca, (const uint8_t *)"xyz", 3), 3);
+    /* The backend holds the output back: it stays in the FIFO. */
+    ringbuf_set_blocked(ca, true);
+    for (const char *p = "abc"; *p; p++) {
+        outb(&ta, THR, *p);
+    }
+    int sent = ringbuf_read(ca, out, sizeof(out));
+    step_to(t0 + CT);
+    const VMStateDescription *vmsd = a->cls->vmsd;
+    size_t n = vmstate_save(vmsd, a, NULL, 0);
+    uint8_t *buf = g_malloc(n);
+    CHECK_EQ(vmstate_save(vmsd, a, buf, n), n);
+    ringbuf_set_blocked(ca, false);
+
+    CHECK_EQ(vmstate_load(vmsd, b, buf, n), 0);
+    static const int regs[] = { IER, IIR, LCR, MCR, LSR, MSR, SCR };
+    for (unsigned i = 0; i < G_N_ELEMENTS(regs); i++) {
+        CHECK_EQ(inb(&tb, regs[i]), inb(&ta, regs[i]));
+    }
+    outb(&tb, LCR, 0x83); /* the divisor latch came along too */
+    CHECK_EQ(inb(&tb, COM1 + 0), 12);
+    outb(&tb, LCR, 0x03);
+    CHECK_EQ(tb.irq[IRQ4].level, ta.irq[IRQ4].level);
+    /* The transmitter empties at the same instants. */
+    for (int64_t t = t0 + CT; t < t0 + 4 * CT; t += CT / 4) {
+        step_to(t);
+        CHECK_EQ(inb(&tb, LSR), inb(&ta, LSR));
+    }
+    /* The character timeout is due 4 characters after the input. */
+    step_to(t0 + 4 * CT - 1);
+    CHECK_EQ(inb(&tb, IIR), 0xc1);
+    CHECK_EQ(tb.irq[IRQ4].level, 0);
+    step_to(t0 + 4 * CT);
+    CHECK_EQ(inb(&tb, IIR), 0xcc);
+    CHECK_EQ(inb(&ta, IIR), 0xcc);
+    CHECK_EQ(tb.irq[IRQ4].level, 1);
+    /* The rest of the output leaves B as it leaves A. */
+    uint8_t oa[8], ob[8];
+    step_to(t0 + 8 * CT);
+    int na = ringbuf_read(ca, oa, sizeof(oa));
+    int nb = ringbuf_read(cb, ob, sizeof(ob));
+    CHECK_EQ(sent, 0);
+    CHECK_EQ(na, 3);
+    CHECK_EQ(nb, 3);
+    CHECK(!memcmp(oa, "abc", 3));
+    CHECK(!memcmp(ob, "abc", 3));
+    CHECK_EQ(inb(&tb, LSR) & 0x60, 0x60);
+    for (const char *p = "xyz"; *p; p++) {
+        CHECK_EQ(inb(&tb, RBR), *p);
+    }
+    CHECK_EQ(inb(&tb, LSR) & 0x01, 0);
+    g_free(buf);
+    test_bus_cleanup(&ta);
+    test_bus_cleanup(&tb);
+    chardev_cleanup_all();
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -608,5 +686,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_input_flow_control);
     TEST_RUN(test_break_and_priorities);
     TEST_RUN(test_fifo_control);
+    TEST_RUN(test_state_save_load);
     return test_finish();
 }
