@@ -836,15 +836,40 @@ static const VMStateField ide_drive_fields[] = {
     VMSTATE_END_OF_LIST(),
 };
 
+/* Positions index io_buffer: a state that points outside it is refused
+ * (a damaged or hostile stream must not make the next data-port access
+ * read or write past the buffer). */
+static int ide_drive_post_load(void *opaque)
+{
+    IDEState *s = opaque;
+    uint32_t unit = s->kind == IDE_CD ? CD_SECTOR : IDE_SECTOR;
+
+    if (s->data_end > IDE_BUF_SIZE || s->data_pos > s->data_end ||
+        s->atapi_buf_len > IDE_BUF_SIZE ||
+        s->atapi_buf_pos > s->atapi_buf_len ||
+        s->dma_buf_len > IDE_BUF_SIZE ||
+        s->io_block > IDE_BUF_SIZE / unit || s->end_transfer > ETF_ATAPI_PIO ||
+        s->dma_cmd > DMA_ATAPI_BUF) {
+        return -EINVAL;
+    }
+    return 0;
+}
+
 const VMStateDescription vmstate_ide_drive = {
     .name = "ide_drive",
     .version = 2, /* 2: io_buffer */
     .fields = ide_drive_fields,
+    .post_load = ide_drive_post_load,
 };
 
 static int ide_bus_post_load(void *opaque)
 {
-    ide_update_irq(opaque);
+    IDEBus *bus = opaque;
+
+    if (bus->unit > 1) {
+        return -EINVAL;
+    }
+    ide_update_irq(bus);
     return 0;
 }
 

@@ -924,6 +924,78 @@ static void test_state_mid_pio(void)
     rig_cleanup(&b);
 }
 
+/* The one byte where two saved states differ (the test changes one
+ * field through the registers between the saves), or -1. */
+static long state_diff(const uint8_t *x, const uint8_t *y, size_t n)
+{
+    long at = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] != y[i]) {
+            if (at >= 0) {
+                test_fail(__FILE__, __LINE__, "bytes %ld and %zu differ", at,
+                          i);
+                return -1;
+            }
+            at = (long)i;
+        }
+    }
+    return at;
+}
+
+/* A state whose PIO position or selected unit lies outside the device is
+ * refused, not followed past io_buffer or ifs[]. */
+static void test_state_refuses_bad_positions(void)
+{
+    IDERig r;
+    uint8_t w[2];
+
+    hd_rig(&r);
+    DeviceState *ide = &piix3_ide_pci_device(r.ide)->parent;
+    const VMStateDescription *vmsd = ide->cls->vmsd;
+    size_t n = vmstate_save(vmsd, ide, NULL, 0);
+    uint8_t *s0 = g_malloc(n), *s1 = g_malloc(n);
+
+    set_lba(&r, IDE0_CMD, 0, 3, 1, false);
+    CHECK_EQ(ata_cmd(&r, IDE0_CMD, 0x20), 0x58);
+    pio_in(&r, IDE0_CMD, w, 2);
+    vmstate_save(vmsd, ide, s0, n);
+    pio_in(&r, IDE0_CMD, w, 2); /* data_pos 2 -> 4 */
+    vmstate_save(vmsd, ide, s1, n);
+    long at = state_diff(s0, s1, n);
+    CHECK(at >= 0);
+    if (at >= 0) {
+        s1[at + 2] = 0x10; /* data_pos past data_end (and the buffer) */
+        CHECK_EQ(vmstate_load(vmsd, ide, s1, n), -EINVAL);
+        s1[at + 2] = 0;
+        CHECK_EQ(vmstate_load(vmsd, ide, s1, n), 0);
+        CHECK_EQ(inw(rtb(&r), IDE0_CMD), ldw_le_p((uint8_t[]){
+                                              pat(3, 4, 0), pat(3, 5, 0)}));
+    }
+
+    /* The selected unit: the only byte of the bus before its drives. */
+    pio_in(&r, IDE0_CMD, w, 2);
+    reg_w(&r, IDE1_CMD, REG_DEV, 0xa0);
+    vmstate_save(vmsd, ide, s0, n);
+    reg_w(&r, IDE1_CMD, REG_DEV, 0xb0);
+    vmstate_save(vmsd, ide, s1, n);
+    /* select changes in both drives too: find the first difference. */
+    at = -1;
+    for (size_t i = 0; i < n && at < 0; i++) {
+        if (s0[i] != s1[i]) {
+            at = (long)i;
+        }
+    }
+    CHECK(at >= 0);
+    if (at >= 0) {
+        CHECK_EQ(s1[at], 1);
+        s1[at] = 2;
+        CHECK_EQ(vmstate_load(vmsd, ide, s1, n), -EINVAL);
+    }
+    g_free(s0);
+    g_free(s1);
+    rig_cleanup(&r);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -945,5 +1017,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_two_on_one_unit);
     TEST_RUN(test_state_table);
     TEST_RUN(test_state_mid_pio);
+    TEST_RUN(test_state_refuses_bad_positions);
     return test_finish();
 }
