@@ -438,6 +438,7 @@ static void piix4_pm_reset(DeviceState *dev)
 static int piix4_pm_post_load(void *opaque)
 {
     PIIX4PMState *s = opaque;
+    pci_device_post_load(&s->pci);
     pm_io_space_update(s);
     pm_update_sci(s);
     return 0;

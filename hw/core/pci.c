@@ -438,6 +438,32 @@ void pci_set_irq(PCIDevice *d, int level)
     pci_intx_update(d, was, pci_intx_delivered(d, cmd));
 }
 
+static void pci_bus_recount_irqs(PCIBus *bus)
+{
+    if (!bus || !bus->irq_count) {
+        return;
+    }
+    memset(bus->irq_count, 0, bus->nirq * sizeof(int));
+    for (int i = 0; i < 256; i++) {
+        PCIDevice *e = bus->devices[i];
+        int irq = e ? pci_intx_bus_irq(e) : -1;
+        if (irq >= 0 && irq < bus->nirq &&
+            pci_intx_delivered(e, pci_get_command(e))) {
+            bus->irq_count[irq]++;
+        }
+    }
+    for (int n = 0; bus->set_irq && n < bus->nirq; n++) {
+        bus->set_irq(bus->irq_opaque, n, bus->irq_count[n] != 0);
+    }
+}
+
+void pci_device_post_load(PCIDevice *d)
+{
+    d->irq_level = !!(d->config[PCI_STATUS] & PCI_STATUS_INTERRUPT);
+    pci_update_mappings(d);
+    pci_bus_recount_irqs(d->bus);
+}
+
 void pci_device_reset(PCIDevice *d)
 {
     uint16_t cmd = pci_get_command(d);

@@ -214,8 +214,7 @@ static int vga_pci_post_load(void *opaque)
     PCIVGAState *s = opaque;
 
     /* Map the BARs where the loaded config space says. */
-    pci_default_config_write(&s->pci, PCI_COMMAND,
-                             ldw_le_p(s->pci.config + PCI_COMMAND), 2);
+    pci_device_post_load(&s->pci);
     s->vga.vbe_bank_mask = s->vga.vram_size / VBE_DISPI_BANK_SIZE - 1;
     s->vga.full_update = true;
     return 0;

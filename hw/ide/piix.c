@@ -443,10 +443,8 @@ static void piix3_ide_reset(DeviceState *dev)
 static int piix3_ide_post_load(void *opaque)
 {
     PIIX3IDEState *s = opaque;
-    /* Map BAR4 where the loaded config space says (a command register
-     * write makes the PCI core redo the mappings). */
-    pci_default_config_write(&s->pci, PCI_COMMAND,
-                             ldw_le_p(s->pci.config + PCI_COMMAND), 2);
+    /* Map BAR4 where the loaded config space says. */
+    pci_device_post_load(&s->pci);
     return 0;
 }
 

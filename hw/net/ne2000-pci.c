@@ -167,8 +167,7 @@ static int ne2k_pci_post_load(void *opaque)
     NE2000PCIState *s = opaque;
 
     /* Map BAR0 where the loaded config space says. */
-    pci_default_config_write(&s->pci, PCI_COMMAND,
-                             ldw_le_p(s->pci.config + PCI_COMMAND), 2);
+    pci_device_post_load(&s->pci);
     dp8390_post_load(&s->core);
     return 0;
 }

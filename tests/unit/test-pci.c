@@ -329,12 +329,59 @@ static void test_devfn(void)
     fixture_cleanup(&f);
 }
 
+/* A config space loaded from a saved state: the bus's INTx counts follow
+ * its status and INTx-disable bits, not what the device drove before. */
+static void test_intx_post_load(void)
+{
+    PCFixture f;
+    fixture_init(&f);
+    TestPCIDev *a = tdev_new(&f, "3"); /* INTA -> PIRQ C */
+    if (!a) {
+        fixture_cleanup(&f);
+        return;
+    }
+    IRQProbe *irq = f.tb.irq;
+    cfg_write(&f, PCI_DEVFN(1, 0), 0x62, 1, 11);
+
+    /* Saved: asserting, but INTx disabled.  Running: asserting, enabled. */
+    pci_set_irq(&a->pci, 1);
+    cfg_write(&f, TDEV, PCI_COMMAND, 2, PCI_COMMAND_INTX_DISABLE);
+    uint8_t saved[256];
+    memcpy(saved, a->pci.config, 256);
+    cfg_write(&f, TDEV, PCI_COMMAND, 2, 0);
+    CHECK_EQ(irq[11].level, 1);
+    memcpy(a->pci.config, saved, 256);
+    pci_device_post_load(&a->pci);
+    CHECK_EQ(f.bus->irq_count[2], 0);
+    CHECK_EQ(irq[11].level, 0);
+    /* The guest enables INTx again: the saved assertion shows. */
+    cfg_write(&f, TDEV, PCI_COMMAND, 2, 0);
+    CHECK_EQ(irq[11].level, 1);
+    CHECK_EQ(f.bus->irq_count[2], 1);
+
+    /* Saved: idle.  Running: asserting.  The line drops with the load. */
+    pci_set_irq(&a->pci, 0);
+    memcpy(saved, a->pci.config, 256);
+    pci_set_irq(&a->pci, 1);
+    memcpy(a->pci.config, saved, 256);
+    pci_device_post_load(&a->pci);
+    CHECK_EQ(irq[11].level, 0);
+    CHECK_EQ(f.bus->irq_count[2], 0);
+    pci_set_irq(&a->pci, 1); /* and the device can raise it again */
+    CHECK_EQ(irq[11].level, 1);
+    pci_set_irq(&a->pci, 0);
+    CHECK_EQ(irq[11].level, 0);
+    device_free(&a->pci.parent);
+    fixture_cleanup(&f);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
     TEST_RUN(test_bar_sizing);
     TEST_RUN(test_bar_mapping);
     TEST_RUN(test_intx);
+    TEST_RUN(test_intx_post_load);
     TEST_RUN(test_pirq_firmware_setup);
     TEST_RUN(test_devfn);
     return test_finish();

@@ -127,6 +127,11 @@ void pci_register_bar(PCIDevice *d, int n, uint8_t type, MemoryRegion *mr);
 void pci_set_irq(PCIDevice *d, int level);
 /* Reset the standard header: command, BARs unmapped, status. */
 void pci_device_reset(PCIDevice *d);
+/* After d->config was loaded from a saved state (added by vmaudit):
+ * map the BARs where it says, take the INTx level from its status bit and
+ * recount the bus's INTx lines (the command's INTx-disable bit may have
+ * changed under the bus's counts). */
+void pci_device_post_load(PCIDevice *d);
 
 uint32_t pci_default_config_read(PCIDevice *d, uint32_t addr, int len);
 void pci_default_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
