@@ -460,7 +460,12 @@ static int i8042_post_load(void *opaque)
     s->obsrc = s->obsrc == OB_SRC_AUX ? OB_SRC_AUX : OB_SRC_KBD;
     s->kbd_level = s->aux_level = -1; /* force the lines out again */
     i8042_update_irq(s);
-    i8042_set_a20(s, !!(s->outport & OUT_A20), true);
+    /* Not driven: the A20 line is shared with port 0x92 (last writer
+     * wins), so its level is not this chip's output bit; it is the CPU's
+     * A20 state, restored with the CPU.  Forcing it from the output port
+     * here turned A20 off on a guest that enabled it through port 0x92
+     * after switching it off at the controller. */
+    s->a20_level = !!(s->outport & OUT_A20);
     return 0;
 }
 

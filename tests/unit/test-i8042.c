@@ -576,6 +576,20 @@ static void test_state_roundtrip(void)
     EXPECT_BYTES(&f, 0x10, 0x90);
     outb(&f.tb, CMD, 0x20);
     EXPECT_BYTES(&f, 0x41);
+
+    /* A20 off at the controller, then on again through the shared line
+     * (port 0x92): a load leaves the line alone (the CPU's A20 state is
+     * restored with the CPU), and the controller's next write drives it. */
+    outb(&f.tb, CMD, 0xDD);
+    CHECK_EQ(f.a20.level, 0);
+    irq_set(f.a20_irq, 1);
+    n = vmstate_save(dev->cls->vmsd, dev, buf, sizeof(buf));
+    CHECK_EQ(vmstate_load(dev->cls->vmsd, dev, buf, n), 0);
+    CHECK_EQ(f.a20.level, 1);
+    outb(&f.tb, CMD, 0xDF);
+    CHECK_EQ(f.a20.level, 1);
+    outb(&f.tb, CMD, 0xDD);
+    CHECK_EQ(f.a20.level, 0);
     teardown(&f);
 }
 
