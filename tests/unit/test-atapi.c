@@ -619,6 +619,69 @@ static void test_dma(void)
     rig_cleanup(&r);
 }
 
+/* Save in the middle of a READ(10) by PIO (first 2048-byte chunk half
+ * read; more sectors than one buffer refill holds, so the copy must also
+ * read on from the medium), load into a fresh controller with its own CD:
+ * the copy answers the registers as the original and hands out the rest
+ * of the data, chunk by chunk, to the same completion. */
+#define NSEC 70
+static void test_state_mid_read(void)
+{
+    IDERig a, b;
+    uint8_t cdb[12];
+    static uint8_t da[NSEC * 2048], db[NSEC * 2048];
+
+    cd_rig(&a, CD_SIZE);
+    cd_rig(&b, CD_SIZE);
+    DeviceState *ia = &piix3_ide_pci_device(a.ide)->parent;
+    DeviceState *ib = &piix3_ide_pci_device(b.ide)->parent;
+    const VMStateDescription *vmsd = ia->cls->vmsd;
+
+    cdb_set(cdb, 0x28);
+    cdb[5] = 10;
+    cdb[8] = NSEC;
+    reg_w(&a, CMD, REG_DEV, 0xa0);
+    reg_w(&a, CMD, REG_FEATURE, 0);
+    reg_w(&a, CMD, REG_LBAM, 2048 & 0xff);
+    reg_w(&a, CMD, REG_LBAH, 2048 >> 8);
+    reg_w(&a, CMD, REG_CMD, 0xa0);
+    pio_out(&a, CMD, cdb, 12);
+    rig_wait(&a);
+    CHECK_EQ(altstatus(&a, CTL), 0x58);
+    pio_in(&a, CMD, da, 1000);
+    memcpy(db, da, 1000);
+
+    size_t n = vmstate_save(vmsd, ia, NULL, 0);
+    uint8_t *buf = g_malloc(n);
+    CHECK_EQ(vmstate_save(vmsd, ia, buf, n), n);
+    CHECK_EQ(vmstate_load(vmsd, ib, buf, n), 0);
+    for (int reg = REG_ERROR; reg <= REG_DEV; reg++) {
+        CHECK_EQ(reg_r(&b, CMD, reg), reg_r(&a, CMD, reg));
+    }
+    CHECK_EQ(altstatus(&b, CTL), altstatus(&a, CTL));
+    pio_in(&a, CMD, da + 1000, 1048);
+    pio_in(&b, CMD, db + 1000, 1048);
+    for (int chunk = 1; chunk < NSEC; chunk++) {
+        rig_wait(&a);
+        rig_wait(&b);
+        CHECK_EQ(reg_r(&b, CMD, REG_STATUS), reg_r(&a, CMD, REG_STATUS));
+        CHECK_EQ(reg_r(&b, CMD, REG_NSECT) & 3, 2);
+        CHECK_EQ(reg_r(&b, CMD, REG_LBAM) | (reg_r(&b, CMD, REG_LBAH) << 8),
+                 2048);
+        pio_in(&a, CMD, da + chunk * 2048, 2048);
+        pio_in(&b, CMD, db + chunk * 2048, 2048);
+    }
+    rig_wait(&a);
+    rig_wait(&b);
+    check_sectors(da, 10, NSEC);
+    check_sectors(db, 10, NSEC);
+    CHECK_EQ(reg_r(&b, CMD, REG_STATUS), 0x50);
+    CHECK_EQ(reg_r(&b, CMD, REG_NSECT) & 3, 3);
+    g_free(buf);
+    rig_cleanup(&a);
+    rig_cleanup(&b);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -631,5 +694,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_eject_and_lock);
     TEST_RUN(test_empty_drive);
     TEST_RUN(test_dma);
+    TEST_RUN(test_state_mid_read);
     return test_finish();
 }
