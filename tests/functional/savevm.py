@@ -11,7 +11,8 @@
                                  cannot take snapshots in this build)
   savevm.py linux ACCEL KERNEL INITRD
                                  a Linux guest keeps running its shell and a
-                                 background loop after -incoming
+                                 background loop after -incoming, then
+                                 after savevm/loadvm on a qcow2 disk
 
 Each case prints "PASS <case>" or "FAIL <case>: why" (exit 1) or
 "SKIP: why" (exit 77).  Environment: EMU, EMU_IMG, EMU_TEST_RTC, TMPDIR.
@@ -445,8 +446,13 @@ def wait_serial(e, pattern, what, timeout=TIMEOUT, start=0):
 
 def case_linux(tmp, accel, kernel, initrd):
     state = os.path.join(tmp, "state")
+    # A qcow2 disk for savevm/loadvm after the -incoming part.
+    disk = os.path.join(tmp, "linux.qcow2")
+    subprocess.run([EMU_IMG, "create", "-f", "qcow2", disk, "16M"],
+                   check=True, stdout=subprocess.DEVNULL)
     args = ["-accel", accel, "-m", "256", "-kernel", kernel, "-initrd",
-            initrd, "-append", "console=ttyS0 panic=-1", "-no-reboot"]
+            initrd, "-append", "console=ttyS0 panic=-1", "-no-reboot",
+            "-drive", "file=%s,format=qcow2,if=ide,index=0" % disk]
     src = Emu(tmp, "lsrc", args + ["-S"], serial_socket=True)
     dst = None
     try:
@@ -478,6 +484,31 @@ def case_linux(tmp, accel, kernel, initrd):
                         120, mark)
         print("PASS linux-%s: shell and background loop go on after "
               "-incoming (%s)" % (accel, m.group(0).strip()))
+
+        # savevm, change the guest, loadvm: the change is gone, the shell
+        # answers and the loop still counts.
+        out = dst.cmd("savevm lsnap")
+        if out.strip():
+            raise Failure("savevm lsnap: %r" % out)
+        mark = len(dst.serial())
+        dst.type("echo after > /tmp/m; echo MARKED\r")
+        wait_serial(dst, r"^MARKED\r?$", "the mark written", 60, mark)
+        out = dst.cmd("loadvm lsnap")
+        if out.strip():
+            raise Failure("loadvm lsnap: %r" % out)
+        mark = len(dst.serial())
+        dst.type("\r[ -e /tmp/m ] && echo M-KEPT || echo M-GONE\r")
+        m = wait_serial(dst, r"^M-(KEPT|GONE)\r?$", "the mark's state", 120,
+                        mark)
+        if m.group(1) != "GONE":
+            raise Failure("a file written after savevm survived loadvm")
+        mark = len(dst.serial())
+        dst.type("a=$(cat /tmp/c); sleep 1; b=$(cat /tmp/c); "
+                 "[ $b -gt $a ] && echo LOOP-RUNS-$a-$b\r")
+        m = wait_serial(dst, r"^LOOP-RUNS-(\d+)-(\d+)", "the loop after "
+                        "loadvm", 120, mark)
+        print("PASS linux-%s: after savevm/loadvm the later file is gone, "
+              "the shell and the loop go on (%s)" % (accel, m.group(0).strip()))
     finally:
         src.quit()
         if dst:
