@@ -435,7 +435,7 @@ void x86_cpuid_topology(const CPUX86State *env, uint32_t leaf,
     switch (leaf) {
     case 1:
         /* EBX 23-16: logical processors per package, valid with HTT. */
-        *ebx = (*ebx & 0xff00ffff) | (env->cpuid_apic_id << 24) |
+        *ebx = (*ebx & 0x0000ffff) | (env->cpuid_apic_id << 24) |
                (MIN(logical, 255u) << 16);
         if (logical > 1) {
             *edx |= CPUID_HTT;
