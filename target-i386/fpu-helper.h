@@ -36,8 +36,8 @@
  * raise must not return.
  */
 typedef struct X87MemOps {
-    uint32_t (*ld)(CPUX86State *env, uint32_t linear, int size);
-    void (*st)(CPUX86State *env, uint32_t linear, int size, uint32_t val);
+    uint32_t (*ld)(CPUX86State *env, uint64_t linear, int size);
+    void (*st)(CPUX86State *env, uint64_t linear, int size, uint32_t val);
     void (*raise)(CPUX86State *env, int vector, int error_code)
         __attribute__((noreturn));
 } X87MemOps;

@@ -73,6 +73,19 @@ void helper_lar_lsl(CPUX86State *env, uint32_t sel, uint32_t which,
                     uint32_t reg_size);
 void helper_sysenter(CPUX86State *env);
 void helper_sysexit(CPUX86State *env);
+/*
+ * Long mode (issue 10).  SYSCALL: #UD unless EFER.SCE; in long mode RCX =
+ * next_eip, R11 = RFLAGS, CS/SS from STAR[47:32], RIP from LSTAR (64-bit
+ * caller) or CSTAR (compatibility mode), RFLAGS &= ~FMASK; legacy mode:
+ * ECX = next_eip, EIP = STAR[31:0].  SYSRET: size 4 (to compatibility
+ * mode or legacy) or 8 (REX.W, to 64-bit mode); #UD unless SCE, #GP
+ * unless CPL 0 (and in long mode, non-canonical RCX for size 8).  SWAPGS:
+ * exchange GS.base with IA32_KERNEL_GS_BASE (#UD outside 64-bit mode, #GP
+ * unless CPL 0).
+ */
+void helper_syscall(CPUX86State *env, uint64_t next_eip);
+void helper_sysret(CPUX86State *env, uint32_t size);
+void helper_swapgs(CPUX86State *env);
 /* INVD/WBINVD/CLTS-style privilege check: #GP(0) unless CPL 0. */
 void helper_check_cpl0(CPUX86State *env);
 /* MOV to/from DR0-DR7 (no breakpoints are taken), RDPMC (counters 0). */

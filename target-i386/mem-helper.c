@@ -232,9 +232,11 @@ void helper_rep_io_fast(CPUX86State *env, uint32_t op)
     }
 }
 
-static uint32_t ld_mmu(CPUX86State *env, uint32_t linear, int size, int mmu)
+static uint64_t ld_mmu(CPUX86State *env, uint64_t linear, int size, int mmu)
 {
     switch (size) {
+    case 8:
+        return cpu_ldq_mmuidx_ra(env, linear, mmu, 0);
     case 1:
         return cpu_ldub_mmuidx_ra(env, linear, mmu, 0);
     case 2:
@@ -244,10 +246,13 @@ static uint32_t ld_mmu(CPUX86State *env, uint32_t linear, int size, int mmu)
     }
 }
 
-static void st_mmu(CPUX86State *env, uint32_t linear, int size, uint32_t val,
+static void st_mmu(CPUX86State *env, uint64_t linear, int size, uint64_t val,
                    int mmu)
 {
     switch (size) {
+    case 8:
+        cpu_stq_mmuidx_ra(env, linear, val, mmu, 0);
+        break;
     case 1:
         cpu_stb_mmuidx_ra(env, linear, val, mmu, 0);
         break;
@@ -261,17 +266,17 @@ static void st_mmu(CPUX86State *env, uint32_t linear, int size, uint32_t val,
 }
 
 /* Helpers' accesses: the current privilege's MMU mode. */
-uint32_t x86_ld(CPUX86State *env, uint32_t linear, int size)
+uint32_t x86_ld(CPUX86State *env, uint64_t linear, int size)
 {
     return ld_mmu(env, linear, size, x86_mmu_index(env));
 }
 
-void x86_st(CPUX86State *env, uint32_t linear, int size, uint32_t val)
+void x86_st(CPUX86State *env, uint64_t linear, int size, uint32_t val)
 {
     st_mmu(env, linear, size, val, x86_mmu_index(env));
 }
 
-void x86_probe_write(CPUX86State *env, uint32_t linear)
+void x86_probe_write(CPUX86State *env, uint64_t linear)
 {
     X86MMUParams p;
     X86WalkResult r;
@@ -288,17 +293,27 @@ void x86_probe_write(CPUX86State *env, uint32_t linear)
     }
 }
 
-uint32_t x86_ld_sys(CPUX86State *env, uint32_t linear, int size)
+uint32_t x86_ld_sys(CPUX86State *env, uint64_t linear, int size)
 {
     return ld_mmu(env, linear, size, 0);
 }
 
-void x86_st_sys(CPUX86State *env, uint32_t linear, int size, uint32_t val)
+void x86_st_sys(CPUX86State *env, uint64_t linear, int size, uint32_t val)
 {
     st_mmu(env, linear, size, val, 0);
 }
 
-uint8_t x86_code_ldub(CPUX86State *env, uint32_t linear)
+uint64_t x86_ldq_sys(CPUX86State *env, uint64_t linear)
+{
+    return ld_mmu(env, linear, 8, 0);
+}
+
+void x86_stq_sys(CPUX86State *env, uint64_t linear, uint64_t val)
+{
+    st_mmu(env, linear, 8, val, 0);
+}
+
+uint8_t x86_code_ldub(CPUX86State *env, uint64_t linear)
 {
     return cpu_ldub_code(env, linear);
 }

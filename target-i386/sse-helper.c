@@ -13,12 +13,12 @@
 #include "target-i386/fpu-helper.h"
 #include "target-i386/helper.h"
 
-static uint32_t hook_ld(CPUX86State *env, uint32_t linear, int size)
+static uint32_t hook_ld(CPUX86State *env, uint64_t linear, int size)
 {
     return x86_ld(env, linear, size);
 }
 
-static void hook_st(CPUX86State *env, uint32_t linear, int size, uint32_t val)
+static void hook_st(CPUX86State *env, uint64_t linear, int size, uint32_t val)
 {
     x86_st(env, linear, size, val);
 }
@@ -1527,7 +1527,7 @@ void helper_sse(CPUX86State *env, uint8_t prefix, uint8_t opc, uint8_t modrm,
  */
 static __thread int sse_check_seg = -1;
 
-static uint32_t sse_ld_checked(CPUX86State *env, uint32_t linear, int size)
+static uint32_t sse_ld_checked(CPUX86State *env, uint64_t linear, int size)
 {
     if (sse_check_seg >= 0) {
         check_seg_range(env, sse_check_seg,
@@ -1537,7 +1537,7 @@ static uint32_t sse_ld_checked(CPUX86State *env, uint32_t linear, int size)
     return x86_ld(env, linear, size);
 }
 
-static void sse_st_checked(CPUX86State *env, uint32_t linear, int size,
+static void sse_st_checked(CPUX86State *env, uint64_t linear, int size,
                            uint32_t val)
 {
     if (sse_check_seg >= 0) {

@@ -123,8 +123,8 @@ void helper_ldmxcsr(CPUX86State *env, uint32_t val);
  * change them.  Sizes are 1, 2 or 4 bytes.  raise must not return.
  */
 typedef struct SSEHooks {
-    uint32_t (*ld)(CPUX86State *env, uint32_t linear, int size);
-    void (*st)(CPUX86State *env, uint32_t linear, int size, uint32_t val);
+    uint32_t (*ld)(CPUX86State *env, uint64_t linear, int size);
+    void (*st)(CPUX86State *env, uint64_t linear, int size, uint32_t val);
     void (*raise)(CPUX86State *env, int vector, int error_code) EMU_NORETURN;
 } SSEHooks;
 extern SSEHooks sse_hooks;

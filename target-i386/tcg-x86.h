@@ -64,6 +64,16 @@ enum {
 #define HF_TF (1u << 7)        /* single step: one insn per block */
 #define HF_PG (1u << 8)        /* CR0.PG */
 /*
+ * Long mode (issue 10).  HF_LMA: EFER.LMA (IA-32e mode: 64-bit IDT, TSS
+ * and descriptor formats, SYSCALL/SYSRET in their 64-bit forms).  HF_CS64:
+ * LMA and CS.L, i.e. 64-bit mode (default operand size 32 with REX.W for
+ * 64, address size 64, flat segments but FS/GS bases, RIP-relative).  In
+ * 64-bit mode HF_CS32 and HF_SS32 are set too, and the HF_SEG bits are 0
+ * (no limit checks; canonical checks are the TLB fill's).
+ */
+#define HF_LMA (1u << 9)
+#define HF_CS64 (1u << 10)
+/*
  * Protected mode (not V86): two bits per segment register (index R_ES..
  * R_GS) saying which checks (SDM vol. 3, 5.3-5.4) its data accesses need:
  * 0 none (flat 4 GiB writable data, the fast path), HF_SEGCHK_LIMIT only
@@ -108,7 +118,7 @@ void x86_do_interrupt(CPUX86State *env, int vector, bool is_sw,
  * address (size 1, 2 or 4), code bytes for the decoder, port I/O, and the
  * non-local exit to the exec loop.
  */
-uint32_t x86_ld(CPUX86State *env, uint32_t linear, int size);
+uint32_t x86_ld(CPUX86State *env, uint64_t linear, int size);
 /*
  * The bulk of REP MOVS / REP STOS with 32-bit addressing and flat segments
  * (the frontend checks both): copies or fills as many elements as it can
@@ -120,15 +130,19 @@ uint32_t x86_ld(CPUX86State *env, uint32_t linear, int size);
  */
 void helper_rep_fast(CPUX86State *env, uint32_t op);
 void helper_rep_io_fast(CPUX86State *env, uint32_t op);
-void x86_st(CPUX86State *env, uint32_t linear, int size, uint32_t val);
+void x86_st(CPUX86State *env, uint64_t linear, int size, uint32_t val);
 /* Raise the #PF a write of linear at the current privilege would raise,
  * without writing or setting A/D (ENTER checks its final ESP first). */
-void x86_probe_write(CPUX86State *env, uint32_t linear);
-uint8_t x86_code_ldub(CPUX86State *env, uint32_t linear);
+void x86_probe_write(CPUX86State *env, uint64_t linear);
+uint8_t x86_code_ldub(CPUX86State *env, uint64_t linear);
+/* Eight-byte system accesses (long mode: 16-byte gates and descriptors,
+ * the 64-bit TSS, 64-bit interrupt frames). */
+uint64_t x86_ldq_sys(CPUX86State *env, uint64_t linear);
+void x86_stq_sys(CPUX86State *env, uint64_t linear, uint64_t val);
 /* Supervisor-mode ("system") accesses whatever the CPL: descriptor tables,
  * the TSS, an inner stack during a privilege change (SDM 4.6). */
-uint32_t x86_ld_sys(CPUX86State *env, uint32_t linear, int size);
-void x86_st_sys(CPUX86State *env, uint32_t linear, int size, uint32_t val);
+uint32_t x86_ld_sys(CPUX86State *env, uint64_t linear, int size);
+void x86_st_sys(CPUX86State *env, uint64_t linear, int size, uint32_t val);
 uint32_t x86_port_in(CPUX86State *env, uint32_t port, int size);
 void x86_port_out(CPUX86State *env, uint32_t port, int size, uint32_t val);
 /* Leave the current block for the exec loop; pending exception in excp. */

@@ -33,7 +33,7 @@ static uint8_t gmem[GMEM_SIZE];
 static sigjmp_buf helper_jb;
 static int helper_vector;
 
-static uint32_t fake_ld(CPUX86State *env, uint32_t a, int size)
+static uint32_t fake_ld(CPUX86State *env, uint64_t a, int size)
 {
     uint32_t v = 0;
     assert(a + size <= GMEM_SIZE);
@@ -41,7 +41,7 @@ static uint32_t fake_ld(CPUX86State *env, uint32_t a, int size)
     return v;
 }
 
-static void fake_st(CPUX86State *env, uint32_t a, int size, uint32_t v)
+static void fake_st(CPUX86State *env, uint64_t a, int size, uint32_t v)
 {
     assert(a + size <= GMEM_SIZE);
     memcpy(gmem + a, &v, size);

@@ -33,7 +33,7 @@ static CPUX86State env;
 static uint8_t fmem[FMEM_SIZE];
 static sigjmp_buf raise_jmp;
 
-static uint32_t t_ld(CPUX86State *e, uint32_t a, int size)
+static uint32_t t_ld(CPUX86State *e, uint64_t a, int size)
 {
     uint32_t v = 0;
 
@@ -46,7 +46,7 @@ static uint32_t t_ld(CPUX86State *e, uint32_t a, int size)
     return v;
 }
 
-static void t_st(CPUX86State *e, uint32_t a, int size, uint32_t v)
+static void t_st(CPUX86State *e, uint64_t a, int size, uint32_t v)
 {
     if (a + (uint32_t)size > FMEM_SIZE) {
         siglongjmp(raise_jmp, 1 + EXCP0D_GPF);
