@@ -7,15 +7,20 @@
 #include "emu/common.h"
 #include "target-i386/tcg-x86.h"
 
-static inline uint32_t parity_flag(uint32_t v)
+static inline uint32_t parity_flag(uint64_t v)
 {
     return __builtin_parity(v & 0xff) ? 0 : CC_P;
 }
 
-/* Flags common to all operations: PF, ZF, SF of the result. */
-static inline uint32_t szp(uint32_t dst, int bits)
+static inline uint64_t size_mask(int bits)
 {
-    uint32_t mask = bits == 32 ? ~0u : (1u << bits) - 1;
+    return bits == 64 ? ~0ull : (1ull << bits) - 1;
+}
+
+/* Flags common to all operations: PF, ZF, SF of the result. */
+static inline uint32_t szp(uint64_t dst, int bits)
+{
+    uint64_t mask = size_mask(bits);
     uint32_t f = parity_flag(dst);
     if ((dst & mask) == 0) {
         f |= CC_Z;
@@ -26,36 +31,36 @@ static inline uint32_t szp(uint32_t dst, int bits)
     return f;
 }
 
-static inline uint32_t of_bit(uint32_t v, int bits)
+static inline uint32_t of_bit(uint64_t v, int bits)
 {
     return ((v >> (bits - 1)) & 1) ? CC_O : 0;
 }
 
-uint32_t x86_cc_compute_all(uint32_t cc_op, uint32_t dst, uint32_t src,
-                            uint32_t src2)
+uint32_t x86_cc_compute_all(uint32_t cc_op, uint64_t dst, uint64_t src,
+                            uint64_t src2)
 {
     if (cc_op & (CC_OP_ROL_OVL | CC_OP_ROR_OVL)) {
         uint32_t f = x86_cc_compute_all(
             cc_op & ~(CC_OP_ROL_OVL | CC_OP_ROR_OVL), dst, src, 0);
-        uint32_t c, o;
+        uint32_t c, o, v = src2;
         if (cc_op & CC_OP_ROL_OVL) {
-            c = src2 & 1;
-            o = (src2 >> 31) ^ c;
+            c = v & 1;
+            o = (v >> 31) ^ c;
         } else {
-            c = src2 >> 31;
-            o = ((src2 >> 31) ^ (src2 >> 30)) & 1;
+            c = v >> 31;
+            o = ((v >> 31) ^ (v >> 30)) & 1;
         }
         return (f & ~(CC_C | CC_O)) | c | (o ? CC_O : 0);
     }
     if (cc_op == CC_OP_EFLAGS || cc_op >= CC_OP_NB) {
         return src & CC_ARITH;
     }
-    int size = (cc_op - CC_OP_ADDB) % 3;
-    int bits = 8 << size;
-    uint32_t mask = bits == 32 ? ~0u : (1u << bits) - 1;
-    uint32_t d = dst & mask, s = src & mask, s1, f = szp(dst, bits);
+    int bits = 8 * cc_op_size(cc_op);
+    uint64_t mask = size_mask(bits);
+    uint64_t d = dst & mask, s = src & mask, s1;
+    uint32_t f = szp(dst, bits);
 
-    switch ((cc_op - CC_OP_ADDB) / 3) {
+    switch ((cc_op - CC_OP_ADDB) / CC_OP_SIZES) {
     case 0: /* ADD */
         s1 = (d - s) & mask;
         f |= d < s ? CC_C : 0;
@@ -86,13 +91,13 @@ uint32_t x86_cc_compute_all(uint32_t cc_op, uint32_t dst, uint32_t src,
         s1 = (d - 1) & mask;
         f |= src & CC_C;
         f |= (d ^ s1 ^ 1) & CC_A;
-        f |= d == (1u << (bits - 1)) ? CC_O : 0;
+        f |= d == (1ull << (bits - 1)) ? CC_O : 0;
         break;
     case 6: /* DEC */
         s1 = (d + 1) & mask;
         f |= src & CC_C;
         f |= (d ^ s1 ^ 1) & CC_A;
-        f |= d == (1u << (bits - 1)) - 1 ? CC_O : 0;
+        f |= d == (1ull << (bits - 1)) - 1 ? CC_O : 0;
         break;
     /* Shifts (and SHLD/SHRD): AF is undefined; the x86 hosts we compare
      * against set it. */
@@ -105,7 +110,7 @@ uint32_t x86_cc_compute_all(uint32_t cc_op, uint32_t dst, uint32_t src,
         f |= of_bit(s ^ d, bits) | CC_A;
         break;
     case 9: /* MUL, IMUL */
-        f |= src ? CC_C | CC_O : 0;
+        f |= s ? CC_C | CC_O : 0;
         break;
     }
     return f;

@@ -38,7 +38,7 @@ static uint32_t szp8(uint8_t v)
            (__builtin_parity(v) ? 0 : CC_P);
 }
 
-uint32_t helper_cc_all(uint32_t cc_op, uint32_t dst, uint32_t src,
+uint32_t helper_cc_all(uint32_t cc_op, uint64_t dst, uint64_t src,
                        uint32_t src2)
 {
     return x86_cc_compute_all(cc_op, dst, src, src2);

@@ -10,7 +10,7 @@
 #include "target-i386/tcg-x86.h"
 
 /* helper-cc / flags */
-uint32_t helper_cc_all(uint32_t cc_op, uint32_t dst, uint32_t src,
+uint32_t helper_cc_all(uint32_t cc_op, uint64_t dst, uint64_t src,
                        uint32_t src2);
 uint32_t helper_read_eflags(CPUX86State *env);
 void helper_write_eflags(CPUX86State *env, uint32_t val, uint32_t mask);

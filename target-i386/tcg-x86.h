@@ -16,7 +16,8 @@
  *   SAR  dst = result, src = operand shifted right by count - 1 (SHR too)
  *   MUL  dst = low half, src = nonzero if the product overflowed the half
  *
- * Every op comes in three sizes, B W L, in that order.  env->eflags holds
+ * Every op comes in four sizes, B W L Q, in that order (Q: 64-bit
+ * operands, long mode only).  env->eflags holds
  * the other bits (IF, DF, TF, IOPL, NT, ...) at all times; the arithmetic
  * bits in env->eflags are stale while the translator runs and are folded in
  * by x86_get_eflags().
@@ -30,18 +31,30 @@
 
 enum {
     CC_OP_EFLAGS = 0,
-    CC_OP_ADDB, CC_OP_ADDW, CC_OP_ADDL,
-    CC_OP_ADCB, CC_OP_ADCW, CC_OP_ADCL,
-    CC_OP_SUBB, CC_OP_SUBW, CC_OP_SUBL,
-    CC_OP_SBBB, CC_OP_SBBW, CC_OP_SBBL,
-    CC_OP_LOGICB, CC_OP_LOGICW, CC_OP_LOGICL,
-    CC_OP_INCB, CC_OP_INCW, CC_OP_INCL,
-    CC_OP_DECB, CC_OP_DECW, CC_OP_DECL,
-    CC_OP_SHLB, CC_OP_SHLW, CC_OP_SHLL,
-    CC_OP_SARB, CC_OP_SARW, CC_OP_SARL,
-    CC_OP_MULB, CC_OP_MULW, CC_OP_MULL,
+    CC_OP_ADDB, CC_OP_ADDW, CC_OP_ADDL, CC_OP_ADDQ,
+    CC_OP_ADCB, CC_OP_ADCW, CC_OP_ADCL, CC_OP_ADCQ,
+    CC_OP_SUBB, CC_OP_SUBW, CC_OP_SUBL, CC_OP_SUBQ,
+    CC_OP_SBBB, CC_OP_SBBW, CC_OP_SBBL, CC_OP_SBBQ,
+    CC_OP_LOGICB, CC_OP_LOGICW, CC_OP_LOGICL, CC_OP_LOGICQ,
+    CC_OP_INCB, CC_OP_INCW, CC_OP_INCL, CC_OP_INCQ,
+    CC_OP_DECB, CC_OP_DECW, CC_OP_DECL, CC_OP_DECQ,
+    CC_OP_SHLB, CC_OP_SHLW, CC_OP_SHLL, CC_OP_SHLQ,
+    CC_OP_SARB, CC_OP_SARW, CC_OP_SARL, CC_OP_SARQ,
+    CC_OP_MULB, CC_OP_MULW, CC_OP_MULL, CC_OP_MULQ,
     CC_OP_NB,
 };
+
+/* The operand size in bytes (1, 2, 4, 8) of a lazy op other than EFLAGS,
+ * and whether op is one of base's four sizes. */
+#define CC_OP_SIZES 4
+static inline int cc_op_size(int op)
+{
+    return 1 << ((op - CC_OP_ADDB) % CC_OP_SIZES);
+}
+static inline bool cc_op_is(int op, int base)
+{
+    return op >= base && op < base + CC_OP_SIZES;
+}
 
 /*
  * ROL/ROR with an immediate count change only CF and OF: the frontend
@@ -86,8 +99,8 @@ enum {
 #define HF_SEGCHK_FULL 2
 
 /* Arithmetic flags from the lazy state; full EFLAGS. */
-uint32_t x86_cc_compute_all(uint32_t cc_op, uint32_t dst, uint32_t src,
-                            uint32_t src2);
+uint32_t x86_cc_compute_all(uint32_t cc_op, uint64_t dst, uint64_t src,
+                            uint64_t src2);
 uint32_t x86_get_eflags(const CPUX86State *env);
 /* Load EFLAGS (all of it) honouring mask: bits outside it keep their value. */
 void x86_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask);

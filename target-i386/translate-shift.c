@@ -39,8 +39,7 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
         }
         gen_st_op(s, d, r);
         if (s->cc_op != CC_DYNAMIC &&
-            !(prev >= CC_OP_ADCB && prev <= CC_OP_ADCL) &&
-            !(prev >= CC_OP_SBBB && prev <= CC_OP_SBBL)) {
+            !cc_op_is(prev, CC_OP_ADCB) && !cc_op_is(prev, CC_OP_SBBB)) {
             tcg_gen_mov_i32(cpu_cc_src2, r);
             gen_set_cc_op(s, prev | (op == 0 ? CC_OP_ROL_OVL
                                              : CC_OP_ROR_OVL));

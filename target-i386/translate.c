@@ -304,7 +304,7 @@ void gen_st_op(DisasContext *s, Operand *o, TCGv_i32 v)
 
 static inline int size_idx(int size)
 {
-    return size == 1 ? 0 : size == 2 ? 1 : 2;
+    return size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
 }
 
 void gen_set_cc(DisasContext *s, int base, int size, TCGv_i32 dst,
@@ -341,8 +341,8 @@ void gen_set_eflags_cc(DisasContext *s, TCGv_i32 flags)
 TCGv_i32 gen_compute_cf(DisasContext *s)
 {
     TCGv_i32 t = tmp();
-    if (s->cc_op >= CC_OP_SUBB && s->cc_op <= CC_OP_SUBL) {
-        int size = 1 << (s->cc_op - CC_OP_SUBB);
+    if (cc_op_is(s->cc_op, CC_OP_SUBB)) {
+        int size = cc_op_size(s->cc_op);
         TCGv_i32 a = tmp(), b = tmp();
         tcg_gen_add_i32(a, cpu_cc_dst, cpu_cc_src);
         gen_ext(a, a, size, false);
@@ -350,20 +350,20 @@ TCGv_i32 gen_compute_cf(DisasContext *s)
         tcg_gen_setcond_i32(TCG_COND_LTU, t, a, b);
         return t;
     }
-    if (s->cc_op >= CC_OP_LOGICB && s->cc_op <= CC_OP_LOGICL) {
+    if (cc_op_is(s->cc_op, CC_OP_LOGICB)) {
         tcg_gen_movi_i32(t, 0);
         return t;
     }
-    if (s->cc_op >= CC_OP_ADDB && s->cc_op <= CC_OP_ADDL) {
+    if (cc_op_is(s->cc_op, CC_OP_ADDB)) {
         /* Carry out of dst = a + src: dst < src. */
-        int size = 1 << (s->cc_op - CC_OP_ADDB);
+        int size = cc_op_size(s->cc_op);
         TCGv_i32 a = tmp(), b = tmp();
         gen_ext(a, cpu_cc_dst, size, false);
         gen_ext(b, cpu_cc_src, size, false);
         tcg_gen_setcond_i32(TCG_COND_LTU, t, a, b);
         return t;
     }
-    if (s->cc_op >= CC_OP_INCB && s->cc_op <= CC_OP_DECL) {
+    if ((cc_op_is(s->cc_op, CC_OP_INCB) || cc_op_is(s->cc_op, CC_OP_DECB))) {
         gen_andi(t, cpu_cc_src, CC_C);          /* CF before INC/DEC */
         return t;
     }
@@ -384,10 +384,10 @@ bool gen_cc_test(DisasContext *s, int c, TCGCond *cond, TCGv_i32 *a,
         TCG_COND_LT, TCG_COND_NEVER, TCG_COND_LT, TCG_COND_LE,
     };
     int op = s->cc_op, size;
-    if (op >= CC_OP_SUBB && op <= CC_OP_SUBL && c != 0 && c != 5 &&
+    if (cc_op_is(op, CC_OP_SUBB) && c != 0 && c != 5 &&
         c != 2 && c != 4) {
         bool sign = c == 6 || c == 7;
-        size = 1 << (op - CC_OP_SUBB);
+        size = cc_op_size(op);
         *a = tmp();
         *b = tmp();
         tcg_gen_add_i32(*a, cpu_cc_dst, cpu_cc_src);
@@ -396,15 +396,15 @@ bool gen_cc_test(DisasContext *s, int c, TCGCond *cond, TCGv_i32 *a,
         *cond = sub_conds[c];
         return true;
     }
-    if (op >= CC_OP_LOGICB && op <= CC_OP_LOGICL && c >= 2 && c != 5) {
-        size = 1 << (op - CC_OP_LOGICB);
+    if (cc_op_is(op, CC_OP_LOGICB) && c >= 2 && c != 5) {
+        size = cc_op_size(op);
         *cond = c == 2 || c == 3 ? TCG_COND_EQ
                 : c == 7 ? TCG_COND_LE : TCG_COND_LT;
     } else if (op >= CC_OP_ADDB && op < CC_OP_NB && (c == 2 || c == 4)) {
-        size = 1 << ((op - CC_OP_ADDB) % 3);
+        size = cc_op_size(op);
         *cond = c == 2 ? TCG_COND_EQ : TCG_COND_LT;
-    } else if (op >= CC_OP_ADDB && op <= CC_OP_ADDL && c == 1) {
-        size = 1 << (op - CC_OP_ADDB);
+    } else if (cc_op_is(op, CC_OP_ADDB) && c == 1) {
+        size = cc_op_size(op);
         *a = tmp();
         *b = tmp();
         gen_ext(*a, cpu_cc_dst, size, false);
@@ -425,8 +425,8 @@ void gen_setcc(DisasContext *s, int cc, TCGv_i32 d)
 {
     int inv = cc & 1, c = cc >> 1;
     int op = s->cc_op;
-    if (op >= CC_OP_SUBB && op <= CC_OP_SUBL && c != 0 && c != 5) {
-        int size = 1 << (op - CC_OP_SUBB);
+    if (cc_op_is(op, CC_OP_SUBB) && c != 0 && c != 5) {
+        int size = cc_op_size(op);
         TCGv_i32 a = tmp(), b = tmp(), r = tmp();
         tcg_gen_add_i32(a, cpu_cc_dst, cpu_cc_src);
         bool sign = c == 6 || c == 7;
@@ -444,8 +444,8 @@ void gen_setcc(DisasContext *s, int cc, TCGv_i32 d)
         } else {
             tcg_gen_setcond_i32(conds[c], d, a, b);
         }
-    } else if (op >= CC_OP_LOGICB && op <= CC_OP_LOGICL) {
-        int size = 1 << (op - CC_OP_LOGICB);
+    } else if (cc_op_is(op, CC_OP_LOGICB)) {
+        int size = cc_op_size(op);
         TCGv_i32 r = tmp();
         gen_ext(r, cpu_cc_dst, size, true);
         switch (c) {
@@ -464,12 +464,12 @@ void gen_setcc(DisasContext *s, int cc, TCGv_i32 d)
             gen_extract(d, f, 2, 1);
         }
         }
-    } else if (c == 1 && ((op >= CC_OP_ADDB && op <= CC_OP_ADDL) ||
-                          (op >= CC_OP_INCB && op <= CC_OP_DECL))) {
+    } else if (c == 1 && ((cc_op_is(op, CC_OP_ADDB)) ||
+                          (cc_op_is(op, CC_OP_INCB) || cc_op_is(op, CC_OP_DECB)))) {
         tcg_gen_mov_i32(d, gen_compute_cf(s));
     } else if (op >= CC_OP_ADDB && op < CC_OP_NB && (c == 2 || c == 4)) {
         /* ZF and SF come from the result for every lazy op. */
-        int size = 1 << ((op - CC_OP_ADDB) % 3);
+        int size = cc_op_size(op);
         TCGv_i32 r = tmp();
         gen_ext(r, cpu_cc_dst, size, true);
         tcg_gen_setcond_i32(c == 2 ? TCG_COND_EQ : TCG_COND_LT, d, r, cst(0));
