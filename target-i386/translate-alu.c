@@ -10,21 +10,21 @@
  * (a copy-on-write page) restarts the instruction, and ADC/SBB must find
  * the carry it had (the exception frame's EFLAGS are those before it).
  */
-static void gen_alu(DisasContext *s, int op, Operand *d, TCGv_i32 a,
-                    TCGv_i32 b)
+static void gen_alu(DisasContext *s, int op, Operand *d, TCGv a,
+                    TCGv b)
 {
     int size = d->size;
-    TCGv_i32 r = tmp(), c = NOARG;
+    TCGv r = tmp(), c = NOARG;
     int cc_base;
     switch (op) {
     case OP_ADD:
-        tcg_gen_add_i32(r, a, b);
+        tcg_gen_add_tl(r, a, b);
         gen_ext(r, r, size, false);
         cc_base = CC_OP_ADDB;
         break;
     case OP_SUB:
     case OP_CMP:
-        tcg_gen_sub_i32(r, a, b);
+        tcg_gen_sub_tl(r, a, b);
         gen_ext(r, r, size, false);
         cc_base = CC_OP_SUBB;
         break;
@@ -32,25 +32,25 @@ static void gen_alu(DisasContext *s, int op, Operand *d, TCGv_i32 a,
     case OP_SBB:
         c = gen_compute_cf(s);
         if (op == OP_ADC) {
-            tcg_gen_add_i32(r, a, b);
-            tcg_gen_add_i32(r, r, c);
+            tcg_gen_add_tl(r, a, b);
+            tcg_gen_add_tl(r, r, c);
         } else {
-            tcg_gen_sub_i32(r, a, b);
-            tcg_gen_sub_i32(r, r, c);
+            tcg_gen_sub_tl(r, a, b);
+            tcg_gen_sub_tl(r, r, c);
         }
         gen_ext(r, r, size, false);
         cc_base = op == OP_ADC ? CC_OP_ADCB : CC_OP_SBBB;
         break;
     case OP_AND:
-        tcg_gen_and_i32(r, a, b);
+        tcg_gen_and_tl(r, a, b);
         cc_base = CC_OP_LOGICB;
         break;
     case OP_OR:
-        tcg_gen_or_i32(r, a, b);
+        tcg_gen_or_tl(r, a, b);
         cc_base = CC_OP_LOGICB;
         break;
     default:
-        tcg_gen_xor_i32(r, a, b);
+        tcg_gen_xor_tl(r, a, b);
         gen_ext(r, r, size, false);
         cc_base = CC_OP_LOGICB;
         break;
@@ -59,16 +59,16 @@ static void gen_alu(DisasContext *s, int op, Operand *d, TCGv_i32 a,
         gen_st_op(s, d, r);
     }
     if (c.idx >= 0) {
-        tcg_gen_mov_i32(cpu_cc_src2, c);
+        tcg_gen_mov_tl(cpu_cc_src2, c);
     }
     gen_set_cc(s, cc_base, size, r, cc_base == CC_OP_LOGICB ? NOARG : b);
 }
 
 static void gen_incdec(DisasContext *s, Operand *d, bool inc)
 {
-    TCGv_i32 v = gen_ld_op(s, d);
-    TCGv_i32 c = gen_compute_cf(s);
-    TCGv_i32 r = tmp();
+    TCGv v = gen_ld_op(s, d);
+    TCGv c = gen_compute_cf(s);
+    TCGv r = tmp();
     gen_addi(r, v, inc ? 1 : -1);
     gen_ext(r, r, d->size, false);
     gen_st_op(s, d, r);
@@ -79,17 +79,17 @@ static void gen_incdec(DisasContext *s, Operand *d, bool inc)
 static void gen_mul1(DisasContext *s, Operand *o, bool sign)
 {
     int size = o->size;
-    TCGv_i32 b = gen_ld_op(s, o);
-    TCGv_i32 a = gen_ld_reg(size, R_EAX);
-    TCGv_i32 lo = tmp(), hi = tmp(), ovf = tmp();
+    TCGv b = gen_ld_op(s, o);
+    TCGv a = gen_ld_reg(size, R_EAX);
+    TCGv lo = tmp(), hi = tmp(), ovf = tmp();
     if (size == 4) {
         gen_mulu2(lo, hi, a, b, sign);
         if (sign) {
-            TCGv_i32 t = tmp();
-            tcg_gen_sar_i32(t, lo, cst(31));
-            tcg_gen_setcond_i32(TCG_COND_NE, ovf, hi, t);
+            TCGv t = tmp();
+            tcg_gen_sar_tl(t, lo, cst(31));
+            tcg_gen_setcond_tl(TCG_COND_NE, ovf, hi, t);
         } else {
-            tcg_gen_setcond_i32(TCG_COND_NE, ovf, hi, cst(0));
+            tcg_gen_setcond_tl(TCG_COND_NE, ovf, hi, cst(0));
         }
         gen_st_reg(4, R_EAX, lo);
         gen_st_reg(4, R_EDX, hi);
@@ -100,19 +100,19 @@ static void gen_mul1(DisasContext *s, Operand *o, bool sign)
         gen_ext(a, a, size, true);
         gen_ext(b, b, size, true);
     }
-    tcg_gen_mul_i32(lo, a, b);
-    TCGv_i32 t = tmp();
+    tcg_gen_mul_tl(lo, a, b);
+    TCGv t = tmp();
     gen_ext(t, lo, size, sign);
     if (!sign) {
-        tcg_gen_shr_i32(t, lo, cst(size * 8));
-        tcg_gen_setcond_i32(TCG_COND_NE, ovf, t, cst(0));
+        tcg_gen_shr_tl(t, lo, cst(size * 8));
+        tcg_gen_setcond_tl(TCG_COND_NE, ovf, t, cst(0));
     } else {
-        tcg_gen_setcond_i32(TCG_COND_NE, ovf, t, lo);
+        tcg_gen_setcond_tl(TCG_COND_NE, ovf, t, lo);
     }
     if (size == 1) {
         gen_st_reg(2, R_EAX, lo);
     } else {
-        tcg_gen_shr_i32(hi, lo, cst(16));
+        tcg_gen_shr_tl(hi, lo, cst(16));
         gen_st_reg(2, R_EAX, lo);
         gen_st_reg(2, R_EDX, hi);
     }
@@ -120,21 +120,21 @@ static void gen_mul1(DisasContext *s, Operand *o, bool sign)
 }
 
 /* IMUL r, r/m[, imm]: truncated signed product. */
-static void gen_imul2(DisasContext *s, Operand *d, TCGv_i32 a, TCGv_i32 b)
+static void gen_imul2(DisasContext *s, Operand *d, TCGv a, TCGv b)
 {
     int size = d->size;
-    TCGv_i32 lo = tmp(), hi = tmp(), ovf = tmp(), t = tmp();
+    TCGv lo = tmp(), hi = tmp(), ovf = tmp(), t = tmp();
     if (size == 4) {
         gen_mulu2(lo, hi, a, b, true);
-        tcg_gen_sar_i32(t, lo, cst(31));
-        tcg_gen_setcond_i32(TCG_COND_NE, ovf, hi, t);
+        tcg_gen_sar_tl(t, lo, cst(31));
+        tcg_gen_setcond_tl(TCG_COND_NE, ovf, hi, t);
     } else {
-        TCGv_i32 x = tmp(), y = tmp();
+        TCGv x = tmp(), y = tmp();
         gen_ext(x, a, size, true);
         gen_ext(y, b, size, true);
-        tcg_gen_mul_i32(lo, x, y);
+        tcg_gen_mul_tl(lo, x, y);
         gen_ext(t, lo, size, true);
-        tcg_gen_setcond_i32(TCG_COND_NE, ovf, t, lo);
+        tcg_gen_setcond_tl(TCG_COND_NE, ovf, t, lo);
         gen_ext(lo, lo, size, false);
     }
     gen_st_op(s, d, lo);
@@ -145,12 +145,12 @@ static void gen_imul2(DisasContext *s, Operand *d, TCGv_i32 a, TCGv_i32 b)
 static void gen_cmpxchg(DisasContext *s, Operand *d, Operand *so)
 {
     int size = d->size;
-    TCGv_i32 dv = gen_ld_op(s, d);
-    TCGv_i32 src = gen_ld_reg(size, so->reg);
-    TCGv_i32 acc = gen_ld_reg(size, R_EAX);
-    TCGv_i32 nd = tmp(), r = tmp();
+    TCGv dv = gen_ld_op(s, d);
+    TCGv src = gen_ld_reg(size, so->reg);
+    TCGv acc = gen_ld_reg(size, R_EAX);
+    TCGv nd = tmp(), r = tmp();
     gen_movcond(TCG_COND_EQ, nd, acc, dv, src, dv);
-    tcg_gen_sub_i32(r, acc, dv);
+    tcg_gen_sub_tl(r, acc, dv);
     gen_ext(r, r, size, false);
     if (d->mem) {
         /* The destination is written either way (a locked cycle); the
@@ -170,10 +170,10 @@ static void gen_cmpxchg(DisasContext *s, Operand *d, Operand *so)
 static void gen_xadd(DisasContext *s, Operand *d, Operand *so)
 {
     int size = d->size;
-    TCGv_i32 dv = gen_ld_op(s, d);
-    TCGv_i32 sv = gen_ld_reg(size, so->reg);
-    TCGv_i32 r = tmp();
-    tcg_gen_add_i32(r, dv, sv);
+    TCGv dv = gen_ld_op(s, d);
+    TCGv sv = gen_ld_reg(size, so->reg);
+    TCGv r = tmp();
+    tcg_gen_add_tl(r, dv, sv);
     gen_ext(r, r, size, false);
     if (d->mem) {
         gen_st_op(s, d, r);
@@ -190,31 +190,31 @@ static void gen_cmpxchg8b(DisasContext *s)
 {
     TCGv_i64 m = tcg_temp_new_i64(), n = tcg_temp_new_i64();
     TCGv_i64 h = tcg_temp_new_i64();
-    TCGv_i32 lo = tmp(), hi = tmp(), t = tmp(), u = tmp(), eq = tmp();
-    TCGv_i32 nlo = tmp(), nhi = tmp();
+    TCGv lo = tmp(), hi = tmp(), t = tmp(), u = tmp(), eq = tmp();
+    TCGv nlo = tmp(), nhi = tmp();
     /* The destination is written whether or not the compare succeeds
      * (SDM CMPXCHG8B): check it as a write. */
     gen_check_seg(s, s->ea_off, s->ea_seg, 8, s->aflag, true);
-    tcg_gen_qemu_ld_i64(m, s->ea_lin, s->mmu_idx, MO_UQ);
-    tcg_gen_extrl_i64_i32(lo, m);
-    tcg_gen_extrh_i64_i32(hi, m);
-    tcg_gen_xor_i32(t, lo, cpu_regs[R_EAX]);
-    tcg_gen_xor_i32(u, hi, cpu_regs[R_EDX]);
-    tcg_gen_or_i32(t, t, u);
-    tcg_gen_setcond_i32(TCG_COND_EQ, eq, t, cst(0));
+    tcg_gen_qemu_ld_tl_i64(m, s->ea_lin, s->mmu_idx, MO_UQ);
+    tcg_gen_trunc_i64_tl(lo, m);
+    tcg_gen_extrh_i64_tl(hi, m);
+    tcg_gen_xor_tl(t, lo, cpu_regs[R_EAX]);
+    tcg_gen_xor_tl(u, hi, cpu_regs[R_EDX]);
+    tcg_gen_or_tl(t, t, u);
+    tcg_gen_setcond_tl(TCG_COND_EQ, eq, t, cst(0));
     gen_movcond(TCG_COND_NE, nlo, eq, cst(0), cpu_regs[R_EBX], lo);
     gen_movcond(TCG_COND_NE, nhi, eq, cst(0), cpu_regs[R_ECX], hi);
-    tcg_gen_extu_i32_i64(n, nlo);
-    tcg_gen_extu_i32_i64(h, nhi);
+    tcg_gen_extu_tl_i64(n, nlo);
+    tcg_gen_extu_tl_i64(h, nhi);
     tcg_gen_shl_i64(h, h, tcg_constant_i64(32));
     tcg_gen_or_i64(n, n, h);
-    TCGv_i32 f = gen_compute_eflags(s);
-    tcg_gen_qemu_st_i64(n, s->ea_lin, s->mmu_idx, MO_UQ);
-    tcg_gen_mov_i32(cpu_regs[R_EAX], lo);
-    tcg_gen_mov_i32(cpu_regs[R_EDX], hi);
+    TCGv f = gen_compute_eflags(s);
+    tcg_gen_qemu_st_tl_i64(n, s->ea_lin, s->mmu_idx, MO_UQ);
+    tcg_gen_mov_tl(cpu_regs[R_EAX], lo);
+    tcg_gen_mov_tl(cpu_regs[R_EDX], hi);
     gen_andi(f, f, ~CC_Z);
-    tcg_gen_shli_i32(eq, eq, 6);
-    tcg_gen_or_i32(f, f, eq);
+    tcg_gen_shli_tl(eq, eq, 6);
+    tcg_gen_or_tl(f, f, eq);
     gen_set_eflags_cc(s, f);
 }
 
@@ -230,8 +230,8 @@ void gen_TEST(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
     Operand *o1 = &s->op[1];
-    TCGv_i32 r = tmp();
-    tcg_gen_and_i32(r, gen_ld_op(s, o0), gen_ld_op(s, o1));
+    TCGv r = tmp();
+    tcg_gen_and_tl(r, gen_ld_op(s, o0), gen_ld_op(s, o1));
     gen_set_cc(s, CC_OP_LOGICB, o0->size, r, NOARG);
 }
 
@@ -248,9 +248,9 @@ void gen_DEC(DisasContext *s, const X86OpEntry *e)
 void gen_NOT(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv_i32 t;
+    TCGv t;
     t = tmp();
-    tcg_gen_not_i32(t, gen_ld_op(s, o0));
+    tcg_gen_not_tl(t, gen_ld_op(s, o0));
     gen_ext(t, t, o0->size, false);
     gen_st_op(s, o0, t);
 }
@@ -258,10 +258,10 @@ void gen_NOT(DisasContext *s, const X86OpEntry *e)
 void gen_NEG(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv_i32 t;
-    TCGv_i32 v = gen_ld_op(s, o0);
+    TCGv t;
+    TCGv v = gen_ld_op(s, o0);
     t = tmp();
-    tcg_gen_neg_i32(t, v);
+    tcg_gen_neg_tl(t, v);
     gen_ext(t, t, o0->size, false);
     gen_st_op(s, o0, t);
     gen_set_cc(s, CC_OP_SUBB, o0->size, t, v);
@@ -296,17 +296,17 @@ void gen_IMUL3(DisasContext *s, const X86OpEntry *e)
 void gen_DIV(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv_i32 t;
+    TCGv t;
     if (o0->size == 4 && !o0->mem) {
         /* Inline unless it would raise #DE (then helper_div). */
         TCGLabel *slow = gen_new_label(), *done = gen_new_label();
-        TCGv_i32 q = tmp(), r = tmp();
+        TCGv q = tmp(), r = tmp();
         t = gen_ld_op(s, o0);
         /* EDX >= divisor also catches a zero divisor. */
-        tcg_gen_brcond_i32(TCG_COND_GEU, cpu_regs[R_EDX], t, slow);
-        tcg_gen_divu2_i32(q, r, cpu_regs[R_EAX], cpu_regs[R_EDX], t);
-        tcg_gen_mov_i32(cpu_regs[R_EAX], q);
-        tcg_gen_mov_i32(cpu_regs[R_EDX], r);
+        tcg_gen_brcond_tl(TCG_COND_GEU, cpu_regs[R_EDX], t, slow);
+        tcg_gen_divu2_tl(q, r, cpu_regs[R_EAX], cpu_regs[R_EDX], t);
+        tcg_gen_mov_tl(cpu_regs[R_EAX], q);
+        tcg_gen_mov_tl(cpu_regs[R_EDX], r);
         tcg_gen_br(done);
         gen_set_label(slow);
         gen_sync_eip(s);
@@ -322,7 +322,7 @@ void gen_DIV(DisasContext *s, const X86OpEntry *e)
 void gen_IDIV(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv_i32 t = gen_ld_op(s, o0);
+    TCGv t = gen_ld_op(s, o0);
     gen_sync_eip(s);
     CALL2(s, helper_idiv, t, cst(o0->size));
 }
@@ -353,18 +353,18 @@ void gen_BT(DisasContext *s, const X86OpEntry *e)
     /* BT BTS BTR BTC; memory forms with a register offset address the
      * bit string beyond the operand (SDM BT). */
     int size = o0->size;
-    TCGv_i32 bit = gen_ld_op(s, o1), v, a = NOARG;
+    TCGv bit = gen_ld_op(s, o1), v, a = NOARG;
     if (o0->mem && o1->am != A_I) {
-        TCGv_i32 disp = tmp();
+        TCGv disp = tmp();
         gen_ext(disp, bit, size, true);
-        tcg_gen_sar_i32(disp, disp, cst(size == 2 ? 4 : 5));
-        tcg_gen_shl_i32(disp, disp, cst(size == 2 ? 1 : 2));
+        tcg_gen_sar_tl(disp, disp, cst(size == 2 ? 4 : 5));
+        tcg_gen_shl_tl(disp, disp, cst(size == 2 ? 1 : 2));
         /* The segment checks apply to the operand actually touched:
          * EA + disp, wrapped to the address size. */
-        TCGv_i32 off = tmp();
-        tcg_gen_add_i32(off, s->ea_off, disp);
+        TCGv off = tmp();
+        tcg_gen_add_tl(off, s->ea_off, disp);
         if (s->aflag == 2) {
-            tcg_gen_ext16u_i32(off, off);
+            tcg_gen_ext16u_tl(off, off);
         }
         gen_check_seg(s, off, s->ea_seg, size, s->aflag, e->extra != 0);
         a = gen_linear(s, off, s->ea_seg);
@@ -372,19 +372,19 @@ void gen_BT(DisasContext *s, const X86OpEntry *e)
     } else {
         v = gen_ld_op(s, o0);
     }
-    TCGv_i32 n = tmp(), cf = tmp(), m = tmp(), r = tmp();
+    TCGv n = tmp(), cf = tmp(), m = tmp(), r = tmp();
     gen_andi(n, bit, size * 8 - 1);
-    tcg_gen_shr_i32(cf, v, n);
+    tcg_gen_shr_tl(cf, v, n);
     gen_andi(cf, cf, 1);
     if (e->extra) {
-        tcg_gen_shl_i32(m, cst(1), n);
+        tcg_gen_shl_tl(m, cst(1), n);
         if (e->extra == 1) {
-            tcg_gen_or_i32(r, v, m);
+            tcg_gen_or_tl(r, v, m);
         } else if (e->extra == 2) {
-            tcg_gen_not_i32(m, m);
-            tcg_gen_and_i32(r, v, m);
+            tcg_gen_not_tl(m, m);
+            tcg_gen_and_tl(r, v, m);
         } else {
-            tcg_gen_xor_i32(r, v, m);
+            tcg_gen_xor_tl(r, v, m);
         }
         if (a.idx >= 0) {
             gen_st_mem(s, a, size, r);
@@ -392,9 +392,9 @@ void gen_BT(DisasContext *s, const X86OpEntry *e)
             gen_st_op(s, o0, r);
         }
     }
-    TCGv_i32 f = gen_compute_eflags(s);
+    TCGv f = gen_compute_eflags(s);
     gen_andi(f, f, ~CC_C);
-    tcg_gen_or_i32(f, f, cf);
+    tcg_gen_or_tl(f, f, cf);
     gen_set_eflags_cc(s, f);
 }
 
@@ -403,7 +403,7 @@ static void gen_bitscan(DisasContext *s, bool bsr)
 {
     Operand *o0 = &s->op[0];
     Operand *o1 = &s->op[1];
-    TCGv_i32 t;
+    TCGv t;
     t = gen_call(s, (void *)helper_bitscan, 0, true, 3, gen_ld_op(s, o1),
                  gen_ld_reg(o0->size, o0->reg), cst(bsr), NOARG);
     s->cc_op = CC_OP_EFLAGS;
@@ -423,7 +423,7 @@ void gen_BSR(DisasContext *s, const X86OpEntry *e)
 void gen_SETCC(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv_i32 t;
+    TCGv t;
     t = tmp();
     gen_setcc(s, e->extra, t);
     gen_st_op(s, o0, t);
@@ -431,42 +431,42 @@ void gen_SETCC(DisasContext *s, const X86OpEntry *e)
 
 void gen_CMC(DisasContext *s, const X86OpEntry *e)
 {
-    TCGv_i32 t;
+    TCGv t;
     t = gen_compute_eflags(s);
-    tcg_gen_xor_i32(t, t, cst(CC_C));
+    tcg_gen_xor_tl(t, t, cst(CC_C));
     gen_set_eflags_cc(s, t);
 }
 
 void gen_SAHF(DisasContext *s, const X86OpEntry *e)
 {
-    TCGv_i32 t, u;
+    TCGv t, u;
     t = gen_compute_eflags(s);
     gen_andi(t, t, CC_O);
     u = gen_ld_reg(1, 4);
     gen_andi(u, u, CC_S | CC_Z | CC_A | CC_P | CC_C);
-    tcg_gen_or_i32(t, t, u);
+    tcg_gen_or_tl(t, t, u);
     gen_set_eflags_cc(s, t);
 }
 
 void gen_LAHF(DisasContext *s, const X86OpEntry *e)
 {
-    TCGv_i32 t;
+    TCGv t;
     t = gen_compute_eflags(s);
     gen_andi(t, t, CC_S | CC_Z | CC_A | CC_P | CC_C);
-    tcg_gen_or_i32(t, t, cst(2));
+    tcg_gen_or_tl(t, t, cst(2));
     gen_st_reg(1, 4, t);
 }
 
 /* CLC STC CLI STI CLD STD (extra = 0..5) */
 void gen_FLAG(DisasContext *s, const X86OpEntry *e)
 {
-    TCGv_i32 t;
+    TCGv t;
     switch (e->extra) {
     case 0: /* CLC */
     case 1: /* STC */
         t = gen_compute_eflags(s);
         if (e->extra) {
-            tcg_gen_or_i32(t, t, cst(CC_C));
+            tcg_gen_or_tl(t, t, cst(CC_C));
         } else {
             gen_andi(t, t, ~CC_C);
         }
@@ -479,36 +479,36 @@ void gen_FLAG(DisasContext *s, const X86OpEntry *e)
             break;
         }
         t = tmp();
-        tcg_gen_ld_i32(t, offsetof(CPUX86State, eflags));
+        tcg_gen_ld32u_tl(t, offsetof(CPUX86State, eflags));
         if (e->extra == 3) {
-            tcg_gen_or_i32(t, t, cst(IF_MASK));
+            tcg_gen_or_tl(t, t, cst(IF_MASK));
             s->end_after_next = true;
         } else {
             gen_andi(t, t, ~IF_MASK);
         }
-        tcg_gen_st_i32(t, offsetof(CPUX86State, eflags));
+        tcg_gen_st32_tl(t, offsetof(CPUX86State, eflags));
         break;
     case 4: /* CLD */
     case 5: /* STD */
         t = tmp();
-        tcg_gen_ld_i32(t, offsetof(CPUX86State, eflags));
+        tcg_gen_ld32u_tl(t, offsetof(CPUX86State, eflags));
         if (e->extra == 5) {
-            tcg_gen_or_i32(t, t, cst(DF_MASK));
+            tcg_gen_or_tl(t, t, cst(DF_MASK));
             tcg_gen_movi_i32(cpu_df, -1);
         } else {
             gen_andi(t, t, ~DF_MASK);
             tcg_gen_movi_i32(cpu_df, 1);
         }
-        tcg_gen_st_i32(t, offsetof(CPUX86State, eflags));
+        tcg_gen_st32_tl(t, offsetof(CPUX86State, eflags));
         break;
     }
 }
 
 void gen_SALC(DisasContext *s, const X86OpEntry *e)
 {
-    TCGv_i32 t;
+    TCGv t;
     t = gen_compute_cf(s);
-    tcg_gen_neg_i32(t, t);
+    tcg_gen_neg_tl(t, t);
     gen_st_reg(1, R_EAX, t);
 }
 

@@ -9,17 +9,17 @@ void gen_JCC(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
     uint32_t next = s->pc;
-    TCGv_i32 t;
+    TCGv t;
     TCGLabel *l = gen_new_label();
     TCGCond cond;
-    TCGv_i32 a, b;
+    TCGv a, b;
     if (gen_cc_test(s, e->extra >> 1, &cond, &a, &b)) {
-        tcg_gen_brcond_i32(e->extra & 1 ? cond_invert(cond) : cond, a, b,
+        tcg_gen_brcond_tl(e->extra & 1 ? cond_invert(cond) : cond, a, b,
                            l);
     } else {
         t = tmp();
         gen_setcc(s, e->extra, t);
-        tcg_gen_brcond_i32(TCG_COND_NE, t, cst(0), l);
+        tcg_gen_brcond_tl(TCG_COND_NE, t, cst(0), l);
     }
     gen_jmp_tb(s, next, 0);
     gen_set_label(l);
@@ -31,23 +31,23 @@ static void gen_loop(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
     uint32_t next = s->pc;
-    TCGv_i32 t;
+    TCGv t;
     TCGLabel *l = gen_new_label();
-    TCGv_i32 cx = gen_areg(s, R_ECX);
+    TCGv cx = gen_areg(s, R_ECX);
     if (e->mnem == M_JCXZ) {
-        tcg_gen_brcond_i32(TCG_COND_EQ, cx, cst(0), l);
+        tcg_gen_brcond_tl(TCG_COND_EQ, cx, cst(0), l);
     } else {
         gen_addi(cx, cx, -1);
         gen_st_reg(s->aflag, R_ECX, cx);
         gen_ext(cx, cx, s->aflag, false);
         t = tmp();
-        tcg_gen_setcond_i32(TCG_COND_NE, t, cx, cst(0));
+        tcg_gen_setcond_tl(TCG_COND_NE, t, cx, cst(0));
         if (e->extra < 2) {
-            TCGv_i32 z = tmp();
+            TCGv z = tmp();
             gen_setcc(s, e->extra == 0 ? 5 : 4, z);   /* NZ / Z */
-            tcg_gen_and_i32(t, t, z);
+            tcg_gen_and_tl(t, t, z);
         }
-        tcg_gen_brcond_i32(TCG_COND_NE, t, cst(0), l);
+        tcg_gen_brcond_tl(TCG_COND_NE, t, cst(0), l);
     }
     gen_jmp_tb(s, next, 0);
     gen_set_label(l);
@@ -82,9 +82,9 @@ void gen_CALL(DisasContext *s, const X86OpEntry *e)
 void gen_JMPI(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv_i32 t;
+    TCGv t;
     t = gen_ld_op(s, o0);
-    tcg_gen_mov_i32(cpu_eip, t);
+    tcg_gen_mov_tl(cpu_eip, t);
     gen_jmp_indirect(s);
 }
 
@@ -92,26 +92,26 @@ void gen_CALLI(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
     uint32_t next = s->pc;
-    TCGv_i32 t;
+    TCGv t;
     t = gen_ld_op(s, o0);
     gen_push(s, cst(next), s->dflag);
-    tcg_gen_mov_i32(cpu_eip, t);
+    tcg_gen_mov_tl(cpu_eip, t);
     gen_jmp_indirect(s);
 }
 
 void gen_RET(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv_i32 t, sp;
+    TCGv t, sp;
     t = gen_pop(s, s->dflag, &sp);
     if (o0->am == A_I) {
         gen_addi(sp, sp, o0->imm);
         if (!s->ss32) {
-            tcg_gen_ext16u_i32(sp, sp);
+            tcg_gen_ext16u_tl(sp, sp);
         }
     }
     gen_set_sp(s, sp);
-    tcg_gen_mov_i32(cpu_eip, t);
+    tcg_gen_mov_tl(cpu_eip, t);
     gen_jmp_indirect(s);
 }
 
@@ -140,7 +140,7 @@ void gen_CALLF(DisasContext *s, const X86OpEntry *e)
 static void gen_far_indirect(DisasContext *s, bool call)
 {
     uint32_t next = s->pc;
-    TCGv_i32 t, u;
+    TCGv t, u;
     gen_ld_farptr(s, &t, &u);
     gen_sync_eip(s);
     if (!call) {
@@ -192,11 +192,11 @@ void gen_INT(DisasContext *s, const X86OpEntry *e)
 void gen_INTO(DisasContext *s, const X86OpEntry *e)
 {
     uint32_t next = s->pc;
-    TCGv_i32 t;
+    TCGv t;
     TCGLabel *l = gen_new_label();
     t = tmp();
     gen_setcc(s, 1, t);                 /* NO */
-    tcg_gen_brcond_i32(TCG_COND_NE, t, cst(0), l);
+    tcg_gen_brcond_tl(TCG_COND_NE, t, cst(0), l);
     gen_sync_eip(s);
     CALL2(s, helper_int, cst(EXCP04_INTO), cst(next));
     gen_set_label(l);
@@ -217,7 +217,7 @@ void gen_ICEBP(DisasContext *s, const X86OpEntry *e)
     uint32_t next = s->pc;
     /* INT1: a #DB trap (no IDT DPL check): the return address is the
      * next instruction. */
-    tcg_gen_movi_i32(cpu_eip, next);
+    tcg_gen_movi_tl(cpu_eip, next);
     CALL1(s, helper_raise, cst(EXCP01_DB));
     tcg_gen_exit_tb(0);
     s->done = true;

@@ -12,11 +12,13 @@
 
 #include "emu/common.h"
 #include "tcg/tcg.h"
+#include "target-i386/translate-tl.h"
 #include "target-i386/decode.h"
 #include "target-i386/helper.h"
 
-extern TCGv_i32 cpu_regs[8], cpu_eip, cpu_cc_op, cpu_cc_dst, cpu_cc_src;
-extern TCGv_i32 cpu_cc_src2, cpu_df, cpu_seg_base[6];
+extern TCGv cpu_regs[16], cpu_eip, cpu_cc_dst, cpu_cc_src, cpu_cc_src2;
+extern TCGv cpu_seg_base[6];
+extern TCGv_i32 cpu_cc_op, cpu_df;
 
 #define MAX_STUBS 24
 #define CC_DYNAMIC (-1)
@@ -49,7 +51,7 @@ struct DisasContext {
     bool seg_loaded;            /* PM data segment load: check HF_SEG */
     int modrm, mod, reg, rm;
     /* memory operand */
-    TCGv_i32 ea_off, ea_lin;
+    TCGv ea_off, ea_lin;
     int ea_seg;
     bool ea_esp_base;           /* 32-bit addressing with ESP as base */
     Operand op[3];
@@ -71,62 +73,90 @@ enum { OP_ADD, OP_OR, OP_ADC, OP_SBB, OP_AND, OP_SUB, OP_XOR, OP_CMP };
 
 /* ---- small IR helpers ---- */
 
-static inline TCGv_i32 tmp(void)
+static inline TCGv tmp(void)
 {
-    return tcg_temp_new_i32();
+    return tcg_temp_new_tl();
 }
 
-static inline TCGv_i32 cst(uint32_t v)
+static inline TCGv cst(uint32_t v)
 {
-    return tcg_constant_i32((int32_t)v);
+    return tcg_constant_tl((int32_t)v);
 }
 
-static inline void gen_extract(TCGv_i32 d, TCGv_i32 a, int pos, int len)
+static inline void gen_extract(TCGv d, TCGv a, int pos, int len)
 {
-    tcg_gen_extract_i32(d, a, pos, len);
+    tcg_gen_extract_tl(d, a, pos, len);
 }
 
-static inline void gen_mulu2(TCGv_i32 lo, TCGv_i32 hi, TCGv_i32 a,
-                             TCGv_i32 b, bool sign)
+static inline void gen_mulu2(TCGv lo, TCGv hi, TCGv a,
+                             TCGv b, bool sign)
 {
     if (sign) {
-        tcg_gen_muls2_i32(lo, hi, a, b);
+        tcg_gen_muls2_tl(lo, hi, a, b);
     } else {
-        tcg_gen_mulu2_i32(lo, hi, a, b);
+        tcg_gen_mulu2_tl(lo, hi, a, b);
     }
 }
 
-static inline void gen_movcond(TCGCond c, TCGv_i32 d, TCGv_i32 a,
-                               TCGv_i32 b, TCGv_i32 v1, TCGv_i32 v2)
+static inline void gen_movcond(TCGCond c, TCGv d, TCGv a,
+                               TCGv b, TCGv v1, TCGv v2)
 {
-    tcg_gen_movcond_i32(c, d, a, b, v1, v2);
+    tcg_gen_movcond_tl(c, d, a, b, v1, v2);
 }
 
-static inline void gen_andi(TCGv_i32 d, TCGv_i32 a, uint32_t m)
+static inline void gen_andi(TCGv d, TCGv a, uint32_t m)
 {
-    tcg_gen_and_i32(d, a, cst(m));
+    tcg_gen_and_tl(d, a, cst(m));
 }
 
-static inline void gen_addi(TCGv_i32 d, TCGv_i32 a, uint32_t v)
+/* A signed v: negative steps are negative in 64-bit mode too; 32-bit
+ * contexts truncate the result anyway. */
+static inline void gen_addi(TCGv d, TCGv a, target_long v)
 {
-    tcg_gen_add_i32(d, a, cst(v));
+    tcg_gen_add_tl(d, a, tcg_constant_tl(v));
 }
 
-static inline void gen_ext(TCGv_i32 d, TCGv_i32 a, int size, bool sign)
+static inline void gen_ext(TCGv d, TCGv a, int size, bool sign)
 {
     if (size == 1) {
-        sign ? tcg_gen_ext8s_i32(d, a) : tcg_gen_ext8u_i32(d, a);
+        sign ? tcg_gen_ext8s_tl(d, a) : tcg_gen_ext8u_tl(d, a);
     } else if (size == 2) {
-        sign ? tcg_gen_ext16s_i32(d, a) : tcg_gen_ext16u_i32(d, a);
+        sign ? tcg_gen_ext16s_tl(d, a) : tcg_gen_ext16u_tl(d, a);
+#if TL64
+    } else if (size == 4) {
+        sign ? tcg_gen_ext32s_i64(d, a) : tcg_gen_ext32u_i64(d, a);
+#endif
     } else {
-        tcg_gen_mov_i32(d, a);
+        tcg_gen_mov_tl(d, a);
     }
+}
+
+/* d = the high half of the i64 a. */
+static inline void tcg_gen_extrh_i64_tl(TCGv d, TCGv_i64 a)
+{
+#if TL64
+    tcg_gen_shri_i64(d, a, 32);
+#else
+    tcg_gen_extrh_i64_i32(d, a);
+#endif
+}
+
+/* EFLAGS.DF as +1 / -1 at the frontend's width. */
+static inline TCGv gen_df(void)
+{
+#if TL64
+    TCGv t = tcg_temp_new_i64();
+    tcg_gen_exts_i32_i64(t, cpu_df);
+    return t;
+#else
+    return cpu_df;
+#endif
 }
 
 /* Helper call: env first, then up to 4 i32 arguments. */
-TCGv_i32 gen_call(DisasContext *s, void *fn, int flags, bool ret, int n,
-                  TCGv_i32 a0, TCGv_i32 a1, TCGv_i32 a2, TCGv_i32 a3);
-#define NOARG ((TCGv_i32){-1})
+TCGv gen_call(DisasContext *s, void *fn, int flags, bool ret, int n,
+                  TCGv a0, TCGv a1, TCGv a2, TCGv a3);
+#define NOARG ((TCGv){-1})
 #define CALL0(s, fn) gen_call(s, (void *)(fn), 0, false, 0, NOARG, NOARG, NOARG, NOARG)
 #define CALL1(s, fn, a) gen_call(s, (void *)(fn), 0, false, 1, a, NOARG, NOARG, NOARG)
 #define CALL2(s, fn, a, b) gen_call(s, (void *)(fn), 0, false, 2, a, b, NOARG, NOARG)
@@ -135,7 +165,7 @@ TCGv_i32 gen_call(DisasContext *s, void *fn, int flags, bool ret, int n,
 
 static inline void gen_sync_eip(DisasContext *s)
 {
-    tcg_gen_movi_i32(cpu_eip, s->pc_start);
+    tcg_gen_movi_tl(cpu_eip, s->pc_start);
 }
 
 /* Next size bytes of the instruction (little-endian). */
@@ -143,29 +173,29 @@ uint32_t insn_fetch(DisasContext *s, int size);
 
 /* ---- registers, memory, operands ---- */
 
-TCGv_i32 gen_ld_reg(int size, int r);
-void gen_st_reg(int size, int r, TCGv_i32 v);
-void gen_check_seg(DisasContext *s, TCGv_i32 off, int seg, int size,
+TCGv gen_ld_reg(int size, int r);
+void gen_st_reg(int size, int r, TCGv v);
+void gen_check_seg(DisasContext *s, TCGv off, int seg, int size,
                    int asize, bool write);
-static inline void gen_check_limit(DisasContext *s, TCGv_i32 off, int seg,
+static inline void gen_check_limit(DisasContext *s, TCGv off, int seg,
                                    int size, int asize)
 {
     gen_check_seg(s, off, seg, size, asize, false);
 }
-TCGv_i32 gen_linear(DisasContext *s, TCGv_i32 off, int seg);
-TCGv_i32 gen_ld_mem(DisasContext *s, TCGv_i32 lin, int size);
-void gen_st_mem(DisasContext *s, TCGv_i32 lin, int size, TCGv_i32 v);
+TCGv gen_linear(DisasContext *s, TCGv off, int seg);
+TCGv gen_ld_mem(DisasContext *s, TCGv lin, int size);
+void gen_st_mem(DisasContext *s, TCGv lin, int size, TCGv v);
 /* Load/store at seg:off with the segment checks. */
-TCGv_i32 gen_ld_seg(DisasContext *s, TCGv_i32 off, int seg, int size,
+TCGv gen_ld_seg(DisasContext *s, TCGv off, int seg, int size,
                     int asize);
-void gen_st_seg(DisasContext *s, TCGv_i32 off, int seg, int size, int asize,
-                TCGv_i32 v);
+void gen_st_seg(DisasContext *s, TCGv off, int seg, int size, int asize,
+                TCGv v);
 /* Fetches the ModRM displacement/SIB; sets ea_off, ea_seg, ea_lin. */
 void gen_modrm_ea(DisasContext *s);
-TCGv_i32 gen_ld_op(DisasContext *s, Operand *o);
-void gen_st_op(DisasContext *s, Operand *o, TCGv_i32 v);
+TCGv gen_ld_op(DisasContext *s, Operand *o);
+void gen_st_op(DisasContext *s, Operand *o, TCGv v);
 /* Far pointer at the memory operand: offset, then selector. */
-void gen_ld_farptr(DisasContext *s, TCGv_i32 *off, TCGv_i32 *sel);
+void gen_ld_farptr(DisasContext *s, TCGv *off, TCGv *sel);
 
 /* The segment of DS-relative implicit operands (string sources, XLAT). */
 static inline int str_src_seg(DisasContext *s)
@@ -174,7 +204,7 @@ static inline int str_src_seg(DisasContext *s)
 }
 
 /* An address register (SI, DI, CX...) at the address size. */
-static inline TCGv_i32 gen_areg(DisasContext *s, int r)
+static inline TCGv gen_areg(DisasContext *s, int r)
 {
     return gen_ld_reg(s->aflag, r);
 }
@@ -190,17 +220,17 @@ static inline void gen_set_cc_op(DisasContext *s, int op)
 }
 
 /* cc_dst = dst, cc_src = src (unless NOARG), cc_op = base + size. */
-void gen_set_cc(DisasContext *s, int base, int size, TCGv_i32 dst,
-                TCGv_i32 src);
+void gen_set_cc(DisasContext *s, int base, int size, TCGv dst,
+                TCGv src);
 /* The six arithmetic flags, computed now. */
-TCGv_i32 gen_compute_eflags(DisasContext *s);
-void gen_set_eflags_cc(DisasContext *s, TCGv_i32 flags);
-TCGv_i32 gen_compute_cf(DisasContext *s);
+TCGv gen_compute_eflags(DisasContext *s);
+void gen_set_eflags_cc(DisasContext *s, TCGv flags);
+TCGv gen_compute_cf(DisasContext *s);
 /* Condition c (cc >> 1) as one comparison when the lazy state allows. */
-bool gen_cc_test(DisasContext *s, int c, TCGCond *cond, TCGv_i32 *a,
-                 TCGv_i32 *b);
+bool gen_cc_test(DisasContext *s, int c, TCGCond *cond, TCGv *a,
+                 TCGv *b);
 /* d = condition cc (0..15, SDM appendix B.1) ? 1 : 0 */
-void gen_setcc(DisasContext *s, int cc, TCGv_i32 d);
+void gen_setcc(DisasContext *s, int cc, TCGv d);
 
 /* The opposite condition (the enum pairs them: EQ/NE, LT/GE, ...). */
 static inline TCGCond cond_invert(TCGCond c)
@@ -219,12 +249,12 @@ void gen_unimp(DisasContext *s);
 
 /* ---- stack, segment loads ---- */
 
-TCGv_i32 gen_sp_off(DisasContext *s, int delta);
-void gen_set_sp(DisasContext *s, TCGv_i32 sp);
-void gen_push(DisasContext *s, TCGv_i32 v, int size);
+TCGv gen_sp_off(DisasContext *s, int delta);
+void gen_set_sp(DisasContext *s, TCGv sp);
+void gen_push(DisasContext *s, TCGv v, int size);
 /* Pop: returns the value; *newsp gets SP after the pop (not written). */
-TCGv_i32 gen_pop(DisasContext *s, int size, TCGv_i32 *newsp);
-void gen_load_seg(DisasContext *s, int seg, TCGv_i32 sel);
+TCGv gen_pop(DisasContext *s, int size, TCGv *newsp);
+void gen_load_seg(DisasContext *s, int seg, TCGv sel);
 
 /* ---- not in the one-byte/0F tables ---- */
 

@@ -14,7 +14,7 @@ void gen_MOV(DisasContext *s, const X86OpEntry *e)
 void gen_LEA(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv_i32 t;
+    TCGv t;
     t = tmp();
     gen_ext(t, s->ea_off, o0->size, false);
     gen_st_reg(o0->size, o0->reg, t);
@@ -24,7 +24,7 @@ void gen_XCHG(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
     Operand *o1 = &s->op[1];
-    TCGv_i32 a = gen_ld_op(s, o0), b = gen_ld_op(s, o1);
+    TCGv a = gen_ld_op(s, o0), b = gen_ld_op(s, o1);
     gen_st_op(s, o0, b);
     gen_st_op(s, o1, a);
 }
@@ -47,7 +47,7 @@ static void gen_movx(DisasContext *s, bool sign)
 {
     Operand *o0 = &s->op[0];
     Operand *o1 = &s->op[1];
-    TCGv_i32 t;
+    TCGv t;
     t = tmp();
     gen_ext(t, gen_ld_op(s, o1), o1->size, sign);
     gen_st_reg(o0->size, o0->reg, t);
@@ -66,11 +66,11 @@ void gen_MOVSX(DisasContext *s, const X86OpEntry *e)
 void gen_CMOV(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv_i32 t;
-    TCGv_i32 v = gen_ld_op(s, &s->op[1]);
+    TCGv t;
+    TCGv v = gen_ld_op(s, &s->op[1]);
     t = tmp();
     gen_setcc(s, e->extra, t);
-    TCGv_i32 r = tmp();
+    TCGv r = tmp();
     gen_movcond(TCG_COND_NE, r, t, cst(0), v, gen_ld_reg(o0->size, o0->reg));
     gen_st_reg(o0->size, o0->reg, r);
 }
@@ -78,49 +78,49 @@ void gen_CMOV(DisasContext *s, const X86OpEntry *e)
 void gen_BSWAP(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv_i32 t;
-    TCGv_i32 v = cpu_regs[o0->reg], r = tmp();
+    TCGv t;
+    TCGv v = cpu_regs[o0->reg], r = tmp();
     t = tmp();
     if (s->dflag == 2) {
         /* Undefined; x86 hosts clear the low word. */
         gen_st_reg(2, o0->reg, cst(0));
         return;
     }
-    tcg_gen_shl_i32(r, v, cst(24));
+    tcg_gen_shl_tl(r, v, cst(24));
     gen_extract(t, v, 8, 8);
-    tcg_gen_shl_i32(t, t, cst(16));
-    tcg_gen_or_i32(r, r, t);
+    tcg_gen_shl_tl(t, t, cst(16));
+    tcg_gen_or_tl(r, r, t);
     gen_extract(t, v, 16, 8);
-    tcg_gen_shl_i32(t, t, cst(8));
-    tcg_gen_or_i32(r, r, t);
+    tcg_gen_shl_tl(t, t, cst(8));
+    tcg_gen_or_tl(r, r, t);
     gen_extract(t, v, 24, 8);
-    tcg_gen_or_i32(r, r, t);
-    tcg_gen_mov_i32(cpu_regs[o0->reg], r);
+    tcg_gen_or_tl(r, r, t);
+    tcg_gen_mov_tl(cpu_regs[o0->reg], r);
 }
 
 void gen_CBW(DisasContext *s, const X86OpEntry *e)
 {
-    TCGv_i32 t;
+    TCGv t;
     t = tmp();
     if (s->dflag == 2) {
-        tcg_gen_ext8s_i32(t, cpu_regs[R_EAX]);
+        tcg_gen_ext8s_tl(t, cpu_regs[R_EAX]);
         gen_st_reg(2, R_EAX, t);
     } else {
-        tcg_gen_ext16s_i32(t, cpu_regs[R_EAX]);
+        tcg_gen_ext16s_tl(t, cpu_regs[R_EAX]);
         gen_st_reg(4, R_EAX, t);
     }
 }
 
 void gen_CWD(DisasContext *s, const X86OpEntry *e)
 {
-    TCGv_i32 t;
+    TCGv t;
     t = tmp();
     if (s->dflag == 2) {
-        tcg_gen_ext16s_i32(t, cpu_regs[R_EAX]);
-        tcg_gen_sar_i32(t, t, cst(15));
+        tcg_gen_ext16s_tl(t, cpu_regs[R_EAX]);
+        tcg_gen_sar_tl(t, t, cst(15));
         gen_st_reg(2, R_EDX, t);
     } else {
-        tcg_gen_sar_i32(t, cpu_regs[R_EAX], cst(31));
+        tcg_gen_sar_tl(t, cpu_regs[R_EAX], cst(31));
         gen_st_reg(4, R_EDX, t);
     }
 }
@@ -137,7 +137,7 @@ void gen_PUSH(DisasContext *s, const X86OpEntry *e)
 void gen_POP(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv_i32 t, sp;
+    TCGv t, sp;
     if (o0->am == A_SEG) {
         t = gen_pop(s, s->dflag, &sp);
         gen_load_seg(s, o0->reg, t);
@@ -153,8 +153,8 @@ void gen_POP(DisasContext *s, const X86OpEntry *e)
         }
         if (s->ea_esp_base) {
             /* SDM, POP: an ESP base is taken after the increment. */
-            TCGv_i32 off = tmp();
-            tcg_gen_addi_i32(off, s->ea_off, o0->size);
+            TCGv off = tmp();
+            tcg_gen_addi_tl(off, s->ea_off, o0->size);
             s->ea_off = off;
             s->ea_lin = gen_linear(s, off, s->ea_seg);
         }
@@ -175,14 +175,14 @@ void gen_PUSHA(DisasContext *s, const X86OpEntry *e)
     /* SDM PUSHA/PUSHAD: Temp <- (SP) or (ESP) by operand size, whatever
      * the stack's address size (PUSHAD on a 16-bit stack stores all of
      * ESP). */
-    TCGv_i32 old = gen_ld_reg(sz, R_ESP);
+    TCGv old = gen_ld_reg(sz, R_ESP);
     /* Both ends of the range before any store (SDM PUSHA: #SS(0) if
      * the starting or ending address is outside the limit); the loop
      * checks the top one first. */
     gen_check_seg(s, gen_sp_off(s, -sz * 8), R_SS, sz, s->ss32 ? 4 : 2,
                   true);
     for (int i = 0; i < 8; i++) {
-        TCGv_i32 a = gen_sp_off(s, -sz * (i + 1));
+        TCGv a = gen_sp_off(s, -sz * (i + 1));
         gen_st_seg(s, a, R_SS, sz, s->ss32 ? 4 : 2,
                    i == R_ESP ? old : gen_ld_reg(sz, i));
     }
@@ -191,9 +191,9 @@ void gen_PUSHA(DisasContext *s, const X86OpEntry *e)
 
 void gen_POPA(DisasContext *s, const X86OpEntry *e)
 {
-    TCGv_i32 sp;
+    TCGv sp;
     int sz = s->dflag;
-    TCGv_i32 v[8];
+    TCGv v[8];
     for (int i = 0; i < 8; i++) {
         v[i] = gen_ld_seg(s, gen_sp_off(s, sz * (7 - i)), R_SS, sz,
                           s->ss32 ? 4 : 2);
@@ -217,9 +217,9 @@ void gen_ENTER(DisasContext *s, const X86OpEntry *e)
 
 void gen_LEAVE(DisasContext *s, const X86OpEntry *e)
 {
-    TCGv_i32 bp = gen_ld_reg(s->ss32 ? 4 : 2, R_EBP);
-    TCGv_i32 v = gen_ld_seg(s, bp, R_SS, s->dflag, s->ss32 ? 4 : 2);
-    TCGv_i32 nsp = tmp();
+    TCGv bp = gen_ld_reg(s->ss32 ? 4 : 2, R_EBP);
+    TCGv v = gen_ld_seg(s, bp, R_SS, s->dflag, s->ss32 ? 4 : 2);
+    TCGv nsp = tmp();
     gen_addi(nsp, bp, s->dflag);
     gen_set_sp(s, nsp);
     gen_st_reg(s->dflag, R_EBP, v);
@@ -227,7 +227,7 @@ void gen_LEAVE(DisasContext *s, const X86OpEntry *e)
 
 void gen_PUSHF(DisasContext *s, const X86OpEntry *e)
 {
-    TCGv_i32 t;
+    TCGv t;
     if (s->vm86 && ((s->env->eflags & IOPL_MASK) >> 12) < 3) {
         gen_exception(s, EXCP0D_GPF);
         return;
@@ -240,7 +240,7 @@ void gen_PUSHF(DisasContext *s, const X86OpEntry *e)
 
 void gen_POPF(DisasContext *s, const X86OpEntry *e)
 {
-    TCGv_i32 t, sp;
+    TCGv t, sp;
     uint32_t mask = TF_MASK | AC_MASK | ID_MASK | NT_MASK | IF_MASK |
                     IOPL_MASK | DF_MASK | CC_ARITH;
     if (s->vm86 && ((s->env->eflags & IOPL_MASK) >> 12) < 3) {
@@ -265,8 +265,8 @@ void gen_POPF(DisasContext *s, const X86OpEntry *e)
 
 void gen_XLAT(DisasContext *s, const X86OpEntry *e)
 {
-    TCGv_i32 a = tmp();
-    tcg_gen_add_i32(a, cpu_regs[R_EBX], gen_ld_reg(1, R_EAX));
+    TCGv a = tmp();
+    tcg_gen_add_tl(a, cpu_regs[R_EBX], gen_ld_reg(1, R_EAX));
     gen_ext(a, a, s->aflag, false);
     gen_check_limit(s, a, str_src_seg(s), 1, s->aflag);
     gen_st_reg(1, R_EAX, gen_ld_mem(s, gen_linear(s, a, str_src_seg(s)), 1));

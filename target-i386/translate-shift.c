@@ -11,7 +11,7 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
     if (op == 6) {
         op = 4;                     /* SAL (undocumented /6) = SHL */
     }
-    TCGv_i32 count = tmp();
+    TCGv count = tmp();
     TCGLabel *skip = NULL;
     if (cnt->am == A_REG) {
         gen_andi(count, gen_ld_reg(1, R_ECX), 0x1f);
@@ -23,57 +23,57 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
             }
             return;
         }
-        tcg_gen_movi_i32(count, cnt->imm & 0x1f);
+        tcg_gen_movi_tl(count, cnt->imm & 0x1f);
     }
     if (op < 2 && size == 4 && cnt->am != A_REG) {
         /* ROL/ROR r/m32, imm (count != 0): inline; CF/OF as an overlay on
          * the previous lazy flags when it is known and not ADC/SBB
          * (tcg-x86.h, CC_OP_ROL_OVL), else EFLAGS computed now. */
-        TCGv_i32 v = gen_ld_op(s, d), r = tmp();
+        TCGv v = gen_ld_op(s, d), r = tmp();
         int n = cnt->imm & 0x1f;
         int prev = s->cc_op & ~(CC_OP_ROL_OVL | CC_OP_ROR_OVL);
         if (op == 0) {
-            tcg_gen_rotli_i32(r, v, n);
+            tcg_gen_rotli_tl(r, v, n);
         } else {
-            tcg_gen_rotri_i32(r, v, n);
+            tcg_gen_rotri_tl(r, v, n);
         }
         gen_st_op(s, d, r);
         if (s->cc_op != CC_DYNAMIC &&
             !cc_op_is(prev, CC_OP_ADCB) && !cc_op_is(prev, CC_OP_SBBB)) {
-            tcg_gen_mov_i32(cpu_cc_src2, r);
+            tcg_gen_mov_tl(cpu_cc_src2, r);
             gen_set_cc_op(s, prev | (op == 0 ? CC_OP_ROL_OVL
                                              : CC_OP_ROR_OVL));
             return;
         }
-        TCGv_i32 f = tmp(), c = tmp(), o = tmp();
+        TCGv f = tmp(), c = tmp(), o = tmp();
         gen_andi(f, gen_compute_eflags(s), ~(uint32_t)(CC_C | CC_O));
         if (op == 0) {
             gen_andi(c, r, 1);
-            tcg_gen_shri_i32(o, r, 31);
+            tcg_gen_shri_tl(o, r, 31);
         } else {
-            tcg_gen_shri_i32(c, r, 31);
-            tcg_gen_shri_i32(o, r, 30);
+            tcg_gen_shri_tl(c, r, 31);
+            tcg_gen_shri_tl(o, r, 30);
         }
-        tcg_gen_xor_i32(o, o, c);
+        tcg_gen_xor_tl(o, o, c);
         gen_andi(o, o, 1);
-        tcg_gen_shli_i32(o, o, 11);             /* OF */
-        tcg_gen_or_i32(f, f, c);
-        tcg_gen_or_i32(f, f, o);
+        tcg_gen_shli_tl(o, o, 11);             /* OF */
+        tcg_gen_or_tl(f, f, c);
+        tcg_gen_or_tl(f, f, o);
         gen_set_eflags_cc(s, f);
         return;
     }
     if (op < 4) {
-        TCGv_i32 v = gen_ld_op(s, d);
+        TCGv v = gen_ld_op(s, d);
         if (d->mem) {
             /* The store may fault and restart RCL/RCR, which read CF:
              * the result first, the flags after the store. */
-            TCGv_i32 r = gen_call(s, (void *)helper_rotate, 0, true, 3, v,
+            TCGv r = gen_call(s, (void *)helper_rotate, 0, true, 3, v,
                                   count, cst((size << 8) | op |
                                              ROTATE_NO_FLAGS), NOARG);
             gen_st_op(s, d, r);
             CALL3(s, helper_rotate, v, count, cst((size << 8) | op));
         } else {
-            TCGv_i32 r = gen_call(s, (void *)helper_rotate, 0, true, 3, v,
+            TCGv r = gen_call(s, (void *)helper_rotate, 0, true, 3, v,
                                   count, cst((size << 8) | op), NOARG);
             gen_st_op(s, d, r);
         }
@@ -84,30 +84,30 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
         /* Make sure the memory operand faults even when the count is 0. */
         skip = gen_new_label();
     }
-    TCGv_i32 v = gen_ld_op(s, d);
+    TCGv v = gen_ld_op(s, d);
     if (skip) {
-        tcg_gen_brcond_i32(TCG_COND_EQ, count, cst(0), skip);
+        tcg_gen_brcond_tl(TCG_COND_EQ, count, cst(0), skip);
     }
-    TCGv_i32 c1 = tmp(), src = tmp(), r = tmp();
+    TCGv c1 = tmp(), src = tmp(), r = tmp();
     gen_addi(c1, count, -1);
     /* With an immediate count the result is one shift, independent of
      * the flags' source (dead code when the flags are overwritten). */
     bool imm = cnt->am != A_REG;
     if (op == 4) {
-        tcg_gen_shl_i32(src, v, c1);
-        tcg_gen_shl_i32(r, imm ? v : src, imm ? count : cst(1));
+        tcg_gen_shl_tl(src, v, c1);
+        tcg_gen_shl_tl(r, imm ? v : src, imm ? count : cst(1));
         gen_ext(r, r, size, false);
         gen_st_op(s, d, r);
         gen_set_cc(s, CC_OP_SHLB, size, r, src);
     } else {
-        TCGv_i32 x = tmp();
+        TCGv x = tmp();
         gen_ext(x, v, size, op == 7);
         if (op == 5) {
-            tcg_gen_shr_i32(src, x, c1);
-            tcg_gen_shr_i32(r, imm ? x : src, imm ? count : cst(1));
+            tcg_gen_shr_tl(src, x, c1);
+            tcg_gen_shr_tl(r, imm ? x : src, imm ? count : cst(1));
         } else {
-            tcg_gen_sar_i32(src, x, c1);
-            tcg_gen_sar_i32(r, imm ? x : src, imm ? count : cst(1));
+            tcg_gen_sar_tl(src, x, c1);
+            tcg_gen_sar_tl(r, imm ? x : src, imm ? count : cst(1));
         }
         gen_ext(r, r, size, false);
         gen_st_op(s, d, r);
@@ -132,7 +132,7 @@ static void gen_shiftd(DisasContext *s, bool right, Operand *d, Operand *so,
                        Operand *cnt)
 {
     int size = d->size;
-    TCGv_i32 count = tmp();
+    TCGv count = tmp();
     TCGLabel *skip = NULL;
     if (cnt->am == A_REG) {
         gen_andi(count, gen_ld_reg(1, R_ECX), 0x1f);
@@ -143,48 +143,48 @@ static void gen_shiftd(DisasContext *s, bool right, Operand *d, Operand *so,
         }
         return;
     } else {
-        tcg_gen_movi_i32(count, cnt->imm & 0x1f);
+        tcg_gen_movi_tl(count, cnt->imm & 0x1f);
     }
-    TCGv_i32 v = gen_ld_op(s, d);
-    TCGv_i32 b = gen_ld_reg(size, so->reg);
+    TCGv v = gen_ld_op(s, d);
+    TCGv b = gen_ld_reg(size, so->reg);
     if (skip) {
-        tcg_gen_brcond_i32(TCG_COND_EQ, count, cst(0), skip);
+        tcg_gen_brcond_tl(TCG_COND_EQ, count, cst(0), skip);
     }
     TCGv_i64 x = tcg_temp_new_i64(), y = tcg_temp_new_i64();
     TCGv_i64 c64 = tcg_temp_new_i64();
-    TCGv_i32 c1 = tmp(), hi = tmp(), lo = tmp(), src = tmp(), r = tmp();
+    TCGv c1 = tmp(), hi = tmp(), lo = tmp(), src = tmp(), r = tmp();
     if (size == 4) {
-        tcg_gen_mov_i32(hi, right ? b : v);
-        tcg_gen_mov_i32(lo, right ? v : b);
+        tcg_gen_mov_tl(hi, right ? b : v);
+        tcg_gen_mov_tl(lo, right ? v : b);
     } else {
         /* hi:lo = d:s:s (SHLD) or s:s:d (SHRD), 48 bits */
-        TCGv_i32 t = tmp();
-        tcg_gen_shli_i32(t, b, 16);
-        tcg_gen_or_i32(lo, t, right ? v : b);
-        tcg_gen_mov_i32(hi, right ? b : v);
+        TCGv t = tmp();
+        tcg_gen_shli_tl(t, b, 16);
+        tcg_gen_or_tl(lo, t, right ? v : b);
+        tcg_gen_mov_tl(hi, right ? b : v);
     }
-    tcg_gen_extu_i32_i64(x, hi);
+    tcg_gen_extu_tl_i64(x, hi);
     tcg_gen_shl_i64(x, x, tcg_constant_i64(32));
-    tcg_gen_extu_i32_i64(y, lo);
+    tcg_gen_extu_tl_i64(y, lo);
     tcg_gen_or_i64(x, x, y);
     gen_addi(c1, count, -1);
-    tcg_gen_extu_i32_i64(c64, c1);
+    tcg_gen_extu_tl_i64(c64, c1);
     if (!right) {
         /* the result is bits [32, 32 + size*8) after the shift */
         tcg_gen_shl_i64(x, x, c64);
-        tcg_gen_extrh_i64_i32(src, x);
+        tcg_gen_extrh_i64_tl(src, x);
         gen_ext(src, src, size, false);
         tcg_gen_shl_i64(x, x, tcg_constant_i64(1));
-        tcg_gen_extrh_i64_i32(r, x);
+        tcg_gen_extrh_i64_tl(r, x);
         gen_ext(r, r, size, false);
         gen_st_op(s, d, r);
         gen_set_cc(s, CC_OP_SHLB, size, r, src);
     } else {
         tcg_gen_shr_i64(x, x, c64);
-        tcg_gen_extrl_i64_i32(src, x);
+        tcg_gen_trunc_i64_tl(src, x);
         gen_ext(src, src, size, false);
         tcg_gen_shr_i64(x, x, tcg_constant_i64(1));
-        tcg_gen_extrl_i64_i32(r, x);
+        tcg_gen_trunc_i64_tl(r, x);
         gen_ext(r, r, size, false);
         gen_st_op(s, d, r);
         gen_set_cc(s, CC_OP_SARB, size, r, src);

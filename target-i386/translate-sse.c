@@ -11,7 +11,7 @@
  */
 void gen_sse(DisasContext *s, int pfx, int opc)
 {
-    TCGv_i32 ea = cst(0);
+    TCGv ea = cst(0);
     int seg = -1;                   /* segment of a memory operand */
     SSEDecoded d;
     s->modrm = insn_fetch(s, 1);

@@ -7,9 +7,9 @@
 
 static void gen_str_advance(DisasContext *s, int r, int size)
 {
-    TCGv_i32 t = tmp();
-    tcg_gen_shl_i32(t, cpu_df, cst(size == 1 ? 0 : size == 2 ? 1 : 2));
-    tcg_gen_add_i32(t, cpu_regs[r], t);
+    TCGv t = tmp();
+    tcg_gen_shl_tl(t, gen_df(), cst(size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3));
+    tcg_gen_add_tl(t, cpu_regs[r], t);
     gen_st_reg(s->aflag, r, t);
 }
 
@@ -37,11 +37,11 @@ static void gen_string(DisasContext *s, int mnem, int size)
     }
     if (s->rep) {
         done = gen_new_label();
-        tcg_gen_brcond_i32(TCG_COND_EQ, gen_areg(s, R_ECX), cst(0), done);
+        tcg_gen_brcond_tl(TCG_COND_EQ, gen_areg(s, R_ECX), cst(0), done);
     }
     switch (mnem) {
     case M_MOVS: {
-        TCGv_i32 v = gen_ld_seg(s, gen_areg(s, R_ESI), str_src_seg(s), size,
+        TCGv v = gen_ld_seg(s, gen_areg(s, R_ESI), str_src_seg(s), size,
                                 s->aflag);
         gen_st_seg(s, gen_areg(s, R_EDI), R_ES, size, s->aflag, v);
         gen_str_advance(s, R_ESI, size);
@@ -54,7 +54,7 @@ static void gen_string(DisasContext *s, int mnem, int size)
         gen_str_advance(s, R_EDI, size);
         break;
     case M_LODS: {
-        TCGv_i32 v = gen_ld_seg(s, gen_areg(s, R_ESI), str_src_seg(s), size,
+        TCGv v = gen_ld_seg(s, gen_areg(s, R_ESI), str_src_seg(s), size,
                                 s->aflag);
         gen_st_reg(size, R_EAX, v);
         gen_str_advance(s, R_ESI, size);
@@ -62,7 +62,7 @@ static void gen_string(DisasContext *s, int mnem, int size)
     }
     case M_CMPS:
     case M_SCAS: {
-        TCGv_i32 a, b;
+        TCGv a, b;
         if (mnem == M_CMPS) {
             a = gen_ld_seg(s, gen_areg(s, R_ESI), str_src_seg(s), size,
                            s->aflag);
@@ -70,8 +70,8 @@ static void gen_string(DisasContext *s, int mnem, int size)
             a = gen_ld_reg(size, R_EAX);
         }
         b = gen_ld_seg(s, gen_areg(s, R_EDI), R_ES, size, s->aflag);
-        TCGv_i32 r = tmp();
-        tcg_gen_sub_i32(r, a, b);
+        TCGv r = tmp();
+        tcg_gen_sub_tl(r, a, b);
         gen_ext(r, r, size, false);
         gen_set_cc(s, CC_OP_SUBB, size, r, b);
         if (mnem == M_CMPS) {
@@ -85,16 +85,16 @@ static void gen_string(DisasContext *s, int mnem, int size)
         /* The destination is written (with 0) before the port is read:
          * a fault there (segment, page) must not consume the port's
          * data, since the instruction restarts. */
-        TCGv_i32 di = gen_areg(s, R_EDI);
+        TCGv di = gen_areg(s, R_EDI);
         gen_st_seg(s, di, R_ES, size, s->aflag, cst(0));
-        TCGv_i32 v = gen_call(s, (void *)helper_in, 0, true, 2,
+        TCGv v = gen_call(s, (void *)helper_in, 0, true, 2,
                               gen_ld_reg(2, R_EDX), cst(size), NOARG, NOARG);
         gen_st_seg(s, gen_areg(s, R_EDI), R_ES, size, s->aflag, v);
         gen_str_advance(s, R_EDI, size);
         break;
     }
     case M_OUTS: {
-        TCGv_i32 v = gen_ld_seg(s, gen_areg(s, R_ESI), str_src_seg(s), size,
+        TCGv v = gen_ld_seg(s, gen_areg(s, R_ESI), str_src_seg(s), size,
                                 s->aflag);
         gen_sync_eip(s);
         CALL3(s, helper_out, gen_ld_reg(2, R_EDX), v, cst(size));
@@ -108,16 +108,16 @@ static void gen_string(DisasContext *s, int mnem, int size)
         }
         return;
     }
-    TCGv_i32 cx = tmp();
+    TCGv cx = tmp();
     gen_addi(cx, cpu_regs[R_ECX], -1);
     gen_st_reg(s->aflag, R_ECX, cx);
     if (mnem == M_CMPS || mnem == M_SCAS) {
         /* REPE stops when ZF = 0, REPNE when ZF = 1. */
-        TCGv_i32 z = tmp();
+        TCGv z = tmp();
         gen_setcc(s, 4 | (s->rep == 3), z);     /* Z (repne) / NZ (repe) */
-        tcg_gen_brcond_i32(TCG_COND_NE, z, cst(0), done);
+        tcg_gen_brcond_tl(TCG_COND_NE, z, cst(0), done);
     }
-    tcg_gen_brcond_i32(TCG_COND_EQ, gen_areg(s, R_ECX), cst(0), done);
+    tcg_gen_brcond_tl(TCG_COND_EQ, gen_areg(s, R_ECX), cst(0), done);
     gen_jmp_tb(s, s->pc_start, 1);
     gen_set_label(done);
     gen_jmp_tb(s, s->pc, 0);

@@ -28,7 +28,7 @@ void gen_MOVSEG(DisasContext *s, const X86OpEntry *e)
 void gen_LXS(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv_i32 off, sel;
+    TCGv off, sel;
     gen_ld_farptr(s, &off, &sel);
     gen_load_seg(s, e->extra, sel);
     gen_st_reg(o0->size, o0->reg, off);
@@ -37,7 +37,7 @@ void gen_LXS(DisasContext *s, const X86OpEntry *e)
 void gen_GRP6(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv_i32 t;
+    TCGv t;
     if (!s->pe || s->vm86) {
         gen_exception(s, EXCP06_ILLOP);
         return;
@@ -46,7 +46,7 @@ void gen_GRP6(DisasContext *s, const X86OpEntry *e)
     case 0: /* SLDT */
     case 1: /* STR */
         t = tmp();
-        tcg_gen_ld_i32(t, e->extra ? offsetof(CPUX86State, tr.selector)
+        tcg_gen_ld32u_tl(t, e->extra ? offsetof(CPUX86State, tr.selector)
                                    : offsetof(CPUX86State, ldt.selector));
         if (o0->mem) {
             o0->size = 2;
@@ -77,7 +77,7 @@ void gen_GRP6(DisasContext *s, const X86OpEntry *e)
 void gen_GRP7(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv_i32 t;
+    TCGv t;
     switch (e->extra) {
     case 0: /* SGDT */
     case 1: /* SIDT */
@@ -94,7 +94,7 @@ void gen_GRP7(DisasContext *s, const X86OpEntry *e)
         break;
     case 4: /* SMSW */
         t = tmp();
-        tcg_gen_ld_i32(t, offsetof(CPUX86State, cr[0]));
+        tcg_gen_ld_tl(t, offsetof(CPUX86State, cr[0]));
         if (o0->mem) {
             o0->size = 2;
         }
@@ -118,7 +118,7 @@ static void gen_lar_lsl(DisasContext *s, bool lsl)
 {
     Operand *o0 = &s->op[0];
     Operand *o1 = &s->op[1];
-    TCGv_i32 t;
+    TCGv t;
     if (!s->pe || s->vm86) {
         gen_exception(s, EXCP06_ILLOP);
         return;
@@ -148,19 +148,19 @@ void gen_ARPL(DisasContext *s, const X86OpEntry *e)
         gen_exception(s, EXCP06_ILLOP);
         return;
     }
-    TCGv_i32 d = gen_ld_op(s, o0), rs = tmp(), rd = tmp(), lt = tmp();
-    TCGv_i32 nd = tmp(), f = gen_compute_eflags(s);
+    TCGv d = gen_ld_op(s, o0), rs = tmp(), rd = tmp(), lt = tmp();
+    TCGv nd = tmp(), f = gen_compute_eflags(s);
     gen_andi(rs, gen_ld_reg(2, o1->reg), 3);
     gen_andi(rd, d, 3);
-    tcg_gen_setcond_i32(TCG_COND_LTU, lt, rd, rs);
+    tcg_gen_setcond_tl(TCG_COND_LTU, lt, rd, rs);
     gen_andi(nd, d, ~3u);
-    tcg_gen_or_i32(nd, nd, rs);
+    tcg_gen_or_tl(nd, nd, rs);
     if (!o0->mem) {
         gen_movcond(TCG_COND_NE, nd, lt, cst(0), nd, d);
         gen_st_op(s, o0, nd);
         gen_andi(f, f, ~CC_Z);
-        tcg_gen_shli_i32(lt, lt, 6);
-        tcg_gen_or_i32(f, f, lt);
+        tcg_gen_shli_tl(lt, lt, 6);
+        tcg_gen_or_tl(f, f, lt);
         gen_set_eflags_cc(s, f);
         return;
     }
@@ -172,11 +172,11 @@ void gen_ARPL(DisasContext *s, const X86OpEntry *e)
      * cc_src2 (free under CC_OP_EFLAGS), which outlives the branch. */
     TCGLabel *skip = gen_new_label();
     gen_set_eflags_cc(s, f);
-    TCGv_i32 nf = tmp();
+    TCGv nf = tmp();
     gen_andi(nf, f, ~CC_Z);
-    tcg_gen_shli_i32(lt, lt, 6);
-    tcg_gen_or_i32(cpu_cc_src2, nf, lt);
-    tcg_gen_brcondi_i32(TCG_COND_EQ, lt, 0, skip);
+    tcg_gen_shli_tl(lt, lt, 6);
+    tcg_gen_or_tl(cpu_cc_src2, nf, lt);
+    tcg_gen_brcondi_tl(TCG_COND_EQ, lt, 0, skip);
     gen_st_op(s, o0, nd);
     gen_set_label(skip);
     gen_set_eflags_cc(s, cpu_cc_src2);
@@ -193,7 +193,7 @@ void gen_MOVCR(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
     Operand *o1 = &s->op[1];
-    TCGv_i32 t;
+    TCGv t;
     gen_sync_eip(s);
     if (e->extra) {
         CALL2(s, helper_mov_cr, cst(o0->reg), gen_ld_reg(4, o1->reg));
@@ -209,7 +209,7 @@ void gen_MOVDR(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
     Operand *o1 = &s->op[1];
-    TCGv_i32 t;
+    TCGv t;
     gen_sync_eip(s);
     if (e->extra) {
         CALL2(s, helper_mov_dr, cst(o0->reg), gen_ld_reg(4, o1->reg));
@@ -242,7 +242,7 @@ void gen_IN(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
     Operand *o1 = &s->op[1];
-    TCGv_i32 t;
+    TCGv t;
     gen_sync_eip(s);
     t = gen_call(s, (void *)helper_in, 0, true, 2,
                  o1->am == A_I ? cst(o1->imm) : gen_ld_reg(2, R_EDX),

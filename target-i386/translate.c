@@ -23,14 +23,15 @@
 #include "target-i386/translate-internal.h"
 #include "target-i386/sse-helper.h"
 
-TCGv_i32 cpu_regs[8], cpu_eip, cpu_cc_op, cpu_cc_dst, cpu_cc_src;
-TCGv_i32 cpu_cc_src2, cpu_df, cpu_seg_base[6];
+TCGv cpu_regs[16], cpu_eip, cpu_cc_dst, cpu_cc_src, cpu_cc_src2;
+TCGv cpu_seg_base[6];
+TCGv_i32 cpu_cc_op, cpu_df;
 
-TCGv_i32 gen_call(DisasContext *s, void *fn, int flags, bool ret, int n,
-                  TCGv_i32 a0, TCGv_i32 a1, TCGv_i32 a2, TCGv_i32 a3)
+TCGv gen_call(DisasContext *s, void *fn, int flags, bool ret, int n,
+                  TCGv a0, TCGv a1, TCGv a2, TCGv a3)
 {
     int args[6] = {s->env_ptr.idx, a0.idx, a1.idx, a2.idx, a3.idx};
-    TCGv_i32 r = {-1};
+    TCGv r = {-1};
     if (ret) {
         r = tmp();
     }
@@ -52,9 +53,9 @@ uint32_t insn_fetch(DisasContext *s, int size)
 
 /* ---- registers ---- */
 
-TCGv_i32 gen_ld_reg(int size, int r)
+TCGv gen_ld_reg(int size, int r)
 {
-    TCGv_i32 t = tmp();
+    TCGv t = tmp();
     if (size == 1 && r >= 4) {
         gen_extract(t, cpu_regs[r - 4], 8, 8);
     } else {
@@ -63,16 +64,16 @@ TCGv_i32 gen_ld_reg(int size, int r)
     return t;
 }
 
-void gen_st_reg(int size, int r, TCGv_i32 v)
+void gen_st_reg(int size, int r, TCGv v)
 {
     if (size == 4) {
-        tcg_gen_mov_i32(cpu_regs[r], v);
+        tcg_gen_mov_tl(cpu_regs[r], v);
     } else if (size == 2) {
-        tcg_gen_deposit_i32(cpu_regs[r], cpu_regs[r], v, 0, 16);
+        tcg_gen_deposit_tl(cpu_regs[r], cpu_regs[r], v, 0, 16);
     } else if (r < 4) {
-        tcg_gen_deposit_i32(cpu_regs[r], cpu_regs[r], v, 0, 8);
+        tcg_gen_deposit_tl(cpu_regs[r], cpu_regs[r], v, 0, 8);
     } else {
-        tcg_gen_deposit_i32(cpu_regs[r - 4], cpu_regs[r - 4], v, 8, 8);
+        tcg_gen_deposit_tl(cpu_regs[r - 4], cpu_regs[r - 4], v, 8, 8);
     }
 }
 
@@ -96,7 +97,7 @@ static TCGLabel *gen_stub(DisasContext *s, int vec)
  * mode: what the segment's HF_SEG_SHIFT mode asks for (none for a flat
  * segment); real and V86 mode: the limit.
  */
-void gen_check_seg(DisasContext *s, TCGv_i32 off, int seg, int size,
+void gen_check_seg(DisasContext *s, TCGv off, int seg, int size,
                    int asize, bool write)
 {
     if (s->pe && !s->vm86) {
@@ -124,52 +125,52 @@ void gen_check_seg(DisasContext *s, TCGv_i32 off, int seg, int size,
     if (!l) {
         return;
     }
-    TCGv_i32 lim = tmp();
-    tcg_gen_ld_i32(lim, offsetof(CPUX86State, segs[seg].limit));
+    TCGv lim = tmp();
+    tcg_gen_ld32u_tl(lim, offsetof(CPUX86State, segs[seg].limit));
     if (size > 4) {
         /* The limit may be below size - 1: compare the last byte, and
          * catch its wrap past 4 GiB. */
-        TCGv_i32 last = tmp();
+        TCGv last = tmp();
         gen_addi(last, off, size - 1);
-        tcg_gen_brcond_i32(TCG_COND_GTU, last, lim, l);
-        tcg_gen_brcond_i32(TCG_COND_LTU, last, off, l);
+        tcg_gen_brcond_tl(TCG_COND_GTU, last, lim, l);
+        tcg_gen_brcond_tl(TCG_COND_LTU, last, off, l);
         return;
     }
     gen_addi(lim, lim, -(size - 1));
-    tcg_gen_brcond_i32(TCG_COND_GTU, off, lim, l);
+    tcg_gen_brcond_tl(TCG_COND_GTU, off, lim, l);
 }
 
-TCGv_i32 gen_linear(DisasContext *s, TCGv_i32 off, int seg)
+TCGv gen_linear(DisasContext *s, TCGv off, int seg)
 {
-    TCGv_i32 lin = tmp();
-    tcg_gen_add_i32(lin, off, cpu_seg_base[seg]);
+    TCGv lin = tmp();
+    tcg_gen_add_tl(lin, off, cpu_seg_base[seg]);
     return lin;
 }
 
-TCGv_i32 gen_ld_mem(DisasContext *s, TCGv_i32 lin, int size)
+TCGv gen_ld_mem(DisasContext *s, TCGv lin, int size)
 {
-    TCGv_i32 v = tmp();
-    tcg_gen_qemu_ld_i32(v, lin, s->mmu_idx, size == 1 ? MO_UB
+    TCGv v = tmp();
+    tcg_gen_qemu_ld_tl(v, lin, s->mmu_idx, size == 1 ? MO_UB
                                             : size == 2 ? MO_UW : MO_UL);
     return v;
 }
 
-void gen_st_mem(DisasContext *s, TCGv_i32 lin, int size, TCGv_i32 v)
+void gen_st_mem(DisasContext *s, TCGv lin, int size, TCGv v)
 {
-    tcg_gen_qemu_st_i32(v, lin, s->mmu_idx, size == 1 ? MO_UB
+    tcg_gen_qemu_st_tl(v, lin, s->mmu_idx, size == 1 ? MO_UB
                                             : size == 2 ? MO_UW : MO_UL);
 }
 
 /* Load/store at seg:off with the limit check (16-bit addressing). */
-TCGv_i32 gen_ld_seg(DisasContext *s, TCGv_i32 off, int seg, int size,
+TCGv gen_ld_seg(DisasContext *s, TCGv off, int seg, int size,
                     int asize)
 {
     gen_check_limit(s, off, seg, size, asize);
     return gen_ld_mem(s, gen_linear(s, off, seg), size);
 }
 
-void gen_st_seg(DisasContext *s, TCGv_i32 off, int seg, int size,
-                int asize, TCGv_i32 v)
+void gen_st_seg(DisasContext *s, TCGv off, int seg, int size,
+                int asize, TCGv v)
 {
     gen_check_seg(s, off, seg, size, asize, true);
     gen_st_mem(s, gen_linear(s, off, seg), size, v);
@@ -178,7 +179,7 @@ void gen_st_seg(DisasContext *s, TCGv_i32 off, int seg, int size,
 /* ModRM effective address (SDM vol. 2, tables 2-1 and 2-2). */
 void gen_modrm_ea(DisasContext *s)
 {
-    TCGv_i32 off = tmp();
+    TCGv off = tmp();
     int seg = R_DS;
     s->ea_esp_base = false;
     if (s->aflag == 2) {
@@ -189,7 +190,7 @@ void gen_modrm_ea(DisasContext *s)
         uint32_t disp = 0;
         if (s->mod == 0 && s->rm == 6) {
             disp = insn_fetch(s, 2);
-            tcg_gen_movi_i32(off, disp);
+            tcg_gen_movi_tl(off, disp);
         } else {
             if (s->mod == 1) {
                 disp = (int8_t)insn_fetch(s, 1);
@@ -198,9 +199,9 @@ void gen_modrm_ea(DisasContext *s)
             }
             int b = base16[s->rm], i = idx16[s->rm];
             if (b >= 0 && i >= 0) {
-                tcg_gen_add_i32(off, cpu_regs[b], cpu_regs[i]);
+                tcg_gen_add_tl(off, cpu_regs[b], cpu_regs[i]);
             } else {
-                tcg_gen_mov_i32(off, cpu_regs[b >= 0 ? b : i]);
+                tcg_gen_mov_tl(off, cpu_regs[b >= 0 ? b : i]);
             }
             if (disp) {
                 gen_addi(off, off, disp);
@@ -209,7 +210,7 @@ void gen_modrm_ea(DisasContext *s)
                 seg = R_SS;
             }
         }
-        tcg_gen_ext16u_i32(off, off);
+        tcg_gen_ext16u_tl(off, off);
     } else {
         int base = s->rm, index = -1, scale = 0;
         uint32_t disp = 0;
@@ -234,18 +235,18 @@ void gen_modrm_ea(DisasContext *s)
         } else if (s->mod == 2) {
             disp = insn_fetch(s, 4);
         }
-        tcg_gen_movi_i32(off, disp);
+        tcg_gen_movi_tl(off, disp);
         if (base >= 0) {
-            tcg_gen_add_i32(off, off, cpu_regs[base]);
+            tcg_gen_add_tl(off, off, cpu_regs[base]);
             if (base == R_ESP || base == R_EBP) {
                 seg = R_SS;
             }
             s->ea_esp_base = base == R_ESP;
         }
         if (index >= 0) {
-            TCGv_i32 t = tmp();
-            tcg_gen_shl_i32(t, cpu_regs[index], cst(scale));
-            tcg_gen_add_i32(off, off, t);
+            TCGv t = tmp();
+            tcg_gen_shl_tl(t, cpu_regs[index], cst(scale));
+            tcg_gen_add_tl(off, off, t);
         }
     }
     if (s->prefix_seg >= 0) {
@@ -258,7 +259,7 @@ void gen_modrm_ea(DisasContext *s)
 
 /* ---- operands ---- */
 
-TCGv_i32 gen_ld_op(DisasContext *s, Operand *o)
+TCGv gen_ld_op(DisasContext *s, Operand *o)
 {
     switch (o->am) {
     case A_E:
@@ -281,8 +282,8 @@ TCGv_i32 gen_ld_op(DisasContext *s, Operand *o)
         return cst(o->imm);
     case A_S:
     case A_SEG: {
-        TCGv_i32 t = tmp();
-        tcg_gen_ld_i32(t, offsetof(CPUX86State, segs[o->reg].selector));
+        TCGv t = tmp();
+        tcg_gen_ld32u_tl(t, offsetof(CPUX86State, segs[o->reg].selector));
         return t;
     }
     default:
@@ -290,7 +291,7 @@ TCGv_i32 gen_ld_op(DisasContext *s, Operand *o)
     }
 }
 
-void gen_st_op(DisasContext *s, Operand *o, TCGv_i32 v)
+void gen_st_op(DisasContext *s, Operand *o, TCGv v)
 {
     if (o->mem) {
         gen_check_seg(s, s->ea_off, s->ea_seg, o->size, s->aflag, true);
@@ -307,60 +308,60 @@ static inline int size_idx(int size)
     return size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
 }
 
-void gen_set_cc(DisasContext *s, int base, int size, TCGv_i32 dst,
-                TCGv_i32 src)
+void gen_set_cc(DisasContext *s, int base, int size, TCGv dst,
+                TCGv src)
 {
-    tcg_gen_mov_i32(cpu_cc_dst, dst);
+    tcg_gen_mov_tl(cpu_cc_dst, dst);
     if (src.idx >= 0) {
-        tcg_gen_mov_i32(cpu_cc_src, src);
+        tcg_gen_mov_tl(cpu_cc_src, src);
     }
     gen_set_cc_op(s, base + size_idx(size));
 }
 
 /* The six arithmetic flags, computed now. */
-TCGv_i32 gen_compute_eflags(DisasContext *s)
+TCGv gen_compute_eflags(DisasContext *s)
 {
     if (s->cc_op == CC_OP_EFLAGS) {
-        TCGv_i32 t = tmp();
-        tcg_gen_mov_i32(t, cpu_cc_src);
+        TCGv t = tmp();
+        tcg_gen_mov_tl(t, cpu_cc_src);
         return t;
     }
-    TCGv_i32 r = tmp();
+    TCGv r = tmp();
     int args[4] = {cpu_cc_op.idx, cpu_cc_dst.idx, cpu_cc_src.idx,
                    cpu_cc_src2.idx};
     tcg_gen_call((void *)helper_cc_all, TCG_CALL_PURE, r.idx, 4, args);
     return r;
 }
 
-void gen_set_eflags_cc(DisasContext *s, TCGv_i32 flags)
+void gen_set_eflags_cc(DisasContext *s, TCGv flags)
 {
-    tcg_gen_mov_i32(cpu_cc_src, flags);
+    tcg_gen_mov_tl(cpu_cc_src, flags);
     gen_set_cc_op(s, CC_OP_EFLAGS);
 }
 
-TCGv_i32 gen_compute_cf(DisasContext *s)
+TCGv gen_compute_cf(DisasContext *s)
 {
-    TCGv_i32 t = tmp();
+    TCGv t = tmp();
     if (cc_op_is(s->cc_op, CC_OP_SUBB)) {
         int size = cc_op_size(s->cc_op);
-        TCGv_i32 a = tmp(), b = tmp();
-        tcg_gen_add_i32(a, cpu_cc_dst, cpu_cc_src);
+        TCGv a = tmp(), b = tmp();
+        tcg_gen_add_tl(a, cpu_cc_dst, cpu_cc_src);
         gen_ext(a, a, size, false);
         gen_ext(b, cpu_cc_src, size, false);
-        tcg_gen_setcond_i32(TCG_COND_LTU, t, a, b);
+        tcg_gen_setcond_tl(TCG_COND_LTU, t, a, b);
         return t;
     }
     if (cc_op_is(s->cc_op, CC_OP_LOGICB)) {
-        tcg_gen_movi_i32(t, 0);
+        tcg_gen_movi_tl(t, 0);
         return t;
     }
     if (cc_op_is(s->cc_op, CC_OP_ADDB)) {
         /* Carry out of dst = a + src: dst < src. */
         int size = cc_op_size(s->cc_op);
-        TCGv_i32 a = tmp(), b = tmp();
+        TCGv a = tmp(), b = tmp();
         gen_ext(a, cpu_cc_dst, size, false);
         gen_ext(b, cpu_cc_src, size, false);
-        tcg_gen_setcond_i32(TCG_COND_LTU, t, a, b);
+        tcg_gen_setcond_tl(TCG_COND_LTU, t, a, b);
         return t;
     }
     if ((cc_op_is(s->cc_op, CC_OP_INCB) || cc_op_is(s->cc_op, CC_OP_DECB))) {
@@ -376,8 +377,8 @@ TCGv_i32 gen_compute_cf(DisasContext *s)
  * allows it without EFLAGS (for Jcc: one brcond); false (nothing emitted)
  * otherwise.
  */
-bool gen_cc_test(DisasContext *s, int c, TCGCond *cond, TCGv_i32 *a,
-                 TCGv_i32 *b)
+bool gen_cc_test(DisasContext *s, int c, TCGCond *cond, TCGv *a,
+                 TCGv *b)
 {
     static const TCGCond sub_conds[8] = {
         TCG_COND_NEVER, TCG_COND_LTU, TCG_COND_EQ, TCG_COND_LEU,
@@ -390,7 +391,7 @@ bool gen_cc_test(DisasContext *s, int c, TCGCond *cond, TCGv_i32 *a,
         size = cc_op_size(op);
         *a = tmp();
         *b = tmp();
-        tcg_gen_add_i32(*a, cpu_cc_dst, cpu_cc_src);
+        tcg_gen_add_tl(*a, cpu_cc_dst, cpu_cc_src);
         gen_ext(*a, *a, size, sign);
         gen_ext(*b, cpu_cc_src, size, sign);
         *cond = sub_conds[c];
@@ -421,14 +422,14 @@ bool gen_cc_test(DisasContext *s, int c, TCGCond *cond, TCGv_i32 *a,
 }
 
 /* d = condition cc (0..15, SDM appendix B.1) ? 1 : 0 */
-void gen_setcc(DisasContext *s, int cc, TCGv_i32 d)
+void gen_setcc(DisasContext *s, int cc, TCGv d)
 {
     int inv = cc & 1, c = cc >> 1;
     int op = s->cc_op;
     if (cc_op_is(op, CC_OP_SUBB) && c != 0 && c != 5) {
         int size = cc_op_size(op);
-        TCGv_i32 a = tmp(), b = tmp(), r = tmp();
-        tcg_gen_add_i32(a, cpu_cc_dst, cpu_cc_src);
+        TCGv a = tmp(), b = tmp(), r = tmp();
+        tcg_gen_add_tl(a, cpu_cc_dst, cpu_cc_src);
         bool sign = c == 6 || c == 7;
         gen_ext(a, a, size, sign);
         gen_ext(b, cpu_cc_src, size, sign);
@@ -438,68 +439,68 @@ void gen_setcc(DisasContext *s, int cc, TCGv_i32 d)
             TCG_COND_LT, TCG_COND_NEVER, TCG_COND_LT, TCG_COND_LE,
         };
         if (c == 2) {
-            tcg_gen_setcond_i32(TCG_COND_EQ, d, r, cst(0));
+            tcg_gen_setcond_tl(TCG_COND_EQ, d, r, cst(0));
         } else if (c == 4) {
-            tcg_gen_setcond_i32(TCG_COND_LT, d, r, cst(0));
+            tcg_gen_setcond_tl(TCG_COND_LT, d, r, cst(0));
         } else {
-            tcg_gen_setcond_i32(conds[c], d, a, b);
+            tcg_gen_setcond_tl(conds[c], d, a, b);
         }
     } else if (cc_op_is(op, CC_OP_LOGICB)) {
         int size = cc_op_size(op);
-        TCGv_i32 r = tmp();
+        TCGv r = tmp();
         gen_ext(r, cpu_cc_dst, size, true);
         switch (c) {
-        case 0: case 1: tcg_gen_movi_i32(d, 0); break;          /* O, B */
+        case 0: case 1: tcg_gen_movi_tl(d, 0); break;          /* O, B */
         case 2: case 3:                                          /* Z, BE */
-            tcg_gen_setcond_i32(TCG_COND_EQ, d, r, cst(0));
+            tcg_gen_setcond_tl(TCG_COND_EQ, d, r, cst(0));
             break;
         case 4: case 6:                                          /* S, L */
-            tcg_gen_setcond_i32(TCG_COND_LT, d, r, cst(0));
+            tcg_gen_setcond_tl(TCG_COND_LT, d, r, cst(0));
             break;
         case 7:                                                  /* LE */
-            tcg_gen_setcond_i32(TCG_COND_LE, d, r, cst(0));
+            tcg_gen_setcond_tl(TCG_COND_LE, d, r, cst(0));
             break;
         default: {                                               /* P */
-            TCGv_i32 f = gen_compute_eflags(s);
+            TCGv f = gen_compute_eflags(s);
             gen_extract(d, f, 2, 1);
         }
         }
     } else if (c == 1 && ((cc_op_is(op, CC_OP_ADDB)) ||
                           (cc_op_is(op, CC_OP_INCB) || cc_op_is(op, CC_OP_DECB)))) {
-        tcg_gen_mov_i32(d, gen_compute_cf(s));
+        tcg_gen_mov_tl(d, gen_compute_cf(s));
     } else if (op >= CC_OP_ADDB && op < CC_OP_NB && (c == 2 || c == 4)) {
         /* ZF and SF come from the result for every lazy op. */
         int size = cc_op_size(op);
-        TCGv_i32 r = tmp();
+        TCGv r = tmp();
         gen_ext(r, cpu_cc_dst, size, true);
-        tcg_gen_setcond_i32(c == 2 ? TCG_COND_EQ : TCG_COND_LT, d, r, cst(0));
+        tcg_gen_setcond_tl(c == 2 ? TCG_COND_EQ : TCG_COND_LT, d, r, cst(0));
     } else {
-        TCGv_i32 f = gen_compute_eflags(s);
-        TCGv_i32 t = tmp();
+        TCGv f = gen_compute_eflags(s);
+        TCGv t = tmp();
         switch (c) {
         case 0: gen_extract(d, f, 11, 1); break;
         case 1: gen_andi(d, f, 1); break;
         case 2: gen_extract(d, f, 6, 1); break;
         case 3:
             gen_andi(t, f, CC_C | CC_Z);
-            tcg_gen_setcond_i32(TCG_COND_NE, d, t, cst(0));
+            tcg_gen_setcond_tl(TCG_COND_NE, d, t, cst(0));
             break;
         case 4: gen_extract(d, f, 7, 1); break;
         case 5: gen_extract(d, f, 2, 1); break;
         case 6:
         case 7:
-            tcg_gen_shr_i32(t, f, cst(4));      /* OF (bit 11) to bit 7 */
-            tcg_gen_xor_i32(t, t, f);
+            tcg_gen_shr_tl(t, f, cst(4));      /* OF (bit 11) to bit 7 */
+            tcg_gen_xor_tl(t, t, f);
             gen_extract(d, t, 7, 1);
             if (c == 7) {
                 gen_extract(t, f, 6, 1);
-                tcg_gen_or_i32(d, d, t);
+                tcg_gen_or_tl(d, d, t);
             }
             break;
         }
     }
     if (inv) {
-        tcg_gen_xor_i32(d, d, cst(1));
+        tcg_gen_xor_tl(d, d, cst(1));
     }
 }
 
@@ -515,14 +516,14 @@ void gen_jmp_tb(DisasContext *s, uint32_t eip, int slot)
     if (!s->end_after_next && !(s->hflags & HF_TF) &&
         (target & ~0xfffu) == (s->tb_start & ~0xfffu)) {
         tcg_gen_goto_tb(slot);
-        tcg_gen_movi_i32(cpu_eip, eip);
+        tcg_gen_movi_tl(cpu_eip, eip);
         tcg_gen_exit_tb(s->tb_id | slot);
     } else if (!s->end_after_next && !(s->hflags & HF_TF)) {
         /* Another page: through the jump cache, not the exec loop. */
-        tcg_gen_movi_i32(cpu_eip, eip);
+        tcg_gen_movi_tl(cpu_eip, eip);
         tcg_gen_lookup_and_goto_ptr();
     } else {
-        tcg_gen_movi_i32(cpu_eip, eip);
+        tcg_gen_movi_tl(cpu_eip, eip);
         tcg_gen_exit_tb(0);
     }
     s->done = true;
@@ -551,7 +552,7 @@ void gen_jmp_indirect(DisasContext *s)
 /* Leave to the exec loop with eip = next instruction. */
 void gen_exit_next(DisasContext *s)
 {
-    tcg_gen_movi_i32(cpu_eip, s->pc);
+    tcg_gen_movi_tl(cpu_eip, s->pc);
     tcg_gen_exit_tb(0);
     s->done = true;
 }
@@ -574,40 +575,40 @@ void gen_unimp(DisasContext *s)
 
 /* ---- stack ---- */
 
-TCGv_i32 gen_sp_off(DisasContext *s, int delta)
+TCGv gen_sp_off(DisasContext *s, int delta)
 {
-    TCGv_i32 sp = tmp();
+    TCGv sp = tmp();
     gen_addi(sp, cpu_regs[R_ESP], delta);
     if (!s->ss32) {
-        tcg_gen_ext16u_i32(sp, sp);
+        tcg_gen_ext16u_tl(sp, sp);
     }
     return sp;
 }
 
-void gen_set_sp(DisasContext *s, TCGv_i32 sp)
+void gen_set_sp(DisasContext *s, TCGv sp)
 {
     gen_st_reg(s->ss32 ? 4 : 2, R_ESP, sp);
 }
 
-void gen_push(DisasContext *s, TCGv_i32 v, int size)
+void gen_push(DisasContext *s, TCGv v, int size)
 {
-    TCGv_i32 sp = gen_sp_off(s, -size);
+    TCGv sp = gen_sp_off(s, -size);
     gen_st_seg(s, sp, R_SS, size, s->ss32 ? 4 : 2, v);
     gen_set_sp(s, sp);
 }
 
 /* Pop: returns the value; *newsp gets SP after the pop (not written). */
-TCGv_i32 gen_pop(DisasContext *s, int size, TCGv_i32 *newsp)
+TCGv gen_pop(DisasContext *s, int size, TCGv *newsp)
 {
-    TCGv_i32 sp = gen_sp_off(s, 0);
-    TCGv_i32 v = gen_ld_seg(s, sp, R_SS, size, s->ss32 ? 4 : 2);
+    TCGv sp = gen_sp_off(s, 0);
+    TCGv v = gen_ld_seg(s, sp, R_SS, size, s->ss32 ? 4 : 2);
     *newsp = gen_sp_off(s, size);
     return v;
 }
 
 /* ---- segment loads ---- */
 
-void gen_load_seg(DisasContext *s, int seg, TCGv_i32 sel)
+void gen_load_seg(DisasContext *s, int seg, TCGv sel)
 {
     if (s->pe && !s->vm86) {
         gen_sync_eip(s);
@@ -618,10 +619,10 @@ void gen_load_seg(DisasContext *s, int seg, TCGv_i32 sel)
             s->seg_loaded = true;
         }
     } else {
-        TCGv_i32 t = tmp();
-        tcg_gen_ext16u_i32(t, sel);
-        tcg_gen_st_i32(t, offsetof(CPUX86State, segs[seg].selector));
-        tcg_gen_shl_i32(cpu_seg_base[seg], t, cst(4));
+        TCGv t = tmp();
+        tcg_gen_ext16u_tl(t, sel);
+        tcg_gen_st32_tl(t, offsetof(CPUX86State, segs[seg].selector));
+        tcg_gen_shl_tl(cpu_seg_base[seg], t, cst(4));
     }
     if (seg == R_SS) {
         s->end_after_next = true;
@@ -732,7 +733,7 @@ static bool decode_operands(DisasContext *s, const X86OpEntry *e)
             uint32_t off = insn_fetch(s, s->aflag);
             o->mem = true;
             s->ea_off = tmp();
-            tcg_gen_movi_i32(s->ea_off, off);
+            tcg_gen_movi_tl(s->ea_off, off);
             s->ea_seg = s->prefix_seg >= 0 ? s->prefix_seg : R_DS;
             s->ea_lin = gen_linear(s, s->ea_off, s->ea_seg);
             break;
@@ -773,11 +774,11 @@ static bool lock_ok(DisasContext *s, const X86OpEntry *e)
 }
 
 /* Far pointer at the memory operand: offset, then selector. */
-void gen_ld_farptr(DisasContext *s, TCGv_i32 *off, TCGv_i32 *sel)
+void gen_ld_farptr(DisasContext *s, TCGv *off, TCGv *sel)
 {
     gen_check_limit(s, s->ea_off, s->ea_seg, s->dflag + 2, s->aflag);
     *off = gen_ld_mem(s, s->ea_lin, s->dflag);
-    TCGv_i32 a = tmp();
+    TCGv a = tmp();
     gen_addi(a, s->ea_lin, s->dflag);
     *sel = gen_ld_mem(s, a, 2);
 }
@@ -898,20 +899,20 @@ void x86_translate_init(void)
     static const char *const seg_names[6] = {"es_base", "cs_base", "ss_base",
                                              "ds_base", "fs_base", "gs_base"};
     for (int i = 0; i < 8; i++) {
-        cpu_regs[i] = tcg_global_mem_new_i32(
+        cpu_regs[i] = tcg_global_mem_new_tl(
             offsetof(CPUX86State, regs[i]), names[i]);
     }
-    cpu_eip = tcg_global_mem_new_i32(offsetof(CPUX86State, eip), "eip");
+    cpu_eip = tcg_global_mem_new_tl(offsetof(CPUX86State, eip), "eip");
     cpu_cc_op = tcg_global_mem_new_i32(offsetof(CPUX86State, cc_op), "cc_op");
-    cpu_cc_dst = tcg_global_mem_new_i32(offsetof(CPUX86State, cc_dst),
+    cpu_cc_dst = tcg_global_mem_new_tl(offsetof(CPUX86State, cc_dst),
                                         "cc_dst");
-    cpu_cc_src = tcg_global_mem_new_i32(offsetof(CPUX86State, cc_src),
+    cpu_cc_src = tcg_global_mem_new_tl(offsetof(CPUX86State, cc_src),
                                         "cc_src");
-    cpu_cc_src2 = tcg_global_mem_new_i32(offsetof(CPUX86State, cc_src2),
+    cpu_cc_src2 = tcg_global_mem_new_tl(offsetof(CPUX86State, cc_src2),
                                          "cc_src2");
     cpu_df = tcg_global_mem_new_i32(offsetof(CPUX86State, df), "df");
     for (int i = 0; i < 6; i++) {
-        cpu_seg_base[i] = tcg_global_mem_new_i32(
+        cpu_seg_base[i] = tcg_global_mem_new_tl(
             offsetof(CPUX86State, segs[i].base), seg_names[i]);
     }
     translate_inited = true;
@@ -944,9 +945,9 @@ uint32_t x86_translate_block(CPUX86State *env, uintptr_t tb_id,
     /* A kick, a pending interrupt or a flush makes the block leave at
      * once (chained blocks never pass through the exec loop). */
     TCGLabel *exit_req = gen_new_label();
-    TCGv_i32 t = tmp();
+    TCGv_i32 t = tcg_temp_new_i32();
     tcg_gen_ld_i32(t, offsetof(CPUX86State, exit_request));
-    tcg_gen_brcond_i32(TCG_COND_NE, t, cst(0), exit_req);
+    tcg_gen_brcondi_i32(TCG_COND_NE, t, 0, exit_req);
 
     int n = 0;
     if (hflags & HF_TF) {
@@ -965,7 +966,7 @@ uint32_t x86_translate_block(CPUX86State *env, uintptr_t tb_id,
                 gen_jmp_tb(s, s->pc, 0);
                 break;
             }
-            tcg_gen_movi_i32(cpu_eip, s->pc);
+            tcg_gen_movi_tl(cpu_eip, s->pc);
             CALL0(s, helper_debug_bp);
             tcg_gen_exit_tb(0);
             s->done = true;
@@ -977,9 +978,9 @@ uint32_t x86_translate_block(CPUX86State *env, uintptr_t tb_id,
         n++;
         if (s->exit_after && !s->done) {
             /* The loop sees the inhibit and skips one interrupt check. */
-            t = tmp();
+            t = tcg_temp_new_i32();
             tcg_gen_ld_i32(t, offsetof(CPUX86State, hflags));
-            tcg_gen_or_i32(t, t, cst(HF_INHIBIT_IRQ));
+            tcg_gen_ori_i32(t, t, HF_INHIBIT_IRQ);
             tcg_gen_st_i32(t, offsetof(CPUX86State, hflags));
             gen_exit_next(s);
         }
@@ -987,12 +988,12 @@ uint32_t x86_translate_block(CPUX86State *env, uintptr_t tb_id,
             /* The block's checks are those of the old segment's mode:
              * leave if the load changed it. */
             TCGLabel *same = gen_new_label();
-            t = tmp();
+            t = tcg_temp_new_i32();
             tcg_gen_ld_i32(t, offsetof(CPUX86State, hflags));
-            tcg_gen_xor_i32(t, t, cst(hflags));
-            gen_andi(t, t, HF_SEG_MASK);
-            tcg_gen_brcond_i32(TCG_COND_EQ, t, cst(0), same);
-            tcg_gen_movi_i32(cpu_eip, s->pc);
+            tcg_gen_xori_i32(t, t, hflags);
+            tcg_gen_andi_i32(t, t, HF_SEG_MASK);
+            tcg_gen_brcondi_i32(TCG_COND_EQ, t, 0, same);
+            tcg_gen_movi_tl(cpu_eip, s->pc);
             tcg_gen_exit_tb(0);
             gen_set_label(same);
         }
@@ -1013,12 +1014,12 @@ uint32_t x86_translate_block(CPUX86State *env, uintptr_t tb_id,
         }
     }
     gen_set_label(exit_req);
-    tcg_gen_movi_i32(cpu_eip, eip);
+    tcg_gen_movi_tl(cpu_eip, eip);
     tcg_gen_exit_tb(0);
     for (int i = 0; i < s->nb_stubs; i++) {
         gen_set_label(s->stubs[i].l);
-        tcg_gen_movi_i32(cpu_eip, s->stubs[i].eip);
-        TCGv_i32 vec = cst(s->stubs[i].vec);
+        tcg_gen_movi_tl(cpu_eip, s->stubs[i].eip);
+        TCGv vec = cst(s->stubs[i].vec);
         int args[2] = {s->env_ptr.idx, vec.idx};
         tcg_gen_call((void *)helper_raise, 0, -1, 2, args);
         tcg_gen_exit_tb(0);
