@@ -30,6 +30,14 @@ EMU ?= emu
 SRCS = $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 MAIN_SRC = system/main.c
 LIB_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(MAIN_SRC),$(SRCS)))
+# The translator's frontend is built twice (target-i386/translate-tl.h):
+# as it is, for 32-bit CPU models, and with 64-bit values for long-mode
+# ones.  The 64-bit objects are linked into one object whose symbols are
+# local but for x86_translate_init64/x86_translate_block64.
+FE64_SRCS = target-i386/decode.c $(wildcard target-i386/translate*.c)
+FE64_OBJS = $(patsubst %.c,$(BUILD)/fe64/%.o,$(FE64_SRCS))
+FE64_OBJ = $(BUILD)/target-i386/frontend64.o
+LIB_OBJS += $(FE64_OBJ)
 MAIN_OBJ = $(BUILD)/system/main.o
 
 # emu-img, the image tool: its own folder, linked with emu's objects (it
@@ -68,6 +76,15 @@ $(BUILD)/%.o: %.c config.h
 	@mkdir -p $(dir $@)
 	$(quiet) "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/fe64/%.o: %.c config.h
+	@mkdir -p $(dir $@)
+	$(quiet) "  CC64    $<"
+	$(Q)$(CC) $(CFLAGS) -DTARGET_LONG_BITS=64 -fvisibility=hidden -c -o $@ $<
+
+$(FE64_OBJ): $(FE64_OBJS)
+	$(quiet) "  LD      $@"
+	$(Q)$(LD) -r -o $@.tmp $^ && objcopy --localize-hidden $@.tmp $@ && rm -f $@.tmp
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(TEST_LIB_OBJS)
 	@mkdir -p $(dir $@)

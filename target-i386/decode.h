@@ -44,6 +44,7 @@ enum {
     S_Z,      /* word, or dword for 32-bit operand size (immediates) */
     S_P,      /* 32- or 48-bit far pointer */
     S_A,      /* BOUND: two words or dwords */
+    S_Q,      /* qword */
 };
 
 typedef struct X86Operand {
@@ -76,7 +77,9 @@ typedef struct X86Operand {
     X(CMPXCHG) X(XADD) X(BSWAP) X(RDTSC) X(RDMSR) X(WRMSR) X(CMOV) \
     X(INVD) X(UD) \
     X(CMPXCHG8B) X(SYSENTER) X(SYSEXIT) X(EMMS) X(ICEBP) X(RDPMC) \
-    X(ARPL)
+    X(ARPL) \
+    /* 64-bit mode (translate-long.c) */ \
+    X(MOVSXD) X(SYSCALL) X(SYSRET) X(SWAPGS)
 
 enum {
 #define X86_MNEM_ENUM(m) M_##m,

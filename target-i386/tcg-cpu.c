@@ -309,9 +309,33 @@ static void x86_tcg_get_state(CPUX86State *env)
     env->cc_src = fl & CC_ARITH;
 }
 
+/*
+ * The frontend has two builds (translate-tl.h): CPU models with long mode
+ * translate every mode with the 64-bit one, the others with the 32-bit
+ * one, whose code is what it was before long mode existed.
+ */
+static void x86_tcg_translate_init(void)
+{
+    x86_translate_init();
+    x86_translate_init64();
+}
+
+static uint32_t x86_tcg_translate_block(CPUX86State *env, uintptr_t tb_id,
+                                        uint32_t cs_base, uint32_t pc,
+                                        uint32_t flags, int max_insns,
+                                        int *ninsns)
+{
+    if (env->cpuid_ext2_features & CPUID_EXT2_LM) {
+        return x86_translate_block64(env, tb_id, cs_base, pc, flags,
+                                     max_insns, ninsns);
+    }
+    return x86_translate_block(env, tb_id, cs_base, pc, flags, max_insns,
+                               ninsns);
+}
+
 static const TCGCPUOps x86_tcg_ops = {
-    .translate_init = x86_translate_init,
-    .translate_block = x86_translate_block,
+    .translate_init = x86_tcg_translate_init,
+    .translate_block = x86_tcg_translate_block,
     .restore_state_to_opc = x86_restore_state_to_opc,
     .disas_log = x86_disas_log,
     .get_tb_cpu_state = x86_get_tb_cpu_state,

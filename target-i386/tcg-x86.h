@@ -177,7 +177,13 @@ void x86_tlb_flush(CPUX86State *env);
  */
 void x86_translate_init(void);
 uint32_t x86_translate_block(CPUX86State *env, uintptr_t tb_id,
-                             uint32_t cs_base, uint32_t eip, uint32_t hflags,
+                             uint64_t cs_base, uint64_t eip, uint32_t hflags,
                              int max_insns, int *ninsns);
+/* The same frontend built with 64-bit values (translate-tl.h): CPU models
+ * with long mode run every mode through it. */
+void x86_translate_init64(void);
+uint32_t x86_translate_block64(CPUX86State *env, uintptr_t tb_id,
+                               uint64_t cs_base, uint64_t eip,
+                               uint32_t hflags, int max_insns, int *ninsns);
 
 #endif

@@ -28,18 +28,25 @@ typedef struct Operand {
     int size;           /* bytes */
     int reg;            /* register number (A_G, A_Z, A_REG, A_SEG, A_S...) */
     bool mem;
-    uint32_t imm;
+    target_ulong imm;
     uint32_t imm2;      /* far pointer selector */
 } Operand;
 
 struct DisasContext {
     CPUX86State *env;
     uintptr_t tb_id;
-    uint32_t cs_base, pc_start, pc, tb_start;
+    target_ulong cs_base, pc_start, pc, tb_start;
     uint32_t hflags;
     int cpl;
     bool pe, vm86, code32, ss32;
+    bool code64;                /* 64-bit mode (HF_CS64; TL64 build only) */
     int dflag, aflag;           /* operand / address size in bytes */
+    int ssize;                  /* stack pointer size: 2, 4 or 8 */
+    /* REX (64-bit mode): present, W, and R/X/B as 8 or 0 to OR into the
+     * ModRM reg, SIB index and r/m/base/opcode register numbers. */
+    bool has_rex, rex_w;
+    int rex_r, rex_x, rex_b;
+    int rip_offset;             /* immediate bytes after the ModRM operand */
     int prefix_seg;             /* -1: default */
     int rep;                    /* 0, 2 = REPNE, 3 = REP/REPE */
     bool lock;
@@ -63,7 +70,7 @@ struct DisasContext {
     int nb_stubs;
     struct {
         TCGLabel *l;
-        uint32_t eip;
+        target_ulong eip;
         int vec;
     } stubs[MAX_STUBS];
 };
@@ -153,9 +160,15 @@ static inline TCGv gen_df(void)
 #endif
 }
 
-/* Helper call: env first, then up to 4 i32 arguments. */
+/*
+ * Helper call: env first, then up to 4 arguments at the frontend's width
+ * (a helper's uint32_t parameter takes the low half of an i64, a uint64_t
+ * one an i32 zero-extended).  The result, if ret, is the helper's uint32_t
+ * return value zero-extended; with flags | CALL_RET_TL a target_ulong one.
+ */
+#define CALL_RET_TL 0x10000
 TCGv gen_call(DisasContext *s, void *fn, int flags, bool ret, int n,
-                  TCGv a0, TCGv a1, TCGv a2, TCGv a3);
+              TCGv a0, TCGv a1, TCGv a2, TCGv a3);
 #define NOARG ((TCGv){-1})
 #define CALL0(s, fn) gen_call(s, (void *)(fn), 0, false, 0, NOARG, NOARG, NOARG, NOARG)
 #define CALL1(s, fn, a) gen_call(s, (void *)(fn), 0, false, 1, a, NOARG, NOARG, NOARG)
@@ -168,11 +181,24 @@ static inline void gen_sync_eip(DisasContext *s)
     tcg_gen_movi_tl(cpu_eip, s->pc_start);
 }
 
-/* Next size bytes of the instruction (little-endian). */
+/* Next size bytes of the instruction (little-endian; size 8: see
+ * insn_fetch64). */
 uint32_t insn_fetch(DisasContext *s, int size);
+uint64_t insn_fetch64(DisasContext *s);
+
+/* The value an immediate of size bytes at the width: 64-bit operands take
+ * a sign-extended imm32. */
+static inline TCGv cst_tl(target_ulong v)
+{
+    return tcg_constant_tl((target_long)v);
+}
 
 /* ---- registers, memory, operands ---- */
 
+/* SPL, BPL, SIL, DIL (REX): byte register numbers 20-23 (gen_ld_reg). */
+#define REG_LOW8(r) ((r) + 16)
+/* 64-bit mode, a constant false in the 32-bit build. */
+#define CODE64(s) (TL64 && (s)->code64)
 TCGv gen_ld_reg(int size, int r);
 void gen_st_reg(int size, int r, TCGv v);
 void gen_check_seg(DisasContext *s, TCGv off, int seg, int size,
@@ -240,8 +266,8 @@ static inline TCGCond cond_invert(TCGCond c)
 
 /* ---- block exits ---- */
 
-void gen_jmp_tb(DisasContext *s, uint32_t eip, int slot);
-void gen_jmp_rel(DisasContext *s, uint32_t eip, int slot);
+void gen_jmp_tb(DisasContext *s, target_ulong eip, int slot);
+void gen_jmp_rel(DisasContext *s, target_ulong eip, int slot);
 void gen_jmp_indirect(DisasContext *s);
 void gen_exit_next(DisasContext *s);
 void gen_exception(DisasContext *s, int vec);
@@ -255,6 +281,12 @@ void gen_push(DisasContext *s, TCGv v, int size);
 /* Pop: returns the value; *newsp gets SP after the pop (not written). */
 TCGv gen_pop(DisasContext *s, int size, TCGv *newsp);
 void gen_load_seg(DisasContext *s, int seg, TCGv sel);
+
+/* ---- 64-bit mode (translate-long.c) ---- */
+
+/* The entry for e in 64-bit mode (dflag set as that mode wants), or NULL
+ * for #UD. */
+const X86OpEntry *x86_64_entry(DisasContext *s, const X86OpEntry *e);
 
 /* ---- not in the one-byte/0F tables ---- */
 

@@ -179,11 +179,11 @@ void gen_PUSHA(DisasContext *s, const X86OpEntry *e)
     /* Both ends of the range before any store (SDM PUSHA: #SS(0) if
      * the starting or ending address is outside the limit); the loop
      * checks the top one first. */
-    gen_check_seg(s, gen_sp_off(s, -sz * 8), R_SS, sz, s->ss32 ? 4 : 2,
+    gen_check_seg(s, gen_sp_off(s, -sz * 8), R_SS, sz, s->ssize,
                   true);
     for (int i = 0; i < 8; i++) {
         TCGv a = gen_sp_off(s, -sz * (i + 1));
-        gen_st_seg(s, a, R_SS, sz, s->ss32 ? 4 : 2,
+        gen_st_seg(s, a, R_SS, sz, s->ssize,
                    i == R_ESP ? old : gen_ld_reg(sz, i));
     }
     gen_set_sp(s, gen_sp_off(s, -sz * 8));
@@ -196,7 +196,7 @@ void gen_POPA(DisasContext *s, const X86OpEntry *e)
     TCGv v[8];
     for (int i = 0; i < 8; i++) {
         v[i] = gen_ld_seg(s, gen_sp_off(s, sz * (7 - i)), R_SS, sz,
-                          s->ss32 ? 4 : 2);
+                          s->ssize);
     }
     sp = gen_sp_off(s, sz * 8);
     for (int i = 0; i < 8; i++) {
@@ -217,8 +217,8 @@ void gen_ENTER(DisasContext *s, const X86OpEntry *e)
 
 void gen_LEAVE(DisasContext *s, const X86OpEntry *e)
 {
-    TCGv bp = gen_ld_reg(s->ss32 ? 4 : 2, R_EBP);
-    TCGv v = gen_ld_seg(s, bp, R_SS, s->dflag, s->ss32 ? 4 : 2);
+    TCGv bp = gen_ld_reg(s->ssize, R_EBP);
+    TCGv v = gen_ld_seg(s, bp, R_SS, s->dflag, s->ssize);
     TCGv nsp = tmp();
     gen_addi(nsp, bp, s->dflag);
     gen_set_sp(s, nsp);

@@ -26,6 +26,10 @@
 
 #if TARGET_LONG_BITS == 64
 #define TL64 1
+/* The two entry points of this build (tcg-x86.h declares both). */
+#define x86_translate_init x86_translate_init64
+#define x86_translate_block x86_translate_block64
+#define FE_EXPORT __attribute__((visibility("default")))
 typedef TCGv_i64 TCGv;
 typedef uint64_t target_ulong;
 typedef int64_t target_long;
@@ -47,6 +51,7 @@ typedef int64_t target_long;
 #define tcg_gen_st32_tl tcg_gen_st32_i64
 #else
 #define TL64 0
+#define FE_EXPORT
 typedef TCGv_i32 TCGv;
 typedef uint32_t target_ulong;
 typedef int32_t target_long;

@@ -28,14 +28,23 @@ TCGv cpu_seg_base[6];
 TCGv_i32 cpu_cc_op, cpu_df;
 
 TCGv gen_call(DisasContext *s, void *fn, int flags, bool ret, int n,
-                  TCGv a0, TCGv a1, TCGv a2, TCGv a3)
+              TCGv a0, TCGv a1, TCGv a2, TCGv a3)
 {
     int args[6] = {s->env_ptr.idx, a0.idx, a1.idx, a2.idx, a3.idx};
     TCGv r = {-1};
-    if (ret) {
-        r = tmp();
+    if (!ret) {
+        tcg_gen_call(fn, flags & ~CALL_RET_TL, -1, n + 1, args);
+        return r;
     }
-    tcg_gen_call(fn, flags, ret ? r.idx : -1, n + 1, args);
+    r = tmp();
+    if (TL64 && !(flags & CALL_RET_TL)) {
+        /* A uint32_t result: the upper half of RAX is not defined. */
+        TCGv_i32 r32 = tcg_temp_new_i32();
+        tcg_gen_call(fn, flags, r32.idx, n + 1, args);
+        tcg_gen_extu_i32_tl(r, r32);
+    } else {
+        tcg_gen_call(fn, flags & ~CALL_RET_TL, r.idx, n + 1, args);
+    }
     return r;
 }
 
@@ -51,27 +60,40 @@ uint32_t insn_fetch(DisasContext *s, int size)
     return v;
 }
 
+uint64_t insn_fetch64(DisasContext *s)
+{
+    uint64_t lo = insn_fetch(s, 4);
+    return lo | (uint64_t)insn_fetch(s, 4) << 32;
+}
+
 /* ---- registers ---- */
 
+/*
+ * Register numbers: 0-15 (8-15 with REX).  Byte registers: 0-3 are AL..BL,
+ * 4-7 AH..BH (no REX) and REG_LOW8(4..7) = 20-23 SPL..DIL (with REX).
+ */
 TCGv gen_ld_reg(int size, int r)
 {
     TCGv t = tmp();
-    if (size == 1 && r >= 4) {
+    if (size == 1 && r >= 4 && r < 8) {
         gen_extract(t, cpu_regs[r - 4], 8, 8);
     } else {
-        gen_ext(t, cpu_regs[r], size, false);
+        gen_ext(t, cpu_regs[r & 15], size, false);
     }
     return t;
 }
 
 void gen_st_reg(int size, int r, TCGv v)
 {
-    if (size == 4) {
+    if (size == 8) {
         tcg_gen_mov_tl(cpu_regs[r], v);
+    } else if (size == 4) {
+        /* A 32-bit write zero-extends into the 64-bit register. */
+        gen_ext(cpu_regs[r], v, 4, false);
     } else if (size == 2) {
         tcg_gen_deposit_tl(cpu_regs[r], cpu_regs[r], v, 0, 16);
-    } else if (r < 4) {
-        tcg_gen_deposit_tl(cpu_regs[r], cpu_regs[r], v, 0, 8);
+    } else if (r < 4 || r >= 8) {
+        tcg_gen_deposit_tl(cpu_regs[r & 15], cpu_regs[r & 15], v, 0, 8);
     } else {
         tcg_gen_deposit_tl(cpu_regs[r - 4], cpu_regs[r - 4], v, 8, 8);
     }
@@ -100,6 +122,9 @@ static TCGLabel *gen_stub(DisasContext *s, int vec)
 void gen_check_seg(DisasContext *s, TCGv off, int seg, int size,
                    int asize, bool write)
 {
+    if (s->code64) {
+        return;     /* no limits; canonical checks are the TLB fill's */
+    }
     if (s->pe && !s->vm86) {
         int mode = (s->hflags >> (HF_SEG_SHIFT + 2 * seg)) & 3;
         if (mode == HF_SEGCHK_FULL) {
@@ -143,22 +168,32 @@ void gen_check_seg(DisasContext *s, TCGv off, int seg, int size,
 TCGv gen_linear(DisasContext *s, TCGv off, int seg)
 {
     TCGv lin = tmp();
+    if (s->code64 && seg != R_FS && seg != R_GS) {
+        tcg_gen_mov_tl(lin, off);       /* CS/DS/ES/SS bases are 0 */
+        return lin;
+    }
     tcg_gen_add_tl(lin, off, cpu_seg_base[seg]);
+    if (TL64 && !s->code64) {
+        gen_ext(lin, lin, 4, false);    /* 32-bit linear addresses */
+    }
     return lin;
+}
+
+static MemOp size_memop(int size)
+{
+    return size == 1 ? MO_UB : size == 2 ? MO_UW : size == 4 ? MO_UL : MO_UQ;
 }
 
 TCGv gen_ld_mem(DisasContext *s, TCGv lin, int size)
 {
     TCGv v = tmp();
-    tcg_gen_qemu_ld_tl(v, lin, s->mmu_idx, size == 1 ? MO_UB
-                                            : size == 2 ? MO_UW : MO_UL);
+    tcg_gen_qemu_ld_tl(v, lin, s->mmu_idx, size_memop(size));
     return v;
 }
 
 void gen_st_mem(DisasContext *s, TCGv lin, int size, TCGv v)
 {
-    tcg_gen_qemu_st_tl(v, lin, s->mmu_idx, size == 1 ? MO_UB
-                                            : size == 2 ? MO_UW : MO_UL);
+    tcg_gen_qemu_st_tl(v, lin, s->mmu_idx, size_memop(size));
 }
 
 /* Load/store at seg:off with the limit check (16-bit addressing). */
@@ -212,28 +247,35 @@ void gen_modrm_ea(DisasContext *s)
         }
         tcg_gen_ext16u_tl(off, off);
     } else {
+        /* 32- and 64-bit addressing; s->rm already has REX.B. */
         int base = s->rm, index = -1, scale = 0;
-        uint32_t disp = 0;
-        if (base == 4) {
+        target_ulong disp = 0;
+        bool riprel = false;
+        if ((base & 7) == 4) {
             int sib = insn_fetch(s, 1);
             scale = sib >> 6;
-            index = (sib >> 3) & 7;
-            base = sib & 7;
+            index = ((sib >> 3) & 7) | s->rex_x;
+            base = (sib & 7) | s->rex_b;
             if (index == 4) {
                 index = -1;
             }
-            if (base == 5 && s->mod == 0) {
+            if ((base & 7) == 5 && s->mod == 0) {
                 base = -1;
-                disp = insn_fetch(s, 4);
+                disp = (int32_t)insn_fetch(s, 4);
             }
-        } else if (base == 5 && s->mod == 0) {
+        } else if ((base & 7) == 5 && s->mod == 0) {
             base = -1;
-            disp = insn_fetch(s, 4);
+            disp = (int32_t)insn_fetch(s, 4);
+            /* 64-bit mode: relative to the next instruction (SDM 2.2.1.6). */
+            riprel = s->code64;
         }
         if (s->mod == 1) {
             disp = (int8_t)insn_fetch(s, 1);
         } else if (s->mod == 2) {
-            disp = insn_fetch(s, 4);
+            disp = (int32_t)insn_fetch(s, 4);
+        }
+        if (riprel) {
+            disp += s->pc + s->rip_offset;
         }
         tcg_gen_movi_tl(off, disp);
         if (base >= 0) {
@@ -247,6 +289,9 @@ void gen_modrm_ea(DisasContext *s)
             TCGv t = tmp();
             tcg_gen_shl_tl(t, cpu_regs[index], cst(scale));
             tcg_gen_add_tl(off, off, t);
+        }
+        if (TL64 && s->aflag == 4) {
+            gen_ext(off, off, 4, false);    /* 32-bit address wraps */
         }
     }
     if (s->prefix_seg >= 0) {
@@ -507,14 +552,16 @@ void gen_setcc(DisasContext *s, int cc, TCGv d)
 /* ---- block exits ---- */
 
 /* Go to eip (the next instruction, a REP loop): wraps with the code size. */
-void gen_jmp_tb(DisasContext *s, uint32_t eip, int slot)
+void gen_jmp_tb(DisasContext *s, target_ulong eip, int slot)
 {
     if (!s->code32) {
         eip &= 0xffff;
+    } else if (TL64 && !CODE64(s)) {
+        eip = (uint32_t)eip;
     }
-    uint32_t target = s->cs_base + eip;
+    target_ulong target = s->cs_base + eip;
     if (!s->end_after_next && !(s->hflags & HF_TF) &&
-        (target & ~0xfffu) == (s->tb_start & ~0xfffu)) {
+        (target & ~(target_ulong)0xfff) == (s->tb_start & ~(target_ulong)0xfff)) {
         tcg_gen_goto_tb(slot);
         tcg_gen_movi_tl(cpu_eip, eip);
         tcg_gen_exit_tb(s->tb_id | slot);
@@ -533,7 +580,7 @@ void gen_jmp_tb(DisasContext *s, uint32_t eip, int slot)
  * A taken near JMP/CALL/Jcc/LOOP: with a 16-bit operand size the upper
  * half of EIP is cleared (SDM vol. 2, JMP and Jcc, "Operation").
  */
-void gen_jmp_rel(DisasContext *s, uint32_t eip, int slot)
+void gen_jmp_rel(DisasContext *s, target_ulong eip, int slot)
 {
     gen_jmp_tb(s, s->dflag == 2 ? eip & 0xffff : eip, slot);
 }
@@ -579,21 +626,19 @@ TCGv gen_sp_off(DisasContext *s, int delta)
 {
     TCGv sp = tmp();
     gen_addi(sp, cpu_regs[R_ESP], delta);
-    if (!s->ss32) {
-        tcg_gen_ext16u_tl(sp, sp);
-    }
+    gen_ext(sp, sp, s->ssize, false);
     return sp;
 }
 
 void gen_set_sp(DisasContext *s, TCGv sp)
 {
-    gen_st_reg(s->ss32 ? 4 : 2, R_ESP, sp);
+    gen_st_reg(s->ssize, R_ESP, sp);
 }
 
 void gen_push(DisasContext *s, TCGv v, int size)
 {
     TCGv sp = gen_sp_off(s, -size);
-    gen_st_seg(s, sp, R_SS, size, s->ss32 ? 4 : 2, v);
+    gen_st_seg(s, sp, R_SS, size, s->ssize, v);
     gen_set_sp(s, sp);
 }
 
@@ -601,7 +646,7 @@ void gen_push(DisasContext *s, TCGv v, int size)
 TCGv gen_pop(DisasContext *s, int size, TCGv *newsp)
 {
     TCGv sp = gen_sp_off(s, 0);
-    TCGv v = gen_ld_seg(s, sp, R_SS, size, s->ss32 ? 4 : 2);
+    TCGv v = gen_ld_seg(s, sp, R_SS, size, s->ssize);
     *newsp = gen_sp_off(s, size);
     return v;
 }
@@ -652,15 +697,38 @@ static int op_size(DisasContext *s, int sz)
     case S_W: return 2;
     case S_D: return 4;
     case S_V: case S_Z: case S_A: return s->dflag;
+    case S_Q: return 8;
     case S_P: return s->dflag + 2;
     default: return 0;
     }
 }
 
 /* Decode the operands an entry names; false: #UD. */
+/* Bytes of the immediate an operand fetches (0: none). */
+static int imm_bytes(DisasContext *s, const X86Operand *d)
+{
+    switch (d->am) {
+    case A_I: {
+        int size = op_size(s, d->size);
+        /* Only MOV r64, imm64 (Iv) has an 8-byte immediate; Iz is 4. */
+        return size == 8 && d->size != S_V ? 4 : size;
+    }
+    case A_IS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static bool decode_operands(DisasContext *s, const X86OpEntry *e)
 {
     bool ea_done = false;
+    s->rip_offset = 0;
+    if (CODE64(s)) {
+        for (int i = 0; i < 3; i++) {
+            s->rip_offset += imm_bytes(s, &e->op[i]);
+        }
+    }
     for (int i = 0; i < 3; i++) {
         const X86Operand *d = &e->op[i];
         Operand *o = &s->op[i];
@@ -695,8 +763,8 @@ static bool decode_operands(DisasContext *s, const X86OpEntry *e)
             o->reg = s->reg;
             break;
         case A_S:
-            o->reg = s->reg;
-            if (s->reg > R_GS) {
+            o->reg = s->reg & 7;        /* REX.R is ignored */
+            if (o->reg > R_GS) {
                 return false;
             }
             break;
@@ -705,32 +773,43 @@ static bool decode_operands(DisasContext *s, const X86OpEntry *e)
             o->reg = s->reg;
             break;
         case A_Z:
-            o->reg = s->opcode & 7;
+            o->reg = (s->opcode & 7) | s->rex_b;
             break;
-        case A_I:
-            o->imm = insn_fetch(s, o->size == 1 ? 1 : o->size);
+        case A_I: {
+            int n = imm_bytes(s, d);
+            if (n == 8) {
+                o->imm = insn_fetch64(s);
+            } else if (o->size == 8) {
+                o->imm = (target_long)(int32_t)insn_fetch(s, 4);
+            } else {
+                o->imm = insn_fetch(s, n);
+            }
             break;
+        }
         case A_IS:
-            o->imm = (int8_t)insn_fetch(s, 1);
+            o->imm = (target_long)(int8_t)insn_fetch(s, 1);
             if (o->size == 2) {
                 o->imm &= 0xffff;
+            } else if (o->size == 4) {
+                o->imm = (uint32_t)o->imm;
             }
             break;
         case A_J:
             if (o->size == 1) {
-                o->imm = (int8_t)insn_fetch(s, 1);
+                o->imm = (target_long)(int8_t)insn_fetch(s, 1);
+            } else if (o->size == 2) {
+                o->imm = (target_long)(int16_t)insn_fetch(s, 2);
             } else {
-                o->imm = insn_fetch(s, o->size);
-                if (o->size == 2) {
-                    o->imm = (int16_t)o->imm;
-                }
+                /* rel32: sign-extended in 64-bit mode */
+                o->imm = (target_long)(int32_t)insn_fetch(s, 4);
             }
             break;
         case A_ONE:
             o->imm = 1;
             break;
         case A_O: {
-            uint32_t off = insn_fetch(s, s->aflag);
+            target_ulong off = s->aflag == 8 ? insn_fetch64(s)
+                                             : insn_fetch(s, s->aflag);
             o->mem = true;
             s->ea_off = tmp();
             tcg_gen_movi_tl(s->ea_off, off);
@@ -739,9 +818,15 @@ static bool decode_operands(DisasContext *s, const X86OpEntry *e)
             break;
         }
         case A_AP:
-            o->imm = insn_fetch(s, s->dflag);
+            o->imm = insn_fetch(s, s->dflag == 8 ? 4 : s->dflag);
             o->imm2 = insn_fetch(s, 2);
             break;
+        }
+        /* With REX, byte registers 4-7 are SPL..DIL, not AH..BH. */
+        if (TL64 && s->has_rex && o->size == 1 && !o->mem &&
+            (d->am == A_E || d->am == A_G || d->am == A_Z) &&
+            o->reg >= 4 && o->reg < 8) {
+            o->reg = REG_LOW8(o->reg);
         }
     }
     return true;
@@ -804,12 +889,16 @@ static void disas_insn(DisasContext *s)
     s->lock = false;
     s->sse_prefix = 0;
     s->has66 = false;
+    s->has_rex = s->rex_w = false;
+    s->rex_r = s->rex_x = s->rex_b = 0;
+    s->rip_offset = 0;
     s->dflag = s->code32 ? 4 : 2;
-    s->aflag = s->code32 ? 4 : 2;
+    s->aflag = CODE64(s) ? 8 : s->code32 ? 4 : 2;
     s->e = NULL;
     tcg_gen_insn_start(s->pc);
 
     int b;
+    bool a32 = false;
     for (;;) {
         if (s->pc - s->pc_start >= 15) {
             /* Too long (SDM 2.3.11): #GP.  The 286 raised #UD at 10. */
@@ -817,20 +906,45 @@ static void disas_insn(DisasContext *s)
             return;
         }
         b = insn_fetch(s, 1);
+        if (CODE64(s) && (b & 0xf0) == 0x40) {
+            /* REX: counts only right before the opcode (a prefix after
+             * it cancels it, SDM 2.2.1). */
+            s->has_rex = true;
+            s->rex_w = b & 8;
+            s->rex_r = (b & 4) << 1;
+            s->rex_x = (b & 2) << 2;
+            s->rex_b = (b & 1) << 3;
+            continue;
+        }
+        if (s->has_rex && (b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e ||
+                           b == 0x64 || b == 0x65 || b == 0x66 || b == 0x67 ||
+                           b == 0xf0 || b == 0xf2 || b == 0xf3)) {
+            s->has_rex = s->rex_w = false;
+            s->rex_r = s->rex_x = s->rex_b = 0;
+        }
         switch (b) {
-        case 0x26: s->prefix_seg = R_ES; continue;
-        case 0x2e: s->prefix_seg = R_CS; continue;
-        case 0x36: s->prefix_seg = R_SS; continue;
-        case 0x3e: s->prefix_seg = R_DS; continue;
+        case 0x26: case 0x2e: case 0x36: case 0x3e:
+            /* 64-bit mode: ES, CS, SS and DS overrides are no-ops. */
+            if (!CODE64(s)) {
+                s->prefix_seg = b == 0x26 ? R_ES : b == 0x2e ? R_CS
+                                : b == 0x36 ? R_SS : R_DS;
+            }
+            continue;
         case 0x64: s->prefix_seg = R_FS; continue;
         case 0x65: s->prefix_seg = R_GS; continue;
         case 0x66: s->dflag = s->code32 ? 2 : 4; s->has66 = true; continue;
-        case 0x67: s->aflag = s->code32 ? 2 : 4; continue;
+        case 0x67: a32 = true; continue;
         case 0xf0: s->lock = true; continue;
         case 0xf2: s->rep = 2; s->sse_prefix = 0xf2; continue;
         case 0xf3: s->rep = 3; s->sse_prefix = 0xf3; continue;
         }
         break;
+    }
+    if (a32) {
+        s->aflag = CODE64(s) ? 4 : s->code32 ? 2 : 4;
+    }
+    if (s->rex_w) {
+        s->dflag = 8;                   /* REX.W wins over 0x66 */
     }
     const X86OpEntry *e;
     if (b == 0x0f) {
@@ -852,11 +966,19 @@ static void disas_insn(DisasContext *s)
     if (needs_modrm(e)) {
         s->modrm = insn_fetch(s, 1);
         s->mod = s->modrm >> 6;
-        s->reg = (s->modrm >> 3) & 7;
-        s->rm = s->modrm & 7;
+        s->reg = ((s->modrm >> 3) & 7) | s->rex_r;
+        s->rm = (s->modrm & 7) | s->rex_b;
         if (e->flags & DF_GROUP) {
-            e = &x86_groups[e->extra][s->reg];
+            e = &x86_groups[e->extra][s->reg & 7];
             s->e = e;
+        }
+    }
+    if (CODE64(s)) {
+        e = x86_64_entry(s, e);
+        s->e = e;
+        if (!e) {
+            gen_exception(s, EXCP06_ILLOP);
+            return;
         }
     }
     if (e->mnem == M_INVALID) {
@@ -892,13 +1014,14 @@ static void disas_insn(DisasContext *s)
 
 static bool translate_inited;
 
-void x86_translate_init(void)
+FE_EXPORT void x86_translate_init(void)
 {
-    static const char *const names[8] = {"eax", "ecx", "edx", "ebx",
-                                         "esp", "ebp", "esi", "edi"};
+    static const char *const names[16] = {
+        "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+        "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"};
     static const char *const seg_names[6] = {"es_base", "cs_base", "ss_base",
                                              "ds_base", "fs_base", "gs_base"};
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < (TL64 ? 16 : 8); i++) {
         cpu_regs[i] = tcg_global_mem_new_tl(
             offsetof(CPUX86State, regs[i]), names[i]);
     }
@@ -918,9 +1041,10 @@ void x86_translate_init(void)
     translate_inited = true;
 }
 
-uint32_t x86_translate_block(CPUX86State *env, uintptr_t tb_id,
-                             uint32_t cs_base, uint32_t eip, uint32_t hflags,
-                             int max_insns, int *ninsns)
+FE_EXPORT uint32_t x86_translate_block(CPUX86State *env, uintptr_t tb_id,
+                                       uint64_t cs_base, uint64_t eip,
+                                       uint32_t hflags, int max_insns,
+                                       int *ninsns)
 {
     DisasContext ds, *s = &ds;
     memset(s, 0, sizeof(*s));
@@ -936,6 +1060,8 @@ uint32_t x86_translate_block(CPUX86State *env, uintptr_t tb_id,
     s->vm86 = hflags & HF_VM;
     s->code32 = hflags & HF_CS32;
     s->ss32 = hflags & HF_SS32;
+    s->code64 = TL64 && (hflags & HF_CS64);
+    s->ssize = s->code64 ? 8 : s->ss32 ? 4 : 2;
     s->mmu_idx = s->cpl == 3 ? 1 : 0;
     s->cc_op = CC_DYNAMIC;
 
@@ -1005,7 +1131,8 @@ uint32_t x86_translate_block(CPUX86State *env, uintptr_t tb_id,
             tcg_ctx->nb_ops > TCG_MAX_OPS - 160 ||
             s->nb_stubs > MAX_STUBS - 6 ||
             tcg_ctx->nb_labels > TCG_MAX_LABELS - 12 ||
-            ((cs_base + s->pc) & ~0xfffu) != (s->tb_start & ~0xfffu)) {
+            ((cs_base + s->pc) & ~(target_ulong)0xfff) !=
+                (s->tb_start & ~(target_ulong)0xfff)) {
             if (last) {
                 s->end_after_next = true;   /* no chaining */
             }
