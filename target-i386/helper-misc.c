@@ -11,15 +11,16 @@
 #include "target-i386/helper.h"
 #include "target-i386/sse-helper.h"
 
-static inline uint32_t sizemask(int size)
+static inline uint64_t sizemask(int size)
 {
-    return size == 4 ? ~0u : (1u << (size * 8)) - 1;
+    return size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
 }
 
-static inline void set_reg(CPUX86State *env, int r, int size, uint32_t v)
+/* A register write of size bytes: 4 zero-extends, 8 is all of it. */
+static inline void set_reg(CPUX86State *env, int r, int size, uint64_t v)
 {
-    if (size == 4) {
-        env->regs[r] = v;
+    if (size >= 4) {
+        env->regs[r] = size == 4 ? (uint32_t)v : v;
     } else {
         uint64_t m = sizemask(size);
         env->regs[r] = (env->regs[r] & ~m) | (v & m);
@@ -88,8 +89,41 @@ void helper_hlt(CPUX86State *env, uint32_t next_eip)
  * exception reports the DIV itself (286 and later).  Flags are undefined
  * and left alone.
  */
-void helper_div(CPUX86State *env, uint32_t divisor, uint32_t size)
+/* A 64-bit DIV/IDIV: RDX:RAX by a 64-bit divisor (128-bit dividend). */
+static void div64(CPUX86State *env, uint64_t divisor, bool sign)
 {
+    unsigned __int128 n = (unsigned __int128)env->regs[R_EDX] << 64 |
+                          env->regs[R_EAX];
+    if (divisor == 0) {
+        x86_raise_exception(env, EXCP00_DIVZ);
+    }
+    if (!sign) {
+        unsigned __int128 q = n / divisor;
+        if (q >> 64) {
+            x86_raise_exception(env, EXCP00_DIVZ);
+        }
+        env->regs[R_EAX] = (uint64_t)q;
+        env->regs[R_EDX] = (uint64_t)(n % divisor);
+        return;
+    }
+    __int128 sn = (__int128)n, sd = (int64_t)divisor;
+    if (sd == -1 && sn == -sn && sn != 0) {
+        x86_raise_exception(env, EXCP00_DIVZ);  /* INT128_MIN / -1 */
+    }
+    __int128 q = sn / sd, r = sn % sd;
+    if (q > INT64_MAX || q < INT64_MIN) {
+        x86_raise_exception(env, EXCP00_DIVZ);
+    }
+    env->regs[R_EAX] = (uint64_t)q;
+    env->regs[R_EDX] = (uint64_t)r;
+}
+
+void helper_div(CPUX86State *env, uint64_t divisor, uint32_t size)
+{
+    if (size == 8) {
+        div64(env, divisor, false);
+        return;
+    }
     uint32_t m = sizemask(size);
     divisor &= m;
     if (divisor == 0) {
@@ -121,8 +155,12 @@ void helper_div(CPUX86State *env, uint32_t divisor, uint32_t size)
     set_reg(env, R_EDX, size, r);
 }
 
-void helper_idiv(CPUX86State *env, uint32_t divisor, uint32_t size)
+void helper_idiv(CPUX86State *env, uint64_t divisor, uint32_t size)
 {
+    if (size == 8) {
+        div64(env, divisor, true);
+        return;
+    }
     int bits = size * 8;
     int64_t d = (int64_t)((uint64_t)divisor << (64 - bits)) >> (64 - bits);
     if (d == 0) {
@@ -247,19 +285,20 @@ void helper_aad(CPUX86State *env, uint32_t base)
  * counts we give the same formula (MSB(result) ^ CF, or the top two bits
  * for right rotates), which is what P6 parts do.
  */
-uint32_t helper_rotate(CPUX86State *env, uint32_t val, uint32_t count,
+uint64_t helper_rotate(CPUX86State *env, uint64_t val, uint32_t count,
                        uint32_t op_size)
 {
     int op = op_size & 3, size = op_size >> 8, bits = size * 8;
-    uint32_t m = sizemask(size);
-    count &= 0x1f;
+    uint64_t m = sizemask(size);
+    count &= size == 8 ? 0x3f : 0x1f;
     val &= m;
     if (count == 0) {
         return val;
     }
     uint32_t fl = x86_get_eflags(env);
-    uint32_t cf = fl & CC_C, res = val;
-    uint32_t top = 1u << (bits - 1);
+    uint32_t cf = fl & CC_C;
+    uint64_t res = val;
+    uint64_t top = 1ull << (bits - 1);
     switch (op) {
     case 0: { /* ROL */
         int n = count % bits;
@@ -278,7 +317,7 @@ uint32_t helper_rotate(CPUX86State *env, uint32_t val, uint32_t count,
     }
     case 2: /* RCL */
     case 3: { /* RCR */
-        int n = bits == 32 ? count : count % (bits + 1);
+        int n = bits >= 32 ? count : count % (bits + 1);
         uint64_t v = val, c = cf;
         for (int i = 0; i < n; i++) {
             if (op == 2) {
@@ -489,7 +528,7 @@ void helper_rdtsc(CPUX86State *env)
     env->regs[R_EDX] = (uint32_t)(t >> 32);
 }
 
-uint32_t helper_read_cr(CPUX86State *env, uint32_t reg)
+uint64_t helper_read_cr(CPUX86State *env, uint32_t reg)
 {
     if (env->hflags & HF_CPL_MASK) {
         x86_raise_exception_err(env, EXCP0D_GPF, 0);
@@ -497,7 +536,7 @@ uint32_t helper_read_cr(CPUX86State *env, uint32_t reg)
     if (reg == 1 || reg > 4) {
         x86_raise_exception(env, EXCP06_ILLOP);
     }
-    return (uint32_t)env->cr[reg];
+    return env->cr[reg];
 }
 
 /*
@@ -595,15 +634,18 @@ void helper_clts(CPUX86State *env)
 }
 
 /* which: 0 GDT, 1 IDT.  A 16-bit operand size keeps 24 bits of base. */
-void helper_lgdt_lidt(CPUX86State *env, uint32_t linear, uint32_t which,
+/* size 8: 64-bit mode, a 10-byte operand with a 64-bit base. */
+void helper_lgdt_lidt(CPUX86State *env, uint64_t linear, uint32_t which,
                       uint32_t size)
 {
     if (env->hflags & HF_CPL_MASK) {
         x86_raise_exception_err(env, EXCP0D_GPF, 0);
     }
     uint32_t limit = x86_ld(env, linear, 2);
-    uint32_t base = x86_ld(env, linear + 2, 4);
-    if (size == 2) {
+    uint64_t base = x86_ld(env, linear + 2, 4);
+    if (size == 8) {
+        base |= (uint64_t)x86_ld(env, linear + 6, 4) << 32;
+    } else if (size == 2) {
         base &= 0xffffff;
     }
     SegmentCache *dt = which ? &env->idt : &env->gdt;
@@ -611,11 +653,15 @@ void helper_lgdt_lidt(CPUX86State *env, uint32_t linear, uint32_t which,
     dt->limit = limit;
 }
 
-void helper_sgdt_sidt(CPUX86State *env, uint32_t linear, uint32_t which)
+void helper_sgdt_sidt(CPUX86State *env, uint64_t linear, uint32_t which,
+                      uint32_t size)
 {
     SegmentCache *dt = which ? &env->idt : &env->gdt;
     x86_st(env, linear, 2, dt->limit);
     x86_st(env, linear + 2, 4, dt->base);
+    if (size == 8) {
+        x86_st(env, linear + 6, 4, dt->base >> 32);
+    }
 }
 
 /* which: 0 LLDT, 1 LTR */
@@ -684,14 +730,15 @@ void helper_invlpg(CPUX86State *env, uint32_t linear)
  * the x86 hosts we compare against produce (all clear, PF from the value
  * written, PF set for a zero source).
  */
-uint32_t helper_bitscan(CPUX86State *env, uint32_t val, uint32_t old,
+uint64_t helper_bitscan(CPUX86State *env, uint64_t val, uint64_t old,
                         uint32_t op)
 {
-    uint32_t r = old, f;
+    uint64_t r = old;
+    uint32_t f;
     if (val == 0) {
         f = CC_Z | CC_P;
     } else {
-        r = op ? 31 - __builtin_clz(val) : __builtin_ctz(val);
+        r = op ? 63 - __builtin_clzll(val) : __builtin_ctzll(val);
         f = __builtin_parity(r & 0xff) ? 0 : CC_P;
     }
     set_cc(env, f);
@@ -819,15 +866,15 @@ static int dr_index(CPUX86State *env, uint32_t reg)
     return reg & 7;
 }
 
-void helper_mov_dr(CPUX86State *env, uint32_t reg, uint32_t val)
+void helper_mov_dr(CPUX86State *env, uint32_t reg, uint64_t val)
 {
     env->dr[dr_index(env, reg)] = val;
 }
 
-uint32_t helper_read_dr(CPUX86State *env, uint32_t reg)
+uint64_t helper_read_dr(CPUX86State *env, uint32_t reg)
 {
     int i = dr_index(env, reg);
-    uint32_t v = env->dr[i];
+    uint64_t v = env->dr[i];
     if (i == 6) {
         v = (v & 0x0000e00f) | 0xffff0ff0;
     } else if (i == 7) {

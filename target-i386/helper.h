@@ -21,8 +21,8 @@ void helper_raise_err(CPUX86State *env, uint32_t vector, uint32_t err);
 void helper_hlt(CPUX86State *env, uint32_t next_eip);
 /* The debugger's breakpoint at eip (already stored): stop before it. */
 void helper_debug_bp(CPUX86State *env);
-void helper_div(CPUX86State *env, uint32_t divisor, uint32_t size);
-void helper_idiv(CPUX86State *env, uint32_t divisor, uint32_t size);
+void helper_div(CPUX86State *env, uint64_t divisor, uint32_t size);
+void helper_idiv(CPUX86State *env, uint64_t divisor, uint32_t size);
 void helper_aaa(CPUX86State *env);
 void helper_aas(CPUX86State *env);
 void helper_daa(CPUX86State *env);
@@ -32,7 +32,7 @@ void helper_aad(CPUX86State *env, uint32_t base);
 /* ROL ROR RCL RCR: op_size = size << 8 | op 0..3; flags go to cc_src with
  * cc_op = EFLAGS, unless ROTATE_NO_FLAGS is set (the result only). */
 #define ROTATE_NO_FLAGS 0x4
-uint32_t helper_rotate(CPUX86State *env, uint32_t val, uint32_t count,
+uint64_t helper_rotate(CPUX86State *env, uint64_t val, uint32_t count,
                        uint32_t op_size);
 uint32_t helper_in(CPUX86State *env, uint32_t port, uint32_t size);
 /* Full protected-mode check of a data access at seg:off (SDM vol. 3,
@@ -55,17 +55,18 @@ void helper_rdtsc(CPUX86State *env);
 void helper_rdmsr(CPUX86State *env);
 void helper_wrmsr(CPUX86State *env);
 void helper_mov_cr(CPUX86State *env, uint32_t reg, uint32_t val);
-uint32_t helper_read_cr(CPUX86State *env, uint32_t reg);
+uint64_t helper_read_cr(CPUX86State *env, uint32_t reg);
 void helper_lmsw(CPUX86State *env, uint32_t val);
 void helper_clts(CPUX86State *env);
-void helper_lgdt_lidt(CPUX86State *env, uint32_t linear, uint32_t which,
+void helper_lgdt_lidt(CPUX86State *env, uint64_t linear, uint32_t which,
                       uint32_t size);
-void helper_sgdt_sidt(CPUX86State *env, uint32_t linear, uint32_t which);
+void helper_sgdt_sidt(CPUX86State *env, uint64_t linear, uint32_t which,
+                      uint32_t size);
 void helper_lldt_ltr(CPUX86State *env, uint32_t sel, uint32_t which);
 void helper_invlpg(CPUX86State *env, uint32_t linear);
 /* BSF (op 0) / BSR (op 1): returns the new destination (old when val is
  * 0); the flags go to cc_src with cc_op = EFLAGS. */
-uint32_t helper_bitscan(CPUX86State *env, uint32_t val, uint32_t old,
+uint64_t helper_bitscan(CPUX86State *env, uint64_t val, uint64_t old,
                         uint32_t op);
 /* LAR (0) LSL (1) VERR (2) VERW (3): sets ZF; LAR/LSL write register
  * reg_size & 7 with size reg_size >> 8 when the selector is valid. */
@@ -89,8 +90,8 @@ void helper_swapgs(CPUX86State *env);
 /* INVD/WBINVD/CLTS-style privilege check: #GP(0) unless CPL 0. */
 void helper_check_cpl0(CPUX86State *env);
 /* MOV to/from DR0-DR7 (no breakpoints are taken), RDPMC (counters 0). */
-void helper_mov_dr(CPUX86State *env, uint32_t reg, uint32_t val);
-uint32_t helper_read_dr(CPUX86State *env, uint32_t reg);
+void helper_mov_dr(CPUX86State *env, uint32_t reg, uint64_t val);
+uint64_t helper_read_dr(CPUX86State *env, uint32_t reg);
 void helper_rdpmc(CPUX86State *env);
 /* WAIT; EMMS with its #UD (CR0.EM) / #NM (CR0.TS) checks.  (The x87 and
  * SSE instructions call the helper x87_decode() / sse_decode() give.) */

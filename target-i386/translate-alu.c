@@ -75,25 +75,28 @@ static void gen_incdec(DisasContext *s, Operand *d, bool inc)
     gen_set_cc(s, inc ? CC_OP_INCB : CC_OP_DECB, d->size, r, c);
 }
 
-/* MUL/IMUL with one operand: AX/DX:AX/EDX:EAX = accumulator * src. */
+/* The operand size whose products need the double-width multiply. */
+#define FULL_SIZE ((int)sizeof(target_ulong))
+
+/* MUL/IMUL with one operand: AX/DX:AX/EDX:EAX/RDX:RAX = acc * src. */
 static void gen_mul1(DisasContext *s, Operand *o, bool sign)
 {
     int size = o->size;
     TCGv b = gen_ld_op(s, o);
     TCGv a = gen_ld_reg(size, R_EAX);
     TCGv lo = tmp(), hi = tmp(), ovf = tmp();
-    if (size == 4) {
+    if (size == FULL_SIZE) {
         gen_mulu2(lo, hi, a, b, sign);
         if (sign) {
             TCGv t = tmp();
-            tcg_gen_sar_tl(t, lo, cst(31));
+            tcg_gen_sar_tl(t, lo, cst(size * 8 - 1));
             tcg_gen_setcond_tl(TCG_COND_NE, ovf, hi, t);
         } else {
             tcg_gen_setcond_tl(TCG_COND_NE, ovf, hi, cst(0));
         }
-        gen_st_reg(4, R_EAX, lo);
-        gen_st_reg(4, R_EDX, hi);
-        gen_set_cc(s, CC_OP_MULB, 4, lo, ovf);      /* MULL: base + size */
+        gen_st_reg(size, R_EAX, lo);
+        gen_st_reg(size, R_EDX, hi);
+        gen_set_cc(s, CC_OP_MULB, size, lo, ovf);   /* base + size */
         return;
     }
     if (sign) {
@@ -112,9 +115,9 @@ static void gen_mul1(DisasContext *s, Operand *o, bool sign)
     if (size == 1) {
         gen_st_reg(2, R_EAX, lo);
     } else {
-        tcg_gen_shr_tl(hi, lo, cst(16));
-        gen_st_reg(2, R_EAX, lo);
-        gen_st_reg(2, R_EDX, hi);
+        tcg_gen_shr_tl(hi, lo, cst(size * 8));
+        gen_st_reg(size, R_EAX, lo);
+        gen_st_reg(size, R_EDX, hi);
     }
     gen_set_cc(s, CC_OP_MULB, size, lo, ovf);
 }
@@ -124,9 +127,9 @@ static void gen_imul2(DisasContext *s, Operand *d, TCGv a, TCGv b)
 {
     int size = d->size;
     TCGv lo = tmp(), hi = tmp(), ovf = tmp(), t = tmp();
-    if (size == 4) {
+    if (size == FULL_SIZE) {
         gen_mulu2(lo, hi, a, b, true);
-        tcg_gen_sar_tl(t, lo, cst(31));
+        tcg_gen_sar_tl(t, lo, cst(size * 8 - 1));
         tcg_gen_setcond_tl(TCG_COND_NE, ovf, hi, t);
     } else {
         TCGv x = tmp(), y = tmp();
@@ -297,7 +300,7 @@ void gen_DIV(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
     TCGv t;
-    if (o0->size == 4 && !o0->mem) {
+    if (o0->size == FULL_SIZE && !o0->mem) {
         /* Inline unless it would raise #DE (then helper_div). */
         TCGLabel *slow = gen_new_label(), *done = gen_new_label();
         TCGv q = tmp(), r = tmp();
@@ -310,7 +313,7 @@ void gen_DIV(DisasContext *s, const X86OpEntry *e)
         tcg_gen_br(done);
         gen_set_label(slow);
         gen_sync_eip(s);
-        CALL2(s, helper_div, gen_ld_op(s, o0), cst(4));
+        CALL2(s, helper_div, gen_ld_op(s, o0), cst(FULL_SIZE));
         gen_set_label(done);
         return;
     }
@@ -341,8 +344,49 @@ void gen_XADD(DisasContext *s, const X86OpEntry *e)
     gen_xadd(s, o0, o1);
 }
 
+#if TL64
+/* CMPXCHG16B m128 (REX.W): RDX:RAX against m128, RCX:RBX stored on a
+ * match; ZF only.  The operand must be 16-byte aligned (#GP). */
+static void gen_cmpxchg16b(DisasContext *s)
+{
+    TCGLabel *bad = gen_stub(s, EXCP0D_GPF);
+    TCGv t = tmp(), u = tmp(), eq = tmp(), a8 = tmp();
+    TCGv nlo = tmp(), nhi = tmp();
+    if (bad) {
+        tcg_gen_andi_i64(t, s->ea_lin, 15);
+        tcg_gen_brcondi_i64(TCG_COND_NE, t, 0, bad);
+    }
+    TCGv lo = gen_ld_mem(s, s->ea_lin, 8);
+    tcg_gen_addi_i64(a8, s->ea_lin, 8);
+    TCGv hi = gen_ld_mem(s, a8, 8);
+    tcg_gen_xor_tl(t, lo, cpu_regs[R_EAX]);
+    tcg_gen_xor_tl(u, hi, cpu_regs[R_EDX]);
+    tcg_gen_or_tl(t, t, u);
+    tcg_gen_setcond_tl(TCG_COND_EQ, eq, t, cst(0));
+    gen_movcond(TCG_COND_NE, nlo, eq, cst(0), cpu_regs[R_EBX], lo);
+    gen_movcond(TCG_COND_NE, nhi, eq, cst(0), cpu_regs[R_ECX], hi);
+    TCGv f = gen_compute_eflags(s);
+    /* Written either way (a locked cycle), high half first so that a
+     * fault on the second page comes before any change. */
+    gen_st_mem(s, a8, 8, nhi);
+    gen_st_mem(s, s->ea_lin, 8, nlo);
+    tcg_gen_mov_tl(cpu_regs[R_EAX], lo);
+    tcg_gen_mov_tl(cpu_regs[R_EDX], hi);
+    gen_andi(f, f, ~CC_Z);
+    tcg_gen_shli_tl(eq, eq, 6);
+    tcg_gen_or_tl(f, f, eq);
+    gen_set_eflags_cc(s, f);
+}
+#endif
+
 void gen_CMPXCHG8B(DisasContext *s, const X86OpEntry *e)
 {
+#if TL64
+    if (CODE64(s) && s->rex_w) {
+        gen_cmpxchg16b(s);
+        return;
+    }
+#endif
     gen_cmpxchg8b(s);
 }
 
@@ -357,15 +401,14 @@ void gen_BT(DisasContext *s, const X86OpEntry *e)
     if (o0->mem && o1->am != A_I) {
         TCGv disp = tmp();
         gen_ext(disp, bit, size, true);
-        tcg_gen_sar_tl(disp, disp, cst(size == 2 ? 4 : 5));
-        tcg_gen_shl_tl(disp, disp, cst(size == 2 ? 1 : 2));
+        int lg = size == 2 ? 1 : size == 4 ? 2 : 3;   /* log2(size) */
+        tcg_gen_sar_tl(disp, disp, cst(lg + 3));
+        tcg_gen_shl_tl(disp, disp, cst(lg));
         /* The segment checks apply to the operand actually touched:
          * EA + disp, wrapped to the address size. */
         TCGv off = tmp();
         tcg_gen_add_tl(off, s->ea_off, disp);
-        if (s->aflag == 2) {
-            tcg_gen_ext16u_tl(off, off);
-        }
+        gen_ext(off, off, s->aflag, false);
         gen_check_seg(s, off, s->ea_seg, size, s->aflag, e->extra != 0);
         a = gen_linear(s, off, s->ea_seg);
         v = gen_ld_mem(s, a, size);
@@ -404,8 +447,9 @@ static void gen_bitscan(DisasContext *s, bool bsr)
     Operand *o0 = &s->op[0];
     Operand *o1 = &s->op[1];
     TCGv t;
-    t = gen_call(s, (void *)helper_bitscan, 0, true, 3, gen_ld_op(s, o1),
-                 gen_ld_reg(o0->size, o0->reg), cst(bsr), NOARG);
+    t = gen_call(s, (void *)helper_bitscan, CALL_RET_TL, true, 3,
+                 gen_ld_op(s, o1), gen_ld_reg(o0->size, o0->reg), cst(bsr),
+                 NOARG);
     s->cc_op = CC_OP_EFLAGS;
     gen_st_reg(o0->size, o0->reg, t);
 }

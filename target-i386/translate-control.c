@@ -8,7 +8,7 @@
 void gen_JCC(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    uint32_t next = s->pc;
+    target_ulong next = s->pc;
     TCGv t;
     TCGLabel *l = gen_new_label();
     TCGCond cond;
@@ -30,7 +30,7 @@ void gen_JCC(DisasContext *s, const X86OpEntry *e)
 static void gen_loop(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    uint32_t next = s->pc;
+    target_ulong next = s->pc;
     TCGv t;
     TCGLabel *l = gen_new_label();
     TCGv cx = gen_areg(s, R_ECX);
@@ -67,15 +67,15 @@ void gen_JCXZ(DisasContext *s, const X86OpEntry *e)
 void gen_JMP(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    uint32_t next = s->pc;
+    target_ulong next = s->pc;
     gen_jmp_rel(s, next + o0->imm, 0);
 }
 
 void gen_CALL(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    uint32_t next = s->pc;
-    gen_push(s, cst(next), s->dflag);
+    target_ulong next = s->pc;
+    gen_push(s, cst_tl(next), s->dflag);
     gen_jmp_rel(s, next + o0->imm, 0);
 }
 
@@ -91,10 +91,10 @@ void gen_JMPI(DisasContext *s, const X86OpEntry *e)
 void gen_CALLI(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    uint32_t next = s->pc;
+    target_ulong next = s->pc;
     TCGv t;
     t = gen_ld_op(s, o0);
-    gen_push(s, cst(next), s->dflag);
+    gen_push(s, cst_tl(next), s->dflag);
     tcg_gen_mov_tl(cpu_eip, t);
     gen_jmp_indirect(s);
 }
@@ -106,9 +106,7 @@ void gen_RET(DisasContext *s, const X86OpEntry *e)
     t = gen_pop(s, s->dflag, &sp);
     if (o0->am == A_I) {
         gen_addi(sp, sp, o0->imm);
-        if (!s->ss32) {
-            tcg_gen_ext16u_tl(sp, sp);
-        }
+        gen_ext(sp, sp, s->ssize, false);
     }
     gen_set_sp(s, sp);
     tcg_gen_mov_tl(cpu_eip, t);
@@ -118,9 +116,9 @@ void gen_RET(DisasContext *s, const X86OpEntry *e)
 void gen_JMPF(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    uint32_t next = s->pc;
+    target_ulong next = s->pc;
     gen_sync_eip(s);
-    CALL3(s, helper_ljmp, cst(o0->imm2), cst(o0->imm), cst(next));
+    CALL3(s, helper_ljmp, cst(o0->imm2), cst(o0->imm), cst_tl(next));
     tcg_gen_exit_tb(0);
     s->done = true;
 }
@@ -128,10 +126,10 @@ void gen_JMPF(DisasContext *s, const X86OpEntry *e)
 void gen_CALLF(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    uint32_t next = s->pc;
+    target_ulong next = s->pc;
     gen_sync_eip(s);
     CALL4(s, helper_lcall, cst(o0->imm2), cst(o0->imm), cst(s->dflag),
-          cst(next));
+          cst_tl(next));
     tcg_gen_exit_tb(0);
     s->done = true;
 }
@@ -139,14 +137,14 @@ void gen_CALLF(DisasContext *s, const X86OpEntry *e)
 /* JMP/CALL m16:16/32 */
 static void gen_far_indirect(DisasContext *s, bool call)
 {
-    uint32_t next = s->pc;
+    target_ulong next = s->pc;
     TCGv t, u;
     gen_ld_farptr(s, &t, &u);
     gen_sync_eip(s);
     if (!call) {
-        CALL3(s, helper_ljmp, u, t, cst(next));
+        CALL3(s, helper_ljmp, u, t, cst_tl(next));
     } else {
-        CALL4(s, helper_lcall, u, t, cst(s->dflag), cst(next));
+        CALL4(s, helper_lcall, u, t, cst(s->dflag), cst_tl(next));
     }
     tcg_gen_exit_tb(0);
     s->done = true;
@@ -174,7 +172,7 @@ void gen_RETF(DisasContext *s, const X86OpEntry *e)
 static void gen_int(DisasContext *s, int vec)
 {
     gen_sync_eip(s);
-    CALL2(s, helper_int, cst(vec), cst(s->pc));
+    CALL2(s, helper_int, cst(vec), cst_tl(s->pc));
     tcg_gen_exit_tb(0);
     s->done = true;
 }
@@ -191,14 +189,14 @@ void gen_INT(DisasContext *s, const X86OpEntry *e)
 
 void gen_INTO(DisasContext *s, const X86OpEntry *e)
 {
-    uint32_t next = s->pc;
+    target_ulong next = s->pc;
     TCGv t;
     TCGLabel *l = gen_new_label();
     t = tmp();
     gen_setcc(s, 1, t);                 /* NO */
     tcg_gen_brcond_tl(TCG_COND_NE, t, cst(0), l);
     gen_sync_eip(s);
-    CALL2(s, helper_int, cst(EXCP04_INTO), cst(next));
+    CALL2(s, helper_int, cst(EXCP04_INTO), cst_tl(next));
     gen_set_label(l);
     gen_jmp_tb(s, next, 0);
 }
@@ -214,7 +212,7 @@ void gen_IRET(DisasContext *s, const X86OpEntry *e)
 
 void gen_ICEBP(DisasContext *s, const X86OpEntry *e)
 {
-    uint32_t next = s->pc;
+    target_ulong next = s->pc;
     /* INT1: a #DB trap (no IDT DPL check): the return address is the
      * next instruction. */
     tcg_gen_movi_tl(cpu_eip, next);

@@ -209,6 +209,10 @@ static inline void gen_check_limit(DisasContext *s, TCGv off, int seg,
     gen_check_seg(s, off, seg, size, asize, false);
 }
 TCGv gen_linear(DisasContext *s, TCGv off, int seg);
+/* An out-of-line exception at the end of the block for this instruction
+ * (vec with error code 0): branch to it; NULL when the block has too many
+ * (the block then ends before this instruction's next neighbour). */
+TCGLabel *gen_stub(DisasContext *s, int vec);
 TCGv gen_ld_mem(DisasContext *s, TCGv lin, int size);
 void gen_st_mem(DisasContext *s, TCGv lin, int size, TCGv v);
 /* Load/store at seg:off with the segment checks. */

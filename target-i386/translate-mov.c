@@ -78,51 +78,42 @@ void gen_CMOV(DisasContext *s, const X86OpEntry *e)
 void gen_BSWAP(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv t;
-    TCGv v = cpu_regs[o0->reg], r = tmp();
-    t = tmp();
+    int size = s->dflag == 8 ? 8 : 4;
+    TCGv v = cpu_regs[o0->reg], r = tmp(), t = tmp();
     if (s->dflag == 2) {
         /* Undefined; x86 hosts clear the low word. */
         gen_st_reg(2, o0->reg, cst(0));
         return;
     }
-    tcg_gen_shl_tl(r, v, cst(24));
-    gen_extract(t, v, 8, 8);
-    tcg_gen_shl_tl(t, t, cst(16));
-    tcg_gen_or_tl(r, r, t);
-    gen_extract(t, v, 16, 8);
-    tcg_gen_shl_tl(t, t, cst(8));
-    tcg_gen_or_tl(r, r, t);
-    gen_extract(t, v, 24, 8);
-    tcg_gen_or_tl(r, r, t);
-    tcg_gen_mov_tl(cpu_regs[o0->reg], r);
+    /* Byte i goes to byte size - 1 - i. */
+    tcg_gen_shl_tl(r, v, cst(8 * (size - 1)));
+    for (int i = 1; i < size; i++) {
+        gen_extract(t, v, 8 * i, 8);
+        if (size - 1 - i) {
+            tcg_gen_shl_tl(t, t, cst(8 * (size - 1 - i)));
+        }
+        tcg_gen_or_tl(r, r, t);
+    }
+    gen_st_reg(size, o0->reg, r);
 }
 
 void gen_CBW(DisasContext *s, const X86OpEntry *e)
 {
     TCGv t;
     t = tmp();
-    if (s->dflag == 2) {
-        tcg_gen_ext8s_tl(t, cpu_regs[R_EAX]);
-        gen_st_reg(2, R_EAX, t);
-    } else {
-        tcg_gen_ext16s_tl(t, cpu_regs[R_EAX]);
-        gen_st_reg(4, R_EAX, t);
-    }
+    /* CBW CWDE CDQE: the lower half sign-extended. */
+    gen_ext(t, cpu_regs[R_EAX], s->dflag / 2, true);
+    gen_st_reg(s->dflag, R_EAX, t);
 }
 
 void gen_CWD(DisasContext *s, const X86OpEntry *e)
 {
     TCGv t;
     t = tmp();
-    if (s->dflag == 2) {
-        tcg_gen_ext16s_tl(t, cpu_regs[R_EAX]);
-        tcg_gen_sar_tl(t, t, cst(15));
-        gen_st_reg(2, R_EDX, t);
-    } else {
-        tcg_gen_sar_tl(t, cpu_regs[R_EAX], cst(31));
-        gen_st_reg(4, R_EDX, t);
-    }
+    /* CWD CDQ CQO: rDX = the sign of rAX. */
+    gen_ext(t, cpu_regs[R_EAX], s->dflag, true);
+    tcg_gen_sar_tl(t, t, cst(s->dflag * 8 - 1));
+    gen_st_reg(s->dflag, R_EDX, t);
 }
 
 void gen_PUSH(DisasContext *s, const X86OpEntry *e)

@@ -13,24 +13,25 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
     }
     TCGv count = tmp();
     TCGLabel *skip = NULL;
+    int cmask = size == 8 ? 0x3f : 0x1f;    /* REX.W: 6-bit counts */
     if (cnt->am == A_REG) {
-        gen_andi(count, gen_ld_reg(1, R_ECX), 0x1f);
+        gen_andi(count, gen_ld_reg(1, R_ECX), cmask);
     } else {
-        if ((cnt->imm & 0x1f) == 0) {
+        if ((cnt->imm & cmask) == 0) {
             if (d->mem) {
                 /* Count 0: no change, but the access still happens. */
                 gen_ld_op(s, d);
             }
             return;
         }
-        tcg_gen_movi_tl(count, cnt->imm & 0x1f);
+        tcg_gen_movi_tl(count, cnt->imm & cmask);
     }
-    if (op < 2 && size == 4 && cnt->am != A_REG) {
+    if (op < 2 && size == (int)sizeof(target_ulong) && cnt->am != A_REG) {
         /* ROL/ROR r/m32, imm (count != 0): inline; CF/OF as an overlay on
          * the previous lazy flags when it is known and not ADC/SBB
          * (tcg-x86.h, CC_OP_ROL_OVL), else EFLAGS computed now. */
         TCGv v = gen_ld_op(s, d), r = tmp();
-        int n = cnt->imm & 0x1f;
+        int n = cnt->imm & cmask, top = size * 8 - 1;
         int prev = s->cc_op & ~(CC_OP_ROL_OVL | CC_OP_ROR_OVL);
         if (op == 0) {
             tcg_gen_rotli_tl(r, v, n);
@@ -38,7 +39,8 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
             tcg_gen_rotri_tl(r, v, n);
         }
         gen_st_op(s, d, r);
-        if (s->cc_op != CC_DYNAMIC &&
+        /* The overlay knows 32-bit rotates only. */
+        if (size == 4 && s->cc_op != CC_DYNAMIC &&
             !cc_op_is(prev, CC_OP_ADCB) && !cc_op_is(prev, CC_OP_SBBB)) {
             tcg_gen_mov_tl(cpu_cc_src2, r);
             gen_set_cc_op(s, prev | (op == 0 ? CC_OP_ROL_OVL
@@ -49,10 +51,10 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
         gen_andi(f, gen_compute_eflags(s), ~(uint32_t)(CC_C | CC_O));
         if (op == 0) {
             gen_andi(c, r, 1);
-            tcg_gen_shri_tl(o, r, 31);
+            tcg_gen_shri_tl(o, r, top);
         } else {
-            tcg_gen_shri_tl(c, r, 31);
-            tcg_gen_shri_tl(o, r, 30);
+            tcg_gen_shri_tl(c, r, top);
+            tcg_gen_shri_tl(o, r, top - 1);
         }
         tcg_gen_xor_tl(o, o, c);
         gen_andi(o, o, 1);
@@ -67,14 +69,14 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
         if (d->mem) {
             /* The store may fault and restart RCL/RCR, which read CF:
              * the result first, the flags after the store. */
-            TCGv r = gen_call(s, (void *)helper_rotate, 0, true, 3, v,
-                                  count, cst((size << 8) | op |
-                                             ROTATE_NO_FLAGS), NOARG);
+            TCGv r = gen_call(s, (void *)helper_rotate, CALL_RET_TL, true, 3,
+                              v, count,
+                              cst((size << 8) | op | ROTATE_NO_FLAGS), NOARG);
             gen_st_op(s, d, r);
             CALL3(s, helper_rotate, v, count, cst((size << 8) | op));
         } else {
-            TCGv r = gen_call(s, (void *)helper_rotate, 0, true, 3, v,
-                                  count, cst((size << 8) | op), NOARG);
+            TCGv r = gen_call(s, (void *)helper_rotate, CALL_RET_TL, true, 3,
+                              v, count, cst((size << 8) | op), NOARG);
             gen_st_op(s, d, r);
         }
         s->cc_op = CC_DYNAMIC;
@@ -128,28 +130,75 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
  * like the x86 hosts we compare against, the source fills in again
  * (dest:src:src for SHLD, src:src:dest for SHRD).
  */
+#if TL64
+/*
+ * The 64-bit forms, count c in 1..63: SHLD r = v << c | b >> (64 - c),
+ * SHRD r = v >> c | b << (64 - c).  src (the lazy flags' operand shifted
+ * by c - 1) is built with shifts that stay below 64 for c = 1.
+ */
+static void gen_shiftd64(DisasContext *s, bool right, Operand *d, TCGv v,
+                         TCGv b, TCGv count)
+{
+    TCGv c1 = tmp(), inv = tmp(), t = tmp(), src = tmp(), r = tmp();
+    tcg_gen_addi_i64(c1, count, -1);
+    tcg_gen_sub_i64(inv, tcg_constant_i64(64), count);   /* 64 - c */
+    if (!right) {
+        tcg_gen_shl_i64(src, v, c1);
+        tcg_gen_shri_i64(t, b, 1);
+        tcg_gen_shr_i64(t, t, inv);   /* b >> (64 - c1) */
+        tcg_gen_or_i64(src, src, t);
+        tcg_gen_shl_i64(r, v, count);
+        tcg_gen_shr_i64(t, b, inv);
+        tcg_gen_or_i64(r, r, t);
+        gen_st_op(s, d, r);
+        gen_set_cc(s, CC_OP_SHLB, 8, r, src);
+    } else {
+        tcg_gen_shr_i64(src, v, c1);
+        tcg_gen_shli_i64(t, b, 1);
+        tcg_gen_shl_i64(t, t, inv);   /* b << (64 - c1) */
+        tcg_gen_or_i64(src, src, t);
+        tcg_gen_shr_i64(r, v, count);
+        tcg_gen_shl_i64(t, b, inv);
+        tcg_gen_or_i64(r, r, t);
+        gen_st_op(s, d, r);
+        gen_set_cc(s, CC_OP_SARB, 8, r, src);
+    }
+}
+#endif
+
 static void gen_shiftd(DisasContext *s, bool right, Operand *d, Operand *so,
                        Operand *cnt)
 {
     int size = d->size;
+    int cmask = size == 8 ? 0x3f : 0x1f;
     TCGv count = tmp();
     TCGLabel *skip = NULL;
     if (cnt->am == A_REG) {
-        gen_andi(count, gen_ld_reg(1, R_ECX), 0x1f);
+        gen_andi(count, gen_ld_reg(1, R_ECX), cmask);
         skip = gen_new_label();
-    } else if ((cnt->imm & 0x1f) == 0) {
+    } else if ((cnt->imm & cmask) == 0) {
         if (d->mem) {
             gen_ld_op(s, d);        /* the access still happens */
         }
         return;
     } else {
-        tcg_gen_movi_tl(count, cnt->imm & 0x1f);
+        tcg_gen_movi_tl(count, cnt->imm & cmask);
     }
     TCGv v = gen_ld_op(s, d);
     TCGv b = gen_ld_reg(size, so->reg);
     if (skip) {
         tcg_gen_brcond_tl(TCG_COND_EQ, count, cst(0), skip);
     }
+#if TL64
+    if (size == 8) {
+        gen_shiftd64(s, right, d, v, b, count);
+        if (skip) {
+            gen_set_label(skip);
+            s->cc_op = CC_DYNAMIC;
+        }
+        return;
+    }
+#endif
     TCGv_i64 x = tcg_temp_new_i64(), y = tcg_temp_new_i64();
     TCGv_i64 c64 = tcg_temp_new_i64();
     TCGv c1 = tmp(), hi = tmp(), lo = tmp(), src = tmp(), r = tmp();

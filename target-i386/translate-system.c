@@ -83,7 +83,7 @@ void gen_GRP7(DisasContext *s, const X86OpEntry *e)
     case 1: /* SIDT */
         gen_check_seg(s, s->ea_off, s->ea_seg, 6, s->aflag, true);
         gen_sync_eip(s);
-        CALL2(s, helper_sgdt_sidt, s->ea_lin, cst(e->extra));
+        CALL3(s, helper_sgdt_sidt, s->ea_lin, cst(e->extra), cst(s->dflag));
         break;
     case 2: /* LGDT */
     case 3: /* LIDT */
@@ -195,13 +195,15 @@ void gen_MOVCR(DisasContext *s, const X86OpEntry *e)
     Operand *o1 = &s->op[1];
     TCGv t;
     gen_sync_eip(s);
+    /* 64-bit mode: 64-bit operands whatever the prefixes. */
+    int size = CODE64(s) ? 8 : 4;
     if (e->extra) {
-        CALL2(s, helper_mov_cr, cst(o0->reg), gen_ld_reg(4, o1->reg));
+        CALL2(s, helper_mov_cr, cst(o0->reg), gen_ld_reg(size, o1->reg));
         gen_exit_next(s);
     } else {
-        t = gen_call(s, (void *)helper_read_cr, 0, true, 1, cst(o1->reg),
-                     NOARG, NOARG, NOARG);
-        gen_st_reg(4, o0->reg, t);
+        t = gen_call(s, (void *)helper_read_cr, CALL_RET_TL, true, 1,
+                     cst(o1->reg), NOARG, NOARG, NOARG);
+        gen_st_reg(size, o0->reg, t);
     }
 }
 
@@ -211,13 +213,14 @@ void gen_MOVDR(DisasContext *s, const X86OpEntry *e)
     Operand *o1 = &s->op[1];
     TCGv t;
     gen_sync_eip(s);
+    int size = CODE64(s) ? 8 : 4;
     if (e->extra) {
-        CALL2(s, helper_mov_dr, cst(o0->reg), gen_ld_reg(4, o1->reg));
+        CALL2(s, helper_mov_dr, cst(o0->reg), gen_ld_reg(size, o1->reg));
         gen_exit_next(s);   /* the loop re-checks breakpoints */
     } else {
-        t = gen_call(s, (void *)helper_read_dr, 0, true, 1, cst(o1->reg),
-                     NOARG, NOARG, NOARG);
-        gen_st_reg(4, o0->reg, t);
+        t = gen_call(s, (void *)helper_read_dr, CALL_RET_TL, true, 1,
+                     cst(o1->reg), NOARG, NOARG, NOARG);
+        gen_st_reg(size, o0->reg, t);
     }
 }
 
@@ -231,9 +234,9 @@ void gen_INVD(DisasContext *s, const X86OpEntry *e)
 
 void gen_HLT(DisasContext *s, const X86OpEntry *e)
 {
-    uint32_t next = s->pc;
+    target_ulong next = s->pc;
     gen_sync_eip(s);
-    CALL1(s, helper_hlt, cst(next));
+    CALL1(s, helper_hlt, cst_tl(next));
     tcg_gen_exit_tb(0);
     s->done = true;
 }

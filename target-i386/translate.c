@@ -101,7 +101,7 @@ void gen_st_reg(int size, int r, TCGv v)
 
 /* ---- memory ---- */
 
-static TCGLabel *gen_stub(DisasContext *s, int vec)
+TCGLabel *gen_stub(DisasContext *s, int vec)
 {
     if (s->nb_stubs == MAX_STUBS) {
         return NULL;
@@ -324,7 +324,7 @@ TCGv gen_ld_op(DisasContext *s, Operand *o)
     case A_IS:
     case A_J:
     case A_ONE:
-        return cst(o->imm);
+        return cst_tl(o->imm);
     case A_S:
     case A_SEG: {
         TCGv t = tmp();
