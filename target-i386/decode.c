@@ -187,7 +187,9 @@ const X86OpEntry x86_opcodes[256] = {
 const X86OpEntry x86_opcodes_0f[256] = {
     [0x00] = GRP(GRP6), [0x01] = GRP(GRP7),
     [0x02] = F2(LAR, MR, 0, Gv, Ew), [0x03] = F2(LSL, MR, 0, Gv, Ew),
-    [0x06] = E0(CLTS),
+    /* SYSCALL/SYSRET: #UD unless EFER.SCE (translate-long.c) */
+    [0x05] = F0(SYSCALL, DF_386, 0), [0x06] = E0(CLTS),
+    [0x07] = F0(SYSRET, DF_386, 0),
     [0x08] = F0(INVD, DF_386, 0), [0x09] = F0(INVD, DF_386, 0),
     [0x0b] = E0(UD),
     /* 0F 18: PREFETCHh; 0F 19-1F: hint NOPs (NOP Ev); SSE may claim 18 */

@@ -464,9 +464,55 @@ void helper_bound(CPUX86State *env, uint32_t idx, uint32_t linear,
     }
 }
 
+static void enter_st(CPUX86State *env, uint64_t a, int size, uint64_t v)
+{
+    if (size == 8) {
+        x86_st(env, a, 4, v);
+        x86_st(env, a + 4, 4, v >> 32);
+    } else {
+        x86_st(env, a, size, v);
+    }
+}
+
+static uint64_t enter_ld(CPUX86State *env, uint64_t a, int size)
+{
+    if (size == 8) {
+        return x86_ld(env, a, 4) | (uint64_t)x86_ld(env, a + 4, 4) << 32;
+    }
+    return x86_ld(env, a, size);
+}
+
+/* ENTER in 64-bit mode: a flat 64-bit stack, 8-byte (or 2-byte with
+ * 0x66) slots, no segment checks. */
+static void enter64(CPUX86State *env, uint32_t frame, uint32_t level,
+                    uint32_t size)
+{
+    uint64_t sp = env->regs[R_ESP], bp = env->regs[R_EBP];
+    x86_probe_write(env, sp - size * (1 + level) - frame);
+    sp -= size;
+    enter_st(env, sp, size, bp);
+    uint64_t frame_ptr = sp;
+    if (level) {
+        for (uint32_t i = 1; i < level; i++) {
+            bp -= size;
+            uint64_t v = enter_ld(env, bp, size);
+            sp -= size;
+            enter_st(env, sp, size, v);
+        }
+        sp -= size;
+        enter_st(env, sp, size, frame_ptr);
+    }
+    env->regs[R_ESP] = sp - frame;
+    set_reg(env, R_EBP, size, frame_ptr);
+}
+
 void helper_enter(CPUX86State *env, uint32_t frame, uint32_t level,
                   uint32_t size)
 {
+    if (env->hflags & HF_CS64) {
+        enter64(env, frame, level & 0x1f, size);
+        return;
+    }
     bool ss32 = env->hflags & HF_SS32;
     uint32_t spm = ss32 ? ~0u : 0xffff;
     uint32_t ssbase = env->segs[R_SS].base;

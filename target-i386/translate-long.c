@@ -1,7 +1,8 @@
 /*
  * 64-bit mode (SDM vol. 1, 3.2.1 and vol. 2, appendix A.2.5): how the
  * opcode map differs there, and the instructions only 64-bit mode (or
- * long mode) has: MOVSXD, SYSCALL, SYSRET, SWAPGS.  The 64-bit build of
+ * long mode) has: MOVSXD, SWAPGS; SYSCALL and SYSRET (in the 0F table:
+ * legacy mode has them too, with EFER.SCE).  The 64-bit build of
  * the frontend (translate-tl.h) calls x86_64_entry for every instruction
  * in 64-bit mode; the 32-bit build never does.
  */
@@ -15,8 +16,8 @@ static const X86OpEntry movsxd_entry =
 /* B8+r with REX.W: MOV r64, imm64. */
 static const X86OpEntry mov_imm64_entry =
     E(MOV, {A_Z, S_V, 0}, {A_I, S_V, 0});
-static const X86OpEntry syscall_entry = E(SYSCALL, {0});
-static const X86OpEntry sysret_entry = E(SYSRET, {0});
+static const X86OpEntry xchg_r8_entry =
+    E(XCHG, {A_Z, S_V, 0}, {A_REG, S_V, 0});
 static const X86OpEntry swapgs_entry = E(SWAPGS, {0});
 
 /*
@@ -34,13 +35,12 @@ const X86OpEntry *x86_64_entry(DisasContext *s, const X86OpEntry *e)
         return NULL;
     case 0x63:
         return &movsxd_entry;
+    case 0x90:
+        /* With REX.B, 90 is XCHG r8, rAX (not NOP/PAUSE). */
+        return s->rex_b ? &xchg_r8_entry : e;
     case 0xb8: case 0xb9: case 0xba: case 0xbb:
     case 0xbc: case 0xbd: case 0xbe: case 0xbf:
         return s->rex_w ? &mov_imm64_entry : e;
-    case 0x105:
-        return &syscall_entry;
-    case 0x107:
-        return &sysret_entry;
     case 0x101:
         if (s->mod == 3 && (s->reg & 7) == 7 && (s->rm & 7) == 0) {
             return &swapgs_entry;

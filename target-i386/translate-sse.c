@@ -14,19 +14,22 @@ void gen_sse(DisasContext *s, int pfx, int opc)
     TCGv ea = cst(0);
     int seg = -1;                   /* segment of a memory operand */
     SSEDecoded d;
+    bool imm8 = sse_opcode_has_imm8(pfx, opc);
     s->modrm = insn_fetch(s, 1);
     s->mod = s->modrm >> 6;
-    s->reg = (s->modrm >> 3) & 7;
-    s->rm = s->modrm & 7;
+    s->reg = ((s->modrm >> 3) & 7) | s->rex_r;
+    s->rm = (s->modrm & 7) | s->rex_b;
+    s->rip_offset = imm8;
     if (opc == 0xf7) {
         /* MASKMOVQ / MASKMOVDQU store to DS:(E)DI */
         ea = gen_linear(s, gen_areg(s, R_EDI), str_src_seg(s));
     } else if (s->mod != 3) {
         gen_modrm_ea(s);
         ea = s->ea_lin;
-        seg = s->ea_seg;
+        /* 64-bit mode: no segment limits to check. */
+        seg = CODE64(s) ? -1 : s->ea_seg;
     }
-    uint32_t imm = sse_opcode_has_imm8(pfx, opc) ? insn_fetch(s, 1) : 0;
+    uint32_t imm = imm8 ? insn_fetch(s, 1) : 0;
     if (s->lock || !sse_decode(pfx, opc, s->modrm, imm, seg, &d)) {
         gen_exception(s, EXCP06_ILLOP);
         return;

@@ -12,11 +12,14 @@ void gen_FPU(DisasContext *s, const X86OpEntry *e)
      * FNSTSW AX). */
     X87Insn d;
     int seg = s->mod != 3 ? s->ea_seg : R_DS;
+    if (CODE64(s)) {
+        seg = -1;               /* no segment checks, FCS/FDS 0 */
+    }
 
-    x87_decode(s->opcode & 0xff, s->modrm, s->dflag == 4, seg, &d);
+    x87_decode(s->opcode & 0xff, s->modrm, s->dflag != 2, seg, &d);
     gen_sync_eip(s);
     CALL4(s, d.helper, cst(d.info), s->mod != 3 ? s->ea_lin : cst(0),
-          cst(s->cs_base + s->pc_start), cst(d.arg));
+          cst_tl(s->cs_base + s->pc_start), cst(d.arg));
     s->cc_op = CC_DYNAMIC;
 }
 
