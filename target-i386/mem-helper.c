@@ -116,23 +116,28 @@ void x86_check_watchpoint(CPUX86State *env, uint32_t addr, int size, bool write)
 
 void helper_rep_fast(CPUX86State *env, uint32_t op)
 {
-    uint32_t size = op & 7, sseg = (op >> 4) & 7;
+    uint32_t size = op & 0xf, sseg = (op >> 4) & 7;
     bool movs = op & 0x100;
+    /* REP_FAST_A64: 64-bit addressing in 64-bit mode, where only FS and
+     * GS have a base. */
+    bool a64 = op & REP_FAST_A64;
+    uint64_t amask = a64 ? ~0ull : 0xffffffffu;
     int mmu_idx = (op >> 12) & 3;
     uint32_t budget = 64 * 1024; /* bytes per call: IRQ latency */
 
     if (env->df != 1) {
         return;
     }
-    while (env->regs[R_ECX] != 0 && budget != 0) {
-        uint32_t di = env->regs[R_EDI], dlin = env->segs[R_ES].base + di;
-        uint32_t n = MIN(env->regs[R_ECX], budget / size);
+    while ((env->regs[R_ECX] & amask) != 0 && budget != 0) {
+        uint64_t di = env->regs[R_EDI] & amask;
+        uint64_t dlin = a64 ? di : (uint32_t)(env->segs[R_ES].base + di);
+        uint64_t n = MIN(env->regs[R_ECX] & amask, budget / size);
         n = MIN(n, (X86_PAGE_SIZE - (dlin & ~X86_PAGE_MASK)) / size);
         if (n == 0) {
             return; /* an element crosses the page */
         }
         uint32_t bytes = n * size;
-        if (di + bytes < di) {
+        if (((di + bytes) & amask) < di) {
             return; /* the offset wraps */
         }
         uint8_t *d = tlb_vaddr_to_host(env, dlin, MMU_DATA_STORE, mmu_idx);
@@ -140,7 +145,10 @@ void helper_rep_fast(CPUX86State *env, uint32_t op)
             return;
         }
         if (movs) {
-            uint32_t si = env->regs[R_ESI], slin = env->segs[sseg].base + si;
+            uint64_t si = env->regs[R_ESI] & amask;
+            uint64_t slin = !a64 ? (uint32_t)(env->segs[sseg].base + si)
+                            : sseg == R_FS || sseg == R_GS
+                                ? env->segs[sseg].base + si : si;
             uint32_t sn = (X86_PAGE_SIZE - (slin & ~X86_PAGE_MASK)) / size;
             if (sn == 0) {
                 return;
@@ -149,7 +157,7 @@ void helper_rep_fast(CPUX86State *env, uint32_t op)
                 n = sn;
                 bytes = n * size;
             }
-            if (si + bytes < si) {
+            if (((si + bytes) & amask) < si) {
                 return;
             }
             const uint8_t *src =
@@ -158,21 +166,24 @@ void helper_rep_fast(CPUX86State *env, uint32_t op)
                 return; /* overlap: element by element */
             }
             memmove(d, src, bytes);
-            env->regs[R_ESI] = si + bytes;
+            env->regs[R_ESI] = (si + bytes) & amask;
         } else if (size == 1) {
             memset(d, env->regs[R_EAX] & 0xff, bytes);
         } else {
-            uint32_t v = env->regs[R_EAX];
+            uint64_t v = env->regs[R_EAX];
             for (uint32_t i = 0; i < bytes; i += size) {
                 if (size == 2) {
                     stw_le_p(d + i, v);
-                } else {
+                } else if (size == 4) {
                     stl_le_p(d + i, v);
+                } else {
+                    stq_le_p(d + i, v);
                 }
             }
         }
-        env->regs[R_EDI] = di + bytes;
-        env->regs[R_ECX] -= n;
+        /* 32-bit address registers are written zero-extended. */
+        env->regs[R_EDI] = (di + bytes) & amask;
+        env->regs[R_ECX] = ((env->regs[R_ECX] & amask) - n) & amask;
         budget -= bytes;
     }
 }

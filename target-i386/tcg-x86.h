@@ -138,9 +138,11 @@ uint32_t x86_ld(CPUX86State *env, uint64_t linear, int size);
  * through TLB entries already present (RAM pages with fast tags), updating
  * ECX/ESI/EDI, and stops early at anything else (a TLB miss, MMIO, code
  * pages, overlap, DF = 1, a budget); the translated loop does the rest one
- * element at a time.  Never faults.  op: element size (1/2/4) | source
- * segment << 4 | 0x100 for MOVS | mmu_idx << 12.
+ * element at a time.  Never faults.  op: element size (1/2/4/8) | source
+ * segment << 4 | 0x100 for MOVS | REP_FAST_A64 for 64-bit addressing in
+ * 64-bit mode (RCX/RSI/RDI, no ES/DS/SS base) | mmu_idx << 12.
  */
+#define REP_FAST_A64 0x200
 void helper_rep_fast(CPUX86State *env, uint32_t op);
 void helper_rep_io_fast(CPUX86State *env, uint32_t op);
 void x86_st(CPUX86State *env, uint64_t linear, int size, uint32_t val);

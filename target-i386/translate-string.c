@@ -17,14 +17,15 @@ static void gen_string(DisasContext *s, int mnem, int size)
 {
     TCGLabel *done = NULL;
     int sseg = str_src_seg(s);
-    if (s->rep && (mnem == M_MOVS || mnem == M_STOS) && s->aflag == 4 &&
-        s->pe && !s->vm86 &&
+    bool a64 = CODE64(s) && s->aflag == 8;
+    if (s->rep && (mnem == M_MOVS || mnem == M_STOS) &&
+        (s->aflag == 4 || a64) && s->pe && !s->vm86 &&
         !((s->hflags >> (HF_SEG_SHIFT + 2 * R_ES)) & 3) &&
         (mnem == M_STOS || !((s->hflags >> (HF_SEG_SHIFT + 2 * sseg)) & 3))) {
         /* Flat segments: the bulk in C (helper_rep_fast), the rest below. */
         CALL1(s, helper_rep_fast,
               cst(size | sseg << 4 | (mnem == M_MOVS ? 0x100 : 0) |
-                  s->mmu_idx << 12));
+                  (a64 ? REP_FAST_A64 : 0) | s->mmu_idx << 12));
     }
     if (s->rep && (mnem == M_INS || mnem == M_OUTS) && s->aflag == 4 &&
         s->pe && !s->vm86 &&
