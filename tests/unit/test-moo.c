@@ -316,6 +316,21 @@ static bool run_test(Buf t, uint16_t fmask, const char *file, uint32_t idx)
                name.len > 4 ? (int)(name.len - 4) : 0,
                name.len > 4 ? (const char *)name.p + 4 : "", why);
     }
+    if (!ok && verbose && getenv("MOO_DUMP")) {
+        /* MOO_DUMP=1: the whole state, to compare a failure by hand. */
+        const uint16_t *rows[3] = {ir, fr, got};
+        static const char *const what[3] = {"init", "want", "have"};
+        for (int k = 0; k < 3; k++) {
+            printf("    %s", what[k]);
+            for (int i = 0; i < 14; i++) {
+                printf(" %s=%04x", reg_names[i], rows[k][i]);
+            }
+            printf("\n");
+        }
+        if (has_excp) {
+            printf("    exception %u\n", excp.p[0]);
+        }
+    }
     return ok;
 }
 
