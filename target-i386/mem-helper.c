@@ -4,6 +4,11 @@
  * (mmu.c), data breakpoints, the helpers' loads and stores by linear
  * address (x86_ld/x86_st in tcg-x86.h), code bytes for the decoder, the
  * bulk of REP MOVS/STOS, and port I/O.
+ *
+ * The softmmu's linear addresses are 64 bits.  Outside long mode (EFER.LMA
+ * clear) x86 linear addresses are 32 bits and wrap at 4 GiB: the helpers'
+ * accesses are wrapped here (ld_mmu/st_mmu) as the softmmu does for i32
+ * addresses of generated code.
  */
 #include "emu/common.h"
 #include "emu/cpu-debug.h"
@@ -27,9 +32,12 @@ int x86_mmu_index(CPUX86State *env)
  * may go straight to the page (permitted and D already set), so the first
  * write to a clean page comes back here to set D.
  */
-void x86_tlb_fill(CPUX86State *env, uint32_t addr, MMUAccessType access,
+void x86_tlb_fill(CPUX86State *env, uint64_t addr, MMUAccessType access,
                   int mmu_idx, uintptr_t retaddr, TCGTLBFill *out)
 {
+    /* Long mode: the canonical check (#GP/#SS, not #PF) and the 4-level
+     * walk belong here, before x86_walk (mmu64's part).  Outside long
+     * mode every address that reaches this is below 4 GiB. */
     static const X86Access acc[] = {
         [MMU_DATA_LOAD] = X86_ACCESS_READ,
         [MMU_DATA_STORE] = X86_ACCESS_WRITE,
@@ -56,17 +64,26 @@ void x86_tlb_fill(CPUX86State *env, uint32_t addr, MMUAccessType access,
 
 /* ---- data breakpoints (DR0-DR3 with R/W 01 or 11) ---- */
 
+/* DRi's linear address: 32 bits outside long mode. */
+static uint64_t dr_addr(const CPUX86State *env, int i)
+{
+    return (env->hflags & HF_LMA) ? env->dr[i] : (uint32_t)env->dr[i];
+}
+
 static uint32_t bp_len(uint32_t dr7, int i)
 {
     static const uint32_t len[4] = {1, 2, 8, 4};
     return len[(dr7 >> (18 + i * 4)) & 3];
 }
 
-bool x86_page_watched(CPUX86State *env, uint32_t page)
+bool x86_page_watched(CPUX86State *env, uint64_t page)
 {
     uint32_t dr7 = env->dr[7];
     const CPUState *cpu = container_of(env, CPUState, env);
-    if (unlikely(cpu->debug.nwp > 0) && cpu_debug_page_watched(cpu, page)) {
+    /* The debugger's watchpoints are 32-bit (emu/cpu-debug.h): a 64-bit
+     * page that shares the low half is only sent to the slow path. */
+    if (unlikely(cpu->debug.nwp > 0) &&
+        cpu_debug_page_watched(cpu, (uint32_t)page)) {
         return true; /* the debugger's (emu/cpu-debug.h) */
     }
     if (likely(!(dr7 & 0xff))) {
@@ -74,7 +91,7 @@ bool x86_page_watched(CPUX86State *env, uint32_t page)
     }
     for (int i = 0; i < 4; i++) {
         if (((dr7 >> (i * 2)) & 3) && ((dr7 >> (16 + i * 4)) & 1) &&
-            ((uint32_t)env->dr[i] & X86_PAGE_MASK) == page) {
+            (dr_addr(env, i) & ~(uint64_t)(X86_PAGE_SIZE - 1)) == page) {
             return true;
         }
     }
@@ -83,7 +100,7 @@ bool x86_page_watched(CPUX86State *env, uint32_t page)
 
 /* Records a hit in env->pending_db; the exec loop raises #DB after the
  * instruction (tcg-cpu.c). */
-void x86_check_watchpoint(CPUX86State *env, uint32_t addr, int size, bool write)
+void x86_check_watchpoint(CPUX86State *env, uint64_t addr, int size, bool write)
 {
     uint32_t dr7 = env->dr[7];
     CPUState *cpu = container_of(env, CPUState, env);
@@ -91,7 +108,9 @@ void x86_check_watchpoint(CPUX86State *env, uint32_t addr, int size, bool write)
         /* The debugger's: blocks are one instruction while it watches, so
          * the machine stops right after this one (the access completes,
          * gdb wants to see the new value). */
-        const CPUBreakpoint *b = cpu_debug_watch_hit(cpu, addr, size, write);
+        const CPUBreakpoint *b =
+            addr <= UINT32_MAX ? cpu_debug_watch_hit(cpu, addr, size, write)
+                               : NULL;
         if (b) {
             cpu_debug_report_hit(cpu, b->type, false, b->addr);
         }
@@ -105,7 +124,7 @@ void x86_check_watchpoint(CPUX86State *env, uint32_t addr, int size, bool write)
             continue;
         }
         uint32_t len = bp_len(dr7, i);
-        uint32_t start = (uint32_t)env->dr[i] & ~(len - 1);
+        uint64_t start = dr_addr(env, i) & ~(uint64_t)(len - 1);
         if (addr < start + len && addr + size > start) {
             env->pending_db |= 1u << i;
         }
@@ -243,8 +262,26 @@ void helper_rep_io_fast(CPUX86State *env, uint32_t op)
     }
 }
 
+/* Outside long mode: true when the access crosses 4 GiB (it wraps). */
+static bool wraps32(CPUX86State *env, uint64_t *linear, int size)
+{
+    if (env->hflags & HF_LMA) {
+        return false;
+    }
+    *linear = (uint32_t)*linear;
+    return *linear + size - 1 > UINT32_MAX;
+}
+
 static uint64_t ld_mmu(CPUX86State *env, uint64_t linear, int size, int mmu)
 {
+    if (unlikely(wraps32(env, &linear, size))) {
+        uint64_t v = 0;
+        for (int i = 0; i < size; i++) {
+            v |= (uint64_t)cpu_ldub_mmuidx_ra(env, (uint32_t)(linear + i), mmu,
+                                              0) << (8 * i);
+        }
+        return v;
+    }
     switch (size) {
     case 8:
         return cpu_ldq_mmuidx_ra(env, linear, mmu, 0);
@@ -260,6 +297,16 @@ static uint64_t ld_mmu(CPUX86State *env, uint64_t linear, int size, int mmu)
 static void st_mmu(CPUX86State *env, uint64_t linear, int size, uint64_t val,
                    int mmu)
 {
+    if (unlikely(wraps32(env, &linear, size))) {
+        /* Byte by byte, as the softmmu splits a 32-bit access across
+         * 4 GiB: a fault on the page at 0 leaves the bytes below 4 GiB
+         * written (a helper's store only, never generated code's). */
+        for (int i = 0; i < size; i++) {
+            cpu_stb_mmuidx_ra(env, (uint32_t)(linear + i), val >> (8 * i), mmu,
+                              0);
+        }
+        return;
+    }
     switch (size) {
     case 8:
         cpu_stq_mmuidx_ra(env, linear, val, mmu, 0);

@@ -216,7 +216,7 @@ static bool x86_cpu_exec_enter(CPUState *cpu)
 }
 
 static void x86_cpu_exec_after(CPUState *cpu, uint32_t tb_flags,
-                               uint32_t tb_eip)
+                               uint64_t tb_eip)
 {
     CPUX86State *env = &cpu->env;
     if (env->rf_at_entry) {
@@ -239,11 +239,21 @@ static void x86_cpu_exec_after(CPUState *cpu, uint32_t tb_flags,
     }
 }
 
-static bool x86_get_tb_cpu_state(CPUX86State *env, uint32_t *cs_base,
-                                 uint32_t *eip, uint32_t *flags)
+/*
+ * The key is the fields the generated code's jump-cache probe compares
+ * (env_cs_base_offset, env_pc_offset: 64 bits each).  Outside 64-bit
+ * code they hold 32-bit values; the truncation only guards the key
+ * against stray upper halves (a probe miss then, never a wrong block).
+ */
+static bool x86_get_tb_cpu_state(CPUX86State *env, uint64_t *cs_base,
+                                 uint64_t *eip, uint32_t *flags)
 {
     *cs_base = env->segs[R_CS].base;
     *eip = env->eip;
+    if (!(env->hflags & HF_CS64)) {
+        *cs_base = (uint32_t)*cs_base;
+        *eip = (uint32_t)*eip;
+    }
     *flags = env->hflags | ((env->dr[7] & 0xff) ? TB_FLAG_SINGLE_INSN : 0);
     const CPUState *cpu = container_of(env, CPUState, env);
     if (unlikely(cpu->debug.active) &&
@@ -281,10 +291,11 @@ static void x86_log_exec(CPUX86State *env, uint32_t tb_phys, uint32_t flags)
     }
 }
 
-static void x86_disas_log(uint32_t cs_base, uint32_t eip, const uint8_t *code,
+static void x86_disas_log(uint64_t cs_base, uint64_t eip, const uint8_t *code,
                           size_t len, uint32_t flags)
 {
-    disas_log_guest(cs_base, eip, code, len, flags & HF_CS32);
+    int bits = (flags & HF_CS64) ? 64 : (flags & HF_CS32) ? 32 : 16;
+    disas_log_guest(cs_base, eip, code, len, bits);
 }
 
 /* ---- state in and out of the translator ---- */
@@ -321,7 +332,7 @@ static void x86_tcg_translate_init(void)
 }
 
 static uint32_t x86_tcg_translate_block(CPUX86State *env, uintptr_t tb_id,
-                                        uint32_t cs_base, uint32_t pc,
+                                        uint64_t cs_base, uint64_t pc,
                                         uint32_t flags, int max_insns,
                                         int *ninsns)
 {
@@ -341,6 +352,7 @@ static const TCGCPUOps x86_tcg_ops = {
     .get_tb_cpu_state = x86_get_tb_cpu_state,
     .raise_fetch_fault = x86_raise_fetch_fault,
     .tb_flag_paging = HF_PG,
+    .tb_flag_pc64 = HF_CS64,
     .env_cs_base_offset = offsetof(CPUX86State, segs[R_CS].base),
     .env_pc_offset = offsetof(CPUX86State, eip),
     .env_flags_offset = offsetof(CPUX86State, hflags),

@@ -150,6 +150,8 @@ static void fold_identity(OptState *o, TCGOp *op)
     case INDEX_op_shl_i64:
     case INDEX_op_shr_i64:
     case INDEX_op_sar_i64:
+    case INDEX_op_rotl_i64:
+    case INDEX_op_rotr_i64:
         if (cb && (vb & (is64 ? 63 : 31)) == 0) {
             set_mov(o, op, d, a);
         } else if (ca && va == 0) {
@@ -231,13 +233,14 @@ static void forward_pass(OptState *o)
                                        op->opc == INDEX_op_setcond_i64));
             }
             break;
-        case INDEX_op_movcond_i32: {
+        case INDEX_op_movcond_i32:
+        case INDEX_op_movcond_i64: {
             int a = op->args[1], b = op->args[2];
             if (op->args[3] == op->args[4]) {
                 set_mov(o, op, op->args[0], op->args[3]);
             } else if (o->is_const[a] && o->is_const[b]) {
                 bool c = tcg_eval_cond(op->args[5], o->val[a], o->val[b],
-                                       false);
+                                       op->opc == INDEX_op_movcond_i64);
                 set_mov(o, op, op->args[0], c ? op->args[3] : op->args[4]);
             }
             break;
@@ -245,8 +248,11 @@ static void forward_pass(OptState *o)
         case INDEX_op_deposit_i32:
         case INDEX_op_extract_i32:
         case INDEX_op_sextract_i32:
+        case INDEX_op_deposit_i64:
+        case INDEX_op_extract_i64:
+        case INDEX_op_sextract_i64:
             if (all_const) {
-                bool dep = op->opc == INDEX_op_deposit_i32;
+                bool dep = tcg_op_is_deposit(op->opc);
                 uint64_t b = dep ? o->val[op->args[2]] : 0;
                 int64_t c1 = dep ? op->args[3] : op->args[2];
                 int64_t c2 = dep ? op->args[4] : op->args[3];
@@ -345,16 +351,38 @@ static bool has_side_effects(const TCGOp *op)
     case INDEX_op_mov_i64:
     case INDEX_op_movi_i64:
     case INDEX_op_setcond_i64:
+    case INDEX_op_movcond_i64:
+    case INDEX_op_ld8u_i64:
+    case INDEX_op_ld8s_i64:
+    case INDEX_op_ld16u_i64:
+    case INDEX_op_ld16s_i64:
+    case INDEX_op_ld32u_i64:
+    case INDEX_op_ld32s_i64:
     case INDEX_op_ld_i64:
     case INDEX_op_add_i64:
     case INDEX_op_sub_i64:
     case INDEX_op_mul_i64:
+    case INDEX_op_mulu2_i64:
+    case INDEX_op_muls2_i64:
     case INDEX_op_and_i64:
     case INDEX_op_or_i64:
     case INDEX_op_xor_i64:
     case INDEX_op_shl_i64:
     case INDEX_op_shr_i64:
     case INDEX_op_sar_i64:
+    case INDEX_op_rotl_i64:
+    case INDEX_op_rotr_i64:
+    case INDEX_op_neg_i64:
+    case INDEX_op_not_i64:
+    case INDEX_op_ext8s_i64:
+    case INDEX_op_ext8u_i64:
+    case INDEX_op_ext16s_i64:
+    case INDEX_op_ext16u_i64:
+    case INDEX_op_ext32s_i64:
+    case INDEX_op_ext32u_i64:
+    case INDEX_op_deposit_i64:
+    case INDEX_op_extract_i64:
+    case INDEX_op_sextract_i64:
     case INDEX_op_extu_i32_i64:
     case INDEX_op_exts_i32_i64:
     case INDEX_op_extrl_i64_i32:
@@ -392,11 +420,15 @@ static void backward_pass(TCGContext *s)
                 continue;
             }
         }
-        if ((op->opc == INDEX_op_mulu2_i32 || op->opc == INDEX_op_muls2_i32) &&
+        bool mul2_32 = op->opc == INDEX_op_mulu2_i32 ||
+                       op->opc == INDEX_op_muls2_i32;
+        bool mul2_64 = op->opc == INDEX_op_mulu2_i64 ||
+                       op->opc == INDEX_op_muls2_i64;
+        if ((mul2_32 || mul2_64) &&
             !live[op->args[1]] && op->args[1] != op->args[0]) {
             /* High half unused (IMUL r, r/m, imm with its flags
              * overwritten): the low half is the same for both. */
-            op->opc = INDEX_op_mul_i32;
+            op->opc = mul2_64 ? INDEX_op_mul_i64 : INDEX_op_mul_i32;
             op->args[1] = op->args[2];
             op->args[2] = op->args[3];
             op->nargs = 3;

@@ -21,30 +21,30 @@
 
 #define TCG_PAGE_BITS 12
 #define TCG_PAGE_SIZE (1u << TCG_PAGE_BITS)
-#define TCG_PAGE_MASK (~(TCG_PAGE_SIZE - 1))
+#define TCG_PAGE_MASK (~(uint64_t)(TCG_PAGE_SIZE - 1))
 #define TCG_TLB_BITS 12
 #define TCG_TLB_SIZE (1 << TCG_TLB_BITS)
 #define TCG_NB_MMU_MODES 4
 
 /*
- * One entry.  A tag is the page address (bits 31..12) with bits 11..0 zero
- * for a page the fast path may access directly; any low bit set (e.g. an
- * MMIO page, a page holding translated code in addr_write, or
- * TCG_TLB_INVALID) sends every access of that kind to the slow path.  The
- * fast path compares the tag with ((addr + size - 1) & TCG_PAGE_MASK), so an
- * access crossing into the next page also misses.  Host address =
- * (uintptr_t)addr + addend.
+ * One entry.  A tag is the whole 64-bit page address (bits 63..12) with
+ * bits 11..0 zero for a page the fast path may access directly; any low
+ * bit set (e.g. an MMIO page, a page holding translated code in
+ * addr_write, or TCG_TLB_INVALID) sends every access of that kind to the
+ * slow path.  The fast path compares all 64 bits of the tag with
+ * ((addr + size - 1) & TCG_PAGE_MASK), so an access crossing into the next
+ * page misses, and so does an address that shares its low 32 bits with
+ * the entry's page (an i32 address is a 64-bit one with bits 63..32 zero).
+ * Host address = addr + addend.  32 bytes: the index is a shift.
  */
 typedef struct TCGTLBEntry {
-    uint32_t addr_read;
-    uint32_t addr_write;
-    uint32_t addr_code;      /* not used by generated code */
-    uint32_t pad;
+    uint64_t addr_read;
+    uint64_t addr_write;
+    uint64_t addr_code;      /* not used by generated code */
     uintptr_t addend;
-    uintptr_t pad2;          /* size 32: the index is a shift */
 } TCGTLBEntry;
 
-#define TCG_TLB_INVALID 0xffffffffu
+#define TCG_TLB_INVALID (~(uint64_t)0)
 /* Index of addr in a TLB of TCG_TLB_SIZE entries. */
 #define TCG_TLB_INDEX(addr) (((addr) >> TCG_PAGE_BITS) & (TCG_TLB_SIZE - 1))
 
@@ -55,16 +55,19 @@ typedef struct TCGTLBEntry {
  */
 
 /*
- * Slow paths, implemented by the exec loop.  The load returns the value
+ * Slow paths, implemented by the exec loop.  op is the access size, plus
+ * MO_ADDR32 when the op's address was an i32: an access that crosses the
+ * 4 GiB line then wraps to 0 (a 32-bit guest's linear address space);
+ * with an i64 address it goes on above.  The load returns the value
  * zero-extended from its size (the caller applies MO_SIGN).  retaddr is the
  * host address inside the block's code for tcg_search_insn (0 when the
  * block runs in the interpreter: see tci_insn_data).  They may raise a guest
  * exception by unwinding (siglongjmp) to the exec loop: every global is in
  * memory when they are called.
  */
-typedef uint64_t (*TCGSlowLd)(void *env, uint32_t addr, MemOp op, int mmu_idx,
+typedef uint64_t (*TCGSlowLd)(void *env, uint64_t addr, MemOp op, int mmu_idx,
                               uintptr_t retaddr);
-typedef void (*TCGSlowSt)(void *env, uint32_t addr, uint64_t val, MemOp op,
+typedef void (*TCGSlowSt)(void *env, uint64_t addr, uint64_t val, MemOp op,
                           int mmu_idx, uintptr_t retaddr);
 /*
  * goto_ptr: the host code of the block for env's current state (eip, CS
@@ -76,10 +79,11 @@ typedef const void *(*TCGLookupTbPtr)(void *env);
 /*
  * Optional inline fast path for goto_ptr (native code only): the exec
  * loop's direct-mapped jump cache.  With pc = env[env_cs_base] +
- * env[env_eip] (32-bit loads), the entry is table[(pc ^ (pc >> bits)) &
- * ((1 << bits) - 1)], a pointer (or NULL) to a block descriptor with
- * uint32_t cs_base, eip, flags at the tb_* offsets, a bool invalid and the
- * host code pointer (NULL: no native code).  It is a hit when cs_base, eip
+ * env[env_eip] (64-bit loads), the entry is table[(pc ^ (pc >> bits)) &
+ * ((1 << bits) - 1)] (32-bit arithmetic on the low half of pc), a pointer
+ * (or NULL) to a block descriptor with uint64_t cs_base, eip and uint32_t
+ * flags at the tb_* offsets, a bool invalid and the host code pointer
+ * (NULL: no native code).  It is a hit when cs_base, eip
  * and flags equal env's (flags: env[env_flags]) and the block is valid;
  * then the code is entered directly (the next block's exit_request test
  * stands for lookup_tb_ptr's), else lookup_tb_ptr is called.

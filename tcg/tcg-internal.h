@@ -85,6 +85,24 @@ static inline uint32_t len_mask32(int64_t len)
     return len >= 32 ? ~0u : (1u << len) - 1;
 }
 
+static inline uint64_t len_mask64(int64_t len)
+{
+    return len >= 64 ? ~0ull : (1ull << len) - 1;
+}
+
+/* The ops with (pos, len) constants: deposit d, a, b, pos, len and
+ * extract/sextract d, a, pos, len. */
+static inline bool tcg_op_is_deposit(TCGOpcode opc)
+{
+    return opc == INDEX_op_deposit_i32 || opc == INDEX_op_deposit_i64;
+}
+
+static inline bool tcg_op_is_extract(TCGOpcode opc)
+{
+    return opc == INDEX_op_extract_i32 || opc == INDEX_op_sextract_i32 ||
+           opc == INDEX_op_extract_i64 || opc == INDEX_op_sextract_i64;
+}
+
 /*
  * Result of a one- or two-input ALU op with no side effects on constant
  * inputs; false if opc is not such an op.  c1/c2 are the constant args
@@ -192,6 +210,49 @@ static inline bool tcg_eval_alu(TCGOpcode opc, uint64_t a, uint64_t b,
         break;
     case INDEX_op_sar_i64:
         r = (uint64_t)((int64_t)a >> (b & 63));
+        break;
+    case INDEX_op_rotl_i64:
+        b &= 63;
+        r = b ? (a << b) | (a >> (64 - b)) : a;
+        break;
+    case INDEX_op_rotr_i64:
+        b &= 63;
+        r = b ? (a >> b) | (a << (64 - b)) : a;
+        break;
+    case INDEX_op_neg_i64:
+        r = -a;
+        break;
+    case INDEX_op_not_i64:
+        r = ~a;
+        break;
+    case INDEX_op_ext8s_i64:
+        r = (uint64_t)(int64_t)(int8_t)a;
+        break;
+    case INDEX_op_ext8u_i64:
+        r = (uint8_t)a;
+        break;
+    case INDEX_op_ext16s_i64:
+        r = (uint64_t)(int64_t)(int16_t)a;
+        break;
+    case INDEX_op_ext16u_i64:
+        r = (uint16_t)a;
+        break;
+    case INDEX_op_ext32s_i64:
+        r = (uint64_t)(int64_t)(int32_t)a;
+        break;
+    case INDEX_op_ext32u_i64:
+        r = (uint32_t)a;
+        break;
+    case INDEX_op_deposit_i64: {
+        uint64_t m = len_mask64(c2) << c1;
+        r = (a & ~m) | ((b << c1) & m);
+        break;
+    }
+    case INDEX_op_extract_i64:
+        r = (a >> c1) & len_mask64(c2);
+        break;
+    case INDEX_op_sextract_i64:
+        r = (uint64_t)((int64_t)(a << (64 - c1 - c2)) >> (64 - c2));
         break;
     case INDEX_op_extu_i32_i64:
         r = a32;

@@ -83,6 +83,7 @@ typedef struct TempState {
 typedef struct SlowPath {
     bool is_ld;
     bool is64;
+    bool a64;                /* the address is an i64 */
     MemOp mop;
     int mmu_idx;
     int addr_reg, data_reg;  /* data_reg: value to store / result of load */
@@ -774,7 +775,7 @@ static void op_setcond(Backend *b, TCGOp *op, bool is64)
     set_out(b, d, rd);
 }
 
-static void op_movcond(Backend *b, TCGOp *op)
+static void op_movcond(Backend *b, TCGOp *op, bool is64)
 {
     TCGCond c = op->args[5];
     int d = op->args[0];
@@ -785,11 +786,11 @@ static void op_movcond(Backend *b, TCGOp *op)
         release_dead_inputs(b, op);
         int rs = c == TCG_COND_ALWAYS ? r1 : r2;
         int rd = out_reg(b, d, rs, -1, ALLOC_REGS);
-        emit_mov_rr(b, false, rd, rs);
+        emit_mov_rr(b, is64, rd, rs);
         set_out(b, d, rd);
         return;
     }
-    emit_cmp(b, op, 1, 2, &c, false);
+    emit_cmp(b, op, 1, 2, &c, is64);
     release_dead_inputs(b, op);
     int rd;
     if (v2_scratch || reg_reusable(b, r2) ||
@@ -799,9 +800,10 @@ static void op_movcond(Backend *b, TCGOp *op)
         /* The mov must come before the compare's flags are consumed but
          * cannot clobber them: mov does not touch flags. */
         rd = reg_alloc(b, ALLOC_REGS);
-        emit_mov_rr(b, false, rd, r2);
+        emit_mov_rr(b, is64, rd, r2);
     }
-    emit_modrm(b, (0x40 + cond_cc[c]) | P_EXT, rd, r1);
+    /* cmov r32 zero-extends rd even when the condition is false. */
+    emit_modrm(b, (0x40 + cond_cc[c]) | P_EXT | rexw(is64), rd, r1);
     set_out(b, d, rd);
 }
 
@@ -924,6 +926,7 @@ static int shift_of(TCGOpcode opc)
     case INDEX_op_sar_i64:
         return SHIFT_SAR;
     case INDEX_op_rotl_i32:
+    case INDEX_op_rotl_i64:
         return SHIFT_ROL;
     default:
         return SHIFT_ROR;
@@ -966,12 +969,33 @@ static void op_unary(Backend *b, TCGOp *op)
     int rd = out_reg(b, d, ra, -1, ALLOC_REGS);
     switch (op->opc) {
     case INDEX_op_neg_i32:
-        emit_mov_rr(b, false, rd, ra);
-        emit_modrm(b, 0xf7, 3, rd);
+    case INDEX_op_neg_i64:
+        emit_mov_rr(b, is64, rd, ra);
+        emit_modrm(b, 0xf7 | rexw(is64), 3, rd);
         break;
     case INDEX_op_not_i32:
-        emit_mov_rr(b, false, rd, ra);
-        emit_modrm(b, 0xf7, 2, rd);
+    case INDEX_op_not_i64:
+        emit_mov_rr(b, is64, rd, ra);
+        emit_modrm(b, 0xf7 | rexw(is64), 2, rd);
+        break;
+    /* The zero extensions write a 32-bit register: bits 63..32 clear. */
+    case INDEX_op_ext8s_i64:
+        emit_modrm(b, 0xbe | P_EXT | P_REXB_RM | P_REXW, rd, ra);
+        break;
+    case INDEX_op_ext8u_i64:
+        emit_modrm(b, 0xb6 | P_EXT | P_REXB_RM, rd, ra);
+        break;
+    case INDEX_op_ext16s_i64:
+        emit_modrm(b, 0xbf | P_EXT | P_REXW, rd, ra);
+        break;
+    case INDEX_op_ext16u_i64:
+        emit_modrm(b, 0xb7 | P_EXT, rd, ra);
+        break;
+    case INDEX_op_ext32s_i64:
+        emit_modrm(b, 0x63 | P_REXW, rd, ra);
+        break;
+    case INDEX_op_ext32u_i64:
+        emit_modrm(b, 0x8b, rd, ra);
         break;
     case INDEX_op_ext8s_i32:
         emit_modrm(b, 0xbe | P_EXT | P_REXB_RM, rd, ra);
@@ -1002,7 +1026,6 @@ static void op_unary(Backend *b, TCGOp *op)
         b->fail = true;
         break;
     }
-    (void)is64;
     set_out(b, d, rd);
 }
 
@@ -1071,12 +1094,14 @@ static void op_mul2(Backend *b, TCGOp *op)
         temp_dead(b, a);
     }
     release_dead_inputs(b, op);
-    emit_modrm(b, 0xf7, op->opc == INDEX_op_mulu2_i32 ? 4 : 5, rc);
+    bool is64 = op->opc == INDEX_op_mulu2_i64 || op->opc == INDEX_op_muls2_i64;
+    bool u = op->opc == INDEX_op_mulu2_i32 || op->opc == INDEX_op_mulu2_i64;
+    emit_modrm(b, 0xf7 | rexw(is64), u ? 4 : 5, rc);
     set_out(b, dl, RAX);
     set_out(b, dh, RDX);
 }
 
-/* divu2: rdx:rax / rc (the frontend guarantees no #DE). */
+/* divu2/divs2: rdx:rax / rc (the frontend guarantees no #DE). */
 static void op_div2(Backend *b, TCGOp *op)
 {
     int dq = op->args[0], dr = op->args[1];
@@ -1088,7 +1113,9 @@ static void op_div2(Backend *b, TCGOp *op)
     load_to(b, RAX, lo);
     load_to(b, RDX, hi);
     release_dead_inputs(b, op);
-    emit_modrm(b, 0xf7, 6, rc);
+    bool is64 = op->opc != INDEX_op_divu2_i32;
+    emit_modrm(b, 0xf7 | rexw(is64), op->opc == INDEX_op_divs2_i64 ? 7 : 6,
+               rc);
     set_out(b, dq, RAX);
     set_out(b, dr, RDX);
 }
@@ -1161,6 +1188,74 @@ static void op_extract(Backend *b, TCGOp *op, bool sign)
     set_out(b, d, rd);
 }
 
+/*
+ * deposit_i64: the masks do not fit an imm32, so shifts do the masking:
+ * the field into r11 by shl + shr, its place in rd cleared by rotating it
+ * to bit 0 and shifting it out and back.
+ */
+static void op_deposit64(Backend *b, TCGOp *op)
+{
+    int d = op->args[0], a = op->args[1], c = op->args[2];
+    int pos = op->args[3], len = op->args[4];
+    load_to(b, TREG_TMP, c);
+    int ra = in_reg(b, a, ALLOC_REGS);
+    release_dead_inputs(b, op);
+    int rd = out_reg(b, d, ra, -1, ALLOC_REGS);
+    if (len == 64) {
+        emit_mov_rr(b, true, rd, TREG_TMP);
+        set_out(b, d, rd);
+        return;
+    }
+    emit_mov_rr(b, true, rd, ra);
+    if (pos == 0 && len == 8) {
+        emit_modrm(b, 0x88 | P_REXB_R | P_REXB_RM, TREG_TMP, rd);
+    } else if (pos == 0 && len == 16) {
+        emit_modrm(b, 0x89 | P_DATA16, TREG_TMP, rd);
+    } else {
+        emit_shift_ri(b, SHIFT_SHL, true, TREG_TMP, 64 - len);
+        if (64 - len - pos) {
+            emit_shift_ri(b, SHIFT_SHR, true, TREG_TMP, 64 - len - pos);
+        }
+        if (pos) {
+            emit_shift_ri(b, SHIFT_ROR, true, rd, pos);
+        }
+        emit_shift_ri(b, SHIFT_SHR, true, rd, len);
+        emit_shift_ri(b, SHIFT_SHL, true, rd, len);
+        if (pos) {
+            emit_shift_ri(b, SHIFT_ROL, true, rd, pos);
+        }
+        emit_arith_rr(b, ARITH_OR, true, rd, TREG_TMP);
+    }
+    set_out(b, d, rd);
+}
+
+static void op_extract64(Backend *b, TCGOp *op, bool sign)
+{
+    int d = op->args[0], a = op->args[1];
+    int pos = op->args[2], len = op->args[3];
+    int ra = in_reg(b, a, ALLOC_REGS);
+    release_dead_inputs(b, op);
+    int rd = out_reg(b, d, ra, -1, ALLOC_REGS);
+    if (pos == 0 && (len == 8 || len == 16)) {
+        int opc = (len == 8 ? (sign ? 0xbe : 0xb6) : (sign ? 0xbf : 0xb7));
+        emit_modrm(b, opc | P_EXT | P_REXB_RM | (sign ? P_REXW : 0), rd, ra);
+    } else if (pos == 0 && len == 32) {
+        emit_modrm(b, sign ? 0x63 | P_REXW : 0x8b, rd, ra);
+    } else if (!sign && pos + len == 64) {
+        emit_mov_rr(b, true, rd, ra);
+        emit_shift_ri(b, SHIFT_SHR, true, rd, pos);
+    } else {
+        emit_mov_rr(b, true, rd, ra);
+        if (64 - pos - len) {
+            emit_shift_ri(b, SHIFT_SHL, true, rd, 64 - pos - len);
+        }
+        if (64 - len) {
+            emit_shift_ri(b, sign ? SHIFT_SAR : SHIFT_SHR, true, rd, 64 - len);
+        }
+    }
+    set_out(b, d, rd);
+}
+
 static void op_ld_env(Backend *b, TCGOp *op, MemOp mop, bool is64)
 {
     int d = op->args[0];
@@ -1202,6 +1297,7 @@ static void op_qemu_ldst(Backend *b, TCGOp *op, bool is_ld, bool is64)
     memset(sp, 0, offsetof(SlowPath, dirty));
     sp->is_ld = is_ld;
     sp->is64 = is64;
+    sp->a64 = t_is64(b, addr);
     sp->mop = mop;
     sp->mmu_idx = mmu_idx;
 
@@ -1238,18 +1334,26 @@ static void op_qemu_ldst(Backend *b, TCGOp *op, bool is_ld, bool is64)
         sp->nb_dirty++;
     }
 
-    /* r11 = TLB index * sizeof(TCGTLBEntry) */
+    /*
+     * r11 = TLB index * sizeof(TCGTLBEntry) (from the low half: the index
+     * bits are below bit 32).  rt = the last byte's page, in the address's
+     * width: an i32 address is zero-extended and its lea wraps at 4 GiB
+     * (a miss), an i64 one keeps bits 63..32, so the 64-bit compare with
+     * the tag never matches a page that only shares the low 32 bits.
+     */
     emit_modrm(b, 0x8b, TREG_TMP, ra);
     emit_shift_ri(b, SHIFT_SHR, false, TREG_TMP,
                   TCG_PAGE_BITS - 5);   /* sizeof(TCGTLBEntry) == 32 */
     emit_arith_ri(b, ARITH_AND, false, TREG_TMP, (TCG_TLB_SIZE - 1) << 5);
     if (size > 1) {
-        emit_modrm_off(b, 0x8d, rt, ra, size - 1);     /* lea rt, [ra+s-1] */
+        /* lea rt, [ra + size - 1] */
+        emit_modrm_off(b, 0x8d | rexw(sp->a64), rt, ra, size - 1);
     } else {
-        emit_mov_rr(b, false, rt, ra);
+        emit_mov_rr(b, sp->a64, rt, ra);
     }
-    emit_arith_ri(b, ARITH_AND, false, rt, (int32_t)TCG_PAGE_MASK);
-    emit_modrm_sib(b, 0x3b, rt, TREG_ENV, TREG_TMP, 0, cmp_off);
+    /* and with the sign-extended imm32 ~0xfff: all of bits 63..12 */
+    emit_arith_ri(b, ARITH_AND, sp->a64, rt, -(int32_t)TCG_PAGE_SIZE);
+    emit_modrm_sib(b, 0x3b | P_REXW, rt, TREG_ENV, TREG_TMP, 0, cmp_off);
     b1(b, 0x0f);
     b1(b, 0x85);                                        /* jne slow */
     sp->jne_off = cur_off(b);
@@ -1308,9 +1412,12 @@ static void emit_slow_path(Backend *b, SlowPath *sp)
         emit_arith_ri(b, ARITH_SUB, true, RSP, 8);
     }
     int32_t ret_disp;
+    /* An i32 address is zero-extended in its register: a 64-bit move
+     * suits both widths; the slow path learns the width from MO_ADDR32. */
+    MemOp slow_op = (sp->mop & MO_SIZE) | (sp->a64 ? 0 : MO_ADDR32);
     if (sp->is_ld) {
-        emit_mov_rr(b, false, RSI, sp->addr_reg);
-        emit_movi(b, false, RDX, sp->mop & MO_SIZE);
+        emit_mov_rr(b, true, RSI, sp->addr_reg);
+        emit_movi(b, false, RDX, slow_op);
         emit_movi(b, false, RCX, sp->mmu_idx);
         /* lea r8, [rip + done] */
         emit_opc(b, 0x8d | P_REXW, R8, 0, 0);
@@ -1353,9 +1460,9 @@ static void emit_slow_path(Backend *b, SlowPath *sp)
         } else {
             emit_mov_rr(b, true, TREG_TMP, sp->data_reg);
         }
-        emit_mov_rr(b, false, RSI, sp->addr_reg);
+        emit_mov_rr(b, true, RSI, sp->addr_reg);
         emit_mov_rr(b, true, RDX, TREG_TMP);
-        emit_movi(b, false, RCX, sp->mop & MO_SIZE);
+        emit_movi(b, false, RCX, slow_op);
         emit_movi(b, false, R8, sp->mmu_idx);
         emit_opc(b, 0x8d | P_REXW, R9, 0, 0);
         b1(b, 0x05 | ((R9 & 7) << 3));
@@ -1469,6 +1576,11 @@ static void op_call(Backend *b, TCGOp *op)
     }
     b->locked = 0;
     if (ret >= 0) {
+        /* The ABI leaves bits 63..32 of rax undefined for a 32-bit
+         * result: re-establish "an i32 in a register is zero-extended". */
+        if (!t_is64(b, ret)) {
+            emit_modrm(b, 0x8b, RAX, RAX);
+        }
         set_out(b, ret, RAX);
     }
 }
@@ -1515,6 +1627,8 @@ static void emit_goto_ptr_lookup(Backend *b)
     int nm = 0;
 
     sync_globals(b, false);
+    /* The hash takes the low half of cs_base + eip (32-bit adds give the
+     * same low half); the compares below take all 64 bits. */
     emit_modrm_off(b, 0x8b, RAX, TREG_ENV, jc->env_cs_base);
     emit_modrm_off(b, 0x03, RAX, TREG_ENV, jc->env_eip);     /* add */
     emit_mov_rr(b, false, RCX, RAX);
@@ -1531,8 +1645,9 @@ static void emit_goto_ptr_lookup(Backend *b)
     const int env_off[3] = { jc->env_eip, jc->env_cs_base, jc->env_flags };
     const int tb_off[3] = { jc->tb_eip, jc->tb_cs_base, jc->tb_flags };
     for (int i = 0; i < 3; i++) {
-        emit_modrm_off(b, 0x8b, RCX, TREG_ENV, env_off[i]);
-        emit_modrm_off(b, 0x3b, RCX, RDX, tb_off[i]);        /* cmp */
+        int w = i < 2 ? P_REXW : 0;          /* eip, cs_base: 64-bit */
+        emit_modrm_off(b, 0x8b | w, RCX, TREG_ENV, env_off[i]);
+        emit_modrm_off(b, 0x3b | w, RCX, RDX, tb_off[i]);    /* cmp */
         b1(b, 0x0f);
         b1(b, 0x85);                                         /* jne miss */
         miss[nm++] = b->ptr;
@@ -1640,7 +1755,10 @@ static void gen_op(Backend *b, TCGOp *op)
         op_setcond(b, op, true);
         break;
     case INDEX_op_movcond_i32:
-        op_movcond(b, op);
+        op_movcond(b, op, false);
+        break;
+    case INDEX_op_movcond_i64:
+        op_movcond(b, op, true);
         break;
     case INDEX_op_brcond_i32:
         op_brcond(b, op, false);
@@ -1665,6 +1783,33 @@ static void gen_op(Backend *b, TCGOp *op)
         break;
     case INDEX_op_ld_i64:
         op_ld_env(b, op, MO_64, true);
+        break;
+    case INDEX_op_ld8u_i64:
+        op_ld_env(b, op, MO_UB, true);
+        break;
+    case INDEX_op_ld8s_i64:
+        op_ld_env(b, op, MO_SB, true);
+        break;
+    case INDEX_op_ld16u_i64:
+        op_ld_env(b, op, MO_UW, true);
+        break;
+    case INDEX_op_ld16s_i64:
+        op_ld_env(b, op, MO_SW, true);
+        break;
+    case INDEX_op_ld32u_i64:
+        op_ld_env(b, op, MO_UL, true);
+        break;
+    case INDEX_op_ld32s_i64:
+        op_ld_env(b, op, MO_SL, true);
+        break;
+    case INDEX_op_st8_i64:
+        op_st_env(b, op, MO_8);
+        break;
+    case INDEX_op_st16_i64:
+        op_st_env(b, op, MO_16);
+        break;
+    case INDEX_op_st32_i64:
+        op_st_env(b, op, MO_32);
         break;
     case INDEX_op_st8_i32:
         op_st_env(b, op, MO_8);
@@ -1704,13 +1849,19 @@ static void gen_op(Backend *b, TCGOp *op)
     case INDEX_op_shl_i64:
     case INDEX_op_shr_i64:
     case INDEX_op_sar_i64:
+    case INDEX_op_rotl_i64:
+    case INDEX_op_rotr_i64:
         op_shift(b, op, true);
         break;
     case INDEX_op_mulu2_i32:
     case INDEX_op_muls2_i32:
+    case INDEX_op_mulu2_i64:
+    case INDEX_op_muls2_i64:
         op_mul2(b, op);
         break;
     case INDEX_op_divu2_i32:
+    case INDEX_op_divu2_i64:
+    case INDEX_op_divs2_i64:
         op_div2(b, op);
         break;
     case INDEX_op_neg_i32:
@@ -1723,10 +1874,27 @@ static void gen_op(Backend *b, TCGOp *op)
     case INDEX_op_exts_i32_i64:
     case INDEX_op_extrl_i64_i32:
     case INDEX_op_extrh_i64_i32:
+    case INDEX_op_neg_i64:
+    case INDEX_op_not_i64:
+    case INDEX_op_ext8s_i64:
+    case INDEX_op_ext8u_i64:
+    case INDEX_op_ext16s_i64:
+    case INDEX_op_ext16u_i64:
+    case INDEX_op_ext32s_i64:
+    case INDEX_op_ext32u_i64:
         op_unary(b, op);
         break;
     case INDEX_op_deposit_i32:
         op_deposit(b, op);
+        break;
+    case INDEX_op_deposit_i64:
+        op_deposit64(b, op);
+        break;
+    case INDEX_op_extract_i64:
+        op_extract64(b, op, false);
+        break;
+    case INDEX_op_sextract_i64:
+        op_extract64(b, op, true);
         break;
     case INDEX_op_extract_i32:
         op_extract(b, op, false);

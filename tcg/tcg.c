@@ -676,6 +676,7 @@ void tcg_dump_ops(TCGContext *s, FILE *f)
             case INDEX_op_setcond_i32:
             case INDEX_op_setcond_i64:
             case INDEX_op_movcond_i32:
+            case INDEX_op_movcond_i64:
                 fprintf(f, "%s", cond_name(v));
                 break;
             case INDEX_op_brcond_i32:

@@ -54,6 +54,8 @@ typedef enum MemOp {
     MO_SW = MO_16 | MO_SIGN,
     MO_SL = MO_32 | MO_SIGN,
     MO_UQ = MO_64,
+    /* Given to the slow paths only (tcg-backend.h): the address was i32. */
+    MO_ADDR32 = 8,
 } MemOp;
 
 /* Helper call flags (README "Ops": call). */
@@ -241,6 +243,75 @@ void tcg_gen_extrl_i64_i32(TCGv_i32 d, TCGv_i64 a);
 void tcg_gen_extrh_i64_i32(TCGv_i32 d, TCGv_i64 a);
 void tcg_gen_qemu_ld_i64(TCGv_i64 d, TCGv_i32 addr, int mmu_idx, MemOp mop);
 void tcg_gen_qemu_st_i64(TCGv_i64 v, TCGv_i32 addr, int mmu_idx, MemOp mop);
+
+/* ---- The rest of the i64 op set (tcg-op-i64.c), mirroring i32 ---- */
+
+void tcg_gen_rotl_i64(TCGv_i64 d, TCGv_i64 a, TCGv_i64 b);
+void tcg_gen_rotr_i64(TCGv_i64 d, TCGv_i64 a, TCGv_i64 b);
+void tcg_gen_neg_i64(TCGv_i64 d, TCGv_i64 a);
+void tcg_gen_not_i64(TCGv_i64 d, TCGv_i64 a);
+void tcg_gen_ext8s_i64(TCGv_i64 d, TCGv_i64 a);
+void tcg_gen_ext8u_i64(TCGv_i64 d, TCGv_i64 a);
+void tcg_gen_ext16s_i64(TCGv_i64 d, TCGv_i64 a);
+void tcg_gen_ext16u_i64(TCGv_i64 d, TCGv_i64 a);
+void tcg_gen_ext32s_i64(TCGv_i64 d, TCGv_i64 a);
+void tcg_gen_ext32u_i64(TCGv_i64 d, TCGv_i64 a);
+/* Full 128-bit products: dh:dl = a * b. */
+void tcg_gen_mulu2_i64(TCGv_i64 dl, TCGv_i64 dh, TCGv_i64 a, TCGv_i64 b);
+void tcg_gen_muls2_i64(TCGv_i64 dl, TCGv_i64 dh, TCGv_i64 a, TCGv_i64 b);
+/* q, r = (ah:al) / b, (ah:al) % b; undefined unless b != 0 and ah < b. */
+void tcg_gen_divu2_i64(TCGv_i64 q, TCGv_i64 r, TCGv_i64 al, TCGv_i64 ah,
+                       TCGv_i64 b);
+/* Signed (x86 IDIV): undefined unless b != 0 and the quotient fits in
+ * an int64_t; the remainder has the sign of the dividend. */
+void tcg_gen_divs2_i64(TCGv_i64 q, TCGv_i64 r, TCGv_i64 al, TCGv_i64 ah,
+                       TCGv_i64 b);
+void tcg_gen_movcond_i64(TCGCond c, TCGv_i64 d, TCGv_i64 a, TCGv_i64 b,
+                         TCGv_i64 v1, TCGv_i64 v2);
+void tcg_gen_deposit_i64(TCGv_i64 d, TCGv_i64 a, TCGv_i64 b, int pos,
+                         int len);
+void tcg_gen_extract_i64(TCGv_i64 d, TCGv_i64 a, int pos, int len);
+void tcg_gen_sextract_i64(TCGv_i64 d, TCGv_i64 a, int pos, int len);
+void tcg_gen_ld8u_i64(TCGv_i64 d, int env_offset);
+void tcg_gen_ld8s_i64(TCGv_i64 d, int env_offset);
+void tcg_gen_ld16u_i64(TCGv_i64 d, int env_offset);
+void tcg_gen_ld16s_i64(TCGv_i64 d, int env_offset);
+void tcg_gen_ld32u_i64(TCGv_i64 d, int env_offset);
+void tcg_gen_ld32s_i64(TCGv_i64 d, int env_offset);
+void tcg_gen_st8_i64(TCGv_i64 v, int env_offset);
+void tcg_gen_st16_i64(TCGv_i64 v, int env_offset);
+void tcg_gen_st32_i64(TCGv_i64 v, int env_offset);
+
+void tcg_gen_addi_i64(TCGv_i64 d, TCGv_i64 a, int64_t imm);
+void tcg_gen_subi_i64(TCGv_i64 d, TCGv_i64 a, int64_t imm);
+void tcg_gen_andi_i64(TCGv_i64 d, TCGv_i64 a, int64_t imm);
+void tcg_gen_ori_i64(TCGv_i64 d, TCGv_i64 a, int64_t imm);
+void tcg_gen_xori_i64(TCGv_i64 d, TCGv_i64 a, int64_t imm);
+void tcg_gen_muli_i64(TCGv_i64 d, TCGv_i64 a, int64_t imm);
+void tcg_gen_shli_i64(TCGv_i64 d, TCGv_i64 a, int imm);
+void tcg_gen_shri_i64(TCGv_i64 d, TCGv_i64 a, int imm);
+void tcg_gen_sari_i64(TCGv_i64 d, TCGv_i64 a, int imm);
+void tcg_gen_rotli_i64(TCGv_i64 d, TCGv_i64 a, int imm);
+void tcg_gen_rotri_i64(TCGv_i64 d, TCGv_i64 a, int imm);
+void tcg_gen_setcondi_i64(TCGCond c, TCGv_i64 d, TCGv_i64 a, int64_t imm);
+void tcg_gen_brcondi_i64(TCGCond c, TCGv_i64 a, int64_t imm, TCGLabel *l);
+/* Byte swaps (BSWAP, MOVBE): shifts and masks, no op of their own. */
+void tcg_gen_bswap32_i32(TCGv_i32 d, TCGv_i32 a);
+void tcg_gen_bswap64_i64(TCGv_i64 d, TCGv_i64 a);
+
+/*
+ * Guest memory at a 64-bit linear address (long mode).  The i32-address
+ * forms above are the same ops with an i32 address: a 64-bit address
+ * whose upper half is zero, wrapping at 4 GiB when an access crosses it.
+ */
+void tcg_gen_qemu_ld_a64_i32(TCGv_i32 d, TCGv_i64 addr, int mmu_idx,
+                             MemOp mop);
+void tcg_gen_qemu_st_a64_i32(TCGv_i32 v, TCGv_i64 addr, int mmu_idx,
+                             MemOp mop);
+void tcg_gen_qemu_ld_a64_i64(TCGv_i64 d, TCGv_i64 addr, int mmu_idx,
+                             MemOp mop);
+void tcg_gen_qemu_st_a64_i64(TCGv_i64 v, TCGv_i64 addr, int mmu_idx,
+                             MemOp mop);
 
 /* Op names and the fixed argument counts of tcg-opc.h. */
 const char *tcg_op_name(TCGOpcode opc);

@@ -83,19 +83,30 @@ static uint64_t sign_ext(uint64_t v, MemOp op)
     }
 }
 
-static TCGTLBEntry *tlb_entry(uint8_t *env, uint32_t addr, int mmu_idx)
+static TCGTLBEntry *tlb_entry(uint8_t *env, uint64_t addr, int mmu_idx)
 {
     TCGTLBEntry *tlb = (TCGTLBEntry *)(env + tcg_backend_cfg.tlb_offset);
     return &tlb[(mmu_idx & (TCG_NB_MMU_MODES - 1)) * TCG_TLB_SIZE +
                 TCG_TLB_INDEX(addr)];
 }
 
-static uint64_t guest_ld(uint8_t *env, uint32_t addr, MemOp op, int mmu_idx)
+/*
+ * The tag compare of the native fast path: the last byte's page, computed
+ * in the address's width (an i32 address wraps at 4 GiB and misses).
+ */
+static uint64_t last_page(uint64_t addr, unsigned size, bool a32)
+{
+    uint64_t last = addr + size - 1;
+    return (a32 ? (uint32_t)last : last) & TCG_PAGE_MASK;
+}
+
+static uint64_t guest_ld(uint8_t *env, uint64_t addr, bool a32, MemOp op,
+                         int mmu_idx)
 {
     unsigned size = 1u << (op & MO_SIZE);
     TCGTLBEntry *e = tlb_entry(env, addr, mmu_idx);
     uint64_t v;
-    if (e->addr_read == ((addr + size - 1) & TCG_PAGE_MASK)) {
+    if (e->addr_read == last_page(addr, size, a32)) {
         const uint8_t *p = (const uint8_t *)((uintptr_t)addr + e->addend);
         switch (op & MO_SIZE) {
         case MO_8:
@@ -112,17 +123,19 @@ static uint64_t guest_ld(uint8_t *env, uint32_t addr, MemOp op, int mmu_idx)
             break;
         }
     } else {
-        v = tcg_backend_cfg.slow_ld(env, addr, op & MO_SIZE, mmu_idx, 0);
+        v = tcg_backend_cfg.slow_ld(env, addr,
+                                    (op & MO_SIZE) | (a32 ? MO_ADDR32 : 0),
+                                    mmu_idx, 0);
     }
     return sign_ext(v, op);
 }
 
-static void guest_st(uint8_t *env, uint32_t addr, uint64_t v, MemOp op,
-                     int mmu_idx)
+static void guest_st(uint8_t *env, uint64_t addr, bool a32, uint64_t v,
+                     MemOp op, int mmu_idx)
 {
     unsigned size = 1u << (op & MO_SIZE);
     TCGTLBEntry *e = tlb_entry(env, addr, mmu_idx);
-    if (e->addr_write == ((addr + size - 1) & TCG_PAGE_MASK)) {
+    if (e->addr_write == last_page(addr, size, a32)) {
         uint8_t *p = (uint8_t *)((uintptr_t)addr + e->addend);
         switch (op & MO_SIZE) {
         case MO_8:
@@ -139,7 +152,9 @@ static void guest_st(uint8_t *env, uint32_t addr, uint64_t v, MemOp op,
             break;
         }
     } else {
-        tcg_backend_cfg.slow_st(env, addr, v, op & MO_SIZE, mmu_idx, 0);
+        tcg_backend_cfg.slow_st(env, addr, v,
+                                (op & MO_SIZE) | (a32 ? MO_ADDR32 : 0),
+                                mmu_idx, 0);
     }
 }
 
@@ -209,9 +224,52 @@ static uintptr_t interpret(TCIState *st, int nb_labels)
                                        op->opc == INDEX_op_setcond_i64));
             break;
         case INDEX_op_movcond_i32:
-            wr(st, a[0], tcg_eval_cond(a[5], rd(st, a[1]), rd(st, a[2]), false)
+        case INDEX_op_movcond_i64:
+            wr(st, a[0], tcg_eval_cond(a[5], rd(st, a[1]), rd(st, a[2]),
+                                       op->opc == INDEX_op_movcond_i64)
                              ? rd(st, a[3]) : rd(st, a[4]));
             break;
+        case INDEX_op_mulu2_i64: {
+            unsigned __int128 p = (unsigned __int128)rd(st, a[2]) *
+                                  rd(st, a[3]);
+            wr(st, a[0], (uint64_t)p);
+            wr(st, a[1], (uint64_t)(p >> 64));
+            break;
+        }
+        case INDEX_op_muls2_i64: {
+            __int128 p = (__int128)(int64_t)rd(st, a[2]) *
+                         (int64_t)rd(st, a[3]);
+            wr(st, a[0], (uint64_t)p);
+            wr(st, a[1], (uint64_t)((unsigned __int128)p >> 64));
+            break;
+        }
+        case INDEX_op_divu2_i64: {
+            unsigned __int128 n = (unsigned __int128)rd(st, a[3]) << 64 |
+                                  rd(st, a[2]);
+            uint64_t dv = rd(st, a[4]);
+            if (dv == 0 || rd(st, a[3]) >= dv) {
+                dv = 1;             /* undefined: do not trap */
+                n = (uint64_t)n;
+            }
+            wr(st, a[0], (uint64_t)(n / dv));
+            wr(st, a[1], (uint64_t)(n % dv));
+            break;
+        }
+        case INDEX_op_divs2_i64: {
+            __int128 n = (__int128)((unsigned __int128)rd(st, a[3]) << 64 |
+                                    rd(st, a[2]));
+            int64_t dv = rd(st, a[4]);
+            bool min = (unsigned __int128)n == (unsigned __int128)1 << 127;
+            __int128 q = dv && !(dv == -1 && min) ? n / dv : 0;
+            if (dv == 0 || (dv == -1 && min) || q != (int64_t)q) {
+                q = 0;              /* undefined: do not trap */
+                dv = 1;
+                n = 0;
+            }
+            wr(st, a[0], (uint64_t)(int64_t)q);
+            wr(st, a[1], (uint64_t)(int64_t)(n - q * dv));
+            break;
+        }
         case INDEX_op_mulu2_i32:
             r = (uint64_t)(uint32_t)rd(st, a[2]) * (uint32_t)rd(st, a[3]);
             wr(st, a[0], (uint32_t)r);
@@ -252,6 +310,33 @@ static uintptr_t interpret(TCIState *st, int nb_labels)
         case INDEX_op_ld_i64:
             wr(st, a[0], ldq_le_p(st->env + a[1]));
             break;
+        case INDEX_op_ld8u_i64:
+            wr(st, a[0], st->env[a[1]]);
+            break;
+        case INDEX_op_ld8s_i64:
+            wr(st, a[0], (uint64_t)(int8_t)st->env[a[1]]);
+            break;
+        case INDEX_op_ld16u_i64:
+            wr(st, a[0], ldw_le_p(st->env + a[1]));
+            break;
+        case INDEX_op_ld16s_i64:
+            wr(st, a[0], (uint64_t)(int16_t)ldw_le_p(st->env + a[1]));
+            break;
+        case INDEX_op_ld32u_i64:
+            wr(st, a[0], ldl_le_p(st->env + a[1]));
+            break;
+        case INDEX_op_ld32s_i64:
+            wr(st, a[0], (uint64_t)(int32_t)ldl_le_p(st->env + a[1]));
+            break;
+        case INDEX_op_st8_i64:
+            st->env[a[1]] = rd(st, a[0]);
+            break;
+        case INDEX_op_st16_i64:
+            stw_le_p(st->env + a[1], rd(st, a[0]));
+            break;
+        case INDEX_op_st32_i64:
+            stl_le_p(st->env + a[1], rd(st, a[0]));
+            break;
         case INDEX_op_st8_i32:
             st->env[a[1]] = rd(st, a[0]);
             break;
@@ -266,23 +351,25 @@ static uintptr_t interpret(TCIState *st, int nb_labels)
             break;
         case INDEX_op_qemu_ld_i32:
         case INDEX_op_qemu_ld_i64:
-            r = guest_ld(st->env, rd(st, a[1]), a[2], a[3]);
+            r = guest_ld(st->env, rd(st, a[1]),
+                         st->temps[a[1]].type == TCG_TYPE_I32, a[2], a[3]);
             wr(st, a[0], r);
             break;
         case INDEX_op_qemu_st_i32:
         case INDEX_op_qemu_st_i64:
-            guest_st(st->env, rd(st, a[1]), rd(st, a[0]), a[2], a[3]);
+            guest_st(st->env, rd(st, a[1]),
+                     st->temps[a[1]].type == TCG_TYPE_I32, rd(st, a[0]), a[2],
+                     a[3]);
             break;
         default: {
             int ni = tcg_op_nb_iargs(op);
             uint64_t x = rd(st, a[1]);
             uint64_t y = ni > 1 ? rd(st, a[2]) : 0;
             int64_t c1 = 0, c2 = 0;
-            if (op->opc == INDEX_op_deposit_i32) {
+            if (tcg_op_is_deposit(op->opc)) {
                 c1 = a[3];
                 c2 = a[4];
-            } else if (op->opc == INDEX_op_extract_i32 ||
-                       op->opc == INDEX_op_sextract_i32) {
+            } else if (tcg_op_is_extract(op->opc)) {
                 c1 = a[2];
                 c2 = a[3];
             }

@@ -64,15 +64,18 @@ static void log_insns(FILE *f, cs_mode mode, uint64_t addr, const uint8_t *p,
 }
 #endif
 
-void disas_log_guest(uint32_t cs_base, uint32_t eip, const uint8_t *code,
-                     size_t len, bool code32)
+void disas_log_guest(uint64_t cs_base, uint64_t eip, const uint8_t *code,
+                     size_t len, int bits)
 {
     FILE *f = log_out();
-    fprintf(f, "IN: (cs base 0x%08x, eip 0x%08x)\n", cs_base, eip);
+    fprintf(f, "IN: (cs base 0x%08" PRIx64 ", eip 0x%08" PRIx64 ")\n", cs_base,
+            eip);
 #ifdef CONFIG_CAPSTONE
-    log_insns(f, code32 ? CS_MODE_32 : CS_MODE_16, cs_base + eip, code, len);
+    cs_mode mode = bits == 64 ? CS_MODE_64 : bits == 32 ? CS_MODE_32
+                                                        : CS_MODE_16;
+    log_insns(f, mode, cs_base + eip, code, len);
 #else
-    (void)code32;
+    (void)bits;
     log_once_no_capstone();
     log_hex(f, cs_base + eip, code, len);
 #endif

@@ -7,9 +7,10 @@
 
 #include "emu/common.h"
 
-/* Guest code: len bytes at linear address addr (16- or 32-bit code). */
-void disas_log_guest(uint32_t cs_base, uint32_t eip, const uint8_t *code,
-                     size_t len, bool code32);
+/* Guest code: len bytes at linear address cs_base + eip, decoded as
+ * 16-, 32- or 64-bit code (bits). */
+void disas_log_guest(uint64_t cs_base, uint64_t eip, const uint8_t *code,
+                     size_t len, int bits);
 /* Host code of a block: size bytes at code. */
 void disas_log_host(const uint8_t *code, size_t size);
 

@@ -18,6 +18,10 @@
  * Fetch entries (addr_code) exist only for executable pages.  Every TLB
  * flush also empties the exec loop's jump cache, which is keyed by linear
  * address.
+ *
+ * Linear addresses and tags are 64 bits (tcg-backend.h): a 32-bit guest's
+ * are the same with bits 63..32 zero.  The physical page of each entry is
+ * kept beside the TLB (TCGCPU.tlb_phys), so that an entry stays 32 bytes.
  */
 #include "emu/common.h"
 #include "emu/machine.h"
@@ -31,6 +35,12 @@
 #define TLB_FLAG_WATCH 4u          /* a watchpoint covers the page */
 
 #define TLB_LOG_MAX ((uint32_t)ARRAY_SIZE(((CPUArchState *)0)->tcg_tlb_log))
+
+/* The physical page of an entry, by its place in the TLB. */
+static inline uint64_t *tlb_phys(CPUArchState *env, const TCGTLBEntry *e)
+{
+    return &env_tcg(env)->tlb_phys[e - (const TCGTLBEntry *)env->tcg_tlb];
+}
 
 static void tlb_entry_clear(TCGTLBEntry *e)
 {
@@ -61,18 +71,19 @@ void tlb_flush_all(CPUArchState *env)
 void tlb_flush_phys_range(CPUArchState *env, uint64_t start, uint64_t len)
 {
     TCGTLBEntry *t = (TCGTLBEntry *)env->tcg_tlb;
+    const uint64_t *phys = env_tcg(env)->tlb_phys;
     uint64_t end = start + len;
     if (env->tcg_tlb_nlog <= TLB_LOG_MAX) {
         for (uint32_t i = 0; i < env->tcg_tlb_nlog; i++) {
-            TCGTLBEntry *e = &t[env->tcg_tlb_log[i]];
-            if (e->pad < end && (uint64_t)e->pad + TCG_PAGE_SIZE > start) {
-                tlb_entry_clear(e);
+            uint32_t k = env->tcg_tlb_log[i];
+            if (phys[k] < end && phys[k] + TCG_PAGE_SIZE > start) {
+                tlb_entry_clear(&t[k]);
             }
         }
         return;
     }
     for (int i = 0; i < TCG_NB_MMU_MODES * TCG_TLB_SIZE; i++) {
-        if (t[i].pad < end && (uint64_t)t[i].pad + TCG_PAGE_SIZE > start) {
+        if (phys[i] < end && phys[i] + TCG_PAGE_SIZE > start) {
             tlb_entry_clear(&t[i]);
         }
     }
@@ -84,12 +95,32 @@ void tlb_flush(CPUArchState *env)
     tb_jc_flush();
 }
 
+/* A tag's page, whatever its flags; TCG_TLB_INVALID matches no page. */
+static inline bool tag_is_page(uint64_t tag, uint64_t page)
+{
+    return tag != TCG_TLB_INVALID && (tag & TCG_PAGE_MASK) == page;
+}
+
+void tlb_flush_page(CPUArchState *env, uint64_t addr)
+{
+    uint64_t page = addr & TCG_PAGE_MASK;
+    for (int m = 0; m < TCG_NB_MMU_MODES; m++) {
+        TCGTLBEntry *e = &env_tlb(env, m)[TCG_TLB_INDEX(addr)];
+        if (tag_is_page(e->addr_read, page) ||
+            tag_is_page(e->addr_write, page) ||
+            tag_is_page(e->addr_code, page)) {
+            tlb_entry_clear(e);
+        }
+    }
+    tb_jc_flush();
+}
+
 static AddressSpace *mem_as(void)
 {
     return current_machine->as_mem;
 }
 
-static TCGTLBEntry *tlb_fill(CPUArchState *env, uint32_t lin,
+static TCGTLBEntry *tlb_fill(CPUArchState *env, uint64_t lin,
                              MMUAccessType type, int mmu_idx,
                              uintptr_t retaddr);
 
@@ -97,7 +128,7 @@ static TCGTLBEntry *tlb_fill(CPUArchState *env, uint32_t lin,
  * code fetch would: blocks found through the hash table after a TLB
  * flush (every guest CR3 write empties the jump cache) then cost one
  * walk per page, not one per lookup. */
-uint32_t get_phys_code(CPUArchState *env, uint32_t linear)
+uint32_t get_phys_code(CPUArchState *env, uint64_t linear)
 {
     uint32_t phys;
     if (tlb_probe_code(env, linear, &phys)) {
@@ -105,18 +136,20 @@ uint32_t get_phys_code(CPUArchState *env, uint32_t linear)
     }
     TCGTLBEntry *e = tlb_fill(env, linear, MMU_INST_FETCH,
                               tcg_cpu_ops->mmu_index(env), 0);
-    return e->pad | (linear & 0xfff);
+    return *tlb_phys(env, e) | (linear & 0xfff);
 }
 
 /* Fill the entry for lin's page; returns it. */
-static TCGTLBEntry *tlb_fill(CPUArchState *env, uint32_t lin,
+static TCGTLBEntry *tlb_fill(CPUArchState *env, uint64_t lin,
                              MMUAccessType type, int mmu_idx,
                              uintptr_t retaddr)
 {
     TCGTLBFill f;
-    uint32_t page = lin & TCG_PAGE_MASK;
+    uint64_t page = lin & TCG_PAGE_MASK;
     tcg_cpu_ops->tlb_fill(env, lin, type, mmu_idx, retaddr, &f);
-    uint32_t pa = f.phys & TCG_PAGE_MASK;
+    /* The code tracking (blocks, pages with code) keys on 32-bit physical
+     * addresses: the machine has nothing above 4 GiB. */
+    uint32_t pa = (uint32_t)f.phys & TCG_PAGE_MASK;
     TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(lin)];
     if (env->tcg_tlb_nlog < TLB_LOG_MAX) {
         env->tcg_tlb_log[env->tcg_tlb_nlog] =
@@ -148,7 +181,7 @@ static TCGTLBEntry *tlb_fill(CPUArchState *env, uint32_t lin,
         e->addr_read |= TLB_FLAG_SLOW | TLB_FLAG_WATCH;
         e->addr_write |= TLB_FLAG_SLOW | TLB_FLAG_WATCH;
     }
-    e->pad = pa;
+    *tlb_phys(env, e) = pa;
     e->addend = rd ? (uintptr_t)rd - page : 0;
     return e;
 }
@@ -156,17 +189,18 @@ static TCGTLBEntry *tlb_fill(CPUArchState *env, uint32_t lin,
 void tlb_protect_code_page(CPUArchState *env, uint32_t pa_page)
 {
     TCGTLBEntry *t = (TCGTLBEntry *)env->tcg_tlb;
+    const uint64_t *phys = env_tcg(env)->tlb_phys;
     if (env->tcg_tlb_nlog <= TLB_LOG_MAX) {
         for (uint32_t i = 0; i < env->tcg_tlb_nlog; i++) {
-            TCGTLBEntry *e = &t[env->tcg_tlb_log[i]];
-            if (e->addr_write != TCG_TLB_INVALID && e->pad == pa_page) {
-                e->addr_write |= TLB_FLAG_SLOW;
+            uint32_t k = env->tcg_tlb_log[i];
+            if (t[k].addr_write != TCG_TLB_INVALID && phys[k] == pa_page) {
+                t[k].addr_write |= TLB_FLAG_SLOW;
             }
         }
         return;
     }
     for (int i = 0; i < TCG_NB_MMU_MODES * TCG_TLB_SIZE; i++) {
-        if (t[i].addr_write != TCG_TLB_INVALID && t[i].pad == pa_page) {
+        if (t[i].addr_write != TCG_TLB_INVALID && phys[i] == pa_page) {
             t[i].addr_write |= TLB_FLAG_SLOW;
         }
     }
@@ -210,7 +244,7 @@ static void tlb_reset_dirty_range(uint8_t *host, uint64_t len)
         }
         TCGTLBEntry *t = (TCGTLBEntry *)cpu->env.tcg_tlb;
         for (int i = 0; i < TCG_NB_MMU_MODES * TCG_TLB_SIZE; i++) {
-            uint32_t tag = __atomic_load_n(&t[i].addr_write, __ATOMIC_RELAXED);
+            uint64_t tag = __atomic_load_n(&t[i].addr_write, __ATOMIC_RELAXED);
             if (tag & ~TCG_PAGE_MASK) {
                 continue;       /* already slow or invalid */
             }
@@ -228,7 +262,7 @@ void tcg_dirty_init(void)
     memory_set_dirty_reset_hook(tlb_reset_dirty_range);
 }
 
-static uint64_t ld_page(CPUArchState *env, uint32_t addr, int size,
+static uint64_t ld_page(CPUArchState *env, uint64_t addr, int size,
                         int mmu_idx, uintptr_t retaddr)
 {
     TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(addr)];
@@ -250,14 +284,14 @@ static uint64_t ld_page(CPUArchState *env, uint32_t addr, int size,
         }
     }
     uint64_t v = 0;
-    uint32_t pa = e->pad | (addr & 0xfff);
+    uint32_t pa = *tlb_phys(env, e) | (addr & 0xfff);
     bql_lock_io();
     address_space_read_val(mem_as(), pa, size, &v);
     bql_unlock_io();
     return v;
 }
 
-static void st_page(CPUArchState *env, uint32_t addr, int size, uint64_t val,
+static void st_page(CPUArchState *env, uint64_t addr, int size, uint64_t val,
                     int mmu_idx, uintptr_t retaddr)
 {
     TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(addr)];
@@ -268,7 +302,7 @@ static void st_page(CPUArchState *env, uint32_t addr, int size, uint64_t val,
         e->addr_write == TCG_TLB_INVALID) {
         e = tlb_fill(env, addr, MMU_DATA_STORE, mmu_idx, retaddr);
     }
-    uint32_t pa = e->pad | (addr & 0xfff);
+    uint32_t pa = *tlb_phys(env, e) | (addr & 0xfff);
     if (unlikely(e->addr_write & TLB_FLAG_WATCH)) {
         tcg_cpu_ops->check_watchpoint(env, addr, size, true);
     }
@@ -324,7 +358,14 @@ static void st_page(CPUArchState *env, uint32_t addr, int size, uint64_t val,
     }
 }
 
-uint64_t tcg_slow_ld(void *opaque, uint32_t addr, MemOp op, int mmu_idx,
+/* Byte i of an access at addr: an i32 address wraps at 4 GiB. */
+static inline uint64_t byte_addr(uint64_t addr, int i, MemOp op)
+{
+    uint64_t a = addr + i;
+    return (op & MO_ADDR32) ? (uint32_t)a : a;
+}
+
+uint64_t tcg_slow_ld(void *opaque, uint64_t addr, MemOp op, int mmu_idx,
                      uintptr_t retaddr)
 {
     CPUArchState *env = opaque;
@@ -332,14 +373,15 @@ uint64_t tcg_slow_ld(void *opaque, uint32_t addr, MemOp op, int mmu_idx,
     if (((addr & 0xfff) + size) > TCG_PAGE_SIZE) {
         uint64_t v = 0;
         for (int i = 0; i < size; i++) {
-            v |= ld_page(env, addr + i, 1, mmu_idx, retaddr) << (8 * i);
+            v |= ld_page(env, byte_addr(addr, i, op), 1, mmu_idx, retaddr)
+                 << (8 * i);
         }
         return v;
     }
     return ld_page(env, addr, size, mmu_idx, retaddr);
 }
 
-void tcg_slow_st(void *opaque, uint32_t addr, uint64_t val, MemOp op,
+void tcg_slow_st(void *opaque, uint64_t addr, uint64_t val, MemOp op,
                  int mmu_idx, uintptr_t retaddr)
 {
     CPUArchState *env = opaque;
@@ -348,11 +390,11 @@ void tcg_slow_st(void *opaque, uint32_t addr, uint64_t val, MemOp op,
         /* Check both pages before writing either (precise faults). */
         tcg_slow_ld(env, addr, MO_8, mmu_idx, retaddr);
         TCGTLBFill f;
-        tcg_cpu_ops->tlb_fill(env, addr + size - 1, MMU_DATA_STORE, mmu_idx,
-                              retaddr, &f);
+        tcg_cpu_ops->tlb_fill(env, byte_addr(addr, size - 1, op),
+                              MMU_DATA_STORE, mmu_idx, retaddr, &f);
         /* A store into the running block restarts its instruction before
          * either page is written (an RMW must not see half its store). */
-        uint32_t hi = f.phys & TCG_PAGE_MASK;
+        uint32_t hi = (uint32_t)f.phys & TCG_PAGE_MASK;
         uint32_t nhi = (addr + size) & ~TCG_PAGE_MASK;
         if (tb_page_has_code(hi)) {
             tb_check_smc(env, hi, nhi, retaddr);
@@ -363,7 +405,8 @@ void tcg_slow_st(void *opaque, uint32_t addr, uint64_t val, MemOp op,
             tb_check_smc(env, f.phys, size - nhi, retaddr);
         }
         for (int i = 0; i < size; i++) {
-            st_page(env, addr + i, 1, val >> (8 * i), mmu_idx, retaddr);
+            st_page(env, byte_addr(addr, i, op), 1, val >> (8 * i), mmu_idx,
+                    retaddr);
         }
         return;
     }
@@ -372,64 +415,64 @@ void tcg_slow_st(void *opaque, uint32_t addr, uint64_t val, MemOp op,
 
 /* ---- the public loads and stores (cpu-ldst.h) ---- */
 
-void *tlb_vaddr_to_host(CPUArchState *env, uint32_t addr,
+void *tlb_vaddr_to_host(CPUArchState *env, uint64_t addr,
                         MMUAccessType access, int mmu_idx)
 {
     TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(addr)];
-    uint32_t tag = access == MMU_DATA_STORE ? e->addr_write
+    uint64_t tag = access == MMU_DATA_STORE ? e->addr_write
                    : access == MMU_DATA_LOAD ? e->addr_read : e->addr_code;
     return tag == (addr & TCG_PAGE_MASK) ? (void *)(e->addend + addr) : NULL;
 }
 
-uint32_t cpu_ldub_mmuidx_ra(CPUArchState *env, uint32_t addr, int mmu_idx,
+uint32_t cpu_ldub_mmuidx_ra(CPUArchState *env, uint64_t addr, int mmu_idx,
                             uintptr_t ra)
 {
     return tcg_slow_ld(env, addr, MO_8, mmu_idx, ra);
 }
 
-uint32_t cpu_lduw_mmuidx_ra(CPUArchState *env, uint32_t addr, int mmu_idx,
+uint32_t cpu_lduw_mmuidx_ra(CPUArchState *env, uint64_t addr, int mmu_idx,
                             uintptr_t ra)
 {
     return tcg_slow_ld(env, addr, MO_16, mmu_idx, ra);
 }
 
-uint32_t cpu_ldl_mmuidx_ra(CPUArchState *env, uint32_t addr, int mmu_idx,
+uint32_t cpu_ldl_mmuidx_ra(CPUArchState *env, uint64_t addr, int mmu_idx,
                            uintptr_t ra)
 {
     return tcg_slow_ld(env, addr, MO_32, mmu_idx, ra);
 }
 
-uint64_t cpu_ldq_mmuidx_ra(CPUArchState *env, uint32_t addr, int mmu_idx,
+uint64_t cpu_ldq_mmuidx_ra(CPUArchState *env, uint64_t addr, int mmu_idx,
                            uintptr_t ra)
 {
     return tcg_slow_ld(env, addr, MO_64, mmu_idx, ra);
 }
 
-void cpu_stb_mmuidx_ra(CPUArchState *env, uint32_t addr, uint32_t val,
+void cpu_stb_mmuidx_ra(CPUArchState *env, uint64_t addr, uint32_t val,
                        int mmu_idx, uintptr_t ra)
 {
     tcg_slow_st(env, addr, val, MO_8, mmu_idx, ra);
 }
 
-void cpu_stw_mmuidx_ra(CPUArchState *env, uint32_t addr, uint32_t val,
+void cpu_stw_mmuidx_ra(CPUArchState *env, uint64_t addr, uint32_t val,
                        int mmu_idx, uintptr_t ra)
 {
     tcg_slow_st(env, addr, val, MO_16, mmu_idx, ra);
 }
 
-void cpu_stl_mmuidx_ra(CPUArchState *env, uint32_t addr, uint32_t val,
+void cpu_stl_mmuidx_ra(CPUArchState *env, uint64_t addr, uint32_t val,
                        int mmu_idx, uintptr_t ra)
 {
     tcg_slow_st(env, addr, val, MO_32, mmu_idx, ra);
 }
 
-void cpu_stq_mmuidx_ra(CPUArchState *env, uint32_t addr, uint64_t val,
+void cpu_stq_mmuidx_ra(CPUArchState *env, uint64_t addr, uint64_t val,
                        int mmu_idx, uintptr_t ra)
 {
     tcg_slow_st(env, addr, val, MO_64, mmu_idx, ra);
 }
 
-bool tlb_probe_code(CPUArchState *env, uint32_t linear, uint32_t *phys)
+bool tlb_probe_code(CPUArchState *env, uint64_t linear, uint32_t *phys)
 {
     int mmu = tcg_cpu_ops->mmu_index(env);
     TCGTLBEntry *e = &env_tlb(env, mmu)[TCG_TLB_INDEX(linear)];
@@ -437,11 +480,11 @@ bool tlb_probe_code(CPUArchState *env, uint32_t linear, uint32_t *phys)
         e->addr_code == TCG_TLB_INVALID) {
         return false;
     }
-    *phys = e->pad | (linear & 0xfff);
+    *phys = *tlb_phys(env, e) | (linear & 0xfff);
     return true;
 }
 
-uint8_t cpu_ldub_code(CPUArchState *env, uint32_t linear)
+uint8_t cpu_ldub_code(CPUArchState *env, uint64_t linear)
 {
     int mmu = tcg_cpu_ops->mmu_index(env);
     TCGTLBEntry *e = &env_tlb(env, mmu)[TCG_TLB_INDEX(linear)];
@@ -454,7 +497,8 @@ uint8_t cpu_ldub_code(CPUArchState *env, uint32_t linear)
     }
     uint64_t v = 0xff;
     bql_lock();
-    address_space_read_val(mem_as(), e->pad | (linear & 0xfff), 1, &v);
+    address_space_read_val(mem_as(), *tlb_phys(env, e) | (linear & 0xfff), 1,
+                           &v);
     bql_unlock();
     return v;
 }

@@ -122,16 +122,29 @@ const TCGStats *tcg_stats(void)
     return &stats;
 }
 
-static inline unsigned tb_hash_fn(uint32_t phys, uint32_t cs_base,
-                                  uint32_t flags, uint32_t eip)
+static inline unsigned tb_hash_fn(uint32_t phys, uint64_t cs_base,
+                                  uint32_t flags, uint64_t eip)
 {
-    uint32_t h = phys * 0x9e3779b1u ^ cs_base * 0x85ebca6bu ^ flags ^ eip;
+    uint64_t h64 = cs_base * 0x85ebca6bu ^ eip ^ ((eip >> 32) * 0x9e3779b1u);
+    uint32_t h = phys * 0x9e3779b1u ^ (uint32_t)(h64 ^ (h64 >> 32)) ^ flags;
     return (h ^ (h >> 15)) & ((1 << TB_HASH_BITS) - 1);
 }
 
-static inline unsigned tb_jc_fn(uint32_t lin)
+/* From the low half of the linear address: the generated code's probe
+ * (tcg-backend.h, TCGJumpCacheLayout) hashes the same 32 bits. */
+static inline unsigned tb_jc_fn(uint64_t lin64)
 {
+    uint32_t lin = lin64;
     return (lin ^ (lin >> TB_JC_BITS)) & ((1 << TB_JC_BITS) - 1);
+}
+
+/* The linear address of a block's first byte: cs_base + pc, wrapping at
+ * 4 GiB unless the target's flags say 64-bit code (tb_flag_pc64). */
+static inline uint64_t tb_linear(uint64_t cs_base, uint64_t pc,
+                                 uint32_t flags)
+{
+    uint64_t lin = cs_base + pc;
+    return (flags & tcg_cpu_ops->tb_flag_pc64) ? lin : (uint32_t)lin;
 }
 
 /* The jump cache is keyed by linear address: a TLB flush empties it. */
@@ -233,7 +246,7 @@ static void tb_invalidate(TB *tb)
             break;
         }
     }
-    unsigned j = tb_jc_fn(tb->cs_base + tb->eip);
+    unsigned j = tb_jc_fn(tb->cs_base + tb->eip);   /* low half: no wrap */
     if (tb_jc[j] == tb) {
         tb_jc[j] = NULL;
     }
@@ -512,8 +525,8 @@ void cpu_loop_exit_excp(CPUArchState *env, int excp, int error_code,
  * The fault is swallowed and the target's fault state (x86: CR2) left as
  * it was.
  */
-static bool translate_try(CPUArchState *env, TB *tb, uint32_t cs_base,
-                          uint32_t eip, uint32_t flags, int max, int *n,
+static bool translate_try(CPUArchState *env, TB *tb, uint64_t cs_base,
+                          uint64_t eip, uint32_t flags, int max, int *n,
                           uint32_t *size)
 {
     TCGCPU *t = env_tcg(env);
@@ -543,7 +556,7 @@ static bool translate_try(CPUArchState *env, TB *tb, uint32_t cs_base,
  * straddles.
  */
 static int insns_before_fetch_fault(CPUArchState *env, TB *tb,
-                                    uint32_t cs_base, uint32_t eip,
+                                    uint64_t cs_base, uint64_t eip,
                                     uint32_t flags, int max)
 {
     int n;
@@ -556,8 +569,8 @@ static int insns_before_fetch_fault(CPUArchState *env, TB *tb,
     return max - 1;
 }
 
-static TB *tb_gen(CPUArchState *env, uint32_t phys, uint32_t cs_base,
-                  uint32_t eip, uint32_t flags)
+static TB *tb_gen(CPUArchState *env, uint32_t phys, uint64_t cs_base,
+                  uint64_t eip, uint32_t flags)
 {
     TCGCPU *t = env_tcg(env);
     TB *tb = calloc(1, sizeof(*tb));
@@ -592,16 +605,18 @@ static TB *tb_gen(CPUArchState *env, uint32_t phys, uint32_t cs_base,
         }
         max = n > 1 ? n - 1 : 1;
     }
+    uint64_t lin = tb_linear(cs_base, eip, flags);
     if (log_enabled(LOG_IN_ASM) && size) {
         uint8_t *bytes = malloc(size);
         for (uint32_t i = 0; i < size; i++) {
-            bytes[i] = cpu_ldub_code(env, cs_base + eip + i);
+            bytes[i] = cpu_ldub_code(env, tb_linear(lin, i, flags));
         }
         tcg_cpu_ops->disas_log(cs_base, eip, bytes, size, flags);
         free(bytes);
     }
     if (log_enabled(LOG_OP)) {
-        log_printf("TB %04x:%08x (%d insns)\n", cs_base, eip, n);
+        log_printf("TB %04" PRIx64 ":%08" PRIx64 " (%d insns)\n", cs_base,
+                   eip, n);
         tcg_dump_ops(t->ctx, emu_logfile ? emu_logfile : stderr);
     }
     tcg_optimize(t->ctx);
@@ -626,8 +641,8 @@ static TB *tb_gen(CPUArchState *env, uint32_t phys, uint32_t cs_base,
             return NULL;
         }
         if (r < 0) {
-            error_report("tcg: back end rejected the block at %04x:%08x",
-                         cs_base, eip);
+            error_report("tcg: back end rejected the block at %04" PRIx64
+                         ":%08" PRIx64, cs_base, eip);
             free(tb->info);
             tb->info = NULL;
             tb->tci = tci_block_new(t->ctx);
@@ -635,11 +650,11 @@ static TB *tb_gen(CPUArchState *env, uint32_t phys, uint32_t cs_base,
     } else {
         tb->tci = tci_block_new(t->ctx);
     }
-    uint32_t last = cs_base + eip + (size ? size - 1 : 0);
+    uint64_t last = tb_linear(lin, size ? size - 1 : 0, flags);
     tb->phys_page[0] = phys & TCG_PAGE_MASK;
     tb->phys_page[1] = ~0u;
     tb->phys_end = phys + (size ? size - 1 : 0);
-    if ((last & TCG_PAGE_MASK) != ((cs_base + eip) & TCG_PAGE_MASK)) {
+    if ((last & TCG_PAGE_MASK) != (lin & TCG_PAGE_MASK)) {
         uint32_t p2 = get_phys_code(env, last);
         tb->phys_page[1] = p2 & TCG_PAGE_MASK;
         tb->phys_end = p2;
@@ -670,7 +685,8 @@ static TB *tb_gen(CPUArchState *env, uint32_t phys, uint32_t cs_base,
 static TB *tb_find(CPUArchState *env)
 {
     TCGCPU *t = env_tcg(env);
-    uint32_t cs_base, eip, flags;
+    uint64_t cs_base, eip;
+    uint32_t flags;
     if (unlikely(!tcg_cpu_ops->get_tb_cpu_state(env, &cs_base, &eip,
                                                 &flags))) {
         tcg_cpu_ops->raise_fetch_fault(env);
@@ -681,7 +697,7 @@ static TB *tb_find(CPUArchState *env)
         t->smc_single = false;
         flags |= TBF_SINGLE;
     }
-    uint32_t lin = cs_base + eip;
+    uint64_t lin = tb_linear(cs_base, eip, flags);
     unsigned j = tb_jc_fn(lin);
     TB *tb = tb_jc[j];
     if (tb && tb->cs_base == cs_base && tb->eip == eip && tb->flags == flags) {
@@ -714,14 +730,16 @@ static const void *lookup_tb_ptr(void *opaque)
     if (env->exit_request) {
         return NULL;
     }
-    uint32_t cs_base, eip, flags, phys;
+    uint64_t cs_base, eip;
+    uint32_t flags, phys;
     /* The loop handles what cannot be fetched and single-instruction
      * blocks (breakpoints). */
     if (!tcg_cpu_ops->get_tb_cpu_state(env, &cs_base, &eip, &flags) ||
         (flags & TBF_SINGLE)) {
         return NULL;
     }
-    unsigned j = tb_jc_fn(cs_base + eip);
+    uint64_t lin = tb_linear(cs_base, eip, flags);
+    unsigned j = tb_jc_fn(lin);
     TB *tb = tb_jc[j];
     if (tb && tb->code && tb->cs_base == cs_base && tb->eip == eip &&
         tb->flags == flags && !tb->invalid) {
@@ -731,7 +749,7 @@ static const void *lookup_tb_ptr(void *opaque)
     /* A jump-cache miss (e.g. after a TLB flush): find an existing block
      * by the fetch TLB's physical address rather than leave to the loop,
      * which translates. */
-    if (!tlb_probe_code(env, cs_base + eip, &phys)) {
+    if (!tlb_probe_code(env, lin, &phys)) {
         return NULL;
     }
     for (tb = tb_hash[tb_hash_fn(phys, cs_base, flags, eip)]; tb;
@@ -924,7 +942,8 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
         }
         /* What the checks after the block need: no TB pointer is used
          * once the block has run. */
-        uint32_t tb_flags = tb->flags, tb_eip = tb->eip;
+        uint32_t tb_flags = tb->flags;
+        uint64_t tb_eip = tb->eip;
         t->cur_tb = tb;
         uintptr_t r;
         if (tb->info) {

@@ -12,7 +12,9 @@
  *
  * A block is keyed by (physical PC, cs_base, pc, flags): cs_base + pc is
  * the linear address of its first instruction, flags whatever else the
- * translation depends on.  All addresses are 32 bits.
+ * translation depends on.  Linear addresses, cs_base and pc are 64 bits
+ * (a 32-bit guest's have bits 63..32 zero); physical addresses of code
+ * are 32 bits (the machine has nothing above 4 GiB).
  */
 #ifndef ACCEL_TCG_TCG_CPU_OPS_H
 #define ACCEL_TCG_TCG_CPU_OPS_H
@@ -38,7 +40,7 @@ typedef enum MMUAccessType {
 
 /* What tlb_fill found for a linear address. */
 typedef struct TCGTLBFill {
-    uint32_t phys; /* physical address of the access */
+    uint64_t phys; /* physical address of the access */
     unsigned prot; /* PAGE_* for the whole page */
 } TCGTLBFill;
 
@@ -69,13 +71,14 @@ typedef struct TCGCPUOps {
      * when the code cannot be fetched.
      */
     uint32_t (*translate_block)(CPUArchState *env, uintptr_t tb_id,
-                                uint32_t cs_base, uint32_t pc, uint32_t flags,
+                                uint64_t cs_base, uint64_t pc, uint32_t flags,
                                 int max_insns, int *ninsns);
     /* Back to the start of a faulting instruction: data are the words
      * its insn_start recorded. */
     void (*restore_state_to_opc)(CPUArchState *env, const uint64_t *data);
-    /* -d in_asm: show a block's guest code. */
-    void (*disas_log)(uint32_t cs_base, uint32_t pc, const uint8_t *code,
+    /* -d in_asm: show a block's guest code (the target picks the decode
+     * mode from flags: disas_log_guest's mode). */
+    void (*disas_log)(uint64_t cs_base, uint64_t pc, const uint8_t *code,
                       size_t len, uint32_t flags);
 
     /* ---- blocks ---- */
@@ -84,8 +87,8 @@ typedef struct TCGCPUOps {
      * cannot be fetched at all (e.g. beyond the code segment limit): the
      * loop then calls raise_fetch_fault.
      */
-    bool (*get_tb_cpu_state)(CPUArchState *env, uint32_t *cs_base, uint32_t *pc,
-                             uint32_t *flags);
+    bool (*get_tb_cpu_state)(CPUArchState *env, uint64_t *cs_base,
+                             uint64_t *pc, uint32_t *flags);
     void (*raise_fetch_fault)(CPUArchState *env) EMU_NORETURN;
     /*
      * A flags bit meaning linear addresses go through page tables: a
@@ -94,8 +97,14 @@ typedef struct TCGCPUOps {
      * before the instruction that needs it.  0 if the CPU has no MMU.
      */
     uint32_t tb_flag_paging;
-    /* Where cs_base, pc and flags are in env (32-bit loads), for the
-     * jump-cache probe inlined in generated code. */
+    /*
+     * A flags bit meaning cs_base + pc is a 64-bit linear address (x86
+     * 64-bit code); without it the sum wraps at 4 GiB.  0: always wraps.
+     */
+    uint32_t tb_flag_pc64;
+    /* Where cs_base, pc (uint64_t) and flags (uint32_t) are in env, for
+     * the jump-cache probe inlined in generated code: get_tb_cpu_state
+     * must return exactly these fields' values, or the probe misses. */
     int env_cs_base_offset, env_pc_offset, env_flags_offset;
 
     /* ---- memory ---- */
@@ -106,12 +115,12 @@ typedef struct TCGCPUOps {
      * the guest's exception (after cpu_restore_state(env, retaddr)) and do
      * not return.  Sets whatever the architecture records on a walk.
      */
-    void (*tlb_fill)(CPUArchState *env, uint32_t addr, MMUAccessType access,
+    void (*tlb_fill)(CPUArchState *env, uint64_t addr, MMUAccessType access,
                      int mmu_idx, uintptr_t retaddr, TCGTLBFill *out);
     /* Data watchpoints: accesses to a watched page take the slow path,
      * which reports each one to check_watchpoint. */
-    bool (*page_watched)(CPUArchState *env, uint32_t page);
-    void (*check_watchpoint)(CPUArchState *env, uint32_t addr, int size,
+    bool (*page_watched)(CPUArchState *env, uint64_t page);
+    void (*check_watchpoint)(CPUArchState *env, uint64_t addr, int size,
                              bool write);
 
     /* ---- the exec loop ---- */
@@ -123,7 +132,7 @@ typedef struct TCGCPUOps {
      */
     bool (*cpu_exec_enter)(CPUState *cpu);
     /* After a block returned to the loop (may raise a trap). */
-    void (*cpu_exec_after)(CPUState *cpu, uint32_t tb_flags, uint32_t tb_pc);
+    void (*cpu_exec_after)(CPUState *cpu, uint32_t tb_flags, uint64_t tb_pc);
     /*
      * cpu_loop_exit_excp(excp, ...) unwound to the loop: deliver the
      * exception (it may fault again: the loop calls this once more) or

@@ -22,7 +22,8 @@ typedef struct TBEdge {
 } TBEdge;
 
 struct TB {
-    uint32_t cs_base, eip, flags;
+    uint64_t cs_base, eip;        /* the key: 64-bit (generated code too) */
+    uint32_t flags;
     uint32_t phys_pc;             /* physical address of the first byte */
     uint32_t phys_page[2];        /* pages covered; [1] = ~0 if one page */
     uint32_t phys_end;            /* last byte (physical, may be page 2) */
@@ -44,6 +45,9 @@ typedef struct TCGCPU {
     bool has_err;
     TB *cur_tb;
     bool smc_single;              /* next block: one instruction (SMC) */
+    /* Physical page of each TLB entry (env->tcg_tlb order): beside the
+     * TLB so that an entry of 64-bit tags stays 32 bytes. */
+    uint64_t tlb_phys[TCG_NB_MMU_MODES * TCG_TLB_SIZE];
 } TCGCPU;
 
 static inline CPUState *env_cpu(CPUArchState *env)
@@ -66,19 +70,19 @@ void tcg_softmmu_init(void);
 void tlb_flush_all(CPUArchState *env);
 void tlb_flush_phys_range(CPUArchState *env, uint64_t start, uint64_t len);
 /* Linear -> physical for a code fetch (may raise the target's fault). */
-uint32_t get_phys_code(CPUArchState *env, uint32_t linear);
+uint32_t get_phys_code(CPUArchState *env, uint64_t linear);
 /* linear's physical address from the fetch TLB (no walk, no fault); false
  * when the page is not there. */
-bool tlb_probe_code(CPUArchState *env, uint32_t linear, uint32_t *phys);
+bool tlb_probe_code(CPUArchState *env, uint64_t linear, uint32_t *phys);
 /* After a page gets translated code: its write entries go slow. */
 void tlb_protect_code_page(CPUArchState *env, uint32_t pa_page);
 /* Dirty tracking: the CODE bit of a physical page follows its blocks;
  * tcg_dirty_init installs the TLB's dirty-reset hook. */
 void tcg_code_page_state(uint32_t pa_page, bool has_code);
 void tcg_dirty_init(void);
-uint64_t tcg_slow_ld(void *env, uint32_t addr, MemOp op, int mmu_idx,
+uint64_t tcg_slow_ld(void *env, uint64_t addr, MemOp op, int mmu_idx,
                      uintptr_t retaddr);
-void tcg_slow_st(void *env, uint32_t addr, uint64_t val, MemOp op,
+void tcg_slow_st(void *env, uint64_t addr, uint64_t val, MemOp op,
                  int mmu_idx, uintptr_t retaddr);
 
 /* tcg-accel.c: code tracking for self-modifying code. */

@@ -31,7 +31,7 @@ static uint32_t last_slow_addr, seen_r0_in_slow;
 static uint64_t last_slow_val;
 static uintptr_t last_retaddr;
 
-static uint64_t test_slow_ld(void *env, uint32_t addr, MemOp op, int mmu_idx,
+static uint64_t test_slow_ld(void *env, uint64_t addr, MemOp op, int mmu_idx,
                              uintptr_t retaddr)
 {
     TestEnv *e = env;
@@ -50,7 +50,7 @@ static uint64_t test_slow_ld(void *env, uint32_t addr, MemOp op, int mmu_idx,
     return v;
 }
 
-static void test_slow_st(void *env, uint32_t addr, uint64_t val, MemOp op,
+static void test_slow_st(void *env, uint64_t addr, uint64_t val, MemOp op,
                          int mmu_idx, uintptr_t retaddr)
 {
     TestEnv *e = env;
