@@ -67,6 +67,7 @@
 /* Leaf 0x80000001 EDX (cpuid_ext2_features) */
 #define CPUID_EXT2_SYSCALL (1u << 11)
 #define CPUID_EXT2_NX (1u << 20)
+#define CPUID_EXT2_PDPE1GB (1u << 26)
 #define CPUID_EXT2_RDTSCP (1u << 27)
 #define CPUID_EXT2_LM (1u << 29)
 /* AMD repeats these leaf-1 EDX bits in 0x80000001 EDX. */

@@ -164,6 +164,7 @@ void x86_update_hflags(CPUX86State *env)
     if (env->cr[0] & CR0_PG_MASK) {
         hf |= HF_PG;
     }
+    hf |= (env->efer & EFER_LMA) ? HF_LMA : 0;
     if (env->eflags & TF_MASK) {
         hf |= HF_TF;
     }

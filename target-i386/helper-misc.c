@@ -1,8 +1,8 @@
 /*
  * Helpers for instructions the translator does not expand inline: divide,
- * BCD adjust, rotates, port I/O, BOUND, ENTER, CPUID/RDTSC, control
- * registers and descriptor-table registers (SDM vol. 2, one entry each).
- * RDMSR/WRMSR are in msr-helper.c.
+ * BCD adjust, rotates, port I/O, BOUND, ENTER, CPUID/RDTSC and
+ * descriptor-table registers (SDM vol. 2, one entry each).  RDMSR/WRMSR
+ * are in msr-helper.c, the control registers in cr-helper.c.
  */
 #include "emu/common.h"
 #include "emu/timer.h"
@@ -572,111 +572,6 @@ void helper_rdtsc(CPUX86State *env)
     uint64_t t = env->tsc + (uint64_t)clock_get_ns(CLOCK_VIRTUAL);
     env->regs[R_EAX] = (uint32_t)t;
     env->regs[R_EDX] = (uint32_t)(t >> 32);
-}
-
-uint64_t helper_read_cr(CPUX86State *env, uint32_t reg)
-{
-    if (env->hflags & HF_CPL_MASK) {
-        x86_raise_exception_err(env, EXCP0D_GPF, 0);
-    }
-    if (reg == 1 || reg > 4) {
-        x86_raise_exception(env, EXCP06_ILLOP);
-    }
-    return env->cr[reg];
-}
-
-/*
- * The CR4 bits this CPU model has (SDM vol. 3, 2.5 and table 2-2 with the
- * CPUID feature each bit needs); the others are reserved: MOV to CR4 with
- * one set is #GP(0).  No model offers CPUID leaf 7 (UMIP, LA57,
- * FSGSBASE, SMEP...) or VMX/SMX, so those bits are reserved here.
- */
-static uint32_t cr4_valid_mask(const CPUX86State *env)
-{
-    uint32_t d = env->cpuid_features, c = env->cpuid_ext_features;
-    int family = (env->cpuid_version >> 8) & 0xf;
-    uint32_t m = 0;
-    if (d & CPUID_VME) {
-        m |= CR4_VME_MASK | CR4_PVI_MASK;
-    }
-    if (d & CPUID_TSC) {
-        m |= CR4_TSD_MASK;
-    }
-    if (d & CPUID_DE) {
-        m |= CR4_DE_MASK;
-    }
-    if (d & CPUID_PSE) {
-        m |= CR4_PSE_MASK;
-    }
-    if (d & CPUID_PAE) {
-        m |= CR4_PAE_MASK;
-    }
-    if (d & CPUID_MCE) {
-        m |= CR4_MCE_MASK;
-    }
-    if (d & CPUID_PGE) {
-        m |= CR4_PGE_MASK;
-    }
-    /* RDPMC at CPL > 0: the P6 family and the Pentium with MMX. */
-    if (family >= 6 || (d & CPUID_MMX)) {
-        m |= CR4_PCE_MASK;
-    }
-    if (d & CPUID_FXSR) {
-        m |= CR4_OSFXSR_MASK;
-    }
-    if (d & CPUID_SSE) {
-        m |= CR4_OSXMMEXCPT_MASK;
-    }
-    if (c & CPUID_EXT_XSAVE) {
-        m |= 1u << 18;  /* OSXSAVE */
-    }
-    return m;
-}
-
-void helper_mov_cr(CPUX86State *env, uint32_t reg, uint32_t val)
-{
-    if (env->hflags & HF_CPL_MASK) {
-        x86_raise_exception_err(env, EXCP0D_GPF, 0);
-    }
-    switch (reg) {
-    case 0:
-        if ((val & CR0_PG_MASK) && !(val & CR0_PE_MASK)) {
-            x86_raise_exception_err(env, EXCP0D_GPF, 0);
-        }
-        env->cr[0] = val | CR0_ET_MASK;
-        break;
-    case 2:
-        env->cr[2] = val;
-        return;
-    case 3:
-        env->cr[3] = val;
-        break;
-    case 4:
-        if (val & ~cr4_valid_mask(env)) {
-            x86_raise_exception_err(env, EXCP0D_GPF, 0);
-        }
-        env->cr[4] = val;
-        break;
-    default:
-        x86_raise_exception(env, EXCP06_ILLOP);
-    }
-    x86_update_hflags(env);
-    x86_tlb_flush(env);
-}
-
-void helper_lmsw(CPUX86State *env, uint32_t val)
-{
-    /* LMSW sets PE but cannot clear it; touches MP, EM, TS only. */
-    uint32_t cr0 = (env->cr[0] & ~0xeu) | (val & 0xf);
-    helper_mov_cr(env, 0, cr0);
-}
-
-void helper_clts(CPUX86State *env)
-{
-    if (env->hflags & HF_CPL_MASK) {
-        x86_raise_exception_err(env, EXCP0D_GPF, 0);
-    }
-    env->cr[0] &= ~CR0_TS_MASK;
 }
 
 /* which: 0 GDT, 1 IDT.  A 16-bit operand size keeps 24 bits of base. */

@@ -54,10 +54,18 @@ void helper_cpuid(CPUX86State *env);
 void helper_rdtsc(CPUX86State *env);
 void helper_rdmsr(CPUX86State *env);
 void helper_wrmsr(CPUX86State *env);
-void helper_mov_cr(CPUX86State *env, uint32_t reg, uint32_t val);
+/*
+ * cr-helper.c: MOV to/from CR0, CR2, CR3, CR4 and CR8 (reg 8: 64-bit
+ * mode only, the frontend's to check), LMSW, CLTS.  val is the register
+ * operand: 64 bits in 64-bit mode, else zero-extended 32.
+ */
+void helper_mov_cr(CPUX86State *env, uint32_t reg, uint64_t val);
 uint64_t helper_read_cr(CPUX86State *env, uint32_t reg);
 void helper_lmsw(CPUX86State *env, uint32_t val);
 void helper_clts(CPUX86State *env);
+/* WRMSR IA32_EFER (cr-helper.c, for msr-helper.c): false when the write
+ * must raise #GP(0) (reserved bits, LME changed while paging is on). */
+bool x86_write_efer(CPUX86State *env, uint64_t val);
 void helper_lgdt_lidt(CPUX86State *env, uint64_t linear, uint32_t which,
                       uint32_t size);
 void helper_sgdt_sidt(CPUX86State *env, uint64_t linear, uint32_t which,

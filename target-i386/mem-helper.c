@@ -30,7 +30,8 @@ int x86_mmu_index(CPUX86State *env)
 /*
  * The walk sets A/D as the CPU does; PAGE_WRITE only when later writes
  * may go straight to the page (permitted and D already set), so the first
- * write to a clean page comes back here to set D.
+ * write to a clean page comes back here to set D.  In long mode the walk
+ * refuses a non-canonical address: #GP(0) here, never a TLB entry.
  */
 void x86_tlb_fill(CPUX86State *env, uint64_t addr, MMUAccessType access,
                   int mmu_idx, uintptr_t retaddr, TCGTLBFill *out)
@@ -50,8 +51,13 @@ void x86_tlb_fill(CPUX86State *env, uint64_t addr, MMUAccessType access,
                   X86_WALK_SET_AD | X86_WALK_BQL |
                       (mmu_idx == 1 ? X86_WALK_USER : 0),
                   &r)) {
-        env->cr[2] = addr;
         cpu_restore_state(env, retaddr);
+        if (r.noncanonical) {
+            /* The SDM wants #SS(0) for a stack reference: the fill cannot
+             * tell one, the helpers that know check themselves. */
+            x86_raise_exception_err(env, EXCP0D_GPF, 0);
+        }
+        env->cr[2] = addr;
         x86_raise_exception_err(env, EXCP0E_PAGE, r.error_code);
     }
     /* Physical addresses above 4 GiB (PAE, PSE-36) wrap: the machine has
@@ -346,6 +352,9 @@ void x86_probe_write(CPUX86State *env, uint64_t linear)
                   X86_WALK_BQL |
                       (x86_mmu_index(env) == 1 ? X86_WALK_USER : 0),
                   &r)) {
+        if (r.noncanonical) {
+            x86_raise_exception_err(env, EXCP0D_GPF, 0);
+        }
         env->cr[2] = linear;
         x86_raise_exception_err(env, EXCP0E_PAGE, r.error_code);
     }

@@ -8,10 +8,15 @@
  * Covered: no paging (linear = physical, A20 applied), 32-bit paging
  * (4.3) with 4 MiB pages under CR4.PSE (PSE-36 address bits when the
  * model has them), PAE paging (4.4) with 2 MiB pages and the XD bit under
- * EFER.NXE; access rights (4.6) with CR0.WP; reserved bits (4.7: the
- * RSVD error code bit); accessed and dirty flags (4.8) when asked to.
- * Not covered: 4-level paging (no long mode yet), protection keys, SMEP
- * and SMAP (no model advertises them).
+ * EFER.NXE, 4-level paging (4.5, EFER.LMA: PML4 -> PDPT -> PD -> PT, 2 MiB
+ * pages, 1 GiB pages when the model has PDPE1GB, else PS in a PDPTE is a
+ * reserved bit; a non-canonical linear address is refused, see
+ * x86_is_canonical); access rights (4.6) with CR0.WP, R/W, U/S and XD
+ * combined over every level; reserved bits (4.7: the RSVD error code
+ * bit); accessed and dirty flags (4.8) when asked to.
+ * Not covered: 5-level paging (no model offers LA57: CR4.LA57 is a
+ * reserved bit), PCIDs, protection keys, SMEP and SMAP (no model
+ * advertises them).
  */
 #ifndef TARGET_I386_MMU_H
 #define TARGET_I386_MMU_H
@@ -33,7 +38,18 @@ typedef struct X86MMUParams {
     int phys_bits;     /* MAXPHYADDR: PAE entry bits above it are
                           reserved (CPUID 0x80000008 EAX 7-0) */
     bool pse36;        /* 4 MiB pages carry address bits 35-32 */
+    bool pdpe1gb;      /* 1 GiB pages (CPUID 0x80000001 EDX 26) */
 } X86MMUParams;
+
+/*
+ * A linear address is canonical for 4-level paging when bits 63-47 are
+ * all equal (SDM vol. 1, 3.3.7.1).  In long mode an access to any other
+ * raises #GP(0), or #SS(0) for a stack reference (the caller's to tell).
+ */
+static inline bool x86_is_canonical(uint64_t linear)
+{
+    return (uint64_t)((int64_t)(linear << 16) >> 16) == linear;
+}
 
 /*
  * x86_walk flags: X86_WALK_USER for a user-mode access (CPL 3, not a
@@ -53,9 +69,15 @@ typedef struct X86MMUParams {
 
 typedef struct X86WalkResult {
     uint64_t phys;       /* physical address of the linear address */
-    uint32_t page_size;  /* 4 KiB, 2 MiB or 4 MiB (no paging: 4 KiB) */
+    /* 4 KiB, 2 MiB, 4 MiB or 1 GiB (no paging: 4 KiB).  On a fault, the
+     * span the entry where the walk stopped maps (512 GiB for a PML4E,
+     * ...): a debugger scanning the address space skips it whole. */
+    uint64_t page_size;
     unsigned prot;       /* what this mode may do on the page */
     bool dirty;          /* the leaf's D flag (after the update) */
+    /* On a fault: the linear address is not canonical (4-level paging):
+     * the caller raises #GP(0) (or #SS(0)), not #PF; no table was read. */
+    bool noncanonical;
     uint32_t error_code; /* on a fault: the #PF error code (SDM 4.7) */
 } X86WalkResult;
 

@@ -147,6 +147,10 @@ void helper_wrmsr(CPUX86State *env)
         env->tsc = v - (uint64_t)clock_get_ns(CLOCK_VIRTUAL);
     } else if (msr == MSR_IA32_SYSENTER_CS) {
         env->sysenter_cs = v;
+    } else if (msr == MSR_EFER) {
+        if (!x86_write_efer(env, v)) {
+            x86_raise_exception_err(env, EXCP0D_GPF, 0);
+        }
     } else if (fixed_msr(msr, &(uint64_t){0}, true)) {
         /* accepted, dropped */
     } else if (env->apic_ops && is_apic_msr(msr)) {
