@@ -578,6 +578,8 @@ static void test_far_faults(void)
 static void test_seg_loads(void)
 {
     setup(K64);
+    /* Null SS at ring 0 in 64-bit mode, but only with RPL = CPL. */
+    CHECK_EQ(TRY(helper_load_seg(env, R_SS, 1)), EXCP0D_GPF);
     CHECK_EQ(TRY(helper_load_seg(env, R_SS, 0)), -1);
     CHECK_EQ(env->segs[R_SS].selector, 0);
     CHECK_EQ(env->hflags & 3, 0);
