@@ -167,8 +167,16 @@ static void dump_seg(FILE *f, const char *name, const SegmentCache *sc,
             "Reserved", "TSS32-busy", "CallGate32", "Reserved", "IntGate32",
             "TrapGate32",
         };
+        /* IA-32e mode: the 32-bit types are the 64-bit TSS and gates. */
+        static const char *const sys_types64[16] = {
+            "Reserved", "Reserved", "LDT", "Reserved", "Reserved",
+            "Reserved", "Reserved", "Reserved", "Reserved", "TSS64-avl",
+            "Reserved", "TSS64-busy", "CallGate64", "Reserved", "IntGate64",
+            "TrapGate64",
+        };
         fprintf(f, " DPL=%u %s\n", (sc->flags >> DESC_DPL_SHIFT) & 3,
-                sys_types[(sc->flags >> DESC_TYPE_SHIFT) & 15]);
+                (lma ? sys_types64 : sys_types)[(sc->flags >> DESC_TYPE_SHIFT)
+                                                & 15]);
     }
 }
 

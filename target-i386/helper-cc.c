@@ -136,10 +136,18 @@ void x86_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
 void x86_update_hflags(CPUX86State *env)
 {
     uint32_t hf = 0;
+    if (env->efer & EFER_LMA) {
+        hf |= HF_LMA;
+    }
     if (env->cr[0] & CR0_PE_MASK) {
         hf |= HF_PE;
         if (env->eflags & VM_MASK) {
             hf |= HF_VM | 3;
+        } else if ((hf & HF_LMA) && (env->segs[R_CS].flags & DESC_L_MASK)) {
+            /* 64-bit mode: no segment limit checks (HF_SEG bits 0); the
+             * CPL is still SS.DPL (a null SS keeps it, helper-lm.c). */
+            hf |= HF_CS64 | HF_CS32 | HF_SS32;
+            hf |= env->segs[R_SS].flags >> DESC_DPL_SHIFT & 3;
         } else {
             hf |= env->segs[R_SS].flags >> DESC_DPL_SHIFT & 3;
             if (env->segs[R_CS].flags & DESC_B_MASK) {

@@ -2,13 +2,16 @@
  * Helpers for instructions the translator does not expand inline: divide,
  * BCD adjust, rotates, port I/O, BOUND, ENTER, CPUID/RDTSC and
  * descriptor-table registers (SDM vol. 2, one entry each).  RDMSR/WRMSR
- * are in msr-helper.c, the control registers in cr-helper.c.
+ * are in msr-helper.c, the control registers in cr-helper.c, the fast
+ * system calls (SYSENTER, SYSCALL and their returns, SWAPGS) in
+ * helper-syscall.c.
  */
 #include "emu/common.h"
 #include "emu/timer.h"
 #include "target-i386/cpuid.h"
 #include "target-i386/fpu-helper.h"
 #include "target-i386/helper.h"
+#include "target-i386/seg-internal.h"
 #include "target-i386/sse-helper.h"
 
 static inline uint64_t sizemask(int size)
@@ -74,7 +77,7 @@ void helper_debug_bp(CPUX86State *env)
     x86_cpu_loop_exit(env, EXCP_DEBUG, 0, false);
 }
 
-void helper_hlt(CPUX86State *env, uint32_t next_eip)
+void helper_hlt(CPUX86State *env, uint64_t next_eip)
 {
     if (env->hflags & HF_CPL_MASK) {
         x86_raise_exception_err(env, EXCP0D_GPF, 0);
@@ -629,6 +632,10 @@ void helper_lldt_ltr(CPUX86State *env, uint32_t sel, uint32_t which)
     if (sel & 4) {
         x86_raise_exception_err(env, EXCP0D_GPF, sel & 0xfffc);
     }
+    if (env->hflags & HF_LMA) {
+        lm_lldt_ltr(env, sel, which);   /* 16-byte descriptors */
+        return;
+    }
     uint32_t idx = sel & ~7u;
     if (idx + 7 > env->gdt.limit) {
         x86_raise_exception_err(env, EXCP0D_GPF, sel & 0xfffc);
@@ -725,8 +732,11 @@ void helper_lar_lsl(CPUX86State *env, uint32_t sel, uint32_t which,
             /* System types LAR accepts: TSS (avail/busy, 16/32), LDT, call
              * gates, task gate.  LSL: TSS and LDT.  VERR/VERW: none. */
             static const uint16_t lar_ok = 0x1a3e, lsl_ok = 0x0a0e;
-            ok = which == 0 ? (lar_ok >> type) & 1
-               : which == 1 ? (lsl_ok >> type) & 1 : false;
+            /* IA-32e mode: LDT, 64-bit TSS, 64-bit call gate (LAR). */
+            static const uint16_t lar_lm = 0x1a04, lsl_lm = 0x0a04;
+            bool lm = env->hflags & HF_LMA;
+            ok = which == 0 ? ((lm ? lar_lm : lar_ok) >> type) & 1
+               : which == 1 ? ((lm ? lsl_lm : lsl_ok) >> type) & 1 : false;
         }
         if (ok && !conforming_code && (dpl < cpl || dpl < rpl)) {
             ok = false;
@@ -747,45 +757,6 @@ void helper_lar_lsl(CPUX86State *env, uint32_t sel, uint32_t which,
         }
     }
     set_cc(env, flags);
-}
-
-/* SYSENTER / SYSEXIT (SDM vol. 2): flat segments derived from
- * IA32_SYSENTER_CS, no descriptor is read. */
-static void flat_seg(SegmentCache *sc, uint32_t sel, uint32_t type, int dpl)
-{
-    sc->selector = sel;
-    sc->base = 0;
-    sc->limit = 0xffffffff;
-    sc->flags = (type << DESC_TYPE_SHIFT) | DESC_S_MASK | DESC_P_MASK |
-                ((uint32_t)dpl << DESC_DPL_SHIFT) | DESC_B_MASK | DESC_G_MASK;
-}
-
-void helper_sysenter(CPUX86State *env)
-{
-    uint32_t cs = env->sysenter_cs & 0xfffc;
-    if (!(env->cr[0] & CR0_PE_MASK) || cs == 0) {
-        x86_raise_exception_err(env, EXCP0D_GPF, 0);
-    }
-    env->eflags &= ~(VM_MASK | IF_MASK | RF_MASK);
-    flat_seg(&env->segs[R_CS], cs, 0xb, 0);        /* code, exec/read, A */
-    flat_seg(&env->segs[R_SS], cs + 8, 0x3, 0);    /* data, read/write, A */
-    env->regs[R_ESP] = (uint32_t)env->sysenter_esp;
-    env->eip = (uint32_t)env->sysenter_eip;
-    x86_update_hflags(env);
-}
-
-void helper_sysexit(CPUX86State *env)
-{
-    uint32_t cs = env->sysenter_cs & 0xfffc;
-    if (!(env->cr[0] & CR0_PE_MASK) || cs == 0 ||
-        (env->hflags & HF_CPL_MASK) || (env->hflags & HF_VM)) {
-        x86_raise_exception_err(env, EXCP0D_GPF, 0);
-    }
-    flat_seg(&env->segs[R_CS], (cs + 16) | 3, 0xb, 3);
-    flat_seg(&env->segs[R_SS], (cs + 24) | 3, 0x3, 3);
-    env->regs[R_ESP] = (uint32_t)env->regs[R_ECX];
-    env->eip = (uint32_t)env->regs[R_EDX];
-    x86_update_hflags(env);
 }
 
 /*

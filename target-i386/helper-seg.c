@@ -7,7 +7,7 @@
  *
  * CPL lives in env->hflags (the DPL of SS, as x86_update_hflags derives
  * it), so a transfer that changes privilege loads CS and SS through
- * load_cache() and recomputes hflags only once both are in place.
+ * seg_load_cache() and recomputes hflags only once both are in place.
  *
  * Descriptor tables, the TSS and inner stacks are accessed as supervisor
  * (x86_ld_sys) whatever the CPL, so user-mode code under paging can take
@@ -21,20 +21,7 @@
 #include "emu/common.h"
 #include "emu/trace.h"
 #include "target-i386/helper.h"
-
-/* Descriptor types (system descriptors, S = 0). */
-#define T_TSS16_AVAIL 1
-#define T_LDT 2
-#define T_TSS16_BUSY 3
-#define T_CALLGATE16 4
-#define T_TASKGATE 5
-#define T_INTGATE16 6
-#define T_TRAPGATE16 7
-#define T_TSS32_AVAIL 9
-#define T_TSS32_BUSY 11
-#define T_CALLGATE32 12
-#define T_INTGATE32 14
-#define T_TRAPGATE32 15
+#include "target-i386/seg-internal.h"
 
 /* Sources of a task switch (SDM 7.3, table 7-2). */
 enum { TS_JMP, TS_CALL, TS_IRET, TS_INT };
@@ -104,29 +91,9 @@ static void set_sp(CPUX86State *env, uint32_t sp, uint32_t mask)
     env->regs[R_ESP] = (env->regs[R_ESP] & ~(uint64_t)mask) | (sp & mask);
 }
 
-static inline int cpl_of(CPUX86State *env)
-{
-    return env->hflags & HF_CPL_MASK;
-}
-
-static inline int dpl_of(uint32_t e2)
-{
-    return (e2 >> DESC_DPL_SHIFT) & 3;
-}
-
-static inline int type_of(uint32_t e2)
-{
-    return (e2 >> DESC_TYPE_SHIFT) & 0xf;
-}
-
-static EMU_NORETURN void fault(CPUX86State *env, int vec, uint32_t err)
-{
-    x86_raise_exception_err(env, vec, err);
-}
-
 /* ---- descriptors ---- */
 
-static int load_descriptor(CPUX86State *env, uint32_t sel, uint32_t *e1,
+int seg_load_descriptor(CPUX86State *env, uint32_t sel, uint32_t *e1,
                            uint32_t *e2)
 {
     SegmentCache *dt = (sel & 4) ? &env->ldt : &env->gdt;
@@ -142,18 +109,18 @@ static int load_descriptor(CPUX86State *env, uint32_t sel, uint32_t *e1,
     return 0;
 }
 
-static void store_e2(CPUX86State *env, uint32_t sel, uint32_t e2)
+void seg_store_e2(CPUX86State *env, uint32_t sel, uint32_t e2)
 {
     SegmentCache *dt = (sel & 4) ? &env->ldt : &env->gdt;
     x86_st_sys(env, dt->base + (sel & ~7u) + 4, 4, e2);
 }
 
-static uint32_t desc_base(uint32_t e1, uint32_t e2)
+uint32_t seg_desc_base(uint32_t e1, uint32_t e2)
 {
     return (e1 >> 16) | ((e2 & 0xff) << 16) | (e2 & 0xff000000);
 }
 
-static uint32_t desc_limit(uint32_t e1, uint32_t e2)
+uint32_t seg_desc_limit(uint32_t e1, uint32_t e2)
 {
     uint32_t limit = (e1 & 0xffff) | (e2 & 0x000f0000);
     if (e2 & DESC_G_MASK) {
@@ -162,24 +129,24 @@ static uint32_t desc_limit(uint32_t e1, uint32_t e2)
     return limit;
 }
 
-static void load_cache(SegmentCache *sc, uint32_t sel, uint32_t e1,
+void seg_load_cache(SegmentCache *sc, uint32_t sel, uint32_t e1,
                        uint32_t e2)
 {
     sc->selector = sel;
-    sc->base = desc_base(e1, e2);
-    sc->limit = desc_limit(e1, e2);
+    sc->base = seg_desc_base(e1, e2);
+    sc->limit = seg_desc_limit(e1, e2);
     sc->flags = e2 & 0x00f0ff00;
 }
 
-static void set_accessed(CPUX86State *env, uint32_t sel, uint32_t *e2)
+void seg_set_accessed(CPUX86State *env, uint32_t sel, uint32_t *e2)
 {
     if (!(*e2 & DESC_A_MASK)) {
         *e2 |= DESC_A_MASK;
-        store_e2(env, sel, *e2);
+        seg_store_e2(env, sel, *e2);
     }
 }
 
-static void null_seg(SegmentCache *sc, uint32_t sel)
+void seg_null_seg(SegmentCache *sc, uint32_t sel)
 {
     sc->selector = sel;
     sc->base = 0;
@@ -212,12 +179,20 @@ static void load_data_seg(CPUX86State *env, int seg, uint32_t sel, int cpl,
     sel &= 0xffff;
     if ((sel & ~3u) == 0) {
         if (seg == R_SS) {
-            fault(env, vec, ext);
+            /* 64-bit mode allows a null SS below ring 3 (SDM vol. 2, MOV:
+             * RPL = CPL); its DPL stays the CPL, which hflags derive. */
+            if (!(env->hflags & HF_CS64) || cpl == 3 ||
+                (int)(sel & 3) != cpl) {
+                fault(env, vec, ext);
+            }
+            seg_null_seg(&env->segs[seg], sel);
+            env->segs[seg].flags = (uint32_t)cpl << DESC_DPL_SHIFT;
+            return;
         }
-        null_seg(&env->segs[seg], sel);
+        seg_null_seg(&env->segs[seg], sel);
         return;
     }
-    if (load_descriptor(env, sel, &e1, &e2) < 0 || !(e2 & DESC_S_MASK)) {
+    if (seg_load_descriptor(env, sel, &e1, &e2) < 0 || !(e2 & DESC_S_MASK)) {
         fault(env, vec, (sel & 0xfffc) | ext);
     }
     int dpl = dpl_of(e2);
@@ -244,8 +219,8 @@ static void load_data_seg(CPUX86State *env, int seg, uint32_t sel, int cpl,
             fault(env, vec_np, (sel & 0xfffc) | ext);
         }
     }
-    set_accessed(env, sel, &e2);
-    load_cache(&env->segs[seg], sel, e1, e2);
+    seg_set_accessed(env, sel, &e2);
+    seg_load_cache(&env->segs[seg], sel, e1, e2);
 }
 
 void helper_load_seg(CPUX86State *env, uint32_t seg, uint32_t sel)
@@ -271,7 +246,7 @@ static bool pm(CPUX86State *env)
  * After a return to an outer level: data segment registers the new level
  * may not use become null (SDM vol. 2, RET and IRET).
  */
-static void null_outer_segs(CPUX86State *env, int cpl)
+void seg_null_outer_segs(CPUX86State *env, int cpl)
 {
     static const int segs[] = { R_ES, R_DS, R_FS, R_GS };
     for (int i = 0; i < 4; i++) {
@@ -282,7 +257,7 @@ static void null_outer_segs(CPUX86State *env, int cpl)
         }
         bool conf_code = (f & DESC_CS_MASK) && (f & DESC_C_MASK);
         if (!conf_code && dpl_of(f) < cpl) {
-            null_seg(sc, 0);
+            seg_null_seg(sc, 0);
         }
     }
 }
@@ -319,7 +294,7 @@ static void check_inner_ss(CPUX86State *env, uint32_t ss, int dpl, int ext,
     if ((ss & ~3u) == 0) {
         fault(env, EXCP0A_TSS, ext);
     }
-    if ((int)(ss & 3) != dpl || load_descriptor(env, ss, e1, e2) < 0 ||
+    if ((int)(ss & 3) != dpl || seg_load_descriptor(env, ss, e1, e2) < 0 ||
         !(*e2 & DESC_S_MASK) || (*e2 & DESC_CS_MASK) ||
         !(*e2 & DESC_W_MASK) || dpl_of(*e2) != dpl) {
         fault(env, EXCP0A_TSS, (ss & 0xfffc) | ext);
@@ -336,8 +311,8 @@ static void switch_task(CPUX86State *env, uint32_t sel, uint32_t e1,
 {
     int type = type_of(e2);
     bool tss32 = type & 8;
-    uint32_t limit = desc_limit(e1, e2);
-    uint32_t base = desc_base(e1, e2);
+    uint32_t limit = seg_desc_limit(e1, e2);
+    uint32_t base = seg_desc_base(e1, e2);
     sel &= 0xffff;
 
     if (!(e2 & DESC_P_MASK)) {
@@ -407,8 +382,8 @@ static void switch_task(CPUX86State *env, uint32_t sel, uint32_t e1,
     /* Busy bits and the back link. */
     if (source == TS_JMP || source == TS_IRET) {
         uint32_t oe1, oe2;
-        if (load_descriptor(env, env->tr.selector, &oe1, &oe2) == 0) {
-            store_e2(env, env->tr.selector, oe2 & ~(2u << DESC_TYPE_SHIFT));
+        if (seg_load_descriptor(env, env->tr.selector, &oe1, &oe2) == 0) {
+            seg_store_e2(env, env->tr.selector, oe2 & ~(2u << DESC_TYPE_SHIFT));
         }
     }
     if (source == TS_CALL || source == TS_INT) {
@@ -417,11 +392,11 @@ static void switch_task(CPUX86State *env, uint32_t sel, uint32_t e1,
     }
     if (source != TS_IRET) {
         e2 |= 2u << DESC_TYPE_SHIFT;
-        store_e2(env, sel, e2);
+        seg_store_e2(env, sel, e2);
     }
 
     /* Commit: from here on faults belong to the new task. */
-    load_cache(&env->tr, sel, e1, e2);
+    seg_load_cache(&env->tr, sel, e1, e2);
     env->cr[0] |= CR0_TS_MASK;
     if (tss32 && (env->cr[0] & CR0_PG_MASK) && n_cr3 != env->cr[3]) {
         env->cr[3] = n_cr3;
@@ -445,17 +420,17 @@ static void switch_task(CPUX86State *env, uint32_t sel, uint32_t e1,
         fault(env, EXCP0A_TSS, n_ldt & 0xfffc);
     }
     if ((n_ldt & ~3u) == 0) {
-        null_seg(&env->ldt, n_ldt);
+        seg_null_seg(&env->ldt, n_ldt);
     } else {
         uint32_t le1, le2;
-        if (load_descriptor(env, n_ldt, &le1, &le2) < 0 ||
+        if (seg_load_descriptor(env, n_ldt, &le1, &le2) < 0 ||
             (le2 & DESC_S_MASK) || type_of(le2) != T_LDT) {
             fault(env, EXCP0A_TSS, n_ldt & 0xfffc);
         }
         if (!(le2 & DESC_P_MASK)) {
             fault(env, EXCP0A_TSS, n_ldt & 0xfffc);
         }
-        load_cache(&env->ldt, n_ldt, le1, le2);
+        seg_load_cache(&env->ldt, n_ldt, le1, le2);
     }
     if (n_fl & VM_MASK) {
         for (int i = 0; i < 6; i++) {
@@ -467,7 +442,7 @@ static void switch_task(CPUX86State *env, uint32_t sel, uint32_t e1,
     /* CS decides the new CPL. */
     uint32_t ce1, ce2, cs = n_segs[R_CS];
     int cpl = cs & 3;
-    if ((cs & ~3u) == 0 || load_descriptor(env, cs, &ce1, &ce2) < 0 ||
+    if ((cs & ~3u) == 0 || seg_load_descriptor(env, cs, &ce1, &ce2) < 0 ||
         !(ce2 & DESC_S_MASK) || !(ce2 & DESC_CS_MASK)) {
         fault(env, EXCP0A_TSS, cs & 0xfffc);
     }
@@ -477,7 +452,7 @@ static void switch_task(CPUX86State *env, uint32_t sel, uint32_t e1,
     if (!(ce2 & DESC_P_MASK)) {
         fault(env, EXCP0B_NOSEG, cs & 0xfffc);
     }
-    load_cache(&env->segs[R_CS], cs, ce1, ce2);
+    seg_load_cache(&env->segs[R_CS], cs, ce1, ce2);
     load_data_seg(env, R_SS, n_segs[R_SS], cpl, EXCP0A_TSS, EXCP0C_STACK, 0);
     x86_update_hflags(env);
     for (int i = R_ES; i <= R_GS; i++) {
@@ -494,7 +469,7 @@ static void task_gate_target(CPUX86State *env, uint32_t gate_e1,
                              int err_sel)
 {
     *sel = gate_e1 >> 16;
-    if ((*sel & 4) || load_descriptor(env, *sel, e1, e2) < 0) {
+    if ((*sel & 4) || seg_load_descriptor(env, *sel, e1, e2) < 0) {
         fault(env, EXCP0D_GPF, (*sel & 0xfffc));
     }
     int t = type_of(*e2);
@@ -507,7 +482,7 @@ static void task_gate_target(CPUX86State *env, uint32_t gate_e1,
 /* ---- far JMP / CALL / RET ---- */
 
 /* Checks on a code segment reached directly (no gate), SDM vol. 2 JMP. */
-static void check_direct_code(CPUX86State *env, uint32_t sel, uint32_t e2)
+void seg_check_direct_code(CPUX86State *env, uint32_t sel, uint32_t e2)
 {
     int cpl = cpl_of(env), dpl = dpl_of(e2), rpl = sel & 3;
     if (e2 & DESC_C_MASK) {
@@ -523,25 +498,29 @@ static void check_direct_code(CPUX86State *env, uint32_t sel, uint32_t e2)
 }
 
 /* Load CS at privilege cpl (the RPL written into the selector). */
-static void set_cs(CPUX86State *env, uint32_t sel, uint32_t e1, uint32_t e2,
+void seg_set_cs(CPUX86State *env, uint32_t sel, uint32_t e1, uint32_t e2,
                    int cpl)
 {
-    set_accessed(env, sel, &e2);
-    load_cache(&env->segs[R_CS], (sel & ~3u) | cpl, e1, e2);
+    seg_set_accessed(env, sel, &e2);
+    seg_load_cache(&env->segs[R_CS], (sel & ~3u) | cpl, e1, e2);
+    if ((env->efer & EFER_LMA) && (e2 & DESC_L_MASK)) {
+        /* 64-bit mode ignores CS's base: keep the block key's at 0. */
+        env->segs[R_CS].base = 0;
+    }
 }
 
 /*
  * Target of a call gate: the code segment, its checks (SDM 5.8.4);
  * returns its descriptor.
  */
-static void gate_code(CPUX86State *env, uint32_t ge1, uint32_t *csel,
+void seg_gate_code(CPUX86State *env, uint32_t ge1, uint32_t *csel,
                       uint32_t *e1, uint32_t *e2)
 {
     *csel = ge1 >> 16;
     if ((*csel & ~3u) == 0) {
         fault(env, EXCP0D_GPF, 0);
     }
-    if (load_descriptor(env, *csel, e1, e2) < 0 || !(*e2 & DESC_S_MASK) ||
+    if (seg_load_descriptor(env, *csel, e1, e2) < 0 || !(*e2 & DESC_S_MASK) ||
         !(*e2 & DESC_CS_MASK) || dpl_of(*e2) > cpl_of(env)) {
         fault(env, EXCP0D_GPF, *csel & 0xfffc);
     }
@@ -551,7 +530,7 @@ static void gate_code(CPUX86State *env, uint32_t ge1, uint32_t *csel,
 }
 
 /* System descriptor reached by a far JMP/CALL: gate or TSS checks. */
-static void check_gate_dpl(CPUX86State *env, uint32_t sel, uint32_t e2)
+void seg_check_gate_dpl(CPUX86State *env, uint32_t sel, uint32_t e2)
 {
     int dpl = dpl_of(e2);
     if (dpl < cpl_of(env) || dpl < (int)(sel & 3)) {
@@ -566,22 +545,26 @@ static void check_gate_dpl(CPUX86State *env, uint32_t sel, uint32_t e2)
  * The descriptor of a far JMP/CALL target: #GP(0) for a null selector,
  * #GP(selector) when it lies outside its table.
  */
-static void load_far_target(CPUX86State *env, uint32_t sel, uint32_t *e1,
+void seg_load_far_target(CPUX86State *env, uint32_t sel, uint32_t *e1,
                             uint32_t *e2)
 {
     if ((sel & ~3u) == 0) {
         fault(env, EXCP0D_GPF, 0);
     }
-    if (load_descriptor(env, sel, e1, e2) < 0) {
+    if (seg_load_descriptor(env, sel, e1, e2) < 0) {
         fault(env, EXCP0D_GPF, sel & 0xfffc);
     }
 }
 
 /* JMP ptr16:16/32, JMP m16:16/32 (next_eip: saved by a task switch) */
-void helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t eip,
-                 uint32_t next_eip)
+void helper_ljmp(CPUX86State *env, uint32_t sel, uint64_t eip,
+                 uint64_t next_eip)
 {
     sel &= 0xffff;
+    if (env->efer & EFER_LMA) {
+        lm_ljmp(env, sel, eip);
+        return;
+    }
     if (!pm(env)) {
         x86_load_seg_real(env, R_CS, sel);
         env->eip = eip;
@@ -589,17 +572,17 @@ void helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t eip,
         return;
     }
     uint32_t e1, e2;
-    load_far_target(env, sel, &e1, &e2);
+    seg_load_far_target(env, sel, &e1, &e2);
     int cpl = cpl_of(env);
     if (e2 & DESC_S_MASK) {
         if (!(e2 & DESC_CS_MASK)) {
             fault(env, EXCP0D_GPF, sel & 0xfffc);
         }
-        check_direct_code(env, sel, e2);
-        if (eip > desc_limit(e1, e2)) {
+        seg_check_direct_code(env, sel, e2);
+        if (eip > seg_desc_limit(e1, e2)) {
             fault(env, EXCP0D_GPF, 0);
         }
-        set_cs(env, sel, e1, e2, cpl);
+        seg_set_cs(env, sel, e1, e2, cpl);
         env->eip = eip;
         x86_update_hflags(env);
         return;
@@ -607,12 +590,12 @@ void helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t eip,
     switch (type_of(e2)) {
     case T_TSS16_AVAIL:
     case T_TSS32_AVAIL:
-        check_gate_dpl(env, sel, e2);
+        seg_check_gate_dpl(env, sel, e2);
         switch_task(env, sel, e1, e2, TS_JMP, next_eip);
         break;
     case T_TASKGATE: {
         uint32_t tsel, te1, te2;
-        check_gate_dpl(env, sel, e2);
+        seg_check_gate_dpl(env, sel, e2);
         task_gate_target(env, e1, &tsel, &te1, &te2, sel);
         switch_task(env, tsel, te1, te2, TS_JMP, next_eip);
         break;
@@ -620,17 +603,17 @@ void helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t eip,
     case T_CALLGATE16:
     case T_CALLGATE32: {
         uint32_t csel, ce1, ce2;
-        check_gate_dpl(env, sel, e2);
-        gate_code(env, e1, &csel, &ce1, &ce2);
+        seg_check_gate_dpl(env, sel, e2);
+        seg_gate_code(env, e1, &csel, &ce1, &ce2);
         if (!(ce2 & DESC_C_MASK) && dpl_of(ce2) != cpl) {
             fault(env, EXCP0D_GPF, csel & 0xfffc);
         }
         uint32_t off = (e1 & 0xffff) |
                        (type_of(e2) == T_CALLGATE32 ? (e2 & 0xffff0000) : 0);
-        if (off > desc_limit(ce1, ce2)) {
+        if (off > seg_desc_limit(ce1, ce2)) {
             fault(env, EXCP0D_GPF, 0);
         }
-        set_cs(env, csel, ce1, ce2, cpl);
+        seg_set_cs(env, csel, ce1, ce2, cpl);
         env->eip = off;
         break;
     }
@@ -641,9 +624,13 @@ void helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t eip,
 }
 
 /* CALL ptr16:16/32 (size 2 or 4 = operand size) */
-void helper_lcall(CPUX86State *env, uint32_t sel, uint32_t eip,
-                  uint32_t size, uint32_t next_eip)
+void helper_lcall(CPUX86State *env, uint32_t sel, uint64_t eip,
+                  uint32_t size, uint64_t next_eip)
 {
+    if (env->efer & EFER_LMA) {
+        lm_lcall(env, sel & 0xffff, eip, size, next_eip);
+        return;
+    }
     uint32_t mask = sp_mask(env), sp = env->regs[R_ESP];
     uint32_t ssbase = env->segs[R_SS].base;
     uint32_t old_cs = env->segs[R_CS].selector;
@@ -658,24 +645,24 @@ void helper_lcall(CPUX86State *env, uint32_t sel, uint32_t eip,
         return;
     }
     uint32_t e1, e2;
-    load_far_target(env, sel, &e1, &e2);
+    seg_load_far_target(env, sel, &e1, &e2);
     int cpl = cpl_of(env);
-    log_mask(LOG_PCALL, "x86: lcall %04x:%08x from %04x:%08x\n", sel, eip,
+    log_mask(LOG_PCALL, "x86: lcall %04x:%08x from %04x:%08x\n", sel, (uint32_t)eip,
              old_cs, (uint32_t)env->eip);
     if (e2 & DESC_S_MASK) {
         if (!(e2 & DESC_CS_MASK)) {
             fault(env, EXCP0D_GPF, sel & 0xfffc);
         }
-        check_direct_code(env, sel, e2);
+        seg_check_direct_code(env, sel, e2);
         if (size == 2) {
             eip &= 0xffff;
         }
-        if (eip > desc_limit(e1, e2)) {
+        if (eip > seg_desc_limit(e1, e2)) {
             fault(env, EXCP0D_GPF, 0);
         }
         push(env, &sp, mask, size, ssbase, old_cs);
         push(env, &sp, mask, size, ssbase, next_eip);
-        set_cs(env, sel, e1, e2, cpl);
+        seg_set_cs(env, sel, e1, e2, cpl);
         set_sp(env, sp, mask);
         env->eip = eip;
         x86_update_hflags(env);
@@ -684,13 +671,13 @@ void helper_lcall(CPUX86State *env, uint32_t sel, uint32_t eip,
     switch (type_of(e2)) {
     case T_TSS16_AVAIL:
     case T_TSS32_AVAIL:
-        check_gate_dpl(env, sel, e2);
+        seg_check_gate_dpl(env, sel, e2);
         switch_task(env, sel, e1, e2, TS_CALL, next_eip);
         x86_update_hflags(env);
         return;
     case T_TASKGATE: {
         uint32_t tsel, te1, te2;
-        check_gate_dpl(env, sel, e2);
+        seg_check_gate_dpl(env, sel, e2);
         task_gate_target(env, e1, &tsel, &te1, &te2, sel);
         switch_task(env, tsel, te1, te2, TS_CALL, next_eip);
         x86_update_hflags(env);
@@ -703,14 +690,14 @@ void helper_lcall(CPUX86State *env, uint32_t sel, uint32_t eip,
         fault(env, EXCP0D_GPF, sel & 0xfffc);
     }
     /* Call gate (SDM 5.8.5). */
-    check_gate_dpl(env, sel, e2);
+    seg_check_gate_dpl(env, sel, e2);
     uint32_t csel, ce1, ce2;
-    gate_code(env, e1, &csel, &ce1, &ce2);
+    seg_gate_code(env, e1, &csel, &ce1, &ce2);
     bool g32 = type_of(e2) == T_CALLGATE32;
     int gsize = g32 ? 4 : 2;
     uint32_t off = (e1 & 0xffff) | (g32 ? (e2 & 0xffff0000) : 0);
     int dpl = dpl_of(ce2);
-    if (off > desc_limit(ce1, ce2)) {
+    if (off > seg_desc_limit(ce1, ce2)) {
         fault(env, EXCP0D_GPF, 0);
     }
     if (!(ce2 & DESC_C_MASK) && dpl < cpl) {
@@ -719,7 +706,7 @@ void helper_lcall(CPUX86State *env, uint32_t sel, uint32_t eip,
         tss_stack(env, dpl, &nss, &nesp, 0);
         check_inner_ss(env, nss, dpl, 0, &se1, &se2);
         int nparams = e2 & 0x1f;
-        uint32_t nmask = sp_mask_of(se2), nbase = desc_base(se1, se2);
+        uint32_t nmask = sp_mask_of(se2), nbase = seg_desc_base(se1, se2);
         uint32_t nsp = nesp;
         uint32_t old_ss = env->segs[R_SS].selector;
         uint32_t old_esp = env->regs[R_ESP];
@@ -732,9 +719,9 @@ void helper_lcall(CPUX86State *env, uint32_t sel, uint32_t eip,
         }
         push_sys(env, &nsp, nmask, gsize, nbase, old_cs);
         push_sys(env, &nsp, nmask, gsize, nbase, next_eip);
-        set_accessed(env, nss, &se2);
-        load_cache(&env->segs[R_SS], nss, se1, se2);
-        set_cs(env, csel, ce1, ce2, dpl);
+        seg_set_accessed(env, nss, &se2);
+        seg_load_cache(&env->segs[R_SS], nss, se1, se2);
+        seg_set_cs(env, csel, ce1, ce2, dpl);
         set_sp(env, nsp, nmask);
         env->eip = off;
         x86_update_hflags(env);
@@ -742,7 +729,7 @@ void helper_lcall(CPUX86State *env, uint32_t sel, uint32_t eip,
     }
     push(env, &sp, mask, gsize, ssbase, old_cs);
     push(env, &sp, mask, gsize, ssbase, next_eip);
-    set_cs(env, csel, ce1, ce2, cpl);
+    seg_set_cs(env, csel, ce1, ce2, cpl);
     set_sp(env, sp, mask);
     env->eip = off;
     x86_update_hflags(env);
@@ -752,14 +739,14 @@ void helper_lcall(CPUX86State *env, uint32_t sel, uint32_t eip,
  * The code segment of a far return (RET, IRET) to privilege rpl, SDM
  * vol. 2 RET: "return-to-same/outer-privilege-level" checks.
  */
-static void check_return_cs(CPUX86State *env, uint32_t sel, uint32_t *e1,
+void seg_check_return_cs(CPUX86State *env, uint32_t sel, uint32_t *e1,
                             uint32_t *e2)
 {
     int rpl = sel & 3;
     if ((sel & ~3u) == 0) {
         fault(env, EXCP0D_GPF, 0);
     }
-    if (load_descriptor(env, sel, e1, e2) < 0 || !(*e2 & DESC_S_MASK) ||
+    if (seg_load_descriptor(env, sel, e1, e2) < 0 || !(*e2 & DESC_S_MASK) ||
         !(*e2 & DESC_CS_MASK) || rpl < cpl_of(env)) {
         fault(env, EXCP0D_GPF, sel & 0xfffc);
     }
@@ -772,13 +759,13 @@ static void check_return_cs(CPUX86State *env, uint32_t sel, uint32_t *e1,
 }
 
 /* SS for a return to privilege rpl (#GP, not #TS; #SS if absent). */
-static void check_return_ss(CPUX86State *env, uint32_t ss, int rpl,
+void seg_check_return_ss(CPUX86State *env, uint32_t ss, int rpl,
                             uint32_t *e1, uint32_t *e2)
 {
     if ((ss & ~3u) == 0) {
         fault(env, EXCP0D_GPF, 0);
     }
-    if ((int)(ss & 3) != rpl || load_descriptor(env, ss, e1, e2) < 0 ||
+    if ((int)(ss & 3) != rpl || seg_load_descriptor(env, ss, e1, e2) < 0 ||
         !(*e2 & DESC_S_MASK) || (*e2 & DESC_CS_MASK) ||
         !(*e2 & DESC_W_MASK) || dpl_of(*e2) != rpl) {
         fault(env, EXCP0D_GPF, ss & 0xfffc);
@@ -795,13 +782,13 @@ static void return_pm(CPUX86State *env, uint32_t sel, uint32_t eip,
 {
     uint32_t e1, e2;
     sel &= 0xffff;
-    check_return_cs(env, sel, &e1, &e2);
+    seg_check_return_cs(env, sel, &e1, &e2);
     int rpl = sel & 3;
     if (rpl == cpl_of(env)) {
-        if (eip > desc_limit(e1, e2)) {
+        if (eip > seg_desc_limit(e1, e2)) {
             fault(env, EXCP0D_GPF, 0);
         }
-        set_cs(env, sel, e1, e2, rpl);
+        seg_set_cs(env, sel, e1, e2, rpl);
         set_sp(env, sp + imm, mask);
         env->eip = eip;
         if (is_iret) {
@@ -815,27 +802,31 @@ static void return_pm(CPUX86State *env, uint32_t sel, uint32_t eip,
     uint32_t nesp = pop(env, &sp, mask, size, ssbase);
     uint32_t nss = pop(env, &sp, mask, size, ssbase) & 0xffff;
     uint32_t se1, se2;
-    check_return_ss(env, nss, rpl, &se1, &se2);
-    if (eip > desc_limit(e1, e2)) {
+    seg_check_return_ss(env, nss, rpl, &se1, &se2);
+    if (eip > seg_desc_limit(e1, e2)) {
         fault(env, EXCP0D_GPF, 0);
     }
     log_mask(LOG_PCALL, "x86: return to ring %d %04x:%08x ss %04x:%08x\n",
              rpl, sel, eip, nss, nesp);
-    set_cs(env, sel, e1, e2, rpl);
-    set_accessed(env, nss, &se2);
-    load_cache(&env->segs[R_SS], nss, se1, se2);
+    seg_set_cs(env, sel, e1, e2, rpl);
+    seg_set_accessed(env, nss, &se2);
+    seg_load_cache(&env->segs[R_SS], nss, se1, se2);
     set_sp(env, nesp + imm, sp_mask_of(se2));
     env->eip = eip;
     if (is_iret) {
         x86_set_eflags(env, fl, fmask);
     }
     x86_update_hflags(env);
-    null_outer_segs(env, rpl);
+    seg_null_outer_segs(env, rpl);
 }
 
 /* RETF imm16 (size = operand size) */
 void helper_lret(CPUX86State *env, uint32_t size, uint32_t imm)
 {
+    if (env->efer & EFER_LMA) {
+        lm_lret(env, size, imm);
+        return;
+    }
     uint32_t mask = sp_mask(env), sp = env->regs[R_ESP];
     uint32_t ssbase = env->segs[R_SS].base;
     uint32_t eip = pop(env, &sp, mask, size, ssbase);
@@ -902,7 +893,7 @@ static void do_interrupt_pm(CPUX86State *env, int vector, bool is_sw,
     }
     if (type == T_TASKGATE) {
         uint32_t tsel = e1 >> 16, te1, te2;
-        if ((tsel & 4) || load_descriptor(env, tsel, &te1, &te2) < 0 ||
+        if ((tsel & 4) || seg_load_descriptor(env, tsel, &te1, &te2) < 0 ||
             (te2 & DESC_S_MASK) ||
             (type_of(te2) != T_TSS16_AVAIL && type_of(te2) != T_TSS32_AVAIL)) {
             fault(env, EXCP0A_TSS, (tsel & 0xfffc) | ext);
@@ -922,7 +913,7 @@ static void do_interrupt_pm(CPUX86State *env, int vector, bool is_sw,
     if ((sel & ~3u) == 0) {
         fault(env, EXCP0D_GPF, ext);
     }
-    if (load_descriptor(env, sel, &ce1, &ce2) < 0 || !(ce2 & DESC_S_MASK) ||
+    if (seg_load_descriptor(env, sel, &ce1, &ce2) < 0 || !(ce2 & DESC_S_MASK) ||
         !(ce2 & DESC_CS_MASK) || dpl_of(ce2) > cpl) {
         fault(env, EXCP0D_GPF, (sel & 0xfffc) | ext);
     }
@@ -935,7 +926,7 @@ static void do_interrupt_pm(CPUX86State *env, int vector, bool is_sw,
     if (!gate32) {
         target &= 0xffff;
     }
-    if (target > desc_limit(ce1, ce2)) {
+    if (target > seg_desc_limit(ce1, ce2)) {
         fault(env, EXCP0D_GPF, ext);
     }
     uint32_t eflags = x86_get_eflags(env);
@@ -955,7 +946,7 @@ static void do_interrupt_pm(CPUX86State *env, int vector, bool is_sw,
         tss_stack(env, dpl, &nss, &nesp, ext);
         check_inner_ss(env, nss, dpl, ext, &se1, &se2);
         mask = sp_mask_of(se2);
-        ssbase = desc_base(se1, se2);
+        ssbase = seg_desc_base(se1, se2);
         sp = nesp;
         if (from_vm) {
             push_lvl(env, inner, &sp, mask, size, ssbase, env->segs[R_GS].selector);
@@ -981,17 +972,17 @@ static void do_interrupt_pm(CPUX86State *env, int vector, bool is_sw,
     }
     /* Commit. */
     if (inner) {
-        set_accessed(env, nss, &se2);
-        load_cache(&env->segs[R_SS], nss, se1, se2);
+        seg_set_accessed(env, nss, &se2);
+        seg_load_cache(&env->segs[R_SS], nss, se1, se2);
         if (from_vm) {
-            null_seg(&env->segs[R_ES], 0);
-            null_seg(&env->segs[R_DS], 0);
-            null_seg(&env->segs[R_FS], 0);
-            null_seg(&env->segs[R_GS], 0);
+            seg_null_seg(&env->segs[R_ES], 0);
+            seg_null_seg(&env->segs[R_DS], 0);
+            seg_null_seg(&env->segs[R_FS], 0);
+            seg_null_seg(&env->segs[R_GS], 0);
         }
     }
     set_sp(env, sp, mask);
-    set_cs(env, sel, ce1, ce2, inner ? dpl : cpl);
+    seg_set_cs(env, sel, ce1, ce2, inner ? dpl : cpl);
     env->eip = target;
     if (!(type & 1)) {
         env->eflags &= ~IF_MASK;
@@ -1001,7 +992,7 @@ static void do_interrupt_pm(CPUX86State *env, int vector, bool is_sw,
 }
 
 void x86_do_interrupt(CPUX86State *env, int vector, bool is_sw,
-                      bool has_err, int error_code, uint32_t next_eip)
+                      bool has_err, int error_code, uint64_t next_eip)
 {
     trace(x86_interrupt, "%s 0x%02x at %04x:%08x err 0x%x",
           is_sw ? "int" : "exception", vector, env->segs[R_CS].selector,
@@ -1012,7 +1003,9 @@ void x86_do_interrupt(CPUX86State *env, int vector, bool is_sw,
              cpl_of(env), vector == EXCP0E_PAGE ? " cr2 " : " esp ",
              vector == EXCP0E_PAGE ? (uint32_t)env->cr[2]
                                    : (uint32_t)env->regs[R_ESP]);
-    if (env->cr[0] & CR0_PE_MASK) {
+    if (env->efer & EFER_LMA) {
+        lm_do_interrupt(env, vector, is_sw, has_err, error_code, next_eip);
+    } else if (env->cr[0] & CR0_PE_MASK) {
         do_interrupt_pm(env, vector, is_sw, has_err, error_code, next_eip);
     } else {
         do_interrupt_real(env, vector, next_eip);
@@ -1021,7 +1014,7 @@ void x86_do_interrupt(CPUX86State *env, int vector, bool is_sw,
 }
 
 /* INT n, INT3, INTO: the return address is the next instruction. */
-void helper_int(CPUX86State *env, uint32_t vector, uint32_t next_eip)
+void helper_int(CPUX86State *env, uint32_t vector, uint64_t next_eip)
 {
     /* INT n in virtual-8086 mode is IOPL-sensitive (CR4.VME clear);
      * INT3 and INTO are not (SDM 20.3.3). */
@@ -1040,7 +1033,7 @@ void helper_int(CPUX86State *env, uint32_t vector, uint32_t next_eip)
 static void iret_task(CPUX86State *env, uint32_t size)
 {
     uint32_t sel = x86_ld_sys(env, env->tr.base, 2), e1, e2;
-    if ((sel & 4) || load_descriptor(env, sel, &e1, &e2) < 0 ||
+    if ((sel & 4) || seg_load_descriptor(env, sel, &e1, &e2) < 0 ||
         (e2 & DESC_S_MASK) ||
         (type_of(e2) != T_TSS16_BUSY && type_of(e2) != T_TSS32_BUSY)) {
         fault(env, EXCP0A_TSS, sel & 0xfffc);
@@ -1137,7 +1130,11 @@ static void iret_do(CPUX86State *env, uint32_t size)
 
 void helper_iret(CPUX86State *env, uint32_t size)
 {
-    iret_do(env, size);
+    if (env->efer & EFER_LMA) {
+        lm_iret(env, size);
+    } else {
+        iret_do(env, size);
+    }
     /* Any IRET ends NMI blocking (SDM vol. 3, 6.7.1), but only once it has
      * completed: one that faults (iret_do does not return) leaves NMIs
      * blocked for the handler of that fault. */

@@ -18,7 +18,7 @@ void helper_write_eflags(CPUX86State *env, uint32_t val, uint32_t mask);
 /* helper-misc.c */
 void helper_raise(CPUX86State *env, uint32_t vector);
 void helper_raise_err(CPUX86State *env, uint32_t vector, uint32_t err);
-void helper_hlt(CPUX86State *env, uint32_t next_eip);
+void helper_hlt(CPUX86State *env, uint64_t next_eip);
 /* The debugger's breakpoint at eip (already stored): stop before it. */
 void helper_debug_bp(CPUX86State *env);
 void helper_div(CPUX86State *env, uint64_t divisor, uint32_t size);
@@ -81,7 +81,8 @@ uint64_t helper_bitscan(CPUX86State *env, uint64_t val, uint64_t old,
 void helper_lar_lsl(CPUX86State *env, uint32_t sel, uint32_t which,
                     uint32_t reg_size);
 void helper_sysenter(CPUX86State *env);
-void helper_sysexit(CPUX86State *env);
+/* SYSEXIT: size 4, or 8 with REX.W (back to 64-bit mode). */
+void helper_sysexit(CPUX86State *env, uint32_t size);
 /*
  * Long mode (issue 10).  SYSCALL: #UD unless EFER.SCE; in long mode RCX =
  * next_eip, R11 = RFLAGS, CS/SS from STAR[47:32], RIP from LSTAR (64-bit
@@ -108,12 +109,14 @@ void helper_emms_insn(CPUX86State *env);
 
 /* helper-seg.c */
 void helper_load_seg(CPUX86State *env, uint32_t seg, uint32_t sel);
-void helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t eip,
-                 uint32_t next_eip);
-void helper_lcall(CPUX86State *env, uint32_t sel, uint32_t eip,
-                  uint32_t size, uint32_t next_eip);
+void helper_ljmp(CPUX86State *env, uint32_t sel, uint64_t eip,
+                 uint64_t next_eip);
+/* size: operand size 2, 4 or 8 (REX.W, 64-bit mode) */
+void helper_lcall(CPUX86State *env, uint32_t sel, uint64_t eip,
+                  uint32_t size, uint64_t next_eip);
 void helper_lret(CPUX86State *env, uint32_t size, uint32_t imm);
-void helper_int(CPUX86State *env, uint32_t vector, uint32_t next_eip);
+void helper_int(CPUX86State *env, uint32_t vector, uint64_t next_eip);
+/* IRET, RETF: size 2, 4 or 8 (REX.W: IRETQ, RETFQ) */
 void helper_iret(CPUX86State *env, uint32_t size);
 
 #endif

@@ -3,11 +3,20 @@
  * kept in CPUX86State, P6 ones with fixed values, and those of the local
  * APIC (IA32_APIC_BASE, the x2APIC range, IA32_TSC_DEADLINE), which go to
  * the APIC model through env->apic_ops when the machine has one.
+ *
+ * The SYSCALL and long-mode MSRs (STAR, LSTAR, CSTAR, FMASK, FS.base,
+ * GS.base, KERNEL_GS_BASE) and TSC_AUX exist only when the CPU model
+ * advertises SYSCALL / LM / RDTSCP (CPUID 0x80000001 EDX); otherwise they
+ * #GP as on a part without them.  FS.base and GS.base are the segment
+ * caches' bases; address-valued ones must be canonical (SDM vol. 4,
+ * table 2-2: #GP on a non-canonical write).
  */
 #include "emu/common.h"
 #include "emu/main-loop.h"
 #include "emu/timer.h"
+#include "target-i386/cpuid.h"
 #include "target-i386/helper.h"
+#include "target-i386/seg-internal.h"
 
 static bool is_apic_msr(uint32_t msr)
 {
@@ -36,6 +45,51 @@ static bool apic_msr(CPUX86State *env, uint32_t msr, uint64_t *v, bool write)
     }
     bql_unlock();
     return ok;
+}
+
+/* The long-mode / SYSCALL MSRs: *ok false for #GP; false if msr is none
+ * of them. */
+static bool lm_msr(CPUX86State *env, uint32_t msr, uint64_t *v, bool write,
+                   bool *ok)
+{
+    uint32_t ext2 = env->cpuid_ext2_features;
+    uint64_t *p;
+    bool addr = false;              /* must be canonical */
+    uint32_t need = CPUID_EXT2_LM;
+    switch (msr) {
+    case MSR_STAR:
+        p = &env->star;
+        need = CPUID_EXT2_SYSCALL | CPUID_EXT2_LM;
+        break;
+    case MSR_LSTAR: p = &env->lstar; addr = true; break;
+    case MSR_CSTAR: p = &env->cstar; addr = true; break;
+    case MSR_FMASK: p = &env->fmask; break;
+    case MSR_FSBASE: p = &env->segs[R_FS].base; addr = true; break;
+    case MSR_GSBASE: p = &env->segs[R_GS].base; addr = true; break;
+    case MSR_KERNELGSBASE: p = &env->kernelgsbase; addr = true; break;
+    case MSR_TSC_AUX:
+        p = &env->tsc_aux;
+        need = CPUID_EXT2_RDTSCP;
+        break;
+    default:
+        return false;
+    }
+    *ok = (ext2 & need) != 0;
+    if (!*ok) {
+        return true;
+    }
+    if (!write) {
+        *v = *p;
+        return true;
+    }
+    if ((addr && !seg_canonical(*v)) ||
+        (msr == MSR_TSC_AUX && (*v >> 32))) {
+        *ok = false;
+        return true;
+    }
+    /* FMASK: bits 63-32 reserved, read as zero (AMD APM 6.1.1). */
+    *p = msr == MSR_FMASK ? (uint32_t)*v : *v;
+    return true;
 }
 
 static uint64_t *msr_slot(CPUX86State *env, uint32_t msr)
@@ -108,6 +162,7 @@ void helper_rdmsr(CPUX86State *env)
 {
     uint32_t msr = env->regs[R_ECX];
     uint64_t v = 0;
+    bool ok;
     if (env->hflags & HF_CPL_MASK) {
         x86_raise_exception_err(env, EXCP0D_GPF, 0);
     }
@@ -119,6 +174,10 @@ void helper_rdmsr(CPUX86State *env)
         v = 0x508;  /* 8 variable ranges, fixed ranges, WC */
     } else if (fixed_msr(msr, &v, false)) {
         /* v set */
+    } else if (lm_msr(env, msr, &v, false, &ok)) {
+        if (!ok) {
+            x86_raise_exception_err(env, EXCP0D_GPF, 0);
+        }
     } else if (env->apic_ops && is_apic_msr(msr)) {
         if (!apic_msr(env, msr, &v, false)) {
             x86_raise_exception_err(env, EXCP0D_GPF, 0);
@@ -140,6 +199,7 @@ void helper_wrmsr(CPUX86State *env)
     uint32_t msr = env->regs[R_ECX];
     uint64_t v = (uint32_t)env->regs[R_EAX] |
                  (uint64_t)(uint32_t)env->regs[R_EDX] << 32;
+    bool ok;
     if (env->hflags & HF_CPL_MASK) {
         x86_raise_exception_err(env, EXCP0D_GPF, 0);
     }
@@ -153,6 +213,10 @@ void helper_wrmsr(CPUX86State *env)
         }
     } else if (fixed_msr(msr, &(uint64_t){0}, true)) {
         /* accepted, dropped */
+    } else if (lm_msr(env, msr, &v, true, &ok)) {
+        if (!ok) {
+            x86_raise_exception_err(env, EXCP0D_GPF, 0);
+        }
     } else if (env->apic_ops && is_apic_msr(msr)) {
         if (!apic_msr(env, msr, &v, true)) {
             x86_raise_exception_err(env, EXCP0D_GPF, 0);

@@ -260,8 +260,10 @@ static bool x86_get_tb_cpu_state(CPUX86State *env, uint64_t *cs_base,
         (cpu->debug.singlestep || cpu->debug.nwp > 0)) {
         *flags |= TB_FLAG_SINGLE_INSN;
     }
-    /* Fetch beyond the CS limit (SDM 6.15, #GP(0)). */
-    return likely(*eip <= env->segs[R_CS].limit) || !(*flags & HF_PE);
+    /* Fetch beyond the CS limit (SDM 6.15, #GP(0)); 64-bit mode has
+     * none (a non-canonical RIP is the TLB fill's). */
+    return likely(*eip <= env->segs[R_CS].limit) || !(*flags & HF_PE) ||
+           (*flags & HF_CS64);
 }
 
 static void x86_raise_fetch_fault(CPUX86State *env) EMU_NORETURN;
@@ -272,7 +274,8 @@ static void x86_raise_fetch_fault(CPUX86State *env)
 
 static void x86_restore_state_to_opc(CPUX86State *env, const uint64_t *data)
 {
-    env->eip = (uint32_t)data[0];
+    /* 64-bit mode: the whole RIP; otherwise EIP (32 bits). */
+    env->eip = (env->hflags & HF_CS64) ? data[0] : (uint32_t)data[0];
 }
 
 /* -d exec: one line per block entered; -d cpu: the registers too. */

@@ -123,7 +123,7 @@ void x86_raise_exception_err(CPUX86State *env, int vector, int error_code)
  * caller's: the exec loop).
  */
 void x86_do_interrupt(CPUX86State *env, int vector, bool is_sw,
-                      bool has_err, int error_code, uint32_t next_eip);
+                      bool has_err, int error_code, uint64_t next_eip);
 
 /*
  * Services for the helpers (target-i386/mem-helper.c and tcg-cpu.c, over

@@ -241,7 +241,7 @@ void gen_SYSENTER(DisasContext *s, const X86OpEntry *e)
 void gen_SYSEXIT(DisasContext *s, const X86OpEntry *e)
 {
     gen_sync_eip(s);
-    CALL0(s, helper_sysexit);
+    CALL1(s, helper_sysexit, cst(4));
     tcg_gen_exit_tb(0);
     s->done = true;
 }
