@@ -27,7 +27,7 @@ void gen_sse(DisasContext *s, int pfx, int opc)
         seg = s->ea_seg;
     }
     uint32_t imm = sse_opcode_has_imm8(pfx, opc) ? insn_fetch(s, 1) : 0;
-    if (s->lock || !sse_decode(pfx, opc, s->modrm, imm, seg, &d)) {
+    if (s->lock || !sse_decode(pfx, opc, s->modrm, 0, imm, seg, &d)) {
         gen_exception(s, EXCP06_ILLOP);
         return;
     }
