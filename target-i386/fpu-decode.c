@@ -257,6 +257,12 @@ void x87_decode(uint8_t op, uint8_t modrm, bool data32, int seg, X87Insn *d)
     uint32_t info = ((op & 7) << 8) | modrm;
     int id;
 
+    if (seg < 0) {
+        /* 64-bit mode without a segment: no checks, FDS 0. */
+        info |= X87_INFO_NOSEG;
+        seg = 0;
+    }
+
     if (modrm < 0xc0) {
         int r = decode_mem(op, (modrm >> 3) & 7, data32, &d->arg);
         int size = r >> 8;      /* arithmetic shift: stores negative */

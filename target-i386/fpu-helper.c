@@ -168,32 +168,55 @@ void x87_reset(CPUX86State *env)
 
 /* ---- memory ---- */
 
-static uint64_t ld64(CPUX86State *env, const X87MemOps *ops, uint32_t a)
+/*
+ * Every access of an operation goes through these: in 64-bit mode the
+ * operand's pieces are at 64-bit linear addresses; elsewhere an address
+ * wraps at 4 GiB, as the 32-bit linear address space does.
+ */
+static uint32_t mem_ld(CPUX86State *env, const X87MemOps *ops, uint64_t a,
+                       int size)
 {
-    uint64_t lo = ops->ld(env, a, 4);
-    return lo | (uint64_t)ops->ld(env, a + 4, 4) << 32;
+    if (!(env->hflags & HF_CS64)) {
+        a = (uint32_t)a;
+    }
+    return ops->ld(env, a, size);
 }
 
-static void st64(CPUX86State *env, const X87MemOps *ops, uint32_t a,
+static void mem_st(CPUX86State *env, const X87MemOps *ops, uint64_t a,
+                   int size, uint32_t v)
+{
+    if (!(env->hflags & HF_CS64)) {
+        a = (uint32_t)a;
+    }
+    ops->st(env, a, size, v);
+}
+
+static uint64_t ld64(CPUX86State *env, const X87MemOps *ops, uint64_t a)
+{
+    uint64_t lo = mem_ld(env, ops, a, 4);
+    return lo | (uint64_t)mem_ld(env, ops, a + 4, 4) << 32;
+}
+
+static void st64(CPUX86State *env, const X87MemOps *ops, uint64_t a,
                  uint64_t v)
 {
-    ops->st(env, a, 4, (uint32_t)v);
-    ops->st(env, a + 4, 4, (uint32_t)(v >> 32));
+    mem_st(env, ops, a, 4, (uint32_t)v);
+    mem_st(env, ops, a + 4, 4, (uint32_t)(v >> 32));
 }
 
-static FPReg ld80(CPUX86State *env, const X87MemOps *ops, uint32_t a)
+static FPReg ld80(CPUX86State *env, const X87MemOps *ops, uint64_t a)
 {
     FPReg r;
     r.mant = ld64(env, ops, a);
-    r.exp = (uint16_t)ops->ld(env, a + 8, 2);
+    r.exp = (uint16_t)mem_ld(env, ops, a + 8, 2);
     return r;
 }
 
-static void st80(CPUX86State *env, const X87MemOps *ops, uint32_t a,
+static void st80(CPUX86State *env, const X87MemOps *ops, uint64_t a,
                  FPReg v)
 {
     st64(env, ops, a, v.mant);
-    ops->st(env, a + 8, 2, v.exp);
+    mem_st(env, ops, a + 8, 2, v.exp);
 }
 
 /* ---- exceptions ---- */
@@ -399,7 +422,7 @@ static void fld_ieee(CPUX86State *env, FPReg v, X80Status *s)
  * 5 m64int, 6 m80bcd; trunc for FISTTP.
  */
 static void do_store(CPUX86State *env, const X87MemOps *ops, int kind,
-                     uint32_t ea, bool pop, bool trunc, X80Status *s)
+                     uint64_t ea, bool pop, bool trunc, X80Status *s)
 {
     FPReg v = ST(0);
     uint64_t bits = 0;
@@ -451,7 +474,7 @@ static void do_store(CPUX86State *env, const X87MemOps *ops, int kind,
     switch (kind) {
     case 0:
     case 4:
-        ops->st(env, ea, 4, (uint32_t)bits);
+        mem_st(env, ops, ea, 4, (uint32_t)bits);
         break;
     case 1:
     case 5:
@@ -461,11 +484,11 @@ static void do_store(CPUX86State *env, const X87MemOps *ops, int kind,
         st80(env, ops, ea, v);
         break;
     case 3:
-        ops->st(env, ea, 2, (uint32_t)bits & 0xffff);
+        mem_st(env, ops, ea, 2, (uint32_t)bits & 0xffff);
         break;
     default:
         for (int i = 0; i < 10; i++) {
-            ops->st(env, ea + i, 1, bcd[i]);
+            mem_st(env, ops, ea + i, 1, bcd[i]);
         }
         break;
     }
@@ -487,7 +510,7 @@ static bool fpu_protected(const CPUX86State *env)
 }
 
 /* Store the environment; returns its size. */
-static int store_env(CPUX86State *env, const X87MemOps *ops, uint32_t ea,
+static int store_env(CPUX86State *env, const X87MemOps *ops, uint64_t ea,
                      bool data32)
 {
     uint16_t fsw = x87_get_fsw(env), ftw = x87_get_ftw_full(env);
@@ -500,38 +523,38 @@ static int store_env(CPUX86State *env, const X87MemOps *ops, uint32_t ea,
     }
     if (data32) {
         /* Reserved upper halves read as ones (as the P6 stores them). */
-        ops->st(env, ea, 4, 0xffff0000u | env->fpuc);
-        ops->st(env, ea + 4, 4, 0xffff0000u | fsw);
-        ops->st(env, ea + 8, 4, 0xffff0000u | ftw);
+        mem_st(env, ops, ea, 4, 0xffff0000u | env->fpuc);
+        mem_st(env, ops, ea + 4, 4, 0xffff0000u | fsw);
+        mem_st(env, ops, ea + 8, 4, 0xffff0000u | ftw);
         if (pm) {
-            ops->st(env, ea + 12, 4, ip);
-            ops->st(env, ea + 16, 4,
+            mem_st(env, ops, ea + 12, 4, ip);
+            mem_st(env, ops, ea + 16, 4,
                     env->fpcs | ((uint32_t)(env->fpop & 0x7ff) << 16));
-            ops->st(env, ea + 20, 4, dp);
-            ops->st(env, ea + 24, 4, 0xffff0000u | env->fpds);
+            mem_st(env, ops, ea + 20, 4, dp);
+            mem_st(env, ops, ea + 24, 4, 0xffff0000u | env->fpds);
         } else {
-            ops->st(env, ea + 12, 4, 0xffff0000u | (ip & 0xffff));
-            ops->st(env, ea + 16, 4,
+            mem_st(env, ops, ea + 12, 4, 0xffff0000u | (ip & 0xffff));
+            mem_st(env, ops, ea + 16, 4,
                     ((ip >> 16) << 12) | (env->fpop & 0x7ff));
-            ops->st(env, ea + 20, 4, 0xffff0000u | (dp & 0xffff));
-            ops->st(env, ea + 24, 4, (dp >> 16) << 12);
+            mem_st(env, ops, ea + 20, 4, 0xffff0000u | (dp & 0xffff));
+            mem_st(env, ops, ea + 24, 4, (dp >> 16) << 12);
         }
         return 28;
     }
-    ops->st(env, ea, 2, env->fpuc);
-    ops->st(env, ea + 2, 2, fsw);
-    ops->st(env, ea + 4, 2, ftw);
+    mem_st(env, ops, ea, 2, env->fpuc);
+    mem_st(env, ops, ea + 2, 2, fsw);
+    mem_st(env, ops, ea + 4, 2, ftw);
     if (pm) {
-        ops->st(env, ea + 6, 2, ip & 0xffff);
-        ops->st(env, ea + 8, 2, env->fpcs);
-        ops->st(env, ea + 10, 2, dp & 0xffff);
-        ops->st(env, ea + 12, 2, env->fpds);
+        mem_st(env, ops, ea + 6, 2, ip & 0xffff);
+        mem_st(env, ops, ea + 8, 2, env->fpcs);
+        mem_st(env, ops, ea + 10, 2, dp & 0xffff);
+        mem_st(env, ops, ea + 12, 2, env->fpds);
     } else {
-        ops->st(env, ea + 6, 2, ip & 0xffff);
-        ops->st(env, ea + 8, 2,
+        mem_st(env, ops, ea + 6, 2, ip & 0xffff);
+        mem_st(env, ops, ea + 8, 2,
                 ((ip >> 16) & 0xf) << 12 | (env->fpop & 0x7ff));
-        ops->st(env, ea + 10, 2, dp & 0xffff);
-        ops->st(env, ea + 12, 2, ((dp >> 16) & 0xf) << 12);
+        mem_st(env, ops, ea + 10, 2, dp & 0xffff);
+        mem_st(env, ops, ea + 12, 2, ((dp >> 16) & 0xf) << 12);
     }
     return 14;
 }
@@ -541,47 +564,47 @@ typedef struct X87Env {
     uint32_t fip, fdp;
 } X87Env;
 
-static int read_env(CPUX86State *env, const X87MemOps *ops, uint32_t ea,
+static int read_env(CPUX86State *env, const X87MemOps *ops, uint64_t ea,
                     bool data32, X87Env *e)
 {
     bool pm = fpu_protected(env);
 
     if (data32) {
-        e->fcw = (uint16_t)ops->ld(env, ea, 2);
-        e->fsw = (uint16_t)ops->ld(env, ea + 4, 2);
-        e->ftw = (uint16_t)ops->ld(env, ea + 8, 2);
+        e->fcw = (uint16_t)mem_ld(env, ops, ea, 2);
+        e->fsw = (uint16_t)mem_ld(env, ops, ea + 4, 2);
+        e->ftw = (uint16_t)mem_ld(env, ops, ea + 8, 2);
         if (pm) {
-            uint32_t w = ops->ld(env, ea + 16, 4);
-            e->fip = ops->ld(env, ea + 12, 4);
+            uint32_t w = mem_ld(env, ops, ea + 16, 4);
+            e->fip = mem_ld(env, ops, ea + 12, 4);
             e->fcs = (uint16_t)w;
             e->fop = (w >> 16) & 0x7ff;
-            e->fdp = ops->ld(env, ea + 20, 4);
-            e->fds = (uint16_t)ops->ld(env, ea + 24, 2);
+            e->fdp = mem_ld(env, ops, ea + 20, 4);
+            e->fds = (uint16_t)mem_ld(env, ops, ea + 24, 2);
         } else {
-            uint32_t w = ops->ld(env, ea + 16, 4);
-            e->fip = (ops->ld(env, ea + 12, 2)) | ((w >> 12) & 0xffff) << 16;
+            uint32_t w = mem_ld(env, ops, ea + 16, 4);
+            e->fip = (mem_ld(env, ops, ea + 12, 2)) | ((w >> 12) & 0xffff) << 16;
             e->fop = w & 0x7ff;
-            e->fdp = ops->ld(env, ea + 20, 2) |
-                     ((ops->ld(env, ea + 24, 4) >> 12) & 0xffff) << 16;
+            e->fdp = mem_ld(env, ops, ea + 20, 2) |
+                     ((mem_ld(env, ops, ea + 24, 4) >> 12) & 0xffff) << 16;
             e->fcs = e->fds = 0;
         }
         return 28;
     }
-    e->fcw = (uint16_t)ops->ld(env, ea, 2);
-    e->fsw = (uint16_t)ops->ld(env, ea + 2, 2);
-    e->ftw = (uint16_t)ops->ld(env, ea + 4, 2);
+    e->fcw = (uint16_t)mem_ld(env, ops, ea, 2);
+    e->fsw = (uint16_t)mem_ld(env, ops, ea + 2, 2);
+    e->ftw = (uint16_t)mem_ld(env, ops, ea + 4, 2);
     if (pm) {
-        e->fip = ops->ld(env, ea + 6, 2);
-        e->fcs = (uint16_t)ops->ld(env, ea + 8, 2);
-        e->fdp = ops->ld(env, ea + 10, 2);
-        e->fds = (uint16_t)ops->ld(env, ea + 12, 2);
+        e->fip = mem_ld(env, ops, ea + 6, 2);
+        e->fcs = (uint16_t)mem_ld(env, ops, ea + 8, 2);
+        e->fdp = mem_ld(env, ops, ea + 10, 2);
+        e->fds = (uint16_t)mem_ld(env, ops, ea + 12, 2);
         e->fop = 0;
     } else {
-        uint32_t w = ops->ld(env, ea + 8, 2);
-        e->fip = ops->ld(env, ea + 6, 2) | ((w >> 12) << 16);
+        uint32_t w = mem_ld(env, ops, ea + 8, 2);
+        e->fip = mem_ld(env, ops, ea + 6, 2) | ((w >> 12) << 16);
         e->fop = w & 0x7ff;
-        e->fdp = ops->ld(env, ea + 10, 2) |
-                 ((ops->ld(env, ea + 12, 2) >> 12) << 16);
+        e->fdp = mem_ld(env, ops, ea + 10, 2) |
+                 ((mem_ld(env, ops, ea + 12, 2) >> 12) << 16);
         e->fcs = e->fds = 0;
     }
     return 14;
@@ -680,7 +703,7 @@ static inline __attribute__((always_inline)) void host_leave(CPUX86State *env,
 
 #define HOST_X87(name, insn)                                                 \
     static void op_##name(CPUX86State *env, const X87MemOps *ops,            \
-                          uint32_t ea, uint32_t arg, X80Status *s)           \
+                          uint64_t ea, uint32_t arg, X80Status *s)           \
     {                                                                        \
         HostX87 h;                                                           \
         host_enter(env, &h);                                                 \
@@ -690,7 +713,7 @@ static inline __attribute__((always_inline)) void host_leave(CPUX86State *env,
 #else
 #define HOST_X87(name, insn)                                                 \
     static void op_##name(CPUX86State *env, const X87MemOps *ops,            \
-                          uint32_t ea, uint32_t arg, X80Status *s)           \
+                          uint64_t ea, uint32_t arg, X80Status *s)           \
     {                                                                        \
         log_unimp_once("x87: transcendental instructions need an x86 host"); \
         ST(0) = x80_indefinite();                                            \
@@ -707,12 +730,12 @@ static inline __attribute__((always_inline)) void host_leave(CPUX86State *env,
  * x87_decode() picks one at translation time; nothing here looks at the
  * opcode or the ModRM byte.
  */
-typedef void X87OpFn(CPUX86State *env, const X87MemOps *ops, uint32_t ea,
+typedef void X87OpFn(CPUX86State *env, const X87MemOps *ops, uint64_t ea,
                      uint32_t arg, X80Status *s);
 
 #define X87_OP(name)                                                         \
     static void op_##name(CPUX86State *env, const X87MemOps *ops,            \
-                          uint32_t ea, uint32_t arg, X80Status *s)
+                          uint64_t ea, uint32_t arg, X80Status *s)
 
 /* arg for the register forms: ST(i) in bits 0-2, then the option bits. */
 #define ARG_I(arg) ((int)(arg) & 7)
@@ -1037,7 +1060,7 @@ static uint32_t seg_base_of(const CPUX86State *env, uint16_t sel)
 /* FADD..FDIVR with a memory operand: arg = the kind (ModRM.reg) */
 X87_OP(farith_m32fp)
 {
-    arith_mem(env, arg, x80_from_f32(ops->ld(env, ea, 4), s), s);
+    arith_mem(env, arg, x80_from_f32(mem_ld(env, ops, ea, 4), s), s);
 }
 
 X87_OP(farith_m64fp)
@@ -1047,17 +1070,17 @@ X87_OP(farith_m64fp)
 
 X87_OP(fiarith_m32)
 {
-    arith_mem(env, arg, x80_from_int64((int32_t)ops->ld(env, ea, 4)), s);
+    arith_mem(env, arg, x80_from_int64((int32_t)mem_ld(env, ops, ea, 4)), s);
 }
 
 X87_OP(fiarith_m16)
 {
-    arith_mem(env, arg, x80_from_int64((int16_t)ops->ld(env, ea, 2)), s);
+    arith_mem(env, arg, x80_from_int64((int16_t)mem_ld(env, ops, ea, 2)), s);
 }
 
 X87_OP(fld_m32fp)
 {
-    fld_ieee(env, x80_from_f32(ops->ld(env, ea, 4), s), s);
+    fld_ieee(env, x80_from_f32(mem_ld(env, ops, ea, 4), s), s);
 }
 
 X87_OP(fld_m64fp)
@@ -1067,12 +1090,12 @@ X87_OP(fld_m64fp)
 
 X87_OP(fild_m16)
 {
-    do_push(env, x80_from_int64((int16_t)ops->ld(env, ea, 2)), s);
+    do_push(env, x80_from_int64((int16_t)mem_ld(env, ops, ea, 2)), s);
 }
 
 X87_OP(fild_m32)
 {
-    do_push(env, x80_from_int64((int32_t)ops->ld(env, ea, 4)), s);
+    do_push(env, x80_from_int64((int32_t)mem_ld(env, ops, ea, 4)), s);
 }
 
 X87_OP(fild_m64)
@@ -1090,7 +1113,7 @@ X87_OP(fbld)
     uint8_t bcd[10];
 
     for (int i = 0; i < 10; i++) {
-        bcd[i] = (uint8_t)ops->ld(env, ea + i, 1);
+        bcd[i] = (uint8_t)mem_ld(env, ops, ea + i, 1);
     }
     do_push(env, x80_from_bcd(bcd), s);
 }
@@ -1121,7 +1144,7 @@ X87_OP(fldenv)
 
 X87_OP(fldcw)
 {
-    set_fcw(env, (uint16_t)ops->ld(env, ea, 2));
+    set_fcw(env, (uint16_t)mem_ld(env, ops, ea, 2));
     update_es(env);
 }
 
@@ -1134,7 +1157,7 @@ X87_OP(fnstenv)
 
 X87_OP(fnstcw)
 {
-    ops->st(env, ea, 2, env->fpuc);
+    mem_st(env, ops, ea, 2, env->fpuc);
 }
 
 X87_OP(frstor)
@@ -1165,7 +1188,7 @@ X87_OP(fnsave)
 
 X87_OP(fnstsw_m)
 {
-    ops->st(env, ea, 2, x87_get_fsw(env));
+    mem_st(env, ops, ea, 2, x87_get_fsw(env));
 }
 
 /* ---- register forms ---- */
@@ -1275,11 +1298,15 @@ static X87OpFn *const x87_op_fns[] = {
 /*
  * What every ESC instruction does before its operation: #NM, #MF for the
  * waiting forms, the instruction/operand pointers and FOP for the
- * non-control ones.
+ * non-control ones.  The pointers are offsets: outside 64-bit mode 32-bit
+ * ones, the segment base found from the selector; in 64-bit mode 64-bit
+ * ones, CS's base being 0 and the operand's ds_base64 (FS or GS's base,
+ * else 0).
  */
 static inline __attribute__((always_inline)) void
 x87_run(CPUX86State *env, const X87MemOps *ops, X87OpFn *fn, uint32_t info,
-        uint32_t ea, uint32_t arg, uint32_t fip, uint16_t fcs, uint16_t fds)
+        uint64_t ea, uint32_t arg, uint64_t fip, uint16_t fcs, uint16_t fds,
+        uint64_t ds_base64)
 {
     X80Status s;
 
@@ -1288,11 +1315,13 @@ x87_run(CPUX86State *env, const X87MemOps *ops, X87OpFn *fn, uint32_t info,
         check_pending(env, ops);
     }
     if (!(info & X87_INFO_CONTROL)) {
-        env->fpip = fip - seg_base_of(env, fcs);
+        bool m64 = env->hflags & HF_CS64;
+        env->fpip = m64 ? fip : (uint32_t)(fip - seg_base_of(env, fcs));
         env->fpcs = fcs;
         env->fpop = (uint16_t)(info & 0x7ff);
         if (info & X87_INFO_MEM) {
-            env->fpdp = ea - seg_base_of(env, fds);
+            env->fpdp = m64 ? ea - ds_base64
+                            : (uint32_t)(ea - seg_base_of(env, fds));
             env->fpds = fds;
         }
     }
@@ -1320,23 +1349,36 @@ static const X87MemOps x87_tcg_ops = {
  * size and are the operation's.
  */
 static inline __attribute__((always_inline)) void
-x87_tcg(CPUX86State *env, X87OpFn *fn, uint32_t info, uint32_t ea,
-        uint32_t fip, uint32_t arg)
+x87_tcg(CPUX86State *env, X87OpFn *fn, uint32_t info, uint64_t ea,
+        uint64_t fip, uint32_t arg)
 {
     int seg = (info >> X87_INFO_SEG_SHIFT) & 7;
     uint32_t size = (info >> X87_INFO_SIZE_SHIFT) & 0x7f;
+    uint64_t base64 = 0;
+    uint16_t fds = 0;
 
-    if (size && !(env->cr[0] & (CR0_EM_MASK | CR0_TS_MASK))) {
-        check_seg_range(env, seg, ea - (uint32_t)env->segs[seg].base, size,
-                        info & X87_INFO_WRITE);
+    if (info & X87_INFO_NOSEG) {
+        /* No segment given (64-bit mode): nothing to check, FDS 0. */
+    } else if (env->hflags & HF_CS64) {
+        /* No limit checks in 64-bit mode; only FS and GS have a base. */
+        fds = env->segs[seg].selector;
+        if (seg == R_FS || seg == R_GS) {
+            base64 = env->segs[seg].base;
+        }
+    } else {
+        fds = env->segs[seg].selector;
+        if (size && !(env->cr[0] & (CR0_EM_MASK | CR0_TS_MASK))) {
+            check_seg_range(env, seg, ea - (uint32_t)env->segs[seg].base,
+                            size, info & X87_INFO_WRITE);
+        }
     }
     x87_run(env, &x87_tcg_ops, fn, info, ea, arg, fip,
-            env->segs[R_CS].selector, env->segs[seg].selector);
+            env->segs[R_CS].selector, fds, base64);
 }
 
 #define X87_HELPER(name)                                                     \
     static void helper_x87_##name(CPUX86State *env, uint32_t info,           \
-                                  uint32_t ea, uint32_t fip, uint32_t arg)   \
+                                  uint64_t ea, uint64_t fip, uint32_t arg)   \
     {                                                                        \
         x87_tcg(env, op_##name, info, ea, fip, arg);                         \
     }
@@ -1350,13 +1392,13 @@ X87Helper *const x87_helpers[] = {
 };
 
 void x87_exec(CPUX86State *env, const X87MemOps *ops, uint8_t op,
-              uint8_t modrm, uint32_t ea, bool data32, uint32_t fip,
+              uint8_t modrm, uint64_t ea, bool data32, uint64_t fip,
               uint16_t fcs, uint16_t fds)
 {
     X87Insn d;
 
     x87_decode(op, modrm, data32, R_DS, &d);
-    x87_run(env, ops, x87_op_fns[d.id], d.info, ea, d.arg, fip, fcs, fds);
+    x87_run(env, ops, x87_op_fns[d.id], d.info, ea, d.arg, fip, fcs, fds, 0);
 }
 
 void x87_fwait(CPUX86State *env, const X87MemOps *ops)
@@ -1368,66 +1410,101 @@ void x87_fwait(CPUX86State *env, const X87MemOps *ops)
     check_pending(env, ops);
 }
 
-/* ---- FXSAVE / FXRSTOR (SDM vol. 2, FXSAVE, table 3-53) ---- */
+/*
+ * ---- FXSAVE / FXRSTOR (SDM vol. 2, FXSAVE: the legacy layout, table
+ * 3-53; 64-bit mode adds XMM8-15 at 288-415, and FXSAVE64 (REX.W) stores
+ * the 64-bit FIP at 8-15 and FDP at 16-23 in place of the 32-bit offsets
+ * with their selectors) ----
+ */
 
 #define MXCSR_MASK 0x0000ffffu
 
-void x87_fxsave(CPUX86State *env, const X87MemOps *ops, uint32_t ea)
+/* XMM registers in the image: 16 in 64-bit mode, else 8. */
+static int fx_nxmm(const CPUX86State *env)
+{
+    return (env->hflags & HF_CS64) ? 16 : 8;
+}
+
+/* REX.W only exists in 64-bit mode. */
+static bool fx_is64(const CPUX86State *env, bool rex_w)
+{
+    return rex_w && (env->hflags & HF_CS64);
+}
+
+void x87_fxsave(CPUX86State *env, const X87MemOps *ops, uint64_t ea,
+                bool rex_w)
 {
     check_nm(env, ops);
     if (ea & 15) {
         ops->raise(env, EXCP0D_GPF, 0);
     }
-    ops->st(env, ea, 2, env->fpuc);
-    ops->st(env, ea + 2, 2, x87_get_fsw(env));
-    ops->st(env, ea + 4, 2, x87_get_ftw_abridged(env));
-    ops->st(env, ea + 6, 2, env->fpop & 0x7ff);
-    ops->st(env, ea + 8, 4, (uint32_t)env->fpip);
-    ops->st(env, ea + 12, 4, env->fpcs);
-    ops->st(env, ea + 16, 4, (uint32_t)env->fpdp);
-    ops->st(env, ea + 20, 4, env->fpds);
-    ops->st(env, ea + 24, 4, env->mxcsr);
-    ops->st(env, ea + 28, 4, MXCSR_MASK);
+    mem_st(env, ops, ea, 2, env->fpuc);
+    mem_st(env, ops, ea + 2, 2, x87_get_fsw(env));
+    mem_st(env, ops, ea + 4, 2, x87_get_ftw_abridged(env));
+    mem_st(env, ops, ea + 6, 2, env->fpop & 0x7ff);
+    if (fx_is64(env, rex_w)) {
+        st64(env, ops, ea + 8, env->fpip);
+        st64(env, ops, ea + 16, env->fpdp);
+    } else {
+        mem_st(env, ops, ea + 8, 4, (uint32_t)env->fpip);
+        mem_st(env, ops, ea + 12, 4, env->fpcs);
+        mem_st(env, ops, ea + 16, 4, (uint32_t)env->fpdp);
+        mem_st(env, ops, ea + 20, 4, env->fpds);
+    }
+    mem_st(env, ops, ea + 24, 4, env->mxcsr);
+    mem_st(env, ops, ea + 28, 4, MXCSR_MASK);
     for (int i = 0; i < 8; i++) {
         st80(env, ops, ea + 32 + 16 * i, ST(i));
-        ops->st(env, ea + 42 + 16 * i, 2, 0);
-        ops->st(env, ea + 44 + 16 * i, 4, 0);
+        mem_st(env, ops, ea + 42 + 16 * i, 2, 0);
+        mem_st(env, ops, ea + 44 + 16 * i, 4, 0);
     }
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < fx_nxmm(env); i++) {
         for (int k = 0; k < 4; k++) {
-            ops->st(env, ea + 160 + 16 * i + 4 * k, 4, env->xmm[i].l[k]);
+            mem_st(env, ops, ea + 160 + 16 * i + 4 * k, 4, env->xmm[i].l[k]);
         }
     }
 }
 
-void x87_fxrstor(CPUX86State *env, const X87MemOps *ops, uint32_t ea)
+void x87_fxrstor(CPUX86State *env, const X87MemOps *ops, uint64_t ea,
+                 bool rex_w)
 {
     uint16_t fcw, fsw, fop;
     uint8_t ftw;
-    uint32_t fip, fcs, fdp, fds, mxcsr;
+    uint32_t fcs, fds, mxcsr;
+    uint64_t fip, fdp;
     FPReg regs[8];
-    XMMReg xmm[8];
+    XMMReg xmm[16];
+    int nxmm = fx_nxmm(env);
 
     check_nm(env, ops);
     if (ea & 15) {
         ops->raise(env, EXCP0D_GPF, 0);
     }
-    fcw = (uint16_t)ops->ld(env, ea, 2);
-    fsw = (uint16_t)ops->ld(env, ea + 2, 2);
-    ftw = (uint8_t)ops->ld(env, ea + 4, 1);
-    fop = (uint16_t)ops->ld(env, ea + 6, 2);
-    fip = ops->ld(env, ea + 8, 4);
-    fcs = ops->ld(env, ea + 12, 2);
-    fdp = ops->ld(env, ea + 16, 4);
-    fds = ops->ld(env, ea + 20, 2);
-    mxcsr = ops->ld(env, ea + 24, 4);
+    fcw = (uint16_t)mem_ld(env, ops, ea, 2);
+    fsw = (uint16_t)mem_ld(env, ops, ea + 2, 2);
+    ftw = (uint8_t)mem_ld(env, ops, ea + 4, 1);
+    fop = (uint16_t)mem_ld(env, ops, ea + 6, 2);
+    if (fx_is64(env, rex_w)) {
+        /* No selectors in this layout: they read as 0 afterwards. */
+        fip = ld64(env, ops, ea + 8);
+        fdp = ld64(env, ops, ea + 16);
+        fcs = fds = 0;
+    } else {
+        fip = mem_ld(env, ops, ea + 8, 4);
+        fcs = mem_ld(env, ops, ea + 12, 2);
+        fdp = mem_ld(env, ops, ea + 16, 4);
+        fds = mem_ld(env, ops, ea + 20, 2);
+    }
+    mxcsr = mem_ld(env, ops, ea + 24, 4);
     if (mxcsr & ~MXCSR_MASK) {
         ops->raise(env, EXCP0D_GPF, 0);
     }
     for (int i = 0; i < 8; i++) {
         regs[i] = ld80(env, ops, ea + 32 + 16 * i);
+    }
+    for (int i = 0; i < nxmm; i++) {
         for (int k = 0; k < 4; k++) {
-            xmm[i].l[k] = ops->ld(env, ea + 160 + 16 * i + 4 * k, 4);
+            xmm[i].l[k] = mem_ld(env, ops, ea + 160 + 16 * i + 4 * k, 4);
         }
     }
     set_fcw(env, fcw);
@@ -1444,6 +1521,8 @@ void x87_fxrstor(CPUX86State *env, const X87MemOps *ops, uint32_t ea)
     env->mxcsr = mxcsr;
     for (int i = 0; i < 8; i++) {
         ST(i) = regs[i];
+    }
+    for (int i = 0; i < nxmm; i++) {
         env->xmm[i] = xmm[i];
     }
     update_es(env);
@@ -1485,12 +1564,12 @@ void helper_fwait(CPUX86State *env)
     x87_fwait(env, &x87_tcg_ops);
 }
 
-void helper_fxsave(CPUX86State *env, uint32_t ea)
+void helper_fxsave(CPUX86State *env, uint64_t ea, bool rex_w)
 {
-    x87_fxsave(env, &x87_tcg_ops, ea);
+    x87_fxsave(env, &x87_tcg_ops, ea, rex_w);
 }
 
-void helper_fxrstor(CPUX86State *env, uint32_t ea)
+void helper_fxrstor(CPUX86State *env, uint64_t ea, bool rex_w)
 {
-    x87_fxrstor(env, &x87_tcg_ops, ea);
+    x87_fxrstor(env, &x87_tcg_ops, ea, rex_w);
 }

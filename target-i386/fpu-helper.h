@@ -12,7 +12,18 @@
  *   fptags[i]  1 = R(i) empty, 0 = in use (the full 2-bit tag is derived
  *              from the contents when FSTENV/FSAVE need it)
  *   fpop       last FOP (11 bits);  fpip/fpcs, fpdp/fpds  last instruction
- *              and operand pointers, as offsets + selectors
+ *              and operand pointers, as offsets + selectors (64-bit
+ *              offsets in 64-bit mode, 32-bit ones elsewhere)
+ *
+ * Long mode: REX does not extend an ESC instruction's ModRM fields (only
+ * its memory operand's address, the frontend's).  In 64-bit mode (HF_CS64)
+ * ea and fip are 64-bit linear addresses, there are no segment checks,
+ * FIP is the 64-bit RIP and FDP the 64-bit offset of the operand (its FS
+ * or GS base taken off), with the CS selector as FCS and the operand's
+ * segment selector as FDS (0 when x87_decode got seg -1).  FSTENV/FSAVE
+ * store the low 32 bits of FIP/FDP in their protected-mode layout, as
+ * FXSAVE without REX.W does; FXSAVE64 (REX.W) stores all 64 (SDM vol. 2,
+ * FXSAVE).  Outside 64-bit mode the pieces of an operand wrap at 4 GiB.
  *
  * Transcendental instructions (F2XM1 FYL2X FYL2XP1 FPTAN FPATAN FSIN FCOS
  * FSINCOS) are executed on the host's own x87 (the host is x86, whose x87
@@ -48,10 +59,10 @@ typedef struct X87MemOps {
  * entry point (helper) and its decoded operand (arg: ST(i), the arithmetic
  * kind, the memory format, the environment layout), plus info (FOP, the
  * no-wait/control/memory attributes, the memory operand's segment seg and
- * size).  Generated code calls helper(env, info, ea, fip, arg), ea being
- * the linear address of the memory operand (0 for register forms) and
- * fip the linear address of the instruction (its first prefix); nothing
- * is decoded again at run time.  data32 selects the 14- or 28-byte
+ * size; seg -1: none, no checks).  Generated code calls helper(env,
+ * info, ea, fip, arg), ea being the linear address of the memory operand
+ * (0 for register forms) and fip the linear address of the instruction
+ * (its first prefix); nothing is decoded again at run time.  data32 selects the 14- or 28-byte
  * FSTENV/FLDENV/FSAVE/FRSTOR layout (real or protected layout follows
  * CR0.PE and EFLAGS.VM).
  *
@@ -64,8 +75,8 @@ typedef struct X87MemOps {
  * the arithmetic flags; FCMOVcc reads x86_get_eflags().  FNSTSW AX writes
  * regs[R_EAX].
  */
-typedef void X87Helper(CPUX86State *env, uint32_t info, uint32_t ea,
-                       uint32_t fip, uint32_t arg);
+typedef void X87Helper(CPUX86State *env, uint32_t info, uint64_t ea,
+                       uint64_t fip, uint32_t arg);
 typedef struct X87Insn {
     X87Helper *helper;
     uint32_t info;
@@ -76,22 +87,27 @@ void x87_decode(uint8_t op, uint8_t modrm, bool data32, int seg, X87Insn *d);
 
 /* WAIT/FWAIT: #NM if CR0.TS and CR0.MP; #MF if an exception is pending. */
 void helper_fwait(CPUX86State *env);
-/* FXSAVE/FXRSTOR (512-byte area, 32-bit layout; #GP(0) if ea is not
- * 16-byte aligned or FXRSTOR's MXCSR has reserved bits set). */
-void helper_fxsave(CPUX86State *env, uint32_t ea);
-void helper_fxrstor(CPUX86State *env, uint32_t ea);
+/* FXSAVE/FXRSTOR (512-byte area; #GP(0) if ea is not 16-byte aligned or
+ * FXRSTOR's MXCSR has reserved bits set).  rex_w: FXSAVE64/FXRSTOR64
+ * (64-bit FIP/FDP, no selectors), in 64-bit mode only; 64-bit mode also
+ * saves and loads XMM8-15. */
+void helper_fxsave(CPUX86State *env, uint64_t ea, bool rex_w);
+void helper_fxrstor(CPUX86State *env, uint64_t ea, bool rex_w);
 /* EMMS: every register empty.  (#NM/#UD checks are the caller's.) */
 void helper_emms(CPUX86State *env);
 
 /* Decode and execute one x87 instruction with explicit memory/exception
  * services (tests); fcs, fds are the CS selector and the operand's
- * segment selector.  No segment checks. */
+ * segment selector (outside 64-bit mode their bases are found by
+ * selector; in 64-bit mode they are taken as 0).  No segment checks. */
 void x87_exec(CPUX86State *env, const X87MemOps *ops, uint8_t op,
-              uint8_t modrm, uint32_t ea, bool data32, uint32_t fip,
+              uint8_t modrm, uint64_t ea, bool data32, uint64_t fip,
               uint16_t fcs, uint16_t fds);
 void x87_fwait(CPUX86State *env, const X87MemOps *ops);
-void x87_fxsave(CPUX86State *env, const X87MemOps *ops, uint32_t ea);
-void x87_fxrstor(CPUX86State *env, const X87MemOps *ops, uint32_t ea);
+void x87_fxsave(CPUX86State *env, const X87MemOps *ops, uint64_t ea,
+                bool rex_w);
+void x87_fxrstor(CPUX86State *env, const X87MemOps *ops, uint64_t ea,
+                 bool rex_w);
 
 /* FNINIT state: FCW 037F, FSW 0, all empty, pointers 0. */
 void x87_reset(CPUX86State *env);

@@ -381,8 +381,8 @@ static uint8_t decode_sel(uint8_t opc, int reg)
     }
 }
 
-bool sse_decode(uint8_t prefix, uint8_t opc, uint8_t modrm, uint8_t imm8,
-                int seg, SSEDecoded *d)
+bool sse_decode(uint8_t prefix, uint8_t opc, uint8_t modrm, uint8_t rex,
+                uint8_t imm8, int seg, SSEDecoded *d)
 {
     int pfx = prefix_index(prefix);
     uint8_t flags = sse_table[opc][pfx];
@@ -394,9 +394,14 @@ bool sse_decode(uint8_t prefix, uint8_t opc, uint8_t modrm, uint8_t imm8,
         (!mem && (flags & SF_MEM))) {
         return false;
     }
-    info = reg | (modrm & 7) << 3 | (mem ? SI_MEM : 0) |
-           (uint32_t)pfx << SI_PFX_SHIFT |
+    /* REX.R: reg bit 3; REX.B: rm bit 3 (a memory form's REX.B belongs to
+     * the address, which the frontend computed). */
+    info = (reg | (rex & 4) << 1) | ((modrm & 7) | (rex & 1) << 3) << 4 |
+           (mem ? SI_MEM : 0) | (uint32_t)pfx << SI_PFX_SHIFT |
            (uint32_t)(flags & 0x7f) << SI_FLAGS_SHIFT;
+    if (rex & 8) {
+        info |= SI_REXW;
+    }
     /* Instructions with an MMX register operand first deliver a pending
      * x87 exception (#MF), vol. 3, table 22-7 (x87 helper's check). */
     if ((flags & SF_MMX) ||

@@ -6,8 +6,10 @@
  * runs on the host's SSE unit (sse-host.c); see sse-helper.h.
  *
  * Register numbering: MMi is the x87 physical register Ri (vol. 1, 9.5),
- * kept in env->fpregs[i].mant; XMMi is env->xmm[i]; a general register
- * operand is the low 32 bits of env->regs[i].
+ * kept in env->fpregs[i].mant (REX.R/B do not reach it: i & 7); XMMi is
+ * env->xmm[i], i < 16; a general register operand is the low 32 bits of
+ * env->regs[i], or all 64 with REX.W; a 32-bit result is zero-extended
+ * into regs[i] (vol. 1, 3.4.1.1).
  */
 #include "target-i386/sse-internal.h"
 #include "target-i386/fpu-helper.h"
@@ -40,9 +42,11 @@ typedef struct SSEInsn {
     CPUX86State *env;
     int pfx; /* prefix index */
     uint8_t opc;
-    int reg, rm; /* ModRM fields */
+    int reg, rm; /* ModRM fields, with REX.R / REX.B (0-15) */
     bool mem;    /* memory form */
-    uint32_t ea;
+    bool rexw;   /* REX.W: the 64-bit GPR / m64 forms */
+    uint64_t ea;
+    uint64_t amask; /* linear addresses wrap at 4 GiB outside 64-bit mode */
     uint8_t imm;
     uint8_t sel;  /* decoded selector of a group: see sse_decode */
     uint8_t flags;
@@ -83,12 +87,49 @@ static void mm_set(SSEInsn *x, int i, uint64_t v)
 
 static uint32_t gpr_get(CPUX86State *env, int i)
 {
-    return (uint32_t)env->regs[i & 7];
+    return (uint32_t)env->regs[i & 15];
 }
 
+/* A 32-bit result: the upper half of the register becomes 0. */
 static void gpr_set(CPUX86State *env, int i, uint32_t v)
 {
-    env->regs[i & 7] = v;
+    env->regs[i & 15] = v;
+}
+
+/* The linear address of byte off of the memory operand. */
+static uint64_t mem_addr(const SSEInsn *x, unsigned off)
+{
+    return (x->ea + off) & x->amask;
+}
+
+/* r/m32 or, with REX.W, r/m64 (sign or zero extension is the caller's). */
+static uint64_t src_gpr_or_mem(SSEInsn *x, int rm)
+{
+    CPUX86State *env = x->env;
+
+    if (!x->mem) {
+        return x->rexw ? env->regs[rm & 15] : gpr_get(env, rm);
+    }
+    uint64_t v = sse_hooks.ld(env, mem_addr(x, 0), 4);
+    if (x->rexw) {
+        v |= (uint64_t)sse_hooks.ld(env, mem_addr(x, 4), 4) << 32;
+    }
+    return v;
+}
+
+/* Write r/m32 (the low half of v) or, with REX.W, r/m64. */
+static void dst_gpr_or_mem(SSEInsn *x, int rm, uint64_t v)
+{
+    CPUX86State *env = x->env;
+
+    if (!x->mem) {
+        env->regs[rm & 15] = x->rexw ? v : (uint32_t)v;
+        return;
+    }
+    sse_hooks.st(env, mem_addr(x, 0), 4, (uint32_t)v);
+    if (x->rexw) {
+        sse_hooks.st(env, mem_addr(x, 4), 4, (uint32_t)(v >> 32));
+    }
 }
 
 static void check_align(SSEInsn *x, int size)
@@ -108,7 +149,7 @@ static void mem_read(SSEInsn *x, XMMReg *v, int size)
         return;
     }
     for (int i = 0; i < size / 4; i++) {
-        v->l[i] = sse_hooks.ld(x->env, x->ea + 4 * i, 4);
+        v->l[i] = sse_hooks.ld(x->env, mem_addr(x, 4 * i), 4);
     }
 }
 
@@ -120,7 +161,7 @@ static void mem_write(SSEInsn *x, const XMMReg *v, int size)
 {
     check_align(x, size);
     for (int i = 0; i < size / 4; i++) {
-        sse_hooks.st(x->env, x->ea + 4 * i, 4, v->l[i]);
+        sse_hooks.st(x->env, mem_addr(x, 4 * i), 4, v->l[i]);
     }
 }
 
@@ -514,14 +555,16 @@ static void do_group15(SSEInsn *x)
 {
     CPUX86State *env = x->env;
 
+    int op = x->reg & 7; /* an opcode extension: REX.R plays no part */
+
     if (!x->mem) {
-        if (x->reg < 5) {
+        if (op < 5) {
             raise_ud(x);
         }
         /* LFENCE MFENCE SFENCE: one vCPU thread orders its own accesses. */
         return;
     }
-    switch (x->reg) {
+    switch (op) {
     case 0:
     case 1: {
         /* The x87 helper owns the FXSAVE image; it gets our hooks. */
@@ -530,10 +573,10 @@ static void do_group15(SSEInsn *x)
             .st = sse_hooks.st,
             .raise = sse_hooks.raise,
         };
-        if (x->reg == 0) {
-            x87_fxsave(env, &ops, x->ea);
+        if (op == 0) {
+            x87_fxsave(env, &ops, x->ea, x->rexw);
         } else {
-            x87_fxrstor(env, &ops, x->ea);
+            x87_fxrstor(env, &ops, x->ea, x->rexw);
         }
         return;
     }
@@ -545,7 +588,7 @@ static void do_group15(SSEInsn *x)
         if (env->cr[0] & CR0_TS_MASK) {
             sse_raise(env, EXCP07_PREX, 0);
         }
-        if (x->reg == 2) {
+        if (op == 2) {
             helper_ldmxcsr(env, sse_hooks.ld(env, x->ea, 4));
         } else {
             sse_hooks.st(env, x->ea, 4, env->mxcsr);
@@ -755,47 +798,33 @@ static void op_0_18(SSEInsn *x)
     /* PREFETCHh and the reserved hint NOPs: no cache to warm. */
 }
 
-/* 6E: movd mm, r/m32 */
+/* 6E: movd mm, r/m32 (REX.W: movq mm, r/m64) */
 static void op_0_6e(SSEInsn *x)
 {
-    CPUX86State *env = x->env;
-    mm_set(x, x->reg,
-           x->mem ? sse_hooks.ld(env, x->ea, 4) : gpr_get(env, x->rm));
+    mm_set(x, x->reg, src_gpr_or_mem(x, x->rm));
 }
 
-/* 66 6E: movd xmm, r/m32 */
+/* 66 6E: movd xmm, r/m32 (REX.W: movq xmm, r/m64) */
 static void op_1_6e(SSEInsn *x)
 {
-    CPUX86State *env = x->env;
     XMMReg *xd = &x->env->xmm[x->reg];
     XMMReg s;
     memset(&s, 0, sizeof(s));
-    s.l[0] = x->mem ? sse_hooks.ld(env, x->ea, 4) : gpr_get(env, x->rm);
+    s.q[0] = src_gpr_or_mem(x, x->rm);
     *xd = s;
 }
 
-/* 7E: movd r/m32, mm */
+/* 7E: movd r/m32, mm (REX.W: movq r/m64, mm) */
 static void op_0_7e(SSEInsn *x)
 {
-    CPUX86State *env = x->env;
-    if (x->mem) {
-        sse_hooks.st(env, x->ea, 4, (uint32_t)mm_get(env, x->reg));
-    } else {
-        gpr_set(env, x->rm, (uint32_t)mm_get(env, x->reg));
-    }
+    dst_gpr_or_mem(x, x->rm, mm_get(x->env, x->reg));
     x->mmx = true;
 }
 
-/* 66 7E: movd r/m32, xmm */
+/* 66 7E: movd r/m32, xmm (REX.W: movq r/m64, xmm) */
 static void op_1_7e(SSEInsn *x)
 {
-    CPUX86State *env = x->env;
-    XMMReg *xd = &x->env->xmm[x->reg];
-    if (x->mem) {
-        sse_hooks.st(env, x->ea, 4, xd->l[0]);
-    } else {
-        gpr_set(env, x->rm, xd->l[0]);
-    }
+    dst_gpr_or_mem(x, x->rm, x->env->xmm[x->reg].q[0]);
 }
 
 /* F3 7E: movq xmm, xmm/m64 */
@@ -860,11 +889,10 @@ static void op_3_d6(SSEInsn *x)
     mm_set(x, x->reg, env->xmm[x->rm].q[0]);
 }
 
-/* C3: movnti m32, r32 */
+/* C3: movnti m32, r32 (REX.W: m64, r64) */
 static void op_0_c3(SSEInsn *x)
 {
-    CPUX86State *env = x->env;
-    sse_hooks.st(env, x->ea, 4, gpr_get(env, x->reg));
+    dst_gpr_or_mem(x, 0, x->env->regs[x->reg & 15]);
 }
 
 /* 50: movmskps */
@@ -925,7 +953,7 @@ static void op_0_f7(SSEInsn *x)
     }
     for (int i = 0; i < n; i++) {
         if (m.b[i] & 0x80) {
-            sse_hooks.st(env, x->ea + i, 1, v.b[i]);
+            sse_hooks.st(env, mem_addr(x, i), 1, v.b[i]);
         }
     }
 }
@@ -1260,19 +1288,18 @@ static void op_1_2a(SSEInsn *x)
     *xd = r;
 }
 
-/* F3 2A F2 2A: cvtsi2ss cvtsi2sd */
+/* F3 2A F2 2A: cvtsi2ss cvtsi2sd (REX.W: from r/m64) */
 static void op_2_2a(SSEInsn *x)
 {
     CPUX86State *env = x->env;
     XMMReg *xd = &x->env->xmm[x->reg];
     XMMReg r;
     int p = x->pfx;
-    int32_t iv;
+    uint64_t iv;
     uint32_t host;
-    iv = x->mem ? (int32_t)sse_hooks.ld(env, x->ea, 4)
-                : (int32_t)gpr_get(env, x->rm);
+    iv = src_gpr_or_mem(x, x->rm);
     r = *xd;
-    host = sse_host_cvtsi2(p == 3, &r, iv, host_csr(env));
+    host = sse_host_cvtsi2(p == 3, x->rexw, &r, (int64_t)iv, host_csr(env));
     fp_flags(env, host, &r, FMT_NONE);
     *xd = r;
 }
@@ -1306,18 +1333,19 @@ static void op_1_2c(SSEInsn *x)
     mm_set(x, x->reg, r.q[0]);
 }
 
-/* F3 2C F3 2D F2 2C F2 2D */
+/* F3 2C F3 2D F2 2C F2 2D (REX.W: to r64) */
 static void op_2_2c(SSEInsn *x)
 {
     CPUX86State *env = x->env;
     XMMReg s;
     int p = x->pfx;
-    int32_t iv;
+    int64_t iv;
     uint32_t host;
     src_xmm(x, &s, p == 3 ? 8 : 4);
-    host = sse_host_cvt2si(p == 3, x->opc == 0x2c, &s, host_csr(env), &iv);
+    host = sse_host_cvt2si(p == 3, x->opc == 0x2c, x->rexw, &s,
+                           host_csr(env), &iv);
     fp_flags(env, host, &s, FMT_NONE);
-    gpr_set(env, x->reg, (uint32_t)iv);
+    env->regs[x->reg & 15] = x->rexw ? (uint64_t)iv : (uint32_t)iv;
 }
 
 /* 5A: cvtps2pd xmm, xmm/m64 */
@@ -1461,7 +1489,7 @@ static SSEOpFn *const sse_op_fns[] = {
 /* The checks every form makes before its operation, the operation, and
  * the MMX state after it. */
 static inline __attribute__((always_inline)) void
-sse_run(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint32_t ea,
+sse_run(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint64_t ea,
         uint32_t arg)
 {
     SSEInsn x = {
@@ -1471,7 +1499,9 @@ sse_run(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint32_t ea,
         .reg = SI_REG(info),
         .rm = SI_RM(info),
         .mem = info & SI_MEM,
+        .rexw = info & SI_REXW,
         .ea = ea,
+        .amask = (env->hflags & HF_CS64) ? ~(uint64_t)0 : 0xffffffffu,
         .imm = arg & 0xff,
         .sel = arg >> 16,
         .flags = (info >> SI_FLAGS_SHIFT) & 0x7f,
@@ -1504,11 +1534,11 @@ sse_run(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint32_t ea,
 }
 
 void helper_sse(CPUX86State *env, uint8_t prefix, uint8_t opc, uint8_t modrm,
-                uint32_t ea, uint8_t imm8)
+                uint8_t rex, uint64_t ea, uint8_t imm8)
 {
     SSEDecoded d;
 
-    if (!sse_decode(prefix, opc, modrm, imm8, -1, &d)) {
+    if (!sse_decode(prefix, opc, modrm, rex, imm8, -1, &d)) {
         sse_raise(env, EXCP06_ILLOP, 0);
     }
     sse_run(env, sse_op_fns[d.id], d.info, ea, d.arg);
@@ -1549,7 +1579,7 @@ static void sse_st_checked(CPUX86State *env, uint64_t linear, int size,
 }
 
 static inline __attribute__((always_inline)) void
-sse_tcg(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint32_t ea,
+sse_tcg(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint64_t ea,
         uint32_t arg)
 {
     int seg = (info >> SI_SEG_SHIFT) & 7;
@@ -1576,7 +1606,7 @@ sse_tcg(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint32_t ea,
 
 #define SSE_HELPER(name)                                                     \
     static void helper_sse_##name(CPUX86State *env, uint32_t info,           \
-                                  uint32_t ea, uint32_t arg)                 \
+                                  uint64_t ea, uint32_t arg)                 \
     {                                                                        \
         sse_tcg(env, op_##name, info, ea, arg);                              \
     }

@@ -23,10 +23,24 @@
  * recomputed lane by lane as the host reports it (sse-helper.c).
  * Integer operations are plain C (sse-int.c); host asm is in sse-host.c.
  *
- * State touched: env->xmm[0..7], MMX registers env->fpregs[i].mant (MMi is
- * physical register Ri), fpstt/fptags (MMX state), env->mxcsr, the low 32
- * bits of env->regs[] (MOVD, CVT*SI*, PEXTRW, PINSRW, MOVMSK*, PMOVMSKB,
+ * State touched: env->xmm[0..15], MMX registers env->fpregs[i].mant (MMi
+ * is physical register Ri), fpstt/fptags (MMX state), env->mxcsr,
+ * env->regs[0..15] (MOVD/MOVQ, CVT*SI*, PEXTRW, PINSRW, MOVMSK*, PMOVMSKB,
  * MOVNTI), env->cc_op/cc_src (COMISS, UCOMISS, COMISD, UCOMISD).
+ *
+ * Long mode (x86-64).  The REX prefix (sse_decode's rex, 0 outside 64-bit
+ * mode) does what the SDM gives it for this map: REX.R extends ModRM.reg
+ * and REX.B the register form's ModRM.rm to XMM8-15 and R8-R15 (MMX
+ * registers ignore both: MM0-7 only); REX.W selects the 64-bit general
+ * register / m64 forms of MOVD (MOVQ, 0F 6E/7E with or without 66),
+ * CVTSI2SS/SD (F3/F2 0F 2A), CVT(T)SS2SI/SD2SI (F3/F2 0F 2C/2D), MOVNTI
+ * (0F C3) and FXSAVE64/FXRSTOR64 (0F AE /0 /1, 64-bit FPU IP and DP), and
+ * is ignored elsewhere.  A general register written with a 32-bit result
+ * (MOVD, CVT*2SI, PEXTRW, PMOVMSKB, MOVMSKPS/PD) is zero-extended into all
+ * 64 bits, in every mode (outside 64-bit mode the upper half is not
+ * visible).  In 64-bit mode (HF_CS64) memory operands are at 64-bit linear
+ * addresses and FXSAVE/FXRSTOR also cover XMM8-15; outside it the
+ * addresses of a multi-piece operand wrap at 4 GiB as before.
  *
  * Not here: EMMS (0F 77) and FISTTP are the x87 helper's, MONITOR/MWAIT are
  * not SSE3 state, SSSE3 (0F 38 / 0F 3A) is not implemented.
@@ -61,6 +75,7 @@
  *           F2/F3 if several)
  *   opc     the byte after 0F
  *   modrm   the ModRM byte (every opcode handled here has one)
+ *   rex     the REX prefix (0x40-0x4F) in 64-bit mode, else 0
  *   ea      the linear address of the memory operand (segment base added);
  *           ignored for register forms.  For MASKMOVQ / MASKMOVDQU it is
  *           the linear address of DS:(E)DI (segment override applied).
@@ -84,19 +99,20 @@
  * handled here too; XSAVE forms are #UD.
  */
 void helper_sse(CPUX86State *env, uint8_t prefix, uint8_t opc, uint8_t modrm,
-                uint32_t ea, uint8_t imm8);
+                uint8_t rex, uint64_t ea, uint8_t imm8);
 
 /*
  * The same decoded once, at translation time: sse_decode() checks the form
  * (false: #UD, a register form of a memory-only instruction or the
  * reverse) and picks the operation's own entry point (helper) with its
- * decoded operands (info: ModRM.reg, ModRM.rm, memory or register, the
- * class checks, the memory operand's segment seg, or -1 for none to check;
- * arg: imm8 and the opcode, which the groups that share an operation read).
+ * decoded operands (info: ModRM.reg and ModRM.rm with REX.R/REX.B, REX.W,
+ * memory or register, the class checks, the memory operand's segment seg,
+ * or -1 for none to check (64-bit mode: always -1); arg: imm8 and the
+ * opcode, which the groups that share an operation read).
  * Generated code calls helper(env, info, ea, arg), ea as for helper_sse;
  * it makes the segment checks of the memory operand's accesses.
  */
-typedef void SSEHelper(CPUX86State *env, uint32_t info, uint32_t ea,
+typedef void SSEHelper(CPUX86State *env, uint32_t info, uint64_t ea,
                        uint32_t arg);
 typedef struct SSEDecoded {
     SSEHelper *helper;
@@ -104,8 +120,8 @@ typedef struct SSEDecoded {
     uint32_t arg;
     uint8_t id;             /* the operation (helper_sse) */
 } SSEDecoded;
-bool sse_decode(uint8_t prefix, uint8_t opc, uint8_t modrm, uint8_t imm8,
-                int seg, SSEDecoded *d);
+bool sse_decode(uint8_t prefix, uint8_t opc, uint8_t modrm, uint8_t rex,
+                uint8_t imm8, int seg, SSEDecoded *d);
 
 /* Decoder queries: is (prefix, 0F opc) handled here, and does it take an
  * imm8 after the ModRM/displacement. */

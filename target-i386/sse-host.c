@@ -138,40 +138,73 @@ uint32_t sse_host_comi(bool dbl, bool ordered, const XMMReg *a, const XMMReg *b,
     return out;
 }
 
-#define HOST_CVT2SI(insn)                                                \
+#define HOST_CVT2SI(insn, res)                                             \
     __asm__ volatile("stmxcsr %[sv]\n\t"                                 \
                      "ldmxcsr %[in]\n\t"                                 \
                      "movdqu %[ss], %%xmm0\n\t" insn " %%xmm0, %[r]\n\t" \
                      "stmxcsr %[out]\n\t"                                \
                      "ldmxcsr %[sv]"                                     \
-                     : [sv] "+m"(saved), [out] "=m"(out), [r] "=r"(r)    \
+                     : [sv] "+m"(saved), [out] "=m"(out), [r] "=r"(res)    \
                      : [ss] "m"(*s), [in] "m"(csr)                       \
                      : "xmm0", "memory")
 
-uint32_t sse_host_cvt2si(bool dbl, bool trunc, const XMMReg *s, uint32_t csr,
-                         int32_t *out_val)
+/* The REX.W forms need a 64-bit host register; emu's long-mode guests
+ * need an x86-64 host anyway. */
+#if defined(__x86_64__)
+#define HOST_CVT2SI_Q(insn, res) HOST_CVT2SI(insn, res)
+#define HOST_CVTSI2_Q(insn, val) HOST_CVTSI2(insn, val)
+#else
+#define HOST_CVT2SI_Q(insn, res) host_q_unsupported()
+#define HOST_CVTSI2_Q(insn, val) host_q_unsupported()
+static EMU_NORETURN void host_q_unsupported(void)
+{
+    fprintf(stderr, "emu: 64-bit SSE conversions need an x86-64 host\n");
+    abort();
+}
+#endif
+
+uint32_t sse_host_cvt2si(bool dbl, bool trunc, bool q, const XMMReg *s,
+                         uint32_t csr, int64_t *out_val)
 {
     uint32_t saved, out;
     int32_t r;
+    int64_t rq = 0;
 
+    if (q) {
+        if (dbl) {
+            if (trunc) {
+                HOST_CVT2SI_Q("cvttsd2si", rq);
+            } else {
+                HOST_CVT2SI_Q("cvtsd2si", rq);
+            }
+        } else {
+            if (trunc) {
+                HOST_CVT2SI_Q("cvttss2si", rq);
+            } else {
+                HOST_CVT2SI_Q("cvtss2si", rq);
+            }
+        }
+        *out_val = rq;
+        return out;
+    }
     if (dbl) {
         if (trunc) {
-            HOST_CVT2SI("cvttsd2si");
+            HOST_CVT2SI("cvttsd2si", r);
         } else {
-            HOST_CVT2SI("cvtsd2si");
+            HOST_CVT2SI("cvtsd2si", r);
         }
     } else {
         if (trunc) {
-            HOST_CVT2SI("cvttss2si");
+            HOST_CVT2SI("cvttss2si", r);
         } else {
-            HOST_CVT2SI("cvtss2si");
+            HOST_CVT2SI("cvtss2si", r);
         }
     }
     *out_val = r;
     return out;
 }
 
-#define HOST_CVTSI2(insn)                                                \
+#define HOST_CVTSI2(insn, val)                                             \
     __asm__ volatile("stmxcsr %[sv]\n\t"                                 \
                      "ldmxcsr %[in]\n\t"                                 \
                      "movdqu %[dd], %%xmm0\n\t" insn " %[v], %%xmm0\n\t" \
@@ -179,17 +212,26 @@ uint32_t sse_host_cvt2si(bool dbl, bool trunc, const XMMReg *s, uint32_t csr,
                      "stmxcsr %[out]\n\t"                                \
                      "ldmxcsr %[sv]"                                     \
                      : [dd] "+m"(*d), [sv] "+m"(saved), [out] "=m"(out)  \
-                     : [v] "r"(v), [in] "m"(csr)                         \
+                     : [v] "r"(val), [in] "m"(csr)                         \
                      : "xmm0", "memory")
 
-uint32_t sse_host_cvtsi2(bool dbl, XMMReg *d, int32_t v, uint32_t csr)
+uint32_t sse_host_cvtsi2(bool dbl, bool q, XMMReg *d, int64_t v, uint32_t csr)
 {
     uint32_t saved, out;
+    int32_t v32 = (int32_t)v;
 
+    if (q) {
+        if (dbl) {
+            HOST_CVTSI2_Q("cvtsi2sdq", v);
+        } else {
+            HOST_CVTSI2_Q("cvtsi2ssq", v);
+        }
+        return out;
+    }
     if (dbl) {
-        HOST_CVTSI2("cvtsi2sdl");
+        HOST_CVTSI2("cvtsi2sdl", v32);
     } else {
-        HOST_CVTSI2("cvtsi2ssl");
+        HOST_CVTSI2("cvtsi2ssl", v32);
     }
     return out;
 }

@@ -9,15 +9,6 @@
 
 #if !defined(__x86_64__) && !defined(__i386__)
 #error "SSE emulation executes guest SSE arithmetic on the host: x86 host only"
-/*
- * Integer operation of the 0F 60-7F / D0-FF map (sse-int.c): d = d op s
- * on n = 8 (MMX) or 16 (XMM) bytes; the upper 8 bytes of d are zeroed for
- * n = 8.  Returns false for an opcode that is not an integer operation.
- */
-bool sse_int_op(uint8_t opc, XMMReg *d, const XMMReg *s, int n);
-/* PSLLDQ (left) / PSRLDQ by count bytes; counts above 15 clear d. */
-void sse_shift_bytes(XMMReg *d, bool left, unsigned count);
-
 #endif
 
 /*
@@ -87,11 +78,13 @@ uint32_t sse_host_cmp(int kind, int pred, XMMReg *d, const XMMReg *s,
  * EFLAGS after the compare. */
 uint32_t sse_host_comi(bool dbl, bool ordered, const XMMReg *a, const XMMReg *b,
                        uint32_t csr, uint32_t *eflags);
-/* CVT(T)SS2SI / CVT(T)SD2SI to a 32-bit integer. */
-uint32_t sse_host_cvt2si(bool dbl, bool trunc, const XMMReg *s, uint32_t csr,
-                         int32_t *out);
-/* CVTSI2SS / CVTSI2SD from a 32-bit integer into d's low lane. */
-uint32_t sse_host_cvtsi2(bool dbl, XMMReg *d, int32_t v, uint32_t csr);
+/* CVT(T)SS2SI / CVT(T)SD2SI to a 32-bit integer, or to a 64-bit one
+ * (q: the REX.W forms, x86-64 hosts only). */
+uint32_t sse_host_cvt2si(bool dbl, bool trunc, bool q, const XMMReg *s,
+                         uint32_t csr, int64_t *out);
+/* CVTSI2SS / CVTSI2SD from a 32-bit integer (or a 64-bit one, q) into d's
+ * low lane. */
+uint32_t sse_host_cvtsi2(bool dbl, bool q, XMMReg *d, int64_t v, uint32_t csr);
 
 /*
  * Integer operation of the 0F 60-7F / D0-FF map (sse-int.c): d = d op s
@@ -154,18 +147,21 @@ enum {
 #undef SSE_INT_ENUM
 };
 
-/* SSEDecoded.info */
-#define SI_REG(i) ((i) & 7)
-#define SI_RM(i) (((i) >> 3) & 7)
-#define SI_MEM (1u << 6)
-#define SI_PFX_SHIFT 7                  /* prefix index, 2 bits */
-#define SI_FLAGS_SHIFT 9                /* sse_table flags, 7 bits */
-#define SI_MM_OPERAND (1u << 16)        /* an MMX register operand: #MF */
-#define SI_SEG_SHIFT 17                 /* the memory operand's segment */
-#define SI_SEG_CHECK (1u << 20)         /* ... whose accesses are checked */
-#define SI_WHOLE_512 (1u << 21)         /* FXSAVE/FXRSTOR: check 512 bytes */
-#define SI_WHOLE_4 (1u << 22)           /* LDMXCSR/STMXCSR: 4 bytes */
-#define SI_WHOLE_WRITE (1u << 23)
+/* SSEDecoded.info.  reg and rm are 4 bits: REX.R / REX.B extend them to
+ * XMM8-15 and R8-R15; an MMX register operand uses the low 3 bits only
+ * (REX.R/B are ignored for MMi, SDM vol. 2, 2.2.1). */
+#define SI_REG(i) ((i) & 15)
+#define SI_RM(i) (((i) >> 4) & 15)
+#define SI_MEM (1u << 8)
+#define SI_PFX_SHIFT 9                  /* prefix index, 2 bits */
+#define SI_FLAGS_SHIFT 11               /* sse_table flags, 7 bits */
+#define SI_MM_OPERAND (1u << 18)        /* an MMX register operand: #MF */
+#define SI_SEG_SHIFT 19                 /* the memory operand's segment */
+#define SI_SEG_CHECK (1u << 22)         /* ... whose accesses are checked */
+#define SI_WHOLE_512 (1u << 23)         /* FXSAVE/FXRSTOR: check 512 bytes */
+#define SI_WHOLE_4 (1u << 24)           /* LDMXCSR/STMXCSR: 4 bytes */
+#define SI_WHOLE_WRITE (1u << 25)
+#define SI_REXW (1u << 26)              /* REX.W: 64-bit GPR/memory forms */
 
 /* The translator's entry point of each operation, by SSE_<name>. */
 extern SSEHelper *const sse_helpers[];

@@ -30,7 +30,11 @@ void gen_sse(DisasContext *s, int pfx, int opc)
         seg = CODE64(s) ? -1 : s->ea_seg;
     }
     uint32_t imm = imm8 ? insn_fetch(s, 1) : 0;
-    if (s->lock || !sse_decode(pfx, opc, s->modrm, imm, seg, &d)) {
+    /* The REX byte as it was (64-bit mode), for XMM8-15 and R8-R15. */
+    uint8_t rex = !s->has_rex ? 0
+                  : 0x40 | (s->rex_w ? 8 : 0) | (s->rex_r ? 4 : 0) |
+                        (s->rex_x ? 2 : 0) | (s->rex_b ? 1 : 0);
+    if (s->lock || !sse_decode(pfx, opc, s->modrm, rex, imm, seg, &d)) {
         gen_exception(s, EXCP06_ILLOP);
         return;
     }

@@ -66,7 +66,7 @@ static int run_helper(CPUX86State *env, uint8_t pfx, uint8_t opc, uint8_t modrm,
 {
     helper_vector = -1;
     if (sigsetjmp(helper_jb, 0) == 0) {
-        helper_sse(env, pfx, opc, modrm, ea, imm);
+        helper_sse(env, pfx, opc, modrm, 0, ea, imm);
     }
     return helper_vector;
 }
@@ -527,22 +527,22 @@ static void test_decode(void)
     SSEDecoded a, b;
 
     /* movmskps is register-only, movntps memory-only */
-    CHECK(sse_decode(0, 0x50, 0xc1, 0, -1, &a));
-    CHECK(!sse_decode(0, 0x50, 0x01, 0, 3, &a));
-    CHECK(sse_decode(0, 0x2b, 0x01, 0, 3, &a));
-    CHECK(!sse_decode(0, 0x2b, 0xc1, 0, -1, &a));
+    CHECK(sse_decode(0, 0x50, 0xc1, 0, 0, -1, &a));
+    CHECK(!sse_decode(0, 0x50, 0x01, 0, 0, 3, &a));
+    CHECK(sse_decode(0, 0x2b, 0x01, 0, 0, 3, &a));
+    CHECK(!sse_decode(0, 0x2b, 0xc1, 0, 0, -1, &a));
     /* paddb (MMX and 66 share the operation), psubb another one */
-    CHECK(sse_decode(0, 0xfc, 0xc1, 0, -1, &a));
-    CHECK(sse_decode(0x66, 0xfc, 0xc1, 0, -1, &b));
+    CHECK(sse_decode(0, 0xfc, 0xc1, 0, 0, -1, &a));
+    CHECK(sse_decode(0x66, 0xfc, 0xc1, 0, 0, -1, &b));
     CHECK(a.helper == b.helper);
-    CHECK(sse_decode(0, 0xf8, 0xc1, 0, -1, &b));
+    CHECK(sse_decode(0, 0xf8, 0xc1, 0, 0, -1, &b));
     CHECK(a.helper != b.helper);
     /* addps and addsd: one operation for the group, the lane format from
      * the prefix; imm8 in arg */
-    CHECK(sse_decode(0, 0x58, 0xc1, 0, -1, &a));
-    CHECK(sse_decode(0xf2, 0x58, 0xc1, 0, -1, &b));
+    CHECK(sse_decode(0, 0x58, 0xc1, 0, 0, -1, &a));
+    CHECK(sse_decode(0xf2, 0x58, 0xc1, 0, 0, -1, &b));
     CHECK(a.helper == b.helper && a.info != b.info);
-    CHECK(sse_decode(0x66, 0x70, 0xc1, 0x1b, -1, &a));
+    CHECK(sse_decode(0x66, 0x70, 0xc1, 0, 0x1b, -1, &a));
     CHECK_EQ(a.arg & 0xff, 0x1b);
     /* every known form decodes to an operation with an entry point */
     for (int p = 0; p < 4; p++) {
@@ -552,7 +552,7 @@ static void test_decode(void)
                 continue;
             }
             for (int modrm = 0x01; modrm <= 0xc1; modrm += 0xc0) {
-                if (sse_decode(pfx[p], opc, modrm, 0, -1, &a)) {
+                if (sse_decode(pfx[p], opc, modrm, 0, 0, -1, &a)) {
                     CHECK(a.helper != NULL);
                 }
             }

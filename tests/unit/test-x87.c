@@ -830,7 +830,7 @@ static void test_fxsave(void)
     memset(fmem, 0xcc, sizeof(fmem));
     vec = sigsetjmp(raise_jmp, 0);
     if (!vec) {
-        x87_fxsave(&env, &tops, 0x200);
+        x87_fxsave(&env, &tops, 0x200, false);
     }
     CHECK_EQ(vec, 0);
     CHECK_EQ(t_ld(&env, 0x200, 2), 0x027f);
@@ -855,7 +855,7 @@ static void test_fxsave(void)
     env.xmm[3].l[2] = 0;
     vec = sigsetjmp(raise_jmp, 0);
     if (!vec) {
-        x87_fxrstor(&env, &tops, 0x200);
+        x87_fxrstor(&env, &tops, 0x200, false);
     }
     CHECK_EQ(vec, 0);
     CHECK_EQ(env.fpstt, 3);
@@ -869,13 +869,13 @@ static void test_fxsave(void)
     /* Misaligned: #GP(0); reserved MXCSR bits: #GP(0). */
     vec = sigsetjmp(raise_jmp, 0);
     if (!vec) {
-        x87_fxsave(&env, &tops, 0x208);
+        x87_fxsave(&env, &tops, 0x208, false);
     }
     CHECK_EQ(vec, 1 + EXCP0D_GPF);
     t_st(&env, 0x218, 4, 0x10000);
     vec = sigsetjmp(raise_jmp, 0);
     if (!vec) {
-        x87_fxrstor(&env, &tops, 0x200);
+        x87_fxrstor(&env, &tops, 0x200, false);
     }
     CHECK_EQ(vec, 1 + EXCP0D_GPF);
 }
