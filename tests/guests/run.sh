@@ -104,7 +104,11 @@ rtc_expect() {
 for name in $names; do
     src=tests/guests/$name.asm
     bin=$bindir/$name.bin
-    if [ ! -f "$bin" ] || newer "$src" "$bin" || newer tests/guests/guest.inc "$bin"; then
+    stale=no
+    for dep in "$src" tests/guests/*.inc; do
+        newer "$dep" "$bin" && stale=yes
+    done
+    if [ ! -f "$bin" ] || [ $stale = yes ]; then
         if ! command -v nasm >/dev/null 2>&1; then
             echo "FAIL $name: $bin missing and nasm not found"
             failed=$((failed + 1))
