@@ -15,13 +15,13 @@
  * Memory as the native process has it: 4 KiB pages map only the system
  * area (0-0x9FFF: tables, stubs, IST stack) and the code, data and stack
  * pages, identity; anything else is #PF, as it is SIGSEGV natively.
- * Layout: GDT 0x1000 (null, 64-bit code 0x08, data 0x10), IDT 0x2000 (32
- * 16-byte interrupt gates, IST 1), TSS 0x2800, stubs 0x3000 (gate v ->
- * 0x3000 + 4 * v, a HLT), PML4 0x4000, PDPT 0x5000, PD 0x6000, PT 0x7000,
- * IST1 stack below 0xA000.  The case's code is followed by HLT: a halt
- * just after it is the normal end, a halt in a stub exception v, whose
- * frame on the IST stack gives RIP, RFLAGS and RSP (the case's stack page
- * is never written by a delivery).
+ * Layout: GDT 0x1000 (null, 64-bit code 0x08, data 0x10, TSS 0x18), IDT
+ * 0x2000 (32 16-byte interrupt gates, IST 1), TSS 0x2800, stubs 0x3000
+ * (gate v -> 0x3000 + 4 * v, a HLT), PML4 0x4000, PDPT 0x5000, PD 0x6000,
+ * PT 0x7000, IST1 stack below 0xA000.  The case's code is followed by
+ * HLT: a halt just after it is the normal end, a halt in a stub exception
+ * v, whose frame on the IST stack gives RIP, RFLAGS and RSP (the case's
+ * stack page is never written by a delivery).
  *
  * Until the translator has long mode (the tcg accelerator lacks
  * ACCEL_CAP_LONG_MODE, the same check that makes emu refuse -cpu qemu64
@@ -127,6 +127,9 @@ static void emu64_tables(uint8_t *m)
     memset(m, 0, EMU64_IST);
     stq_le_p(m + EMU64_GDT + 8, 0x00af9b000000ffffull);
     stq_le_p(m + EMU64_GDT + 16, 0x00cf93000000ffffull);
+    /* 0x18: the 64-bit TSS (16 bytes), busy, as LTR leaves it */
+    stq_le_p(m + EMU64_GDT + 24, 0x00008b0000000067ull |
+                                     (uint64_t)EMU64_TSS << 16);
     for (uint32_t v = 0; v < 32; v++) {
         uint64_t t = EMU64_STUBS + 4 * v;
         uint8_t *gate = m + EMU64_IDT + 16 * v;
@@ -195,10 +198,10 @@ static void emu_run64(const DTCase64 *c, DTResult64 *r, DTDiff *diffs)
         }
     }
     env->gdt.base = EMU64_GDT;
-    env->gdt.limit = 0x17;
+    env->gdt.limit = 0x27;
     env->idt.base = EMU64_IDT;
     env->idt.limit = 32 * 16 - 1;
-    env->tr.selector = 0;
+    env->tr.selector = 0x18;
     env->tr.base = EMU64_TSS;
     env->tr.flags = DESC_P_MASK | (11u << DESC_TYPE_SHIFT);
     env->tr.limit = 0x67;

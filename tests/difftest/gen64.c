@@ -884,7 +884,8 @@ static void g64_string(Gen64 *g)
         dt_fill(g->pages, g->c->seed);
     }
     uint32_t lo = df ? span - sz : 0, hi = df ? DT_PAGE - sz : DT_PAGE - span;
-    uint32_t si = lo + below64(g, hi - lo + 1), di = lo + below64(g, hi - lo + 1);
+    uint32_t si = lo + below64(g, hi - lo + 1);
+    uint32_t di = lo + below64(g, hi - lo + 1);
     if (op == 0xa6 && chance64(g, 2)) {
         di = (si & 63) | (di & ~63u);
         if (di < lo || di > hi) {
