@@ -18,7 +18,10 @@
 ; user SS:RSP in the frame; SYSCALL from CPL 3 (RCX = return RIP, R11 =
 ; RFLAGS, FMASK clears CF and DF, CS/SS from STAR) and SYSRET (REX.W) back
 ; to CPL 3 64-bit code with RFLAGS from R11; SWAPGS exchanging GS.base and
-; KERNEL_GS_BASE (in the SYSCALL handler, and directly); FS.base and
+; KERNEL_GS_BASE (in the SYSCALL handler, and directly); SYSRET without
+; REX.W to CPL 3 compatibility mode (CS 0x2B, SS 0x33) and INT n from
+; there onto TSS.RSP0; RETFQ; IRETQ to compatibility mode at CPL 0 and a
+; far JMP back to 64-bit code; FS.base and
 ; GS.base through their MSRs, with bases above 4 GiB and in the high half;
 ; a non-canonical data address raising #GP(0); compatibility mode (the
 ; 32-bit CS under EFER.LMA): a far CALL through an m16:32 pointer into it,
@@ -54,6 +57,11 @@
 %define V_CM_BACK       VARS + 0x150
 %define V_CM_BACK_CS    VARS + 0x158
 %define V_SC_RCX2       VARS + 0x160
+%define V_C3_CS         VARS + 0x168
+%define V_C3_SS         VARS + 0x170
+%define V_C3_INC        VARS + 0x178
+%define V_IC_CS         VARS + 0x180
+%define V_IC_PUSH       VARS + 0x188
 
 %define USER_GS_MAGIC   0x5553455247534253
 %define FL_CF           0x001
@@ -243,6 +251,34 @@ lm_main:
         LM_CHECK [V_CM_BACK], rax, 51, "far CALL from compatibility to 64-bit code"
         LM_CHECK [V_CM_BACK_CS], SEL_CODE64, 52, "64-bit CS after far CALL from compat"
 
+        ; ---- RETFQ (REX.W CB): 8-byte RIP and CS
+        mov     r15, rsp
+        push    SEL_CODE64
+        lea     rax, [rel .retfq_to]
+        push    rax
+        o64 retf
+        LM_FAIL 76, "RETFQ fell through"
+.retfq_to:
+        mov     r13, rsp
+        LM_CHECK r13, r15, 77, "RETFQ pops an 8-byte RIP and CS"
+
+        ; ---- IRETQ to compatibility mode at CPL 0, far JMP back
+        mov     [V_KRSP], rsp
+        mov     rax, rsp
+        push    SEL_DATA0
+        push    rax
+        push    0x2
+        push    SEL_CODE32
+        lea     rax, [rel iret_compat]
+        push    rax
+        iretq
+.iretc_back:
+        LM_CHECK [V_IC_CS], SEL_CODE32, 78, "IRETQ to compatibility mode: CS"
+        LM_CHECK [V_IC_PUSH], 4, 79, "IRETQ to compatibility mode: 4-byte PUSH"
+        mov     ax, cs
+        movzx   eax, ax
+        LM_CHECK rax, SEL_CODE64, 80, "far JMP from compatibility to 64-bit"
+
         ; ---- ring 3: IRETQ there, INT n back through a DPL 3 gate
         LM_GATE 0x42, int42, 0xEE, 0
         mov     [V_KRSP], rsp
@@ -313,6 +349,30 @@ lm_main:
         movzx   eax, ax
         LM_CHECK rax, SEL_CODE64, 75, "back at CPL 0"
 
+        ; ---- SYSRET without REX.W: to CPL 3 compatibility mode, whose
+        ; INT n comes back through the 64-bit IDT onto TSS.RSP0
+        LM_GATE 0x43, int43, 0xEE, 0
+        mov     [V_KRSP], rsp
+        push    SEL_DATA3
+        push    R3_STACK
+        push    0x2
+        push    SEL_CODE64_3
+        lea     rax, [rel user3]
+        push    rax
+        iretq
+.user3_back:
+        LM_CHECK [V_C3_CS], SEL_CODE32_3, 81, "32-bit SYSRET: CS = STAR[63:48]"
+        LM_CHECK [V_C3_SS], SEL_DATA3, 82, "32-bit SYSRET: SS = STAR[63:48] + 8"
+        LM_CHECK [V_C3_INC], 1, 83, "32-bit SYSRET: compatibility mode"
+        LM_CHECK [V_FRAME], ABS(user_compat.after_int), 84, \
+                "INT from compatibility mode frame: RIP"
+        LM_CHECK [V_FRAME + 8], SEL_CODE32_3, 85, \
+                "INT from compatibility mode frame: CS"
+        LM_CHECK [V_FRAME + 32], SEL_DATA3, 86, \
+                "INT from compatibility mode frame: SS"
+        LM_CHECK [V_INT_RSP], R0_STACK - 40, 87, \
+                "INT from compatibility mode: on TSS.RSP0"
+
         LM_PASS
 
 ; ---- handlers (CPL 0)
@@ -351,6 +411,8 @@ syscall_entry:
         mov     [gs:8], rsp
         mov     rsp, [gs:0]
         inc     qword [V_SC_COUNT]
+        cmp     eax, 3
+        je      .to_compat
         cmp     eax, 1
         jne     .second
         mov     [V_SC_RSP], rsp
@@ -376,6 +438,12 @@ syscall_entry:
         mov     rsp, [gs:8]
         swapgs
         o64 sysret
+.to_compat:
+        lea     rcx, [rel user_compat]          ; below 4 GiB
+        mov     r11d, 0x2
+        mov     rsp, [gs:8]
+        swapgs
+        sysret                                  ; no REX.W: 32-bit
 .second:
         mov     [V_SC_RCX2], rcx
         mov     [V_U_GS0], r12
@@ -385,6 +453,17 @@ syscall_entry:
         swapgs
         mov     rsp, [V_KRSP]
         jmp     lm_main.user2_back
+
+int43:
+        mov     [V_INT_RSP], rsp
+        mov     rax, [rsp]
+        mov     [V_FRAME], rax
+        mov     rax, [rsp + 8]
+        mov     [V_FRAME + 8], rax
+        mov     rax, [rsp + 32]
+        mov     [V_FRAME + 32], rax
+        mov     rsp, [V_KRSP]
+        jmp     lm_main.user3_back
 
 ; ---- CPL 3 code (every page is a user page)
 user1:
@@ -417,7 +496,49 @@ user2:
 .after_sc2:
         jmp     $
 
+user3:
+        mov     eax, 3
+        syscall
+        jmp     $
+
 ; ---- compatibility mode
+        bits    32
+user_compat:                                    ; CPL 3
+        mov     ax, SEL_DATA3
+        mov     ds, ax
+        mov     es, ax
+        mov     ax, cs
+        movzx   eax, ax
+        mov     [V_C3_CS], eax
+        mov     ax, ss
+        movzx   eax, ax
+        mov     [V_C3_SS], eax
+        xor     eax, eax
+        db      0x40                            ; INC EAX
+        nop
+        mov     [V_C3_INC], eax
+        int     0x43
+.after_int:
+        jmp     $
+
+iret_compat:                                    ; CPL 0
+        mov     ax, SEL_DATA0
+        mov     ds, ax
+        mov     ax, cs
+        movzx   eax, ax
+        mov     [V_IC_CS], eax
+        mov     ebx, esp
+        push    eax
+        sub     ebx, esp
+        pop     eax
+        mov     [V_IC_PUSH], ebx
+        jmp     SEL_CODE64:ABS(iret_compat_back)
+
+        bits    64
+iret_compat_back:
+        mov     rsp, [V_KRSP]
+        jmp     lm_main.iretc_back
+
         align   4
 compat_ptr:
         dd      ABS(compat_entry)
