@@ -17,8 +17,10 @@
 ; counts masked to 6 bits, IMUL/MUL with 128-bit products and CF/OF,
 ; DIV/IDIV of RDX:RAX, #DE on a 64-bit quotient overflow; CMPXCHG16B,
 ; both outcomes (if CPUID has CX16); BSWAP r64 and r32; SETcc into
-; SPL/BPL/SIL/DIL (REX) and into AH/CH/DH/BH (no REX); MOVQ between
-; general registers and XMM8-XMM15, and XMM0 untouched by them.
+; SPL/BPL/SIL/DIL (REX) and into AH/CH/DH/BH (no REX); CDQE, CQO, NEG,
+; XCHG with memory, CMOVcc, BT with a bit above 31, BTS on a bit string
+; beyond bit 63, MOVZX r64, SBB; MOVQ between general registers and
+; XMM8-XMM15, and XMM0 untouched by them.
 
 %define GUEST_NAME "guest-long-basic"
 ; emu-args: -cpu qemu64
@@ -438,6 +440,45 @@ ret_ind:
         mov     rax, 0
         mov     al, sil                          ; REX: SIL, not DH
         LM_CHECK rax, 0x34, 100, "MOV AL, SIL (REX)"
+
+        ; ---- more 64-bit forms: CDQE/CQO, NEG, XCHG, CMOVcc, BT, BTS
+        mov     eax, 0x80000000
+        cdqe
+        LM_CHECK rax, 0xFFFFFFFF80000000, 106, "CDQE"
+        mov     rax, 0x8000000000000000
+        cqo
+        LM_CHECK rdx, -1, 107, "CQO"
+        mov     r10, 1
+        neg     r10
+        LM_CHECK r10, -1, 108, "NEG r10"
+        mov     rax, 0x1111111111111111
+        mov     qword [V_MEM], -1
+        xchg    rax, [V_MEM]
+        LM_CHECK rax, -1, 109, "XCHG r64, m64: register"
+        LM_CHECK [V_MEM], 0x1111111111111111, 110, "XCHG r64, m64: memory"
+        mov     r9, 0x100000000
+        mov     r8, 5
+        cmp     r9, 1                           ; above
+        cmova   r8, r9
+        LM_CHECK r8, 0x100000000, 111, "CMOVA r64 (64-bit compare)"
+        mov     rbx, 0x10000000000              ; bit 40
+        xor     edx, edx
+        bt      rbx, 40
+        setc    dl
+        LM_CHECK rdx, 1, 112, "BT r64, 40"
+        mov     qword [V_MEM], 0
+        mov     qword [V_MEM + 8], 0
+        mov     rcx, 64 + 33                    ; bit 33 of the next qword
+        bts     [V_MEM], rcx
+        LM_CHECK [V_MEM + 8], 0x200000000, 113, "BTS m64, r64 beyond 63"
+        mov     rax, -1
+        movzx   rax, word [V_MEM + 12]          ; 0x0002
+        LM_CHECK rax, 2, 114, "MOVZX r64, m16"
+        mov     rax, 0
+        mov     rcx, 1
+        stc
+        sbb     rax, rcx
+        LM_CHECK rax, -2, 115, "SBB r64 with borrow in"
 
         ; ---- MOVQ with XMM8-XMM15
         pxor    xmm0, xmm0
