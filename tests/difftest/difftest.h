@@ -172,4 +172,63 @@ static inline uint32_t dt_diff_pages(const uint8_t *init, const uint8_t *fin,
     return n;
 }
 
+/*
+ * 64-bit mode (tests/difftest/gen64.c, emu-run64.c, test-difftest64.c):
+ * cases that are 64-bit code as they are, run by the native runner
+ * started with "-64" and by the translator in a flat long-mode guest
+ * (-cpu qemu64).  Same pages and addresses; all sixteen GPRs at 64 bits,
+ * RIP (an offset from DT_CODE: the code is at the same address on both
+ * sides, so RIP-relative operands reach the same bytes), RFLAGS, the
+ * pages, and the x87/SSE state with XMM0-15.  The native runner's hello
+ * is the DTResult above in both modes.
+ */
+#define DT_MAGIC64 0x34365444u   /* "DT64" */
+#define DT64_MAX_CODE 96
+#define DT64_MAX_PATCH 24
+
+typedef struct DTCase64 {
+    uint32_t magic;              /* DT_MAGIC64 */
+    uint32_t eflags;             /* DT_ARITH | DT_DF bits only */
+    uint32_t seed;               /* page fill, as DTCase */
+    uint8_t code_len;
+    uint8_t npatch;
+    uint8_t nins;                /* boundaries in ins[], the end included */
+    uint8_t pad;
+    uint64_t regs[16];           /* RAX RCX RDX RBX RSP RBP RSI RDI R8-R15 */
+    DTPatch patch[DT64_MAX_PATCH];
+    uint8_t code[DT64_MAX_CODE];
+    uint8_t ins[DT_MAX_INS];
+} DTCase64;
+
+typedef struct DTFpu64 {
+    uint16_t fcw, fsw;
+    uint8_t ftw;
+    uint8_t pad[3];
+    uint32_t mxcsr;
+    DTFpReg st[8];
+    uint32_t xmm[16][4];
+} DTFpu64;
+
+typedef struct DTResult64 {
+    uint32_t magic;              /* DT_MAGIC64 */
+    int32_t vector;              /* as DTResult (no DT_WIDE) */
+    uint64_t regs[16];
+    uint64_t rip;                /* offset from DT_CODE */
+    uint32_t eflags;
+    uint32_t ndiff;              /* DTDiff entries that follow */
+    DTFpu64 fpu;
+} DTResult64;
+
+/* The initial image of the two pages of a 64-bit case. */
+static inline void dt_initial_pages64(const DTCase64 *c, uint8_t *pages)
+{
+    dt_fill(pages, c->seed);
+    for (int i = 0; i < c->npatch && i < DT64_MAX_PATCH; i++) {
+        const DTPatch *p = &c->patch[i];
+        for (int k = 0; k < p->len && p->off + k < (int)(2 * DT_PAGE); k++) {
+            pages[p->off + k] = (uint8_t)(p->val >> (8 * k));
+        }
+    }
+}
+
 #endif

@@ -38,6 +38,11 @@
  *
  * The entry trampoline and its register frame live in the code page
  * (absolute addresses, so the program may be PIE or not).
+ *
+ * Started with "-64" it runs DTCase64 records instead (test-difftest64,
+ * tests/difftest/gen64.c): 64-bit code as it is, all sixteen GPRs loaded
+ * at 64 bits (trampoline64), results in DTResult64 with RIP as an offset
+ * from DT_CODE and XMM0-15; no re-encoding and no DT_WIDE.
  */
 #define _GNU_SOURCE
 #include "difftest.h"
@@ -64,9 +69,41 @@
 #define TARGET_OFF (FRAME_OFF + 72)
 
 static sigjmp_buf jb;
+static bool mode64;
+static DTResult64 res64;
 static DTResult res;
 static uint64_t end_rip;
 static uint8_t *code_page, *data_page, *stack_page;
+
+/* 64-bit mode: the sixteen GPRs, RIP, RFLAGS, XMM0-15 into res64. */
+static void on_signal64(int sig, ucontext_t *uc)
+{
+    static const int gr[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX,
+                               REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+                               REG_R8,  REG_R9,  REG_R10, REG_R11,
+                               REG_R12, REG_R13, REG_R14, REG_R15};
+    greg_t *g = uc->uc_mcontext.gregs;
+    for (int i = 0; i < 16; i++) {
+        res64.regs[i] = (uint64_t)g[gr[i]];
+    }
+    res64.eflags = (uint32_t)g[REG_EFL];
+    const struct _libc_fpstate *fx = uc->uc_mcontext.fpregs;
+    if (fx) {
+        res64.fpu.fcw = fx->cwd;
+        res64.fpu.fsw = fx->swd;
+        res64.fpu.ftw = (uint8_t)fx->ftw;
+        res64.fpu.mxcsr = fx->mxcsr;
+        for (int i = 0; i < 8; i++) {
+            memcpy(&res64.fpu.st[i].mant, fx->_st[i].significand, 8);
+            res64.fpu.st[i].exp = fx->_st[i].exponent;
+        }
+        for (int i = 0; i < 16; i++) {
+            memcpy(res64.fpu.xmm[i], fx->_xmm[i].element, 16);
+        }
+    }
+    end_rip = (uint64_t)g[REG_RIP];
+    res64.vector = sig == SIGALRM ? DT_TIMEOUT : (int32_t)g[REG_TRAPNO];
+}
 
 static void on_signal(int sig, siginfo_t *si, void *ctx)
 {
@@ -76,6 +113,10 @@ static void on_signal(int sig, siginfo_t *si, void *ctx)
     greg_t *g = uc->uc_mcontext.gregs;
     bool wide = false;
     (void)si;
+    if (mode64) {
+        on_signal64(sig, uc);
+        siglongjmp(jb, 1);
+    }
     for (int i = 0; i < 8; i++) {
         res.regs[i] = (uint32_t)g[gr[i]];
         wide |= ((uint64_t)g[gr[i]] >> 32) != 0;
@@ -187,6 +228,47 @@ static void build_trampoline(void)
     memcpy(t, &tgt, 4);
 }
 
+/*
+ * 64-bit mode: the frame holds r15..r8, rdi, rsi, rbp, rbx, rdx, rcx, rax
+ * (15 pops), RFLAGS, then RSP and the target.  The same FXRSTOR image.
+ */
+#define TRAMP64_OFF 0xe80u
+#define FRAME64_OFF 0xf00u
+#define RSP64_OFF (FRAME64_OFF + 16 * 8)
+#define TARGET64_OFF (FRAME64_OFF + 17 * 8)
+
+static void build_trampoline64(void)
+{
+    static const uint8_t pops[] = {
+        0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x41, 0x5b,
+        0x41, 0x5a, 0x41, 0x59, 0x41, 0x58, 0x5f, 0x5e, 0x5d, 0x5b,
+        0x5a, 0x59, 0x58, 0x9d};
+    uint32_t fximg = DT_CODE + FXIMG_OFF, frame = DT_CODE + FRAME64_OFF;
+    uint32_t rspv = DT_CODE + RSP64_OFF, tgt = DT_CODE + TARGET64_OFF;
+    uint8_t *t = code_page + TRAMP64_OFF;
+    *t++ = 0x0f;                              /* fxrstor [fximg] */
+    *t++ = 0xae;
+    *t++ = 0x0c;
+    *t++ = 0x25;
+    memcpy(t, &fximg, 4);
+    t += 4;
+    *t++ = 0xbc;                              /* mov esp, frame */
+    memcpy(t, &frame, 4);
+    t += 4;
+    memcpy(t, pops, sizeof(pops));
+    t += sizeof(pops);
+    *t++ = 0x48;                              /* mov rsp, [rspv] */
+    *t++ = 0x8b;
+    *t++ = 0x24;
+    *t++ = 0x25;
+    memcpy(t, &rspv, 4);
+    t += 4;
+    *t++ = 0xff;                              /* jmp [tgt] */
+    *t++ = 0x24;
+    *t++ = 0x25;
+    memcpy(t, &tgt, 4);
+}
+
 /* A RIP offset in code64[] as an offset in code[]: instruction starts map
  * to instruction starts, just past the final INT3 to just past the end. */
 static uint32_t map_eip(const DTCase *c, uint64_t off)
@@ -243,8 +325,62 @@ static void run_case(const DTCase *c)
     res.ndiff = dt_diff_pages(init_pages, fin_pages, diffs);
 }
 
-int main(void)
+/* 64-bit mode: the case's own code, the sixteen registers at 64 bits. */
+static void run_case64(const DTCase64 *c)
 {
+    static const int pop_order[15] = {15, 14, 13, 12, 11, 10, 9, 8,
+                                      DT_EDI, DT_ESI, DT_EBP, DT_EBX,
+                                      DT_EDX, DT_ECX, DT_EAX};
+    uint32_t len = c->code_len < DT64_MAX_CODE ? c->code_len : DT64_MAX_CODE;
+    memset(code_page, 0xcc, FXIMG_OFF);
+    memcpy(code_page, c->code, len);
+    dt_initial_pages64(c, init_pages);
+    memcpy(data_page, init_pages, DT_PAGE);
+    memcpy(stack_page, init_pages + DT_PAGE, DT_PAGE);
+    uint64_t *f = (uint64_t *)(code_page + FRAME64_OFF);
+    for (int i = 0; i < 15; i++) {
+        f[i] = c->regs[pop_order[i]];
+    }
+    f[15] = (c->eflags & (DT_ARITH | DT_DF)) | 0x202;
+    f[16] = c->regs[DT_ESP];
+    f[17] = DT_CODE;
+    memset(&res64, 0, sizeof(res64));
+    end_rip = 0;
+    alarm(2);
+    if (sigsetjmp(jb, 1) == 0) {
+        ((void (*)(void))(uintptr_t)(DT_CODE + TRAMP64_OFF))();
+    }
+    alarm(0);
+    res64.magic = DT_MAGIC64;
+    res64.rip = end_rip - DT_CODE;
+    if (res64.vector == 3 && res64.rip == len + 1u) {
+        res64.vector = DT_END;
+    }
+    memcpy(fin_pages, data_page, DT_PAGE);
+    memcpy(fin_pages + DT_PAGE, stack_page, DT_PAGE);
+    res64.ndiff = dt_diff_pages(init_pages, fin_pages, diffs);
+}
+
+static int serve64(void)
+{
+    DTCase64 c;
+    while (read_full(&c, sizeof(c)) == 0) {
+        if (c.magic != DT_MAGIC64) {
+            fprintf(stderr, "difftest-native64: bad 64-bit case magic\n");
+            return 2;
+        }
+        run_case64(&c);
+        if (write_full(&res64, sizeof(res64)) < 0 ||
+            write_full(diffs, res64.ndiff * sizeof(DTDiff)) < 0) {
+            return 2;
+        }
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    mode64 = argc > 1 && !strcmp(argv[1], "-64");
     static uint8_t altstack[65536];
     stack_t ss = {.ss_sp = altstack, .ss_size = sizeof(altstack)};
     if (sigaltstack(&ss, NULL) < 0) {
@@ -265,11 +401,15 @@ int main(void)
     data_page = map_at(DT_DATA, PROT_READ | PROT_WRITE);
     stack_page = map_at(DT_STACK, PROT_READ | PROT_WRITE);
     build_trampoline();
+    build_trampoline64();
 
     memset(&res, 0, sizeof(res));
     res.magic = DT_HELLO;
     if (write_full(&res, sizeof(res)) < 0) {
         return 2;
+    }
+    if (mode64) {
+        return serve64();
     }
     DTCase c;
     while (read_full(&c, sizeof(c)) == 0) {

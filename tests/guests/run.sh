@@ -17,9 +17,19 @@
 # (e.g. -smp 2).
 # A guest whose source has a line "; emu-env: VAR=value ..." runs with
 # those variables set (e.g. EMU_TCG_TB_SIZE=1: a small code cache).
+# The 64-bit guests (guest-long-*, "; emu-args: -cpu qemu64") are counted
+# as skipped, "SKIP <name> (tcg): emu's translator has no long mode yet",
+# when emu refuses the CPU model under the accelerator (its message "long
+# mode (64-bit) is not yet supported by ..."): they start running the day
+# the translator accepts qemu64.
 #
-# Environment: EMU (default ./emu), EMU_ACCELS, GUEST_TIMEOUT (seconds,
-# default 30), EMU_CONSOLE_ARGS (default "-nographic": COM1 on stdout),
+# GUEST_QEMU=qemu-system-x86_64 runs the guests under that QEMU instead
+# of emu (EMU_ACCELS default "tcg" then), to check a guest program itself
+# against a reference emulator, e.g.
+#   GUEST_QEMU=qemu-system-x86_64 GUESTS="guest-long-basic" sh tests/guests/run.sh
+#
+# Environment: EMU (default ./emu), GUEST_QEMU, EMU_ACCELS, GUEST_TIMEOUT
+# (seconds, default 30), EMU_CONSOLE_ARGS (default "-nographic": COM1 on stdout),
 # GUESTS (space-separated names to run, default all), GUEST_LOG_DIR
 # (default build/guests/logs), GUEST_RTC (the -rtc option of every run but
 # guest-rtc's, default $EMU_TEST_RTC from tests/lib.sh).
@@ -29,6 +39,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
 . "$here/../lib.sh"
+if [ -n "${GUEST_QEMU:-}" ]; then
+    EMU=$GUEST_QEMU
+    EMU_ACCELS=${EMU_ACCELS:-tcg}
+fi
 EMU_ACCELS=$(default_accels)
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-30}
 EMU_CONSOLE_ARGS=${EMU_CONSOLE_ARGS:--nographic}
@@ -90,7 +104,11 @@ rtc_expect() {
 for name in $names; do
     src=tests/guests/$name.asm
     bin=$bindir/$name.bin
-    if [ ! -f "$bin" ] || newer "$src" "$bin" || newer tests/guests/guest.inc "$bin"; then
+    stale=no
+    for dep in "$src" tests/guests/*.inc; do
+        newer "$dep" "$bin" && stale=yes
+    done
+    if [ ! -f "$bin" ] || [ $stale = yes ]; then
         if ! command -v nasm >/dev/null 2>&1; then
             echo "FAIL $name: $bin missing and nasm not found"
             failed=$((failed + 1))
@@ -144,6 +162,12 @@ for accel in $EMU_ACCELS; do
                 </dev/null >"$log" 2>"$log.err"
         )
         st=$?
+        if grep -a -q "long mode (64-bit) is not yet supported by the translator" \
+                "$log.err"; then
+            echo "SKIP $name ($tag): emu's translator has no long mode yet"
+            skipped=$((skipped + 1))
+            continue
+        fi
         if [ -n "$gdisk" ] && grep -a -q -e '-drive: .*not supported' "$log.err"; then
             echo "SKIP $name ($tag): this emu cannot attach a disk (-drive)"
             skipped=$((skipped + 1))

@@ -46,6 +46,14 @@ int test_finish(void)
     return failed ? 1 : 0;
 }
 
+int test_finish_skip(int nskipped, const char *why)
+{
+    printf("SKIP: %s\n", why);
+    printf("%s: %d passed, %d failed, %d skipped\n", prog, passed, failed,
+           nskipped);
+    return failed ? 1 : 77;
+}
+
 void test_bus_init(TestBus *tb)
 {
     Error *err = NULL;

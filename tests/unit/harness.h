@@ -39,6 +39,12 @@
 
 void test_init(int argc, char **argv);
 int test_finish(void);
+/*
+ * Finish a program whose remaining nskipped tests cannot run on this host
+ * or build: prints "SKIP: why" and "<prog>: N passed, N failed, M
+ * skipped"; returns 1 if anything failed, else 77 (skipped).
+ */
+int test_finish_skip(int nskipped, const char *why);
 void test_run_one(const char *name, void (*fn)(void));
 #define TEST_RUN(fn) test_run_one(#fn, fn)
 

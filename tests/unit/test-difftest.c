@@ -177,7 +177,7 @@ int main(int argc, char **argv)
             return 77;
         }
     }
-    if (!native_start(&native, path, why, sizeof(why))) {
+    if (!native_start(&native, path, NULL, why, sizeof(why))) {
         printf("SKIP: native runner unavailable: %s\n", why);
         return 77;
     }
