@@ -192,6 +192,9 @@ const X86OpEntry x86_opcodes_0f[256] = {
     [0x07] = F0(SYSRET, DF_386, 0),
     [0x08] = F0(INVD, DF_386, 0), [0x09] = F0(INVD, DF_386, 0),
     [0x0b] = E0(UD),
+    /* 0F 0D: PREFETCH/PREFETCHW (AMD; Linux uses it on every x86-64 AMD
+     * CPU): a hint, a NOP here */
+    [0x0d] = F1(NOP, MR | DF_386, 0, M),
     /* 0F 18: PREFETCHh; 0F 19-1F: hint NOPs (NOP Ev); SSE may claim 18 */
     [0x18] = F1(NOP, MR | DF_386, 0, Ev), [0x19] = F1(NOP, MR | DF_386, 0, Ev),
     [0x1a] = F1(NOP, MR | DF_386, 0, Ev), [0x1b] = F1(NOP, MR | DF_386, 0, Ev),

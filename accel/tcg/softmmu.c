@@ -30,9 +30,9 @@
 #include "accel/tcg/tcg-internal.h"
 
 /* Low bits in a tag: any of them sends the access to the slow path. */
-#define TLB_FLAG_SLOW 1u           /* MMIO, ROM writes, code pages */
-#define TLB_FLAG_REFILL 2u         /* addr_write: fill again on a store */
-#define TLB_FLAG_WATCH 4u          /* a watchpoint covers the page */
+#define TLB_FLAG_SLOW UINT64_C(1)          /* MMIO, ROM writes, code pages */
+#define TLB_FLAG_REFILL UINT64_C(2)        /* addr_write: fill again on a store */
+#define TLB_FLAG_WATCH UINT64_C(4)         /* a watchpoint covers the page */
 
 #define TLB_LOG_MAX ((uint32_t)ARRAY_SIZE(((CPUArchState *)0)->tcg_tlb_log))
 

@@ -1103,7 +1103,9 @@ static const AccelOps tcg_accel_ops = {
     .name = "tcg",
     .desc = "dynamic binary translator (x86 -> x86-64)",
     .noun = "the translator",
-    .caps = 0, /* 32-bit guests only: no long mode yet */
+    /* 64-bit guests on request (-cpu qemu64/max): the default model stays
+     * the 32-bit one (accel.h, ACCEL_CAP_LONG_MODE_OPT). */
+    .caps = ACCEL_CAP_LONG_MODE_OPT,
     .priority = 0,
     .available = tcg_available,
     .init = tcg_init,

@@ -58,7 +58,7 @@ static uint32_t cpu_model_missing_cap(const char *model, const CPUX86State *env,
         return ACCEL_CAP_HOST_CPU;
     }
     if ((env->cpuid_ext2_features & CPUID_EXT2_LM) &&
-        !(accel->caps & ACCEL_CAP_LONG_MODE)) {
+        !(accel->caps & (ACCEL_CAP_LONG_MODE | ACCEL_CAP_LONG_MODE_OPT))) {
         return ACCEL_CAP_LONG_MODE;
     }
     return 0;
@@ -78,7 +78,9 @@ const char *machine_cpu_model(Machine *m, Error **errp)
         if (x86_cpu_model_init(&env, model, errp) < 0) {
             return NULL;
         }
-        if (cpu_model_missing_cap(model, &env, m->accel)) {
+        if (cpu_model_missing_cap(model, &env, m->accel) ||
+            ((env.cpuid_ext2_features & CPUID_EXT2_LM) &&
+             !(m->accel->caps & ACCEL_CAP_LONG_MODE))) {
             model = mc->default_cpu_fallback;
         }
         return model;

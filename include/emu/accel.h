@@ -31,6 +31,14 @@ typedef enum AccelExit {
 /* Runs no guest code: CLOCK_VIRTUAL is the test's (clock_enable_test_mode
  * before anything arms a timer), as under QEMU's -accel qtest.  (qtest) */
 #define ACCEL_CAP_TEST_CLOCK (1u << 2)
+/*
+ * Runs 64-bit guests, but without -cpu the machine picks its 32-bit
+ * fallback model: the translator, whose 32-bit frontend build is the
+ * faster and better proven one for 32-bit guests (docs/devel/
+ * translator.md, "One frontend, two widths").  -cpu qemu64 or max asks
+ * for long mode.
+ */
+#define ACCEL_CAP_LONG_MODE_OPT (1u << 3)
 
 struct AccelOps {
     const char *name;

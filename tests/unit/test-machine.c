@@ -73,6 +73,13 @@ static void test_cpu_model_choice(void)
     /* models without long mode run anywhere */
     CHECK_STR(model_for("pentium", 0, &msg), "pentium");
     CHECK_STR(model_for("qemu64", ACCEL_CAP_LONG_MODE, &msg), "qemu64");
+    /* long mode on request only (the translator): the default stays the
+     * 32-bit fallback, qemu64 and max are accepted */
+    CHECK_STR(model_for(NULL, ACCEL_CAP_LONG_MODE_OPT, &msg), "qemu32");
+    CHECK(msg == NULL);
+    CHECK_STR(model_for("qemu64", ACCEL_CAP_LONG_MODE_OPT, &msg), "qemu64");
+    CHECK(msg == NULL);
+    CHECK_STR(model_for("max", ACCEL_CAP_LONG_MODE_OPT, &msg), "max");
     /* long-mode models are refused where it does not run, saying why */
     CHECK(model_for("qemu64", 0, &msg) == NULL);
     CHECK_STR(msg, "-cpu qemu64: long mode (64-bit) is not yet supported by "
