@@ -239,6 +239,7 @@ typedef struct CPUX86State {
     uint32_t pending_db;
     bool rf_at_entry;
     uint32_t tlb_a20_mask;
+    uint8_t fault_ss;         /* X86_INSN_SS_EA / X86_INSN_STACK (tcg-x86.h) */
 
     /* From here on accel/tcg's (tcg-cpu-ops.h), addressed by generated
      * code: a nonzero

@@ -33,6 +33,23 @@ int x86_mmu_index(CPUX86State *env)
  * write to a clean page comes back here to set D.  In long mode the walk
  * refuses a non-canonical address: #GP(0) here, never a TLB entry.
  */
+/* Within a 16-byte slot of base: an implicit stack access at it. */
+static bool near(uint64_t linear, uint64_t base)
+{
+    return linear - base + 16 <= 32;
+}
+
+bool x86_fault_ss(const CPUX86State *env, uint64_t linear)
+{
+    if (env->fault_ss & X86_INSN_SS_EA) {
+        return true;
+    }
+    /* An instruction with both a stack access and another memory
+     * operand (PUSH/POP m, CALL m): the stack one is at RSP or RBP. */
+    return (env->fault_ss & X86_INSN_STACK) &&
+           (near(linear, env->regs[R_ESP]) || near(linear, env->regs[R_EBP]));
+}
+
 void x86_tlb_fill(CPUX86State *env, uint64_t addr, MMUAccessType access,
                   int mmu_idx, uintptr_t retaddr, TCGTLBFill *out)
 {
@@ -51,11 +68,13 @@ void x86_tlb_fill(CPUX86State *env, uint64_t addr, MMUAccessType access,
                   X86_WALK_SET_AD | X86_WALK_BQL |
                       (mmu_idx == 1 ? X86_WALK_USER : 0),
                   &r)) {
-        cpu_restore_state(env, retaddr);
+        if (retaddr) {
+            env->fault_ss = 0;
+            cpu_restore_state(env, retaddr);
+        }
         if (r.noncanonical) {
-            /* The SDM wants #SS(0) for a stack reference: the fill cannot
-             * tell one, the helpers that know check themselves. */
-            x86_raise_exception_err(env, EXCP0D_GPF, 0);
+            x86_raise_exception_err(env, x86_fault_ss(env, addr)
+                                             ? EXCP0C_STACK : EXCP0D_GPF, 0);
         }
         env->cr[2] = addr;
         x86_raise_exception_err(env, EXCP0E_PAGE, r.error_code);

@@ -77,6 +77,7 @@ static AccelExit x86_cpu_exec_exception(CPUState *cpu, int excp, int err,
 {
     CPUX86State *env = &cpu->env;
     env->pending_db = 0;
+    env->fault_ss = 0;      /* a helper's SS marker (gen_helper_ss) */
     if (excp == EXCP_DEBUG) {
         env->excp_depth = 0;
         return ACCEL_EXIT_KICKED; /* stop_request is set: the loop leaves */
@@ -276,6 +277,7 @@ static void x86_restore_state_to_opc(CPUX86State *env, const uint64_t *data)
 {
     /* 64-bit mode: the whole RIP; otherwise EIP (32 bits). */
     env->eip = (env->hflags & HF_CS64) ? data[0] : (uint32_t)data[0];
+    env->fault_ss = data[1] & (X86_INSN_SS_EA | X86_INSN_STACK);
 }
 
 /* -d exec: one line per block entered; -d cpu: the registers too. */

@@ -85,6 +85,20 @@ static inline bool cc_op_is(int op, int base)
  * (no limit checks; canonical checks are the TLB fill's).
  */
 #define HF_LMA (1u << 9)
+/*
+ * The second insn_start word of the 64-bit frontend, which
+ * restore_state_to_opc copies to env->fault_ss: the instruction's ModRM
+ * memory operand is SS-relative (X86_INSN_SS_EA), or it makes implicit
+ * stack accesses at RSP or RBP (X86_INSN_STACK: PUSH, POP, CALL, LEAVE...).
+ * A non-canonical address in such an access is #SS(0), others #GP(0)
+ * (x86_fault_ss).  Helpers that access an SS-relative operand themselves
+ * get X86_INSN_SS_EA in env->fault_ss from the frontend for the call.
+ */
+#define X86_INSN_SS_EA 1
+#define X86_INSN_STACK 2
+/* Whether a non-canonical access to linear by the instruction env was
+ * restored to is a stack fault (#SS) rather than #GP. */
+bool x86_fault_ss(const CPUX86State *env, uint64_t linear);
 #define HF_CS64 (1u << 10)
 /*
  * Protected mode (not V86): two bits per segment register (index R_ES..

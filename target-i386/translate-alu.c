@@ -155,6 +155,29 @@ static void gen_cmpxchg(DisasContext *s, Operand *d, Operand *so)
     gen_movcond(TCG_COND_EQ, nd, acc, dv, src, dv);
     tcg_gen_sub_tl(r, acc, dv);
     gen_ext(r, r, size, false);
+#if TL64
+    if (size == 4) {
+        /* 64-bit registers: only the register the outcome names is
+         * written (zero-extended); the other keeps all 64 bits.  Equal:
+         * the destination gets src, the accumulator is untouched;
+         * different: the accumulator gets the destination's value and a
+         * register destination is untouched. */
+        TCGv na = tmp();
+        gen_movcond(TCG_COND_EQ, na, acc, dv, cpu_regs[R_EAX], dv);
+        if (d->mem) {
+            gen_st_op(s, d, nd);
+            tcg_gen_mov_tl(cpu_regs[R_EAX], na);
+        } else {
+            /* The accumulator first: it may be the destination. */
+            TCGv nr = tmp();
+            gen_movcond(TCG_COND_EQ, nr, acc, dv, src, cpu_regs[d->reg]);
+            tcg_gen_mov_tl(cpu_regs[R_EAX], na);
+            tcg_gen_mov_tl(cpu_regs[d->reg], nr);
+        }
+        gen_set_cc(s, CC_OP_SUBB, size, r, dv);
+        return;
+    }
+#endif
     if (d->mem) {
         /* The destination is written either way (a locked cycle); the
          * store may fault, so it comes before any register write. */
@@ -200,19 +223,26 @@ static void gen_cmpxchg8b(DisasContext *s)
     gen_check_seg(s, s->ea_off, s->ea_seg, 8, s->aflag, true);
     tcg_gen_qemu_ld_tl_i64(m, s->ea_lin, s->mmu_idx, MO_UQ);
     tcg_gen_trunc_i64_tl(lo, m);
+    gen_ext(lo, lo, 4, false);
     tcg_gen_extrh_i64_tl(hi, m);
-    tcg_gen_xor_tl(t, lo, cpu_regs[R_EAX]);
-    tcg_gen_xor_tl(u, hi, cpu_regs[R_EDX]);
+    /* The 32-bit halves of the registers (the 64-bit build holds more). */
+    tcg_gen_xor_tl(t, lo, gen_ld_reg(4, R_EAX));
+    tcg_gen_xor_tl(u, hi, gen_ld_reg(4, R_EDX));
     tcg_gen_or_tl(t, t, u);
     tcg_gen_setcond_tl(TCG_COND_EQ, eq, t, cst(0));
-    gen_movcond(TCG_COND_NE, nlo, eq, cst(0), cpu_regs[R_EBX], lo);
-    gen_movcond(TCG_COND_NE, nhi, eq, cst(0), cpu_regs[R_ECX], hi);
+    gen_movcond(TCG_COND_NE, nlo, eq, cst(0), gen_ld_reg(4, R_EBX), lo);
+    gen_movcond(TCG_COND_NE, nhi, eq, cst(0), gen_ld_reg(4, R_ECX), hi);
     tcg_gen_extu_tl_i64(n, nlo);
     tcg_gen_extu_tl_i64(h, nhi);
     tcg_gen_shl_i64(h, h, tcg_constant_i64(32));
     tcg_gen_or_i64(n, n, h);
     TCGv f = gen_compute_eflags(s);
     tcg_gen_qemu_st_tl_i64(n, s->ea_lin, s->mmu_idx, MO_UQ);
+#if TL64
+    /* EDX:EAX are written (zero-extended) only when they differed. */
+    gen_movcond(TCG_COND_NE, lo, eq, cst(0), cpu_regs[R_EAX], lo);
+    gen_movcond(TCG_COND_NE, hi, eq, cst(0), cpu_regs[R_EDX], hi);
+#endif
     tcg_gen_mov_tl(cpu_regs[R_EAX], lo);
     tcg_gen_mov_tl(cpu_regs[R_EDX], hi);
     gen_andi(f, f, ~CC_Z);
@@ -447,11 +477,15 @@ static void gen_bitscan(DisasContext *s, bool bsr)
     Operand *o0 = &s->op[0];
     Operand *o1 = &s->op[1];
     TCGv t;
+    /* A zero source leaves the destination alone, all 64 bits of it in
+     * 64-bit mode (as the x86-64 hosts we compare against do). */
+    bool whole = TL64 && o0->size == 4;
     t = gen_call(s, (void *)helper_bitscan, CALL_RET_TL, true, 3,
-                 gen_ld_op(s, o1), gen_ld_reg(o0->size, o0->reg), cst(bsr),
-                 NOARG);
+                 gen_ld_op(s, o1),
+                 whole ? cpu_regs[o0->reg] : gen_ld_reg(o0->size, o0->reg),
+                 cst(bsr), NOARG);
     s->cc_op = CC_OP_EFLAGS;
-    gen_st_reg(o0->size, o0->reg, t);
+    gen_st_reg(whole ? 8 : o0->size, o0->reg, t);
 }
 
 void gen_BSF(DisasContext *s, const X86OpEntry *e)

@@ -47,6 +47,10 @@ struct DisasContext {
     bool has_rex, rex_w;
     int rex_r, rex_x, rex_b;
     int rip_offset;             /* immediate bytes after the ModRM operand */
+    /* 64-bit build: the instruction's insn_start op, whose second word
+     * gets INSN_SS when the instruction accesses memory through SS. */
+    int insn_start_idx;
+    int insn_ss;                /* X86_INSN_SS_EA | X86_INSN_STACK */
     int prefix_seg;             /* -1: default */
     int rep;                    /* 0, 2 = REPNE, 3 = REP/REPE */
     bool lock;
@@ -237,6 +241,19 @@ static inline int str_src_seg(DisasContext *s)
 static inline TCGv gen_areg(DisasContext *s, int r)
 {
     return gen_ld_reg(s->aflag, r);
+}
+
+/*
+ * Around a helper that accesses the instruction's memory operand itself
+ * (x87, SSE): in 64-bit mode an SS-relative operand makes a non-canonical
+ * address #SS (env->fault_ss, see X86_INSN_SS_EA); off after the call.
+ */
+static inline void gen_helper_ss(DisasContext *s, bool on)
+{
+    if (CODE64(s) && s->mod != 3 && s->ea_seg == R_SS) {
+        tcg_gen_st8_i32(tcg_constant_i32(on ? X86_INSN_SS_EA : 0),
+                        offsetof(CPUX86State, fault_ss));
+    }
 }
 
 /* ---- lazy flags ---- */

@@ -4,6 +4,18 @@
  */
 #include "target-i386/translate-internal.h"
 
+/*
+ * A count of 0 changes nothing, but a 32-bit register operand in the 64-bit
+ * build is still written: its upper half is cleared, as on hardware (the
+ * instruction writes the 32-bit register).
+ */
+static void gen_count0_write(Operand *d)
+{
+    if (TL64 && d->size == 4 && !d->mem) {
+        gen_st_reg(4, d->reg, gen_ld_reg(4, d->reg));
+    }
+}
+
 /* SHL/SHR/SAR (ROL..RCR go to helper_rotate). */
 static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
 {
@@ -22,6 +34,7 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
                 /* Count 0: no change, but the access still happens. */
                 gen_ld_op(s, d);
             }
+            gen_count0_write(d);
             return;
         }
         tcg_gen_movi_tl(count, cnt->imm & cmask);
@@ -88,6 +101,7 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
     }
     TCGv v = gen_ld_op(s, d);
     if (skip) {
+        gen_count0_write(d);    /* for count 0; others rewrite it */
         tcg_gen_brcond_tl(TCG_COND_EQ, count, cst(0), skip);
     }
     TCGv c1 = tmp(), src = tmp(), r = tmp();
@@ -180,6 +194,7 @@ static void gen_shiftd(DisasContext *s, bool right, Operand *d, Operand *so,
         if (d->mem) {
             gen_ld_op(s, d);        /* the access still happens */
         }
+        gen_count0_write(d);
         return;
     } else {
         tcg_gen_movi_tl(count, cnt->imm & cmask);
@@ -187,6 +202,9 @@ static void gen_shiftd(DisasContext *s, bool right, Operand *d, Operand *so,
     TCGv v = gen_ld_op(s, d);
     TCGv b = gen_ld_reg(size, so->reg);
     if (skip) {
+        /* For a count of 0 (the branch below): a nonzero count rewrites
+         * the register anyway. */
+        gen_count0_write(d);
         tcg_gen_brcond_tl(TCG_COND_EQ, count, cst(0), skip);
     }
 #if TL64

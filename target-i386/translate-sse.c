@@ -39,7 +39,9 @@ void gen_sse(DisasContext *s, int pfx, int opc)
         return;
     }
     gen_sync_eip(s);
+    gen_helper_ss(s, true);
     CALL3(s, d.helper, cst(d.info), ea, cst(d.arg));
+    gen_helper_ss(s, false);
     s->cc_op = CC_DYNAMIC;          /* (U)COMISS/SD write EFLAGS */
 }
 

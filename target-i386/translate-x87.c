@@ -18,8 +18,10 @@ void gen_FPU(DisasContext *s, const X86OpEntry *e)
 
     x87_decode(s->opcode & 0xff, s->modrm, s->dflag != 2, seg, &d);
     gen_sync_eip(s);
+    gen_helper_ss(s, true);
     CALL4(s, d.helper, cst(d.info), s->mod != 3 ? s->ea_lin : cst(0),
           cst_tl(s->cs_base + s->pc_start), cst(d.arg));
+    gen_helper_ss(s, false);
     s->cc_op = CC_DYNAMIC;
 }
 

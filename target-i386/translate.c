@@ -168,6 +168,9 @@ void gen_check_seg(DisasContext *s, TCGv off, int seg, int size,
 TCGv gen_linear(DisasContext *s, TCGv off, int seg)
 {
     TCGv lin = tmp();
+    if (seg == R_SS) {
+        s->insn_ss |= X86_INSN_STACK;   /* gen_modrm_ea corrects it */
+    }
     if (s->code64 && seg != R_FS && seg != R_GS) {
         tcg_gen_mov_tl(lin, off);       /* CS/DS/ES/SS bases are 0 */
         return lin;
@@ -299,7 +302,11 @@ void gen_modrm_ea(DisasContext *s)
     }
     s->ea_off = off;
     s->ea_seg = seg;
+    int ss_before = s->insn_ss;
     s->ea_lin = gen_linear(s, off, seg);
+    if (seg == R_SS) {
+        s->insn_ss = ss_before | X86_INSN_SS_EA;
+    }
 }
 
 /* ---- operands ---- */
@@ -880,8 +887,30 @@ void gen_UD(DisasContext *s, const X86OpEntry *e)
     gen_exception(s, EXCP06_ILLOP);
 }
 
-/* Decode and translate one instruction at s->pc. */
+static void disas_insn_body(DisasContext *s);
+
+/*
+ * Decode and translate one instruction at s->pc.  The 64-bit build records
+ * in the insn_start op whether it touched memory through SS: a
+ * non-canonical stack address is #SS there, not #GP (the TLB fill finds
+ * the flag through restore_state_to_opc).
+ */
 static void disas_insn(DisasContext *s)
+{
+    s->insn_ss = 0;
+    if (TL64) {
+        s->insn_start_idx = tcg_ctx->nb_ops;
+        tcg_gen_insn_start2(s->pc, 0);
+    } else {
+        tcg_gen_insn_start(s->pc);
+    }
+    disas_insn_body(s);
+    if (TL64 && s->insn_ss && s->insn_start_idx < tcg_ctx->nb_ops) {
+        tcg_ctx->ops[s->insn_start_idx].args[1] = s->insn_ss;
+    }
+}
+
+static void disas_insn_body(DisasContext *s)
 {
     s->pc_start = s->pc;
     s->prefix_seg = -1;
@@ -895,7 +924,6 @@ static void disas_insn(DisasContext *s)
     s->dflag = s->code32 ? 4 : 2;
     s->aflag = CODE64(s) ? 8 : s->code32 ? 4 : 2;
     s->e = NULL;
-    tcg_gen_insn_start(s->pc);
 
     int b;
     bool a32 = false;

@@ -76,7 +76,7 @@ static int emu_setup64(char *why, size_t len)
         snprintf(why, len, "no tcg accelerator in this build");
         return -1;
     }
-    if (!(emu64_ops->caps & ACCEL_CAP_LONG_MODE)) {
+    if (!(emu64_ops->caps & (ACCEL_CAP_LONG_MODE | ACCEL_CAP_LONG_MODE_OPT))) {
         snprintf(why, len, "emu's translator has no long mode yet (the tcg "
                  "accelerator lacks ACCEL_CAP_LONG_MODE: emu refuses -cpu "
                  "qemu64 under -accel tcg)");
