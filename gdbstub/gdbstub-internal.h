@@ -60,7 +60,7 @@ int gdb_read_register(CPUState *cpu, int n, uint8_t *buf);
 int gdb_write_register(CPUState *cpu, int n, const uint8_t *buf, int size);
 /* By linear address through cpu's page tables (no A/D updates, rights
  * ignored, as a debugger); -1 if a page is not mapped. */
-int gdb_memory_rw(CPUState *cpu, uint32_t addr, uint8_t *buf, size_t len,
+int gdb_memory_rw(CPUState *cpu, uint64_t addr, uint8_t *buf, size_t len,
                   bool write);
 
 /* ---- gdbstub.c: the commands ---- */

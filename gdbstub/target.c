@@ -244,7 +244,7 @@ int gdb_write_register(CPUState *cpu, int n, const uint8_t *buf, int size)
     return 0;
 }
 
-int gdb_memory_rw(CPUState *cpu, uint32_t addr, uint8_t *buf, size_t len,
+int gdb_memory_rw(CPUState *cpu, uint64_t addr, uint8_t *buf, size_t len,
                   bool write)
 {
     Machine *m = current_machine;

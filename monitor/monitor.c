@@ -531,7 +531,7 @@ static bool mon_read(AddressSpace *as, const X86MMUParams *mmu, uint64_t addr,
     for (int i = 0; i < size; i++) {
         X86WalkResult r;
         uint64_t b = 0;
-        if (!x86_walk(mmu, as, (uint32_t)(addr + i), X86_ACCESS_READ, 0, &r)) {
+        if (!x86_walk(mmu, as, addr + i, X86_ACCESS_READ, 0, &r)) {
             return false;
         }
         address_space_read_val(as, r.phys, 1, &b);
@@ -546,8 +546,9 @@ static bool mon_read(AddressSpace *as, const X86MMUParams *mmu, uint64_t addr,
  * KVM, synchronized from the vCPU first).  Unassigned addresses read as
  * the memory API gives them (all ones), unmapped linear pages print
  * "Cannot access memory"; a dump that would go past the end of the
- * address space (physical, or the 4 GiB linear one) is refused instead of
- * wrapping around to 0.
+ * address space (physical, the 4 GiB linear one, or the 64-bit one of long
+ * mode, where a non-canonical address cannot be accessed) is refused
+ * instead of wrapping around to 0.
  */
 static int cmd_x_common(FILE *out, const char *args, bool phys)
 {
@@ -570,20 +571,19 @@ static int cmd_x_common(FILE *out, const char *args, bool phys)
     if (!phys && m->nr_cpus && m->cpus[monitor_cpu_index()]) {
         cpu_synchronize_state(m->cpus[monitor_cpu_index()]);
         x86_mmu_params(&mmu, &m->cpus[monitor_cpu_index()]->env);
-        if ((mmu.cr0 & CR0_PG_MASK) && (mmu.efer & EFER_LMA)) {
-            fprintf(out, "x: 4-level paging (long mode) is not implemented; "
-                         "use xp with a physical address\n");
-            return -1;
-        }
     }
     bool linear = !phys && (mmu.cr0 & CR0_PG_MASK);
-    space = linear ? 4 * GiB : m->sysmem->size;
-    if (space && (addr >= space || (uint64_t)count * size > space - addr)) {
+    /* Long mode: 64-bit linear addresses, no end to check (0); a
+     * non-canonical one cannot be accessed. */
+    bool lm = linear && (mmu.efer & EFER_LMA);
+    space = lm ? 0 : linear ? 4 * GiB : m->sysmem->size;
+    uint64_t len = (uint64_t)count * size;
+    if ((space && (addr >= space || len > space - addr)) ||
+        (lm && len && len - 1 > ~addr)) {
         fprintf(out,
                 "%s: 0x%" PRIx64 " + %" PRIu64 " bytes reaches past the end "
                 "of the %s address space (0-0x%" PRIx64 ")\n",
-                cmd, addr, (uint64_t)count * size,
-                linear ? "linear" : "physical", space - 1);
+                cmd, addr, len, linear ? "linear" : "physical", space - 1);
         return -1;
     }
     int per_line = fmt == 'c' ? 16 : 16 / size;

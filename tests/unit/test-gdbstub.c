@@ -460,6 +460,25 @@ static void test_server_with_cpu(void)
     CHECK(!memcmp(x86h_ram() + 0x6000, "a#}", 3));
     /* Beyond RAM there is nothing: an error, no crash. */
     CHECK_STR(ask(s, "mfffffff0,4"), "E14");
+    /* Long mode: 4-level tables at 0x100000 map the 2 MiB page at
+     * 0x40000000 to physical 0 (PML4 -> PDPT 0x101000, entry 1 -> PD
+     * 0x102000 with a PS entry). */
+    uint8_t *ram = x86h_ram();
+    memset(ram + 0x100000, 0, 0x3000);
+    stq_le_p(ram + 0x100000, 0x101000 | 3);
+    stq_le_p(ram + 0x101000 + 8, 0x102000 | 3);
+    stq_le_p(ram + 0x102000, 0x83);
+    uint64_t saved[4] = {env->cr[0], env->cr[3], env->cr[4], env->efer};
+    env->cr[0] |= CR0_PG_MASK;
+    env->cr[3] = 0x100000;
+    env->cr[4] |= CR4_PAE_MASK;
+    env->efer = EFER_LME | EFER_LMA;
+    CHECK_STR(ask(s, "m40010000,6"), "90b811111111");
+    CHECK_STR(ask(s, "m10000,6"), "E14"); /* not mapped */
+    env->cr[0] = saved[0];
+    env->cr[3] = saved[1];
+    env->cr[4] = saved[2];
+    env->efer = saved[3];
 
     /* Z0 then c: the stop reply names the thread. */
     CHECK_STR(ask(s, "Z0,10006,1"), "OK");

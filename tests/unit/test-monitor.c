@@ -302,6 +302,62 @@ static void test_x_paging(void)
     g_free(s);
 }
 
+/*
+ * x and info mem in long mode: 4-level tables in the fake RAM map the
+ * 2 MiB page 0x40000000 (PML4 0x1000 -> PDPT 0x5000 -> PD 0x6000) and
+ * the 4 KiB pages 0xffff800000403000 and ...404000 (PML4E 0x100 -> PDPT
+ * 0x2000 -> PD 0x3000 -> PT 0x4000) to physical 0 and 0x8000.
+ */
+static void test_x_long_mode(void)
+{
+    uint8_t *r = memory_region_get_ram_ptr(&ram);
+    CPUX86State *env = &fake_cpu.env;
+    int rc;
+    memset(r + 0x1000, 0, 0x6000);
+    stq_le_p(r + 0x1000 + 0x100 * 8, 0x2000 | 0x7);
+    stq_le_p(r + 0x2000, 0x3000 | 0x7);
+    stq_le_p(r + 0x3000 + 2 * 8, 0x4000 | 0x7);
+    stq_le_p(r + 0x4000 + 3 * 8, 0x0000 | 0x1);    /* P: supervisor, r/o */
+    stq_le_p(r + 0x4000 + 4 * 8, 0x8000 | 0x7);    /* P RW US */
+    stq_le_p(r + 0x1000, 0x5000 | 0x7);
+    stq_le_p(r + 0x5000 + 1 * 8, 0x6000 | 0x7);
+    stq_le_p(r + 0x6000, 0x0000 | 0x87);           /* 2 MiB, P RW US */
+    env->cr[3] = 0x1000;
+    env->cr[4] = CR4_PAE_MASK;
+    env->efer = EFER_LME | EFER_LMA;
+    env->cr[0] = CR0_PE_MASK | CR0_PG_MASK;
+    char *s = run("x /2xw 0xffff800000403010", &rc);
+    CHECK_EQ(rc, 0);
+    CHECK_STR(s, "ffff800000403010: 0x44332211 0x88776655\n");
+    g_free(s);
+    s = run("x /1xw 0x40000014", &rc);
+    CHECK_EQ(rc, 0);
+    CHECK_STR(s, "0000000040000014: 0x88776655\n");
+    g_free(s);
+    /* Not canonical: no access; past 2^64: refused. */
+    s = run("x /1xw 0x0000800000403010", &rc);
+    CHECK_EQ(rc, -1);
+    CHECK_CONTAINS(s, "Cannot access memory");
+    g_free(s);
+    s = run("x /2xw 0xfffffffffffffffc", &rc);
+    CHECK_EQ(rc, -1);
+    CHECK_CONTAINS(s, "past the end of the linear address space");
+    g_free(s);
+    s = run("info mem", &rc);
+    CHECK_STR(s, "0000000040000000-0000000040200000 0000000000200000 urw\n"
+                 "ffff800000403000-ffff800000404000 0000000000001000 -r-\n"
+                 "ffff800000404000-ffff800000405000 0000000000001000 urw\n");
+    g_free(s);
+    /* A debugger read sets no accessed flag. */
+    CHECK_EQ(ldq_le_p(r + 0x1800) & 0x20, 0);
+    CHECK_EQ(ldq_le_p(r + 0x4018) & 0x20, 0);
+    env->cr[0] = 0;
+    env->cr[3] = 0;
+    env->cr[4] = 0;
+    env->efer = 0;
+    memset(r + 0x1000, 0, 0x6000);
+}
+
 /* Run a line that must fail with a message containing want. */
 static void check_refused(const char *line, const char *want)
 {
@@ -531,6 +587,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_register_info);
     TEST_RUN(test_xp);
     TEST_RUN(test_x_paging);
+    TEST_RUN(test_x_long_mode);
     TEST_RUN(test_trailing_args);
     TEST_RUN(test_x_limits);
     TEST_RUN(test_line_editor);

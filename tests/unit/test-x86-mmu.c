@@ -1,8 +1,10 @@
 /*
  * The x86 page walk (target-i386/mmu.c) over page tables built in a RAM
  * address space: 32-bit paging with 4 KiB and 4 MiB pages, PAE with 2 MiB
- * and 4 KiB pages, the access rights (U/S, R/W with CR0.WP, XD with
- * EFER.NXE), reserved bits, the #PF error code, and the A/D updates.
+ * and 4 KiB pages, 4-level paging (long mode) with 4 KiB, 2 MiB and 1 GiB
+ * pages, the access rights (U/S, R/W with CR0.WP, XD with EFER.NXE) on
+ * every level, reserved bits, the #PF error code, the A/D updates, and
+ * non-canonical addresses.
  */
 #include "tests/unit/harness.h"
 #include "target-i386/mmu.h"
@@ -86,7 +88,7 @@ static X86MMUParams params_pae(void)
 }
 
 /* Walk and return the error code, or ~0u when it succeeded. */
-static uint32_t walk_err(const X86MMUParams *p, uint32_t lin, X86Access acc,
+static uint32_t walk_err(const X86MMUParams *p, uint64_t lin, X86Access acc,
                          unsigned flags)
 {
     X86WalkResult r;
@@ -309,6 +311,249 @@ static void test_rights(void)
     ram_cleanup();
 }
 
+/* ---- 4-level paging (SDM vol. 3, 4.5) ---- */
+
+/* Long mode, PML4 at 0x1000, NX on, MAXPHYADDR 40, no 1 GiB pages. */
+static X86MMUParams params_lm(void)
+{
+    X86MMUParams p = {
+        .cr0 = CR0_PE_MASK | CR0_PG_MASK,
+        .cr3 = 0x1000,
+        .cr4 = CR4_PAE_MASK,
+        .efer = EFER_LME | EFER_LMA | EFER_NXE,
+        .a20_mask = 0xffffffff,
+        .phys_bits = 40,
+    };
+    return p;
+}
+
+/* The canonical linear address with these table indices and offset. */
+static uint64_t lin4(unsigned i4, unsigned i3, unsigned i2, unsigned i1,
+                     unsigned off)
+{
+    uint64_t a = (uint64_t)i4 << 39 | (uint64_t)i3 << 30 |
+                 (uint64_t)i2 << 21 | (uint64_t)i1 << 12 | off;
+    return (uint64_t)((int64_t)(a << 16) >> 16);
+}
+
+/*
+ * The tables the 4-level tests share: PML4 0x1000, PML4E 0x1ff (the top
+ * 512 GiB) -> PDPT 0x2000, PDPTE 3 -> PD 0x3000, PDE 5 -> PT 0x4000,
+ * PTE 7 -> 0x9000, all user and writable.
+ */
+#define LM_PML4E (0x1000 + 0x1ff * 8)
+#define LM_PDPTE (0x2000 + 3 * 8)
+#define LM_PDE   (0x3000 + 5 * 8)
+#define LM_PTE   (0x4000 + 7 * 8)
+static const uint32_t lm_entry[4] = {LM_PTE, LM_PDE, LM_PDPTE, LM_PML4E};
+
+static void lm_tables(void)
+{
+    put64(LM_PML4E, 0x2000 | P | RW | US);
+    put64(LM_PDPTE, 0x3000 | P | RW | US);
+    put64(LM_PDE, 0x4000 | P | RW | US);
+    put64(LM_PTE, 0x9000 | P | RW | US);
+}
+
+static void test_lm_4k(void)
+{
+    ram_init();
+    lm_tables();
+    X86MMUParams p = params_lm();
+    uint64_t lin = lin4(0x1ff, 3, 5, 7, 0xabc);
+    CHECK_EQ(lin, 0xffffff80c0a07abcull);
+    X86WalkResult r;
+    CHECK(x86_walk(&p, &as, lin, X86_ACCESS_READ, 0, &r));
+    CHECK_EQ(r.phys, 0x9abc);
+    CHECK_EQ(r.page_size, 4096);
+    CHECK_EQ(r.prot, X86_PROT_READ | X86_PROT_WRITE | X86_PROT_EXEC);
+    for (int i = 0; i < 4; i++) {
+        CHECK_EQ(get64(lm_entry[i]) & (A | D), 0);
+    }
+    /* A read sets A on all four levels; a write D on the PTE only. */
+    CHECK(x86_walk(&p, &as, lin, X86_ACCESS_READ, X86_WALK_SET_AD, &r));
+    for (int i = 0; i < 4; i++) {
+        CHECK_EQ(get64(lm_entry[i]) & (A | D), A);
+    }
+    CHECK(x86_walk(&p, &as, lin, X86_ACCESS_WRITE,
+                   X86_WALK_SET_AD | X86_WALK_USER, &r));
+    CHECK(r.dirty);
+    CHECK_EQ(get64(LM_PTE) & (A | D), A | D);
+    for (int i = 1; i < 4; i++) {
+        CHECK_EQ(get64(lm_entry[i]) & (A | D), A);
+    }
+    /* The index of every level counts: PTE 8 and PDE 6 are not there. */
+    CHECK_EQ(walk_err(&p, lin4(0x1ff, 3, 5, 8, 0), X86_ACCESS_READ, 0), 0);
+    CHECK_EQ(walk_err(&p, lin4(0x1ff, 3, 6, 7, 0), X86_ACCESS_READ, 0), 0);
+    CHECK_EQ(walk_err(&p, lin4(0x1ff, 2, 5, 7, 0), X86_ACCESS_READ, 0), 0);
+    CHECK_EQ(walk_err(&p, lin4(0x1fe, 3, 5, 7, 0), X86_ACCESS_READ, 0), 0);
+    /* Bits 62-52 are free for software in 4-level entries (reserved in
+     * PAE ones), bits 51-40 are reserved with MAXPHYADDR 40, 39-12 are
+     * address bits. */
+    put64(LM_PML4E, 0x2000 | P | RW | US | (0x7ffull << 52));
+    put64(LM_PTE, 0x9000 | P | RW | US | (1ull << 39) | (1ull << 58));
+    CHECK(x86_walk(&p, &as, lin, X86_ACCESS_READ, 0, &r));
+    CHECK_EQ(r.phys, (1ull << 39) | 0x9abc);
+    put64(LM_PTE, 0x9000 | P | RW | US | (1ull << 40));
+    CHECK_EQ(walk_err(&p, lin, X86_ACCESS_READ, 0), PF_ERR_RSVD | PF_ERR_P);
+    put64(LM_PTE, 0x9000 | P | RW | US | (1ull << 51));
+    CHECK_EQ(walk_err(&p, lin, X86_ACCESS_READ, 0), PF_ERR_RSVD | PF_ERR_P);
+    p.phys_bits = 52;
+    CHECK_EQ(walk_err(&p, lin, X86_ACCESS_READ, 0), ~0u);
+    ram_cleanup();
+}
+
+/* A fault names the span of the entry that stopped the walk. */
+static void test_lm_not_present(void)
+{
+    ram_init();
+    lm_tables();
+    X86MMUParams p = params_lm();
+    uint64_t lin = lin4(0x1ff, 3, 5, 7, 0x10);
+    static const uint64_t span[4] = {4096, 2 * MiB, 1 * GiB, 512 * GiB};
+    for (int i = 0; i < 4; i++) {
+        uint64_t e = get64(lm_entry[i]);
+        put64(lm_entry[i], e & ~(uint64_t)P);
+        X86WalkResult r;
+        CHECK(!x86_walk(&p, &as, lin, X86_ACCESS_WRITE, X86_WALK_SET_AD, &r));
+        CHECK_EQ(r.error_code, PF_ERR_W);
+        CHECK_EQ(r.page_size, span[i]);
+        CHECK(!r.noncanonical);
+        /* A fetch reports I/D under NXE. */
+        CHECK_EQ(walk_err(&p, lin, X86_ACCESS_FETCH, X86_WALK_USER),
+                 PF_ERR_I | PF_ERR_U);
+        put64(lm_entry[i], e);
+    }
+    /* No A flag was set by the failed walks. */
+    for (int i = 0; i < 4; i++) {
+        CHECK_EQ(get64(lm_entry[i]) & A, 0);
+    }
+    ram_cleanup();
+}
+
+static void test_lm_large(void)
+{
+    ram_init();
+    lm_tables();
+    X86MMUParams p = params_lm();
+    X86WalkResult r;
+    /* PDE 6: a 2 MiB page at 0x600000. */
+    put64(0x3000 + 6 * 8, 0x600000 | P | RW | PS);
+    uint64_t lin2m = lin4(0x1ff, 3, 6, 0x12, 0x345);
+    CHECK(x86_walk(&p, &as, lin2m, X86_ACCESS_WRITE, X86_WALK_SET_AD, &r));
+    CHECK_EQ(r.phys, 0x600000 + 0x12345);
+    CHECK_EQ(r.page_size, 2 * MiB);
+    CHECK_EQ(get64(0x3030) & (A | D), A | D);
+    CHECK_EQ(get64(LM_PDPTE) & (A | D), A);
+    /* Bits 20-13 of a 2 MiB PDE are reserved (the PAT bit 12 is not). */
+    put64(0x3000 + 6 * 8, 0x600000 | P | RW | PS | (1u << 12));
+    CHECK(x86_walk(&p, &as, lin2m, X86_ACCESS_READ, 0, &r));
+    CHECK_EQ(r.phys, 0x600000 + 0x12345);
+    put64(0x3000 + 6 * 8, 0x600000 | P | RW | PS | (1u << 20));
+    CHECK_EQ(walk_err(&p, lin2m, X86_ACCESS_READ, 0), PF_ERR_RSVD | PF_ERR_P);
+    /* PDPTE 4 with PS: a 1 GiB page, reserved without PDPE1GB. */
+    put64(0x2000 + 4 * 8, 0x40000000 | P | RW | PS);
+    uint64_t lin1g = lin4(0x1ff, 4, 0x155, 0x123, 0x456);
+    CHECK_EQ(walk_err(&p, lin1g, X86_ACCESS_READ, 0), PF_ERR_RSVD | PF_ERR_P);
+    p.pdpe1gb = true;
+    CHECK(x86_walk(&p, &as, lin1g, X86_ACCESS_READ, X86_WALK_SET_AD, &r));
+    CHECK_EQ(r.phys, 0x40000000ull + 0x155 * 2 * MiB + 0x123456);
+    CHECK_EQ(r.page_size, 1 * GiB);
+    CHECK_EQ(get64(0x2020) & (A | D), A);
+    /* Bits 29-13 of a 1 GiB PDPTE are reserved. */
+    put64(0x2000 + 4 * 8, 0x40000000 | P | RW | PS | (1u << 21));
+    CHECK_EQ(walk_err(&p, lin1g, X86_ACCESS_READ, 0), PF_ERR_RSVD | PF_ERR_P);
+    put64(0x2000 + 4 * 8, 0x40000000 | P | RW | PS | (1u << 13));
+    CHECK_EQ(walk_err(&p, lin1g, X86_ACCESS_READ, 0), PF_ERR_RSVD | PF_ERR_P);
+    /* PS in a PML4E is reserved, 1 GiB pages or not (address 0: no
+     * alignment bit set either). */
+    put64(LM_PML4E, 0 | P | RW | US | PS);
+    CHECK_EQ(walk_err(&p, lin4(0x1ff, 3, 5, 7, 0), X86_ACCESS_READ, 0),
+             PF_ERR_RSVD | PF_ERR_P);
+    ram_cleanup();
+}
+
+/* U/S, R/W and XD on each of the four levels decide for the page. */
+static void test_lm_rights(void)
+{
+    ram_init();
+    lm_tables();
+    X86MMUParams p = params_lm();
+    uint64_t lin = lin4(0x1ff, 3, 5, 7, 0x10);
+    for (int i = 0; i < 4; i++) {
+        uint64_t e = get64(lm_entry[i]);
+        /* Supervisor only at this level. */
+        put64(lm_entry[i], e & ~(uint64_t)US);
+        CHECK_EQ(walk_err(&p, lin, X86_ACCESS_READ, X86_WALK_USER),
+                 PF_ERR_P | PF_ERR_U);
+        CHECK_EQ(walk_err(&p, lin, X86_ACCESS_WRITE, 0), ~0u);
+        /* Read-only at this level. */
+        put64(lm_entry[i], e & ~(uint64_t)RW);
+        CHECK_EQ(walk_err(&p, lin, X86_ACCESS_WRITE, X86_WALK_USER),
+                 PF_ERR_P | PF_ERR_W | PF_ERR_U);
+        CHECK_EQ(walk_err(&p, lin, X86_ACCESS_READ, X86_WALK_USER), ~0u);
+        CHECK_EQ(walk_err(&p, lin, X86_ACCESS_WRITE, 0), ~0u);
+        p.cr0 |= CR0_WP_MASK;
+        CHECK_EQ(walk_err(&p, lin, X86_ACCESS_WRITE, 0), PF_ERR_P | PF_ERR_W);
+        p.cr0 &= ~CR0_WP_MASK;
+        /* XD at this level. */
+        put64(lm_entry[i], e | XD);
+        CHECK_EQ(walk_err(&p, lin, X86_ACCESS_FETCH, 0), PF_ERR_P | PF_ERR_I);
+        CHECK_EQ(walk_err(&p, lin, X86_ACCESS_READ, 0), ~0u);
+        X86WalkResult r;
+        CHECK(x86_walk(&p, &as, lin, X86_ACCESS_READ, 0, &r));
+        CHECK_EQ(r.prot, X86_PROT_READ | X86_PROT_WRITE);
+        /* Without EFER.NXE, XD is a reserved bit. */
+        p.efer &= ~(uint64_t)EFER_NXE;
+        CHECK_EQ(walk_err(&p, lin, X86_ACCESS_READ, 0),
+                 PF_ERR_RSVD | PF_ERR_P);
+        p.efer |= EFER_NXE;
+        put64(lm_entry[i], e);
+        CHECK_EQ(walk_err(&p, lin, X86_ACCESS_FETCH, X86_WALK_USER), ~0u);
+    }
+    ram_cleanup();
+}
+
+static void test_lm_canonical(void)
+{
+    CHECK(x86_is_canonical(0));
+    CHECK(x86_is_canonical(0x00007fffffffffffull));
+    CHECK(x86_is_canonical(0xffff800000000000ull));
+    CHECK(x86_is_canonical(~0ull));
+    CHECK(!x86_is_canonical(0x0000800000000000ull));
+    CHECK(!x86_is_canonical(0xffff7fffffffffffull));
+    CHECK(!x86_is_canonical(1ull << 63));
+    CHECK(!x86_is_canonical(1ull << 48));
+    ram_init();
+    lm_tables();
+    X86MMUParams p = params_lm();
+    /* The PML4E 0x1ff maps 0xffffff8000000000-...; without the sign
+     * extension the same bits are not canonical. */
+    uint64_t lin = lin4(0x1ff, 3, 5, 7, 0x10);
+    X86WalkResult r;
+    CHECK(x86_walk(&p, &as, lin, X86_ACCESS_READ, 0, &r));
+    CHECK(!r.noncanonical);
+    CHECK(!x86_walk(&p, &as, lin & 0x0000ffffffffffffull, X86_ACCESS_READ,
+                    X86_WALK_SET_AD, &r));
+    CHECK(r.noncanonical);
+    CHECK_EQ(get64(LM_PML4E) & A, 0);
+    CHECK(!x86_walk(&p, &as, 0x0000800000000000ull, X86_ACCESS_FETCH, 0, &r));
+    CHECK(r.noncanonical);
+    /* Compatibility mode: a 32-bit address goes through PML4E 0. */
+    put64(0x1000, 0x2000 | P | RW | US);
+    CHECK(x86_walk(&p, &as, lin4(0, 3, 5, 7, 0x10), X86_ACCESS_READ, 0, &r));
+    CHECK_EQ(r.phys, 0x9010);
+    /* Legacy paging has no canonical check: only bits 31-0 count. */
+    p = params_pae();
+    put64(0x1000, 0x2000 | P);
+    put64(0x2000, 0x3000 | P | RW);
+    put64(0x3000, 0x8000 | P | RW);
+    CHECK(x86_walk(&p, &as, 0x0000800000000123ull, X86_ACCESS_READ, 0, &r));
+    CHECK(!r.noncanonical);
+    CHECK_EQ(r.phys, 0x8123);
+    ram_cleanup();
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -319,5 +564,10 @@ int main(int argc, char **argv)
     TEST_RUN(test_pae_reserved);
     TEST_RUN(test_nx);
     TEST_RUN(test_rights);
+    TEST_RUN(test_lm_4k);
+    TEST_RUN(test_lm_not_present);
+    TEST_RUN(test_lm_large);
+    TEST_RUN(test_lm_rights);
+    TEST_RUN(test_lm_canonical);
     return test_finish();
 }
