@@ -148,11 +148,13 @@ static void debug_regs_changed(CPUX86State *env)
 
 static void check_insn_bp(CPUX86State *env)
 {
-    uint32_t dr7 = env->dr[7], lin = env->segs[R_CS].base + env->eip;
+    uint32_t dr7 = env->dr[7];
+    uint64_t lin = env->segs[R_CS].base + env->eip;
+    uint64_t amask = (env->hflags & HF_CS64) ? ~0ull : 0xffffffffull;
     uint32_t hits = 0;
     for (int i = 0; i < 4; i++) {
         if ((dr7 >> (i * 2)) & 3 && ((dr7 >> (16 + i * 4)) & 3) == 0 &&
-            (uint32_t)env->dr[i] == lin) {
+            (env->dr[i] & amask) == (lin & amask)) {
             hits |= 1u << i;
         }
     }

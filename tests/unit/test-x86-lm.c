@@ -4,7 +4,7 @@
  * x86_update_hflags): 64-bit interrupt frames (inner and same privilege,
  * IST, from compatibility mode), IRETQ, SYSCALL/SYSRET, SWAPGS, far CALL
  * through a 64-bit call gate and RETF back, LTR of a 16-byte descriptor,
- * the long-mode MSRs, and the #GP/#UD cases.
+ * the long-mode MSRs, the register dump, and the #GP/#UD cases.
  *
  * The env is put in IA-32e mode by hand (EFER.LME|LMA, CR4.PAE, CR0.PE)
  * with a GDT, IDT and 64-bit TSS the test builds in guest RAM (the x86
@@ -676,6 +676,27 @@ static void test_msrs(void)
     CHECK_EQ(rdmsr(MSR_STAR), ~0ull);
 }
 
+/* "info registers" in long mode: 64-bit registers, R8-R15, 64-bit
+ * system descriptor names. */
+static void test_dump_state(void)
+{
+    setup(K64);
+    env->regs[13] = 0x1122334455667788ull;
+    env->eip = HANDLER;
+    env->segs[R_FS].base = 0xffff800000001234ull;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    x86_cpu_dump_state(f, env);
+    fclose(f);
+    CHECK(strstr(buf, "R13=1122334455667788") != NULL);
+    CHECK(strstr(buf, "RIP=ffff800000401000") != NULL);
+    CHECK(strstr(buf, "FS =0000 ffff800000001234") != NULL);
+    CHECK(strstr(buf, "TSS64-busy") != NULL);
+    CHECK(strstr(buf, "EFER=0000000000000501") != NULL);
+    free(buf);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -698,5 +719,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_ltr_lldt);
     TEST_RUN(test_lar);
     TEST_RUN(test_msrs);
+    TEST_RUN(test_dump_state);
     return test_finish();
 }
