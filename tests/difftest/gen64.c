@@ -521,7 +521,7 @@ static void g64_incdec(Gen64 *g)
     int sz = size64(g, true), k = below64(g, 4);
     insn64(g, &in, sz);
     opc64(&in, 1, (k < 2 ? 0xfe : 0xf6) | (sz > 1), 0, 0);
-    in.reg = k < 2 ? k : k;                   /* /0 inc /1 dec /2 not /3 neg */
+    in.reg = k;                               /* /0 inc /1 dec /2 not /3 neg */
     rm64(g, &in, sz, edge64(g, sz), true);
     enc64(g, &in);
 }

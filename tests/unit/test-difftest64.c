@@ -20,7 +20,11 @@
  *                     with a line saying so, without objdump);
  *   native64_repeat   each class's cases run natively twice give the same
  *                     results, none runs away and none page-faults (every
- *                     operand is placed in the data or stack page).
+ *                     operand is placed in the data or stack page);
+ *   compare64_self    the comparison path with a second native runner as
+ *                     the other side: all equal, and results altered in a
+ *                     register, an XMM lane, RIP, a memory byte or a flag
+ *                     caught (an undefined flag counted as such).
  * Then, if the translator cannot run long mode yet (the tcg accelerator
  * lacks ACCEL_CAP_LONG_MODE, which is also why emu refuses -cpu qemu64
  * under -accel tcg), it prints "SKIP: emu's translator has no long mode
@@ -49,6 +53,8 @@ static bool strict;
 static const char *only;
 static int cur_class;
 static uint64_t total_cases, total_fail, total_undef;
+
+static void native_path(char *buf, size_t len);
 
 static uint32_t env_u32(const char *name, uint32_t dflt)
 {
@@ -395,6 +401,101 @@ static void native64_repeat(void)
     }
 }
 
+/*
+ * The comparison itself, before there is a translator to compare: a
+ * second native runner stands in for the emulated side, so every case
+ * must compare equal (batching, result framing, dt_compare64); then
+ * results altered in one register, one memory byte, one XMM lane or the
+ * RIP must fail, and a difference in an undefined flag only must count
+ * as one.
+ */
+static void compare64_self(void)
+{
+    static DTCase64 cases[DT64_BATCH];
+    static Gen64 g;
+    static DTResult64 a, b;
+    static DTDiff ad[DT_MAX_DIFF], bd[DT_MAX_DIFF];
+    Native other;
+    char path[600], why[800];
+    uint32_t n = nr_cases < 256 ? nr_cases : 256, bad = 0, tampered = 0;
+    uint64_t cnt = 0;
+    native_path(path, sizeof(path));
+    if (!native_start(&other, path, "-64", why, sizeof(why))) {
+        test_fail(__FILE__, __LINE__, "second native runner: %s", why);
+        return;
+    }
+    for (int cls = 0; cls < (int)DT_NR_CLASSES64; cls++) {
+        if (!want_class(cls)) {
+            continue;
+        }
+        for (uint32_t base = 0; base < n; base += DT64_BATCH) {
+            int m = n - base < DT64_BATCH ? n - base : DT64_BATCH;
+            for (int i = 0; i < m; i++) {
+                dt_generate64(&g, &cases[i], cls, run_seed,
+                              first_case + base + i);
+            }
+            if (!native_send64(&native, cases, m) ||
+                !native_send64(&other, cases, m)) {
+                test_fail(__FILE__, __LINE__, "native runner died");
+                goto out;
+            }
+            for (int i = 0; i < m; i++) {
+                uint32_t fd;
+                if (!native_recv64(&native, &a, ad) ||
+                    !native_recv64(&other, &b, bd)) {
+                    test_fail(__FILE__, __LINE__, "native runner died");
+                    goto out;
+                }
+                if (dt_compare64(&a, ad, &b, bd, 0, &fd) != CMP64_PASS) {
+                    bad++;
+                }
+                /* tamper with b, one thing at a time */
+                int reg = (int)(base + i) % 16;
+                b.regs[reg] ^= 1ull << 40;
+                tampered += dt_compare64(&a, ad, &b, bd, 0, &fd) ==
+                            CMP64_FAIL;
+                b.regs[reg] ^= 1ull << 40;
+                b.fpu.xmm[8 + reg % 8][3] ^= 1;
+                tampered += dt_compare64(&a, ad, &b, bd, 0, &fd) ==
+                            CMP64_FAIL;
+                b.fpu.xmm[8 + reg % 8][3] ^= 1;
+                b.rip++;
+                tampered += dt_compare64(&a, ad, &b, bd, 0, &fd) ==
+                            CMP64_FAIL;
+                b.rip--;
+                b.eflags ^= DT_AF;
+                tampered += dt_compare64(&a, ad, &b, bd, DT_AF, &fd) ==
+                            CMP64_UNDEF;
+                tampered += dt_compare64(&a, ad, &b, bd, 0, &fd) ==
+                            CMP64_FAIL;
+                b.eflags ^= DT_AF;
+                if (b.ndiff) {
+                    bd[0].val ^= 0x80;
+                    tampered += dt_compare64(&a, ad, &b, bd, 0, &fd) ==
+                                CMP64_FAIL;
+                    bd[0].val ^= 0x80;
+                } else {
+                    tampered++;
+                }
+            }
+        }
+        cnt += n;
+    }
+    printf("  %llu cases, two native runners: %u differ; %u of %llu "
+           "alterations caught\n", (unsigned long long)cnt, bad,
+           tampered, (unsigned long long)cnt * 6);
+    if (bad) {
+        test_fail(__FILE__, __LINE__, "%u cases differ between two native "
+                  "runs", bad);
+    }
+    if (tampered != cnt * 6) {
+        test_fail(__FILE__, __LINE__, "dt_compare64 missed %llu alterations",
+                  (unsigned long long)(cnt * 6 - tampered));
+    }
+out:
+    native_stop(&other);
+}
+
 /* ---- the comparison against the translator ---- */
 
 static void run_class64(void)
@@ -528,6 +629,7 @@ int main(int argc, char **argv)
     test_run_one("native64_known", native64_known);
     test_run_one("gen64_decode", gen64_decode);
     test_run_one("native64_repeat", native64_repeat);
+    test_run_one("compare64_self", compare64_self);
 
     int st = emu_setup64(why, sizeof(why));
     if (st <= 0) {
