@@ -1005,6 +1005,296 @@ static void test_mxcsr_fxsave(void)
     }
 }
 
+/* ---- long mode: directed tests ---- */
+
+static void env_init64(CPUX86State *env)
+{
+    env_init(env);
+    env->hflags |= HF_LMA | HF_CS64;
+}
+
+static uint64_t fake_ld64(uint64_t a)
+{
+    return fake_ld(NULL, a, 4) | (uint64_t)fake_ld(NULL, a + 4, 4) << 32;
+}
+
+static void fake_st64(uint64_t a, uint64_t v)
+{
+    fake_st(NULL, a, 4, (uint32_t)v);
+    fake_st(NULL, a + 4, 4, (uint32_t)(v >> 32));
+}
+
+/* sse_decode's REX fields: what changes the decoded instruction. */
+static void test_decode_rex(void)
+{
+    SSEDecoded a, b;
+
+    /* addpd: REX.R and REX.B give other registers, the same operation;
+     * an empty REX (40) is no REX */
+    CHECK(sse_decode(0x66, 0x58, 0xc1, 0, 0, -1, &a));
+    CHECK(sse_decode(0x66, 0x58, 0xc1, 0x44, 0, -1, &b));
+    CHECK(a.helper == b.helper && a.info != b.info);
+    CHECK(sse_decode(0x66, 0x58, 0xc1, 0x41, 0, -1, &b));
+    CHECK(a.helper == b.helper && a.info != b.info);
+    CHECK(sse_decode(0x66, 0x58, 0xc1, 0x40, 0, -1, &b));
+    CHECK_EQ(a.info, b.info);
+    /* movd / movq r/m64: REX.W is part of the decoded form */
+    CHECK(sse_decode(0x66, 0x6e, 0xc1, 0, 0, -1, &a));
+    CHECK(sse_decode(0x66, 0x6e, 0xc1, 0x48, 0, -1, &b));
+    CHECK(a.helper == b.helper && a.info != b.info);
+    /* the form checks do not change */
+    CHECK(!sse_decode(0, 0x50, 0x01, 0x4c, 0, -1, &a));
+    CHECK(!sse_decode(0, 0x2b, 0xc1, 0x45, 0, -1, &a));
+}
+
+static void test_registers_rex(void)
+{
+    CPUX86State env;
+
+    /* xmm15 = xmm15 + xmm12 (66 REX.RB 0F FE /r: paddd) */
+    env_init64(&env);
+    env.xmm[15] = (XMMReg){.l = {1, 2, 3, 4}};
+    env.xmm[12] = (XMMReg){.l = {10, 20, 30, 40}};
+    env.xmm[7] = (XMMReg){.l = {100, 200, 300, 400}};
+    env.xmm[4] = (XMMReg){.l = {1000, 2000, 3000, 4000}};
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x45, 0xfe, 0xfc, 0, 0), -1);
+    CHECK_EQ(env.xmm[15].l[3], 44);
+    CHECK_EQ(env.xmm[7].l[3], 400);  /* not xmm7 = xmm7 + xmm4 */
+    /* MMX registers ignore REX: paddb with REX.RB is paddb mm7, mm4 */
+    env.fpregs[7].mant = 0x0101010101010101ull;
+    env.fpregs[4].mant = 0x0202020202020202ull;
+    CHECK_EQ(run_helper_rex(&env, 0, 0x45, 0xfc, 0xfc, 0, 0), -1);
+    CHECK_EQ(env.fpregs[7].mant, 0x0303030303030303ull);
+    /* cvtpi2ps xmm13, mm6: REX.R reaches the XMM operand only */
+    env.fpregs[6].mant = (uint64_t)2 << 32 | 1;
+    CHECK_EQ(run_helper_rex(&env, 0, 0x45, 0x2a, 0xee, 0, 0), -1);
+    CHECK_EQ(env.xmm[13].l[0], 0x3f800000);
+    CHECK_EQ(env.xmm[13].l[1], 0x40000000);
+    /* pextrw r10d, xmm11, 5: the upper half of r10 is cleared */
+    env.regs[10] = 0xffffffffffffffffull;
+    env.xmm[11].w[5] = 0xbeef;
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x45, 0xc5, 0xd3, 0, 5), -1);
+    CHECK_EQ(env.regs[10], 0xbeef);
+    /* pmovmskb r12, xmm14 */
+    env.regs[12] = 0xffffffffffffffffull;
+    env.xmm[14] = (XMMReg){.q = {0x80, 0x8000000000000000ull}};
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x45, 0xd7, 0xe6, 0, 0), -1);
+    CHECK_EQ(env.regs[12], 0x8001);
+}
+
+static void test_gpr64(void)
+{
+    CPUX86State env;
+
+    env_init64(&env);
+    /* movq rcx, xmm0 (66 REX.W 0F 7E /r) and back into xmm9 (66 REX.WR
+     * 0F 6E /r) */
+    env.xmm[0].q[0] = 0x8877665544332211ull;
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x48, 0x7e, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.regs[R_ECX], 0x8877665544332211ull);
+    env.xmm[9] = (XMMReg){.q = {1, 2}};
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x4c, 0x6e, 0xc9, 0, 0), -1);
+    CHECK_EQ(env.xmm[9].q[0], 0x8877665544332211ull);
+    CHECK_EQ(env.xmm[9].q[1], 0);
+    /* movd ecx, xmm0 without REX.W: 32 bits, zero-extended */
+    env.regs[R_ECX] = 0xffffffffffffffffull;
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x40, 0x7e, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.regs[R_ECX], 0x44332211);
+    /* movq mm3, r11 (REX.WB 0F 6E /r) */
+    env.regs[11] = 0x0123456789abcdefull;
+    CHECK_EQ(run_helper_rex(&env, 0, 0x49, 0x6e, 0xdb, 0, 0), -1);
+    CHECK_EQ(env.fpregs[3].mant, 0x0123456789abcdefull);
+
+    /* cvtsi2sd xmm8, rcx: 2^53 + 1 rounds (to even) with PE */
+    env.mxcsr = 0x1f80;
+    env.regs[R_ECX] = 0x0020000000000001ull;
+    CHECK_EQ(run_helper_rex(&env, 0xf2, 0x4c, 0x2a, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.xmm[8].q[0], 0x4340000000000000ull);
+    CHECK_EQ(env.mxcsr & MXCSR_FLAGS, MXCSR_PE);
+    /* cvtsi2ss xmm8, rcx: -2^63 exactly */
+    env.mxcsr = 0x1f80;
+    env.regs[R_ECX] = 0x8000000000000000ull;
+    CHECK_EQ(run_helper_rex(&env, 0xf3, 0x4c, 0x2a, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.xmm[8].l[0], 0xdf000000);
+    CHECK_EQ(env.mxcsr & MXCSR_FLAGS, 0);
+
+    /* cvttsd2si r9, xmm1: large, negative, NaN */
+    static const struct {
+        uint64_t in, out;
+        uint32_t flags;
+    } cvt[] = {
+        {0x43dfffffffffffffull, 0x7ffffffffffffc00ull, 0},
+        {0x43e0000000000000ull, 0x8000000000000000ull, MXCSR_IE},
+        {0xc3e0000000000000ull, 0x8000000000000000ull, 0},
+        {0xc3e0000000000001ull, 0x8000000000000000ull, MXCSR_IE},
+        {0xbff8000000000000ull, 0xffffffffffffffffull, MXCSR_PE},
+        {0x41e0000000000000ull, 0x0000000080000000ull, 0},
+        {0x7ff8000000000000ull, 0x8000000000000000ull, MXCSR_IE},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cvt); i++) {
+        env.mxcsr = 0x1f80;
+        env.xmm[1].q[0] = cvt[i].in;
+        env.regs[9] = 0x5555555555555555ull;
+        CHECK_EQ(run_helper_rex(&env, 0xf2, 0x4c, 0x2c, 0xc9, 0, 0), -1);
+        CHECK_EQ(env.regs[9], cvt[i].out);
+        CHECK_EQ(env.mxcsr & MXCSR_FLAGS, cvt[i].flags);
+    }
+    /* cvtss2si rax, xmm1 (REX.W): 2^40 fits in 64 bits, not in 32 */
+    env.mxcsr = 0x1f80;
+    env.xmm[1].l[0] = 0x53800000;
+    CHECK_EQ(run_helper_rex(&env, 0xf3, 0x48, 0x2d, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x10000000000ull);
+    CHECK_EQ(env.mxcsr & MXCSR_FLAGS, 0);
+    /* ... and without REX.W: the 32-bit indefinite, zero-extended */
+    CHECK_EQ(run_helper_rex(&env, 0xf3, 0x40, 0x2d, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x80000000u);
+    /* an unmasked invalid: #XM and r9 unchanged */
+    env.mxcsr = 0x1f80 & ~(MXCSR_IE << MXCSR_MASK_SHIFT);
+    env.xmm[1].q[0] = 0x7ff8000000000000ull;
+    env.regs[9] = 7;
+    CHECK_EQ(run_helper_rex(&env, 0xf2, 0x4c, 0x2c, 0xc9, 0, 0), EXCP13_XMM);
+    CHECK_EQ(env.regs[9], 7);
+}
+
+/* Memory operands above 4 GiB, and the 4 GiB wrap outside 64-bit mode. */
+static void test_memory_64(void)
+{
+    CPUX86State env;
+    const uint64_t hi = HI_BASE;
+
+    env_init64(&env);
+    for (int i = 0; i < 16; i++) {
+        gmem_hi[0x100 + i] = (uint8_t)(0xa0 + i);
+    }
+    /* movdqa xmm10, [hi + 0x100] (66 REX.R 0F 6F /r) */
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x44, 0x6f, 0x16, hi + 0x100, 0), -1);
+    CHECK_EQ(env.xmm[10].q[0], 0xa7a6a5a4a3a2a1a0ull);
+    CHECK_EQ(env.xmm[10].q[1], 0xafaeadacabaaa9a8ull);
+    /* misaligned: #GP(0) */
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x44, 0x6f, 0x16, hi + 0x108, 0),
+             EXCP0D_GPF);
+    /* movups [hi + 0x203], xmm10 */
+    CHECK_EQ(run_helper_rex(&env, 0, 0x44, 0x11, 0x16, hi + 0x203, 0), -1);
+    CHECK_EQ(fake_ld64(hi + 0x203), 0xa7a6a5a4a3a2a1a0ull);
+    CHECK_EQ(fake_ld64(hi + 0x20b), 0xafaeadacabaaa9a8ull);
+    /* movnti [hi + 0x300], r9 (REX.WR 0F C3 /r) */
+    env.regs[9] = 0x1122334455667788ull;
+    CHECK_EQ(run_helper_rex(&env, 0, 0x4c, 0xc3, 0x0e, hi + 0x300, 0), -1);
+    CHECK_EQ(fake_ld64(hi + 0x300), 0x1122334455667788ull);
+    /* movq xmm11, [hi + 0x300] (66 REX.WR 0F 6E) and movq [hi + 0x310],
+     * xmm11 (66 REX.WR 0F 7E) */
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x4c, 0x6e, 0x1e, hi + 0x300, 0), -1);
+    CHECK_EQ(env.xmm[11].q[0], 0x1122334455667788ull);
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x4c, 0x7e, 0x1e, hi + 0x310, 0), -1);
+    CHECK_EQ(fake_ld64(hi + 0x310), 0x1122334455667788ull);
+    /* cvtsi2sd xmm12, qword [hi + 0x320] */
+    fake_st64(hi + 0x320, (uint64_t)-3);
+    CHECK_EQ(run_helper_rex(&env, 0xf2, 0x4c, 0x2a, 0x26, hi + 0x320, 0), -1);
+    CHECK_EQ(env.xmm[12].q[0], 0xc008000000000000ull);
+    /* maskmovdqu xmm8, xmm9 to [hi + 0x400] (its ea is RDI's) */
+    memset(gmem_hi + 0x400, 0x11, 16);
+    env.xmm[8] = (XMMReg){.q = {0x0807060504030201ull, 0x100f0e0d0c0b0a09ull}};
+    env.xmm[9] = (XMMReg){.q = {0x80, 0x8000000000000000ull}};
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x45, 0xf7, 0xc1, hi + 0x400, 0), -1);
+    CHECK_EQ(fake_ld64(hi + 0x400), 0x1111111111111101ull);
+    CHECK_EQ(fake_ld64(hi + 0x408), 0x1011111111111111ull);
+    /* ldmxcsr / stmxcsr */
+    fake_st(&env, hi + 0x500, 4, 0x1f81);
+    CHECK_EQ(run_helper_rex(&env, 0, 0x48, 0xae, 0x16, hi + 0x500, 0), -1);
+    CHECK_EQ(env.mxcsr, 0x1f81);
+
+    /* Outside 64-bit mode the pieces of an operand wrap at 4 GiB. */
+    env_init(&env);
+    for (int i = 0; i < 8; i++) {
+        gmem_top[0xff8 + i] = (uint8_t)(0x10 + i);
+        gmem[i] = (uint8_t)(0x20 + i);
+    }
+    CHECK_EQ(run_helper(&env, 0, 0x10, 0x06, 0xfffffff8u, 0), -1);
+    CHECK_EQ(env.xmm[0].q[0], 0x1716151413121110ull);
+    CHECK_EQ(env.xmm[0].q[1], 0x2726252423222120ull);
+}
+
+/* FXSAVE64 / FXRSTOR64 (REX.W) and FXSAVE in and out of 64-bit mode:
+ * SDM vol. 2, FXSAVE, the three layouts. */
+static void test_fxsave64(void)
+{
+    CPUX86State env, e2;
+    const uint64_t img = HI_BASE + 0x200;
+
+    env_init64(&env);
+    env.fpuc = 0x37f;
+    env.fpop = 0x123;
+    env.fpip = 0x00007fff12345678ull;
+    env.fpcs = 0x33;
+    env.fpdp = 0x0000123456789abcull;
+    env.fpds = 0x2b;
+    for (int i = 0; i < 16; i++) {
+        env.xmm[i].q[0] = 0x0101010101010101ull * i;
+        env.xmm[i].q[1] = ~env.xmm[i].q[0];
+    }
+    memset(gmem_hi + 0x200, 0xcc, 512);
+    /* FXSAVE64 [img] (REX.W 0F AE /0) */
+    CHECK_EQ(run_helper_rex(&env, 0, 0x48, 0xae, 0x06, img, 0), -1);
+    CHECK_EQ(fake_ld(&env, img + 6, 2), 0x123);
+    CHECK_EQ(fake_ld64(img + 8), 0x00007fff12345678ull);
+    CHECK_EQ(fake_ld64(img + 16), 0x0000123456789abcull);
+    CHECK_EQ(fake_ld(&env, img + 24, 4), 0x1f80);
+    CHECK_EQ(fake_ld64(img + 160 + 16 * 7), 0x0707070707070707ull);
+    CHECK_EQ(fake_ld64(img + 160 + 16 * 8), 0x0808080808080808ull);
+    CHECK_EQ(fake_ld64(img + 160 + 16 * 15 + 8), ~0x0f0f0f0f0f0f0f0full);
+    CHECK_EQ(fake_ld(&env, img + 416, 4), 0xcccccccc); /* reserved */
+    CHECK_EQ(fake_ld(&env, img + 464, 4), 0xcccccccc); /* software's */
+    /* REX.R is no part of an opcode extension: still FXSAVE64 */
+    memset(gmem_hi + 0x200, 0xcc, 512);
+    CHECK_EQ(run_helper_rex(&env, 0, 0x4c, 0xae, 0x06, img, 0), -1);
+    CHECK_EQ(fake_ld64(img + 8), 0x00007fff12345678ull);
+
+    /* FXRSTOR64 into a clean state: 64-bit pointers, XMM8-15, no
+     * selectors */
+    env_init64(&e2);
+    e2.fpcs = e2.fpds = 0x99;
+    CHECK_EQ(run_helper_rex(&e2, 0, 0x48, 0xae, 0x0e, img, 0), -1);
+    CHECK_EQ(e2.fpip, 0x00007fff12345678ull);
+    CHECK_EQ(e2.fpdp, 0x0000123456789abcull);
+    CHECK_EQ(e2.fpcs, 0);
+    CHECK_EQ(e2.fpds, 0);
+    CHECK_EQ(e2.fpop, 0x123);
+    for (int i = 0; i < 16; i++) {
+        CHECK_EQ(e2.xmm[i].q[0], env.xmm[i].q[0]);
+        CHECK_EQ(e2.xmm[i].q[1], env.xmm[i].q[1]);
+    }
+
+    /* FXSAVE without REX.W in 64-bit mode: 32-bit offsets with their
+     * selectors, XMM8-15 still saved */
+    memset(gmem_hi + 0x200, 0xcc, 512);
+    CHECK_EQ(run_helper_rex(&env, 0, 0, 0xae, 0x06, img, 0), -1);
+    CHECK_EQ(fake_ld(&env, img + 8, 4), 0x12345678);
+    CHECK_EQ(fake_ld(&env, img + 12, 2), 0x33);
+    CHECK_EQ(fake_ld(&env, img + 16, 4), 0x56789abc);
+    CHECK_EQ(fake_ld(&env, img + 20, 2), 0x2b);
+    CHECK_EQ(fake_ld64(img + 160 + 16 * 15), 0x0f0f0f0f0f0f0f0full);
+    /* ... and FXRSTOR: FIP/FDP zero-extended, selectors back */
+    env_init64(&e2);
+    CHECK_EQ(run_helper_rex(&e2, 0, 0, 0xae, 0x0e, img, 0), -1);
+    CHECK_EQ(e2.fpip, 0x12345678);
+    CHECK_EQ(e2.fpcs, 0x33);
+    CHECK_EQ(e2.fpdp, 0x56789abc);
+    CHECK_EQ(e2.fpds, 0x2b);
+    CHECK_EQ(e2.xmm[15].q[0], 0x0f0f0f0f0f0f0f0full);
+
+    /* Outside 64-bit mode: XMM0-7 only, the rest reserved */
+    env.hflags &= ~(HF_LMA | HF_CS64);
+    memset(gmem + 0x400, 0xcc, 512);
+    CHECK_EQ(run_helper(&env, 0, 0xae, 0x06, 0x400, 0), -1);
+    CHECK_EQ(fake_ld64(0x400 + 160 + 16 * 7), 0x0707070707070707ull);
+    CHECK_EQ(fake_ld(&env, 0x400 + 288, 4), 0xcccccccc);
+    env_init(&e2);
+    e2.xmm[8].q[0] = 42;
+    CHECK_EQ(run_helper(&e2, 0, 0xae, 0x0e, 0x400, 0), -1);
+    CHECK_EQ(e2.xmm[7].q[0], 0x0707070707070707ull);
+    CHECK_EQ(e2.xmm[8].q[0], 42);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -1020,6 +1310,11 @@ int main(int argc, char **argv)
     TEST_RUN(test_mmx_state);
     TEST_RUN(test_known_answers);
     TEST_RUN(test_mxcsr_fxsave);
+    TEST_RUN(test_decode_rex);
+    TEST_RUN(test_registers_rex);
+    TEST_RUN(test_gpr64);
+    TEST_RUN(test_memory_64);
+    TEST_RUN(test_fxsave64);
     TEST_RUN(test_differential);
     TEST_RUN(test_differential_rex);
     return test_finish();
