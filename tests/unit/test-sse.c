@@ -44,7 +44,7 @@ static int helper_vector;
 
 /* Two more windows of fake memory: one above 4 GiB (64-bit addresses)
  * and the last page below 4 GiB (the 32-bit wrap). */
-#define HI_BASE 0x0000123400000000ull
+#define HI_BASE  0x0000123400000000ull
 #define TOP_BASE 0xfffff000ull
 static uint8_t gmem_hi[GMEM_SIZE], gmem_top[GMEM_SIZE];
 
@@ -123,8 +123,8 @@ typedef struct NativeState {
     uint64_t gpr[2]; /* 48 rax, 56 rcx */
     uint32_t mxcsr;  /* 64 */
     uint32_t pad;
-    uint64_t eflags; /* 72 */
-    uint64_t mem;    /* 80: [rsi] and [rdi] */
+    uint64_t eflags;    /* 72 */
+    uint64_t mem;       /* 80: [rsi] and [rdi] */
     uint64_t gpr_hi[2]; /* 88 r8, 96 r9 */
     XMMReg xmm_hi[2];   /* 104 xmm8, 120 xmm9 */
 } NativeState;
@@ -188,9 +188,9 @@ static int run_native(NativeState *st)
                          : [hc] "+m"(host_csr)
                          : [st] "b"(st), [code] "r"(code_buf)
                          : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9",
-                           "xmm0", "xmm1", "xmm8", "xmm9",
-                           "mm0", "mm1", "st", "st(1)", "st(2)", "st(3)",
-                           "st(4)", "st(5)", "st(6)", "st(7)", "memory", "cc");
+                           "xmm0", "xmm1", "xmm8", "xmm9", "mm0", "mm1", "st",
+                           "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)",
+                           "st(7)", "memory", "cc");
         return 0;
     }
     /* The fault left the host's x87/MMX state and MXCSR as the
@@ -284,14 +284,13 @@ static const uint64_t f64_big_edge[] = {
     0xc3e0000000000000ull, /* -2^63: the most negative */
     0x43dfffffffffffffull, /* the largest double below 2^63 */
     0xc3e0000000000001ull, /* just below -2^63 */
-    0x43e0000000000001ull,
-    0x41e0000000000000ull, /* 2^31 */
-    0xc1e0000000200000ull, /* -2^31 - 1 */
-    0x3ff8000000000000ull, /* 1.5 */
-    0xbfe0000000000000ull, /* -0.5 */
-    0x7ff8000000000000ull, /* QNaN */
-    0xfff0000000000000ull, /* -inf */
-    0x4330000000000001ull, /* 2^52 + 1 */
+    0x43e0000000000001ull, 0x41e0000000000000ull, /* 2^31 */
+    0xc1e0000000200000ull,                        /* -2^31 - 1 */
+    0x3ff8000000000000ull,                        /* 1.5 */
+    0xbfe0000000000000ull,                        /* -0.5 */
+    0x7ff8000000000000ull,                        /* QNaN */
+    0xfff0000000000000ull,                        /* -inf */
+    0x4330000000000001ull,                        /* 2^52 + 1 */
 };
 
 static const uint32_t f32_big_edge[] = {
@@ -433,9 +432,8 @@ static void report_mismatch(const char *what, uint8_t pfx, uint8_t rex,
               "%02x rex %02x 0f %02x %02x imm %02x: %s native 0x%" PRIx64
               " helper 0x%" PRIx64 " (xmm0 %016" PRIx64 ":%016" PRIx64
               " xmm1 %016" PRIx64 ":%016" PRIx64 " xmm8 %016" PRIx64
-              ":%016" PRIx64 " xmm9 %016" PRIx64 ":%016" PRIx64
-              " rax %" PRIx64 " rcx %" PRIx64 " r8 %" PRIx64 " r9 %" PRIx64
-              " mxcsr %08x)",
+              ":%016" PRIx64 " xmm9 %016" PRIx64 ":%016" PRIx64 " rax %" PRIx64
+              " rcx %" PRIx64 " r8 %" PRIx64 " r9 %" PRIx64 " mxcsr %08x)",
               pfx, rex, opc, modrm, imm, what, a, b, in->xmm[0].q[1],
               in->xmm[0].q[0], in->xmm[1].q[1], in->xmm[1].q[0],
               in->xmm_hi[0].q[1], in->xmm_hi[0].q[0], in->xmm_hi[1].q[1],
@@ -519,13 +517,13 @@ static bool diff_one(uint8_t pfx, uint8_t rex, uint8_t opc, uint8_t modrm,
     nvec = sig_to_vector(nsig);
     ds->runs++;
 
-#define DIFF(what, a, b)                                                \
-    do {                                                                \
-        if ((uint64_t)(a) != (uint64_t)(b)) {                           \
+#define DIFF(what, a, b)                                                     \
+    do {                                                                     \
+        if ((uint64_t)(a) != (uint64_t)(b)) {                                \
             report_mismatch(what, pfx, rex, opc, modrm, imm, &in, (a), (b)); \
-            ok = false;                                                 \
-            goto out;                                                   \
-        }                                                               \
+            ok = false;                                                      \
+            goto out;                                                        \
+        }                                                                    \
     } while (0)
 
     DIFF("exception", nvec, vec);
@@ -581,8 +579,8 @@ static unsigned long iters_per_combo(void)
     return s ? strtoul(s, NULL, 0) : 1500;
 }
 
-static void diff_combo_rex(uint8_t pfx, uint8_t rex, uint8_t opc,
-                           uint8_t modrm, unsigned long n, DiffStats *ds)
+static void diff_combo_rex(uint8_t pfx, uint8_t rex, uint8_t opc, uint8_t modrm,
+                           unsigned long n, DiffStats *ds)
 {
     bool imm = sse_opcode_has_imm8(pfx, opc);
     uint8_t *p = code_buf;
@@ -682,18 +680,20 @@ static void test_differential_rex(void)
     static const uint8_t pfxs[4] = {0, 0x66, 0xf3, 0xf2};
     static const struct {
         uint8_t rex, modrm;
-    } reg_forms[] = {
-        {0x45, 0xc1}, /* R B: reg 8, rm 9 */
-        {0x4d, 0xc8}, /* W R B: reg 9, rm 8 */
-        {0x48, 0xc1}, /* W: rax/rcx, xmm0/xmm1 */
-        {0x44, 0xc1}, /* R: reg 8, rm 1 */
-        {0x49, 0xc8}, /* W B: reg 1, rm 8 */
-        {0x41, 0xc0}, /* B: reg 0, rm 8 */
-    }, mem_forms[] = {
-        {0x4c, 0x06}, /* W R: reg 8, [rsi] */
-        {0x48, 0x0e}, /* W: reg 1, [rsi] */
-        {0x44, 0x0e}, /* R: reg 9, [rsi] */
-    };
+    } reg_forms[] =
+        {
+            {0x45, 0xc1}, /* R B: reg 8, rm 9 */
+            {0x4d, 0xc8}, /* W R B: reg 9, rm 8 */
+            {0x48, 0xc1}, /* W: rax/rcx, xmm0/xmm1 */
+            {0x44, 0xc1}, /* R: reg 8, rm 1 */
+            {0x49, 0xc8}, /* W B: reg 1, rm 8 */
+            {0x41, 0xc0}, /* B: reg 0, rm 8 */
+        },
+      mem_forms[] = {
+          {0x4c, 0x06}, /* W R: reg 8, [rsi] */
+          {0x48, 0x0e}, /* W: reg 1, [rsi] */
+          {0x44, 0x0e}, /* R: reg 9, [rsi] */
+      };
     unsigned long n = iters_per_combo() / 5 + 1;
     DiffStats ds = {0};
 
@@ -1059,7 +1059,7 @@ static void test_registers_rex(void)
     env.xmm[4] = (XMMReg){.l = {1000, 2000, 3000, 4000}};
     CHECK_EQ(run_helper_rex(&env, 0x66, 0x45, 0xfe, 0xfc, 0, 0), -1);
     CHECK_EQ(env.xmm[15].l[3], 44);
-    CHECK_EQ(env.xmm[7].l[3], 400);  /* not xmm7 = xmm7 + xmm4 */
+    CHECK_EQ(env.xmm[7].l[3], 400); /* not xmm7 = xmm7 + xmm4 */
     /* MMX registers ignore REX: paddb with REX.RB is paddb mm7, mm4 */
     env.fpregs[7].mant = 0x0101010101010101ull;
     env.fpregs[4].mant = 0x0202020202020202ull;

@@ -39,7 +39,7 @@ static uint8_t fmem[FMEM_SIZE];
 static sigjmp_buf raise_jmp;
 
 /* Two more windows: above 4 GiB, and the last page below 4 GiB. */
-#define HI_BASE 0x00007f0000000000ULL
+#define HI_BASE  0x00007f0000000000ULL
 #define TOP_BASE 0xfffff000ULL
 static uint8_t fmem_hi[FMEM_SIZE], fmem_top[FMEM_SIZE];
 
@@ -1225,7 +1225,7 @@ static void test_long_mode(void)
     /* Outside 64-bit mode a qword at 0xfffffffc wraps to 0 */
     env_init();
     t_st(&env, 0xfffffffcULL, 4, 0);
-    t_st(&env, 0, 4, 0x40000000);          /* 2.0 */
+    t_st(&env, 0, 4, 0x40000000); /* 2.0 */
     CHECK_EQ(emu(0xdd, 0x06, 0xfffffffcU), -1);
     CHECK_EQ(env.fpregs[7].mant, 0x8000000000000000ULL);
     CHECK_EQ(env.fpregs[7].exp, 0x4000);
