@@ -182,8 +182,8 @@ static uint32_t mem_ld(CPUX86State *env, const X87MemOps *ops, uint64_t a,
     return ops->ld(env, a, size);
 }
 
-static void mem_st(CPUX86State *env, const X87MemOps *ops, uint64_t a,
-                   int size, uint32_t v)
+static void mem_st(CPUX86State *env, const X87MemOps *ops, uint64_t a, int size,
+                   uint32_t v)
 {
     if (!(env->hflags & HF_CS64)) {
         a = (uint32_t)a;
@@ -197,8 +197,7 @@ static uint64_t ld64(CPUX86State *env, const X87MemOps *ops, uint64_t a)
     return lo | (uint64_t)mem_ld(env, ops, a + 4, 4) << 32;
 }
 
-static void st64(CPUX86State *env, const X87MemOps *ops, uint64_t a,
-                 uint64_t v)
+static void st64(CPUX86State *env, const X87MemOps *ops, uint64_t a, uint64_t v)
 {
     mem_st(env, ops, a, 4, (uint32_t)v);
     mem_st(env, ops, a + 4, 4, (uint32_t)(v >> 32));
@@ -212,8 +211,7 @@ static FPReg ld80(CPUX86State *env, const X87MemOps *ops, uint64_t a)
     return r;
 }
 
-static void st80(CPUX86State *env, const X87MemOps *ops, uint64_t a,
-                 FPReg v)
+static void st80(CPUX86State *env, const X87MemOps *ops, uint64_t a, FPReg v)
 {
     st64(env, ops, a, v.mant);
     mem_st(env, ops, a + 8, 2, v.exp);
@@ -529,13 +527,13 @@ static int store_env(CPUX86State *env, const X87MemOps *ops, uint64_t ea,
         if (pm) {
             mem_st(env, ops, ea + 12, 4, ip);
             mem_st(env, ops, ea + 16, 4,
-                    env->fpcs | ((uint32_t)(env->fpop & 0x7ff) << 16));
+                   env->fpcs | ((uint32_t)(env->fpop & 0x7ff) << 16));
             mem_st(env, ops, ea + 20, 4, dp);
             mem_st(env, ops, ea + 24, 4, 0xffff0000u | env->fpds);
         } else {
             mem_st(env, ops, ea + 12, 4, 0xffff0000u | (ip & 0xffff));
             mem_st(env, ops, ea + 16, 4,
-                    ((ip >> 16) << 12) | (env->fpop & 0x7ff));
+                   ((ip >> 16) << 12) | (env->fpop & 0x7ff));
             mem_st(env, ops, ea + 20, 4, 0xffff0000u | (dp & 0xffff));
             mem_st(env, ops, ea + 24, 4, (dp >> 16) << 12);
         }
@@ -552,7 +550,7 @@ static int store_env(CPUX86State *env, const X87MemOps *ops, uint64_t ea,
     } else {
         mem_st(env, ops, ea + 6, 2, ip & 0xffff);
         mem_st(env, ops, ea + 8, 2,
-                ((ip >> 16) & 0xf) << 12 | (env->fpop & 0x7ff));
+               ((ip >> 16) & 0xf) << 12 | (env->fpop & 0x7ff));
         mem_st(env, ops, ea + 10, 2, dp & 0xffff);
         mem_st(env, ops, ea + 12, 2, ((dp >> 16) & 0xf) << 12);
     }
@@ -582,7 +580,8 @@ static int read_env(CPUX86State *env, const X87MemOps *ops, uint64_t ea,
             e->fds = (uint16_t)mem_ld(env, ops, ea + 24, 2);
         } else {
             uint32_t w = mem_ld(env, ops, ea + 16, 4);
-            e->fip = (mem_ld(env, ops, ea + 12, 2)) | ((w >> 12) & 0xffff) << 16;
+            e->fip = mem_ld(env, ops, ea + 12, 2) |
+                     ((w >> 12) & 0xffff) << 16;
             e->fop = w & 0x7ff;
             e->fdp = mem_ld(env, ops, ea + 20, 2) |
                      ((mem_ld(env, ops, ea + 24, 4) >> 12) & 0xffff) << 16;
@@ -701,24 +700,24 @@ static inline __attribute__((always_inline)) void host_leave(CPUX86State *env,
     update_es(env);
 }
 
-#define HOST_X87(name, insn)                                                 \
-    static void op_##name(CPUX86State *env, const X87MemOps *ops,            \
-                          uint64_t ea, uint32_t arg, X80Status *s)           \
-    {                                                                        \
-        HostX87 h;                                                           \
-        host_enter(env, &h);                                                 \
-        __asm__ volatile(insn);                                              \
-        host_leave(env, &h);                                                 \
+#define HOST_X87(name, insn)                                                   \
+    static void op_##name(CPUX86State *env, const X87MemOps *ops, uint64_t ea, \
+                          uint32_t arg, X80Status *s)                          \
+    {                                                                          \
+        HostX87 h;                                                             \
+        host_enter(env, &h);                                                   \
+        __asm__ volatile(insn);                                                \
+        host_leave(env, &h);                                                   \
     }
 #else
-#define HOST_X87(name, insn)                                                 \
-    static void op_##name(CPUX86State *env, const X87MemOps *ops,            \
-                          uint64_t ea, uint32_t arg, X80Status *s)           \
-    {                                                                        \
-        log_unimp_once("x87: transcendental instructions need an x86 host"); \
-        ST(0) = x80_indefinite();                                            \
-        env->fpus |= X80_IE;                                                 \
-        update_es(env);                                                      \
+#define HOST_X87(name, insn)                                                   \
+    static void op_##name(CPUX86State *env, const X87MemOps *ops, uint64_t ea, \
+                          uint32_t arg, X80Status *s)                          \
+    {                                                                          \
+        log_unimp_once("x87: transcendental instructions need an x86 host");   \
+        ST(0) = x80_indefinite();                                              \
+        env->fpus |= X80_IE;                                                   \
+        update_es(env);                                                        \
     }
 #endif
 
@@ -733,9 +732,9 @@ static inline __attribute__((always_inline)) void host_leave(CPUX86State *env,
 typedef void X87OpFn(CPUX86State *env, const X87MemOps *ops, uint64_t ea,
                      uint32_t arg, X80Status *s);
 
-#define X87_OP(name)                                                         \
-    static void op_##name(CPUX86State *env, const X87MemOps *ops,            \
-                          uint64_t ea, uint32_t arg, X80Status *s)
+#define X87_OP(name)                                                           \
+    static void op_##name(CPUX86State *env, const X87MemOps *ops, uint64_t ea, \
+                          uint32_t arg, X80Status *s)
 
 /* arg for the register forms: ST(i) in bits 0-2, then the option bits. */
 #define ARG_I(arg) ((int)(arg) & 7)
@@ -1320,8 +1319,8 @@ x87_run(CPUX86State *env, const X87MemOps *ops, X87OpFn *fn, uint32_t info,
         env->fpcs = fcs;
         env->fpop = (uint16_t)(info & 0x7ff);
         if (info & X87_INFO_MEM) {
-            env->fpdp = m64 ? ea - ds_base64
-                            : (uint32_t)(ea - seg_base_of(env, fds));
+            env->fpdp =
+                m64 ? ea - ds_base64 : (uint32_t)(ea - seg_base_of(env, fds));
             env->fpds = fds;
         }
     }
@@ -1349,8 +1348,8 @@ static const X87MemOps x87_tcg_ops = {
  * size and are the operation's.
  */
 static inline __attribute__((always_inline)) void
-x87_tcg(CPUX86State *env, X87OpFn *fn, uint32_t info, uint64_t ea,
-        uint64_t fip, uint32_t arg)
+x87_tcg(CPUX86State *env, X87OpFn *fn, uint32_t info, uint64_t ea, uint64_t fip,
+        uint32_t arg)
 {
     int seg = (info >> X87_INFO_SEG_SHIFT) & 7;
     uint32_t size = (info >> X87_INFO_SIZE_SHIFT) & 0x7f;
@@ -1368,19 +1367,19 @@ x87_tcg(CPUX86State *env, X87OpFn *fn, uint32_t info, uint64_t ea,
     } else {
         fds = env->segs[seg].selector;
         if (size && !(env->cr[0] & (CR0_EM_MASK | CR0_TS_MASK))) {
-            check_seg_range(env, seg, ea - (uint32_t)env->segs[seg].base,
-                            size, info & X87_INFO_WRITE);
+            check_seg_range(env, seg, ea - (uint32_t)env->segs[seg].base, size,
+                            info & X87_INFO_WRITE);
         }
     }
-    x87_run(env, &x87_tcg_ops, fn, info, ea, arg, fip,
-            env->segs[R_CS].selector, fds, base64);
+    x87_run(env, &x87_tcg_ops, fn, info, ea, arg, fip, env->segs[R_CS].selector,
+            fds, base64);
 }
 
-#define X87_HELPER(name)                                                     \
-    static void helper_x87_##name(CPUX86State *env, uint32_t info,           \
-                                  uint64_t ea, uint64_t fip, uint32_t arg)   \
-    {                                                                        \
-        x87_tcg(env, op_##name, info, ea, fip, arg);                         \
+#define X87_HELPER(name)                                                   \
+    static void helper_x87_##name(CPUX86State *env, uint32_t info,         \
+                                  uint64_t ea, uint64_t fip, uint32_t arg) \
+    {                                                                      \
+        x87_tcg(env, op_##name, info, ea, fip, arg);                       \
     }
 X87_OPS(X87_HELPER)
 #undef X87_HELPER
@@ -1391,9 +1390,9 @@ X87Helper *const x87_helpers[] = {
 #undef X87_HELPER_PTR
 };
 
-void x87_exec(CPUX86State *env, const X87MemOps *ops, uint8_t op,
-              uint8_t modrm, uint64_t ea, bool data32, uint64_t fip,
-              uint16_t fcs, uint16_t fds)
+void x87_exec(CPUX86State *env, const X87MemOps *ops, uint8_t op, uint8_t modrm,
+              uint64_t ea, bool data32, uint64_t fip, uint16_t fcs,
+              uint16_t fds)
 {
     X87Insn d;
 
@@ -1431,8 +1430,7 @@ static bool fx_is64(const CPUX86State *env, bool rex_w)
     return rex_w && (env->hflags & HF_CS64);
 }
 
-void x87_fxsave(CPUX86State *env, const X87MemOps *ops, uint64_t ea,
-                bool rex_w)
+void x87_fxsave(CPUX86State *env, const X87MemOps *ops, uint64_t ea, bool rex_w)
 {
     check_nm(env, ops);
     if (ea & 15) {

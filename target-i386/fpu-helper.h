@@ -5,7 +5,8 @@
  * x87_decode() and calls the entry point of that one operation; it does
  * the whole instruction: device-not-available and pending-exception
  * checks, the memory operand, the arithmetic (exact soft-float,
- * softfloat-x80.h), the status/tag/pointer registers.  State lives in CPUX86State:
+ * softfloat-x80.h), the status/tag/pointer registers.  State lives in
+ * CPUX86State:
  *
  *   fpregs[8]  physical registers R0-R7 (ST(i) is fpregs[(fpstt+i)&7])
  *   fpstt      TOP;  fpus  FSW without the TOP field;  fpuc  FCW
@@ -62,9 +63,9 @@ typedef struct X87MemOps {
  * size; seg -1: none, no checks).  Generated code calls helper(env,
  * info, ea, fip, arg), ea being the linear address of the memory operand
  * (0 for register forms) and fip the linear address of the instruction
- * (its first prefix); nothing is decoded again at run time.  data32 selects the 14- or 28-byte
- * FSTENV/FLDENV/FSAVE/FRSTOR layout (real or protected layout follows
- * CR0.PE and EFLAGS.VM).
+ * (its first prefix); nothing is decoded again at run time.  data32 selects the
+ * 14- or 28-byte FSTENV/FLDENV/FSAVE/FRSTOR layout (real or protected layout
+ * follows CR0.PE and EFLAGS.VM).
  *
  * The operation raises #NM (CR0.EM or CR0.TS), then the memory operand's
  * segment checks, #MF (CR0.NE and an unmasked exception pending at a
@@ -100,9 +101,9 @@ void helper_emms(CPUX86State *env);
  * services (tests); fcs, fds are the CS selector and the operand's
  * segment selector (outside 64-bit mode their bases are found by
  * selector; in 64-bit mode they are taken as 0).  No segment checks. */
-void x87_exec(CPUX86State *env, const X87MemOps *ops, uint8_t op,
-              uint8_t modrm, uint64_t ea, bool data32, uint64_t fip,
-              uint16_t fcs, uint16_t fds);
+void x87_exec(CPUX86State *env, const X87MemOps *ops, uint8_t op, uint8_t modrm,
+              uint64_t ea, bool data32, uint64_t fip, uint16_t fcs,
+              uint16_t fds);
 void x87_fwait(CPUX86State *env, const X87MemOps *ops);
 void x87_fxsave(CPUX86State *env, const X87MemOps *ops, uint64_t ea,
                 bool rex_w);

@@ -35,7 +35,7 @@ enum {
 #define X87_INFO_SEG_SHIFT 14
 #define X87_INFO_WRITE (1u << 17)
 #define X87_INFO_SIZE_SHIFT 18          /* bytes, for the segment check */
-#define X87_INFO_NOSEG (1u << 25)       /* seg -1: no check, FDS 0 */
+#define X87_INFO_NOSEG      (1u << 25)  /* seg -1: no check, FDS 0 */
 
 /* The translator's entry point of each operation, by X87_<name>. */
 extern X87Helper *const x87_helpers[];

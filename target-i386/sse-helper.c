@@ -1,9 +1,10 @@
 /*
  * MMX, SSE, SSE2 and SSE3 operations (decoded by sse-decode.c): the
  * CR0/CR4 checks, operand fetch and write-back, one function per
- * instruction or small group, and the SIMD floating-point exception rules (Intel SDM vol. 1 ch. 9-12 and
- * 11.5; vol. 2 instruction entries).  The floating-point arithmetic itself
- * runs on the host's SSE unit (sse-host.c); see sse-helper.h.
+ * instruction or small group, and the SIMD floating-point exception rules
+ * (Intel SDM vol. 1 ch. 9-12 and 11.5; vol. 2 instruction entries).  The
+ * floating-point arithmetic itself runs on the host's SSE unit (sse-host.c);
+ * see sse-helper.h.
  *
  * Register numbering: MMi is the x87 physical register Ri (vol. 1, 9.5),
  * kept in env->fpregs[i].mant (REX.R/B do not reach it: i & 7); XMMi is
@@ -1342,8 +1343,8 @@ static void op_2_2c(SSEInsn *x)
     int64_t iv;
     uint32_t host;
     src_xmm(x, &s, p == 3 ? 8 : 4);
-    host = sse_host_cvt2si(p == 3, x->opc == 0x2c, x->rexw, &s,
-                           host_csr(env), &iv);
+    host = sse_host_cvt2si(p == 3, x->opc == 0x2c, x->rexw, &s, host_csr(env),
+                           &iv);
     fp_flags(env, host, &s, FMT_NONE);
     env->regs[x->reg & 15] = x->rexw ? (uint64_t)iv : (uint32_t)iv;
 }
@@ -1489,8 +1490,7 @@ static SSEOpFn *const sse_op_fns[] = {
 /* The checks every form makes before its operation, the operation, and
  * the MMX state after it. */
 static inline __attribute__((always_inline)) void
-sse_run(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint64_t ea,
-        uint32_t arg)
+sse_run(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint64_t ea, uint32_t arg)
 {
     SSEInsn x = {
         .env = env,
@@ -1579,8 +1579,7 @@ static void sse_st_checked(CPUX86State *env, uint64_t linear, int size,
 }
 
 static inline __attribute__((always_inline)) void
-sse_tcg(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint64_t ea,
-        uint32_t arg)
+sse_tcg(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint64_t ea, uint32_t arg)
 {
     int seg = (info >> SI_SEG_SHIFT) & 7;
     bool pm = (env->hflags & HF_PE) && !(env->hflags & HF_VM);
@@ -1604,11 +1603,11 @@ sse_tcg(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint64_t ea,
     sse_run(env, fn, info, ea, arg);
 }
 
-#define SSE_HELPER(name)                                                     \
-    static void helper_sse_##name(CPUX86State *env, uint32_t info,           \
-                                  uint64_t ea, uint32_t arg)                 \
-    {                                                                        \
-        sse_tcg(env, op_##name, info, ea, arg);                              \
+#define SSE_HELPER(name)                                           \
+    static void helper_sse_##name(CPUX86State *env, uint32_t info, \
+                                  uint64_t ea, uint32_t arg)       \
+    {                                                              \
+        sse_tcg(env, op_##name, info, ea, arg);                    \
     }
 SSE_OPS(SSE_HELPER)
 #define SSE_INT_HELPER(o) SSE_HELPER(i_##o)

@@ -85,8 +85,8 @@
  * CR0.EM=1, or CR4.OSFXSR=0 on SSE forms; #NM for CR0.TS=1; #MF for a
  * pending x87 exception (CR0.NE=1) when an MMX register is an operand;
  * #GP(0) for a misaligned 16-byte operand of the aligned forms; whatever
- * guest memory access raises; #XM (CR4.OSXMMEXCPT=1) or #UD for an unmasked SIMD
- * floating-point exception, after setting its MXCSR flags.
+ * guest memory access raises; #XM (CR4.OSXMMEXCPT=1) or #UD for an unmasked
+ * SIMD floating-point exception, after setting its MXCSR flags.
  *
  * MMX forms (and SSE forms with an MMX register operand, except CVTPI2PS/
  * CVTPI2PD from memory) set the x87 TOP to 0 and all tags valid, and an MMX

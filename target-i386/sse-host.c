@@ -138,13 +138,13 @@ uint32_t sse_host_comi(bool dbl, bool ordered, const XMMReg *a, const XMMReg *b,
     return out;
 }
 
-#define HOST_CVT2SI(insn, res)                                             \
+#define HOST_CVT2SI(insn, res)                                           \
     __asm__ volatile("stmxcsr %[sv]\n\t"                                 \
                      "ldmxcsr %[in]\n\t"                                 \
                      "movdqu %[ss], %%xmm0\n\t" insn " %%xmm0, %[r]\n\t" \
                      "stmxcsr %[out]\n\t"                                \
                      "ldmxcsr %[sv]"                                     \
-                     : [sv] "+m"(saved), [out] "=m"(out), [r] "=r"(res)    \
+                     : [sv] "+m"(saved), [out] "=m"(out), [r] "=r"(res)  \
                      : [ss] "m"(*s), [in] "m"(csr)                       \
                      : "xmm0", "memory")
 
@@ -204,7 +204,7 @@ uint32_t sse_host_cvt2si(bool dbl, bool trunc, bool q, const XMMReg *s,
     return out;
 }
 
-#define HOST_CVTSI2(insn, val)                                             \
+#define HOST_CVTSI2(insn, val)                                           \
     __asm__ volatile("stmxcsr %[sv]\n\t"                                 \
                      "ldmxcsr %[in]\n\t"                                 \
                      "movdqu %[dd], %%xmm0\n\t" insn " %[v], %%xmm0\n\t" \
@@ -212,7 +212,7 @@ uint32_t sse_host_cvt2si(bool dbl, bool trunc, bool q, const XMMReg *s,
                      "stmxcsr %[out]\n\t"                                \
                      "ldmxcsr %[sv]"                                     \
                      : [dd] "+m"(*d), [sv] "+m"(saved), [out] "=m"(out)  \
-                     : [v] "r"(val), [in] "m"(csr)                         \
+                     : [v] "r"(val), [in] "m"(csr)                       \
                      : "xmm0", "memory")
 
 uint32_t sse_host_cvtsi2(bool dbl, bool q, XMMReg *d, int64_t v, uint32_t csr)

@@ -150,18 +150,18 @@ enum {
 /* SSEDecoded.info.  reg and rm are 4 bits: REX.R / REX.B extend them to
  * XMM8-15 and R8-R15; an MMX register operand uses the low 3 bits only
  * (REX.R/B are ignored for MMi, SDM vol. 2, 2.2.1). */
-#define SI_REG(i) ((i) & 15)
-#define SI_RM(i) (((i) >> 4) & 15)
-#define SI_MEM (1u << 8)
-#define SI_PFX_SHIFT 9                  /* prefix index, 2 bits */
-#define SI_FLAGS_SHIFT 11               /* sse_table flags, 7 bits */
-#define SI_MM_OPERAND (1u << 18)        /* an MMX register operand: #MF */
-#define SI_SEG_SHIFT 19                 /* the memory operand's segment */
-#define SI_SEG_CHECK (1u << 22)         /* ... whose accesses are checked */
-#define SI_WHOLE_512 (1u << 23)         /* FXSAVE/FXRSTOR: check 512 bytes */
-#define SI_WHOLE_4 (1u << 24)           /* LDMXCSR/STMXCSR: 4 bytes */
+#define SI_REG(i)      ((i)&15)
+#define SI_RM(i)       (((i) >> 4) & 15)
+#define SI_MEM         (1u << 8)
+#define SI_PFX_SHIFT   9          /* prefix index, 2 bits */
+#define SI_FLAGS_SHIFT 11         /* sse_table flags, 7 bits */
+#define SI_MM_OPERAND  (1u << 18) /* an MMX register operand: #MF */
+#define SI_SEG_SHIFT   19         /* the memory operand's segment */
+#define SI_SEG_CHECK   (1u << 22) /* ... whose accesses are checked */
+#define SI_WHOLE_512   (1u << 23) /* FXSAVE/FXRSTOR: check 512 bytes */
+#define SI_WHOLE_4     (1u << 24) /* LDMXCSR/STMXCSR: 4 bytes */
 #define SI_WHOLE_WRITE (1u << 25)
-#define SI_REXW (1u << 26)              /* REX.W: 64-bit GPR/memory forms */
+#define SI_REXW        (1u << 26) /* REX.W: 64-bit GPR/memory forms */
 
 /* The translator's entry point of each operation, by SSE_<name>. */
 extern SSEHelper *const sse_helpers[];

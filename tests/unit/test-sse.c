@@ -15,6 +15,15 @@
  * checks, MMX state transitions, FXSAVE, the decoder tables, and a few
  * known answers computed by hand.
  *
+ * Long mode: the same differential loop runs every form again with REX
+ * prefixes (sse_decode's rex) in 64-bit mode (HF_CS64): REX.R/REX.B
+ * select xmm8/xmm9 and r8/r9 (MMX registers ignore them, natively too),
+ * REX.W the 64-bit general-register and m64 forms, with 64-bit integer
+ * and large double operands.  Directed tests cover the decoder's REX
+ * fields, memory operands above 4 GiB and the 4 GiB wrap outside 64-bit
+ * mode (through the fake memory's extra windows), and the FXSAVE64 /
+ * FXRSTOR64 layouts.
+ *
  * Needs an x86-64 host (the helper itself needs an x86 host).
  */
 #include "tests/unit/harness.h"
@@ -33,18 +42,34 @@ static uint8_t gmem[GMEM_SIZE];
 static sigjmp_buf helper_jb;
 static int helper_vector;
 
+/* Two more windows of fake memory: one above 4 GiB (64-bit addresses)
+ * and the last page below 4 GiB (the 32-bit wrap). */
+#define HI_BASE  0x0000123400000000ull
+#define TOP_BASE 0xfffff000ull
+static uint8_t gmem_hi[GMEM_SIZE], gmem_top[GMEM_SIZE];
+
+static uint8_t *fake_addr(uint64_t a, int size)
+{
+    if (a >= HI_BASE && a - HI_BASE + size <= GMEM_SIZE) {
+        return gmem_hi + (a - HI_BASE);
+    }
+    if (a >= TOP_BASE && a - TOP_BASE + size <= GMEM_SIZE) {
+        return gmem_top + (a - TOP_BASE);
+    }
+    assert(a + size <= GMEM_SIZE);
+    return gmem + a;
+}
+
 static uint32_t fake_ld(CPUX86State *env, uint64_t a, int size)
 {
     uint32_t v = 0;
-    assert(a + size <= GMEM_SIZE);
-    memcpy(&v, gmem + a, size);
+    memcpy(&v, fake_addr(a, size), size);
     return v;
 }
 
 static void fake_st(CPUX86State *env, uint64_t a, int size, uint32_t v)
 {
-    assert(a + size <= GMEM_SIZE);
-    memcpy(gmem + a, &v, size);
+    memcpy(fake_addr(a, size), &v, size);
 }
 
 static EMU_NORETURN void fake_raise(CPUX86State *env, int vector, int err)
@@ -61,14 +86,20 @@ static void hooks_install(void)
 }
 
 /* Run helper_sse; returns -1 or the exception vector raised. */
-static int run_helper(CPUX86State *env, uint8_t pfx, uint8_t opc, uint8_t modrm,
-                      uint32_t ea, uint8_t imm)
+static int run_helper_rex(CPUX86State *env, uint8_t pfx, uint8_t rex,
+                          uint8_t opc, uint8_t modrm, uint64_t ea, uint8_t imm)
 {
     helper_vector = -1;
     if (sigsetjmp(helper_jb, 0) == 0) {
-        helper_sse(env, pfx, opc, modrm, 0, ea, imm);
+        helper_sse(env, pfx, opc, modrm, rex, ea, imm);
     }
     return helper_vector;
+}
+
+static int run_helper(CPUX86State *env, uint8_t pfx, uint8_t opc, uint8_t modrm,
+                      uint32_t ea, uint8_t imm)
+{
+    return run_helper_rex(env, pfx, 0, opc, modrm, ea, imm);
 }
 
 static void env_init(CPUX86State *env)
@@ -92,9 +123,13 @@ typedef struct NativeState {
     uint64_t gpr[2]; /* 48 rax, 56 rcx */
     uint32_t mxcsr;  /* 64 */
     uint32_t pad;
-    uint64_t eflags; /* 72 */
-    uint64_t mem;    /* 80: [rsi] and [rdi] */
+    uint64_t eflags;    /* 72 */
+    uint64_t mem;       /* 80: [rsi] and [rdi] */
+    uint64_t gpr_hi[2]; /* 88 r8, 96 r9 */
+    XMMReg xmm_hi[2];   /* 104 xmm8, 120 xmm9 */
 } NativeState;
+_Static_assert(offsetof(NativeState, gpr_hi) == 88, "asm offsets");
+_Static_assert(offsetof(NativeState, xmm_hi) == 104, "asm offsets");
 
 static uint8_t *code_buf;
 static sigjmp_buf native_jb;
@@ -125,6 +160,10 @@ static int run_native(NativeState *st)
                          "movq 40(%[st]), %%mm1\n\t"
                          "mov 48(%[st]), %%rax\n\t"
                          "mov 56(%[st]), %%rcx\n\t"
+                         "mov 88(%[st]), %%r8\n\t"
+                         "mov 96(%[st]), %%r9\n\t"
+                         "movdqu 104(%[st]), %%xmm8\n\t"
+                         "movdqu 120(%[st]), %%xmm9\n\t"
                          "mov 80(%[st]), %%rsi\n\t"
                          "mov %%rsi, %%rdi\n\t"
                          "sub $128, %%rsp\n\t"
@@ -141,12 +180,17 @@ static int run_native(NativeState *st)
                          "emms\n\t"
                          "mov %%rax, 48(%[st])\n\t"
                          "mov %%rcx, 56(%[st])\n\t"
+                         "mov %%r8, 88(%[st])\n\t"
+                         "mov %%r9, 96(%[st])\n\t"
+                         "movdqu %%xmm8, 104(%[st])\n\t"
+                         "movdqu %%xmm9, 120(%[st])\n\t"
                          "ldmxcsr %[hc]"
                          : [hc] "+m"(host_csr)
                          : [st] "b"(st), [code] "r"(code_buf)
-                         : "rax", "rcx", "rdx", "rsi", "rdi", "xmm0", "xmm1",
-                           "mm0", "mm1", "st", "st(1)", "st(2)", "st(3)",
-                           "st(4)", "st(5)", "st(6)", "st(7)", "memory", "cc");
+                         : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9",
+                           "xmm0", "xmm1", "xmm8", "xmm9", "mm0", "mm1", "st",
+                           "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)",
+                           "st(7)", "memory", "cc");
         return 0;
     }
     /* The fault left the host's x87/MMX state and MXCSR as the
@@ -217,6 +261,67 @@ static const uint32_t int_edge[] = {
     16,         31,         64,         8,
 };
 
+/* 64-bit integers, and floats around the 64-bit integer range (the REX.W
+ * conversions). */
+static const uint64_t int64_edge[] = {
+    0,
+    1,
+    0xffffffffffffffffull,
+    0x8000000000000000ull,
+    0x7fffffffffffffffull,
+    0x0020000000000001ull, /* 2^53 + 1: inexact as a double */
+    0xffdfffffffffffffull, /* -(2^53 + 1) */
+    0x0000000001000001ull, /* 2^24 + 1: inexact as a single */
+    0x7ffffffffffffc00ull,
+    0x00000000ffffffffull,
+    0xffffffff80000000ull,
+    0x8000000000000001ull,
+    0x0000000080000000ull,
+};
+
+static const uint64_t f64_big_edge[] = {
+    0x43e0000000000000ull, /* 2^63: out of range */
+    0xc3e0000000000000ull, /* -2^63: the most negative */
+    0x43dfffffffffffffull, /* the largest double below 2^63 */
+    0xc3e0000000000001ull, /* just below -2^63 */
+    0x43e0000000000001ull, 0x41e0000000000000ull, /* 2^31 */
+    0xc1e0000000200000ull,                        /* -2^31 - 1 */
+    0x3ff8000000000000ull,                        /* 1.5 */
+    0xbfe0000000000000ull,                        /* -0.5 */
+    0x7ff8000000000000ull,                        /* QNaN */
+    0xfff0000000000000ull,                        /* -inf */
+    0x4330000000000001ull,                        /* 2^52 + 1 */
+};
+
+static const uint32_t f32_big_edge[] = {
+    0x5f000000, /* 2^63 */
+    0xdf000000, /* -2^63 */
+    0x5effffff, /* the largest single below 2^63 */
+    0xdf000001, /* just below -2^63 */
+    0x4f000000, /* 2^31 */
+    0x3fc00000, /* 1.5 */
+    0xbf000000, /* -0.5 */
+    0x7fc00000, /* QNaN */
+    0x7f800000, /* inf */
+};
+
+static uint64_t gen_int64(void)
+{
+    uint64_t r = rnd();
+    switch (r & 3) {
+    case 0:
+        return int64_edge[(r >> 8) % ARRAY_SIZE(int64_edge)];
+    case 1:
+        return (uint64_t)(int64_t)(int32_t)rnd(); /* sign-extended 32 */
+    default:
+        return rnd();
+    }
+}
+
+/* An XMM register operand for the REX runs: mostly gen_xmm's, sometimes
+ * a low lane around the 64-bit integer range. */
+static void gen_xmm_rex(XMMReg *x);
+
 static uint32_t gen_f32(void)
 {
     uint64_t r = rnd();
@@ -271,6 +376,24 @@ static void gen_xmm(XMMReg *x)
     }
 }
 
+static void gen_xmm_rex(XMMReg *x)
+{
+    uint64_t r = rnd();
+
+    gen_xmm(x);
+    switch (r & 3) {
+    case 0:
+        x->q[0] = f64_big_edge[(r >> 8) % ARRAY_SIZE(f64_big_edge)];
+        break;
+    case 1:
+        x->l[0] = f32_big_edge[(r >> 8) % ARRAY_SIZE(f32_big_edge)];
+        break;
+    case 2:
+        x->q[0] = gen_int64();
+        break;
+    }
+}
+
 static uint32_t gen_mxcsr(void)
 {
     uint64_t r = rnd();
@@ -301,21 +424,28 @@ typedef struct DiffStats {
 
 static uint8_t native_mem[GMEM_SIZE] __attribute__((aligned(4096)));
 
-static void report_mismatch(const char *what, uint8_t pfx, uint8_t opc,
-                            uint8_t modrm, uint8_t imm, const NativeState *in,
-                            uint64_t a, uint64_t b)
+static void report_mismatch(const char *what, uint8_t pfx, uint8_t rex,
+                            uint8_t opc, uint8_t modrm, uint8_t imm,
+                            const NativeState *in, uint64_t a, uint64_t b)
 {
     test_fail(__FILE__, __LINE__,
-              "%02x 0f %02x %02x imm %02x: %s native 0x%" PRIx64
+              "%02x rex %02x 0f %02x %02x imm %02x: %s native 0x%" PRIx64
               " helper 0x%" PRIx64 " (xmm0 %016" PRIx64 ":%016" PRIx64
-              " xmm1 %016" PRIx64 ":%016" PRIx64 " mxcsr %08x)",
-              pfx, opc, modrm, imm, what, a, b, in->xmm[0].q[1],
-              in->xmm[0].q[0], in->xmm[1].q[1], in->xmm[1].q[0], in->mxcsr);
+              " xmm1 %016" PRIx64 ":%016" PRIx64 " xmm8 %016" PRIx64
+              ":%016" PRIx64 " xmm9 %016" PRIx64 ":%016" PRIx64 " rax %" PRIx64
+              " rcx %" PRIx64 " r8 %" PRIx64 " r9 %" PRIx64 " mxcsr %08x)",
+              pfx, rex, opc, modrm, imm, what, a, b, in->xmm[0].q[1],
+              in->xmm[0].q[0], in->xmm[1].q[1], in->xmm[1].q[0],
+              in->xmm_hi[0].q[1], in->xmm_hi[0].q[0], in->xmm_hi[1].q[1],
+              in->xmm_hi[1].q[0], in->gpr[0], in->gpr[1], in->gpr_hi[0],
+              in->gpr_hi[1], in->mxcsr);
 }
 
-/* One instruction, one random state; returns false on mismatch. */
-static bool diff_one(uint8_t pfx, uint8_t opc, uint8_t modrm, uint8_t imm,
-                     DiffStats *ds)
+/* One instruction, one random state; returns false on mismatch.  rex 0:
+ * outside 64-bit mode, as a 32-bit guest runs it (xmm8/9, r8/r9 must
+ * stay as they are); else in 64-bit mode with that REX prefix. */
+static bool diff_one(uint8_t pfx, uint8_t rex, uint8_t opc, uint8_t modrm,
+                     uint8_t imm, DiffStats *ds)
 {
     NativeState in, nat;
     static CPUX86State env_store;
@@ -334,6 +464,22 @@ static bool diff_one(uint8_t pfx, uint8_t opc, uint8_t modrm, uint8_t imm,
         rnd() & 1 ? int_edge[rnd() % ARRAY_SIZE(int_edge)] : (uint32_t)rnd();
     in.mxcsr = gen_mxcsr();
     in.eflags = 0;
+    if (rex) {
+        /* 64-bit operands and the registers REX reaches */
+        in.gpr[0] = gen_int64();
+        in.gpr[1] = gen_int64();
+        in.gpr_hi[0] = gen_int64();
+        in.gpr_hi[1] = gen_int64();
+        gen_xmm_rex(&in.xmm[0]);
+        gen_xmm_rex(&in.xmm[1]);
+        gen_xmm_rex(&in.xmm_hi[0]);
+        gen_xmm_rex(&in.xmm_hi[1]);
+    } else {
+        in.gpr_hi[0] = 0x0808080808080808ull;
+        in.gpr_hi[1] = 0x0909090909090909ull;
+        in.xmm_hi[0] = (XMMReg){.q = {0x8888888888888888ull, 8}};
+        in.xmm_hi[1] = (XMMReg){.q = {0x9999999999999999ull, 9}};
+    }
     ea = 1024 + (rnd() % 128) * 16;
     if ((rnd() & 7) == 0) {
         ea += rnd() % 16;
@@ -354,9 +500,16 @@ static bool diff_one(uint8_t pfx, uint8_t opc, uint8_t modrm, uint8_t imm,
     env->fpregs[1].mant = in.mm[1];
     env->regs[R_EAX] = in.gpr[0];
     env->regs[R_ECX] = in.gpr[1];
+    env->regs[8] = in.gpr_hi[0];
+    env->regs[9] = in.gpr_hi[1];
+    env->xmm[8] = in.xmm_hi[0];
+    env->xmm[9] = in.xmm_hi[1];
+    if (rex) {
+        env->hflags |= HF_LMA | HF_CS64;
+    }
     env->mxcsr = in.mxcsr;
     env->cc_op = 99;
-    vec = run_helper(env, pfx, opc, modrm, ea, imm);
+    vec = run_helper_rex(env, pfx, rex, opc, modrm, ea, imm);
 
     /* native side */
     nat = in;
@@ -364,13 +517,13 @@ static bool diff_one(uint8_t pfx, uint8_t opc, uint8_t modrm, uint8_t imm,
     nvec = sig_to_vector(nsig);
     ds->runs++;
 
-#define DIFF(what, a, b)                                                \
-    do {                                                                \
-        if ((uint64_t)(a) != (uint64_t)(b)) {                           \
-            report_mismatch(what, pfx, opc, modrm, imm, &in, (a), (b)); \
-            ok = false;                                                 \
-            goto out;                                                   \
-        }                                                               \
+#define DIFF(what, a, b)                                                     \
+    do {                                                                     \
+        if ((uint64_t)(a) != (uint64_t)(b)) {                                \
+            report_mismatch(what, pfx, rex, opc, modrm, imm, &in, (a), (b)); \
+            ok = false;                                                      \
+            goto out;                                                        \
+        }                                                                    \
     } while (0)
 
     DIFF("exception", nvec, vec);
@@ -397,6 +550,12 @@ static bool diff_one(uint8_t pfx, uint8_t opc, uint8_t modrm, uint8_t imm,
     DIFF("mm1", nat.mm[1], env->fpregs[1].mant);
     DIFF("eax", nat.gpr[0], env->regs[R_EAX]);
     DIFF("ecx", nat.gpr[1], env->regs[R_ECX]);
+    DIFF("r8", nat.gpr_hi[0], env->regs[8]);
+    DIFF("r9", nat.gpr_hi[1], env->regs[9]);
+    DIFF("xmm8.lo", nat.xmm_hi[0].q[0], env->xmm[8].q[0]);
+    DIFF("xmm8.hi", nat.xmm_hi[0].q[1], env->xmm[8].q[1]);
+    DIFF("xmm9.lo", nat.xmm_hi[1].q[0], env->xmm[9].q[0]);
+    DIFF("xmm9.hi", nat.xmm_hi[1].q[1], env->xmm[9].q[1]);
     for (int i = 0; i < 80; i += 8) {
         uint64_t a, b;
         memcpy(&a, native_mem + ea - 16 + i, 8);
@@ -420,15 +579,18 @@ static unsigned long iters_per_combo(void)
     return s ? strtoul(s, NULL, 0) : 1500;
 }
 
-static void diff_combo(uint8_t pfx, uint8_t opc, uint8_t modrm, DiffStats *ds)
+static void diff_combo_rex(uint8_t pfx, uint8_t rex, uint8_t opc, uint8_t modrm,
+                           unsigned long n, DiffStats *ds)
 {
     bool imm = sse_opcode_has_imm8(pfx, opc);
     uint8_t *p = code_buf;
-    unsigned long n = iters_per_combo();
     unsigned long bad = 0;
 
     if (pfx) {
         *p++ = pfx;
+    }
+    if (rex) {
+        *p++ = rex; /* REX comes last, right before 0F */
     }
     *p++ = 0x0f;
     *p++ = opc;
@@ -445,10 +607,15 @@ static void diff_combo(uint8_t pfx, uint8_t opc, uint8_t modrm, DiffStats *ds)
             v = (opc >= 0x71 && opc <= 0x73) ? rnd() % 80 : (uint8_t)rnd();
             *imm_at = v;
         }
-        if (!diff_one(pfx, opc, modrm, v, ds) && ++bad >= 3) {
+        if (!diff_one(pfx, rex, opc, modrm, v, ds) && ++bad >= 3) {
             return; /* three reports per form are enough */
         }
     }
+}
+
+static void diff_combo(uint8_t pfx, uint8_t opc, uint8_t modrm, DiffStats *ds)
+{
+    diff_combo_rex(pfx, 0, opc, modrm, iters_per_combo(), ds);
 }
 
 static void setup_native(void)
@@ -501,6 +668,63 @@ static void test_differential(void)
            ds.combos, ds.runs, ds.faults, ds.ud, ds.gp, ds.xm, ds.mismatches);
     CHECK(ds.combos > 500);
     CHECK(ds.ud > 1000 && ds.gp > 1000 && ds.xm > 1000);
+    CHECK_EQ(ds.mismatches, 0);
+}
+
+/*
+ * The same in 64-bit mode with REX prefixes.  Memory forms keep REX.B
+ * clear ([rsi] would become [r14]); the frontend owns the address anyway.
+ */
+static void test_differential_rex(void)
+{
+    static const uint8_t pfxs[4] = {0, 0x66, 0xf3, 0xf2};
+    static const struct {
+        uint8_t rex, modrm;
+    } reg_forms[] =
+        {
+            {0x45, 0xc1}, /* R B: reg 8, rm 9 */
+            {0x4d, 0xc8}, /* W R B: reg 9, rm 8 */
+            {0x48, 0xc1}, /* W: rax/rcx, xmm0/xmm1 */
+            {0x44, 0xc1}, /* R: reg 8, rm 1 */
+            {0x49, 0xc8}, /* W B: reg 1, rm 8 */
+            {0x41, 0xc0}, /* B: reg 0, rm 8 */
+        },
+      mem_forms[] = {
+          {0x4c, 0x06}, /* W R: reg 8, [rsi] */
+          {0x48, 0x0e}, /* W: reg 1, [rsi] */
+          {0x44, 0x0e}, /* R: reg 9, [rsi] */
+      };
+    unsigned long n = iters_per_combo() / 5 + 1;
+    DiffStats ds = {0};
+
+    for (int opc = 0; opc < 256; opc++) {
+        for (int pi = 0; pi < 4; pi++) {
+            uint8_t pfx = pfxs[pi];
+            if (!sse_opcode_known(pfx, opc) || opc == 0xae || opc == 0x18) {
+                continue;
+            }
+            if (opc >= 0x71 && opc <= 0x73) {
+                for (int reg = 0; reg < 8; reg++) {
+                    diff_combo_rex(pfx, 0x41, opc, 0xc0 | reg << 3, n, &ds);
+                    diff_combo_rex(pfx, 0x4d, opc, 0xc1 | reg << 3, n, &ds);
+                }
+                continue;
+            }
+            for (size_t i = 0; i < ARRAY_SIZE(reg_forms); i++) {
+                diff_combo_rex(pfx, reg_forms[i].rex, opc, reg_forms[i].modrm,
+                               n, &ds);
+            }
+            for (size_t i = 0; i < ARRAY_SIZE(mem_forms); i++) {
+                diff_combo_rex(pfx, mem_forms[i].rex, opc, mem_forms[i].modrm,
+                               n, &ds);
+            }
+        }
+    }
+    printf("# differential with REX: %lu forms, %lu runs, %lu faults (#UD "
+           "%lu, #GP %lu, #XM %lu), %lu mismatches\n",
+           ds.combos, ds.runs, ds.faults, ds.ud, ds.gp, ds.xm, ds.mismatches);
+    CHECK(ds.combos > 1500);
+    CHECK(ds.ud > 100 && ds.gp > 100 && ds.xm > 100);
     CHECK_EQ(ds.mismatches, 0);
 }
 
@@ -781,6 +1005,296 @@ static void test_mxcsr_fxsave(void)
     }
 }
 
+/* ---- long mode: directed tests ---- */
+
+static void env_init64(CPUX86State *env)
+{
+    env_init(env);
+    env->hflags |= HF_LMA | HF_CS64;
+}
+
+static uint64_t fake_ld64(uint64_t a)
+{
+    return fake_ld(NULL, a, 4) | (uint64_t)fake_ld(NULL, a + 4, 4) << 32;
+}
+
+static void fake_st64(uint64_t a, uint64_t v)
+{
+    fake_st(NULL, a, 4, (uint32_t)v);
+    fake_st(NULL, a + 4, 4, (uint32_t)(v >> 32));
+}
+
+/* sse_decode's REX fields: what changes the decoded instruction. */
+static void test_decode_rex(void)
+{
+    SSEDecoded a, b;
+
+    /* addpd: REX.R and REX.B give other registers, the same operation;
+     * an empty REX (40) is no REX */
+    CHECK(sse_decode(0x66, 0x58, 0xc1, 0, 0, -1, &a));
+    CHECK(sse_decode(0x66, 0x58, 0xc1, 0x44, 0, -1, &b));
+    CHECK(a.helper == b.helper && a.info != b.info);
+    CHECK(sse_decode(0x66, 0x58, 0xc1, 0x41, 0, -1, &b));
+    CHECK(a.helper == b.helper && a.info != b.info);
+    CHECK(sse_decode(0x66, 0x58, 0xc1, 0x40, 0, -1, &b));
+    CHECK_EQ(a.info, b.info);
+    /* movd / movq r/m64: REX.W is part of the decoded form */
+    CHECK(sse_decode(0x66, 0x6e, 0xc1, 0, 0, -1, &a));
+    CHECK(sse_decode(0x66, 0x6e, 0xc1, 0x48, 0, -1, &b));
+    CHECK(a.helper == b.helper && a.info != b.info);
+    /* the form checks do not change */
+    CHECK(!sse_decode(0, 0x50, 0x01, 0x4c, 0, -1, &a));
+    CHECK(!sse_decode(0, 0x2b, 0xc1, 0x45, 0, -1, &a));
+}
+
+static void test_registers_rex(void)
+{
+    CPUX86State env;
+
+    /* xmm15 = xmm15 + xmm12 (66 REX.RB 0F FE /r: paddd) */
+    env_init64(&env);
+    env.xmm[15] = (XMMReg){.l = {1, 2, 3, 4}};
+    env.xmm[12] = (XMMReg){.l = {10, 20, 30, 40}};
+    env.xmm[7] = (XMMReg){.l = {100, 200, 300, 400}};
+    env.xmm[4] = (XMMReg){.l = {1000, 2000, 3000, 4000}};
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x45, 0xfe, 0xfc, 0, 0), -1);
+    CHECK_EQ(env.xmm[15].l[3], 44);
+    CHECK_EQ(env.xmm[7].l[3], 400); /* not xmm7 = xmm7 + xmm4 */
+    /* MMX registers ignore REX: paddb with REX.RB is paddb mm7, mm4 */
+    env.fpregs[7].mant = 0x0101010101010101ull;
+    env.fpregs[4].mant = 0x0202020202020202ull;
+    CHECK_EQ(run_helper_rex(&env, 0, 0x45, 0xfc, 0xfc, 0, 0), -1);
+    CHECK_EQ(env.fpregs[7].mant, 0x0303030303030303ull);
+    /* cvtpi2ps xmm13, mm6: REX.R reaches the XMM operand only */
+    env.fpregs[6].mant = (uint64_t)2 << 32 | 1;
+    CHECK_EQ(run_helper_rex(&env, 0, 0x45, 0x2a, 0xee, 0, 0), -1);
+    CHECK_EQ(env.xmm[13].l[0], 0x3f800000);
+    CHECK_EQ(env.xmm[13].l[1], 0x40000000);
+    /* pextrw r10d, xmm11, 5: the upper half of r10 is cleared */
+    env.regs[10] = 0xffffffffffffffffull;
+    env.xmm[11].w[5] = 0xbeef;
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x45, 0xc5, 0xd3, 0, 5), -1);
+    CHECK_EQ(env.regs[10], 0xbeef);
+    /* pmovmskb r12, xmm14 */
+    env.regs[12] = 0xffffffffffffffffull;
+    env.xmm[14] = (XMMReg){.q = {0x80, 0x8000000000000000ull}};
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x45, 0xd7, 0xe6, 0, 0), -1);
+    CHECK_EQ(env.regs[12], 0x8001);
+}
+
+static void test_gpr64(void)
+{
+    CPUX86State env;
+
+    env_init64(&env);
+    /* movq rcx, xmm0 (66 REX.W 0F 7E /r) and back into xmm9 (66 REX.WR
+     * 0F 6E /r) */
+    env.xmm[0].q[0] = 0x8877665544332211ull;
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x48, 0x7e, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.regs[R_ECX], 0x8877665544332211ull);
+    env.xmm[9] = (XMMReg){.q = {1, 2}};
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x4c, 0x6e, 0xc9, 0, 0), -1);
+    CHECK_EQ(env.xmm[9].q[0], 0x8877665544332211ull);
+    CHECK_EQ(env.xmm[9].q[1], 0);
+    /* movd ecx, xmm0 without REX.W: 32 bits, zero-extended */
+    env.regs[R_ECX] = 0xffffffffffffffffull;
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x40, 0x7e, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.regs[R_ECX], 0x44332211);
+    /* movq mm3, r11 (REX.WB 0F 6E /r) */
+    env.regs[11] = 0x0123456789abcdefull;
+    CHECK_EQ(run_helper_rex(&env, 0, 0x49, 0x6e, 0xdb, 0, 0), -1);
+    CHECK_EQ(env.fpregs[3].mant, 0x0123456789abcdefull);
+
+    /* cvtsi2sd xmm8, rcx: 2^53 + 1 rounds (to even) with PE */
+    env.mxcsr = 0x1f80;
+    env.regs[R_ECX] = 0x0020000000000001ull;
+    CHECK_EQ(run_helper_rex(&env, 0xf2, 0x4c, 0x2a, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.xmm[8].q[0], 0x4340000000000000ull);
+    CHECK_EQ(env.mxcsr & MXCSR_FLAGS, MXCSR_PE);
+    /* cvtsi2ss xmm8, rcx: -2^63 exactly */
+    env.mxcsr = 0x1f80;
+    env.regs[R_ECX] = 0x8000000000000000ull;
+    CHECK_EQ(run_helper_rex(&env, 0xf3, 0x4c, 0x2a, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.xmm[8].l[0], 0xdf000000);
+    CHECK_EQ(env.mxcsr & MXCSR_FLAGS, 0);
+
+    /* cvttsd2si r9, xmm1: large, negative, NaN */
+    static const struct {
+        uint64_t in, out;
+        uint32_t flags;
+    } cvt[] = {
+        {0x43dfffffffffffffull, 0x7ffffffffffffc00ull, 0},
+        {0x43e0000000000000ull, 0x8000000000000000ull, MXCSR_IE},
+        {0xc3e0000000000000ull, 0x8000000000000000ull, 0},
+        {0xc3e0000000000001ull, 0x8000000000000000ull, MXCSR_IE},
+        {0xbff8000000000000ull, 0xffffffffffffffffull, MXCSR_PE},
+        {0x41e0000000000000ull, 0x0000000080000000ull, 0},
+        {0x7ff8000000000000ull, 0x8000000000000000ull, MXCSR_IE},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cvt); i++) {
+        env.mxcsr = 0x1f80;
+        env.xmm[1].q[0] = cvt[i].in;
+        env.regs[9] = 0x5555555555555555ull;
+        CHECK_EQ(run_helper_rex(&env, 0xf2, 0x4c, 0x2c, 0xc9, 0, 0), -1);
+        CHECK_EQ(env.regs[9], cvt[i].out);
+        CHECK_EQ(env.mxcsr & MXCSR_FLAGS, cvt[i].flags);
+    }
+    /* cvtss2si rax, xmm1 (REX.W): 2^40 fits in 64 bits, not in 32 */
+    env.mxcsr = 0x1f80;
+    env.xmm[1].l[0] = 0x53800000;
+    CHECK_EQ(run_helper_rex(&env, 0xf3, 0x48, 0x2d, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x10000000000ull);
+    CHECK_EQ(env.mxcsr & MXCSR_FLAGS, 0);
+    /* ... and without REX.W: the 32-bit indefinite, zero-extended */
+    CHECK_EQ(run_helper_rex(&env, 0xf3, 0x40, 0x2d, 0xc1, 0, 0), -1);
+    CHECK_EQ(env.regs[R_EAX], 0x80000000u);
+    /* an unmasked invalid: #XM and r9 unchanged */
+    env.mxcsr = 0x1f80 & ~(MXCSR_IE << MXCSR_MASK_SHIFT);
+    env.xmm[1].q[0] = 0x7ff8000000000000ull;
+    env.regs[9] = 7;
+    CHECK_EQ(run_helper_rex(&env, 0xf2, 0x4c, 0x2c, 0xc9, 0, 0), EXCP13_XMM);
+    CHECK_EQ(env.regs[9], 7);
+}
+
+/* Memory operands above 4 GiB, and the 4 GiB wrap outside 64-bit mode. */
+static void test_memory_64(void)
+{
+    CPUX86State env;
+    const uint64_t hi = HI_BASE;
+
+    env_init64(&env);
+    for (int i = 0; i < 16; i++) {
+        gmem_hi[0x100 + i] = (uint8_t)(0xa0 + i);
+    }
+    /* movdqa xmm10, [hi + 0x100] (66 REX.R 0F 6F /r) */
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x44, 0x6f, 0x16, hi + 0x100, 0), -1);
+    CHECK_EQ(env.xmm[10].q[0], 0xa7a6a5a4a3a2a1a0ull);
+    CHECK_EQ(env.xmm[10].q[1], 0xafaeadacabaaa9a8ull);
+    /* misaligned: #GP(0) */
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x44, 0x6f, 0x16, hi + 0x108, 0),
+             EXCP0D_GPF);
+    /* movups [hi + 0x203], xmm10 */
+    CHECK_EQ(run_helper_rex(&env, 0, 0x44, 0x11, 0x16, hi + 0x203, 0), -1);
+    CHECK_EQ(fake_ld64(hi + 0x203), 0xa7a6a5a4a3a2a1a0ull);
+    CHECK_EQ(fake_ld64(hi + 0x20b), 0xafaeadacabaaa9a8ull);
+    /* movnti [hi + 0x300], r9 (REX.WR 0F C3 /r) */
+    env.regs[9] = 0x1122334455667788ull;
+    CHECK_EQ(run_helper_rex(&env, 0, 0x4c, 0xc3, 0x0e, hi + 0x300, 0), -1);
+    CHECK_EQ(fake_ld64(hi + 0x300), 0x1122334455667788ull);
+    /* movq xmm11, [hi + 0x300] (66 REX.WR 0F 6E) and movq [hi + 0x310],
+     * xmm11 (66 REX.WR 0F 7E) */
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x4c, 0x6e, 0x1e, hi + 0x300, 0), -1);
+    CHECK_EQ(env.xmm[11].q[0], 0x1122334455667788ull);
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x4c, 0x7e, 0x1e, hi + 0x310, 0), -1);
+    CHECK_EQ(fake_ld64(hi + 0x310), 0x1122334455667788ull);
+    /* cvtsi2sd xmm12, qword [hi + 0x320] */
+    fake_st64(hi + 0x320, (uint64_t)-3);
+    CHECK_EQ(run_helper_rex(&env, 0xf2, 0x4c, 0x2a, 0x26, hi + 0x320, 0), -1);
+    CHECK_EQ(env.xmm[12].q[0], 0xc008000000000000ull);
+    /* maskmovdqu xmm8, xmm9 to [hi + 0x400] (its ea is RDI's) */
+    memset(gmem_hi + 0x400, 0x11, 16);
+    env.xmm[8] = (XMMReg){.q = {0x0807060504030201ull, 0x100f0e0d0c0b0a09ull}};
+    env.xmm[9] = (XMMReg){.q = {0x80, 0x8000000000000000ull}};
+    CHECK_EQ(run_helper_rex(&env, 0x66, 0x45, 0xf7, 0xc1, hi + 0x400, 0), -1);
+    CHECK_EQ(fake_ld64(hi + 0x400), 0x1111111111111101ull);
+    CHECK_EQ(fake_ld64(hi + 0x408), 0x1011111111111111ull);
+    /* ldmxcsr / stmxcsr */
+    fake_st(&env, hi + 0x500, 4, 0x1f81);
+    CHECK_EQ(run_helper_rex(&env, 0, 0x48, 0xae, 0x16, hi + 0x500, 0), -1);
+    CHECK_EQ(env.mxcsr, 0x1f81);
+
+    /* Outside 64-bit mode the pieces of an operand wrap at 4 GiB. */
+    env_init(&env);
+    for (int i = 0; i < 8; i++) {
+        gmem_top[0xff8 + i] = (uint8_t)(0x10 + i);
+        gmem[i] = (uint8_t)(0x20 + i);
+    }
+    CHECK_EQ(run_helper(&env, 0, 0x10, 0x06, 0xfffffff8u, 0), -1);
+    CHECK_EQ(env.xmm[0].q[0], 0x1716151413121110ull);
+    CHECK_EQ(env.xmm[0].q[1], 0x2726252423222120ull);
+}
+
+/* FXSAVE64 / FXRSTOR64 (REX.W) and FXSAVE in and out of 64-bit mode:
+ * SDM vol. 2, FXSAVE, the three layouts. */
+static void test_fxsave64(void)
+{
+    CPUX86State env, e2;
+    const uint64_t img = HI_BASE + 0x200;
+
+    env_init64(&env);
+    env.fpuc = 0x37f;
+    env.fpop = 0x123;
+    env.fpip = 0x00007fff12345678ull;
+    env.fpcs = 0x33;
+    env.fpdp = 0x0000123456789abcull;
+    env.fpds = 0x2b;
+    for (int i = 0; i < 16; i++) {
+        env.xmm[i].q[0] = 0x0101010101010101ull * i;
+        env.xmm[i].q[1] = ~env.xmm[i].q[0];
+    }
+    memset(gmem_hi + 0x200, 0xcc, 512);
+    /* FXSAVE64 [img] (REX.W 0F AE /0) */
+    CHECK_EQ(run_helper_rex(&env, 0, 0x48, 0xae, 0x06, img, 0), -1);
+    CHECK_EQ(fake_ld(&env, img + 6, 2), 0x123);
+    CHECK_EQ(fake_ld64(img + 8), 0x00007fff12345678ull);
+    CHECK_EQ(fake_ld64(img + 16), 0x0000123456789abcull);
+    CHECK_EQ(fake_ld(&env, img + 24, 4), 0x1f80);
+    CHECK_EQ(fake_ld64(img + 160 + 16 * 7), 0x0707070707070707ull);
+    CHECK_EQ(fake_ld64(img + 160 + 16 * 8), 0x0808080808080808ull);
+    CHECK_EQ(fake_ld64(img + 160 + 16 * 15 + 8), ~0x0f0f0f0f0f0f0f0full);
+    CHECK_EQ(fake_ld(&env, img + 416, 4), 0xcccccccc); /* reserved */
+    CHECK_EQ(fake_ld(&env, img + 464, 4), 0xcccccccc); /* software's */
+    /* REX.R is no part of an opcode extension: still FXSAVE64 */
+    memset(gmem_hi + 0x200, 0xcc, 512);
+    CHECK_EQ(run_helper_rex(&env, 0, 0x4c, 0xae, 0x06, img, 0), -1);
+    CHECK_EQ(fake_ld64(img + 8), 0x00007fff12345678ull);
+
+    /* FXRSTOR64 into a clean state: 64-bit pointers, XMM8-15, no
+     * selectors */
+    env_init64(&e2);
+    e2.fpcs = e2.fpds = 0x99;
+    CHECK_EQ(run_helper_rex(&e2, 0, 0x48, 0xae, 0x0e, img, 0), -1);
+    CHECK_EQ(e2.fpip, 0x00007fff12345678ull);
+    CHECK_EQ(e2.fpdp, 0x0000123456789abcull);
+    CHECK_EQ(e2.fpcs, 0);
+    CHECK_EQ(e2.fpds, 0);
+    CHECK_EQ(e2.fpop, 0x123);
+    for (int i = 0; i < 16; i++) {
+        CHECK_EQ(e2.xmm[i].q[0], env.xmm[i].q[0]);
+        CHECK_EQ(e2.xmm[i].q[1], env.xmm[i].q[1]);
+    }
+
+    /* FXSAVE without REX.W in 64-bit mode: 32-bit offsets with their
+     * selectors, XMM8-15 still saved */
+    memset(gmem_hi + 0x200, 0xcc, 512);
+    CHECK_EQ(run_helper_rex(&env, 0, 0, 0xae, 0x06, img, 0), -1);
+    CHECK_EQ(fake_ld(&env, img + 8, 4), 0x12345678);
+    CHECK_EQ(fake_ld(&env, img + 12, 2), 0x33);
+    CHECK_EQ(fake_ld(&env, img + 16, 4), 0x56789abc);
+    CHECK_EQ(fake_ld(&env, img + 20, 2), 0x2b);
+    CHECK_EQ(fake_ld64(img + 160 + 16 * 15), 0x0f0f0f0f0f0f0f0full);
+    /* ... and FXRSTOR: FIP/FDP zero-extended, selectors back */
+    env_init64(&e2);
+    CHECK_EQ(run_helper_rex(&e2, 0, 0, 0xae, 0x0e, img, 0), -1);
+    CHECK_EQ(e2.fpip, 0x12345678);
+    CHECK_EQ(e2.fpcs, 0x33);
+    CHECK_EQ(e2.fpdp, 0x56789abc);
+    CHECK_EQ(e2.fpds, 0x2b);
+    CHECK_EQ(e2.xmm[15].q[0], 0x0f0f0f0f0f0f0f0full);
+
+    /* Outside 64-bit mode: XMM0-7 only, the rest reserved */
+    env.hflags &= ~(HF_LMA | HF_CS64);
+    memset(gmem + 0x400, 0xcc, 512);
+    CHECK_EQ(run_helper(&env, 0, 0xae, 0x06, 0x400, 0), -1);
+    CHECK_EQ(fake_ld64(0x400 + 160 + 16 * 7), 0x0707070707070707ull);
+    CHECK_EQ(fake_ld(&env, 0x400 + 288, 4), 0xcccccccc);
+    env_init(&e2);
+    e2.xmm[8].q[0] = 42;
+    CHECK_EQ(run_helper(&e2, 0, 0xae, 0x0e, 0x400, 0), -1);
+    CHECK_EQ(e2.xmm[7].q[0], 0x0707070707070707ull);
+    CHECK_EQ(e2.xmm[8].q[0], 42);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -796,6 +1310,12 @@ int main(int argc, char **argv)
     TEST_RUN(test_mmx_state);
     TEST_RUN(test_known_answers);
     TEST_RUN(test_mxcsr_fxsave);
+    TEST_RUN(test_decode_rex);
+    TEST_RUN(test_registers_rex);
+    TEST_RUN(test_gpr64);
+    TEST_RUN(test_memory_64);
+    TEST_RUN(test_fxsave64);
     TEST_RUN(test_differential);
+    TEST_RUN(test_differential_rex);
     return test_finish();
 }

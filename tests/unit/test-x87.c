@@ -15,6 +15,11 @@
  * x86_ld/x86_st/x86_raise_exception are defined by accel/tcg, which the
  * test links, so the FPU is driven through x87_exec() with this file's
  * X87MemOps (fake memory, sigsetjmp-based raise) instead.
+ *
+ * Long mode: 64-bit mode (HF_CS64) with a memory operand and an
+ * instruction pointer above 4 GiB (the fake memory has a window there):
+ * 64-bit FIP/FDP, FXSAVE64/FXRSTOR64, FXSAVE and FNSTENV storing their
+ * low halves, x87_decode's seg -1; and the 4 GiB wrap outside it.
  */
 #include "tests/unit/harness.h"
 #include "target-i386/fpu-helper.h"
@@ -33,26 +38,46 @@ static CPUX86State env;
 static uint8_t fmem[FMEM_SIZE];
 static sigjmp_buf raise_jmp;
 
+/* Two more windows: above 4 GiB, and the last page below 4 GiB. */
+#define HI_BASE  0x00007f0000000000ULL
+#define TOP_BASE 0xfffff000ULL
+static uint8_t fmem_hi[FMEM_SIZE], fmem_top[FMEM_SIZE];
+
+/* The byte at a, or NULL (#GP) outside the fake memory. */
+static uint8_t *t_byte(uint64_t a)
+{
+    if (a >= HI_BASE && a - HI_BASE < FMEM_SIZE) {
+        return &fmem_hi[a - HI_BASE];
+    }
+    if (a >= TOP_BASE && a - TOP_BASE < FMEM_SIZE) {
+        return &fmem_top[a - TOP_BASE];
+    }
+    return a < FMEM_SIZE ? &fmem[a] : NULL;
+}
+
 static uint32_t t_ld(CPUX86State *e, uint64_t a, int size)
 {
     uint32_t v = 0;
 
-    if (a + (uint32_t)size > FMEM_SIZE) {
-        siglongjmp(raise_jmp, 1 + EXCP0D_GPF);
-    }
     for (int i = 0; i < size; i++) {
-        v |= (uint32_t)fmem[a + i] << (8 * i);
+        uint8_t *p = t_byte(a + i);
+        if (!p) {
+            siglongjmp(raise_jmp, 1 + EXCP0D_GPF);
+        }
+        v |= (uint32_t)*p << (8 * i);
     }
     return v;
 }
 
 static void t_st(CPUX86State *e, uint64_t a, int size, uint32_t v)
 {
-    if (a + (uint32_t)size > FMEM_SIZE) {
-        siglongjmp(raise_jmp, 1 + EXCP0D_GPF);
+    for (int i = 0; i < size; i++) {
+        if (!t_byte(a + i)) {
+            siglongjmp(raise_jmp, 1 + EXCP0D_GPF);
+        }
     }
     for (int i = 0; i < size; i++) {
-        fmem[a + i] = (uint8_t)(v >> (8 * i));
+        *t_byte(a + i) = (uint8_t)(v >> (8 * i));
     }
 }
 
@@ -1110,6 +1135,115 @@ static void test_summary(void)
     CHECK(total.run > 100000);
 }
 
+static uint64_t t_ld64(uint64_t a)
+{
+    return t_ld(&env, a, 4) | (uint64_t)t_ld(&env, a + 4, 4) << 32;
+}
+
+/* One x87_exec in 64-bit mode; returns the vector raised or -1. */
+static int emu64(uint8_t op, uint8_t modrm, uint64_t ea, uint64_t fip)
+{
+    int v = sigsetjmp(raise_jmp, 0);
+
+    if (v) {
+        return v - 1;
+    }
+    x87_exec(&env, &tops, op, modrm, ea, true, fip, 0x33, 0x2b);
+    return -1;
+}
+
+static void test_long_mode(void)
+{
+    const uint64_t opnd = HI_BASE + 0x400, fip = 0x00007fff00001234ULL;
+    volatile int vec;
+
+    env_init();
+    env.hflags |= HF_LMA | HF_CS64;
+    /* fld qword [opnd] (DD /0): 1.5 */
+    t_st(&env, opnd, 4, 0);
+    t_st(&env, opnd + 4, 4, 0x3ff80000);
+    CHECK_EQ(emu64(0xdd, 0x06, opnd, fip), -1);
+    CHECK_EQ(env.fpregs[7].mant, 0xc000000000000000ULL);
+    CHECK_EQ(env.fpregs[7].exp, 0x3fff);
+    CHECK_EQ(env.fpip, fip);
+    CHECK_EQ(env.fpdp, opnd);
+    CHECK_EQ(env.fpcs, 0x33);
+    CHECK_EQ(env.fpds, 0x2b);
+    CHECK_EQ(env.fpop, 0x506);
+    /* fstp tword [opnd + 0x10] (DB /7) */
+    CHECK_EQ(emu64(0xdb, 0x3e, opnd + 0x10, fip + 2), -1);
+    CHECK_EQ(t_ld64(opnd + 0x10), 0xc000000000000000ULL);
+    CHECK_EQ(t_ld(&env, opnd + 0x18, 2), 0x3fff);
+    CHECK_EQ(env.fpdp, opnd + 0x10);
+
+    /* FXSAVE64: bytes 8-15 FIP, 16-23 FDP */
+    memset(fmem_hi, 0xcc, sizeof(fmem_hi));
+    env.xmm[12].q[1] = 0x1212121212121212ULL;
+    vec = sigsetjmp(raise_jmp, 0);
+    if (!vec) {
+        x87_fxsave(&env, &tops, HI_BASE + 0x200, true);
+    }
+    CHECK_EQ(vec, 0);
+    CHECK_EQ(t_ld64(HI_BASE + 0x208), fip + 2);
+    CHECK_EQ(t_ld64(HI_BASE + 0x210), opnd + 0x10);
+    CHECK_EQ(t_ld64(HI_BASE + 0x200 + 160 + 12 * 16 + 8),
+             0x1212121212121212ULL);
+    /* FXSAVE: the low halves and the selectors */
+    vec = sigsetjmp(raise_jmp, 0);
+    if (!vec) {
+        x87_fxsave(&env, &tops, HI_BASE + 0x600, false);
+    }
+    CHECK_EQ(vec, 0);
+    CHECK_EQ(t_ld(&env, HI_BASE + 0x608, 4), 0x00001236);
+    CHECK_EQ(t_ld(&env, HI_BASE + 0x60c, 2), 0x33);
+    CHECK_EQ(t_ld(&env, HI_BASE + 0x610, 4), 0x00000410);
+    CHECK_EQ(t_ld(&env, HI_BASE + 0x614, 2), 0x2b);
+    /* FNSTENV (D9 /6, 32-bit operand size): the low 32 bits too */
+    CHECK_EQ(emu64(0xd9, 0x36, HI_BASE + 0x800, fip + 4), -1);
+    CHECK_EQ(t_ld(&env, HI_BASE + 0x80c, 4), 0x00001236);
+    CHECK_EQ(t_ld(&env, HI_BASE + 0x810, 4), 0x33 | 0x33eu << 16);
+    CHECK_EQ(t_ld(&env, HI_BASE + 0x814, 4), 0x00000410);
+    /* FXRSTOR64 into a clean state */
+    env_init();
+    env.hflags |= HF_LMA | HF_CS64;
+    vec = sigsetjmp(raise_jmp, 0);
+    if (!vec) {
+        x87_fxrstor(&env, &tops, HI_BASE + 0x200, true);
+    }
+    CHECK_EQ(vec, 0);
+    CHECK_EQ(env.fpip, fip + 2);
+    CHECK_EQ(env.fpdp, opnd + 0x10);
+    CHECK_EQ(env.fpcs, 0);
+    CHECK_EQ(env.xmm[12].q[1], 0x1212121212121212ULL);
+    /* misaligned above 4 GiB: #GP(0) */
+    vec = sigsetjmp(raise_jmp, 0);
+    if (!vec) {
+        x87_fxsave(&env, &tops, HI_BASE + 0x208, true);
+    }
+    CHECK_EQ(vec, 1 + EXCP0D_GPF);
+
+    /* Outside 64-bit mode a qword at 0xfffffffc wraps to 0 */
+    env_init();
+    t_st(&env, 0xfffffffcULL, 4, 0);
+    t_st(&env, 0, 4, 0x40000000); /* 2.0 */
+    CHECK_EQ(emu(0xdd, 0x06, 0xfffffffcU), -1);
+    CHECK_EQ(env.fpregs[7].mant, 0x8000000000000000ULL);
+    CHECK_EQ(env.fpregs[7].exp, 0x4000);
+
+    /* x87_decode: seg -1 (64-bit mode) checks nothing */
+    {
+        X87Insn a, b;
+        x87_decode(0xdd, 0x06, true, -1, &a);
+        x87_decode(0xdd, 0x06, true, R_DS, &b);
+        CHECK(a.helper == b.helper);
+        CHECK_EQ(a.info & X87_INFO_NOSEG, X87_INFO_NOSEG);
+        CHECK_EQ(b.info & X87_INFO_NOSEG, 0);
+        CHECK_EQ((a.info >> X87_INFO_SEG_SHIFT) & 7, 0);
+        CHECK_EQ(a.info & ~X87_INFO_NOSEG,
+                 b.info & ~(7u << X87_INFO_SEG_SHIFT));
+    }
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -1136,5 +1270,6 @@ int main(int argc, char **argv)
     TEST_RUN(test_fbstp);
     TEST_RUN(test_exceptions);
     TEST_RUN(test_mmx);
+    TEST_RUN(test_long_mode);
     return test_finish();
 }
