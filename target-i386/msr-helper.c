@@ -133,6 +133,26 @@ static uint64_t *msr_slot(CPUX86State *env, uint32_t msr)
 #define MSR_P6_EVNTSEL1 0x187
 #define MSR_IA32_MISC_ENABLE 0x1a0
 
+#define MSR_K8_SYSCFG 0xc0010010
+#define MSR_K8_INT_PENDING_MSG 0xc0010055
+
+/*
+ * AMD's SYSCFG (APM vol. 2, 3.2.1) and the K8 interrupt-pending message
+ * register: Linux reads them on AMD CPUs of the qemu64 class (the
+ * memory-encryption check; erratum 400's C1E check).  Both read 0 (no
+ * SME, no C1E); writes are accepted and dropped, as the other fixed MSRs.
+ * Intel models #GP as their hardware does.
+ */
+static bool amd_msr(const CPUX86State *env, uint32_t msr, uint64_t *val)
+{
+    bool amd = env->cpuid_vendor[0] == 0x68747541;   /* "Auth"enticAMD */
+    if (amd && (msr == MSR_K8_SYSCFG || msr == MSR_K8_INT_PENDING_MSG)) {
+        *val = 0;
+        return true;
+    }
+    return false;
+}
+
 static bool fixed_msr(uint32_t msr, uint64_t *val, bool write)
 {
     switch (msr) {
@@ -172,7 +192,7 @@ void helper_rdmsr(CPUX86State *env)
         v = env->sysenter_cs;
     } else if (msr == MSR_MTRRcap) {
         v = 0x508;  /* 8 variable ranges, fixed ranges, WC */
-    } else if (fixed_msr(msr, &v, false)) {
+    } else if (fixed_msr(msr, &v, false) || amd_msr(env, msr, &v)) {
         /* v set */
     } else if (lm_msr(env, msr, &v, false, &ok)) {
         if (!ok) {
@@ -211,7 +231,8 @@ void helper_wrmsr(CPUX86State *env)
         if (!x86_write_efer(env, v)) {
             x86_raise_exception_err(env, EXCP0D_GPF, 0);
         }
-    } else if (fixed_msr(msr, &(uint64_t){0}, true)) {
+    } else if (fixed_msr(msr, &(uint64_t){0}, true) ||
+               amd_msr(env, msr, &(uint64_t){0})) {
         /* accepted, dropped */
     } else if (lm_msr(env, msr, &v, true, &ok)) {
         if (!ok) {

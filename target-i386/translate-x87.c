@@ -12,9 +12,8 @@ void gen_FPU(DisasContext *s, const X86OpEntry *e)
      * FNSTSW AX). */
     X87Insn d;
     int seg = s->mod != 3 ? s->ea_seg : R_DS;
-    if (CODE64(s)) {
-        seg = -1;               /* no segment checks, FCS/FDS 0 */
-    }
+    /* 64-bit mode: the real segment too (FDS, and FDP without the FS/GS
+     * base); the helper skips the limit checks there. */
 
     x87_decode(s->opcode & 0xff, s->modrm, s->dflag != 2, seg, &d);
     gen_sync_eip(s);
