@@ -676,6 +676,22 @@ static void test_msrs(void)
     CHECK_EQ(rdmsr(MSR_STAR), ~0ull);
 }
 
+/* AMD's SYSCFG and K8 interrupt-pending MSRs read 0 on an AMD model (Linux
+ * reads both on qemu64) and #GP on an Intel one. */
+static void test_amd_msrs(void)
+{
+    setup(K64);
+    uint32_t vendor = env->cpuid_vendor[0];
+    env->cpuid_vendor[0] = 0x68747541;          /* "Auth" */
+    CHECK_EQ(rdmsr(0xc0010010), 0);
+    CHECK_EQ(rdmsr(0xc0010055), 0);
+    CHECK_EQ(wrmsr(0xc0010010, 0x40000), -1);
+    env->cpuid_vendor[0] = 0x756e6547;          /* "Genu" */
+    CHECK_EQ(rdmsr(0xc0010010), ~0ull);
+    CHECK_EQ(wrmsr(0xc0010055, 0), EXCP0D_GPF);
+    env->cpuid_vendor[0] = vendor;
+}
+
 /* "info registers" in long mode: 64-bit registers, R8-R15, 64-bit
  * system descriptor names. */
 static void test_dump_state(void)
@@ -718,6 +734,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_seg_loads);
     TEST_RUN(test_ltr_lldt);
     TEST_RUN(test_lar);
+    TEST_RUN(test_amd_msrs);
     TEST_RUN(test_msrs);
     TEST_RUN(test_dump_state);
     return test_finish();
