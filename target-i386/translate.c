@@ -929,7 +929,8 @@ static void disas_insn_body(DisasContext *s)
     bool a32 = false;
     for (;;) {
         if (s->pc - s->pc_start >= 15) {
-            /* Too long (SDM 2.3.11): #GP.  The 286 raised #UD at 10. */
+            /* Too long (SDM 2.3.11): #GP.  The 286 raised #GP beyond 10
+             * bytes (docs/devel/translator.md, 80286 vectors). */
             gen_exception(s, EXCP0D_GPF);
             return;
         }

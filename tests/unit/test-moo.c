@@ -330,6 +330,21 @@ static bool run_test(Buf t, uint16_t fmask, const char *file, uint32_t idx)
         if (has_excp) {
             printf("    exception %u\n", excp.p[0]);
         }
+        Buf fram;
+        if (has_excp && chunk(fina, "RAM ", &fram)) {
+            /* The frame the 286 pushed: IP, CS, FLAGS at the final SS:SP. */
+            uint32_t top = fr[5] * 16u + fr[8];
+            printf("    frame");
+            uint32_t n = rd32(fram.p);
+            for (uint32_t k = 0; k < 6; k++) {
+                for (uint32_t i = 0; i < n && 4 + i * 5 + 5 <= fram.len; i++) {
+                    if (rd32(fram.p + 4 + i * 5) == top + k) {
+                        printf(" %02x", fram.p[8 + i * 5]);
+                    }
+                }
+            }
+            printf("\n");
+        }
         printf("    code");
         for (int i = 0; i < 16; i++) {
             uint32_t a = (ir[4] * 16u + ((ir[12] + i) & 0xffff)) % RAM_SIZE;
