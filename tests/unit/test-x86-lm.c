@@ -676,8 +676,9 @@ static void test_msrs(void)
     CHECK_EQ(rdmsr(MSR_STAR), ~0ull);
 }
 
-/* AMD's SYSCFG and K8 interrupt-pending MSRs read 0 on an AMD model (Linux
- * reads both on qemu64) and #GP on an Intel one. */
+/* AMD's SYSCFG, K8 interrupt-pending and legacy performance-counter MSRs
+ * read 0 on an AMD model (Linux / kvm-unit-tests touch them on qemu64) and
+ * #GP on an Intel one. */
 static void test_amd_msrs(void)
 {
     setup(K64);
@@ -686,8 +687,16 @@ static void test_amd_msrs(void)
     CHECK_EQ(rdmsr(0xc0010010), 0);
     CHECK_EQ(rdmsr(0xc0010055), 0);
     CHECK_EQ(wrmsr(0xc0010010, 0x40000), -1);
+    /* The legacy PerfEvtSel0-3 / PerfCtr0-3 (kvm-unit-tests clears them):
+     * read 0, writes dropped; 0xc0010008 is not one of them. */
+    CHECK_EQ(wrmsr(0xc0010000, 0x430076), -1);
+    CHECK_EQ(rdmsr(0xc0010000), 0);
+    CHECK_EQ(wrmsr(0xc0010007, 5), -1);
+    CHECK_EQ(rdmsr(0xc0010007), 0);
+    CHECK_EQ(rdmsr(0xc0010008), ~0ull);
     env->cpuid_vendor[0] = 0x756e6547;          /* "Genu" */
     CHECK_EQ(rdmsr(0xc0010010), ~0ull);
+    CHECK_EQ(rdmsr(0xc0010000), ~0ull);
     CHECK_EQ(wrmsr(0xc0010055, 0), EXCP0D_GPF);
     env->cpuid_vendor[0] = vendor;
 }
