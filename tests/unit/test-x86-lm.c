@@ -332,6 +332,22 @@ static void push_frame(uint64_t rip, uint32_t cs, uint32_t fl, uint64_t rsp,
     env->regs[R_ESP] = sp;
 }
 
+/* IRETQ to ring 3 nulls a DPL-0 GS, but only its selector: the base
+ * stays (64-bit mode uses it; kvm-unit-tests' emulator checks this). */
+static void test_iretq_nulls_outer_gs(void)
+{
+    setup(K64);
+    env->segs[R_GS].selector = K_DS;
+    env->segs[R_GS].flags = env->segs[R_DS].flags;
+    env->segs[R_GS].base = 0x400000;
+    push_frame(0x400002, U_CS64 | 3, 0x202, USTACK, U_DS | 3);
+    CHECK_EQ(TRY(helper_iret(env, 8)), -1);
+    CHECK_EQ(env->hflags & 3, 3);
+    CHECK_EQ(env->segs[R_GS].selector, 0);
+    CHECK_EQ(env->segs[R_GS].base, 0x400000);
+    CHECK_EQ(env->segs[R_GS].flags & DESC_P_MASK, 0);
+}
+
 static void test_iret_faults(void)
 {
     /* NT set: no task switch in long mode. */
@@ -732,6 +748,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_int_from_compat);
     TEST_RUN(test_iretq);
     TEST_RUN(test_iret_faults);
+    TEST_RUN(test_iretq_nulls_outer_gs);
     TEST_RUN(test_int_faults);
     TEST_RUN(test_syscall_sysret);
     TEST_RUN(test_syscall_faults);
