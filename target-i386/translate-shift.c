@@ -39,17 +39,27 @@ static void gen_shift(DisasContext *s, int op, Operand *d, Operand *cnt)
         }
         tcg_gen_movi_tl(count, cnt->imm & cmask);
     }
-    if (op < 2 && size == (int)sizeof(target_ulong) && cnt->am != A_REG) {
+    if (op < 2 && (size == 4 || size == (int)sizeof(target_ulong)) &&
+        cnt->am != A_REG) {
         /* ROL/ROR r/m32, imm (count != 0): inline; CF/OF as an overlay on
          * the previous lazy flags when it is known and not ADC/SBB
          * (tcg-x86.h, CC_OP_ROL_OVL), else EFLAGS computed now. */
         TCGv v = gen_ld_op(s, d), r = tmp();
         int n = cnt->imm & cmask, top = size * 8 - 1;
         int prev = s->cc_op & ~(CC_OP_ROL_OVL | CC_OP_ROR_OVL);
-        if (op == 0) {
-            tcg_gen_rotli_tl(r, v, n);
+        if (size == (int)sizeof(target_ulong)) {
+            if (op == 0) {
+                tcg_gen_rotli_tl(r, v, n);
+            } else {
+                tcg_gen_rotri_tl(r, v, n);
+            }
         } else {
-            tcg_gen_rotri_tl(r, v, n);
+            /* A 32-bit rotate of the zero-extended value (64-bit build). */
+            TCGv t = tmp();
+            tcg_gen_shli_tl(r, v, op == 0 ? n : 32 - n);
+            tcg_gen_shri_tl(t, v, op == 0 ? 32 - n : n);
+            tcg_gen_or_tl(r, r, t);
+            gen_ext(r, r, 4, false);
         }
         gen_st_op(s, d, r);
         /* The overlay knows 32-bit rotates only. */
