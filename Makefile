@@ -190,8 +190,10 @@ check-sanitize:
 
 # Debian's 686 kernel + our workload under emu -accel tcg and
 # qemu-system-i386 -accel tcg: times and ratios (several minutes).
-# kvm-unit-tests' i386 tests under the translator (KUT_SRC=checkout or
-# KUT_BUILD=built tree; not in Debian, so not part of make check).
+# kvm-unit-tests' i386 and x86_64 tests under the translator (KUT_SRC=
+# checkout, built in build/kut and build/kut64; or KUT_BUILD / KUT_BUILD64
+# = built trees; KUT_ARCH=i386|x86_64 for one; not in Debian, so not part
+# of make check).
 check-kvm-unit-tests: $(EMU)
 	python3 scripts/kvm-unit-tests.py
 

@@ -257,7 +257,12 @@ void seg_null_outer_segs(CPUX86State *env, int cpl)
         }
         bool conf_code = (f & DESC_CS_MASK) && (f & DESC_C_MASK);
         if (!conf_code && dpl_of(f) < cpl) {
-            seg_null_seg(sc, 0);
+            /* Only the selector is cleared and the cache marked unusable
+             * (the SDM's "SegmentSelector <- 0"): in 64-bit mode FS/GS
+             * keep their base (kvm-unit-tests' emulator, "ret/iret with a
+             * nullified segment", reads through GS afterwards). */
+            sc->selector = 0;
+            sc->flags &= ~DESC_P_MASK;
         }
     }
 }

@@ -133,6 +133,8 @@ static uint64_t *msr_slot(CPUX86State *env, uint32_t msr)
 #define MSR_P6_EVNTSEL1 0x187
 #define MSR_IA32_MISC_ENABLE 0x1a0
 
+#define MSR_K7_EVNTSEL0 0xc0010000
+#define MSR_K7_PERFCTR3 0xc0010007
 #define MSR_K8_SYSCFG 0xc0010010
 #define MSR_K8_INT_PENDING_MSG 0xc0010055
 
@@ -141,12 +143,16 @@ static uint64_t *msr_slot(CPUX86State *env, uint32_t msr)
  * register: Linux reads them on AMD CPUs of the qemu64 class (the
  * memory-encryption check; erratum 400's C1E check).  Both read 0 (no
  * SME, no C1E); writes are accepted and dropped, as the other fixed MSRs.
- * Intel models #GP as their hardware does.
+ * The four legacy performance counters (PerfEvtSel0-3, PerfCtr0-3, APM
+ * vol. 2, 13.2.1) exist on every AMD64 part; like the P6 ones above they
+ * read 0 and drop writes (no counting): kvm-unit-tests' start-up code
+ * clears them on AMD models.  Intel models #GP as their hardware does.
  */
 static bool amd_msr(const CPUX86State *env, uint32_t msr, uint64_t *val)
 {
     bool amd = env->cpuid_vendor[0] == 0x68747541;   /* "Auth"enticAMD */
-    if (amd && (msr == MSR_K8_SYSCFG || msr == MSR_K8_INT_PENDING_MSG)) {
+    if (amd && (msr == MSR_K8_SYSCFG || msr == MSR_K8_INT_PENDING_MSG ||
+                (msr >= MSR_K7_EVNTSEL0 && msr <= MSR_K7_PERFCTR3))) {
         *val = 0;
         return true;
     }

@@ -231,7 +231,10 @@ static void x86_cpu_exec_after(CPUState *cpu, uint32_t tb_flags,
         env->pending_db = 0;
         x86_raise_exception(env, EXCP01_DB);
     }
-    if (unlikely(tb_flags & HF_TF) &&
+    /* A block that sets the inhibit ended with a protected-mode MOV SS /
+     * POP SS: its single-step trap is held back until after the next
+     * instruction (SDM vol. 3, 6.8.3; kvm-unit-tests' debug test). */
+    if (unlikely(tb_flags & HF_TF) && !(env->hflags & HF_INHIBIT_IRQ) &&
         !(env->exit_request && env->eip == tb_eip)) {
         env->dr[6] |= 0x4000; /* BS */
         x86_raise_exception(env, EXCP01_DB);

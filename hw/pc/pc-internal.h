@@ -95,6 +95,12 @@ void pc_cmos_set_floppies(PCBoard *b);
 /* The fw_cfg items SeaBIOS reads (RAM size, CPUs, e820, console...). */
 void pc_fw_cfg_init(Machine *m, PCBoard *b);
 
+/* ---- pc-legacy-state.c: direct boot ----------------------------------- */
+
+/* The 8259s, PIT channel 0 and real-mode IVT as SeaBIOS leaves them
+ * before it enters a -kernel (called at every direct-boot reset). */
+void pc_direct_boot_legacy_state(PCBoard *b);
+
 /* ---- pc-boot.c: -boot -------------------------------------------------- */
 
 /* Parse -boot (NULL: the defaults).  -1 with errp for bad input. */

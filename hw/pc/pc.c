@@ -255,6 +255,7 @@ static void pc_machine_reset(Machine *m)
         piix3_firmware_setup(b->piix3, pci.pirq_irq);
         piix4_pm_set_base(b->pm, pm.pm_base);
         piix3_ide_firmware_setup(b->ide, PC_IDE_BMDMA_BASE);
+        pc_direct_boot_legacy_state(b);
         AcpiApicConfig apic = {
             .nr_cpus = b->apic[0] ? m->nr_cpus : 0,
             .lapic_addr = APIC_DEFAULT_BASE,

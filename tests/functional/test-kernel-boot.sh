@@ -97,6 +97,8 @@ n=multiboot
 expect "$out" "testkernel-multiboot: entered" $n
 expect "$out" "magic: 2BADB002" $n
 expect "$out" "mode: protected, paging off" $n
+# The 8259s, PIT and IVT as SeaBIOS leaves them (kvm-unit-tests' realmode).
+expect "$out" "legacy: imr=B8 8E ivt8=9FF00001 irq0 wakes hlt" $n
 expect "$out" "mbi: addr=00009000 flags=0000024D" $n
 expect "$out" "mem: lower=632 upper=130048" $n
 expect "$out" "cmdline: $MB hello=world x" $n

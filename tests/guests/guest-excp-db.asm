@@ -10,7 +10,8 @@
 ; overlaps it (a trap: saved EIP = the next instruction, DR6.B1, the write
 ; done); an instruction breakpoint on the instruction after MOV SS does
 ; not fire (Intel parts hold it back in the MOV SS shadow; the models
-; here are Intel's).
+; here are Intel's); with TF set, MOV SS does not trap, the instruction
+; after it does (saved EIP = the one after that).
 
 %define GUEST_NAME "guest-excp-db"
 %include "guest.inc"
@@ -87,6 +88,27 @@ pm_main:
         PM_CHECK [V_RAN], 1, 15, "instruction after MOV SS"
         mov     eax, [exc_stub_table + 1 * 4 + CODE_BASE]
         SET_GATE 1, eax, 0x8E
+
+        ; ---- single-step across MOV SS: the trap is held back until
+        ; after the next instruction (SDM vol. 3, 6.8.3)
+        xor     eax, eax
+        mov     dr6, eax
+        mov     ax, ss
+        TRY     .ms_done
+        pushfd
+        or      dword [esp], 0x100
+        popfd
+        mov     ss, ax                          ; no #DB here
+        nop                                     ; runs, then #DB
+.ms_next:
+        nop
+        PM_FAIL 16, "TF did not trap after MOV SS"
+.ms_done:
+        PM_CHECK [EXC_VEC], 1, 17, "single-step after MOV SS: vector"
+        PM_CHECK [EXC_EIP], .ms_next, 18, "single-step after MOV SS: saved EIP"
+        pushfd
+        and     dword [esp], ~0x100
+        popfd
 
         ; ---- data write breakpoint (trap)
         xor     eax, eax

@@ -7,6 +7,7 @@
 ;   magic: 2BADB002
 ;   cpu: cr0=... eflags=... cs=0010 ds=0018 es=0018 ss=0018
 ;   mode: protected, paging off
+;   legacy: imr=B8 8E ivt8=9FF00001 irq0 wakes hlt   (SeaBIOS's 8259/PIT)
 ;   mbi: addr=... flags=...
 ;   mem: lower=<KiB> upper=<KiB>                (decimal)
 ;   cmdline: <kernel file name> <-append string>
@@ -66,6 +67,7 @@ entry:
 .magic_ok:
     mov eax, [entry_eflags]
     call report_cpu
+    call check_legacy
 
     mov ebp, [entry_ebx]            ; the multiboot info structure
     PRINT "mbi: addr="
@@ -197,12 +199,86 @@ entry:
     add esi, 4
     jmp .mmap_loop
 
+; The interrupt platform as SeaBIOS leaves it before a multiboot kernel
+; (hw/pc/pc-legacy-state.c): 8259 masks b8/8e, the real-mode IVT's timer
+; vector on an EOI stub, and the PIT ticking into IRQ 0 at vector 8: a HLT
+; with IF=1 ends (without the PIT programmed it would hang).
+;   legacy: imr=B8 8E ivt8=9FF00001 irq0 wakes hlt
+check_legacy:
+    PRINT "legacy: imr="
+    in al, 0x21
+    mov bl, al
+    movzx eax, al
+    mov ecx, 2
+    call puthex
+    PRINT " "
+    in al, 0xa1
+    mov bh, al
+    movzx eax, al
+    mov ecx, 2
+    call puthex
+    cmp bx, 0x8eb8
+    je .imr_ok
+    FAIL "8259 masks are not SeaBIOS's b8/8e"
+.imr_ok:
+    PRINT " ivt8="
+    mov eax, [8 * 4]
+    call puthex32
+    movzx esi, word [8 * 4 + 2]     ; segment:offset -> linear
+    shl esi, 4
+    movzx eax, word [8 * 4]
+    add esi, eax
+    cmp dword [esi], 0xe620b050     ; push ax; mov al, 0x20; out 0x20, al
+    je .ivt_ok
+    FAIL "IVT vector 8 is not an 8259 EOI handler"
+.ivt_ok:
+    sidt [saved_idt]
+    lidt [legacy_idt]
+    mov byte [irq0_seen], 0
+    sti
+    hlt
+.woken:
+    cli
+    lidt [saved_idt]
+    cmp byte [irq0_seen], 1
+    je .irq_ok
+    FAIL "HLT ended without IRQ 0"
+    ret
+.irq_ok:
+    PRINT " irq0 wakes hlt", NL
+    ret
+
+; Leaves without IRET (the interrupt gate cleared IF): some nested KVM
+; hosts fail to emulate an IRET here.
+irq0_handler:
+    add esp, 12                     ; EIP, CS, EFLAGS
+    mov byte [irq0_seen], 1
+    mov al, 0x20
+    out 0x20, al
+    jmp check_legacy.woken
+
 %include "testkernel-lib.inc"
 
     align 4
 entry_eax:      dd 0
 entry_ebx:      dd 0
 entry_eflags:   dd 0
+irq0_seen:      db 0
+    align 8
+; IDT for vectors 0-8, only 8 (IRQ 0 under SeaBIOS's 8259 base) present:
+; a 32-bit interrupt gate to irq0_handler in the boot GDT's CS 0x10.
+legacy_idt_tab:
+    times 8 dq 0
+    dw irq0_handler - LOAD_ADDR     ; offset 15:0 (LOAD_ADDR's are zero)
+    dw 0x10
+    dw 0x8e00
+    dw LOAD_ADDR >> 16              ; offset 31:16 (the kernel is < 64 KiB)
+legacy_idt:
+    dw 9 * 8 - 1
+    dd legacy_idt_tab
+saved_idt:
+    dw 0
+    dd 0
 load_end:
 
     ; The stack lives in the bss: the loader must zero/allocate it from

@@ -332,6 +332,22 @@ static void push_frame(uint64_t rip, uint32_t cs, uint32_t fl, uint64_t rsp,
     env->regs[R_ESP] = sp;
 }
 
+/* IRETQ to ring 3 nulls a DPL-0 GS, but only its selector: the base
+ * stays (64-bit mode uses it; kvm-unit-tests' emulator checks this). */
+static void test_iretq_nulls_outer_gs(void)
+{
+    setup(K64);
+    env->segs[R_GS].selector = K_DS;
+    env->segs[R_GS].flags = env->segs[R_DS].flags;
+    env->segs[R_GS].base = 0x400000;
+    push_frame(0x400002, U_CS64 | 3, 0x202, USTACK, U_DS | 3);
+    CHECK_EQ(TRY(helper_iret(env, 8)), -1);
+    CHECK_EQ(env->hflags & 3, 3);
+    CHECK_EQ(env->segs[R_GS].selector, 0);
+    CHECK_EQ(env->segs[R_GS].base, 0x400000);
+    CHECK_EQ(env->segs[R_GS].flags & DESC_P_MASK, 0);
+}
+
 static void test_iret_faults(void)
 {
     /* NT set: no task switch in long mode. */
@@ -676,8 +692,9 @@ static void test_msrs(void)
     CHECK_EQ(rdmsr(MSR_STAR), ~0ull);
 }
 
-/* AMD's SYSCFG and K8 interrupt-pending MSRs read 0 on an AMD model (Linux
- * reads both on qemu64) and #GP on an Intel one. */
+/* AMD's SYSCFG, K8 interrupt-pending and legacy performance-counter MSRs
+ * read 0 on an AMD model (Linux / kvm-unit-tests touch them on qemu64) and
+ * #GP on an Intel one. */
 static void test_amd_msrs(void)
 {
     setup(K64);
@@ -686,8 +703,16 @@ static void test_amd_msrs(void)
     CHECK_EQ(rdmsr(0xc0010010), 0);
     CHECK_EQ(rdmsr(0xc0010055), 0);
     CHECK_EQ(wrmsr(0xc0010010, 0x40000), -1);
+    /* The legacy PerfEvtSel0-3 / PerfCtr0-3 (kvm-unit-tests clears them):
+     * read 0, writes dropped; 0xc0010008 is not one of them. */
+    CHECK_EQ(wrmsr(0xc0010000, 0x430076), -1);
+    CHECK_EQ(rdmsr(0xc0010000), 0);
+    CHECK_EQ(wrmsr(0xc0010007, 5), -1);
+    CHECK_EQ(rdmsr(0xc0010007), 0);
+    CHECK_EQ(rdmsr(0xc0010008), ~0ull);
     env->cpuid_vendor[0] = 0x756e6547;          /* "Genu" */
     CHECK_EQ(rdmsr(0xc0010010), ~0ull);
+    CHECK_EQ(rdmsr(0xc0010000), ~0ull);
     CHECK_EQ(wrmsr(0xc0010055, 0), EXCP0D_GPF);
     env->cpuid_vendor[0] = vendor;
 }
@@ -723,6 +748,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_int_from_compat);
     TEST_RUN(test_iretq);
     TEST_RUN(test_iret_faults);
+    TEST_RUN(test_iretq_nulls_outer_gs);
     TEST_RUN(test_int_faults);
     TEST_RUN(test_syscall_sysret);
     TEST_RUN(test_syscall_faults);
