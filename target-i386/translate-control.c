@@ -75,8 +75,13 @@ void gen_CALL(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
     target_ulong next = s->pc;
+    target_ulong dest = next + o0->imm;
+    if (CODE64(s) && (uint64_t)(((int64_t)dest >> 47) + 1) > 1) {
+        gen_exception(s, EXCP0D_GPF);   /* before the push */
+        return;
+    }
     gen_push(s, cst_tl(next), s->dflag);
-    gen_jmp_rel(s, next + o0->imm, 0);
+    gen_jmp_rel(s, dest, 0);
 }
 
 void gen_JMPI(DisasContext *s, const X86OpEntry *e)
@@ -84,6 +89,7 @@ void gen_JMPI(DisasContext *s, const X86OpEntry *e)
     Operand *o0 = &s->op[0];
     TCGv t;
     t = gen_ld_op(s, o0);
+    gen_check_branch_target(s, t);
     tcg_gen_mov_tl(cpu_eip, t);
     gen_jmp_indirect(s);
 }
@@ -94,6 +100,7 @@ void gen_CALLI(DisasContext *s, const X86OpEntry *e)
     target_ulong next = s->pc;
     TCGv t;
     t = gen_ld_op(s, o0);
+    gen_check_branch_target(s, t);
     gen_push(s, cst_tl(next), s->dflag);
     tcg_gen_mov_tl(cpu_eip, t);
     gen_jmp_indirect(s);
@@ -104,6 +111,7 @@ void gen_RET(DisasContext *s, const X86OpEntry *e)
     Operand *o0 = &s->op[0];
     TCGv t, sp;
     t = gen_pop(s, s->dflag, &sp);
+    gen_check_branch_target(s, t);
     if (o0->am == A_I) {
         gen_addi(sp, sp, o0->imm);
         gen_ext(sp, sp, s->ssize, false);

@@ -290,6 +290,8 @@ static inline TCGCond cond_invert(TCGCond c)
 void gen_jmp_tb(DisasContext *s, target_ulong eip, int slot);
 void gen_jmp_rel(DisasContext *s, target_ulong eip, int slot);
 void gen_jmp_indirect(DisasContext *s);
+/* 64-bit mode: #GP(0) at the branch if target is not canonical. */
+void gen_check_branch_target(DisasContext *s, TCGv target);
 void gen_exit_next(DisasContext *s);
 void gen_exception(DisasContext *s, int vec);
 void gen_unimp(DisasContext *s);

@@ -589,7 +589,30 @@ void gen_jmp_tb(DisasContext *s, target_ulong eip, int slot)
  */
 void gen_jmp_rel(DisasContext *s, target_ulong eip, int slot)
 {
+    if (CODE64(s) && (uint64_t)(((int64_t)eip >> 47) + 1) > 1) {
+        gen_exception(s, EXCP0D_GPF);  /* a non-canonical target */
+        return;
+    }
     gen_jmp_tb(s, s->dflag == 2 ? eip & 0xffff : eip, slot);
+}
+
+/*
+ * 64-bit mode: a near branch to a non-canonical target is #GP(0) at the
+ * branch, with nothing changed (SDM vol. 2, JMP/CALL/RET "64-bit mode
+ * exceptions"), not a fetch fault at the target.  target is the new RIP.
+ */
+void gen_check_branch_target(DisasContext *s, TCGv target)
+{
+    if (!CODE64(s)) {
+        return;
+    }
+    TCGLabel *bad = gen_stub(s, EXCP0D_GPF);
+    if (bad) {
+        TCGv t = tmp();
+        tcg_gen_sari_tl(t, target, 47);
+        tcg_gen_addi_tl(t, t, 1);
+        tcg_gen_brcondi_tl(TCG_COND_GTU, t, 1, bad);
+    }
 }
 
 /* eip already in env (indirect branch). */

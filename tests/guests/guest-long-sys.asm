@@ -23,7 +23,11 @@
 ; there onto TSS.RSP0; RETFQ; IRETQ to compatibility mode at CPL 0 and a
 ; far JMP back to 64-bit code; FS.base and
 ; GS.base through their MSRs, with bases above 4 GiB and in the high half;
-; a non-canonical data address raising #GP(0); compatibility mode (the
+; a non-canonical data address raising #GP(0), an RBP-based one #SS(0), a
+; JMP to a non-canonical RIP #GP(0) at the JMP (as the host CPU does in
+; test-difftest64 and kvm-unit-tests' emulator test expects; QEMU 7.2's
+; TCG raises #GP for the first and faults at the target for the second,
+; so GUEST_QEMU fails these two); compatibility mode (the
 ; 32-bit CS under EFER.LMA): a far CALL through an m16:32 pointer into it,
 ; 0x40 decoding as INC EAX there, 4-byte pushes, a far CALL from it back
 ; to 64-bit code and RETF both ways.
@@ -182,6 +186,25 @@ lm_main:
         mov     qword [rbx], 0
         LM_FAIL 38, "non-canonical write did not fault"
 .gp2:   LM_CHECK [EXC_VEC], 13, 39, "non-canonical write: #GP"
+        ; an RBP-based (SS) reference: #SS(0), not #GP
+        push    rbp
+        mov     rbp, 0x0000800000000000
+        TRY     .ss1
+.ss1_insn:
+        mov     rcx, [rbp + 8]
+        LM_FAIL 88, "non-canonical [rbp] did not fault"
+.ss1:   pop     rbp
+        LM_CHECK [EXC_VEC], 12, 89, "non-canonical [rbp]: #SS"
+        LM_CHECK [EXC_RIP], ABS(.ss1_insn), 90, "non-canonical [rbp]: RIP"
+        ; a near JMP to a non-canonical target: #GP(0) at the JMP itself
+        mov     rbx, 0xAAAAAAAAAAAAAAAA
+        TRY     .gp3
+.gp3_insn:
+        jmp     rbx
+        LM_FAIL 91, "JMP to a non-canonical RIP did not fault"
+.gp3:   LM_CHECK [EXC_VEC], 13, 92, "JMP to a non-canonical RIP: #GP"
+        LM_CHECK [EXC_RIP], ABS(.gp3_insn), 93, \
+                "JMP to a non-canonical RIP: RIP of the JMP"
 
         ; ---- FS/GS base through the MSRs
         mov     rax, 0xF5F5F5F5A0A0A0A0
