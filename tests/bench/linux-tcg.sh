@@ -266,6 +266,7 @@ bench() {
         if [ -n "$wrong" ]; then
             echo "$label run $n: WRONG results:$wrong (serial log: $log)"
             wrong_any=yes
+            eval "wrong_$label=yes"
         fi
         n=$((n + 1))
     done
@@ -288,6 +289,7 @@ what="workload scale $BENCH_SCALE%"
 echo "Linux under TCG ($BENCH_ARCH): $(basename "$BENCH_KERNEL"), $BENCH_RUNS runs each, -m 256${cpu_opt:+, $cpu_opt}, $what"
 echo "  append: $BENCH_APPEND"
 wrong_any=no
+wrong_emu=no; wrong_qemu=no; wrong_native=no
 
 emu_ok=no
 emu_note=
@@ -332,6 +334,7 @@ while [ "$n" -le "$BENCH_RUNS" ]; do
     if [ -n "$wrong" ]; then
         echo "native run $n: WRONG results:$wrong"
         wrong_any=yes
+        wrong_native=yes
     fi
     n=$((n + 1))
 done
@@ -361,7 +364,12 @@ for item in $ITEMS; do
         "${e:--}" "${q:--}" "${h:--}" "${re:--}" "${rn:--}" "${rq:--}"
 done
 if [ "$BENCH_SMP" = 2 ]; then
+    # A figure from a run with wrong results is marked: a copy that
+    # crashed early makes "two copies" look fast.
     es=$(scaling emu); qs=$(scaling qemu); hs=$(scaling native)
+    [ -n "$es" ] && [ "$wrong_emu" = yes ] && es="$es(WRONG)"
+    [ -n "$qs" ] && [ "$wrong_qemu" = yes ] && qs="$qs(WRONG)"
+    [ -n "$hs" ] && [ "$wrong_native" = yes ] && hs="$hs(WRONG)"
     printf '%-15s %10s %10s %10s   (2 x one copy / two copies; 2.00 = perfect)\n' \
         "throughput 2/1" "${es:--}" "${qs:--}" "${hs:--}"
 fi
