@@ -91,12 +91,13 @@ static const X86CPUModel x86_models[] = {
         .model_id = "emu Virtual CPU (qemu64)",
     },
     {
+        /* Without KVM: what the translator implements (no SSSE3, SSE4 or
+         * POPCNT: the 0F 38/0F 3A maps and F3 0F B8 are not decoded). */
         .name = "max", .desc = "all features emu models (KVM: all the host has)",
         .vendor = "GenuineIntel", .family = 6, .model = 15, .stepping = 11,
         .level = 0xd, .xlevel = 0x80000008,
         .features = QEMU64_FEATURES,
-        .ext_features = CPUID_EXT_SSE3 | CPUID_EXT_CX16 | CPUID_EXT_SSSE3 |
-                        CPUID_EXT_SSE41 | CPUID_EXT_SSE42 | CPUID_EXT_POPCNT,
+        .ext_features = CPUID_EXT_SSE3 | CPUID_EXT_CX16,
         .ext2_features = CPUID_EXT2_LM | CPUID_EXT2_SYSCALL | CPUID_EXT2_NX,
         .ext3_features = CPUID_EXT3_LAHF_LM,
         .model_id = "emu max CPU",

@@ -286,9 +286,8 @@ static void x86_restore_state_to_opc(CPUX86State *env, const uint64_t *data)
 static void x86_log_exec(CPUX86State *env, uint32_t tb_phys, uint32_t flags)
 {
     if (log_enabled(LOG_EXEC)) {
-        log_printf("Trace %04x:%08x [%08x] flags %x\n",
-                   env->segs[R_CS].selector, (uint32_t)env->eip, tb_phys,
-                   flags);
+        log_printf("Trace %04x:%08" PRIx64 " [%08x] flags %x\n",
+                   env->segs[R_CS].selector, env->eip, tb_phys, flags);
     }
     if (log_enabled(LOG_CPU)) {
         uint32_t saved = env->eflags;

@@ -330,6 +330,12 @@ static bool run_test(Buf t, uint16_t fmask, const char *file, uint32_t idx)
         if (has_excp) {
             printf("    exception %u\n", excp.p[0]);
         }
+        printf("    code");
+        for (int i = 0; i < 16; i++) {
+            uint32_t a = (ir[4] * 16u + ((ir[12] + i) & 0xffff)) % RAM_SIZE;
+            printf(" %02x", mem[a]);
+        }
+        printf("\n");
     }
     return ok;
 }
