@@ -188,8 +188,6 @@ check-sanitize:
 	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    $(MAKE) BUILD=build-san EMU=emu-san SAN_FLAGS="$(SANITIZE)" check
 
-# Debian's 686 kernel + our workload under emu -accel tcg and
-# qemu-system-i386 -accel tcg: times and ratios (several minutes).
 # kvm-unit-tests' i386 and x86_64 tests under the translator (KUT_SRC=
 # checkout, built in build/kut and build/kut64; or KUT_BUILD / KUT_BUILD64
 # = built trees; KUT_ARCH=i386|x86_64 for one; not in Debian, so not part
@@ -197,9 +195,20 @@ check-sanitize:
 check-kvm-unit-tests: $(EMU)
 	python3 scripts/kvm-unit-tests.py
 
+# Debian's kernels + our workload under emu -accel tcg, qemu-system-*
+# -accel tcg and natively: three lines, times and ratios (about 15 min):
+# the 686 kernel (BENCH_RUNS, default 3), the amd64 kernel with -cpu
+# qemu64 (BENCH_RUNS), and the amd64 kernel with -smp 2 running two
+# copies at once (BENCH_SMP_RUNS, default 1).  Every line runs; the
+# target fails if any did.
 bench-linux: $(EMU)
 	sh scripts/install-deps.sh --bench
-	EMU=./$(EMU) sh tests/bench/linux-tcg.sh
+	st=0; \
+	EMU=./$(EMU) sh tests/bench/linux-tcg.sh || st=1; echo; \
+	EMU=./$(EMU) BENCH_ARCH=amd64 sh tests/bench/linux-tcg.sh || st=1; echo; \
+	EMU=./$(EMU) BENCH_ARCH=amd64 BENCH_SMP=2 BENCH_RUNS=$${BENCH_SMP_RUNS:-1} \
+	    sh tests/bench/linux-tcg.sh || st=1; \
+	exit $$st
 
 # The same kernel's ata_piix on an IDE disk (raw and qcow2) under emu and
 # qemu-system-i386, -accel tcg: MB/s and ratios (a few minutes).

@@ -1,10 +1,12 @@
 #!/bin/sh
 # build-workload-initrd.sh - the initramfs for tests/bench/linux-tcg.sh.
 #
-# Takes the busybox i386 initramfs that scripts/fetch-guests.sh builds
+# Takes the busybox initramfs that scripts/fetch-guests.sh builds
 # (fetching the guests first if they are not cached) and appends a second
-# gzip'd cpio (newc) archive holding /bin/workload, the static 32-bit
-# program from tests/bench/workload.c (gcc -m32 -static -O2).  Linux
+# gzip'd cpio (newc) archive holding /bin/workload, the static program
+# from tests/bench/workload.c: for --arch i386 (the default) the i386
+# initramfs and a 32-bit build (gcc -m32 -static -O2), for --arch amd64
+# the amd64 initramfs and a 64-bit build (gcc -static -O2).  Linux
 # unpacks concatenated initramfs archives in order, so the guest boots
 # exactly as in tests/functional/test-linux.sh (same /init, same
 # "EMU-GUEST-READY" marker and shell) with the workload added.  The 32 MiB
@@ -16,12 +18,18 @@
 # every guest run must reproduce.
 #
 # Output, in the guest cache ($EMU_GUEST_CACHE, see fetch-guests.sh):
-#   initrd-i386-workload.img, workload/workload-i386, workload/expected
-#   ("SUM <part> <hex>" lines and "MD5 <hex>" of the 32 MiB file) and
-#   workload.env (sh syntax): BENCH_KERNEL, BENCH_INITRD, BENCH_EXPECTED,
-#   BENCH_HOST_WORKLOAD (the workload binary the host can run).
-# Prints workload.env.  Rebuilds only when workload.c, this script or the
-# base initramfs is newer than the image.  Options: --force.
+#   i386:  initrd-i386-workload.img, workload/workload-i386,
+#          workload/expected and workload.env
+#   amd64: initrd-amd64-workload.img, workload/workload-amd64,
+#          workload/expected-amd64 and workload-amd64.env
+# The expected file holds "SUM <part> <hex>" lines and "MD5 <hex>" of the
+# 32 MiB file; the env file (sh syntax) BENCH_KERNEL (686 or amd64),
+# BENCH_INITRD, BENCH_EXPECTED, BENCH_HOST_WORKLOAD (the workload binary
+# the host can run: the guest's own, or workload/workload-host, a native
+# build, when the host runs no i386 code).
+# Prints the env file.  Rebuilds only when workload.c, this script or the
+# base initramfs is newer than the image.
+# Options: --arch i386|amd64 (default i386), --force.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,20 +37,37 @@ root=$(cd "$here/../.." && pwd)
 CACHE=${EMU_GUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/emu-guests}
 export EMU_GUEST_CACHE="$CACHE"
 src=$here/workload.c
-out=$CACHE/initrd-i386-workload.img
 wdir=$CACHE/workload
-bin=$wdir/workload-i386
-expected=$wdir/expected
-envfile=$CACHE/workload.env
 
 log() { echo "build-workload-initrd: $*" >&2; }
 die() { echo "build-workload-initrd: error: $*" >&2; exit 1; }
 
+usage() { echo "usage: $0 [--arch i386|amd64] [--force]" >&2; exit 2; }
 force=no
-case "${1:-}" in
-    --force) force=yes ;;
-    "") ;;
-    *) echo "usage: $0 [--force]" >&2; exit 2 ;;
+arch=i386
+while [ $# -gt 0 ]; do
+    case $1 in
+        --force) force=yes ;;
+        --arch) [ $# -ge 2 ] || usage; arch=$2; shift ;;
+        --arch=*) arch=${1#--arch=} ;;
+        *) usage ;;
+    esac
+    shift
+done
+case $arch in
+    i386)
+        out=$CACHE/initrd-i386-workload.img
+        bin=$wdir/workload-i386
+        expected=$wdir/expected
+        envfile=$CACHE/workload.env
+        cflags="-m32 -static -O2" ;;
+    amd64)
+        out=$CACHE/initrd-amd64-workload.img
+        bin=$wdir/workload-amd64
+        expected=$wdir/expected-amd64
+        envfile=$CACHE/workload-amd64.env
+        cflags="-static -O2" ;;
+    *) usage ;;
 esac
 
 for tool in gcc python3 gzip; do
@@ -56,9 +81,14 @@ if ! genv=$(sh "$fetch" --print 2>/dev/null); then
     genv=$(sh "$fetch") || die "scripts/fetch-guests.sh failed"
 fi
 eval "$genv"
-kernel=$EMU_GUEST_KERNEL_686
-base=$EMU_GUEST_INITRD_686
-[ -s "$kernel" ] || die "686 kernel $kernel missing (run $fetch --force)"
+if [ "$arch" = amd64 ]; then
+    kernel=${EMU_GUEST_KERNEL_AMD64:-}
+    base=${EMU_GUEST_INITRD_AMD64:-}
+else
+    kernel=$EMU_GUEST_KERNEL_686
+    base=$EMU_GUEST_INITRD_686
+fi
+[ -s "$kernel" ] || die "$arch kernel $kernel missing (run $fetch --force)"
 [ -s "$base" ] || die "busybox initramfs $base missing (run $fetch --force)"
 
 write_env() {
@@ -81,23 +111,25 @@ up_to_date() {
 }
 
 runner=$bin
-[ -x "$wdir/workload-host" ] && runner=$wdir/workload-host
+[ "$arch" = i386 ] && [ -x "$wdir/workload-host" ] && runner=$wdir/workload-host
 if [ "$force" = no ] && up_to_date; then
     write_env
     exit 0
 fi
 
 mkdir -p "$wdir"
-log "compiling $src (gcc -m32 -static -O2)"
-gcc -m32 -static -O2 -Wall -Wextra -o "$bin.tmp" "$src" ||
-    die "static 32-bit build failed (is gcc-multilib installed?)"
+log "compiling $src (gcc $cflags)"
+# shellcheck disable=SC2086
+gcc $cflags -Wall -Wextra -o "$bin.tmp" "$src" ||
+    die "static $arch build failed (is gcc-multilib installed?)"
 mv "$bin.tmp" "$bin"
 
-# Expected checksums: run natively (i386 binary if the host runs it).
+# Expected checksums: run natively (the i386 binary if the host runs it).
 log "computing the expected checksums on the host"
 runner=$bin
-rm -f "$wdir/workload-host"
+[ "$arch" = i386 ] && rm -f "$wdir/workload-host"
 if ! "$bin" int 1 >/dev/null 2>&1; then
+    [ "$arch" = i386 ] || die "the host cannot run $bin"
     gcc -O2 -o "$wdir/workload-host" "$src" || die "native build failed"
     runner=$wdir/workload-host
 fi
