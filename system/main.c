@@ -606,22 +606,23 @@ static void parse_smp(const char *arg, MachineOptions *mo)
 }
 
 /*
- * -accel NAME,PROPS: thread=single for tcg (its only mode: the vCPUs take
- * turns on one host thread); thread=multi is refused until the
- * translator runs one host thread per vCPU.
+ * -accel NAME,PROPS: thread=multi (the default, as QEMU's on x86 hosts:
+ * every vCPU runs translated code on its own host thread at once) or
+ * thread=single (they take turns: one runs at a time) for tcg.
  */
-static void parse_accel_props(const char *accel, const char *props)
+static void parse_accel_props(MachineOptions *mo, const char *accel,
+                              const char *props)
 {
     char *copy = strdup(props), *save = NULL;
     for (char *tok = strtok_r(copy, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
         if (!strcmp(tok, "thread=single") && !strcmp(accel, "tcg")) {
+            mo->tcg_single_thread = true;
             continue;
         }
         if (!strcmp(tok, "thread=multi") && !strcmp(accel, "tcg")) {
-            opt_error("accel", "thread=multi: multi-threaded translation is "
-                      "not implemented (the vCPUs take turns on one host "
-                      "thread, thread=single)");
+            mo->tcg_single_thread = false;
+            continue;
         }
         opt_error("accel", "unsupported property '%s' for %s", tok, accel);
     }
@@ -722,7 +723,7 @@ static void parse_args(Options *o, int argc, char **argv)
             char *copy = strdup(arg), *comma = strchr(copy, ',');
             if (comma) {
                 *comma = '\0';
-                parse_accel_props(copy, comma + 1);
+                parse_accel_props(&o->mo, copy, comma + 1);
             }
             o->accel = copy;
         } else if (!strcmp(name, "enable-kvm")) {

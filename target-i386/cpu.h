@@ -247,8 +247,9 @@ typedef struct CPUX86State {
      * is the software TLB (TCGTLBEntry[4][4096], tcg/tcg-backend.h);
      * tcg_tlb_log lists the entries filled since the last flush (mode *
      * 4096 + index) so a flush clears only those, unless tcg_tlb_nlog went
-     * past the log's size. */
+     * past the log's size; tcg_jc is this vCPU's jump cache (TCGCPU.jc). */
     volatile int32_t exit_request;
+    void *const *tcg_jc;
     uint32_t tcg_tlb_nlog;
     uint16_t tcg_tlb_log[512];
     uint8_t tcg_tlb[4 * 4096 * 32] __attribute__((aligned(64)));

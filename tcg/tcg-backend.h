@@ -78,7 +78,8 @@ typedef const void *(*TCGLookupTbPtr)(void *env);
 
 /*
  * Optional inline fast path for goto_ptr (native code only): the exec
- * loop's direct-mapped jump cache.  With pc = env[env_cs_base] +
+ * loop's direct-mapped jump cache, one per vCPU, whose address is the
+ * pointer at env[env_table].  With pc = env[env_cs_base] +
  * env[env_eip] (64-bit loads), the entry is table[(pc ^ (pc >> bits)) &
  * ((1 << bits) - 1)] (32-bit arithmetic on the low half of pc), a pointer
  * (or NULL) to a block descriptor with uint64_t cs_base, eip and uint32_t
@@ -89,7 +90,8 @@ typedef const void *(*TCGLookupTbPtr)(void *env);
  * stands for lookup_tb_ptr's), else lookup_tb_ptr is called.
  */
 typedef struct TCGJumpCacheLayout {
-    const void *const *table;       /* NULL: always call lookup_tb_ptr */
+    bool enabled;                   /* false: always call lookup_tb_ptr */
+    int env_table;                  /* env offset of the table's address */
     int bits;
     int env_cs_base, env_eip, env_flags;
     int tb_cs_base, tb_eip, tb_flags, tb_invalid, tb_code;

@@ -1635,7 +1635,7 @@ static void emit_goto_ptr_lookup(Backend *b)
     emit_shift_ri(b, SHIFT_SHR, false, RCX, jc->bits);
     emit_arith_rr(b, ARITH_XOR, false, RCX, RAX);
     emit_arith_ri(b, ARITH_AND, false, RCX, (1 << jc->bits) - 1);
-    emit_movi(b, true, RDX, (intptr_t)jc->table);
+    emit_modrm_off(b, 0x8b | P_REXW, RDX, TREG_ENV, jc->env_table);
     emit_modrm_sib(b, 0x8b | P_REXW, RDX, RDX, RCX, 3, 0);
     emit_modrm(b, 0x85 | P_REXW, RDX, RDX);                  /* test */
     b1(b, 0x0f);
@@ -1682,7 +1682,7 @@ static void emit_goto_ptr_lookup(Backend *b)
 static void op_goto_ptr(Backend *b, TCGOp *op)
 {
     if (b->s->temps[op->args[0]].kind == TEMP_CONST &&
-        tcg_backend_cfg.jc.table && tcg_backend_cfg.lookup_tb_ptr) {
+        tcg_backend_cfg.jc.enabled && tcg_backend_cfg.lookup_tb_ptr) {
         emit_goto_ptr_lookup(b);
         release_dead_inputs(b, op);
         return;

@@ -433,7 +433,7 @@ void tcg_gen_lookup_and_goto_ptr(void)
         tcg_gen_exit_tb(0);
         return;
     }
-    if (tcg_backend_cfg.jc.table) {
+    if (tcg_backend_cfg.jc.enabled) {
         /* The native back end looks the jump cache up itself (goto_ptr of
          * the constant 0); the interpreter returns to the exec loop. */
         OP1(INDEX_op_goto_ptr, tcg_constant_i64(0).idx);

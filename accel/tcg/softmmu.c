@@ -92,7 +92,7 @@ void tlb_flush_phys_range(CPUArchState *env, uint64_t start, uint64_t len)
 void tlb_flush(CPUArchState *env)
 {
     tlb_flush_all(env);
-    tb_jc_flush();
+    tb_jc_flush(env);
 }
 
 /* A tag's page, whatever its flags; TCG_TLB_INVALID matches no page. */
@@ -112,7 +112,7 @@ void tlb_flush_page(CPUArchState *env, uint64_t addr)
             tlb_entry_clear(e);
         }
     }
-    tb_jc_flush();
+    tb_jc_flush(env);
 }
 
 static AddressSpace *mem_as(void)
@@ -183,6 +183,16 @@ static TCGTLBEntry *tlb_fill(CPUArchState *env, uint64_t lin,
     }
     *tlb_phys(env, e) = pa;
     e->addend = rd ? (uintptr_t)rd - page : 0;
+    if (e->addr_write == page) {
+        /* Another vCPU may have translated code on the page since the
+         * test above: it published the page's block, then scanned our
+         * TLB (tlb_protect_code_page_remote).  Either it saw this entry
+         * or we see its block here. */
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        if (tb_page_has_code(pa) || tb_page_translating(pa)) {
+            __atomic_fetch_or(&e->addr_write, TLB_FLAG_SLOW, __ATOMIC_SEQ_CST);
+        }
+    }
     return e;
 }
 
@@ -202,6 +212,26 @@ void tlb_protect_code_page(CPUArchState *env, uint32_t pa_page)
     for (int i = 0; i < TCG_NB_MMU_MODES * TCG_TLB_SIZE; i++) {
         if (t[i].addr_write != TCG_TLB_INVALID && phys[i] == pa_page) {
             t[i].addr_write |= TLB_FLAG_SLOW;
+        }
+    }
+}
+
+/*
+ * The same for a vCPU that may be running on another thread: its fill log
+ * is its own, so the whole TLB is scanned, and the flag is set with an
+ * atomic OR (its thread may be filling entries; see tlb_fill's re-test).
+ */
+void tlb_protect_code_page_remote(CPUArchState *env, uint32_t pa_page)
+{
+    TCGTLBEntry *t = (TCGTLBEntry *)env->tcg_tlb;
+    const uint64_t *phys = env_tcg(env)->tlb_phys;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (int i = 0; i < TCG_NB_MMU_MODES * TCG_TLB_SIZE; i++) {
+        uint64_t tag = __atomic_load_n(&t[i].addr_write, __ATOMIC_RELAXED);
+        if (tag != TCG_TLB_INVALID && !(tag & TLB_FLAG_SLOW) &&
+            __atomic_load_n(&phys[i], __ATOMIC_RELAXED) == pa_page) {
+            __atomic_fetch_or(&t[i].addr_write, TLB_FLAG_SLOW,
+                              __ATOMIC_SEQ_CST);
         }
     }
 }
@@ -322,6 +352,18 @@ static void st_page(CPUArchState *env, uint64_t addr, int size, uint64_t val,
             case 4: stl_le_p(p, val); break;
             default: stq_le_p(p, val); break;
             }
+            if (tb_parallel()) {
+                /* Another vCPU may have translated the old bytes between
+                 * the invalidation above and the store: once more, now
+                 * that a translation (under the TB lock) sees the new.
+                 * The fence: the store is visible before we look for
+                 * its blocks (else both sides may miss each other). */
+                __atomic_thread_fence(__ATOMIC_SEQ_CST);
+                if (tb_page_has_code(pa & TCG_PAGE_MASK) ||
+                    tb_page_translating(pa & TCG_PAGE_MASK)) {
+                    tb_invalidate_phys_range(pa, size);
+                }
+            }
             memory_region_set_dirty(fr->mr, off, size);
             /* Refill (fast, if every client now has it dirty): the page
              * may have lost its last block. */
@@ -339,12 +381,12 @@ static void st_page(CPUArchState *env, uint64_t addr, int size, uint64_t val,
         bool mmio_code = fr && fr->mr->type == MR_IO &&
                          tb_page_has_code(pa & TCG_PAGE_MASK);
         if (mmio_code) {
+            /* Before the global lock: a translation holds the TB lock
+             * and may take the global lock to fetch from MMIO. */
             tb_check_smc(env, pa, size, retaddr);
-        }
-        bql_lock_io();
-        if (mmio_code) {
             tb_invalidate_phys_range(pa, size);
         }
+        bql_lock_io();
         address_space_write_val(mem_as(), pa, size, val);
         bql_unlock_io();
         return;

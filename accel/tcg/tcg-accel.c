@@ -56,13 +56,11 @@
 #pragma weak tcg_search_insn
 
 #define TB_HASH_BITS 18
-#define TB_JC_BITS 12
 #define TB_MAX_INSNS 64
 #define CODE_CACHE_SIZE (64 * MiB)
 #define TBF_SINGLE TB_FLAG_SINGLE_INSN
 
 static TB *tb_hash[1 << TB_HASH_BITS];
-static TB *tb_jc[1 << TB_JC_BITS];
 /* Per physical page (4 GiB / 4 KiB): list of blocks on it. */
 static TB **tb_pages;
 static bool use_native;
@@ -97,6 +95,144 @@ static int tb_pending_nr;
 static bool tb_pending_all;
 static int tb_pending_flag;                 /* atomic: something queued */
 static __thread bool tb_lock_held;          /* this thread holds tb_lock */
+/* -accel tcg,thread=multi (the default): every vCPU runs translated code
+ * on its own thread at once; thread=single: they take turns (below). */
+static bool mttcg;
+static TCGStats stats;
+
+/*
+ * Multi-threaded translation.  The exec loops run at once; tb_lock is
+ * taken only to change the block cache (translate, chain, invalidate),
+ * and lookups read the hash chains and the page lists without it: a
+ * block is filled in before it is published (release stores), an
+ * invalidated one stays readable (flagged invalid) until the next full
+ * flush.  What frees blocks or touches other vCPUs' TLBs (a full flush,
+ * memory map changes, device writes over code) runs in an exclusive
+ * section: every other vCPU out of its exec loop, as QEMU's
+ * start_exclusive.  A vCPU in its loop is "running"; it may block on the
+ * global lock (I/O) or on tb_lock, so exclusive sections start only where
+ * neither is held, and nobody holding either waits for one.
+ */
+static pthread_mutex_t excl_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t excl_cond = PTHREAD_COND_INITIALIZER;
+static int excl_pending;                    /* atomic: a section wants in */
+static int excl_running;                    /* vCPUs running (excl_mutex) */
+
+static void tb_lock_take(void)
+{
+    pthread_mutex_lock(&tb_lock);
+    tb_lock_held = true;
+}
+
+static void tb_lock_drop(void)
+{
+    tb_lock_held = false;
+    pthread_mutex_unlock(&tb_lock);
+}
+
+/* Take tb_lock unless this thread has it; true if taken (give it back
+ * with tb_lock_leave). */
+static bool tb_lock_enter(void)
+{
+    if (tb_lock_held) {
+        return false;
+    }
+    tb_lock_take();
+    return true;
+}
+
+static void tb_lock_leave(bool taken)
+{
+    if (taken) {
+        tb_lock_drop();
+    }
+}
+
+static void exec_start(TCGCPU *t)
+{
+    pthread_mutex_lock(&excl_mutex);
+    while (excl_pending) {
+        pthread_cond_wait(&excl_cond, &excl_mutex);
+    }
+    excl_running++;
+    t->running = true;
+    pthread_mutex_unlock(&excl_mutex);
+}
+
+static void exec_end(TCGCPU *t)
+{
+    pthread_mutex_lock(&excl_mutex);
+    t->running = false;
+    excl_running--;
+    if (excl_pending) {
+        pthread_cond_broadcast(&excl_cond);
+    }
+    pthread_mutex_unlock(&excl_mutex);
+}
+
+/* The caller is not running (exec_end first) and holds neither lock. */
+static void exclusive_start(void)
+{
+    pthread_mutex_lock(&excl_mutex);
+    while (excl_pending) {
+        pthread_cond_wait(&excl_cond, &excl_mutex);
+    }
+    __atomic_store_n(&excl_pending, 1, __ATOMIC_SEQ_CST);
+    for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
+        if (current_machine->cpus[i]) {
+            current_machine->cpus[i]->env.exit_request = 1;
+        }
+    }
+    while (excl_running > 0) {
+        pthread_cond_wait(&excl_cond, &excl_mutex);
+    }
+    pthread_mutex_unlock(&excl_mutex);
+}
+
+static void exclusive_end(void)
+{
+    pthread_mutex_lock(&excl_mutex);
+    __atomic_store_n(&excl_pending, 0, __ATOMIC_SEQ_CST);
+    pthread_cond_broadcast(&excl_cond);
+    pthread_mutex_unlock(&excl_mutex);
+}
+
+static void tb_flush_all(void);
+static void tb_apply_pending(void);
+static void tb_request_flush(void);
+
+/*
+ * From a running vCPU (multi-threaded), with or without tb_lock: step out
+ * of the loop, run fn with every vCPU out and tb_lock held, come back.
+ * Block pointers the caller held may be stale afterwards.
+ */
+static void tb_exclusive_run(TCGCPU *t, void (*fn)(void))
+{
+    bool had = tb_lock_held;
+    if (had) {
+        tb_lock_drop();
+    }
+    exec_end(t);
+    exclusive_start();
+    tb_lock_take();
+    fn();
+    tb_lock_drop();
+    exclusive_end();
+    exec_start(t);
+    if (had) {
+        tb_lock_take();
+    }
+}
+
+/* A full flush unless another vCPU just did one. */
+static uint64_t tb_flush_seen;
+static void tb_flush_once(void);
+
+static void tb_flush_exclusive(TCGCPU *t)
+{
+    __atomic_store_n(&tb_flush_seen, stats.full_flushes, __ATOMIC_RELAXED);
+    tb_exclusive_run(t, tb_flush_once);
+}
 
 /*
  * With several vCPUs, who runs translated code: one at a time (the TB
@@ -115,7 +251,6 @@ static CPUState *tb_turn_holder;
 static int tb_turn_yield;                   /* atomic: the holder should go */
 static unsigned tb_turn_pauses;             /* PAUSEs in this turn (holder) */
 static MemoryListener tcg_listener;
-static TCGStats stats;
 
 const TCGStats *tcg_stats(void)
 {
@@ -148,9 +283,83 @@ static inline uint64_t tb_linear(uint64_t cs_base, uint64_t pc,
 }
 
 /* The jump cache is keyed by linear address: a TLB flush empties it. */
-void tb_jc_flush(void)
+void tb_jc_flush(CPUArchState *env)
 {
-    memset(tb_jc, 0, sizeof(tb_jc));
+    TCGCPU *t = env_tcg(env);
+    if (t) {
+        memset(t->jc, 0, sizeof(t->jc));
+    }
+}
+
+/* The first block in a hash chain, and the next: chains change under
+ * tb_lock while other vCPUs walk them. */
+static inline TB *tb_chain_first(unsigned h)
+{
+    return __atomic_load_n(&tb_hash[h], __ATOMIC_ACQUIRE);
+}
+
+static inline TB *tb_chain_next(TB *tb)
+{
+    return __atomic_load_n(&tb->hash_next, __ATOMIC_ACQUIRE);
+}
+
+/* The block for (phys, cs_base, eip, flags) in the hash table, valid or
+ * not (invalid ones are unlinked as they are flagged), or NULL. */
+static TB *tb_hash_lookup(uint32_t phys, uint64_t cs_base, uint64_t eip,
+                          uint32_t flags)
+{
+    for (TB *tb = tb_chain_first(tb_hash_fn(phys, cs_base, flags, eip)); tb;
+         tb = tb_chain_next(tb)) {
+        if (tb->phys_pc == phys && tb->cs_base == cs_base &&
+            tb->eip == eip && tb->flags == flags) {
+            return tb;
+        }
+    }
+    return NULL;
+}
+
+bool tb_parallel(void)
+{
+    return mttcg;
+}
+
+/*
+ * The physical page a translation is reading code from (multi-threaded:
+ * one translation at a time, under tb_lock), ~0 when none.  A store by
+ * another vCPU must not slip between the translation's reads and the
+ * block's publication unseen: before reading, the translation sets this
+ * and makes the other vCPUs' write entries for the page slow; their TLB
+ * fills meanwhile test it (tlb_fill), and a slow store tests it after
+ * storing (st_page) and then invalidates under tb_lock, which waits for
+ * the block.  Left: a store whose fast TLB test ran just before the scan
+ * and whose write lands after the bytes were read (a vCPU thread
+ * preempted between the two host instructions), as in QEMU.
+ */
+static uint32_t tb_translating = ~0u;
+
+bool tb_page_translating(uint32_t phys_page)
+{
+    return __atomic_load_n(&tb_translating, __ATOMIC_SEQ_CST) == phys_page;
+}
+
+/* Every vCPU's write entries for pa_page go slow (code there now): the
+ * translating vCPU's own (local) and, multi-threaded, the others'. */
+static void tb_protect_page(CPUArchState *self, uint32_t pa_page,
+                            bool local, bool remote)
+{
+    for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
+        CPUState *c = current_machine->cpus[i];
+        if (!c || !c->accel_state) {
+            continue;
+        }
+        if (mttcg && &c->env != self) {
+            if (remote) {
+                tlb_protect_code_page_remote(&c->env, pa_page);
+            }
+        } else if (local) {
+            tlb_protect_code_page(&c->env, pa_page);
+        }
+    }
 }
 
 bool tb_page_has_code(uint32_t phys_page)
@@ -169,8 +378,12 @@ static void tb_flush_all(void)
 {
     trace(tcg_tb_flush, "code cache flushed");
     /* Clear only what the blocks used: the hash and page tables are
-     * large. */
-    memset(tb_jc, 0, sizeof(tb_jc));
+     * large.  No vCPU runs (the turn, or an exclusive section). */
+    for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
+        if (current_machine->cpus[i]) {
+            tb_jc_flush(&current_machine->cpus[i]->env);
+        }
+    }
     for (size_t i = 0; i < tb_all_nr; i++) {
         TB *tb = tb_all[i];
         tb_hash[tb_hash_fn(tb->phys_pc, tb->cs_base, tb->flags, tb->eip)] =
@@ -237,18 +450,16 @@ static void tb_invalidate(TB *tb)
     if (tb->invalid) {
         return;
     }
-    tb->invalid = true;
+    /* Flagged first: jump caches keep it until they are flushed, and
+     * every hit tests the flag (the generated probe too). */
+    __atomic_store_n(&tb->invalid, true, __ATOMIC_RELEASE);
     stats.tb_invalidated++;
     unsigned h = tb_hash_fn(tb->phys_pc, tb->cs_base, tb->flags, tb->eip);
     for (TB **pp = &tb_hash[h]; *pp; pp = &(*pp)->hash_next) {
         if (*pp == tb) {
-            *pp = tb->hash_next;
+            __atomic_store_n(pp, tb->hash_next, __ATOMIC_RELEASE);
             break;
         }
-    }
-    unsigned j = tb_jc_fn(tb->cs_base + tb->eip);   /* low half: no wrap */
-    if (tb_jc[j] == tb) {
-        tb_jc[j] = NULL;
     }
     tb_remove_from_page(tb, 0);
     if (tb->phys_page[1] != ~0u) {
@@ -260,6 +471,7 @@ static void tb_invalidate(TB *tb)
 void tb_invalidate_phys_range(uint32_t phys, uint32_t len)
 {
     trace(tcg_invalidate, "phys 0x%x len %u", phys, len);
+    bool taken = tb_lock_enter();
     uint32_t page = phys & TCG_PAGE_MASK;
     TB *tb = tb_pages[page >> TCG_PAGE_BITS];
     while (tb) {
@@ -274,6 +486,7 @@ void tb_invalidate_phys_range(uint32_t phys, uint32_t len)
         }
         tb = next;
     }
+    tb_lock_leave(taken);
 }
 
 /* Bytes of tb on its page k: [*start, *end]. */
@@ -375,7 +588,14 @@ static void tb_pending_add(uint64_t start, uint64_t len, bool map)
     }
 }
 
-static void tb_flush_all(void);
+static void tb_flush_once(void)
+{
+    /* tb_flush_seen was the count when some vCPU found the cache full:
+     * a flush since then made the room. */
+    if (stats.full_flushes == tb_flush_seen) {
+        tb_flush_all();
+    }
+}
 
 /* The exec loop (tb_lock held): what other threads queued. */
 static void tb_apply_pending(void)
@@ -402,9 +622,11 @@ static void tb_apply_pending(void)
     }
 }
 
+/* With parallel vCPUs, always queued: applying touches every vCPU's TLB,
+ * and the caller may hold the global lock. */
 static void tcg_code_written(MemoryListener *l, uint64_t addr, uint64_t len)
 {
-    if (tb_lock_held) {
+    if (tb_lock_held && !mttcg) {
         tb_code_written(addr, len);
     } else {
         tb_pending_add(addr, len, false);
@@ -414,7 +636,7 @@ static void tcg_code_written(MemoryListener *l, uint64_t addr, uint64_t len)
 static void tcg_range_changed(MemoryListener *l, uint64_t start,
                               uint64_t len)
 {
-    if (tb_lock_held) {
+    if (tb_lock_held && !mttcg) {
         tb_map_changed(start, len);
     } else {
         tb_pending_add(start, len, true);
@@ -455,6 +677,8 @@ void cpu_restore_state(CPUArchState *env, uintptr_t retaddr)
         }
         return;
     }
+    /* tb_native grows under tb_lock as other vCPUs translate. */
+    bool taken = tb_lock_enter();
     TB *tb = tb_find_by_host(retaddr);
     if (tb && tcg_search_insn) {
         int i = tcg_search_insn(tb->info, retaddr);
@@ -462,6 +686,7 @@ void cpu_restore_state(CPUArchState *env, uintptr_t retaddr)
             tcg_cpu_ops->restore_state_to_opc(env, tb->info->insn_data[i]);
         }
     }
+    tb_lock_leave(taken);
 }
 
 /*
@@ -482,8 +707,10 @@ void tb_check_smc(CPUArchState *env, uint32_t phys, uint32_t len,
     if (!t || !t->cur_tb) {
         return;
     }
+    bool taken = tb_lock_enter();
     TB *tb = t->cur_tb->tci ? t->cur_tb
              : retaddr ? tb_find_by_host(retaddr) : NULL;
+    tb_lock_leave(taken);
     if (!tb || (tb->flags & TBF_SINGLE)) {
         return;
     }
@@ -499,7 +726,7 @@ void tb_check_smc(CPUArchState *env, uint32_t phys, uint32_t len,
     if (!hit) {
         return;
     }
-    stats.smc_restarts++;
+    __atomic_fetch_add(&stats.smc_restarts, 1, __ATOMIC_RELAXED);
     cpu_restore_state(env, retaddr);
     t->smc_single = true;
     cpu_loop_exit_excp(env, EXCP_EXIT, 0, false);
@@ -585,6 +812,15 @@ static TB *tb_gen(CPUArchState *env, uint32_t phys, uint64_t cs_base,
         tb_all = realloc(tb_all, tb_all_cap * sizeof(*tb_all));
     }
     tb_all[tb_all_nr++] = tb;
+    bool pre_protected = false;
+    if (mttcg) {
+        uint32_t page = phys & TCG_PAGE_MASK;
+        __atomic_store_n(&tb_translating, page, __ATOMIC_SEQ_CST);
+        if (!tb_page_has_code(page)) {
+            tb_protect_page(env, page, false, true);
+            pre_protected = true;
+        }
+    }
 
     int max = (flags & TBF_SINGLE) ? 1 : TB_MAX_INSNS, n;
     uint32_t size;
@@ -637,7 +873,12 @@ static TB *tb_gen(CPUArchState *env, uint32_t phys, uint64_t cs_base,
         }
         if (r == -ENOSPC && tb_native_nr > 0) {
             /* Flush and start over: the caller looks the block up again. */
-            tb_flush_all();
+            if (mttcg) {
+                __atomic_store_n(&tb_translating, ~0u, __ATOMIC_SEQ_CST);
+                tb_flush_exclusive(t);
+            } else {
+                tb_flush_all();
+            }
             return NULL;
         }
         if (r < 0) {
@@ -659,9 +900,6 @@ static TB *tb_gen(CPUArchState *env, uint32_t phys, uint64_t cs_base,
         tb->phys_page[1] = p2 & TCG_PAGE_MASK;
         tb->phys_end = p2;
     }
-    unsigned h = tb_hash_fn(phys, cs_base, flags, eip);
-    tb->hash_next = tb_hash[h];
-    tb_hash[h] = tb;
     for (int k = 0; k < 2; k++) {
         if (tb->phys_page[k] == ~0u) {
             continue;
@@ -669,15 +907,20 @@ static TB *tb_gen(CPUArchState *env, uint32_t phys, uint64_t cs_base,
         TB **head = &tb_pages[tb->phys_page[k] >> TCG_PAGE_BITS];
         bool first = *head == NULL;
         tb->page_next[k] = *head;
-        *head = tb;
+        __atomic_store_n(head, tb, __ATOMIC_SEQ_CST);
         if (first) {
             tcg_code_page_state(tb->phys_page[k], true);
-            for (int i = 0; current_machine && i < current_machine->nr_cpus;
-                 i++) {
-                tlb_protect_code_page(&current_machine->cpus[i]->env,
-                                      tb->phys_page[k]);
-            }
+            /* The first page's other vCPUs were done before reading. */
+            tb_protect_page(env, tb->phys_page[k], true,
+                            !(k == 0 && pre_protected));
         }
+    }
+    /* Last: other vCPUs find it from here on, complete. */
+    unsigned h = tb_hash_fn(phys, cs_base, flags, eip);
+    tb->hash_next = tb_hash[h];
+    __atomic_store_n(&tb_hash[h], tb, __ATOMIC_RELEASE);
+    if (mttcg) {
+        __atomic_store_n(&tb_translating, ~0u, __ATOMIC_SEQ_CST);
     }
     return tb;
 }
@@ -699,27 +942,30 @@ static TB *tb_find(CPUArchState *env)
     }
     uint64_t lin = tb_linear(cs_base, eip, flags);
     unsigned j = tb_jc_fn(lin);
-    TB *tb = tb_jc[j];
-    if (tb && tb->cs_base == cs_base && tb->eip == eip && tb->flags == flags) {
+    TB *tb = t->jc[j];
+    if (tb && tb->cs_base == cs_base && tb->eip == eip && tb->flags == flags &&
+        !__atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
         return tb;
     }
     uint32_t phys = get_phys_code(env, lin);
     for (;;) {
-        for (tb = tb_hash[tb_hash_fn(phys, cs_base, flags, eip)]; tb;
-             tb = tb->hash_next) {
-            if (tb->phys_pc == phys && tb->cs_base == cs_base &&
-                tb->eip == eip && tb->flags == flags) {
-                break;
-            }
-        }
+        tb = tb_hash_lookup(phys, cs_base, eip, flags);
         if (!tb) {
-            tb = tb_gen(env, phys, cs_base, eip, flags);
+            /* Looked up again under the lock: another vCPU may have
+             * translated it meanwhile.  A fault in the translation
+             * unwinds to the loop, which drops the lock. */
+            bool taken = tb_lock_enter();
+            tb = tb_hash_lookup(phys, cs_base, eip, flags);
+            if (!tb) {
+                tb = tb_gen(env, phys, cs_base, eip, flags);
+            }
+            tb_lock_leave(taken);
         }
         if (tb) {
             break;
         }
     }
-    tb_jc[j] = tb;
+    t->jc[j] = tb;
     return tb;
 }
 
@@ -740,10 +986,11 @@ static const void *lookup_tb_ptr(void *opaque)
     }
     uint64_t lin = tb_linear(cs_base, eip, flags);
     unsigned j = tb_jc_fn(lin);
-    TB *tb = tb_jc[j];
+    TCGCPU *t = env_tcg(env);
+    TB *tb = t->jc[j];
     if (tb && tb->code && tb->cs_base == cs_base && tb->eip == eip &&
-        tb->flags == flags && !tb->invalid) {
-        env_tcg(env)->cur_tb = tb;
+        tb->flags == flags && !__atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
+        t->cur_tb = tb;
         return tb->code;
     }
     /* A jump-cache miss (e.g. after a TLB flush): find an existing block
@@ -752,22 +999,31 @@ static const void *lookup_tb_ptr(void *opaque)
     if (!tlb_probe_code(env, lin, &phys)) {
         return NULL;
     }
-    for (tb = tb_hash[tb_hash_fn(phys, cs_base, flags, eip)]; tb;
-         tb = tb->hash_next) {
-        if (tb->phys_pc == phys && tb->cs_base == cs_base &&
-            tb->eip == eip && tb->flags == flags) {
-            break;
-        }
-    }
-    if (!tb || !tb->code || tb->invalid) {
+    tb = tb_hash_lookup(phys, cs_base, eip, flags);
+    if (!tb || !tb->code || __atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
         return NULL;
     }
-    tb_jc[j] = tb;
-    env_tcg(env)->cur_tb = tb;
+    t->jc[j] = tb;
+    t->cur_tb = tb;
     return tb->code;
 }
 
+static void tb_add_jump_locked(TB *from, int slot, TB *to);
+
+/* Chain from's exit slot to to; most calls find it done or impossible
+ * without the lock. */
 static void tb_add_jump(TB *from, int slot, TB *to)
+{
+    if (!from->info || !to->info || from->jmp_dest[slot] ||
+        ((from->flags | to->flags) & TBF_SINGLE)) {
+        return;
+    }
+    bool taken = tb_lock_enter();
+    tb_add_jump_locked(from, slot, to);
+    tb_lock_leave(taken);
+}
+
+static void tb_add_jump_locked(TB *from, int slot, TB *to)
 {
     if (!from->info || !to->info || from->invalid || to->invalid ||
         ((from->flags | to->flags) & TBF_SINGLE) ||
@@ -843,6 +1099,9 @@ static void tb_turn_give(void)
  */
 void tcg_cpu_yield_hint(CPUArchState *env)
 {
+    if (mttcg) {
+        return;     /* the other vCPUs run already */
+    }
     if (++tb_turn_pauses < 2) {
         return;
     }
@@ -887,14 +1146,32 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
     volatile uint64_t last_flushes = 0;     /* full_flushes at last_tb */
 
     tcg_ctx = t->ctx;
-    /* The turn first: the put flushes the shared block cache. */
-    tb_turn_take(cpu);
-    if (cpu->state_dirty) {
-        tcg_put_state_locked(cpu);
-        cpu->state_dirty = false;
+    if (mttcg) {
+        exec_start(t);
+        if (cpu->state_dirty) {
+            /* Loaders wrote memory: the whole cache goes, in an
+             * exclusive section before the next block (tb_apply_pending). */
+            tcg_cpu_ops->put_state(env);
+            tlb_flush_all(env);
+            tb_jc_flush(env);
+            tb_request_flush();
+            cpu->state_dirty = false;
+        }
+    } else {
+        /* The turn first: the put flushes the shared block cache. */
+        tb_turn_take(cpu);
+        if (cpu->state_dirty) {
+            tcg_put_state_locked(cpu);
+            cpu->state_dirty = false;
+        }
     }
     if (sigsetjmp(t->jmp, 0) != 0) {
-        /* An exception or an exit from a helper / slow path. */
+        /* An exception or an exit from a helper / slow path (a fault in
+         * a translation included: it held tb_lock). */
+        if (mttcg && tb_lock_held) {
+            __atomic_store_n(&tb_translating, ~0u, __ATOMIC_SEQ_CST);
+            tb_lock_drop();
+        }
         t->cur_tb = NULL;
         last_tb = NULL;
         AccelExit r = tcg_cpu_ops->cpu_exec_exception(cpu, t->excp, t->err,
@@ -912,8 +1189,14 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
         if (env->exit_request) {
             env->exit_request = 0;
             __atomic_thread_fence(__ATOMIC_SEQ_CST);
-            if (__atomic_load_n(&tb_turn_yield, __ATOMIC_ACQUIRE)) {
+            if (!mttcg && __atomic_load_n(&tb_turn_yield, __ATOMIC_ACQUIRE)) {
                 break; /* another vCPU's turn */
+            }
+            if (mttcg && __atomic_load_n(&excl_pending, __ATOMIC_ACQUIRE)) {
+                /* Let an exclusive section run (it may free blocks). */
+                exec_end(t);
+                exec_start(t);
+                last_tb = NULL;
             }
         } else {
             __atomic_thread_fence(__ATOMIC_ACQUIRE);
@@ -923,8 +1206,13 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
             break;
         }
         if (unlikely(__atomic_load_n(&tb_pending_flag, __ATOMIC_ACQUIRE))) {
-            /* Device writes over code, memory map changes. */
-            tb_apply_pending();
+            /* Device writes over code, memory map changes: they touch
+             * every vCPU's TLB, so with parallel vCPUs all step out. */
+            if (mttcg) {
+                tb_exclusive_run(t, tb_apply_pending);
+            } else {
+                tb_apply_pending();
+            }
             last_tb = NULL;
         }
         if (tcg_cpu_ops->cpu_exec_enter(cpu)) {
@@ -959,7 +1247,11 @@ static AccelExit tcg_vcpu_exec(CPUState *cpu)
     }
 out:
     t->cur_tb = NULL;
-    tb_turn_give();
+    if (mttcg) {
+        exec_end(t);
+    } else {
+        tb_turn_give();
+    }
     if (ret == ACCEL_EXIT_HALTED) {
         /* The halt loop reads env (EFLAGS.IF): make it complete. */
         tcg_cpu_ops->get_state(env);
@@ -1017,7 +1309,8 @@ static int tcg_global_init(Error **errp)
         .slow_st = tcg_slow_st,
         .lookup_tb_ptr = lookup_tb_ptr,
         .jc = {
-            .table = (const void *const *)tb_jc,
+            .enabled = true,
+            .env_table = offsetof(CPUArchState, tcg_jc),
             .bits = TB_JC_BITS,
             .env_cs_base = tcg_cpu_ops->env_cs_base_offset,
             .env_eip = tcg_cpu_ops->env_pc_offset,
@@ -1040,6 +1333,8 @@ static int tcg_init(Machine *m, Error **errp)
     if (tcg_global_init(errp) < 0) {
         return -1;
     }
+    /* One vCPU runs the same either way: the turn path, as before. */
+    mttcg = !m->opts.tcg_single_thread && m->opts.smp > 1;
     memory_listener_unregister(&tcg_listener);
     tcg_listener.code_written = tcg_code_written;
     tcg_listener.range_changed = tcg_range_changed;
@@ -1058,6 +1353,7 @@ static int tcg_vcpu_init(CPUState *cpu, Error **errp)
     tcg_context_init(t->ctx);
     tcg_cpu_ops->translate_init();
     cpu->accel_state = t;
+    cpu->env.tcg_jc = (void *const *)t->jc;
     cpu->env.tcg_tlb_nlog = UINT32_MAX;     /* first flush: every entry */
     tlb_flush_all(&cpu->env);
     cpu->state_dirty = true;
@@ -1067,6 +1363,20 @@ static int tcg_vcpu_init(CPUState *cpu, Error **errp)
 static void tcg_vcpu_kick(CPUState *cpu)
 {
     cpu->env.exit_request = 1;
+}
+
+/* Every block goes before any vCPU runs its next one. */
+static void tb_request_flush(void)
+{
+    pthread_mutex_lock(&tb_pending_lock);
+    tb_pending_all = true;
+    pthread_mutex_unlock(&tb_pending_lock);
+    __atomic_store_n(&tb_pending_flag, 1, __ATOMIC_SEQ_CST);
+    for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
+        if (current_machine->cpus[i]) {
+            current_machine->cpus[i]->env.exit_request = 1;
+        }
+    }
 }
 
 /*
@@ -1079,13 +1389,8 @@ static void tcg_vcpu_kick(CPUState *cpu)
  */
 static int tcg_update_guest_debug(CPUState *cpu)
 {
-    pthread_mutex_lock(&tb_pending_lock);
-    tb_pending_all = true;
-    pthread_mutex_unlock(&tb_pending_lock);
-    __atomic_store_n(&tb_pending_flag, 1, __ATOMIC_SEQ_CST);
-    for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
-        current_machine->cpus[i]->env.exit_request = 1;
-    }
+    (void)cpu;
+    tb_request_flush();
     return 0;
 }
 

@@ -37,8 +37,15 @@ struct TB {
     TBEdge *incoming;             /* blocks chained to this one */
 };
 
+/* The per-vCPU jump cache: blocks by linear address (tcg-accel.c). */
+#define TB_JC_BITS 12
+
 typedef struct TCGCPU {
     CPUState *cpu;
+    /* Written only by this vCPU's thread (and by an exclusive section);
+     * generated code reads it through env->tcg_jc. */
+    TB *jc[1 << TB_JC_BITS];
+    bool running;                 /* in the exec loop (multi-threaded) */
     TCGContext *ctx;
     sigjmp_buf jmp;
     int excp, err;
@@ -76,6 +83,8 @@ uint32_t get_phys_code(CPUArchState *env, uint64_t linear);
 bool tlb_probe_code(CPUArchState *env, uint64_t linear, uint32_t *phys);
 /* After a page gets translated code: its write entries go slow. */
 void tlb_protect_code_page(CPUArchState *env, uint32_t pa_page);
+/* The same for a vCPU running on another thread (multi-threaded). */
+void tlb_protect_code_page_remote(CPUArchState *env, uint32_t pa_page);
 /* Dirty tracking: the CODE bit of a physical page follows its blocks;
  * tcg_dirty_init installs the TLB's dirty-reset hook. */
 void tcg_code_page_state(uint32_t pa_page, bool has_code);
@@ -87,7 +96,11 @@ void tcg_slow_st(void *env, uint64_t addr, uint64_t val, MemOp op,
 
 /* tcg-accel.c: code tracking for self-modifying code. */
 bool tb_page_has_code(uint32_t phys_page);
-void tb_jc_flush(void);
+/* vCPUs run translated code in parallel (-accel tcg,thread=multi). */
+bool tb_parallel(void);
+/* A translation is reading code from phys_page (tcg-accel.c). */
+bool tb_page_translating(uint32_t phys_page);
+void tb_jc_flush(CPUArchState *env);
 /* Invalidate blocks overlapping [phys, phys + len). */
 void tb_invalidate_phys_range(uint32_t phys, uint32_t len);
 /* Before a guest store to [phys, phys + len) on a page with code: if it

@@ -41,6 +41,7 @@ typedef struct MachineOptions {
                                parsed by the board; NULL: default */
     bool graphics;          /* false with -nographic */
     bool no_hpet;           /* -machine hpet=off (-no-hpet) */
+    bool tcg_single_thread; /* -accel tcg,thread=single: vCPUs take turns */
     Chardev *serial[MAX_SERIAL_PORTS];
     int nr_serial;
     Chardev *debugcon; /* -debugcon: port 0xe9 (QEMU's default) */

@@ -166,7 +166,6 @@ expect_msg() {
     fi
 }
 # -smp: QEMU's syntax; what is not supported yet is refused by name.
-expect_msg "-accel tcg,thread=multi" "multi-threaded translation is not implemented" -accel tcg,thread=multi $Q
 expect_msg "-accel tcg,thread=singlex" "unsupported property 'thread=singlex'" -accel tcg,thread=singlex $Q
 expect_msg "-smp 0" "expected a number" -smp 0 $Q
 expect_msg "-smp 17" "at most 16 CPUs" -smp 17 $Q
@@ -396,6 +395,7 @@ done
 
 # --- good input
 good "-version" "version [0-9]" -- -version
+good "-accel tcg,thread=multi and thread=single" "version" -- -accel tcg,thread=multi -accel tcg,thread=single -version
 good "-help" "-kernel" "-device" "-rtc .*base=" "-hda" "-cdrom" "-drive" \
     "-blockdev" "-snapshot" "-boot .*order=" "-gdb SPEC" "  -s  " -- -help
 good "-m 1.5G, 64MiB, size=64" "version" -- -m 1.5G -m 64MiB -m size=64 -version
