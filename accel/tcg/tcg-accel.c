@@ -35,10 +35,11 @@
  * DMA) the blocks go at once; from another thread the range is queued and
  * the vCPUs kicked, and the loop drops the blocks before its next block.
  *
- * Limits: one TB cache for the process (vCPUs run one at a time under the
- * tb_lock, taken in turns: see tb_turn_take); blocks are tracked by
- * physical page, so a write to RAM that is also mapped at a second
- * physical address does not see code translated from the other one.
+ * One TB cache for the process.  With several vCPUs they run translated
+ * code in parallel (thread=multi, see mttcg below) or take turns
+ * (thread=single: tb_turn_take).  Limits: blocks are tracked by physical
+ * page, so a write to RAM that is also mapped at a second physical
+ * address does not see code translated from the other one.
  */
 #include "emu/common.h"
 #include "emu/accel.h"
