@@ -3,12 +3,18 @@
  * one host atomic on guest RAM (accel/tcg/atomic.h), else the softmmu's
  * fallback under its mutex.  Each returns the old value; the frontend
  * computes the result and the flags from it as for the unlocked form
- * (translate-alu.c).  The translator has stored EIP and cc_op: faults
- * are raised with retaddr 0, at the instruction, before any change.
+ * (translate-alu.c).  The translator has stored EIP and cc_op; faults
+ * come at the instruction, before any change.  The host return address
+ * (GETPC) goes to the softmmu too: with it a locked store into the
+ * running block restarts that block's instruction alone, as an inline
+ * store would (tb_check_smc).
  */
 #include "emu/common.h"
 #include "accel/tcg/atomic.h"
 #include "target-i386/helper.h"
+
+/* Where generated code called the helper (a direct call from the block). */
+#define GETPC() ((uintptr_t)__builtin_return_address(0))
 
 /* The access's fields in info (ATOMIC_INFO in helper.h). */
 static inline int info_size(uint32_t info)
@@ -136,13 +142,14 @@ static uint64_t host_op(void *p, int size, int op, uint64_t val)
 uint64_t helper_atomic_op(CPUX86State *env, uint64_t lin, uint64_t val,
                           uint32_t info)
 {
+    uintptr_t ra = GETPC();
     int size = info_size(info), op = info_op(info);
-    void *p = tlb_atomic_host(env, lin, size, info_mmu(info), 0);
+    void *p = tlb_atomic_host(env, lin, size, info_mmu(info), ra);
     if (p) {
         return host_op(p, size, op, val) & size_mask(size);
     }
     SlowOp o = {.op = op, .size = size, .val = val};
-    tlb_atomic_rmw_slow(env, lin, size, addr32(env), info_mmu(info), 0,
+    tlb_atomic_rmw_slow(env, lin, size, addr32(env), info_mmu(info), ra,
                         slow_op, &o);
     return o.old;
 }
@@ -179,19 +186,25 @@ static uint64_t host_cmpxchg(void *p, int size, uint64_t cmp, uint64_t val)
     }
 }
 
-uint64_t helper_atomic_cmpxchg(CPUX86State *env, uint64_t lin, uint64_t cmp,
-                               uint64_t val, uint32_t info)
+static uint64_t do_cmpxchg(CPUX86State *env, uint64_t lin, uint64_t cmp,
+                           uint64_t val, uint32_t info, uintptr_t ra)
 {
     int size = info_size(info);
     uint64_t m = size_mask(size);
-    void *p = tlb_atomic_host(env, lin, size, info_mmu(info), 0);
+    void *p = tlb_atomic_host(env, lin, size, info_mmu(info), ra);
     if (p) {
         return host_cmpxchg(p, size, cmp & m, val & m);
     }
     SlowOp o = {.size = size, .val = val & m, .cmp = cmp & m};
-    tlb_atomic_rmw_slow(env, lin, size, addr32(env), info_mmu(info), 0,
+    tlb_atomic_rmw_slow(env, lin, size, addr32(env), info_mmu(info), ra,
                         slow_cmpxchg, &o);
     return o.old;
+}
+
+uint64_t helper_atomic_cmpxchg(CPUX86State *env, uint64_t lin, uint64_t cmp,
+                               uint64_t val, uint32_t info)
+{
+    return do_cmpxchg(env, lin, cmp, val, info, GETPC());
 }
 
 /*
@@ -206,8 +219,8 @@ uint32_t helper_atomic_cmpxchg8b(CPUX86State *env, uint64_t lin,
                    (uint64_t)(uint32_t)env->regs[R_EDX] << 32;
     uint64_t val = (uint32_t)env->regs[R_EBX] |
                    (uint64_t)(uint32_t)env->regs[R_ECX] << 32;
-    uint64_t old = helper_atomic_cmpxchg(env, lin, cmp, val,
-                                         (info & ~0xfu) | 8);
+    uint64_t old = do_cmpxchg(env, lin, cmp, val, (info & ~0xfu) | 8,
+                              GETPC());
     if (old == cmp) {
         return 1;
     }
@@ -245,7 +258,8 @@ uint32_t helper_atomic_cmpxchg16b(CPUX86State *env, uint64_t lin,
         .cmp = {env->regs[R_EAX], env->regs[R_EDX]},
         .val = {env->regs[R_EBX], env->regs[R_ECX]},
     };
-    void *p = tlb_atomic_host(env, lin, 16, info_mmu(info), 0);
+    uintptr_t ra = GETPC();
+    void *p = tlb_atomic_host(env, lin, 16, info_mmu(info), ra);
 #if defined(__x86_64__)
     /* Every x86-64 host this runs on has it (x86-64-v2). */
     if (p) {
@@ -262,7 +276,7 @@ uint32_t helper_atomic_cmpxchg16b(CPUX86State *env, uint64_t lin,
     p = NULL;
 #endif
     if (!p) {
-        tlb_atomic_rmw_slow(env, lin, 16, addr32(env), info_mmu(info), 0,
+        tlb_atomic_rmw_slow(env, lin, 16, addr32(env), info_mmu(info), ra,
                             slow_cmpxchg16, &o);
     }
     if (o.old[0] == o.cmp[0] && o.old[1] == o.cmp[1]) {

@@ -28,6 +28,14 @@ typedef struct AtomicPart {
     uint8_t *host;          /* RAM; NULL: MMIO, ROM, unassigned */
 } AtomicPart;
 
+/* The interpreter's blocks are found through cur_tb and its own
+ * instruction record (retaddr 0), not a host return address. */
+static uintptr_t host_ra(CPUArchState *env, uintptr_t retaddr)
+{
+    TCGCPU *t = env_tcg(env);
+    return t && t->cur_tb && t->cur_tb->tci ? 0 : retaddr;
+}
+
 /* May fault: run for every part before anything else happens. */
 static void part_probe(CPUArchState *env, AtomicPart *p, int mmu_idx,
                        uintptr_t retaddr)
@@ -91,6 +99,7 @@ void *tlb_atomic_host(CPUArchState *env, uint64_t addr, int size, int mmu_idx,
         return NULL;
     }
     AtomicPart p = {.addr = addr, .len = size};
+    retaddr = host_ra(env, retaddr);
     part_probe(env, &p, mmu_idx, retaddr);
     part_resolve(env, &p, mmu_idx, retaddr);
     return p.host;
@@ -130,6 +139,7 @@ void tlb_atomic_rmw_slow(CPUArchState *env, uint64_t addr, int size,
     int first = MIN((uint64_t)size, TCG_PAGE_SIZE - (addr & ~TCG_PAGE_MASK));
     int n = first < size ? 2 : 1;
     assert(size > 0 && size <= TLB_ATOMIC_MAX);
+    retaddr = host_ra(env, retaddr);
     p[0] = (AtomicPart){.addr = addr, .len = first};
     if (n == 2) {
         uint64_t a = addr + first;

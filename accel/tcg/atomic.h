@@ -19,7 +19,8 @@
 
 /*
  * Translates addr for a write of size bytes as a store would: faults
- * raised with retaddr (0: the helper stored the guest state first), the
+ * raised with retaddr (the helper's return address into the block, or 0
+ * when it cannot name it: the helper stored the guest state first), the
  * target's A/D bits, watchpoints recorded.  Translated code on the page
  * is invalidated (a store into the running block restarts it first) and
  * the bytes are marked dirty for the dirty clients, before the access.

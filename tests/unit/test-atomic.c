@@ -301,11 +301,44 @@ static void test_code_dirty(void)
     memory_region_set_log(mr, false, DIRTY_MEMORY_VGA);
 }
 
+/*
+ * A locked store into the running block, to the next instruction's
+ * immediate: that instruction must run with the new byte (the helper's
+ * return address names the block: tb_check_smc restarts the store alone).
+ * Once through the host atomic (aligned byte), once through the fallback
+ * (a misaligned word).
+ */
+static void test_smc(void)
+{
+    setup();
+    static const uint8_t prog_b[] = {
+        0xf0, 0xfe, 0x05, 0x08, 0x00, 0x01, 0x00,   /* lock inc byte [X] */
+        0xb0, 0x10,                                 /* mov al, 0x10 */
+    };
+    static const uint8_t prog_w[] = {
+        0xf0, 0x66, 0x83, 0x05, 0x0b, 0x00, 0x01, 0x00, 0x02,
+                                            /* lock add word [X], 2 */
+        0x66, 0xb8, 0x10, 0x10,             /* mov ax, 0x1010 */
+    };
+    X86HState st;
+    x86h_state_init(&st, X86H_PM32);
+    CHECK(x86h_run(&st, X86H_CODE, prog_b, sizeof(prog_b)));
+    CHECK_EQ(st.exception, -1);
+    CHECK_EQ(st.regs[0] & 0xff, 0x11);
+    x86h_state_init(&st, X86H_PM32);
+    uint64_t slow0 = tlb_atomic_slow_count();
+    CHECK(x86h_run(&st, X86H_CODE, prog_w, sizeof(prog_w)));
+    CHECK_EQ(st.exception, -1);
+    CHECK_EQ(st.regs[0] & 0xffff, 0x1012);
+    CHECK(tlb_atomic_slow_count() > slow0);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
     TEST_RUN(test_ops);
     TEST_RUN(test_code_dirty);
+    TEST_RUN(test_smc);
     TEST_RUN(test_threads);
     return test_finish();
 }
