@@ -43,14 +43,6 @@ void tlb_atomic_rmw_slow(CPUArchState *env, uint64_t addr, int size,
                          bool addr32, int mmu_idx, uintptr_t retaddr,
                          TLBAtomicFn *fn, void *opaque);
 
-/* softmmu.c's part (it owns the TLB): addr's write entry filled as a store
- * fills it, watchpoints checked; the host address if a store may go
- * straight to RAM, else NULL and *phys.  tlb_drop_write: addr's write
- * entry goes (its page lost its last block: refilled fast next time). */
-void *tlb_probe_store(CPUArchState *env, uint64_t addr, int size, int mmu_idx,
-                      uintptr_t retaddr, uint32_t *phys);
-void tlb_drop_write(CPUArchState *env, uint64_t addr, int mmu_idx);
-
 /* Counters for tests: fallback accesses taken. */
 uint64_t tlb_atomic_slow_count(void);
 
