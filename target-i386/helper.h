@@ -119,4 +119,25 @@ void helper_int(CPUX86State *env, uint32_t vector, uint64_t next_eip);
 /* IRET, RETF: size 2, 4 or 8 (REX.W: IRETQ, RETFQ) */
 void helper_iret(CPUX86State *env, uint32_t size);
 
+/*
+ * atomic-helper.c: locked read-modify-writes (LOCK, XCHG with memory) at
+ * linear address lin; info = ATOMIC_INFO(size, op, mmu_idx).  Each returns
+ * the old value (zero-extended); faults come before any change.
+ * helper_atomic_op: lin = lin OP val (NEG: -lin, val ignored; XCHG: val).
+ * helper_atomic_cmpxchg: val stored if the old value equals cmp (the
+ * memory is written either way).  CMPXCHG8B/16B work on EDX:EAX /
+ * ECX:EBX (RDX:RAX / RCX:RBX) in env and return ZF.
+ */
+enum { ATOMIC_ADD, ATOMIC_AND, ATOMIC_OR, ATOMIC_XOR, ATOMIC_XCHG,
+       ATOMIC_NEG };
+#define ATOMIC_INFO(size, op, mmu_idx) ((size) | (op) << 4 | (mmu_idx) << 8)
+uint64_t helper_atomic_op(CPUX86State *env, uint64_t lin, uint64_t val,
+                          uint32_t info);
+uint64_t helper_atomic_cmpxchg(CPUX86State *env, uint64_t lin, uint64_t cmp,
+                               uint64_t val, uint32_t info);
+uint32_t helper_atomic_cmpxchg8b(CPUX86State *env, uint64_t lin,
+                                 uint32_t info);
+uint32_t helper_atomic_cmpxchg16b(CPUX86State *env, uint64_t lin,
+                                  uint32_t info);
+
 #endif

@@ -64,8 +64,73 @@ static void gen_alu(DisasContext *s, int op, Operand *d, TCGv a,
     gen_set_cc(s, cc_base, size, r, cc_base == CC_OP_LOGICB ? NOARG : b);
 }
 
+/*
+ * LOCK ADD/ADC/SUB/SBB/AND/OR/XOR with a memory destination: one atomic
+ * op (SUB adds the negated operand, ADC/SBB fold the carry into it), the
+ * result and flags from the old value as gen_alu has them.
+ */
+static void gen_alu_locked(DisasContext *s, int op, Operand *d, TCGv b)
+{
+    int size = d->size;
+    TCGv c = NOARG, v = b, old, r = tmp();
+    int cc_base;
+    if (op == OP_ADC || op == OP_SBB) {
+        c = gen_compute_cf(s);
+        v = tmp();
+        tcg_gen_add_tl(v, b, c);
+    }
+    switch (op) {
+    case OP_ADD:
+    case OP_ADC:
+        old = gen_atomic_op_ea(s, size, ATOMIC_ADD, v);
+        tcg_gen_add_tl(r, old, v);
+        gen_ext(r, r, size, false);
+        cc_base = op == OP_ADC ? CC_OP_ADCB : CC_OP_ADDB;
+        break;
+    case OP_SUB:
+    case OP_SBB: {
+        TCGv n = tmp();
+        tcg_gen_neg_tl(n, v);
+        old = gen_atomic_op_ea(s, size, ATOMIC_ADD, n);
+        tcg_gen_sub_tl(r, old, v);
+        gen_ext(r, r, size, false);
+        cc_base = op == OP_SBB ? CC_OP_SBBB : CC_OP_SUBB;
+        break;
+    }
+    case OP_AND:
+        old = gen_atomic_op_ea(s, size, ATOMIC_AND, b);
+        tcg_gen_and_tl(r, old, b);
+        cc_base = CC_OP_LOGICB;
+        break;
+    case OP_OR:
+        old = gen_atomic_op_ea(s, size, ATOMIC_OR, b);
+        tcg_gen_or_tl(r, old, b);
+        cc_base = CC_OP_LOGICB;
+        break;
+    default:
+        old = gen_atomic_op_ea(s, size, ATOMIC_XOR, b);
+        tcg_gen_xor_tl(r, old, b);
+        gen_ext(r, r, size, false);
+        cc_base = CC_OP_LOGICB;
+        break;
+    }
+    if (c.idx >= 0) {
+        tcg_gen_mov_tl(cpu_cc_src2, c);
+    }
+    gen_set_cc(s, cc_base, size, r, cc_base == CC_OP_LOGICB ? NOARG : b);
+}
+
 static void gen_incdec(DisasContext *s, Operand *d, bool inc)
 {
+    if (gen_locked(s, d)) {
+        TCGv c = gen_compute_cf(s), r = tmp();
+        TCGv old = gen_atomic_op_ea(s, d->size, ATOMIC_ADD,
+                                    cst(inc ? 1 : -1));
+        gen_addi(r, old, inc ? 1 : -1);
+        gen_ext(r, r, d->size, false);
+        gen_set_cc(s, inc ? CC_OP_INCB : CC_OP_DECB, d->size, r, c);
+        return;
+    }
     TCGv v = gen_ld_op(s, d);
     TCGv c = gen_compute_cf(s);
     TCGv r = tmp();
@@ -148,9 +213,12 @@ static void gen_imul2(DisasContext *s, Operand *d, TCGv a, TCGv b)
 static void gen_cmpxchg(DisasContext *s, Operand *d, Operand *so)
 {
     int size = d->size;
-    TCGv dv = gen_ld_op(s, d);
+    bool locked = gen_locked(s, d);
     TCGv src = gen_ld_reg(size, so->reg);
     TCGv acc = gen_ld_reg(size, R_EAX);
+    /* Locked: the helper did the compare and the store. */
+    TCGv dv = locked ? gen_atomic_cmpxchg_ea(s, size, acc, src)
+                     : gen_ld_op(s, d);
     TCGv nd = tmp(), r = tmp();
     gen_movcond(TCG_COND_EQ, nd, acc, dv, src, dv);
     tcg_gen_sub_tl(r, acc, dv);
@@ -165,7 +233,9 @@ static void gen_cmpxchg(DisasContext *s, Operand *d, Operand *so)
         TCGv na = tmp();
         gen_movcond(TCG_COND_EQ, na, acc, dv, cpu_regs[R_EAX], dv);
         if (d->mem) {
-            gen_st_op(s, d, nd);
+            if (!locked) {
+                gen_st_op(s, d, nd);
+            }
             tcg_gen_mov_tl(cpu_regs[R_EAX], na);
         } else {
             /* The accumulator first: it may be the destination. */
@@ -181,7 +251,9 @@ static void gen_cmpxchg(DisasContext *s, Operand *d, Operand *so)
     if (d->mem) {
         /* The destination is written either way (a locked cycle); the
          * store may fault, so it comes before any register write. */
-        gen_st_op(s, d, nd);
+        if (!locked) {
+            gen_st_op(s, d, nd);
+        }
         gen_st_reg(size, R_EAX, dv);
     } else {
         /* acc = dv changes nothing when equal; then the destination, which
@@ -196,9 +268,18 @@ static void gen_cmpxchg(DisasContext *s, Operand *d, Operand *so)
 static void gen_xadd(DisasContext *s, Operand *d, Operand *so)
 {
     int size = d->size;
+    TCGv r = tmp();
+    if (gen_locked(s, d)) {
+        TCGv sv = gen_ld_reg(size, so->reg);
+        TCGv old = gen_atomic_op_ea(s, size, ATOMIC_ADD, sv);
+        tcg_gen_add_tl(r, old, sv);
+        gen_ext(r, r, size, false);
+        gen_st_reg(size, so->reg, old);
+        gen_set_cc(s, CC_OP_ADDB, size, r, sv);
+        return;
+    }
     TCGv dv = gen_ld_op(s, d);
     TCGv sv = gen_ld_reg(size, so->reg);
-    TCGv r = tmp();
     tcg_gen_add_tl(r, dv, sv);
     gen_ext(r, r, size, false);
     if (d->mem) {
@@ -212,8 +293,24 @@ static void gen_xadd(DisasContext *s, Operand *d, Operand *so)
 }
 
 /* CMPXCHG8B m64: EDX:EAX against m64; ZF only. */
+/* LOCK CMPXCHG8B/16B: the helper compares, stores and writes the
+ * registers; ZF from its result. */
+static void gen_cmpxchg_wide_locked(DisasContext *s, bool b16)
+{
+    TCGv z = gen_atomic_cmpxchg_wide(s, b16);
+    TCGv f = gen_compute_eflags(s);
+    gen_andi(f, f, ~CC_Z);
+    tcg_gen_shli_tl(z, z, 6);
+    tcg_gen_or_tl(f, f, z);
+    gen_set_eflags_cc(s, f);
+}
+
 static void gen_cmpxchg8b(DisasContext *s)
 {
+    if (s->lock) {
+        gen_cmpxchg_wide_locked(s, false);
+        return;
+    }
     TCGv_i64 m = tcg_temp_new_i64(), n = tcg_temp_new_i64();
     TCGv_i64 h = tcg_temp_new_i64();
     TCGv lo = tmp(), hi = tmp(), t = tmp(), u = tmp(), eq = tmp();
@@ -256,6 +353,10 @@ void gen_ALU(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
     Operand *o1 = &s->op[1];
+    if (gen_locked(s, o0) && e->extra != OP_CMP) {
+        gen_alu_locked(s, e->extra, o0, gen_ld_op(s, o1));
+        return;
+    }
     gen_alu(s, e->extra, o0, gen_ld_op(s, o0), gen_ld_op(s, o1));
 }
 
@@ -282,6 +383,10 @@ void gen_NOT(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
     TCGv t;
+    if (gen_locked(s, o0)) {
+        gen_atomic_op_ea(s, o0->size, ATOMIC_XOR, cst(0xffffffff));
+        return;
+    }
     t = tmp();
     tcg_gen_not_tl(t, gen_ld_op(s, o0));
     gen_ext(t, t, o0->size, false);
@@ -291,12 +396,17 @@ void gen_NOT(DisasContext *s, const X86OpEntry *e)
 void gen_NEG(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
-    TCGv t;
-    TCGv v = gen_ld_op(s, o0);
-    t = tmp();
-    tcg_gen_neg_tl(t, v);
-    gen_ext(t, t, o0->size, false);
-    gen_st_op(s, o0, t);
+    TCGv t = tmp(), v;
+    if (gen_locked(s, o0)) {
+        v = gen_atomic_op_ea(s, o0->size, ATOMIC_NEG, cst(0));
+        tcg_gen_neg_tl(t, v);
+        gen_ext(t, t, o0->size, false);
+    } else {
+        v = gen_ld_op(s, o0);
+        tcg_gen_neg_tl(t, v);
+        gen_ext(t, t, o0->size, false);
+        gen_st_op(s, o0, t);
+    }
     gen_set_cc(s, CC_OP_SUBB, o0->size, t, v);
 }
 
@@ -386,6 +496,10 @@ static void gen_cmpxchg16b(DisasContext *s)
         tcg_gen_andi_i64(t, s->ea_lin, 15);
         tcg_gen_brcondi_i64(TCG_COND_NE, t, 0, bad);
     }
+    if (s->lock) {
+        gen_cmpxchg_wide_locked(s, true);
+        return;
+    }
     TCGv lo = gen_ld_mem(s, s->ea_lin, 8);
     tcg_gen_addi_i64(a8, s->ea_lin, 8);
     TCGv hi = gen_ld_mem(s, a8, 8);
@@ -427,7 +541,8 @@ void gen_BT(DisasContext *s, const X86OpEntry *e)
     /* BT BTS BTR BTC; memory forms with a register offset address the
      * bit string beyond the operand (SDM BT). */
     int size = o0->size;
-    TCGv bit = gen_ld_op(s, o1), v, a = NOARG;
+    bool locked = gen_locked(s, o0) && e->extra;
+    TCGv bit = gen_ld_op(s, o1), v = NOARG, a = NOARG;
     if (o0->mem && o1->am != A_I) {
         TCGv disp = tmp();
         gen_ext(disp, bit, size, true);
@@ -441,15 +556,29 @@ void gen_BT(DisasContext *s, const X86OpEntry *e)
         gen_ext(off, off, s->aflag, false);
         gen_check_seg(s, off, s->ea_seg, size, s->aflag, e->extra != 0);
         a = gen_linear(s, off, s->ea_seg);
-        v = gen_ld_mem(s, a, size);
+        if (!locked) {
+            v = gen_ld_mem(s, a, size);
+        }
+    } else if (locked) {
+        gen_check_seg(s, s->ea_off, s->ea_seg, size, s->aflag, true);
+        a = s->ea_lin;
     } else {
         v = gen_ld_op(s, o0);
     }
     TCGv n = tmp(), cf = tmp(), m = tmp(), r = tmp();
     gen_andi(n, bit, size * 8 - 1);
+    if (locked) {
+        /* BTS: OR the mask in, BTR: AND its complement, BTC: XOR it. */
+        static const int ops[4] = {0, ATOMIC_OR, ATOMIC_AND, ATOMIC_XOR};
+        tcg_gen_shl_tl(m, cst(1), n);
+        if (e->extra == 2) {
+            tcg_gen_not_tl(m, m);
+        }
+        v = gen_atomic_op(s, a, size, ops[e->extra], m);
+    }
     tcg_gen_shr_tl(cf, v, n);
     gen_andi(cf, cf, 1);
-    if (e->extra) {
+    if (e->extra && !locked) {
         tcg_gen_shl_tl(m, cst(1), n);
         if (e->extra == 1) {
             tcg_gen_or_tl(r, v, m);

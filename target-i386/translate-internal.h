@@ -256,6 +256,24 @@ static inline void gen_helper_ss(DisasContext *s, bool on)
     }
 }
 
+/* ---- locked read-modify-writes (translate-atomic.c) ---- */
+
+/* A LOCK form with its memory operand: the atomic helpers' case. */
+static inline bool gen_locked(DisasContext *s, const Operand *o)
+{
+    return s->lock && o->mem;
+}
+/* The old value of the size bytes at lin after an ATOMIC_* op with val
+ * (the caller checked the segment); _ea: at the memory operand, with its
+ * segment check as a write. */
+TCGv gen_atomic_op(DisasContext *s, TCGv lin, int size, int op, TCGv val);
+TCGv gen_atomic_op_ea(DisasContext *s, int size, int op, TCGv val);
+/* CMPXCHG at the memory operand: the old value. */
+TCGv gen_atomic_cmpxchg_ea(DisasContext *s, int size, TCGv cmp, TCGv val);
+/* CMPXCHG8B (b16: CMPXCHG16B, alignment checked by the caller) at the
+ * memory operand: ZF; EDX:EAX / RDX:RAX written when different. */
+TCGv gen_atomic_cmpxchg_wide(DisasContext *s, bool b16);
+
 /* ---- lazy flags ---- */
 
 static inline void gen_set_cc_op(DisasContext *s, int op)

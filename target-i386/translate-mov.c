@@ -24,6 +24,13 @@ void gen_XCHG(DisasContext *s, const X86OpEntry *e)
 {
     Operand *o0 = &s->op[0];
     Operand *o1 = &s->op[1];
+    if (o0->mem) {
+        /* Locked with or without the prefix (SDM XCHG). */
+        TCGv old = gen_atomic_op_ea(s, o0->size, ATOMIC_XCHG,
+                                    gen_ld_op(s, o1));
+        gen_st_op(s, o1, old);
+        return;
+    }
     TCGv a = gen_ld_op(s, o0), b = gen_ld_op(s, o1);
     gen_st_op(s, o0, b);
     gen_st_op(s, o1, a);

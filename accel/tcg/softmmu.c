@@ -544,3 +544,42 @@ uint8_t cpu_ldub_code(CPUArchState *env, uint64_t linear)
     bql_unlock();
     return v;
 }
+
+/* ---- for atomic.c ---- */
+
+/*
+ * addr's write entry, filled as a store fills it (faults raised with
+ * retaddr, the target's A/D bits), and watchpoints checked as a write of
+ * size bytes.  Returns the host address when the entry lets a store go
+ * straight to RAM; else NULL with *phys the physical address (code on the
+ * page, a dirty client, ROM, MMIO: atomic.c decides).
+ */
+void *tlb_probe_store(CPUArchState *env, uint64_t addr, int size, int mmu_idx,
+                      uintptr_t retaddr, uint32_t *phys)
+{
+    TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(addr)];
+    if ((e->addr_write & ~(TLB_FLAG_SLOW | TLB_FLAG_WATCH)) !=
+            (addr & TCG_PAGE_MASK) ||
+        e->addr_write == TCG_TLB_INVALID) {
+        e = tlb_fill(env, addr, MMU_DATA_STORE, mmu_idx, retaddr);
+    }
+    if (unlikely(e->addr_write & TLB_FLAG_WATCH)) {
+        tcg_cpu_ops->check_watchpoint(env, addr, size, true);
+    }
+    *phys = *tlb_phys(env, e) | (addr & 0xfff);
+    if (!(e->addr_write & TLB_FLAG_SLOW)) {
+        return (void *)(e->addend + addr);
+    }
+    return NULL;
+}
+
+/* Drop addr's write entry in mmu_idx when it is slow only for code the
+ * page no longer has: the next store refills it (fast, if every dirty
+ * client has the page dirty). */
+void tlb_drop_write(CPUArchState *env, uint64_t addr, int mmu_idx)
+{
+    TCGTLBEntry *e = &env_tlb(env, mmu_idx)[TCG_TLB_INDEX(addr)];
+    if (tag_is_page(e->addr_write, addr & TCG_PAGE_MASK)) {
+        e->addr_write = TCG_TLB_INVALID;
+    }
+}

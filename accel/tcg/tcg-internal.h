@@ -93,6 +93,13 @@ uint64_t tcg_slow_ld(void *env, uint64_t addr, MemOp op, int mmu_idx,
                      uintptr_t retaddr);
 void tcg_slow_st(void *env, uint64_t addr, uint64_t val, MemOp op,
                  int mmu_idx, uintptr_t retaddr);
+/* softmmu.c for atomic.c: addr's write entry filled as a store fills it,
+ * watchpoints checked; the host address if a store may go straight to
+ * RAM, else NULL and *phys.  tlb_drop_write: addr's write entry goes (its
+ * page lost its last block: refilled fast next time). */
+void *tlb_probe_store(CPUArchState *env, uint64_t addr, int size, int mmu_idx,
+                      uintptr_t retaddr, uint32_t *phys);
+void tlb_drop_write(CPUArchState *env, uint64_t addr, int mmu_idx);
 
 /* tcg-accel.c: code tracking for self-modifying code. */
 bool tb_page_has_code(uint32_t phys_page);

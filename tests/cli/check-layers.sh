@@ -5,7 +5,7 @@
 #  - accel/tcg (the exec loop, softmmu) includes nothing from target-i386:
 #    it knows the CPU through accel/tcg/tcg-cpu-ops.h only;
 #  - target-i386 includes only accel/tcg's public headers (tcg-cpu-ops.h,
-#    cpu-ldst.h, disas.h), never its internals;
+#    cpu-ldst.h, atomic.h, disas.h), never its internals;
 #  - tcg/ (the IR and back ends) includes neither accel/ nor target-i386;
 #  - devices (hw/, include/hw/) include no accelerator header: neither
 #    accel/... nor emu/accel.h, except the machine and the board, which
@@ -47,7 +47,7 @@ includes() {
 
 includes accel/tcg | grep '"target-' >>"$out"
 includes target-i386 | grep '"accel/' |
-    grep -v -E '"accel/tcg/(tcg-cpu-ops|cpu-ldst|disas)\.h"' >>"$out"
+    grep -v -E '"accel/tcg/(tcg-cpu-ops|cpu-ldst|atomic|disas)\.h"' >>"$out"
 includes tcg | grep -E '"(accel|target-)' >>"$out"
 includes hw include/hw | grep -E '"(accel/|emu/accel\.h)' |
     grep -v -E '^hw/(core/machine[^/]*|pc/pc[^/]*)\.c:' >>"$out"

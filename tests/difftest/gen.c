@@ -772,6 +772,81 @@ static void gen_xchg(Gen *g)
     }
 }
 
+/*
+ * LOCK forms with a memory destination (the frontend's atomic helpers,
+ * translate-atomic.c): the ALU ops but CMP, INC/DEC/NOT/NEG, BTS/BTR/BTC
+ * with an immediate or a small register bit offset, XADD and CMPXCHG.
+ */
+static void gen_lock(Gen *g)
+{
+    int k = below(g, 6);
+    int sz = k == 3 ? rand_size_wl(g) : rand_size(g);
+    uint32_t a = edge(g, sz), b = edge(g, sz);
+    emit(g, 0xf0);
+    opsize(g, sz);
+    switch (k) {
+    case 0:
+    case 1: {                                 /* op m, r  |  op m, imm */
+        int op = below(g, 7);
+        if (op == 4 || op == 1 || op == 6) {
+            g->undef = op == 1 ? 0 : DT_AF;
+        }
+        if (k == 0) {
+            emit(g, (op << 3) | (sz > 1));
+            int r = reg_operand(g, sz, b);
+            emit_mem(g, r, sz, a);
+            break;
+        }
+        int opc = sz == 1 ? 0x80 : (chance(g, 2) ? 0x83 : 0x81);
+        emit(g, opc);
+        emit_mem(g, op, sz, a);
+        emit_imm(g, b, opc == 0x81 ? sz : 1);
+        break;
+    }
+    case 2: {                                 /* inc dec not neg m */
+        int kk = below(g, 4);
+        emit(g, (kk < 2 ? 0xfe : 0xf6) | (sz > 1));
+        emit_mem(g, kk, sz, a);
+        break;
+    }
+    case 3: {                                 /* bts btr btc m */
+        int op = 1 + below(g, 3);
+        g->undef = DT_OF | DT_SF | DT_AF | DT_PF;
+        emit(g, 0x0f);
+        if (chance(g, 2)) {
+            emit(g, 0xba);
+            emit_mem(g, 4 + op, sz, a);
+            emit(g, chance(g, 2) ? below(g, sz * 8) : rnd(g));
+            break;
+        }
+        emit(g, 0xa3 | (op << 3));
+        int r = pick_reg(g, sz, false);
+        int32_t bo = (int32_t)below(g, sz * 32) - sz * 16;
+        set_opreg(g, r, sz, (uint32_t)bo);
+        uint32_t off = 2048 + 64 - below(g, 128);
+        off &= ~(uint32_t)(sz - 1);
+        patch(g, off, sz, a);
+        emit_mem_at(g, r, DT_DATA + off);
+        break;
+    }
+    case 4: {                                 /* xadd m, r */
+        emit(g, 0x0f);
+        emit(g, 0xc0 | (sz > 1));
+        int r = reg_operand(g, sz, b);
+        emit_mem(g, r, sz, a);
+        break;
+    }
+    default: {                                /* cmpxchg m, r */
+        set_opreg(g, DT_EAX, sz, chance(g, 2) ? a : edge(g, sz));
+        emit(g, 0x0f);
+        emit(g, 0xb0 | (sz > 1));
+        int r = reg_operand(g, sz, b);
+        emit_mem(g, r, sz, a);
+        break;
+    }
+    }
+}
+
 static void gen_cc(Gen *g)
 {
     int k = below(g, 5), cc = below(g, 16);
@@ -1094,7 +1169,7 @@ static const DTClass dt_classes[] = {
     {"cc", gen_cc},         {"movx", gen_movx},     {"lea", gen_lea},
     {"string", gen_string}, {"misc", gen_misc},
     {"stack", gen_stack},   {"seq", gen_seq},       {"x87", gen_x87},
-    {"mmx", gen_mmx},       {"sse", gen_sse},
+    {"mmx", gen_mmx},       {"sse", gen_sse},       {"lock", gen_lock},
 };
 #define DT_NR_CLASSES (sizeof(dt_classes) / sizeof(dt_classes[0]))
 

@@ -868,6 +868,67 @@ static void g64_xchg(Gen64 *g)
     enc64(g, &in);
 }
 
+/*
+ * LOCK forms with a memory destination (the atomic helpers), all sizes:
+ * the ALU ops but CMP, INC/DEC/NOT/NEG, BTS/BTR/BTC m, imm8, XADD and
+ * CMPXCHG; mem_at64 makes some addresses non-canonical (#GP, #SS).
+ */
+static void g64_lock(Gen64 *g)
+{
+    Insn64 in;
+    int k = below64(g, 6);
+    int sz = size64(g, true);
+    if (k == 3 && sz == 1) {
+        sz = 4;
+    }
+    uint64_t a = edge64(g, sz), b = edge64(g, sz);
+    insn64(g, &in, sz);
+    in.pfx[in.npfx++] = 0xf0;
+    int isz = sz == 8 ? 4 : sz;
+    switch (k) {
+    case 0:
+    case 1: {
+        int op = below64(g, 7);
+        if (op == 4 || op == 1 || op == 6) {
+            g->undef = op == 1 ? 0 : DT_AF;
+        }
+        if (k == 0) {
+            opc64(&in, 1, (op << 3) | (sz > 1), 0, 0);
+            in.reg = reg64(g, sz, b);
+        } else {
+            int opc = sz == 1 ? 0x80 : chance64(g, 2) ? 0x83 : 0x81;
+            opc64(&in, 1, opc, 0, 0);
+            in.reg = op;
+            in.imm = b;
+            in.isz = opc == 0x81 ? isz : 1;
+        }
+        break;
+    }
+    case 2:
+        in.reg = below64(g, 4);       /* /0 inc /1 dec /2 not /3 neg */
+        opc64(&in, 1, (in.reg < 2 ? 0xfe : 0xf6) | (sz > 1), 0, 0);
+        break;
+    case 3:
+        g->undef = DT_OF | DT_SF | DT_AF | DT_PF;
+        opc64(&in, 2, 0x0f, 0xba, 0);
+        in.reg = 5 + below64(g, 3);
+        in.imm = chance64(g, 2) ? below64(g, sz * 8) : rnd64(g) & 0xff;
+        in.isz = 1;
+        break;
+    case 4:
+        opc64(&in, 2, 0x0f, 0xc0 | (sz > 1), 0);
+        in.reg = reg64(g, sz, b);
+        break;
+    default:
+        set_opreg64(g, R_AX, sz, chance64(g, 2) ? a : edge64(g, sz));
+        opc64(&in, 2, 0x0f, 0xb0 | (sz > 1), 0);
+        in.reg = reg64(g, sz, b);
+        break;
+    }
+    mem64(g, &in, sz, a);
+    enc64(g, &in);
+}
+
 /* String ops with RSI/RDI/RCX (ESI/EDI/ECX under 0x67), DF both ways. */
 static void g64_string(Gen64 *g)
 {
@@ -1182,6 +1243,7 @@ static const DTClass64 dt_classes64[] = {
     {"xchg64", g64_xchg},     {"string64", g64_string},
     {"stack64", g64_stack},   {"cc64", g64_cc},
     {"sse64", g64_sse},       {"seq64", g64_seq},
+    {"lock64", g64_lock},
 };
 #define DT_NR_CLASSES64 (sizeof(dt_classes64) / sizeof(dt_classes64[0]))
 
