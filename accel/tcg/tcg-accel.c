@@ -179,6 +179,7 @@ static void exclusive_start(void)
         pthread_cond_wait(&excl_cond, &excl_mutex);
     }
     __atomic_store_n(&excl_pending, 1, __ATOMIC_SEQ_CST);
+    stats.exclusive++;
     for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
         if (current_machine->cpus[i]) {
             current_machine->cpus[i]->env.exit_request = 1;
@@ -1009,41 +1010,41 @@ static const void *lookup_tb_ptr(void *opaque)
     return tb->code;
 }
 
-static void tb_add_jump_locked(TB *from, int slot, TB *to);
-
-/* Chain from's exit slot to to; most calls find it done or impossible
- * without the lock. */
-static void tb_add_jump(TB *from, int slot, TB *to)
+/* Whether from's exit slot may be chained to to (the fields tested do
+ * not change once the blocks are published, but the invalid flags). */
+static bool tb_can_chain(TB *from, int slot, TB *to)
 {
-    if (!from->info || !to->info || from->jmp_dest[slot] ||
-        ((from->flags | to->flags) & TBF_SINGLE)) {
-        return;
-    }
-    bool taken = tb_lock_enter();
-    tb_add_jump_locked(from, slot, to);
-    tb_lock_leave(taken);
-}
-
-static void tb_add_jump_locked(TB *from, int slot, TB *to)
-{
-    if (!from->info || !to->info || from->invalid || to->invalid ||
+    if (!from->info || !to->info ||
+        __atomic_load_n(&from->invalid, __ATOMIC_ACQUIRE) ||
+        __atomic_load_n(&to->invalid, __ATOMIC_ACQUIRE) ||
         ((from->flags | to->flags) & TBF_SINGLE) ||
         from->jmp_dest[slot] ||
         from->info->jmp_insn_offset[slot] == UINT32_MAX) {
-        return;
+        return false;
     }
     /* Under paging, only chain within a page (the mapping may change). */
-    if ((from->flags & tcg_cpu_ops->tb_flag_paging) &&
-        from->phys_page[0] != to->phys_page[0]) {
+    return !(from->flags & tcg_cpu_ops->tb_flag_paging) ||
+           from->phys_page[0] == to->phys_page[0];
+}
+
+/* Chain from's exit slot to to: tested without the lock first, since
+ * most transitions are chained already or cannot be. */
+static void tb_add_jump(TB *from, int slot, TB *to)
+{
+    if (!tb_can_chain(from, slot, to)) {
         return;
     }
-    tcg_tb_set_jmp_target(from->info, slot, to->info->code);
-    from->jmp_dest[slot] = to;
-    TBEdge *e = malloc(sizeof(*e));
-    e->from = from;
-    e->slot = slot;
-    e->next = to->incoming;
-    to->incoming = e;
+    bool taken = tb_lock_enter();
+    if (tb_can_chain(from, slot, to)) {
+        tcg_tb_set_jmp_target(from->info, slot, to->info->code);
+        from->jmp_dest[slot] = to;
+        TBEdge *e = malloc(sizeof(*e));
+        e->from = from;
+        e->slot = slot;
+        e->next = to->incoming;
+        to->incoming = e;
+    }
+    tb_lock_leave(taken);
 }
 
 /* ---- the loop ---- */

@@ -122,6 +122,7 @@ typedef struct TCGStats {
     uint64_t full_flushes;      /* whole code cache dropped */
     uint64_t map_changes;       /* changed physical ranges applied */
     uint64_t smc_restarts;      /* stores into the running block */
+    uint64_t exclusive;         /* exclusive sections (parallel vCPUs) */
 } TCGStats;
 const TCGStats *tcg_stats(void);
 
