@@ -40,6 +40,19 @@ default_accels() {
     fi
 }
 
+# usable_accel: the first of default_accels that emu can use here (its
+# "-accel help" does not say "not usable"), for tests that boot once.
+usable_accel() {
+    for a in $(default_accels); do
+        if "$EMU" -accel help 2>/dev/null | grep "^$a " |
+                grep -q -v -i "not usable"; then
+            echo "$a"
+            return
+        fi
+    done
+    default_accels | awk '{print $1}'
+}
+
 kvm_usable() {
     [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]
 }

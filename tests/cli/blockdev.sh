@@ -203,7 +203,7 @@ fi
 
 # --- -snapshot: a guest writes sector 2 of its disk.
 boot=build/guests/bootsect-write.bin
-accel=$(default_accels | awk '{print $1}')
+accel=$(usable_accel)
 # The disk the boot sector runs from: an IDE disk, or while IDE is not
 # built a floppy (under the translator: SeaBIOS's floppy reads time out
 # under KVM for now, which is the floppy controller's business, not this
