@@ -13,6 +13,7 @@ void x86_cpu_reset_state(CPUX86State *env)
 {
     /* The CPUID model (the tail of the struct) survives reset. */
     memset(env, 0, offsetof(CPUX86State, cpuid_level));
+    env->held_db = 0; /* exec state, past the memset */
 
     env->eflags = 0x2;        /* bit 1 reads as one */
     env->eip = 0xfff0;
