@@ -73,7 +73,8 @@ void gdb_cmd_read_reg(GdbServer *s, const char *p)
     uint8_t buf[16];
     CPUState *cpu = g_cpu(s);
     int size;
-    if (!gdb_parse_hex(&p, &n) || *p || !cpu || n >= (uint64_t)gdb_num_regs(cpu) ||
+    if (!gdb_parse_hex(&p, &n) || *p || !cpu ||
+        n >= (uint64_t)gdb_num_regs(cpu) ||
         !(size = gdb_read_register(cpu, n, buf))) {
         gdb_reply(s, "E14");
         return;

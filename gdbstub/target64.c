@@ -99,7 +99,8 @@ const char gdb_target_xml64[] =
     REG64("gs_base", "int64")
     "  </feature>\n"
     "  <feature name=\"org.gnu.gdb.i386.sys\">\n"
-    "    <reg name=\"k_gs_base\" bitsize=\"64\" type=\"int64\" regnum=\"59\"/>\n"
+    "    <reg name=\"k_gs_base\" bitsize=\"64\" type=\"int64\""
+    " regnum=\"59\"/>\n"
     REG64("cr0", "int64") REG64("cr2", "int64") REG64("cr3", "int64")
     REG64("cr4", "int64") REG64("cr8", "int64") REG64("efer", "int64")
     "  </feature>\n"

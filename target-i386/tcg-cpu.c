@@ -109,7 +109,8 @@ static AccelExit x86_cpu_exec_exception(CPUState *cpu, int excp, int err,
     }
     uint32_t held = env->held_db;
     env->held_db = 0;
-    if (unlikely(held) && excp >= EXCP_HLT && deliver_held_db(env, excp, held)) {
+    if (unlikely(held) && excp >= EXCP_HLT &&
+        deliver_held_db(env, excp, held)) {
         env->excp_depth = 0;
         return ACCEL_EXIT_KICKED; /* no HLT: the #DB handler runs first */
     }
