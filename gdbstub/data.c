@@ -26,7 +26,7 @@ void gdb_cmd_read_regs(GdbServer *s)
         return;
     }
     GString *r = g_string_new(NULL);
-    for (int n = 0; n < GDB_NUM_REGS; n++) {
+    for (int n = 0; n < gdb_num_regs(cpu); n++) {
         uint8_t buf[16];
         gdb_hex_encode(r, buf, gdb_read_register(cpu, n, buf));
     }
@@ -39,7 +39,7 @@ void gdb_cmd_write_regs(GdbServer *s, const char *p, size_t len)
     CPUState *cpu = g_cpu(s);
     uint8_t buf[16];
     size_t total = 0;
-    for (int n = 0; cpu && n < GDB_NUM_REGS; n++) {
+    for (int n = 0; cpu && n < gdb_num_regs(cpu); n++) {
         total += gdb_read_register(cpu, n, buf);
     }
     if (!cpu || len != 2 * total) {
@@ -53,7 +53,7 @@ void gdb_cmd_write_regs(GdbServer *s, const char *p, size_t len)
         return;
     }
     int err = 0;
-    for (int n = 0, off = 0; n < GDB_NUM_REGS; n++) {
+    for (int n = 0, off = 0; n < gdb_num_regs(cpu); n++) {
         int size = gdb_read_register(cpu, n, buf);
         /* Unchanged values go back as they are (segment selectors
          * included); a change that cannot be made fails the packet. */
@@ -73,7 +73,8 @@ void gdb_cmd_read_reg(GdbServer *s, const char *p)
     uint8_t buf[16];
     CPUState *cpu = g_cpu(s);
     int size;
-    if (!gdb_parse_hex(&p, &n) || *p || !cpu || n >= GDB_NUM_REGS ||
+    if (!gdb_parse_hex(&p, &n) || *p || !cpu ||
+        n >= (uint64_t)gdb_num_regs(cpu) ||
         !(size = gdb_read_register(cpu, n, buf))) {
         gdb_reply(s, "E14");
         return;
@@ -89,7 +90,8 @@ void gdb_cmd_write_reg(GdbServer *s, const char *p)
     uint64_t n;
     uint8_t buf[16];
     CPUState *cpu = g_cpu(s);
-    if (!gdb_parse_hex(&p, &n) || *p++ != '=' || !cpu || n >= GDB_NUM_REGS) {
+    if (!gdb_parse_hex(&p, &n) || *p++ != '=' || !cpu ||
+        n >= (uint64_t)gdb_num_regs(cpu)) {
         gdb_reply(s, "E14");
         return;
     }
@@ -102,11 +104,12 @@ void gdb_cmd_write_reg(GdbServer *s, const char *p)
     gdb_reply(s, "OK");
 }
 
-/* "ADDR,LEN" then sep (or the end when sep is 0). */
+/* "ADDR,LEN" then sep (or the end when sep is 0).  Any 64-bit ADDR: what
+ * the CPU can reach is the caller's to tell. */
 bool gdb_parse_addr_len(const char **p, uint64_t *addr, uint64_t *len, char sep)
 {
     return gdb_parse_hex(p, addr) && *(*p)++ == ',' && gdb_parse_hex(p, len) &&
-           *(*p)++ == sep && *addr <= UINT32_MAX;
+           *(*p)++ == sep;
 }
 
 void gdb_cmd_memory(GdbServer *s, char op, const char *p, size_t plen)
@@ -163,6 +166,10 @@ void gdb_cmd_breakpoint(GdbServer *s, bool insert, const char *p)
     }
     if (type > CPU_WP_ACCESS) {
         gdb_reply(s, ""); /* not supported: gdb says so */
+        return;
+    }
+    if (!gdb_valid_addr(gdb_cpu_at(0), addr)) {
+        gdb_reply(s, "E22");
         return;
     }
     int err = 0;

@@ -48,20 +48,46 @@ void gdb_hex_encode(GString *out, const uint8_t *buf, size_t n);
 /* A hex number at *p (at least one digit, at most 16): advances *p. */
 bool gdb_parse_hex(const char **p, uint64_t *v);
 
-/* ---- target.c: the i386 registers gdb knows, memory ---- */
+/* ---- target.c, target64.c: the registers gdb knows, memory ---- */
 
-/* org.gnu.gdb.i386.core + .sse, in gdb's register numbering. */
-extern const char gdb_target_xml[];
-#define GDB_NUM_REGS 41
+/*
+ * Two register sets, chosen by the CPU model as QEMU's i386 and x86_64
+ * binaries differ: gdb's i386 one (org.gnu.gdb.i386.core + .sse, 32-bit
+ * registers) for models without long mode, the x86-64 one (64-bit
+ * registers, r8-r15, xmm0-15, segment bases, control registers) for
+ * models with it (CPUID LM), in every mode the guest is in: gdb cannot
+ * change the layout during a session.
+ */
+extern const char gdb_target_xml32[];
+extern const char gdb_target_xml64[];
+#define GDB_NUM_REGS 41   /* i386 */
+#define GDB_NUM_REGS64 66 /* x86-64 */
+/* The long-mode model (cpu NULL: none, i386). */
+bool gdb_cpu_is64(const CPUState *cpu);
+const char *gdb_target_xml(const CPUState *cpu);
+int gdb_num_regs(const CPUState *cpu);
 /* Register n into buf (little endian): its size, 0 if there is none. */
 int gdb_read_register(CPUState *cpu, int n, uint8_t *buf);
 /* Register n from buf (size bytes): 0, or -1 if n does not exist or the
  * value cannot be set (a segment selector in protected mode). */
 int gdb_write_register(CPUState *cpu, int n, const uint8_t *buf, int size);
+/* The x86-64 set (target64.c): as above, size already checked. */
+int gdb_read_register64(CPUState *cpu, int n, uint8_t *buf);
+int gdb_write_register64(CPUState *cpu, int n, const uint8_t *buf);
+/* Shared by both sets: x87 register i (st0-st7, then fctrl, fstat, ftag,
+ * fiseg, fioff, foseg, fooff, fop), selector i (cs ss ds es fs gs). */
+int gdb_read_x87(const CPUX86State *env, int i, uint8_t *buf);
+void gdb_write_x87(CPUX86State *env, int i, const uint8_t *buf);
+uint32_t gdb_read_seg(const CPUX86State *env, int i);
+int gdb_write_seg(CPUX86State *env, int i, uint32_t sel);
 /* By linear address through cpu's page tables (no A/D updates, rights
- * ignored, as a debugger); -1 if a page is not mapped. */
+ * ignored, as a debugger); -1 if a page is not mapped, or the address is
+ * beyond 4 GiB outside long mode, or not canonical in it. */
 int gdb_memory_rw(CPUState *cpu, uint64_t addr, uint8_t *buf, size_t len,
                   bool write);
+/* A breakpoint address the CPU can have: 32 bits (i386 models), or
+ * canonical (long mode). */
+bool gdb_valid_addr(const CPUState *cpu, uint64_t addr);
 
 /* ---- gdbstub.c: the commands ---- */
 

@@ -68,7 +68,8 @@ static void stop_reply(GdbServer *s, int sig)
                 static const char *const names[] = {"watch", "rwatch",
                                                     "awatch"};
                 g_string_append_printf(
-                    r, "%s:%x;", names[hit.type - CPU_WP_WRITE], hit.addr);
+                    r, "%s:%" PRIx64 ";", names[hit.type - CPU_WP_WRITE],
+                    hit.addr);
             }
         }
     }
@@ -243,8 +244,14 @@ static void cmd_resume(GdbServer *s, char op, const char *p)
             return;
         }
         cpu_synchronize_state(cpu);
-        cpu->env.eip = (uint32_t)v;
-        cpu->state_dirty = true;
+        /* As a write of the pc register: gdb's width (rip, or eip). */
+        uint8_t buf[8];
+        stq_le_p(buf, v);
+        if (gdb_write_register(cpu, gdb_cpu_is64(cpu) ? 16 : 8, buf,
+                               gdb_cpu_is64(cpu) ? 8 : 4) < 0) {
+            gdb_reply(s, "E22");
+            return;
+        }
     }
     resume(s, (op == 's' || op == 'S') ? s->c_cpu : -1);
 }
@@ -264,7 +271,8 @@ static void cmd_xfer_features(GdbServer *s, const char *p)
         gdb_reply(s, "E22");
         return;
     }
-    size_t total = strlen(gdb_target_xml);
+    const char *xml = gdb_target_xml(gdb_cpu_at(0));
+    size_t total = strlen(xml);
     if (off > total) {
         gdb_reply(s, "E22");
         return;
@@ -273,7 +281,7 @@ static void cmd_xfer_features(GdbServer *s, const char *p)
     len = MIN(len, (uint64_t)(GDB_MAX_PACKET - 8) / 2);
     size_t n = MIN(len, total - off);
     GString *r = g_string_new(off + n < total ? "m" : "l");
-    g_string_append_len(r, gdb_target_xml + off, n);
+    g_string_append_len(r, xml + off, n);
     gdb_send_packet(s, r->str, r->len);
     g_string_free(r, true);
 }

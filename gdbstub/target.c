@@ -1,7 +1,9 @@
 /*
  * The x86 side of the gdbstub: the target description gdb asks for
  * (qXfer:features:read:target.xml), registers in gdb's i386 numbering, and
- * memory by linear address through the CPU's page tables.
+ * memory by linear address through the CPU's page tables.  CPU models
+ * with long mode get the x86-64 set instead (target64.c); the x87 part
+ * and the selectors are shared.
  *
  * Register numbers (gdb's i386 features "core" and "sse"):
  *   0-7 eax ecx edx ebx esp ebp esi edi, 8 eip, 9 eflags,
@@ -11,6 +13,7 @@
  */
 #include "gdbstub/gdbstub-internal.h"
 #include "emu/machine.h"
+#include "target-i386/cpuid.h"
 #include "target-i386/fpu-helper.h"
 #include "target-i386/mmu.h"
 
@@ -19,7 +22,7 @@
  * (int32, code_ptr, data_ptr, i387_ext, ...) and a vec128 union of our
  * own for the SSE registers.
  */
-const char gdb_target_xml[] =
+const char gdb_target_xml32[] =
     "<?xml version=\"1.0\"?>\n"
     "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
     "<target version=\"1.0\">\n"
@@ -106,65 +109,108 @@ const char gdb_target_xml[] =
 
 static const uint8_t seg_order[6] = {R_CS, R_SS, R_DS, R_ES, R_FS, R_GS};
 
-int gdb_read_register(CPUState *cpu, int n, uint8_t *buf)
+bool gdb_cpu_is64(const CPUState *cpu)
 {
-    CPUX86State *env = &cpu->env;
+    return cpu && (cpu->env.cpuid_ext2_features & CPUID_EXT2_LM);
+}
+
+const char *gdb_target_xml(const CPUState *cpu)
+{
+    return gdb_cpu_is64(cpu) ? gdb_target_xml64 : gdb_target_xml32;
+}
+
+int gdb_num_regs(const CPUState *cpu)
+{
+    return gdb_cpu_is64(cpu) ? GDB_NUM_REGS64 : GDB_NUM_REGS;
+}
+
+int gdb_read_x87(const CPUX86State *env, int i, uint8_t *buf)
+{
     uint32_t v;
-    if (n < 8) {
-        v = env->regs[n];
-    } else if (n == 8) {
-        v = env->eip;
-    } else if (n == 9) {
-        v = env->eflags;
-    } else if (n < 16) {
-        v = env->segs[seg_order[n - 10]].selector;
-    } else if (n < 24) {
-        const FPReg *r = &env->fpregs[(env->fpstt + n - 16) & 7];
+    if (i < 8) {
+        const FPReg *r = &env->fpregs[(env->fpstt + i) & 7];
         stq_le_p(buf, r->mant);
         stw_le_p(buf + 8, r->exp);
         return 10;
-    } else if (n < 32) {
-        switch (n) {
-        case 24:
-            v = env->fpuc;
-            break;
-        case 25:
-            v = x87_get_fsw(env);
-            break;
-        case 26:
-            v = x87_get_ftw_full(env);
-            break;
-        case 27:
-            v = env->fpcs;
-            break;
-        case 28:
-            v = env->fpip;
-            break;
-        case 29:
-            v = env->fpds;
-            break;
-        case 30:
-            v = env->fpdp;
-            break;
-        default:
-            v = env->fpop;
-            break;
-        }
-    } else if (n < 40) {
-        memcpy(buf, env->xmm[n - 32].b, 16);
-        return 16;
-    } else if (n == 40) {
-        v = env->mxcsr;
-    } else {
-        return 0;
+    }
+    switch (i) {
+    case 8:
+        v = env->fpuc;
+        break;
+    case 9:
+        v = x87_get_fsw((CPUX86State *)env);
+        break;
+    case 10:
+        v = x87_get_ftw_full((CPUX86State *)env);
+        break;
+    case 11:
+        v = env->fpcs;
+        break;
+    case 12:
+        v = env->fpip;
+        break;
+    case 13:
+        v = env->fpds;
+        break;
+    case 14:
+        v = env->fpdp;
+        break;
+    default:
+        v = env->fpop;
+        break;
     }
     stl_le_p(buf, v);
     return 4;
 }
 
-static int write_seg(CPUX86State *env, int seg, uint32_t sel)
+void gdb_write_x87(CPUX86State *env, int i, const uint8_t *buf)
 {
-    SegmentCache *sc = &env->segs[seg];
+    if (i < 8) {
+        FPReg *r = &env->fpregs[(env->fpstt + i) & 7];
+        r->mant = ldq_le_p(buf);
+        r->exp = ldw_le_p(buf + 8);
+        return;
+    }
+    uint32_t v = ldl_le_p(buf);
+    switch (i) {
+    case 8:
+        env->fpuc = v;
+        break;
+    case 9:
+        env->fpstt = (v >> 11) & 7;
+        env->fpus = v & ~0x3800u;
+        break;
+    case 10:
+        for (int k = 0; k < 8; k++) {
+            env->fptags[k] = ((v >> (2 * k)) & 3) == 3;
+        }
+        break;
+    case 11:
+        env->fpcs = v;
+        break;
+    case 12:
+        env->fpip = v;
+        break;
+    case 13:
+        env->fpds = v;
+        break;
+    case 14:
+        env->fpdp = v;
+        break;
+    default:
+        env->fpop = v & 0x7ff;
+        break;
+    }
+}
+
+uint32_t gdb_read_seg(const CPUX86State *env, int i)
+{
+    return env->segs[seg_order[i]].selector;
+}
+
+int gdb_write_seg(CPUX86State *env, int i, uint32_t sel)
+{
+    SegmentCache *sc = &env->segs[seg_order[i]];
     if (sel > 0xffff) {
         return -1;
     }
@@ -182,15 +228,42 @@ static int write_seg(CPUX86State *env, int seg, uint32_t sel)
     return 0;
 }
 
-int gdb_write_register(CPUState *cpu, int n, const uint8_t *buf, int size)
+static int read_register32(CPUState *cpu, int n, uint8_t *buf)
 {
     CPUX86State *env = &cpu->env;
-    uint8_t cur[16];
-    int want = gdb_read_register(cpu, n, cur);
-    if (want == 0 || size != want) {
-        return -1;
+    uint32_t v;
+    if (n < 8) {
+        v = env->regs[n];
+    } else if (n == 8) {
+        v = env->eip;
+    } else if (n == 9) {
+        v = env->eflags;
+    } else if (n < 16) {
+        v = gdb_read_seg(env, n - 10);
+    } else if (n < 32) {
+        return gdb_read_x87(env, n - 16, buf);
+    } else if (n < 40) {
+        memcpy(buf, env->xmm[n - 32].b, 16);
+        return 16;
+    } else if (n == 40) {
+        v = env->mxcsr;
+    } else {
+        return 0;
     }
-    uint32_t v = want == 4 ? ldl_le_p(buf) : 0;
+    stl_le_p(buf, v);
+    return 4;
+}
+
+int gdb_read_register(CPUState *cpu, int n, uint8_t *buf)
+{
+    return gdb_cpu_is64(cpu) ? gdb_read_register64(cpu, n, buf)
+                             : read_register32(cpu, n, buf);
+}
+
+static int write_register32(CPUState *cpu, int n, const uint8_t *buf)
+{
+    CPUX86State *env = &cpu->env;
+    uint32_t v = ldl_le_p(buf); /* 4 bytes at least: checked by the caller */
     if (n < 8) {
         env->regs[n] = v;
     } else if (n == 8) {
@@ -198,50 +271,35 @@ int gdb_write_register(CPUState *cpu, int n, const uint8_t *buf, int size)
     } else if (n == 9) {
         env->eflags = (v & 0x3f7fd7) | 2; /* reserved bits as the CPU has */
     } else if (n < 16) {
-        if (write_seg(env, seg_order[n - 10], v) < 0) {
-            return -1;
-        }
-    } else if (n < 24) {
-        FPReg *r = &env->fpregs[(env->fpstt + n - 16) & 7];
-        r->mant = ldq_le_p(buf);
-        r->exp = ldw_le_p(buf + 8);
+        return gdb_write_seg(env, n - 10, v);
     } else if (n < 32) {
-        switch (n) {
-        case 24:
-            env->fpuc = v;
-            break;
-        case 25:
-            env->fpstt = (v >> 11) & 7;
-            env->fpus = v & ~0x3800u;
-            break;
-        case 26:
-            for (int i = 0; i < 8; i++) {
-                env->fptags[i] = ((v >> (2 * i)) & 3) == 3;
-            }
-            break;
-        case 27:
-            env->fpcs = v;
-            break;
-        case 28:
-            env->fpip = v;
-            break;
-        case 29:
-            env->fpds = v;
-            break;
-        case 30:
-            env->fpdp = v;
-            break;
-        default:
-            env->fpop = v & 0x7ff;
-            break;
-        }
+        gdb_write_x87(env, n - 16, buf);
     } else if (n < 40) {
         memcpy(env->xmm[n - 32].b, buf, 16);
     } else {
         env->mxcsr = v;
     }
-    cpu->state_dirty = true; /* the accelerator takes env before it runs */
     return 0;
+}
+
+int gdb_write_register(CPUState *cpu, int n, const uint8_t *buf, int size)
+{
+    uint8_t cur[16];
+    int want = gdb_read_register(cpu, n, cur);
+    if (want == 0 || size != want) {
+        return -1;
+    }
+    int r = gdb_cpu_is64(cpu) ? gdb_write_register64(cpu, n, buf)
+                              : write_register32(cpu, n, buf);
+    if (r == 0) {
+        cpu->state_dirty = true; /* the accelerator takes env before it runs */
+    }
+    return r;
+}
+
+bool gdb_valid_addr(const CPUState *cpu, uint64_t addr)
+{
+    return gdb_cpu_is64(cpu) ? x86_is_canonical(addr) : addr <= UINT32_MAX;
 }
 
 int gdb_memory_rw(CPUState *cpu, uint64_t addr, uint8_t *buf, size_t len,
@@ -250,6 +308,13 @@ int gdb_memory_rw(CPUState *cpu, uint64_t addr, uint8_t *buf, size_t len,
     Machine *m = current_machine;
     X86MMUParams p;
     x86_mmu_params(&p, &cpu->env);
+    /* Outside long mode linear addresses have 32 bits: the walk would
+     * wrap, gdb must hear there is nothing there (in long mode the walk
+     * itself refuses a non-canonical address, page by page). */
+    uint64_t top = (p.efer & EFER_LMA) ? UINT64_MAX : UINT32_MAX;
+    if (addr > top || (len && len - 1 > top - addr)) {
+        return -1;
+    }
     while (len > 0) {
         X86WalkResult r;
         if (!x86_walk(&p, m->as_mem, addr, X86_ACCESS_READ, 0, &r)) {

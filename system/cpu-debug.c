@@ -25,7 +25,7 @@ static int update(CPUState *cpu)
     return cpu->accel->update_guest_debug(cpu);
 }
 
-static int find(const CPUDebugState *d, CPUBreakType type, uint32_t addr,
+static int find(const CPUDebugState *d, CPUBreakType type, uint64_t addr,
                 uint32_t len)
 {
     int n = d->nbp + d->nwp;
@@ -49,7 +49,7 @@ static void drop(CPUDebugState *d, int i)
     memmove(&d->bp[i], &d->bp[i + 1], (n - i - 1) * sizeof(d->bp[0]));
 }
 
-int cpu_debug_insert(CPUState *cpu, CPUBreakType type, uint32_t addr,
+int cpu_debug_insert(CPUState *cpu, CPUBreakType type, uint64_t addr,
                      uint32_t len)
 {
     CPUDebugState *d = &cpu->debug;
@@ -85,7 +85,7 @@ int cpu_debug_insert(CPUState *cpu, CPUBreakType type, uint32_t addr,
     return r;
 }
 
-int cpu_debug_remove(CPUState *cpu, CPUBreakType type, uint32_t addr,
+int cpu_debug_remove(CPUState *cpu, CPUBreakType type, uint64_t addr,
                      uint32_t len)
 {
     CPUDebugState *d = &cpu->debug;
@@ -132,7 +132,7 @@ void cpu_debug_clear_hit(CPUState *cpu)
     cpu->debug.hit.valid = false;
 }
 
-bool cpu_debug_bp_at(const CPUState *cpu, uint32_t lin)
+bool cpu_debug_bp_at(const CPUState *cpu, uint64_t lin)
 {
     const CPUDebugState *d = &cpu->debug;
     for (int i = 0; i < d->nbp + d->nwp; i++) {
@@ -143,19 +143,19 @@ bool cpu_debug_bp_at(const CPUState *cpu, uint32_t lin)
     return false;
 }
 
-bool cpu_debug_page_watched(const CPUState *cpu, uint32_t page)
+bool cpu_debug_page_watched(const CPUState *cpu, uint64_t page)
 {
     const CPUDebugState *d = &cpu->debug;
     for (int i = 0; d->nwp && i < d->nbp + d->nwp; i++) {
         const CPUBreakpoint *b = &d->bp[i];
-        if (is_watch(b->type) && (b->addr & ~0xfffu) == page) {
+        if (is_watch(b->type) && (b->addr & ~(uint64_t)0xfff) == page) {
             return true; /* aligned: never crosses a page */
         }
     }
     return false;
 }
 
-const CPUBreakpoint *cpu_debug_watch_hit(const CPUState *cpu, uint32_t addr,
+const CPUBreakpoint *cpu_debug_watch_hit(const CPUState *cpu, uint64_t addr,
                                          int size, bool write)
 {
     const CPUDebugState *d = &cpu->debug;
@@ -165,8 +165,10 @@ const CPUBreakpoint *cpu_debug_watch_hit(const CPUState *cpu, uint32_t addr,
             (b->type == CPU_WP_READ && write)) {
             continue;
         }
-        if ((uint64_t)addr < (uint64_t)b->addr + b->len &&
-            (uint64_t)addr + size > b->addr) {
+        /* Inclusive ends: a watchpoint at the top of the 64-bit space
+         * does not overflow. */
+        if (addr <= b->addr + (b->len - 1) &&
+            b->addr <= addr + (uint64_t)(size - 1)) {
             return b;
         }
     }
@@ -174,7 +176,7 @@ const CPUBreakpoint *cpu_debug_watch_hit(const CPUState *cpu, uint32_t addr,
 }
 
 void cpu_debug_report_hit(CPUState *cpu, CPUBreakType type, bool step,
-                          uint32_t addr)
+                          uint64_t addr)
 {
     /* The first reason wins: a watchpoint hit during a step is what gdb
      * must hear. */

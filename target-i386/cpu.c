@@ -7,11 +7,13 @@
  */
 #include "emu/common.h"
 #include "target-i386/cpu.h"
+#include "emu/main-loop.h"
 
 void x86_cpu_reset_state(CPUX86State *env)
 {
     /* The CPUID model (the tail of the struct) survives reset. */
     memset(env, 0, offsetof(CPUX86State, cpuid_level));
+    env->held_db = 0; /* exec state, past the memset */
 
     env->eflags = 0x2;        /* bit 1 reads as one */
     env->eip = 0xfff0;
@@ -275,7 +277,24 @@ void x86_cpu_dump_state(FILE *f, const CPUX86State *env)
         fprintf(f, "\nDR6=%08x DR7=%08x\n", (uint32_t)env->dr[6],
                 (uint32_t)env->dr[7]);
     }
-    fprintf(f, "EFER=%016" PRIx64 "\n", env->efer);
+    if (lma) {
+        /* CR8, the TPR's upper half, lives in the APIC. */
+        uint64_t cr8 = 0;
+        if (env->apic_ops) {
+            bool lock = !bql_locked(); /* -d cpu runs on the vCPU thread */
+            if (lock) {
+                bql_lock();
+            }
+            cr8 = env->apic_ops->get_cr8(env->apic);
+            if (lock) {
+                bql_unlock();
+            }
+        }
+        fprintf(f, "EFER=%016" PRIx64 " CR8=%016" PRIx64 "\n", env->efer,
+                cr8);
+    } else {
+        fprintf(f, "EFER=%016" PRIx64 "\n", env->efer);
+    }
 
     /* FTW in the abridged form FXSAVE uses: bit i set = R(i) in use. */
     unsigned ftw = 0;

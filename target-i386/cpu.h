@@ -232,11 +232,14 @@ typedef struct CPUX86State {
     /* The translator's x86 exec state (target-i386/tcg-cpu.c): nested
      * exception delivery (#DF, triple fault), the debug registers the TLB
      * was built for, data breakpoints hit by the last block (DR6 B0-B3),
-     * RF when the block started, the A20 mask the TLB was built for. */
+     * those a MOV SS / POP SS hit, held back until the end of the next
+     * instruction, RF when the block started, the A20 mask the TLB was
+     * built for. */
     int32_t excp_depth;
     int32_t cur_excp;
     uint64_t tlb_dr[8];
     uint32_t pending_db;
+    uint32_t held_db;
     bool rf_at_entry;
     uint32_t tlb_a20_mask;
     uint8_t fault_ss;         /* X86_INSN_SS_EA / X86_INSN_STACK (tcg-x86.h) */

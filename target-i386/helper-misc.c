@@ -72,7 +72,10 @@ void helper_raise_err(CPUX86State *env, uint32_t vector, uint32_t err)
 void helper_debug_bp(CPUX86State *env)
 {
     CPUState *cpu = container_of(env, CPUState, env);
-    uint32_t lin = env->segs[R_CS].base + env->eip;
+    uint64_t lin = env->segs[R_CS].base + env->eip;
+    if (!(env->hflags & HF_CS64)) {
+        lin = (uint32_t)lin; /* wraps at 4 GiB outside 64-bit code */
+    }
     cpu_debug_report_hit(cpu, CPU_BP_SW, false, lin);
     x86_cpu_loop_exit(env, EXCP_DEBUG, 0, false);
 }

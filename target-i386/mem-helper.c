@@ -105,10 +105,7 @@ bool x86_page_watched(CPUX86State *env, uint64_t page)
 {
     uint32_t dr7 = env->dr[7];
     const CPUState *cpu = container_of(env, CPUState, env);
-    /* The debugger's watchpoints are 32-bit (emu/cpu-debug.h): a 64-bit
-     * page that shares the low half is only sent to the slow path. */
-    if (unlikely(cpu->debug.nwp > 0) &&
-        cpu_debug_page_watched(cpu, (uint32_t)page)) {
+    if (unlikely(cpu->debug.nwp > 0) && cpu_debug_page_watched(cpu, page)) {
         return true; /* the debugger's (emu/cpu-debug.h) */
     }
     if (likely(!(dr7 & 0xff))) {
@@ -133,9 +130,7 @@ void x86_check_watchpoint(CPUX86State *env, uint64_t addr, int size, bool write)
         /* The debugger's: blocks are one instruction while it watches, so
          * the machine stops right after this one (the access completes,
          * gdb wants to see the new value). */
-        const CPUBreakpoint *b =
-            addr <= UINT32_MAX ? cpu_debug_watch_hit(cpu, addr, size, write)
-                               : NULL;
+        const CPUBreakpoint *b = cpu_debug_watch_hit(cpu, addr, size, write);
         if (b) {
             cpu_debug_report_hit(cpu, b->type, false, b->addr);
         }

@@ -72,6 +72,31 @@ static bool excp_is_fault(int vec)
            (vec >= EXCP10_COPR && vec <= EXCP11_ALGN) || vec == EXCP13_XMM;
 }
 
+/*
+ * A data breakpoint MOV SS / POP SS hit, held back past the instruction
+ * in its shadow (x86_cpu_exec_after), meets how that instruction ended
+ * (SDM vol. 3, 6.8.3; what hardware does, as Linux's mov_ss_trap
+ * selftest and kvm-unit-tests' debug test see it): a fault drops it; a
+ * #DB (ICEBP, INT1) takes it into its own DR6, one #DB for both; anything
+ * else (INT n, INT3, INTO, an instruction that leaves the block early)
+ * entered its handler or completed: the #DB is delivered now, on top.
+ * Returns true when it delivered a #DB itself.
+ */
+static bool deliver_held_db(CPUX86State *env, int vec, uint32_t held)
+{
+    if (vec < EXCP_HLT && excp_is_fault(vec)) {
+        return false;
+    }
+    env->dr[6] = (env->dr[6] & ~0xfull) | held;
+    if (vec == EXCP01_DB) {
+        return false;
+    }
+    env->excp_depth++;
+    env->cur_excp = EXCP01_DB;
+    x86_do_interrupt(env, EXCP01_DB, false, false, 0, env->eip);
+    return true;
+}
+
 static AccelExit x86_cpu_exec_exception(CPUState *cpu, int excp, int err,
                                         bool has_err)
 {
@@ -81,6 +106,13 @@ static AccelExit x86_cpu_exec_exception(CPUState *cpu, int excp, int err,
     if (excp == EXCP_DEBUG) {
         env->excp_depth = 0;
         return ACCEL_EXIT_KICKED; /* stop_request is set: the loop leaves */
+    }
+    uint32_t held = env->held_db;
+    env->held_db = 0;
+    if (unlikely(held) && excp >= EXCP_HLT &&
+        deliver_held_db(env, excp, held)) {
+        env->excp_depth = 0;
+        return ACCEL_EXIT_KICKED; /* no HLT: the #DB handler runs first */
     }
     if (unlikely(cpu->debug.singlestep) && excp <= EXCP_HLT) {
         /* The step ends after the HLT, or at the exception's handler
@@ -121,6 +153,18 @@ static AccelExit x86_cpu_exec_exception(CPUState *cpu, int excp, int err,
         env->cur_excp = vec;
         if (excp_is_fault(vec) && (env->cr[0] & CR0_PE_MASK)) {
             env->eflags |= RF_MASK; /* delivery clears it again */
+        }
+        if (unlikely(held) && vec == excp) {
+            if (vec == EXCP01_DB) {
+                deliver_held_db(env, vec, held); /* into this #DB's DR6 */
+            } else if (!excp_is_fault(vec)) {
+                /* A trap-class exception: its handler first, the #DB
+                 * stops at the handler's first instruction. */
+                x86_do_interrupt(env, vec, false, has_err, err, env->eip);
+                deliver_held_db(env, EXCP_EXIT, held);
+                env->excp_depth = 0;
+                return ACCEL_EXIT_KICKED;
+            }
         }
         x86_do_interrupt(env, vec, false, has_err, err, env->eip);
     }
@@ -226,9 +270,20 @@ static void x86_cpu_exec_after(CPUState *cpu, uint32_t tb_flags,
         env->eflags &= ~RF_MASK; /* the instruction it covered ran */
         env->rf_at_entry = false;
     }
-    if (unlikely(env->pending_db)) {
-        env->dr[6] = (env->dr[6] & ~0xfull) | env->pending_db;
+    if (unlikely(env->pending_db) && (env->hflags & HF_INHIBIT_IRQ)) {
+        /* The block ended with a MOV SS / POP SS that hit a data
+         * breakpoint: the trap waits until after the next instruction
+         * (SDM vol. 3, 6.8.3), and how that one ends decides
+         * (deliver_held_db). */
+        env->held_db |= env->pending_db;
         env->pending_db = 0;
+    } else if (unlikely(env->pending_db) ||
+               (unlikely(env->held_db) &&
+                !(env->exit_request && env->eip == tb_eip))) {
+        /* (A block left before its first instruction ran keeps the held
+         * one.) */
+        env->dr[6] = (env->dr[6] & ~0xfull) | env->pending_db | env->held_db;
+        env->pending_db = env->held_db = 0;
         x86_raise_exception(env, EXCP01_DB);
     }
     /* A block that sets the inhibit ended with a protected-mode MOV SS /

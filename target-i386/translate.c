@@ -1139,7 +1139,10 @@ FE_EXPORT uint32_t x86_translate_block(CPUX86State *env, uintptr_t tb_id,
     bool debug_bps = unlikely(cpu->debug.nbp > 0);
     for (;;) {
         bool last = s->end_after_next;
-        if (debug_bps && cpu_debug_bp_at(cpu, cs_base + s->pc)) {
+        /* Linear addresses wrap at 4 GiB outside 64-bit code. */
+        if (debug_bps &&
+            cpu_debug_bp_at(cpu, s->code64 ? cs_base + s->pc
+                                           : (uint32_t)(cs_base + s->pc))) {
             if (n > 0) {
                 gen_jmp_tb(s, s->pc, 0);
                 break;

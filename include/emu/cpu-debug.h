@@ -12,7 +12,8 @@
  * Changes are made with the machine stopped (the gdbstub only changes
  * them then), under the global lock; the accelerator is told through
  * AccelOps.update_guest_debug.  Addresses are linear (CS base + EIP for
- * breakpoints).  When the accelerator sees a hit, on the vCPU thread, it
+ * breakpoints), 64 bits wide: a long-mode guest's kernel lives at
+ * 0xffffffff8xxxxxxx.  When the accelerator sees a hit, on the vCPU thread, it
  * calls cpu_debug_report_hit(), which records it and asks the main loop to
  * stop the machine in state RUN_STATE_DEBUG.
  */
@@ -36,7 +37,8 @@ typedef enum CPUBreakType {
 
 typedef struct CPUBreakpoint {
     CPUBreakType type;
-    uint32_t addr, len;
+    uint64_t addr; /* linear: 64-bit under long mode */
+    uint32_t len;
 } CPUBreakpoint;
 
 /* Why a vCPU stopped (cpu_debug_take_hit). */
@@ -44,7 +46,7 @@ typedef struct CPUDebugHit {
     bool valid;
     CPUBreakType type; /* of the breakpoint; CPU_BP_SW also for a step */
     bool step;         /* the end of a single step */
-    uint32_t addr;     /* watchpoints: the watched address */
+    uint64_t addr;     /* watchpoints: the watched address */
 } CPUDebugHit;
 
 typedef struct CPUDebugState {
@@ -62,9 +64,9 @@ typedef struct CPUDebugState {
  * bytes), -ENOSPC (too many; under KVM the four debug registers),
  * -ENOENT (remove: no such breakpoint), -ENOSYS (the accelerator cannot).
  */
-int cpu_debug_insert(CPUState *cpu, CPUBreakType type, uint32_t addr,
+int cpu_debug_insert(CPUState *cpu, CPUBreakType type, uint64_t addr,
                      uint32_t len);
-int cpu_debug_remove(CPUState *cpu, CPUBreakType type, uint32_t addr,
+int cpu_debug_remove(CPUState *cpu, CPUBreakType type, uint64_t addr,
                      uint32_t len);
 /* Every breakpoint, watchpoint and the single step go (detach). */
 void cpu_debug_remove_all(CPUState *cpu);
@@ -77,14 +79,14 @@ void cpu_debug_clear_hit(CPUState *cpu);
 /* ---- accelerator side (vCPU thread) ---- */
 
 /* An instruction breakpoint (Z0/Z1) at linear address lin? */
-bool cpu_debug_bp_at(const CPUState *cpu, uint32_t lin);
+bool cpu_debug_bp_at(const CPUState *cpu, uint64_t lin);
 /* Does a watchpoint cover some byte of [page, page + 4 KiB)? */
-bool cpu_debug_page_watched(const CPUState *cpu, uint32_t page);
+bool cpu_debug_page_watched(const CPUState *cpu, uint64_t page);
 /* An access of size bytes at addr: the watchpoint it hits, or NULL. */
-const CPUBreakpoint *cpu_debug_watch_hit(const CPUState *cpu, uint32_t addr,
+const CPUBreakpoint *cpu_debug_watch_hit(const CPUState *cpu, uint64_t addr,
                                          int size, bool write);
 /* Record why the vCPU stops and ask for vm_stop(RUN_STATE_DEBUG). */
 void cpu_debug_report_hit(CPUState *cpu, CPUBreakType type, bool step,
-                          uint32_t addr);
+                          uint64_t addr);
 
 #endif

@@ -12,7 +12,12 @@
  *     24-27  the 8 bytes of offset and value, raw (framing, escapes,
  *            acks, Ctrl-C, partial packets across records)
  *     28     a packet of value % 5000 bytes of filler (too long)
- *     others nothing
+ *     29     the CPU model gains or loses long mode (the x86-64 register
+ *            set, 64-bit addresses); with value bit 0, the vCPU is put
+ *            in long mode with CR3 from offset (4-level walks of
+ *            whatever RAM holds), else back in the mode it had
+ *     30     P of an 8-byte value (offset:value) to any register
+ *     31     m or Z/z at a 64-bit address (offset high, value low)
  *   writes and reads of the window: ignored.
  *
  * qRcmd runs a stand-in, not the monitor (a fuzzer must not run "quit"
@@ -26,12 +31,14 @@
 #include "gdbstub/gdbstub-internal.h"
 #include "emu/main-loop.h"
 #include "emu/runstate.h"
+#include "target-i386/cpuid.h"
 
 typedef struct GdbFuzz {
     MemoryRegion io;
     GdbServer *server;
     GString *out;
     FuzzRig *rig;
+    CPUX86State saved; /* what events 29 and 30 change, put back */
 } GdbFuzz;
 
 static GdbFuzz gf;
@@ -119,6 +126,7 @@ static void gdb_fuzz_setup(FuzzRig *r)
     gf.out = g_string_new(NULL);
     gf.server = gdb_server_new(capture, NULL);
     gf.server->monitor = fake_monitor;
+    gf.saved = *x86h_env();
     runstate_set(RUN_STATE_PAUSED);
     memory_region_init_io(&gf.io, &dummy_ops, &gf, "gdbstub-fuzz", 16);
     memory_region_add_subregion(&r->tb.io_root, 0x1000, &gf.io);
@@ -198,9 +206,11 @@ static void gdb_fuzz_event(FuzzRig *r, const FuzzOp *op)
         snprintf(cmd, sizeof(cmd), "D");
         break;
     case 18: {
-        /* G with 308 bytes of registers made from the record. */
+        /* G with 308 (i386) or 608 (x86-64) bytes of registers made from
+         * the record. */
         GString *g = g_string_new("G");
-        for (int i = 0; i < 308; i++) {
+        int size = gdb_cpu_is64(x86h_init()) ? 608 : 308;
+        for (int i = 0; i < size; i++) {
             g_string_append_printf(g, "%02x", (uint8_t)(a * i + v));
         }
         send_framed(g->str, v >> 31);
@@ -247,6 +257,35 @@ static void gdb_fuzz_event(FuzzRig *r, const FuzzOp *op)
         check_output(r);
         return;
     }
+    case 29: {
+        CPUX86State *env = x86h_env();
+        env->cpuid_ext2_features ^= CPUID_EXT2_LM;
+        if (v & 1) {
+            env->cr[0] |= CR0_PE_MASK | CR0_PG_MASK;
+            env->cr[3] = a & 0xfff000;
+            env->cr[4] |= CR4_PAE_MASK;
+            env->efer = EFER_LME | EFER_LMA;
+            env->segs[R_CS].flags |= DESC_L_MASK;
+        } else {
+            env->cr[0] = gf.saved.cr[0];
+            env->cr[3] = gf.saved.cr[3];
+            env->cr[4] = gf.saved.cr[4];
+            env->efer = gf.saved.efer;
+            env->segs[R_CS].flags = gf.saved.segs[R_CS].flags;
+        }
+        return;
+    }
+    case 30:
+        snprintf(cmd, sizeof(cmd), "P%x=%08x%08x", (v >> 8) % 72, a, v);
+        break;
+    case 31:
+        if (v & 1) {
+            snprintf(cmd, sizeof(cmd), "m%x%08x,%x", a, v, (v >> 4) % 300);
+        } else {
+            snprintf(cmd, sizeof(cmd), "%c%x,%x%08x,%x", v & 2 ? 'Z' : 'z',
+                     (v >> 2) % 5, a, v, 1u << ((v >> 5) & 3));
+        }
+        break;
     default:
         return;
     }
@@ -260,13 +299,15 @@ static void gdb_fuzz_teardown(FuzzRig *r)
     gdb_server_free(gf.server);
     g_string_free(gf.out, true);
     cpu_debug_remove_all(x86h_init());
+    *x86h_env() = gf.saved;
     memory_region_del_subregion(&r->tb.io_root, &gf.io);
     memory_region_finalize(&gf.io);
 }
 
 const FuzzTarget fuzz_target = {
     .name = "gdbstub",
-    .covers = "gdbstub/packet.c gdbstub/gdbstub.c gdbstub/target.c",
+    .covers = "gdbstub/packet.c gdbstub/gdbstub.c gdbstub/target.c "
+              "gdbstub/target64.c",
     .setup = gdb_fuzz_setup,
     .teardown = gdb_fuzz_teardown,
     .event = gdb_fuzz_event,

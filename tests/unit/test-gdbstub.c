@@ -2,7 +2,9 @@
  * The gdbstub: its packet layer (framing, checksums, acks, escapes, hex),
  * the commands answered by a server whose output the test reads, and the
  * debugger's breakpoints, single step and watchpoints under the
- * translator on the x86 harness's vCPU (tests/unit/x86-harness.h).
+ * translator on the x86 harness's vCPU (tests/unit/x86-harness.h), with
+ * the i386 register set and, the model given long mode, the x86-64 one
+ * (64-bit code at a high-half address, a watchpoint above 4 GiB).
  */
 #include "tests/unit/harness.h"
 #include "tests/unit/x86-harness.h"
@@ -12,6 +14,7 @@
 #include "emu/main-loop.h"
 #include "emu/monitor.h"
 #include "emu/runstate.h"
+#include "target-i386/cpuid.h"
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -237,8 +240,10 @@ static void test_queries(void)
             break;
         }
     }
-    CHECK_STR(xml->str, gdb_target_xml);
+    /* The harness's CPU model has no long mode: the i386 set. */
+    CHECK_STR(xml->str, gdb_target_xml32);
     CHECK(strstr(xml->str, "org.gnu.gdb.i386.core") != NULL);
+    CHECK(strstr(xml->str, "<architecture>i386</architecture>") != NULL);
     g_string_free(xml, true);
     CHECK_STR(ask(s, "qXfer:features:read:other.xml:0,100"), "E00");
     CHECK_STR(ask(s, "qXfer:features:read:target.xml:ffffff,10"), "E22");
@@ -531,6 +536,249 @@ static void test_server_with_cpu(void)
     gdb_server_free(s);
 }
 
+/* ---- the x86-64 register set (a model with long mode) ---- */
+
+/* v as gdb's little-endian hex (16 digits). */
+static const char *hex64(uint64_t v)
+{
+    static char buf[4][17];
+    static int k;
+    char *b = buf[k++ & 3];
+    for (int i = 0; i < 8; i++) {
+        snprintf(b + 2 * i, 3, "%02x", (unsigned)(v >> (8 * i)) & 0xff);
+    }
+    return b;
+}
+
+static const char *P(int n, uint64_t v)
+{
+    static char buf[64];
+    snprintf(buf, sizeof(buf), "P%x=%s", n, hex64(v));
+    return buf;
+}
+
+/* Byte offsets in g of the x86-64 set (target64.c's numbering). */
+#define G64_RIP (16 * 8)
+#define G64_EFLAGS (G64_RIP + 8)
+#define G64_ST0 (G64_EFLAGS + 4 + 6 * 4)
+#define G64_XMM0 (G64_ST0 + 8 * 10 + 8 * 4)
+#define G64_FS_BASE (G64_XMM0 + 16 * 16 + 4)
+#define G64_SIZE (G64_FS_BASE + 9 * 8)
+
+/*
+ * 64-bit code the test runs at HI_CODE (physical X86H_CODE through the
+ * high-half alias): r8 = rax = 0x1122334455667788, a nop (gdb's
+ * breakpoint), rax stored at 4 GiB (gdb's watchpoint), hlt.
+ */
+#define HI_CODE 0xffff800000010000ull
+#define LIN_4G 0x100000000ull
+static const uint8_t code64[] = {
+    0x48, 0xb8, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, /* +0 */
+    0x49, 0x89, 0xc0,                         /* +10 mov r8, rax */
+    0x90,                                     /* +13 nop */
+    0x48, 0xa3, 0, 0, 0, 0, 1, 0, 0, 0,       /* +14 mov [4 GiB], rax */
+    0xf4,                                     /* +24 hlt */
+};
+
+/* 4-level tables at 0x100000: linear 0 and 0xffff800000000000 -> the
+ * first 2 MiB of RAM, linear 4 GiB -> physical 0x200000 (2 MiB pages). */
+static void map_long_mode(CPUX86State *env)
+{
+    uint8_t *ram = x86h_ram();
+    memset(ram + 0x100000, 0, 0x4000);
+    stq_le_p(ram + 0x100000, 0x101000 | 3);
+    stq_le_p(ram + 0x100000 + 256 * 8, 0x101000 | 3);
+    stq_le_p(ram + 0x101000, 0x102000 | 3);
+    stq_le_p(ram + 0x101000 + 4 * 8, 0x103000 | 3);
+    stq_le_p(ram + 0x102000, 0x83);
+    stq_le_p(ram + 0x103000, 0x200000 | 0x83);
+    env->cr[0] |= CR0_PG_MASK;
+    env->cr[3] = 0x100000;
+    env->cr[4] |= CR4_PAE_MASK;
+    env->efer = EFER_LME | EFER_LMA;
+}
+
+static void test_server_64(void)
+{
+    CPUState *cpu = setup_code();
+    CPUX86State *env = x86h_env();
+    uint32_t ext2 = env->cpuid_ext2_features;
+    env->cpuid_ext2_features |= CPUID_EXT2_LM | CPUID_EXT2_SYSCALL |
+                                CPUID_EXT2_NX;
+    GdbServer *s = server();
+    runstate_set(RUN_STATE_RUNNING);
+    bql_lock();
+    CHECK_STR(ask(s, "?"), "T05thread:01;");
+
+    /* The description: x86-64, whole, with the control registers. */
+    GString *xml = g_string_new(NULL);
+    for (size_t off = 0;;) {
+        char q[64];
+        snprintf(q, sizeof(q), "qXfer:features:read:target.xml:%zx,200", off);
+        const char *r = ask(s, q);
+        CHECK(r[0] == 'm' || r[0] == 'l');
+        g_string_append(xml, r + 1);
+        off += strlen(r + 1);
+        if (r[0] != 'm' || strlen(r + 1) == 0) {
+            break;
+        }
+    }
+    CHECK_STR(xml->str, gdb_target_xml64);
+    CHECK(strstr(xml->str, "<architecture>i386:x86-64</architecture>"));
+    CHECK(strstr(xml->str, "\"org.gnu.gdb.i386.segments\""));
+    CHECK(strstr(xml->str, "<reg name=\"fs_base\" bitsize=\"64\""));
+    CHECK(strstr(xml->str, "<reg name=\"r15\" bitsize=\"64\""));
+    CHECK(strstr(xml->str, "<reg name=\"xmm15\" bitsize=\"128\""));
+    CHECK(strstr(xml->str, "<reg name=\"efer\" bitsize=\"64\""));
+    g_string_free(xml, true);
+
+    /* Protected mode (the harness's): the same 66 registers, 608 bytes;
+     * rax-rdi and rip at their 32 bits, r8-r15 whole. */
+    env->regs[R_EAX] = 0xaaaaaaaa11111111ull;
+    env->regs[R_EBX] = 0x22222222;
+    env->regs[8] = 0x8888888877777777ull;
+    env->segs[R_FS].base = 0x12345000;
+    const char *r = ask(s, "g");
+    CHECK_EQ(strlen(r), 2 * G64_SIZE);
+    CHECK(!strncmp(r, hex64(0x11111111), 16));
+    CHECK(!strncmp(r + 2 * 8, hex64(0x22222222), 16)); /* rbx second */
+    CHECK(!strncmp(r + 2 * 64, hex64(0x8888888877777777ull), 16));
+    CHECK(!strncmp(r + 2 * G64_RIP, hex64(X86H_CODE), 16));
+    CHECK(!strncmp(r + 2 * G64_FS_BASE, hex64(0x12345000), 16));
+    CHECK_STR(ask(s, "p0"), hex64(0x11111111));
+    CHECK_EQ(strlen(ask(s, "p11")), 8);   /* eflags: 4 bytes */
+    CHECK_EQ(strlen(ask(s, "p18")), 20);  /* st0 */
+    CHECK_EQ(strlen(ask(s, "p37")), 32);  /* xmm15 */
+    CHECK_STR(ask(s, "p42"), "E14");      /* no register 66 */
+    /* A 32-bit write zero-extends: what 32-bit code would leave. */
+    CHECK_STR(ask(s, P(0, 0xffffffff12345678ull)), "OK");
+    CHECK_EQ(env->regs[R_EAX], 0x12345678);
+    CHECK_STR(ask(s, "P0=00000000"), "E22"); /* 8 bytes or nothing */
+
+    /* Long mode with 64-bit code: everything at 64 bits. */
+    map_long_mode(env);
+    env->segs[R_CS].flags = (env->segs[R_CS].flags | DESC_L_MASK) &
+                            ~DESC_B_MASK;
+    env->eip = HI_CODE;
+    env->regs[R_EAX] = 0xaaaaaaaa11111111ull;
+    r = ask(s, "g");
+    CHECK_EQ(strlen(r), 2 * G64_SIZE);
+    CHECK(!strncmp(r, hex64(0xaaaaaaaa11111111ull), 16));
+    CHECK(!strncmp(r + 2 * G64_RIP, hex64(HI_CODE), 16));
+    /* Writes of each kind, read back through p and env. */
+    static const struct {
+        int n;
+        uint64_t v;
+    } w[] = {
+        {0, 0x0123456789abcdefull},  {7, 0xffff800000070000ull},
+        {15, 0xfedcba9876543210ull}, {16, HI_CODE + 0x10},
+        {57, 0x00007fffdeadb000ull}, {58, 0xffff888000001000ull},
+        {59, 0xffffffff81000000ull}, {61, 0xffffffff81234567ull},
+        {62, 0x100000},              {65, EFER_LME | EFER_LMA | EFER_NXE},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(w); i++) {
+        CHECK_STR(ask(s, P(w[i].n, w[i].v)), "OK");
+        char q[8];
+        snprintf(q, sizeof(q), "p%x", w[i].n);
+        CHECK_STR(ask(s, q), hex64(w[i].v));
+    }
+    CHECK_EQ(env->regs[R_EAX], 0x0123456789abcdefull);
+    CHECK_EQ(env->regs[R_ESP], 0xffff800000070000ull); /* rsp is 7 */
+    CHECK_EQ(env->regs[15], 0xfedcba9876543210ull);
+    CHECK_EQ(env->eip, HI_CODE + 0x10);
+    CHECK_EQ(env->segs[R_FS].base, 0x00007fffdeadb000ull);
+    CHECK_EQ(env->segs[R_GS].base, 0xffff888000001000ull);
+    CHECK_EQ(env->kernelgsbase, 0xffffffff81000000ull);
+    CHECK_EQ(env->cr[2], 0xffffffff81234567ull);
+    CHECK_EQ(env->efer, EFER_LME | EFER_LMA | EFER_NXE);
+    /* What the CPU would refuse, gdb cannot set. */
+    CHECK_STR(ask(s, P(57, 0x0000800000000000ull)), "E22"); /* canonical */
+    CHECK_STR(ask(s, P(60, 0x100000000ull | env->cr[0])), "E22");
+    CHECK_STR(ask(s, P(64, 16)), "E22");                    /* cr8 */
+    CHECK_STR(ask(s, P(65, 1ull << 20)), "E22");            /* efer */
+    /* EFER.LMA follows LME and CR0.PG, whatever gdb writes. */
+    CHECK_STR(ask(s, P(65, EFER_LME)), "OK");
+    CHECK_EQ(env->efer, EFER_LME | EFER_LMA);
+    /* G with what g gave writes nothing wrong. */
+    char *all = g_strdup(ask(s, "g"));
+    char *G = g_strconcat("G", all, NULL);
+    CHECK_STR(ask(s, G), "OK");
+    CHECK_STR(ask(s, "g"), all);
+    g_free(G);
+    g_free(all);
+
+    /* Memory by 64-bit linear address: the high half, above 4 GiB, and
+     * nothing at a non-canonical one or where no table maps. */
+    memcpy(x86h_ram() + X86H_CODE, code64, sizeof(code64));
+    CHECK_STR(ask(s, "mffff800000010000,3"), "48b888");
+    CHECK_STR(ask(s, "M100000000,4:efbeadde"), "OK");
+    CHECK_EQ(ldl_le_p(x86h_ram() + 0x200000), 0xdeadbeef);
+    CHECK_STR(ask(s, "m100000000,4"), "efbeadde");
+    CHECK_STR(ask(s, "m800000000000,1"), "E14");
+    CHECK_STR(ask(s, "m7f0000000000,1"), "E14");
+    CHECK_STR(ask(s, "mfffffffffffffff0,20"), "E14"); /* wraps */
+    /* Breakpoints: canonical addresses only. */
+    CHECK_STR(ask(s, "Z0,800000000000,1"), "E22");
+    CHECK_STR(ask(s, "Z2,8000000000000000,8"), "E22");
+
+    /* Run it: the breakpoint at a high-half address stops before the
+     * nop, with r8 set. */
+    env->eip = HI_CODE;
+    env->regs[8] = 0;
+    env->segs[R_FS].base = 0x00007fffdeadb000ull;
+    char z[64];
+    snprintf(z, sizeof(z), "Z0,%" PRIx64 ",1", (uint64_t)(HI_CODE + 13));
+    CHECK_STR(ask(s, z), "OK");
+    CHECK_EQ(cpu->debug.bp[0].addr, HI_CODE + 13);
+    CHECK_STR(ask(s, "Z2,100000000,8"), "OK");
+    CHECK_STR(ask(s, "c"), "");
+    bql_unlock();
+    g_string_truncate(wire, 0);
+    run();
+    CHECK(strstr(wire->str, "$T05thread:01;#") != NULL);
+    CHECK_EQ(env->eip, HI_CODE + 13);
+    bql_lock();
+    CHECK_STR(ask(s, "p10"), hex64(HI_CODE + 13));
+    CHECK_STR(ask(s, "p8"), hex64(0x1122334455667788ull)); /* r8 */
+    CHECK_STR(ask(s, "p39"), hex64(0x00007fffdeadb000ull)); /* fs_base */
+    /* gdb changes rax; the guest stores it: the watchpoint above 4 GiB
+     * stops after the store and says where. */
+    CHECK_STR(ask(s, P(0, 0xcafef00d0badf00dull)), "OK");
+    z[0] = 'z';
+    CHECK_STR(ask(s, z), "OK");
+    CHECK_STR(ask(s, "c"), "");
+    bql_unlock();
+    g_string_truncate(wire, 0);
+    run();
+    CHECK(strstr(wire->str, "T05thread:01;watch:100000000;") != NULL);
+    CHECK_EQ(env->eip, HI_CODE + 24);
+    CHECK_EQ(ldq_le_p(x86h_ram() + 0x200000), 0xcafef00d0badf00dull);
+    bql_lock();
+    CHECK_STR(ask(s, "m100000000,8"), "0df0ad0b0df0feca");
+    CHECK_STR(ask(s, "D"), "OK");
+    CHECK(!cpu->debug.active);
+    bql_unlock();
+    gdb_server_free(s);
+    env->cpuid_ext2_features = ext2;
+}
+
+/* A model without long mode keeps 32-bit addresses. */
+static void test_server_32_addr(void)
+{
+    setup_code();
+    GdbServer *s = server();
+    runstate_set(RUN_STATE_PAUSED);
+    bql_lock();
+    CHECK_STR(ask(s, "Z0,100000000,1"), "E22");
+    CHECK_STR(ask(s, "Z0,ffff800000010000,1"), "E22");
+    CHECK_STR(ask(s, "m100000000,4"), "E14");
+    CHECK_STR(ask(s, "mfffffffe,4"), "E14"); /* would wrap at 4 GiB */
+    CHECK_STR(ask(s, "Z0,fffffff0,1"), "OK");
+    CHECK_STR(ask(s, "z0,fffffff0,1"), "OK");
+    bql_unlock();
+    gdb_server_free(s);
+}
+
 /* Turn the main loop until fd has data or the deadline passes. */
 static ssize_t read_reply(int fd, char *buf, size_t size)
 {
@@ -607,6 +855,8 @@ int main(int argc, char **argv)
     TEST_RUN(test_malformed);
     TEST_RUN(test_breakpoint_step_watch);
     TEST_RUN(test_server_with_cpu);
+    TEST_RUN(test_server_64);
+    TEST_RUN(test_server_32_addr);
     TEST_RUN(test_monitor_gdbserver);
     return test_finish();
 }

@@ -717,11 +717,18 @@ static void test_amd_msrs(void)
     env->cpuid_vendor[0] = vendor;
 }
 
+static uint8_t fake_cr8(void *apic)
+{
+    return 0xa;
+}
+
 /* "info registers" in long mode: 64-bit registers, R8-R15, 64-bit
- * system descriptor names. */
+ * system descriptor names, CR8 from the APIC. */
 static void test_dump_state(void)
 {
+    static const X86APICOps apic = {.get_cr8 = fake_cr8};
     setup(K64);
+    env->apic_ops = &apic;
     env->regs[13] = 0x1122334455667788ull;
     env->eip = HANDLER;
     env->segs[R_FS].base = 0xffff800000001234ull;
@@ -734,8 +741,17 @@ static void test_dump_state(void)
     CHECK(strstr(buf, "RIP=ffff800000401000") != NULL);
     CHECK(strstr(buf, "FS =0000 ffff800000001234") != NULL);
     CHECK(strstr(buf, "TSS64-busy") != NULL);
-    CHECK(strstr(buf, "EFER=0000000000000501") != NULL);
+    CHECK(strstr(buf, "EFER=0000000000000501 CR8=000000000000000a\n"));
     free(buf);
+    /* Outside long mode there is no CR8. */
+    env->efer = 0;
+    f = open_memstream(&buf, &len);
+    x86_cpu_dump_state(f, env);
+    fclose(f);
+    CHECK(strstr(buf, "EFER=0000000000000000\n") != NULL);
+    CHECK(strstr(buf, "CR8") == NULL);
+    free(buf);
+    env->apic_ops = NULL;
 }
 
 int main(int argc, char **argv)
