@@ -62,11 +62,11 @@ static void part_resolve(CPUArchState *env, AtomicPart *p, int mmu_idx,
         fr->size < (uint64_t)p->len ||
         p->phys - fr->start > fr->size - p->len) {
         if (fr && fr->mr->type == MR_IO && tb_page_has_code(page)) {
-            /* Code fetched from MMIO may read differently afterwards. */
+            /* Code fetched from MMIO may read differently afterwards.
+             * Not under the global lock: a translation holds the TB
+             * lock and may take the global lock to fetch from MMIO. */
             tb_check_smc(env, p->phys, p->len, retaddr);
-            bql_lock_io();
             tb_invalidate_phys_range(p->phys, p->len);
-            bql_unlock_io();
         }
         return;
     }
@@ -87,6 +87,16 @@ static void part_resolve(CPUArchState *env, AtomicPart *p, int mmu_idx,
     p->host = fr->mr->ram + off;
 }
 
+/* With vCPUs in parallel, whether another may be translating code from
+ * the part's page (tb_page_translating) or has blocks there: the bytes
+ * must be invalidated again after they change (as st_page does). */
+static bool part_code(const AtomicPart *p)
+{
+    uint32_t page = p->phys & TCG_PAGE_MASK;
+    return tb_parallel() &&
+           (tb_page_has_code(page) || tb_page_translating(page));
+}
+
 void *tlb_atomic_host(CPUArchState *env, uint64_t addr, int size, int mmu_idx,
                       uintptr_t retaddr)
 {
@@ -102,6 +112,11 @@ void *tlb_atomic_host(CPUArchState *env, uint64_t addr, int size, int mmu_idx,
     retaddr = host_ra(env, retaddr);
     part_probe(env, &p, mmu_idx, retaddr);
     part_resolve(env, &p, mmu_idx, retaddr);
+    if (p.host && part_code(&p)) {
+        /* Code on the page, vCPUs in parallel: the slow path, which
+         * invalidates again once the bytes are written. */
+        return NULL;
+    }
     return p.host;
 }
 
@@ -177,6 +192,17 @@ void tlb_atomic_rmw_slow(CPUArchState *env, uint64_t addr, int size,
         bql_unlock_io();
     }
     pthread_mutex_unlock(&atomic_slow_lock);
+    if (tb_parallel()) {
+        /* A translation may have read the old bytes since part_resolve
+         * invalidated: the store first, then the test (softmmu.c,
+         * st_page). */
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        for (int i = 0; i < n; i++) {
+            if (p[i].host && part_code(&p[i])) {
+                tb_invalidate_phys_range(p[i].phys, p[i].len);
+            }
+        }
+    }
     __atomic_fetch_add(&atomic_slow_count, 1, __ATOMIC_RELAXED);
 }
 
