@@ -1118,6 +1118,9 @@ int main(int argc, char **argv)
     migration_init();
     bql_lock();
     atexit(cleanup);
+    /* Before the backends: a signal while a tap's up script runs (or
+     * later in the set-up) must still reach cleanup's downscripts. */
+    setup_signals();
     open_drives(&o);
     open_networks(&o);
 
@@ -1222,7 +1225,6 @@ int main(int argc, char **argv)
         exit(1);
     }
 
-    setup_signals();
     /* -incoming/-loadvm: the vCPUs wait while the state comes in. */
     bool restore = o.incoming || o.loadvm;
     runstate_set(o.incoming  ? RUN_STATE_INMIGRATE
