@@ -270,6 +270,11 @@ static bool seg_flat(DisasContext *s)
 bool gen_sse_inline(DisasContext *s, int pfx, int opc, const SSEDecoded *d,
                     target_ulong ea_pc)
 {
+    if (opc == 0x18) {
+        /* PREFETCHh and the hint NOPs: no exception, no cache to warm
+         * (glibc's memcpy runs one per 64 bytes). */
+        return true;
+    }
     if (!(s->hflags & HF_SSE_ON) || !seg_flat(s)) {
         return false;
     }
