@@ -85,8 +85,8 @@ static bool gen_align16(DisasContext *s, TCGv lin)
 }
 
 /* Source operand r/m of 16 bytes into lo/hi (aligned: the #GP check). */
-static bool gen_src16(DisasContext *s, TCGv lin, bool aligned,
-                      TCGv_i64 *lo, TCGv_i64 *hi)
+static bool gen_src16(DisasContext *s, TCGv lin, bool aligned, TCGv_i64 *lo,
+                      TCGv_i64 *hi)
 {
     if (s->mod == 3) {
         *lo = xmm_ld(s->rm, 0);
@@ -288,19 +288,33 @@ bool gen_sse_inline(DisasContext *s, int pfx, int opc, const SSEDecoded *d,
         return gen_binop(s, lin, op);
     }
     switch (pfx << 8 | opc) {
-    case 0x0010: case 0x6610:               /* MOVUPS MOVUPD */
-    case 0xf36f: case 0xf2f0:               /* MOVDQU LDDQU */
-    case 0x0028: case 0x6628: case 0x666f:  /* MOVAPS MOVAPD MOVDQA */
-        if (!gen_src16(s, lin, (opc & 0xf0) != 0x10 && pfx != 0xf3 &&
-                                   pfx != 0xf2, &lo, &hi)) {
+    /* MOVUPS MOVUPD MOVDQU LDDQU, MOVAPS MOVAPD MOVDQA xmm, xmm/m128 */
+    case 0x0010:
+    case 0x6610:
+    case 0xf36f:
+    case 0xf2f0:
+    case 0x0028:
+    case 0x6628:
+    case 0x666f: {
+        bool aligned = opc != 0x10 && pfx != 0xf3 && pfx != 0xf2;
+        if (!gen_src16(s, lin, aligned, &lo, &hi)) {
             return false;
         }
         xmm_st(reg, 0, lo);
         xmm_st(reg, 1, hi);
         return true;
-    case 0x0011: case 0x6611: case 0xf37f:  /* MOVUPS MOVUPD MOVDQU */
-    case 0x0029: case 0x6629: case 0x667f:  /* MOVAPS MOVAPD MOVDQA */
-    case 0x002b: case 0x662b: case 0x66e7:  /* MOVNTPS MOVNTPD MOVNTDQ */
+    }
+    /* MOVUPS MOVUPD MOVDQU, MOVAPS MOVAPD MOVDQA xmm/m128, xmm; MOVNTPS
+     * MOVNTPD MOVNTDQ m128, xmm */
+    case 0x0011:
+    case 0x6611:
+    case 0xf37f:
+    case 0x0029:
+    case 0x6629:
+    case 0x667f:
+    case 0x002b:
+    case 0x662b:
+    case 0x66e7:
         if (!mem) {
             xmm_st(rm, 0, xmm_ld(reg, 0));
             xmm_st(rm, 1, xmm_ld(reg, 1));
@@ -315,7 +329,7 @@ bool gen_sse_inline(DisasContext *s, int pfx, int opc, const SSEDecoded *d,
         }
         gen_store16(s, d, lin, true, ea_pc);
         return true;
-    case 0xf310:                            /* MOVSS xmm, xmm/m32 */
+    case 0xf310: /* MOVSS xmm, xmm/m32 */
         if (mem) {
             xmm_st(reg, 0, mem_ld(s, lin, MO_UL));
             xmm_zero_hi(reg);
@@ -323,31 +337,31 @@ bool gen_sse_inline(DisasContext *s, int pfx, int opc, const SSEDecoded *d,
             tcg_gen_st32_i64(xmm_ld(rm, 0), XMM_Q(reg, 0));
         }
         return true;
-    case 0xf210:                            /* MOVSD xmm, xmm/m64 */
+    case 0xf210: /* MOVSD xmm, xmm/m64 */
         xmm_st(reg, 0, mem ? mem_ld(s, lin, MO_UQ) : xmm_ld(rm, 0));
         if (mem) {
             xmm_zero_hi(reg);
         }
         return true;
-    case 0xf311:                            /* MOVSS xmm/m32, xmm */
+    case 0xf311: /* MOVSS xmm/m32, xmm */
         if (mem) {
             mem_st(s, lin, MO_UL, xmm_ld(reg, 0));
         } else {
             tcg_gen_st32_i64(xmm_ld(reg, 0), XMM_Q(rm, 0));
         }
         return true;
-    case 0xf211:                            /* MOVSD xmm/m64, xmm */
+    case 0xf211: /* MOVSD xmm/m64, xmm */
         if (mem) {
             mem_st(s, lin, MO_UQ, xmm_ld(reg, 0));
         } else {
             xmm_st(rm, 0, xmm_ld(reg, 0));
         }
         return true;
-    case 0xf37e:                            /* MOVQ xmm, xmm/m64 */
+    case 0xf37e: /* MOVQ xmm, xmm/m64 */
         xmm_st(reg, 0, mem ? mem_ld(s, lin, MO_UQ) : xmm_ld(rm, 0));
         xmm_zero_hi(reg);
         return true;
-    case 0x66d6:                            /* MOVQ xmm/m64, xmm */
+    case 0x66d6: /* MOVQ xmm/m64, xmm */
         if (mem) {
             mem_st(s, lin, MO_UQ, xmm_ld(reg, 0));
         } else {
@@ -355,12 +369,12 @@ bool gen_sse_inline(DisasContext *s, int pfx, int opc, const SSEDecoded *d,
             xmm_zero_hi(rm);
         }
         return true;
-    case 0x666e:                            /* MOVD/MOVQ xmm, r/m32/64 */
-        xmm_st(reg, 0, mem ? mem_ld(s, lin, s->rex_w ? MO_UQ : MO_UL)
-                           : gpr_ld(s, rm));
+    case 0x666e: /* MOVD/MOVQ xmm, r/m32/64 */
+        xmm_st(reg, 0,
+               mem ? mem_ld(s, lin, s->rex_w ? MO_UQ : MO_UL) : gpr_ld(s, rm));
         xmm_zero_hi(reg);
         return true;
-    case 0x667e: {                          /* MOVD/MOVQ r/m32/64, xmm */
+    case 0x667e: { /* MOVD/MOVQ r/m32/64, xmm */
         TCGv_i64 v = xmm_ld(reg, 0);
         if (mem) {
             mem_st(s, lin, s->rex_w ? MO_UQ : MO_UL, v);
@@ -371,19 +385,23 @@ bool gen_sse_inline(DisasContext *s, int pfx, int opc, const SSEDecoded *d,
         }
         return true;
     }
-    case 0x0012: case 0x6612:               /* MOVLPS MOVLPD / MOVHLPS */
+    case 0x0012:
+    case 0x6612: /* MOVLPS MOVLPD / MOVHLPS */
         xmm_st(reg, 0, mem ? mem_ld(s, lin, MO_UQ) : xmm_ld(rm, 1));
         return true;
-    case 0x0016: case 0x6616:               /* MOVHPS MOVHPD / MOVLHPS */
+    case 0x0016:
+    case 0x6616: /* MOVHPS MOVHPD / MOVLHPS */
         xmm_st(reg, 1, mem ? mem_ld(s, lin, MO_UQ) : xmm_ld(rm, 0));
         return true;
-    case 0x0013: case 0x6613:               /* MOVLPS MOVLPD m64, xmm */
+    case 0x0013:
+    case 0x6613: /* MOVLPS MOVLPD m64, xmm */
         mem_st(s, lin, MO_UQ, xmm_ld(reg, 0));
         return true;
-    case 0x0017: case 0x6617:               /* MOVHPS MOVHPD m64, xmm */
+    case 0x0017:
+    case 0x6617: /* MOVHPS MOVHPD m64, xmm */
         mem_st(s, lin, MO_UQ, xmm_ld(reg, 1));
         return true;
-    case 0x66d7: {                          /* PMOVMSKB r32, xmm */
+    case 0x66d7: { /* PMOVMSKB r32, xmm */
         TCGv_i64 m = gen_movmskb64(xmm_ld(rm, 1));
         tcg_gen_shli_i64(m, m, 8);
         tcg_gen_or_i64(m, m, gen_movmskb64(xmm_ld(rm, 0)));
