@@ -206,6 +206,7 @@ void helper_clts(CPUX86State *env)
         gp0(env);
     }
     env->cr[0] &= ~CR0_TS_MASK;
+    x86_update_hflags(env);     /* HF_SSE_ON */
 }
 
 bool x86_write_efer(CPUX86State *env, uint64_t val)

@@ -176,6 +176,10 @@ void x86_update_hflags(CPUX86State *env)
     if (env->eflags & TF_MASK) {
         hf |= HF_TF;
     }
+    if (!(env->cr[0] & (CR0_EM_MASK | CR0_TS_MASK)) &&
+        (env->cr[4] & CR4_OSFXSR_MASK)) {
+        hf |= HF_SSE_ON;
+    }
     hf |= env->hflags & HF_INHIBIT_IRQ;
     /* IOPL too: CLI/STI/PUSHF/POPF are translated for the current IOPL. */
     hf |= env->eflags & IOPL_MASK;

@@ -403,6 +403,7 @@ static void switch_task(CPUX86State *env, uint32_t sel, uint32_t e1,
     /* Commit: from here on faults belong to the new task. */
     seg_load_cache(&env->tr, sel, e1, e2);
     env->cr[0] |= CR0_TS_MASK;
+    x86_update_hflags(env);     /* HF_SSE_ON off, even if a fault follows */
     if (tss32 && (env->cr[0] & CR0_PG_MASK) && n_cr3 != env->cr[3]) {
         env->cr[3] = n_cr3;
         x86_tlb_flush(env);

@@ -15,6 +15,7 @@
 #include "target-i386/sse-internal.h"
 #include "target-i386/fpu-helper.h"
 #include "target-i386/helper.h"
+#include "target-i386/mmu.h"
 
 static uint32_t hook_ld(CPUX86State *env, uint64_t linear, int size)
 {
@@ -140,27 +141,36 @@ static void check_align(SSEInsn *x, int size)
     }
 }
 
-/* Read size (2, 4, 8 or 16) bytes at the memory operand; upper bytes 0. */
+/* Read size (2, 4, 8 or 16) bytes at the memory operand; upper bytes 0.
+ * v (often the destination register) changes only once every piece is
+ * read: a fault in a later piece leaves it as it was. */
 static void mem_read(SSEInsn *x, XMMReg *v, int size)
 {
-    memset(v, 0, sizeof(*v));
+    XMMReg r;
+
+    memset(&r, 0, sizeof(r));
     check_align(x, size);
     if (size == 2) {
-        v->w[0] = sse_hooks.ld(x->env, x->ea, 2);
-        return;
+        r.w[0] = sse_hooks.ld(x->env, x->ea, 2);
+    } else {
+        for (int i = 0; i < size / 4; i++) {
+            r.l[i] = sse_hooks.ld(x->env, mem_addr(x, 4 * i), 4);
+        }
     }
-    for (int i = 0; i < size / 4; i++) {
-        v->l[i] = sse_hooks.ld(x->env, mem_addr(x, 4 * i), 4);
-    }
+    *v = r;
 }
 
-/*
- * Known deviation: a misaligned store that crosses into a page that faults
- * has already written its first part.
- */
+/* A store of several pieces that crosses a page checks the whole operand
+ * (segment and both pages) before the first piece is written, so a fault
+ * writes nothing. */
 static void mem_write(SSEInsn *x, const XMMReg *v, int size)
 {
     check_align(x, size);
+    if (size > 4 && sse_hooks.probe_st &&
+        (mem_addr(x, 0) & 0xfff) + size > 0x1000) {
+        sse_hooks.probe_st(x->env, mem_addr(x, 0), mem_addr(x, size - 1),
+                           size);
+    }
     for (int i = 0; i < size / 4; i++) {
         sse_hooks.st(x->env, mem_addr(x, 4 * i), 4, v->l[i]);
     }
@@ -1578,6 +1588,27 @@ static void sse_st_checked(CPUX86State *env, uint64_t linear, int size,
     x86_st(env, linear, size, val);
 }
 
+static void sse_probe_checked(CPUX86State *env, uint64_t first, uint64_t last,
+                              int size)
+{
+    if (sse_check_seg >= 0) {
+        check_seg_range(env, sse_check_seg,
+                        first - (uint32_t)env->segs[sse_check_seg].base,
+                        size, true);
+    }
+    /* x86_probe_write makes a non-canonical address #GP; an SS-relative
+     * operand's is #SS (the access itself would say so). */
+    for (int i = 0; i < 2; i++) {
+        /* The second page from its first byte: CR2 names that byte. */
+        uint64_t a = i ? last & ~(uint64_t)0xfff : first;
+        if ((env->hflags & HF_CS64) && !x86_is_canonical(a)) {
+            x86_raise_exception_err(
+                env, x86_fault_ss(env, a) ? EXCP0C_STACK : EXCP0D_GPF, 0);
+        }
+        x86_probe_write(env, a);
+    }
+}
+
 static inline __attribute__((always_inline)) void
 sse_tcg(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint64_t ea, uint32_t arg)
 {
@@ -1600,6 +1631,7 @@ sse_tcg(CPUX86State *env, SSEOpFn *fn, uint32_t info, uint64_t ea, uint32_t arg)
     }
     sse_hooks.ld = sse_ld_checked;
     sse_hooks.st = sse_st_checked;
+    sse_hooks.probe_st = sse_probe_checked;
     sse_run(env, fn, info, ea, arg);
 }
 

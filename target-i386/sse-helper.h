@@ -134,14 +134,20 @@ void helper_ldmxcsr(CPUX86State *env, uint32_t val);
 
 /*
  * Guest memory and exceptions go through these hooks, which default to
- * x86_ld / x86_st / x86_raise_exception_err (accel/tcg).  The unit test
- * points them at a flat fake memory and a recorder; nothing else should
- * change them.  Sizes are 1, 2 or 4 bytes.  raise must not return.
+ * x86_ld / x86_st / x86_raise_exception_err (accel/tcg), probe_st to
+ * none (the translator's entry points set checked versions).  The unit
+ * test points them at a flat fake memory and a recorder; nothing else
+ * should change them.  Sizes are 1, 2 or 4 bytes.  raise must not return.
  */
 typedef struct SSEHooks {
     uint32_t (*ld)(CPUX86State *env, uint64_t linear, int size);
     void (*st)(CPUX86State *env, uint64_t linear, int size, uint32_t val);
     void (*raise)(CPUX86State *env, int vector, int error_code) EMU_NORETURN;
+    /* A store of size bytes, first to last, that crosses a page: raise
+     * what its write would (segment, then #PF) without writing.  NULL: the
+     * pieces are written in order (the unit test's flat memory). */
+    void (*probe_st)(CPUX86State *env, uint64_t first, uint64_t last,
+                     int size);
 } SSEHooks;
 extern SSEHooks sse_hooks;
 

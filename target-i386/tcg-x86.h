@@ -101,6 +101,13 @@ static inline bool cc_op_is(int op, int base)
 bool x86_fault_ss(const CPUX86State *env, uint64_t linear);
 #define HF_CS64 (1u << 10)
 /*
+ * SSE instructions raise no #UD or #NM for the control registers: CR0.EM
+ * and CR0.TS clear, CR4.OSFXSR set (vol. 3, 13.1).  The frontend inlines
+ * the common SSE moves only then (translate-sse-move.c); every write of
+ * CR0 or CR4, CLTS and the task switch's TS update hflags.
+ */
+#define HF_SSE_ON (1u << 11)
+/*
  * Protected mode (not V86): two bits per segment register (index R_ES..
  * R_GS) saying which checks (SDM vol. 3, 5.3-5.4) its data accesses need:
  * 0 none (flat 4 GiB writable data, the fast path), HF_SEGCHK_LIMIT only

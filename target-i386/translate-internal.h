@@ -333,5 +333,11 @@ const X86OpEntry *x86_64_entry(DisasContext *s, const X86OpEntry *e);
 
 /* An MMX/SSE instruction of the 0F map (translate-sse.c). */
 void gen_sse(DisasContext *s, int pfx, int opc);
+/* Its common data moves as inline IR (translate-sse-move.c); false: not
+ * handled here, nothing emitted, call the helper.  ea_pc: where the ModRM
+ * displacement/SIB bytes start. */
+struct SSEDecoded;
+bool gen_sse_inline(DisasContext *s, int pfx, int opc,
+                    const struct SSEDecoded *d, target_ulong ea_pc);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * MMX/SSE/SSE2/SSE3 instructions of the 0F map, decoded here into a call
- * of the operation's own helper (sse-helper.c), and EMMS.
+ * of the operation's own helper (sse-helper.c), and EMMS.  The common data
+ * moves are inline IR instead (translate-sse-move.c).
  */
 #include "target-i386/translate-internal.h"
 #include "target-i386/sse-helper.h"
@@ -20,6 +21,7 @@ void gen_sse(DisasContext *s, int pfx, int opc)
     s->reg = ((s->modrm >> 3) & 7) | s->rex_r;
     s->rm = (s->modrm & 7) | s->rex_b;
     s->rip_offset = imm8;
+    target_ulong ea_pc = s->pc;
     if (opc == 0xf7) {
         /* MASKMOVQ / MASKMOVDQU store to DS:(E)DI */
         ea = gen_linear(s, gen_areg(s, R_EDI), str_src_seg(s));
@@ -36,6 +38,9 @@ void gen_sse(DisasContext *s, int pfx, int opc)
                         (s->rex_x ? 2 : 0) | (s->rex_b ? 1 : 0);
     if (s->lock || !sse_decode(pfx, opc, s->modrm, rex, imm, seg, &d)) {
         gen_exception(s, EXCP06_ILLOP);
+        return;
+    }
+    if (opc != 0xf7 && gen_sse_inline(s, pfx, opc, &d, ea_pc)) {
         return;
     }
     gen_sync_eip(s);

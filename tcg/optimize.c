@@ -17,6 +17,10 @@ typedef struct OptState {
     uint64_t val[TCG_MAX_TEMPS];
     int16_t copy_of[TCG_MAX_TEMPS];   /* -1, or the value this one copies */
     bool has_copies[TCG_MAX_TEMPS];
+    /* An i64 value known to have bits 63..32 clear: the 64-bit frontend
+     * zero-extends every 32-bit result, often twice, and ext32u of such a
+     * value is a copy. */
+    bool z32[TCG_MAX_TEMPS];
 } OptState;
 
 static bool is64_type(OptState *o, int t)
@@ -37,6 +41,44 @@ static void forget(OptState *o, int t)
     o->copy_of[t] = -1;
     o->is_const[t] = o->s->temps[t].kind == TEMP_CONST;
     o->val[t] = o->s->temps[t].val;
+    o->z32[t] = false;
+}
+
+/* Whether i64 value t has bits 63..32 clear. */
+static bool known_z32(OptState *o, int t)
+{
+    if (o->is_const[t]) {
+        return !(o->val[t] >> 32);
+    }
+    return o->z32[t];
+}
+
+/* Whether the i64 result of op has bits 63..32 clear, from the op and
+ * what is known of its (already substituted) inputs. */
+static bool result_z32(OptState *o, const TCGOp *op)
+{
+    switch (op->opc) {
+    case INDEX_op_ext8u_i64:
+    case INDEX_op_ext16u_i64:
+    case INDEX_op_ext32u_i64:
+    case INDEX_op_extu_i32_i64:
+    case INDEX_op_ld8u_i64:
+    case INDEX_op_ld16u_i64:
+    case INDEX_op_ld32u_i64:
+    case INDEX_op_setcond_i64:
+        return true;
+    case INDEX_op_and_i64:
+        return known_z32(o, op->args[1]) || known_z32(o, op->args[2]);
+    case INDEX_op_or_i64:
+    case INDEX_op_xor_i64:
+        return known_z32(o, op->args[1]) && known_z32(o, op->args[2]);
+    case INDEX_op_shr_i64:
+        return known_z32(o, op->args[1]);
+    case INDEX_op_extract_i64:
+        return op->args[3] <= 32;
+    default:
+        return false;
+    }
 }
 
 static void forget_all(OptState *o, bool globals_only)
@@ -224,6 +266,13 @@ static void forward_pass(OptState *o)
                 }
             }
             break;
+        case INDEX_op_ext32u_i64:
+            if (all_const) {
+                set_movi(o, op, op->args[0], (uint32_t)o->val[op->args[1]]);
+            } else if (known_z32(o, op->args[1])) {
+                set_mov(o, op, op->args[0], op->args[1]);
+            }
+            break;
         case INDEX_op_setcond_i32:
         case INDEX_op_setcond_i64:
             if (all_const) {
@@ -281,6 +330,7 @@ static void forward_pass(OptState *o)
                 op->opc = OP_REMOVED;
                 continue;
             }
+            bool z = is64_type(o, d) && known_z32(o, a);
             forget(o, d);
             if (o->is_const[a]) {
                 set_movi(o, op, d, o->val[a]);
@@ -290,6 +340,7 @@ static void forward_pass(OptState *o)
                 o->copy_of[d] = a;
                 o->has_copies[a] = true;
             }
+            o->z32[d] = z;
             continue;
         }
         if (op->opc == INDEX_op_movi_i32 || op->opc == INDEX_op_movi_i64) {
@@ -301,8 +352,12 @@ static void forward_pass(OptState *o)
             continue;
         }
         no = tcg_op_nb_oargs(op);
+        bool z = no == 1 && result_z32(o, op);
         for (int k = 0; k < no; k++) {
             forget(o, op->args[k]);
+        }
+        if (z) {
+            o->z32[op->args[0]] = true;
         }
         if (op->opc == INDEX_op_call &&
             !(op->args[op->nargs - 1] & (TCG_CALL_PURE | TCG_CALL_NO_WG))) {

@@ -409,6 +409,18 @@ static const SSEOp sse_ops[] = {
     {0x66, 0xd7, FK_INT, 0, SO_GPR_REG},
     {0x66, 0xc5, FK_INT, 0, SO_GPR_REG | SO_IMM},
     {0x66, 0xc4, FK_INT, 2, SO_GPR_RM | SO_IMM},
+    /* the rest of the moves the translator inlines (translate-sse-move.c):
+     * aligned, non-temporal, high/low halves, LDDQU (memory-only forms
+     * in register form are #UD on both sides) */
+    {0, 0x28, FK_F32, 16}, {0x66, 0x28, FK_F64, 16}, {0x66, 0x10, FK_F64, 16},
+    {0x66, 0x12, FK_F64, 8}, {0x66, 0x16, FK_F64, 8}, {0xf2, 0xf0, FK_INT, 16},
+    {0, 0x29, FK_F32, 16, SO_STORE}, {0x66, 0x29, FK_F64, 16, SO_STORE},
+    {0x66, 0x11, FK_F64, 16, SO_STORE}, {0xf3, 0x7f, FK_INT, 16, SO_STORE},
+    {0, 0x2b, FK_F32, 16, SO_STORE}, {0x66, 0x2b, FK_F64, 16, SO_STORE},
+    {0x66, 0xe7, FK_INT, 16, SO_STORE}, {0xf2, 0x11, FK_F64, 8, SO_STORE},
+    {0, 0x13, FK_F32, 8, SO_STORE}, {0, 0x17, FK_F32, 8, SO_STORE},
+    {0x66, 0x13, FK_F64, 8, SO_STORE}, {0x66, 0x17, FK_F64, 8, SO_STORE},
+    {0x66, 0x56, FK_INT, 16}, {0x66, 0x55, FK_INT, 16},
     /* conversions */
     {0, 0x5a, FK_F32, 8}, {0x66, 0x5a, FK_F64, 16}, {0xf3, 0x5a, FK_F32, 4},
     {0xf2, 0x5a, FK_F64, 8}, {0, 0x5b, FK_INT, 16}, {0x66, 0x5b, FK_F32, 16},

@@ -648,6 +648,73 @@ static void test_zero_extension(void)
     }
 }
 
+/*
+ * The optimizer's knowledge of i64 values with bits 63..32 clear: ext32u
+ * of such a value becomes a copy, ext32u of any other value stays (a
+ * carry out of bit 31, an OR with a wide value, a right shift of a wide
+ * value, a label between).  Values against C; the ext32u ops left after
+ * optimizing are counted, so both a missed and a wrong fold fail.
+ */
+static int count_ext32u(void)
+{
+    int n = 0;
+    for (int i = 0; i < ctx.nb_ops; i++) {
+        n += ctx.ops[i].opc == INDEX_op_ext32u_i64;
+    }
+    return n;
+}
+
+static void test_z32_fold(void)
+{
+    for (unsigned i = 0; i < NV; i++) {
+        for (unsigned j = 0; j < NV; j += 3) {
+            uint64_t x = V[i], y = V[j];
+            uint32_t xl = (uint32_t)x, yl = (uint32_t)y;
+            tcg_func_start(&ctx);
+            TCGv_i64 a = tcg_temp_new_i64(), b = tcg_temp_new_i64();
+            TCGv_i64 t = tcg_temp_new_i64(), u = tcg_temp_new_i64();
+            tcg_gen_ext32u_i64(a, Q[0]);            /* kept: Q0 is wide */
+            tcg_gen_ext32u_i64(b, Q[1]);            /* kept */
+            tcg_gen_ext32u_i64(a, a);               /* folded */
+            tcg_gen_mov_i64(Q[2], a);
+            tcg_gen_add_i64(t, a, b);
+            tcg_gen_ext32u_i64(Q[3], t);            /* kept: carry */
+            tcg_gen_xor_i64(t, a, b);
+            tcg_gen_shri_i64(t, t, 3);
+            tcg_gen_ext32u_i64(Q[4], t);            /* folded */
+            tcg_gen_or_i64(t, a, Q[1]);
+            tcg_gen_ext32u_i64(Q[5], t);            /* kept: Q1 is wide */
+            tcg_gen_shri_i64(u, Q[1], 4);
+            tcg_gen_ext32u_i64(u, u);               /* kept */
+            tcg_gen_andi_i64(t, Q[1], 0xffff);
+            tcg_gen_or_i64(t, t, u);
+            tcg_gen_ext32u_i64(Q[6], t);            /* folded */
+            TCGLabel *l = gen_new_label();
+            tcg_gen_br(l);
+            gen_set_label(l);
+            tcg_gen_ext32u_i64(Q[7], Q[2]);         /* kept: after a label */
+            tcg_gen_exit_tb(0);
+            Env in = env_new(), raw, opt;
+            in.q[0] = x;
+            in.q[1] = y;
+            run_twice(&in, &raw, &opt);
+            uint64_t want[8] = {
+                0, 0, xl, (uint32_t)((uint64_t)xl + yl), (xl ^ yl) >> 3,
+                xl | yl, (y & 0xffff) | (uint32_t)(y >> 4), xl,
+            };
+            for (int k = 2; k < 8; k++) {
+                if (raw.q[k] != want[k] || opt.q[k] != want[k]) {
+                    test_fail(__FILE__, __LINE__, "q%d for 0x%" PRIx64
+                              ", 0x%" PRIx64 ": raw 0x%" PRIx64 " opt 0x%"
+                              PRIx64 " want 0x%" PRIx64, k, x, y, raw.q[k],
+                              opt.q[k], want[k]);
+                }
+            }
+            CHECK_EQ(count_ext32u(), 6);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
@@ -676,6 +743,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_env_ldst);
     TEST_RUN(test_pressure);
     TEST_RUN(test_zero_extension);
+    TEST_RUN(test_z32_fold);
     tcg_code_cache_destroy(&cache);
     return test_finish();
 }
