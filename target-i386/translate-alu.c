@@ -457,6 +457,31 @@ void gen_DIV(DisasContext *s, const X86OpEntry *e)
         gen_set_label(done);
         return;
     }
+#if TL64
+    if (o0->size == 4 && !o0->mem) {
+        /* The 64-bit build's 32-bit DIV r32 (common in 32-bit code such
+         * as the workload's int loop): EDX:EAX as one 64-bit value,
+         * whose quotient fits in 32 bits when EDX < divisor. */
+        TCGLabel *slow = gen_new_label(), *done = gen_new_label();
+        TCGv d = tmp(), hi = tmp(), lo = tmp(), zero = tmp();
+        TCGv q = tmp(), r = tmp();
+        tcg_gen_ext32u_i64(d, gen_ld_op(s, o0));
+        tcg_gen_ext32u_i64(hi, cpu_regs[R_EDX]);
+        tcg_gen_brcond_tl(TCG_COND_GEU, hi, d, slow);
+        tcg_gen_ext32u_i64(lo, cpu_regs[R_EAX]);
+        tcg_gen_deposit_tl(lo, lo, hi, 32, 32);
+        tcg_gen_movi_tl(zero, 0);
+        tcg_gen_divu2_tl(q, r, lo, zero, d);
+        tcg_gen_mov_tl(cpu_regs[R_EAX], q);
+        tcg_gen_mov_tl(cpu_regs[R_EDX], r);
+        tcg_gen_br(done);
+        gen_set_label(slow);
+        gen_sync_eip(s);
+        CALL2(s, helper_div, gen_ld_op(s, o0), cst(4));
+        gen_set_label(done);
+        return;
+    }
+#endif
     t = gen_ld_op(s, o0);
     gen_sync_eip(s);
     CALL2(s, helper_div, t, cst(o0->size));
