@@ -292,7 +292,6 @@ static void gen_xadd(DisasContext *s, Operand *d, Operand *so)
     gen_set_cc(s, CC_OP_ADDB, size, r, sv);
 }
 
-/* CMPXCHG8B m64: EDX:EAX against m64; ZF only. */
 /* LOCK CMPXCHG8B/16B: the helper compares, stores and writes the
  * registers; ZF from its result. */
 static void gen_cmpxchg_wide_locked(DisasContext *s, bool b16)
@@ -305,6 +304,7 @@ static void gen_cmpxchg_wide_locked(DisasContext *s, bool b16)
     gen_set_eflags_cc(s, f);
 }
 
+/* CMPXCHG8B m64: EDX:EAX against m64; ZF only. */
 static void gen_cmpxchg8b(DisasContext *s)
 {
     if (s->lock) {

@@ -333,12 +333,61 @@ static void test_smc(void)
     CHECK(tlb_atomic_slow_count() > slow0);
 }
 
+/*
+ * Faults are precise: with paging on, a locked op on a page that is not
+ * present, or read-only under CR0.WP, raises #PF at the instruction, as
+ * a write (error code W), with CR2, CF (from the STC before) and the
+ * memory unchanged.
+ */
+static void test_fault(void)
+{
+    setup();
+    uint8_t *ram = x86h_ram();
+    const uint32_t pd = 0x100000, pt = 0x101000;
+    const uint32_t np = 0x3fe000, ro = 0x3ff000;
+    memset(ram + pd, 0, 0x2000);
+    stl_le_p(ram + pd, pt | 3);
+    for (uint32_t i = 0; i < 1024; i++) {
+        stl_le_p(ram + pt + 4 * i, (i << 12) | 3);
+    }
+    stl_le_p(ram + pt + 4 * (np >> 12), 0);
+    stl_le_p(ram + pt + 4 * (ro >> 12), ro | 1);
+    stl_le_p(ram + ro + 0x10, 0x1234);
+    for (int k = 0; k < 2; k++) {
+        uint32_t a = (k ? ro : np) + 0x10;
+        const uint8_t prog[] = {
+            0xb8, 0x00, 0x00, 0x10, 0x00,               /* mov eax, pd */
+            0x0f, 0x22, 0xd8,                           /* mov cr3, eax */
+            0x0f, 0x20, 0xc0,                           /* mov eax, cr0 */
+            0x0d, 0x00, 0x00, 0x01, 0x80,               /* or eax, PG|WP */
+            0x0f, 0x22, 0xc0,                           /* mov cr0, eax */
+            0xf9,                                       /* stc */
+            0xf0, 0x83, 0x15, a, a >> 8, a >> 16, a >> 24, 0x01,
+                                            /* lock adc dword [a], 1 */
+        };
+        X86HState st;
+        x86h_state_init(&st, X86H_PM32);
+        CHECK(x86h_run(&st, X86H_CODE, prog, sizeof(prog)));
+        CHECK_EQ(st.exception, 14);
+        CHECK_EQ(st.fault_eip, X86H_CODE + 20);
+        CHECK_EQ(st.error_code, k ? 3u : 2u);
+        CHECK_EQ((uint32_t)envs[0]->cr[2], a);
+        CHECK_EQ(st.eflags & 1, 1);
+        CHECK_EQ(ldl_le_p(ram + ro + 0x10), 0x1234);
+    }
+    /* Paging off again for the tests after this one. */
+    envs[0]->cr[0] &= ~0x80010000u;
+    envs[0]->hflags &= ~HF_PG;
+    tlb_flush(envs[0]);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
     TEST_RUN(test_ops);
     TEST_RUN(test_code_dirty);
     TEST_RUN(test_smc);
+    TEST_RUN(test_fault);
     TEST_RUN(test_threads);
     return test_finish();
 }
