@@ -101,7 +101,12 @@ void apic_timer_arm(APICState *s)
         int64_t k = (from - first) / period + 1;
         timer_mod_ns(&s->timer, first + k * period);
     } else {
-        timer_del(&s->timer);
+        /* One-shot, the count reached zero but the interrupt was not
+         * delivered yet (a state saved or a register written between
+         * the expiry and the timer's callback): deliver it now.
+         * Deleting the timer lost it, and a tickless guest that waits
+         * for it never programs the timer again. */
+        timer_mod_ns(&s->timer, now);
     }
 }
 

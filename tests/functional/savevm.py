@@ -496,24 +496,14 @@ def case_linux(tmp, accel, kernel, initrd):
         out = dst.cmd("loadvm lsnap")
         if out.strip():
             raise Failure("loadvm lsnap: %r" % out)
-        # Known problem, cause not found yet: right after loadvm the
-        # characters typed are sometimes lost (the serial log shows only
-        # the first \r echoed; the shell then waits).  Type the command
-        # again if no answer comes within 30 s, up to 4 times, and say so.
-        m = None
-        for attempt in range(4):
-            mark = len(dst.serial())
-            dst.type("\r[ -e /tmp/m ] && echo M-KEPT || echo M-GONE\r")
-            try:
-                m = wait_serial(dst, r"^M-(KEPT|GONE)\r?$",
-                                "the mark's state", 30, mark)
-                break
-            except Failure:
-                print("note linux-%s: no answer after loadvm, typing again"
-                      % accel)
-        if m is None:
-            raise Failure("the mark's state: no answer after 4 tries "
-                          "(serial: %s.log)" % dst.ser_path)
+        # (Characters typed here seemed lost now and then: the APIC's
+        # one-shot timer, expired but not yet delivered when saved, was
+        # dropped at load and the tickless guest stopped.  test-apic's
+        # test_timer_oneshot_expired_state has it.)
+        mark = len(dst.serial())
+        dst.type("\r[ -e /tmp/m ] && echo M-KEPT || echo M-GONE\r")
+        m = wait_serial(dst, r"^M-(KEPT|GONE)\r?$", "the mark's state", 60,
+                        mark)
         if m.group(1) != "GONE":
             raise Failure("a file written after savevm survived loadvm")
         mark = len(dst.serial())

@@ -772,6 +772,45 @@ static void test_timer_oneshot(void)
     rig_cleanup(&r);
 }
 
+/*
+ * A one-shot whose count ran out before its interrupt was delivered (a
+ * state saved between the expiry and the timer's callback, then loaded
+ * when the clock is past the expiry): the interrupt comes at once.  It
+ * was lost, and a tickless Linux waiting for it stopped (savevm).
+ */
+static void test_timer_oneshot_expired_state(void)
+{
+    Rig r;
+    if (!rig_init(&r)) {
+        rig_cleanup(&r);
+        return;
+    }
+    sw_enable_all(&r);
+    wr(&r, 0, TDCR, 0xb); /* divide by 1 */
+    wr(&r, 0, LVT_TIMER, 0x33);
+    wr(&r, 0, TMICT, 100);
+    DeviceState *dev = apic_dev(r.apic[0]);
+    const VMStateDescription *vmsd = dev->cls->vmsd;
+    uint8_t buf[1024];
+    size_t len = vmstate_save(vmsd, r.apic[0], buf, sizeof(buf));
+    CHECK(len > 0 && len < sizeof(buf));
+    clock_step_ns(200);
+    CHECK(irr_has(&r, 0, 0x33));
+    CHECK_EQ(ack(&r, 0), 0x33);
+    wr(&r, 0, EOI, 0);
+    CHECK(!irr_has(&r, 0, 0x33));
+    /* The saved count has run out by now: loading it delivers. */
+    CHECK_EQ(vmstate_load(vmsd, r.apic[0], buf, len), 0);
+    clock_step_ns(0);
+    CHECK(irr_has(&r, 0, 0x33));
+    CHECK_EQ(rd(&r, 0, TMCCT), 0);
+    CHECK_EQ(ack(&r, 0), 0x33);
+    wr(&r, 0, EOI, 0);
+    clock_step_ns(1000);
+    CHECK(!irr_has(&r, 0, 0x33)); /* once */
+    rig_cleanup(&r);
+}
+
 static void test_timer_periodic(void)
 {
     Rig r;
@@ -1079,6 +1118,7 @@ int main(int argc, char **argv)
     TEST_RUN(test_reset_virtual_wire);
     TEST_RUN(test_lint_fixed_nmi);
     TEST_RUN(test_timer_oneshot);
+    TEST_RUN(test_timer_oneshot_expired_state);
     TEST_RUN(test_timer_periodic);
     TEST_RUN(test_timer_tsc_deadline);
     TEST_RUN(test_x2apic);
