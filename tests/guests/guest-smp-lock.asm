@@ -14,8 +14,8 @@
 
 %define GUEST_NAME "guest-smp-lock"
 %include "guest.inc"
+%include "smp.inc"
 
-%define APIC            0xFEE00000
 %define TRAMP           0x8000          ; STARTUP vector 0x08
 %define ITER            200000
 
@@ -31,13 +31,6 @@
 %define ap_done         0x0624          ; dword
 %define c_q             0x0628          ; qword: CMPXCHG8B loop
 %define Q_START_LO      0xFFFFFF00
-
-%macro SEND_IPI 2
-        mov     dword [dword fs:APIC + 0x310], (%1) << 24
-        mov     dword [dword fs:APIC + 0x300], %2
-%%busy: test    dword [dword fs:APIC + 0x300], 1 << 12
-        jnz     %%busy
-%endmacro
 
 ; The AP's first instruction, copied to TRAMP: on to the ROM.
 ap_tramp:
@@ -168,12 +161,5 @@ main:
         mov     eax, [c_q + 4]
         CHECK_EAX 1, 10, "CMPXCHG8B high (carry)"
         jmp     guest_pass
-
-spin:
-        in      al, 0x80
-        pause
-        dec     ecx
-        jnz     spin
-        ret
 
         GUEST_END

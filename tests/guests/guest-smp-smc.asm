@@ -16,8 +16,8 @@
 
 %define GUEST_NAME "guest-smp-smc"
 %include "guest.inc"
+%include "smp.inc"
 
-%define APIC            0xFEE00000
 %define TRAMP           0x8000          ; STARTUP vector 0x08
 %define ROUTINE         0x6000          ; far 0000:6000 (its own page)
 %define ROUTINE_DATA    0x6800          ; data on the routine's page
@@ -27,13 +27,6 @@
 %define ap_bad          0x060C          ; dword: a result never written
 %define ROUNDS          200
 %define WAIT            10000000        ; spins before giving up
-
-%macro SEND_IPI 2
-        mov     dword [dword fs:APIC + 0x310], (%1) << 24
-        mov     dword [dword fs:APIC + 0x300], %2
-%%busy: test    dword [dword fs:APIC + 0x300], 1 << 12
-        jnz     %%busy
-%endmacro
 
 ; The AP's code, copied to TRAMP.  Runs with CS = 0x0800, IP = 0.
 ap_code:
@@ -148,13 +141,5 @@ main:
         CHECK_EAX 0, 4, "the AP returned a value never written"
         jmp     guest_pass
 .stale: FAIL_VAL 3, "the AP kept running the routine's old code"
-
-; spin: ECX rounds of a port read and PAUSE.
-spin:
-        in      al, 0x80
-        pause
-        dec     ecx
-        jnz     spin
-        ret
 
         GUEST_END

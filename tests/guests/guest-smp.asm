@@ -11,8 +11,8 @@
 
 %define GUEST_NAME "guest-smp"
 %include "guest.inc"
+%include "smp.inc"
 
-%define APIC            0xFEE00000
 %define TRAMP           0x8000          ; STARTUP vector 0x08
 %define ap_count        0x0600          ; dword: APs that arrived
 %define ap_ids          0x0604          ; byte per AP slot: APIC ID + 1
@@ -26,14 +26,6 @@
 %endmacro
 %macro APIC_R 1
         mov     eax, [dword fs:APIC + %1]
-%endmacro
-
-; ICR write with ID in the destination field, then wait for idle.
-%macro SEND_IPI 2
-        mov     dword [dword fs:APIC + 0x310], (%1) << 24
-        mov     dword [dword fs:APIC + 0x300], %2
-%%busy: test    dword [dword fs:APIC + 0x300], 1 << 12
-        jnz     %%busy
 %endmacro
 
 ; The AP's code, copied to TRAMP.  Runs with CS = 0x0800, IP = 0.
@@ -183,14 +175,5 @@ main:
         mov     eax, [ap_other_ipis]
         CHECK_EAX 0, 7, "IPI to APIC ID 2 taken elsewhere"
         jmp     guest_pass
-
-; spin: ECX rounds of a port read and PAUSE (which lets the APs run
-; under the translator, where vCPUs take turns).
-spin:
-        in      al, 0x80
-        pause
-        dec     ecx
-        jnz     spin
-        ret
 
         GUEST_END
