@@ -171,6 +171,16 @@ static void exec_end(TCGCPU *t)
     pthread_mutex_unlock(&excl_mutex);
 }
 
+/* Every vCPU leaves its block at the next block boundary. */
+static void tb_kick_all(void)
+{
+    for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
+        if (current_machine->cpus[i]) {
+            current_machine->cpus[i]->env.exit_request = 1;
+        }
+    }
+}
+
 /* The caller is not running (exec_end first) and holds neither lock. */
 static void exclusive_start(void)
 {
@@ -180,11 +190,7 @@ static void exclusive_start(void)
     }
     __atomic_store_n(&excl_pending, 1, __ATOMIC_SEQ_CST);
     stats.exclusive++;
-    for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
-        if (current_machine->cpus[i]) {
-            current_machine->cpus[i]->env.exit_request = 1;
-        }
-    }
+    tb_kick_all();
     while (excl_running > 0) {
         pthread_cond_wait(&excl_cond, &excl_mutex);
     }
@@ -583,11 +589,7 @@ static void tb_pending_add(uint64_t start, uint64_t len, bool map)
     }
     pthread_mutex_unlock(&tb_pending_lock);
     __atomic_store_n(&tb_pending_flag, 1, __ATOMIC_SEQ_CST);
-    for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
-        if (current_machine->cpus[i]) {
-            current_machine->cpus[i]->env.exit_request = 1;
-        }
-    }
+    tb_kick_all();
 }
 
 static void tb_flush_once(void)
@@ -1374,11 +1376,7 @@ static void tb_request_flush(void)
     tb_pending_all = true;
     pthread_mutex_unlock(&tb_pending_lock);
     __atomic_store_n(&tb_pending_flag, 1, __ATOMIC_SEQ_CST);
-    for (int i = 0; current_machine && i < current_machine->nr_cpus; i++) {
-        if (current_machine->cpus[i]) {
-            current_machine->cpus[i]->env.exit_request = 1;
-        }
-    }
+    tb_kick_all();
 }
 
 /*
